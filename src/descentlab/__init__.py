@@ -1,0 +1,25 @@
+"""descentlab: gradient-descent learning, taught and performed.
+
+The data flows one way: data -> model -> loss -> gradient -> optimizer step ->
+History -> plots -> command line. Importing descentlab loads NumPy only; scikit-learn
+and matplotlib are imported inside the functions that need them.
+"""
+
+from .analysis import least_squares, stability_bound
+from .data import Dataset, make_article_data, split
+from .errors import DescentlabError, DivergenceError
+from .history import History, load_history
+from .losses import MeanSquaredError
+from .models import LinearModel, linear_backward, linear_forward
+from .optimizers import GradientDescent
+from .pipeline import TutorialConfig, TutorialResult, run_tutorial, save_tutorial
+from .trainer import train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Dataset", "DescentlabError", "DivergenceError", "GradientDescent", "History",
+    "LinearModel", "MeanSquaredError", "TutorialConfig", "TutorialResult",
+    "least_squares", "linear_backward", "linear_forward", "load_history",
+    "make_article_data", "run_tutorial", "save_tutorial", "split", "stability_bound", "train",
+]

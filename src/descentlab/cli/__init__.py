@@ -1,0 +1,51 @@
+"""The command line: parse arguments -> a config -> one library call -> print.
+
+Each subcommand lives in its own module with ``add_parser(subparsers)`` and
+``run(args) -> int``. Every error a user can cause ends in one line on stderr and a
+non-zero exit: 2 for bad input, 1 when training itself fails (divergence).
+"""
+
+import argparse
+import sys
+
+from ..errors import DescentlabError, DivergenceError
+from . import tutorial
+
+COMMANDS = [tutorial]
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line, not a usage block."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser():
+    parser = OneLineParser(prog="descentlab", description=__doc__.splitlines()[0])
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"descentlab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except DivergenceError as exc:
+        print(f"descentlab: error: {exc}", file=sys.stderr)
+        return 1
+    except DescentlabError as exc:
+        print(f"descentlab: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("descentlab: interrupted", file=sys.stderr)
+        return 130

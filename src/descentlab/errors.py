@@ -1,0 +1,25 @@
+"""The errors a user can cause, each with a one-line message that says what to do."""
+
+
+class DescentlabError(ValueError):
+    """Bad input: the message says what was wrong and what to do, in one line."""
+
+
+class DivergenceError(DescentlabError):
+    """Training stopped because the loss became non-finite or exploded.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch whose loss was non-finite or exploding.
+    loss : float
+        That loss.
+    history : History
+        Everything recorded up to (not including) that epoch's update.
+    """
+
+    def __init__(self, message, *, epoch, loss, history):
+        super().__init__(message)
+        self.epoch = epoch
+        self.loss = loss
+        self.history = history

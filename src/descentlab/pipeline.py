@@ -1,0 +1,231 @@
+"""The article's whole run, end to end: data -> split -> model -> train -> metrics -> files.
+
+``descentlab tutorial`` is :func:`run_tutorial` then :func:`save_tutorial`; both are
+usable from Python.
+"""
+
+import json
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .analysis import least_squares, stability_bound
+from .data import Dataset, check_split_sizes, make_article_data, split
+from .errors import DescentlabError, DivergenceError
+from .fileio import ensure_writable_dir, save_figure, write_text
+from .history import History
+from .losses import MeanSquaredError
+from .metrics import regression_metrics
+from .models import LinearModel
+from .optimizers import GradientDescent
+from .trainer import train
+
+DEFAULT_SEED = 7
+
+
+@dataclass
+class TutorialConfig:
+    """Everything the article's run depends on; the defaults are the article's.
+
+    Parameters
+    ----------
+    lr : float, default=0.05
+        The learning rate ``l_r``.
+    epochs : int, default=61
+    samples : int, default=200
+    features : int, default=1
+    noise : float, default=10.0
+    test_size : float, default=0.2
+        The test fraction of the split.
+    seed : int, default=7
+        Seeds the split and the initialisation (the article has no seed).
+    data_seed : int, default=42
+        The article's ``random_state`` for ``make_regression``.
+    log_every : int, default=10
+        Print the loss (and draw a figure) every this many epochs.
+    """
+
+    lr: float = 0.05
+    epochs: int = 61
+    samples: int = 200
+    features: int = 1
+    noise: float = 10.0
+    test_size: float = 0.2
+    seed: int = DEFAULT_SEED
+    data_seed: int = 42
+    log_every: int = 10
+
+    def __post_init__(self):
+        if not (math.isfinite(self.lr) and self.lr > 0):
+            raise DescentlabError(f"learning rate {self.lr} must be a positive number: try 0.05")
+        if self.epochs < 1:
+            raise DescentlabError(f"epochs {self.epochs} must be at least 1: try 61")
+        if self.features < 1:
+            raise DescentlabError(f"features {self.features} must be at least 1")
+        if not (math.isfinite(self.noise) and self.noise >= 0):
+            raise DescentlabError(f"noise {self.noise} must be a non-negative number: try 10")
+        if self.log_every < 1:
+            raise DescentlabError(f"log interval {self.log_every} must be at least 1: try 10")
+        if self.samples < 1:
+            raise DescentlabError(f"samples {self.samples} must be at least 1: try 200")
+        check_split_sizes(self.samples, self.test_size)
+
+
+@dataclass
+class TutorialResult:
+    """What a tutorial run produced: data, split, trained model, history and metrics."""
+
+    config: TutorialConfig
+    data: Dataset
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    model: LinearModel
+    history: History
+    metrics: dict
+
+    def logged_epochs(self):
+        """The epochs printed (every ``log_every``) and drawn (those, and the last)."""
+        epochs = list(range(0, self.history.n_epochs, self.config.log_every))
+        if epochs[-1] != self.history.n_epochs - 1:
+            epochs.append(self.history.n_epochs - 1)
+        return epochs
+
+
+def epoch_logger(log_every, log=print):
+    """A training callback that prints the article's ``Epoch:  i`` / ``Loss =  ...`` lines."""
+    def callback(epoch, history):
+        if epoch % log_every == 0:
+            log(f"Epoch:  {epoch}")
+            log(f"Loss =  {history.loss[epoch]}")
+    return callback
+
+
+def run_tutorial(config=None, log=print):
+    """Train the article's linear regression and measure it.
+
+    Parameters
+    ----------
+    config : TutorialConfig, optional
+        The article's settings by default.
+    log : callable or None
+        Receives the article's progress lines; None prints nothing.
+
+    Raises
+    ------
+    DivergenceError
+        If the learning rate makes the loss blow up: names the epoch and the stable bound.
+    """
+    config = TutorialConfig() if config is None else config
+    data = make_article_data(config.samples, config.features, config.noise, config.data_seed)
+    X_train, X_test, y_train, y_test = split(data.X, data.y, config.test_size, config.seed)
+    model = LinearModel(config.features, seed=config.seed)
+    callbacks = [epoch_logger(config.log_every, log)] if log is not None else []
+    try:
+        history = train(model, X_train, y_train, optimizer=GradientDescent(config.lr),
+                        epochs=config.epochs, callbacks=callbacks)
+    except DivergenceError as exc:
+        bound = stability_bound(X_train)
+        raise DivergenceError(
+            f"training diverged at epoch {exc.epoch}: learning rate {config.lr:g} is above the "
+            f"stable bound {bound:.3g} for this data and the loss reached {exc.loss:.3g}; "
+            f"use a smaller --lr (below {bound:.3g}, e.g. 0.05)",
+            epoch=exc.epoch, loss=exc.loss, history=exc.history) from None
+    history.meta.update(asdict(config))
+    metrics = tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config)
+    return TutorialResult(config, data, X_train, X_test, y_train, y_test, model, history, metrics)
+
+
+def tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config):
+    """Train and test metrics, and how far gradient descent got towards least squares."""
+    W, b = model.params["W"], float(model.params["b"])
+    W_ls, b_ls = least_squares(X_train, y_train)
+    W0 = history.params["W"][0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        progress = np.where(W_ls != W0, 100.0 * (W - W0) / (W_ls - W0), 100.0)
+    metrics = {
+        "train": regression_metrics(y_train, model.predict(X_train)),
+        "test": regression_metrics(y_test, model.predict(X_test)),
+        "W": W.tolist(),
+        "b": b,
+        "true_coef": data.coef.tolist(),
+        "true_intercept": data.intercept,
+        "least_squares": {
+            "W": W_ls.tolist(),
+            "b": b_ls,
+            "train_loss": MeanSquaredError().loss(y_train, X_train @ W_ls + b_ls),
+        },
+        "progress_to_least_squares_percent": progress.tolist(),
+        "stability_bound": stability_bound(X_train),
+        "lr": config.lr,
+        "epochs": config.epochs,
+        "seed": config.seed,
+        "mape_note": ("MAPE is what the article calls 'Accuracy': lower is better. Rows whose "
+                      "target is exactly 0 are left out of it (counted in mape_excluded); "
+                      "it is null when every target is 0."),
+    }
+    if config.features == 1:
+        metrics["m"] = float(W[0])
+        metrics["least_squares"]["m"] = float(W_ls[0])
+    return metrics
+
+
+def _fmt_mape(metrics):
+    if metrics["mape_percent"] is None:
+        return "undefined (every target is 0)"
+    text = f"{metrics['mape_percent']:.4f}%"
+    if metrics["mape_excluded"]:
+        text += f" (over the targets that are not 0; {metrics['mape_excluded']} left out)"
+    return text
+
+
+def summary_lines(result):
+    """The article's closing lines, with the metrics under their real names."""
+    m, config = result.metrics, result.config
+    test = m["test"]
+    lines = [
+        "Prediction: ",
+        f"Loss =  {test['loss']}",
+        f"Mean absolute percentage error = {_fmt_mape(test)}  "
+        "(the article calls this 'Accuracy'; lower is better)",
+        f"R^2 = {test['r2']:.4f}   MAE = {test['mae']:.4f}   RMSE = {test['rmse']:.4f}",
+        "Hence ",
+    ]
+    ls = m["least_squares"]
+    if config.features == 1:
+        lines += [f"m =  {m['m']}", f"b =  {m['b']}"]
+        lines.append(
+            f"After {config.epochs} epochs gradient descent has m = {m['m']:.4f}, "
+            f"{m['progress_to_least_squares_percent'][0]:.1f}% of the way from its start to the "
+            f"least-squares m = {ls['m']:.4f} (b = {ls['b']:.4f}); the true coefficient is "
+            f"{m['true_coef'][0]:.4f}.")
+    else:
+        lines += [f"W =  {np.round(m['W'], 4).tolist()}", f"b =  {m['b']}"]
+        lines.append(f"Least squares: W = {np.round(ls['W'], 4).tolist()}, b = {ls['b']:.4f}; "
+                     f"true W = {np.round(m['true_coef'], 4).tolist()}.")
+    lines.append(f"Training loss {m['train']['loss']:.4f} against the least-squares "
+                 f"{ls['train_loss']:.4f}.")
+    return lines
+
+
+def save_tutorial(result, out):
+    """Write the figures (PNG), ``history.json`` and ``metrics.json`` into ``out``.
+
+    Returns the list of paths written.
+    """
+    from .viz.article import epoch_figure, plot_graph, plot_pred_line, line_of
+
+    out = ensure_writable_dir(out)
+    X, y = result.data.X, result.data.y
+    written = [save_figure(plot_graph({"X": X[:, 0], "y": y}), out / "data.png")]
+    for epoch in result.logged_epochs():
+        fig = epoch_figure(result.history, result.X_train, result.y_train, epoch)
+        written.append(save_figure(fig, out / f"epoch_{epoch:03d}.png"))
+    m, b = line_of(result.model.params, result.X_test)
+    fig = plot_pred_line(result.X_test[:, 0], result.y_test, m, b)
+    written.append(save_figure(fig, out / "test_fit.png"))
+    written.append(write_text(out / "history.json", result.history.to_json()))
+    written.append(write_text(out / "metrics.json", json.dumps(result.metrics, indent=1)))
+    return written

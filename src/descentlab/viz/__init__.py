@@ -1,0 +1,1 @@
+"""Figures, all drawn from data and a History; matplotlib is imported here only."""

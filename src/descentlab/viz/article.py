@@ -1,0 +1,91 @@
+"""The article's figures: the data, the fitted line and the loss panel.
+
+Built on matplotlib's object API (``matplotlib.figure.Figure``), so nothing depends on
+a display or on pyplot's global state; ``show=True`` hands the figure to pyplot.
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+TITLE_SIZE = 18
+LABEL_SIZE = 15
+PANEL_SIZE = (8, 6)
+
+
+def new_figure(figsize, show=False):
+    """A figure outside pyplot (headless, no global state), or a pyplot one to show."""
+    if show:
+        import matplotlib.pyplot as plt
+
+        return plt.figure(figsize=figsize, layout="constrained")
+    return Figure(figsize=figsize, layout="constrained")
+
+
+def plot_graph(dataset, pred_line=None, losses=None, show=False):
+    """The article's ``plot_graph``: data scatter, optional red line, optional loss panel.
+
+    Parameters
+    ----------
+    dataset : dict with ``"X"`` and ``"y"``
+    pred_line : dict with ``"x_line"`` and ``"y_line"``, optional
+    losses : sequence of float, optional
+        When given, a second panel plots the loss per epoch with markers.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        8 wide per panel, 6 high.
+    """
+    plots = 2 if losses is not None else 1
+    fig = new_figure((PANEL_SIZE[0] * plots, PANEL_SIZE[1]), show)
+    X, y = np.ravel(dataset["X"]), np.ravel(dataset["y"])
+    ax1 = fig.add_subplot(1, plots, 1)
+    ax1.scatter(X, y, alpha=0.8)
+    if pred_line is not None:
+        ax1.plot(pred_line["x_line"], pred_line["y_line"], linewidth=2, color="red", alpha=0.8)
+        ax1.set_title("Predicted Line on set of Datapoints", fontsize=TITLE_SIZE)
+    else:
+        ax1.set_title("Plot of Datapoints generated", fontsize=TITLE_SIZE)
+    ax1.set_xlabel("x", fontsize=LABEL_SIZE)
+    ax1.set_ylabel("y", fontsize=LABEL_SIZE)
+    if losses is not None:
+        ax2 = fig.add_subplot(1, plots, 2)
+        ax2.plot(np.arange(len(losses)), losses, marker="o")
+        ax2.set_xlabel("Epoch", fontsize=LABEL_SIZE)
+        ax2.set_ylabel("Loss", fontsize=LABEL_SIZE)
+        ax2.set_title("Loss", fontsize=TITLE_SIZE)
+    if show:
+        import matplotlib.pyplot as plt
+
+        plt.show()
+    return fig
+
+
+def plot_pred_line(X, y, m, b, losses=None, show=False):
+    """The article's ``plot_pred_line``: the line over ``linspace(min(X), max(X), 10)``."""
+    x_line = np.linspace(np.min(X), np.max(X), 10)
+    y_line = m * x_line + b
+    return plot_graph({"X": X, "y": y}, pred_line={"x_line": x_line, "y_line": y_line},
+                      losses=losses, show=show)
+
+
+def line_of(params, X):
+    """The line ``m x + b`` of fitted parameters against the first feature of ``X``.
+
+    With several features the others are held at their mean, so the line is the
+    model's prediction along the first feature.
+    """
+    W, b = np.ravel(params["W"]), float(params["b"])
+    m = float(W[0])
+    if W.size > 1:
+        b += float(np.mean(X[:, 1:], axis=0) @ W[1:])
+    return m, b
+
+
+def epoch_figure(history, X, y, epoch):
+    """The notebook's figure at ``epoch``: the line after that epoch's update, and the loss
+    of epochs 0..epoch (``epoch + 1`` points)."""
+    m, b = line_of(history.params_after(epoch), X)
+    fig = plot_pred_line(X[:, 0], y, m, b, losses=history.loss[:epoch + 1])
+    fig.suptitle(f"Epoch {epoch}", fontsize=TITLE_SIZE)
+    return fig

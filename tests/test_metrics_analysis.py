@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+from sklearn.linear_model import LinearRegression
+from sklearn.metrics import mean_absolute_percentage_error, r2_score
+
+from descentlab.analysis import least_squares, stability_bound
+from descentlab.metrics import mape_percent, regression_metrics
+
+
+def test_mape_is_the_articles_accuracy_formula():
+    rng = np.random.default_rng(0)
+    y, y_pred = rng.normal(size=50) + 5, rng.normal(size=50) + 5
+    mape, excluded = mape_percent(y, y_pred)
+    assert mape == pytest.approx(np.mean(np.fabs((y_pred - y) / y)) * 100)
+    assert excluded == 0
+
+
+def test_zero_targets_are_left_out_not_infinite():
+    y = np.array([0.0, 2.0, 4.0, 0.0])
+    y_pred = np.array([1.0, 1.0, 5.0, -1.0])
+    mape, excluded = mape_percent(y, y_pred)
+    assert excluded == 2
+    assert mape == pytest.approx(100 * mean_absolute_percentage_error([2.0, 4.0], [1.0, 5.0]))
+    assert mape_percent(np.zeros(3), np.ones(3)) == (None, 3)
+    m = regression_metrics(np.zeros(3), np.ones(3))
+    assert m["mape_percent"] is None and np.isfinite(m["rmse"])
+
+
+def test_regression_metrics_use_their_real_definitions():
+    rng = np.random.default_rng(1)
+    y, y_pred = rng.normal(size=40), rng.normal(size=40)
+    m = regression_metrics(y, y_pred)
+    assert m["r2"] == pytest.approx(r2_score(y, y_pred))
+    assert m["rmse"] == pytest.approx(np.sqrt(np.mean((y - y_pred) ** 2)))
+    assert m["mae"] == pytest.approx(np.mean(np.abs(y - y_pred)))
+    assert m["loss"] == pytest.approx(0.5 * m["rmse"] ** 2)
+
+
+def test_least_squares_matches_scikit_learn():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(60, 4))
+    y = X @ [1.0, -2.0, 3.0, 0.5] + 4 + rng.normal(size=60)
+    W, b = least_squares(X, y)
+    ref = LinearRegression().fit(X, y)
+    np.testing.assert_allclose(W, ref.coef_, rtol=1e-10)
+    assert b == pytest.approx(ref.intercept_)
+
+
+def test_stability_bound_is_two_over_the_largest_eigenvalue():
+    X = np.array([[1.0], [-1.0], [3.0], [-3.0]])  # mean 0, second moment 5; bias column 1
+    assert stability_bound(X) == pytest.approx(2 / 5)

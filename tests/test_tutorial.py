@@ -1,0 +1,55 @@
+"""The article's functions, one to one, and their agreement with the library's loop."""
+
+import numpy as np
+import pytest
+
+from descentlab import tutorial as t
+from descentlab.data import make_article_data, split
+from descentlab.models import LinearModel
+from descentlab.optimizers import GradientDescent
+from descentlab.trainer import train
+
+
+def test_reset_sizes_makes_columns():
+    a, b = t.reset_sizes(np.arange(4), np.ones((2, 2)))
+    assert a.shape == (4, 1) and b.shape == (4, 1)
+
+
+def test_init_params_returns_seeded_floats():
+    m, b = t.init_params(np.random.default_rng(3))
+    assert isinstance(m, float) and isinstance(b, float)
+    assert (m, b) == t.init_params(np.random.default_rng(3))
+    assert (m, b) != t.init_params(np.random.default_rng(4))
+
+
+def test_functions_return_what_the_article_computes():
+    X = np.array([[1.0], [2.0], [3.0]])
+    y = np.array([[2.0], [4.0], [7.0]])
+    y_pred = t.forward_prop(X, 2.0, 1.0)
+    np.testing.assert_allclose(y_pred, 2.0 * X + 1.0)
+    assert y_pred.shape == (3, 1)
+    assert t.compute_loss(y, y_pred) == pytest.approx(0.5 * np.mean((y_pred - y) ** 2))
+    dm, db = t.gradient(2.0, 1.0, X, y, y_pred)
+    assert dm == pytest.approx(np.mean((y_pred - y) * X))
+    assert db == pytest.approx(np.mean(y_pred - y))
+    assert t.update_params(2.0, 1.0, dm, db, 0.1) == pytest.approx((2.0 - 0.1 * dm, 1.0 - 0.1 * db))
+    assert t.grad_desc(X, y, y_pred, 2.0, 1.0, 0.1) == pytest.approx(t.update_params(2.0, 1.0, dm, db, 0.1))
+
+
+def test_the_articles_loop_equals_the_library_trainer():
+    data = make_article_data()
+    X_train, _, y_train, _ = split(data.X, data.y, 0.2, seed=11)
+    # the article's loop, written with the article's functions
+    m, b = t.init_params(np.random.default_rng(11))
+    Xc, yc = t.reset_sizes(X_train, y_train)
+    losses = []
+    for _ in range(61):
+        y_pred = t.forward_prop(Xc, m, b)
+        losses.append(t.compute_loss(yc, y_pred))
+        m, b = t.grad_desc(Xc, yc, y_pred, m, b, 0.05)
+    # the library's one loop
+    model = LinearModel(1, seed=11)
+    history = train(model, X_train, y_train, optimizer=GradientDescent(0.05), epochs=61)
+    np.testing.assert_allclose(history.loss, losses, rtol=1e-12)
+    assert model.params["W"][0] == pytest.approx(m, rel=1e-12)
+    assert float(model.params["b"]) == pytest.approx(b, rel=1e-12, abs=1e-12)
