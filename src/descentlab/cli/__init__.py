@@ -22,7 +22,8 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser():
-    parser = OneLineParser(prog="descentlab", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="descentlab", description="descentlab: gradient-descent "
+                           "learning, taught and performed. Start with: descentlab tutorial")
     from .. import __version__
 
     parser.add_argument("--version", action="version", version=f"descentlab {__version__}")
