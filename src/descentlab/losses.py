@@ -36,3 +36,38 @@ class MeanSquaredError:
 
     def __repr__(self):
         return "MeanSquaredError()"
+
+
+class BinaryCrossEntropy:
+    r"""Binary cross-entropy computed from logits, so it never takes ``log(0)``.
+
+    The model outputs the logit :math:`z`; the probability is :math:`p = \sigma(z)`.
+
+    Notes
+    -----
+    .. math::
+
+        L = \frac{1}{N}\sum_i -y_i \log p_i - (1 - y_i)\log(1 - p_i)
+          = \frac{1}{N}\sum_i \operatorname{softplus}(z_i) - y_i z_i,
+
+    with :math:`\operatorname{softplus}(z) = \log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|})`,
+    which neither overflows nor loses precision. The gradient is the famous
+
+    .. math:: \frac{\partial L}{\partial z_i} = \frac{\sigma(z_i) - y_i}{N}.
+    """
+
+    name = "bce"
+
+    def loss(self, y, z):
+        """Return :math:`L` for targets ``y`` in {0, 1} and logits ``z`` of the same shape."""
+        softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+        return float(np.mean(softplus - y * z))
+
+    def grad(self, y, z):
+        """Return ``dLdZ``, the gradient with respect to the logits."""
+        from .activations import sigmoid
+
+        return (sigmoid(z) - y) / y.size
+
+    def __repr__(self):
+        return "BinaryCrossEntropy()"

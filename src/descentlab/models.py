@@ -127,3 +127,21 @@ class LinearModel:
 
     def __repr__(self):
         return f"LinearModel(n_features={self.n_features}, seed={self.seed!r})"
+
+
+class LogisticModel(LinearModel):
+    r"""Logistic regression: the linear model's output is a logit, :math:`p = \sigma(XW + b)`.
+
+    ``forward`` returns the logit :math:`z = XW + b` (train it with
+    :class:`descentlab.losses.BinaryCrossEntropy`, which takes logits);
+    ``predict_proba`` returns :math:`\sigma(z)`.
+    """
+
+    def predict_proba(self, X):
+        """The probability of class 1 for each row of ``X``."""
+        from .activations import sigmoid
+
+        return sigmoid(self.predict(X))
+
+    def __repr__(self):
+        return f"LogisticModel(n_features={self.n_features}, seed={self.seed!r})"
