@@ -1,7 +1,8 @@
 """Update rules: ``step(params, grads)`` moves every parameter against its gradient.
 
 An optimizer knows nothing about models: it sees two dicts with the same keys,
-the parameters and their gradients, and replaces each parameter by its update.
+the parameters and their gradients, and updates each parameter array in place (so a
+model may keep its arrays wherever it likes, e.g. inside its layers).
 """
 
 
@@ -30,9 +31,9 @@ class GradientDescent:
         self.lr = lr
 
     def step(self, params, grads):
-        """Replace each ``params[k]`` by ``params[k] - lr * grads[k]``."""
-        for key in params:
-            params[key] = gd_update(params[key], grads[key], self.lr)
+        """Set each array ``params[k]`` to ``params[k] - lr * grads[k]``, in place."""
+        for key, param in params.items():
+            param[...] = gd_update(param, grads[key], self.lr)
 
     def __repr__(self):
         return f"GradientDescent(lr={self.lr!r})"
