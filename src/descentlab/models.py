@@ -66,7 +66,7 @@ def linear_backward(X, dLdY):
     return dW, db
 
 
-def init_normal(n_features, rng, scale=10.0):
+def init_normal(n_features, rng, scale=10.0, n_outputs=None):
     r"""The article's initialisation: every weight and the bias drawn from :math:`N(0, \sigma^2)`.
 
     Parameters
@@ -77,13 +77,18 @@ def init_normal(n_features, rng, scale=10.0):
         article's ``m`` then ``b``).
     scale : float, default=10.0
         The standard deviation :math:`\sigma`; the article uses 10.
+    n_outputs : int or None, default=None
+        None gives one output (a line or plane); an int gives a layer's weight matrix.
 
     Returns
     -------
-    params : dict with ``"W"`` of shape (n_features,) and ``"b"`` of shape ()
+    params : dict
+        ``"W"`` of shape (n_features,) and ``"b"`` of shape () when ``n_outputs`` is
+        None; else ``"W"`` of shape (n_features, n_outputs) and ``"b"`` of shape (n_outputs,).
     """
-    W = rng.normal(0.0, scale, size=n_features)
-    b = np.asarray(rng.normal(0.0, scale))
+    W_shape, b_shape = (n_features, ()) if n_outputs is None else ((n_features, n_outputs), n_outputs)
+    W = rng.normal(0.0, scale, size=W_shape)
+    b = np.asarray(rng.normal(0.0, scale, size=b_shape))
     return {"W": W, "b": b}
 
 
