@@ -134,6 +134,24 @@ class LinearModel:
         return f"LinearModel(n_features={self.n_features}, seed={self.seed!r})"
 
 
+def logistic_proba(params, X):
+    r"""The probability of class 1, :math:`p = \sigma(XW + b)`, for a params dict.
+
+    Parameters
+    ----------
+    params : dict with ``"W"`` of shape (n_features,) and ``"b"``
+        A model's parameters, or those of any epoch of a History.
+    X : ndarray of shape (n_samples, n_features)
+
+    Returns
+    -------
+    p : ndarray of shape (n_samples,)
+    """
+    from .activations import sigmoid
+
+    return sigmoid(linear_forward(X, params["W"], params["b"]))
+
+
 class LogisticModel(LinearModel):
     r"""Logistic regression: the linear model's output is a logit, :math:`p = \sigma(XW + b)`.
 
@@ -144,9 +162,7 @@ class LogisticModel(LinearModel):
 
     def predict_proba(self, X):
         """The probability of class 1 for each row of ``X``."""
-        from .activations import sigmoid
-
-        return sigmoid(self.predict(X))
+        return logistic_proba(self.params, X)
 
     def __repr__(self):
         return f"LogisticModel(n_features={self.n_features}, seed={self.seed!r})"
