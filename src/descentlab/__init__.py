@@ -14,6 +14,14 @@ from .models import LinearModel, linear_backward, linear_forward
 from .optimizers import GradientDescent
 from .pipeline import TutorialConfig, TutorialResult, run_tutorial, save_tutorial
 from .trainer import train
+# Beyond one neuron: layers, networks and the studies of issue 4
+from .collapse import CollapseConfig, CollapseResult, run_collapse
+from .layers import Dense
+from .logistic import LogisticConfig, LogisticResult, run_logistic
+from .losses import BinaryCrossEntropy
+from .models import LogisticModel
+from .network import Network, make_network
+from .nonlinear import NonlinearConfig, NonlinearResult, run_nonlinear
 
 __version__ = "0.1.0"
 
@@ -22,4 +30,7 @@ __all__ = [
     "LinearModel", "MeanSquaredError", "TutorialConfig", "TutorialResult",
     "least_squares", "linear_backward", "linear_forward", "load_history",
     "make_article_data", "run_tutorial", "save_tutorial", "split", "stability_bound", "train",
+    "BinaryCrossEntropy", "CollapseConfig", "CollapseResult", "Dense", "LogisticConfig",
+    "LogisticModel", "LogisticResult", "Network", "NonlinearConfig", "NonlinearResult",
+    "make_network", "run_collapse", "run_logistic", "run_nonlinear",
 ]

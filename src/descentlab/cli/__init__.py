@@ -9,9 +9,9 @@ import argparse
 import sys
 
 from ..errors import DescentlabError, DivergenceError
-from . import tutorial
+from . import collapse, logistic, nonlinear, tutorial
 
-COMMANDS = [tutorial]
+COMMANDS = [tutorial, collapse, nonlinear, logistic]
 
 
 class OneLineParser(argparse.ArgumentParser):
