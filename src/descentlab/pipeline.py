@@ -103,6 +103,18 @@ def epoch_logger(log_every, log=print):
     return callback
 
 
+def prepare_data(config):
+    """The article's data and its split, as ``config`` says (no training).
+
+    Returns
+    -------
+    data : Dataset
+    X_train, X_test, y_train, y_test : ndarray
+    """
+    data = make_article_data(config.samples, config.features, config.noise, config.data_seed)
+    return (data, *split(data.X, data.y, config.test_size, config.seed))
+
+
 def run_tutorial(config=None, log=print):
     """Train the article's linear regression and measure it.
 
@@ -119,8 +131,7 @@ def run_tutorial(config=None, log=print):
         If the learning rate makes the loss blow up: names the epoch and the stable bound.
     """
     config = TutorialConfig() if config is None else config
-    data = make_article_data(config.samples, config.features, config.noise, config.data_seed)
-    X_train, X_test, y_train, y_test = split(data.X, data.y, config.test_size, config.seed)
+    data, X_train, X_test, y_train, y_test = prepare_data(config)
     model = LinearModel(config.features, seed=config.seed)
     callbacks = [epoch_logger(config.log_every, log)] if log is not None else []
     try:
@@ -134,6 +145,39 @@ def run_tutorial(config=None, log=print):
             f"use a smaller --lr (below {bound:.3g}, e.g. 0.05)",
             epoch=exc.epoch, loss=exc.loss, history=exc.history) from None
     history.meta.update(asdict(config))
+    metrics = tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config)
+    return TutorialResult(config, data, X_train, X_test, y_train, y_test, model, history, metrics)
+
+
+def result_from_history(history):
+    """Rebuild a :class:`TutorialResult` from a saved tutorial History, without training.
+
+    The data and split are made again from the settings in ``history.meta``; the model
+    takes ``history.final_params``.
+
+    Raises
+    ------
+    DescentlabError
+        If the history was not written by ``descentlab tutorial`` or did not complete.
+    """
+    names = set(TutorialConfig.__dataclass_fields__)
+    if not names <= set(history.meta) or "W" not in history.final_params:
+        raise DescentlabError("this history has no tutorial settings (lr, samples, seed, ...): "
+                              "pass a history.json written by 'descentlab tutorial'")
+    if history.status != "completed" or not history.loss:
+        raise DescentlabError(f"this history did not complete (status {history.status!r}): "
+                              "train again with a smaller learning rate")
+    try:
+        config = TutorialConfig(**{k: history.meta[k] for k in names})
+    except (TypeError, ValueError) as exc:
+        raise DescentlabError(f"this history's settings are not valid ({exc}): "
+                              "pass an unedited history.json") from None
+    data, X_train, X_test, y_train, y_test = prepare_data(config)
+    model = LinearModel(config.features, seed=config.seed)
+    model.params = {k: np.array(v, dtype=float) for k, v in history.final_params.items()}
+    if model.params["W"].shape != (config.features,):
+        raise DescentlabError(f"this history's W has shape {model.params['W'].shape}, not "
+                              f"({config.features},): pass an unedited history.json")
     metrics = tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config)
     return TutorialResult(config, data, X_train, X_test, y_train, y_test, model, history, metrics)
 
