@@ -257,18 +257,23 @@ def summary_lines(result):
 def save_tutorial(result, out):
     """Write the figures (PNG), ``history.json`` and ``metrics.json`` into ``out``.
 
+    Large data sets are drawn as a random sample of points, and the figures say so.
+
     Returns the list of paths written.
     """
     from .viz.article import epoch_figure, plot_graph, plot_pred_line, line_of
+    from .viz.sampling import note_on, sample_points
 
     out = ensure_writable_dir(out)
-    X, y = result.data.X, result.data.y
-    written = [save_figure(plot_graph({"X": X[:, 0], "y": y}), out / "data.png")]
+    X, y, note = sample_points(result.data.X, result.data.y)
+    written = [save_figure(note_on(plot_graph({"X": X[:, 0], "y": y}), note), out / "data.png")]
+    X_train, y_train, note = sample_points(result.X_train, result.y_train)
     for epoch in result.logged_epochs():
-        fig = epoch_figure(result.history, result.X_train, result.y_train, epoch)
+        fig = note_on(epoch_figure(result.history, X_train, y_train, epoch), note)
         written.append(save_figure(fig, out / f"epoch_{epoch:03d}.png"))
+    X_test, y_test, note = sample_points(result.X_test, result.y_test)
     m, b = line_of(result.model.params, result.X_test)
-    fig = plot_pred_line(result.X_test[:, 0], result.y_test, m, b)
+    fig = note_on(plot_pred_line(X_test[:, 0], y_test, m, b), note)
     written.append(save_figure(fig, out / "test_fit.png"))
     written.append(write_text(out / "history.json", result.history.to_json()))
     written.append(write_text(out / "metrics.json", json.dumps(result.metrics, indent=1)))

@@ -9,9 +9,9 @@ import argparse
 import sys
 
 from ..errors import DescentlabError, DivergenceError
-from . import tutorial
+from . import animate, lr_study, report, tutorial
 
-COMMANDS = [tutorial]
+COMMANDS = [tutorial, animate, lr_study, report]
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -64,9 +64,9 @@ class TrainingAnimation:
         self.history = history
         self.dpi = dpi
         self.epochs_ = frame_epochs(history.n_epochs, max_frames)
-        self.x_line = np.linspace(np.min(X[:, 0]), np.max(X[:, 0]), 10)
-        self._lines = [line_of(history.params_at(int(e)), X) for e in self.epochs_]
         X_shown, y_shown, self.note = sample_points(X, y, max_points)
+        self.x_line = np.linspace(np.min(X_shown[:, 0]), np.max(X_shown[:, 0]), 10)
+        self._lines = [line_of(history.params_at(int(e)), X) for e in self.epochs_]
         self._build(X_shown[:, 0], y_shown)
 
     def _build(self, x, y):

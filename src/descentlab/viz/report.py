@@ -20,7 +20,7 @@ from ..studies import study_lines
 from .animation import TrainingAnimation
 from .article import line_of, plot_graph, plot_pred_line
 from .lr_study import lr_study_figure
-from .sampling import MAX_FRAMES, MAX_POINTS, sample_points
+from .sampling import MAX_FRAMES, MAX_POINTS, note_on, sample_points
 from .surface import cost_vs_m_figure, loss_surface_figure
 
 
@@ -42,13 +42,6 @@ def _img(fig, alt):
 def _section(title, body, note=""):
     note = f'<p class="note">{html.escape(note)}</p>' if note else ""
     return f"<section><h2>{html.escape(title)}</h2>{note}{body}</section>"
-
-
-def _noted(fig, note):
-    """Write ``note`` (what part of the data is shown) on the figure, when there is one."""
-    if note:
-        fig.text(0.01, 0.01, note, fontsize=10, color="#444")
-    return fig
 
 
 def player_html(animation):
@@ -110,7 +103,7 @@ def tutorial_report(result, study=None, *, max_frames=MAX_FRAMES, max_points=MAX
     if h.status != "completed":
         raise DescentlabError(f"cannot report a run that {h.status}: train with a smaller learning rate")
     X, y, note = sample_points(result.data.X, result.data.y, max_points)
-    sections = [_section("1. The data", _img(_noted(plot_graph({"X": X[:, 0], "y": y}), note), "data"),
+    sections = [_section("1. The data", _img(note_on(plot_graph({"X": X[:, 0], "y": y}), note), "data"),
                          f"make_regression with {c.samples} samples, {c.features} feature(s), noise "
                          f"{c.noise:g}; {len(result.y_train)} rows to train on, {len(result.y_test)} to test.")]
     anim = TrainingAnimation(h, result.X_train, result.y_train, max_frames=max_frames, max_points=max_points)
@@ -142,7 +135,7 @@ def tutorial_report(result, study=None, *, max_frames=MAX_FRAMES, max_points=MAX
                                  "the loss grows every epoch."))
     Xt, yt, tnote = sample_points(result.X_test, result.y_test, max_points)
     m, b = line_of(result.model.params, result.X_test)
-    fit = _img(_noted(plot_pred_line(Xt[:, 0], yt, m, b), tnote), "fit on the test set")
+    fit = _img(note_on(plot_pred_line(Xt[:, 0], yt, m, b), tnote), "fit on the test set")
     sections.append(_section("6. Prediction on the test set", fit + metrics_table(result.metrics)))
     page = Template(_template("report.html")).substitute(
         title="descentlab: linear regression by gradient descent",

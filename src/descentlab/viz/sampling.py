@@ -40,3 +40,10 @@ def sample_points(X, y, max_points=MAX_POINTS, seed=0):
         return X, y, ""
     idx = np.sort(np.random.default_rng(seed).choice(n, size=max_points, replace=False))
     return X[idx], y[idx], f"showing a random {max_points:,} of {n:,} points"
+
+
+def note_on(fig, note):
+    """Write ``note`` (what part of the data is shown) at the bottom left of ``fig``, if any."""
+    if note:
+        fig.text(0.01, 0.005, note, fontsize=10, color="#444")
+    return fig
