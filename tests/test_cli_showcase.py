@@ -126,3 +126,16 @@ def test_a_diverged_history_is_refused():
                       "test_size": 0.2, "seed": 7, "data_seed": 42, "log_every": 10})
     with pytest.raises(DescentlabError, match="did not complete"):
         result_from_history(h)
+
+
+def test_without_ffmpeg_the_gif_is_written_and_the_mp4_explained(tmp_path, capsys, monkeypatch):
+    import descentlab.viz.animation as animation
+
+    monkeypatch.setattr(animation, "ffmpeg_available", lambda: False)
+    assert main(["animate", "--epochs", "3", "--out", str(tmp_path)]) == 0
+    assert "no MP4: ffmpeg is not on this machine" in capsys.readouterr().out
+    assert os.listdir(tmp_path) == ["training.gif"]
+    assert main(["animate", "--epochs", "3", "--out", str(tmp_path / "b"), "--mp4"]) == 2
+    err = capsys.readouterr().err
+    assert "MP4 needs ffmpeg" in err and err.count("\n") == 1
+    assert not (tmp_path / "b").exists()

@@ -26,3 +26,10 @@ def test_sample_points_keeps_small_sets_and_labels_a_sample():
     Xs, ys, note = sample_points(X, y, 4, seed=0)
     assert Xs.shape == (4, 2) and note == "showing a random 4 of 10 points"
     np.testing.assert_array_equal(Xs[:, 0] / 2, ys)  # rows stay paired
+
+
+def test_long_paths_are_drawn_without_a_marker_per_point():
+    from descentlab.viz.sampling import MAX_MARKED, path_marker
+
+    assert path_marker(61) == "o" and path_marker(MAX_MARKED) == "o"
+    assert path_marker(MAX_MARKED + 1) == ""

@@ -45,6 +45,9 @@ def write_animation(result, out, *, mp4=None, max_frames=None, max_points=None, 
     from .viz.animation import TrainingAnimation, ffmpeg_available
     from .viz.sampling import MAX_FRAMES, MAX_POINTS
 
+    if mp4 is True and not ffmpeg_available():
+        raise DescentlabError("MP4 needs ffmpeg, which is not on this machine: install ffmpeg "
+                              "or leave out --mp4")
     out = ensure_writable_dir(out)
     anim = TrainingAnimation(result.history, result.X_train, result.y_train,
                              max_frames=max_frames or MAX_FRAMES, max_points=max_points or MAX_POINTS)

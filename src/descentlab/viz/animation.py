@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from ..errors import DescentlabError
 from ..fileio import atomic_path
 from .article import LABEL_SIZE, line_of
-from .sampling import MAX_FRAMES, MAX_POINTS, frame_epochs, sample_points
+from .sampling import MAX_FRAMES, MAX_POINTS, frame_epochs, path_marker, sample_points
 
 FIGSIZE = (12, 4.5)
 DPI = 80
@@ -86,7 +86,8 @@ class TrainingAnimation:
             ax1.text(0.02, 0.97, self.note, transform=ax1.transAxes, va="top", fontsize=10,
                      bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
         loss = np.asarray(self.history.loss)
-        (self._curve,) = ax2.plot([], [], marker="o", markersize=3, animated=True)
+        (self._curve,) = ax2.plot([], [], marker=path_marker(len(loss)), markersize=3,
+                                  animated=True)
         (self._now,) = ax2.plot([], [], "o", color="red", markersize=7, animated=True)
         ax2.set_xlim(_padded(0, max(len(loss) - 1, 1), 0.03))
         ax2.set_ylim(_padded(min(0.0, loss.min()), loss.max(), 0.05))

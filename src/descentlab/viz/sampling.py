@@ -9,6 +9,13 @@ import numpy as np
 
 MAX_POINTS = 2000
 MAX_FRAMES = 100
+MAX_MARKED = 200
+
+
+def path_marker(n_points):
+    """``"o"`` to mark each point of a path of ``n_points``, or ``""`` past :data:`MAX_MARKED`
+    (thousands of markers only thicken the line)."""
+    return "o" if n_points <= MAX_MARKED else ""
 
 
 def frame_epochs(n_epochs, max_frames=MAX_FRAMES):

@@ -12,6 +12,7 @@ import numpy as np
 from ..analysis import least_squares, quadratic_form, quadratic_loss
 from ..errors import DescentlabError
 from .article import LABEL_SIZE, new_figure
+from .sampling import path_marker
 
 MAX_TANGENTS = 8
 
@@ -65,7 +66,7 @@ def cost_vs_m_figure(history, X, y, max_tangents=MAX_TANGENTS):
     fig = new_figure((9, 6))
     ax = fig.add_subplot()
     ax.plot(grid, curve, color="tab:blue", linewidth=2, label=rf"cost $L(m, b^*)$, $b^*$ = {b_ls:.4g}")
-    ax.plot(m, steps, "o-", color="red", markersize=4, linewidth=1, alpha=0.8,
+    ax.plot(m, steps, marker=path_marker(len(m)), color="red", markersize=4, linewidth=1, alpha=0.8,
             label=f"gradient descent: m of each of {len(m)} epochs")
     width = 0.08 * half
     for i in _spread(m, max_tangents, 2.2 * width):
@@ -105,7 +106,7 @@ def loss_surface_figure(history, X, y, grid=60):
     fig = new_figure((16, 7))
     ax3d = fig.add_subplot(1, 2, 1, projection="3d", computed_zorder=False)
     ax3d.plot_surface(M, B, L, cmap="viridis", alpha=0.75, linewidth=0, zorder=1)
-    ax3d.plot(m, b, loss, "o-", color="red", markersize=3, linewidth=1.5, zorder=3,
+    ax3d.plot(m, b, loss, marker=path_marker(len(m)), color="red", markersize=3, linewidth=1.5, zorder=3,
               label=f"descent path, {len(m)} epochs")
     ax3d.scatter([m_ls], [b_ls], [loss_min], marker="*", s=250, color="white",
                  edgecolors="black", zorder=4, label="least-squares minimum")
@@ -119,7 +120,7 @@ def loss_surface_figure(history, X, y, grid=60):
     levels = loss_min + np.geomspace(excess * 1e-4, excess, 14)
     contours = ax.contour(M, B, L, levels=levels, cmap="viridis", linewidths=1)
     ax.clabel(contours, fontsize=8, fmt="%.3g")
-    ax.plot(m, b, "o-", color="red", markersize=3, linewidth=1.5, label=f"descent path, {len(m)} epochs")
+    ax.plot(m, b, marker=path_marker(len(m)), color="red", markersize=3, linewidth=1.5, label=f"descent path, {len(m)} epochs")
     ax.plot([m_ls], [b_ls], marker="*", markersize=18, color="gold", markeredgecolor="black",
             linestyle="none", label=f"least-squares minimum ({m_ls:.4g}, {b_ls:.4g})")
     ax.set_aspect("equal")
