@@ -12,7 +12,8 @@ from .history import History, load_history
 from .losses import MeanSquaredError
 from .models import LinearModel, linear_backward, linear_forward
 from .optimizers import GradientDescent
-from .pipeline import TutorialConfig, TutorialResult, run_tutorial, save_tutorial
+from .pipeline import TutorialConfig, TutorialResult, result_from_history, run_tutorial, save_tutorial
+from .studies import LRStudy, lr_study
 from .trainer import train
 # Beyond one neuron: layers, networks and the studies of issue 4
 from .collapse import CollapseConfig, CollapseResult, run_collapse
@@ -27,9 +28,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Dataset", "DescentlabError", "DivergenceError", "GradientDescent", "History",
-    "LinearModel", "MeanSquaredError", "TutorialConfig", "TutorialResult",
-    "least_squares", "linear_backward", "linear_forward", "load_history",
-    "make_article_data", "run_tutorial", "save_tutorial", "split", "stability_bound", "train",
+    "LRStudy", "LinearModel", "MeanSquaredError", "TutorialConfig", "TutorialResult",
+    "least_squares", "linear_backward", "linear_forward", "load_history", "lr_study",
+    "make_article_data", "result_from_history", "run_tutorial", "save_tutorial", "split",
+    "stability_bound", "train",
     "BinaryCrossEntropy", "CollapseConfig", "CollapseResult", "Dense", "LogisticConfig",
     "LogisticModel", "LogisticResult", "Network", "NonlinearConfig", "NonlinearResult",
     "make_network", "run_collapse", "run_logistic", "run_nonlinear",

@@ -34,20 +34,83 @@ def least_squares(X, y):
     return theta[:-1], float(theta[-1])
 
 
+def second_moment(X):
+    r"""The features' second-moment matrix with the bias column, :math:`\tfrac1N \tilde X^\top \tilde X`.
+
+    Returns
+    -------
+    H : ndarray of shape (n_features + 1, n_features + 1)
+    """
+    Xb = with_bias_column(X)
+    return Xb.T @ Xb / X.shape[0]
+
+
+def quadratic_form(X, y):
+    r"""The half-MSE of a linear model written as a quadratic in :math:`\theta = [W; b]`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+
+    Returns
+    -------
+    H : ndarray of shape (n_features + 1, n_features + 1)
+    c : ndarray of shape (n_features + 1,)
+    s : float
+
+    Notes
+    -----
+    With :math:`\tilde X = [X\;1]` and :math:`N` samples,
+
+    .. math::
+
+        L(\theta) = \frac{1}{2N} \lVert \tilde X \theta - y \rVert^2
+                  = \tfrac12 \theta^\top H \theta - c^\top \theta + s,
+        \quad H = \tfrac1N \tilde X^\top \tilde X,\;
+        c = \tfrac1N \tilde X^\top y,\;
+        s = \tfrac{1}{2N} y^\top y.
+
+    :math:`H` is the Hessian and :math:`\nabla L = H\theta - c`. Once these moments
+    are known, :math:`L` costs nothing per point of a grid, whatever :math:`N` is.
+    """
+    n = X.shape[0]
+    return second_moment(X), with_bias_column(X).T @ y / n, 0.5 * float(y @ y) / n
+
+
+def quadratic_loss(form, thetas):
+    r"""Evaluate :math:`L` and :math:`\nabla L` of :func:`quadratic_form` at many points.
+
+    Parameters
+    ----------
+    form : tuple (H, c, s) from :func:`quadratic_form`
+    thetas : ndarray of shape (..., n_features + 1)
+        Points :math:`[W; b]`.
+
+    Returns
+    -------
+    loss : ndarray of shape (...)
+    grad : ndarray of shape (..., n_features + 1)
+    """
+    H, c, s = form
+    grad = thetas @ H - c
+    loss = 0.5 * np.einsum("...i,...i->...", thetas @ H, thetas) - thetas @ c + s
+    return loss, grad
+
+
 def stability_bound(X):
     r"""The largest stable learning rate of full-batch gradient descent on the half-MSE.
 
     Notes
     -----
     The loss is quadratic with Hessian :math:`H = \tfrac{1}{N} \tilde X^\top \tilde X`,
-    :math:`\tilde X = [X\;1]`. Gradient descent multiplies the error along each
-    eigenvector of :math:`H` by :math:`1 - \alpha \lambda_i` every epoch, so it converges
-    if and only if :math:`\alpha < 2 / \lambda_{\max}`.
+    :math:`\tilde X = [X\;1]` (:func:`quadratic_form`). Gradient descent multiplies the
+    error along each eigenvector of :math:`H` by :math:`1 - \alpha \lambda_i` every
+    epoch, so it converges if and only if :math:`\alpha < 2 / \lambda_{\max}`.
 
     Returns
     -------
     float
     """
-    Xb = with_bias_column(X)
-    lam_max = np.linalg.eigvalsh(Xb.T @ Xb / X.shape[0])[-1]
+    lam_max = np.linalg.eigvalsh(second_moment(X))[-1]
     return float(2.0 / lam_max)

@@ -9,9 +9,9 @@ import argparse
 import sys
 
 from ..errors import DescentlabError, DivergenceError
-from . import collapse, logistic, nonlinear, tutorial
+from . import animate, collapse, logistic, lr_study, nonlinear, report, tutorial
 
-COMMANDS = [tutorial, collapse, nonlinear, logistic]
+COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic]
 
 
 class OneLineParser(argparse.ArgumentParser):
