@@ -44,6 +44,8 @@ class GradientDescent:
         Take the gradient step from the look-ahead point.
     schedule : str or callable or None, default=None
         The learning-rate schedule (None: constant).
+    restart : bool, default=False
+        Adaptive restart: forget the velocity whenever it points uphill (see Notes).
 
     Attributes
     ----------
@@ -63,13 +65,20 @@ class GradientDescent:
         p \leftarrow p - \alpha_t \, (g + \beta v) \quad\text{(Nesterov)}.
 
     With :math:`\beta = 0` both are :func:`gd_update`.
+
+    Momentum overshoots: the loss can rise for many epochs before it falls again, which
+    fools a stopping rule that watches the loss. With ``restart``, the velocity is reset
+    to 0 whenever the new gradient says the last step went uphill,
+    :math:`\sum_k g_k \cdot v_k < 0` over all parameters (O'Donoghue and Candes, 2015,
+    "gradient restart"); the fast progress in the slow directions stays.
     """
 
-    def __init__(self, lr=0.05, momentum=0.0, nesterov=False, schedule=None):
+    def __init__(self, lr=0.05, momentum=0.0, nesterov=False, schedule=None, restart=False):
         self.lr = lr
         self.momentum = momentum
         self.nesterov = nesterov
         self.schedule = schedule
+        self.restart = restart
         self._lr_at = get_schedule(schedule)
         self.t = 0
         self.state = {}
@@ -77,6 +86,9 @@ class GradientDescent:
     def step(self, params, grads):
         """Move each array ``params[k]`` against ``grads[k]``, in place."""
         lr = self._lr_at(self.t, self.lr)
+        if self.restart and self.state and sum(
+                float(np.vdot(state["v"], grads[key])) for key, state in self.state.items()) < 0:
+            self.state = {}
         for key, param in params.items():
             param[...] = gd_update(param, self.direction(key, grads[key]), lr)
         self.t += 1
@@ -115,6 +127,8 @@ class GradientDescent:
             args.append("nesterov=True")
         if self.schedule is not None:
             args.append(f"schedule={self.schedule!r}")
+        if self.restart:
+            args.append("restart=True")
         return f"{type(self).__name__}({', '.join(args)})"
 
 
@@ -126,10 +140,11 @@ class Momentum(GradientDescent):
     lr : float, default=0.05
     momentum : float, default=0.9
     schedule : str or callable or None, default=None
+    restart : bool, default=False
     """
 
-    def __init__(self, lr=0.05, momentum=0.9, schedule=None):
-        super().__init__(lr, momentum=momentum, nesterov=False, schedule=schedule)
+    def __init__(self, lr=0.05, momentum=0.9, schedule=None, restart=False):
+        super().__init__(lr, momentum=momentum, nesterov=False, schedule=schedule, restart=restart)
 
 
 class Nesterov(GradientDescent):
@@ -140,10 +155,11 @@ class Nesterov(GradientDescent):
     lr : float, default=0.05
     momentum : float, default=0.9
     schedule : str or callable or None, default=None
+    restart : bool, default=False
     """
 
-    def __init__(self, lr=0.05, momentum=0.9, schedule=None):
-        super().__init__(lr, momentum=momentum, nesterov=True, schedule=schedule)
+    def __init__(self, lr=0.05, momentum=0.9, schedule=None, restart=False):
+        super().__init__(lr, momentum=momentum, nesterov=True, schedule=schedule, restart=restart)
 
 
 class Adam:
@@ -212,7 +228,7 @@ class Adam:
 OPTIMIZERS = {"gd": GradientDescent, "momentum": Momentum, "nesterov": Nesterov, "adam": Adam}
 
 
-def make_optimizer(name, lr, *, momentum=0.9, schedule=None):
+def make_optimizer(name, lr, *, momentum=0.9, schedule=None, restart=False):
     """An optimizer from its name in ``OPTIMIZERS``, for estimators and the command line.
 
     Parameters
@@ -222,6 +238,8 @@ def make_optimizer(name, lr, *, momentum=0.9, schedule=None):
     momentum : float, default=0.9
         :math:`\\beta` of momentum and Nesterov, :math:`\\beta_1` of Adam; unused by "gd".
     schedule : str or callable or None, default=None
+    restart : bool, default=False
+        Adaptive restart of "momentum" and "nesterov" (see :class:`GradientDescent`).
     """
     if name not in OPTIMIZERS:
         raise DescentlabError(f"unknown optimizer {name!r}: choose one of {', '.join(OPTIMIZERS)}")
@@ -231,4 +249,4 @@ def make_optimizer(name, lr, *, momentum=0.9, schedule=None):
         return GradientDescent(lr, schedule=schedule)
     if name == "adam":
         return Adam(lr, beta1=momentum, schedule=schedule)
-    return OPTIMIZERS[name](lr, momentum=momentum, schedule=schedule)
+    return OPTIMIZERS[name](lr, momentum=momentum, schedule=schedule, restart=restart)
