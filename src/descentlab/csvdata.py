@@ -90,7 +90,7 @@ def _unknown(path, header, name, role):
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
         hint = " (the file does not seem comma-separated: save it with commas)"
     return DescentlabError(f"unknown {role} column {name!r} in {path!r}{hint}: the columns are "
-                           f"{', '.join(header)}")
+                           f"{', '.join(map(repr, header))}")
 
 
 def _number(path, line, column, cell):
@@ -194,4 +194,4 @@ def check_fit_data(data):
                                   "out with --features")
     if data.y is not None and np.all(data.y == data.y[0]):
         raise DescentlabError(f"target column {data.target!r} of {data.path!r} is constant (every "
-                              f"row is {data.y[0]!s}): there is nothing to learn")
+                              f"row is {data.y[0]!r}): there is nothing to learn")

@@ -24,6 +24,7 @@ corrupted or hand-edited file gives one :class:`DescentlabError` line, never a t
 
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -63,11 +64,29 @@ def _decode(name, value):
             raise ValueError(f"{name} values must be a list of labels")
         return np.array(values, dtype=dtype)
     if isinstance(value, dict):
-        data = np.array(value["data"], dtype=float)
-        return data.reshape([int(n) for n in value["shape"]])
+        data, shape = np.array(value["data"], dtype=float), value["shape"]
+        if not (isinstance(shape, list) and all(isinstance(n, int) and n >= 0 for n in shape)
+                and data.ndim == 1 and data.size == math.prod(shape)):
+            raise ValueError(f"{name} holds {data.size} numbers for shape {shape}")
+        return data.reshape(shape)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{name} must be a number")
     return value
+
+
+def check_writable(path):
+    """Raise a one-line error unless a model can be written at ``path``; create nothing."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise DescentlabError(f"{str(path)!r} is a folder: give a file name for the model, "
+                              "e.g. --out model.json")
+    if not folder.is_dir():
+        raise DescentlabError(f"folder {str(folder)!r} does not exist: create it or choose "
+                              "another --out")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DescentlabError(f"cannot write in folder {str(folder)!r}: choose another --out")
+    return path
 
 
 def save_model(estimator, path, info=None):
