@@ -136,7 +136,7 @@ def test_divergence_through_the_cli_is_one_line_exit_1_and_writes_nothing(diabet
     code, out, err = _run(["fit", diabetes_csv, "--target", "progression", "--lr", "50",
                            "--out", tmp_path / "m.json"], capsys)
     assert code == 1 and err.count("\n") == 1
-    assert "diverged at epoch" in err and "stable bound" in err and "lower lr below" in err
+    assert "diverged at epoch" in err and "stable bound" in err and "lower the learning rate below" in err
     assert list(tmp_path.iterdir()) == []
 
 

@@ -88,7 +88,7 @@ def test_divergence_names_epoch_bound_and_fix_and_never_leaves_nan():
     X, y = load_diabetes(return_X_y=True)
     gd = GDRegressor(lr=3.0)
     with pytest.raises(DivergenceError, match=r"diverged at epoch \d+ .*stable bound of 'nesterov' "
-                                              r"on the standardised data is 0\.3\d+; lower lr below"):
+                                              r"on the standardised data is 0\.3\d+; lower the learning rate below"):
         gd.fit(X, y)
     assert not hasattr(gd, "coef_")
     ok = GDRegressor().fit(X, y)
@@ -101,7 +101,7 @@ def test_divergence_names_epoch_bound_and_fix_and_never_leaves_nan():
 def test_unscaled_divergence_suggests_scaling():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(50, 2)) * [1, 1e3]
-    with pytest.raises(DivergenceError, match=r"lower lr below .* or scale the features"):
+    with pytest.raises(DivergenceError, match=r"lower the learning rate below .* or scale the features"):
         GDRegressor(standardize=False, lr=0.01, optimizer="gd").fit(X, X[:, 1])
 
 

@@ -114,3 +114,29 @@ def test_make_optimizer_and_reprs():
         make_optimizer("sgd", 0.1)
     with pytest.raises(DescentlabError, match="must be a positive number"):
         make_optimizer("gd", float("nan"))
+
+
+def test_restart_forgets_the_velocity_when_it_points_uphill():
+    opt = Momentum(0.1, momentum=0.9, restart=True)
+    params = {"w": np.zeros(2)}
+    opt.step(params, {"w": np.array([1.0, 0.0])})
+    opt.step(params, {"w": np.array([1.0, 0.0])})
+    np.testing.assert_allclose(opt.state["w"]["v"], [1.9, 0.0])
+    opt.step(params, {"w": np.array([-1.0, 0.0])})  # g . v < 0: the last step overshot
+    np.testing.assert_allclose(opt.state["w"]["v"], [-1.0, 0.0])
+    assert "restart=True" in repr(opt)
+
+
+def test_restart_keeps_momentum_fast_and_the_loss_nearly_monotone():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(200, 2)) * [1.0, 10.0]  # condition number 100: momentum oscillates
+    X -= X.mean(axis=0)
+    y = X @ [2.0, -1.0] + 3.0
+    lr = 1 / power_iteration(X)
+    runs = {r: train(LinearModel(2, seed=0), X, y, optimizer=Nesterov(lr, restart=r), epochs=300,
+                     record_params=False) for r in (False, True)}
+    plain = train(LinearModel(2, seed=0), X, y, optimizer=GradientDescent(lr), epochs=300,
+                  record_params=False)
+    rises = {r: int(np.sum(np.diff(h.loss) > 0)) for r, h in runs.items()}
+    assert rises[True] < rises[False]
+    assert runs[True].loss[-1] < plain.loss[-1]

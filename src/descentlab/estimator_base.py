@@ -167,11 +167,12 @@ class GDEstimator(BaseEstimator):
         bound, auto = optimizer.stable_lr(lam), self._default_lr(lam, n_samples)
         data = "the standardised data" if self.standardize else "this data"
         if bound is None:
-            limit, fix = f"{type(optimizer).__name__} has no fixed stable bound", "lower lr (e.g. 0.001)"
+            limit = f"{type(optimizer).__name__} has no fixed stable bound"
+            fix = f"lower the learning rate (e.g. {lr / 10:.3g})"
         else:
             limit = f"the stable bound of {self.optimizer!r} on {data} is {bound:.3g}"
             target = f"below {bound:.3g}" if lr > bound else f"to {lr / 10:.3g} (mini-batches are noisier)"
-            fix = f"lower lr {target} (lr=None picks {auto:.3g})"
+            fix = f"lower the learning rate {target} (left unset it is {auto:.3g})"
         if not self.standardize:
             fix += " or scale the features (standardize=True)"
         return DivergenceError(

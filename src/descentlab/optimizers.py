@@ -31,7 +31,31 @@ def gd_update(param, grad, lr):
     return param - lr * grad
 
 
-class GradientDescent:
+class Optimizer:
+    """What every update rule shares: a base rate, its schedule, a step count, state by name.
+
+    Parameters
+    ----------
+    lr : float
+    schedule : str or callable or None
+    """
+
+    def __init__(self, lr, schedule=None):
+        self.lr = lr
+        self.schedule = schedule
+        self._lr_at = get_schedule(schedule)
+        self.t = 0
+        self.state = {}
+
+    def rate(self):
+        """The learning rate of the next update, ``schedule(t, lr)``."""
+        return self._lr_at(self.t, self.lr)
+
+    def step(self, params, grads):
+        raise NotImplementedError
+
+
+class GradientDescent(Optimizer):
     r"""Gradient descent, with optional (heavy-ball or Nesterov) momentum.
 
     Parameters
@@ -74,18 +98,14 @@ class GradientDescent:
     """
 
     def __init__(self, lr=0.05, momentum=0.0, nesterov=False, schedule=None, restart=False):
-        self.lr = lr
+        super().__init__(lr, schedule)
         self.momentum = momentum
         self.nesterov = nesterov
-        self.schedule = schedule
         self.restart = restart
-        self._lr_at = get_schedule(schedule)
-        self.t = 0
-        self.state = {}
 
     def step(self, params, grads):
         """Move each array ``params[k]`` against ``grads[k]``, in place."""
-        lr = self._lr_at(self.t, self.lr)
+        lr = self.rate()
         if self.restart and self.state and sum(
                 float(np.vdot(state["v"], grads[key])) for key, state in self.state.items()) < 0:
             self.state = {}
@@ -143,26 +163,24 @@ class Momentum(GradientDescent):
     restart : bool, default=False
     """
 
+    look_ahead = False
+
     def __init__(self, lr=0.05, momentum=0.9, schedule=None, restart=False):
-        super().__init__(lr, momentum=momentum, nesterov=False, schedule=schedule, restart=restart)
+        super().__init__(lr, momentum=momentum, nesterov=self.look_ahead, schedule=schedule,
+                         restart=restart)
 
 
-class Nesterov(GradientDescent):
+class Nesterov(Momentum):
     r"""Nesterov momentum: :math:`v \leftarrow \beta v + g,\; p \leftarrow p - \alpha (g + \beta v)`.
 
-    Parameters
-    ----------
-    lr : float, default=0.05
-    momentum : float, default=0.9
-    schedule : str or callable or None, default=None
-    restart : bool, default=False
+    The parameters are :class:`Momentum`'s; the gradient step is taken from the
+    look-ahead point.
     """
 
-    def __init__(self, lr=0.05, momentum=0.9, schedule=None, restart=False):
-        super().__init__(lr, momentum=momentum, nesterov=True, schedule=schedule, restart=restart)
+    look_ahead = True
 
 
-class Adam:
+class Adam(Optimizer):
     r"""Adam: momentum on the gradient, each coordinate scaled by its running RMS.
 
     Parameters
@@ -193,18 +211,14 @@ class Adam:
     """
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, schedule=None):
-        self.lr = lr
+        super().__init__(lr, schedule)
         self.beta1 = beta1
         self.beta2 = beta2
         self.eps = eps
-        self.schedule = schedule
-        self._lr_at = get_schedule(schedule)
-        self.t = 0
-        self.state = {}
 
     def step(self, params, grads):
         """Move each array ``params[k]`` by the Adam step of ``grads[k]``, in place."""
-        lr = self._lr_at(self.t, self.lr)
+        lr = self.rate()
         self.t += 1
         for key, param in params.items():
             g = grads[key]
