@@ -178,3 +178,18 @@ def test_classifier_on_random_shapes(n_samples, n_features, seed):
     assert proba.shape == (n_samples, 2) and np.all((proba >= 0) & (proba <= 1))
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     np.testing.assert_array_equal(clf.predict(X), clf.classes_[(proba[:, 1] > 0.5).astype(int)])
+
+
+def test_a_new_regressor_is_a_thin_subclass():
+    """The seam for a network regressor: only ``_build_model`` (the lead adds MLPRegressor)."""
+    from descentlab.estimators import StandardizedTargetRegressor
+    from descentlab.models import LinearModel
+
+    class ModelRegressor(StandardizedTargetRegressor):
+        def _build_model(self, n_features, rng):
+            return LinearModel(n_features, seed=int(rng.integers(100)), init_scale=0.1)
+
+    X, y = load_diabetes(return_X_y=True)
+    thin = ModelRegressor().fit(X, y)
+    assert isinstance(thin.model_, LinearModel)
+    assert thin.score(X, y) == pytest.approx(GDRegressor().fit(X, y).score(X, y), abs=1e-4)

@@ -6,8 +6,10 @@ loop (:func:`descentlab.trainer.train`) and a divergence error that names the st
 bound. A concrete estimator is a thin subclass: ``_build_model(n_features, rng)`` (the
 model to train on standardised features), ``_loss()``, ``_encode_target(y)`` where the
 target needs it, and ``_store(model)`` / ``predict``. The default ``_store`` keeps the
-trained model as ``model_``; a network regressor then predicts with
-``model_.predict(self._standardized(X)) * self.y_scale_ + self.y_mean_``.
+trained model as ``model_``, and
+:class:`descentlab.estimators.StandardizedTargetRegressor` predicts with it, so a network
+regressor is that class plus ``_build_model`` (and, to be saved, its parameters in
+``_saved_attributes``). A later ``solver=`` option can replace the call to ``train``.
 """
 
 import numpy as np

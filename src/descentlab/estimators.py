@@ -19,7 +19,7 @@ from .losses import BinaryCrossEntropy
 from .models import LinearModel, LogisticModel, linear_forward
 from .scaling import standardize, to_data_units
 
-__all__ = ["GDEstimator", "GDRegressor", "GDClassifier"]
+__all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
 
 
 class _LinearMixin:
@@ -45,7 +45,33 @@ class _LinearMixin:
         return linear_forward(self._check_X(X), self.coef_, self.intercept_)
 
 
-class GDRegressor(_LinearMixin, RegressorMixin, GDEstimator):
+class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
+    r"""A regressor that trains on the standardised target: the base of every regressor.
+
+    ``fit`` keeps ``y_mean_`` and ``y_scale_``; :meth:`predict` maps the trained model's
+    output back, :math:`\hat y = s_y\, f(z) + \mu_y` with :math:`z` the standardised
+    features. A new regressor (a network) needs only ``_build_model(n_features, rng)``;
+    the trained model is kept as ``model_``.
+    """
+
+    _saved_attributes = GDEstimator._saved_attributes + ("y_mean_", "y_scale_")
+
+    def _encode_target(self, y):
+        t, y_mean, y_scale = standardize(y) if self.standardize else (y, 0.0, 1.0)
+        return t, {"y_mean_": float(y_mean), "y_scale_": float(y_scale)}
+
+    def _check_state(self):
+        super()._check_state()
+        if not (np.ndim(self.y_mean_) == 0 and np.ndim(self.y_scale_) == 0 and self.y_scale_ > 0):
+            raise ValueError("y_mean_ must be a number and y_scale_ a positive number")
+
+    def predict(self, X):
+        """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,)."""
+        Z = self._standardized(self._check_X(X))
+        return self.model_.predict(Z) * self.y_scale_ + self.y_mean_
+
+
+class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     r"""Linear regression by gradient descent, the article's model on any data.
 
     Minimises the half mean squared error of :math:`\hat y = X\,\text{coef} + \text{intercept}`
@@ -67,22 +93,13 @@ class GDRegressor(_LinearMixin, RegressorMixin, GDEstimator):
         The standardisation used in training.
     """
 
-    _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "y_mean_", "y_scale_")
+    _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
 
     def _build_model(self, n_features, rng):
         return LinearModel(n_features, seed=0, init_scale=0.0)
 
-    def _encode_target(self, y):
-        t, y_mean, y_scale = standardize(y) if self.standardize else (y, 0.0, 1.0)
-        return t, {"y_mean_": float(y_mean), "y_scale_": float(y_scale)}
-
-    def _check_state(self):
-        super()._check_state()
-        if not (np.ndim(self.y_mean_) == 0 and np.ndim(self.y_scale_) == 0 and self.y_scale_ > 0):
-            raise ValueError("y_mean_ must be a number and y_scale_ a positive number")
-
     def predict(self, X):
-        """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,)."""
+        """Predictions ``X coef_ + intercept_`` for ``X`` of shape (n_samples, n_features)."""
         return self._linear(X)
 
 
