@@ -13,6 +13,52 @@ def with_bias_column(X):
     return np.hstack([X, np.ones((X.shape[0], 1))])
 
 
+def power_iteration(X, *, bias=True, n_iter=1000, rtol=1e-9, seed=0):
+    r"""The largest eigenvalue of the second-moment matrix, by power iteration.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    bias : bool, default=True
+        Append the bias column of ones, :math:`\tilde X = [X\;1]` (as the models do).
+    n_iter : int, default=1000
+        At most this many products with the matrix.
+    rtol : float, default=1e-9
+        Stop once the estimate changes by less than this, relatively.
+    seed : int, default=0
+        Seeds the random starting vector.
+
+    Returns
+    -------
+    lam_max : float
+        :math:`\lambda_{\max}(H)` with :math:`H = \tfrac1N \tilde X^\top \tilde X`, the
+        Hessian of the half-MSE of a linear model; 0 when :math:`X` is all zeros.
+
+    Notes
+    -----
+    Repeating :math:`v \leftarrow H v / \lVert H v \rVert` turns :math:`v` towards the top
+    eigenvector, and :math:`\lVert H v \rVert \to \lambda_{\max}`. :math:`H` is never
+    formed: each product is :math:`\tilde X^\top (\tilde X v) / N`, so the cost is
+    :math:`O(N d)` per iteration. Full-batch gradient descent is stable for
+    :math:`\alpha < 2 / \lambda_{\max}` (:func:`stability_bound`).
+    """
+    Xt = with_bias_column(X) if bias else np.asarray(X, dtype=float)
+    n = Xt.shape[0]
+    v = np.random.default_rng(seed).normal(size=Xt.shape[1])
+    v /= np.linalg.norm(v)
+    lam = 0.0
+    for _ in range(n_iter):
+        Hv = Xt.T @ (Xt @ v) / n
+        lam_new = float(np.linalg.norm(Hv))
+        if lam_new == 0.0:
+            return 0.0
+        v = Hv / lam_new
+        if abs(lam_new - lam) <= rtol * lam_new:
+            return lam_new
+        lam = lam_new
+    return lam
+
+
 def least_squares(X, y):
     r"""The minimiser of the squared loss, from NumPy's ``lstsq``.
 
