@@ -129,9 +129,9 @@ def test_a_diverged_history_is_refused():
 
 
 def test_without_ffmpeg_the_gif_is_written_and_the_mp4_explained(tmp_path, capsys, monkeypatch):
-    import descentlab.viz.animation as animation
+    import descentlab.viz.frames as frames
 
-    monkeypatch.setattr(animation, "ffmpeg_available", lambda: False)
+    monkeypatch.setattr(frames, "ffmpeg_available", lambda: False)
     assert main(["animate", "--epochs", "3", "--out", str(tmp_path)]) == 0
     assert "no MP4: ffmpeg is not on this machine" in capsys.readouterr().out
     assert os.listdir(tmp_path) == ["training.gif"]
