@@ -1,8 +1,9 @@
-"""What is drawn from a finished tutorial run: the animation files and the HTML report.
+"""What is drawn from finished runs: the animation files and the HTML report.
 
 The command line calls these; they are plain functions for Python too. Each draws from a
-:class:`~descentlab.TutorialResult` (a fresh run or one rebuilt from ``history.json``)
-and writes its files atomically; matplotlib is imported only when they run.
+result (a :class:`~descentlab.TutorialResult`, fresh or rebuilt from ``history.json``,
+or a study's result) and writes its files atomically; matplotlib is imported only when
+they run.
 """
 
 from pathlib import Path
@@ -23,6 +24,46 @@ def check_output_file(path, suffixes):
     return path
 
 
+def check_mp4(mp4):
+    """Fail early, before anything is trained or written, when the MP4 is required and
+    ffmpeg is missing."""
+    from .viz.frames import ffmpeg_available
+
+    if mp4 is True and not ffmpeg_available():
+        raise DescentlabError("MP4 needs ffmpeg, which is not on this machine: install ffmpeg "
+                              "or leave out --mp4")
+
+
+def save_animation(anim, out, stem, *, mp4=None, fps=10):
+    """Write ``anim`` as ``<stem>.gif`` (and ``<stem>.mp4``) into the folder ``out``.
+
+    Parameters
+    ----------
+    anim : FrameAnimation
+    out : path-like
+    stem : str
+    mp4 : bool or None, default=None
+        None writes the MP4 only when ffmpeg is found; True requires it; False skips it.
+
+    Returns
+    -------
+    written : list of Path
+    notes : list of str
+        How many frames, and what was skipped and why.
+    """
+    from .viz.frames import ffmpeg_available
+
+    check_mp4(mp4)
+    out = ensure_writable_dir(out)
+    written = [anim.save(out / f"{stem}.gif", fps=fps)]
+    notes = [f"{len(anim)} frames of {anim.history.n_epochs} epochs"]
+    if mp4 is None and not ffmpeg_available():
+        notes.append("no MP4: ffmpeg is not on this machine (the GIF has every frame)")
+    elif mp4 is not False:
+        written.append(anim.save(out / f"{stem}.mp4", fps=fps))
+    return written, notes
+
+
 def write_animation(result, out, *, mp4=None, max_frames=None, max_points=None, fps=10):
     """Write ``training.gif`` (and ``training.mp4`` when ffmpeg is there) into ``out``.
 
@@ -40,25 +81,38 @@ def write_animation(result, out, *, mp4=None, max_frames=None, max_points=None, 
     -------
     written : list of Path
     notes : list of str
-        What was skipped and why.
+        How many frames, and what was skipped and why.
     """
-    from .viz.animation import TrainingAnimation, ffmpeg_available
+    from .viz.animation import TrainingAnimation
     from .viz.sampling import MAX_FRAMES, MAX_POINTS
 
-    if mp4 is True and not ffmpeg_available():
-        raise DescentlabError("MP4 needs ffmpeg, which is not on this machine: install ffmpeg "
-                              "or leave out --mp4")
-    out = ensure_writable_dir(out)
+    check_mp4(mp4)
     anim = TrainingAnimation(result.history, result.X_train, result.y_train,
                              max_frames=max_frames or MAX_FRAMES, max_points=max_points or MAX_POINTS)
-    written = [anim.save(out / "training.gif", fps=fps)]
-    notes = []
-    if mp4 is None and not ffmpeg_available():
-        notes.append("no MP4: ffmpeg is not on this machine (the GIF has every frame)")
-    elif mp4 is not False:
-        written.append(anim.save(out / "training.mp4", fps=fps))
-    notes.insert(0, f"{len(anim)} frames of {result.history.n_epochs} epochs")
-    return written, notes
+    return save_animation(anim, out, "training", mp4=mp4, fps=fps)
+
+
+def write_boundary_animation(result, out, *, mp4=None, max_frames=None, max_points=None, fps=10):
+    """Write ``logistic.gif`` (and ``logistic.mp4``): the decision boundary over training.
+
+    Parameters
+    ----------
+    result : LogisticResult
+    out, mp4, max_frames, max_points, fps
+        As :func:`write_animation`.
+
+    Returns
+    -------
+    written : list of Path
+    notes : list of str
+    """
+    from .viz.logistic import BoundaryAnimation
+    from .viz.sampling import MAX_FRAMES, MAX_POINTS
+
+    check_mp4(mp4)
+    anim = BoundaryAnimation(result.history, result.X_train, result.y_train, result.accuracy_trace,
+                             max_frames=max_frames or MAX_FRAMES, max_points=max_points or MAX_POINTS)
+    return save_animation(anim, out, "logistic", mp4=mp4, fps=fps)
 
 
 def write_report(result, path, *, rates=None, max_frames=None, max_points=None):
