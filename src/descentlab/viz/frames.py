@@ -176,7 +176,7 @@ def _on_one_palette(images, colors=128):
     colour): fast, small, and no flicker between frames."""
     from PIL import Image
 
-    palette = images[-1].quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
+    palette = images[-1].quantize(colors=colors, method=Image.Quantize.MAXCOVERAGE)
     return [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
 
 
