@@ -92,6 +92,7 @@ BAD = [
     (["report", "--out", "{d}/r.txt"], 2, "must end in .html"),
     (["report", "--history", "{d}/bad.json", "--out", "{d}/r.html"], 2, "cannot read history"),
     (["tutorial", "--report", "{d}/r.pdf"], 2, "must end in .html"),
+    (["report", "--with", "collapse,foo", "--out", "{d}/r.html"], 2, "unknown 'foo' in 'collapse,foo'"),
 ]
 
 

@@ -115,11 +115,45 @@ def write_boundary_animation(result, out, *, mp4=None, max_frames=None, max_poin
     return save_animation(anim, out, "logistic", mp4=mp4, fps=fps)
 
 
-def write_report(result, path, *, rates=None, max_frames=None, max_points=None):
+#: The network studies a report can add, each run with its default settings.
+NETWORK_STUDIES = ("collapse", "nonlinear", "logistic")
+
+
+def run_network_studies(names):
+    """Run the named studies of :data:`NETWORK_STUDIES` with their default settings.
+
+    Returns
+    -------
+    list of CollapseResult, NonlinearResult, LogisticResult
+        In the order of ``names``.
+    """
+    from .collapse import run_collapse
+    from .logistic import run_logistic
+    from .nonlinear import run_nonlinear
+
+    runs = {"collapse": run_collapse, "nonlinear": run_nonlinear, "logistic": run_logistic}
+    for name in names:
+        if name not in runs:
+            raise DescentlabError(f"unknown study {name!r}: choose from {', '.join(NETWORK_STUDIES)}")
+    return [runs[name]() for name in names]
+
+
+def write_report(result, path, *, rates=None, networks=(), max_frames=None, max_points=None):
     """Write the self-contained HTML report of ``result`` to ``path``.
 
     Runs the learning-rate study (:func:`descentlab.studies.lr_study`) on the same
     training data, from the same start, for as many epochs.
+
+    Parameters
+    ----------
+    result : TutorialResult
+    path : path-like
+        An ``.html`` file.
+    rates : list of float, optional
+        The learning-rate study's rates.
+    networks : sequence of CollapseResult, NonlinearResult or LogisticResult
+        A section each, after the tutorial's (e.g. from :func:`run_network_studies`).
+    max_frames, max_points : int, optional
 
     Returns
     -------
@@ -132,6 +166,6 @@ def write_report(result, path, *, rates=None, max_frames=None, max_points=None):
     path = check_output_file(path, (".html", ".htm"))
     study = lr_study(result.X_train, result.y_train, rates, epochs=result.config.epochs,
                      seed=result.config.seed)
-    page = tutorial_report(result, study, max_frames=max_frames or MAX_FRAMES,
+    page = tutorial_report(result, study, networks, max_frames=max_frames or MAX_FRAMES,
                            max_points=max_points or MAX_POINTS)
     return write_text(path, page), study
