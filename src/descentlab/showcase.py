@@ -70,18 +70,10 @@ def write_animation(result, out, *, mp4=None, max_frames=None, max_points=None, 
     Parameters
     ----------
     result : TutorialResult
-    out : path-like
-        The output folder.
-    mp4 : bool or None, default=None
-        None writes the MP4 only when ffmpeg is found; True requires it; False skips it.
+    out, mp4, fps
+        As :func:`save_animation`, which this returns.
     max_frames, max_points : int, optional
         Caps (defaults in :mod:`descentlab.viz.sampling`).
-
-    Returns
-    -------
-    written : list of Path
-    notes : list of str
-        How many frames, and what was skipped and why.
     """
     from .viz.animation import TrainingAnimation
     from .viz.sampling import MAX_FRAMES, MAX_POINTS
@@ -100,11 +92,6 @@ def write_boundary_animation(result, out, *, mp4=None, max_frames=None, max_poin
     result : LogisticResult
     out, mp4, max_frames, max_points, fps
         As :func:`write_animation`.
-
-    Returns
-    -------
-    written : list of Path
-    notes : list of str
     """
     from .viz.logistic import BoundaryAnimation
     from .viz.sampling import MAX_FRAMES, MAX_POINTS

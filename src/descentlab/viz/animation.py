@@ -26,18 +26,11 @@ class TrainingAnimation(FrameAnimation):
         With the parameters of every epoch recorded.
     X : ndarray of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,)
-    max_frames : int, default=100
-        Frames are at most this many evenly spaced epochs, the first and last included.
     max_points : int, default=2000
         Larger data sets are drawn as a random sample of this size (the figure says so).
-    dpi : int, default=80
-        Frames are 12 x 4.5 inches at this resolution (960 x 360 pixels by default).
-
-    Attributes
-    ----------
-    epochs_ : ndarray of int
-        The epoch shown on each frame.
-    fig : matplotlib.figure.Figure
+    max_frames, dpi
+        As :class:`~descentlab.viz.frames.FrameAnimation`, which also gives ``epochs_``
+        (the epoch on each frame), ``fig``, ``frame``, ``save`` and ``png_frames``.
     """
 
     def __init__(self, history, X, y, *, max_frames=MAX_FRAMES, max_points=MAX_POINTS, dpi=DPI):
