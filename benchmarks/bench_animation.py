@@ -3,7 +3,8 @@
     python benchmarks/bench_animation.py [--repeat 3]
 
 Cases: the default tutorial (61 epochs, 61 frames), a million rows (the scatter is a
-2,000-point sample) and 5,000 epochs (capped at 100 evenly spaced frames). Each time is
+2,000-point sample), 5,000 epochs (capped at 100 evenly spaced frames) and the logistic
+decision boundary (200 epochs, 100 frames). Each time is
 the best of ``--repeat`` runs, in seconds. Not part of the test run.
 """
 
@@ -15,8 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from descentlab.history import History
+from descentlab.logistic import run_logistic
 from descentlab.pipeline import TutorialConfig, run_tutorial
 from descentlab.viz.animation import TrainingAnimation, ffmpeg_available
+from descentlab.viz.logistic import BoundaryAnimation
 
 
 def best_of(repeat, fn):
@@ -38,12 +41,17 @@ def long_history(n_epochs, X, y):
 
 
 def cases():
+    """``(name, make)`` pairs: ``make()`` builds the animation."""
     article = run_tutorial(log=None)
-    yield "default tutorial (61 epochs, 160 rows)", article.history, article.X_train, article.y_train
+    yield "default tutorial (61 epochs, 160 rows)", lambda: TrainingAnimation(
+        article.history, article.X_train, article.y_train)
     big = run_tutorial(TutorialConfig(samples=1_000_000), log=None)
-    yield "1,000,000 rows (61 epochs)", big.history, big.X_train, big.y_train
-    yield ("5,000 epochs (160 rows)", long_history(5000, article.X_train, article.y_train),
-           article.X_train, article.y_train)
+    yield "1,000,000 rows (61 epochs)", lambda: TrainingAnimation(big.history, big.X_train, big.y_train)
+    long = long_history(5000, article.X_train, article.y_train)
+    yield "5,000 epochs (160 rows)", lambda: TrainingAnimation(long, article.X_train, article.y_train)
+    logistic = run_logistic()
+    yield "logistic boundary (200 epochs)", lambda: BoundaryAnimation(
+        logistic.history, logistic.X_train, logistic.y_train, logistic.accuracy_trace)
 
 
 def main():
@@ -55,9 +63,9 @@ def main():
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory() as tmp:
-        for name, history, X, y in cases():
-            build = best_of(args.repeat, lambda: TrainingAnimation(history, X, y))
-            anim = TrainingAnimation(history, X, y)
+        for name, make in cases():
+            build = best_of(args.repeat, make)
+            anim = make()
             gif = best_of(args.repeat, lambda: anim.save(Path(tmp) / "a.gif"))
             mp4_s = best_of(args.repeat, lambda: anim.save(Path(tmp) / "a.mp4")) if mp4 else float("nan")
             pngs = best_of(args.repeat, anim.png_frames)

@@ -1,11 +1,13 @@
 """``descentlab collapse``, ``nonlinear`` and ``logistic`` end to end, and their bad inputs."""
 
 import json
+import os
 import re
 
 import numpy as np
 import pytest
 from matplotlib.image import imread
+from PIL import Image
 
 from descentlab.cli import main
 
@@ -127,3 +129,24 @@ def test_divergence_is_exit_1(capsys, tmp_path):
     assert main(["collapse", "--lr", "1", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "diverged at epoch" in err and err.count("\n") == 1
+    assert "learning rate 1 is above 0.0128" in err and "use a smaller --lr (e.g. 0.01)" in err
+
+
+def test_collapse_above_the_stable_rate_warns_that_it_never_settles(capsys, tmp_path):
+    assert main(["collapse", "--lr", "0.02", "--epochs", "100", "--out", str(tmp_path)]) == 0
+    last = capsys.readouterr().out.splitlines()[-2]
+    assert last.startswith("Gradient descent settles only for learning rates below 0.01276")
+    assert "lr 0.02 is above it, so the loss keeps bouncing" in last
+    assert json.loads((tmp_path / "collapse.json").read_text())["stable_lr"] == pytest.approx(0.01276, abs=1e-5)
+
+
+def test_logistic_animate_writes_the_moving_boundary(capsys, tmp_path):
+    from descentlab.viz.frames import ffmpeg_available
+
+    assert main(["logistic", "--out", str(tmp_path), "--epochs", "30", "--animate",
+                 "--max-frames", "6"]) == 0
+    assert "Animation (6 frames of 30 epochs)" in capsys.readouterr().out
+    with Image.open(tmp_path / "logistic.gif") as im:
+        assert im.n_frames == 6 and im.size == (960, 360)
+    assert (tmp_path / "logistic.mp4").exists() == ffmpeg_available()
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".")]  # no temporary files left

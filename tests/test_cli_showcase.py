@@ -92,6 +92,7 @@ BAD = [
     (["report", "--out", "{d}/r.txt"], 2, "must end in .html"),
     (["report", "--history", "{d}/bad.json", "--out", "{d}/r.html"], 2, "cannot read history"),
     (["tutorial", "--report", "{d}/r.pdf"], 2, "must end in .html"),
+    (["report", "--with", "collapse,foo", "--out", "{d}/r.html"], 2, "unknown 'foo' in 'collapse,foo'"),
 ]
 
 
@@ -129,9 +130,9 @@ def test_a_diverged_history_is_refused():
 
 
 def test_without_ffmpeg_the_gif_is_written_and_the_mp4_explained(tmp_path, capsys, monkeypatch):
-    import descentlab.viz.animation as animation
+    import descentlab.viz.frames as frames
 
-    monkeypatch.setattr(animation, "ffmpeg_available", lambda: False)
+    monkeypatch.setattr(frames, "ffmpeg_available", lambda: False)
     assert main(["animate", "--epochs", "3", "--out", str(tmp_path)]) == 0
     assert "no MP4: ffmpeg is not on this machine" in capsys.readouterr().out
     assert os.listdir(tmp_path) == ["training.gif"]

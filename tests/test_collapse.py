@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 
 from descentlab.analysis import least_squares
-from descentlab.collapse import CollapseConfig, article_network, collapse, run_collapse
-from descentlab.errors import DescentlabError
+from descentlab.collapse import (CollapseConfig, article_network, collapse, network_inputs,
+                                 run_collapse, summary_lines)
+from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.layers import Dense
 from descentlab.losses import MeanSquaredError
 from descentlab.models import linear_forward
@@ -74,3 +75,50 @@ def test_article_network_shapes():
     net = article_network()
     assert [layer.params["W"].shape for layer in net.layers] == [(2, 2), (2, 1)]
     assert all(not layer.bias for layer in net.layers)
+
+
+def _sharpness(result):
+    """The largest eigenvalue of the loss's Hessian over the trained network's parameters,
+    by central finite differences (the oracle for linear_network_bound)."""
+    net, y = result.network, result.y_train
+    X_in = network_inputs(result.X_train, result.config.bias)
+    keys = list(net.params)
+    theta = np.concatenate([net.params[k].ravel() for k in keys])
+
+    def loss(v):
+        net.set_params({k: part.reshape(net.params[k].shape) for k, part in
+                        zip(keys, np.split(v, np.cumsum([net.params[k].size for k in keys])[:-1]))})
+        return MeanSquaredError().loss(y, net.predict(X_in))
+
+    n, eps = theta.size, 1e-4
+    H = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            def at(di, dj):
+                v = theta.copy()
+                v[i] += di
+                v[j] += dj
+                return loss(v)
+            H[i, j] = (at(eps, eps) - at(eps, -eps) - at(-eps, eps) + at(-eps, -eps)) / (4 * eps ** 2)
+    loss(theta)
+    return np.linalg.eigvalsh((H + H.T) / 2)[-1]
+
+
+@pytest.mark.parametrize("bias", ["x0", "layers"])
+def test_the_stable_rate_is_two_over_the_sharpness_of_the_flattest_minimum(bias):
+    settled = run_collapse(CollapseConfig(bias=bias, lr=0.01))
+    bound = settled.stable_lr
+    assert 0.0125 < bound < 0.0135 and settled.loss == pytest.approx(settled.ls_loss, rel=1e-9)
+    sharpness = _sharpness(settled)  # this minimum is at least as sharp as the flattest
+    assert 2 / bound <= sharpness * (1 + 1e-4) and sharpness < 1.05 * 2 / bound
+    below = run_collapse(CollapseConfig(bias=bias, lr=0.95 * bound))
+    assert below.loss == pytest.approx(below.ls_loss, rel=1e-6)
+    above = run_collapse(CollapseConfig(bias=bias, lr=1.1 * bound))  # bounces, never settles
+    assert above.history.status == "completed" and above.loss > 1.5 * above.ls_loss
+    assert "is above it, so the loss keeps bouncing" in summary_lines(above)[-1]
+
+
+def test_divergence_names_the_stable_rate_and_the_fix():
+    with pytest.raises(DivergenceError, match=r"learning rate 0.03 is above 0.0128, the largest at "
+                       r"which gradient descent can settle .*: use a smaller --lr \(e.g. 0.01\)"):
+        run_collapse(CollapseConfig(lr=0.03))

@@ -49,15 +49,15 @@ def test_report_has_every_section_figure_and_the_metrics(report, article_run):
 
 def test_report_embeds_one_frame_per_epoch_and_a_slider(report):
     _, page, _ = report
-    frames = json.loads(re.search(r'id="frames-data">(.*?)</script>', page).group(1))
-    epochs = json.loads(re.search(r'id="frames-epochs">(.*?)</script>', page).group(1))
+    frames = json.loads(re.search(r'id="frames-data"[^>]*>(.*?)</script>', page).group(1))
+    epochs = json.loads(re.search(r'id="frames-epochs"[^>]*>(.*?)</script>', page).group(1))
     assert len(frames) == 61 and epochs == list(range(61))
     assert all(f.startswith("iVBORw0KGgo") for f in frames)  # PNG signature in base64
     assert '<input id="epoch-slider" type="range" min="0" max="60"' in page
     assert '<button id="play"' in page
 
 
-def _browser():
+def browser():
     """A headless chromium driven by selenium, or skip when there is none."""
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
@@ -80,13 +80,14 @@ def test_report_in_a_headless_browser(report):
     from selenium.webdriver.common.by import By
 
     path, _, _ = report
-    driver = _browser()
+    driver = browser()
     try:
         driver.get(path.as_uri())
         errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
         assert errors == []
         body = driver.find_element(By.TAG_NAME, "body")
-        assert body.get_attribute("data-player-ready") == "61"
+        assert body.get_attribute("data-players-ready") == "1"
+        assert driver.find_element(By.ID, "player-training").get_attribute("data-ready") == "61"
         images = driver.find_elements(By.TAG_NAME, "img")
         assert len(images) == 6
         assert all(driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", i)

@@ -160,3 +160,65 @@ def stability_bound(X):
     """
     lam_max = np.linalg.eigvalsh(second_moment(X))[-1]
     return float(2.0 / lam_max)
+
+
+def linear_network_bound(X, y, output_bias=False):
+    r"""The largest rate at which full-batch gradient descent can settle at a minimum of a
+    two-layer linear network on the half-MSE: 2 / the sharpness of its flattest minimum.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    output_bias : bool, default=False
+        True when the output layer has its own bias :math:`b_2` (the ``"layers"`` form of
+        :func:`descentlab.collapse.article_network`); False for the article's form, the
+        bias carried by the input :math:`x_0 = 1`.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    The network computes the line :math:`\theta = A w + b_2 e` on :math:`\tilde X = [X\;1]`,
+    with :math:`A` the first layer (its weights and, in the ``"layers"`` form, its bias
+    row), :math:`w` the output weights and :math:`e` the bias coordinate. At a minimum
+    :math:`\theta = \theta^*` (least squares) the gradient with respect to :math:`\theta`
+    vanishes, so the Hessian over the network's parameters is :math:`J^\top H J`, with
+    :math:`H` the Hessian of :func:`stability_bound` and :math:`J = \partial\theta /
+    \partial(A, w, b_2)`. Its nonzero eigenvalues are those of :math:`H^{1/2} J J^\top H^{1/2}`,
+    and :math:`J J^\top = \lVert w\rVert^2 I + A A^\top\,(+\, e e^\top)`. As :math:`A w =
+    \theta^* - b_2 e`, :math:`A A^\top \succeq v v^\top / \lVert w \rVert^2` with
+    :math:`v = \theta^* - b_2 e` (equality for a rank-one :math:`A`), so the flattest
+    minimum has sharpness
+
+    .. math::
+
+        S = \min_{s > 0,\, b_2} \lambda_{\max}\!\left(H^{1/2}
+            \left(s I + v v^\top / s\;(+\, e e^\top)\right) H^{1/2}\right).
+
+    Near a minimum gradient descent multiplies the deviation along the top eigenvector
+    by :math:`1 - \alpha \lambda_{\max}`, so it settles at none unless :math:`\alpha < 2/S`.
+    Above that the loss keeps bouncing or explodes. Unlike :func:`stability_bound` this
+    depends on ``y``: a steeper line needs larger weights, and larger weights make the
+    loss sharper.
+    """
+    from scipy.optimize import minimize
+
+    W, b = least_squares(X, y)
+    theta = np.append(W, b)
+    lam, V = np.linalg.eigh(second_moment(X))
+    root = (V * np.sqrt(np.clip(lam, 0.0, None))) @ V.T
+    e = np.zeros_like(theta)
+    e[-1] = 1.0
+
+    def sharpness(z):
+        s = np.exp(z[0])
+        v = theta - z[1] * e if output_bias else theta
+        M = s * np.eye(theta.size) + np.outer(v, v) / s + (np.outer(e, e) if output_bias else 0.0)
+        return np.linalg.eigvalsh(root @ M @ root)[-1]
+
+    start = [np.log(max(np.linalg.norm(theta), 1e-12)), 0.0]
+    best = minimize(sharpness, start, method="Nelder-Mead", options={"xatol": 1e-9, "fatol": 1e-12})
+    return float(2.0 / best.fun)

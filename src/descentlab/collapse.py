@@ -25,9 +25,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .analysis import least_squares, with_bias_column
+from .analysis import least_squares, linear_network_bound, with_bias_column
 from .data import Dataset, check_split_sizes, make_article_data, split
-from .errors import DescentlabError
+from .errors import DescentlabError, DivergenceError
 from .history import History
 from .layers import INITS, linear
 from .losses import MeanSquaredError
@@ -168,6 +168,9 @@ class CollapseResult:
         Training loss of the network, of the equivalent line and of least squares.
     min_loss : float
         The lowest loss the network had over training (every epoch and the end).
+    stable_lr : float
+        The largest rate at which gradient descent can settle at a minimum of this
+        network (:func:`descentlab.analysis.linear_network_bound`).
     """
 
     config: CollapseConfig
@@ -187,6 +190,7 @@ class CollapseResult:
     line_loss: float
     ls_loss: float
     min_loss: float
+    stable_lr: float
 
     @property
     def gap(self):
@@ -219,7 +223,16 @@ def run_collapse(config=None):
     X_train, _, y_train, _ = split(data.X, data.y, config.test_size, config.seed)
     network = article_network(config.bias, config.hidden, config.init, config.seed)
     X_in = network_inputs(X_train, config.bias)
-    history = train(network, X_in, y_train, optimizer=GradientDescent(config.lr), epochs=config.epochs)
+    stable_lr = linear_network_bound(X_train, y_train, output_bias=config.bias == "layers")
+    try:
+        history = train(network, X_in, y_train, optimizer=GradientDescent(config.lr), epochs=config.epochs)
+    except DivergenceError as exc:
+        where = "above" if config.lr >= stable_lr else "below"
+        raise DivergenceError(
+            f"training diverged at epoch {exc.epoch}: the loss reached {exc.loss:.3g}; learning "
+            f"rate {config.lr:g} is {where} {stable_lr:.3g}, the largest at which gradient descent "
+            f"can settle at a minimum of this network: use a smaller --lr (e.g. {0.8 * stable_lr:.2g})",
+            epoch=exc.epoch, loss=exc.loss, history=exc.history) from None
     W, b = collapse(network)
     m, intercept = equivalent_line(W, b, config.bias == "x0")
     y_net = network.predict(X_in)
@@ -234,7 +247,7 @@ def run_collapse(config=None):
         max_abs_diff=float(np.max(np.abs(y_net - y_line))),
         loss=loss, line_loss=mse.loss(y_train, y_line),
         ls_loss=mse.loss(y_train, linear_forward(X_train, ls_W, ls_b)),
-        min_loss=min(min(history.loss), loss))
+        min_loss=min(min(history.loss), loss), stable_lr=stable_lr)
 
 
 def _matrix(name, value):
@@ -270,6 +283,11 @@ def summary_lines(result):
         f"Lowest loss over training {result.min_loss:.9f}: {result.gap:+.2e} from least squares "
         "(never below it beyond rounding: linear layers add no power, so linear "
         "activations must not be used in hidden layers)",
+        f"Gradient descent settles only for learning rates below {result.stable_lr:.4g} "
+        "(2 / the sharpness of the flattest minimum)" + (
+            "" if c.lr < result.stable_lr else
+            f"; lr {c.lr:g} is above it, so the loss keeps bouncing ({result.loss:.4g} at the end): "
+            f"use a smaller --lr (e.g. {0.8 * result.stable_lr:.2g})"),
     ]
     return lines
 
@@ -287,6 +305,7 @@ def save_collapse(result, out):
                    least_squares={"m": result.ls_m, "intercept": result.ls_intercept},
                    loss=result.loss, line_loss=result.line_loss, ls_loss=result.ls_loss,
                    min_loss=result.min_loss, max_abs_diff=result.max_abs_diff,
+                   stable_lr=result.stable_lr,
                    config=asdict(result.config))
     return [save_figure(collapse_figure(result), out / "collapse.png"),
             write_text(out / "collapse.json", json.dumps(numbers, indent=1)),

@@ -1,18 +1,30 @@
-"""Arguments shared by the subcommands: the run's settings, the caps, a run to draw from."""
+"""Arguments and flows shared by the subcommands: the training options (with defaults
+from each command's config dataclass), the output folder, the caps, a run to draw from,
+and the study commands' run -> print -> save."""
 
 import argparse
 import math
+from dataclasses import fields
 
 from ..pipeline import TutorialConfig
 
-_DATA = ("samples", "features", "noise", "test_size", "seed", "data_seed")
+
+def add_lr_epochs(p, defaults):
+    """``--lr`` and ``--epochs``, their defaults from the config ``defaults``."""
+    p.add_argument("--lr", type=float, default=defaults.lr, help=f"learning rate (default {defaults.lr:g})")
+    p.add_argument("--epochs", type=int, default=defaults.epochs, help=f"epochs (default {defaults.epochs})")
+
+
+def add_out(p, what="figures and JSON"):
+    """``--out``: the output folder."""
+    p.add_argument("--out", default="descentlab-out",
+                   help=f"output folder for {what} (default descentlab-out)")
 
 
 def add_training_options(p, log_every=False):
-    """``--lr``, ``--epochs``, the data options and, if asked, ``--log-every``."""
+    """The tutorial's ``--lr``, ``--epochs``, data options and, if asked, ``--log-every``."""
     d = TutorialConfig()
-    p.add_argument("--lr", type=float, default=d.lr, help=f"learning rate (default {d.lr})")
-    p.add_argument("--epochs", type=int, default=d.epochs, help=f"epochs (default {d.epochs})")
+    add_lr_epochs(p, d)
     add_data_options(p)
     if log_every:
         p.add_argument("--log-every", type=int, default=d.log_every,
@@ -20,7 +32,7 @@ def add_training_options(p, log_every=False):
 
 
 def add_data_options(p):
-    """The data set and its split: ``--samples`` ... ``--data-seed``."""
+    """The tutorial's data set and its split: ``--samples`` ... ``--data-seed``."""
     d = TutorialConfig()
     p.add_argument("--samples", type=int, default=d.samples, help=f"data points (default {d.samples})")
     p.add_argument("--features", type=int, default=d.features, help=f"features (default {d.features})")
@@ -33,10 +45,17 @@ def add_data_options(p):
                    help=f"random_state of make_regression (default {d.data_seed})")
 
 
-def config_from_args(args):
-    """A :class:`TutorialConfig` from whichever of its options the command has."""
-    names = set(TutorialConfig.__dataclass_fields__)
-    return TutorialConfig(**{k: v for k, v in vars(args).items() if k in names})
+def add_study_options(p, defaults):
+    """A study's ``--lr``, ``--epochs``, ``--seed`` (defaults from its config) and ``--out``."""
+    add_lr_epochs(p, defaults)
+    p.add_argument("--seed", type=int, default=defaults.seed, help=f"seed (default {defaults.seed})")
+    add_out(p, "the figure and JSON")
+
+
+def config_from_args(args, config_class=TutorialConfig):
+    """The config dataclass built from the parsed arguments with the same names."""
+    values = vars(args)
+    return config_class(**{f.name: values[f.name] for f in fields(config_class) if f.name in values})
 
 
 def positive_int(text):
@@ -87,3 +106,34 @@ def rate_list(text):
             raise argparse.ArgumentTypeError(f"learning rate {part.strip()} must be a positive number")
         rates.append(value)
     return rates
+
+
+def choice_list(choices):
+    """An argparse type: ``"a,c"`` -> ``["a", "c"]``, each one of ``choices``, in their order."""
+    def parse(text):
+        names = [part.strip() for part in text.split(",")]
+        unknown = [n for n in names if n not in choices]
+        if unknown:
+            raise argparse.ArgumentTypeError(f"unknown {unknown[0]!r} in {text!r}: choose from "
+                                             f"{','.join(choices)}")
+        return [c for c in choices if c in names]
+    return parse
+
+
+def run_study(args, config_class, run, summary_lines, save):
+    """Check the output folder, run the study, print its lines, write its files.
+
+    Returns
+    -------
+    The study's result, for what the command does next (an animation, ...).
+    """
+    from ..fileio import ensure_writable_dir
+
+    config = config_from_args(args, config_class)
+    ensure_writable_dir(args.out)
+    result = run(config)
+    for line in summary_lines(result):
+        print(line)
+    written = save(result, args.out)
+    print(f"Wrote {', '.join(path.name for path in written)} to {args.out}/")
+    return result

@@ -1,6 +1,6 @@
 """``descentlab animate``: the training animation, from a saved history or a run made now."""
 
-from ._options import add_caps, add_source, add_training_options, load_result
+from ._options import add_caps, add_out, add_source, add_training_options, load_result
 
 
 def add_parser(sub):
@@ -10,7 +10,7 @@ def add_parser(sub):
                        "Writes training.gif (Pillow) and training.mp4 (when ffmpeg is found).")
     add_source(p)
     add_training_options(p)
-    p.add_argument("--out", default="descentlab-out", help="output folder (default descentlab-out)")
+    add_out(p, "the GIF and MP4")
     p.add_argument("--fps", type=int, default=10, help="frames per second (default 10)")
     mp4 = p.add_mutually_exclusive_group()
     mp4.add_argument("--mp4", dest="mp4", action="store_const", const=True, default=None,

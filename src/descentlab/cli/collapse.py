@@ -2,7 +2,7 @@
 
 from ..collapse import BIAS_FORMS, CollapseConfig, run_collapse, save_collapse, summary_lines
 from ..layers import INITS
-from .common import add_training_args, run_study
+from ._options import add_study_options, run_study
 
 
 def add_parser(sub):
@@ -11,7 +11,7 @@ def add_parser(sub):
                        description="Train the article's two-layer network with linear activations "
                        "on the article's data, print its weight matrices, the single line W1 W2 "
                        "they make and how it compares with least squares, and draw the fits.")
-    add_training_args(p, d, "descentlab-out")
+    add_study_options(p, d)
     p.add_argument("--hidden", type=int, default=d.hidden, help=f"neurons in the first layer (default {d.hidden})")
     p.add_argument("--bias", choices=BIAS_FORMS, default=d.bias,
                    help="x0: inputs [x, 1] and no biases, as the article; layers: a bias per layer "
@@ -22,4 +22,5 @@ def add_parser(sub):
 
 
 def run(args):
-    return run_study(args, CollapseConfig, run_collapse, summary_lines, save_collapse)
+    run_study(args, CollapseConfig, run_collapse, summary_lines, save_collapse)
+    return 0

@@ -1,7 +1,7 @@
 """``descentlab logistic``: logistic regression on two blobs, the boundary as it moves."""
 
 from ..logistic import LogisticConfig, run_logistic, save_logistic, summary_lines
-from .common import add_training_args, run_study
+from ._options import add_caps, add_study_options, run_study
 
 
 def add_parser(sub):
@@ -10,8 +10,8 @@ def add_parser(sub):
                        description="Train logistic regression (sigmoid and binary cross-entropy) "
                        "by gradient descent on two overlapping Gaussian blobs; print the loss, "
                        "the accuracy and scikit-learn's answer, and draw the decision boundary "
-                       "at several epochs.")
-    add_training_args(p, d, "descentlab-out")
+                       "at several epochs (and, with --animate, moving over training).")
+    add_study_options(p, d)
     p.add_argument("--samples", type=int, default=d.samples, help=f"data points (default {d.samples})")
     p.add_argument("--cluster-std", type=float, default=d.cluster_std,
                    help=f"spread of each blob (default {d.cluster_std:g})")
@@ -19,9 +19,20 @@ def add_parser(sub):
                    help=f"test fraction (default {d.test_size})")
     p.add_argument("--snapshots", type=int, default=d.snapshots,
                    help=f"epochs drawn in the boundary figure (default {d.snapshots})")
+    p.add_argument("--animate", action="store_true",
+                   help="also write logistic.gif (and logistic.mp4 when ffmpeg is found): the "
+                   "boundary moving epoch by epoch beside the loss")
+    add_caps(p)
     p.set_defaults(run=run)
     return p
 
 
 def run(args):
-    return run_study(args, LogisticConfig, run_logistic, summary_lines, save_logistic)
+    from ..showcase import write_boundary_animation
+
+    result = run_study(args, LogisticConfig, run_logistic, summary_lines, save_logistic)
+    if args.animate:
+        files, notes = write_boundary_animation(result, args.out, max_frames=args.max_frames,
+                                                max_points=args.max_points)
+        print(f"Animation ({'; '.join(notes)}): " + ", ".join(str(f) for f in files))
+    return 0

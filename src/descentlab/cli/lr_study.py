@@ -1,6 +1,6 @@
 """``descentlab lr-study``: one problem, several learning rates, against the stability bound."""
 
-from ._options import add_data_options, config_from_args, rate_list
+from ._options import add_data_options, add_out, config_from_args, rate_list
 
 
 def add_parser(sub):
@@ -14,7 +14,7 @@ def add_parser(sub):
                    "times the stability bound)")
     p.add_argument("--epochs", type=int, default=61, help="epochs per rate (default 61)")
     add_data_options(p)
-    p.add_argument("--out", default="descentlab-out", help="output folder (default descentlab-out)")
+    add_out(p, "lr_study.png")
     p.set_defaults(run=run)
     return p
 

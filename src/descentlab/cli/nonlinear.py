@@ -3,7 +3,7 @@
 from ..data import NONLINEAR_SETS
 from ..nonlinear import (HIDDEN_ACTIVATIONS, NonlinearConfig, run_nonlinear, save_nonlinear,
                          summary_lines)
-from .common import add_training_args, run_study
+from ._options import add_study_options, run_study
 
 
 def add_parser(sub):
@@ -12,7 +12,7 @@ def add_parser(sub):
                        description="Fit a curve (a sine or |x|) with linear regression, the "
                        "article's linear network and networks with nonlinear hidden units; "
                        "print the losses against least squares and draw the fits and loss curves.")
-    add_training_args(p, d, "descentlab-out")
+    add_study_options(p, d)
     p.add_argument("--data", choices=list(NONLINEAR_SETS), default=d.data, help=f"the curve (default {d.data})")
     p.add_argument("--activation", default=d.activation,
                    help=f"hidden units: {', '.join(HIDDEN_ACTIVATIONS)} (default {d.activation})")
@@ -25,4 +25,5 @@ def add_parser(sub):
 
 
 def run(args):
-    return run_study(args, NonlinearConfig, run_nonlinear, summary_lines, save_nonlinear)
+    run_study(args, NonlinearConfig, run_nonlinear, summary_lines, save_nonlinear)
+    return 0

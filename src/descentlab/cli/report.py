@@ -1,13 +1,15 @@
 """``descentlab report``: the whole story in one self-contained HTML file."""
 
-from ._options import add_caps, add_source, add_training_options, load_result, rate_list
+from ..showcase import NETWORK_STUDIES
+from ._options import add_caps, add_source, add_training_options, choice_list, load_result, rate_list
 
 
 def add_parser(sub):
     p = sub.add_parser("report", help="write one self-contained HTML report",
                        description="Write an HTML page with every figure embedded: the data, "
                        "the training animation with an epoch slider, the cost against m, the "
-                       "loss surface, a learning-rate study and the metrics. No network needed.")
+                       "loss surface, a learning-rate study and the metrics; with --with, the "
+                       "network studies too. No network needed.")
     add_source(p)
     add_training_options(p)
     p.add_argument("--out", default="descentlab-out/report.html",
@@ -15,17 +17,24 @@ def add_parser(sub):
     p.add_argument("--rates", type=rate_list, default=None,
                    help="learning rates of the study, comma-separated (default: 0.01, 0.5, "
                    "0.98 and 1.1 times the stability bound)")
+    p.add_argument("--with", dest="networks", metavar="STUDIES", default=[],
+                   type=choice_list(NETWORK_STUDIES),
+                   help="add network studies, run with their default settings, comma-separated: "
+                   f"{','.join(NETWORK_STUDIES)} (the linear collapse, nonlinear activations, "
+                   "logistic regression with its boundary as a playable animation)")
     add_caps(p)
     p.set_defaults(run=run)
     return p
 
 
 def run(args):
-    from ..showcase import check_output_file, write_report
+    from ..showcase import check_output_file, run_network_studies, write_report
 
     check_output_file(args.out, (".html", ".htm"))
     result = load_result(args)
-    path, study = write_report(result, args.out, rates=args.rates, max_frames=args.max_frames,
-                               max_points=args.max_points)
-    print(f"Report: {path} (bound 2 / lambda_max = {study.bound:.4g})")
+    networks = run_network_studies(args.networks)
+    path, study = write_report(result, args.out, rates=args.rates, networks=networks,
+                               max_frames=args.max_frames, max_points=args.max_points)
+    extra = f"; with {', '.join(args.networks)}" if args.networks else ""
+    print(f"Report: {path} (bound 2 / lambda_max = {study.bound:.4g}{extra})")
     return 0

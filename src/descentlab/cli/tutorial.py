@@ -1,7 +1,7 @@
 """``descentlab tutorial``: the article's run, reproducible, with its figures and metrics."""
 
 from ..pipeline import run_tutorial, save_tutorial, summary_lines
-from ._options import add_caps, add_training_options, config_from_args
+from ._options import add_caps, add_out, add_training_options, config_from_args
 
 
 def add_parser(sub):
@@ -10,8 +10,7 @@ def add_parser(sub):
                        "print its progress and metrics, and write figures, history.json and "
                        "metrics.json.")
     add_training_options(p, log_every=True)
-    p.add_argument("--out", default="descentlab-out",
-                   help="output folder for figures and JSON (default descentlab-out)")
+    add_out(p)
     p.add_argument("--animate", action="store_true",
                    help="also write training.gif (and training.mp4 when ffmpeg is found) to --out")
     p.add_argument("--report", metavar="FILE", default=None,

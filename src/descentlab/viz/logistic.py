@@ -1,17 +1,24 @@
 """Figures of logistic regression: the decision boundary as training moves it.
 
-:func:`draw_boundary` draws one moment (one params dict) on an axes, so a figure of
-snapshots and an animation (one call per frame) share it. Nothing here trains.
+:func:`draw_boundary` draws one moment (one params dict) on an axes, for the figure of
+snapshots; :class:`BoundaryAnimation` moves the same picture frame by frame through the
+animation machinery of :mod:`.frames`. Both shade :func:`proba_grid` and draw
+:func:`boundary_line`. Nothing here trains.
 """
 
 import math
 
 import numpy as np
 
+from ..errors import DescentlabError
 from ..models import logistic_proba
 from .article import LABEL_SIZE, TITLE_SIZE, new_figure
+from .frames import DPI, FrameAnimation
+from .sampling import MAX_FRAMES, MAX_POINTS, sample_points
 
 CLASS_COLORS = ("tab:blue", "tab:red")
+LEVELS = np.linspace(0, 1, 11)  # the bands of p(class 1) in the shading
+GRID = 120
 
 
 def _limits(X, pad=0.5):
@@ -35,6 +42,37 @@ def boundary_line(params, xlim, ylim):
     return -(b + w2 * x2) / w1, x2
 
 
+def proba_grid(params, xlim, ylim, n=GRID):
+    r""":math:`p = \sigma(w_1 x_1 + w_2 x_2 + b)` on an ``n`` by ``n`` grid over the box.
+
+    Returns
+    -------
+    g1, g2 : ndarray of shape (n, n)
+        The grid's coordinates (``np.meshgrid``).
+    p : ndarray of shape (n, n)
+    """
+    g1, g2 = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    p = logistic_proba(params, np.column_stack([g1.ravel(), g2.ravel()])).reshape(g1.shape)
+    return g1, g2, p
+
+
+def scatter_classes(ax, X, y):
+    """The points of each class in its colour; returns the two scatter collections."""
+    collections = []
+    for label, color in enumerate(CLASS_COLORS):
+        mask = np.ravel(y) == label
+        collections.append(ax.scatter(X[mask, 0], X[mask, 1], s=16, color=color,
+                                      edgecolors="white", linewidths=0.5, label=f"class {label}"))
+    return collections
+
+
+def _label_axes(ax, xlim, ylim):
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_xlabel("$x_1$", fontsize=LABEL_SIZE - 3)
+    ax.set_ylabel("$x_2$", fontsize=LABEL_SIZE - 3)
+
+
 def draw_boundary(ax, params, X, y, title=None):
     """One moment of logistic regression: the data, p(class 1) shaded, the boundary p = 1/2.
 
@@ -53,21 +91,13 @@ def draw_boundary(ax, params, X, y, title=None):
         The decision boundary, None when ``W`` is 0.
     """
     xlim, ylim = _limits(X)
-    g1, g2 = np.meshgrid(np.linspace(*xlim, 120), np.linspace(*ylim, 120))
-    p = logistic_proba(params, np.column_stack([g1.ravel(), g2.ravel()])).reshape(g1.shape)
-    ax.contourf(g1, g2, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.3)
-    for label, color in enumerate(CLASS_COLORS):
-        mask = np.ravel(y) == label
-        ax.scatter(X[mask, 0], X[mask, 1], s=16, color=color, edgecolors="white",
-                   linewidths=0.5, label=f"class {label}")
+    ax.contourf(*proba_grid(params, xlim, ylim), levels=LEVELS, cmap="RdBu_r", alpha=0.3)
+    scatter_classes(ax, X, y)
     line = None
     points = boundary_line(params, xlim, ylim)
     if points is not None:
         (line,) = ax.plot(*points, color="black", linewidth=2, label="p = 0.5")
-    ax.set_xlim(xlim)
-    ax.set_ylim(ylim)
-    ax.set_xlabel("$x_1$", fontsize=LABEL_SIZE - 3)
-    ax.set_ylabel("$x_2$", fontsize=LABEL_SIZE - 3)
+    _label_axes(ax, xlim, ylim)
     if title:
         ax.set_title(title, fontsize=TITLE_SIZE - 6)
     return line
@@ -114,3 +144,79 @@ def boundary_figure(history, X, y, epochs, accuracy=None, ncols=3):
         ax_loss.axvline(min(epoch, history.n_epochs - 1), color="gray", linewidth=0.5, linestyle=":")
     fig.suptitle("Logistic regression: the decision boundary over training", fontsize=TITLE_SIZE)
     return fig
+
+
+class BoundaryAnimation(FrameAnimation):
+    r"""The decision boundary moving over training, beside the loss curve growing.
+
+    Frame ``k`` shows epoch ``e = epochs_[k]``: :math:`p(\text{class } 1)` shaded and the
+    line :math:`w_1 x_1 + w_2 x_2 + b = 0` of the parameters at the start of epoch ``e``
+    (``history.params_at(e)``), and ``loss[e]``, computed at exactly those parameters.
+
+    Parameters
+    ----------
+    history : History
+        Of a :class:`descentlab.models.LogisticModel` (``W`` of shape (2,)), parameters
+        recorded.
+    X : ndarray of shape (n_samples, 2)
+    y : ndarray of shape (n_samples,), values 0 and 1
+    accuracy : sequence of float, optional
+        The accuracy at the start of every epoch, shown in each frame's title.
+    max_frames : int, default=100
+    max_points : int, default=2000
+    dpi : int, default=80
+
+    Attributes
+    ----------
+    epochs_ : ndarray of int
+    xlim, ylim : tuple of float
+        The box of the left panel.
+    """
+
+    def __init__(self, history, X, y, accuracy=None, *, max_frames=MAX_FRAMES,
+                 max_points=MAX_POINTS, dpi=DPI):
+        super().__init__(history, max_frames=max_frames, dpi=dpi)
+        if np.shape(history.params.get("W", [[]])[0]) != (2,) or X.shape[1:] != (2,):
+            raise DescentlabError("a boundary animation needs a logistic model on two features "
+                                  "(W of shape (2,)): train one with descentlab.run_logistic")
+        self.accuracy = accuracy
+        self.xlim, self.ylim = _limits(X)
+        X_shown, y_shown, self.note = sample_points(X, y, max_points)
+        self._build(X_shown, y_shown)
+
+    def _build(self, X, y):
+        from matplotlib.colors import BoundaryNorm
+
+        ax1, ax2 = self._new_figure(width_ratios=[1, 1.3])
+        self._shade = self._moving(ax1.imshow(
+            np.zeros((GRID, GRID)), extent=(*self.xlim, *self.ylim), origin="lower", aspect="auto",
+            cmap="RdBu_r", norm=BoundaryNorm(LEVELS, 256), alpha=0.3, interpolation="bilinear"))
+        for points in scatter_classes(ax1, X, y):  # redrawn over the moving shading
+            self._moving(points)
+        (self._line,) = ax1.plot([], [], color="black", linewidth=2, label="p = 0.5")
+        self._moving(self._line)
+        # the legend stands where a title would, off the moving shading: drawn once
+        ax1.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=11, frameon=False)
+        _label_axes(ax1, self.xlim, self.ylim)
+        if self.note:
+            ax1.text(0.02, 0.97, self.note, transform=ax1.transAxes, va="top", fontsize=10,
+                     bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
+        self._loss_panel(ax2, ylabel="Binary cross-entropy")
+        self._freeze()
+
+    def params_of(self, frame):
+        """The parameters drawn on frame ``frame``: those at the start of its epoch."""
+        return self.history.params_at(int(self.epochs_[frame]))
+
+    def draw(self, frame):
+        """Set the shading, the boundary, the loss and the title to frame ``frame``."""
+        epoch = int(self.epochs_[frame])
+        params = self.params_of(frame)
+        self._shade.set_data(proba_grid(params, self.xlim, self.ylim)[2])
+        self._line.set_data(*(boundary_line(params, self.xlim, self.ylim) or ([], [])))
+        self._draw_loss(epoch)
+        (w1, w2), b = np.ravel(params["W"]), float(params["b"])
+        acc = "" if self.accuracy is None else f"   Accuracy = {100 * self.accuracy[epoch]:.1f}%"
+        self._title.set_text(f"{self._epoch_text(epoch)}   Loss = {self.history.loss[epoch]:.4f}{acc}"
+                             f"   W = [{w1:.3f}, {w2:.3f}]   b = {b:.3f}")
+        return self.fig

@@ -1,0 +1,206 @@
+"""What every animation of a training run shares: the frames, the blitting and the files.
+
+A :class:`FrameAnimation` shows a capped, evenly spaced choice of a History's epochs
+(:func:`~descentlab.viz.sampling.frame_epochs`: the first and the last always among
+them). Frame ``k`` is epoch ``e = epochs_[k]``: the parameters at the start of epoch
+``e`` and ``loss[e]``, the loss computed at exactly those parameters. The axes, labels
+and anything that does not move are drawn once; each frame redraws only the moving
+artists over that saved background (blitting), so a frame costs milliseconds. Frames
+are saved as GIF with Pillow (no ffmpeg needed), as MP4 when ffmpeg is on the machine,
+always atomically, or handed to the HTML report as PNGs.
+
+Subclasses build their figure in ``_build`` (calling :meth:`_new_figure`, registering
+what moves with :meth:`_moving` and finishing with :meth:`_freeze`) and set the moving
+artists to a frame in :meth:`draw`.
+"""
+
+import io
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..errors import DescentlabError
+from ..fileio import atomic_path
+from .article import LABEL_SIZE
+from .sampling import MAX_FRAMES, frame_epochs, path_marker
+
+FIGSIZE = (12, 4.5)
+DPI = 80
+
+
+def ffmpeg_available():
+    """True when matplotlib finds an ffmpeg binary (needed for MP4 only)."""
+    from matplotlib.animation import FFMpegWriter
+
+    return FFMpegWriter.isAvailable()
+
+
+def padded(lo, hi, pad=0.08):
+    """``(lo, hi)`` widened by ``pad`` of its span on each side (1 when the span is 0)."""
+    span = (hi - lo) or 1.0
+    return lo - pad * span, hi + pad * span
+
+
+class FrameAnimation:
+    """The base of the training animations: one frame per chosen epoch of a History.
+
+    Parameters
+    ----------
+    history : History
+        With the parameters of every epoch recorded.
+    max_frames : int, default=100
+        Frames are at most this many evenly spaced epochs, the first and last included.
+    dpi : int, default=80
+        Frames are 12 x 4.5 inches at this resolution (960 x 360 pixels by default).
+
+    Attributes
+    ----------
+    epochs_ : ndarray of int
+        The epoch shown on each frame.
+    fig : matplotlib.figure.Figure
+    """
+
+    def __init__(self, history, *, max_frames=MAX_FRAMES, dpi=DPI):
+        if not history.loss or not history.params:
+            raise DescentlabError("this history has no recorded parameters to animate: "
+                                  "train with record_params=True")
+        self.history = history
+        self.dpi = dpi
+        self.epochs_ = frame_epochs(history.n_epochs, max_frames)
+        self._artists = []
+
+    def __len__(self):
+        return len(self.epochs_)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(frames={len(self)}, epochs={self.history.n_epochs})"
+
+    # -- building (subclasses) ------------------------------------------------------------
+    def _new_figure(self, ncols=2, **grid):
+        """A headless figure of ``ncols`` panels side by side and an empty moving title."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.fig = fig = Figure(figsize=FIGSIZE, dpi=self.dpi, layout="constrained")
+        FigureCanvasAgg(fig)
+        self._title = self._moving(fig.suptitle("", fontsize=LABEL_SIZE, family="monospace"))
+        return fig.subplots(1, ncols, **grid)
+
+    def _moving(self, artist):
+        """Register ``artist`` as redrawn on every frame (in registration order)."""
+        artist.set_animated(True)
+        self._artists.append(artist)
+        return artist
+
+    def _loss_panel(self, ax, ylabel="Loss"):
+        """The loss of every epoch, growing frame by frame, with the current epoch marked."""
+        loss = np.asarray(self.history.loss)
+        (self._curve,) = ax.plot([], [], marker=path_marker(len(loss)), markersize=3)
+        (self._now,) = ax.plot([], [], "o", color="red", markersize=7)
+        self._moving(self._curve)
+        self._moving(self._now)
+        ax.set_xlim(padded(0, max(len(loss) - 1, 1), 0.03))
+        ax.set_ylim(padded(min(0.0, loss.min()), loss.max(), 0.05))
+        ax.set_title("Loss", fontsize=LABEL_SIZE)
+        ax.set_xlabel("Epoch", fontsize=LABEL_SIZE)
+        ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+
+    def _draw_loss(self, epoch):
+        """Show ``loss[0 .. epoch]`` and mark ``loss[epoch]``."""
+        self._curve.set_data(np.arange(epoch + 1), self.history.loss[:epoch + 1])
+        self._now.set_data([epoch], [self.history.loss[epoch]])
+
+    def _epoch_text(self, epoch):
+        """``"Epoch  12"``, padded to the width of the last epoch so titles do not jump."""
+        return f"Epoch {epoch:>{len(str(self.history.n_epochs - 1))}d}"
+
+    def _freeze(self):
+        """Lay the figure out around its last (longest) title and save the background."""
+        self.draw(len(self.epochs_) - 1)
+        self.fig.canvas.draw()
+        self.fig.set_layout_engine("none")  # freeze the layout; the background never changes
+        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+
+    def draw(self, frame):
+        """Set the moving artists to frame ``frame`` (an index into :attr:`epochs_`)."""
+        raise NotImplementedError
+
+    # -- frames and files -----------------------------------------------------------------
+    def frame(self, frame):
+        """Frame ``frame`` as an RGB array of shape (height, width, 3), blitted."""
+        self.draw(frame)
+        canvas = self.fig.canvas
+        canvas.restore_region(self._background)
+        for artist in self._artists:
+            self.fig.draw_artist(artist)
+        return np.asarray(canvas.buffer_rgba())[..., :3].copy()
+
+    def images(self):
+        """Every frame as a PIL image."""
+        from PIL import Image
+
+        return [Image.fromarray(self.frame(i)) for i in range(len(self))]
+
+    def png_frames(self):
+        """Every frame as PNG bytes (for the HTML report), on the GIF's shared palette:
+        a third of the size of full-colour PNGs, and no flicker between frames."""
+        frames = []
+        for image in _on_one_palette(self.images()):
+            buf = io.BytesIO()
+            image.save(buf, format="png", optimize=False)
+            frames.append(buf.getvalue())
+        return frames
+
+    def save(self, path, fps=10):
+        """Write the animation to ``path``, atomically.
+
+        ``.gif`` is written by Pillow (no ffmpeg needed); ``.mp4`` (H.264) needs ffmpeg.
+        """
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in (".gif", ".mp4"):
+            raise DescentlabError(f"cannot write an animation as {str(path)!r}: use a .gif or .mp4 name")
+        if suffix == ".mp4" and not ffmpeg_available():
+            raise DescentlabError("MP4 needs ffmpeg, which is not on this machine: "
+                                  "install ffmpeg or write a .gif")
+        with atomic_path(path) as tmp:
+            if suffix == ".gif":
+                _write_gif(tmp, self.images(), fps)
+            else:
+                _write_mp4(tmp, [self.frame(i) for i in range(len(self))], fps)
+        return path
+
+
+def _on_one_palette(images, colors=128):
+    """Every image mapped to one palette, taken from the last frame (which holds every
+    colour): fast, small, and no flicker between frames."""
+    from PIL import Image
+
+    palette = images[-1].quantize(colors=colors, method=Image.Quantize.MAXCOVERAGE)
+    return [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
+
+
+def _write_gif(path, images, fps):
+    """Save with Pillow, every frame on one palette."""
+    frames = _on_one_palette(images)
+    frames[0].save(path, format="gif", save_all=True, append_images=frames[1:],
+                   duration=round(1000 / fps), loop=0)
+
+
+def _write_mp4(path, frames, fps):
+    """Pipe RGB frames to ffmpeg as raw video; H.264 with yuv420p plays everywhere."""
+    import subprocess
+
+    from matplotlib.animation import FFMpegWriter
+
+    height, width, _ = frames[0].shape
+    command = [FFMpegWriter.bin_path(), "-y", "-loglevel", "error", "-f", "rawvideo",
+               "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", str(fps), "-i", "-",
+               "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264",
+               "-pix_fmt", "yuv420p", "-f", "mp4", str(path)]
+    result = subprocess.run(command, input=b"".join(f.tobytes() for f in frames),
+                            capture_output=True)
+    if result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip().splitlines()
+        raise DescentlabError(f"ffmpeg could not write the MP4 ({message[-1] if message else 'no message'}): "
+                              "write a .gif instead")

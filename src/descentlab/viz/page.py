@@ -1,0 +1,75 @@
+"""The pieces of the self-contained HTML report: embedded PNGs, sections, tables and the
+frame player (an image, an epoch slider and a Play button; ``templates/player.js`` runs
+every player on the page). Nothing is fetched from the network.
+"""
+
+import base64
+import html
+import io
+import json
+from importlib import resources
+
+
+def template(name):
+    """The text of ``templates/NAME``, shipped with the package."""
+    return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def png_base64(fig, dpi=90):
+    """A figure as base64-encoded PNG text."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def img(fig, alt):
+    """A figure as an ``<img>`` with its PNG inside (base64)."""
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png_base64(fig)}">'
+
+
+def section(title, body, note=""):
+    """``<section>`` with a numbered title, an optional note under it, and ``body``."""
+    note = f'<p class="note">{html.escape(note)}</p>' if note else ""
+    return f"<section><h2>{html.escape(title)}</h2>{note}{body}</section>"
+
+
+def player_html(animation, name="training", prefix=""):
+    """The animation's frames as an image with an epoch slider and a play button.
+
+    Parameters
+    ----------
+    animation : FrameAnimation
+    name : str, default="training"
+        The player is ``<div class="player" id="player-NAME">``; its image's alt text is
+        "NAME animation frame".
+    prefix : str, default=""
+        Put before the ids of its parts (``frame``, ``play``, ``epoch-slider``,
+        ``epoch-label``), so that several players live on one page. ``player.js`` finds
+        the parts by class, inside each player.
+    """
+    frames = [base64.b64encode(png).decode("ascii") for png in animation.png_frames()]
+    n = len(frames)
+
+    def part(tag, cls, rest=""):
+        return f'<{tag} id="{prefix}{cls}"{rest} class="{cls}">'
+
+    return (
+        f'<div class="player" id="player-{name}">'
+        + part("img", "frame", f' alt="{name} animation frame" src="data:image/png;base64,{frames[0]}"')
+        + '<div class="controls">' + part("button", "play", ' type="button"') + "Play</button>"
+        + part("input", "epoch-slider", f' type="range" min="0" max="{n - 1}" step="1" value="0" '
+                                        'aria-label="epoch"')
+        + part("span", "epoch-label") + f"Epoch {int(animation.epochs_[0])}</span></div>"
+        + part("script", "frames-data", ' type="application/json"') + f"{json.dumps(frames)}</script>"
+        + part("script", "frames-epochs", ' type="application/json"')
+        + f"{json.dumps(animation.epochs_.tolist())}</script></div>")
+
+
+def table(rows, header=None, table_id=None):
+    """An HTML table of ``rows`` (each a sequence of cells, escaped); ``header`` on top."""
+    def cells(tag, row):
+        return "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in row)
+
+    ident = f' id="{table_id}"' if table_id else ""
+    head = f"<tr>{cells('th', header)}</tr>" if header else ""
+    return f"<table{ident}>{head}" + "".join(f"<tr>{cells('td', r)}</tr>" for r in rows) + "</table>"
