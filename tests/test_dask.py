@@ -1,0 +1,30 @@
+"""Moments of Dask arrays, computed on a dask.distributed LocalCluster, equal the in-memory ones."""
+
+import numpy as np
+import pytest
+
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+from descentlab.fastlinear import Moments  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=40)
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def test_moments_from_dask_on_a_local_cluster(client):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(5000, 4)) * [1, 10, 100, 0.1] + 3
+    y = X @ [1.0, 2.0, -0.5, 4.0] + rng.normal(size=5000)
+    dX, dy = da.from_array(X, chunks=(700, 4)), da.from_array(y, chunks=700)
+    got = Moments.from_dask(dX, dy)
+    ref = Moments.from_arrays(X, y)
+    np.testing.assert_allclose(got.cov, ref.cov, rtol=1e-10)
+    np.testing.assert_allclose(got.cross, ref.cross, rtol=1e-10)
+    assert got.mean_y == pytest.approx(ref.mean_y) and got.n == 5000
