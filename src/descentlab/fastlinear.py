@@ -132,6 +132,18 @@ def _block_loss_grad(X, y, W, b, lo, hi, block_rows):
     return sq, g, s
 
 
+_CONTROLLER = []
+
+
+def _blas_controller():
+    """threadpoolctl's controller, made once (scanning the loaded libraries is slow)."""
+    if not _CONTROLLER:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0]
+
+
 class FusedLinear:
     """The half-MSE and its gradient in one pass over ``X``, split over threads.
 
@@ -165,9 +177,7 @@ class FusedLinear:
         if self._pool is None:
             parts = [_block_loss_grad(self.X, self.y, W, b, *self._parts[0], self.block_rows)]
         else:
-            from threadpoolctl import threadpool_limits
-
-            with threadpool_limits(1, user_api="blas"):
+            with _blas_controller().limit(limits=1, user_api="blas"):
                 futures = [self._pool.submit(_block_loss_grad, self.X, self.y, W, b, lo, hi,
                                              self.block_rows) for lo, hi in self._parts]
                 parts = [f.result() for f in futures]
