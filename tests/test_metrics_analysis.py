@@ -49,3 +49,37 @@ def test_least_squares_matches_scikit_learn():
 def test_stability_bound_is_two_over_the_largest_eigenvalue():
     X = np.array([[1.0], [-1.0], [3.0], [-3.0]])  # mean 0, second moment 5; bias column 1
     assert stability_bound(X) == pytest.approx(2 / 5)
+
+
+def test_quadratic_form_gives_the_half_mse_and_its_gradient():
+    from descentlab.analysis import quadratic_form, quadratic_loss
+    from descentlab.losses import MeanSquaredError
+    from descentlab.models import linear_backward, linear_forward
+
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(70, 2)), rng.normal(size=70)
+    form = quadratic_form(X, y)
+    thetas = rng.normal(size=(4, 5, 3))
+    loss, grad = quadratic_loss(form, thetas)
+    assert loss.shape == (4, 5) and grad.shape == (4, 5, 3)
+    mse = MeanSquaredError()
+    for idx in np.ndindex(4, 5):
+        W, b = thetas[idx][:2], thetas[idx][2]
+        y_pred = linear_forward(X, W, b)
+        assert loss[idx] == pytest.approx(mse.loss(y, y_pred), rel=1e-12)
+        dW, db = linear_backward(X, mse.grad(y, y_pred))
+        np.testing.assert_allclose(grad[idx], [*dW, db], rtol=1e-10, atol=1e-12)
+
+
+def test_quadratic_loss_is_smallest_at_least_squares():
+    from descentlab.analysis import quadratic_form, quadratic_loss
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(50, 1))
+    y = 3 * X[:, 0] + 1 + rng.normal(size=50)
+    W, b = least_squares(X, y)
+    form = quadratic_form(X, y)
+    best, grad = quadratic_loss(form, np.array([W[0], b]))
+    np.testing.assert_allclose(grad, 0, atol=1e-12)
+    around, _ = quadratic_loss(form, np.array([W[0], b]) + rng.normal(size=(20, 2)) * 0.1)
+    assert np.all(around > best)

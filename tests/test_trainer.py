@@ -88,3 +88,104 @@ def test_mini_batches_are_seeded_and_reach_the_neighbourhood_of_the_optimum():
     assert runs[0].loss == runs[1].loss
     W_ls, _ = least_squares(X, y)
     np.testing.assert_allclose(runs[0].final_params["W"], W_ls, atol=0.2)
+
+
+def test_tolerance_stops_when_the_loss_stops_improving():
+    import warnings
+
+    X, y = _problem(10)
+    lr = 0.9 * stability_bound(X) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = train(LinearModel(3), X, y, optimizer=GradientDescent(lr), epochs=5000,
+                        tol=1e-9, n_iter_no_change=5, record_params=False)
+    assert history.status == "converged" and 5 < history.n_epochs < 5000
+    tail = np.array(history.loss[-6:])
+    assert np.all(tail[0] - tail[1:] < 1e-9 * np.arange(1, 6) + 1e-12)
+    assert history.params == {}
+
+
+def test_a_spent_budget_warns_convergence():
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = _problem(11)
+    with pytest.warns(ConvergenceWarning, match="all 5 epochs"):
+        history = train(LinearModel(3), X, y, optimizer=GradientDescent(0.01), epochs=5, tol=1e-12)
+    assert history.status == "completed"
+
+
+def test_early_stopping_keeps_the_best_validation_parameters():
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(40, 30))  # more features than the 36 training rows: overfits
+    y = X[:, 0] + rng.normal(size=40)
+    model = LinearModel(30, seed=0, init_scale=0.0)
+    history = train(model, X, y, optimizer=GradientDescent(0.05), epochs=3000,
+                    validation_fraction=0.1, n_iter_no_change=20)
+    assert history.status == "early_stopped"
+    assert len(history.val_loss) == history.n_epochs
+    best = history.meta["best_epoch"]
+    assert history.val_loss[best] == min(history.val_loss)
+    for key in ("W", "b"):
+        np.testing.assert_array_equal(model.params[key], history.params[key][best])
+        np.testing.assert_array_equal(history.final_params[key], history.params[key][best])
+
+
+def test_validation_split_is_seeded_and_checked():
+    from descentlab.errors import DescentlabError
+    from descentlab.trainer import hold_out
+
+    X, y = _problem(13, n_samples=10)
+    a, b = hold_out(X, y, 0.3, 1), hold_out(X, y, 0.3, 1)
+    assert a[2].shape == (3, 3) and a[0].shape == (7, 3)
+    np.testing.assert_array_equal(a[2], b[2])
+    for bad in (0.0, 1.0, 1.5):
+        with pytest.raises(DescentlabError, match="validation fraction"):
+            hold_out(X, y, bad, 0)
+
+
+class _InterruptAt:
+    """A model that raises KeyboardInterrupt in its ``n``-th backward pass."""
+
+    def __init__(self, model, n):
+        self.model, self.n, self.calls = model, n, 0
+        self.params = model.params
+
+    def forward(self, X):
+        return self.model.forward(X)
+
+    def backward(self, dLdY):
+        self.calls += 1
+        if self.calls == self.n:
+            raise KeyboardInterrupt
+        return self.model.backward(dLdY)
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_ctrl_c_mid_epoch_undoes_that_epoch_and_keeps_the_history(batch_size):
+    X, y = _problem(14)
+    per_epoch = 1 if batch_size is None else 5
+    model = _InterruptAt(LinearModel(3, seed=2), 7 * per_epoch + 3 if batch_size else 8)
+    history = train(model, X, y, optimizer=GradientDescent(0.05), epochs=100, batch_size=batch_size)
+    assert history.status == "interrupted"
+    assert history.n_epochs == 7 and history.meta["interrupted_at_epoch"] == 7
+    reference = train(LinearModel(3, seed=2), X, y, optimizer=GradientDescent(0.05), epochs=7,
+                      batch_size=batch_size)
+    assert history.loss == reference.loss
+    for key in ("W", "b"):
+        np.testing.assert_array_equal(model.params[key], reference.final_params[key])
+        np.testing.assert_array_equal(history.final_params[key], reference.final_params[key])
+
+
+def test_ctrl_c_in_a_callback_keeps_the_finished_epoch():
+    X, y = _problem(15)
+
+    def stop_at_4(epoch, history):
+        if epoch == 4:
+            raise KeyboardInterrupt
+
+    model = LinearModel(3)
+    history = train(model, X, y, epochs=50, callbacks=[stop_at_4])
+    assert history.status == "interrupted" and history.n_epochs == 5
+    np.testing.assert_array_equal(history.final_params["W"], model.params["W"])
+    reference = train(LinearModel(3), X, y, epochs=5)
+    np.testing.assert_array_equal(history.final_params["W"], reference.final_params["W"])

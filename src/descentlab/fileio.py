@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import DescentlabError
@@ -27,18 +28,31 @@ def _umask():
     return mask
 
 
-def _atomic(path, write):
+@contextmanager
+def atomic_path(path):
+    """A temporary path beside ``path`` for writers that want a file name (GIF, MP4).
+
+    Yields the temporary path (same suffix, so writers pick the right format); on
+    success it is renamed to ``path``, on any error it is removed and ``path`` is left
+    as it was.
+    """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
+        yield tmp
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
-        os.unlink(tmp)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
         raise
-    return path
+
+
+def _atomic(path, write):
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        write(fh)
+    return Path(path)
 
 
 def write_text(path, text):

@@ -26,11 +26,17 @@ class History:
         ``params[name][i]`` is parameter ``name`` at the start of epoch ``i``, the
         point at which ``loss[i]`` was computed. Empty when parameters were not recorded.
     final_params : dict of str to ndarray
-        The parameters after the last update.
+        The parameters the run ended with: after the last update, or the best ones on
+        the validation set when training stopped early.
     status : str
-        ``"completed"``, ``"diverged"`` or another reason training stopped.
+        Why training stopped: ``"completed"`` (every epoch ran), ``"converged"`` (the
+        loss stopped improving by ``tol``), ``"early_stopped"`` (the validation loss
+        stopped improving), ``"diverged"`` or ``"interrupted"`` (Ctrl-C).
     meta : dict
         Free-form facts about the run (learning rate, seed, ...), JSON-serialisable.
+    val_loss : list of float
+        ``val_loss[i]`` is the loss on the held-out validation set at the start of
+        epoch ``i``; empty when no validation set was held out.
     """
 
     loss: list = field(default_factory=list)
@@ -38,6 +44,7 @@ class History:
     final_params: dict = field(default_factory=dict)
     status: str = "running"
     meta: dict = field(default_factory=dict)
+    val_loss: list = field(default_factory=list)
 
     @property
     def n_epochs(self):
@@ -75,6 +82,7 @@ class History:
             "final_params": {k: np.asarray(v).tolist() for k, v in self.final_params.items()},
             "status": self.status,
             "meta": self.meta,
+            "val_loss": self.val_loss,
         }
 
     @classmethod
@@ -86,6 +94,7 @@ class History:
             final_params={k: np.asarray(v, dtype=float) for k, v in data.get("final_params", {}).items()},
             status=data.get("status", "completed"),
             meta=dict(data.get("meta", {})),
+            val_loss=[float(v) for v in data.get("val_loss", [])],
         )
 
     def to_json(self):

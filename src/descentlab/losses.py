@@ -22,9 +22,12 @@ class MeanSquaredError:
         \frac{\partial L}{\partial \hat y_i} = \frac{\hat y_i - y_i}{N}.
 
     The factor 1/2 cancels the 2 of the derivative (article, "Cost/Loss Function").
+    ``hessian_bound`` is :math:`N \, \partial^2 L / \partial \hat y_i^2 = 1`, so a linear
+    model's Hessian is the second-moment matrix :math:`\tfrac1N \tilde X^\top \tilde X`.
     """
 
     name = "mse"
+    hessian_bound = 1.0
 
     def loss(self, y, y_pred):
         """Return :math:`L` as a float. ``y`` and ``y_pred`` have the same shape."""
@@ -54,9 +57,13 @@ class BinaryCrossEntropy:
     which neither overflows nor loses precision. The gradient is the famous
 
     .. math:: \frac{\partial L}{\partial z_i} = \frac{\sigma(z_i) - y_i}{N}.
+
+    ``hessian_bound`` is :math:`\max N\,\partial^2 L/\partial z_i^2 = \max \sigma(1 - \sigma) = 1/4`:
+    a linear model's Hessian is at most a quarter of the second-moment matrix.
     """
 
     name = "bce"
+    hessian_bound = 0.25
 
     def loss(self, y, z):
         """Return :math:`L` for targets ``y`` in {0, 1} and logits ``z`` of the same shape."""

@@ -46,3 +46,16 @@ def regression_metrics(y_true, y_pred):
         "mape_percent": mape,
         "mape_excluded": n_excluded,
     }
+
+
+def accuracy(y_true, proba, threshold=0.5):
+    """The share of correct predictions: class 1 where ``proba >= threshold``, else 0.
+
+    This is accuracy as Part 3 of the series means it (predictions rounded to a class,
+    compared with the labels), computed by scikit-learn's ``accuracy_score``. Higher is
+    better; 0.5 is a coin toss on balanced classes.
+    """
+    from sklearn.metrics import accuracy_score
+
+    y_pred = (np.ravel(proba) >= threshold).astype(float)
+    return float(accuracy_score(np.ravel(y_true), y_pred))

@@ -66,7 +66,7 @@ def linear_backward(X, dLdY):
     return dW, db
 
 
-def init_normal(n_features, rng, scale=10.0):
+def init_normal(n_features, rng, scale=10.0, n_outputs=None):
     r"""The article's initialisation: every weight and the bias drawn from :math:`N(0, \sigma^2)`.
 
     Parameters
@@ -77,13 +77,18 @@ def init_normal(n_features, rng, scale=10.0):
         article's ``m`` then ``b``).
     scale : float, default=10.0
         The standard deviation :math:`\sigma`; the article uses 10.
+    n_outputs : int or None, default=None
+        None gives one output (a line or plane); an int gives a layer's weight matrix.
 
     Returns
     -------
-    params : dict with ``"W"`` of shape (n_features,) and ``"b"`` of shape ()
+    params : dict
+        ``"W"`` of shape (n_features,) and ``"b"`` of shape () when ``n_outputs`` is
+        None; else ``"W"`` of shape (n_features, n_outputs) and ``"b"`` of shape (n_outputs,).
     """
-    W = rng.normal(0.0, scale, size=n_features)
-    b = np.asarray(rng.normal(0.0, scale))
+    W_shape, b_shape = (n_features, ()) if n_outputs is None else ((n_features, n_outputs), n_outputs)
+    W = rng.normal(0.0, scale, size=W_shape)
+    b = np.asarray(rng.normal(0.0, scale, size=b_shape))
     return {"W": W, "b": b}
 
 
@@ -129,6 +134,24 @@ class LinearModel:
         return f"LinearModel(n_features={self.n_features}, seed={self.seed!r})"
 
 
+def logistic_proba(params, X):
+    r"""The probability of class 1, :math:`p = \sigma(XW + b)`, for a params dict.
+
+    Parameters
+    ----------
+    params : dict with ``"W"`` of shape (n_features,) and ``"b"``
+        A model's parameters, or those of any epoch of a History.
+    X : ndarray of shape (n_samples, n_features)
+
+    Returns
+    -------
+    p : ndarray of shape (n_samples,)
+    """
+    from .activations import sigmoid
+
+    return sigmoid(linear_forward(X, params["W"], params["b"]))
+
+
 class LogisticModel(LinearModel):
     r"""Logistic regression: the linear model's output is a logit, :math:`p = \sigma(XW + b)`.
 
@@ -139,9 +162,7 @@ class LogisticModel(LinearModel):
 
     def predict_proba(self, X):
         """The probability of class 1 for each row of ``X``."""
-        from .activations import sigmoid
-
-        return sigmoid(self.predict(X))
+        return logistic_proba(self.params, X)
 
     def __repr__(self):
         return f"LogisticModel(n_features={self.n_features}, seed={self.seed!r})"

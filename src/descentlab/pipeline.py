@@ -103,6 +103,18 @@ def epoch_logger(log_every, log=print):
     return callback
 
 
+def prepare_data(config):
+    """The article's data and its split, as ``config`` says (no training).
+
+    Returns
+    -------
+    data : Dataset
+    X_train, X_test, y_train, y_test : ndarray
+    """
+    data = make_article_data(config.samples, config.features, config.noise, config.data_seed)
+    return (data, *split(data.X, data.y, config.test_size, config.seed))
+
+
 def run_tutorial(config=None, log=print):
     """Train the article's linear regression and measure it.
 
@@ -119,8 +131,7 @@ def run_tutorial(config=None, log=print):
         If the learning rate makes the loss blow up: names the epoch and the stable bound.
     """
     config = TutorialConfig() if config is None else config
-    data = make_article_data(config.samples, config.features, config.noise, config.data_seed)
-    X_train, X_test, y_train, y_test = split(data.X, data.y, config.test_size, config.seed)
+    data, X_train, X_test, y_train, y_test = prepare_data(config)
     model = LinearModel(config.features, seed=config.seed)
     callbacks = [epoch_logger(config.log_every, log)] if log is not None else []
     try:
@@ -134,6 +145,39 @@ def run_tutorial(config=None, log=print):
             f"use a smaller --lr (below {bound:.3g}, e.g. 0.05)",
             epoch=exc.epoch, loss=exc.loss, history=exc.history) from None
     history.meta.update(asdict(config))
+    metrics = tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config)
+    return TutorialResult(config, data, X_train, X_test, y_train, y_test, model, history, metrics)
+
+
+def result_from_history(history):
+    """Rebuild a :class:`TutorialResult` from a saved tutorial History, without training.
+
+    The data and split are made again from the settings in ``history.meta``; the model
+    takes ``history.final_params``.
+
+    Raises
+    ------
+    DescentlabError
+        If the history was not written by ``descentlab tutorial`` or did not complete.
+    """
+    names = set(TutorialConfig.__dataclass_fields__)
+    if not names <= set(history.meta) or "W" not in history.final_params:
+        raise DescentlabError("this history has no tutorial settings (lr, samples, seed, ...): "
+                              "pass a history.json written by 'descentlab tutorial'")
+    if history.status != "completed" or not history.loss:
+        raise DescentlabError(f"this history did not complete (status {history.status!r}): "
+                              "train again with a smaller learning rate")
+    try:
+        config = TutorialConfig(**{k: history.meta[k] for k in names})
+    except (TypeError, ValueError) as exc:
+        raise DescentlabError(f"this history's settings are not valid ({exc}): "
+                              "pass an unedited history.json") from None
+    data, X_train, X_test, y_train, y_test = prepare_data(config)
+    model = LinearModel(config.features, seed=config.seed)
+    model.params = {k: np.array(v, dtype=float) for k, v in history.final_params.items()}
+    if model.params["W"].shape != (config.features,):
+        raise DescentlabError(f"this history's W has shape {model.params['W'].shape}, not "
+                              f"({config.features},): pass an unedited history.json")
     metrics = tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config)
     return TutorialResult(config, data, X_train, X_test, y_train, y_test, model, history, metrics)
 
@@ -213,18 +257,23 @@ def summary_lines(result):
 def save_tutorial(result, out):
     """Write the figures (PNG), ``history.json`` and ``metrics.json`` into ``out``.
 
+    Large data sets are drawn as a random sample of points, and the figures say so.
+
     Returns the list of paths written.
     """
     from .viz.article import epoch_figure, plot_graph, plot_pred_line, line_of
+    from .viz.sampling import note_on, sample_points
 
     out = ensure_writable_dir(out)
-    X, y = result.data.X, result.data.y
-    written = [save_figure(plot_graph({"X": X[:, 0], "y": y}), out / "data.png")]
+    X, y, note = sample_points(result.data.X, result.data.y)
+    written = [save_figure(note_on(plot_graph({"X": X[:, 0], "y": y}), note), out / "data.png")]
+    X_train, y_train, note = sample_points(result.X_train, result.y_train)
     for epoch in result.logged_epochs():
-        fig = epoch_figure(result.history, result.X_train, result.y_train, epoch)
+        fig = note_on(epoch_figure(result.history, X_train, y_train, epoch), note)
         written.append(save_figure(fig, out / f"epoch_{epoch:03d}.png"))
+    X_test, y_test, note = sample_points(result.X_test, result.y_test)
     m, b = line_of(result.model.params, result.X_test)
-    fig = plot_pred_line(result.X_test[:, 0], result.y_test, m, b)
+    fig = note_on(plot_pred_line(X_test[:, 0], y_test, m, b), note)
     written.append(save_figure(fig, out / "test_fit.png"))
     written.append(write_text(out / "history.json", result.history.to_json()))
     written.append(write_text(out / "metrics.json", json.dumps(result.metrics, indent=1)))

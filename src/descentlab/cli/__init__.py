@@ -7,11 +7,12 @@ non-zero exit: 2 for bad input, 1 when training itself fails (divergence).
 
 import argparse
 import sys
+import warnings
 
 from ..errors import DescentlabError, DivergenceError
-from . import tutorial
+from . import animate, collapse, fit, logistic, lr_study, nonlinear, predict, report, tutorial
 
-COMMANDS = [tutorial]
+COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic, fit, predict]
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -39,6 +40,17 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
+    with warnings.catch_warnings():
+        warnings.showwarning = _one_line_warning
+        return _run(args)
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None):
+    """Show a warning (e.g. a ConvergenceWarning) as one line, without source code."""
+    print(f"descentlab: warning: {message}", file=sys.stderr if file is None else file)
+
+
+def _run(args):
     try:
         return args.run(args)
     except DivergenceError as exc:

@@ -1,43 +1,44 @@
 """``descentlab tutorial``: the article's run, reproducible, with its figures and metrics."""
 
-from ..pipeline import TutorialConfig, run_tutorial, save_tutorial, summary_lines
+from ..pipeline import run_tutorial, save_tutorial, summary_lines
+from ._options import add_caps, add_training_options, config_from_args
 
 
 def add_parser(sub):
-    d = TutorialConfig()
     p = sub.add_parser("tutorial", help="run the article's linear regression end to end",
                        description="Train the article's linear regression by gradient descent, "
                        "print its progress and metrics, and write figures, history.json and "
                        "metrics.json.")
-    p.add_argument("--lr", type=float, default=d.lr, help=f"learning rate (default {d.lr})")
-    p.add_argument("--epochs", type=int, default=d.epochs, help=f"epochs (default {d.epochs})")
-    p.add_argument("--samples", type=int, default=d.samples, help=f"data points (default {d.samples})")
-    p.add_argument("--features", type=int, default=d.features, help=f"features (default {d.features})")
-    p.add_argument("--noise", type=float, default=d.noise, help=f"noise std (default {d.noise:g})")
-    p.add_argument("--test-size", type=float, default=d.test_size,
-                   help=f"test fraction (default {d.test_size})")
-    p.add_argument("--seed", type=int, default=d.seed,
-                   help=f"seed of the split and the initialisation (default {d.seed})")
-    p.add_argument("--data-seed", type=int, default=d.data_seed,
-                   help=f"random_state of make_regression (default {d.data_seed})")
-    p.add_argument("--log-every", type=int, default=d.log_every,
-                   help=f"print and draw every N epochs (default {d.log_every})")
+    add_training_options(p, log_every=True)
     p.add_argument("--out", default="descentlab-out",
                    help="output folder for figures and JSON (default descentlab-out)")
+    p.add_argument("--animate", action="store_true",
+                   help="also write training.gif (and training.mp4 when ffmpeg is found) to --out")
+    p.add_argument("--report", metavar="FILE", default=None,
+                   help="also write a self-contained HTML report to FILE")
+    add_caps(p)
     p.set_defaults(run=run)
     return p
 
 
 def run(args):
     from ..fileio import ensure_writable_dir
+    from ..showcase import check_output_file, write_animation, write_report
 
-    config = TutorialConfig(lr=args.lr, epochs=args.epochs, samples=args.samples,
-                            features=args.features, noise=args.noise, test_size=args.test_size,
-                            seed=args.seed, data_seed=args.data_seed, log_every=args.log_every)
+    config = config_from_args(args)
     ensure_writable_dir(args.out)
+    if args.report is not None:
+        check_output_file(args.report, (".html", ".htm"))
     result = run_tutorial(config, log=print)
     for line in summary_lines(result):
         print(line)
     written = save_tutorial(result, args.out)
     print(f"Wrote {len(written)} files to {args.out}/")
+    caps = {"max_frames": args.max_frames, "max_points": args.max_points}
+    if args.animate:
+        files, notes = write_animation(result, args.out, **caps)
+        print(f"Animation ({'; '.join(notes)}): " + ", ".join(str(f) for f in files))
+    if args.report is not None:
+        path, _ = write_report(result, args.report, **caps)
+        print(f"Report: {path}")
     return 0

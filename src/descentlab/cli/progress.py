@@ -1,0 +1,49 @@
+"""A one-line progress bar on a terminal's stderr, as a training callback."""
+
+import sys
+import time
+
+
+class ProgressBar:
+    """Redraw ``epoch i/N [#####-----] loss L`` in place, at most every ``interval`` seconds.
+
+    Parameters
+    ----------
+    total : int
+        The epoch budget.
+    stream : file, default=sys.stderr
+    interval : float, default=0.1
+
+    It draws only when ``stream`` is a terminal, so logs and pipes stay clean.
+    """
+
+    def __init__(self, total, stream=None, interval=0.1, width=30):
+        self.total = total
+        self.stream = sys.stderr if stream is None else stream
+        self.interval = interval
+        self.width = width
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, epoch, history):
+        now = time.monotonic()
+        if not self.enabled or (now - self._last < self.interval and epoch + 1 < self.total):
+            return
+        self._last = now
+        done = (epoch + 1) / self.total
+        filled = int(self.width * done)
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r  epoch {epoch + 1}/{self.total} [{bar}] loss {history.loss[-1]:.6g}  ")
+        self.stream.flush()
+        self._drawn = True
+
+    def close(self):
+        """End the bar's line (if one was drawn)."""
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False
+
+    def __repr__(self):
+        return f"ProgressBar(total={self.total}, enabled={self.enabled})"

@@ -1,0 +1,31 @@
+"""``descentlab report``: the whole story in one self-contained HTML file."""
+
+from ._options import add_caps, add_source, add_training_options, load_result, rate_list
+
+
+def add_parser(sub):
+    p = sub.add_parser("report", help="write one self-contained HTML report",
+                       description="Write an HTML page with every figure embedded: the data, "
+                       "the training animation with an epoch slider, the cost against m, the "
+                       "loss surface, a learning-rate study and the metrics. No network needed.")
+    add_source(p)
+    add_training_options(p)
+    p.add_argument("--out", default="descentlab-out/report.html",
+                   help="the HTML file to write (default descentlab-out/report.html)")
+    p.add_argument("--rates", type=rate_list, default=None,
+                   help="learning rates of the study, comma-separated (default: 0.01, 0.5, "
+                   "0.98 and 1.1 times the stability bound)")
+    add_caps(p)
+    p.set_defaults(run=run)
+    return p
+
+
+def run(args):
+    from ..showcase import check_output_file, write_report
+
+    check_output_file(args.out, (".html", ".htm"))
+    result = load_result(args)
+    path, study = write_report(result, args.out, rates=args.rates, max_frames=args.max_frames,
+                               max_points=args.max_points)
+    print(f"Report: {path} (bound 2 / lambda_max = {study.bound:.4g})")
+    return 0

@@ -1,0 +1,174 @@
+r"""scikit-learn estimators over the one training loop: ``GDRegressor``, ``GDClassifier``.
+
+They follow scikit-learn's contract (``__init__`` stores keyword hyperparameters only,
+``fit`` validates and returns ``self``, learned attributes end in ``_``) and pass its
+conformance suite. ``fit`` (in :class:`descentlab.estimator_base.GDEstimator`) goes data
+-> standardise -> model -> :func:`descentlab.trainer.train` -> coefficients in the data's
+units, so raw, unscaled data trains with the defaults. This module imports
+scikit-learn, so ``descentlab`` exports it lazily.
+"""
+
+import numpy as np
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+
+from .activations import sigmoid
+from .errors import DescentlabError
+from .estimator_base import GDEstimator
+from .losses import BinaryCrossEntropy
+from .models import LinearModel, LogisticModel, linear_forward
+from .scaling import standardize, to_data_units
+
+__all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
+
+
+class _LinearMixin:
+    """Linear estimators predict from ``coef_`` and ``intercept_`` in the data's units."""
+
+    _per_feature = ("coef_",)
+
+    def _store(self, model):
+        W, b = model.params["W"], float(model.params["b"])
+        coef, intercept = to_data_units(W, b, self.x_mean_, self.x_scale_,
+                                        getattr(self, "y_mean_", 0.0), getattr(self, "y_scale_", 1.0))
+        if not (np.all(np.isfinite(coef)) and np.isfinite(intercept)):
+            raise DescentlabError("the coefficients overflow in the data's units: rescale the "
+                                  "features (some columns are nearly constant)")
+        self.coef_, self.intercept_ = coef, intercept
+
+    def _check_state(self):
+        super()._check_state()
+        if np.ndim(self.intercept_) != 0:
+            raise ValueError("intercept_ must be one number")
+
+    def _linear(self, X):
+        return linear_forward(self._check_X(X), self.coef_, self.intercept_)
+
+
+class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
+    r"""A regressor that trains on the standardised target: the base of every regressor.
+
+    ``fit`` keeps ``y_mean_`` and ``y_scale_``; :meth:`predict` maps the trained model's
+    output back, :math:`\hat y = s_y\, f(z) + \mu_y` with :math:`z` the standardised
+    features. A new regressor (a network) needs only ``_build_model(n_features, rng)``;
+    the trained model is kept as ``model_``.
+    """
+
+    _saved_attributes = GDEstimator._saved_attributes + ("y_mean_", "y_scale_")
+
+    def _encode_target(self, y):
+        t, y_mean, y_scale = standardize(y) if self.standardize else (y, 0.0, 1.0)
+        return t, {"y_mean_": float(y_mean), "y_scale_": float(y_scale)}
+
+    def _check_state(self):
+        super()._check_state()
+        if not (np.ndim(self.y_mean_) == 0 and np.ndim(self.y_scale_) == 0 and self.y_scale_ > 0):
+            raise ValueError("y_mean_ must be a number and y_scale_ a positive number")
+
+    def predict(self, X):
+        """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,)."""
+        Z = self._standardized(self._check_X(X))
+        return self.model_.predict(Z) * self.y_scale_ + self.y_mean_
+
+
+class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
+    r"""Linear regression by gradient descent, the article's model on any data.
+
+    Minimises the half mean squared error of :math:`\hat y = X\,\text{coef} + \text{intercept}`
+    with the parameters of :class:`GDEstimator`. The weights start at 0 (the loss is
+    convex, so the start only changes the path, not the optimum).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        In the units of ``y`` per unit of each feature.
+    intercept_ : float
+    history_ : History
+        The loss per epoch (on the standardised scale) and why training stopped.
+    n_iter_ : int
+        Epochs run.
+    n_features_in_ : int
+    x_mean_, x_scale_ : ndarray of shape (n_features,)
+    y_mean_, y_scale_ : float
+        The standardisation used in training.
+    """
+
+    _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
+
+    def _build_model(self, n_features, rng):
+        return LinearModel(n_features, seed=0, init_scale=0.0)
+
+    def predict(self, X):
+        """Predictions ``X coef_ + intercept_`` for ``X`` of shape (n_samples, n_features)."""
+        return self._linear(X)
+
+
+class GDClassifier(_LinearMixin, ClassifierMixin, GDEstimator):
+    r"""Binary logistic regression by gradient descent.
+
+    The labels ``classes_`` may be any two values (numbers or strings); the second in
+    sorted order is class 1. Minimises the binary cross-entropy of
+    :math:`p = \sigma(X\,\text{coef} + \text{intercept})`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    coef_ : ndarray of shape (n_features,)
+        Change in the log-odds of ``classes_[1]`` per unit of each feature.
+    intercept_ : float
+    history_ : History
+    n_iter_ : int
+    n_features_in_ : int
+    x_mean_, x_scale_ : ndarray of shape (n_features,)
+    """
+
+    _y_numeric = False
+
+    _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
+
+    def _build_model(self, n_features, rng):
+        return LogisticModel(n_features, seed=0, init_scale=0.0)
+
+    def _loss(self):
+        return BinaryCrossEntropy()
+
+    def _encode_target(self, y):
+        check_classification_targets(y)
+        y_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if y_type != "binary":
+            raise DescentlabError(f"Only binary classification is supported. The type of the target "
+                                  f"is {y_type}: GDClassifier needs exactly 2 classes in y")
+        classes, t = np.unique(y, return_inverse=True)
+        if len(classes) != 2:
+            raise DescentlabError(f"y has only 1 class ({classes[0]!r}): GDClassifier needs exactly 2")
+        return t.astype(float), {"classes_": classes}
+
+    def _check_state(self):
+        super()._check_state()
+        if np.shape(self.classes_) != (2,) or self.classes_[0] == self.classes_[1]:
+            raise ValueError("classes_ must hold 2 different labels")
+
+    def decision_function(self, X):
+        """The log-odds of ``classes_[1]``, shape (n_samples,)."""
+        return self._linear(X)
+
+    def predict_proba(self, X):
+        """Probabilities of ``classes_[0]`` and ``classes_[1]``, shape (n_samples, 2)."""
+        p = sigmoid(self.decision_function(X))
+        return np.column_stack([1.0 - p, p])
+
+    def predict_log_proba(self, X):
+        """The log of :meth:`predict_proba`, computed without ``log(0)``."""
+        z = self.decision_function(X)
+        log_p1 = -np.logaddexp(0.0, -z)
+        return np.column_stack([-np.logaddexp(0.0, z), log_p1])
+
+    def predict(self, X):
+        """The more probable label for each row, shape (n_samples,)."""
+        z = self.decision_function(X)
+        return self.classes_[(z > 0).astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags

@@ -1,0 +1,76 @@
+r"""Standardisation, and a linear model's coefficients carried back to the data's units.
+
+Gradient descent is fast when every feature has the same scale (the loss surface is
+round, not a long valley) and its stable learning rate does not depend on the units.
+The estimators therefore train on standardised features :math:`z_j = (x_j - \mu_j) /
+s_j` (and, for regression, a standardised target) and report coefficients in the data's
+own units with :func:`to_data_units`.
+"""
+
+import numpy as np
+
+
+def standardize(X):
+    r"""Centre each column and divide it by its standard deviation.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples,) or (n_samples, n_features)
+
+    Returns
+    -------
+    Z : ndarray with the shape of ``X``
+    mean : ndarray of shape (n_features,) or float
+    scale : ndarray of shape (n_features,) or float
+        The standard deviation; 1 for a constant column (which then becomes all zeros,
+        as scikit-learn's ``StandardScaler`` does), so nothing is divided by 0.
+
+    Notes
+    -----
+    .. math:: z_{ij} = \frac{x_{ij} - \mu_j}{s_j}, \qquad
+              \mu_j = \frac1N \sum_i x_{ij}, \qquad
+              s_j = \sqrt{\frac1N \sum_i (x_{ij} - \mu_j)^2}
+
+    A column counts as constant when :math:`s_j` is within rounding error of 0,
+    :math:`s_j \le \sqrt{N}\,\epsilon\,|\mu_j|`.
+    """
+    X = np.asarray(X, dtype=float)
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    constant = scale <= np.sqrt(X.shape[0]) * np.finfo(float).eps * np.abs(mean)
+    scale = np.where(constant, 1.0, scale)
+    return (X - mean) / scale, mean, scale
+
+
+def to_data_units(W, b, x_mean, x_scale, y_mean=0.0, y_scale=1.0):
+    r"""The coefficients of :math:`\hat y = XW + b` for a model fitted on standardised data.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_features,)
+        Weights on the standardised features.
+    b : float
+        Bias on the standardised scale.
+    x_mean, x_scale : ndarray of shape (n_features,)
+        From :func:`standardize` of the features.
+    y_mean, y_scale : float, default=0.0 and 1.0
+        From :func:`standardize` of the target (the defaults leave it as is).
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features,)
+    intercept : float
+
+    Notes
+    -----
+    Substituting :math:`z_j = (x_j - \mu_j)/s_j` into
+    :math:`\hat y = \mu_y + s_y \bigl(\sum_j W_j z_j + b\bigr)`,
+
+    .. math::
+
+        \text{coef}_j = \frac{s_y W_j}{s_j}, \qquad
+        \text{intercept} = \mu_y + s_y b - \sum_j \text{coef}_j \, \mu_j .
+    """
+    coef = W * y_scale / x_scale
+    intercept = float(y_mean + y_scale * b - coef @ x_mean)
+    return coef, intercept

@@ -1,0 +1,146 @@
+"""One self-contained HTML page that tells the article's story from data to fitted line.
+
+Every figure is a PNG embedded as base64; the training animation is its frames as PNGs
+with a slider and a play button written in a few lines of inline JavaScript. Nothing is
+fetched from the network. Everything is drawn from a run's History and data (and the
+Histories of a learning-rate study); nothing here trains.
+"""
+
+import base64
+import html
+import io
+import json
+from importlib import resources
+from string import Template
+
+import numpy as np
+
+from ..errors import DescentlabError
+from ..studies import study_lines
+from .animation import TrainingAnimation
+from .article import line_of, plot_graph, plot_pred_line
+from .lr_study import lr_study_figure
+from .sampling import MAX_FRAMES, MAX_POINTS, note_on, sample_points
+from .surface import cost_vs_m_figure, loss_surface_figure
+
+
+def _template(name):
+    return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def png_base64(fig, dpi=90):
+    """A figure as base64-encoded PNG text."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _img(fig, alt):
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png_base64(fig)}">'
+
+
+def _section(title, body, note=""):
+    note = f'<p class="note">{html.escape(note)}</p>' if note else ""
+    return f"<section><h2>{html.escape(title)}</h2>{note}{body}</section>"
+
+
+def player_html(animation):
+    """The animation's frames as an image with an epoch slider and a play button."""
+    frames = [base64.b64encode(png).decode("ascii") for png in animation.png_frames()]
+    n = len(frames)
+    return (
+        '<div class="player">'
+        f'<img id="frame" alt="training animation frame" src="data:image/png;base64,{frames[0]}">'
+        '<div class="controls"><button id="play" type="button">Play</button>'
+        f'<input id="epoch-slider" type="range" min="0" max="{n - 1}" step="1" value="0" '
+        'aria-label="epoch">'
+        f'<span id="epoch-label">Epoch {int(animation.epochs_[0])}</span></div>'
+        f'<script type="application/json" id="frames-data">{json.dumps(frames)}</script>'
+        f'<script type="application/json" id="frames-epochs">{json.dumps(animation.epochs_.tolist())}</script>'
+        "</div>")
+
+
+def metrics_table(metrics):
+    """The train and test metrics, and the learned and least-squares parameters, as HTML."""
+    def fmt(v):
+        return "n/a" if v is None else f"{v:.6g}"
+
+    names = [("loss", "loss (half MSE)"), ("r2", "R^2"), ("mae", "MAE"), ("rmse", "RMSE"),
+             ("mape_percent", "MAPE % (the article's 'Accuracy'; lower is better)")]
+    rows = "".join(f"<tr><td>{html.escape(label)}</td><td>{fmt(metrics['train'][key])}</td>"
+                   f"<td>{fmt(metrics['test'][key])}</td></tr>" for key, label in names)
+    ls = metrics["least_squares"]
+    params = [("W (m)", np.round(metrics["W"], 6).tolist(), np.round(ls["W"], 6).tolist()),
+              ("b", round(metrics["b"], 6), round(ls["b"], 6)),
+              ("training loss", fmt(metrics["train"]["loss"]), fmt(ls["train_loss"]))]
+    prow = "".join(f"<tr><td>{a}</td><td>{html.escape(str(g))}</td><td>{html.escape(str(l))}</td></tr>"
+                   for a, g, l in params)
+    return ('<table id="metrics"><tr><th>metric</th><th>train</th><th>test</th></tr>' + rows + "</table>"
+            '<table id="parameters"><tr><th></th><th>gradient descent</th><th>least squares</th></tr>'
+            + prow + "</table>"
+            f'<p class="note">True coefficient {np.round(metrics["true_coef"], 4).tolist()}; '
+            f'learning rate {metrics["lr"]:g} against the stable bound {metrics["stability_bound"]:.4g}.</p>')
+
+
+def tutorial_report(result, study=None, *, max_frames=MAX_FRAMES, max_points=MAX_POINTS):
+    """The HTML report of a tutorial run (a :class:`~descentlab.TutorialResult`).
+
+    Parameters
+    ----------
+    result : TutorialResult
+    study : LRStudy, optional
+        Its section is left out when None.
+    max_frames, max_points : int
+        Caps on the animation frames and on the points drawn (see :mod:`.sampling`).
+
+    Returns
+    -------
+    str
+    """
+    from .. import __version__
+
+    h, c = result.history, result.config
+    if h.status != "completed":
+        raise DescentlabError(f"cannot report a run that {h.status}: train with a smaller learning rate")
+    X, y, note = sample_points(result.data.X, result.data.y, max_points)
+    sections = [_section("1. The data", _img(note_on(plot_graph({"X": X[:, 0], "y": y}), note), "data"),
+                         f"make_regression with {c.samples} samples, {c.features} feature(s), noise "
+                         f"{c.noise:g}; {len(result.y_train)} rows to train on, {len(result.y_test)} to test.")]
+    anim = TrainingAnimation(h, result.X_train, result.y_train, max_frames=max_frames, max_points=max_points)
+    shown = "every epoch" if len(anim) == h.n_epochs else f"{len(anim)} evenly spaced epochs of {h.n_epochs}"
+    sections.append(_section(
+        "2. Watch it learn, epoch by epoch", player_html(anim),
+        f"Gradient descent with l_r = {c.lr:g} for {c.epochs} epochs; frames show {shown}. Each frame "
+        "is the line at the start of that epoch and the loss computed at it. Drag the slider or press Play."))
+    if c.features == 1:
+        sections.append(_section("3. Cost against one parameter", _img(cost_vs_m_figure(
+            h, result.X_train, result.y_train), "cost against m"),
+            "Hold b at its optimum and sweep m (the article's p): the cost is a parabola with its "
+            "minimum at a. Every epoch's m sits on the curve; the tangents are the slopes gradient "
+            "descent subtracts, scaled by the learning rate."))
+        sections.append(_section("4. The loss surface over (m, b)", _img(loss_surface_figure(
+            h, result.X_train, result.y_train), "loss surface"),
+            "The bowl of the loss over both parameters, with the path gradient descent took down it "
+            "(one point per epoch) and the least-squares minimum (star)."))
+    else:
+        sections.append(_section("3-4. The loss landscape", "",
+                                 f"Left out: with {c.features} features the loss lives in "
+                                 f"{c.features + 1} parameters, not (m, b)."))
+    if study is not None:
+        table = html.escape("\n".join(study_lines(study)))
+        sections.append(_section("5. The learning rate", _img(lr_study_figure(study), "learning-rate study")
+                                 + f'<pre id="lr-table">{table}</pre>',
+                                 "The same problem from the same start with several learning rates. Below "
+                                 "the bound, larger rates learn faster; near it they overshoot; beyond it "
+                                 "the loss grows every epoch."))
+    Xt, yt, tnote = sample_points(result.X_test, result.y_test, max_points)
+    m, b = line_of(result.model.params, result.X_test)
+    fit = _img(note_on(plot_pred_line(Xt[:, 0], yt, m, b), tnote), "fit on the test set")
+    sections.append(_section("6. Prediction on the test set", fit + metrics_table(result.metrics)))
+    page = Template(_template("report.html")).substitute(
+        title="descentlab: linear regression by gradient descent",
+        subtitle=html.escape(f"Neural Networks with Numpy for Absolute Beginners, Part 2, run by "
+                             f"descentlab (seed {c.seed}, data seed {c.data_seed})."),
+        sections="\n".join(sections), version=__version__,
+        player_script=f"<script>\n{_template('player.js')}</script>")
+    return page

@@ -1,0 +1,56 @@
+"""Keeping large runs drawable: a capped, evenly spaced choice of epochs and of points.
+
+A fit on a million rows or over thousands of epochs still draws in seconds because the
+figures show a random sample of the points (and say so) and the animation shows at most
+``max_frames`` epochs.
+"""
+
+import numpy as np
+
+MAX_POINTS = 2000
+MAX_FRAMES = 100
+MAX_MARKED = 200
+
+
+def path_marker(n_points):
+    """``"o"`` to mark each point of a path of ``n_points``, or ``""`` past :data:`MAX_MARKED`
+    (thousands of markers only thicken the line)."""
+    return "o" if n_points <= MAX_MARKED else ""
+
+
+def frame_epochs(n_epochs, max_frames=MAX_FRAMES):
+    """At most ``max_frames`` evenly spaced epochs of ``0 .. n_epochs - 1``, first and last included.
+
+    Returns
+    -------
+    ndarray of int, strictly increasing
+    """
+    if n_epochs < 1:
+        return np.array([], dtype=int)
+    if max_frames < 2 or n_epochs == 1:
+        return np.array(sorted({0, n_epochs - 1}), dtype=int)
+    return np.unique(np.round(np.linspace(0, n_epochs - 1, min(max_frames, n_epochs))).astype(int))
+
+
+def sample_points(X, y, max_points=MAX_POINTS, seed=0):
+    """At most ``max_points`` rows of ``(X, y)``, drawn without replacement (seeded).
+
+    Returns
+    -------
+    X_shown : ndarray
+    y_shown : ndarray
+    note : str
+        ``""`` when every point is shown, else what the figure should say about it.
+    """
+    n = X.shape[0]
+    if n <= max_points:
+        return X, y, ""
+    idx = np.sort(np.random.default_rng(seed).choice(n, size=max_points, replace=False))
+    return X[idx], y[idx], f"showing a random {max_points:,} of {n:,} points"
+
+
+def note_on(fig, note):
+    """Write ``note`` (what part of the data is shown) at the bottom left of ``fig``, if any."""
+    if note:
+        fig.text(0.01, 0.005, note, fontsize=10, color="#444")
+    return fig

@@ -1,0 +1,223 @@
+"""``descentlab fit`` and ``descentlab predict`` end to end, and every bad input through them."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_diabetes
+from sklearn.linear_model import LinearRegression
+
+from descentlab.cli import main
+
+
+def _csv(path, header, rows):
+    path.write_text(",".join(header) + "\n" + "".join(",".join(map(str, r)) + "\n" for r in rows))
+    return path
+
+
+@pytest.fixture(scope="module")
+def diabetes_csv(tmp_path_factory):
+    d = load_diabetes(scaled=False)
+    rows = [[repr(float(v)) for v in x] + [repr(float(t))] for x, t in zip(d.data, d.target)]
+    return _csv(tmp_path_factory.mktemp("data") / "diabetes.csv", d.feature_names + ["progression"], rows)
+
+
+def _run(argv, capsys):
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:  # argparse errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_fit_prints_metrics_and_saves_a_model_that_predicts(diabetes_csv, tmp_path, capsys):
+    model = tmp_path / "m.json"
+    code, out, err = _run(["fit", diabetes_csv, "--target", "progression", "--out", model], capsys)
+    assert code == 0 and err == ""
+    assert "Converged after" in out and "train: R^2 = 0.5177" in out and "bmi" in out
+    info = json.loads(model.read_text())["info"]
+    assert info["target"] == "progression" and len(info["features"]) == 10
+    d = load_diabetes(scaled=False)
+    r2_ols = LinearRegression().fit(d.data, d.target).score(d.data, d.target)
+    assert abs(info["metrics"]["train"]["r2"] - r2_ols) < 1e-4
+
+    preds = tmp_path / "p.csv"
+    code, out, err = _run(["predict", model, diabetes_csv, "--out", preds], capsys)
+    assert code == 0 and "Wrote 442 predictions" in out
+    lines = preds.read_text().splitlines()
+    assert lines[0] == "predicted_progression" and len(lines) == 443
+    from descentlab.persist import load_model
+
+    expected = load_model(model).predict(d.data)
+    assert np.array([float(v) for v in lines[1:]]).tobytes() == expected.tobytes()
+    code, out, _ = _run(["predict", model, diabetes_csv], capsys)
+    assert code == 0 and out.splitlines() == lines
+
+
+def test_classify_with_text_labels_and_a_test_split(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 2)) * [1, 100]
+    labels = np.where(X[:, 0] + X[:, 1] / 100 + 0.3 * rng.normal(size=120) > 0, "spam", "ham")
+    data = _csv(tmp_path / "mail.csv", ["x1", "x2", "kind"], [[*x, lab] for x, lab in zip(X, labels)])
+    model = tmp_path / "c.json"
+    code, out, err = _run(["fit", data, "--target", "kind", "--classify", "--test-size", "0.25",
+                           "--optimizer", "adam", "--out", model], capsys)
+    assert code == 0, err
+    assert "train: accuracy" in out and "test: accuracy" in out
+    code, out, _ = _run(["predict", model, data], capsys)
+    rows = out.splitlines()
+    assert rows[0] == "predicted_kind,probability_spam"
+    assert {r.split(",")[0] for r in rows[1:]} <= {"spam", "ham"}
+
+
+def _bad_inputs(tmp_path):
+    ok = [[1, 2, 3], [2, 1, 5], [3, 5, 4], [4, 3, 9], [5, 4, 7]]
+    files = {
+        "empty": tmp_path / "empty.csv",
+        "noheader": _csv(tmp_path / "noheader.csv", ["1", "2", "3"], ok),
+        "ok": _csv(tmp_path / "ok.csv", ["a", "b", "y"], ok),
+        "text": _csv(tmp_path / "text.csv", ["a", "b", "y"], ok[:2] + [[3, "abc", 4]]),
+        "missing": _csv(tmp_path / "missing.csv", ["a", "b", "y"], ok[:2] + [[3, "", 4]]),
+        "single": _csv(tmp_path / "single.csv", ["a", "b", "y"], ok[:1]),
+        "constant": _csv(tmp_path / "constant.csv", ["a", "b", "y"], [[1, 7, 3], [2, 7, 4], [3, 7, 1]]),
+        "wide": _csv(tmp_path / "wide.csv", ["a", "b", "c", "y"], [[1, 2, 3, 4], [5, 1, 7, 8]]),
+        "three": _csv(tmp_path / "three.csv", ["a", "b", "y"], [[1, 2, "x"], [2, 1, "y"], [3, 3, "z"], [4, 1, "x"]]),
+    }
+    files["empty"].write_text("")
+    return files
+
+
+BAD_FIT = [
+    (["nope.csv", "--target", "y"], "no such file"),
+    (["{empty}", "--target", "y"], "is empty"),
+    (["{noheader}", "--target", "y"], "no header row"),
+    (["{ok}", "--target", "z"], "unknown target column 'z'"),
+    (["{ok}", "--target", "y", "--features", "a", "q"], "unknown feature column 'q'"),
+    (["{text}", "--target", "y"], "non-numeric value 'abc' at line 4, column 'b'"),
+    (["{missing}", "--target", "y"], "missing value at line 4, column 'b'"),
+    (["{single}", "--target", "y"], "only 1 data row"),
+    (["{constant}", "--target", "y"], "feature column 'b' .* is constant"),
+    (["{wide}", "--target", "y"], "2 data rows for 3 features"),
+    (["{three}", "--target", "y", "--classify"], "3 labels"),
+    (["{ok}", "--target", "y", "--lr", "-1"], "lr=-1.0 must be a positive number"),
+    (["{ok}", "--target", "y", "--epochs", "0"], "epochs=0"),
+    (["{ok}", "--target", "y", "--test-size", "1.5"], "test fraction 1.5"),
+    (["{ok}", "--target", "y", "--test-size", "0.2"], "each side needs at least 2"),
+    (["{ok}", "--target", "y", "--epochs", "ten"], "invalid int value"),
+    (["{ok}", "--target", "y", "--out", "{dir}/no/such/m.json"], "does not exist"),
+    (["{ok}", "--target", "y", "--out", "{dir}"], "is a folder"),
+    (["{ok}"], "required: --target"),
+]
+
+
+@pytest.mark.parametrize("argv,match", BAD_FIT)
+def test_every_bad_fit_input_is_one_line_and_writes_nothing(tmp_path, capsys, argv, match):
+    import re
+
+    files = _bad_inputs(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    argv = [a.format(dir=tmp_path, **files) for a in argv]
+    if "--out" not in argv:
+        argv += ["--out", str(tmp_path / "model.json")]
+    code, out, err = _run(["fit", *argv], capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and re.match(r"descentlab( fit)?: error:", err) and re.search(match, err), err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no model, no temporary file
+
+
+def test_divergence_through_the_cli_is_one_line_exit_1_and_writes_nothing(diabetes_csv, tmp_path, capsys):
+    code, out, err = _run(["fit", diabetes_csv, "--target", "progression", "--lr", "50",
+                           "--out", tmp_path / "m.json"], capsys)
+    assert code == 1 and err.count("\n") == 1
+    assert "diverged at epoch" in err and "stable bound" in err and "lower the learning rate below" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_predict_inputs_are_one_line_and_write_nothing(diabetes_csv, tmp_path, capsys):
+    model = tmp_path / "m.json"
+    assert _run(["fit", diabetes_csv, "--target", "progression", "--epochs", "5", "--out", model],
+                capsys)[0] == 0
+    files = _bad_inputs(tmp_path)
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(model.read_text()[:-30])
+    edited = tmp_path / "edited.json"
+    doc = json.loads(model.read_text())
+    doc["attributes"]["coef_"]["data"] = doc["attributes"]["coef_"]["data"][:3]
+    edited.write_text(json.dumps(doc))
+    out_csv = tmp_path / "preds.csv"
+    cases = [([tmp_path / "none.json", diabetes_csv], "cannot read model"),
+             ([damaged, diabetes_csv], "not valid JSON"),
+             ([edited, diabetes_csv], "coef_ holds 3 numbers for shape [10]"),
+             ([model, files["ok"]], "unknown feature column 'age'"),
+             ([model, tmp_path / "nope.csv"], "no such file"),
+             ([model, diabetes_csv, "--out", tmp_path / "no" / "p.csv"], "cannot write predictions")]
+    for argv, match in cases:
+        code, out, err = _run(["predict", *argv, "--out", out_csv] if "--out" not in argv
+                              else ["predict", *argv], capsys)
+        assert code == 2 and err.count("\n") == 1 and match in err, (argv, err)
+        assert not out_csv.exists()
+
+
+def test_ctrl_c_stops_fit_cleanly_and_keeps_the_model(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 5))
+    data = _csv(tmp_path / "big.csv", ["a", "b", "c", "d", "e", "y"],
+                [[*x, x.sum()] for x in X])
+    model = tmp_path / "m.json"
+    proc = subprocess.Popen([sys.executable, "-m", "descentlab", "fit", str(data), "--target", "y",
+                             "--optimizer", "gd", "--lr", "1e-6", "--tol", "none",
+                             "--epochs", "100000000", "--out", str(model)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().startswith("Training GDRegressor on 2000 rows")
+    time.sleep(2.0)  # let the epochs begin (the line is printed just before training)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err
+    assert "interrupted after" in err and "Saved the model" in out
+    doc = json.loads(model.read_text())
+    assert doc["history"]["status"] == "interrupted" and doc["attributes"]["n_iter_"] >= 0
+
+
+def test_progress_bar_draws_only_on_a_terminal():
+    import io
+
+    from descentlab.cli.progress import ProgressBar
+    from descentlab.history import History
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    h = History(loss=[0.5])
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        bar = ProgressBar(10, stream=stream, interval=0.0)
+        for epoch in range(10):
+            bar(epoch, h)
+        bar.close()
+    assert "epoch 10/10 [" in tty.getvalue() and tty.getvalue().endswith("\n")
+    assert pipe.getvalue() == ""
+    assert repr(ProgressBar(3, stream=pipe)) == "ProgressBar(total=3, enabled=False)"
+
+
+def test_help_lists_the_new_commands():
+    out = subprocess.run([sys.executable, "-m", "descentlab", "--help"], capture_output=True, text=True)
+    assert "fit" in out.stdout and "predict" in out.stdout
+    env = dict(os.environ)
+    out = subprocess.run([sys.executable, "-m", "descentlab", "fit", "--help"], capture_output=True,
+                         text=True, env=env)
+    assert "--target" in out.stdout and "--classify" in out.stdout
+
+
+def test_a_spent_budget_is_a_one_line_warning(diabetes_csv, tmp_path, capsys):
+    code, out, err = _run(["fit", diabetes_csv, "--target", "progression", "--epochs", "3",
+                           "--out", tmp_path / "m.json"], capsys)
+    assert code == 0 and "Completed after 3 epochs" in out
+    assert err.startswith("descentlab: warning: training used all 3 epochs") and err.count("\n") == 1

@@ -1,0 +1,22 @@
+"""scikit-learn's own conformance suite, run over every estimator.
+
+No check is listed as an expected failure. The classifier is binary only and says so
+with its ``multi_class=False`` tag (scikit-learn then checks that multi-class targets
+are refused with its standard message). Logistic regression without a penalty never
+converges on separable data (the weights grow forever), so ConvergenceWarnings from the
+suite's toy sets are expected and ignored here.
+"""
+
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from descentlab.estimators import GDClassifier, GDRegressor
+
+ESTIMATORS = [GDRegressor(), GDClassifier(), GDRegressor(optimizer="adam", batch_size=16),
+              GDClassifier(optimizer="gd", early_stopping=True)]
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
