@@ -113,6 +113,17 @@ class FusedObjective:
         return loss / self.sy**2, {"W": (dW - self.mu * db) / (self.s * self.sy),
                                    "b": np.asarray(db / self.sy)}
 
+    def curvature(self, max_rows=50_000):
+        r""":math:`\lambda_{\max}` of the standardised Hessian, by power iteration on evenly
+        spaced rows (at most ``max_rows``): a step of :math:`1/\lambda` has a factor 2 of
+        margin, so an estimate within a few percent is enough, and it costs no pass over
+        all the rows."""
+        from .analysis import power_iteration
+
+        X = self.fused.X
+        sample = np.asarray(X[:: max(1, X.shape[0] // max_rows)], dtype=np.float64)
+        return power_iteration((sample - self.mu) / self.s, n_iter=200, rtol=1e-6)
+
     def close(self):
         self.fused.close()
 

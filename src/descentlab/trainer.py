@@ -187,6 +187,8 @@ def train(model, X, y, *, loss=None, optimizer=None, epochs=100, batch_size=None
     evaluate = _rows(model, loss, X, y) if objective is None else _full_batch(model, objective)
     history = History(meta={"epochs": epochs, "batch_size": batch_size, "optimizer": repr(optimizer),
                             "loss": getattr(loss, "name", repr(loss))})
+    if objective is not None:
+        history.meta["objective"] = repr(objective)
     start, epoch = None, 0
     try:
         for epoch in range(epochs):
