@@ -57,6 +57,7 @@ def test_default_step_reaches_least_squares(solver):
         1 - np.sum((X @ W[:-1] + W[-1] - y) ** 2) / np.sum((y - y.mean()) ** 2), abs=1e-10)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_mini_batches_fall_back_to_the_readable_path():
     X, y = _data(3)
     model = GDRegressor(batch_size=32, epochs=5).fit(X, y)
