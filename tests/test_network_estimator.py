@@ -12,8 +12,8 @@ def test_a_tanh_network_fits_the_sine_that_a_line_cannot():
     d = make_sine()
     line = GDRegressor().fit(d.X, d.y)
     net = GDNetworkRegressor().fit(d.X, d.y)  # the defaults
-    assert line.score(d.X, d.y) < 0.5
-    assert net.score(d.X, d.y) > 0.9
+    assert line.score(d.X, d.y) < 0.6  # a line explains about half of a sine's variance
+    assert net.score(d.X, d.y) > 0.95
     assert net.n_iter_ == net.history_.n_epochs
 
 
