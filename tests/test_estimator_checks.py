@@ -11,9 +11,12 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from descentlab.estimators import GDClassifier, GDRegressor
+from descentlab.network_estimator import GDNetworkRegressor
 
 ESTIMATORS = [GDRegressor(), GDClassifier(), GDRegressor(optimizer="adam", batch_size=16),
-              GDClassifier(optimizer="gd", early_stopping=True)]
+              GDClassifier(optimizer="gd", early_stopping=True),
+              GDRegressor(solver="fused"), GDRegressor(solver="gd"),
+              GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300)]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

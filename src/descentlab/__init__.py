@@ -28,6 +28,7 @@ __version__ = "0.1.0"
 
 # scikit-learn estimators and model files import scikit-learn: loaded on first use.
 _LAZY = {"GDRegressor": "estimators", "GDClassifier": "estimators", "GDEstimator": "estimators",
+         "GDNetworkRegressor": "network_estimator",
          "save_model": "persist", "load_model": "persist"}
 
 __all__ = [

@@ -58,7 +58,14 @@ class GDEstimator(BaseEstimator):
         Train on standardised features (and target, for regression).
     random_state : int, RandomState or None, default=0
         Seeds the initialisation, the mini-batches and the validation split.
+    solver : str, default="auto"
+        How an epoch's loss and gradients are computed: ``"gd"``, the readable path
+        (model, loss, backward, as in the article). Estimators with fast paths accept
+        more (:class:`descentlab.estimators.GDRegressor`: ``"moments"``, ``"fused"``);
+        ``"auto"`` picks the fastest that gives the same result.
     """
+
+    _solvers = ("auto", "gd")
 
     _y_numeric = True
     # what a saved model keeps (descentlab.persist); subclasses add theirs
@@ -66,7 +73,8 @@ class GDEstimator(BaseEstimator):
 
     def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
                  epochs=1000, batch_size=None, tol=1e-7, n_iter_no_change=10,
-                 early_stopping=False, validation_fraction=0.1, standardize=True, random_state=0):
+                 early_stopping=False, validation_fraction=0.1, standardize=True, random_state=0,
+                 solver="auto"):
         self.optimizer = optimizer
         self.lr = lr
         self.momentum = momentum
@@ -79,6 +87,7 @@ class GDEstimator(BaseEstimator):
         self.validation_fraction = validation_fraction
         self.standardize = standardize
         self.random_state = random_state
+        self.solver = solver
 
     # -- hooks for subclasses ------------------------------------------------------------
     def _build_model(self, n_features, rng):
@@ -115,28 +124,27 @@ class GDEstimator(BaseEstimator):
             estimator is then left as it was, never with non-finite coefficients.
         """
         self._check_params()
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=self._y_numeric)
-        t, target_attrs = self._encode_target(y)
-        if self.standardize:
-            Z, x_mean, x_scale = standardize(X)
-        else:
-            Z, x_mean, x_scale = X, np.zeros(X.shape[1]), np.ones(X.shape[1])
+        problem = self._prepare(X, y)
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
-        model = self._build_model(X.shape[1], rng)
+        model = self._build_model(problem.n_features, rng)
         loss = self._loss()
-        lam = self._curvature(Z, loss) if self.lr is None else None
-        lr = self._default_lr(lam, X.shape[0]) if self.lr is None else self.lr
+        lam = problem.curvature(loss) if self.lr is None else None
+        lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
         optimizer = make_optimizer(self.optimizer, lr, momentum=self.momentum,
                                    schedule=self.schedule, restart=True)
         try:
-            history = train(model, Z, t, loss=loss, optimizer=optimizer, epochs=self.epochs,
-                            batch_size=self.batch_size, seed=int(rng.integers(2**31 - 1)),
-                            callbacks=callbacks, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
+            history = train(model, problem.Z, problem.t, loss=loss, optimizer=optimizer,
+                            epochs=self.epochs, batch_size=self.batch_size,
+                            seed=int(rng.integers(2**31 - 1)), callbacks=callbacks, tol=self.tol,
+                            n_iter_no_change=self.n_iter_no_change,
                             validation_fraction=self.validation_fraction if self.early_stopping else None,
-                            record_params=False)
+                            record_params=False, objective=problem.objective)
         except DivergenceError as exc:
-            lam = self._curvature(Z, loss) if lam is None else lam
-            raise self._divergence_error(exc, lr, optimizer, lam, X.shape[0]) from None
+            lam = problem.curvature(loss) if lam is None else lam
+            raise self._divergence_error(exc, lr, optimizer, lam, problem.n_samples) from None
+        finally:
+            problem.close()
+        target_attrs, x_mean, x_scale = problem.attrs, problem.x_mean, problem.x_scale
         history.meta.update(lr=float(lr), standardize=bool(self.standardize))
         for name, value in dict(target_attrs, x_mean_=x_mean, x_scale_=x_scale).items():
             setattr(self, name, value)
@@ -144,10 +152,23 @@ class GDEstimator(BaseEstimator):
         self.history_, self.n_iter_ = history, history.n_epochs
         return self
 
+    def _prepare(self, X, y):
+        """Validate, encode the target and standardise: the :class:`Problem` to train on."""
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=self._y_numeric)
+        t, target_attrs = self._encode_target(y)
+        if self.standardize:
+            Z, x_mean, x_scale = standardize(X)
+        else:
+            Z, x_mean, x_scale = X, np.zeros(X.shape[1]), np.ones(X.shape[1])
+        return Problem(Z=Z, t=t, attrs=target_attrs, x_mean=x_mean, x_scale=x_scale,
+                       batch_size=self.batch_size)
+
     def _check_params(self):
         def bad(name, value, want):
             raise DescentlabError(f"{type(self).__name__}: {name}={value!r} {want}")
 
+        if self.solver not in self._solvers:
+            bad("solver", self.solver, f"is not one of {', '.join(self._solvers)}")
         if self.optimizer not in OPTIMIZERS:
             bad("optimizer", self.optimizer, f"is not one of {', '.join(OPTIMIZERS)}")
         if self.lr is not None and not (_is_number(self.lr) and 0 < self.lr < np.inf):
@@ -181,10 +202,6 @@ class GDEstimator(BaseEstimator):
             f"training diverged at epoch {exc.epoch} (loss {exc.loss:.3g}) with learning rate "
             f"{lr:.3g}: {limit}; {fix}", epoch=exc.epoch, loss=exc.loss, history=exc.history)
 
-    def _curvature(self, Z, loss):
-        """The loss's largest curvature on ``Z`` (:func:`descentlab.stepsize.curvature`)."""
-        return curvature(Z, loss, self.batch_size)
-
     def _default_lr(self, lam, n_samples):
         minibatch = self.batch_size is not None and self.batch_size < n_samples
         return default_lr(lam, self.optimizer, self.momentum, minibatch)
@@ -210,6 +227,34 @@ class GDEstimator(BaseEstimator):
     def _check_X(self, X):
         check_is_fitted(self)
         return validate_data(self, X, dtype=np.float64, reset=False)
+
+
+class Problem:
+    """What :meth:`GDEstimator.fit` trains on: standardised rows, or a fast-path objective.
+
+    ``Z``, ``t``: the standardised features and the target (None with an ``objective``);
+    ``attrs``: the target's attributes (``y_mean_``, ``classes_``, ...); ``x_mean``,
+    ``x_scale``: the features' standardisation; ``objective``: a full-batch objective for
+    :func:`descentlab.trainer.train`, or None.
+    """
+
+    def __init__(self, *, Z=None, t=None, attrs=None, x_mean, x_scale, objective=None,
+                 n_samples=None, batch_size=None):
+        self.Z, self.t, self.attrs = Z, t, attrs or {}
+        self.x_mean, self.x_scale, self.objective = x_mean, x_scale, objective
+        self.n_samples = Z.shape[0] if n_samples is None else n_samples
+        self.n_features = x_mean.shape[0]
+        self.batch_size = batch_size
+
+    def curvature(self, loss):
+        """The loss's largest curvature: exact from an objective, else by power iteration."""
+        if self.objective is not None and hasattr(self.objective, "curvature"):
+            return getattr(loss, "hessian_bound", 1.0) * self.objective.curvature()
+        return curvature(self.Z, loss, self.batch_size)
+
+    def close(self):
+        if hasattr(self.objective, "close"):
+            self.objective.close()
 
 
 def _is_count(value):

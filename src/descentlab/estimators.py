@@ -12,9 +12,13 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
+from sklearn.utils.validation import check_is_fitted
+
 from .activations import sigmoid
+from .chunks import row_blocks
 from .errors import DescentlabError
 from .estimator_base import GDEstimator
+from .fastfit import fast_problem, is_dask, is_streamed
 from .losses import BinaryCrossEntropy
 from .models import LinearModel, LogisticModel, linear_forward
 from .scaling import standardize, to_data_units
@@ -78,6 +82,20 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     with the parameters of :class:`GDEstimator`. The weights start at 0 (the loss is
     convex, so the start only changes the path, not the optimum).
 
+    ``solver`` picks how each full-batch epoch is computed; all give the same loss and
+    gradients (:mod:`descentlab.fastfit`), so the same path down the same bowl:
+
+    * ``"gd"``: the readable path, forward, loss, backward on the rows;
+    * ``"moments"``: one pass collects the data's moments, then every epoch costs
+      :math:`O(n^2)` whatever the number of rows. Also fits what does not sit in memory
+      as one array: a NumPy memmap, a :class:`descentlab.chunks.NpyRows` file read in
+      blocks, or Dask arrays (the moments are Dask reductions, on a
+      ``dask.distributed`` cluster when a client is active);
+    * ``"fused"``: one pass over the rows per epoch, cache-blocked, on all cores;
+    * ``"auto"`` (default): ``"moments"`` for full-batch training with up to 2048
+      features and for every out-of-memory input, ``"fused"`` for more features,
+      ``"gd"`` for mini-batches and early stopping (which need the rows).
+
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,)
@@ -94,12 +112,54 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     """
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
+    _solvers = ("auto", "gd", "moments", "fused")
+    MAX_MOMENTS_FEATURES = 2048
 
     def _build_model(self, n_features, rng):
         return LinearModel(n_features, seed=0, init_scale=0.0)
 
+    def _solver_for(self, X):
+        full_batch = self.batch_size is None and not self.early_stopping
+        streamed = is_streamed(X) and not isinstance(X, np.memmap)  # only "moments" reads these
+        solver = self.solver
+        if solver == "auto":
+            shape = getattr(X, "shape", None)
+            shape = shape if isinstance(shape, tuple) else np.shape(np.asarray(X))
+            n_features = shape[-1] if shape else 0
+            if streamed:
+                solver = "moments"
+            elif not full_batch:
+                solver = "gd"
+            else:
+                solver = "moments" if n_features <= self.MAX_MOMENTS_FEATURES else "fused"
+        if solver != "gd" and not full_batch:
+            raise DescentlabError(f"solver={solver!r} trains full-batch: leave batch_size and "
+                                  "early_stopping unset, or use solver='gd' with X in memory")
+        if solver != "moments" and streamed:
+            raise DescentlabError(f"solver={solver!r} needs X in memory: use solver='moments' "
+                                  "(or 'auto') for Dask arrays and streamed files")
+        return solver
+
+    def _prepare(self, X, y):
+        solver = self._solver_for(X)
+        if solver == "gd":
+            return super()._prepare(X, y)
+        return fast_problem(self, X, y, solver)
+
     def predict(self, X):
-        """Predictions ``X coef_ + intercept_`` for ``X`` of shape (n_samples, n_features)."""
+        """Predictions ``X coef_ + intercept_`` for ``X`` of shape (n_samples, n_features).
+
+        A Dask array gives a (lazy) Dask array; a streamed file is predicted block by block.
+        """
+        if is_streamed(X) and not isinstance(X, np.memmap):
+            check_is_fitted(self)
+            if X.shape[1:] != (self.n_features_in_,):
+                raise DescentlabError(f"X has {X.shape[1:]} features per row; this model was "
+                                      f"fitted on {self.n_features_in_}")
+            if is_dask(X):
+                return X.dot(self.coef_) + self.intercept_
+            return np.concatenate([linear_forward(Xb, self.coef_, self.intercept_)
+                                   for _, Xb, _ in row_blocks(X)])
         return self._linear(X)
 
 

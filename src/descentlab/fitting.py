@@ -30,8 +30,14 @@ class FitConfig:
         The feature columns; None takes every other column.
     task : {"regression", "classification"}, default="regression"
         :class:`GDRegressor` or the binary :class:`GDClassifier` (labels may be text).
-    optimizer, lr, epochs, batch_size, schedule, tol, early_stopping
-        As in :class:`descentlab.estimator_base.GDEstimator`.
+    optimizer, lr, epochs, batch_size, schedule, tol, early_stopping, solver
+        As in :class:`descentlab.estimator_base.GDEstimator`; ``optimizer`` and ``epochs``
+        None take the estimator's defaults.
+    hidden : tuple of int or None, default=None
+        Hidden layer sizes: a :class:`descentlab.network_estimator.GDNetworkRegressor`
+        instead of the linear regressor (regression only).
+    activation : str, default="tanh"
+        The hidden layers' activation, with ``hidden``.
     test_size : float, default=0.0
         Hold out this fraction of the rows to measure on; 0 fits on every row.
     seed : int, default=0
@@ -42,15 +48,18 @@ class FitConfig:
     target: str
     features: list | None = None
     task: str = "regression"
-    optimizer: str = "nesterov"
+    optimizer: str | None = None
     lr: float | None = None
-    epochs: int = 1000
+    epochs: int | None = None
     batch_size: int | None = None
     schedule: str = "constant"
     tol: float | None = 1e-7
     early_stopping: bool = False
     test_size: float = 0.0
     seed: int = 0
+    solver: str = "auto"
+    hidden: tuple | None = None
+    activation: str = "tanh"
 
     def __post_init__(self):
         if self.task not in TASKS:
@@ -58,15 +67,23 @@ class FitConfig:
         if not (math.isfinite(self.test_size) and 0 <= self.test_size < 1):
             raise DescentlabError(f"test fraction {self.test_size} must be in [0, 1): try 0.2, or 0 "
                                   "to fit on every row")
+        if self.hidden is not None and self.task == "classification":
+            raise DescentlabError("hidden layers are for regression: leave out --hidden or --classify")
 
     def estimator(self):
         """The unfitted estimator these settings describe."""
         from .estimators import GDClassifier, GDRegressor
+        from .network_estimator import GDNetworkRegressor
 
-        cls = GDClassifier if self.task == "classification" else GDRegressor
-        est = cls(optimizer=self.optimizer, lr=self.lr, epochs=self.epochs, batch_size=self.batch_size,
-                  schedule=self.schedule, tol=self.tol, early_stopping=self.early_stopping,
-                  random_state=self.seed)
+        settings = dict(lr=self.lr, batch_size=self.batch_size, schedule=self.schedule, tol=self.tol,
+                        early_stopping=self.early_stopping, random_state=self.seed, solver=self.solver)
+        settings.update({k: v for k, v in (("optimizer", self.optimizer), ("epochs", self.epochs))
+                         if v is not None})
+        if self.hidden is not None:
+            est = GDNetworkRegressor(hidden_layer_sizes=tuple(self.hidden),
+                                     activation=self.activation, **settings)
+        else:
+            est = (GDClassifier if self.task == "classification" else GDRegressor)(**settings)
         est._check_params()
         return est
 

@@ -38,8 +38,9 @@ FORMAT, VERSION = "descentlab-model", 1
 
 def _estimators():
     from .estimators import GDClassifier, GDRegressor
+    from .network_estimator import GDNetworkRegressor
 
-    return {cls.__name__: cls for cls in (GDRegressor, GDClassifier)}
+    return {cls.__name__: cls for cls in (GDRegressor, GDClassifier, GDNetworkRegressor)}
 
 
 def _encode(value):

@@ -78,6 +78,27 @@ class _Stopper:
         return self.count >= self.n_iter_no_change
 
 
+def _rows(model, loss, X, y):
+    """One batch the readable way: predict, the loss, then (when asked) back-propagate.
+
+    Returns ``evaluate(idx) -> (loss, n_rows, backward)``; ``backward()`` gives the
+    gradients, so a diverged loss is caught before any gradient is computed.
+    """
+    def evaluate(idx):
+        Xb, yb = X[idx], y[idx]
+        y_pred = model.forward(Xb)
+        return loss.loss(yb, y_pred), yb.shape[0], lambda: model.backward(loss.grad(yb, y_pred))
+    return evaluate
+
+
+def _full_batch(model, objective):
+    """The same, for an objective that gives the full-batch loss and gradients in one call."""
+    def evaluate(idx):
+        value, grads = objective(model.params)
+        return value, objective.n_samples, lambda: grads
+    return evaluate
+
+
 def _copy(params):
     return {k: np.array(v, copy=True) for k, v in params.items()}
 
@@ -90,7 +111,8 @@ def _set(params, values):
 
 def train(model, X, y, *, loss=None, optimizer=None, epochs=100, batch_size=None,
           seed=0, callbacks=(), on_divergence="raise", explode_factor=1e4,
-          record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None):
+          record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
+          objective=None):
     r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
 
     Each epoch, for each batch: predict (``model.forward``), compute the loss and its
@@ -127,6 +149,12 @@ def train(model, X, y, *, loss=None, optimizer=None, epochs=100, batch_size=None
         When the budget runs out first, a :class:`sklearn.exceptions.ConvergenceWarning`
         says so.
     n_iter_no_change : int, default=5
+    objective : object or None, default=None
+        A fast path for a full-batch epoch: ``objective(params)`` returns the loss and
+        the gradients that ``loss`` and ``model.backward`` give on all the rows, and
+        ``objective.n_samples`` counts them (e.g. :class:`descentlab.fastfit.MomentsObjective`).
+        ``X`` and ``y`` are then unused, and mini-batches and the validation split,
+        which need the rows, are refused.
     validation_fraction : float or None, default=None
         Hold out this fraction of the rows and watch their loss (``history.val_loss``)
         instead of the training loss; training stops early (``status ==
@@ -148,13 +176,19 @@ def train(model, X, y, *, loss=None, optimizer=None, epochs=100, batch_size=None
     loss = MeanSquaredError() if loss is None else loss
     optimizer = GradientDescent() if optimizer is None else optimizer
     rng = np.random.default_rng(seed)
+    if objective is not None and (batch_size is not None or validation_fraction is not None):
+        raise DescentlabError("a full-batch objective cannot take mini-batches or a validation "
+                              "split: train on the rows instead")
     X, y, X_val, y_val = hold_out(X, y, validation_fraction, seed)
     if X_val is not None and tol is None:
         tol = 0.0
     stopper = None if tol is None else _Stopper(tol, n_iter_no_change)
-    n_samples = X.shape[0]
+    n_samples = X.shape[0] if objective is None else objective.n_samples
+    evaluate = _rows(model, loss, X, y) if objective is None else _full_batch(model, objective)
     history = History(meta={"epochs": epochs, "batch_size": batch_size, "optimizer": repr(optimizer),
                             "loss": getattr(loss, "name", repr(loss))})
+    if objective is not None:
+        history.meta["objective"] = repr(objective)
     start, epoch = None, 0
     try:
         for epoch in range(epochs):
@@ -163,16 +197,13 @@ def train(model, X, y, *, loss=None, optimizer=None, epochs=100, batch_size=None
                 history.val_loss.append(loss.loss(y_val, model.forward(X_val)))
             total = 0.0
             for idx in _batches(n_samples, batch_size, rng):
-                Xb, yb = X[idx], y[idx]
-                y_pred = model.forward(Xb)
-                batch_loss = loss.loss(yb, y_pred)
+                batch_loss, rows, backward = evaluate(idx)
                 reason = _divergence(batch_loss, history.loss[0] if history.loss else None, explode_factor)
                 if reason is not None:
                     del history.val_loss[history.n_epochs:]
                     return _diverged(history, model, epoch, batch_loss, reason, on_divergence)
-                total += batch_loss * yb.shape[0]
-                grads = model.backward(loss.grad(yb, y_pred))
-                optimizer.step(model.params, grads)
+                total += batch_loss * rows
+                optimizer.step(model.params, backward())
             history.record(total / n_samples, start if record_params else {})
             epoch_start, start = start, None
             for callback in callbacks:

@@ -25,11 +25,19 @@ def add_parser(sub):
                    help="feature columns (default: every column but the target)")
     p.add_argument("--classify", action="store_true",
                    help="binary classification (the target holds 2 labels, text or numbers)")
-    p.add_argument("--optimizer", default=d.optimizer, choices=["gd", "momentum", "nesterov", "adam"],
-                   help=f"update rule (default {d.optimizer})")
+    p.add_argument("--optimizer", default=None, choices=["gd", "momentum", "nesterov", "adam"],
+                   help="update rule (default nesterov; adam with --hidden)")
     p.add_argument("--lr", type=float, default=None,
                    help="learning rate (default: 1/lambda_max of the standardised data)")
-    p.add_argument("--epochs", type=int, default=d.epochs, help=f"epoch budget (default {d.epochs})")
+    p.add_argument("--epochs", type=int, default=None,
+                   help="epoch budget (default 1000; 3000 with --hidden)")
+    p.add_argument("--hidden", type=int, nargs="+", metavar="N", default=None,
+                   help="hidden layer sizes: train a neural network regressor, e.g. --hidden 16 8")
+    p.add_argument("--activation", default="tanh", choices=["tanh", "relu", "sigmoid", "identity"],
+                   help="the hidden layers' activation, with --hidden (default tanh)")
+    p.add_argument("--solver", default="auto", choices=["auto", "gd", "moments", "fused"],
+                   help="how each epoch is computed (linear regression): moments and fused are "
+                   "fast paths to the same result; default auto")
     p.add_argument("--batch-size", type=int, default=None,
                    help="mini-batch size (default: full batch; 1 is stochastic gradient descent)")
     p.add_argument("--schedule", default=d.schedule,
@@ -55,9 +63,11 @@ def run(args):
                        task="classification" if args.classify else "regression",
                        optimizer=args.optimizer, lr=args.lr, epochs=args.epochs,
                        batch_size=args.batch_size, schedule=args.schedule, tol=args.tol,
-                       early_stopping=args.early_stopping, test_size=args.test_size, seed=args.seed)
+                       early_stopping=args.early_stopping, test_size=args.test_size, seed=args.seed,
+                       solver=args.solver, hidden=args.hidden, activation=args.activation)
     check_writable(args.out)
-    bar = ProgressBar(config.epochs)
+    estimator = config.estimator()
+    bar = ProgressBar(estimator.epochs)
     try:
         result = fit_csv(config, callbacks=[bar], on_start=_announce)
     finally:
@@ -93,6 +103,10 @@ def summary_lines(result):
             lines.append(f"{part}: accuracy = {m['accuracy']:.4f}   log loss = {m['log_loss']:.4f}")
         else:
             lines.append(f"{part}: R^2 = {m['r2']:.4f}   MAE = {m['mae']:.4g}   RMSE = {m['rmse']:.4g}")
-    coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, est.coef_))
-    lines.append(f"Coefficients (in the data's units): {coefs}; intercept {est.intercept_:.6g}")
+    if hasattr(est, "coef_"):
+        coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, est.coef_))
+        lines.append(f"Coefficients (in the data's units): {coefs}; intercept {est.intercept_:.6g}")
+    else:
+        sizes = " -> ".join(str(n) for n in (len(result.features), *est.hidden_layer_sizes, 1))
+        lines.append(f"Network {sizes} ({est.activation} hidden units): {est.weights_.size} weights")
     return lines

@@ -1,0 +1,49 @@
+"""``descentlab fit --hidden`` trains the network regressor; ``--solver`` picks the fast path."""
+
+import json
+
+import numpy as np
+
+from descentlab.cli import main
+
+
+def _sine_csv(path):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-3, 3, 300)
+    y = np.sin(x) + 0.1 * rng.normal(size=300)
+    path.write_text("x,y\n" + "\n".join(f"{float(a)!r},{float(b)!r}" for a, b in zip(x, y)) + "\n")
+    return path
+
+
+def test_fit_a_network_and_predict(tmp_path, capsys):
+    csv = _sine_csv(tmp_path / "sine.csv")
+    assert main(["fit", str(csv), "--target", "y", "--hidden", "16", "--out", str(tmp_path / "m.json")]) == 0
+    out = capsys.readouterr().out
+    r2 = float(out.split("R^2 = ")[1].split()[0])
+    assert r2 > 0.95 and "Network 1 -> 16 -> 1 (tanh hidden units): 49 weights" in out
+    doc = json.loads((tmp_path / "m.json").read_text())
+    assert doc["estimator"] == "GDNetworkRegressor"
+    assert main(["predict", str(tmp_path / "m.json"), str(csv), "--out", str(tmp_path / "p.csv")]) == 0
+    preds = np.loadtxt(tmp_path / "p.csv", skiprows=1)
+    assert preds.shape == (300,)
+
+
+def test_solver_choice_gives_the_same_model(tmp_path, capsys):
+    csv = _sine_csv(tmp_path / "sine.csv")
+    coefs = []
+    for solver in ("gd", "moments", "fused"):
+        assert main(["fit", str(csv), "--target", "y", "--solver", solver, "--lr", "0.5",
+                     "--out", str(tmp_path / f"{solver}.json")]) == 0
+        coefs.append(json.loads((tmp_path / f"{solver}.json").read_text())["attributes"]["coef_"]["data"])
+    capsys.readouterr()
+    np.testing.assert_allclose(coefs[1], coefs[0], rtol=1e-9)
+    np.testing.assert_allclose(coefs[2], coefs[0], rtol=1e-9)
+
+
+def test_hidden_with_classify_is_refused(tmp_path, capsys):
+    csv = _sine_csv(tmp_path / "sine.csv")
+    assert main(["fit", str(csv), "--target", "y", "--hidden", "4", "--classify",
+                 "--out", str(tmp_path / "m.json")]) == 2
+    err = capsys.readouterr().err
+    assert "hidden layers are for regression" in err and err.count("\n") == 1
+    assert not (tmp_path / "m.json").exists()
