@@ -50,6 +50,7 @@ def epoch_table(rows, features):
         mse.loss(y, y_pred)
         model.backward(mse.grad(y, y_pred))
 
+    numpy_fused = FusedLinear(X, y, n_threads=os.cpu_count() or 1, backend="numpy")
     fused = FusedLinear(X, y, n_threads=os.cpu_count() or 1)
     fused32 = FusedLinear(X32, y, n_threads=os.cpu_count() or 1)
     t = time.perf_counter()
@@ -58,8 +59,9 @@ def epoch_table(rows, features):
     rows_out = [
         ("X @ w (float64), the floor", floor),
         ("readable: forward, loss, backward", best_of(readable)),
-        ("fused, float64", best_of(lambda: fused.loss_grad(W, 0.0))),
-        ("fused, float32 data", best_of(lambda: fused32.loss_grad(W, 0.0))),
+        ("fused, float64 (numpy blocks)", best_of(lambda: numpy_fused.loss_grad(W, 0.0))),
+        ("fused, float64 (" + fused.backend + ")", best_of(lambda: fused.loss_grad(W, 0.0))),
+        ("fused, float32 data (" + fused32.backend + ")", best_of(lambda: fused32.loss_grad(W, 0.0))),
         ("moments: one epoch after the pass", best_of(lambda: moments.loss_grad(W, 0.0))),
         ("moments: the one pass itself", moments_pass),
     ]
@@ -68,8 +70,8 @@ def epoch_table(rows, features):
     print(f"{'path':40s} {'ms':>9s} {'x floor':>8s}")
     for name, secs in rows_out:
         print(f"{name:40s} {secs * 1e3:9.3f} {secs / floor:8.2f}")
-    fused.close()
-    fused32.close()
+    for f in (numpy_fused, fused, fused32):
+        f.close()
 
 
 def small_table():

@@ -3,8 +3,13 @@
 Each method runs in its own process on data it regenerates from the same seed, so its
 peak memory is its own. For each: the wall time of ``fit``, the R^2 it reaches against
 ``LinearRegression``'s (the reference), the time at which it first came within 1e-6 of
-it (for the iterative methods, checked after each epoch, evaluation time excluded),
-and the peak extra resident memory over the data itself.
+it or beat it (for the iterative methods, checked after each epoch, evaluation time
+excluded), and the peak resident memory beyond the data itself (the process's
+high-water mark, reset once the data is made).
+
+On the "wide" data ``LinearRegression`` (SciPy's ``lstsq``, which cuts off tiny singular
+values) lands about 2e-3 below the least-squares optimum; the methods that solve the
+problem fully beat it, which counts as reaching it.
 
     python benchmarks/bench_fit.py                 # 1,000,000 x 100, both data sets
     python benchmarks/bench_fit.py --rows 200000   # quicker
@@ -40,7 +45,17 @@ def rss_mb():
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def reset_peak():
+    """Reset the kernel's high-water mark of this process's memory (Linux: VmHWM)."""
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+
+
 def peak_mb():
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -57,7 +72,7 @@ def m_linear_regression(X, y, ref):
     model = LinearRegression().fit(X, y)
     dt = time.perf_counter() - t
     score = r2(y, model.predict(X))
-    return dt, score, dt if abs(score - ref) <= TARGET else None, ""
+    return dt, score, dt if score >= ref - TARGET else None, ""
 
 
 def m_ridge(X, y, ref):
@@ -67,7 +82,7 @@ def m_ridge(X, y, ref):
     model = Ridge(alpha=1e-10, solver="cholesky").fit(X, y)
     dt = time.perf_counter() - t
     score = r2(y, model.predict(X))
-    return dt, score, dt if abs(score - ref) <= TARGET else None, "cholesky, alpha 1e-10"
+    return dt, score, dt if score >= ref - TARGET else None, "cholesky, alpha 1e-10"
 
 
 def m_normal_equations(X, y, ref):
@@ -76,7 +91,7 @@ def m_normal_equations(X, y, ref):
     W = np.linalg.solve(Xc.T @ Xc, Xc.T @ yc)
     dt = time.perf_counter() - t
     score = r2(y, X @ W + (y.mean() - X.mean(axis=0) @ W))
-    return dt, score, dt if abs(score - ref) <= TARGET else None, "centred, np.linalg.solve"
+    return dt, score, dt if score >= ref - TARGET else None, "centred, np.linalg.solve"
 
 
 def _iterate(step, predict, y, ref, max_epochs, budget):
@@ -87,7 +102,7 @@ def _iterate(step, predict, y, ref, max_epochs, budget):
         step()
         spent += time.perf_counter() - t
         score = r2(y, predict())
-        if abs(score - ref) <= TARGET:
+        if score >= ref - TARGET:
             reached = spent
             break
         if spent > budget:
@@ -144,7 +159,7 @@ def m_descentlab(X, y, ref, solver="auto"):
     model = GDRegressor(solver=solver, tol=1e-12).fit(X, y)
     dt = time.perf_counter() - t
     score = r2(y, model.predict(X))
-    return dt, score, dt if abs(score - ref) <= TARGET else None, f"solver={solver}, {model.n_iter_} epochs"
+    return dt, score, dt if score >= ref - TARGET else None, f"solver={solver}, {model.n_iter_} epochs"
 
 
 def m_descentlab_gd(X, y, ref):
@@ -170,6 +185,7 @@ METHODS = {
 def _child(name, rows, features, kind, ref, queue):
     X, y = make_data(rows, features, kind)
     base = rss_mb()
+    reset_peak()
     try:
         out = METHODS[name](X, y, ref)
         queue.put((name, *out, max(0.0, peak_mb() - base)))

@@ -27,11 +27,17 @@ def _problem(seed, n=1500, d=6, offset=0.0, scales=None):
     return X, y, rng.normal(size=d), float(rng.normal())
 
 
+BACKENDS = ["numpy", pytest.param("numba", marks=pytest.mark.skipif(
+    __import__("importlib").util.find_spec("numba") is None, reason="Numba is not installed"))]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("threads", [1, 2, 3])
-def test_fused_equals_readable(threads):
+def test_fused_equals_readable(threads, backend):
     X, y, W, b = _problem(0)
     expected = _readable(X, y, W, b)
-    fused = FusedLinear(X, y, n_threads=threads, block_rows=97)
+    fused = FusedLinear(X, y, n_threads=threads, block_rows=97, backend=backend)
+    assert fused.backend == backend
     got = fused.loss_grad(W, b)
     fused.close()
     assert got[0] == pytest.approx(expected[0], rel=1e-12)
@@ -39,10 +45,11 @@ def test_fused_equals_readable(threads):
     assert float(got[2]) == pytest.approx(float(expected[2]), rel=1e-10)
 
 
-def test_fused_float32_is_close():
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_fused_float32_is_close(backend):
     X, y, W, b = _problem(1)
     expected = _readable(X, y, W, b)
-    got = fused_loss_grad(X.astype(np.float32), y, W, b)
+    got = fused_loss_grad(X.astype(np.float32), y, W, b, backend=backend)
     assert got[0] == pytest.approx(expected[0], rel=1e-5)
     np.testing.assert_allclose(got[1], expected[1], rtol=1e-4)
 
@@ -91,3 +98,14 @@ def test_npy_rows_refuses_what_it_cannot_stream(tmp_path):
     np.save(fortran, np.asfortranarray(np.ones((3, 2))))
     with pytest.raises(DescentlabError, match="C-ordered"):
         NpyRows(fortran)
+
+
+def test_column_mean_std_in_one_pass_leaves_the_input_alone():
+    from descentlab.fastlinear import column_mean_std
+
+    X, _, _, _ = _problem(5, offset=1e4, scales=np.logspace(-2, 2, 6))
+    before = X.copy()
+    mean, std = column_mean_std(X, block_rows=333)
+    np.testing.assert_array_equal(X, before)
+    np.testing.assert_allclose(mean, X.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(std, X.std(axis=0), rtol=1e-8)

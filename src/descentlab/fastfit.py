@@ -32,7 +32,7 @@ import numpy as np
 
 from .chunks import NpyRows
 from .errors import DescentlabError
-from .fastlinear import FusedLinear, Moments
+from .fastlinear import FusedLinear, Moments, column_mean_std
 
 
 def is_dask(X):
@@ -113,16 +113,15 @@ class FusedObjective:
         return loss / self.sy**2, {"W": (dW - self.mu * db) / (self.s * self.sy),
                                    "b": np.asarray(db / self.sy)}
 
-    def curvature(self, max_rows=50_000):
-        r""":math:`\lambda_{\max}` of the standardised Hessian, by power iteration on evenly
-        spaced rows (at most ``max_rows``): a step of :math:`1/\lambda` has a factor 2 of
-        margin, so an estimate within a few percent is enough, and it costs no pass over
-        all the rows."""
-        from .analysis import power_iteration
+    def curvature(self):
+        r""":math:`\lambda_{\max}` of the standardised Hessian, estimated on evenly spaced
+        rows (:func:`descentlab.stepsize.curvature`), standardised here."""
+        from .losses import MeanSquaredError
+        from .stepsize import curvature
 
         X = self.fused.X
-        sample = np.asarray(X[:: max(1, X.shape[0] // max_rows)], dtype=np.float64)
-        return power_iteration((sample - self.mu) / self.s, n_iter=200, rtol=1e-6)
+        sample = np.asarray(X[:: max(1, X.shape[0] // 50_000)], dtype=np.float64)
+        return curvature((sample - self.mu) / self.s, MeanSquaredError())
 
     def close(self):
         self.fused.close()
@@ -176,11 +175,12 @@ def fast_problem(estimator, X, y, solver):
 
 
 def _row_scaling(X, y, standardize):
-    """Means and scales from the rows (two passes), for the fused path."""
+    """Means and scales from the rows (one blocked pass), for the fused path."""
     n = X.shape[0]
     if not standardize:
         return {"x_mean_": np.zeros(X.shape[1]), "x_scale_": np.ones(X.shape[1]),
                 "y_mean_": 0.0, "y_scale_": 1.0}
-    mu, my = X.mean(axis=0), float(np.mean(y))
-    return {"x_mean_": mu, "x_scale_": _scale(X.std(axis=0), mu, n),
+    mu, sd = column_mean_std(X)
+    my = float(np.mean(y))
+    return {"x_mean_": mu, "x_scale_": _scale(sd, mu, n),
             "y_mean_": my, "y_scale_": float(_scale(np.std(y), my, n))}
