@@ -5,9 +5,10 @@
 
 Writes the file (once, in blocks, seeded) into --dir, then fits ``GDRegressor`` on it in a
 fresh process per source and prints the time and the peak resident memory of that
-process (``ru_maxrss``): streamed with :class:`descentlab.chunks.NpyRows`, and as a NumPy
-memmap (whose pages, once read, count as the process's resident memory while they stay
-in the page cache). The coefficients are checked against the generating ones.
+process (``ru_maxrss``): streamed with :class:`descentlab.chunks.NpyRows`, and passed as a
+NumPy memmap (which descentlab reads through its file in blocks rather than touching the
+mapping, whose pages would otherwise count as the process's memory). The coefficients are
+checked against the generating ones.
 """
 
 import argparse

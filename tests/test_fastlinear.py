@@ -109,3 +109,16 @@ def test_column_mean_std_in_one_pass_leaves_the_input_alone():
     np.testing.assert_array_equal(X, before)
     np.testing.assert_allclose(mean, X.mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(std, X.std(axis=0), rtol=1e-8)
+
+
+def test_a_whole_memmap_is_read_through_its_file(tmp_path):
+    X, _, _, _ = _problem(6, n=400)
+    path = tmp_path / "X.npy"
+    np.save(path, X)
+    mm = np.load(path, mmap_mode="r")
+    rows = NpyRows.of_memmap(mm)
+    assert rows is not None and rows.shape == X.shape
+    np.testing.assert_array_equal(rows[100:250], X[100:250])
+    assert NpyRows.of_memmap(mm[10:]) is None  # a view: used as it is
+    blocks = np.vstack([Xb for _, Xb, _ in row_blocks(mm[10:], None, 64)])
+    np.testing.assert_array_equal(blocks, X[10:])

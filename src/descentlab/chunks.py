@@ -20,8 +20,12 @@ def row_blocks(X, y=None, block_rows=None):
     """Yield ``(start, X_block, y_block)`` in row order, each block as float64.
 
     ``X`` is anything with ``shape`` and row slicing (ndarray, memmap,
-    :class:`NpyRows`); only one block is in memory as float64 at a time.
+    :class:`NpyRows`); only one block is in memory as float64 at a time. A whole
+    memmap is read through its file (:meth:`NpyRows.of_memmap`), so its pages do not
+    pile up in this process's memory.
     """
+    if isinstance(X, np.memmap):
+        X = NpyRows.of_memmap(X) or X
     n = X.shape[0]
     block_rows = block_rows or block_rows_for(X.shape[1])
     for start in range(0, n, block_rows):
@@ -60,6 +64,23 @@ class NpyRows:
             raise DescentlabError(f"{str(path)!r} must hold a C-ordered 1-D or 2-D numeric array")
         self.shape, self.dtype = shape, dtype
         self._row_bytes = dtype.itemsize * (shape[1] if len(shape) == 2 else 1)
+
+    @classmethod
+    def of_memmap(cls, mm):
+        """The file behind a whole C-ordered NumPy memmap, read in blocks instead of mapped.
+
+        Returns None for a memmap that is a view (sliced) or not C-ordered: use it as is.
+        """
+        import mmap
+
+        if not (isinstance(mm.base, mmap.mmap) and mm.flags.c_contiguous and mm.ndim in (1, 2)
+                and mm.filename):
+            return None
+        rows = cls.__new__(cls)
+        rows.path, rows._offset = Path(mm.filename), mm.offset
+        rows.shape, rows.dtype = mm.shape, mm.dtype
+        rows._row_bytes = mm.dtype.itemsize * (mm.shape[1] if mm.ndim == 2 else 1)
+        return rows
 
     @property
     def ndim(self):

@@ -149,9 +149,10 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     def predict(self, X):
         """Predictions ``X coef_ + intercept_`` for ``X`` of shape (n_samples, n_features).
 
-        A Dask array gives a (lazy) Dask array; a streamed file is predicted block by block.
+        A Dask array gives a (lazy) Dask array; a memmap or streamed file is predicted
+        block by block.
         """
-        if is_streamed(X) and not isinstance(X, np.memmap):
+        if is_streamed(X):
             check_is_fitted(self)
             if X.shape[1:] != (self.n_features_in_,):
                 raise DescentlabError(f"X has {X.shape[1:]} features per row; this model was "
