@@ -23,9 +23,12 @@ import multiprocessing as mp
 import os
 import platform
 import resource
+import sys
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # bench_epoch, beside this file
 
 TARGET = 1e-6
 
@@ -203,6 +206,35 @@ def run_method(name, rows, features, kind, ref):
     return result
 
 
+def _epoch_child(rows, features, kind, queue):
+    from bench_epoch import best_of
+
+    from descentlab.fastlinear import FusedLinear, Moments
+
+    X, y = make_data(rows, features, kind)
+    W = np.random.default_rng(1).standard_normal(features)
+    floor = best_of(lambda: X @ W)
+    fused = FusedLinear(X, y, n_threads=os.cpu_count() or 1)
+    fused_s = best_of(lambda: fused.loss_grad(W, 0.0))
+    moments = Moments.from_arrays(X, y)
+    moments_s = best_of(lambda: moments.loss_grad(W, 0.0))
+    queue.put((floor, fused_s, fused.backend, moments_s))
+    fused.close()
+
+
+def epoch_ratio(rows, features, kind):
+    """Our full-batch epoch against one ``X @ w`` pass, on the same data, in a fresh process."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_epoch_child, args=(rows, features, kind, queue))
+    proc.start()
+    floor, fused_s, backend, moments_s = queue.get()
+    proc.join()
+    print(f"one epoch: X @ w {floor * 1e3:.1f} ms; fused ({backend}) {fused_s * 1e3:.1f} ms = "
+          f"{fused_s / floor:.2f} x X @ w; moments {moments_s * 1e6:.0f} us = "
+          f"{moments_s / floor:.5f} x X @ w (after its one pass)")
+
+
 def reference_r2(rows, features, kind):
     from sklearn.linear_model import LinearRegression
 
@@ -231,6 +263,7 @@ def main(argv=None):
                 continue
             to_target = f"{reached:.3f}" if reached is not None else "not reached"
             print(f"{name:40s} {dt:8.3f} {to_target:>12s} {score - ref:11.2e} {peak:8.0f}  {note}")
+        epoch_ratio(args.rows, args.features, kind)
 
 
 if __name__ == "__main__":
