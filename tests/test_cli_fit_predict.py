@@ -174,7 +174,11 @@ def test_ctrl_c_stops_fit_cleanly_and_keeps_the_model(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "descentlab", "fit", str(data), "--target", "y",
                              "--optimizer", "gd", "--lr", "1e-6", "--tol", "none",
                              "--epochs", "100000000", "--out", str(model)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            # a run started in the background inherits SIGINT ignored, and
+                            # Python then never turns it into KeyboardInterrupt: restore the
+                            # default, as a terminal's Ctrl-C would find it
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert proc.stdout.readline().startswith("Training GDRegressor on 2000 rows")
     time.sleep(2.0)  # let the epochs begin (the line is printed just before training)
     proc.send_signal(signal.SIGINT)
