@@ -14,6 +14,15 @@ import pytest
 
 from descentlab.showcase import write_report
 
+
+def wait_for(condition, timeout=10.0):
+    """Poll ``condition`` until it holds or ``timeout`` seconds pass (a busy machine can
+    delay the page's timers); return its last value."""
+    end = time.monotonic() + timeout
+    while not condition() and time.monotonic() < end:
+        time.sleep(0.05)
+    return condition()
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
@@ -101,8 +110,7 @@ def test_report_in_a_headless_browser(report):
                               slider)
         assert label.text == "Epoch 30 (frame 31 of 61)" and frame.get_attribute("src") != first_src
         driver.find_element(By.ID, "play").click()
-        time.sleep(0.6)
-        assert int(slider.get_attribute("value")) > 30
+        assert wait_for(lambda: int(slider.get_attribute("value")) > 30)
         driver.find_element(By.ID, "play").click()
         resources = driver.execute_script(
             "return performance.getEntriesByType('resource').map(function (r) { return r.name; })")

@@ -6,7 +6,6 @@ there is none), where both players must work.
 
 import json
 import re
-import time
 
 import numpy as np
 import pytest
@@ -16,7 +15,7 @@ from descentlab.collapse import CollapseConfig, run_collapse
 from descentlab.logistic import LogisticConfig, run_logistic
 from descentlab.nonlinear import NonlinearConfig, run_nonlinear
 from descentlab.showcase import write_report
-from test_report import ARTIFACTS, browser
+from test_report import ARTIFACTS, browser, wait_for
 
 FRAMES = 12
 
@@ -104,8 +103,7 @@ def test_both_players_work_in_a_headless_browser(report):
         assert label.text.endswith(f"(frame 6 of {FRAMES})") and frame.get_attribute("src") != first
         assert driver.find_element(By.ID, "epoch-label").text == f"Epoch 0 (frame 1 of {FRAMES})"
         driver.find_element(By.ID, "logistic-play").click()
-        time.sleep(0.4)
-        assert int(slider.get_attribute("value")) > 5
+        assert wait_for(lambda: int(slider.get_attribute("value")) > 5)
         driver.find_element(By.ID, "logistic-play").click()
         ARTIFACTS.mkdir(exist_ok=True)
         driver.execute_script("document.getElementById('player-logistic').scrollIntoView()")
