@@ -182,7 +182,10 @@ def test_ctrl_c_stops_fit_cleanly_and_keeps_the_model(tmp_path):
     assert proc.stdout.readline().startswith("Training GDRegressor on 2000 rows")
     time.sleep(2.0)  # let the epochs begin (the line is printed just before training)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    try:
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()  # never leave a 100-million-epoch run behind if it did not stop
     assert proc.returncode == 130 and "Traceback" not in err
     assert "interrupted after" in err and "Saved the model" in out
     doc = json.loads(model.read_text())
