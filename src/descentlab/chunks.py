@@ -35,6 +35,20 @@ def row_blocks(X, y=None, block_rows=None):
         yield start, Xb, yb
 
 
+def shifted_blocks(X, y=None, block_rows=None):
+    r"""Yield ``(shift, X_block - shift, y_block)``, ``shift`` the first block's column means.
+
+    Sums of squares taken about a value close to the mean avoid the cancellation of
+    :math:`\sum x^2 - N\mu^2` on data far from 0, in one pass. Each shifted block is a
+    new array, so the caller's data is never written.
+    """
+    shift = None
+    for _, Xb, yb in row_blocks(X, y, block_rows):
+        if shift is None:
+            shift = Xb.mean(axis=0)
+        yield shift, Xb - shift, yb
+
+
 class NpyRows:
     """A 2-D ``.npy`` file read a slice of rows at a time, never mapped whole.
 

@@ -33,6 +33,7 @@ import numpy as np
 from .chunks import NpyRows
 from .errors import DescentlabError
 from .fastlinear import FusedLinear, Moments, column_mean_std
+from .problem import Problem
 
 
 def is_dask(X):
@@ -117,10 +118,9 @@ class FusedObjective:
         r""":math:`\lambda_{\max}` of the standardised Hessian, estimated on evenly spaced
         rows (:func:`descentlab.stepsize.curvature`), standardised here."""
         from .losses import MeanSquaredError
-        from .stepsize import curvature
+        from .stepsize import curvature, row_sample
 
-        X = self.fused.X
-        sample = np.asarray(X[:: max(1, X.shape[0] // 50_000)], dtype=np.float64)
+        sample = np.asarray(row_sample(self.fused.X), dtype=np.float64)
         return curvature((sample - self.mu) / self.s, MeanSquaredError())
 
     def close(self):
@@ -153,8 +153,6 @@ def check_streamed(X, y):
 def fast_problem(estimator, X, y, solver):
     """The :class:`~descentlab.estimator_base.Problem` of a fast solver for ``estimator``."""
     from sklearn.utils.validation import validate_data
-
-    from .estimator_base import Problem
 
     if is_streamed(X):
         check_streamed(X, y)

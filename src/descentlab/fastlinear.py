@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .chunks import block_rows_for, row_blocks
+from .chunks import block_rows_for, shifted_blocks
 from .errors import DescentlabError
 
 
@@ -57,11 +57,8 @@ class Moments:
 
     @classmethod
     def from_sums(cls, n, shift, sx, sy, sxx, sxy, syy):
-        """Moments from sums over rows of the shifted features ``x - shift``.
-
-        Shifting by a value close to the mean (the first block's) before summing
-        squares avoids the cancellation of :math:`\\sum x^2 - N\\mu^2` on data far from 0.
-        """
+        """Moments from sums over rows of the shifted features ``x - shift``
+        (:func:`descentlab.chunks.shifted_blocks`)."""
         dx, my = sx / n, sy / n
         cov = sxx / n - np.outer(dx, dx)
         cross = sxy / n - dx * my
@@ -73,21 +70,16 @@ class Moments:
     def from_arrays(cls, X, y, block_rows=None):
         """One pass over row blocks of ``X`` (ndarray, memmap, :class:`~descentlab.chunks.NpyRows`)."""
         n_features = X.shape[1]
-        block_rows = block_rows or block_rows_for(n_features)
-        sums = None
-        for start, Xb, yb in row_blocks(X, y, block_rows):
-            if sums is None:
-                shift = Xb.mean(axis=0)
-                sums = [0, shift, np.zeros(n_features), 0.0,
-                        np.zeros((n_features, n_features)), np.zeros(n_features), 0.0]
-            Xb = Xb - sums[1]  # a new array: never write into the caller's data
-            sums[0] += Xb.shape[0]
-            sums[2] += Xb.sum(axis=0)
-            sums[3] += yb.sum()
-            sums[4] += Xb.T @ Xb
-            sums[5] += Xb.T @ yb
-            sums[6] += yb @ yb
-        return cls.from_sums(*sums)
+        n, sx, sy, syy = 0, np.zeros(n_features), 0.0, 0.0
+        sxx, sxy = np.zeros((n_features, n_features)), np.zeros(n_features)
+        for shift, Xb, yb in shifted_blocks(X, y, block_rows or block_rows_for(n_features)):
+            n += Xb.shape[0]
+            sx += Xb.sum(axis=0)
+            sy += yb.sum()
+            sxx += Xb.T @ Xb
+            sxy += Xb.T @ yb
+            syy += yb @ yb
+        return cls.from_sums(n, shift, sx, sy, sxx, sxy, syy)
 
     @classmethod
     def from_dask(cls, X, y):
@@ -123,17 +115,13 @@ def column_mean_std(X, block_rows=None):
 
     The sums are taken about the first block's mean, as in :meth:`Moments.from_sums`.
     """
-    n, sums = 0, None
-    for _, Xb, _ in row_blocks(X, None, block_rows):
-        if sums is None:
-            shift = Xb.mean(axis=0)
-            sums = [np.zeros(X.shape[1]), np.zeros(X.shape[1])]
-        Xb = Xb - shift  # a new array: row_blocks may hand out a view of X
+    n, sx, sxx = 0, np.zeros(X.shape[1]), np.zeros(X.shape[1])
+    for shift, Xb, _ in shifted_blocks(X, None, block_rows):
         n += Xb.shape[0]
-        sums[0] += Xb.sum(axis=0)
-        sums[1] += np.einsum("ij,ij->j", Xb, Xb)
-    d = sums[0] / n
-    return shift + d, np.sqrt(np.maximum(sums[1] / n - d * d, 0.0))
+        sx += Xb.sum(axis=0)
+        sxx += np.einsum("ij,ij->j", Xb, Xb)
+    d = sx / n
+    return shift + d, np.sqrt(np.maximum(sxx / n - d * d, 0.0))
 
 
 def _block_loss_grad(X, y, W, b, lo, hi, block_rows):

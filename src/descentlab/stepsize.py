@@ -15,6 +15,11 @@ from .analysis import power_iteration, second_moment, with_bias_column
 ADAM_LR = 0.01
 
 
+def row_sample(X, max_rows=50_000):
+    """At most about ``max_rows`` evenly spaced rows of ``X`` (all of them when fewer)."""
+    return X[:: max(1, X.shape[0] // max_rows)]
+
+
 def curvature(X, loss, batch_size=None, max_rows=50_000):
     r"""The largest curvature :math:`L` of ``loss`` for a linear model on ``X``.
 
@@ -48,7 +53,7 @@ def curvature(X, loss, batch_size=None, max_rows=50_000):
     c = getattr(loss, "hessian_bound", 1.0)
     # a few percent would do (1/L has a factor 2 of margin), so on many rows evenly spaced
     # rows stand in for all of them: the estimate then costs no pass over the data
-    sample = X[:: max(1, X.shape[0] // max_rows)]
+    sample = row_sample(X, max_rows)
     if sample.shape[1] < 1024:  # the matrix is small: its top eigenvalue exactly
         lam = float(np.linalg.eigvalsh(second_moment(sample))[-1])
     else:
