@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from descentlab.history import History
-from descentlab.logistic import run_logistic
-from descentlab.pipeline import TutorialConfig, run_tutorial
+from descentlab.core.history import History
+from descentlab.lessons.logistic import run_logistic
+from descentlab.lessons.article import TutorialConfig, run_tutorial
 from descentlab.viz.animation import TrainingAnimation, ffmpeg_available
 from descentlab.viz.logistic import BoundaryAnimation
 

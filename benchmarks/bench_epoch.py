@@ -29,9 +29,9 @@ def best_of(fn, repeat=7):
 
 
 def epoch_table(rows, features):
-    from descentlab.fastlinear import FusedLinear, Moments
-    from descentlab.losses import MeanSquaredError
-    from descentlab.models import LinearModel
+    from descentlab.estimators.fast.kernels import FusedLinear, Moments
+    from descentlab.core.losses import MeanSquaredError
+    from descentlab.core.models import LinearModel
 
     rng = np.random.default_rng(0)
     X = rng.standard_normal((rows, features))
@@ -76,7 +76,7 @@ def epoch_table(rows, features):
 
 def small_table():
     import descentlab as dl
-    from descentlab.data import make_article_data, split
+    from descentlab.data.synthetic import make_article_data, split
 
     data = make_article_data()
     X_train, _, y_train, _ = split(data.X, data.y)

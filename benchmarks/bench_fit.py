@@ -156,7 +156,7 @@ def m_torch(X, y, ref, budget=30.0):
 
 
 def m_descentlab(X, y, ref, solver="auto"):
-    from descentlab.estimators import GDRegressor
+    from descentlab.estimators.linear import GDRegressor
 
     t = time.perf_counter()
     model = GDRegressor(solver=solver, tol=1e-12).fit(X, y)
@@ -209,7 +209,7 @@ def run_method(name, rows, features, kind, ref):
 def _epoch_child(rows, features, kind, queue):
     from bench_epoch import best_of
 
-    from descentlab.fastlinear import FusedLinear, Moments
+    from descentlab.estimators.fast.kernels import FusedLinear, Moments
 
     X, y = make_data(rows, features, kind)
     W = np.random.default_rng(1).standard_normal(features)

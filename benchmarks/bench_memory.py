@@ -5,7 +5,7 @@
 
 Writes the file (once, in blocks, seeded) into --dir, then fits ``GDRegressor`` on it in a
 fresh process per source and prints the time and the peak resident memory of that
-process (``ru_maxrss``): streamed with :class:`descentlab.chunks.NpyRows`, and passed as a
+process (``ru_maxrss``): streamed with :class:`descentlab.data.blocks.NpyRows`, and passed as a
 NumPy memmap (which descentlab reads through its file in blocks rather than touching the
 mapping, whose pages would otherwise count as the process's memory). The coefficients are
 checked against the generating ones.
@@ -40,8 +40,8 @@ def write_file(path, rows, features, block=250_000, seed=0):
 
 
 def _fit(path, source, queue):
-    from descentlab.chunks import NpyRows
-    from descentlab.estimators import GDRegressor
+    from descentlab.data.blocks import NpyRows
+    from descentlab.estimators.linear import GDRegressor
 
     y = np.load(path.with_suffix(".y.npy"))
     X = NpyRows(path) if source == "NpyRows" else np.load(path, mmap_mode="r")

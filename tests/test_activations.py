@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from descentlab.activations import ACTIVATIONS, get_activation, sigmoid
+from descentlab.core.activations import ACTIVATIONS, get_activation, sigmoid
 from descentlab.errors import DescentlabError
 from helpers import numerical_grad
 

@@ -52,7 +52,7 @@ def test_fit_prints_metrics_and_saves_a_model_that_predicts(diabetes_csv, tmp_pa
     assert code == 0 and "Wrote 442 predictions" in out
     lines = preds.read_text().splitlines()
     assert lines[0] == "predicted_progression" and len(lines) == 443
-    from descentlab.persist import load_model
+    from descentlab.estimators.persist import load_model
 
     expected = load_model(model).predict(d.data)
     assert np.array([float(v) for v in lines[1:]]).tobytes() == expected.tobytes()
@@ -196,7 +196,7 @@ def test_progress_bar_draws_only_on_a_terminal():
     import io
 
     from descentlab.cli.progress import ProgressBar
-    from descentlab.history import History
+    from descentlab.core.history import History
 
     class Tty(io.StringIO):
         def isatty(self):

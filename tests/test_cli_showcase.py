@@ -9,8 +9,8 @@ from PIL import Image
 
 from descentlab.cli import main
 from descentlab.errors import DescentlabError
-from descentlab.history import History
-from descentlab.pipeline import result_from_history
+from descentlab.core.history import History
+from descentlab.lessons.article import result_from_history
 from descentlab.viz.animation import ffmpeg_available
 
 

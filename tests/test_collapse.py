@@ -1,16 +1,16 @@
 import numpy as np
 import pytest
 
-from descentlab.analysis import least_squares
-from descentlab.collapse import (CollapseConfig, article_network, collapse, network_inputs,
+from descentlab.core.quadratic import least_squares
+from descentlab.lessons.collapse import (CollapseConfig, article_network, collapse, network_inputs,
                                  run_collapse, summary_lines)
 from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.layers import Dense
-from descentlab.losses import MeanSquaredError
-from descentlab.models import linear_forward
-from descentlab.network import Network, make_network
-from descentlab.optimizers import GradientDescent
-from descentlab.trainer import train
+from descentlab.core.layers import Dense
+from descentlab.core.losses import MeanSquaredError
+from descentlab.core.models import linear_forward
+from descentlab.core.network import Network, make_network
+from descentlab.core.optimizers import GradientDescent
+from descentlab.core.trainer import train
 
 
 @pytest.mark.parametrize("sizes,bias,seed", [([2, 2, 1], False, 0), ([1, 2, 1], True, 1),

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from descentlab.csvdata import CsvData, check_fit_data, read_csv
+from descentlab.data.csvfile import CsvData, check_fit_data, read_csv
 from descentlab.errors import DescentlabError
 
 _settings = settings(max_examples=60, deadline=None,

@@ -6,7 +6,7 @@ import pytest
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
-from descentlab.fastlinear import Moments  # noqa: E402
+from descentlab.estimators.fast.kernels import Moments  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def test_moments_from_dask_on_a_local_cluster(client):
 
 
 def test_regressor_fits_dask_arrays_on_a_local_cluster(client):
-    from descentlab.estimators import GDRegressor
+    from descentlab.estimators.linear import GDRegressor
 
     rng = np.random.default_rng(1)
     X = rng.normal(size=(6000, 3)) * [1, 50, 0.02]

@@ -10,8 +10,8 @@ suite's toy sets are expected and ignored here.
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from descentlab.estimators import GDClassifier, GDRegressor
-from descentlab.network_estimator import GDNetworkRegressor
+from descentlab.estimators.linear import GDClassifier, GDRegressor
+from descentlab.estimators.network import GDNetworkRegressor
 
 ESTIMATORS = [GDRegressor(), GDClassifier(), GDRegressor(optimizer="adam", batch_size=16),
               GDClassifier(optimizer="gd", early_stopping=True),

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from sklearn.datasets import load_diabetes, make_classification
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from descentlab.analysis import least_squares
+from descentlab.core.quadratic import least_squares
 from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.estimators import GDClassifier, GDRegressor
+from descentlab.estimators.linear import GDClassifier, GDRegressor
 
 
 def test_diabetes_r2_matches_linear_regression_with_default_settings():
@@ -182,8 +182,8 @@ def test_classifier_on_random_shapes(n_samples, n_features, seed):
 
 def test_a_new_regressor_is_a_thin_subclass():
     """The seam for a network regressor: only ``_build_model`` (the lead adds MLPRegressor)."""
-    from descentlab.estimators import StandardizedTargetRegressor
-    from descentlab.models import LinearModel
+    from descentlab.estimators.linear import StandardizedTargetRegressor
+    from descentlab.core.models import LinearModel
 
     class ModelRegressor(StandardizedTargetRegressor):
         def _build_model(self, n_features, rng):

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from descentlab.chunks import NpyRows, row_blocks
+from descentlab.data.blocks import NpyRows, row_blocks
 from descentlab.errors import DescentlabError
-from descentlab.fastlinear import FusedLinear, Moments, fused_loss_grad
-from descentlab.losses import MeanSquaredError
-from descentlab.models import LinearModel
+from descentlab.estimators.fast.kernels import FusedLinear, Moments, fused_loss_grad
+from descentlab.core.losses import MeanSquaredError
+from descentlab.core.models import LinearModel
 
 
 def _readable(X, y, W, b):
@@ -101,7 +101,7 @@ def test_npy_rows_refuses_what_it_cannot_stream(tmp_path):
 
 
 def test_column_mean_std_in_one_pass_leaves_the_input_alone():
-    from descentlab.fastlinear import column_mean_std
+    from descentlab.estimators.fast.kernels import column_mean_std
 
     X, _, _, _ = _problem(5, offset=1e4, scales=np.logspace(-2, 2, 6))
     before = X.copy()

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from descentlab.errors import DescentlabError
-from descentlab.history import History, load_history
-from descentlab.models import LinearModel
-from descentlab.trainer import train
+from descentlab.core.history import History, load_history
+from descentlab.core.models import LinearModel
+from descentlab.core.trainer import train
 
 
 def test_json_round_trip_keeps_every_number(tmp_path):

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from descentlab.activations import ACTIVATIONS
+from descentlab.core.activations import ACTIVATIONS
 from descentlab.errors import DescentlabError
-from descentlab.layers import INITS, Dense, init_weights
-from descentlab.models import LinearModel
+from descentlab.core.layers import INITS, Dense, init_weights
+from descentlab.core.models import LinearModel
 from helpers import numerical_grad
 
 

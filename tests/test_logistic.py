@@ -1,14 +1,14 @@
 import numpy as np
 import pytest
 
-from descentlab.data import make_blobs, split
+from descentlab.data.synthetic import make_blobs, split
 from descentlab.errors import DescentlabError
-from descentlab.logistic import LogisticConfig, reference_fit, run_logistic
-from descentlab.losses import BinaryCrossEntropy
-from descentlab.metrics import accuracy
-from descentlab.models import LogisticModel, logistic_proba
-from descentlab.optimizers import GradientDescent
-from descentlab.trainer import train
+from descentlab.lessons.logistic import LogisticConfig, reference_fit, run_logistic
+from descentlab.core.losses import BinaryCrossEntropy
+from descentlab.core.metrics import accuracy
+from descentlab.core.models import LogisticModel, logistic_proba
+from descentlab.core.optimizers import GradientDescent
+from descentlab.core.trainer import train
 
 
 @pytest.mark.parametrize("seed,std", [(0, 1.5), (1, 1.2), (2, 2.5)])

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from descentlab.losses import MeanSquaredError
+from descentlab.core.losses import MeanSquaredError
 from helpers import numerical_grad
 
 
@@ -21,8 +21,8 @@ def test_mse_grad_matches_finite_differences(shape):
 
 
 def test_bce_from_logits_matches_the_textbook_formula():
-    from descentlab.activations import sigmoid
-    from descentlab.losses import BinaryCrossEntropy
+    from descentlab.core.activations import sigmoid
+    from descentlab.core.losses import BinaryCrossEntropy
 
     rng = np.random.default_rng(2)
     z, y = rng.normal(size=20) * 3, rng.integers(0, 2, size=20).astype(float)
@@ -32,7 +32,7 @@ def test_bce_from_logits_matches_the_textbook_formula():
 
 
 def test_bce_grad_matches_finite_differences_and_is_finite_at_extremes():
-    from descentlab.losses import BinaryCrossEntropy
+    from descentlab.core.losses import BinaryCrossEntropy
 
     loss = BinaryCrossEntropy()
     rng = np.random.default_rng(3)

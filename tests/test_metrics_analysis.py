@@ -3,8 +3,9 @@ import pytest
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import mean_absolute_percentage_error, r2_score
 
-from descentlab.analysis import least_squares, stability_bound
-from descentlab.metrics import mape_percent, regression_metrics
+from descentlab.core.quadratic import least_squares
+from descentlab.core.stepsize import stability_bound
+from descentlab.core.metrics import mape_percent, regression_metrics
 
 
 def test_mape_is_the_articles_accuracy_formula():
@@ -52,9 +53,9 @@ def test_stability_bound_is_two_over_the_largest_eigenvalue():
 
 
 def test_quadratic_form_gives_the_half_mse_and_its_gradient():
-    from descentlab.analysis import quadratic_form, quadratic_loss
-    from descentlab.losses import MeanSquaredError
-    from descentlab.models import linear_backward, linear_forward
+    from descentlab.core.quadratic import quadratic_form, quadratic_loss
+    from descentlab.core.losses import MeanSquaredError
+    from descentlab.core.models import linear_backward, linear_forward
 
     rng = np.random.default_rng(3)
     X, y = rng.normal(size=(70, 2)), rng.normal(size=70)
@@ -72,7 +73,7 @@ def test_quadratic_form_gives_the_half_mse_and_its_gradient():
 
 
 def test_quadratic_loss_is_smallest_at_least_squares():
-    from descentlab.analysis import quadratic_form, quadratic_loss
+    from descentlab.core.quadratic import quadratic_form, quadratic_loss
 
     rng = np.random.default_rng(4)
     X = rng.normal(size=(50, 1))

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from descentlab.losses import MeanSquaredError
-from descentlab.models import LinearModel, init_normal, linear_backward, linear_forward
+from descentlab.core.losses import MeanSquaredError
+from descentlab.core.models import LinearModel, init_normal, linear_backward, linear_forward
 from helpers import numerical_grad
 
 

@@ -2,11 +2,11 @@ import numpy as np
 import pytest
 
 from descentlab.errors import DescentlabError
-from descentlab.layers import Dense
-from descentlab.losses import BinaryCrossEntropy, MeanSquaredError
-from descentlab.network import Network, make_network
-from descentlab.optimizers import GradientDescent
-from descentlab.trainer import train
+from descentlab.core.layers import Dense
+from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
+from descentlab.core.network import Network, make_network
+from descentlab.core.optimizers import GradientDescent
+from descentlab.core.trainer import train
 from helpers import numerical_grad
 
 

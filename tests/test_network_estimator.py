@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 
-from descentlab.data import make_sine
+from descentlab.data.synthetic import make_sine
 from descentlab.errors import DescentlabError
-from descentlab.estimators import GDRegressor
-from descentlab.network_estimator import GDNetworkRegressor
-from descentlab.persist import load_model, save_model
+from descentlab.estimators.linear import GDRegressor
+from descentlab.estimators.network import GDNetworkRegressor
+from descentlab.estimators.persist import load_model, save_model
 
 
 def test_a_tanh_network_fits_the_sine_that_a_line_cannot():

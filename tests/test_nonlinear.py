@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from descentlab.data import make_abs, make_blobs, make_sine
+from descentlab.data.synthetic import make_abs, make_blobs, make_sine
 from descentlab.errors import DescentlabError
-from descentlab.nonlinear import NonlinearConfig, run_nonlinear
+from descentlab.lessons.nonlinear import NonlinearConfig, run_nonlinear
 
 
 @pytest.mark.parametrize("activation,lr,factor", [("tanh", 0.2, 8), ("relu", 0.1, 4), ("sigmoid", 0.2, 3)])

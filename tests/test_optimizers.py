@@ -3,13 +3,14 @@
 import numpy as np
 import pytest
 
-from descentlab.analysis import least_squares, power_iteration, stability_bound
+from descentlab.core.quadratic import least_squares
+from descentlab.core.stepsize import power_iteration, stability_bound
 from descentlab.errors import DescentlabError
-from descentlab.models import LinearModel
-from descentlab.optimizers import (Adam, GradientDescent, Momentum, Nesterov, gd_update,
+from descentlab.core.models import LinearModel
+from descentlab.core.optimizers import (Adam, GradientDescent, Momentum, Nesterov, gd_update,
                                    make_optimizer)
-from descentlab.schedules import exponential_decay
-from descentlab.trainer import train
+from descentlab.core.schedules import exponential_decay
+from descentlab.core.trainer import train
 
 
 def _problem(seed, n_samples=120, n_features=4):

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from descentlab.errors import DescentlabError
-from descentlab.estimators import GDClassifier, GDRegressor
-from descentlab.persist import check_writable, load_model, save_model
+from descentlab.estimators.linear import GDClassifier, GDRegressor
+from descentlab.estimators.persist import check_writable, load_model, save_model
 
 
 def _regression(seed=0, n=80, d=3):

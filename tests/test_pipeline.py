@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.pipeline import TutorialConfig, run_tutorial, summary_lines
+from descentlab.lessons.article import TutorialConfig, run_tutorial, summary_lines
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3, 7])

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from descentlab.cli import main
-from descentlab.collapse import CollapseConfig, run_collapse
-from descentlab.logistic import LogisticConfig, run_logistic
-from descentlab.nonlinear import NonlinearConfig, run_nonlinear
-from descentlab.showcase import write_report
+from descentlab.lessons.collapse import CollapseConfig, run_collapse
+from descentlab.lessons.logistic import LogisticConfig, run_logistic
+from descentlab.lessons.nonlinear import NonlinearConfig, run_nonlinear
+from descentlab.outputs.media import write_report
 from test_report import ARTIFACTS, browser, wait_for
 
 FRAMES = 12

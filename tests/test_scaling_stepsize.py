@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from descentlab.analysis import power_iteration, with_bias_column
-from descentlab.losses import BinaryCrossEntropy, MeanSquaredError
-from descentlab.scaling import standardize, to_data_units
-from descentlab.stepsize import ADAM_LR, curvature, default_lr
+from descentlab.core.quadratic import with_bias_column
+from descentlab.core.stepsize import power_iteration
+from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
+from descentlab.core.scaling import standardize, to_data_units
+from descentlab.core.stepsize import ADAM_LR, curvature, default_lr
 
 
 def test_standardize_centres_and_scales_and_leaves_constant_columns_finite():

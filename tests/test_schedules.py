@@ -5,7 +5,7 @@ import math
 import pytest
 
 from descentlab.errors import DescentlabError
-from descentlab.schedules import (SCHEDULES, constant, cosine, exponential_decay, get_schedule,
+from descentlab.core.schedules import (SCHEDULES, constant, cosine, exponential_decay, get_schedule,
                                   inverse_scaling, step_decay)
 
 

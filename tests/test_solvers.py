@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 import pytest
 
-from descentlab.chunks import NpyRows
+from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
-from descentlab.estimators import GDRegressor
+from descentlab.estimators.linear import GDRegressor
 
 
 def _data(seed=0, n=3000, d=5, wide=False, offset=0.0):
@@ -104,7 +104,7 @@ def test_bad_solver_name():
     X, y = _data(7, n=50)
     with pytest.raises(DescentlabError, match="solver='fast'"):
         GDRegressor(solver="fast").fit(X, y)
-    from descentlab.estimators import GDClassifier
+    from descentlab.estimators.linear import GDClassifier
     with pytest.raises(DescentlabError, match="solver='moments'"):
         GDClassifier(solver="moments").fit(X, y > 0)
 

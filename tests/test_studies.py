@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from descentlab.analysis import stability_bound
+from descentlab.core.stepsize import stability_bound
 from descentlab.errors import DescentlabError
-from descentlab.studies import (DEFAULT_FRACTIONS, check_rates, classify_rate, default_rates,
+from descentlab.lessons.lr_study import (DEFAULT_FRACTIONS, check_rates, classify_rate, default_rates,
                                 lr_study, study_lines)
 
 

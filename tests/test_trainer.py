@@ -1,11 +1,12 @@
 import numpy as np
 import pytest
 
-from descentlab.analysis import least_squares, stability_bound
+from descentlab.core.quadratic import least_squares
+from descentlab.core.stepsize import stability_bound
 from descentlab.errors import DivergenceError
-from descentlab.models import LinearModel
-from descentlab.optimizers import GradientDescent
-from descentlab.trainer import train
+from descentlab.core.models import LinearModel
+from descentlab.core.optimizers import GradientDescent
+from descentlab.core.trainer import train
 
 
 def _problem(seed, n_samples=80, n_features=3):
@@ -132,7 +133,7 @@ def test_early_stopping_keeps_the_best_validation_parameters():
 
 def test_validation_split_is_seeded_and_checked():
     from descentlab.errors import DescentlabError
-    from descentlab.trainer import hold_out
+    from descentlab.core.trainer import hold_out
 
     X, y = _problem(13, n_samples=10)
     a, b = hold_out(X, y, 0.3, 1), hold_out(X, y, 0.3, 1)

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from descentlab import tutorial as t
-from descentlab.data import make_article_data, split
-from descentlab.models import LinearModel
-from descentlab.optimizers import GradientDescent
-from descentlab.trainer import train
+from descentlab.data.synthetic import make_article_data, split
+from descentlab.core.models import LinearModel
+from descentlab.core.optimizers import GradientDescent
+from descentlab.core.trainer import train
 
 
 def test_reset_sizes_makes_columns():

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from descentlab.errors import DescentlabError
-from descentlab.history import History
+from descentlab.core.history import History
 from descentlab.viz.animation import TrainingAnimation, ffmpeg_available
 from descentlab.viz.article import line_of
 

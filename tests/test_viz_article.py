@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from descentlab import tutorial as t
-from descentlab.pipeline import run_tutorial
+from descentlab.lessons.article import run_tutorial
 from descentlab.viz.article import epoch_figure, line_of
 
 

@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 from descentlab.errors import DescentlabError
-from descentlab.logistic import LogisticConfig, run_logistic
-from descentlab.models import logistic_proba
+from descentlab.lessons.logistic import LogisticConfig, run_logistic
+from descentlab.core.models import logistic_proba
 from descentlab.viz.logistic import BoundaryAnimation, boundary_line
 
 EPOCHS = 40

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from descentlab.studies import lr_study
+from descentlab.lessons.lr_study import lr_study
 from descentlab.viz.lr_study import lr_study_figure
 
 

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from descentlab.collapse import CollapseConfig, run_collapse
-from descentlab.logistic import LogisticConfig, run_logistic
-from descentlab.nonlinear import NonlinearConfig, run_nonlinear
+from descentlab.lessons.collapse import CollapseConfig, run_collapse
+from descentlab.lessons.logistic import LogisticConfig, run_logistic
+from descentlab.lessons.nonlinear import NonlinearConfig, run_nonlinear
 from descentlab.viz.logistic import boundary_figure, boundary_line, draw_boundary
 from descentlab.viz.networks import collapse_figure, nonlinear_figure
 

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from descentlab.analysis import least_squares
+from descentlab.core.quadratic import least_squares
 from descentlab.errors import DescentlabError
-from descentlab.history import History
-from descentlab.losses import MeanSquaredError
+from descentlab.core.history import History
+from descentlab.core.losses import MeanSquaredError
 from descentlab.viz.surface import cost_vs_m_figure, loss_surface_figure
 
 
@@ -66,7 +66,7 @@ def test_loss_surface_and_contour(article_run):
 
 def test_the_path_lies_on_the_drawn_surface(article_run):
     """The surface comes from the quadratic form; the path's heights are the History's losses."""
-    from descentlab.analysis import quadratic_form, quadratic_loss
+    from descentlab.core.quadratic import quadratic_form, quadratic_loss
 
     r = article_run
     thetas = np.column_stack([r.history.trace("W")[:, 0], r.history.trace("b")])

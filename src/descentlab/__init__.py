@@ -5,31 +5,34 @@ History -> plots -> command line. Importing descentlab loads NumPy only; scikit-
 and matplotlib are imported inside the functions that need them.
 """
 
-from .analysis import least_squares, power_iteration, stability_bound
-from .data import Dataset, make_article_data, split
-from .errors import DescentlabError, DivergenceError
-from .history import History, load_history
-from .losses import MeanSquaredError
-from .models import LinearModel, linear_backward, linear_forward
-from .optimizers import Adam, GradientDescent, Momentum, Nesterov
-from .pipeline import TutorialConfig, TutorialResult, result_from_history, run_tutorial, save_tutorial
-from .studies import LRStudy, lr_study
-from .trainer import train
+from descentlab.core.quadratic import least_squares
+from descentlab.core.stepsize import power_iteration, stability_bound
+from descentlab.data.synthetic import Dataset, make_article_data, split
+from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.core.history import History, load_history
+from descentlab.core.losses import MeanSquaredError
+from descentlab.core.models import LinearModel, linear_backward, linear_forward
+from descentlab.core.optimizers import Adam, GradientDescent, Momentum, Nesterov
+from descentlab.lessons.article import TutorialConfig, TutorialResult, result_from_history, run_tutorial, save_tutorial
+from descentlab.lessons.lr_study import LRStudy, lr_study
+from descentlab.core.trainer import train
 # Beyond one neuron: layers, networks and the studies of issue 4
-from .collapse import CollapseConfig, CollapseResult, run_collapse
-from .layers import Dense
-from .logistic import LogisticConfig, LogisticResult, run_logistic
-from .losses import BinaryCrossEntropy
-from .models import LogisticModel
-from .network import Network, make_network
-from .nonlinear import NonlinearConfig, NonlinearResult, run_nonlinear
+from descentlab.lessons.collapse import CollapseConfig, CollapseResult, run_collapse
+from descentlab.core.layers import Dense
+from descentlab.lessons.logistic import LogisticConfig, LogisticResult, run_logistic
+from descentlab.core.losses import BinaryCrossEntropy
+from descentlab.core.models import LogisticModel
+from descentlab.core.network import Network, make_network
+from descentlab.lessons.nonlinear import NonlinearConfig, NonlinearResult, run_nonlinear
 
-__version__ = "0.1.0"
+from descentlab._version import __version__
+from descentlab import _compat
+
+_compat.install()
 
 # scikit-learn estimators and model files import scikit-learn: loaded on first use.
 _LAZY = {"GDRegressor": "estimators", "GDClassifier": "estimators", "GDEstimator": "estimators",
-         "GDNetworkRegressor": "network_estimator",
-         "save_model": "persist", "load_model": "persist"}
+         "GDNetworkRegressor": "estimators", "save_model": "estimators", "load_model": "estimators"}
 
 __all__ = [
     "Adam", "Dataset", "DescentlabError", "DivergenceError", "GradientDescent", "History",

@@ -1,3 +1,3 @@
-from .cli import main
+from descentlab.cli import main
 
 raise SystemExit(main())

@@ -5,7 +5,7 @@ Part 2 of "Neural Networks with Numpy for Absolute Beginners" fits a line
 name, arguments and meaning, with its slips fixed (every function returns its result;
 ``is not None`` instead of ``!= None``). None of them holds its own copy of the math:
 they call the one implementation that the library trains with
-(:mod:`descentlab.models`, :mod:`descentlab.losses`, :mod:`descentlab.optimizers`),
+(:mod:`descentlab.core.models`, :mod:`descentlab.core.losses`, :mod:`descentlab.core.optimizers`),
 so what a learner reads here is exactly what ``descentlab tutorial`` runs.
 
 A loop written with these functions, as in the article::
@@ -16,15 +16,15 @@ A loop written with these functions, as in the article::
         loss = compute_loss(y_train, y_pred)
         m, b = grad_desc(X_train, y_train, y_pred, m, b, l_r)
 
-gives the same losses, m and b as :func:`descentlab.trainer.train` on a
-:class:`descentlab.models.LinearModel` (the tests check it).
+gives the same losses, m and b as :func:`descentlab.core.trainer.train` on a
+:class:`descentlab.core.models.LinearModel` (the tests check it).
 """
 
 import numpy as np
 
-from .losses import MeanSquaredError
-from .models import init_normal, linear_backward, linear_forward
-from .optimizers import gd_update
+from descentlab.core.losses import MeanSquaredError
+from descentlab.core.models import init_normal, linear_backward, linear_forward
+from descentlab.core.optimizers import gd_update
 
 _MSE = MeanSquaredError()
 
@@ -88,13 +88,13 @@ def plot_graph(dataset, pred_line=None, losses=None, show=False):
     Returns the matplotlib Figure (and shows it when ``show`` is True).
     See :func:`descentlab.viz.article.plot_graph`.
     """
-    from .viz.article import plot_graph as _plot_graph
+    from descentlab.viz.article import plot_graph as _plot_graph
 
     return _plot_graph(dataset, pred_line=pred_line, losses=losses, show=show)
 
 
 def plot_pred_line(X, y, m, b, losses=None, show=False):
     """Draw the line ``m x + b`` over the range of ``X`` on the data; returns the Figure."""
-    from .viz.article import plot_pred_line as _plot_pred_line
+    from descentlab.viz.article import plot_pred_line as _plot_pred_line
 
     return _plot_pred_line(X, y, m, b, losses=losses, show=show)

@@ -9,8 +9,8 @@ import argparse
 import sys
 import warnings
 
-from ..errors import DescentlabError, DivergenceError
-from . import animate, collapse, fit, logistic, lr_study, nonlinear, predict, report, tutorial
+from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.cli import animate, collapse, fit, logistic, lr_study, nonlinear, predict, report, tutorial
 
 COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic, fit, predict]
 
@@ -25,7 +25,7 @@ class OneLineParser(argparse.ArgumentParser):
 def build_parser():
     parser = OneLineParser(prog="descentlab", description="descentlab: gradient-descent "
                            "learning, taught and performed. Start with: descentlab tutorial")
-    from .. import __version__
+    from descentlab._version import __version__
 
     parser.add_argument("--version", action="version", version=f"descentlab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)

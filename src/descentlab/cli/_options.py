@@ -6,7 +6,7 @@ import argparse
 import math
 from dataclasses import fields
 
-from ..pipeline import TutorialConfig
+from descentlab.lessons.article import TutorialConfig
 
 
 def add_lr_epochs(p, defaults):
@@ -85,8 +85,8 @@ def add_source(p):
 
 def load_result(args):
     """The run to draw from: rebuilt from ``--history``, else trained now."""
-    from ..history import load_history
-    from ..pipeline import result_from_history, run_tutorial
+    from descentlab.core.history import load_history
+    from descentlab.lessons.article import result_from_history, run_tutorial
 
     if args.history is not None:
         return result_from_history(load_history(args.history))
@@ -127,7 +127,7 @@ def run_study(args, config_class, run, summary_lines, save):
     -------
     The study's result, for what the command does next (an animation, ...).
     """
-    from ..fileio import ensure_writable_dir
+    from descentlab.files import ensure_writable_dir
 
     config = config_from_args(args, config_class)
     ensure_writable_dir(args.out)

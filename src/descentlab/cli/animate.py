@@ -1,6 +1,6 @@
 """``descentlab animate``: the training animation, from a saved history or a run made now."""
 
-from ._options import add_caps, add_out, add_source, add_training_options, load_result
+from descentlab.cli._options import add_caps, add_out, add_source, add_training_options, load_result
 
 
 def add_parser(sub):
@@ -22,9 +22,9 @@ def add_parser(sub):
 
 
 def run(args):
-    from ..errors import DescentlabError
-    from ..fileio import ensure_writable_dir
-    from ..showcase import write_animation
+    from descentlab.errors import DescentlabError
+    from descentlab.files import ensure_writable_dir
+    from descentlab.outputs.media import write_animation
 
     if not 1 <= args.fps <= 100:
         raise DescentlabError(f"--fps {args.fps} must be between 1 and 100: try 10")

@@ -1,8 +1,8 @@
 """``descentlab collapse``: the article's two-layer linear network is one linear equation."""
 
-from ..collapse import BIAS_FORMS, CollapseConfig, run_collapse, save_collapse, summary_lines
-from ..layers import INITS
-from ._options import add_study_options, run_study
+from descentlab.lessons.collapse import BIAS_FORMS, CollapseConfig, run_collapse, save_collapse, summary_lines
+from descentlab.core.layers import INITS
+from descentlab.cli._options import add_study_options, run_study
 
 
 def add_parser(sub):

@@ -2,8 +2,8 @@
 
 import sys
 
-from ..fitting import FitConfig, fit_csv, save_fit
-from .progress import ProgressBar
+from descentlab.estimators.workflow import FitConfig, fit_csv, save_fit
+from descentlab.cli.progress import ProgressBar
 
 
 def _tol(text):
@@ -57,7 +57,7 @@ def add_parser(sub):
 
 
 def run(args):
-    from ..persist import check_writable
+    from descentlab.estimators.persist import check_writable
 
     config = FitConfig(csv=args.csv, target=args.target, features=args.features,
                        task="classification" if args.classify else "regression",

@@ -1,7 +1,7 @@
 """``descentlab logistic``: logistic regression on two blobs, the boundary as it moves."""
 
-from ..logistic import LogisticConfig, run_logistic, save_logistic, summary_lines
-from ._options import add_caps, add_study_options, run_study
+from descentlab.lessons.logistic import LogisticConfig, run_logistic, save_logistic, summary_lines
+from descentlab.cli._options import add_caps, add_study_options, run_study
 
 
 def add_parser(sub):
@@ -28,7 +28,7 @@ def add_parser(sub):
 
 
 def run(args):
-    from ..showcase import write_boundary_animation
+    from descentlab.outputs.media import write_boundary_animation
 
     result = run_study(args, LogisticConfig, run_logistic, summary_lines, save_logistic)
     if args.animate:

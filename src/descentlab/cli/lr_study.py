@@ -1,6 +1,6 @@
 """``descentlab lr-study``: one problem, several learning rates, against the stability bound."""
 
-from ._options import add_data_options, add_out, config_from_args, rate_list
+from descentlab.cli._options import add_data_options, add_out, config_from_args, rate_list
 
 
 def add_parser(sub):
@@ -20,10 +20,10 @@ def add_parser(sub):
 
 
 def run(args):
-    from ..fileio import ensure_writable_dir, save_figure
-    from ..pipeline import prepare_data
-    from ..studies import lr_study, study_lines
-    from ..viz.lr_study import lr_study_figure
+    from descentlab.files import ensure_writable_dir, save_figure
+    from descentlab.lessons.article import prepare_data
+    from descentlab.lessons.lr_study import lr_study, study_lines
+    from descentlab.viz.lr_study import lr_study_figure
 
     config = config_from_args(args)
     out = ensure_writable_dir(args.out)

@@ -1,9 +1,9 @@
 """``descentlab nonlinear``: hidden tanh, ReLU or sigmoid units against linear models."""
 
-from ..data import NONLINEAR_SETS
-from ..nonlinear import (HIDDEN_ACTIVATIONS, NonlinearConfig, run_nonlinear, save_nonlinear,
+from descentlab.data.synthetic import NONLINEAR_SETS
+from descentlab.lessons.nonlinear import (HIDDEN_ACTIVATIONS, NonlinearConfig, run_nonlinear, save_nonlinear,
                          summary_lines)
-from ._options import add_study_options, run_study
+from descentlab.cli._options import add_study_options, run_study
 
 
 def add_parser(sub):

@@ -1,6 +1,6 @@
 """``descentlab predict MODEL data.csv``: predictions of a saved model, as CSV."""
 
-from ..fitting import predict_csv, predictions_csv, write_predictions
+from descentlab.estimators.workflow import predict_csv, predictions_csv, write_predictions
 
 
 def add_parser(sub):

@@ -1,7 +1,7 @@
 """``descentlab report``: the whole story in one self-contained HTML file."""
 
-from ..showcase import NETWORK_STUDIES
-from ._options import add_caps, add_source, add_training_options, choice_list, load_result, rate_list
+from descentlab.outputs.media import NETWORK_STUDIES
+from descentlab.cli._options import add_caps, add_source, add_training_options, choice_list, load_result, rate_list
 
 
 def add_parser(sub):
@@ -28,7 +28,7 @@ def add_parser(sub):
 
 
 def run(args):
-    from ..showcase import check_output_file, run_network_studies, write_report
+    from descentlab.outputs.media import check_output_file, run_network_studies, write_report
 
     check_output_file(args.out, (".html", ".htm"))
     result = load_result(args)

@@ -1,7 +1,7 @@
 """``descentlab tutorial``: the article's run, reproducible, with its figures and metrics."""
 
-from ..pipeline import run_tutorial, save_tutorial, summary_lines
-from ._options import add_caps, add_out, add_training_options, config_from_args
+from descentlab.lessons.article import run_tutorial, save_tutorial, summary_lines
+from descentlab.cli._options import add_caps, add_out, add_training_options, config_from_args
 
 
 def add_parser(sub):
@@ -21,8 +21,8 @@ def add_parser(sub):
 
 
 def run(args):
-    from ..fileio import ensure_writable_dir
-    from ..showcase import check_output_file, write_animation, write_report
+    from descentlab.files import ensure_writable_dir
+    from descentlab.outputs.media import check_output_file, write_animation, write_report
 
     config = config_from_args(args)
     ensure_writable_dir(args.out)

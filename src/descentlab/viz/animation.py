@@ -9,10 +9,10 @@ the HTML report embeds the same frames as PNGs.
 
 import numpy as np
 
-from ..errors import DescentlabError
-from .article import LABEL_SIZE, line_of
-from .frames import DPI, FrameAnimation, ffmpeg_available, padded
-from .sampling import MAX_FRAMES, MAX_POINTS, sample_points
+from descentlab.errors import DescentlabError
+from descentlab.viz.article import LABEL_SIZE, line_of
+from descentlab.viz.frames import DPI, FrameAnimation, ffmpeg_available, padded
+from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS, sample_points
 
 __all__ = ["TrainingAnimation", "ffmpeg_available"]
 

@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..errors import DescentlabError
-from ..fileio import atomic_path
-from .article import LABEL_SIZE
-from .sampling import MAX_FRAMES, frame_epochs, path_marker
+from descentlab.errors import DescentlabError
+from descentlab.files import atomic_path
+from descentlab.viz.article import LABEL_SIZE
+from descentlab.viz.sampling import MAX_FRAMES, frame_epochs, path_marker
 
 FIGSIZE = (12, 4.5)
 DPI = 80

@@ -10,11 +10,11 @@ import math
 
 import numpy as np
 
-from ..errors import DescentlabError
-from ..models import logistic_proba
-from .article import LABEL_SIZE, TITLE_SIZE, new_figure
-from .frames import DPI, FrameAnimation
-from .sampling import MAX_FRAMES, MAX_POINTS, sample_points
+from descentlab.errors import DescentlabError
+from descentlab.core.models import logistic_proba
+from descentlab.viz.article import LABEL_SIZE, TITLE_SIZE, new_figure
+from descentlab.viz.frames import DPI, FrameAnimation
+from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS, sample_points
 
 CLASS_COLORS = ("tab:blue", "tab:red")
 LEVELS = np.linspace(0, 1, 11)  # the bands of p(class 1) in the shading
@@ -109,7 +109,7 @@ def boundary_figure(history, X, y, epochs, accuracy=None, ncols=3):
     Parameters
     ----------
     history : History
-        Of a :class:`descentlab.models.LogisticModel`.
+        Of a :class:`descentlab.core.models.LogisticModel`.
     X, y : the training data
     epochs : list of int
         Epochs to show; ``history.n_epochs`` means after the last update.
@@ -156,7 +156,7 @@ class BoundaryAnimation(FrameAnimation):
     Parameters
     ----------
     history : History
-        Of a :class:`descentlab.models.LogisticModel` (``W`` of shape (2,)), parameters
+        Of a :class:`descentlab.core.models.LogisticModel` (``W`` of shape (2,)), parameters
         recorded.
     X : ndarray of shape (n_samples, 2)
     y : ndarray of shape (n_samples,), values 0 and 1

@@ -1,14 +1,14 @@
 """The learning-rate lesson: one loss curve per rate on a log axis, and where each rate
 falls against the stability bound.
 
-Drawn from an :class:`~descentlab.studies.LRStudy` (its Histories); trains nothing. The
+Drawn from an :class:`~descentlab.lessons.lr_study.LRStudy` (its Histories); trains nothing. The
 y axis is set by the runs that did not diverge, so a diverging run cannot wreck it: its
 curve leaves the top of the plot and a marker says where and when it diverged.
 """
 
 import numpy as np
 
-from .article import LABEL_SIZE, new_figure
+from descentlab.viz.article import LABEL_SIZE, new_figure
 
 
 

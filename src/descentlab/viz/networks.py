@@ -6,7 +6,7 @@ the losses of Histories); none trains anything.
 
 import numpy as np
 
-from .article import LABEL_SIZE, TITLE_SIZE, new_figure
+from descentlab.viz.article import LABEL_SIZE, TITLE_SIZE, new_figure
 
 
 def draw_fits(ax, X, y, curves, title=None):
@@ -80,7 +80,7 @@ def collapse_figure(result):
 
     Parameters
     ----------
-    result : descentlab.collapse.CollapseResult
+    result : descentlab.lessons.collapse.CollapseResult
     """
     X, y = result.X_train, result.y_train
     x = np.linspace(X.min(), X.max(), 50)
@@ -103,7 +103,7 @@ def nonlinear_figure(result):
 
     Parameters
     ----------
-    result : descentlab.nonlinear.NonlinearResult
+    result : descentlab.lessons.nonlinear.NonlinearResult
     """
     x, predictions = result.curves()
     styles = [{"linewidth": 6, "alpha": 0.35}, {"linewidth": 2, "linestyle": "--"}]

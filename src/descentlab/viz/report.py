@@ -11,15 +11,15 @@ from string import Template
 
 import numpy as np
 
-from ..errors import DescentlabError
-from ..studies import study_lines
-from .animation import TrainingAnimation
-from .article import line_of, plot_graph, plot_pred_line
-from .lr_study import lr_study_figure
-from .page import img, player_html, section, template
-from .report_networks import network_sections
-from .sampling import MAX_FRAMES, MAX_POINTS, note_on, sample_points
-from .surface import cost_vs_m_figure, loss_surface_figure
+from descentlab.errors import DescentlabError
+from descentlab.lessons.lr_study import study_lines
+from descentlab.viz.animation import TrainingAnimation
+from descentlab.viz.article import line_of, plot_graph, plot_pred_line
+from descentlab.viz.lr_study import lr_study_figure
+from descentlab.viz.page import img, player_html, section, template
+from descentlab.viz.report_networks import network_sections
+from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS, note_on, sample_points
+from descentlab.viz.surface import cost_vs_m_figure, loss_surface_figure
 
 
 def metrics_table(metrics):
@@ -61,7 +61,7 @@ def tutorial_report(result, study=None, networks=(), *, max_frames=MAX_FRAMES, m
     -------
     str
     """
-    from .. import __version__
+    from descentlab._version import __version__
 
     h, c = result.history, result.config
     if h.status != "completed":

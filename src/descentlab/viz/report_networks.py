@@ -9,13 +9,13 @@ Nothing here trains.
 
 import numpy as np
 
-from ..collapse import CollapseResult
-from ..logistic import LogisticResult
-from ..nonlinear import NonlinearResult
-from .logistic import BoundaryAnimation, boundary_figure
-from .networks import collapse_figure, nonlinear_figure
-from .page import img, player_html, section, table
-from .sampling import MAX_FRAMES, MAX_POINTS
+from descentlab.lessons.collapse import CollapseResult
+from descentlab.lessons.logistic import LogisticResult
+from descentlab.lessons.nonlinear import NonlinearResult
+from descentlab.viz.logistic import BoundaryAnimation, boundary_figure
+from descentlab.viz.networks import collapse_figure, nonlinear_figure
+from descentlab.viz.page import img, player_html, section, table
+from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS
 
 
 def _g(value, digits=6):

@@ -1,18 +1,18 @@
 """The loss as a landscape: against one parameter (the article's p and a), and over (m, b).
 
 Drawn from a History and the training data; the loss of a grid of parameters comes from
-the quadratic form of the half-MSE (:func:`descentlab.analysis.quadratic_form`), so it
+the quadratic form of the half-MSE (:func:`descentlab.core.quadratic.quadratic_form`), so it
 costs the same for 200 rows or a million. The minimum marked is NumPy's least-squares
-solution (:func:`descentlab.analysis.least_squares`). One feature only: with more, the
+solution (:func:`descentlab.core.quadratic.least_squares`). One feature only: with more, the
 loss lives in more than two parameters.
 """
 
 import numpy as np
 
-from ..analysis import least_squares, quadratic_form, quadratic_loss
-from ..errors import DescentlabError
-from .article import LABEL_SIZE, new_figure
-from .sampling import path_marker
+from descentlab.core.quadratic import least_squares, quadratic_form, quadratic_loss
+from descentlab.errors import DescentlabError
+from descentlab.viz.article import LABEL_SIZE, new_figure
+from descentlab.viz.sampling import path_marker
 
 MAX_TANGENTS = 8
 

@@ -1,0 +1,9 @@
+"""The learning itself: model -> loss -> gradient -> optimizer step -> History.
+
+Files in the order of the data's flow: ``activations``, ``losses``, ``models`` (the
+affine map and its gradient), ``layers`` and ``network`` (backpropagation),
+``optimizers`` and ``schedules`` (the update), ``trainer`` (the one loop), ``history``
+(its record), and the facts around them: ``quadratic`` (the squared loss as a
+quadratic, least squares), ``stepsize`` (curvature, the step size and the stable
+bound), ``scaling`` (standardisation) and ``metrics``. Nothing here imports a room above.
+"""

@@ -1,0 +1,80 @@
+"""Losses: a value and its gradient with respect to the prediction.
+
+Each loss is an object with ``loss(y, y_pred)`` and ``grad(y, y_pred)``
+(the numpy-ml convention). ``grad`` returns :math:`\\partial L / \\partial \\hat y`
+with the same shape as ``y_pred``, already divided by the number of samples, so
+that a model's backward pass only applies the chain rule.
+"""
+
+import numpy as np
+
+
+class MeanSquaredError:
+    r"""Half the mean squared error, the article's ``compute_loss``.
+
+    Notes
+    -----
+    For :math:`N` predictions (all samples and outputs),
+
+    .. math::
+
+        L = \frac{1}{2N} \sum_{i=1}^{N} (\hat y_i - y_i)^2, \qquad
+        \frac{\partial L}{\partial \hat y_i} = \frac{\hat y_i - y_i}{N}.
+
+    The factor 1/2 cancels the 2 of the derivative (article, "Cost/Loss Function").
+    ``hessian_bound`` is :math:`N \, \partial^2 L / \partial \hat y_i^2 = 1`, so a linear
+    model's Hessian is the second-moment matrix :math:`\tfrac1N \tilde X^\top \tilde X`.
+    """
+
+    name = "mse"
+    hessian_bound = 1.0
+
+    def loss(self, y, y_pred):
+        """Return :math:`L` as a float. ``y`` and ``y_pred`` have the same shape."""
+        return 0.5 * float(np.mean((y_pred - y) ** 2))
+
+    def grad(self, y, y_pred):
+        """Return ``dLdY``, the gradient of ``loss`` with respect to ``y_pred``."""
+        return (y_pred - y) / y.size
+
+    def __repr__(self):
+        return "MeanSquaredError()"
+
+
+class BinaryCrossEntropy:
+    r"""Binary cross-entropy computed from logits, so it never takes ``log(0)``.
+
+    The model outputs the logit :math:`z`; the probability is :math:`p = \sigma(z)`.
+
+    Notes
+    -----
+    .. math::
+
+        L = \frac{1}{N}\sum_i -y_i \log p_i - (1 - y_i)\log(1 - p_i)
+          = \frac{1}{N}\sum_i \operatorname{softplus}(z_i) - y_i z_i,
+
+    with :math:`\operatorname{softplus}(z) = \log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|})`,
+    which neither overflows nor loses precision. The gradient is the famous
+
+    .. math:: \frac{\partial L}{\partial z_i} = \frac{\sigma(z_i) - y_i}{N}.
+
+    ``hessian_bound`` is :math:`\max N\,\partial^2 L/\partial z_i^2 = \max \sigma(1 - \sigma) = 1/4`:
+    a linear model's Hessian is at most a quarter of the second-moment matrix.
+    """
+
+    name = "bce"
+    hessian_bound = 0.25
+
+    def loss(self, y, z):
+        """Return :math:`L` for targets ``y`` in {0, 1} and logits ``z`` of the same shape."""
+        softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+        return float(np.mean(softplus - y * z))
+
+    def grad(self, y, z):
+        """Return ``dLdZ``, the gradient with respect to the logits."""
+        from descentlab.core.activations import sigmoid
+
+        return (sigmoid(z) - y) / y.size
+
+    def __repr__(self):
+        return "BinaryCrossEntropy()"

@@ -1,0 +1,61 @@
+"""Metrics under their real names (scikit-learn computes them).
+
+The article's "Accuracy" is ``mean(abs((y_pred - y) / y)) * 100``: the mean absolute
+percentage error (MAPE), where lower is better. It is undefined where a target is 0 and
+huge where a target is near 0.
+
+Zero-target policy: rows whose target is exactly 0 are left out of the MAPE and counted
+in ``mape_excluded``; if every target is 0 the MAPE is ``None`` (undefined). It is never
+``inf`` and never crashes.
+"""
+
+import numpy as np
+
+from descentlab.core.losses import MeanSquaredError
+
+
+def mape_percent(y_true, y_pred):
+    """The MAPE in percent over the rows with a non-zero target, and how many were left out.
+
+    Returns
+    -------
+    mape : float or None
+    n_excluded : int
+    """
+    from sklearn.metrics import mean_absolute_percentage_error
+
+    y_true, y_pred = np.ravel(y_true), np.ravel(y_pred)
+    keep = y_true != 0
+    n_excluded = int(np.count_nonzero(~keep))
+    if not keep.any():
+        return None, n_excluded
+    return 100.0 * float(mean_absolute_percentage_error(y_true[keep], y_pred[keep])), n_excluded
+
+
+def regression_metrics(y_true, y_pred):
+    """The half-MSE loss, R^2, MAE, RMSE and MAPE of a prediction, as a dict of floats."""
+    from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
+
+    y_true, y_pred = np.ravel(y_true), np.ravel(y_pred)
+    mape, n_excluded = mape_percent(y_true, y_pred)
+    return {
+        "loss": MeanSquaredError().loss(y_true, y_pred),
+        "r2": float(r2_score(y_true, y_pred)),
+        "mae": float(mean_absolute_error(y_true, y_pred)),
+        "rmse": float(root_mean_squared_error(y_true, y_pred)),
+        "mape_percent": mape,
+        "mape_excluded": n_excluded,
+    }
+
+
+def accuracy(y_true, proba, threshold=0.5):
+    """The share of correct predictions: class 1 where ``proba >= threshold``, else 0.
+
+    This is accuracy as Part 3 of the series means it (predictions rounded to a class,
+    compared with the labels), computed by scikit-learn's ``accuracy_score``. Higher is
+    better; 0.5 is a coin toss on balanced classes.
+    """
+    from sklearn.metrics import accuracy_score
+
+    y_pred = (np.ravel(proba) >= threshold).astype(float)
+    return float(accuracy_score(np.ravel(y_true), y_pred))

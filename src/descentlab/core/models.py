@@ -1,0 +1,168 @@
+"""Models: a prediction (``forward``) and the chain rule back to the parameters.
+
+A model holds its parameters in a dict ``params`` and, after ``backward``, returns
+gradients in a dict with the same keys (the numpy-ml convention), ready for an
+optimizer's ``step(params, grads)``.
+
+The affine map and its gradients are written once, here, and serve the article's
+scalar functions (:mod:`descentlab.tutorial`), the n-feature linear model and, later,
+the dense layers of a network.
+"""
+
+import numpy as np
+
+
+def linear_forward(X, W, b):
+    r"""The affine map, the article's ``forward_prop`` in matrix form.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    W : ndarray of shape (n_features,) or (n_features, n_outputs)
+    b : float or ndarray of shape () or (n_outputs,)
+
+    Returns
+    -------
+    y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+
+    Notes
+    -----
+    .. math:: \hat y = X W + b
+
+    With one feature, :math:`W = [m]` and this is the article's :math:`\hat y = m x + b`.
+    """
+    return X @ W + b
+
+
+def linear_backward(X, dLdY):
+    r"""Gradients of the loss with respect to ``W`` and ``b`` of :func:`linear_forward`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The input that ``linear_forward`` saw.
+    dLdY : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        The gradient of the loss with respect to the prediction.
+
+    Returns
+    -------
+    dW : ndarray with the shape of ``W``
+    db : ndarray with the shape of ``b``
+
+    Notes
+    -----
+    .. math::
+
+        \frac{\partial L}{\partial W} = X^\top \frac{\partial L}{\partial \hat y},
+        \qquad
+        \frac{\partial L}{\partial b} = \sum_i \frac{\partial L}{\partial \hat y_i}.
+
+    With the half-mean squared error, :math:`\partial L/\partial \hat y_i =
+    (\hat y_i - y_i)/N`, so for one feature these are the article's
+    ``dm = mean((y_pred - y) * X)`` and ``db = mean(y_pred - y)``.
+    """
+    dW = X.T @ dLdY
+    db = dLdY.sum(axis=0)
+    return dW, db
+
+
+def init_normal(n_features, rng, scale=10.0, n_outputs=None):
+    r"""The article's initialisation: every weight and the bias drawn from :math:`N(0, \sigma^2)`.
+
+    Parameters
+    ----------
+    n_features : int
+    rng : numpy.random.Generator
+        Draws the weights first, then the bias (so with one feature the draws are the
+        article's ``m`` then ``b``).
+    scale : float, default=10.0
+        The standard deviation :math:`\sigma`; the article uses 10.
+    n_outputs : int or None, default=None
+        None gives one output (a line or plane); an int gives a layer's weight matrix.
+
+    Returns
+    -------
+    params : dict
+        ``"W"`` of shape (n_features,) and ``"b"`` of shape () when ``n_outputs`` is
+        None; else ``"W"`` of shape (n_features, n_outputs) and ``"b"`` of shape (n_outputs,).
+    """
+    W_shape, b_shape = (n_features, ()) if n_outputs is None else ((n_features, n_outputs), n_outputs)
+    W = rng.normal(0.0, scale, size=W_shape)
+    b = np.asarray(rng.normal(0.0, scale, size=b_shape))
+    return {"W": W, "b": b}
+
+
+class LinearModel:
+    r"""Linear regression with ``n_features`` inputs: :math:`\hat y = X W + b`.
+
+    Parameters
+    ----------
+    n_features : int
+    seed : int or None, default=0
+        Seeds the :func:`init_normal` draw.
+    init_scale : float, default=10.0
+        Standard deviation of the initial weights and bias (the article's 10).
+
+    Attributes
+    ----------
+    params : dict
+        ``"W"``, ndarray of shape (n_features,), and ``"b"``, ndarray of shape ().
+    """
+
+    def __init__(self, n_features, *, seed=0, init_scale=10.0):
+        self.n_features = n_features
+        self.seed = seed
+        self.init_scale = init_scale
+        self.params = init_normal(n_features, np.random.default_rng(seed), init_scale)
+        self._X = None
+
+    def forward(self, X):
+        """Predict for ``X`` of shape (n_samples, n_features); keep ``X`` for ``backward``."""
+        self._X = X
+        return linear_forward(X, self.params["W"], self.params["b"])
+
+    def backward(self, dLdY):
+        """Return ``{"W": dW, "b": db}`` for the last ``forward``."""
+        dW, db = linear_backward(self._X, dLdY)
+        return {"W": dW, "b": db}
+
+    def predict(self, X):
+        """Predict without keeping anything for a backward pass."""
+        return linear_forward(X, self.params["W"], self.params["b"])
+
+    def __repr__(self):
+        return f"LinearModel(n_features={self.n_features}, seed={self.seed!r})"
+
+
+def logistic_proba(params, X):
+    r"""The probability of class 1, :math:`p = \sigma(XW + b)`, for a params dict.
+
+    Parameters
+    ----------
+    params : dict with ``"W"`` of shape (n_features,) and ``"b"``
+        A model's parameters, or those of any epoch of a History.
+    X : ndarray of shape (n_samples, n_features)
+
+    Returns
+    -------
+    p : ndarray of shape (n_samples,)
+    """
+    from descentlab.core.activations import sigmoid
+
+    return sigmoid(linear_forward(X, params["W"], params["b"]))
+
+
+class LogisticModel(LinearModel):
+    r"""Logistic regression: the linear model's output is a logit, :math:`p = \sigma(XW + b)`.
+
+    ``forward`` returns the logit :math:`z = XW + b` (train it with
+    :class:`descentlab.core.losses.BinaryCrossEntropy`, which takes logits);
+    ``predict_proba`` returns :math:`\sigma(z)`.
+    """
+
+    def predict_proba(self, X):
+        """The probability of class 1 for each row of ``X``."""
+        return logistic_proba(self.params, X)
+
+    def __repr__(self):
+        return f"LogisticModel(n_features={self.n_features}, seed={self.seed!r})"

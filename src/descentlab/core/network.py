@@ -1,0 +1,137 @@
+r"""A network of dense layers, with backpropagation written out by hand.
+
+Forward, each layer feeds the next: :math:`A_0 = X`, :math:`A_k = g_k(A_{k-1} W_k + b_k)`.
+Backward is the chain rule run the other way: the loss gives
+:math:`\partial L/\partial A_K`, and each layer, last to first, turns the gradient with
+respect to its output into its own ``dW``, ``db`` and the gradient with respect to its
+input, which is the output gradient of the layer below.
+
+The network shows the trainer one flat ``params`` dict whose values are the very arrays
+inside its layers (keys ``"0.W"``, ``"0.b"``, ``"1.W"``, ...), so
+:func:`descentlab.core.trainer.train` and any optimizer train it like a linear model.
+"""
+
+import numpy as np
+
+from descentlab.errors import DescentlabError
+from descentlab.core.layers import Dense
+from descentlab.checks import check_size
+
+
+class Network:
+    r"""Layers applied one after the other; a model for :func:`descentlab.core.trainer.train`.
+
+    Parameters
+    ----------
+    layers : list of Dense
+        Each layer's ``n_in`` must equal the previous layer's ``n_out``.
+
+    Attributes
+    ----------
+    params : dict of str to ndarray
+        ``"{k}.W"``, ``"{k}.b"`` for layer ``k``: the layers' own arrays, not copies.
+
+    Notes
+    -----
+    With one output the prediction has shape (n_samples,), like
+    :class:`descentlab.core.models.LinearModel`, so targets ``y`` of shape (n_samples,) work
+    with the losses as they are; with several it has shape (n_samples, n_outputs).
+    """
+
+    def __init__(self, layers):
+        layers = list(layers)
+        if not layers:
+            raise DescentlabError("a network needs at least one layer")
+        for k, (below, above) in enumerate(zip(layers, layers[1:])):
+            if below.n_out != above.n_in:
+                raise DescentlabError(f"layer {k + 1} takes {above.n_in} inputs but layer {k} "
+                                      f"gives {below.n_out}: make them equal")
+        self.layers = layers
+        self.params = {f"{k}.{name}": value for k, layer in enumerate(layers)
+                       for name, value in layer.params.items()}
+
+    @property
+    def n_in(self):
+        return self.layers[0].n_in
+
+    @property
+    def n_out(self):
+        return self.layers[-1].n_out
+
+    def _output(self, A):
+        return A[:, 0] if self.n_out == 1 else A
+
+    def forward(self, X):
+        """Predict for ``X`` of shape (n_samples, n_in), keeping what ``backward`` needs."""
+        A = X
+        for layer in self.layers:
+            A = layer.forward(A)
+        return self._output(A)
+
+    def predict(self, X):
+        """Predict, keeping nothing for a backward pass."""
+        A = X
+        for layer in self.layers:
+            A = layer.predict(A)
+        return self._output(A)
+
+    def backward(self, dLdY):
+        r"""Backpropagate :math:`\partial L/\partial \hat y` and return the flat grads dict.
+
+        Parameters
+        ----------
+        dLdY : ndarray of shape (n_samples,) or (n_samples, n_out)
+
+        Returns
+        -------
+        grads : dict with the keys of ``params``
+        """
+        dLdA = np.reshape(dLdY, (-1, self.n_out))
+        for layer in reversed(self.layers):
+            dLdA = layer.backward(dLdA)
+        return {f"{k}.{name}": value for k, layer in enumerate(self.layers)
+                for name, value in layer.grads.items()}
+
+    def set_params(self, params):
+        """Copy ``params`` (e.g. ``history.params_at(epoch)``) into the layers' arrays."""
+        for key, value in params.items():
+            self.params[key][...] = value
+        return self
+
+    def __repr__(self):
+        inner = ", ".join(repr(layer) for layer in self.layers)
+        return f"Network([{inner}])"
+
+
+def make_network(sizes, activation="tanh", *, output_activation="identity", init=None,
+                 bias=True, seed=0):
+    """A network of dense layers of the given sizes, all drawn from one seeded generator.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        ``[n_in, hidden_1, ..., n_out]``, at least two numbers.
+    activation : str, default="tanh"
+        The hidden layers' activation.
+    output_activation : str, default="identity"
+        The last layer's activation (identity for regression, as the article says).
+    init : {"xavier", "he", "normal"} or None, default=None
+        None picks "he" for ReLU hidden layers and "xavier" otherwise.
+    bias : bool, default=True
+    seed : int or None, default=0
+
+    Returns
+    -------
+    Network
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise DescentlabError(f"sizes {sizes} need at least an input and an output size")
+    for size in sizes:
+        check_size("layer size", size)
+    if init is None:
+        init = "he" if activation == "relu" else "xavier"
+    rng = np.random.default_rng(seed)
+    acts = [activation] * (len(sizes) - 2) + [output_activation]
+    return Network(Dense(n_in, n_out, act, init=init, bias=bias, rng=rng)
+                   for n_in, n_out, act in zip(sizes, sizes[1:], acts))

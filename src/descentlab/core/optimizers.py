@@ -1,0 +1,266 @@
+r"""Update rules, sorted by increasing complexity: GD -> momentum -> Nesterov -> Adam.
+
+An optimizer knows nothing about models: ``step(params, grads)`` sees two dicts with the
+same keys, the parameters and their gradients, and updates each parameter array in place
+(so a model may keep its arrays wherever it likes, e.g. inside its layers). Any state an
+optimizer keeps (a velocity, moment estimates) lives in ``state``, keyed by the same
+parameter names (the numpy-ml convention). Plain gradient descent is momentum 0 (the
+tinygrad convention): the article's update is the first special case of the general one.
+
+Every optimizer takes a ``schedule`` (see :mod:`descentlab.core.schedules`): the rate used at
+update ``t`` is ``schedule(t, lr)``.
+"""
+
+import math
+
+import numpy as np
+
+from descentlab.errors import DescentlabError
+from descentlab.core.schedules import get_schedule
+
+
+def gd_update(param, grad, lr):
+    r"""One gradient-descent step on one parameter, the article's update rule.
+
+    Notes
+    -----
+    .. math:: p \leftarrow p - \alpha \, \frac{\partial L}{\partial p}
+
+    with :math:`\alpha` the learning rate (article, "Updating the parameters").
+    """
+    return param - lr * grad
+
+
+class Optimizer:
+    """What every update rule shares: a base rate, its schedule, a step count, state by name.
+
+    Parameters
+    ----------
+    lr : float
+    schedule : str or callable or None
+    """
+
+    def __init__(self, lr, schedule=None):
+        self.lr = lr
+        self.schedule = schedule
+        self._lr_at = get_schedule(schedule)
+        self.t = 0
+        self.state = {}
+
+    def rate(self):
+        """The learning rate of the next update, ``schedule(t, lr)``."""
+        return self._lr_at(self.t, self.lr)
+
+    def step(self, params, grads):
+        raise NotImplementedError
+
+
+class GradientDescent(Optimizer):
+    r"""Gradient descent, with optional (heavy-ball or Nesterov) momentum.
+
+    Parameters
+    ----------
+    lr : float, default=0.05
+        The learning rate :math:`\alpha`, the article's ``l_r``.
+    momentum : float, default=0.0
+        :math:`\beta`; 0 is the article's plain gradient descent.
+    nesterov : bool, default=False
+        Take the gradient step from the look-ahead point.
+    schedule : str or callable or None, default=None
+        The learning-rate schedule (None: constant).
+    restart : bool, default=False
+        Adaptive restart: forget the velocity whenever it points uphill (see Notes).
+
+    Attributes
+    ----------
+    t : int
+        Updates done so far; the schedule's step.
+    state : dict of str to dict
+        ``state[name]["v"]``, the velocity :math:`v` of parameter ``name``.
+
+    Notes
+    -----
+    With :math:`g = \partial L/\partial p` (the PyTorch/tinygrad form),
+
+    .. math::
+
+        v \leftarrow \beta v + g, \qquad
+        p \leftarrow p - \alpha_t \, v \quad\text{(momentum)}, \qquad
+        p \leftarrow p - \alpha_t \, (g + \beta v) \quad\text{(Nesterov)}.
+
+    With :math:`\beta = 0` both are :func:`gd_update`.
+
+    Momentum overshoots: the loss can rise for many epochs before it falls again, which
+    fools a stopping rule that watches the loss. With ``restart``, the velocity is reset
+    to 0 whenever the new gradient says the last step went uphill,
+    :math:`\sum_k g_k \cdot v_k < 0` over all parameters (O'Donoghue and Candes, 2015,
+    "gradient restart"); the fast progress in the slow directions stays.
+    """
+
+    def __init__(self, lr=0.05, momentum=0.0, nesterov=False, schedule=None, restart=False):
+        super().__init__(lr, schedule)
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.restart = restart
+
+    def step(self, params, grads):
+        """Move each array ``params[k]`` against ``grads[k]``, in place."""
+        lr = self.rate()
+        if self.restart and self.state and sum(
+                float(np.vdot(state["v"], grads[key])) for key, state in self.state.items()) < 0:
+            self.state = {}
+        for key, param in params.items():
+            param[...] = gd_update(param, self.direction(key, grads[key]), lr)
+        self.t += 1
+
+    def direction(self, key, grad):
+        """The step direction of parameter ``key``: ``g``, ``v`` or ``g + beta v``."""
+        if self.momentum == 0:
+            return grad
+        state = self.state.setdefault(key, {"v": np.zeros_like(grad, dtype=float)})
+        state["v"] = self.momentum * state["v"] + grad
+        return grad + self.momentum * state["v"] if self.nesterov else state["v"]
+
+    def stable_lr(self, lam_max):
+        r"""The largest stable rate on a quadratic loss whose Hessian has top eigenvalue ``lam_max``.
+
+        Notes
+        -----
+        Along an eigenvector with eigenvalue :math:`\lambda` the error obeys a linear
+        recursion that shrinks if and only if
+
+        .. math::
+
+            \alpha\lambda < 2 \;\text{(GD)}, \qquad
+            \alpha\lambda < 2(1 + \beta) \;\text{(momentum)}, \qquad
+            \alpha\lambda < \frac{2(1 + \beta)}{1 + 2\beta} \;\text{(Nesterov)}.
+        """
+        beta = self.momentum
+        factor = 2 * (1 + beta) / (1 + 2 * beta) if self.nesterov else 2 * (1 + beta)
+        return factor / lam_max
+
+    def __repr__(self):
+        args = [f"lr={self.lr!r}"]
+        if self.momentum or type(self) is not GradientDescent:
+            args.append(f"momentum={self.momentum!r}")
+        if self.nesterov and type(self) is GradientDescent:
+            args.append("nesterov=True")
+        if self.schedule is not None:
+            args.append(f"schedule={self.schedule!r}")
+        if self.restart:
+            args.append("restart=True")
+        return f"{type(self).__name__}({', '.join(args)})"
+
+
+class Momentum(GradientDescent):
+    r"""Heavy-ball momentum: :math:`v \leftarrow \beta v + g,\; p \leftarrow p - \alpha v`.
+
+    Parameters
+    ----------
+    lr : float, default=0.05
+    momentum : float, default=0.9
+    schedule : str or callable or None, default=None
+    restart : bool, default=False
+    """
+
+    look_ahead = False
+
+    def __init__(self, lr=0.05, momentum=0.9, schedule=None, restart=False):
+        super().__init__(lr, momentum=momentum, nesterov=self.look_ahead, schedule=schedule,
+                         restart=restart)
+
+
+class Nesterov(Momentum):
+    r"""Nesterov momentum: :math:`v \leftarrow \beta v + g,\; p \leftarrow p - \alpha (g + \beta v)`.
+
+    The parameters are :class:`Momentum`'s; the gradient step is taken from the
+    look-ahead point.
+    """
+
+    look_ahead = True
+
+
+class Adam(Optimizer):
+    r"""Adam: momentum on the gradient, each coordinate scaled by its running RMS.
+
+    Parameters
+    ----------
+    lr : float, default=0.001
+    beta1 : float, default=0.9
+    beta2 : float, default=0.999
+    eps : float, default=1e-8
+    schedule : str or callable or None, default=None
+
+    Attributes
+    ----------
+    t : int
+    state : dict of str to dict
+        ``state[name]["m"]`` and ``state[name]["v"]``, the moment estimates.
+
+    Notes
+    -----
+    .. math::
+
+        m \leftarrow \beta_1 m + (1 - \beta_1) g, \qquad
+        v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \qquad
+        p \leftarrow p - \alpha_t \, \frac{m / (1 - \beta_1^{t})}{\sqrt{v / (1 - \beta_2^{t})} + \epsilon}
+
+    (Kingma and Ba, 2015), with :math:`t` counted from 1. The step is about
+    :math:`\alpha` in every coordinate whatever the curvature, so Adam has no fixed
+    stable bound on the rate.
+    """
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, schedule=None):
+        super().__init__(lr, schedule)
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.eps = eps
+
+    def step(self, params, grads):
+        """Move each array ``params[k]`` by the Adam step of ``grads[k]``, in place."""
+        lr = self.rate()
+        self.t += 1
+        for key, param in params.items():
+            g = grads[key]
+            state = self.state.setdefault(key, {"m": np.zeros_like(g, dtype=float),
+                                                "v": np.zeros_like(g, dtype=float)})
+            state["m"] = self.beta1 * state["m"] + (1 - self.beta1) * g
+            state["v"] = self.beta2 * state["v"] + (1 - self.beta2) * g * g
+            m_hat = state["m"] / (1 - self.beta1 ** self.t)
+            v_hat = state["v"] / (1 - self.beta2 ** self.t)
+            param[...] = gd_update(param, m_hat / (np.sqrt(v_hat) + self.eps), lr)
+
+    def stable_lr(self, lam_max):
+        """None: Adam's step does not scale with the curvature (see Notes)."""
+        return None
+
+    def __repr__(self):
+        sched = "" if self.schedule is None else f", schedule={self.schedule!r}"
+        return f"Adam(lr={self.lr!r}, beta1={self.beta1!r}, beta2={self.beta2!r}{sched})"
+
+
+OPTIMIZERS = {"gd": GradientDescent, "momentum": Momentum, "nesterov": Nesterov, "adam": Adam}
+
+
+def make_optimizer(name, lr, *, momentum=0.9, schedule=None, restart=False):
+    """An optimizer from its name in ``OPTIMIZERS``, for estimators and the command line.
+
+    Parameters
+    ----------
+    name : {"gd", "momentum", "nesterov", "adam"}
+    lr : float
+    momentum : float, default=0.9
+        :math:`\\beta` of momentum and Nesterov, :math:`\\beta_1` of Adam; unused by "gd".
+    schedule : str or callable or None, default=None
+    restart : bool, default=False
+        Adaptive restart of "momentum" and "nesterov" (see :class:`GradientDescent`).
+    """
+    if name not in OPTIMIZERS:
+        raise DescentlabError(f"unknown optimizer {name!r}: choose one of {', '.join(OPTIMIZERS)}")
+    if not (isinstance(lr, (int, float, np.floating)) and math.isfinite(lr) and lr > 0):
+        raise DescentlabError(f"learning rate {lr!r} must be a positive number: try 0.01")
+    if name == "gd":
+        return GradientDescent(lr, schedule=schedule)
+    if name == "adam":
+        return Adam(lr, beta1=momentum, schedule=schedule)
+    return OPTIMIZERS[name](lr, momentum=momentum, schedule=schedule, restart=restart)

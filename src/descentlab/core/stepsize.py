@@ -1,0 +1,225 @@
+r"""A learning rate chosen from the data, so that raw data trains with the defaults.
+
+For a linear model the loss's Hessian is (at most) :math:`c\,H` with
+:math:`H = \tfrac1N \tilde X^\top \tilde X` the second-moment matrix of the features with
+the bias column and :math:`c` the loss's ``hessian_bound`` (1 for the half-MSE, 1/4 for
+the cross-entropy). Full-batch gradient descent is stable below :math:`2 / (c\lambda_{\max})`;
+the default step :math:`1 / (c\lambda_{\max})` is half of that, the classical
+:math:`1/L` step for an :math:`L`-smooth loss.
+"""
+
+import numpy as np
+
+from descentlab.core.quadratic import least_squares, second_moment, with_bias_column
+
+ADAM_LR = 0.01
+
+
+def row_sample(X, max_rows=50_000):
+    """At most about ``max_rows`` evenly spaced rows of ``X`` (all of them when fewer)."""
+    return X[:: max(1, X.shape[0] // max_rows)]
+
+
+def curvature(X, loss, batch_size=None, max_rows=50_000):
+    r"""The largest curvature :math:`L` of ``loss`` for a linear model on ``X``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The features the model trains on (standardised, in the estimators).
+    loss : loss object
+        With a ``hessian_bound`` attribute (1 when it has none).
+    batch_size : int or None, default=None
+        With mini-batches of :math:`B < N` rows the curvature of one batch can exceed the
+        full one; the estimate adds a term for it.
+    max_rows : int, default=50_000
+        With more rows, :math:`\lambda_{\max}` is estimated on at most this many evenly
+        spaced rows.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    .. math:: L = c \Bigl(\lambda_{\max}(H) + \frac{1}{B} \max_i \lVert \tilde x_i \rVert^2\Bigr)
+
+    with :math:`\lambda_{\max}` the top eigenvalue of :math:`H` (from NumPy's ``eigvalsh``
+    for fewer than 1024 features, else :func:`descentlab.core.stepsize.power_iteration`) and the
+    second term only for mini-batches. A batch's Hessian has trace at most
+    :math:`\max_i \lVert \tilde x_i\rVert^2`, its bound for :math:`B = 1`; for large
+    batches the term fades and the full-batch value remains (a heuristic in between).
+    """
+    c = getattr(loss, "hessian_bound", 1.0)
+    # a few percent would do (1/L has a factor 2 of margin), so on many rows evenly spaced
+    # rows stand in for all of them: the estimate then costs no pass over the data
+    sample = row_sample(X, max_rows)
+    if sample.shape[1] < 1024:  # the matrix is small: its top eigenvalue exactly
+        lam = float(np.linalg.eigvalsh(second_moment(sample))[-1])
+    else:
+        lam = power_iteration(sample, n_iter=200, rtol=1e-4)
+    if batch_size is not None and batch_size < X.shape[0]:
+        lam += float(np.max(np.sum(with_bias_column(X) ** 2, axis=1))) / batch_size
+    return c * lam
+
+
+def default_lr(curv, optimizer="gd", momentum=0.0, minibatch=False):
+    r"""The step size for ``lr=None``: :math:`1/L` for gradient descent and momentum.
+
+    Parameters
+    ----------
+    curv : float
+        :math:`L` from :func:`curvature`.
+    optimizer : str, default="gd"
+        A name of :data:`descentlab.core.optimizers.OPTIMIZERS`. Adam's step does not scale with
+        the curvature (about ``lr`` per coordinate), so it gets ``ADAM_LR`` = 0.01, a step
+        of a hundredth of a standard deviation on standardised data.
+    momentum : float, default=0.0
+        :math:`\beta` of "momentum" and "nesterov".
+    minibatch : bool, default=False
+        Whether the gradients are mini-batch estimates.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    Full-batch, :math:`1/L` is within the stable bound of every update rule here:
+    :math:`\alpha L = 1 < 2 \le 2(1+\beta)` (GD, momentum) and
+    :math:`1 < 2(1+\beta)/(1+2\beta)` for Nesterov with :math:`\beta < 1`, and momentum
+    then speeds the slow directions up. With mini-batches momentum adds up the gradients'
+    noise as well, by :math:`1/(1-\beta)`, so the rate becomes :math:`(1-\beta)/L`: the
+    same effective step as plain stochastic gradient descent.
+    """
+    if optimizer == "adam":
+        return ADAM_LR
+    if minibatch and optimizer in ("momentum", "nesterov"):
+        return (1.0 - momentum) / curv
+    return 1.0 / curv
+
+
+def power_iteration(X, *, bias=True, n_iter=1000, rtol=1e-9, seed=0):
+    r"""The largest eigenvalue of the second-moment matrix, by power iteration.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    bias : bool, default=True
+        Append the bias column of ones, :math:`\tilde X = [X\;1]` (as the models do).
+    n_iter : int, default=1000
+        At most this many products with the matrix.
+    rtol : float, default=1e-9
+        Stop once the estimate changes by less than this, relatively.
+    seed : int, default=0
+        Seeds the random starting vector.
+
+    Returns
+    -------
+    lam_max : float
+        :math:`\lambda_{\max}(H)` with :math:`H = \tfrac1N \tilde X^\top \tilde X`, the
+        Hessian of the half-MSE of a linear model; 0 when :math:`X` is all zeros.
+
+    Notes
+    -----
+    Repeating :math:`v \leftarrow H v / \lVert H v \rVert` turns :math:`v` towards the top
+    eigenvector, and :math:`\lVert H v \rVert \to \lambda_{\max}`. :math:`H` is never
+    formed: each product is :math:`\tilde X^\top (\tilde X v) / N`, so the cost is
+    :math:`O(N d)` per iteration. Full-batch gradient descent is stable for
+    :math:`\alpha < 2 / \lambda_{\max}` (:func:`stability_bound`).
+    """
+    Xt = with_bias_column(X) if bias else np.asarray(X, dtype=float)
+    n = Xt.shape[0]
+    v = np.random.default_rng(seed).normal(size=Xt.shape[1])
+    v /= np.linalg.norm(v)
+    lam = 0.0
+    for _ in range(n_iter):
+        Hv = Xt.T @ (Xt @ v) / n
+        lam_new = float(np.linalg.norm(Hv))
+        if lam_new == 0.0:
+            return 0.0
+        v = Hv / lam_new
+        if abs(lam_new - lam) <= rtol * lam_new:
+            return lam_new
+        lam = lam_new
+    return lam
+
+
+def stability_bound(X):
+    r"""The largest stable learning rate of full-batch gradient descent on the half-MSE.
+
+    Notes
+    -----
+    The loss is quadratic with Hessian :math:`H = \tfrac{1}{N} \tilde X^\top \tilde X`,
+    :math:`\tilde X = [X\;1]` (:func:`quadratic_form`). Gradient descent multiplies the
+    error along each eigenvector of :math:`H` by :math:`1 - \alpha \lambda_i` every
+    epoch, so it converges if and only if :math:`\alpha < 2 / \lambda_{\max}`.
+
+    Returns
+    -------
+    float
+    """
+    lam_max = np.linalg.eigvalsh(second_moment(X))[-1]
+    return float(2.0 / lam_max)
+
+
+def linear_network_bound(X, y, output_bias=False):
+    r"""The largest rate at which full-batch gradient descent can settle at a minimum of a
+    two-layer linear network on the half-MSE: 2 / the sharpness of its flattest minimum.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    output_bias : bool, default=False
+        True when the output layer has its own bias :math:`b_2` (the ``"layers"`` form of
+        :func:`descentlab.lessons.collapse.article_network`); False for the article's form, the
+        bias carried by the input :math:`x_0 = 1`.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    The network computes the line :math:`\theta = A w + b_2 e` on :math:`\tilde X = [X\;1]`,
+    with :math:`A` the first layer (its weights and, in the ``"layers"`` form, its bias
+    row), :math:`w` the output weights and :math:`e` the bias coordinate. At a minimum
+    :math:`\theta = \theta^*` (least squares) the gradient with respect to :math:`\theta`
+    vanishes, so the Hessian over the network's parameters is :math:`J^\top H J`, with
+    :math:`H` the Hessian of :func:`stability_bound` and :math:`J = \partial\theta /
+    \partial(A, w, b_2)`. Its nonzero eigenvalues are those of :math:`H^{1/2} J J^\top H^{1/2}`,
+    and :math:`J J^\top = \lVert w\rVert^2 I + A A^\top\,(+\, e e^\top)`. As :math:`A w =
+    \theta^* - b_2 e`, :math:`A A^\top \succeq v v^\top / \lVert w \rVert^2` with
+    :math:`v = \theta^* - b_2 e` (equality for a rank-one :math:`A`), so the flattest
+    minimum has sharpness
+
+    .. math::
+
+        S = \min_{s > 0,\, b_2} \lambda_{\max}\!\left(H^{1/2}
+            \left(s I + v v^\top / s\;(+\, e e^\top)\right) H^{1/2}\right).
+
+    Near a minimum gradient descent multiplies the deviation along the top eigenvector
+    by :math:`1 - \alpha \lambda_{\max}`, so it settles at none unless :math:`\alpha < 2/S`.
+    Above that the loss keeps bouncing or explodes. Unlike :func:`stability_bound` this
+    depends on ``y``: a steeper line needs larger weights, and larger weights make the
+    loss sharper.
+    """
+    from scipy.optimize import minimize
+
+    W, b = least_squares(X, y)
+    theta = np.append(W, b)
+    lam, V = np.linalg.eigh(second_moment(X))
+    root = (V * np.sqrt(np.clip(lam, 0.0, None))) @ V.T
+    e = np.zeros_like(theta)
+    e[-1] = 1.0
+
+    def sharpness(z):
+        s = np.exp(z[0])
+        v = theta - z[1] * e if output_bias else theta
+        M = s * np.eye(theta.size) + np.outer(v, v) / s + (np.outer(e, e) if output_bias else 0.0)
+        return np.linalg.eigvalsh(root @ M @ root)[-1]
+
+    start = [np.log(max(np.linalg.norm(theta), 1e-12)), 0.0]
+    best = minimize(sharpness, start, method="Nelder-Mead", options={"xatol": 1e-9, "fatol": 1e-12})
+    return float(2.0 / best.fun)

@@ -1,0 +1,253 @@
+"""The one training loop: data -> model -> loss -> gradient -> optimizer step -> History.
+
+Every model, loss and optimizer in descentlab trains through :func:`train`. It knows
+nothing of plots or the command line; it reports progress through callbacks. Besides
+the article's fixed number of epochs it can stop on a tolerance, stop early on a
+held-out validation set, stop on a diverging loss, and stop cleanly on Ctrl-C.
+"""
+
+import math
+import warnings
+
+import numpy as np
+
+from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.core.history import History
+from descentlab.core.losses import MeanSquaredError
+from descentlab.core.optimizers import GradientDescent
+
+
+def _batches(n_samples, batch_size, rng):
+    """Index arrays for one epoch: one full batch, or shuffled mini-batches."""
+    if batch_size is None or batch_size >= n_samples:
+        yield slice(None)
+        return
+    order = rng.permutation(n_samples)
+    for start in range(0, n_samples, batch_size):
+        yield order[start:start + batch_size]
+
+
+def _divergence(loss_value, first_loss, explode_factor):
+    """Why ``loss_value`` counts as diverged, or None."""
+    if not math.isfinite(loss_value):
+        return "is not finite"
+    if first_loss and first_loss > 0 and loss_value > explode_factor * first_loss:
+        return f"exploded to {loss_value:.3g}, over {explode_factor:.0e} times the first epoch's {first_loss:.3g}"
+    return None
+
+
+def hold_out(X, y, validation_fraction, seed):
+    """Split off a random ``validation_fraction`` of the rows (at least one, never all).
+
+    Returns ``X_train, y_train, X_val, y_val``; the last two are None when
+    ``validation_fraction`` is None. The draw is seeded by ``seed`` but independent of
+    the mini-batch shuffling.
+    """
+    if validation_fraction is None:
+        return X, y, None, None
+    n_samples = X.shape[0]
+    if not 0 < validation_fraction < 1 or n_samples < 2:
+        raise DescentlabError(f"validation fraction {validation_fraction!r} must be in (0, 1) and "
+                              f"leave rows on both sides (there are {n_samples}): try 0.1")
+    n_val = min(max(1, round(validation_fraction * n_samples)), n_samples - 1)
+    order = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0]).permutation(n_samples)
+    val, fit = order[:n_val], order[n_val:]
+    return X[fit], y[fit], X[val], y[val]
+
+
+class _Stopper:
+    """scikit-learn's rule: stop after ``n_iter_no_change`` epochs without a ``tol`` improvement.
+
+    An epoch counts as no improvement when its score is above ``best - tol``; the best
+    score (and the parameters it was measured at) are kept for early stopping.
+    """
+
+    def __init__(self, tol, n_iter_no_change):
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.best = math.inf
+        self.best_epoch = None
+        self.best_params = None
+        self.count = 0
+
+    def update(self, score, epoch, params):
+        """Record the score of ``epoch``; return True when training should stop."""
+        self.count = self.count + 1 if score > self.best - self.tol else 0
+        if score < self.best:
+            self.best, self.best_epoch, self.best_params = score, epoch, params
+        return self.count >= self.n_iter_no_change
+
+
+def _rows(model, loss, X, y):
+    """One batch the readable way: predict, the loss, then (when asked) back-propagate.
+
+    Returns ``evaluate(idx) -> (loss, n_rows, backward)``; ``backward()`` gives the
+    gradients, so a diverged loss is caught before any gradient is computed.
+    """
+    def evaluate(idx):
+        Xb, yb = X[idx], y[idx]
+        y_pred = model.forward(Xb)
+        return loss.loss(yb, y_pred), yb.shape[0], lambda: model.backward(loss.grad(yb, y_pred))
+    return evaluate
+
+
+def _full_batch(model, objective):
+    """The same, for an objective that gives the full-batch loss and gradients in one call."""
+    def evaluate(idx):
+        value, grads = objective(model.params)
+        return value, objective.n_samples, lambda: grads
+    return evaluate
+
+
+def _copy(params):
+    return {k: np.array(v, copy=True) for k, v in params.items()}
+
+
+def _set(params, values):
+    """Write ``values`` into the model's arrays in place (a model may hold them in layers)."""
+    for key, value in values.items():
+        params[key][...] = value
+
+
+def train(model, X, y, *, loss=None, optimizer=None, epochs=100, batch_size=None,
+          seed=0, callbacks=(), on_divergence="raise", explode_factor=1e4,
+          record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
+          objective=None):
+    r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
+
+    Each epoch, for each batch: predict (``model.forward``), compute the loss and its
+    gradient with respect to the prediction (``loss.loss``, ``loss.grad``), back-propagate
+    to the parameters (``model.backward``) and update them (``optimizer.step``).
+
+    Parameters
+    ----------
+    model : object
+        Has ``params`` (a dict of arrays), ``forward(X)`` and ``backward(dLdY)``.
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+    loss : loss object, default=MeanSquaredError()
+    optimizer : optimizer object, default=GradientDescent(lr=0.05)
+    epochs : int, default=100
+        The epoch budget.
+    batch_size : int or None, default=None
+        None trains full-batch, as the article does; 1 is stochastic gradient descent.
+    seed : int or None, default=0
+        Seeds the shuffling of mini-batches and the validation split.
+    callbacks : sequence of callables
+        Each is called as ``callback(epoch, history)`` after every epoch.
+    on_divergence : {"raise", "stop"}, default="raise"
+        What to do when the loss is non-finite or exceeds ``explode_factor`` times the
+        first epoch's loss: raise :class:`DivergenceError` or stop and return the
+        history with ``status == "diverged"``. The parameters are never updated with a
+        non-finite loss.
+    explode_factor : float, default=1e4
+    record_params : bool, default=True
+        Keep a copy of the parameters of every epoch (needed to replay training).
+    tol : float or None, default=None
+        Stop (``status == "converged"``) once the loss has not improved on its best by
+        at least ``tol`` for ``n_iter_no_change`` epochs in a row; None runs every epoch.
+        When the budget runs out first, a :class:`sklearn.exceptions.ConvergenceWarning`
+        says so.
+    n_iter_no_change : int, default=5
+    objective : object or None, default=None
+        A fast path for a full-batch epoch: ``objective(params)`` returns the loss and
+        the gradients that ``loss`` and ``model.backward`` give on all the rows, and
+        ``objective.n_samples`` counts them (e.g. :class:`descentlab.estimators.fast.objectives.MomentsObjective`).
+        ``X`` and ``y`` are then unused, and mini-batches and the validation split,
+        which need the rows, are refused.
+    validation_fraction : float or None, default=None
+        Hold out this fraction of the rows and watch their loss (``history.val_loss``)
+        instead of the training loss; training stops early (``status ==
+        "early_stopped"``) when it stops improving, and the model is left with the
+        parameters of the best validation loss. ``tol`` None counts as 0 here.
+
+    Returns
+    -------
+    history : History
+        With ``status`` saying why training stopped. Ctrl-C (KeyboardInterrupt) stops
+        training cleanly: the epoch in progress is undone and the history so far is
+        returned with ``status == "interrupted"``.
+
+    Notes
+    -----
+    ``history.loss[i]`` is the loss at the start of epoch ``i`` (for mini-batches, the
+    mean of that epoch's batch losses), before its update, as in the article.
+    """
+    loss = MeanSquaredError() if loss is None else loss
+    optimizer = GradientDescent() if optimizer is None else optimizer
+    rng = np.random.default_rng(seed)
+    if objective is not None and (batch_size is not None or validation_fraction is not None):
+        raise DescentlabError("a full-batch objective cannot take mini-batches or a validation "
+                              "split: train on the rows instead")
+    X, y, X_val, y_val = hold_out(X, y, validation_fraction, seed)
+    if X_val is not None and tol is None:
+        tol = 0.0
+    stopper = None if tol is None else _Stopper(tol, n_iter_no_change)
+    n_samples = X.shape[0] if objective is None else objective.n_samples
+    evaluate = _rows(model, loss, X, y) if objective is None else _full_batch(model, objective)
+    history = History(meta={"epochs": epochs, "batch_size": batch_size, "optimizer": repr(optimizer),
+                            "loss": getattr(loss, "name", repr(loss))})
+    if objective is not None:
+        history.meta["objective"] = repr(objective)
+    start, epoch = None, 0
+    try:
+        for epoch in range(epochs):
+            start = _copy(model.params)
+            if X_val is not None:
+                history.val_loss.append(loss.loss(y_val, model.forward(X_val)))
+            total = 0.0
+            for idx in _batches(n_samples, batch_size, rng):
+                batch_loss, rows, backward = evaluate(idx)
+                reason = _divergence(batch_loss, history.loss[0] if history.loss else None, explode_factor)
+                if reason is not None:
+                    del history.val_loss[history.n_epochs:]
+                    return _diverged(history, model, epoch, batch_loss, reason, on_divergence)
+                total += batch_loss * rows
+                optimizer.step(model.params, backward())
+            history.record(total / n_samples, start if record_params else {})
+            epoch_start, start = start, None
+            for callback in callbacks:
+                callback(epoch, history)
+            score = history.loss[-1] if X_val is None else history.val_loss[-1]
+            if stopper is not None and stopper.update(score, epoch, epoch_start):
+                history.status = "converged" if X_val is None else "early_stopped"
+                break
+    except KeyboardInterrupt:
+        if start is not None:  # undo the epoch in progress: the parameters match the history
+            _set(model.params, start)
+            del history.val_loss[history.n_epochs:]
+        history.status = "interrupted"
+        history.meta["interrupted_at_epoch"] = history.n_epochs
+    return _finish(history, model, stopper, X_val is not None, on_divergence)
+
+
+def _finish(history, model, stopper, early_stopping, on_divergence):
+    """Set the final parameters and status; warn when the budget ran out before ``tol``."""
+    if early_stopping and history.status != "interrupted" and stopper.best_params is not None:
+        _set(model.params, stopper.best_params)
+        history.meta["best_epoch"] = stopper.best_epoch
+    history.final_params = _copy(model.params)
+    if not all(np.all(np.isfinite(v)) for v in history.final_params.values()):
+        return _diverged(history, model, history.n_epochs - 1, float("nan"),
+                         "left non-finite parameters", on_divergence)
+    if history.status == "running":
+        history.status = "completed"
+        if stopper is not None:
+            from sklearn.exceptions import ConvergenceWarning
+
+            warnings.warn(f"training used all {history.n_epochs} epochs before the loss stopped "
+                          f"improving by tol={stopper.tol:g}: raise epochs (or tol, or the "
+                          "learning rate) to let it converge", ConvergenceWarning, stacklevel=3)
+    return history
+
+
+def _diverged(history, model, epoch, loss_value, reason, on_divergence):
+    history.status = "diverged"
+    history.meta["diverged_at_epoch"] = epoch
+    history.final_params = _copy(model.params)
+    if on_divergence == "stop":
+        return history
+    raise DivergenceError(
+        f"training diverged at epoch {epoch}: the loss {reason}; the learning rate is too large "
+        "for this data: use a smaller learning rate (or scale the features)",
+        epoch=epoch, loss=loss_value, history=history)

@@ -1,0 +1,117 @@
+"""Row blocks from any source: an in-memory array, a NumPy memmap, or a ``.npy`` file
+read piece by piece, so data larger than memory streams through in bounded memory.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from descentlab.errors import DescentlabError
+
+DEFAULT_BLOCK_BYTES = 4 * 2**20  # 4 MiB of float64 per block: fits in cache
+
+
+def block_rows_for(n_features, block_bytes=DEFAULT_BLOCK_BYTES):
+    """How many rows of float64 make a block of about ``block_bytes``."""
+    return max(64, block_bytes // (8 * max(1, n_features)))
+
+
+def row_blocks(X, y=None, block_rows=None):
+    """Yield ``(start, X_block, y_block)`` in row order, each block as float64.
+
+    ``X`` is anything with ``shape`` and row slicing (ndarray, memmap,
+    :class:`NpyRows`); only one block is in memory as float64 at a time. A whole
+    memmap is read through its file (:meth:`NpyRows.of_memmap`), so its pages do not
+    pile up in this process's memory.
+    """
+    if isinstance(X, np.memmap):
+        X = NpyRows.of_memmap(X) or X
+    n = X.shape[0]
+    block_rows = block_rows or block_rows_for(X.shape[1])
+    for start in range(0, n, block_rows):
+        stop = min(start + block_rows, n)
+        Xb = np.asarray(X[start:stop], dtype=np.float64)
+        yb = None if y is None else np.asarray(y[start:stop], dtype=np.float64)
+        yield start, Xb, yb
+
+
+def shifted_blocks(X, y=None, block_rows=None):
+    r"""Yield ``(shift, X_block - shift, y_block)``, ``shift`` the first block's column means.
+
+    Sums of squares taken about a value close to the mean avoid the cancellation of
+    :math:`\sum x^2 - N\mu^2` on data far from 0, in one pass. Each shifted block is a
+    new array, so the caller's data is never written.
+    """
+    shift = None
+    for _, Xb, yb in row_blocks(X, y, block_rows):
+        if shift is None:
+            shift = Xb.mean(axis=0)
+        yield shift, Xb - shift, yb
+
+
+class NpyRows:
+    """A 2-D ``.npy`` file read a slice of rows at a time, never mapped whole.
+
+    Unlike a memmap, whose pages count towards the process's resident memory once
+    touched, only the block being read is in this process's memory, so a file far
+    larger than memory streams with a small, bounded footprint.
+
+    Parameters
+    ----------
+    path : str or Path
+        A C-ordered 2-D (or 1-D) ``.npy`` file (``np.save`` writes these).
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        try:
+            with open(self.path, "rb") as fh:
+                version = np.lib.format.read_magic(fh)
+                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0)
+                shape, fortran, dtype = read_header(fh)
+                self._offset = fh.tell()
+        except (OSError, ValueError) as exc:
+            raise DescentlabError(f"cannot read {str(path)!r} as a .npy file ({exc}): "
+                                  "save the array with numpy.save") from None
+        if fortran or dtype.hasobject or len(shape) not in (1, 2):
+            raise DescentlabError(f"{str(path)!r} must hold a C-ordered 1-D or 2-D numeric array")
+        self.shape, self.dtype = shape, dtype
+        self._row_bytes = dtype.itemsize * (shape[1] if len(shape) == 2 else 1)
+
+    @classmethod
+    def of_memmap(cls, mm):
+        """The file behind a whole C-ordered NumPy memmap, read in blocks instead of mapped.
+
+        Returns None for a memmap that is a view (sliced) or not C-ordered: use it as is.
+        """
+        import mmap
+
+        if not (isinstance(mm.base, mmap.mmap) and mm.flags.c_contiguous and mm.ndim in (1, 2)
+                and mm.filename):
+            return None
+        rows = cls.__new__(cls)
+        rows.path, rows._offset = Path(mm.filename), mm.offset
+        rows.shape, rows.dtype = mm.shape, mm.dtype
+        rows._row_bytes = mm.dtype.itemsize * (mm.shape[1] if mm.ndim == 2 else 1)
+        return rows
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __getitem__(self, rows):
+        if not isinstance(rows, slice) or rows.step not in (None, 1):
+            raise TypeError("NpyRows supports contiguous row slices only")
+        start, stop, _ = rows.indices(self.shape[0])
+        count = max(0, stop - start)
+        with open(self.path, "rb") as fh:
+            fh.seek(self._offset + start * self._row_bytes)
+            flat = np.fromfile(fh, dtype=self.dtype, count=count * self._row_bytes // self.dtype.itemsize)
+        return flat.reshape((count,) + tuple(self.shape[1:]))
+
+    def __repr__(self):
+        return f"NpyRows({str(self.path)!r}, shape={self.shape}, dtype={self.dtype})"

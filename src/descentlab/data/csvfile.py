@@ -1,0 +1,197 @@
+"""Real data from a CSV file with a header row, checked cell by cell.
+
+Every problem a user can cause ends in one :class:`DescentlabError` line that names the
+file, the line and the column, and says what to do: a missing or empty file, no header,
+an unknown column, a cell that is not a number, a missing value. :func:`check_fit_data`
+adds what fitting needs: at least 2 rows, no constant column, more rows than features.
+Lines are counted as an editor shows them (the header is line 1).
+"""
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from descentlab.errors import DescentlabError
+
+MISSING = {"", "na", "n/a", "nan", "null", "none", "?", "-"}
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+@dataclass
+class CsvData:
+    """The columns read from a CSV file.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_rows, n_features)
+    y : ndarray of shape (n_rows,) or None
+        Floats, or the label strings when read with ``labels=True``; None without a target.
+    features : list of str
+    target : str or None
+    path : str
+    lines : list of int
+        The file line of each row, for messages.
+    """
+
+    X: np.ndarray
+    y: np.ndarray | None
+    features: list
+    target: str | None
+    path: str
+    lines: list
+
+    def __repr__(self):
+        return (f"CsvData({self.path!r}, n_rows={self.X.shape[0]}, features={self.features!r}, "
+                f"target={self.target!r})")
+
+
+def _rows(path):
+    """The file's non-blank rows with their line numbers; one-line errors for unreadable files."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh, strict=True)
+            return [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+    except FileNotFoundError:
+        raise DescentlabError(f"no such file {path!r}: check the path") from None
+    except IsADirectoryError:
+        raise DescentlabError(f"{path!r} is a folder, not a CSV file: pass the file's path") from None
+    except UnicodeDecodeError:
+        raise DescentlabError(f"{path!r} is not UTF-8 text: save it as a UTF-8 CSV file") from None
+    except csv.Error as exc:
+        raise DescentlabError(f"{path!r} is not a well-formed CSV file ({exc}): check its quotes") from None
+    except OSError as exc:
+        raise DescentlabError(f"cannot read {path!r} ({exc.strerror or exc}): check the path") from None
+
+
+def _header(path, rows):
+    if not rows:
+        raise DescentlabError(f"{path!r} is empty: it needs a header row naming the columns, "
+                              "then one row per sample")
+    line, header = rows[0]
+    header = [name.strip() for name in header]
+    if all(_NUMBER.fullmatch(name) for name in header):
+        raise DescentlabError(f"{path!r} has no header row (line {line} is all numbers): add a "
+                              "first line naming the columns, e.g. x1,x2,y")
+    for i, name in enumerate(header):
+        if not name:
+            raise DescentlabError(f"column {i + 1} of {path!r} has no name in the header "
+                                  f"(line {line}): name every column")
+        if header.index(name) != i:
+            raise DescentlabError(f"column name {name!r} appears twice in the header of {path!r}: "
+                                  "rename one")
+    return header
+
+
+def _unknown(path, header, name, role):
+    hint = ""
+    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+        hint = " (the file does not seem comma-separated: save it with commas)"
+    return DescentlabError(f"unknown {role} column {name!r} in {path!r}{hint}: the columns are "
+                           f"{', '.join(map(repr, header))}")
+
+
+def _number(path, line, column, cell):
+    text = cell.strip()
+    if text.lower() in MISSING:
+        raise DescentlabError(f"missing value at line {line}, column {column!r} of {path!r}: "
+                              "fill it in or remove the row")
+    if not _NUMBER.fullmatch(text):
+        raise DescentlabError(f"non-numeric value {text[:40]!r} at line {line}, column {column!r} "
+                              f"of {path!r}: every cell of a feature or target must be a number (leave text "
+                              "columns out with --features)")
+    value = float(text)
+    if not math.isfinite(value):
+        raise DescentlabError(f"value {text[:40]!r} at line {line}, column {column!r} of {path!r} "
+                              "is too large for a float: rescale the column")
+    return value
+
+
+def read_csv(path, *, features=None, target=None, labels=False):
+    """Read numeric feature columns (and a target column) from a CSV file with a header.
+
+    Parameters
+    ----------
+    path : str or Path
+    features : list of str or None, default=None
+        The feature columns; None takes every column except ``target``.
+    target : str or None, default=None
+        The target column, or None (for prediction).
+    labels : bool, default=False
+        Keep the target's cells as text labels (for a classifier) instead of numbers.
+
+    Returns
+    -------
+    CsvData
+
+    Raises
+    ------
+    DescentlabError
+        With the line and the column, for every problem in the file.
+    """
+    path = str(path)
+    rows = _rows(path)
+    header = _header(path, rows)
+    if target is not None and target not in header:
+        raise _unknown(path, header, target, "target")
+    features = [c for c in header if c != target] if features is None else list(features)
+    for name in features:
+        if name not in header:
+            raise _unknown(path, header, name, "feature")
+    if target is not None and target in features:
+        raise DescentlabError(f"column {target!r} is both the target and a feature: leave it "
+                              "out of the features")
+    if not features:
+        raise DescentlabError(f"{path!r} has no feature columns besides the target {target!r}: "
+                              "add at least one")
+    if len(set(features)) != len(features):
+        raise DescentlabError("a feature column is listed twice: list each once")
+    index = {name: i for i, name in enumerate(header)}
+    X, y, lines = [], [], []
+    for line, row in rows[1:]:
+        if len(row) != len(header):
+            raise DescentlabError(f"line {line} of {path!r} has {len(row)} cells but the header "
+                                  f"has {len(header)}: give every row one cell per column")
+        X.append([_number(path, line, name, row[index[name]]) for name in features])
+        if target is not None:
+            cell = row[index[target]].strip()
+            y.append(_label(path, line, target, cell) if labels else _number(path, line, target, cell))
+        lines.append(line)
+    if not X:
+        raise DescentlabError(f"{path!r} has a header but no data rows: add one row per sample")
+    y = None if target is None else np.array(y, dtype=object if labels else float)
+    return CsvData(np.array(X, dtype=float), y, features, target, path, lines)
+
+
+def _label(path, line, column, cell):
+    if cell.lower() in MISSING:
+        raise DescentlabError(f"missing label at line {line}, column {column!r} of {path!r}: "
+                              "fill it in or remove the row")
+    return cell
+
+
+def check_fit_data(data):
+    """Raise a one-line error unless ``data`` can be fitted.
+
+    It needs at least 2 rows, more rows than features (with the intercept there are
+    ``n_features + 1`` parameters), and no constant column: a constant feature carries
+    no information and a constant target leaves nothing to learn.
+    """
+    n_rows, n_features = data.X.shape
+    if n_rows < 2:
+        raise DescentlabError(f"{data.path!r} has only 1 data row (line {data.lines[0]}): "
+                              "fitting needs at least 2, and more rows than features")
+    if n_features >= n_rows:
+        raise DescentlabError(f"{data.path!r} has {n_rows} data rows for {n_features} features: "
+                              "fitting needs more rows than features (with the intercept); "
+                              "add rows or choose fewer --features")
+    for j, name in enumerate(data.features):
+        if np.all(data.X[:, j] == data.X[0, j]):
+            raise DescentlabError(f"feature column {name!r} of {data.path!r} is constant (every "
+                                  f"row is {data.X[0, j]:g}): it carries no information, leave it "
+                                  "out with --features")
+    if data.y is not None and np.all(data.y == data.y[0]):
+        raise DescentlabError(f"target column {data.target!r} of {data.path!r} is constant (every "
+                              f"row is {data.y[0]!r}): there is nothing to learn")

@@ -1,0 +1,149 @@
+"""Data: the article's synthetic set (with its true parameters) and the train/test split.
+
+scikit-learn makes the data and splits it; it is imported inside the functions so that
+``import descentlab`` stays light.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from descentlab.errors import DescentlabError
+
+
+@dataclass
+class Dataset:
+    """Features, targets and, for synthetic data, the parameters that made them.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    coef : ndarray of shape (n_features,) or None
+        The true coefficients (``make_regression(coef=True)``), when known.
+    intercept : float or None
+        The true intercept, when known.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    coef: np.ndarray | None = None
+    intercept: float | None = None
+
+    def __repr__(self):
+        return f"Dataset(n_samples={self.X.shape[0]}, n_features={self.X.shape[1]})"
+
+
+def make_article_data(n_samples=200, n_features=1, noise=10.0, random_state=42):
+    """The article's data: ``make_regression`` with every feature informative.
+
+    Parameters
+    ----------
+    n_samples : int, default=200
+    n_features : int, default=1
+    noise : float, default=10.0
+        Standard deviation of the Gaussian noise added to the targets.
+    random_state : int, default=42
+        The article's seed for the data (the split and the initialisation are seeded
+        separately).
+
+    Returns
+    -------
+    Dataset
+        With ``coef`` the true coefficients and ``intercept`` 0.
+    """
+    from sklearn.datasets import make_regression
+
+    X, y, coef = make_regression(n_samples=n_samples, n_features=n_features,
+                                 n_informative=n_features, n_targets=1, noise=noise,
+                                 random_state=random_state, coef=True)
+    return Dataset(X=X, y=y, coef=np.atleast_1d(coef), intercept=0.0)
+
+
+def _curve(f, n_samples, noise, random_state, x_range):
+    rng = np.random.default_rng(random_state)
+    x = rng.uniform(*x_range, size=n_samples)
+    y = f(x) + rng.normal(0.0, noise, size=n_samples)
+    return Dataset(X=x[:, None], y=y)
+
+
+def make_sine(n_samples=200, noise=0.1, random_state=0):
+    r"""A sine over one period, a curve no line can follow.
+
+    .. math:: x \sim U(-\pi, \pi), \qquad y = \sin x + \varepsilon, \quad
+              \varepsilon \sim N(0, \text{noise}^2)
+
+    Parameters
+    ----------
+    n_samples : int, default=200
+    noise : float, default=0.1
+    random_state : int or None, default=0
+        Seeds one generator that draws ``x`` and then the noise.
+
+    Returns
+    -------
+    Dataset
+        ``X`` of shape (n_samples, 1), ``y`` of shape (n_samples,).
+    """
+    return _curve(np.sin, n_samples, noise, random_state, (-np.pi, np.pi))
+
+
+def make_abs(n_samples=200, noise=0.1, random_state=0):
+    r"""A V shape, :math:`y = |x| + \varepsilon` for :math:`x \sim U(-2, 2)`; as :func:`make_sine`."""
+    return _curve(np.abs, n_samples, noise, random_state, (-2.0, 2.0))
+
+
+def make_blobs(n_samples=200, cluster_std=1.5, random_state=0):
+    r"""Two Gaussian blobs in the plane, labelled 0 and 1, overlapping (not separable).
+
+    The centres are :math:`(-1, -1)` and :math:`(1, 1)`; with the default spread many
+    points lie on the other class's side, so logistic regression has a finite optimum.
+
+    Parameters
+    ----------
+    n_samples : int, default=200
+        Split evenly between the two blobs.
+    cluster_std : float, default=1.5
+        Standard deviation of each blob along each axis.
+    random_state : int or None, default=0
+
+    Returns
+    -------
+    Dataset
+        ``X`` of shape (n_samples, 2), ``y`` of shape (n_samples,) with values 0.0 and 1.0.
+    """
+    from sklearn.datasets import make_blobs as _make_blobs
+
+    X, y = _make_blobs(n_samples=n_samples, n_features=2, centers=[[-1.0, -1.0], [1.0, 1.0]],
+                       cluster_std=cluster_std, random_state=random_state)
+    return Dataset(X=X, y=y.astype(float))
+
+
+NONLINEAR_SETS = {"sine": make_sine, "abs": make_abs}
+
+
+def check_split_sizes(n_samples, test_size, min_rows=2):
+    """Raise :class:`DescentlabError` unless both sides of the split get ``min_rows`` rows."""
+    if not 0.0 < test_size < 1.0:
+        raise DescentlabError(f"test fraction {test_size} is outside (0, 1): choose a value such as 0.2")
+    n_test = math.ceil(test_size * n_samples)
+    n_train = n_samples - n_test
+    if n_test < min_rows or n_train < min_rows:
+        raise DescentlabError(
+            f"{n_samples} samples with test fraction {test_size} give {n_train} training and "
+            f"{n_test} test rows; each side needs at least {min_rows}: use more samples")
+    return n_train, n_test
+
+
+def split(X, y, test_size=0.2, seed=0):
+    """Split into train and test sets (scikit-learn's ``train_test_split``, seeded).
+
+    Returns
+    -------
+    X_train, X_test, y_train, y_test
+    """
+    from sklearn.model_selection import train_test_split
+
+    check_split_sizes(X.shape[0], test_size)
+    return train_test_split(X, y, test_size=test_size, random_state=seed)

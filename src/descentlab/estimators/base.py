@@ -1,0 +1,238 @@
+r"""The base of descentlab's scikit-learn estimators: validate -> standardise -> train.
+
+:class:`GDEstimator` holds everything the estimators share: the hyperparameters, their
+checks, standardisation, the step size chosen from the data, the call to the one training
+loop (:func:`descentlab.core.trainer.train`) and a divergence error that names the stable
+bound. A concrete estimator is a thin subclass: ``_build_model(n_features, rng)`` (the
+model to train on standardised features), ``_loss()``, ``_encode_target(y)`` where the
+target needs it, and ``_store(model)`` / ``predict``. The default ``_store`` keeps the
+trained model as ``model_``, and
+:class:`descentlab.estimators.linear.StandardizedTargetRegressor` predicts with it, so a network
+regressor is that class plus ``_build_model`` (and, to be saved, its parameters in
+``_saved_attributes``). A later ``solver=`` option can replace the call to ``train``.
+"""
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.core.losses import MeanSquaredError
+from descentlab.core.optimizers import OPTIMIZERS, make_optimizer
+from descentlab.core.scaling import standardize
+from descentlab.core.schedules import SCHEDULES
+from descentlab.estimators.problem import Problem
+from descentlab.core.stepsize import default_lr
+from descentlab.core.trainer import train
+
+
+class GDEstimator(BaseEstimator):
+    """What every gradient-descent estimator shares: validation, scaling, step size, training.
+
+    Parameters
+    ----------
+    optimizer : {"gd", "momentum", "nesterov", "adam"}, default="nesterov"
+        The update rule (:mod:`descentlab.core.optimizers`); "gd" is the article's.
+    lr : float or None, default=None
+        The learning rate. None chooses it from the data: :math:`1/\\lambda_{\\max}` of the
+        loss's Hessian bound, estimated by power iteration (0.01 for Adam).
+    momentum : float, default=0.9
+        :math:`\\beta` of momentum and Nesterov, :math:`\\beta_1` of Adam; unused by "gd".
+        Momentum and Nesterov run with adaptive restart (:class:`descentlab.core.optimizers.GradientDescent`),
+        so the loss-based stopping rule is not fooled by overshoot.
+    schedule : str or callable, default="constant"
+        A learning-rate schedule of :mod:`descentlab.core.schedules` or ``f(t, lr)``.
+    epochs : int, default=1000
+        The epoch budget.
+    batch_size : int or None, default=None
+        None is full-batch gradient descent; 1 is stochastic gradient descent.
+    tol : float or None, default=1e-7
+        Stop once the loss (on the standardised scale) has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs; None runs every epoch.
+    n_iter_no_change : int, default=10
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the rows and stop when their loss stops
+        improving, keeping the best parameters.
+    validation_fraction : float, default=0.1
+    standardize : bool, default=True
+        Train on standardised features (and target, for regression).
+    random_state : int, RandomState or None, default=0
+        Seeds the initialisation, the mini-batches and the validation split.
+    solver : str, default="auto"
+        How an epoch's loss and gradients are computed: ``"gd"``, the readable path
+        (model, loss, backward, as in the article). Estimators with fast paths accept
+        more (:class:`descentlab.estimators.linear.GDRegressor`: ``"moments"``, ``"fused"``);
+        ``"auto"`` picks the fastest that gives the same result.
+    """
+
+    _solvers = ("auto", "gd")
+
+    _y_numeric = True
+    # what a saved model keeps (descentlab.estimators.persist); subclasses add theirs
+    _saved_attributes = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
+
+    def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
+                 epochs=1000, batch_size=None, tol=1e-7, n_iter_no_change=10,
+                 early_stopping=False, validation_fraction=0.1, standardize=True, random_state=0,
+                 solver="auto"):
+        self.optimizer = optimizer
+        self.lr = lr
+        self.momentum = momentum
+        self.schedule = schedule
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.standardize = standardize
+        self.random_state = random_state
+        self.solver = solver
+
+    # -- hooks for subclasses ------------------------------------------------------------
+    def _build_model(self, n_features, rng):
+        """The model to train on ``n_features`` standardised features."""
+        raise NotImplementedError
+
+    def _loss(self):
+        return MeanSquaredError()
+
+    def _encode_target(self, y):
+        """The training target and the attributes that map predictions back: ``t, attrs``."""
+        return y, {}
+
+    def _store(self, model):
+        """Keep what prediction needs from the trained ``model``."""
+        self.model_ = model
+
+    # -- the shared fit ------------------------------------------------------------------
+    def fit(self, X, y, callbacks=()):
+        """Train on ``X`` of shape (n_samples, n_features) and ``y`` of shape (n_samples,).
+
+        ``callbacks`` are passed to :func:`descentlab.core.trainer.train` (``f(epoch, history)``,
+        e.g. a progress bar). Ctrl-C stops cleanly: the estimator keeps the model trained
+        so far and ``history_.status == "interrupted"``.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        DivergenceError
+            When the loss blows up: names the epoch, the stable bound and the fix. The
+            estimator is then left as it was, never with non-finite coefficients.
+        """
+        self._check_params()
+        problem = self._prepare(X, y)
+        rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
+        model = self._build_model(problem.n_features, rng)
+        loss = self._loss()
+        lam = problem.curvature(loss) if self.lr is None else None
+        lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
+        optimizer = make_optimizer(self.optimizer, lr, momentum=self.momentum,
+                                   schedule=self.schedule, restart=True)
+        try:
+            history = train(model, problem.Z, problem.t, loss=loss, optimizer=optimizer,
+                            epochs=self.epochs, batch_size=self.batch_size,
+                            seed=int(rng.integers(2**31 - 1)), callbacks=callbacks, tol=self.tol,
+                            n_iter_no_change=self.n_iter_no_change,
+                            validation_fraction=self.validation_fraction if self.early_stopping else None,
+                            record_params=False, objective=problem.objective)
+        except DivergenceError as exc:
+            lam = problem.curvature(loss) if lam is None else lam
+            raise self._divergence_error(exc, lr, optimizer, lam, problem.n_samples) from None
+        finally:
+            problem.close()
+        target_attrs, x_mean, x_scale = problem.attrs, problem.x_mean, problem.x_scale
+        history.meta.update(lr=float(lr), standardize=bool(self.standardize))
+        for name, value in dict(target_attrs, x_mean_=x_mean, x_scale_=x_scale).items():
+            setattr(self, name, value)
+        self._store(model)
+        self.history_, self.n_iter_ = history, history.n_epochs
+        return self
+
+    def _prepare(self, X, y):
+        """Validate, encode the target and standardise: the :class:`Problem` to train on."""
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=self._y_numeric)
+        t, target_attrs = self._encode_target(y)
+        if self.standardize:
+            Z, x_mean, x_scale = standardize(X)
+        else:
+            Z, x_mean, x_scale = X, np.zeros(X.shape[1]), np.ones(X.shape[1])
+        return Problem(Z=Z, t=t, attrs=target_attrs, x_mean=x_mean, x_scale=x_scale,
+                       batch_size=self.batch_size)
+
+    def _check_params(self):
+        def bad(name, value, want):
+            raise DescentlabError(f"{type(self).__name__}: {name}={value!r} {want}")
+
+        if self.solver not in self._solvers:
+            bad("solver", self.solver, f"is not one of {', '.join(self._solvers)}")
+        if self.optimizer not in OPTIMIZERS:
+            bad("optimizer", self.optimizer, f"is not one of {', '.join(OPTIMIZERS)}")
+        if self.lr is not None and not (_is_number(self.lr) and 0 < self.lr < np.inf):
+            bad("lr", self.lr, "must be a positive number, or None to choose it from the data")
+        if not (_is_number(self.momentum) and 0 <= self.momentum < 1):
+            bad("momentum", self.momentum, "must be in [0, 1)")
+        if not (callable(self.schedule) or self.schedule in SCHEDULES):
+            bad("schedule", self.schedule, f"must be one of {', '.join(SCHEDULES)} or f(t, lr)")
+        for name in ("epochs", "n_iter_no_change") + (("batch_size",) if self.batch_size is not None else ()):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1):
+                bad(name, value, "must be an integer of at least 1")
+        if self.tol is not None and not (_is_number(self.tol) and 0 <= self.tol < np.inf):
+            bad("tol", self.tol, "must be a non-negative number or None")
+        if not (_is_number(self.validation_fraction) and 0 < self.validation_fraction < 1):
+            bad("validation_fraction", self.validation_fraction, "must be in (0, 1)")
+
+    def _divergence_error(self, exc, lr, optimizer, lam, n_samples):
+        bound, auto = optimizer.stable_lr(lam), self._default_lr(lam, n_samples)
+        data = "the standardised data" if self.standardize else "this data"
+        if bound is None:
+            limit = f"{type(optimizer).__name__} has no fixed stable bound"
+            fix = f"lower the learning rate (e.g. {lr / 10:.3g})"
+        else:
+            limit = f"the stable bound of {self.optimizer!r} on {data} is {bound:.3g}"
+            target = f"below {bound:.3g}" if lr > bound else f"to {lr / 10:.3g} (mini-batches are noisier)"
+            fix = f"lower the learning rate {target} (left unset it is {auto:.3g})"
+        if not self.standardize:
+            fix += " or scale the features (standardize=True)"
+        return DivergenceError(
+            f"training diverged at epoch {exc.epoch} (loss {exc.loss:.3g}) with learning rate "
+            f"{lr:.3g}: {limit}; {fix}", epoch=exc.epoch, loss=exc.loss, history=exc.history)
+
+    def _default_lr(self, lam, n_samples):
+        minibatch = self.batch_size is not None and self.batch_size < n_samples
+        return default_lr(lam, self.optimizer, self.momentum, minibatch)
+
+    def _check_state(self):
+        """Check loaded learned attributes (:mod:`descentlab.estimators.persist`); raise ValueError."""
+        n = self.n_features_in_
+        if not (_is_count(n) and (self.n_iter_ == 0 or _is_count(self.n_iter_))):
+            raise ValueError("n_features_in_ must be a positive integer and n_iter_ a count")
+        for name in self._saved_attributes:
+            value = np.asarray(getattr(self, name))
+            if value.dtype.kind in "iuf" and not np.all(np.isfinite(value)):
+                raise ValueError(f"{name} holds a value that is not finite")
+        for name in ("x_mean_", "x_scale_") + getattr(self, "_per_feature", ()):
+            if np.shape(getattr(self, name)) != (n,):
+                raise ValueError(f"{name} must hold {n} numbers, one per feature")
+        if not np.all(self.x_scale_ > 0):
+            raise ValueError("x_scale_ must be positive")
+
+    def _standardized(self, X):
+        return (X - self.x_mean_) / self.x_scale_
+
+    def _check_X(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, dtype=np.float64, reset=False)
+
+
+def _is_count(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)

@@ -1,0 +1,235 @@
+r"""scikit-learn estimators over the one training loop: ``GDRegressor``, ``GDClassifier``.
+
+They follow scikit-learn's contract (``__init__`` stores keyword hyperparameters only,
+``fit`` validates and returns ``self``, learned attributes end in ``_``) and pass its
+conformance suite. ``fit`` (in :class:`descentlab.estimators.base.GDEstimator`) goes data
+-> standardise -> model -> :func:`descentlab.core.trainer.train` -> coefficients in the data's
+units, so raw, unscaled data trains with the defaults. This module imports
+scikit-learn, so ``descentlab`` exports it lazily.
+"""
+
+import numpy as np
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+
+from sklearn.utils.validation import check_is_fitted
+
+from descentlab.core.activations import sigmoid
+from descentlab.data.blocks import row_blocks
+from descentlab.errors import DescentlabError
+from descentlab.estimators.base import GDEstimator
+from descentlab.estimators.fast.objectives import fast_problem, is_dask, is_streamed
+from descentlab.core.losses import BinaryCrossEntropy
+from descentlab.core.models import LinearModel, LogisticModel, linear_forward
+from descentlab.core.scaling import standardize, to_data_units
+
+__all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
+
+
+class _LinearMixin:
+    """Linear estimators predict from ``coef_`` and ``intercept_`` in the data's units."""
+
+    _per_feature = ("coef_",)
+
+    def _store(self, model):
+        W, b = model.params["W"], float(model.params["b"])
+        coef, intercept = to_data_units(W, b, self.x_mean_, self.x_scale_,
+                                        getattr(self, "y_mean_", 0.0), getattr(self, "y_scale_", 1.0))
+        if not (np.all(np.isfinite(coef)) and np.isfinite(intercept)):
+            raise DescentlabError("the coefficients overflow in the data's units: rescale the "
+                                  "features (some columns are nearly constant)")
+        self.coef_, self.intercept_ = coef, intercept
+
+    def _check_state(self):
+        super()._check_state()
+        if np.ndim(self.intercept_) != 0:
+            raise ValueError("intercept_ must be one number")
+
+    def _linear(self, X):
+        return linear_forward(self._check_X(X), self.coef_, self.intercept_)
+
+
+class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
+    r"""A regressor that trains on the standardised target: the base of every regressor.
+
+    ``fit`` keeps ``y_mean_`` and ``y_scale_``; :meth:`predict` maps the trained model's
+    output back, :math:`\hat y = s_y\, f(z) + \mu_y` with :math:`z` the standardised
+    features. A new regressor (a network) needs only ``_build_model(n_features, rng)``;
+    the trained model is kept as ``model_``.
+    """
+
+    _saved_attributes = GDEstimator._saved_attributes + ("y_mean_", "y_scale_")
+
+    def _encode_target(self, y):
+        t, y_mean, y_scale = standardize(y) if self.standardize else (y, 0.0, 1.0)
+        return t, {"y_mean_": float(y_mean), "y_scale_": float(y_scale)}
+
+    def _check_state(self):
+        super()._check_state()
+        if not (np.ndim(self.y_mean_) == 0 and np.ndim(self.y_scale_) == 0 and self.y_scale_ > 0):
+            raise ValueError("y_mean_ must be a number and y_scale_ a positive number")
+
+    def predict(self, X):
+        """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,)."""
+        Z = self._standardized(self._check_X(X))
+        return self.model_.predict(Z) * self.y_scale_ + self.y_mean_
+
+
+class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
+    r"""Linear regression by gradient descent, the article's model on any data.
+
+    Minimises the half mean squared error of :math:`\hat y = X\,\text{coef} + \text{intercept}`
+    with the parameters of :class:`GDEstimator`. The weights start at 0 (the loss is
+    convex, so the start only changes the path, not the optimum).
+
+    ``solver`` picks how each full-batch epoch is computed; all give the same loss and
+    gradients (:mod:`descentlab.estimators.fast.objectives`), so the same path down the same bowl:
+
+    * ``"gd"``: the readable path, forward, loss, backward on the rows;
+    * ``"moments"``: one pass collects the data's moments, then every epoch costs
+      :math:`O(n^2)` whatever the number of rows. Also fits what does not sit in memory
+      as one array: a NumPy memmap, a :class:`descentlab.data.blocks.NpyRows` file read in
+      blocks, or Dask arrays (the moments are Dask reductions, on a
+      ``dask.distributed`` cluster when a client is active);
+    * ``"fused"``: one pass over the rows per epoch, cache-blocked, on all cores;
+    * ``"auto"`` (default): ``"moments"`` for full-batch training with up to 2048
+      features and for every out-of-memory input, ``"fused"`` for more features,
+      ``"gd"`` for mini-batches and early stopping (which need the rows).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        In the units of ``y`` per unit of each feature.
+    intercept_ : float
+    history_ : History
+        The loss per epoch (on the standardised scale) and why training stopped.
+    n_iter_ : int
+        Epochs run.
+    n_features_in_ : int
+    x_mean_, x_scale_ : ndarray of shape (n_features,)
+    y_mean_, y_scale_ : float
+        The standardisation used in training.
+    """
+
+    _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
+    _solvers = ("auto", "gd", "moments", "fused")
+    MAX_MOMENTS_FEATURES = 2048
+
+    def _build_model(self, n_features, rng):
+        return LinearModel(n_features, seed=0, init_scale=0.0)
+
+    def _solver_for(self, X):
+        full_batch = self.batch_size is None and not self.early_stopping
+        streamed = is_streamed(X) and not isinstance(X, np.memmap)  # only "moments" reads these
+        solver = self.solver
+        if solver == "auto":
+            shape = getattr(X, "shape", None)
+            shape = shape if isinstance(shape, tuple) else np.shape(np.asarray(X))
+            n_features = shape[-1] if shape else 0
+            if streamed:
+                solver = "moments"
+            elif not full_batch:
+                solver = "gd"
+            else:
+                solver = "moments" if n_features <= self.MAX_MOMENTS_FEATURES else "fused"
+        if solver != "gd" and not full_batch:
+            raise DescentlabError(f"solver={solver!r} trains full-batch: leave batch_size and "
+                                  "early_stopping unset, or use solver='gd' with X in memory")
+        if solver != "moments" and streamed:
+            raise DescentlabError(f"solver={solver!r} needs X in memory: use solver='moments' "
+                                  "(or 'auto') for Dask arrays and streamed files")
+        return solver
+
+    def _prepare(self, X, y):
+        solver = self._solver_for(X)
+        if solver == "gd":
+            return super()._prepare(X, y)
+        return fast_problem(self, X, y, solver)
+
+    def predict(self, X):
+        """Predictions ``X coef_ + intercept_`` for ``X`` of shape (n_samples, n_features).
+
+        A Dask array gives a (lazy) Dask array; a memmap or streamed file is predicted
+        block by block.
+        """
+        if is_streamed(X):
+            check_is_fitted(self)
+            if X.shape[1:] != (self.n_features_in_,):
+                raise DescentlabError(f"X has {X.shape[1:]} features per row; this model was "
+                                      f"fitted on {self.n_features_in_}")
+            if is_dask(X):
+                return X.dot(self.coef_) + self.intercept_
+            return np.concatenate([linear_forward(Xb, self.coef_, self.intercept_)
+                                   for _, Xb, _ in row_blocks(X)])
+        return self._linear(X)
+
+
+class GDClassifier(_LinearMixin, ClassifierMixin, GDEstimator):
+    r"""Binary logistic regression by gradient descent.
+
+    The labels ``classes_`` may be any two values (numbers or strings); the second in
+    sorted order is class 1. Minimises the binary cross-entropy of
+    :math:`p = \sigma(X\,\text{coef} + \text{intercept})`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    coef_ : ndarray of shape (n_features,)
+        Change in the log-odds of ``classes_[1]`` per unit of each feature.
+    intercept_ : float
+    history_ : History
+    n_iter_ : int
+    n_features_in_ : int
+    x_mean_, x_scale_ : ndarray of shape (n_features,)
+    """
+
+    _y_numeric = False
+
+    _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
+
+    def _build_model(self, n_features, rng):
+        return LogisticModel(n_features, seed=0, init_scale=0.0)
+
+    def _loss(self):
+        return BinaryCrossEntropy()
+
+    def _encode_target(self, y):
+        check_classification_targets(y)
+        y_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if y_type != "binary":
+            raise DescentlabError(f"Only binary classification is supported. The type of the target "
+                                  f"is {y_type}: GDClassifier needs exactly 2 classes in y")
+        classes, t = np.unique(y, return_inverse=True)
+        if len(classes) != 2:
+            raise DescentlabError(f"y has only 1 class ({classes[0]!r}): GDClassifier needs exactly 2")
+        return t.astype(float), {"classes_": classes}
+
+    def _check_state(self):
+        super()._check_state()
+        if np.shape(self.classes_) != (2,) or self.classes_[0] == self.classes_[1]:
+            raise ValueError("classes_ must hold 2 different labels")
+
+    def decision_function(self, X):
+        """The log-odds of ``classes_[1]``, shape (n_samples,)."""
+        return self._linear(X)
+
+    def predict_proba(self, X):
+        """Probabilities of ``classes_[0]`` and ``classes_[1]``, shape (n_samples, 2)."""
+        p = sigmoid(self.decision_function(X))
+        return np.column_stack([1.0 - p, p])
+
+    def predict_log_proba(self, X):
+        """The log of :meth:`predict_proba`, computed without ``log(0)``."""
+        z = self.decision_function(X)
+        log_p1 = -np.logaddexp(0.0, -z)
+        return np.column_stack([-np.logaddexp(0.0, z), log_p1])
+
+    def predict(self, X):
+        """The more probable label for each row, shape (n_samples,)."""
+        z = self.decision_function(X)
+        return self.classes_[(z > 0).astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags

@@ -1,0 +1,103 @@
+r"""``GDNetworkRegressor``: the layered network of :mod:`descentlab.core.network` as a
+scikit-learn regressor, over the same base and the same training loop as ``GDRegressor``.
+
+It is :class:`descentlab.estimators.linear.StandardizedTargetRegressor` plus a model builder:
+features and target are standardised, the network trains on them, predictions are
+mapped back, :math:`\hat y = s_y f(z) + \mu_y`. With ``activation="identity"`` it is the
+article's linear network, which can do no better than linear regression (see
+:mod:`descentlab.lessons.collapse`); a nonlinear activation lets it fit curves.
+"""
+
+import numpy as np
+
+from descentlab.core.activations import get_activation
+from descentlab.errors import DescentlabError
+from descentlab.estimators.linear import StandardizedTargetRegressor
+from descentlab.core.network import make_network
+
+__all__ = ["GDNetworkRegressor"]
+
+
+class GDNetworkRegressor(StandardizedTargetRegressor):
+    """A fully connected network regressor trained by gradient descent.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(16,)
+        Neurons in each hidden layer.
+    activation : {"tanh", "relu", "sigmoid", "identity"}, default="tanh"
+        The hidden layers' activation; the output layer is linear.
+    init : {"xavier", "he", "normal"} or None, default=None
+        None picks He for ReLU and Xavier otherwise (:mod:`descentlab.core.layers`).
+    optimizer : default="adam"
+        Adam by default: a network's loss is not quadratic, so no single step size
+        from the data's curvature fits it; ``lr=None`` then means 0.01.
+    epochs : int, default=3000
+    n_iter_no_change : int, default=50
+        A network's loss can stall for tens of epochs (fitting the linear part first)
+        before it bends to the curve; a patience of 10, fine for the convex linear
+        models, would stop it on that plateau.
+    **other parameters
+        As :class:`descentlab.estimators.base.GDEstimator`; ``solver`` is "auto" or "gd"
+        (a network trains on its rows).
+
+    Attributes
+    ----------
+    model_ : Network
+        The trained network, on standardised features and target.
+    weights_ : ndarray of shape (n_weights,)
+        All its parameters, flattened (what a saved model keeps).
+    history_, n_iter_, n_features_in_, x_mean_, x_scale_, y_mean_, y_scale_
+        As :class:`descentlab.estimators.linear.GDRegressor`.
+    """
+
+    _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("weights_",)
+
+    def __init__(self, hidden_layer_sizes=(16,), activation="tanh", *, init=None,
+                 optimizer="adam", lr=None, momentum=0.9, schedule="constant", epochs=3000,
+                 batch_size=None, tol=1e-7, n_iter_no_change=50, early_stopping=False,
+                 validation_fraction=0.1, standardize=True, random_state=0, solver="auto"):
+        super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
+                         epochs=epochs, batch_size=batch_size, tol=tol,
+                         n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
+                         validation_fraction=validation_fraction, standardize=standardize,
+                         random_state=random_state, solver=solver)
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.init = init
+
+    def _check_params(self):
+        super()._check_params()
+        sizes = self.hidden_layer_sizes
+        if not (isinstance(sizes, (tuple, list)) and all(
+                isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes)):
+            raise DescentlabError(f"GDNetworkRegressor: hidden_layer_sizes={sizes!r} must be a "
+                                  "tuple of positive integers, e.g. (16,) or (32, 16)")
+        get_activation(self.activation)
+        if self.init not in (None, "xavier", "he", "normal"):
+            raise DescentlabError(f"GDNetworkRegressor: init={self.init!r} must be None, "
+                                  "'xavier', 'he' or 'normal'")
+
+    def _network(self, n_features, seed):
+        return make_network([n_features, *self.hidden_layer_sizes, 1], self.activation,
+                            init=self.init, seed=seed)
+
+    def _build_model(self, n_features, rng):
+        return self._network(n_features, int(rng.integers(2**31 - 1)))
+
+    def _store(self, model):
+        self.model_ = model
+        self.weights_ = np.concatenate([np.ravel(v) for v in model.params.values()])
+
+    def _check_state(self):
+        """Rebuild ``model_`` from a loaded ``weights_`` (sizes checked)."""
+        super()._check_state()
+        network = self._network(self.n_features_in_, 0)
+        sizes = [np.size(v) for v in network.params.values()]
+        weights = np.asarray(self.weights_, dtype=float)
+        if weights.shape != (sum(sizes),):
+            raise ValueError(f"weights_ must hold {sum(sizes)} numbers for this architecture")
+        for (name, value), part in zip(network.params.items(),
+                                       np.split(weights, np.cumsum(sizes)[:-1])):
+            value[...] = part.reshape(np.shape(value))
+        self.model_ = network

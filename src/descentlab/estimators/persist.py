@@ -1,0 +1,205 @@
+"""Saved models: a documented JSON file, safe to load, written atomically. Never pickle.
+
+The format (``"format": "descentlab-model"``, ``"version": 1``)::
+
+    {
+      "format": "descentlab-model",
+      "version": 1,
+      "estimator": "GDRegressor",          # a class of ESTIMATORS
+      "params": {"optimizer": "nesterov", "lr": null, ...},   # get_params()
+      "attributes": {                       # the learned state, in the data's units
+        "n_features_in_": 3, "n_iter_": 148,
+        "coef_": {"shape": [3], "data": [1.5, -2.25, 0.125]},
+        "intercept_": 0.5, ...,
+        "classes_": {"dtype": "str", "values": ["no", "yes"]}   # classifiers
+      },
+      "history": {"loss": [...], "val_loss": [...], "status": "converged", "meta": {...}},
+      "info": {...}                         # free-form: the CLI keeps feature and target names
+    }
+
+Floats are JSON numbers written with Python's ``repr``, which reads back to the very same
+double, so a loaded model predicts bit-identically. Loading checks every field: a
+corrupted or hand-edited file gives one :class:`DescentlabError` line, never a traceback.
+"""
+
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+from descentlab.errors import DescentlabError
+from descentlab.files import write_text
+from descentlab.core.history import History
+
+FORMAT, VERSION = "descentlab-model", 1
+
+
+def _estimators():
+    from descentlab.estimators.linear import GDClassifier, GDRegressor
+    from descentlab.estimators.network import GDNetworkRegressor
+
+    return {cls.__name__: cls for cls in (GDRegressor, GDClassifier, GDNetworkRegressor)}
+
+
+def _encode(value):
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuUO" and value.ndim == 1:
+        kind = {"b": "bool", "i": "int", "u": "int", "U": "str", "O": "str"}[value.dtype.kind]
+        if kind == "str" and not all(isinstance(v, str) for v in value):
+            raise DescentlabError("cannot save labels that mix strings and other values: "
+                                  "use labels of one type")
+        return {"dtype": kind, "values": value.tolist()}
+    if isinstance(value, np.ndarray):
+        return {"shape": list(value.shape), "data": value.ravel().tolist()}
+    if isinstance(value, (np.integer, int)):
+        return int(value)
+    return float(value)
+
+
+def _decode(name, value):
+    if isinstance(value, dict) and "dtype" in value:
+        dtype = {"bool": bool, "int": np.int64, "str": object}[value["dtype"]]
+        values = value["values"]
+        if not isinstance(values, list) or not all(isinstance(v, (bool, int, str)) for v in values):
+            raise ValueError(f"{name} values must be a list of labels")
+        return np.array(values, dtype=dtype)
+    if isinstance(value, dict):
+        data, shape = np.array(value["data"], dtype=float), value["shape"]
+        if not (isinstance(shape, list) and all(isinstance(n, int) and n >= 0 for n in shape)
+                and data.ndim == 1 and data.size == math.prod(shape)):
+            raise ValueError(f"{name} holds {data.size} numbers for shape {shape}")
+        return data.reshape(shape)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} must be a number")
+    return value
+
+
+def check_writable(path):
+    """Raise a one-line error unless a model can be written at ``path``; create nothing."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise DescentlabError(f"{str(path)!r} is a folder: give a file name for the model, "
+                              "e.g. --out model.json")
+    if not folder.is_dir():
+        raise DescentlabError(f"folder {str(folder)!r} does not exist: create it or choose "
+                              "another --out")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DescentlabError(f"cannot write in folder {str(folder)!r}: choose another --out")
+    return path
+
+
+def save_model(estimator, path, info=None):
+    """Write a fitted estimator to ``path`` as JSON, atomically.
+
+    Parameters
+    ----------
+    estimator : GDRegressor or GDClassifier
+        Fitted, with a named (not callable) schedule.
+    path : str or Path
+    info : dict, optional
+        Free-form JSON-serialisable facts to keep beside the model.
+
+    Returns
+    -------
+    Path
+    """
+    name = type(estimator).__name__
+    if name not in _estimators():
+        raise DescentlabError(f"cannot save a {name}: save_model knows {', '.join(_estimators())}")
+    if not hasattr(estimator, "n_features_in_"):
+        raise DescentlabError(f"cannot save an unfitted {name}: call fit first")
+    params = estimator.get_params()
+    if callable(params["schedule"]):
+        raise DescentlabError("cannot save a model whose schedule is a function: use a named "
+                              "schedule (constant, invscaling, step, exponential, cosine)")
+    if not isinstance(params["random_state"], (int, type(None))):
+        params["random_state"] = None
+    attributes = {a: _encode(getattr(estimator, a)) for a in estimator._saved_attributes}
+    doc = {"format": FORMAT, "version": VERSION, "estimator": name, "params": params,
+           "attributes": attributes, "history": _history_dict(estimator.history_),
+           "info": info or {}}
+    try:
+        text = json.dumps(doc, indent=1, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise DescentlabError(f"cannot save the model ({exc}): keep info JSON-serialisable "
+                              "and the coefficients finite") from None
+    return write_text(path, text + "\n")
+
+
+def _history_dict(history):
+    d = history.to_dict()
+    d.pop("params", None)
+    d.pop("final_params", None)
+    return d
+
+
+def load_model(path, return_info=False):
+    """Read a model written by :func:`save_model`.
+
+    Parameters
+    ----------
+    path : str or Path
+    return_info : bool, default=False
+        Also return the file's ``info`` dict.
+
+    Returns
+    -------
+    estimator, or ``(estimator, info)``
+
+    Raises
+    ------
+    DescentlabError
+        One line naming what is wrong when the file is missing, not JSON, not a
+        descentlab model, or hand-edited into something inconsistent.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DescentlabError(f"cannot read model {str(path)!r} "
+                              f"({getattr(exc, 'strerror', None) or exc}): check the path") from None
+    try:
+        estimator, info = _from_text(text)
+    except json.JSONDecodeError as exc:
+        raise DescentlabError(f"model {str(path)!r} is not valid JSON (line {exc.lineno}, "
+                              f"column {exc.colno}: {exc.msg}): save it again with "
+                              "'descentlab fit'") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        what = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
+        raise DescentlabError(f"model {str(path)!r} is damaged or not a descentlab model "
+                              f"({what}): save it again with 'descentlab fit'") from None
+    return (estimator, info) if return_info else estimator
+
+
+def _from_text(text):
+    doc = json.loads(text, parse_constant=_reject_constant)
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ValueError(f"'format' is not {FORMAT!r}")
+    if doc.get("version") != VERSION:
+        raise ValueError(f"version {doc.get('version')!r} is not {VERSION}")
+    classes = _estimators()
+    if doc["estimator"] not in classes:
+        raise ValueError(f"unknown estimator {doc['estimator']!r}")
+    cls = classes[doc["estimator"]]
+    params = doc["params"]
+    if not isinstance(params, dict) or set(params) != set(cls().get_params()):
+        raise ValueError(f"'params' must hold exactly the parameters of {cls.__name__}")
+    estimator = cls(**params)
+    estimator._check_params()
+    attributes = doc["attributes"]
+    for name in estimator._saved_attributes:
+        setattr(estimator, name, _decode(name, attributes[name]))
+    estimator._check_state()
+    history = History.from_dict(doc["history"])
+    if not all(math.isfinite(v) for v in history.loss):
+        raise ValueError("history has a non-finite loss")
+    estimator.history_ = history
+    info = doc.get("info", {})
+    if not isinstance(info, dict):
+        raise ValueError("'info' must be an object")
+    return estimator, info
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not a number a model can hold")

@@ -1,0 +1,35 @@
+"""What an estimator trains on: standardised rows, or a fast path's full-batch objective.
+
+:class:`descentlab.estimators.base.GDEstimator` builds a :class:`Problem` from the rows;
+:func:`descentlab.estimators.fast.objectives.fast_problem` builds one from the data's moments or a fused pass.
+"""
+
+from descentlab.core.stepsize import curvature
+
+
+class Problem:
+    """What :meth:`GDEstimator.fit` trains on: standardised rows, or a fast-path objective.
+
+    ``Z``, ``t``: the standardised features and the target (None with an ``objective``);
+    ``attrs``: the target's attributes (``y_mean_``, ``classes_``, ...); ``x_mean``,
+    ``x_scale``: the features' standardisation; ``objective``: a full-batch objective for
+    :func:`descentlab.core.trainer.train`, or None.
+    """
+
+    def __init__(self, *, Z=None, t=None, attrs=None, x_mean, x_scale, objective=None,
+                 n_samples=None, batch_size=None):
+        self.Z, self.t, self.attrs = Z, t, attrs or {}
+        self.x_mean, self.x_scale, self.objective = x_mean, x_scale, objective
+        self.n_samples = Z.shape[0] if n_samples is None else n_samples
+        self.n_features = x_mean.shape[0]
+        self.batch_size = batch_size
+
+    def curvature(self, loss):
+        """The loss's largest curvature: exact from an objective, else by power iteration."""
+        if self.objective is not None and hasattr(self.objective, "curvature"):
+            return getattr(loss, "hessian_bound", 1.0) * self.objective.curvature()
+        return curvature(self.Z, loss, self.batch_size)
+
+    def close(self):
+        if hasattr(self.objective, "close"):
+            self.objective.close()

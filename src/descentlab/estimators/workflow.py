@@ -1,0 +1,210 @@
+"""Fit and predict on real data: CSV -> estimator -> metrics -> model file -> predictions.
+
+``descentlab fit`` is :func:`fit_csv` then :func:`save_fit`; ``descentlab predict`` is
+:func:`predict_csv` then :func:`write_predictions`. Everything is usable from Python.
+"""
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from descentlab.data.csvfile import check_fit_data, read_csv
+from descentlab.errors import DescentlabError
+from descentlab.files import write_text
+
+TASKS = ("regression", "classification")
+
+
+@dataclass
+class FitConfig:
+    """What ``descentlab fit`` trains: the data, the task and the estimator's settings.
+
+    Parameters
+    ----------
+    csv : str
+        A CSV file with a header row.
+    target : str
+        The column to predict.
+    features : list of str or None, default=None
+        The feature columns; None takes every other column.
+    task : {"regression", "classification"}, default="regression"
+        :class:`GDRegressor` or the binary :class:`GDClassifier` (labels may be text).
+    optimizer, lr, epochs, batch_size, schedule, tol, early_stopping, solver
+        As in :class:`descentlab.estimators.base.GDEstimator`; ``optimizer`` and ``epochs``
+        None take the estimator's defaults.
+    hidden : tuple of int or None, default=None
+        Hidden layer sizes: a :class:`descentlab.estimators.network.GDNetworkRegressor`
+        instead of the linear regressor (regression only).
+    activation : str, default="tanh"
+        The hidden layers' activation, with ``hidden``.
+    test_size : float, default=0.0
+        Hold out this fraction of the rows to measure on; 0 fits on every row.
+    seed : int, default=0
+        The estimator's ``random_state`` and the seed of the split.
+    """
+
+    csv: str
+    target: str
+    features: list | None = None
+    task: str = "regression"
+    optimizer: str | None = None
+    lr: float | None = None
+    epochs: int | None = None
+    batch_size: int | None = None
+    schedule: str = "constant"
+    tol: float | None = 1e-7
+    early_stopping: bool = False
+    test_size: float = 0.0
+    seed: int = 0
+    solver: str = "auto"
+    hidden: tuple | None = None
+    activation: str = "tanh"
+
+    def __post_init__(self):
+        if self.task not in TASKS:
+            raise DescentlabError(f"unknown task {self.task!r}: choose regression or classification")
+        if not (math.isfinite(self.test_size) and 0 <= self.test_size < 1):
+            raise DescentlabError(f"test fraction {self.test_size} must be in [0, 1): try 0.2, or 0 "
+                                  "to fit on every row")
+        if self.hidden is not None and self.task == "classification":
+            raise DescentlabError("hidden layers are for regression: leave out --hidden or --classify")
+
+    def estimator(self):
+        """The unfitted estimator these settings describe."""
+        from descentlab.estimators.linear import GDClassifier, GDRegressor
+        from descentlab.estimators.network import GDNetworkRegressor
+
+        settings = dict(lr=self.lr, batch_size=self.batch_size, schedule=self.schedule, tol=self.tol,
+                        early_stopping=self.early_stopping, random_state=self.seed, solver=self.solver)
+        settings.update({k: v for k, v in (("optimizer", self.optimizer), ("epochs", self.epochs))
+                         if v is not None})
+        if self.hidden is not None:
+            est = GDNetworkRegressor(hidden_layer_sizes=tuple(self.hidden),
+                                     activation=self.activation, **settings)
+        else:
+            est = (GDClassifier if self.task == "classification" else GDRegressor)(**settings)
+        est._check_params()
+        return est
+
+
+@dataclass
+class FitResult:
+    """A fitted estimator, the data it saw, and its metrics on the train (and test) rows."""
+
+    config: FitConfig
+    estimator: object
+    n_rows: int
+    features: list
+    metrics: dict = field(default_factory=dict)
+
+    def __repr__(self):
+        return (f"FitResult({type(self.estimator).__name__}, n_rows={self.n_rows}, "
+                f"status={self.estimator.history_.status!r})")
+
+
+def fit_csv(config, callbacks=(), on_start=None):
+    """Read ``config.csv``, check it, fit the estimator and measure it.
+
+    ``callbacks`` go to the training loop (a progress bar); ``on_start(data, estimator)``
+    is called once the data has passed its checks, just before training. Ctrl-C stops
+    training cleanly: the result holds the model trained so far (``history_.status ==
+    "interrupted"``).
+    """
+    estimator = config.estimator()
+    labels = config.task == "classification"
+    data = read_csv(config.csv, features=config.features, target=config.target, labels=labels)
+    check_fit_data(data)
+    if labels and len(set(data.y)) > 2:
+        shown = ", ".join(sorted(map(str, set(data.y)))[:5])
+        raise DescentlabError(f"target column {config.target!r} has {len(set(data.y))} labels "
+                              f"({shown}, ...): the classifier is binary, it needs exactly 2")
+    X_train, X_test, y_train, y_test = data.X, None, data.y, None
+    if config.test_size > 0:
+        from descentlab.data.synthetic import split
+
+        X_train, X_test, y_train, y_test = split(data.X, data.y, config.test_size, config.seed)
+    if on_start is not None:
+        on_start(data, estimator)
+    estimator.fit(X_train, y_train, callbacks=callbacks)
+    metrics = {"train": measure(estimator, X_train, y_train)}
+    if X_test is not None:
+        metrics["test"] = measure(estimator, X_test, y_test)
+    return FitResult(config, estimator, data.X.shape[0], data.features, metrics)
+
+
+def measure(estimator, X, y):
+    """Regression: half-MSE loss, R^2, MAE, RMSE, MAPE. Classification: accuracy, log loss."""
+    if hasattr(estimator, "classes_"):
+        from sklearn.metrics import accuracy_score, log_loss
+
+        proba = estimator.predict_proba(X)
+        return {"accuracy": float(accuracy_score(y, estimator.predict(X))),
+                "log_loss": float(log_loss(y, proba, labels=estimator.classes_))}
+    from descentlab.core.metrics import regression_metrics
+
+    return regression_metrics(y, estimator.predict(X))
+
+
+def save_fit(result, path):
+    """Save the model with the names of its features and target (atomically)."""
+    from descentlab.estimators.persist import save_model
+
+    info = {"features": result.features, "target": result.config.target,
+            "task": result.config.task, "csv": result.config.csv, "metrics": result.metrics,
+            "config": asdict(result.config)}
+    return save_model(result.estimator, path, info=info)
+
+
+def predict_csv(model_path, csv_path):
+    """Load a model and predict for the rows of a CSV file.
+
+    The file needs the model's feature columns (others, such as the target, are
+    ignored). Returns ``(estimator, info, predictions)`` with ``predictions`` a dict of
+    column name -> array: the predicted value or label and, for a classifier, the
+    probability of the second class.
+    """
+    from descentlab.estimators.persist import load_model
+
+    estimator, info = load_model(model_path, return_info=True)
+    features = info.get("features")
+    if not (isinstance(features, list) and all(isinstance(f, str) for f in features)
+            and len(features) == estimator.n_features_in_):
+        features = None
+    data = read_csv(csv_path, features=features)
+    if data.X.shape[1] != estimator.n_features_in_:
+        raise DescentlabError(f"{csv_path!r} has {data.X.shape[1]} columns but the model was "
+                              f"trained on {estimator.n_features_in_} features: pass the same columns")
+    name = f"predicted_{info['target']}" if isinstance(info.get("target"), str) else "prediction"
+    predictions = {name: estimator.predict(data.X)}
+    if hasattr(estimator, "classes_"):
+        predictions[f"probability_{estimator.classes_[1]}"] = estimator.predict_proba(data.X)[:, 1]
+    return estimator, info, predictions
+
+
+def predictions_csv(predictions):
+    """The predictions as CSV text; floats are written exactly (Python's ``repr``)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(list(predictions))
+    columns = [[_cell(v) for v in values] for values in predictions.values()]
+    writer.writerows(zip(*columns))
+    return out.getvalue()
+
+
+def _cell(value):
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    return str(value)
+
+
+def write_predictions(path, predictions):
+    """Write :func:`predictions_csv` to ``path`` atomically; a one-line error if it cannot."""
+    try:
+        return write_text(path, predictions_csv(predictions))
+    except OSError as exc:
+        raise DescentlabError(f"cannot write predictions to {str(path)!r} "
+                              f"({exc.strerror or exc}): choose another --out") from None

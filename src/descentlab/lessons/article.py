@@ -1,0 +1,281 @@
+"""The article's whole run, end to end: data -> split -> model -> train -> metrics -> files.
+
+``descentlab tutorial`` is :func:`run_tutorial` then :func:`save_tutorial`; both are
+usable from Python.
+"""
+
+import json
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from descentlab.core.quadratic import least_squares
+from descentlab.core.stepsize import stability_bound
+from descentlab.data.synthetic import Dataset, check_split_sizes, make_article_data, split
+from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.files import ensure_writable_dir, save_figure, write_text
+from descentlab.core.history import History
+from descentlab.core.losses import MeanSquaredError
+from descentlab.core.metrics import regression_metrics
+from descentlab.core.models import LinearModel
+from descentlab.core.optimizers import GradientDescent
+from descentlab.core.trainer import train
+
+DEFAULT_SEED = 7
+
+
+@dataclass
+class TutorialConfig:
+    """Everything the article's run depends on; the defaults are the article's.
+
+    Parameters
+    ----------
+    lr : float, default=0.05
+        The learning rate ``l_r``.
+    epochs : int, default=61
+    samples : int, default=200
+    features : int, default=1
+    noise : float, default=10.0
+    test_size : float, default=0.2
+        The test fraction of the split.
+    seed : int, default=7
+        Seeds the split and the initialisation (the article has no seed).
+    data_seed : int, default=42
+        The article's ``random_state`` for ``make_regression``.
+    log_every : int, default=10
+        Print the loss (and draw a figure) every this many epochs.
+    """
+
+    lr: float = 0.05
+    epochs: int = 61
+    samples: int = 200
+    features: int = 1
+    noise: float = 10.0
+    test_size: float = 0.2
+    seed: int = DEFAULT_SEED
+    data_seed: int = 42
+    log_every: int = 10
+
+    def __post_init__(self):
+        if not (math.isfinite(self.lr) and self.lr > 0):
+            raise DescentlabError(f"learning rate {self.lr} must be a positive number: try 0.05")
+        if self.epochs < 1:
+            raise DescentlabError(f"epochs {self.epochs} must be at least 1: try 61")
+        if self.features < 1:
+            raise DescentlabError(f"features {self.features} must be at least 1")
+        if not (math.isfinite(self.noise) and self.noise >= 0):
+            raise DescentlabError(f"noise {self.noise} must be a non-negative number: try 10")
+        if self.log_every < 1:
+            raise DescentlabError(f"log interval {self.log_every} must be at least 1: try 10")
+        if self.samples < 1:
+            raise DescentlabError(f"samples {self.samples} must be at least 1: try 200")
+        check_split_sizes(self.samples, self.test_size)
+
+
+@dataclass
+class TutorialResult:
+    """What a tutorial run produced: data, split, trained model, history and metrics."""
+
+    config: TutorialConfig
+    data: Dataset
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    model: LinearModel
+    history: History
+    metrics: dict
+
+    def logged_epochs(self):
+        """The epochs printed (every ``log_every``) and drawn (those, and the last)."""
+        epochs = list(range(0, self.history.n_epochs, self.config.log_every))
+        if epochs[-1] != self.history.n_epochs - 1:
+            epochs.append(self.history.n_epochs - 1)
+        return epochs
+
+
+def epoch_logger(log_every, log=print):
+    """A training callback that prints the article's ``Epoch:  i`` / ``Loss =  ...`` lines."""
+    def callback(epoch, history):
+        if epoch % log_every == 0:
+            log(f"Epoch:  {epoch}")
+            log(f"Loss =  {history.loss[epoch]}")
+    return callback
+
+
+def prepare_data(config):
+    """The article's data and its split, as ``config`` says (no training).
+
+    Returns
+    -------
+    data : Dataset
+    X_train, X_test, y_train, y_test : ndarray
+    """
+    data = make_article_data(config.samples, config.features, config.noise, config.data_seed)
+    return (data, *split(data.X, data.y, config.test_size, config.seed))
+
+
+def run_tutorial(config=None, log=print):
+    """Train the article's linear regression and measure it.
+
+    Parameters
+    ----------
+    config : TutorialConfig, optional
+        The article's settings by default.
+    log : callable or None
+        Receives the article's progress lines; None prints nothing.
+
+    Raises
+    ------
+    DivergenceError
+        If the learning rate makes the loss blow up: names the epoch and the stable bound.
+    """
+    config = TutorialConfig() if config is None else config
+    data, X_train, X_test, y_train, y_test = prepare_data(config)
+    model = LinearModel(config.features, seed=config.seed)
+    callbacks = [epoch_logger(config.log_every, log)] if log is not None else []
+    try:
+        history = train(model, X_train, y_train, optimizer=GradientDescent(config.lr),
+                        epochs=config.epochs, callbacks=callbacks)
+    except DivergenceError as exc:
+        bound = stability_bound(X_train)
+        raise DivergenceError(
+            f"training diverged at epoch {exc.epoch}: learning rate {config.lr:g} is above the "
+            f"stable bound {bound:.3g} for this data and the loss reached {exc.loss:.3g}; "
+            f"use a smaller --lr (below {bound:.3g}, e.g. 0.05)",
+            epoch=exc.epoch, loss=exc.loss, history=exc.history) from None
+    history.meta.update(asdict(config))
+    metrics = tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config)
+    return TutorialResult(config, data, X_train, X_test, y_train, y_test, model, history, metrics)
+
+
+def result_from_history(history):
+    """Rebuild a :class:`TutorialResult` from a saved tutorial History, without training.
+
+    The data and split are made again from the settings in ``history.meta``; the model
+    takes ``history.final_params``.
+
+    Raises
+    ------
+    DescentlabError
+        If the history was not written by ``descentlab tutorial`` or did not complete.
+    """
+    names = set(TutorialConfig.__dataclass_fields__)
+    if not names <= set(history.meta) or "W" not in history.final_params:
+        raise DescentlabError("this history has no tutorial settings (lr, samples, seed, ...): "
+                              "pass a history.json written by 'descentlab tutorial'")
+    if history.status != "completed" or not history.loss:
+        raise DescentlabError(f"this history did not complete (status {history.status!r}): "
+                              "train again with a smaller learning rate")
+    try:
+        config = TutorialConfig(**{k: history.meta[k] for k in names})
+    except (TypeError, ValueError) as exc:
+        raise DescentlabError(f"this history's settings are not valid ({exc}): "
+                              "pass an unedited history.json") from None
+    data, X_train, X_test, y_train, y_test = prepare_data(config)
+    model = LinearModel(config.features, seed=config.seed)
+    model.params = {k: np.array(v, dtype=float) for k, v in history.final_params.items()}
+    if model.params["W"].shape != (config.features,):
+        raise DescentlabError(f"this history's W has shape {model.params['W'].shape}, not "
+                              f"({config.features},): pass an unedited history.json")
+    metrics = tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config)
+    return TutorialResult(config, data, X_train, X_test, y_train, y_test, model, history, metrics)
+
+
+def tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config):
+    """Train and test metrics, and how far gradient descent got towards least squares."""
+    W, b = model.params["W"], float(model.params["b"])
+    W_ls, b_ls = least_squares(X_train, y_train)
+    W0 = history.params["W"][0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        progress = np.where(W_ls != W0, 100.0 * (W - W0) / (W_ls - W0), 100.0)
+    metrics = {
+        "train": regression_metrics(y_train, model.predict(X_train)),
+        "test": regression_metrics(y_test, model.predict(X_test)),
+        "W": W.tolist(),
+        "b": b,
+        "true_coef": data.coef.tolist(),
+        "true_intercept": data.intercept,
+        "least_squares": {
+            "W": W_ls.tolist(),
+            "b": b_ls,
+            "train_loss": MeanSquaredError().loss(y_train, X_train @ W_ls + b_ls),
+        },
+        "progress_to_least_squares_percent": progress.tolist(),
+        "stability_bound": stability_bound(X_train),
+        "lr": config.lr,
+        "epochs": config.epochs,
+        "seed": config.seed,
+        "mape_note": ("MAPE is what the article calls 'Accuracy': lower is better. Rows whose "
+                      "target is exactly 0 are left out of it (counted in mape_excluded); "
+                      "it is null when every target is 0."),
+    }
+    if config.features == 1:
+        metrics["m"] = float(W[0])
+        metrics["least_squares"]["m"] = float(W_ls[0])
+    return metrics
+
+
+def _fmt_mape(metrics):
+    if metrics["mape_percent"] is None:
+        return "undefined (every target is 0)"
+    text = f"{metrics['mape_percent']:.4f}%"
+    if metrics["mape_excluded"]:
+        text += f" (over the targets that are not 0; {metrics['mape_excluded']} left out)"
+    return text
+
+
+def summary_lines(result):
+    """The article's closing lines, with the metrics under their real names."""
+    m, config = result.metrics, result.config
+    test = m["test"]
+    lines = [
+        "Prediction: ",
+        f"Loss =  {test['loss']}",
+        f"Mean absolute percentage error = {_fmt_mape(test)}  "
+        "(the article calls this 'Accuracy'; lower is better)",
+        f"R^2 = {test['r2']:.4f}   MAE = {test['mae']:.4f}   RMSE = {test['rmse']:.4f}",
+        "Hence ",
+    ]
+    ls = m["least_squares"]
+    if config.features == 1:
+        lines += [f"m =  {m['m']}", f"b =  {m['b']}"]
+        lines.append(
+            f"After {config.epochs} epochs gradient descent has m = {m['m']:.4f}, "
+            f"{m['progress_to_least_squares_percent'][0]:.1f}% of the way from its start to the "
+            f"least-squares m = {ls['m']:.4f} (b = {ls['b']:.4f}); the true coefficient is "
+            f"{m['true_coef'][0]:.4f}.")
+    else:
+        lines += [f"W =  {np.round(m['W'], 4).tolist()}", f"b =  {m['b']}"]
+        lines.append(f"Least squares: W = {np.round(ls['W'], 4).tolist()}, b = {ls['b']:.4f}; "
+                     f"true W = {np.round(m['true_coef'], 4).tolist()}.")
+    lines.append(f"Training loss {m['train']['loss']:.4f} against the least-squares "
+                 f"{ls['train_loss']:.4f}.")
+    return lines
+
+
+def save_tutorial(result, out):
+    """Write the figures (PNG), ``history.json`` and ``metrics.json`` into ``out``.
+
+    Large data sets are drawn as a random sample of points, and the figures say so.
+
+    Returns the list of paths written.
+    """
+    from descentlab.viz.article import epoch_figure, plot_graph, plot_pred_line, line_of
+    from descentlab.viz.sampling import note_on, sample_points
+
+    out = ensure_writable_dir(out)
+    X, y, note = sample_points(result.data.X, result.data.y)
+    written = [save_figure(note_on(plot_graph({"X": X[:, 0], "y": y}), note), out / "data.png")]
+    X_train, y_train, note = sample_points(result.X_train, result.y_train)
+    for epoch in result.logged_epochs():
+        fig = note_on(epoch_figure(result.history, X_train, y_train, epoch), note)
+        written.append(save_figure(fig, out / f"epoch_{epoch:03d}.png"))
+    X_test, y_test, note = sample_points(result.X_test, result.y_test)
+    m, b = line_of(result.model.params, result.X_test)
+    fig = note_on(plot_pred_line(X_test[:, 0], y_test, m, b), note)
+    written.append(save_figure(fig, out / "test_fit.png"))
+    written.append(write_text(out / "history.json", result.history.to_json()))
+    written.append(write_text(out / "metrics.json", json.dumps(result.metrics, indent=1)))
+    return written

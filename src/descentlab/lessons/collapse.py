@@ -1,0 +1,313 @@
+r"""The article's two-layer linear network, and the proof that it is one linear equation.
+
+The article's network has two inputs, :math:`x` and :math:`x_0 = 1` (the bias folded
+in as an input), two linear neurons and one linear output. In row-vector form
+(one sample per row, as :func:`descentlab.core.models.linear_forward` computes)
+
+.. math::
+
+    h = [x\;\,1]\, W_1, \qquad \hat y = h\, W_2 = [x\;\,1]\,(W_1 W_2),
+
+with :math:`W_1` of shape (2, 2) and :math:`W_2` of shape (2, 1): the product
+:math:`W = W_1 W_2` is a (2, 1) matrix :math:`[m; b]`, the article's line
+:math:`\hat y = m x + b`. With explicit biases instead of :math:`x_0`,
+
+.. math::
+
+    \hat y = (x W_1 + b_1) W_2 + b_2 = x\,(W_1 W_2) + (b_1 W_2 + b_2),
+
+and so on for any number of linear layers. A network of linear layers can therefore
+fit nothing a single neuron cannot: trained, its loss reaches the least-squares loss
+and never goes below it.
+"""
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from descentlab.core.quadratic import least_squares, with_bias_column
+from descentlab.core.stepsize import linear_network_bound
+from descentlab.data.synthetic import Dataset, check_split_sizes, make_article_data, split
+from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.core.history import History
+from descentlab.core.layers import INITS, linear
+from descentlab.core.losses import MeanSquaredError
+from descentlab.core.models import linear_forward
+from descentlab.core.network import Network, make_network
+from descentlab.core.optimizers import GradientDescent
+from descentlab.core.trainer import train
+from descentlab.checks import check_choice, check_non_negative, check_size, check_training
+
+BIAS_FORMS = ("x0", "layers")
+
+
+def collapse(network):
+    r"""The single affine map ``(W, b)`` that a network of linear layers computes.
+
+    Parameters
+    ----------
+    network : Network
+        Every layer's activation must be the identity.
+
+    Returns
+    -------
+    W : ndarray of shape (n_in, n_out)
+    b : ndarray of shape (n_out,)
+
+    Notes
+    -----
+    Folding layer by layer, the bias travels through the next layer like an input row:
+
+    .. math:: W \leftarrow W W_k, \qquad b \leftarrow b W_k + b_k,
+
+    so two layers give :math:`W = W_1 W_2` and :math:`b = b_1 W_2 + b_2`. A layer
+    without a bias contributes :math:`b_k = 0`.
+    """
+    for k, layer in enumerate(network.layers):
+        if layer.activation.name != "identity":
+            raise DescentlabError(f"layer {k} has a {layer.activation.name} activation: only a "
+                                  "network of linear (identity) layers collapses to one linear map")
+    first = network.layers[0].params
+    W = np.array(first["W"], dtype=float)
+    b = np.array(first.get("b", np.zeros(W.shape[1])), dtype=float)
+    for layer in network.layers[1:]:
+        W = W @ layer.params["W"]
+        b = linear(b, layer.params)
+    return W, b
+
+
+def equivalent_line(W, b, bias_column):
+    """The line ``m x + b`` of a collapsed one-feature network.
+
+    Parameters
+    ----------
+    W : ndarray of shape (1, 1), or (2, 1) when the input is ``[x, 1]``
+    b : ndarray of shape (1,)
+    bias_column : bool
+        True when the network's input carries the bias as a last column of ones.
+    """
+    m = float(W[0, 0])
+    intercept = float(b[0]) + (float(W[1, 0]) if bias_column else 0.0)
+    return m, intercept
+
+
+def article_network(bias="x0", hidden=2, init="xavier", seed=0):
+    """The article's two-layer linear network.
+
+    Parameters
+    ----------
+    bias : {"x0", "layers"}, default="x0"
+        ``"x0"``: the article's form, inputs ``[x, 1]`` and no separate biases
+        (``W1`` of shape (2, hidden), ``W2`` of shape (hidden, 1)); ``"layers"``: input
+        ``x`` and a bias in each layer.
+    hidden : int, default=2
+        Neurons in the first layer (the article's 2).
+    """
+    check_choice("bias form", bias, BIAS_FORMS)
+    n_in = 2 if bias == "x0" else 1
+    return make_network([n_in, hidden, 1], "identity", init=init, bias=bias == "layers", seed=seed)
+
+
+def network_inputs(X, bias):
+    """``X`` as the network sees it: ``[x, 1]`` for the ``"x0"`` form, ``X`` otherwise."""
+    return with_bias_column(X) if bias == "x0" else X
+
+
+@dataclass
+class CollapseConfig:
+    """Settings of the collapse study; the data and split are the tutorial's.
+
+    Parameters
+    ----------
+    lr : float, default=0.01
+    epochs : int, default=300
+    hidden : int, default=2
+    bias : {"x0", "layers"}, default="x0"
+    init : {"xavier", "he", "normal"}, default="xavier"
+    seed : int, default=7
+        Seeds the split and the initial weights.
+    samples, noise, test_size, data_seed
+        The article's data, as in :class:`descentlab.lessons.article.TutorialConfig`.
+    """
+
+    lr: float = 0.01
+    epochs: int = 300
+    hidden: int = 2
+    bias: str = "x0"
+    init: str = "xavier"
+    seed: int = 7
+    samples: int = 200
+    noise: float = 10.0
+    test_size: float = 0.2
+    data_seed: int = 42
+
+    def __post_init__(self):
+        check_training(self.lr, self.epochs, CollapseConfig.lr)
+        check_size("hidden size", self.hidden)
+        check_choice("bias form", self.bias, BIAS_FORMS)
+        check_choice("initialisation", self.init, INITS)
+        check_size("samples", self.samples)
+        check_non_negative("noise", self.noise)
+        check_split_sizes(self.samples, self.test_size)
+
+
+@dataclass
+class CollapseResult:
+    """The trained network, its collapsed line and how it compares with least squares.
+
+    Attributes
+    ----------
+    W : ndarray of shape (n_in, 1)
+        :math:`W_1 W_2` (the product of the layers' weight matrices).
+    b : ndarray of shape (1,)
+        :math:`b_1 W_2 + b_2` (zeros in the ``"x0"`` form).
+    m, intercept : float
+        The equivalent line :math:`\\hat y = m x + b`.
+    max_abs_diff : float
+        The largest :math:`|\\text{network}(x) - (m x + b)|` over the training set.
+    loss, line_loss, ls_loss : float
+        Training loss of the network, of the equivalent line and of least squares.
+    min_loss : float
+        The lowest loss the network had over training (every epoch and the end).
+    stable_lr : float
+        The largest rate at which gradient descent can settle at a minimum of this
+        network (:func:`descentlab.core.stepsize.linear_network_bound`).
+    """
+
+    config: CollapseConfig
+    data: Dataset
+    X_train: np.ndarray
+    y_train: np.ndarray
+    network: Network
+    history: History
+    W: np.ndarray
+    b: np.ndarray
+    m: float
+    intercept: float
+    ls_m: float
+    ls_intercept: float
+    max_abs_diff: float
+    loss: float
+    line_loss: float
+    ls_loss: float
+    min_loss: float
+    stable_lr: float
+
+    @property
+    def gap(self):
+        """``min_loss - ls_loss``: never below 0 beyond rounding."""
+        return self.min_loss - self.ls_loss
+
+    def network_curve(self, x):
+        """The trained network's prediction at the points ``x``, shape (n,)."""
+        return self.network.predict(network_inputs(np.reshape(x, (-1, 1)), self.config.bias))
+
+    def layer_matrices(self):
+        """``[("W1", W1), ("b1", b1), ("W2", W2), ...]`` of the trained layers."""
+        return [(f"{name}{k + 1}", layer.params[name]) for k, layer in enumerate(self.network.layers)
+                for name in ("W", "b") if name in layer.params]
+
+    def __repr__(self):
+        return (f"CollapseResult(m={self.m:.6g}, intercept={self.intercept:.6g}, "
+                f"loss={self.loss:.6g}, ls_loss={self.ls_loss:.6g}, max_abs_diff={self.max_abs_diff:.2g})")
+
+
+def run_collapse(config=None):
+    """Train the article's two-layer linear network and collapse it to one line.
+
+    Returns
+    -------
+    CollapseResult
+    """
+    config = CollapseConfig() if config is None else config
+    data = make_article_data(config.samples, 1, config.noise, config.data_seed)
+    X_train, _, y_train, _ = split(data.X, data.y, config.test_size, config.seed)
+    network = article_network(config.bias, config.hidden, config.init, config.seed)
+    X_in = network_inputs(X_train, config.bias)
+    stable_lr = linear_network_bound(X_train, y_train, output_bias=config.bias == "layers")
+    try:
+        history = train(network, X_in, y_train, optimizer=GradientDescent(config.lr), epochs=config.epochs)
+    except DivergenceError as exc:
+        where = "above" if config.lr >= stable_lr else "below"
+        raise DivergenceError(
+            f"training diverged at epoch {exc.epoch}: the loss reached {exc.loss:.3g}; learning "
+            f"rate {config.lr:g} is {where} {stable_lr:.3g}, the largest at which gradient descent "
+            f"can settle at a minimum of this network: use a smaller --lr (e.g. {0.8 * stable_lr:.2g})",
+            epoch=exc.epoch, loss=exc.loss, history=exc.history) from None
+    W, b = collapse(network)
+    m, intercept = equivalent_line(W, b, config.bias == "x0")
+    y_net = network.predict(X_in)
+    y_line = linear_forward(X_train, np.array([m]), intercept)
+    ls_W, ls_b = least_squares(X_train, y_train)
+    mse = MeanSquaredError()
+    loss = mse.loss(y_train, y_net)
+    return CollapseResult(
+        config=config, data=data, X_train=X_train, y_train=y_train, network=network,
+        history=history, W=W, b=b, m=m, intercept=intercept,
+        ls_m=float(ls_W[0]), ls_intercept=ls_b,
+        max_abs_diff=float(np.max(np.abs(y_net - y_line))),
+        loss=loss, line_loss=mse.loss(y_train, y_line),
+        ls_loss=mse.loss(y_train, linear_forward(X_train, ls_W, ls_b)),
+        min_loss=min(min(history.loss), loss), stable_lr=stable_lr)
+
+
+def _matrix(name, value):
+    text = np.array2string(np.atleast_2d(value), precision=4, suppress_small=True)
+    shape = "x".join(str(n) for n in np.atleast_2d(value).shape)
+    return [f"{name} ({shape}) ="] + ["  " + line for line in text.splitlines()]
+
+
+def summary_lines(result):
+    """What ``descentlab collapse`` prints: the matrices, the line and the comparison."""
+    c, h = result.config, result.history
+    form = ("inputs [x, x0 = 1], no separate biases (the article's form)" if c.bias == "x0"
+            else "input x, a bias in each layer")
+    lines = [f"The article's two-layer linear network: {form}; {c.hidden} linear neurons, "
+             "1 linear output.",
+             f"Trained {c.epochs} epochs (lr {c.lr:g}, {c.init} init, seed {c.seed}) on "
+             f"{len(result.y_train)} points: loss {h.loss[0]:.6f} -> {result.loss:.6f}", ""]
+    for name, value in result.layer_matrices():
+        lines += _matrix(name, value)
+    lines += _matrix("W = W1 W2", result.W)
+    if c.bias == "x0":
+        lines.append("  (row 1 multiplies x: it is m; row 2 multiplies x0 = 1: it is b)")
+    if c.bias == "layers":
+        lines += _matrix("b = b1 W2 + b2", result.b)
+    lines += [
+        "",
+        f"So the network is one line: y = {result.m:.6f} x + {result.intercept:.6f}",
+        f"Network against that line: largest |difference| over the training points = "
+        f"{result.max_abs_diff:.2e} (float precision)",
+        f"Least squares (NumPy lstsq): y = {result.ls_m:.6f} x + {result.ls_intercept:.6f}",
+        f"Loss: network {result.loss:.9f}, its line {result.line_loss:.9f}, "
+        f"least squares {result.ls_loss:.9f}",
+        f"Lowest loss over training {result.min_loss:.9f}: {result.gap:+.2e} from least squares "
+        "(never below it beyond rounding: linear layers add no power, so linear "
+        "activations must not be used in hidden layers)",
+        f"Gradient descent settles only for learning rates below {result.stable_lr:.4g} "
+        "(2 / the sharpness of the flattest minimum)" + (
+            "" if c.lr < result.stable_lr else
+            f"; lr {c.lr:g} is above it, so the loss keeps bouncing ({result.loss:.4g} at the end): "
+            f"use a smaller --lr (e.g. {0.8 * result.stable_lr:.2g})"),
+    ]
+    return lines
+
+
+def save_collapse(result, out):
+    """Write ``collapse.png``, ``collapse.json`` and ``collapse_history.json`` into ``out``."""
+    import json
+
+    from descentlab.files import ensure_writable_dir, save_figure, write_text
+    from descentlab.viz.networks import collapse_figure
+
+    out = ensure_writable_dir(out)
+    numbers = {name: np.asarray(v).tolist() for name, v in result.layer_matrices()}
+    numbers.update(W=result.W.tolist(), b=result.b.tolist(), m=result.m, intercept=result.intercept,
+                   least_squares={"m": result.ls_m, "intercept": result.ls_intercept},
+                   loss=result.loss, line_loss=result.line_loss, ls_loss=result.ls_loss,
+                   min_loss=result.min_loss, max_abs_diff=result.max_abs_diff,
+                   stable_lr=result.stable_lr,
+                   config=asdict(result.config))
+    return [save_figure(collapse_figure(result), out / "collapse.png"),
+            write_text(out / "collapse.json", json.dumps(numbers, indent=1)),
+            write_text(out / "collapse_history.json", result.history.to_json())]

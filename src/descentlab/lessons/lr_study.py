@@ -1,0 +1,140 @@
+"""Studies: the same problem trained several ways, each run kept as a History.
+
+The learning-rate study trains the article's linear regression once per rate, from the
+same start, and places each rate against the stability bound of full-batch gradient
+descent (article: "by varying alpha the rate of decrease in error varies").
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from descentlab.core.stepsize import stability_bound
+from descentlab.errors import DescentlabError
+from descentlab.core.models import LinearModel
+from descentlab.core.optimizers import GradientDescent
+from descentlab.core.trainer import train
+
+#: Default rates as fractions of the bound: too small, good, near the bound, beyond it.
+DEFAULT_FRACTIONS = (0.01, 0.5, 0.98, 1.1)
+
+
+def classify_rate(lr, bound):
+    r"""Where ``lr`` falls against the stability bound :math:`2/\lambda_{\max}`.
+
+    Returns one of ``"too small"`` (below 5% of the bound: slow), ``"good"``,
+    ``"near the bound"`` (80% to 100%: the parameters overshoot and oscillate) and
+    ``"beyond the bound"`` (the error grows by :math:`|1 - \alpha\lambda_{\max}| > 1`
+    every epoch).
+    """
+    ratio = lr / bound
+    if ratio >= 1.0:
+        return "beyond the bound"
+    if ratio >= 0.8:
+        return "near the bound"
+    if ratio < 0.05:
+        return "too small"
+    return "good"
+
+
+def default_rates(bound):
+    """:data:`DEFAULT_FRACTIONS` of ``bound``, rounded to 3 significant digits."""
+    return [float(f"{f * bound:.3g}") for f in DEFAULT_FRACTIONS]
+
+
+def check_rates(rates):
+    """Raise :class:`DescentlabError` unless ``rates`` is a non-empty list of positive numbers."""
+    rates = list(rates)
+    if not rates:
+        raise DescentlabError("no learning rates given: pass a list such as 0.01,0.5,1.8,2.1")
+    for lr in rates:
+        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+            raise DescentlabError(f"learning rate {lr!r} must be a positive number: "
+                                  "pass a list such as 0.01,0.5,1.8,2.1")
+    return [float(lr) for lr in rates]
+
+
+@dataclass
+class RateRun:
+    """One run of the study: its rate, where the rate falls, and its History."""
+
+    lr: float
+    ratio: float
+    regime: str
+    history: object
+
+    @property
+    def diverged(self):
+        return self.history.status == "diverged"
+
+    def __repr__(self):
+        return (f"RateRun(lr={self.lr:g}, ratio={self.ratio:.3g}, regime={self.regime!r}, "
+                f"status={self.history.status!r})")
+
+
+@dataclass
+class LRStudy:
+    """The study: the bound, and one :class:`RateRun` per rate, in the order given."""
+
+    bound: float
+    epochs: int
+    runs: list = field(default_factory=list)
+
+    @property
+    def lam_max(self):
+        r""":math:`\lambda_{\max}` of the features' second-moment matrix (bias included)."""
+        return 2.0 / self.bound
+
+    def __repr__(self):
+        return f"LRStudy(bound={self.bound:.4g}, rates={[r.lr for r in self.runs]})"
+
+
+def lr_study(X, y, rates=None, *, epochs=61, seed=0):
+    r"""Train linear regression on ``(X, y)`` with each learning rate, from the same start.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    rates : sequence of float, optional
+        Defaults to :func:`default_rates` of the bound.
+    epochs : int, default=61
+    seed : int, default=0
+        Seeds the initial parameters (the same for every rate).
+
+    Returns
+    -------
+    LRStudy
+        A diverging run stops at its first exploding loss (``status == "diverged"``)
+        instead of raising.
+
+    Notes
+    -----
+    Full-batch gradient descent on the half-MSE converges iff
+    :math:`\alpha < 2/\lambda_{\max}(\tfrac1N \tilde X^\top \tilde X)` (see
+    :func:`descentlab.core.stepsize.stability_bound`).
+    """
+    bound = stability_bound(X)
+    rates = default_rates(bound) if rates is None else check_rates(rates)
+    study = LRStudy(bound=bound, epochs=epochs)
+    for lr in rates:
+        model = LinearModel(X.shape[1], seed=seed)
+        history = train(model, X, y, optimizer=GradientDescent(lr), epochs=epochs,
+                        on_divergence="stop")
+        history.meta["lr"] = lr
+        study.runs.append(RateRun(lr, lr / bound, classify_rate(lr, bound), history))
+    return study
+
+
+def study_lines(study):
+    """The bound and a table of where each rate falls, as printable lines."""
+    lines = [f"Stability bound of full-batch gradient descent: 2 / lambda_max = {study.bound:.4g} "
+             f"(lambda_max = {study.lam_max:.4g}, the largest eigenvalue of [X 1]^T [X 1] / N)",
+             f"{'rate':>10}  {'rate/bound':>10}  {'where it falls':<17}  result"]
+    for run in study.runs:
+        h = run.history
+        if run.diverged:
+            result = f"diverged at epoch {h.meta.get('diverged_at_epoch')}"
+        else:
+            result = f"loss {h.loss[0]:.4g} -> {h.loss[-1]:.4g} in {h.n_epochs} epochs"
+        lines.append(f"{run.lr:>10.4g}  {run.ratio:>10.3f}  {run.regime:<17}  {result}")
+    return lines

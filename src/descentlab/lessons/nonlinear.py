@@ -1,0 +1,177 @@
+r"""Why nonlinearity matters: hidden tanh, ReLU or sigmoid units against linear models.
+
+On a curve (a sine, a V) no line fits well, and by :mod:`descentlab.lessons.collapse` neither
+does any network of linear layers: linear regression and the article's linear network
+both stop at the least-squares loss. Give the same network shape nonlinear hidden units,
+
+.. math:: \hat y = g(x W_1 + b_1)\, W_2 + b_2,
+
+and gradient descent bends the fit to the curve; a wider hidden layer bends it further.
+Every model here is trained by the same :func:`descentlab.core.trainer.train`.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from descentlab.core.quadratic import least_squares
+from descentlab.data.synthetic import NONLINEAR_SETS, Dataset
+from descentlab.errors import DescentlabError
+from descentlab.core.history import History
+from descentlab.core.losses import MeanSquaredError
+from descentlab.core.models import LinearModel, linear_forward
+from descentlab.core.network import make_network
+from descentlab.core.optimizers import GradientDescent
+from descentlab.core.trainer import train
+from descentlab.checks import check_choice, check_non_negative, check_size, check_training
+
+HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid")
+
+
+@dataclass
+class NonlinearConfig:
+    """Settings of the nonlinearity study.
+
+    Parameters
+    ----------
+    data : {"sine", "abs"}, default="sine"
+    activation : {"tanh", "relu", "sigmoid"}, default="tanh"
+        The hidden units of the nonlinear networks.
+    hidden : tuple of int, default=(2, 16)
+        One nonlinear network ``1 -> h -> 1`` per size: 2 is the article's shape.
+    lr : float, default=0.1
+    epochs : int, default=3000
+    samples : int, default=200
+    noise : float, default=0.1
+    seed : int, default=0
+        Seeds the data and every model's initial weights.
+    """
+
+    data: str = "sine"
+    activation: str = "tanh"
+    hidden: tuple = (2, 16)
+    lr: float = 0.1
+    epochs: int = 3000
+    samples: int = 200
+    noise: float = 0.1
+    seed: int = 0
+
+    def __post_init__(self):
+        check_choice("data set", self.data, NONLINEAR_SETS)
+        check_choice("hidden activation", self.activation, HIDDEN_ACTIVATIONS)
+        self.hidden = tuple(self.hidden)
+        if not self.hidden:
+            raise DescentlabError("give at least one hidden size, e.g. 2 16")
+        for size in self.hidden:
+            check_size("hidden size", size)
+        check_training(self.lr, self.epochs, NonlinearConfig.lr)
+        check_size("samples", self.samples)
+        check_non_negative("noise", self.noise)
+
+
+@dataclass
+class Fit:
+    """One trained model of the study: a label, the model, its History and final loss."""
+
+    label: str
+    model: object
+    history: History
+    loss: float
+
+    def __repr__(self):
+        return f"Fit({self.label!r}, loss={self.loss:.6g})"
+
+
+@dataclass
+class NonlinearResult:
+    """The data, the least-squares floor and every trained model.
+
+    Attributes
+    ----------
+    ls_loss : float
+        The least-squares loss: the best any linear model, or linear network, can do.
+    fits : list of Fit
+        Linear regression, the linear network, then one nonlinear network per hidden size.
+    """
+
+    config: NonlinearConfig
+    data: Dataset
+    ls_loss: float
+    fits: list = field(default_factory=list)
+
+    def curves(self, n_points=300):
+        """``(x_grid, {label: prediction})``: each model's fit over the range of ``X``."""
+        x = np.linspace(self.data.X.min(), self.data.X.max(), n_points)
+        return x, {fit.label: fit.model.predict(x[:, None]) for fit in self.fits}
+
+    def __repr__(self):
+        return (f"NonlinearResult(data={self.config.data!r}, ls_loss={self.ls_loss:.4g}, "
+                f"fits={self.fits})")
+
+
+def _models(config):
+    """``(label, model)`` pairs, simple to complex, all seeded by ``config.seed``."""
+    act, seed = config.activation, config.seed
+    yield "linear regression", LinearModel(1, seed=seed, init_scale=1.0)
+    yield "linear network 1-2-1", make_network([1, 2, 1], "identity", seed=seed)
+    for h in config.hidden:
+        yield f"{act} network 1-{h}-1", make_network([1, h, 1], act, seed=seed)
+
+
+def run_nonlinear(config=None):
+    """Train linear regression, the linear network and the nonlinear networks on one curve.
+
+    The models start from small weights (linear regression from :math:`N(0, 1)`, the
+    networks from Xavier, or He for ReLU) and train full-batch with the same learning
+    rate and number of epochs.
+
+    Returns
+    -------
+    NonlinearResult
+    """
+    config = NonlinearConfig() if config is None else config
+    data = NONLINEAR_SETS[config.data](config.samples, config.noise, config.seed)
+    mse = MeanSquaredError()
+    W, b = least_squares(data.X, data.y)
+    result = NonlinearResult(config, data, mse.loss(data.y, linear_forward(data.X, W, b)))
+    for label, model in _models(config):
+        history = train(model, data.X, data.y, optimizer=GradientDescent(config.lr),
+                        epochs=config.epochs, seed=config.seed)
+        result.fits.append(Fit(label, model, history, mse.loss(data.y, model.predict(data.X))))
+    return result
+
+
+def summary_lines(result):
+    """What ``descentlab nonlinear`` prints: each model's loss against least squares."""
+    c = result.config
+    lines = [f"{c.data}: {c.samples} points, noise {c.noise:g}; {c.activation} hidden units; "
+             f"lr {c.lr:g}, {c.epochs} epochs, seed {c.seed}",
+             f"Least-squares loss (the best any line, or linear network, can do): {result.ls_loss:.6f}",
+             f"{'model':<24}{'first loss':>12}{'final loss':>12}{'/ least squares':>17}"]
+    for fit in result.fits:
+        lines.append(f"{fit.label:<24}{fit.history.loss[0]:>12.6f}{fit.loss:>12.6f}"
+                     f"{fit.loss / result.ls_loss:>17.4f}")
+    best = min(result.fits, key=lambda fit: fit.loss)
+    lines.append(f"Best: {best.label}, {result.ls_loss / best.loss:.1f} times lower loss than "
+                 "least squares; the linear models stop at it.")
+    return lines
+
+
+def save_nonlinear(result, out):
+    """Write ``nonlinear_<data>.png`` and ``nonlinear_<data>.json`` into ``out``.
+
+    The JSON holds the final losses and every model's History (under ``"histories"``).
+    """
+    import json
+    from dataclasses import asdict
+
+    from descentlab.files import ensure_writable_dir, save_figure, write_text
+    from descentlab.viz.networks import nonlinear_figure
+
+    out = ensure_writable_dir(out)
+    name = f"nonlinear_{result.config.data}"
+    numbers = {"config": asdict(result.config), "ls_loss": result.ls_loss,
+               "loss": {fit.label: fit.loss for fit in result.fits},
+               "histories": {fit.label: fit.history.to_dict() for fit in result.fits}}
+    return [save_figure(nonlinear_figure(result), out / f"{name}.png"),
+            write_text(out / f"{name}.json", json.dumps(numbers))]

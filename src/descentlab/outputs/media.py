@@ -1,0 +1,158 @@
+"""What is drawn from finished runs: the animation files and the HTML report.
+
+The command line calls these; they are plain functions for Python too. Each draws from a
+result (a :class:`~descentlab.TutorialResult`, fresh or rebuilt from ``history.json``,
+or a study's result) and writes its files atomically; matplotlib is imported only when
+they run.
+"""
+
+from pathlib import Path
+
+from descentlab.errors import DescentlabError
+from descentlab.files import ensure_writable_dir, write_text
+from descentlab.lessons.lr_study import lr_study
+
+
+def check_output_file(path, suffixes):
+    """Check that ``path`` ends in one of ``suffixes`` and that its folder can be written."""
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise DescentlabError(f"output file {str(path)!r} must end in {' or '.join(suffixes)}")
+    if path.is_dir():
+        raise DescentlabError(f"output file {str(path)!r} is a folder: name a file")
+    ensure_writable_dir(path.parent)
+    return path
+
+
+def check_mp4(mp4):
+    """Fail early, before anything is trained or written, when the MP4 is required and
+    ffmpeg is missing."""
+    from descentlab.viz.frames import ffmpeg_available
+
+    if mp4 is True and not ffmpeg_available():
+        raise DescentlabError("MP4 needs ffmpeg, which is not on this machine: install ffmpeg "
+                              "or leave out --mp4")
+
+
+def save_animation(anim, out, stem, *, mp4=None, fps=10):
+    """Write ``anim`` as ``<stem>.gif`` (and ``<stem>.mp4``) into the folder ``out``.
+
+    Parameters
+    ----------
+    anim : FrameAnimation
+    out : path-like
+    stem : str
+    mp4 : bool or None, default=None
+        None writes the MP4 only when ffmpeg is found; True requires it; False skips it.
+
+    Returns
+    -------
+    written : list of Path
+    notes : list of str
+        How many frames, and what was skipped and why.
+    """
+    from descentlab.viz.frames import ffmpeg_available
+
+    check_mp4(mp4)
+    out = ensure_writable_dir(out)
+    written = [anim.save(out / f"{stem}.gif", fps=fps)]
+    notes = [f"{len(anim)} frames of {anim.history.n_epochs} epochs"]
+    if mp4 is None and not ffmpeg_available():
+        notes.append("no MP4: ffmpeg is not on this machine (the GIF has every frame)")
+    elif mp4 is not False:
+        written.append(anim.save(out / f"{stem}.mp4", fps=fps))
+    return written, notes
+
+
+def write_animation(result, out, *, mp4=None, max_frames=None, max_points=None, fps=10):
+    """Write ``training.gif`` (and ``training.mp4`` when ffmpeg is there) into ``out``.
+
+    Parameters
+    ----------
+    result : TutorialResult
+    out, mp4, fps
+        As :func:`save_animation`, which this returns.
+    max_frames, max_points : int, optional
+        Caps (defaults in :mod:`descentlab.viz.sampling`).
+    """
+    from descentlab.viz.animation import TrainingAnimation
+    from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS
+
+    check_mp4(mp4)
+    anim = TrainingAnimation(result.history, result.X_train, result.y_train,
+                             max_frames=max_frames or MAX_FRAMES, max_points=max_points or MAX_POINTS)
+    return save_animation(anim, out, "training", mp4=mp4, fps=fps)
+
+
+def write_boundary_animation(result, out, *, mp4=None, max_frames=None, max_points=None, fps=10):
+    """Write ``logistic.gif`` (and ``logistic.mp4``): the decision boundary over training.
+
+    Parameters
+    ----------
+    result : LogisticResult
+    out, mp4, max_frames, max_points, fps
+        As :func:`write_animation`.
+    """
+    from descentlab.viz.logistic import BoundaryAnimation
+    from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS
+
+    check_mp4(mp4)
+    anim = BoundaryAnimation(result.history, result.X_train, result.y_train, result.accuracy_trace,
+                             max_frames=max_frames or MAX_FRAMES, max_points=max_points or MAX_POINTS)
+    return save_animation(anim, out, "logistic", mp4=mp4, fps=fps)
+
+
+#: The network studies a report can add, each run with its default settings.
+NETWORK_STUDIES = ("collapse", "nonlinear", "logistic")
+
+
+def run_network_studies(names):
+    """Run the named studies of :data:`NETWORK_STUDIES` with their default settings.
+
+    Returns
+    -------
+    list of CollapseResult, NonlinearResult, LogisticResult
+        In the order of ``names``.
+    """
+    from descentlab.lessons.collapse import run_collapse
+    from descentlab.lessons.logistic import run_logistic
+    from descentlab.lessons.nonlinear import run_nonlinear
+
+    runs = {"collapse": run_collapse, "nonlinear": run_nonlinear, "logistic": run_logistic}
+    for name in names:
+        if name not in runs:
+            raise DescentlabError(f"unknown study {name!r}: choose from {', '.join(NETWORK_STUDIES)}")
+    return [runs[name]() for name in names]
+
+
+def write_report(result, path, *, rates=None, networks=(), max_frames=None, max_points=None):
+    """Write the self-contained HTML report of ``result`` to ``path``.
+
+    Runs the learning-rate study (:func:`descentlab.lessons.lr_study.lr_study`) on the same
+    training data, from the same start, for as many epochs.
+
+    Parameters
+    ----------
+    result : TutorialResult
+    path : path-like
+        An ``.html`` file.
+    rates : list of float, optional
+        The learning-rate study's rates.
+    networks : sequence of CollapseResult, NonlinearResult or LogisticResult
+        A section each, after the tutorial's (e.g. from :func:`run_network_studies`).
+    max_frames, max_points : int, optional
+
+    Returns
+    -------
+    path : Path
+    study : LRStudy
+    """
+    from descentlab.viz.report import tutorial_report
+    from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS
+
+    path = check_output_file(path, (".html", ".htm"))
+    study = lr_study(result.X_train, result.y_train, rates, epochs=result.config.epochs,
+                     seed=result.config.seed)
+    page = tutorial_report(result, study, networks, max_frames=max_frames or MAX_FRAMES,
+                           max_points=max_points or MAX_POINTS)
+    return write_text(path, page), study
