@@ -98,7 +98,7 @@ BAD = [
     (["collapse", "--lr", "0"], "learning rate 0.0 must be a positive number: try 0.01"),
     (["collapse", "--hidden", "0"], "hidden size 0"),
     (["collapse", "--epochs", "0"], "epochs 0"),
-    (["collapse", "--bias", "first"], "invalid choice"),
+    (["collapse", "--bias", "first"], "unknown bias form 'first': choose one of x0, layers"),
     (["nonlinear", "--activation", "swish"], "unknown hidden activation 'swish'"),
     (["nonlinear", "--activation", "identity"], "unknown hidden activation"),
     (["nonlinear", "--hidden", "4", "-2"], "hidden size -2"),

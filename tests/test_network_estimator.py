@@ -53,7 +53,7 @@ def test_a_hand_edited_weight_count_is_refused(tmp_path):
 @pytest.mark.parametrize("kwargs,match", [
     ({"hidden_layer_sizes": (0,)}, "hidden_layer_sizes"),
     ({"hidden_layer_sizes": 16}, "hidden_layer_sizes"),
-    ({"activation": "swish"}, "unknown activation"),
+    ({"activation": "swish"}, "activation=.swish. is not one of identity, sigmoid, tanh, relu"),
     ({"init": "zeros"}, "init="),
     ({"solver": "moments"}, "solver="),
 ])

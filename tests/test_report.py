@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from descentlab.outputs.media import write_report
+from descentlab.outputs.report import write_report
 
 
 def wait_for(condition, timeout=10.0):

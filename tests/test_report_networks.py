@@ -14,7 +14,7 @@ from descentlab.cli import main
 from descentlab.lessons.collapse import CollapseConfig, run_collapse
 from descentlab.lessons.logistic import LogisticConfig, run_logistic
 from descentlab.lessons.nonlinear import NonlinearConfig, run_nonlinear
-from descentlab.outputs.media import write_report
+from descentlab.outputs.report import write_report
 from test_report import ARTIFACTS, browser, wait_for
 
 FRAMES = 12

@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+
 import pytest
 
 from descentlab.errors import DescentlabError
@@ -35,3 +37,48 @@ def test_get_schedule_accepts_names_with_settings_callables_and_none():
     assert get_schedule(lambda t, lr: lr / 2)(0, 1.0) == 0.5
     with pytest.raises(DescentlabError, match="unknown learning-rate schedule 'fast'"):
         get_schedule("fast")
+
+
+def test_a_named_schedule_spans_the_run_it_is_given():
+    from descentlab.core.optimizers import make_optimizer
+
+    opt = make_optimizer("gd", 1.0, schedule="cosine", total_steps=3000)
+    rates = []
+    for _ in range(3001):
+        rates.append(opt.rate())
+        opt.t += 1
+    assert rates[1000] == pytest.approx(0.75)  # cos(pi / 3): a third of the way down
+    assert rates[1500] == pytest.approx(0.5)
+    assert rates[2999] > 0 and rates[3000] == pytest.approx(0.0)
+
+
+def test_cosine_learns_over_all_its_epochs_in_an_estimator():
+    """With epochs=3000 the cosine decays over 3000 epochs, not the first 1000."""
+    import numpy as np
+
+    from descentlab.estimators import GDRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2)) * [1.0, 30.0]  # a long valley: plain GD is slow along it
+    y = X @ [2.0, 0.1] + rng.normal(size=200)
+    est = GDRegressor(optimizer="gd", schedule="cosine", epochs=3000, tol=None,
+                      standardize=False, lr=1e-4).fit(X, y)
+    loss = est.history_.loss
+    assert loss[2000] < loss[1000] * (1 - 1e-3)  # still learning after epoch 1000
+    assert loss[2999] <= loss[2000]
+
+
+def test_schedule_settings_are_reachable_and_checked():
+    from descentlab.errors import DescentlabError
+    from descentlab.estimators import GDRegressor
+
+    f = get_schedule("cosine", total=100, lr_min=0.1)
+    assert f(100, 1.0) == pytest.approx(0.1)
+    X = np.random.default_rng(1).normal(size=(50, 2))
+    y = X @ [1.0, -1.0]
+    est = GDRegressor(schedule="cosine", schedule_options={"lr_min": 0.0}, epochs=50).fit(X, y)
+    assert est.n_iter_ >= 1
+    with pytest.raises(DescentlabError, match="has no setting 'gamma'"):
+        GDRegressor(schedule="cosine", schedule_options={"gamma": 0.5}).fit(X, y)
+    with pytest.raises(DescentlabError, match="schedule_options="):
+        GDRegressor(schedule="cosine", schedule_options={"lr_min": "low"}).fit(X, y)

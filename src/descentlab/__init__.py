@@ -13,7 +13,7 @@ from descentlab.core.history import History, load_history
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel, linear_backward, linear_forward
 from descentlab.core.optimizers import Adam, GradientDescent, Momentum, Nesterov
-from descentlab.lessons.article import TutorialConfig, TutorialResult, result_from_history, run_tutorial, save_tutorial
+from descentlab.lessons.article import TutorialConfig, TutorialResult, result_from_history, run_tutorial
 from descentlab.lessons.lr_study import LRStudy, lr_study
 from descentlab.core.trainer import train
 # Beyond one neuron: layers, networks and the studies of issue 4
@@ -32,14 +32,15 @@ _compat.install()
 
 # scikit-learn estimators and model files import scikit-learn: loaded on first use.
 _LAZY = {"GDRegressor": "estimators", "GDClassifier": "estimators", "GDEstimator": "estimators",
-         "GDNetworkRegressor": "estimators", "save_model": "estimators", "load_model": "estimators"}
+         "GDNetworkRegressor": "estimators", "save_model": "estimators", "load_model": "estimators",
+         "save_tutorial": "outputs.lessons"}
 
 __all__ = [
     "Adam", "Dataset", "DescentlabError", "DivergenceError", "GradientDescent", "History",
     "LRStudy", "LinearModel", "MeanSquaredError", "Momentum", "Nesterov", "TutorialConfig",
     "TutorialResult", "least_squares", "linear_backward", "linear_forward", "load_history",
     "lr_study", "make_article_data", "power_iteration", "result_from_history", "run_tutorial",
-    "save_tutorial", "split", "stability_bound", "train", *_LAZY,
+    "split", "stability_bound", "train", *_LAZY,
     "BinaryCrossEntropy", "CollapseConfig", "CollapseResult", "Dense", "LogisticConfig",
     "LogisticModel", "LogisticResult", "Network", "NonlinearConfig", "NonlinearResult",
     "make_network", "run_collapse", "run_logistic", "run_nonlinear",

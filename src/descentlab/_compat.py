@@ -23,7 +23,7 @@ MOVED = {
     "nonlinear": "lessons.nonlinear", "optimizers": "core.optimizers", "persist": "estimators.persist",
     "pipeline": "lessons.article", "problem": "estimators.problem", "scaling": "core.scaling",
     "schedules": "core.schedules", "showcase": "outputs.media", "stepsize": "core.stepsize",
-    "studies": "lessons.lr_study", "trainer": "core.trainer", "validation": "checks",
+    "studies": "lessons.lr_study", "trainer": "core.trainer", "validation": "settings",
 }
 
 

@@ -1,18 +1,55 @@
-"""Arguments and flows shared by the subcommands: the training options (with defaults
-from each command's config dataclass), the output folder, the caps, a run to draw from,
-and the study commands' run -> print -> save."""
+"""Options built from the declared settings, and the flows the subcommands share.
+
+Every option of a run's config comes from its :class:`~descentlab.settings.Setting`
+(type, choices, default and help), so a default or a limit is typed once, in the config.
+"""
 
 import argparse
 import math
 from dataclasses import fields
 
 from descentlab.lessons.article import TutorialConfig
+from descentlab.settings import config_settings
+
+_TYPES = {"int": int, "seed": int, "float": float, "fraction": float, "str": str}
 
 
-def add_lr_epochs(p, defaults):
-    """``--lr`` and ``--epochs``, their defaults from the config ``defaults``."""
-    p.add_argument("--lr", type=float, default=defaults.lr, help=f"learning rate (default {defaults.lr:g})")
-    p.add_argument("--epochs", type=int, default=defaults.epochs, help=f"epochs (default {defaults.epochs})")
+def _shown(value):
+    if isinstance(value, (tuple, list)):
+        return " ".join(map(str, value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def add_setting(p, name, s, default, flag=None):
+    """One option from the Setting ``s`` of field ``name``, with ``default``."""
+    flag = flag or "--" + name.replace("_", "-")
+    shown = s.none if default is None and s.none else _shown(default)
+    help_ = f"{s.help} (default {shown})".replace("%", "%%")
+    if s.kind == "bool":
+        p.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=default, help=help_)
+    elif s.kind == "choice":  # the config checks the choice, with its one-line wording
+        p.add_argument(flag, dest=name, metavar="{" + ",".join(map(str, s.choices)) + "}",
+                       default=default, help=help_)
+    elif s.kind == "sizes":
+        p.add_argument(flag, dest=name, type=int, nargs="+", metavar="N", default=default, help=help_)
+    elif s.kind == "rates":
+        p.add_argument(flag, dest=name, type=rate_list, default=default, help=help_)
+    else:
+        convert = _TYPES[s.kind]
+        p.add_argument(flag, dest=name, type=_none_or(convert) if s.none else convert,
+                       default=default, help=help_)
+
+
+def add_config_options(p, config_class, skip=()):
+    """One option per declared setting of ``config_class`` (``--test-size`` for ``test_size``)."""
+    for name, (s, default) in config_settings(config_class).items():
+        if name not in skip:
+            add_setting(p, name, s, default)
+
+
+def add_training_options(p, log_every=False):
+    """The tutorial's settings: data, split, ``--lr``, ``--epochs`` (``--log-every`` if asked)."""
+    add_config_options(p, TutorialConfig, skip=() if log_every else ("log_every",))
 
 
 def add_out(p, what="figures and JSON"):
@@ -21,41 +58,17 @@ def add_out(p, what="figures and JSON"):
                    help=f"output folder for {what} (default descentlab-out)")
 
 
-def add_training_options(p, log_every=False):
-    """The tutorial's ``--lr``, ``--epochs``, data options and, if asked, ``--log-every``."""
-    d = TutorialConfig()
-    add_lr_epochs(p, d)
-    add_data_options(p)
-    if log_every:
-        p.add_argument("--log-every", type=int, default=d.log_every,
-                       help=f"print and draw every N epochs (default {d.log_every})")
-
-
-def add_data_options(p):
-    """The tutorial's data set and its split: ``--samples`` ... ``--data-seed``."""
-    d = TutorialConfig()
-    p.add_argument("--samples", type=int, default=d.samples, help=f"data points (default {d.samples})")
-    p.add_argument("--features", type=int, default=d.features, help=f"features (default {d.features})")
-    p.add_argument("--noise", type=float, default=d.noise, help=f"noise std (default {d.noise:g})")
-    p.add_argument("--test-size", type=float, default=d.test_size,
-                   help=f"test fraction (default {d.test_size})")
-    p.add_argument("--seed", type=int, default=d.seed,
-                   help=f"seed of the split and the initialisation (default {d.seed})")
-    p.add_argument("--data-seed", type=int, default=d.data_seed,
-                   help=f"random_state of make_regression (default {d.data_seed})")
-
-
-def add_study_options(p, defaults):
-    """A study's ``--lr``, ``--epochs``, ``--seed`` (defaults from its config) and ``--out``."""
-    add_lr_epochs(p, defaults)
-    p.add_argument("--seed", type=int, default=defaults.seed, help=f"seed (default {defaults.seed})")
-    add_out(p, "the figure and JSON")
-
-
 def config_from_args(args, config_class=TutorialConfig):
     """The config dataclass built from the parsed arguments with the same names."""
     values = vars(args)
     return config_class(**{f.name: values[f.name] for f in fields(config_class) if f.name in values})
+
+
+def _none_or(convert):
+    def parse(text):
+        return None if text.lower() == "none" else convert(text)
+    parse.__name__ = convert.__name__
+    return parse
 
 
 def positive_int(text):
@@ -120,20 +133,27 @@ def choice_list(choices):
     return parse
 
 
-def run_study(args, config_class, run, summary_lines, save):
-    """Check the output folder, run the study, print its lines, write its files.
+def add_lesson_options(p, config_class):
+    """A lesson's settings and ``--out``."""
+    add_config_options(p, config_class)
+    add_out(p, "the figure and JSON")
+
+
+def run_lesson(args, config_class, run):
+    """Check the output folder, run the lesson, print its lines, write its files.
 
     Returns
     -------
-    The study's result, for what the command does next (an animation, ...).
+    The lesson's result, for what the command does next (an animation, ...).
     """
     from descentlab.files import ensure_writable_dir
+    from descentlab.outputs.lessons import save_lesson
 
     config = config_from_args(args, config_class)
     ensure_writable_dir(args.out)
     result = run(config)
-    for line in summary_lines(result):
+    for line in result.summary_lines():
         print(line)
-    written = save(result, args.out)
+    written = save_lesson(result, args.out)
     print(f"Wrote {', '.join(path.name for path in written)} to {args.out}/")
     return result

@@ -1,17 +1,55 @@
-"""``descentlab fit data.csv --target COLUMN``: train on real data, print metrics, save the model."""
+"""``descentlab fit data.csv --target COLUMN``: train on real data, print metrics, save the model.
 
+The estimator options come from the estimators' ``_parameter_constraints`` and
+``__init__`` defaults; the data options from :class:`FitConfig`'s settings.
+"""
+
+import argparse
+import inspect
 import sys
 
-from descentlab.estimators.workflow import FitConfig, fit_csv, save_fit
+from descentlab.cli._options import add_setting
 from descentlab.cli.progress import ProgressBar
+from descentlab.estimators.workflow import FIT_PARAMS, FitConfig, fit_csv, save_fit
+from descentlab.settings import config_settings
 
 
-def _tol(text):
-    return None if text.lower() == "none" else float(text)
+def _estimator_option(p, name):
+    from descentlab.estimators.linear import GDRegressor
+    from descentlab.estimators.network import GDNetworkRegressor
+
+    s = GDRegressor._parameter_constraints[name]
+    linear = inspect.signature(GDRegressor).parameters[name].default
+    network = inspect.signature(GDNetworkRegressor).parameters[name].default
+    default = f"{linear if linear is not None else s.none}"
+    if network != linear:
+        default += f"; {network} with --hidden"
+    flag = "--" + name.replace("_", "-")
+    help_ = f"{s.help} (default {default})".replace("%", "%%")
+    if s.kind == "options":
+        p.add_argument(flag, dest=name, type=_options, default=argparse.SUPPRESS, metavar="K=V,...",
+                       help=help_)
+    else:  # SUPPRESS: an option left out keeps the estimator's own default
+        add_setting(p, name, s, argparse.SUPPRESS)
+        p._option_string_actions[flag].help = help_
+
+
+def _options(text):
+    """``"lr_min=0.001,power_t=0.5"`` -> ``{"lr_min": 0.001, "power_t": 0.5}``."""
+    options = {}
+    for part in filter(None, text.split(",")):
+        key, sep, value = part.partition("=")
+        try:
+            options[key.strip()] = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{part!r} in {text!r} is not NAME=NUMBER: "
+                                             "give settings such as lr_min=0.001") from None
+        if not sep:
+            raise argparse.ArgumentTypeError(f"{part!r} is not NAME=NUMBER: give lr_min=0.001")
+    return options
 
 
 def add_parser(sub):
-    d = FitConfig(csv="", target="")
     p = sub.add_parser("fit", help="train a linear model on a CSV file and save it",
                        description="Train a linear regression (or, with --classify, a binary "
                        "logistic regression) by gradient descent on the columns of a CSV file "
@@ -25,32 +63,11 @@ def add_parser(sub):
                    help="feature columns (default: every column but the target)")
     p.add_argument("--classify", action="store_true",
                    help="binary classification (the target holds 2 labels, text or numbers)")
-    p.add_argument("--optimizer", default=None, choices=["gd", "momentum", "nesterov", "adam"],
-                   help="update rule (default nesterov; adam with --hidden)")
-    p.add_argument("--lr", type=float, default=None,
-                   help="learning rate (default: 1/lambda_max of the standardised data)")
-    p.add_argument("--epochs", type=int, default=None,
-                   help="epoch budget (default 1000; 3000 with --hidden)")
-    p.add_argument("--hidden", type=int, nargs="+", metavar="N", default=None,
-                   help="hidden layer sizes: train a neural network regressor, e.g. --hidden 16 8")
-    p.add_argument("--activation", default="tanh", choices=["tanh", "relu", "sigmoid", "identity"],
-                   help="the hidden layers' activation, with --hidden (default tanh)")
-    p.add_argument("--solver", default="auto", choices=["auto", "gd", "moments", "fused"],
-                   help="how each epoch is computed (linear regression): moments and fused are "
-                   "fast paths to the same result; default auto")
-    p.add_argument("--batch-size", type=int, default=None,
-                   help="mini-batch size (default: full batch; 1 is stochastic gradient descent)")
-    p.add_argument("--schedule", default=d.schedule,
-                   choices=["constant", "invscaling", "step", "exponential", "cosine"],
-                   help=f"learning-rate schedule (default {d.schedule})")
-    p.add_argument("--tol", type=_tol, default=d.tol,
-                   help=f"stop when the loss improves by less than this for 10 epochs; 'none' "
-                   f"runs every epoch (default {d.tol:g})")
-    p.add_argument("--early-stopping", action="store_true",
-                   help="hold out 10%% of the rows and stop when their loss stops improving")
-    p.add_argument("--test-size", type=float, default=d.test_size,
-                   help="hold out this fraction to measure on (default 0: fit on every row)")
-    p.add_argument("--seed", type=int, default=d.seed, help=f"seed (default {d.seed})")
+    for name, (s, default) in config_settings(FitConfig).items():
+        if name != "task":
+            add_setting(p, name, s, default)
+    for name in FIT_PARAMS:
+        _estimator_option(p, name)
     p.add_argument("--out", default="model.json", help="where to save the model (default model.json)")
     p.set_defaults(run=run)
     return p
@@ -59,12 +76,11 @@ def add_parser(sub):
 def run(args):
     from descentlab.estimators.persist import check_writable
 
+    values = vars(args)
     config = FitConfig(csv=args.csv, target=args.target, features=args.features,
                        task="classification" if args.classify else "regression",
-                       optimizer=args.optimizer, lr=args.lr, epochs=args.epochs,
-                       batch_size=args.batch_size, schedule=args.schedule, tol=args.tol,
-                       early_stopping=args.early_stopping, test_size=args.test_size, seed=args.seed,
-                       solver=args.solver, hidden=args.hidden, activation=args.activation)
+                       hidden=args.hidden, activation=args.activation, test_size=args.test_size,
+                       seed=args.seed, params={n: values[n] for n in FIT_PARAMS if n in values})
     check_writable(args.out)
     estimator = config.estimator()
     bar = ProgressBar(estimator.epochs)

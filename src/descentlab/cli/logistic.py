@@ -1,24 +1,16 @@
 """``descentlab logistic``: logistic regression on two blobs, the boundary as it moves."""
 
-from descentlab.lessons.logistic import LogisticConfig, run_logistic, save_logistic, summary_lines
-from descentlab.cli._options import add_caps, add_study_options, run_study
+from descentlab.cli._options import add_caps, add_lesson_options, run_lesson
+from descentlab.lessons.logistic import LogisticConfig, run_logistic
 
 
 def add_parser(sub):
-    d = LogisticConfig()
     p = sub.add_parser("logistic", help="logistic regression on two overlapping Gaussian blobs",
                        description="Train logistic regression (sigmoid and binary cross-entropy) "
                        "by gradient descent on two overlapping Gaussian blobs; print the loss, "
                        "the accuracy and scikit-learn's answer, and draw the decision boundary "
                        "at several epochs (and, with --animate, moving over training).")
-    add_study_options(p, d)
-    p.add_argument("--samples", type=int, default=d.samples, help=f"data points (default {d.samples})")
-    p.add_argument("--cluster-std", type=float, default=d.cluster_std,
-                   help=f"spread of each blob (default {d.cluster_std:g})")
-    p.add_argument("--test-size", type=float, default=d.test_size,
-                   help=f"test fraction (default {d.test_size})")
-    p.add_argument("--snapshots", type=int, default=d.snapshots,
-                   help=f"epochs drawn in the boundary figure (default {d.snapshots})")
+    add_lesson_options(p, LogisticConfig)
     p.add_argument("--animate", action="store_true",
                    help="also write logistic.gif (and logistic.mp4 when ffmpeg is found): the "
                    "boundary moving epoch by epoch beside the loss")
@@ -30,7 +22,7 @@ def add_parser(sub):
 def run(args):
     from descentlab.outputs.media import write_boundary_animation
 
-    result = run_study(args, LogisticConfig, run_logistic, summary_lines, save_logistic)
+    result = run_lesson(args, LogisticConfig, run_logistic)
     if args.animate:
         files, notes = write_boundary_animation(result, args.out, max_frames=args.max_frames,
                                                 max_points=args.max_points)

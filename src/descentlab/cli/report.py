@@ -1,7 +1,7 @@
 """``descentlab report``: the whole story in one self-contained HTML file."""
 
-from descentlab.outputs.media import NETWORK_STUDIES
 from descentlab.cli._options import add_caps, add_source, add_training_options, choice_list, load_result, rate_list
+from descentlab.lessons import NETWORK_STUDIES
 
 
 def add_parser(sub):
@@ -28,12 +28,16 @@ def add_parser(sub):
 
 
 def run(args):
-    from descentlab.outputs.media import check_output_file, run_network_studies, write_report
+    from descentlab.lessons import run_network_studies
+    from descentlab.lessons.lr_study import lr_study
+    from descentlab.outputs.report import check_output_file, write_report
 
     check_output_file(args.out, (".html", ".htm"))
     result = load_result(args)
+    study = lr_study(result.X_train, result.y_train, args.rates, epochs=result.config.epochs,
+                     seed=result.config.seed)
     networks = run_network_studies(args.networks)
-    path, study = write_report(result, args.out, rates=args.rates, networks=networks,
+    path, study = write_report(result, args.out, study=study, networks=networks,
                                max_frames=args.max_frames, max_points=args.max_points)
     extra = f"; with {', '.join(args.networks)}" if args.networks else ""
     print(f"Report: {path} (bound 2 / lambda_max = {study.bound:.4g}{extra})")

@@ -1,7 +1,7 @@
 """``descentlab tutorial``: the article's run, reproducible, with its figures and metrics."""
 
-from descentlab.lessons.article import run_tutorial, save_tutorial, summary_lines
 from descentlab.cli._options import add_caps, add_out, add_training_options, config_from_args
+from descentlab.lessons.article import run_tutorial
 
 
 def add_parser(sub):
@@ -22,14 +22,16 @@ def add_parser(sub):
 
 def run(args):
     from descentlab.files import ensure_writable_dir
-    from descentlab.outputs.media import check_output_file, write_animation, write_report
+    from descentlab.outputs.lessons import save_tutorial
+    from descentlab.outputs.media import write_animation
+    from descentlab.outputs.report import check_output_file, write_report
 
     config = config_from_args(args)
     ensure_writable_dir(args.out)
     if args.report is not None:
         check_output_file(args.report, (".html", ".htm"))
     result = run_tutorial(config, log=print)
-    for line in summary_lines(result):
+    for line in result.summary_lines():
         print(line)
     written = save_tutorial(result, args.out)
     print(f"Wrote {len(written)} files to {args.out}/")

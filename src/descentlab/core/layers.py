@@ -16,7 +16,7 @@ import numpy as np
 
 from descentlab.core.activations import get_activation
 from descentlab.core.models import init_normal, linear_backward, linear_forward
-from descentlab.checks import check_choice, check_size
+from descentlab.settings import check_choice, check_size
 
 
 def _article_normal(n_in, n_out, rng):

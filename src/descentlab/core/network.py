@@ -15,7 +15,7 @@ import numpy as np
 
 from descentlab.errors import DescentlabError
 from descentlab.core.layers import Dense
-from descentlab.checks import check_size
+from descentlab.settings import check_size
 
 
 class Network:

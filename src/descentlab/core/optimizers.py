@@ -242,7 +242,8 @@ class Adam(Optimizer):
 OPTIMIZERS = {"gd": GradientDescent, "momentum": Momentum, "nesterov": Nesterov, "adam": Adam}
 
 
-def make_optimizer(name, lr, *, momentum=0.9, schedule=None, restart=False):
+def make_optimizer(name, lr, *, momentum=0.9, schedule=None, restart=False, total_steps=None,
+                   schedule_options=None):
     """An optimizer from its name in ``OPTIMIZERS``, for estimators and the command line.
 
     Parameters
@@ -254,11 +255,17 @@ def make_optimizer(name, lr, *, momentum=0.9, schedule=None, restart=False):
     schedule : str or callable or None, default=None
     restart : bool, default=False
         Adaptive restart of "momentum" and "nesterov" (see :class:`GradientDescent`).
+    total_steps : int or None, default=None
+        The updates training will make: the length a decaying schedule spans.
+    schedule_options : dict or None, default=None
+        Settings of a named schedule (``{"lr_min": 1e-4}`` for "cosine").
     """
     if name not in OPTIMIZERS:
         raise DescentlabError(f"unknown optimizer {name!r}: choose one of {', '.join(OPTIMIZERS)}")
     if not (isinstance(lr, (int, float, np.floating)) and math.isfinite(lr) and lr > 0):
         raise DescentlabError(f"learning rate {lr!r} must be a positive number: try 0.01")
+    if isinstance(schedule, str) and (total_steps is not None or schedule_options):
+        schedule = get_schedule(schedule, total=total_steps, **(schedule_options or {}))
     if name == "gd":
         return GradientDescent(lr, schedule=schedule)
     if name == "adam":

@@ -4,9 +4,16 @@ A schedule is a function ``schedule(t, lr) -> lr_t`` of the update count ``t``
 (0, 1, 2, ...; one per optimizer step, so one per epoch when training full-batch) and
 the base rate ``lr``. It keeps no state: the optimizer counts the steps (as nanoGPT's
 ``get_lr(it)``). Ordered from simple to complex.
+
+Schedules that decay over a length take ``total``, the number of steps training will
+make; :func:`get_schedule` binds it from the run (epochs times batches per epoch), so a
+cosine over 3000 epochs decays over 3000 epochs. Their other settings are keywords
+(``lr_min``, ``drop``, ``power_t``...), reachable from the estimators'
+``schedule_options``.
 """
 
 import functools
+import inspect
 import math
 
 from descentlab.errors import DescentlabError
@@ -30,18 +37,19 @@ def inverse_scaling(t, lr, power_t=0.25):
     return lr / (t + 1) ** power_t
 
 
-def step_decay(t, lr, drop=0.5, every=100):
-    r"""Multiply the rate by ``drop`` every ``every`` steps.
+def step_decay(t, lr, drop=0.5, every=None, total=1000):
+    r"""Multiply the rate by ``drop`` every ``every`` steps (a quarter of ``total`` when None).
 
     Notes
     -----
     .. math:: \alpha_t = \alpha \, d^{\lfloor t / k \rfloor}
     """
+    every = every or max(1, total // 4)
     return lr * drop ** (t // every)
 
 
 def exponential_decay(t, lr, gamma=0.99):
-    r"""Multiply the rate by ``gamma`` every step.
+    r"""Multiply the rate by ``gamma`` every step (a per-step rate: it needs no length).
 
     Notes
     -----
@@ -73,7 +81,13 @@ SCHEDULES = {
 }
 
 
-def get_schedule(schedule, **kwargs):
+def schedule_options(schedule):
+    """The settings a named schedule takes (its keywords but ``total``, bound from the run)."""
+    params = list(inspect.signature(SCHEDULES[schedule]).parameters)[2:]
+    return [name for name in params if name != "total"]
+
+
+def get_schedule(schedule, total=None, **kwargs):
     """A schedule function from its name (with keyword settings) or a callable.
 
     Parameters
@@ -81,6 +95,8 @@ def get_schedule(schedule, **kwargs):
     schedule : str or callable or None
         One of ``SCHEDULES`` (``"constant"``, ``"invscaling"``, ``"step"``,
         ``"exponential"``, ``"cosine"``), a function ``f(t, lr)``, or None for constant.
+    total : int or None
+        How many steps training makes: the length a decaying schedule spans.
     **kwargs
         Settings of a named schedule, e.g. ``power_t=0.5`` for ``"invscaling"``.
 
@@ -95,4 +111,10 @@ def get_schedule(schedule, **kwargs):
     if schedule not in SCHEDULES:
         raise DescentlabError(f"unknown learning-rate schedule {schedule!r}: "
                               f"choose one of {', '.join(SCHEDULES)}")
+    unknown = sorted(set(kwargs) - set(schedule_options(schedule)))
+    if unknown:
+        takes = ", ".join(schedule_options(schedule)) or "no settings"
+        raise DescentlabError(f"the {schedule!r} schedule has no setting {unknown[0]!r}: it takes {takes}")
+    if total is not None and "total" in inspect.signature(SCHEDULES[schedule]).parameters:
+        kwargs["total"] = max(1, int(total))
     return functools.partial(SCHEDULES[schedule], **kwargs) if kwargs else SCHEDULES[schedule]

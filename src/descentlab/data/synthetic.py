@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from descentlab.errors import DescentlabError
+from descentlab.settings import check_config, setting
 
 
 @dataclass
@@ -147,3 +148,36 @@ def split(X, y, test_size=0.2, seed=0):
 
     check_split_sizes(X.shape[0], test_size)
     return train_test_split(X, y, test_size=test_size, random_state=seed)
+
+
+@dataclass
+class ArticleData:
+    """The article's data set and its split, as settings: what every lesson on it shares.
+
+    Parameters
+    ----------
+    samples : int, default=200
+    noise : float, default=10.0
+        The standard deviation of the noise on ``y``.
+    test_size : float, default=0.2
+        The test fraction of the split.
+    seed : int, default=7
+        Seeds the split and the initialisation (the article has no seed).
+    data_seed : int, default=42
+        The article's ``random_state`` for ``make_regression``.
+    """
+
+    samples: int = setting(200, "data points", low=1, suggest="200")
+    noise: float = setting(10.0, "noise std", low=0, suggest="10")
+    test_size: float = setting(0.2, "test fraction", kind="fraction", label="test fraction", suggest="0.2")
+    seed: int = setting(7, "seed of the split and the initialisation", kind="seed")
+    data_seed: int = setting(42, "random_state of make_regression", kind="seed")
+
+    def __post_init__(self):
+        check_config(self)
+        check_split_sizes(self.samples, self.test_size)
+
+    def make(self, n_features=1):
+        """The data and its split: ``data, X_train, X_test, y_train, y_test``."""
+        data = make_article_data(self.samples, n_features, self.noise, self.data_seed)
+        return (data, *split(data.X, data.y, self.test_size, self.seed))

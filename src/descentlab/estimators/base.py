@@ -21,10 +21,11 @@ from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import OPTIMIZERS, make_optimizer
 from descentlab.core.scaling import standardize
-from descentlab.core.schedules import SCHEDULES
+from descentlab.core.schedules import SCHEDULES, get_schedule
 from descentlab.estimators.problem import Problem
 from descentlab.core.stepsize import default_lr
 from descentlab.core.trainer import train
+from descentlab.settings import Setting, check_params
 
 
 class GDEstimator(BaseEstimator):
@@ -42,7 +43,10 @@ class GDEstimator(BaseEstimator):
         Momentum and Nesterov run with adaptive restart (:class:`descentlab.core.optimizers.GradientDescent`),
         so the loss-based stopping rule is not fooled by overshoot.
     schedule : str or callable, default="constant"
-        A learning-rate schedule of :mod:`descentlab.core.schedules` or ``f(t, lr)``.
+        A learning-rate schedule of :mod:`descentlab.core.schedules` or ``f(t, lr)``; a
+        named one spans the whole run (``epochs`` times the batches per epoch).
+    schedule_options : dict or None, default=None
+        Settings of a named schedule, e.g. ``{"lr_min": 1e-4}`` for "cosine".
     epochs : int, default=1000
         The epoch budget.
     batch_size : int or None, default=None
@@ -66,20 +70,45 @@ class GDEstimator(BaseEstimator):
         ``"auto"`` picks the fastest that gives the same result.
     """
 
-    _solvers = ("auto", "gd")
+    #: Every hyperparameter's accepted values and meaning, declared once: ``fit`` checks
+    #: them and the command line builds its options from them. Subclasses merge theirs in.
+    _parameter_constraints = {
+        "optimizer": Setting("the update rule", kind="choice", choices=tuple(OPTIMIZERS)),
+        "lr": Setting("learning rate", low=0, low_open=True,
+                      none="chosen from the data: 1/L, the largest curvature of the loss"),
+        "momentum": Setting("beta of momentum and Nesterov, beta1 of Adam", low=0, high=1,
+                            high_open=True),
+        "schedule": Setting("learning-rate schedule over the whole run", kind="choice",
+                            choices=tuple(SCHEDULES), callable_ok=True),
+        "schedule_options": Setting("settings of the schedule, e.g. lr_min=0.001",
+                                    kind="options", none="the schedule's defaults"),
+        "epochs": Setting("epoch budget", kind="int", low=1),
+        "batch_size": Setting("mini-batch size", kind="int", low=1,
+                              none="full batch; 1 is stochastic gradient descent"),
+        "tol": Setting("stop when the loss improves by less than this for n_iter_no_change "
+                       "epochs", low=0, none="run every epoch"),
+        "n_iter_no_change": Setting("epochs without improvement before stopping", kind="int", low=1),
+        "early_stopping": Setting("hold out validation_fraction of the rows and stop when their "
+                                  "loss stops improving", kind="bool"),
+        "validation_fraction": Setting("the rows held out for early stopping", kind="fraction"),
+        "standardize": Setting("train on standardised features (and target)", kind="bool"),
+        "solver": Setting("how each epoch's loss and gradients are computed", kind="choice",
+                          choices=("auto", "gd")),
+    }
 
     _y_numeric = True
     # what a saved model keeps (descentlab.estimators.persist); subclasses add theirs
     _saved_attributes = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
 
     def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
-                 epochs=1000, batch_size=None, tol=1e-7, n_iter_no_change=10,
-                 early_stopping=False, validation_fraction=0.1, standardize=True, random_state=0,
-                 solver="auto"):
+                 schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
+                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
+                 standardize=True, random_state=0, solver="auto"):
         self.optimizer = optimizer
         self.lr = lr
         self.momentum = momentum
         self.schedule = schedule
+        self.schedule_options = schedule_options
         self.epochs = epochs
         self.batch_size = batch_size
         self.tol = tol
@@ -131,8 +160,11 @@ class GDEstimator(BaseEstimator):
         loss = self._loss()
         lam = problem.curvature(loss) if self.lr is None else None
         lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
+        batches = 1 if self.batch_size is None else -(-problem.n_samples // self.batch_size)
         optimizer = make_optimizer(self.optimizer, lr, momentum=self.momentum,
-                                   schedule=self.schedule, restart=True)
+                                   schedule=self.schedule, restart=True,
+                                   total_steps=self.epochs * batches,
+                                   schedule_options=self.schedule_options)
         try:
             history = train(model, problem.Z, problem.t, loss=loss, optimizer=optimizer,
                             epochs=self.epochs, batch_size=self.batch_size,
@@ -165,27 +197,12 @@ class GDEstimator(BaseEstimator):
                        batch_size=self.batch_size)
 
     def _check_params(self):
-        def bad(name, value, want):
-            raise DescentlabError(f"{type(self).__name__}: {name}={value!r} {want}")
-
-        if self.solver not in self._solvers:
-            bad("solver", self.solver, f"is not one of {', '.join(self._solvers)}")
-        if self.optimizer not in OPTIMIZERS:
-            bad("optimizer", self.optimizer, f"is not one of {', '.join(OPTIMIZERS)}")
-        if self.lr is not None and not (_is_number(self.lr) and 0 < self.lr < np.inf):
-            bad("lr", self.lr, "must be a positive number, or None to choose it from the data")
-        if not (_is_number(self.momentum) and 0 <= self.momentum < 1):
-            bad("momentum", self.momentum, "must be in [0, 1)")
-        if not (callable(self.schedule) or self.schedule in SCHEDULES):
-            bad("schedule", self.schedule, f"must be one of {', '.join(SCHEDULES)} or f(t, lr)")
-        for name in ("epochs", "n_iter_no_change") + (("batch_size",) if self.batch_size is not None else ()):
-            value = getattr(self, name)
-            if not (isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1):
-                bad(name, value, "must be an integer of at least 1")
-        if self.tol is not None and not (_is_number(self.tol) and 0 <= self.tol < np.inf):
-            bad("tol", self.tol, "must be a non-negative number or None")
-        if not (_is_number(self.validation_fraction) and 0 < self.validation_fraction < 1):
-            bad("validation_fraction", self.validation_fraction, "must be in (0, 1)")
+        check_params(self, self._parameter_constraints)
+        if self.schedule_options and not isinstance(self.schedule, str):
+            raise DescentlabError(f"{type(self).__name__}: schedule_options are for a named "
+                                  "schedule: bind them into your function instead")
+        if self.schedule_options:
+            get_schedule(self.schedule, **self.schedule_options)
 
     def _divergence_error(self, exc, lr, optimizer, lam, n_samples):
         bound, auto = optimizer.stable_lr(lam), self._default_lr(lam, n_samples)

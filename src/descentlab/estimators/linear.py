@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from descentlab.core.activations import sigmoid
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
+from descentlab.settings import Setting
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.fast.objectives import fast_problem, is_dask, is_streamed
 from descentlab.core.losses import BinaryCrossEntropy
@@ -112,7 +113,11 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     """
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
-    _solvers = ("auto", "gd", "moments", "fused")
+    _parameter_constraints = {**StandardizedTargetRegressor._parameter_constraints,
+                              "solver": Setting("how each epoch's loss and gradients are computed: "
+                                                "moments and fused are fast paths to the same "
+                                                "result", kind="choice",
+                                                choices=("auto", "gd", "moments", "fused"))}
     MAX_MOMENTS_FEATURES = 2048
 
     def _build_model(self, n_features, rng):

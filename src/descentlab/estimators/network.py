@@ -10,10 +10,11 @@ article's linear network, which can do no better than linear regression (see
 
 import numpy as np
 
-from descentlab.core.activations import get_activation
-from descentlab.errors import DescentlabError
-from descentlab.estimators.linear import StandardizedTargetRegressor
+from descentlab.core.activations import ACTIVATIONS
+from descentlab.core.layers import INITS
 from descentlab.core.network import make_network
+from descentlab.estimators.linear import StandardizedTargetRegressor
+from descentlab.settings import Setting
 
 __all__ = ["GDNetworkRegressor"]
 
@@ -53,30 +54,28 @@ class GDNetworkRegressor(StandardizedTargetRegressor):
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("weights_",)
 
+    _parameter_constraints = {
+        **StandardizedTargetRegressor._parameter_constraints,
+        "hidden_layer_sizes": Setting("hidden layer sizes, e.g. (32, 16)", kind="sizes"),
+        "activation": Setting("the hidden layers' activation", kind="choice",
+                              choices=tuple(ACTIVATIONS)),
+        "init": Setting("initialisation of the weights", kind="choice", choices=tuple(INITS),
+                        none="he for relu, xavier otherwise"),
+    }
+
     def __init__(self, hidden_layer_sizes=(16,), activation="tanh", *, init=None,
-                 optimizer="adam", lr=None, momentum=0.9, schedule="constant", epochs=3000,
-                 batch_size=None, tol=1e-7, n_iter_no_change=50, early_stopping=False,
-                 validation_fraction=0.1, standardize=True, random_state=0, solver="auto"):
+                 optimizer="adam", lr=None, momentum=0.9, schedule="constant",
+                 schedule_options=None, epochs=3000, batch_size=None, tol=1e-7,
+                 n_iter_no_change=50, early_stopping=False, validation_fraction=0.1,
+                 standardize=True, random_state=0, solver="auto"):
         super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
-                         epochs=epochs, batch_size=batch_size, tol=tol,
+                         schedule_options=schedule_options, epochs=epochs, batch_size=batch_size, tol=tol,
                          n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
                          validation_fraction=validation_fraction, standardize=standardize,
                          random_state=random_state, solver=solver)
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.init = init
-
-    def _check_params(self):
-        super()._check_params()
-        sizes = self.hidden_layer_sizes
-        if not (isinstance(sizes, (tuple, list)) and all(
-                isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes)):
-            raise DescentlabError(f"GDNetworkRegressor: hidden_layer_sizes={sizes!r} must be a "
-                                  "tuple of positive integers, e.g. (16,) or (32, 16)")
-        get_activation(self.activation)
-        if self.init not in (None, "xavier", "he", "normal"):
-            raise DescentlabError(f"GDNetworkRegressor: init={self.init!r} must be None, "
-                                  "'xavier', 'he' or 'normal'")
 
     def _network(self, n_features, seed):
         return make_network([n_features, *self.hidden_layer_sizes, 1], self.activation,

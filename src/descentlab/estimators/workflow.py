@@ -11,9 +11,15 @@ import numpy as np
 
 from descentlab.data.csvfile import check_fit_data, read_csv
 from descentlab.errors import DescentlabError
+from descentlab.settings import check_config, setting
 from descentlab.files import write_text
 
 TASKS = ("regression", "classification")
+
+
+#: The estimator settings ``descentlab fit`` exposes (declared in the estimators' tables).
+FIT_PARAMS = ("optimizer", "lr", "momentum", "epochs", "batch_size", "schedule",
+              "schedule_options", "tol", "early_stopping", "solver")
 
 
 @dataclass
@@ -30,9 +36,6 @@ class FitConfig:
         The feature columns; None takes every other column.
     task : {"regression", "classification"}, default="regression"
         :class:`GDRegressor` or the binary :class:`GDClassifier` (labels may be text).
-    optimizer, lr, epochs, batch_size, schedule, tol, early_stopping, solver
-        As in :class:`descentlab.estimators.base.GDEstimator`; ``optimizer`` and ``epochs``
-        None take the estimator's defaults.
     hidden : tuple of int or None, default=None
         Hidden layer sizes: a :class:`descentlab.estimators.network.GDNetworkRegressor`
         instead of the linear regressor (regression only).
@@ -42,48 +45,48 @@ class FitConfig:
         Hold out this fraction of the rows to measure on; 0 fits on every row.
     seed : int, default=0
         The estimator's ``random_state`` and the seed of the split.
+    params : dict
+        Estimator settings of :data:`FIT_PARAMS` that differ from the estimator's
+        defaults (checked by the estimator's ``_parameter_constraints``).
     """
 
     csv: str
     target: str
     features: list | None = None
-    task: str = "regression"
-    optimizer: str | None = None
-    lr: float | None = None
-    epochs: int | None = None
-    batch_size: int | None = None
-    schedule: str = "constant"
-    tol: float | None = 1e-7
-    early_stopping: bool = False
-    test_size: float = 0.0
-    seed: int = 0
-    solver: str = "auto"
-    hidden: tuple | None = None
-    activation: str = "tanh"
+    task: str = setting("regression", "what to predict", kind="choice", choices=TASKS)
+    hidden: tuple | None = setting(None, "hidden layer sizes: train a neural network regressor, "
+                                   "e.g. --hidden 16 8", kind="sizes", none="a linear model",
+                                   label="hidden size")
+    activation: str = setting("tanh", "the hidden layers' activation, with --hidden",
+                              kind="choice", choices=("tanh", "relu", "sigmoid", "identity"))
+    test_size: float = setting(0.0, "hold out this fraction to measure on; 0 fits on every row",
+                               low=0, high=1, high_open=True, label="test fraction", suggest="0.2")
+    seed: int = setting(0, "seed of the estimator and the split", kind="seed")
+    params: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        if self.task not in TASKS:
-            raise DescentlabError(f"unknown task {self.task!r}: choose regression or classification")
-        if not (math.isfinite(self.test_size) and 0 <= self.test_size < 1):
-            raise DescentlabError(f"test fraction {self.test_size} must be in [0, 1): try 0.2, or 0 "
-                                  "to fit on every row")
+        check_config(self)
+        unknown = sorted(set(self.params) - set(FIT_PARAMS))
+        if unknown:
+            raise DescentlabError(f"unknown estimator setting {unknown[0]!r}: choose from "
+                                  f"{', '.join(FIT_PARAMS)}")
         if self.hidden is not None and self.task == "classification":
             raise DescentlabError("hidden layers are for regression: leave out --hidden or --classify")
 
-    def estimator(self):
-        """The unfitted estimator these settings describe."""
+    def estimator_class(self):
         from descentlab.estimators.linear import GDClassifier, GDRegressor
         from descentlab.estimators.network import GDNetworkRegressor
 
-        settings = dict(lr=self.lr, batch_size=self.batch_size, schedule=self.schedule, tol=self.tol,
-                        early_stopping=self.early_stopping, random_state=self.seed, solver=self.solver)
-        settings.update({k: v for k, v in (("optimizer", self.optimizer), ("epochs", self.epochs))
-                         if v is not None})
         if self.hidden is not None:
-            est = GDNetworkRegressor(hidden_layer_sizes=tuple(self.hidden),
-                                     activation=self.activation, **settings)
-        else:
-            est = (GDClassifier if self.task == "classification" else GDRegressor)(**settings)
+            return GDNetworkRegressor
+        return GDClassifier if self.task == "classification" else GDRegressor
+
+    def estimator(self):
+        """The unfitted estimator these settings describe (its settings checked)."""
+        cls = self.estimator_class()
+        extra = {} if self.hidden is None else {"hidden_layer_sizes": tuple(self.hidden),
+                                                "activation": self.activation}
+        est = cls(random_state=self.seed, **extra, **self.params)
         est._check_params()
         return est
 

@@ -1,81 +1,59 @@
-"""The article's whole run, end to end: data -> split -> model -> train -> metrics -> files.
+"""The article's whole run: data -> split -> model -> train -> metrics (it writes nothing).
 
-``descentlab tutorial`` is :func:`run_tutorial` then :func:`save_tutorial`; both are
-usable from Python.
+``descentlab tutorial`` is :func:`run_tutorial`, then
+:func:`descentlab.outputs.lessons.save_tutorial` writes its files.
 """
 
-import json
-import math
 from dataclasses import asdict, dataclass
+from typing import ClassVar
 
 import numpy as np
 
-from descentlab.core.quadratic import least_squares
-from descentlab.core.stepsize import stability_bound
-from descentlab.data.synthetic import Dataset, check_split_sizes, make_article_data, split
-from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.files import ensure_writable_dir, save_figure, write_text
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.metrics import regression_metrics
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
+from descentlab.core.quadratic import least_squares
+from descentlab.core.stepsize import stability_bound
 from descentlab.core.trainer import train
-
-DEFAULT_SEED = 7
+from descentlab.data.synthetic import ArticleData, Dataset
+from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.settings import epochs_setting, lr_setting, setting
 
 
 @dataclass
-class TutorialConfig:
+class TutorialConfig(ArticleData):
     """Everything the article's run depends on; the defaults are the article's.
 
     Parameters
     ----------
+    samples, noise, test_size, seed, data_seed
+        The data and its split (:class:`descentlab.data.ArticleData`).
+    features : int, default=1
     lr : float, default=0.05
         The learning rate ``l_r``.
     epochs : int, default=61
-    samples : int, default=200
-    features : int, default=1
-    noise : float, default=10.0
-    test_size : float, default=0.2
-        The test fraction of the split.
-    seed : int, default=7
-        Seeds the split and the initialisation (the article has no seed).
-    data_seed : int, default=42
-        The article's ``random_state`` for ``make_regression``.
     log_every : int, default=10
         Print the loss (and draw a figure) every this many epochs.
     """
 
-    lr: float = 0.05
-    epochs: int = 61
-    samples: int = 200
-    features: int = 1
-    noise: float = 10.0
-    test_size: float = 0.2
-    seed: int = DEFAULT_SEED
-    data_seed: int = 42
-    log_every: int = 10
+    features: int = setting(1, "features", low=1)
+    lr: float = lr_setting(0.05)
+    epochs: int = epochs_setting(61)
+    log_every: int = setting(10, "print and draw every N epochs", low=1, label="log interval",
+                             suggest="10")
 
-    def __post_init__(self):
-        if not (math.isfinite(self.lr) and self.lr > 0):
-            raise DescentlabError(f"learning rate {self.lr} must be a positive number: try 0.05")
-        if self.epochs < 1:
-            raise DescentlabError(f"epochs {self.epochs} must be at least 1: try 61")
-        if self.features < 1:
-            raise DescentlabError(f"features {self.features} must be at least 1")
-        if not (math.isfinite(self.noise) and self.noise >= 0):
-            raise DescentlabError(f"noise {self.noise} must be a non-negative number: try 10")
-        if self.log_every < 1:
-            raise DescentlabError(f"log interval {self.log_every} must be at least 1: try 10")
-        if self.samples < 1:
-            raise DescentlabError(f"samples {self.samples} must be at least 1: try 200")
-        check_split_sizes(self.samples, self.test_size)
+    def make(self):
+        """The data and its split: ``data, X_train, X_test, y_train, y_test``."""
+        return super().make(self.features)
 
 
 @dataclass
 class TutorialResult:
     """What a tutorial run produced: data, split, trained model, history and metrics."""
+
+    kind: ClassVar[str] = "tutorial"
 
     config: TutorialConfig
     data: Dataset
@@ -93,6 +71,10 @@ class TutorialResult:
         if epochs[-1] != self.history.n_epochs - 1:
             epochs.append(self.history.n_epochs - 1)
         return epochs
+
+    def summary_lines(self):
+        """What the command line prints for this result (:func:`summary_lines`)."""
+        return summary_lines(self)
 
 
 def epoch_logger(log_every, log=print):
@@ -112,8 +94,7 @@ def prepare_data(config):
     data : Dataset
     X_train, X_test, y_train, y_test : ndarray
     """
-    data = make_article_data(config.samples, config.features, config.noise, config.data_seed)
-    return (data, *split(data.X, data.y, config.test_size, config.seed))
+    return config.make()
 
 
 def run_tutorial(config=None, log=print):
@@ -253,29 +234,3 @@ def summary_lines(result):
     lines.append(f"Training loss {m['train']['loss']:.4f} against the least-squares "
                  f"{ls['train_loss']:.4f}.")
     return lines
-
-
-def save_tutorial(result, out):
-    """Write the figures (PNG), ``history.json`` and ``metrics.json`` into ``out``.
-
-    Large data sets are drawn as a random sample of points, and the figures say so.
-
-    Returns the list of paths written.
-    """
-    from descentlab.viz.article import epoch_figure, plot_graph, plot_pred_line, line_of
-    from descentlab.viz.sampling import note_on, sample_points
-
-    out = ensure_writable_dir(out)
-    X, y, note = sample_points(result.data.X, result.data.y)
-    written = [save_figure(note_on(plot_graph({"X": X[:, 0], "y": y}), note), out / "data.png")]
-    X_train, y_train, note = sample_points(result.X_train, result.y_train)
-    for epoch in result.logged_epochs():
-        fig = note_on(epoch_figure(result.history, X_train, y_train, epoch), note)
-        written.append(save_figure(fig, out / f"epoch_{epoch:03d}.png"))
-    X_test, y_test, note = sample_points(result.X_test, result.y_test)
-    m, b = line_of(result.model.params, result.X_test)
-    fig = note_on(plot_pred_line(X_test[:, 0], y_test, m, b), note)
-    written.append(save_figure(fig, out / "test_fit.png"))
-    written.append(write_text(out / "history.json", result.history.to_json()))
-    written.append(write_text(out / "metrics.json", json.dumps(result.metrics, indent=1)))
-    return written

@@ -21,13 +21,14 @@ fit nothing a single neuron cannot: trained, its loss reaches the least-squares 
 and never goes below it.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from descentlab.core.quadratic import least_squares, with_bias_column
 from descentlab.core.stepsize import linear_network_bound
-from descentlab.data.synthetic import Dataset, check_split_sizes, make_article_data, split
+from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.history import History
 from descentlab.core.layers import INITS, linear
@@ -36,7 +37,7 @@ from descentlab.core.models import linear_forward
 from descentlab.core.network import Network, make_network
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
-from descentlab.checks import check_choice, check_non_negative, check_size, check_training
+from descentlab.settings import check_choice, epochs_setting, lr_setting, setting
 
 BIAS_FORMS = ("x0", "layers")
 
@@ -114,41 +115,28 @@ def network_inputs(X, bias):
 
 
 @dataclass
-class CollapseConfig:
+class CollapseConfig(ArticleData):
     """Settings of the collapse study; the data and split are the tutorial's.
 
     Parameters
     ----------
+    samples, noise, test_size, seed, data_seed
+        The article's data (:class:`descentlab.data.ArticleData`); ``seed`` also seeds
+        the initial weights.
     lr : float, default=0.01
     epochs : int, default=300
     hidden : int, default=2
     bias : {"x0", "layers"}, default="x0"
     init : {"xavier", "he", "normal"}, default="xavier"
-    seed : int, default=7
-        Seeds the split and the initial weights.
-    samples, noise, test_size, data_seed
-        The article's data, as in :class:`descentlab.lessons.article.TutorialConfig`.
     """
 
-    lr: float = 0.01
-    epochs: int = 300
-    hidden: int = 2
-    bias: str = "x0"
-    init: str = "xavier"
-    seed: int = 7
-    samples: int = 200
-    noise: float = 10.0
-    test_size: float = 0.2
-    data_seed: int = 42
-
-    def __post_init__(self):
-        check_training(self.lr, self.epochs, CollapseConfig.lr)
-        check_size("hidden size", self.hidden)
-        check_choice("bias form", self.bias, BIAS_FORMS)
-        check_choice("initialisation", self.init, INITS)
-        check_size("samples", self.samples)
-        check_non_negative("noise", self.noise)
-        check_split_sizes(self.samples, self.test_size)
+    lr: float = lr_setting(0.01)
+    epochs: int = epochs_setting(300)
+    hidden: int = setting(2, "neurons in the first layer", low=1, label="hidden size")
+    bias: str = setting("x0", "x0: inputs [x, 1] and no biases, as the article; layers: a bias "
+                        "per layer", kind="choice", choices=BIAS_FORMS, label="bias form")
+    init: str = setting("xavier", "initialisation", kind="choice", choices=tuple(INITS),
+                        label="initialisation")
 
 
 @dataclass
@@ -173,6 +161,8 @@ class CollapseResult:
         The largest rate at which gradient descent can settle at a minimum of this
         network (:func:`descentlab.core.stepsize.linear_network_bound`).
     """
+
+    kind: ClassVar[str] = "collapse"
 
     config: CollapseConfig
     data: Dataset
@@ -211,6 +201,10 @@ class CollapseResult:
         return (f"CollapseResult(m={self.m:.6g}, intercept={self.intercept:.6g}, "
                 f"loss={self.loss:.6g}, ls_loss={self.ls_loss:.6g}, max_abs_diff={self.max_abs_diff:.2g})")
 
+    def summary_lines(self):
+        """What the command line prints for this result (:func:`summary_lines`)."""
+        return summary_lines(self)
+
 
 def run_collapse(config=None):
     """Train the article's two-layer linear network and collapse it to one line.
@@ -220,8 +214,7 @@ def run_collapse(config=None):
     CollapseResult
     """
     config = CollapseConfig() if config is None else config
-    data = make_article_data(config.samples, 1, config.noise, config.data_seed)
-    X_train, _, y_train, _ = split(data.X, data.y, config.test_size, config.seed)
+    data, X_train, _, y_train, _ = config.make()
     network = article_network(config.bias, config.hidden, config.init, config.seed)
     X_in = network_inputs(X_train, config.bias)
     stable_lr = linear_network_bound(X_train, y_train, output_bias=config.bias == "layers")
@@ -291,23 +284,3 @@ def summary_lines(result):
             f"use a smaller --lr (e.g. {0.8 * result.stable_lr:.2g})"),
     ]
     return lines
-
-
-def save_collapse(result, out):
-    """Write ``collapse.png``, ``collapse.json`` and ``collapse_history.json`` into ``out``."""
-    import json
-
-    from descentlab.files import ensure_writable_dir, save_figure, write_text
-    from descentlab.viz.networks import collapse_figure
-
-    out = ensure_writable_dir(out)
-    numbers = {name: np.asarray(v).tolist() for name, v in result.layer_matrices()}
-    numbers.update(W=result.W.tolist(), b=result.b.tolist(), m=result.m, intercept=result.intercept,
-                   least_squares={"m": result.ls_m, "intercept": result.ls_intercept},
-                   loss=result.loss, line_loss=result.line_loss, ls_loss=result.ls_loss,
-                   min_loss=result.min_loss, max_abs_diff=result.max_abs_diff,
-                   stable_lr=result.stable_lr,
-                   config=asdict(result.config))
-    return [save_figure(collapse_figure(result), out / "collapse.png"),
-            write_text(out / "collapse.json", json.dumps(numbers, indent=1)),
-            write_text(out / "collapse_history.json", result.history.to_json())]

@@ -14,6 +14,7 @@ unpenalised ``LogisticRegression(C=np.inf)`` finds; gradient descent reaches it 
 """
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -24,7 +25,7 @@ from descentlab.core.metrics import accuracy
 from descentlab.core.models import LogisticModel, logistic_proba
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
-from descentlab.checks import check_positive, check_size, check_training
+from descentlab.settings import check_config, epochs_setting, lr_setting, setting
 
 
 @dataclass
@@ -48,21 +49,19 @@ class LogisticConfig:
         How many epochs the boundary figure shows, spread from the first to the last.
     """
 
-    lr: float = 0.5
-    epochs: int = 200
-    samples: int = 200
-    cluster_std: float = 1.5
-    test_size: float = 0.25
-    seed: int = 0
-    init_scale: float = 1.0
-    snapshots: int = 6
+    lr: float = lr_setting(0.5)
+    epochs: int = epochs_setting(200)
+    samples: int = setting(200, "data points", low=1)
+    cluster_std: float = setting(1.5, "spread of each blob", low=0, low_open=True, label="cluster spread")
+    test_size: float = setting(0.25, "test fraction", kind="fraction", label="test fraction",
+                               suggest="0.25")
+    seed: int = setting(0, "seed of the blobs, the split and the initial weights", kind="seed")
+    init_scale: float = setting(1.0, "standard deviation of the initial weights", low=0,
+                                low_open=True, label="initial weight scale")
+    snapshots: int = setting(6, "epochs drawn in the boundary figure", low=1)
 
     def __post_init__(self):
-        check_training(self.lr, self.epochs, LogisticConfig.lr)
-        check_size("samples", self.samples)
-        check_positive("cluster spread", self.cluster_std)
-        check_positive("initial weight scale", self.init_scale)
-        check_size("snapshots", self.snapshots)
+        check_config(self)
         check_split_sizes(self.samples, self.test_size)
 
 
@@ -81,6 +80,8 @@ class LogisticResult:
     max_proba_diff : float
         The largest difference between our probabilities and scikit-learn's.
     """
+
+    kind: ClassVar[str] = "logistic"
 
     config: LogisticConfig
     data: Dataset
@@ -109,6 +110,10 @@ class LogisticResult:
     def __repr__(self):
         return (f"LogisticResult(train_accuracy={self.train_accuracy:.3f}, "
                 f"test_accuracy={self.test_accuracy:.3f}, max_proba_diff={self.max_proba_diff:.2g})")
+
+    def summary_lines(self):
+        """What the command line prints for this result (:func:`summary_lines`)."""
+        return summary_lines(self)
 
 
 def reference_fit(X, y):
@@ -169,24 +174,3 @@ def summary_lines(result, log_every=None):
         f"test {100 * result.test_accuracy:.1f}%",
     ]
     return lines
-
-
-def save_logistic(result, out):
-    """Write ``logistic.png``, ``logistic.json`` and ``logistic_history.json`` into ``out``."""
-    import json
-    from dataclasses import asdict
-
-    from descentlab.files import ensure_writable_dir, save_figure, write_text
-    from descentlab.viz.logistic import boundary_figure
-
-    out = ensure_writable_dir(out)
-    fig = boundary_figure(result.history, result.X_train, result.y_train,
-                          result.snapshot_epochs(), result.accuracy_trace)
-    numbers = {"config": asdict(result.config), "W": result.model.params["W"].tolist(),
-               "b": float(result.model.params["b"]), "train_accuracy": result.train_accuracy,
-               "test_accuracy": result.test_accuracy, "accuracy_trace": result.accuracy_trace.tolist(),
-               "reference": {"W": result.reference_W.tolist(), "b": result.reference_b},
-               "max_proba_diff": result.max_proba_diff, "snapshot_epochs": result.snapshot_epochs()}
-    return [save_figure(fig, out / "logistic.png"),
-            write_text(out / "logistic.json", json.dumps(numbers, indent=1)),
-            write_text(out / "logistic_history.json", result.history.to_json())]

@@ -1,18 +1,21 @@
-"""Studies: the same problem trained several ways, each run kept as a History.
+"""The learning-rate lesson: one problem, several rates, each run kept as a History.
 
-The learning-rate study trains the article's linear regression once per rate, from the
+It trains the article's linear regression once per rate, from the
 same start, and places each rate against the stability bound of full-batch gradient
 descent (article: "by varying alpha the rate of decrease in error varies").
 """
 
 import math
 from dataclasses import dataclass, field
+from typing import ClassVar
 
-from descentlab.core.stepsize import stability_bound
-from descentlab.errors import DescentlabError
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
+from descentlab.core.stepsize import stability_bound
 from descentlab.core.trainer import train
+from descentlab.data.synthetic import ArticleData
+from descentlab.errors import DescentlabError
+from descentlab.settings import epochs_setting, setting
 
 #: Default rates as fractions of the bound: too small, good, near the bound, beyond it.
 DEFAULT_FRACTIONS = (0.01, 0.5, 0.98, 1.1)
@@ -75,6 +78,8 @@ class RateRun:
 class LRStudy:
     """The study: the bound, and one :class:`RateRun` per rate, in the order given."""
 
+    kind: ClassVar[str] = "lr_study"
+
     bound: float
     epochs: int
     runs: list = field(default_factory=list)
@@ -86,6 +91,10 @@ class LRStudy:
 
     def __repr__(self):
         return f"LRStudy(bound={self.bound:.4g}, rates={[r.lr for r in self.runs]})"
+
+    def summary_lines(self):
+        """What the command line prints for this result (:func:`study_lines`)."""
+        return study_lines(self)
 
 
 def lr_study(X, y, rates=None, *, epochs=61, seed=0):
@@ -138,3 +147,31 @@ def study_lines(study):
             result = f"loss {h.loss[0]:.4g} -> {h.loss[-1]:.4g} in {h.n_epochs} epochs"
         lines.append(f"{run.lr:>10.4g}  {run.ratio:>10.3f}  {run.regime:<17}  {result}")
     return lines
+
+
+@dataclass
+class LRStudyConfig(ArticleData):
+    """Settings of ``descentlab lr-study``: the article's data, the rates and the epochs.
+
+    Parameters
+    ----------
+    samples, noise, test_size, seed, data_seed
+        The article's data (:class:`descentlab.data.ArticleData`); ``seed`` also seeds
+        the start that every rate shares.
+    features : int, default=1
+    rates : list of float or None, default=None
+        None takes :data:`DEFAULT_FRACTIONS` of the bound.
+    epochs : int, default=61
+    """
+
+    features: int = setting(1, "features", low=1)
+    rates: list | None = setting(None, "learning rates, comma-separated", kind="rates",
+                                 none="0.01, 0.5, 0.98 and 1.1 times the stability bound")
+    epochs: int = epochs_setting(61)
+
+
+def run_lr_study(config=None):
+    """The study on the article's training data, as ``config`` says."""
+    config = LRStudyConfig() if config is None else config
+    _, X_train, _, y_train, _ = config.make(config.features)
+    return lr_study(X_train, y_train, config.rates, epochs=config.epochs, seed=config.seed)

@@ -11,6 +11,7 @@ Every model here is trained by the same :func:`descentlab.core.trainer.train`.
 """
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from descentlab.core.models import LinearModel, linear_forward
 from descentlab.core.network import make_network
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
-from descentlab.checks import check_choice, check_non_negative, check_size, check_training
+from descentlab.settings import check_config, epochs_setting, lr_setting, setting
 
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid")
 
@@ -47,26 +48,19 @@ class NonlinearConfig:
         Seeds the data and every model's initial weights.
     """
 
-    data: str = "sine"
-    activation: str = "tanh"
-    hidden: tuple = (2, 16)
-    lr: float = 0.1
-    epochs: int = 3000
-    samples: int = 200
-    noise: float = 0.1
-    seed: int = 0
+    data: str = setting("sine", "the curve", kind="choice", choices=tuple(NONLINEAR_SETS),
+                        label="data set")
+    activation: str = setting("tanh", "hidden units", kind="choice", choices=HIDDEN_ACTIVATIONS,
+                              label="hidden activation")
+    hidden: tuple = setting((2, 16), "hidden sizes, one network each", label="hidden size")
+    lr: float = lr_setting(0.1)
+    epochs: int = epochs_setting(3000)
+    samples: int = setting(200, "data points", low=1)
+    noise: float = setting(0.1, "noise std", low=0)
+    seed: int = setting(0, "seed of the data and every model's initial weights", kind="seed")
 
     def __post_init__(self):
-        check_choice("data set", self.data, NONLINEAR_SETS)
-        check_choice("hidden activation", self.activation, HIDDEN_ACTIVATIONS)
-        self.hidden = tuple(self.hidden)
-        if not self.hidden:
-            raise DescentlabError("give at least one hidden size, e.g. 2 16")
-        for size in self.hidden:
-            check_size("hidden size", size)
-        check_training(self.lr, self.epochs, NonlinearConfig.lr)
-        check_size("samples", self.samples)
-        check_non_negative("noise", self.noise)
+        check_config(self)
 
 
 @dataclass
@@ -94,6 +88,8 @@ class NonlinearResult:
         Linear regression, the linear network, then one nonlinear network per hidden size.
     """
 
+    kind: ClassVar[str] = "nonlinear"
+
     config: NonlinearConfig
     data: Dataset
     ls_loss: float
@@ -107,6 +103,10 @@ class NonlinearResult:
     def __repr__(self):
         return (f"NonlinearResult(data={self.config.data!r}, ls_loss={self.ls_loss:.4g}, "
                 f"fits={self.fits})")
+
+    def summary_lines(self):
+        """What the command line prints for this result (:func:`summary_lines`)."""
+        return summary_lines(self)
 
 
 def _models(config):
@@ -155,23 +155,3 @@ def summary_lines(result):
     lines.append(f"Best: {best.label}, {result.ls_loss / best.loss:.1f} times lower loss than "
                  "least squares; the linear models stop at it.")
     return lines
-
-
-def save_nonlinear(result, out):
-    """Write ``nonlinear_<data>.png`` and ``nonlinear_<data>.json`` into ``out``.
-
-    The JSON holds the final losses and every model's History (under ``"histories"``).
-    """
-    import json
-    from dataclasses import asdict
-
-    from descentlab.files import ensure_writable_dir, save_figure, write_text
-    from descentlab.viz.networks import nonlinear_figure
-
-    out = ensure_writable_dir(out)
-    name = f"nonlinear_{result.config.data}"
-    numbers = {"config": asdict(result.config), "ls_loss": result.ls_loss,
-               "loss": {fit.label: fit.loss for fit in result.fits},
-               "histories": {fit.label: fit.history.to_dict() for fit in result.fits}}
-    return [save_figure(nonlinear_figure(result), out / f"{name}.png"),
-            write_text(out / f"{name}.json", json.dumps(numbers))]

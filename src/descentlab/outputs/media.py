@@ -1,27 +1,14 @@
-"""What is drawn from finished runs: the animation files and the HTML report.
+"""Animations written as files: GIF (Pillow) and MP4 (ffmpeg, when found).
 
-The command line calls these; they are plain functions for Python too. Each draws from a
-result (a :class:`~descentlab.TutorialResult`, fresh or rebuilt from ``history.json``,
-or a study's result) and writes its files atomically; matplotlib is imported only when
-they run.
+Each draws from a result (a :class:`~descentlab.TutorialResult`, fresh or rebuilt from
+``history.json``, or a lesson's result) and writes atomically; matplotlib is imported
+only when they run.
 """
 
 from pathlib import Path
 
 from descentlab.errors import DescentlabError
 from descentlab.files import ensure_writable_dir, write_text
-from descentlab.lessons.lr_study import lr_study
-
-
-def check_output_file(path, suffixes):
-    """Check that ``path`` ends in one of ``suffixes`` and that its folder can be written."""
-    path = Path(path)
-    if path.suffix.lower() not in suffixes:
-        raise DescentlabError(f"output file {str(path)!r} must end in {' or '.join(suffixes)}")
-    if path.is_dir():
-        raise DescentlabError(f"output file {str(path)!r} is a folder: name a file")
-    ensure_writable_dir(path.parent)
-    return path
 
 
 def check_mp4(mp4):
@@ -100,59 +87,3 @@ def write_boundary_animation(result, out, *, mp4=None, max_frames=None, max_poin
     anim = BoundaryAnimation(result.history, result.X_train, result.y_train, result.accuracy_trace,
                              max_frames=max_frames or MAX_FRAMES, max_points=max_points or MAX_POINTS)
     return save_animation(anim, out, "logistic", mp4=mp4, fps=fps)
-
-
-#: The network studies a report can add, each run with its default settings.
-NETWORK_STUDIES = ("collapse", "nonlinear", "logistic")
-
-
-def run_network_studies(names):
-    """Run the named studies of :data:`NETWORK_STUDIES` with their default settings.
-
-    Returns
-    -------
-    list of CollapseResult, NonlinearResult, LogisticResult
-        In the order of ``names``.
-    """
-    from descentlab.lessons.collapse import run_collapse
-    from descentlab.lessons.logistic import run_logistic
-    from descentlab.lessons.nonlinear import run_nonlinear
-
-    runs = {"collapse": run_collapse, "nonlinear": run_nonlinear, "logistic": run_logistic}
-    for name in names:
-        if name not in runs:
-            raise DescentlabError(f"unknown study {name!r}: choose from {', '.join(NETWORK_STUDIES)}")
-    return [runs[name]() for name in names]
-
-
-def write_report(result, path, *, rates=None, networks=(), max_frames=None, max_points=None):
-    """Write the self-contained HTML report of ``result`` to ``path``.
-
-    Runs the learning-rate study (:func:`descentlab.lessons.lr_study.lr_study`) on the same
-    training data, from the same start, for as many epochs.
-
-    Parameters
-    ----------
-    result : TutorialResult
-    path : path-like
-        An ``.html`` file.
-    rates : list of float, optional
-        The learning-rate study's rates.
-    networks : sequence of CollapseResult, NonlinearResult or LogisticResult
-        A section each, after the tutorial's (e.g. from :func:`run_network_studies`).
-    max_frames, max_points : int, optional
-
-    Returns
-    -------
-    path : Path
-    study : LRStudy
-    """
-    from descentlab.viz.report import tutorial_report
-    from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS
-
-    path = check_output_file(path, (".html", ".htm"))
-    study = lr_study(result.X_train, result.y_train, rates, epochs=result.config.epochs,
-                     seed=result.config.seed)
-    page = tutorial_report(result, study, networks, max_frames=max_frames or MAX_FRAMES,
-                           max_points=max_points or MAX_POINTS)
-    return write_text(path, page), study

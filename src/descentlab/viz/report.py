@@ -12,7 +12,6 @@ from string import Template
 import numpy as np
 
 from descentlab.errors import DescentlabError
-from descentlab.lessons.lr_study import study_lines
 from descentlab.viz.animation import TrainingAnimation
 from descentlab.viz.article import line_of, plot_graph, plot_pred_line
 from descentlab.viz.lr_study import lr_study_figure
@@ -91,7 +90,7 @@ def tutorial_report(result, study=None, networks=(), *, max_frames=MAX_FRAMES, m
                                  f"Left out: with {c.features} features the loss lives in "
                                  f"{c.features + 1} parameters, not (m, b)."))
     if study is not None:
-        table = html.escape("\n".join(study_lines(study)))
+        table = html.escape("\n".join(study.summary_lines()))
         sections.append(section("5. The learning rate", img(lr_study_figure(study), "learning-rate study")
                                  + f'<pre id="lr-table">{table}</pre>',
                                  "The same problem from the same start with several learning rates. Below "

@@ -9,9 +9,6 @@ Nothing here trains.
 
 import numpy as np
 
-from descentlab.lessons.collapse import CollapseResult
-from descentlab.lessons.logistic import LogisticResult
-from descentlab.lessons.nonlinear import NonlinearResult
 from descentlab.viz.logistic import BoundaryAnimation, boundary_figure
 from descentlab.viz.networks import collapse_figure, nonlinear_figure
 from descentlab.viz.page import img, player_html, section, table
@@ -103,16 +100,13 @@ def network_sections(results, start, *, max_frames=MAX_FRAMES, max_points=MAX_PO
     -------
     list of str
     """
+    draw = {"collapse": collapse_section, "nonlinear": nonlinear_section,
+            "logistic": lambda r, n: logistic_section(r, n, max_frames=max_frames, max_points=max_points)}
     sections = []
     for number, result in enumerate(results, start):
-        if isinstance(result, CollapseResult):
-            sections.append(collapse_section(result, number))
-        elif isinstance(result, NonlinearResult):
-            sections.append(nonlinear_section(result, number))
-        elif isinstance(result, LogisticResult):
-            sections.append(logistic_section(result, number, max_frames=max_frames,
-                                             max_points=max_points))
-        else:
+        kind = getattr(result, "kind", None)
+        if kind not in draw:
             raise TypeError(f"no report section for a {type(result).__name__}: pass a "
                             "CollapseResult, NonlinearResult or LogisticResult")
+        sections.append(draw[kind](result, number))
     return sections

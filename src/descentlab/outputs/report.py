@@ -1,0 +1,53 @@
+"""The self-contained HTML report, written atomically."""
+
+from pathlib import Path
+
+from descentlab.errors import DescentlabError
+from descentlab.files import ensure_writable_dir, write_text
+
+
+def check_output_file(path, suffixes):
+    """Check that ``path`` ends in one of ``suffixes`` and that its folder can be written."""
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise DescentlabError(f"output file {str(path)!r} must end in {' or '.join(suffixes)}")
+    if path.is_dir():
+        raise DescentlabError(f"output file {str(path)!r} is a folder: name a file")
+    ensure_writable_dir(path.parent)
+    return path
+
+
+def write_report(result, path, *, study=None, rates=None, networks=(), max_frames=None,
+                 max_points=None):
+    """Write the self-contained HTML report of ``result`` to ``path``.
+
+    Parameters
+    ----------
+    result : TutorialResult
+    path : path-like
+        An ``.html`` file.
+    study : LRStudy or None
+        The learning-rate section. None runs :func:`descentlab.lessons.lr_study.lr_study`
+        on the same training data, from the same start, for as many epochs (with ``rates``).
+    rates : list of float, optional
+    networks : sequence of CollapseResult, NonlinearResult or LogisticResult
+        A section each, after the tutorial's (e.g. from
+        :func:`descentlab.lessons.run_network_studies`).
+    max_frames, max_points : int, optional
+
+    Returns
+    -------
+    path : Path
+    study : LRStudy
+    """
+    from descentlab.lessons.lr_study import lr_study
+    from descentlab.viz.report import tutorial_report
+    from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS
+
+    path = check_output_file(path, (".html", ".htm"))
+    if study is None:
+        study = lr_study(result.X_train, result.y_train, rates, epochs=result.config.epochs,
+                         seed=result.config.seed)
+    page = tutorial_report(result, study, networks, max_frames=max_frames or MAX_FRAMES,
+                           max_points=max_points or MAX_POINTS)
+    return write_text(path, page), study

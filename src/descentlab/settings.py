@@ -1,0 +1,239 @@
+"""Settings declared once: kind, limits, help and default of every knob, and their checks.
+
+A :class:`Setting` says what values a knob takes and what it means. The same
+declaration serves three readers, so nothing is typed twice:
+
+* a run's config dataclass declares each field with :func:`setting` and checks itself
+  with :func:`check_config` (one-line :class:`DescentlabError` on bad input);
+* an estimator lists its hyperparameters in ``_parameter_constraints`` (in the spirit of
+  scikit-learn's) and checks them in ``fit``;
+* the command line builds its options, choices, defaults and help from them
+  (:mod:`descentlab.cli._options`).
+"""
+
+import math
+from dataclasses import MISSING, dataclass, field, fields
+
+import numpy as np
+
+from descentlab.errors import DescentlabError
+
+#: Seeds go to NumPy and scikit-learn, which take 0 <= seed < 2**32.
+SEED_MAX = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What one knob accepts and means.
+
+    Parameters
+    ----------
+    help : str
+        One phrase for ``--help`` and the docs.
+    kind : {"int", "float", "bool", "str", "choice", "sizes", "rates", "seed", "fraction"}
+        ``"sizes"`` is a tuple of whole numbers (hidden layer sizes); ``"rates"`` a list of
+        positive numbers; ``"seed"`` a whole number in [0, 2**32 - 1]; ``"fraction"`` a
+        number in (0, 1).
+    low, high : float or None
+        Limits; ``low_open``/``high_open`` exclude them.
+    choices : tuple of str
+        For ``kind="choice"``.
+    none : str or None
+        When None is allowed: what None means (shown in help and errors).
+    callable_ok : bool
+        A function is accepted too (a schedule ``f(t, lr)``).
+    label : str or None
+        The words for a config's error message ("learning rate"); the name by default.
+    suggest : str or None
+        A value to suggest in the error message.
+    """
+
+    help: str
+    kind: str = "float"
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    choices: tuple = ()
+    none: str | None = None
+    callable_ok: bool = False
+    label: str | None = None
+    suggest: str | None = None
+
+    def problem(self, value):
+        """Why ``value`` is not accepted (a phrase after the value), or None."""
+        if value is None:
+            return None if self.none is not None else f"must be {self.expects()}"
+        if self.callable_ok and callable(value):
+            return None
+        if self.kind == "choice":
+            return None if value in self.choices else f"is not one of {', '.join(map(str, self.choices))}"
+        if self.kind == "bool":
+            return None if isinstance(value, (bool, np.bool_)) else "must be True or False"
+        if self.kind == "str":
+            return None if isinstance(value, str) else "must be text"
+        if self.kind == "options":
+            ok = isinstance(value, dict) and all(isinstance(k, str) and _is_number(v) and
+                                                 math.isfinite(v) for k, v in value.items())
+            return None if ok else "must be a dict of numbers, e.g. {'lr_min': 0.001}"
+        if self.kind == "rates":
+            ok = isinstance(value, (tuple, list)) and value and all(
+                _is_number(v) and math.isfinite(v) and v > 0 for v in value)
+            return None if ok else "must be a non-empty list of positive numbers, e.g. 0.01,0.5,1.8"
+        if self.kind == "sizes":
+            if not isinstance(value, (tuple, list)) or not value:
+                return "must be a non-empty list of whole numbers, e.g. (16, 8)"
+            bad = [v for v in value if not _is_int(v) or v < 1]
+            return None if not bad else f"holds {bad[0]!r}: each size must be a whole number of at least 1"
+        if self.kind == "fraction" and _is_number(value) and not 0 < value < 1:
+            return "is outside (0, 1)"
+        whole = self.kind in ("int", "seed")
+        if (whole and not _is_int(value)) or (not whole and not _is_number(value)) \
+                or not math.isfinite(value) or not self._in_range(value):
+            return f"must be {self.expects()}"
+        return None
+
+    def _in_range(self, value):
+        low, high = self.limits()
+        if low is not None and (value < low or (self.low_open and value == low)):
+            return False
+        return not (high is not None and (value > high or (self.high_open and value == high)))
+
+    def limits(self):
+        if self.kind == "seed":
+            return 0, SEED_MAX
+        if self.kind == "fraction":
+            return 0.0, 1.0
+        return self.low, self.high
+
+    def expects(self):
+        """What is accepted, in words: "a positive number", "a whole number of at least 1"."""
+        noun = "a whole number" if self.kind in ("int", "seed") else "a number"
+        low, high = self.limits()
+        if self.kind == "fraction" or (self.low_open and self.high_open and low is not None
+                                       and high is not None):
+            text = f"{noun} in ({low:g}, {high:g})" if self.kind != "fraction" else "a fraction in (0, 1)"
+        elif low == 0 and self.low_open and high is None:
+            text = "a positive number" if noun == "a number" else "a whole number of at least 1"
+        elif low is not None and high is not None:
+            ends = "[(" [self.low_open] + f"{low:g}, {high:g}" + "])"[self.high_open]
+            text = f"{noun} in {ends}"
+        elif low is not None:
+            text = f"{noun} {'above' if self.low_open else 'of at least'} {low:g}"
+            if low == 0 and not self.low_open:
+                text = "a non-negative number" if noun == "a number" else "a whole number of at least 0"
+        else:
+            text = noun
+        if self.none is not None:
+            text += f", or None ({self.none})"
+        if self.callable_ok:
+            text += ", or a function f(t, lr)"
+        return text
+
+
+def setting(default, help, **kwargs):
+    """A dataclass field whose metadata holds its :class:`Setting` (the kind from the default)."""
+    kwargs.setdefault("kind", _kind_of(default))
+    return field(default=default, metadata={"setting": Setting(help, **kwargs)})
+
+
+def config_settings(config_class):
+    """``{name: (Setting, default)}`` of a config dataclass, in declaration order."""
+    return {f.name: (f.metadata["setting"], None if f.default is MISSING else f.default)
+            for f in fields(config_class) if "setting" in f.metadata}
+
+
+def check_config(config):
+    """Check every declared field of ``config``; raise a one-line :class:`DescentlabError`.
+
+    A config's sizes arrive as lists from the command line: they are stored as tuples.
+    """
+    for name, (s, _) in config_settings(type(config)).items():
+        value = getattr(config, name)
+        if s.kind == "sizes" and isinstance(value, list):
+            value = tuple(value)
+            setattr(config, name, value)
+        check_value(s.label or name.replace("_", " "), value, s)
+
+
+def check_value(label, value, s):
+    """Raise unless ``value`` is accepted by the Setting ``s``; ``label`` names it."""
+    reason = s.problem(value)
+    if reason is None:
+        return value
+    if s.kind == "sizes" and isinstance(value, (tuple, list)):
+        if not value:
+            raise DescentlabError(f"give at least one {label}, e.g. 2 16")
+        bad = next(v for v in value if s.problem((v,)) is not None)
+        raise DescentlabError(f"{label} {bad!r} must be a whole number of at least 1")
+    if s.kind == "choice":
+        raise DescentlabError(f"unknown {label} {value!r}: choose one of {', '.join(map(str, s.choices))}")
+    hint = f": try {s.suggest}" if s.suggest is not None else ""
+    raise DescentlabError(f"{label} {value!r} {reason}{hint}")
+
+
+def check_params(owner, constraints):
+    """Check an estimator's hyperparameters against its ``_parameter_constraints``."""
+    for name, s in constraints.items():
+        value = getattr(owner, name)
+        reason = s.problem(value)
+        if reason is not None:
+            raise DescentlabError(f"{type(owner).__name__}: {name}={value!r} {reason}")
+
+
+def _kind_of(default):
+    if isinstance(default, bool):
+        return "bool"
+    if isinstance(default, int):
+        return "int"
+    if isinstance(default, str):
+        return "str"
+    if isinstance(default, tuple):
+        return "sizes"
+    return "float"
+
+
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+# -- the checks the library's own classes call -----------------------------------------
+SIZE = Setting("a size", kind="int", low=1)
+POSITIVE = Setting("a positive number", low=0, low_open=True)
+NON_NEGATIVE = Setting("a non-negative number", low=0)
+
+
+def check_size(name, value):
+    """Raise unless ``value`` is a whole number of at least 1 (a size, a count of epochs)."""
+    check_value(name, value, SIZE)
+
+
+def check_positive(name, value, hint=""):
+    """Raise unless ``value`` is a finite number above 0 (a learning rate, a spread)."""
+    if POSITIVE.problem(value) is not None:
+        raise DescentlabError(f"{name} {value!r} must be a positive number{hint}")
+
+
+def check_non_negative(name, value):
+    """Raise unless ``value`` is a finite number of at least 0 (noise)."""
+    check_value(name, value, NON_NEGATIVE)
+
+
+def check_choice(name, value, choices):
+    """Raise unless ``value`` is one of ``choices``; the message lists them."""
+    check_value(name, value, Setting(name, kind="choice", choices=tuple(choices)))
+
+
+def lr_setting(default):
+    """The learning-rate field of a run's config, with its default."""
+    return setting(float(default), "learning rate", low=0, low_open=True, label="learning rate",
+                   suggest=f"{default:g}")
+
+
+def epochs_setting(default):
+    """The epoch-budget field of a run's config, with its default."""
+    return setting(int(default), "epochs", low=1, suggest=str(default))
