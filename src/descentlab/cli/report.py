@@ -9,7 +9,7 @@ def add_parser(sub):
                        description="Write an HTML page with every figure embedded: the data, "
                        "the training animation with an epoch slider, the cost against m, the "
                        "loss surface, a learning-rate study and the metrics; with --with, the "
-                       "network studies too. No network needed.")
+                       "network studies too. It works offline.")
     add_source(p)
     add_training_options(p)
     p.add_argument("--out", default="descentlab-out/report.html",

@@ -231,6 +231,8 @@ def summary_lines(result):
         lines += [f"W =  {np.round(m['W'], 4).tolist()}", f"b =  {m['b']}"]
         lines.append(f"Least squares: W = {np.round(ls['W'], 4).tolist()}, b = {ls['b']:.4f}; "
                      f"true W = {np.round(m['true_coef'], 4).tolist()}.")
-    lines.append(f"Training loss {m['train']['loss']:.4f} against the least-squares "
-                 f"{ls['train_loss']:.4f}.")
+    last = len(result.history.loss) - 1
+    lines.append(f"Training loss {m['train']['loss']:.4f} with the trained line (the 'Loss =' of "
+                 f"epoch {last} above, {result.history.loss[-1]:.4f}, is measured before that "
+                 f"epoch's update), against the least-squares {ls['train_loss']:.4f}.")
     return lines

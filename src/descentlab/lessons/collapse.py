@@ -278,7 +278,8 @@ def summary_lines(result):
         "(never below it beyond rounding: linear layers add no power, so linear "
         "activations must not be used in hidden layers)",
         f"Gradient descent settles only for learning rates below {result.stable_lr:.4g} "
-        "(2 / the sharpness of the flattest minimum)" + (
+        "(2 / the sharpness of the flattest minimum: above it every step overshoots even the "
+        "gentlest of the network's minima)" + (
             "" if c.lr < result.stable_lr else
             f"; lr {c.lr:g} is above it, so the loss keeps bouncing ({result.loss:.4g} at the end): "
             f"use a smaller --lr (e.g. {0.8 * result.stable_lr:.2g})"),
