@@ -116,9 +116,13 @@ def summary_lines(result):
         lines = [f"{h.status.capitalize()} before the first epoch ended"]
     for part, m in result.metrics.items():
         if "accuracy" in m:
-            lines.append(f"{part}: accuracy = {m['accuracy']:.4f}   log loss = {m['log_loss']:.4f}")
+            lines.append(f"{part}: accuracy = {100 * m['accuracy']:.1f}% (share of correct "
+                         f"predictions)   log loss = {m['log_loss']:.4f}")
         else:
             lines.append(f"{part}: R^2 = {m['r2']:.4f}   MAE = {m['mae']:.4g}   RMSE = {m['rmse']:.4g}")
+            if m["r2"] < 0:
+                lines.append(f"Warning: R^2 on the {part} rows is below 0: the model predicts worse "
+                             "than their mean (try more epochs, another --lr, or fewer hidden units)")
     if hasattr(est, "coef_"):
         coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, est.coef_))
         lines.append(f"Coefficients (in the data's units): {coefs}; intercept {est.intercept_:.6g}")
