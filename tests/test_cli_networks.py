@@ -77,6 +77,7 @@ def test_nonlinear_prints_losses_against_least_squares(capsys, tmp_path):
     assert red.sum() > 300
 
 
+@pytest.mark.slow
 def test_logistic_prints_accuracy_and_the_scikit_learn_check(capsys, tmp_path):
     assert main(["logistic", "--out", str(tmp_path), "--epochs", "80", "--snapshots", "4"]) == 0
     text = capsys.readouterr().out
@@ -140,6 +141,8 @@ def test_collapse_above_the_stable_rate_warns_that_it_never_settles(capsys, tmp_
     assert json.loads((tmp_path / "collapse.json").read_text())["stable_lr"] == pytest.approx(0.01276, abs=1e-5)
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.slow
 def test_logistic_animate_writes_the_moving_boundary(capsys, tmp_path):
     from descentlab.viz.frames import ffmpeg_available
 

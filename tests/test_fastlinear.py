@@ -27,8 +27,8 @@ def _problem(seed, n=1500, d=6, offset=0.0, scales=None):
     return X, y, rng.normal(size=d), float(rng.normal())
 
 
-BACKENDS = ["numpy", pytest.param("numba", marks=pytest.mark.skipif(
-    __import__("importlib").util.find_spec("numba") is None, reason="Numba is not installed"))]
+BACKENDS = ["numpy", pytest.param("numba", marks=[pytest.mark.numba, pytest.mark.skipif(
+    __import__("importlib").util.find_spec("numba") is None, reason="Numba is not installed")])]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
