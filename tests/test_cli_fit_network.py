@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from descentlab.cli import main
 
@@ -28,6 +29,7 @@ def test_fit_a_network_and_predict(tmp_path, capsys):
     assert preds.shape == (300,)
 
 
+@pytest.mark.numba
 def test_solver_choice_gives_the_same_model(tmp_path, capsys):
     csv = _sine_csv(tmp_path / "sine.csv")
     coefs = []

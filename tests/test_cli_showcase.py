@@ -22,6 +22,8 @@ def saved_run(tmp_path_factory):
     return out
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.slow
 def test_tutorial_animate_and_report(saved_run, capsys):
     with Image.open(saved_run / "training.gif") as im:
         assert im.n_frames == 8
@@ -31,6 +33,7 @@ def test_tutorial_animate_and_report(saved_run, capsys):
     assert not [p for p in os.listdir(saved_run) if p.startswith(".")]  # no temporary files left
 
 
+@pytest.mark.slow
 def test_result_from_history_matches_the_run(saved_run):
     history = History.from_json((saved_run / "history.json").read_text())
     result = result_from_history(history)
@@ -40,6 +43,7 @@ def test_result_from_history_matches_the_run(saved_run):
     np.testing.assert_allclose(result.history.params["W"][0], history.params["W"][0])
 
 
+@pytest.mark.slow
 def test_animate_from_a_saved_history(saved_run, tmp_path, capsys):
     out = tmp_path / "anim"
     assert main(["animate", "--history", str(saved_run / "history.json"), "--out", str(out),
@@ -65,6 +69,7 @@ def test_lr_study_prints_the_bound_and_draws(tmp_path, capsys):
     assert os.listdir(tmp_path) == ["lr_study.png"]
 
 
+@pytest.mark.slow
 def test_report_command_from_a_history(saved_run, tmp_path, capsys):
     path = tmp_path / "r.html"
     assert main(["report", "--history", str(saved_run / "history.json"), "--out", str(path),

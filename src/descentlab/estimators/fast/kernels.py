@@ -187,6 +187,12 @@ class FusedLinear:
         self._kernel = _numba_kernel() if backend in ("auto", "numba") else None
         if backend == "numba" and self._kernel is None:
             raise DescentlabError("backend='numba' needs Numba: pip install numba")
+        if self._kernel is not None:
+            # once, not per epoch: the layout the kernel is compiled for (a copy only for
+            # Fortran-ordered or strided X), so every input layout shares one compile
+            from descentlab.estimators.fast.numba_kernel import kernel_array
+
+            self.X = kernel_array(X)
         self.backend = "numba" if self._kernel is not None else "numpy"
         # about 1.2 MiB a block: the size of one core's L2 cache on the machines we measured
         self.block_rows = block_rows or max(256, 1_250_000 // (X.itemsize * X.shape[1]))
