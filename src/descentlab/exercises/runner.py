@@ -105,7 +105,7 @@ def seed_everything(seed, index):
     return np.random.default_rng([seed, index])
 
 
-def run_checks(lesson, path, seed, emit, start=0, writer=None):
+def run_checks(lesson, path, seed, emit, start=0, writer=None, failed=None):
     """Load the learner's file, then run the lesson's checks from ``start``, emitting each result.
 
     Parameters
@@ -121,7 +121,12 @@ def run_checks(lesson, path, seed, emit, start=0, writer=None):
         The first check to run (the sandbox resumes after a check that crashed).
     writer : CappedWriter or None
         Where the learner's prints went; its text is reported per check.
+    failed : dict of str to str or None
+        Checks that failed before ``start`` (name -> mistake): a check that needs one of
+        them (the lesson's ``NEEDS``) fails at once, saying which to fix first.
     """
+    failed = dict(failed or {})
+    needs = getattr(lesson.checks_module, "NEEDS", {})
     try:
         module = load_learner(path)
     except Failed as exc:
@@ -135,7 +140,10 @@ def run_checks(lesson, path, seed, emit, start=0, writer=None):
         if writer is not None:
             writer.reset()
         record = {"event": "check", "index": index, "name": name, "mistake": None}
+        blocking = [n for n in needs.get(name, ()) if n in failed]
         try:
+            if blocking:
+                raise _blocked(name, blocking, failed)
             record.update(passed=True, message=check(learner, seed_everything(seed, index)))
         except Failed as exc:
             record.update(passed=False, message=exc.message, mistake=exc.mistake)
@@ -149,5 +157,15 @@ def run_checks(lesson, path, seed, emit, start=0, writer=None):
             record.update(passed=False, mistake="wrong", message=f"{name}: your result could "
                           f"not be used ({type(exc).__name__}: {exc})")
         record["output"] = writer.text() if writer is not None else ""
+        if not record["passed"]:
+            failed[name] = record["mistake"]
         emit(record)
     emit({"event": "done"})
+
+
+def _blocked(name, blocking, failed):
+    """The failure of a check skipped because the functions it uses fail."""
+    unwritten = all(failed[n] in ("not_written", "missing") for n in blocking)
+    return Failed("not_written" if unwritten else "depends",
+                  f"{name}: skipped until {', '.join(blocking)} "
+                  f"{'pass' if len(blocking) > 1 else 'passes'}")

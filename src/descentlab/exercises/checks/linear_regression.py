@@ -225,6 +225,8 @@ def check_divergence(learner, rng):
     return f"the loss explodes above the stability bound 2 / lambda_max = {bound:.3g}"
 
 
+FUNCTIONS = tuple(SIGNATURES)
+NEEDS = {"training": FUNCTIONS, "divergence": FUNCTIONS}
 CHECKS = [
     ("init_params", check_init_params), ("forward_prop", check_forward_prop),
     ("compute_loss", check_compute_loss), ("gradient", check_gradient),
