@@ -21,6 +21,7 @@ MISTAKES = {
     "swapped": "values or arguments swapped", "in_place": "changes arrays in place",
     "shape": "wrong shape", "lr": "learning rate forgotten", "x_missing": "factor X forgotten",
     "sigmoid": "sigmoid forgotten", "convention": "another momentum convention",
+    "no_momentum": "momentum forgotten", "old_velocity": "old velocity used",
     "depends": "uses a function that fails", "wrong": "wrong values", "random": "not random as asked",
     "train": "training does not converge", "no_divergence": "no divergence above the bound",
     "exception": "raises an exception", "exit": "calls sys.exit", "output": "prints too much",
@@ -151,9 +152,15 @@ def compare(learner, name, got, expected, variants=()):
                      f"it returned {_describe(got)}")
     got_parts = [_as_array(g, name) for g in _parts(got)]
     labels = [s.strip() for s in returns.split(",")]
+    if any(g is None for g in got_parts):
+        missing = labels[[g is None for g in got_parts].index(True)]
+        raise Failed("none", f"{name} returns None for {missing}: return {returns}")
+    if all(_close(g, e) for g, e in zip(got_parts, exp_parts)):
+        return
+    for mistake, hint, value in variants:  # before the shapes: a swap may change them
+        if value is not None and all(_close(g, e) for g, e in zip(got_parts, _parts(value))):
+            raise Failed(mistake, f"{name}: {hint}")
     for label, g, e in zip(labels, got_parts, exp_parts):
-        if g is None:
-            raise Failed("none", f"{name} returns None for {label}: return {returns}")
         e = np.asarray(e)
         if e.ndim == 0 and g.size != 1:
             raise Failed("shape", f"{name} should give one number for {label}, not an array of "
@@ -162,11 +169,6 @@ def compare(learner, name, got, expected, variants=()):
             turned = " (transposed?)" if g.shape == e.shape[::-1] else ""
             raise Failed("shape", f"{name} gives {label} the shape {g.shape}; expected "
                          f"{e.shape}{turned}")
-    if all(_close(g, e) for g, e in zip(got_parts, exp_parts)):
-        return
-    for mistake, hint, value in variants:
-        if value is not None and all(_close(g, e) for g, e in zip(got_parts, _parts(value))):
-            raise Failed(mistake, f"{name}: {hint}")
     raise Failed("wrong", f"{name} gives {_brief(got_parts)} where {_brief(exp_parts)} was "
                  "expected on a random case: compare your code with the formula in the docstring")
 
