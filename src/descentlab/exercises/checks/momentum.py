@@ -52,7 +52,7 @@ def check_update(learner, rng):
 
 def _problem(rng):
     n = int(rng.integers(40, 100))
-    X = rng.normal(rng.uniform(-1, 1), rng.uniform(0.5, 2.0), size=(n, 1))
+    X = rng.normal(rng.uniform(-0.5, 0.5), rng.uniform(0.7, 1.5), size=(n, 1))
     y = (rng.uniform(1, 5) * X[:, 0] + rng.uniform(-5, 5) + rng.normal(0, 0.3, size=n))
     return X, y
 
@@ -79,7 +79,7 @@ def _run(learner, X, y, lr, epochs):
 def check_training(learner, rng):
     X, y = _problem(rng)
     lr = 1.5 * stability_bound(X)  # plain gradient descent diverges here
-    losses, theta = _run(learner, X, y, lr, epochs=800)
+    losses, theta = _run(learner, X, y, lr, epochs=400)
     W, b = least_squares(X, y)
     target = np.append(W, b)
     if not np.allclose(theta, target, rtol=1e-3, atol=1e-3 * (1 + np.abs(target).sum())):
