@@ -47,6 +47,8 @@ def _add_run_options(p):
                    help="seed of the random cases (default: a fresh one, printed)")
     p.add_argument("--timeout", type=float, default=10.0,
                    help="seconds each check may take (default 10)")
+    p.add_argument("--load-timeout", type=float, default=30.0,
+                   help="seconds to start Python and load the file (default 30)")
     p.add_argument("--memory", type=int, default=1024,
                    help="MiB the learner's code may allocate (default 1024; 0: no limit)")
 
@@ -54,11 +56,14 @@ def _add_run_options(p):
 def _limits(args):
     from ..exercises import Limits
 
-    if not args.timeout > 0:
-        raise DescentlabError(f"--timeout {args.timeout:g} must be positive: try 10")
+    for option, value, default in (("--timeout", args.timeout, 10),
+                                   ("--load-timeout", args.load_timeout, 30)):
+        if not value > 0:
+            raise DescentlabError(f"{option} {value:g} must be positive: try {default}")
     if args.memory < 0:
         raise DescentlabError(f"--memory {args.memory} must be 0 (no limit) or more: try 1024")
-    return Limits(check_timeout=args.timeout, memory_mb=args.memory)
+    return Limits(check_timeout=args.timeout, load_timeout=args.load_timeout,
+                  memory_mb=args.memory)
 
 
 def _no_action(args):
