@@ -2,7 +2,6 @@
 mistake, planted one at a time into the reference, fails exactly the checks it should, with
 its hint."""
 
-import numpy as np
 import pytest
 
 from descentlab.exercises.judge import MISTAKES
@@ -200,4 +199,3 @@ def test_checks_repeat_with_a_seed_and_differ_without(tmp_path):
                        seed=8)["forward_prop"]["message"]
     assert first == again
     assert "gives" in other and other != first
-    assert np.isfinite(len(first))

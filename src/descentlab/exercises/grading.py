@@ -105,7 +105,7 @@ def find_submissions(folder, lesson):
         if entry.is_file() and entry.suffix in SUFFIXES:
             found[entry.stem if entry.stem not in found else entry.name] = entry
         elif entry.is_dir():
-            found[entry.name] = _pick(entry, lesson)
+            found[entry.name if entry.name not in found else f"{entry.name}/"] = _pick(entry, lesson)
     if not found:
         raise DescentlabError(f"{folder} holds no .py or .ipynb files nor folders of them")
     return found

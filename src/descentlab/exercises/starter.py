@@ -71,8 +71,7 @@ def notebook(source, lesson):
 
 
 def _source(text):
-    lines = text.splitlines(keepends=True)
-    return lines
+    return text.splitlines(keepends=True)
 
 
 def _markdown(text):

@@ -9,7 +9,7 @@ import numpy as np
 
 from descentlab import Dense
 
-from ..judge import Failed, compare, confirm, finite_difference
+from ..judge import compare, confirm, finite_difference
 
 SIGNATURES = {
     "dense_forward": (("X", "W", "b"), "Z"),

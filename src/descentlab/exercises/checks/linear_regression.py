@@ -130,15 +130,24 @@ def check_update_params(learner, rng):
 
 
 def check_grad_desc(learner, rng):
+    broken = [name for name, check in (("gradient", check_gradient),
+                                       ("update_params", check_update_params))
+              if not _passes(check, learner)]
+    first = f"fix {' and '.join(broken)} first, grad_desc calls {'them' if broken[1:] else 'it'}"
     for _ in range(CASES):
         X, y, m, b = draw_case(rng)
         y_pred = lib.forward_prop(X, m, b)
         l_r = float(rng.uniform(0.01, 0.2))
         dm, db = lib.gradient(m, b, X, y, y_pred)
-        got = learner.call("grad_desc", X, y, y_pred, m, b, l_r)
+        try:
+            got = learner.call("grad_desc", X, y, y_pred, m, b, l_r)
+        except Failed as exc:
+            if exc.mistake == "exception" and broken:
+                exc.message += f": {first}"
+            raise
         compare(learner, "grad_desc", got, lib.grad_desc(X, y, y_pred, m, b, l_r), variants=[
-            ("depends", "it combines gradient and update_params, which fail: fix those first",
-             _composed(learner, X, y, y_pred, m, b, l_r)),
+            ("depends", f"it chains gradient and update_params rightly: {first}",
+             _composed(learner, X, y, y_pred, m, b, l_r) if broken else None),
             ("sign", "a sign error: m = m - l_r * dm", (m + l_r * dm, b + l_r * db)),
             ("wrong", "it returns the gradients: return the new m, b from update_params",
              (dm, db)),
@@ -147,11 +156,8 @@ def check_grad_desc(learner, rng):
 
 
 def _composed(learner, X, y, y_pred, m, b, l_r):
-    """The learner's own gradient and update_params, chained; None when either fails alone."""
+    """The learner's own gradient then update_params; None when they cannot be chained."""
     try:
-        ok = [_passes(check, learner) for check in (check_gradient, check_update_params)]
-        if all(ok):
-            return None
         grads = learner.call("gradient", m, b, X, y, y_pred)
         return tuple(learner.call("update_params", m, b, *grads, l_r))
     except (Failed, TypeError, ValueError):
@@ -208,8 +214,8 @@ def check_training(learner, rng):
         raise Failed("train", f"the loss rose during training at l_r = {l_r:.3g} (half the "
                      "stability bound): look for a sign or a factor in gradient and update_params")
     if not np.allclose([m, b], [m_ls, b_ls], rtol=1e-3, atol=1e-3 * (1 + abs(m_ls) + abs(b_ls))):
-        raise Failed("train", f"after {EPOCHS} epochs m, b = {m:.4g}, {b:.4g} but least squares gives "
-                     f"{m_ls:.4g}, {b_ls:.4g}: check gradient and grad_desc")
+        raise Failed("train", f"after {EPOCHS} epochs m, b = {m:.4g}, {b:.4g} but least "
+                     f"squares gives {m_ls:.4g}, {b_ls:.4g}: check gradient and grad_desc")
     return f"the loss falls and m, b reach least squares ({m_ls:.3g}, {b_ls:.3g})"
 
 
