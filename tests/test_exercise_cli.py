@@ -151,3 +151,16 @@ def test_grade_refuses_to_write_inside_the_submissions_or_over_a_file(tmp_path, 
     err = capsys.readouterr().err.splitlines()
     assert "inside the submissions folder" in err[0] and "--force" in err[1]
     other.unlink()
+
+
+def test_class_summary_counts_each_learner_once_and_skips_consequences():
+    from descentlab.exercises import CheckResult, Report, common_mistakes
+
+    names = LESSONS["linear_regression"].check_names
+    syntax = Report("dee", "linear_regression", 0,
+                    [CheckResult(n, False, "syntax error at line 2", "syntax") for n in names])
+    sign = Report("cy", "linear_regression", 0,
+                  [CheckResult(n, n not in ("gradient", "training"), "m",
+                               {"gradient": "sign", "training": "depends"}.get(n)) for n in names])
+    assert common_mistakes([syntax, sign, sign]) == [("gradient", "sign error", 2),
+                                                     ("file", "syntax error", 1)]

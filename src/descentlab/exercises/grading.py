@@ -170,7 +170,7 @@ def csv_text(reports, lesson):
     for r in reports:
         writer.writerow([r.learner, f"{r.score:g}",
                          *("pass" if c.passed else c.mistake or "fail" for c in r.checks),
-                         " | ".join(c.message for c in r.checks if not c.passed)])
+                         " | ".join(dict.fromkeys(c.message for c in r.checks if not c.passed))])
     return buffer.getvalue()
 
 
@@ -187,9 +187,19 @@ def write_csv(out, reports, lesson):
         raise
 
 
+def mistakes_of(report):
+    """The learner's own mistakes as ``{(check, mistake)}``: a fault of the whole file (all checks
+    failed with one message) counts once, as ``("file", mistake)``; checks failed only because
+    a function they use fails ("depends") do not count."""
+    failed = [c for c in report.checks if not c.passed]
+    if failed and len(failed) == len(report.checks) and len({c.message for c in failed}) == 1:
+        return {("file", failed[0].mistake)}
+    return {(c.name, c.mistake) for c in failed if c.mistake != "depends"}
+
+
 def common_mistakes(reports, top=5):
     """``[(check, mistake label, learners), ...]``, the most common first."""
-    counts = Counter((c.name, c.mistake) for r in reports for c in r.checks if not c.passed)
+    counts = Counter(pair for r in reports for pair in mistakes_of(r))
     return [(name, MISTAKES.get(m, m or "failed"), n) for (name, m), n in counts.most_common(top)]
 
 
