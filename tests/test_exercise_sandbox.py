@@ -35,6 +35,8 @@ FAULTS = {
                          {"gradient": "output", "grad_desc": "output", **SKIPPED}, "printed too much"),
     "memory": (_in_gradient("big = np.ones(100_000_000)"),  # 800 MB, over the 512 MB limit
                {"gradient": "memory", "grad_desc": "memory", **SKIPPED}, "memory"),
+    "exception_when_loaded": ([("import numpy as np", "import numpy as np\nprint(undefined_name)")],
+                              {name: "load" for name in LESSON.check_names}, "NameError"),
     "missing_function": ([("def gradient(", "def gradient_(")],
                          {"gradient": "missing", "grad_desc": "exception", **SKIPPED},
                          "define def gradient(m, b, X_train, y_train, y_pred)"),

@@ -2,7 +2,7 @@
 
 import json
 
-from ..errors import DescentlabError
+from descentlab import DescentlabError
 
 
 def add_parser(sub):

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DescentlabError
+from descentlab import DescentlabError
 from .judge import MISTAKES
 from .lessons import get_lesson, guess_lesson
 from .sandbox import Limits, check_file

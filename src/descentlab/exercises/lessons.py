@@ -9,7 +9,7 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DescentlabError
+from descentlab import DescentlabError
 
 HERE = Path(__file__).resolve().parent
 

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DescentlabError
+from descentlab import DescentlabError
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding descentlab/
 

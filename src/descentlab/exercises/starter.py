@@ -4,7 +4,7 @@ import ast
 import json
 from pathlib import Path
 
-from ..errors import DescentlabError
+from descentlab import DescentlabError
 from .lessons import get_lesson
 
 

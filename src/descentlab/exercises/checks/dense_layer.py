@@ -78,7 +78,7 @@ def check_backward(learner, rng):
             ("bias", "db is missing: db = dLdZ.sum(axis=0)", (dLdX, dW, np.zeros_like(db))),
             ("swapped", "the values are in the wrong order: return dLdX, dW, db",
              (dW, dLdX, db)),
-            ("sum", "db sums over the wrong axis: db = dLdZ.sum(axis=0)",
+            ("shape", "db sums over the wrong axis: db = dLdZ.sum(axis=0), one per neuron",
              (dLdX, dW, dLdZ.sum(axis=1))),
         ])
     return "dLdX, dW, db match the library's Dense and finite differences"

@@ -49,7 +49,7 @@ def check_init_params(learner, rng):
         raise Failed("random", "init_params returns the same m and b on every call: draw them "
                      "with np.random.normal(0, 10) and set no seed inside")
     std = values.std(axis=0)
-    if not np.all((std > 5) & (std < 20)) or np.any(np.abs(values.mean(axis=0)) > 3):
+    if not np.all((std > 5) & (std < 20)) or np.any(np.abs(values.mean(axis=0)) > 4):
         raise Failed("random", f"init_params draws with mean {values.mean():.3g} and spread "
                      f"{std.mean():.3g}: draw from N(0, 10^2), np.random.normal(0, 10)")
     return "returns random m and b from N(0, 10^2)"
