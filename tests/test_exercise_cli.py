@@ -164,3 +164,26 @@ def test_class_summary_counts_each_learner_once_and_skips_consequences():
                                {"gradient": "sign", "training": "depends"}.get(n)) for n in names])
     assert common_mistakes([syntax, sign, sign]) == [("gradient", "sign error", 2),
                                                      ("file", "syntax error", 1)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", ["os_exit", "exit_when_loaded", "prints_megabytes"])
+def test_check_command_reports_a_fault_in_one_line_per_check(fault, tmp_path, capsys):
+    path = write_fault(tmp_path, fault)
+    assert main(["exercise", "check", str(path), "--lesson", "linear_regression", "--seed", "1",
+                 *FAST]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == "" and "Traceback" not in captured.out
+    lines = [ln for ln in captured.out.splitlines() if "(it printed: " not in ln]
+    assert len(lines) == 2 + len(LESSONS["linear_regression"].check_names)
+    assert all(len(ln) < 300 for ln in captured.out.splitlines())  # prints shown truncated
+    assert FAULTS[fault][2] in captured.out
+
+
+def test_a_folder_submission_may_import_its_own_helper_module(tmp_path):
+    (tmp_path / "mathbits.py").write_text("import numpy as np\n\ndef half_mse(y, y_pred):\n"
+                                          "    return 0.5 * np.mean((y_pred - y) ** 2)\n")
+    source = plant(reference("linear_regression"),
+                   [("    loss = 1 / 2 * np.mean((y_pred - y) ** 2)",
+                     "    from mathbits import half_mse\n    loss = half_mse(y, y_pred)")])
+    assert failing(run_source("linear_regression", source, tmp_path)) == {}

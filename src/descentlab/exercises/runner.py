@@ -73,6 +73,9 @@ def load_learner(path):
     module = types.ModuleType("learner")
     module.__file__ = str(path)
     sys.modules["learner"] = module
+    if str(path.parent) not in sys.path:
+        sys.path.append(str(path.parent))  # a folder submission's own helper modules; last,
+        # so that a learner's random.py cannot stand in for the standard library's
     try:
         code = compile(read_source(path), str(path), "exec")
     except SyntaxError as exc:
