@@ -95,7 +95,11 @@ class Learner:
         return out
 
     def returns(self, name):
+        """The names of what ``name`` returns, e.g. ``"dm, db"``."""
         return self.signatures[name][1]
+
+    def __repr__(self):
+        return f"Learner({getattr(self.module, '__file__', '?')!r}, {list(self.signatures)})"
 
 
 def _where(exc, module):

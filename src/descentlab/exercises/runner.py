@@ -37,6 +37,9 @@ class CappedWriter(io.TextIOBase):
             raise OutputLimit(self.count)
         return len(text)
 
+    def __repr__(self):
+        return f"CappedWriter(limit={self.limit}, keep={self.keep})"
+
     def text(self):
         out = "".join(self.kept)
         return out + (f"... ({self.count} characters in all)" if self.count > self.keep else "")

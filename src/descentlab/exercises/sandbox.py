@@ -124,29 +124,34 @@ def _run_child(path, lesson, seed, start, limits, tmp, failed):
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                 cwd=work, env=env, start_new_session=True)
-        seen, deadline, status = 0, time.monotonic() + limits.load_timeout, None
+        seen, deadline, timed_out = 0, time.monotonic() + limits.load_timeout, False
         try:
-            while status is None:
+            while not _exited(proc):
                 time.sleep(0.01)
                 n = _count_lines(results)
                 if n > seen:
                     seen, deadline = n, time.monotonic() + limits.check_timeout
-                if proc.poll() is not None:
-                    status = proc.returncode
                 elif time.monotonic() > deadline:
-                    status = "timeout"
+                    timed_out = True
+                    break
         finally:
-            _kill_group(proc)
-    return _read(results), status, _last_line(log_path)
+            status = _kill_group(proc)
+    return _read(results), "timeout" if timed_out else status, _last_line(log_path)
+
+
+def _exited(proc):
+    """Whether the child has ended, without reaping it (so its id, which is also its process
+    group's, cannot be reused before :func:`_kill_group`)."""
+    return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
 
 
 def _kill_group(proc):
-    """Kill the child and anything it started, then reap it."""
+    """Kill the child and anything it started, then reap it; its exit status."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    proc.wait()
+    return proc.wait()
 
 
 def _count_lines(path):
