@@ -199,3 +199,16 @@ def test_checks_repeat_with_a_seed_and_differ_without(tmp_path):
                        seed=8)["forward_prop"]["message"]
     assert first == again
     assert "gives" in other and other != first
+
+
+def test_the_oracles_guard_against_a_gradient_that_disagrees_with_finite_differences():
+    import numpy as np
+
+    from descentlab.exercises.judge import confirm, finite_difference
+
+    x = np.array([[1.0, -2.0], [0.5, 3.0]])
+    fd = finite_difference(lambda a: float(np.sum(a ** 3)), x)
+    assert np.allclose(fd, 3 * x ** 2, rtol=1e-6)
+    confirm(3 * x ** 2, fd, "cube")
+    with pytest.raises(RuntimeError, match="disagrees with finite differences"):
+        confirm(-3 * x ** 2, fd, "cube")
