@@ -10,9 +10,9 @@ import sys
 import warnings
 
 from ..errors import DescentlabError, DivergenceError
-from . import animate, collapse, fit, logistic, lr_study, nonlinear, predict, report, tutorial
+from . import animate, collapse, fit, logistic, lr_study, nonlinear, playground, predict, report, tutorial
 
-COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic, fit, predict]
+COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic, fit, predict, playground]
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -1,0 +1,68 @@
+"""Serve the playground with uvicorn on a free port, print the URL, open the browser."""
+
+import ipaddress
+import socket
+import sys
+import threading
+import webbrowser
+
+from ..errors import DescentlabError
+
+DEFAULT_HOST = "127.0.0.1"
+
+
+def is_loopback(host):
+    """Whether ``host`` is reachable only from this machine (127.x, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind(host, port):
+    """A listening socket on ``host:port`` (port 0: a free one, chosen by the system)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise DescentlabError(f"cannot listen on {host}:{port} ({exc.strerror or exc}): "
+                              "choose another --port (0 picks a free one) or --host") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock):
+    host, port = sock.getsockname()[:2]
+    return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+
+
+def serve(host=DEFAULT_HOST, port=0, open_browser=True, out=sys.stdout):
+    """Run the playground until Ctrl-C (SIGINT) or SIGTERM; return when it has stopped.
+
+    Prints the URL (and, for a host other than loopback, a warning) to ``out`` first.
+    """
+    import uvicorn
+
+    from .app import create_app
+
+    sock = bind(host, port)
+    url = url_of(sock)
+    if not is_loopback(host):
+        print(f"descentlab: warning: listening on {host}: anyone who can reach this machine "
+              "on the network can use the playground", file=sys.stderr, flush=True)
+    print(f"descentlab playground: {url}  (Ctrl-C stops it)", file=out, flush=True)
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, [url]).start()
+    config = uvicorn.Config(create_app(), log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+    return url
