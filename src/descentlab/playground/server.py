@@ -42,6 +42,14 @@ def url_of(sock):
     return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
 
+def _warm_up():
+    """Answer the page's first request once in the background (imports scikit-learn, makes
+    the article's data), so the first visitor does not wait for it."""
+    from .runner import answer
+
+    answer({})
+
+
 def serve(host=DEFAULT_HOST, port=0, open_browser=True, out=sys.stdout):
     """Run the playground until Ctrl-C (SIGINT) or SIGTERM; return when it has stopped.
 
@@ -57,6 +65,7 @@ def serve(host=DEFAULT_HOST, port=0, open_browser=True, out=sys.stdout):
         print(f"descentlab: warning: listening on {host}: anyone who can reach this machine "
               "on the network can use the playground", file=sys.stderr, flush=True)
     print(f"descentlab playground: {url}  (Ctrl-C stops it)", file=out, flush=True)
+    threading.Thread(target=_warm_up, daemon=True).start()
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [url]).start()
     config = uvicorn.Config(create_app(), log_level="warning", access_log=False, lifespan="off")

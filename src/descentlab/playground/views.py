@@ -16,8 +16,8 @@ from ..collapse import collapse
 from ..viz.sampling import frame_epochs
 
 GRID = 41
-MAX_FRAMES = 150
-CURVE_POINTS = 80
+MAX_FRAMES = 100
+CURVE_POINTS = 60
 
 
 def surface(X, y, path_m, path_b):
