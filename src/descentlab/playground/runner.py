@@ -56,7 +56,8 @@ def train_settings(s):
 def _parameters(s, model, history, problem):
     """Every epoch's parameters (and the final ones, last), and the surface they move on."""
     if s["model"] == "network":
-        frames = network_frames(model, history, problem.X_train, s["activation"] == "identity")
+        frames = network_frames(model, history, np.vstack([problem.X_train, problem.X_test]),
+                                s["activation"] == "identity")
         out = {"frames": frames}
         if "m" in frames:
             out["surface"] = surface(problem.X_train, problem.y_train, frames["m"], frames["b"])

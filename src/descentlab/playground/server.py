@@ -50,15 +50,46 @@ def _warm_up():
     answer({})
 
 
+def _server(sock):
+    import uvicorn
+
+    from .app import create_app
+
+    config = uvicorn.Config(create_app(), log_level="warning", access_log=False, lifespan="off")
+    return uvicorn.Server(config)
+
+
+class Background:
+    """The playground served from a thread of this process (for tests and benchmarks).
+
+    ``with Background() as url:`` serves on a free loopback port until the block ends.
+    """
+
+    def __init__(self, host=DEFAULT_HOST, port=0):
+        self.sock = bind(host, port)
+        self.url = url_of(self.sock)
+        self.server = _server(self.sock)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self):
+        import time
+
+        self.thread.start()
+        while not self.server.started and self.thread.is_alive():
+            time.sleep(0.01)
+        return self.url
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.sock.close()
+
+
 def serve(host=DEFAULT_HOST, port=0, open_browser=True, out=sys.stdout):
     """Run the playground until Ctrl-C (SIGINT) or SIGTERM; return when it has stopped.
 
     Prints the URL (and, for a host other than loopback, a warning) to ``out`` first.
     """
-    import uvicorn
-
-    from .app import create_app
-
     sock = bind(host, port)
     url = url_of(sock)
     if not is_loopback(host):
@@ -68,8 +99,7 @@ def serve(host=DEFAULT_HOST, port=0, open_browser=True, out=sys.stdout):
     threading.Thread(target=_warm_up, daemon=True).start()
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [url]).start()
-    config = uvicorn.Config(create_app(), log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
+    server = _server(sock)
     try:
         server.run(sockets=[sock])
     finally:

@@ -15,7 +15,7 @@ from ..analysis import quadratic_form, quadratic_loss
 from ..collapse import collapse
 from ..viz.sampling import frame_epochs
 
-GRID = 41
+GRID = 51
 MAX_FRAMES = 100
 CURVE_POINTS = 60
 

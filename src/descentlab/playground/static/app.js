@@ -143,7 +143,7 @@
     fitFrame = Views.drawFit($("fit"), A, drag ? drag.T : T, drag ? 0 : c);
     Views.drawLoss($("loss"), A, T, c, $("log-scale").checked, C);
     surfFrame = Views.drawSurface($("surface"), A, T, c, C);
-    $("surface").classList.toggle("hidden", !A.surface);
+    $("surface-fig").classList.toggle("hidden", !A.surface);
     $("scrubber").max = E(); $("scrubber").value = c;
     $("epoch-label").textContent = `epoch ${c} of ${E()}`;
     Status.show(A, T, c, C);

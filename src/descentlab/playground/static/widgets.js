@@ -24,8 +24,9 @@ const Status = (function () {
     if (A.model === "logistic") out.push("Left: two blobs (filled: training, hollow: test) and the decision boundary w1 x1 + w2 x2 + b = 0 at the cursor.");
     if (A.surface) out.push(`Surface: the half MSE over (m, b), from its quadratic form; the star is the least-squares minimum ` +
       `(m = ${f(A.surface.least_squares.m)}, b = ${f(A.surface.least_squares.b)}, loss ${f(A.surface.least_squares.loss)}, the dashed green floor of the loss plot).`);
-    if (A.lam_max) out.push(`Curvature: lambda_max = ${f(A.lam_max)}. Gradient descent multiplies the error along the steepest direction by ` +
+    if (A.lam_max && A.model === "linear") out.push(`Curvature: lambda_max = ${f(A.lam_max)}. Gradient descent multiplies the error along the steepest direction by ` +
       "|1 - lr lambda_max| every epoch, so it converges only below the bound.");
+    else if (A.lam_max) out.push(`Curvature used for the bound: ${f(A.lam_max)} (${A.bound_note}).`);
     if (T.changes.length) out.push(`Purple dotted lines: where the settings changed during the run (epochs ${T.changes.join(", ")}); training continued from the parameters there.`);
     if (C) out.push(`Grey dashed: plain gradient descent with the same rate: loss ${f(C.loss[C.loss.length - 1])} after ${C.loss.length} epochs` +
       ` (this run: ${f(T.loss[T.loss.length - 1])}).`);
