@@ -10,7 +10,11 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-from starlette.testclient import TestClient  # noqa: E402
+import warnings  # noqa: E402
+
+with warnings.catch_warnings():  # starlette asks for httpx2; httpx is what is installed
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from starlette.testclient import TestClient  # noqa: E402
 
 from descentlab import least_squares, make_article_data, split, stability_bound  # noqa: E402
 from descentlab.playground import create_app  # noqa: E402

@@ -70,6 +70,7 @@
     const mine = ++seq;
     post(body(extra), mine, m => m === seq).then(a => {
       if (!a) return;
+      if (A.surface && a.surface) a.surface = A.surface;  // the same data: keep the window of the whole path
       A = a; T = splice(T, timelineOf(a, k), k); C = null;
       showMessage(a.diverged ? a.diverged.message.replace(/epoch \d+/, "epoch " + T.diverged.epoch) : "");
       answered();

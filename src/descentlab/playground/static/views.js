@@ -72,12 +72,12 @@ const Views = (function () {
 
   function drawLoss(canvas, A, T, c, logY, C) {
     const n = Math.max(T.loss.length, C ? C.loss.length : 0, 1);
-    const all = T.loss.concat(C ? C.loss : []).filter(v => isFinite(v) && (!logY || v > 0));
+    const floor = A.surface && A.surface.least_squares.loss;
+    const all = T.loss.concat(C ? C.loss : [], floor ? [floor] : []).filter(v => isFinite(v) && (!logY || v > 0));
     let yr = extent(all, 0);
     if (logY) yr = [yr[0] / 1.5, yr[1] * 1.5]; else yr = [0, yr[1] * 1.05 || 1];
     const f = Plot.frame(canvas, [0, n], yr, { logY, xlabel: "epoch", ylabel: A.model === "logistic" ? "cross-entropy" : "half MSE" });
     const idx = a => a.map((_, i) => i);
-    const floor = A.surface && A.surface.least_squares.loss;
     if (floor) Plot.polyline(f, [0, n], [floor, floor], { strokeStyle: "#2e7d32", lineWidth: 1, dash: [5, 4] });
     for (const e of T.changes) Plot.polyline(f, [e, e], yr, { strokeStyle: "#7b1fa2", lineWidth: 1, dash: [2, 3] });
     if (C) Plot.polyline(f, idx(C.loss), C.loss, { strokeStyle: GREY, lineWidth: 1.5, dash: [6, 3] });
