@@ -13,7 +13,7 @@ pytest.importorskip("httpx")
 import warnings  # noqa: E402
 
 with warnings.catch_warnings():  # starlette asks for httpx2; httpx is what is installed
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.filterwarnings("ignore", message="Using `httpx` with")
     from starlette.testclient import TestClient  # noqa: E402
 
 from descentlab import least_squares, make_article_data, split, stability_bound  # noqa: E402
@@ -248,3 +248,13 @@ def test_the_page_and_its_assets_are_served_from_the_package(client):
     for name in ("plot.js", "views.js", "controls.js", "widgets.js", "app.js", "style.css"):
         asset = client.get(f"/static/{name}")
         assert asset.status_code == 200 and "https://" not in asset.text, name
+
+
+def test_the_json_without_orjson_is_the_same(client, monkeypatch):
+    from descentlab.playground import runner
+
+    answer = {"loss": [1.5, float("nan"), 0.1 + 0.2], "bound": float("inf"), "note": "x"}
+    fast = runner.to_json(answer)
+    monkeypatch.setattr(runner, "orjson", None)
+    assert json.loads(runner.to_json(answer)) == json.loads(fast) == {"loss": [1.5, None, 0.30000000000000004],
+                                                                       "bound": None, "note": "x"}

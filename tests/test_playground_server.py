@@ -104,7 +104,7 @@ def test_eight_clients_at_once_get_consistent_answers():
         for t in threads:
             t.join(120)
     # the same settings trained here, without the server or its cache
-    expected = {i: to_json(train_settings(validate({"lr": rates[i], "epochs": 200}))).encode() for i in range(8)}
+    expected = {i: to_json(train_settings(validate({"lr": rates[i], "epochs": 200}))) for i in range(8)}
     assert sorted(results) == list(range(8))
     for i, answers in results.items():
         assert all(status == 200 and body == expected[i] for status, body in answers)

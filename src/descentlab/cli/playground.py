@@ -10,6 +10,8 @@ def add_parser(sub):
                    help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes (default 1; 2 or more answer a class faster on more cores)")
     p.set_defaults(run=run)
     return p
 
@@ -25,8 +27,10 @@ def run(args):
         raise DescentlabError(f"the playground needs {exc.name}: pip install 'descentlab[playground]'") from None
     if not 0 <= args.port <= 65535:
         raise DescentlabError(f"port {args.port} is out of range: choose 0 to 65535 (0 picks a free one)")
+    if not 1 <= args.workers <= 64:
+        raise DescentlabError(f"workers {args.workers} is out of range: choose 1 to 64")
     try:
-        serve(args.host, args.port, open_browser=not args.no_browser)
+        serve(args.host, args.port, open_browser=not args.no_browser, workers=args.workers)
     except KeyboardInterrupt:
         pass
     print("descentlab playground: stopped", flush=True)

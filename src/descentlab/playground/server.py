@@ -85,10 +85,12 @@ class Background:
         self.sock.close()
 
 
-def serve(host=DEFAULT_HOST, port=0, open_browser=True, out=sys.stdout):
+def serve(host=DEFAULT_HOST, port=0, open_browser=True, workers=1, out=sys.stdout):
     """Run the playground until Ctrl-C (SIGINT) or SIGTERM; return when it has stopped.
 
     Prints the URL (and, for a host other than loopback, a warning) to ``out`` first.
+    ``workers`` above 1 serves from that many processes sharing the socket (uvicorn's
+    supervisor): the server keeps no state, so any of them can answer any request.
     """
     sock = bind(host, port)
     url = url_of(sock)
@@ -96,12 +98,17 @@ def serve(host=DEFAULT_HOST, port=0, open_browser=True, out=sys.stdout):
         print(f"descentlab: warning: listening on {host}: anyone who can reach this machine "
               "on the network can use the playground", file=sys.stderr, flush=True)
     print(f"descentlab playground: {url}  (Ctrl-C stops it)", file=out, flush=True)
-    threading.Thread(target=_warm_up, daemon=True).start()
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [url]).start()
-    server = _server(sock)
     try:
-        server.run(sockets=[sock])
+        if workers > 1:
+            import uvicorn
+
+            uvicorn.run("descentlab.playground.app:create_app", factory=True, workers=workers,
+                        fd=sock.fileno(), log_level="warning", access_log=False, lifespan="off")
+        else:
+            threading.Thread(target=_warm_up, daemon=True).start()
+            _server(sock).run(sockets=[sock])
     finally:
         sock.close()
     return url
