@@ -188,3 +188,51 @@ def test_clicking_the_surface_sets_the_start(page):
     m0 = page.js("return window.playground.timeline.m[0]")
     assert s["settings"]["m"] == pytest.approx(m0) and m0 < s["line"]["m"]
     assert page.errors() == []
+
+
+def test_dragging_the_middle_of_the_line_moves_its_start(page):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    page.open()
+    page.after(lambda: page.driver.find_element("id", "reset").click())
+    before = page.state()
+    assert before["cursor"] == 0
+    canvas = page.driver.find_element("id", "fit")
+    # the pixel of the line in the middle of the plot (offsets are from the canvas's centre)
+    x_px, y_px = page.js(
+        "const f = window.playground.fit, c = arguments[0], L = window.playground.line;"
+        "const xa = f.inv(Plot.PAD.left, 0)[0], xb = f.inv(f.W - Plot.PAD.right, 0)[0], xc = (xa + xb) / 2;"
+        "return [Math.round(f.sx(xc) - c.width / 2), Math.round(f.sy(L.m * xc + L.b) - c.height / 2)];", canvas)
+    page.after(lambda: ActionChains(page.driver).move_to_element_with_offset(canvas, x_px, y_px)
+               .click_and_hold().move_by_offset(0, -60).release().perform())
+    s = page.state()
+    assert s["settings"]["b"] is not None and s["settings"]["b"] > before["line"]["b"] + 10
+    assert s["settings"]["m"] == pytest.approx(before["line"]["m"], rel=1e-4)
+    assert s["line"]["b"] == pytest.approx(s["settings"]["b"]) and s["cursor"] == 0
+
+
+def test_step_and_reset(page):
+    page.open("#epochs=100&epoch=10")
+    page.driver.find_element("id", "step").click()
+    assert page.state()["cursor"] == 11 and "epoch=11" in page.driver.current_url
+    page.after(lambda: page.driver.find_element("id", "reset").click())
+    assert page.state()["cursor"] == 0 and page.text("epoch-label") == "epoch 0 of 100"
+
+
+@pytest.mark.parametrize("preset, check", [
+    ("below", lambda s, a: a["regime"] == "near the bound" and a["status"] == "completed"),
+    ("above", lambda s, a: a["status"] == "diverged"),
+    ("momentum", lambda s, a: s["optimizer"] == "momentum" and s["data"] == "scaled"),
+    ("collapse", lambda s, a: s["activation"] == "identity" and "m" in a["frames"]),
+    ("nonlinear", lambda s, a: s["data"] == "sine" and a["bound"] is None),
+    ("logistic", lambda s, a: a["model"] == "logistic"),
+])
+def test_each_preset_draws_without_errors(page, preset, check):
+    page.open()
+    count = 2 if preset in ("below", "above") else 1
+    page.after(lambda: page.driver.find_element("css selector", f'button[data-preset="{preset}"]').click(), count)
+    assert check(page.js("return window.playground.settings"), page.js("return window.playground.answer"))
+    assert page.errors() == []
+    if preset == "momentum":
+        assert wait_for(lambda: "Grey dashed: plain gradient descent" in page.text("explain"))
+    page.shot(f"preset-{preset}")

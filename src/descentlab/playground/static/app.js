@@ -189,6 +189,7 @@
     restart(state.view.epoch !== undefined ? +state.view.epoch : null);
     window.playground = { get settings() { return Object.assign({}, S); }, get timeline() { return T; },
       get answer() { return A; }, get cursor() { return cursor; }, get playing() { return playing; },
+      get fit() { return fitFrame; },
       get line() { return T ? Views.lineAt(T, Math.min(cursor, E())) : null; } };
   }
 
