@@ -202,7 +202,8 @@ def test_dragging_the_middle_of_the_line_moves_its_start(page):
     x_px, y_px = page.js(
         "const f = window.playground.fit, c = arguments[0], L = window.playground.line;"
         "const xa = f.inv(Plot.PAD.left, 0)[0], xb = f.inv(f.W - Plot.PAD.right, 0)[0], xc = (xa + xb) / 2;"
-        "return [Math.round(f.sx(xc) - c.width / 2), Math.round(f.sy(L.m * xc + L.b) - c.height / 2)];", canvas)
+        "const k = c.getBoundingClientRect().width / c.width;"
+        "return [Math.round(k * (f.sx(xc) - c.width / 2)), Math.round(k * (f.sy(L.m * xc + L.b) - c.height / 2))];", canvas)
     page.after(lambda: ActionChains(page.driver).move_to_element_with_offset(canvas, x_px, y_px)
                .click_and_hold().move_by_offset(0, -60).release().perform())
     s = page.state()

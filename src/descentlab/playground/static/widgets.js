@@ -40,17 +40,22 @@ const Pointer = (function () {
   function wire(o) {
     const fit = document.getElementById("fit"), surf = document.getElementById("surface");
     let grab = null, last = 0;
+    // CSS pixels -> the canvas's own pixels (the canvas is scaled to its column)
+    const at = (canvas, e) => {
+      const r = canvas.getBoundingClientRect();
+      return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height];
+    };
     fit.addEventListener("mousedown", e => {
       const F = o.fit(), L = o.line();
       if (!F || !L || o.model() !== "linear") return;
-      const [x0, y0] = F.inv(e.offsetX, e.offsetY);
+      const [x0, y0] = F.inv(...at(fit, e));
       const [xa] = F.inv(Plot.PAD.left, 0), [xb] = F.inv(F.W - Plot.PAD.right, 0), xc = (xa + xb) / 2;
       grab = { x0, y0, xc, m: L.m, b: L.b, turn: Math.abs(x0 - xc) > 0.2 * (xb - xa) };
       e.preventDefault();
     });
     window.addEventListener("mousemove", e => {
       if (!grab) return;
-      const r = fit.getBoundingClientRect(), [x, y] = o.fit().inv(e.clientX - r.left, e.clientY - r.top);
+      const [x, y] = o.fit().inv(...at(fit, e));
       let m = grab.m, b = grab.b + (y - grab.y0);
       if (grab.turn && Math.abs(x - grab.xc) > 1e-9) {
         const yc = grab.m * grab.xc + grab.b;
@@ -70,7 +75,7 @@ const Pointer = (function () {
     surf.addEventListener("click", e => {
       const F = o.surface();
       if (!F) return;
-      const [m, b] = F.inv(e.offsetX, e.offsetY);
+      const [m, b] = F.inv(...at(surf, e));
       o.start(m, b, null);
     });
   }
