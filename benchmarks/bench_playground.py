@@ -36,7 +36,7 @@ def start_server(workers):
 
 
 def post(conn, body):
-    data = json.dumps(body)
+    data = json.dumps(body).encode()  # bytes: sent with the headers in one packet (no Nagle delay)
     start = time.perf_counter()
     conn.request("POST", "/api/train", body=data, headers={"Content-Type": "application/json"})
     response = conn.getresponse()

@@ -24,7 +24,9 @@ def is_loopback(host):
 def bind(host, port):
     """A listening socket on ``host:port`` (port 0: a free one, chosen by the system)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY on accepted connections only for
+    # such sockets, and without it Nagle's algorithm holds each answer's last packet ~40 ms
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
