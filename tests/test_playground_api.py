@@ -191,6 +191,8 @@ def test_csv_errors_are_the_readers_one_line(client, text, query, fragment):
     r = client.post("/api/csv" + query, content=text)
     assert r.status_code == 422 and fragment in r.json()["error"], r.json()
     assert "/tmp" not in r.json()["error"] and "\n" not in r.json()["error"]
+    header = text.splitlines()[0].split(",")
+    assert r.json()["columns"] == header  # offered to pick another pair
 
 
 BAD = [

@@ -123,6 +123,23 @@ def test_moving_the_rate_slider_changes_the_line_and_the_loss(page):
     page.shot("rate-0.5")
 
 
+def test_only_the_latest_answer_is_drawn_while_the_slider_moves(page):
+    import json
+    import urllib.request
+
+    page.open()
+    rates = [0.1 + 0.05 * k for k in range(12)]
+    page.js("const s = document.getElementById('lr');"
+            "for (const lr of arguments[0]) { s.value = Math.log10(lr); s.dispatchEvent(new Event('input')); }", rates)
+    assert wait_for(lambda: page.state()["settings"]["lr"] == rates[-1])
+    req = urllib.request.Request(page.url + "api/train", data=json.dumps({"lr": rates[-1]}).encode())
+    with urllib.request.urlopen(req, timeout=60) as r:
+        expected = json.loads(r.read())["loss"]
+    assert wait_for(lambda: page.state()["loss"] == expected)
+    time.sleep(0.5)  # an older answer arriving late must not replace it
+    assert page.state()["loss"] == expected and page.errors() == []
+
+
 def test_a_rate_above_the_bound_shows_divergence(page):
     page.open()
     bound = page.state()["bound"]
@@ -160,6 +177,16 @@ def test_an_uploaded_csv_trains_and_its_errors_show(page, tmp_path):
     page.driver.find_element("id", "csv-file").send_keys(str(bad))
     assert wait_for(lambda: "non-numeric value 'lots' at line 3" in page.text("csv-status"))
     assert "non-numeric value 'lots'" in page.text("message")
+    # a text column is refused, but the other columns can still be picked
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("name,hours,score\n" + "".join(f"p{x},{x},{3 * x + (x % 2)}\n" for x in range(20)))
+    page.driver.find_element("id", "csv-file").send_keys(str(mixed))
+    assert wait_for(lambda: "non-numeric value 'p0'" in page.text("csv-status"))
+    from selenium.webdriver.support.ui import Select
+
+    page.after(lambda: Select(page.driver.find_element("id", "csv-feature")).select_by_value("hours"))
+    s = page.state()
+    assert s["settings"]["feature"] == "hours" and s["settings"]["target"] == "score" and s["status"] in ("completed", "diverged")
 
 
 def test_play_then_a_rate_change_continues_without_a_reset(page):

@@ -78,8 +78,9 @@ async def train_endpoint(request):
 
 
 async def csv_endpoint(request):
-    """A CSV file's text (the body) -> its columns; ``?feature=...&target=...`` checks those
-    two columns with the CSV reader and counts the rows."""
+    """A CSV file's text (the body) -> its columns; ``?feature=...&target=...`` (by default
+    the first and the last) checks those two columns with the CSV reader and counts the
+    rows. A refused file still answers the columns of its header, when it has one."""
     try:
         text = (await read_body(request, LIMITS["upload_bytes"])).decode("utf-8-sig")
     except BodyTooLarge:
@@ -87,6 +88,7 @@ async def csv_endpoint(request):
                      "upload a smaller file", 413)
     except UnicodeDecodeError:
         return error("the file is not UTF-8 text: save it as a UTF-8 CSV file")
+    columns = []
     try:
         columns = csv_columns(text)
         if len(columns) < 2:
@@ -95,8 +97,8 @@ async def csv_endpoint(request):
         feature = request.query_params.get("feature", columns[0])
         target = request.query_params.get("target", columns[-1])
         data = await run_in_threadpool(read_csv_text, text, feature, target)
-    except DescentlabError as exc:
-        return error(str(exc), 422)
+    except DescentlabError as exc:  # with the columns, so that the page can offer others
+        return JSONResponse({"error": str(exc), "columns": columns}, status_code=422)
     return JSONResponse({"columns": columns, "feature": feature, "target": target,
                          "rows": int(data.X.shape[0])})
 

@@ -174,7 +174,10 @@
     Upload.wire(text => text, (text, columns, feature, target) => {
       Object.assign(S, { data: "csv", model: S.model === "logistic" ? "linear" : S.model, csv: text, feature, target, m: null, b: null });
       Controls.set(S); restart(); url();
-    }, (feature, target) => { Object.assign(S, { feature, target }); restart(); url(); }, showMessage);
+    }, (text, feature, target) => {
+      Object.assign(S, { data: "csv", model: S.model === "logistic" ? "linear" : S.model, csv: text, feature, target });
+      Controls.set(S); restart(); url();
+    }, showMessage);
   }
 
   async function init() {

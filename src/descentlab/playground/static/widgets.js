@@ -93,17 +93,20 @@ const Upload = (function () {
       text = await file.files[0].text();
       const r = await fetch("/api/csv", { method: "POST", headers: { "Content-Type": "text/csv" }, body: text });
       const j = await r.json();
-      if (!r.ok) { say(j.error, true); return; }
       for (const sel of [feat, targ]) {
         sel.innerHTML = "";
-        for (const c of j.columns) sel.appendChild(Controls.el("option", { value: c }, c));
+        for (const c of j.columns || []) sel.appendChild(Controls.el("option", { value: c }, c));
+      }
+      if (!r.ok) {  // the columns it has (if any) stay offered: another pair may read
+        feat.value = (j.columns || [])[0]; targ.value = (j.columns || []).slice(-1)[0];
+        say(j.error, true); return;
       }
       feat.value = j.feature; targ.value = j.target;
       say(`${file.files[0].name}: ${j.rows} rows; columns ${j.columns.join(", ")}`);
       message("");
       loaded(text, j.columns, j.feature, j.target);
     });
-    for (const sel of [feat, targ]) sel.addEventListener("change", () => { if (text) picked(feat.value, targ.value); });
+    for (const sel of [feat, targ]) sel.addEventListener("change", () => { if (text) picked(text, feat.value, targ.value); });
   }
   return { wire };
 })();
