@@ -260,3 +260,12 @@ def test_the_json_without_orjson_is_the_same(client, monkeypatch):
     monkeypatch.setattr(runner, "orjson", None)
     assert json.loads(runner.to_json(answer)) == json.loads(fast) == {"loss": [1.5, None, 0.30000000000000004],
                                                                        "bound": None, "note": "x"}
+
+
+def test_logistic_regression_continues_from_its_parameters(client):
+    settings = dict(data="blobs", model="logistic", noise=1.5, lr=0.5, epochs=30)
+    whole = train(client, **settings)
+    P, k = whole["params"], 12
+    rest = train(client, **dict(settings, epochs=30 - k, start_epoch=k,
+                                params={"W": [P["w1"][k], P["w2"][k]], "b": P["b"][k]}))
+    np.testing.assert_allclose(rest["loss"], whole["loss"][k:], rtol=1e-9)

@@ -16,7 +16,7 @@ pytest.importorskip("uvicorn")
 pytest.importorskip("starlette")
 
 from descentlab.cli import main  # noqa: E402
-from descentlab.errors import DescentlabError  # noqa: E402
+from descentlab import DescentlabError  # noqa: E402
 from descentlab.playground.runner import to_json, train_settings  # noqa: E402
 from descentlab.playground.server import Background, bind, is_loopback  # noqa: E402
 from descentlab.playground.settings import validate  # noqa: E402

@@ -22,7 +22,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..errors import DescentlabError
+from .. import DescentlabError
 from .problems import csv_columns, read_csv_text
 from .runner import answer
 from .settings import LIMITS, limits_document

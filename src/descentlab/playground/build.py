@@ -8,9 +8,9 @@ chosen optimizer by its ``stable_lr``.
 
 import numpy as np
 
-from .. import BinaryCrossEntropy, LinearModel, LogisticModel, MeanSquaredError, make_network, stability_bound
+from .. import (BinaryCrossEntropy, DescentlabError, LinearModel, LogisticModel, MeanSquaredError,
+               make_network, stability_bound)
 from ..analysis import linear_network_bound
-from ..errors import DescentlabError
 from ..optimizers import make_optimizer
 from ..schedules import get_schedule
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import make_article_data, split
+from .. import DescentlabError, make_article_data, split
 from ..csvdata import check_fit_data, read_csv
 from ..data import make_blobs, make_sine
-from ..errors import DescentlabError
 from .settings import LIMITS
 
 #: The badly scaled problem: the article's x in other units, x' = SCALE x + SHIFT.

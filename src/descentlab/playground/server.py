@@ -6,7 +6,7 @@ import sys
 import threading
 import webbrowser
 
-from ..errors import DescentlabError
+from .. import DescentlabError
 
 DEFAULT_HOST = "127.0.0.1"
 

@@ -10,7 +10,7 @@ refused with one line that says what to send instead.
 import math
 from dataclasses import dataclass
 
-from ..errors import DescentlabError
+from .. import DescentlabError
 
 #: What one request may ask for. ``updates`` caps epochs x mini-batches per epoch.
 LIMITS = {
