@@ -269,3 +269,21 @@ def test_logistic_regression_continues_from_its_parameters(client):
     rest = train(client, **dict(settings, epochs=30 - k, start_epoch=k,
                                 params={"W": [P["w1"][k], P["w2"][k]], "b": P["b"][k]}))
     np.testing.assert_allclose(rest["loss"], whole["loss"][k:], rtol=1e-9)
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov"])
+def test_momentum_continues_with_its_velocity(client, optimizer):
+    settings = dict(optimizer=optimizer, lr=0.1, epochs=60)
+    whole = train(client, **settings)
+    k, v = 20, whole["velocity"]
+    assert len(v["m"]) == 61 and v["m"][0] == 0.0
+    start = dict(settings, epochs=60 - k, start_epoch=k, m=whole["params"]["m"][k], b=whole["params"]["b"][k])
+    rest = train(client, **dict(start, velocity={"W": [v["m"][k]], "b": v["b"][k]}))
+    np.testing.assert_allclose(rest["loss"], whole["loss"][k:], rtol=1e-9)
+    cold = train(client, **start)  # without it the velocity starts again from 0
+    assert not np.allclose(cold["loss"][1:5], whole["loss"][k + 1:k + 5], rtol=1e-6)
+
+
+def test_a_velocity_of_the_wrong_shape_is_refused(client):
+    r = client.post("/api/train", json={"optimizer": "momentum", "velocity": {"W": [1.0, 2.0], "b": 0.0}})
+    assert r.status_code == 422 and "velocity 'W' has shape [2]" in r.json()["error"]

@@ -205,6 +205,15 @@ def test_play_then_a_rate_change_continues_without_a_reset(page):
     page.driver.find_element("id", "play").click()
 
 
+def test_momentum_keeps_its_velocity_when_the_rate_changes_mid_run(page):
+    page.open("#optimizer=momentum&lr=0.05&epochs=200&epoch=50")
+    first = page.state()["loss"]
+    page.after(lambda: page.set_lr(0.05))  # the same rate again: the run must not change
+    s = page.state()
+    assert s["changes"] == [50]
+    assert s["loss"] == pytest.approx(first, rel=1e-9)
+
+
 def test_clicking_the_surface_sets_the_start(page):
     page.open()
     canvas = page.driver.find_element("id", "surface")

@@ -63,6 +63,30 @@ def make_rule(s):
     return optimizer
 
 
+def carries_velocity(s):
+    """Whether the run keeps a velocity the page can hand back: momentum or Nesterov on a
+    linear or logistic model (a network restarts its velocity from 0 when continued)."""
+    return s["optimizer"] in ("momentum", "nesterov") and s["model"] != "network"
+
+
+def start_velocity(s, model, optimizer):
+    """Seed the optimizer's velocity with ``s["velocity"]`` (a continued run), checked
+    against the model's parameters; return the velocity at the start (zeros by default)."""
+    v0 = {k: np.zeros_like(p, dtype=float) for k, p in model.params.items()}
+    if s["velocity"] is None or not carries_velocity(s):
+        return v0
+    if set(s["velocity"]) != set(model.params):
+        raise DescentlabError(f"velocity must have exactly the keys {', '.join(sorted(model.params))}")
+    for key, value in s["velocity"].items():
+        v = np.asarray(value, dtype=float)
+        if v.shape != v0[key].shape:
+            raise DescentlabError(f"velocity {key!r} has shape {list(v.shape)} but its parameter's is "
+                                  f"{list(v0[key].shape)}")
+        v0[key] = v
+    optimizer.state = {k: {"v": v.copy()} for k, v in v0.items()}
+    return v0
+
+
 def bound_of(s, problem, optimizer):
     r"""The largest stable learning rate of ``optimizer`` here, and what it means.
 

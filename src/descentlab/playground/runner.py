@@ -23,7 +23,7 @@ from .. import train
 from ..fastfit import MomentsObjective
 from ..fastlinear import Moments
 from ..studies import classify_rate
-from .build import bound_of, make_loss, make_model, make_rule
+from .build import bound_of, carries_velocity, make_loss, make_model, make_rule, start_velocity
 from .problems import load_problem
 from .settings import validate
 from .views import network_frames, surface
@@ -36,13 +36,16 @@ def train_settings(s):
     problem = load_problem(s)
     model = make_model(s, problem.X_train.shape[1])
     optimizer, loss = make_rule(s), make_loss(s)
+    velocity = [start_velocity(s, model, optimizer)]
+    callbacks = [lambda epoch, history: velocity.append(
+        {k: state["v"].copy() for k, state in optimizer.state.items()})] if carries_velocity(s) else []
     bound, lam_max, note = bound_of(s, problem, optimizer)
     objective = None
     if s["model"] == "linear" and s["batch_size"] is None:
         objective = MomentsObjective(Moments.from_arrays(problem.X_train, problem.y_train))
     history = train(model, problem.X_train, problem.y_train, loss=loss, optimizer=optimizer,
                     epochs=s["epochs"], batch_size=s["batch_size"], seed=s["seed"],
-                    on_divergence="stop", objective=objective)
+                    on_divergence="stop", objective=objective, callbacks=callbacks)
     with np.errstate(all="ignore"):
         test_loss = float(loss.loss(problem.y_test, model.predict(problem.X_test)))
     answer = {
@@ -55,7 +58,18 @@ def train_settings(s):
                  "test": {"X": problem.X_test.tolist(), "y": problem.y_test.tolist()}},
     }
     answer.update(_parameters(s, model, history, problem))
+    if callbacks:
+        answer["velocity"] = _velocity(s, velocity)
     return answer
+
+
+def _velocity(s, velocity):
+    """Momentum's velocity at the start of every epoch (and at the end), named like the params."""
+    W = np.stack([v["W"] for v in velocity])
+    b = [float(v["b"]) for v in velocity]
+    if s["model"] == "logistic":
+        return {"w1": W[:, 0].tolist(), "w2": W[:, 1].tolist(), "b": b}
+    return {"m": W[:, 0].tolist(), "b": b}
 
 
 def _parameters(s, model, history, problem):

@@ -78,6 +78,9 @@ FIELDS = {
     "params": Field("params", None, nullable=True,
                     help="starting parameters of a network or logistic model, as the answer's "
                          "frames give them (null: drawn from the seed)"),
+    "velocity": Field("params", None, nullable=True,
+                      help="momentum's velocity at the start of a continued run, keyed like params "
+                           "(the answer's velocity at the epoch continued from)"),
     "start_epoch": Field("int", 0, 0, LIMITS["epochs"],
                          help="the schedule's step to start from, when continuing a run"),
     "hidden": Field("int", 16, 1, LIMITS["hidden"], help="hidden units of the network"),

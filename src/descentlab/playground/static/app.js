@@ -65,6 +65,9 @@
     if (T.kind === "linear") Object.assign(extra, { m: T.m[k], b: T.b[k] });
     else if (T.kind === "logistic") extra.params = { W: [T.w1[k], T.w2[k]], b: T.b[k] };
     else extra.params = T.frames.params[Views.frameAt(T, k)];
+    const V = T.velocity;  // momentum keeps its velocity across the change
+    if (V && V.b[k] !== null && (S.optimizer === "momentum" || S.optimizer === "nesterov"))
+      extra.velocity = { W: T.kind === "linear" ? [V.m[k]] : [V.w1[k], V.w2[k]], b: V.b[k] };
     if (controller) controller.abort();
     controller = new AbortController();
     const mine = ++seq;
@@ -80,6 +83,7 @@
   function timelineOf(a, offset) {
     const t = { kind: a.model, loss: a.loss, changes: [],
       diverged: a.diverged ? { epoch: a.diverged.epoch + offset, message: a.diverged.message } : null };
+    t.velocity = a.velocity || null;
     if (a.model === "linear") { t.m = a.params.m; t.b = a.params.b; }
     else if (a.model === "logistic") { t.w1 = a.params.w1; t.w2 = a.params.w2; t.b = a.params.b; }
     else t.frames = Object.assign({}, a.frames, { epochs: a.frames.epochs.map(e => e + offset) });
@@ -90,6 +94,13 @@
     const out = Object.assign({}, t, { loss: old.loss.slice(0, k).concat(t.loss),
       changes: old.changes.filter(e => e < k).concat([k]) });
     for (const key of ["m", "b", "w1", "w2"]) if (t[key]) out[key] = old[key].slice(0, k).concat(t[key]);
+    if (t.velocity) {  // before k: the old run's velocity, or none (plain GD kept none)
+      out.velocity = {};
+      for (const key in t.velocity) {
+        const before = old.velocity ? old.velocity[key].slice(0, k) : new Array(k).fill(null);
+        out.velocity[key] = before.concat(t.velocity[key]);
+      }
+    }
     if (t.frames) {
       const keep = old.frames.epochs.filter(e => e < k).length, f = {};
       for (const key of ["epochs", "params", "y", "m", "b"]) if (t.frames[key]) f[key] = old.frames[key].slice(0, keep).concat(t.frames[key]);
