@@ -71,7 +71,7 @@ const Views = (function () {
   }
 
   function drawLoss(canvas, A, T, c, logY, C) {
-    const n = Math.max(T.loss.length, C ? C.loss.length : 0, 1);
+    const n = Math.max(T.loss.length + (T.diverged ? 1 : 0), C ? C.loss.length : 0, 1);
     const floor = A.surface && A.surface.least_squares.loss;
     const all = T.loss.concat(C ? C.loss : [], floor ? [floor] : []).filter(v => isFinite(v) && (!logY || v > 0));
     let yr = extent(all, 0);
