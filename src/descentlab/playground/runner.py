@@ -37,8 +37,7 @@ def train_settings(s):
     model = make_model(s, problem.X_train.shape[1])
     optimizer, loss = make_rule(s), make_loss(s)
     velocity = [start_velocity(s, model, optimizer)]
-    callbacks = [lambda epoch, history: velocity.append(
-        {k: state["v"].copy() for k, state in optimizer.state.items()})] if carries_velocity(s) else []
+    callbacks = [_velocity_recorder(optimizer, velocity)] if carries_velocity(s) else []
     bound, lam_max, note = bound_of(s, problem, optimizer)
     objective = None
     if s["model"] == "linear" and s["batch_size"] is None:
@@ -61,6 +60,13 @@ def train_settings(s):
     if callbacks:
         answer["velocity"] = _velocity(s, velocity)
     return answer
+
+
+def _velocity_recorder(optimizer, velocity):
+    """A ``train`` callback that appends the optimizer's velocity after every epoch."""
+    def record(epoch, history):
+        velocity.append({k: state["v"].copy() for k, state in optimizer.state.items()})
+    return record
 
 
 def _velocity(s, velocity):
