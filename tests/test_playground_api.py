@@ -287,3 +287,25 @@ def test_momentum_continues_with_its_velocity(client, optimizer):
 def test_a_velocity_of_the_wrong_shape_is_refused(client):
     r = client.post("/api/train", json={"optimizer": "momentum", "velocity": {"W": [1.0, 2.0], "b": 0.0}})
     assert r.status_code == 422 and "velocity 'W' has shape [2]" in r.json()["error"]
+
+
+def test_any_json_body_is_validated_or_refused_in_one_line():
+    from hypothesis import given, settings, strategies as st
+
+    from descentlab import DescentlabError
+    from descentlab.playground.settings import validate
+
+    scalars = st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats() | st.text(max_size=8)
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.text(max_size=4), inner, max_size=3), max_leaves=6)
+    keys = st.sampled_from(sorted(FIELDS)) | st.text(max_size=6)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.dictionaries(keys, values, max_size=5) | values)
+    def check(body):
+        try:
+            validate(body)
+        except DescentlabError as exc:
+            assert "\n" not in str(exc) and str(exc)
+
+    check()
