@@ -10,11 +10,11 @@ import sys
 import warnings
 
 from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.cli import (animate, collapse, exercise, fit, logistic, lr_study, nonlinear, predict,
-                            report, tutorial)
+from descentlab.cli import (animate, collapse, exercise, fit, logistic, lr_study, nonlinear, playground,
+                            predict, report, tutorial)
 
 COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic, fit, predict,
-            exercise]
+            playground, exercise]
 
 
 class OneLineParser(argparse.ArgumentParser):
