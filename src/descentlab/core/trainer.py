@@ -15,6 +15,7 @@ from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import GradientDescent
+from descentlab.core.stepsize import divergence_message
 
 
 def _batches(n_samples, batch_size, rng):
@@ -247,7 +248,4 @@ def _diverged(history, model, epoch, loss_value, reason, on_divergence):
     history.final_params = _copy(model.params)
     if on_divergence == "stop":
         return history
-    raise DivergenceError(
-        f"training diverged at epoch {epoch}: the loss {reason}; the learning rate is too large "
-        "for this data: use a smaller learning rate (or scale the features)",
-        epoch=epoch, loss=loss_value, history=history)
+    raise DivergenceError(divergence_message(epoch, reason), epoch=epoch, loss=loss_value, history=history)

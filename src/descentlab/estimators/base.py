@@ -23,7 +23,7 @@ from descentlab.core.optimizers import OPTIMIZERS, make_optimizer
 from descentlab.core.scaling import standardize
 from descentlab.core.schedules import SCHEDULES
 from descentlab.estimators.problem import Problem
-from descentlab.core.stepsize import default_lr
+from descentlab.core.stepsize import default_lr, divergence_message
 from descentlab.core.trainer import train
 
 
@@ -36,7 +36,7 @@ class GDEstimator(BaseEstimator):
         The update rule (:mod:`descentlab.core.optimizers`); "gd" is the article's.
     lr : float or None, default=None
         The learning rate. None chooses it from the data: :math:`1/\\lambda_{\\max}` of the
-        loss's Hessian bound, estimated by power iteration (0.01 for Adam).
+        loss's Hessian bound (:func:`descentlab.core.stepsize.curvature`; 0.01 for Adam).
     momentum : float, default=0.9
         :math:`\\beta` of momentum and Nesterov, :math:`\\beta_1` of Adam; unused by "gd".
         Momentum and Nesterov run with adaptive restart (:class:`descentlab.core.optimizers.GradientDescent`),
@@ -191,17 +191,16 @@ class GDEstimator(BaseEstimator):
         bound, auto = optimizer.stable_lr(lam), self._default_lr(lam, n_samples)
         data = "the standardised data" if self.standardize else "this data"
         if bound is None:
-            limit = f"{type(optimizer).__name__} has no fixed stable bound"
+            name = f"{type(optimizer).__name__} has no fixed stable bound"
             fix = f"lower the learning rate (e.g. {lr / 10:.3g})"
         else:
-            limit = f"the stable bound of {self.optimizer!r} on {data} is {bound:.3g}"
+            name = f"the stable bound of {self.optimizer!r} on {data}"
             target = f"below {bound:.3g}" if lr > bound else f"to {lr / 10:.3g} (mini-batches are noisier)"
             fix = f"lower the learning rate {target} (left unset it is {auto:.3g})"
         if not self.standardize:
             fix += " or scale the features (standardize=True)"
-        return DivergenceError(
-            f"training diverged at epoch {exc.epoch} (loss {exc.loss:.3g}) with learning rate "
-            f"{lr:.3g}: {limit}; {fix}", epoch=exc.epoch, loss=exc.loss, history=exc.history)
+        return DivergenceError(divergence_message(exc.epoch, exc.loss, lr, bound, bound_name=name, fix=fix),
+                               epoch=exc.epoch, loss=exc.loss, history=exc.history)
 
     def _default_lr(self, lam, n_samples):
         minibatch = self.batch_size is not None and self.batch_size < n_samples
