@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import OPTIMIZERS, make_optimizer
-from descentlab.core.scaling import standardize
+from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.schedules import SCHEDULES
 from descentlab.estimators.problem import Problem
 from descentlab.core.stepsize import default_lr, divergence_message
@@ -157,10 +157,7 @@ class GDEstimator(BaseEstimator):
         """Validate, encode the target and standardise: the :class:`Problem` to train on."""
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=self._y_numeric)
         t, target_attrs = self._encode_target(y)
-        if self.standardize:
-            Z, x_mean, x_scale = standardize(X)
-        else:
-            Z, x_mean, x_scale = X, np.zeros(X.shape[1]), np.ones(X.shape[1])
+        Z, x_mean, x_scale = standardize(X) if self.standardize else (X, *no_scaling(X.shape[1]))
         return Problem(Z=Z, t=t, attrs=target_attrs, x_mean=x_mean, x_scale=x_scale,
                        batch_size=self.batch_size)
 
