@@ -5,7 +5,8 @@ import pytest
 
 from descentlab.data.blocks import NpyRows, row_blocks
 from descentlab.errors import DescentlabError
-from descentlab.estimators.fast.kernels import FusedLinear, Moments, fused_loss_grad
+from descentlab.core.quadratic import Moments
+from descentlab.estimators.fast.kernels import FusedLinear, fused_loss_grad
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel
 

@@ -4,16 +4,10 @@ r"""The regressor's fast paths as training objectives, on standardised coordinat
 (:mod:`descentlab.core.scaling`). Both fast paths give :func:`descentlab.core.trainer.train` the
 loss and gradients of exactly that problem without forming the standardised data:
 
-* :class:`MomentsObjective` standardises the moments instead (one pass over the data,
-  then :math:`O(n^2)` per epoch; works on memmaps, streamed ``.npy`` files and Dask
-  arrays, since only the moments are kept):
-
-  .. math::
-
-      \Sigma_z = D^{-1} \Sigma D^{-1}, \qquad c_z = \frac{D^{-1} c}{s_y}, \qquad
-      v_z = \frac{v}{s_y^2}, \qquad \mu_z = 0,
-
-  with :math:`D = \operatorname{diag}(s)` the features' standard deviations;
+* :class:`MomentsObjective` standardises the moments instead
+  (:meth:`descentlab.core.quadratic.Moments.standardized`): one pass over the data, then
+  :math:`O(n^2)` per epoch; it works on memmaps, streamed ``.npy`` files and Dask
+  arrays, since only the moments are kept;
 * :class:`FusedObjective` moves the standardisation onto the weights: the prediction
   :math:`\mu_y + s_y (Z W + b)` is :math:`X W' + b'` with :math:`W' = s_y W / s` and
   :math:`b' = s_y (b - \mu^\top W / s) + \mu_y`, so each epoch is one fused pass over the
@@ -30,10 +24,12 @@ import os
 
 import numpy as np
 
-from descentlab.data.blocks import NpyRows
+from descentlab.core.quadratic import Moments
 from descentlab.core.scaling import column_scale, no_scaling
+from descentlab.core.stepsize import top_eigenvalue
+from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
-from descentlab.estimators.fast.kernels import FusedLinear, Moments, column_mean_std
+from descentlab.estimators.fast.kernels import FusedLinear, column_mean_std
 from descentlab.estimators.problem import Problem
 
 
@@ -61,9 +57,7 @@ def standardized(moments, standardize=True):
         return m, _scaling(no_scaling(m.n_features), no_scaling())
     s = column_scale(m.mean_x, np.sqrt(np.diag(m.cov)), m.n)
     sy = float(column_scale(m.mean_y, np.sqrt(m.var_y), m.n))
-    z = Moments(n=m.n, mean_x=np.zeros(m.n_features), mean_y=0.0, cov=m.cov / np.outer(s, s),
-                cross=m.cross / (s * sy), var_y=m.var_y / sy**2)
-    return z, _scaling((m.mean_x, s), (m.mean_y, sy))
+    return m.standardized(s, sy), _scaling((m.mean_x, s), (m.mean_y, sy))
 
 
 class MomentsObjective:
@@ -81,11 +75,8 @@ class MomentsObjective:
         return loss, {"W": dW, "b": db}
 
     def curvature(self):
-        r""":math:`\lambda_{\max}` of the Hessian :math:`[[\Sigma + \mu\mu^\top, \mu], [\mu^\top, 1]]`, exactly."""
-        m = self.moments
-        H = np.block([[m.cov + np.outer(m.mean_x, m.mean_x), m.mean_x[:, None]],
-                      [m.mean_x[None, :], np.ones((1, 1))]])
-        return float(np.linalg.eigvalsh(H)[-1])
+        r""":math:`\lambda_{\max}` of the Hessian :math:`H` (:meth:`Moments.hessian`), exactly."""
+        return top_eigenvalue(self.moments.hessian())
 
     def __repr__(self):
         return f"MomentsObjective(n_samples={self.n_samples}, n_features={self.moments.n_features})"
