@@ -9,6 +9,8 @@ own units with :func:`to_data_units`.
 
 import numpy as np
 
+from descentlab.data.blocks import shifted_blocks
+
 
 def standardize(X):
     r"""Centre each column and divide it by its standard deviation.
@@ -62,6 +64,22 @@ def column_scale(mean, std, n):
     """
     constant = std <= np.sqrt(n) * np.finfo(float).eps * np.abs(mean)
     return np.where(constant, 1.0, std)
+
+
+def column_mean_std(X, block_rows=None):
+    """Each column's mean and standard deviation in one pass of row blocks (no copy of ``X``),
+    for data that is streamed or too large to standardise whole (the fused solver).
+
+    The sums are taken about the first block's mean, as in
+    :meth:`descentlab.core.quadratic.Moments.from_sums`.
+    """
+    n, sx, sxx = 0, np.zeros(X.shape[1]), np.zeros(X.shape[1])
+    for shift, Xb, _ in shifted_blocks(X, None, block_rows):
+        n += Xb.shape[0]
+        sx += Xb.sum(axis=0)
+        sxx += np.einsum("ij,ij->j", Xb, Xb)
+    d = sx / n
+    return shift + d, np.sqrt(np.maximum(sxx / n - d * d, 0.0))
 
 
 def no_scaling(n_features=None):

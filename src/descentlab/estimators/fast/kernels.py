@@ -18,24 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from descentlab.core.quadratic import Moments  # noqa: F401  (its home before core.quadratic)
-from descentlab.data.blocks import shifted_blocks
+from descentlab.core.quadratic import Moments  # noqa: F401  (their homes before core)
+from descentlab.core.scaling import column_mean_std  # noqa: F401
 from descentlab.errors import DescentlabError
-
-
-def column_mean_std(X, block_rows=None):
-    """Each column's mean and standard deviation in one pass of row blocks (no copy of ``X``).
-
-    The sums are taken about the first block's mean, as in
-    :meth:`descentlab.core.quadratic.Moments.from_sums`.
-    """
-    n, sx, sxx = 0, np.zeros(X.shape[1]), np.zeros(X.shape[1])
-    for shift, Xb, _ in shifted_blocks(X, None, block_rows):
-        n += Xb.shape[0]
-        sx += Xb.sum(axis=0)
-        sxx += np.einsum("ij,ij->j", Xb, Xb)
-    d = sx / n
-    return shift + d, np.sqrt(np.maximum(sxx / n - d * d, 0.0))
 
 
 def _block_loss_grad(X, y, W, b, lo, hi, block_rows):

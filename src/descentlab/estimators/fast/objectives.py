@@ -25,11 +25,11 @@ import os
 import numpy as np
 
 from descentlab.core.quadratic import Moments
-from descentlab.core.scaling import column_scale, no_scaling
+from descentlab.core.scaling import column_mean_std, column_scale, no_scaling
 from descentlab.core.stepsize import top_eigenvalue
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
-from descentlab.estimators.fast.kernels import FusedLinear, column_mean_std
+from descentlab.estimators.fast.kernels import FusedLinear
 from descentlab.estimators.problem import Problem
 
 
