@@ -5,7 +5,8 @@ import pytest
 
 from descentlab.data.blocks import NpyRows, row_blocks
 from descentlab.errors import DescentlabError
-from descentlab.estimators.fast.kernels import FusedLinear, Moments, fused_loss_grad
+from descentlab.core.quadratic import Moments
+from descentlab.estimators.fast.kernels import FusedLinear, fused_loss_grad
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel
 
@@ -101,7 +102,7 @@ def test_npy_rows_refuses_what_it_cannot_stream(tmp_path):
 
 
 def test_column_mean_std_in_one_pass_leaves_the_input_alone():
-    from descentlab.estimators.fast.kernels import column_mean_std
+    from descentlab.core.scaling import column_mean_std
 
     X, _, _, _ = _problem(5, offset=1e4, scales=np.logspace(-2, 2, 6))
     before = X.copy()

@@ -4,7 +4,7 @@ import pytest
 from descentlab.core.quadratic import least_squares
 from descentlab.core.stepsize import stability_bound
 from descentlab.errors import DivergenceError
-from descentlab.core.models import LinearModel
+from descentlab.core.models import LinearModel, Model
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
 
@@ -133,7 +133,7 @@ def test_validation_split_is_seeded_and_checked():
             hold_out(X, y, bad, 0)
 
 
-class _InterruptAt:
+class _InterruptAt(Model):
     """A model that raises KeyboardInterrupt in its ``n``-th backward pass."""
 
     def __init__(self, model, n):

@@ -15,7 +15,7 @@ from descentlab.core.metrics import regression_metrics
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.quadratic import least_squares
-from descentlab.core.stepsize import stability_bound
+from descentlab.core.stepsize import divergence_message, stability_bound
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError
@@ -122,9 +122,8 @@ def run_tutorial(config=None, log=print):
     except DivergenceError as exc:
         bound = stability_bound(X_train)
         raise DivergenceError(
-            f"training diverged at epoch {exc.epoch}: learning rate {config.lr:g} is above the "
-            f"stable bound {bound:.3g} for this data and the loss reached {exc.loss:.3g}; "
-            f"use a smaller --lr (below {bound:.3g}, e.g. 0.05)",
+            divergence_message(exc.epoch, exc.loss, config.lr, bound, bound_name="the stable bound for this data",
+                               fix=f"use a smaller --lr (below {bound:.3g}, e.g. 0.05)"),
             epoch=exc.epoch, loss=exc.loss, history=exc.history) from None
     history.meta.update(asdict(config))
     metrics = tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config)

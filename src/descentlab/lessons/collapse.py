@@ -27,7 +27,7 @@ from typing import ClassVar
 import numpy as np
 
 from descentlab.core.quadratic import least_squares, with_bias_column
-from descentlab.core.stepsize import linear_network_bound
+from descentlab.core.stepsize import divergence_message, linear_network_bound
 from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.history import History
@@ -221,11 +221,10 @@ def run_collapse(config=None):
     try:
         history = train(network, X_in, y_train, optimizer=GradientDescent(config.lr), epochs=config.epochs)
     except DivergenceError as exc:
-        where = "above" if config.lr >= stable_lr else "below"
         raise DivergenceError(
-            f"training diverged at epoch {exc.epoch}: the loss reached {exc.loss:.3g}; learning "
-            f"rate {config.lr:g} is {where} {stable_lr:.3g}, the largest at which gradient descent "
-            f"can settle at a minimum of this network: use a smaller --lr (e.g. {0.8 * stable_lr:.2g})",
+            divergence_message(exc.epoch, exc.loss, config.lr, stable_lr, bound_name="the largest at "
+                               "which gradient descent can settle at a minimum of this network",
+                               fix=f"use a smaller --lr (e.g. {0.8 * stable_lr:.2g})"),
             epoch=exc.epoch, loss=exc.loss, history=exc.history) from None
     W, b = collapse(network)
     m, intercept = equivalent_line(W, b, config.bias == "x0")

@@ -21,7 +21,7 @@ except ImportError:  # the standard library's json, slower
 
 from descentlab.core.trainer import train
 from descentlab.estimators.fast.objectives import MomentsObjective
-from descentlab.estimators.fast.kernels import Moments
+from descentlab.core.quadratic import Moments
 from descentlab.lessons.lr_study import classify_rate
 from descentlab.playground.build import bound_of, carries_velocity, make_loss, make_model, make_rule, start_velocity
 from descentlab.playground.problems import load_problem

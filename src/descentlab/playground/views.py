@@ -10,6 +10,8 @@ r"""What the page draws, computed from a finished run (its History) and the data
 
 import numpy as np
 
+from descentlab.core.losses import MeanSquaredError
+from descentlab.core.models import linear_forward
 from descentlab.core.quadratic import least_squares
 from descentlab.core.quadratic import quadratic_form, quadratic_loss
 from descentlab.lessons.collapse import collapse
@@ -47,7 +49,8 @@ def surface(X, y, path_m, path_b):
     bs = np.linspace(b_star - span, b_star + span, GRID)
     thetas = np.stack(np.meshgrid(ms, bs), axis=-1)
     loss, _ = quadratic_loss(form, thetas)
-    ls_loss, _ = quadratic_loss(form, np.array([m_star, b_star]))
+    # the floor from the residuals themselves: the expanded quadratic cancels digits there
+    ls_loss = MeanSquaredError().loss(y, linear_forward(X, W, b_star))
     return {"m": [float(ms[0]), float(ms[-1])], "b": [float(bs[0]), float(bs[-1])],
             "loss": loss.tolist(), "least_squares": {"m": m_star, "b": b_star, "loss": float(ls_loss)}}
 
