@@ -32,7 +32,7 @@ def run(args):
     from descentlab.lessons.lr_study import lr_study
     from descentlab.outputs.report import check_output_file, write_report
 
-    check_output_file(args.out, (".html", ".htm"))
+    check_output_file(args.out, (".html", ".htm"), inputs=[args.history] if args.history else [])
     result = load_result(args)
     study = lr_study(result.X_train, result.y_train, args.rates, epochs=result.config.epochs,
                      seed=result.config.seed)
