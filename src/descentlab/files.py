@@ -91,24 +91,24 @@ def check_outputs(outputs, *, inputs=(), folder=None):
         where = f"cannot write {what} to {str(path)!r}"
         source = _is_input(path, inputs)
         if source is not None:
-            raise DescentlabError(f"{where}: it is the input {str(source)!r}, and descentlab never "
-                                  "overwrites its inputs: choose another --out")
+            raise DescentlabError(f"{where} (it is the input {str(source)!r}; descentlab never "
+                                  "overwrites its inputs): choose another --out")
         if path.is_dir():
-            raise DescentlabError(f"{where}: it is a folder: remove it or choose another --out")
+            raise DescentlabError(f"{where} (it is a folder): remove it or choose another --out")
         if path.exists() and not stat.S_ISREG(path.stat().st_mode):
-            raise DescentlabError(f"{where}: it is not a regular file: choose another --out")
+            raise DescentlabError(f"{where} (it is not a regular file): choose another --out")
         real = os.path.realpath(path)
         if real in seen:
-            raise DescentlabError(f"{where}: {seen[real]} goes there too: give them different names")
+            raise DescentlabError(f"{where} ({seen[real]} goes there too): give them different names")
         seen[real] = what
         parent = path.parent
         if folder is not None and os.path.realpath(parent) == os.path.realpath(folder):
             continue
         if not parent.is_dir():
-            raise DescentlabError(f"{where}: folder {str(parent)!r} does not exist: create it or "
-                                  "choose another --out")
+            raise DescentlabError(f"{where} (folder {str(parent)!r} does not exist): create it "
+                                  "or choose another --out")
         if not _can_write_in(parent):
-            raise DescentlabError(f"{where}: cannot write in folder {str(parent)!r}: choose "
+            raise DescentlabError(f"{where} (cannot write in folder {str(parent)!r}): choose "
                                   "another --out")
     if folder is not None:
         return ensure_writable_dir(folder)

@@ -52,8 +52,8 @@ def run(args):
         logged = -(-h.n_epochs // config.log_every) + ((h.n_epochs - 1) % config.log_every != 0)
         drawn = len(drawn_epochs(h.n_epochs, config.log_every))
         if drawn < logged:
-            print(f"Drew {drawn} of the {logged} logged epochs, evenly spaced (every "
-                  f"{config.log_every}-th epoch would be {logged} figures)")
+            print(f"Drew {drawn} of the {logged} logged epochs as figures, evenly spaced "
+                  "(at most 20; the animation and history.json have them all)")
         if args.animate:
             files, notes = write_animation(result, args.out, record=record, **caps)
             print(f"Animation ({'; '.join(notes)}): " + ", ".join(str(f) for f in files))

@@ -22,6 +22,7 @@ import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
+from descentlab.errors import DescentlabError
 from descentlab.files import deferred_signals, save_figure, write_text
 
 MANIFEST = "manifest.json"
@@ -121,8 +122,12 @@ class OutputFolder:
         if kind is not None:
             self.status = "interrupted" if issubclass(kind, KeyboardInterrupt) else "failed"
         if self.active:
-            with deferred_signals():
-                self._finish()
+            try:
+                with deferred_signals():
+                    self._finish()
+            except DescentlabError:
+                if kind is None:  # else the error in flight says more than the manifest's
+                    raise
         return False
 
     def _entry(self, status):
