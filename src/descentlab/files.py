@@ -152,8 +152,9 @@ def atomic_path(path):
     path = Path(path)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-        os.close(fd)
+        with deferred_signals():  # no Ctrl-C between creating the file and knowing its name
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+            os.close(fd)
         yield tmp
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
@@ -161,8 +162,10 @@ def atomic_path(path):
         raise SaveError(f"cannot write {str(path)!r} ({_why(path, exc)}): choose another "
                         "path", path=path) from None
     finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp is not None:
+            with deferred_signals():
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
 
 
 def _why(path, exc):
