@@ -93,13 +93,13 @@ class _sigterm_interrupts:
     cleanly and what ran is kept. Restored afterwards, so ``main`` can run in-process."""
 
     def __enter__(self):
-        self.previous = None
-        if threading.current_thread() is threading.main_thread():
+        self.installed = threading.current_thread() is threading.main_thread()
+        if self.installed:
             self.previous = signal.signal(signal.SIGTERM, _raise_interrupt)
 
     def __exit__(self, *exc):
-        if self.previous is not None:
-            signal.signal(signal.SIGTERM, self.previous)
+        if self.installed:  # None: a handler set outside Python, which means the default
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if self.previous is None else self.previous)
 
 
 def _stdout_failed(exc):

@@ -27,7 +27,7 @@ def run(args):
     from descentlab.outputs.lessons import lesson_files, save_tutorial, size_note
     from descentlab.outputs.media import animation_files, write_animation
     from descentlab.outputs.report import check_output_file, write_report
-    from descentlab.viz.sampling import drawn_epochs
+    from descentlab.viz.sampling import MAX_FIGURES, drawn_epochs, logged_count
 
     config = config_from_args(args)
     planned = lesson_files("tutorial", config)
@@ -49,11 +49,11 @@ def run(args):
     with recording(args, planned, [h]) as record:
         written = save_tutorial(result, args.out, record)
         print(f"Wrote {len(written)} files to {args.out}/")
-        logged = -(-h.n_epochs // config.log_every) + ((h.n_epochs - 1) % config.log_every != 0)
+        logged = logged_count(h.n_epochs, config.log_every)
         drawn = len(drawn_epochs(h.n_epochs, config.log_every))
         if drawn < logged:
             print(f"Drew {drawn} of the {logged} logged epochs as figures, evenly spaced "
-                  "(at most 20; the animation and history.json have them all)")
+                  f"(at most {MAX_FIGURES}; the animation and history.json have every epoch)")
         if args.animate:
             files, notes = write_animation(result, args.out, record=record, **caps)
             print(f"Animation ({'; '.join(notes)}): " + ", ".join(str(f) for f in files))

@@ -20,20 +20,19 @@ from descentlab.viz.logistic import boundary_figure
 from descentlab.viz.networks import collapse_figure, nonlinear_figure
 from descentlab.viz.sampling import drawn_epochs, note_on, sample_points
 
-#: Bytes per number in a history.json (a float's repr and its separator), and above how
+#: Bytes per number in a history.json (a float's repr and its separator); bytes of memory
+#: per recorded epoch beyond its numbers (a float in a list, two small arrays); above how
 #: many bytes a run is said to be large before it starts.
 _NUMBER_BYTES = 21
+_EPOCH_OVERHEAD = 32 + 2 * 112
 _LARGE_BYTES = 100_000_000
 
 
-def lesson_files(kind, config, n_epochs=None):
-    """The names a lesson of ``kind`` run with ``config`` writes (``manifest.json`` too).
-
-    ``n_epochs`` is the number of epochs that ran (default: all of ``config.epochs``).
-    """
+def lesson_files(kind, config):
+    """The names a lesson of ``kind`` run with ``config`` writes (``manifest.json`` too);
+    a tutorial cut short writes fewer epoch figures."""
     if kind == "tutorial":
-        n = config.epochs if n_epochs is None else n_epochs
-        epochs = [f"epoch_{e:03d}.png" for e in drawn_epochs(n, config.log_every)]
+        epochs = [f"epoch_{e:03d}.png" for e in drawn_epochs(config.epochs, config.log_every)]
         names = ["data.png", *epochs, "test_fit.png", "history.json", "metrics.json"]
     elif kind == "nonlinear":
         names = [f"nonlinear_{config.data}.png", f"nonlinear_{config.data}.json"]
@@ -49,13 +48,14 @@ def size_note(config):
     progress line is printed every ``log_every`` epochs.
     """
     numbers = config.epochs * (config.features + 2)
+    memory = config.epochs * (_EPOCH_OVERHEAD + 8 * (config.features + 1))
     lines = 2 * (config.epochs // config.log_every)
     if numbers * _NUMBER_BYTES < _LARGE_BYTES and lines < 100_000:
         return None
     return (f"--epochs {config.epochs} records every epoch: history.json will be about "
-            f"{numbers * _NUMBER_BYTES / 1e9:.3g} GB, training holds as much in memory, and "
-            f"{lines:,} progress lines are printed (raise --log-every); Ctrl-C stops it and "
-            "keeps what ran")
+            f"{numbers * _NUMBER_BYTES / 1e9:.3g} GB and training needs about "
+            f"{memory / 1e9:.3g} GB of memory to finish, and it prints {lines:,} progress "
+            "lines (raise --log-every); Ctrl-C stops it and keeps what ran")
 
 
 @contextmanager

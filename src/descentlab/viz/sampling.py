@@ -46,10 +46,18 @@ def drawn_epochs(n_epochs, every, max_figures=MAX_FIGURES):
     if n_epochs < 1:
         return []
     count = -(-n_epochs // every)  # logged: 0, every, ..., (count - 1) * every
-    total = count + ((count - 1) * every != n_epochs - 1)  # ... and the last epoch
+    total = logged_count(n_epochs, every)  # ... and the last epoch
     picks = range(total) if total <= max_figures else np.unique(
         np.round(np.linspace(0, total - 1, max(max_figures, 2))).astype(int))
     return [n_epochs - 1 if k == count else int(k) * every for k in picks]
+
+
+def logged_count(n_epochs, every):
+    """How many epochs are logged: every ``every``-th from 0, and the last."""
+    if n_epochs < 1:
+        return 0
+    count = -(-n_epochs // every)
+    return count + ((count - 1) * every != n_epochs - 1)
 
 
 def sample_points(X, y, max_points=MAX_POINTS, seed=0):
