@@ -128,6 +128,31 @@ def test_a_save_that_fails_after_training_keeps_the_model(saved, tmp_path, capsy
     assert not [p for p in os.listdir(tmp_path / "tmp") if p.startswith(".")]
 
 
+def test_a_tutorial_whose_folder_breaks_keeps_its_history(tmp_path, capsys, monkeypatch):
+    import descentlab.cli.tutorial as tutorial
+    from descentlab.core.history import load_history
+
+    out = tmp_path / "o"
+    run_tutorial = tutorial.run_tutorial
+
+    def run_then_break_the_folder(*args, **kwargs):
+        result = run_tutorial(*args, **kwargs)
+        out.rmdir()
+        out.write_text("not a folder any more")
+        return result
+
+    monkeypatch.setattr(tutorial, "run_tutorial", run_then_break_the_folder)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    code, _, err = _run(["tutorial", "--epochs", "4", "--out", out], capsys)
+    assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
+    assert re.match(r"descentlab: error: cannot write '.*history\.json' .*the run's history is "
+                    r"saved in '.*' instead", err), err
+    recovered = re.search(r"saved in '([^']+)' instead", err).group(1)
+    assert load_history(recovered).n_epochs == 4
+    assert not [p for p in os.listdir(tmp_path / "tmp") if p.startswith(".")]
+
+
 def test_the_writer_turns_os_errors_into_one_line_and_leaves_no_temporary_file(tmp_path):
     from descentlab.errors import DescentlabError, SaveError
     from descentlab.files import save_or_recover, write_text

@@ -103,7 +103,20 @@ def load_result(args):
 
     if args.history is not None:
         return result_from_history(load_history(args.history))
-    return run_tutorial(config_from_args(args), log=None)
+    config = config_from_args(args)
+    _say_if_large(config)
+    return run_tutorial(config, log=None)
+
+
+def _say_if_large(config):
+    """One warning line before a run that records enormous output."""
+    import warnings
+
+    from descentlab.outputs.lessons import size_note
+
+    note = size_note(config)
+    if note is not None:
+        warnings.warn(note)
 
 
 def rate_list(text):

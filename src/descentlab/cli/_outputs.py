@@ -54,13 +54,17 @@ def interrupted(histories):
 
 
 def finish(record, histories, budget=None):
-    """0, or 130 with one line on stderr when training was interrupted (files are kept)."""
+    """0, or 130 with one line on stderr when training was interrupted (files are kept).
+
+    ``record`` is the run's OutputFolder, or the path of the one file it wrote.
+    """
     cut = interrupted(histories)
     if not cut:
         return 0
     ran = ", ".join(str(h.n_epochs) for h in cut)
     of = f" of {budget}" if budget is not None else ""
-    print(f"descentlab: interrupted after {ran}{of} epochs; {kept(record)}", file=sys.stderr)
+    what = f"kept {record}" if isinstance(record, (str, Path)) else kept(record)
+    print(f"descentlab: interrupted after {ran}{of} epochs; {what}", file=sys.stderr)
     return 130
 
 

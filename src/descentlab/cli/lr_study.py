@@ -17,7 +17,7 @@ def add_parser(sub):
 
 
 def run(args):
-    from descentlab.cli._outputs import check_folder, recording
+    from descentlab.cli._outputs import check_folder, finish, recording
     from descentlab.outputs.manifest import MANIFEST
     from descentlab.viz.lr_study import lr_study_figure
 
@@ -27,7 +27,8 @@ def run(args):
     study = run_lr_study(config)
     for line in study.summary_lines():
         print(line)
-    with recording(args, planned) as record:
+    histories = [run.history for run in study.runs]
+    with recording(args, planned, histories) as record:
         path = record.save_figure(lr_study_figure(study), "lr_study.png")
     print(f"Wrote {path}")
-    return 0
+    return finish(record, histories)

@@ -21,10 +21,9 @@ def add_parser(sub):
 
 
 def run(args):
-    import warnings
-
+    from descentlab.cli._options import _say_if_large
     from descentlab.cli._outputs import check_folder, finish, recording
-    from descentlab.outputs.lessons import lesson_files, save_tutorial, size_note
+    from descentlab.outputs.lessons import lesson_files, save_tutorial
     from descentlab.outputs.media import animation_files, write_animation
     from descentlab.outputs.report import check_output_file, write_report
     from descentlab.viz.sampling import MAX_FIGURES, drawn_epochs, logged_count
@@ -38,9 +37,7 @@ def run(args):
     check_folder(args.out, planned)
     if args.report is not None:
         check_output_file(args.report, (".html", ".htm"))
-    note = size_note(config)
-    if note is not None:
-        warnings.warn(note)
+    _say_if_large(config)
     result = run_tutorial(config, log=print)
     for line in result.summary_lines():
         print(line)

@@ -115,7 +115,10 @@ class OutputFolder:
                 entry = self._entry("writing")
                 old = self._old["commands"].get(self.command, {}).get("files", {})
                 entry["files"] = {**old, **{n: None for n in self.planned if n not in old}}
-                self._write({**self._old["commands"], self.command: entry})
+                try:
+                    self._write({**self._old["commands"], self.command: entry})
+                except DescentlabError:  # the folder broke: the run's own files say more
+                    self.active = False
         return self
 
     def __exit__(self, kind, exc, tb):
