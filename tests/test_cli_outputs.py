@@ -265,6 +265,7 @@ def test_an_enormous_run_says_so_up_front(tmp_path, capsys):
     assert "history.json will be about 63 GB" in note and "raise --log-every" in note
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sink", ["full", "closed"])
 def test_standard_output_that_fails_is_one_line(sink, tmp_path):
     cmd = [sys.executable, "-m", "descentlab", "tutorial", "--epochs", "3", "--out", str(tmp_path)]
