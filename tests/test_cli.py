@@ -32,7 +32,7 @@ def test_tutorial_exit_code_and_files(tutorial_run):
     code, out = tutorial_run
     assert code == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["data.png", "test_fit.png", "history.json", "metrics.json"]
+    assert names == sorted(["data.png", "test_fit.png", "history.json", "metrics.json", "manifest.json"]
                            + [f"epoch_{e:03d}.png" for e in range(0, 61, 10)])
 
 

@@ -49,7 +49,7 @@ def test_animate_from_a_saved_history(saved_run, tmp_path, capsys):
     assert main(["animate", "--history", str(saved_run / "history.json"), "--out", str(out),
                  "--no-mp4", "--fps", "5"]) == 0
     assert "21 frames of 21 epochs" in capsys.readouterr().out
-    assert os.listdir(out) == ["training.gif"]
+    assert sorted(os.listdir(out)) == ["manifest.json", "training.gif"]
     with Image.open(out / "training.gif") as im:
         assert im.n_frames == 21 and im.info["duration"] == 200
 
@@ -66,7 +66,7 @@ def test_lr_study_prints_the_bound_and_draws(tmp_path, capsys):
     assert out[0].startswith("Stability bound of full-batch gradient descent: 2 / lambda_max = 1.894")
     assert "too small" in out[2] and "good" in out[3]
     assert "beyond the bound" in out[4] and "diverged at epoch" in out[4]
-    assert os.listdir(tmp_path) == ["lr_study.png"]
+    assert sorted(os.listdir(tmp_path)) == ["lr_study.png", "manifest.json"]
 
 
 @pytest.mark.slow
@@ -140,7 +140,7 @@ def test_without_ffmpeg_the_gif_is_written_and_the_mp4_explained(tmp_path, capsy
     monkeypatch.setattr(frames, "ffmpeg_available", lambda: False)
     assert main(["animate", "--epochs", "3", "--out", str(tmp_path)]) == 0
     assert "no MP4: ffmpeg is not on this machine" in capsys.readouterr().out
-    assert os.listdir(tmp_path) == ["training.gif"]
+    assert sorted(os.listdir(tmp_path)) == ["manifest.json", "training.gif"]
     assert main(["animate", "--epochs", "3", "--out", str(tmp_path / "b"), "--mp4"]) == 2
     err = capsys.readouterr().err
     assert "MP4 needs ffmpeg" in err and err.count("\n") == 1

@@ -74,14 +74,14 @@ def add_parser(sub):
 
 
 def run(args):
-    from descentlab.estimators.persist import check_writable
+    from descentlab.files import check_outputs, deferred_signals, save_or_recover
 
     values = vars(args)
     config = FitConfig(csv=args.csv, target=args.target, features=args.features,
                        task="classification" if args.classify else "regression",
                        hidden=args.hidden, activation=args.activation, test_size=args.test_size,
                        seed=args.seed, params={n: values[n] for n in FIT_PARAMS if n in values})
-    check_writable(args.out)
+    check_outputs([("the model", args.out)], inputs=[args.csv])
     estimator = config.estimator()
     bar = ProgressBar(estimator.epochs)
     try:
@@ -90,7 +90,8 @@ def run(args):
         bar.close()
     for line in summary_lines(result):
         print(line)
-    save_fit(result, args.out)
+    with deferred_signals():  # a second Ctrl-C must not lose the model
+        save_or_recover(lambda path: save_fit(result, path), args.out)
     print(f"Saved the model to {args.out}")
     if result.estimator.history_.status == "interrupted":
         print(f"descentlab: interrupted after {result.estimator.n_iter_} epochs; saved the model "

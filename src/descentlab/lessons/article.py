@@ -185,7 +185,8 @@ def tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, con
         "progress_to_least_squares_percent": progress.tolist(),
         "stability_bound": stability_bound(X_train),
         "lr": config.lr,
-        "epochs": config.epochs,
+        "epochs": history.n_epochs,
+        "status": history.status,
         "seed": config.seed,
         "mape_note": ("MAPE is what the article calls 'Accuracy': lower is better. Rows whose "
                       "target is exactly 0 are left out of it (counted in mape_excluded); "
@@ -222,7 +223,7 @@ def summary_lines(result):
     if config.features == 1:
         lines += [f"m =  {m['m']}", f"b =  {m['b']}"]
         lines.append(
-            f"After {config.epochs} epochs gradient descent has m = {m['m']:.4f}, "
+            f"After {result.history.n_epochs} epochs gradient descent has m = {m['m']:.4f}, "
             f"{m['progress_to_least_squares_percent'][0]:.1f}% of the way from its start to the "
             f"least-squares m = {ls['m']:.4f} (b = {ls['b']:.4f}); the true coefficient is "
             f"{m['true_coef'][0]:.4f}.")

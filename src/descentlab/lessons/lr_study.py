@@ -138,6 +138,8 @@ def lr_study(X, y, rates=None, *, epochs=61, seed=0, article_lr=None):
                         on_divergence="stop")
         history.meta["lr"] = lr
         study.runs.append(RateRun(lr, lr / bound, classify_rate(lr, bound), history))
+        if history.status == "interrupted":  # Ctrl-C stops the study, not one rate
+            break
     return study
 
 
