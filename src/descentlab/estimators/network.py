@@ -12,7 +12,7 @@ import numpy as np
 
 from descentlab.core.activations import ACTIVATIONS
 from descentlab.core.layers import INITS
-from descentlab.core.network import make_network
+from descentlab.core.network import check_network_size, make_network
 from descentlab.estimators.linear import StandardizedTargetRegressor
 from descentlab.settings import Setting
 
@@ -80,6 +80,13 @@ class GDNetworkRegressor(StandardizedTargetRegressor):
     def _network(self, n_features, seed):
         return make_network([n_features, *self.hidden_layer_sizes, 1], self.activation,
                             init=self.init, seed=seed)
+
+    def _prepare(self, X, y):
+        problem = super()._prepare(X, y)
+        rows = problem.n_samples if self.batch_size is None else min(self.batch_size, problem.n_samples)
+        check_network_size([problem.n_features, *self.hidden_layer_sizes, 1], rows,
+                           "use smaller hidden_layer_sizes (--hidden), or mini-batches (batch_size)")
+        return problem
 
     def _build_model(self, n_features, rng):
         return self._network(n_features, int(rng.integers(2**31 - 1)))

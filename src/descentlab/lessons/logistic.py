@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from descentlab.data.synthetic import Dataset, check_split_sizes, make_blobs, split
+from descentlab.data.synthetic import Dataset, check_data_size, check_split_sizes, make_blobs, split
 from descentlab.core.history import History
 from descentlab.core.losses import BinaryCrossEntropy
 from descentlab.core.metrics import accuracy
@@ -63,6 +63,7 @@ class LogisticConfig:
     def __post_init__(self):
         check_config(self)
         check_split_sizes(self.samples, self.test_size)
+        check_data_size(self.samples, 2)
 
 
 @dataclass

@@ -16,12 +16,12 @@ from typing import ClassVar
 import numpy as np
 
 from descentlab.core.quadratic import least_squares
-from descentlab.data.synthetic import NONLINEAR_SETS, Dataset
+from descentlab.data.synthetic import NONLINEAR_SETS, Dataset, check_data_size
 from descentlab.errors import DescentlabError
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel, linear_forward
-from descentlab.core.network import make_network
+from descentlab.core.network import check_network_size, make_network
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
 from descentlab.settings import check_config, epochs_setting, lr_setting, setting
@@ -61,6 +61,9 @@ class NonlinearConfig:
 
     def __post_init__(self):
         check_config(self)
+        check_data_size(self.samples)
+        for h in self.hidden:
+            check_network_size([1, h, 1], self.samples, "use smaller --hidden sizes")
 
 
 @dataclass
