@@ -82,7 +82,8 @@ def read_text_capped(path, what, limit=MAX_JSON_BYTES):
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
-            raise DescentlabError(f"{what} {shown!r} is a folder: pass the file's path")
+            raise DescentlabError(f"cannot read {what} {shown!r}: it is a folder, not a file: "
+                                  "pass the file's path")
         if stat.S_ISREG(info.st_mode) and info.st_size > limit:
             raise _too_large(what, shown, limit)
         with open(path, "rb") as fh:
@@ -95,13 +96,13 @@ def read_text_capped(path, what, limit=MAX_JSON_BYTES):
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise DescentlabError(f"{what} {shown!r} is not UTF-8 text: pass a file written by "
-                              "descentlab") from None
+        raise DescentlabError(f"cannot read {what} {shown!r}: it is not UTF-8 text: pass a "
+                              "file written by descentlab") from None
 
 
 def _too_large(what, shown, limit):
-    return DescentlabError(f"{what} {shown!r} is larger than {limit // 2**20} MiB, more than "
-                           "descentlab ever writes: pass a file written by descentlab")
+    return DescentlabError(f"cannot read {what} {shown!r}: it is larger than {limit // 2**20} MiB, "
+                           "more than descentlab writes: pass a file written by descentlab")
 
 
 def is_regular_file(path):

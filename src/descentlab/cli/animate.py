@@ -32,6 +32,8 @@ def run(args):
     result = load_result(args)
     files, notes = write_animation(result, args.out, mp4=args.mp4, max_frames=args.max_frames,
                                    max_points=args.max_points, fps=args.fps)
+    if result.history.interrupted_note():
+        notes.append(f"the run was {result.history.interrupted_note()}")
     print(f"Animation of {'; '.join(notes)}:")
     for f in files:
         print(f"  {f}")

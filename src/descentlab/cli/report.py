@@ -40,5 +40,7 @@ def run(args):
     path, study = write_report(result, args.out, study=study, networks=networks,
                                max_frames=args.max_frames, max_points=args.max_points)
     extra = f"; with {', '.join(args.networks)}" if args.networks else ""
+    if result.history.interrupted_note():
+        extra += f"; the run was {result.history.interrupted_note()}"
     print(f"Report: {path} (bound 2 / lambda_max = {study.bound:.4g}{extra})")
     return 0

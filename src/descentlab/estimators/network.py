@@ -98,11 +98,14 @@ class GDNetworkRegressor(StandardizedTargetRegressor):
     def _check_state(self):
         """Rebuild ``model_`` from a loaded ``weights_`` (sizes checked)."""
         super()._check_state()
+        layers = [self.n_features_in_, *self.hidden_layer_sizes, 1]
+        n_weights = sum((n_in + 1) * n_out for n_in, n_out in zip(layers, layers[1:]))
+        weights = np.asarray(self.weights_, dtype=float)
+        if weights.shape != (n_weights,):  # checked before the network is built
+            raise ValueError(f"weights_ must hold {n_weights} numbers for this architecture, "
+                             f"not {weights.size}")
         network = self._network(self.n_features_in_, 0)
         sizes = [np.size(v) for v in network.params.values()]
-        weights = np.asarray(self.weights_, dtype=float)
-        if weights.shape != (sum(sizes),):
-            raise ValueError(f"weights_ must hold {sum(sizes)} numbers for this architecture")
         for (name, value), part in zip(network.params.items(),
                                        np.split(weights, np.cumsum(sizes)[:-1])):
             value[...] = part.reshape(np.shape(value))
