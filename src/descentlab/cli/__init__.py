@@ -9,6 +9,8 @@ import argparse
 import sys
 import warnings
 
+import numpy as np
+
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.cli import animate, collapse, fit, logistic, lr_study, nonlinear, predict, report, tutorial
 
@@ -40,8 +42,8 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
-    with warnings.catch_warnings():
-        warnings.showwarning = _one_line_warning
+    with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        warnings.showwarning = _one_line_warning  # NumPy's overflow is caught as divergence instead
         return _run(args)
 
 

@@ -13,6 +13,10 @@ from descentlab.errors import DescentlabError
 from descentlab.memory import array_bytes, check_memory
 from descentlab.settings import check_config, setting
 
+#: The largest noise (or spread) of synthetic data: its squares, summed over the rows,
+#: stay far inside a float's range (noise near 1e300 would overflow every loss).
+NOISE_MAX = 1e100
+
 #: Float arrays of the data's shape alive at once while it is made and split.
 DATA_COPIES = 3
 
@@ -181,7 +185,7 @@ class ArticleData:
     """
 
     samples: int = setting(200, "data points", low=1, suggest="200")
-    noise: float = setting(10.0, "noise std", low=0, suggest="10")
+    noise: float = setting(10.0, "noise std", low=0, high=NOISE_MAX, suggest="10")
     test_size: float = setting(0.2, "test fraction", kind="fraction", label="test fraction", suggest="0.2")
     seed: int = setting(7, "seed of the split and the initialisation", kind="seed")
     data_seed: int = setting(42, "random_state of make_regression", kind="seed")

@@ -145,7 +145,8 @@ def study_lines(study):
             result = f"diverged at epoch {h.meta.get('diverged_at_epoch')}"
         else:
             result = f"loss {h.loss[0]:.4g} -> {h.loss[-1]:.4g} in {h.n_epochs} epochs"
-        lines.append(f"{run.lr:>10.4g}  {run.ratio:>10.3f}  {run.regime:<17}  {result}")
+        ratio = f"{run.ratio:.3f}" if run.ratio < 1e4 else f"{run.ratio:.3g}"
+        lines.append(f"{run.lr:>10.4g}  {ratio:>10}  {run.regime:<17}  {result}")
     return lines
 
 
