@@ -8,7 +8,6 @@ killing the process half-way (Linux lends memory it does not have until it is to
 
 import os
 import stat
-from pathlib import Path
 
 from descentlab.errors import DescentlabError
 
@@ -72,13 +71,14 @@ def array_bytes(*shape, copies=1, itemsize=8):
     return n
 
 
-def read_text_capped(path, what, limit=MAX_JSON_BYTES):
-    """The text of a file of at most ``limit`` bytes, UTF-8; one-line errors otherwise.
+def read_text_capped(path, what, limit=None):
+    """The text of a file of at most ``limit`` bytes (:data:`MAX_JSON_BYTES` by default),
+    UTF-8; one-line errors otherwise.
 
     A regular file is measured before it is read; anything else (a pipe, a device such
     as /dev/zero) is read up to the limit and no further.
     """
-    shown = str(path)
+    shown, limit = str(path), MAX_JSON_BYTES if limit is None else limit
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
@@ -104,7 +104,3 @@ def _too_large(what, shown, limit):
     return DescentlabError(f"cannot read {what} {shown!r}: it is larger than {limit // 2**20} MiB, "
                            "more than descentlab writes: pass a file written by descentlab")
 
-
-def is_regular_file(path):
-    """Whether ``path`` is a regular file (not a device, a pipe or a folder)."""
-    return Path(path).is_file()

@@ -60,7 +60,7 @@ class LogisticConfig:
     seed: int = setting(0, "seed of the blobs, the split and the initial weights", kind="seed")
     init_scale: float = setting(1.0, "standard deviation of the initial weights", low=0,
                                 low_open=True, label="initial weight scale")
-    snapshots: int = setting(6, "epochs drawn in the boundary figure", low=1)
+    snapshots: int = setting(6, "epochs drawn in the boundary figure", low=1, high=30, suggest="6")
 
     def __post_init__(self):
         check_config(self)

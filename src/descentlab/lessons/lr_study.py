@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+import numpy as np
+
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.stepsize import stability_bound
@@ -127,8 +129,9 @@ def lr_study(X, y, rates=None, *, epochs=61, seed=0):
     study = LRStudy(bound=bound, epochs=epochs)
     for lr in rates:
         model = LinearModel(X.shape[1], seed=seed)
-        history = train(model, X, y, optimizer=GradientDescent(lr), epochs=epochs,
-                        on_divergence="stop")
+        with np.errstate(over="ignore", invalid="ignore"):  # diverging runs are the lesson's point
+            history = train(model, X, y, optimizer=GradientDescent(lr), epochs=epochs,
+                            on_divergence="stop")
         history.meta["lr"] = lr
         study.runs.append(RateRun(lr, lr / bound, classify_rate(lr, bound), history))
     return study
