@@ -40,6 +40,10 @@ def test_a_network_too_large_is_refused_before_its_weights_are_drawn():
         make_network([1, 10**12, 1])
     with pytest.raises(DescentlabError, match="samples x 1 feature would need"):
         TutorialConfig(samples=10**14)
+    from descentlab.core.layers import Dense
+
+    with pytest.raises(DescentlabError, match="a dense layer of 1 x 1000000000000 weights would need"):
+        Dense(1, 10**12)
 
 
 def test_a_model_file_with_an_absurd_hidden_layer_is_refused_without_building_it(tmp_path):
