@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "src" / "descentlab"
-RANKS = {"errors": 0, "_version": 0, "settings": 0, "files": 0, "_compat": 0,
+RANKS = {"errors": 0, "_version": 0, "settings": 0, "files": 0, "_compat": 0, "memory": 0,
          "data": 1, "core": 2, "estimators": 3, "lessons": 4, "viz": 5, "tutorial": 6,
          "outputs": 6, "cli": 7, "playground": 7, "exercises": 7}
 ROOT_MODULES = {"__init__", "__main__"}

@@ -46,6 +46,9 @@ class Setting:
         The words for a config's error message ("learning rate"); the name by default.
     suggest : str or None
         A value to suggest in the error message.
+    instances : tuple of type
+        Objects of these classes are accepted too (a ``numpy.random.RandomState`` as a
+        ``random_state``).
     """
 
     help: str
@@ -59,12 +62,15 @@ class Setting:
     callable_ok: bool = False
     label: str | None = None
     suggest: str | None = None
+    instances: tuple = ()
 
     def problem(self, value):
         """Why ``value`` is not accepted (a phrase after the value), or None."""
         if value is None:
             return None if self.none is not None else f"must be {self.expects()}"
         if self.callable_ok and callable(value):
+            return None
+        if self.instances and isinstance(value, self.instances):
             return None
         if self.kind == "choice":
             return None if value in self.choices else f"is not one of {', '.join(map(str, self.choices))}"
@@ -112,14 +118,14 @@ class Setting:
         low, high = self.limits()
         if self.kind == "fraction" or (self.low_open and self.high_open and low is not None
                                        and high is not None):
-            text = f"{noun} in ({low:g}, {high:g})" if self.kind != "fraction" else "a fraction in (0, 1)"
+            text = f"{noun} in ({_num(low)}, {_num(high)})" if self.kind != "fraction" else "a fraction in (0, 1)"
         elif low == 0 and self.low_open and high is None:
             text = "a positive number" if noun == "a number" else "a whole number of at least 1"
         elif low is not None and high is not None:
-            ends = "[(" [self.low_open] + f"{low:g}, {high:g}" + "])"[self.high_open]
+            ends = "[(" [self.low_open] + f"{_num(low)}, {_num(high)}" + "])"[self.high_open]
             text = f"{noun} in {ends}"
         elif low is not None:
-            text = f"{noun} {'above' if self.low_open else 'of at least'} {low:g}"
+            text = f"{noun} {'above' if self.low_open else 'of at least'} {_num(low)}"
             if low == 0 and not self.low_open:
                 text = "a non-negative number" if noun == "a number" else "a whole number of at least 0"
         else:
@@ -128,6 +134,8 @@ class Setting:
             text += f", or None ({self.none})"
         if self.callable_ok:
             text += ", or a function f(t, lr)"
+        for cls in self.instances:
+            text += f", or a {cls.__module__.replace('.mtrand', '')}.{cls.__name__}"
         return text
 
 
@@ -191,6 +199,13 @@ def _kind_of(default):
     if isinstance(default, tuple):
         return "sizes"
     return "float"
+
+
+def _num(value):
+    """A limit as text: whole numbers in full (4294967295, not 4.29497e+09)."""
+    if float(value).is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return f"{value:g}"
 
 
 def _is_int(value):

@@ -13,6 +13,8 @@ import sys
 import threading
 import warnings
 
+import numpy as np
+
 from descentlab.errors import DescentlabError, DivergenceError, SaveError
 from descentlab.cli import (animate, collapse, exercise, fit, logistic, lr_study, nonlinear, playground,
                             predict, report, tutorial)
@@ -47,8 +49,9 @@ def main(argv=None):
         parser.print_help()
         return 2
     args.argv = ["descentlab", *(sys.argv[1:] if argv is None else argv)]
-    with warnings.catch_warnings(), _sigterm_interrupts():
-        warnings.showwarning = _one_line_warning
+    with warnings.catch_warnings(), _sigterm_interrupts(), \
+            np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        warnings.showwarning = _one_line_warning  # NumPy's overflow is caught as divergence instead
         stdout, sys.stdout = sys.stdout, _Stdout(sys.stdout)
         try:
             code = _run(args)

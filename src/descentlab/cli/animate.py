@@ -35,6 +35,8 @@ def run(args):
     with recording(args, planned, [result.history]) as record:
         files, notes = write_animation(result, args.out, mp4=args.mp4, max_frames=args.max_frames,
                                        max_points=args.max_points, fps=args.fps, record=record)
+        if result.history.interrupted_note():
+            notes.append(f"the run was {result.history.interrupted_note()}")
         print(f"Animation of {'; '.join(notes)}:")
         for f in files:
             print(f"  {f}")

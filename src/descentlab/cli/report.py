@@ -41,6 +41,8 @@ def run(args):
     path, study = write_report(result, args.out, study=study, networks=networks,
                                max_frames=args.max_frames, max_points=args.max_points)
     extra = f"; with {', '.join(args.networks)}" if args.networks else ""
+    if result.history.interrupted_note():
+        extra += f"; the run was {result.history.interrupted_note()}"
     print(f"Report: {path} (bound 2 / lambda_max = {study.bound:.4g}{extra})")
     histories = [result.history, *(run.history for run in study.runs)]
     return finish(path, histories + [h for n in networks for h in histories_of(n)])

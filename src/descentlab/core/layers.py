@@ -16,6 +16,7 @@ import numpy as np
 
 from descentlab.core.activations import get_activation
 from descentlab.core.models import init_normal, linear_backward, linear_forward
+from descentlab.memory import array_bytes, check_memory
 from descentlab.settings import check_choice, check_size
 
 
@@ -99,6 +100,8 @@ class Dense:
     def __init__(self, n_in, n_out, activation="identity", init="xavier", bias=True, rng=None):
         check_size("layer inputs", n_in)
         check_size("layer size", n_out)
+        check_memory(f"a dense layer of {n_in} x {n_out} weights", array_bytes(n_in + 1, n_out, copies=5),
+                     "use a smaller layer")
         self.n_in, self.n_out, self.init, self.bias = n_in, n_out, init, bias
         self.activation = get_activation(activation)
         rng = np.random.default_rng(0 if rng is None else rng)

@@ -12,6 +12,7 @@ in ``mape_excluded``; if every target is 0 the MAPE is ``None`` (undefined). It 
 import numpy as np
 
 from descentlab.core.losses import MeanSquaredError
+from descentlab.data.magnitude import exponents, scaled
 
 
 def mape_percent(y_true, y_pred):
@@ -33,16 +34,25 @@ def mape_percent(y_true, y_pred):
 
 
 def regression_metrics(y_true, y_pred):
-    """The half-MSE loss, R^2, MAE, RMSE and MAPE of a prediction, as a dict of floats."""
+    """The half-MSE loss, R^2, MAE, RMSE and MAPE of a prediction, as a dict of floats.
+
+    Targets far from 1 (near 1e300 or 1e-300) are scaled by a power of two before the
+    squares (:mod:`descentlab.data.magnitude`) and the results scaled back, exactly; the
+    loss, a square in the target's units, is None when it is beyond a float's range.
+    """
     from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
 
     y_true, y_pred = np.ravel(y_true), np.ravel(y_pred)
+    k = exponents(np.concatenate([np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)]))
+    y_true, y_pred = scaled(y_true, k), scaled(y_pred, k)
     mape, n_excluded = mape_percent(y_true, y_pred)
+    with np.errstate(over="ignore"):
+        loss = float(np.ldexp(MeanSquaredError().loss(y_true, y_pred), 2 * k))
     return {
-        "loss": MeanSquaredError().loss(y_true, y_pred),
+        "loss": loss if np.isfinite(loss) else None,
         "r2": float(r2_score(y_true, y_pred)),
-        "mae": float(mean_absolute_error(y_true, y_pred)),
-        "rmse": float(root_mean_squared_error(y_true, y_pred)),
+        "mae": float(np.ldexp(mean_absolute_error(y_true, y_pred), k)),
+        "rmse": float(np.ldexp(root_mean_squared_error(y_true, y_pred), k)),
         "mape_percent": mape,
         "mape_excluded": n_excluded,
     }

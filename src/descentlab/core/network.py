@@ -16,7 +16,12 @@ import numpy as np
 from descentlab.errors import DescentlabError
 from descentlab.core.layers import Dense
 from descentlab.core.models import Model
+from descentlab.memory import array_bytes, check_memory
 from descentlab.settings import check_size
+
+#: Arrays the size of the weights alive while training: weights, gradients, an
+#: optimizer's two moments and the trainer's copy of the epoch's start.
+WEIGHT_COPIES = 5
 
 
 class Network(Model):
@@ -125,9 +130,25 @@ def make_network(sizes, activation="tanh", *, output_activation="identity", init
         raise DescentlabError(f"sizes {sizes} need at least an input and an output size")
     for size in sizes:
         check_size("layer size", size)
+    check_network_size(sizes)
     if init is None:
         init = "he" if activation == "relu" else "xavier"
     rng = np.random.default_rng(seed)
     acts = [activation] * (len(sizes) - 2) + [output_activation]
     return Network(Dense(n_in, n_out, act, init=init, bias=bias, rng=rng)
                    for n_in, n_out, act in zip(sizes, sizes[1:], acts))
+
+
+def check_network_size(sizes, n_rows=0, fix="use smaller hidden layers"):
+    r"""Raise a one-line error, before anything is allocated, when a network of ``sizes``
+    (trained on ``n_rows`` rows at once) cannot fit in memory.
+
+    The weights count :math:`\sum_k (n_{k-1} + 1)\, n_k`; training keeps a few arrays of
+    that size, and each layer's outputs, their pre-activations and gradients for every row.
+    """
+    sizes = [int(n) for n in sizes]
+    n_weights = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    n_bytes = array_bytes(n_weights, copies=WEIGHT_COPIES) + array_bytes(n_rows, sum(sizes[1:]), copies=3)
+    what = f"a network {' -> '.join(map(str, sizes))} ({n_weights} weights" + \
+        (f", on {n_rows} rows)" if n_rows else ")")
+    check_memory(what, n_bytes, fix)

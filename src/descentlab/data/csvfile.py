@@ -9,12 +9,21 @@ Lines are counted as an editor shows them (the header is line 1).
 
 import csv
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass
 
 import numpy as np
 
 from descentlab.errors import DescentlabError
+from descentlab.memory import available_bytes, gib
+
+#: The longest line read (a row of a CSV file); past it the input is not a CSV file.
+MAX_LINE = 16 * 2**20
+#: Memory one cell takes while a file is read: its text as a Python string in a row's
+#: list (about 60 bytes for a short number), then a float and its place in an array.
+BYTES_PER_CELL = 120
 
 MISSING = {"", "na", "n/a", "nan", "null", "none", "?", "-"}
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -49,11 +58,22 @@ class CsvData:
 
 
 def _rows(path):
-    """The file's non-blank rows with their line numbers; one-line errors for unreadable files."""
+    """The file's non-blank rows with their line numbers; one-line errors for unreadable files,
+    and for inputs that are endless (/dev/zero, a pipe that never ends) or larger than memory,
+    found before they are read to the end."""
     try:
+        budget = _memory_budget(path)
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh, strict=True)
-            return [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+            reader = csv.reader(_lines(fh, path), strict=True)
+            rows, cells = [], 0
+            for row in reader:
+                cells += len(row) + 1
+                if cells * BYTES_PER_CELL > budget:
+                    raise DescentlabError(f"{path!r} holds more rows than this machine's memory can "
+                                          f"hold ({gib(budget)} to spare): use a smaller file")
+                if any(c.strip() for c in row):
+                    rows.append((reader.line_num, row))
+            return rows
     except FileNotFoundError:
         raise DescentlabError(f"no such file {path!r}: check the path") from None
     except IsADirectoryError:
@@ -64,6 +84,29 @@ def _rows(path):
         raise DescentlabError(f"{path!r} is not a well-formed CSV file ({exc}): check its quotes") from None
     except OSError as exc:
         raise DescentlabError(f"cannot read {path!r} ({exc.strerror or exc}): check the path") from None
+
+
+def _memory_budget(path):
+    """Bytes the rows may take: half the available memory; a device is refused, and a
+    regular file whose text alone would not fit is refused unread."""
+    info = os.stat(path)
+    if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
+        raise DescentlabError(f"{path!r} is a device, not a CSV file: pass the path of a file")
+    available = available_bytes()
+    budget = math.inf if available is None else available // 2
+    if stat.S_ISREG(info.st_mode) and info.st_size * 2 > budget:
+        raise DescentlabError(f"{path!r} is {gib(info.st_size)}; read as rows it would need more "
+                              f"memory than the {gib(budget)} to spare: use a smaller file")
+    return budget
+
+
+def _lines(fh, path):
+    """The file's lines; a line past :data:`MAX_LINE` (no newline in sight) is not a row."""
+    while line := fh.readline(MAX_LINE + 1):
+        if len(line) > MAX_LINE:
+            raise DescentlabError(f"{path!r} has a line longer than {MAX_LINE // 2**20} MiB "
+                                  "(a CSV file's lines are rows): pass a CSV file")
+        yield line
 
 
 def _header(path, rows):
@@ -194,4 +237,11 @@ def check_fit_data(data):
                                   "out with --features")
     if data.y is not None and np.all(data.y == data.y[0]):
         raise DescentlabError(f"target column {data.target!r} of {data.path!r} is constant (every "
-                              f"row is {data.y[0]!r}): there is nothing to learn")
+                              f"row is {_shown(data.y[0])}): there is nothing to learn")
+
+
+def _shown(value):
+    """A cell as a message shows it: ``5`` or ``2.5e+300`` for numbers, ``'yes'`` for labels."""
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):g}"
+    return repr(str(value))

@@ -10,7 +10,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from descentlab.errors import DescentlabError
+from descentlab.memory import array_bytes, check_memory
 from descentlab.settings import check_config, setting
+
+#: The largest noise (or spread) of synthetic data: its squares, summed over the rows,
+#: stay far inside a float's range (noise near 1e300 would overflow every loss).
+NOISE_MAX = 1e100
+
+#: Float arrays of the data's shape alive at once while it is made and split.
+DATA_COPIES = 3
+
+
+def check_data_size(n_samples, n_features=1, fix="use fewer --samples"):
+    """Raise a one-line error, before anything is allocated, when the data cannot fit in memory."""
+    what = f"{n_samples} samples x {n_features} feature{'s' * (n_features != 1)}"
+    check_memory(what, array_bytes(n_samples, n_features + 1, copies=DATA_COPIES), fix)
 
 
 @dataclass
@@ -56,6 +70,7 @@ def make_article_data(n_samples=200, n_features=1, noise=10.0, random_state=42):
     """
     from sklearn.datasets import make_regression
 
+    check_data_size(n_samples, n_features, "use fewer --samples or --features")
     X, y, coef = make_regression(n_samples=n_samples, n_features=n_features,
                                  n_informative=n_features, n_targets=1, noise=noise,
                                  random_state=random_state, coef=True)
@@ -63,6 +78,7 @@ def make_article_data(n_samples=200, n_features=1, noise=10.0, random_state=42):
 
 
 def _curve(f, n_samples, noise, random_state, x_range):
+    check_data_size(n_samples)
     rng = np.random.default_rng(random_state)
     x = rng.uniform(*x_range, size=n_samples)
     y = f(x) + rng.normal(0.0, noise, size=n_samples)
@@ -116,6 +132,7 @@ def make_blobs(n_samples=200, cluster_std=1.5, random_state=0):
     """
     from sklearn.datasets import make_blobs as _make_blobs
 
+    check_data_size(n_samples, 2)
     X, y = _make_blobs(n_samples=n_samples, n_features=2, centers=[[-1.0, -1.0], [1.0, 1.0]],
                        cluster_std=cluster_std, random_state=random_state)
     return Dataset(X=X, y=y.astype(float))
@@ -168,7 +185,7 @@ class ArticleData:
     """
 
     samples: int = setting(200, "data points", low=1, suggest="200")
-    noise: float = setting(10.0, "noise std", low=0, suggest="10")
+    noise: float = setting(10.0, "noise std", low=0, high=NOISE_MAX, suggest="10")
     test_size: float = setting(0.2, "test fraction", kind="fraction", label="test fraction", suggest="0.2")
     seed: int = setting(7, "seed of the split and the initialisation", kind="seed")
     data_seed: int = setting(42, "random_state of make_regression", kind="seed")
@@ -176,6 +193,8 @@ class ArticleData:
     def __post_init__(self):
         check_config(self)
         check_split_sizes(self.samples, self.test_size)
+        features = getattr(self, "features", 1)  # the lessons with a --features setting
+        check_data_size(self.samples, features, "use fewer --samples" + " or --features" * (features > 1))
 
     def make(self, n_features=1):
         """The data and its split: ``data, X_train, X_test, y_train, y_test``."""

@@ -92,6 +92,9 @@ class GDEstimator(BaseEstimator):
                                   "loss stops improving", kind="bool"),
         "validation_fraction": Setting("the rows held out for early stopping", kind="fraction"),
         "standardize": Setting("train on standardised features (and target)", kind="bool"),
+        "random_state": Setting("seed of the initialisation, the mini-batches and the validation "
+                                "split", kind="seed", none="fresh randomness on every fit",
+                                instances=(np.random.RandomState,)),
         "solver": Setting("how each epoch's loss and gradients are computed", kind="choice",
                           choices=("auto", "gd")),
     }

@@ -27,6 +27,32 @@ from descentlab.core.scaling import no_scaling, standardize, to_data_units
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
 
 
+def check_columns(estimator, X):
+    """scikit-learn's check of a DataFrame's columns against ``feature_names_in_``, in one line.
+
+    Raises
+    ------
+    DescentlabError
+        When the column names differ from those seen in ``fit``, or come in another order
+        (the columns would be matched by position, silently wrong).
+    """
+    fitted, columns = getattr(estimator, "feature_names_in_", None), getattr(X, "columns", None)
+    if fitted is None or columns is None or [str(c) for c in columns] == list(fitted):
+        return
+    names = [str(c) for c in columns]
+    missing, extra = [n for n in fitted if n not in names], [n for n in names if n not in fitted]
+    detail = "; ".join(part for part in (f"missing {_names(missing)}" * bool(missing),
+                                         f"not seen in fit {_names(extra)}" * bool(extra)) if part)
+    raise DescentlabError(f"X has the columns {_names(names)} but {type(estimator).__name__} was "
+                          f"fitted on {_names(fitted)} ({detail or 'the same columns in another order'})"
+                          f": pass X[{list(map(str, fitted))!r}]")
+
+
+def _names(names, at_most=8):
+    shown = ", ".join(map(str, names[:at_most]))
+    return shown + (f", ... ({len(names)} in all)" if len(names) > at_most else "")
+
+
 class _LinearMixin:
     """Linear estimators predict from ``coef_`` and ``intercept_`` in the data's units."""
 
@@ -47,6 +73,7 @@ class _LinearMixin:
             raise ValueError("intercept_ must be one number")
 
     def _linear(self, X):
+        check_columns(self, X)
         return linear_forward(self._check_X(X), self.coef_, self.intercept_)
 
 
@@ -72,6 +99,7 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
 
     def predict(self, X):
         """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,)."""
+        check_columns(self, X)
         Z = self._standardized(self._check_X(X))
         return self.model_.predict(Z) * self.y_scale_ + self.y_mean_
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from descentlab.core.activations import ACTIVATIONS
 from descentlab.core.layers import INITS
-from descentlab.core.network import make_network
+from descentlab.core.network import check_network_size, make_network
 from descentlab.estimators.linear import StandardizedTargetRegressor
 from descentlab.settings import Setting
 
@@ -81,6 +81,13 @@ class GDNetworkRegressor(StandardizedTargetRegressor):
         return make_network([n_features, *self.hidden_layer_sizes, 1], self.activation,
                             init=self.init, seed=seed)
 
+    def _prepare(self, X, y):
+        problem = super()._prepare(X, y)
+        rows = problem.n_samples if self.batch_size is None else min(self.batch_size, problem.n_samples)
+        check_network_size([problem.n_features, *self.hidden_layer_sizes, 1], rows,
+                           "use smaller hidden_layer_sizes (--hidden), or mini-batches (batch_size)")
+        return problem
+
     def _build_model(self, n_features, rng):
         return self._network(n_features, int(rng.integers(2**31 - 1)))
 
@@ -91,11 +98,14 @@ class GDNetworkRegressor(StandardizedTargetRegressor):
     def _check_state(self):
         """Rebuild ``model_`` from a loaded ``weights_`` (sizes checked)."""
         super()._check_state()
+        layers = [self.n_features_in_, *self.hidden_layer_sizes, 1]
+        n_weights = sum((n_in + 1) * n_out for n_in, n_out in zip(layers, layers[1:]))
+        weights = np.asarray(self.weights_, dtype=float)
+        if weights.shape != (n_weights,):  # checked before the network is built
+            raise ValueError(f"weights_ must hold {n_weights} numbers for this architecture, "
+                             f"not {weights.size}")
         network = self._network(self.n_features_in_, 0)
         sizes = [np.size(v) for v in network.params.values()]
-        weights = np.asarray(self.weights_, dtype=float)
-        if weights.shape != (sum(sizes),):
-            raise ValueError(f"weights_ must hold {sum(sizes)} numbers for this architecture")
         parts = np.split(weights, np.cumsum(sizes)[:-1])
         self.model_ = network.set_params({name: part.reshape(np.shape(value)) for (name, value), part
                                           in zip(network.params.items(), parts)})

@@ -11,7 +11,8 @@ The format (``"format": "descentlab-model"``, ``"version": 1``)::
         "n_features_in_": 3, "n_iter_": 148,
         "coef_": {"shape": [3], "data": [1.5, -2.25, 0.125]},
         "intercept_": 0.5, ...,
-        "classes_": {"dtype": "str", "values": ["no", "yes"]}   # classifiers
+        "classes_": {"dtype": "str", "values": ["no", "yes"]},  # classifiers
+        "feature_names_in_": {"dtype": "str", "values": ["a", "b", "c"]}  # fitted on a DataFrame
       },
       "history": {"loss": [...], "val_loss": [...], "status": "converged", "meta": {...}},
       "info": {...}                         # free-form: the CLI keeps feature and target names
@@ -19,7 +20,9 @@ The format (``"format": "descentlab-model"``, ``"version": 1``)::
 
 Floats are JSON numbers written with Python's ``repr``, which reads back to the very same
 double, so a loaded model predicts bit-identically. Loading checks every field: a
-corrupted or hand-edited file gives one :class:`DescentlabError` line, never a traceback.
+corrupted or hand-edited file gives one :class:`DescentlabError` line, never a traceback;
+a file over :data:`descentlab.memory.MAX_JSON_BYTES` is refused unread, and a model too
+large for this machine's memory is refused before it is built.
 """
 
 import json
@@ -30,6 +33,7 @@ import numpy as np
 
 from descentlab.errors import DescentlabError
 from descentlab.files import check_outputs, write_text
+from descentlab.memory import read_text_capped
 from descentlab.core.history import History
 
 FORMAT, VERSION = "descentlab-model", 1
@@ -107,7 +111,8 @@ def save_model(estimator, path, info=None):
                               "schedule (constant, invscaling, step, exponential, cosine)")
     if not isinstance(params["random_state"], (int, type(None))):
         params["random_state"] = None
-    attributes = {a: _encode(getattr(estimator, a)) for a in estimator._saved_attributes}
+    names = _saved_names(estimator)
+    attributes = {a: _encode(getattr(estimator, a)) for a in names}
     doc = {"format": FORMAT, "version": VERSION, "estimator": name, "params": params,
            "attributes": attributes, "history": _history_dict(estimator.history_),
            "info": info or {}}
@@ -117,6 +122,13 @@ def save_model(estimator, path, info=None):
         raise DescentlabError(f"cannot save the model ({exc}): keep info JSON-serialisable "
                               "and the coefficients finite") from None
     return write_text(path, text + "\n")
+
+
+def _saved_names(estimator):
+    """The learned attributes a model file keeps: the estimator's, and the feature names
+    when it was fitted on a DataFrame (so predict can check the columns)."""
+    names = estimator._saved_attributes
+    return names + ("feature_names_in_",) * hasattr(estimator, "feature_names_in_")
 
 
 def _history_dict(history):
@@ -145,19 +157,17 @@ def load_model(path, return_info=False):
         One line naming what is wrong when the file is missing, not JSON, not a
         descentlab model, or hand-edited into something inconsistent.
     """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DescentlabError(f"cannot read model {str(path)!r} "
-                              f"({getattr(exc, 'strerror', None) or exc}): check the path") from None
+    text = read_text_capped(path, "model")
     try:
         estimator, info = _from_text(text)
     except json.JSONDecodeError as exc:
         raise DescentlabError(f"model {str(path)!r} is not valid JSON (line {exc.lineno}, "
                               f"column {exc.colno}: {exc.msg}): save it again with "
                               "'descentlab fit'") from None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError) as exc:
         what = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
+        if isinstance(exc, RecursionError):
+            what = "nested too deeply to be a model"
         raise DescentlabError(f"model {str(path)!r} is damaged or not a descentlab model "
                               f"({what}): save it again with 'descentlab fit'") from None
     return (estimator, info) if return_info else estimator
@@ -179,17 +189,30 @@ def _from_text(text):
     estimator = cls(**params)
     estimator._check_params()
     attributes = doc["attributes"]
+    if not isinstance(attributes, dict):
+        raise ValueError("'attributes' must be an object")
     for name in estimator._saved_attributes:
         setattr(estimator, name, _decode(name, attributes[name]))
+    if "feature_names_in_" in attributes:
+        estimator.feature_names_in_ = _feature_names(attributes["feature_names_in_"],
+                                                     estimator.n_features_in_)
     estimator._check_state()
-    history = History.from_dict(doc["history"])
-    if not all(math.isfinite(v) for v in history.loss):
-        raise ValueError("history has a non-finite loss")
-    estimator.history_ = history
+    try:
+        estimator.history_ = History.from_dict(doc["history"])
+    except DescentlabError as exc:
+        raise ValueError(f"history {exc}") from None
     info = doc.get("info", {})
     if not isinstance(info, dict):
         raise ValueError("'info' must be an object")
     return estimator, info
+
+
+def _feature_names(value, n_features):
+    names = _decode("feature_names_in_", value)
+    if not (names.ndim == 1 and len(names) == n_features and all(isinstance(n, str) for n in names)
+            and len(set(names)) == len(names)):
+        raise ValueError(f"feature_names_in_ must hold {n_features} different column names")
+    return names.astype(object)
 
 
 def _reject_constant(name):

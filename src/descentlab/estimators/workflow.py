@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from descentlab.data.csvfile import check_fit_data, read_csv
+from descentlab.estimators.rescaled import check_learned, fit_scaled
 from descentlab.errors import DescentlabError
 from descentlab.settings import check_config, setting
 from descentlab.files import write_text
@@ -129,15 +130,20 @@ def fit_csv(config, callbacks=(), on_start=None):
         X_train, X_test, y_train, y_test = split(data.X, data.y, config.test_size, config.seed)
     if on_start is not None:
         on_start(data, estimator)
-    estimator.fit(X_train, y_train, callbacks=callbacks)
+    fit_scaled(estimator, X_train, y_train, names=data.features, callbacks=callbacks)
     metrics = {"train": measure(estimator, X_train, y_train)}
     if X_test is not None:
         metrics["test"] = measure(estimator, X_test, y_test)
+    if estimator.history_.status != "interrupted":
+        check_learned(estimator, X_train, y_train, metrics["train"].get("r2"))
     return FitResult(config, estimator, data.X.shape[0], data.features, metrics)
 
 
 def measure(estimator, X, y):
     """Regression: half-MSE loss, R^2, MAE, RMSE, MAPE. Classification: accuracy, log loss."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = estimator.decision_function(X) if hasattr(estimator, "classes_") else estimator.predict(X)
+    _check_finite(values, "the fitted model's prediction for row")
     if hasattr(estimator, "classes_"):
         from sklearn.metrics import accuracy_score, log_loss
 
@@ -179,10 +185,24 @@ def predict_csv(model_path, csv_path):
         raise DescentlabError(f"{csv_path!r} has {data.X.shape[1]} columns but the model was "
                               f"trained on {estimator.n_features_in_} features: pass the same columns")
     name = f"predicted_{info['target']}" if isinstance(info.get("target"), str) else "prediction"
-    predictions = {name: estimator.predict(data.X)}
-    if hasattr(estimator, "classes_"):
-        predictions[f"probability_{estimator.classes_[1]}"] = estimator.predict_proba(data.X)[:, 1]
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked just below
+        predictions = {name: estimator.predict(data.X)}
+        if hasattr(estimator, "classes_"):
+            predictions[f"probability_{estimator.classes_[1]}"] = estimator.predict_proba(data.X)[:, 1]
+    for column, values in predictions.items():
+        if values.dtype.kind == "f":
+            _check_finite(values, f"the {column} for {csv_path!r} at line", data.lines)
     return estimator, info, predictions
+
+
+def _check_finite(values, what, lines=None):
+    """Predictions that overflow to inf or NaN are an error, not output."""
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        i = int(bad[0])
+        where = lines[i] if lines is not None else i + 1
+        raise DescentlabError(f"{what} {where} is {values[i]}: the row's values are too large for "
+                              "this model (the result is beyond a float's range); check or rescale them")
 
 
 def predictions_csv(predictions):

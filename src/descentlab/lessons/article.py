@@ -142,12 +142,15 @@ def result_from_history(history):
         If the history was not written by ``descentlab tutorial`` or did not complete.
     """
     names = set(TutorialConfig.__dataclass_fields__)
-    if not names <= set(history.meta) or "W" not in history.final_params:
-        raise DescentlabError("this history has no tutorial settings (lr, samples, seed, ...): "
-                              "pass a history.json written by 'descentlab tutorial'")
-    if history.status != "completed" or not history.loss:
+    if history.status not in ("completed", "interrupted") or not history.loss:
         raise DescentlabError(f"this history did not complete (status {history.status!r}): "
                               "train again with a smaller learning rate")
+    if not names <= set(history.meta) or not {"W", "b"} <= set(history.final_params) \
+            or not {"W", "b"} <= set(history.params):
+        missing = sorted(names - set(history.meta))
+        what = f"settings {', '.join(missing[:3])}" if missing else "parameters W and b of every epoch"
+        raise DescentlabError(f"this history has no tutorial {what}: pass a history.json "
+                              "written by 'descentlab tutorial'")
     try:
         config = TutorialConfig(**{k: history.meta[k] for k in names})
     except (TypeError, ValueError) as exc:
@@ -156,9 +159,10 @@ def result_from_history(history):
     data, X_train, X_test, y_train, y_test = prepare_data(config)
     model = LinearModel(config.features, seed=config.seed)
     model.params = {k: np.array(v, dtype=float) for k, v in history.final_params.items()}
-    if model.params["W"].shape != (config.features,):
-        raise DescentlabError(f"this history's W has shape {model.params['W'].shape}, not "
-                              f"({config.features},): pass an unedited history.json")
+    if model.params["W"].shape != (config.features,) or model.params["b"].shape != ():
+        raise DescentlabError(f"this history's W has shape {model.params['W'].shape} and b "
+                              f"{model.params['b'].shape}, not ({config.features},) and (): pass "
+                              "an unedited history.json")
     metrics = tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config)
     return TutorialResult(config, data, X_train, X_test, y_train, y_test, model, history, metrics)
 
@@ -235,4 +239,8 @@ def summary_lines(result):
     lines.append(f"Training loss {m['train']['loss']:.4f} with the trained line (the 'Loss =' of "
                  f"epoch {last} above, {result.history.loss[-1]:.4f}, is measured before that "
                  f"epoch's update), against the least-squares {ls['train_loss']:.4f}.")
+    note = result.history.interrupted_note()
+    if note:
+        lines.append(f"This run was {note}.")
     return lines
+

@@ -34,7 +34,7 @@ from descentlab.core.history import History
 from descentlab.core.layers import INITS, linear
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import linear_forward
-from descentlab.core.network import Network, make_network
+from descentlab.core.network import Network, check_network_size, make_network
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
 from descentlab.settings import check_choice, epochs_setting, lr_setting, setting
@@ -137,6 +137,10 @@ class CollapseConfig(ArticleData):
                         "per layer", kind="choice", choices=BIAS_FORMS, label="bias form")
     init: str = setting("xavier", "initialisation", kind="choice", choices=tuple(INITS),
                         label="initialisation")
+
+    def __post_init__(self):
+        super().__post_init__()
+        check_network_size([2, self.hidden, 1], self.samples, "use a smaller --hidden")
 
 
 @dataclass

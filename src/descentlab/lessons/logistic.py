@@ -18,7 +18,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from descentlab.data.synthetic import Dataset, check_split_sizes, make_blobs, split
+from descentlab.data.synthetic import (NOISE_MAX, Dataset, check_data_size, check_split_sizes,
+                                       make_blobs, split)
 from descentlab.core.history import History
 from descentlab.core.losses import BinaryCrossEntropy
 from descentlab.core.metrics import accuracy
@@ -52,17 +53,19 @@ class LogisticConfig:
     lr: float = lr_setting(0.5)
     epochs: int = epochs_setting(200)
     samples: int = setting(200, "data points", low=1)
-    cluster_std: float = setting(1.5, "spread of each blob", low=0, low_open=True, label="cluster spread")
+    cluster_std: float = setting(1.5, "spread of each blob", low=0, low_open=True, high=NOISE_MAX,
+                                  label="cluster spread", suggest="1.5")
     test_size: float = setting(0.25, "test fraction", kind="fraction", label="test fraction",
                                suggest="0.25")
     seed: int = setting(0, "seed of the blobs, the split and the initial weights", kind="seed")
     init_scale: float = setting(1.0, "standard deviation of the initial weights", low=0,
                                 low_open=True, label="initial weight scale")
-    snapshots: int = setting(6, "epochs drawn in the boundary figure", low=1)
+    snapshots: int = setting(6, "epochs drawn in the boundary figure", low=1, high=30, suggest="6")
 
     def __post_init__(self):
         check_config(self)
         check_split_sizes(self.samples, self.test_size)
+        check_data_size(self.samples, 2)
 
 
 @dataclass

@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+import numpy as np
+
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.stepsize import stability_bound
@@ -134,8 +136,9 @@ def lr_study(X, y, rates=None, *, epochs=61, seed=0, article_lr=None):
     study = LRStudy(bound=bound, epochs=epochs)
     for lr in rates:
         model = LinearModel(X.shape[1], seed=seed)
-        history = train(model, X, y, optimizer=GradientDescent(lr), epochs=epochs,
-                        on_divergence="stop")
+        with np.errstate(over="ignore", invalid="ignore"):  # diverging runs are the lesson's point
+            history = train(model, X, y, optimizer=GradientDescent(lr), epochs=epochs,
+                            on_divergence="stop")
         history.meta["lr"] = lr
         study.runs.append(RateRun(lr, lr / bound, classify_rate(lr, bound), history))
         if history.status == "interrupted":  # Ctrl-C stops the study, not one rate
@@ -156,7 +159,8 @@ def study_lines(study):
             result = f"diverged at epoch {h.meta.get('diverged_at_epoch')}"
         else:
             result = f"loss {h.loss[0]:.4g} -> {h.loss[-1]:.4g} in {h.n_epochs} epochs"
-        lines.append(f"{run.lr:>10.4g}  {run.ratio:>10.3f}  {run.regime:<17}  {result}")
+        ratio = f"{run.ratio:.3f}" if run.ratio < 1e4 else f"{run.ratio:.3g}"
+        lines.append(f"{run.lr:>10.4g}  {ratio:>10}  {run.regime:<17}  {result}")
     return lines
 
 

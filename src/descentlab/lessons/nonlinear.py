@@ -16,12 +16,12 @@ from typing import ClassVar
 import numpy as np
 
 from descentlab.core.quadratic import least_squares
-from descentlab.data.synthetic import NONLINEAR_SETS, Dataset
+from descentlab.data.synthetic import NOISE_MAX, NONLINEAR_SETS, Dataset, check_data_size
 from descentlab.errors import DescentlabError
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel, linear_forward
-from descentlab.core.network import make_network
+from descentlab.core.network import check_network_size, make_network
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
 from descentlab.settings import check_config, epochs_setting, lr_setting, setting
@@ -56,11 +56,14 @@ class NonlinearConfig:
     lr: float = lr_setting(0.1)
     epochs: int = epochs_setting(3000)
     samples: int = setting(200, "data points", low=1)
-    noise: float = setting(0.1, "noise std", low=0)
+    noise: float = setting(0.1, "noise std", low=0, high=NOISE_MAX, suggest="0.1")
     seed: int = setting(0, "seed of the data and every model's initial weights", kind="seed")
 
     def __post_init__(self):
         check_config(self)
+        check_data_size(self.samples)
+        for h in self.hidden:
+            check_network_size([1, h, 1], self.samples, "use smaller --hidden sizes")
 
 
 @dataclass

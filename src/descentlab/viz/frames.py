@@ -101,7 +101,8 @@ class FrameAnimation:
         self._moving(self._now)
         ax.set_xlim(padded(0, max(len(loss) - 1, 1), 0.03))
         ax.set_ylim(padded(min(0.0, loss.min()), loss.max(), 0.05))
-        ax.set_title("Loss", fontsize=LABEL_SIZE)
+        note = self.history.interrupted_note()
+        ax.set_title(f"Loss ({note})" if note else "Loss", fontsize=LABEL_SIZE)
         ax.set_xlabel("Epoch", fontsize=LABEL_SIZE)
         ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
 

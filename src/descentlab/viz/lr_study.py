@@ -6,10 +6,35 @@ y axis is set by the runs that did not diverge, so a diverging run cannot wreck 
 curve leaves the top of the plot and a marker says where and when it diverged.
 """
 
+import math
+
 import numpy as np
 
 from descentlab.viz.article import LABEL_SIZE, new_figure
 
+
+
+#: The largest value an axis shows (rates or losses past it are drawn at the edge).
+_BIGGEST = 1e300
+
+
+def _times(value, factor):
+    """``value * factor``, but never past the largest float (a rate of 1e308 keeps a finite axis)."""
+    return value * factor if value < _BIGGEST / (2 * factor) else _BIGGEST
+
+
+def _decades(axis, lo, hi, at_most=8):
+    """Major ticks at powers of ten inside [lo, hi], at most ``at_most`` of them, no minor ones.
+
+    matplotlib's own log locator places ticks a stride past the limits, which is inf for
+    an axis that reaches 1e300.
+    """
+    from matplotlib.ticker import FixedLocator, NullLocator
+
+    first, last = math.ceil(math.log10(lo)), math.floor(math.log10(hi))
+    step = max(1, math.ceil((last - first + 1) / at_most))
+    axis.set_major_locator(FixedLocator([10.0 ** e for e in range(first, last + 1, step)]))
+    axis.set_minor_locator(NullLocator())
 
 
 def _color(i):
@@ -24,7 +49,7 @@ def _y_limits(study):
     values = values[np.isfinite(values) & (values > 0)]
     if values.size == 0:
         return 1e-3, 1.0
-    return values.min() / 2, values.max() * 5
+    return values.min() / 2, _times(values.max(), 5)
 
 
 def lr_study_figure(study):
@@ -40,19 +65,23 @@ def lr_study_figure(study):
     for i, run in enumerate(study.runs):
         loss = np.asarray(run.history.loss, dtype=float)
         color = _color(i)
-        label = f"lr = {run.lr:.4g}  ({run.ratio:.2f} of the bound, {run.regime})"
+        ratio = f"{run.ratio:.2f}" if run.ratio < 1e4 else f"{run.ratio:.2g}"
+        label = f"lr = {run.lr:.4g}  ({ratio} of the bound, {run.regime})"
         if not run.diverged:
             ax.plot(np.arange(loss.size), loss, color=color, linewidth=2, label=label)
             continue
         epoch = run.history.meta.get("diverged_at_epoch", loss.size)
+        past = f", loss past {loss.max():.2g} (off the scale)" if loss.size else ""
         ax.plot(np.arange(loss.size), loss, color=color, linewidth=2, linestyle="--",
-                label=f"{label}:\n    DIVERGED at epoch {epoch}, loss past {loss.max():.2g} (off the scale)")
+                label=f"{label}:\n    DIVERGED at epoch {epoch}{past}")
         ax.plot([epoch], [top], marker="X", markersize=14, color=color, clip_on=False,
                 linestyle="none", zorder=5)
         ax.annotate(f"lr {run.lr:.3g} diverged", (epoch, top), textcoords="offset points",
                     xytext=(10, -12 - 12 * (i % 2)), color=color, fontsize=9, fontweight="bold")
     ax.set_yscale("log")
     ax.set_ylim(bottom, top)
+    if math.log10(top / bottom) > 20:
+        _decades(ax.yaxis, bottom, top)
     ax.set_xlim(0, max(study.epochs - 1, 1))
     ax.set_title("Loss per epoch for each learning rate (same data, same start)", fontsize=LABEL_SIZE)
     ax.set_xlabel("Epoch", fontsize=LABEL_SIZE)
@@ -65,10 +94,12 @@ def lr_study_figure(study):
 def _rate_axis(ax, study):
     """The rates on a log axis, with the bound and its regions."""
     rates = np.array([r.lr for r in study.runs])
-    lo = min(rates.min(), study.bound) / 3
-    hi = max(rates.max(), study.bound) * 3
+    lo = max(min(rates.min(), study.bound) / 3, np.finfo(float).tiny)
+    hi = _times(max(rates.max(), study.bound), 3)
     ax.set_xscale("log")
     ax.set_xlim(lo, hi)
+    if math.log10(hi / lo) > 20:
+        _decades(ax.xaxis, lo, hi)
     ax.set_ylim(0, 1)
     ax.axvspan(0.8 * study.bound, study.bound, color="tab:orange", alpha=0.15)
     ax.axvspan(study.bound, hi, color="tab:red", alpha=0.15)
@@ -77,9 +108,10 @@ def _rate_axis(ax, study):
             ha="right", fontsize=9)
     ax.text(study.bound, 0.95, " diverges", va="top", ha="left", fontsize=9, color="tab:red")
     for i, run in enumerate(study.runs):
-        ax.plot([run.lr], [0.35], marker="v" if run.diverged else "o", markersize=10,
-                color=_color(i), linestyle="none")
-        ax.annotate(f"{run.lr:.3g}", (run.lr, 0.35), textcoords="offset points",
+        at = min(run.lr, hi)
+        ax.plot([at], [0.35], marker="v" if run.diverged else "o", markersize=10,
+                color=_color(i), linestyle="none", clip_on=False)
+        ax.annotate(f"{run.lr:.3g}", (at, 0.35), textcoords="offset points",
                     xytext=(0, -16 if i % 2 else 9), ha="center", fontsize=9)
     ax.set_yticks([])
     ax.set_xlabel("learning rate (log scale)", fontsize=LABEL_SIZE - 2)

@@ -63,8 +63,9 @@ def tutorial_report(result, study=None, networks=(), *, max_frames=MAX_FRAMES, m
     from descentlab._version import __version__
 
     h, c = result.history, result.config
-    if h.status != "completed":
+    if h.status not in ("completed", "interrupted"):
         raise DescentlabError(f"cannot report a run that {h.status}: train with a smaller learning rate")
+    stopped = f" ({h.interrupted_note()}: Ctrl-C)" if h.interrupted_note() else ""
     X, y, note = sample_points(result.data.X, result.data.y, max_points)
     sections = [section("1. The data", img(note_on(plot_graph({"X": X[:, 0], "y": y}), note), "data"),
                          f"make_regression with {c.samples} samples, {c.features} feature(s), noise "
@@ -73,7 +74,7 @@ def tutorial_report(result, study=None, networks=(), *, max_frames=MAX_FRAMES, m
     shown = "every epoch" if len(anim) == h.n_epochs else f"{len(anim)} evenly spaced epochs of {h.n_epochs}"
     sections.append(section(
         "2. Watch it learn, epoch by epoch", player_html(anim),
-        f"Gradient descent with l_r = {c.lr:g} for {c.epochs} epochs; frames show {shown}. Each frame "
+        f"Gradient descent with l_r = {c.lr:g} for {h.n_epochs} epochs{stopped}; frames show {shown}. Each frame "
         "is the line at the start of that epoch and the loss computed at it. Drag the slider or press Play."))
     if c.features == 1:
         sections.append(section("3. Cost against one parameter", img(cost_vs_m_figure(

@@ -1,0 +1,43 @@
+r"""Columns far from 1 in magnitude, brought near 1 by powers of two before anything is squared.
+
+Standard deviations, the moments :math:`X^\top X`, the curvature and :math:`R^2` all square
+the data. A column near 1e300 overflows those squares to inf (and then NaN); one near
+1e-300 underflows them to 0, so it looks constant. Multiplying by :math:`2^{-k}` is exact
+in floating point, so a column whose largest magnitude lies outside
+:math:`[2^{-200}, 2^{200}]` (about 1e-60 to 1e60) is scaled to a largest magnitude in
+:math:`[1/2, 1)`, its squares are computed there, and the scale is carried back exactly.
+Every other column is left as it is, bit for bit.
+"""
+
+import numpy as np
+
+#: Largest magnitudes inside [1 / SAFE, SAFE] are left alone: squares of such numbers,
+#: summed over any number of rows, stay finite and far from the subnormals.
+SAFE = 2.0 ** 200
+
+
+def exponents(A):
+    """The power of two ``k`` of each column of ``A`` (0 for columns that need no scaling).
+
+    Parameters
+    ----------
+    A : ndarray of shape (n_samples,) or (n_samples, n_features)
+
+    Returns
+    -------
+    k : int or ndarray of int, shape (n_features,)
+        ``np.ldexp(A, -k)`` has a largest magnitude in [1/2, 1) in every scaled column.
+    """
+    A = np.asarray(A, dtype=float)
+    top = np.max(np.abs(A), axis=0) if A.size else np.zeros(A.shape[1:])
+    _, k = np.frexp(top)
+    outside = (top > SAFE) | ((top > 0) & (top < 1.0 / SAFE))
+    k = np.where(outside, k, 0)
+    return int(k) if np.ndim(k) == 0 else k.astype(int)
+
+
+def scaled(A, k):
+    """``A`` times :math:`2^{-k}` (column by column), exactly; ``A`` itself when ``k`` is all 0."""
+    if not np.any(k):
+        return A
+    return np.ldexp(np.asarray(A, dtype=float), -np.asarray(k))

@@ -1,0 +1,121 @@
+r"""Fitting data whose columns are near 1e300 or 1e-300, exactly, and checking the fit learned.
+
+:func:`fit_scaled` scales such columns (and such a target) by powers of two
+(:mod:`descentlab.data.magnitude`), fits, and carries the scales into the learned
+attributes, so the estimator is the one fitted on the data as given:
+
+.. math::
+
+    x_j = 2^{k_j} x'_j,\ y = 2^{k_y} y' \ \Rightarrow\
+    \mu_j = 2^{k_j} \mu'_j,\ s_j = 2^{k_j} s'_j,\
+    \text{coef}_j = 2^{k_y - k_j}\,\text{coef}'_j,\ \text{intercept} = 2^{k_y}\,\text{intercept}'.
+
+:func:`check_learned` then compares the fit with least squares on the same rows: a
+regression far below it, or a loss that never went down, is not reported as success.
+"""
+
+import math
+import warnings
+
+import numpy as np
+from sklearn.base import is_classifier
+
+from descentlab.data.magnitude import exponents, scaled
+from descentlab.errors import DescentlabError
+
+#: A training R^2 this far below least squares' means the fit did not learn.
+R2_GAP = 0.1
+
+
+def fit_scaled(estimator, X, y, names=None, **fit_params):
+    """``estimator.fit(X, y)`` with columns far from 1 scaled by powers of two, exactly.
+
+    Parameters
+    ----------
+    estimator : GDRegressor, GDClassifier or GDNetworkRegressor
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    names : list of str, optional
+        The columns' names, for messages.
+    **fit_params
+        Passed to ``fit`` (``callbacks``).
+
+    Returns
+    -------
+    estimator
+        Fitted, its attributes in the units of ``X`` and ``y``.
+
+    Raises
+    ------
+    DescentlabError
+        When a coefficient in the data's units is beyond a float's range (a tiny feature
+        that predicts a huge target).
+    """
+    kx = exponents(X)
+    ky = 0 if is_classifier(estimator) else exponents(y)
+    if not np.any(kx) and not ky:
+        return estimator.fit(X, y, **fit_params)
+    estimator.fit(scaled(X, kx), scaled(y, ky), **fit_params)
+    estimator.x_mean_ = np.ldexp(estimator.x_mean_, kx)
+    estimator.x_scale_ = np.ldexp(estimator.x_scale_, kx)
+    if hasattr(estimator, "y_scale_"):
+        estimator.y_mean_ = float(np.ldexp(estimator.y_mean_, ky))
+        estimator.y_scale_ = float(np.ldexp(estimator.y_scale_, ky))
+    if hasattr(estimator, "coef_"):
+        names = names or [f"column {j}" for j in range(len(kx))]
+        for j, c in enumerate(estimator.coef_):
+            _check_range(f"the coefficient of {names[j]!r}", c, ky - kx[j])
+        _check_range("the intercept", estimator.intercept_, ky)
+        estimator.coef_ = np.ldexp(estimator.coef_, ky - kx)
+        estimator.intercept_ = float(np.ldexp(estimator.intercept_, ky))
+    return estimator
+
+
+def _check_range(what, value, k):
+    if value == 0:
+        return
+    log10 = math.log10(abs(value)) + k * math.log10(2.0)
+    if log10 > 308.25:
+        raise DescentlabError(f"{what} would be about 1e{log10:.0f} in the data's units, beyond "
+                              "a float's range (1.8e308): rescale that column or the target")
+
+
+def check_learned(estimator, X, y, r2=None):
+    """Warn (one line) when a fit did not learn: its loss never went down, or (a regression
+    that stopped as converged) its training R^2 is far below least squares' on the same rows.
+
+    Returns
+    -------
+    r2_least_squares : float or None
+    """
+    h = estimator.history_
+    if h.n_epochs >= 2 and min(h.loss) >= h.loss[0]:
+        _warn(f"the training loss never went below its first value {h.loss[0]:.6g} in "
+              f"{h.n_epochs} epochs: the model did not learn; check the data or set --lr")
+        return None
+    if r2 is None or is_classifier(estimator) or h.status != "converged":
+        return None  # a spent budget has its own warning; early stopping aims at other rows
+    r2_ls = least_squares_r2(X, y)
+    if r2 < r2_ls - R2_GAP:
+        _warn(f"the fit reached R^2 = {r2:.4f} on the training rows where least squares "
+              f"reaches {r2_ls:.4f}: it did not learn what a straight line can; raise --epochs, "
+              "lower --tol or set --lr")
+    return r2_ls
+
+
+def least_squares_r2(X, y):
+    """R^2 of least squares with an intercept on ``(X, y)``, computed on power-of-two scaled
+    columns so that values near 1e300 or 1e-300 neither overflow nor vanish."""
+    Xs, ys = scaled(X, exponents(X)), scaled(y, exponents(y))
+    A = np.column_stack([Xs, np.ones(len(ys))])
+    coef, *_ = np.linalg.lstsq(A, ys, rcond=None)
+    residual = ys - A @ coef
+    spread = ys - ys.mean()
+    total = float(spread @ spread)
+    return 1.0 - float(residual @ residual) / total if total > 0 else 1.0
+
+
+def _warn(message):
+    from sklearn.exceptions import ConvergenceWarning
+
+    warnings.warn(message, ConvergenceWarning, stacklevel=3)
