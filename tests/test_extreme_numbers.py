@@ -120,3 +120,20 @@ def test_the_feature_names_of_a_dataframe_round_trip_and_are_checked(tmp_path):
     (tmp_path / "m.json").write_text(json.dumps(doc))
     with pytest.raises(DescentlabError, match="feature_names_in_ must hold 3 different column names"):
         load_model(tmp_path / "m.json")
+
+
+def test_the_estimator_in_python_standardises_huge_columns_or_says_why_it_cannot():
+    """The rows path scales before squaring; the moments path names the overflow, not NaN."""
+    from sklearn.linear_model import LinearRegression
+
+    from descentlab.errors import DescentlabError
+    from descentlab.estimators import GDRegressor
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(200, 2)) * [1e300, 1.0]
+    y = X @ [2e-300, 3.0] + rng.normal(size=200)
+    est = GDRegressor(solver="gd").fit(X, y)
+    unit = X * [1e-300, 1.0]  # R^2 does not change when a column is rescaled
+    assert est.score(X, y) == pytest.approx(LinearRegression().fit(unit, y).score(unit, y), abs=1e-6)
+    with pytest.raises(DescentlabError, match="the squares of X or y overflow a float"):
+        GDRegressor(solver="moments").fit(X, y)

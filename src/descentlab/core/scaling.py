@@ -9,6 +9,8 @@ own units with :func:`to_data_units`.
 
 import numpy as np
 
+from descentlab.data.magnitude import exponents, scaled
+
 from descentlab.data.blocks import shifted_blocks
 
 
@@ -36,8 +38,10 @@ def standardize(X):
     A constant column keeps the scale 1 (:func:`column_scale`).
     """
     X = np.asarray(X, dtype=float)
-    mean = X.mean(axis=0)
-    scale = column_scale(mean, X.std(axis=0), X.shape[0])
+    k = exponents(X)  # columns near 1e300 or 1e-300: their statistics at a safe power of two
+    Xs = scaled(X, k)
+    mean = np.ldexp(Xs.mean(axis=0), k)
+    scale = column_scale(mean, np.ldexp(Xs.std(axis=0), k), X.shape[0])
     return (X - mean) / scale, mean, scale
 
 

@@ -207,13 +207,19 @@ class GDEstimator(BaseEstimator):
     def _divergence_error(self, exc, lr, optimizer, lam, n_samples):
         bound, auto = optimizer.stable_lr(lam), self._default_lr(lam, n_samples)
         data = "the standardised data" if self.standardize else "this data"
+        minibatch = self.batch_size is not None and self.batch_size < n_samples
+        noisier = " (mini-batches are noisier than the full batch)" if minibatch else ""
         if bound is None:
             name = f"{type(optimizer).__name__} has no fixed stable bound"
-            fix = f"lower the learning rate (e.g. {lr / 10:.3g})"
+            fix = f"lower the learning rate (e.g. {min(lr / 10, auto):.3g}){noisier}"
         else:
             name = f"the stable bound of {self.optimizer!r} on {data}"
-            target = f"below {bound:.3g}" if lr > bound else f"to {lr / 10:.3g} (mini-batches are noisier)"
-            fix = f"lower the learning rate {target} (left unset it is {auto:.3g})"
+            if self.lr is None:
+                fix = f"set a learning rate below the one chosen from the data, e.g. lr={lr / 10:.3g}{noisier}"
+            elif lr > bound:
+                fix = f"lower the learning rate below {bound:.3g} (left unset it is {auto:.3g})"
+            else:
+                fix = f"lower the learning rate to {min(lr / 10, auto):.3g}{noisier}"
         if not self.standardize:
             fix += " or scale the features (standardize=True)"
         return DivergenceError(divergence_message(exc.epoch, exc.loss, lr, bound, bound_name=name, fix=fix),

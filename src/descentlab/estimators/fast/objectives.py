@@ -27,7 +27,7 @@ import numpy as np
 from descentlab.core.quadratic import Moments
 from descentlab.core.scaling import column_mean_std, column_scale, no_scaling
 from descentlab.core.stepsize import top_eigenvalue
-from descentlab.data.blocks import NpyRows
+from descentlab.data.blocks import NpyRows, row_blocks
 from descentlab.errors import DescentlabError
 from descentlab.estimators.fast.kernels import FusedLinear
 from descentlab.estimators.problem import Problem
@@ -117,9 +117,14 @@ class FusedObjective:
 
 def moments_of(X, y):
     """The moments of ``(X, y)``: Dask reductions for Dask arrays, row blocks otherwise."""
-    moments = Moments.from_dask(X, y) if is_dask(X) else Moments.from_arrays(X, y)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
+        moments = Moments.from_dask(X, y) if is_dask(X) else Moments.from_arrays(X, y)
     if not (np.all(np.isfinite(moments.cov)) and np.all(np.isfinite(moments.cross))
             and np.isfinite(moments.var_y)):
+        if _all_finite(X) and _all_finite(y):
+            raise DescentlabError("the squares of X or y overflow a float (values near 1e154 or "
+                                  "beyond): scale the columns, e.g. by a power of ten "
+                                  "(descentlab fit does this itself)")
         raise DescentlabError("X or y holds NaN or infinite values: remove or fill them first")
     return moments
 
@@ -170,3 +175,12 @@ def _row_scaling(X, y, standardize):
 def _scaling(x, y):
     """The estimator attributes of a features' and a target's ``(mean, scale)``."""
     return {"x_mean_": x[0], "x_scale_": x[1], "y_mean_": y[0], "y_scale_": y[1]}
+
+
+def _all_finite(A):
+    """Whether ``A`` holds only finite numbers (Dask arrays: one reduction)."""
+    if is_dask(A):
+        return bool(np.isfinite(A).all().compute())
+    if np.ndim(A) == 1:
+        return bool(np.all(np.isfinite(A)))
+    return all(bool(np.all(np.isfinite(block))) for _, block, _ in row_blocks(A))
