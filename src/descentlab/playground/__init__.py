@@ -19,3 +19,11 @@ def serve(*args, **kwargs):
     from descentlab.playground.server import serve as _serve
 
     return _serve(*args, **kwargs)
+
+
+def show(settings=None, height=900):
+    """Serve the playground in the background and show it in a notebook cell;
+    see :func:`descentlab.playground.notebook.show`."""
+    from descentlab.playground.notebook import show as _show
+
+    return _show(settings, height)

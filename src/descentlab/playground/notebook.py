@@ -1,0 +1,63 @@
+"""The playground inside a notebook: one call serves it in the background and shows it.
+
+``show()`` starts the server on a free loopback port in a thread of the kernel (it keeps
+serving while the kernel lives) and returns an object that Jupyter displays as the page
+in an iframe; outside Jupyter its ``repr`` is the URL to open.
+"""
+
+import html
+import urllib.parse
+
+from descentlab.playground.server import Background
+
+_RUNNING = {}
+
+
+class Playground:
+    """A running playground: ``url``, shown inline by Jupyter (``_repr_html_``)."""
+
+    def __init__(self, url, height=900):
+        self.url, self.height = url, height
+
+    def _repr_html_(self):
+        src = html.escape(self.url, quote=True)
+        return (f'<iframe src="{src}" width="100%" height="{int(self.height)}" '
+                'style="border:1px solid #ccc" title="descentlab playground"></iframe>'
+                f'<p><a href="{src}" target="_blank">Open the playground in its own tab</a></p>')
+
+    def __repr__(self):
+        return f"Playground(url={self.url!r})"
+
+
+def show(settings=None, height=900):
+    """Serve the playground in the background (once per kernel) and show it.
+
+    Parameters
+    ----------
+    settings : dict, optional
+        Settings the page opens with (the same names as in its URL), e.g.
+        ``{"lr": 1.8, "epochs": 100}``.
+    height : int, default=900
+        The iframe's height in pixels.
+
+    Returns
+    -------
+    Playground
+        Displayed inline when it is the last expression of a cell.
+    """
+    if "server" not in _RUNNING:
+        server = Background()
+        _RUNNING["url"] = server.__enter__()
+        _RUNNING["server"] = server
+    url = _RUNNING["url"]
+    if settings:
+        url += "#" + urllib.parse.urlencode({k: v for k, v in settings.items()})
+    return Playground(url, height)
+
+
+def stop():
+    """Stop the background server started by :func:`show`."""
+    server = _RUNNING.pop("server", None)
+    _RUNNING.pop("url", None)
+    if server is not None:
+        server.__exit__(None, None, None)
