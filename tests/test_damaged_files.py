@@ -6,6 +6,7 @@ outside their ranges. What must come out is a one-line DescentlabError, or a suc
 that round-trips, never another exception.
 """
 
+import copy
 import json
 import math
 import warnings
@@ -77,7 +78,7 @@ def damaged(draw, doc):
         if how == "drop":
             del parent[key]
         elif how == "replace":
-            parent[key] = draw(JSON_VALUES)
+            parent[key] = copy.deepcopy(draw(JSON_VALUES))  # st.just's object is shared: never mutate it
         elif how == "nan":
             parent[key] = draw(st.sampled_from([math.nan, math.inf, -math.inf]))
         elif how == "resize" and isinstance(parent[key], list):

@@ -40,4 +40,6 @@ def run(args):
         print(f"Animation of {'; '.join(notes)}:")
         for f in files:
             print(f"  {f}")
-    return finish(record, [result.history], budget=result.config.epochs)
+    # a history drawn from a file was interrupted then, not now: only a run trained now counts
+    trained_now = [] if args.history is not None else [result.history]
+    return finish(record, trained_now, budget=result.config.epochs)

@@ -44,5 +44,6 @@ def run(args):
     if result.history.interrupted_note():
         extra += f"; the run was {result.history.interrupted_note()}"
     print(f"Report: {path} (bound 2 / lambda_max = {study.bound:.4g}{extra})")
-    histories = [result.history, *(run.history for run in study.runs)]
+    trained_now = [] if args.history is not None else [result.history]  # see animate
+    histories = [*trained_now, *(run.history for run in study.runs)]
     return finish(path, histories + [h for n in networks for h in histories_of(n)])
