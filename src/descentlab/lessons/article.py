@@ -20,6 +20,7 @@ from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.settings import epochs_setting, lr_setting, setting
+from descentlab.lessons.display import NotebookDisplay
 
 
 @dataclass
@@ -50,7 +51,7 @@ class TutorialConfig(ArticleData):
 
 
 @dataclass
-class TutorialResult:
+class TutorialResult(NotebookDisplay):
     """What a tutorial run produced: data, split, trained model, history and metrics."""
 
     kind: ClassVar[str] = "tutorial"

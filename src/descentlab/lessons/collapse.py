@@ -38,6 +38,7 @@ from descentlab.core.network import Network, make_network
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
 from descentlab.settings import check_choice, epochs_setting, lr_setting, setting
+from descentlab.lessons.display import NotebookDisplay
 
 BIAS_FORMS = ("x0", "layers")
 
@@ -140,7 +141,7 @@ class CollapseConfig(ArticleData):
 
 
 @dataclass
-class CollapseResult:
+class CollapseResult(NotebookDisplay):
     """The trained network, its collapsed line and how it compares with least squares.
 
     Attributes

@@ -26,6 +26,7 @@ from descentlab.core.models import LogisticModel, logistic_proba
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
 from descentlab.settings import check_config, epochs_setting, lr_setting, setting
+from descentlab.lessons.display import NotebookDisplay
 
 
 @dataclass
@@ -66,7 +67,7 @@ class LogisticConfig:
 
 
 @dataclass
-class LogisticResult:
+class LogisticResult(NotebookDisplay):
     """The trained model, its history and honest measures of it.
 
     Attributes

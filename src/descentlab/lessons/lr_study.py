@@ -16,6 +16,7 @@ from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData
 from descentlab.errors import DescentlabError
 from descentlab.settings import epochs_setting, setting
+from descentlab.lessons.display import NotebookDisplay
 
 #: Default rates as fractions of the bound: too small, good, near the bound, beyond it.
 DEFAULT_FRACTIONS = (0.01, 0.5, 0.98, 1.1)
@@ -75,7 +76,7 @@ class RateRun:
 
 
 @dataclass
-class LRStudy:
+class LRStudy(NotebookDisplay):
     """The study: the bound, and one :class:`RateRun` per rate, in the order given."""
 
     kind: ClassVar[str] = "lr_study"

@@ -25,6 +25,7 @@ from descentlab.core.network import make_network
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
 from descentlab.settings import check_config, epochs_setting, lr_setting, setting
+from descentlab.lessons.display import NotebookDisplay
 
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid")
 
@@ -77,7 +78,7 @@ class Fit:
 
 
 @dataclass
-class NonlinearResult:
+class NonlinearResult(NotebookDisplay):
     """The data, the least-squares floor and every trained model.
 
     Attributes
