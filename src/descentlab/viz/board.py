@@ -175,14 +175,23 @@ class LiveBoard:
         return buf.getvalue()
 
 
+def _has(module):
+    from importlib.util import find_spec
+
+    return find_spec(module) is not None
+
+
 def progress(total, desc="training", *, stream=None):
     """A progress-bar callback ``f(epoch, history)`` over ``total`` epochs, with the loss.
 
-    ``tqdm.auto`` when tqdm is installed (a widget in a notebook, a bar in a terminal);
-    otherwise a :class:`LiveBoard` line. Call ``.close()`` on it when training ends.
+    tqdm when it is installed (its notebook widget inside Jupyter when ipywidgets is
+    installed, its text bar otherwise); without tqdm a :class:`LiveBoard` line. Call ``.close()`` on it when training ends.
     """
     try:
-        from tqdm.auto import tqdm
+        if in_kernel() and _has("ipywidgets"):
+            from tqdm.notebook import tqdm
+        else:                            # a terminal, or a notebook without widgets: text
+            from tqdm.std import tqdm
     except ImportError:
         return LiveBoard(total=total, mode="terminal", stream=stream)
     return _TqdmCallback(tqdm(total=total, desc=desc, file=stream, leave=True))
