@@ -8,9 +8,15 @@ import json
 from pathlib import Path
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from descentlab.errors import DescentlabError
+
+if TYPE_CHECKING:                      # only for the annotations: never imported at run time
+    import pandas
+    from matplotlib.axes import Axes
 
 
 @dataclass
@@ -47,11 +53,11 @@ class History:
     val_loss: list = field(default_factory=list)
 
     @property
-    def n_epochs(self):
+    def n_epochs(self) -> int:
         """The number of epochs recorded."""
         return len(self.loss)
 
-    def record(self, loss, params):
+    def record(self, loss: float, params: dict) -> None:
         """Append one epoch: its loss and the parameters it was computed at.
 
         ``params`` is a dict of arrays that the history keeps as they are (pass copies).
@@ -60,21 +66,21 @@ class History:
         for name, value in params.items():
             self.params.setdefault(name, []).append(value)
 
-    def trace(self, name):
+    def trace(self, name: str) -> np.ndarray:
         """Parameter ``name`` over the epochs, as an ndarray of shape (n_epochs, ...)."""
         return np.stack(self.params[name])
 
-    def params_at(self, epoch):
+    def params_at(self, epoch: int) -> dict:
         """The parameters at the start of ``epoch``; ``epoch == n_epochs`` gives the final ones."""
         if epoch == self.n_epochs:
             return dict(self.final_params)
         return {name: values[epoch] for name, values in self.params.items()}
 
-    def params_after(self, epoch):
+    def params_after(self, epoch: int) -> dict:
         """The parameters after the update of ``epoch`` (what the article draws)."""
         return self.params_at(epoch + 1)
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         """A JSON-serialisable dict (arrays become nested lists)."""
         return {
             "loss": self.loss,
@@ -109,7 +115,8 @@ class History:
         return f"History(n_epochs={self.n_epochs}, status={self.status!r}{last})"
 
     # -- in a notebook: a figure, a table, an HTML summary ----------------------------------
-    def plot(self, ax=None, log=None, *, val=True, label="training loss", title=None):
+    def plot(self, ax: "Axes | None" = None, log: bool | None = None, *, val: bool = True,
+             label: str = "training loss", title: str | None = None) -> "Axes":
         """Draw the loss of every epoch (and the validation loss when recorded).
 
         Parameters
@@ -152,7 +159,7 @@ class History:
         ax.legend()
         return ax
 
-    def to_records(self):
+    def to_records(self) -> list[dict]:
         """One dict per epoch: ``epoch``, ``loss``, ``val_loss`` (when recorded) and each
         recorded parameter entry (``W[0]``, ``b``, ...: arrays flattened in C order).
 
@@ -173,7 +180,7 @@ class History:
             rows.append(row)
         return rows
 
-    def to_frame(self):
+    def to_frame(self) -> "pandas.DataFrame":
         """The epochs as a pandas DataFrame indexed by ``epoch`` (see :meth:`to_records`).
 
         Raises
@@ -191,7 +198,7 @@ class History:
             return pd.DataFrame({"loss": []}, index=pd.Index([], name="epoch"))
         return pd.DataFrame.from_records(records, index="epoch")
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         """A small table (status, epochs, first, last and lowest loss) and a sparkline."""
         from html import escape
 

@@ -7,6 +7,7 @@ held-out validation set, stop on a diverging loss, and stop cleanly on Ctrl-C.
 """
 
 import math
+from collections.abc import Callable, Sequence
 import warnings
 
 import numpy as np
@@ -109,10 +110,11 @@ def _set(params, values):
         params[key][...] = value
 
 
-def train(model, X, y, *, loss=None, optimizer=None, epochs=100, batch_size=None,
-          seed=0, callbacks=(), on_divergence="raise", explode_factor=1e4,
+def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epochs: int = 100,
+          batch_size: int | None = None, seed: int | None = 0,
+          callbacks: Sequence[Callable[[int, History], object]] = (), on_divergence="raise", explode_factor=1e4,
           record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
-          objective=None):
+          objective=None) -> History:
     r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
 
     Each epoch, for each batch: predict (``model.forward``), compute the loss and its

@@ -207,7 +207,7 @@ class CollapseResult(NotebookDisplay):
         return summary_lines(self)
 
 
-def run_collapse(config=None):
+def run_collapse(config: CollapseConfig | None = None) -> CollapseResult:
     """Train the article's two-layer linear network and collapse it to one line.
 
     Returns

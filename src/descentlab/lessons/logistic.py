@@ -125,7 +125,7 @@ def reference_fit(X, y):
     return ref.coef_[0], float(ref.intercept_[0])
 
 
-def run_logistic(config=None):
+def run_logistic(config: LogisticConfig | None = None) -> LogisticResult:
     """Train logistic regression by gradient descent on two overlapping blobs.
 
     Returns

@@ -6,8 +6,11 @@ descent (article: "by varying alpha the rate of decrease in error varies").
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
+
+import numpy as np
 
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
@@ -98,7 +101,8 @@ class LRStudy(NotebookDisplay):
         return study_lines(self)
 
 
-def lr_study(X, y, rates=None, *, epochs=61, seed=0):
+def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None, *,
+             epochs: int = 61, seed: int = 0) -> LRStudy:
     r"""Train linear regression on ``(X, y)`` with each learning rate, from the same start.
 
     Parameters

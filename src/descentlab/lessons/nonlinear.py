@@ -119,7 +119,7 @@ def _models(config):
         yield f"{act} network 1-{h}-1", make_network([1, h, 1], act, seed=seed)
 
 
-def run_nonlinear(config=None):
+def run_nonlinear(config: NonlinearConfig | None = None) -> NonlinearResult:
     """Train linear regression, the linear network and the nonlinear networks on one curve.
 
     The models start from small weights (linear regression from :math:`N(0, 1)`, the
