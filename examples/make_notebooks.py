@@ -324,7 +324,7 @@ from descentlab.viz.board import LiveBoard, progress
 board = LiveBoard(every=25)
 bar = progress(400, desc="adam")
 dl.GDRegressor(optimizer="adam", solver="gd", epochs=400, tol=None).fit(X_train, y_train, callbacks=[board, bar])
-board.close(); bar.close()
+bar.close()       # the board draws its last epoch by itself when the cell ends
 """),
     md("""
 ## In a pipeline, tuned by grid search

@@ -95,3 +95,33 @@ def test_an_estimator_accepts_the_board_and_the_progress_bar(data):
     bar.close()
     assert board.draws == reg.n_iter_ == 50
     assert "progress" in repr(bar) or "LiveBoard" in repr(bar)
+
+
+def test_in_a_kernel_it_finishes_the_board_when_the_cell_ends(data, monkeypatch):
+    """A stand-in IPython kernel: the board registers for post_run_cell and draws the end."""
+    import sys
+    import types
+
+    class Events:
+        def __init__(self):
+            self.hooks = []
+
+        def register(self, name, f):
+            self.hooks.append((name, f))
+
+        def unregister(self, name, f):
+            self.hooks.remove((name, f))
+
+    shell = types.SimpleNamespace(kernel=object(), events=Events())
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
+    assert in_kernel()
+    shown = FakeDisplay()
+    board = LiveBoard(max_rate=1e-6, display=shown)                 # draws the first epoch only
+    assert board.mode == "notebook"
+    history = train(LinearModel(1, seed=0), *data, optimizer=GradientDescent(0.05), epochs=30,
+                    callbacks=[board])
+    assert board.draws == 1 and [n for n, _ in shell.events.hooks] == ["post_run_cell"]
+    for _, hook in list(shell.events.hooks):                        # the cell ends
+        hook(None)
+    assert board.draws == 2 and len(shown.updates) == 1 and not shell.events.hooks
+    assert board._last_epoch == history.n_epochs - 1

@@ -92,6 +92,8 @@ class LiveBoard:
         self._last_time = None
         self._last_epoch = None
         self._history = None
+        self._closed = False
+        self._hooked = False
 
     def __repr__(self):
         return f"LiveBoard(mode={self.mode!r}, every={self.every}, draws={self.draws})"
@@ -100,6 +102,7 @@ class LiveBoard:
         for name, f in self.series.items():
             self.values[name].append(float(f(history)))
         self._history = history
+        self._closed = False
         if self._due(epoch):
             self.draw(epoch, history)
 
@@ -119,6 +122,7 @@ class LiveBoard:
             image = PNG(self.png(history))
             if self._handle is None:
                 self._handle = self._display(image, display_id=True)
+                self._close_after_cell()
             else:
                 self._handle.update(image)
         else:
@@ -126,13 +130,34 @@ class LiveBoard:
             self.stream.flush()
 
     def close(self):
-        """Draw the last epoch if it has not been drawn, and end the terminal line."""
+        """Draw the last epoch if it has not been drawn, and end the terminal line.
+
+        In a notebook this runs by itself when the cell finishes; call it in a script.
+        """
+        if self._closed:
+            return
+        self._closed = True
         history = self._history
         if history is not None and self._last_epoch != history.n_epochs - 1:
             self.draw(history.n_epochs - 1, history)
         if self.mode == "terminal" and self.draws:
             self.stream.write("\n")
             self.stream.flush()
+
+    def _close_after_cell(self):
+        """In a kernel, close (draw the last epoch) when the running cell ends."""
+        ipython = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
+        if shell is None or self._hooked:
+            return
+
+        def after_cell(*_):
+            shell.events.unregister("post_run_cell", after_cell)
+            self._hooked = False
+            self.close()
+
+        shell.events.register("post_run_cell", after_cell)
+        self._hooked = True
 
     # -- what it shows --------------------------------------------------------------------
     def line(self, epoch, history):
