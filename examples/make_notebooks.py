@@ -3,8 +3,9 @@
     python examples/make_notebooks.py
 
 The notebooks are kept in git without outputs; this script is their source. Cells
-tagged ``figure`` must draw an image (``tests/test_notebooks.py`` checks it), and the
-cell tagged ``training`` prints the article's ``Epoch:`` / ``Loss =`` lines.
+tagged ``figure`` must draw an image (``tests/test_notebooks.py`` checks it), the cell
+tagged ``training`` prints the article's ``Epoch:`` / ``Loss =`` lines, and
+``remove-stderr`` keeps a progress bar's redraws out of the docs page (myst-nb).
 """
 
 from pathlib import Path
@@ -325,7 +326,7 @@ board = LiveBoard(every=25)
 bar = progress(400, desc="adam")
 dl.GDRegressor(optimizer="adam", solver="gd", epochs=400, tol=None).fit(X_train, y_train, callbacks=[board, bar])
 bar.close()       # the board draws its last epoch by itself when the cell ends
-"""),
+""", "remove-stderr"),
     md("""
 ## In a pipeline, tuned by grid search
 
