@@ -3,9 +3,10 @@
     python examples/make_notebooks.py
 
 The notebooks are kept in git without outputs; ``sources/`` (one module of cells per
-notebook) and this script are their source. Cells tagged ``figure`` must draw an image (``tests/test_notebooks.py`` checks it), the cell
-tagged ``training`` prints the article's ``Epoch:`` / ``Loss =`` lines, and
-``remove-stderr`` keeps a progress bar's redraws out of the docs page (myst-nb).
+notebook) and this script are their source. Cells tagged ``figure`` must draw an image
+(``tests/test_notebooks.py`` checks it), the cell tagged ``training`` prints the article's
+``Epoch:`` / ``Loss =`` lines, and ``remove-stderr`` keeps a progress bar's redraws out of
+the docs page (myst-nb).
 """
 
 import sys
