@@ -28,7 +28,7 @@ def subcommands(parser):
 
 def _help(parser):
     columns = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = "88"                # argparse wraps to the terminal width
+    os.environ["COLUMNS"] = "80"                # argparse wraps to the terminal width
     try:
         return parser.format_help()
     finally:
