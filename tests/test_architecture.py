@@ -30,9 +30,13 @@ def _modules():
         yield ".".join(parts), path
 
 
-def _imports(path):
+def _imports(path, module):
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("descentlab"):
+        if isinstance(node, ast.ImportFrom) and node.level:  # relative: resolve it
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            yield ".".join(base + ([node.module] if node.module else []))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("descentlab"):
             yield node.module
         elif isinstance(node, ast.Import):
             yield from (a.name for a in node.names if a.name.startswith("descentlab"))
@@ -48,14 +52,14 @@ def test_every_module_lives_in_a_known_room():
 @pytest.mark.parametrize("module,path", MODULES, ids=[m for m, _ in MODULES])
 def test_no_import_runs_up_to_a_higher_room(module, path):
     here = RANKS[_room(module)]
-    for target in _imports(path):
+    for target in _imports(path, module):
         if target == "descentlab":
             pytest.fail(f"{module} imports the package root: import from the module itself")
         assert RANKS[_room(target)] <= here, f"{module} (room rank {here}) imports {target}"
 
 
 def test_rooms_form_no_cycle_and_files_stay_small():
-    graph = {m: {t for t in _imports(p) if t != "descentlab"} for m, p in MODULES}
+    graph = {m: {t for t in _imports(p, m) if t != "descentlab"} for m, p in MODULES}
     assert not any(m in graph.get(t, ()) and t in graph.get(m, ()) for m in graph for t in graph[m]
                    if m != t), "two modules import each other"
     long = {m: n for m, p in MODULES if (n := len(p.read_text().splitlines())) > 330}

@@ -32,7 +32,7 @@ def test_tutorial_exit_code_and_files(tutorial_run):
     code, out = tutorial_run
     assert code == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["data.png", "test_fit.png", "history.json", "metrics.json"]
+    assert names == sorted(["data.png", "test_fit.png", "history.json", "metrics.json", "manifest.json"]
                            + [f"epoch_{e:03d}.png" for e in range(0, 61, 10)])
 
 
@@ -84,6 +84,7 @@ def test_data_and_test_fit_pngs(tutorial_run):
     assert _red_mask(fit).sum() > 500
 
 
+@pytest.mark.slow
 def test_tutorial_prints_the_articles_log(capsys, tmp_path):
     assert main(["tutorial", "--out", str(tmp_path), "--epochs", "21", "--log-every", "5"]) == 0
     text = capsys.readouterr().out
@@ -143,6 +144,7 @@ def test_diverging_learning_rate_stops_and_says_so(capsys, tmp_path):
     assert not (tmp_path / "o" / "metrics.json").exists()
 
 
+@pytest.mark.slow
 def test_console_entry_points_in_a_subprocess(tmp_path):
     """``python -m descentlab`` works and a bad input ends without a traceback."""
     ok = subprocess.run([sys.executable, "-m", "descentlab", "tutorial", "--help"],

@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from descentlab.cli import main
 
@@ -28,6 +29,7 @@ def test_fit_a_network_and_predict(tmp_path, capsys):
     assert preds.shape == (300,)
 
 
+@pytest.mark.numba
 def test_solver_choice_gives_the_same_model(tmp_path, capsys):
     csv = _sine_csv(tmp_path / "sine.csv")
     coefs = []
@@ -47,3 +49,17 @@ def test_hidden_with_classify_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "hidden layers are for regression" in err and err.count("\n") == 1
     assert not (tmp_path / "m.json").exists()
+
+
+def test_a_fit_worse_than_the_mean_says_so(tmp_path, capsys):
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(40, 3)), rng.normal(size=40)  # the target is noise: nothing to learn
+    csv = tmp_path / "noise.csv"
+    csv.write_text("a,b,c,y\n" + "\n".join(",".join(repr(float(v)) for v in (*row, t))
+                                           for row, t in zip(x, y)) + "\n")
+    code = main(["fit", str(csv), "--target", "y", "--hidden", "32", "--test-size", "0.5",
+                 "--epochs", "400", "--out", str(tmp_path / "m.json")])
+    out = capsys.readouterr().out
+    test_r2 = float(out.split("test: R^2 = ")[1].split()[0])
+    assert code == 0 and test_r2 < 0
+    assert "Warning: R^2 on the test rows is below 0" in out

@@ -165,6 +165,7 @@ def test_bad_predict_inputs_are_one_line_and_write_nothing(diabetes_csv, tmp_pat
         assert not out_csv.exists()
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_fit_cleanly_and_keeps_the_model(tmp_path):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(2000, 5))
@@ -214,6 +215,7 @@ def test_progress_bar_draws_only_on_a_terminal():
     assert repr(ProgressBar(3, stream=pipe)) == "ProgressBar(total=3, enabled=False)"
 
 
+@pytest.mark.slow
 def test_help_lists_the_new_commands():
     out = subprocess.run([sys.executable, "-m", "descentlab", "--help"], capture_output=True, text=True)
     assert "fit" in out.stdout and "predict" in out.stdout

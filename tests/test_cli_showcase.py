@@ -22,6 +22,8 @@ def saved_run(tmp_path_factory):
     return out
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.slow
 def test_tutorial_animate_and_report(saved_run, capsys):
     with Image.open(saved_run / "training.gif") as im:
         assert im.n_frames == 8
@@ -31,6 +33,7 @@ def test_tutorial_animate_and_report(saved_run, capsys):
     assert not [p for p in os.listdir(saved_run) if p.startswith(".")]  # no temporary files left
 
 
+@pytest.mark.slow
 def test_result_from_history_matches_the_run(saved_run):
     history = History.from_json((saved_run / "history.json").read_text())
     result = result_from_history(history)
@@ -40,12 +43,13 @@ def test_result_from_history_matches_the_run(saved_run):
     np.testing.assert_allclose(result.history.params["W"][0], history.params["W"][0])
 
 
+@pytest.mark.slow
 def test_animate_from_a_saved_history(saved_run, tmp_path, capsys):
     out = tmp_path / "anim"
     assert main(["animate", "--history", str(saved_run / "history.json"), "--out", str(out),
                  "--no-mp4", "--fps", "5"]) == 0
     assert "21 frames of 21 epochs" in capsys.readouterr().out
-    assert os.listdir(out) == ["training.gif"]
+    assert sorted(os.listdir(out)) == ["manifest.json", "training.gif"]
     with Image.open(out / "training.gif") as im:
         assert im.n_frames == 21 and im.info["duration"] == 200
 
@@ -62,9 +66,10 @@ def test_lr_study_prints_the_bound_and_draws(tmp_path, capsys):
     assert out[0].startswith("Stability bound of full-batch gradient descent: 2 / lambda_max = 1.894")
     assert "too small" in out[2] and "good" in out[3]
     assert "beyond the bound" in out[4] and "diverged at epoch" in out[4]
-    assert os.listdir(tmp_path) == ["lr_study.png"]
+    assert sorted(os.listdir(tmp_path)) == ["lr_study.png", "manifest.json"]
 
 
+@pytest.mark.slow
 def test_report_command_from_a_history(saved_run, tmp_path, capsys):
     path = tmp_path / "r.html"
     assert main(["report", "--history", str(saved_run / "history.json"), "--out", str(path),
@@ -135,7 +140,7 @@ def test_without_ffmpeg_the_gif_is_written_and_the_mp4_explained(tmp_path, capsy
     monkeypatch.setattr(frames, "ffmpeg_available", lambda: False)
     assert main(["animate", "--epochs", "3", "--out", str(tmp_path)]) == 0
     assert "no MP4: ffmpeg is not on this machine" in capsys.readouterr().out
-    assert os.listdir(tmp_path) == ["training.gif"]
+    assert sorted(os.listdir(tmp_path)) == ["manifest.json", "training.gif"]
     assert main(["animate", "--epochs", "3", "--out", str(tmp_path / "b"), "--mp4"]) == 2
     err = capsys.readouterr().err
     assert "MP4 needs ffmpeg" in err and err.count("\n") == 1

@@ -15,11 +15,20 @@ from descentlab.estimators.network import GDNetworkRegressor
 
 ESTIMATORS = [GDRegressor(), GDClassifier(), GDRegressor(optimizer="adam", batch_size=16),
               GDClassifier(optimizer="gd", early_stopping=True),
-              GDRegressor(solver="fused"), GDRegressor(solver="gd"),
+              GDRegressor(solver="gd"),
               GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300)]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks(ESTIMATORS)
 def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.numba
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@parametrize_with_checks([GDRegressor(solver="fused")])
+def test_sklearn_compatible_fused(estimator, check):
+    """The fused solver runs the compiled kernel when Numba is installed (one compile per
+    dtype for every layout the checks pass: C, Fortran, read-only memmaps)."""
     check(estimator)

@@ -87,8 +87,9 @@ def test_classifier_refuses_one_class_and_many_classes():
 def test_divergence_names_epoch_bound_and_fix_and_never_leaves_nan():
     X, y = load_diabetes(return_X_y=True)
     gd = GDRegressor(lr=3.0)
-    with pytest.raises(DivergenceError, match=r"diverged at epoch \d+ .*stable bound of 'nesterov' "
-                                              r"on the standardised data is 0\.3\d+; lower the learning rate below"):
+    with pytest.raises(DivergenceError, match=r"diverged at epoch \d+: .*learning rate 3 is above 0\.3\d+, "
+                                              r"the stable bound of 'nesterov' on the standardised data: "
+                                              r"lower the learning rate below"):
         gd.fit(X, y)
     assert not hasattr(gd, "coef_")
     ok = GDRegressor().fit(X, y)

@@ -5,7 +5,8 @@ import pytest
 
 from descentlab.data.blocks import NpyRows, row_blocks
 from descentlab.errors import DescentlabError
-from descentlab.estimators.fast.kernels import FusedLinear, Moments, fused_loss_grad
+from descentlab.core.quadratic import Moments
+from descentlab.estimators.fast.kernels import FusedLinear, fused_loss_grad
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel
 
@@ -27,8 +28,8 @@ def _problem(seed, n=1500, d=6, offset=0.0, scales=None):
     return X, y, rng.normal(size=d), float(rng.normal())
 
 
-BACKENDS = ["numpy", pytest.param("numba", marks=pytest.mark.skipif(
-    __import__("importlib").util.find_spec("numba") is None, reason="Numba is not installed"))]
+BACKENDS = ["numpy", pytest.param("numba", marks=[pytest.mark.numba, pytest.mark.skipif(
+    __import__("importlib").util.find_spec("numba") is None, reason="Numba is not installed")])]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -101,7 +102,7 @@ def test_npy_rows_refuses_what_it_cannot_stream(tmp_path):
 
 
 def test_column_mean_std_in_one_pass_leaves_the_input_alone():
-    from descentlab.estimators.fast.kernels import column_mean_std
+    from descentlab.core.scaling import column_mean_std
 
     X, _, _, _ = _problem(5, offset=1e4, scales=np.logspace(-2, 2, 6))
     before = X.copy()
@@ -122,3 +123,21 @@ def test_a_whole_memmap_is_read_through_its_file(tmp_path):
     assert NpyRows.of_memmap(mm[10:]) is None  # a view: used as it is
     blocks = np.vstack([Xb for _, Xb, _ in row_blocks(mm[10:], None, 64)])
     np.testing.assert_array_equal(blocks, X[10:])
+
+
+@pytest.mark.numba
+def test_one_compiled_kernel_serves_every_layout(tmp_path):
+    """Fortran order, read-only memmaps and strided views reuse the float64 compile."""
+    numba_kernel = pytest.importorskip("descentlab.estimators.fast.numba_kernel")
+    X, y, W, b = _problem(7, n=500)
+    np.save(tmp_path / "X.npy", X)
+    readonly = X.copy()
+    readonly.flags.writeable = False
+    layouts = [X, np.asfortranarray(X), np.load(tmp_path / "X.npy", mmap_mode="r"), readonly,
+               np.repeat(X, 2, axis=0)[::2]]
+    got = [fused_loss_grad(A, y, W, b, n_threads=2, backend="numba") for A in layouts]
+    for loss, dW, db in got[1:]:
+        assert loss == got[0][0] and float(db) == float(got[0][2])
+        np.testing.assert_array_equal(dW, got[0][1])
+    float64 = [s for s in numba_kernel._rows_loss_grad.signatures if s[0].dtype.name == "float64"]
+    assert len(float64) == 1

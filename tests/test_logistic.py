@@ -61,3 +61,9 @@ def test_logistic_proba_is_stable_for_huge_logits():
 def test_bad_config_is_a_one_line_error(kwargs, match):
     with pytest.raises(DescentlabError, match=match):
         LogisticConfig(**kwargs)
+
+
+def test_the_printed_log_ends_with_the_last_epoch():
+    r = run_logistic(LogisticConfig(epochs=37))
+    epochs = [line for line in r.summary_lines() if line.startswith("Epoch")]
+    assert epochs[0].startswith("Epoch     0") and epochs[-1].startswith("Epoch    36")

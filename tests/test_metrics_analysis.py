@@ -72,6 +72,20 @@ def test_quadratic_form_gives_the_half_mse_and_its_gradient():
         np.testing.assert_allclose(grad[idx], [*dW, db], rtol=1e-10, atol=1e-12)
 
 
+def test_the_moments_hold_the_quadratic_form_of_the_rows():
+    from descentlab.core.quadratic import Moments, second_moment, with_bias_column
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(90, 3)) * [1, 10, 0.1] + 50
+    y = rng.normal(size=90) + 20
+    H, c, s = Moments.from_arrays(X, y, block_rows=17).quadratic_form()
+    Xt = with_bias_column(X)
+    np.testing.assert_allclose(H, Xt.T @ Xt / 90, rtol=1e-12)
+    np.testing.assert_allclose(H, second_moment(X), rtol=1e-12)
+    np.testing.assert_allclose(c, Xt.T @ y / 90, rtol=1e-12)
+    assert s == pytest.approx(0.5 * y @ y / 90, rel=1e-12)
+
+
 def test_quadratic_loss_is_smallest_at_least_squares():
     from descentlab.core.quadratic import quadratic_form, quadratic_loss
 

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from descentlab.core.losses import MeanSquaredError
-from descentlab.core.models import LinearModel, init_normal, linear_backward, linear_forward
+from descentlab.core.models import LinearModel, LogisticModel, Model, init_normal, linear_backward, linear_forward
+from descentlab.core.network import make_network
 from helpers import numerical_grad
 
 
@@ -50,3 +51,25 @@ def test_init_is_seeded_and_has_the_articles_scale():
     assert a["W"].std() == pytest.approx(10.0, rel=0.05)
     assert a["b"].shape == ()
     assert "n_features=3" in repr(LinearModel(3))
+
+
+@pytest.mark.parametrize("make", [lambda: LinearModel(3, seed=1), lambda: LogisticModel(3, seed=1),
+                                  lambda: make_network([3, 4, 1], seed=1)],
+                         ids=["linear", "logistic", "network"])
+def test_every_model_shares_one_interface(make):
+    model = make()
+    assert isinstance(model, Model)
+    arrays = dict(model.params)
+    rng = np.random.default_rng(0)
+    values = {key: rng.normal(size=value.shape) for key, value in model.params.items()}
+    assert model.set_params(values) is model
+    got = model.get_params()
+    for key, value in values.items():
+        np.testing.assert_array_equal(got[key], value)
+        assert model.params[key] is arrays[key]  # written in place, not rebound
+        got[key][...] = 0.0  # get_params gives copies
+        np.testing.assert_array_equal(model.params[key], value)
+    X = rng.normal(size=(5, 3))
+    np.testing.assert_array_equal(model.forward(X), model.predict(X))
+    grads = model.backward(np.ones(5))
+    assert {key: g.shape for key, g in grads.items()} == {key: v.shape for key, v in model.params.items()}

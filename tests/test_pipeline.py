@@ -38,6 +38,10 @@ def test_the_default_run_prints_the_articles_lines():
     text = "\n".join(summary_lines(r))
     assert "Mean absolute percentage error" in text and "'Accuracy'" in text
     assert f"m =  {r.metrics['m']}" in text
+    # the two training losses printed are told apart: before epoch 60's update, and trained
+    last = [l for l in summary_lines(r) if l.startswith("Training loss")][0]
+    assert f"{r.metrics['train']['loss']:.4f} with the trained line" in last
+    assert f"epoch 60 above, {r.history.loss[60]:.4f}" in last
 
 
 def test_same_seed_same_run_other_seed_other_run():

@@ -85,6 +85,8 @@ def browser():
     return webdriver.Chrome(service=Service(driver_path), options=options)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_report_in_a_headless_browser(report):
     from selenium.webdriver.common.by import By
 

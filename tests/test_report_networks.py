@@ -18,6 +18,7 @@ from descentlab.outputs.report import write_report
 from test_report import ARTIFACTS, browser, wait_for
 
 FRAMES = 12
+pytestmark = pytest.mark.slow  # every test draws a report with the studies (seconds)
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +80,7 @@ def test_logistic_frames_are_capped_and_both_players_have_their_own_parts(report
         assert page.count(f'id="{part}"') == 1 and page.count(f'id="logistic-{part}"') == 1
 
 
+@pytest.mark.browser
 def test_both_players_work_in_a_headless_browser(report):
     from selenium.webdriver.common.by import By
 

@@ -18,6 +18,7 @@ def _data(seed=0, n=3000, d=5, wide=False, offset=0.0):
     return X, y
 
 
+@pytest.mark.numba
 @pytest.mark.parametrize("wide", [False, True])
 @pytest.mark.parametrize("optimizer", ["gd", "nesterov"])
 def test_every_solver_follows_the_same_path(wide, optimizer):
@@ -33,6 +34,7 @@ def test_every_solver_follows_the_same_path(wide, optimizer):
         assert fits[name].intercept_ == pytest.approx(ref.intercept_, rel=1e-7, abs=1e-9)
 
 
+@pytest.mark.numba
 def test_adam_ends_in_the_same_place_on_every_solver():
     # Adam divides each step by the gradient's running size, so on a coordinate whose
     # gradient is 0 up to rounding (the bias, on standardised data) it turns rounding
@@ -44,7 +46,7 @@ def test_adam_ends_in_the_same_place_on_every_solver():
         np.testing.assert_allclose(fit.coef_, fits[0].coef_, rtol=1e-4)
 
 
-@pytest.mark.parametrize("solver", ["auto", "fused", "gd"])
+@pytest.mark.parametrize("solver", ["auto", pytest.param("fused", marks=pytest.mark.numba), "gd"])
 def test_default_step_reaches_least_squares(solver):
     X, y = _data(2, wide=True, offset=100.0)
     model = GDRegressor(solver=solver, tol=1e-12, epochs=5000).fit(X, y)

@@ -57,3 +57,13 @@ def test_study_lines_print_the_bound_and_each_rate(article_run):
     assert "too small" in lines[2] and "loss" in lines[2]
     assert "beyond the bound" in lines[3] and "diverged at epoch" in lines[3]
     assert "LRStudy(bound=" in repr(study) and "RateRun(lr=0.05" in repr(study.runs[0])
+
+
+def test_the_lesson_includes_the_articles_rate_by_default():
+    from descentlab.lessons.lr_study import ARTICLE_LR, LRStudyConfig, run_lr_study
+
+    study = run_lr_study(LRStudyConfig(epochs=5))
+    rates = [run.lr for run in study.runs]
+    assert ARTICLE_LR in rates and len(rates) == len(DEFAULT_FRACTIONS) + 1
+    assert rates == sorted(rates)
+    assert "the largest rate before each step overshoots" in study.summary_lines()[0]

@@ -55,6 +55,7 @@ def test_frames_are_pictures_whose_red_line_moves(anim):
     assert np.corrcoef(cols1, rows1)[0, 1] < -0.9   # epoch 60: a rising line
 
 
+@pytest.mark.slow
 def test_gif_has_every_frame(anim, tmp_path):
     path = anim.save(tmp_path / "t.gif", fps=20)
     with Image.open(path) as im:
@@ -62,6 +63,8 @@ def test_gif_has_every_frame(anim, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["t.gif"]
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.slow
 @pytest.mark.skipif(not ffmpeg_available(), reason="ffmpeg is not installed")
 def test_mp4_has_every_frame(anim, tmp_path):
     import subprocess

@@ -23,3 +23,24 @@ class DivergenceError(DescentlabError):
         self.epoch = epoch
         self.loss = loss
         self.history = history
+
+
+class SaveError(DescentlabError):
+    """A file could not be written (the disk, not the input, is at fault).
+
+    Attributes
+    ----------
+    path : Path
+        The file that could not be written.
+    recovered : Path or None
+        Where the work was saved instead (:func:`descentlab.files.save_or_recover`).
+    """
+
+    def __init__(self, message, *, path=None, recovered=None):
+        super().__init__(message)
+        self.path = path
+        self.recovered = recovered
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) stopped a run; the message says what was kept."""

@@ -1,11 +1,118 @@
-"""Writing results safely: a file is either whole or absent, never half-written."""
+"""Writing results safely: a file is either whole or absent, never half-written.
+
+- :func:`check_outputs` checks every output of a run before the run starts: none is a
+  folder, an input or a device, every folder can be written.
+- :func:`write_text`, :func:`save_figure` and :func:`atomic_path` write to a temporary
+  file beside the target and rename it; on any error (Ctrl-C included) the temporary
+  file is removed and the target is left as it was.
+- :func:`save_or_recover` keeps a long run's work when its file cannot be written after
+  all: it saves it under a fallback name and says where.
+- :func:`deferred_signals` holds Ctrl-C and SIGTERM back while small files are written.
+"""
 
 import os
+import signal
+import stat
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from descentlab.errors import DescentlabError
+from descentlab.errors import DescentlabError, SaveError
+
+
+def _reason(exc):
+    return exc.strerror or str(exc)
+
+
+def _can_write_in(folder):
+    """True when a file can be created in the existing folder ``folder`` (tried, not guessed:
+    ``os.access`` is wrong for root and read-only mounts)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def _is_input(path, inputs):
+    for source in inputs:
+        source = Path(source)
+        try:
+            if path.exists() and source.exists():
+                if os.path.samefile(path, source):
+                    return source
+            elif os.path.realpath(path) == os.path.realpath(source):
+                return source
+        except OSError:
+            continue
+    return None
+
+
+def check_folder(folder):
+    """One-line error unless ``folder`` is, or can be created as, a writable folder."""
+    folder = Path(folder)
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        why = f"{str(existing)!r} is a file" if existing != folder else "it is a file"
+    elif not _can_write_in(existing):
+        why = "permission denied" if existing == folder else f"cannot create folders in {str(existing)!r}"
+    else:
+        return folder
+    raise DescentlabError(f"cannot write to output folder {str(folder)!r} ({why}): choose another --out")
+
+
+def check_outputs(outputs, *, inputs=(), folder=None):
+    """Check every output of a run before the run starts; create ``folder`` when all pass.
+
+    Parameters
+    ----------
+    outputs : iterable of (str, path-like)
+        What each file is (``"the model"``, ``"predictions"``) and where it will be written.
+    inputs : iterable of path-like
+        The files the run reads: no output may be one of them (compared as real paths,
+        or with :func:`os.path.samefile` where both exist, so links and ``./`` count).
+    folder : path-like, optional
+        An output folder that may not exist yet (created here, last); the folders of the
+        other outputs must exist.
+
+    Raises
+    ------
+    DescentlabError
+        One line naming the first output that cannot be written and what to do.
+    """
+    outputs = [(what, Path(path)) for what, path in outputs]
+    if folder is not None:
+        check_folder(folder)
+    seen = {}
+    for what, path in outputs:
+        where = f"cannot write {what} to {str(path)!r}"
+        source = _is_input(path, inputs)
+        if source is not None:
+            raise DescentlabError(f"{where} (it is the input {str(source)!r}; descentlab never "
+                                  "overwrites its inputs): choose another --out")
+        if path.is_dir():
+            raise DescentlabError(f"{where} (it is a folder): remove it or choose another --out")
+        if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+            raise DescentlabError(f"{where} (it is not a regular file): choose another --out")
+        real = os.path.realpath(path)
+        if real in seen:
+            raise DescentlabError(f"{where} ({seen[real]} goes there too): give them different names")
+        seen[real] = what
+        parent = path.parent
+        if folder is not None and os.path.realpath(parent) == os.path.realpath(folder):
+            continue
+        if not parent.is_dir():
+            raise DescentlabError(f"{where} (folder {str(parent)!r} does not exist): create it "
+                                  "or choose another --out")
+        if not _can_write_in(parent):
+            raise DescentlabError(f"{where} (cannot write in folder {str(parent)!r}): choose "
+                                  "another --out")
+    if folder is not None:
+        return ensure_writable_dir(folder)
+    return None
 
 
 def ensure_writable_dir(path):
@@ -17,7 +124,7 @@ def ensure_writable_dir(path):
             pass
     except OSError as exc:
         raise DescentlabError(
-            f"cannot write to output folder {str(path)!r} ({exc.strerror or exc}): "
+            f"cannot write to output folder {str(path)!r} ({_reason(exc)}): "
             "choose another folder with --out") from None
     return path
 
@@ -33,20 +140,40 @@ def atomic_path(path):
     """A temporary path beside ``path`` for writers that want a file name (GIF, MP4).
 
     Yields the temporary path (same suffix, so writers pick the right format); on
-    success it is renamed to ``path``, on any error it is removed and ``path`` is left
-    as it was.
+    success it is renamed to ``path``, on any error (KeyboardInterrupt included) it is
+    removed and ``path`` is left as it was.
+
+    Raises
+    ------
+    SaveError
+        One line naming ``path`` (never the temporary file) when the folder is missing,
+        ``path`` is a folder, or the disk refuses the write.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-    os.close(fd)
+    tmp = None
     try:
+        with deferred_signals():  # no Ctrl-C between creating the file and knowing its name
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+            os.close(fd)
         yield tmp
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    except OSError as exc:
+        raise SaveError(f"cannot write {str(path)!r} ({_why(path, exc)}): choose another "
+                        "path", path=path) from None
+    finally:
+        if tmp is not None:
+            with deferred_signals():
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+
+
+def _why(path, exc):
+    if path.is_dir():
+        return "it is a folder"
+    if not path.parent.is_dir():
+        return f"folder {str(path.parent)!r} does not exist"
+    return _reason(exc)
 
 
 def _atomic(path, write):
@@ -63,3 +190,60 @@ def write_text(path, text):
 def save_figure(fig, path, dpi=100):
     """Save a matplotlib figure as PNG atomically."""
     return _atomic(path, lambda fh: fig.savefig(fh, format="png", dpi=dpi))
+
+
+def fallback_paths(path):
+    """Where :func:`save_or_recover` tries next: beside ``path``, then the temp folder."""
+    path = Path(path)
+    name = f"{path.name}.recovered-{os.getpid()}{path.suffix}"
+    return [path.parent / name, Path(tempfile.gettempdir()) / f"descentlab-{name}"]
+
+
+def save_or_recover(save, path, what="the model"):
+    """``save(path)``; if the file cannot be written, ``save`` it under a fallback name.
+
+    A run of hours must not be lost to a folder removed or a disk filled while it ran.
+
+    Raises
+    ------
+    SaveError
+        Saying where the work was saved instead (``.recovered`` holds the path), or that
+        no fallback worked either.
+    """
+    try:
+        return save(path)
+    except SaveError as exc:
+        first = exc
+    for fallback in fallback_paths(path):
+        try:
+            save(fallback)
+        except SaveError:
+            continue
+        raise SaveError(f"{first}; {what} is saved in {str(fallback)!r} instead: move it where "
+                        "you want it", path=path, recovered=fallback) from None
+    raise first
+
+
+@contextmanager
+def deferred_signals(signals=(signal.SIGINT, signal.SIGTERM)):
+    """Hold Ctrl-C (and SIGTERM) back until the block ends, then deliver them.
+
+    For writing the few small files that record a run (history, metrics, manifest): a
+    second Ctrl-C must not lose them. A signal that came meanwhile is raised again once
+    the block is done, so its usual handler runs (KeyboardInterrupt for Ctrl-C). Off the
+    main thread, where handlers cannot be set, the block runs unprotected.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = {s: signal.getsignal(s) for s in signals}
+    for s in signals:
+        signal.signal(s, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, signal.SIG_DFL if handler is None else handler)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)

@@ -2,17 +2,23 @@
 
 Each subcommand lives in its own module with ``add_parser(subparsers)`` and
 ``run(args) -> int``. Every error a user can cause ends in one line on stderr and a
-non-zero exit: 2 for bad input, 1 when training itself fails (divergence).
+non-zero exit: 2 for bad input, 1 when training or saving fails (divergence, a disk that
+fails mid-save), 130 when Ctrl-C or SIGTERM stopped it (what ran is kept and said).
 """
 
 import argparse
+import os
+import signal
 import sys
+import threading
 import warnings
 
-from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.cli import animate, collapse, fit, logistic, lr_study, nonlinear, predict, report, tutorial
+from descentlab.errors import DescentlabError, DivergenceError, SaveError
+from descentlab.cli import (animate, collapse, exercise, fit, logistic, lr_study, nonlinear, playground,
+                            predict, report, tutorial)
 
-COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic, fit, predict]
+COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic, fit, predict,
+            playground, exercise]
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -40,9 +46,77 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
-    with warnings.catch_warnings():
+    args.argv = ["descentlab", *(sys.argv[1:] if argv is None else argv)]
+    with warnings.catch_warnings(), _sigterm_interrupts():
         warnings.showwarning = _one_line_warning
-        return _run(args)
+        stdout, sys.stdout = sys.stdout, _Stdout(sys.stdout)
+        try:
+            code = _run(args)
+            sys.stdout.flush()
+        except _StdoutFailed as exc:  # stdout full or closed: the rest cannot be printed
+            return _stdout_failed(exc.__cause__)
+        finally:
+            sys.stdout = stdout
+    return code
+
+
+class _StdoutFailed(Exception):
+    """Writing to standard output failed (the OSError is the cause)."""
+
+
+class _Stdout:
+    """sys.stdout, with its write errors told apart from every other OSError."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise _StdoutFailed from exc
+
+    def flush(self):
+        try:
+            return self._stream.flush()
+        except OSError as exc:
+            raise _StdoutFailed from exc
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+class _sigterm_interrupts:
+    """SIGTERM (``kill``, a scheduler's stop) stops a run as Ctrl-C does: training ends
+    cleanly and what ran is kept. Restored afterwards, so ``main`` can run in-process."""
+
+    def __enter__(self):
+        self.installed = threading.current_thread() is threading.main_thread()
+        if self.installed:
+            self.previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+
+    def __exit__(self, *exc):
+        if self.installed:  # None: a handler set outside Python, which means the default
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if self.previous is None else self.previous)
+
+
+def _stdout_failed(exc):
+    """One line on stderr, and stdout pointed at /dev/null so that Python's own flush at
+    exit does not fail again with a traceback. A closed pipe (``| head -1``) stays quiet
+    and exits 141, as a Unix tool killed by SIGPIPE does."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    if isinstance(exc, BrokenPipeError):
+        return 141
+    print(f"descentlab: error: cannot write to standard output ({exc.strerror or exc}): "
+          "redirect it to a file with room", file=sys.stderr)
+    return 1
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None):
@@ -53,12 +127,12 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 def _run(args):
     try:
         return args.run(args)
-    except DivergenceError as exc:
+    except (DivergenceError, SaveError) as exc:
         print(f"descentlab: error: {exc}", file=sys.stderr)
         return 1
     except DescentlabError as exc:
         print(f"descentlab: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("descentlab: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        print(f"descentlab: interrupted{': ' + str(exc) if str(exc) else ''}", file=sys.stderr)
         return 130

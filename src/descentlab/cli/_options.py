@@ -103,7 +103,20 @@ def load_result(args):
 
     if args.history is not None:
         return result_from_history(load_history(args.history))
-    return run_tutorial(config_from_args(args), log=None)
+    config = config_from_args(args)
+    _say_if_large(config)
+    return run_tutorial(config, log=None)
+
+
+def _say_if_large(config):
+    """One warning line before a run that records enormous output."""
+    import warnings
+
+    from descentlab.outputs.lessons import size_note
+
+    note = size_note(config)
+    if note is not None:
+        warnings.warn(note)
 
 
 def rate_list(text):
@@ -139,21 +152,26 @@ def add_lesson_options(p, config_class):
     add_out(p, "the figure and JSON")
 
 
-def run_lesson(args, config_class, run):
-    """Check the output folder, run the lesson, print its lines, write its files.
+def run_lesson(args, config_class, run, then=None, also=()):
+    """Check the output files, run the lesson, print its lines, write its files.
 
-    Returns
-    -------
-    The lesson's result, for what the command does next (an animation, ...).
+    ``then(result, record)`` writes more into the same folder record (an animation whose
+    names are ``also``). Returns the exit code: 0, or 130 when Ctrl-C cut training short
+    (what ran is written and kept).
     """
-    from descentlab.files import ensure_writable_dir
-    from descentlab.outputs.lessons import save_lesson
+    from descentlab.cli._outputs import check_folder, finish, histories_of, recording
+    from descentlab.outputs.lessons import lesson_files, save_lesson
 
     config = config_from_args(args, config_class)
-    ensure_writable_dir(args.out)
+    planned = lesson_files(args.command, config) + list(also)
+    check_folder(args.out, planned)
     result = run(config)
     for line in result.summary_lines():
         print(line)
-    written = save_lesson(result, args.out)
-    print(f"Wrote {', '.join(path.name for path in written)} to {args.out}/")
-    return result
+    histories = histories_of(result)
+    with recording(args, planned, histories) as record:
+        written = save_lesson(result, args.out, record)
+        print(f"Wrote {', '.join(path.name for path in written)} to {args.out}/")
+        if then is not None:
+            then(result, record)
+    return finish(record, histories)

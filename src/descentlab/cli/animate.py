@@ -22,17 +22,20 @@ def add_parser(sub):
 
 
 def run(args):
+    from descentlab.cli._outputs import check_folder, finish, recording
     from descentlab.errors import DescentlabError
-    from descentlab.files import ensure_writable_dir
-    from descentlab.outputs.media import write_animation
+    from descentlab.outputs.media import animation_files, check_mp4, write_animation
 
     if not 1 <= args.fps <= 100:
         raise DescentlabError(f"--fps {args.fps} must be between 1 and 100: try 10")
-    ensure_writable_dir(args.out)
+    check_mp4(args.mp4)
+    planned = animation_files("training", args.mp4)
+    check_folder(args.out, planned, inputs=[args.history] if args.history else [])
     result = load_result(args)
-    files, notes = write_animation(result, args.out, mp4=args.mp4, max_frames=args.max_frames,
-                                   max_points=args.max_points, fps=args.fps)
-    print(f"Animation of {'; '.join(notes)}:")
-    for f in files:
-        print(f"  {f}")
-    return 0
+    with recording(args, planned, [result.history]) as record:
+        files, notes = write_animation(result, args.out, mp4=args.mp4, max_frames=args.max_frames,
+                                       max_points=args.max_points, fps=args.fps, record=record)
+        print(f"Animation of {'; '.join(notes)}:")
+        for f in files:
+            print(f"  {f}")
+    return finish(record, [result.history], budget=result.config.epochs)

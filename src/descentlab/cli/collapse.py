@@ -15,5 +15,4 @@ def add_parser(sub):
 
 
 def run(args):
-    run_lesson(args, CollapseConfig, run_collapse)
-    return 0
+    return run_lesson(args, CollapseConfig, run_collapse)

@@ -74,14 +74,14 @@ def add_parser(sub):
 
 
 def run(args):
-    from descentlab.estimators.persist import check_writable
+    from descentlab.files import check_outputs, deferred_signals, save_or_recover
 
     values = vars(args)
     config = FitConfig(csv=args.csv, target=args.target, features=args.features,
                        task="classification" if args.classify else "regression",
                        hidden=args.hidden, activation=args.activation, test_size=args.test_size,
                        seed=args.seed, params={n: values[n] for n in FIT_PARAMS if n in values})
-    check_writable(args.out)
+    check_outputs([("the model", args.out)], inputs=[args.csv])
     estimator = config.estimator()
     bar = ProgressBar(estimator.epochs)
     try:
@@ -90,7 +90,8 @@ def run(args):
         bar.close()
     for line in summary_lines(result):
         print(line)
-    save_fit(result, args.out)
+    with deferred_signals():  # a second Ctrl-C must not lose the model
+        save_or_recover(lambda path: save_fit(result, path), args.out)
     print(f"Saved the model to {args.out}")
     if result.estimator.history_.status == "interrupted":
         print(f"descentlab: interrupted after {result.estimator.n_iter_} epochs; saved the model "
@@ -116,9 +117,13 @@ def summary_lines(result):
         lines = [f"{h.status.capitalize()} before the first epoch ended"]
     for part, m in result.metrics.items():
         if "accuracy" in m:
-            lines.append(f"{part}: accuracy = {m['accuracy']:.4f}   log loss = {m['log_loss']:.4f}")
+            lines.append(f"{part}: accuracy = {100 * m['accuracy']:.1f}% (share of correct "
+                         f"predictions)   log loss = {m['log_loss']:.4f}")
         else:
             lines.append(f"{part}: R^2 = {m['r2']:.4f}   MAE = {m['mae']:.4g}   RMSE = {m['rmse']:.4g}")
+            if m["r2"] < 0:
+                lines.append(f"Warning: R^2 on the {part} rows is below 0: the model predicts worse "
+                             "than their mean (try more epochs, another --lr, or fewer hidden units)")
     if hasattr(est, "coef_"):
         coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, est.coef_))
         lines.append(f"Coefficients (in the data's units): {coefs}; intercept {est.intercept_:.6g}")

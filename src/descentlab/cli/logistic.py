@@ -20,11 +20,14 @@ def add_parser(sub):
 
 
 def run(args):
-    from descentlab.outputs.media import write_boundary_animation
+    from descentlab.outputs.media import animation_files, write_boundary_animation
 
-    result = run_lesson(args, LogisticConfig, run_logistic)
-    if args.animate:
+    def animate(result, record):
         files, notes = write_boundary_animation(result, args.out, max_frames=args.max_frames,
-                                                max_points=args.max_points)
+                                                max_points=args.max_points, record=record)
         print(f"Animation ({'; '.join(notes)}): " + ", ".join(str(f) for f in files))
-    return 0
+
+    if not args.animate:
+        return run_lesson(args, LogisticConfig, run_logistic)
+    return run_lesson(args, LogisticConfig, run_logistic, then=animate,
+                      also=animation_files("logistic")[:-1])

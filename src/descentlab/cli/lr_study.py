@@ -17,14 +17,18 @@ def add_parser(sub):
 
 
 def run(args):
-    from descentlab.files import ensure_writable_dir, save_figure
+    from descentlab.cli._outputs import check_folder, finish, recording
+    from descentlab.outputs.manifest import MANIFEST
     from descentlab.viz.lr_study import lr_study_figure
 
     config = config_from_args(args, LRStudyConfig)
-    out = ensure_writable_dir(args.out)
+    planned = ["lr_study.png", MANIFEST]
+    check_folder(args.out, planned)
     study = run_lr_study(config)
     for line in study.summary_lines():
         print(line)
-    path = save_figure(lr_study_figure(study), out / "lr_study.png")
+    histories = [run.history for run in study.runs]
+    with recording(args, planned, histories) as record:
+        path = record.save_figure(lr_study_figure(study), "lr_study.png")
     print(f"Wrote {path}")
-    return 0
+    return finish(record, histories)

@@ -15,5 +15,4 @@ def add_parser(sub):
 
 
 def run(args):
-    run_lesson(args, NonlinearConfig, run_nonlinear)
-    return 0
+    return run_lesson(args, NonlinearConfig, run_nonlinear)

@@ -16,6 +16,10 @@ def add_parser(sub):
 
 
 def run(args):
+    from descentlab.files import check_outputs
+
+    if args.out is not None:
+        check_outputs([("predictions", args.out)], inputs=[args.model, args.csv])
     _, _, predictions = predict_csv(args.model, args.csv)
     if args.out is None:
         print(predictions_csv(predictions), end="")

@@ -9,7 +9,7 @@ def add_parser(sub):
                        description="Write an HTML page with every figure embedded: the data, "
                        "the training animation with an epoch slider, the cost against m, the "
                        "loss surface, a learning-rate study and the metrics; with --with, the "
-                       "network studies too. No network needed.")
+                       "network studies too. It works offline.")
     add_source(p)
     add_training_options(p)
     p.add_argument("--out", default="descentlab-out/report.html",
@@ -28,11 +28,12 @@ def add_parser(sub):
 
 
 def run(args):
+    from descentlab.cli._outputs import finish, histories_of
     from descentlab.lessons import run_network_studies
     from descentlab.lessons.lr_study import lr_study
     from descentlab.outputs.report import check_output_file, write_report
 
-    check_output_file(args.out, (".html", ".htm"))
+    check_output_file(args.out, (".html", ".htm"), inputs=[args.history] if args.history else [])
     result = load_result(args)
     study = lr_study(result.X_train, result.y_train, args.rates, epochs=result.config.epochs,
                      seed=result.config.seed)
@@ -41,4 +42,5 @@ def run(args):
                                max_frames=args.max_frames, max_points=args.max_points)
     extra = f"; with {', '.join(args.networks)}" if args.networks else ""
     print(f"Report: {path} (bound 2 / lambda_max = {study.bound:.4g}{extra})")
-    return 0
+    histories = [result.history, *(run.history for run in study.runs)]
+    return finish(path, histories + [h for n in networks for h in histories_of(n)])

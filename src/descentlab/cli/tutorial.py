@@ -21,25 +21,40 @@ def add_parser(sub):
 
 
 def run(args):
-    from descentlab.files import ensure_writable_dir
-    from descentlab.outputs.lessons import save_tutorial
-    from descentlab.outputs.media import write_animation
+    from descentlab.cli._options import _say_if_large
+    from descentlab.cli._outputs import check_folder, finish, recording
+    from descentlab.outputs.lessons import lesson_files, save_tutorial
+    from descentlab.outputs.media import animation_files, write_animation
     from descentlab.outputs.report import check_output_file, write_report
+    from descentlab.viz.sampling import MAX_FIGURES, drawn_epochs, logged_count
 
     config = config_from_args(args)
-    ensure_writable_dir(args.out)
+    planned = lesson_files("tutorial", config)
+    if args.animate:
+        planned += animation_files("training")[:-1]
+    if args.report is not None:  # its name first: a wrong suffix creates nothing
+        check_output_file(args.report, (".html", ".htm"), check_only=True)
+    check_folder(args.out, planned)
     if args.report is not None:
         check_output_file(args.report, (".html", ".htm"))
+    _say_if_large(config)
     result = run_tutorial(config, log=print)
     for line in result.summary_lines():
         print(line)
-    written = save_tutorial(result, args.out)
-    print(f"Wrote {len(written)} files to {args.out}/")
+    h = result.history
     caps = {"max_frames": args.max_frames, "max_points": args.max_points}
-    if args.animate:
-        files, notes = write_animation(result, args.out, **caps)
-        print(f"Animation ({'; '.join(notes)}): " + ", ".join(str(f) for f in files))
-    if args.report is not None:
-        path, _ = write_report(result, args.report, **caps)
-        print(f"Report: {path}")
-    return 0
+    with recording(args, planned, [h]) as record:
+        written = save_tutorial(result, args.out, record)
+        print(f"Wrote {len(written)} files to {args.out}/")
+        logged = logged_count(h.n_epochs, config.log_every)
+        drawn = len(drawn_epochs(h.n_epochs, config.log_every))
+        if drawn < logged:
+            print(f"Drew {drawn} of the {logged} logged epochs as figures, evenly spaced "
+                  f"(at most {MAX_FIGURES}; the animation and history.json have every epoch)")
+        if args.animate:
+            files, notes = write_animation(result, args.out, record=record, **caps)
+            print(f"Animation ({'; '.join(notes)}): " + ", ".join(str(f) for f in files))
+        if args.report is not None:
+            path, _ = write_report(result, args.report, record=record, **caps)
+            print(f"Report: {path}")
+    return finish(record, [h], budget=config.epochs)

@@ -1,9 +1,11 @@
 """The learning itself: model -> loss -> gradient -> optimizer step -> History.
 
 Files in the order of the data's flow: ``activations``, ``losses``, ``models`` (the
-affine map and its gradient), ``layers`` and ``network`` (backpropagation),
-``optimizers`` and ``schedules`` (the update), ``trainer`` (the one loop), ``history``
-(its record), and the facts around them: ``quadratic`` (the squared loss as a
-quadratic, least squares), ``stepsize`` (curvature, the step size and the stable
-bound), ``scaling`` (standardisation) and ``metrics``. Nothing here imports a room above.
+``Model`` interface every model shares, the affine map and its gradient), ``layers`` and
+``network`` (backpropagation), ``optimizers`` and ``schedules`` (the update), ``trainer``
+(the one loop), ``history`` (its record), and the facts around them: ``quadratic`` (the
+squared loss as a quadratic, held as the data's ``Moments``; least squares), ``stepsize``
+(curvature, the step size, the stable bound and the divergence message), ``scaling``
+(standardisation, the constant-column rule) and ``metrics``. Nothing here imports a room
+above.
 """

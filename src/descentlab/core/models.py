@@ -1,8 +1,8 @@
 """Models: a prediction (``forward``) and the chain rule back to the parameters.
 
-A model holds its parameters in a dict ``params`` and, after ``backward``, returns
-gradients in a dict with the same keys (the numpy-ml convention), ready for an
-optimizer's ``step(params, grads)``.
+Every model answers the same small interface (:class:`Model`): it holds its parameters
+in a dict ``params`` and, after ``backward``, returns gradients in a dict with the same
+keys (the numpy-ml convention), ready for an optimizer's ``step(params, grads)``.
 
 The affine map and its gradients are written once, here, and serve the article's
 scalar functions (:mod:`descentlab.tutorial`), the n-feature linear model and, later,
@@ -92,7 +92,48 @@ def init_normal(n_features, rng, scale=10.0, n_outputs=None):
     return {"W": W, "b": b}
 
 
-class LinearModel:
+class Model:
+    """What every model shares, and all :func:`descentlab.core.trainer.train` asks of one.
+
+    Attributes
+    ----------
+    params : dict of str to ndarray
+        The parameters, updated in place by an optimizer.
+
+    Notes
+    -----
+    A subclass defines ``params``, ``forward(X)`` (predict, keeping what ``backward``
+    needs), ``backward(dLdY)`` (the gradients, a dict with the keys of ``params``) and
+    ``predict(X)`` (predict, keeping nothing). ``get_params`` and ``set_params`` come from here.
+    """
+
+    params: dict
+
+    def forward(self, X):
+        raise NotImplementedError
+
+    def backward(self, dLdY):
+        raise NotImplementedError
+
+    def predict(self, X):
+        raise NotImplementedError
+
+    def get_params(self):
+        """A copy of ``params``: later steps do not change it."""
+        return {key: np.array(value, copy=True) for key, value in self.params.items()}
+
+    def set_params(self, values):
+        """Write ``values`` (e.g. ``history.params_at(epoch)``) into ``params``, in place; return self.
+
+        In place, because the arrays may be shared (a network's ``params`` are its layers'
+        own arrays) and an optimizer's state is keyed by them.
+        """
+        for key, value in values.items():
+            self.params[key][...] = value
+        return self
+
+
+class LinearModel(Model):
     r"""Linear regression with ``n_features`` inputs: :math:`\hat y = X W + b`.
 
     Parameters

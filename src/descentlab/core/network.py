@@ -17,10 +17,11 @@ import numpy as np
 
 from descentlab.errors import DescentlabError
 from descentlab.core.layers import Dense
+from descentlab.core.models import Model
 from descentlab.settings import check_size
 
 
-class Network:
+class Network(Model):
     r"""Layers applied one after the other; a model for :func:`descentlab.core.trainer.train`.
 
     Parameters
@@ -31,7 +32,8 @@ class Network:
     Attributes
     ----------
     params : dict of str to ndarray
-        ``"{k}.W"``, ``"{k}.b"`` for layer ``k``: the layers' own arrays, not copies.
+        ``"{k}.W"``, ``"{k}.b"`` for layer ``k``: the layers' own arrays, not copies, so
+        :meth:`~descentlab.core.models.Model.set_params` writes into the layers.
 
     Notes
     -----
@@ -93,12 +95,6 @@ class Network:
             dLdA = layer.backward(dLdA)
         return {f"{k}.{name}": value for k, layer in enumerate(self.layers)
                 for name, value in layer.grads.items()}
-
-    def set_params(self, params):
-        """Copy ``params`` (e.g. ``history.params_at(epoch)``) into the layers' arrays."""
-        for key, value in params.items():
-            self.params[key][...] = value
-        return self
 
     def __repr__(self):
         inner = ", ".join(repr(layer) for layer in self.layers)

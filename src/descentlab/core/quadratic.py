@@ -1,11 +1,24 @@
-"""Closed-form facts about linear least squares, to measure gradient descent against.
+r"""The squared loss of a linear model as a quadratic, and least squares to measure against.
 
-These are oracles, not training: NumPy's least-squares solver gives the optimum that
-gradient descent on the squared loss approaches, and the eigenvalues of the features'
-second-moment matrix give the largest learning rate for which it approaches it at all.
+With :math:`\tilde X = [X\;1]`, :math:`\theta = [W; b]` and :math:`N` rows, the half-MSE is
+
+.. math::
+
+    L(\theta) = \frac{1}{2N} \lVert \tilde X \theta - y \rVert^2
+              = \tfrac12 \theta^\top H \theta - c^\top \theta + s,
+
+so the data's first and second moments (:class:`Moments`) are all it needs: after one
+pass over the rows, the loss and its gradient cost :math:`O(n^2)` whatever :math:`N` is.
+:func:`quadratic_form` gives :math:`(H, c, s)` from them; NumPy's least-squares solver
+gives the optimum gradient descent approaches, and the eigenvalues of :math:`H`
+(:mod:`descentlab.core.stepsize`) the largest learning rate for which it approaches it.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
+
+from descentlab.data.blocks import block_rows_for, shifted_blocks
 
 
 def with_bias_column(X):
@@ -37,12 +50,135 @@ def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
 def second_moment(X):
     r"""The features' second-moment matrix with the bias column, :math:`\tfrac1N \tilde X^\top \tilde X`.
 
+    The Hessian :math:`H` of the half-MSE, straight from the rows (for the step size's row
+    samples); :meth:`Moments.hessian` gives the same matrix from the moments.
+
     Returns
     -------
     H : ndarray of shape (n_features + 1, n_features + 1)
     """
     Xb = with_bias_column(X)
     return Xb.T @ Xb / X.shape[0]
+
+
+@dataclass
+class Moments:
+    r"""First and second moments of ``(X, y)``: all the squared loss of a linear model needs.
+
+    Attributes
+    ----------
+    n : int
+    mean_x : ndarray of shape (n_features,)
+        :math:`\mu_x`.
+    mean_y : float
+        :math:`\mu_y`.
+    cov : ndarray of shape (n_features, n_features)
+        :math:`\Sigma = \frac1N \sum (x_i - \mu_x)(x_i - \mu_x)^\top`.
+    cross : ndarray of shape (n_features,)
+        :math:`c_{xy} = \frac1N \sum (x_i - \mu_x)(y_i - \mu_y)`.
+    var_y : float
+        :math:`v = \frac1N \sum (y_i - \mu_y)^2`.
+
+    Notes
+    -----
+    With :math:`e = \mu_x^\top W + b - \mu_y` the mean residual,
+
+    .. math::
+
+        L(W, b) = \tfrac12\left(W^\top \Sigma W - 2 W^\top c_{xy} + v + e^2\right),\quad
+        \frac{\partial L}{\partial W} = \Sigma W - c_{xy} + e\,\mu_x,\quad
+        \frac{\partial L}{\partial b} = e,
+
+    and in the form :math:`\tfrac12 \theta^\top H \theta - c^\top \theta + s`
+    (:meth:`quadratic_form`),
+
+    .. math::
+
+        H = \begin{bmatrix} \Sigma + \mu_x \mu_x^\top & \mu_x \\ \mu_x^\top & 1 \end{bmatrix},\quad
+        c = \begin{bmatrix} c_{xy} + \mu_x \mu_y \\ \mu_y \end{bmatrix},\quad
+        s = \tfrac12 (v + \mu_y^2).
+    """
+
+    n: int
+    mean_x: np.ndarray
+    mean_y: float
+    cov: np.ndarray
+    cross: np.ndarray
+    var_y: float
+
+    @classmethod
+    def from_sums(cls, n, shift, sx, sy, sxx, sxy, syy):
+        """Moments from sums over rows of the shifted features ``x - shift``
+        (:func:`descentlab.data.blocks.shifted_blocks`)."""
+        dx, my = sx / n, sy / n
+        cov = sxx / n - np.outer(dx, dx)
+        cross = sxy / n - dx * my
+        var_y = syy / n - my * my
+        return cls(n=int(n), mean_x=shift + dx, mean_y=float(my), cov=(cov + cov.T) / 2,
+                   cross=cross, var_y=float(max(var_y, 0.0)))
+
+    @classmethod
+    def from_arrays(cls, X, y, block_rows=None):
+        """One pass over row blocks of ``X`` (ndarray, memmap, :class:`~descentlab.data.blocks.NpyRows`)."""
+        n_features = X.shape[1]
+        n, sx, sy, syy = 0, np.zeros(n_features), 0.0, 0.0
+        sxx, sxy = np.zeros((n_features, n_features)), np.zeros(n_features)
+        for shift, Xb, yb in shifted_blocks(X, y, block_rows or block_rows_for(n_features)):
+            n += Xb.shape[0]
+            sx += Xb.sum(axis=0)
+            sy += yb.sum()
+            sxx += Xb.T @ Xb
+            sxy += Xb.T @ yb
+            syy += yb @ yb
+        return cls.from_sums(n, shift, sx, sy, sxx, sxy, syy)
+
+    @classmethod
+    def from_dask(cls, X, y):
+        """The same sums as Dask reductions over the chunks of dask arrays, in one compute."""
+        import dask
+        import dask.array as da
+
+        shift = np.asarray(X[: min(X.shape[0], 1024)].mean(axis=0).compute(), dtype=float)
+        Xs = X.astype(float) - shift
+        yf = y.astype(float)
+        n, sx, sy, sxx, sxy, syy = dask.compute(
+            X.shape[0], Xs.sum(axis=0), yf.sum(), da.dot(Xs.T, Xs), da.dot(Xs.T, yf), da.dot(yf, yf))
+        return cls.from_sums(n, shift, np.asarray(sx), float(sy), np.asarray(sxx),
+                             np.asarray(sxy), float(syy))
+
+    @property
+    def n_features(self):
+        return self.mean_x.shape[0]
+
+    def loss_grad(self, W, b):
+        """The half-MSE, ``dW`` and ``db`` at ``(W, b)``, in :math:`O(n^2)` (see Notes)."""
+        e = float(self.mean_x @ W + b - self.mean_y)
+        SW = self.cov @ W
+        loss = 0.5 * (W @ SW - 2.0 * (W @ self.cross) + self.var_y + e * e)
+        return max(float(loss), 0.0), SW - self.cross + e * self.mean_x, np.asarray(e)
+
+    def hessian(self):
+        """:math:`H`, shape (n_features + 1, n_features + 1): :func:`second_moment` of the rows."""
+        mu = self.mean_x
+        return np.block([[self.cov + np.outer(mu, mu), mu[:, None]], [mu[None, :], np.ones((1, 1))]])
+
+    def quadratic_form(self):
+        """``(H, c, s)`` of the loss (see Notes), for :func:`quadratic_loss`."""
+        c = np.append(self.cross + self.mean_x * self.mean_y, self.mean_y)
+        return self.hessian(), c, 0.5 * (self.var_y + self.mean_y ** 2)
+
+    def standardized(self, scale_x, scale_y=1.0):
+        r"""The moments of :math:`z = (x - \mu_x) / s_x` and :math:`t = (y - \mu_y) / s_y`.
+
+        .. math:: \Sigma_z = D^{-1} \Sigma D^{-1}, \quad c_z = \frac{D^{-1} c_{xy}}{s_y}, \quad
+                  v_z = \frac{v}{s_y^2}, \quad \mu_z = 0, \qquad D = \operatorname{diag}(s_x).
+        """
+        return Moments(n=self.n, mean_x=np.zeros(self.n_features), mean_y=0.0,
+                       cov=self.cov / np.outer(scale_x, scale_x), cross=self.cross / (scale_x * scale_y),
+                       var_y=self.var_y / scale_y**2)
+
+    def __repr__(self):
+        return f"Moments(n={self.n}, n_features={self.n_features})"
 
 
 def quadratic_form(X, y):
@@ -61,21 +197,17 @@ def quadratic_form(X, y):
 
     Notes
     -----
-    With :math:`\tilde X = [X\;1]` and :math:`N` samples,
-
     .. math::
 
-        L(\theta) = \frac{1}{2N} \lVert \tilde X \theta - y \rVert^2
-                  = \tfrac12 \theta^\top H \theta - c^\top \theta + s,
+        L(\theta) = \tfrac12 \theta^\top H \theta - c^\top \theta + s,
         \quad H = \tfrac1N \tilde X^\top \tilde X,\;
         c = \tfrac1N \tilde X^\top y,\;
-        s = \tfrac{1}{2N} y^\top y.
+        s = \tfrac{1}{2N} y^\top y,
 
-    :math:`H` is the Hessian and :math:`\nabla L = H\theta - c`. Once these moments
-    are known, :math:`L` costs nothing per point of a grid, whatever :math:`N` is.
+    computed from the data's :class:`Moments`. :math:`H` is the Hessian and
+    :math:`\nabla L = H\theta - c`.
     """
-    n = X.shape[0]
-    return second_moment(X), with_bias_column(X).T @ y / n, 0.5 * float(y @ y) / n
+    return Moments.from_arrays(X, y).quadratic_form()
 
 
 def quadratic_loss(form, thetas):

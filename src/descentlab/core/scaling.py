@@ -9,6 +9,8 @@ own units with :func:`to_data_units`.
 
 import numpy as np
 
+from descentlab.data.blocks import shifted_blocks
+
 
 def standardize(X):
     r"""Centre each column and divide it by its standard deviation.
@@ -31,15 +33,64 @@ def standardize(X):
               \mu_j = \frac1N \sum_i x_{ij}, \qquad
               s_j = \sqrt{\frac1N \sum_i (x_{ij} - \mu_j)^2}
 
-    A column counts as constant when :math:`s_j` is within rounding error of 0,
-    :math:`s_j \le \sqrt{N}\,\epsilon\,|\mu_j|`.
+    A constant column keeps the scale 1 (:func:`column_scale`).
     """
     X = np.asarray(X, dtype=float)
     mean = X.mean(axis=0)
-    scale = X.std(axis=0)
-    constant = scale <= np.sqrt(X.shape[0]) * np.finfo(float).eps * np.abs(mean)
-    scale = np.where(constant, 1.0, scale)
+    scale = column_scale(mean, X.std(axis=0), X.shape[0])
     return (X - mean) / scale, mean, scale
+
+
+def column_scale(mean, std, n):
+    r"""The divisor of standardisation: the standard deviation, or 1 for a constant column.
+
+    Parameters
+    ----------
+    mean, std : ndarray of shape (n_features,) or float
+        Each column's mean :math:`\mu_j` and standard deviation :math:`s_j`, from the rows
+        (:func:`standardize`), a blocked pass or the data's moments.
+    n : int
+        The number of rows :math:`N`.
+
+    Returns
+    -------
+    scale : ndarray with the shape of ``std``
+
+    Notes
+    -----
+    A column counts as constant when :math:`s_j` is within rounding error of 0,
+    :math:`s_j \le \sqrt{N}\,\epsilon\,|\mu_j|`: its standardised values are then all
+    0, as scikit-learn's ``StandardScaler`` makes them, and nothing is divided by 0.
+    """
+    constant = std <= np.sqrt(n) * np.finfo(float).eps * np.abs(mean)
+    return np.where(constant, 1.0, std)
+
+
+def column_mean_std(X, block_rows=None):
+    """Each column's mean and standard deviation in one pass of row blocks (no copy of ``X``),
+    for data that is streamed or too large to standardise whole (the fused solver).
+
+    The sums are taken about the first block's mean, as in
+    :meth:`descentlab.core.quadratic.Moments.from_sums`.
+    """
+    n, sx, sxx = 0, np.zeros(X.shape[1]), np.zeros(X.shape[1])
+    for shift, Xb, _ in shifted_blocks(X, None, block_rows):
+        n += Xb.shape[0]
+        sx += Xb.sum(axis=0)
+        sxx += np.einsum("ij,ij->j", Xb, Xb)
+    d = sx / n
+    return shift + d, np.sqrt(np.maximum(sxx / n - d * d, 0.0))
+
+
+def no_scaling(n_features=None):
+    """The mean and scale that leave data as it is (``standardize=False``): 0 and 1.
+
+    Returns ``(zeros, ones)`` of shape (n_features,) for features, or ``(0.0, 1.0)`` for a
+    target when ``n_features`` is None.
+    """
+    if n_features is None:
+        return 0.0, 1.0
+    return np.zeros(n_features), np.ones(n_features)
 
 
 def to_data_units(W, b, x_mean, x_scale, y_mean=0.0, y_scale=1.0):

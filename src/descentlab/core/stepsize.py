@@ -15,6 +15,16 @@ from descentlab.core.quadratic import least_squares, second_moment, with_bias_co
 ADAM_LR = 0.01
 
 
+def hessian_bound(loss):
+    r"""The loss's :math:`c`: a bound on :math:`N\,\partial^2 L/\partial \hat y_i^2` (1 when it names none)."""
+    return getattr(loss, "hessian_bound", 1.0)
+
+
+def top_eigenvalue(H):
+    r""":math:`\lambda_{\max}` of the symmetric matrix ``H``, exactly (NumPy's ``eigvalsh``)."""
+    return float(np.linalg.eigvalsh(H)[-1])
+
+
 def row_sample(X, max_rows=50_000):
     """At most about ``max_rows`` evenly spaced rows of ``X`` (all of them when fewer)."""
     return X[:: max(1, X.shape[0] // max_rows)]
@@ -50,12 +60,12 @@ def curvature(X, loss, batch_size=None, max_rows=50_000):
     :math:`\max_i \lVert \tilde x_i\rVert^2`, its bound for :math:`B = 1`; for large
     batches the term fades and the full-batch value remains (a heuristic in between).
     """
-    c = getattr(loss, "hessian_bound", 1.0)
+    c = hessian_bound(loss)
     # a few percent would do (1/L has a factor 2 of margin), so on many rows evenly spaced
     # rows stand in for all of them: the estimate then costs no pass over the data
     sample = row_sample(X, max_rows)
     if sample.shape[1] < 1024:  # the matrix is small: its top eigenvalue exactly
-        lam = float(np.linalg.eigvalsh(second_moment(sample))[-1])
+        lam = top_eigenvalue(second_moment(sample))
     else:
         lam = power_iteration(sample, n_iter=200, rtol=1e-4)
     if batch_size is not None and batch_size < X.shape[0]:
@@ -160,8 +170,7 @@ def stability_bound(X: np.ndarray) -> float:
     -------
     float
     """
-    lam_max = np.linalg.eigvalsh(second_moment(X))[-1]
-    return float(2.0 / lam_max)
+    return 2.0 / top_eigenvalue(second_moment(X))
 
 
 def linear_network_bound(X, y, output_bias=False):
@@ -219,8 +228,45 @@ def linear_network_bound(X, y, output_bias=False):
         s = np.exp(z[0])
         v = theta - z[1] * e if output_bias else theta
         M = s * np.eye(theta.size) + np.outer(v, v) / s + (np.outer(e, e) if output_bias else 0.0)
-        return np.linalg.eigvalsh(root @ M @ root)[-1]
+        return top_eigenvalue(root @ M @ root)
 
     start = [np.log(max(np.linalg.norm(theta), 1e-12)), 0.0]
     best = minimize(sharpness, start, method="Nelder-Mead", options={"xatol": 1e-9, "fatol": 1e-12})
     return float(2.0 / best.fun)
+
+
+def divergence_message(epoch, loss, lr=None, bound=None, *, bound_name="the stable bound",
+                       fix="the learning rate is too large for this data: use a smaller learning "
+                           "rate (or scale the features)"):
+    """The one line a :class:`~descentlab.errors.DivergenceError` says: when, the rate against
+    its bound, and what to do.
+
+    Parameters
+    ----------
+    epoch : int
+    loss : float or str
+        The loss reached, or what went wrong with it (``"is not finite"``).
+    lr : float or None, default=None
+        The learning rate; None leaves the rate and the bound out.
+    bound : float or None, default=None
+        The largest stable rate (:func:`stability_bound`, :func:`linear_network_bound`,
+        an optimizer's ``stable_lr``); None when there is no fixed one.
+    bound_name : str, default="the stable bound"
+        What ``bound`` is; with ``bound`` None, why there is none.
+    fix : str
+        What to do, e.g. ``"use a smaller --lr (e.g. 0.01)"``.
+
+    Returns
+    -------
+    str
+        ``"training diverged at epoch 7: the loss reached 3e+08; learning rate 5 is above
+        0.8, the stable bound for this data: use a smaller --lr (below 0.8, e.g. 0.05)"``.
+    """
+    how = loss if isinstance(loss, str) else f"reached {loss:.3g}"
+    line = f"training diverged at epoch {epoch}: the loss {how}"
+    if lr is None:
+        return f"{line}; {fix}"
+    if bound is None:
+        return f"{line}; learning rate {lr:.3g} ({bound_name}): {fix}"
+    where = "above" if lr >= bound else "below"
+    return f"{line}; learning rate {lr:.3g} is {where} {bound:.3g}, {bound_name}: {fix}"

@@ -16,6 +16,7 @@ from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import GradientDescent
+from descentlab.core.stepsize import divergence_message
 
 
 def _batches(n_samples, batch_size, rng):
@@ -28,13 +29,26 @@ def _batches(n_samples, batch_size, rng):
         yield order[start:start + batch_size]
 
 
-def _divergence(loss_value, first_loss, explode_factor):
-    """Why ``loss_value`` counts as diverged, or None."""
+class _Diverging(Exception):
+    """Raised inside an epoch when a batch's loss diverges; ``train`` turns it into its outcome."""
+
+    def __init__(self, loss, reason):
+        super().__init__(reason)
+        self.loss, self.reason = loss, reason
+
+
+def _stop_if_diverging(loss_value, history, explode_factor):
+    """Raise :class:`_Diverging` when ``loss_value`` is not finite or has exploded.
+
+    Called before the gradient and the update, so the parameters never take a step
+    from a diverged loss.
+    """
+    first_loss = history.loss[0] if history.loss else None
     if not math.isfinite(loss_value):
-        return "is not finite"
+        raise _Diverging(loss_value, "is not finite")
     if first_loss and first_loss > 0 and loss_value > explode_factor * first_loss:
-        return f"exploded to {loss_value:.3g}, over {explode_factor:.0e} times the first epoch's {first_loss:.3g}"
-    return None
+        raise _Diverging(loss_value, f"exploded to {loss_value:.3g}, over {explode_factor:.0e} times "
+                                     f"the first epoch's {first_loss:.3g}")
 
 
 def hold_out(X, y, validation_fraction, seed):
@@ -79,52 +93,24 @@ class _Stopper:
         return self.count >= self.n_iter_no_change
 
 
-def _rows(model, loss, X, y):
-    """One batch the readable way: predict, the loss, then (when asked) back-propagate.
-
-    Returns ``evaluate(idx) -> (loss, n_rows, backward)``; ``backward()`` gives the
-    gradients, so a diverged loss is caught before any gradient is computed.
-    """
-    def evaluate(idx):
-        Xb, yb = X[idx], y[idx]
-        y_pred = model.forward(Xb)
-        return loss.loss(yb, y_pred), yb.shape[0], lambda: model.backward(loss.grad(yb, y_pred))
-    return evaluate
-
-
-def _full_batch(model, objective):
-    """The same, for an objective that gives the full-batch loss and gradients in one call."""
-    def evaluate(idx):
-        value, grads = objective(model.params)
-        return value, objective.n_samples, lambda: grads
-    return evaluate
-
-
-def _copy(params):
-    return {k: np.array(v, copy=True) for k, v in params.items()}
-
-
-def _set(params, values):
-    """Write ``values`` into the model's arrays in place (a model may hold them in layers)."""
-    for key, value in values.items():
-        params[key][...] = value
-
-
 def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epochs: int = 100,
           batch_size: int | None = None, seed: int | None = 0,
-          callbacks: Sequence[Callable[[int, History], object]] = (), on_divergence="raise", explode_factor=1e4,
+          callbacks: Sequence[Callable[[int, History], object]] = (), on_divergence="raise",
+          explode_factor=1e4,
           record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
           objective=None) -> History:
     r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
 
-    Each epoch, for each batch: predict (``model.forward``), compute the loss and its
-    gradient with respect to the prediction (``loss.loss``, ``loss.grad``), back-propagate
-    to the parameters (``model.backward``) and update them (``optimizer.step``).
+    Each epoch, for each batch, the article's step: predict (``model.forward``), the loss
+    (``loss.loss``), the gradient (``loss.grad`` back-propagated by ``model.backward``)
+    and the update (``optimizer.step``). A diverging loss stops training before its
+    gradient and update.
 
     Parameters
     ----------
-    model : object
-        Has ``params`` (a dict of arrays), ``forward(X)`` and ``backward(dLdY)``.
+    model : Model
+        A :class:`descentlab.core.models.Model`: ``params``, ``forward(X)``,
+        ``backward(dLdY)``, ``get_params()`` and ``set_params(values)``.
     X : ndarray of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
     loss : loss object, default=MeanSquaredError()
@@ -178,6 +164,9 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     loss = MeanSquaredError() if loss is None else loss
     optimizer = GradientDescent() if optimizer is None else optimizer
     rng = np.random.default_rng(seed)
+    if not (hasattr(model, "get_params") and hasattr(model, "set_params")):
+        raise TypeError(f"{type(model).__name__} has no get_params() and set_params(values): "
+                        "subclass descentlab.core.models.Model")
     if objective is not None and (batch_size is not None or validation_fraction is not None):
         raise DescentlabError("a full-batch objective cannot take mini-batches or a validation "
                               "split: train on the rows instead")
@@ -186,26 +175,31 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
         tol = 0.0
     stopper = None if tol is None else _Stopper(tol, n_iter_no_change)
     n_samples = X.shape[0] if objective is None else objective.n_samples
-    evaluate = _rows(model, loss, X, y) if objective is None else _full_batch(model, objective)
     history = History(meta={"epochs": epochs, "batch_size": batch_size, "optimizer": repr(optimizer),
                             "loss": getattr(loss, "name", repr(loss))})
     if objective is not None:
         history.meta["objective"] = repr(objective)
-    start, epoch = None, 0
+    start, epoch, diverging = None, 0, None
     try:
         for epoch in range(epochs):
-            start = _copy(model.params)
+            start = model.get_params()
             if X_val is not None:
                 history.val_loss.append(loss.loss(y_val, model.forward(X_val)))
             total = 0.0
             for idx in _batches(n_samples, batch_size, rng):
-                batch_loss, rows, backward = evaluate(idx)
-                reason = _divergence(batch_loss, history.loss[0] if history.loss else None, explode_factor)
-                if reason is not None:
-                    del history.val_loss[history.n_epochs:]
-                    return _diverged(history, model, epoch, batch_loss, reason, on_divergence)
-                total += batch_loss * rows
-                optimizer.step(model.params, backward())
+                if objective is None:  # the article's step, on the batch's rows
+                    Xb, yb = X[idx], y[idx]
+                    y_pred = model.forward(Xb)                              # predict
+                    value = loss.loss(yb, y_pred)                           # the loss
+                    _stop_if_diverging(value, history, explode_factor)
+                    grads = model.backward(loss.grad(yb, y_pred))           # the gradient
+                    rows = yb.shape[0]
+                else:  # the fast seam: the same loss and gradients on all rows, in one call
+                    value, grads = objective(model.params)
+                    _stop_if_diverging(value, history, explode_factor)
+                    rows = n_samples
+                optimizer.step(model.params, grads)                         # the update
+                total += value * rows
             history.record(total / n_samples, start if record_params else {})
             epoch_start, start = start, None
             for callback in callbacks:
@@ -214,21 +208,26 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
             if stopper is not None and stopper.update(score, epoch, epoch_start):
                 history.status = "converged" if X_val is None else "early_stopped"
                 break
+    except _Diverging as exc:
+        diverging = exc
     except KeyboardInterrupt:
         if start is not None:  # undo the epoch in progress: the parameters match the history
-            _set(model.params, start)
+            model.set_params(start)
             del history.val_loss[history.n_epochs:]
         history.status = "interrupted"
         history.meta["interrupted_at_epoch"] = history.n_epochs
+    if diverging is not None:
+        del history.val_loss[history.n_epochs:]
+        return _diverged(history, model, epoch, diverging.loss, diverging.reason, on_divergence)
     return _finish(history, model, stopper, X_val is not None, on_divergence)
 
 
 def _finish(history, model, stopper, early_stopping, on_divergence):
     """Set the final parameters and status; warn when the budget ran out before ``tol``."""
     if early_stopping and history.status != "interrupted" and stopper.best_params is not None:
-        _set(model.params, stopper.best_params)
+        model.set_params(stopper.best_params)
         history.meta["best_epoch"] = stopper.best_epoch
-    history.final_params = _copy(model.params)
+    history.final_params = model.get_params()
     if not all(np.all(np.isfinite(v)) for v in history.final_params.values()):
         return _diverged(history, model, history.n_epochs - 1, float("nan"),
                          "left non-finite parameters", on_divergence)
@@ -246,10 +245,7 @@ def _finish(history, model, stopper, early_stopping, on_divergence):
 def _diverged(history, model, epoch, loss_value, reason, on_divergence):
     history.status = "diverged"
     history.meta["diverged_at_epoch"] = epoch
-    history.final_params = _copy(model.params)
+    history.final_params = model.get_params()
     if on_divergence == "stop":
         return history
-    raise DivergenceError(
-        f"training diverged at epoch {epoch}: the loss {reason}; the learning rate is too large "
-        "for this data: use a smaller learning rate (or scale the features)",
-        epoch=epoch, loss=loss_value, history=history)
+    raise DivergenceError(divergence_message(epoch, reason), epoch=epoch, loss=loss_value, history=history)

@@ -20,10 +20,10 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import OPTIMIZERS, make_optimizer
-from descentlab.core.scaling import standardize
+from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.schedules import SCHEDULES, get_schedule
 from descentlab.estimators.problem import Problem
-from descentlab.core.stepsize import default_lr
+from descentlab.core.stepsize import default_lr, divergence_message
 from descentlab.core.trainer import train
 from descentlab.settings import Setting, check_params
 
@@ -37,7 +37,7 @@ class GDEstimator(BaseEstimator):
         The update rule (:mod:`descentlab.core.optimizers`); "gd" is the article's.
     lr : float or None, default=None
         The learning rate. None chooses it from the data: :math:`1/\\lambda_{\\max}` of the
-        loss's Hessian bound, estimated by power iteration (0.01 for Adam).
+        loss's Hessian bound (:func:`descentlab.core.stepsize.curvature`; 0.01 for Adam).
     momentum : float, default=0.9
         :math:`\\beta` of momentum and Nesterov, :math:`\\beta_1` of Adam; unused by "gd".
         Momentum and Nesterov run with adaptive restart (:class:`descentlab.core.optimizers.GradientDescent`),
@@ -189,10 +189,7 @@ class GDEstimator(BaseEstimator):
         """Validate, encode the target and standardise: the :class:`Problem` to train on."""
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=self._y_numeric)
         t, target_attrs = self._encode_target(y)
-        if self.standardize:
-            Z, x_mean, x_scale = standardize(X)
-        else:
-            Z, x_mean, x_scale = X, np.zeros(X.shape[1]), np.ones(X.shape[1])
+        Z, x_mean, x_scale = standardize(X) if self.standardize else (X, *no_scaling(X.shape[1]))
         return Problem(Z=Z, t=t, attrs=target_attrs, x_mean=x_mean, x_scale=x_scale,
                        batch_size=self.batch_size)
 
@@ -208,17 +205,16 @@ class GDEstimator(BaseEstimator):
         bound, auto = optimizer.stable_lr(lam), self._default_lr(lam, n_samples)
         data = "the standardised data" if self.standardize else "this data"
         if bound is None:
-            limit = f"{type(optimizer).__name__} has no fixed stable bound"
+            name = f"{type(optimizer).__name__} has no fixed stable bound"
             fix = f"lower the learning rate (e.g. {lr / 10:.3g})"
         else:
-            limit = f"the stable bound of {self.optimizer!r} on {data} is {bound:.3g}"
+            name = f"the stable bound of {self.optimizer!r} on {data}"
             target = f"below {bound:.3g}" if lr > bound else f"to {lr / 10:.3g} (mini-batches are noisier)"
             fix = f"lower the learning rate {target} (left unset it is {auto:.3g})"
         if not self.standardize:
             fix += " or scale the features (standardize=True)"
-        return DivergenceError(
-            f"training diverged at epoch {exc.epoch} (loss {exc.loss:.3g}) with learning rate "
-            f"{lr:.3g}: {limit}; {fix}", epoch=exc.epoch, loss=exc.loss, history=exc.history)
+        return DivergenceError(divergence_message(exc.epoch, exc.loss, lr, bound, bound_name=name, fix=fix),
+                               epoch=exc.epoch, loss=exc.loss, history=exc.history)
 
     def _default_lr(self, lam, n_samples):
         minibatch = self.batch_size is not None and self.batch_size < n_samples

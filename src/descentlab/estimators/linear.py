@@ -22,7 +22,7 @@ from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.fast.objectives import fast_problem, is_dask, is_streamed
 from descentlab.core.losses import BinaryCrossEntropy
 from descentlab.core.models import LinearModel, LogisticModel, linear_forward
-from descentlab.core.scaling import standardize, to_data_units
+from descentlab.core.scaling import no_scaling, standardize, to_data_units
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
 
@@ -62,7 +62,7 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
     _saved_attributes = GDEstimator._saved_attributes + ("y_mean_", "y_scale_")
 
     def _encode_target(self, y):
-        t, y_mean, y_scale = standardize(y) if self.standardize else (y, 0.0, 1.0)
+        t, y_mean, y_scale = standardize(y) if self.standardize else (y, *no_scaling())
         return t, {"y_mean_": float(y_mean), "y_scale_": float(y_scale)}
 
     def _check_state(self):

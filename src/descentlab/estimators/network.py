@@ -96,7 +96,6 @@ class GDNetworkRegressor(StandardizedTargetRegressor):
         weights = np.asarray(self.weights_, dtype=float)
         if weights.shape != (sum(sizes),):
             raise ValueError(f"weights_ must hold {sum(sizes)} numbers for this architecture")
-        for (name, value), part in zip(network.params.items(),
-                                       np.split(weights, np.cumsum(sizes)[:-1])):
-            value[...] = part.reshape(np.shape(value))
-        self.model_ = network
+        parts = np.split(weights, np.cumsum(sizes)[:-1])
+        self.model_ = network.set_params({name: part.reshape(np.shape(value)) for (name, value), part
+                                          in zip(network.params.items(), parts)})

@@ -24,13 +24,12 @@ corrupted or hand-edited file gives one :class:`DescentlabError` line, never a t
 
 import json
 import math
-import os
 from pathlib import Path
 
 import numpy as np
 
 from descentlab.errors import DescentlabError
-from descentlab.files import write_text
+from descentlab.files import check_outputs, write_text
 from descentlab.core.history import History
 
 FORMAT, VERSION = "descentlab-model", 1
@@ -78,15 +77,7 @@ def _decode(name, value):
 def check_writable(path):
     """Raise a one-line error unless a model can be written at ``path``; create nothing."""
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise DescentlabError(f"{str(path)!r} is a folder: give a file name for the model, "
-                              "e.g. --out model.json")
-    if not folder.is_dir():
-        raise DescentlabError(f"folder {str(folder)!r} does not exist: create it or choose "
-                              "another --out")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise DescentlabError(f"cannot write in folder {str(folder)!r}: choose another --out")
+    check_outputs([("the model", path)])
     return path
 
 

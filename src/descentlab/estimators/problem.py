@@ -4,7 +4,7 @@
 :func:`descentlab.estimators.fast.objectives.fast_problem` builds one from the data's moments or a fused pass.
 """
 
-from descentlab.core.stepsize import curvature
+from descentlab.core.stepsize import curvature, hessian_bound
 
 
 class Problem:
@@ -25,9 +25,10 @@ class Problem:
         self.batch_size = batch_size
 
     def curvature(self, loss):
-        """The loss's largest curvature: exact from an objective, else by power iteration."""
+        """The loss's largest curvature :math:`L` (:func:`descentlab.core.stepsize.curvature`):
+        from an objective's own :math:`\\lambda_{\\max}` when it has one, else from the rows."""
         if self.objective is not None and hasattr(self.objective, "curvature"):
-            return getattr(loss, "hessian_bound", 1.0) * self.objective.curvature()
+            return hessian_bound(loss) * self.objective.curvature()
         return curvature(self.Z, loss, self.batch_size)
 
     def close(self):

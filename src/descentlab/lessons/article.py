@@ -16,7 +16,7 @@ from descentlab.core.metrics import regression_metrics
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.quadratic import least_squares
-from descentlab.core.stepsize import stability_bound
+from descentlab.core.stepsize import divergence_message, stability_bound
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError
@@ -125,9 +125,8 @@ def run_tutorial(config: TutorialConfig | None = None,
     except DivergenceError as exc:
         bound = stability_bound(X_train)
         raise DivergenceError(
-            f"training diverged at epoch {exc.epoch}: learning rate {config.lr:g} is above the "
-            f"stable bound {bound:.3g} for this data and the loss reached {exc.loss:.3g}; "
-            f"use a smaller --lr (below {bound:.3g}, e.g. 0.05)",
+            divergence_message(exc.epoch, exc.loss, config.lr, bound, bound_name="the stable bound for this data",
+                               fix=f"use a smaller --lr (below {bound:.3g}, e.g. 0.05)"),
             epoch=exc.epoch, loss=exc.loss, history=exc.history) from None
     history.meta.update(asdict(config))
     metrics = tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config)
@@ -189,7 +188,8 @@ def tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, con
         "progress_to_least_squares_percent": progress.tolist(),
         "stability_bound": stability_bound(X_train),
         "lr": config.lr,
-        "epochs": config.epochs,
+        "epochs": history.n_epochs,
+        "status": history.status,
         "seed": config.seed,
         "mape_note": ("MAPE is what the article calls 'Accuracy': lower is better. Rows whose "
                       "target is exactly 0 are left out of it (counted in mape_excluded); "
@@ -226,7 +226,7 @@ def summary_lines(result):
     if config.features == 1:
         lines += [f"m =  {m['m']}", f"b =  {m['b']}"]
         lines.append(
-            f"After {config.epochs} epochs gradient descent has m = {m['m']:.4f}, "
+            f"After {result.history.n_epochs} epochs gradient descent has m = {m['m']:.4f}, "
             f"{m['progress_to_least_squares_percent'][0]:.1f}% of the way from its start to the "
             f"least-squares m = {ls['m']:.4f} (b = {ls['b']:.4f}); the true coefficient is "
             f"{m['true_coef'][0]:.4f}.")
@@ -234,6 +234,8 @@ def summary_lines(result):
         lines += [f"W =  {np.round(m['W'], 4).tolist()}", f"b =  {m['b']}"]
         lines.append(f"Least squares: W = {np.round(ls['W'], 4).tolist()}, b = {ls['b']:.4f}; "
                      f"true W = {np.round(m['true_coef'], 4).tolist()}.")
-    lines.append(f"Training loss {m['train']['loss']:.4f} against the least-squares "
-                 f"{ls['train_loss']:.4f}.")
+    last = len(result.history.loss) - 1
+    lines.append(f"Training loss {m['train']['loss']:.4f} with the trained line (the 'Loss =' of "
+                 f"epoch {last} above, {result.history.loss[-1]:.4f}, is measured before that "
+                 f"epoch's update), against the least-squares {ls['train_loss']:.4f}.")
     return lines

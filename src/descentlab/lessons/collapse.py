@@ -27,7 +27,7 @@ from typing import ClassVar
 import numpy as np
 
 from descentlab.core.quadratic import least_squares, with_bias_column
-from descentlab.core.stepsize import linear_network_bound
+from descentlab.core.stepsize import divergence_message, linear_network_bound
 from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.history import History
@@ -222,11 +222,10 @@ def run_collapse(config: CollapseConfig | None = None) -> CollapseResult:
     try:
         history = train(network, X_in, y_train, optimizer=GradientDescent(config.lr), epochs=config.epochs)
     except DivergenceError as exc:
-        where = "above" if config.lr >= stable_lr else "below"
         raise DivergenceError(
-            f"training diverged at epoch {exc.epoch}: the loss reached {exc.loss:.3g}; learning "
-            f"rate {config.lr:g} is {where} {stable_lr:.3g}, the largest at which gradient descent "
-            f"can settle at a minimum of this network: use a smaller --lr (e.g. {0.8 * stable_lr:.2g})",
+            divergence_message(exc.epoch, exc.loss, config.lr, stable_lr, bound_name="the largest at "
+                               "which gradient descent can settle at a minimum of this network",
+                               fix=f"use a smaller --lr (e.g. {0.8 * stable_lr:.2g})"),
             epoch=exc.epoch, loss=exc.loss, history=exc.history) from None
     W, b = collapse(network)
     m, intercept = equivalent_line(W, b, config.bias == "x0")
@@ -279,7 +278,8 @@ def summary_lines(result):
         "(never below it beyond rounding: linear layers add no power, so linear "
         "activations must not be used in hidden layers)",
         f"Gradient descent settles only for learning rates below {result.stable_lr:.4g} "
-        "(2 / the sharpness of the flattest minimum)" + (
+        "(2 / the sharpness of the flattest minimum: above it every step overshoots even the "
+        "gentlest of the network's minima)" + (
             "" if c.lr < result.stable_lr else
             f"; lr {c.lr:g} is above it, so the loss keeps bouncing ({result.loss:.4g} at the end): "
             f"use a smaller --lr (e.g. {0.8 * result.stable_lr:.2g})"),

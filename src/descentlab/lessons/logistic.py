@@ -161,7 +161,7 @@ def summary_lines(result, log_every=None):
     log_every = log_every or max(1, h.n_epochs // 10)
     lines = [f"Logistic regression on two overlapping Gaussian blobs ({c.samples} points, "
              f"spread {c.cluster_std:g}); lr {c.lr:g}, {c.epochs} epochs, seed {c.seed}"]
-    for epoch in range(0, h.n_epochs, log_every):
+    for epoch in sorted(set(range(0, h.n_epochs, log_every)) | {h.n_epochs - 1}):
         lines.append(f"Epoch {epoch:>5}: loss {h.loss[epoch]:.6f}   "
                      f"accuracy {100 * result.accuracy_trace[epoch]:.1f}%")
     (w1, w2), b = result.model.params["W"], float(result.model.params["b"])

@@ -21,6 +21,8 @@ from descentlab.errors import DescentlabError
 from descentlab.settings import epochs_setting, setting
 from descentlab.lessons.display import NotebookDisplay
 
+ARTICLE_LR = 0.05  # the article's l_r
+
 #: Default rates as fractions of the bound: too small, good, near the bound, beyond it.
 DEFAULT_FRACTIONS = (0.01, 0.5, 0.98, 1.1)
 
@@ -102,7 +104,7 @@ class LRStudy(NotebookDisplay):
 
 
 def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None, *,
-             epochs: int = 61, seed: int = 0) -> LRStudy:
+             epochs: int = 61, seed: int = 0, article_lr: float | None = None) -> LRStudy:
     r"""Train linear regression on ``(X, y)`` with each learning rate, from the same start.
 
     Parameters
@@ -110,7 +112,9 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
     X : ndarray of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,)
     rates : sequence of float, optional
-        Defaults to :func:`default_rates` of the bound.
+        Defaults to :func:`default_rates` of the bound, with ``article_lr``.
+    article_lr : float or None, default=None
+        A rate to add to the defaults: the run's own (the article's 0.05).
     epochs : int, default=61
     seed : int, default=0
         Seeds the initial parameters (the same for every rate).
@@ -128,7 +132,10 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
     :func:`descentlab.core.stepsize.stability_bound`).
     """
     bound = stability_bound(X)
-    rates = default_rates(bound) if rates is None else check_rates(rates)
+    if rates is None:
+        rates = sorted(set(default_rates(bound)) | ({article_lr} if article_lr else set()))
+    else:
+        rates = check_rates(rates)
     study = LRStudy(bound=bound, epochs=epochs)
     for lr in rates:
         model = LinearModel(X.shape[1], seed=seed)
@@ -136,13 +143,17 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
                         on_divergence="stop")
         history.meta["lr"] = lr
         study.runs.append(RateRun(lr, lr / bound, classify_rate(lr, bound), history))
+        if history.status == "interrupted":  # Ctrl-C stops the study, not one rate
+            break
     return study
 
 
 def study_lines(study):
     """The bound and a table of where each rate falls, as printable lines."""
-    lines = [f"Stability bound of full-batch gradient descent: 2 / lambda_max = {study.bound:.4g} "
-             f"(lambda_max = {study.lam_max:.4g}, the largest eigenvalue of [X 1]^T [X 1] / N)",
+    lines = [f"Stability bound of full-batch gradient descent: 2 / lambda_max = {study.bound:.4g}, "
+             "the largest rate before each step overshoots the minimum by more than it gained "
+             f"(lambda_max = {study.lam_max:.4g} is the loss's steepest curvature, the largest "
+             "eigenvalue of [X 1]^T [X 1] / N)",
              f"{'rate':>10}  {'rate/bound':>10}  {'where it falls':<17}  result"]
     for run in study.runs:
         h = run.history
@@ -171,7 +182,8 @@ class LRStudyConfig(ArticleData):
 
     features: int = setting(1, "features", low=1)
     rates: list | None = setting(None, "learning rates, comma-separated", kind="rates",
-                                 none="0.01, 0.5, 0.98 and 1.1 times the stability bound")
+                                 none="the article's 0.05, and 0.01, 0.5, 0.98 and 1.1 times "
+                                      "the stability bound")
     epochs: int = epochs_setting(61)
 
 
@@ -179,4 +191,5 @@ def run_lr_study(config=None):
     """The study on the article's training data, as ``config`` says."""
     config = LRStudyConfig() if config is None else config
     _, X_train, _, y_train, _ = config.make(config.features)
-    return lr_study(X_train, y_train, config.rates, epochs=config.epochs, seed=config.seed)
+    return lr_study(X_train, y_train, config.rates, epochs=config.epochs, seed=config.seed,
+                    article_lr=ARTICLE_LR)

@@ -139,6 +139,8 @@ def run_nonlinear(config: NonlinearConfig | None = None) -> NonlinearResult:
         history = train(model, data.X, data.y, optimizer=GradientDescent(config.lr),
                         epochs=config.epochs, seed=config.seed)
         result.fits.append(Fit(label, model, history, mse.loss(data.y, model.predict(data.X))))
+        if history.status == "interrupted":  # Ctrl-C stops the lesson, not one model
+            break
     return result
 
 

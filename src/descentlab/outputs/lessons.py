@@ -1,48 +1,113 @@
 """The lessons' files: figures (PNG), histories and numbers (JSON), written atomically.
 
 Each ``save_*`` takes a lesson's result (:mod:`descentlab.lessons`), draws its figures
-(:mod:`descentlab.viz`) and writes them into a folder; it returns the paths written.
-:func:`save_lesson` picks the one for any result.
+(:mod:`descentlab.viz`) and writes them into a folder, recorded in the folder's
+``manifest.json`` (:class:`~descentlab.outputs.manifest.OutputFolder`: the previous
+run's stale files are removed); it returns the paths written. :func:`save_lesson` picks
+the one for any result, :func:`lesson_files` names the files before the run.
 """
 
 import json
+from contextlib import contextmanager
 from dataclasses import asdict
 
 import numpy as np
 
-from descentlab.files import ensure_writable_dir, save_figure, write_text
+from descentlab.files import deferred_signals, ensure_writable_dir, save_or_recover, write_text
+from descentlab.outputs.manifest import MANIFEST, OutputFolder
 from descentlab.viz.article import epoch_figure, line_of, plot_graph, plot_pred_line
 from descentlab.viz.logistic import boundary_figure
 from descentlab.viz.networks import collapse_figure, nonlinear_figure
-from descentlab.viz.sampling import note_on, sample_points
+from descentlab.viz.sampling import drawn_epochs, note_on, sample_points
+
+#: Bytes per number in a history.json (a float's repr and its separator); bytes of memory
+#: per recorded epoch beyond its numbers (a float in a list, two small arrays); above how
+#: many bytes a run is said to be large before it starts.
+_NUMBER_BYTES = 21
+_EPOCH_OVERHEAD = 32 + 2 * 112
+_LARGE_BYTES = 100_000_000
 
 
-def save_tutorial(result, out):
-    """Write the figures (PNG), ``history.json`` and ``metrics.json`` into ``out``.
+def lesson_files(kind, config):
+    """The names a lesson of ``kind`` run with ``config`` writes (``manifest.json`` too);
+    a tutorial cut short writes fewer epoch figures."""
+    if kind == "tutorial":
+        epochs = [f"epoch_{e:03d}.png" for e in drawn_epochs(config.epochs, config.log_every)]
+        names = ["data.png", *epochs, "test_fit.png", "history.json", "metrics.json"]
+    elif kind == "nonlinear":
+        names = [f"nonlinear_{config.data}.png", f"nonlinear_{config.data}.json"]
+    else:
+        names = [f"{kind}.png", f"{kind}.json", f"{kind}_history.json"]
+    return names + [MANIFEST]
 
-    Large data sets are drawn as a random sample of points, and the figures say so.
+
+def size_note(config):
+    """A one-line warning when a tutorial of ``config`` records enormous output, else None.
+
+    Every epoch's loss and parameters are kept (in memory and in history.json), and a
+    progress line is printed every ``log_every`` epochs.
+    """
+    numbers = config.epochs * (config.features + 2)
+    memory = config.epochs * (_EPOCH_OVERHEAD + 8 * (config.features + 1))
+    lines = 2 * (config.epochs // config.log_every)
+    if numbers * _NUMBER_BYTES < _LARGE_BYTES and lines < 100_000:
+        return None
+    return (f"--epochs {config.epochs} records every epoch: history.json will be about "
+            f"{numbers * _NUMBER_BYTES / 1e9:.3g} GB and training needs about "
+            f"{memory / 1e9:.3g} GB of memory to finish, and it prints {lines:,} progress "
+            "lines (raise --log-every); Ctrl-C stops it and keeps what ran")
+
+
+@contextmanager
+def _recorded(result, out, record):
+    """The caller's :class:`OutputFolder`, or one for ``result`` alone."""
+    if record is not None:
+        yield record
+        return
+    ensure_writable_dir(out)
+    planned = lesson_files(result.kind, result.config)
+    with OutputFolder(out, result.kind, planned, settings=asdict(result.config)) as record:
+        yield record
+
+
+def save_tutorial(result, out, record=None):
+    """Write ``history.json``, ``metrics.json`` and the figures (PNG) into ``out``.
+
+    The JSON comes first and cannot be cut by Ctrl-C (:func:`~descentlab.files.deferred_signals`),
+    so the run is kept whatever happens to the figures. The epochs drawn are every
+    ``log_every``-th, at most :data:`~descentlab.viz.sampling.MAX_FIGURES` of them; large
+    data sets are drawn as a random sample of points, and the figures say so.
+
+    Parameters
+    ----------
+    result : TutorialResult
+    out : path-like
+    record : OutputFolder, optional
+        Where the files are recorded (default: a manifest entry of their own).
 
     Returns the list of paths written.
     """
-    out = ensure_writable_dir(out)
-    X, y, note = sample_points(result.data.X, result.data.y)
-    written = [save_figure(note_on(plot_graph({"X": X[:, 0], "y": y}), note), out / "data.png")]
-    X_train, y_train, note = sample_points(result.X_train, result.y_train)
-    for epoch in result.logged_epochs():
-        fig = note_on(epoch_figure(result.history, X_train, y_train, epoch), note)
-        written.append(save_figure(fig, out / f"epoch_{epoch:03d}.png"))
-    X_test, y_test, note = sample_points(result.X_test, result.y_test)
-    m, b = line_of(result.model.params, result.X_test)
-    fig = note_on(plot_pred_line(X_test[:, 0], y_test, m, b), note)
-    written.append(save_figure(fig, out / "test_fit.png"))
-    written.append(write_text(out / "history.json", result.history.to_json()))
-    written.append(write_text(out / "metrics.json", json.dumps(result.metrics, indent=1)))
+    with _recorded(result, out, record) as f:
+        history = result.history.to_json()
+        with deferred_signals():  # the trained run, kept even if its folder is gone
+            written = [save_or_recover(lambda path: write_text(path, history), f.path("history.json"),
+                                       "the run's history"),
+                       f.write_text("metrics.json", json.dumps(result.metrics, indent=1))]
+        X, y, note = sample_points(result.data.X, result.data.y)
+        written.append(f.save_figure(note_on(plot_graph({"X": X[:, 0], "y": y}), note), "data.png"))
+        X_train, y_train, note = sample_points(result.X_train, result.y_train)
+        for epoch in drawn_epochs(result.history.n_epochs, result.config.log_every):
+            fig = note_on(epoch_figure(result.history, X_train, y_train, epoch), note)
+            written.append(f.save_figure(fig, f"epoch_{epoch:03d}.png"))
+        X_test, y_test, note = sample_points(result.X_test, result.y_test)
+        m, b = line_of(result.model.params, result.X_test)
+        fig = note_on(plot_pred_line(X_test[:, 0], y_test, m, b), note)
+        written.append(f.save_figure(fig, "test_fit.png"))
     return written
 
 
-def save_collapse(result, out):
+def save_collapse(result, out, record=None):
     """Write ``collapse.png``, ``collapse.json`` and ``collapse_history.json`` into ``out``."""
-    out = ensure_writable_dir(out)
     numbers = {name: np.asarray(v).tolist() for name, v in result.layer_matrices()}
     numbers.update(W=result.W.tolist(), b=result.b.tolist(), m=result.m, intercept=result.intercept,
                    least_squares={"m": result.ls_m, "intercept": result.ls_intercept},
@@ -50,28 +115,28 @@ def save_collapse(result, out):
                    min_loss=result.min_loss, max_abs_diff=result.max_abs_diff,
                    stable_lr=result.stable_lr,
                    config=asdict(result.config))
-    return [save_figure(collapse_figure(result), out / "collapse.png"),
-            write_text(out / "collapse.json", json.dumps(numbers, indent=1)),
-            write_text(out / "collapse_history.json", result.history.to_json())]
+    with _recorded(result, out, record) as f, deferred_signals():
+        return [f.write_text("collapse.json", json.dumps(numbers, indent=1)),
+                f.write_text("collapse_history.json", result.history.to_json()),
+                f.save_figure(collapse_figure(result), "collapse.png")]
 
 
-def save_nonlinear(result, out):
+def save_nonlinear(result, out, record=None):
     """Write ``nonlinear_<data>.png`` and ``nonlinear_<data>.json`` into ``out``.
 
     The JSON holds the final losses and every model's History (under ``"histories"``).
     """
-    out = ensure_writable_dir(out)
     name = f"nonlinear_{result.config.data}"
     numbers = {"config": asdict(result.config), "ls_loss": result.ls_loss,
                "loss": {fit.label: fit.loss for fit in result.fits},
                "histories": {fit.label: fit.history.to_dict() for fit in result.fits}}
-    return [save_figure(nonlinear_figure(result), out / f"{name}.png"),
-            write_text(out / f"{name}.json", json.dumps(numbers))]
+    with _recorded(result, out, record) as f, deferred_signals():
+        return [f.write_text(f"{name}.json", json.dumps(numbers)),
+                f.save_figure(nonlinear_figure(result), f"{name}.png")]
 
 
-def save_logistic(result, out):
+def save_logistic(result, out, record=None):
     """Write ``logistic.png``, ``logistic.json`` and ``logistic_history.json`` into ``out``."""
-    out = ensure_writable_dir(out)
     fig = boundary_figure(result.history, result.X_train, result.y_train,
                           result.snapshot_epochs(), result.accuracy_trace)
     numbers = {"config": asdict(result.config), "W": result.model.params["W"].tolist(),
@@ -79,13 +144,14 @@ def save_logistic(result, out):
                "test_accuracy": result.test_accuracy, "accuracy_trace": result.accuracy_trace.tolist(),
                "reference": {"W": result.reference_W.tolist(), "b": result.reference_b},
                "max_proba_diff": result.max_proba_diff, "snapshot_epochs": result.snapshot_epochs()}
-    return [save_figure(fig, out / "logistic.png"),
-            write_text(out / "logistic.json", json.dumps(numbers, indent=1)),
-            write_text(out / "logistic_history.json", result.history.to_json())]
+    with _recorded(result, out, record) as f, deferred_signals():
+        return [f.write_text("logistic.json", json.dumps(numbers, indent=1)),
+                f.write_text("logistic_history.json", result.history.to_json()),
+                f.save_figure(fig, "logistic.png")]
 
 
-def save_lesson(result, out):
+def save_lesson(result, out, record=None):
     """Write the files of any lesson's result into the folder ``out``; return their paths."""
     savers = {"tutorial": save_tutorial, "collapse": save_collapse, "nonlinear": save_nonlinear,
               "logistic": save_logistic}
-    return savers[result.kind](result, out)
+    return savers[result.kind](result, out, record)

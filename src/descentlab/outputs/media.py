@@ -5,10 +5,11 @@ Each draws from a result (a :class:`~descentlab.TutorialResult`, fresh or rebuil
 only when they run.
 """
 
-from pathlib import Path
+from contextlib import nullcontext
 
 from descentlab.errors import DescentlabError
-from descentlab.files import ensure_writable_dir, write_text
+from descentlab.files import ensure_writable_dir
+from descentlab.outputs.manifest import MANIFEST, OutputFolder
 
 
 def check_mp4(mp4):
@@ -21,7 +22,15 @@ def check_mp4(mp4):
                               "or leave out --mp4")
 
 
-def save_animation(anim, out, stem, *, mp4=None, fps=10):
+def animation_files(stem, mp4=None):
+    """The names :func:`save_animation` writes for ``stem`` (``manifest.json`` too)."""
+    from descentlab.viz.frames import ffmpeg_available
+
+    with_mp4 = mp4 is True or (mp4 is None and ffmpeg_available())
+    return [f"{stem}.gif", *([f"{stem}.mp4"] if with_mp4 else []), MANIFEST]
+
+
+def save_animation(anim, out, stem, *, mp4=None, fps=10, record=None, command="animate"):
     """Write ``anim`` as ``<stem>.gif`` (and ``<stem>.mp4``) into the folder ``out``.
 
     Parameters
@@ -31,6 +40,8 @@ def save_animation(anim, out, stem, *, mp4=None, fps=10):
     stem : str
     mp4 : bool or None, default=None
         None writes the MP4 only when ffmpeg is found; True requires it; False skips it.
+    record : OutputFolder, optional
+        Where the files are recorded (default: the folder's manifest entry ``command``).
 
     Returns
     -------
@@ -42,22 +53,28 @@ def save_animation(anim, out, stem, *, mp4=None, fps=10):
 
     check_mp4(mp4)
     out = ensure_writable_dir(out)
-    written = [anim.save(out / f"{stem}.gif", fps=fps)]
-    notes = [f"{len(anim)} frames of {anim.history.n_epochs} epochs"]
-    if mp4 is None and not ffmpeg_available():
-        notes.append("no MP4: ffmpeg is not on this machine (the GIF has every frame)")
-    elif mp4 is not False:
-        written.append(anim.save(out / f"{stem}.mp4", fps=fps))
+    if record is None:
+        record = OutputFolder(out, command, animation_files(stem, mp4), settings={"fps": fps})
+    else:
+        record = nullcontext(record)
+    with record as f:
+        written = [anim.save(f.path(f"{stem}.gif"), fps=fps)]
+        notes = [f"{len(anim)} frames of {anim.history.n_epochs} epochs"]
+        if mp4 is None and not ffmpeg_available():
+            notes.append("no MP4: ffmpeg is not on this machine (the GIF has every frame)")
+        elif mp4 is not False:
+            written.append(anim.save(f.path(f"{stem}.mp4"), fps=fps))
     return written, notes
 
 
-def write_animation(result, out, *, mp4=None, max_frames=None, max_points=None, fps=10):
+def write_animation(result, out, *, mp4=None, max_frames=None, max_points=None, fps=10,
+                    record=None):
     """Write ``training.gif`` (and ``training.mp4`` when ffmpeg is there) into ``out``.
 
     Parameters
     ----------
     result : TutorialResult
-    out, mp4, fps
+    out, mp4, fps, record
         As :func:`save_animation`, which this returns.
     max_frames, max_points : int, optional
         Caps (defaults in :mod:`descentlab.viz.sampling`).
@@ -68,16 +85,17 @@ def write_animation(result, out, *, mp4=None, max_frames=None, max_points=None, 
     check_mp4(mp4)
     anim = TrainingAnimation(result.history, result.X_train, result.y_train,
                              max_frames=max_frames or MAX_FRAMES, max_points=max_points or MAX_POINTS)
-    return save_animation(anim, out, "training", mp4=mp4, fps=fps)
+    return save_animation(anim, out, "training", mp4=mp4, fps=fps, record=record)
 
 
-def write_boundary_animation(result, out, *, mp4=None, max_frames=None, max_points=None, fps=10):
+def write_boundary_animation(result, out, *, mp4=None, max_frames=None, max_points=None, fps=10,
+                             record=None):
     """Write ``logistic.gif`` (and ``logistic.mp4``): the decision boundary over training.
 
     Parameters
     ----------
     result : LogisticResult
-    out, mp4, max_frames, max_points, fps
+    out, mp4, max_frames, max_points, fps, record
         As :func:`write_animation`.
     """
     from descentlab.viz.logistic import BoundaryAnimation
@@ -86,4 +104,5 @@ def write_boundary_animation(result, out, *, mp4=None, max_frames=None, max_poin
     check_mp4(mp4)
     anim = BoundaryAnimation(result.history, result.X_train, result.y_train, result.accuracy_trace,
                              max_frames=max_frames or MAX_FRAMES, max_points=max_points or MAX_POINTS)
-    return save_animation(anim, out, "logistic", mp4=mp4, fps=fps)
+    return save_animation(anim, out, "logistic", mp4=mp4, fps=fps, record=record,
+                          command="animate-logistic")

@@ -1,24 +1,30 @@
 """The self-contained HTML report, written atomically."""
 
+import os
 from pathlib import Path
 
 from descentlab.errors import DescentlabError
-from descentlab.files import ensure_writable_dir, write_text
+from descentlab.files import check_outputs, write_text
+from descentlab.outputs.manifest import OutputFolder
 
 
-def check_output_file(path, suffixes):
-    """Check that ``path`` ends in one of ``suffixes`` and that its folder can be written."""
+def check_output_file(path, suffixes, inputs=(), check_only=False):
+    """Check that ``path`` ends in one of ``suffixes``, is none of ``inputs`` and can be
+    written (:func:`~descentlab.files.check_outputs`); create its folder if needed
+    (``check_only``: check the name alone, create nothing)."""
     path = Path(path)
     if path.suffix.lower() not in suffixes:
         raise DescentlabError(f"output file {str(path)!r} must end in {' or '.join(suffixes)}")
     if path.is_dir():
         raise DescentlabError(f"output file {str(path)!r} is a folder: name a file")
-    ensure_writable_dir(path.parent)
+    if check_only:
+        return path
+    check_outputs([("the report", path)], inputs=inputs, folder=path.parent)
     return path
 
 
 def write_report(result, path, *, study=None, rates=None, networks=(), max_frames=None,
-                 max_points=None):
+                 max_points=None, record=None):
     """Write the self-contained HTML report of ``result`` to ``path``.
 
     Parameters
@@ -34,6 +40,9 @@ def write_report(result, path, *, study=None, rates=None, networks=(), max_frame
         A section each, after the tutorial's (e.g. from
         :func:`descentlab.lessons.run_network_studies`).
     max_frames, max_points : int, optional
+    record : OutputFolder, optional
+        The run's record, which lists the report when it lands in that folder; otherwise
+        the report is recorded in its folder's manifest if there is one (never a new one).
 
     Returns
     -------
@@ -50,4 +59,8 @@ def write_report(result, path, *, study=None, rates=None, networks=(), max_frame
                          seed=result.config.seed)
     page = tutorial_report(result, study, networks, max_frames=max_frames or MAX_FRAMES,
                            max_points=max_points or MAX_POINTS)
-    return write_text(path, page), study
+    if record is not None and os.path.realpath(record.folder) == os.path.realpath(path.parent):
+        return write_text(record.path(path.name), page), study
+    # keyed by the file's name: writing b.html must not remove a.html as stale
+    with OutputFolder(path.parent, f"report:{path.name}", [path.name], only_if_present=True) as f:
+        return write_text(f.path(path.name), page), study

@@ -10,6 +10,7 @@ import numpy as np
 MAX_POINTS = 2000
 MAX_FRAMES = 100
 MAX_MARKED = 200
+MAX_FIGURES = 20
 
 
 def path_marker(n_points):
@@ -30,6 +31,33 @@ def frame_epochs(n_epochs, max_frames=MAX_FRAMES):
     if max_frames < 2 or n_epochs == 1:
         return np.array(sorted({0, n_epochs - 1}), dtype=int)
     return np.unique(np.round(np.linspace(0, n_epochs - 1, min(max_frames, n_epochs))).astype(int))
+
+
+def drawn_epochs(n_epochs, every, max_figures=MAX_FIGURES):
+    """The epochs drawn as figures: every ``every``-th and the last, at most ``max_figures``
+    of them (evenly spaced among those, first and last included).
+
+    Computed without listing every logged epoch, so a billion epochs cost nothing.
+
+    Returns
+    -------
+    list of int, strictly increasing
+    """
+    if n_epochs < 1:
+        return []
+    count = -(-n_epochs // every)  # logged: 0, every, ..., (count - 1) * every
+    total = logged_count(n_epochs, every)  # ... and the last epoch
+    picks = range(total) if total <= max_figures else np.unique(
+        np.round(np.linspace(0, total - 1, max(max_figures, 2))).astype(int))
+    return [n_epochs - 1 if k == count else int(k) * every for k in picks]
+
+
+def logged_count(n_epochs, every):
+    """How many epochs are logged: every ``every``-th from 0, and the last."""
+    if n_epochs < 1:
+        return 0
+    count = -(-n_epochs // every)
+    return count + ((count - 1) * every != n_epochs - 1)
 
 
 def sample_points(X, y, max_points=MAX_POINTS, seed=0):

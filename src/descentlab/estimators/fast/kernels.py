@@ -6,122 +6,21 @@ epoch as ``y_pred = X @ W + b``, then ``X.T @ (y_pred - y) / N``: two passes ove
 loss and gradient:
 
 * **fused**: one pass over ``X`` in cache-sized row blocks, each block used for both
-  products while it is in cache (:func:`fused_loss_grad`);
-* **moments**: one pass to collect the first and second moments of ``(X, y)``
-  (:class:`Moments`); after it, an epoch costs :math:`O(n^2)` whatever the number of
-  rows, because
+  products while it is in cache (:class:`FusedLinear`, here);
+* **moments**: one pass to collect the first and second moments of ``(X, y)``, after
+  which an epoch costs :math:`O(n^2)` whatever the number of rows
+  (:class:`descentlab.core.quadratic.Moments`, the quadratic's one home).
 
-.. math::
-
-    L(W, b) = \tfrac12\left(W^\top \Sigma W - 2 W^\top c + v + e^2\right),\quad
-    \frac{\partial L}{\partial W} = \Sigma W - c + e\,\mu_x,\quad
-    \frac{\partial L}{\partial b} = e,
-
-with :math:`\Sigma` the covariance of the features, :math:`c` their covariance with
-``y``, :math:`v` the variance of ``y``, :math:`\mu_x, \mu_y` the means and
-:math:`e = \mu_x^\top W + b - \mu_y` the mean residual. The tests check both routes
-against the readable path.
+The tests check both routes against the readable path.
 """
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 
-from descentlab.data.blocks import block_rows_for, shifted_blocks
+from descentlab.core.quadratic import Moments  # noqa: F401  (their homes before core)
+from descentlab.core.scaling import column_mean_std  # noqa: F401
 from descentlab.errors import DescentlabError
-
-
-@dataclass
-class Moments:
-    """First and second moments of ``(X, y)``: all the squared loss needs.
-
-    Attributes
-    ----------
-    n : int
-    mean_x : ndarray of shape (n_features,)
-    mean_y : float
-    cov : ndarray of shape (n_features, n_features)
-        :math:`\\frac1N \\sum (x_i - \\mu_x)(x_i - \\mu_x)^\\top`.
-    cross : ndarray of shape (n_features,)
-        :math:`\\frac1N \\sum (x_i - \\mu_x)(y_i - \\mu_y)`.
-    var_y : float
-    """
-
-    n: int
-    mean_x: np.ndarray
-    mean_y: float
-    cov: np.ndarray
-    cross: np.ndarray
-    var_y: float
-
-    @classmethod
-    def from_sums(cls, n, shift, sx, sy, sxx, sxy, syy):
-        """Moments from sums over rows of the shifted features ``x - shift``
-        (:func:`descentlab.data.blocks.shifted_blocks`)."""
-        dx, my = sx / n, sy / n
-        cov = sxx / n - np.outer(dx, dx)
-        cross = sxy / n - dx * my
-        var_y = syy / n - my * my
-        return cls(n=int(n), mean_x=shift + dx, mean_y=float(my), cov=(cov + cov.T) / 2,
-                   cross=cross, var_y=float(max(var_y, 0.0)))
-
-    @classmethod
-    def from_arrays(cls, X, y, block_rows=None):
-        """One pass over row blocks of ``X`` (ndarray, memmap, :class:`~descentlab.data.blocks.NpyRows`)."""
-        n_features = X.shape[1]
-        n, sx, sy, syy = 0, np.zeros(n_features), 0.0, 0.0
-        sxx, sxy = np.zeros((n_features, n_features)), np.zeros(n_features)
-        for shift, Xb, yb in shifted_blocks(X, y, block_rows or block_rows_for(n_features)):
-            n += Xb.shape[0]
-            sx += Xb.sum(axis=0)
-            sy += yb.sum()
-            sxx += Xb.T @ Xb
-            sxy += Xb.T @ yb
-            syy += yb @ yb
-        return cls.from_sums(n, shift, sx, sy, sxx, sxy, syy)
-
-    @classmethod
-    def from_dask(cls, X, y):
-        """The same sums as Dask reductions over the chunks of dask arrays, in one compute."""
-        import dask
-        import dask.array as da
-
-        shift = np.asarray(X[: min(X.shape[0], 1024)].mean(axis=0).compute(), dtype=float)
-        Xs = X.astype(float) - shift
-        yf = y.astype(float)
-        n, sx, sy, sxx, sxy, syy = dask.compute(
-            X.shape[0], Xs.sum(axis=0), yf.sum(), da.dot(Xs.T, Xs), da.dot(Xs.T, yf), da.dot(yf, yf))
-        return cls.from_sums(n, shift, np.asarray(sx), float(sy), np.asarray(sxx),
-                             np.asarray(sxy), float(syy))
-
-    @property
-    def n_features(self):
-        return self.mean_x.shape[0]
-
-    def loss_grad(self, W, b):
-        """The half-MSE and its gradient at ``(W, b)``, in :math:`O(n^2)`; see the module notes."""
-        e = float(self.mean_x @ W + b - self.mean_y)
-        SW = self.cov @ W
-        loss = 0.5 * (W @ SW - 2.0 * (W @ self.cross) + self.var_y + e * e)
-        return max(float(loss), 0.0), SW - self.cross + e * self.mean_x, np.asarray(e)
-
-    def __repr__(self):
-        return f"Moments(n={self.n}, n_features={self.n_features})"
-
-
-def column_mean_std(X, block_rows=None):
-    """Each column's mean and standard deviation in one pass of row blocks (no copy of ``X``).
-
-    The sums are taken about the first block's mean, as in :meth:`Moments.from_sums`.
-    """
-    n, sx, sxx = 0, np.zeros(X.shape[1]), np.zeros(X.shape[1])
-    for shift, Xb, _ in shifted_blocks(X, None, block_rows):
-        n += Xb.shape[0]
-        sx += Xb.sum(axis=0)
-        sxx += np.einsum("ij,ij->j", Xb, Xb)
-    d = sx / n
-    return shift + d, np.sqrt(np.maximum(sxx / n - d * d, 0.0))
 
 
 def _block_loss_grad(X, y, W, b, lo, hi, block_rows):
@@ -187,6 +86,12 @@ class FusedLinear:
         self._kernel = _numba_kernel() if backend in ("auto", "numba") else None
         if backend == "numba" and self._kernel is None:
             raise DescentlabError("backend='numba' needs Numba: pip install numba")
+        if self._kernel is not None:
+            # once, not per epoch: the layout the kernel is compiled for (a copy only for
+            # Fortran-ordered or strided X), so every input layout shares one compile
+            from descentlab.estimators.fast.numba_kernel import kernel_array
+
+            self.X = kernel_array(X)
         self.backend = "numba" if self._kernel is not None else "numpy"
         # about 1.2 MiB a block: the size of one core's L2 cache on the machines we measured
         self.block_rows = block_rows or max(256, 1_250_000 // (X.itemsize * X.shape[1]))

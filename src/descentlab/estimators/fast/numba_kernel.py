@@ -12,15 +12,38 @@ so an epoch costs about one ``X @ w`` pass, the floor. The rows are split evenly
 between threads, each with its own partial sums (no shared writes). ``fastmath`` lets
 the compiler vectorise the two inner sums, which reorders additions: results agree with
 the NumPy path to rounding (the tests check 1e-10).
+
+Numba compiles one machine-code version per argument *type*, and an array's type holds
+its layout (C, Fortran, strided) and whether it is writeable: a Fortran-ordered array or
+a read-only memmap would each cost a fresh compile of a few seconds. So the kernel only
+ever sees C-contiguous, read-only arrays (:func:`kernel_array`): one compiled signature
+per dtype (float64, float32) serves every input, and ``cache=True`` keeps it on disk.
 """
 
 import numba
 import numpy as np
 
 
-@numba.njit(parallel=True, fastmath=True, cache=True)
+def kernel_array(a, dtype=None):
+    """``a`` as the one layout the kernel is compiled for: C-contiguous and read-only.
+
+    Copies only when ``a`` is not C-contiguous or not of ``dtype``; otherwise it is a
+    read-only view of the same memory (so convert ``X`` once, not every epoch).
+    """
+    a = np.ascontiguousarray(a, dtype=dtype)
+    if a.flags.writeable:
+        a = a.view()
+        a.flags.writeable = False
+    return a
+
+
 def rows_loss_grad(X, y, W, b, n_threads):
     """Sum of squared residuals, ``X^T r`` and ``sum(r)`` in one pass over the rows of ``X``."""
+    return _rows_loss_grad(kernel_array(X), kernel_array(y), kernel_array(W), b, n_threads)
+
+
+@numba.njit(parallel=True, fastmath=True, cache=True)
+def _rows_loss_grad(X, y, W, b, n_threads):
     n, d = X.shape
     chunk = (n + n_threads - 1) // n_threads
     G = np.zeros((n_threads, d))

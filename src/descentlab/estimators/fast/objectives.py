@@ -4,16 +4,10 @@ r"""The regressor's fast paths as training objectives, on standardised coordinat
 (:mod:`descentlab.core.scaling`). Both fast paths give :func:`descentlab.core.trainer.train` the
 loss and gradients of exactly that problem without forming the standardised data:
 
-* :class:`MomentsObjective` standardises the moments instead (one pass over the data,
-  then :math:`O(n^2)` per epoch; works on memmaps, streamed ``.npy`` files and Dask
-  arrays, since only the moments are kept):
-
-  .. math::
-
-      \Sigma_z = D^{-1} \Sigma D^{-1}, \qquad c_z = \frac{D^{-1} c}{s_y}, \qquad
-      v_z = \frac{v}{s_y^2}, \qquad \mu_z = 0,
-
-  with :math:`D = \operatorname{diag}(s)` the features' standard deviations;
+* :class:`MomentsObjective` standardises the moments instead
+  (:meth:`descentlab.core.quadratic.Moments.standardized`): one pass over the data, then
+  :math:`O(n^2)` per epoch; it works on memmaps, streamed ``.npy`` files and Dask
+  arrays, since only the moments are kept;
 * :class:`FusedObjective` moves the standardisation onto the weights: the prediction
   :math:`\mu_y + s_y (Z W + b)` is :math:`X W' + b'` with :math:`W' = s_y W / s` and
   :math:`b' = s_y (b - \mu^\top W / s) + \mu_y`, so each epoch is one fused pass over the
@@ -30,9 +24,12 @@ import os
 
 import numpy as np
 
+from descentlab.core.quadratic import Moments
+from descentlab.core.scaling import column_mean_std, column_scale, no_scaling
+from descentlab.core.stepsize import top_eigenvalue
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
-from descentlab.estimators.fast.kernels import FusedLinear, Moments, column_mean_std
+from descentlab.estimators.fast.kernels import FusedLinear
 from descentlab.estimators.problem import Problem
 
 
@@ -46,12 +43,6 @@ def is_streamed(X):
     return is_dask(X) or isinstance(X, (NpyRows, np.memmap))
 
 
-def _scale(std, mean, n):
-    """Standard deviations with constant columns set to 1 (:func:`descentlab.core.scaling.standardize`'s rule)."""
-    constant = std <= np.sqrt(n) * np.finfo(float).eps * np.abs(mean)
-    return np.where(constant, 1.0, std)
-
-
 def standardized(moments, standardize=True):
     """The moments of the standardised problem, and the scaling that maps back.
 
@@ -63,13 +54,10 @@ def standardized(moments, standardize=True):
     """
     m = moments
     if not standardize:
-        zeros = np.zeros(m.n_features)
-        return m, {"x_mean_": zeros, "x_scale_": np.ones(m.n_features), "y_mean_": 0.0, "y_scale_": 1.0}
-    s = _scale(np.sqrt(np.diag(m.cov)), m.mean_x, m.n)
-    sy = float(_scale(np.sqrt(m.var_y), m.mean_y, m.n))
-    z = Moments(n=m.n, mean_x=np.zeros(m.n_features), mean_y=0.0, cov=m.cov / np.outer(s, s),
-                cross=m.cross / (s * sy), var_y=m.var_y / sy**2)
-    return z, {"x_mean_": m.mean_x, "x_scale_": s, "y_mean_": m.mean_y, "y_scale_": sy}
+        return m, _scaling(no_scaling(m.n_features), no_scaling())
+    s = column_scale(m.mean_x, np.sqrt(np.diag(m.cov)), m.n)
+    sy = float(column_scale(m.mean_y, np.sqrt(m.var_y), m.n))
+    return m.standardized(s, sy), _scaling((m.mean_x, s), (m.mean_y, sy))
 
 
 class MomentsObjective:
@@ -87,11 +75,8 @@ class MomentsObjective:
         return loss, {"W": dW, "b": db}
 
     def curvature(self):
-        r""":math:`\lambda_{\max}` of the Hessian :math:`[[\Sigma + \mu\mu^\top, \mu], [\mu^\top, 1]]`, exactly."""
-        m = self.moments
-        H = np.block([[m.cov + np.outer(m.mean_x, m.mean_x), m.mean_x[:, None]],
-                      [m.mean_x[None, :], np.ones((1, 1))]])
-        return float(np.linalg.eigvalsh(H)[-1])
+        r""":math:`\lambda_{\max}` of the Hessian :math:`H` (:meth:`Moments.hessian`), exactly."""
+        return top_eigenvalue(self.moments.hessian())
 
     def __repr__(self):
         return f"MomentsObjective(n_samples={self.n_samples}, n_features={self.moments.n_features})"
@@ -174,11 +159,14 @@ def fast_problem(estimator, X, y, solver):
 
 def _row_scaling(X, y, standardize):
     """Means and scales from the rows (one blocked pass), for the fused path."""
-    n = X.shape[0]
     if not standardize:
-        return {"x_mean_": np.zeros(X.shape[1]), "x_scale_": np.ones(X.shape[1]),
-                "y_mean_": 0.0, "y_scale_": 1.0}
+        return _scaling(no_scaling(X.shape[1]), no_scaling())
+    n = X.shape[0]
     mu, sd = column_mean_std(X)
     my = float(np.mean(y))
-    return {"x_mean_": mu, "x_scale_": _scale(sd, mu, n),
-            "y_mean_": my, "y_scale_": float(_scale(np.std(y), my, n))}
+    return _scaling((mu, column_scale(mu, sd, n)), (my, float(column_scale(my, np.std(y), n))))
+
+
+def _scaling(x, y):
+    """The estimator attributes of a features' and a target's ``(mean, scale)``."""
+    return {"x_mean_": x[0], "x_scale_": x[1], "y_mean_": y[0], "y_scale_": y[1]}

@@ -1,0 +1,75 @@
+"""What the folder commands share about their files: checked before the run, recorded in
+the folder's manifest while written, and what was kept when Ctrl-C (or SIGTERM) came."""
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from descentlab.errors import Interrupted
+from descentlab.files import check_outputs
+
+
+def check_folder(out, names, inputs=()):
+    """Check the files ``names`` of the output folder ``out`` before anything runs;
+    create the folder once they all pass."""
+    return check_outputs([(name, Path(out) / name) for name in names], inputs=inputs, folder=out)
+
+
+def settings_of(args):
+    """The parsed options as JSON-friendly settings (for the manifest)."""
+    return {k: v for k, v in vars(args).items()
+            if k not in ("run", "argv") and isinstance(v, (str, int, float, bool, list, tuple, type(None)))}
+
+
+def kept(record):
+    """The files of ``record`` that are on disk, as ``a, b and 3 more in out/``."""
+    names = [n for n in record.files if (record.folder / n).is_file()]
+    if not names:
+        return f"nothing was written to {record.folder}/"
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"kept {shown} in {record.folder}/"
+
+
+@contextmanager
+def recording(args, planned, histories=(), command=None):
+    """The command's :class:`~descentlab.outputs.manifest.OutputFolder` (its status
+    ``"interrupted"`` when a history was cut short); Ctrl-C while it writes ends the
+    command with a line saying which files were kept."""
+    from descentlab.outputs.manifest import OutputFolder
+
+    record = OutputFolder(args.out, command or args.command, planned, settings=settings_of(args),
+                          argv=getattr(args, "argv", None))
+    if interrupted(histories):
+        record.status = "interrupted"
+    try:
+        with record:
+            yield record
+    except KeyboardInterrupt:
+        raise Interrupted(f"stopped while writing; {kept(record)}") from None
+
+
+def interrupted(histories):
+    """The histories that Ctrl-C (or SIGTERM) cut short."""
+    return [h for h in histories if h is not None and h.status == "interrupted"]
+
+
+def finish(record, histories, budget=None):
+    """0, or 130 with one line on stderr when training was interrupted (files are kept).
+
+    ``record`` is the run's OutputFolder, or the path of the one file it wrote.
+    """
+    cut = interrupted(histories)
+    if not cut:
+        return 0
+    ran = ", ".join(str(h.n_epochs) for h in cut)
+    of = f" of {budget}" if budget is not None else ""
+    what = f"kept {record}" if isinstance(record, (str, Path)) else kept(record)
+    print(f"descentlab: interrupted after {ran}{of} epochs; {what}", file=sys.stderr)
+    return 130
+
+
+def histories_of(result):
+    """Every History a lesson's result holds."""
+    if hasattr(result, "fits"):
+        return [fit.history for fit in result.fits]
+    return [getattr(result, "history", None)]

@@ -1,0 +1,110 @@
+"""``descentlab exercise new|list|check|grade``: write the article's functions yourself, get them graded."""
+
+import json
+
+from descentlab.errors import DescentlabError
+
+
+def add_parser(sub):
+    p = sub.add_parser("exercise", help="exercises: write the functions yourself, get hints",
+                       description="Exercises for learners and a grader for teachers: 'new' "
+                       "writes a starter, 'check' grades one file with hints that name the "
+                       "mistake, 'grade' grades a class folder into a CSV file.")
+    p.set_defaults(run=_no_action, exercise_parser=p)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
+
+    new = actions.add_parser("new", help="write a lesson's starter (.py, .ipynb, README)")
+    new.add_argument("dir", help="folder to write the starter into (created if missing)")
+    new.add_argument("--lesson", default="linear_regression",
+                     help="the lesson (default linear_regression; see 'exercise list')")
+    new.add_argument("--force", action="store_true", help="overwrite existing files")
+    new.set_defaults(run=run_new)
+
+    lst = actions.add_parser("list", help="name the lessons")
+    lst.set_defaults(run=run_list)
+
+    chk = actions.add_parser("check", help="check your file: each function, then training")
+    chk.add_argument("file", help="your .py or .ipynb file")
+    chk.add_argument("--lesson", default=None,
+                     help="the lesson (default: the file's name, e.g. linear_regression.py)")
+    _add_run_options(chk)
+    chk.add_argument("--json", action="store_true",
+                     help='print {"score": ..., "checks": [{"name", "passed", "message"}]}')
+    chk.set_defaults(run=run_check)
+
+    grd = actions.add_parser("grade", help="grade a class folder into a CSV file")
+    grd.add_argument("dir", help="folder of submissions: one file or one folder per learner")
+    grd.add_argument("--lesson", required=True, help="the lesson (see 'exercise list')")
+    grd.add_argument("--out", required=True, help="CSV file to write (outside DIR)")
+    grd.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    _add_run_options(grd)
+    grd.set_defaults(run=run_grade)
+    return p
+
+
+def _add_run_options(p):
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed of the random cases (default: a fresh one, printed)")
+    p.add_argument("--timeout", type=float, default=10.0,
+                   help="seconds each check may take (default 10)")
+    p.add_argument("--load-timeout", type=float, default=30.0,
+                   help="seconds to start Python and load the file (default 30)")
+    p.add_argument("--memory", type=int, default=1024,
+                   help="MiB the learner's code may allocate (default 1024; 0: no limit)")
+
+
+def _limits(args):
+    from ..exercises import Limits
+
+    for option, value, default in (("--timeout", args.timeout, 10),
+                                   ("--load-timeout", args.load_timeout, 30)):
+        if not value > 0:
+            raise DescentlabError(f"{option} {value:g} must be positive: try {default}")
+    if args.memory < 0:
+        raise DescentlabError(f"--memory {args.memory} must be 0 (no limit) or more: try 1024")
+    return Limits(check_timeout=args.timeout, load_timeout=args.load_timeout,
+                  memory_mb=args.memory)
+
+
+def _no_action(args):
+    args.exercise_parser.print_help()
+    return 2
+
+
+def run_new(args):
+    from ..exercises import new_exercise
+
+    written = new_exercise(args.dir, args.lesson, force=args.force)
+    print(f"Wrote {', '.join(str(p) for p in written)}")
+    print(f"Write the functions in {written[0]}, then: descentlab exercise check {written[0]}")
+    return 0
+
+
+def run_list(args):
+    from ..exercises import LESSONS
+
+    width = max(map(len, LESSONS))
+    for lesson in LESSONS.values():
+        print(f"{lesson.name:<{width}}  {lesson.title}")
+    return 0
+
+
+def run_check(args):
+    from ..exercises import check
+
+    report = check(args.file, args.lesson, args.seed, _limits(args))
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print("\n".join(report.lines()))
+    return 0 if report.passed == len(report.checks) else 1
+
+
+def run_grade(args):
+    from ..exercises import grade, summary_lines
+
+    reports = grade(args.dir, args.lesson, args.out, seed=args.seed, limits=_limits(args),
+                    force=args.force, log=print)
+    print("\n".join(summary_lines(reports)))
+    print(f"Wrote {args.out} (seed {reports[0].seed})")
+    return 0

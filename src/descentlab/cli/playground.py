@@ -1,0 +1,37 @@
+"""``descentlab playground``: the live page, served on this machine."""
+
+
+def add_parser(sub):
+    p = sub.add_parser("playground", help="train live in the browser",
+                       description="Start a local web server with the live playground: "
+                       "sliders for every setting, the line, the loss and the loss surface "
+                       "updating as they move. Ctrl-C stops it.")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes (default 1; 2 or more answer a class faster on more cores)")
+    p.set_defaults(run=run)
+    return p
+
+
+def run(args):
+    from descentlab.errors import DescentlabError
+
+    try:
+        from descentlab.playground import serve
+        import starlette  # noqa: F401  (checked here for a one-line error)
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise DescentlabError(f"the playground needs {exc.name}: pip install 'descentlab[playground]'") from None
+    if not 0 <= args.port <= 65535:
+        raise DescentlabError(f"port {args.port} is out of range: choose 0 to 65535 (0 picks a free one)")
+    if not 1 <= args.workers <= 64:
+        raise DescentlabError(f"workers {args.workers} is out of range: choose 1 to 64")
+    try:
+        serve(args.host, args.port, open_browser=not args.no_browser, workers=args.workers)
+    except KeyboardInterrupt:
+        pass
+    print("descentlab playground: stopped", flush=True)
+    return 0

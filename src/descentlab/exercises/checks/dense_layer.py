@@ -1,0 +1,87 @@
+r"""Checks of the Dense layer lesson: :math:`Z = XW + b` and its backward pass.
+
+The oracle is the library's :class:`descentlab.Dense` (identity activation), its
+gradients confirmed by finite differences of :math:`L = \sum_{ij} Z_{ij} G_{ij}`, whose
+gradient with respect to :math:`Z` is the given :math:`G = \partial L/\partial Z`.
+"""
+
+import numpy as np
+
+from descentlab.core.layers import Dense
+
+from ..judge import compare, confirm, finite_difference
+
+SIGNATURES = {
+    "dense_forward": (("X", "W", "b"), "Z"),
+    "dense_backward": (("X", "W", "dLdZ"), "dLdX, dW, db"),
+}
+CASES = 3
+
+
+def draw_case(rng):
+    """``X`` (N, n_in), ``W`` (n_in, n_out), ``b`` (n_out,), ``dLdZ`` (N, n_out); N, n_in, n_out differ."""
+    n_in, n_out = (int(k) for k in rng.choice(np.arange(2, 7), size=2, replace=False))
+    n = int(rng.integers(8, 20))
+    X = rng.normal(0.5, 1.0, size=(n, n_in))
+    W = rng.normal(0, 1.0, size=(n_in, n_out))
+    b = rng.uniform(0.5, 2.0, size=n_out) * rng.choice([-1, 1], size=n_out)
+    dLdZ = rng.normal(0.3, 1.0, size=(n, n_out)) / n
+    return X, W, b, dLdZ
+
+
+def library_layer(W, b):
+    """A :class:`descentlab.Dense` holding copies of ``W`` and ``b``."""
+    layer = Dense(W.shape[0], W.shape[1])
+    layer.params["W"], layer.params["b"] = W.copy(), b.copy()
+    return layer
+
+
+def check_forward(learner, rng):
+    for _ in range(CASES):
+        X, W, b, _ = draw_case(rng)
+        got = learner.call("dense_forward", X, W, b)
+        compare(learner, "dense_forward", got, library_layer(W, b).forward(X), variants=[
+            ("bias", "the bias is forgotten: Z = X @ W + b", X @ W),
+            ("sign", "a sign error: Z = X @ W + b", X @ W - b),
+        ])
+    return "Z = X W + b for random sizes"
+
+
+def _library_backward(X, W, b, dLdZ):
+    layer = library_layer(W, b)
+    layer.forward(X)
+    dLdX = layer.backward(dLdZ)
+    dW, db = layer.grads["W"], layer.grads["b"]
+
+    def loss(W_, b_=b, X_=X):
+        return float(np.sum(library_layer(W_, b_).forward(X_) * dLdZ))
+
+    confirm(dW, finite_difference(loss, W), "dW")
+    confirm(db, finite_difference(lambda b_: loss(W, b_), b), "db")
+    confirm(dLdX, finite_difference(lambda X_: loss(W, b, X_), X), "dLdX")
+    return dLdX, dW, db
+
+
+def check_backward(learner, rng):
+    for _ in range(CASES):
+        X, W, b, dLdZ = draw_case(rng)
+        dLdX, dW, db = _library_backward(X, W, b, dLdZ)
+        n = X.shape[0]
+        got = learner.call("dense_backward", X, W, dLdZ)
+        compare(learner, "dense_backward", got, (dLdX, dW, db), variants=[
+            ("sign", "a sign error: the gradients are dLdZ @ W.T, X.T @ dLdZ, sum of dLdZ",
+             (-dLdX, -dW, -db)),
+            ("mean", "db is a sum over the samples, not a mean: dLdZ already holds the 1/N "
+             "of the loss", (dLdX, dW, db / n)),
+            ("mean", "dW and db are sums over the samples, not means: dLdZ already holds "
+             "the 1/N", (dLdX, dW / n, db / n)),
+            ("bias", "db is missing: db = dLdZ.sum(axis=0)", (dLdX, dW, np.zeros_like(db))),
+            ("swapped", "the values are in the wrong order: return dLdX, dW, db",
+             (dW, dLdX, db)),
+            ("shape", "db sums over the wrong axis: db = dLdZ.sum(axis=0), one per neuron",
+             (dLdX, dW, dLdZ.sum(axis=1))),
+        ])
+    return "dLdX, dW, db match the library's Dense and finite differences"
+
+
+CHECKS = [("dense_forward", check_forward), ("dense_backward", check_backward)]

@@ -1,0 +1,84 @@
+"""The lessons: what a learner writes in each, where its starter and reference solution are.
+
+Each lesson has a starter (``templates/<name>.py``: docstrings, formulas and bodies that
+raise ``NotImplementedError``), a reference solution (``solutions/<name>.py``, used by the
+tests) and its checks (``checks/<name>.py``).
+"""
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from descentlab.errors import DescentlabError
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One exercise.
+
+    Attributes
+    ----------
+    name : str
+        Also the starter's file name, ``<name>.py``.
+    title : str
+        One line for ``descentlab exercise list``.
+    """
+
+    name: str
+    title: str
+
+    @property
+    def filename(self):
+        return f"{self.name}.py"
+
+    @property
+    def template(self):
+        return HERE / "templates" / self.filename
+
+    @property
+    def solution(self):
+        return HERE / "solutions" / self.filename
+
+    @property
+    def checks_module(self):
+        return importlib.import_module(f"{__package__}.checks.{self.name}")
+
+    @property
+    def signatures(self):
+        return self.checks_module.SIGNATURES
+
+    @property
+    def checks(self):
+        """The list of ``(name, run)``, in the order they run."""
+        return self.checks_module.CHECKS
+
+    @property
+    def check_names(self):
+        return [name for name, _ in self.checks]
+
+
+LESSONS = {lesson.name: lesson for lesson in [
+    Lesson("linear_regression", "the article: y = m x + b, half-MSE, gradient descent"),
+    Lesson("dense_layer", "a Dense layer's forward and backward pass"),
+    Lesson("logistic_regression", "the sigmoid and the gradient of binary cross-entropy"),
+    Lesson("momentum", "the heavy-ball momentum update"),
+]}
+
+
+def get_lesson(name):
+    """The lesson called ``name``, or a one-line error listing the lessons."""
+    if name not in LESSONS:
+        raise DescentlabError(f"unknown lesson {name!r}: choose one of {', '.join(LESSONS)} "
+                              "(see 'descentlab exercise list')")
+    return LESSONS[name]
+
+
+def guess_lesson(path):
+    """The lesson a learner's file belongs to, from its name (``linear_regression.py``)."""
+    stem = Path(path).stem
+    if stem in LESSONS:
+        return LESSONS[stem]
+    raise DescentlabError(f"cannot tell the lesson of {Path(path).name}: pass --lesson NAME "
+                          f"(one of {', '.join(LESSONS)})")

@@ -1,0 +1,37 @@
+"""A reference solution of the linear_regression lesson (the article's functions, returning)."""
+
+import numpy as np
+
+
+def init_params():
+    m = np.random.normal(0, 10)
+    b = np.random.normal(0, 10)
+    return m, b
+
+
+def forward_prop(X, m, b):
+    y_pred = m * X + b
+    return y_pred
+
+
+def compute_loss(y, y_pred):
+    loss = 1 / 2 * np.mean((y_pred - y) ** 2)
+    return loss
+
+
+def gradient(m, b, X_train, y_train, y_pred):
+    dm = np.mean((y_pred - y_train) * X_train)
+    db = np.mean(y_pred - y_train)
+    return dm, db
+
+
+def update_params(m, b, dm, db, l_r):
+    m = m - l_r * dm
+    b = b - l_r * db
+    return m, b
+
+
+def grad_desc(X_train, y_train, y_pred, m, b, l_r):
+    dm, db = gradient(m, b, X_train, y_train, y_pred)
+    m, b = update_params(m, b, dm, db, l_r)
+    return m, b

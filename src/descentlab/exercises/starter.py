@@ -1,0 +1,109 @@
+"""``exercise new``: write a lesson's starter (a .py file, the same as a notebook, a README)."""
+
+import ast
+import json
+from pathlib import Path
+
+from descentlab.errors import DescentlabError
+from .lessons import get_lesson
+
+
+def starter_files(lesson):
+    """``{file name: text}`` of the starter of ``lesson``: the .py file, its notebook, a README."""
+    source = lesson.template.read_text(encoding="utf-8")
+    return {
+        lesson.filename: source,
+        f"{lesson.name}.ipynb": json.dumps(notebook(source, lesson), indent=1) + "\n",
+        f"README_{lesson.name}.md": readme(lesson),
+    }
+
+
+def new_exercise(folder, lesson_name="linear_regression", force=False):
+    """Write the starter of a lesson into ``folder``; return the paths written.
+
+    Refuses to overwrite a file unless ``force`` is True.
+    """
+    lesson = get_lesson(lesson_name)
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise DescentlabError(f"{folder} is a file: give a folder for the exercise")
+    files = starter_files(lesson)
+    if not force:
+        for name in files:
+            if (folder / name).exists():
+                raise DescentlabError(f"{folder / name} already exists: pass --force to "
+                                      "overwrite it, or choose another folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DescentlabError(f"cannot write the exercise into {folder}: {exc.strerror}") from None
+    return [folder / name for name in files]
+
+
+def notebook(source, lesson):
+    """The starter as a Jupyter notebook (nbformat 4): the module docstring as Markdown, the
+    imports as one code cell, then one code cell per function."""
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    cells = [_markdown(f"# Exercise: {lesson.name}\n\n{ast.get_docstring(tree) or ''}".replace(
+        f"{lesson.filename}", f"{lesson.name}.ipynb"))]
+    body = tree.body[1:] if ast.get_docstring(tree) else tree.body
+    chunk, kind = [], None
+    for node in body:
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        text = "\n".join(lines[start - 1: node.end_lineno])
+        node_kind = "import" if isinstance(node, (ast.Import, ast.ImportFrom)) else "code"
+        if chunk and (node_kind != "import" or kind != "import"):
+            cells.append(_code("\n".join(chunk)))
+            chunk = []
+        chunk.append(text)
+        kind = node_kind
+    if chunk:
+        cells.append(_code("\n".join(chunk)))
+    cells.append(_markdown("Save the notebook, then check it:\n\n"
+                           f"    descentlab exercise check {lesson.name}.ipynb"))
+    return {"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3",
+                                                        "language": "python", "name": "python3"},
+                                         "language_info": {"name": "python"}},
+            "nbformat": 4, "nbformat_minor": 4}
+
+
+def _source(text):
+    return text.splitlines(keepends=True)
+
+
+def _markdown(text):
+    return {"cell_type": "markdown", "metadata": {}, "source": _source(text)}
+
+
+def _code(text):
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+            "source": _source(text)}
+
+
+def readme(lesson):
+    """A short README: what to write, how to check it, what the hints look like."""
+    functions = "\n".join(f"- `{name}({', '.join(params)})` returns `{returns}`"
+                          for name, (params, returns) in lesson.signatures.items())
+    return f"""# Exercise: {lesson.name}
+
+{lesson.title[0].upper()}{lesson.title[1:]}.
+
+Write these functions in `{lesson.filename}` (or in `{lesson.name}.ipynb`, the same as a
+notebook); each docstring gives the formula:
+
+{functions}
+
+Check your work as often as you like:
+
+    descentlab exercise check {lesson.filename}
+
+Each check runs your functions on random data, so answers copied from one data set do not
+pass; `--seed N` repeats the same cases. A failed check names the likely mistake, e.g.
+
+    FAIL  gradient       gradient: a sign error: the error is y_pred - y, not y - y_pred
+
+Exit code 0 means every check passed.
+"""

@@ -1,0 +1,21 @@
+"""The live playground: a local web page that trains with the library as sliders move.
+
+A room above the library, like the command line: it imports descentlab, nothing in the
+library imports it. :func:`create_app` is the Starlette app (the page and the JSON API),
+:func:`serve` runs it with uvicorn; Starlette and uvicorn are imported only here
+(``pip install "descentlab[playground]"``).
+"""
+
+
+def create_app():
+    """The playground's Starlette application."""
+    from descentlab.playground.app import create_app as _create
+
+    return _create()
+
+
+def serve(*args, **kwargs):
+    """Serve the playground until Ctrl-C; see :func:`descentlab.playground.server.serve`."""
+    from descentlab.playground.server import serve as _serve
+
+    return _serve(*args, **kwargs)

@@ -1,0 +1,140 @@
+r"""From settings to the library's objects: the model, its loss, the optimizer and the bound.
+
+Nothing here trains or computes a gradient: the model, loss and optimizer classes are
+the library's, and the bound is :func:`descentlab.stability_bound` (or, for the linear
+network, :func:`descentlab.analysis.linear_network_bound`) turned into the bound of the
+chosen optimizer by its ``stable_lr``.
+"""
+
+import numpy as np
+
+from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
+from descentlab.core.models import LinearModel, LogisticModel
+from descentlab.core.network import make_network
+from descentlab.core.stepsize import stability_bound
+from descentlab.errors import DescentlabError
+from descentlab.core.stepsize import linear_network_bound
+from descentlab.core.optimizers import make_optimizer
+from descentlab.core.schedules import get_schedule
+
+
+def make_model(s, n_features):
+    """The model of settings ``s``, starting at ``m``, ``b`` or ``params`` when given."""
+    if s["model"] == "network":
+        model = make_network([n_features, s["hidden"], 1], s["activation"], seed=s["seed"])
+    elif s["model"] == "logistic":
+        model = LogisticModel(n_features, seed=s["seed"], init_scale=1.0)
+    else:
+        model = LinearModel(n_features, seed=s["seed"])
+        if s["m"] is not None:
+            model.params["W"][...] = s["m"]
+        if s["b"] is not None:
+            model.params["b"][...] = s["b"]
+    if s["params"] is not None:
+        _set_params(model, s["params"])
+    return model
+
+
+def _set_params(model, values):
+    """Copy ``values`` (name -> nested list) into the model, checking names and shapes."""
+    if set(values) != set(model.params):
+        raise DescentlabError(f"params must have exactly the keys {', '.join(sorted(model.params))} "
+                              "of this model: send the frames' params of the same settings")
+    for key, value in values.items():
+        array = np.asarray(value, dtype=float)
+        if array.shape != model.params[key].shape:
+            raise DescentlabError(f"params {key!r} has shape {list(array.shape)} but this model's is "
+                                  f"{list(model.params[key].shape)}")
+        model.params[key][...] = array
+
+
+def make_loss(s):
+    """Binary cross-entropy (from logits) for logistic regression, the half-MSE otherwise."""
+    return BinaryCrossEntropy() if s["model"] == "logistic" else MeanSquaredError()
+
+
+def make_rule(s):
+    """The optimizer of ``s``, its schedule's step advanced to ``start_epoch`` (a continued run).
+
+    The cosine schedule anneals over the whole run: ``start_epoch + epochs`` steps when
+    training full-batch.
+    """
+    kwargs = {"total": s["start_epoch"] + s["epochs"]} if s["schedule"] == "cosine" else {}
+    optimizer = make_optimizer(s["optimizer"], s["lr"], momentum=s["momentum"],
+                               schedule=get_schedule(s["schedule"], **kwargs))
+    optimizer.t = s["start_epoch"]
+    return optimizer
+
+
+def carries_velocity(s):
+    """Whether the run keeps a velocity the page can hand back: momentum or Nesterov on a
+    linear or logistic model (a network restarts its velocity from 0 when continued)."""
+    return s["optimizer"] in ("momentum", "nesterov") and s["model"] != "network"
+
+
+def start_velocity(s, model, optimizer):
+    """Seed the optimizer's velocity with ``s["velocity"]`` (a continued run), checked
+    against the model's parameters; return the velocity at the start (zeros by default)."""
+    v0 = {k: np.zeros_like(p, dtype=float) for k, p in model.params.items()}
+    if s["velocity"] is None or not carries_velocity(s):
+        return v0
+    if set(s["velocity"]) != set(model.params):
+        raise DescentlabError(f"velocity must have exactly the keys {', '.join(sorted(model.params))}")
+    for key, value in s["velocity"].items():
+        v = np.asarray(value, dtype=float)
+        if v.shape != v0[key].shape:
+            raise DescentlabError(f"velocity {key!r} has shape {list(v.shape)} but its parameter's is "
+                                  f"{list(v0[key].shape)}")
+        v0[key] = v
+    optimizer.state = {k: {"v": v.copy()} for k, v in v0.items()}
+    return v0
+
+
+def bound_of(s, problem, optimizer):
+    r"""The largest stable learning rate of ``optimizer`` here, and what it means.
+
+    Returns
+    -------
+    bound : float or None
+        None where no bound exists (Adam, a nonlinear network).
+    lam_max : float or None
+        The curvature the bound comes from.
+    note : str
+
+    Notes
+    -----
+    For the half-MSE of a linear model the Hessian is :math:`H = \tilde X^\top \tilde X / N`
+    and the optimizer is stable for :math:`\alpha < \text{factor} / \lambda_{\max}(H)`
+    (:meth:`descentlab.optimizers.GradientDescent.stable_lr`). The cross-entropy's
+    Hessian is at most :math:`H / 4`, so for logistic regression the bound of
+    :math:`\lambda_{\max}/4` is sufficient, not sharp. For the linear network,
+    :math:`\lambda_{\max}` is the sharpness of its flattest minimum.
+    """
+    if s["model"] == "network" and s["activation"] != "identity":
+        return None, None, "a nonlinear network has no closed-form stable rate"
+    if s["model"] == "network":
+        key = (problem.X_train.tobytes(), problem.y_train.tobytes())
+        lam = _cached_sharpness(key, problem)
+        note = "the largest rate at which gradient descent can settle at a minimum of the linear network"
+    else:
+        lam = 2.0 / stability_bound(problem.X_train)
+        note = "2 / lambda_max of the loss's Hessian"
+        if s["model"] == "logistic":
+            lam, note = lam / 4, "sufficient bound: the cross-entropy curves at most 1/4 as much as the squared loss"
+    bound = optimizer.stable_lr(lam)
+    if bound is None:
+        return None, lam, "Adam's step does not scale with the curvature: it has no such bound"
+    if s["optimizer"] != "gd":
+        note += f", times the stability factor of {s['optimizer']} with beta {s['momentum']:g}"
+    return float(bound), float(lam), note
+
+
+_SHARPNESS = {}
+
+
+def _cached_sharpness(key, problem):
+    if key not in _SHARPNESS:
+        if len(_SHARPNESS) > 64:
+            _SHARPNESS.clear()
+        _SHARPNESS[key] = 2.0 / linear_network_bound(problem.X_train, problem.y_train, output_bias=True)
+    return _SHARPNESS[key]

@@ -1,0 +1,131 @@
+// The three views, drawn from the run the server sent (T, the timeline of one or more
+// answers joined where the rate changed) at the epoch cursor c.
+"use strict";
+
+const Views = (function () {
+  const BLUE = "#1f5fbf", ORANGE = "#e07b00", RED = "#c62828", GREY = "#999";
+
+  function extent(values, pad) {
+    let lo = Infinity, hi = -Infinity;
+    for (const v of values) if (isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    if (!isFinite(lo)) return [0, 1];
+    const p = (hi - lo || Math.abs(hi) || 1) * (pad === undefined ? 0.08 : pad);
+    return [lo - p, hi + p];
+  }
+
+  // The frame of a network run shown at epoch c: the last frame at or before it.
+  function frameAt(T, c) {
+    const e = T.frames.epochs;
+    let k = 0;
+    while (k + 1 < e.length && e[k + 1] <= c) k++;
+    return k;
+  }
+
+  // (m, b) at epoch c, for the line and the surface; null when the model has none.
+  function lineAt(T, c) {
+    if (T.kind === "linear") return { m: T.m[c], b: T.b[c] };
+    if (T.kind === "network" && T.frames.m) { const k = frameAt(T, c); return { m: T.frames.m[k], b: T.frames.b[k] }; }
+    return null;
+  }
+
+  // The (m, b) path up to epoch c.
+  function pathTo(T, c) {
+    if (T.kind === "linear") return { m: T.m.slice(0, c + 1), b: T.b.slice(0, c + 1) };
+    const k = frameAt(T, c);
+    return { m: T.frames.m.slice(0, k + 1), b: T.frames.b.slice(0, k + 1) };
+  }
+
+  function drawFit(canvas, A, T, c) {
+    const d = A.data, tr = d.train, te = d.test;
+    const col = (X, j) => X.map(r => r[j]);
+    if (T.kind === "logistic") {
+      const xr = extent(col(tr.X, 0).concat(col(te.X, 0))), yr = extent(col(tr.X, 1).concat(col(te.X, 1)));
+      const f = Plot.frame(canvas, xr, yr, { xlabel: d.x_name, ylabel: d.y_name });
+      for (const [set, hollow] of [[tr, false], [te, true]]) {
+        for (const cls of [0, 1]) {
+          const rows = set.X.filter((r, i) => set.y[i] === cls);
+          const color = cls ? ORANGE : BLUE;
+          Plot.dots(f, col(rows, 0), col(rows, 1), hollow ? { strokeStyle: color } : { fillStyle: color, globalAlpha: 0.6 }, 3);
+        }
+      }
+      const w1 = T.w1[c], w2 = T.w2[c], b = T.b[c];
+      if (Math.abs(w2) > 1e-12) Plot.polyline(f, xr, xr.map(x => -(w1 * x + b) / w2), { strokeStyle: "#000", lineWidth: 2 });
+      else if (Math.abs(w1) > 1e-12) Plot.polyline(f, [-b / w1, -b / w1], yr, { strokeStyle: "#000", lineWidth: 2 });
+      f.done();
+      return null;
+    }
+    const xs = col(tr.X, 0).concat(col(te.X, 0));
+    const xr = extent(xs), yr = extent(tr.y.concat(te.y), 0.15);
+    const f = Plot.frame(canvas, xr, yr, { xlabel: d.x_name, ylabel: d.y_name });
+    Plot.dots(f, col(tr.X, 0), tr.y, { fillStyle: BLUE, globalAlpha: 0.55 }, 3);
+    Plot.dots(f, col(te.X, 0), te.y, { strokeStyle: ORANGE, lineWidth: 1.5 }, 3.5);
+    if (T.kind === "network") {
+      const k = frameAt(T, c);
+      Plot.polyline(f, T.frames.x, T.frames.y[k], { strokeStyle: RED, lineWidth: 2.5 });
+    } else {
+      const L = lineAt(T, c);
+      Plot.polyline(f, xr, xr.map(x => L.m * x + L.b), { strokeStyle: RED, lineWidth: 2.5 });
+    }
+    f.done();
+    return f;
+  }
+
+  function drawLoss(canvas, A, T, c, logY, C) {
+    const n = Math.max(T.loss.length + (T.diverged ? 1 : 0), C ? C.loss.length : 0, 1);
+    const floor = A.surface && A.surface.least_squares.loss;
+    const all = T.loss.concat(C ? C.loss : [], floor ? [floor] : []).filter(v => isFinite(v) && (!logY || v > 0));
+    let yr = extent(all, 0);
+    if (logY) yr = [yr[0] / 1.5, yr[1] * 1.5]; else yr = [0, yr[1] * 1.05 || 1];
+    const f = Plot.frame(canvas, [0, n], yr, { logY, xlabel: "epoch", ylabel: A.model === "logistic" ? "cross-entropy" : "half MSE" });
+    const idx = a => a.map((_, i) => i);
+    if (floor) Plot.polyline(f, [0, n], [floor, floor], { strokeStyle: "#2e7d32", lineWidth: 1, dash: [5, 4] });
+    for (const e of T.changes) Plot.polyline(f, [e, e], yr, { strokeStyle: "#7b1fa2", lineWidth: 1, dash: [2, 3] });
+    if (C) Plot.polyline(f, idx(C.loss), C.loss, { strokeStyle: GREY, lineWidth: 1.5, dash: [6, 3] });
+    Plot.polyline(f, idx(T.loss), T.loss, { strokeStyle: "#bcd0ee", lineWidth: 1.5 });
+    const upto = T.loss.slice(0, Math.min(c + 1, T.loss.length));
+    Plot.polyline(f, idx(upto), upto, { strokeStyle: BLUE, lineWidth: 2 });
+    const k = Math.min(c, T.loss.length - 1);
+    if (k >= 0) Plot.dots(f, [k], [T.loss[k]], { fillStyle: BLUE }, 4);
+    if (T.diverged) {
+      const e = T.diverged.epoch, v = T.loss[T.loss.length - 1];
+      f.ctx.save(); f.ctx.strokeStyle = RED; f.ctx.lineWidth = 3;
+      const x = f.sx(e), y = f.sy(v);
+      f.ctx.beginPath(); f.ctx.moveTo(x - 6, y - 6); f.ctx.lineTo(x + 6, y + 6);
+      f.ctx.moveTo(x - 6, y + 6); f.ctx.lineTo(x + 6, y - 6); f.ctx.stroke(); f.ctx.restore();
+    }
+    f.done();
+  }
+
+  function drawSurface(canvas, A, T, c, C) {
+    const S = A.surface;
+    if (!S) return null;
+    const f = Plot.frame(canvas, S.m, S.b, { xlabel: "m", ylabel: "b" });
+    const grid = S.loss, low = S.least_squares.loss;
+    let high = -Infinity;
+    for (const row of grid) for (const v of row) if (isFinite(v)) high = Math.max(high, v);
+    const n = 14;
+    for (let k = 0; k < n; k++) {
+      const level = low + (high - low) * Math.pow(0.6, n - k);
+      f.ctx.save(); f.ctx.strokeStyle = Plot.levelColor(k, n); f.ctx.lineWidth = 1.2; f.ctx.beginPath();
+      for (const [p, q] of Plot.contour(grid, S.m, S.b, level)) {
+        f.ctx.moveTo(f.sx(p[0]), f.sy(p[1])); f.ctx.lineTo(f.sx(q[0]), f.sy(q[1]));
+      }
+      f.ctx.stroke(); f.ctx.restore();
+    }
+    if (C && lineAt(C, 0)) {
+      const P = pathTo(C, C.loss.length);
+      Plot.polyline(f, P.m, P.b, { strokeStyle: GREY, lineWidth: 1.5, dash: [5, 3] });
+    }
+    const P = pathTo(T, c);
+    Plot.polyline(f, P.m, P.b, { strokeStyle: RED, lineWidth: 1.5 });
+    if (P.m.length <= 200) Plot.dots(f, P.m, P.b, { fillStyle: RED }, 1.8);
+    Plot.dots(f, [P.m[0]], [P.b[0]], { strokeStyle: "#000", lineWidth: 1.5 }, 5);
+    Plot.star(f, S.least_squares.m, S.least_squares.b, 9, "#ffd600");
+    const L = lineAt(T, c);
+    Plot.dots(f, [L.m], [L.b], { fillStyle: RED, strokeStyle: "#000" }, 5);
+    f.done();
+    return f;
+  }
+
+  return { drawFit, drawLoss, drawSurface, lineAt, frameAt, extent };
+})();

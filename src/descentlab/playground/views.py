@@ -1,0 +1,87 @@
+r"""What the page draws, computed from a finished run (its History) and the data.
+
+* the loss surface over :math:`(m, b)`: a grid of :math:`L(m, b)` from the loss's
+  quadratic form (:func:`descentlab.analysis.quadratic_form`), so the grid costs the
+  same for any number of rows;
+* a network's fit at a capped, evenly spaced choice of epochs (its frames), and for the
+  linear network the one line :math:`W_1 W_2,\; b_1 W_2 + b_2` it collapses to
+  (:func:`descentlab.collapse.collapse`).
+"""
+
+import numpy as np
+
+from descentlab.core.losses import MeanSquaredError
+from descentlab.core.models import linear_forward
+from descentlab.core.quadratic import least_squares
+from descentlab.core.quadratic import quadratic_form, quadratic_loss
+from descentlab.lessons.collapse import collapse
+from descentlab.viz.sampling import frame_epochs
+
+GRID = 51
+MAX_FRAMES = 100
+CURVE_POINTS = 60
+
+
+def surface(X, y, path_m, path_b):
+    r"""The half-MSE on a ``GRID`` x ``GRID`` grid of :math:`(m, b)` around the least-squares point.
+
+    The window is square in :math:`(m, b)` (so the contours show the Hessian's true
+    shape), centred on the minimum and wide enough for the start and the path (a path
+    that runs off to infinity is cut at three times the start's distance).
+
+    Returns
+    -------
+    dict
+        ``m`` and ``b``: ``[first, last]`` of the grid's axes; ``loss``: ``GRID`` rows (one
+        per ``b``, from the first to the last) of ``GRID`` values (one per ``m``);
+        ``least_squares``: ``{"m", "b", "loss"}``.
+    """
+    W, b_star = least_squares(X, y)
+    m_star = float(W[0])
+    form = quadratic_form(X, y)
+    pm, pb = np.asarray(path_m, dtype=float), np.asarray(path_b, dtype=float)
+    dist = np.maximum(np.abs(pm - m_star), np.abs(pb - b_star))
+    dist = dist[np.isfinite(dist)]
+    start = dist[0] if dist.size else 1.0
+    reach = np.max(np.minimum(dist, 3 * start)) if dist.size else 1.0
+    span = 1.15 * max(reach, start, 1e-3 * (1 + abs(m_star) + abs(b_star)))
+    ms = np.linspace(m_star - span, m_star + span, GRID)
+    bs = np.linspace(b_star - span, b_star + span, GRID)
+    thetas = np.stack(np.meshgrid(ms, bs), axis=-1)
+    loss, _ = quadratic_loss(form, thetas)
+    # the floor from the residuals themselves: the expanded quadratic cancels digits there
+    ls_loss = MeanSquaredError().loss(y, linear_forward(X, W, b_star))
+    return {"m": [float(ms[0]), float(ms[-1])], "b": [float(bs[0]), float(bs[-1])],
+            "loss": loss.tolist(), "least_squares": {"m": m_star, "b": b_star, "loss": float(ls_loss)}}
+
+
+def network_frames(network, history, X, identity):
+    """The network's parameters and fit at up to ``MAX_FRAMES`` epochs (the final ones last).
+
+    Returns
+    -------
+    dict
+        ``epochs``: the frames' epochs (``n_epochs`` is the end of training); ``params``:
+        each frame's parameters (name -> nested list, what a continued request sends back);
+        ``x``: the curve's grid over the data; ``y``: the prediction on it at each frame;
+        for the linear network also ``m`` and ``b``, the line each frame collapses to.
+    """
+    lo, hi = float(X.min()), float(X.max())
+    pad = 0.05 * (hi - lo or 1.0)
+    x = np.linspace(lo - pad, hi + pad, CURVE_POINTS)
+    frames = {"epochs": [], "params": [], "x": x.tolist(), "y": [], "m": [], "b": []}
+    for epoch in frame_epochs(history.n_epochs + 1, MAX_FRAMES).tolist():
+        params = history.params_at(epoch)
+        network.set_params(params)
+        frames["epochs"].append(epoch)
+        frames["params"].append({k: np.asarray(v).tolist() for k, v in params.items()})
+        with np.errstate(all="ignore"):
+            frames["y"].append(network.predict(x[:, None]).tolist())
+        if identity:
+            W, b = collapse(network)
+            frames["m"].append(float(W[0, 0]))
+            frames["b"].append(float(b[0]))
+    network.set_params(history.final_params)
+    if not identity:
+        del frames["m"], frames["b"]
+    return frames

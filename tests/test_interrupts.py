@@ -1,0 +1,138 @@
+"""Ctrl-C (SIGINT) and SIGTERM in a real process: mid-training for ``tutorial`` and ``fit``,
+and mid-save. What ran is kept, whole, and no temporary file is left behind."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+
+
+def _start(argv, **kwargs):
+    # a run started in the background inherits SIGINT ignored, and Python then never turns
+    # it into KeyboardInterrupt: restore the default, as a terminal's Ctrl-C would find it
+    return subprocess.Popen([sys.executable, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=ENV, **kwargs,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def _stop(proc, signum, wait=1.0):
+    time.sleep(wait)
+    proc.send_signal(signum)
+    try:
+        return proc.communicate(timeout=120)
+    finally:
+        proc.kill()  # never leave a hundred-million-epoch run behind
+
+
+def _no_temporary_files(folder):
+    return not [p for p in os.listdir(folder) if p.startswith(".")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_tutorial_stopped_mid_training_keeps_what_ran(tmp_path, signum):
+    out = tmp_path / "o"
+    proc = _start(["-u", "-m", "descentlab", "tutorial", "--epochs", "100000000", "--log-every",
+                   "1000", "--out", str(out)])
+    assert proc.stdout.readline() == "Epoch:  0\n"
+    stdout, err = _stop(proc, signum)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    last = err.splitlines()[-1]
+    assert last.startswith("descentlab: interrupted after ") and " of 100000000 epochs; kept " in last
+    ran = int(last.split("after ")[1].split(" of")[0])
+    history = json.loads((out / "history.json").read_text())
+    assert history["status"] == "interrupted" and len(history["loss"]) == ran
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["status"] == "interrupted" and metrics["epochs"] == ran
+    assert f"After {ran} epochs gradient descent" in stdout
+    entry = json.loads((out / "manifest.json").read_text())["commands"]["tutorial"]
+    assert entry["status"] == "interrupted"
+    assert set(entry["files"]) == set(os.listdir(out)) - {"manifest.json"}
+    assert len([n for n in entry["files"] if n.startswith("epoch_")]) <= 20
+    assert _no_temporary_files(out)
+
+
+@pytest.fixture(scope="module")
+def big_csv(tmp_path_factory):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 5))
+    path = tmp_path_factory.mktemp("data") / "big.csv"
+    path.write_text("a,b,c,d,e,y\n" + "".join(",".join(repr(float(v)) for v in [*x, x.sum()]) + "\n" for x in X))
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_fit_stopped_mid_training_keeps_a_loadable_model(big_csv, tmp_path, signum):
+    from descentlab.estimators.persist import load_model
+
+    model = tmp_path / "m.json"
+    proc = _start(["-m", "descentlab", "fit", str(big_csv), "--target", "y", "--optimizer", "gd",
+                   "--lr", "1e-6", "--tol", "none", "--epochs", "100000000", "--out", str(model)])
+    assert proc.stdout.readline().startswith("Training GDRegressor on 2000 rows")
+    out, err = _stop(proc, signum, wait=1.5)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert "interrupted after" in err and "Saved the model" in out
+    est = load_model(model)
+    assert est.history_.status == "interrupted" and est.n_iter_ == len(est.history_.loss)
+    assert _no_temporary_files(tmp_path)
+
+
+# A child that writes one file over and over, each time with new, large content; the
+# parent stops it at a random moment of a write.
+_WRITER = """
+import sys
+from descentlab.cli import _sigterm_interrupts
+from descentlab.files import write_text
+path = sys.argv[1]
+write_text(path, "old " * 1_000_000)
+print("ready", flush=True)
+with _sigterm_interrupts():
+    for i in range(1_000_000):
+        write_text(path, f"new{i} " * 1_000_000)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_mid_save_leaves_a_whole_file_and_no_temporary_one(tmp_path, signum):
+    path = tmp_path / "big.txt"
+    for wait in (0.05, 0.23, 0.41):
+        proc = _start(["-c", _WRITER, str(path)])
+        assert proc.stdout.readline() == "ready\n"
+        _, err = _stop(proc, signum, wait=wait)
+        assert proc.returncode != 0 and err.rstrip().endswith("KeyboardInterrupt")
+        words = path.read_text().split()
+        assert len(words) == 1_000_000 and len(set(words)) == 1  # one whole version
+        assert _no_temporary_files(tmp_path)
+
+
+_DEFERRED = """
+import sys, time
+from descentlab.files import deferred_signals, write_text
+with deferred_signals():
+    print("writing", flush=True)
+    time.sleep(1.0)
+    write_text(sys.argv[1], "whole")
+    print("written", flush=True)
+print("not reached")
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_waits_for_the_protected_writes(tmp_path):
+    path = tmp_path / "history.json"
+    proc = _start(["-c", _DEFERRED, str(path)])
+    assert proc.stdout.readline() == "writing\n"
+    out, err = _stop(proc, signal.SIGINT, wait=0.2)
+    assert out == "written\n" and "KeyboardInterrupt" in err  # delivered after the block
+    assert path.read_text() == "whole"

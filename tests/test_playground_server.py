@@ -1,0 +1,111 @@
+"""The playground as a real server: the command starts on a free port and stops on
+SIGINT; a non-loopback host is warned about; several clients at once get consistent
+answers."""
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import threading
+import urllib.request
+
+import pytest
+
+pytest.importorskip("uvicorn")
+pytest.importorskip("starlette")
+
+from descentlab.cli import main  # noqa: E402
+from descentlab import DescentlabError  # noqa: E402
+from descentlab.playground.runner import to_json, train_settings  # noqa: E402
+from descentlab.playground.server import Background, bind, is_loopback  # noqa: E402
+from descentlab.playground.settings import validate  # noqa: E402
+
+
+def post(url, body):
+    req = urllib.request.Request(url + "api/train", data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return r.status, r.read()
+
+
+def start(*args):
+    return subprocess.Popen([sys.executable, "-m", "descentlab", "playground", "--no-browser", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            # a background run inherits SIGINT ignored: restore a terminal's default
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+@pytest.mark.slow
+def test_the_command_serves_on_a_free_port_and_stops_on_ctrl_c():
+    proc = start("--port", "0")
+    try:
+        line = proc.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert url and int(url.group(1)) > 0, line
+        with urllib.request.urlopen(url.group(0) + "api/limits", timeout=30) as r:
+            assert r.status == 200 and "limits" in json.loads(r.read())
+        status, body = post(url.group(0), {"epochs": 5})
+        assert status == 200 and len(json.loads(body)["loss"]) == 5
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode in (0, 130) and "Traceback" not in err, err
+    assert "stopped" in out
+
+
+@pytest.mark.slow
+def test_a_host_beyond_loopback_is_warned_about():
+    proc = start("--host", "0.0.0.0", "--port", "0")
+    try:
+        assert "http://0.0.0.0:" in proc.stdout.readline()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert "warning: listening on 0.0.0.0: anyone" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),
+                                            ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False)])
+def test_loopback_hosts(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+def test_a_taken_port_is_one_line_with_the_fix():
+    sock = bind("127.0.0.1", 0)
+    try:
+        port = sock.getsockname()[1]
+        with pytest.raises(DescentlabError, match=f"cannot listen on 127.0.0.1:{port}.*choose another --port"):
+            bind("127.0.0.1", port).close()
+    finally:
+        sock.close()
+
+
+def test_a_port_out_of_range_is_refused(capsys):
+    assert main(["playground", "--no-browser", "--port", "70000"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "port 70000 is out of range" in err
+
+
+@pytest.mark.slow
+def test_eight_clients_at_once_get_consistent_answers():
+    rates = [0.01 * (i + 1) for i in range(8)]
+    results = {}
+
+    def client(i):
+        results[i] = [post(url, {"lr": rates[i], "epochs": 200}) for _ in range(3)]
+
+    with Background() as url:
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+    # the same settings trained here, without the server or its cache
+    expected = {i: to_json(train_settings(validate({"lr": rates[i], "epochs": 200}))) for i in range(8)}
+    assert sorted(results) == list(range(8))
+    for i, answers in results.items():
+        assert all(status == 200 and body == expected[i] for status, body in answers)
+        assert json.loads(expected[i])["loss"][-1] < json.loads(expected[0])["loss"][-1] or i == 0
