@@ -21,11 +21,10 @@ class Runs:
 
     @functools.cached_property
     def study(self):
-        from descentlab.lessons.lr_study import default_rates, lr_study
-        from descentlab.core.stepsize import stability_bound
+        from descentlab.lessons.lr_study import lr_study
 
         r = self.tutorial
-        return lr_study(r.X_train, r.y_train, [0.05, *default_rates(stability_bound(r.X_train))])
+        return lr_study(r.X_train, r.y_train, article_lr=r.config.lr)
 
     @functools.cached_property
     def collapse(self):

@@ -168,11 +168,10 @@ $2/\\lambda_{\\max}$: the largest rate before each step overshoots. The study tr
 same start with the article's 0.05 and with rates against the bound.
 """),
     code("""
-from descentlab.lessons.lr_study import default_rates
 from descentlab.viz.lr_study import lr_study_figure
 
 bound = dl.stability_bound(result.X_train)
-study = dl.lr_study(result.X_train, result.y_train, [0.05, *default_rates(bound)])
+study = dl.lr_study(result.X_train, result.y_train, article_lr=0.05)   # 0.05 and rates against the bound
 print("\\n".join(study.summary_lines()))
 """),
     code("lr_study_figure(study)", "figure"),
