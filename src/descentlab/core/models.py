@@ -12,7 +12,7 @@ the dense layers of a network.
 import numpy as np
 
 
-def linear_forward(X, W, b):
+def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     r"""The affine map, the article's ``forward_prop`` in matrix form.
 
     Parameters
@@ -34,7 +34,7 @@ def linear_forward(X, W, b):
     return X @ W + b
 
 
-def linear_backward(X, dLdY):
+def linear_backward(X: np.ndarray, dLdY: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r"""Gradients of the loss with respect to ``W`` and ``b`` of :func:`linear_forward`.
 
     Parameters

@@ -11,6 +11,8 @@ inside its layers (keys ``"0.W"``, ``"0.b"``, ``"1.W"``, ...), so
 :func:`descentlab.core.trainer.train` and any optimizer train it like a linear model.
 """
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from descentlab.errors import DescentlabError
@@ -104,8 +106,9 @@ class Network(Model):
         return f"Network([{inner}])"
 
 
-def make_network(sizes, activation="tanh", *, output_activation="identity", init=None,
-                 bias=True, seed=0):
+def make_network(sizes: Sequence[int], activation: str = "tanh", *,
+                 output_activation: str = "identity", init: str | None = None, bias: bool = True,
+                 seed: int = 0) -> Network:
     """A network of dense layers of the given sizes, all drawn from one seeded generator.
 
     Parameters

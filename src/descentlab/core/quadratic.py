@@ -26,7 +26,7 @@ def with_bias_column(X):
     return np.hstack([X, np.ones((X.shape[0], 1))])
 
 
-def least_squares(X, y):
+def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     r"""The minimiser of the squared loss, from NumPy's ``lstsq``.
 
     Parameters

@@ -109,7 +109,8 @@ def default_lr(curv, optimizer="gd", momentum=0.0, minibatch=False):
     return 1.0 / curv
 
 
-def power_iteration(X, *, bias=True, n_iter=1000, rtol=1e-9, seed=0):
+def power_iteration(X: np.ndarray, *, bias: bool = True, n_iter: int = 1000, rtol: float = 1e-9,
+                    seed: int = 0) -> float:
     r"""The largest eigenvalue of the second-moment matrix, by power iteration.
 
     Parameters
@@ -155,7 +156,7 @@ def power_iteration(X, *, bias=True, n_iter=1000, rtol=1e-9, seed=0):
     return lam
 
 
-def stability_bound(X):
+def stability_bound(X: np.ndarray) -> float:
     r"""The largest stable learning rate of full-batch gradient descent on the half-MSE.
 
     Notes

@@ -7,6 +7,7 @@ held-out validation set, stop on a diverging loss, and stop cleanly on Ctrl-C.
 """
 
 import math
+from collections.abc import Callable, Sequence
 import warnings
 
 import numpy as np
@@ -92,10 +93,12 @@ class _Stopper:
         return self.count >= self.n_iter_no_change
 
 
-def train(model, X, y, *, loss=None, optimizer=None, epochs=100, batch_size=None,
-          seed=0, callbacks=(), on_divergence="raise", explode_factor=1e4,
+def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epochs: int = 100,
+          batch_size: int | None = None, seed: int | None = 0,
+          callbacks: Sequence[Callable[[int, History], object]] = (), on_divergence="raise",
+          explode_factor=1e4,
           record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
-          objective=None):
+          objective=None) -> History:
     r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
 
     Each epoch, for each batch, the article's step: predict (``model.forward``), the loss

@@ -50,7 +50,8 @@ class Dataset:
         return f"Dataset(n_samples={self.X.shape[0]}, n_features={self.X.shape[1]})"
 
 
-def make_article_data(n_samples=200, n_features=1, noise=10.0, random_state=42):
+def make_article_data(n_samples: int = 200, n_features: int = 1, noise: float = 10.0,
+                      random_state: int = 42) -> Dataset:
     """The article's data: ``make_regression`` with every feature informative.
 
     Parameters
@@ -154,7 +155,7 @@ def check_split_sizes(n_samples, test_size, min_rows=2):
     return n_train, n_test
 
 
-def split(X, y, test_size=0.2, seed=0):
+def split(X: np.ndarray, y: np.ndarray, test_size: float = 0.2, seed: int = 0) -> list[np.ndarray]:
     """Split into train and test sets (scikit-learn's ``train_test_split``, seeded).
 
     Returns

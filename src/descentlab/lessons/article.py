@@ -4,6 +4,7 @@
 :func:`descentlab.outputs.lessons.save_tutorial` writes its files.
 """
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import ClassVar
 
@@ -20,6 +21,7 @@ from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.settings import epochs_setting, lr_setting, setting
+from descentlab.lessons.display import NotebookDisplay
 
 
 @dataclass
@@ -50,7 +52,7 @@ class TutorialConfig(ArticleData):
 
 
 @dataclass
-class TutorialResult:
+class TutorialResult(NotebookDisplay):
     """What a tutorial run produced: data, split, trained model, history and metrics."""
 
     kind: ClassVar[str] = "tutorial"
@@ -97,7 +99,8 @@ def prepare_data(config):
     return config.make()
 
 
-def run_tutorial(config=None, log=print):
+def run_tutorial(config: TutorialConfig | None = None,
+                 log: Callable[[str], object] | None = print) -> TutorialResult:
     """Train the article's linear regression and measure it.
 
     Parameters
@@ -130,7 +133,7 @@ def run_tutorial(config=None, log=print):
     return TutorialResult(config, data, X_train, X_test, y_train, y_test, model, history, metrics)
 
 
-def result_from_history(history):
+def result_from_history(history: History) -> TutorialResult:
     """Rebuild a :class:`TutorialResult` from a saved tutorial History, without training.
 
     The data and split are made again from the settings in ``history.meta``; the model

@@ -38,6 +38,7 @@ from descentlab.core.network import Network, check_network_size, make_network
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
 from descentlab.settings import check_choice, epochs_setting, lr_setting, setting
+from descentlab.lessons.display import NotebookDisplay
 
 BIAS_FORMS = ("x0", "layers")
 
@@ -144,7 +145,7 @@ class CollapseConfig(ArticleData):
 
 
 @dataclass
-class CollapseResult:
+class CollapseResult(NotebookDisplay):
     """The trained network, its collapsed line and how it compares with least squares.
 
     Attributes
@@ -210,7 +211,7 @@ class CollapseResult:
         return summary_lines(self)
 
 
-def run_collapse(config=None):
+def run_collapse(config: CollapseConfig | None = None) -> CollapseResult:
     """Train the article's two-layer linear network and collapse it to one line.
 
     Returns

@@ -27,6 +27,7 @@ from descentlab.core.models import LogisticModel, logistic_proba
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
 from descentlab.settings import check_config, epochs_setting, lr_setting, setting
+from descentlab.lessons.display import NotebookDisplay
 
 
 @dataclass
@@ -69,7 +70,7 @@ class LogisticConfig:
 
 
 @dataclass
-class LogisticResult:
+class LogisticResult(NotebookDisplay):
     """The trained model, its history and honest measures of it.
 
     Attributes
@@ -127,7 +128,7 @@ def reference_fit(X, y):
     return ref.coef_[0], float(ref.intercept_[0])
 
 
-def run_logistic(config=None):
+def run_logistic(config: LogisticConfig | None = None) -> LogisticResult:
     """Train logistic regression by gradient descent on two overlapping blobs.
 
     Returns

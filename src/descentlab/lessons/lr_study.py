@@ -6,6 +6,7 @@ descent (article: "by varying alpha the rate of decrease in error varies").
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -18,6 +19,7 @@ from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData
 from descentlab.errors import DescentlabError
 from descentlab.settings import epochs_setting, setting
+from descentlab.lessons.display import NotebookDisplay
 
 ARTICLE_LR = 0.05  # the article's l_r
 
@@ -79,7 +81,7 @@ class RateRun:
 
 
 @dataclass
-class LRStudy:
+class LRStudy(NotebookDisplay):
     """The study: the bound, and one :class:`RateRun` per rate, in the order given."""
 
     kind: ClassVar[str] = "lr_study"
@@ -101,7 +103,8 @@ class LRStudy:
         return study_lines(self)
 
 
-def lr_study(X, y, rates=None, *, epochs=61, seed=0, article_lr=None):
+def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None, *,
+             epochs: int = 61, seed: int = 0, article_lr: float | None = None) -> LRStudy:
     r"""Train linear regression on ``(X, y)`` with each learning rate, from the same start.
 
     Parameters

@@ -25,6 +25,7 @@ from descentlab.core.network import check_network_size, make_network
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
 from descentlab.settings import check_config, epochs_setting, lr_setting, setting
+from descentlab.lessons.display import NotebookDisplay
 
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid")
 
@@ -80,7 +81,7 @@ class Fit:
 
 
 @dataclass
-class NonlinearResult:
+class NonlinearResult(NotebookDisplay):
     """The data, the least-squares floor and every trained model.
 
     Attributes
@@ -121,7 +122,7 @@ def _models(config):
         yield f"{act} network 1-{h}-1", make_network([1, h, 1], act, seed=seed)
 
 
-def run_nonlinear(config=None):
+def run_nonlinear(config: NonlinearConfig | None = None) -> NonlinearResult:
     """Train linear regression, the linear network and the nonlinear networks on one curve.
 
     The models start from small weights (linear regression from :math:`N(0, 1)`, the

@@ -1,12 +1,12 @@
 """The playground's web app (Starlette): the page, its static files and a small JSON API.
 
-=================  ==============================================================
-``GET /``          the page
-``GET /static/*``  its script and style (shipped in the package; no CDN)
+===================  ============================================================
+``GET /``            the page
+``GET /static/*``    its script and style (shipped in the package; no CDN)
 ``GET /api/limits``  the caps, and every setting with its default and range
 ``POST /api/train``  settings (JSON) -> the run: loss, parameters, bound, ...
 ``POST /api/csv``    a CSV file's text -> its columns, checked by the CSV reader
-=================  ==============================================================
+===================  ============================================================
 
 Every error is a 4xx (or, never expected, 500) with a JSON body ``{"error": "one line"}``.
 The server keeps no state between requests.

@@ -76,6 +76,14 @@ class FrameAnimation:
     def __repr__(self):
         return f"{type(self).__name__}(frames={len(self)}, epochs={self.history.n_epochs})"
 
+    def _repr_html_(self):
+        """The frame player (image, epoch slider, Play button) as one self-contained HTML
+        block: every frame an embedded PNG and the player's JavaScript inline, nothing
+        fetched, so it shows inline (and offline) as the last expression of a cell."""
+        from descentlab.viz.page import player_block
+
+        return player_block(self, name=type(self).__name__)
+
     # -- building (subclasses) ------------------------------------------------------------
     def _new_figure(self, ncols=2, **grid):
         """A headless figure of ``ncols`` panels side by side and an empty moving title."""

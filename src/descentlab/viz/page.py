@@ -7,6 +7,7 @@ import base64
 import html
 import io
 import json
+import uuid
 from importlib import resources
 
 
@@ -73,3 +74,16 @@ def table(rows, header=None, table_id=None):
     ident = f' id="{table_id}"' if table_id else ""
     head = f"<tr>{cells('th', header)}</tr>" if header else ""
     return f"<table{ident}>{head}" + "".join(f"<tr>{cells('td', r)}</tr>" for r in rows) + "</table>"
+
+
+def player_block(animation, name="training"):
+    """:func:`player_html` with its own unique id prefix, a little CSS and ``player.js``
+    inline: a self-contained block for a notebook cell or any page (several may share one
+    page; ``player.js`` starts each player once)."""
+    prefix = f"dl-{uuid.uuid4().hex[:12]}-"
+    style = ("<style>.player img{max-width:100%;height:auto;display:block}"
+             ".player .controls{display:flex;align-items:center;gap:1em}"
+             ".player .controls input[type=range]{flex:1}</style>")
+    return (f"<div class='descentlab-player'>{style}"
+            + player_html(animation, name=f"{prefix}{name}", prefix=prefix)
+            + f"<script>{template('player.js')}</script></div>")

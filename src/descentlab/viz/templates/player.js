@@ -36,6 +36,9 @@
     root.setAttribute("data-ready", String(frames.length));
   }
   var players = document.querySelectorAll(".player");
-  for (var i = 0; i < players.length; i++) { player(players[i]); }
+  for (var i = 0; i < players.length; i++) {
+    // started already (a notebook or a page with several inline players runs this again)
+    if (!players[i].hasAttribute("data-ready")) { player(players[i]); }
+  }
   document.body.setAttribute("data-players-ready", String(players.length));
 })();

@@ -1,0 +1,239 @@
+"""Watching training while it runs: a live board in a notebook, a line in a terminal.
+
+:class:`LiveBoard` is a training callback, ``board(epoch, history)``, for
+:func:`descentlab.core.trainer.train` and every estimator's ``fit(X, y, callbacks=[...])``
+(like d2l's ProgressBoard or Keras' History plot). Inside a Jupyter kernel it redraws one
+figure in place (one ``display`` with a ``display_id``, then updates of it): the loss,
+the validation loss when one is held out, and any series you ask for. Anywhere else it
+writes one progress line to the terminal, rewritten in place. It only reads the History.
+
+:func:`progress` is a plain progress bar for a notebook or a terminal (``tqdm.auto``
+when tqdm is installed, the board's terminal line otherwise).
+"""
+
+import io
+import sys
+import time
+
+import numpy as np
+
+
+def in_kernel():
+    """True inside a Jupyter (IPython) kernel, where rich output can be displayed."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+class PNG:
+    """PNG bytes that IPython's display shows as an image (``_repr_png_``)."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def _repr_png_(self):
+        return self.data
+
+    def __repr__(self):
+        return f"PNG({len(self.data)} bytes)"
+
+
+def _ipython_display(obj, display_id=True):
+    from IPython.display import display
+
+    return display(obj, display_id=display_id)
+
+
+class LiveBoard:
+    """A training callback that draws the loss while training runs.
+
+    Parameters
+    ----------
+    every : int or None, default=None
+        Redraw every this many epochs; None redraws as often as ``max_rate`` allows.
+    max_rate : float, default=4
+        At most this many redraws a second (the first and the last epoch always draw).
+    total : int, optional
+        The epoch budget: the line says ``epoch i/total`` and the last epoch always draws.
+    series : dict of str to callable, optional
+        More curves to record and draw, each ``f(history) -> float`` called at every
+        epoch (for example a training accuracy); drawn on a second axis.
+    log : bool or None, default=None
+        Log scale for the loss (None: when it spans more than two decades).
+    mode : {"auto", "notebook", "terminal"}, default="auto"
+        ``"auto"`` draws in a notebook inside a Jupyter kernel, a line otherwise.
+    display : callable, optional
+        ``display(obj, display_id=True) -> handle`` with ``handle.update(obj)``;
+        IPython's by default.
+    stream : file, default=sys.stderr
+        Where the terminal line goes.
+
+    Attributes
+    ----------
+    draws : int
+        How many times the board has drawn (figure or line).
+    values : dict of str to list of float
+        Every epoch's value of each extra series.
+    """
+
+    def __init__(self, every=None, max_rate=4.0, total=None, series=None, log=None, mode="auto",
+                 display=None, stream=None, figsize=(7, 3.5), dpi=80):
+        if mode not in ("auto", "notebook", "terminal"):
+            raise ValueError(f"mode {mode!r} is not one of 'auto', 'notebook', 'terminal'")
+        self.every, self.max_rate, self.total = every, max_rate, total
+        self.series = dict(series or {})
+        self.values = {name: [] for name in self.series}
+        self.log, self.figsize, self.dpi = log, figsize, dpi
+        self.mode = ("notebook" if in_kernel() else "terminal") if mode == "auto" else mode
+        self._display = display or _ipython_display
+        self.stream = sys.stderr if stream is None else stream
+        self.draws = 0
+        self._handle = None
+        self._last_time = None
+        self._last_epoch = None
+        self._history = None
+        self._closed = False
+        self._hooked = False
+
+    def __repr__(self):
+        return f"LiveBoard(mode={self.mode!r}, every={self.every}, draws={self.draws})"
+
+    def __call__(self, epoch, history):
+        for name, f in self.series.items():
+            self.values[name].append(float(f(history)))
+        self._history = history
+        self._closed = False
+        if self._due(epoch):
+            self.draw(epoch, history)
+
+    def _due(self, epoch):
+        last = self.total is not None and epoch + 1 >= self.total
+        if self._last_epoch is None or last:
+            return True
+        if self.every is not None:
+            return epoch % self.every == 0
+        return time.monotonic() - self._last_time >= 1.0 / self.max_rate
+
+    def draw(self, epoch, history):
+        """Draw the board now, for ``history`` up to ``epoch``."""
+        self._last_time, self._last_epoch = time.monotonic(), epoch
+        self.draws += 1
+        if self.mode == "notebook":
+            image = PNG(self.png(history))
+            if self._handle is None:
+                self._handle = self._display(image, display_id=True)
+                self._close_after_cell()
+            else:
+                self._handle.update(image)
+        else:
+            self.stream.write("\r" + self.line(epoch, history) + "  ")
+            self.stream.flush()
+
+    def close(self):
+        """Draw the last epoch if it has not been drawn, and end the terminal line.
+
+        In a notebook this runs by itself when the cell finishes; call it in a script.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        history = self._history
+        if history is not None and self._last_epoch != history.n_epochs - 1:
+            self.draw(history.n_epochs - 1, history)
+        if self.mode == "terminal" and self.draws:
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def _close_after_cell(self):
+        """In a kernel, close (draw the last epoch) when the running cell ends."""
+        ipython = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
+        if shell is None or self._hooked:
+            return
+
+        def after_cell(*_):
+            shell.events.unregister("post_run_cell", after_cell)
+            self._hooked = False
+            self.close()
+
+        shell.events.register("post_run_cell", after_cell)
+        self._hooked = True
+
+    # -- what it shows --------------------------------------------------------------------
+    def line(self, epoch, history):
+        """``epoch 12/100  loss 3.21  val_loss 3.5  accuracy 0.81``: the terminal line."""
+        total = f"/{self.total}" if self.total else ""
+        parts = [f"epoch {epoch + 1}{total}", f"loss {history.loss[-1]:.6g}"]
+        if history.val_loss:
+            parts.append(f"val_loss {history.val_loss[-1]:.6g}")
+        parts += [f"{name} {values[-1]:.4g}" for name, values in self.values.items() if values]
+        return "  ".join(parts)
+
+    def figure(self, history):
+        """The board as a matplotlib Figure: the losses, and the extra series beside them."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        ncols = 2 if self.values else 1
+        width, height = self.figsize
+        fig = Figure(figsize=(width * (1 + 0.6 * (ncols - 1)), height), dpi=self.dpi,
+                     layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(1, ncols, squeeze=False)[0]
+        total = f" of {self.total}" if self.total else ""
+        history.plot(ax=axes[0], log=self.log,
+                     title=f"Loss, epoch {history.n_epochs - 1}{total}: {history.loss[-1]:.4g}")
+        if self.total:
+            axes[0].set_xlim(-0.5, self.total - 0.5)
+        if self.values:
+            for name, values in self.values.items():
+                axes[1].plot(np.arange(len(values)), values, label=name)
+            axes[1].set_xlabel("Epoch")
+            axes[1].set_title("Recorded series")
+            axes[1].legend()
+        return fig
+
+    def png(self, history):
+        """The board as PNG bytes."""
+        buf = io.BytesIO()
+        self.figure(history).savefig(buf, format="png")
+        return buf.getvalue()
+
+
+def _has(module):
+    from importlib.util import find_spec
+
+    return find_spec(module) is not None
+
+
+def progress(total, desc="training", *, stream=None):
+    """A progress-bar callback ``f(epoch, history)`` over ``total`` epochs, with the loss.
+
+    tqdm when it is installed (its notebook widget inside Jupyter when ipywidgets is
+    installed, its text bar otherwise); without tqdm a :class:`LiveBoard` line. Call ``.close()`` on it when training ends.
+    """
+    try:
+        if in_kernel() and _has("ipywidgets"):
+            from tqdm.notebook import tqdm
+        else:                            # a terminal, or a notebook without widgets: text
+            from tqdm.std import tqdm
+    except ImportError:
+        return LiveBoard(total=total, mode="terminal", stream=stream)
+    return _TqdmCallback(tqdm(total=total, desc=desc, file=stream, leave=True))
+
+
+class _TqdmCallback:
+    """Advance a tqdm bar to each epoch and show the loss beside it."""
+
+    def __init__(self, bar):
+        self.bar = bar
+
+    def __call__(self, epoch, history):
+        self.bar.update(epoch + 1 - self.bar.n)
+        self.bar.set_postfix(loss=f"{history.loss[-1]:.4g}", refresh=False)
+
+    def close(self):
+        self.bar.close()
+
+    def __repr__(self):
+        return f"progress({self.bar!r})"
