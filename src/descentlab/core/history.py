@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from descentlab.errors import DescentlabError
+from descentlab.core.history_schema import STATUSES, _bad, _what, _object, _number, _numbers, _array
 from descentlab.memory import read_text_capped
 
 if TYPE_CHECKING:                      # only for the annotations: never imported at run time
@@ -288,56 +289,3 @@ def load_history(path):
 
 
 #: Why a run stopped (:attr:`History.status`).
-STATUSES = ("completed", "converged", "early_stopped", "diverged", "interrupted", "running")
-
-
-def _bad(where, problem):
-    return DescentlabError(f"{where} {problem}")
-
-
-def _what(value):
-    """A JSON value as a message shows it: ``'abc'``, ``a list``, ``an object``, ``null``."""
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    if value is None:
-        return "null"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _object(where, value):
-    if not isinstance(value, dict):
-        raise _bad(where, f"is {_what(value)}, not an object")
-    return value
-
-
-def _number(where, value, finite=True):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _bad(where, f"is {_what(value)}, not a number")
-    try:
-        value = float(value)
-    except OverflowError:
-        raise _bad(where, "is too large for a float") from None
-    if finite and not math.isfinite(value):
-        raise _bad(where, "is NaN" if value != value else f"is {value}, not a finite number")
-    return value
-
-
-def _numbers(where, values, finite=True):
-    if not isinstance(values, list):
-        raise _bad(where, f"is {_what(values)}, not a list of numbers")
-    return [_number(f"{where}[{i}]", v, finite) for i, v in enumerate(values)]
-
-
-def _array(where, value, finite=True):
-    """A parameter: a number, a list of numbers or a list of equal-length lists of numbers."""
-    if isinstance(value, list) and value and isinstance(value[0], list):
-        rows = [_numbers(f"{where}[{i}]", row, finite) for i, row in enumerate(value)]
-        if any(len(row) != len(rows[0]) for row in rows):
-            raise _bad(where, "is not a matrix: its rows differ in length")
-        return np.array(rows, dtype=float).reshape(len(rows), len(rows[0]))
-    if isinstance(value, list):
-        return np.array(_numbers(where, value, finite), dtype=float)
-    return np.array(_number(where, value, finite))
