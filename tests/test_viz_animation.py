@@ -34,14 +34,21 @@ def test_one_frame_per_epoch_with_titles(anim):
 def test_each_frame_pairs_the_line_with_its_loss(anim, article_run, frame):
     h = article_run.history
     anim.draw(frame)
-    m, b = line_of(h.params_at(frame), article_run.X_train)
+    m, b = line_of(h.params_after(frame), article_run.X_train)  # as epoch_NNN.png draws it
     x, y_line = anim._fit.get_data()
     np.testing.assert_allclose(y_line, m * np.asarray(x) + b)
     assert len(anim._curve.get_xdata()) == frame + 1
     np.testing.assert_allclose(anim._curve.get_ydata(), h.loss[:frame + 1])
     title = anim._title.get_text()
     assert f"Epoch {frame:>2d}" in title and f"Loss = {h.loss[frame]:.6g}" in title
-    assert f"m = {m:.4f}" in title and f"b = {b:.4f}" in title
+    assert f"after its update: m = {m:.4f}" in title and f"b = {b:.4f}" in title
+
+
+def test_the_last_frame_is_the_trained_line_the_run_prints(anim, article_run):
+    anim.draw(60)
+    m, b = line_of(article_run.history.final_params, article_run.X_train)
+    assert m == pytest.approx(article_run.metrics["m"]) and b == pytest.approx(article_run.metrics["b"])
+    assert f"m = {m:.4f}" in anim._title.get_text()
 
 
 def test_frames_are_pictures_whose_red_line_moves(anim):
