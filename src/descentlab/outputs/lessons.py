@@ -102,6 +102,7 @@ def save_tutorial(result, out, record=None):
         X_test, y_test, note = sample_points(result.X_test, result.y_test)
         m, b = line_of(result.model.params, result.X_test)
         fig = note_on(plot_pred_line(X_test[:, 0], y_test, m, b), note)
+        fig.axes[0].set_title("Trained line on the test set (points never trained on)")
         written.append(f.save_figure(fig, "test_fit.png"))
     return written
 

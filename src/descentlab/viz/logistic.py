@@ -91,7 +91,8 @@ def draw_boundary(ax, params, X, y, title=None):
         The decision boundary, None when ``W`` is 0.
     """
     xlim, ylim = _limits(X)
-    ax.contourf(*proba_grid(params, xlim, ylim), levels=LEVELS, cmap="RdBu_r", alpha=0.3)
+    shading = ax.contourf(*proba_grid(params, xlim, ylim), levels=LEVELS, cmap="RdBu_r", alpha=0.3)
+    ax.figure.colorbar(shading, ax=ax, label="p(class 1)", fraction=0.046, pad=0.02, ticks=[0, 0.5, 1])
     scatter_classes(ax, X, y)
     line = None
     points = boundary_line(params, xlim, ylim)
@@ -139,7 +140,7 @@ def boundary_figure(history, X, y, epochs, accuracy=None, ncols=3):
     if accuracy is not None:
         ax_acc = fig.add_subplot(grid[nrows, ncols:])
         ax_acc.plot(np.arange(len(accuracy)), 100 * np.asarray(accuracy), linewidth=2, color="tab:green")
-        ax_acc.set(xlabel="Epoch", ylabel="Accuracy (%)", title="Share of correct predictions")
+        ax_acc.set(xlabel="Epoch", ylabel="Accuracy (%)", title="Training accuracy: share of correct predictions")
     for epoch in epochs:
         ax_loss.axvline(min(epoch, history.n_epochs - 1), color="gray", linewidth=0.5, linestyle=":")
     fig.suptitle("Logistic regression: the decision boundary over training", fontsize=TITLE_SIZE)

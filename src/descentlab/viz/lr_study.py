@@ -74,10 +74,12 @@ def lr_study_figure(study):
         past = f", loss past {loss.max():.2g} (off the scale)" if loss.size else ""
         ax.plot(np.arange(loss.size), loss, color=color, linewidth=2, linestyle="--",
                 label=f"{label}:\n    DIVERGED at epoch {epoch}{past}")
-        ax.plot([epoch], [top], marker="X", markersize=14, color=color, clip_on=False,
+        # the mark sits just inside the top edge (not on the title); its label below it
+        mark = top * (bottom / top) ** 0.04
+        ax.plot([epoch], [mark], marker="X", markersize=14, color=color, clip_on=False,
                 linestyle="none", zorder=5)
-        ax.annotate(f"lr {run.lr:.3g} diverged", (epoch, top), textcoords="offset points",
-                    xytext=(10, -12 - 12 * (i % 2)), color=color, fontsize=9, fontweight="bold")
+        ax.annotate(f"lr {run.lr:.3g} diverged", (epoch, mark), textcoords="offset points",
+                    xytext=(10, -14 - 12 * (i % 2)), color=color, fontsize=9, fontweight="bold")
     ax.set_yscale("log")
     ax.set_ylim(bottom, top)
     if math.log10(top / bottom) > 20:
@@ -111,8 +113,12 @@ def _rate_axis(ax, study):
         at = min(run.lr, hi)
         ax.plot([at], [0.35], marker="v" if run.diverged else "o", markersize=10,
                 color=_color(i), linestyle="none", clip_on=False)
+        # a label near the bound goes to the side of the line, not through it
+        near = abs(np.log10(at / study.bound)) < 0.08
+        side = (-7 if at < study.bound else 7) if near else 0
         ax.annotate(f"{run.lr:.3g}", (at, 0.35), textcoords="offset points",
-                    xytext=(0, -16 if i % 2 else 9), ha="center", fontsize=9)
+                    xytext=(side, -16 if i % 2 else 9), fontsize=9,
+                    ha="center" if not near else ("right" if at < study.bound else "left"))
     ax.set_yticks([])
     ax.set_xlabel("learning rate (log scale)", fontsize=LABEL_SIZE - 2)
     ax.set_title("Where each rate falls against the stability bound", fontsize=LABEL_SIZE - 2)
