@@ -155,7 +155,7 @@ def test_logistic_animate_writes_the_moving_boundary(capsys, tmp_path):
         assert f"Animation (6 frames of 30 epochs): {gif}, {mp4}\n" in out
     else:  # a fresh machine: the GIF alone, and why
         assert (f"Animation (6 frames of 30 epochs; no MP4: ffmpeg is not on this machine "
-                f"(the GIF has every frame)): {gif}\n") in out
+                f"(the GIF has the same frames)): {gif}\n") in out
     with Image.open(gif) as im:
         assert im.n_frames == 6 and im.size == (960, 360)
     assert mp4.exists() == ffmpeg_available()

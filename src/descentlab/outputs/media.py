@@ -61,7 +61,7 @@ def save_animation(anim, out, stem, *, mp4=None, fps=10, record=None, command="a
         written = [anim.save(f.path(f"{stem}.gif"), fps=fps)]
         notes = [f"{len(anim)} frames of {anim.history.n_epochs} epochs"]
         if mp4 is None and not ffmpeg_available():
-            notes.append("no MP4: ffmpeg is not on this machine (the GIF has every frame)")
+            notes.append("no MP4: ffmpeg is not on this machine (the GIF has the same frames)")
         elif mp4 is not False:
             written.append(anim.save(f.path(f"{stem}.mp4"), fps=fps))
     return written, notes
