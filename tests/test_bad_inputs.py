@@ -86,7 +86,7 @@ CASES = SEEDS + [
     (["fit", "data.csv", "--target", "y", "--seed", "4294967296"], 2, "seed 4294967296 must be"),
     # sizes that cannot fit: said before anything is allocated
     (["tutorial", "--samples", "99999999999999"], 2, "would need about"),
-    (["tutorial", "--features", "99999999"], 2, "200 samples x 99999999 features would need about"),
+    (["tutorial", "--n-features", "99999999"], 2, "200 samples x 99999999 features would need about"),
     (["lr-study", "--samples", "99999999999999"], 2, "GiB is available"),
     (["logistic", "--samples", "99999999999"], 2, "would need about"),
     (["nonlinear", "--hidden", "99999999999"], 2, "a network 1 -> 99999999999 -> 1"),

@@ -161,3 +161,16 @@ def test_import_is_light():
             "print(sorted(m for m in ('matplotlib', 'sklearn', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_count_of_features_is_n_features_and_names_of_features_are_features():
+    """--features names columns (fit); the synthetic lessons take a count as --n-features."""
+    from descentlab.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["tutorial", "--n-features", "3"]).features == 3
+    assert parser.parse_args(["lr-study", "--n-features", "2"]).features == 2
+    fit = parser.parse_args(["fit", "d.csv", "--target", "y", "--features", "a", "b"])
+    assert fit.features == ["a", "b"]
+    with pytest.raises(SystemExit):
+        parser.parse_args(["tutorial", "--features", "3"])

@@ -46,6 +46,8 @@ class Setting:
         The words for a config's error message ("learning rate"); the name by default.
     suggest : str or None
         A value to suggest in the error message.
+    flag : str or None
+        The command-line option, when not ``--`` and the name with dashes.
     instances : tuple of type
         Objects of these classes are accepted too (a ``numpy.random.RandomState`` as a
         ``random_state``).
@@ -62,6 +64,7 @@ class Setting:
     callable_ok: bool = False
     label: str | None = None
     suggest: str | None = None
+    flag: str | None = None
     instances: tuple = ()
 
     def problem(self, value):

@@ -22,7 +22,7 @@ def _shown(value):
 
 def add_setting(p, name, s, default, flag=None):
     """One option from the Setting ``s`` of field ``name``, with ``default``."""
-    flag = flag or "--" + name.replace("_", "-")
+    flag = flag or s.flag or "--" + name.replace("_", "-")
     shown = s.none if default is None and s.none else _shown(default)
     help_ = f"{s.help} (default {shown})".replace("%", "%%")
     if s.kind == "bool":

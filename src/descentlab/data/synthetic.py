@@ -71,7 +71,7 @@ def make_article_data(n_samples: int = 200, n_features: int = 1, noise: float = 
     """
     from sklearn.datasets import make_regression
 
-    check_data_size(n_samples, n_features, "use fewer --samples or --features")
+    check_data_size(n_samples, n_features, "use fewer --samples or --n-features")
     X, y, coef = make_regression(n_samples=n_samples, n_features=n_features,
                                  n_informative=n_features, n_targets=1, noise=noise,
                                  random_state=random_state, coef=True)
@@ -194,8 +194,8 @@ class ArticleData:
     def __post_init__(self):
         check_config(self)
         check_split_sizes(self.samples, self.test_size)
-        features = getattr(self, "features", 1)  # the lessons with a --features setting
-        check_data_size(self.samples, features, "use fewer --samples" + " or --features" * (features > 1))
+        features = getattr(self, "features", 1)  # the lessons with a --n-features setting
+        check_data_size(self.samples, features, "use fewer --samples" + " or --n-features" * (features > 1))
 
     def make(self, n_features=1):
         """The data and its split: ``data, X_train, X_test, y_train, y_test``."""

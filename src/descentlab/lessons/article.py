@@ -40,7 +40,7 @@ class TutorialConfig(ArticleData):
         Print the loss (and draw a figure) every this many epochs.
     """
 
-    features: int = setting(1, "features", low=1)
+    features: int = setting(1, "how many features the data has", low=1, flag="--n-features")
     lr: float = lr_setting(0.05)
     epochs: int = epochs_setting(61)
     log_every: int = setting(10, "print and draw every N epochs", low=1, label="log interval",

@@ -182,7 +182,7 @@ class LRStudyConfig(ArticleData):
     epochs : int, default=61
     """
 
-    features: int = setting(1, "features", low=1)
+    features: int = setting(1, "how many features the data has", low=1, flag="--n-features")
     rates: list | None = setting(None, "learning rates, comma-separated", kind="rates",
                                  none="the article's 0.05, and 0.01, 0.5, 0.98 and 1.1 times "
                                       "the stability bound")

@@ -21,7 +21,7 @@ def _trajectory(history, X):
     """``m``, ``b`` and ``loss`` of every recorded epoch, checked to be drawable."""
     if X.shape[1] != 1:
         raise DescentlabError(f"the loss surface over (m, b) needs one feature, not {X.shape[1]}: "
-                              "use --features 1")
+                              "use --n-features 1")
     if not history.loss or "W" not in history.params:
         raise DescentlabError("this history has no recorded parameters: train with record_params=True")
     m = history.trace("W")[:, 0]
