@@ -71,11 +71,14 @@ def cost_vs_m_figure(history, X, y, max_tangents=MAX_TANGENTS):
     width = 0.08 * half
     for i in _spread(m, max_tangents, 2.2 * width):
         slope = grads[i, 0]
-        ax.plot([m[i] - width, m[i] + width], [steps[i] - slope * width, steps[i] + slope * width],
-                color="black", linewidth=1.5)
+        # long and in a colour of its own: a short tangent hides inside the curve it touches
+        ax.plot([m[i] - 2.5 * width, m[i] + 2.5 * width],
+                [steps[i] - 2.5 * slope * width, steps[i] + 2.5 * slope * width],
+                color="tab:orange", linewidth=2, linestyle="--", zorder=4)
         ax.annotate(f"slope {slope:.3g}", (m[i], steps[i]), textcoords="offset points",
                     xytext=(6, 8), fontsize=9)
-    ax.plot([], [], color="black", label=r"slope $\partial L/\partial m$ at a step")
+    ax.plot([], [], color="tab:orange", linestyle="--", linewidth=2,
+            label=r"tangent: slope $\partial L/\partial m$ at a step")
     ax.axvline(a, color="green", linestyle="--", linewidth=1)
     ax.plot([a], [curve.min()], marker="*", markersize=16, color="green", linestyle="none",
             label=f"optimum a: least-squares m = {a:.4g}")
@@ -127,5 +130,5 @@ def loss_surface_figure(history, X, y, grid=60):
     ax.set_title("Contour map of the loss with the descent path", fontsize=LABEL_SIZE)
     ax.set_xlabel("m", fontsize=LABEL_SIZE)
     ax.set_ylabel("b", fontsize=LABEL_SIZE)
-    ax.legend(loc="upper right", fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.08), ncol=2, fontsize=9, frameon=False)  # off the labels
     return fig
