@@ -35,7 +35,8 @@ class FitConfig:
     features : list of str or None, default=None
         The feature columns; None takes every other column.
     task : {"regression", "classification"}, default="regression"
-        :class:`GDRegressor` or the binary :class:`GDClassifier` (labels may be text).
+        :class:`GDRegressor` or :class:`GDClassifier` (labels may be text; two classes
+        train a logistic regression, three or more a multinomial one).
     hidden : tuple of int or None, default=None
         Hidden layer sizes: a :class:`descentlab.estimators.network.GDNetworkRegressor`
         instead of the linear regressor (regression only).
@@ -118,10 +119,6 @@ def fit_csv(config, callbacks=(), on_start=None):
     labels = config.task == "classification"
     data = read_csv(config.csv, features=config.features, target=config.target, labels=labels)
     check_fit_data(data)
-    if labels and len(set(data.y)) > 2:
-        shown = ", ".join(sorted(map(str, set(data.y)))[:5])
-        raise DescentlabError(f"target column {config.target!r} has {len(set(data.y))} labels "
-                              f"({shown}, ...): the classifier is binary, it needs exactly 2")
     X_train, X_test, y_train, y_test = data.X, None, data.y, None
     if config.test_size > 0:
         from descentlab.data.synthetic import split
@@ -165,7 +162,7 @@ def predict_csv(model_path, csv_path):
     The file needs the model's feature columns (others, such as the target, are
     ignored). Returns ``(estimator, info, predictions)`` with ``predictions`` a dict of
     column name -> array: the predicted value or label and, for a classifier, the
-    probability of the second class.
+    probability of the second class (two classes) or of every class (more).
     """
     from descentlab.estimators.persist import load_model
 
@@ -181,7 +178,10 @@ def predict_csv(model_path, csv_path):
     name = f"predicted_{info['target']}" if isinstance(info.get("target"), str) else "prediction"
     predictions = {name: estimator.predict(data.X)}
     if hasattr(estimator, "classes_"):
-        predictions[f"probability_{estimator.classes_[1]}"] = estimator.predict_proba(data.X)[:, 1]
+        proba = estimator.predict_proba(data.X)
+        shown = estimator.classes_[1:] if len(estimator.classes_) == 2 else estimator.classes_
+        for k, label in enumerate(shown, start=len(estimator.classes_) == 2):
+            predictions[f"probability_{label}"] = proba[:, k]
     return estimator, info, predictions
 
 
