@@ -10,12 +10,13 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from descentlab.estimators.linear import GDClassifier, GDRegressor
-from descentlab.estimators.network import GDNetworkRegressor
+from descentlab.estimators.network import GDNetworkClassifier, GDNetworkRegressor
 
 ESTIMATORS = [GDRegressor(), GDClassifier(), GDClassifier(optimizer="adam", batch_size=16), GDRegressor(optimizer="adam", batch_size=16),
               GDClassifier(optimizer="gd", early_stopping=True),
               GDRegressor(solver="gd"),
-              GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300)]
+              GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300),
+              GDNetworkClassifier(hidden_layer_sizes=(8,), epochs=300)]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

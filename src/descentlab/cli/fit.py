@@ -134,6 +134,7 @@ def summary_lines(result):
         coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, est.coef_))
         lines.append(f"Coefficients (in the data's units): {coefs}; intercept {est.intercept_:.6g}")
     else:
-        sizes = " -> ".join(str(n) for n in (len(result.features), *est.hidden_layer_sizes, 1))
+        n_out = est._n_outputs() if hasattr(est, "classes_") else 1
+        sizes = " -> ".join(str(n) for n in (len(result.features), *est.hidden_layer_sizes, n_out))
         lines.append(f"Network {sizes} ({est.activation} hidden units): {est.weights_.size} weights")
     return lines

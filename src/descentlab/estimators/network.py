@@ -1,5 +1,9 @@
-r"""``GDNetworkRegressor``: the layered network of :mod:`descentlab.core.network` as a
-scikit-learn regressor, over the same base and the same training loop as ``GDRegressor``.
+r"""``GDNetworkRegressor`` and ``GDNetworkClassifier``: the layered network of
+:mod:`descentlab.core.network` as scikit-learn estimators, over the same base and the same
+training loop as ``GDRegressor`` and ``GDClassifier``.
+
+The classifier's network ends in one logit (two classes, binary cross-entropy) or one
+logit per class (softmax cross-entropy), as :mod:`descentlab.estimators.classes` says.
 
 It is :class:`descentlab.estimators.linear.StandardizedTargetRegressor` plus a model builder:
 features and target are standardised, the network trains on them, predictions are
@@ -13,13 +17,68 @@ import numpy as np
 from descentlab.core.activations import ACTIVATIONS
 from descentlab.core.layers import INITS
 from descentlab.core.network import make_network
+from descentlab.estimators.base import GDEstimator
+from descentlab.estimators.classes import LabelClassifier
 from descentlab.estimators.linear import StandardizedTargetRegressor
 from descentlab.settings import Setting
 
-__all__ = ["GDNetworkRegressor"]
+__all__ = ["GDNetworkClassifier", "GDNetworkRegressor"]
 
 
-class GDNetworkRegressor(StandardizedTargetRegressor):
+class _Network:
+    """The hyperparameters, the builder and the saved weights of a network estimator."""
+
+    _parameter_constraints = {
+        **GDEstimator._parameter_constraints,
+        "hidden_layer_sizes": Setting("hidden layer sizes, e.g. (32, 16)", kind="sizes"),
+        "activation": Setting("the hidden layers' activation", kind="choice",
+                              choices=tuple(ACTIVATIONS)),
+        "init": Setting("initialisation of the weights", kind="choice", choices=tuple(INITS),
+                        none="he for relu, xavier otherwise"),
+    }
+
+    def __init__(self, hidden_layer_sizes=(16,), activation="tanh", *, init=None,
+                 optimizer="adam", lr=None, momentum=0.9, schedule="constant",
+                 schedule_options=None, epochs=3000, batch_size=None, tol=1e-7,
+                 n_iter_no_change=50, early_stopping=False, validation_fraction=0.1,
+                 standardize=True, random_state=0, solver="auto"):
+        super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
+                         schedule_options=schedule_options, epochs=epochs, batch_size=batch_size, tol=tol,
+                         n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
+                         validation_fraction=validation_fraction, standardize=standardize,
+                         random_state=random_state, solver=solver)
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.init = init
+
+    def _n_outputs(self):
+        return 1
+
+    def _network(self, n_features, seed):
+        return make_network([n_features, *self.hidden_layer_sizes, self._n_outputs()],
+                            self.activation, init=self.init, seed=seed)
+
+    def _build_model(self, n_features, rng):
+        return self._network(n_features, int(rng.integers(2**31 - 1)))
+
+    def _store(self, model):
+        self.model_ = model
+        self.weights_ = np.concatenate([np.ravel(v) for v in model.params.values()])
+
+    def _check_state(self):
+        """Rebuild ``model_`` from a loaded ``weights_`` (sizes checked)."""
+        super()._check_state()
+        network = self._network(self.n_features_in_, 0)
+        sizes = [np.size(v) for v in network.params.values()]
+        weights = np.asarray(self.weights_, dtype=float)
+        if weights.shape != (sum(sizes),):
+            raise ValueError(f"weights_ must hold {sum(sizes)} numbers for this architecture")
+        parts = np.split(weights, np.cumsum(sizes)[:-1])
+        self.model_ = network.set_params({name: part.reshape(np.shape(value)) for (name, value), part
+                                          in zip(network.params.items(), parts)})
+
+
+class GDNetworkRegressor(_Network, StandardizedTargetRegressor):
     """A fully connected network regressor trained by gradient descent.
 
     Parameters
@@ -54,48 +113,39 @@ class GDNetworkRegressor(StandardizedTargetRegressor):
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("weights_",)
 
-    _parameter_constraints = {
-        **StandardizedTargetRegressor._parameter_constraints,
-        "hidden_layer_sizes": Setting("hidden layer sizes, e.g. (32, 16)", kind="sizes"),
-        "activation": Setting("the hidden layers' activation", kind="choice",
-                              choices=tuple(ACTIVATIONS)),
-        "init": Setting("initialisation of the weights", kind="choice", choices=tuple(INITS),
-                        none="he for relu, xavier otherwise"),
-    }
 
-    def __init__(self, hidden_layer_sizes=(16,), activation="tanh", *, init=None,
-                 optimizer="adam", lr=None, momentum=0.9, schedule="constant",
-                 schedule_options=None, epochs=3000, batch_size=None, tol=1e-7,
-                 n_iter_no_change=50, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto"):
-        super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
-                         schedule_options=schedule_options, epochs=epochs, batch_size=batch_size, tol=tol,
-                         n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
-                         validation_fraction=validation_fraction, standardize=standardize,
-                         random_state=random_state, solver=solver)
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.init = init
+class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
+    """A fully connected network classifier: two classes or more, trained by gradient descent.
 
-    def _network(self, n_features, seed):
-        return make_network([n_features, *self.hidden_layer_sizes, 1], self.activation,
-                            init=self.init, seed=seed)
+    The hidden layers are :class:`GDNetworkRegressor`'s; the output is one logit for two
+    classes (binary cross-entropy) or one per class (softmax cross-entropy), so
+    ``predict_proba`` is :math:`\sigma` or the softmax of the network's output.
 
-    def _build_model(self, n_features, rng):
-        return self._network(n_features, int(rng.integers(2**31 - 1)))
+    Parameters
+    ----------
+    As :class:`GDNetworkRegressor`.
 
-    def _store(self, model):
-        self.model_ = model
-        self.weights_ = np.concatenate([np.ravel(v) for v in model.params.values()])
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    model_ : Network
+        The trained network, on standardised features.
+    weights_ : ndarray of shape (n_weights,)
+    history_, n_iter_, n_features_in_, x_mean_, x_scale_
+        As :class:`descentlab.estimators.linear.GDClassifier`.
+    """
+
+    _saved_attributes = GDEstimator._saved_attributes + ("weights_", "classes_")
+
+    def _n_outputs(self):
+        return LabelClassifier._n_outputs(self)
 
     def _check_state(self):
-        """Rebuild ``model_`` from a loaded ``weights_`` (sizes checked)."""
+        self._check_classes()
         super()._check_state()
-        network = self._network(self.n_features_in_, 0)
-        sizes = [np.size(v) for v in network.params.values()]
-        weights = np.asarray(self.weights_, dtype=float)
-        if weights.shape != (sum(sizes),):
-            raise ValueError(f"weights_ must hold {sum(sizes)} numbers for this architecture")
-        parts = np.split(weights, np.cumsum(sizes)[:-1])
-        self.model_ = network.set_params({name: part.reshape(np.shape(value)) for (name, value), part
-                                          in zip(network.params.items(), parts)})
+
+    def decision_function(self, X):
+        """The network's logits: shape (n_samples,) for two classes (of ``classes_[1]``),
+        else (n_samples, n_classes)."""
+        Z = self._standardized(self._check_X(X))  # checks that it is fitted first
+        return self.model_.predict(Z)

@@ -39,7 +39,7 @@ class FitConfig:
         train a logistic regression, three or more a multinomial one).
     hidden : tuple of int or None, default=None
         Hidden layer sizes: a :class:`descentlab.estimators.network.GDNetworkRegressor`
-        instead of the linear regressor (regression only).
+        (or, for classification, ``GDNetworkClassifier``) instead of the linear model.
     activation : str, default="tanh"
         The hidden layers' activation, with ``hidden``.
     test_size : float, default=0.0
@@ -55,7 +55,7 @@ class FitConfig:
     target: str
     features: list | None = None
     task: str = setting("regression", "what to predict", kind="choice", choices=TASKS)
-    hidden: tuple | None = setting(None, "hidden layer sizes: train a neural network regressor, "
+    hidden: tuple | None = setting(None, "hidden layer sizes: train a neural network, "
                                    "e.g. --hidden 16 8", kind="sizes", none="a linear model",
                                    label="hidden size")
     activation: str = setting("tanh", "the hidden layers' activation, with --hidden",
@@ -71,15 +71,13 @@ class FitConfig:
         if unknown:
             raise DescentlabError(f"unknown estimator setting {unknown[0]!r}: choose from "
                                   f"{', '.join(FIT_PARAMS)}")
-        if self.hidden is not None and self.task == "classification":
-            raise DescentlabError("hidden layers are for regression: leave out --hidden or --classify")
 
     def estimator_class(self):
         from descentlab.estimators.linear import GDClassifier, GDRegressor
-        from descentlab.estimators.network import GDNetworkRegressor
+        from descentlab.estimators.network import GDNetworkClassifier, GDNetworkRegressor
 
         if self.hidden is not None:
-            return GDNetworkRegressor
+            return GDNetworkClassifier if self.task == "classification" else GDNetworkRegressor
         return GDClassifier if self.task == "classification" else GDRegressor
 
     def estimator(self):
