@@ -115,7 +115,7 @@ class GDNetworkRegressor(_Network, StandardizedTargetRegressor):
 
 
 class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
-    """A fully connected network classifier: two classes or more, trained by gradient descent.
+    r"""A fully connected network classifier: two classes or more, trained by gradient descent.
 
     The hidden layers are :class:`GDNetworkRegressor`'s; the output is one logit for two
     classes (binary cross-entropy) or one per class (softmax cross-entropy), so
