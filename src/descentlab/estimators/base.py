@@ -169,7 +169,7 @@ class GDEstimator(BaseEstimator):
             history = train(model, problem.Z, problem.t, loss=loss, optimizer=optimizer,
                             epochs=self.epochs, batch_size=self.batch_size,
                             seed=int(rng.integers(2**31 - 1)), callbacks=callbacks, tol=self.tol,
-                            n_iter_no_change=self.n_iter_no_change,
+                            n_iter_no_change=self._patience(problem.n_samples),
                             validation_fraction=self.validation_fraction if self.early_stopping else None,
                             record_params=False, objective=problem.objective)
         except DivergenceError as exc:
@@ -215,6 +215,10 @@ class GDEstimator(BaseEstimator):
             fix += " or scale the features (standardize=True)"
         return DivergenceError(divergence_message(exc.epoch, exc.loss, lr, bound, bound_name=name, fix=fix),
                                epoch=exc.epoch, loss=exc.loss, history=exc.history)
+
+    def _patience(self, n_samples):
+        """``n_iter_no_change``; a network resolves its None here."""
+        return self.n_iter_no_change
 
     def _default_lr(self, lam, n_samples):
         minibatch = self.batch_size is not None and self.batch_size < n_samples
