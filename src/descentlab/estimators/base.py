@@ -22,13 +22,14 @@ from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import OPTIMIZERS, make_optimizer
 from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.schedules import SCHEDULES, get_schedule
+from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
 from descentlab.estimators.problem import Problem
 from descentlab.core.stepsize import default_lr, divergence_message
 from descentlab.core.trainer import train
 from descentlab.settings import Setting, check_params
 
 
-class GDEstimator(BaseEstimator):
+class GDEstimator(Incremental, BaseEstimator):
     """What every gradient-descent estimator shares: validation, scaling, step size, training.
 
     Parameters
@@ -68,6 +69,18 @@ class GDEstimator(BaseEstimator):
         (model, loss, backward, as in the article). Estimators with fast paths accept
         more (:class:`descentlab.estimators.linear.GDRegressor`: ``"moments"``, ``"fused"``);
         ``"auto"`` picks the fastest that gives the same result.
+    warm_start : bool, default=False
+        A second ``fit`` continues from the model trained so far, on the first fit's
+        scaling, instead of starting again (:mod:`descentlab.estimators.incremental`).
+
+    Attributes
+    ----------
+    n_iter_ : int
+        Epochs of the last ``fit`` (with ``partial_fit``: of all calls so far).
+    t_ : int
+        Updates made since the model was created (over warm starts and partial fits).
+    loss_curve_ : list of float
+        The training loss per epoch (:attr:`history_`'s), over warm starts and partial fits.
     """
 
     #: Every hyperparameter's accepted values and meaning, declared once: ``fit`` checks
@@ -94,6 +107,7 @@ class GDEstimator(BaseEstimator):
         "standardize": Setting("train on standardised features (and target)", kind="bool"),
         "solver": Setting("how each epoch's loss and gradients are computed", kind="choice",
                           choices=("auto", "gd")),
+        "warm_start": Setting("continue from the fitted model on the next fit", kind="bool"),
     }
 
     _y_numeric = True
@@ -103,7 +117,7 @@ class GDEstimator(BaseEstimator):
     def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
                  schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
                  n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto"):
+                 standardize=True, random_state=0, solver="auto", warm_start=False):
         self.optimizer = optimizer
         self.lr = lr
         self.momentum = momentum
@@ -118,6 +132,7 @@ class GDEstimator(BaseEstimator):
         self.standardize = standardize
         self.random_state = random_state
         self.solver = solver
+        self.warm_start = warm_start
 
     # -- hooks for subclasses ------------------------------------------------------------
     def _build_model(self, n_features, rng):
@@ -154,9 +169,10 @@ class GDEstimator(BaseEstimator):
             estimator is then left as it was, never with non-finite coefficients.
         """
         self._check_params()
-        problem = self._prepare(X, y)
+        warm = self.warm_start and hasattr(self, "_model")
+        problem = continued_problem(self, X, y) if warm else self._prepare(X, y)
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
-        model = self._build_model(problem.n_features, rng)
+        model = continue_from(self) if warm else self._build_model(problem.n_features, rng)
         loss = self._loss()
         lam = problem.curvature(loss) if self.lr is None else None
         lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
@@ -182,6 +198,10 @@ class GDEstimator(BaseEstimator):
         for name, value in dict(target_attrs, x_mean_=x_mean, x_scale_=x_scale).items():
             setattr(self, name, value)
         self._store(model)
+        if warm:  # one loss curve and one update count over the warm starts
+            history.meta["loss_curve"] = self.history_.meta.get("loss_curve", self.history_.loss) + history.loss
+        self.t_ = (self.t_ if warm else 0) + optimizer.t
+        self._model, self._optimizer = model, optimizer
         self.history_, self.n_iter_ = history, history.n_epochs
         return self
 

@@ -29,8 +29,9 @@ def encode_labels(y, classes):
     index[index == len(classes)] = 0
     unknown = classes[index] != y
     if np.any(unknown):
-        raise DescentlabError(f"label {y[np.argmax(unknown)]!r} is not among the classes "
-                              f"{list(classes)}: pass every label in classes= on the first partial_fit")
+        raise DescentlabError(f"label {np.asarray(y)[np.argmax(unknown)].item()!r} is not among the "
+                              f"classes {classes.tolist()}: pass every label in classes= on the "
+                              "first partial_fit")
     if len(classes) == 2:
         return index.astype(float)
     return np.eye(len(classes))[index]
