@@ -247,3 +247,19 @@ def test_classify_three_labels_is_multinomial_and_predicts_every_probability(tmp
     assert rows[0] == "predicted_colour,probability_blue,probability_green,probability_red"
     proba = np.array([[float(v) for v in r.split(",")[1:]] for r in rows[1:]])
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_fit_reads_other_delimiters_and_drops_columns(tmp_path, capsys):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(60, 2))
+    y = X @ [2.0, -1.0] + 0.5
+    path = tmp_path / "semi.csv"
+    path.write_text("id;name;a;b;y\n" + "".join(f"{i};row{i};{float(a)!r};{float(b)!r};{float(t)!r}\n"
+                                                  for i, (a, b, t) in enumerate(zip(X[:, 0], X[:, 1], y))))
+    code, out, err = _run(["fit", str(path), "--target", "y", "--delimiter", ";", "--drop", "id", "name",
+                           "--out", str(tmp_path / "m.json")], capsys)
+    assert code == 0, err
+    assert "on 60 rows x 2 features" in out and "R^2 = 1.0000" in out
+    assert "Coefficients (in the data's units): a " in out and ", b -" in out
+    code, _, err = _run(["fit", str(path), "--target", "y", "--out", str(tmp_path / "m.json")], capsys)
+    assert code == 2 and "pass --delimiter" in err and err.count("\n") == 1

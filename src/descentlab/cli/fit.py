@@ -63,6 +63,10 @@ def add_parser(sub):
     p.add_argument("--target", required=True, help="the column to predict")
     p.add_argument("--features", nargs="+", metavar="COLUMN",
                    help="feature columns (default: every column but the target)")
+    p.add_argument("--drop", nargs="+", metavar="COLUMN",
+                   help="columns to leave out of the features (ids, text); instead of --features")
+    p.add_argument("--delimiter", default=",",
+                   help="the character between cells (default ','; e.g. ';' or '\\t' for tabs)")
     p.add_argument("--classify", action="store_true",
                    help="classification (the target holds 2 or more labels, text or numbers)")
     for name, (s, default) in config_settings(FitConfig).items():
@@ -82,7 +86,7 @@ def run(args):
     config = FitConfig(csv=args.csv, target=args.target, features=args.features,
                        task="classification" if args.classify else "regression",
                        hidden=args.hidden, activation=args.activation, test_size=args.test_size,
-                       seed=args.seed, params={n: values[n] for n in FIT_PARAMS if n in values})
+                       seed=args.seed, delimiter=args.delimiter, drop=args.drop, params={n: values[n] for n in FIT_PARAMS if n in values})
     check_writable(args.out)
     estimator = config.estimator()
     bar = ProgressBar(estimator.epochs)

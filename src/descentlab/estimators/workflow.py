@@ -46,6 +46,10 @@ class FitConfig:
         Hold out this fraction of the rows to measure on; 0 fits on every row.
     seed : int, default=0
         The estimator's ``random_state`` and the seed of the split.
+    delimiter : str, default=","
+        The character between cells.
+    drop : list of str or None, default=None
+        Columns to leave out of the features (with ``features`` None).
     params : dict
         Estimator settings of :data:`FIT_PARAMS` that differ from the estimator's
         defaults (checked by the estimator's ``_parameter_constraints``).
@@ -63,6 +67,8 @@ class FitConfig:
     test_size: float = setting(0.0, "hold out this fraction to measure on; 0 fits on every row",
                                low=0, high=1, high_open=True, label="test fraction", suggest="0.2")
     seed: int = setting(0, "seed of the estimator and the split", kind="seed")
+    delimiter: str = ","
+    drop: list | None = None
     params: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -115,7 +121,8 @@ def fit_csv(config, callbacks=(), on_start=None):
     """
     estimator = config.estimator()
     labels = config.task == "classification"
-    data = read_csv(config.csv, features=config.features, target=config.target, labels=labels)
+    data = read_csv(config.csv, features=config.features, target=config.target, labels=labels,
+                    delimiter=config.delimiter, drop=config.drop)
     check_fit_data(data)
     X_train, X_test, y_train, y_test = data.X, None, data.y, None
     if config.test_size > 0:
