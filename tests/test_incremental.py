@@ -130,3 +130,20 @@ def test_dask_ml_incremental_drives_partial_fit():
     model = dask_ml.Incremental(GDRegressor(optimizer="gd"))
     model.fit(da.from_array(X, chunks=100), da.from_array(y, chunks=100))
     assert model.estimator_.n_iter_ == 4
+
+
+@pytest.mark.parametrize("cls", [GDNetworkRegressor, GDNetworkClassifier])
+def test_network_warm_start_is_a_parameter_and_continues(cls):
+    from sklearn.base import clone
+
+    assert clone(cls(warm_start=True)).get_params()["warm_start"] is True
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(150, 2))
+    y = (X[:, 0] > 0).astype(int) if cls is GDNetworkClassifier else X[:, 0] ** 2
+    net = cls(hidden_layer_sizes=(4,), epochs=3, tol=None, warm_start=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net.fit(X, y)
+        end = net.history_.loss[-1]
+        net.fit(X, y)
+    assert net.history_.loss[0] < end and len(net.loss_curve_) == 6 and net.t_ == 6

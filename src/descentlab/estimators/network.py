@@ -43,12 +43,12 @@ class _Network:
                  optimizer="adam", lr=None, momentum=0.9, schedule="constant",
                  schedule_options=None, epochs=3000, batch_size=200, tol=1e-5,
                  n_iter_no_change=None, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto"):
+                 standardize=True, random_state=0, solver="auto", warm_start=False):
         super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
                          schedule_options=schedule_options, epochs=epochs, batch_size=batch_size, tol=tol,
                          n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
                          validation_fraction=validation_fraction, standardize=standardize,
-                         random_state=random_state, solver=solver)
+                         random_state=random_state, solver=solver, warm_start=warm_start)
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.init = init
