@@ -147,3 +147,12 @@ def test_network_warm_start_is_a_parameter_and_continues(cls):
         end = net.history_.loss[-1]
         net.fit(X, y)
     assert net.history_.loss[0] < end and len(net.loss_curve_) == 6 and net.t_ == 6
+
+
+def test_t_counts_every_update_over_a_warm_fit_then_partial_fits():
+    X, y = _data(200)
+    reg = GDRegressor(optimizer="gd", epochs=3, tol=None, warm_start=True, batch_size=50)
+    reg.fit(X, y)
+    reg.fit(X, y)
+    reg.partial_fit(X[:100], y[:100])
+    assert reg.t_ == 2 * 3 * 4 + 2 and len(reg.loss_curve_) == 7

@@ -91,6 +91,7 @@ class Incremental:
         else:
             problem = continued_problem(self, X, y)
             model = continue_from(self)
+        steps_before = self._optimizer.t
         epoch = train(model, problem.Z, problem.t, loss=self._loss(), optimizer=self._optimizer,
                       epochs=1, batch_size=self.batch_size,
                       seed=getattr(self, "_seed", 0) + self.history_.n_epochs,
@@ -101,7 +102,7 @@ class Incremental:
         if "loss_curve" in self.history_.meta:  # continuing a warm-started fit
             self.history_.meta["loss_curve"].append(epoch.loss[0])
         self.history_.status = epoch.status
-        self.t_ = self._optimizer.t
+        self.t_ += self._optimizer.t - steps_before
         self.n_iter_ = self.history_.n_epochs
         return self
 
