@@ -106,3 +106,11 @@ def test_options_are_checked_in_one_line(tmp_path):
     assert read_csv(path, target="y", drop=["a"]).features == ["b"]
     tabbed = _write(tmp_path, FILES["numbers"].replace(",", "\t"), "t.csv")
     assert read_csv(tabbed, target="y", delimiter="\\t").X.shape == (3, 2)
+
+
+def test_a_label_over_two_lines_keeps_the_line_numbers(tmp_path, monkeypatch):
+    path = _write(tmp_path, 'a,b,kind\n1,2,"two\nlines"\n3,4,x\n5,6,x\n')
+    slow = _slow(monkeypatch, path=path, target="kind", labels=True)
+    calls = _spy(monkeypatch)
+    data = read_csv(path, target="kind", labels=True)
+    assert calls == [False] and data.lines == slow.lines == [3, 4, 5] and data.y[0] == "two\nlines"
