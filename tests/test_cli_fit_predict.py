@@ -261,5 +261,7 @@ def test_fit_reads_other_delimiters_and_drops_columns(tmp_path, capsys):
     assert code == 0, err
     assert "on 60 rows x 2 features" in out and "R^2 = 1.0000" in out
     assert "Coefficients (in the data's units): a " in out and ", b -" in out
+    code, out, _ = _run(["predict", str(tmp_path / "m.json"), str(path), "--delimiter", ";"], capsys)
+    assert code == 0 and len(out.splitlines()) == 61
     code, _, err = _run(["fit", str(path), "--target", "y", "--out", str(tmp_path / "m.json")], capsys)
     assert code == 2 and "pass --delimiter" in err and err.count("\n") == 1

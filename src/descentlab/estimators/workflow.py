@@ -161,7 +161,7 @@ def save_fit(result, path):
     return save_model(result.estimator, path, info=info)
 
 
-def predict_csv(model_path, csv_path):
+def predict_csv(model_path, csv_path, delimiter=","):
     """Load a model and predict for the rows of a CSV file.
 
     The file needs the model's feature columns (others, such as the target, are
@@ -176,7 +176,7 @@ def predict_csv(model_path, csv_path):
     if not (isinstance(features, list) and all(isinstance(f, str) for f in features)
             and len(features) == estimator.n_features_in_):
         features = None
-    data = read_csv(csv_path, features=features)
+    data = read_csv(csv_path, features=features, delimiter=delimiter)
     if data.X.shape[1] != estimator.n_features_in_:
         raise DescentlabError(f"{csv_path!r} has {data.X.shape[1]} columns but the model was "
                               f"trained on {estimator.n_features_in_} features: pass the same columns")
