@@ -1,4 +1,4 @@
-"""``descentlab fit --hidden`` trains the network regressor; ``--solver`` picks the fast path."""
+"""``descentlab fit --hidden`` trains the network regressor (classifier with --classify); ``--solver`` picks the fast path."""
 
 import json
 
@@ -42,13 +42,18 @@ def test_solver_choice_gives_the_same_model(tmp_path, capsys):
     np.testing.assert_allclose(coefs[2], coefs[0], rtol=1e-9)
 
 
-def test_hidden_with_classify_is_refused(tmp_path, capsys):
-    csv = _sine_csv(tmp_path / "sine.csv")
-    assert main(["fit", str(csv), "--target", "y", "--hidden", "4", "--classify",
-                 "--out", str(tmp_path / "m.json")]) == 2
-    err = capsys.readouterr().err
-    assert "hidden layers are for regression" in err and err.count("\n") == 1
-    assert not (tmp_path / "m.json").exists()
+def test_hidden_with_classify_trains_the_network_classifier(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    x = rng.uniform(-3, 3, 300)
+    band = np.where(np.abs(x) < 1, "in", "out")  # no line separates the band: a network bends
+    csv = tmp_path / "band.csv"
+    csv.write_text("x,y\n" + "\n".join(f"{float(a)!r},{b}" for a, b in zip(x, band)) + "\n")
+    assert main(["fit", str(csv), "--target", "y", "--hidden", "8", "--classify",
+                 "--out", str(tmp_path / "m.json")]) == 0
+    out = capsys.readouterr().out
+    assert "Network 1 -> 8 -> 1 (tanh hidden units): 25 weights" in out
+    assert float(out.split("train: accuracy = ")[1].split("%")[0]) > 95
+    assert json.loads((tmp_path / "m.json").read_text())["estimator"] == "GDNetworkClassifier"
 
 
 def test_a_fit_worse_than_the_mean_says_so(tmp_path, capsys):

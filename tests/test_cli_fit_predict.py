@@ -104,7 +104,6 @@ BAD_FIT = [
     (["{single}", "--target", "y"], "only 1 data row"),
     (["{constant}", "--target", "y"], "feature column 'b' .* is constant"),
     (["{wide}", "--target", "y"], "2 data rows for 3 features"),
-    (["{three}", "--target", "y", "--classify"], "3 labels"),
     (["{ok}", "--target", "y", "--lr", "-1"], "lr=-1.0 must be a positive number"),
     (["{ok}", "--target", "y", "--epochs", "0"], "epochs=0"),
     (["{ok}", "--target", "y", "--test-size", "1.5"], "test fraction 1.5"),
@@ -230,3 +229,39 @@ def test_a_spent_budget_is_a_one_line_warning(diabetes_csv, tmp_path, capsys):
                            "--out", tmp_path / "m.json"], capsys)
     assert code == 0 and "Completed after 3 epochs" in out
     assert err.startswith("descentlab: warning: training used all 3 epochs") and err.count("\n") == 1
+
+
+def test_classify_three_labels_is_multinomial_and_predicts_every_probability(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 3, 150)
+    X = np.array([[0, 0], [3, 0], [0, 3]])[y] + rng.normal(size=(150, 2))
+    names = np.array(["red", "green", "blue"])[y]
+    data = _csv(tmp_path / "colours.csv", ["x1", "x2", "colour"], [[*x, c] for x, c in zip(X, names)])
+    model = tmp_path / "c.json"
+    code, out, err = _run(["fit", data, "--target", "colour", "--classify", "--out", model], capsys)
+    assert code == 0, err
+    accuracy = float(out.split("train: accuracy = ")[1].split("%")[0])
+    assert accuracy > 85
+    code, out, _ = _run(["predict", model, data], capsys)
+    rows = out.splitlines()
+    assert rows[0] == "predicted_colour,probability_blue,probability_green,probability_red"
+    proba = np.array([[float(v) for v in r.split(",")[1:]] for r in rows[1:]])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_fit_reads_other_delimiters_and_drops_columns(tmp_path, capsys):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(60, 2))
+    y = X @ [2.0, -1.0] + 0.5
+    path = tmp_path / "semi.csv"
+    path.write_text("id;name;a;b;y\n" + "".join(f"{i};row{i};{float(a)!r};{float(b)!r};{float(t)!r}\n"
+                                                  for i, (a, b, t) in enumerate(zip(X[:, 0], X[:, 1], y))))
+    code, out, err = _run(["fit", str(path), "--target", "y", "--delimiter", ";", "--drop", "id", "name",
+                           "--out", str(tmp_path / "m.json")], capsys)
+    assert code == 0, err
+    assert "on 60 rows x 2 features" in out and "R^2 = 1.0000" in out
+    assert "Coefficients (in the data's units): a " in out and ", b -" in out
+    code, out, _ = _run(["predict", str(tmp_path / "m.json"), str(path), "--delimiter", ";"], capsys)
+    assert code == 0 and len(out.splitlines()) == 61
+    code, _, err = _run(["fit", str(path), "--target", "y", "--out", str(tmp_path / "m.json")], capsys)
+    assert code == 2 and "pass --delimiter" in err and err.count("\n") == 1

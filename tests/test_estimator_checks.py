@@ -1,8 +1,7 @@
 """scikit-learn's own conformance suite, run over every estimator.
 
-No check is listed as an expected failure. The classifier is binary only and says so
-with its ``multi_class=False`` tag (scikit-learn then checks that multi-class targets
-are refused with its standard message). Logistic regression without a penalty never
+No check is listed as an expected failure. The classifiers take two classes (logistic)
+or more (multinomial softmax), so the suite's multi-class checks run on them. Logistic regression without a penalty never
 converges on separable data (the weights grow forever), so ConvergenceWarnings from the
 suite's toy sets are expected and ignored here.
 """
@@ -11,12 +10,13 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from descentlab.estimators.linear import GDClassifier, GDRegressor
-from descentlab.estimators.network import GDNetworkRegressor
+from descentlab.estimators.network import GDNetworkClassifier, GDNetworkRegressor
 
-ESTIMATORS = [GDRegressor(), GDClassifier(), GDRegressor(optimizer="adam", batch_size=16),
+ESTIMATORS = [GDRegressor(), GDClassifier(), GDClassifier(optimizer="adam", batch_size=16), GDRegressor(optimizer="adam", batch_size=16),
               GDClassifier(optimizer="gd", early_stopping=True),
               GDRegressor(solver="gd"),
-              GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300)]
+              GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300),
+              GDNetworkClassifier(hidden_layer_sizes=(8,), epochs=300)]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

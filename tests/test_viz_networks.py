@@ -51,10 +51,14 @@ def test_boundary_figure_has_a_panel_per_snapshot_then_loss_and_accuracy():
     r = run_logistic(LogisticConfig(epochs=40, snapshots=4))
     epochs = r.snapshot_epochs()
     fig = boundary_figure(r.history, r.X_train, r.y_train, epochs, r.accuracy_trace)
-    assert len(fig.axes) == len(epochs) + 2
-    assert fig.axes[0].get_title().startswith("epoch 0:") and fig.axes[len(epochs) - 1].get_title().startswith("end:")
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert len(axes) == len(epochs) + 2
+    assert len(bars) == len(epochs) and all(b.get_ylabel() == "p(class 1)" for b in bars)
+    assert axes[0].get_title().startswith("epoch 0:") and axes[len(epochs) - 1].get_title().startswith("end:")
     W_end = r.history.params_at(r.history.n_epochs)["W"]
-    (x1, x2) = fig.axes[len(epochs) - 1].lines[0].get_data()
+    (x1, x2) = axes[len(epochs) - 1].lines[0].get_data()
     b_end = float(r.history.final_params["b"])
     np.testing.assert_allclose(W_end[0] * x1 + W_end[1] * x2 + b_end, 0.0, atol=1e-9)
+    assert axes[-1].get_title().startswith("Training accuracy")
     np.testing.assert_allclose(fig.axes[-1].lines[0].get_ydata(), 100 * r.accuracy_trace)

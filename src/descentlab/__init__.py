@@ -32,7 +32,8 @@ _compat.install()
 
 # scikit-learn estimators and model files import scikit-learn: loaded on first use.
 _LAZY = {"GDRegressor": "estimators", "GDClassifier": "estimators", "GDEstimator": "estimators",
-         "GDNetworkRegressor": "estimators", "save_model": "estimators", "load_model": "estimators",
+         "GDNetworkRegressor": "estimators", "GDNetworkClassifier": "estimators",
+         "save_model": "estimators", "load_model": "estimators",
          "save_tutorial": "outputs.lessons"}
 
 __all__ = [

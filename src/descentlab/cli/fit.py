@@ -8,6 +8,8 @@ import argparse
 import inspect
 import sys
 
+import numpy as np
+
 from descentlab.cli._options import add_setting
 from descentlab.cli.progress import ProgressBar
 from descentlab.estimators.workflow import FIT_PARAMS, FitConfig, fit_csv, save_fit
@@ -51,8 +53,8 @@ def _options(text):
 
 def add_parser(sub):
     p = sub.add_parser("fit", help="train a linear model on a CSV file and save it",
-                       description="Train a linear regression (or, with --classify, a binary "
-                       "logistic regression) by gradient descent on the columns of a CSV file "
+                       description="Train a linear regression (or, with --classify, a "
+                       "logistic regression: binary, or multinomial for 3+ labels) by gradient descent on the columns of a CSV file "
                        "with a header row; print its metrics and save the model as JSON. "
                        "Features are standardised inside the model and the learning rate is "
                        "chosen from the data unless --lr is given. Ctrl-C stops training and "
@@ -61,8 +63,12 @@ def add_parser(sub):
     p.add_argument("--target", required=True, help="the column to predict")
     p.add_argument("--features", nargs="+", metavar="COLUMN",
                    help="feature columns (default: every column but the target)")
+    p.add_argument("--drop", nargs="+", metavar="COLUMN",
+                   help="columns to leave out of the features (ids, text); instead of --features")
+    p.add_argument("--delimiter", default=",",
+                   help="the character between cells (default ','; e.g. ';' or '\\t' for tabs)")
     p.add_argument("--classify", action="store_true",
-                   help="binary classification (the target holds 2 labels, text or numbers)")
+                   help="classification (the target holds 2 or more labels, text or numbers)")
     for name, (s, default) in config_settings(FitConfig).items():
         if name != "task":
             add_setting(p, name, s, default)
@@ -80,7 +86,8 @@ def run(args):
     config = FitConfig(csv=args.csv, target=args.target, features=args.features,
                        task="classification" if args.classify else "regression",
                        hidden=args.hidden, activation=args.activation, test_size=args.test_size,
-                       seed=args.seed, params={n: values[n] for n in FIT_PARAMS if n in values})
+                       seed=args.seed, delimiter=args.delimiter, drop=args.drop,
+                       params={n: values[n] for n in FIT_PARAMS if n in values})
     check_outputs([("the model", args.out)], inputs=[args.csv])
     estimator = config.estimator()
     bar = ProgressBar(estimator.epochs)
@@ -124,10 +131,16 @@ def summary_lines(result):
             if m["r2"] < 0:
                 lines.append(f"Warning: R^2 on the {part} rows is below 0: the model predicts worse "
                              "than their mean (try more epochs, another --lr, or fewer hidden units)")
-    if hasattr(est, "coef_"):
+    if hasattr(est, "coef_") and np.ndim(est.coef_) == 2:  # multinomial: one logit per class
+        lines.append("Coefficients of each class's logit (in the data's units):")
+        for label, coef, intercept in zip(est.classes_, est.coef_, est.intercept_):
+            coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, coef))
+            lines.append(f"  {label}: {coefs}; intercept {intercept:.6g}")
+    elif hasattr(est, "coef_"):
         coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, est.coef_))
         lines.append(f"Coefficients (in the data's units): {coefs}; intercept {est.intercept_:.6g}")
     else:
-        sizes = " -> ".join(str(n) for n in (len(result.features), *est.hidden_layer_sizes, 1))
+        n_out = est._n_outputs() if hasattr(est, "classes_") else 1
+        sizes = " -> ".join(str(n) for n in (len(result.features), *est.hidden_layer_sizes, n_out))
         lines.append(f"Network {sizes} ({est.activation} hidden units): {est.weights_.size} weights")
     return lines

@@ -11,6 +11,8 @@ def add_parser(sub):
     p.add_argument("model", help="model file written by 'descentlab fit'")
     p.add_argument("csv", help="CSV file with a header row and the model's feature columns")
     p.add_argument("--out", help="write the predictions here (default: print them)")
+    p.add_argument("--delimiter", default=",",
+                   help="the character between cells (default ','; e.g. ';' or '\\t' for tabs)")
     p.set_defaults(run=run)
     return p
 
@@ -20,7 +22,7 @@ def run(args):
 
     if args.out is not None:
         check_outputs([("predictions", args.out)], inputs=[args.model, args.csv])
-    _, _, predictions = predict_csv(args.model, args.csv)
+    _, _, predictions = predict_csv(args.model, args.csv, delimiter=args.delimiter)
     if args.out is None:
         print(predictions_csv(predictions), end="")
     else:

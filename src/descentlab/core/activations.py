@@ -18,6 +18,41 @@ def sigmoid(z):
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+def softmax(Z):
+    r"""Row-wise softmax :math:`P_{ik} = e^{Z_{ik}} / \sum_j e^{Z_{ij}}`, without overflow.
+
+    Subtracting each row's maximum first changes nothing (the factor :math:`e^{-\max_j Z_{ij}}`
+    cancels) and keeps every ``exp`` at or below 1.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_samples, n_classes)
+        Logits.
+
+    Returns
+    -------
+    P : ndarray of shape (n_samples, n_classes)
+        Each row sums to 1.
+
+    Notes
+    -----
+    Its Jacobian is not element-wise (:math:`\partial P_{ik}/\partial Z_{ij} = P_{ik}(\delta_{kj}
+    - P_{ij})`), so it is no layer activation here: a network outputs logits and
+    :class:`descentlab.core.losses.SoftmaxCrossEntropy` takes them, where the gradient
+    simplifies to :math:`P - Y`.
+    """
+    Z = np.asarray(Z, dtype=float)
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def log_softmax(Z):
+    r""":math:`\log P_{ik} = Z_{ik} - \operatorname{logsumexp}_j Z_{ij}`, stable (row max subtracted)."""
+    Z = np.asarray(Z, dtype=float)
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
 class Identity:
     r""":math:`g(z) = z`, :math:`g'(z) = 1`: the article's linear activation."""
 

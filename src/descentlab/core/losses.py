@@ -78,3 +78,43 @@ class BinaryCrossEntropy:
 
     def __repr__(self):
         return "BinaryCrossEntropy()"
+
+
+class SoftmaxCrossEntropy:
+    r"""Multinomial (softmax) cross-entropy computed from logits, for :math:`K \ge 2` classes.
+
+    The model outputs logits :math:`Z` of shape (n_samples, K); the probabilities are
+    :math:`P = \operatorname{softmax}(Z)` row by row (:func:`descentlab.core.activations.softmax`).
+    The targets :math:`Y` are one-hot rows of the same shape.
+
+    Notes
+    -----
+    .. math::
+
+        L = -\frac1N \sum_i \sum_k Y_{ik} \log P_{ik}
+          = \frac1N \sum_i \Bigl(\operatorname{logsumexp}_k Z_{ik} - \sum_k Y_{ik} Z_{ik}\Bigr),
+        \qquad
+        \frac{\partial L}{\partial Z} = \frac{P - Y}{N},
+
+    with :math:`N` the number of rows (not of cells). With :math:`K = 2` it equals
+    :class:`BinaryCrossEntropy` on the logit difference :math:`Z_{i1} - Z_{i0}`.
+    ``hessian_bound`` is :math:`\max \lambda_{\max}(\operatorname{diag} p - p p^\top) \le 1/2`.
+    """
+
+    name = "softmax_ce"
+    hessian_bound = 0.5
+
+    def loss(self, Y, Z):
+        """Return :math:`L` for one-hot ``Y`` and logits ``Z``, both (n_samples, n_classes)."""
+        from descentlab.core.activations import log_softmax
+
+        return float(-np.sum(Y * log_softmax(Z)) / Y.shape[0])
+
+    def grad(self, Y, Z):
+        """Return ``dLdZ``, the gradient with respect to the logits."""
+        from descentlab.core.activations import softmax
+
+        return (softmax(Z) - Y) / Y.shape[0]
+
+    def __repr__(self):
+        return "SoftmaxCrossEntropy()"

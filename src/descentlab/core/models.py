@@ -207,3 +207,39 @@ class LogisticModel(LinearModel):
 
     def __repr__(self):
         return f"LogisticModel(n_features={self.n_features}, seed={self.seed!r})"
+
+
+class SoftmaxModel(LinearModel):
+    r"""Multinomial logistic regression: :math:`K` linear logits, :math:`P = \operatorname{softmax}(XW + b)`.
+
+    Parameters
+    ----------
+    n_features, n_classes : int
+    seed : int or None, default=0
+    init_scale : float, default=10.0
+
+    Attributes
+    ----------
+    params : dict
+        ``"W"``, ndarray of shape (n_features, n_classes), and ``"b"``, ndarray of shape (n_classes,).
+
+    Notes
+    -----
+    ``forward`` returns the logits :math:`Z = XW + b` (train it with
+    :class:`descentlab.core.losses.SoftmaxCrossEntropy`); the affine map and its gradients
+    are :func:`linear_forward` and :func:`linear_backward`, as for one output.
+    """
+
+    def __init__(self, n_features, n_classes, *, seed=0, init_scale=10.0):
+        super().__init__(n_features, seed=seed, init_scale=init_scale)
+        self.n_classes = n_classes
+        self.params = init_normal(n_features, np.random.default_rng(seed), init_scale, n_outputs=n_classes)
+
+    def predict_proba(self, X):
+        """The probability of each class, shape (n_samples, n_classes)."""
+        from descentlab.core.activations import softmax
+
+        return softmax(self.predict(X))
+
+    def __repr__(self):
+        return f"SoftmaxModel(n_features={self.n_features}, n_classes={self.n_classes}, seed={self.seed!r})"

@@ -222,12 +222,17 @@ class Adam(Optimizer):
         self.t += 1
         for key, param in params.items():
             g = grads[key]
-            state = self.state.setdefault(key, {"m": np.zeros_like(g, dtype=float),
-                                                "v": np.zeros_like(g, dtype=float)})
-            state["m"] = self.beta1 * state["m"] + (1 - self.beta1) * g
-            state["v"] = self.beta2 * state["v"] + (1 - self.beta2) * g * g
-            m_hat = state["m"] / (1 - self.beta1 ** self.t)
-            v_hat = state["v"] / (1 - self.beta2 ** self.t)
+            state = self.state.get(key)
+            if state is None:
+                state = self.state[key] = {"m": np.zeros_like(g, dtype=float),
+                                           "v": np.zeros_like(g, dtype=float)}
+            m, v = state["m"], state["v"]  # updated in place: no new arrays per step
+            m *= self.beta1
+            m += (1 - self.beta1) * g
+            v *= self.beta2
+            v += (1 - self.beta2) * g * g
+            m_hat = m / (1 - self.beta1 ** self.t)
+            v_hat = v / (1 - self.beta2 ** self.t)
             param[...] = gd_update(param, m_hat / (np.sqrt(v_hat) + self.eps), lr)
 
     def stable_lr(self, lam_max):

@@ -57,14 +57,14 @@ class CsvData:
                 f"target={self.target!r})")
 
 
-def _rows(path):
+def _rows(path, delimiter=","):
     """The file's non-blank rows with their line numbers; one-line errors for unreadable files,
     and for inputs that are endless (/dev/zero, a pipe that never ends) or larger than memory,
     found before they are read to the end."""
     try:
         budget = _memory_budget(path)
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(_lines(fh, path), strict=True)
+            reader = csv.reader(_lines(fh, path), delimiter=delimiter, strict=True)
             rows, cells = [], 0
             for row in reader:
                 cells += len(row) + 1
@@ -128,10 +128,10 @@ def _header(path, rows):
     return header
 
 
-def _unknown(path, header, name, role):
+def _unknown(path, header, name, role, delimiter=","):
     hint = ""
-    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
-        hint = " (the file does not seem comma-separated: save it with commas)"
+    if len(header) == 1 and delimiter == "," and any(sep in header[0] for sep in ";\t|"):
+        hint = " (the file does not seem comma-separated: save it with commas or pass --delimiter)"
     return DescentlabError(f"unknown {role} column {name!r} in {path!r}{hint}: the columns are "
                            f"{', '.join(map(repr, header))}")
 
@@ -152,18 +152,26 @@ def _number(path, line, column, cell):
     return value
 
 
-def read_csv(path, *, features=None, target=None, labels=False):
+def read_csv(path, *, features=None, target=None, labels=False, delimiter=",", drop=None):
     """Read numeric feature columns (and a target column) from a CSV file with a header.
+
+    With pandas installed the file is parsed by its C reader; the cell-by-cell reader
+    runs only when that cannot give the very same result (:mod:`descentlab.data.fastcsv`),
+    and it names the line and column of every problem.
 
     Parameters
     ----------
     path : str or Path
     features : list of str or None, default=None
-        The feature columns; None takes every column except ``target``.
+        The feature columns; None takes every column except ``target`` and ``drop``.
     target : str or None, default=None
         The target column, or None (for prediction).
     labels : bool, default=False
         Keep the target's cells as text labels (for a classifier) instead of numbers.
+    delimiter : str, default=","
+        The one character between cells, e.g. ``";"`` or ``"\\t"`` (a tab).
+    drop : list of str or None, default=None
+        Columns to leave out of the features (ids, text); with ``features`` None.
 
     Returns
     -------
@@ -175,22 +183,13 @@ def read_csv(path, *, features=None, target=None, labels=False):
         With the line and the column, for every problem in the file.
     """
     path = str(path)
-    rows = _rows(path)
+    delimiter = _delimiter(delimiter)
+    fast = _read_fast(path, features, target, labels, delimiter, drop)
+    if fast is not None:
+        return fast
+    rows = _rows(path, delimiter)
     header = _header(path, rows)
-    if target is not None and target not in header:
-        raise _unknown(path, header, target, "target")
-    features = [c for c in header if c != target] if features is None else list(features)
-    for name in features:
-        if name not in header:
-            raise _unknown(path, header, name, "feature")
-    if target is not None and target in features:
-        raise DescentlabError(f"column {target!r} is both the target and a feature: leave it "
-                              "out of the features")
-    if not features:
-        raise DescentlabError(f"{path!r} has no feature columns besides the target {target!r}: "
-                              "add at least one")
-    if len(set(features)) != len(features):
-        raise DescentlabError("a feature column is listed twice: list each once")
+    features = _columns(path, header, features, target, drop, delimiter)
     index = {name: i for i, name in enumerate(header)}
     X, y, lines = [], [], []
     for line, row in rows[1:]:
@@ -206,6 +205,55 @@ def read_csv(path, *, features=None, target=None, labels=False):
         raise DescentlabError(f"{path!r} has a header but no data rows: add one row per sample")
     y = None if target is None else np.array(y, dtype=object if labels else float)
     return CsvData(np.array(X, dtype=float), y, features, target, path, lines)
+
+
+def _delimiter(delimiter):
+    delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
+    if not (isinstance(delimiter, str) and len(delimiter) == 1 and delimiter not in "\"\r\n"):
+        raise DescentlabError(f"delimiter {delimiter!r} must be one character, e.g. ';' or '\\t'")
+    return delimiter
+
+
+def _read_fast(path, features, target, labels, delimiter, drop):
+    """:func:`descentlab.data.fastcsv.read_fast` on the checked columns, or None."""
+    from descentlab.data.fastcsv import first_row, read_fast
+
+    try:
+        raw_header = first_row(path, delimiter)
+        header = _header(path, [(1, raw_header)])
+        features = _columns(path, header, features, target, drop, delimiter)
+    except (DescentlabError, OSError, UnicodeDecodeError, csv.Error):
+        return None  # the cell-by-cell reader gives its own error, in its own order
+    result = read_fast(path, header, raw_header, features, target, labels, delimiter, MISSING)
+    if result is None:
+        return None
+    X, y, lines = result
+    return CsvData(X, y, features, target, path, lines)
+
+
+def _columns(path, header, features, target, drop, delimiter):
+    """The checked feature columns: one-line errors for unknown, repeated or missing ones."""
+    if target is not None and target not in header:
+        raise _unknown(path, header, target, "target", delimiter)
+    drop = list(drop or [])
+    for name in drop:
+        if name not in header:
+            raise _unknown(path, header, name, "dropped", delimiter)
+    if features is not None and drop:
+        raise DescentlabError("give either the feature columns or the columns to drop, not both")
+    features = [c for c in header if c != target and c not in drop] if features is None else list(features)
+    for name in features:
+        if name not in header:
+            raise _unknown(path, header, name, "feature", delimiter)
+    if target is not None and target in features:
+        raise DescentlabError(f"column {target!r} is both the target and a feature: leave it "
+                              "out of the features")
+    if not features:
+        raise DescentlabError(f"{path!r} has no feature columns besides the target {target!r}: "
+                              "add at least one")
+    if len(set(features)) != len(features):
+        raise DescentlabError("a feature column is listed twice: list each once")
+    return features
 
 
 def _label(path, line, column, cell):

@@ -1,15 +1,15 @@
 """scikit-learn estimators over the one training loop, and their model files.
 
 ``base`` (validation, standardisation, step size, the call to ``train``), ``linear``
-(GDRegressor, GDClassifier), ``network`` (GDNetworkRegressor), ``persist`` (JSON model
+(GDRegressor, GDClassifier), ``network`` (GDNetworkRegressor, GDNetworkClassifier), ``classes`` (labels and probabilities), ``persist`` (JSON model
 files), ``fast/`` (the moments and fused objectives and the Numba kernel) and
 ``workflow`` (CSV in, a fitted estimator and its metrics out).
 """
 
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.linear import GDClassifier, GDRegressor, StandardizedTargetRegressor
-from descentlab.estimators.network import GDNetworkRegressor
+from descentlab.estimators.network import GDNetworkClassifier, GDNetworkRegressor
 from descentlab.estimators.persist import load_model, save_model
 
-__all__ = ["GDClassifier", "GDEstimator", "GDNetworkRegressor", "GDRegressor",
+__all__ = ["GDClassifier", "GDEstimator", "GDNetworkClassifier", "GDNetworkRegressor", "GDRegressor",
            "StandardizedTargetRegressor", "load_model", "save_model"]

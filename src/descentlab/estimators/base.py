@@ -22,13 +22,14 @@ from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import OPTIMIZERS, make_optimizer
 from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.schedules import SCHEDULES, get_schedule
+from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
 from descentlab.estimators.problem import Problem
 from descentlab.core.stepsize import default_lr, divergence_message
 from descentlab.core.trainer import train
 from descentlab.settings import Setting, check_params
 
 
-class GDEstimator(BaseEstimator):
+class GDEstimator(Incremental, BaseEstimator):
     """What every gradient-descent estimator shares: validation, scaling, step size, training.
 
     Parameters
@@ -68,6 +69,18 @@ class GDEstimator(BaseEstimator):
         (model, loss, backward, as in the article). Estimators with fast paths accept
         more (:class:`descentlab.estimators.linear.GDRegressor`: ``"moments"``, ``"fused"``);
         ``"auto"`` picks the fastest that gives the same result.
+    warm_start : bool, default=False
+        A second ``fit`` continues from the model trained so far, on the first fit's
+        scaling, instead of starting again (:mod:`descentlab.estimators.incremental`).
+
+    Attributes
+    ----------
+    n_iter_ : int
+        Epochs of the last ``fit`` (with ``partial_fit``: of all calls so far).
+    t_ : int
+        Updates made since the model was created (over warm starts and partial fits).
+    loss_curve_ : list of float
+        The training loss per epoch (:attr:`history_`'s), over warm starts and partial fits.
     """
 
     #: Every hyperparameter's accepted values and meaning, declared once: ``fit`` checks
@@ -97,6 +110,7 @@ class GDEstimator(BaseEstimator):
                                 instances=(np.random.RandomState,)),
         "solver": Setting("how each epoch's loss and gradients are computed", kind="choice",
                           choices=("auto", "gd")),
+        "warm_start": Setting("continue from the fitted model on the next fit", kind="bool"),
     }
 
     _y_numeric = True
@@ -106,7 +120,7 @@ class GDEstimator(BaseEstimator):
     def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
                  schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
                  n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto"):
+                 standardize=True, random_state=0, solver="auto", warm_start=False):
         self.optimizer = optimizer
         self.lr = lr
         self.momentum = momentum
@@ -121,6 +135,7 @@ class GDEstimator(BaseEstimator):
         self.standardize = standardize
         self.random_state = random_state
         self.solver = solver
+        self.warm_start = warm_start
 
     # -- hooks for subclasses ------------------------------------------------------------
     def _build_model(self, n_features, rng):
@@ -157,9 +172,10 @@ class GDEstimator(BaseEstimator):
             estimator is then left as it was, never with non-finite coefficients.
         """
         self._check_params()
-        problem = self._prepare(X, y)
+        warm = self.warm_start and hasattr(self, "_model")
+        problem = continued_problem(self, X, y) if warm else self._prepare(X, y)
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
-        model = self._build_model(problem.n_features, rng)
+        model = continue_from(self) if warm else self._build_model(problem.n_features, rng)
         loss = self._loss()
         lam = problem.curvature(loss) if self.lr is None else None
         lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
@@ -172,7 +188,7 @@ class GDEstimator(BaseEstimator):
             history = train(model, problem.Z, problem.t, loss=loss, optimizer=optimizer,
                             epochs=self.epochs, batch_size=self.batch_size,
                             seed=int(rng.integers(2**31 - 1)), callbacks=callbacks, tol=self.tol,
-                            n_iter_no_change=self.n_iter_no_change,
+                            n_iter_no_change=self._patience(problem.n_samples),
                             validation_fraction=self.validation_fraction if self.early_stopping else None,
                             record_params=False, objective=problem.objective)
         except DivergenceError as exc:
@@ -185,6 +201,10 @@ class GDEstimator(BaseEstimator):
         for name, value in dict(target_attrs, x_mean_=x_mean, x_scale_=x_scale).items():
             setattr(self, name, value)
         self._store(model)
+        if warm:  # one loss curve and one update count over the warm starts
+            history.meta["loss_curve"] = self.history_.meta.get("loss_curve", self.history_.loss) + history.loss
+        self.t_ = (self.t_ if warm else 0) + optimizer.t
+        self._model, self._optimizer = model, optimizer
         self.history_, self.n_iter_ = history, history.n_epochs
         return self
 
@@ -225,6 +245,10 @@ class GDEstimator(BaseEstimator):
         return DivergenceError(divergence_message(exc.epoch, exc.loss, lr, bound, bound_name=name, fix=fix),
                                epoch=exc.epoch, loss=exc.loss, history=exc.history)
 
+    def _patience(self, n_samples):
+        """``n_iter_no_change``; a network resolves its None here."""
+        return self.n_iter_no_change
+
     def _default_lr(self, lam, n_samples):
         minibatch = self.batch_size is not None and self.batch_size < n_samples
         return default_lr(lam, self.optimizer, self.momentum, minibatch)
@@ -249,6 +273,7 @@ class GDEstimator(BaseEstimator):
 
     def _check_X(self, X):
         check_is_fitted(self)
+        check_columns(self, X)  # before scikit-learn's own check, which only warns or says it in lines
         return validate_data(self, X, dtype=np.float64, reset=False)
 
 
@@ -258,3 +283,29 @@ def _is_count(value):
 
 def _is_number(value):
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def check_columns(estimator, X):
+    """scikit-learn's check of a DataFrame's columns against ``feature_names_in_``, in one line.
+
+    Raises
+    ------
+    DescentlabError
+        When the column names differ from those seen in ``fit``, or come in another order
+        (the columns would be matched by position, silently wrong).
+    """
+    fitted, columns = getattr(estimator, "feature_names_in_", None), getattr(X, "columns", None)
+    if fitted is None or columns is None or [str(c) for c in columns] == list(fitted):
+        return
+    names = [str(c) for c in columns]
+    missing, extra = [n for n in fitted if n not in names], [n for n in names if n not in fitted]
+    detail = "; ".join(part for part in (f"missing {_names(missing)}" * bool(missing),
+                                         f"not seen in fit {_names(extra)}" * bool(extra)) if part)
+    raise DescentlabError(f"X has the columns {_names(names)} but {type(estimator).__name__} was "
+                          f"fitted on {_names(fitted)} ({detail or 'the same columns in another order'})"
+                          f": pass X[{list(map(str, fitted))!r}]")
+
+
+def _names(names, at_most=8):
+    shown = ", ".join(map(str, names[:at_most]))
+    return shown + (f", ... ({len(names)} in all)" if len(names) > at_most else "")

@@ -9,48 +9,19 @@ scikit-learn, so ``descentlab`` exports it lazily.
 """
 
 import numpy as np
-from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
-
+from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from descentlab.core.activations import sigmoid
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
 from descentlab.settings import Setting
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.fast.objectives import fast_problem, is_dask, is_streamed
-from descentlab.core.losses import BinaryCrossEntropy
-from descentlab.core.models import LinearModel, LogisticModel, linear_forward
+from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
+from descentlab.estimators.classes import LabelClassifier
 from descentlab.core.scaling import no_scaling, standardize, to_data_units
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
-
-
-def check_columns(estimator, X):
-    """scikit-learn's check of a DataFrame's columns against ``feature_names_in_``, in one line.
-
-    Raises
-    ------
-    DescentlabError
-        When the column names differ from those seen in ``fit``, or come in another order
-        (the columns would be matched by position, silently wrong).
-    """
-    fitted, columns = getattr(estimator, "feature_names_in_", None), getattr(X, "columns", None)
-    if fitted is None or columns is None or [str(c) for c in columns] == list(fitted):
-        return
-    names = [str(c) for c in columns]
-    missing, extra = [n for n in fitted if n not in names], [n for n in names if n not in fitted]
-    detail = "; ".join(part for part in (f"missing {_names(missing)}" * bool(missing),
-                                         f"not seen in fit {_names(extra)}" * bool(extra)) if part)
-    raise DescentlabError(f"X has the columns {_names(names)} but {type(estimator).__name__} was "
-                          f"fitted on {_names(fitted)} ({detail or 'the same columns in another order'})"
-                          f": pass X[{list(map(str, fitted))!r}]")
-
-
-def _names(names, at_most=8):
-    shown = ", ".join(map(str, names[:at_most]))
-    return shown + (f", ... ({len(names)} in all)" if len(names) > at_most else "")
 
 
 class _LinearMixin:
@@ -73,7 +44,6 @@ class _LinearMixin:
             raise ValueError("intercept_ must be one number")
 
     def _linear(self, X):
-        check_columns(self, X)
         return linear_forward(self._check_X(X), self.coef_, self.intercept_)
 
 
@@ -99,7 +69,6 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
 
     def predict(self, X):
         """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,)."""
-        check_columns(self, X)
         Z = self._standardized(self._check_X(X))
         return self.model_.predict(Z) * self.y_scale_ + self.y_mean_
 
@@ -197,72 +166,64 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
         return self._linear(X)
 
 
-class GDClassifier(_LinearMixin, ClassifierMixin, GDEstimator):
-    r"""Binary logistic regression by gradient descent.
+class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
+    r"""Logistic regression by gradient descent: binary, or multinomial for 3+ classes.
 
-    The labels ``classes_`` may be any two values (numbers or strings); the second in
-    sorted order is class 1. Minimises the binary cross-entropy of
-    :math:`p = \sigma(X\,\text{coef} + \text{intercept})`.
+    The labels ``classes_`` may be any values (numbers or strings), sorted. Two classes
+    minimise the binary cross-entropy of :math:`p = \sigma(X\,\text{coef} + \text{intercept})`
+    for ``classes_[1]``; three or more the softmax cross-entropy of
+    :math:`P = \operatorname{softmax}(X\,\text{coef}^\top + \text{intercept})`, one row of
+    ``coef_`` per class (:mod:`descentlab.estimators.classes`).
 
     Attributes
     ----------
-    classes_ : ndarray of shape (2,)
-    coef_ : ndarray of shape (n_features,)
-        Change in the log-odds of ``classes_[1]`` per unit of each feature.
-    intercept_ : float
+    classes_ : ndarray of shape (n_classes,)
+    coef_ : ndarray of shape (n_features,) for 2 classes, else (n_classes, n_features)
+        Change in the log-odds of ``classes_[1]`` (for 2 classes), or in each class's
+        logit, per unit of each feature.
+    intercept_ : float for 2 classes, else ndarray of shape (n_classes,)
     history_ : History
     n_iter_ : int
     n_features_in_ : int
     x_mean_, x_scale_ : ndarray of shape (n_features,)
     """
 
-    _y_numeric = False
-
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
 
     def _build_model(self, n_features, rng):
-        return LogisticModel(n_features, seed=0, init_scale=0.0)
+        k = self._n_outputs()
+        if k == 1:
+            return LogisticModel(n_features, seed=0, init_scale=0.0)
+        return SoftmaxModel(n_features, k, seed=0, init_scale=0.0)
 
-    def _loss(self):
-        return BinaryCrossEntropy()
+    def _store(self, model):
+        if model.params["W"].ndim == 1:
+            return super()._store(model)
+        # each class's logit is a linear model: carry each back to the data's units
+        pairs = [to_data_units(w, b, self.x_mean_, self.x_scale_)
+                 for w, b in zip(model.params["W"].T, model.params["b"])]
+        coef, intercept = np.array([c for c, _ in pairs]), np.array([b for _, b in pairs])
+        if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
+            raise DescentlabError("the coefficients overflow in the data's units: rescale the "
+                                  "features (some columns are nearly constant)")
+        self.coef_, self.intercept_ = coef, intercept
 
-    def _encode_target(self, y):
-        check_classification_targets(y)
-        y_type = type_of_target(y, input_name="y", raise_unknown=True)
-        if y_type != "binary":
-            raise DescentlabError(f"Only binary classification is supported. The type of the target "
-                                  f"is {y_type}: GDClassifier needs exactly 2 classes in y")
-        classes, t = np.unique(y, return_inverse=True)
-        if len(classes) != 2:
-            raise DescentlabError(f"y has only 1 class ({classes[0]!r}): GDClassifier needs exactly 2")
-        return t.astype(float), {"classes_": classes}
+    @property
+    def _per_feature(self):  # the shapes GDEstimator._check_state checks
+        return ("coef_",) if len(self.classes_) == 2 else ()
 
     def _check_state(self):
-        super()._check_state()
-        if np.shape(self.classes_) != (2,) or self.classes_[0] == self.classes_[1]:
-            raise ValueError("classes_ must hold 2 different labels")
+        self._check_classes()
+        if len(self.classes_) == 2:
+            return super()._check_state()
+        GDEstimator._check_state(self)
+        k, n = len(self.classes_), self.n_features_in_
+        if np.shape(self.coef_) != (k, n) or np.shape(self.intercept_) != (k,):
+            raise ValueError(f"coef_ must have shape ({k}, {n}) and intercept_ ({k},), one row per class")
 
     def decision_function(self, X):
-        """The log-odds of ``classes_[1]``, shape (n_samples,)."""
-        return self._linear(X)
-
-    def predict_proba(self, X):
-        """Probabilities of ``classes_[0]`` and ``classes_[1]``, shape (n_samples, 2)."""
-        p = sigmoid(self.decision_function(X))
-        return np.column_stack([1.0 - p, p])
-
-    def predict_log_proba(self, X):
-        """The log of :meth:`predict_proba`, computed without ``log(0)``."""
-        z = self.decision_function(X)
-        log_p1 = -np.logaddexp(0.0, -z)
-        return np.column_stack([-np.logaddexp(0.0, z), log_p1])
-
-    def predict(self, X):
-        """The more probable label for each row, shape (n_samples,)."""
-        z = self.decision_function(X)
-        return self.classes_[(z > 0).astype(int)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        return tags
+        """The log-odds of ``classes_[1]``, shape (n_samples,), for 2 classes; else each
+        class's logit, shape (n_samples, n_classes)."""
+        X = self._check_X(X)
+        return linear_forward(X, self.coef_.T if np.ndim(self.coef_) == 2 else self.coef_,
+                              self.intercept_)

@@ -41,9 +41,10 @@ FORMAT, VERSION = "descentlab-model", 1
 
 def _estimators():
     from descentlab.estimators.linear import GDClassifier, GDRegressor
-    from descentlab.estimators.network import GDNetworkRegressor
+    from descentlab.estimators.network import GDNetworkClassifier, GDNetworkRegressor
 
-    return {cls.__name__: cls for cls in (GDRegressor, GDClassifier, GDNetworkRegressor)}
+    return {cls.__name__: cls for cls in (GDRegressor, GDClassifier, GDNetworkRegressor,
+                                          GDNetworkClassifier)}
 
 
 def _encode(value):

@@ -36,16 +36,21 @@ class FitConfig:
     features : list of str or None, default=None
         The feature columns; None takes every other column.
     task : {"regression", "classification"}, default="regression"
-        :class:`GDRegressor` or the binary :class:`GDClassifier` (labels may be text).
+        :class:`GDRegressor` or :class:`GDClassifier` (labels may be text; two classes
+        train a logistic regression, three or more a multinomial one).
     hidden : tuple of int or None, default=None
         Hidden layer sizes: a :class:`descentlab.estimators.network.GDNetworkRegressor`
-        instead of the linear regressor (regression only).
+        (or, for classification, ``GDNetworkClassifier``) instead of the linear model.
     activation : str, default="tanh"
         The hidden layers' activation, with ``hidden``.
     test_size : float, default=0.0
         Hold out this fraction of the rows to measure on; 0 fits on every row.
     seed : int, default=0
         The estimator's ``random_state`` and the seed of the split.
+    delimiter : str, default=","
+        The character between cells.
+    drop : list of str or None, default=None
+        Columns to leave out of the features (with ``features`` None).
     params : dict
         Estimator settings of :data:`FIT_PARAMS` that differ from the estimator's
         defaults (checked by the estimator's ``_parameter_constraints``).
@@ -55,7 +60,7 @@ class FitConfig:
     target: str
     features: list | None = None
     task: str = setting("regression", "what to predict", kind="choice", choices=TASKS)
-    hidden: tuple | None = setting(None, "hidden layer sizes: train a neural network regressor, "
+    hidden: tuple | None = setting(None, "hidden layer sizes: train a neural network, "
                                    "e.g. --hidden 16 8", kind="sizes", none="a linear model",
                                    label="hidden size")
     activation: str = setting("tanh", "the hidden layers' activation, with --hidden",
@@ -63,6 +68,8 @@ class FitConfig:
     test_size: float = setting(0.0, "hold out this fraction to measure on; 0 fits on every row",
                                low=0, high=1, high_open=True, label="test fraction", suggest="0.2")
     seed: int = setting(0, "seed of the estimator and the split", kind="seed")
+    delimiter: str = ","
+    drop: list | None = None
     params: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -71,15 +78,13 @@ class FitConfig:
         if unknown:
             raise DescentlabError(f"unknown estimator setting {unknown[0]!r}: choose from "
                                   f"{', '.join(FIT_PARAMS)}")
-        if self.hidden is not None and self.task == "classification":
-            raise DescentlabError("hidden layers are for regression: leave out --hidden or --classify")
 
     def estimator_class(self):
         from descentlab.estimators.linear import GDClassifier, GDRegressor
-        from descentlab.estimators.network import GDNetworkRegressor
+        from descentlab.estimators.network import GDNetworkClassifier, GDNetworkRegressor
 
         if self.hidden is not None:
-            return GDNetworkRegressor
+            return GDNetworkClassifier if self.task == "classification" else GDNetworkRegressor
         return GDClassifier if self.task == "classification" else GDRegressor
 
     def estimator(self):
@@ -117,12 +122,9 @@ def fit_csv(config, callbacks=(), on_start=None):
     """
     estimator = config.estimator()
     labels = config.task == "classification"
-    data = read_csv(config.csv, features=config.features, target=config.target, labels=labels)
+    data = read_csv(config.csv, features=config.features, target=config.target, labels=labels,
+                    delimiter=config.delimiter, drop=config.drop)
     check_fit_data(data)
-    if labels and len(set(data.y)) > 2:
-        shown = ", ".join(sorted(map(str, set(data.y)))[:5])
-        raise DescentlabError(f"target column {config.target!r} has {len(set(data.y))} labels "
-                              f"({shown}, ...): the classifier is binary, it needs exactly 2")
     X_train, X_test, y_train, y_test = data.X, None, data.y, None
     if config.test_size > 0:
         from descentlab.data.synthetic import split
@@ -165,13 +167,13 @@ def save_fit(result, path):
     return save_model(result.estimator, path, info=info)
 
 
-def predict_csv(model_path, csv_path):
+def predict_csv(model_path, csv_path, delimiter=","):
     """Load a model and predict for the rows of a CSV file.
 
     The file needs the model's feature columns (others, such as the target, are
     ignored). Returns ``(estimator, info, predictions)`` with ``predictions`` a dict of
     column name -> array: the predicted value or label and, for a classifier, the
-    probability of the second class.
+    probability of the second class (two classes) or of every class (more).
     """
     from descentlab.estimators.persist import load_model
 
@@ -180,7 +182,7 @@ def predict_csv(model_path, csv_path):
     if not (isinstance(features, list) and all(isinstance(f, str) for f in features)
             and len(features) == estimator.n_features_in_):
         features = None
-    data = read_csv(csv_path, features=features)
+    data = read_csv(csv_path, features=features, delimiter=delimiter)
     if data.X.shape[1] != estimator.n_features_in_:
         raise DescentlabError(f"{csv_path!r} has {data.X.shape[1]} columns but the model was "
                               f"trained on {estimator.n_features_in_} features: pass the same columns")
@@ -188,7 +190,10 @@ def predict_csv(model_path, csv_path):
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked just below
         predictions = {name: estimator.predict(data.X)}
         if hasattr(estimator, "classes_"):
-            predictions[f"probability_{estimator.classes_[1]}"] = estimator.predict_proba(data.X)[:, 1]
+            proba = estimator.predict_proba(data.X)
+            shown = estimator.classes_[1:] if len(estimator.classes_) == 2 else estimator.classes_
+            for k, label in enumerate(shown, start=len(estimator.classes_) == 2):
+                predictions[f"probability_{label}"] = proba[:, k]
     for column, values in predictions.items():
         if values.dtype.kind == "f":
             _check_finite(values, f"the {column} for {csv_path!r} at line", data.lines)

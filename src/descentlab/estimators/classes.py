@@ -1,0 +1,92 @@
+r"""What every descentlab classifier shares: labels in, logits out, probabilities back.
+
+Two classes train one logit with :class:`descentlab.core.losses.BinaryCrossEntropy`
+(logistic regression, :math:`p = \sigma(z)`); three or more train one logit per class
+with :class:`descentlab.core.losses.SoftmaxCrossEntropy` (multinomial,
+:math:`P = \operatorname{softmax}(Z)`), as scikit-learn's ``LogisticRegression`` does.
+A classifier is :class:`LabelClassifier` plus a ``decision_function`` that returns those
+logits: shape (n_samples,) for two classes, (n_samples, n_classes) for more.
+"""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets
+
+from descentlab.core.activations import log_softmax, sigmoid, softmax
+from descentlab.core.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
+from descentlab.errors import DescentlabError
+
+
+def encode_labels(y, classes):
+    r"""The training target for labels ``y`` among the sorted ``classes``.
+
+    Returns
+    -------
+    t : ndarray of shape (n_samples,) with values in {0, 1} for two classes, else the
+        one-hot ndarray of shape (n_samples, n_classes), :math:`T_{ik} = [y_i = c_k]`.
+    """
+    index = np.searchsorted(classes, y)
+    index[index == len(classes)] = 0
+    unknown = classes[index] != y
+    if np.any(unknown):
+        raise DescentlabError(f"label {np.asarray(y)[np.argmax(unknown)].item()!r} is not among the "
+                              f"classes {classes.tolist()}: pass every label in classes= on the "
+                              "first partial_fit")
+    if len(classes) == 2:
+        return index.astype(float)
+    return np.eye(len(classes))[index]
+
+
+class LabelClassifier(ClassifierMixin):
+    """Labels (numbers or strings, two or more) for a gradient-descent classifier.
+
+    ``_encode_target`` finds ``classes_`` (sorted; given by ``partial_fit(classes=...)``
+    on a first call) and keeps them as ``_fit_classes`` for ``_build_model`` and ``_loss``.
+    """
+
+    _y_numeric = False
+
+    def _encode_target(self, y):
+        check_classification_targets(y)
+        classes = getattr(self, "_given_classes", None)
+        if classes is None:
+            classes = np.unique(y)
+        if len(classes) < 2:
+            raise DescentlabError(f"y has only 1 class ({classes[0]!r}): "
+                                  f"{type(self).__name__} needs at least 2")
+        self._fit_classes = classes
+        return encode_labels(y, classes), {"classes_": classes}
+
+    def _n_outputs(self):
+        """Logits per row: 1 for two classes, one per class for more."""
+        n = len(self._fit_classes)
+        return 1 if n == 2 else n
+
+    def _loss(self):
+        return BinaryCrossEntropy() if len(self._fit_classes) == 2 else SoftmaxCrossEntropy()
+
+    def _check_classes(self):
+        classes = np.asarray(self.classes_)
+        if classes.ndim != 1 or len(classes) < 2 or len(np.unique(classes)) != len(classes):
+            raise ValueError("classes_ must hold at least 2 different labels")
+        self._fit_classes = classes
+
+    def predict_proba(self, X):
+        """The probability of each of ``classes_``, shape (n_samples, n_classes)."""
+        z = self.decision_function(X)
+        if z.ndim == 1:
+            p = sigmoid(z)
+            return np.column_stack([1.0 - p, p])
+        return softmax(z)
+
+    def predict_log_proba(self, X):
+        """The log of :meth:`predict_proba`, computed without ``log(0)``."""
+        z = self.decision_function(X)
+        if z.ndim == 1:
+            return np.column_stack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
+        return log_softmax(z)
+
+    def predict(self, X):
+        """The most probable label for each row, shape (n_samples,)."""
+        z = self.decision_function(X)
+        return self.classes_[(z > 0).astype(int) if z.ndim == 1 else np.argmax(z, axis=1)]

@@ -1,0 +1,137 @@
+r"""Training that goes on: ``partial_fit`` on batches that arrive over time, and ``warm_start``.
+
+Both continue from the model trained so far (``_model``, the model on standardised data
+that :meth:`GDEstimator.fit` keeps) and keep the scaling of the first fit: the features'
+``x_mean_``/``x_scale_`` (and a regressor's ``y_mean_``/``y_scale_``) come from the first
+batch and stay fixed, so the coefficients of later batches live on the same scale. The
+step size is chosen on the first batch too. A first batch much smaller than the data, or
+unlike it, therefore gives a rougher scaling: pass a representative first batch, or
+``standardize=False`` with features already on a common scale.
+
+``partial_fit`` runs one epoch (one pass over the rows given, in mini-batches of
+``batch_size``) with the same optimizer from call to call (Adam's and momentum's state
+carry over) and never stops on ``tol``. Each call adds 1 to ``n_iter_``, the updates to
+``t_`` and the epoch's loss to ``loss_curve_``. This is the interface dask-ml's
+``Incremental`` wrapper drives.
+"""
+
+import copy
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import validate_data
+
+from descentlab.core.history import History
+from descentlab.core.optimizers import make_optimizer
+from descentlab.core.trainer import train
+from descentlab.errors import DescentlabError
+from descentlab.core.scaling import no_scaling, standardize
+from descentlab.estimators.problem import Problem
+
+
+def continued_problem(est, X, y):
+    """The rows of ``X``, ``y`` on the scale of ``est``'s first fit: a :class:`Problem`."""
+    X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric, reset=False)
+    if hasattr(est, "classes_"):
+        t, attrs = encode_with_classes(est, y, est.classes_)
+    else:
+        t, attrs = (y - est.y_mean_) / est.y_scale_, {"y_mean_": est.y_mean_, "y_scale_": est.y_scale_}
+    Z = (X - est.x_mean_) / est.x_scale_
+    return Problem(Z=Z, t=t, attrs=attrs, x_mean=est.x_mean_, x_scale=est.x_scale_,
+                   batch_size=est.batch_size)
+
+
+def continue_from(est):
+    """The model to go on training: a copy, so a diverging run leaves ``est`` as it was."""
+    return copy.deepcopy(est._model)
+
+
+class Incremental:
+    """``partial_fit`` for :class:`descentlab.estimators.base.GDEstimator` (see the module)."""
+
+    def partial_fit(self, X, y, classes=None, callbacks=()):
+        """One more epoch over ``X`` of shape (n_samples, n_features) and ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        classes : array-like of shape (n_classes,) or None
+            Every label ``y`` will ever hold: required on a classifier's first call (a
+            batch may miss some), ignored afterwards (as in scikit-learn).
+        callbacks : sequence of callables
+            Passed to :func:`descentlab.core.trainer.train`.
+
+        Returns
+        -------
+        self
+        """
+        first = not hasattr(self, "_optimizer")
+        if first:
+            self._check_params()
+            if is_classifier(self):
+                if classes is None:
+                    raise DescentlabError(f"{type(self).__name__}.partial_fit needs classes= on its "
+                                          "first call: pass every label y will hold")
+            problem = _rows(self, X, y, classes)  # the scaling of the first batch, kept from now on
+            self._set_scaling(problem)
+            rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
+            model = self._build_model(problem.n_features, rng)
+            lam = problem.curvature(self._loss()) if self.lr is None else None
+            lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
+            self._optimizer = make_optimizer(self.optimizer, lr, momentum=self.momentum,
+                                             schedule=self.schedule, restart=True,
+                                             total_steps=self.epochs * _batches(self, problem),
+                                             schedule_options=self.schedule_options)
+            self._seed = int(rng.integers(2**31 - 1))
+            self.history_ = History(meta={"lr": float(lr), "standardize": bool(self.standardize),
+                                          "partial_fit": True})
+            self.t_ = 0
+        else:
+            problem = continued_problem(self, X, y)
+            model = continue_from(self)
+        steps_before = self._optimizer.t
+        epoch = train(model, problem.Z, problem.t, loss=self._loss(), optimizer=self._optimizer,
+                      epochs=1, batch_size=self.batch_size,
+                      seed=getattr(self, "_seed", 0) + self.history_.n_epochs,
+                      callbacks=callbacks, record_params=False)
+        self._store(model)
+        self._model = model
+        self.history_.record(epoch.loss[0], {})
+        if "loss_curve" in self.history_.meta:  # continuing a warm-started fit
+            self.history_.meta["loss_curve"].append(epoch.loss[0])
+        self.history_.status = epoch.status
+        self.t_ += self._optimizer.t - steps_before
+        self.n_iter_ = self.history_.n_epochs
+        return self
+
+    def _set_scaling(self, problem):
+        for name, value in dict(problem.attrs, x_mean_=problem.x_mean, x_scale_=problem.x_scale).items():
+            setattr(self, name, value)
+
+    @property
+    def loss_curve_(self):
+        """The training loss of every epoch so far (on the standardised scale), a list."""
+        return list(self.history_.meta.get("loss_curve", self.history_.loss))
+
+
+def _batches(est, problem):
+    return 1 if est.batch_size is None else -(-problem.n_samples // est.batch_size)
+
+
+def encode_with_classes(est, y, classes):
+    """``est._encode_target(y)`` among the given ``classes`` (a batch may miss some labels)."""
+    est._given_classes = np.unique(np.asarray(classes))
+    try:
+        return est._encode_target(y)
+    finally:
+        del est._given_classes
+
+
+def _rows(est, X, y, classes=None):
+    """The first batch, validated and standardised on its own statistics (rows, never a fast path)."""
+    X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric)
+    t, attrs = est._encode_target(y) if classes is None else encode_with_classes(est, y, classes)
+    Z, x_mean, x_scale = standardize(X) if est.standardize else (X, *no_scaling(X.shape[1]))
+    return Problem(Z=Z, t=t, attrs=attrs, x_mean=x_mean, x_scale=x_scale, batch_size=est.batch_size)

@@ -1,0 +1,116 @@
+"""The fast CSV path (pandas) gives exactly what the cell-by-cell reader gives, or steps aside."""
+
+import sys
+
+import numpy as np
+import pytest
+
+import descentlab.data.fastcsv as fastcsv
+from descentlab.data.csvfile import read_csv
+from descentlab.errors import DescentlabError
+
+pytest.importorskip("pandas")
+
+FILES = {
+    "numbers": "a,b,y\n1,2.5,3\n-4e-3,5,6.125\n7,0.1,9\n",
+    "spaces and crlf": " a , b ,y\r\n 1 ,2,3\r\n4, 5 ,6\r\n7,8,9\r\n",
+    "bom and quotes": "\ufeffa,\"b\",y\n\"1\",2,3\n4,\"5\",6\n7,8,9\n",
+    "no final newline": "a,b,y\n1,2,3\n4,5,6",
+    "extremes": "a,b,y\n5e-324,1.7976931348623157e+308,3\n0.1,-0.0,6\n2.2250738585072014e-308,8,9\n",
+}
+
+
+def _write(tmp_path, text, name="f.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def _slow(monkeypatch, **kwargs):
+    with monkeypatch.context() as m:
+        m.setattr(fastcsv, "read_fast", lambda *a, **k: None)
+        return read_csv(**kwargs)
+
+
+def _spy(monkeypatch):
+    calls = []
+    real = fastcsv.read_fast
+
+    def spy(*args):
+        result = real(*args)
+        calls.append(result is not None)
+        return result
+
+    monkeypatch.setattr(fastcsv, "read_fast", spy)
+    return calls
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_fast_path_equals_the_cell_by_cell_reader_exactly(tmp_path, monkeypatch, name):
+    path = _write(tmp_path, FILES[name])
+    slow = _slow(monkeypatch, path=path, target="y")
+    calls = _spy(monkeypatch)
+    fast = read_csv(path, target="y")
+    assert calls == [True]  # the fast path was taken
+    assert fast.X.tobytes() == slow.X.tobytes() and fast.y.tobytes() == slow.y.tobytes()
+    assert fast.X.flags.c_contiguous and fast.X.dtype == slow.X.dtype
+    assert (fast.features, fast.target, fast.lines) == (slow.features, slow.target, slow.lines)
+
+
+def test_labels_and_options_equal_the_cell_by_cell_reader(tmp_path, monkeypatch):
+    path = _write(tmp_path, "id;a;b;kind\n1;0.5;2; spam \n2;1.5;3;ham\n3;2.5;1;spam\n")
+    kwargs = dict(path=path, target="kind", labels=True, delimiter=";", drop=["id"])
+    slow = _slow(monkeypatch, **kwargs)
+    calls = _spy(monkeypatch)
+    fast = read_csv(**kwargs)
+    assert calls == [True] and fast.features == ["a", "b"] == slow.features
+    assert fast.X.tobytes() == slow.X.tobytes() and list(fast.y) == list(slow.y) == ["spam", "ham", "spam"]
+    assert all(type(v) is str for v in fast.y)
+
+
+@pytest.mark.parametrize("text,match", [
+    ("a,b,y\n1,2,3\n\n4,5,6\n", None),                            # a blank line: line numbers shift
+    ("a,b,y\n1,abc,3\n4,5,6\n", "non-numeric value 'abc' at line 2, column 'b'"),
+    ("a,b,y\n1,,3\n4,5,6\n", "missing value at line 2, column 'b'"),
+    ("a,b,y\n1,inf,3\n4,5,6\n", "non-numeric value 'inf' at line 2"),
+    ("a,b,y\n1,1e999,3\n4,5,6\n", "too large for a float"),
+    ("a,b,y\n1,2,3,4\n4,5,6\n", "line 2 .* has 4 cells"),
+    ("a,a,y\n1,2,3\n", "appears twice"),
+])
+def test_what_the_fast_path_cannot_vouch_for_goes_to_the_cell_by_cell_reader(tmp_path, monkeypatch, text, match):
+    path = _write(tmp_path, text)
+    calls = _spy(monkeypatch)
+    if match is None:
+        data = read_csv(path, target="y")
+        assert data.lines == [2, 4] and calls in ([False], [])
+        return
+    with pytest.raises(DescentlabError, match=match) as info:
+        read_csv(path, target="y")
+    assert "\n" not in str(info.value) and True not in calls
+
+
+def test_without_pandas_the_cell_by_cell_reader_runs(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    data = read_csv(_write(tmp_path, FILES["numbers"]), target="y")
+    assert data.X.shape == (3, 2) and data.lines == [2, 3, 4]
+
+
+def test_options_are_checked_in_one_line(tmp_path):
+    path = _write(tmp_path, FILES["numbers"])
+    with pytest.raises(DescentlabError, match="delimiter ';;' must be one character"):
+        read_csv(path, target="y", delimiter=";;")
+    with pytest.raises(DescentlabError, match="unknown dropped column 'q'"):
+        read_csv(path, target="y", drop=["q"])
+    with pytest.raises(DescentlabError, match="not both"):
+        read_csv(path, target="y", drop=["a"], features=["b"])
+    assert read_csv(path, target="y", drop=["a"]).features == ["b"]
+    tabbed = _write(tmp_path, FILES["numbers"].replace(",", "\t"), "t.csv")
+    assert read_csv(tabbed, target="y", delimiter="\\t").X.shape == (3, 2)
+
+
+def test_a_label_over_two_lines_keeps_the_line_numbers(tmp_path, monkeypatch):
+    path = _write(tmp_path, 'a,b,kind\n1,2,"two\nlines"\n3,4,x\n5,6,x\n')
+    slow = _slow(monkeypatch, path=path, target="kind", labels=True)
+    calls = _spy(monkeypatch)
+    data = read_csv(path, target="kind", labels=True)
+    assert calls == [False] and data.lines == slow.lines == [3, 4, 5] and data.y[0] == "two\nlines"
