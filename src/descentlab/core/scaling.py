@@ -12,12 +12,15 @@ import numpy as np
 from descentlab.data.blocks import shifted_blocks
 
 
-def standardize(X):
+def standardize(X, sample_weight=None):
     r"""Centre each column and divide it by its standard deviation.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples,) or (n_samples, n_features)
+    sample_weight : ndarray of shape (n_samples,) or None, default=None
+        Row weights: the mean and deviation are weighted, :math:`\mu_j = \sum_i w_i x_{ij}
+        / \sum_i w_i` (integer weights = repeated rows).
 
     Returns
     -------
@@ -36,8 +39,9 @@ def standardize(X):
     A constant column keeps the scale 1 (:func:`column_scale`).
     """
     X = np.asarray(X, dtype=float)
-    mean = X.mean(axis=0)
-    scale = column_scale(mean, X.std(axis=0), X.shape[0])
+    mean = np.average(X, axis=0, weights=sample_weight)
+    std = np.sqrt(np.average((X - mean) ** 2, axis=0, weights=sample_weight))
+    scale = column_scale(mean, std, X.shape[0])
     return (X - mean) / scale, mean, scale
 
 

@@ -20,7 +20,7 @@ __all__ = ["GDNetworkRegressor"]
 
 
 class GDNetworkRegressor(StandardizedTargetRegressor):
-    """A fully connected network regressor trained by gradient descent.
+    r"""A fully connected network regressor trained by gradient descent.
 
     Parameters
     ----------
@@ -38,6 +38,11 @@ class GDNetworkRegressor(StandardizedTargetRegressor):
         A network's loss can stall for tens of epochs (fitting the linear part first)
         before it bends to the curve; a patience of 10, fine for the convex linear
         models, would stop it on that plateau.
+    penalty, alpha, l1_ratio
+        On every weight matrix (not the biases), in the network's own (standardised)
+        coordinates: ``penalty="l2"`` adds :math:`\tfrac{a}{2}\sum \lVert W_k \rVert^2` to
+        the mean loss, as ``MLPRegressor``'s ``alpha`` (which scikit-learn divides by the
+        number of rows).
     **other parameters
         As :class:`descentlab.estimators.base.GDEstimator`; ``solver`` is "auto" or "gd"
         (a network trains on its rows).
@@ -67,12 +72,14 @@ class GDNetworkRegressor(StandardizedTargetRegressor):
                  optimizer="adam", lr=None, momentum=0.9, schedule="constant",
                  schedule_options=None, epochs=3000, batch_size=None, tol=1e-7,
                  n_iter_no_change=50, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto"):
+                 standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
+                 l1_ratio=0.15):
         super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
                          schedule_options=schedule_options, epochs=epochs, batch_size=batch_size, tol=tol,
                          n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
                          validation_fraction=validation_fraction, standardize=standardize,
-                         random_state=random_state, solver=solver)
+                         random_state=random_state, solver=solver, penalty=penalty, alpha=alpha,
+                         l1_ratio=l1_ratio)
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.init = init
