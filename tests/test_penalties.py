@@ -134,3 +134,24 @@ def test_grid_search_over_alpha():
     assert search.best_params_["alpha"] in (0.001, 0.1)
     assert np.all(search.best_estimator_.coef_ != 0) or search.best_params_["alpha"] == 0.1
     assert search.cv_results_["mean_test_score"][2] < search.best_score_
+
+
+def test_cli_fit_with_an_l1_penalty_end_to_end(tmp_path, capsys):
+    from descentlab.cli import main
+    from descentlab.estimators.persist import load_model
+
+    X, y = _data(150)
+    csv = tmp_path / "d.csv"
+    csv.write_text("a,b,c,d,e,y\n" + "".join(",".join(repr(float(v)) for v in [*r, t]) + "\n"
+                                              for r, t in zip(X, y)))
+    model = tmp_path / "m.json"
+    code = main(["fit", str(csv), "--target", "y", "--penalty", "l1", "--alpha", "0.1",
+                 "--tol", "1e-14", "--epochs", "4000", "--out", str(model)])
+    out = capsys.readouterr().out
+    assert code == 0 and "Converged" in out
+    est = load_model(model)
+    assert (est.penalty, est.alpha) == ("l1", 0.1)
+    ref = Lasso(alpha=0.1, tol=1e-14, max_iter=100_000).fit(X, y)
+    assert np.sum(ref.coef_ == 0) >= 1
+    np.testing.assert_array_equal(est.coef_ == 0, ref.coef_ == 0)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-6)
