@@ -1,11 +1,14 @@
 """sample_weight and class_weight, a validation score per epoch, callbacks that see the model,
 and model files that keep all of it."""
 
+import json
+
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from descentlab.core.trainer import train
+from descentlab.data.blocks import NpyRows
 from descentlab.core.models import LinearModel
 from descentlab.errors import DescentlabError
 from descentlab.estimators.linear import GDClassifier, GDRegressor
@@ -138,3 +141,31 @@ def test_model_files_keep_penalty_class_weight_and_validation_history(est, tmp_p
     assert loaded.history_.val_loss == est.history_.val_loss and loaded.history_.val_loss
     assert loaded.history_.meta["penalty"]["alpha"] == est.alpha
     np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+
+
+def test_weights_on_streamed_data_and_bad_weights_in_a_model_file_fail_in_one_line(tmp_path):
+    X, y, w = _data()
+    with pytest.raises(DescentlabError, match="sample_weight needs X in memory"):
+        GDRegressor().fit(NpyRows(_npy(tmp_path, X)), y, sample_weight=w)
+    est = GDClassifier(class_weight={False: 1.0, True: 2.0}, epochs=20, tol=None).fit(X, y > 0)
+    path = save_model(est, tmp_path / "m.json")
+    doc = json.loads(path.read_text())
+    assert doc["params"]["class_weight"] == [[False, 1.0], [True, 2.0]]
+    doc["params"]["class_weight"].append(3)
+    path.write_text(json.dumps(doc))
+    with pytest.raises(DescentlabError, match="class_weight must be a list of"):
+        load_model(path)
+
+
+def _npy(tmp_path, X):
+    path = tmp_path / "X.npy"
+    np.save(path, X)
+    return path
+
+
+def test_a_penalised_divergence_names_the_bound_with_the_penalty():
+    from descentlab.errors import DivergenceError
+
+    X, y, _ = _data()
+    with pytest.raises(DivergenceError, match="stable bound of 'gd'"):
+        GDRegressor(optimizer="gd", penalty="l2", alpha=1.0, lr=5.0, solver="gd").fit(X, y)
