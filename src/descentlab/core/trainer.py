@@ -100,7 +100,8 @@ def _as_callback(callback):
     except (TypeError, ValueError):
         return lambda epoch, history, model: callback(epoch, history)
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    if len(positional) >= 3 or any(p.kind == p.VAR_POSITIONAL for p in params):
+    if (len(positional) >= 3 and positional[2].default is positional[2].empty) or any(
+            p.kind == p.VAR_POSITIONAL for p in params):
         return callback
     return lambda epoch, history, model: callback(epoch, history)
 
