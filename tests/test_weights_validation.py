@@ -169,3 +169,12 @@ def test_a_penalised_divergence_names_the_bound_with_the_penalty():
     X, y, _ = _data()
     with pytest.raises(DivergenceError, match="stable bound of 'gd'"):
         GDRegressor(optimizer="gd", penalty="l2", alpha=1.0, lr=5.0, solver="gd").fit(X, y)
+
+
+def test_a_held_out_fraction_is_scored_without_early_stopping():
+    X, y, w = _data()
+    est = GDRegressor(epochs=30, tol=None).fit(X, y, sample_weight=w + 1, validation_data=0.25)
+    assert len(est.history_.val_loss) == 30 and est.history_.status == "completed"
+    assert est.history_.val_loss[-1] < est.history_.val_loss[0]
+    with pytest.raises(DescentlabError, match=r"validation_data=1.5 is outside \(0, 1\)"):
+        GDRegressor().fit(X, y, validation_data=1.5)

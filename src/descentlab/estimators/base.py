@@ -24,7 +24,7 @@ from descentlab.core.penalties import PENALTIES, make_penalty
 from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.schedules import SCHEDULES, get_schedule
 from descentlab.estimators.problem import Problem
-from descentlab.estimators.rows import row_weights, validation_rows
+from descentlab.estimators.rows import row_weights, split_off, validation_rows
 from descentlab.core.stepsize import default_lr, divergence_message, with_penalty
 from descentlab.core.trainer import train
 from descentlab.settings import Setting, check_params
@@ -186,14 +186,11 @@ class GDEstimator(BaseEstimator):
         :func:`descentlab.core.trainer.train`: ``f(epoch, history)`` (e.g. a progress bar),
         ``f(epoch, history, model)`` or an object with ``on_epoch_end(epoch, history,
         model)``, ``model`` being the model in training (on standardised data).
-        ``validation_data=(X_val, y_val)`` is scored every epoch into ``history_.val_loss``
-        (on the training scale, without the penalty); with ``early_stopping`` it replaces
-        the held-out ``validation_fraction``. Ctrl-C stops cleanly, keeping the model
-        trained so far (``history_.status == "interrupted"``).
-
-        Returns
-        -------
-        self
+        ``validation_data=(X_val, y_val)`` (or a fraction of the rows to hold out, e.g.
+        0.2) is scored every epoch into ``history_.val_loss`` (on the training scale,
+        without the penalty); with ``early_stopping`` it replaces the held-out
+        ``validation_fraction``. Ctrl-C stops cleanly, keeping the model trained so far
+        (``history_.status == "interrupted"``). Returns ``self``.
 
         Raises
         ------
@@ -202,6 +199,8 @@ class GDEstimator(BaseEstimator):
             estimator is then left as it was, never with non-finite coefficients.
         """
         self._check_params()
+        X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
+                                                         self.random_state)
         problem = self._prepare(X, y, sample_weight)
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
         model = self._build_model(problem.n_features, rng)

@@ -9,6 +9,9 @@ import numpy as np
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from descentlab.errors import DescentlabError
+from descentlab.settings import Setting
+
+FRACTION = Setting("the share of rows held out for validation", kind="fraction")
 
 
 def row_weights(sample_weight, X, class_weight=None):
@@ -53,3 +56,25 @@ def validation_rows(estimator, validation_data):
         raise DescentlabError(f"validation_data: y_val must hold one value per row of X_val "
                               f"({X_val.shape[0]}), not shape {y_val.shape}")
     return X_val, y_val
+
+
+def split_off(X, y, sample_weight, validation_data, random_state):
+    """``validation_data`` given as a fraction: hold out that share of the rows, at random.
+
+    Returns ``X, y, sample_weight, validation_data`` with the held-out rows as
+    ``(X_val, y_val)`` (scikit-learn's ``train_test_split``, seeded by an integer
+    ``random_state``); anything else passes through unchanged.
+    """
+    if validation_data is None or isinstance(validation_data, (tuple, list)):
+        return X, y, sample_weight, validation_data
+    reason = FRACTION.problem(validation_data)
+    if reason is not None:
+        raise DescentlabError(f"validation_data={validation_data!r} {reason}: give (X_val, y_val) "
+                              "or a fraction of the rows such as 0.2")
+    from sklearn.model_selection import train_test_split
+
+    weights = [] if sample_weight is None else [np.asarray(sample_weight)]
+    seed = random_state if isinstance(random_state, (int, np.integer)) else 0
+    parts = train_test_split(X, y, *weights, test_size=validation_data, random_state=seed)
+    w = parts[4] if weights else None
+    return parts[0], parts[2], w, (parts[1], parts[3])
