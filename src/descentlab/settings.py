@@ -30,9 +30,9 @@ class Setting:
     ----------
     help : str
         One phrase for ``--help`` and the docs.
-    kind : {"int", "float", "bool", "str", "choice", "sizes", "rates", "seed", "fraction"}
+    kind : {"int", "float", "bool", "str", "choice", "sizes", "rates", "seed", "fraction", "weights"}
         ``"sizes"`` is a tuple of whole numbers (hidden layer sizes); ``"rates"`` a list of
-        positive numbers; ``"seed"`` a whole number in [0, 2**32 - 1]; ``"fraction"`` a
+        positive numbers; ``"weights"`` "balanced" or a dict of label to weight; ``"seed"`` a whole number in [0, 2**32 - 1]; ``"fraction"`` a
         number in (0, 1).
     low, high : float or None
         Limits; ``low_open``/``high_open`` exclude them.
@@ -85,6 +85,10 @@ class Setting:
             ok = isinstance(value, dict) and all(isinstance(k, str) and _is_number(v) and
                                                  math.isfinite(v) for k, v in value.items())
             return None if ok else "must be a dict of numbers, e.g. {'lr_min': 0.001}"
+        if self.kind == "weights":
+            ok = value == "balanced" or (isinstance(value, dict) and all(
+                _is_number(v) and math.isfinite(v) and v >= 0 for v in value.values()))
+            return None if ok else "must be 'balanced' or a dict of label: weight, e.g. {0: 1, 1: 5}"
         if self.kind == "rates":
             ok = isinstance(value, (tuple, list)) and value and all(
                 _is_number(v) and math.isfinite(v) and v > 0 for v in value)

@@ -9,6 +9,13 @@ that a model's backward pass only applies the chain rule.
 import numpy as np
 
 
+def _weighted(terms, sample_weight):
+    """Each row's terms times its weight (rows are the first axis); as they are without weights."""
+    if sample_weight is None:
+        return terms
+    return terms * np.reshape(sample_weight, (-1,) + (1,) * (np.ndim(terms) - 1))
+
+
 class MeanSquaredError:
     r"""Half the mean squared error, the article's ``compute_loss``.
 
@@ -29,13 +36,16 @@ class MeanSquaredError:
     name = "mse"
     hessian_bound = 1.0
 
-    def loss(self, y, y_pred):
-        """Return :math:`L` as a float. ``y`` and ``y_pred`` have the same shape."""
-        return 0.5 * float(np.mean((y_pred - y) ** 2))
+    def loss(self, y, y_pred, sample_weight=None):
+        r"""Return :math:`L` as a float. ``y`` and ``y_pred`` have the same shape.
 
-    def grad(self, y, y_pred):
+        ``sample_weight`` (one per row) multiplies each row's term: :math:`\tfrac{1}{2N}\sum w_i r_i^2`.
+        """
+        return 0.5 * float(np.mean(_weighted((y_pred - y) ** 2, sample_weight)))
+
+    def grad(self, y, y_pred, sample_weight=None):
         """Return ``dLdY``, the gradient of ``loss`` with respect to ``y_pred``."""
-        return (y_pred - y) / y.size
+        return _weighted(y_pred - y, sample_weight) / y.size
 
     def __repr__(self):
         return "MeanSquaredError()"
@@ -65,16 +75,17 @@ class BinaryCrossEntropy:
     name = "bce"
     hessian_bound = 0.25
 
-    def loss(self, y, z):
-        """Return :math:`L` for targets ``y`` in {0, 1} and logits ``z`` of the same shape."""
+    def loss(self, y, z, sample_weight=None):
+        """Return :math:`L` for targets ``y`` in {0, 1} and logits ``z`` of the same shape
+        (each row's term times its ``sample_weight`` when given)."""
         softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-        return float(np.mean(softplus - y * z))
+        return float(np.mean(_weighted(softplus - y * z, sample_weight)))
 
-    def grad(self, y, z):
+    def grad(self, y, z, sample_weight=None):
         """Return ``dLdZ``, the gradient with respect to the logits."""
         from descentlab.core.activations import sigmoid
 
-        return (sigmoid(z) - y) / y.size
+        return _weighted(sigmoid(z) - y, sample_weight) / y.size
 
     def __repr__(self):
         return "BinaryCrossEntropy()"
@@ -104,17 +115,18 @@ class SoftmaxCrossEntropy:
     name = "softmax_ce"
     hessian_bound = 0.5
 
-    def loss(self, Y, Z):
-        """Return :math:`L` for one-hot ``Y`` and logits ``Z``, both (n_samples, n_classes)."""
+    def loss(self, Y, Z, sample_weight=None):
+        """Return :math:`L` for one-hot ``Y`` and logits ``Z``, both (n_samples, n_classes)
+        (each row's term times its ``sample_weight`` when given)."""
         from descentlab.core.activations import log_softmax
 
-        return float(-np.sum(Y * log_softmax(Z)) / Y.shape[0])
+        return float(-np.sum(_weighted(Y * log_softmax(Z), sample_weight)) / Y.shape[0])
 
-    def grad(self, Y, Z):
+    def grad(self, Y, Z, sample_weight=None):
         """Return ``dLdZ``, the gradient with respect to the logits."""
         from descentlab.core.activations import softmax
 
-        return (softmax(Z) - Y) / Y.shape[0]
+        return _weighted(softmax(Z) - Y, sample_weight) / Y.shape[0]
 
     def __repr__(self):
         return "SoftmaxCrossEntropy()"

@@ -7,8 +7,7 @@ optimizer keeps (a velocity, moment estimates) lives in ``state``, keyed by the 
 parameter names (the numpy-ml convention). Plain gradient descent is momentum 0 (the
 tinygrad convention): the article's update is the first special case of the general one.
 
-Every optimizer takes a ``schedule`` (see :mod:`descentlab.core.schedules`): the rate used at
-update ``t`` is ``schedule(t, lr)``.
+The rate of update ``t`` is ``schedule(t, lr)`` (:mod:`descentlab.core.schedules`).
 """
 
 import math
@@ -51,7 +50,10 @@ class Optimizer:
         """The learning rate of the next update, ``schedule(t, lr)``."""
         return self._lr_at(self.t, self.lr)
 
-    def step(self, params, grads):
+    #: Whether ``step`` takes a ``prox`` (an l1 penalty's proximal step, :mod:`descentlab.core.penalties`).
+    proximal = False
+
+    def step(self, params, grads, prox=None):
         raise NotImplementedError
 
 
@@ -97,21 +99,68 @@ class GradientDescent(Optimizer):
     "gradient restart"); the fast progress in the slow directions stays.
     """
 
+    proximal = True
+
     def __init__(self, lr=0.05, momentum=0.0, nesterov=False, schedule=None, restart=False):
         super().__init__(lr, schedule)
         self.momentum = momentum
         self.nesterov = nesterov
         self.restart = restart
 
-    def step(self, params, grads):
-        """Move each array ``params[k]`` against ``grads[k]``, in place."""
+    def step(self, params, grads, prox=None):
+        """Move each array ``params[k]`` against ``grads[k]``, in place.
+
+        ``prox(name, value, step)``, when given, is a penalty's proximal step, taken after
+        the gradient step (:meth:`proximal_step`).
+        """
         lr = self.rate()
+        if prox is not None:
+            self.proximal_step(params, grads, prox, lr)
+            self.t += 1
+            return
         if self.restart and self.state and sum(
                 float(np.vdot(state["v"], grads[key])) for key, state in self.state.items()) < 0:
             self.state = {}
         for key, param in params.items():
             param[...] = gd_update(param, self.direction(key, grads[key]), lr)
         self.t += 1
+
+    def proximal_step(self, params, grads, prox, lr):
+        r"""The proximal forms, which reach the penalised optimum :math:`0 \in g + \partial R`.
+
+        Notes
+        -----
+        With :math:`x_k` the last proximal point (kept in ``state[name]["x"]``) and
+        :math:`\operatorname{prox}` at step :math:`\alpha`:
+
+        .. math::
+
+            x_{k+1} = \operatorname{prox}(p - \alpha g) \;\text{(GD: ISTA)},\quad
+            x_{k+1} = \operatorname{prox}(p - \alpha g + \beta (p - x_{k})) \;\text{(momentum: iPiano)},
+
+        and for Nesterov (FISTA with a constant :math:`\beta`), :math:`p` the look-ahead point,
+        :math:`x_{k+1} = \operatorname{prox}(p - \alpha g)`, :math:`p \leftarrow x_{k+1} +
+        \beta (x_{k+1} - x_k)`. The momentum's velocity is the step actually taken, so at a
+        fixed point it is 0 and the prox's threshold is exact. With ``restart``, momentum is
+        dropped when :math:`(p - x_{k+1}) \cdot (x_{k+1} - x_k) > 0` (O'Donoghue and Candes).
+        """
+        beta = self.momentum
+        last = {k: self.state.setdefault(k, {"x": np.array(p, dtype=float)})["x"] for k, p in params.items()}
+        heavy = beta > 0 and not self.nesterov
+        new = {k: prox(k, p - lr * grads[k] + (beta * (p - last[k]) if heavy else 0.0), lr)
+               for k, p in params.items()}
+        restart = self.restart and beta > 0 and sum(
+            float(np.vdot(p - new[k], new[k] - last[k])) for k, p in params.items()) > 0
+        if restart and heavy:
+            new = {k: prox(k, p - lr * grads[k], lr) for k, p in params.items()}
+        for k, p in params.items():
+            x = new[k]
+            self.state[k]["x"] = np.array(p if heavy else x, dtype=float)
+            if beta > 0 and self.nesterov and not restart:
+                x = x + beta * (x - last[k])
+            if restart:
+                self.state[k]["x"] = np.array(x, dtype=float)
+            p[...] = x
 
     def direction(self, key, grad):
         """The step direction of parameter ``key``: ``g``, ``v`` or ``g + beta v``."""
@@ -216,8 +265,11 @@ class Adam(Optimizer):
         self.beta2 = beta2
         self.eps = eps
 
-    def step(self, params, grads):
+    def step(self, params, grads, prox=None):
         """Move each array ``params[k]`` by the Adam step of ``grads[k]``, in place."""
+        if prox is not None:
+            raise DescentlabError("Adam takes no proximal step, so no l1 penalty: use "
+                                  "optimizer 'gd', 'momentum' or 'nesterov', or penalty 'l2'")
         lr = self.rate()
         self.t += 1
         for key, param in params.items():

@@ -14,12 +14,15 @@ from descentlab.data.magnitude import exponents, scaled
 from descentlab.data.blocks import shifted_blocks
 
 
-def standardize(X):
+def standardize(X, sample_weight=None):
     r"""Centre each column and divide it by its standard deviation.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples,) or (n_samples, n_features)
+    sample_weight : ndarray of shape (n_samples,) or None, default=None
+        Row weights: the mean and deviation are weighted, :math:`\mu_j = \sum_i w_i x_{ij}
+        / \sum_i w_i` (integer weights = repeated rows).
 
     Returns
     -------
@@ -40,8 +43,10 @@ def standardize(X):
     X = np.asarray(X, dtype=float)
     k = exponents(X)  # columns near 1e300 or 1e-300: their statistics at a safe power of two
     Xs = scaled(X, k)
-    mean = np.ldexp(Xs.mean(axis=0), k)
-    scale = column_scale(mean, np.ldexp(Xs.std(axis=0), k), X.shape[0])
+    mean_s = np.average(Xs, axis=0, weights=sample_weight)
+    std_s = np.sqrt(np.average((Xs - mean_s) ** 2, axis=0, weights=sample_weight))
+    mean = np.ldexp(mean_s, k)
+    scale = column_scale(mean, np.ldexp(std_s, k), X.shape[0])
     return (X - mean) / scale, mean, scale
 
 

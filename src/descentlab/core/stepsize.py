@@ -30,7 +30,7 @@ def row_sample(X, max_rows=50_000):
     return X[:: max(1, X.shape[0] // max_rows)]
 
 
-def curvature(X, loss, batch_size=None, max_rows=50_000):
+def curvature(X, loss, batch_size=None, max_rows=50_000, sample_weight=None):
     r"""The largest curvature :math:`L` of ``loss`` for a linear model on ``X``.
 
     Parameters
@@ -45,6 +45,9 @@ def curvature(X, loss, batch_size=None, max_rows=50_000):
     max_rows : int, default=50_000
         With more rows, :math:`\lambda_{\max}` is estimated on at most this many evenly
         spaced rows.
+    sample_weight : ndarray of shape (n_samples,) or None, default=None
+        Row weights of mean 1 (:func:`descentlab.core.trainer.train`): :math:`H = \tfrac1N
+        \sum_i w_i \tilde x_i \tilde x_i^\top`, the weighted loss's Hessian.
 
     Returns
     -------
@@ -64,13 +67,31 @@ def curvature(X, loss, batch_size=None, max_rows=50_000):
     # a few percent would do (1/L has a factor 2 of margin), so on many rows evenly spaced
     # rows stand in for all of them: the estimate then costs no pass over the data
     sample = row_sample(X, max_rows)
-    if sample.shape[1] < 1024:  # the matrix is small: its top eigenvalue exactly
+    if sample_weight is not None:  # sqrt(w_i) x~_i has second moment sum w_i x~_i x~_i^T / N
+        root = np.sqrt(row_sample(np.asarray(sample_weight, dtype=float), max_rows))[:, None]
+        sample = with_bias_column(sample) * root
+        lam = top_eigenvalue(sample.T @ sample / sample.shape[0]) if sample.shape[1] <= 1024 \
+            else power_iteration(sample, bias=False, n_iter=200, rtol=1e-4)
+    elif sample.shape[1] < 1024:  # the matrix is small: its top eigenvalue exactly
         lam = top_eigenvalue(second_moment(sample))
     else:
         lam = power_iteration(sample, n_iter=200, rtol=1e-4)
     if batch_size is not None and batch_size < X.shape[0]:
-        lam += float(np.max(np.sum(with_bias_column(X) ** 2, axis=1))) / batch_size
+        w = 1.0 if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        lam += float(np.max(w * np.sum(with_bias_column(X) ** 2, axis=1))) / batch_size
     return c * lam
+
+
+def with_penalty(curv, penalty):
+    r"""The curvature :math:`L` of the loss plus its penalty's: :math:`L + \max_j \lambda_j`.
+
+    An l2 penalty :math:`\tfrac12 \sum_j \lambda_j W_j^2` (:class:`descentlab.core.penalties.Penalty`)
+    adds :math:`\lambda_j` to the Hessian's diagonal, so at most :math:`\max_j \lambda_j`
+    to :math:`\lambda_{\max}`; the default step :func:`default_lr` and the stable bound
+    (an optimizer's ``stable_lr``) take this sum. An l1 part is taken by its prox, which
+    adds no curvature.
+    """
+    return curv if penalty is None else curv + penalty.curvature()
 
 
 def default_lr(curv, optimizer="gd", momentum=0.0, minibatch=False):

@@ -70,6 +70,43 @@ def hold_out(X, y, validation_fraction, seed):
     return X[fit], y[fit], X[val], y[val]
 
 
+def _hold_out_weighted(X, y, w, validation_fraction, seed):
+    """:func:`hold_out` with the rows' weights split the same way, each side scaled to mean 1."""
+    X, y, X_val, y_val = hold_out(X, y, validation_fraction, seed)
+    if X_val is not None:
+        _, w, _, _ = hold_out(w[:, None], w, validation_fraction, seed)
+    if not np.sum(w) > 0:
+        raise DescentlabError("the training rows' sample weights are all 0: give some rows a "
+                              "positive weight (or another random_state)")
+    return X, y, X_val, y_val, w * (w.size / np.sum(w))
+
+
+def _loss(loss, y, y_pred, w):
+    return loss.loss(y, y_pred) if w is None else loss.loss(y, y_pred, sample_weight=w)
+
+
+def _grad(loss, y, y_pred, w):
+    return loss.grad(y, y_pred) if w is None else loss.grad(y, y_pred, sample_weight=w)
+
+
+def _as_callback(callback):
+    """Every callback as ``f(epoch, history, model)``: objects with ``on_epoch_end``, and the
+    two-argument ``f(epoch, history)`` form, which does not see the model."""
+    import inspect
+
+    if hasattr(callback, "on_epoch_end"):
+        return callback.on_epoch_end
+    try:
+        params = inspect.signature(callback).parameters.values()
+    except (TypeError, ValueError):
+        return lambda epoch, history, model: callback(epoch, history)
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if (len(positional) >= 3 and positional[2].default is positional[2].empty) or any(
+            p.kind == p.VAR_POSITIONAL for p in params):
+        return callback
+    return lambda epoch, history, model: callback(epoch, history)
+
+
 class _Stopper:
     """scikit-learn's rule: stop after ``n_iter_no_change`` epochs without a ``tol`` improvement.
 
@@ -98,7 +135,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
           callbacks: Sequence[Callable[[int, History], object]] = (), on_divergence="raise",
           explode_factor=1e4,
           record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
-          objective=None) -> History:
+          objective=None, penalty=None, sample_weight=None, validation_data=None,
+          stop_on_validation=True) -> History:
     r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
 
     Each epoch, for each batch, the article's step: predict (``model.forward``), the loss
@@ -121,8 +159,10 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
         None trains full-batch, as the article does; 1 is stochastic gradient descent.
     seed : int or None, default=0
         Seeds the shuffling of mini-batches and the validation split.
-    callbacks : sequence of callables
-        Each is called as ``callback(epoch, history)`` after every epoch.
+    callbacks : sequence of callables or callback objects
+        Each is called after every epoch, as ``callback(epoch, history)``, or with the
+        model too, ``callback(epoch, history, model)``, when it takes three arguments; an
+        object with ``on_epoch_end(epoch, history, model)`` is called that way.
     on_divergence : {"raise", "stop"}, default="raise"
         What to do when the loss is non-finite or exceeds ``explode_factor`` times the
         first epoch's loss: raise :class:`DivergenceError` or stop and return the
@@ -148,6 +188,21 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
         instead of the training loss; training stops early (``status ==
         "early_stopped"``) when it stops improving, and the model is left with the
         parameters of the best validation loss. ``tol`` None counts as 0 here.
+    penalty : Penalty or None, default=None
+        A :class:`descentlab.core.penalties.Penalty`: its value and l2 gradient join each
+        batch's, and its l1 part is taken by ``optimizer.step(..., prox=penalty.prox)``.
+        ``history.loss`` is then the penalised objective; ``history.val_loss`` stays the
+        plain loss.
+    sample_weight : ndarray of shape (n_samples,) or None, default=None
+        Weights of the rows, scaled here to mean 1, so a full batch's loss is
+        :math:`\sum_i w_i \ell_i / \sum_i w_i` (integer weights = repeated rows) and a
+        mini-batch's an unbiased estimate of it. Rows only (not with ``objective``, which
+        carries its own).
+    validation_data : tuple (X_val, y_val) or None, default=None
+        Rows to score every epoch (``history.val_loss``) instead of a held-out fraction.
+    stop_on_validation : bool, default=True
+        Whether the validation loss drives the stopping rule (early stopping) or is only
+        recorded, the training loss deciding as without it.
 
     Returns
     -------
@@ -167,12 +222,25 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     if not (hasattr(model, "get_params") and hasattr(model, "set_params")):
         raise TypeError(f"{type(model).__name__} has no get_params() and set_params(values): "
                         "subclass descentlab.core.models.Model")
-    if objective is not None and (batch_size is not None or validation_fraction is not None):
-        raise DescentlabError("a full-batch objective cannot take mini-batches or a validation "
-                              "split: train on the rows instead")
-    X, y, X_val, y_val = hold_out(X, y, validation_fraction, seed)
-    if X_val is not None and tol is None:
+    if objective is not None and (batch_size is not None or validation_fraction is not None
+                                  or sample_weight is not None):
+        raise DescentlabError("a full-batch objective cannot take mini-batches, a validation "
+                              "split or row weights: train on the rows instead")
+    if penalty is not None and penalty.has_prox and not getattr(optimizer, "proximal", False):
+        raise DescentlabError(f"{type(optimizer).__name__} takes no proximal step, so no l1 penalty: "
+                              "use optimizer 'gd', 'momentum' or 'nesterov', or penalty 'l2'")
+    w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    if w is not None:
+        X, y, X_val, y_val, w = _hold_out_weighted(X, y, w, validation_fraction, seed)
+    else:
+        X, y, X_val, y_val = hold_out(X, y, validation_fraction, seed)
+    if validation_data is not None:
+        X_val, y_val = validation_data
+    watch = X_val is not None and stop_on_validation
+    if watch and tol is None:
         tol = 0.0
+    prox = penalty.prox if penalty is not None and penalty.has_prox else None
+    callbacks = [_as_callback(c) for c in callbacks]
     stopper = None if tol is None else _Stopper(tol, n_iter_no_change)
     n_samples = X.shape[0] if objective is None else objective.n_samples
     history = History(meta={"epochs": epochs, "batch_size": batch_size, "optimizer": repr(optimizer),
@@ -189,24 +257,29 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
             for idx in _batches(n_samples, batch_size, rng):
                 if objective is None:  # the article's step, on the batch's rows
                     Xb, yb = X[idx], y[idx]
+                    wb = None if w is None else w[idx]
                     y_pred = model.forward(Xb)                              # predict
-                    value = loss.loss(yb, y_pred)                           # the loss
-                    _stop_if_diverging(value, history, explode_factor)
-                    grads = model.backward(loss.grad(yb, y_pred))           # the gradient
+                    value = _loss(loss, yb, y_pred, wb)                     # the loss
                     rows = yb.shape[0]
                 else:  # the fast seam: the same loss and gradients on all rows, in one call
                     value, grads = objective(model.params)
-                    _stop_if_diverging(value, history, explode_factor)
                     rows = n_samples
-                optimizer.step(model.params, grads)                         # the update
+                if penalty is not None:
+                    value += penalty.loss(model.params)
+                _stop_if_diverging(value, history, explode_factor)
+                if objective is None:
+                    grads = model.backward(_grad(loss, yb, y_pred, wb))     # the gradient
+                if penalty is not None:
+                    grads = penalty.add_grad(model.params, grads)
+                optimizer.step(model.params, grads, **({"prox": prox} if prox else {}))  # the update
                 total += value * rows
             history.record(total / n_samples, start if record_params else {})
             epoch_start, start = start, None
             for callback in callbacks:
-                callback(epoch, history)
-            score = history.loss[-1] if X_val is None else history.val_loss[-1]
+                callback(epoch, history, model)
+            score = history.val_loss[-1] if watch else history.loss[-1]
             if stopper is not None and stopper.update(score, epoch, epoch_start):
-                history.status = "converged" if X_val is None else "early_stopped"
+                history.status = "early_stopped" if watch else "converged"
                 break
     except _Diverging as exc:
         diverging = exc
@@ -219,7 +292,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     if diverging is not None:
         del history.val_loss[history.n_epochs:]
         return _diverged(history, model, epoch, diverging.loss, diverging.reason, on_divergence)
-    return _finish(history, model, stopper, X_val is not None, on_divergence)
+    return _finish(history, model, stopper, watch, on_divergence)
 
 
 def _finish(history, model, stopper, early_stopping, on_divergence):

@@ -19,28 +19,31 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.losses import MeanSquaredError
-from descentlab.core.optimizers import OPTIMIZERS, make_optimizer
+from descentlab.core.optimizers import make_optimizer
+from descentlab.core.penalties import make_penalty
 from descentlab.core.scaling import no_scaling, standardize
-from descentlab.core.schedules import SCHEDULES, get_schedule
+from descentlab.core.schedules import get_schedule
 from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
 from descentlab.estimators.problem import Problem
-from descentlab.core.stepsize import default_lr, divergence_message
+from descentlab.estimators.rows import row_weights, split_off, validation_rows
+from descentlab.core.stepsize import default_lr, divergence_message, with_penalty
 from descentlab.core.trainer import train
-from descentlab.settings import Setting, check_params
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, _is_count, check_columns
+from descentlab.settings import check_params
 
 
 class GDEstimator(Incremental, BaseEstimator):
-    """What every gradient-descent estimator shares: validation, scaling, step size, training.
+    r"""What every gradient-descent estimator shares: validation, scaling, step size, training.
 
     Parameters
     ----------
     optimizer : {"gd", "momentum", "nesterov", "adam"}, default="nesterov"
         The update rule (:mod:`descentlab.core.optimizers`); "gd" is the article's.
     lr : float or None, default=None
-        The learning rate. None chooses it from the data: :math:`1/\\lambda_{\\max}` of the
+        The learning rate. None chooses it from the data: :math:`1/\lambda_{\max}` of the
         loss's Hessian bound (:func:`descentlab.core.stepsize.curvature`; 0.01 for Adam).
     momentum : float, default=0.9
-        :math:`\\beta` of momentum and Nesterov, :math:`\\beta_1` of Adam; unused by "gd".
+        :math:`\beta` of momentum and Nesterov, :math:`\beta_1` of Adam; unused by "gd".
         Momentum and Nesterov run with adaptive restart (:class:`descentlab.core.optimizers.GradientDescent`),
         so the loss-based stopping rule is not fooled by overshoot.
     schedule : str or callable, default="constant"
@@ -69,6 +72,15 @@ class GDEstimator(Incremental, BaseEstimator):
         (model, loss, backward, as in the article). Estimators with fast paths accept
         more (:class:`descentlab.estimators.linear.GDRegressor`: ``"moments"``, ``"fused"``);
         ``"auto"`` picks the fastest that gives the same result.
+    penalty : {None, "l2", "l1", "elasticnet"}, default=None
+        A penalty on the weights (:mod:`descentlab.core.penalties`); the linear estimators
+        put it on ``coef_`` in the data's units, so their objective is scikit-learn's (see
+        Notes); networks on all their weights (not biases), like ``MLPRegressor``'s alpha.
+        "l1" and "elasticnet" are taken by a proximal step (exact zeros), which Adam has not.
+    alpha : float, default=0.0001
+        :math:`a`, the penalty's strength.
+    l1_ratio : float, default=0.15
+        :math:`\rho`, the l1 share of "elasticnet".
     warm_start : bool, default=False
         A second ``fit`` continues from the model trained so far, on the first fit's
         scaling, instead of starting again (:mod:`descentlab.estimators.incremental`).
@@ -81,37 +93,23 @@ class GDEstimator(Incremental, BaseEstimator):
         Updates made since the model was created (over warm starts and partial fits).
     loss_curve_ : list of float
         The training loss per epoch (:attr:`history_`'s), over warm starts and partial fits.
+
+    Notes
+    -----
+    With a penalty the objective is the (weighted) mean loss plus
+
+    .. math:: a\,\Omega(\text{coef}) = a \Bigl(\tfrac{1-\rho}{2}\lVert \text{coef}\rVert_2^2
+              + \rho\,\lVert \text{coef}\rVert_1\Bigr),
+
+    :math:`\rho` = 0 for "l2", 1 for "l1"; the intercept is never penalised. For
+    regression this is ``Ridge(alpha=a * sum(sample_weight))`` (``n_samples * a``
+    unweighted), ``Lasso(alpha=a)``, ``ElasticNet(alpha=a, l1_ratio=rho)``; for
+    classification ``LogisticRegression(C=1 / (n_samples * a))``. Training on standardised
+    features and target, the same objective is minimised in standardised coordinates
+    (:class:`descentlab.core.penalties.Penalty`, :math:`d = s_y/s`, :math:`k = 1/s_y^2`).
     """
 
-    #: Every hyperparameter's accepted values and meaning, declared once: ``fit`` checks
-    #: them and the command line builds its options from them. Subclasses merge theirs in.
-    _parameter_constraints = {
-        "optimizer": Setting("the update rule", kind="choice", choices=tuple(OPTIMIZERS)),
-        "lr": Setting("learning rate", low=0, low_open=True,
-                      none="chosen from the data: 1/L, the largest curvature of the loss"),
-        "momentum": Setting("beta of momentum and Nesterov, beta1 of Adam", low=0, high=1,
-                            high_open=True),
-        "schedule": Setting("learning-rate schedule over the whole run", kind="choice",
-                            choices=tuple(SCHEDULES), callable_ok=True),
-        "schedule_options": Setting("settings of the schedule, e.g. lr_min=0.001",
-                                    kind="options", none="the schedule's defaults"),
-        "epochs": Setting("epoch budget", kind="int", low=1),
-        "batch_size": Setting("mini-batch size", kind="int", low=1,
-                              none="full batch; 1 is stochastic gradient descent"),
-        "tol": Setting("stop when the loss improves by less than this for n_iter_no_change "
-                       "epochs", low=0, none="run every epoch"),
-        "n_iter_no_change": Setting("epochs without improvement before stopping", kind="int", low=1),
-        "early_stopping": Setting("hold out validation_fraction of the rows and stop when their "
-                                  "loss stops improving", kind="bool"),
-        "validation_fraction": Setting("the rows held out for early stopping", kind="fraction"),
-        "standardize": Setting("train on standardised features (and target)", kind="bool"),
-        "random_state": Setting("seed of the initialisation, the mini-batches and the validation "
-                                "split", kind="seed", none="fresh randomness on every fit",
-                                instances=(np.random.RandomState,)),
-        "solver": Setting("how each epoch's loss and gradients are computed", kind="choice",
-                          choices=("auto", "gd")),
-        "warm_start": Setting("continue from the fitted model on the next fit", kind="bool"),
-    }
+    _parameter_constraints = BASE_CONSTRAINTS
 
     _y_numeric = True
     # what a saved model keeps (descentlab.estimators.persist); subclasses add theirs
@@ -120,7 +118,8 @@ class GDEstimator(Incremental, BaseEstimator):
     def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
                  schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
                  n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto", warm_start=False):
+                 standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
+                 l1_ratio=0.15, warm_start=False):
         self.optimizer = optimizer
         self.lr = lr
         self.momentum = momentum
@@ -135,6 +134,9 @@ class GDEstimator(Incremental, BaseEstimator):
         self.standardize = standardize
         self.random_state = random_state
         self.solver = solver
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
         self.warm_start = warm_start
 
     # -- hooks for subclasses ------------------------------------------------------------
@@ -145,25 +147,37 @@ class GDEstimator(Incremental, BaseEstimator):
     def _loss(self):
         return MeanSquaredError()
 
-    def _encode_target(self, y):
+    def _encode_target(self, y, sample_weight=None):
         """The training target and the attributes that map predictions back: ``t, attrs``."""
         return y, {}
+
+    def _encode_validation(self, y, attrs):
+        """A validation target on the training target's scale (as ``_encode_target`` made it)."""
+        return np.asarray(y, dtype=float)
+
+    def _penalty_scales(self, problem, model):
+        """The penalty's ``scales`` and ``loss_scale`` (:class:`~descentlab.core.penalties.Penalty`):
+        every weight matrix as it is (networks); linear models put it in data units."""
+        return {k: 1.0 for k in model.params if k.split(".")[-1] == "W"}, 1.0
 
     def _store(self, model):
         """Keep what prediction needs from the trained ``model``."""
         self.model_ = model
 
     # -- the shared fit ------------------------------------------------------------------
-    def fit(self, X, y, callbacks=()):
+    def fit(self, X, y, sample_weight=None, callbacks=(), validation_data=None):
         """Train on ``X`` of shape (n_samples, n_features) and ``y`` of shape (n_samples,).
 
-        ``callbacks`` are passed to :func:`descentlab.core.trainer.train` (``f(epoch, history)``,
-        e.g. a progress bar). Ctrl-C stops cleanly: the estimator keeps the model trained
-        so far and ``history_.status == "interrupted"``.
-
-        Returns
-        -------
-        self
+        ``sample_weight`` of shape (n_samples,) weighs each row's loss (integer weights are
+        the same as repeated rows). ``callbacks`` are passed to
+        :func:`descentlab.core.trainer.train`: ``f(epoch, history)`` (e.g. a progress bar),
+        ``f(epoch, history, model)`` or an object with ``on_epoch_end(epoch, history,
+        model)``, ``model`` being the model in training (on standardised data).
+        ``validation_data=(X_val, y_val)`` (or a fraction of the rows to hold out, e.g.
+        0.2) is scored every epoch into ``history_.val_loss`` (on the training scale,
+        without the penalty); with ``early_stopping`` it replaces the held-out
+        ``validation_fraction``. Ctrl-C stops cleanly, keeping the model trained so far
+        (``history_.status == "interrupted"``). Returns ``self``.
 
         Raises
         ------
@@ -172,52 +186,86 @@ class GDEstimator(Incremental, BaseEstimator):
             estimator is then left as it was, never with non-finite coefficients.
         """
         self._check_params()
+        X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
+                                                         self.random_state)
         warm = self.warm_start and hasattr(self, "_model")
-        problem = continued_problem(self, X, y) if warm else self._prepare(X, y)
+        problem = (continued_problem(self, X, y, sample_weight) if warm
+                   else self._prepare(X, y, sample_weight))
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
         model = continue_from(self) if warm else self._build_model(problem.n_features, rng)
         loss = self._loss()
-        lam = problem.curvature(loss) if self.lr is None else None
+        penalty = make_penalty(self.penalty, self.alpha, self.l1_ratio,
+                               *self._penalty_scales(problem, model))
+        lam = with_penalty(problem.curvature(loss), penalty) if self.lr is None else None
         lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
         batches = 1 if self.batch_size is None else -(-problem.n_samples // self.batch_size)
         optimizer = make_optimizer(self.optimizer, lr, momentum=self.momentum,
                                    schedule=self.schedule, restart=True,
                                    total_steps=self.epochs * batches,
                                    schedule_options=self.schedule_options)
+        held_out = self.early_stopping and validation_data is None
         try:
+            validation = self._validation(validation_data, problem)
             history = train(model, problem.Z, problem.t, loss=loss, optimizer=optimizer,
                             epochs=self.epochs, batch_size=self.batch_size,
                             seed=int(rng.integers(2**31 - 1)), callbacks=callbacks, tol=self.tol,
                             n_iter_no_change=self._patience(problem.n_samples),
-                            validation_fraction=self.validation_fraction if self.early_stopping else None,
-                            record_params=False, objective=problem.objective)
+                            validation_fraction=self.validation_fraction if held_out else None,
+                            record_params=False, objective=problem.objective, penalty=penalty,
+                            sample_weight=problem.sample_weight, validation_data=validation,
+                            stop_on_validation=self.early_stopping)
         except DivergenceError as exc:
-            lam = problem.curvature(loss) if lam is None else lam
+            lam = with_penalty(problem.curvature(loss), penalty) if lam is None else lam
             raise self._divergence_error(exc, lr, optimizer, lam, problem.n_samples) from None
         finally:
             problem.close()
         target_attrs, x_mean, x_scale = problem.attrs, problem.x_mean, problem.x_scale
         history.meta.update(lr=float(lr), standardize=bool(self.standardize))
+        if penalty is not None:
+            history.meta["penalty"] = {"penalty": self.penalty, "alpha": float(self.alpha),
+                                       "l1_ratio": float(self.l1_ratio)}
         for name, value in dict(target_attrs, x_mean_=x_mean, x_scale_=x_scale).items():
             setattr(self, name, value)
         self._store(model)
         if warm:  # one loss curve and one update count over the warm starts
             history.meta["loss_curve"] = self.history_.meta.get("loss_curve", self.history_.loss) + history.loss
         self.t_ = (self.t_ if warm else 0) + optimizer.t
-        self._model, self._optimizer = model, optimizer
+        self._model, self._optimizer, self._penalty = model, optimizer, penalty
         self.history_, self.n_iter_ = history, history.n_epochs
         return self
 
-    def _prepare(self, X, y):
+    def _prepare(self, X, y, sample_weight=None):
         """Validate, encode the target and standardise: the :class:`Problem` to train on."""
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=self._y_numeric)
-        t, target_attrs = self._encode_target(y)
-        Z, x_mean, x_scale = standardize(X) if self.standardize else (X, *no_scaling(X.shape[1]))
+        w = self._sample_weight(sample_weight, X, y)
+        t, target_attrs = self._encode_target(y, w)
+        Z, x_mean, x_scale = standardize(X, w) if self.standardize else (X, *no_scaling(X.shape[1]))
         return Problem(Z=Z, t=t, attrs=target_attrs, x_mean=x_mean, x_scale=x_scale,
-                       batch_size=self.batch_size)
+                       batch_size=self.batch_size, sample_weight=w)
+
+    def _sample_weight(self, sample_weight, X, y):
+        """Row weights of mean 1 (``class_weight`` folded in), or None for equal rows."""
+        if sample_weight is not None:  # checked (shape, signs, not all 0) before its classes
+            sample_weight = row_weights(sample_weight, X)
+        return row_weights(sample_weight, X, self._class_weights(y, sample_weight))
+
+    def _class_weights(self, y, sample_weight=None):
+        """Each row's class weight (classifiers), or None."""
+        return None
+
+    def _validation(self, validation_data, problem):
+        """``validation_data`` standardised and encoded like the training rows, or None."""
+        if validation_data is None:
+            return None
+        X_val, y_val = validation_rows(self, validation_data)
+        return (X_val - problem.x_mean) / problem.x_scale, self._encode_validation(y_val, problem.attrs)
 
     def _check_params(self):
         check_params(self, self._parameter_constraints)
+        if self.optimizer == "adam" and self.penalty in ("l1", "elasticnet") and self.alpha > 0:
+            raise DescentlabError(f"{type(self).__name__}: penalty={self.penalty!r} needs a proximal "
+                                  "step, which Adam has not: use optimizer 'gd', 'momentum' or "
+                                  "'nesterov', or penalty 'l2'")
         if self.schedule_options and not isinstance(self.schedule, str):
             raise DescentlabError(f"{type(self).__name__}: schedule_options are for a named "
                                   "schedule: bind them into your function instead")
@@ -275,37 +323,3 @@ class GDEstimator(Incremental, BaseEstimator):
         check_is_fitted(self)
         check_columns(self, X)  # before scikit-learn's own check, which only warns or says it in lines
         return validate_data(self, X, dtype=np.float64, reset=False)
-
-
-def _is_count(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1
-
-
-def _is_number(value):
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-
-
-def check_columns(estimator, X):
-    """scikit-learn's check of a DataFrame's columns against ``feature_names_in_``, in one line.
-
-    Raises
-    ------
-    DescentlabError
-        When the column names differ from those seen in ``fit``, or come in another order
-        (the columns would be matched by position, silently wrong).
-    """
-    fitted, columns = getattr(estimator, "feature_names_in_", None), getattr(X, "columns", None)
-    if fitted is None or columns is None or [str(c) for c in columns] == list(fitted):
-        return
-    names = [str(c) for c in columns]
-    missing, extra = [n for n in fitted if n not in names], [n for n in names if n not in fitted]
-    detail = "; ".join(part for part in (f"missing {_names(missing)}" * bool(missing),
-                                         f"not seen in fit {_names(extra)}" * bool(extra)) if part)
-    raise DescentlabError(f"X has the columns {_names(names)} but {type(estimator).__name__} was "
-                          f"fitted on {_names(fitted)} ({detail or 'the same columns in another order'})"
-                          f": pass X[{list(map(str, fitted))!r}]")
-
-
-def _names(names, at_most=8):
-    shown = ", ".join(map(str, names[:at_most]))
-    return shown + (f", ... ({len(names)} in all)" if len(names) > at_most else "")

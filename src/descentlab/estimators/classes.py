@@ -46,7 +46,7 @@ class LabelClassifier(ClassifierMixin):
 
     _y_numeric = False
 
-    def _encode_target(self, y):
+    def _encode_target(self, y, sample_weight=None):
         check_classification_targets(y)
         classes = getattr(self, "_given_classes", None)
         if classes is None:

@@ -24,22 +24,25 @@ from sklearn.utils.validation import validate_data
 
 from descentlab.core.history import History
 from descentlab.core.optimizers import make_optimizer
+from descentlab.core.penalties import make_penalty
+from descentlab.core.stepsize import with_penalty
 from descentlab.core.trainer import train
 from descentlab.errors import DescentlabError
 from descentlab.core.scaling import no_scaling, standardize
 from descentlab.estimators.problem import Problem
 
 
-def continued_problem(est, X, y):
+def continued_problem(est, X, y, sample_weight=None):
     """The rows of ``X``, ``y`` on the scale of ``est``'s first fit: a :class:`Problem`."""
     X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric, reset=False)
+    w = est._sample_weight(sample_weight, X, y)
     if hasattr(est, "classes_"):
         t, attrs = encode_with_classes(est, y, est.classes_)
     else:
         t, attrs = (y - est.y_mean_) / est.y_scale_, {"y_mean_": est.y_mean_, "y_scale_": est.y_scale_}
     Z = (X - est.x_mean_) / est.x_scale_
     return Problem(Z=Z, t=t, attrs=attrs, x_mean=est.x_mean_, x_scale=est.x_scale_,
-                   batch_size=est.batch_size)
+                   batch_size=est.batch_size, sample_weight=w)
 
 
 def continue_from(est):
@@ -50,7 +53,7 @@ def continue_from(est):
 class Incremental:
     """``partial_fit`` for :class:`descentlab.estimators.base.GDEstimator` (see the module)."""
 
-    def partial_fit(self, X, y, classes=None, callbacks=()):
+    def partial_fit(self, X, y, classes=None, sample_weight=None, callbacks=()):
         """One more epoch over ``X`` of shape (n_samples, n_features) and ``y``.
 
         Parameters
@@ -60,6 +63,8 @@ class Incremental:
         classes : array-like of shape (n_classes,) or None
             Every label ``y`` will ever hold: required on a classifier's first call (a
             batch may miss some), ignored afterwards (as in scikit-learn).
+        sample_weight : array-like of shape (n_samples,) or None
+            Each row's weight in this batch's loss.
         callbacks : sequence of callables
             Passed to :func:`descentlab.core.trainer.train`.
 
@@ -74,11 +79,13 @@ class Incremental:
                 if classes is None:
                     raise DescentlabError(f"{type(self).__name__}.partial_fit needs classes= on its "
                                           "first call: pass every label y will hold")
-            problem = _rows(self, X, y, classes)  # the scaling of the first batch, kept from now on
+            problem = _rows(self, X, y, classes, sample_weight)  # the scaling of the first batch, kept from now on
             self._set_scaling(problem)
             rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
             model = self._build_model(problem.n_features, rng)
-            lam = problem.curvature(self._loss()) if self.lr is None else None
+            self._penalty = make_penalty(self.penalty, self.alpha, self.l1_ratio,
+                                         *self._penalty_scales(problem, model))
+            lam = with_penalty(problem.curvature(self._loss()), self._penalty) if self.lr is None else None
             lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
             self._optimizer = make_optimizer(self.optimizer, lr, momentum=self.momentum,
                                              schedule=self.schedule, restart=True,
@@ -89,13 +96,14 @@ class Incremental:
                                           "partial_fit": True})
             self.t_ = 0
         else:
-            problem = continued_problem(self, X, y)
+            problem = continued_problem(self, X, y, sample_weight)
             model = continue_from(self)
         steps_before = self._optimizer.t
         epoch = train(model, problem.Z, problem.t, loss=self._loss(), optimizer=self._optimizer,
                       epochs=1, batch_size=self.batch_size,
                       seed=getattr(self, "_seed", 0) + self.history_.n_epochs,
-                      callbacks=callbacks, record_params=False)
+                      callbacks=callbacks, record_params=False, penalty=getattr(self, "_penalty", None),
+                      sample_weight=problem.sample_weight)
         self._store(model)
         self._model = model
         self.history_.record(epoch.loss[0], {})
@@ -129,9 +137,11 @@ def encode_with_classes(est, y, classes):
         del est._given_classes
 
 
-def _rows(est, X, y, classes=None):
+def _rows(est, X, y, classes=None, sample_weight=None):
     """The first batch, validated and standardised on its own statistics (rows, never a fast path)."""
     X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric)
-    t, attrs = est._encode_target(y) if classes is None else encode_with_classes(est, y, classes)
-    Z, x_mean, x_scale = standardize(X) if est.standardize else (X, *no_scaling(X.shape[1]))
-    return Problem(Z=Z, t=t, attrs=attrs, x_mean=x_mean, x_scale=x_scale, batch_size=est.batch_size)
+    w = est._sample_weight(sample_weight, X, y)
+    t, attrs = est._encode_target(y, w) if classes is None else encode_with_classes(est, y, classes)
+    Z, x_mean, x_scale = standardize(X, w) if est.standardize else (X, *no_scaling(X.shape[1]))
+    return Problem(Z=Z, t=t, attrs=attrs, x_mean=x_mean, x_scale=x_scale, batch_size=est.batch_size,
+                   sample_weight=w)

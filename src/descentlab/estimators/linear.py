@@ -18,7 +18,7 @@ from descentlab.settings import Setting
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.fast.objectives import fast_problem, is_dask, is_streamed
 from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
-from descentlab.estimators.classes import LabelClassifier
+from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.core.scaling import no_scaling, standardize, to_data_units
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
@@ -28,6 +28,15 @@ class _LinearMixin:
     """Linear estimators predict from ``coef_`` and ``intercept_`` in the data's units."""
 
     _per_feature = ("coef_",)
+
+    def _penalty_scales(self, problem, model):
+        """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^2` (see
+        :class:`~descentlab.estimators.base.GDEstimator`'s Notes)."""
+        sy = problem.attrs.get("y_scale_", 1.0)
+        scale = sy / problem.x_scale
+        if np.ndim(model.params["W"]) == 2:  # softmax: one column of weights per class
+            scale = scale[:, None]
+        return {"W": scale}, 1.0 / sy**2
 
     def _store(self, model):
         W, b = model.params["W"], float(model.params["b"])
@@ -58,9 +67,12 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
 
     _saved_attributes = GDEstimator._saved_attributes + ("y_mean_", "y_scale_")
 
-    def _encode_target(self, y):
-        t, y_mean, y_scale = standardize(y) if self.standardize else (y, *no_scaling())
+    def _encode_target(self, y, sample_weight=None):
+        t, y_mean, y_scale = standardize(y, sample_weight) if self.standardize else (y, *no_scaling())
         return t, {"y_mean_": float(y_mean), "y_scale_": float(y_scale)}
+
+    def _encode_validation(self, y, attrs):
+        return (np.asarray(y, dtype=float) - attrs["y_mean_"]) / attrs["y_scale_"]
 
     def _check_state(self):
         super()._check_state()
@@ -120,7 +132,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     def _build_model(self, n_features, rng):
         return LinearModel(n_features, seed=0, init_scale=0.0)
 
-    def _solver_for(self, X):
+    def _solver_for(self, X, sample_weight=None):
         full_batch = self.batch_size is None and not self.early_stopping
         streamed = is_streamed(X) and not isinstance(X, np.memmap)  # only "moments" reads these
         solver = self.solver
@@ -140,13 +152,16 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
         if solver != "moments" and streamed:
             raise DescentlabError(f"solver={solver!r} needs X in memory: use solver='moments' "
                                   "(or 'auto') for Dask arrays and streamed files")
+        if sample_weight is not None and streamed:
+            raise DescentlabError("sample_weight needs X in memory: load the data as an array "
+                                  "(the streamed moments take no weights)")
         return solver
 
-    def _prepare(self, X, y):
-        solver = self._solver_for(X)
+    def _prepare(self, X, y, sample_weight=None):
+        solver = self._solver_for(X, sample_weight)
         if solver == "gd":
-            return super()._prepare(X, y)
-        return fast_problem(self, X, y, solver)
+            return super()._prepare(X, y, sample_weight)
+        return fast_problem(self, X, y, solver, sample_weight)
 
     def predict(self, X):
         """Predictions ``X coef_ + intercept_`` for ``X`` of shape (n_samples, n_features).
@@ -189,6 +204,53 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
+    _parameter_constraints = {**GDEstimator._parameter_constraints,
+                              "class_weight": Setting("weights of the classes", kind="weights",
+                                                      none="every class weighs 1")}
+
+    def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
+                 schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
+                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
+                 standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
+                 l1_ratio=0.15, class_weight=None):
+        super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
+                         schedule_options=schedule_options, epochs=epochs, batch_size=batch_size,
+                         tol=tol, n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
+                         validation_fraction=validation_fraction, standardize=standardize,
+                         random_state=random_state, solver=solver, penalty=penalty, alpha=alpha,
+                         l1_ratio=l1_ratio)
+        self.class_weight = class_weight
+
+    def _class_weights(self, y, sample_weight=None):
+        """Each row's weight from ``class_weight``: "balanced" is :math:`N / (2 N_c)` for
+        class :math:`c` (:math:`N`, :math:`N_c` summed sample weights), as scikit-learn's
+        ``compute_class_weight``; a dict names labels."""
+        if self.class_weight is None:
+            return None
+        from sklearn.utils.class_weight import compute_class_weight
+
+        classes = np.unique(y)
+        if isinstance(self.class_weight, dict) and not set(self.class_weight) <= set(classes.tolist()):
+            unknown = sorted(map(repr, set(self.class_weight) - set(classes.tolist())))
+            raise DescentlabError(f"class_weight names {unknown[0]} which is not a label of y "
+                                  f"({', '.join(map(repr, classes.tolist()))}): use the labels of y")
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=float)
+            totals = [float(np.sum(sample_weight[y == c])) for c in classes]
+            if self.class_weight == "balanced" and min(totals) <= 0:
+                empty = classes[int(np.argmin(totals))]
+                raise DescentlabError(f"class_weight='balanced' needs every class to weigh something: "
+                                      f"the rows of class {empty!r} have sample_weight 0")
+        weights = compute_class_weight(self.class_weight, classes=classes, y=y,
+                                       sample_weight=sample_weight)
+        return weights[np.searchsorted(classes, y)]
+
+    def _encode_validation(self, y, attrs):
+        try:
+            return encode_labels(np.asarray(y), attrs["classes_"])
+        except DescentlabError:
+            raise DescentlabError("validation_data holds labels not seen in y: use only "
+                                  f"{', '.join(map(repr, attrs['classes_'].tolist()))}") from None
 
     def _build_model(self, n_features, rng):
         k = self._n_outputs()

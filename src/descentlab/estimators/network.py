@@ -43,12 +43,14 @@ class _Network:
                  optimizer="adam", lr=None, momentum=0.9, schedule="constant",
                  schedule_options=None, epochs=3000, batch_size=200, tol=1e-5,
                  n_iter_no_change=None, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto", warm_start=False):
+                 standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
+                 l1_ratio=0.15, warm_start=False):
         super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
                          schedule_options=schedule_options, epochs=epochs, batch_size=batch_size, tol=tol,
                          n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
                          validation_fraction=validation_fraction, standardize=standardize,
-                         random_state=random_state, solver=solver, warm_start=warm_start)
+                         random_state=random_state, solver=solver, penalty=penalty, alpha=alpha,
+                         l1_ratio=l1_ratio, warm_start=warm_start)
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.init = init
@@ -74,8 +76,8 @@ class _Network:
         return make_network([n_features, *self.hidden_layer_sizes, self._n_outputs()],
                             self.activation, init=self.init, seed=seed)
 
-    def _prepare(self, X, y):
-        problem = super()._prepare(X, y)
+    def _prepare(self, X, y, sample_weight=None):
+        problem = super()._prepare(X, y, sample_weight)
         rows = problem.n_samples if self.batch_size is None else min(self.batch_size, problem.n_samples)
         check_network_size([problem.n_features, *self.hidden_layer_sizes, 1], rows,
                            "use smaller hidden_layer_sizes (--hidden), or mini-batches (batch_size)")
@@ -105,7 +107,7 @@ class _Network:
 
 
 class GDNetworkRegressor(_Network, StandardizedTargetRegressor):
-    """A fully connected network regressor trained by gradient descent.
+    r"""A fully connected network regressor trained by gradient descent.
 
     Parameters
     ----------
@@ -128,6 +130,11 @@ class GDNetworkRegressor(_Network, StandardizedTargetRegressor):
         (fitting the linear part first) before it bends to the curve, and a patience of
         10 would stop it on that plateau. With mini-batches an epoch is many steps, so
         None is 10 there (MLPRegressor's).
+    penalty, alpha, l1_ratio
+        On every weight matrix (not the biases), in the network's own (standardised)
+        coordinates: ``penalty="l2"`` adds :math:`\tfrac{a}{2}\sum \lVert W_k \rVert^2` to
+        the mean loss, as ``MLPRegressor``'s ``alpha`` (which scikit-learn divides by the
+        number of rows).
     **other parameters
         As :class:`descentlab.estimators.base.GDEstimator`; ``solver`` is "auto" or "gd"
         (a network trains on its rows).

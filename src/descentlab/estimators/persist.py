@@ -6,7 +6,9 @@ The format (``"format": "descentlab-model"``, ``"version": 1``)::
       "format": "descentlab-model",
       "version": 1,
       "estimator": "GDRegressor",          # a class of ESTIMATORS
-      "params": {"optimizer": "nesterov", "lr": null, ...},   # get_params()
+      "params": {"optimizer": "nesterov", "lr": null, "penalty": "l1", "alpha": 0.1, ...},
+                                            # get_params(); a class_weight dict as
+                                            # [[label, weight], ...] (labels may be numbers)
       "attributes": {                       # the learned state, in the data's units
         "n_features_in_": 3, "n_iter_": 148,
         "coef_": {"shape": [3], "data": [1.5, -2.25, 0.125]},
@@ -112,6 +114,8 @@ def save_model(estimator, path, info=None):
                               "schedule (constant, invscaling, step, exponential, cosine)")
     if not isinstance(params["random_state"], (int, type(None))):
         params["random_state"] = None
+    if isinstance(params.get("class_weight"), dict):  # JSON keys are text: keep the labels' types
+        params["class_weight"] = [[_label(k), float(v)] for k, v in params["class_weight"].items()]
     names = _saved_names(estimator)
     attributes = {a: _encode(getattr(estimator, a)) for a in names}
     doc = {"format": FORMAT, "version": VERSION, "estimator": name, "params": params,
@@ -187,6 +191,11 @@ def _from_text(text):
     params = doc["params"]
     if not isinstance(params, dict) or set(params) != set(cls().get_params()):
         raise ValueError(f"'params' must hold exactly the parameters of {cls.__name__}")
+    if isinstance(params.get("class_weight"), list):
+        pairs = params["class_weight"]
+        if not all(isinstance(p, list) and len(p) == 2 for p in pairs):
+            raise ValueError("class_weight must be a list of [label, weight] pairs")
+        params["class_weight"] = {label: weight for label, weight in pairs}
     estimator = cls(**params)
     estimator._check_params()
     attributes = doc["attributes"]
@@ -199,9 +208,12 @@ def _from_text(text):
                                                      estimator.n_features_in_)
     estimator._check_state()
     try:
-        estimator.history_ = History.from_dict(doc["history"])
+        history = History.from_dict(doc["history"])
     except DescentlabError as exc:
         raise ValueError(f"history {exc}") from None
+    if not all(math.isfinite(v) for v in history.loss + history.val_loss):
+        raise ValueError("history has a non-finite loss")
+    estimator.history_ = history
     info = doc.get("info", {})
     if not isinstance(info, dict):
         raise ValueError("'info' must be an object")
@@ -214,6 +226,11 @@ def _feature_names(value, n_features):
             and len(set(names)) == len(names)):
         raise ValueError(f"feature_names_in_ must hold {n_features} different column names")
     return names.astype(object)
+
+
+def _label(value):
+    """A class label as JSON keeps it: a number, text or True/False (NumPy scalars unwrapped)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _reject_constant(name):

@@ -83,10 +83,16 @@ class MomentsObjective:
 
 
 class FusedObjective:
-    """The standardised problem's loss and gradients from one fused pass over the raw rows."""
+    r"""The standardised problem's loss and gradients from one fused pass over the raw rows.
 
-    def __init__(self, X, y, scaling, n_threads=None):
+    With ``sample_weight`` (mean 1) the pass is NumPy's, :math:`r = XW' + b' - y`,
+    :math:`L' = \tfrac{1}{2N}\sum_i w_i r_i^2`, :math:`\nabla_{W'} = X^\top (w r)/N`,
+    :math:`\nabla_{b'} = \sum_i w_i r_i / N` (the compiled kernel takes no weights).
+    """
+
+    def __init__(self, X, y, scaling, n_threads=None, sample_weight=None):
         self.fused = FusedLinear(X, y, n_threads=n_threads or os.cpu_count() or 1)
+        self.w = sample_weight
         self.n_samples = X.shape[0]
         self.mu, self.s = scaling["x_mean_"], scaling["x_scale_"]
         self.my, self.sy = scaling["y_mean_"], scaling["y_scale_"]
@@ -94,10 +100,17 @@ class FusedObjective:
     def __call__(self, params):
         W, b = params["W"], float(params["b"])
         Ws = W / self.s
-        loss, dW, db = self.fused.loss_grad(self.sy * Ws, self.sy * (b - self.mu @ Ws) + self.my)
+        loss_grad = self.fused.loss_grad if self.w is None else self._weighted_loss_grad
+        loss, dW, db = loss_grad(self.sy * Ws, self.sy * (b - self.mu @ Ws) + self.my)
         db = float(db)
         return loss / self.sy**2, {"W": (dW - self.mu * db) / (self.s * self.sy),
                                    "b": np.asarray(db / self.sy)}
+
+    def _weighted_loss_grad(self, W, b):
+        X, n = self.fused.X, self.n_samples
+        r = X @ W + b - self.fused.y
+        wr = self.w * r
+        return 0.5 * float(wr @ r) / n, X.T @ wr / n, wr.sum() / n
 
     def curvature(self):
         r""":math:`\lambda_{\max}` of the standardised Hessian, estimated on evenly spaced
@@ -106,7 +119,8 @@ class FusedObjective:
         from descentlab.core.stepsize import curvature, row_sample
 
         sample = np.asarray(row_sample(self.fused.X), dtype=np.float64)
-        return curvature((sample - self.mu) / self.s, MeanSquaredError())
+        w = None if self.w is None else row_sample(self.w)
+        return curvature((sample - self.mu) / self.s, MeanSquaredError(), sample_weight=w)
 
     def close(self):
         self.fused.close()
@@ -115,10 +129,25 @@ class FusedObjective:
         return f"FusedObjective(n_samples={self.n_samples}, threads={self.fused.n_threads})"
 
 
-def moments_of(X, y):
+def weighted_moments(X, y, w):
+    r"""The moments of rows weighted by ``w`` (of mean 1, so :math:`\sum_i w_i = N`).
+
+    The sums :math:`\sum_i w_i x_i`, :math:`\sum_i w_i x_i x_i^\top`, ... about the weighted
+    mean, for :meth:`Moments.from_sums`: integer weights give the repeated rows' moments.
+    """
+    shift = np.average(X, axis=0, weights=w)
+    Xs, wX = X - shift, (X - shift) * w[:, None]
+    return Moments.from_sums(X.shape[0], shift, wX.sum(axis=0), float(w @ y), wX.T @ Xs,
+                             wX.T @ y, float(w @ (y * y)))
+
+
+def moments_of(X, y, sample_weight=None):
     """The moments of ``(X, y)``: Dask reductions for Dask arrays, row blocks otherwise."""
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
-        moments = Moments.from_dask(X, y) if is_dask(X) else Moments.from_arrays(X, y)
+        if sample_weight is not None:
+            moments = weighted_moments(X, y, sample_weight)
+        else:
+            moments = Moments.from_dask(X, y) if is_dask(X) else Moments.from_arrays(X, y)
     if not (np.all(np.isfinite(moments.cov)) and np.all(np.isfinite(moments.cross))
             and np.isfinite(moments.var_y)):
         if _all_finite(X) and _all_finite(y):
@@ -140,7 +169,7 @@ def check_streamed(X, y):
         raise DescentlabError("at least 2 rows are needed to fit")
 
 
-def fast_problem(estimator, X, y, solver):
+def fast_problem(estimator, X, y, solver, sample_weight=None):
     """The :class:`~descentlab.estimators.base.Problem` of a fast solver for ``estimator``."""
     from sklearn.utils.validation import validate_data
 
@@ -151,21 +180,26 @@ def fast_problem(estimator, X, y, solver):
             del estimator.feature_names_in_
     else:
         X, y = validate_data(estimator, X, y, dtype=np.float64, y_numeric=True)
+        sample_weight = estimator._sample_weight(sample_weight, X, y)
     if solver == "moments":
-        moments_z, scaling = standardized(moments_of(X, y), estimator.standardize)
+        moments_z, scaling = standardized(moments_of(X, y, sample_weight), estimator.standardize)
         objective = MomentsObjective(moments_z)
     else:
-        scaling = _row_scaling(X, y, estimator.standardize)
-        objective = FusedObjective(X, y, scaling)
+        scaling = _row_scaling(X, y, estimator.standardize, sample_weight)
+        objective = FusedObjective(X, y, scaling, sample_weight=sample_weight)
     return Problem(attrs={"y_mean_": float(scaling["y_mean_"]), "y_scale_": float(scaling["y_scale_"])},
                    x_mean=scaling["x_mean_"], x_scale=scaling["x_scale_"], objective=objective,
                    n_samples=X.shape[0])
 
 
-def _row_scaling(X, y, standardize):
+def _row_scaling(X, y, standardize, sample_weight=None):
     """Means and scales from the rows (one blocked pass), for the fused path."""
     if not standardize:
         return _scaling(no_scaling(X.shape[1]), no_scaling())
+    if sample_weight is not None:
+        m = weighted_moments(X, y, sample_weight)
+        return _scaling((m.mean_x, column_scale(m.mean_x, np.sqrt(np.diag(m.cov)), m.n)),
+                        (m.mean_y, float(column_scale(m.mean_y, np.sqrt(m.var_y), m.n))))
     n = X.shape[0]
     mu, sd = column_mean_std(X)
     my = float(np.mean(y))

@@ -1,0 +1,118 @@
+r"""Penalties on the weights: l2, l1 and the elastic net, value, gradient and prox side by side.
+
+A :class:`Penalty` adds :math:`R(W)` to the loss. Its smooth part (l2) joins the gradient
+(:meth:`Penalty.grad`); its l1 part has no gradient at 0, so the optimizer takes it by a
+proximal step after its gradient step (:meth:`Penalty.prox`, soft-thresholding), which
+puts exact zeros in the weights. The seam: :func:`descentlab.core.trainer.train` adds
+``loss`` and ``grad`` to each batch's loss and gradients and hands ``prox`` to
+``optimizer.step(params, grads, prox=...)``; the optimizers that take it
+(:class:`descentlab.core.optimizers.GradientDescent`, with or without momentum) call it
+with their step size.
+
+The penalty is written on coefficients :math:`c = d \odot W` (``scales`` :math:`d` per
+parameter) and a loss scale :math:`k`, so an estimator that trains on standardised data
+can penalise the coefficients in the data's units (see :class:`Penalty`).
+"""
+
+import numpy as np
+
+from descentlab.errors import DescentlabError
+
+PENALTIES = ("l2", "l1", "elasticnet")
+
+
+def l1_ratio_of(penalty, l1_ratio):
+    """:math:`\\rho`, the share of l1: 0 for "l2", 1 for "l1", ``l1_ratio`` for "elasticnet"."""
+    return {"l2": 0.0, "l1": 1.0, "elasticnet": float(l1_ratio)}[penalty]
+
+
+def soft_threshold(x, threshold):
+    r"""The prox of :math:`\tau\lVert x\rVert_1`: :math:`\operatorname{sign}(x)\max(|x| - \tau, 0)`."""
+    return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0)
+
+
+class Penalty:
+    r"""The elastic-net penalty on scaled weights.
+
+    Parameters
+    ----------
+    alpha : float
+        :math:`a \ge 0`, the penalty's strength.
+    l1_ratio : float
+        :math:`\rho \in [0, 1]`: 0 is l2 (ridge), 1 is l1 (lasso).
+    scales : dict of str to float or ndarray
+        :math:`d` of each penalised parameter (those not named, biases, are free).
+    loss_scale : float, default=1.0
+        :math:`k`, the factor between the loss trained on and the loss the penalty is
+        written beside.
+
+    Notes
+    -----
+    .. math::
+
+        R(W) = k\,a \sum_j \Bigl(\tfrac{1 - \rho}{2} (d_j W_j)^2 + \rho\,|d_j W_j|\Bigr)
+             = \sum_j \tfrac12 \lambda_j W_j^2 + \kappa_j |W_j|,
+        \qquad \lambda_j = k a (1 - \rho) d_j^2, \quad \kappa_j = k a \rho\, |d_j|,
+
+    with :math:`\partial R_2 / \partial W_j = \lambda_j W_j` (the smooth part) and the
+    prox of the l1 part at step :math:`\alpha`,
+
+    .. math:: \operatorname{prox}(W)_j = \operatorname{sign}(W_j)\max(|W_j| - \alpha\kappa_j, 0).
+
+    The smooth part adds :math:`\max_j \lambda_j` to the loss's curvature
+    (:meth:`curvature`, used by :mod:`descentlab.core.stepsize`). A linear estimator trained on
+    :math:`z = (x - \mu)/s` and :math:`t = (y - \mu_y)/s_y` has data-unit coefficients
+    :math:`\text{coef} = s_y W / s` and a loss :math:`L_z = L / s_y^2`, so
+    :math:`d = s_y / s` and :math:`k = 1 / s_y^2` make
+    :math:`L_z + R = (L + a\,\Omega(\text{coef})) / s_y^2`: the same minimiser as
+    scikit-learn's objective :math:`L + a\,\Omega(\text{coef})`.
+    """
+
+    def __init__(self, alpha, l1_ratio, scales, loss_scale=1.0):
+        self.alpha, self.l1_ratio = float(alpha), float(l1_ratio)
+        strength = loss_scale * self.alpha
+        self.l2 = {k: strength * (1 - self.l1_ratio) * np.asarray(d, dtype=float) ** 2
+                   for k, d in scales.items()}
+        self.l1 = {k: strength * self.l1_ratio * np.abs(np.asarray(d, dtype=float))
+                   for k, d in scales.items()}
+
+    @property
+    def has_prox(self):
+        """Whether there is an l1 part, taken by :meth:`prox`."""
+        return self.l1_ratio > 0 and self.alpha > 0
+
+    def loss(self, params):
+        """:math:`R(W)` as a float."""
+        return float(sum(np.sum(0.5 * self.l2[k] * params[k] ** 2 + self.l1[k] * np.abs(params[k]))
+                         for k in self.l2))
+
+    def grad(self, params):
+        """The gradient of the smooth (l2) part, ``{name: lambda * W}`` for the penalised names."""
+        return {k: self.l2[k] * params[k] for k in self.l2}
+
+    def add_grad(self, params, grads):
+        """``grads`` with the l2 gradient added (a new dict; the arrays given are not changed)."""
+        extra = self.grad(params)
+        return {k: g + extra[k] if k in extra else g for k, g in grads.items()}
+
+    def prox(self, name, value, step):
+        """The prox of the l1 part of parameter ``name`` at step size ``step`` (free names pass)."""
+        if name not in self.l1:
+            return value
+        return soft_threshold(value, step * self.l1[name])
+
+    def curvature(self):
+        r""":math:`\max_j \lambda_j`, the l2 part's add-on to the loss's curvature."""
+        return max((float(np.max(v)) for v in self.l2.values() if np.size(v)), default=0.0)
+
+    def __repr__(self):
+        return f"Penalty(alpha={self.alpha!r}, l1_ratio={self.l1_ratio!r}, params={sorted(self.l2)})"
+
+
+def make_penalty(penalty, alpha, l1_ratio, scales, loss_scale=1.0):
+    """A :class:`Penalty` from an estimator's settings, or None for ``penalty=None`` or ``alpha=0``."""
+    if penalty is None or alpha == 0:
+        return None
+    if penalty not in PENALTIES:
+        raise DescentlabError(f"unknown penalty {penalty!r}: choose one of {', '.join(PENALTIES)} or None")
+    return Penalty(alpha, l1_ratio_of(penalty, l1_ratio), scales, loss_scale)

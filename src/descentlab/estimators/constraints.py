@@ -1,0 +1,80 @@
+"""What an estimator accepts and how its state is checked: the one declaration of every
+hyperparameter (in the spirit of scikit-learn's ``_parameter_constraints``), and the
+checks of the columns a fitted estimator is given.
+"""
+
+import numpy as np
+
+from descentlab.core.optimizers import OPTIMIZERS
+from descentlab.core.penalties import PENALTIES
+from descentlab.core.schedules import SCHEDULES
+from descentlab.errors import DescentlabError
+from descentlab.settings import Setting
+
+#: Every hyperparameter's accepted values and meaning, declared once: ``fit`` checks
+#: them and the command line builds its options from them. Subclasses merge theirs in.
+BASE_CONSTRAINTS = {
+    "optimizer": Setting("the update rule", kind="choice", choices=tuple(OPTIMIZERS)),
+    "lr": Setting("learning rate", low=0, low_open=True,
+                  none="chosen from the data: 1/L, the largest curvature of the loss"),
+    "momentum": Setting("beta of momentum and Nesterov, beta1 of Adam", low=0, high=1,
+                        high_open=True),
+    "schedule": Setting("learning-rate schedule over the whole run", kind="choice",
+                        choices=tuple(SCHEDULES), callable_ok=True),
+    "schedule_options": Setting("settings of the schedule, e.g. lr_min=0.001",
+                                kind="options", none="the schedule's defaults"),
+    "epochs": Setting("epoch budget", kind="int", low=1),
+    "batch_size": Setting("mini-batch size", kind="int", low=1,
+                          none="full batch; 1 is stochastic gradient descent"),
+    "tol": Setting("stop when the loss improves by less than this for n_iter_no_change "
+                   "epochs", low=0, none="run every epoch"),
+    "n_iter_no_change": Setting("epochs without improvement before stopping", kind="int", low=1),
+    "early_stopping": Setting("hold out validation_fraction of the rows and stop when their "
+                              "loss stops improving", kind="bool"),
+    "validation_fraction": Setting("the rows held out for early stopping", kind="fraction"),
+    "standardize": Setting("train on standardised features (and target)", kind="bool"),
+    "random_state": Setting("seed of the initialisation, the mini-batches and the validation "
+                            "split", kind="seed", none="fresh randomness on every fit",
+                            instances=(np.random.RandomState,)),
+    "solver": Setting("how each epoch's loss and gradients are computed", kind="choice",
+                      choices=("auto", "gd")),
+    "warm_start": Setting("continue from the fitted model on the next fit", kind="bool"),
+    "penalty": Setting("the penalty on the coefficients (l1 and elasticnet give exact zeros)",
+                       kind="choice", choices=PENALTIES, none="no penalty"),
+    "alpha": Setting("the penalty's strength", low=0),
+    "l1_ratio": Setting("the l1 share of the elasticnet penalty", low=0, high=1),
+}
+
+
+def _is_count(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def check_columns(estimator, X):
+    """scikit-learn's check of a DataFrame's columns against ``feature_names_in_``, in one line.
+
+    Raises
+    ------
+    DescentlabError
+        When the column names differ from those seen in ``fit``, or come in another order
+        (the columns would be matched by position, silently wrong).
+    """
+    fitted, columns = getattr(estimator, "feature_names_in_", None), getattr(X, "columns", None)
+    if fitted is None or columns is None or [str(c) for c in columns] == list(fitted):
+        return
+    names = [str(c) for c in columns]
+    missing, extra = [n for n in fitted if n not in names], [n for n in names if n not in fitted]
+    detail = "; ".join(part for part in (f"missing {_names(missing)}" * bool(missing),
+                                         f"not seen in fit {_names(extra)}" * bool(extra)) if part)
+    raise DescentlabError(f"X has the columns {_names(names)} but {type(estimator).__name__} was "
+                          f"fitted on {_names(fitted)} ({detail or 'the same columns in another order'})"
+                          f": pass X[{list(map(str, fitted))!r}]")
+
+
+def _names(names, at_most=8):
+    shown = ", ".join(map(str, names[:at_most]))
+    return shown + (f", ... ({len(names)} in all)" if len(names) > at_most else "")
