@@ -186,7 +186,15 @@ class GDEstimator(BaseEstimator):
         return self
 
     def _prepare(self, X, y):
-        """Validate, encode the target and standardise: the :class:`Problem` to train on."""
+        """Validate, encode the target and standardise: the :class:`Problem` to train on.
+
+        Dask arrays, memmaps and ``.npy`` streams are read in blocks instead
+        (:mod:`descentlab.estimators.fast.streamed`).
+        """
+        from descentlab.estimators.fast.streamed import streamed_problem, wants_blocks
+
+        if wants_blocks(self, X):
+            return streamed_problem(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=self._y_numeric)
         t, target_attrs = self._encode_target(y)
         Z, x_mean, x_scale = standardize(X) if self.standardize else (X, *no_scaling(X.shape[1]))
