@@ -20,6 +20,8 @@ combine=add)``: ``combine`` of ``func(X_block, y_block, start, *args)`` over the
 ``X_block`` as float64 and ``start`` its first row.
 """
 
+import copy
+
 import numpy as np
 
 from descentlab.core.quadratic import with_bias_column
@@ -77,8 +79,12 @@ class LabelCodes:
 # -- the per-block terms, run on each block where it lives ------------------------------
 def block_loss_grad(Xb, yb, start, model, loss, params, scaling, n_samples):
     r"""Block :math:`k`'s term :math:`\tfrac{n_k}{N}(L_k, \nabla L_k)`, by the model's own
-    ``forward``/``backward`` and the loss's ``loss``/``grad`` (the trainer's article step)."""
-    model.set_params(params)
+    ``forward``/``backward`` and the loss's ``loss``/``grad`` (the trainer's article step).
+
+    The model is copied first: threads of one worker may run blocks at once, and
+    ``forward`` keeps what ``backward`` needs.
+    """
+    model = copy.deepcopy(model).set_params(params)
     Z, t = scaling.features(Xb), scaling.target(yb)
     y_pred = model.forward(Z)
     weight = Z.shape[0] / n_samples
