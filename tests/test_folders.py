@@ -10,6 +10,8 @@ pd = pytest.importorskip("pandas")
 from descentlab.data.folders import read_folder  # noqa: E402
 from descentlab.errors import DescentlabError  # noqa: E402
 
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def _folder(tmp_path, n=240, parts=3, kind="csv", name="data"):
     rng = np.random.default_rng(0)

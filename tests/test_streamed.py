@@ -14,6 +14,8 @@ from descentlab.estimators.fast.blockwise import (ArrayBlocks, LabelCodes, Scali
 from descentlab.estimators.linear import GDClassifier
 from descentlab.estimators.network import GDNetworkRegressor
 
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def _data(n=1200, seed=0):
     rng = np.random.default_rng(seed)
@@ -116,3 +118,27 @@ def test_streamed_data_with_nan_or_three_classes_is_refused_in_one_line(tmp_path
         GDClassifier().fit(NpyRows(tmp_path / "ok.npy"), three)
     with pytest.raises(DescentlabError, match="y must be 1-D"):
         GDNetworkRegressor().fit(NpyRows(tmp_path / "ok.npy"), np.zeros(10))
+
+
+def test_distributed_objective_is_the_full_batch_loss_and_gradient_of_the_rows():
+    da = pytest.importorskip("dask.array")
+    from descentlab.estimators.fast.distributed import DistributedObjective
+
+    X, labels, _ = _data(500)
+    t = (labels == "yes").astype(float)
+    model = make_network([4, 3, 1], "relu", seed=1)
+    objective = DistributedObjective(make_network([4, 3, 1], "relu", seed=2), BinaryCrossEntropy(),
+                                     da.from_array(X, chunks=(64, 4)), da.from_array(t, chunks=64))
+    value, grads = objective(model.get_params())
+    y_pred = model.forward(X)
+    ref = model.backward(BinaryCrossEntropy().grad(t, y_pred))
+    assert objective.n_samples == 500 and value == pytest.approx(BinaryCrossEntropy().loss(t, y_pred))
+    for key in ref:
+        np.testing.assert_allclose(grads[key], ref[key], rtol=1e-10, atol=1e-14)
+
+
+def test_a_dask_X_needs_a_dask_y():
+    da = pytest.importorskip("dask.array")
+    X, labels, _ = _data(100)
+    with pytest.raises(DescentlabError, match="y is not"):
+        GDClassifier().fit(da.from_array(X, chunks=50), labels)

@@ -15,11 +15,12 @@ The rows never travel to the client; only the parameters go out and sums come ba
 import numpy as np
 
 from descentlab.errors import DescentlabError
-from descentlab.estimators.fast.blockwise import SummedObjective, Scaling, add
+from descentlab.estimators.fast.blockwise import ArrayBlocks, SummedObjective, Scaling, add
 
 
-def _apply(func, Xb, yb, start, args):
-    return func(np.asarray(Xb, dtype=np.float64), yb, start, *args)
+def _apply(func, combine, Xb, yb, start, args):
+    """``func`` over one chunk, in blocks of rows (:class:`ArrayBlocks`, views of the chunk)."""
+    return ArrayBlocks(Xb, yb, offset=start).reduce(func, *args, combine=combine)
 
 
 def _combine_all(combine, parts):
@@ -62,7 +63,7 @@ class DaskBlocks:
         from dask import delayed
 
         shared = delayed(args, traverse=False)  # one key: sent to each worker once a call
-        parts = [delayed(_apply)(func, Xb, yb, int(start), shared) for Xb, yb, start
+        parts = [delayed(_apply)(func, combine, Xb, yb, int(start), shared) for Xb, yb, start
                  in zip(self.X.to_delayed().ravel(), self.y.to_delayed().ravel(), self._starts)]
         while len(parts) > 1:
             parts = [delayed(_combine_all)(combine, parts[i:i + self.split_every])
