@@ -59,7 +59,8 @@ def add_parser(sub):
                        "Features are standardised inside the model and the learning rate is "
                        "chosen from the data unless --lr is given. Ctrl-C stops training and "
                        "keeps the model trained so far.")
-    p.add_argument("csv", help="CSV file with a header row")
+    p.add_argument("csv", help="CSV file with a header row, or a folder of CSV or Parquet files "
+                   "(read with Dask)")
     p.add_argument("--target", required=True, help="the column to predict")
     p.add_argument("--features", nargs="+", metavar="COLUMN",
                    help="feature columns (default: every column but the target)")
@@ -74,6 +75,9 @@ def add_parser(sub):
             add_setting(p, name, s, default)
     for name in FIT_PARAMS:
         _estimator_option(p, name)
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="train on the Dask cluster whose scheduler is at ADDRESS, e.g. "
+                   "tcp://10.0.0.5:8786 (each epoch one reduction on the workers)")
     p.add_argument("--out", default="model.json", help="where to save the model (default model.json)")
     p.set_defaults(run=run)
     return p
@@ -87,7 +91,8 @@ def run(args):
                        task="classification" if args.classify else "regression",
                        hidden=args.hidden, activation=args.activation, test_size=args.test_size,
                        seed=args.seed, delimiter=args.delimiter, drop=args.drop,
-                       params={n: values[n] for n in FIT_PARAMS if n in values})
+                       params={n: values[n] for n in FIT_PARAMS if n in values},
+                       scheduler=args.scheduler)
     check_outputs([("the model", args.out)], inputs=[args.csv])
     estimator = config.estimator()
     bar = ProgressBar(estimator.epochs)

@@ -222,7 +222,9 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     if not (hasattr(model, "get_params") and hasattr(model, "set_params")):
         raise TypeError(f"{type(model).__name__} has no get_params() and set_params(values): "
                         "subclass descentlab.core.models.Model")
-    if objective is not None and (batch_size is not None or validation_fraction is not None
+    minibatch = batch_size is not None and batch_size < (X.shape[0] if objective is None
+                                                         else objective.n_samples)
+    if objective is not None and (minibatch or validation_fraction is not None
                                   or sample_weight is not None):
         raise DescentlabError("a full-batch objective cannot take mini-batches, a validation "
                               "split or row weights: train on the rows instead")

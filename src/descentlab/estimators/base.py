@@ -28,7 +28,7 @@ from descentlab.estimators.problem import Problem
 from descentlab.estimators.rows import row_weights, split_off, validation_rows
 from descentlab.core.stepsize import default_lr, divergence_message, with_penalty
 from descentlab.core.trainer import train
-from descentlab.estimators.constraints import BASE_CONSTRAINTS, _is_count, check_columns
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state
 from descentlab.settings import check_params
 
 
@@ -235,7 +235,18 @@ class GDEstimator(Incremental, BaseEstimator):
         return self
 
     def _prepare(self, X, y, sample_weight=None):
-        """Validate, encode the target and standardise: the :class:`Problem` to train on."""
+        """Validate, encode the target and standardise: the :class:`Problem` to train on.
+
+        Dask arrays, memmaps and ``.npy`` streams are read in blocks instead
+        (:mod:`descentlab.estimators.fast.streamed`; without sample weights).
+        """
+        from descentlab.estimators.fast.streamed import streamed_problem, wants_blocks
+
+        if wants_blocks(self, X):
+            if sample_weight is not None:
+                raise DescentlabError("sample_weight needs X in memory: load the data as an array "
+                                      "(the streamed and Dask paths take no weights)")
+            return streamed_problem(self, X, y)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=self._y_numeric)
         w = self._sample_weight(sample_weight, X, y)
         t, target_attrs = self._encode_target(y, w)
@@ -303,18 +314,7 @@ class GDEstimator(Incremental, BaseEstimator):
 
     def _check_state(self):
         """Check loaded learned attributes (:mod:`descentlab.estimators.persist`); raise ValueError."""
-        n = self.n_features_in_
-        if not (_is_count(n) and (self.n_iter_ == 0 or _is_count(self.n_iter_))):
-            raise ValueError("n_features_in_ must be a positive integer and n_iter_ a count")
-        for name in self._saved_attributes:
-            value = np.asarray(getattr(self, name))
-            if value.dtype.kind in "iuf" and not np.all(np.isfinite(value)):
-                raise ValueError(f"{name} holds a value that is not finite")
-        for name in ("x_mean_", "x_scale_") + getattr(self, "_per_feature", ()):
-            if np.shape(getattr(self, name)) != (n,):
-                raise ValueError(f"{name} must hold {n} numbers, one per feature")
-        if not np.all(self.x_scale_ > 0):
-            raise ValueError("x_scale_ must be positive")
+        check_state(self)
 
     def _standardized(self, X):
         return (X - self.x_mean_) / self.x_scale_

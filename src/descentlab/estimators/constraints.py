@@ -78,3 +78,20 @@ def check_columns(estimator, X):
 def _names(names, at_most=8):
     shown = ", ".join(map(str, names[:at_most]))
     return shown + (f", ... ({len(names)} in all)" if len(names) > at_most else "")
+
+
+def check_state(self):
+    """Check an estimator's loaded learned attributes (its model file); raise ValueError."""
+    n = self.n_features_in_
+    if not (_is_count(n) and (self.n_iter_ == 0 or _is_count(self.n_iter_))):
+        raise ValueError("n_features_in_ must be a positive integer and n_iter_ a count")
+    for name in self._saved_attributes:
+        value = np.asarray(getattr(self, name))
+        if value.dtype.kind in "iuf" and not np.all(np.isfinite(value)):
+            raise ValueError(f"{name} holds a value that is not finite")
+    for name in ("x_mean_", "x_scale_") + getattr(self, "_per_feature", ()):
+        if np.shape(getattr(self, name)) != (n,):
+            raise ValueError(f"{name} must hold {n} numbers, one per feature")
+    if not np.all(self.x_scale_ > 0):
+        raise ValueError("x_scale_ must be positive")
+

@@ -30,7 +30,7 @@ class FitConfig:
     Parameters
     ----------
     csv : str
-        A CSV file with a header row.
+        A CSV file with a header row, or a folder of CSV or Parquet files (read with Dask).
     target : str
         The column to predict.
     features : list of str or None, default=None
@@ -54,6 +54,8 @@ class FitConfig:
     params : dict
         Estimator settings of :data:`FIT_PARAMS` that differ from the estimator's
         defaults (checked by the estimator's ``_parameter_constraints``).
+    scheduler : str or None, default=None
+        The address of a Dask scheduler to train on (:mod:`descentlab.estimators.distributed_fit`).
     """
 
     csv: str
@@ -71,6 +73,7 @@ class FitConfig:
     delimiter: str = ","
     drop: list | None = None
     params: dict = field(default_factory=dict)
+    scheduler: str | None = None
 
     def __post_init__(self):
         check_config(self)
@@ -120,6 +123,12 @@ def fit_csv(config, callbacks=(), on_start=None):
     training cleanly: the result holds the model trained so far (``history_.status ==
     "interrupted"``).
     """
+    from pathlib import Path
+
+    if config.scheduler or Path(config.csv).is_dir():
+        from descentlab.estimators.distributed_fit import fit_dask
+
+        return FitResult(config, *fit_dask(config, callbacks, on_start))
     estimator = config.estimator()
     labels = config.task == "classification"
     data = read_csv(config.csv, features=config.features, target=config.target, labels=labels,

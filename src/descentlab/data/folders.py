@@ -1,0 +1,119 @@
+"""A folder of CSV or Parquet files as lazy Dask arrays, checked column by column.
+
+``descentlab fit FOLDER`` reads every ``*.csv`` (each with the same header row) or every
+``*.parquet`` file of the folder with ``dask.dataframe``, so the rows are read where they
+are used, by the workers of a cluster when a client is active, and never gathered here.
+The column checks are those of a single CSV file (:mod:`descentlab.data.csvfile`) where
+they can be made without reading the cells: unknown columns, a target that is also a
+feature, text in a feature column; NaN cells are refused when the statistics are summed.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from descentlab.errors import DescentlabError
+
+KINDS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+@dataclass
+class FolderData:
+    """The lazy columns of a folder of files: ``X`` (n_rows, n_features) and ``y`` (n_rows,)
+    as Dask arrays with known chunk sizes, one chunk per file part."""
+
+    X: object
+    y: object
+    features: list
+    target: str | None
+    path: str
+    files: list
+
+    def __repr__(self):
+        return (f"FolderData({self.path!r}, files={len(self.files)}, n_rows={self.X.shape[0]}, "
+                f"features={self.features!r}, target={self.target!r})")
+
+
+def data_files(path):
+    """The folder's CSV or Parquet files, sorted; a one-line error for none or a mix."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise DescentlabError(f"{str(path)!r} is not a folder: pass a folder of .csv or .parquet files")
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in KINDS and p.is_file())
+    kinds = {KINDS[p.suffix.lower()] for p in files}
+    if not files:
+        raise DescentlabError(f"folder {str(path)!r} holds no .csv or .parquet files: put the data "
+                              "files there (each with the same columns)")
+    if len(kinds) > 1:
+        raise DescentlabError(f"folder {str(path)!r} mixes CSV and Parquet files: keep one kind")
+    return files, kinds.pop()
+
+
+def read_folder(path, *, features=None, target=None, labels=False):
+    """Read a folder of CSV or Parquet files into lazy Dask arrays (the rows stay unread).
+
+    Parameters
+    ----------
+    path : str or Path
+    features, target, labels
+        As :func:`descentlab.data.csvfile.read_csv`.
+
+    Returns
+    -------
+    FolderData
+    """
+    try:
+        import dask.dataframe as dd
+        import pandas as pd
+    except ImportError:
+        raise DescentlabError("reading a folder of files needs Dask: pip install "
+                              "'dask[dataframe,distributed]'") from None
+    files, kind = data_files(path)
+    path = str(path)
+    try:
+        df = dd.read_csv([str(f) for f in files]) if kind == "csv" else \
+            dd.read_parquet([str(f) for f in files])
+    except ImportError as exc:
+        raise DescentlabError(f"reading Parquet needs pyarrow ({exc}): pip install pyarrow") from None
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes one line
+        raise DescentlabError(f"cannot read the {kind} files of {path!r} ({_first_line(exc)}): "
+                              "check that every file has the same header row") from None
+    header = [str(c) for c in df.columns]
+    if target is not None and target not in header:
+        raise DescentlabError(f"unknown target column {target!r} in {path!r}: the columns are "
+                              f"{', '.join(map(repr, header))}")
+    features = [c for c in header if c != target] if features is None else list(features)
+    for name in features:
+        if name not in header:
+            raise DescentlabError(f"unknown feature column {name!r} in {path!r}: the columns are "
+                                  f"{', '.join(map(repr, header))}")
+        if not pd.api.types.is_numeric_dtype(df[name].dtype):
+            raise DescentlabError(f"feature column {name!r} of {path!r} holds text, not numbers: "
+                                  "leave it out with --features")
+    if target is not None and target in features:
+        raise DescentlabError(f"column {target!r} is both the target and a feature: leave it "
+                              "out of the features")
+    if not features:
+        raise DescentlabError(f"{path!r} has no feature columns besides the target {target!r}: "
+                              "add at least one")
+    if target is not None and not labels and not pd.api.types.is_numeric_dtype(df[target].dtype):
+        raise DescentlabError(f"target column {target!r} of {path!r} holds text: use --classify "
+                              "for labels, or a numeric column")
+    columns = features + ([target] if target is not None else [])
+    try:  # read the files once, on the workers when a client is active: every column of a
+        # partition then comes from the same rows (dask may otherwise regroup the parts of a
+        # single column); the row counts give the chunks known sizes
+        df = df[columns].persist()
+        X = df[features].astype("float64").to_dask_array(lengths=True)
+        y = None
+        if target is not None:
+            column = df[target].astype(object) if labels else df[target].astype("float64")
+            y = column.to_dask_array(lengths=list(X.chunks[0]))
+    except Exception as exc:  # noqa: BLE001 - a bad cell in any file becomes one line
+        raise DescentlabError(f"cannot read the {kind} files of {path!r} ({_first_line(exc)}): "
+                              "every cell of a feature must be a number") from None
+    return FolderData(X, y, features, target, path, [str(f) for f in files])
+
+
+def _first_line(exc):
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:160]

@@ -1,0 +1,124 @@
+"""``descentlab fit FOLDER`` and ``--scheduler ADDRESS``: fit where the data lives.
+
+A folder of CSV or Parquet files is read lazily with ``dask.dataframe``
+(:func:`descentlab.data.folders.read_folder`); with a scheduler address the rows are read,
+persisted and trained on by that cluster's workers (``distributed.Client(ADDRESS)``), each
+epoch one reduction over the chunks (:mod:`descentlab.estimators.fast.distributed`). The
+metrics bring back one prediction and one target value a row, never the features.
+"""
+
+from contextlib import contextmanager, nullcontext
+
+import numpy as np
+
+from descentlab.errors import DescentlabError
+
+CONNECT_TIMEOUT_S = 5
+
+
+@contextmanager
+def connect(address, timeout=CONNECT_TIMEOUT_S):
+    """A ``distributed.Client`` to the scheduler at ``address``, the default while open;
+    a one-line error when it cannot be reached within ``timeout`` seconds."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise DescentlabError("--scheduler needs dask.distributed: pip install "
+                              "'dask[distributed]'") from None
+    try:
+        client = Client(address, timeout=timeout, set_as_default=True)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise DescentlabError(f"cannot reach a Dask scheduler at {address!r} within {timeout} s "
+                              f"({type(exc).__name__}): start one with 'dask scheduler' and "
+                              "'dask worker ADDRESS', or check the address") from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _predict(Xb, estimator):
+    return estimator.predict(Xb)
+
+
+def _proba1(Xb, estimator):
+    return estimator.predict_proba(Xb)[:, 1]
+
+
+def measure_dask(estimator, X, y):
+    """The metrics of :func:`descentlab.estimators.workflow.measure` for Dask arrays: the
+    predictions are made chunk by chunk on the workers and only they and ``y`` come back."""
+    import dask
+
+    if hasattr(estimator, "classes_"):
+        from sklearn.metrics import accuracy_score, log_loss
+
+        pred = X.map_blocks(_predict, estimator, drop_axis=1, dtype=estimator.classes_.dtype)
+        p1 = X.map_blocks(_proba1, estimator, drop_axis=1, dtype=float)
+        pred, p1, y = dask.compute(pred, p1, y)
+        return {"accuracy": float(accuracy_score(y, pred)),
+                "log_loss": float(log_loss(y, np.column_stack([1 - p1, p1]),
+                                           labels=estimator.classes_))}
+    from descentlab.core.metrics import regression_metrics
+
+    pred, y = dask.compute(X.map_blocks(_predict, estimator, drop_axis=1, dtype=float), y)
+    return regression_metrics(y, pred)
+
+
+def _dask_data(config, labels):
+    """The folder's (or the CSV file's) rows as Dask arrays and their description."""
+    from pathlib import Path
+
+    if Path(config.csv).is_dir():
+        from descentlab.data.folders import read_folder
+
+        return read_folder(config.csv, features=config.features, target=config.target,
+                           labels=labels)
+    import dask.array as da
+
+    from descentlab.data.csvfile import check_fit_data, read_csv
+    from descentlab.data.folders import FolderData
+
+    data = read_csv(config.csv, features=config.features, target=config.target, labels=labels)
+    check_fit_data(data)
+    rows = max(1, -(-data.X.shape[0] // 8))  # a few chunks, so every worker gets some
+    return FolderData(da.from_array(data.X, chunks=(rows, -1)), da.from_array(data.y, chunks=rows),
+                      data.features, data.target, data.path, [data.path])
+
+
+def fit_dask(config, callbacks=(), on_start=None):
+    """:func:`descentlab.estimators.workflow.fit_csv` for a folder of files or a cluster.
+
+    Returns ``estimator, n_rows, features, metrics``, the parts of its ``FitResult``.
+    """
+    import dask
+
+    estimator = config.estimator()
+    labels = config.task == "classification"
+    with connect(config.scheduler) if config.scheduler else nullcontext():
+        data = _dask_data(config, labels)
+        X_train, y_train, X_test, y_test = data.X, data.y, None, None
+        if config.test_size > 0:
+            keep = _split_mask(X_train.shape[0], X_train.chunks[0], config.test_size, config.seed)
+            X_test, y_test = X_train[~keep], y_train[~keep]
+            X_train, y_train = X_train[keep], y_train[keep]
+            X_train, X_test = X_train.compute_chunk_sizes(), X_test.compute_chunk_sizes()
+            y_train, y_test = y_train.compute_chunk_sizes(), y_test.compute_chunk_sizes()
+        X_train, y_train = dask.persist(X_train, y_train)  # read the files once
+        if on_start is not None:
+            on_start(data, estimator)
+        estimator.fit(X_train, y_train, callbacks=callbacks)
+        metrics = {"train": measure_dask(estimator, X_train, y_train)}
+        if X_test is not None:
+            metrics["test"] = measure_dask(estimator, X_test, y_test)
+    return estimator, int(data.X.shape[0]), data.features, metrics
+
+
+def _split_mask(n, chunks, test_size, seed):
+    """A seeded random choice of the rows to train on, as a Dask array chunked like the rows."""
+    import dask.array as da
+
+    n_test = min(max(1, round(test_size * n)), n - 1)
+    keep = np.ones(n, dtype=bool)
+    keep[np.random.default_rng(seed).permutation(n)[:n_test]] = False
+    return da.from_array(keep, chunks=(chunks,))

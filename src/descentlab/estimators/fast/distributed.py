@@ -1,0 +1,98 @@
+r"""Gradient descent where a Dask array lives: each epoch one reduction over its chunks.
+
+The way dask-glm trains: the rows are persisted on the workers once
+(``dask.persist``, on the ``dask.distributed`` cluster when a client is active); every
+call of the objective then sends the parameters, runs
+:func:`descentlab.estimators.fast.blockwise.block_loss_grad` on each chunk where it sits,
+adds the terms up in a tree (``split_every`` at a time, on the workers) and brings back
+one loss and one gradient per parameter, in a single ``dask.compute``:
+
+.. math:: (L, \nabla L) = \sum_k \frac{n_k}{N} (L_k, \nabla L_k).
+
+The rows never travel to the client; only the parameters go out and sums come back.
+"""
+
+import numpy as np
+
+from descentlab.errors import DescentlabError
+from descentlab.estimators.fast.blockwise import ArrayBlocks, SummedObjective, Scaling, add
+
+
+def _apply(func, combine, Xb, yb, start, args):
+    """``func`` over one chunk, in blocks of rows (:class:`ArrayBlocks`, views of the chunk)."""
+    return ArrayBlocks(Xb, yb, offset=start).reduce(func, *args, combine=combine)
+
+
+def _combine_all(combine, parts):
+    total = parts[0]
+    for part in parts[1:]:
+        total = combine(total, part)
+    return total
+
+
+class DaskBlocks:
+    """The row chunks of Dask arrays ``X`` (2-D) and ``y`` (1-D), persisted where they are computed.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features)
+        Rechunked to whole rows (one chunk across the columns) if needed.
+    y : dask array of shape (n_samples,)
+        Rechunked to ``X``'s row chunks.
+    split_every : int, default=8
+        How many partial sums one task of the tree reduction adds.
+    """
+
+    def __init__(self, X, y, split_every=8):
+        import dask
+
+        if any(np.isnan(c) for c in X.chunks[0]):
+            X = X.compute_chunk_sizes()
+        if len(X.chunks[1]) > 1:
+            X = X.rechunk({1: -1})
+        if len(y.chunks[0]) != len(X.chunks[0]) or y.chunks[0] != X.chunks[0]:
+            y = y.rechunk({0: X.chunks[0]})
+        self.X, self.y = dask.persist(X, y)  # once: the epochs read the persisted chunks
+        self.n_samples, self.n_features = (int(n) for n in X.shape)
+        self.split_every = split_every
+        self._starts = np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]]).astype(int)
+
+    def reduce(self, func, *args, combine=add):
+        """``combine`` of ``func(X_chunk, y_chunk, start, *args)`` over the chunks, in one compute."""
+        import dask
+        from dask import delayed
+
+        shared = delayed(args, traverse=False)  # one key: sent to each worker once a call
+        parts = [delayed(_apply)(func, combine, Xb, yb, int(start), shared) for Xb, yb, start
+                 in zip(self.X.to_delayed().ravel(), self.y.to_delayed().ravel(), self._starts)]
+        while len(parts) > 1:
+            parts = [delayed(_combine_all)(combine, parts[i:i + self.split_every])
+                     for i in range(0, len(parts), self.split_every)]
+        (result,) = dask.compute(parts[0])
+        return result
+
+    def close(self):
+        self.X = self.y = None  # drop the persisted chunks
+
+    def __repr__(self):
+        return (f"DaskBlocks(n_samples={self.n_samples}, n_features={self.n_features}, "
+                f"chunks={len(self._starts)})")
+
+
+class DistributedObjective(SummedObjective):
+    """:class:`SummedObjective` over the chunks of Dask arrays: ``DistributedObjective(model,
+    loss, X, y, scaling)``, with ``scaling`` a :class:`Scaling` (identity when None)."""
+
+    def __init__(self, model, loss, X, y, scaling=None):
+        from descentlab.estimators.fast.blockwise import Standardized
+
+        if scaling is None:
+            scaling = Scaling(0.0, 1.0, Standardized(0.0, 1.0))
+        super().__init__(DaskBlocks(X, y), model, loss, scaling)
+
+
+def check_dask_input(X, y):
+    """One-line errors for what a Dask fit cannot take."""
+    if not (hasattr(y, "dask") and hasattr(y, "chunks")):
+        raise DescentlabError("X is a Dask array but y is not: pass y as a Dask array with the "
+                              "same row chunks (e.g. da.from_array(y, chunks=X.chunks[0]))")
