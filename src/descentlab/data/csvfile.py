@@ -184,9 +184,13 @@ def read_csv(path, *, features=None, target=None, labels=False, delimiter=",", d
     """
     path = str(path)
     delimiter = _delimiter(delimiter)
-    fast = _read_fast(path, features, target, labels, delimiter, drop)
-    if fast is not None:
-        return fast
+    # pandas reads to the end: only a regular file, refused first when it cannot fit
+    # (a device such as /dev/zero, or a pipe, goes to the reader that stops on its budget)
+    if os.path.isfile(path):
+        _memory_budget(path)
+        fast = _read_fast(path, features, target, labels, delimiter, drop)
+        if fast is not None:
+            return fast
     rows = _rows(path, delimiter)
     header = _header(path, rows)
     features = _columns(path, header, features, target, drop, delimiter)
