@@ -1,6 +1,9 @@
-"""Shared test helpers: a finite-difference gradient oracle."""
+"""Shared test helpers: a finite-difference gradient oracle and a headless browser."""
+
+import shutil
 
 import numpy as np
+import pytest
 
 
 def numerical_grad(f, x, eps=1e-6):
@@ -18,3 +21,22 @@ def numerical_grad(f, x, eps=1e-6):
         x[i] = old
         grad[i] = (up - down) / (2 * eps)
     return grad
+
+
+def headless_chromium(width=1200, height=900):
+    """A headless chromium driven by selenium (console logs kept), or skip when there is none."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    binary = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+                   if shutil.which(n)), None)
+    driver_path = shutil.which("chromedriver")
+    if binary is None or driver_path is None:
+        pytest.skip("no chromium and chromedriver installed (apt-get install chromium chromium-driver)")
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    options.binary_location = binary
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(driver_path), options=options)

@@ -3,11 +3,12 @@ through selenium), against a real uvicorn server. Skips when no browser is insta
 Screenshots go to test-artifacts/."""
 
 import math
-import shutil
 import time
 from pathlib import Path
 
 import pytest
+
+from helpers import headless_chromium
 
 pytest.importorskip("uvicorn")
 pytest.importorskip("starlette")
@@ -28,21 +29,7 @@ def wait_for(condition, timeout=20.0):
 
 
 def make_driver():
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    binary = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                   if shutil.which(n)), None)
-    driver_path = shutil.which("chromedriver")
-    if binary is None or driver_path is None:
-        pytest.skip("no chromium and chromedriver installed (apt-get install chromium chromium-driver)")
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1500,1000"):
-        options.add_argument(arg)
-    options.binary_location = binary
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(driver_path), options=options)
+    return headless_chromium(1500, 1000)
 
 
 @pytest.fixture(scope="module")

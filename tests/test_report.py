@@ -6,11 +6,12 @@ chromedriver, through selenium); that test skips when no browser is installed.
 
 import json
 import re
-import shutil
 import time
 from pathlib import Path
 
 import pytest
+
+from helpers import headless_chromium
 
 from descentlab.outputs.report import write_report
 
@@ -68,21 +69,7 @@ def test_report_embeds_one_frame_per_epoch_and_a_slider(report):
 
 def browser():
     """A headless chromium driven by selenium, or skip when there is none."""
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    binary = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                   if shutil.which(n)), None)
-    driver_path = shutil.which("chromedriver")
-    if binary is None or driver_path is None:
-        pytest.skip("no chromium and chromedriver installed (apt-get install chromium chromium-driver)")
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1200,900"):
-        options.add_argument(arg)
-    options.binary_location = binary
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(driver_path), options=options)
+    return headless_chromium(1200, 900)
 
 
 @pytest.mark.browser
