@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from descentlab.data.blocks import block_rows_for, shifted_blocks
+from descentlab.data.blocks import GRAM_BLOCK_BYTES, block_rows_for, float_dtype, native_blocks
 
 
 def with_bias_column(X):
@@ -107,44 +107,49 @@ class Moments:
     var_y: float
 
     @classmethod
-    def from_sums(cls, n, shift, sx, sy, sxx, sxy, syy):
-        """Moments from sums over rows of the shifted features ``x - shift``
-        (:func:`descentlab.data.blocks.shifted_blocks`)."""
+    def from_sums(cls, n, shift, sx, sy, sxx, sxy, syy, shift_y=0.0):
+        """Moments from sums over rows of the shifted data ``x - shift``, ``y - shift_y``."""
         dx, my = sx / n, sy / n
         cov = sxx / n - np.outer(dx, dx)
         cross = sxy / n - dx * my
         var_y = syy / n - my * my
-        return cls(n=int(n), mean_x=shift + dx, mean_y=float(my), cov=(cov + cov.T) / 2,
+        return cls(n=int(round(n)), mean_x=shift + dx, mean_y=float(shift_y + my), cov=(cov + cov.T) / 2,
                    cross=cross, var_y=float(max(var_y, 0.0)))
+
+    @classmethod
+    def from_gram(cls, G, shift, shift_y):
+        r"""Moments from the augmented Gram matrix :math:`G` of :func:`augmented_gram`.
+
+        .. math:: G = A^\top A = \begin{bmatrix} \sum \tilde x \tilde x^\top & \sum \tilde x \tilde y
+                  & \sum \tilde x \\ \cdot & \sum \tilde y^2 & \sum \tilde y \\ \cdot & \cdot & N
+                  \end{bmatrix}, \qquad \tilde x = x - s,\; \tilde y = y - s_y.
+        """
+        d = G.shape[0] - 2
+        return cls.from_sums(G[-1, -1], np.asarray(shift, dtype=np.float64), G[:d, -1], G[d, -1],
+                             G[:d, :d], G[:d, d], G[d, d], float(shift_y))
 
     @classmethod
     def from_arrays(cls, X, y, block_rows=None):
         """One pass over row blocks of ``X`` (ndarray, memmap, :class:`~descentlab.data.blocks.NpyRows`)."""
-        n_features = X.shape[1]
-        n, sx, sy, syy = 0, np.zeros(n_features), 0.0, 0.0
-        sxx, sxy = np.zeros((n_features, n_features)), np.zeros(n_features)
-        for shift, Xb, yb in shifted_blocks(X, y, block_rows or block_rows_for(n_features)):
-            n += Xb.shape[0]
-            sx += Xb.sum(axis=0)
-            sy += yb.sum()
-            sxx += Xb.T @ Xb
-            sxy += Xb.T @ yb
-            syy += yb @ yb
-        return cls.from_sums(n, shift, sx, sy, sxx, sxy, syy)
+        return cls.from_gram(*augmented_gram(X, y, block_rows))
 
     @classmethod
     def from_dask(cls, X, y):
-        """The same sums as Dask reductions over the chunks of dask arrays, in one compute."""
+        """The same Gram matrix as one Dask reduction: a product per chunk, summed in a tree."""
         import dask
-        import dask.array as da
 
-        shift = np.asarray(X[: min(X.shape[0], 1024)].mean(axis=0).compute(), dtype=float)
-        Xs = X.astype(float) - shift
-        yf = y.astype(float)
-        n, sx, sy, sxx, sxy, syy = dask.compute(
-            X.shape[0], Xs.sum(axis=0), yf.sum(), da.dot(Xs.T, Xs), da.dot(Xs.T, yf), da.dot(yf, yf))
-        return cls.from_sums(n, shift, np.asarray(sx), float(sy), np.asarray(sxx),
-                             np.asarray(sxy), float(syy))
+        dtype = float_dtype(X)
+        head = min(X.shape[0], 1024)
+        shift, shift_y = _shifts(*dask.compute(X[:head], y[:head]), dtype)
+        X = X.rechunk({1: -1})
+        y = y.rechunk((X.chunks[0],))
+        parts = [dask.delayed(block_gram)(Xb, yb, shift, shift_y)
+                 for Xb, yb in zip(X.to_delayed().ravel(), y.to_delayed().ravel())]
+        while len(parts) > 1:  # a tree of sums: log2(chunks) levels, each in parallel
+            parts = [dask.delayed(np.add)(*parts[i:i + 2]) if i + 1 < len(parts) else parts[i]
+                     for i in range(0, len(parts), 2)]
+        (G,) = dask.compute(parts[0])
+        return cls.from_gram(G, shift, shift_y)
 
     @property
     def n_features(self):
@@ -179,6 +184,67 @@ class Moments:
 
     def __repr__(self):
         return f"Moments(n={self.n}, n_features={self.n_features})"
+
+
+def _shifts(Xb, yb, dtype):
+    """The first block's means in the data's own dtype: what :func:`augmented_gram` subtracts."""
+    return (Xb.mean(axis=0, dtype=np.float64).astype(dtype),
+            float(dtype.type(np.mean(yb, dtype=np.float64))))
+
+
+def block_gram(Xb, yb, shift, shift_y, out=None):
+    r""":math:`A^\top A` of one block, :math:`A = [X_b - s,\; y_b - s_y,\; 1]`, as float64.
+
+    One symmetric product (the BLAS's ``syrk``, in the block's own precision) gives the
+    sums of squares, the cross products and the sums at once. ``out`` is a reusable
+    buffer of at least ``len(Xb)`` rows and ``n_features + 2`` columns whose last column
+    holds ones.
+    """
+    m, d = Xb.shape
+    if out is None:
+        out = np.empty((m, d + 2), dtype=float_dtype(Xb))
+        out[:, -1] = 1
+    A = out[:m]
+    np.subtract(Xb, shift, out=A[:, :d])
+    np.subtract(yb, shift_y, out=A[:, d])
+    return (A.T @ A).astype(np.float64, copy=False)
+
+
+def augmented_gram(X, y, block_rows=None):
+    r"""The moments pass: :math:`G = \sum_b A_b^\top A_b`, one symmetric product per row block.
+
+    Parameters
+    ----------
+    X : ndarray, memmap or NpyRows of shape (n_samples, n_features)
+        float32 data is computed in float32 (``ssyrk``), other data in float64.
+    y : ndarray of shape (n_samples,)
+    block_rows : int, optional
+        Rows per block; by default about ``GRAM_BLOCK_BYTES`` of the augmented block.
+
+    Returns
+    -------
+    G : ndarray of shape (n_features + 2, n_features + 2)
+        Accumulated across blocks in float64 (:meth:`Moments.from_gram`).
+    shift : ndarray of shape (n_features,)
+    shift_y : float
+
+    Notes
+    -----
+    The shift :math:`s` is the first block's column means: sums of squares taken about a
+    value near the mean avoid the cancellation of :math:`\sum x^2 - N\mu^2` on data far
+    from 0. Each block is shifted into one preallocated buffer, so the pass allocates
+    nothing per block and reads the data once.
+    """
+    d, dtype = X.shape[1], float_dtype(X)
+    block_rows = block_rows or block_rows_for(d + 2, GRAM_BLOCK_BYTES, dtype.itemsize)
+    G, buf, shift = np.zeros((d + 2, d + 2)), None, None
+    for _, Xb, yb in native_blocks(X, y, block_rows):
+        if shift is None:
+            shift, shift_y = _shifts(Xb, yb, dtype)
+            buf = np.empty((min(block_rows, X.shape[0]), d + 2), dtype=dtype)
+            buf[:, -1] = 1
+        G += block_gram(Xb, yb, shift, shift_y, out=buf)
+    return G, shift, shift_y
 
 
 def quadratic_form(X, y):

@@ -145,7 +145,10 @@ def fast_problem(estimator, X, y, solver):
         if hasattr(estimator, "feature_names_in_"):
             del estimator.feature_names_in_
     else:
-        X, y = validate_data(estimator, X, y, dtype=np.float64, y_numeric=True)
+        # float32 stays float32 (its products run at float32 speed); the moments pass checks
+        # finiteness on the moments it returns, so validation need not read X a second time
+        X, y = validate_data(estimator, X, y, dtype=(np.float64, np.float32), y_numeric=True,
+                             ensure_all_finite=solver != "moments")
     if solver == "moments":
         moments_z, scaling = standardized(moments_of(X, y), estimator.standardize)
         objective = MomentsObjective(moments_z)
