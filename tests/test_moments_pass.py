@@ -124,3 +124,25 @@ def test_dask_reduction_equals_in_memory():
     np.testing.assert_allclose(got.cross, ref.cross, rtol=1e-9, atol=1e-12 * np.abs(ref.cross).max())
     W_ref, b_ref = least_squares(X, y)
     assert _r2(X, y, *_solve(got)) == pytest.approx(_r2(X, y, W_ref, b_ref), abs=1e-9)
+
+
+@pytest.mark.slow
+@pytest.mark.numba
+def test_compiled_kernel_is_cached_across_processes(tmp_path):
+    """A first fused fit writes the compiled kernel to disk; a fresh process loads it."""
+    pytest.importorskip("numba")
+    import os
+    import subprocess
+    import sys
+
+    script = ("import numpy as np\n"
+              "from descentlab.estimators.linear import GDRegressor\n"
+              "from descentlab.estimators.fast.numba_kernel import _rows_loss_grad as k\n"
+              "X = np.random.default_rng(0).normal(size=(300, 4)); y = X.sum(axis=1)\n"
+              "GDRegressor(solver='fused', epochs=5).fit(X, y)\n"
+              "print(sum(k.stats.cache_hits.values()), sum(k.stats.cache_misses.values()))\n")
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                           check=True).stdout.split() for _ in range(2)]
+    assert list(tmp_path.rglob("*.nbi")) and list(tmp_path.rglob("*.nbc"))
+    assert runs[1] == ["1", "0"]  # the second process compiled nothing
