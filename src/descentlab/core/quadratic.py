@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from descentlab.data.blocks import GRAM_BLOCK_BYTES, block_rows_for, float_dtype, native_blocks
+from descentlab.core.gram import _shifts, augmented_gram, block_gram
+from descentlab.data.blocks import float_dtype
 
 
 def with_bias_column(X):
@@ -184,67 +185,6 @@ class Moments:
 
     def __repr__(self):
         return f"Moments(n={self.n}, n_features={self.n_features})"
-
-
-def _shifts(Xb, yb, dtype):
-    """The first block's means in the data's own dtype: what :func:`augmented_gram` subtracts."""
-    return (Xb.mean(axis=0, dtype=np.float64).astype(dtype),
-            float(dtype.type(np.mean(yb, dtype=np.float64))))
-
-
-def block_gram(Xb, yb, shift, shift_y, out=None):
-    r""":math:`A^\top A` of one block, :math:`A = [X_b - s,\; y_b - s_y,\; 1]`, as float64.
-
-    One symmetric product (the BLAS's ``syrk``, in the block's own precision) gives the
-    sums of squares, the cross products and the sums at once. ``out`` is a reusable
-    buffer of at least ``len(Xb)`` rows and ``n_features + 2`` columns whose last column
-    holds ones.
-    """
-    m, d = Xb.shape
-    if out is None:
-        out = np.empty((m, d + 2), dtype=float_dtype(Xb))
-        out[:, -1] = 1
-    A = out[:m]
-    np.subtract(Xb, shift, out=A[:, :d])
-    np.subtract(yb, shift_y, out=A[:, d])
-    return (A.T @ A).astype(np.float64, copy=False)
-
-
-def augmented_gram(X, y, block_rows=None):
-    r"""The moments pass: :math:`G = \sum_b A_b^\top A_b`, one symmetric product per row block.
-
-    Parameters
-    ----------
-    X : ndarray, memmap or NpyRows of shape (n_samples, n_features)
-        float32 data is computed in float32 (``ssyrk``), other data in float64.
-    y : ndarray of shape (n_samples,)
-    block_rows : int, optional
-        Rows per block; by default about ``GRAM_BLOCK_BYTES`` of the augmented block.
-
-    Returns
-    -------
-    G : ndarray of shape (n_features + 2, n_features + 2)
-        Accumulated across blocks in float64 (:meth:`Moments.from_gram`).
-    shift : ndarray of shape (n_features,)
-    shift_y : float
-
-    Notes
-    -----
-    The shift :math:`s` is the first block's column means: sums of squares taken about a
-    value near the mean avoid the cancellation of :math:`\sum x^2 - N\mu^2` on data far
-    from 0. Each block is shifted into one preallocated buffer, so the pass allocates
-    nothing per block and reads the data once.
-    """
-    d, dtype = X.shape[1], float_dtype(X)
-    block_rows = block_rows or block_rows_for(d + 2, GRAM_BLOCK_BYTES, dtype.itemsize)
-    G, buf, shift = np.zeros((d + 2, d + 2)), None, None
-    for _, Xb, yb in native_blocks(X, y, block_rows):
-        if shift is None:
-            shift, shift_y = _shifts(Xb, yb, dtype)
-            buf = np.empty((min(block_rows, X.shape[0]), d + 2), dtype=dtype)
-            buf[:, -1] = 1
-        G += block_gram(Xb, yb, shift, shift_y, out=buf)
-    return G, shift, shift_y
 
 
 def quadratic_form(X, y):

@@ -30,19 +30,20 @@ def native_blocks(X, y=None, block_rows=None):
     """Yield ``(start, X_block, y_block)`` in row order, in :func:`float_dtype` of ``X``.
 
     Unlike :func:`row_blocks` nothing is converted to float64 and an in-memory array's
-    blocks are views, not copies; a memmap or :class:`NpyRows` is read into one reusable
-    buffer, so each yielded ``X_block`` is valid only until the next is read.
+    blocks are views, not copies; a memmap or :class:`NpyRows` is read into two reusable
+    buffers in turn, so each yielded ``X_block`` stays valid while the next is read (for a
+    consumer that works on one block while the next arrives), not longer.
     """
     if isinstance(X, np.memmap):
         X = NpyRows.of_memmap(X) or X
     dtype, n = float_dtype(X), X.shape[0]
     block_rows = block_rows or block_rows_for(X.shape[1], itemsize=dtype.itemsize)
-    buf = None
+    bufs = None
     if isinstance(X, NpyRows) and X.dtype == dtype and X.ndim == 2:
-        buf = np.empty((min(block_rows, n), X.shape[1]), dtype=dtype)
-    for start in range(0, n, block_rows):
+        bufs = [np.empty((min(block_rows, n), X.shape[1]), dtype=dtype) for _ in range(2)]
+    for i, start in enumerate(range(0, n, block_rows)):
         stop = min(start + block_rows, n)
-        Xb = X.read_into(start, buf[:stop - start]) if buf is not None else \
+        Xb = X.read_into(start, bufs[i % 2][:stop - start]) if bufs is not None else \
             np.asarray(X[start:stop], dtype=dtype)
         yb = None if y is None else np.asarray(y[start:stop])
         yield start, Xb, yb
