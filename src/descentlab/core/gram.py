@@ -33,7 +33,7 @@ def block_gram(Xb, yb, shift, shift_y, out=None):
     return (A.T @ A).astype(np.float64, copy=False)
 
 
-def augmented_gram(X, y, block_rows=None):
+def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True):
     r"""The moments pass: :math:`G = \sum_b A_b^\top A_b`, one symmetric product per row block.
 
     Parameters
@@ -43,6 +43,11 @@ def augmented_gram(X, y, block_rows=None):
     y : ndarray of shape (n_samples,)
     block_rows : int, optional
         Rows per block; by default about ``GRAM_BLOCK_BYTES`` of the augmented block.
+    shifts : tuple (shift, shift_y), optional
+        Given shifts (a Dask chunk uses the first chunk's); by default the first block's.
+    pipeline : bool, default=True
+        Shift the next block on a second thread while this one is multiplied (off inside
+        Dask workers, which already keep every core busy).
 
     Returns
     -------
@@ -62,22 +67,32 @@ def augmented_gram(X, y, block_rows=None):
     block_rows = block_rows or block_rows_for(d + 2, GRAM_BLOCK_BYTES, dtype.itemsize)
     blocks = native_blocks(X, y, block_rows)
     _, Xb, yb = next(blocks)
-    shift, shift_y = _shifts(Xb, yb, dtype)
+    shift, shift_y = shifts if shifts is not None else _shifts(Xb, yb, dtype)
     bufs = [np.empty((min(block_rows, X.shape[0]), d + 2), dtype=dtype) for _ in range(2)]
+    Gs = [np.zeros((d + 2, d + 2)) for _ in range(2)]
     for buf in bufs:
         buf[:, -1] = 1
-    G = np.zeros((d + 2, d + 2))
-    with _pipeline() as pool:
-        # while the BLAS multiplies one block, another thread shifts the next into the
-        # other buffer: the memory reads overlap the products, as inside one X.T @ X
-        filling = pool.submit(_fill, bufs[0], Xb, yb, shift, shift_y)
-        for i, (_, Xb, yb) in enumerate(blocks, start=1):
-            A = filling.result()
-            filling = pool.submit(_fill, bufs[i % 2], Xb, yb, shift, shift_y)
-            G += A.T @ A
-        A = filling.result()
-        G += A.T @ A
-    return G, shift, shift_y
+
+    def task(k, Xb, yb):  # shift block into buffer k, multiply, add to accumulator k
+        A = _fill(bufs[k], Xb, yb, shift, shift_y)
+        Gs[k] += A.T @ A
+
+    with _pipeline(pipeline) as pool:
+        # two blocks in flight, each on its own thread with its own buffer and sums, the BLAS
+        # on one thread each: one thread's memory reads overlap the other's products, as
+        # inside one X.T @ X; a buffer is reused only once its last block is done
+        running = [pool.submit(task, 0, Xb, yb), None]
+        for i in range(1, X.shape[0]):
+            if running[i % 2] is not None:
+                running[i % 2].result()  # before the next read may reuse its buffers
+            item = next(blocks, None)
+            if item is None:
+                break
+            running[i % 2] = pool.submit(task, i % 2, item[1], item[2])
+        for future in running:
+            if future is not None:
+                future.result()
+    return Gs[0] + Gs[1], shift, shift_y
 
 
 def _fill(buf, Xb, yb, shift, shift_y):
@@ -100,10 +115,10 @@ class _Serial:
 
 
 @contextmanager
-def _pipeline():
-    """A one-thread pool for shifting blocks, with the BLAS on one thread meanwhile so the
-    two share the cores instead of fighting for them; serial on a single core."""
-    if (os.cpu_count() or 1) < 2:
+def _pipeline(wanted=True):
+    """A two-thread pool for the blocks, with the BLAS on one thread meanwhile so the two
+    share the cores instead of fighting for them; serial on a single core."""
+    if not wanted or (os.cpu_count() or 1) < 2:
         yield _Serial()
         return
     try:
@@ -113,5 +128,5 @@ def _pipeline():
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(1) as pool, threadpool_limits(1, user_api="blas"):
+    with ThreadPoolExecutor(2) as pool, threadpool_limits(1, user_api="blas"):
         yield pool

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from descentlab.core.gram import _shifts, augmented_gram, block_gram
+from descentlab.core.gram import _shifts, augmented_gram
 from descentlab.data.blocks import float_dtype
 
 
@@ -144,7 +144,7 @@ class Moments:
         shift, shift_y = _shifts(*dask.compute(X[:head], y[:head]), dtype)
         X = X.rechunk({1: -1})
         y = y.rechunk((X.chunks[0],))
-        parts = [dask.delayed(block_gram)(Xb, yb, shift, shift_y)
+        parts = [dask.delayed(_chunk_gram)(Xb, yb, (shift, shift_y))
                  for Xb, yb in zip(X.to_delayed().ravel(), y.to_delayed().ravel())]
         while len(parts) > 1:  # a tree of sums: log2(chunks) levels, each in parallel
             parts = [dask.delayed(np.add)(*parts[i:i + 2]) if i + 1 < len(parts) else parts[i]
@@ -185,6 +185,11 @@ class Moments:
 
     def __repr__(self):
         return f"Moments(n={self.n}, n_features={self.n_features})"
+
+
+def _chunk_gram(Xb, yb, shifts):
+    """One Dask chunk's part of :func:`augmented_gram`, cache-blocked, about the shared shifts."""
+    return augmented_gram(Xb, yb, shifts=shifts, pipeline=False)[0]
 
 
 def quadratic_form(X, y):
