@@ -15,7 +15,8 @@ problem fully beat it, which counts as reaching it.
     python benchmarks/bench_fit.py --rows 200000   # quicker
 
 Prints one table per data set: "well" (standard normal features) and "wide" (feature
-scales spanning 10^-3 to 10^3).
+scales spanning 10^-3 to 10^3), after the ratios of issue 15 against one ``X.T @ X``
+(:mod:`bench_floor`; ``--floor-only`` prints just those).
 """
 
 import argparse
@@ -249,8 +250,14 @@ def main(argv=None):
     parser.add_argument("--features", type=int, default=100)
     parser.add_argument("--kinds", nargs="+", default=["well", "wide"])
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
+    parser.add_argument("--floor-only", action="store_true", help="only the ratios to one X.T @ X")
     args = parser.parse_args(argv)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.processor() or ''} "
+    import bench_floor
+
+    bench_floor.main(["--rows", str(args.rows), "--features", str(args.features)])
+    if args.floor_only:
+        return
+    print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, {platform.processor() or ''} "
           f"python {platform.python_version()}, numpy {np.__version__}")
     for kind in args.kinds:
         ref = reference_r2(args.rows, args.features, kind)

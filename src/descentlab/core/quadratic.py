@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from descentlab.data.blocks import block_rows_for, shifted_blocks
+from descentlab.core.gram import _shifts, augmented_gram
+from descentlab.data.blocks import float_dtype
 
 
 def with_bias_column(X):
@@ -107,44 +108,49 @@ class Moments:
     var_y: float
 
     @classmethod
-    def from_sums(cls, n, shift, sx, sy, sxx, sxy, syy):
-        """Moments from sums over rows of the shifted features ``x - shift``
-        (:func:`descentlab.data.blocks.shifted_blocks`)."""
+    def from_sums(cls, n, shift, sx, sy, sxx, sxy, syy, shift_y=0.0):
+        """Moments from sums over rows of the shifted data ``x - shift``, ``y - shift_y``."""
         dx, my = sx / n, sy / n
         cov = sxx / n - np.outer(dx, dx)
         cross = sxy / n - dx * my
         var_y = syy / n - my * my
-        return cls(n=int(n), mean_x=shift + dx, mean_y=float(my), cov=(cov + cov.T) / 2,
+        return cls(n=int(round(n)), mean_x=shift + dx, mean_y=float(shift_y + my), cov=(cov + cov.T) / 2,
                    cross=cross, var_y=float(max(var_y, 0.0)))
+
+    @classmethod
+    def from_gram(cls, G, shift, shift_y):
+        r"""Moments from the augmented Gram matrix :math:`G` of :func:`augmented_gram`.
+
+        .. math:: G = A^\top A = \begin{bmatrix} \sum \tilde x \tilde x^\top & \sum \tilde x \tilde y
+                  & \sum \tilde x \\ \cdot & \sum \tilde y^2 & \sum \tilde y \\ \cdot & \cdot & N
+                  \end{bmatrix}, \qquad \tilde x = x - s,\; \tilde y = y - s_y.
+        """
+        d = G.shape[0] - 2
+        return cls.from_sums(G[-1, -1], np.asarray(shift, dtype=np.float64), G[:d, -1], G[d, -1],
+                             G[:d, :d], G[:d, d], G[d, d], float(shift_y))
 
     @classmethod
     def from_arrays(cls, X, y, block_rows=None):
         """One pass over row blocks of ``X`` (ndarray, memmap, :class:`~descentlab.data.blocks.NpyRows`)."""
-        n_features = X.shape[1]
-        n, sx, sy, syy = 0, np.zeros(n_features), 0.0, 0.0
-        sxx, sxy = np.zeros((n_features, n_features)), np.zeros(n_features)
-        for shift, Xb, yb in shifted_blocks(X, y, block_rows or block_rows_for(n_features)):
-            n += Xb.shape[0]
-            sx += Xb.sum(axis=0)
-            sy += yb.sum()
-            sxx += Xb.T @ Xb
-            sxy += Xb.T @ yb
-            syy += yb @ yb
-        return cls.from_sums(n, shift, sx, sy, sxx, sxy, syy)
+        return cls.from_gram(*augmented_gram(X, y, block_rows))
 
     @classmethod
     def from_dask(cls, X, y):
-        """The same sums as Dask reductions over the chunks of dask arrays, in one compute."""
+        """The same Gram matrix as one Dask reduction: a product per chunk, summed in a tree."""
         import dask
-        import dask.array as da
 
-        shift = np.asarray(X[: min(X.shape[0], 1024)].mean(axis=0).compute(), dtype=float)
-        Xs = X.astype(float) - shift
-        yf = y.astype(float)
-        n, sx, sy, sxx, sxy, syy = dask.compute(
-            X.shape[0], Xs.sum(axis=0), yf.sum(), da.dot(Xs.T, Xs), da.dot(Xs.T, yf), da.dot(yf, yf))
-        return cls.from_sums(n, shift, np.asarray(sx), float(sy), np.asarray(sxx),
-                             np.asarray(sxy), float(syy))
+        dtype = float_dtype(X)
+        head = min(X.shape[0], 1024)
+        shift, shift_y = _shifts(*dask.compute(X[:head], y[:head]), dtype)
+        X = X.rechunk({1: -1})
+        y = y.rechunk((X.chunks[0],))
+        parts = [dask.delayed(_chunk_gram)(Xb, yb, (shift, shift_y))
+                 for Xb, yb in zip(X.to_delayed().ravel(), y.to_delayed().ravel())]
+        while len(parts) > 1:  # a tree of sums: log2(chunks) levels, each in parallel
+            parts = [dask.delayed(np.add)(*parts[i:i + 2]) if i + 1 < len(parts) else parts[i]
+                     for i in range(0, len(parts), 2)]
+        (G,) = dask.compute(parts[0])
+        return cls.from_gram(G, shift, shift_y)
 
     @property
     def n_features(self):
@@ -179,6 +185,11 @@ class Moments:
 
     def __repr__(self):
         return f"Moments(n={self.n}, n_features={self.n_features})"
+
+
+def _chunk_gram(Xb, yb, shifts):
+    """One Dask chunk's part of :func:`augmented_gram`, cache-blocked, about the shared shifts."""
+    return augmented_gram(Xb, yb, shifts=shifts, pipeline=False)[0]
 
 
 def quadratic_form(X, y):

@@ -9,11 +9,44 @@ import numpy as np
 from descentlab.errors import DescentlabError
 
 DEFAULT_BLOCK_BYTES = 4 * 2**20  # 4 MiB of float64 per block: fits in cache
+# The moments pass: a block big enough that the BLAS's symmetric product runs at full speed
+# (thousands of rows: many of its panels), small enough that the shifted copy stays in the
+# core's L2 cache between being written and being multiplied, so memory is read once.
+GRAM_BLOCK_BYTES = 2 * 2**20
 
 
-def block_rows_for(n_features, block_bytes=DEFAULT_BLOCK_BYTES):
-    """How many rows of float64 make a block of about ``block_bytes``."""
-    return max(64, block_bytes // (8 * max(1, n_features)))
+def block_rows_for(n_features, block_bytes=DEFAULT_BLOCK_BYTES, itemsize=8):
+    """How many rows of ``itemsize``-byte numbers make a block of about ``block_bytes``."""
+    return max(64, block_bytes // (itemsize * max(1, n_features)))
+
+
+def float_dtype(X):
+    """The dtype the fast paths compute ``X`` in: float32 stays float32, all else float64."""
+    return np.dtype(np.float32) if np.dtype(getattr(X, "dtype", np.float64)) == np.float32 \
+        else np.dtype(np.float64)
+
+
+def native_blocks(X, y=None, block_rows=None):
+    """Yield ``(start, X_block, y_block)`` in row order, in :func:`float_dtype` of ``X``.
+
+    Unlike :func:`row_blocks` nothing is converted to float64 and an in-memory array's
+    blocks are views, not copies; a memmap or :class:`NpyRows` is read into two reusable
+    buffers in turn, so each yielded ``X_block`` stays valid while the next is read (for a
+    consumer that works on one block while the next arrives), not longer.
+    """
+    if isinstance(X, np.memmap):
+        X = NpyRows.of_memmap(X) or X
+    dtype, n = float_dtype(X), X.shape[0]
+    block_rows = block_rows or block_rows_for(X.shape[1], itemsize=dtype.itemsize)
+    bufs = None
+    if isinstance(X, NpyRows) and X.dtype == dtype and X.ndim == 2:
+        bufs = [np.empty((min(block_rows, n), X.shape[1]), dtype=dtype) for _ in range(2)]
+    for i, start in enumerate(range(0, n, block_rows)):
+        stop = min(start + block_rows, n)
+        Xb = X.read_into(start, bufs[i % 2][:stop - start]) if bufs is not None else \
+            np.asarray(X[start:stop], dtype=dtype)
+        yb = None if y is None else np.asarray(y[start:stop])
+        yield start, Xb, yb
 
 
 def row_blocks(X, y=None, block_rows=None):
@@ -112,6 +145,16 @@ class NpyRows:
             fh.seek(self._offset + start * self._row_bytes)
             flat = np.fromfile(fh, dtype=self.dtype, count=count * self._row_bytes // self.dtype.itemsize)
         return flat.reshape((count,) + tuple(self.shape[1:]))
+
+    def read_into(self, start, out):
+        """Read the rows ``start:start + len(out)`` into ``out`` (C-ordered, of this file's
+        dtype) without allocating; returns ``out``."""
+        with open(self.path, "rb") as fh:
+            fh.seek(self._offset + start * self._row_bytes)
+            got = fh.readinto(memoryview(out).cast("B"))
+        if got != out.nbytes:
+            raise DescentlabError(f"{str(self.path)!r} ended early: it holds fewer rows than its header says")
+        return out
 
     def __repr__(self):
         return f"NpyRows({str(self.path)!r}, shape={self.shape}, dtype={self.dtype})"

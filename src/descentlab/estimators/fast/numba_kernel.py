@@ -20,8 +20,25 @@ ever sees C-contiguous, read-only arrays (:func:`kernel_array`): one compiled si
 per dtype (float64, float32) serves every input, and ``cache=True`` keeps it on disk.
 """
 
-import numba
-import numpy as np
+import os
+import sys
+
+
+def _cache_dir():
+    """Compile once per machine: where the package's folder is not writable (a system or
+    read-only install), Numba's on-disk cache goes to ``~/.cache/descentlab/numba``, set
+    before any kernel compiles; an explicit ``NUMBA_CACHE_DIR`` is left alone."""
+    if "NUMBA_CACHE_DIR" in os.environ or os.access(os.path.dirname(os.path.abspath(__file__)), os.W_OK):
+        return
+    os.environ["NUMBA_CACHE_DIR"] = os.path.join(os.path.expanduser("~"), ".cache", "descentlab", "numba")
+    if "numba" in sys.modules:  # imported before us: its configuration was read already
+        sys.modules["numba"].core.config.reload_config()
+
+
+_cache_dir()
+
+import numba  # noqa: E402
+import numpy as np  # noqa: E402
 
 
 def kernel_array(a, dtype=None):

@@ -179,7 +179,10 @@ def fast_problem(estimator, X, y, solver, sample_weight=None):
         if hasattr(estimator, "feature_names_in_"):
             del estimator.feature_names_in_
     else:
-        X, y = validate_data(estimator, X, y, dtype=np.float64, y_numeric=True)
+        # float32 stays float32 (its products run at float32 speed); the moments pass checks
+        # finiteness on the moments it returns, so validation need not read X a second time
+        X, y = validate_data(estimator, X, y, dtype=(np.float64, np.float32), y_numeric=True,
+                             ensure_all_finite=solver != "moments")
         sample_weight = estimator._sample_weight(sample_weight, X, y)
     if solver == "moments":
         moments_z, scaling = standardized(moments_of(X, y, sample_weight), estimator.standardize)

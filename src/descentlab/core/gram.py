@@ -1,0 +1,132 @@
+r"""The moments pass: the augmented Gram matrix of ``(X, y)`` in one read of the rows.
+
+:class:`descentlab.core.quadratic.Moments` is built from it (:meth:`~descentlab.core.quadratic.Moments.from_gram`).
+"""
+
+import os
+from contextlib import contextmanager
+
+import numpy as np
+
+from descentlab.data.blocks import GRAM_BLOCK_BYTES, block_rows_for, float_dtype, native_blocks
+
+
+def _shifts(Xb, yb, dtype):
+    """The first block's means in the data's own dtype: what :func:`augmented_gram` subtracts."""
+    return (Xb.mean(axis=0, dtype=np.float64).astype(dtype),
+            float(dtype.type(np.mean(yb, dtype=np.float64))))
+
+
+def block_gram(Xb, yb, shift, shift_y, out=None):
+    r""":math:`A^\top A` of one block, :math:`A = [X_b - s,\; y_b - s_y,\; 1]`, as float64.
+
+    One symmetric product (the BLAS's ``syrk``, in the block's own precision) gives the
+    sums of squares, the cross products and the sums at once. ``out`` is a reusable
+    buffer of at least ``len(Xb)`` rows and ``n_features + 2`` columns whose last column
+    holds ones.
+    """
+    m, d = Xb.shape
+    if out is None:
+        out = np.empty((m, d + 2), dtype=float_dtype(Xb))
+        out[:, -1] = 1
+    A = _fill(out, Xb, yb, shift, shift_y)
+    return (A.T @ A).astype(np.float64, copy=False)
+
+
+def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True):
+    r"""The moments pass: :math:`G = \sum_b A_b^\top A_b`, one symmetric product per row block.
+
+    Parameters
+    ----------
+    X : ndarray, memmap or NpyRows of shape (n_samples, n_features)
+        float32 data is computed in float32 (``ssyrk``), other data in float64.
+    y : ndarray of shape (n_samples,)
+    block_rows : int, optional
+        Rows per block; by default about ``GRAM_BLOCK_BYTES`` of the augmented block.
+    shifts : tuple (shift, shift_y), optional
+        Given shifts (a Dask chunk uses the first chunk's); by default the first block's.
+    pipeline : bool, default=True
+        Shift the next block on a second thread while this one is multiplied (off inside
+        Dask workers, which already keep every core busy).
+
+    Returns
+    -------
+    G : ndarray of shape (n_features + 2, n_features + 2)
+        Accumulated across blocks in float64 (:meth:`Moments.from_gram`).
+    shift : ndarray of shape (n_features,)
+    shift_y : float
+
+    Notes
+    -----
+    The shift :math:`s` is the first block's column means: sums of squares taken about a
+    value near the mean avoid the cancellation of :math:`\sum x^2 - N\mu^2` on data far
+    from 0. Each block is shifted into one preallocated buffer, so the pass allocates
+    nothing per block and reads the data once.
+    """
+    d, dtype = X.shape[1], float_dtype(X)
+    block_rows = block_rows or block_rows_for(d + 2, GRAM_BLOCK_BYTES, dtype.itemsize)
+    blocks = native_blocks(X, y, block_rows)
+    _, Xb, yb = next(blocks)
+    shift, shift_y = shifts if shifts is not None else _shifts(Xb, yb, dtype)
+    bufs = [np.empty((min(block_rows, X.shape[0]), d + 2), dtype=dtype) for _ in range(2)]
+    Gs = [np.zeros((d + 2, d + 2)) for _ in range(2)]
+    for buf in bufs:
+        buf[:, -1] = 1
+
+    def task(k, Xb, yb):  # shift block into buffer k, multiply, add to accumulator k
+        A = _fill(bufs[k], Xb, yb, shift, shift_y)
+        Gs[k] += A.T @ A
+
+    with _pipeline(pipeline) as pool:
+        # two blocks in flight, each on its own thread with its own buffer and sums, the BLAS
+        # on one thread each: one thread's memory reads overlap the other's products, as
+        # inside one X.T @ X; a buffer is reused only once its last block is done
+        running = [pool.submit(task, 0, Xb, yb), None]
+        for i in range(1, X.shape[0]):
+            if running[i % 2] is not None:
+                running[i % 2].result()  # before the next read may reuse its buffers
+            item = next(blocks, None)
+            if item is None:
+                break
+            running[i % 2] = pool.submit(task, i % 2, item[1], item[2])
+        for future in running:
+            if future is not None:
+                future.result()
+    return Gs[0] + Gs[1], shift, shift_y
+
+
+def _fill(buf, Xb, yb, shift, shift_y):
+    """``buf[:len(Xb)] = [Xb - shift, yb - shift_y, 1]`` (the ones are already there)."""
+    A = buf[:Xb.shape[0]]
+    np.subtract(Xb, shift, out=A[:, :-2])
+    np.subtract(yb, shift_y, out=A[:, -2])
+    return A
+
+
+class _Serial:
+    """A stand-in pool that runs each task at once (one core, or no threadpoolctl)."""
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        future = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+@contextmanager
+def _pipeline(wanted=True):
+    """A two-thread pool for the blocks, with the BLAS on one thread meanwhile so the two
+    share the cores instead of fighting for them; serial on a single core."""
+    if not wanted or (os.cpu_count() or 1) < 2:
+        yield _Serial()
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield _Serial()
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool, threadpool_limits(1, user_api="blas"):
+        yield pool
