@@ -148,3 +148,44 @@ def test_compiled_kernel_is_cached_across_processes(tmp_path):
                            check=True).stdout.split() for _ in range(2)]
     assert list(tmp_path.rglob("*.nbi")) and list(tmp_path.rglob("*.nbc"))
     assert runs[1] == ["1", "0"]  # the second process compiled nothing
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_weighted_pass_equals_repeated_rows(dtype):
+    """Integer weights in the Gram pass (rows times sqrt(w)) give the repeated rows' moments."""
+    X, y = _data(8, n=900, offset=1e3, dtype=dtype)
+    counts = np.random.default_rng(8).integers(0, 4, size=len(y))
+    w = counts * (len(y) / counts.sum())  # mean 1, as the estimators pass them
+    got = Moments.from_arrays(X, y, block_rows=128, sample_weight=w)
+    ref = Moments.from_arrays(np.repeat(X, counts, axis=0), np.repeat(y, counts), block_rows=128)
+    tol, mean_tol = (1e-9, 1e-12) if dtype == np.float64 else (1e-5, 1e-8)  # float32: sqrt(w) rounded
+    np.testing.assert_allclose(got.mean_x, ref.mean_x, rtol=mean_tol)
+    np.testing.assert_allclose(got.cov, ref.cov, rtol=tol, atol=tol * np.abs(ref.cov).max())
+    np.testing.assert_allclose(got.cross, ref.cross, rtol=tol, atol=tol * np.abs(ref.cross).max())
+    assert got.mean_y == pytest.approx(ref.mean_y, rel=mean_tol)
+    assert got.var_y == pytest.approx(ref.var_y, rel=tol)
+    assert got.n == len(y)  # the rows, not the weights' sum
+
+
+def test_weighted_fit_on_a_memmap_equals_in_memory(tmp_path):
+    """Unnormalised weights with a memmap are checked and scaled to mean 1 like an array's."""
+    X, y = _data(9, n=1500, offset=10.0)
+    np.save(tmp_path / "X.npy", X)
+    w = np.random.default_rng(9).uniform(0, 5, size=len(y))
+    ref = GDRegressor(tol=None, epochs=300).fit(X, y, sample_weight=w)
+    got = GDRegressor(tol=None, epochs=300).fit(np.load(tmp_path / "X.npy", mmap_mode="r"), y,
+                                               sample_weight=w)
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=1e-9, atol=1e-12)
+    assert got.intercept_ == pytest.approx(ref.intercept_, rel=1e-9)
+
+
+def test_overflow_handling_reaches_the_worker_threads():
+    """The pass's threads follow the caller's np.errstate: an ignored overflow stays silent."""
+    import warnings
+
+    X, y = _data(10, n=5000)
+    X[3000, 2] = 1e200  # its square overflows
+    with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
+        warnings.simplefilter("error")
+        G, _, _ = augmented_gram(X, y, block_rows=256)
+    assert not np.isfinite(G).all()

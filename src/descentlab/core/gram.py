@@ -33,7 +33,7 @@ def block_gram(Xb, yb, shift, shift_y, out=None):
     return (A.T @ A).astype(np.float64, copy=False)
 
 
-def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True):
+def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True, sample_weight=None):
     r"""The moments pass: :math:`G = \sum_b A_b^\top A_b`, one symmetric product per row block.
 
     Parameters
@@ -48,6 +48,10 @@ def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True):
     pipeline : bool, default=True
         Shift the next block on a second thread while this one is multiplied (off inside
         Dask workers, which already keep every core busy).
+    sample_weight : ndarray of shape (n_samples,), optional
+        Non-negative row weights: each row of :math:`A` is multiplied by :math:`\sqrt{w_i}`,
+        so :math:`G` holds the weighted sums :math:`\sum_i w_i \tilde x_i \tilde x_i^\top`,
+        ..., and :math:`\sum_i w_i` in its corner.
 
     Returns
     -------
@@ -66,29 +70,35 @@ def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True):
     d, dtype = X.shape[1], float_dtype(X)
     block_rows = block_rows or block_rows_for(d + 2, GRAM_BLOCK_BYTES, dtype.itemsize)
     blocks = native_blocks(X, y, block_rows)
-    _, Xb, yb = next(blocks)
+    start, Xb, yb = next(blocks)
     shift, shift_y = shifts if shifts is not None else _shifts(Xb, yb, dtype)
     bufs = [np.empty((min(block_rows, X.shape[0]), d + 2), dtype=dtype) for _ in range(2)]
     Gs = [np.zeros((d + 2, d + 2)) for _ in range(2)]
     for buf in bufs:
         buf[:, -1] = 1
+    root_w = None if sample_weight is None else np.sqrt(np.asarray(sample_weight, dtype=np.float64))
+    errstate = np.geterr()  # the caller's (thread-local) handling of overflow, in the workers too
 
-    def task(k, Xb, yb):  # shift block into buffer k, multiply, add to accumulator k
-        A = _fill(bufs[k], Xb, yb, shift, shift_y)
-        Gs[k] += A.T @ A
+    def task(k, start, Xb, yb):  # shift block into buffer k, multiply, add to accumulator k
+        with np.errstate(**errstate):
+            A = _fill(bufs[k], Xb, yb, shift, shift_y)
+            if root_w is not None:
+                A[:, -1] = root_w[start:start + len(A)]
+                A[:, :-1] *= A[:, -1:]
+            Gs[k] += A.T @ A
 
     with _pipeline(pipeline) as pool:
         # two blocks in flight, each on its own thread with its own buffer and sums, the BLAS
         # on one thread each: one thread's memory reads overlap the other's products, as
         # inside one X.T @ X; a buffer is reused only once its last block is done
-        running = [pool.submit(task, 0, Xb, yb), None]
+        running = [pool.submit(task, 0, start, Xb, yb), None]
         for i in range(1, X.shape[0]):
             if running[i % 2] is not None:
                 running[i % 2].result()  # before the next read may reuse its buffers
             item = next(blocks, None)
             if item is None:
                 break
-            running[i % 2] = pool.submit(task, i % 2, item[1], item[2])
+            running[i % 2] = pool.submit(task, i % 2, *item)
         for future in running:
             if future is not None:
                 future.result()

@@ -118,21 +118,32 @@ class Moments:
                    cross=cross, var_y=float(max(var_y, 0.0)))
 
     @classmethod
-    def from_gram(cls, G, shift, shift_y):
+    def from_gram(cls, G, shift, shift_y, n=None):
         r"""Moments from the augmented Gram matrix :math:`G` of :func:`augmented_gram`.
 
         .. math:: G = A^\top A = \begin{bmatrix} \sum \tilde x \tilde x^\top & \sum \tilde x \tilde y
                   & \sum \tilde x \\ \cdot & \sum \tilde y^2 & \sum \tilde y \\ \cdot & \cdot & N
                   \end{bmatrix}, \qquad \tilde x = x - s,\; \tilde y = y - s_y.
+
+        With row weights the sums are weighted and the corner is :math:`\sum_i w_i`, which
+        the means divide by; ``n`` (the number of rows) is then given apart.
         """
         d = G.shape[0] - 2
-        return cls.from_sums(G[-1, -1], np.asarray(shift, dtype=np.float64), G[:d, -1], G[d, -1],
-                             G[:d, :d], G[:d, d], G[d, d], float(shift_y))
+        moments = cls.from_sums(G[-1, -1], np.asarray(shift, dtype=np.float64), G[:d, -1], G[d, -1],
+                                G[:d, :d], G[:d, d], G[d, d], float(shift_y))
+        if n is not None:
+            moments.n = int(n)
+        return moments
 
     @classmethod
-    def from_arrays(cls, X, y, block_rows=None):
-        """One pass over row blocks of ``X`` (ndarray, memmap, :class:`~descentlab.data.blocks.NpyRows`)."""
-        return cls.from_gram(*augmented_gram(X, y, block_rows))
+    def from_arrays(cls, X, y, block_rows=None, sample_weight=None):
+        r"""One pass over row blocks of ``X`` (ndarray, memmap, :class:`~descentlab.data.blocks.NpyRows`).
+
+        With ``sample_weight`` (non-negative, of mean 1 so that :math:`\sum_i w_i = N`) the
+        moments are the weighted ones: integer weights give the repeated rows' moments.
+        """
+        G, shift, shift_y = augmented_gram(X, y, block_rows, sample_weight=sample_weight)
+        return cls.from_gram(G, shift, shift_y, n=X.shape[0])
 
     @classmethod
     def from_dask(cls, X, y):

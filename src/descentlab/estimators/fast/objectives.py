@@ -129,25 +129,14 @@ class FusedObjective:
         return f"FusedObjective(n_samples={self.n_samples}, threads={self.fused.n_threads})"
 
 
-def weighted_moments(X, y, w):
-    r"""The moments of rows weighted by ``w`` (of mean 1, so :math:`\sum_i w_i = N`).
-
-    The sums :math:`\sum_i w_i x_i`, :math:`\sum_i w_i x_i x_i^\top`, ... about the weighted
-    mean, for :meth:`Moments.from_sums`: integer weights give the repeated rows' moments.
-    """
-    shift = np.average(X, axis=0, weights=w)
-    Xs, wX = X - shift, (X - shift) * w[:, None]
-    return Moments.from_sums(X.shape[0], shift, wX.sum(axis=0), float(w @ y), wX.T @ Xs,
-                             wX.T @ y, float(w @ (y * y)))
-
-
 def moments_of(X, y, sample_weight=None):
-    """The moments of ``(X, y)``: Dask reductions for Dask arrays, row blocks otherwise."""
+    """The moments of ``(X, y)``: one Dask reduction for Dask arrays, row blocks otherwise
+    (:func:`descentlab.core.gram.augmented_gram`), weighted by ``sample_weight`` if given."""
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
-        if sample_weight is not None:
-            moments = weighted_moments(X, y, sample_weight)
-        else:
-            moments = Moments.from_dask(X, y) if is_dask(X) else Moments.from_arrays(X, y)
+        if is_dask(X):
+            moments = Moments.from_dask(X, y)
+        else:  # weighted rows: each row of the product times the square root of its weight
+            moments = Moments.from_arrays(X, y, sample_weight=sample_weight)
     if not (np.all(np.isfinite(moments.cov)) and np.all(np.isfinite(moments.cross))
             and np.isfinite(moments.var_y)):
         if _all_finite(X) and _all_finite(y):
@@ -178,6 +167,8 @@ def fast_problem(estimator, X, y, solver, sample_weight=None):
         estimator.n_features_in_ = X.shape[1]
         if hasattr(estimator, "feature_names_in_"):
             del estimator.feature_names_in_
+        if sample_weight is not None:  # a memmap (other streams take none): checked, mean 1
+            sample_weight = estimator._sample_weight(sample_weight, X, y)
     else:
         # float32 stays float32 (its products run at float32 speed); the moments pass checks
         # finiteness on the moments it returns, so validation need not read X a second time
@@ -200,7 +191,7 @@ def _row_scaling(X, y, standardize, sample_weight=None):
     if not standardize:
         return _scaling(no_scaling(X.shape[1]), no_scaling())
     if sample_weight is not None:
-        m = weighted_moments(X, y, sample_weight)
+        m = Moments.from_arrays(X, y, sample_weight=sample_weight)
         return _scaling((m.mean_x, column_scale(m.mean_x, np.sqrt(np.diag(m.cov)), m.n)),
                         (m.mean_y, float(column_scale(m.mean_y, np.sqrt(m.var_y), m.n))))
     n = X.shape[0]
