@@ -1,7 +1,7 @@
 """The default fit against the floor: one ``X.T @ X`` on the same array, side by side (issue 15).
 
-Every ratio is measured in one process (best of ``--repeat``), the reference beside it, so a
-loaded machine slows both. Prints the machine (CPU model, cores, Python, NumPy, BLAS and its
+Every ratio is measured in one process (best of ``--repeat``), the reference run in turn with
+the others within each round, so a burst of load from elsewhere slows them alike. Prints the machine (CPU model, cores, Python, NumPy, BLAS and its
 kernel via threadpoolctl, load average) with every table.
 
     python benchmarks/bench_floor.py                       # 1,000,000 x 100
@@ -49,12 +49,19 @@ def load():
 
 
 def best(f, repeat):
-    times = []
+    return side_by_side({"f": f}, repeat)["f"]
+
+
+def side_by_side(fns, repeat):
+    """Best of ``repeat`` for each of ``fns`` (name -> callable), run in turn within each
+    round, so a burst of load from elsewhere slows the reference and the others alike."""
+    times = {name: [] for name in fns}
     for _ in range(repeat):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        for name, f in fns.items():
+            t = time.perf_counter()
+            f()
+            times[name].append(time.perf_counter() - t)
+    return {name: min(ts) for name, ts in times.items()}
 
 
 def r2(y, y_pred):
@@ -69,21 +76,25 @@ def in_process(rows, features, kind, repeat):
 
     X, y = make_data(rows, features, kind)
     ref = r2(y, LinearRegression().fit(X, y).predict(X))
-    floor = best(lambda: X.T @ X, repeat)
-    out = {"X.T @ X s": floor, "moments pass": best(lambda: Moments.from_arrays(X, y), repeat) / floor}
-    fit = best(lambda: GDRegressor().fit(X, y), repeat)
-    out["fit"] = fit / floor
-    out["fit R^2 - LinearRegression"] = r2(y, GDRegressor().fit(X, y).predict(X)) - ref
-    Xs = (X - X.mean(axis=0)) / X.std(axis=0)
-    sgd = best(lambda: SGDRegressor(penalty=None, random_state=0).partial_fit(Xs, y), repeat)
-    out["fit / one SGDRegressor epoch"] = fit / sgd
-    del Xs
-    out["fit / Ridge(cholesky)"] = fit / best(lambda: Ridge(alpha=1e-10, solver="cholesky").fit(X, y), 2)
     X32 = X.astype(np.float32)
-    fit32 = best(lambda: GDRegressor().fit(X32, y), repeat)
-    out["float32 fit / float64 fit"] = fit32 / fit
-    out["float32 moments pass / X.T @ X"] = best(lambda: Moments.from_arrays(X32, y), repeat) / floor
-    out["float32 fit R^2 - LinearRegression (float64)"] = r2(y, GDRegressor().fit(X32, y).predict(X)) - ref
+    Xs = (X - X.mean(axis=0)) / X.std(axis=0)
+    GDRegressor().fit(X[:2000], y[:2000])  # warm: the first call's imports are not the pass's
+    t = side_by_side({
+        "floor": lambda: X.T @ X,
+        "pass": lambda: Moments.from_arrays(X, y),
+        "fit": lambda: GDRegressor().fit(X, y),
+        "fit32": lambda: GDRegressor().fit(X32, y),
+        "pass32": lambda: Moments.from_arrays(X32, y),
+        "sgd": lambda: SGDRegressor(penalty=None, random_state=0).partial_fit(Xs, y),
+    }, repeat)
+    t["ridge"] = best(lambda: Ridge(alpha=1e-10, solver="cholesky").fit(X, y), 2)
+    floor, fit = t["floor"], t["fit"]
+    out = {"X.T @ X s": floor, "moments pass": t["pass"] / floor, "fit": fit / floor,
+           "fit R^2 - LinearRegression": r2(y, GDRegressor().fit(X, y).predict(X)) - ref,
+           "fit / one SGDRegressor epoch": fit / t["sgd"], "fit / Ridge(cholesky)": fit / t["ridge"],
+           "float32 fit / float64 fit": t["fit32"] / fit,
+           "float32 moments pass / X.T @ X": t["pass32"] / floor,
+           "float32 fit R^2 - LinearRegression (float64)": r2(y, GDRegressor().fit(X32, y).predict(X)) - ref}
     return out
 
 
@@ -126,15 +137,16 @@ def dask_pass(rows, features, repeat):
     from descentlab.core.quadratic import Moments
 
     X, y = make_data(rows, features, "badly")
-    in_memory = best(lambda: Moments.from_arrays(X, y), repeat)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
                                   silence_logs=40) as cluster, distributed.Client(cluster) as client:
         chunk = max(1, rows // 8)
         dX = client.persist(da.from_array(X, chunks=(chunk, features)))
         dy = client.persist(da.from_array(y, chunks=chunk))
         distributed.wait([dX, dy])
-        t_dask = best(lambda: Moments.from_dask(dX, dy), repeat)
-        overhead = best(lambda: (dX[:, :1].sum() + dy.sum()).compute(), repeat)
+        t = side_by_side({"in_memory": lambda: Moments.from_arrays(X, y),
+                          "dask": lambda: Moments.from_dask(dX, dy),
+                          "overhead": lambda: (dX[:, :1].sum() + dy.sum()).compute()}, repeat)
+        in_memory, t_dask, overhead = t["in_memory"], t["dask"], t["overhead"]
     return in_memory, t_dask, overhead
 
 
@@ -143,7 +155,7 @@ def main(argv=None):
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--features", type=int, default=100)
     parser.add_argument("--kinds", nargs="+", default=["well", "badly"])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--blas-threads", type=int, default=None, help="limit the BLAS (threadpoolctl)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["first", "fused", "dask"])
     args = parser.parse_args(argv)

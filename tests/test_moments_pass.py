@@ -189,3 +189,17 @@ def test_overflow_handling_reaches_the_worker_threads():
         warnings.simplefilter("error")
         G, _, _ = augmented_gram(X, y, block_rows=256)
     assert not np.isfinite(G).all()
+
+
+@pytest.mark.parametrize("blas_threads", [1, 3])
+def test_pass_on_any_number_of_threads_equals_one_product(tmp_path, blas_threads):
+    """As many blocks in flight as BLAS threads (1: serial), a streamed file's read buffers
+    never overwritten under a block still being multiplied."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    X, y = _data(11, n=4000, offset=50.0)
+    np.save(tmp_path / "X.npy", X)
+    with threadpoolctl.threadpool_limits(blas_threads, user_api="blas"):
+        for source in (X, NpyRows(tmp_path / "X.npy")):
+            G, shift, shift_y = augmented_gram(source, y, block_rows=97)
+            A = np.column_stack([X - shift, y - shift_y, np.ones(len(y))])
+            np.testing.assert_allclose(G, A.T @ A, rtol=1e-11, atol=1e-9 * np.abs(G).max())

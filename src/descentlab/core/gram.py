@@ -46,8 +46,9 @@ def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True, sample_wei
     shifts : tuple (shift, shift_y), optional
         Given shifts (a Dask chunk uses the first chunk's); by default the first block's.
     pipeline : bool, default=True
-        Shift the next block on a second thread while this one is multiplied (off inside
-        Dask workers, which already keep every core busy).
+        Blocks on as many threads as the BLAS would use, each thread's BLAS on one core, so
+        one block is read and shifted while others are multiplied (off inside Dask
+        workers, which already keep every core busy).
     sample_weight : ndarray of shape (n_samples,), optional
         Non-negative row weights: each row of :math:`A` is multiplied by :math:`\sqrt{w_i}`,
         so :math:`G` holds the weighted sums :math:`\sum_i w_i \tilde x_i \tilde x_i^\top`,
@@ -69,40 +70,41 @@ def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True, sample_wei
     """
     d, dtype = X.shape[1], float_dtype(X)
     block_rows = block_rows or block_rows_for(d + 2, GRAM_BLOCK_BYTES, dtype.itemsize)
-    blocks = native_blocks(X, y, block_rows)
-    start, Xb, yb = next(blocks)
-    shift, shift_y = shifts if shifts is not None else _shifts(Xb, yb, dtype)
-    bufs = [np.empty((min(block_rows, X.shape[0]), d + 2), dtype=dtype) for _ in range(2)]
-    Gs = [np.zeros((d + 2, d + 2)) for _ in range(2)]
-    for buf in bufs:
-        buf[:, -1] = 1
     root_w = None if sample_weight is None else np.sqrt(np.asarray(sample_weight, dtype=np.float64))
     errstate = np.geterr()  # the caller's (thread-local) handling of overflow, in the workers too
+    with _pipeline(pipeline) as (pool, k):
+        # k blocks in flight (k: the BLAS's threads), each on its own thread with its own
+        # buffer and sums, the BLAS on one thread each: one thread's memory reads overlap
+        # the others' products, as inside one X.T @ X; a buffer (and a streamed file's read
+        # buffer) is reused only once its last block is done
+        blocks = native_blocks(X, y, block_rows, n_buffers=max(k, 2))
+        first = next(blocks)
+        shift, shift_y = shifts if shifts is not None else _shifts(first[1], first[2], dtype)
+        bufs = [np.empty((min(block_rows, X.shape[0]), d + 2), dtype=dtype) for _ in range(k)]
+        Gs = [np.zeros((d + 2, d + 2)) for _ in range(k)]
+        for buf in bufs:
+            buf[:, -1] = 1
 
-    def task(k, start, Xb, yb):  # shift block into buffer k, multiply, add to accumulator k
-        with np.errstate(**errstate):
-            A = _fill(bufs[k], Xb, yb, shift, shift_y)
-            if root_w is not None:
-                A[:, -1] = root_w[start:start + len(A)]
-                A[:, :-1] *= A[:, -1:]
-            Gs[k] += A.T @ A
+        def task(j, start, Xb, yb):  # shift the block into buffer j, multiply, add to sums j
+            with np.errstate(**errstate):
+                A = _fill(bufs[j], Xb, yb, shift, shift_y)
+                if root_w is not None:
+                    A[:, -1] = root_w[start:start + len(A)]
+                    A[:, :-1] *= A[:, -1:]
+                Gs[j] += A.T @ A
 
-    with _pipeline(pipeline) as pool:
-        # two blocks in flight, each on its own thread with its own buffer and sums, the BLAS
-        # on one thread each: one thread's memory reads overlap the other's products, as
-        # inside one X.T @ X; a buffer is reused only once its last block is done
-        running = [pool.submit(task, 0, start, Xb, yb), None]
+        running = [pool.submit(task, 0, *first)] + [None] * (k - 1)
         for i in range(1, X.shape[0]):
-            if running[i % 2] is not None:
-                running[i % 2].result()  # before the next read may reuse its buffers
+            if running[i % k] is not None:
+                running[i % k].result()  # before the next read may reuse its buffers
             item = next(blocks, None)
             if item is None:
                 break
-            running[i % 2] = pool.submit(task, i % 2, *item)
+            running[i % k] = pool.submit(task, i % k, *item)
         for future in running:
             if future is not None:
                 future.result()
-    return Gs[0] + Gs[1], shift, shift_y
+    return sum(Gs[1:], Gs[0]), shift, shift_y
 
 
 def _fill(buf, Xb, yb, shift, shift_y):
@@ -126,17 +128,20 @@ class _Serial:
 
 @contextmanager
 def _pipeline(wanted=True):
-    """A two-thread pool for the blocks, with the BLAS on one thread meanwhile so the two
-    share the cores instead of fighting for them; serial on a single core."""
-    if not wanted or (os.cpu_count() or 1) < 2:
-        yield _Serial()
-        return
+    """A pool of as many threads as the BLAS would use, with the BLAS on one thread each
+    meanwhile, so they share the cores instead of fighting for them; yields ``(pool, k)``,
+    serial (``k = 1``, the BLAS as it was) on a single core or BLAS thread."""
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_info, threadpool_limits
     except ImportError:
-        yield _Serial()
+        wanted = False
+    if wanted:
+        k = max((info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"),
+                default=os.cpu_count() or 1)
+    if not wanted or k < 2:
+        yield _Serial(), 1
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(2) as pool, threadpool_limits(1, user_api="blas"):
-        yield pool
+    with ThreadPoolExecutor(k) as pool, threadpool_limits(1, user_api="blas"):
+        yield pool, k

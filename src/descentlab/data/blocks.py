@@ -26,13 +26,14 @@ def float_dtype(X):
         else np.dtype(np.float64)
 
 
-def native_blocks(X, y=None, block_rows=None):
+def native_blocks(X, y=None, block_rows=None, n_buffers=2):
     """Yield ``(start, X_block, y_block)`` in row order, in :func:`float_dtype` of ``X``.
 
     Unlike :func:`row_blocks` nothing is converted to float64 and an in-memory array's
-    blocks are views, not copies; a memmap or :class:`NpyRows` is read into two reusable
-    buffers in turn, so each yielded ``X_block`` stays valid while the next is read (for a
-    consumer that works on one block while the next arrives), not longer.
+    blocks are views, not copies; a memmap or :class:`NpyRows` is read into ``n_buffers``
+    reusable buffers in turn, so each yielded ``X_block`` stays valid while the next
+    ``n_buffers - 1`` are read (for consumers that work on blocks while the next arrive),
+    not longer.
     """
     if isinstance(X, np.memmap):
         X = NpyRows.of_memmap(X) or X
@@ -40,10 +41,10 @@ def native_blocks(X, y=None, block_rows=None):
     block_rows = block_rows or block_rows_for(X.shape[1], itemsize=dtype.itemsize)
     bufs = None
     if isinstance(X, NpyRows) and X.dtype == dtype and X.ndim == 2:
-        bufs = [np.empty((min(block_rows, n), X.shape[1]), dtype=dtype) for _ in range(2)]
+        bufs = [np.empty((min(block_rows, n), X.shape[1]), dtype=dtype) for _ in range(n_buffers)]
     for i, start in enumerate(range(0, n, block_rows)):
         stop = min(start + block_rows, n)
-        Xb = X.read_into(start, bufs[i % 2][:stop - start]) if bufs is not None else \
+        Xb = X.read_into(start, bufs[i % n_buffers][:stop - start]) if bufs is not None else \
             np.asarray(X[start:stop], dtype=dtype)
         yb = None if y is None else np.asarray(y[start:stop])
         yield start, Xb, yb
