@@ -64,6 +64,15 @@ def side_by_side(fns, repeat):
     return {name: min(ts) for name, ts in times.items()}
 
 
+def one_blas_thread(f):
+    """``f()`` with the BLAS on one thread: a second reference, immune to the stalls of a
+    multi-threaded BLAS whose threads wait for each other on a machine busy with other work."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="blas"):
+        return f()
+
+
 def r2(y, y_pred):
     return 1.0 - np.sum((y - y_pred) ** 2) / np.sum((y - y.mean()) ** 2)
 
@@ -81,6 +90,7 @@ def in_process(rows, features, kind, repeat):
     GDRegressor().fit(X[:2000], y[:2000])  # warm: the first call's imports are not the pass's
     t = side_by_side({
         "floor": lambda: X.T @ X,
+        "floor1": lambda: one_blas_thread(lambda: X.T @ X),
         "pass": lambda: Moments.from_arrays(X, y),
         "fit": lambda: GDRegressor().fit(X, y),
         "fit32": lambda: GDRegressor().fit(X32, y),
@@ -89,7 +99,9 @@ def in_process(rows, features, kind, repeat):
     }, repeat)
     t["ridge"] = best(lambda: Ridge(alpha=1e-10, solver="cholesky").fit(X, y), 2)
     floor, fit = t["floor"], t["fit"]
-    out = {"X.T @ X s": floor, "moments pass": t["pass"] / floor, "fit": fit / floor,
+    out = {"X.T @ X s": floor, "X.T @ X, BLAS on one thread, s": t["floor1"],
+           "moments pass": t["pass"] / floor, "moments pass / one-thread X.T @ X": t["pass"] / t["floor1"],
+           "fit": fit / floor,
            "fit R^2 - LinearRegression": r2(y, GDRegressor().fit(X, y).predict(X)) - ref,
            "fit / one SGDRegressor epoch": fit / t["sgd"], "fit / Ridge(cholesky)": fit / t["ridge"],
            "float32 fit / float64 fit": t["fit32"] / fit,
