@@ -181,10 +181,12 @@ def main(argv=None):
         print(f"\n{args.rows:,} x {args.features} float64, '{kind}' features; {load()}")
         for name, value in in_process(args.rows, args.features, kind, args.repeat).items():
             print(f"  {name:48s} {value:10.3g}")
-        if "first" not in args.skip:
-            imp, first, second, floor = fresh_process(args.rows, args.features, kind, "auto")
+        if "first" not in args.skip:  # best of 3 fresh processes, each against its own X.T @ X
+            runs = [fresh_process(args.rows, args.features, kind, "auto") for _ in range(3)]
+            imp, first, second, floor = min(runs, key=lambda r: r[1] / r[3])
             print(f"  {'fresh process: first fit / X.T @ X':48s} {first / floor:10.3g}   "
-                  f"(cold import {imp:.2f} s, +import {(imp + first) / floor:.3g} x; second fit {second / floor:.3g} x)")
+                  f"(best of 3 processes, all {', '.join(f'{r[1] / r[3]:.3g}' for r in runs)}; "
+                  f"cold import {imp:.2f} s, +import {(imp + first) / floor:.3g} x; second fit {second / floor:.3g} x)")
         print(f"  ({load()})")
     if "fused" not in args.skip:
         imp, first, second, _ = fresh_process(args.rows // 4, args.features, "well", "fused")
