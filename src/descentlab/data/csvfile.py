@@ -193,7 +193,7 @@ def read_csv(path, *, features=None, target=None, labels=False, delimiter=",", d
             return fast
     rows = _rows(path, delimiter)
     header = _header(path, rows)
-    features = _columns(path, header, features, target, drop, delimiter)
+    features = columns(path, header, features, target, drop, delimiter)
     index = {name: i for i, name in enumerate(header)}
     X, y, lines = [], [], []
     for line, row in rows[1:]:
@@ -225,7 +225,7 @@ def _read_fast(path, features, target, labels, delimiter, drop):
     try:
         raw_header = first_row(path, delimiter)
         header = _header(path, [(1, raw_header)])
-        features = _columns(path, header, features, target, drop, delimiter)
+        features = columns(path, header, features, target, drop, delimiter)
     except (DescentlabError, OSError, UnicodeDecodeError, csv.Error):
         return None  # the cell-by-cell reader gives its own error, in its own order
     result = read_fast(path, header, raw_header, features, target, labels, delimiter, MISSING)
@@ -235,8 +235,11 @@ def _read_fast(path, features, target, labels, delimiter, drop):
     return CsvData(X, y, features, target, path, lines)
 
 
-def _columns(path, header, features, target, drop, delimiter):
-    """The checked feature columns: one-line errors for unknown, repeated or missing ones."""
+def columns(path, header, features, target, drop=None, delimiter=","):
+    """The checked feature columns: one-line errors for unknown, repeated or missing ones.
+
+    Shared by the CSV reader and :func:`descentlab.data.folders.read_folder`.
+    """
     if target is not None and target not in header:
         raise _unknown(path, header, target, "target", delimiter)
     drop = list(drop or [])

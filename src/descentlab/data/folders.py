@@ -11,6 +11,7 @@ feature, text in a feature column; NaN cells are refused when the statistics are
 from dataclasses import dataclass
 from pathlib import Path
 
+from descentlab.data.csvfile import columns as checked_columns
 from descentlab.errors import DescentlabError
 
 KINDS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -78,23 +79,11 @@ def read_folder(path, *, features=None, target=None, labels=False):
         raise DescentlabError(f"cannot read the {kind} files of {path!r} ({_first_line(exc)}): "
                               "check that every file has the same header row") from None
     header = [str(c) for c in df.columns]
-    if target is not None and target not in header:
-        raise DescentlabError(f"unknown target column {target!r} in {path!r}: the columns are "
-                              f"{', '.join(map(repr, header))}")
-    features = [c for c in header if c != target] if features is None else list(features)
+    features = checked_columns(path, header, features, target)
     for name in features:
-        if name not in header:
-            raise DescentlabError(f"unknown feature column {name!r} in {path!r}: the columns are "
-                                  f"{', '.join(map(repr, header))}")
         if not pd.api.types.is_numeric_dtype(df[name].dtype):
             raise DescentlabError(f"feature column {name!r} of {path!r} holds text, not numbers: "
                                   "leave it out with --features")
-    if target is not None and target in features:
-        raise DescentlabError(f"column {target!r} is both the target and a feature: leave it "
-                              "out of the features")
-    if not features:
-        raise DescentlabError(f"{path!r} has no feature columns besides the target {target!r}: "
-                              "add at least one")
     if target is not None and not labels and not pd.api.types.is_numeric_dtype(df[target].dtype):
         raise DescentlabError(f"target column {target!r} of {path!r} holds text: use --classify "
                               "for labels, or a numeric column")
