@@ -53,7 +53,10 @@ class GDEstimator(Incremental, BaseEstimator):
     epochs : int, default=1000
         The epoch budget.
     batch_size : int or None, default=None
-        None is full-batch gradient descent; 1 is stochastic gradient descent.
+        None is full-batch gradient descent; 1 is stochastic gradient descent. Batches
+        are drawn from the rows in an order set by their content, so a stochastic fit
+        does not depend on the rows' order; with integer ``sample_weight`` they are drawn
+        from the ``sum(sample_weight)`` virtual rows (:mod:`descentlab.estimators.rows`).
     tol : float or None, default=1e-7
         Stop once the loss (on the standardised scale) has not improved by ``tol`` for
         ``n_iter_no_change`` epochs; None runs every epoch.
