@@ -5,12 +5,12 @@ suite's multi-class checks run on them. Logistic regression without a penalty ne
 converges on separable data (the weights grow forever), so ConvergenceWarnings from the
 suite's toy sets are expected and ignored here.
 
-Every configuration passes every check, ``sample_weight`` equal to repeated rows included,
-except that one check on the stochastic configurations: shuffled mini-batches over
-30 repeated rows are not the batches over 15 weighted ones, and a random validation split
-of repeated rows puts copies of a row on both sides. There the weights equal repetition
-in expectation only, as for scikit-learn's own ``SGDRegressor``, which its suite lists the
-same way; the full-batch configurations below show it exactly.
+Every configuration passes every check with no expected failure, ``sample_weight`` equal
+to repeated rows included: on the stochastic configurations too (mini-batches, a random
+validation split), since integer weights are counts of virtual rows and every random draw
+is made over them, in an order that depends on the rows' content only
+(:mod:`descentlab.estimators.rows`). scikit-learn's own ``SGDRegressor`` lists that check
+as an expected failure; here it holds exactly.
 """
 
 import pytest
@@ -21,7 +21,12 @@ from descentlab.estimators.network import GDNetworkClassifier, GDNetworkRegresso
 
 STOCHASTIC = [GDRegressor(optimizer="adam", batch_size=16),
               GDClassifier(optimizer="adam", batch_size=16),
-              GDClassifier(optimizer="gd", early_stopping=True)]
+              GDClassifier(optimizer="gd", early_stopping=True),
+              GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300, batch_size=8),
+              GDNetworkClassifier(hidden_layer_sizes=(8,), epochs=300, batch_size=8),
+              GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300, early_stopping=True),
+              GDNetworkClassifier(hidden_layer_sizes=(8,), epochs=300, batch_size=8,
+                                  early_stopping=True)]
 ESTIMATORS = [GDRegressor(), GDClassifier(), *STOCHASTIC,
               GDRegressor(solver="gd"),
               GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300),
@@ -33,17 +38,8 @@ ESTIMATORS = [GDRegressor(), GDClassifier(), *STOCHASTIC,
               GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300, penalty="l2", alpha=0.01)]
 
 
-def expected_failures(estimator):
-    """Weights equal repetition only in expectation with shuffled batches or a random split."""
-    if any(estimator is e for e in STOCHASTIC):
-        return {"check_sample_weight_equivalence_on_dense_data":
-                "mini-batches and a random validation split differ between weighted and "
-                "repeated rows (equal in expectation only, as SGDRegressor's)"}
-    return {}
-
-
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
+@parametrize_with_checks(ESTIMATORS)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 

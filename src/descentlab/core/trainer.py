@@ -3,7 +3,9 @@
 Every model, loss and optimizer in descentlab trains through :func:`train`. It knows
 nothing of plots or the command line; it reports progress through callbacks. Besides
 the article's fixed number of epochs it can stop on a tolerance, stop early on a
-held-out validation set, stop on a diverging loss, and stop cleanly on Ctrl-C.
+held-out validation set, stop on a diverging loss, and stop cleanly on Ctrl-C. Which
+rows each step sees (the split, the mini-batches, rows that repeat) is
+:mod:`descentlab.core.batches`.
 """
 
 import math
@@ -13,20 +15,11 @@ import warnings
 import numpy as np
 
 from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.core.batches import RowSet, batches, hold_out, split  # noqa: F401 (hold_out lived here)
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.stepsize import divergence_message
-
-
-def _batches(n_samples, batch_size, rng):
-    """Index arrays for one epoch: one full batch, or shuffled mini-batches."""
-    if batch_size is None or batch_size >= n_samples:
-        yield slice(None)
-        return
-    order = rng.permutation(n_samples)
-    for start in range(0, n_samples, batch_size):
-        yield order[start:start + batch_size]
 
 
 class _Diverging(Exception):
@@ -49,36 +42,6 @@ def _stop_if_diverging(loss_value, history, explode_factor):
     if first_loss and first_loss > 0 and loss_value > explode_factor * first_loss:
         raise _Diverging(loss_value, f"exploded to {loss_value:.3g}, over {explode_factor:.0e} times "
                                      f"the first epoch's {first_loss:.3g}")
-
-
-def hold_out(X, y, validation_fraction, seed):
-    """Split off a random ``validation_fraction`` of the rows (at least one, never all).
-
-    Returns ``X_train, y_train, X_val, y_val``; the last two are None when
-    ``validation_fraction`` is None. The draw is seeded by ``seed`` but independent of
-    the mini-batch shuffling.
-    """
-    if validation_fraction is None:
-        return X, y, None, None
-    n_samples = X.shape[0]
-    if not 0 < validation_fraction < 1 or n_samples < 2:
-        raise DescentlabError(f"validation fraction {validation_fraction!r} must be in (0, 1) and "
-                              f"leave rows on both sides (there are {n_samples}): try 0.1")
-    n_val = min(max(1, round(validation_fraction * n_samples)), n_samples - 1)
-    order = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0]).permutation(n_samples)
-    val, fit = order[:n_val], order[n_val:]
-    return X[fit], y[fit], X[val], y[val]
-
-
-def _hold_out_weighted(X, y, w, validation_fraction, seed):
-    """:func:`hold_out` with the rows' weights split the same way, each side scaled to mean 1."""
-    X, y, X_val, y_val = hold_out(X, y, validation_fraction, seed)
-    if X_val is not None:
-        _, w, _, _ = hold_out(w[:, None], w, validation_fraction, seed)
-    if not np.sum(w) > 0:
-        raise DescentlabError("the training rows' sample weights are all 0: give some rows a "
-                              "positive weight (or another random_state)")
-    return X, y, X_val, y_val, w * (w.size / np.sum(w))
 
 
 def _loss(loss, y, y_pred, w):
@@ -136,7 +99,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
           explode_factor=1e4,
           record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
           objective=None, penalty=None, sample_weight=None, validation_data=None,
-          stop_on_validation=True) -> History:
+          stop_on_validation=True, rows=None) -> History:
     r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
 
     Each epoch, for each batch, the article's step: predict (``model.forward``), the loss
@@ -184,7 +147,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
         ``X`` and ``y`` are then unused, and mini-batches and the validation split,
         which need the rows, are refused.
     validation_fraction : float or None, default=None
-        Hold out this fraction of the rows and watch their loss (``history.val_loss``)
+        Hold out this fraction of the (virtual) rows and watch their loss (``history.val_loss``)
         instead of the training loss; training stops early (``status ==
         "early_stopped"``) when it stops improving, and the model is left with the
         parameters of the best validation loss. ``tol`` None counts as 0 here.
@@ -196,13 +159,21 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     sample_weight : ndarray of shape (n_samples,) or None, default=None
         Weights of the rows, scaled here to mean 1, so a full batch's loss is
         :math:`\sum_i w_i \ell_i / \sum_i w_i` (integer weights = repeated rows) and a
-        mini-batch's an unbiased estimate of it. Rows only (not with ``objective``, which
-        carries its own).
+        mini-batch's an unbiased estimate of it; the validation loss is weighted the same
+        way. Rows only (not with ``objective``, which carries its own).
     validation_data : tuple (X_val, y_val) or None, default=None
         Rows to score every epoch (``history.val_loss``) instead of a held-out fraction.
     stop_on_validation : bool, default=True
         Whether the validation loss drives the stopping rule (early stopping) or is only
         recorded, the training loss deciding as without it.
+    rows : ndarray of int of shape (N,) or None, default=None
+        The training rows in order, ``X[rows]``; a row index may repeat. A row listed
+        :math:`c` times is :math:`c` virtual rows, and the validation split and each
+        epoch's shuffle are drawn over the :math:`N` virtual rows
+        (:mod:`descentlab.core.batches`), so ``rows=np.repeat(np.arange(n), counts)``
+        trains as ``np.repeat(X, counts, axis=0)`` does: integer weights taken as counts
+        give the repeated rows' mini-batches and split, not only their expected loss.
+        None is every row of ``X`` once, in order.
 
     Returns
     -------
@@ -222,29 +193,28 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     if not (hasattr(model, "get_params") and hasattr(model, "set_params")):
         raise TypeError(f"{type(model).__name__} has no get_params() and set_params(values): "
                         "subclass descentlab.core.models.Model")
-    minibatch = batch_size is not None and batch_size < (X.shape[0] if objective is None
-                                                         else objective.n_samples)
+    n_rows = (objective.n_samples if objective is not None
+              else X.shape[0] if rows is None else len(rows))  # the virtual rows
+    minibatch = batch_size is not None and batch_size < n_rows
     if objective is not None and (minibatch or validation_fraction is not None
-                                  or sample_weight is not None):
+                                  or sample_weight is not None or rows is not None):
         raise DescentlabError("a full-batch objective cannot take mini-batches, a validation "
-                              "split or row weights: train on the rows instead")
+                              "split, row weights or rows: train on the rows instead")
     if penalty is not None and penalty.has_prox and not getattr(optimizer, "proximal", False):
         raise DescentlabError(f"{type(optimizer).__name__} takes no proximal step, so no l1 penalty: "
                               "use optimizer 'gd', 'momentum' or 'nesterov', or penalty 'l2'")
     w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    if w is not None:
-        X, y, X_val, y_val, w = _hold_out_weighted(X, y, w, validation_fraction, seed)
-    else:
-        X, y, X_val, y_val = hold_out(X, y, validation_fraction, seed)
+    fit, val = (split(X, y, w, rows, validation_fraction, seed) if objective is None
+                else (None, None))
     if validation_data is not None:
-        X_val, y_val = validation_data
-    watch = X_val is not None and stop_on_validation
+        val = RowSet(*map(np.asarray, validation_data))
+    watch = val is not None and stop_on_validation
     if watch and tol is None:
         tol = 0.0
     prox = penalty.prox if penalty is not None and penalty.has_prox else None
     callbacks = [_as_callback(c) for c in callbacks]
     stopper = None if tol is None else _Stopper(tol, n_iter_no_change)
-    n_samples = X.shape[0] if objective is None else objective.n_samples
+    n_samples = fit.n_samples if objective is None else objective.n_samples
     history = History(meta={"epochs": epochs, "batch_size": batch_size, "optimizer": repr(optimizer),
                             "loss": getattr(loss, "name", repr(loss))})
     if objective is not None:
@@ -253,19 +223,19 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     try:
         for epoch in range(epochs):
             start = model.get_params()
-            if X_val is not None:
-                history.val_loss.append(loss.loss(y_val, model.forward(X_val)))
+            if val is not None:
+                X_val, y_val, w_val = val.full()
+                history.val_loss.append(_loss(loss, y_val, model.forward(X_val), w_val))
             total = 0.0
-            for idx in _batches(n_samples, batch_size, rng):
+            for idx in batches(n_samples, batch_size, rng):
                 if objective is None:  # the article's step, on the batch's rows
-                    Xb, yb = X[idx], y[idx]
-                    wb = None if w is None else w[idx]
+                    Xb, yb, wb = fit.batch(idx)
                     y_pred = model.forward(Xb)                              # predict
                     value = _loss(loss, yb, y_pred, wb)                     # the loss
-                    rows = yb.shape[0]
+                    count = yb.shape[0]
                 else:  # the fast seam: the same loss and gradients on all rows, in one call
                     value, grads = objective(model.params)
-                    rows = n_samples
+                    count = n_samples
                 if penalty is not None:
                     value += penalty.loss(model.params)
                 _stop_if_diverging(value, history, explode_factor)
@@ -274,7 +244,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
                 if penalty is not None:
                     grads = penalty.add_grad(model.params, grads)
                 optimizer.step(model.params, grads, **({"prox": prox} if prox else {}))  # the update
-                total += value * rows
+                total += value * count
             history.record(total / n_samples, start if record_params else {})
             epoch_start, start = start, None
             for callback in callbacks:

@@ -21,11 +21,10 @@ from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import make_optimizer
 from descentlab.core.penalties import make_penalty
-from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.schedules import get_schedule
 from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
-from descentlab.estimators.problem import Problem
-from descentlab.estimators.rows import row_weights, split_off, validation_rows
+from descentlab.estimators.problem import rows_problem
+from descentlab.estimators.rows import fit_weights, split_off, validation_rows
 from descentlab.core.stepsize import default_lr, divergence_message, with_penalty
 from descentlab.core.trainer import train
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state
@@ -54,7 +53,10 @@ class GDEstimator(Incremental, BaseEstimator):
     epochs : int, default=1000
         The epoch budget.
     batch_size : int or None, default=None
-        None is full-batch gradient descent; 1 is stochastic gradient descent.
+        None is full-batch gradient descent; 1 is stochastic gradient descent. Batches
+        are drawn from the rows in an order set by their content, so a stochastic fit
+        does not depend on the rows' order; with integer ``sample_weight`` they are drawn
+        from the ``sum(sample_weight)`` virtual rows (:mod:`descentlab.estimators.rows`).
     tol : float or None, default=1e-7
         Stop once the loss (on the standardised scale) has not improved by ``tol`` for
         ``n_iter_no_change`` epochs; None runs every epoch.
@@ -168,8 +170,10 @@ class GDEstimator(Incremental, BaseEstimator):
     def fit(self, X, y, sample_weight=None, callbacks=(), validation_data=None):
         """Train on ``X`` of shape (n_samples, n_features) and ``y`` of shape (n_samples,).
 
-        ``sample_weight`` of shape (n_samples,) weighs each row's loss (integer weights are
-        the same as repeated rows). ``callbacks`` are passed to
+        ``sample_weight`` of shape (n_samples,) weighs each row's loss. Integer weights
+        (times the class weights) are counts: the fit is the fit on the rows repeated, on
+        mini-batches and a held-out split too; fractional weights equal repetition in
+        expectation there (:mod:`descentlab.estimators.rows`). ``callbacks`` are passed to
         :func:`descentlab.core.trainer.train`: ``f(epoch, history)`` (e.g. a progress bar),
         ``f(epoch, history, model)`` or an object with ``on_epoch_end(epoch, history,
         model)``, ``model`` being the model in training (on standardised data).
@@ -191,6 +195,8 @@ class GDEstimator(Incremental, BaseEstimator):
         warm = self.warm_start and hasattr(self, "_model")
         problem = (continued_problem(self, X, y, sample_weight) if warm
                    else self._prepare(X, y, sample_weight))
+        held_out = self.early_stopping and validation_data is None
+        problem.choose_rows(held_out)  # a stochastic run: the virtual rows, in canonical order
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
         model = continue_from(self) if warm else self._build_model(problem.n_features, rng)
         loss = self._loss()
@@ -203,7 +209,6 @@ class GDEstimator(Incremental, BaseEstimator):
                                    schedule=self.schedule, restart=True,
                                    total_steps=self.epochs * batches,
                                    schedule_options=self.schedule_options)
-        held_out = self.early_stopping and validation_data is None
         try:
             validation = self._validation(validation_data, problem)
             history = train(model, problem.Z, problem.t, loss=loss, optimizer=optimizer,
@@ -213,7 +218,7 @@ class GDEstimator(Incremental, BaseEstimator):
                             validation_fraction=self.validation_fraction if held_out else None,
                             record_params=False, objective=problem.objective, penalty=penalty,
                             sample_weight=problem.sample_weight, validation_data=validation,
-                            stop_on_validation=self.early_stopping)
+                            stop_on_validation=self.early_stopping, rows=problem.rows)
         except DivergenceError as exc:
             lam = with_penalty(problem.curvature(loss), penalty) if lam is None else lam
             raise self._divergence_error(exc, lr, optimizer, lam, problem.n_samples) from None
@@ -247,18 +252,11 @@ class GDEstimator(Incremental, BaseEstimator):
                 raise DescentlabError("sample_weight needs X in memory: load the data as an array "
                                       "(the streamed and Dask paths take no weights)")
             return streamed_problem(self, X, y)
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=self._y_numeric)
-        w = self._sample_weight(sample_weight, X, y)
-        t, target_attrs = self._encode_target(y, w)
-        Z, x_mean, x_scale = standardize(X, w) if self.standardize else (X, *no_scaling(X.shape[1]))
-        return Problem(Z=Z, t=t, attrs=target_attrs, x_mean=x_mean, x_scale=x_scale,
-                       batch_size=self.batch_size, sample_weight=w)
+        return rows_problem(self, X, y, sample_weight)
 
     def _sample_weight(self, sample_weight, X, y):
         """Row weights of mean 1 (``class_weight`` folded in), or None for equal rows."""
-        if sample_weight is not None:  # checked (shape, signs, not all 0) before its classes
-            sample_weight = row_weights(sample_weight, X)
-        return row_weights(sample_weight, X, self._class_weights(y, sample_weight))
+        return fit_weights(self, sample_weight, X, y)[0]
 
     def _class_weights(self, y, sample_weight=None):
         """Each row's class weight (classifiers), or None."""

@@ -1,10 +1,16 @@
 """What an estimator trains on: standardised rows, or a fast path's full-batch objective.
 
-:class:`descentlab.estimators.base.GDEstimator` builds a :class:`Problem` from the rows;
-:func:`descentlab.estimators.fast.objectives.fast_problem` builds one from the data's moments or a fused pass.
+:class:`descentlab.estimators.base.GDEstimator` builds a :class:`Problem` from the rows
+(:func:`rows_problem`); :func:`descentlab.estimators.fast.objectives.fast_problem` builds
+one from the data's moments or a fused pass.
 """
 
-from descentlab.core.stepsize import curvature, hessian_bound
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+from descentlab.core.scaling import no_scaling, standardize
+from descentlab.core.stepsize import curvature, hessian_bound, row_sample
+from descentlab.estimators.rows import content_order, fit_weights, virtual_rows
 
 
 class Problem:
@@ -14,25 +20,74 @@ class Problem:
     ``attrs``: the target's attributes (``y_mean_``, ``classes_``, ...); ``x_mean``,
     ``x_scale``: the features' standardisation; ``objective``: a full-batch objective for
     :func:`descentlab.core.trainer.train`, or None; ``sample_weight``: the rows' weights
-    (mean 1) for the rows path, or None.
+    (mean 1) for the rows path, or None; ``counts``: the weights as counts of virtual rows
+    when they are whole numbers (:func:`descentlab.estimators.rows.row_counts`), or None;
+    ``order``: the rows' canonical order (:func:`descentlab.estimators.rows.content_order`),
+    or None where no run on them can be stochastic.
+
+    ``n_samples`` is :math:`N`, the number of virtual rows (the sum of the counts), so
+    weighted rows and the same rows repeated make the same decisions. ``rows`` is set by
+    :meth:`choose_rows`: the training rows of a stochastic run, in order, or None.
     """
 
     def __init__(self, *, Z=None, t=None, attrs=None, x_mean, x_scale, objective=None,
-                 n_samples=None, batch_size=None, sample_weight=None):
+                 n_samples=None, batch_size=None, sample_weight=None, counts=None, order=None):
         self.Z, self.t, self.attrs = Z, t, attrs or {}
         self.x_mean, self.x_scale, self.objective = x_mean, x_scale, objective
-        self.n_samples = Z.shape[0] if n_samples is None else n_samples
+        if n_samples is None:
+            n_samples = Z.shape[0] if counts is None else int(np.sum(counts))
+        self.n_samples = n_samples
         self.n_features = x_mean.shape[0]
         self.batch_size = batch_size
         self.sample_weight = sample_weight  # rows' weights of mean 1, or None
+        self.counts, self.order, self.rows = counts, order, None
+
+    def choose_rows(self, held_out):
+        """Fix the rows of a stochastic run: mini-batches of fewer than ``n_samples`` rows,
+        or ``held_out`` rows for early stopping (:mod:`descentlab.estimators.rows`).
+
+        Such a run trains on ``Z[rows]``, the virtual rows in canonical order; with
+        ``counts`` each row repeats its count and ``sample_weight`` becomes None (each
+        virtual row weighs 1). A full-batch run keeps the rows and their weights.
+        """
+        minibatch = self.batch_size is not None and self.batch_size < self.n_samples
+        if self.order is None or not (minibatch or held_out):
+            return
+        self.rows = virtual_rows(self.order, self.counts)
+        if self.counts is not None:
+            self.sample_weight = None
 
     def curvature(self, loss):
         """The loss's largest curvature :math:`L` (:func:`descentlab.core.stepsize.curvature`):
-        from an objective's own :math:`\\lambda_{\\max}` when it has one, else from the rows."""
+        from an objective's own :math:`\\lambda_{\\max}` when it has one, else from the rows;
+        from the virtual rows when some repeat or only a sample of them is read."""
         if self.objective is not None and hasattr(self.objective, "curvature"):
             return hessian_bound(loss) * self.objective.curvature()
-        return curvature(self.Z, loss, self.batch_size, sample_weight=self.sample_weight)
+        sample = None if self.rows is None else row_sample(self.rows)
+        if sample is None or (sample.size == self.rows.size == self.Z.shape[0] and (
+                self.counts is None or np.all(self.counts == 1))):  # each row once: all of Z
+            return curvature(self.Z, loss, self.batch_size, sample_weight=self.sample_weight)
+        w = None if self.sample_weight is None else self.sample_weight[sample]
+        return curvature(self.Z[sample], loss, self.batch_size, sample_weight=w)
 
     def close(self):
         if hasattr(self.objective, "close"):
             self.objective.close()
+
+
+def rows_problem(est, X, y, sample_weight=None):
+    """Validate, weigh, encode the target and standardise the rows: ``est``'s :class:`Problem`.
+
+    The canonical order is found when a run can be stochastic (``batch_size`` or
+    ``early_stopping`` set), from the rows as given: ``X`` and ``y`` (a classifier's
+    encoded labels).
+    """
+    X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric)
+    w, counts = fit_weights(est, sample_weight, X, y)
+    t, target_attrs = est._encode_target(y, w)
+    Z, x_mean, x_scale = standardize(X, w) if est.standardize else (X, *no_scaling(X.shape[1]))
+    order = None
+    if est.batch_size is not None or est.early_stopping:
+        order = content_order(X, y if est._y_numeric else t)
+    return Problem(Z=Z, t=t, attrs=target_attrs, x_mean=x_mean, x_scale=x_scale,
+                   batch_size=est.batch_size, sample_weight=w, counts=counts, order=order)

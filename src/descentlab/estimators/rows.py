@@ -1,8 +1,26 @@
-"""What a fit takes besides ``X`` and ``y``: the rows' weights and a validation set, checked.
+r"""What a fit takes besides ``X`` and ``y``: the rows' weights and a validation set, checked.
 
 :class:`descentlab.estimators.base.GDEstimator` turns ``sample_weight`` (and a classifier's
 ``class_weight``) into weights of mean 1 for :func:`descentlab.core.trainer.train`, and
 checks ``validation_data`` against the fitted features.
+
+**Integer weights are counts of virtual rows.** When every weight (``sample_weight``
+times the class weight) is a whole number, :func:`row_counts` takes it as a count: a row
+of weight :math:`c` is :math:`c` virtual rows, one of weight 0 none. A stochastic run
+(mini-batches of fewer than :math:`N = \sum_i c_i` rows, or a held-out
+``validation_fraction``) then trains on the :math:`N` virtual rows
+(:func:`virtual_rows`): every random draw, the validation split and each epoch's shuffle,
+is made over them, so the run is the run on the rows repeated, not only equal to it in
+expectation. Everything derived from the number of rows (mini-batch or full batch, the
+step size, the batches per epoch, a network's patience) counts :math:`N`. Fractional
+weights multiply each row's loss term instead: a mini-batch's loss is then the weighted
+mean over its rows, equal to repetition in expectation only. Full-batch runs are
+weighted in both cases (the weighted mean loss is the repeated rows' exactly).
+
+**Canonical row order.** The virtual rows are laid out in the order of
+:func:`content_order`, which depends on the rows' content only, so a stochastic fit does
+not depend on the order of the input rows: permuted rows, or weighted rows against the
+same rows repeated, give the same run.
 """
 
 import numpy as np
@@ -12,6 +30,12 @@ from descentlab.errors import DescentlabError
 from descentlab.settings import Setting
 
 FRACTION = Setting("the share of rows held out for validation", kind="fraction")
+#: the most virtual rows integer weights may stand for (an index of 8 bytes each); weights
+#: that add up to more are taken as fractional weights
+MAX_VIRTUAL_ROWS = 10**8
+#: seeds the fixed random direction of :func:`content_order`'s key
+_KEY_SEED = 20240611
+_BLOCK_ROWS = 4096
 
 
 def row_weights(sample_weight, X, class_weight=None):
@@ -37,11 +61,114 @@ def row_weights(sample_weight, X, class_weight=None):
     """
     if sample_weight is None and class_weight is None:
         return None
-    w = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+    w = checked_weights(sample_weight, X)
     w = w if class_weight is None else w * class_weight
     if not np.sum(w) > 0:
         raise ValueError("sample_weight holds only zero weights: at least one weight must be positive")
     return w * (w.size / np.sum(w))
+
+
+def fit_weights(est, sample_weight, X, y):
+    """The rows' weights of mean 1 (:func:`row_weights`, ``est``'s class weights folded in)
+    and, when they are whole numbers, their counts (:func:`row_counts`); None for either
+    where it does not apply."""
+    if sample_weight is not None:  # checked (shape, signs, not all 0) before its classes
+        sample_weight = checked_weights(sample_weight, X)
+    class_weight = est._class_weights(y, sample_weight)
+    return row_weights(sample_weight, X, class_weight), row_counts(sample_weight, class_weight)
+
+
+def checked_weights(sample_weight, X):
+    """``sample_weight`` as floats of shape (n_samples,): checked, non-negative, not all 0."""
+    w = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+    if not np.sum(w) > 0:
+        raise ValueError("sample_weight holds only zero weights: at least one weight must be positive")
+    return w
+
+
+def row_counts(sample_weight, class_weight=None):
+    r"""The rows' weights as counts of virtual rows, when they are whole numbers.
+
+    Parameters
+    ----------
+    sample_weight : ndarray of shape (n_samples,) or None
+        As given (checked by :func:`checked_weights`), not scaled.
+    class_weight : ndarray of shape (n_samples,) or None
+        Each row's class weight, multiplied in.
+
+    Returns
+    -------
+    ndarray of int64 of shape (n_samples,) or None
+        :math:`c_i = w_i` when every :math:`w_i` is a whole number and
+        :math:`\sum_i c_i` is at most :data:`MAX_VIRTUAL_ROWS`; None otherwise, and
+        when no weight is given (every row once).
+    """
+    if sample_weight is None and class_weight is None:
+        return None
+    w = (sample_weight if class_weight is None else class_weight if sample_weight is None
+         else sample_weight * class_weight)
+    if not (np.all(w == np.floor(w)) and np.sum(w) <= MAX_VIRTUAL_ROWS):
+        return None
+    return w.astype(np.int64)
+
+
+def content_order(X, target=None):
+    r"""The rows' canonical order: sorted by their content, wherever they sit.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    target : ndarray of shape (n_samples,) or (n_samples, n_outputs) or None
+        Numbers (a classifier's encoded labels), part of each row's content.
+
+    Returns
+    -------
+    order : ndarray of int of shape (n_samples,)
+        A permutation of the rows; identical rows are neighbours.
+
+    Notes
+    -----
+    Each row's key is :math:`k_i = \sum_j x_{ij} v_j` (the target's columns after
+    ``X``'s), :math:`v` a fixed random vector, summed column by column with elementwise
+    NumPy: the same operations on the same numbers for every row, so identical rows get
+    identical keys wherever they sit (a BLAS product may round a row by its position).
+    A stable argsort orders the keys. Should two different rows share a key, or a key
+    overflow, the rows are sorted lexicographically instead (``np.lexsort``), exact but
+    slower.
+    """
+    parts = [np.asarray(X, dtype=float)]
+    if target is not None:
+        parts.append(np.asarray(target, dtype=float).reshape(parts[0].shape[0], -1))
+    n = parts[0].shape[0]
+    v = np.random.default_rng(_KEY_SEED).standard_normal(sum(p.shape[1] for p in parts))
+    key = np.zeros(n)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, n, _BLOCK_ROWS):  # row blocks: the columns of a block stay in cache
+            block, j = key[start:start + _BLOCK_ROWS], 0
+            for part in parts:
+                for column in part[start:start + _BLOCK_ROWS].T:
+                    block += column * v[j]
+                    j += 1
+    order = np.argsort(key, kind="stable")
+    if np.all(np.isfinite(key)) and not _different_rows_tie(parts, key, order):
+        return order
+    return np.lexsort([column for part in reversed(parts) for column in part.T[::-1]])
+
+
+def _different_rows_tie(parts, key, order):
+    """Whether two different rows got the same key (neighbours in ``order``)."""
+    tied = np.flatnonzero(key[order[1:]] == key[order[:-1]])
+    for start in range(0, tied.size, _BLOCK_ROWS):
+        a, b = order[tied[start:start + _BLOCK_ROWS]], order[tied[start:start + _BLOCK_ROWS] + 1]
+        if any(np.any(part[a] != part[b]) for part in parts):
+            return True
+    return False
+
+
+def virtual_rows(order, counts=None):
+    """The virtual rows in canonical order: ``order`` with each row repeated its count
+    (rows of count 0 vanish), or ``order`` itself without counts."""
+    return order if counts is None else np.repeat(order, counts[order])
 
 
 def validation_rows(estimator, validation_data):

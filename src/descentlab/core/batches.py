@@ -1,0 +1,125 @@
+r"""Which rows each step of training sees: the validation split and the mini-batches.
+
+:func:`descentlab.core.trainer.train` trains on ``X[rows]``: ``rows`` lists the training
+rows in order, and a row index may repeat. A row listed :math:`c` times is :math:`c`
+*virtual rows*, and every random draw is made over the :math:`N` virtual rows: the
+validation split holds out a share of them, each epoch shuffles them into mini-batches.
+So ``rows = np.repeat(order, counts[order])`` trains exactly as the rows repeated
+``counts`` times, in that order, do. Without ``rows`` the virtual rows are ``X``'s rows,
+once each, in order.
+
+Row weights :math:`w` (``sample_weight``) multiply each virtual row's loss term, scaled to
+mean 1 over the virtual rows of a set, so a mini-batch's mean loss is an unbiased
+estimate of the weighted mean :math:`\sum_k w_k \ell_k / \sum_k w_k`.
+
+A full batch needs no virtual row one by one: each distinct row once, weighted by its
+count times its weight, gives the same weighted mean (:meth:`RowSet.full`). The
+validation loss is that weighted mean over the held-out virtual rows: a held-out row that
+repeats counts as many times as it repeats.
+"""
+
+import numpy as np
+
+from descentlab.errors import DescentlabError
+
+
+def batches(n_samples, batch_size, rng):
+    """Index arrays for one epoch: one full batch (``slice(None)``), or shuffled mini-batches."""
+    if batch_size is None or batch_size >= n_samples:
+        yield slice(None)
+        return
+    order = rng.permutation(n_samples)
+    for start in range(0, n_samples, batch_size):
+        yield order[start:start + batch_size]
+
+
+class RowSet:
+    """The virtual rows ``X[rows]`` of one set (training or validation) and their weights.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_rows, n_features)
+    y : ndarray of shape (n_rows,) or (n_rows, n_outputs)
+    sample_weight : ndarray of shape (n_rows,) or None
+        The weight of each row of ``X``; scaled here to mean 1 over the virtual rows.
+    rows : ndarray of int of shape (n_samples,) or None
+        The virtual rows, indices into ``X`` (they may repeat); None is every row once.
+    name : str
+        How an error names the set.
+    """
+
+    def __init__(self, X, y, sample_weight=None, rows=None, name="training"):
+        self.X, self.y = X, y
+        self.rows = None if rows is None else np.asarray(rows, dtype=np.intp)
+        self.n_samples = X.shape[0] if self.rows is None else self.rows.size
+        w = sample_weight
+        if w is not None:
+            total = float(np.sum(w if self.rows is None else w[self.rows]))
+            if not total > 0:
+                raise DescentlabError(f"the {name} rows' sample weights are all 0: give some rows a "
+                                      "positive weight (or another random_state)")
+            w = w * (self.n_samples / total)
+        self.w = w
+        self._full = None
+
+    def batch(self, idx):
+        """``X, y, w`` of the virtual rows ``idx``: an index array, or ``slice(None)`` for all."""
+        if isinstance(idx, slice):
+            return self.full()
+        r = idx if self.rows is None else self.rows[idx]
+        return self.X[r], self.y[r], None if self.w is None else self.w[r]
+
+    def full(self):
+        r"""All the virtual rows as one weighted batch ``X, y, w``: each distinct row once,
+        weighted by its count :math:`c_i` times its weight (scaled to mean 1), so
+        :math:`\operatorname{mean}_i(w_i \ell_i)` is the mean over the virtual rows."""
+        if self.rows is None:
+            return self.X, self.y, self.w
+        if self._full is None:
+            unique, counts = np.unique(self.rows, return_counts=True)
+            if unique.size == self.rows.size:  # no row repeats: the rows in their order
+                r, w = self.rows, None if self.w is None else self.w[self.rows]
+            else:
+                r, w = unique, counts * (1.0 if self.w is None else self.w[unique])
+                w = w * (unique.size / np.sum(w))
+            self._full = self.X[r], self.y[r], w
+        return self._full
+
+
+def _split_positions(n_samples, validation_fraction, seed):
+    """Positions of the held-out and the kept virtual rows: a seeded random share."""
+    if not 0 < validation_fraction < 1 or n_samples < 2:
+        raise DescentlabError(f"validation fraction {validation_fraction!r} must be in (0, 1) and "
+                              f"leave rows on both sides (n_samples={n_samples}): try 0.1")
+    n_val = min(max(1, round(validation_fraction * n_samples)), n_samples - 1)
+    order = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0]).permutation(n_samples)
+    return order[:n_val], order[n_val:]
+
+
+def split(X, y, sample_weight=None, rows=None, validation_fraction=None, seed=0):
+    """The training and validation :class:`RowSet`: a random ``validation_fraction`` of the
+    virtual rows held out (at least one, never all), or all of them kept and None.
+
+    The draw is seeded by ``seed`` but independent of the mini-batch shuffling.
+    """
+    if validation_fraction is None:
+        return RowSet(X, y, sample_weight, rows), None
+    n_samples = X.shape[0] if rows is None else len(rows)
+    val, fit = _split_positions(n_samples, validation_fraction, seed)
+    if rows is not None:
+        rows = np.asarray(rows, dtype=np.intp)
+        val, fit = rows[val], rows[fit]
+    return (RowSet(X, y, sample_weight, fit),
+            RowSet(X, y, sample_weight, val, name="held-out validation"))
+
+
+def hold_out(X, y, validation_fraction, seed):
+    """Split off a random ``validation_fraction`` of the rows (at least one, never all).
+
+    Returns ``X_train, y_train, X_val, y_val``; the last two are None when
+    ``validation_fraction`` is None. The same draw as :func:`split` on rows once each.
+    """
+    if validation_fraction is None:
+        return X, y, None, None
+    val, fit = _split_positions(X.shape[0], validation_fraction, seed)
+    return X[fit], y[fit], X[val], y[val]
