@@ -118,3 +118,23 @@ def test_the_wrapped_methods_keep_their_names_and_docstrings():
             if method is not None:
                 assert method.__name__ == name and method.__doc__
                 assert list(inspect.signature(method).parameters)[:2] == ["self", "X"]
+
+
+def test_a_dask_dataframe_predicts_lazily_with_its_columns_checked():
+    import warnings
+
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    X, targets = _data()
+    frame = pd.DataFrame(X, columns=["w", "x", "y", "z"])
+    clf = GDClassifier(epochs=40).fit(frame, targets[3])
+    dframe = dd.from_pandas(frame, npartitions=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "X does not have valid feature names" per chunk
+        proba = clf.predict_proba(dframe)
+        assert hasattr(proba, "dask")
+        np.testing.assert_allclose(proba.compute(), clf.predict_proba(frame), rtol=1e-12, atol=1e-12)
+        labels = dd.from_pandas(pd.Series(targets[3]), npartitions=2)
+        assert clf.score(dframe, labels) == pytest.approx(clf.score(frame, targets[3]), abs=1e-12)
+    with pytest.raises(DescentlabError, match=r"fitted on w, x, y, z \(the same columns in another order\)"):
+        clf.predict(dframe[["x", "w", "y", "z"]])

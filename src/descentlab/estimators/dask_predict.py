@@ -2,8 +2,8 @@ r"""Prediction on Dask arrays: lazy, chunk by chunk where the rows live.
 
 Every estimator's ``predict``, ``predict_proba``, ``predict_log_proba`` and
 ``decision_function`` carries :func:`lazy_on_dask`: given a Dask array ``X`` of shape
-(n_samples, n_features), chunked by rows, it returns a Dask array,
-``X.map_blocks(method)``, as dask-ml's ``ParallelPostFit`` does. Nothing is computed
+(n_samples, n_features), chunked by rows, or a Dask DataFrame of those columns, it returns
+a Dask array, ``X.map_blocks(method)``, as dask-ml's ``ParallelPostFit`` does. Nothing is computed
 until the caller asks (``.compute()``, ``dask.compute``, ``.to_zarr``...); each chunk is
 then predicted on the worker that holds it by the estimator's own in-memory method, so
 the result is the in-memory one and ``X`` is never gathered into the client. Other inputs
@@ -27,6 +27,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from descentlab.errors import DescentlabError
+from descentlab.estimators.constraints import check_columns
 from descentlab.estimators.fast.objectives import is_dask
 
 #: What each wrapped method returns per row: ``values`` and ``labels`` one value (a float, a
@@ -47,7 +48,9 @@ def lazy_on_dask(output):
     def wrap(method):
         @functools.wraps(method)
         def run(self, X, *args, **kwargs):
-            if not is_dask(X):
+            if is_dask_frame(X):
+                X = _frame_rows(self, X)
+            elif not is_dask(X):
                 return method(self, X, *args, **kwargs)
             if output == "score":
                 return dask_score(self, X, *args, **kwargs)
@@ -56,7 +59,24 @@ def lazy_on_dask(output):
     return wrap
 
 
+def is_dask_frame(X):
+    """Whether ``X`` is a Dask DataFrame or Series (without importing Dask)."""
+    return hasattr(X, "dask") and hasattr(X, "to_dask_array")
+
+
+def _frame_rows(estimator, X):
+    """A Dask DataFrame's rows as a Dask array (row chunks of unknown size, nothing computed),
+    its columns checked against the names the estimator was fitted with, if any."""
+    check_columns(estimator, X)
+    return X.to_dask_array()
+
+
 def _call(Xb, estimator, name):
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None:  # fitted on a DataFrame: the chunk gets its column names back
+        import pandas as pd
+
+        Xb = pd.DataFrame(Xb, columns=names)
     return getattr(estimator, name)(Xb)
 
 
@@ -88,6 +108,12 @@ def _as_rows(v, chunks, what):
     """``v`` (a Dask or NumPy vector) as a Dask array chunked like the predictions."""
     import dask.array as da
 
+    if is_dask_frame(v):
+        import warnings
+
+        with warnings.catch_warnings():  # text labels become object arrays, which compare alike
+            warnings.filterwarnings("ignore", "Dask currently has limited support for converting")
+            v = v.to_dask_array(lengths=True)
     if not is_dask(v):
         v = np.asarray(v)
         if v.shape != (sum(chunks),):
