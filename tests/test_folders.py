@@ -97,3 +97,23 @@ def test_a_folder_fit_holds_out_test_rows_and_measures_them(tmp_path):
                                task="classification", test_size=0.25))
     assert set(result.metrics) == {"train", "test"} and result.n_rows == 240
     assert result.metrics["test"]["accuracy"] > 0.8 and list(result.estimator.classes_) == ["down", "up"]
+
+
+def test_a_folder_with_three_classes_fits_and_measures_them(tmp_path):
+    from descentlab.estimators.linear import GDClassifier
+    from descentlab.estimators.workflow import FitConfig, fit_csv
+
+    folder, df = _folder(tmp_path)
+    df = df.assign(kind=np.select([df["a"] < -0.5, df["a"] < 0.5], ["low", "mid"], "top"))
+    for k, rows in enumerate(np.array_split(np.arange(len(df)), 3)):
+        df.iloc[rows].to_csv(folder / f"p{k}.csv", index=False)
+    result = fit_csv(FitConfig(csv=str(folder), target="kind", features=["a", "b", "c"],
+                               task="classification", params={"epochs": 80}))
+    X, y = df[["a", "b", "c"]].to_numpy(), df["kind"].to_numpy()
+    ref = GDClassifier(epochs=80).fit(X, y)
+    np.testing.assert_allclose(result.estimator.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
+    # the log loss over the three probability columns (two columns raised before)
+    from sklearn.metrics import log_loss
+
+    assert result.metrics["train"]["log_loss"] == pytest.approx(log_loss(y, ref.predict_proba(X)), rel=1e-8)
+    assert result.metrics["train"]["accuracy"] == pytest.approx(ref.score(X, y))

@@ -5,7 +5,9 @@ Two classes train one logit with :class:`descentlab.core.losses.BinaryCrossEntro
 with :class:`descentlab.core.losses.SoftmaxCrossEntropy` (multinomial,
 :math:`P = \operatorname{softmax}(Z)`), as scikit-learn's ``LogisticRegression`` does.
 A classifier is :class:`LabelClassifier` plus a ``decision_function`` that returns those
-logits: shape (n_samples,) for two classes, (n_samples, n_classes) for more.
+logits: shape (n_samples,) for two classes, (n_samples, n_classes) for more. On a Dask
+array every prediction method returns a lazy Dask array, computed chunk by chunk
+(:mod:`descentlab.estimators.dask_predict`).
 """
 
 import numpy as np
@@ -15,6 +17,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from descentlab.core.activations import log_softmax, sigmoid, softmax
 from descentlab.core.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 from descentlab.errors import DescentlabError
+from descentlab.estimators.dask_predict import lazy_on_dask
 
 
 def encode_labels(y, classes):
@@ -71,6 +74,7 @@ class LabelClassifier(ClassifierMixin):
             raise ValueError("classes_ must hold at least 2 different labels")
         self._fit_classes = classes
 
+    @lazy_on_dask("classes")
     def predict_proba(self, X):
         """The probability of each of ``classes_``, shape (n_samples, n_classes)."""
         z = self.decision_function(X)
@@ -79,6 +83,7 @@ class LabelClassifier(ClassifierMixin):
             return np.column_stack([1.0 - p, p])
         return softmax(z)
 
+    @lazy_on_dask("classes")
     def predict_log_proba(self, X):
         """The log of :meth:`predict_proba`, computed without ``log(0)``."""
         z = self.decision_function(X)
@@ -86,7 +91,14 @@ class LabelClassifier(ClassifierMixin):
             return np.column_stack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
         return log_softmax(z)
 
+    @lazy_on_dask("labels")
     def predict(self, X):
         """The most probable label for each row, shape (n_samples,)."""
         z = self.decision_function(X)
         return self.classes_[(z > 0).astype(int) if z.ndim == 1 else np.argmax(z, axis=1)]
+
+    @lazy_on_dask("score")
+    def score(self, X, y, sample_weight=None):
+        """The accuracy of :meth:`predict` on ``X`` against ``y``; on a Dask array from sums
+        over its chunks."""
+        return super().score(X, y, sample_weight=sample_weight)

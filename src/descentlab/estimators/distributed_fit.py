@@ -4,7 +4,8 @@ A folder of CSV or Parquet files is read lazily with ``dask.dataframe``
 (:func:`descentlab.data.folders.read_folder`); with a scheduler address the rows are read,
 persisted and trained on by that cluster's workers (``distributed.Client(ADDRESS)``), each
 epoch one reduction over the chunks (:mod:`descentlab.estimators.fast.distributed`). The
-metrics bring back one prediction and one target value a row, never the features.
+metrics bring back one prediction (and a classifier's probabilities) and one target value
+a row, never the features.
 """
 
 from contextlib import contextmanager, nullcontext
@@ -37,31 +38,21 @@ def connect(address, timeout=CONNECT_TIMEOUT_S):
         client.close()
 
 
-def _predict(Xb, estimator):
-    return estimator.predict(Xb)
-
-
-def _proba1(Xb, estimator):
-    return estimator.predict_proba(Xb)[:, 1]
-
-
 def measure_dask(estimator, X, y):
     """The metrics of :func:`descentlab.estimators.workflow.measure` for Dask arrays: the
-    predictions are made chunk by chunk on the workers and only they and ``y`` come back."""
+    predictions (and a classifier's probabilities) are made chunk by chunk on the workers
+    (:mod:`descentlab.estimators.dask_predict`) and only they and ``y`` come back."""
     import dask
 
     if hasattr(estimator, "classes_"):
         from sklearn.metrics import accuracy_score, log_loss
 
-        pred = X.map_blocks(_predict, estimator, drop_axis=1, dtype=estimator.classes_.dtype)
-        p1 = X.map_blocks(_proba1, estimator, drop_axis=1, dtype=float)
-        pred, p1, y = dask.compute(pred, p1, y)
+        pred, proba, y = dask.compute(estimator.predict(X), estimator.predict_proba(X), y)
         return {"accuracy": float(accuracy_score(y, pred)),
-                "log_loss": float(log_loss(y, np.column_stack([1 - p1, p1]),
-                                           labels=estimator.classes_))}
+                "log_loss": float(log_loss(y, proba, labels=estimator.classes_))}
     from descentlab.core.metrics import regression_metrics
 
-    pred, y = dask.compute(X.map_blocks(_predict, estimator, drop_axis=1, dtype=float), y)
+    pred, y = dask.compute(estimator.predict(X), y)
     return regression_metrics(y, pred)
 
 

@@ -16,9 +16,10 @@ from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
 from descentlab.settings import Setting
 from descentlab.estimators.base import GDEstimator
-from descentlab.estimators.fast.objectives import fast_problem, is_dask, is_streamed
+from descentlab.estimators.fast.objectives import fast_problem, is_streamed
 from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
 from descentlab.estimators.classes import LabelClassifier, encode_labels
+from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.core.scaling import no_scaling, standardize, to_data_units
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
@@ -79,10 +80,18 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
         if not (np.ndim(self.y_mean_) == 0 and np.ndim(self.y_scale_) == 0 and self.y_scale_ > 0):
             raise ValueError("y_mean_ must be a number and y_scale_ a positive number")
 
+    @lazy_on_dask("values")
     def predict(self, X):
-        """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,)."""
+        """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,); a lazy
+        Dask array for a Dask array (:mod:`descentlab.estimators.dask_predict`)."""
         Z = self._standardized(self._check_X(X))
         return self.model_.predict(Z) * self.y_scale_ + self.y_mean_
+
+    @lazy_on_dask("score")
+    def score(self, X, y, sample_weight=None):
+        """The :math:`R^2` of :meth:`predict` on ``X`` against ``y`` (scikit-learn's); on a Dask
+        array from sums over its chunks."""
+        return super().score(X, y, sample_weight=sample_weight)
 
 
 class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
@@ -163,10 +172,12 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
             return super()._prepare(X, y, sample_weight)
         return fast_problem(self, X, y, solver, sample_weight)
 
+    @lazy_on_dask("values")
     def predict(self, X):
         """Predictions ``X coef_ + intercept_`` for ``X`` of shape (n_samples, n_features).
 
-        A Dask array gives a (lazy) Dask array; a memmap or streamed file is predicted
+        A Dask array gives a lazy Dask array, predicted chunk by chunk
+        (:mod:`descentlab.estimators.dask_predict`); a memmap or streamed file is predicted
         block by block.
         """
         if is_streamed(X):
@@ -174,8 +185,6 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
             if X.shape[1:] != (self.n_features_in_,):
                 raise DescentlabError(f"X has {X.shape[1:]} features per row; this model was "
                                       f"fitted on {self.n_features_in_}")
-            if is_dask(X):
-                return X.dot(self.coef_) + self.intercept_
             return np.concatenate([linear_forward(Xb, self.coef_, self.intercept_)
                                    for _, Xb, _ in row_blocks(X)])
         return self._linear(X)
@@ -283,6 +292,7 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
         if np.shape(self.coef_) != (k, n) or np.shape(self.intercept_) != (k,):
             raise ValueError(f"coef_ must have shape ({k}, {n}) and intercept_ ({k},), one row per class")
 
+    @lazy_on_dask("logits")
     def decision_function(self, X):
         """The log-odds of ``classes_[1]``, shape (n_samples,), for 2 classes; else each
         class's logit, shape (n_samples, n_classes)."""

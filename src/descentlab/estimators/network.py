@@ -19,6 +19,7 @@ from descentlab.core.layers import INITS
 from descentlab.core.network import check_network_size, make_network
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.classes import LabelClassifier
+from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.estimators.linear import StandardizedTargetRegressor
 from descentlab.settings import Setting
 
@@ -182,6 +183,7 @@ class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
         self._check_classes()
         super()._check_state()
 
+    @lazy_on_dask("logits")
     def decision_function(self, X):
         """The network's logits: shape (n_samples,) for two classes (of ``classes_[1]``),
         else (n_samples, n_classes)."""
