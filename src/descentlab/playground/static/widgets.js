@@ -22,7 +22,9 @@ const Status = (function () {
     if (A.model === "network") out.push(`Left: the network's fit at the cursor (drawn at ${T.frames.epochs.length} evenly spaced epochs).` +
       (A.surface ? " Its two linear layers collapse to one line m x + b (W1 W2, b1 W2 + b2): its path is drawn on the surface." : ""));
     if (A.model === "logistic") out.push("Left: two blobs (filled: training, hollow: test) and the decision boundary w1 x1 + w2 x2 + b = 0 at the cursor.");
-    if (A.surface) out.push(`Surface: the half MSE over (m, b), from its quadratic form; the star is the least-squares minimum ` +
+    if (A.surface && A.surface.least_squares.penalized) out.push(`Surface: the half MSE plus the ${A.penalty} penalty on m over (m, b); the star is its minimum ` +
+      `(m = ${f(A.surface.least_squares.m)}, b = ${f(A.surface.least_squares.b)}, objective ${f(A.surface.least_squares.loss)}, the dashed green floor of the loss plot): the penalty pulls the slope towards 0.`);
+    else if (A.surface) out.push(`Surface: the half MSE over (m, b), from its quadratic form; the star is the least-squares minimum ` +
       `(m = ${f(A.surface.least_squares.m)}, b = ${f(A.surface.least_squares.b)}, loss ${f(A.surface.least_squares.loss)}, the dashed green floor of the loss plot).`);
     if (A.lam_max && A.model === "linear") out.push(`Curvature: lambda_max = ${f(A.lam_max)}. Gradient descent multiplies the error along the steepest direction by ` +
       "|1 - lr lambda_max| every epoch, so it converges only below the bound.");
