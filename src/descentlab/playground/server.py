@@ -96,12 +96,12 @@ def serve(host=DEFAULT_HOST, port=0, open_browser=True, workers=1, out=sys.stdou
     if not is_loopback(host):
         print(f"descentlab: warning: listening on {host}: anyone who can reach this machine "
               "on the network can use the playground", file=sys.stderr, flush=True)
-    print(f"descentlab playground: {url}  (Ctrl-C stops it)", file=out, flush=True)
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, [url]).start()
     app = create_app(workers)
     try:
-        app.state.answers.start()
+        app.state.answers.start()  # before any other thread: the workers may be forked
+        print(f"descentlab playground: {url}  (Ctrl-C stops it)", file=out, flush=True)
+        if open_browser:
+            threading.Timer(0.5, webbrowser.open, [url]).start()
         _server(app).run(sockets=[sock])
     finally:
         sock.close()

@@ -6,8 +6,8 @@ library's ``train`` loop, which holds the GIL: threads of one process cannot tra
 cores at once (and eight of them at once only add switching). So:
 
 * ``workers=1`` trains in one thread, first come first served;
-* ``workers=N`` trains in ``N`` processes (spawned, each warmed up once: imports, the
-  article's data), every request going to the first free one, so all cores train and a
+* ``workers=N`` trains in ``N`` processes (each warmed up once: imports, the article's
+  data), every request going to the first free one, so all cores train and a
   long run does not hold up the connections that a process-per-connection server would
   have pinned behind it.
 
@@ -17,6 +17,7 @@ request already being trained is not trained twice: later asks wait for the same
 
 import asyncio
 import multiprocessing
+import threading
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -34,6 +35,14 @@ def warm_up():
         answer({})
     except Exception:  # only a head start: a request will say what is wrong
         pass
+
+
+def _context():
+    """Fork while this process has one thread (the workers start at once with its imports:
+    no 2 s of importing before the first answer); spawn otherwise, where forking is unsafe."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 class Answers:
@@ -57,11 +66,12 @@ class Answers:
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="descentlab-train")
             else:
                 self._executor = ProcessPoolExecutor(self.workers, initializer=warm_up,
-                                                     mp_context=multiprocessing.get_context("spawn"))
+                                                     mp_context=_context())
         return self._executor
 
     def start(self):
-        """Start the workers and warm them up in the background (the first visitor does not wait)."""
+        """Start the workers and warm them up in the background (the first visitor does not wait);
+        call it before starting other threads, so that the workers can be forked."""
         executor = self.executor()
         for _ in range(self.workers):  # a pool starts one process per task while none is idle
             executor.submit(warm_up if self.workers == 1 else int)
