@@ -56,7 +56,7 @@ def make_loss(s):
 
 
 def make_penalty_of(s):
-    """The :class:`descentlab.core.penalties.Penalty` of ``s`` on the slope ``W`` (the bias is
+    r"""The :class:`descentlab.core.penalties.Penalty` of ``s`` on the slope ``W`` (the bias is
     free), in the data's units, or None: the objective is the half-MSE plus
     :math:`a\bigl(\tfrac{1-\rho}{2} m^2 + \rho |m|\bigr)`, the estimators' (their Notes)."""
     if s["penalty"] == "none":
