@@ -7,7 +7,7 @@ const Status = (function () {
   function show(A, T, c, C) {
     const k = Math.min(c, T.loss.length - 1), L = Views.lineAt(T, c);
     const parts = [`<b>epoch ${c}</b> of ${T.loss.length}`,
-      `training loss at the start of epoch ${k}: <b id="loss-now">${f(T.loss[k])}</b>`];
+      `training ${A.penalty && A.penalty !== "none" ? "objective (loss + penalty)" : "loss"} at the start of epoch ${k}: <b id="loss-now">${f(T.loss[k])}</b>`];
     if (T.kind === "logistic") parts.push(`w1 = ${f(T.w1[c])}, w2 = ${f(T.w2[c])}, b = ${f(T.b[c])}`);
     else if (L) parts.push(`m = <b id="m-now">${f(L.m)}</b>, b = <b id="b-now">${f(L.b)}</b>`);
     parts.push(`test loss at the end: ${f(A.test_loss)}`, `status: <span id="run-status">${A.status}</span>`);
