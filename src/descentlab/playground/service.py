@@ -17,6 +17,7 @@ request already being trained is not trained twice: later asks wait for the same
 
 import asyncio
 import multiprocessing
+import signal
 import threading
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -45,6 +46,13 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
+def _worker_start():
+    """A pool worker: Ctrl-C (sent to the terminal's whole process group) is the server's
+    to handle, which then stops the pool; then the warm-up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up()
+
+
 class Answers:
     """The answers of one server: ``await answers.get(body)`` -> JSON bytes.
 
@@ -65,16 +73,19 @@ class Answers:
             if self.workers == 1:
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="descentlab-train")
             else:
-                self._executor = ProcessPoolExecutor(self.workers, initializer=warm_up,
+                self._executor = ProcessPoolExecutor(self.workers, initializer=_worker_start,
                                                      mp_context=_context())
         return self._executor
 
     def start(self):
         """Start the workers and warm them up in the background (the first visitor does not wait);
         call it before starting other threads, so that the workers can be forked."""
+        if self.workers == 1:  # a daemon thread: a Ctrl-C during the warm-up does not wait for it
+            threading.Thread(target=warm_up, daemon=True).start()
+            return
         executor = self.executor()
         for _ in range(self.workers):  # a pool starts one process per task while none is idle
-            executor.submit(warm_up if self.workers == 1 else int)
+            executor.submit(int)
 
     def close(self):
         if self._executor is not None:
