@@ -3,14 +3,20 @@ uvicorn server on 127.0.0.1 (a separate process, as ``descentlab playground`` ru
 
     python benchmarks/bench_playground.py [--clients 8] [--requests 25] [--epochs 1000] [--workers 1 2]
 
-Scenarios, each with every client sending its requests back to back:
+The reference, measured first in this run: one answer computed in this process (the
+library's ``train`` of ``--epochs`` epochs, the surface and the JSON), warm (best of 20)
+and cold (the first call in a fresh process, after its imports); and ``train`` alone.
+Then, for each number of training workers, a fresh server and:
 
-* cold: every request's settings are new (the learning rate differs), so each one trains;
-* warm: the clients share 8 settings already asked for (a link the class opens, a slider
-  position), so most answers come from the server's cache;
-* article: the article's 61 epochs, cold.
+* cold: the first request after the server started (a fresh process; its workers may
+  still be warming up), one client;
+* uncached: every request's settings are new (the learning rate differs), so each one trains;
+* cached: the clients share 8 settings already asked for (a link the class opens, a
+  slider position), so the answers come from the server's cache;
+* article: the article's 61 epochs, uncached.
 
-Prints p50/p95/max latency, errors and requests per second for each, and the machine.
+Each client sends its requests back to back. Prints p50/p95/max latency, errors, requests
+per second, p95 over the reference's warm answer, the machine and the load average.
 """
 
 import argparse
@@ -77,10 +83,52 @@ def percentile(values, q):
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
-def report(name, workers, latencies, errors, wall):
+def report(name, workers, latencies, errors, wall, reference):
     ms = [1000 * v for v in latencies]
-    print(f"{name:<26}{workers:>8}{len(ms):>9}{percentile(ms, 50):>9.1f}{percentile(ms, 95):>9.1f}"
-          f"{max(ms):>9.1f}{len(errors):>8}{len(ms) / wall:>9.1f}", flush=True)
+    p95 = percentile(ms, 95)
+    print(f"{name:<26}{workers:>8}{len(ms):>9}{percentile(ms, 50):>9.1f}{p95:>9.1f}"
+          f"{max(ms):>9.1f}{len(errors):>8}{len(ms) / wall:>9.1f}{p95 / reference:>9.1f}", flush=True)
+
+
+REFERENCE = """
+import time
+t = time.perf_counter()
+from descentlab.playground.runner import compute
+from descentlab.playground.settings import validate
+s = validate({{"epochs": {epochs}}})
+t1 = time.perf_counter()
+compute(s)
+print(t1 - t, time.perf_counter() - t1)
+"""
+
+
+def reference(epochs):
+    """(cold import s, cold first answer s, warm answer s, warm train s) in this run."""
+    from descentlab.core.quadratic import Moments
+    from descentlab.core.trainer import train
+    from descentlab.estimators.fast.objectives import MomentsObjective
+    from descentlab.playground.build import make_loss, make_model, make_rule
+    from descentlab.playground.problems import load_problem
+    from descentlab.playground.runner import compute
+    from descentlab.playground.settings import validate
+
+    out = subprocess.run([sys.executable, "-c", REFERENCE.format(epochs=epochs)], capture_output=True,
+                         text=True, check=True).stdout.split()
+    s = validate({"epochs": epochs})
+    compute(s)
+    answer = min(timed(lambda: compute(s)) for _ in range(20))
+    p = load_problem(s)
+    objective = MomentsObjective(Moments.from_arrays(p.X_train, p.y_train))  # as the playground trains
+    train_alone = min(timed(lambda: train(make_model(s, 1), p.X_train, p.y_train, loss=make_loss(s),
+                                          optimizer=make_rule(s), epochs=epochs, objective=objective))
+                      for _ in range(20))
+    return float(out[0]), float(out[1]), answer, train_alone
+
+
+def timed(f):
+    start = time.perf_counter()
+    f()
+    return time.perf_counter() - start
 
 
 def wait_ready(host, port):
@@ -109,32 +157,45 @@ def main():
         json_lib = f"orjson {orjson.__version__}"
     except ImportError:
         json_lib = "json (orjson not installed)"
-    print(f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor()) if os.path.exists("/proc/cpuinfo") else platform.processor()
+    print(f"{platform.platform()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"NumPy {np.__version__}, {json_lib}; load average {os.getloadavg()[0]:.2f} at the start")
-    print(f"{args.clients} clients x {args.requests} requests per scenario; latency in ms")
-    print(f"{'scenario':<26}{'workers':>8}{'requests':>9}{'p50':>9}{'p95':>9}{'max':>9}{'errors':>8}{'req/s':>9}")
     n, E = args.requests, args.epochs
+    imports, first, ref, train_alone = reference(E)
+    print(f"reference, in this process: one answer of {E} epochs {1000 * ref:.1f} ms warm (best of 20), "
+          f"train() alone {1000 * train_alone:.1f} ms; cold, a fresh process: imports {imports:.2f} s, "
+          f"first answer {1000 * first:.1f} ms")
+    print(f"lower bound for {args.clients} clients sending at once on {os.cpu_count()} cores: "
+          f"{args.clients} x {1000 * ref:.1f} ms / {os.cpu_count()} = {args.clients * 1000 * ref / os.cpu_count():.1f} ms "
+          "for the last answer of a burst")
+    print(f"{args.clients} clients x {n} requests per scenario; latency in ms; x ref: p95 / the warm answer")
+    print(f"{'scenario':<26}{'workers':>8}{'requests':>9}{'p50':>9}{'p95':>9}{'max':>9}{'errors':>8}"
+          f"{'req/s':>9}{'x ref':>9}")
     counter = iter(range(10**9))
+    row = lambda name, w, result: report(name, w, *result, reference=1000 * ref)
     for workers in args.workers:
         proc, host, port = start_server(workers)
         try:
             wait_ready(host, port)
+            row(f"cold: first, {E} epochs", workers, run_clients(host, port, 1, lambda i: [{"epochs": E, "seed": 99}]))
             # every worker imports scikit-learn and makes the data once, off the clock
             run_clients(host, port, 2 * workers, lambda i: [{"epochs": 5, "seed": 100 + i}])
             fresh = lambda i: [{"lr": 0.05 * (1 + 1e-6 * next(counter)), "epochs": E} for _ in range(n)]
-            report(f"cold, {E} epochs", workers, *run_clients(host, port, args.clients, fresh))
+            row(f"uncached, {E} epochs", workers, run_clients(host, port, args.clients, fresh))
             shared = [{"lr": round(0.02 * (k + 1), 3), "epochs": E} for k in range(8)]
             run_clients(host, port, workers * 2, lambda i: shared)  # the class has opened them once
-            warm = lambda i: [shared[(i + j) % 8] for j in range(n)]
-            report(f"warm, {E} epochs", workers, *run_clients(host, port, args.clients, warm))
+            cached = lambda i: [shared[(i + j) % 8] for j in range(n)]
+            row(f"cached, {E} epochs", workers, run_clients(host, port, args.clients, cached))
             article = lambda i: [{"lr": 0.05 * (1 + 1e-6 * next(counter))} for _ in range(n)]
-            report("cold, article (61 epochs)", workers, *run_clients(host, port, args.clients, article))
+            row("uncached, article (61)", workers, run_clients(host, port, args.clients, article))
         finally:
             proc.send_signal(signal.SIGINT)
             try:
                 proc.wait(30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":

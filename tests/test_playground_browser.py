@@ -137,6 +137,33 @@ def test_a_rate_above_the_bound_shows_divergence(page):
     page.shot("diverged")
 
 
+def test_an_l2_penalty_pulls_the_line_and_lowers_the_bound(page):
+    page.open("#lr=0.15&epochs=300")
+    before = page.state()
+    assert page.js("return document.getElementById('field-alpha').classList.contains('hidden')")
+
+    def choose(id_, value):
+        page.js("const e = document.getElementById(arguments[0]); e.value = arguments[1];"
+                "e.dispatchEvent(new Event('input'));", id_, value)
+
+    page.after(lambda: choose("penalty", "l2"))
+    assert not page.js("return document.getElementById('field-alpha').classList.contains('hidden')")
+    page.after(lambda: choose("alpha", "10"))
+    after = page.state()
+    assert after["settings"]["penalty"] == "l2" and after["settings"]["alpha"] == 10
+    lam = 2.0 / before["bound"]
+    assert after["bound"] == pytest.approx(2.0 / (lam + 10.0), rel=1e-9)
+    assert page.text("bound-value") == f"{after['bound']:.4g}" and "penalty" in page.text("bound-line")
+    star = page.js("return window.playground.answer.surface.least_squares")
+    assert star["penalized"] and abs(after["line"]["m"] - star["m"]) < 1e-3 * abs(before["line"]["m"])
+    assert abs(after["line"]["m"]) < 0.5 * abs(before["line"]["m"])  # pulled towards a flat line
+    assert "penalty=l2" in page.driver.current_url and "alpha=10" in page.driver.current_url
+    assert "penalty on m" in page.text("explain") and page.errors() == []
+    page.shot("ridge-l2")
+    page.open("#lr=0.15&epochs=300&penalty=l2&alpha=10")  # the URL brings it back
+    assert page.state()["bound"] == pytest.approx(after["bound"], rel=1e-12)
+
+
 def test_a_url_with_settings_restores_them(page):
     page.open("#lr=0.3&optimizer=momentum&momentum=0.5&epochs=100&seed=3&epoch=40&log=0")
     s = page.state()
@@ -250,6 +277,7 @@ def test_step_and_reset(page):
     ("collapse", lambda s, a: s["activation"] == "identity" and "m" in a["frames"]),
     ("nonlinear", lambda s, a: s["data"] == "sine" and a["bound"] is None),
     ("logistic", lambda s, a: a["model"] == "logistic"),
+    ("ridge", lambda s, a: s["penalty"] == "l2" and a["surface"]["least_squares"]["penalized"]),
 ])
 def test_each_preset_draws_without_errors(page, preset, check):
     page.open()

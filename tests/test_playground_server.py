@@ -3,11 +3,13 @@ SIGINT; a non-loopback host is warned about; several clients at once get consist
 answers."""
 
 import json
+import os
 import re
 import signal
 import subprocess
 import sys
 import threading
+import urllib.error
 import urllib.request
 
 import pytest
@@ -109,3 +111,44 @@ def test_eight_clients_at_once_get_consistent_answers():
     for i, answers in results.items():
         assert all(status == 200 and body == expected[i] for status, body in answers)
         assert json.loads(expected[i])["loss"][-1] < json.loads(expected[0])["loss"][-1] or i == 0
+
+
+@pytest.mark.slow
+def test_worker_processes_answer_bit_for_bit_what_this_process_computes():
+    """--workers 2 trains in a pool of processes: every answer (new, cached, asked twice at
+    once, a bad one) is the same bytes as here, and Ctrl-C stops the server and its workers."""
+    bodies = [{"lr": 0.01 * (i + 1), "epochs": 300, "penalty": ["none", "l2", "l1"][i % 3]} for i in range(6)]
+    bodies += bodies[:2]  # the same settings again: cached or waiting on the same run
+    results = {}
+    proc = start("--port", "0", "--workers", "2")
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+/", proc.stdout.readline()).group(0)
+
+        def client(i):
+            results[i] = post(url, bodies[i])
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(len(bodies))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        req = urllib.request.Request(url + "api/train", data=b'{"penalty": "l1", "optimizer": "adam"}')
+        with pytest.raises(urllib.error.HTTPError) as bad:
+            urllib.request.urlopen(req, timeout=60)
+        children = _children(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert len(children) >= 2 or not os.path.isdir("/proc")  # the workers
+    assert bad.value.code == 422 and b"Adam takes no proximal step" in bad.value.read()
+    for i, body in enumerate(bodies):
+        assert results[i] == (200, to_json(train_settings(validate(body))))
+    assert proc.returncode in (0, 130) and "Traceback" not in err, err
+
+
+def _children(pid):
+    from pathlib import Path
+
+    return [p for p in Path("/proc").glob("[0-9]*")
+            if (p / "stat").exists() and (p / "stat").read_text().split(") ")[-1].split()[1] == str(pid)]

@@ -11,7 +11,7 @@ def add_parser(sub):
     p.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument("--workers", type=int, default=1,
-                   help="server processes (default 1; 2 or more answer a class faster on more cores)")
+                   help="processes that train (default 1: a thread of the server; for a class, the number of cores)")
     p.set_defaults(run=run)
     return p
 

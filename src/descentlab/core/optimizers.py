@@ -121,8 +121,8 @@ class GradientDescent(Optimizer):
         if self.restart and self.state and sum(
                 float(np.vdot(state["v"], grads[key])) for key, state in self.state.items()) < 0:
             self.state = {}
-        for key, param in params.items():
-            param[...] = gd_update(param, self.direction(key, grads[key]), lr)
+        for key, param in params.items():  # momentum 0, the article's update: no velocity to look up
+            param[...] = gd_update(param, self.direction(key, grads[key]) if self.momentum else grads[key], lr)
         self.t += 1
 
     def proximal_step(self, params, grads, prox, lr):

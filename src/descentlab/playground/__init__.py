@@ -7,11 +7,11 @@ library imports it. :func:`create_app` is the Starlette app (the page and the JS
 """
 
 
-def create_app():
-    """The playground's Starlette application."""
+def create_app(workers=1):
+    """The playground's Starlette application; ``workers`` processes train (1: a thread)."""
     from descentlab.playground.app import create_app as _create
 
-    return _create()
+    return _create(workers)
 
 
 def serve(*args, **kwargs):

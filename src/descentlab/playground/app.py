@@ -9,7 +9,8 @@
 ===================  ============================================================
 
 Every error is a 4xx (or, never expected, 500) with a JSON body ``{"error": "one line"}``.
-The server keeps no state between requests.
+The server keeps no state between requests but a cache of answers
+(:class:`descentlab.playground.service.Answers`, which also says where they are trained).
 """
 
 import json
@@ -24,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from descentlab.errors import DescentlabError
 from descentlab.playground.problems import csv_columns, read_csv_text
-from descentlab.playground.runner import answer
+from descentlab.playground.service import Answers
 from descentlab.playground.settings import LIMITS, limits_document
 
 STATIC = Path(__file__).parent / "static"
@@ -71,7 +72,7 @@ async def train_endpoint(request):
     except (UnicodeDecodeError, ValueError):
         return error("the request body is not JSON: send an object of settings, e.g. {\"lr\": 0.05}")
     try:
-        content = await run_in_threadpool(answer, body)
+        content = await request.app.state.answers.get(body)
     except DescentlabError as exc:
         return error(str(exc), 422 if isinstance(body, dict) else 400)
     return Response(content, media_type="application/json")
@@ -114,8 +115,9 @@ async def server_error(request, exc):
                  "caused it", 500)
 
 
-def create_app():
-    """The Starlette application (also ``uvicorn --factory descentlab.playground.app:create_app``)."""
+def create_app(workers=1):
+    """The Starlette application (also ``uvicorn --factory descentlab.playground.app:create_app``);
+    ``workers`` processes train (1: a thread of this one), see :class:`Answers`."""
     routes = [
         Route("/", page),
         Route("/api/limits", limits),
@@ -123,4 +125,6 @@ def create_app():
         Route("/api/csv", csv_endpoint, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error})
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error})
+    app.state.answers = Answers(workers)
+    return app

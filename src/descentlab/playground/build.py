@@ -11,6 +11,8 @@ import numpy as np
 from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
 from descentlab.core.models import LinearModel, LogisticModel
 from descentlab.core.network import make_network
+from descentlab.core.penalties import make_penalty
+from descentlab.core.stepsize import with_penalty
 from descentlab.core.stepsize import stability_bound
 from descentlab.errors import DescentlabError
 from descentlab.core.stepsize import linear_network_bound
@@ -53,6 +55,15 @@ def make_loss(s):
     return BinaryCrossEntropy() if s["model"] == "logistic" else MeanSquaredError()
 
 
+def make_penalty_of(s):
+    r"""The :class:`descentlab.core.penalties.Penalty` of ``s`` on the slope ``W`` (the bias is
+    free), in the data's units, or None: the objective is the half-MSE plus
+    :math:`a\bigl(\tfrac{1-\rho}{2} m^2 + \rho |m|\bigr)`, the estimators' (their Notes)."""
+    if s["penalty"] == "none":
+        return None
+    return make_penalty(s["penalty"], s["alpha"], s["l1_ratio"], {"W": 1.0})
+
+
 def make_rule(s):
     """The optimizer of ``s``, its schedule's step advanced to ``start_epoch`` (a continued run).
 
@@ -69,7 +80,8 @@ def make_rule(s):
 def carries_velocity(s):
     """Whether the run keeps a velocity the page can hand back: momentum or Nesterov on a
     linear or logistic model (a network restarts its velocity from 0 when continued)."""
-    return s["optimizer"] in ("momentum", "nesterov") and s["model"] != "network"
+    return (s["optimizer"] in ("momentum", "nesterov") and s["model"] != "network"
+            and s["penalty"] in ("none", "l2"))  # an l1 part steps by its prox, with no velocity
 
 
 def start_velocity(s, model, optimizer):
@@ -90,7 +102,7 @@ def start_velocity(s, model, optimizer):
     return v0
 
 
-def bound_of(s, problem, optimizer):
+def bound_of(s, problem, optimizer, penalty=None):
     r"""The largest stable learning rate of ``optimizer`` here, and what it means.
 
     Returns
@@ -105,7 +117,9 @@ def bound_of(s, problem, optimizer):
     -----
     For the half-MSE of a linear model the Hessian is :math:`H = \tilde X^\top \tilde X / N`
     and the optimizer is stable for :math:`\alpha < \text{factor} / \lambda_{\max}(H)`
-    (:meth:`descentlab.optimizers.GradientDescent.stable_lr`). The cross-entropy's
+    (:meth:`descentlab.optimizers.GradientDescent.stable_lr`); an l2 penalty adds its
+    :math:`a(1-\rho)` to :math:`\lambda_{\max}` (:func:`descentlab.core.stepsize.with_penalty`),
+    an l1 part, taken by its prox, adds nothing. The cross-entropy's
     Hessian is at most :math:`H / 4`, so for logistic regression the bound of
     :math:`\lambda_{\max}/4` is sufficient, not sharp. For the linear network,
     :math:`\lambda_{\max}` is the sharpness of its flattest minimum.
@@ -121,6 +135,8 @@ def bound_of(s, problem, optimizer):
         note = "2 / lambda_max of the loss's Hessian"
         if s["model"] == "logistic":
             lam, note = lam / 4, "sufficient bound: the cross-entropy curves at most 1/4 as much as the squared loss"
+    if penalty is not None and penalty.curvature() > 0:
+        lam, note = with_penalty(lam, penalty), note + " plus the l2 penalty's a (1 - l1_ratio)"
     bound = optimizer.stable_lr(lam)
     if bound is None:
         return None, lam, "Adam's step does not scale with the curvature: it has no such bound"

@@ -1,14 +1,13 @@
 r"""One request: validated settings -> the library's ``train`` -> the History as JSON.
 
-The server keeps nothing between requests; an answer is a pure function of the settings,
-so equal settings are answered from a small cache.
+An answer is a pure function of the settings, so the server may cache it
+(:mod:`descentlab.playground.service`) and any process may compute it.
 
 Full-batch linear regression trains through ``train(objective=...)`` with the moments of
 the data (:class:`descentlab.fastfit.MomentsObjective`): the loss and gradients of every
 epoch are the readable path's, from the :math:`2 \times 2` moments instead of the rows.
 """
 
-import functools
 import json
 import re
 
@@ -23,7 +22,8 @@ from descentlab.core.trainer import train
 from descentlab.estimators.fast.objectives import MomentsObjective
 from descentlab.core.quadratic import Moments
 from descentlab.lessons.lr_study import classify_rate
-from descentlab.playground.build import bound_of, carries_velocity, make_loss, make_model, make_rule, start_velocity
+from descentlab.playground.build import (bound_of, carries_velocity, make_loss, make_model, make_penalty_of,
+                                         make_rule, start_velocity)
 from descentlab.playground.problems import load_problem
 from descentlab.playground.settings import validate
 from descentlab.playground.views import network_frames, surface
@@ -38,17 +38,19 @@ def train_settings(s):
     optimizer, loss = make_rule(s), make_loss(s)
     velocity = [start_velocity(s, model, optimizer)]
     callbacks = [_velocity_recorder(optimizer, velocity)] if carries_velocity(s) else []
-    bound, lam_max, note = bound_of(s, problem, optimizer)
+    penalty = make_penalty_of(s)
+    bound, lam_max, note = bound_of(s, problem, optimizer, penalty)
     objective = None
     if s["model"] == "linear" and s["batch_size"] is None:
         objective = MomentsObjective(Moments.from_arrays(problem.X_train, problem.y_train))
     history = train(model, problem.X_train, problem.y_train, loss=loss, optimizer=optimizer,
                     epochs=s["epochs"], batch_size=s["batch_size"], seed=s["seed"],
-                    on_divergence="stop", objective=objective, callbacks=callbacks)
+                    on_divergence="stop", objective=objective, callbacks=callbacks,
+                    penalty=penalty)
     with np.errstate(all="ignore"):
         test_loss = float(loss.loss(problem.y_test, model.predict(problem.X_test)))
     answer = {
-        "model": s["model"], "status": history.status, "loss": history.loss,
+        "model": s["model"], "penalty": s["penalty"], "status": history.status, "loss": history.loss,
         "test_loss": test_loss, "bound": bound, "lam_max": lam_max, "bound_note": note,
         "regime": None if bound is None else classify_rate(s["lr"], bound),
         "diverged": _divergence(s, history, bound),
@@ -56,7 +58,7 @@ def train_settings(s):
                  "train": {"X": problem.X_train.tolist(), "y": problem.y_train.tolist()},
                  "test": {"X": problem.X_test.tolist(), "y": problem.y_test.tolist()}},
     }
-    answer.update(_parameters(s, model, history, problem))
+    answer.update(_parameters(s, model, history, problem, penalty))
     if callbacks:
         answer["velocity"] = _velocity(s, velocity)
     return answer
@@ -78,7 +80,7 @@ def _velocity(s, velocity):
     return {"m": W[:, 0].tolist(), "b": b}
 
 
-def _parameters(s, model, history, problem):
+def _parameters(s, model, history, problem, penalty=None):
     """Every epoch's parameters (and the final ones, last), and the surface they move on."""
     if s["model"] == "network":
         frames = network_frames(model, history, np.vstack([problem.X_train, problem.X_test]),
@@ -93,7 +95,8 @@ def _parameters(s, model, history, problem):
     if s["model"] == "logistic":
         return {"params": {"w1": W[:, 0].tolist(), "w2": W[:, 1].tolist(), "b": b}}
     m = W[:, 0].tolist()
-    return {"params": {"m": m, "b": b}, "surface": surface(problem.X_train, problem.y_train, m, b)}
+    return {"params": {"m": m, "b": b},
+            "surface": surface(problem.X_train, problem.y_train, m, b, penalty)}
 
 
 def _divergence(s, history, bound):
@@ -123,18 +126,21 @@ def to_json(answer):
     return _NON_FINITE.sub("null", json.dumps(answer, separators=(",", ":"))).encode()
 
 
-@functools.lru_cache(maxsize=128)
-def _answer_cached(key):
-    return to_json(train_settings(validate(json.loads(key))))
+def cache_key(settings):
+    """The cache key of validated ``settings`` (equal requests, whatever their key order or
+    left-out defaults, share it), or None for an upload: a learner's file stays out of the cache."""
+    if settings["csv"] is not None:
+        return None
+    return json.dumps(settings, sort_keys=True)
+
+
+def compute(settings):
+    """The JSON bytes answering validated ``settings`` (what a worker process runs)."""
+    return to_json(train_settings(settings))
 
 
 def answer(body):
-    """The JSON bytes answering a request ``body`` (a dict); raises DescentlabError on bad settings.
-
-    The cache key is the validated settings, so equal requests (whatever their key
-    order or left-out defaults) share one entry; 128 answers of at most about 0.5 MB.
-    """
-    settings = validate(body)
-    if settings["csv"] is not None:  # an upload is one learner's: keep its text out of the cache
-        return to_json(train_settings(settings))
-    return _answer_cached(json.dumps(settings, sort_keys=True))
+    """The JSON bytes answering a request ``body`` (a dict), uncached; raises DescentlabError
+    on bad settings. The server answers through :class:`descentlab.playground.service.Answers`,
+    which caches."""
+    return compute(validate(body))

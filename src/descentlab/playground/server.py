@@ -44,23 +44,10 @@ def url_of(sock):
     return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
 
-def _warm_up():
-    """Answer the page's first request once in the background (imports scikit-learn, makes
-    the article's data), so the first visitor does not wait for it."""
-    from descentlab.playground.runner import answer
-
-    try:
-        answer({})
-    except Exception:  # only a head start: the first request will say what is wrong
-        pass
-
-
-def _server(sock):
+def _server(app):
     import uvicorn
 
-    from descentlab.playground.app import create_app
-
-    config = uvicorn.Config(create_app(), log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     return uvicorn.Server(config)
 
 
@@ -70,10 +57,13 @@ class Background:
     ``with Background() as url:`` serves on a free loopback port until the block ends.
     """
 
-    def __init__(self, host=DEFAULT_HOST, port=0):
+    def __init__(self, host=DEFAULT_HOST, port=0, workers=1):
+        from descentlab.playground.app import create_app
+
         self.sock = bind(host, port)
         self.url = url_of(self.sock)
-        self.server = _server(self.sock)
+        self.app = create_app(workers)
+        self.server = _server(self.app)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self):
@@ -88,32 +78,32 @@ class Background:
         self.server.should_exit = True
         self.thread.join(10)
         self.sock.close()
+        self.app.state.answers.close()
 
 
 def serve(host=DEFAULT_HOST, port=0, open_browser=True, workers=1, out=sys.stdout):
     """Run the playground until Ctrl-C (SIGINT) or SIGTERM; return when it has stopped.
 
     Prints the URL (and, for a host other than loopback, a warning) to ``out`` first.
-    ``workers`` above 1 serves from that many processes sharing the socket (uvicorn's
-    supervisor): the server keeps no state, so any of them can answer any request.
+    ``workers`` above 1 trains in that many processes behind the one server process, each
+    request on the first free one (:class:`descentlab.playground.service.Answers`); the
+    workers start and warm up in the background.
     """
+    from descentlab.playground.app import create_app
+
     sock = bind(host, port)
     url = url_of(sock)
     if not is_loopback(host):
         print(f"descentlab: warning: listening on {host}: anyone who can reach this machine "
               "on the network can use the playground", file=sys.stderr, flush=True)
-    print(f"descentlab playground: {url}  (Ctrl-C stops it)", file=out, flush=True)
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, [url]).start()
+    app = create_app(workers)
     try:
-        if workers > 1:
-            import uvicorn
-
-            uvicorn.run("descentlab.playground.app:create_app", factory=True, workers=workers,
-                        fd=sock.fileno(), log_level="warning", access_log=False, lifespan="off")
-        else:
-            threading.Thread(target=_warm_up, daemon=True).start()
-            _server(sock).run(sockets=[sock])
+        app.state.answers.start()  # before any other thread: the workers may be forked
+        print(f"descentlab playground: {url}  (Ctrl-C stops it)", file=out, flush=True)
+        if open_browser:
+            threading.Timer(0.5, webbrowser.open, [url]).start()
+        _server(app).run(sockets=[sock])
     finally:
         sock.close()
+        app.state.answers.close()
     return url

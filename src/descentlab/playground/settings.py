@@ -10,7 +10,9 @@ refused with one line that says what to send instead.
 import math
 from dataclasses import dataclass
 
+from descentlab.core.penalties import PENALTIES
 from descentlab.errors import DescentlabError
+from descentlab.estimators.constraints import BASE_CONSTRAINTS
 
 #: What one request may ask for. ``updates`` caps epochs x mini-batches per epoch.
 LIMITS = {
@@ -31,6 +33,8 @@ MODELS = ("linear", "network", "logistic")
 OPTIMIZER_NAMES = ("gd", "momentum", "nesterov", "adam")
 SCHEDULE_NAMES = ("constant", "invscaling", "step", "exponential", "cosine")
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "identity")
+#: The estimators' penalties (:mod:`descentlab.core.penalties`), and "none".
+PENALTY_NAMES = ("none",) + PENALTIES
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,11 @@ FIELDS = {
     "hidden": Field("int", 16, 1, LIMITS["hidden"], help="hidden units of the network"),
     "activation": Field("choice", "tanh", choices=ACTIVATIONS,
                         help="the network's hidden activation (identity: the article's linear network)"),
+    "penalty": Field("choice", "none", choices=PENALTY_NAMES,
+                     help=BASE_CONSTRAINTS["penalty"].help + "; the linear model only"),
+    "alpha": Field("number", 1.0, 0.0, 1000.0, help=BASE_CONSTRAINTS["alpha"].help +
+                   ": a in half-MSE + a ((1 - l1_ratio)/2 m^2 + l1_ratio |m|)"),
+    "l1_ratio": Field("number", 0.5, 0.0, 1.0, help=BASE_CONSTRAINTS["l1_ratio"].help),
     "csv": Field("text", None, nullable=True, help="the CSV text (data 'csv')"),
     "feature": Field("text", None, nullable=True, help="the CSV's feature column"),
     "target": Field("text", None, nullable=True, help="the CSV's target column"),
@@ -160,6 +169,12 @@ def _check_combination(s):
                               "regression: set data 'blobs' with model 'logistic', or neither")
     if s["data"] == "blobs" and s["noise"] <= 0:
         raise DescentlabError("the blobs need a spread (noise) above 0: try 1.5")
+    if s["penalty"] != "none" and s["model"] != "linear":
+        raise DescentlabError(f"the penalty is on the linear model's slope only: set model 'linear', "
+                              f"or penalty 'none' (model is {s['model']!r})")
+    if s["penalty"] in ("l1", "elasticnet") and s["optimizer"] == "adam":
+        raise DescentlabError(f"Adam takes no proximal step, so no {s['penalty']} penalty: use "
+                              "optimizer 'gd', 'momentum' or 'nesterov', or penalty 'l2'")
     if s["data"] == "csv" and not (s["csv"] and s["feature"] and s["target"]):
         raise DescentlabError("data 'csv' needs csv (the file's text), feature and target: upload a file first")
     if s["csv"] is not None and len(s["csv"].encode()) > LIMITS["upload_bytes"]:

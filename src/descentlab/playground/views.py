@@ -22,8 +22,31 @@ MAX_FRAMES = 100
 CURVE_POINTS = 60
 
 
-def surface(X, y, path_m, path_b):
-    r"""The half-MSE on a ``GRID`` x ``GRID`` grid of :math:`(m, b)` around the least-squares point.
+def penalized_minimum(form, penalty):
+    r"""The minimum :math:`(m, b)` of the half-MSE plus ``penalty`` on the slope, one feature.
+
+    Notes
+    -----
+    With the quadratic form :math:`(H, c, s)` and the penalty's :math:`\lambda` (l2) and
+    :math:`\kappa` (l1) on :math:`m` (:class:`descentlab.core.penalties.Penalty`), the
+    objective :math:`\tfrac12\theta^\top H\theta - c^\top\theta + \tfrac12\lambda m^2 +
+    \kappa|m|` is minimised where :math:`(H + \lambda e_1 e_1^\top)\theta = c - \kappa\,
+    \operatorname{sign}(m)\, e_1` for the sign the solution itself has, or else at
+    :math:`m = 0`, :math:`b = c_2 / H_{22}` (the l1 part's exact zero).
+    """
+    H, c, _ = form
+    lam, kappa = float(penalty.l2["W"]), float(penalty.l1["W"])
+    H_pen = H + np.diag([lam, 0.0])
+    for sign in (1.0, -1.0):
+        theta = np.linalg.solve(H_pen, c - kappa * sign * np.array([1.0, 0.0]))
+        if np.sign(theta[0]) == sign or kappa == 0:
+            return float(theta[0]), float(theta[1])
+    return 0.0, float(c[1] / H[1, 1])
+
+
+def surface(X, y, path_m, path_b, penalty=None):
+    r"""The half-MSE (plus ``penalty``, when given) on a ``GRID`` x ``GRID`` grid of
+    :math:`(m, b)` around its minimum: the least-squares point, or the penalised one.
 
     The window is square in :math:`(m, b)` (so the contours show the Hessian's true
     shape), centred on the minimum and wide enough for the start and the path (a path
@@ -34,11 +57,16 @@ def surface(X, y, path_m, path_b):
     dict
         ``m`` and ``b``: ``[first, last]`` of the grid's axes; ``loss``: ``GRID`` rows (one
         per ``b``, from the first to the last) of ``GRID`` values (one per ``m``);
-        ``least_squares``: ``{"m", "b", "loss"}``.
+        ``least_squares``: ``{"m", "b", "loss"}``, the minimum (with ``penalized`` true when
+        it is the penalised objective's).
     """
-    W, b_star = least_squares(X, y)
-    m_star = float(W[0])
     form = quadratic_form(X, y)
+    if penalty is None:
+        W, b_star = least_squares(X, y)
+        m_star = float(W[0])
+    else:
+        m_star, b_star = penalized_minimum(form, penalty)
+        W = np.array([m_star])
     pm, pb = np.asarray(path_m, dtype=float), np.asarray(path_b, dtype=float)
     dist = np.maximum(np.abs(pm - m_star), np.abs(pb - b_star))
     dist = dist[np.isfinite(dist)]
@@ -51,8 +79,13 @@ def surface(X, y, path_m, path_b):
     loss, _ = quadratic_loss(form, thetas)
     # the floor from the residuals themselves: the expanded quadratic cancels digits there
     ls_loss = MeanSquaredError().loss(y, linear_forward(X, W, b_star))
+    minimum = {"m": m_star, "b": float(b_star), "loss": float(ls_loss)}
+    if penalty is not None:  # the penalty depends on m only: one value per column
+        column = np.array([penalty.loss({"W": np.array([m])}) for m in ms])
+        loss = loss + column[None, :]
+        minimum.update(loss=float(ls_loss) + penalty.loss({"W": W}), penalized=True)
     return {"m": [float(ms[0]), float(ms[-1])], "b": [float(bs[0]), float(bs[-1])],
-            "loss": loss.tolist(), "least_squares": {"m": m_star, "b": b_star, "loss": float(ls_loss)}}
+            "loss": loss.tolist(), "least_squares": minimum}
 
 
 def network_frames(network, history, X, identity):

@@ -14,6 +14,7 @@
     collapse: { model: "network", activation: "identity", hidden: 2, lr: 0.01, epochs: 300 },
     nonlinear: { data: "sine", model: "network", activation: "tanh", hidden: 16, noise: 0.1, lr: 0.1, epochs: 2000 },
     logistic: { data: "blobs", model: "logistic", noise: 1.5, lr: 0.5, epochs: 200 },
+    ridge: { penalty: "l2", alpha: 10, lr: 0.15, epochs: 300 },
   };
   const $ = id => document.getElementById(id);
   let S = null, T = null, A = null, C = null, cursor = 0, playing = false, timer = null;
@@ -127,6 +128,7 @@
     if (name === "model" && value === "logistic") Object.assign(S, { data: "blobs", noise: 1.5 });
     if (name === "data" && value !== "blobs" && S.model === "logistic") S.model = "linear";
     if (name === "model" && value !== "logistic" && S.data === "blobs") Object.assign(S, { data: "article", noise: 10 });
+    if (S.model !== "linear") S.penalty = "none";  // the penalty is on the line's slope only
     Controls.set(S);
     const mid = T && T.kind === S.model && cursor > 0 && cursor < E();
     if (CONTINUE.has(name) && mid) continueFrom(cursor); else restart(playing ? 0 : null);

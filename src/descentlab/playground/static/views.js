@@ -76,7 +76,7 @@ const Views = (function () {
     const all = T.loss.concat(C ? C.loss : [], floor ? [floor] : []).filter(v => isFinite(v) && (!logY || v > 0));
     let yr = extent(all, 0);
     if (logY) yr = [yr[0] / 1.5, yr[1] * 1.5]; else yr = [0, yr[1] * 1.05 || 1];
-    const f = Plot.frame(canvas, [0, n], yr, { logY, xlabel: "epoch", ylabel: A.model === "logistic" ? "cross-entropy" : "half MSE" });
+    const f = Plot.frame(canvas, [0, n], yr, { logY, xlabel: "epoch", ylabel: A.model === "logistic" ? "cross-entropy" : A.penalty && A.penalty !== "none" ? "half MSE + penalty" : "half MSE" });
     const idx = a => a.map((_, i) => i);
     if (floor) Plot.polyline(f, [0, n], [floor, floor], { strokeStyle: "#2e7d32", lineWidth: 1, dash: [5, 4] });
     for (const e of T.changes) Plot.polyline(f, [e, e], yr, { strokeStyle: "#7b1fa2", lineWidth: 1, dash: [2, 3] });

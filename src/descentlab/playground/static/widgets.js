@@ -7,7 +7,7 @@ const Status = (function () {
   function show(A, T, c, C) {
     const k = Math.min(c, T.loss.length - 1), L = Views.lineAt(T, c);
     const parts = [`<b>epoch ${c}</b> of ${T.loss.length}`,
-      `training loss at the start of epoch ${k}: <b id="loss-now">${f(T.loss[k])}</b>`];
+      `training ${A.penalty && A.penalty !== "none" ? "objective (loss + penalty)" : "loss"} at the start of epoch ${k}: <b id="loss-now">${f(T.loss[k])}</b>`];
     if (T.kind === "logistic") parts.push(`w1 = ${f(T.w1[c])}, w2 = ${f(T.w2[c])}, b = ${f(T.b[c])}`);
     else if (L) parts.push(`m = <b id="m-now">${f(L.m)}</b>, b = <b id="b-now">${f(L.b)}</b>`);
     parts.push(`test loss at the end: ${f(A.test_loss)}`, `status: <span id="run-status">${A.status}</span>`);
@@ -22,7 +22,9 @@ const Status = (function () {
     if (A.model === "network") out.push(`Left: the network's fit at the cursor (drawn at ${T.frames.epochs.length} evenly spaced epochs).` +
       (A.surface ? " Its two linear layers collapse to one line m x + b (W1 W2, b1 W2 + b2): its path is drawn on the surface." : ""));
     if (A.model === "logistic") out.push("Left: two blobs (filled: training, hollow: test) and the decision boundary w1 x1 + w2 x2 + b = 0 at the cursor.");
-    if (A.surface) out.push(`Surface: the half MSE over (m, b), from its quadratic form; the star is the least-squares minimum ` +
+    if (A.surface && A.surface.least_squares.penalized) out.push(`Surface: the half MSE plus the ${A.penalty} penalty on m over (m, b); the star is its minimum ` +
+      `(m = ${f(A.surface.least_squares.m)}, b = ${f(A.surface.least_squares.b)}, objective ${f(A.surface.least_squares.loss)}, the dashed green floor of the loss plot): the penalty pulls the slope towards 0.`);
+    else if (A.surface) out.push(`Surface: the half MSE over (m, b), from its quadratic form; the star is the least-squares minimum ` +
       `(m = ${f(A.surface.least_squares.m)}, b = ${f(A.surface.least_squares.b)}, loss ${f(A.surface.least_squares.loss)}, the dashed green floor of the loss plot).`);
     if (A.lam_max && A.model === "linear") out.push(`Curvature: lambda_max = ${f(A.lam_max)}. Gradient descent multiplies the error along the steepest direction by ` +
       "|1 - lr lambda_max| every epoch, so it converges only below the bound.");
