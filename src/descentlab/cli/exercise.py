@@ -40,7 +40,7 @@ def add_parser(sub):
     grd = actions.add_parser("grade", help=f"grade a class folder into {GRADES}")
     grd.add_argument("dir", help="folder of submissions: one file or one folder per learner")
     grd.add_argument("--lesson", required=True, help="the lesson (see 'exercise list')")
-    add_out(grd, f"{GRADES} (outside DIR)")
+    add_out(grd, GRADES)  # outside DIR: grade() refuses a folder inside the submissions
     grd.add_argument("--force", action="store_true", help=f"overwrite {GRADES} in --out if it exists")
     _add_run_options(grd)
     grd.set_defaults(run=run_grade)

@@ -94,7 +94,8 @@ def add_parser(sub):
 
 def run(args):
     from descentlab.cli._outputs import check_folder, recording
-    from descentlab.files import deferred_signals, save_or_recover
+    from descentlab.errors import DescentlabError
+    from descentlab.files import deferred_signals, ensure_writable_dir, save_or_recover
     from descentlab.outputs.manifest import MANIFEST
 
     values = vars(args)
@@ -104,9 +105,9 @@ def run(args):
                        seed=args.seed, delimiter=args.delimiter, drop=args.drop,
                        params={n: values[n] for n in FIT_PARAMS if n in values},
                        scheduler=args.scheduler)
-    planned = [MODEL, MANIFEST]
-    check_folder(args.out, planned, inputs=[args.csv])
     estimator = config.estimator()
+    planned = [MODEL, MANIFEST]
+    check_folder(args.out, planned, inputs=[args.csv], create=False)  # made once trained
     bar = ProgressBar(estimator.epochs)
     try:
         result = fit_csv(config, callbacks=[bar], on_start=_announce)
@@ -114,6 +115,10 @@ def run(args):
         bar.close()
     for line in summary_lines(result):
         print(line)
+    try:
+        ensure_writable_dir(args.out)
+    except DescentlabError:  # the folder broke while training: the model is saved elsewhere
+        pass
     # a second Ctrl-C must not lose the model
     with recording(args, planned, [result.estimator.history_]) as record, deferred_signals():
         path = save_or_recover(lambda path: save_fit(result, path), record.path(MODEL))

@@ -24,15 +24,17 @@ def add_parser(sub):
 
 def run(args):
     from descentlab.cli._outputs import check_folder, recording
+    from descentlab.files import ensure_writable_dir
     from descentlab.outputs.manifest import MANIFEST
 
     planned = [PREDICTIONS, MANIFEST]
     if args.out is not None:
-        check_folder(args.out, planned, inputs=[args.model, args.csv])
+        check_folder(args.out, planned, inputs=[args.model, args.csv], create=False)
     _, _, predictions = predict_csv(args.model, args.csv, delimiter=args.delimiter)
     if args.out is None:
         print(predictions_csv(predictions), end="")
         return 0
+    ensure_writable_dir(args.out)
     with recording(args, planned) as record:
         path = write_predictions(record.path(PREDICTIONS), predictions)
     n = len(next(iter(predictions.values())))
