@@ -129,8 +129,7 @@ def test_a_bad_input_is_one_line_and_touches_nothing(folder, monkeypatch, capsys
         pytest.skip("no /dev/zero here")
     monkeypatch.chdir(folder)
     extra = ["--out", "."] if argv[0] in ("tutorial", "animate", "lr-study", "collapse",
-                                          "nonlinear", "logistic") else []
-    extra = ["--out", "r.html"] if argv[0] == "report" else extra
+                                          "nonlinear", "logistic", "report") else []
     before = _snapshot(folder)
     try:
         got = main(argv + extra)

@@ -37,8 +37,9 @@ def _run(argv, capsys):
 
 
 def test_fit_prints_metrics_and_saves_a_model_that_predicts(diabetes_csv, tmp_path, capsys):
-    model = tmp_path / "m.json"
-    code, out, err = _run(["fit", diabetes_csv, "--target", "progression", "--out", model], capsys)
+    model = tmp_path / "fit" / "model.json"
+    code, out, err = _run(["fit", diabetes_csv, "--target", "progression", "--out", model.parent],
+                          capsys)
     assert code == 0 and err == ""
     assert "Converged after" in out and "train: R^2 = 0.5177" in out and "bmi" in out
     info = json.loads(model.read_text())["info"]
@@ -47,8 +48,8 @@ def test_fit_prints_metrics_and_saves_a_model_that_predicts(diabetes_csv, tmp_pa
     r2_ols = LinearRegression().fit(d.data, d.target).score(d.data, d.target)
     assert abs(info["metrics"]["train"]["r2"] - r2_ols) < 1e-4
 
-    preds = tmp_path / "p.csv"
-    code, out, err = _run(["predict", model, diabetes_csv, "--out", preds], capsys)
+    preds = tmp_path / "fit" / "predictions.csv"  # beside the model: names of its own
+    code, out, err = _run(["predict", model, diabetes_csv, "--out", preds.parent], capsys)
     assert code == 0 and "Wrote 442 predictions" in out
     lines = preds.read_text().splitlines()
     assert lines[0] == "predicted_progression" and len(lines) == 443
@@ -65,9 +66,9 @@ def test_classify_with_text_labels_and_a_test_split(tmp_path, capsys):
     X = rng.normal(size=(120, 2)) * [1, 100]
     labels = np.where(X[:, 0] + X[:, 1] / 100 + 0.3 * rng.normal(size=120) > 0, "spam", "ham")
     data = _csv(tmp_path / "mail.csv", ["x1", "x2", "kind"], [[*x, lab] for x, lab in zip(X, labels)])
-    model = tmp_path / "c.json"
+    model = tmp_path / "model.json"
     code, out, err = _run(["fit", data, "--target", "kind", "--classify", "--test-size", "0.25",
-                           "--optimizer", "adam", "--out", model], capsys)
+                           "--optimizer", "adam", "--out", tmp_path], capsys)
     assert code == 0, err
     assert "train: accuracy" in out and "test: accuracy" in out
     code, out, _ = _run(["predict", model, data], capsys)
@@ -109,8 +110,13 @@ BAD_FIT = [
     (["{ok}", "--target", "y", "--test-size", "1.5"], "test fraction 1.5"),
     (["{ok}", "--target", "y", "--test-size", "0.2"], "each side needs at least 2"),
     (["{ok}", "--target", "y", "--epochs", "ten"], "invalid int value"),
-    (["{ok}", "--target", "y", "--out", "{dir}/no/such/m.json"], "does not exist"),
-    (["{ok}", "--target", "y", "--out", "{dir}"], "is a folder"),
+    (["{ok}", "--target", "y", "--out", "{dir}/ok.csv/sub"], "output folder .* is a file"),
+    (["{ok}", "--target", "y", "--out", "{dir}/m.json"], "looks like a file, but --out is a folder"),
+    (["{ok}", "--target", "y", "--class-weight", "balanced"], "add --classify"),
+    (["{three}", "--target", "y", "--classify", "--hidden", "4", "--class-weight", "balanced"],
+     "not a setting of GDNetworkClassifier.*leave out --hidden"),
+    (["{three}", "--target", "y", "--classify", "--class-weight", "equal"], "not none or balanced"),
+    (["{dir}", "--target", "y", "--classify", "--class-weight", "balanced"], "needs the data in memory"),
     (["{ok}"], "required: --target"),
 ]
 
@@ -123,25 +129,25 @@ def test_every_bad_fit_input_is_one_line_and_writes_nothing(tmp_path, capsys, ar
     before = sorted(p.name for p in tmp_path.iterdir())
     argv = [a.format(dir=tmp_path, **files) for a in argv]
     if "--out" not in argv:
-        argv += ["--out", str(tmp_path / "model.json")]
+        argv += ["--out", str(tmp_path / "out")]
     code, out, err = _run(["fit", *argv], capsys)
     assert code == 2
     assert err.count("\n") == 1 and re.match(r"descentlab( fit)?: error:", err) and re.search(match, err), err
     assert "Traceback" not in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no model, no temporary file
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no model, folder or temporary file
 
 
 def test_divergence_through_the_cli_is_one_line_exit_1_and_writes_nothing(diabetes_csv, tmp_path, capsys):
     code, out, err = _run(["fit", diabetes_csv, "--target", "progression", "--lr", "50",
-                           "--out", tmp_path / "m.json"], capsys)
+                           "--out", tmp_path / "out"], capsys)
     assert code == 1 and err.count("\n") == 1
     assert "diverged at epoch" in err and "stable bound" in err and "lower the learning rate below" in err
     assert list(tmp_path.iterdir()) == []
 
 
 def test_bad_predict_inputs_are_one_line_and_write_nothing(diabetes_csv, tmp_path, capsys):
-    model = tmp_path / "m.json"
-    assert _run(["fit", diabetes_csv, "--target", "progression", "--epochs", "5", "--out", model],
+    model = tmp_path / "model.json"
+    assert _run(["fit", diabetes_csv, "--target", "progression", "--epochs", "5", "--out", tmp_path],
                 capsys)[0] == 0
     files = _bad_inputs(tmp_path)
     damaged = tmp_path / "damaged.json"
@@ -150,18 +156,18 @@ def test_bad_predict_inputs_are_one_line_and_write_nothing(diabetes_csv, tmp_pat
     doc = json.loads(model.read_text())
     doc["attributes"]["coef_"]["data"] = doc["attributes"]["coef_"]["data"][:3]
     edited.write_text(json.dumps(doc))
-    out_csv = tmp_path / "preds.csv"
+    out_csv = tmp_path / "preds" / "predictions.csv"
     cases = [([tmp_path / "none.json", diabetes_csv], "cannot read model"),
              ([damaged, diabetes_csv], "not valid JSON"),
              ([edited, diabetes_csv], "coef_ holds 3 numbers for shape [10]"),
              ([model, files["ok"]], "unknown feature column 'age'"),
              ([model, tmp_path / "nope.csv"], "no such file"),
-             ([model, diabetes_csv, "--out", tmp_path / "no" / "p.csv"], "cannot write predictions")]
+             ([model, diabetes_csv, "--out", tmp_path / "ok.csv" / "p"], "cannot write to output folder")]
     for argv, match in cases:
-        code, out, err = _run(["predict", *argv, "--out", out_csv] if "--out" not in argv
+        code, out, err = _run(["predict", *argv, "--out", out_csv.parent] if "--out" not in argv
                               else ["predict", *argv], capsys)
         assert code == 2 and err.count("\n") == 1 and match in err, (argv, err)
-        assert not out_csv.exists()
+        assert not out_csv.parent.exists()
 
 
 @pytest.mark.slow
@@ -170,10 +176,10 @@ def test_ctrl_c_stops_fit_cleanly_and_keeps_the_model(tmp_path):
     X = rng.normal(size=(2000, 5))
     data = _csv(tmp_path / "big.csv", ["a", "b", "c", "d", "e", "y"],
                 [[*x, x.sum()] for x in X])
-    model = tmp_path / "m.json"
+    model = tmp_path / "model.json"
     proc = subprocess.Popen([sys.executable, "-m", "descentlab", "fit", str(data), "--target", "y",
                              "--optimizer", "gd", "--lr", "1e-6", "--tol", "none",
-                             "--epochs", "100000000", "--out", str(model)],
+                             "--epochs", "100000000", "--out", str(tmp_path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             # a run started in the background inherits SIGINT ignored, and
                             # Python then never turns it into KeyboardInterrupt: restore the
@@ -190,6 +196,8 @@ def test_ctrl_c_stops_fit_cleanly_and_keeps_the_model(tmp_path):
     assert "interrupted after" in err and "Saved the model" in out
     doc = json.loads(model.read_text())
     assert doc["history"]["status"] == "interrupted" and doc["attributes"]["n_iter_"] >= 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text())["commands"]["fit"]
+    assert manifest["status"] == "interrupted" and list(manifest["files"]) == ["model.json"]
 
 
 def test_progress_bar_draws_only_on_a_terminal():
@@ -226,7 +234,7 @@ def test_help_lists_the_new_commands():
 
 def test_a_spent_budget_is_a_one_line_warning(diabetes_csv, tmp_path, capsys):
     code, out, err = _run(["fit", diabetes_csv, "--target", "progression", "--epochs", "3",
-                           "--out", tmp_path / "m.json"], capsys)
+                           "--out", tmp_path], capsys)
     assert code == 0 and "Completed after 3 epochs" in out
     assert err.startswith("descentlab: warning: training used all 3 epochs") and err.count("\n") == 1
 
@@ -237,8 +245,8 @@ def test_classify_three_labels_is_multinomial_and_predicts_every_probability(tmp
     X = np.array([[0, 0], [3, 0], [0, 3]])[y] + rng.normal(size=(150, 2))
     names = np.array(["red", "green", "blue"])[y]
     data = _csv(tmp_path / "colours.csv", ["x1", "x2", "colour"], [[*x, c] for x, c in zip(X, names)])
-    model = tmp_path / "c.json"
-    code, out, err = _run(["fit", data, "--target", "colour", "--classify", "--out", model], capsys)
+    model = tmp_path / "model.json"
+    code, out, err = _run(["fit", data, "--target", "colour", "--classify", "--out", tmp_path], capsys)
     assert code == 0, err
     accuracy = float(out.split("train: accuracy = ")[1].split("%")[0])
     assert accuracy > 85
@@ -257,11 +265,37 @@ def test_fit_reads_other_delimiters_and_drops_columns(tmp_path, capsys):
     path.write_text("id;name;a;b;y\n" + "".join(f"{i};row{i};{float(a)!r};{float(b)!r};{float(t)!r}\n"
                                                   for i, (a, b, t) in enumerate(zip(X[:, 0], X[:, 1], y))))
     code, out, err = _run(["fit", str(path), "--target", "y", "--delimiter", ";", "--drop", "id", "name",
-                           "--out", str(tmp_path / "m.json")], capsys)
+                           "--out", str(tmp_path)], capsys)
     assert code == 0, err
     assert "on 60 rows x 2 features" in out and "R^2 = 1.0000" in out
     assert "Coefficients (in the data's units): a " in out and ", b -" in out
-    code, out, _ = _run(["predict", str(tmp_path / "m.json"), str(path), "--delimiter", ";"], capsys)
+    code, out, _ = _run(["predict", str(tmp_path / "model.json"), str(path), "--delimiter", ";"], capsys)
     assert code == 0 and len(out.splitlines()) == 61
-    code, _, err = _run(["fit", str(path), "--target", "y", "--out", str(tmp_path / "m.json")], capsys)
+    code, _, err = _run(["fit", str(path), "--target", "y", "--out", str(tmp_path)], capsys)
     assert code == 2 and "pass --delimiter" in err and err.count("\n") == 1
+
+
+def test_class_weight_balanced_reweighs_the_rare_class(tmp_path, capsys):
+    """--class-weight balanced is GDClassifier(class_weight="balanced"): on data with one
+    row in nine of the rare class, it finds more of that class than equal weights do."""
+    from descentlab import GDClassifier
+    from descentlab.estimators.persist import load_model
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(450, 2))
+    y = np.where(X[:, 0] + 0.8 * rng.normal(size=450) > 1.4, "rare", "common")
+    assert 0.05 < np.mean(y == "rare") < 0.15
+    data = _csv(tmp_path / "imbalanced.csv", ["a", "b", "kind"], [[*x, t] for x, t in zip(X, y)])
+    models = {}
+    for weights in ("none", "balanced"):
+        code, _, err = _run(["fit", data, "--target", "kind", "--classify", "--class-weight", weights,
+                             "--out", tmp_path / weights], capsys)
+        assert code == 0, err
+        models[weights] = load_model(tmp_path / weights / "model.json")
+    assert models["none"].class_weight is None and models["balanced"].class_weight == "balanced"
+    python = GDClassifier(random_state=0, class_weight="balanced").fit(X, y)
+    np.testing.assert_allclose(models["balanced"].coef_, python.coef_, rtol=1e-9)
+    rare = y == "rare"
+    recall = {w: np.mean(m.predict(X[rare]) == "rare") for w, m in models.items()}
+    assert recall["balanced"] > recall["none"] + 0.2, recall
+    assert models["balanced"].intercept_ > models["none"].intercept_ + 0.5  # log-odds of "rare"

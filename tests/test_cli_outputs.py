@@ -40,60 +40,94 @@ def saved(tmp_path_factory):
     rows = [[1, 2, 3], [2, 1, 5], [3, 5, 4], [4, 3, 9], [5, 4, 7], [6, 1, 8]]
     (d / "in.csv").write_text("a,b,y\n" + "".join(",".join(map(str, r)) + "\n" for r in rows))
     assert main(["fit", str(d / "in.csv"), "--target", "y", "--epochs", "5", "--out",
-                 str(d / "m.json")]) == 0
+                 str(d / "fit")]) == 0
     assert main(["tutorial", "--epochs", "3", "--out", str(d / "tut")]) == 0
     return d
 
 
-# (argv, folders to make first, exit code, what stderr says)
+# (argv, folders to make first, exit code, what stderr says); x/model.json and
+# x/predictions.csv are links to in.csv: inputs where the command would write
 BAD_OUTPUTS = [
     (["tutorial", "--out", "{d}/o"], ["o/history.json"], 2, r"history\.json.*it is a folder"),
     (["tutorial", "--out", "{d}/o"], ["o/epoch_030.png"], 2, r"epoch_030\.png.*it is a folder"),
     (["tutorial", "--out", "{d}/o"], ["o/manifest.json"], 2, r"manifest\.json.*it is a folder"),
     (["tutorial", "--out", "{d}/o", "--animate"], ["o/training.gif"], 2,
      r"training\.gif.*it is a folder"),
-    (["tutorial", "--out", "{d}/in.csv"], [], 2, r"output folder .*in\.csv.*it is a file"),
-    (["tutorial", "--out", "{d}/in.csv/sub"], [], 2, r"output folder .*is a file"),
-    (["tutorial", "--out", "{d}/o", "--report", "{d}/r.html"], ["r.html"], 2, r"is a folder"),
-    (["fit", "{d}/in.csv", "--target", "y", "--out", "{d}/in.csv"], [], 2,
-     r"the model to .*in\.csv.*it is the input .*never overwrites its inputs"),
-    (["fit", "{d}/in.csv", "--target", "y", "--out", "{d}/sub/../in.csv"], ["sub"], 2, r"it is the input"),
-    (["fit", "{d}/in.csv", "--target", "y", "--out", "{d}/link.csv"], [], 2, r"it is the input"),
-    (["fit", "{d}/in.csv", "--target", "y", "--out", "{d}/sub"], ["sub"], 2, r"it is a folder"),
-    (["fit", "{d}/in.csv", "--target", "y", "--out", "{d}/no/m.json"], [], 2, r"'.*no' does not exist"),
-    (["predict", "{d}/m.json", "{d}/in.csv", "--out", "{d}/in.csv"], [], 2,
-     r"predictions to .*in\.csv.*it is the input"),
-    (["predict", "{d}/m.json", "{d}/in.csv", "--out", "{d}/m.json"], [], 2,
-     r"predictions to .*m\.json.*it is the input .*m\.json"),
-    (["predict", "{d}/m.json", "{d}/in.csv", "--out", "{d}/sub"], ["sub"], 2, r"it is a folder"),
-    (["predict", "{d}/m.json", "{d}/in.csv", "--out", "{d}/no/p.csv"], [], 2, r"does not exist"),
-    (["predict", "{d}/m.json", "{d}/in.csv", "--out", os.devnull], [], 2, r"not a regular file"),
-    (["animate", "--history", "{d}/h.json", "--out", "{d}/o", "--no-mp4"], ["o/training.gif"], 2,
-     r"training\.gif.*it is a folder"),
+    (["tutorial", "--out", "{d}/x/in"], [], 2, r"output folder .*x/in.*it is a file"),
+    (["tutorial", "--out", "{d}/x/in/sub"], [], 2, r"output folder .*is a file"),
+    (["tutorial", "--out", "{d}/o", "--report"], ["o/tutorial_report.html"], 2,
+     r"tutorial_report\.html.*is a folder"),
+    (["fit", "{d}/x/model.json", "--target", "y", "--out", "{d}/x"], [], 2,
+     r"model\.json to .*model\.json.*it is the input .*never overwrites its inputs"),
+    (["fit", "{d}/in.csv", "--target", "y", "--out", "{d}/x/../x"], [], 2, r"it is the input"),
+    (["fit", "{d}/in.csv", "--target", "y", "--out", "{d}/sub"], ["sub/model.json"], 2, r"it is a folder"),
+    (["fit", "{d}/in.csv", "--target", "y", "--out", "{d}/x/in/sub"], [], 2, r"output folder .*is a file"),
+    (["predict", "{d}/m.json", "{d}/x/predictions.csv", "--out", "{d}/x"], [], 2,
+     r"predictions\.csv to .*predictions\.csv.*it is the input"),
+    (["predict", "{d}/m.json", "{d}/in.csv", "--out", "{d}/sub"], ["sub/predictions.csv"], 2,
+     r"it is a folder"),
+    (["predict", "{d}/m.json", "{d}/in.csv", "--out", os.devnull], [], 2, r"output folder .*is a file"),
+    (["animate", "--history", "{d}/h.json", "--out", "{d}/o", "--no-mp4"], ["o/animate.gif"], 2,
+     r"animate\.gif.*it is a folder"),
     (["lr-study", "--out", "{d}/o"], ["o/lr_study.png"], 2, r"lr_study\.png.*it is a folder"),
     (["collapse", "--out", "{d}/o"], ["o/collapse.json"], 2, r"collapse\.json.*it is a folder"),
     (["nonlinear", "--out", "{d}/o"], ["o/nonlinear_sine.png"], 2, r"nonlinear_sine\.png.*folder"),
     (["logistic", "--out", "{d}/o", "--animate"], ["o/logistic.gif"], 2, r"logistic\.gif.*folder"),
-    (["report", "--history", "{d}/h.json", "--out", "{d}/o/r.html"], ["o/r.html"], 2, r"is a folder"),
+    (["report", "--history", "{d}/h.json", "--out", "{d}/o"], ["o/report.html"], 2, r"report\.html.*is a folder"),
 ]
+
+
+def _setup(saved, tmp_path, folders):
+    for name in ("in.csv", "m.json"):
+        (tmp_path / name).write_bytes((saved / name.replace("m.json", "fit/model.json")).read_bytes())
+    (tmp_path / "h.json").write_bytes((saved / "tut" / "history.json").read_bytes())
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "in").write_text("a file")
+    for name in ("model.json", "predictions.csv"):
+        (tmp_path / "x" / name).symlink_to(tmp_path / "in.csv")
+    for folder in folders:
+        (tmp_path / folder).mkdir(parents=True)
 
 
 @pytest.mark.parametrize("argv,folders,code,match", BAD_OUTPUTS,
                          ids=[f"{a[0]}-{i}" for i, (a, *_) in enumerate(BAD_OUTPUTS)])
 def test_a_bad_output_is_refused_up_front_and_changes_nothing(saved, tmp_path, capsys, argv,
                                                               folders, code, match):
-    for name in ("in.csv", "m.json"):
-        (tmp_path / name).write_bytes((saved / name).read_bytes())
-    (tmp_path / "h.json").write_bytes((saved / "tut" / "history.json").read_bytes())
-    (tmp_path / "link.csv").symlink_to(tmp_path / "in.csv")
-    for folder in folders:
-        (tmp_path / folder).mkdir(parents=True)
+    _setup(saved, tmp_path, folders)
     before = _snapshot(tmp_path)
     got, out, err = _run([a.format(d=tmp_path) for a in argv], capsys)
     assert got == code, err
     assert err.count("\n") == 1 and err.startswith("descentlab: error: ") and "Traceback" not in err
     assert re.search(match, err), err
     assert out == ""  # refused before anything ran
+    assert _snapshot(tmp_path) == before
+
+
+# --out is a folder in every command: a path ending like a file is refused by the parser
+FILE_LIKE_OUT = [
+    (["tutorial", "--out", "{d}/report.html"], "its figures, history.json and metrics.json", "{d}"),
+    (["animate", "--out", "{d}/o/movie.gif"], "animate.gif (and animate.mp4)", "{d}/o"),
+    (["report", "--out", "{d}/o/r.html"], "report.html", "{d}/o"),
+    (["fit", "{d}/in.csv", "--target", "y", "--out", "{d}/model.json"], "model.json", "{d}"),
+    (["fit", "{d}/in.csv", "--target", "y", "--out", "{d}/in.csv"], "model.json", "{d}"),
+    (["predict", "{d}/m.json", "{d}/in.csv", "--out", "{d}/p.csv"], "predictions.csv", "{d}"),
+    (["exercise", "grade", "{d}/x", "--lesson", "linear_regression", "--out", "{d}/grades.csv"],
+     "grades.csv", "{d}"),
+]
+
+
+@pytest.mark.parametrize("argv,writes,suggested", FILE_LIKE_OUT, ids=[a[0] for a, *_ in FILE_LIKE_OUT])
+def test_a_file_given_to_out_is_one_line_naming_the_folder_to_give(saved, tmp_path, capsys, argv,
+                                                                  writes, suggested):
+    _setup(saved, tmp_path, [])
+    before = _snapshot(tmp_path)
+    got, out, err = _run([a.format(d=tmp_path) for a in argv], capsys)
+    assert got == 2 and out == "" and err.count("\n") == 1, err
+    command = " ".join(argv[:2]) if argv[0] == "exercise" else argv[0]
+    assert err.startswith(f"descentlab {command}: error: argument --out: ")
+    assert "looks like a file, but --out is a folder" in err
+    assert f"{command} writes {writes} into it" in err
+    assert f"give a folder such as --out {suggested.format(d=tmp_path)} " in err
     assert _snapshot(tmp_path) == before
 
 
@@ -118,7 +152,7 @@ def test_a_save_that_fails_after_training_keeps_the_model(saved, tmp_path, capsy
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     code, out_text, err = _run(["fit", saved / "in.csv", "--target", "y", "--epochs", "5",
-                                "--out", out / "m.json"], capsys)
+                                "--out", out], capsys)
     assert code == 1 and err.count("\n") == 2  # the spent-budget warning, then the error
     line = err.splitlines()[-1]
     assert line.startswith("descentlab: error: cannot write") and "saved in" in line
@@ -201,20 +235,33 @@ def test_a_second_run_removes_the_first_runs_stale_files_and_nothing_else(tmp_pa
 
 @pytest.mark.slow
 def test_commands_sharing_a_folder_each_keep_their_own_files(tmp_path, capsys):
+    """No command writes another's file names: animate and report beside the tutorial
+    leave its training.gif and tutorial_report.html (drawn from its history.json) alone."""
     out = tmp_path / "o"
-    assert main(["tutorial", "--epochs", "5", "--out", str(out), "--animate"]) == 0
+    assert main(["tutorial", "--epochs", "5", "--out", str(out), "--animate", "--report",
+                 "--max-frames", "3"]) == 0
+    tutorials = {n: (out / n).read_bytes() for n in ("training.gif", "tutorial_report.html",
+                                                     "history.json")}
     assert main(["animate", "--epochs", "4", "--out", str(out), "--no-mp4"]) == 0
+    assert main(["report", "--epochs", "4", "--out", str(out), "--max-frames", "3",
+                 "--rates", "0.1"]) == 0
     assert main(["lr-study", "--epochs", "5", "--rates", "0.1", "--out", str(out)]) == 0
     capsys.readouterr()
+    assert {n: (out / n).read_bytes() for n in tutorials} == tutorials
     commands = json.loads((out / "manifest.json").read_text())["commands"]
-    assert list(commands["animate"]["files"]) == ["training.gif"]  # moved from the tutorial's
-    assert "training.gif" not in commands["tutorial"]["files"]
+    assert {"training.gif", "tutorial_report.html", "history.json"} <= set(commands["tutorial"]["files"])
+    assert list(commands["animate"]["files"]) == ["animate.gif"]
+    assert list(commands["report"]["files"]) == ["report.html"]
     assert list(commands["lr-study"]["files"]) == ["lr_study.png"]
-    # the tutorial again, without --animate: the animate command's GIF stays
+    assert commands["animate"]["settings"]["epochs"] == 4  # what its GIF was drawn from
+    # the tutorial again, without --animate or --report: its own GIF and page go, the others stay
     assert main(["tutorial", "--epochs", "5", "--out", str(out)]) == 0
+    names = set(os.listdir(out))
+    assert "training.gif" not in names and "tutorial_report.html" not in names
+    assert {"animate.gif", "report.html", "lr_study.png"} <= names
     listed = [n for entry in json.loads((out / "manifest.json").read_text())["commands"].values()
               for n in entry["files"]]
-    assert sorted(listed) == sorted(set(os.listdir(out)) - {"manifest.json"})
+    assert sorted(listed) == sorted(names - {"manifest.json"})
     assert len(listed) == len(set(listed))  # every file belongs to one command
 
 

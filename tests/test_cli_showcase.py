@@ -18,7 +18,7 @@ from descentlab.viz.animation import ffmpeg_available
 def saved_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("tut")
     assert main(["tutorial", "--out", str(out), "--epochs", "21", "--animate",
-                 "--report", str(out / "report.html"), "--max-frames", "8"]) == 0
+                 "--report", "--max-frames", "8"]) == 0
     return out
 
 
@@ -28,7 +28,7 @@ def test_tutorial_animate_and_report(saved_run, capsys):
     with Image.open(saved_run / "training.gif") as im:
         assert im.n_frames == 8
     assert (saved_run / "training.mp4").exists() == ffmpeg_available()
-    page = (saved_run / "report.html").read_text()
+    page = (saved_run / "tutorial_report.html").read_text()
     assert page.count('"iVBORw0KGgo') == 8  # the frames JSON holds 8 PNGs
     assert not [p for p in os.listdir(saved_run) if p.startswith(".")]  # no temporary files left
 
@@ -49,14 +49,14 @@ def test_animate_from_a_saved_history(saved_run, tmp_path, capsys):
     assert main(["animate", "--history", str(saved_run / "history.json"), "--out", str(out),
                  "--no-mp4", "--fps", "5"]) == 0
     assert "21 frames of 21 epochs" in capsys.readouterr().out
-    assert sorted(os.listdir(out)) == ["manifest.json", "training.gif"]
-    with Image.open(out / "training.gif") as im:
+    assert sorted(os.listdir(out)) == ["animate.gif", "manifest.json"]
+    with Image.open(out / "animate.gif") as im:
         assert im.n_frames == 21 and im.info["duration"] == 200
 
 
 def test_animate_trains_on_the_spot(tmp_path, capsys):
     assert main(["animate", "--epochs", "5", "--lr", "0.5", "--out", str(tmp_path), "--no-mp4"]) == 0
-    with Image.open(tmp_path / "training.gif") as im:
+    with Image.open(tmp_path / "animate.gif") as im:
         assert im.n_frames == 5
 
 
@@ -71,10 +71,10 @@ def test_lr_study_prints_the_bound_and_draws(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_report_command_from_a_history(saved_run, tmp_path, capsys):
-    path = tmp_path / "r.html"
-    assert main(["report", "--history", str(saved_run / "history.json"), "--out", str(path),
+    assert main(["report", "--history", str(saved_run / "history.json"), "--out", str(tmp_path),
                  "--rates", "0.1,3", "--max-frames", "3"]) == 0
-    page = path.read_text()
+    assert sorted(os.listdir(tmp_path)) == ["manifest.json", "report.html"]
+    page = (tmp_path / "report.html").read_text()
     assert page.count('"iVBORw0KGgo') == 3 and "lr = 3" not in page  # figures are images
     assert "beyond the bound" in page and "Report:" in capsys.readouterr().out
 
@@ -93,11 +93,11 @@ BAD = [
     (["lr-study", "--rates", ""], 2, "is not a number"),
     (["lr-study", "--epochs", "0"], 2, "epochs"),
     (["lr-study", "--out", "{d}/blocker/sub"], 2, "cannot write to output folder"),
-    (["report", "--out", "{d}/blocker/sub/r.html"], 2, "cannot write to output folder"),
-    (["report", "--out", "{d}/r.txt"], 2, "must end in .html"),
-    (["report", "--history", "{d}/bad.json", "--out", "{d}/r.html"], 2, "cannot read history"),
-    (["tutorial", "--report", "{d}/r.pdf"], 2, "must end in .html"),
-    (["report", "--with", "collapse,foo", "--out", "{d}/r.html"], 2, "unknown 'foo' in 'collapse,foo'"),
+    (["report", "--out", "{d}/blocker/sub"], 2, "cannot write to output folder"),
+    (["report", "--out", "{d}/r.html"], 2, "looks like a file, but --out is a folder"),
+    (["report", "--history", "{d}/bad.json"], 2, "cannot read history"),
+    (["tutorial", "--report", "{d}/r.html"], 2, "unrecognized arguments"),
+    (["report", "--with", "collapse,foo"], 2, "unknown 'foo' in 'collapse,foo'"),
 ]
 
 
@@ -140,7 +140,7 @@ def test_without_ffmpeg_the_gif_is_written_and_the_mp4_explained(tmp_path, capsy
     monkeypatch.setattr(frames, "ffmpeg_available", lambda: False)
     assert main(["animate", "--epochs", "3", "--out", str(tmp_path)]) == 0
     assert "no MP4: ffmpeg is not on this machine" in capsys.readouterr().out
-    assert sorted(os.listdir(tmp_path)) == ["manifest.json", "training.gif"]
+    assert sorted(os.listdir(tmp_path)) == ["animate.gif", "manifest.json"]
     assert main(["animate", "--epochs", "3", "--out", str(tmp_path / "b"), "--mp4"]) == 2
     err = capsys.readouterr().err
     assert "MP4 needs ffmpeg" in err and err.count("\n") == 1

@@ -166,7 +166,7 @@ def test_cli_fits_a_folder_on_a_cluster_address(cluster, tmp_path, capsys, kind)
     _write_folder(tmp_path / "data", X, np.where(labels == 7, "yes", "no"), kind)
     out = tmp_path / "model.json"
     code = main(["fit", str(tmp_path / "data"), "--target", "target", "--classify", "--epochs", "50",
-                 "--scheduler", cluster.scheduler_address, "--out", str(out)])
+                 "--scheduler", cluster.scheduler_address, "--out", str(tmp_path)])
     assert code == 0
     text = capsys.readouterr().out
     assert "accuracy" in text and f"1500 rows x 5 features of {tmp_path / 'data'}" in text
@@ -198,7 +198,7 @@ def test_cli_says_in_one_line_when_no_scheduler_answers(tmp_path, capsys):
     X, _, y = _data(100)
     _write_folder(tmp_path / "data", X, y, "csv")
     code = main(["fit", str(tmp_path / "data"), "--target", "target", "--scheduler",
-                 "tcp://127.0.0.1:9", "--out", str(tmp_path / "m.json")])
+                 "tcp://127.0.0.1:9", "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code != 0 and "cannot reach a Dask scheduler at 'tcp://127.0.0.1:9'" in err
     assert "Traceback" not in err

@@ -120,8 +120,8 @@ def test_grade_a_class_folder(tmp_path, capsys):
     for fault in FAULTS:
         write_fault(subs, fault)
     before = _digests(subs)
-    out = tmp_path / "grades.csv"
-    code = main(["exercise", "grade", str(subs), "--lesson", "linear_regression", "--out", str(out),
+    out = tmp_path / "marks" / "grades.csv"  # --out is a folder, made if missing
+    code = main(["exercise", "grade", str(subs), "--lesson", "linear_regression", "--out", str(out.parent),
                  "--seed", "3", *FAST])
     assert code == 0
     assert _digests(subs) == before and not list(subs.rglob("__pycache__"))
@@ -137,20 +137,23 @@ def test_grade_a_class_folder(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Most common mistakes:" in printed
     assert "compute_loss: missing 1/2 (or a factor 2 too many) (2 learners)" in printed
-    assert not list(tmp_path.glob(".grades.csv.*"))  # the temporary file was moved into place
+    assert not list(out.parent.glob(".grades.csv.*"))  # the temporary file was moved into place
 
 
 def test_grade_refuses_to_write_inside_the_submissions_or_over_a_file(tmp_path, capsys):
     (tmp_path / "ada.py").write_text(reference("linear_regression"))
     args = ["exercise", "grade", str(tmp_path), "--lesson", "linear_regression"]
-    assert main([*args, "--out", str(tmp_path / "grades.csv")]) == 2
-    other = tmp_path.parent / f"{tmp_path.name}-grades.csv"
-    other.write_text("old")
+    assert main([*args, "--out", str(tmp_path / "marks")]) == 2
+    assert not (tmp_path / "marks").exists()  # no folder made inside the submissions
+    other = tmp_path.parent / f"{tmp_path.name}-marks"
+    other.mkdir()
+    (other / "grades.csv").write_text("old")
     assert main([*args, "--out", str(other)]) == 2
-    assert other.read_text() == "old"
+    assert (other / "grades.csv").read_text() == "old"
     err = capsys.readouterr().err.splitlines()
     assert "inside the submissions folder" in err[0] and "--force" in err[1]
-    other.unlink()
+    (other / "grades.csv").unlink()
+    other.rmdir()
 
 
 def test_class_summary_counts_each_learner_once_and_skips_consequences():

@@ -66,9 +66,9 @@ def test_metrics_of_huge_targets_are_those_of_the_same_targets_near_one():
 
 
 def test_predictions_that_overflow_are_an_error_naming_the_line(tmp_path, capsys):
-    model = tmp_path / "m.json"
+    model = tmp_path / "model.json"
     assert main(["fit", _csv(tmp_path / "d.csv", x=x, y=y * 1e300), "--target", "y",
-                 "--out", str(model)]) == 0
+                 "--out", str(tmp_path)]) == 0
     rows = _csv(tmp_path / "new.csv", x=[1.0, 2.0, 1e300])
     with pytest.raises(DescentlabError, match="at line 4 is inf"):
         predict_csv(str(model), rows)

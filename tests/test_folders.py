@@ -78,10 +78,10 @@ def test_cli_fit_on_a_folder_equals_the_fit_on_its_rows(tmp_path, capsys, kind):
     from descentlab.estimators.persist import load_model
 
     folder, df = _folder(tmp_path, kind=kind)
-    out = tmp_path / "m.json"
+    out = tmp_path / "model.json"
     # a Dask fit is full batch: so is the reference (a network's default is mini-batches of 200)
     assert main(["fit", str(folder), "--target", "y", "--features", "a", "b", "c", "--hidden", "4",
-                 "--epochs", "30", "--batch-size", "none", "--out", str(out)]) == 0
+                 "--epochs", "30", "--batch-size", "none", "--out", str(tmp_path)]) == 0
     assert "R^2" in capsys.readouterr().out
     model = load_model(out)
     X = df[["a", "b", "c"]].to_numpy()

@@ -75,9 +75,9 @@ def big_csv(tmp_path_factory):
 def test_fit_stopped_mid_training_keeps_a_loadable_model(big_csv, tmp_path, signum):
     from descentlab.estimators.persist import load_model
 
-    model = tmp_path / "m.json"
+    model = tmp_path / "model.json"
     proc = _start(["-m", "descentlab", "fit", str(big_csv), "--target", "y", "--optimizer", "gd",
-                   "--lr", "1e-6", "--tol", "none", "--epochs", "100000000", "--out", str(model)])
+                   "--lr", "1e-6", "--tol", "none", "--epochs", "100000000", "--out", str(tmp_path)])
     assert proc.stdout.readline().startswith("Training GDRegressor on 2000 rows")
     out, err = _stop(proc, signum, wait=1.5)
     assert proc.returncode == 130 and "Traceback" not in err, err

@@ -144,9 +144,9 @@ def test_cli_fit_with_an_l1_penalty_end_to_end(tmp_path, capsys):
     csv = tmp_path / "d.csv"
     csv.write_text("a,b,c,d,e,y\n" + "".join(",".join(repr(float(v)) for v in [*r, t]) + "\n"
                                               for r, t in zip(X, y)))
-    model = tmp_path / "m.json"
+    model = tmp_path / "model.json"
     code = main(["fit", str(csv), "--target", "y", "--penalty", "l1", "--alpha", "0.1",
-                 "--tol", "1e-14", "--epochs", "4000", "--out", str(model)])
+                 "--tol", "1e-14", "--epochs", "4000", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 0 and "Converged" in out
     est = load_model(model)

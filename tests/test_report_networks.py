@@ -116,9 +116,9 @@ def test_both_players_work_in_a_headless_browser(report):
 
 
 def test_report_command_with_a_study(tmp_path, capsys):
-    path = tmp_path / "r.html"
+    path = tmp_path / "report.html"
     assert main(["report", "--epochs", "5", "--rates", "0.5", "--with", "logistic",
-                 "--max-frames", "4", "--out", str(path)]) == 0
+                 "--max-frames", "4", "--out", str(tmp_path)]) == 0
     assert "with logistic" in capsys.readouterr().out
     page = path.read_text()
     assert "9. Logistic" not in page and "7. Logistic regression" in page

@@ -86,6 +86,6 @@ def test_an_interrupted_history_is_animated_and_reported(interrupted, tmp_path, 
 
     assert main(["animate", "--history", str(interrupted), "--out", str(tmp_path), "--no-mp4"]) == 0
     assert "the run was interrupted after 4 of 12 epochs" in capsys.readouterr().out
-    report = tmp_path / "r.html"
-    assert main(["report", "--history", str(interrupted), "--out", str(report)]) == 0
+    report = tmp_path / "report.html"
+    assert main(["report", "--history", str(interrupted), "--out", str(tmp_path)]) == 0
     assert "for 4 epochs (interrupted after 4 of 12 epochs: Ctrl-C)" in report.read_text()

@@ -7,6 +7,7 @@ Every option of a run's config comes from its :class:`~descentlab.settings.Setti
 import argparse
 import math
 from dataclasses import fields
+from pathlib import Path
 
 from descentlab.lessons.article import TutorialConfig
 from descentlab.settings import config_settings
@@ -34,6 +35,9 @@ def add_setting(p, name, s, default, flag=None):
         p.add_argument(flag, dest=name, type=int, nargs="+", metavar="N", default=default, help=help_)
     elif s.kind == "rates":
         p.add_argument(flag, dest=name, type=rate_list, default=default, help=help_)
+    elif s.kind == "weights":  # a dict of label: weight is for Python; the command line
+        p.add_argument(flag, dest=name, type=_balanced, metavar="{none,balanced}",  # takes these
+                       default=default, help=help_)
     else:
         convert = _TYPES[s.kind]
         p.add_argument(flag, dest=name, type=_none_or(convert) if s.none else convert,
@@ -52,10 +56,35 @@ def add_training_options(p, log_every=False):
     add_config_options(p, TutorialConfig, skip=() if log_every else ("log_every",))
 
 
-def add_out(p, what="figures and JSON"):
-    """``--out``: the output folder."""
-    p.add_argument("--out", default="descentlab-out",
-                   help=f"output folder for {what} (default descentlab-out)")
+#: Endings that name a file, not a folder: ``--out model.json`` is a mistake said in one line.
+FILE_SUFFIXES = (".json", ".html", ".htm", ".csv", ".tsv", ".txt", ".gif", ".mp4", ".png",
+                 ".svg", ".pdf", ".parquet", ".npy", ".pkl", ".joblib")
+
+
+def add_out(p, writes="its figures and JSON", default="descentlab-out"):
+    """``--out``: the output folder, in every command; ``writes`` names what goes into it.
+
+    Each command owns its file names, so commands sharing a folder never overwrite each
+    other's files (the folder's ``manifest.json`` records which command wrote what).
+    """
+    p.add_argument("--out", metavar="FOLDER", default=default, type=_folder(p.prog, writes),
+                   help=f"the folder to write {writes} into (created if missing; default "
+                   + (f"{default})" if default else "none: print to standard output)"))
+
+
+def _folder(prog, writes):
+    """An argparse type: a folder path; one that ends like a file is refused in one line."""
+    command = prog.removeprefix("descentlab ")
+
+    def folder(text):
+        path = Path(text)
+        if path.suffix.lower() in FILE_SUFFIXES and not path.is_dir():
+            raise argparse.ArgumentTypeError(
+                f"{text!r} looks like a file, but --out is a folder: {command} writes {writes} "
+                f"into it; give a folder such as --out {path.parent}")
+        return text
+    folder.__name__ = "folder"
+    return folder
 
 
 def config_from_args(args, config_class=TutorialConfig):
@@ -69,6 +98,16 @@ def _none_or(convert):
         return None if text.lower() == "none" else convert(text)
     parse.__name__ = convert.__name__
     return parse
+
+
+def _balanced(text):
+    """``"balanced"`` or ``"none"`` (None): the class weights a command line can give."""
+    if text.lower() == "none":
+        return None
+    if text.lower() != "balanced":
+        raise argparse.ArgumentTypeError(f"{text!r} is not none or balanced: give balanced to "
+                                         "weigh each class by N / (n_classes N_c)")
+    return "balanced"
 
 
 def positive_int(text):
@@ -149,7 +188,7 @@ def choice_list(choices):
 def add_lesson_options(p, config_class):
     """A lesson's settings and ``--out``."""
     add_config_options(p, config_class)
-    add_out(p, "the figure and JSON")
+    add_out(p, "its figure and JSON")
 
 
 def run_lesson(args, config_class, run, then=None, also=()):

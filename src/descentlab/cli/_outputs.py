@@ -9,10 +9,15 @@ from descentlab.errors import Interrupted
 from descentlab.files import check_outputs
 
 
-def check_folder(out, names, inputs=()):
+def check_folder(out, names, inputs=(), create=True):
     """Check the files ``names`` of the output folder ``out`` before anything runs;
-    create the folder once they all pass."""
-    return check_outputs([(name, Path(out) / name) for name in names], inputs=inputs, folder=out)
+    create the folder once they all pass (``create=False``: only check, so that input
+    refused later, as ``fit``'s data, leaves no empty folder behind)."""
+    from descentlab.files import check_folder as creatable
+
+    if create or Path(out).is_dir():  # an existing folder: nothing is created in it
+        return check_outputs([(name, Path(out) / name) for name in names], inputs=inputs, folder=out)
+    return creatable(out)  # a folder still to make holds no file, so no input either
 
 
 def settings_of(args):

@@ -1,15 +1,20 @@
 """``descentlab exercise new|list|check|grade``: write the article's functions yourself, get them graded."""
 
 import json
+from pathlib import Path
 
+from descentlab.cli._options import add_out
 from descentlab.errors import DescentlabError
+
+#: The class's grades, one CSV row per learner, written into ``grade --out``.
+GRADES = "grades.csv"
 
 
 def add_parser(sub):
     p = sub.add_parser("exercise", help="exercises: write the functions yourself, get hints",
                        description="Exercises for learners and a grader for teachers: 'new' "
                        "writes a starter, 'check' grades one file with hints that name the "
-                       "mistake, 'grade' grades a class folder into a CSV file.")
+                       "mistake, 'grade' grades a class folder into grades.csv.")
     p.set_defaults(run=_no_action, exercise_parser=p)
     actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
 
@@ -32,11 +37,11 @@ def add_parser(sub):
                      help='print {"score": ..., "checks": [{"name", "passed", "message"}]}')
     chk.set_defaults(run=run_check)
 
-    grd = actions.add_parser("grade", help="grade a class folder into a CSV file")
+    grd = actions.add_parser("grade", help=f"grade a class folder into {GRADES}")
     grd.add_argument("dir", help="folder of submissions: one file or one folder per learner")
     grd.add_argument("--lesson", required=True, help="the lesson (see 'exercise list')")
-    grd.add_argument("--out", required=True, help="CSV file to write (outside DIR)")
-    grd.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    add_out(grd, GRADES)  # outside DIR: grade() refuses a folder inside the submissions
+    grd.add_argument("--force", action="store_true", help=f"overwrite {GRADES} in --out if it exists")
     _add_run_options(grd)
     grd.set_defaults(run=run_grade)
     return p
@@ -103,8 +108,13 @@ def run_check(args):
 def run_grade(args):
     from ..exercises import grade, summary_lines
 
-    reports = grade(args.dir, args.lesson, args.out, seed=args.seed, limits=_limits(args),
+    from ..files import ensure_writable_dir
+
+    out = Path(args.out) / GRADES
+    if not out.resolve().is_relative_to(Path(args.dir).resolve()):  # else grade() says why
+        ensure_writable_dir(args.out)
+    reports = grade(args.dir, args.lesson, out, seed=args.seed, limits=_limits(args),
                     force=args.force, log=print)
     print("\n".join(summary_lines(reports)))
-    print(f"Wrote {args.out} (seed {reports[0].seed})")
+    print(f"Wrote {out} (seed {reports[0].seed})")
     return 0

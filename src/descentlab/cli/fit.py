@@ -10,22 +10,31 @@ import sys
 
 import numpy as np
 
-from descentlab.cli._options import add_setting
+from descentlab.cli._options import add_out, add_setting
 from descentlab.cli.progress import ProgressBar
 from descentlab.estimators.workflow import FIT_PARAMS, FitConfig, fit_csv, save_fit
 from descentlab.settings import config_settings
 
+#: The model file ``fit`` writes into ``--out`` (``descentlab predict`` reads it).
+MODEL = "model.json"
+
 
 def _estimator_option(p, name):
-    from descentlab.estimators.linear import GDRegressor
+    """The option of the estimator setting ``name``, declared in the first of the linear
+    regressor and classifier that has it (``class_weight``: classifiers only)."""
+    from descentlab.estimators.linear import GDClassifier, GDRegressor
     from descentlab.estimators.network import GDNetworkRegressor
 
-    s = GDRegressor._parameter_constraints[name]
-    linear = inspect.signature(GDRegressor).parameters[name].default
-    network = inspect.signature(GDNetworkRegressor).parameters[name].default
+    owner = GDRegressor if name in GDRegressor._parameter_constraints else GDClassifier
+    s = owner._parameter_constraints[name]
+    linear = inspect.signature(owner).parameters[name].default
     default = f"{linear if linear is not None else s.none}"
-    if network != linear:
-        default += f"; {network} with --hidden"
+    if owner is GDRegressor:
+        network = inspect.signature(GDNetworkRegressor).parameters[name].default
+        if network != linear:
+            default += f"; {network} with --hidden"
+    else:
+        default += "; balanced weighs class c by N / (n_classes N_c); with --classify only, without --hidden"
     flag = "--" + name.replace("_", "-")
     help_ = f"{s.help} (default {default})".replace("%", "%%")
     if s.kind == "options":
@@ -57,8 +66,8 @@ def add_parser(sub):
                        "logistic regression: binary, or multinomial for 3+ labels) by gradient descent on the columns of a CSV file "
                        "with a header row; print its metrics and save the model as JSON. "
                        "Features are standardised inside the model and the learning rate is "
-                       "chosen from the data unless --lr is given. Ctrl-C stops training and "
-                       "keeps the model trained so far.")
+                       "chosen from the data unless --lr is given. Writes model.json into --out. "
+                       "Ctrl-C stops training and keeps the model trained so far.")
     p.add_argument("csv", help="CSV file with a header row, or a folder of CSV or Parquet files "
                    "(read with Dask)")
     p.add_argument("--target", required=True, help="the column to predict")
@@ -78,13 +87,16 @@ def add_parser(sub):
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="train on the Dask cluster whose scheduler is at ADDRESS, e.g. "
                    "tcp://10.0.0.5:8786 (each epoch one reduction on the workers)")
-    p.add_argument("--out", default="model.json", help="where to save the model (default model.json)")
+    add_out(p, MODEL)
     p.set_defaults(run=run)
     return p
 
 
 def run(args):
-    from descentlab.files import check_outputs, deferred_signals, save_or_recover
+    from descentlab.cli._outputs import check_folder, recording
+    from descentlab.errors import DescentlabError
+    from descentlab.files import deferred_signals, ensure_writable_dir, save_or_recover
+    from descentlab.outputs.manifest import MANIFEST
 
     values = vars(args)
     config = FitConfig(csv=args.csv, target=args.target, features=args.features,
@@ -93,8 +105,9 @@ def run(args):
                        seed=args.seed, delimiter=args.delimiter, drop=args.drop,
                        params={n: values[n] for n in FIT_PARAMS if n in values},
                        scheduler=args.scheduler)
-    check_outputs([("the model", args.out)], inputs=[args.csv])
     estimator = config.estimator()
+    planned = [MODEL, MANIFEST]
+    check_folder(args.out, planned, inputs=[args.csv], create=False)  # made once trained
     bar = ProgressBar(estimator.epochs)
     try:
         result = fit_csv(config, callbacks=[bar], on_start=_announce)
@@ -102,9 +115,14 @@ def run(args):
         bar.close()
     for line in summary_lines(result):
         print(line)
-    with deferred_signals():  # a second Ctrl-C must not lose the model
-        save_or_recover(lambda path: save_fit(result, path), args.out)
-    print(f"Saved the model to {args.out}")
+    try:
+        ensure_writable_dir(args.out)
+    except DescentlabError:  # the folder broke while training: the model is saved elsewhere
+        pass
+    # a second Ctrl-C must not lose the model
+    with recording(args, planned, [result.estimator.history_]) as record, deferred_signals():
+        path = save_or_recover(lambda path: save_fit(result, path), record.path(MODEL))
+    print(f"Saved the model to {path}")
     if result.estimator.history_.status == "interrupted":
         print(f"descentlab: interrupted after {result.estimator.n_iter_} epochs; saved the model "
               "trained so far", file=sys.stderr)

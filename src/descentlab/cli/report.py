@@ -1,6 +1,7 @@
 """``descentlab report``: the whole story in one self-contained HTML file."""
 
-from descentlab.cli._options import add_caps, add_source, add_training_options, choice_list, load_result, rate_list
+from descentlab.cli._options import (add_caps, add_out, add_source, add_training_options, choice_list,
+                                     load_result, rate_list)
 from descentlab.lessons import NETWORK_STUDIES
 
 
@@ -9,11 +10,10 @@ def add_parser(sub):
                        description="Write an HTML page with every figure embedded: the data, "
                        "the training animation with an epoch slider, the cost against m, the "
                        "loss surface, a learning-rate study and the metrics; with --with, the "
-                       "network studies too. It works offline.")
+                       "network studies too. It works offline. Writes report.html into --out.")
     add_source(p)
     add_training_options(p)
-    p.add_argument("--out", default="descentlab-out/report.html",
-                   help="the HTML file to write (default descentlab-out/report.html)")
+    add_out(p, "report.html")
     p.add_argument("--rates", type=rate_list, default=None,
                    help="learning rates of the study, comma-separated (default: 0.01, 0.5, "
                    "0.98 and 1.1 times the stability bound)")
@@ -28,22 +28,27 @@ def add_parser(sub):
 
 
 def run(args):
-    from descentlab.cli._outputs import finish, histories_of
+    from descentlab.cli._outputs import check_folder, finish, histories_of, recording
     from descentlab.lessons import run_network_studies
     from descentlab.lessons.lr_study import lr_study
-    from descentlab.outputs.report import check_output_file, write_report
+    from descentlab.outputs.manifest import MANIFEST
+    from descentlab.outputs.report import write_report
 
-    check_output_file(args.out, (".html", ".htm"), inputs=[args.history] if args.history else [])
+    planned = ["report.html", MANIFEST]
+    check_folder(args.out, planned, inputs=[args.history] if args.history else [])
     result = load_result(args)
     study = lr_study(result.X_train, result.y_train, args.rates, epochs=result.config.epochs,
                      seed=result.config.seed)
     networks = run_network_studies(args.networks)
-    path, study = write_report(result, args.out, study=study, networks=networks,
-                               max_frames=args.max_frames, max_points=args.max_points)
+    trained_now = [] if args.history is not None else [result.history]  # see animate
+    histories = [*trained_now, *(run.history for run in study.runs)]
+    histories += [h for n in networks for h in histories_of(n)]
+    with recording(args, planned, histories) as record:
+        path, study = write_report(result, record.folder / "report.html", study=study,
+                                   networks=networks, max_frames=args.max_frames,
+                                   max_points=args.max_points, record=record)
     extra = f"; with {', '.join(args.networks)}" if args.networks else ""
     if result.history.interrupted_note():
         extra += f"; the run was {result.history.interrupted_note()}"
     print(f"Report: {path} (bound 2 / lambda_max = {study.bound:.4g}{extra})")
-    trained_now = [] if args.history is not None else [result.history]  # see animate
-    histories = [*trained_now, *(run.history for run in study.runs)]
-    return finish(path, histories + [h for n in networks for h in histories_of(n)])
+    return finish(record, histories)

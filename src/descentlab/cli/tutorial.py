@@ -3,6 +3,10 @@
 from descentlab.cli._options import add_caps, add_out, add_training_options, config_from_args
 from descentlab.lessons.article import run_tutorial
 
+#: The tutorial's report: a name of its own, so ``descentlab report`` (report.html) never
+#: replaces it with a page of another run.
+REPORT = "tutorial_report.html"
+
 
 def add_parser(sub):
     p = sub.add_parser("tutorial", help="run the article's linear regression end to end",
@@ -10,11 +14,11 @@ def add_parser(sub):
                        "print its progress and metrics, and write figures, history.json and "
                        "metrics.json.")
     add_training_options(p, log_every=True)
-    add_out(p)
+    add_out(p, "its figures, history.json and metrics.json")
     p.add_argument("--animate", action="store_true",
                    help="also write training.gif (and training.mp4 when ffmpeg is found) to --out")
-    p.add_argument("--report", metavar="FILE", default=None,
-                   help="also write a self-contained HTML report to FILE")
+    p.add_argument("--report", action="store_true",
+                   help="also write tutorial_report.html, a self-contained HTML report, to --out")
     add_caps(p)
     p.set_defaults(run=run)
     return p
@@ -25,18 +29,16 @@ def run(args):
     from descentlab.cli._outputs import check_folder, finish, recording
     from descentlab.outputs.lessons import lesson_files, save_tutorial
     from descentlab.outputs.media import animation_files, write_animation
-    from descentlab.outputs.report import check_output_file, write_report
+    from descentlab.outputs.report import write_report
     from descentlab.viz.sampling import MAX_FIGURES, drawn_epochs, logged_count
 
     config = config_from_args(args)
     planned = lesson_files("tutorial", config)
     if args.animate:
         planned += animation_files("training")[:-1]
-    if args.report is not None:  # its name first: a wrong suffix creates nothing
-        check_output_file(args.report, (".html", ".htm"), check_only=True)
+    if args.report:
+        planned.append(REPORT)
     check_folder(args.out, planned)
-    if args.report is not None:
-        check_output_file(args.report, (".html", ".htm"))
     _say_if_large(config)
     result = run_tutorial(config, log=print)
     for line in result.summary_lines():
@@ -54,7 +56,7 @@ def run(args):
         if args.animate:
             files, notes = write_animation(result, args.out, record=record, **caps)
             print(f"Animation ({'; '.join(notes)}): " + ", ".join(str(f) for f in files))
-        if args.report is not None:
-            path, _ = write_report(result, args.report, record=record, **caps)
+        if args.report:
+            path, _ = write_report(result, record.folder / REPORT, record=record, **caps)
             print(f"Report: {path}")
     return finish(record, [h], budget=config.epochs)

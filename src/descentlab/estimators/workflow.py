@@ -20,7 +20,8 @@ TASKS = ("regression", "classification")
 
 #: The estimator settings ``descentlab fit`` exposes (declared in the estimators' tables).
 FIT_PARAMS = ("optimizer", "lr", "momentum", "epochs", "batch_size", "schedule",
-              "schedule_options", "tol", "early_stopping", "solver", "penalty", "alpha", "l1_ratio")
+              "schedule_options", "tol", "early_stopping", "solver", "penalty", "alpha", "l1_ratio",
+              "class_weight")
 
 
 @dataclass
@@ -81,6 +82,13 @@ class FitConfig:
         if unknown:
             raise DescentlabError(f"unknown estimator setting {unknown[0]!r}: choose from "
                                   f"{', '.join(FIT_PARAMS)}")
+        cls = self.estimator_class()
+        foreign = [name for name in self.params if name not in cls._parameter_constraints]
+        if foreign:  # class_weight on a regressor: one line, not a TypeError from __init__
+            flag = "--" + foreign[0].replace("_", "-")
+            fix = ("add --classify" if self.task == "regression" else "leave out --hidden")
+            raise DescentlabError(f"{flag} is not a setting of {cls.__name__} (class weights are "
+                                  f"for the linear classifier): {fix}, or leave out {flag}")
 
     def estimator_class(self):
         from descentlab.estimators.linear import GDClassifier, GDRegressor
@@ -127,6 +135,10 @@ def fit_csv(config, callbacks=(), on_start=None):
 
     if config.scheduler or Path(config.csv).is_dir():
         from descentlab.estimators.distributed_fit import fit_dask
+
+        if config.params.get("class_weight") is not None:  # the Dask path weighs no rows
+            raise DescentlabError("--class-weight needs the data in memory: give one CSV file, "
+                                  "not a folder or --scheduler, or leave out --class-weight")
 
         return FitResult(config, *fit_dask(config, callbacks, on_start))
     estimator = config.estimator()

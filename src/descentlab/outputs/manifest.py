@@ -12,9 +12,11 @@ files (with their sizes and times)::
 When a command writes again, the files its previous run wrote and this one did not
 (``epoch_070.png`` of a longer run) are removed: only files the manifest lists, that are
 still plain files with the size and time it recorded, and that no other command claims.
-A file another command wrote before (``training.gif`` of ``animate``, written again by
-``tutorial --animate``) moves to the command that wrote it last, so every file present
-belongs to exactly one entry.
+Each command owns its file names (``tutorial --animate`` writes ``training.gif``,
+``animate`` writes ``animate.gif``), so commands sharing a folder do not overwrite each
+other's files; should a file still be written by another command (a library call that
+names it), it moves to the command that wrote it last, so every file present belongs to
+exactly one entry.
 """
 
 import json

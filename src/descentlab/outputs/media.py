@@ -68,13 +68,17 @@ def save_animation(anim, out, stem, *, mp4=None, fps=10, record=None, command="a
 
 
 def write_animation(result, out, *, mp4=None, max_frames=None, max_points=None, fps=10,
-                    record=None):
-    """Write ``training.gif`` (and ``training.mp4`` when ffmpeg is there) into ``out``.
+                    record=None, stem="training"):
+    """Write ``<stem>.gif`` (and ``<stem>.mp4`` when ffmpeg is there) into ``out``.
+
+    ``descentlab tutorial --animate`` writes ``training.gif`` beside the run's
+    ``history.json``; ``descentlab animate`` writes ``animate.gif``, its own name, so it
+    never replaces the tutorial's.
 
     Parameters
     ----------
     result : TutorialResult
-    out, mp4, fps, record
+    out, mp4, fps, record, stem
         As :func:`save_animation`, which this returns.
     max_frames, max_points : int, optional
         Caps (defaults in :mod:`descentlab.viz.sampling`).
@@ -85,7 +89,7 @@ def write_animation(result, out, *, mp4=None, max_frames=None, max_points=None, 
     check_mp4(mp4)
     anim = TrainingAnimation(result.history, result.X_train, result.y_train,
                              max_frames=max_frames or MAX_FRAMES, max_points=max_points or MAX_POINTS)
-    return save_animation(anim, out, "training", mp4=mp4, fps=fps, record=record)
+    return save_animation(anim, out, stem, mp4=mp4, fps=fps, record=record)
 
 
 def write_boundary_animation(result, out, *, mp4=None, max_frames=None, max_points=None, fps=10,
