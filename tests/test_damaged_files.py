@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import descentlab.memory as memory
@@ -154,8 +154,9 @@ RATES = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_fro
 @settings(max_examples=60, deadline=None)
 @given(seed=SEEDS, data_seed=SEEDS, samples=SIZES, features=st.one_of(st.integers(-1, 4), st.integers(10**7, 10**10)),
        rates=st.lists(RATES, max_size=3))
+@example(seed=0, data_seed=0, samples=6, features=1, rates=[])  # once counted 4 defaults, not 5
 def test_random_arguments_run_or_fail_in_one_line(seed, data_seed, samples, features, rates):
-    from descentlab.lessons.lr_study import LRStudyConfig, run_lr_study
+    from descentlab.lessons.lr_study import ARTICLE_LR, LRStudyConfig, default_rates, run_lr_study
 
     with pytest.MonkeyPatch.context() as mp:  # whatever fits, fits in 64 MiB
         mp.setattr(memory, "available_bytes", lambda: 64 * 2**20)
@@ -166,7 +167,9 @@ def test_random_arguments_run_or_fail_in_one_line(seed, data_seed, samples, feat
         except DescentlabError as exc:
             _one_line(exc)
             return
-    assert len(study.runs) == len(rates or [0] * 4)
+    # the defaults are four fractions of the bound and the article's 0.05 (once, if it is one)
+    expected = rates or set(default_rates(study.bound)) | {ARTICLE_LR}
+    assert len(study.runs) == len(expected)
     assert all(r.history.status in ("completed", "diverged") for r in study.runs)
 
 

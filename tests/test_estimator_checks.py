@@ -27,20 +27,30 @@ STOCHASTIC = [GDRegressor(optimizer="adam", batch_size=16),
               GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300, early_stopping=True),
               GDNetworkClassifier(hidden_layer_sizes=(8,), epochs=300, batch_size=8,
                                   early_stopping=True)]
-ESTIMATORS = [GDRegressor(), GDClassifier(), *STOCHASTIC,
-              GDRegressor(solver="gd"),
+# the inner loop (``-m "not slow"``) checks one of each kind; the full run checks them all
+ESTIMATORS = [GDRegressor(), GDClassifier(), GDRegressor(solver="gd"),
               GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300),
-              GDNetworkClassifier(hidden_layer_sizes=(8,), epochs=300),
-              GDRegressor(penalty="l2", alpha=0.01), GDRegressor(penalty="l1", alpha=0.01),
-              GDRegressor(penalty="elasticnet", alpha=0.01, l1_ratio=0.5, solver="gd"),
-              GDClassifier(penalty="l2", alpha=0.01), GDClassifier(penalty="l1", alpha=0.01),
-              GDClassifier(penalty="elasticnet", alpha=0.01, class_weight="balanced"),
-              GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300, penalty="l2", alpha=0.01)]
+              GDNetworkClassifier(hidden_layer_sizes=(8,), epochs=300)]
+VARIANTS = [*STOCHASTIC,
+            GDRegressor(penalty="l2", alpha=0.01), GDRegressor(penalty="l1", alpha=0.01),
+            GDRegressor(penalty="elasticnet", alpha=0.01, l1_ratio=0.5, solver="gd"),
+            GDClassifier(penalty="l2", alpha=0.01), GDClassifier(penalty="l1", alpha=0.01),
+            GDClassifier(penalty="elasticnet", alpha=0.01, class_weight="balanced"),
+            GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300, penalty="l2",
+                               alpha=0.01)]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks(ESTIMATORS)
 def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@parametrize_with_checks(VARIANTS)
+def test_sklearn_compatible_variants(estimator, check):
+    """Mini-batches, early stopping, penalties and class weights: the same checks."""
     check(estimator)
 
 

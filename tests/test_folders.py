@@ -89,6 +89,7 @@ def test_cli_fit_on_a_folder_equals_the_fit_on_its_rows(tmp_path, capsys, kind):
     np.testing.assert_allclose(model.predict(X), ref.predict(X), rtol=1e-8, atol=1e-8)
 
 
+@pytest.mark.slow
 def test_a_folder_fit_holds_out_test_rows_and_measures_them(tmp_path):
     from descentlab.estimators.workflow import FitConfig, fit_csv
 
