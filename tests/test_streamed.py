@@ -97,6 +97,19 @@ def test_mini_batches_on_dask_are_refused_in_one_line():
         assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("source", ["memmap", "npy", "dask"])
+def test_class_weight_on_a_stream_is_refused_not_ignored(files, source):
+    X, labels, _, path = files
+    if source == "dask":
+        da = pytest.importorskip("dask.array")
+        X, labels = da.from_array(X, chunks=300), da.from_array(labels, chunks=300)
+    else:
+        X = _streams(path)[source]
+    with pytest.raises(DescentlabError, match="class_weight needs X in memory") as info:
+        GDClassifier(class_weight="balanced", epochs=5).fit(X, labels)
+    assert "\n" not in str(info.value)
+
+
 def test_a_npy_stream_refuses_mini_batches_and_a_memmap_takes_them_in_memory(files):
     X, labels, _, path = files
     with pytest.raises(DescentlabError, match="full-batch"):

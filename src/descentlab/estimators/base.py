@@ -248,9 +248,11 @@ class GDEstimator(Incremental, BaseEstimator):
         from descentlab.estimators.fast.streamed import streamed_problem, wants_blocks
 
         if wants_blocks(self, X):
-            if sample_weight is not None:
-                raise DescentlabError("sample_weight needs X in memory: load the data as an array "
-                                      "(the streamed and Dask paths take no weights)")
+            for name, given in (("sample_weight", sample_weight),
+                                ("class_weight", getattr(self, "class_weight", None))):
+                if given is not None:
+                    raise DescentlabError(f"{name} needs X in memory: load the data as an array "
+                                          "(the streamed and Dask paths take no weights)")
             return streamed_problem(self, X, y)
         return rows_problem(self, X, y, sample_weight)
 
