@@ -243,16 +243,16 @@ class GDEstimator(Incremental, BaseEstimator):
         """Validate, encode the target and standardise: the :class:`Problem` to train on.
 
         Dask arrays, memmaps and ``.npy`` streams are read in blocks instead
-        (:mod:`descentlab.estimators.fast.streamed`; without sample weights).
+        (:mod:`descentlab.estimators.fast.streamed`; a memmap with weights is read whole).
         """
         from descentlab.estimators.fast.streamed import streamed_problem, wants_blocks
 
-        if wants_blocks(self, X):
-            for name, given in (("sample_weight", sample_weight),
-                                ("class_weight", getattr(self, "class_weight", None))):
-                if given is not None:
+        weights = {"sample_weight": sample_weight, "class_weight": getattr(self, "class_weight", None)}
+        if wants_blocks(self, X, weighted=any(w is not None for w in weights.values())):
+            for name, given in weights.items():
+                if given is not None:  # a memmap with weights is read as an array instead
                     raise DescentlabError(f"{name} needs X in memory: load the data as an array "
-                                          "(the streamed and Dask paths take no weights)")
+                                          "(the .npy stream and Dask paths take no weights)")
             return streamed_problem(self, X, y)
         return rows_problem(self, X, y, sample_weight)
 

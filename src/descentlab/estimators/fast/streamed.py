@@ -28,10 +28,12 @@ def _full_batch(estimator, X):
     return (batch is None or (rows == rows and batch >= rows)) and not estimator.early_stopping
 
 
-def wants_blocks(estimator, X):
+def wants_blocks(estimator, X, weighted=False):
     """Whether ``estimator.fit`` should read ``X`` in blocks: Dask arrays and ``.npy`` streams
-    always, a memmap when training full-batch (with mini-batches it is read as an array)."""
-    return is_dask(X) or isinstance(X, NpyRows) or (isinstance(X, np.memmap) and _full_batch(estimator, X))
+    always, a memmap when training full-batch without row or class weights (with mini-batches
+    or weights it is read as an array)."""
+    memmap = isinstance(X, np.memmap) and _full_batch(estimator, X) and not weighted
+    return is_dask(X) or isinstance(X, NpyRows) or memmap
 
 
 def streamed_problem(estimator, X, y):
