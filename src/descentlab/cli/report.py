@@ -50,5 +50,6 @@ def run(args):
     extra = f"; with {', '.join(args.networks)}" if args.networks else ""
     if result.history.interrupted_note():
         extra += f"; the run was {result.history.interrupted_note()}"
-    print(f"Report: {path} (bound 2 / lambda_max = {study.bound:.4g}{extra})")
+    print(f"Report: {path} (largest stable learning rate, above which each step overshoots: "
+          f"2 / lambda_max = {study.bound:.4g}{extra})")
     return finish(record, histories)

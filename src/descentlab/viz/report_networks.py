@@ -37,7 +37,8 @@ def collapse_section(result, number):
         ("loss: network / its line / least squares",
          f"{result.loss:.9f} / {result.line_loss:.9f} / {result.ls_loss:.9f}"),
         ("lowest loss over training - least squares", f"{result.gap:+.2e}"),
-        ("stable learning rates (2 / sharpness of the flattest minimum)",
+        ("stable learning rates: above this, every step overshoots "
+         "(2 / sharpness of the flattest minimum)",
          f"below {result.stable_lr:.4g}; this run: {c.lr:g}"),
     ]
     form = "inputs [x, x0 = 1], no separate biases" if c.bias == "x0" else "a bias in each layer"
