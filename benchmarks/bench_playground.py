@@ -16,7 +16,9 @@ Then, for each number of training workers, a fresh server and:
 * article: the article's 61 epochs, uncached.
 
 Each client sends its requests back to back. Prints p50/p95/max latency, errors, requests
-per second, p95 over the reference's warm answer, the machine and the load average.
+per second, p95 over the reference's warm answer, the CPU each request cost in the server's
+event loop, in its training workers and in the clients (all on the same cores, Linux only),
+the machine and the load average.
 """
 
 import argparse
@@ -25,6 +27,7 @@ import json
 import os
 import platform
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -79,15 +82,47 @@ def run_clients(host, port, clients, bodies_of):
     return latencies, errors, time.perf_counter() - start
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds of process ``pid`` so far (Linux's /proc), or NaN."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid):
+    """The child processes of ``pid`` (the server's training workers), from /proc."""
+    try:
+        return [int(c) for task in os.listdir(f"/proc/{pid}/task")
+                for c in open(f"/proc/{pid}/task/{task}/children").read().split()]
+    except OSError:
+        return []
+
+
+def with_cpu(server_pid, run):
+    """``run()``'s (latencies, errors, wall) and the CPU seconds it cost: the server's event
+    loop, its workers (a thread of the server when it has none) and this process's clients."""
+    workers = children(server_pid)
+    clients = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+    before = (cpu_seconds(server_pid), sum(map(cpu_seconds, workers)), clients())
+    result = run()
+    after = (cpu_seconds(server_pid), sum(map(cpu_seconds, workers)), clients())
+    return result, [a - b for a, b in zip(after, before)]
+
+
 def percentile(values, q):
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
-def report(name, workers, latencies, errors, wall, reference):
+def report(name, workers, result, reference, cpu=None):
+    latencies, errors, wall = result
     ms = [1000 * v for v in latencies]
     p95 = percentile(ms, 95)
+    per_request = "" if cpu is None else "".join(f"{1000 * c / len(ms):>9.2f}" for c in cpu)
     print(f"{name:<26}{workers:>8}{len(ms):>9}{percentile(ms, 50):>9.1f}{p95:>9.1f}"
-          f"{max(ms):>9.1f}{len(errors):>8}{len(ms) / wall:>9.1f}{p95 / reference:>9.1f}", flush=True)
+          f"{max(ms):>9.1f}{len(errors):>8}{len(ms) / wall:>9.1f}{p95 / reference:>9.1f}{per_request}",
+          flush=True)
 
 
 REFERENCE = """
@@ -169,11 +204,18 @@ def main():
     print(f"lower bound for {args.clients} clients sending at once on {os.cpu_count()} cores: "
           f"{args.clients} x {1000 * ref:.1f} ms / {os.cpu_count()} = {args.clients * 1000 * ref / os.cpu_count():.1f} ms "
           "for the last answer of a burst")
-    print(f"{args.clients} clients x {n} requests per scenario; latency in ms; x ref: p95 / the warm answer")
+    print(f"{args.clients} clients x {n} requests per scenario; latency in ms; x ref: p95 / the warm answer; "
+          "CPU ms per request in the server's event loop, its workers (with 1 worker: in the event "
+          "loop's process) and the clients")
     print(f"{'scenario':<26}{'workers':>8}{'requests':>9}{'p50':>9}{'p95':>9}{'max':>9}{'errors':>8}"
-          f"{'req/s':>9}{'x ref':>9}")
+          f"{'req/s':>9}{'x ref':>9}{'cpu srv':>9}{'cpu wrk':>9}{'cpu cli':>9}")
     counter = iter(range(10**9))
-    row = lambda name, w, result: report(name, w, *result, reference=1000 * ref)
+    row = lambda name, w, result: report(name, w, result, 1000 * ref)
+
+    def timed_row(name, w, run):
+        result, cpu = with_cpu(proc.pid, run)
+        report(name, w, result, 1000 * ref, cpu)
+
     for workers in args.workers:
         proc, host, port = start_server(workers)
         try:
@@ -182,13 +224,13 @@ def main():
             # every worker imports scikit-learn and makes the data once, off the clock
             run_clients(host, port, 2 * workers, lambda i: [{"epochs": 5, "seed": 100 + i}])
             fresh = lambda i: [{"lr": 0.05 * (1 + 1e-6 * next(counter)), "epochs": E} for _ in range(n)]
-            row(f"uncached, {E} epochs", workers, run_clients(host, port, args.clients, fresh))
+            timed_row(f"uncached, {E} epochs", workers, lambda: run_clients(host, port, args.clients, fresh))
             shared = [{"lr": round(0.02 * (k + 1), 3), "epochs": E} for k in range(8)]
             run_clients(host, port, workers * 2, lambda i: shared)  # the class has opened them once
             cached = lambda i: [shared[(i + j) % 8] for j in range(n)]
-            row(f"cached, {E} epochs", workers, run_clients(host, port, args.clients, cached))
+            timed_row(f"cached, {E} epochs", workers, lambda: run_clients(host, port, args.clients, cached))
             article = lambda i: [{"lr": 0.05 * (1 + 1e-6 * next(counter))} for _ in range(n)]
-            row("uncached, article (61)", workers, run_clients(host, port, args.clients, article))
+            timed_row("uncached, article (61)", workers, lambda: run_clients(host, port, args.clients, article))
         finally:
             proc.send_signal(signal.SIGINT)
             try:

@@ -48,7 +48,7 @@ def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True, sample_wei
     pipeline : bool, default=True
         Blocks on as many threads as the BLAS would use, each thread's BLAS on one core, so
         one block is read and shifted while others are multiplied (off inside Dask
-        workers, which already keep every core busy).
+        workers, which already keep every core busy, and for data of one block).
     sample_weight : ndarray of shape (n_samples,), optional
         Non-negative row weights: each row of :math:`A` is multiplied by :math:`\sqrt{w_i}`,
         so :math:`G` holds the weighted sums :math:`\sum_i w_i \tilde x_i \tilde x_i^\top`,
@@ -72,7 +72,7 @@ def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True, sample_wei
     block_rows = block_rows or block_rows_for(d + 2, GRAM_BLOCK_BYTES, dtype.itemsize)
     root_w = None if sample_weight is None else np.sqrt(np.asarray(sample_weight, dtype=np.float64))
     errstate = np.geterr()  # the caller's (thread-local) handling of overflow, in the workers too
-    with _pipeline(pipeline) as (pool, k):
+    with _pipeline(pipeline and X.shape[0] > block_rows) as (pool, k):  # one block: serial
         # k blocks in flight (k: the BLAS's threads), each on its own thread with its own
         # buffer and sums, the BLAS on one thread each: one thread's memory reads overlap
         # the others' products, as inside one X.T @ X; a buffer (and a streamed file's read
