@@ -89,7 +89,7 @@ CASES = SEEDS + [
     (["tutorial", "--n-features", "99999999"], 2, "200 samples x 99999999 features would need about"),
     (["lr-study", "--samples", "99999999999999"], 2, "GiB is available"),
     (["logistic", "--samples", "99999999999"], 2, "would need about"),
-    (["nonlinear", "--hidden", "99999999999"], 2, "a network 1 -> 99999999999 -> 1"),
+    (["nonlinear", "--widths", "99999999999"], 2, "a network 1 -> 99999999999 -> 1"),
     (["collapse", "--hidden", "99999999999"], 2, "would need about"),
     (["fit", "data.csv", "--target", "y", "--hidden", "99999999999"], 2, "would need about"),
     (["fit", "data.csv", "--target", "y", "--hidden", "100000", "100000"], 2, "GiB of memory"),

@@ -55,7 +55,7 @@ def test_collapse_layers_form_prints_the_biases(capsys, tmp_path):
 
 
 def test_nonlinear_prints_losses_against_least_squares(capsys, tmp_path):
-    args = ["nonlinear", "--out", str(tmp_path), "--epochs", "400", "--hidden", "2", "12", "--lr", "0.2"]
+    args = ["nonlinear", "--out", str(tmp_path), "--epochs", "400", "--widths", "2", "12", "--lr", "0.2"]
     assert main(args) == 0
     text = capsys.readouterr().out
     saved = json.loads((tmp_path / "nonlinear_sine.json").read_text())
@@ -103,8 +103,8 @@ BAD = [
     (["collapse", "--bias", "first"], "unknown bias form 'first': choose one of x0, layers"),
     (["nonlinear", "--activation", "swish"], "unknown hidden activation 'swish'"),
     (["nonlinear", "--activation", "identity"], "unknown hidden activation"),
-    (["nonlinear", "--hidden", "4", "-2"], "hidden size -2"),
-    (["nonlinear", "--hidden", "two"], "invalid int"),
+    (["nonlinear", "--widths", "4", "-2"], "hidden size -2"),
+    (["nonlinear", "--widths", "two"], "invalid int"),
     (["nonlinear", "--lr", "-0.1"], "learning rate -0.1"),
     (["nonlinear", "--noise", "-1"], "noise"),
     (["logistic", "--lr", "0"], "try 0.5"),

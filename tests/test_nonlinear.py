@@ -8,7 +8,7 @@ from descentlab.lessons.nonlinear import NonlinearConfig, run_nonlinear
 
 @pytest.mark.parametrize("activation,lr,factor", [("tanh", 0.2, 8), ("relu", 0.1, 4), ("sigmoid", 0.2, 3)])
 def test_nonlinear_network_beats_linear_regression_on_the_sine(activation, lr, factor):
-    r = run_nonlinear(NonlinearConfig(activation=activation, hidden=(16,), lr=lr, epochs=600))
+    r = run_nonlinear(NonlinearConfig(activation=activation, widths=(16,), lr=lr, epochs=600))
     linear, linear_net, nonlinear = r.fits
     assert nonlinear.label == f"{activation} network 1-16-1"
     # the linear models plateau at least squares, never below it
@@ -19,7 +19,7 @@ def test_nonlinear_network_beats_linear_regression_on_the_sine(activation, lr, f
 
 
 def test_relu_units_fit_the_v_that_no_line_fits():
-    r = run_nonlinear(NonlinearConfig(data="abs", activation="relu", hidden=(2,), epochs=300))
+    r = run_nonlinear(NonlinearConfig(data="abs", activation="relu", widths=(2,), epochs=300))
     assert r.fits[-1].loss < r.ls_loss / 20
     x, curves = r.curves(50)
     assert x.shape == (50,) and set(curves) == {fit.label for fit in r.fits}
@@ -43,8 +43,8 @@ def test_sine_is_a_sine():
 
 @pytest.mark.parametrize("kwargs,match", [({"activation": "identity"}, "unknown hidden activation"),
                                           ({"activation": "swish"}, "unknown hidden activation"),
-                                          ({"hidden": ()}, "at least one hidden size"),
-                                          ({"hidden": (2, 0)}, "hidden size 0"),
+                                          ({"widths": ()}, "at least one hidden size"),
+                                          ({"widths": (2, 0)}, "hidden size 0"),
                                           ({"data": "cosine"}, "unknown data set"),
                                           ({"lr": -1.0}, "learning rate -1.0"),
                                           ({"noise": -0.1}, "noise")])

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow  # every test draws a report with the studies (sec
 @pytest.fixture(scope="module")
 def studies():
     return (run_collapse(CollapseConfig(epochs=150)),
-            run_nonlinear(NonlinearConfig(epochs=300, hidden=(2, 8), lr=0.2)),
+            run_nonlinear(NonlinearConfig(epochs=300, widths=(2, 8), lr=0.2)),
             run_logistic(LogisticConfig(epochs=30, lr=2.0)))
 
 

@@ -23,7 +23,7 @@ def test_collapse_figure_draws_the_network_its_line_and_least_squares():
 
 
 def test_nonlinear_figure_has_one_curve_and_one_loss_per_model():
-    r = run_nonlinear(NonlinearConfig(epochs=30, hidden=(3,)))
+    r = run_nonlinear(NonlinearConfig(epochs=30, widths=(3,)))
     ax1, ax2 = nonlinear_figure(r).axes
     assert [l.get_label() for l in ax1.lines] == [f.label for f in r.fits]
     assert len(ax2.lines) == len(r.fits) + 1

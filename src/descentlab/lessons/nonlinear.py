@@ -39,8 +39,10 @@ class NonlinearConfig:
     data : {"sine", "abs"}, default="sine"
     activation : {"tanh", "relu", "sigmoid"}, default="tanh"
         The hidden units of the nonlinear networks.
-    hidden : tuple of int, default=(2, 16)
-        One nonlinear network ``1 -> h -> 1`` per size: 2 is the article's shape.
+    widths : tuple of int, default=(2, 16)
+        The hidden-layer widths to compare: one nonlinear network ``1 -> h -> 1`` per
+        width, 2 being the article's shape (``fit --hidden 16 8``, by contrast, is one
+        network with two hidden layers).
     lr : float, default=0.1
     epochs : int, default=3000
     samples : int, default=200
@@ -53,7 +55,8 @@ class NonlinearConfig:
                         label="data set")
     activation: str = setting("tanh", "hidden units", kind="choice", choices=HIDDEN_ACTIVATIONS,
                               label="hidden activation")
-    hidden: tuple = setting((2, 16), "hidden sizes, one network each", label="hidden size")
+    widths: tuple = setting((2, 16), "hidden-layer widths to compare, one network 1 -> h -> 1 each",
+                            label="hidden size")
     lr: float = lr_setting(0.1)
     epochs: int = epochs_setting(3000)
     samples: int = setting(200, "data points", low=1)
@@ -63,8 +66,8 @@ class NonlinearConfig:
     def __post_init__(self):
         check_config(self)
         check_data_size(self.samples)
-        for h in self.hidden:
-            check_network_size([1, h, 1], self.samples, "use smaller --hidden sizes")
+        for h in self.widths:
+            check_network_size([1, h, 1], self.samples, "use smaller --widths")
 
 
 @dataclass
@@ -118,7 +121,7 @@ def _models(config):
     act, seed = config.activation, config.seed
     yield "linear regression", LinearModel(1, seed=seed, init_scale=1.0)
     yield "linear network 1-2-1", make_network([1, 2, 1], "identity", seed=seed)
-    for h in config.hidden:
+    for h in config.widths:
         yield f"{act} network 1-{h}-1", make_network([1, h, 1], act, seed=seed)
 
 
