@@ -113,11 +113,11 @@ def test_class_weight_on_a_stream_is_refused_not_ignored(files, source):
 def test_a_memmap_with_weights_is_read_whole_and_fits_as_in_memory(files):
     X, labels, _, path = files
     weights = np.linspace(0.5, 2.0, len(labels))
+    unweighted = GDClassifier(epochs=20, tol=None).fit(X, labels)
     for options, fit_args in (({"class_weight": "balanced"}, {}), ({}, {"sample_weight": weights})):
         got = GDClassifier(epochs=20, tol=None, **options).fit(np.load(path, mmap_mode="r"), labels, **fit_args)
         ref = GDClassifier(epochs=20, tol=None, **options).fit(X, labels, **fit_args)
         np.testing.assert_allclose(got.coef_, ref.coef_, rtol=1e-12)
-        unweighted = GDClassifier(epochs=20, tol=None).fit(X, labels)
         assert not np.allclose(got.coef_, unweighted.coef_, rtol=1e-6)  # the weights counted
 
 

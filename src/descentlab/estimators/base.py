@@ -249,11 +249,7 @@ class GDEstimator(Incremental, BaseEstimator):
 
         weights = {"sample_weight": sample_weight, "class_weight": getattr(self, "class_weight", None)}
         if wants_blocks(self, X, weighted=any(w is not None for w in weights.values())):
-            for name, given in weights.items():
-                if given is not None:  # a memmap with weights is read as an array instead
-                    raise DescentlabError(f"{name} needs X in memory: load the data as an array "
-                                          "(the .npy stream and Dask paths take no weights)")
-            return streamed_problem(self, X, y)
+            return streamed_problem(self, X, y, weights)
         return rows_problem(self, X, y, sample_weight)
 
     def _sample_weight(self, sample_weight, X, y):

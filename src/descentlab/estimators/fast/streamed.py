@@ -36,8 +36,17 @@ def wants_blocks(estimator, X, weighted=False):
     return is_dask(X) or isinstance(X, NpyRows) or memmap
 
 
-def streamed_problem(estimator, X, y):
-    """The :class:`~descentlab.estimators.problem.Problem` of ``estimator`` on ``X`` in blocks."""
+def streamed_problem(estimator, X, y, weights=None):
+    """The :class:`~descentlab.estimators.problem.Problem` of ``estimator`` on ``X`` in blocks.
+
+    ``weights`` (name -> the ``sample_weight`` or ``class_weight`` given, or None) must all
+    be None: the blocks take no weights (a memmap with weights is read as an array instead,
+    :func:`wants_blocks`).
+    """
+    for name, given in (weights or {}).items():
+        if given is not None:
+            raise DescentlabError(f"{name} needs X in memory: load the data as an array "
+                                  "(the .npy stream and Dask paths take no weights)")
     if not _full_batch(estimator, X):
         if is_dask(X):
             raise DescentlabError(MINIBATCH_ON_DASK)
