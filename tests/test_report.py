@@ -4,6 +4,7 @@ The page is also opened in a real headless browser (Debian's chromium with its
 chromedriver, through selenium); that test skips when no browser is installed.
 """
 
+import html
 import json
 import re
 import time
@@ -55,6 +56,16 @@ def test_report_has_every_section_figure_and_the_metrics(report, article_run):
     assert '<table id="metrics">' in page and '<table id="parameters">' in page
     assert f"{article_run.metrics['test']['r2']:.6g}" in page
     assert f"2 / lambda_max = {study.bound:.4g}" in page and "beyond the bound" in page
+
+
+def test_report_studies_the_runs_own_learning_rate_too(report, article_run):
+    """The report's learning-rate section, like ``lr-study``, has the run's own rate (the
+    article's 0.05) beside the rates around the bound, and the page lists its result."""
+    _, page, study = report
+    rates = [run.lr for run in study.runs]
+    assert article_run.config.lr in rates and len(rates) == 5
+    row = next(run for run in study.runs if run.lr == article_run.config.lr)
+    assert f"loss {row.history.loss[0]:.4g} -> {row.history.loss[-1]:.4g}" in html.unescape(page)
 
 
 def test_report_embeds_one_frame_per_epoch_and_a_slider(report):

@@ -30,15 +30,13 @@ def add_parser(sub):
 def run(args):
     from descentlab.cli._outputs import check_folder, finish, histories_of, recording
     from descentlab.lessons import run_network_studies
-    from descentlab.lessons.lr_study import lr_study
     from descentlab.outputs.manifest import MANIFEST
-    from descentlab.outputs.report import write_report
+    from descentlab.outputs.report import report_study, write_report
 
     planned = ["report.html", MANIFEST]
     check_folder(args.out, planned, inputs=[args.history] if args.history else [])
     result = load_result(args)
-    study = lr_study(result.X_train, result.y_train, args.rates, epochs=result.config.epochs,
-                     seed=result.config.seed)
+    study = report_study(result, args.rates)
     networks = run_network_studies(args.networks)
     trained_now = [] if args.history is not None else [result.history]  # see animate
     histories = [*trained_now, *(run.history for run in study.runs)]
