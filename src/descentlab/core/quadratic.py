@@ -169,10 +169,10 @@ class Moments:
 
     def loss_grad(self, W, b):
         """The half-MSE, ``dW`` and ``db`` at ``(W, b)``, in :math:`O(n^2)` (see Notes)."""
-        e = float(self.mean_x @ W + b - self.mean_y)
-        SW = self.cov @ W
-        loss = 0.5 * (W @ SW - 2.0 * (W @ self.cross) + self.var_y + e * e)
-        return max(float(loss), 0.0), SW - self.cross + e * self.mean_x, np.asarray(e)
+        e = float(self.mean_x @ W) + float(b) - self.mean_y
+        g = self.cov @ W - self.cross  # Sigma W - c_xy: the gradient but for the mean residual
+        loss = 0.5 * (float(W @ (g - self.cross)) + self.var_y + e * e)  # W^T Sigma W - 2 W^T c_xy + ...
+        return max(loss, 0.0), g + e * self.mean_x, np.asarray(e)
 
     def hessian(self):
         """:math:`H`, shape (n_features + 1, n_features + 1): :func:`second_moment` of the rows."""
