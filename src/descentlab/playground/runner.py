@@ -89,7 +89,7 @@ def _parameters(s, model, history, problem, penalty=None):
         if "m" in frames:
             out["surface"] = surface(problem.X_train, problem.y_train, frames["m"], frames["b"])
         return out
-    W = np.vstack([np.stack(history.params["W"]), history.final_params["W"]]) if history.params else \
+    W = np.vstack([history.trace("W"), history.final_params["W"]]) if history.params else \
         history.final_params["W"][None, :]
     b = [float(v) for v in history.params.get("b", [])] + [float(history.final_params["b"])]
     if s["model"] == "logistic":
