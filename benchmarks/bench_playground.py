@@ -192,10 +192,15 @@ def main():
         json_lib = f"orjson {orjson.__version__}"
     except ImportError:
         json_lib = "json (orjson not installed)"
+    import importlib.util
+    import uvicorn
+
+    speedups = [name for name in ("httptools", "uvloop") if importlib.util.find_spec(name)]
+    server = f"uvicorn {uvicorn.__version__} ({' and '.join(speedups) or 'h11 and asyncio: no httptools, no uvloop'})"
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
                platform.processor()) if os.path.exists("/proc/cpuinfo") else platform.processor()
     print(f"{platform.platform()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"NumPy {np.__version__}, {json_lib}; load average {os.getloadavg()[0]:.2f} at the start")
+          f"NumPy {np.__version__}, {json_lib}, {server}; load average {os.getloadavg()[0]:.2f} at the start")
     n, E = args.requests, args.epochs
     imports, first, ref, train_alone = reference(E)
     print(f"reference, in this process: one answer of {E} epochs {1000 * ref:.1f} ms warm (best of 20), "
