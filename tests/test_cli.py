@@ -33,7 +33,7 @@ def test_tutorial_exit_code_and_files(tutorial_run):
     assert code == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(["data.png", "test_fit.png", "history.json", "metrics.json", "manifest.json"]
-                           + [f"epoch_{e:03d}.png" for e in range(0, 61, 10)])
+                           + [f"epoch_{e:03d}.png" for e in [*range(0, 61, 10), 61]])
 
 
 def test_history_json_content(tutorial_run):
@@ -61,7 +61,7 @@ def test_metrics_json_content(tutorial_run):
     assert "Accuracy" in m["mape_note"]
 
 
-@pytest.mark.parametrize("epoch", [0, 30, 60])
+@pytest.mark.parametrize("epoch", [0, 30, 60, 61])
 def test_epoch_png_holds_the_red_line_and_the_blue_loss_curve(tutorial_run, epoch):
     _, out = tutorial_run
     img = imread(out / f"epoch_{epoch:03d}.png")
@@ -70,8 +70,11 @@ def test_epoch_png_holds_the_red_line_and_the_blue_loss_curve(tutorial_run, epoc
     red = _red_mask(left)
     assert red.sum() > 500 and _red_mask(right).sum() == 0
     assert _blue_mask(left).sum() > 500 and _blue_mask(right).sum() > 40  # one marker at epoch 0
-    # the fitted line rises: its red pixels on the right sit higher (smaller row) than on the left
     rows, cols = np.nonzero(red)
+    if epoch == 0:  # epoch 0 is the start, before any update: m is about 0, a flat line
+        assert np.ptp(rows) < 15
+        return
+    # the fitted line rises: its red pixels on the right sit higher (smaller row) than on the left
     assert np.corrcoef(cols, rows)[0, 1] < -0.9
 
 
@@ -88,7 +91,8 @@ def test_data_and_test_fit_pngs(tutorial_run):
 def test_tutorial_prints_the_articles_log(capsys, tmp_path):
     assert main(["tutorial", "--out", str(tmp_path), "--epochs", "21", "--log-every", "5"]) == 0
     text = capsys.readouterr().out
-    assert [l for l in text.splitlines() if l.startswith("Epoch:")] == [f"Epoch:  {i}" for i in (0, 5, 10, 15, 20)]
+    assert [l for l in text.splitlines() if l.startswith("Epoch:")] == [
+        *(f"Epoch:  {i}" for i in (0, 5, 10, 15, 20)), "Epoch:  21   (the trained line, after all 21 updates)"]
     assert "Mean absolute percentage error" in text and "R^2 =" in text
     assert "nan" not in text.lower()
 
@@ -141,7 +145,13 @@ def test_diverging_learning_rate_stops_and_says_so(capsys, tmp_path):
     assert "diverged at epoch" in captured.err and "smaller --lr" in captured.err
     assert captured.err.count("\n") == 1
     assert "nan" not in captured.out.lower() and "inf" not in captured.out.lower()
-    assert not (tmp_path / "o" / "metrics.json").exists()
+    # the diverged run is the lesson: its history, metrics and figures are kept, marked so
+    metrics = json.loads((tmp_path / "o" / "metrics.json").read_text())
+    history = json.loads((tmp_path / "o" / "history.json").read_text())
+    assert metrics["status"] == history["status"] == "diverged"
+    assert metrics["message"] in captured.err and metrics["regime"] == "diverges"
+    assert (tmp_path / "o" / "epoch_000.png").exists() and not (tmp_path / "o" / "test_fit.png").exists()
+    assert "Kept the diverged run" in captured.out
 
 
 @pytest.mark.slow

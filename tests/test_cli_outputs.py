@@ -219,12 +219,13 @@ def test_a_second_run_removes_the_first_runs_stale_files_and_nothing_else(tmp_pa
     (out / "notes.txt").write_text("mine")
     (out / "epoch_999.png").write_text("mine too: never listed by descentlab")
     assert main(["tutorial", "--epochs", "71", "--out", str(out)]) == 0
-    assert (out / "epoch_070.png").exists()
+    assert (out / "epoch_070.png").exists() and (out / "epoch_071.png").exists()
     assert main(["tutorial", "--epochs", "21", "--out", str(out)]) == 0
     capsys.readouterr()
     names = set(os.listdir(out))
     assert {n for n in names if n.startswith("epoch_")} == {"epoch_000.png", "epoch_010.png",
-                                                             "epoch_020.png", "epoch_999.png"}
+                                                             "epoch_020.png", "epoch_021.png",
+                                                             "epoch_999.png"}
     manifest = json.loads((out / "manifest.json").read_text())
     entry = manifest["commands"]["tutorial"]
     assert set(entry["files"]) == names - {"manifest.json", "notes.txt", "epoch_999.png"}

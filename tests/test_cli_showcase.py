@@ -48,16 +48,16 @@ def test_animate_from_a_saved_history(saved_run, tmp_path, capsys):
     out = tmp_path / "anim"
     assert main(["animate", "--history", str(saved_run / "history.json"), "--out", str(out),
                  "--no-mp4", "--fps", "5"]) == 0
-    assert "21 frames of 21 epochs" in capsys.readouterr().out
+    assert "22 frames, epochs 0 to 21 (epoch N: after N updates)" in capsys.readouterr().out
     assert sorted(os.listdir(out)) == ["animate.gif", "manifest.json"]
     with Image.open(out / "animate.gif") as im:
-        assert im.n_frames == 21 and im.info["duration"] == 200
+        assert im.n_frames == 22 and im.info["duration"] == 200
 
 
 def test_animate_trains_on_the_spot(tmp_path, capsys):
     assert main(["animate", "--epochs", "5", "--lr", "0.5", "--out", str(tmp_path), "--no-mp4"]) == 0
     with Image.open(tmp_path / "animate.gif") as im:
-        assert im.n_frames == 5
+        assert im.n_frames == 6  # epochs 0 .. 5
 
 
 def test_lr_study_prints_the_bound_and_draws(tmp_path, capsys):

@@ -22,7 +22,7 @@ def test_animation_html_holds_every_frame_and_its_player_inline(article_run):
     assert len(frames) == len(anim) == 12
     assert frames == [__import__("base64").b64encode(p).decode() for p in anim.png_frames()]
     epochs = json.loads(re.search(r'class="frames-epochs">(.*?)</script>', html).group(1))
-    assert epochs == anim.epochs_.tolist() and epochs[-1] == article_run.history.n_epochs - 1
+    assert epochs == anim.epochs_.tolist() and epochs[-1] == article_run.history.n_epochs
     assert "addEventListener" in html and 'type="range"' in html   # the player's JS and slider
     assert not re.search(r"(src|href)=['\"]?(https?:)?//", html)   # nothing fetched
     assert "http" not in html.replace("http-equiv", "")

@@ -72,9 +72,9 @@ def test_report_embeds_one_frame_per_epoch_and_a_slider(report):
     _, page, _ = report
     frames = json.loads(re.search(r'id="frames-data"[^>]*>(.*?)</script>', page).group(1))
     epochs = json.loads(re.search(r'id="frames-epochs"[^>]*>(.*?)</script>', page).group(1))
-    assert len(frames) == 61 and epochs == list(range(61))
+    assert len(frames) == 62 and epochs == list(range(62))  # epochs 0 .. 61: after N updates
     assert all(f.startswith("iVBORw0KGgo") for f in frames)  # PNG signature in base64
-    assert '<input id="epoch-slider" type="range" min="0" max="60"' in page
+    assert '<input id="epoch-slider" type="range" min="0" max="61"' in page
     assert '<button id="play"' in page
 
 
@@ -96,7 +96,7 @@ def test_report_in_a_headless_browser(report):
         assert errors == []
         body = driver.find_element(By.TAG_NAME, "body")
         assert body.get_attribute("data-players-ready") == "1"
-        assert driver.find_element(By.ID, "player-training").get_attribute("data-ready") == "61"
+        assert driver.find_element(By.ID, "player-training").get_attribute("data-ready") == "62"
         images = driver.find_elements(By.TAG_NAME, "img")
         assert len(images) == 6
         assert all(driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", i)
@@ -104,11 +104,11 @@ def test_report_in_a_headless_browser(report):
         slider = driver.find_element(By.ID, "epoch-slider")
         label = driver.find_element(By.ID, "epoch-label")
         frame = driver.find_element(By.ID, "frame")
-        assert (slider.get_attribute("max"), label.text) == ("60", "Epoch 0 (frame 1 of 61)")
+        assert (slider.get_attribute("max"), label.text) == ("61", "Epoch 0 (frame 1 of 62)")
         first_src = frame.get_attribute("src")
         driver.execute_script("arguments[0].value = 30; arguments[0].dispatchEvent(new Event('input'));",
                               slider)
-        assert label.text == "Epoch 30 (frame 31 of 61)" and frame.get_attribute("src") != first_src
+        assert label.text == "Epoch 30 (frame 31 of 62)" and frame.get_attribute("src") != first_src
         driver.find_element(By.ID, "play").click()
         assert wait_for(lambda: int(slider.get_attribute("value")) > 30)
         driver.find_element(By.ID, "play").click()

@@ -22,37 +22,40 @@ def _red(img):
 
 
 def test_one_frame_per_epoch_with_titles(anim):
-    assert len(anim) == 61 and list(anim.epochs_) == list(range(61))
+    # epochs 0 .. 61: the start, then the state after each of the 61 updates
+    assert len(anim) == 62 and list(anim.epochs_) == list(range(62))
     ax1, ax2 = anim.fig.axes
     assert ax1.get_title() == "Predicted Line on set of Datapoints"
     assert (ax2.get_title(), ax2.get_xlabel(), ax2.get_ylabel()) == ("Loss", "Epoch", "Loss")
     assert len(ax1.collections[0].get_offsets()) == 160 and anim.note == ""
-    assert repr(anim) == "TrainingAnimation(frames=61, epochs=61)"
+    assert repr(anim) == "TrainingAnimation(frames=62, epochs=61)"
 
 
-@pytest.mark.parametrize("frame", [0, 17, 60])
+@pytest.mark.parametrize("frame", [0, 17, 60, 61])
 def test_each_frame_pairs_the_line_with_its_loss(anim, article_run, frame):
+    # frame N is epoch N: the line after N updates and the loss computed at that line
     h = article_run.history
     anim.draw(frame)
-    m, b = line_of(h.params_after(frame), article_run.X_train)  # as epoch_NNN.png draws it
+    m, b = line_of(h.params_at(frame), article_run.X_train)  # as epoch_NNN.png draws it
     x, y_line = anim._fit.get_data()
     np.testing.assert_allclose(y_line, m * np.asarray(x) + b)
     assert len(anim._curve.get_xdata()) == frame + 1
-    np.testing.assert_allclose(anim._curve.get_ydata(), h.loss[:frame + 1])
+    np.testing.assert_allclose(anim._curve.get_ydata(), h.epoch_losses[:frame + 1])
+    loss = h.loss[frame] if frame < 61 else article_run.metrics["train"]["loss"]
     title = anim._title.get_text()
-    assert f"Epoch {frame:>2d}" in title and f"Loss = {h.loss[frame]:.6g}" in title
-    assert f"after its update: m = {m:.4f}" in title and f"b = {b:.4f}" in title
+    assert f"Epoch {frame:>2d}" in title and f"Loss = {loss:.6g}" in title
+    assert f"m = {m:.4f}" in title and f"b = {b:.4f}" in title
 
 
 def test_the_last_frame_is_the_trained_line_the_run_prints(anim, article_run):
-    anim.draw(60)
+    anim.draw(61)
     m, b = line_of(article_run.history.final_params, article_run.X_train)
     assert m == pytest.approx(article_run.metrics["m"]) and b == pytest.approx(article_run.metrics["b"])
     assert f"m = {m:.4f}" in anim._title.get_text()
 
 
 def test_frames_are_pictures_whose_red_line_moves(anim):
-    first, last = anim.frame(0), anim.frame(60)
+    first, last = anim.frame(0), anim.frame(61)
     assert first.shape == (360, 960, 3) and first.dtype == np.uint8
     left = slice(0, 480)
     rows0, _ = np.nonzero(_red(first[:, left]))
@@ -66,7 +69,7 @@ def test_frames_are_pictures_whose_red_line_moves(anim):
 def test_gif_has_every_frame(anim, tmp_path):
     path = anim.save(tmp_path / "t.gif", fps=20)
     with Image.open(path) as im:
-        assert im.n_frames == 61 and im.size == (960, 360) and im.info["duration"] == 50
+        assert im.n_frames == 62 and im.size == (960, 360) and im.info["duration"] == 50
     assert sorted(os.listdir(tmp_path)) == ["t.gif"]
 
 
@@ -83,7 +86,7 @@ def test_mp4_has_every_frame(anim, tmp_path):
     out = subprocess.run([probe, "-v", "error", "-count_frames", "-show_entries",
                           "stream=nb_read_frames,width,height", "-of", "csv=p=0", str(path)],
                          capture_output=True, text=True, check=True).stdout.strip()
-    assert out == "960,360,61"
+    assert out == "960,360,62"
 
 
 def test_bad_suffix_writes_nothing(anim, tmp_path):

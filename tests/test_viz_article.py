@@ -31,15 +31,25 @@ def test_plot_pred_line_draws_the_red_line_and_the_loss_panel():
     assert tuple(fig.get_size_inches()) == (16, 6)
 
 
-def test_epoch_figure_uses_the_parameters_after_that_epoch():
+def test_epoch_figure_draws_the_state_after_that_many_updates():
+    # epoch N is the state after N updates: the line where loss[N] was computed
     r = run_tutorial(log=None)
     fig = epoch_figure(r.history, r.X_train, r.y_train, 30)
     ax1, ax2 = fig.axes
     assert len(ax2.lines[0].get_ydata()) == 31
-    m, b = line_of(r.history.params_after(30), r.X_train)
+    m, b = line_of(r.history.params_at(30), r.X_train)
     x_line, y_line = ax1.lines[0].get_data()
     np.testing.assert_allclose(y_line, m * x_line + b)
-    assert m == pytest.approx(r.history.params["W"][31][0])
+    assert m == pytest.approx(r.history.params["W"][30][0])
+    assert ax2.lines[0].get_ydata()[-1] == r.history.loss[30]
+    # the last epoch is the trained line and its loss
+    fig = epoch_figure(r.history, r.X_train, r.y_train, r.history.n_epochs)
+    m, b = line_of(r.model.params, r.X_train)
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_data()[1], m * x_line + b)
+    assert fig.axes[1].lines[0].get_ydata()[-1] == pytest.approx(r.metrics["train"]["loss"])
+    # every epoch's figure shares one loss axis, from 0 (epoch 0's is not a sliver)
+    assert epoch_figure(r.history, r.X_train, r.y_train, 0).axes[1].get_ylim() == ax2.get_ylim()
+    assert ax2.get_ylim()[0] == 0 and ax2.get_ylim()[1] > max(r.history.loss)
 
 
 def test_line_of_several_features_holds_the_others_at_their_mean():

@@ -16,13 +16,17 @@ class DivergenceError(DescentlabError):
         That loss.
     history : History
         Everything recorded up to (not including) that epoch's update.
+    result : object or None
+        The lesson's result of the diverged run (its History marked ``"diverged"``), for
+        a command to keep its files; None when there is none.
     """
 
-    def __init__(self, message, *, epoch, loss, history):
+    def __init__(self, message, *, epoch, loss, history, result=None):
         super().__init__(message)
         self.epoch = epoch
         self.loss = loss
         self.history = history
+        self.result = result
 
 
 class SaveError(DescentlabError):

@@ -1,6 +1,12 @@
 """``descentlab tutorial``: the article's run, reproducible, with its figures and metrics."""
 
-from descentlab.cli._options import add_caps, add_out, add_training_options, config_from_args
+from descentlab.cli._options import (
+    add_caps,
+    add_out,
+    add_training_options,
+    config_from_args,
+)
+from descentlab.errors import DivergenceError
 from descentlab.lessons.article import run_tutorial
 
 #: The tutorial's report: a name of its own, so ``descentlab report`` (report.html) never
@@ -40,7 +46,16 @@ def run(args):
         planned.append(REPORT)
     check_folder(args.out, planned)
     _say_if_large(config)
-    result = run_tutorial(config, log=print)
+    try:
+        result = run_tutorial(config, log=print)
+    except DivergenceError as exc:  # the diverged run is the lesson: keep it, then fail
+        if exc.result is not None:
+            with recording(args, planned, [exc.history]) as record:
+                record.status = "diverged"
+                written = save_tutorial(exc.result, args.out, record)
+            print(f"Kept the diverged run: {len(written)} files in {args.out}/ "
+                  "(history.json and metrics.json say \"diverged\")")
+        raise
     for line in result.summary_lines():
         print(line)
     h = result.history

@@ -5,15 +5,21 @@ again on the side.
 """
 
 import json
-import math
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from descentlab.core.history_schema import (
+    STATUSES,
+    _array,
+    _bad,
+    _number,
+    _numbers,
+    _object,
+    _what,
+)
 from descentlab.errors import DescentlabError
-from descentlab.core.history_schema import STATUSES, _bad, _what, _object, _number, _numbers, _array
 from descentlab.memory import read_text_capped
 
 if TYPE_CHECKING:                      # only for the annotations: never imported at run time
@@ -25,26 +31,35 @@ if TYPE_CHECKING:                      # only for the annotations: never importe
 class History:
     """Per-epoch loss and parameters of one training run.
 
+    **Epoch N is the state after N updates**, in every view of a run (printed lines,
+    figures, animations, reports, :meth:`to_frame`, ``history.json``): epoch 0 is the
+    start, and a run of ``n`` epochs ends at epoch ``n``, its trained parameters.
+
     Attributes
     ----------
     loss : list of float
-        ``loss[i]`` is the training loss at the start of epoch ``i``, before that
-        epoch's update (what the article prints as ``Loss =``).
+        ``loss[N]`` is the training loss at epoch ``N``, after ``N`` updates and before
+        the next (what the article prints as ``Epoch: N`` / ``Loss =``). For mini-batches
+        it is the mean of the batch losses of the pass that starts there.
     params : dict of str to list of ndarray
-        ``params[name][i]`` is parameter ``name`` at the start of epoch ``i``, the
-        point at which ``loss[i]`` was computed. Empty when parameters were not recorded.
+        ``params[name][N]`` is parameter ``name`` at epoch ``N``, where ``loss[N]`` was
+        computed. Empty when parameters were not recorded.
     final_params : dict of str to ndarray
-        The parameters the run ended with: after the last update, or the best ones on
-        the validation set when training stopped early.
+        The parameters the run ended with: epoch ``n_epochs`` (after the last update), or
+        the best ones on the validation set when training stopped early.
+    final_loss : float or None
+        The training loss of ``final_params`` (the loss of the trained model, epoch
+        ``n_epochs``); None when it was not measured.
     status : str
         Why training stopped: ``"completed"`` (every epoch ran), ``"converged"`` (the
         loss stopped improving by ``tol``), ``"early_stopped"`` (the validation loss
-        stopped improving), ``"diverged"`` or ``"interrupted"`` (Ctrl-C).
+        stopped improving), ``"diverged"`` or ``"interrupted"`` (Ctrl-C); in words,
+        :attr:`status_text`.
     meta : dict
         Free-form facts about the run (learning rate, seed, ...), JSON-serialisable.
     val_loss : list of float
-        ``val_loss[i]`` is the loss on the held-out validation set at the start of
-        epoch ``i``; empty when no validation set was held out.
+        ``val_loss[N]`` is the loss on the held-out validation set at epoch ``N``;
+        empty when no validation set was held out.
     """
 
     loss: list = field(default_factory=list)
@@ -53,11 +68,30 @@ class History:
     status: str = "running"
     meta: dict = field(default_factory=dict)
     val_loss: list = field(default_factory=list)
+    final_loss: float | None = None
 
     @property
     def n_epochs(self) -> int:
-        """The number of epochs recorded."""
+        """The number of updates recorded (``len(loss)``): epochs ``0 .. n_epochs - 1`` have
+        a recorded loss, and epoch ``n_epochs`` is the trained state."""
         return len(self.loss)
+
+    @property
+    def epoch_losses(self) -> list:
+        """The loss of every epoch there is a loss for: ``loss``, then :attr:`final_loss`
+        (epoch ``n_epochs``) when it was measured."""
+        return self.loss + ([self.final_loss] if self.final_loss is not None else [])
+
+    @property
+    def last_epoch(self) -> int:
+        """The last epoch with a loss: ``n_epochs`` when :attr:`final_loss` is known, else
+        ``n_epochs - 1``."""
+        return len(self.epoch_losses) - 1
+
+    @property
+    def status_text(self) -> str:
+        """The status in words: ``"stopped early"`` for ``"early_stopped"``, else the status."""
+        return STATUS_WORDS.get(self.status, self.status)
 
     def record(self, loss: float, params: dict) -> None:
         """Append one epoch: its loss and the parameters it was computed at.
@@ -73,13 +107,14 @@ class History:
         return np.array(self.params[name])  # np.stack's result, without its checks per epoch (3x faster)
 
     def params_at(self, epoch: int) -> dict:
-        """The parameters at the start of ``epoch``; ``epoch == n_epochs`` gives the final ones."""
+        """The parameters at ``epoch`` (after ``epoch`` updates); ``epoch == n_epochs`` gives
+        the final ones."""
         if epoch == self.n_epochs:
             return dict(self.final_params)
         return {name: values[epoch] for name, values in self.params.items()}
 
     def params_after(self, epoch: int) -> dict:
-        """The parameters after the update of ``epoch`` (what the article draws)."""
+        """The parameters one update after ``epoch``: ``params_at(epoch + 1)``."""
         return self.params_at(epoch + 1)
 
     def interrupted_note(self):
@@ -99,6 +134,7 @@ class History:
             "status": self.status,
             "meta": self.meta,
             "val_loss": self.val_loss,
+            **({"final_loss": self.final_loss} if self.final_loss is not None else {}),
         }
 
     @classmethod
@@ -138,8 +174,11 @@ class History:
                 raise _bad(f'"final_params"[{json.dumps(name)}]', f"has shape {value.shape}, "
                            f"the epochs {params[name][0].shape}")
         meta = _object('"meta"', data.get("meta", {}))
+        final_loss = data.get("final_loss")
+        if final_loss is not None:
+            final_loss = _number('"final_loss"', final_loss)
         return cls(loss=loss, params=params, final_params=final, status=status, meta=dict(meta),
-                   val_loss=val_loss)
+                   val_loss=val_loss, final_loss=final_loss)
 
     def to_json(self):
         return json.dumps(self.to_dict(), indent=1)
@@ -149,7 +188,8 @@ class History:
         return cls.from_dict(json.loads(text))
 
     def __repr__(self):
-        last = f", last loss={self.loss[-1]:.6g}" if self.loss else ""
+        last = (f", loss at epoch {self.last_epoch}={self.epoch_losses[-1]:.6g}"
+                if self.epoch_losses else "")
         return f"History(n_epochs={self.n_epochs}, status={self.status!r}{last})"
 
     # -- in a notebook: a figure, a table, an HTML summary ----------------------------------
@@ -173,15 +213,16 @@ class History:
         Returns
         -------
         matplotlib.axes.Axes
-            Its first line holds ``loss`` against the epochs ``0 .. n_epochs - 1``.
+            Its first line holds :attr:`epoch_losses` against the epochs ``0 ..
+            last_epoch``.
         """
         if ax is None:
             import matplotlib.pyplot as plt
 
             _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-        epochs = np.arange(self.n_epochs)
-        ax.plot(epochs, self.loss, marker="o" if self.n_epochs <= 80 else None, markersize=3,
-                label=label)
+        losses = self.epoch_losses
+        ax.plot(np.arange(len(losses)), losses, marker="o" if len(losses) <= 80 else None,
+                markersize=3, label=label)
         if val and self.val_loss:
             ax.plot(np.arange(len(self.val_loss)), self.val_loss, linestyle="--",
                     label="validation loss")
@@ -193,13 +234,16 @@ class History:
             ax.set_yscale("log")
         ax.set_xlabel("Epoch")
         ax.set_ylabel("Loss (log scale)" if log else "Loss")
-        ax.set_title(title if title is not None else f"Loss per epoch ({self.status})")
+        ax.set_title(title if title is not None else f"Loss per epoch ({self.status_text})")
         ax.legend()
         return ax
 
     def to_records(self) -> list[dict]:
         """One dict per epoch: ``epoch``, ``loss``, ``val_loss`` (when recorded) and each
         recorded parameter entry (``W[0]``, ``b``, ...: arrays flattened in C order).
+
+        Epoch ``N`` is the state after ``N`` updates; when :attr:`final_loss` is known the
+        last row is epoch ``n_epochs``, the trained parameters and their loss.
 
         Needs nothing beyond NumPy; :meth:`to_frame` makes a pandas DataFrame of it.
         """
@@ -215,6 +259,15 @@ class History:
                         row[name] = float(flat[0])
                     else:
                         row.update({f"{name}[{j}]": float(v) for j, v in enumerate(flat)})
+            rows.append(row)
+        if self.final_loss is not None and self.params and self.final_params:
+            row = {"epoch": self.n_epochs, "loss": self.final_loss}
+            if self.val_loss:
+                row["val_loss"] = float("nan")
+            for name in self.params:
+                flat = np.ravel(self.final_params.get(name, np.nan))
+                row.update({name: float(flat[0])} if flat.size == 1 else
+                           {f"{name}[{j}]": float(v) for j, v in enumerate(flat)})
             rows.append(row)
         return rows
 
@@ -240,16 +293,18 @@ class History:
         """A small table (status, epochs, first, last and lowest loss) and a sparkline."""
         from html import escape
 
-        rows = [("status", self.status), ("epochs", self.n_epochs)]
-        if self.loss:
-            rows += [("first loss", f"{self.loss[0]:.6g}"), ("last loss", f"{self.loss[-1]:.6g}"),
-                     ("lowest loss", f"{np.nanmin(self.loss):.6g}")]
+        rows = [("status", self.status_text), ("epochs (updates)", self.n_epochs)]
+        losses = self.epoch_losses
+        if losses:
+            rows += [("loss at epoch 0", f"{losses[0]:.6g}"),
+                     (f"loss at epoch {self.last_epoch}", f"{losses[-1]:.6g}"),
+                     ("lowest loss", f"{np.nanmin(losses):.6g}")]
         if self.val_loss:
             rows.append(("last validation loss", f"{self.val_loss[-1]:.6g}"))
         cells = "".join(f"<tr><th style='text-align:left'>{escape(str(k))}</th>"
                         f"<td style='text-align:right'>{escape(str(v))}</td></tr>" for k, v in rows)
         return (f"<div class='descentlab-history'><strong>History</strong>"
-                f"<table>{cells}</table>{_sparkline(self.loss)}</div>")
+                f"<table>{cells}</table>{_sparkline(losses)}</div>")
 
 
 def _sparkline(values, width=240, height=48):
@@ -263,7 +318,7 @@ def _sparkline(values, width=240, height=48):
     span = (y.max() - y.min()) or 1.0
     xs = np.linspace(2, width - 2, y.size)
     ys = height - 2 - (y - y.min()) / span * (height - 4)
-    points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys))
+    points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys, strict=True))
     return (f"<svg class='sparkline' width='{width}' height='{height}' role='img' "
             f"aria-label='loss per epoch'><polyline fill='none' stroke='#1f77b4' "
             f"stroke-width='1.5' points='{points}'/></svg>")
@@ -287,5 +342,8 @@ def load_history(path):
     raise DescentlabError(f"cannot read history {str(path)!r}: {problem}: pass a history.json "
                           "written by 'descentlab tutorial'") from None
 
+
+#: The statuses in words, where the word differs from the key.
+STATUS_WORDS = {"early_stopped": "stopped early"}
 
 #: Why a run stopped (:attr:`History.status`).

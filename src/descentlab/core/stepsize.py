@@ -291,3 +291,50 @@ def divergence_message(epoch, loss, lr=None, bound=None, *, bound_name="the stab
         return f"{line}; learning rate {lr:.3g} ({bound_name}): {fix}"
     where = "above" if lr >= bound else "below"
     return f"{line}; learning rate {lr:.3g} is {where} {bound:.3g}, {bound_name}: {fix}"
+
+
+# -- what a rate does: the three regimes of full-batch gradient descent (the one home of
+#    these sentences; the lr-study, the report, the notebooks and the guides quote them) --
+#: The three regimes, by ``lr / bound`` with ``bound = 2 / lambda_max``: the phrase for a
+#: table cell and the sentence that explains it.
+REGIMES = {
+    "monotone": ("approach monotonically",
+                 "below 1/lambda_max every step moves the parameters towards the minimum "
+                 "without passing it: they approach it monotonically"),
+    "oscillates": ("overshoot, oscillate, converge",
+                   "between 1/lambda_max and 2/lambda_max every step overshoots the minimum "
+                   "along the steepest direction, so the parameters oscillate around it, but "
+                   "each overshoot is smaller than the last and they converge"),
+    "diverges": ("diverge",
+                 "above 2/lambda_max each overshoot is larger than the last: the parameters "
+                 "and the loss grow without bound and training diverges"),
+}
+
+
+def step_regime(lr: float, bound: float) -> str:
+    r"""What full-batch gradient descent's steps do at rate ``lr``: a key of :data:`REGIMES`.
+
+    Notes
+    -----
+    Along the steepest eigenvector of :math:`H` the error is multiplied by
+    :math:`1 - \alpha\lambda_{\max}` every epoch: in :math:`(0, 1)` for
+    :math:`\alpha < 1/\lambda_{\max}` (``"monotone"``), in :math:`(-1, 0)` for
+    :math:`1/\lambda_{\max} < \alpha < 2/\lambda_{\max}` (``"oscillates"``: it changes sign,
+    the steps overshoot, and it shrinks) and below :math:`-1` beyond
+    (``"diverges"``). ``bound`` is :math:`2/\lambda_{\max}` (:func:`stability_bound`).
+    """
+    ratio = lr / bound
+    return "diverges" if ratio >= 1.0 else "oscillates" if ratio > 0.5 else "monotone"
+
+
+def regime_sentence(bound: float) -> str:
+    """The three regimes as one sentence, with this data's two marks, e.g. ``"Full-batch
+    gradient descent on this data: below 1/lambda_max = 0.947 ...; above 2/lambda_max =
+    1.894 ..."``."""
+    lam = 2.0 / bound
+    mono, osc, div = (REGIMES[k][1] for k in ("monotone", "oscillates", "diverges"))
+    return (f"Full-batch gradient descent (lambda_max = {lam:.4g}, the loss's steepest curvature, "
+            f"the largest eigenvalue of [X 1]^T [X 1] / N): "
+            f"{mono.replace('1/lambda_max', f'1/lambda_max = {bound / 2:.4g}', 1)}; "
+            f"{osc}; "
+            f"{div.replace('2/lambda_max', f'2/lambda_max = {bound:.4g}', 1)}.")

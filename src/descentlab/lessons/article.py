@@ -16,12 +16,12 @@ from descentlab.core.metrics import regression_metrics
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.quadratic import least_squares
-from descentlab.core.stepsize import divergence_message, stability_bound
+from descentlab.core.stepsize import divergence_message, stability_bound, step_regime
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.settings import epochs_setting, lr_setting, setting
 from descentlab.lessons.display import NotebookDisplay
+from descentlab.settings import epochs_setting, lr_setting, setting
 
 
 @dataclass
@@ -68,10 +68,12 @@ class TutorialResult(NotebookDisplay):
     metrics: dict
 
     def logged_epochs(self):
-        """The epochs printed (every ``log_every``) and drawn (those, and the last)."""
-        epochs = list(range(0, self.history.n_epochs, self.config.log_every))
-        if epochs[-1] != self.history.n_epochs - 1:
-            epochs.append(self.history.n_epochs - 1)
+        """The epochs printed (every ``log_every``) and drawn (those, and the last: the
+        trained line, epoch ``n_epochs``, when its loss is known)."""
+        last = self.history.last_epoch
+        epochs = list(range(0, last + 1, self.config.log_every))
+        if epochs[-1] != last:
+            epochs.append(last)
         return epochs
 
     def summary_lines(self):
@@ -80,12 +82,21 @@ class TutorialResult(NotebookDisplay):
 
 
 def epoch_logger(log_every, log=print):
-    """A training callback that prints the article's ``Epoch:  i`` / ``Loss =  ...`` lines."""
+    """A training callback that prints the article's ``Epoch:  N`` / ``Loss =  ...`` lines:
+    the loss at epoch ``N``, after ``N`` updates (the article's loop prints it before the
+    update it then makes)."""
     def callback(epoch, history):
         if epoch % log_every == 0:
             log(f"Epoch:  {epoch}")
             log(f"Loss =  {history.loss[epoch]}")
     return callback
+
+
+def final_epoch_lines(history):
+    """The last two progress lines: epoch ``n_epochs``, the trained line, and its loss."""
+    n = history.n_epochs
+    return [f"Epoch:  {n}   (the trained line, after all {n} updates)",
+            f"Loss =  {history.final_loss}"]
 
 
 def prepare_data(config):
@@ -124,11 +135,22 @@ def run_tutorial(config: TutorialConfig | None = None,
                         epochs=config.epochs, callbacks=callbacks)
     except DivergenceError as exc:
         bound = stability_bound(X_train)
-        raise DivergenceError(
-            divergence_message(exc.epoch, exc.loss, config.lr, bound, bound_name="the stable bound for this data",
-                               fix=f"use a smaller --lr (below {bound:.3g}, e.g. 0.05)"),
-            epoch=exc.epoch, loss=exc.loss, history=exc.history) from None
+        message = divergence_message(exc.epoch, exc.loss, config.lr, bound,
+                                     bound_name="the stable bound for this data",
+                                     fix=f"use a smaller --lr (below {bound:.3g}, e.g. 0.05)")
+        history = exc.history
+        history.meta.update(asdict(config))
+        metrics = {"status": "diverged", "message": message, "diverged_at_epoch": exc.epoch,
+                   "lr": config.lr, "stability_bound": bound, "regime": step_regime(config.lr, bound),
+                   "epochs": history.n_epochs, "seed": config.seed}
+        result = TutorialResult(config, data, X_train, X_test, y_train, y_test, model, history, metrics)
+        raise DivergenceError(message, epoch=exc.epoch, loss=exc.loss, history=history,
+                              result=result) from None
     history.meta.update(asdict(config))
+    history.final_loss = MeanSquaredError().loss(y_train, model.predict(X_train))
+    if log is not None:
+        for line in final_epoch_lines(history):
+            log(line)
     metrics = tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config)
     return TutorialResult(config, data, X_train, X_test, y_train, y_test, model, history, metrics)
 
@@ -162,6 +184,8 @@ def result_from_history(history: History) -> TutorialResult:
     data, X_train, X_test, y_train, y_test = prepare_data(config)
     model = LinearModel(config.features, seed=config.seed)
     model.params = {k: np.array(v, dtype=float) for k, v in history.final_params.items()}
+    if history.final_loss is None and model.params["W"].shape == (config.features,):
+        history.final_loss = MeanSquaredError().loss(y_train, model.predict(X_train))
     if model.params["W"].shape != (config.features,) or model.params["b"].shape != ():
         raise DescentlabError(f"this history's W has shape {model.params['W'].shape} and b "
                               f"{model.params['b'].shape}, not ({config.features},) and (): pass "
@@ -238,10 +262,9 @@ def summary_lines(result):
         lines += [f"W =  {np.round(m['W'], 4).tolist()}", f"b =  {m['b']}"]
         lines.append(f"Least squares: W = {np.round(ls['W'], 4).tolist()}, b = {ls['b']:.4f}; "
                      f"true W = {np.round(m['true_coef'], 4).tolist()}.")
-    last = len(result.history.loss) - 1
-    lines.append(f"Training loss {m['train']['loss']:.4f} with the trained line (the 'Loss =' of "
-                 f"epoch {last} above, {result.history.loss[-1]:.4f}, is measured before that "
-                 f"epoch's update), against the least-squares {ls['train_loss']:.4f}.")
+    n = result.history.n_epochs
+    lines.append(f"Loss of the trained line (epoch {n}) = {m['train']['loss']:.4f} on the "
+                 f"training data; least squares reaches {ls['train_loss']:.4f}.")
     note = result.history.interrupted_note()
     if note:
         lines.append(f"This run was {note}.")

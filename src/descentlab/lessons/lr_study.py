@@ -12,9 +12,10 @@ from typing import ClassVar
 
 import numpy as np
 
+from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
-from descentlab.core.stepsize import stability_bound
+from descentlab.core.stepsize import REGIMES, regime_sentence, stability_bound, step_regime
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData
 from descentlab.errors import DescentlabError
@@ -22,9 +23,12 @@ from descentlab.settings import epochs_setting, setting
 from descentlab.lessons.display import NotebookDisplay
 
 ARTICLE_LR = 0.05  # the article's l_r
+ARTICLE_SEED = ArticleData().seed  # the tutorial's seed: the same start as its run
 
-#: Default rates as fractions of the bound: too small, good, near the bound, beyond it.
-DEFAULT_FRACTIONS = (0.01, 0.5, 0.98, 1.1)
+#: Default rates as fractions of the bound 2/lambda_max, one in each regime: too small
+#: (monotone, slow), monotone and fast, oscillating but converging (past 1/lambda_max,
+#: half the bound), and beyond the bound (diverges).
+DEFAULT_FRACTIONS = (0.01, 0.4, 0.8, 1.1)
 
 
 def classify_rate(lr, bound):
@@ -75,9 +79,23 @@ class RateRun:
     def diverged(self):
         return self.history.status == "diverged"
 
+    @property
+    def steps(self):
+        """What the steps do at this rate: a key of :data:`~descentlab.core.stepsize.REGIMES`
+        (``"monotone"``, ``"oscillates"``, ``"diverges"``)."""
+        return step_regime(self.ratio, 1.0)
+
+    def result_text(self):
+        """``"loss 3480 -> 66.45 at epoch 61"`` (the trained parameters' loss), or where
+        it diverged."""
+        h = self.history
+        if self.diverged:
+            return f"diverged at epoch {h.meta.get('diverged_at_epoch')}"
+        return f"loss {h.loss[0]:.4g} -> {h.epoch_losses[-1]:.4g} at epoch {h.last_epoch}"
+
     def __repr__(self):
         return (f"RateRun(lr={self.lr:g}, ratio={self.ratio:.3g}, regime={self.regime!r}, "
-                f"status={self.history.status!r})")
+                f"steps={self.steps!r}, status={self.history.status!r})")
 
 
 @dataclass
@@ -104,8 +122,12 @@ class LRStudy(NotebookDisplay):
 
 
 def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None, *,
-             epochs: int = 61, seed: int = 0, article_lr: float | None = None) -> LRStudy:
+             epochs: int = 61, seed: int = ARTICLE_SEED,
+             article_lr: float | None = ARTICLE_LR) -> LRStudy:
     r"""Train linear regression on ``(X, y)`` with each learning rate, from the same start.
+
+    The defaults are ``descentlab lr-study``'s: on the tutorial's training data the run
+    with the article's rate starts where the tutorial starts and ends where it ends.
 
     Parameters
     ----------
@@ -113,11 +135,11 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
     y : ndarray of shape (n_samples,)
     rates : sequence of float, optional
         Defaults to :func:`default_rates` of the bound, with ``article_lr``.
-    article_lr : float or None, default=None
-        A rate to add to the defaults: the run's own (the article's 0.05).
+    article_lr : float or None, default=0.05
+        A rate to add to the defaults: the run's own (the article's 0.05); None adds none.
     epochs : int, default=61
-    seed : int, default=0
-        Seeds the initial parameters (the same for every rate).
+    seed : int, default=7
+        Seeds the initial parameters (the same for every rate): the tutorial's seed.
 
     Returns
     -------
@@ -143,6 +165,8 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
             history = train(model, X, y, optimizer=GradientDescent(lr), epochs=epochs,
                             on_divergence="stop")
         history.meta["lr"] = lr
+        if history.status != "diverged":  # epoch n_epochs: the trained parameters' loss
+            history.final_loss = MeanSquaredError().loss(y, model.predict(X))
         study.runs.append(RateRun(lr, lr / bound, classify_rate(lr, bound), history))
         if history.status == "interrupted":  # Ctrl-C stops the study, not one rate
             break
@@ -150,20 +174,16 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
 
 
 def study_lines(study):
-    """The bound and a table of where each rate falls, as printable lines."""
-    lines = [f"Stability bound of full-batch gradient descent: 2 / lambda_max = {study.bound:.4g}, "
-             "the largest rate before each step overshoots the minimum by more than it gained "
-             f"(lambda_max = {study.lam_max:.4g} is the loss's steepest curvature, the largest "
-             "eigenvalue of [X 1]^T [X 1] / N)",
-             f"{'rate':>10}  {'rate/bound':>10}  {'where it falls':<17}  result"]
+    """The bound, the three regimes and a table of where each rate falls, as printable lines."""
+    lines = [f"Stability bound of full-batch gradient descent: 2 / lambda_max = {study.bound:.4g}; "
+             f"steps start to overshoot at half of it, 1 / lambda_max = {study.bound / 2:.4g}.",
+             regime_sentence(study.bound),
+             f"{'rate':>10}  {'rate/bound':>10}  {'where it falls':<17}  {'the steps':<31}  "
+             f"result (epoch N: after N updates)"]
     for run in study.runs:
-        h = run.history
-        if run.diverged:
-            result = f"diverged at epoch {h.meta.get('diverged_at_epoch')}"
-        else:
-            result = f"loss {h.loss[0]:.4g} -> {h.loss[-1]:.4g} in {h.n_epochs} epochs"
         ratio = f"{run.ratio:.3f}" if run.ratio < 1e4 else f"{run.ratio:.3g}"
-        lines.append(f"{run.lr:>10.4g}  {ratio:>10}  {run.regime:<17}  {result}")
+        lines.append(f"{run.lr:>10.4g}  {ratio:>10}  {run.regime:<17}  "
+                     f"{REGIMES[run.steps][0]:<31}  {run.result_text()}")
     return lines
 
 
@@ -184,7 +204,7 @@ class LRStudyConfig(ArticleData):
 
     features: int = setting(1, "how many features the data has", low=1, flag="--n-features")
     rates: list | None = setting(None, "learning rates, comma-separated", kind="rates",
-                                 none="the article's 0.05, and 0.01, 0.5, 0.98 and 1.1 times "
+                                 none="the article's 0.05, and 0.01, 0.4, 0.8 and 1.1 times "
                                       "the stability bound")
     epochs: int = epochs_setting(61)
 

@@ -13,9 +13,14 @@ from dataclasses import asdict
 
 import numpy as np
 
-from descentlab.files import deferred_signals, ensure_writable_dir, save_or_recover, write_text
+from descentlab.files import (
+    deferred_signals,
+    ensure_writable_dir,
+    save_or_recover,
+    write_text,
+)
 from descentlab.outputs.manifest import MANIFEST, OutputFolder
-from descentlab.viz.article import epoch_figure, line_of, plot_graph, plot_pred_line
+from descentlab.viz.article import epoch_figure, line_of, plot_graph, test_fit_figure
 from descentlab.viz.logistic import boundary_figure
 from descentlab.viz.networks import collapse_figure, nonlinear_figure
 from descentlab.viz.sampling import drawn_epochs, note_on, sample_points
@@ -31,8 +36,8 @@ _LARGE_BYTES = 100_000_000
 def lesson_files(kind, config):
     """The names a lesson of ``kind`` run with ``config`` writes (``manifest.json`` too);
     a tutorial cut short writes fewer epoch figures."""
-    if kind == "tutorial":
-        epochs = [f"epoch_{e:03d}.png" for e in drawn_epochs(config.epochs, config.log_every)]
+    if kind == "tutorial":  # epochs 0 .. config.epochs: the last is the trained line
+        epochs = [f"epoch_{e:03d}.png" for e in drawn_epochs(config.epochs + 1, config.log_every)]
         names = ["data.png", *epochs, "test_fit.png", "history.json", "metrics.json"]
     elif kind == "nonlinear":
         names = [f"nonlinear_{config.data}.png", f"nonlinear_{config.data}.json"]
@@ -85,7 +90,9 @@ def save_tutorial(result, out, record=None):
     record : OutputFolder, optional
         Where the files are recorded (default: a manifest entry of their own).
 
-    Returns the list of paths written.
+    Returns the list of paths written. A diverged run (``history.status == "diverged"``)
+    writes its history, metrics (marked diverged) and the figures of the epochs it ran,
+    but no ``test_fit.png``: there is no trained line to test.
     """
     with _recorded(result, out, record) as f:
         history = result.history.to_json()
@@ -96,13 +103,14 @@ def save_tutorial(result, out, record=None):
         X, y, note = sample_points(result.data.X, result.data.y)
         written.append(f.save_figure(note_on(plot_graph({"X": X[:, 0], "y": y}), note), "data.png"))
         X_train, y_train, note = sample_points(result.X_train, result.y_train)
-        for epoch in drawn_epochs(result.history.n_epochs, result.config.log_every):
+        for epoch in drawn_epochs(result.history.last_epoch + 1, result.config.log_every):
             fig = note_on(epoch_figure(result.history, X_train, y_train, epoch), note)
             written.append(f.save_figure(fig, f"epoch_{epoch:03d}.png"))
+        if result.history.status == "diverged":  # no trained line to test
+            return written
         X_test, y_test, note = sample_points(result.X_test, result.y_test)
         m, b = line_of(result.model.params, result.X_test)
-        fig = note_on(plot_pred_line(X_test[:, 0], y_test, m, b), note)
-        fig.axes[0].set_title("Trained line on the test set (points never trained on)")
+        fig = note_on(test_fit_figure(X_test[:, 0], y_test, m, b), note)
         written.append(f.save_figure(fig, "test_fit.png"))
     return written
 

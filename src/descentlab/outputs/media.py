@@ -59,7 +59,8 @@ def save_animation(anim, out, stem, *, mp4=None, fps=10, record=None, command="a
         record = nullcontext(record)
     with record as f:
         written = [anim.save(f.path(f"{stem}.gif"), fps=fps)]
-        notes = [f"{len(anim)} frames of {anim.history.n_epochs} epochs"]
+        notes = [f"{len(anim)} frames, epochs {anim.epochs_[0]} to {anim.epochs_[-1]} "
+                 "(epoch N: after N updates)"]
         if mp4 is None and not ffmpeg_available():
             notes.append("no MP4: ffmpeg is not on this machine (the GIF has the same frames)")
         elif mp4 is not False:

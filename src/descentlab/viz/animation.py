@@ -1,9 +1,10 @@
 """Training, epoch by epoch: the line moving over the data beside the loss curve growing.
 
-Each frame is one recorded epoch ``i``, with the meaning "epoch i" has in the notebook's
-figures (``epoch_060.png``) and the printed result: the loss of epochs 0..i, measured
-during each epoch before its update, and the line *after* epoch ``i``'s update. So the
-last frame shows the trained line, the ``m`` and ``b`` the run prints. The frames, the
+Each frame is one epoch ``N``, with the meaning "epoch N" has everywhere (the printed
+``Epoch:`` lines, ``epoch_060.png``, :meth:`History.to_frame`): the line after ``N``
+updates and the loss of epochs 0..N, each computed at its epoch's line. The last frame
+is epoch ``n_epochs``, the trained line (the ``m`` and ``b`` the run prints) when the
+History knows its :attr:`~descentlab.History.final_loss`. The frames, the
 blitting and the GIF / MP4 files are :class:`~descentlab.viz.frames.FrameAnimation`'s;
 the HTML report embeds the same frames as PNGs.
 """
@@ -41,7 +42,7 @@ class TrainingAnimation(FrameAnimation):
                                   "train a linear model with record_params=True")
         X_shown, y_shown, self.note = sample_points(X, y, max_points)
         self.x_line = np.linspace(np.min(X_shown[:, 0]), np.max(X_shown[:, 0]), 10)
-        self._lines = [line_of(history.params_after(int(e)), X) for e in self.epochs_]
+        self._lines = [line_of(history.params_at(int(e)), X) for e in self.epochs_]
         self._build(X_shown[:, 0], y_shown)
 
     def _build(self, x, y):
@@ -66,6 +67,6 @@ class TrainingAnimation(FrameAnimation):
         m, b = self._lines[frame]
         self._fit.set_data(self.x_line, m * self.x_line + b)
         self._draw_loss(epoch)
-        self._title.set_text(f"{self._epoch_text(epoch)}   Loss = {self.history.loss[epoch]:.6g}"
-                             f"   after its update: m = {m:.4f}   b = {b:.4f}")
+        self._title.set_text(f"{self._epoch_text(epoch)}   Loss = {self._losses[epoch]:.6g}"
+                             f"   m = {m:.4f}   b = {b:.4f}")
         return self.fig

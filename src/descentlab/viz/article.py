@@ -69,6 +69,14 @@ def plot_pred_line(X, y, m, b, losses=None, show=False):
                       losses=losses, show=show)
 
 
+def test_fit_figure(X, y, m, b):
+    """The trained line over the test set, titled so (the article's ``plot_pred_line``)."""
+    fig = plot_pred_line(X, y, m, b)
+    fig.axes[0].set_title("Trained line on the test set (points never trained on)",
+                          fontsize=TITLE_SIZE - 3)
+    return fig
+
+
 def line_of(params, X):
     """The line ``m x + b`` of fitted parameters against the first feature of ``X``.
 
@@ -83,9 +91,24 @@ def line_of(params, X):
 
 
 def epoch_figure(history, X, y, epoch):
-    """The notebook's figure at ``epoch``: the line after that epoch's update, and the loss
-    of epochs 0..epoch (``epoch + 1`` points)."""
-    m, b = line_of(history.params_after(epoch), X)
-    fig = plot_pred_line(X[:, 0], y, m, b, losses=history.loss[:epoch + 1])
-    fig.suptitle(f"Epoch {epoch}", fontsize=TITLE_SIZE)
+    """The notebook's figure at ``epoch``: the line after ``epoch`` updates and the loss of
+    epochs ``0 .. epoch`` (``epoch + 1`` points; ``epoch == n_epochs`` is the trained line).
+
+    Every epoch's figure has the same loss axis (0 to the run's largest loss) and epoch
+    axis, so a series of them reads like the animation.
+    """
+    m, b = line_of(history.params_at(epoch), X)
+    losses = history.epoch_losses
+    fig = plot_pred_line(X[:, 0], y, m, b, losses=losses[:epoch + 1])
+    ax = fig.axes[1]
+    finite = [v for v in losses if np.isfinite(v)]
+    if finite:
+        ax.set_ylim(0, max(finite) * 1.05 or 1.0)
+    ax.set_xlim(-0.5, max(len(losses) - 1, 1) + 0.5)
+    ax.set_title(f"Loss = {losses[epoch]:.6g} at epoch {epoch}", fontsize=TITLE_SIZE)
+    end = " (the trained line)" if epoch == history.n_epochs else ""
+    if history.status == "diverged":
+        end = f"   (diverged at epoch {history.meta.get('diverged_at_epoch', history.n_epochs)})"
+    fig.suptitle(f"Epoch {epoch}: after {epoch} update{'s' * (epoch != 1)}{end}   "
+                 f"m = {m:.4f}   b = {b:.4f}", fontsize=TITLE_SIZE)
     return fig

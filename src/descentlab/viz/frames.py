@@ -2,8 +2,10 @@
 
 A :class:`FrameAnimation` shows a capped, evenly spaced choice of a History's epochs
 (:func:`~descentlab.viz.sampling.frame_epochs`: the first and the last always among
-them). Frame ``k`` is epoch ``e = epochs_[k]``: the parameters at the start of epoch
-``e`` and ``loss[e]``, the loss computed at exactly those parameters. The axes, labels
+them). Frame ``k`` is epoch ``e = epochs_[k]``, the state after ``e`` updates: the
+parameters ``history.params_at(e)`` and the loss computed at exactly those parameters
+(epoch ``n_epochs``, the trained state, is the last frame when the History knows its
+``final_loss``). The axes, labels
 and anything that does not move are drawn once; each frame redraws only the moving
 artists over that saved background (blitting), so a frame costs milliseconds. Frames
 are saved as GIF with Pillow (no ffmpeg needed), as MP4 when ffmpeg is on the machine,
@@ -67,7 +69,8 @@ class FrameAnimation:
                                   "train with record_params=True")
         self.history = history
         self.dpi = dpi
-        self.epochs_ = frame_epochs(history.n_epochs, max_frames)
+        self._losses = history.epoch_losses  # epochs 0 .. last_epoch
+        self.epochs_ = frame_epochs(len(self._losses), max_frames)
         self._artists = []
 
     def __len__(self):
@@ -102,7 +105,7 @@ class FrameAnimation:
 
     def _loss_panel(self, ax, ylabel="Loss"):
         """The loss of every epoch, growing frame by frame, with the current epoch marked."""
-        loss = np.asarray(self.history.loss)
+        loss = np.asarray(self._losses)
         (self._curve,) = ax.plot([], [], marker=path_marker(len(loss)), markersize=3)
         (self._now,) = ax.plot([], [], "o", color="red", markersize=7)
         self._moving(self._curve)
@@ -116,12 +119,12 @@ class FrameAnimation:
 
     def _draw_loss(self, epoch):
         """Show ``loss[0 .. epoch]`` and mark ``loss[epoch]``."""
-        self._curve.set_data(np.arange(epoch + 1), self.history.loss[:epoch + 1])
-        self._now.set_data([epoch], [self.history.loss[epoch]])
+        self._curve.set_data(np.arange(epoch + 1), self._losses[:epoch + 1])
+        self._now.set_data([epoch], [self._losses[epoch]])
 
     def _epoch_text(self, epoch):
         """``"Epoch  12"``, padded to the width of the last epoch so titles do not jump."""
-        return f"Epoch {epoch:>{len(str(self.history.n_epochs - 1))}d}"
+        return f"Epoch {epoch:>{len(str(len(self._losses) - 1))}d}"
 
     def _freeze(self):
         """Lay the figure out around its last (longest) title and save the background."""

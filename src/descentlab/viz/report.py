@@ -11,9 +11,10 @@ from string import Template
 
 import numpy as np
 
+from descentlab.core.stepsize import regime_sentence
 from descentlab.errors import DescentlabError
 from descentlab.viz.animation import TrainingAnimation
-from descentlab.viz.article import line_of, plot_graph, plot_pred_line
+from descentlab.viz.article import line_of, plot_graph, test_fit_figure
 from descentlab.viz.lr_study import lr_study_figure
 from descentlab.viz.page import img, player_html, section, template
 from descentlab.viz.report_networks import network_sections
@@ -71,11 +72,14 @@ def tutorial_report(result, study=None, networks=(), *, max_frames=MAX_FRAMES, m
                          f"make_regression with {c.samples} samples, {c.features} feature(s), noise "
                          f"{c.noise:g}; {len(result.y_train)} rows to train on, {len(result.y_test)} to test.")]
     anim = TrainingAnimation(h, result.X_train, result.y_train, max_frames=max_frames, max_points=max_points)
-    shown = "every epoch" if len(anim) == h.n_epochs else f"{len(anim)} evenly spaced epochs of {h.n_epochs}"
+    last = h.last_epoch
+    shown = (f"every epoch, 0 to {last}" if len(anim) == last + 1
+             else f"{len(anim)} evenly spaced epochs of 0 to {last}")
     sections.append(section(
         "2. Watch it learn, epoch by epoch", player_html(anim),
-        f"Gradient descent with l_r = {c.lr:g} for {h.n_epochs} epochs{stopped}; frames show {shown}. Each frame "
-        "is the line at the start of that epoch and the loss computed at it. Drag the slider or press Play."))
+        f"Gradient descent with l_r = {c.lr:g} for {h.n_epochs} epochs{stopped}; frames show {shown}. Epoch N "
+        "is the line after N updates and the loss computed at it (the 'Loss =' printed for epoch N); "
+        f"epoch {h.n_epochs}, the last, is the trained line. Drag the slider or press Play."))
     if c.features == 1:
         sections.append(section("3. Cost against one parameter", img(cost_vs_m_figure(
             h, result.X_train, result.y_train), "cost against m"),
@@ -94,12 +98,11 @@ def tutorial_report(result, study=None, networks=(), *, max_frames=MAX_FRAMES, m
         table = html.escape("\n".join(study.summary_lines()))
         sections.append(section("5. The learning rate", img(lr_study_figure(study), "learning-rate study")
                                  + f'<pre id="lr-table">{table}</pre>',
-                                 "The same problem from the same start with several learning rates. Below "
-                                 "the bound, larger rates learn faster; near it they overshoot; beyond it "
-                                 "the loss grows every epoch."))
+                                 "The same problem from the same start with several learning rates. "
+                                 + regime_sentence(study.bound)))
     Xt, yt, tnote = sample_points(result.X_test, result.y_test, max_points)
     m, b = line_of(result.model.params, result.X_test)
-    fit = img(note_on(plot_pred_line(Xt[:, 0], yt, m, b), tnote), "fit on the test set")
+    fit = img(note_on(test_fit_figure(Xt[:, 0], yt, m, b), tnote), "fit on the test set")
     sections.append(section("6. Prediction on the test set", fit + metrics_table(result.metrics)))
     sections += network_sections(networks, start=7, max_frames=max_frames, max_points=max_points)
     page = Template(template("report.html")).substitute(
