@@ -64,8 +64,10 @@ def test_lr_study_prints_the_bound_and_draws(tmp_path, capsys):
     assert main(["lr-study", "--rates", "0.01,1,5", "--epochs", "30", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("Stability bound of full-batch gradient descent: 2 / lambda_max = 1.894")
-    assert "too small" in out[2] and "good" in out[3]
-    assert "beyond the bound" in out[4] and "diverged at epoch" in out[4]
+    assert "1 / lambda_max = 0.947" in out[0] and "oscillate" in out[1]
+    assert "too small" in out[3] and "approach monotonically" in out[3]
+    assert "good" in out[4] and "overshoot, oscillate, converge" in out[4]  # 1 > 1 / lambda_max
+    assert "beyond the bound" in out[5] and "diverged at epoch" in out[5]
     assert sorted(os.listdir(tmp_path)) == ["lr_study.png", "manifest.json"]
 
 
