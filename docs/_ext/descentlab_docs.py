@@ -4,6 +4,9 @@
   :func:`descentlab.cli.build_parser`, so the CLI reference cannot drift from the code;
 * ``.. descentlab-gallery::`` shows figures drawn by the library during the build
   (``gallery.py`` makes the PNGs into ``_generated/gallery``, never committed);
+* ``.. descentlab-run:: tutorial --lr 2`` runs that command during the build, in a
+  folder of its own, and shows what it printed (``:head:`` / ``:tail:`` keep the first and
+  last lines around a ``...``), so a guide's sample output cannot go stale;
 * the local MathJax file is copied into the built site's ``_static``.
 """
 
@@ -59,6 +62,41 @@ class CLIReference(SphinxDirective):
         return container.children
 
 
+class CommandOutput(SphinxDirective):
+    """What ``descentlab <arguments>`` prints, run now in a scratch folder (cached per build)."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    option_spec = {"head": int, "tail": int}
+    _cache: dict = {}
+
+    def run(self):
+        import shlex
+        import subprocess
+        import sys
+        import tempfile
+
+        argv = shlex.split(self.arguments[0])
+        if argv[0] == "descentlab":
+            argv = argv[1:]
+        key = tuple(argv)
+        if key not in self._cache:
+            with tempfile.TemporaryDirectory() as scratch:
+                done = subprocess.run([sys.executable, "-m", "descentlab", *argv], cwd=scratch,
+                                      capture_output=True, text=True, timeout=300,
+                                      env={**os.environ, "COLUMNS": "100"})
+            text = done.stdout + done.stderr
+            self._cache[key] = text.replace(scratch, "descentlab-out").rstrip().splitlines()
+        lines = self._cache[key]
+        head, tail = self.options.get("head"), self.options.get("tail")
+        if head is not None and tail is not None and head + tail < len(lines):
+            lines = lines[:head] + ["..."] + lines[len(lines) - tail:]
+        shown = "$ descentlab " + shlex.join(argv)
+        block = nodes.literal_block(text="\n".join([shown, *lines]))
+        block["language"] = "text"
+        return [block]
+
+
 class Gallery(SphinxDirective):
     """The figures of ``gallery.FIGURES``, each with its caption."""
 
@@ -98,6 +136,7 @@ def _copy_mathjax(app, exception):
 def setup(app):
     app.add_directive("descentlab-cli", CLIReference)
     app.add_directive("descentlab-gallery", Gallery)
+    app.add_directive("descentlab-run", CommandOutput)
     app.connect("builder-inited", _draw_gallery)
     app.connect("build-finished", _copy_mathjax)
     app.connect("autodoc-skip-member", _skip_inherited_sklearn)

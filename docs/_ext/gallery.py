@@ -143,13 +143,15 @@ FIGURES = [
      "the updates subtract.", _cost),
     ("loss_surface", "The loss surface", "The bowl L(m, b) and its contour map, with the "
      "descent path (one point per epoch) and the least-squares minimum (star).", _surface),
-    ("animation_frame", "A frame of the animation", "One frame of TrainingAnimation: the line "
-     "at the start of an epoch beside the loss computed at exactly that line.", _frame),
+    ("animation_frame", "A frame of the animation", "One frame of TrainingAnimation: epoch N, "
+     "the line after N updates, beside the loss computed at exactly that line.", _frame),
     ("live_board", "The live board", "LiveBoard's figure after the article's run, with an extra "
      "recorded series (m): in a notebook it is redrawn in place while training runs.", _board),
     ("lr_study", "Learning rates against the stable bound", "The article's 0.05 and rates at "
-     "1%, 50%, 98% and 110% of the bound 2 / lambda_max (the largest rate before each step "
-     "overshoots): loss per epoch, then each rate against the bound.", _lr),
+     "1%, 40%, 80% and 110% of the bound 2 / lambda_max: below 1 / lambda_max (half the bound) "
+     "the steps approach monotonically, between the two marks they overshoot and oscillate but "
+     "converge, above 2 / lambda_max they diverge. Loss per epoch, then each rate against both "
+     "marks.", _lr),
     ("collapse", "Two linear layers are one line", "The network's fit, the line W1 W2 and the "
      "least-squares line coincide; the loss falls to the least-squares floor.", _collapse),
     ("nonlinear", "Nonlinearity bends the line", "On a sine curve, linear models stop at the "

@@ -86,9 +86,10 @@ print("after one step:", update_params(m, b, dm, db, 0.05))
     md("""
 ## Training: 61 epochs with `l_r = 0.05`
 
-Each epoch predicts, computes the loss (before the update: that is the loss printed),
-then updates `m` and `b`. Every 10 epochs it prints the loss and draws the line after
-that epoch's update beside the loss so far, as the article does.
+Each pass predicts, computes the loss, then updates `m` and `b`. descentlab calls the state
+after N updates **epoch N**: epoch 0 is the start, and the 61 updates end at epoch 61, the
+trained line. The article's loop prints the loss of epoch `i` (computed before that pass's
+update) and then, as the article does, draws the line one update later.
 """),
     code("""
 l_r = 0.05
@@ -135,7 +136,7 @@ np.testing.assert_allclose(result.history.loss, losses, rtol=1e-12)
 result
 """),
     code("result.history.plot();", "figure"),
-    code("result.history.to_frame().head()"),
+    code("result.history.to_frame().tail(3)   # epoch 61, the last row: the trained line and its loss"),
     md("""
 ## The article's borrowed figures, drawn from this run
 
@@ -163,15 +164,19 @@ TrainingAnimation(result.history, result.X_train, result.y_train, max_frames=31)
     md("""
 ## The learning rate
 
-Gradient descent on this loss converges only for learning rates below the stable bound
-$2/\\lambda_{\\max}$: the largest rate before each step overshoots. The study trains the
-same start with the article's 0.05 and with rates against the bound.
+$\\lambda_{\\max}$ is the loss's steepest curvature. Below $1/\\lambda_{\\max}$ every step
+moves the parameters towards the minimum without passing it: they approach it
+monotonically. Between $1/\\lambda_{\\max}$ and $2/\\lambda_{\\max}$ every step overshoots the
+minimum along the steepest direction, so the parameters oscillate around it, but each
+overshoot is smaller than the last and they converge. Above $2/\\lambda_{\\max}$, the stable
+bound, each overshoot is larger than the last and training diverges. The study trains
+the tutorial's start with the article's 0.05 and with one rate in each regime.
 """),
     code("""
 from descentlab.viz.lr_study import lr_study_figure
 
 bound = dl.stability_bound(result.X_train)
-study = dl.lr_study(result.X_train, result.y_train, article_lr=0.05)   # 0.05 and rates against the bound
+study = dl.lr_study(result.X_train, result.y_train)   # the article's 0.05 and rates in each regime
 print("\\n".join(study.summary_lines()))
 """),
     code("lr_study_figure(study)", "figure"),

@@ -1,7 +1,14 @@
 """``descentlab report``: the whole story in one self-contained HTML file."""
 
-from descentlab.cli._options import (add_caps, add_out, add_source, add_training_options, choice_list,
-                                     load_result, rate_list)
+from descentlab.cli._options import (
+    add_caps,
+    add_out,
+    add_source,
+    add_training_options,
+    choice_list,
+    load_result,
+    rate_list,
+)
 from descentlab.lessons import NETWORK_STUDIES
 
 
@@ -29,6 +36,7 @@ def add_parser(sub):
 
 def run(args):
     from descentlab.cli._outputs import check_folder, finish, histories_of, recording
+    from descentlab.core.stepsize import regime_marks
     from descentlab.lessons import run_network_studies
     from descentlab.outputs.manifest import MANIFEST
     from descentlab.outputs.report import report_study, write_report
@@ -48,6 +56,5 @@ def run(args):
     extra = f"; with {', '.join(args.networks)}" if args.networks else ""
     if result.history.interrupted_note():
         extra += f"; the run was {result.history.interrupted_note()}"
-    print(f"Report: {path} (largest stable learning rate, above which each step overshoots: "
-          f"2 / lambda_max = {study.bound:.4g}{extra})")
+    print(f"Report: {path} (learning rates: {regime_marks(study.bound)}{extra})")
     return finish(record, histories)

@@ -338,3 +338,11 @@ def regime_sentence(bound: float) -> str:
             f"{mono.replace('1/lambda_max', f'1/lambda_max = {bound / 2:.4g}', 1)}; "
             f"{osc}; "
             f"{div.replace('2/lambda_max', f'2/lambda_max = {bound:.4g}', 1)}.")
+
+
+def regime_marks(bound: float) -> str:
+    """The three regimes in a few words with both marks, for a line or a table cell:
+    ``"below 0.947 the steps approach monotonically; from 0.947 to 1.894 they overshoot and
+    oscillate but converge; above 1.894 they diverge"``."""
+    return (f"below {bound / 2:.4g} the steps approach monotonically; from {bound / 2:.4g} to "
+            f"{bound:.4g} they overshoot and oscillate but converge; above {bound:.4g} they diverge")

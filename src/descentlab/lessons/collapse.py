@@ -27,7 +27,7 @@ from typing import ClassVar
 import numpy as np
 
 from descentlab.core.quadratic import least_squares, with_bias_column
-from descentlab.core.stepsize import divergence_message, linear_network_bound
+from descentlab.core.stepsize import divergence_message, linear_network_bound, regime_marks
 from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.history import History
@@ -281,9 +281,9 @@ def summary_lines(result):
         f"Lowest loss over training {result.min_loss:.9f}: {result.gap:+.2e} from least squares "
         "(never below it beyond rounding: linear layers add no power, so linear "
         "activations must not be used in hidden layers)",
-        f"Gradient descent settles only for learning rates below {result.stable_lr:.4g} "
-        "(2 / the sharpness of the flattest minimum: above it every step overshoots even the "
-        "gentlest of the network's minima)" + (
+        f"Gradient descent settles only for learning rates below {result.stable_lr:.4g}, "
+        "2 / the sharpness of the flattest minimum (near that minimum "
+        f"{regime_marks(result.stable_lr)})" + (
             "" if c.lr < result.stable_lr else
             f"; lr {c.lr:g} is above it, so the loss keeps bouncing ({result.loss:.4g} at the end): "
             f"use a smaller --lr (e.g. {0.8 * result.stable_lr:.2g})"),

@@ -15,12 +15,17 @@ import numpy as np
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
-from descentlab.core.stepsize import REGIMES, regime_sentence, stability_bound, step_regime
+from descentlab.core.stepsize import (
+    REGIMES,
+    regime_sentence,
+    stability_bound,
+    step_regime,
+)
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData
 from descentlab.errors import DescentlabError
-from descentlab.settings import epochs_setting, setting
 from descentlab.lessons.display import NotebookDisplay
+from descentlab.settings import epochs_setting, setting
 
 ARTICLE_LR = 0.05  # the article's l_r
 ARTICLE_SEED = ArticleData().seed  # the tutorial's seed: the same start as its run

@@ -9,6 +9,7 @@ Nothing here trains.
 
 import numpy as np
 
+from descentlab.core.stepsize import regime_marks
 from descentlab.viz.logistic import BoundaryAnimation, boundary_figure
 from descentlab.viz.networks import collapse_figure, nonlinear_figure
 from descentlab.viz.page import img, player_html, section, table
@@ -37,9 +38,8 @@ def collapse_section(result, number):
         ("loss: network / its line / least squares",
          f"{result.loss:.9f} / {result.line_loss:.9f} / {result.ls_loss:.9f}"),
         ("lowest loss over training - least squares", f"{result.gap:+.2e}"),
-        ("stable learning rates: above this, every step overshoots "
-         "(2 / sharpness of the flattest minimum)",
-         f"below {result.stable_lr:.4g}; this run: {c.lr:g}"),
+        ("stable learning rates (2 / sharpness of the flattest minimum)",
+         f"below {result.stable_lr:.4g} ({regime_marks(result.stable_lr)}); this run: {c.lr:g}"),
     ]
     form = "inputs [x, x0 = 1], no separate biases" if c.bias == "x0" else "a bias in each layer"
     return section(
