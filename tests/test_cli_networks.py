@@ -87,8 +87,8 @@ def test_logistic_prints_accuracy_and_the_scikit_learn_check(capsys, tmp_path):
     assert test == pytest.approx(100 * saved["test_accuracy"], abs=0.05)
     (diff,) = _numbers(r"largest difference in probability ([\d.e+-]+)", text)
     assert diff < 1e-3 and diff == pytest.approx(saved["max_proba_diff"], rel=0.01)
-    # every 8th epoch and the last one (79): the log ends where training ended
-    assert text.count("Epoch ") == 11 and "Epoch    79:" in text and "nan" not in text.lower()
+    # every 8th epoch, 0 to 80 (epoch 80: the trained model): the log ends where training ended
+    assert text.count("Epoch ") == 11 and "Epoch    80:" in text and "nan" not in text.lower()
     assert saved["snapshot_epochs"][0] == 0 and saved["snapshot_epochs"][-1] == 80
     img = imread(tmp_path / "logistic.png")
     assert img.shape[:2] == (int(100 * (4.2 * 2 + 3.6)), 1500)
@@ -152,9 +152,9 @@ def test_logistic_animate_writes_the_moving_boundary(capsys, tmp_path):
     out = capsys.readouterr().out
     gif, mp4 = tmp_path / "logistic.gif", tmp_path / "logistic.mp4"
     if ffmpeg_available():
-        assert f"Animation (6 frames of 30 epochs): {gif}, {mp4}\n" in out
+        assert f"Animation (6 frames, epochs 0 to 30 (epoch N: after N updates)): {gif}, {mp4}\n" in out
     else:  # a fresh machine: the GIF alone, and why
-        assert (f"Animation (6 frames of 30 epochs; no MP4: ffmpeg is not on this machine "
+        assert (f"Animation (6 frames, epochs 0 to 30 (epoch N: after N updates); no MP4: ffmpeg is not on this machine "
                 f"(the GIF has the same frames)): {gif}\n") in out
     with Image.open(gif) as im:
         assert im.n_frames == 6 and im.size == (960, 360)

@@ -72,7 +72,7 @@ def test_tables_carry_each_studys_key_numbers(report, studies):
 def test_logistic_frames_are_capped_and_both_players_have_their_own_parts(report):
     _, page = report
     frames, epochs = _json(page, "logistic-frames-data"), _json(page, "logistic-frames-epochs")
-    assert len(frames) == FRAMES and epochs[0] == 0 and epochs[-1] == 29
+    assert len(frames) == FRAMES and epochs[0] == 0 and epochs[-1] == 30  # epoch 30: trained
     assert np.all(np.diff(epochs) > 0) and all(f.startswith("iVBORw0KGgo") for f in frames)
     assert f'id="logistic-epoch-slider" type="range" min="0" max="{FRAMES - 1}"' in page
     assert len(_json(page, "frames-data")) == FRAMES  # the tutorial's, capped the same

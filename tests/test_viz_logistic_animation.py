@@ -25,10 +25,13 @@ def anim(run):
 
 
 def test_frames_are_capped_first_and_last_epoch_included(run, anim):
-    assert len(anim) == 9 and anim.epochs_[0] == 0 and anim.epochs_[-1] == EPOCHS - 1
+    # epochs 0 .. EPOCHS: the last frame is the trained model (after every update)
+    assert len(anim) == 9 and anim.epochs_[0] == 0 and anim.epochs_[-1] == EPOCHS
     assert np.all(np.diff(anim.epochs_) > 0)
     every = BoundaryAnimation(run.history, run.X_train, run.y_train, max_frames=1000)
-    assert list(every.epochs_) == list(range(EPOCHS))
+    assert list(every.epochs_) == list(range(EPOCHS + 1))
+    # the frames follow where the boundary moves: more of them in the first half
+    assert np.sum(anim.epochs_ < EPOCHS / 2) > np.sum(anim.epochs_ >= EPOCHS / 2)
     assert repr(anim) == f"BoundaryAnimation(frames=9, epochs={EPOCHS})"
 
 
@@ -42,10 +45,10 @@ def test_each_frame_draws_that_epochs_boundary_shading_and_loss(run, anim, frame
     np.testing.assert_allclose((x1, x2), boundary_line(params, anim.xlim, anim.ylim))
     corner = logistic_proba(params, np.array([[anim.xlim[0], anim.ylim[0]]]))[0]
     assert anim._shade.get_array()[0, 0] == pytest.approx(corner)
-    np.testing.assert_allclose(anim._curve.get_ydata(), run.history.loss[:epoch + 1])
+    np.testing.assert_allclose(anim._curve.get_ydata(), run.history.epoch_losses[:epoch + 1])
     title = anim._title.get_text()
-    assert f"Epoch {epoch:>2d}" in title and f"Loss = {run.history.loss[epoch]:.4f}" in title
-    assert f"Accuracy = {100 * run.accuracy_trace[epoch]:.1f}%" in title
+    assert f"Epoch {epoch:>2d}" in title and f"Loss = {run.history.epoch_losses[epoch]:.4f}" in title
+    assert f"Training accuracy = {100 * run.accuracy_trace[epoch]:.1f}%" in title
 
 
 def test_the_black_line_in_the_picture_is_that_epochs_boundary(anim):

@@ -55,7 +55,8 @@ def test_boundary_figure_has_a_panel_per_snapshot_then_loss_and_accuracy():
     axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
     assert len(axes) == len(epochs) + 2
     assert len(bars) == len(epochs) and all(b.get_ylabel() == "p(class 1)" for b in bars)
-    assert axes[0].get_title().startswith("epoch 0:") and axes[len(epochs) - 1].get_title().startswith("end:")
+    assert axes[0].get_title().startswith("epoch 0:") and axes[len(epochs) - 1].get_title().startswith(
+        f"epoch {epochs[-1]} (trained):")
     W_end = r.history.params_at(r.history.n_epochs)["W"]
     (x1, x2) = axes[len(epochs) - 1].lines[0].get_data()
     b_end = float(r.history.final_params["b"])

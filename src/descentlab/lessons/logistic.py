@@ -76,7 +76,8 @@ class LogisticResult(NotebookDisplay):
     Attributes
     ----------
     accuracy_trace : ndarray of shape (epochs + 1,)
-        Training accuracy at the start of every epoch and after the last one.
+        Training accuracy at every epoch ``N`` (after ``N`` updates), ``0 .. epochs``: the
+        last is the trained model's.
     train_accuracy, test_accuracy : float
         Share of correct predictions (scikit-learn's ``accuracy_score``).
     reference_W, reference_b
@@ -141,6 +142,7 @@ def run_logistic(config: LogisticConfig | None = None) -> LogisticResult:
     model = LogisticModel(2, seed=config.seed, init_scale=config.init_scale)
     history = train(model, X_train, y_train, loss=BinaryCrossEntropy(),
                     optimizer=GradientDescent(config.lr), epochs=config.epochs, seed=config.seed)
+    history.final_loss = BinaryCrossEntropy().loss(y_train, model.forward(X_train))  # epoch n
     trace = np.array([accuracy(y_train, logistic_proba(history.params_at(e), X_train))
                       for e in range(history.n_epochs + 1)])
     W_ref, b_ref = reference_fit(X_train, y_train)
@@ -164,9 +166,9 @@ def summary_lines(result, log_every=None):
     log_every = log_every or max(1, h.n_epochs // 10)
     lines = [f"Logistic regression on two overlapping Gaussian blobs ({c.samples} points, "
              f"spread {c.cluster_std:g}); lr {c.lr:g}, {c.epochs} epochs, seed {c.seed}"]
-    for epoch in sorted(set(range(0, h.n_epochs, log_every)) | {h.n_epochs - 1}):
-        lines.append(f"Epoch {epoch:>5}: loss {h.loss[epoch]:.6f}   "
-                     f"accuracy {100 * result.accuracy_trace[epoch]:.1f}%")
+    for epoch in sorted(set(range(0, h.last_epoch + 1, log_every)) | {h.last_epoch}):
+        lines.append(f"Epoch {epoch:>5}: loss {h.epoch_losses[epoch]:.6f}   "
+                     f"training accuracy {100 * result.accuracy_trace[epoch]:.1f}%")
     (w1, w2), b = result.model.params["W"], float(result.model.params["b"])
     rw, rb = result.reference_W, result.reference_b
     lines += [

@@ -1,8 +1,8 @@
 """What every animation of a training run shares: the frames, the blitting and the files.
 
-A :class:`FrameAnimation` shows a capped, evenly spaced choice of a History's epochs
-(:func:`~descentlab.viz.sampling.frame_epochs`: the first and the last always among
-them). Frame ``k`` is epoch ``e = epochs_[k]``, the state after ``e`` updates: the
+A :class:`FrameAnimation` shows every epoch of a History, or past ``max_frames`` a choice
+of them spaced by how far the parameters move (:func:`~descentlab.viz.sampling.change_epochs`:
+the frames follow where the change happens; the first and the last always among them). Frame ``k`` is epoch ``e = epochs_[k]``, the state after ``e`` updates: the
 parameters ``history.params_at(e)`` and the loss computed at exactly those parameters
 (epoch ``n_epochs``, the trained state, is the last frame when the History knows its
 ``final_loss``). The axes, labels
@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from descentlab.errors import DescentlabError
 from descentlab.files import atomic_path
 from descentlab.viz.article import LABEL_SIZE
-from descentlab.viz.sampling import MAX_FRAMES, frame_epochs, path_marker
+from descentlab.viz.sampling import MAX_FRAMES, change_epochs, path_marker
 
 FIGSIZE = (12, 4.5)
 DPI = 80
@@ -52,7 +52,8 @@ class FrameAnimation:
     history : History
         With the parameters of every epoch recorded.
     max_frames : int, default=100
-        Frames are at most this many evenly spaced epochs, the first and last included.
+        Frames are at most this many epochs, spaced by how far the parameters move
+        (:func:`~descentlab.viz.sampling.change_epochs`), the first and last included.
     dpi : int, default=80
         Frames are 12 x 4.5 inches at this resolution (960 x 360 pixels by default).
 
@@ -70,8 +71,17 @@ class FrameAnimation:
         self.history = history
         self.dpi = dpi
         self._losses = history.epoch_losses  # epochs 0 .. last_epoch
-        self.epochs_ = frame_epochs(len(self._losses), max_frames)
+        self.epochs_ = change_epochs(self._path(), max_frames)
         self._artists = []
+
+    def _path(self):
+        """Every epoch's parameters, flattened: shape (last_epoch + 1, n_params)."""
+        h, names = self.history, sorted(self.history.params)
+        path = np.column_stack([h.trace(k).reshape(h.n_epochs, -1) for k in names])
+        if len(self._losses) > h.n_epochs:  # epoch n_epochs: the final parameters
+            final = np.concatenate([np.ravel(h.final_params[k]) for k in names])
+            path = np.vstack([path, final])
+        return path
 
     def __len__(self):
         return len(self.epochs_)

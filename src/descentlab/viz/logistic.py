@@ -113,9 +113,9 @@ def boundary_figure(history, X, y, epochs, accuracy=None, ncols=3):
         Of a :class:`descentlab.core.models.LogisticModel`.
     X, y : the training data
     epochs : list of int
-        Epochs to show; ``history.n_epochs`` means after the last update.
+        Epochs to show (epoch N: after N updates; ``history.n_epochs`` is the trained model).
     accuracy : sequence of float, optional
-        Accuracy at the start of every epoch (and at the end), drawn beside the loss.
+        Training accuracy at every epoch ``0 .. n_epochs``, drawn beside the loss.
     ncols : int, default=3
 
     Returns
@@ -129,20 +129,23 @@ def boundary_figure(history, X, y, epochs, accuracy=None, ncols=3):
         r, c = divmod(i, ncols)
         ax = fig.add_subplot(grid[r, 2 * c:2 * c + 2])
         params = history.params_at(epoch)
-        label = "end" if epoch == history.n_epochs else f"epoch {epoch}"
+        label = f"epoch {epoch}" + (" (trained)" if epoch == history.n_epochs else "")
         draw_boundary(ax, params, X, y, title=f"{label}: W = {np.round(np.ravel(params['W']), 2)}, "
                                                 f"b = {float(params['b']):.2f}")
         if i == 0:
             ax.legend(loc="lower right", fontsize=8)
     ax_loss = fig.add_subplot(grid[nrows, :ncols])
-    ax_loss.plot(np.arange(history.n_epochs), history.loss, linewidth=2)
-    ax_loss.set(xlabel="Epoch", ylabel="Binary cross-entropy", title="Loss")
+    losses = history.epoch_losses
+    ax_loss.plot(np.arange(len(losses)), losses, linewidth=2)
+    ax_loss.set(xlabel="Epoch (after N updates)", ylabel="Binary cross-entropy",
+                title="Loss on the training data")
     if accuracy is not None:
         ax_acc = fig.add_subplot(grid[nrows, ncols:])
         ax_acc.plot(np.arange(len(accuracy)), 100 * np.asarray(accuracy), linewidth=2, color="tab:green")
-        ax_acc.set(xlabel="Epoch", ylabel="Accuracy (%)", title="Training accuracy: share of correct predictions")
+        ax_acc.set(xlabel="Epoch (after N updates)", ylabel="Accuracy (%)",
+                   title="Training accuracy: share of correct predictions")
     for epoch in epochs:
-        ax_loss.axvline(min(epoch, history.n_epochs - 1), color="gray", linewidth=0.5, linestyle=":")
+        ax_loss.axvline(min(epoch, len(losses) - 1), color="gray", linewidth=0.5, linestyle=":")
     fig.suptitle("Logistic regression: the decision boundary over training", fontsize=TITLE_SIZE)
     return fig
 
@@ -151,8 +154,9 @@ class BoundaryAnimation(FrameAnimation):
     r"""The decision boundary moving over training, beside the loss curve growing.
 
     Frame ``k`` shows epoch ``e = epochs_[k]``: :math:`p(\text{class } 1)` shaded and the
-    line :math:`w_1 x_1 + w_2 x_2 + b = 0` of the parameters at the start of epoch ``e``
-    (``history.params_at(e)``), and ``loss[e]``, computed at exactly those parameters.
+    line :math:`w_1 x_1 + w_2 x_2 + b = 0` of epoch ``e``, the parameters after ``e``
+    updates (``history.params_at(e)``), and the loss computed at exactly those parameters,
+    all on the training data. A colour bar reads the shading as :math:`p(\text{class } 1)`.
 
     Parameters
     ----------
@@ -162,7 +166,7 @@ class BoundaryAnimation(FrameAnimation):
     X : ndarray of shape (n_samples, 2)
     y : ndarray of shape (n_samples,), values 0 and 1
     accuracy : sequence of float, optional
-        The accuracy at the start of every epoch, shown in each frame's title.
+        The training accuracy at every epoch, shown in each frame's title.
     max_frames : int, default=100
     max_points : int, default=2000
     dpi : int, default=80
@@ -197,7 +201,11 @@ class BoundaryAnimation(FrameAnimation):
         (self._line,) = ax1.plot([], [], color="black", linewidth=2, label="p = 0.5")
         self._moving(self._line)
         # the legend stands where a title would, off the moving shading: drawn once
-        ax1.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=11, frameon=False)
+        ax1.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=11, frameon=False,
+                   title="training data", title_fontsize=11)
+        bar = self.fig.colorbar(self._shade, ax=ax1, fraction=0.05, pad=0.02, ticks=[0, 0.5, 1])
+        bar.set_label("p(class 1)", fontsize=11)
+        bar.solids.set_alpha(1)
         _label_axes(ax1, self.xlim, self.ylim)
         if self.note:
             ax1.text(0.02, 0.97, self.note, transform=ax1.transAxes, va="top", fontsize=10,
@@ -206,7 +214,7 @@ class BoundaryAnimation(FrameAnimation):
         self._freeze()
 
     def params_of(self, frame):
-        """The parameters drawn on frame ``frame``: those at the start of its epoch."""
+        """The parameters drawn on frame ``frame``: those of its epoch (after that many updates)."""
         return self.history.params_at(int(self.epochs_[frame]))
 
     def draw(self, frame):
@@ -217,7 +225,7 @@ class BoundaryAnimation(FrameAnimation):
         self._line.set_data(*(boundary_line(params, self.xlim, self.ylim) or ([], [])))
         self._draw_loss(epoch)
         (w1, w2), b = np.ravel(params["W"]), float(params["b"])
-        acc = "" if self.accuracy is None else f"   Accuracy = {100 * self.accuracy[epoch]:.1f}%"
-        self._title.set_text(f"{self._epoch_text(epoch)}   Loss = {self.history.loss[epoch]:.4f}{acc}"
+        acc = "" if self.accuracy is None else f"   Training accuracy = {100 * self.accuracy[epoch]:.1f}%"
+        self._title.set_text(f"{self._epoch_text(epoch)}   Loss = {self._losses[epoch]:.4f}{acc}"
                              f"   W = [{w1:.3f}, {w2:.3f}]   b = {b:.3f}")
         return self.fig

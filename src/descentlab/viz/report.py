@@ -74,7 +74,7 @@ def tutorial_report(result, study=None, networks=(), *, max_frames=MAX_FRAMES, m
     anim = TrainingAnimation(h, result.X_train, result.y_train, max_frames=max_frames, max_points=max_points)
     last = h.last_epoch
     shown = (f"every epoch, 0 to {last}" if len(anim) == last + 1
-             else f"{len(anim)} evenly spaced epochs of 0 to {last}")
+             else f"{len(anim)} of the epochs 0 to {last}, closer together where the line moves most")
     sections.append(section(
         "2. Watch it learn, epoch by epoch", player_html(anim),
         f"Gradient descent with l_r = {c.lr:g} for {h.n_epochs} epochs{stopped}; frames show {shown}. Epoch N "

@@ -76,7 +76,9 @@ def logistic_section(result, number, *, max_frames=MAX_FRAMES, max_points=MAX_PO
             ("largest difference in probability", f"{result.max_proba_diff:.2e}", ""),
             ("accuracy, train", f"{100 * result.train_accuracy:.1f}%", ""),
             ("accuracy, test", f"{100 * result.test_accuracy:.1f}%", "")]
-    shown = "every epoch" if len(anim) == h.n_epochs else f"{len(anim)} evenly spaced epochs of {h.n_epochs}"
+    last = h.last_epoch
+    shown = (f"every epoch, 0 to {last}" if len(anim) == last + 1
+             else f"{len(anim)} of the epochs 0 to {last}, closer together where the boundary moves most")
     return section(
         f"{number}. Logistic regression: the decision boundary over training",
         player_html(anim, name="logistic", prefix="logistic-")

@@ -33,6 +33,37 @@ def frame_epochs(n_epochs, max_frames=MAX_FRAMES):
     return np.unique(np.round(np.linspace(0, n_epochs - 1, min(max_frames, n_epochs))).astype(int))
 
 
+def change_epochs(path, max_frames=MAX_FRAMES, time_share=0.2):
+    """At most ``max_frames`` epochs of a parameter path, spaced by how far it moves.
+
+    Frames at even steps of ``(1 - time_share) * distance + time_share * time`` (each
+    fraction of the whole), so a run that settles early spends its frames where the
+    parameters change, and still a few on the quiet tail. First and last always included.
+
+    Parameters
+    ----------
+    path : ndarray of shape (n_epochs, n_params)
+        The parameters of every epoch (each column scaled by its own range here).
+    """
+    path = np.asarray(path, dtype=float)
+    n = path.shape[0]
+    if n <= max_frames or max_frames < 2:
+        return frame_epochs(n, max_frames)
+    span = np.ptp(path, axis=0)
+    steps = np.linalg.norm(np.diff(path, axis=0) / np.where(span > 0, span, 1.0), axis=1)
+    steps = np.where(np.isfinite(steps), steps, 0.0)
+    moved = np.concatenate([[0.0], np.cumsum(steps)])
+    clock = np.linspace(0.0, 1.0, n)
+    progress = (1 - time_share) * (moved / moved[-1] if moved[-1] > 0 else clock) + time_share * clock
+    wanted = np.searchsorted(progress, np.linspace(0.0, 1.0, max_frames), side="left")
+    picks, prev = [], -1
+    for k, at in enumerate(wanted):  # distinct and increasing, room left for the rest
+        prev = int(min(max(at, prev + 1), n - (max_frames - k)))
+        picks.append(prev)
+    picks[0], picks[-1] = 0, n - 1
+    return np.array(picks, dtype=int)
+
+
 def drawn_epochs(n_epochs, every, max_figures=MAX_FIGURES):
     """The epochs drawn as figures: every ``every``-th and the last, at most ``max_figures``
     of them (evenly spaced among those, first and last included).
