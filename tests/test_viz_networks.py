@@ -18,7 +18,7 @@ def test_collapse_figure_draws_the_network_its_line_and_least_squares():
     np.testing.assert_allclose(net.get_ydata(), y_line, atol=1e-9)  # the same line
     np.testing.assert_allclose(ls.get_ydata(), r.ls_m * x + r.ls_intercept)
     loss_line, floor = ax2.lines
-    np.testing.assert_allclose(loss_line.get_ydata(), r.history.loss)
+    np.testing.assert_allclose(loss_line.get_ydata(), r.history.epoch_losses)  # epochs 0 .. n: the trained network last
     assert floor.get_ydata()[0] == pytest.approx(r.ls_loss) and ax2.get_yscale() == "log"
 
 
@@ -27,7 +27,7 @@ def test_nonlinear_figure_has_one_curve_and_one_loss_per_model():
     ax1, ax2 = nonlinear_figure(r).axes
     assert [l.get_label() for l in ax1.lines] == [f.label for f in r.fits]
     assert len(ax2.lines) == len(r.fits) + 1
-    np.testing.assert_allclose(ax2.lines[-2].get_ydata(), r.fits[-1].history.loss)
+    np.testing.assert_allclose(ax2.lines[-2].get_ydata(), r.fits[-1].history.epoch_losses)
 
 
 @pytest.mark.parametrize("W,b", [([1.0, 2.0], -0.5), ([3.0, 0.1], 0.2), ([0.0, -1.0], 0.3)])

@@ -238,6 +238,8 @@ def run_collapse(config: CollapseConfig | None = None) -> CollapseResult:
     ls_W, ls_b = least_squares(X_train, y_train)
     mse = MeanSquaredError()
     loss = mse.loss(y_train, y_net)
+    if history.status != "diverged":
+        history.final_loss = loss  # epoch n_epochs: the trained network
     return CollapseResult(
         config=config, data=data, X_train=X_train, y_train=y_train, network=network,
         history=history, W=W, b=b, m=m, intercept=intercept,

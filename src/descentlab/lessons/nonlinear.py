@@ -144,7 +144,10 @@ def run_nonlinear(config: NonlinearConfig | None = None) -> NonlinearResult:
     for label, model in _models(config):
         history = train(model, data.X, data.y, optimizer=GradientDescent(config.lr),
                         epochs=config.epochs, seed=config.seed)
-        result.fits.append(Fit(label, model, history, mse.loss(data.y, model.predict(data.X))))
+        fit = Fit(label, model, history, mse.loss(data.y, model.predict(data.X)))
+        if history.status not in ("diverged", "early_stopped"):
+            history.final_loss = fit.loss  # epoch n_epochs: the trained model
+        result.fits.append(fit)
         if history.status == "interrupted":  # Ctrl-C stops the lesson, not one model
             break
     return result

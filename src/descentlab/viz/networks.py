@@ -39,7 +39,7 @@ def draw_losses(ax, losses, floor=None, floor_label="least squares"):
     ----------
     ax : matplotlib.axes.Axes
     losses : dict of str to sequence of float
-        ``{label: history.loss}``.
+        ``{label: history.epoch_losses}`` (epoch N: after N updates).
     floor : float, optional
         Drawn as a dashed horizontal line (e.g. the least-squares loss).
     """
@@ -93,7 +93,7 @@ def collapse_figure(result):
          result.ls_m * x + result.ls_intercept, {"linewidth": 1.5, "linestyle": ":", "color": "tab:green"}),
     ]
     return fits_and_losses_figure(
-        X, y, curves, {"two-layer linear network": result.history.loss}, floor=result.ls_loss,
+        X, y, curves, {"two-layer linear network": result.history.epoch_losses}, floor=result.ls_loss,
         title="A network of linear layers is one linear equation",
         fits_title="Fits on the training data")
 
@@ -109,7 +109,7 @@ def nonlinear_figure(result):
     styles = [{"linewidth": 6, "alpha": 0.35}, {"linewidth": 2, "linestyle": "--"}]
     curves = [(label, x, y_curve, styles[i] if i < len(styles) else {"linewidth": 2})
               for i, (label, y_curve) in enumerate(predictions.items())]
-    losses = {fit.label: fit.history.loss for fit in result.fits}
+    losses = {fit.label: fit.history.epoch_losses for fit in result.fits}
     return fits_and_losses_figure(
         result.data.X, result.data.y, curves, losses, floor=result.ls_loss,
         title=f"{result.config.data}: linear models stop at least squares; "
