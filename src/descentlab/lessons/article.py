@@ -80,6 +80,16 @@ class TutorialResult(NotebookDisplay):
         """What the command line prints for this result (:func:`summary_lines`)."""
         return summary_lines(self)
 
+    def __repr__(self):
+        h, m = self.history, self.metrics
+        if h.status == "diverged":
+            return (f"TutorialResult(lr={self.config.lr:g}, status='diverged', "
+                    f"diverged_at_epoch={m.get('diverged_at_epoch')})")
+        line = (f"m={m['m']:.4f}, b={m['b']:.4f}" if "m" in m
+                else f"W={np.round(m['W'], 4).tolist()}, b={m['b']:.4f}")
+        return (f"TutorialResult(lr={self.config.lr:g}, epochs={h.n_epochs}, status={h.status_text!r}, "
+                f"{line}, train_loss={m['train']['loss']:.6g}, test_loss={m['test']['loss']:.6g})")
+
 
 def epoch_logger(log_every, log=print):
     """A training callback that prints the article's ``Epoch:  N`` / ``Loss =  ...`` lines:

@@ -42,4 +42,5 @@ class NotebookDisplay:
         history = history._repr_html_() if hasattr(history, "_repr_html_") else ""
         return (f"<div class='descentlab-result' data-kind='{escape(self.kind)}'>"
                 f"<strong>{escape(type(self).__name__)}</strong>"
-                f"<pre>{escape(lines)}</pre>{table}{history}</div>")
+                f"<pre style='white-space:pre-wrap;word-break:normal;overflow-wrap:normal'>"
+                f"{escape(lines)}</pre>{table}{history}</div>")
