@@ -63,11 +63,17 @@ class CLIReference(SphinxDirective):
 
 
 class CommandOutput(SphinxDirective):
-    """What ``descentlab <arguments>`` prints, run now in a scratch folder (cached per build)."""
+    """What ``descentlab <arguments>`` prints, run now in a scratch folder (cached per build).
+
+    The argument is the first command; each line of the content is one more, run after it
+    in the same folder (``descentlab ...``). ``:setup:`` is Python run there first, unshown
+    (the guide shows it in its own words), e.g. to write the CSV file a command reads.
+    """
 
     required_arguments = 1
     final_argument_whitespace = True
-    option_spec = {"head": int, "tail": int}
+    has_content = True
+    option_spec = {"head": int, "tail": int, "setup": str}
     _cache: dict = {}
 
     def run(self):
@@ -76,23 +82,26 @@ class CommandOutput(SphinxDirective):
         import sys
         import tempfile
 
-        argv = shlex.split(self.arguments[0])
-        if argv[0] == "descentlab":
-            argv = argv[1:]
-        key = tuple(argv)
+        commands = [shlex.split(c) for c in [self.arguments[0], *self.content] if c.strip()]
+        commands = [c[1:] if c[0] == "descentlab" else c for c in commands]
+        setup = self.options.get("setup", "")
+        key = (setup, *map(tuple, commands))
         if key not in self._cache:
+            shown = []
+            env = {**os.environ, "COLUMNS": "100"}
             with tempfile.TemporaryDirectory() as scratch:
-                done = subprocess.run([sys.executable, "-m", "descentlab", *argv], cwd=scratch,
-                                      capture_output=True, text=True, timeout=300,
-                                      env={**os.environ, "COLUMNS": "100"})
-            text = done.stdout + done.stderr
-            self._cache[key] = text.replace(scratch, "descentlab-out").rstrip().splitlines()
-        lines = self._cache[key]
-        head, tail = self.options.get("head"), self.options.get("tail")
-        if head is not None and tail is not None and head + tail < len(lines):
-            lines = lines[:head] + ["..."] + lines[len(lines) - tail:]
-        shown = "$ descentlab " + shlex.join(argv)
-        block = nodes.literal_block(text="\n".join([shown, *lines]))
+                if setup:
+                    subprocess.run([sys.executable, "-c", setup], cwd=scratch, check=True, env=env)
+                for argv in commands:
+                    done = subprocess.run([sys.executable, "-m", "descentlab", *argv], cwd=scratch,
+                                          capture_output=True, text=True, timeout=300, env=env)
+                    lines = (done.stdout + done.stderr).replace(scratch, ".").rstrip().splitlines()
+                    head, tail = self.options.get("head"), self.options.get("tail")
+                    if head is not None and tail is not None and head + tail < len(lines):
+                        lines = lines[:head] + ["..."] + lines[len(lines) - tail:]
+                    shown += ([""] if shown else []) + ["$ descentlab " + shlex.join(argv), *lines]
+            self._cache[key] = shown
+        block = nodes.literal_block(text="\n".join(self._cache[key]))
         block["language"] = "text"
         return [block]
 
