@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from descentlab.errors import DescentlabError
-from descentlab.core.schedules import get_schedule
+from descentlab.core.schedules import get_schedule, with_length
 
 
 def gd_update(param, grad, lr):
@@ -49,6 +49,12 @@ class Optimizer:
     def rate(self):
         """The learning rate of the next update, ``schedule(t, lr)``."""
         return self._lr_at(self.t, self.lr)
+
+    def set_length(self, total_steps):
+        """Set the run's length, ``total_steps`` updates, on a schedule that decays over one
+        and has none yet (:func:`descentlab.core.trainer.train` does, from its epochs and
+        batches); a length already set stays."""
+        self._lr_at = with_length(self._lr_at, total_steps)
 
     #: Whether ``step`` takes a ``prox`` (an l1 penalty's proximal step, :mod:`descentlab.core.penalties`).
     proximal = False
@@ -313,7 +319,8 @@ def make_optimizer(name, lr, *, momentum=0.9, schedule=None, restart=False, tota
     restart : bool, default=False
         Adaptive restart of "momentum" and "nesterov" (see :class:`GradientDescent`).
     total_steps : int or None, default=None
-        The updates training will make: the length a decaying schedule spans.
+        The updates training will make: the length a decaying schedule spans. None leaves
+        it to :func:`~descentlab.core.trainer.train`, which sets it from its run.
     schedule_options : dict or None, default=None
         Settings of a named schedule (``{"lr_min": 1e-4}`` for "cosine").
     """

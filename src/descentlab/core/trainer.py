@@ -116,6 +116,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
     loss : loss object, default=MeanSquaredError()
     optimizer : optimizer object, default=GradientDescent(lr=0.05)
+        A schedule that decays over the run's length (``"cosine"``, ``"step"``) gets it
+        here: the optimizer's steps so far plus ``epochs`` times the batches per epoch.
     epochs : int, default=100
         The epoch budget.
     batch_size : int or None, default=None
@@ -215,6 +217,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     callbacks = [_as_callback(c) for c in callbacks]
     stopper = None if tol is None else _Stopper(tol, n_iter_no_change)
     n_samples = fit.n_samples if objective is None else objective.n_samples
+    if hasattr(optimizer, "set_length"):  # a decaying schedule spans this run's updates
+        optimizer.set_length(optimizer.t + epochs * (1 if batch_size is None else -(-n_samples // batch_size)))
     history = History(meta={"epochs": epochs, "batch_size": batch_size, "optimizer": repr(optimizer),
                             "loss": getattr(loss, "name", repr(loss))})
     if objective is not None:

@@ -204,11 +204,9 @@ class GDEstimator(Incremental, BaseEstimator):
                                *self._penalty_scales(problem, model))
         lam = with_penalty(problem.curvature(loss), penalty) if self.lr is None else None
         lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
-        batches = 1 if self.batch_size is None else -(-problem.n_samples // self.batch_size)
         optimizer = make_optimizer(self.optimizer, lr, momentum=self.momentum,
                                    schedule=self.schedule, restart=True,
-                                   total_steps=self.epochs * batches,
-                                   schedule_options=self.schedule_options)
+                                   schedule_options=self.schedule_options)  # train sets its length
         try:
             validation = self._validation(validation_data, problem)
             history = train(model, problem.Z, problem.t, loss=loss, optimizer=optimizer,

@@ -17,7 +17,6 @@ from descentlab.core.stepsize import stability_bound
 from descentlab.errors import DescentlabError
 from descentlab.core.stepsize import linear_network_bound
 from descentlab.core.optimizers import make_optimizer
-from descentlab.core.schedules import get_schedule
 
 
 def make_model(s, n_features):
@@ -67,12 +66,10 @@ def make_penalty_of(s):
 def make_rule(s):
     """The optimizer of ``s``, its schedule's step advanced to ``start_epoch`` (a continued run).
 
-    The cosine schedule anneals over the whole run: ``start_epoch + epochs`` steps when
-    training full-batch.
+    A decaying schedule spans the whole run: ``train`` sets its length to the steps so far
+    plus this request's.
     """
-    kwargs = {"total": s["start_epoch"] + s["epochs"]} if s["schedule"] == "cosine" else {}
-    optimizer = make_optimizer(s["optimizer"], s["lr"], momentum=s["momentum"],
-                               schedule=get_schedule(s["schedule"], **kwargs))
+    optimizer = make_optimizer(s["optimizer"], s["lr"], momentum=s["momentum"], schedule=s["schedule"])
     optimizer.t = s["start_epoch"]
     return optimizer
 
