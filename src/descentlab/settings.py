@@ -51,6 +51,10 @@ class Setting:
     instances : tuple of type
         Objects of these classes are accepted too (a ``numpy.random.RandomState`` as a
         ``random_state``).
+    default : object, default=None
+        The value when none is given: an estimator's ``__init__`` default, a config field's.
+    cli : bool, default=False
+        Whether ``descentlab fit`` has an option for it (an estimator's hyperparameter).
     """
 
     help: str
@@ -66,6 +70,8 @@ class Setting:
     suggest: str | None = None
     flag: str | None = None
     instances: tuple = ()
+    default: object = None
+    cli: bool = False
 
     def problem(self, value):
         """Why ``value`` is not accepted (a phrase after the value), or None."""
@@ -149,7 +155,7 @@ class Setting:
 def setting(default, help, **kwargs):
     """A dataclass field whose metadata holds its :class:`Setting` (the kind from the default)."""
     kwargs.setdefault("kind", _kind_of(default))
-    return field(default=default, metadata={"setting": Setting(help, **kwargs)})
+    return field(default=default, metadata={"setting": Setting(help, default=default, **kwargs)})
 
 
 def config_settings(config_class):

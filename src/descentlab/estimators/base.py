@@ -27,7 +27,7 @@ from descentlab.estimators.problem import rows_problem
 from descentlab.estimators.rows import fit_weights, split_off, validation_rows
 from descentlab.core.stepsize import default_lr, divergence_message, with_penalty
 from descentlab.core.trainer import train
-from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init
 from descentlab.settings import check_params
 
 
@@ -117,29 +117,14 @@ class GDEstimator(Incremental, BaseEstimator):
     # what a saved model keeps (descentlab.estimators.persist); subclasses add theirs
     _saved_attributes = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
 
-    def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
-                 schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
-                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
-                 l1_ratio=0.15, warm_start=False):
-        self.optimizer = optimizer
-        self.lr = lr
-        self.momentum = momentum
-        self.schedule = schedule
-        self.schedule_options = schedule_options
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.standardize = standardize
-        self.random_state = random_state
-        self.solver = solver
-        self.penalty = penalty
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.warm_start = warm_start
+    __init__ = declared_init(BASE_CONSTRAINTS)
+    _positional = ()  # hyperparameters that may be given by position too
+
+    def __init_subclass__(cls, **kwargs):
+        """A subclass's ``__init__`` is built from its own table, unless it writes one."""
+        super().__init_subclass__(**kwargs)
+        if "__init__" not in cls.__dict__:
+            cls.__init__ = declared_init(cls._parameter_constraints, cls._positional)
 
     # -- hooks for subclasses ------------------------------------------------------------
     def _build_model(self, n_features, rng):

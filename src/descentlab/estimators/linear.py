@@ -8,6 +8,8 @@ units, so raw, unscaled data trains with the defaults. This module imports
 scikit-learn, so ``descentlab`` exports it lazily.
 """
 
+from dataclasses import replace
+
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
@@ -16,6 +18,7 @@ from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
 from descentlab.settings import Setting
 from descentlab.estimators.base import GDEstimator
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS
 from descentlab.estimators.streamed import fast_problem
 from descentlab.fast.objectives import is_streamed
 from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
@@ -133,9 +136,9 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
     _parameter_constraints = {**StandardizedTargetRegressor._parameter_constraints,
-                              "solver": Setting("how each epoch's loss and gradients are computed: "
-                                                "moments and fused are fast paths to the same "
-                                                "result", kind="choice",
+                              "solver": replace(BASE_CONSTRAINTS["solver"],
+                                                help="how each epoch's loss and gradients are computed: "
+                                                "moments and fused are fast paths to the same result",
                                                 choices=("auto", "gd", "moments", "fused"))}
     MAX_MOMENTS_FEATURES = 2048
 
@@ -214,22 +217,7 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
-    _parameter_constraints = {**GDEstimator._parameter_constraints,
-                              "class_weight": Setting("weights of the classes", kind="weights",
-                                                      none="every class weighs 1")}
-
-    def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
-                 schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
-                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
-                 l1_ratio=0.15, class_weight=None):
-        super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
-                         schedule_options=schedule_options, epochs=epochs, batch_size=batch_size,
-                         tol=tol, n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
-                         validation_fraction=validation_fraction, standardize=standardize,
-                         random_state=random_state, solver=solver, penalty=penalty, alpha=alpha,
-                         l1_ratio=l1_ratio)
-        self.class_weight = class_weight
+    _parameter_constraints = {**GDEstimator._parameter_constraints, **CLASSIFIER_CONSTRAINTS}
 
     def _class_weights(self, y, sample_weight=None):
         """Each row's weight from ``class_weight``: "balanced" is :math:`N / (2 N_c)` for
