@@ -12,7 +12,7 @@ declaration serves three readers, so nothing is typed twice:
 """
 
 import math
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 
 import numpy as np
 
@@ -243,10 +243,23 @@ def check_choice(name, value, choices):
     check_value(name, value, Setting(name, kind="choice", choices=tuple(choices)))
 
 
+#: What a learning rate accepts: a finite number above 0. Every rate is checked by it.
+LEARNING_RATE = Setting("learning rate", low=0, low_open=True, label="learning rate")
+
+
+def check_rate(lr, suggest="0.01"):
+    """Raise unless ``lr`` is a finite number above 0 (:data:`LEARNING_RATE`); return it.
+
+    >>> check_rate(0.05)
+    0.05
+    """
+    return check_value("learning rate", lr, replace(LEARNING_RATE, suggest=suggest))
+
+
 def lr_setting(default):
     """The learning-rate field of a run's config, with its default."""
-    return setting(float(default), "learning rate", low=0, low_open=True, label="learning rate",
-                   suggest=f"{default:g}")
+    return field(default=float(default), metadata={"setting": replace(
+        LEARNING_RATE, default=float(default), suggest=f"{default:g}")})
 
 
 def epochs_setting(default):

@@ -177,6 +177,23 @@ def power_iteration(X: np.ndarray, *, bias: bool = True, n_iter: int = 1000, rto
     return lam
 
 
+def lam_max(X: np.ndarray) -> float:
+    r""":math:`\lambda_{\max}` of :math:`H = \tfrac1N \tilde X^\top \tilde X`, the Hessian of the
+    half-MSE of a linear model on ``X`` (exactly, NumPy's ``eigvalsh``).
+
+    >>> lam_max(np.array([[1.0], [-1.0]]))  # H = [[1, 0], [0, 1]]
+    1.0
+    """
+    return top_eigenvalue(second_moment(X))
+
+
+def stable_rate(curv: float, optimizer, penalty=None) -> float | None:
+    """The largest stable rate of ``optimizer`` on a loss of curvature ``curv``
+    (:func:`curvature`) plus ``penalty``'s (:func:`with_penalty`); None for Adam, whose
+    step does not scale with the curvature."""
+    return optimizer.stable_lr(with_penalty(curv, penalty))
+
+
 def stability_bound(X: np.ndarray) -> float:
     r"""The largest stable learning rate of full-batch gradient descent on the half-MSE.
 
@@ -191,12 +208,18 @@ def stability_bound(X: np.ndarray) -> float:
     -------
     float
     """
-    return 2.0 / top_eigenvalue(second_moment(X))
+    return 2.0 / lam_max(X)
 
 
 def linear_network_bound(X, y, output_bias=False):
-    r"""The largest rate at which full-batch gradient descent can settle at a minimum of a
-    two-layer linear network on the half-MSE: 2 / the sharpness of its flattest minimum.
+    """The largest rate at which full-batch gradient descent can settle at a minimum of a
+    two-layer linear network on the half-MSE: 2 / :func:`linear_network_sharpness`."""
+    return 2.0 / linear_network_sharpness(X, y, output_bias)
+
+
+def linear_network_sharpness(X, y, output_bias=False):
+    r"""The sharpness :math:`S` (top Hessian eigenvalue) of the flattest minimum of a
+    two-layer linear network on the half-MSE: its curvature, as :func:`lam_max` is the line's.
 
     Parameters
     ----------
@@ -253,7 +276,7 @@ def linear_network_bound(X, y, output_bias=False):
 
     start = [np.log(max(np.linalg.norm(theta), 1e-12)), 0.0]
     best = minimize(sharpness, start, method="Nelder-Mead", options={"xatol": 1e-9, "fatol": 1e-12})
-    return float(2.0 / best.fun)
+    return float(best.fun)
 
 
 #: Where a rate's fraction of the stable bound changes regime (:func:`classify_rate`): below

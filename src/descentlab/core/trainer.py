@@ -18,7 +18,7 @@ from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.batches import RowSet, batches, split
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
-from descentlab.core.optimizers import GradientDescent
+from descentlab.core.optimizers import GradientDescent, check_prox
 from descentlab.core.stepsize import divergence_message
 
 
@@ -202,9 +202,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
                                   or sample_weight is not None or rows is not None):
         raise DescentlabError("a full-batch objective cannot take mini-batches, a validation "
                               "split, row weights or rows: train on the rows instead")
-    if penalty is not None and penalty.has_prox and not getattr(optimizer, "proximal", False):
-        raise DescentlabError(f"{type(optimizer).__name__} takes no proximal step, so no l1 penalty: "
-                              "use optimizer 'gd', 'momentum' or 'nesterov', or penalty 'l2'")
+    if penalty is not None and penalty.has_prox:
+        check_prox(optimizer, "l1")
     w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
     fit, val = (split(X, y, w, rows, validation_fraction, seed) if objective is None
                 else (None, None))
@@ -294,6 +293,7 @@ def _finish(history, model, stopper, early_stopping, on_divergence):
 def _diverged(history, model, epoch, loss_value, reason, on_divergence):
     history.status = "diverged"
     history.meta["diverged_at_epoch"] = epoch
+    history.meta["diverged_because"] = f"the loss {reason}"
     history.final_params = model.get_params()
     if on_divergence == "stop":
         return history

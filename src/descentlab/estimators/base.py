@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.losses import MeanSquaredError
-from descentlab.core.optimizers import make_optimizer
+from descentlab.core.optimizers import check_prox, make_optimizer
 from descentlab.core.penalties import make_penalty
 from descentlab.core.schedules import get_schedule
 from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
@@ -187,8 +187,7 @@ class GDEstimator(Incremental, BaseEstimator):
         loss = self._loss()
         penalty = make_penalty(self.penalty, self.alpha, self.l1_ratio,
                                *self._penalty_scales(problem, model))
-        lam = with_penalty(problem.curvature(loss), penalty) if self.lr is None else None
-        lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
+        lr, lam = self._step_size(problem, loss, penalty)
         optimizer = make_optimizer(self.optimizer, lr, momentum=self.momentum,
                                    schedule=self.schedule, restart=True,
                                    schedule_options=self.schedule_options)  # train sets its length
@@ -203,7 +202,7 @@ class GDEstimator(Incremental, BaseEstimator):
                             sample_weight=problem.sample_weight, validation_data=validation,
                             stop_on_validation=self.early_stopping, rows=problem.rows)
         except DivergenceError as exc:
-            lam = with_penalty(problem.curvature(loss), penalty) if lam is None else lam
+            lam = self._curvature(problem, loss, penalty) if lam is None else lam
             raise self._divergence_error(exc, lr, optimizer, lam, problem.n_samples) from None
         finally:
             problem.close()
@@ -252,10 +251,8 @@ class GDEstimator(Incremental, BaseEstimator):
 
     def _check_params(self):
         check_params(self, self._parameter_constraints)
-        if self.optimizer == "adam" and self.penalty in ("l1", "elasticnet") and self.alpha > 0:
-            raise DescentlabError(f"{type(self).__name__}: penalty={self.penalty!r} needs a proximal "
-                                  "step, which Adam has not: use optimizer 'gd', 'momentum' or "
-                                  "'nesterov', or penalty 'l2'")
+        if self.alpha > 0:
+            check_prox(self.optimizer, self.penalty)
         if self.schedule_options and not isinstance(self.schedule, str):
             raise DescentlabError(f"{type(self).__name__}: schedule_options are for a named "
                                   "schedule: bind them into your function instead")
@@ -286,6 +283,18 @@ class GDEstimator(Incremental, BaseEstimator):
     def _patience(self, n_samples):
         """``n_iter_no_change``; a network resolves its None here."""
         return self.n_iter_no_change
+
+    def _step_size(self, problem, loss, penalty):
+        """``(lr, L)``: the learning rate, ``lr`` or for None the default step from the
+        curvature :math:`L` of the loss and penalty (None when not needed)."""
+        if self.lr is not None:
+            return self.lr, None
+        lam = self._curvature(problem, loss, penalty)
+        return self._default_lr(lam, problem.n_samples), lam
+
+    def _curvature(self, problem, loss, penalty):
+        """:math:`L` of the loss on the problem's rows plus the penalty's (:mod:`descentlab.core.stepsize`)."""
+        return with_penalty(problem.curvature(loss), penalty)
 
     def _default_lr(self, lam, n_samples):
         minibatch = self.batch_size is not None and self.batch_size < n_samples

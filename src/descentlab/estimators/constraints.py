@@ -4,6 +4,7 @@ checks of the columns a fitted estimator is given.
 """
 
 import inspect
+from dataclasses import replace
 
 import numpy as np
 
@@ -11,7 +12,7 @@ from descentlab.core.optimizers import OPTIMIZERS
 from descentlab.core.penalties import PENALTIES
 from descentlab.core.schedules import SCHEDULES
 from descentlab.errors import DescentlabError
-from descentlab.settings import Setting
+from descentlab.settings import LEARNING_RATE, Setting
 
 #: Every hyperparameter of the estimators, declared once: its accepted values, meaning and
 #: default. ``__init__`` is built from it (:func:`declared_init`), ``fit`` checks it, and
@@ -19,8 +20,8 @@ from descentlab.settings import Setting
 BASE_CONSTRAINTS = {
     "optimizer": Setting("the update rule", kind="choice", choices=tuple(OPTIMIZERS),
                          default="nesterov", cli=True),
-    "lr": Setting("learning rate", low=0, low_open=True,
-                  none="chosen from the data: 1/L, the largest curvature of the loss", cli=True),
+    "lr": replace(LEARNING_RATE, none="chosen from the data: 1/L, the largest curvature of the loss",
+                  cli=True),
     "momentum": Setting("beta of momentum and Nesterov, beta1 of Adam", low=0, high=1,
                         high_open=True, default=0.9, cli=True),
     "schedule": Setting("learning-rate schedule over the whole run", kind="choice",

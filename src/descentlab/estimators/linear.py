@@ -16,7 +16,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
-from descentlab.settings import Setting
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS
 from descentlab.estimators.streamed import fast_problem
