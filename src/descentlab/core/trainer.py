@@ -14,12 +14,11 @@ import warnings
 
 import numpy as np
 
-from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.errors import DescentlabError, DivergenceError, divergence_message
 from descentlab.core.batches import RowSet, batches, split
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import GradientDescent, check_prox
-from descentlab.core.stepsize import divergence_message
 
 
 class _Diverging(Exception):

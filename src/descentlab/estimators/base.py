@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.errors import DescentlabError, DivergenceError, divergence_message
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import check_prox, make_optimizer
 from descentlab.core.penalties import make_penalty
@@ -25,7 +25,7 @@ from descentlab.core.schedules import get_schedule
 from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
 from descentlab.estimators.problem import rows_problem
 from descentlab.estimators.rows import fit_weights, split_off, validation_rows
-from descentlab.core.stepsize import default_lr, divergence_message, with_penalty
+from descentlab.core.stepsize import default_lr, with_penalty
 from descentlab.core.trainer import train
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init
 from descentlab.settings import check_params

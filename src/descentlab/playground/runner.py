@@ -21,7 +21,8 @@ except ImportError:  # the standard library's json, slower
 from descentlab.core.trainer import train
 from descentlab.fast.objectives import MomentsObjective
 from descentlab.fast.moments import Moments
-from descentlab.core.stepsize import classify_rate, divergence_message
+from descentlab.core.stepsize import classify_rate
+from descentlab.errors import divergence_message
 from descentlab.playground.build import (bound_of, carries_velocity, make_loss, make_model, make_penalty_of,
                                          make_rule, start_velocity)
 from descentlab.playground.problems import load_problem
