@@ -5,7 +5,6 @@ same start, and places each rate against the stability bound of full-batch gradi
 descent (article: "by varying alpha the rate of decrease in error varies").
 """
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -17,6 +16,7 @@ from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.stepsize import (
     REGIMES,
+    classify_rate,
     regime_sentence,
     stability_bound,
     step_regime,
@@ -25,7 +25,7 @@ from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData
 from descentlab.errors import DescentlabError
 from descentlab.lessons.display import NotebookDisplay
-from descentlab.settings import epochs_setting, setting
+from descentlab.settings import check_rate, epochs_setting, setting
 
 ARTICLE_LR = 0.05  # the article's l_r
 ARTICLE_SEED = ArticleData().seed  # the tutorial's seed: the same start as its run
@@ -34,24 +34,6 @@ ARTICLE_SEED = ArticleData().seed  # the tutorial's seed: the same start as its 
 #: (monotone, slow), monotone and fast, oscillating but converging (past 1/lambda_max,
 #: half the bound), and beyond the bound (diverges).
 DEFAULT_FRACTIONS = (0.01, 0.4, 0.8, 1.1)
-
-
-def classify_rate(lr, bound):
-    r"""Where ``lr`` falls against the stability bound :math:`2/\lambda_{\max}`.
-
-    Returns one of ``"too small"`` (below 5% of the bound: slow), ``"good"``,
-    ``"near the bound"`` (80% to 100%: the parameters overshoot and oscillate) and
-    ``"beyond the bound"`` (the error grows by :math:`|1 - \alpha\lambda_{\max}| > 1`
-    every epoch).
-    """
-    ratio = lr / bound
-    if ratio >= 1.0:
-        return "beyond the bound"
-    if ratio >= 0.8:
-        return "near the bound"
-    if ratio < 0.05:
-        return "too small"
-    return "good"
 
 
 def default_rates(bound):
@@ -64,11 +46,7 @@ def check_rates(rates):
     rates = list(rates)
     if not rates:
         raise DescentlabError("no learning rates given: pass a list such as 0.01,0.5,1.8,2.1")
-    for lr in rates:
-        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
-            raise DescentlabError(f"learning rate {lr!r} must be a positive number: "
-                                  "pass a list such as 0.01,0.5,1.8,2.1")
-    return [float(lr) for lr in rates]
+    return [float(check_rate(lr, suggest="a list such as 0.01,0.5,1.8,2.1")) for lr in rates]
 
 
 @dataclass
