@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from descentlab.core.stepsize import REGIMES, regime_marks, regime_sentence, step_regime
+from descentlab.core.regimes import REGIMES, regime_marks, regime_sentence, step_regime
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,15 +84,15 @@ def test_epoch_n_is_the_same_state_in_every_output(tmp_path, capsys):
 
     from descentlab.cli import main
     from descentlab.core.history import load_history
-    from descentlab.viz.animation import TrainingAnimation
     from descentlab.lessons.article import result_from_history
+    from descentlab.viz.animation import TrainingAnimation
 
     out = tmp_path / "o"
     assert main(["tutorial", "--epochs", "21", "--out", str(out)]) == 0
     printed = capsys.readouterr().out.splitlines()
     # the printed lines: "Epoch:  N" then "Loss =  value"
     shown = {int(re.match(r"Epoch:\s+(\d+)", a).group(1)): float(b.split("=")[1])
-             for a, b in zip(printed, printed[1:]) if a.startswith("Epoch:")}
+             for a, b in zip(printed, printed[1:], strict=False) if a.startswith("Epoch:")}
     assert sorted(shown) == [0, 10, 20, 21]
     history = load_history(out / "history.json")
     frame = history.to_frame()

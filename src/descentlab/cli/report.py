@@ -36,7 +36,7 @@ def add_parser(sub):
 
 def run(args):
     from descentlab.cli._outputs import check_folder, finish, histories_of, recording
-    from descentlab.core.stepsize import regime_marks
+    from descentlab.core.regimes import regime_marks
     from descentlab.lessons import run_network_studies
     from descentlab.outputs.manifest import MANIFEST
     from descentlab.outputs.report import report_study, write_report

@@ -6,7 +6,6 @@ again on the side.
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,16 +18,13 @@ from descentlab.core.history_schema import (
     _object,
     _what,
 )
+from descentlab.core.history_views import HistoryViews
 from descentlab.errors import DescentlabError
 from descentlab.memory import read_text_capped
 
-if TYPE_CHECKING:                      # only for the annotations: never imported at run time
-    import pandas
-    from matplotlib.axes import Axes
-
 
 @dataclass
-class History:
+class History(HistoryViews):
     """Per-epoch loss and parameters of one training run.
 
     **Epoch N is the state after N updates**, in every view of a run (printed lines,
@@ -191,137 +187,6 @@ class History:
         last = (f", loss at epoch {self.last_epoch}={self.epoch_losses[-1]:.6g}"
                 if self.epoch_losses else "")
         return f"History(n_epochs={self.n_epochs}, status={self.status!r}{last})"
-
-    # -- in a notebook: a figure, a table, an HTML summary ----------------------------------
-    def plot(self, ax: "Axes | None" = None, log: bool | None = None, *, val: bool = True,
-             label: str = "training loss", title: str | None = None) -> "Axes":
-        """Draw the loss of every epoch (and the validation loss when recorded).
-
-        Parameters
-        ----------
-        ax : matplotlib.axes.Axes, optional
-            Draw on it; by default on a new figure (6 x 4 inches).
-        log : bool or None, default=None
-            A logarithmic loss axis; None chooses it when the loss spans more than two
-            decades (and every value is positive).
-        val : bool, default=True
-            Also draw ``val_loss`` when it was recorded.
-        label : str, default="training loss"
-        title : str, optional
-            Defaults to ``"Loss per epoch (<status>)"``.
-
-        Returns
-        -------
-        matplotlib.axes.Axes
-            Its first line holds :attr:`epoch_losses` against the epochs ``0 ..
-            last_epoch``.
-        """
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-        losses = self.epoch_losses
-        ax.plot(np.arange(len(losses)), losses, marker="o" if len(losses) <= 80 else None,
-                markersize=3, label=label)
-        if val and self.val_loss:
-            ax.plot(np.arange(len(self.val_loss)), self.val_loss, linestyle="--",
-                    label="validation loss")
-        values = np.asarray(self.loss + (self.val_loss if val else []), dtype=float)
-        finite = values[np.isfinite(values)]
-        if log is None:
-            log = bool(finite.size and finite.min() > 0 and finite.max() / finite.min() > 100)
-        if log:
-            ax.set_yscale("log")
-        ax.set_xlabel("Epoch")
-        ax.set_ylabel("Loss (log scale)" if log else "Loss")
-        ax.set_title(title if title is not None else f"Loss per epoch ({self.status_text})")
-        ax.legend()
-        return ax
-
-    def to_records(self) -> list[dict]:
-        """One dict per epoch: ``epoch``, ``loss``, ``val_loss`` (when recorded) and each
-        recorded parameter entry (``W[0]``, ``b``, ...: arrays flattened in C order).
-
-        Epoch ``N`` is the state after ``N`` updates; when :attr:`final_loss` is known the
-        last row is epoch ``n_epochs``, the trained parameters and their loss.
-
-        Needs nothing beyond NumPy; :meth:`to_frame` makes a pandas DataFrame of it.
-        """
-        rows = []
-        for i, loss in enumerate(self.loss):
-            row = {"epoch": i, "loss": loss}
-            if self.val_loss:
-                row["val_loss"] = self.val_loss[i] if i < len(self.val_loss) else float("nan")
-            for name, values in self.params.items():
-                if i < len(values):
-                    flat = np.ravel(values[i])
-                    if flat.size == 1:
-                        row[name] = float(flat[0])
-                    else:
-                        row.update({f"{name}[{j}]": float(v) for j, v in enumerate(flat)})
-            rows.append(row)
-        if self.final_loss is not None and self.params and self.final_params:
-            row = {"epoch": self.n_epochs, "loss": self.final_loss}
-            if self.val_loss:
-                row["val_loss"] = float("nan")
-            for name in self.params:
-                flat = np.ravel(self.final_params.get(name, np.nan))
-                row.update({name: float(flat[0])} if flat.size == 1 else
-                           {f"{name}[{j}]": float(v) for j, v in enumerate(flat)})
-            rows.append(row)
-        return rows
-
-    def to_frame(self) -> "pandas.DataFrame":
-        """The epochs as a pandas DataFrame indexed by ``epoch`` (see :meth:`to_records`).
-
-        Raises
-        ------
-        DescentlabError
-            When pandas is not installed.
-        """
-        try:
-            import pandas as pd
-        except ImportError:
-            raise DescentlabError("History.to_frame needs pandas, which is not installed: "
-                                  "pip install pandas, or use History.to_records()") from None
-        records = self.to_records()
-        if not records:
-            return pd.DataFrame({"loss": []}, index=pd.Index([], name="epoch"))
-        return pd.DataFrame.from_records(records, index="epoch")
-
-    def _repr_html_(self) -> str:
-        """A small table (status, epochs, first, last and lowest loss) and a sparkline."""
-        from html import escape
-
-        rows = [("status", self.status_text), ("epochs (updates)", self.n_epochs)]
-        losses = self.epoch_losses
-        if losses:
-            rows += [("loss at epoch 0", f"{losses[0]:.6g}"),
-                     (f"loss at epoch {self.last_epoch}", f"{losses[-1]:.6g}"),
-                     ("lowest loss", f"{np.nanmin(losses):.6g}")]
-        if self.val_loss:
-            rows.append(("last validation loss", f"{self.val_loss[-1]:.6g}"))
-        cells = "".join(f"<tr><th style='text-align:left'>{escape(str(k))}</th>"
-                        f"<td style='text-align:right'>{escape(str(v))}</td></tr>" for k, v in rows)
-        return (f"<div class='descentlab-history'><strong>History</strong>"
-                f"<table>{cells}</table>{_sparkline(losses)}</div>")
-
-
-def _sparkline(values, width=240, height=48):
-    """The values as an inline SVG polyline (log scale when they span two decades)."""
-    y = np.asarray(values, dtype=float)
-    y = y[np.isfinite(y)]
-    if y.size < 2:
-        return ""
-    if y.min() > 0 and y.max() / y.min() > 100:
-        y = np.log10(y)
-    span = (y.max() - y.min()) or 1.0
-    xs = np.linspace(2, width - 2, y.size)
-    ys = height - 2 - (y - y.min()) / span * (height - 4)
-    points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys, strict=True))
-    return (f"<svg class='sparkline' width='{width}' height='{height}' role='img' "
-            f"aria-label='loss per epoch'><polyline fill='none' stroke='#1f77b4' "
-            f"stroke-width='1.5' points='{points}'/></svg>")
 
 
 def load_history(path):

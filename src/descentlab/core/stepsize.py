@@ -284,10 +284,8 @@ def classify_rate(lr: float, bound: float) -> str:
     r"""Where ``lr`` falls against the stability bound :math:`2/\lambda_{\max}`.
 
     ``"too small"`` (below 5% of the bound: slow), ``"good"``, ``"near the bound"`` (80% to
-    100%: slow to settle) or ``"beyond the bound"`` (the error grows by
-    :math:`|1 - \alpha\lambda_{\max}| > 1` every epoch); edges in :data:`REGIME_EDGES`.
-    How fast, not how: what the steps do (approach monotonically below half the bound,
-    overshoot and oscillate above it) is :func:`step_regime`.
+    100%) or ``"beyond the bound"``; edges in :data:`REGIME_EDGES`. How fast, not how: what
+    the steps do (overshoot from half the bound on) is :func:`descentlab.core.regimes.step_regime`.
 
     >>> classify_rate(0.5, 2.0), classify_rate(1.9, 2.0), classify_rate(2.0, 2.0)
     ('good', 'near the bound', 'beyond the bound')
@@ -300,58 +298,3 @@ def classify_rate(lr: float, bound: float) -> str:
     if ratio < REGIME_EDGES["too small"]:
         return "too small"
     return "good"
-
-
-# -- what a rate does: the three regimes of full-batch gradient descent (the one home of
-#    these sentences; the lr-study, the report, the notebooks and the guides quote them) --
-#: The three regimes, by ``lr / bound`` with ``bound = 2 / lambda_max``: the phrase for a
-#: table cell and the sentence that explains it.
-REGIMES = {
-    "monotone": ("approach monotonically",
-                 "below 1/lambda_max every step moves the parameters towards the minimum "
-                 "without passing it: they approach it monotonically"),
-    "oscillates": ("overshoot, oscillate, converge",
-                   "between 1/lambda_max and 2/lambda_max every step overshoots the minimum "
-                   "along the steepest direction, so the parameters oscillate around it, but "
-                   "each overshoot is smaller than the last and they converge"),
-    "diverges": ("diverge",
-                 "above 2/lambda_max each overshoot is larger than the last: the parameters "
-                 "and the loss grow without bound and training diverges"),
-}
-
-
-def step_regime(lr: float, bound: float) -> str:
-    r"""What full-batch gradient descent's steps do at rate ``lr``: a key of :data:`REGIMES`.
-
-    Notes
-    -----
-    Along the steepest eigenvector of :math:`H` the error is multiplied by
-    :math:`1 - \alpha\lambda_{\max}` every epoch: in :math:`(0, 1)` for
-    :math:`\alpha < 1/\lambda_{\max}` (``"monotone"``), in :math:`(-1, 0)` for
-    :math:`1/\lambda_{\max} < \alpha < 2/\lambda_{\max}` (``"oscillates"``: it changes sign,
-    the steps overshoot, and it shrinks) and below :math:`-1` beyond
-    (``"diverges"``). ``bound`` is :math:`2/\lambda_{\max}` (:func:`stability_bound`).
-    """
-    ratio = lr / bound
-    return "diverges" if ratio >= 1.0 else "oscillates" if ratio > 0.5 else "monotone"
-
-
-def regime_sentence(bound: float) -> str:
-    """The three regimes as one sentence, with this data's two marks, e.g. ``"Full-batch
-    gradient descent on this data: below 1/lambda_max = 0.947 ...; above 2/lambda_max =
-    1.894 ..."``."""
-    lam = 2.0 / bound
-    mono, osc, div = (REGIMES[k][1] for k in ("monotone", "oscillates", "diverges"))
-    return (f"Full-batch gradient descent (lambda_max = {lam:.4g}, the loss's steepest curvature, "
-            f"the largest eigenvalue of [X 1]^T [X 1] / N): "
-            f"{mono.replace('1/lambda_max', f'1/lambda_max = {bound / 2:.4g}', 1)}; "
-            f"{osc}; "
-            f"{div.replace('2/lambda_max', f'2/lambda_max = {bound:.4g}', 1)}.")
-
-
-def regime_marks(bound: float) -> str:
-    """The three regimes in a few words with both marks, for a line or a table cell:
-    ``"below 0.947 the steps approach monotonically; from 0.947 to 1.894 they overshoot and
-    oscillate but converge; above 1.894 they diverge"``."""
-    return (f"below {bound / 2:.4g} the steps approach monotonically; from {bound / 2:.4g} to "
-            f"{bound:.4g} they overshoot and oscillate but converge; above {bound:.4g} they diverge")

@@ -14,13 +14,8 @@ import numpy as np
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
-from descentlab.core.stepsize import (
-    REGIMES,
-    classify_rate,
-    regime_sentence,
-    stability_bound,
-    step_regime,
-)
+from descentlab.core.regimes import REGIMES, regime_sentence, step_regime
+from descentlab.core.stepsize import classify_rate, stability_bound
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData
 from descentlab.errors import DescentlabError
@@ -64,7 +59,7 @@ class RateRun:
 
     @property
     def steps(self):
-        """What the steps do at this rate: a key of :data:`~descentlab.core.stepsize.REGIMES`
+        """What the steps do at this rate: a key of :data:`~descentlab.core.regimes.REGIMES`
         (``"monotone"``, ``"oscillates"``, ``"diverges"``)."""
         return step_regime(self.ratio, 1.0)
 

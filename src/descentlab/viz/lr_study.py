@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from descentlab.core.stepsize import REGIMES
+from descentlab.core.regimes import REGIMES
 from descentlab.viz.article import LABEL_SIZE, new_figure
 
 #: The largest value an axis shows (rates or losses past it are drawn at the edge).

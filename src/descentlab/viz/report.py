@@ -11,7 +11,7 @@ from string import Template
 
 import numpy as np
 
-from descentlab.core.stepsize import regime_sentence
+from descentlab.core.regimes import regime_sentence
 from descentlab.errors import DescentlabError
 from descentlab.viz.animation import TrainingAnimation
 from descentlab.viz.article import line_of, plot_graph, test_fit_figure

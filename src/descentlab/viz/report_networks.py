@@ -9,7 +9,7 @@ Nothing here trains.
 
 import numpy as np
 
-from descentlab.core.stepsize import regime_marks
+from descentlab.core.regimes import regime_marks
 from descentlab.viz.logistic import BoundaryAnimation, boundary_figure
 from descentlab.viz.networks import collapse_figure, nonlinear_figure
 from descentlab.viz.page import img, player_html, section, table
