@@ -51,7 +51,15 @@ def test_outside_a_kernel_it_writes_one_line_rewritten_in_place(data):
     assert text.count("\n") == 1 and text.endswith("\n")
     updates = [u.strip() for u in text.split("\r") if u.strip()]
     assert [u.split()[1] for u in updates] == ["1/25", "11/25", "21/25", "25/25"]
-    assert updates[-1].startswith(f"epoch 25/25  loss {history.loss[-1]:.6g}")
+    assert updates[-1].startswith(f"update 25/25  loss at epoch 24 {history.loss[-1]:.6g}")
+
+
+def test_training_ends_the_line_without_close(data):
+    # a script that never calls close(): the trainer's on_train_end ends the line
+    stream = io.StringIO()
+    board = LiveBoard(every=10, stream=stream)
+    train(LinearModel(1, seed=0), *data, epochs=12, callbacks=[board])
+    assert stream.getvalue().endswith("\n") and stream.getvalue().count("\n") == 1
 
 
 def test_in_a_notebook_it_displays_once_and_updates_that_output(data):
@@ -120,8 +128,12 @@ def test_in_a_kernel_it_finishes_the_board_when_the_cell_ends(data, monkeypatch)
     assert board.mode == "notebook"
     history = train(LinearModel(1, seed=0), *data, optimizer=GradientDescent(0.05), epochs=30,
                     callbacks=[board])
-    assert board.draws == 1 and [n for n, _ in shell.events.hooks] == ["post_run_cell"]
+    # training's end draws the last epoch (on_train_end); the cell's end changes nothing more
+    assert board.draws == 2 and [n for n, _ in shell.events.hooks] == ["post_run_cell"]
     for _, hook in list(shell.events.hooks):                        # the cell ends
         hook(None)
     assert board.draws == 2 and len(shown.updates) == 1 and not shell.events.hooks
-    assert board._last_epoch == history.n_epochs - 1
+    assert history.n_epochs == 30 and board._closed
+    # the board reused in another cell draws there: a new output, not an update of this one
+    train(LinearModel(1, seed=0), *data, optimizer=GradientDescent(0.05), epochs=5, callbacks=[board])
+    assert len(shown.shown) == 2 and len(shown.updates) == 2

@@ -125,7 +125,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
         Seeds the shuffling of mini-batches and the validation split.
     callbacks : sequence of callables or callback objects
         Each is called after every epoch, as ``callback(epoch, history)``, or with the
-        model too, ``callback(epoch, history, model)``, when it takes three arguments; an
+        model too, ``callback(epoch, history, model)``, when it takes three arguments (and
+        ``callback.on_train_end(history)``, when it has one, once training stops); an
         object with ``on_epoch_end(epoch, history, model)`` is called that way.
     on_divergence : {"raise", "stop"}, default="raise"
         What to do when the loss is non-finite or exceeds ``explode_factor`` times the
@@ -212,6 +213,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     if watch and tol is None:
         tol = 0.0
     prox = penalty.prox if penalty is not None and penalty.has_prox else None
+    ends = [c.on_train_end for c in callbacks if hasattr(c, "on_train_end")]  # e.g. end a progress line
     callbacks = [_as_callback(c) for c in callbacks]
     stopper = None if tol is None else _Stopper(tol, n_iter_no_change)
     n_samples = fit.n_samples if objective is None else objective.n_samples
@@ -263,6 +265,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
             del history.val_loss[history.n_epochs:]
         history.status = "interrupted"
         history.meta["interrupted_at_epoch"] = history.n_epochs
+    for end in ends:
+        end(history)
     if diverging is not None:
         del history.val_loss[history.n_epochs:]
         return _diverged(history, model, epoch, diverging.loss, diverging.reason, on_divergence)

@@ -129,10 +129,16 @@ class LiveBoard:
             self.stream.write("\r" + self.line(epoch, history) + "  ")
             self.stream.flush()
 
+    def on_train_end(self, history):
+        """Called by :func:`~descentlab.core.trainer.train` once training stops: :meth:`close`."""
+        self._history = history
+        self.close()
+
     def close(self):
         """Draw the last epoch if it has not been drawn, and end the terminal line.
 
-        In a notebook this runs by itself when the cell finishes; call it in a script.
+        Training through :func:`~descentlab.core.trainer.train` (or an estimator's ``fit``)
+        calls it when it stops; in a notebook it also runs when the cell finishes.
         """
         if self._closed:
             return
@@ -143,6 +149,7 @@ class LiveBoard:
         if self.mode == "terminal" and self.draws:
             self.stream.write("\n")
             self.stream.flush()
+        self._handle = self._last_epoch = None  # reused later: a new output where it runs
 
     def _close_after_cell(self):
         """In a kernel, close (draw the last epoch) when the running cell ends."""
@@ -161,9 +168,10 @@ class LiveBoard:
 
     # -- what it shows --------------------------------------------------------------------
     def line(self, epoch, history):
-        """``epoch 12/100  loss 3.21  val_loss 3.5  accuracy 0.81``: the terminal line."""
+        """``update 12/100  loss at epoch 11 3.21  val_loss 3.5  accuracy 0.81``: the terminal
+        line (epoch N is the state after N updates, where ``loss[N]`` was measured)."""
         total = f"/{self.total}" if self.total else ""
-        parts = [f"epoch {epoch + 1}{total}", f"loss {history.loss[-1]:.6g}"]
+        parts = [f"update {epoch + 1}{total}", f"loss at epoch {epoch} {history.loss[-1]:.6g}"]
         if history.val_loss:
             parts.append(f"val_loss {history.val_loss[-1]:.6g}")
         parts += [f"{name} {values[-1]:.4g}" for name, values in self.values.items() if values]
@@ -182,7 +190,8 @@ class LiveBoard:
         axes = fig.subplots(1, ncols, squeeze=False)[0]
         total = f" of {self.total}" if self.total else ""
         history.plot(ax=axes[0], log=self.log,
-                     title=f"Loss, epoch {history.n_epochs - 1}{total}: {history.loss[-1]:.4g}")
+                     title=f"Loss at epoch {history.n_epochs - 1}: {history.loss[-1]:.4g} "
+                           f"({history.n_epochs}{total} updates)")
         if self.total:
             axes[0].set_xlim(-0.5, self.total - 0.5)
         if self.values:
@@ -234,6 +243,10 @@ class _TqdmCallback:
 
     def close(self):
         self.bar.close()
+
+    def on_train_end(self, history):
+        """Training stopped: close the bar (its line ends, the widget shows it is done)."""
+        self.close()
 
     def __repr__(self):
         return f"progress({self.bar!r})"
