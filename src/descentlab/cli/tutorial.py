@@ -25,6 +25,9 @@ def add_parser(sub):
                    help="also write training.gif (and training.mp4 when ffmpeg is found) to --out")
     p.add_argument("--report", action="store_true",
                    help="also write tutorial_report.html, a self-contained HTML report, to --out")
+    p.add_argument("--vs-article", action="store_true",
+                   help="also print the article's published numbers beside this run's, each gap "
+                        "with its reason, and write mape.png (which test targets drive the MAPE)")
     add_caps(p)
     p.set_defaults(run=run)
     return p
@@ -44,6 +47,8 @@ def run(args):
         planned += animation_files("training")[:-1]
     if args.report:
         planned.append(REPORT)
+    if args.vs_article:
+        planned.append("mape.png")
     check_folder(args.out, planned)
     _say_if_large(config)
     try:
@@ -58,6 +63,12 @@ def run(args):
         raise
     for line in result.summary_lines():
         print(line)
+    if args.vs_article:
+        from descentlab.lessons.vs_article import vs_article_lines
+
+        print()
+        for line in vs_article_lines(result):
+            print(line)
     h = result.history
     caps = {"max_frames": args.max_frames, "max_points": args.max_points}
     with recording(args, planned, [h]) as record:
@@ -74,4 +85,9 @@ def run(args):
         if args.report:
             path, _ = write_report(result, record.folder / REPORT, record=record, **caps)
             print(f"Report: {path}")
+        if args.vs_article:
+            from descentlab.viz.mape import mape_figure
+
+            fig = mape_figure(result.y_test, result.model.predict(result.X_test))
+            print(f"MAPE's drivers: {record.save_figure(fig, 'mape.png')}")
     return finish(record, [h], budget=config.epochs)
