@@ -65,7 +65,7 @@ def test_report_studies_the_runs_own_learning_rate_too(report, article_run):
     rates = [run.lr for run in study.runs]
     assert article_run.config.lr in rates and len(rates) == 5
     row = next(run for run in study.runs if run.lr == article_run.config.lr)
-    assert f"loss {row.history.loss[0]:.4g} -> {row.history.loss[-1]:.4g}" in html.unescape(page)
+    assert row.result_text() in html.unescape(page)  # the loss at epoch 61, the trained line
 
 
 def test_report_embeds_one_frame_per_epoch_and_a_slider(report):
@@ -112,6 +112,17 @@ def test_report_in_a_headless_browser(report):
         driver.find_element(By.ID, "play").click()
         assert wait_for(lambda: int(slider.get_attribute("value")) > 30)
         driver.find_element(By.ID, "play").click()
+        # the player's own keys (JupyterLab would take them otherwise): arrows step, Home jumps
+        from selenium.webdriver.common.keys import Keys
+
+        player = driver.find_element(By.ID, "player-training")
+        at = int(slider.get_attribute("value"))
+        player.send_keys(Keys.ARROW_RIGHT)
+        assert int(slider.get_attribute("value")) == min(at + 1, 61)
+        player.send_keys(Keys.HOME)
+        assert label.text == "Epoch 0 (frame 1 of 62)"
+        # the "needs JavaScript" line is gone once the player runs
+        assert not driver.find_elements(By.CLASS_NAME, "needs-javascript")
         resources = driver.execute_script(
             "return performance.getEntriesByType('resource').map(function (r) { return r.name; })")
         assert not [r for r in resources if r.startswith("http")]

@@ -97,6 +97,19 @@ class FrameAnimation:
 
         return player_block(self, name=type(self).__name__)
 
+    def show(self):
+        """Show the player: in Jupyter it displays where this runs (from any line of a
+        cell, not only its last); elsewhere it says how to see the frames."""
+        from descentlab.viz.board import in_kernel
+
+        if in_kernel():
+            from IPython.display import display
+
+            display(self)
+        else:
+            print(f"{self!r}: the player shows in Jupyter; outside it write the frames with "
+                  ".save('training.gif')")
+
     # -- building (subclasses) ------------------------------------------------------------
     def _new_figure(self, ncols=2, **grid):
         """A headless figure of ``ncols`` panels side by side and an empty moving title."""

@@ -55,7 +55,9 @@ def player_html(animation, name="training", prefix=""):
         return f'<{tag} id="{prefix}{cls}"{rest} class="{cls}">'
 
     return (
-        f'<div class="player" id="player-{name}">'
+        f'<div class="player" id="player-{name}" tabindex="0" data-lm-suppress-shortcuts="true">'
+        + '<p class="needs-javascript">This player needs JavaScript. In JupyterLab, an untrusted '
+          "notebook runs none: trust it (Command Palette: Trust Notebook) and run this cell again.</p>"
         + part("img", "frame", f' alt="{name} animation frame" src="data:image/png;base64,{frames[0]}"')
         + '<div class="controls">' + part("button", "play", ' type="button"') + "Play</button>"
         + part("input", "epoch-slider", f' type="range" min="0" max="{n - 1}" step="1" value="0" '

@@ -31,6 +31,21 @@
       }, 100);
     }
     slider.addEventListener("input", function () { stop(); show(Number(slider.value)); });
+    // the player's own keys: arrows step, Home/End jump, space plays; kept from the page
+    // (JupyterLab would take them as its shortcuts)
+    root.addEventListener("keydown", function (event) {
+      var step = {ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1}[event.key];
+      var i = Number(slider.value);
+      if (step !== undefined) { stop(); show(i + step); }
+      else if (event.key === "Home") { stop(); show(0); }
+      else if (event.key === "End") { stop(); show(frames.length - 1); }
+      else if (event.key === " " && event.target !== button) { if (timer === null) { play(); } else { stop(); } }
+      else { return; }
+      event.preventDefault();
+      event.stopPropagation();
+    });
+    var waiting = root.querySelector(".needs-javascript");
+    if (waiting) { waiting.parentNode.removeChild(waiting); }
     button.addEventListener("click", function () { if (timer === null) { play(); } else { stop(); } });
     show(0);
     root.setAttribute("data-ready", String(frames.length));
