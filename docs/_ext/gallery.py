@@ -56,7 +56,14 @@ def _epoch(runs):
     from descentlab.viz.article import epoch_figure
 
     r = runs.tutorial
-    return epoch_figure(r.history, r.X_train, r.y_train, r.history.n_epochs - 1)
+    return epoch_figure(r.history, r.X_train, r.y_train, r.history.n_epochs)
+
+
+def _mape(runs):
+    from descentlab.viz.mape import mape_figure
+
+    r = runs.tutorial
+    return mape_figure(r.y_test, r.model.predict(r.X_test))
 
 
 def _history(runs):
@@ -134,8 +141,11 @@ def _logistic(runs):
 FIGURES = [
     ("data", "The article's data", "200 points from make_regression (one feature, noise 10, "
      "random_state 42): what the article fits a line to.", _data),
-    ("epoch_060", "The line after 61 epochs", "The article's two panels at the last epoch: the "
-     "line after that epoch's update on the training points, and the loss so far.", _epoch),
+    ("epoch_061", "Epoch 61: the trained line", "The article's two panels at epoch 61, after all "
+     "61 updates: the trained line on the training points, and the loss of epochs 0 to 61.",
+     _epoch),
+    ("mape", "What drives the MAPE", "Each test target's share of the MAPE (the article's "
+     "'Accuracy'): three targets near 0 give about half of its 52 points.", _mape),
     ("history_plot", "History.plot()", "The loss of every epoch of the article's run, drawn "
      "from its History.", _history),
     ("cost_vs_m", "The cost against m", "L(m, b*) with b held at its least-squares value; a is "
