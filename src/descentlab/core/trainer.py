@@ -186,8 +186,9 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
 
     Notes
     -----
-    ``history.loss[i]`` is the loss at the start of epoch ``i`` (for mini-batches, the
-    mean of that epoch's batch losses), before its update, as in the article.
+    ``history.loss[N]`` is the loss at epoch ``N``, the state after ``N`` updates (for
+    mini-batches, the mean of the batch losses of the pass that starts there), before the
+    next update, as the article prints it.
     """
     loss = MeanSquaredError() if loss is None else loss
     optimizer = GradientDescent() if optimizer is None else optimizer
