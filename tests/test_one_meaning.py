@@ -122,3 +122,22 @@ def test_epoch_n_is_the_same_state_in_every_output(tmp_path, capsys):
         assert f"m = {frame.loc[n, 'W']:.4f}" in fig._suptitle.get_text()
     assert imread(out / "epoch_021.png").shape[:2] == (600, 1600)
     assert np.all(np.diff(frame["loss"].to_numpy()) < 0)
+
+
+def test_one_name_per_number(article_run):
+    # the trained line's loss: "epoch 61" in the printed summary, the History's table and
+    # repr, the lr-study row of the same rate, metrics.json's train loss
+    from descentlab.lessons.lr_study import lr_study
+
+    r = article_run
+    trained = r.metrics["train"]["loss"]
+    assert r.history.final_loss == pytest.approx(trained, rel=1e-12)
+    summary = "\n".join(r.summary_lines())
+    assert f"Loss of the trained line (epoch 61) = {trained:.4f}" in summary
+    html = r.history._repr_html_()
+    assert f"loss at epoch 61</th><td style='text-align:right'>{trained:.6g}" in html
+    assert f"lowest loss</th><td style='text-align:right'>{trained:.6g}" in html  # it falls all along
+    assert "last loss" not in html and f"loss at epoch 61={trained:.6g}" in repr(r.history)
+    row = next(run for run in lr_study(r.X_train, r.y_train, [0.05]).runs)
+    assert row.result_text() == f"loss {r.history.loss[0]:.4g} -> {trained:.4g} at epoch 61"
+    assert r.history.to_frame().loc[61, "loss"] == r.history.final_loss
