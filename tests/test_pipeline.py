@@ -34,14 +34,17 @@ def test_the_default_run_prints_the_articles_lines():
     r = run_tutorial(log=lines.append)
     assert lines[0] == "Epoch:  0"
     assert lines[1] == f"Loss =  {r.history.loss[0]}"
-    assert [l for l in lines if l.startswith("Epoch")] == [f"Epoch:  {i}" for i in range(0, 61, 10)]
+    # epochs 0, 10, ..., 60 as the article prints them, then epoch 61: the trained line
+    assert [l for l in lines if l.startswith("Epoch")] == [f"Epoch:  {i}" for i in range(0, 61, 10)] + [
+        "Epoch:  61   (the trained line, after all 61 updates)"]
+    assert lines[-1] == f"Loss =  {r.history.final_loss}"
     text = "\n".join(summary_lines(r))
     assert "Mean absolute percentage error" in text and "'Accuracy'" in text
     assert f"m =  {r.metrics['m']}" in text
-    # the two training losses printed are told apart: before epoch 60's update, and trained
-    last = [l for l in summary_lines(r) if l.startswith("Training loss")][0]
-    assert f"{r.metrics['train']['loss']:.4f} with the trained line" in last
-    assert f"epoch 60 above, {r.history.loss[60]:.4f}" in last
+    # the trained line's loss has one name: the loss of epoch 61
+    last = [l for l in summary_lines(r) if l.startswith("Loss of the trained line")][0]
+    assert last.startswith(f"Loss of the trained line (epoch 61) = {r.metrics['train']['loss']:.4f}")
+    assert r.history.final_loss == r.metrics["train"]["loss"] < r.history.loss[60]
 
 
 def test_same_seed_same_run_other_seed_other_run():
