@@ -17,6 +17,22 @@ class HistoryViews:
     """Mixin of :class:`~descentlab.core.history.History`: ``plot``, ``to_records``,
     ``to_frame`` and ``_repr_html_``, all read from the History's fields."""
 
+    if TYPE_CHECKING:  # the History's fields and properties these read
+        loss: list
+        val_loss: list
+        params: dict
+        final_params: dict
+        final_loss: float | None
+
+        @property
+        def n_epochs(self) -> int: ...
+        @property
+        def epoch_losses(self) -> list: ...
+        @property
+        def last_epoch(self) -> int: ...
+        @property
+        def status_text(self) -> str: ...
+
     def plot(self, ax: "Axes | None" = None, log: bool | None = None, *, val: bool = True,
              label: str = "training loss", title: str | None = None) -> "Axes":
         """Draw the loss of every epoch (and the validation loss when recorded).
