@@ -12,7 +12,7 @@ the dense layers of a network.
 import numpy as np
 
 
-def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray | float) -> np.ndarray:
     r"""The affine map, the article's ``forward_prop`` in matrix form.
 
     Parameters

@@ -13,9 +13,9 @@ The rate of update ``t`` is ``schedule(t, lr)`` (:mod:`descentlab.core.schedules
 
 import numpy as np
 
+from descentlab.core.schedules import get_schedule, with_length
 from descentlab.errors import DescentlabError
 from descentlab.settings import check_rate
-from descentlab.core.schedules import get_schedule, with_length
 
 
 def gd_update(param, grad, lr):

@@ -7,9 +7,9 @@ training checks use :func:`descentlab.least_squares` and :func:`descentlab.stabi
 
 import numpy as np
 
+import descentlab.tutorial as lib
 from descentlab.core.quadratic import least_squares
 from descentlab.core.stepsize import stability_bound
-import descentlab.tutorial as lib
 
 from ..judge import Failed, compare, confirm, finite_difference, scaled
 
@@ -97,7 +97,7 @@ def check_gradient(learner, rng):
         y_pred = lib.forward_prop(X, m, b)
         dm, db = lib.gradient(m, b, X, y, y_pred)
         confirm((dm, db), finite_difference(
-            lambda p: lib.compute_loss(y, lib.forward_prop(X, p[0], p[1])), [m, b]), "gradient")
+            lambda p, X=X, y=y: lib.compute_loss(y, lib.forward_prop(X, p[0], p[1])), [m, b]), "gradient")
         got = learner.call("gradient", m, b, X, y, y_pred)
         compare(learner, "gradient", got, (dm, db), variants=[
             ("sign", "a sign error: the error is y_pred - y, not y - y_pred", (-dm, -db)),
