@@ -26,6 +26,9 @@ def gd_update(param, grad, lr):
     .. math:: p \leftarrow p - \alpha \, \frac{\partial L}{\partial p}
 
     with :math:`\alpha` the learning rate (article, "Updating the parameters").
+
+    >>> gd_update(2.0, 0.5, lr=0.1)
+    1.95
     """
     return param - lr * grad
 

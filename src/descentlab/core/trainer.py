@@ -82,7 +82,7 @@ def _validation_loss(loss, model, val):
 
 def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epochs: int = 100,
           batch_size: int | None = None, seed: int | None = 0,
-          callbacks: Sequence[Callable[[int, History], object]] = (), on_divergence="raise",
+          callbacks: Sequence[Callable[..., object]] = (), on_divergence="raise",
           explode_factor=1e4,
           record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
           objective=None, penalty=None, sample_weight=None, validation_data=None,
@@ -175,6 +175,15 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     -----
     ``history.loss[i]`` is the loss at the start of epoch ``i`` (for mini-batches, the
     mean of that epoch's batch losses), before its update, as in the article.
+
+    Examples
+    --------
+    >>> from descentlab.core.models import LinearModel
+    >>> X = np.array([[0.0], [1.0], [2.0]]); y = 2 * X[:, 0] + 1
+    >>> history = train(LinearModel(1, seed=0), X, y, optimizer=GradientDescent(0.3), epochs=300)
+    >>> W, b = history.final_params["W"], history.final_params["b"]
+    >>> history.status, round(float(W[0]), 6), round(float(b), 6)
+    ('completed', 2.0, 1.0)
     """
     loss = MeanSquaredError() if loss is None else loss
     optimizer = GradientDescent() if optimizer is None else optimizer
@@ -192,19 +201,22 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     if penalty is not None and penalty.has_prox:
         check_prox(optimizer, "l1")
     w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    fit, val = split(X, y, w, rows, validation_fraction, seed) if objective is None else (None, None)
+    meta = {} if objective is None else {"objective": repr(objective)}
+    if objective is None:  # every branch an objective: the rows, or a fast path; penalised or not
+        fit, val = split(X, y, w, rows, validation_fraction, seed)
+        objective = RowsObjective(model, loss, fit)
+    else:
+        objective, val = FullBatch(objective), None
+    if penalty is not None:
+        objective = Penalized(objective, penalty)
     if validation_data is not None:
         val = RowSet(*map(np.asarray, validation_data))
     watch = val is not None and stop_on_validation
     if watch and tol is None:
         tol = 0.0
     step = {"prox": penalty.prox} if penalty is not None and penalty.has_prox else {}
-    callbacks = [as_callback(c) for c in callbacks]
+    hooks = [as_callback(c) for c in callbacks]
     stopper = None if tol is None else Stopper(tol, n_iter_no_change)
-    meta = {} if objective is None else {"objective": repr(objective)}
-    objective = RowsObjective(model, loss, fit) if objective is None else FullBatch(objective)
-    if penalty is not None:  # every branch an objective: rows or a fast path, penalised or not
-        objective = Penalized(objective, penalty)
     n_samples = objective.n_samples
     if hasattr(optimizer, "set_length"):  # a decaying schedule spans this run's updates
         optimizer.set_length(optimizer.t + epochs * (1 if batch_size is None else -(-n_samples // batch_size)))
@@ -225,8 +237,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
                 total += value * count
             history.record(total / n_samples, start if record_params else {})
             epoch_start, start = start, None
-            for callback in callbacks:
-                callback(epoch, history, model)
+            for hook in hooks:
+                hook(epoch, history, model)
             score = history.val_loss[-1] if watch else history.loss[-1]
             if stopper is not None and stopper.update(score, epoch, epoch_start):
                 history.status = "early_stopped" if watch else "converged"
