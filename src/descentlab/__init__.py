@@ -29,7 +29,7 @@ from descentlab.lessons.nonlinear import NonlinearConfig, NonlinearResult, run_n
 _LAZY = {"GDRegressor": "estimators", "GDClassifier": "estimators", "GDEstimator": "estimators",
          "GDNetworkRegressor": "estimators", "GDNetworkClassifier": "estimators",
          "save_model": "estimators", "load_model": "estimators",
-         "save_tutorial": "outputs.lessons", "plot_history": "viz.history"}
+         "save_tutorial": "outputs.lessons"}
 
 __all__ = [
     "__version__",
