@@ -1,22 +1,28 @@
-"""Run a learner's file in its own process, with a time limit, a memory limit and capped output.
+"""Run a learner's code in a child process that can only answer with numbers.
 
-Design: one child process runs the checks one after another and appends each result to a
-file as soon as it has it. The parent watches that file: each check has its own deadline
-(``Limits.check_timeout``, counted from the previous result). When the child overruns a
-deadline (an endless loop), the parent kills its whole process group; when the child dies
-(``os._exit``, a segfault through ctypes), the parent sees that too. Either way the check
-being run is marked failed with the reason, and a fresh child resumes at the next check.
-So a fault costs one check and one Python start-up, while a file without faults costs a
-single start-up (one child per check would cost a start-up, about half a second, for
-every check). A watchdog thread inside a single child could not stop a loop stuck in C
-code, nor survive ``os._exit``.
+Design. The checks run here, in the grader's process; the child (:mod:`.worker`) only
+loads a private copy of the learner's file and calls its functions on the inputs sent to
+it, answering with plain data (:mod:`.wire`). Expected values never enter the child, and
+nothing it prints, writes or patches reaches a verdict: the worst a cheat can do is answer
+wrongly. Each call has the deadline of its check; a child that overruns it, crashes or
+breaks the channel is ended, the check fails with the reason, and the next call starts a
+fresh child (one Python start-up per fault, one per file without faults).
 
-The limits protect a teacher's machine against mistakes and accidents, not against a
-determined cheater: the learner's code runs in the same process as its checks.
+Isolation, where Linux allows it without privileges (``isolation() == "namespaces"``):
+``unshare`` gives the child its own user, mount, network and PID namespaces. In them every
+mount is read-only except the child's own work folder, descentlab's package folder is
+hidden under an empty read-only tmpfs, there is no network, the child is PID 1 (its
+``getppid()`` is 0: it cannot name the grader, nor anything outside), and when it ends the
+kernel ends every process it started, however it detached. Elsewhere
+(``"process"``): a new session whose process group is killed, the audit hook of the
+worker (writes outside its folder, sockets, signals and forks refused), and the private
+copy; a determined cheat with ctypes is then not contained, and the report says so.
 """
 
-import json
+import functools
 import os
+import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,8 +32,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from descentlab.errors import DescentlabError
+from .judge import Failed
+from .wire import decode, encode, receive
 
-PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding descentlab/
+HERE = Path(__file__).resolve().parent
+PACKAGE = HERE.parent  # descentlab/, hidden from the child
+SETUP = r"""set -e
+WORK=$1; PACKAGE=$2; shift 2
+mount --bind "$WORK" "$WORK"
+while read -r _ _ _ _ point _; do
+  [ "$point" = "$WORK" ] && continue
+  case "$point" in *\\*) continue;; esac
+  mount -o remount,bind,ro "$point"
+done < /proc/self/mountinfo
+mount -t tmpfs -o ro,size=4k descentlab "$PACKAGE"
+exec "$@"
+"""
+NAMESPACES = ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--fork",
+              "--kill-child", "--mount-proc"]
 
 
 @dataclass(frozen=True)
@@ -42,149 +64,222 @@ class Limits:
         Seconds to start Python and load the learner's file.
     memory_mb : int, default=1024
         Memory (MiB) the learner's code may allocate on top of Python and NumPy; 0: no limit.
-    output_chars : int, default=100_000
-        Characters a check may print before it fails.
     """
 
     check_timeout: float = 10.0
     load_timeout: float = 30.0
     memory_mb: int = 1024
-    output_chars: int = 100_000
 
 
-@dataclass
-class CheckResult:
-    """The outcome of one check: ``mistake`` is a tag of ``judge.MISTAKES`` or None."""
+@functools.cache
+def isolation():
+    """``"namespaces"`` when unprivileged user, mount, network and PID namespaces work here,
+    else ``"process"`` (see the module's docstring)."""
+    if sys.platform != "linux" or shutil.which("unshare") is None:
+        return "process"
+    with tempfile.TemporaryDirectory(prefix="descentlab-probe-") as tmp:
+        try:
+            done = subprocess.run([*NAMESPACES, "sh", "-c", SETUP, "sh", tmp, str(PACKAGE),
+                                   "sh", "-c", f"test ! -e {PACKAGE}/__init__.py"],
+                                  capture_output=True, timeout=20)
+        except (OSError, subprocess.SubprocessError):
+            return "process"
+    return "namespaces" if done.returncode == 0 else "process"
 
-    name: str
-    passed: bool
-    message: str
-    mistake: str = None
-    output: str = ""
 
-    def to_dict(self):
-        return {"name": self.name, "passed": self.passed, "message": self.message,
-                "mistake": self.mistake}
+def _numpy_lib(folder):
+    """A folder holding links to NumPy (and its bundled libraries), nothing else."""
+    import numpy
+
+    site = Path(numpy.__file__).resolve().parents[1]
+    folder.mkdir()
+    for name in ("numpy", "numpy.libs"):
+        if (site / name).exists():
+            (folder / name).symlink_to(site / name)
+    return folder
 
 
-def check_file(path, lesson, seed, limits=Limits()):
-    """Run every check of ``lesson`` on the learner's file; a list of :class:`CheckResult`.
+class Session:
+    """One learner's child process, started on the first call and after each fault.
 
-    The learner's file is only read. Faults are results, never exceptions; only a missing
-    file raises :class:`~descentlab.errors.DescentlabError`.
+    Parameters
+    ----------
+    source : str
+        The learner's code (already compiled once by the caller: it has no syntax error).
+    limits : Limits
+    names : iterable of str
+        The functions of the lesson (the stand-in descentlab module offers them too).
+    helpers : dict of str to callable
+        The reference functions a check may swap in for the learner's (``call(swap=...)``):
+        they run here, the child receives only their results.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DescentlabError(f"{path} is not a file: give the path of your .py or .ipynb file")
-    names = lesson.check_names
-    results = {}
-    start = 0
-    with tempfile.TemporaryDirectory(prefix="descentlab-check-") as tmp:
-        while start < len(names):
-            failed = {r.name: r.mistake for r in results.values() if not r.passed}
-            records, status, tail = _run_child(path.resolve(), lesson, seed, start, limits,
-                                               Path(tmp), failed)
-            checks = [r for r in records if r.get("event") == "check"]
-            for r in checks:
-                results[r["index"]] = CheckResult(r["name"], r["passed"], r["message"],
-                                                  r["mistake"], r.get("output", ""))
-            failed_load = next((r for r in records if r.get("event") == "load_failed"), None)
-            loaded = any(r.get("event") == "loaded" for r in records)
-            if any(r.get("event") == "done" for r in records):
+
+    def __init__(self, source, limits, names, helpers=None):
+        self.limits, self.names, self.helpers = limits, ",".join(names), dict(helpers or {})
+        self.mode = isolation()
+        self.flags, self.printed, self.deadline = set(), "", None
+        self.proc = None
+        self._tmp = Path(tempfile.mkdtemp(prefix="descentlab-check-"))
+        self.work, self.runtime = self._tmp / "work", self._tmp / "runtime"
+        self.work.mkdir()
+        self.runtime.mkdir()
+        for name in ("worker.py", "wire.py"):
+            shutil.copyfile(HERE / name, self.runtime / name)
+        self.lib = _numpy_lib(self._tmp / "lib")
+        self.learner = self.work / "learner.py"
+        self.source = source
+
+    def __repr__(self):
+        return f"Session({self.mode!r}, alive={self.proc is not None})"
+
+    def _command(self):
+        worker = [sys.executable, "-I", "-S", "-B", str(self.runtime / "worker.py"),
+                  str(self.runtime), str(self.lib), str(self.work), str(PACKAGE),
+                  str(self.learner), str(self.limits.memory_mb),
+                  "0" if self.mode == "namespaces" else "1", self.names]
+        if self.mode == "namespaces":
+            return [*NAMESPACES, "sh", "-c", SETUP, "sh", str(self.work), str(PACKAGE), *worker]
+        return worker
+
+    def start(self):
+        """Start a fresh child on a fresh copy; raise :class:`Failed` when the file cannot load."""
+        self.learner.write_text(self.source, encoding="utf-8")
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.work),
+               "TMPDIR": str(self.work), "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "DESCENTLAB_SANDBOX": "1"}
+        self.log = open(self._tmp / "log.txt", "wb")
+        self.proc = subprocess.Popen(self._command(), stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.log, cwd=self.work,
+                                     env=env, start_new_session=True)
+        os.set_blocking(self.proc.stdin.fileno(), False)
+        deadline = time.monotonic() + self.limits.load_timeout
+        message = self._receive(deadline, loading=True)
+        if message.get("op") == "load_failed":
+            error = message.get("error", {})
+            self.stop()
+            raise _load_failure(error, self.flags)
+        if message.get("op") != "loaded":
+            self.stop()
+            raise Failed("crash", "the file's process sent something else than its answer")
+
+    def call(self, name, args, swap=(), seed=None):
+        """The learner's ``name(*args)`` (plain data back); :class:`Failed` on any fault.
+
+        Returns ``(value, args after the call)``.
+        """
+        if self.proc is None:
+            self.start()
+        deadline = self.deadline or time.monotonic() + self.limits.check_timeout
+        self._send({"op": "call", "name": name, "args": encode(list(args)), "swap": list(swap),
+                    "seed": seed},
+                   deadline)
+        while True:
+            message = self._receive(deadline, loading=False)
+            if message.get("op") != "callback":
                 break
-            if failed_load is None and loaded:
-                at = start + len(checks)
-                mistake, reason = _fault(status, tail, limits, loaded=True)
-                results[at] = CheckResult(names[at], False, f"{names[at]}: {reason}", mistake)
-                start = at + 1
-                continue
-            if failed_load is not None:
-                mistake, reason = failed_load["mistake"], failed_load["message"]
-            else:
-                mistake, reason = _fault(status, tail, limits, loaded=False)
-            for i in range(start, len(names)):
-                results[i] = CheckResult(names[i], False, reason, mistake)
-            break
-    return [results[i] for i in range(len(names))]
-
-
-def _run_child(path, lesson, seed, start, limits, tmp, failed):
-    """Run the child from check ``start``; return its records, its status and its last line."""
-    results, log_path = tmp / f"results-{start}.jsonl", tmp / f"log-{start}.txt"
-    results.touch()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        p for p in (PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p),
-        OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-        PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
-    command = [sys.executable, "-B", "-m", "descentlab.exercises.child", lesson.name, str(path),
-               str(seed), str(start), str(results), str(limits.memory_mb), str(limits.output_chars),
-               json.dumps(failed)]
-    work = tmp / f"work-{start}"
-    work.mkdir()
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                cwd=work, env=env, start_new_session=True)
-        seen, deadline, timed_out = 0, time.monotonic() + limits.load_timeout, False
+            self._send(self._helper(message), deadline)
+        if message.get("used"):
+            raise Failed("descentlab", f"{name} uses descentlab's own code: write it yourself")
+        if "error" in message:
+            return _raise(name, message["error"], self.limits)
         try:
-            while not _exited(proc):
-                time.sleep(0.01)
-                n = _count_lines(results)
-                if n > seen:
-                    seen, deadline = n, time.monotonic() + limits.check_timeout
-                elif time.monotonic() > deadline:
-                    timed_out = True
-                    break
-        finally:
-            status = _kill_group(proc)
-    return _read(results), "timeout" if timed_out else status, _last_line(log_path)
+            return decode(message["value"]), decode(message["after"])
+        except (KeyError, ValueError, TypeError):
+            self.stop()
+            raise Failed("crash", f"{name}: its answer could not be read") from None
 
-
-def _exited(proc):
-    """Whether the child has ended, without reaping it (so its id, which is also its process
-    group's, cannot be reused before :func:`_kill_group`)."""
-    return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
-
-
-def _kill_group(proc):
-    """Kill the child and anything it started, then reap it; its exit status."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    return proc.wait()
-
-
-def _count_lines(path):
-    with open(path, "rb") as f:
-        return f.read().count(b"\n")
-
-
-def _read(path):
-    records = []
-    for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
+    def _helper(self, message):
+        func = self.helpers.get(message.get("name"))
         try:
-            records.append(json.loads(line))
+            return {"value": encode(func(*decode(message["args"])))}
+        except Exception:  # the learner passed the helper something unusable
+            return {"error": "unusable arguments"}
+
+    def _send(self, message, deadline):
+        try:
+            fd = self.proc.stdin.fileno()
+            import json
+            import struct
+
+            data = json.dumps(message, allow_nan=False).encode()
+            view = memoryview(struct.pack(">I", len(data)) + data)
+            while view:
+                if not select.select([], [fd], [], max(0.0, deadline - time.monotonic()))[1]:
+                    self._end("timed_out")
+                    raise _timeout(self.limits, loading=False)
+                view = view[os.write(fd, view):]
+        except (BrokenPipeError, OSError):
+            raise self._died(loading=False) from None
+
+    def _receive(self, deadline, loading):
+        fd = self.proc.stdout.fileno()
+        ready = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]
+        if not ready:
+            self._end("timed_out")
+            raise _timeout(self.limits, loading)
+        try:
+            message = receive(fd)  # the child began an answer: it is written in one go
+        except (EOFError, OSError):
+            raise self._died(loading) from None
         except ValueError:
-            pass  # a line cut short by a kill
-    return records
+            self.stop()
+            raise Failed("crash", "the channel to the file's process was broken (did the code "
+                         "write to file descriptors directly?)") from None
+        self.flags.update(str(f) for f in message.get("flags", ()) if isinstance(f, str))
+        printed = message.get("printed")
+        if isinstance(printed, str):
+            self.printed = printed[:1200]
+        return message
+
+    def _died(self, loading):
+        status = self.stop()
+        return Failed(*_death(status, self.limits, loading))
+
+    def _end(self, flag):
+        self.flags.add(flag)
+        self.stop()
+
+    def stop(self):
+        """End the child and everything it started; its exit status (None when none ran)."""
+        if self.proc is None:
+            return None
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        status = self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self.log):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.proc = None
+        return status
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
-def _last_line(path, limit=200):
-    with open(path, "rb") as f:
-        f.seek(max(0, os.path.getsize(path) - 4096))
-        lines = [ln for ln in f.read().decode("utf-8", "replace").splitlines() if ln.strip()]
-    return lines[-1][:limit] if lines else ""
+def _timeout(limits, loading):
+    if loading:
+        return Failed("timeout", f"stopped after {limits.load_timeout:g} s while loading your "
+                      "file: an endless loop at the top level?")
+    return Failed("timeout", f"stopped after {limits.check_timeout:g} s: an endless loop? "
+                  "(check the loop's condition)")
 
 
-def _fault(status, tail, limits, loaded):
-    """``(mistake, reason)`` for a child that overran its deadline or died."""
-    where = "" if loaded else " while loading your file"
-    if status == "timeout":
-        seconds = limits.check_timeout if loaded else limits.load_timeout
-        return "timeout", (f"stopped after {seconds:g} s{where}: an endless loop? "
-                           "(check the loop's condition)")
-    if isinstance(status, int) and status < 0:
-        sig = -status
+def _death(status, limits, loading):
+    """``(mistake, reason)`` of a child that died."""
+    where = " while loading your file" if loading else ""
+    if isinstance(status, int) and status < 0 or isinstance(status, int) and status > 128:
+        sig = -status if status < 0 else status - 128
         if sig == signal.SIGKILL:
             return "memory", f"was killed{where} (SIGKILL), probably for using too much memory"
         if sig == signal.SIGXFSZ:
@@ -192,6 +287,64 @@ def _fault(status, tail, limits, loaded):
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else sig
         what = "a segmentation fault, " if sig == signal.SIGSEGV else ""
         return "crash", f"crashed{where} with {what}signal {name} (ctypes or a C extension?)"
-    detail = f" [{tail}]" if tail else ""
     return "crash", (f"ended the process{where} (exit code {status}): does your code call "
-                     f"os._exit? Return values instead{detail}")
+                     "os._exit? Return values instead")
+
+
+_KIND_HINTS = {"ValueError": " (arrays of shapes that do not fit together?)",
+               "TypeError": " (a value of the wrong type, or the wrong number of arguments?)",
+               "IndexError": " (an index past the end of an array?)",
+               "NameError": " (a name used before it is defined?)"}
+
+
+def _where(error):
+    line = error.get("line")
+    return f" at line {line} of your file" if isinstance(line, int) else ""
+
+
+def _raise(name, error, limits):
+    kind, exc_type = error.get("kind"), error.get("type") or "an exception"
+    if kind == "missing":
+        raise Failed("missing", f"{name} is missing: define it in your file")
+    if kind == "not_written":
+        raise Failed("not_written", f"{name} is not written yet: replace "
+                     "'raise NotImplementedError' with your code")
+    if kind == "exit":
+        raise Failed("exit", f"{name} called sys.exit: return a value instead")
+    if kind == "memory":
+        raise Failed("memory", f"{name} ran out of memory{_where(error)}: build smaller arrays "
+                     "(no N x N matrices)")
+    if kind == "recursion":
+        raise Failed("exception", f"{name} calls itself without end (RecursionError)")
+    if kind == "descentlab":
+        raise Failed("descentlab", f"{name} uses descentlab's own code: write it yourself")
+    raise Failed("exception", f"{name} raised {exc_type}{_where(error)}"
+                 f"{_KIND_HINTS.get(exc_type, '')}")
+
+
+def _load_failure(error, flags):
+    kind = error.get("kind")
+    if kind == "descentlab" or "used_descentlab" in flags:
+        return Failed("descentlab", "your file uses descentlab's own code: write it yourself")
+    if kind == "exit":
+        return Failed("exit", "your file calls sys.exit when loaded: remove it (the checks "
+                      "call your functions)")
+    if kind == "memory":
+        return Failed("memory", "your file runs out of memory when loaded")
+    exc_type = error.get("type") or "an exception"
+    return Failed("load", f"your file raised {exc_type} when loaded{_where(error)}: code "
+                  "outside the functions must run")
+
+
+def check_file(path, lesson, seed, limits=Limits()):
+    """Run every check of ``lesson`` on the learner's file; ``(results, flags)``.
+
+    The learner's file is only read (a private copy runs). Faults are results, never
+    exceptions; only a missing file raises :class:`~descentlab.errors.DescentlabError`.
+    """
+    from .runner import run_remote
+
+    path = Path(path)
+    if not path.is_file():
+        raise DescentlabError(f"{path} is not a file: give the path of your .py or .ipynb file")
+    return run_remote(lesson, path, seed, limits)
