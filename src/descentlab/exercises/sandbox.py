@@ -233,6 +233,8 @@ class Session:
 
     def _died(self, loading):
         status = self.stop()
+        if status in (-signal.SIGKILL, 128 + signal.SIGKILL, -signal.SIGTERM):
+            self.flags.add("signalled")
         return Failed(*_death(status, self.limits, loading))
 
     def _end(self, flag):
@@ -243,6 +245,8 @@ class Session:
         """End the child and everything it started; its exit status (None when none ran)."""
         if self.proc is None:
             return None
+        if self.mode == "namespaces" and _children(_children(self.proc.pid)):
+            self.flags.add("forked")  # the namespace's first process started others
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -267,6 +271,19 @@ class Session:
         self.close()
 
 
+def _children(pids):
+    """The child processes of ``pids`` (a pid or a list), read from /proc."""
+    found = []
+    for pid in [pids] if isinstance(pids, int) else pids:
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    found += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return found
+
+
 def _timeout(limits, loading):
     if loading:
         return Failed("timeout", f"stopped after {limits.load_timeout:g} s while loading your "
@@ -281,7 +298,8 @@ def _death(status, limits, loading):
     if isinstance(status, int) and status < 0 or isinstance(status, int) and status > 128:
         sig = -status if status < 0 else status - 128
         if sig == signal.SIGKILL:
-            return "memory", f"was killed{where} (SIGKILL), probably for using too much memory"
+            return "crash", (f"was killed{where} (SIGKILL): did the code signal its own "
+                             "process, or use too much memory?")
         if sig == signal.SIGXFSZ:
             return "output", f"wrote too much output{where}: remove the prints"
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else sig
