@@ -6,6 +6,8 @@ the checks themselves on trusted code, in this process (:class:`LocalLearner`). 
 the same plain data both ways (:mod:`.wire`), so a check sees the same values either way.
 """
 
+import contextlib
+import io
 import json
 import random
 import time
@@ -133,13 +135,15 @@ class LocalLearner(Learner):
         given = decode(encode(list(args)))
         saved = {n: self.namespace.get(n) for n in swap}
         self.namespace.update({n: self._helper(n) for n in swap})
+        printed = io.StringIO()
         try:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), contextlib.redirect_stdout(printed):
                 out = func(*given)
         except BaseException as exc:  # noqa: B036
             _raise(name, fault_of(exc, self.path), None)
         finally:
             self.namespace.update(saved)
+            self.printed += printed.getvalue()[:1000]
         return decode(encode(out)), decode(encode(given))
 
     def _helper(self, name):

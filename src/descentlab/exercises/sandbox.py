@@ -212,6 +212,13 @@ class Session:
             raise self._died(loading=False) from None
 
     def _receive(self, deadline, loading):
+        """The child's next answer; its notes (flags sent as they happen) on the way."""
+        while True:
+            message = self._receive_one(deadline, loading)
+            if message.get("op") != "note":
+                return message
+
+    def _receive_one(self, deadline, loading):
         fd = self.proc.stdout.fileno()
         ready = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]
         if not ready:

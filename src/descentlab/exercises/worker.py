@@ -58,13 +58,20 @@ def _inside(path, folder):
     return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+def _note(flag):
+    """Record ``flag`` and tell the parent at once (the code may end the process next)."""
+    if flag not in FLAGS:
+        FLAGS.add(flag)
+        send(ANSWERS, {"op": "note", "flags": [flag]})
+
+
 def _used_descentlab():
-    FLAGS.add("used_descentlab")
+    _note("used_descentlab")
     _state["used"] = True
 
 
 def _refuse(flag, what):
-    FLAGS.add(flag)
+    _note(flag)
     raise PermissionError(f"not allowed in an exercise: {what}")
 
 
@@ -101,7 +108,7 @@ def _judge_event(event, args):
     elif event == "socket.__new__":
         _refuse("network", "the network")
     elif event in _FORKS:
-        FLAGS.add("forked")
+        _note("forked")
         if STRICT == "1":
             raise PermissionError("starting processes is not allowed in an exercise")
     elif event in ("os.kill", "os.killpg", "signal.pthread_kill") and args[0] != os.getpid():
