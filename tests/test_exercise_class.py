@@ -87,11 +87,13 @@ def class_files(root):
         "killer": (_in_gradient("    import os, signal; os.kill(os.getppid(), signal.SIGKILL)"),
                    None, {"signalled"}),  # refused: the learner's gradient raises
         "forker": (_in_gradient("    import os, time\n"
-                                "    if os.fork() == 0:\n"
-                                "        os.setsid()\n"
-                                "        while True:\n"
-                                "            open('heartbeat', 'a').write('.')\n"
-                                "            time.sleep(0.05)"),
+                                "    if not os.environ.get('FORKED'):\n"
+                                "        os.environ['FORKED'] = '1'\n"
+                                "        if os.fork() == 0:\n"
+                                "            os.setsid()\n"
+                                "            while True:\n"
+                                "                open('heartbeat', 'a').write('.')\n"
+                                "                time.sleep(0.05)"),
                    FULL if NAMESPACES else None, {"forked"}),
         "networker": (_in_gradient("    import socket\n"
                                    "    try:\n"
@@ -109,10 +111,12 @@ def class_files(root):
             "    import ctypes, os; ctypes.CDLL(None).kill(os.getppid(), 9)"), None, set())
         files["forker_ctypes"] = (_in_gradient(
             "    import ctypes, os, time\n"
-            "    if ctypes.CDLL(None).fork() == 0:\n"
-            "        ctypes.CDLL(None).setsid()\n"
-            "        while True:\n"
-            "            time.sleep(0.05)"), None, {"forked"})
+            "    if not os.environ.get('FORKED'):\n"
+            "        os.environ['FORKED'] = '1'\n"
+            "        if ctypes.CDLL(None).fork() == 0:\n"
+            "            ctypes.CDLL(None).setsid()\n"
+            "            while True:\n"
+            "                time.sleep(0.05)"), FULL, {"forked"})
     return files
 
 

@@ -10,7 +10,6 @@ import contextlib
 import io
 import json
 import random
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,8 +165,8 @@ def run_checks(lesson, learner, seed, limits=None, on_check=None):
     results = []
     for index, check in enumerate(lesson.checks):
         learner.printed, learner.seed = "", seed_of(seed, index)
-        if limits is not None:
-            learner.session.deadline = time.monotonic() + limits.check_timeout
+        if limits is not None:  # the time the learner's code may take in this check
+            learner.session.budget = limits.check_timeout
         result = CheckResult(check.name, False, "", max_points=check.points)
         try:
             result.message = check.run(learner, np.random.default_rng([seed, index]))
@@ -202,10 +201,10 @@ def run_remote(lesson, path, seed, limits=Limits()):
         learner = RemoteLearner(session, lesson.signatures)
         try:
             session.start()
+            results = run_checks(lesson, learner, seed, limits)
         except Failed as exc:
-            return whole_file_failure(lesson, exc), set(session.flags)
-        results = run_checks(lesson, learner, seed, limits)
-        return results, set(session.flags) | learner.flags
+            results = whole_file_failure(lesson, exc)
+    return results, session.flags | learner.flags  # after close(): it notes any fork
 
 
 def run_local(lesson, path, seed):

@@ -117,7 +117,7 @@ class Session:
     def __init__(self, source, limits, names, helpers=None):
         self.limits, self.names, self.helpers = limits, ",".join(names), dict(helpers or {})
         self.mode = isolation()
-        self.flags, self.printed, self.deadline = set(), "", None
+        self.flags, self.printed, self.budget = set(), "", None
         self.proc = None
         self._tmp = Path(tempfile.mkdtemp(prefix="descentlab-check-"))
         self.work, self.runtime = self._tmp / "work", self._tmp / "runtime"
@@ -169,7 +169,16 @@ class Session:
         """
         if self.proc is None:
             self.start()
-        deadline = self.deadline or time.monotonic() + self.limits.check_timeout
+        began = time.monotonic()
+        budget = self.limits.check_timeout if self.budget is None else self.budget
+        deadline = began + max(budget, 0.0)
+        try:
+            return self._call(name, args, swap, seed, deadline)
+        finally:
+            if self.budget is not None:
+                self.budget -= time.monotonic() - began
+
+    def _call(self, name, args, swap, seed, deadline):
         self._send({"op": "call", "name": name, "args": encode(list(args)), "swap": list(swap),
                     "seed": seed},
                    deadline)
@@ -189,6 +198,7 @@ class Session:
             raise Failed("crash", f"{name}: its answer could not be read") from None
 
     def _helper(self, message):
+        """A reference helper's answer to the child (its time is not the learner's)."""
         func = self.helpers.get(message.get("name"))
         try:
             return {"value": encode(func(*decode(message["args"])))}
@@ -252,7 +262,7 @@ class Session:
         """End the child and everything it started; its exit status (None when none ran)."""
         if self.proc is None:
             return None
-        if self.mode == "namespaces" and _children(_children(self.proc.pid)):
+        if self.mode == "namespaces" and _namespace_size(_children(self.proc.pid)) > 1:
             self.flags.add("forked")  # the namespace's first process started others
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
@@ -276,6 +286,22 @@ class Session:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _namespace_size(pids):
+    """How many processes share the PID namespace of the first of ``pids``."""
+    try:
+        ns = os.readlink(f"/proc/{pids[0]}/ns/pid")
+    except (OSError, IndexError):
+        return 0
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                count += os.readlink(f"/proc/{entry}/ns/pid") == ns
+            except OSError:
+                pass
+    return count
 
 
 def _children(pids):
