@@ -11,7 +11,7 @@ from pathlib import Path
 from descentlab.errors import DescentlabError
 from .judge import MISTAKES
 from .lessons import get_lesson, guess_lesson
-from .runner import CheckResult
+from .runner import CheckResult, helper_modules
 from .sandbox import Limits, check_file, isolation
 from .preflight import check_setup
 
@@ -118,12 +118,15 @@ def _now():
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _graded(learner, path, lesson, seed, limits):
+def _graded(learner, path, lesson, seed, limits, own_folder=True):
+    """``own_folder``: the files beside ``path`` are the learner's own (its helper modules
+    are copied with it); False in a class folder of one file per learner."""
     started, t0 = _now(), time.perf_counter()
     if path is None:
         checks, flags = [_missing(c, lesson) for c in lesson.checks], set()
     else:
-        checks, flags = check_file(path, lesson, seed, limits)
+        modules = helper_modules(path) if own_folder else None
+        checks, flags = check_file(path, lesson, seed, limits, modules)
     return Report(learner, lesson.name, seed, checks, str(path or ""), flags, started,
                   time.perf_counter() - t0)
 
@@ -199,7 +202,9 @@ def grade(folder, lesson, out, seed=None, limits=Limits(), force=False, log=None
     check_setup(lesson, seed, limits, run_reference=True)
 
     def one(item):
-        report = _graded(*item, lesson, seed, limits)
+        learner, path = item
+        in_own_folder = path is not None and path.parent.resolve() != folder.resolve()
+        report = _graded(learner, path, lesson, seed, limits, in_own_folder)
         if log is not None:
             log(f"{report.learner}: {report.points:g}/{report.max_points:g} ({report.score:g}%)"
                 + (f" [{', '.join(sorted(report.flags))}]" if report.flags else ""))

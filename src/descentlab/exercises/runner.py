@@ -9,6 +9,7 @@ the same plain data both ways (:mod:`.wire`), so a check sees the same values ei
 import contextlib
 import io
 import json
+import sys
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +117,9 @@ class LocalLearner(Learner):
         super().__init__(signatures)
         self.path, self.helpers, self.seed, self._seeded = str(path), helpers, None, None
         self.namespace = {"__name__": "learner", "__file__": self.path}
+        folder = str(Path(path).resolve().parent)
+        if folder not in sys.path:
+            sys.path.append(folder)  # a folder submission's own helper modules
         try:
             exec(compile_source(source, self.path), self.namespace)
         except Failed:
@@ -190,14 +194,27 @@ def whole_file_failure(lesson, exc):
                         formula=exc.formula) for c in lesson.checks]
 
 
-def run_remote(lesson, path, seed, limits=Limits()):
-    """Check the learner's file in a child process; ``(results, flags)``."""
+def helper_modules(path, limit=50, size=2**20):
+    """``{name: text}`` of the .py files beside ``path``: a learner's own helper modules."""
+    found = {}
+    for p in sorted(Path(path).resolve().parent.glob("*.py"))[:limit]:
+        if p.name != Path(path).name and p.is_file() and p.stat().st_size <= size:
+            found[p.name] = p.read_text(encoding="utf-8", errors="replace")
+    return found
+
+
+def run_remote(lesson, path, seed, limits=Limits(), modules=None):
+    """Check the learner's file in a child process; ``(results, flags)``.
+
+    ``modules``: ``{file name: text}`` copied beside the learner's copy (its own helper
+    modules); never another learner's files.
+    """
     try:
         source = read_source(path)
         compile_source(source, Path(path).name)
     except Failed as exc:
         return whole_file_failure(lesson, exc), set()
-    with Session(source, limits, lesson.signatures, lesson.helpers) as session:
+    with Session(source, limits, lesson.signatures, lesson.helpers, modules) as session:
         learner = RemoteLearner(session, lesson.signatures)
         try:
             session.start()

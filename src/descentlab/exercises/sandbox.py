@@ -112,9 +112,11 @@ class Session:
     helpers : dict of str to callable
         The reference functions a check may swap in for the learner's (``call(swap=...)``):
         they run here, the child receives only their results.
+    modules : dict of str to str, optional
+        The learner's own helper modules, ``{file name: text}``, copied beside its file.
     """
 
-    def __init__(self, source, limits, names, helpers=None):
+    def __init__(self, source, limits, names, helpers=None, modules=None):
         self.limits, self.names, self.helpers = limits, ",".join(names), dict(helpers or {})
         self.mode = isolation()
         self.flags, self.printed, self.budget = set(), "", None
@@ -127,7 +129,7 @@ class Session:
             shutil.copyfile(HERE / name, self.runtime / name)
         self.lib = _numpy_lib(self._tmp / "lib")
         self.learner = self.work / "learner.py"
-        self.source = source
+        self.source, self.modules = source, dict(modules or {})
 
     def __repr__(self):
         return f"Session({self.mode!r}, alive={self.proc is not None})"
@@ -144,6 +146,8 @@ class Session:
     def start(self):
         """Start a fresh child on a fresh copy; raise :class:`Failed` when the file cannot load."""
         self.learner.write_text(self.source, encoding="utf-8")
+        for name, text in self.modules.items():
+            (self.work / Path(name).name).write_text(text, encoding="utf-8")
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.work),
                "TMPDIR": str(self.work), "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "DESCENTLAB_SANDBOX": "1"}
@@ -387,7 +391,7 @@ def _load_failure(error, flags):
                   "outside the functions must run")
 
 
-def check_file(path, lesson, seed, limits=Limits()):
+def check_file(path, lesson, seed, limits=Limits(), modules=None):
     """Run every check of ``lesson`` on the learner's file; ``(results, flags)``.
 
     The learner's file is only read (a private copy runs). Faults are results, never
@@ -398,4 +402,4 @@ def check_file(path, lesson, seed, limits=Limits()):
     path = Path(path)
     if not path.is_file():
         raise DescentlabError(f"{path} is not a file: give the path of your .py or .ipynb file")
-    return run_remote(lesson, path, seed, limits)
+    return run_remote(lesson, path, seed, limits, modules)
