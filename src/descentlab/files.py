@@ -21,7 +21,6 @@ from pathlib import Path
 
 from descentlab.errors import DescentlabError, SaveError
 
-
 #: what a spreadsheet reads as the start of a formula (OWASP's list: = + - @, tab, CR)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -14,8 +14,8 @@ implementation of each piece of math), and nothing in the library imports it.
 
 from .grading import Report, check, common_mistakes, grade, summary_lines
 from .lessons import LESSONS, get_lesson
-from .runner import CheckResult
-from .sandbox import Limits, check_file, isolation
+from .runner import CheckResult, check_file
+from .sandbox import Limits, isolation
 from .starter import new_exercise
 
 __all__ = ["LESSONS", "CheckResult", "Limits", "Report", "check", "check_file", "isolation",

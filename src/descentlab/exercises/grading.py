@@ -5,15 +5,16 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from descentlab.errors import DescentlabError
+
 from .judge import MISTAKES
 from .lessons import get_lesson, guess_lesson
-from .runner import CheckResult, helper_modules
-from .sandbox import Limits, check_file, isolation
 from .preflight import check_setup
+from .runner import CheckResult, check_file, helper_modules
+from .sandbox import Limits, isolation
 
 SUFFIXES = (".py", ".ipynb")
 #: flag -> what the report says
@@ -115,7 +116,7 @@ def _one_line(text, limit=120):
 
 
 def _now():
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _graded(learner, path, lesson, seed, limits, own_folder=True):
@@ -131,7 +132,7 @@ def _graded(learner, path, lesson, seed, limits, own_folder=True):
                   time.perf_counter() - t0)
 
 
-def check(path, lesson=None, seed=None, limits=Limits()):
+def check(path, lesson=None, seed=None, limits=None):
     """Check one learner's file; a :class:`Report`.
 
     Parameters
@@ -143,7 +144,7 @@ def check(path, lesson=None, seed=None, limits=Limits()):
     seed : int or None
         None draws a fresh seed (reported, so the run can be repeated).
     """
-    path = Path(path)
+    path, limits = Path(path), limits or Limits()
     if not path.is_file():
         raise DescentlabError(f"{path} is not a file: give the path of your .py or .ipynb file")
     chosen = get_lesson(lesson) if lesson else guess_lesson(path)
@@ -180,7 +181,7 @@ def _pick(folder, lesson):
     return files[0] if len(files) == 1 else None
 
 
-def grade(folder, lesson, out, seed=None, limits=Limits(), force=False, log=None, jobs=1,
+def grade(folder, lesson, out, seed=None, limits=None, force=False, log=None, jobs=1,
           fmt="csv", hint=1):
     """Grade every learner of ``folder`` (``jobs`` at a time); write ``out``; the reports.
 
@@ -192,7 +193,7 @@ def grade(folder, lesson, out, seed=None, limits=Limits(), force=False, log=None
     """
     from .report import write_report
 
-    lesson = get_lesson(lesson)
+    lesson, limits = get_lesson(lesson), limits or Limits()
     folder, out = Path(folder), Path(out)
     submissions = find_submissions(folder, lesson)
     _check_out(folder, out, force)

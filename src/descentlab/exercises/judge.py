@@ -78,7 +78,7 @@ class Learner:
         """``name(*args)`` of the learner; :class:`Failed` on any fault or a change in place."""
         params, _ = self.signatures[name]
         value, after = self._invoke(name, args, tuple(swap))
-        for pname, before, now in zip(params, args, after if isinstance(after, list) else []):
+        for pname, before, now in zip(params, args, after if isinstance(after, list) else [], strict=False):
             if isinstance(before, np.ndarray) and not (
                     isinstance(now, np.ndarray) and now.shape == before.shape
                     and np.array_equal(before, now, equal_nan=True)):
@@ -193,7 +193,7 @@ def compare(learner, name, got, expected, variants=(), parts=None, only=None, fo
     if isinstance(formula, dict) and which is None:
         hint2 = "; ".join(formula.get(labels[i], "") for i in wrong) or None
     for mistake, hint, value in variants:  # before the shapes: a swap may change them
-        if value is not None and all(_close(g, e, rtol) for g, e in zip(got_parts, _parts(value))):
+        if value is not None and all(_close(g, e, rtol) for g, e in zip(got_parts, _parts(value), strict=False)):
             raise Failed(mistake, f"{name}: {hint}", hint2)
     for i in wrong:
         e, g = np.asarray(exp_parts[i]), got_parts[i]

@@ -9,6 +9,7 @@ import io
 import json
 
 from descentlab.files import escape_csv_cell, write_text
+
 from .sandbox import isolation
 
 BASE = ["learner", "file", "lesson", "seed", "graded_at", "seconds", "points", "max_points",

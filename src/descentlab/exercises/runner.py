@@ -9,15 +9,18 @@ the same plain data both ways (:mod:`.wire`), so a check sees the same values ei
 import contextlib
 import io
 import json
-import sys
 import random
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from descentlab.errors import DescentlabError
+
+from .faults import load_failure, raise_fault
 from .judge import Failed, Learner, NotAssessed
-from .sandbox import Limits, Session, _load_failure, _raise
+from .sandbox import Limits, Session
 from .wire import decode, encode, fault_of
 
 
@@ -40,12 +43,12 @@ class CheckResult:
     name: str
     passed: bool
     message: str
-    mistake: str = None
+    mistake: str | None = None
     output: str = ""
     points: float = 0.0
     max_points: float = 1.0
     status: str = "fail"
-    formula: str = None
+    formula: str | None = None
 
     def hint(self, level=1):
         """The message at hint ``level``: 1 the kind of mistake, 2 also the formula."""
@@ -125,7 +128,7 @@ class LocalLearner(Learner):
         except Failed:
             raise
         except BaseException as exc:  # noqa: B036  (the learner's fault, reported in one line)
-            raise _load_failure(fault_of(exc, self.path), set()) from None
+            raise load_failure(fault_of(exc, self.path), set()) from None
 
     def _invoke(self, name, args, swap):
         func = self.namespace.get(name)
@@ -143,7 +146,7 @@ class LocalLearner(Learner):
             with np.errstate(all="ignore"), contextlib.redirect_stdout(printed):
                 out = func(*given)
         except BaseException as exc:  # noqa: B036
-            _raise(name, fault_of(exc, self.path), None)
+            raise_fault(name, fault_of(exc, self.path), None)
         finally:
             self.namespace.update(saved)
             self.printed += printed.getvalue()[:1000]
@@ -203,12 +206,13 @@ def helper_modules(path, limit=50, size=2**20):
     return found
 
 
-def run_remote(lesson, path, seed, limits=Limits(), modules=None):
+def run_remote(lesson, path, seed, limits=None, modules=None):
     """Check the learner's file in a child process; ``(results, flags)``.
 
     ``modules``: ``{file name: text}`` copied beside the learner's copy (its own helper
     modules); never another learner's files.
     """
+    limits = limits or Limits()
     try:
         source = read_source(path)
         compile_source(source, Path(path).name)
@@ -233,3 +237,15 @@ def run_local(lesson, path, seed):
         return whole_file_failure(lesson, exc)
     return run_checks(lesson, learner, seed)
 
+
+
+def check_file(path, lesson, seed, limits=None, modules=None):
+    """Run every check of ``lesson`` on the learner's file in the sandbox; ``(results, flags)``.
+
+    The learner's file is only read (a private copy runs). Faults are results, never
+    exceptions; only a missing file raises :class:`~descentlab.errors.DescentlabError`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DescentlabError(f"{path} is not a file: give the path of your .py or .ipynb file")
+    return run_remote(lesson, path, seed, limits, modules)

@@ -31,9 +31,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from descentlab.errors import DescentlabError
+from .faults import death, load_failure, raise_fault, timeout
 from .judge import Failed
-from .wire import decode, encode, receive
+from .wire import decode, encode, frame, receive
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = HERE.parent  # descentlab/, hidden from the child
@@ -161,7 +161,7 @@ class Session:
         if message.get("op") == "load_failed":
             error = message.get("error", {})
             self.stop()
-            raise _load_failure(error, self.flags)
+            raise load_failure(error, self.flags)
         if message.get("op") != "loaded":
             self.stop()
             raise Failed("crash", "the file's process sent something else than its answer")
@@ -194,7 +194,7 @@ class Session:
         if message.get("used"):
             raise Failed("descentlab", f"{name} uses descentlab's own code: write it yourself")
         if "error" in message:
-            return _raise(name, message["error"], self.limits)
+            return raise_fault(name, message["error"], self.limits)
         try:
             return decode(message["value"]), decode(message["after"])
         except (KeyError, ValueError, TypeError):
@@ -212,15 +212,11 @@ class Session:
     def _send(self, message, deadline):
         try:
             fd = self.proc.stdin.fileno()
-            import json
-            import struct
-
-            data = json.dumps(message, allow_nan=False).encode()
-            view = memoryview(struct.pack(">I", len(data)) + data)
+            view = memoryview(frame(message))
             while view:
                 if not select.select([], [fd], [], max(0.0, deadline - time.monotonic()))[1]:
                     self._end("timed_out")
-                    raise _timeout(self.limits, loading=False)
+                    raise timeout(self.limits, loading=False)
                 view = view[os.write(fd, view):]
         except (BrokenPipeError, OSError):
             raise self._died(loading=False) from None
@@ -237,7 +233,7 @@ class Session:
         ready = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]
         if not ready:
             self._end("timed_out")
-            raise _timeout(self.limits, loading)
+            raise timeout(self.limits, loading)
         try:
             message = receive(fd)  # the child began an answer: it is written in one go
         except (EOFError, OSError):
@@ -256,7 +252,7 @@ class Session:
         status = self.stop()
         if status in (-signal.SIGKILL, 128 + signal.SIGKILL, -signal.SIGTERM):
             self.flags.add("signalled")
-        return Failed(*_death(status, self.limits, loading))
+        return Failed(*death(status, self.limits, loading))
 
     def _end(self, flag):
         self.flags.add(flag)
@@ -319,87 +315,3 @@ def _children(pids):
         except OSError:
             pass
     return found
-
-
-def _timeout(limits, loading):
-    if loading:
-        return Failed("timeout", f"stopped after {limits.load_timeout:g} s while loading your "
-                      "file: an endless loop at the top level?")
-    return Failed("timeout", f"stopped after {limits.check_timeout:g} s: an endless loop? "
-                  "(check the loop's condition)")
-
-
-def _death(status, limits, loading):
-    """``(mistake, reason)`` of a child that died."""
-    where = " while loading your file" if loading else ""
-    if isinstance(status, int) and status < 0 or isinstance(status, int) and status > 128:
-        sig = -status if status < 0 else status - 128
-        if sig == signal.SIGKILL:
-            return "crash", (f"was killed{where} (SIGKILL): did the code signal its own "
-                             "process, or use too much memory?")
-        if sig == signal.SIGXFSZ:
-            return "output", f"wrote too much output{where}: remove the prints"
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else sig
-        what = "a segmentation fault, " if sig == signal.SIGSEGV else ""
-        return "crash", f"crashed{where} with {what}signal {name} (ctypes or a C extension?)"
-    return "crash", (f"ended the process{where} (exit code {status}): does your code call "
-                     "os._exit? Return values instead")
-
-
-_KIND_HINTS = {"ValueError": " (arrays of shapes that do not fit together?)",
-               "TypeError": " (a value of the wrong type, or the wrong number of arguments?)",
-               "IndexError": " (an index past the end of an array?)",
-               "NameError": " (a name used before it is defined?)"}
-
-
-def _where(error):
-    line = error.get("line")
-    return f" at line {line} of your file" if isinstance(line, int) else ""
-
-
-def _raise(name, error, limits):
-    kind, exc_type = error.get("kind"), error.get("type") or "an exception"
-    if kind == "missing":
-        raise Failed("missing", f"{name} is missing: define it in your file")
-    if kind == "not_written":
-        raise Failed("not_written", f"{name} is not written yet: replace "
-                     "'raise NotImplementedError' with your code")
-    if kind == "exit":
-        raise Failed("exit", f"{name} called sys.exit: return a value instead")
-    if kind == "memory":
-        raise Failed("memory", f"{name} ran out of memory{_where(error)}: build smaller arrays "
-                     "(no N x N matrices)")
-    if kind == "recursion":
-        raise Failed("exception", f"{name} calls itself without end (RecursionError)")
-    if kind == "descentlab":
-        raise Failed("descentlab", f"{name} uses descentlab's own code: write it yourself")
-    raise Failed("exception", f"{name} raised {exc_type}{_where(error)}"
-                 f"{_KIND_HINTS.get(exc_type, '')}")
-
-
-def _load_failure(error, flags):
-    kind = error.get("kind")
-    if kind == "descentlab" or "used_descentlab" in flags:
-        return Failed("descentlab", "your file uses descentlab's own code: write it yourself")
-    if kind == "exit":
-        return Failed("exit", "your file calls sys.exit when loaded: remove it (the checks "
-                      "call your functions)")
-    if kind == "memory":
-        return Failed("memory", "your file runs out of memory when loaded")
-    exc_type = error.get("type") or "an exception"
-    return Failed("load", f"your file raised {exc_type} when loaded{_where(error)}: code "
-                  "outside the functions must run")
-
-
-def check_file(path, lesson, seed, limits=Limits(), modules=None):
-    """Run every check of ``lesson`` on the learner's file; ``(results, flags)``.
-
-    The learner's file is only read (a private copy runs). Faults are results, never
-    exceptions; only a missing file raises :class:`~descentlab.errors.DescentlabError`.
-    """
-    from .runner import run_remote
-
-    path = Path(path)
-    if not path.is_file():
-        raise DescentlabError(f"{path} is not a file: give the path of your .py or .ipynb file")
-    return run_remote(lesson, path, seed, limits, modules)

@@ -87,10 +87,15 @@ def decode(value, depth=0):
     raise ValueError("not plain data")
 
 
+def frame(message):
+    """The bytes of one message (a dict): its length, then its JSON."""
+    data = json.dumps(message, allow_nan=False).encode()
+    return struct.pack(">I", len(data)) + data
+
+
 def send(fd, message):
     """Write one message (a dict) to the file descriptor ``fd``."""
-    data = json.dumps(message, allow_nan=False).encode()
-    view = memoryview(struct.pack(">I", len(data)) + data)
+    view = memoryview(frame(message))
     while view:
         view = view[os.write(fd, view):]
 

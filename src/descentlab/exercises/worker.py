@@ -22,7 +22,6 @@ get around.
 import os
 import random
 import sys
-import traceback
 import types
 
 RUNTIME, LIB, WORK, PACKAGE, LEARNER, MEMORY_MB, STRICT, NAMES = sys.argv[1:9]
@@ -31,14 +30,14 @@ sys.path[:] = [p for p in sys.path if p] + [RUNTIME, LIB]
 import resource  # noqa: E402
 
 import numpy as np  # noqa: E402,F401  (loaded before the hook: NumPy reads its own files)
-from wire import decode, encode, fault_of, receive, send  # noqa: E402
+from wire import decode, encode, fault_of, receive, send  # type: ignore[import-not-found]  # noqa: E402,I001
 
 REQUESTS, ANSWERS = os.dup(0), os.dup(1)
 _null = os.open(os.devnull, os.O_RDWR)
 os.dup2(_null, 0)
 os.dup2(2, 1)  # fd 2 is the grader's log of this child, capped by RLIMIT_FSIZE
 
-FLAGS = set()
+FLAGS: set[str] = set()
 _state = {"current": None, "used": False, "busy": False}
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _FORKS = {"os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "subprocess.Popen",

@@ -7,8 +7,8 @@ and raises :class:`descentlab.exercises.judge.Failed` otherwise (or
 check.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import numpy as np
 
 from descentlab.core.layers import Dense
 
-from . import Check
 from ..judge import compare, confirm, finite_difference
+from . import Check
 
 SIGNATURES = {
     "dense_forward": (("X", "W", "b"), "Z"),

@@ -12,8 +12,8 @@ import numpy as np
 import descentlab.tutorial as lib
 from descentlab.core.metrics import mape_percent
 
-from . import Check
 from ..judge import Failed, compare, confirm, finite_difference
+from . import Check
 from .linear_training import check_divergence, check_training
 
 SIGNATURES = {

@@ -14,8 +14,8 @@ from descentlab.core.optimizers import Momentum
 from descentlab.core.quadratic import least_squares
 from descentlab.core.stepsize import stability_bound
 
-from . import Check
 from ..judge import Failed, NotAssessed, compare
+from . import Check
 
 SIGNATURES = {"momentum_update": (("p", "v", "g", "lr", "beta"), "p, v")}
 CASES = 3
@@ -76,7 +76,8 @@ def _run(learner, X, y, lr, epochs):
                 theta, v = (np.asarray(a, dtype=float).reshape(2) for a in
                             learner.call("momentum_update", theta, v, np.append(dW, db), lr, BETA))
             except (TypeError, ValueError) as exc:
-                raise Failed("wrong", f"training: momentum_update's result is unusable ({exc})")
+                raise Failed("wrong", "training: momentum_update's result is unusable "
+                             f"({type(exc).__name__})") from None
     return np.array(losses), theta
 
 
