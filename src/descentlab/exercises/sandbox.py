@@ -19,7 +19,6 @@ worker (writes outside its folder, sockets, signals and forks refused), and the 
 copy; a determined cheat with ctypes is then not contained, and the report says so.
 """
 
-import functools
 import os
 import select
 import shutil
@@ -33,23 +32,18 @@ from pathlib import Path
 
 from .faults import death, load_failure, raise_fault, timeout
 from .judge import Failed
+from .namespaces import (
+    NAMESPACES,
+    PACKAGE,
+    SETUP,
+    children,
+    isolation,
+    namespace_size,
+    numpy_lib,
+)
 from .wire import decode, encode, frame, receive
 
 HERE = Path(__file__).resolve().parent
-PACKAGE = HERE.parent  # descentlab/, hidden from the child
-SETUP = r"""set -e
-WORK=$1; PACKAGE=$2; shift 2
-mount --bind "$WORK" "$WORK"
-while read -r _ _ _ _ point _; do
-  [ "$point" = "$WORK" ] && continue
-  case "$point" in *\\*) continue;; esac
-  mount -o remount,bind,ro "$point"
-done < /proc/self/mountinfo
-mount -t tmpfs -o ro,size=4k descentlab "$PACKAGE"
-exec "$@"
-"""
-NAMESPACES = ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--fork",
-              "--kill-child", "--mount-proc"]
 
 
 @dataclass(frozen=True)
@@ -69,34 +63,6 @@ class Limits:
     check_timeout: float = 10.0
     load_timeout: float = 30.0
     memory_mb: int = 1024
-
-
-@functools.cache
-def isolation():
-    """``"namespaces"`` when unprivileged user, mount, network and PID namespaces work here,
-    else ``"process"`` (see the module's docstring)."""
-    if sys.platform != "linux" or shutil.which("unshare") is None:
-        return "process"
-    with tempfile.TemporaryDirectory(prefix="descentlab-probe-") as tmp:
-        try:
-            done = subprocess.run([*NAMESPACES, "sh", "-c", SETUP, "sh", tmp, str(PACKAGE),
-                                   "sh", "-c", f"test ! -e {PACKAGE}/__init__.py"],
-                                  capture_output=True, timeout=20)
-        except (OSError, subprocess.SubprocessError):
-            return "process"
-    return "namespaces" if done.returncode == 0 else "process"
-
-
-def _numpy_lib(folder):
-    """A folder holding links to NumPy (and its bundled libraries), nothing else."""
-    import numpy
-
-    site = Path(numpy.__file__).resolve().parents[1]
-    folder.mkdir()
-    for name in ("numpy", "numpy.libs"):
-        if (site / name).exists():
-            (folder / name).symlink_to(site / name)
-    return folder
 
 
 class Session:
@@ -127,7 +93,7 @@ class Session:
         self.runtime.mkdir()
         for name in ("worker.py", "wire.py"):
             shutil.copyfile(HERE / name, self.runtime / name)
-        self.lib = _numpy_lib(self._tmp / "lib")
+        self.lib = numpy_lib(self._tmp / "lib")
         self.learner = self.work / "learner.py"
         self.source, self.modules = source, dict(modules or {})
 
@@ -262,7 +228,7 @@ class Session:
         """End the child and everything it started; its exit status (None when none ran)."""
         if self.proc is None:
             return None
-        if self.mode == "namespaces" and _namespace_size(_children(self.proc.pid)) > 1:
+        if self.mode == "namespaces" and namespace_size(children(self.proc.pid)) > 1:
             self.flags.add("forked")  # the namespace's first process started others
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
@@ -286,32 +252,3 @@ class Session:
 
     def __exit__(self, *exc):
         self.close()
-
-
-def _namespace_size(pids):
-    """How many processes share the PID namespace of the first of ``pids``."""
-    try:
-        ns = os.readlink(f"/proc/{pids[0]}/ns/pid")
-    except (OSError, IndexError):
-        return 0
-    count = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                count += os.readlink(f"/proc/{entry}/ns/pid") == ns
-            except OSError:
-                pass
-    return count
-
-
-def _children(pids):
-    """The child processes of ``pids`` (a pid or a list), read from /proc."""
-    found = []
-    for pid in [pids] if isinstance(pids, int) else pids:
-        try:
-            for task in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{task}/children") as f:
-                    found += [int(c) for c in f.read().split()]
-        except OSError:
-            pass
-    return found
