@@ -24,18 +24,20 @@ import random
 import sys
 import types
 
-RUNTIME, LIB, WORK, PACKAGE, LEARNER, MEMORY_MB, STRICT, NAMES = sys.argv[1:9]
-sys.path[:] = [p for p in sys.path if p] + [RUNTIME, LIB]
+if __name__ == "__main__":  # the child; imported (docs, tests), this module does nothing
+    RUNTIME, LIB, WORK, PACKAGE, LEARNER, MEMORY_MB, STRICT, NAMES = sys.argv[1:9]
+    sys.path[:] = [p for p in sys.path if p] + [RUNTIME, LIB]
 
 import resource  # noqa: E402
 
-import numpy as np  # noqa: E402,F401  (loaded before the hook: NumPy reads its own files)
-from wire import decode, encode, fault_of, receive, send  # type: ignore[import-not-found]  # noqa: E402,I001
+import numpy as np  # noqa: E402  (loaded before the hook: NumPy reads its own files)
 
-REQUESTS, ANSWERS = os.dup(0), os.dup(1)
-_null = os.open(os.devnull, os.O_RDWR)
-os.dup2(_null, 0)
-os.dup2(2, 1)  # fd 2 is the grader's log of this child, capped by RLIMIT_FSIZE
+try:
+    from wire import decode, encode, fault_of, receive, send  # type: ignore[import-not-found]
+except ImportError:  # imported as part of descentlab
+    from .wire import decode, encode, fault_of, receive, send
+
+REQUESTS = ANSWERS = -1  # the channel's descriptors, set by main()
 
 FLAGS: set[str] = set()
 _state = {"current": None, "used": False, "busy": False}
@@ -234,6 +236,10 @@ def _call(module, request):
 
 
 def main():
+    global REQUESTS, ANSWERS
+    REQUESTS, ANSWERS = os.dup(0), os.dup(1)
+    os.dup2(os.open(os.devnull, os.O_RDWR), 0)
+    os.dup2(2, 1)  # fd 2 is the grader's log of this child, capped by RLIMIT_FSIZE
     _limit(int(MEMORY_MB))
     sys.meta_path.insert(0, _Stand_in())
     sys.addaudithook(_audit)

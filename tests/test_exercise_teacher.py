@@ -1,0 +1,117 @@
+"""The teacher's side (issue 23): the setup is checked once before any learner, Gradescope's
+results.json, the CSV escaping every CSV shares, the child without descentlab, and the
+fallback isolation where namespaces are not available."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from descentlab.cli import main
+from descentlab.exercises import LESSONS, Limits, check_file
+from descentlab.files import escape_csv_cell
+from exercise_helpers import plant, reference
+
+LESSON = LESSONS["linear_regression"]
+
+
+@pytest.mark.parametrize("cell, escaped", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1", "'+1"), ("-cmd", "'-cmd"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("ada", "ada"), ("", ""), (-1.5, -1.5), (3, 3)])
+def test_escape_csv_cell(cell, escaped):
+    assert escape_csv_cell(cell) == escaped
+
+
+@pytest.mark.parametrize("option, words", [
+    (["--seed", "-1"], "--seed -1 must be a whole number from 0"),
+    (["--seed", str(2**40)], "must be a whole number from 0"),
+    (["--memory", "99999999999999"], "is more than this machine has"),
+    (["--memory", "10"], "too little for Python and NumPy"),
+])
+def test_a_bad_setup_is_the_teachers_error_before_any_learner(option, words, tmp_path, capsys):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "ada.py").write_text(reference("linear_regression"))
+    code = main(["exercise", "grade", str(tmp_path / "class"), "--lesson", "linear_regression",
+                 "--out", str(tmp_path / "out"), *option])
+    captured = capsys.readouterr()
+    assert code == 2 and words in captured.err and captured.err.count("\n") == 1
+    assert "ada" not in captured.out  # no learner was graded
+    assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+@pytest.mark.slow
+def test_a_shell_memory_limit_too_low_is_named_once(tmp_path):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "ada.py").write_text(reference("linear_regression"))
+    command = (f"ulimit -v 900000; {sys.executable} -m descentlab exercise grade "
+               f"{tmp_path / 'class'} --lesson linear_regression --out {tmp_path / 'out'}")
+    done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "ulimit -v" in done.stderr and done.stderr.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_limits_the_reference_cannot_meet_are_the_teachers_error(tmp_path, capsys):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "ada.py").write_text(reference("linear_regression"))
+    code = main(["exercise", "grade", str(tmp_path / "class"), "--lesson", "linear_regression",
+                 "--out", str(tmp_path / "out"), "--timeout", "0.0001", "--seed", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "the reference solution scores" in err and "before any learner" in err
+
+
+@pytest.mark.slow
+def test_gradescope_results_json(tmp_path, capsys):
+    path = tmp_path / "linear_regression.py"
+    path.write_text(plant(reference("linear_regression"), [("1 / 2 * np.mean", "np.mean")]))
+    assert main(["exercise", "check", str(path), "--format", "gradescope", "--seed", "2",
+                 "--hint", "2"]) == 1
+    results = json.loads(capsys.readouterr().out)
+    assert (results["score"], results["max_score"]) == (LESSON.max_points - 1, LESSON.max_points)
+    assert [t["name"] for t in results["tests"]] == LESSON.check_names
+    assert all(set(t) >= {"name", "score", "max_score", "output"} for t in results["tests"])
+    loss = next(t for t in results["tests"] if t["name"] == "compute_loss")
+    assert loss["score"] == 0 and loss["output"].endswith("Formula: loss = 1/2 * mean((y_pred - y)**2)")
+
+
+def test_the_worker_runs_without_descentlab():
+    """The child's code imports only the standard library, NumPy and the wire format."""
+    import ast
+
+    from descentlab.exercises import wire, worker
+
+    for module in (worker, wire):
+        tree = ast.parse(open(module.__file__).read())
+        names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
+                 for a in n.names}
+        names |= {n.module.split(".")[0] for n in ast.walk(tree)
+                  if isinstance(n, ast.ImportFrom) and n.module}
+        assert "descentlab" not in names and names <= set(sys.stdlib_module_names) | {"numpy", "wire"}
+
+
+FALLBACK = {  # what the audit hook refuses and notes when there are no namespaces
+    "fork": ("    import os\n    if os.fork() == 0:\n        os._exit(0)", "forked"),
+    "write": ("    open('{outside}', 'w').write('x')", "wrote_outside"),
+    "kill": ("    import os, signal; os.kill(os.getppid(), signal.SIGKILL)", "signalled"),
+    "descentlab": ("    import descentlab.tutorial as t; return t.gradient(m, b, X_train, "
+                   "y_train, y_pred)", "used_descentlab"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(FALLBACK))
+def test_without_namespaces_the_audit_hook_refuses_and_flags(case, tmp_path, monkeypatch):
+    import descentlab.exercises.sandbox as sandbox
+
+    monkeypatch.setattr(sandbox, "isolation", lambda: "process")
+    code, flag = FALLBACK[case]
+    outside = tmp_path / "outside.txt"
+    path = tmp_path / "linear_regression.py"
+    path.write_text(plant(reference("linear_regression"), [
+        ("    dm = np.mean", code.format(outside=outside) + "\n    dm = np.mean")]))
+    results, flags = check_file(path, LESSON, 1, Limits(3, 20, 512))
+    assert flag in flags
+    assert not {r.name: r for r in results}["gradient_dm"].passed
+    assert {r.name: r for r in results}["compute_loss"].passed
+    assert not outside.exists()
