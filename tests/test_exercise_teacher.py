@@ -115,3 +115,20 @@ def test_without_namespaces_the_audit_hook_refuses_and_flags(case, tmp_path, mon
     assert not {r.name: r for r in results}["gradient_dm"].passed
     assert {r.name: r for r in results}["compute_loss"].passed
     assert not outside.exists()
+
+
+def test_text_the_child_sends_never_reaches_a_message():
+    """A child that forges its answers can name a type, never write a message."""
+    from descentlab.exercises.faults import load_failure, raise_fault
+    from descentlab.exercises.judge import Failed
+    from descentlab.exercises.wire import Opaque, decode
+
+    secret = "root:x:0:0:root:/root:/bin/bash"
+    with pytest.raises(Failed) as caught:
+        raise_fault("gradient", {"kind": "exception", "type": secret, "line": "3"}, None)
+    assert secret not in caught.value.message and "line" not in caught.value.message
+    assert secret not in load_failure({"kind": "load", "type": secret}, set()).message
+    assert decode({"__object__": secret}).type_name == "an object"
+    assert Opaque("Widget").type_name == "Widget"
+    with pytest.raises(ValueError):
+        decode({"__array__": ["O", [1], "AAAA"]})  # no object arrays: nothing to unpickle

@@ -41,13 +41,19 @@ _KIND_HINTS = {"ValueError": " (arrays of shapes that do not fit together?)",
                "NameError": " (a name used before it is defined?)"}
 
 
+def _type(error):
+    """The exception's type name as the child reported it, if it is a plain name."""
+    name = error.get("type")
+    return name if isinstance(name, str) and name.isidentifier() and len(name) <= 40 else None
+
+
 def _where(error):
     line = error.get("line")
-    return f" at line {line} of your file" if isinstance(line, int) else ""
+    return f" at line {line} of your file" if type(line) is int else ""
 
 
 def raise_fault(name, error, limits):
-    kind, exc_type = error.get("kind"), error.get("type") or "an exception"
+    kind, exc_type = error.get("kind"), _type(error) or "an exception"
     if kind == "missing":
         raise Failed("missing", f"{name} is missing: define it in your file")
     if kind == "not_written":
@@ -75,6 +81,6 @@ def load_failure(error, flags):
                       "call your functions)")
     if kind == "memory":
         return Failed("memory", "your file runs out of memory when loaded")
-    exc_type = error.get("type") or "an exception"
+    exc_type = _type(error) or "an exception"
     return Failed("load", f"your file raised {exc_type} when loaded{_where(error)}: code "
                   "outside the functions must run")

@@ -50,7 +50,8 @@ class Opaque:
     """Something a learner returned that is not plain data; only its type name travels."""
 
     def __init__(self, type_name):
-        self.type_name = str(type_name)[:40]
+        name = str(type_name)[:40]  # the child chose it: only a plain name is shown
+        self.type_name = name if name.replace(" ", "_").isidentifier() else "an object"
 
     def __repr__(self):
         return f"Opaque({self.type_name!r})"
