@@ -235,11 +235,13 @@ def _check_out(folder, out, force):
 
 def mistakes_of(report):
     """The learner's own mistakes as ``{(check, mistake)}``: a fault of the whole file (all checks
-    failed with one message) counts once, as ``("file", mistake)``; checks not assessed
+    failed with one message, or one mistake) counts once, as ``("file", mistake)``; checks not assessed
     do not count."""
     failed = [c for c in report.checks if not c.passed]
-    if failed and len(failed) == len(report.checks) and len({c.message for c in failed}) == 1:
-        return {("file", failed[0].mistake)}
+    if failed and len(failed) == len(report.checks) and (
+            len({c.message for c in failed}) == 1
+            or len({c.mistake for c in failed if c.status == "fail"}) == 1):
+        return {("file", next((c.mistake for c in failed if c.status == "fail"), failed[0].mistake))}
     return {(c.name, c.mistake) for c in failed if c.status == "fail" and c.mistake != "depends"}
 
 

@@ -213,8 +213,8 @@ def compare(learner, name, got, expected, variants=(), parts=None, only=None, fo
         hints = {h for _, (_, h) in found}
         if len(found) > 1 and len(hints) == 1:
             text = f"{' and '.join(label for label, _ in found)}: {hints.pop()}"
-        else:
-            text = "; ".join(f"{label}: {h}" for label, (_, h) in found)
+        else:  # each hint names its value ("a sign error in dm")
+            text = "; ".join(h for _, (_, h) in found)
         raise Failed(found[0][1][0], f"{name}: {text}", hint2)
     raise Failed("wrong", f"{name} gives {_brief([got_parts[i] for i in wrong])} where "
                  f"{_brief([exp_parts[i] for i in wrong])} was expected on a random case"
