@@ -49,19 +49,29 @@ class _Loop:
 
 
 def _train(loop, X, y, l_r, epochs, stop=None):
-    """The article's loop; the loss of every epoch, m and b."""
+    """The article's loop (:func:`descentlab.tutorial.article_loop`) with the learner's
+    functions; the loss of every epoch, m and b."""
     start = loop("init_params") if "init_params" not in loop.broken else \
         lib.init_params(np.random.default_rng(0))
     m, b = (_number(v) for v in start)
-    losses = []
     with np.errstate(all="ignore"):
-        for _ in range(epochs):
-            y_pred = loop("forward_prop", X, m, b)
-            losses.append(_number(loop("compute_loss", y, y_pred)))
-            m, b = (_number(v) for v in loop("grad_desc", X, y, y_pred, m, b, l_r))
-            if stop is not None and not (np.isfinite(losses[-1]) and losses[-1] < stop):
-                break
-    return np.array(losses), m, b
+        return lib.article_loop(X, y, m, b, l_r, epochs, steps=_Steps(loop), stop=stop)
+
+
+class _Steps:
+    """The loop's three functions for :func:`descentlab.tutorial.article_loop`, numbers as floats."""
+
+    def __init__(self, loop):
+        self.loop = loop
+
+    def forward_prop(self, X, m, b):
+        return self.loop("forward_prop", X, m, b)
+
+    def compute_loss(self, y, y_pred):
+        return _number(self.loop("compute_loss", y, y_pred))
+
+    def grad_desc(self, X, y, y_pred, m, b, l_r):
+        return tuple(_number(v) for v in self.loop("grad_desc", X, y, y_pred, m, b, l_r))
 
 
 def _run(learner, X, y, l_r, epochs, stop=None):
