@@ -132,3 +132,29 @@ def test_text_the_child_sends_never_reaches_a_message():
     assert Opaque("Widget").type_name == "Widget"
     with pytest.raises(ValueError):
         decode({"__array__": ["O", [1], "AAAA"]})  # no object arrays: nothing to unpickle
+
+
+@pytest.mark.slow
+def test_without_namespaces_the_supervisor_outlives_and_ends_everything(tmp_path, monkeypatch):
+    """ctypes gets around the audit hook: the shim still stands between the child and the
+    grader (killing it kills the child, not the grader) and ends detached grandchildren."""
+    import descentlab.exercises.sandbox as sandbox
+    from test_exercise_class import sandbox_processes
+
+    monkeypatch.setattr(sandbox, "isolation", lambda: "process")
+    path = tmp_path / "linear_regression.py"
+    path.write_text(plant(reference("linear_regression"), [
+        ("    dm = np.mean", "    import ctypes, os, time\n"
+                           "    libc = ctypes.CDLL(None)\n"
+                           "    if libc.fork() == 0:\n"
+                           "        libc.setsid()\n"
+                           "        while True:\n"
+                           "            time.sleep(0.05)\n"
+                           "    libc.kill(os.getppid(), 9)\n"
+                           "    dm = np.mean")]))
+    results, flags = check_file(path, LESSON, 1, Limits(3, 20, 512))
+    by_name = {r.name: r for r in results}
+    assert not by_name["gradient_dm"].passed and by_name["compute_loss"].passed
+    assert by_name["grad_desc"].passed  # grading went on after the child killed its parent
+    assert "signalled" in flags
+    assert sandbox_processes() == []

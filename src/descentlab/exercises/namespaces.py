@@ -9,6 +9,7 @@ then PID 1 of its namespace: when it ends, the kernel ends every process it star
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -85,3 +86,17 @@ def children(pid):
     except OSError:
         pass
     return found
+
+
+def kill_marked(token):
+    """Kill every process whose environment carries ``DESCENTLAB_SESSION=token`` (the
+    children of a sandbox without namespaces whose supervisor was killed)."""
+    marker = f"DESCENTLAB_SESSION={token}".encode()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as f:
+                    if marker in f.read().split(b"\0"):
+                        os.kill(int(entry), signal.SIGKILL)
+            except OSError:
+                pass

@@ -14,12 +14,15 @@ mount is read-only except the child's own work folder, descentlab's package fold
 hidden under an empty read-only tmpfs, there is no network, the child is PID 1 (its
 ``getppid()`` is 0: it cannot name the grader, nor anything outside), and when it ends the
 kernel ends every process it started, however it detached. Elsewhere
-(``"process"``): a new session whose process group is killed, the audit hook of the
-worker (writes outside its folder, sockets, signals and forks refused), and the private
-copy; a determined cheat with ctypes is then not contained, and the report says so.
+(``"process"``): a supervisor (:mod:`.shim`) between the grader and the child, which adopts
+and ends every process the child leaves behind and, when the grader is root, runs the child
+as ``nobody``; the audit hook of the worker (writes outside its folder, sockets, signals
+and forks refused); the private copy. Without root, code that goes around Python with
+ctypes is not contained there, and the report's ``isolation`` column says which ran.
 """
 
 import os
+import secrets
 import select
 import shutil
 import signal
@@ -38,9 +41,11 @@ from .namespaces import (
     SETUP,
     children,
     isolation,
+    kill_marked,
     namespace_size,
     numpy_lib,
 )
+from .shim import can_drop
 from .wire import decode, encode, frame, receive
 
 HERE = Path(__file__).resolve().parent
@@ -86,14 +91,16 @@ class Session:
         self.limits, self.names, self.helpers = limits, ",".join(names), dict(helpers or {})
         self.mode = isolation()
         self.flags, self.printed, self.budget = set(), "", None
-        self.proc = None
+        self.proc, self.token = None, secrets.token_hex(8)
         self._tmp = Path(tempfile.mkdtemp(prefix="descentlab-check-"))
         self.work, self.runtime = self._tmp / "work", self._tmp / "runtime"
         self.work.mkdir()
         self.runtime.mkdir()
-        for name in ("worker.py", "wire.py"):
+        for name in ("worker.py", "wire.py", "shim.py"):
             shutil.copyfile(HERE / name, self.runtime / name)
         self.lib = numpy_lib(self._tmp / "lib")
+        for folder in (self._tmp, self.runtime, self.lib):  # readable by the shim's "nobody"
+            folder.chmod(0o755)
         self.learner = self.work / "learner.py"
         self.source, self.modules = source, dict(modules or {})
 
@@ -107,7 +114,9 @@ class Session:
                   "0" if self.mode == "namespaces" else "1", self.names]
         if self.mode == "namespaces":
             return [*NAMESPACES, "sh", "-c", SETUP, "sh", str(self.work), str(PACKAGE), *worker]
-        return worker
+        drop = can_drop([sys.executable, os.__file__, self.lib.resolve(), *self.lib.iterdir()])
+        return [sys.executable, "-I", "-S", "-B", str(self.runtime / "shim.py"), str(self.work),
+                "1" if drop else "0", *worker]  # the supervisor: see shim.py
 
     def start(self):
         """Start a fresh child on a fresh copy; raise :class:`Failed` when the file cannot load."""
@@ -116,7 +125,8 @@ class Session:
             (self.work / Path(name).name).write_text(text, encoding="utf-8")
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.work),
                "TMPDIR": str(self.work), "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
-               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "DESCENTLAB_SANDBOX": "1"}
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "DESCENTLAB_SANDBOX": "1",
+               "DESCENTLAB_SESSION": self.token}
         self.log = open(self._tmp / "log.txt", "wb")
         self.proc = subprocess.Popen(self._command(), stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.log, cwd=self.work,
@@ -230,6 +240,15 @@ class Session:
             return None
         if self.mode == "namespaces" and namespace_size(children(self.proc.pid)) > 1:
             self.flags.add("forked")  # the namespace's first process started others
+        if self.mode != "namespaces":  # the shim ends every descendant, detached ones too
+            if self.proc.poll() == -signal.SIGKILL:
+                self.flags.add("signalled")  # the child killed its supervisor
+            try:
+                self.proc.send_signal(signal.SIGTERM)
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+            kill_marked(self.token)  # any the shim could not reach (it was killed)
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
