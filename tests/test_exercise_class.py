@@ -10,10 +10,10 @@ import os
 import time
 
 import pytest
-from exercise_helpers import plant, reference
 
 from descentlab.cli import main
 from descentlab.exercises import LESSONS, isolation
+from exercise_helpers import plant, reference
 
 pytestmark = pytest.mark.slow
 LESSON = LESSONS["linear_regression"]

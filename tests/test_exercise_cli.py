@@ -5,12 +5,12 @@ import hashlib
 import json
 
 import pytest
-from exercise_helpers import failing, plant, reference, run_source
-from test_exercise_sandbox import FAULTS, write_fault
 
 from descentlab.cli import main
 from descentlab.exercises import LESSONS
 from descentlab.exercises.starter import notebook
+from exercise_helpers import failing, plant, reference, run_source
+from test_exercise_sandbox import FAULTS, write_fault
 
 FAST = ["--timeout", "1.5", "--load-timeout", "6", "--memory", "512"]
 

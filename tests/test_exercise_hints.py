@@ -3,6 +3,7 @@ of issue 23 its own hint, two hint levels; a pair may be any length-2 sequence, 
 print is not a failure, float32 passes."""
 
 import pytest
+
 from exercise_helpers import failing, plant, reference, run_source
 
 DM = "    dm = np.mean((y_pred - y_train) * X_train)"

@@ -3,10 +3,10 @@ mistake, planted one at a time into the reference, fails exactly the checks it s
 its hint."""
 
 import pytest
-from exercise_helpers import failing, plant, reference, run_source
 
 from descentlab.exercises.judge import MISTAKES
 from descentlab.exercises.lessons import LESSONS
+from exercise_helpers import failing, plant, reference, run_source
 
 BOTH = ("gradient_dm", "gradient_db")
 NA = "not_assessed"

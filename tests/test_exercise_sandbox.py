@@ -4,9 +4,9 @@ goes on, and the learner's file is never modified. These tests start real proces
 import hashlib
 
 import pytest
-from exercise_helpers import plant, reference
 
 from descentlab.exercises import Limits, check_file, get_lesson
+from exercise_helpers import plant, reference
 
 LESSON = get_lesson("linear_regression")
 FAST = Limits(check_timeout=1.5, load_timeout=20.0, memory_mb=512)

@@ -98,6 +98,7 @@ class Session:
         self.runtime.mkdir()
         for name in ("worker.py", "wire.py", "shim.py"):
             shutil.copyfile(HERE / name, self.runtime / name)
+            (self.runtime / name).chmod(0o644)
         self.lib = numpy_lib(self._tmp / "lib")
         for folder in (self._tmp, self.runtime, self.lib):  # readable by the shim's "nobody"
             folder.chmod(0o755)
@@ -120,9 +121,9 @@ class Session:
 
     def start(self):
         """Start a fresh child on a fresh copy; raise :class:`Failed` when the file cannot load."""
-        self.learner.write_text(self.source, encoding="utf-8")
-        for name, text in self.modules.items():
+        for name, text in [(self.learner.name, self.source), *self.modules.items()]:
             (self.work / Path(name).name).write_text(text, encoding="utf-8")
+            (self.work / Path(name).name).chmod(0o644)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.work),
                "TMPDIR": str(self.work), "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "DESCENTLAB_SANDBOX": "1",
