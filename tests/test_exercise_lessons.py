@@ -225,3 +225,31 @@ def test_the_oracles_guard_against_a_gradient_that_disagrees_with_finite_differe
     confirm(3 * x ** 2, fd, "cube")
     with pytest.raises(RuntimeError, match="disagrees with finite differences"):
         confirm(-3 * x ** 2, fd, "cube")
+
+
+ANSWER_LINES = {  # what a starter must not give away (issue 23)
+    "linear_regression": ["(y_pred - y) * X", "m - l_r * dm", "np.random.normal(0, 10)",
+                          "1/2 * mean", "np.fabs", "/ y)"],
+    "dense_layer": ["X @ W + b", "dLdZ @ W.T", "X.T @ dLdZ", "sum(axis=0)"],
+    "logistic_regression": ["1 / (1 + exp(-z))", "X.T @ (p - y)", "mean(p - y)"],
+    "momentum": ["beta * v + g", "p - lr * v"],
+}
+
+
+@pytest.mark.parametrize("lesson", list(LESSONS))
+def test_starters_state_the_task_not_the_answer_lines(lesson):
+    text = LESSONS[lesson].template.read_text()
+    assert [line for line in ANSWER_LINES[lesson] if line in text] == []
+    for name, (params, returns) in LESSONS[lesson].signatures.items():
+        assert f"def {name}({', '.join(params)}):" in text
+        assert "Returns" in text and "shape" in text
+
+
+@pytest.mark.parametrize("lesson", ["dense_layer", "logistic_regression"])
+def test_lessons_have_enough_checks_for_a_graded_score(lesson):
+    checks = LESSONS[lesson].checks
+    assert len(checks) >= 4 and all(c.points > 0 for c in checks)
+
+
+def test_the_article_test_step_is_an_exercise():
+    assert {"accuracy", "predict"} <= set(LESSONS["linear_regression"].signatures)

@@ -158,3 +158,38 @@ def test_without_namespaces_the_supervisor_outlives_and_ends_everything(tmp_path
     assert by_name["grad_desc"].passed  # grading went on after the child killed its parent
     assert "signalled" in flags
     assert sandbox_processes() == []
+
+
+SYSTEM_PYTHON = "/usr/bin/python3.11"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (sys.platform == "linux" and hasattr(__import__("os"), "geteuid")
+                         and __import__("os").geteuid() == 0
+                         and __import__("os").path.exists(SYSTEM_PYTHON)
+                         and sys.version_info[:2] == (3, 11)),
+                    reason="needs root and a system Python 3.11 that nobody can run")
+def test_without_namespaces_a_root_grader_runs_the_child_as_nobody(tmp_path, monkeypatch):
+    """ctypes writes the teacher's file directly (no audit event): as nobody it cannot."""
+    import os
+
+    import descentlab.exercises.sandbox as sandbox
+    from descentlab.exercises.shim import can_drop
+
+    monkeypatch.setattr(sandbox, "isolation", lambda: "process")
+    monkeypatch.setattr(sandbox, "PYTHON", SYSTEM_PYTHON)
+    import numpy
+
+    if not can_drop([SYSTEM_PYTHON, numpy.__file__]):
+        pytest.skip("nobody cannot read this NumPy")
+    victim = tmp_path / "teacher.txt"
+    victim.write_text("grades")
+    tmp_path.chmod(0o755)
+    path = tmp_path / "linear_regression.py"
+    path.write_text(plant(reference("linear_regression"), [
+        ("    dm = np.mean", "    import ctypes, os\n"
+                           f"    fd = ctypes.CDLL(None).open({str(victim).encode()!r}, os.O_WRONLY | os.O_TRUNC)\n"
+                           "    dm = np.mean")]))
+    results, flags = check_file(path, LESSON, 1, Limits(3, 20, 512))
+    assert all(r.passed for r in results), [r.message for r in results if not r.passed]
+    assert victim.read_text() == "grades" and os.stat(victim).st_uid == 0

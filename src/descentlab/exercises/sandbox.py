@@ -49,6 +49,7 @@ from .shim import can_drop
 from .wire import decode, encode, frame, receive
 
 HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable  # the child's interpreter (the grader's own: NumPy is built for it)
 
 
 @dataclass(frozen=True)
@@ -109,14 +110,14 @@ class Session:
         return f"Session({self.mode!r}, alive={self.proc is not None})"
 
     def _command(self):
-        worker = [sys.executable, "-I", "-S", "-B", str(self.runtime / "worker.py"),
+        worker = [PYTHON, "-I", "-S", "-B", str(self.runtime / "worker.py"),
                   str(self.runtime), str(self.lib), str(self.work), str(PACKAGE),
                   str(self.learner), str(self.limits.memory_mb),
                   "0" if self.mode == "namespaces" else "1", self.names]
         if self.mode == "namespaces":
             return [*NAMESPACES, "sh", "-c", SETUP, "sh", str(self.work), str(PACKAGE), *worker]
-        drop = can_drop([sys.executable, os.__file__, self.lib.resolve(), *self.lib.iterdir()])
-        return [sys.executable, "-I", "-S", "-B", str(self.runtime / "shim.py"), str(self.work),
+        drop = can_drop([PYTHON, *self.lib.iterdir()])
+        return [PYTHON, "-I", "-S", "-B", str(self.runtime / "shim.py"), str(self.work),
                 "1" if drop else "0", *worker]  # the supervisor: see shim.py
 
     def start(self):
