@@ -240,7 +240,7 @@ ANSWER_LINES = {  # what a starter must not give away (issue 23)
 def test_starters_state_the_task_not_the_answer_lines(lesson):
     text = LESSONS[lesson].template.read_text()
     assert [line for line in ANSWER_LINES[lesson] if line in text] == []
-    for name, (params, returns) in LESSONS[lesson].signatures.items():
+    for name, (params, _) in LESSONS[lesson].signatures.items():
         assert f"def {name}({', '.join(params)}):" in text
         assert "Returns" in text and "shape" in text
 
