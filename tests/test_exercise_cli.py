@@ -86,6 +86,7 @@ def test_new_then_check_reports_every_function_not_written(tmp_path, capsys):
     assert training.split()[0] == "N/A" and "not assessed" in training  # nothing to train yet
 
 
+@pytest.mark.slow
 def test_check_json_shape_and_exit_code(tmp_path, capsys):
     path = tmp_path / "linear_regression.py"
     path.write_text(plant(reference("linear_regression"), [("1 / 2 * np.mean", "np.mean")]))
