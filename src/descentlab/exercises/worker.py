@@ -116,7 +116,7 @@ def _judge_event(event, args):
         _refuse("signalled", "signalling another process")
 
 
-class _Stand_in:
+class _StandIn:
     """Finds every ``descentlab`` module and answers with a stand-in whose functions fail."""
 
     def find_spec(self, fullname, path=None, target=None):
@@ -241,7 +241,7 @@ def main():
     os.dup2(os.open(os.devnull, os.O_RDWR), 0)
     os.dup2(2, 1)  # fd 2 is the grader's log of this child, capped by RLIMIT_FSIZE
     _limit(int(MEMORY_MB))
-    sys.meta_path.insert(0, _Stand_in())
+    sys.meta_path.insert(0, _StandIn())
     sys.addaudithook(_audit)
     os.chdir(WORK)
     printed = Printed()
