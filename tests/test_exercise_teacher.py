@@ -193,3 +193,23 @@ def test_without_namespaces_a_root_grader_runs_the_child_as_nobody(tmp_path, mon
     results, flags = check_file(path, LESSON, 1, Limits(3, 20, 512))
     assert all(r.passed for r in results), [r.message for r in results if not r.passed]
     assert victim.read_text() == "grades" and os.stat(victim).st_uid == 0
+
+
+@pytest.mark.slow
+def test_a_half_written_answer_cannot_hang_the_grader(tmp_path):
+    """The learner writes the start of a message on the answer channel, then loops."""
+    path = tmp_path / "linear_regression.py"
+    path.write_text(plant(reference("linear_regression"), [
+        ("    dm = np.mean", "    import os\n"
+                           "    for fd in range(3, 10):\n"
+                           "        try:\n"
+                           "            os.write(fd, b'\\x00\\x00\\x10\\x00{')\n"
+                           "        except OSError:\n"
+                           "            pass\n"
+                           "    while True:\n"
+                           "        pass\n"
+                           "    dm = np.mean")]))
+    results, flags = check_file(path, LESSON, 1, Limits(2, 20, 512))
+    by_name = {r.name: r for r in results}
+    assert by_name["gradient_dm"].mistake == "timeout" and "timed_out" in flags
+    assert by_name["grad_desc"].passed

@@ -208,12 +208,14 @@ class Session:
 
     def _receive_one(self, deadline, loading):
         fd = self.proc.stdout.fileno()
-        ready = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]
-        if not ready:
-            self._end("timed_out")
-            raise timeout(self.limits, loading)
+
+        def wait():  # before every read, even inside a message: a half message cannot hang us
+            if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                self._end("timed_out")
+                raise timeout(self.limits, loading)
+
         try:
-            message = receive(fd)  # the child began an answer: it is written in one go
+            message = receive(fd, wait)
         except (EOFError, OSError):
             raise self._died(loading) from None
         except ValueError:

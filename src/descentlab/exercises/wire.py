@@ -101,9 +101,13 @@ def send(fd, message):
         view = view[os.write(fd, view):]
 
 
-def read_exactly(fd, n):
+def read_exactly(fd, n, wait=None):
+    """``n`` bytes from ``fd``; ``wait()`` (if given) is called before each read and raises
+    when the time is up, so a half-written message cannot hang the reader."""
     chunks, left = [], n
     while left:
+        if wait is not None:
+            wait()
         chunk = os.read(fd, min(left, 2**20))
         if not chunk:
             raise EOFError("the channel closed")
@@ -112,12 +116,12 @@ def read_exactly(fd, n):
     return b"".join(chunks)
 
 
-def receive(fd):
+def receive(fd, wait=None):
     """Read one message; ValueError when it is not a well-formed one."""
-    (n,) = struct.unpack(">I", read_exactly(fd, 4))
+    (n,) = struct.unpack(">I", read_exactly(fd, 4, wait))
     if n > MAX_MESSAGE:
         raise ValueError("message too long")
-    message = json.loads(read_exactly(fd, n))
+    message = json.loads(read_exactly(fd, n, wait))
     if not isinstance(message, dict):
         raise ValueError("not a message")
     return message
