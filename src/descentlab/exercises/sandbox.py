@@ -175,7 +175,7 @@ class Session:
             return raise_fault(name, message["error"], self.limits)
         try:
             return decode(message["value"]), decode(message["after"])
-        except (KeyError, ValueError, TypeError):
+        except (KeyError, ValueError, TypeError, RecursionError):
             self.stop()
             raise Failed("crash", f"{name}: its answer could not be read") from None
 
@@ -218,7 +218,7 @@ class Session:
             message = receive(fd, wait)
         except (EOFError, OSError):
             raise self._died(loading) from None
-        except ValueError:
+        except (ValueError, TypeError, RecursionError):  # not a message of ours
             self.stop()
             raise Failed("crash", "the channel to the file's process was broken (did the code "
                          "write to file descriptors directly?)") from None
