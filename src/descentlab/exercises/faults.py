@@ -53,6 +53,8 @@ def _where(error):
 
 
 def raise_fault(name, error, limits):
+    """Raise the :class:`Failed` of a fault the child reported (``error``: plain data)."""
+    error = error if isinstance(error, dict) else {}
     kind, exc_type = error.get("kind"), _type(error) or "an exception"
     if kind == "missing":
         raise Failed("missing", f"{name} is missing: define it in your file")
@@ -73,6 +75,8 @@ def raise_fault(name, error, limits):
 
 
 def load_failure(error, flags):
+    """The :class:`Failed` of a file that could not load."""
+    error = error if isinstance(error, dict) else {}
     kind = error.get("kind")
     if kind == "descentlab" or "used_descentlab" in flags:
         return Failed("descentlab", "your file uses descentlab's own code: write it yourself")

@@ -43,6 +43,10 @@ class Failed(Exception):
         self.mistake, self.message, self.formula = mistake, message, formula
 
 
+class OracleError(RuntimeError):
+    """The library's own answer failed its check: a bug of descentlab, never the learner's."""
+
+
 class NotAssessed(Exception):
     """A check that cannot be scored, because every function it would use fails."""
 
@@ -268,4 +272,4 @@ def confirm(exact, approx, what):
     """Make sure the library's gradient agrees with finite differences before grading with it."""
     exact, approx = np.asarray(exact, dtype=float), np.asarray(approx, dtype=float)
     if not np.allclose(exact, approx, rtol=1e-4, atol=1e-6 * (1 + np.max(np.abs(exact)))):
-        raise RuntimeError(f"the library's {what} disagrees with finite differences")
+        raise OracleError(f"the library's {what} disagrees with finite differences")

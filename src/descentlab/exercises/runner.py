@@ -19,7 +19,7 @@ import numpy as np
 from descentlab.errors import DescentlabError
 
 from .faults import load_failure, raise_fault
-from .judge import Failed, Learner, NotAssessed
+from .judge import Failed, Learner, NotAssessed, OracleError
 from .sandbox import Limits, Session
 from .wire import decode, encode, fault_of
 
@@ -182,6 +182,11 @@ def run_checks(lesson, learner, seed, limits=None, on_check=None):
             result.status, result.mistake, result.message = "not_assessed", "not_assessed", str(exc)
         except Failed as exc:
             result.message, result.mistake, result.formula = exc.message, exc.mistake, exc.formula
+        except OracleError:
+            raise
+        except Exception as exc:  # a result the check could not use: never the grading's end
+            result.mistake = "wrong"
+            result.message = f"{check.name}: your result could not be used ({type(exc).__name__})"
         if not result.passed and check.function:
             learner.failed.add(check.function)
         result.output = learner.printed[:1200]

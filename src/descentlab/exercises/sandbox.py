@@ -181,10 +181,10 @@ class Session:
 
     def _helper(self, message):
         """A reference helper's answer to the child (its time is not the learner's)."""
-        func = self.helpers.get(message.get("name"))
         try:
+            func = self.helpers[str(message.get("name"))]
             return {"value": encode(func(*decode(message["args"])))}
-        except Exception:  # the learner passed the helper something unusable
+        except Exception:  # an unknown helper, or arguments it cannot use
             return {"error": "unusable arguments"}
 
     def _send(self, message, deadline):
