@@ -126,8 +126,14 @@ def _graded(learner, path, lesson, seed, limits, own_folder=True):
     if path is None:
         checks, flags = [_missing(c, lesson) for c in lesson.checks], set()
     else:
-        modules = helper_modules(path) if own_folder else None
-        checks, flags = check_file(path, lesson, seed, limits, modules)
+        try:
+            modules = helper_modules(path) if own_folder else None
+            checks, flags = check_file(path, lesson, seed, limits, modules)
+        except OSError as exc:  # this file only (unreadable, the disk full): the class goes on
+            why = f"could not be graded: {exc.strerror or type(exc).__name__}"
+            checks = [CheckResult(c.name, False, why, "load", max_points=c.points)
+                      for c in lesson.checks]
+            flags = set()
     return Report(learner, lesson.name, seed, checks, str(path or ""), flags, started,
                   time.perf_counter() - t0)
 
