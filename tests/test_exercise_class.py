@@ -13,6 +13,7 @@ import pytest
 
 from descentlab.cli import main
 from descentlab.exercises import LESSONS, isolation
+from descentlab.exercises.namespaces import PACKAGE
 from exercise_helpers import plant, reference
 
 pytestmark = pytest.mark.slow
@@ -150,13 +151,16 @@ def graded(tmp_path_factory):
         (root / "class" / f"{name}.py").write_text(source)
     (root / "out").mkdir()
     before = _tree(root, skip=[root / "out"])
+    package = _tree(PACKAGE, skip=list(PACKAGE.rglob("__pycache__")))
     code = main(["exercise", "grade", str(root / "class"), "--lesson", "linear_regression",
                  "--out", str(root / "out"), "--seed", "3", "-j", "2", "--timeout", "3",
                  "--load-timeout", "20", "--memory", "512"])
     time.sleep(0.3)
     rows = {r["learner"]: r for r in csv.DictReader((root / "out" / "grades.csv").open())}
     return {"code": code, "root": root, "files": files, "before": before, "rows": rows,
-            "after": _tree(root, skip=[root / "out"]), "left": sandbox_processes()}
+            "after": _tree(root, skip=[root / "out"]), "left": sandbox_processes(),
+            "package": package,
+            "package_after": _tree(PACKAGE, skip=list(PACKAGE.rglob("__pycache__")))}
 
 
 def _learner(name):
@@ -186,6 +190,8 @@ def test_cheats_get_the_descentlab_verdict(graded):
 
 def test_no_file_outside_the_graders_folders_changed(graded):
     assert graded["after"] == graded["before"]
+    assert graded["package_after"] == graded["package"]  # descentlab's own files, solutions too
+    assert not os.path.exists("/ada.py")  # the saboteur's '../../../ada.py' from its folder
 
 
 def test_no_process_outlives_grading(graded):
