@@ -57,7 +57,7 @@ def _add_run_options(p):
     p.add_argument("--seed", type=int, default=None,
                    help="seed of the random cases (default: a fresh one, printed)")
     p.add_argument("--timeout", type=float, default=10.0,
-                   help="seconds each check may take (default 10)")
+                   help="seconds the learner's code may take in each check (default 10)")
     p.add_argument("--load-timeout", type=float, default=30.0,
                    help="seconds to start Python and load the file (default 30)")
     p.add_argument("--memory", type=int, default=1024,

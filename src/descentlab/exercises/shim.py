@@ -79,14 +79,15 @@ def end_all(status):
 def main():
     work, drop, command = sys.argv[1], sys.argv[2] == "1", sys.argv[3:]
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    prctl = getattr(libc, "prctl", lambda *args: -1)  # Linux only; elsewhere: the group kill
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     signal.signal(signal.SIGTERM, lambda *_: end_all(128 + signal.SIGTERM))
     if os.getppid() == 1:  # the grader is already gone
         end_all(1)
     child = os.fork()
     if child == 0:
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if drop:
             os.chown(work, NOBODY, NOBODY)
             os.setgroups([])
