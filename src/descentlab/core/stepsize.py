@@ -8,8 +8,6 @@ the default step :math:`1 / (c\lambda_{\max})` is half of that, the classical
 :math:`1/L` step for an :math:`L`-smooth loss.
 """
 
-from typing import Any
-
 import numpy as np
 
 from descentlab.core.quadratic import least_squares, second_moment, with_bias_column
@@ -17,7 +15,7 @@ from descentlab.core.quadratic import least_squares, second_moment, with_bias_co
 ADAM_LR = 0.01
 
 
-def hessian_bound(loss: Any) -> float:
+def hessian_bound(loss: object) -> float:
     r"""The loss's :math:`c`: a bound on :math:`N\,\partial^2 L/\partial \hat y_i^2` (1 when it names none)."""
     return getattr(loss, "hessian_bound", 1.0)
 
@@ -27,12 +25,12 @@ def top_eigenvalue(H: np.ndarray) -> float:
     return float(np.linalg.eigvalsh(H)[-1])
 
 
-def row_sample(X: Any, max_rows: int = 50_000) -> Any:
+def row_sample(X: np.ndarray, max_rows: int = 50_000) -> np.ndarray:
     """At most about ``max_rows`` evenly spaced rows of ``X`` (all of them when fewer)."""
     return X[:: max(1, X.shape[0] // max_rows)]
 
 
-def curvature(X: np.ndarray, loss: Any, batch_size: int | None = None, max_rows: int = 50_000,
+def curvature(X: np.ndarray, loss: object, batch_size: int | None = None, max_rows: int = 50_000,
               sample_weight: np.ndarray | None = None) -> float:
     r"""The largest curvature :math:`L` of ``loss`` for a linear model on ``X``.
 
@@ -289,7 +287,6 @@ def classify_rate(lr: float, bound: float) -> str:
     ``"too small"`` (below 5% of the bound: slow), ``"good"``, ``"near the bound"`` (80% to
     100%: the parameters overshoot and oscillate) or ``"beyond the bound"`` (the error grows
     by :math:`|1 - \alpha\lambda_{\max}| > 1` every epoch); edges in :data:`REGIME_EDGES`.
-
     >>> classify_rate(0.5, 2.0), classify_rate(1.9, 2.0), classify_rate(2.0, 2.0)
     ('good', 'near the bound', 'beyond the bound')
     """
