@@ -213,7 +213,7 @@
       if ("standardise" in Controls.doc.settings) S.standardise = standardise;
       Controls.set(S); restart(); url();
     };
-    Upload.wire((text, columns, feature, target, st) => { S.m = null; S.b = null; toCsv(text, feature, target, st); },
+    Upload.wire(null, (text, columns, feature, target, st) => { S.m = null; S.b = null; toCsv(text, feature, target, st); },
       toCsv, showMessage);
   }
 

@@ -146,7 +146,7 @@ const Controls = (function () {
       document.getElementById(name + "-out").textContent = SPEC[name].widget === "range" ? input.value : "";
       if (SPEC[name].widget === "range") input.setAttribute("aria-valuetext", `${label(name)} ${input.value}`);
       const show = SPEC[name].show;
-      document.getElementById("field-" + name).classList.toggle("off", !!show && !show(s));
+      document.getElementById("field-" + name).classList.toggle("hidden", !!show && !show(s));
     }
     const lr = document.getElementById("lr");
     if (s.lr < lrRange[0]) { lrRange[0] = s.lr; lr.min = Math.log10(s.lr); }
@@ -166,7 +166,7 @@ const Controls = (function () {
   // v rounded down to `digits` significant digits: a bound is never shown above its value.
   function floorFmt(v, digits) {
     if (!(v > 0) || !isFinite(v)) return Plot.fmt(v);
-    const d = digits || 3, e = Math.floor(Math.log10(v)), unit = Math.pow(10, e - d + 1);
+    const d = digits || 4, e = Math.floor(Math.log10(v)), unit = Math.pow(10, e - d + 1);
     let r = Math.floor(v / unit * (1 + 1e-12)) * unit;
     if (r > v) r -= unit;
     const s = +r.toPrecision(d);
