@@ -85,6 +85,7 @@
     document.body.dataset.answers = answers;
     Controls.showBound(A);
     draw();
+    url();
     if (afterAnswer) { const f = afterAnswer; afterAnswer = null; f(A); }
   }
 
@@ -129,7 +130,7 @@
   // Open the lesson of a link (at the start, after a pasted link, back and forward).
   function apply(hash) {
     const L = Lesson.parse(hash);
-    pause();
+    pause(true);
     S = L.settings;
     lesson = { title: L.title, prompt: L.prompt, lock: L.lock, hide: L.hide };
     linkProblems = Lesson.problemsText(L.problems);
@@ -184,7 +185,7 @@
     timer = setInterval(() => { cursor = Math.min(E(), cursor + step); draw(); if (cursor >= E()) pause(); }, 40);
   }
 
-  function pause() { playing = false; clearInterval(timer); $("play").textContent = "Play"; if (S) url(); }
+  function pause(quiet) { playing = false; clearInterval(timer); $("play").textContent = "Play"; if (S && !quiet) url(); }
 
   function wire() {
     $("play").onclick = () => (playing ? pause() : play());

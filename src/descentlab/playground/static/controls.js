@@ -97,7 +97,8 @@ const Controls = (function () {
         input = el("select", { id: name });
         const options = spec.widget === "batch" ? spec.options : f.choices;
         for (const o of options) input.appendChild(el("option", { value: o === null ? "" : o }, o === null ? "full batch" : o));
-        input.addEventListener("input", () => changed(name, read(name)));
+        const pick = () => { const v = read(name); if (!current || current[name] !== v) changed(name, v); };
+        input.addEventListener("input", pick); input.addEventListener("change", pick);
       } else if (spec.widget === "range") {
         input = el("input", { id: name, type: "range", min: f.min, max: f.max, step: spec.step });
         input.addEventListener("input", () => {
