@@ -115,7 +115,7 @@ const Upload = (function () {
       if (!file.files.length) return;
       name = file.files[0].name;
       text = await file.files[0].text();
-      const r = await fetch("/api/csv?filename=" + encodeURIComponent(name), { method: "POST", headers: Net.headers("text/csv"), body: text });
+      const r = await fetch("/api/csv?name=" + encodeURIComponent(name), { method: "POST", headers: Net.headers("text/csv"), body: text });
       const j = await r.json();
       for (const sel of [feat, targ]) {
         sel.innerHTML = "";
