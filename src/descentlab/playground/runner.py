@@ -10,6 +10,7 @@ epoch are the readable path's, from the :math:`2 \times 2` moments instead of th
 
 import json
 import re
+import time
 
 import numpy as np
 
@@ -31,13 +32,31 @@ from descentlab.playground.views import network_frames, surface
 _NON_FINITE = re.compile(r"\bNaN\b|-?\bInfinity\b")
 
 
-def train_settings(s):
-    """Train as the validated settings ``s`` say; return the answer as a dict."""
+class Cancelled(Exception):
+    """A training stopped because nobody waits for it any more; ``args[0]``: its CPU seconds."""
+
+
+def _stop_when(cancelled):
+    """A ``train`` callback that stops training (raises :class:`Cancelled`) once ``cancelled()``."""
+    def check(epoch, history):
+        if cancelled():
+            raise Cancelled(0.0)
+    return check
+
+
+def train_settings(s, cancelled=None):
+    """Train as the validated settings ``s`` say; return the answer as a dict.
+
+    ``cancelled``, a function, is asked after every epoch; once it answers true, training
+    stops with :class:`Cancelled`.
+    """
     problem = load_problem(s)
     model = make_model(s, problem.X_train.shape[1])
     optimizer, loss = make_rule(s), make_loss(s)
     velocity = [start_velocity(s, model, optimizer)]
     callbacks = [_velocity_recorder(optimizer, velocity)] if carries_velocity(s) else []
+    if cancelled is not None:
+        callbacks.append(_stop_when(cancelled))
     penalty = make_penalty_of(s)
     bound, lam_max, note = bound_of(s, problem, optimizer, penalty)
     objective = None
@@ -59,7 +78,7 @@ def train_settings(s):
                  "test": {"X": problem.X_test.tolist(), "y": problem.y_test.tolist()}},
     }
     answer.update(_parameters(s, model, history, problem, penalty))
-    if callbacks:
+    if carries_velocity(s):
         answer["velocity"] = _velocity(s, velocity)
     return answer
 
@@ -135,8 +154,19 @@ def cache_key(settings):
 
 
 def compute(settings):
-    """The JSON bytes answering validated ``settings`` (what a worker process runs)."""
+    """The JSON bytes answering validated ``settings``."""
     return to_json(train_settings(settings))
+
+
+def compute_stoppable(settings, cancelled):
+    """(the JSON bytes answering validated ``settings``, the CPU seconds they took), what a
+    server's slot runs; raises :class:`Cancelled` with the CPU seconds once ``cancelled()``."""
+    start = time.thread_time()
+    try:
+        content = to_json(train_settings(settings, cancelled))
+    except Cancelled:
+        raise Cancelled(time.thread_time() - start) from None
+    return content, time.thread_time() - start
 
 
 def answer(body):
