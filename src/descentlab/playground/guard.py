@@ -52,7 +52,9 @@ class Admission:
         return host in self.hosts
 
     def origin_ok(self, origin, host):
-        return origin in (f"http://{host}", f"https://{host}")
+        """Whether ``origin`` is one of the server's own pages (any of its addresses)."""
+        scheme, _, rest = origin.partition("://")
+        return scheme in ("http", "https") and (rest == host or self.host_ok(rest))
 
 
 def _headers(scope):

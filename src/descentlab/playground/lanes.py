@@ -63,6 +63,7 @@ def _worker_start(flags):
     to handle, which then stops the pool; the slots' flags; then the warm-up."""
     global _FLAGS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server ends its workers with SIGTERM
     _FLAGS = flags
     warm_up()
 
@@ -124,11 +125,18 @@ class Lane:
             self._executor = None
 
     def close(self):
+        """Stop: every slot's training stops within one epoch; worker processes (which
+        may be warming up, or between epochs) are ended at once."""
         for slot in range(len(self.flags)):
             self.flags[slot] = 1
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        processes = list(getattr(executor, "_processes", {}).values()) if self.processes else []
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:  # they hold nothing worth keeping: no need to wait
+            if process.is_alive():
+                process.terminate()
 
 
 def make_lanes(workers):
