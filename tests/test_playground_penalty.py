@@ -25,7 +25,7 @@ from descentlab.playground.settings import validate  # noqa: E402
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app(), raise_server_exceptions=False)
+    return TestClient(create_app(), base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
 
 
 def train(client, **settings):

@@ -28,6 +28,14 @@ LIMITS = {
 #: :func:`descentlab.studies.classify_rate`'s thresholds (a test checks that they agree).
 REGIME_EDGES = {"too small": 0.05, "good": 0.8, "near the bound": 1.0}
 
+#: The smallest learning rate the API takes: far below the bound of any data it accepts.
+LR_MIN = 1e-12
+#: Why an upload is standardised unless the learner switches it off.
+STANDARDIZE_WHY = ("standardise the uploaded feature (subtract its mean, divide by its spread): a "
+                   "feature measured in large units (0 to 1000) makes the loss a long narrow valley "
+                   "whose stable rate is tiny (about 1e-6); standardised, a rate near 0.1 works, as "
+                   "on the article's data. Switch it off to see the raw feature's valley")
+
 DATA_SOURCES = ("article", "scaled", "sine", "blobs", "csv")
 MODELS = ("linear", "network", "logistic")
 OPTIMIZER_NAMES = ("gd", "momentum", "nesterov", "adam")
@@ -65,14 +73,17 @@ FIELDS = {
                        "a sine, two blobs (logistic regression) or the uploaded CSV"),
     "model": Field("choice", "linear", choices=MODELS,
                    help="linear regression, a 1-h-1 network, or logistic regression (blobs only)"),
-    "lr": Field("number", 0.05, 1e-5, 100.0, help="learning rate"),
+    "lr": Field("number", 0.05, LR_MIN, 100.0, help="learning rate (the answer's lr_range suggests a "
+                                                     "slider range around this data's bound)"),
     "epochs": Field("int", 61, 1, LIMITS["epochs"], help="epochs to train"),
     "optimizer": Field("choice", "gd", choices=OPTIMIZER_NAMES, help="the update rule"),
     "momentum": Field("number", 0.9, 0.0, 0.999, help="beta of momentum and Nesterov, beta1 of Adam"),
     "schedule": Field("choice", "constant", choices=SCHEDULE_NAMES, help="learning-rate schedule"),
     "batch_size": Field("int", None, 1, LIMITS["samples"], nullable=True,
                         help="rows per update; null is the full batch (the article's)"),
-    "samples": Field("int", 200, 10, LIMITS["samples"], help="data points (80% train, 20% test)"),
+    "samples": Field("int", 200, 10, LIMITS["samples"], help="data points (split into train and test rows)"),
+    "test_size": Field("number", 0.2, 0.1, 0.9, help="the fraction of the rows held out to test on "
+                                                     "(a larger one leaves fewer to train on: overfitting)"),
     "noise": Field("number", 10.0, 0.0, 100.0,
                    help="noise std of the targets (the blobs' spread for blobs)"),
     "seed": Field("int", 7, 0, 2**31 - 1, help="seeds the split, the start and the mini-batches"),
@@ -96,6 +107,8 @@ FIELDS = {
                    ": a in half-MSE + a ((1 - l1_ratio)/2 m^2 + l1_ratio |m|)"),
     "l1_ratio": Field("number", 0.5, 0.0, 1.0, help=BASE_CONSTRAINTS["l1_ratio"].help),
     "csv": Field("text", None, nullable=True, help="the CSV text (data 'csv')"),
+    "csv_name": Field("text", None, nullable=True, help="the uploaded file's name, for messages"),
+    "standardize": Field("bool", True, help=STANDARDIZE_WHY),
     "feature": Field("text", None, nullable=True, help="the CSV's feature column"),
     "target": Field("text", None, nullable=True, help="the CSV's target column"),
 }
@@ -113,6 +126,10 @@ def _check(name, field, value):
     if field.kind == "text":
         if not isinstance(value, str):
             raise DescentlabError(f"{name} must be a string")
+        return value
+    if field.kind == "bool":
+        if not isinstance(value, bool):
+            raise DescentlabError(f"{name} must be true or false")
         return value
     if field.kind == "params":
         return _check_params(value)
@@ -180,7 +197,10 @@ def _check_combination(s):
     if s["csv"] is not None and len(s["csv"].encode()) > LIMITS["upload_bytes"]:
         raise DescentlabError(f"the CSV is over the cap of {LIMITS['upload_bytes'] // 1024} KiB: "
                               "send a smaller file")
-    rows = math.ceil(0.8 * s["samples"]) if s["data"] != "csv" else LIMITS["samples"]
+    if s["data"] != "csv" and s["samples"] - math.ceil(s["test_size"] * s["samples"]) < 5:
+        raise DescentlabError(f"{s['samples']} points with {s['test_size']:g} of them held out leave fewer "
+                              "than 5 to train on: use more points or a smaller test_size")
+    rows = s["samples"] - math.ceil(s["test_size"] * s["samples"]) if s["data"] != "csv" else LIMITS["samples"]
     per_epoch = 1 if s["batch_size"] is None else math.ceil(rows / min(s["batch_size"], rows))
     if s["epochs"] * per_epoch > LIMITS["updates"]:
         raise DescentlabError(f"{s['epochs']} epochs of {per_epoch} mini-batches is over the cap of "

@@ -17,7 +17,7 @@ from descentlab.core.quadratic import quadratic_form, quadratic_loss
 from descentlab.lessons.collapse import collapse
 from descentlab.viz.sampling import frame_epochs
 
-GRID = 51
+GRID = 121
 MAX_FRAMES = 100
 CURVE_POINTS = 60
 
