@@ -180,8 +180,8 @@ def test_the_run_saves_as_csv_and_the_plots_as_png(page):
     page.driver.find_element("id", "save-csv").click()
     rows = list(csv.DictReader(io.StringIO(downloaded(page, "descentlab-run.csv").read_text())))
     T = page.js("return window.playground.timeline")
-    assert len(rows) == 30 and list(rows[0]) == ["epoch", "loss", "m", "b"]
-    assert [float(r["loss"]) for r in rows] == T["loss"]
+    assert len(rows) == 30 and list(rows[0]) == ["epoch", "loss", "test_loss", "m", "b"]
+    assert [float(r["loss"]) for r in rows] == T["loss"] and [float(r["test_loss"]) for r in rows] == T["test"]
     assert [float(r["m"]) for r in rows] == T["m"][:30] and [float(r["b"]) for r in rows] == T["b"][:30]
     page.driver.find_element("id", "save-png").click()
     png = downloaded(page, "descentlab-playground.png").read_bytes()
@@ -189,3 +189,22 @@ def test_the_run_saves_as_csv_and_the_plots_as_png(page):
     width, height = struct.unpack(">II", png[16:24])
     widths = page.js("return ['fit', 'loss', 'surface'].map(id => document.getElementById(id).width)")
     assert width == sum(widths) + 40 and height > 200
+
+
+def test_a_feature_in_thousands_moves_the_slider_down_to_its_bound_and_errors_name_the_file(page, tmp_path):
+    page.open()
+    big = tmp_path / "grams.csv"
+    big.write_text("grams,price\n" + "".join(f"{x * 20},{0.3 * x * 20 + (x % 5)}\n" for x in range(51)))
+    page.after(lambda: page.driver.find_element("id", "csv-file").send_keys(str(big)))
+    page.after(lambda: page.driver.find_element("id", "csv-standardise").click())  # the raw units
+    A = page.js("return window.playground.answer")
+    assert A["bound"] < 1e-5  # below the slider's usual low end
+    low = page.js("return +document.getElementById('lr').min")
+    assert low <= page.js("return Math.log10(arguments[0])", A["lr_range"][0]) + 1e-9 and 10 ** low < A["bound"]
+    assert page.text("bound-value") == A["bound_display"] and float(A["bound_display"]) <= A["bound"]
+    page.set_lr(A["bound"] * 0.5)  # a rate the slider now reaches, which the API takes
+    assert wait_for(lambda: page.js("return window.playground.answer.regime") == "good")
+    bad = tmp_path / "marks.csv"
+    bad.write_text("hours,score\n1,2\n2,lots\n")
+    page.driver.find_element("id", "csv-file").send_keys(str(bad))
+    assert wait_for(lambda: "'marks.csv'" in page.text("csv-status") and "marks.csv" in page.text("message"))

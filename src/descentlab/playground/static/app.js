@@ -26,7 +26,7 @@
 
   function body(extra) {
     const b = Object.assign({}, S, extra || {});
-    if (b.data !== "csv") { b.csv = null; b.feature = null; b.target = null; }
+    if (b.data !== "csv") { b.csv = null; b.csv_name = null; b.feature = null; b.target = null; }
     for (const k in b) if (!(k in Controls.doc.settings)) delete b[k];
     return b;
   }
@@ -137,6 +137,7 @@
     $("log-scale").checked = L.view.log !== "0";
     $("compare").checked = L.view.compare === "1";
     $("big-text").checked = L.view.text === "large";
+    $("csv-standardise").checked = S.standardize !== false;
     bigText();
     Lesson.show(lesson);
     Controls.set(S);
@@ -176,6 +177,10 @@
     $("epoch-label").textContent = `epoch ${c} of ${E()}`;
     Status.show(A, T, c, C);
     Why.show(A, S, T, c);
+    $("loss-title").textContent = "loss per epoch: solid blue training" + (T.test ? ", dotted orange test" : "") +
+      (C ? ", dashed grey plain GD" : "") + (T.changes.length ? ", purple dotted: settings changed" : "");
+    $("surface-title").textContent = "loss over (m, b), click to start there: red this run" + (C ? ", black dashed plain GD" : "") +
+      (A.curvature ? ", dashed lines the directions of lambda_min (blue) and lambda_max (red)" : "");
   }
 
   function play() {
@@ -208,19 +213,19 @@
         if (Controls.locked.has("m") || Controls.locked.has("b")) return;
         pause(); S.m = +m.toPrecision(5); S.b = +b.toPrecision(5); Controls.set(S); restart(at); url();
       } });
-    const toCsv = (text, feature, target, standardise) => {
-      Object.assign(S, { data: "csv", model: S.model === "logistic" ? "linear" : S.model, csv: text, feature, target });
-      if ("standardize" in Controls.doc.settings) S.standardize = standardise;
-      if ("standardise" in Controls.doc.settings) S.standardise = standardise;
+    const toCsv = (text, feature, target, standardize, name) => {
+      Object.assign(S, { data: "csv", model: S.model === "logistic" ? "linear" : S.model, csv: text, feature, target,
+        standardize, csv_name: name });
       Controls.set(S); restart(); url();
     };
-    Upload.wire(null, (text, columns, feature, target, st) => { S.m = null; S.b = null; toCsv(text, feature, target, st); },
+    Upload.wire(null, (text, columns, feature, target, st, name) => { S.m = null; S.b = null; toCsv(text, feature, target, st, name); },
       toCsv, showMessage);
   }
 
   async function init() {
     const doc = await (await fetch("/api/limits", { headers: Net.headers("application/json") })).json();
     Controls.build(doc, onSetting);
+    if (doc.settings.standardize) $("standardise-why").textContent = "Why: " + doc.settings.standardize.help + ".";
     run = Net.stream("/api/train", { answered: answeredRun, refused, failed });
     comparison = Net.stream("/api/train", { answered: a => { if (a.loss) { C = Views.timelineOf(a, 0); draw(); } },
       refused: () => {}, failed: () => {} });

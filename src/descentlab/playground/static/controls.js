@@ -6,7 +6,7 @@
 "use strict";
 
 const Controls = (function () {
-  const TYPE_MS = 400;
+  const TYPE_MS = 400, BASE_LR_MIN = 1e-5;  // the slider's usual low end; a tiny bound takes it lower
   const SPEC = {
     data: { widget: "select" },
     model: { widget: "select" },
@@ -26,7 +26,7 @@ const Controls = (function () {
     l1_ratio: { widget: "range", step: 0.05, show: s => s.model === "linear" && s.penalty === "elasticnet" },
     m: { widget: "number", show: s => s.model === "linear" },
     b: { widget: "number", show: s => s.model === "linear" },
-    test_fraction: { widget: "range", step: 0.05 },
+    test_size: { widget: "range", step: 0.05, show: s => s.data !== "csv" },
   };
   const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i, PARTIAL = /^[+-]?(\d*\.?\d*)(e[+-]?)?$/i;
   const COLORS = { "too small": "#56B4E9", "good": "#009E73", "near the bound": "#E69F00", "beyond the bound": "#D55E00" };
@@ -122,7 +122,7 @@ const Controls = (function () {
       `Caps: ${L.epochs} epochs, ${L.samples} samples (or CSV rows), ${L.hidden} hidden units, ` +
       `${L.updates} updates per run, CSV files up to ${L.upload_bytes / 1024} KiB.`;
     const lr = document.getElementById("lr");
-    lrRange = [doc.settings.lr.min, doc.settings.lr.max];
+    lrRange = [Math.max(doc.settings.lr.min, BASE_LR_MIN), doc.settings.lr.max];
     lr.min = Math.log10(lrRange[0]); lr.max = Math.log10(lrRange[1]);
     lr.addEventListener("input", () => { showLr(); changed("lr", read("lr")); });
   }
@@ -155,32 +155,21 @@ const Controls = (function () {
     showLr();
   }
 
-  let boundNow = null, regimeNow = null;
+  let boundNow = null, regimeNow = null, boundShown = null;
 
   function showLr() {
     const v = read("lr"), lr = document.getElementById("lr");
     document.getElementById("lr-out").textContent = v;
-    const where = boundNow ? `, ${regimeNow || ""} (stable bound ${floorFmt(boundNow)})` : "";
+    const where = boundNow ? `, ${regimeNow || ""} (stable bound ${boundShown})` : "";
     lr.setAttribute("aria-valuetext", `learning rate ${v}${where}`);
   }
 
-  // v rounded down to `digits` significant digits: a bound is never shown above its value.
-  function floorFmt(v, digits) {
-    if (!(v > 0) || !isFinite(v)) return Plot.fmt(v);
-    const d = digits || 4, e = Math.floor(Math.log10(v)), unit = Math.pow(10, e - d + 1);
-    let r = Math.floor(v / unit * (1 + 1e-12)) * unit;
-    if (r > v) r -= unit;
-    const s = +r.toPrecision(d);
-    return Math.abs(s) >= 1e5 || Math.abs(s) < 1e-3 ? s.toExponential(d - 1).replace(/\.?0+e/, "e").replace("e+", "e") : String(s);
-  }
-
-  // The rate slider's range: the API's, reaching down to the bound when the data needs it
-  // (the server's smallest rate, `lr_min` in its answer, when it has one).
+  // The rate slider's range: 1e-5 to the API's largest, reaching down with the server's
+  // lr_range when this data's bound is tiny (never below the rate in use).
   function fitRange(A) {
     const lr = document.getElementById("lr");
-    let lo = doc.settings.lr.min;
-    if (A && A.lr_min) lo = Math.min(lo, A.lr_min);
-    if (A && A.bound && A.bound / 100 < lo && A.lr_min) lo = Math.max(A.lr_min, A.bound / 100);
+    let lo = Math.max(doc.settings.lr.min, BASE_LR_MIN);
+    if (A && A.lr_range) lo = Math.min(lo, A.lr_range[0]);
     lrRange[0] = Math.min(lo, current ? current.lr : lo);
     lr.min = Math.log10(lrRange[0]);
     if (current) lr.value = Math.log10(current.lr);
@@ -194,7 +183,7 @@ const Controls = (function () {
     const lr = document.getElementById("lr"), mark = document.getElementById("bound-mark");
     const half = document.getElementById("half-mark"), legend = document.getElementById("lr-legend");
     const line = document.getElementById("bound-line");
-    boundNow = bound; regimeNow = regime;
+    boundNow = bound; regimeNow = regime; boundShown = A.bound_display || null;
     const lo = +lr.min, hi = +lr.max, pos = v => Math.max(0, Math.min(100, 100 * (Math.log10(v) - lo) / (hi - lo)));
     legend.innerHTML = "";
     if (bound === null || bound === undefined) {
@@ -208,10 +197,13 @@ const Controls = (function () {
     const names = ["too small", "good", "near the bound", "beyond the bound"];
     const stops = names.map((n, i) => `${C[n]} ${edges[i]}%, ${C[n]} ${edges[i + 1]}%`).join(", ");
     lr.style.background = `linear-gradient(to right, ${stops})`;
-    mark.style.display = "block"; mark.style.left = `calc(${edges[3]}% - 1px)`;
-    // plain GD: the bound is 2 / lambda_max, and from 1 / lambda_max on the steps overshoot
-    const gd = !current || current.optimizer === "gd";
-    half.style.display = gd ? "block" : "none"; half.style.left = `calc(${pos(bound / 2)}% - 1px)`;
+    mark.style.display = "block";
+    // 1 / lambda_max: steps start to overshoot; 2 / lambda_max: plain GD diverges (the bound
+    // of GD; momentum's bound is further right, where the bands change colour)
+    const cv = A.curvature, gd = !current || current.optimizer === "gd";
+    const over = cv ? cv.overshoot_lr : gd ? bound / 2 : null, diverge = cv ? cv.diverge_lr : bound;
+    half.style.display = over ? "block" : "none"; if (over) half.style.left = `calc(${pos(over)}% - 1px)`;
+    mark.style.left = `calc(${pos(diverge)}% - 1px)`;
     names.forEach((n, i) => {
       const w = edges[i + 1] - edges[i];
       if (w <= 0) return;
@@ -220,7 +212,7 @@ const Controls = (function () {
       legend.appendChild(tag);
     });
     line.innerHTML = "";
-    line.append("stable bound ", el("b", { id: "bound-value" }, floorFmt(bound)), ` (${note}); this rate: `,
+    line.append("stable bound ", el("b", { id: "bound-value" }, A.bound_display), ` (${note}); this rate: `,
       el("span", { class: "regime " + regimeClass(regime), id: "regime" }, regime));
     showLr();
   }
@@ -250,6 +242,6 @@ const Controls = (function () {
     for (const b of document.querySelectorAll("#presets button")) b.disabled = lock.length > 0;
   }
 
-  return { build, set, read, check, showBound, regimeClass, defaults, restrict, floorFmt, el, COLORS,
+  return { build, set, read, check, showBound, regimeClass, defaults, restrict, el, COLORS,
     get doc() { return doc; }, get locked() { return locked; } };
 })();

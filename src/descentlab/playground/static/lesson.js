@@ -28,7 +28,7 @@ const Lesson = (function () {
         else out.view[k] = v;
         continue;
       }
-      if (!f || ["csv", "params", "velocity", "start_epoch"].includes(k)) { out.problems.push(`"${k}" is not a setting`); continue; }
+      if (!f || ["csv", "csv_name", "params", "velocity", "start_epoch"].includes(k)) { out.problems.push(`"${k}" is not a setting`); continue; }
       const r = value(k, f, v);
       if (r.problem) out.problems.push(r.problem); else out.settings[k] = r.value;
     }
@@ -55,7 +55,7 @@ const Lesson = (function () {
   function hash(s, view, lesson) {
     const doc = Controls.doc, q = new URLSearchParams();
     for (const name in doc.settings) {
-      if (["csv", "params", "velocity", "start_epoch"].includes(name)) continue;
+      if (["csv", "csv_name", "params", "velocity", "start_epoch"].includes(name)) continue;
       const v = s[name], d = doc.settings[name].default;
       if (v !== d && v !== undefined) q.set(name, v === null ? "" : v);
     }

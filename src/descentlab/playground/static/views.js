@@ -171,10 +171,10 @@ const Views = (function () {
   // The eigen-directions of the loss's curvature through the minimum, when the server sends them.
   function eigenArrows(f, A, S) {
     const e = Why.eigen(A);
-    if (!e || !e.vectors) return;
+    if (!e || !e.directions) return;
     const cx = S.least_squares.m, cy = S.least_squares.b;
     const span = Math.min(S.m[1] - S.m[0], S.b[1] - S.b[0]) * 0.45;
-    [[e.vectors[0], BLUE, "min"], [e.vectors[1], RED, "max"]].forEach(([v, color, name]) => {
+    [[e.directions[0], BLUE, "min"], [e.directions[1], RED, "max"]].forEach(([v, color, name]) => {
       if (!v) return;
       const sx = (S.m[1] - S.m[0]), sy = (S.b[1] - S.b[0]);
       const px = v[0] / sx, py = v[1] / sy, n = Math.hypot(px, py) || 1;  // the same length on screen

@@ -128,10 +128,10 @@ const Upload = (function () {
       feat.value = j.feature; targ.value = j.target;
       say(`${file.files[0].name}: ${j.rows} rows; columns ${j.columns.join(", ")}`);
       message("");
-      loaded(text, j.columns, j.feature, j.target, std.checked);
+      loaded(text, j.columns, j.feature, j.target, std.checked, name);
     });
-    for (const sel of [feat, targ]) sel.addEventListener("change", () => { if (text) picked(text, feat.value, targ.value, std.checked); });
-    std.addEventListener("change", () => { if (text) picked(text, feat.value, targ.value, std.checked); });
+    for (const sel of [feat, targ]) sel.addEventListener("change", () => { if (text) picked(text, feat.value, targ.value, std.checked, name); });
+    std.addEventListener("change", () => { if (text) picked(text, feat.value, targ.value, std.checked, name); });
   }
   return { wire };
 })();
