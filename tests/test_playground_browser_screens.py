@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from helpers import headless_chromium
 from test_playground_browser import ARTIFACTS, Page, wait_for
 
