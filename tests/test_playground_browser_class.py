@@ -207,3 +207,20 @@ def test_a_feature_in_thousands_moves_the_slider_down_to_its_bound_and_errors_na
     bad.write_text("hours,score\n1,2\n2,lots\n")
     page.driver.find_element("id", "csv-file").send_keys(str(bad))
     assert wait_for(lambda: "'marks.csv'" in page.text("csv-status") and "marks.csv" in page.text("message"))
+
+
+def test_a_class_page_shows_its_link_and_qr_and_the_teacher_sees_the_students(page):
+    server = Background(classroom=True)
+    with server as url:
+        a = server.admission
+        page.driver.get(f"{url}?class={a.class_code}#lr=0.3")  # a student: the code becomes a cookie
+        assert wait_for(lambda: page.answers() >= 1) and page.state()["settings"]["lr"] == 0.3
+        assert "class=" not in page.driver.current_url.split("#")[0]
+        page.driver.get(f"{url}?class={a.class_code}&teacher={a.teacher_code}")
+        assert wait_for(lambda: "student" in page.text("class-count"))
+        assert page.text("class-count").startswith("1 student")
+        assert page.driver.find_element("id", "class-box").is_displayed()
+        page.shot("class-teacher")
+        if a.class_url:
+            assert page.text("class-link") == a.class_url
+        assert page.errors() == []

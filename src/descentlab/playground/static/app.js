@@ -233,6 +233,7 @@
     if (window.matchMedia("(max-width: 900px)").matches) $("drawer").open = false;  // a phone: the plots first
     apply(location.hash);
     sized(true);
+    Classroom.show();
     window.playground = { get settings() { return Object.assign({}, S); }, get timeline() { return T; },
       get answer() { return A; }, get cursor() { return cursor; }, get playing() { return playing; },
       get fit() { return fitFrame; }, get requests() { return Net.log; }, get lesson() { return lesson; },
