@@ -157,7 +157,8 @@ const Views = (function () {
     Plot.polyline(f, P.m, P.b, { strokeStyle: RED, lineWidth: 2 });
     if (C && lineAt(C, 0)) {  // drawn over this run, thin and dashed: both stay visible
       const Q = pathTo(C, C.loss.length);
-      Plot.polyline(f, Q.m, Q.b, { strokeStyle: "#000", lineWidth: 1.2, dash: [4, 4] });
+      Plot.polyline(f, Q.m, Q.b, { strokeStyle: "#fff", lineWidth: 4 });
+      Plot.polyline(f, Q.m, Q.b, { strokeStyle: "#000", lineWidth: 1.5, dash: [5, 3] });
     }
     if (P.m.length <= 200) Plot.dots(f, P.m, P.b, { fillStyle: RED }, 1.8);
     Plot.dots(f, [P.m[0]], [P.b[0]], { strokeStyle: "#000", lineWidth: 1.5 }, 5);

@@ -53,9 +53,11 @@ const Why = (function () {
       { xlabel: logX ? "log10 learning rate" : "learning rate", ylabel: "momentum beta" });
     const cw = (f.sx(tx(lrs[lrs.length - 1])) - f.sx(tx(lrs[0]))) / lrs.length + 1;
     const ch = (f.sy(betas[0]) - f.sy(betas[betas.length - 1])) / betas.length + 1;
+    let best = 1;  // the shade runs from the map's fastest (dark) to 1 (white)
+    for (const row of R) for (const r of row) if (r < best) best = r;
     for (let i = 0; i < betas.length; i++) for (let j = 0; j < lrs.length; j++) {
-      const r = R[i][j];
-      f.ctx.fillStyle = !(r < 1) ? "#D55E00" : `hsl(210, 60%, ${15 + 80 * Math.pow(Math.max(0, Math.min(1, r)), 4)}%)`;
+      const r = R[i][j], t = Math.max(0, Math.min(1, (r - best) / (1 - best || 1)));
+      f.ctx.fillStyle = !(r < 1) ? "#D55E00" : `hsl(210, 65%, ${18 + 78 * Math.sqrt(t)}%)`;
       f.ctx.fillRect(f.sx(tx(lrs[j])) - cw / 2, f.sy(betas[i]) - ch / 2, cw, ch);
     }
     const x = f.sx(tx(S.lr)), y = f.sy(S.momentum);
