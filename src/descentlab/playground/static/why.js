@@ -28,7 +28,7 @@ const Why = (function () {
     if (e.factors) {
       const kind = S.optimizer === "gd" ? "|1 - lr lambda|" : `${S.optimizer}'s factor`;
       text = `<p>At lr = ${S.lr} each epoch multiplies the error by ${kind}: ` +
-        `<span id="factor-min"><b>${f(e.factors[0])}</b></span> along the valley (dashed blue on the map), ` +
+        `<span id="factor-min"><b>${f(e.factors[0])}</b></span> along the valley (dashed blue on the contour map), ` +
         `<span id="factor-max"><b>${f(e.factors[1])}</b></span> across it (dashed red).</p>`;
       let verdict;
       if (e.at_bound) verdict = e.at_bound;
