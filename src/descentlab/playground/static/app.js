@@ -236,7 +236,7 @@
     Classroom.show();
     window.playground = { get settings() { return Object.assign({}, S); }, get timeline() { return T; },
       get answer() { return A; }, get cursor() { return cursor; }, get playing() { return playing; },
-      get fit() { return fitFrame; }, get requests() { return Net.log; }, get lesson() { return lesson; },
+      get fit() { return fitFrame; }, get surface() { return surfFrame; }, get comparison() { return C; }, get requests() { return Net.log; }, get lesson() { return lesson; },
       get line() { return T ? Views.lineAt(T, Math.min(cursor, E())) : null; } };
   }
 
