@@ -13,7 +13,7 @@ past :math:`2/\lambda_{\max}`. Anchor: Goh, "Why Momentum Really Works", Distill
 import numpy as np
 
 from descentlab.core.optimizers import contraction
-from descentlab.core.quadratic import quadratic_form
+from descentlab.fast.moments import quadratic_form
 
 #: The (lr, beta) map of momentum's rate: this many rates (log-spaced) by this many betas.
 MAP_RATES, MAP_BETAS = 64, 50
