@@ -75,7 +75,7 @@ def test_a_slow_answer_shows_training_then_clears(page):
     page.open()
     page.js("window.__busy = []; new MutationObserver(() => window.__busy.push(document.getElementById('busy').textContent))"
             ".observe(document.getElementById('busy'), {childList: true, characterData: true, subtree: true});")
-    page.after(lambda: page.js("location.hash = '#model=network&hidden=32&epochs=3000&samples=2000'"))
+    page.after(lambda: page.js("location.hash = '#model=network&hidden=32&epochs=1500'"))
     assert "training..." in page.js("return window.__busy")
     assert page.text("busy") == "" and page.js("return document.getElementById('busy').getAttribute('aria-live')") == "polite"
 
@@ -210,6 +210,7 @@ def test_a_feature_in_thousands_moves_the_slider_down_to_its_bound_and_errors_na
 
 
 def test_a_class_page_shows_its_link_and_qr_and_the_teacher_sees_the_students(page):
+    page.driver.get_log("browser")  # (the earlier tests' console lines)
     server = Background(classroom=True)
     with server as url:
         a = server.admission
