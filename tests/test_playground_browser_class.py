@@ -145,12 +145,26 @@ def test_a_broken_value_shows_the_lesson_with_a_message_naming_it(page):
     assert page.errors() == []
 
 
-def test_a_run_changed_mid_way_says_its_link_will_not_replay_it(page):
-    page.open("#epochs=200&epoch=50")
+def test_a_run_changed_mid_way_is_in_its_link_and_the_link_replays_it(page):
+    page.open("#optimizer=momentum&epochs=200&epoch=50")
     assert page.text("link-note") == ""
     page.after(lambda: page.set_lr(0.2))
-    assert page.state()["changes"] == [50]
-    assert "does not replay the change at epoch 50" in page.text("link-note")
+    js = "return document.getElementById(arguments[0]).value"
+    page.js("const e = document.getElementById('scrubber'); e.value = 120; e.dispatchEvent(new Event('input'))")
+    page.after(lambda: (page.js("const e = document.getElementById('optimizer'); e.value = 'gd';"
+                                "e.dispatchEvent(new Event('input'))")))
+    first = page.state()
+    assert first["changes"] == [50, 120] and page.js(js, "optimizer") == "gd"
+    assert "replays this run" in page.text("link-note") and "epoch 50, 120" in page.text("link-note")
+    fragment = "#" + page.driver.current_url.split("#", 1)[1]
+    assert "then=50:lr=0.2;120:optimizer=gd" in fragment and "optimizer=momentum" in fragment
+    page.open(fragment.replace("epoch=120", "epoch=200"))  # a new tab: the same run, replayed
+    again = page.state()
+    assert again["changes"] == [50, 120] and again["settings"]["lr"] == 0.2 and again["settings"]["optimizer"] == "gd"
+    assert again["loss"] == pytest.approx(first["loss"], rel=1e-12, abs=0)
+    page.open("#epochs=100&then=30:epochs=5")  # not a change a run can continue with
+    assert "then=30:epochs=5 is not a change the page can replay" in page.text("message")
+    assert page.state()["changes"] == [] and len(page.state()["loss"]) == 100
 
 
 def test_a_refused_run_greys_the_old_plots_under_a_plain_message(page):

@@ -21,6 +21,7 @@
   let answers = 0, afterAnswer = null, drag = null, fitFrame = null, surfFrame = null;
   let lesson = { title: "", prompt: "", lock: [], hide: [] }, written = null, linkProblems = "";
   let run = null, comparison = null;
+  let base = null, changes = [];  // the settings the run started with; [{k, name, value}] changed on the way
 
   const E = () => (T ? T.loss.length : 0);
 
@@ -32,13 +33,17 @@
   }
 
   // Train from the start of the settings; cursor afterwards: `at` (null: the end).
-  function restart(at) { run.send(body(), { kind: "restart", at }); }
+  function restart(at, replay) { run.send(body(), { kind: "restart", at, replay, settings: Object.assign({}, S) }); }
 
   function compare() { comparison.send(body({ optimizer: "gd" }), null); }
 
   // Continue from the parameters at epoch k (a network: its last frame at or before k).
-  function continueFrom(k) {
+  function continueFrom(k, replay, at) {
     if (T.kind === "network") k = T.frames.epochs[Views.frameAt(T, k)];
+    // what changed at k: each setting that differs from the one in force just before it
+    const before = Object.assign({}, base);
+    for (const e of changes) if (e.k < k) before[e.name] = e.value;
+    const edits = [...CONTINUE].filter(n => S[n] !== before[n]).map(n => ({ k, name: n, value: S[n] }));
     const extra = { start_epoch: k, epochs: Math.max(1, S.epochs - k) };
     if (T.kind === "linear") Object.assign(extra, { m: T.m[k], b: T.b[k] });
     else if (T.kind === "logistic") extra.params = { W: [T.w1[k], T.w2[k]], b: T.b[k] };
@@ -46,23 +51,38 @@
     const V = T.velocity;  // momentum keeps its velocity across the change
     if (V && V.b[k] !== null && (S.optimizer === "momentum" || S.optimizer === "nesterov"))
       extra.velocity = { W: T.kind === "linear" ? [V.m[k]] : [V.w1[k], V.w2[k]], b: V.b[k] };
-    run.send(body(extra), { kind: "continue", k, base: T });
+    run.send(body(extra), { kind: "continue", k, base: T, edits, replay, at });
   }
 
   function answeredRun(a, ctx) {
     stale(false);
     if (ctx.kind === "restart") {
       A = a; T = Views.timelineOf(a, 0); C = null;
+      base = ctx.settings; changes = [];
       cursor = ctx.at === null || ctx.at === undefined ? (playing ? 0 : E()) : Math.min(ctx.at, E());
+      if (ctx.replay && ctx.replay.length) { replay(ctx.replay, ctx.at); return; }
       showMessage(a.diverged ? a.diverged.message : "");
       answered();
       if ($("compare").checked && S.optimizer !== "gd") compare();
     } else {
       if (A.surface && a.surface) a.surface = A.surface;  // the same data: keep the window of the whole path
       A = a; T = Views.splice(ctx.base, Views.timelineOf(a, ctx.k), ctx.k); C = null;
+      changes = changes.filter(e => e.k < ctx.k).concat(ctx.edits);
+      if (ctx.replay) {
+        if (ctx.replay.length) { replay(ctx.replay, ctx.at); return; }
+        cursor = ctx.at === null || ctx.at === undefined ? E() : Math.min(ctx.at, E());
+      }
       showMessage(a.diverged ? a.diverged.message.replace(/epoch \d+/, "epoch " + T.diverged.epoch) : "");
       answered();
     }
+  }
+
+  // A link's changes during the run: the first epoch's, then the rest after its answer.
+  function replay(edits, at) {
+    const k = edits[0].k, now = edits.filter(e => e.k === k), rest = edits.filter(e => e.k !== k);
+    for (const e of now) S[e.name] = e.value;
+    Controls.set(S);
+    continueFrom(Math.min(k, E() - 1), rest, at);
   }
 
   // A refusal: the message, and the old plots greyed under it (they are not this run).
@@ -120,11 +140,11 @@
   function url() {
     const view = { epoch: T && cursor < E() ? cursor : null, log: $("log-scale").checked ? null : 0,
       compare: $("compare").checked ? 1 : null, text: $("big-text").checked ? "large" : null };
-    written = Lesson.hash(S, view, lesson);
+    const replayed = changes.length && T && T.changes.length;
+    written = replayed ? Lesson.hash(base, view, lesson, changes) : Lesson.hash(S, view, lesson);
     history.replaceState(null, "", written);
-    const changed = T && T.changes.length;
-    $("link-note").textContent = changed ? `The link in the address bar holds the settings now in use from epoch 0: ` +
-      `it does not replay the change${T.changes.length > 1 ? "s" : ""} at epoch ${T.changes.join(", ")}.` : "";
+    $("link-note").textContent = replayed ? `The link in the address bar replays this run: it starts with the first ` +
+      `settings and changes them at epoch ${[...new Set(changes.map(e => e.k))].join(", ")} (then=...).` : "";
   }
 
   // Open the lesson of a link (at the start, after a pasted link, back and forward).
@@ -143,7 +163,7 @@
     Controls.set(S);
     showMessage("");
     written = hash;
-    restart(L.view.epoch !== undefined ? +L.view.epoch : null);
+    restart(L.view.epoch !== undefined ? +L.view.epoch : null, L.then);
   }
 
   function bigText() {

@@ -7,13 +7,15 @@
 
 const Lesson = (function () {
   const VIEW = ["epoch", "log", "compare", "text"], TEXT = ["title", "prompt"], LISTS = ["lock", "hide"];
+  const CONTINUABLE = new Set(["lr", "optimizer", "momentum", "schedule", "batch_size"]);
   const CONTROLS = new Set(["lr", "presets", "csv"]);
 
   // "#..." -> {settings, view, title, prompt, lock, hide, problems: [sentences]}
   function parse(hash) {
     const doc = Controls.doc, q = new URLSearchParams(hash.replace(/^#/, ""));
-    const out = { settings: Controls.defaults(), view: {}, title: "", prompt: "", lock: [], hide: [], problems: [] };
+    const out = { settings: Controls.defaults(), view: {}, title: "", prompt: "", lock: [], hide: [], problems: [], then: [] };
     for (const [k, v] of q) {
+      if (k === "then") { out.then = edits(v, out.problems); continue; }
       const f = doc.settings[k];
       if (TEXT.includes(k)) { out[k] = v.slice(0, 500); continue; }
       if (LISTS.includes(k)) {
@@ -35,6 +37,21 @@ const Lesson = (function () {
     return out;
   }
 
+  // "50:lr=0.2;120:optimizer=momentum" -> [{k: 50, name: "lr", value: 0.2}, ...]: the
+  // changes made during the run (each continued it from its epoch), in order.
+  function edits(text, problems) {
+    const out = [];
+    for (const part of text.split(";").filter(Boolean)) {
+      const m = /^(\d+):([a-z_0-9]+)=(.*)$/.exec(part), f = m && Controls.doc.settings[m[2]];
+      if (!m || !f || !CONTINUABLE.has(m[2])) { problems.push(`then=${part} is not a change the page can replay (epoch:setting=value)`); return []; }
+      const r = value(m[2], f, m[3]);
+      if (r.problem) { problems.push(r.problem + " (in then=)"); return []; }
+      if (out.length && +m[1] < out[out.length - 1].k) { problems.push(`then=${part} goes back in time`); return []; }
+      out.push({ k: +m[1], name: m[2], value: r.value });
+    }
+    return out;
+  }
+
   function value(k, f, v) {
     if (v === "" && f.nullable) return { value: null };
     if (f.kind === "choice") {
@@ -52,7 +69,7 @@ const Lesson = (function () {
   }
 
   // The settings, the view and the lesson -> "#..."
-  function hash(s, view, lesson) {
+  function hash(s, view, lesson, changes) {
     const doc = Controls.doc, q = new URLSearchParams();
     for (const name in doc.settings) {
       if (["csv", "csv_name", "params", "velocity", "start_epoch"].includes(name)) continue;
@@ -64,7 +81,8 @@ const Lesson = (function () {
       for (const k of TEXT) if (lesson[k]) q.set(k, lesson[k]);
       for (const k of LISTS) if (lesson[k] && lesson[k].length) q.set(k, lesson[k].join(","));
     }
-    return "#" + q.toString().replace(/%2C/g, ",");
+    if (changes && changes.length) q.set("then", changes.map(e => `${e.k}:${e.name}=${e.value === null ? "" : e.value}`).join(";"));
+    return "#" + q.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%3B/g, ";").replace(/%3D/g, "=");
   }
 
   // Show the title and the prompt above the plots, and apply the locks.
