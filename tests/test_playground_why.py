@@ -17,7 +17,8 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with")
     from starlette.testclient import TestClient  # noqa: E402
 
-from descentlab.core.optimizers import contraction, make_optimizer  # noqa: E402
+from descentlab.core.convergence import contraction
+from descentlab.core.optimizers import make_optimizer  # noqa: E402
 from descentlab.core.scaling import standardize  # noqa: E402
 from descentlab.playground import create_app  # noqa: E402
 from descentlab.playground.runner import round_down  # noqa: E402

@@ -5,15 +5,15 @@ Hessian :math:`H = \tilde X^\top \tilde X / N` (plus the l2 penalty's curvature 
 :math:`m`). Its eigenvectors are the directions the contour map's valley runs along
 (:math:`\lambda_{\min}`, the flat floor) and across (:math:`\lambda_{\max}`, the steep
 walls); along each the error is multiplied every step by the optimizer's factor
-(:func:`descentlab.core.optimizers.contraction`): :math:`|1 - \alpha\lambda|` for plain
+(:func:`descentlab.core.convergence.contraction`): :math:`|1 - \alpha\lambda|` for plain
 gradient descent, so steps start to overshoot at :math:`1/\lambda_{\max}` and diverge
 past :math:`2/\lambda_{\max}`. Anchor: Goh, "Why Momentum Really Works", Distill 2017.
 """
 
 import numpy as np
 
-from descentlab.core.optimizers import contraction
-from descentlab.core.quadratic import quadratic_form
+from descentlab.core.convergence import contraction
+from descentlab.fast.moments import quadratic_form
 
 #: The (lr, beta) map of momentum's rate: this many rates (log-spaced) by this many betas.
 MAP_RATES, MAP_BETAS = 64, 50
