@@ -24,7 +24,8 @@ from descentlab.core.trainer import train
 from descentlab.fast.objectives import MomentsObjective
 from descentlab.fast.moments import Moments
 from descentlab.core.stepsize import classify_rate
-from descentlab.playground.build import (bound_of, carries_velocity, make_loss, make_model, make_penalty_of,
+from descentlab.playground.build import (bound_of, carries_velocity, inputs, make_loss, make_model,
+                                         make_penalty_of,
                                          make_rule, start_velocity)
 from descentlab.playground.problems import load_problem
 from descentlab.playground.settings import FIELDS, validate
@@ -64,13 +65,14 @@ def train_settings(s, cancelled=None):
     objective = None
     if s["model"] == "linear" and s["batch_size"] is None:
         objective = MomentsObjective(Moments.from_arrays(problem.X_train, problem.y_train))
-    history = train(model, problem.X_train, problem.y_train, loss=loss, optimizer=optimizer,
+    X_in, X_test_in = inputs(s, problem.X_train), inputs(s, problem.X_test)
+    history = train(model, X_in, problem.y_train, loss=loss, optimizer=optimizer,
                     epochs=s["epochs"], batch_size=s["batch_size"], seed=s["seed"],
                     on_divergence="stop", objective=objective, callbacks=callbacks,
-                    penalty=penalty, validation_data=(problem.X_test, problem.y_test),
+                    penalty=penalty, validation_data=(X_test_in, problem.y_test),
                     stop_on_validation=False)
     with np.errstate(all="ignore"):
-        test_loss = float(loss.loss(problem.y_test, model.predict(problem.X_test)))
+        test_loss = float(loss.loss(problem.y_test, model.predict(X_test_in)))
     answer = {
         "model": s["model"], "penalty": s["penalty"], "status": history.status, "loss": history.loss,
         "test_losses": history.val_loss[:len(history.loss)],
@@ -116,7 +118,7 @@ def _parameters(s, model, history, problem, penalty=None):
     """Every epoch's parameters (and the final ones, last), and the surface they move on."""
     if s["model"] == "network":
         frames = network_frames(model, history, np.vstack([problem.X_train, problem.X_test]),
-                                s["activation"] == "identity")
+                                s["activation"] == "identity", s["bias_form"] == "x0")
         out = {"frames": frames}
         if "m" in frames:
             out["surface"] = surface(problem.X_train, problem.y_train, frames["m"], frames["b"])

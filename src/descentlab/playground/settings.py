@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from descentlab.core.penalties import PENALTIES
 from descentlab.core.stepsize import REGIME_EDGES  # the page's colours change at these fractions
 from descentlab.errors import DescentlabError
+from descentlab.lessons.collapse import BIAS_FORMS
 from descentlab.estimators.constraints import BASE_CONSTRAINTS
 
 #: What one request may ask for. ``updates`` caps epochs x mini-batches per epoch.
@@ -98,6 +99,9 @@ FIELDS = {
     "hidden": Field("int", 16, 1, LIMITS["hidden"], help="hidden units of the network"),
     "activation": Field("choice", "tanh", choices=ACTIVATIONS,
                         help="the network's hidden activation (identity: the article's linear network)"),
+    "bias_form": Field("choice", "layers", choices=BIAS_FORMS,
+                       help="the linear network's biases: a bias in each layer, or x0, the article's "
+                            "inputs [x, 1] and no biases (the collapse lesson's network)"),
     "penalty": Field("choice", "none", choices=PENALTY_NAMES,
                      help=BASE_CONSTRAINTS["penalty"].help + "; the linear model only"),
     "alpha": Field("number", 1.0, 0.0, 1000.0, help=BASE_CONSTRAINTS["alpha"].help +
@@ -183,6 +187,9 @@ def _check_combination(s):
                               "regression: set data 'blobs' with model 'logistic', or neither")
     if s["data"] == "blobs" and s["noise"] <= 0:
         raise DescentlabError("the blobs need a spread (noise) above 0: try 1.5")
+    if s["bias_form"] == "x0" and not (s["model"] == "network" and s["activation"] == "identity"):
+        raise DescentlabError("the x0 bias form is the article's linear network: choose model 'network' "
+                              "with activation 'identity', or bias_form 'layers'")
     if s["penalty"] != "none" and s["model"] != "linear":
         raise DescentlabError(f"the penalty is on the linear model's slope only: set model 'linear', "
                               f"or penalty 'none' (model is {s['model']!r})")
