@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers import headless_chromium
 
 pytest.importorskip("uvicorn")

@@ -17,8 +17,8 @@ import pytest
 pytest.importorskip("uvicorn")
 pytest.importorskip("starlette")
 
-from descentlab.cli import main  # noqa: E402
 from descentlab import DescentlabError  # noqa: E402
+from descentlab.cli import main  # noqa: E402
 from descentlab.playground.runner import to_json, train_settings  # noqa: E402
 from descentlab.playground.server import Background, bind, is_loopback  # noqa: E402
 from descentlab.playground.settings import validate  # noqa: E402

@@ -5,7 +5,7 @@ optimizer's ``stable_lr``, :mod:`descentlab.core.optimizers`)."""
 import numpy as np
 
 
-def contraction(lr, lam, momentum=0.0, nesterov=False):
+def contraction(lr, lam, momentum=0.0, nesterov: bool = False) -> np.ndarray:
     r"""The factor by which one step shrinks the error along a Hessian eigenvector with
     eigenvalue ``lam``, on a quadratic loss (above 1: it grows). NumPy broadcasts the arguments.
 

@@ -11,13 +11,11 @@ import numpy as np
 from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
 from descentlab.core.models import LinearModel, LogisticModel
 from descentlab.core.network import make_network
-from descentlab.core.penalties import make_penalty
-from descentlab.core.stepsize import with_penalty
-from descentlab.core.stepsize import stability_bound
-from descentlab.errors import DescentlabError
-from descentlab.core.stepsize import linear_network_bound
 from descentlab.core.optimizers import make_optimizer
+from descentlab.core.penalties import make_penalty
 from descentlab.core.schedules import get_schedule
+from descentlab.core.stepsize import linear_network_bound, stability_bound, with_penalty
+from descentlab.errors import DescentlabError
 from descentlab.lessons.collapse import article_network, network_inputs
 
 
@@ -155,7 +153,7 @@ def bound_of(s, problem, optimizer, penalty=None):
     return float(bound), float(lam), note
 
 
-_SHARPNESS = {}
+_SHARPNESS: dict = {}
 
 
 def _cached_sharpness(key, problem, output_bias=True):

@@ -32,7 +32,7 @@ def _article_data(config):
             "seed": config.seed, "data_seed": config.data_seed}
 
 
-def presets():
+def presets() -> dict:
     """Every preset: name -> ``{"settings": {...}, "view": {...}, "lesson": "..."}``."""
     article, collapse, logistic = TutorialConfig(), CollapseConfig(), LogisticConfig()
     return {

@@ -11,6 +11,7 @@ epoch are the readable path's, from the :math:`2 \times 2` moments instead of th
 import json
 import re
 import time
+from collections.abc import Callable
 from decimal import ROUND_FLOOR, Decimal
 
 import numpy as np
@@ -18,15 +19,22 @@ import numpy as np
 try:
     import orjson
 except ImportError:  # the standard library's json, slower
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
-from descentlab.core.trainer import train
-from descentlab.fast.objectives import MomentsObjective
-from descentlab.fast.moments import Moments
 from descentlab.core.stepsize import classify_rate
-from descentlab.playground.build import (bound_of, carries_velocity, inputs, make_loss, make_model,
-                                         make_penalty_of,
-                                         make_rule, start_velocity)
+from descentlab.core.trainer import train
+from descentlab.fast.moments import Moments
+from descentlab.fast.objectives import MomentsObjective
+from descentlab.playground.build import (
+    bound_of,
+    carries_velocity,
+    inputs,
+    make_loss,
+    make_model,
+    make_penalty_of,
+    make_rule,
+    start_velocity,
+)
 from descentlab.playground.problems import load_problem
 from descentlab.playground.settings import FIELDS, validate
 from descentlab.playground.views import network_frames, surface
@@ -47,7 +55,7 @@ def _stop_when(cancelled):
     return check
 
 
-def train_settings(s, cancelled=None):
+def train_settings(s: dict, cancelled: Callable[[], bool] | None = None) -> dict:
     """Train as the validated settings ``s`` say; return the answer as a dict.
 
     ``cancelled``, a function, is asked after every epoch; once it answers true, training
@@ -133,7 +141,7 @@ def _parameters(s, model, history, problem, penalty=None):
             "surface": surface(problem.X_train, problem.y_train, m, b, penalty)}
 
 
-def round_down(value, digits=3):
+def round_down(value: float, digits: int = 3) -> str:
     """``value`` to ``digits`` significant digits, rounded down (a bound shown is never above
     the true one), as text: ``round_down(0.0057199) == "0.00571"``."""
     exact = Decimal(repr(float(value)))
@@ -141,7 +149,7 @@ def round_down(value, digits=3):
     return f"{float(exact.quantize(quantum, rounding=ROUND_FLOOR)):.{digits}g}"
 
 
-def lr_range(bound):
+def lr_range(bound: float | None) -> list[float]:
     """``[low, high]`` for the rate slider: three decades below the bound to twice it, within
     the API's range, so the slider follows a tiny bound down; the API's range without one."""
     low, high = FIELDS["lr"].low, FIELDS["lr"].high
@@ -191,7 +199,7 @@ def compute(settings):
     return to_json(train_settings(settings))
 
 
-def compute_stoppable(settings, cancelled):
+def compute_stoppable(settings: dict, cancelled: Callable[[], bool]) -> tuple[bytes, float]:
     """(the JSON bytes answering validated ``settings``, the CPU seconds they took), what a
     server's slot runs; raises :class:`Cancelled` with the CPU seconds once ``cancelled()``."""
     start = time.thread_time()
