@@ -171,7 +171,7 @@ def _divergence(s, history, bound):
                "a schedule or the start made the loss blow up: try a smaller rate")
     else:
         why = f"the learning rate {s['lr']:g} is too large for this model: try a smaller rate"
-    return {"epoch": epoch, "message": f"Training diverged at epoch {epoch}: the loss grew more than "
+    return {"epoch": epoch, "message": f"The training diverged at epoch {epoch}: the loss grew more than "
                                        f"10,000 times its first value; {why}."}
 
 
