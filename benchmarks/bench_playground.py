@@ -143,8 +143,8 @@ print(t1 - t, time.perf_counter() - t1)
 
 def reference(epochs):
     """(cold import s, cold first answer s, warm answer s, warm train s) in this run."""
-    from descentlab.fast.moments import Moments
     from descentlab.core.trainer import train
+    from descentlab.fast.moments import Moments
     from descentlab.fast.objectives import MomentsObjective
     from descentlab.playground.build import make_loss, make_model, make_rule
     from descentlab.playground.problems import load_problem
@@ -206,6 +206,7 @@ def main():
     except ImportError:
         json_lib = "json (orjson not installed)"
     import importlib.util
+
     import uvicorn
 
     speedups = [name for name in ("httptools", "uvloop") if importlib.util.find_spec(name)]

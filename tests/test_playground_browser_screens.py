@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers import headless_chromium
-from test_playground_browser import ARTIFACTS, Page, wait_for
+from test_playground_browser import Page, wait_for
 
 pytest.importorskip("uvicorn")
 pytest.importorskip("starlette")
@@ -185,3 +185,34 @@ def test_axe_finds_no_serious_accessibility_violations(page):
             "({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))));")
         bad = [v for v in result if v["impact"] in ("serious", "critical")]
         assert bad == [], (width, bad)
+
+
+def test_momentum_shows_its_rate_map_and_both_paths(page):
+    screen(page, 1400)
+    page.open("#data=scaled&optimizer=momentum&momentum=0.9&lr=0.015&epochs=300&compare=1")
+    assert wait_for(lambda: page.js("return !!window.playground.comparison"))
+    M = page.js("return window.playground.answer.rate_map")
+    assert page.driver.find_element("id", "momap").is_displayed()
+    label = page.js("return document.getElementById('momap').getAttribute('aria-label')")
+    assert f"lr {M['current']['lr']}, beta {M['current']['beta']}" in label and "best point" in label
+    # plain GD's path, drawn over this run's: black dashes where it runs (the contours are blue)
+    dark = page.js(
+        "const F = window.playground.surface, C = window.playground.comparison, c = document.getElementById('surface');"
+        "const ctx = c.getContext('2d'); let hits = 0;"
+        "for (const k of [40, 80, 160, 240]) { const x = Math.round(F.sx(C.m[k])), y = Math.round(F.sy(C.b[k]));"
+        "  const d = ctx.getImageData(x - 3, y - 3, 7, 7).data;"
+        "  for (let i = 0; i < d.length; i += 4) if (d[i] < 60 && d[i + 1] < 60 && d[i + 2] < 60) { hits++; break; } }"
+        "return hits;")
+    assert dark >= 3
+    assert "plain GD" in page.text("surface-title") and "Grey dashed: plain gradient descent" in page.text("explain")
+
+
+def test_the_test_size_slider_splits_the_data_and_the_test_loss_is_drawn(page):
+    screen(page, 1400)
+    page.open()
+    page.after(lambda: page.js("const e = document.getElementById('test_size'); e.value = 0.5; e.dispatchEvent(new Event('input'))"))
+    A = page.js("return window.playground.answer")
+    assert len(A["data"]["test"]["y"]) == 100 and len(A["data"]["train"]["y"]) == 100
+    T = page.js("return window.playground.timeline")
+    assert len(T["test"]) == len(T["loss"]) == 61 and "dotted orange test" in page.text("loss-title")
+    assert "test_size=0.5" in page.driver.current_url

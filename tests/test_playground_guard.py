@@ -81,7 +81,8 @@ def test_depth_counts_without_recursion():
 @pytest.mark.slow
 def test_fuzzed_requests_never_get_a_5xx(client):
     """Any body, query and header the fuzzer makes: every answer is below 500 and JSON."""
-    from hypothesis import HealthCheck, given, settings, strategies as st
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
 
     from descentlab.playground.settings import FIELDS
 

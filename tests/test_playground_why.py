@@ -17,7 +17,8 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with")
     from starlette.testclient import TestClient  # noqa: E402
 
-from descentlab.core.optimizers import contraction, make_optimizer  # noqa: E402
+from descentlab.core.convergence import contraction
+from descentlab.core.optimizers import make_optimizer  # noqa: E402
 from descentlab.core.scaling import standardize  # noqa: E402
 from descentlab.playground import create_app  # noqa: E402
 from descentlab.playground.runner import round_down  # noqa: E402
@@ -43,7 +44,7 @@ def test_the_curvature_is_the_hessians(client):
     assert c["eigenvalues"] == pytest.approx(lams, rel=1e-12) and c["lam_max"] == pytest.approx(a["lam_max"])
     assert c["condition"] == pytest.approx(lams[1] / lams[0]) and c["diverge_lr"] == pytest.approx(a["bound"])
     assert c["overshoot_lr"] == pytest.approx(a["bound"] / 2)
-    for got, want in zip(c["directions"], vecs.T):
+    for got, want in zip(c["directions"], vecs.T, strict=True):
         assert abs(np.dot(got, want)) == pytest.approx(1.0)
     assert c["factors"] == pytest.approx(np.abs(1 - 0.05 * lams)) and c["rate"] == max(c["factors"])
     assert c["at_bound"] is None and a["rate_map"] is None

@@ -4,6 +4,7 @@
 ``GET /``            the page
 ``GET /static/*``    its script and style (shipped in the package; no CDN)
 ``GET /api/limits``  the caps, and every setting with its default and range
+``GET /api/presets`` the presets, read from the lessons' configs
 ``POST /api/train``  settings (JSON) -> the run: loss, parameters, bound, ...
 ``POST /api/csv``    a CSV file's text -> its columns, checked by the CSV reader
 ``GET /api/class``   a class's link and QR code (and, for the teacher, how many students)
@@ -29,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from descentlab.errors import DescentlabError
 from descentlab.playground.classroom import Roster, class_endpoint, client_of
 from descentlab.playground.guard import Admission, Guard, is_teacher, parse_json
+from descentlab.playground.presets import presets
 from descentlab.playground.problems import csv_columns, read_csv_text
 from descentlab.playground.service import Answers, Left, Replaced, Stopping
 from descentlab.playground.settings import LIMITS, limits_document
@@ -64,6 +66,11 @@ async def page(request):
 
 async def limits(request):
     return JSONResponse(limits_document())
+
+
+async def presets_endpoint(request):
+    """The presets, read from the lessons' configs (:mod:`descentlab.playground.presets`)."""
+    return JSONResponse(presets())
 
 
 async def disconnected(receive):
@@ -154,6 +161,7 @@ def create_app(workers=1, admission=None):
     routes = [
         Route("/", page),
         Route("/api/limits", limits),
+        Route("/api/presets", presets_endpoint),
         Route("/api/train", train_endpoint, methods=["POST"]),
         Route("/api/csv", csv_endpoint, methods=["POST"]),
         Route("/api/class", class_endpoint),

@@ -20,7 +20,7 @@ from descentlab.playground.guard import is_teacher
 RECENT_S = 60.0
 
 
-def local_address():
+def local_address() -> str | None:
     """This machine's address on its local network, or None (no network: loopback only).
 
     Connecting a UDP socket sends no packet: the kernel only chooses the route, and so the
@@ -40,7 +40,7 @@ def local_address():
     return None
 
 
-def client_of(request):
+def client_of(request) -> str:
     """Who sent ``request``: the page's ``X-Client-Id`` (one per tab), else its connection."""
     given = request.headers.get("x-client-id", "")[:64]
     if given:
@@ -52,10 +52,10 @@ def client_of(request):
 class Roster:
     """The clients seen lately (not the teacher's page): how many students are connected."""
 
-    def __init__(self):
-        self._seen = {}
+    def __init__(self) -> None:
+        self._seen: dict[str, float] = {}
 
-    def seen(self, client, teacher=False):
+    def seen(self, client: str, teacher: bool = False) -> None:
         if not teacher:
             self._seen[client] = time.monotonic()
             if len(self._seen) > 4096:
@@ -65,12 +65,12 @@ class Roster:
         cutoff = time.monotonic() - RECENT_S
         self._seen = {c: t for c, t in self._seen.items() if t >= cutoff}
 
-    def count(self):
+    def count(self) -> int:
         self._prune()
         return len(self._seen)
 
 
-def qr_svg(url):
+def qr_svg(url: str) -> str | None:
     """The QR code of ``url`` as an SVG document (text), or None without segno."""
     try:
         import segno
@@ -82,7 +82,7 @@ def qr_svg(url):
     return out.getvalue().decode()
 
 
-def qr_text(url):
+def qr_text(url: str) -> str:
     """The QR code of ``url`` for a terminal (block characters), or a line saying how to get one."""
     try:
         import segno

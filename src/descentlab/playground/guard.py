@@ -33,7 +33,8 @@ class Admission:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def local(cls, port, host=None, class_address=None, classroom=False):
+    def local(cls, port: int, host: str | None = None, class_address: str | None = None,
+              classroom: bool = False) -> "Admission":
         """The server's own addresses on ``port``: loopback, the ``--host`` given and the
         class's address; with ``classroom`` fresh class and teacher codes."""
         names = set(LOOPBACK_NAMES)
@@ -45,13 +46,13 @@ class Admission:
             return cls(hosts)
         return cls(hosts, secrets.token_urlsafe(12), secrets.token_urlsafe(12))
 
-    def host_ok(self, host):
+    def host_ok(self, host: str) -> bool:
         if self.hosts is None:  # a test client: any loopback name, any port
             name = host[:host.find("]") + 1] if host.startswith("[") else host.split(":")[0]
             return name in LOOPBACK_NAMES
         return host in self.hosts
 
-    def origin_ok(self, origin, host):
+    def origin_ok(self, origin: str, host: str) -> bool:
         """Whether ``origin`` is one of the server's own pages (any of its addresses)."""
         scheme, _, rest = origin.partition("://")
         return scheme in ("http", "https") and (rest == host or self.host_ok(rest))
@@ -61,7 +62,7 @@ def _headers(scope):
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
 
 
-def cookies_of(headers):
+def cookies_of(headers) -> dict[str, str]:
     out = {}
     for part in headers.get("cookie", "").split(";"):
         name, _, value = part.strip().partition("=")
@@ -70,7 +71,7 @@ def cookies_of(headers):
     return out
 
 
-def is_teacher(admission, headers):
+def is_teacher(admission: Admission, headers) -> bool:
     """Whether a request comes from the teacher's page (its cookie or ``X-Teacher-Code``)."""
     code = admission.teacher_code
     if code is None:
@@ -138,7 +139,7 @@ class Guard:
         await send({"type": "http.response.body", "body": b""})
 
 
-def depth(value):
+def depth(value: object) -> int:
     """How deeply ``value`` (parsed JSON) nests lists and objects, without recursion."""
     deepest, stack = 0, [(value, 1)]
     while stack:
@@ -151,7 +152,7 @@ def depth(value):
     return deepest
 
 
-def parse_json(raw):
+def parse_json(raw: bytes) -> object:
     """The JSON of a request body; ValueError for text that is not JSON or nests too deep."""
     try:
         value = json.loads(raw.decode("utf-8"))

@@ -29,7 +29,7 @@ US_MOMENTS, US_ROWS, US_NETWORK = 7.0, 25.0, 60.0
 _FLAGS = None  # a worker process's view of the slots' flags (set by its initializer)
 
 
-def cost(s):
+def cost(s: dict) -> float:
     """The estimated microseconds of training of validated settings ``s``."""
     rows = s["samples"] if s["data"] != "csv" else 2000
     rows = math.ceil(rows * (1 - s.get("test_size", 0.2)))
@@ -43,14 +43,14 @@ def cost(s):
     return s["epochs"] * per_epoch * unit
 
 
-def run_in_slot(settings, slot, flags=None):
+def run_in_slot(settings: dict, slot: int, flags=None) -> tuple[bytes, float]:
     """Train ``settings`` in slot ``slot``: (JSON bytes, CPU seconds), or raise
     :class:`Cancelled` (with the CPU seconds) once the slot's flag is set."""
     flags = _FLAGS if flags is None else flags
     return compute_stoppable(settings, lambda: flags[slot] != 0)
 
 
-def warm_up():
+def warm_up() -> None:
     """Import everything and answer the default request once (a worker's first task)."""
     try:
         answer({})
@@ -139,7 +139,7 @@ class Lane:
                 process.terminate()
 
 
-def make_lanes(workers):
+def make_lanes(workers: int) -> tuple["Lane", "Lane"]:
     """The light and the heavy lane of a server with ``workers`` training slots a lane (the
     heavy one ``workers - 1``, at least 1), and their shared flags."""
     heavy = max(1, workers - 1)

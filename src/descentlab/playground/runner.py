@@ -11,6 +11,7 @@ epoch are the readable path's, from the :math:`2 \times 2` moments instead of th
 import json
 import re
 import time
+from collections.abc import Callable
 from decimal import ROUND_FLOOR, Decimal
 
 import numpy as np
@@ -18,15 +19,22 @@ import numpy as np
 try:
     import orjson
 except ImportError:  # the standard library's json, slower
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
-from descentlab.core.trainer import train
-from descentlab.fast.objectives import MomentsObjective
-from descentlab.fast.moments import Moments
 from descentlab.core.stepsize import classify_rate
-from descentlab.errors import divergence_message
-from descentlab.playground.build import (bound_of, carries_velocity, make_loss, make_model, make_penalty_of,
-                                         make_rule, start_velocity)
+from descentlab.core.trainer import train
+from descentlab.fast.moments import Moments
+from descentlab.fast.objectives import MomentsObjective
+from descentlab.playground.build import (
+    bound_of,
+    carries_velocity,
+    inputs,
+    make_loss,
+    make_model,
+    make_penalty_of,
+    make_rule,
+    start_velocity,
+)
 from descentlab.playground.problems import load_problem
 from descentlab.playground.settings import FIELDS, validate
 from descentlab.playground.views import network_frames, surface
@@ -47,7 +55,7 @@ def _stop_when(cancelled):
     return check
 
 
-def train_settings(s, cancelled=None):
+def train_settings(s: dict, cancelled: Callable[[], bool] | None = None) -> dict:
     """Train as the validated settings ``s`` say; return the answer as a dict.
 
     ``cancelled``, a function, is asked after every epoch; once it answers true, training
@@ -65,13 +73,14 @@ def train_settings(s, cancelled=None):
     objective = None
     if s["model"] == "linear" and s["batch_size"] is None:
         objective = MomentsObjective(Moments.from_arrays(problem.X_train, problem.y_train))
-    history = train(model, problem.X_train, problem.y_train, loss=loss, optimizer=optimizer,
+    X_in, X_test_in = inputs(s, problem.X_train), inputs(s, problem.X_test)
+    history = train(model, X_in, problem.y_train, loss=loss, optimizer=optimizer,
                     epochs=s["epochs"], batch_size=s["batch_size"], seed=s["seed"],
                     on_divergence="stop", objective=objective, callbacks=callbacks,
-                    penalty=penalty, validation_data=(problem.X_test, problem.y_test),
+                    penalty=penalty, validation_data=(X_test_in, problem.y_test),
                     stop_on_validation=False)
     with np.errstate(all="ignore"):
-        test_loss = float(loss.loss(problem.y_test, model.predict(problem.X_test)))
+        test_loss = float(loss.loss(problem.y_test, model.predict(X_test_in)))
     answer = {
         "model": s["model"], "penalty": s["penalty"], "status": history.status, "loss": history.loss,
         "test_losses": history.val_loss[:len(history.loss)],
@@ -117,7 +126,7 @@ def _parameters(s, model, history, problem, penalty=None):
     """Every epoch's parameters (and the final ones, last), and the surface they move on."""
     if s["model"] == "network":
         frames = network_frames(model, history, np.vstack([problem.X_train, problem.X_test]),
-                                s["activation"] == "identity")
+                                s["activation"] == "identity", s["bias_form"] == "x0")
         out = {"frames": frames}
         if "m" in frames:
             out["surface"] = surface(problem.X_train, problem.y_train, frames["m"], frames["b"])
@@ -132,7 +141,7 @@ def _parameters(s, model, history, problem, penalty=None):
             "surface": surface(problem.X_train, problem.y_train, m, b, penalty)}
 
 
-def round_down(value, digits=3):
+def round_down(value: float, digits: int = 3) -> str:
     """``value`` to ``digits`` significant digits, rounded down (a bound shown is never above
     the true one), as text: ``round_down(0.0057199) == "0.00571"``."""
     exact = Decimal(repr(float(value)))
@@ -140,7 +149,7 @@ def round_down(value, digits=3):
     return f"{float(exact.quantize(quantum, rounding=ROUND_FLOOR)):.{digits}g}"
 
 
-def lr_range(bound):
+def lr_range(bound: float | None) -> list[float]:
     """``[low, high]`` for the rate slider: three decades below the bound to twice it, within
     the API's range, so the slider follows a tiny bound down; the API's range without one."""
     low, high = FIELDS["lr"].low, FIELDS["lr"].high
@@ -162,9 +171,8 @@ def _divergence(s, history, bound):
                "a schedule or the start made the loss blow up: try a smaller rate")
     else:
         why = f"the learning rate {s['lr']:g} is too large for this model: try a smaller rate"
-    because = history.meta["diverged_because"].removeprefix("the loss ")
-    message = divergence_message(epoch, because, fix=why)
-    return {"epoch": epoch, "message": message[0].upper() + message[1:] + "."}
+    return {"epoch": epoch, "message": f"The training diverged at epoch {epoch}: the loss grew more than "
+                                       f"10,000 times its first value; {why}."}
 
 
 def to_json(answer):
@@ -191,7 +199,7 @@ def compute(settings):
     return to_json(train_settings(settings))
 
 
-def compute_stoppable(settings, cancelled):
+def compute_stoppable(settings: dict, cancelled: Callable[[], bool]) -> tuple[bytes, float]:
     """(the JSON bytes answering validated ``settings``, the CPU seconds they took), what a
     server's slot runs; raises :class:`Cancelled` with the CPU seconds once ``cancelled()``."""
     start = time.thread_time()

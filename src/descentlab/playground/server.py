@@ -74,7 +74,7 @@ def _server(app):
     return Server(config)
 
 
-def admission_of(sock, host, classroom):
+def admission_of(sock: socket.socket, host: str, classroom: bool):
     """What a server on ``sock`` admits: its own addresses, and a class's codes."""
     from descentlab.playground.classroom import local_address
     from descentlab.playground.guard import Admission
@@ -119,7 +119,7 @@ class Background:
         self.sock.close()
 
 
-def class_host():
+def class_host() -> str:
     """The address a class listens on: this machine's on the local network."""
     from descentlab.playground.classroom import local_address
 

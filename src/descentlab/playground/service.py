@@ -69,23 +69,23 @@ class Answers:
         in threads of this process, more in processes.
     """
 
-    def __init__(self, workers=1):
+    def __init__(self, workers: int = 1) -> None:
         self.workers = workers
         self.light, self.heavy = make_lanes(workers)
-        self._cache = OrderedDict()
-        self._jobs = {}      # key -> Job, queued or training
-        self._clients = {}   # client -> (Job, ticket)
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._jobs: dict[object, Job] = {}  # key -> Job, queued or training
+        self._clients: dict[str, tuple] = {}  # client -> (Job, ticket)
         self._stopping = False
         self.stats = {"answered": 0, "cached": 0, "replaced": 0, "left": 0, "dropped": 0, "stopped": 0,
                       "cpu_answered": 0.0, "cpu_abandoned": 0.0, "queued": 0, "training": 0}
 
-    def start(self):
+    def start(self) -> None:
         """Start the workers and warm them up in the background; call it before starting
         other threads, so that the workers can be forked."""
         self.light.start_workers()
         self.heavy.start_workers()
 
-    def close(self):
+    def close(self) -> None:
         """Stop: every queued request is refused, every training stops within one epoch."""
         self._stopping = True
         for job in list(self._jobs.values()):
@@ -95,13 +95,13 @@ class Answers:
         self.light.close()
         self.heavy.close()
 
-    def snapshot(self):
+    def snapshot(self) -> dict:
         """The stats, with the requests queued and training now."""
         jobs = list(self._jobs.values())
         return dict(self.stats, queued=sum(j.slot is None for j in jobs),
                     training=sum(j.slot is not None for j in jobs))
 
-    async def get(self, body, client=None, gone=None):
+    async def get(self, body: object, client: str | None = None, gone=None) -> bytes:
         """The answer to a request ``body`` from ``client`` (any hashable; None: anonymous).
 
         ``gone``, a function, returns an awaitable that completes when the client has left. Raises

@@ -12,10 +12,9 @@ import numpy as np
 
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import linear_forward
-from descentlab.core.quadratic import least_squares
-from descentlab.core.quadratic import quadratic_loss
+from descentlab.core.quadratic import least_squares, quadratic_loss
 from descentlab.fast.moments import quadratic_form
-from descentlab.lessons.collapse import collapse
+from descentlab.lessons.collapse import collapse, equivalent_line, network_inputs
 from descentlab.viz.sampling import frame_epochs
 
 GRID = 121
@@ -89,7 +88,7 @@ def surface(X, y, path_m, path_b, penalty=None):
             "loss": loss.tolist(), "least_squares": minimum}
 
 
-def network_frames(network, history, X, identity):
+def network_frames(network, history, X, identity, bias_column=False):
     """The network's parameters and fit at up to ``MAX_FRAMES`` epochs (the final ones last).
 
     Returns
@@ -99,6 +98,7 @@ def network_frames(network, history, X, identity):
         each frame's parameters (name -> nested list, what a continued request sends back);
         ``x``: the curve's grid over the data; ``y``: the prediction on it at each frame;
         for the linear network also ``m`` and ``b``, the line each frame collapses to.
+        ``bias_column``: the network's input is ``[x, 1]`` (the article's x0 form).
     """
     lo, hi = float(X.min()), float(X.max())
     pad = 0.05 * (hi - lo or 1.0)
@@ -110,11 +110,11 @@ def network_frames(network, history, X, identity):
         frames["epochs"].append(epoch)
         frames["params"].append({k: np.asarray(v).tolist() for k, v in params.items()})
         with np.errstate(all="ignore"):
-            frames["y"].append(network.predict(x[:, None]).tolist())
+            frames["y"].append(network.predict(network_inputs(x[:, None], "x0" if bias_column else "layers")).tolist())
         if identity:
-            W, b = collapse(network)
-            frames["m"].append(float(W[0, 0]))
-            frames["b"].append(float(b[0]))
+            m, intercept = equivalent_line(*collapse(network), bias_column)
+            frames["m"].append(m)
+            frames["b"].append(intercept)
     network.set_params(history.final_params)
     if not identity:
         del frames["m"], frames["b"]

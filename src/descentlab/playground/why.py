@@ -5,21 +5,21 @@ Hessian :math:`H = \tilde X^\top \tilde X / N` (plus the l2 penalty's curvature 
 :math:`m`). Its eigenvectors are the directions the contour map's valley runs along
 (:math:`\lambda_{\min}`, the flat floor) and across (:math:`\lambda_{\max}`, the steep
 walls); along each the error is multiplied every step by the optimizer's factor
-(:func:`descentlab.core.optimizers.contraction`): :math:`|1 - \alpha\lambda|` for plain
+(:func:`descentlab.core.convergence.contraction`): :math:`|1 - \alpha\lambda|` for plain
 gradient descent, so steps start to overshoot at :math:`1/\lambda_{\max}` and diverge
 past :math:`2/\lambda_{\max}`. Anchor: Goh, "Why Momentum Really Works", Distill 2017.
 """
 
 import numpy as np
 
-from descentlab.core.optimizers import contraction
+from descentlab.core.convergence import contraction
 from descentlab.fast.moments import quadratic_form
 
 #: The (lr, beta) map of momentum's rate: this many rates (log-spaced) by this many betas.
 MAP_RATES, MAP_BETAS = 64, 50
 
 
-def hessian(X, penalty=None):
+def hessian(X: np.ndarray, penalty=None) -> np.ndarray:
     """The Hessian of the half-MSE of a line in ``(m, b)``, plus ``penalty``'s l2 part on ``m``."""
     H, _, _ = quadratic_form(X, np.zeros(X.shape[0]))
     if penalty is not None:
@@ -27,7 +27,7 @@ def hessian(X, penalty=None):
     return H
 
 
-def curvature(s, H, bound):
+def curvature(s: dict, H: np.ndarray, bound: float | None) -> dict:
     """What the page shows beside the rate slider, for validated settings ``s``.
 
     Returns
@@ -57,7 +57,7 @@ def curvature(s, H, bound):
     }
 
 
-def at_bound(s, bound, factors, rtol=1e-6):
+def at_bound(s: dict, bound: float | None, factors: list | None, rtol: float = 1e-6) -> str | None:
     """The sentence for a rate at the bound (within ``rtol``), else None."""
     if bound is None or factors is None or abs(s["lr"] - bound) > rtol * bound:
         return None
@@ -66,7 +66,7 @@ def at_bound(s, bound, factors, rtol=1e-6):
             "of falling or blowing up. Any smaller rate converges, any larger one diverges.")
 
 
-def rate_map(s, H):
+def rate_map(s: dict, H: np.ndarray) -> dict:
     r"""Momentum's factor per step (the worse of the two directions) over a grid of rates
     and betas, and the best point: :math:`\alpha^* = (2 / (\sqrt{\lambda_{\max}} +
     \sqrt{\lambda_{\min}}))^2`, :math:`\beta^* = ((\sqrt\kappa - 1)/(\sqrt\kappa + 1))^2`

@@ -6,16 +6,7 @@
 
 (function () {
   const CONTINUE = new Set(["lr", "optimizer", "momentum", "schedule", "batch_size"]);
-  const PRESETS = {
-    article: {},
-    below: { lrOfBound: 0.95 },
-    above: { lrOfBound: 1.05 },
-    momentum: { data: "scaled", optimizer: "momentum", momentum: 0.9, lr: 0.015, epochs: 300, compare: true },
-    collapse: { model: "network", activation: "identity", hidden: 2, lr: 0.01, epochs: 300 },
-    nonlinear: { data: "sine", model: "network", activation: "tanh", hidden: 16, noise: 0.1, lr: 0.1, epochs: 2000 },
-    logistic: { data: "blobs", model: "logistic", noise: 1.5, lr: 0.5, epochs: 200 },
-    ridge: { penalty: "l2", alpha: 10, lr: 0.15, epochs: 300 },
-  };
+  let PRESETS = {};  // GET /api/presets: the lessons' own settings (and how to show them)
   const $ = id => document.getElementById(id);
   let S = null, T = null, A = null, C = null, cursor = 0, playing = false, timer = null;
   let answers = 0, afterAnswer = null, drag = null, fitFrame = null, surfFrame = null;
@@ -128,11 +119,11 @@
   }
 
   function preset(name) {
-    const p = Object.assign({}, PRESETS[name]);
+    const P = PRESETS[name] || { settings: {}, view: {} }, p = P.view || {};
     pause();
     S = Controls.defaults();
     $("compare").checked = !!p.compare;
-    for (const k in p) if (k in S) S[k] = p[k];
+    for (const k in P.settings) if (k in S) S[k] = P.settings[k];
     if (p.lrOfBound) afterAnswer = a => { S.lr = +(p.lrOfBound * a.bound).toPrecision(3); Controls.set(S); restart(); url(); };
     Controls.set(S); restart(); url();
   }
@@ -245,6 +236,11 @@
   async function init() {
     const doc = await (await fetch("/api/limits", { headers: Net.headers("application/json") })).json();
     Controls.build(doc, onSetting);
+    try { PRESETS = await (await fetch("/api/presets", { headers: Net.headers("application/json") })).json(); } catch (e) { PRESETS = {}; }
+    for (const b of document.querySelectorAll("#presets button")) {
+      if (!PRESETS[b.dataset.preset]) b.classList.add("hidden");
+      else b.title = "the lesson's run: " + PRESETS[b.dataset.preset].lesson;
+    }
     if (doc.settings.standardize) $("standardise-why").textContent = "Why: " + doc.settings.standardize.help + ".";
     run = Net.stream("/api/train", { answered: answeredRun, refused, failed });
     comparison = Net.stream("/api/train", { answered: a => { if (a.loss) { C = Views.timelineOf(a, 0); draw(); } },

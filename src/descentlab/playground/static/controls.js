@@ -21,6 +21,7 @@ const Controls = (function () {
     data_seed: { widget: "number", show: s => s.data !== "csv" },
     hidden: { widget: "range", step: 1, show: s => s.model === "network" },
     activation: { widget: "select", show: s => s.model === "network" },
+    bias_form: { widget: "select", show: s => s.model === "network" && s.activation === "identity" },
     penalty: { widget: "select", show: s => s.model === "linear" },
     alpha: { widget: "number", show: s => s.model === "linear" && s.penalty !== "none" },
     l1_ratio: { widget: "range", step: 0.05, show: s => s.model === "linear" && s.penalty === "elasticnet" },
