@@ -80,6 +80,18 @@ def test_a_slow_answer_shows_training_then_clears(page):
     assert page.text("busy") == "" and page.js("return document.getElementById('busy').getAttribute('aria-live')") == "polite"
 
 
+def test_a_newer_setting_aborts_the_slow_request_before_it(page):
+    page.open()
+    page.js("const f = window.fetch; window.__signals = [];"
+            "window.fetch = (u, o) => { if (o && o.signal) window.__signals.push(o.signal); return f(u, o); };")
+    page.js("location.hash = '#model=network&hidden=32&epochs=3000'")  # seconds of training
+    assert wait_for(lambda: page.js("return window.__signals.length") == 1)
+    page.after(lambda: page.set_lr(0.3))
+    assert page.js("return window.__signals.map(s => s.aborted)") == [True, False]
+    s = page.state()
+    assert s["settings"]["model"] == "network" and s["settings"]["lr"] == 0.3 and page.text("busy") == ""
+
+
 @pytest.mark.parametrize("field, typed, value", [("m", "-50", -50), ("b", "0.5", 0.5), ("alpha", "1e2", 100.0)])
 def test_a_typed_number_is_sent_as_typed_and_the_field_is_not_rewritten(page, field, typed, value):
     page.open("#penalty=l2")
