@@ -23,12 +23,19 @@ except ImportError:  # the standard library's json, slower
 
 from descentlab.core.stepsize import classify_rate
 from descentlab.core.trainer import train
+<<<<<<< HEAD
+=======
+from descentlab.errors import divergence_message
+>>>>>>> main
 from descentlab.fast.moments import Moments
 from descentlab.fast.objectives import MomentsObjective
 from descentlab.playground.build import (
     bound_of,
     carries_velocity,
+<<<<<<< HEAD
     inputs,
+=======
+>>>>>>> main
     make_loss,
     make_model,
     make_penalty_of,
@@ -170,9 +177,15 @@ def _divergence(s, history, bound):
         why = (f"the learning rate {s['lr']:g} is below the bound {round_down(bound)}, but mini-batches, "
                "a schedule or the start made the loss blow up: try a smaller rate")
     else:
+<<<<<<< HEAD
         why = f"the learning rate {s['lr']:g} is too large for this model: try a smaller rate"
     return {"epoch": epoch, "message": f"The training diverged at epoch {epoch}: the loss grew more than "
                                        f"10,000 times its first value; {why}."}
+=======
+        why = f"learning rate {s['lr']:g} is too large for this model: try a smaller rate"
+    because = history.meta["diverged_because"].removeprefix("the loss ")
+    return {"epoch": epoch, "message": divergence_message(epoch, because, fix=why)}
+>>>>>>> main
 
 
 def to_json(answer):
