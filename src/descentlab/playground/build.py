@@ -13,9 +13,7 @@ from descentlab.core.models import LinearModel, LogisticModel
 from descentlab.core.network import make_network
 from descentlab.core.optimizers import make_optimizer
 from descentlab.core.penalties import make_penalty
-<<<<<<< HEAD
-from descentlab.core.schedules import get_schedule
-from descentlab.core.stepsize import linear_network_bound, stability_bound, with_penalty
+from descentlab.core.stepsize import curvature, linear_network_sharpness, stable_rate, with_penalty
 from descentlab.errors import DescentlabError
 from descentlab.lessons.collapse import article_network, network_inputs
 
@@ -23,10 +21,6 @@ from descentlab.lessons.collapse import article_network, network_inputs
 def inputs(s, X):
     """``X`` as the model of ``s`` sees it: ``[x, 1]`` for the x0 network, ``X`` otherwise."""
     return network_inputs(X, s["bias_form"]) if s["model"] == "network" else X
-=======
-from descentlab.core.stepsize import curvature, linear_network_sharpness, stable_rate, with_penalty
-from descentlab.errors import DescentlabError
->>>>>>> main
 
 
 def make_model(s, n_features):
@@ -156,20 +150,12 @@ def bound_of(s, problem, optimizer, penalty=None):
     return float(bound), float(lam), note
 
 
-<<<<<<< HEAD
-_SHARPNESS: dict = {}
-=======
-_SHARPNESS: dict[tuple[bytes, bytes], float] = {}
->>>>>>> main
+_SHARPNESS: dict[tuple[bytes, bytes, bool], float] = {}
 
 
 def _cached_sharpness(key, problem, output_bias=True):
     if key not in _SHARPNESS:
         if len(_SHARPNESS) > 64:
             _SHARPNESS.clear()
-<<<<<<< HEAD
-        _SHARPNESS[key] = 2.0 / linear_network_bound(problem.X_train, problem.y_train, output_bias=output_bias)
-=======
-        _SHARPNESS[key] = linear_network_sharpness(problem.X_train, problem.y_train, output_bias=True)
->>>>>>> main
+        _SHARPNESS[key] = linear_network_sharpness(problem.X_train, problem.y_train, output_bias=output_bias)
     return _SHARPNESS[key]

@@ -15,10 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-<<<<<<< HEAD
 from descentlab.core.scaling import standardize as standardize_columns
-=======
->>>>>>> main
 from descentlab.data.csvfile import check_fit_data, read_csv
 from descentlab.data.synthetic import make_article_data, make_blobs, make_sine, split
 from descentlab.errors import DescentlabError

@@ -23,19 +23,13 @@ except ImportError:  # the standard library's json, slower
 
 from descentlab.core.stepsize import classify_rate
 from descentlab.core.trainer import train
-<<<<<<< HEAD
-=======
 from descentlab.errors import divergence_message
->>>>>>> main
 from descentlab.fast.moments import Moments
 from descentlab.fast.objectives import MomentsObjective
 from descentlab.playground.build import (
     bound_of,
     carries_velocity,
-<<<<<<< HEAD
     inputs,
-=======
->>>>>>> main
     make_loss,
     make_model,
     make_penalty_of,
@@ -45,7 +39,7 @@ from descentlab.playground.build import (
 from descentlab.playground.problems import load_problem
 from descentlab.playground.settings import FIELDS, validate
 from descentlab.playground.views import network_frames, surface
-from descentlab.playground.why import curvature, hessian, rate_map
+from descentlab.playground.why import curvature_view, hessian, rate_map
 
 _NON_FINITE = re.compile(r"\bNaN\b|-?\bInfinity\b")
 
@@ -104,7 +98,7 @@ def train_settings(s: dict, cancelled: Callable[[], bool] | None = None) -> dict
     }
     if s["model"] == "linear":
         H = hessian(problem.X_train, penalty)
-        answer["curvature"] = curvature(s, H, bound)
+        answer["curvature"] = curvature_view(s, H, bound)
         if s["optimizer"] in ("momentum", "nesterov"):
             answer["rate_map"] = rate_map(s, H)
     answer.update(_parameters(s, model, history, problem, penalty))
@@ -177,15 +171,9 @@ def _divergence(s, history, bound):
         why = (f"the learning rate {s['lr']:g} is below the bound {round_down(bound)}, but mini-batches, "
                "a schedule or the start made the loss blow up: try a smaller rate")
     else:
-<<<<<<< HEAD
         why = f"the learning rate {s['lr']:g} is too large for this model: try a smaller rate"
-    return {"epoch": epoch, "message": f"The training diverged at epoch {epoch}: the loss grew more than "
-                                       f"10,000 times its first value; {why}."}
-=======
-        why = f"learning rate {s['lr']:g} is too large for this model: try a smaller rate"
     because = history.meta["diverged_because"].removeprefix("the loss ")
     return {"epoch": epoch, "message": divergence_message(epoch, because, fix=why)}
->>>>>>> main
 
 
 def to_json(answer):
