@@ -113,8 +113,37 @@ def pct(values, q):
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
+EXIT_ONLY = """
+import sys
+from descentlab.playground.runner import answer
+from descentlab.playground.app import create_app
+import uvicorn
+answer({})
+print("ready", flush=True)
+sys.stdin.readline()
+"""
+
+
+def exit_seconds():
+    """Seconds a Python process with the server's imports takes to exit: the floor under
+    any server's stop, on this machine now (the interpreter's own teardown)."""
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", EXIT_ONLY], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    proc.stdout.readline()
+    start = time.perf_counter()
+    proc.stdin.write("\n")
+    proc.stdin.flush()
+    proc.wait(30)
+    return time.perf_counter() - start
+
+
 def ctrl_c_seconds(start_server, workers):
-    """Seconds from SIGINT to the server's exit while it trains a heavy request."""
+    """(seconds from SIGINT until the server refuses connections, until its process exited),
+    while it trains a heavy request."""
+    import socket
+
     proc, host, port = start_server(workers)
     try:
         async def heavy():
@@ -123,12 +152,23 @@ def ctrl_c_seconds(start_server, workers):
                 await asyncio.wait_for(request(reader, writer, host, port, dict(HEAVY, epochs=1200), "c"), 1.0)
             except TimeoutError:
                 pass
+            return writer
         time.sleep(1.0)
-        asyncio.run(heavy())
+        loop = asyncio.new_event_loop()
+        writer = loop.run_until_complete(heavy())  # still connected: the run is training
         start = time.perf_counter()
         proc.send_signal(signal.SIGINT)
-        proc.wait(30)
-        return time.perf_counter() - start
+        refused = None
+        while proc.poll() is None:
+            if refused is None:
+                try:
+                    socket.create_connection((host, port), timeout=0.05).close()
+                except OSError:
+                    refused = time.perf_counter() - start
+            time.sleep(0.01)
+        writer.close()
+        loop.close()
+        return refused, time.perf_counter() - start
     finally:
         proc.kill()
 
@@ -168,6 +208,10 @@ def run_class(workers_list, seconds, start_server):
         print(f"{'':<22}heavy requests: {counts['heavy aborted']} aborted by their students, "
               f"{counts['heavy answered']} answered")
     for workers in workers_list:
-        print(f"Ctrl-C while training, --workers {workers}: the server stopped in "
-              f"{ctrl_c_seconds(start_server, workers):.2f} s")
+        for _ in range(3):
+            refused, exited = ctrl_c_seconds(start_server, workers)
+            floor = exit_seconds()
+            print(f"Ctrl-C while training, --workers {workers}: connections refused after "
+                  f"{'-' if refused is None else f'{refused:.2f}'} s, process exited after {exited:.2f} s "
+                  f"(a bare Python exit with the same imports: {floor:.2f} s)")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")

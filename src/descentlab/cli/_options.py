@@ -8,8 +8,8 @@ import argparse
 from dataclasses import fields
 from pathlib import Path
 
-from descentlab.lessons.article import TutorialConfig
 from descentlab.errors import DescentlabError
+from descentlab.lessons.article import TutorialConfig
 from descentlab.settings import check_rate, config_settings
 
 _TYPES = {"int": int, "seed": int, "float": float, "fraction": float, "str": str}
@@ -155,7 +155,7 @@ def _say_if_large(config):
 
     note = size_note(config)
     if note is not None:
-        warnings.warn(note)
+        warnings.warn(note, stacklevel=2)
 
 
 def rate_list(text):

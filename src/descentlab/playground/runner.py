@@ -23,6 +23,7 @@ except ImportError:  # the standard library's json, slower
 
 from descentlab.core.stepsize import classify_rate
 from descentlab.core.trainer import train
+from descentlab.errors import divergence_message
 from descentlab.fast.moments import Moments
 from descentlab.fast.objectives import MomentsObjective
 from descentlab.playground.build import (
@@ -38,7 +39,7 @@ from descentlab.playground.build import (
 from descentlab.playground.problems import load_problem
 from descentlab.playground.settings import FIELDS, validate
 from descentlab.playground.views import network_frames, surface
-from descentlab.playground.why import curvature, hessian, rate_map
+from descentlab.playground.why import curvature_view, hessian, rate_map
 
 _NON_FINITE = re.compile(r"\bNaN\b|-?\bInfinity\b")
 
@@ -97,7 +98,7 @@ def train_settings(s: dict, cancelled: Callable[[], bool] | None = None) -> dict
     }
     if s["model"] == "linear":
         H = hessian(problem.X_train, penalty)
-        answer["curvature"] = curvature(s, H, bound)
+        answer["curvature"] = curvature_view(s, H, bound)
         if s["optimizer"] in ("momentum", "nesterov"):
             answer["rate_map"] = rate_map(s, H)
     answer.update(_parameters(s, model, history, problem, penalty))
@@ -171,8 +172,8 @@ def _divergence(s, history, bound):
                "a schedule or the start made the loss blow up: try a smaller rate")
     else:
         why = f"the learning rate {s['lr']:g} is too large for this model: try a smaller rate"
-    return {"epoch": epoch, "message": f"The training diverged at epoch {epoch}: the loss grew more than "
-                                       f"10,000 times its first value; {why}."}
+    because = history.meta["diverged_because"].removeprefix("the loss ")
+    return {"epoch": epoch, "message": divergence_message(epoch, because, fix=why)}
 
 
 def to_json(answer):

@@ -11,12 +11,10 @@ import math
 from dataclasses import dataclass
 
 from descentlab.core.activations import ACTIVATIONS
-from descentlab.core.optimizers import OPTIMIZERS
+from descentlab.core.optimizers import OPTIMIZERS, check_prox
 from descentlab.core.penalties import PENALTIES
 from descentlab.core.schedules import SCHEDULES
-from descentlab.core.stepsize import (
-    REGIME_EDGES,  # the page's colours change at these fractions
-)
+from descentlab.core.stepsize import REGIME_EDGES  # the page's colours change at these fractions
 from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import BASE_CONSTRAINTS
 from descentlab.lessons.collapse import BIAS_FORMS
@@ -230,9 +228,7 @@ def _check_combination(s):
     if s["penalty"] != "none" and s["model"] != "linear":
         raise DescentlabError(f"The penalty pulls the line's slope only: choose the model 'linear', or "
                               f"the penalty 'none' (the model is {s['model']!r}).")
-    if s["penalty"] in ("l1", "elasticnet") and s["optimizer"] == "adam":
-        raise DescentlabError(f"Adam takes no proximal step, so it cannot use the {s['penalty']} penalty: "
-                              "choose the optimizer 'gd', 'momentum' or 'nesterov', or the penalty 'l2'.")
+    check_prox(s["optimizer"], s["penalty"])
     if s["data"] == "csv" and not (s["csv"] and s["feature"] and s["target"]):
         raise DescentlabError("To train on your own data, upload a file first and choose its feature "
                               "and target columns.")

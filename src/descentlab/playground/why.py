@@ -27,7 +27,7 @@ def hessian(X: np.ndarray, penalty=None) -> np.ndarray:
     return H
 
 
-def curvature(s: dict, H: np.ndarray, bound: float | None) -> dict:
+def curvature_view(s: dict, H: np.ndarray, bound: float | None) -> dict:
     """What the page shows beside the rate slider, for validated settings ``s``.
 
     Returns
