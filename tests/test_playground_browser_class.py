@@ -8,6 +8,7 @@ import struct
 import time
 
 import pytest
+
 from helpers import headless_chromium
 from test_playground_browser import Page, wait_for
 

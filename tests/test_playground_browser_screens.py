@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from helpers import headless_chromium
 from test_playground_browser import Page, wait_for
 
