@@ -136,20 +136,25 @@ const Views = (function () {
     f.done();
   }
 
+  // The contour lines of a surface, traced once per answer (not on every frame of Play).
+  const traced = new WeakMap();
+  function levels(S) {
+    if (traced.has(S)) return traced.get(S);
+    const grid = S.loss, low = S.least_squares.loss, n = 14, out = [];
+    let high = -Infinity;
+    for (const row of grid) for (const v of row) if (isFinite(v)) high = Math.max(high, v);
+    for (let k = 0; k < n; k++) out.push([k, n, Plot.contour(grid, S.m, S.b, low + (high - low) * Math.pow(0.6, n - k))]);
+    traced.set(S, out);
+    return out;
+  }
+
   function drawSurface(canvas, A, T, c, C) {
     const S = A.surface;
     if (!S) return null;
     const f = Plot.frame(canvas, S.m, S.b, { xlabel: "m", ylabel: "b" });
-    const grid = S.loss, low = S.least_squares.loss;
-    let high = -Infinity;
-    for (const row of grid) for (const v of row) if (isFinite(v)) high = Math.max(high, v);
-    const n = 14;
-    for (let k = 0; k < n; k++) {
-      const level = low + (high - low) * Math.pow(0.6, n - k);
+    for (const [k, n, segs] of levels(S)) {
       f.ctx.save(); f.ctx.strokeStyle = Plot.levelColor(k, n); f.ctx.lineWidth = 1.2; f.ctx.beginPath();
-      for (const [p, q] of Plot.contour(grid, S.m, S.b, level)) {
-        f.ctx.moveTo(f.sx(p[0]), f.sy(p[1])); f.ctx.lineTo(f.sx(q[0]), f.sy(q[1]));
-      }
+      for (const [p, q] of segs) { f.ctx.moveTo(f.sx(p[0]), f.sy(p[1])); f.ctx.lineTo(f.sx(q[0]), f.sy(q[1])); }
       f.ctx.stroke(); f.ctx.restore();
     }
     eigenArrows(f, A, S);

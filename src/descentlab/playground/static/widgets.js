@@ -43,7 +43,7 @@ const Status = (function () {
       `(m = ${f(A.surface.least_squares.m)}, b = ${f(A.surface.least_squares.b)}, loss ${f(A.surface.least_squares.loss)}, the dashed green floor of the loss plot).`);
     if (T.test) out.push(`Dotted orange: the loss on the ${A.data.test.y.length} test rows, each epoch (the test size slider moves ` +
       "rows between training and testing: with few training rows a flexible model fits them and the test loss rises).");
-    if (A.curvature) out.push("Why: the curvature panel (below) gives the valley's two directions and what each epoch does along them.");
+    if (A.curvature) out.push("Why: the curvature panel gives the valley's two directions and what each epoch does along them.");
     else if (A.lam_max && A.model === "linear") out.push(`Curvature: lambda_max = ${f(A.lam_max)}. Gradient descent multiplies the error along the steepest direction by ` +
       "|1 - lr lambda_max| every epoch, so it converges only below the bound.");
     else if (A.lam_max) out.push(`Curvature used for the bound: ${f(A.lam_max)} (${A.bound_note}).`);
