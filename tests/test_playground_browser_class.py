@@ -58,13 +58,14 @@ def test_a_slider_drag_sends_few_requests_each_with_the_client_id_and_the_latest
     n = len(sent(page, "lr"))
     rates = [round(0.1 + 0.02 * k, 2) for k in range(29)] + [0.5]  # 0.5: exact on the slider's log steps
     # 30 positions over 0.6 s, as a hand drags the slider
-    page.js("const s = document.getElementById('lr'), r = arguments[0]; let i = 0;"
+    page.js("const s = document.getElementById('lr'), r = arguments[0]; let i = 0; window.__t0 = performance.now();"
             "const t = setInterval(() => { s.value = Math.log10(r[i++]); s.dispatchEvent(new Event('input'));"
-            " if (i === r.length) clearInterval(t); }, 20);", rates)
+            " if (i === r.length) { clearInterval(t); window.__t1 = performance.now(); } }, 20);", rates)
     assert wait_for(lambda: page.state()["settings"]["lr"] == rates[-1]), (page.state()["settings"]["lr"], sent(page, "lr"), page.errors())
     assert wait_for(lambda: sent(page, "lr")[-1] == rates[-1])
     lrs = sent(page, "lr")[n:]
-    assert 2 <= len(lrs) <= 10, lrs  # one at a time: at most one every 120 ms, not 30
+    took = page.js("return window.__t1 - window.__t0")  # ms, about 600 (more on a busy machine)
+    assert 2 <= len(lrs) <= took / 120 + 2 and len(lrs) < 30, (lrs, took)  # at most one every 120 ms
     headers = page.js("return window.__headers")
     ids = {h.get("X-Client-Id") for h in headers}
     assert len(ids) == 1 and None not in ids and len(ids.pop()) >= 8
@@ -116,7 +117,7 @@ def test_out_of_range_or_unfinished_numbers_get_a_message_and_are_not_sent(page)
     assert wait_for(lambda: "not a number" in page.text("m-msg"))
     type_into(page, "b", "abc")
     assert wait_for(lambda: '"abc" is not a number' in page.text("b-msg"))
-    time.sleep(0.6)
+    time.sleep(0.8)  # longer than the page waits on a typed number
     assert sent(page, "alpha")[n:] == [] and page.answers() == before
     assert page.js("return document.getElementById('b').getAttribute('aria-invalid')") == "true"
     # an answer arriving while a field has the focus leaves what is being typed alone

@@ -6,7 +6,7 @@
 "use strict";
 
 const Controls = (function () {
-  const TYPE_MS = 400, BASE_LR_MIN = 1e-5;  // the slider's usual low end; a tiny bound takes it lower
+  const TYPE_MS = 700, BASE_LR_MIN = 1e-5;  // the slider's usual low end; a tiny bound takes it lower
   const SPEC = {
     data: { widget: "select" },
     model: { widget: "select" },
