@@ -94,7 +94,8 @@ def test_a_newer_setting_aborts_the_slow_request_before_it(page):
     assert s["settings"]["model"] == "network" and s["settings"]["lr"] == 0.3 and page.text("busy") == ""
 
 
-@pytest.mark.parametrize("field, typed, value", [("m", "-50", -50), ("b", "0.5", 0.5), ("alpha", "1e2", 100.0)])
+@pytest.mark.parametrize("field, typed, value", [("m", "-50", -50), ("b", "0.5", 0.5), ("alpha", "1e2", 100.0),
+                                                  ("alpha", "0,5", 0.5)])  # a phone's decimal comma
 def test_a_typed_number_is_sent_as_typed_and_the_field_is_not_rewritten(page, field, typed, value):
     page.open("#penalty=l2")
     n = len(sent(page, field))

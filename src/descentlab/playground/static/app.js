@@ -211,7 +211,8 @@
     $("log-scale").onchange = () => { draw(); url(); };
     $("compare").onchange = () => { C = null; restart(cursor); url(); };
     $("big-text").onchange = () => { bigText(); url(); };
-    $("save-png").onclick = () => Export.png(["fit", "loss", "surface"].filter(id => !$(id).closest(".hidden")), A);
+    $("save-png").onclick = () => Export.png(["fit", "loss", "surface", "momap"].filter(id => !$(id).closest(".hidden") &&
+      !$(id).classList.contains("hidden")), A);
     $("save-csv").onclick = () => Export.csv(T, A);
     for (const b of document.querySelectorAll("#presets button")) b.onclick = () => preset(b.dataset.preset);
     window.addEventListener("hashchange", () => { if (location.hash !== written) apply(location.hash); });

@@ -46,7 +46,9 @@ const Controls = (function () {
 
   // A typed text -> {value} or {error} (a sentence) or {partial: true} (not finished yet).
   function check(name, text) {
-    const f = doc.settings[name], t = text.trim();
+    const f = doc.settings[name];
+    let t = text.trim();
+    if (/^[+-]?\d*,\d*$/.test(t)) t = t.replace(",", ".");  // a phone's decimal comma: 0,5 is 0.5
     if (t === "") return f.nullable ? { value: null } : { error: `Type a number for ${label(name)}.` };
     if (!NUMBER.test(t)) {
       if (PARTIAL.test(t)) return { partial: true, error: `"${t}" is not a number yet: finish it, e.g. ${shown(f.default ?? 0)}.` };
