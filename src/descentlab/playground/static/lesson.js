@@ -30,7 +30,7 @@ const Lesson = (function () {
         else out.view[k] = v;
         continue;
       }
-      if (!f || ["csv", "csv_name", "params", "velocity", "start_epoch"].includes(k)) { out.problems.push(`"${k}" is not a setting`); continue; }
+      if (!f || ["csv", "csv_name", "params", "velocity", "start_epoch"].includes(k)) { out.problems.push(`"${k}" is not a setting of the playground`); continue; }
       const r = value(k, f, v);
       if (r.problem) out.problems.push(r.problem); else out.settings[k] = r.value;
     }
@@ -97,7 +97,7 @@ const Lesson = (function () {
   function problemsText(problems) {
     if (!problems.length) return "";
     return "This link has " + (problems.length === 1 ? "a value" : "values") + " the page cannot use: " +
-      problems.join("; ") + ". The default is used instead; the rest of the lesson is as the link says.";
+      problems.join("; ") + ". Those are left at their defaults (or ignored); the rest of the lesson is as the link says.";
   }
 
   return { parse, hash, show, problemsText };
