@@ -91,6 +91,19 @@ def test_a_newer_request_of_a_client_replaces_the_older():
 
 
 @pytest.mark.slow
+def test_a_newer_request_stops_the_older_ones_training():
+    results = {}
+    with Background() as url:
+        older = threading.Thread(target=lambda: results.update(older=post(url, dict(HEAVY, seed=6), "tab-1")))
+        older.start()
+        assert wait_for(lambda: stats(url)["training"] == 1)
+        results["newer"] = post(url, {"epochs": 4}, "tab-1")
+        older.join(30)
+        assert wait_for(lambda: stats(url)["stopped"] == 1 and stats(url)["training"] == 0)
+    assert results["older"][0] == 409 and results["newer"][0] == 200
+
+
+@pytest.mark.slow
 def test_a_heavy_request_does_not_hold_up_a_light_one():
     done = []
     with Background() as url:
