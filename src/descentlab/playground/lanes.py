@@ -83,7 +83,8 @@ class Lane:
     def __init__(self, name, size, first_slot, flags, processes):
         self.name, self.size, self.flags, self.processes = name, size, flags, processes
         self.free = list(range(first_slot, first_slot + size))
-        self.queue = deque()
+        self.queue: deque = deque()
+        self.timer = None  # the event loop's timer that starts the next job once ready
         self._executor = None
 
     def __repr__(self):
