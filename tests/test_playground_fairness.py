@@ -90,6 +90,27 @@ def test_a_newer_request_of_a_client_replaces_the_older():
     assert other[0] == 200
 
 
+def progress(url, client_id):
+    req = urllib.request.Request(url + "api/progress", headers={"X-Client-Id": client_id})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+@pytest.mark.slow
+def test_a_page_can_ask_how_far_its_request_is():
+    with Background() as url:
+        assert progress(url, "tab-p") == {"state": "idle"}
+        older = threading.Thread(target=lambda: post(url, dict(HEAVY, seed=7), "tab-p"))
+        older.start()
+        assert wait_for(lambda: progress(url, "tab-p")["state"] == "training")
+        assert wait_for(lambda: progress(url, "tab-p").get("epoch", 0) > 0)
+        p = progress(url, "tab-p")
+        assert p["epochs"] == HEAVY["epochs"] and 0 < p["epoch"] < HEAVY["epochs"]
+        post(url, {"epochs": 2}, "tab-p")  # replaces it
+        older.join(30)
+        assert progress(url, "tab-p") == {"state": "idle"}
+
+
 @pytest.mark.slow
 def test_a_newer_request_stops_the_older_ones_training():
     results = {}

@@ -95,6 +95,19 @@ class Answers:
         self.light.close()
         self.heavy.close()
 
+    def progress(self, client: str) -> dict:
+        """Where ``client``'s request is: ``{"state": "idle"}``, ``{"state": "queued",
+        "ahead": n}`` (requests before it in its lane) or ``{"state": "training", "epoch": k,
+        "epochs": E}`` (epochs done of all), for the page's "training..." line."""
+        job = self._clients.get(client, (None, None))[0]
+        if job is None:
+            return {"state": "idle"}
+        if job.slot is None:
+            ahead = next((i for i, j in enumerate(job.lane.queue) if j is job), 0)
+            return {"state": "queued", "ahead": ahead}
+        return {"state": "training", "epoch": int(job.lane.progress[job.slot]),
+                "epochs": job.settings["epochs"]}
+
     def snapshot(self) -> dict:
         """The stats, with the requests queued and training now."""
         jobs = list(self._jobs.values())
