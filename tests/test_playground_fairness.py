@@ -90,6 +90,40 @@ def test_a_newer_request_of_a_client_replaces_the_older():
     assert other[0] == 200
 
 
+def progress(url, client_id):
+    req = urllib.request.Request(url + "api/progress", headers={"X-Client-Id": client_id})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+@pytest.mark.slow
+def test_a_page_can_ask_how_far_its_request_is():
+    with Background() as url:
+        assert progress(url, "tab-p") == {"state": "idle"}
+        older = threading.Thread(target=lambda: post(url, dict(HEAVY, seed=7), "tab-p"))
+        older.start()
+        assert wait_for(lambda: progress(url, "tab-p")["state"] == "training")
+        assert wait_for(lambda: progress(url, "tab-p").get("epoch", 0) > 0)
+        p = progress(url, "tab-p")
+        assert p["epochs"] == HEAVY["epochs"] and 0 < p["epoch"] < HEAVY["epochs"]
+        post(url, {"epochs": 2}, "tab-p")  # replaces it
+        older.join(30)
+        assert progress(url, "tab-p") == {"state": "idle"}
+
+
+@pytest.mark.slow
+def test_a_newer_request_stops_the_older_ones_training():
+    results = {}
+    with Background() as url:
+        older = threading.Thread(target=lambda: results.update(older=post(url, dict(HEAVY, seed=6), "tab-1")))
+        older.start()
+        assert wait_for(lambda: stats(url)["training"] == 1)
+        results["newer"] = post(url, {"epochs": 4}, "tab-1")
+        older.join(30)
+        assert wait_for(lambda: stats(url)["stopped"] == 1 and stats(url)["training"] == 0)
+    assert results["older"][0] == 409 and results["newer"][0] == 200
+
+
 @pytest.mark.slow
 def test_a_heavy_request_does_not_hold_up_a_light_one():
     done = []

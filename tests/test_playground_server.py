@@ -161,6 +161,7 @@ def test_a_class_prints_its_link_and_qr_code_and_admits_only_its_code():
         lines = []
         while not any("teacher's page" in line for line in lines):
             lines.append(proc.stdout.readline())
+            assert lines[-1] or proc.poll() is None, proc.stderr.read()  # not ended before its link
         text = "".join(lines)
         link = re.search(r"students open (http://127\.0\.0\.1:\d+/)\?class=([\w-]+)", text)
         assert link, text

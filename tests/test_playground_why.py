@@ -157,3 +157,11 @@ def test_csv_errors_name_the_learners_file(client):
 def test_the_answer_is_json_without_nan(client):
     a = client.post("/api/train", json={"optimizer": "momentum", "epochs": 3})
     json.loads(a.text, parse_constant=lambda c: pytest.fail(c))
+
+
+def test_a_narrow_valley_gets_a_finer_contour_grid(client):
+    round_bowl = train(client, epochs=2)  # the article's: condition 1.3
+    valley = train(client, data="scaled", epochs=2)  # x' = 5x + 10: a long narrow valley
+    assert valley["curvature"]["condition"] > 100 > round_bowl["curvature"]["condition"]
+    assert np.shape(round_bowl["surface"]["loss"]) == (51, 51)
+    assert np.shape(valley["surface"]["loss"]) == (121, 121)

@@ -9,6 +9,7 @@
 ``POST /api/csv``    a CSV file's text -> its columns, checked by the CSV reader
 ``GET /api/class``   a class's link and QR code (and, for the teacher, how many students)
 ``GET /api/stats``   what the server answered, abandoned and spent CPU on (the teacher's)
+``GET /api/progress`` where this page's request is: queued, or training at epoch k
 ===================  ============================================================
 
 Every error is a 4xx (or, never expected, 500) with a JSON body ``{"error": "one line"}``;
@@ -107,6 +108,11 @@ async def train_endpoint(request):
     return Response(content, media_type="application/json")
 
 
+async def progress_endpoint(request):
+    """Where this page's request is (``X-Client-Id``): idle, queued, or training at epoch k."""
+    return JSONResponse(request.app.state.answers.progress(client_of(request)))
+
+
 async def stats_endpoint(request):
     """The server's counts and CPU seconds (:attr:`Answers.stats`), for the teacher."""
     if not is_teacher(request.app.state.admission, request.headers):
@@ -166,6 +172,7 @@ def create_app(workers=1, admission=None):
         Route("/api/csv", csv_endpoint, methods=["POST"]),
         Route("/api/class", class_endpoint),
         Route("/api/stats", stats_endpoint),
+        Route("/api/progress", progress_endpoint),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error})

@@ -27,6 +27,7 @@ LIGHT_US = 50_000
 US_MOMENTS, US_ROWS, US_NETWORK = 7.0, 25.0, 60.0
 
 _FLAGS = None  # a worker process's view of the slots' flags (set by its initializer)
+_PROGRESS = None  # and of the epochs each slot's training has done
 
 
 def cost(s: dict) -> float:
@@ -43,11 +44,18 @@ def cost(s: dict) -> float:
     return s["epochs"] * per_epoch * unit
 
 
-def run_in_slot(settings: dict, slot: int, flags=None) -> tuple[bytes, float]:
+def run_in_slot(settings: dict, slot: int, flags=None, progress=None) -> tuple[bytes, float]:
     """Train ``settings`` in slot ``slot``: (JSON bytes, CPU seconds), or raise
-    :class:`Cancelled` (with the CPU seconds) once the slot's flag is set."""
+    :class:`Cancelled` (with the CPU seconds) once the slot's flag is set; the epochs done
+    go to the slot's ``progress``."""
     flags = _FLAGS if flags is None else flags
-    return compute_stoppable(settings, lambda: flags[slot] != 0)
+    progress = _PROGRESS if progress is None else progress
+
+    def stop(epochs_done):
+        progress[slot] = epochs_done
+        return flags[slot] != 0
+
+    return compute_stoppable(settings, stop)
 
 
 def warm_up() -> None:
@@ -58,13 +66,13 @@ def warm_up() -> None:
         pass
 
 
-def _worker_start(flags):
+def _worker_start(flags, progress):
     """A pool worker: Ctrl-C (sent to the terminal's whole process group) is the server's
-    to handle, which then stops the pool; the slots' flags; then the warm-up."""
-    global _FLAGS
+    to handle, which then stops the pool; the slots' flags and progress; then the warm-up."""
+    global _FLAGS, _PROGRESS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server ends its workers with SIGTERM
-    _FLAGS = flags
+    _FLAGS, _PROGRESS = flags, progress
     warm_up()
 
 
@@ -80,10 +88,12 @@ class Lane:
     """One lane: ``size`` slots (threads, or processes when ``processes``), a queue of jobs
     waiting for a slot, and the flags that stop a slot's training."""
 
-    def __init__(self, name, size, first_slot, flags, processes):
+    def __init__(self, name, size, first_slot, flags, progress, processes):
         self.name, self.size, self.flags, self.processes = name, size, flags, processes
+        self.progress = progress
         self.free = list(range(first_slot, first_slot + size))
-        self.queue = deque()
+        self.queue: deque = deque()
+        self.timer = None  # the event loop's timer that starts the next job once ready
         self._executor = None
 
     def __repr__(self):
@@ -92,7 +102,8 @@ class Lane:
     def executor(self):
         if self._executor is None:
             if self.processes:
-                self._executor = ProcessPoolExecutor(self.size, initializer=_worker_start, initargs=(self.flags,),
+                self._executor = ProcessPoolExecutor(self.size, initializer=_worker_start,
+                                                     initargs=(self.flags, self.progress),
                                                      mp_context=_context())
             else:
                 self._executor = ThreadPoolExecutor(self.size, thread_name_prefix=f"descentlab-{self.name}")
@@ -110,10 +121,10 @@ class Lane:
 
     def submit(self, loop, settings, slot):
         """Start ``settings`` in ``slot`` (its flag cleared); an asyncio future."""
-        self.flags[slot] = 0
+        self.flags[slot], self.progress[slot] = 0, 0
         if self.processes:
             return loop.run_in_executor(self.executor(), run_in_slot, settings, slot)
-        return loop.run_in_executor(self.executor(), run_in_slot, settings, slot, self.flags)
+        return loop.run_in_executor(self.executor(), run_in_slot, settings, slot, self.flags, self.progress)
 
     def stop(self, slot):
         self.flags[slot] = 1
@@ -146,7 +157,9 @@ def make_lanes(workers: int) -> tuple["Lane", "Lane"]:
     processes = workers > 1
     size = workers + heavy
     flags = multiprocessing.RawArray("b", size) if processes else bytearray(size)
-    return Lane("light", workers, 0, flags, processes), Lane("heavy", heavy, workers, flags, processes)
+    progress = multiprocessing.RawArray("i", size) if processes else [0] * size
+    return (Lane("light", workers, 0, flags, progress, processes),
+            Lane("heavy", heavy, workers, flags, progress, processes))
 
 
 __all__ = ["Cancelled", "Lane", "cost", "make_lanes", "run_in_slot", "warm_up", "LIGHT_US"]

@@ -49,18 +49,19 @@ class Cancelled(Exception):
 
 
 def _stop_when(cancelled):
-    """A ``train`` callback that stops training (raises :class:`Cancelled`) once ``cancelled()``."""
+    """A ``train`` callback that stops training (raises :class:`Cancelled`) once
+    ``cancelled(epochs_done)`` answers true."""
     def check(epoch, history):
-        if cancelled():
+        if cancelled(epoch + 1):
             raise Cancelled(0.0)
     return check
 
 
-def train_settings(s: dict, cancelled: Callable[[], bool] | None = None) -> dict:
+def train_settings(s: dict, cancelled: Callable[[int], bool] | None = None) -> dict:
     """Train as the validated settings ``s`` say; return the answer as a dict.
 
-    ``cancelled``, a function, is asked after every epoch; once it answers true, training
-    stops with :class:`Cancelled`.
+    ``cancelled``, a function of the epochs done, is asked after every epoch; once it
+    answers true, training stops with :class:`Cancelled`.
     """
     problem = load_problem(s)
     model = make_model(s, problem.X_train.shape[1])
@@ -200,9 +201,10 @@ def compute(settings):
     return to_json(train_settings(settings))
 
 
-def compute_stoppable(settings: dict, cancelled: Callable[[], bool]) -> tuple[bytes, float]:
+def compute_stoppable(settings: dict, cancelled: Callable[[int], bool]) -> tuple[bytes, float]:
     """(the JSON bytes answering validated ``settings``, the CPU seconds they took), what a
-    server's slot runs; raises :class:`Cancelled` with the CPU seconds once ``cancelled()``."""
+    server's slot runs; raises :class:`Cancelled` with the CPU seconds once
+    ``cancelled(epochs_done)`` answers true."""
     start = time.thread_time()
     try:
         content = to_json(train_settings(settings, cancelled))

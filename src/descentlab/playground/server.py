@@ -81,10 +81,11 @@ def admission_of(sock: socket.socket, host: str, classroom: bool):
 
     port = sock.getsockname()[1]
     everywhere = host in ("0.0.0.0", "::")
-    admission = Admission.local(port, host, class_address=local_address() if everywhere else None,
-                                classroom=classroom)
-    if classroom:
-        admission.class_url = f"{url_of(sock)}?class={admission.class_code}"
+    address = local_address() if everywhere else None
+    admission = Admission.local(port, host, class_address=address, classroom=classroom)
+    if classroom:  # listening everywhere, the link names this machine's address on the network
+        base = f"http://{address}:{port}/" if everywhere and address else url_of(sock)
+        admission.class_url = f"{base}?class={admission.class_code}"
     return admission
 
 

@@ -95,6 +95,19 @@ class Answers:
         self.light.close()
         self.heavy.close()
 
+    def progress(self, client: str) -> dict:
+        """Where ``client``'s request is: ``{"state": "idle"}``, ``{"state": "queued",
+        "ahead": n}`` (requests before it in its lane) or ``{"state": "training", "epoch": k,
+        "epochs": E}`` (epochs done of all), for the page's "training..." line."""
+        job = self._clients.get(client, (None, None))[0]
+        if job is None:
+            return {"state": "idle"}
+        if job.slot is None:
+            ahead = next((i for i, j in enumerate(job.lane.queue) if j is job), 0)
+            return {"state": "queued", "ahead": ahead}
+        return {"state": "training", "epoch": int(job.lane.progress[job.slot]),
+                "epochs": job.settings["epochs"]}
+
     def snapshot(self) -> dict:
         """The stats, with the requests queued and training now."""
         jobs = list(self._jobs.values())
@@ -106,8 +119,8 @@ class Answers:
 
         ``gone``, a function, returns an awaitable that completes when the client has left. Raises
         DescentlabError on bad settings, :class:`Replaced` when a newer request of the
-        same client came, :class:`Stopping` when the server stops, and
-        ``asyncio.CancelledError`` when the client left.
+        same client came, :class:`Stopping` when the server stops, and :class:`Left`
+        when the client left.
         """
         settings = validate(body)
         key = cache_key(settings)
@@ -189,13 +202,21 @@ class Answers:
         now = time.monotonic()
         while lane.free and lane.queue and not self._stopping:
             job = lane.queue[0]
-            if job.ready_at > now:
-                loop.call_later(job.ready_at - now + 0.001, self._pump, lane)
+            if job.ready_at > now:  # one timer a lane: the first job in the queue is the next ready
+                if lane.timer is None or lane.timer.cancelled() or lane.timer.when() > loop.time() + (
+                        job.ready_at - now):
+                    if lane.timer is not None:
+                        lane.timer.cancel()
+                    lane.timer = loop.call_later(job.ready_at - now + 0.001, self._wake, lane)
                 return
             lane.queue.popleft()
             job.slot = lane.free.pop()
             future = lane.submit(loop, job.settings, job.slot)
             future.add_done_callback(lambda f, job=job: self._finished(job, f))
+
+    def _wake(self, lane):
+        lane.timer = None
+        self._pump(lane)
 
     def _finished(self, job, future):
         lane = job.lane
