@@ -192,6 +192,8 @@ def test_an_uploaded_csv_trains_and_its_errors_show(page, tmp_path):
     assert "study.csv: 50 rows" in page.text("csv-status")
     assert s["settings"]["standardize"] is True  # by default, with the reason beside the switch
     assert page.driver.find_element("id", "standardise-why").text.startswith("Why: standardise")
+    sc, L = page.js("return window.playground.answer.data.scaling"), s["line"]
+    assert f"= {page.js('return Plot.fmt(arguments[0])', L['m'] / sc['scale'])} hours" in page.text("raw-line")
     page.after(lambda: page.driver.find_element("id", "csv-standardise").click())
     assert page.state()["settings"]["standardize"] is False and "standardize=false" in page.driver.current_url
     ls = page.js("return window.playground.answer.surface.least_squares")

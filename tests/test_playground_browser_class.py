@@ -4,6 +4,7 @@ Skips when no browser is installed (one browser for the module)."""
 
 import csv
 import io
+import re
 import struct
 import time
 
@@ -77,8 +78,10 @@ def test_a_slow_answer_shows_training_then_clears(page):
     page.open()
     page.js("window.__busy = []; new MutationObserver(() => window.__busy.push(document.getElementById('busy').textContent))"
             ".observe(document.getElementById('busy'), {childList: true, characterData: true, subtree: true});")
-    page.after(lambda: page.js("location.hash = '#model=network&hidden=32&epochs=1500'"))
-    assert "training..." in page.js("return window.__busy")
+    page.after(lambda: page.js("location.hash = '#model=network&hidden=32&epochs=3000'"))
+    seen = page.js("return window.__busy")
+    assert "training..." in seen
+    assert any(re.fullmatch(r"training\.\.\. epoch \d+ of 3000", t) for t in seen), seen  # GET /api/progress
     assert page.text("busy") == "" and page.js("return document.getElementById('busy').getAttribute('aria-live')") == "polite"
 
 

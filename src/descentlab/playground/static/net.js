@@ -20,11 +20,28 @@ const Net = (function () {
 
   function headers(type) { return { "Content-Type": type, "X-Client-Id": CLIENT }; }
 
+  let polling = null;
+
   function busy(delta) {
     busyCount = Math.max(0, busyCount + delta);
     const el = document.getElementById("busy");
     el.textContent = busyCount ? "training..." : "";
     document.body.classList.toggle("busy", busyCount > 0);
+    clearTimeout(polling); polling = null;
+    if (busyCount) poll();
+  }
+
+  // While an answer is slow: where this page's request is (GET /api/progress), every 300 ms.
+  function poll() {
+    polling = setTimeout(async () => {
+      let p = null;
+      try { p = await (await fetch("/api/progress", { headers: headers("application/json") })).json(); } catch (e) { /* none */ }
+      if (!busyCount) return;
+      const el = document.getElementById("busy");
+      if (p && p.state === "training") el.textContent = `training... epoch ${p.epoch} of ${p.epochs}`;
+      else if (p && p.state === "queued") el.textContent = `training... waiting for ${p.ahead} other run${p.ahead === 1 ? "" : "s"} first`;
+      poll();
+    }, 300);
   }
 
   // A stream of POSTs to `url`; opts.answered(json, ctx), opts.refused(error, status, ctx),

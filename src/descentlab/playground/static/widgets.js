@@ -10,6 +10,8 @@ const Status = (function () {
       `training ${A.penalty && A.penalty !== "none" ? "objective (loss + penalty)" : "loss"} at the start of epoch ${k}: <b id="loss-now">${f(T.loss[k])}</b>`];
     if (T.kind === "logistic") parts.push(`w1 = ${f(T.w1[c])}, w2 = ${f(T.w2[c])}, b = ${f(T.b[c])}`);
     else if (L) parts.push(`m = <b id="m-now">${f(L.m)}</b>, b = <b id="b-now">${f(L.b)}</b>`);
+    const sc = A.data.scaling;  // a standardised upload: the same line in the file's own units
+    if (L && sc) parts.push(`<span id="raw-line">in your file's units: ${sc.target || "y"} = ${f(L.m / sc.scale)} ${sc.feature} + ${f(L.b - L.m * sc.mean / sc.scale)}</span>`);
     parts.push(`test loss at the end: ${f(A.test_loss)}`, `status: <span id="run-status">${A.status}</span>`);
     document.getElementById("status").innerHTML = parts.join(" &middot; ");
     document.getElementById("explain").innerHTML = notes(A, T, C).map(p => `<p>${p}</p>`).join("");
