@@ -152,6 +152,8 @@ def test_a_lesson_link_shows_its_title_and_prompt_and_locks_and_hides(page):
     page.after(lambda: page.js("const e = document.getElementById('epochs'); e.value = 80; e.dispatchEvent(new Event('input'))"))
     url = page.driver.current_url
     assert "lock=lr,optimizer" in url and "title=Past" in url and "epochs=80" in url and "lr=1.8" in url
+    page.driver.find_element("id", "copy-link").click()
+    assert wait_for(lambda: page.js("return document.getElementById('share-url').value") == url)
 
 
 def test_a_broken_value_shows_the_lesson_with_a_message_naming_it(page):
@@ -254,6 +256,9 @@ def test_a_class_page_shows_its_link_and_qr_and_the_teacher_sees_the_students(pa
         assert page.text("class-count").startswith("1 student")
         assert page.driver.find_element("id", "class-box").is_displayed()
         page.shot("class-teacher")
-        if a.class_url:
+        if a.class_url:  # the lesson's link for the class carries the class code
             assert page.text("class-link") == a.class_url
+            page.after(lambda: page.js("location.hash = '#lr=0.2'"))
+            page.driver.find_element("id", "copy-link").click()
+            assert wait_for(lambda: page.js("return document.getElementById('share-url').value") == a.class_url + "#lr=0.2")
         assert page.errors() == []

@@ -214,6 +214,7 @@
     $("save-png").onclick = () => Export.png(["fit", "loss", "surface", "momap"].filter(id => !$(id).closest(".hidden") &&
       !$(id).classList.contains("hidden")), A);
     $("save-csv").onclick = () => Export.csv(T, A);
+    $("copy-link").onclick = () => Classroom.copy();
     for (const b of document.querySelectorAll("#presets button")) b.onclick = () => preset(b.dataset.preset);
     window.addEventListener("hashchange", () => { if (location.hash !== written) apply(location.hash); });
     window.addEventListener("popstate", () => { if (location.hash !== written) apply(location.hash); });

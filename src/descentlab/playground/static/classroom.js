@@ -12,7 +12,7 @@ const Classroom = (function () {
     const link = document.getElementById("class-link");
     box.classList.remove("hidden");
     link.textContent = info.url || "(no network address: loopback only)";
-    if (info.url) link.href = info.url;
+    if (info.url) { link.href = info.url; classUrl = info.url; }
     if (info.qr_svg) qr.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(info.qr_svg);
     else qr.classList.add("hidden");
     qr.tabIndex = 0;
@@ -31,5 +31,23 @@ const Classroom = (function () {
     }, 10000);
   }
 
-  return { show };
+  let classUrl = null;
+
+  // The link to this lesson: the class link (with its code) when there is a class.
+  function lessonLink() {
+    const page = classUrl || location.origin + location.pathname;
+    return page + location.hash;
+  }
+
+  async function copy() {
+    const box = document.getElementById("share"), out = document.getElementById("share-url");
+    const said = document.getElementById("share-said");
+    box.classList.remove("hidden");
+    out.value = lessonLink();
+    out.focus(); out.select();
+    try { await navigator.clipboard.writeText(out.value); said.textContent = "copied"; }
+    catch (e) { said.textContent = "select it and copy (Ctrl+C)"; }
+  }
+
+  return { show, copy };
 })();
