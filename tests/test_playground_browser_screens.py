@@ -120,6 +120,8 @@ def test_keyboard_only_reaches_and_moves_the_rate_with_a_visible_focus_ring(page
     lr = page.state()["settings"]["lr"]
     text = page.js("return document.getElementById('lr').getAttribute('aria-valuetext')")
     assert text.startswith(f"learning rate {lr}") and "too small" in text and "stable bound 1.89)" in text
+    page.after(lambda: ActionChains(page.driver).send_keys(Keys.PAGE_UP * 10).perform())  # a decade up
+    assert wait_for(lambda: page.state()["settings"]["lr"] == pytest.approx(10 * lr, rel=1e-2)), (lr, page.state()["settings"]["lr"])
 
 
 def test_the_slider_marks_one_and_two_over_lambda_max_and_each_label_sits_under_its_band(page):

@@ -128,6 +128,13 @@ const Controls = (function () {
     lrRange = [Math.max(doc.settings.lr.min, BASE_LR_MIN), doc.settings.lr.max];
     lr.min = Math.log10(lrRange[0]); lr.max = Math.log10(lrRange[1]);
     lr.addEventListener("input", () => { showLr(); changed("lr", read("lr")); });
+    lr.addEventListener("keydown", e => {  // the keyboard's big steps: a tenth of a decade
+      const step = { PageUp: 0.1, PageDown: -0.1 }[e.key] ?? (e.shiftKey ? { ArrowRight: 0.1, ArrowUp: 0.1, ArrowLeft: -0.1, ArrowDown: -0.1 }[e.key] : undefined);
+      if (step === undefined) return;
+      e.preventDefault();
+      lr.value = Math.min(+lr.max, Math.max(+lr.min, +lr.value + step));
+      lr.dispatchEvent(new Event("input"));
+    });
   }
 
   function read(name) {
