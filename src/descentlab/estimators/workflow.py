@@ -13,7 +13,7 @@ from descentlab.data.csvfile import check_fit_data, read_csv
 from descentlab.estimators.rescaled import check_learned, fit_scaled
 from descentlab.errors import DescentlabError
 from descentlab.settings import check_config, setting
-from descentlab.files import write_text
+from descentlab.files import escape_csv_cell, write_text
 
 TASKS = ("regression", "classification")
 
@@ -238,7 +238,7 @@ def predictions_csv(predictions):
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(list(predictions))
+    writer.writerow([escape_csv_cell(str(name)) for name in predictions])
     columns = [[_cell(v) for v in values] for values in predictions.values()]
     writer.writerows(zip(*columns))
     return out.getvalue()
@@ -247,7 +247,7 @@ def predictions_csv(predictions):
 def _cell(value):
     if isinstance(value, (float, np.floating)):
         return repr(float(value))
-    return str(value)
+    return escape_csv_cell(str(value))  # a label such as "=HYPERLINK(...)" is text, not a formula
 
 
 def write_predictions(path, predictions):
