@@ -10,6 +10,7 @@ import os
 import stat
 
 from descentlab.errors import DescentlabError
+from descentlab.files import check_source
 
 GIB = 2**30
 #: Below this many bytes nothing is checked (not worth reading /proc/meminfo).
@@ -79,6 +80,7 @@ def read_text_capped(path, what, limit=None):
     as /dev/zero) is read up to the limit and no further.
     """
     shown, limit = str(path), MAX_JSON_BYTES if limit is None else limit
+    check_source(path, what)
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
@@ -94,7 +96,7 @@ def read_text_capped(path, what, limit=None):
     if len(data) > limit:
         raise _too_large(what, shown, limit)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark some editors add is not content
     except UnicodeDecodeError:
         raise DescentlabError(f"cannot read {what} {shown!r}: it is not UTF-8 text: pass a "
                               "file written by descentlab") from None

@@ -6,6 +6,7 @@ again on the side.
 
 import json
 import math
+import os
 from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
@@ -15,6 +16,10 @@ import numpy as np
 from descentlab.errors import DescentlabError
 from descentlab.core.history_schema import STATUSES, _bad, _what, _object, _number, _numbers, _array
 from descentlab.memory import read_text_capped
+
+#: At most this many numbers of a run's epochs go into its JSON (about 170 MB at 21
+#: bytes a number, under the 256 MiB descentlab reads back); more are sampled.
+MAX_SAVED_NUMBERS = 8_000_000
 
 if TYPE_CHECKING:                      # only for the annotations: never imported at run time
     import pandas
@@ -90,15 +95,32 @@ class History:
         of = f" of {planned}" if isinstance(planned, int) and planned > self.n_epochs else ""
         return f"interrupted after {self.n_epochs}{of} epochs"
 
-    def to_dict(self) -> dict:
-        """A JSON-serialisable dict (arrays become nested lists)."""
+    def to_dict(self, max_numbers: int = MAX_SAVED_NUMBERS) -> dict:
+        """A JSON-serialisable dict (arrays become nested lists).
+
+        A run whose epochs hold more than ``max_numbers`` numbers keeps evenly spaced
+        epochs (the first and the last among them), so that its file stays readable
+        (under :data:`~descentlab.memory.MAX_JSON_BYTES`); ``meta["sampled_epochs"]``
+        then says how many of how many, and ``meta["epoch_numbers"]`` which.
+        """
+        per_epoch = 2 + bool(self.val_loss) + sum(np.size(vs[0]) for vs in self.params.values() if vs)
+        keep = None
+        meta = self.meta
+        if self.n_epochs * per_epoch > max_numbers:
+            keep = np.unique(np.linspace(0, self.n_epochs - 1, max(2, max_numbers // per_epoch))
+                             .round().astype(int)).tolist()
+            meta = {**meta, "sampled_epochs": {"kept": len(keep), "of": self.n_epochs},
+                    "epoch_numbers": keep}
+
+        def pick(values):
+            return values if keep is None or not values else [values[i] for i in keep]
         return {
-            "loss": self.loss,
-            "params": {k: [np.asarray(v).tolist() for v in vs] for k, vs in self.params.items()},
+            "loss": pick(self.loss),
+            "params": {k: [np.asarray(v).tolist() for v in pick(vs)] for k, vs in self.params.items()},
             "final_params": {k: np.asarray(v).tolist() for k, v in self.final_params.items()},
             "status": self.status,
-            "meta": self.meta,
-            "val_loss": self.val_loss,
+            "meta": meta,
+            "val_loss": pick(self.val_loss),
         }
 
     @classmethod
@@ -141,8 +163,15 @@ class History:
         return cls(loss=loss, params=params, final_params=final, status=status, meta=dict(meta),
                    val_loss=val_loss)
 
-    def to_json(self):
-        return json.dumps(self.to_dict(), indent=1)
+    def to_json(self, path: "str | os.PathLike[str] | None" = None):
+        """The history as JSON text; with ``path``, written there atomically instead (a
+        regular file only: :func:`descentlab.files.check_target`) and the Path returned."""
+        text = json.dumps(self.to_dict(), indent=1)
+        if path is None:
+            return text
+        from descentlab.files import write_text
+
+        return write_text(path, text + "\n")
 
     @classmethod
     def from_json(cls, text):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from descentlab.errors import DescentlabError
+from descentlab.files import check_source
 from descentlab.memory import available_bytes, gib
 
 #: The longest line read (a row of a CSV file); past it the input is not a CSV file.
@@ -184,6 +185,7 @@ def read_csv(path, *, features=None, target=None, labels=False, delimiter=",", d
     """
     path = str(path)
     delimiter = _delimiter(delimiter)
+    check_source(path, "CSV file")
     # pandas reads to the end: only a regular file, refused first when it cannot fit
     # (a device such as /dev/zero, or a pipe, goes to the reader that stops on its budget)
     if os.path.isfile(path):

@@ -23,7 +23,6 @@ from pathlib import Path
 from descentlab.errors import DescentlabError, SaveError
 from descentlab.files.interrupts import deferred_signals
 
-
 #: Temporary files are ``.descentlab-tmp.<pid>.<name>.<random><suffix>``: a name no user
 #: file has, with the writer's process id, so a later run can tell a killed writer's
 #: leftovers (:mod:`descentlab.outputs.folder_lock`) from a live one's.
@@ -55,18 +54,17 @@ def check_target(path: "str | os.PathLike[str]") -> Path:
     return path
 
 
-def check_source(path: "str | os.PathLike[str]", what: str) -> os.stat_result:
-    """The ``stat`` of the input ``path``; a one-line error for a FIFO or a socket, which
-    would block the read forever (checked before opening, which itself blocks on a FIFO)."""
+def check_source(path: "str | os.PathLike[str]", what: str) -> None:
+    """One-line error when the input ``path`` is a FIFO or a socket, which would block the
+    read forever (checked before opening, which itself blocks on a FIFO); anything else,
+    missing files included, is left to the reader to report."""
     try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise DescentlabError(f"cannot read {what} {str(path)!r} ({_reason(exc)}): check the "
-                              "path") from None
-    if stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode):
-        raise DescentlabError(f"cannot read {what} {str(path)!r}: it is {_kind(info.st_mode)}, "
-                              "not a file: save the data to a regular file and pass that")
-    return info
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        raise DescentlabError(f"cannot read {what} {str(path)!r}: it is {_kind(mode)}, not a "
+                              "file: save the data to a regular file and pass that")
 
 
 def escape_csv_cell(value: str) -> str:
@@ -113,6 +111,10 @@ def _is_input(path, inputs):
 def check_folder(folder):
     """One-line error unless ``folder`` is, or can be created as, a writable folder."""
     folder = Path(folder)
+    long = next((part for part in folder.parts if len(os.fsencode(part)) > 255), None)
+    if long is not None:
+        raise DescentlabError(f"cannot write to output folder {long[:40]!r}... (a name of "
+                              f"{len(os.fsencode(long))} bytes; file systems allow 255): choose a shorter --out")
     existing = folder
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
