@@ -29,7 +29,7 @@ import hashlib
 import json
 import os
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from descentlab.errors import DescentlabError
@@ -61,7 +61,7 @@ def read_manifest(folder):
     except (DescentlabError, ValueError, AttributeError, RecursionError) as exc:
         why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).splitlines()[0]
         warnings.warn(f"{str(path)!r} is damaged or foreign ({why}); it is written anew and no old "
-                      "file is removed")
+                      "file is removed", stacklevel=2)
         return empty
 
 
@@ -180,7 +180,7 @@ class OutputFolder:
         from descentlab._version import __version__
 
         return {"argv": self.argv, "settings": self.settings, "status": status,
-                "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "version": __version__}
 
     def _finish(self):
@@ -204,7 +204,7 @@ class OutputFolder:
         if path.is_symlink() or not path.is_file() or not _proven(recorded):
             return  # never a file the manifest cannot prove descentlab wrote
         if _stat(path) != recorded:
-            warnings.warn(f"{str(path)!r} changed since descentlab wrote it: left in place")
+            warnings.warn(f"{str(path)!r} changed since descentlab wrote it: left in place", stacklevel=2)
             return
         try:
             path.unlink()
