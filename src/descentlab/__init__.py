@@ -5,6 +5,17 @@ History -> plots -> command line. Importing descentlab loads NumPy only; scikit-
 and matplotlib are imported inside the functions that need them.
 """
 
+import sys as _sys
+
+if _sys.argv[:1] == ["-m"] or _sys.argv[0].rsplit("/", 1)[-1] == "descentlab":
+    # the command line is loading: a Ctrl-C before it can handle one is one line, not a traceback
+    def _quiet_interrupt(kind, value, tb, _default=_sys.excepthook):
+        if issubclass(kind, KeyboardInterrupt):
+            print("descentlab: interrupted while starting; nothing ran", file=_sys.stderr)
+        else:
+            _default(kind, value, tb)
+    _sys.excepthook = _quiet_interrupt
+
 from descentlab.core.quadratic import least_squares
 from descentlab.core.stepsize import power_iteration, stability_bound
 from descentlab.data.synthetic import Dataset, make_article_data, split

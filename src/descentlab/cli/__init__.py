@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 
 from descentlab.errors import DescentlabError, DivergenceError, SaveError
+from descentlab.files.interrupts import holding, interrupt_scope
 from descentlab.cli import (animate, collapse, exercise, fit, logistic, lr_study, nonlinear, playground,
                             predict, report, tutorial)
 
@@ -49,7 +50,7 @@ def main(argv=None):
         parser.print_help()
         return 2
     args.argv = ["descentlab", *(sys.argv[1:] if argv is None else argv)]
-    with warnings.catch_warnings(), _sigterm_interrupts(), \
+    with warnings.catch_warnings(), _sigterm_interrupts(), interrupt_scope(), _held_interrupts(), \
             np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         warnings.showwarning = _one_line_warning  # NumPy's overflow is caught as divergence instead
         stdout, sys.stdout = sys.stdout, _Stdout(sys.stdout)
@@ -90,7 +91,33 @@ class _Stdout:
 
 
 def _raise_interrupt(signum, frame):
+    if holding():  # what a stopped run trained is being written: that comes first
+        if not _told:
+            _told.append(signum)
+            print("descentlab: still writing what was trained; it stops once that is saved",
+                  file=sys.stderr, flush=True)
+        return
     raise KeyboardInterrupt
+
+
+_told: list = []
+
+
+class _held_interrupts:
+    """Ctrl-C raises KeyboardInterrupt as usual, except after a first one stopped training
+    and until what it trained is written (:func:`descentlab.files.interrupts.holding`):
+    any number of Ctrl-C then keeps the history and metrics. Restored afterwards."""
+
+    def __enter__(self):
+        _told.clear()
+        self.installed = threading.current_thread() is threading.main_thread()
+        if self.installed:
+            self.previous = signal.signal(signal.SIGINT, _raise_interrupt)
+
+    def __exit__(self, *exc):
+        if self.installed:
+            signal.signal(signal.SIGINT, signal.default_int_handler if self.previous is None
+                          else self.previous)
 
 
 class _sigterm_interrupts:

@@ -76,10 +76,13 @@ def finish(record, histories, budget=None):
     cut = interrupted(histories)
     if not cut:
         return 0
-    ran = ", ".join(str(h.n_epochs) for h in cut)
+    started = [h for h in cut if h.n_epochs] or cut[:1]
+    ran = ", ".join(str(h.n_epochs) for h in started)
     of = f" of {budget}" if budget is not None else ""
+    later = len(cut) - len(started)
+    note = f" ({later} later part{'s' * (later > 1)} not started: Ctrl-C came first)" if later else ""
     what = f"kept {record}" if isinstance(record, (str, Path)) else kept(record)
-    print(f"descentlab: interrupted after {ran}{of} epochs; {what}", file=sys.stderr)
+    print(f"descentlab: interrupted after {ran}{of} epochs{note}; {what}", file=sys.stderr)
     return 130
 
 

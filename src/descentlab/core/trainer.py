@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.files.interrupts import note_interrupt, stopping
 from descentlab.core.batches import RowSet, batches, hold_out, split  # noqa: F401 (hold_out lived here)
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
@@ -221,6 +222,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
         history.meta["objective"] = repr(objective)
     start, epoch, diverging = None, 0, None
     try:
+        if stopping():  # Ctrl-C already stopped a part of this command: start no new run
+            raise KeyboardInterrupt
         for epoch in range(epochs):
             start = model.get_params()
             if val is not None:
@@ -256,6 +259,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     except _Diverging as exc:
         diverging = exc
     except KeyboardInterrupt:
+        note_interrupt()  # the command's later parts stop; more Ctrl-C wait for the record
         if start is not None:  # undo the epoch in progress: the parameters match the history
             model.set_params(start)
             del history.val_loss[history.n_epochs:]

@@ -160,6 +160,8 @@ def study_lines(study):
         h = run.history
         if run.diverged:
             result = f"diverged at epoch {h.meta.get('diverged_at_epoch')}"
+        elif not h.loss:
+            result = "not trained: Ctrl-C stopped the command first"
         else:
             result = f"loss {h.loss[0]:.4g} -> {h.loss[-1]:.4g} in {h.n_epochs} epochs"
         ratio = f"{run.ratio:.3f}" if run.ratio < 1e4 else f"{run.ratio:.3g}"

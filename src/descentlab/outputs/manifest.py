@@ -34,6 +34,7 @@ from pathlib import Path
 
 from descentlab.errors import DescentlabError
 from descentlab.files import deferred_signals, save_figure, write_text
+from descentlab.files.interrupts import release_interrupts
 from descentlab.memory import read_text_capped
 from descentlab.outputs.folder_lock import folder_lock
 
@@ -174,6 +175,7 @@ class OutputFolder:
         finally:
             if self._lock is not None:
                 self._lock.__exit__(None, None, None)
+            release_interrupts()  # the run's record is written
         return False
 
     def _entry(self, status):
