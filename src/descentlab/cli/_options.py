@@ -158,6 +158,30 @@ def _say_if_large(config):
         warnings.warn(note)
 
 
+#: A run past this many bytes of history (memory, JSON) or this many epochs is said to be large.
+_LARGE_BYTES, _LARGE_EPOCHS = 100_000_000, 10_000_000
+
+
+def say_if_large_run(epochs, numbers_per_epoch=2):
+    """One warning line before any run whose per-epoch record will be enormous (the same
+    promise :func:`_say_if_large` gives the tutorial): ``numbers_per_epoch`` recorded per
+    epoch, about 29 bytes each in memory and JSON, plus a list entry's overhead."""
+    import warnings
+
+    size = epochs * (29 * numbers_per_epoch + 64)
+    if size < _LARGE_BYTES and epochs < _LARGE_EPOCHS:
+        return
+    warnings.warn(f"--epochs {epochs} records every epoch: about {size / 1e9:.3g} GB of memory "
+                  "and of history, more than this run can hold if it runs to the end; lower "
+                  "--epochs (Ctrl-C stops it and keeps what ran)")
+
+
+def _numbers_per_epoch(config):
+    """About how many numbers a lesson records per epoch: its parameters and its loss."""
+    widths = getattr(config, "widths", None) or [getattr(config, "hidden", 1)]
+    return sum(3 * w + 2 for w in widths) + 1
+
+
 def rate_list(text):
     """``"0.01,0.5,1.8"`` -> ``[0.01, 0.5, 1.8]``; each must be a positive number."""
     rates = []
@@ -204,6 +228,7 @@ def run_lesson(args, config_class, run, then=None, also=()):
     config = config_from_args(args, config_class)
     planned = lesson_files(args.command, config) + list(also)
     check_folder(args.out, planned)
+    say_if_large_run(config.epochs, _numbers_per_epoch(config))
     result = run(config)
     for line in result.summary_lines():
         print(line)
