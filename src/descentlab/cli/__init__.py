@@ -44,6 +44,9 @@ def build_parser():
 
 
 def main(argv=None):
+    closed = _closed_standard_streams()
+    if closed:
+        return closed
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -62,6 +65,27 @@ def main(argv=None):
         finally:
             sys.stdout = stdout
     return code
+
+
+def _closed_standard_streams():
+    """1 with one line on stderr when standard output is closed (``>&-``): the run could
+    print nothing it promises, so it does not start. Descriptors 0-2 are filled with
+    /dev/null first, so no file this run opens takes their number."""
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+    for fd in closed:
+        if os.open(os.devnull, os.O_RDWR) != fd:  # the lowest free number: fd itself
+            break
+    if 1 not in closed:
+        return 0
+    if sys.stderr is not None and 2 not in closed:
+        print("descentlab: error: standard output is closed, so nothing could be printed: "
+              "redirect it to a file or to /dev/null instead (> out.txt)", file=sys.stderr)
+    return 1
 
 
 class _StdoutFailed(Exception):

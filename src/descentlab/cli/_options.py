@@ -6,9 +6,12 @@ Every option of a run's config comes from its :class:`~descentlab.settings.Setti
 
 import argparse
 import math
+
+import numpy as np
 from dataclasses import fields
 from pathlib import Path
 
+from descentlab.errors import DescentlabError
 from descentlab.lessons.article import TutorialConfig
 from descentlab.settings import config_settings
 
@@ -141,7 +144,16 @@ def load_result(args):
     from descentlab.lessons.article import result_from_history, run_tutorial
 
     if args.history is not None:
-        return result_from_history(load_history(args.history))
+        history = load_history(args.history)
+        try:
+            with np.errstate(over="raise", invalid="raise"):
+                return result_from_history(history)
+        except (ArithmeticError, ValueError) as exc:
+            if isinstance(exc, DescentlabError):
+                raise
+            raise DescentlabError(f"cannot draw history {args.history!r}: its values are too large to "
+                                  "compute with (the fitted line is beyond a float's range): pass a "
+                                  "history.json written by descentlab from finite data") from None
     config = config_from_args(args)
     _say_if_large(config)
     return run_tutorial(config, log=None)
