@@ -21,6 +21,7 @@ import numpy as np
 from descentlab.data.synthetic import (NOISE_MAX, Dataset, check_data_size, check_split_sizes,
                                        make_blobs, split)
 from descentlab.core.history import History
+from descentlab.errors import DescentlabError
 from descentlab.core.losses import BinaryCrossEntropy
 from descentlab.core.metrics import accuracy
 from descentlab.core.models import LogisticModel, logistic_proba
@@ -138,6 +139,9 @@ def run_logistic(config: LogisticConfig | None = None) -> LogisticResult:
     config = LogisticConfig() if config is None else config
     data = make_blobs(config.samples, config.cluster_std, config.seed)
     X_train, X_test, y_train, y_test = split(data.X, data.y, config.test_size, config.seed)
+    if np.unique(y_train).size < 2:  # a handful of points can land in one blob
+        raise DescentlabError(f"the {y_train.size} training points of --samples {config.samples} are all "
+                              "of one class, so there is no boundary to learn: use more --samples")
     model = LogisticModel(2, seed=config.seed, init_scale=config.init_scale)
     history = train(model, X_train, y_train, loss=BinaryCrossEntropy(),
                     optimizer=GradientDescent(config.lr), epochs=config.epochs, seed=config.seed)
