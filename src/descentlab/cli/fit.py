@@ -1,11 +1,10 @@
 """``descentlab fit data.csv --target COLUMN``: train on real data, print metrics, save the model.
 
-The estimator options come from the estimators' ``_parameter_constraints`` and
-``__init__`` defaults; the data options from :class:`FitConfig`'s settings.
+The estimator options come from the estimators' ``_parameter_constraints`` (help,
+limits and defaults); the data options from :class:`FitConfig`'s settings.
 """
 
 import argparse
-import inspect
 import sys
 
 import numpy as np
@@ -27,10 +26,10 @@ def _estimator_option(p, name):
 
     owner = GDRegressor if name in GDRegressor._parameter_constraints else GDClassifier
     s = owner._parameter_constraints[name]
-    linear = inspect.signature(owner).parameters[name].default
+    linear = s.default
     default = f"{linear if linear is not None else s.none}"
     if owner is GDRegressor:
-        network = inspect.signature(GDNetworkRegressor).parameters[name].default
+        network = GDNetworkRegressor._parameter_constraints[name].default
         if network != linear:
             default += f"; {network} with --hidden"
     else:

@@ -14,13 +14,12 @@ import warnings
 
 import numpy as np
 
-from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.errors import DescentlabError, DivergenceError, divergence_message
 from descentlab.files.interrupts import note_interrupt, stopping
-from descentlab.core.batches import RowSet, batches, hold_out, split  # noqa: F401 (hold_out lived here)
+from descentlab.core.batches import RowSet, batches, split
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
-from descentlab.core.optimizers import GradientDescent
-from descentlab.core.stepsize import divergence_message
+from descentlab.core.optimizers import GradientDescent, check_prox
 
 
 class _Diverging(Exception):
@@ -117,6 +116,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
     loss : loss object, default=MeanSquaredError()
     optimizer : optimizer object, default=GradientDescent(lr=0.05)
+        A schedule that decays over the run's length (``"cosine"``, ``"step"``) gets it
+        here: the optimizer's steps so far plus ``epochs`` times the batches per epoch.
     epochs : int, default=100
         The epoch budget.
     batch_size : int or None, default=None
@@ -144,7 +145,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     objective : object or None, default=None
         A fast path for a full-batch epoch: ``objective(params)`` returns the loss and
         the gradients that ``loss`` and ``model.backward`` give on all the rows, and
-        ``objective.n_samples`` counts them (e.g. :class:`descentlab.estimators.fast.objectives.MomentsObjective`).
+        ``objective.n_samples`` counts them (e.g. :class:`descentlab.fast.objectives.MomentsObjective`).
         ``X`` and ``y`` are then unused, and mini-batches and the validation split,
         which need the rows, are refused.
     validation_fraction : float or None, default=None
@@ -201,9 +202,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
                                   or sample_weight is not None or rows is not None):
         raise DescentlabError("a full-batch objective cannot take mini-batches, a validation "
                               "split, row weights or rows: train on the rows instead")
-    if penalty is not None and penalty.has_prox and not getattr(optimizer, "proximal", False):
-        raise DescentlabError(f"{type(optimizer).__name__} takes no proximal step, so no l1 penalty: "
-                              "use optimizer 'gd', 'momentum' or 'nesterov', or penalty 'l2'")
+    if penalty is not None and penalty.has_prox:
+        check_prox(optimizer, "l1")
     w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
     fit, val = (split(X, y, w, rows, validation_fraction, seed) if objective is None
                 else (None, None))
@@ -216,6 +216,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     callbacks = [_as_callback(c) for c in callbacks]
     stopper = None if tol is None else _Stopper(tol, n_iter_no_change)
     n_samples = fit.n_samples if objective is None else objective.n_samples
+    if hasattr(optimizer, "set_length"):  # a decaying schedule spans this run's updates
+        optimizer.set_length(optimizer.t + epochs * (1 if batch_size is None else -(-n_samples // batch_size)))
     history = History(meta={"epochs": epochs, "batch_size": batch_size, "optimizer": repr(optimizer),
                             "loss": getattr(loss, "name", repr(loss))})
     if objective is not None:
@@ -294,6 +296,7 @@ def _finish(history, model, stopper, early_stopping, on_divergence):
 def _diverged(history, model, epoch, loss_value, reason, on_divergence):
     history.status = "diverged"
     history.meta["diverged_at_epoch"] = epoch
+    history.meta["diverged_because"] = f"the loss {reason}"
     history.final_params = model.get_params()
     if on_divergence == "stop":
         return history

@@ -8,15 +8,18 @@ units, so raw, unscaled data trains with the defaults. This module imports
 scikit-learn, so ``descentlab`` exports it lazily.
 """
 
+from dataclasses import replace
+
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
-from descentlab.settings import Setting
 from descentlab.estimators.base import GDEstimator
-from descentlab.estimators.fast.objectives import fast_problem, is_streamed
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS
+from descentlab.estimators.streamed import fast_problem
+from descentlab.fast.objectives import is_streamed
 from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
 from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.estimators.dask_predict import lazy_on_dask
@@ -102,7 +105,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     convex, so the start only changes the path, not the optimum).
 
     ``solver`` picks how each full-batch epoch is computed; all give the same loss and
-    gradients (:mod:`descentlab.estimators.fast.objectives`), so the same path down the same bowl:
+    gradients (:mod:`descentlab.fast.objectives`), so the same path down the same bowl:
 
     * ``"gd"``: the readable path, forward, loss, backward on the rows;
     * ``"moments"``: one pass collects the data's moments, then every epoch costs
@@ -132,9 +135,9 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
     _parameter_constraints = {**StandardizedTargetRegressor._parameter_constraints,
-                              "solver": Setting("how each epoch's loss and gradients are computed: "
-                                                "moments and fused are fast paths to the same "
-                                                "result", kind="choice",
+                              "solver": replace(BASE_CONSTRAINTS["solver"],
+                                                help="how each epoch's loss and gradients are computed: "
+                                                "moments and fused are fast paths to the same result",
                                                 choices=("auto", "gd", "moments", "fused"))}
     MAX_MOMENTS_FEATURES = 2048
 
@@ -213,22 +216,7 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
-    _parameter_constraints = {**GDEstimator._parameter_constraints,
-                              "class_weight": Setting("weights of the classes", kind="weights",
-                                                      none="every class weighs 1")}
-
-    def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
-                 schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
-                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
-                 l1_ratio=0.15, class_weight=None):
-        super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
-                         schedule_options=schedule_options, epochs=epochs, batch_size=batch_size,
-                         tol=tol, n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
-                         validation_fraction=validation_fraction, standardize=standardize,
-                         random_state=random_state, solver=solver, penalty=penalty, alpha=alpha,
-                         l1_ratio=l1_ratio)
-        self.class_weight = class_weight
+    _parameter_constraints = {**GDEstimator._parameter_constraints, **CLASSIFIER_CONSTRAINTS}
 
     def _class_weights(self, y, sample_weight=None):
         """Each row's weight from ``class_weight``: "balanced" is :math:`N / (2 N_c)` for

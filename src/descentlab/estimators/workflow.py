@@ -4,12 +4,12 @@
 :func:`predict_csv` then :func:`write_predictions`. Everything is usable from Python.
 """
 
-import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from descentlab.data.csvfile import check_fit_data, read_csv
+from descentlab.estimators.constraints import FIT_PARAMS
 from descentlab.estimators.rescaled import check_learned, fit_scaled
 from descentlab.errors import DescentlabError
 from descentlab.settings import check_config, setting
@@ -18,10 +18,6 @@ from descentlab.files import escape_csv_cell, write_text
 TASKS = ("regression", "classification")
 
 
-#: The estimator settings ``descentlab fit`` exposes (declared in the estimators' tables).
-FIT_PARAMS = ("optimizer", "lr", "momentum", "epochs", "batch_size", "schedule",
-              "schedule_options", "tol", "early_stopping", "solver", "penalty", "alpha", "l1_ratio",
-              "class_weight")
 
 
 @dataclass

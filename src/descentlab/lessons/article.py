@@ -16,7 +16,8 @@ from descentlab.core.metrics import regression_metrics
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.quadratic import least_squares
-from descentlab.core.stepsize import divergence_message, stability_bound
+from descentlab.core.stepsize import stability_bound
+from descentlab.errors import divergence_message
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError

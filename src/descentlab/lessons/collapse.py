@@ -27,7 +27,8 @@ from typing import ClassVar
 import numpy as np
 
 from descentlab.core.quadratic import least_squares, with_bias_column
-from descentlab.core.stepsize import divergence_message, linear_network_bound
+from descentlab.core.stepsize import linear_network_bound
+from descentlab.errors import divergence_message
 from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.history import History

@@ -5,7 +5,6 @@ same start, and places each rate against the stability bound of full-batch gradi
 descent (article: "by varying alpha the rate of decrease in error varies").
 """
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -14,35 +13,17 @@ import numpy as np
 
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
-from descentlab.core.stepsize import stability_bound
+from descentlab.core.stepsize import classify_rate, stability_bound
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData
 from descentlab.errors import DescentlabError
-from descentlab.settings import epochs_setting, setting
+from descentlab.settings import check_rate, epochs_setting, setting
 from descentlab.lessons.display import NotebookDisplay
 
 ARTICLE_LR = 0.05  # the article's l_r
 
 #: Default rates as fractions of the bound: too small, good, near the bound, beyond it.
 DEFAULT_FRACTIONS = (0.01, 0.5, 0.98, 1.1)
-
-
-def classify_rate(lr, bound):
-    r"""Where ``lr`` falls against the stability bound :math:`2/\lambda_{\max}`.
-
-    Returns one of ``"too small"`` (below 5% of the bound: slow), ``"good"``,
-    ``"near the bound"`` (80% to 100%: the parameters overshoot and oscillate) and
-    ``"beyond the bound"`` (the error grows by :math:`|1 - \alpha\lambda_{\max}| > 1`
-    every epoch).
-    """
-    ratio = lr / bound
-    if ratio >= 1.0:
-        return "beyond the bound"
-    if ratio >= 0.8:
-        return "near the bound"
-    if ratio < 0.05:
-        return "too small"
-    return "good"
 
 
 def default_rates(bound):
@@ -55,11 +36,7 @@ def check_rates(rates):
     rates = list(rates)
     if not rates:
         raise DescentlabError("no learning rates given: pass a list such as 0.01,0.5,1.8,2.1")
-    for lr in rates:
-        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
-            raise DescentlabError(f"learning rate {lr!r} must be a positive number: "
-                                  "pass a list such as 0.01,0.5,1.8,2.1")
-    return [float(lr) for lr in rates]
+    return [float(check_rate(lr, suggest="a list such as 0.01,0.5,1.8,2.1")) for lr in rates]
 
 
 @dataclass

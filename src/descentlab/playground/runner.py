@@ -4,7 +4,7 @@ An answer is a pure function of the settings, so the server may cache it
 (:mod:`descentlab.playground.service`) and any process may compute it.
 
 Full-batch linear regression trains through ``train(objective=...)`` with the moments of
-the data (:class:`descentlab.fastfit.MomentsObjective`): the loss and gradients of every
+the data (:class:`descentlab.fast.objectives.MomentsObjective`): the loss and gradients of every
 epoch are the readable path's, from the :math:`2 \times 2` moments instead of the rows.
 """
 
@@ -19,9 +19,10 @@ except ImportError:  # the standard library's json, slower
     orjson = None
 
 from descentlab.core.trainer import train
-from descentlab.estimators.fast.objectives import MomentsObjective
-from descentlab.core.quadratic import Moments
-from descentlab.lessons.lr_study import classify_rate
+from descentlab.fast.objectives import MomentsObjective
+from descentlab.fast.moments import Moments
+from descentlab.core.stepsize import classify_rate
+from descentlab.errors import divergence_message
 from descentlab.playground.build import (bound_of, carries_velocity, make_loss, make_model, make_penalty_of,
                                          make_rule, start_velocity)
 from descentlab.playground.problems import load_problem
@@ -111,8 +112,8 @@ def _divergence(s, history, bound):
                "schedule or the start made the loss blow up: try a smaller rate")
     else:
         why = f"learning rate {s['lr']:g} is too large for this model: try a smaller rate"
-    return {"epoch": epoch, "message": f"training diverged at epoch {epoch}: the loss became "
-                                       f"non-finite or grew over 10^4 times its first value; {why}"}
+    because = history.meta["diverged_because"].removeprefix("the loss ")
+    return {"epoch": epoch, "message": divergence_message(epoch, because, fix=why)}
 
 
 def to_json(answer):
