@@ -10,7 +10,6 @@ import os
 import stat
 
 from descentlab.errors import DescentlabError
-from descentlab.files import check_source
 
 GIB = 2**30
 #: Below this many bytes nothing is checked (not worth reading /proc/meminfo).
@@ -80,9 +79,11 @@ def read_text_capped(path, what, limit=None):
     as /dev/zero) is read up to the limit and no further.
     """
     shown, limit = str(path), MAX_JSON_BYTES if limit is None else limit
-    check_source(path, what)
     try:
-        info = os.stat(path)
+        info = os.stat(path)  # before opening, which itself blocks on a FIFO
+        if stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode):
+            raise DescentlabError(f"cannot read {what} {shown!r}: it is a FIFO or a socket, not a "
+                                  "file: save it to a regular file and pass that")
         if stat.S_ISDIR(info.st_mode):
             raise DescentlabError(f"cannot read {what} {shown!r}: it is a folder, not a file: "
                                   "pass the file's path")

@@ -166,7 +166,7 @@ def _say_if_large(config):
 
     note = size_note(config)
     if note is not None:
-        warnings.warn(note)
+        warnings.warn(note, stacklevel=2)
 
 
 #: A run past this many bytes of history (memory, JSON) or this many epochs is said to be large.

@@ -157,11 +157,11 @@ def summary_lines(result):
                              "than their mean (try more epochs, another --lr, or fewer hidden units)")
     if hasattr(est, "coef_") and np.ndim(est.coef_) == 2:  # multinomial: one logit per class
         lines.append("Coefficients of each class's logit (in the data's units):")
-        for label, coef, intercept in zip(est.classes_, est.coef_, est.intercept_):
-            coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, coef))
+        for label, coef, intercept in zip(est.classes_, est.coef_, est.intercept_, strict=False):
+            coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, coef, strict=False))
             lines.append(f"  {label}: {coefs}; intercept {intercept:.6g}")
     elif hasattr(est, "coef_"):
-        coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, est.coef_))
+        coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, est.coef_, strict=False))
         lines.append(f"Coefficients (in the data's units): {coefs}; intercept {est.intercept_:.6g}")
     else:
         n_out = est._n_outputs() if hasattr(est, "classes_") else 1

@@ -5,21 +5,15 @@ again on the side.
 """
 
 import json
-import math
-import os
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from descentlab.core.history_schema import STATUSES, _array, _bad, _numbers, _object, _what, kept_epochs
 from descentlab.errors import DescentlabError
-from descentlab.core.history_schema import STATUSES, _bad, _what, _object, _number, _numbers, _array
+from descentlab.files import write_text
 from descentlab.memory import read_text_capped
-
-#: At most this many numbers of a run's epochs go into its JSON (about 170 MB at 21
-#: bytes a number, under the 256 MiB descentlab reads back); more are sampled.
-MAX_SAVED_NUMBERS = 8_000_000
 
 if TYPE_CHECKING:                      # only for the annotations: never imported at run time
     import pandas
@@ -95,22 +89,13 @@ class History:
         of = f" of {planned}" if isinstance(planned, int) and planned > self.n_epochs else ""
         return f"interrupted after {self.n_epochs}{of} epochs"
 
-    def to_dict(self, max_numbers: int = MAX_SAVED_NUMBERS) -> dict:
-        """A JSON-serialisable dict (arrays become nested lists).
-
-        A run whose epochs hold more than ``max_numbers`` numbers keeps evenly spaced
-        epochs (the first and the last among them), so that its file stays readable
-        (under :data:`~descentlab.memory.MAX_JSON_BYTES`); ``meta["sampled_epochs"]``
-        then says how many of how many, and ``meta["epoch_numbers"]`` which.
-        """
+    def to_dict(self, max_numbers: int | None = None) -> dict:
+        """A JSON-serialisable dict (arrays become nested lists); past ``max_numbers``
+        numbers (default ``MAX_SAVED_NUMBERS``), evenly spaced epochs, said in ``meta``."""
         per_epoch = 2 + bool(self.val_loss) + sum(np.size(vs[0]) for vs in self.params.values() if vs)
-        keep = None
-        meta = self.meta
-        if self.n_epochs * per_epoch > max_numbers:
-            keep = np.unique(np.linspace(0, self.n_epochs - 1, max(2, max_numbers // per_epoch))
-                             .round().astype(int)).tolist()
-            meta = {**meta, "sampled_epochs": {"kept": len(keep), "of": self.n_epochs},
-                    "epoch_numbers": keep}
+        keep, meta = kept_epochs(self.n_epochs, per_epoch, max_numbers), self.meta
+        if keep is not None:
+            meta = {**meta, "sampled_epochs": {"kept": len(keep), "of": self.n_epochs}, "epoch_numbers": keep}
 
         def pick(values):
             return values if keep is None or not values else [values[i] for i in keep]
@@ -163,15 +148,10 @@ class History:
         return cls(loss=loss, params=params, final_params=final, status=status, meta=dict(meta),
                    val_loss=val_loss)
 
-    def to_json(self, path: "str | os.PathLike[str] | None" = None):
-        """The history as JSON text; with ``path``, written there atomically instead (a
-        regular file only: :func:`descentlab.files.check_target`) and the Path returned."""
+    def to_json(self, path=None):
+        """The JSON text; with ``path``, written there atomically (a regular file only)."""
         text = json.dumps(self.to_dict(), indent=1)
-        if path is None:
-            return text
-        from descentlab.files import write_text
-
-        return write_text(path, text + "\n")
+        return text if path is None else write_text(path, text + "\n")
 
     @classmethod
     def from_json(cls, text):
@@ -292,7 +272,7 @@ def _sparkline(values, width=240, height=48):
     span = (y.max() - y.min()) or 1.0
     xs = np.linspace(2, width - 2, y.size)
     ys = height - 2 - (y - y.min()) / span * (height - 4)
-    points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys))
+    points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys, strict=False))
     return (f"<svg class='sparkline' width='{width}' height='{height}' role='img' "
             f"aria-label='loss per epoch'><polyline fill='none' stroke='#1f77b4' "
             f"stroke-width='1.5' points='{points}'/></svg>")

@@ -17,17 +17,17 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from descentlab.errors import DescentlabError, DivergenceError, divergence_message
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import check_prox, make_optimizer
 from descentlab.core.penalties import make_penalty
 from descentlab.core.schedules import get_schedule
+from descentlab.core.stepsize import default_lr, with_penalty
+from descentlab.core.trainer import train
+from descentlab.errors import DescentlabError, DivergenceError, divergence_message
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init
 from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
 from descentlab.estimators.problem import rows_problem
 from descentlab.estimators.rows import fit_weights, split_off, validation_rows
-from descentlab.core.stepsize import default_lr, with_penalty
-from descentlab.core.trainer import train
-from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init
 from descentlab.settings import check_params
 
 
@@ -118,7 +118,7 @@ class GDEstimator(Incremental, BaseEstimator):
     _saved_attributes = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
 
     __init__ = declared_init(BASE_CONSTRAINTS)
-    _positional = ()  # hyperparameters that may be given by position too
+    _positional: tuple[str, ...] = ()  # hyperparameters that may be given by position too
 
     def __init_subclass__(cls, **kwargs):
         """A subclass's ``__init__`` is built from its own table, unless it writes one."""

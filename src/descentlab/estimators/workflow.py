@@ -9,11 +9,11 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from descentlab.data.csvfile import check_fit_data, read_csv
+from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import FIT_PARAMS
 from descentlab.estimators.rescaled import check_learned, fit_scaled
-from descentlab.errors import DescentlabError
-from descentlab.settings import check_config, setting
 from descentlab.files import escape_csv_cell, write_text
+from descentlab.settings import check_config, setting
 
 TASKS = ("regression", "classification")
 
@@ -236,7 +236,7 @@ def predictions_csv(predictions):
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([escape_csv_cell(str(name)) for name in predictions])
     columns = [[_cell(v) for v in values] for values in predictions.values()]
-    writer.writerows(zip(*columns))
+    writer.writerows(zip(*columns, strict=False))
     return out.getvalue()
 
 

@@ -17,8 +17,8 @@ from descentlab.core.stepsize import classify_rate, stability_bound
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData
 from descentlab.errors import DescentlabError
-from descentlab.settings import check_rate, epochs_setting, setting
 from descentlab.lessons.display import NotebookDisplay
+from descentlab.settings import check_rate, epochs_setting, setting
 
 ARTICLE_LR = 0.05  # the article's l_r
 

@@ -11,11 +11,10 @@ import numpy as np
 from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
 from descentlab.core.models import LinearModel, LogisticModel
 from descentlab.core.network import make_network
-from descentlab.core.penalties import make_penalty
-from descentlab.core.stepsize import curvature, stable_rate, with_penalty
-from descentlab.errors import DescentlabError
-from descentlab.core.stepsize import linear_network_sharpness
 from descentlab.core.optimizers import make_optimizer
+from descentlab.core.penalties import make_penalty
+from descentlab.core.stepsize import curvature, linear_network_sharpness, stable_rate, with_penalty
+from descentlab.errors import DescentlabError
 
 
 def make_model(s, n_features):
@@ -141,7 +140,7 @@ def bound_of(s, problem, optimizer, penalty=None):
     return float(bound), float(lam), note
 
 
-_SHARPNESS = {}
+_SHARPNESS: dict[tuple[bytes, bytes], float] = {}
 
 
 def _cached_sharpness(key, problem):

@@ -16,15 +16,22 @@ import numpy as np
 try:
     import orjson
 except ImportError:  # the standard library's json, slower
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
-from descentlab.core.trainer import train
-from descentlab.fast.objectives import MomentsObjective
-from descentlab.fast.moments import Moments
 from descentlab.core.stepsize import classify_rate
+from descentlab.core.trainer import train
 from descentlab.errors import divergence_message
-from descentlab.playground.build import (bound_of, carries_velocity, make_loss, make_model, make_penalty_of,
-                                         make_rule, start_velocity)
+from descentlab.fast.moments import Moments
+from descentlab.fast.objectives import MomentsObjective
+from descentlab.playground.build import (
+    bound_of,
+    carries_velocity,
+    make_loss,
+    make_model,
+    make_penalty_of,
+    make_rule,
+    start_velocity,
+)
 from descentlab.playground.problems import load_problem
 from descentlab.playground.settings import validate
 from descentlab.playground.views import network_frames, surface

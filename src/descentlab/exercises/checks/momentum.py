@@ -75,7 +75,7 @@ def _run(learner, X, y, lr, epochs):
                 theta, v = (np.asarray(a, dtype=float).reshape(2) for a in
                             learner.call("momentum_update", theta, v, np.append(dW, db), lr, BETA))
             except (TypeError, ValueError) as exc:
-                raise Failed("wrong", f"training: momentum_update's result is unusable ({exc})")
+                raise Failed("wrong", f"training: momentum_update's result is unusable ({exc})") from None
     return np.array(losses), theta
 
 
