@@ -16,10 +16,11 @@ def check_folder(out, names, inputs=(), create=False):
     from descentlab.files import check_folder as creatable
 
     try:
+        creatable(out)  # a folder still to make holds no file, so no input either
         if Path(out).is_dir():
             return check_outputs([(name, Path(out) / name) for name in names], inputs=inputs,
                                  folder=out if create else None)
-        return creatable(out)  # a folder still to make holds no file, so no input either
+        return Path(out)
     except OSError as exc:  # a name longer than the file system allows (255 bytes), ...
         shown = str(out) if len(str(out)) <= 60 else str(out)[:57] + "..."
         raise DescentlabError(f"cannot use output folder {shown!r} ({exc.strerror or exc}): "
