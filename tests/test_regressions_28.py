@@ -417,3 +417,21 @@ def test_stdout_closed_is_one_line_and_writes_nothing(tmp_path):
                                                 "could be printed: redirect it to a file or to /dev/null "
                                                 "instead (> out.txt)"]
     assert os.listdir(tmp_path) == []
+
+
+def test_ctrl_c_is_held_while_what_was_trained_is_written(capsys):
+    import signal
+
+    from descentlab.cli import _held_interrupts
+    from descentlab.files.interrupts import interrupt_scope, note_interrupt, release_interrupts
+
+    with interrupt_scope(), _held_interrupts():
+        note_interrupt()  # a training loop caught the first Ctrl-C
+        for _ in range(3):  # any number of them now: held
+            signal.raise_signal(signal.SIGINT)
+        release_interrupts()  # history and metrics are written
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+    err = capsys.readouterr().err
+    assert err == "descentlab: still writing what was trained; it stops once that is saved\n"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
