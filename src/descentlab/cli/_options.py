@@ -184,7 +184,7 @@ def say_if_large_run(epochs, numbers_per_epoch=2):
         return
     warnings.warn(f"--epochs {epochs} records every epoch: about {size / 1e9:.3g} GB of memory "
                   "and of history, more than this run can hold if it runs to the end; lower "
-                  "--epochs (Ctrl-C stops it and keeps what ran)")
+                  "--epochs (Ctrl-C stops it and keeps what ran)", stacklevel=2)
 
 
 def _numbers_per_epoch(config):

@@ -19,6 +19,8 @@ from descentlab.files import TEMP_NAME
 
 #: How often a waiting run tries the lock again (seconds).
 POLL = 0.05
+#: The folders this process holds (a nested record of the same folder must not wait on itself).
+_HELD: dict = {}
 
 
 @contextmanager
@@ -28,16 +30,21 @@ def folder_lock(folder, say=None):
     ``say(message)`` is told once when the run has to wait (default: a line on stderr).
     Where locks are not supported (some network file systems) the block runs unlocked.
     """
+    key = os.path.realpath(folder)
     try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        fd = None if key in _HELD else os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
+        fd = None
+    if fd is None:  # held already by this process, or no handle: nothing to take
         yield
         return
     try:
         if _lock(fd, folder, say) is not False:
             remove_stale_temps(folder, time.time_ns())
+        _HELD[key] = fd
         yield
     finally:
+        _HELD.pop(key, None)
         os.close(fd)  # closing the handle releases the lock
 
 
