@@ -11,6 +11,7 @@ import json
 import os
 import re
 import threading
+import time
 import warnings
 
 import numpy as np
@@ -435,3 +436,26 @@ def test_ctrl_c_is_held_while_what_was_trained_is_written(capsys):
     err = capsys.readouterr().err
     assert err == "descentlab: still writing what was trained; it stops once that is saved\n"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_two_runs_at_once_never_mix_their_files(tmp_path):
+    """Two writers started together: the folder ends with exactly one run's files and a
+    manifest that lists exactly them (the lock makes one wait for the other)."""
+    from descentlab.outputs.manifest import OutputFolder
+
+    def run(tag, names):
+        with OutputFolder(tmp_path, "tutorial", names) as f:
+            for name in names:
+                f.write_text(name, tag)
+                time.sleep(0.02)
+
+    runs = [threading.Thread(target=run, args=("A", [f"epoch_{i:03d}.png" for i in range(0, 10)])),
+            threading.Thread(target=run, args=("B", [f"epoch_{i:03d}.png" for i in range(0, 10, 3)]))]
+    for t in runs:
+        t.start()
+    for t in runs:
+        t.join()
+    listed = json.loads((tmp_path / "manifest.json").read_text())["commands"]["tutorial"]["files"]
+    on_disk = sorted(set(os.listdir(tmp_path)) - {"manifest.json"})
+    assert sorted(listed) == on_disk
+    assert len({(tmp_path / n).read_text() for n in on_disk}) == 1  # one run's files only

@@ -12,6 +12,7 @@ than the lock) are removed.
 import os
 import stat
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
@@ -19,7 +20,8 @@ from descentlab.files import TEMP_NAME
 
 #: How often a waiting run tries the lock again (seconds).
 POLL = 0.05
-#: The folders this process holds (a nested record of the same folder must not wait on itself).
+#: The folders each thread holds (a nested record of the same folder must not wait on
+#: itself; another thread of this process waits as another process would).
 _HELD: dict = {}
 
 
@@ -30,7 +32,7 @@ def folder_lock(folder, say=None):
     ``say(message)`` is told once when the run has to wait (default: a line on stderr).
     Where locks are not supported (some network file systems) the block runs unlocked.
     """
-    key = os.path.realpath(folder)
+    key = (threading.get_ident(), os.path.realpath(folder))
     try:
         fd = None if key in _HELD else os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
