@@ -459,3 +459,21 @@ def test_two_runs_at_once_never_mix_their_files(tmp_path):
     on_disk = sorted(set(os.listdir(tmp_path)) - {"manifest.json"})
     assert sorted(listed) == on_disk
     assert len({(tmp_path / n).read_text() for n in on_disk}) == 1  # one run's files only
+
+
+def test_the_largest_history_written_can_be_read_again(tmp_path):
+    """The cap, measured: the bytes per number of the densest history (a network's many
+    weights per epoch, indented as written) times the cap stay under what is read back."""
+    from descentlab.core.history import History
+    from descentlab.core.history_schema import MAX_SAVED_NUMBERS
+    from descentlab.memory import MAX_JSON_BYTES
+
+    rng = np.random.default_rng(0)
+    h = History(status="interrupted")
+    for _ in range(2000):
+        h.record(float(rng.random()) * 1e-7, {"W": rng.normal(size=(20, 1)) / 3, "b": rng.normal(size=1)})
+    doc = h.to_dict(max_numbers=20_000)
+    numbers = len(doc["loss"]) * 23
+    text = json.dumps(doc, indent=1)
+    assert numbers <= 20_000 and doc["meta"]["sampled_epochs"]["of"] == 2000
+    assert MAX_SAVED_NUMBERS * (len(text) / numbers) < MAX_JSON_BYTES

@@ -66,9 +66,9 @@ def _array(where, value, finite=True):
     return np.array(_number(where, value, finite))
 
 
-#: At most this many numbers of a run's epochs go into its JSON (about 170 MB at 21
-#: bytes a number, under the 256 MiB descentlab reads back); more are sampled.
-MAX_SAVED_NUMBERS = 8_000_000
+#: At most this many numbers of a run's epochs go into its JSON (at most about 100 MB, a
+#: number with its indent in 25 bytes, under the 256 MiB descentlab reads back); more are sampled.
+MAX_SAVED_NUMBERS = 4_000_000
 
 
 def kept_epochs(n_epochs, per_epoch, max_numbers=None):
