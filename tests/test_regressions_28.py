@@ -395,18 +395,18 @@ def test_a_web_server_as_scheduler_is_one_line(tmp_path, monkeypatch, capsys):
     assert os.listdir(tmp_path) == ["data.csv"]
 
 
-@pytest.mark.parametrize("command", ["collapse", "nonlinear", "logistic"])
+@pytest.mark.parametrize("command", ["collapse", "nonlinear", "logistic", "lr-study"])
 def test_every_lesson_warns_before_an_enormous_run(command, tmp_path, monkeypatch, capsys):
     import importlib
 
     from descentlab.errors import DescentlabError
 
-    module = importlib.import_module(f"descentlab.cli.{command}")
+    module = importlib.import_module(f"descentlab.cli.{command.replace('-', '_')}")
 
     def refuse(config):
         raise DescentlabError("stopped by the test before training")
 
-    monkeypatch.setattr(module, f"run_{command}", refuse)
+    monkeypatch.setattr(module, f"run_{command.replace('-', '_')}", refuse)
     monkeypatch.chdir(tmp_path)
     assert main([command, "--epochs", "99999999999999999999"]) == 2
     err = capsys.readouterr().err
