@@ -496,3 +496,18 @@ def test_a_deeply_nested_manifest_is_read_as_none_without_recursion_error(tmp_pa
     (tmp_path / "manifest.json").write_text("{" + '"a":{' * 100_000 + "}" * 100_001)
     with pytest.warns(UserWarning, match=r"nested too deeply\); it is written anew and no old file is removed"):
         assert read_manifest(tmp_path)["commands"] == {}
+
+
+def test_logistic_accuracy_trace_is_accuracy_at_every_epoch():
+    """The trace is computed in chunks (a long run stopped by Ctrl-C is written in seconds):
+    the very same numbers as :func:`accuracy` epoch by epoch."""
+    from descentlab.core.metrics import accuracy
+    from descentlab.core.models import logistic_proba
+    from descentlab.lessons.logistic import LogisticConfig, _accuracy_trace, run_logistic
+
+    r = run_logistic(LogisticConfig(epochs=60, lr=2.0))
+    h = r.history
+    expected = [accuracy(r.y_train, logistic_proba(h.params_at(e), r.X_train)) for e in range(h.n_epochs + 1)]
+    assert r.accuracy_trace.tolist() == expected
+    assert _accuracy_trace(h, r.X_train, r.y_train, chunk=7).tolist() == expected
+    assert len(set(expected)) > 2  # the accuracy moves, so the comparison means something
