@@ -160,18 +160,22 @@ def test_issue_28_cli_row(case, tmp_path, monkeypatch, capsys):
 
 def test_predictions_csv_escapes_formulas(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    model = _model(tmp_path, labels=("=HYPERLINK(\"x\")", "-1.5"))
+    model = _model(tmp_path, labels=("=HYPERLINK(\"x\")", "@SUM(A1)"))
     _csv(tmp_path, text="x\n-2\n2\n")
     assert main(["predict", model.name, "data.csv", "--out", "o"]) == 0
     text = (tmp_path / "o" / "predictions.csv").read_text()
-    assert "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text
-    assert "-1.5" in text and "'-1.5" not in text  # a number stays a number
+    assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
+    assert not [line for line in text.splitlines() if line[:1] in "=+-@" or ",=" in line or ",@" in line]
+    numbers = _model(tmp_path, "numbers.json", labels=(-1, 1))  # numeric classes stay numbers
+    assert main(["predict", numbers.name, "data.csv", "--out", "o2"]) == 0
+    text = (tmp_path / "o2" / "predictions.csv").read_text()
+    assert "'-1" not in text and "-1" in [cell for line in text.splitlines() for cell in line.split(",")]
     capsys.readouterr()
 
 
 @pytest.mark.parametrize("value, escaped", [("=1+2", "'=1+2"), ("+cmd", "'+cmd"), ("-x", "'-x"),
-                                            ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("-1.5", "-1.5"),
-                                            ("+3", "+3"), ("plain", "plain"), ("", "")])
+                                            ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("-1.5", "'-1.5"),
+                                            (-1.5, -1.5), (3, 3), ("plain", "plain"), ("", "")])
 def test_escape_csv_cell(value, escaped):
     from descentlab.files import escape_csv_cell
 

@@ -243,6 +243,8 @@ def predictions_csv(predictions):
 def _cell(value):
     if isinstance(value, (float, np.floating)):
         return repr(float(value))
+    if isinstance(value, (bool, int, np.bool_, np.integer)):
+        return str(value)  # a number (-1 as a class) is data, never a formula
     return escape_csv_cell(str(value))  # a label such as "=HYPERLINK(...)" is text, not a formula
 
 

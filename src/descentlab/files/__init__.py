@@ -67,17 +67,19 @@ def check_source(path: "str | os.PathLike[str]", what: str) -> None:
                               "file: save the data to a regular file and pass that")
 
 
-def escape_csv_cell(value: str) -> str:
-    """``value`` made safe for a spreadsheet: text starting with ``= + - @`` (or a tab or
-    carriage return) gets a leading ``'`` so it is never run as a formula; numbers such as
-    ``-1.5`` are left as they are (a spreadsheet reads them as numbers, not formulas)."""
-    if not value or value[0] not in "=+-@\t\r":
-        return value
-    try:
-        float(value)
-        return value
-    except ValueError:
+#: what a spreadsheet reads as the start of a formula (OWASP's list: = + - @, tab, CR)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_csv_cell(value):
+    """A CSV cell a spreadsheet shows as text: a string starting with ``= + - @`` (or a tab
+    or CR) gets a leading ``'``, so ``=HYPERLINK(...)`` in a learner's file name never becomes
+    a live formula. Numbers are left as they are (a negative number is data, not a formula).
+    Every CSV descentlab writes passes its cells through here.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    return value
 
 
 def _reason(exc):
