@@ -30,7 +30,7 @@ def run(args):
         from descentlab.playground import serve
     except ImportError as exc:
         raise DescentlabError(f"the playground needs {exc.name}: pip install 'descentlab[playground]'") from None
-    if not args.host.strip():
+    if args.host is not None and not args.host.strip():
         raise DescentlabError("--host is empty, which would listen on every network: give an address, "
                               "127.0.0.1 for this machine only or 0.0.0.0 for every network")
     if not 0 <= args.port <= 65535:

@@ -157,7 +157,7 @@ def run_logistic(config: LogisticConfig | None = None) -> LogisticResult:
 
 
 def _accuracy_trace(history, X, y, chunk=4096):
-    """:func:`accuracy` at every epoch and at the end, ``chunk`` epochs per product: the same
+    r""":func:`accuracy` at every epoch and at the end, ``chunk`` epochs per product: the same
     rule (class 1 where :math:`\sigma(XW + b) \ge 0.5`), without a scikit-learn call per
     epoch, so that a long run stopped by Ctrl-C is written in seconds, not minutes."""
     from descentlab.core.activations import sigmoid
