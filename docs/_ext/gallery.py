@@ -69,8 +69,10 @@ def _mape(runs):
 def _history(runs):
     from matplotlib.figure import Figure
 
+    from descentlab.viz.history import plot_history
+
     ax = Figure(figsize=(6, 4), layout="constrained").subplots()
-    runs.tutorial.history.plot(ax=ax)
+    plot_history(runs.tutorial.history, ax=ax)
     return ax.figure
 
 
@@ -146,7 +148,7 @@ FIGURES = [
      _epoch),
     ("mape", "What drives the MAPE", "Each test target's share of the MAPE (the article's "
      "'Accuracy'): three targets near 0 give about half of its 52 points.", _mape),
-    ("history_plot", "History.plot()", "The loss of every epoch of the article's run, drawn "
+    ("history_plot", "plot_history(history)", "The loss of every epoch of the article's run, drawn "
      "from its History.", _history),
     ("cost_vs_m", "The cost against m", "L(m, b*) with b held at its least-squares value; a is "
      "the optimum, every epoch's m sits on the curve, the tangents are the slopes dL/dm that "

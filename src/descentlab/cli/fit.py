@@ -92,6 +92,7 @@ def add_parser(sub):
 
 
 def run(args):
+    from descentlab.cli._options import say_if_large_run
     from descentlab.cli._outputs import check_folder, recording
     from descentlab.errors import DescentlabError
     from descentlab.files import deferred_signals, ensure_writable_dir, save_or_recover
@@ -106,7 +107,8 @@ def run(args):
                        scheduler=args.scheduler)
     estimator = config.estimator()
     planned = [MODEL, MANIFEST]
-    check_folder(args.out, planned, inputs=[args.csv], create=False)  # made once trained
+    check_folder(args.out, planned, inputs=[args.csv])  # made once trained
+    say_if_large_run(estimator.epochs)
     bar = ProgressBar(estimator.epochs)
     try:
         result = fit_csv(config, callbacks=[bar], on_start=_announce)
@@ -186,11 +188,11 @@ def summary_lines(result):
     lines += advice_lines(result.metrics, network=hasattr(est, "hidden_layer_sizes"))
     if hasattr(est, "coef_") and np.ndim(est.coef_) == 2:  # multinomial: one logit per class
         lines.append("Coefficients of each class's logit (in the data's units):")
-        for label, coef, intercept in zip(est.classes_, est.coef_, est.intercept_):
-            coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, coef))
+        for label, coef, intercept in zip(est.classes_, est.coef_, est.intercept_, strict=False):
+            coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, coef, strict=False))
             lines.append(f"  {label}: {coefs}; intercept {intercept:.6g}")
     elif hasattr(est, "coef_"):
-        coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, est.coef_))
+        coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, est.coef_, strict=False))
         lines.append(f"Coefficients (in the data's units): {coefs}; intercept {est.intercept_:.6g}")
     else:
         n_out = est._n_outputs() if hasattr(est, "classes_") else 1

@@ -1,6 +1,6 @@
-"""How a :class:`~descentlab.core.history.History` shows itself in a notebook: a figure of
-its loss, a table of its epochs (epoch N: the state after N updates; the last row the
-trained state when its loss is known) and an HTML summary with a sparkline."""
+"""How a :class:`~descentlab.core.history.History` shows itself in a notebook (its figure
+is :func:`descentlab.viz.history.plot_history`): a table of its epochs (epoch N: the
+state after N updates; the last row the trained state when its loss is known) and an HTML summary with a sparkline."""
 
 from typing import TYPE_CHECKING
 
@@ -10,11 +10,10 @@ from descentlab.errors import DescentlabError
 
 if TYPE_CHECKING:                      # only for the annotations: never imported at run time
     import pandas
-    from matplotlib.axes import Axes
 
 
 class HistoryViews:
-    """Mixin of :class:`~descentlab.core.history.History`: ``plot``, ``to_records``,
+    """Mixin of :class:`~descentlab.core.history.History`: ``to_records``,
     ``to_frame`` and ``_repr_html_``, all read from the History's fields."""
 
     if TYPE_CHECKING:  # the History's fields and properties these read
@@ -32,51 +31,6 @@ class HistoryViews:
         def last_epoch(self) -> int: ...
         @property
         def status_text(self) -> str: ...
-
-    def plot(self, ax: "Axes | None" = None, log: bool | None = None, *, val: bool = True,
-             label: str = "training loss", title: str | None = None) -> "Axes":
-        """Draw the loss of every epoch (and the validation loss when recorded).
-
-        Parameters
-        ----------
-        ax : matplotlib.axes.Axes, optional
-            Draw on it; by default on a new figure (6 x 4 inches).
-        log : bool or None, default=None
-            A logarithmic loss axis; None chooses it when the loss spans more than two
-            decades (and every value is positive).
-        val : bool, default=True
-            Also draw ``val_loss`` when it was recorded.
-        label : str, default="training loss"
-        title : str, optional
-            Defaults to ``"Loss per epoch (<status>)"``.
-
-        Returns
-        -------
-        matplotlib.axes.Axes
-            Its first line holds :attr:`epoch_losses` against the epochs ``0 ..
-            last_epoch``.
-        """
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-        losses = self.epoch_losses
-        ax.plot(np.arange(len(losses)), losses, marker="o" if len(losses) <= 80 else None,
-                markersize=3, label=label)
-        if val and self.val_loss:
-            ax.plot(np.arange(len(self.val_loss)), self.val_loss, linestyle="--",
-                    label="validation loss")
-        values = np.asarray(self.loss + (self.val_loss if val else []), dtype=float)
-        finite = values[np.isfinite(values)]
-        if log is None:
-            log = bool(finite.size and finite.min() > 0 and finite.max() / finite.min() > 100)
-        if log:
-            ax.set_yscale("log")
-        ax.set_xlabel("Epoch")
-        ax.set_ylabel("Loss (log scale)" if log else "Loss")
-        ax.set_title(title if title is not None else f"Loss per epoch ({self.status_text})")
-        ax.legend()
-        return ax
 
     def to_records(self) -> list[dict]:
         """One dict per epoch: ``epoch``, ``loss``, ``val_loss`` (when recorded) and each

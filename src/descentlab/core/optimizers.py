@@ -13,9 +13,9 @@ The rate of update ``t`` is ``schedule(t, lr)`` (:mod:`descentlab.core.schedules
 
 import numpy as np
 
+from descentlab.core.schedules import get_schedule, with_length
 from descentlab.errors import DescentlabError
 from descentlab.settings import check_rate
-from descentlab.core.schedules import get_schedule, with_length
 
 
 def gd_update(param, grad, lr):
@@ -26,6 +26,9 @@ def gd_update(param, grad, lr):
     .. math:: p \leftarrow p - \alpha \, \frac{\partial L}{\partial p}
 
     with :math:`\alpha` the learning rate (article, "Updating the parameters").
+
+    >>> gd_update(2.0, 0.5, lr=0.1)
+    1.95
     """
     return param - lr * grad
 

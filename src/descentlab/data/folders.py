@@ -10,6 +10,7 @@ feature, text in a feature column; NaN cells are refused when the statistics are
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from descentlab.data.csvfile import columns as checked_columns
 from descentlab.errors import DescentlabError
@@ -22,19 +23,19 @@ class FolderData:
     """The lazy columns of a folder of files: ``X`` (n_rows, n_features) and ``y`` (n_rows,)
     as Dask arrays with known chunk sizes, one chunk per file part."""
 
-    X: object
-    y: object
-    features: list
+    X: Any  # dask.array.Array
+    y: Any
+    features: list[str]
     target: str | None
     path: str
-    files: list
+    files: list[str]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"FolderData({self.path!r}, files={len(self.files)}, n_rows={self.X.shape[0]}, "
                 f"features={self.features!r}, target={self.target!r})")
 
 
-def data_files(path):
+def data_files(path: str) -> tuple[list[Path], str]:
     """The folder's CSV or Parquet files, sorted; a one-line error for none or a mix."""
     folder = Path(path)
     if not folder.is_dir():
@@ -49,7 +50,8 @@ def data_files(path):
     return files, kinds.pop()
 
 
-def read_folder(path, *, features=None, target=None, labels=False):
+def read_folder(path: str, *, features: list[str] | None = None, target: str | None = None,
+                labels: bool = False) -> "FolderData":
     """Read a folder of CSV or Parquet files into lazy Dask arrays (the rows stay unread).
 
     Parameters
@@ -70,6 +72,8 @@ def read_folder(path, *, features=None, target=None, labels=False):
                               "'dask[dataframe,distributed]'") from None
     files, kind = data_files(path)
     path = str(path)
+    if kind == "csv":
+        _same_headers(files)
     try:
         df = dd.read_csv([str(f) for f in files]) if kind == "csv" else \
             dd.read_parquet([str(f) for f in files])
@@ -103,6 +107,27 @@ def read_folder(path, *, features=None, target=None, labels=False):
     return FolderData(X, y, features, target, path, [str(f) for f in files])
 
 
-def _first_line(exc):
+def _same_headers(files: list[Path]) -> None:
+    """One line naming two CSV files whose header rows differ (Dask would read the second
+    with the first's columns and fail later on a cell)."""
+    from descentlab.data.fastcsv import first_row
+    from descentlab.files import check_source
+
+    first = None
+    for f in files:
+        check_source(f, "CSV file")
+        try:
+            header = [c.strip() for c in first_row(str(f), ",")]
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise DescentlabError(f"cannot read CSV file {str(f)!r} ({_first_line(exc)}): check the "
+                                  "file") from None
+        if first is None:
+            first = (f, header)
+        elif header != first[1]:
+            raise DescentlabError(f"{f.name!r} has the columns {header} but {first[0].name!r} has "
+                                  f"{first[1]}: give every file of the folder the same header row")
+
+
+def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:160]

@@ -17,17 +17,17 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from descentlab.errors import DescentlabError, DivergenceError, divergence_message
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import check_prox, make_optimizer
 from descentlab.core.penalties import make_penalty
 from descentlab.core.schedules import get_schedule
+from descentlab.core.stepsize import default_lr, with_penalty
+from descentlab.core.trainer import train
+from descentlab.errors import DescentlabError, DivergenceError, divergence_message
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init
 from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
 from descentlab.estimators.problem import rows_problem
 from descentlab.estimators.rows import fit_weights, split_off, validation_rows
-from descentlab.core.stepsize import default_lr, with_penalty
-from descentlab.core.trainer import train
-from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init
 from descentlab.settings import check_params
 
 
@@ -118,7 +118,7 @@ class GDEstimator(Incremental, BaseEstimator):
     _saved_attributes = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
 
     __init__ = declared_init(BASE_CONSTRAINTS)
-    _positional = ()  # hyperparameters that may be given by position too
+    _positional: tuple[str, ...] = ()  # hyperparameters that may be given by position too
 
     def __init_subclass__(cls, **kwargs):
         """A subclass's ``__init__`` is built from its own table, unless it writes one."""
@@ -231,8 +231,17 @@ class GDEstimator(Incremental, BaseEstimator):
 
         weights = {"sample_weight": sample_weight, "class_weight": getattr(self, "class_weight", None)}
         if wants_blocks(self, X, weighted=any(w is not None for w in weights.values())):
-            return streamed_problem(self, X, y, weights)
+            problem = streamed_problem(self, X, y, weights)
+            self._saw_columns(problem.n_features)
+            return problem
         return rows_problem(self, X, y, sample_weight)
+
+    def _saw_columns(self, n_features):
+        """What ``fit`` keeps of a stream's columns (scikit-learn's ``validate_data`` does it
+        for arrays): their number, and no names, which a stream has not."""
+        self.n_features_in_ = int(n_features)
+        if hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
 
     def _sample_weight(self, sample_weight, X, y):
         """Row weights of mean 1 (``class_weight`` folded in), or None for equal rows."""

@@ -25,9 +25,9 @@ from sklearn.utils.validation import validate_data
 from descentlab.core.history import History
 from descentlab.core.optimizers import make_optimizer
 from descentlab.core.penalties import make_penalty
+from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.trainer import train
 from descentlab.errors import DescentlabError
-from descentlab.core.scaling import no_scaling, standardize
 from descentlab.estimators.problem import Problem
 
 

@@ -14,16 +14,16 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
+from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
+from descentlab.core.scaling import no_scaling, standardize, to_data_units
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
 from descentlab.estimators.base import GDEstimator
+from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS
+from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.estimators.streamed import fast_problem
 from descentlab.fast.objectives import is_streamed
-from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
-from descentlab.estimators.classes import LabelClassifier, encode_labels
-from descentlab.estimators.dask_predict import lazy_on_dask
-from descentlab.core.scaling import no_scaling, standardize, to_data_units
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
 
@@ -173,7 +173,10 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
         solver = self._solver_for(X, sample_weight)
         if solver == "gd":
             return super()._prepare(X, y, sample_weight)
-        return fast_problem(self, X, y, solver, sample_weight)
+        problem = fast_problem(self, X, y, solver, sample_weight)
+        if is_streamed(X):  # arrays were validated (and their columns kept) by fast_problem
+            self._saw_columns(problem.n_features)
+        return problem
 
     @lazy_on_dask("values")
     def predict(self, X):
@@ -260,7 +263,7 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
             return super()._store(model)
         # each class's logit is a linear model: carry each back to the data's units
         pairs = [to_data_units(w, b, self.x_mean_, self.x_scale_)
-                 for w, b in zip(model.params["W"].T, model.params["b"])]
+                 for w, b in zip(model.params["W"].T, model.params["b"], strict=False)]
         coef, intercept = np.array([c for c, _ in pairs]), np.array([b for _, b in pairs])
         if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
             raise DescentlabError("the coefficients overflow in the data's units: rescale the "

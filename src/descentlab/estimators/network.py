@@ -44,7 +44,7 @@ class _Network:
         "n_iter_no_change": Setting("epochs without improvement before stopping", kind="int", low=1,
                                     none="50 full-batch, 10 with mini-batches"),
     }
-    _positional = ("hidden_layer_sizes", "activation")
+    _positional: tuple[str, ...] = ("hidden_layer_sizes", "activation")
 
     #: Adam's rate for ``lr=None`` with mini-batches: their noise needs a smaller step than
     #: the full batch's 0.01 (MLPRegressor uses 0.001; 0.003 reaches its score in fewer epochs)
@@ -85,7 +85,7 @@ class _Network:
         """Rebuild ``model_`` from a loaded ``weights_`` (sizes checked)."""
         super()._check_state()
         layers = [self.n_features_in_, *self.hidden_layer_sizes, self._n_outputs()]
-        n_weights = sum((n_in + 1) * n_out for n_in, n_out in zip(layers, layers[1:]))
+        n_weights = sum((n_in + 1) * n_out for n_in, n_out in zip(layers, layers[1:], strict=False))
         weights = np.asarray(self.weights_, dtype=float)
         if weights.shape != (n_weights,):  # checked before the network is built
             raise ValueError(f"weights_ must hold {n_weights} numbers for this architecture, "
@@ -94,7 +94,7 @@ class _Network:
         sizes = [np.size(v) for v in network.params.values()]
         parts = np.split(weights, np.cumsum(sizes)[:-1])
         self.model_ = network.set_params({name: part.reshape(np.shape(value)) for (name, value), part
-                                          in zip(network.params.items(), parts)})
+                                          in zip(network.params.items(), parts, strict=False)})
 
 
 class GDNetworkRegressor(_Network, StandardizedTargetRegressor):

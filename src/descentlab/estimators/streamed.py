@@ -15,10 +15,25 @@ from descentlab.core.scaling import column_scale, no_scaling
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
 from descentlab.estimators.problem import Problem
-from descentlab.fast.blockwise import (ArrayBlocks, LabelCodes, Scaling, Standardized, SummedObjective,
-                                       block_squares, block_sums, combine_sums)
-from descentlab.fast.objectives import (FusedObjective, MomentsObjective, row_scaling, is_dask,
-                                        is_streamed, moments_of, standardized)
+from descentlab.fast.blockwise import (
+    ArrayBlocks,
+    LabelCodes,
+    Scaling,
+    Standardized,
+    SummedObjective,
+    block_squares,
+    block_sums,
+    combine_sums,
+)
+from descentlab.fast.objectives import (
+    FusedObjective,
+    MomentsObjective,
+    is_dask,
+    is_streamed,
+    moments_of,
+    row_scaling,
+    standardized,
+)
 
 MINIBATCH_ON_DASK = ("Dask arrays train full-batch (each epoch one reduction over the chunks): "
                      "leave batch_size and early_stopping unset, or for mini-batches wrap an "
@@ -68,9 +83,6 @@ def streamed_problem(estimator, X, y, weights=None):
             raise DescentlabError("y is a Dask array but X is not: pass both as Dask arrays")
         check_streamed(X, y)
         blocks = ArrayBlocks(X, y)
-    estimator.n_features_in_ = int(X.shape[1])
-    if hasattr(estimator, "feature_names_in_"):
-        del estimator.feature_names_in_
     return blockwise_problem(estimator, blocks)
 
 
@@ -125,9 +137,6 @@ def fast_problem(estimator, X, y, solver, sample_weight=None):
 
     if is_streamed(X):
         check_streamed(X, y)
-        estimator.n_features_in_ = X.shape[1]
-        if hasattr(estimator, "feature_names_in_"):
-            del estimator.feature_names_in_
         if sample_weight is not None:  # a memmap (other streams take none): checked, mean 1
             sample_weight = estimator._sample_weight(sample_weight, X, y)
     else:

@@ -9,11 +9,11 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from descentlab.data.csvfile import check_fit_data, read_csv
+from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import FIT_PARAMS
 from descentlab.estimators.rescaled import check_learned, fit_scaled
-from descentlab.errors import DescentlabError
+from descentlab.files import escape_csv_cell, write_text
 from descentlab.settings import check_config, setting
-from descentlab.files import write_text
 
 TASKS = ("regression", "classification")
 
@@ -234,16 +234,18 @@ def predictions_csv(predictions):
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(list(predictions))
+    writer.writerow([escape_csv_cell(str(name)) for name in predictions])
     columns = [[_cell(v) for v in values] for values in predictions.values()]
-    writer.writerows(zip(*columns))
+    writer.writerows(zip(*columns, strict=False))
     return out.getvalue()
 
 
 def _cell(value):
     if isinstance(value, (float, np.floating)):
         return repr(float(value))
-    return str(value)
+    if isinstance(value, (bool, int, np.bool_, np.integer)):
+        return str(value)  # a number (-1 as a class) is data, never a formula
+    return escape_csv_cell(str(value))  # a label such as "=HYPERLINK(...)" is text, not a formula
 
 
 def write_predictions(path, predictions):

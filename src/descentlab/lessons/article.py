@@ -18,10 +18,9 @@ from descentlab.core.optimizers import GradientDescent
 from descentlab.core.quadratic import least_squares
 from descentlab.core.regimes import step_regime
 from descentlab.core.stepsize import stability_bound
-from descentlab.errors import divergence_message
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData, Dataset
-from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.errors import DescentlabError, DivergenceError, divergence_message
 from descentlab.lessons.display import NotebookDisplay
 from descentlab.settings import epochs_setting, lr_setting, setting
 

@@ -69,6 +69,8 @@ class RateRun:
         h = self.history
         if self.diverged:
             return f"diverged at epoch {h.meta.get('diverged_at_epoch')}"
+        if not h.loss:
+            return "not trained: Ctrl-C stopped the command first"
         return f"loss {h.loss[0]:.4g} -> {h.epoch_losses[-1]:.4g} at epoch {h.last_epoch}"
 
     def __repr__(self):
@@ -131,6 +133,7 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
     :math:`\alpha < 2/\lambda_{\max}(\tfrac1N \tilde X^\top \tilde X)` (see
     :func:`descentlab.core.stepsize.stability_bound`).
     """
+    X, y = _checked(X, y)
     bound = stability_bound(X)
     if rates is None:
         rates = sorted(set(default_rates(bound)) | ({article_lr} if article_lr else set()))
@@ -149,6 +152,28 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
         if history.status == "interrupted":  # Ctrl-C stops the study, not one rate
             break
     return study
+
+
+def _checked(X, y):
+    """``X`` (n_samples, n_features) and ``y`` (n_samples,) as float arrays; one line when
+    they are empty, NaN or of the wrong shape (a study of them would be NaN throughout)."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
+        raise DescentlabError(f"lr_study needs X of shape (n_samples, n_features) and y of shape "
+                              f"(n_samples,), got {X.shape} and {y.shape}: reshape them (X[:, None])")
+    if X.shape[0] < 1 or X.shape[1] < 1:
+        raise DescentlabError(f"lr_study got no data (X of shape {X.shape}): pass at least one row and one feature")
+    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
+        raise DescentlabError("lr_study got NaN or infinite values in X or y: drop or fill those rows first")
+    return X, y
+
+
+def tutorial_study(result, rates=None) -> LRStudy:
+    """The learning-rate study of a tutorial ``result`` (what its report draws): the same
+    training data, start and epochs; by default the rates around the bound and the run's
+    own rate (the article's 0.05)."""
+    return lr_study(result.X_train, result.y_train, rates, epochs=result.config.epochs,
+                    seed=result.config.seed, article_lr=result.config.lr)
 
 
 def study_lines(study):

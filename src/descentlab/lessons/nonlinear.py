@@ -15,17 +15,16 @@ from typing import ClassVar
 
 import numpy as np
 
-from descentlab.core.quadratic import least_squares
-from descentlab.data.synthetic import NOISE_MAX, NONLINEAR_SETS, Dataset, check_data_size
-from descentlab.errors import DescentlabError
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel, linear_forward
 from descentlab.core.network import check_network_size, make_network
 from descentlab.core.optimizers import GradientDescent
+from descentlab.core.quadratic import least_squares
 from descentlab.core.trainer import train
-from descentlab.settings import check_config, epochs_setting, lr_setting, setting
+from descentlab.data.synthetic import NOISE_MAX, NONLINEAR_SETS, Dataset, check_data_size
 from descentlab.lessons.display import NotebookDisplay
+from descentlab.settings import check_config, epochs_setting, lr_setting, setting
 
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid")
 
@@ -161,9 +160,12 @@ def summary_lines(result):
              f"Least-squares loss (the best any line, or linear network, can do): {result.ls_loss:.6f}",
              f"{'model':<24}{'first loss':>12}{'final loss':>12}{'/ least squares':>17}"]
     for fit in result.fits:
-        lines.append(f"{fit.label:<24}{fit.history.loss[0]:>12.6f}{fit.loss:>12.6f}"
-                     f"{fit.loss / result.ls_loss:>17.4f}")
+        ratio = f"{fit.loss / result.ls_loss:.4f}" if result.ls_loss > 0 else "-"  # a line fits 1-2 points
+        lines.append(f"{fit.label:<24}{fit.history.loss[0]:>12.6f}{fit.loss:>12.6f}{ratio:>17}")
     best = min(result.fits, key=lambda fit: fit.loss)
-    lines.append(f"Best: {best.label}, {result.ls_loss / best.loss:.1f} times lower loss than "
-                 "least squares; the linear models stop at it.")
+    if best.loss > 0 and result.ls_loss > 0:
+        lines.append(f"Best: {best.label}, {result.ls_loss / best.loss:.1f} times lower loss than "
+                     "least squares; the linear models stop at it.")
+    else:
+        lines.append(f"Best: {best.label}; with {c.samples} points a line already fits them exactly.")
     return lines
