@@ -285,8 +285,7 @@ def classify_rate(lr: float, bound: float) -> str:
     r"""Where ``lr`` falls against the stability bound :math:`2/\lambda_{\max}`.
 
     ``"too small"`` (below 5% of the bound: slow), ``"good"``, ``"near the bound"`` (80% to
-    100%) or ``"beyond the bound"``; edges in :data:`REGIME_EDGES`. How fast, not how: what
-    the steps do (overshoot from half the bound on) is :func:`descentlab.core.regimes.step_regime`.
+    100%) or ``"beyond the bound"``; edges in :data:`REGIME_EDGES`. What the steps do: :mod:`~descentlab.core.regimes`.
 
     >>> classify_rate(0.5, 2.0), classify_rate(1.9, 2.0), classify_rate(2.0, 2.0)
     ('good', 'near the bound', 'beyond the bound')
