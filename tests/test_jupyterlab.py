@@ -102,19 +102,18 @@ def test_in_jupyterlab(lab):
     time.sleep(2)
     _wait(lambda: driver.find_element(By.XPATH, "//div[contains(@class,'lm-MenuBar-itemLabel') and text()='Run']")).click()
     _wait(lambda: driver.find_element(By.XPATH, "//div[contains(@class,'lm-Menu-itemLabel') and text()='Run All Cells']")).click()
-    cells = driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")
 
-    def finished():  # JupyterLab renders only the cells near the view: bring the last one in
-        driver.execute_script("arguments[0].scrollIntoView()", cells[-1])
-        return "all done" in cells[-1].find_element(By.CSS_SELECTOR, ".jp-OutputArea-output").text
+    def cell(i):  # found afresh each time, brought into view (JupyterLab renders those near it)
+        found = driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")[i]
+        driver.execute_script("arguments[0].scrollIntoView()", found)
+        time.sleep(0.3)
+        return driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")[i]
 
-    assert _wait(finished, 600)
+    assert _wait(lambda: "all done" in cell(7).find_element(By.CSS_SELECTOR, ".jp-OutputArea-output").text, 600)
     time.sleep(2)
 
     def count(i, css):
-        driver.execute_script("arguments[0].scrollIntoView()", cells[i])
-        time.sleep(0.3)
-        return len(cells[i].find_elements(By.CSS_SELECTOR, css))
+        return len(cell(i).find_elements(By.CSS_SELECTOR, css))
 
     # a board reused in a second cell draws there, not over the first cell's figure
     assert count(1, ".jp-OutputArea-output img") == 1 and count(2, ".jp-OutputArea-output img") == 1
@@ -123,8 +122,7 @@ def test_in_jupyterlab(lab):
     # the README's tour pasted as one cell shows its player
     assert count(4, ".player") == 1
     # the player's keys move the player and not JupyterLab's cell selection
-    driver.execute_script("arguments[0].scrollIntoView()", cells[5])
-    player = cells[5].find_element(By.CSS_SELECTOR, ".player")
+    player = cell(5).find_element(By.CSS_SELECTOR, ".player")
     label = player.find_element(By.CSS_SELECTOR, ".epoch-label")
     assert label.text == "Epoch 0 (frame 1 of 20)" and not player.find_elements(By.CSS_SELECTOR, ".needs-javascript")
     ActionChains(driver).move_to_element(player.find_element(By.CSS_SELECTOR, "img")).click().perform()
@@ -137,8 +135,7 @@ def test_in_jupyterlab(lab):
     ActionChains(driver).send_keys(Keys.END).perform()
     assert _wait(lambda: label.text == "Epoch 61 (frame 20 of 20)", 5)
     # result text wraps at spaces, never inside a word
-    driver.execute_script("arguments[0].scrollIntoView()", cells[6])
-    pre = cells[6].find_element(By.CSS_SELECTOR, ".descentlab-result pre")
+    pre = cell(6).find_element(By.CSS_SELECTOR, ".descentlab-result pre")
     assert driver.execute_script("var s = getComputedStyle(arguments[0]); return [s.whiteSpace, s.wordBreak]",
                                  pre) == ["pre-wrap", "normal"]
     shots = ROOT / "test-artifacts"
