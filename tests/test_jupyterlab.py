@@ -5,7 +5,6 @@ spaces. Skips without JupyterLab (``pip install ".[notebook]"``) or chromium."""
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
