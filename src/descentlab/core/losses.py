@@ -6,14 +6,15 @@ with the same shape as ``y_pred``, already divided by the number of samples, so
 that a model's backward pass only applies the chain rule.
 """
 
-import numpy as np
+
+from descentlab.core.xp import namespace
 
 
 def _weighted(terms, sample_weight):
     """Each row's terms times its weight (rows are the first axis); as they are without weights."""
     if sample_weight is None:
         return terms
-    return terms * np.reshape(sample_weight, (-1,) + (1,) * (np.ndim(terms) - 1))
+    return terms * namespace(terms).reshape(sample_weight, (-1,) + (1,) * (terms.ndim - 1))
 
 
 class MeanSquaredError:
@@ -41,7 +42,7 @@ class MeanSquaredError:
 
         ``sample_weight`` (one per row) multiplies each row's term: :math:`\tfrac{1}{2N}\sum w_i r_i^2`.
         """
-        return 0.5 * float(np.mean(_weighted((y_pred - y) ** 2, sample_weight)))
+        return 0.5 * float(namespace(y_pred).mean(_weighted((y_pred - y) ** 2, sample_weight)))
 
     def grad(self, y, y_pred, sample_weight=None):
         """Return ``dLdY``, the gradient of ``loss`` with respect to ``y_pred``."""
@@ -78,8 +79,9 @@ class BinaryCrossEntropy:
     def loss(self, y, z, sample_weight=None):
         """Return :math:`L` for targets ``y`` in {0, 1} and logits ``z`` of the same shape
         (each row's term times its ``sample_weight`` when given)."""
-        softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-        return float(np.mean(_weighted(softplus - y * z, sample_weight)))
+        xp = namespace(z)
+        softplus = xp.maximum(z, 0.0) + xp.log1p(xp.exp(-xp.abs(z)))
+        return float(xp.mean(_weighted(softplus - y * z, sample_weight)))
 
     def grad(self, y, z, sample_weight=None):
         """Return ``dLdZ``, the gradient with respect to the logits."""
@@ -120,7 +122,7 @@ class SoftmaxCrossEntropy:
         (each row's term times its ``sample_weight`` when given)."""
         from descentlab.core.activations import log_softmax
 
-        return float(-np.sum(_weighted(Y * log_softmax(Z), sample_weight)) / Y.shape[0])
+        return float(-namespace(Z).sum(_weighted(Y * log_softmax(Z), sample_weight)) / Y.shape[0])
 
     def grad(self, Y, Z, sample_weight=None):
         """Return ``dLdZ``, the gradient with respect to the logits."""

@@ -20,6 +20,7 @@ from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.stepsize import divergence_message
+from descentlab.core.xp import is_numpy, namespace
 
 
 class _Diverging(Exception):
@@ -203,11 +204,12 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     if penalty is not None and penalty.has_prox and not getattr(optimizer, "proximal", False):
         raise DescentlabError(f"{type(optimizer).__name__} takes no proximal step, so no l1 penalty: "
                               "use optimizer 'gd', 'momentum' or 'nesterov', or penalty 'l2'")
-    w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    w = None if sample_weight is None else (np.asarray(sample_weight, dtype=float)
+                                            if is_numpy(sample_weight) else sample_weight)
     fit, val = (split(X, y, w, rows, validation_fraction, seed) if objective is None
                 else (None, None))
     if validation_data is not None:
-        val = RowSet(*map(np.asarray, validation_data))
+        val = RowSet(*(np.asarray(a) if is_numpy(a) else a for a in validation_data))
     watch = val is not None and stop_on_validation
     if watch and tol is None:
         tol = 0.0
@@ -273,7 +275,7 @@ def _finish(history, model, stopper, early_stopping, on_divergence):
         model.set_params(stopper.best_params)
         history.meta["best_epoch"] = stopper.best_epoch
     history.final_params = model.get_params()
-    if not all(np.all(np.isfinite(v)) for v in history.final_params.values()):
+    if not all(bool(namespace(v).all(namespace(v).isfinite(v))) for v in history.final_params.values()):
         return _diverged(history, model, history.n_epochs - 1, float("nan"),
                          "left non-finite parameters", on_divergence)
     if history.status == "running":

@@ -28,6 +28,7 @@ from descentlab.estimators.rows import fit_weights, split_off, validation_rows
 from descentlab.core.stepsize import default_lr, divergence_message, with_penalty
 from descentlab.core.trainer import train
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state
+from descentlab.estimators.device import check_predict_namespace, device_options, dtype_for, fit_namespace
 from descentlab.settings import check_params
 
 
@@ -190,6 +191,9 @@ class GDEstimator(Incremental, BaseEstimator):
             estimator is then left as it was, never with non-finite coefficients.
         """
         self._check_params()
+        on_device = fit_namespace(X, y, sample_weight)  # the namespace is chosen once, here
+        if on_device is not None:  # the weights are checked on the host, with y's labels
+            sample_weight = device_options(self, validation_data, sample_weight)
         X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
                                                          self.random_state)
         warm = self.warm_start and hasattr(self, "_model")
@@ -199,6 +203,8 @@ class GDEstimator(Incremental, BaseEstimator):
         problem.choose_rows(held_out)  # a stochastic run: the virtual rows, in canonical order
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
         model = continue_from(self) if warm else self._build_model(problem.n_features, rng)
+        if on_device is not None:
+            model.like(problem.x_scale)  # the parameters on the data's device, in its widest float
         loss = self._loss()
         penalty = make_penalty(self.penalty, self.alpha, self.l1_ratio,
                                *self._penalty_scales(problem, model))
@@ -318,4 +324,5 @@ class GDEstimator(Incremental, BaseEstimator):
     def _check_X(self, X):
         check_is_fitted(self)
         check_columns(self, X)  # before scikit-learn's own check, which only warns or says it in lines
-        return validate_data(self, X, dtype=np.float64, reset=False)
+        check_predict_namespace(self, X)
+        return validate_data(self, X, dtype=dtype_for(X, np.float64), reset=False)

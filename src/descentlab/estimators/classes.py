@@ -16,6 +16,7 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from descentlab.core.activations import log_softmax, sigmoid, softmax
 from descentlab.core.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
+from descentlab.core.xp import device, is_numpy, namespace, to_numpy
 from descentlab.errors import DescentlabError
 from descentlab.estimators.dask_predict import lazy_on_dask
 
@@ -80,7 +81,7 @@ class LabelClassifier(ClassifierMixin):
         z = self.decision_function(X)
         if z.ndim == 1:
             p = sigmoid(z)
-            return np.column_stack([1.0 - p, p])
+            return namespace(p).stack([1.0 - p, p], axis=1)
         return softmax(z)
 
     @lazy_on_dask("classes")
@@ -88,14 +89,21 @@ class LabelClassifier(ClassifierMixin):
         """The log of :meth:`predict_proba`, computed without ``log(0)``."""
         z = self.decision_function(X)
         if z.ndim == 1:
-            return np.column_stack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
+            xp = namespace(z)
+            return xp.stack([-xp.logaddexp(xp.zeros_like(z), z), -xp.logaddexp(xp.zeros_like(z), -z)], axis=1)
         return log_softmax(z)
 
     @lazy_on_dask("labels")
     def predict(self, X):
         """The most probable label for each row, shape (n_samples,)."""
         z = self.decision_function(X)
-        return self.classes_[(z > 0).astype(int) if z.ndim == 1 else np.argmax(z, axis=1)]
+        if is_numpy(z):
+            return self.classes_[(z > 0).astype(int) if z.ndim == 1 else np.argmax(z, axis=1)]
+        xp = namespace(z)  # the labels taken on z's device
+        index = xp.astype(z > 0, xp.int64) if z.ndim == 1 else xp.argmax(z, axis=1)
+        if self.classes_.dtype.kind not in "iuf":  # strings have no device: picked on the host
+            return self.classes_[to_numpy(index)]
+        return xp.take(xp.asarray(self.classes_, device=device(z)), index)
 
     @lazy_on_dask("score")
     def score(self, X, y, sample_weight=None):

@@ -21,6 +21,8 @@ from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, lin
 from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.core.scaling import no_scaling, standardize, to_data_units
+from descentlab.core.xp import all_finite, is_numpy, like, namespace
+from descentlab.estimators.device import fit_namespace
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
 
@@ -35,7 +37,7 @@ class _LinearMixin:
         :class:`~descentlab.estimators.base.GDEstimator`'s Notes)."""
         sy = problem.attrs.get("y_scale_", 1.0)
         scale = sy / problem.x_scale
-        if np.ndim(model.params["W"]) == 2:  # softmax: one column of weights per class
+        if model.params["W"].ndim == 2:  # softmax: one column of weights per class
             scale = scale[:, None]
         return {"W": scale}, 1.0 / sy**2
 
@@ -43,7 +45,7 @@ class _LinearMixin:
         W, b = model.params["W"], float(model.params["b"])
         coef, intercept = to_data_units(W, b, self.x_mean_, self.x_scale_,
                                         getattr(self, "y_mean_", 0.0), getattr(self, "y_scale_", 1.0))
-        if not (np.all(np.isfinite(coef)) and np.isfinite(intercept)):
+        if not (all_finite(coef) and np.isfinite(intercept)):
             raise DescentlabError("the coefficients overflow in the data's units: rescale the "
                                   "features (some columns are nearly constant)")
         self.coef_, self.intercept_ = coef, intercept
@@ -145,6 +147,13 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
         full_batch = self.batch_size is None and not self.early_stopping
         streamed = is_streamed(X) and not isinstance(X, np.memmap)  # only "moments" reads these
         solver = self.solver
+        if not is_numpy(X) and fit_namespace(X) is not None:  # arrays on a device: no CPU kernel
+            if solver == "fused":
+                raise DescentlabError("solver='fused' is the CPU kernel: use 'moments' or 'gd' "
+                                      "(or 'auto') for arrays of another library")
+            if solver == "auto":
+                shape = X.shape
+                solver = "moments" if full_batch and shape[-1] <= self.MAX_MOMENTS_FEATURES else "gd"
         if solver == "auto":
             shape = getattr(X, "shape", None)
             shape = shape if isinstance(shape, tuple) else np.shape(np.asarray(X))
@@ -271,10 +280,14 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
         if model.params["W"].ndim == 1:
             return super()._store(model)
         # each class's logit is a linear model: carry each back to the data's units
-        pairs = [to_data_units(w, b, self.x_mean_, self.x_scale_)
-                 for w, b in zip(model.params["W"].T, model.params["b"])]
-        coef, intercept = np.array([c for c, _ in pairs]), np.array([b for _, b in pairs])
-        if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
+        W, b = model.params["W"], model.params["b"]
+        pairs = [to_data_units(W[:, k], b[k], self.x_mean_, self.x_scale_) for k in range(W.shape[1])]
+        if is_numpy(W):
+            coef, intercept = np.array([c for c, _ in pairs]), np.array([b for _, b in pairs])
+        else:
+            xp = namespace(W)
+            coef, intercept = xp.stack([c for c, _ in pairs]), like(np.array([b for _, b in pairs]), W)
+        if not (all_finite(coef) and all_finite(intercept)):
             raise DescentlabError("the coefficients overflow in the data's units: rescale the "
                                   "features (some columns are nearly constant)")
         self.coef_, self.intercept_ = coef, intercept
@@ -297,5 +310,5 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
         """The log-odds of ``classes_[1]``, shape (n_samples,), for 2 classes; else each
         class's logit, shape (n_samples, n_classes)."""
         X = self._check_X(X)
-        return linear_forward(X, self.coef_.T if np.ndim(self.coef_) == 2 else self.coef_,
+        return linear_forward(X, self.coef_.T if self.coef_.ndim == 2 else self.coef_,
                               self.intercept_)

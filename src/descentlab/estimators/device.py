@@ -1,0 +1,101 @@
+"""The estimators on any array-API namespace: PyTorch, CuPy, JAX, ``array_api_strict``.
+
+With scikit-learn's ``set_config(array_api_dispatch=True)`` (scikit-learn's convention,
+through ``array_api_compat``), ``fit`` on arrays of another namespace trains in that
+namespace, on the arrays' device: the features are standardised there, the moments pass
+is one product :math:`A^\\top A` there (:meth:`descentlab.core.quadratic.Moments.from_device`),
+and every epoch's products run there (:mod:`descentlab.core.xp`). The fitted attributes,
+predictions and probabilities come back in the same namespace and device. What is
+decided once per fit stays on the host: the labels and ``classes_``, the row weights
+and the canonical row order of mini-batches (N numbers, not the features).
+
+Which namespace is decided once, here, at ``fit``; NumPy arrays, and every input while
+dispatch is off, take the NumPy path as before (its Numba kernel and threaded blocks).
+"""
+
+import numpy as np
+
+from descentlab.core.xp import device, is_device_array, is_numpy, namespace, to_numpy
+from descentlab.errors import DescentlabError
+
+
+def _dispatching():
+    from sklearn import get_config
+
+    return bool(get_config().get("array_api_dispatch", False))
+
+
+def _is_host(a):
+    """NumPy arrays, lists, DataFrames, Dask arrays and streams: the NumPy path's inputs."""
+    return a is None or not is_device_array(a) or (hasattr(a, "dask") and hasattr(a, "chunks"))
+
+
+def fit_namespace(*arrays):
+    """The namespace and device to train in, ``(xp, device)``, or None for the NumPy path.
+
+    Raises
+    ------
+    DescentlabError
+        When the arrays come from different namespaces or devices (one line).
+    """
+    arrays = [a for a in arrays if a is not None]
+    if not _dispatching() or all(_is_host(a) for a in arrays):
+        return None
+    from sklearn.utils._array_api import get_namespace_and_device
+
+    names = sorted({_library(a) for a in arrays})
+    if len(names) > 1:
+        raise DescentlabError(f"X, y and sample_weight are arrays of different libraries "
+                              f"({', '.join(names)}): make them all arrays of one library, on one device")
+    try:
+        xp, _, device = get_namespace_and_device(*arrays)
+    except (TypeError, ValueError) as exc:
+        reason = str(exc).splitlines()[0].rstrip(".")
+        raise DescentlabError(f"X, y and sample_weight must be on one device ({reason}): "
+                              "move them to the same device") from None
+    return xp, device
+
+
+def _library(a):
+    return "numpy" if is_numpy(a) else type(a).__module__.split(".")[0]
+
+
+def dtype_for(X, *dtypes):
+    """``dtypes`` (NumPy's float types) as ``X``'s namespace names them: what scikit-learn's
+    ``validate_data`` takes under dispatch. NumPy (or dispatch off) keeps them."""
+    if _is_host(X) or not _dispatching():
+        return dtypes[0] if len(dtypes) == 1 else dtypes
+    from sklearn.utils._array_api import _max_precision_float_dtype
+
+    xp = namespace(X)
+    widest = _max_precision_float_dtype(xp, device(X))
+    named = tuple(getattr(xp, np.dtype(d).name) for d in dtypes)
+    named = tuple(d for d in named if d == widest or d != xp.float64) or (widest,)
+    return named[0] if len(named) == 1 else named
+
+
+def check_predict_namespace(est, X):
+    """A one-line error when ``X`` is not of the namespace and device ``est`` was fitted in."""
+    fitted = est.x_scale_
+    if is_numpy(fitted) and _is_host(X):
+        return
+    if is_numpy(fitted) or _is_host(X) or _library(X) != _library(fitted):
+        raise DescentlabError(f"{type(est).__name__} was fitted on {_library(fitted)} arrays; X is "
+                              f"{_library(X) if not _is_host(X) else type(X).__name__}: pass X as "
+                              "the same library's arrays, on the same device")
+    if device(X) != device(fitted):
+        raise DescentlabError(f"{type(est).__name__} was fitted on device {device(fitted)}; X is on "
+                              f"{device(X)}: move X there")
+
+
+def device_options(est, validation_data, sample_weight=None):
+    """``sample_weight`` on the host, where the weights are checked (then moved to the device);
+    a one-line error for the options that read rows on the host, not yet on a device."""
+    name = type(est).__name__
+    if est.warm_start and hasattr(est, "_model"):
+        raise DescentlabError(f"{name}: warm_start continues on NumPy arrays only: fit again "
+                              "without warm_start, or pass NumPy arrays")
+    if validation_data is not None or est.early_stopping:
+        raise DescentlabError(f"{name}: validation_data and early_stopping take NumPy arrays only: "
+                              "leave them unset for arrays on a device, or pass NumPy arrays")
+    return None if sample_weight is None else to_numpy(sample_weight)
