@@ -113,7 +113,8 @@ class ReLU:
         return namespace(z).maximum(z, 0.0)
 
     def derivative(self, z):
-        return namespace(z).where(z > 0, 1.0, 0.0)
+        positive = z > 0
+        return positive.astype(float) if isinstance(positive, np.ndarray) else namespace(z).astype(positive, z.dtype)
 
     def __repr__(self):
         return "ReLU()"

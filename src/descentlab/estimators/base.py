@@ -28,7 +28,7 @@ from descentlab.estimators.rows import fit_weights, split_off, validation_rows
 from descentlab.core.stepsize import default_lr, divergence_message, with_penalty
 from descentlab.core.trainer import train
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state
-from descentlab.estimators.device import check_predict_namespace, device_options, dtype_for, fit_namespace
+from descentlab.estimators.device import check_predict_namespace, dtype_for, fit_device
 from descentlab.settings import check_params
 
 
@@ -142,6 +142,11 @@ class GDEstimator(Incremental, BaseEstimator):
         self.l1_ratio = l1_ratio
         self.warm_start = warm_start
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.array_api_support = True  # fit, predict, proba in X's namespace (estimators.device)
+        return tags
+
     # -- hooks for subclasses ------------------------------------------------------------
     def _build_model(self, n_features, rng):
         """The model to train on ``n_features`` standardised features."""
@@ -191,9 +196,7 @@ class GDEstimator(Incremental, BaseEstimator):
             estimator is then left as it was, never with non-finite coefficients.
         """
         self._check_params()
-        on_device = fit_namespace(X, y, sample_weight)  # the namespace is chosen once, here
-        if on_device is not None:  # the weights are checked on the host, with y's labels
-            sample_weight = device_options(self, validation_data, sample_weight)
+        on_device, sample_weight = fit_device(self, X, y, sample_weight, validation_data)  # chosen once
         X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
                                                          self.random_state)
         warm = self.warm_start and hasattr(self, "_model")
@@ -203,8 +206,7 @@ class GDEstimator(Incremental, BaseEstimator):
         problem.choose_rows(held_out)  # a stochastic run: the virtual rows, in canonical order
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
         model = continue_from(self) if warm else self._build_model(problem.n_features, rng)
-        if on_device is not None:
-            model.like(problem.x_scale)  # the parameters on the data's device, in its widest float
+        model = model.like(problem.x_scale) if on_device else model  # on the data's device, if any
         loss = self._loss()
         penalty = make_penalty(self.penalty, self.alpha, self.l1_ratio,
                                *self._penalty_scales(problem, model))

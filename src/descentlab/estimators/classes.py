@@ -18,6 +18,7 @@ from descentlab.core.activations import log_softmax, sigmoid, softmax
 from descentlab.core.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 from descentlab.core.xp import device, is_numpy, namespace, to_numpy
 from descentlab.errors import DescentlabError
+from descentlab.estimators.device import host_score, immutable
 from descentlab.estimators.dask_predict import lazy_on_dask
 
 
@@ -58,7 +59,7 @@ class LabelClassifier(ClassifierMixin):
         if len(classes) < 2:
             raise DescentlabError(f"y has only 1 class ({classes[0]!r}): "
                                   f"{type(self).__name__} needs at least 2")
-        self._fit_classes = classes
+        self._fit_classes = tuple(classes.tolist())  # their number decides the model and the loss
         return encode_labels(y, classes), {"classes_": classes}
 
     def _n_outputs(self):
@@ -73,7 +74,7 @@ class LabelClassifier(ClassifierMixin):
         classes = np.asarray(self.classes_)
         if classes.ndim != 1 or len(classes) < 2 or len(np.unique(classes)) != len(classes):
             raise ValueError("classes_ must hold at least 2 different labels")
-        self._fit_classes = classes
+        self._fit_classes = tuple(classes.tolist())
 
     @lazy_on_dask("classes")
     def predict_proba(self, X):
@@ -109,4 +110,8 @@ class LabelClassifier(ClassifierMixin):
     def score(self, X, y, sample_weight=None):
         """The accuracy of :meth:`predict` on ``X`` against ``y``; on a Dask array from sums
         over its chunks."""
+        if immutable(X):
+            from sklearn.metrics import accuracy_score
+
+            return host_score(accuracy_score, y, self.predict(X), sample_weight)
         return super().score(X, y, sample_weight=sample_weight)

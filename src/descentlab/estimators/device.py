@@ -15,7 +15,7 @@ dispatch is off, take the NumPy path as before (its Numba kernel and threaded bl
 
 import numpy as np
 
-from descentlab.core.xp import device, is_device_array, is_numpy, namespace, to_numpy
+from descentlab.core.xp import compat, device, is_device_array, is_numpy, namespace, to_numpy
 from descentlab.errors import DescentlabError
 
 
@@ -75,22 +75,42 @@ def dtype_for(X, *dtypes):
 
 
 def check_predict_namespace(est, X):
-    """A one-line error when ``X`` is not of the namespace and device ``est`` was fitted in."""
+    """A one-line error when ``X`` is not of the namespace and device ``est`` was fitted in
+    (worded as scikit-learn's ``check_same_namespace``)."""
     fitted = est.x_scale_
     if is_numpy(fitted) and _is_host(X):
         return
-    if is_numpy(fitted) or _is_host(X) or _library(X) != _library(fitted):
-        raise DescentlabError(f"{type(est).__name__} was fitted on {_library(fitted)} arrays; X is "
-                              f"{_library(X) if not _is_host(X) else type(X).__name__}: pass X as "
-                              "the same library's arrays, on the same device")
-    if device(X) != device(fitted):
-        raise DescentlabError(f"{type(est).__name__} was fitted on device {device(fitted)}; X is on "
-                              f"{device(X)}: move X there")
+    if not (is_numpy(fitted) or _is_host(X)) and _library(X) == _library(fitted) \
+            and device(X) == device(fitted):
+        return
+    where = lambda a: f"{_library(a)} arrays on {device(a)}" if is_device_array(a) else type(a).__name__  # noqa: E731
+    raise DescentlabError(f"{type(est).__name__}.{_public_method(est)}(): X and the fitted attributes "
+                          f"must use the same namespace and device: fitted on {where(fitted)}, X is "
+                          f"{where(X)}; pass X as the fit's arrays (e.g. xp.asarray(X, device=...))")
 
 
-def device_options(est, validation_data, sample_weight=None):
-    """``sample_weight`` on the host, where the weights are checked (then moved to the device);
-    a one-line error for the options that read rows on the host, not yet on a device."""
+def _public_method(est):
+    """The outermost public method of ``est`` being called (for the error's wording)."""
+    import sys
+
+    name, frame = "predict", sys._getframe(2)
+    while frame is not None:
+        code = frame.f_code.co_name
+        if frame.f_locals.get("self") is est and code != "run" and not code.startswith("_"):
+            name = code
+        frame = frame.f_back
+    return name
+
+
+def fit_device(est, X, y, sample_weight=None, validation_data=None):
+    """``fit``'s choice: ``(xp, device)`` or None (:func:`fit_namespace`), and ``sample_weight``
+    on the host, where the weights are checked with the labels (then moved to the device).
+
+    Raises a one-line error for the options that read rows on the host, not yet on a device.
+    """
+    on_device = fit_namespace(X, y, sample_weight)
+    if on_device is None:
+        return None, sample_weight
     name = type(est).__name__
     if est.warm_start and hasattr(est, "_model"):
         raise DescentlabError(f"{name}: warm_start continues on NumPy arrays only: fit again "
@@ -98,4 +118,23 @@ def device_options(est, validation_data, sample_weight=None):
     if validation_data is not None or est.early_stopping:
         raise DescentlabError(f"{name}: validation_data and early_stopping take NumPy arrays only: "
                               "leave them unset for arrays on a device, or pass NumPy arrays")
-    return None if sample_weight is None else to_numpy(sample_weight)
+    return on_device, None if sample_weight is None else to_numpy(sample_weight)
+
+
+def refuse_partial_fit(est, X):
+    """``partial_fit`` continues on NumPy arrays only: a one-line error for a device's arrays."""
+    if not _is_host(X) and _dispatching():
+        raise DescentlabError(f"{type(est).__name__}.partial_fit takes NumPy arrays only: use fit "
+                              "for arrays on a device, or pass NumPy arrays")
+
+
+def immutable(X):
+    """Whether ``X`` is a device array that cannot be written in place (JAX's): scikit-learn's
+    metrics write into theirs, so a score is taken on the host from ``y`` and the predictions."""
+    return not _is_host(X) and not compat().is_writeable_array(X)
+
+
+def host_score(metric, y, y_pred, sample_weight=None):
+    """``metric`` (a scikit-learn score) of host copies of ``y`` and ``y_pred`` (N numbers each)."""
+    w = None if sample_weight is None else to_numpy(sample_weight)
+    return float(metric(to_numpy(y), to_numpy(y_pred), sample_weight=w))

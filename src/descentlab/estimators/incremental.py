@@ -29,6 +29,7 @@ from descentlab.core.stepsize import with_penalty
 from descentlab.core.trainer import train
 from descentlab.errors import DescentlabError
 from descentlab.core.scaling import no_scaling, standardize
+from descentlab.estimators.device import refuse_partial_fit
 from descentlab.estimators.problem import Problem
 
 
@@ -72,6 +73,7 @@ class Incremental:
         -------
         self
         """
+        refuse_partial_fit(self, X)
         first = not hasattr(self, "_optimizer")
         if first:
             self._check_params()

@@ -23,7 +23,7 @@ from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.core.scaling import no_scaling, standardize, to_data_units
 from descentlab.core.xp import all_finite, is_numpy, like, namespace
-from descentlab.estimators.device import fit_namespace
+from descentlab.estimators.device import fit_namespace, host_score, immutable
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
 
@@ -94,6 +94,10 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
     def score(self, X, y, sample_weight=None):
         """The :math:`R^2` of :meth:`predict` on ``X`` against ``y`` (scikit-learn's); on a Dask
         array from sums over its chunks."""
+        if immutable(X):
+            from sklearn.metrics import r2_score
+
+            return host_score(r2_score, y, self.predict(X), sample_weight)
         return super().score(X, y, sample_weight=sample_weight)
 
 
