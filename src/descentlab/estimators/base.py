@@ -28,7 +28,7 @@ from descentlab.estimators.rows import fit_weights, split_off, validation_rows
 from descentlab.core.stepsize import default_lr, divergence_message, with_penalty
 from descentlab.core.trainer import train
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state
-from descentlab.estimators.device import check_predict_namespace, dtype_for, fit_device
+from descentlab.estimators.device import check_predict_namespace, device_support, dtype_for, fit_device
 from descentlab.settings import check_params
 
 
@@ -144,7 +144,7 @@ class GDEstimator(Incremental, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.array_api_support = True  # fit, predict, proba in X's namespace (estimators.device)
+        tags.array_api_support = device_support(self)  # fit, predict, proba in X's namespace
         return tags
 
     # -- hooks for subclasses ------------------------------------------------------------

@@ -138,3 +138,9 @@ def host_score(metric, y, y_pred, sample_weight=None):
     """``metric`` (a scikit-learn score) of host copies of ``y`` and ``y_pred`` (N numbers each)."""
     w = None if sample_weight is None else to_numpy(sample_weight)
     return float(metric(to_numpy(y), to_numpy(y_pred), sample_weight=w))
+
+
+def device_support(est):
+    """Whether ``est``'s settings train in any namespace (its ``array_api_support`` tag): not
+    the CPU kernel (``solver="fused"``), nor the options that read rows on the host."""
+    return not (est.solver == "fused" or est.early_stopping or est.warm_start)
