@@ -122,7 +122,8 @@ class Model:
 
     def get_params(self):
         """A copy of ``params``: later steps do not change it."""
-        return {key: copy(value) for key, value in self.params.items()}
+        return {key: np.array(value, copy=True) if type(value) is np.ndarray else copy(value)
+                for key, value in self.params.items()}
 
     def set_params(self, values):
         """Write ``values`` (e.g. ``history.params_at(epoch)``) into ``params``, in place; return self.

@@ -104,15 +104,11 @@ class GradientDescent(Optimizer):
 
     def __init__(self, lr=0.05, momentum=0.0, nesterov=False, schedule=None, restart=False):
         super().__init__(lr, schedule)
-        self.momentum = momentum
-        self.nesterov = nesterov
-        self.restart = restart
+        self.momentum, self.nesterov, self.restart = momentum, nesterov, restart
 
     def step(self, params, grads, prox=None):
-        """Move each array ``params[k]`` against ``grads[k]``, in place.
-
-        ``prox(name, value, step)``, when given, is a penalty's proximal step, taken after
-        the gradient step (:meth:`proximal_step`).
+        """Move each array ``params[k]`` against ``grads[k]``, in place; ``prox(name, value,
+        step)``, when given, is a penalty's proximal step, taken after it (:meth:`proximal_step`).
         """
         lr = self.rate()
         if prox is not None:
@@ -123,7 +119,11 @@ class GradientDescent(Optimizer):
                 vdot(state["v"], grads[key]) for key, state in self.state.items()) < 0:
             self.state = {}
         for key, param in params.items():  # momentum 0, the article's update: no velocity to look up
-            write(params, key, gd_update(param, self.direction(key, grads[key]) if self.momentum else grads[key], lr))
+            new = gd_update(param, self.direction(key, grads[key]) if self.momentum else grads[key], lr)
+            if type(param) is np.ndarray:  # NumPy in place, without a call: the hot path of every fit
+                param[...] = new
+            else:
+                write(params, key, new)
         self.t += 1
 
     def proximal_step(self, params, grads, prox, lr):
@@ -167,7 +167,7 @@ class GradientDescent(Optimizer):
         """The step direction of parameter ``key``: ``g``, ``v`` or ``g + beta v``."""
         if self.momentum == 0:
             return grad
-        state = self.state.setdefault(key, {"v": zeros_like(grad)})
+        state = self.state.get(key) or self.state.setdefault(key, {"v": zeros_like(grad)})
         state["v"] = self.momentum * state["v"] + grad
         return grad + self.momentum * state["v"] if self.nesterov else state["v"]
 

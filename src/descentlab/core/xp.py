@@ -52,7 +52,7 @@ def write(params, key, value):
     """``params[key] <- value``: in place where the array allows it, so arrays shared with a
     model's layers stay shared; else (immutable arrays, e.g. JAX's) a new binding."""
     param = params[key]
-    if isinstance(param, np.ndarray) or _writeable(param):
+    if type(param) is np.ndarray or _writeable(param):
         param[...] = value
     else:
         params[key] = value
@@ -64,7 +64,7 @@ def _writeable(x):
 
 def copy(x):
     """A copy of the array ``x`` that later in-place steps do not change."""
-    if isinstance(x, _HOST):
+    if type(x) is np.ndarray or isinstance(x, _HOST):
         return np.array(x, copy=True)
     return namespace(x).asarray(x, copy=True)
 
@@ -94,11 +94,11 @@ def all_finite(x):
 
 def vdot(a, b):
     """:math:`\\sum_k a_k b_k` over all the entries of two arrays, as a float."""
-    if isinstance(a, np.ndarray):
+    if type(a) is np.ndarray or isinstance(a, _HOST):
         return float(np.vdot(a, b))
     return float(namespace(a).sum(a * b))
 
 
 def zeros_like(g):
     """Float zeros of ``g``'s shape, namespace and device (an optimizer's fresh state)."""
-    return np.zeros_like(g, dtype=float) if isinstance(g, np.ndarray) else namespace(g).zeros_like(g)
+    return np.zeros_like(g, dtype=float) if isinstance(g, _HOST) else namespace(g).zeros_like(g)
