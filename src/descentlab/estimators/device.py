@@ -15,7 +15,14 @@ dispatch is off, take the NumPy path as before (its Numba kernel and threaded bl
 
 import numpy as np
 
-from descentlab.core.xp import compat, device, is_device_array, is_numpy, namespace, to_numpy
+from descentlab.core.xp import (
+    compat,
+    device,
+    is_device_array,
+    is_numpy,
+    namespace,
+    to_numpy,
+)
 from descentlab.errors import DescentlabError
 
 
