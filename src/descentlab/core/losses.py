@@ -6,6 +6,7 @@ with the same shape as ``y_pred``, already divided by the number of samples, so
 that a model's backward pass only applies the chain rule.
 """
 
+import math
 
 from descentlab.core.xp import namespace
 
@@ -46,7 +47,7 @@ class MeanSquaredError:
 
     def grad(self, y, y_pred, sample_weight=None):
         """Return ``dLdY``, the gradient of ``loss`` with respect to ``y_pred``."""
-        return _weighted(y_pred - y, sample_weight) / y.size
+        return _weighted(y_pred - y, sample_weight) / math.prod(y.shape)  # y.size, in any namespace
 
     def __repr__(self):
         return "MeanSquaredError()"
@@ -87,7 +88,7 @@ class BinaryCrossEntropy:
         """Return ``dLdZ``, the gradient with respect to the logits."""
         from descentlab.core.activations import sigmoid
 
-        return _weighted(sigmoid(z) - y, sample_weight) / y.size
+        return _weighted(sigmoid(z) - y, sample_weight) / math.prod(y.shape)
 
     def __repr__(self):
         return "BinaryCrossEntropy()"
