@@ -109,15 +109,19 @@ def test_without_dispatch_other_arrays_take_the_numpy_path(xp):
     assert isinstance(est.coef_, np.ndarray)
 
 
-def test_mixed_namespaces_are_a_one_line_error(xp):
+def test_y_follows_x_and_other_arrays_at_predict_are_a_one_line_error(xp):
     X, y = _data("regression")
+    w = np.linspace(0.5, 2.0, len(y))
     with sklearn.config_context(array_api_dispatch=True):
-        with pytest.raises(DescentlabError, match="different libraries") as info:
-            GDRegressor().fit(_in(xp, X), y)
-        assert "\n" not in str(info.value)
-        est = GDRegressor().fit(_in(xp, X), _in(xp, y))
-        with pytest.raises(DescentlabError, match=r"GDRegressor\.predict\(\): .* same namespace"):
+        est = GDRegressor().fit(_in(xp, X), _in(xp, y), sample_weight=_in(xp, w))
+        mixed = GDRegressor().fit(_in(xp, X), y, sample_weight=w)  # scikit-learn: y follows X
+        assert namespace(mixed.coef_).__name__ == xp.__name__
+        np.testing.assert_array_equal(to_numpy(mixed.coef_), to_numpy(est.coef_))
+        with pytest.raises(DescentlabError, match=r"GDRegressor\.predict\(\): .* same namespace") as info:
             est.predict(X)
+        assert "\n" not in str(info.value)
+    with pytest.raises(DescentlabError, match="array_api_dispatch=True"):
+        est.predict(_in(xp, X))
 
 
 def test_options_that_read_rows_on_the_host_are_one_line_errors(xp):

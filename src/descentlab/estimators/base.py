@@ -196,7 +196,7 @@ class GDEstimator(Incremental, BaseEstimator):
             estimator is then left as it was, never with non-finite coefficients.
         """
         self._check_params()
-        on_device, sample_weight = fit_device(self, X, y, sample_weight, validation_data)  # chosen once
+        on_device, y, sample_weight = fit_device(self, X, y, sample_weight, validation_data)  # once
         X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
                                                          self.random_state)
         warm = self.warm_start and hasattr(self, "_model")

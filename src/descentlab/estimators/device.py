@@ -9,8 +9,11 @@ predictions and probabilities come back in the same namespace and device. What i
 decided once per fit stays on the host: the labels and ``classes_``, the row weights
 and the canonical row order of mini-batches (N numbers, not the features).
 
-Which namespace is decided once, here, at ``fit``; NumPy arrays, and every input while
-dispatch is off, take the NumPy path as before (its Numba kernel and threaded blocks).
+Which namespace is decided once, here, at ``fit``, from ``X``: ``y`` and ``sample_weight``
+follow it (scikit-learn's convention since 1.8, which its ``check_array_api_mixed_inputs``
+checks). Methods called on arrays of another namespace or device than the fit's are a
+one-line error. NumPy arrays, and every input while dispatch is off, take the NumPy path as
+before (its Numba kernel and threaded blocks).
 """
 
 import numpy as np
@@ -37,30 +40,24 @@ def _is_host(a):
     return a is None or not is_device_array(a) or (hasattr(a, "dask") and hasattr(a, "chunks"))
 
 
-def fit_namespace(*arrays):
-    """The namespace and device to train in, ``(xp, device)``, or None for the NumPy path.
-
-    Raises
-    ------
-    DescentlabError
-        When the arrays come from different namespaces or devices (one line).
-    """
-    arrays = [a for a in arrays if a is not None]
-    if not _dispatching() or all(_is_host(a) for a in arrays):
+def fit_namespace(X):
+    """The namespace and device to train in, ``X``'s: ``(xp, device)``, or None for the NumPy path."""
+    if not _dispatching() or _is_host(X):
         return None
-    from sklearn.utils._array_api import get_namespace_and_device
+    return namespace(X), device(X)
 
-    names = sorted({_library(a) for a in arrays})
-    if len(names) > 1:
-        raise DescentlabError(f"X, y and sample_weight are arrays of different libraries "
-                              f"({', '.join(names)}): make them all arrays of one library, on one device")
-    try:
-        xp, _, device = get_namespace_and_device(*arrays)
-    except (TypeError, ValueError) as exc:
-        reason = str(exc).splitlines()[0].rstrip(".")
-        raise DescentlabError(f"X, y and sample_weight must be on one device ({reason}): "
-                              "move them to the same device") from None
-    return xp, device
+
+def follow(a, on_device):
+    """``y`` or ``sample_weight`` moved to ``X``'s namespace and device (scikit-learn's
+    "everything follows X"); to the host for the NumPy path."""
+    if a is None or (on_device is None and _is_host(a)):
+        return a
+    if on_device is None:
+        return to_numpy(a)
+    xp, dev = on_device
+    if not _is_host(a) and namespace(a) is xp and device(a) == dev:
+        return a
+    return xp.asarray(to_numpy(a) if not _is_host(a) else np.asarray(a), device=dev)
 
 
 def _library(a):
@@ -85,6 +82,12 @@ def check_predict_namespace(est, X):
     """A one-line error when ``X`` is not of the namespace and device ``est`` was fitted in
     (worded as scikit-learn's ``check_same_namespace``)."""
     fitted = est.x_scale_
+    if not _dispatching():  # X is read as NumPy, as scikit-learn does without dispatch
+        if is_numpy(fitted):
+            return
+        raise DescentlabError(f"{type(est).__name__}.{_public_method(est)}(): fitted on "
+                              f"{_library(fitted)} arrays under array_api_dispatch: call it inside "
+                              "sklearn.config_context(array_api_dispatch=True) too")
     if is_numpy(fitted) and _is_host(X):
         return
     if not (is_numpy(fitted) or _is_host(X)) and _library(X) == _library(fitted) \
@@ -110,14 +113,16 @@ def _public_method(est):
 
 
 def fit_device(est, X, y, sample_weight=None, validation_data=None):
-    """``fit``'s choice: ``(xp, device)`` or None (:func:`fit_namespace`), and ``sample_weight``
-    on the host, where the weights are checked with the labels (then moved to the device).
+    """``fit``'s choice, ``(xp, device)`` of ``X`` or None (:func:`fit_namespace`); ``y`` on it
+    and ``sample_weight`` on the host, where the weights are checked with the labels (then
+    moved to the device): ``on_device, y, sample_weight``.
 
     Raises a one-line error for the options that read rows on the host, not yet on a device.
     """
-    on_device = fit_namespace(X, y, sample_weight)
+    on_device = fit_namespace(X)
+    y = follow(y, on_device)
     if on_device is None:
-        return None, sample_weight
+        return None, y, follow(sample_weight, None)
     name = type(est).__name__
     if est.warm_start and hasattr(est, "_model"):
         raise DescentlabError(f"{name}: warm_start continues on NumPy arrays only: fit again "
@@ -125,7 +130,7 @@ def fit_device(est, X, y, sample_weight=None, validation_data=None):
     if validation_data is not None or est.early_stopping:
         raise DescentlabError(f"{name}: validation_data and early_stopping take NumPy arrays only: "
                               "leave them unset for arrays on a device, or pass NumPy arrays")
-    return on_device, None if sample_weight is None else to_numpy(sample_weight)
+    return on_device, y, follow(sample_weight, None)
 
 
 def refuse_partial_fit(est, X):
