@@ -20,7 +20,6 @@ import numpy as np
 from descentlab.core.xp import is_numpy, namespace
 
 
-
 def with_bias_column(X):
     """``X`` with a column of ones appended, the article's x0 = 1 for the bias."""
     if not is_numpy(X):

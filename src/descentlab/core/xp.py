@@ -69,6 +69,11 @@ def copy(x):
     return namespace(x).asarray(x, copy=True)
 
 
+def floats(a):
+    """``a`` as a float ndarray when it is NumPy's (or a list); another library's array as it is."""
+    return np.asarray(a, dtype=float) if is_numpy(a) else a
+
+
 def to_numpy(x):
     """``x`` as a NumPy array on the host (a copy from a device; NumPy arrays as they are)."""
     if is_numpy(x):
@@ -102,3 +107,13 @@ def vdot(a, b):
 def zeros_like(g):
     """Float zeros of ``g``'s shape, namespace and device (an optimizer's fresh state)."""
     return np.zeros_like(g, dtype=float) if isinstance(g, _HOST) else namespace(g).zeros_like(g)
+
+
+def stacked(values, ref):
+    """``values`` (arrays of one shape, or numbers) as the rows of one array in ``ref``'s
+    namespace and device: ``np.array(values)`` for NumPy."""
+    if is_numpy(ref):
+        return np.array(values)
+    if isinstance(values[0], (float, int)):
+        return like(np.array(values), ref)
+    return namespace(ref).stack(values)

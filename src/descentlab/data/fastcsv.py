@@ -11,11 +11,12 @@ the line and column of the first problem.
 
 import csv
 import warnings
+from typing import Any
 
 import numpy as np
 
 
-def first_row(path, delimiter):
+def first_row(path: str, delimiter: str) -> list[str]:
     """The first non-blank row of the file, read with the csv module (``[]`` when none)."""
     with open(path, newline="", encoding="utf-8-sig") as fh:
         for row in csv.reader(fh, delimiter=delimiter, strict=True):
@@ -24,7 +25,8 @@ def first_row(path, delimiter):
     return []
 
 
-def read_fast(path, header, raw_header, features, target, labels, delimiter, missing):
+def read_fast(path: str, header: list[str], raw_header: list[str], features: list[str], target: str | None,
+              labels: bool, delimiter: str, missing: Any) -> tuple[np.ndarray, Any, list[int]] | None:
     """``(X, y, lines)`` parsed by pandas, or None to fall back to the cell-by-cell reader.
 
     Parameters
@@ -46,8 +48,8 @@ def read_fast(path, header, raw_header, features, target, labels, delimiter, mis
     except ImportError:
         return None
     try:
-        raw_names = dict(zip(header, raw_header))  # pandas keeps the names unstripped
-        dtype = {raw_names[name]: float for name in features}
+        raw_names = dict(zip(header, raw_header, strict=False))  # pandas keeps the names unstripped
+        dtype: dict[str, type] = {raw_names[name]: float for name in features}
         if target is not None:
             dtype[raw_names[target]] = str if labels else float
         # every column and index_col=False, warnings as errors: a row with more cells than

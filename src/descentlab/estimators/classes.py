@@ -18,8 +18,8 @@ from descentlab.core.activations import log_softmax, sigmoid, softmax
 from descentlab.core.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 from descentlab.core.xp import device, is_numpy, namespace, to_numpy
 from descentlab.errors import DescentlabError
-from descentlab.estimators.device import host_score, immutable
 from descentlab.estimators.dask_predict import lazy_on_dask
+from descentlab.estimators.device import host_score, immutable
 
 
 def encode_labels(y, classes):

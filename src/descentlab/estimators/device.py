@@ -156,3 +156,14 @@ def device_support(est):
     """Whether ``est``'s settings train in any namespace (its ``array_api_support`` tag): not
     the CPU kernel (``solver="fused"``), nor the options that read rows on the host."""
     return not (est.solver == "fused" or est.early_stopping or est.warm_start)
+
+
+def device_solver(asked, chosen, X):
+    """``GDRegressor``'s solver for ``X``: on a device's arrays there is no CPU kernel, so
+    ``solver="fused"`` is a one-line error and what ``"auto"`` chose as fused becomes "gd"."""
+    if fit_namespace(X) is None:
+        return chosen
+    if asked == "fused":
+        raise DescentlabError("solver='fused' is the CPU kernel: use 'moments' or 'gd' (or 'auto') "
+                              "for arrays of another library")
+    return "gd" if chosen == "fused" else chosen

@@ -25,10 +25,9 @@ from sklearn.utils.validation import validate_data
 from descentlab.core.history import History
 from descentlab.core.optimizers import make_optimizer
 from descentlab.core.penalties import make_penalty
-from descentlab.core.stepsize import with_penalty
+from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.trainer import train
 from descentlab.errors import DescentlabError
-from descentlab.core.scaling import no_scaling, standardize
 from descentlab.estimators.device import refuse_partial_fit
 from descentlab.estimators.problem import Problem
 
@@ -87,8 +86,7 @@ class Incremental:
             model = self._build_model(problem.n_features, rng)
             self._penalty = make_penalty(self.penalty, self.alpha, self.l1_ratio,
                                          *self._penalty_scales(problem, model))
-            lam = with_penalty(problem.curvature(self._loss()), self._penalty) if self.lr is None else None
-            lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
+            lr, _ = self._step_size(problem, self._loss(), self._penalty)
             self._optimizer = make_optimizer(self.optimizer, lr, momentum=self.momentum,
                                              schedule=self.schedule, restart=True,
                                              total_steps=self.epochs * _batches(self, problem),

@@ -8,22 +8,24 @@ units, so raw, unscaled data trains with the defaults. This module imports
 scikit-learn, so ``descentlab`` exports it lazily.
 """
 
+from dataclasses import replace
+
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
+from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
+from descentlab.core.scaling import no_scaling, standardize, to_data_units
+from descentlab.core.xp import all_finite, stacked
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
-from descentlab.settings import Setting
 from descentlab.estimators.base import GDEstimator
+from descentlab.estimators.classes import LabelClassifier, encode_labels
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS
+from descentlab.estimators.dask_predict import lazy_on_dask
+from descentlab.estimators.device import device_solver, host_score, immutable
 from descentlab.estimators.streamed import fast_problem
 from descentlab.fast.objectives import is_streamed
-from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
-from descentlab.estimators.classes import LabelClassifier, encode_labels
-from descentlab.estimators.dask_predict import lazy_on_dask
-from descentlab.core.scaling import no_scaling, standardize, to_data_units
-from descentlab.core.xp import all_finite, is_numpy, like, namespace
-from descentlab.estimators.device import fit_namespace, host_score, immutable
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
 
@@ -139,9 +141,9 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
     _parameter_constraints = {**StandardizedTargetRegressor._parameter_constraints,
-                              "solver": Setting("how each epoch's loss and gradients are computed: "
-                                                "moments and fused are fast paths to the same "
-                                                "result", kind="choice",
+                              "solver": replace(BASE_CONSTRAINTS["solver"],
+                                                help="how each epoch's loss and gradients are computed: "
+                                                "moments and fused are fast paths to the same result",
                                                 choices=("auto", "gd", "moments", "fused"))}
     MAX_MOMENTS_FEATURES = 2048
 
@@ -152,13 +154,6 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
         full_batch = self.batch_size is None and not self.early_stopping
         streamed = is_streamed(X) and not isinstance(X, np.memmap)  # only "moments" reads these
         solver = self.solver
-        if not is_numpy(X) and fit_namespace(X) is not None:  # arrays on a device: no CPU kernel
-            if solver == "fused":
-                raise DescentlabError("solver='fused' is the CPU kernel: use 'moments' or 'gd' "
-                                      "(or 'auto') for arrays of another library")
-            if solver == "auto":
-                shape = X.shape
-                solver = "moments" if full_batch and shape[-1] <= self.MAX_MOMENTS_FEATURES else "gd"
         if solver == "auto":
             shape = getattr(X, "shape", None)
             shape = shape if isinstance(shape, tuple) else np.shape(np.asarray(X))
@@ -169,6 +164,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
                 solver = "gd"
             else:
                 solver = "moments" if n_features <= self.MAX_MOMENTS_FEATURES else "fused"
+        solver = device_solver(self.solver, solver, X)  # a device's arrays: no CPU kernel
         if solver != "gd" and not full_batch:
             raise DescentlabError(f"solver={solver!r} trains full-batch: leave batch_size and "
                                   "early_stopping unset, or use solver='gd' with X in memory")
@@ -227,22 +223,7 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
-    _parameter_constraints = {**GDEstimator._parameter_constraints,
-                              "class_weight": Setting("weights of the classes", kind="weights",
-                                                      none="every class weighs 1")}
-
-    def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
-                 schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
-                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
-                 l1_ratio=0.15, class_weight=None):
-        super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
-                         schedule_options=schedule_options, epochs=epochs, batch_size=batch_size,
-                         tol=tol, n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
-                         validation_fraction=validation_fraction, standardize=standardize,
-                         random_state=random_state, solver=solver, penalty=penalty, alpha=alpha,
-                         l1_ratio=l1_ratio)
-        self.class_weight = class_weight
+    _parameter_constraints = {**GDEstimator._parameter_constraints, **CLASSIFIER_CONSTRAINTS}
 
     def _class_weights(self, y, sample_weight=None):
         """Each row's weight from ``class_weight``: "balanced" is :math:`N / (2 N_c)` for
@@ -287,11 +268,7 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
         # each class's logit is a linear model: carry each back to the data's units
         W, b = model.params["W"], model.params["b"]
         pairs = [to_data_units(W[:, k], b[k], self.x_mean_, self.x_scale_) for k in range(W.shape[1])]
-        if is_numpy(W):
-            coef, intercept = np.array([c for c, _ in pairs]), np.array([b for _, b in pairs])
-        else:
-            xp = namespace(W)
-            coef, intercept = xp.stack([c for c, _ in pairs]), like(np.array([b for _, b in pairs]), W)
+        coef, intercept = stacked([c for c, _ in pairs], W), stacked([b for _, b in pairs], W)
         if not (all_finite(coef) and all_finite(intercept)):
             raise DescentlabError("the coefficients overflow in the data's units: rescale the "
                                   "features (some columns are nearly constant)")
