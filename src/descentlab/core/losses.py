@@ -36,6 +36,7 @@ class MeanSquaredError:
 
     Examples
     --------
+    >>> import numpy as np
     >>> mse, y = MeanSquaredError(), np.array([1.0, 3.0])
     >>> mse.loss(y, np.array([2.0, 3.0])), mse.grad(y, np.array([2.0, 3.0]))  # (1/2)(1/2)(1 + 0)
     (0.25, array([0.5, 0. ]))
