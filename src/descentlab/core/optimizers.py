@@ -125,7 +125,8 @@ class GradientDescent(Optimizer):
             self.t += 1
             return
         if self.restart and self.state and sum(
-                vdot(state["v"], grads[key]) for key, state in self.state.items()) < 0:
+                float(np.vdot(state["v"], g)) if type(g := grads[key]) is np.ndarray else vdot(state["v"], g)
+                for key, state in self.state.items()) < 0:  # NumPy's vdot without a wrapper: per epoch
             self.state = {}
         for key, param in params.items():  # momentum 0, the article's update: no velocity to look up
             new = gd_update(param, self.direction(key, grads[key]) if self.momentum else grads[key], lr)
@@ -176,7 +177,8 @@ class GradientDescent(Optimizer):
         """The step direction of parameter ``key``: ``g``, ``v`` or ``g + beta v``."""
         if self.momentum == 0:
             return grad
-        state = self.state.get(key) or self.state.setdefault(key, {"v": zeros_like(grad)})
+        state = self.state.get(key) or self.state.setdefault(key, {"v": np.zeros_like(grad, dtype=float)
+                                                                   if type(grad) is np.ndarray else zeros_like(grad)})
         state["v"] = self.momentum * state["v"] + grad
         return grad + self.momentum * state["v"] if self.nesterov else state["v"]
 
