@@ -156,3 +156,15 @@ def test_scikit_learn_array_api_checks(estimator):
     name = type(estimator).__name__
     check_array_api_input(name, estimator, "array_api_strict", dtype_name="float64", check_values=True)
     check_array_api_same_namespace(name, estimator, "array_api_strict")
+
+
+def test_a_model_fitted_on_a_namespace_saves_and_loads_as_numpy(xp, tmp_path):
+    from descentlab.estimators import load_model, save_model
+
+    X, y = _data("multiclass")
+    with sklearn.config_context(array_api_dispatch=True):
+        est = GDNetworkClassifier(hidden_layer_sizes=(4,), epochs=10).fit(_in(xp, X), _in(xp, y))
+        expected = to_numpy(est.predict_proba(_in(xp, X)))
+    save_model(est, tmp_path / "model.json")
+    loaded = load_model(tmp_path / "model.json")
+    np.testing.assert_allclose(loaded.predict_proba(X), expected, rtol=1e-12)
