@@ -7,6 +7,8 @@ s_j` (and, for regression, a standardised target) and report coefficients in the
 own units with :func:`to_data_units`.
 """
 
+from typing import Any
+
 import numpy as np
 
 from descentlab.core.xp import is_numpy, namespace
@@ -52,7 +54,7 @@ def standardize(X, sample_weight=None):
     return (X - mean) / scale, mean, scale
 
 
-def _standardize_device(X, sample_weight=None):
+def _standardize_device(X: Any, sample_weight: Any = None) -> tuple[Any, Any, Any]:
     """:func:`standardize` for arrays of another namespace, on their device (without the
     power-of-two rescaling of columns near the float range's ends)."""
     xp = namespace(X)
@@ -68,7 +70,7 @@ def _standardize_device(X, sample_weight=None):
     return (X - mean) / scale, mean, scale
 
 
-def column_scale(mean, std, n):
+def column_scale(mean: Any, std: Any, n: float) -> Any:
     r"""The divisor of standardisation: the standard deviation, or 1 for a constant column.
 
     Parameters
@@ -94,7 +96,7 @@ def column_scale(mean, std, n):
     return xp.where(constant, 1.0, std)
 
 
-def column_mean_std(X, block_rows=None):
+def column_mean_std(X: Any, block_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each column's mean and standard deviation in one pass of row blocks (no copy of ``X``),
     for data that is streamed or too large to standardise whole (the fused solver).
 
@@ -110,7 +112,7 @@ def column_mean_std(X, block_rows=None):
     return shift + d, np.sqrt(np.maximum(sxx / n - d * d, 0.0))
 
 
-def no_scaling(n_features=None):
+def no_scaling(n_features: int | None = None) -> tuple[Any, Any]:
     """The mean and scale that leave data as it is (``standardize=False``): 0 and 1.
 
     Returns ``(zeros, ones)`` of shape (n_features,) for features, or ``(0.0, 1.0)`` for a
