@@ -294,7 +294,12 @@ class Adam(Optimizer):
             state["m"], state["v"] = m, v  # immutable arrays (JAX): the new ones
             m_hat = m / (1 - self.beta1 ** self.t)
             v_hat = v / (1 - self.beta2 ** self.t)
-            write(params, key, gd_update(param, m_hat / (namespace(v_hat).sqrt(v_hat) + self.eps), lr))
+            root = np.sqrt(v_hat) if type(v_hat) is np.ndarray else namespace(v_hat).sqrt(v_hat)
+            new = gd_update(param, m_hat / (root + self.eps), lr)
+            if type(param) is np.ndarray:  # NumPy in place, without a call
+                param[...] = new
+            else:
+                write(params, key, new)
 
     def stable_lr(self, lam_max):
         """None: Adam's step does not scale with the curvature (see Notes)."""
