@@ -6,6 +6,8 @@ layer's backward pass is ``dLdZ = dLdA * derivative(z)``.
 
 import numpy as np
 
+from descentlab.core.xp import namespace
+
 
 def sigmoid(z):
     r"""The logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`, without overflow.
@@ -13,9 +15,10 @@ def sigmoid(z):
     For :math:`z < 0` it uses the equal form :math:`e^{z} / (1 + e^{z})`, so ``exp`` only
     ever sees non-positive numbers.
     """
-    z = np.asarray(z, dtype=float)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    xp = namespace(z)
+    z = np.asarray(z, dtype=float) if xp is np else z
+    e = xp.exp(-xp.abs(z))
+    return xp.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def softmax(Z):
@@ -41,16 +44,18 @@ def softmax(Z):
     :class:`descentlab.core.losses.SoftmaxCrossEntropy` takes them, where the gradient
     simplifies to :math:`P - Y`.
     """
-    Z = np.asarray(Z, dtype=float)
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
+    xp = namespace(Z)
+    Z = np.asarray(Z, dtype=float) if xp is np else Z
+    E = xp.exp(Z - xp.max(Z, axis=1, keepdims=True))
+    return E / xp.sum(E, axis=1, keepdims=True)
 
 
 def log_softmax(Z):
     r""":math:`\log P_{ik} = Z_{ik} - \operatorname{logsumexp}_j Z_{ij}`, stable (row max subtracted)."""
-    Z = np.asarray(Z, dtype=float)
-    shifted = Z - Z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    xp = namespace(Z)
+    Z = np.asarray(Z, dtype=float) if xp is np else Z
+    shifted = Z - xp.max(Z, axis=1, keepdims=True)
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=1, keepdims=True))
 
 
 class Identity:
@@ -62,7 +67,7 @@ class Identity:
         return z
 
     def derivative(self, z):
-        return np.ones_like(z)
+        return namespace(z).ones_like(z)
 
     def __repr__(self):
         return "Identity()"
@@ -90,10 +95,10 @@ class Tanh:
     name = "tanh"
 
     def forward(self, z):
-        return np.tanh(z)
+        return namespace(z).tanh(z)
 
     def derivative(self, z):
-        return 1.0 - np.tanh(z) ** 2
+        return 1.0 - namespace(z).tanh(z) ** 2
 
     def __repr__(self):
         return "Tanh()"
@@ -105,10 +110,11 @@ class ReLU:
     name = "relu"
 
     def forward(self, z):
-        return np.maximum(z, 0.0)
+        return namespace(z).maximum(z, 0.0)
 
     def derivative(self, z):
-        return (z > 0).astype(float)
+        positive = z > 0
+        return positive.astype(float) if isinstance(positive, np.ndarray) else namespace(z).astype(positive, z.dtype)
 
     def __repr__(self):
         return "ReLU()"

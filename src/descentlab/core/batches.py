@@ -20,6 +20,7 @@ repeats counts as many times as it repeats.
 
 import numpy as np
 
+from descentlab.core.xp import device, is_numpy, like, namespace
 from descentlab.errors import DescentlabError
 
 
@@ -54,7 +55,7 @@ class RowSet:
         self.n_samples = X.shape[0] if self.rows is None else self.rows.size
         w = sample_weight
         if w is not None:
-            total = float(np.sum(w if self.rows is None else w[self.rows]))
+            total = float(namespace(w).sum(w if self.rows is None else take(w, self.rows)))
             if not total > 0:
                 raise DescentlabError(f"the {name} rows' sample weights are all 0: give some rows a "
                                       "positive weight (or another random_state)")
@@ -67,7 +68,7 @@ class RowSet:
         if isinstance(idx, slice):
             return self.full()
         r = idx if self.rows is None else self.rows[idx]
-        return self.X[r], self.y[r], None if self.w is None else self.w[r]
+        return take(self.X, r), take(self.y, r), None if self.w is None else take(self.w, r)
 
     def full(self):
         r"""All the virtual rows as one weighted batch ``X, y, w``: each distinct row once,
@@ -78,12 +79,22 @@ class RowSet:
         if self._full is None:
             unique, counts = np.unique(self.rows, return_counts=True)
             if unique.size == self.rows.size:  # no row repeats: the rows in their order
-                r, w = self.rows, None if self.w is None else self.w[self.rows]
+                r, w = self.rows, None if self.w is None else take(self.w, self.rows)
             else:
-                r, w = unique, counts * (1.0 if self.w is None else self.w[unique])
-                w = w * (unique.size / np.sum(w))
-            self._full = self.X[r], self.y[r], w
+                counts = counts if is_numpy(self.X) else like(counts.astype(float), self.X)
+                r, w = unique, counts * (1.0 if self.w is None else take(self.w, unique))
+                w = w * (unique.size / float(namespace(w).sum(w)))
+            self._full = take(self.X, r), take(self.y, r), w
         return self._full
+
+
+def take(A, rows):
+    """The rows ``rows`` (NumPy integers) of ``A``; on another namespace's array, taken on its
+    device (the indices sent there)."""
+    if is_numpy(A):
+        return A[rows]
+    xp = namespace(A)
+    return xp.take(A, xp.asarray(rows, device=device(A)), axis=0)
 
 
 def _split_positions(n_samples, validation_fraction, seed):

@@ -6,14 +6,16 @@ with the same shape as ``y_pred``, already divided by the number of samples, so
 that a model's backward pass only applies the chain rule.
 """
 
-import numpy as np
+import math
+
+from descentlab.core.xp import namespace
 
 
 def _weighted(terms, sample_weight):
     """Each row's terms times its weight (rows are the first axis); as they are without weights."""
     if sample_weight is None:
         return terms
-    return terms * np.reshape(sample_weight, (-1,) + (1,) * (np.ndim(terms) - 1))
+    return terms * namespace(terms).reshape(sample_weight, (-1,) + (1,) * (terms.ndim - 1))
 
 
 class MeanSquaredError:
@@ -34,6 +36,7 @@ class MeanSquaredError:
 
     Examples
     --------
+    >>> import numpy as np
     >>> mse, y = MeanSquaredError(), np.array([1.0, 3.0])
     >>> mse.loss(y, np.array([2.0, 3.0])), mse.grad(y, np.array([2.0, 3.0]))  # (1/2)(1/2)(1 + 0)
     (0.25, array([0.5, 0. ]))
@@ -47,11 +50,11 @@ class MeanSquaredError:
 
         ``sample_weight`` (one per row) multiplies each row's term: :math:`\tfrac{1}{2N}\sum w_i r_i^2`.
         """
-        return 0.5 * float(np.mean(_weighted((y_pred - y) ** 2, sample_weight)))
+        return 0.5 * float(namespace(y_pred).mean(_weighted((y_pred - y) ** 2, sample_weight)))
 
     def grad(self, y, y_pred, sample_weight=None):
         """Return ``dLdY``, the gradient of ``loss`` with respect to ``y_pred``."""
-        return _weighted(y_pred - y, sample_weight) / y.size
+        return _weighted(y_pred - y, sample_weight) / math.prod(y.shape)  # y.size, in any namespace
 
     def __repr__(self):
         return "MeanSquaredError()"
@@ -84,14 +87,15 @@ class BinaryCrossEntropy:
     def loss(self, y, z, sample_weight=None):
         """Return :math:`L` for targets ``y`` in {0, 1} and logits ``z`` of the same shape
         (each row's term times its ``sample_weight`` when given)."""
-        softplus = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-        return float(np.mean(_weighted(softplus - y * z, sample_weight)))
+        xp = namespace(z)
+        softplus = xp.maximum(z, 0.0) + xp.log1p(xp.exp(-xp.abs(z)))
+        return float(xp.mean(_weighted(softplus - y * z, sample_weight)))
 
     def grad(self, y, z, sample_weight=None):
         """Return ``dLdZ``, the gradient with respect to the logits."""
         from descentlab.core.activations import sigmoid
 
-        return _weighted(sigmoid(z) - y, sample_weight) / y.size
+        return _weighted(sigmoid(z) - y, sample_weight) / math.prod(y.shape)
 
     def __repr__(self):
         return "BinaryCrossEntropy()"
@@ -126,7 +130,7 @@ class SoftmaxCrossEntropy:
         (each row's term times its ``sample_weight`` when given)."""
         from descentlab.core.activations import log_softmax
 
-        return float(-np.sum(_weighted(Y * log_softmax(Z), sample_weight)) / Y.shape[0])
+        return float(-namespace(Z).sum(_weighted(Y * log_softmax(Z), sample_weight)) / Y.shape[0])
 
     def grad(self, Y, Z, sample_weight=None):
         """Return ``dLdZ``, the gradient with respect to the logits."""

@@ -11,6 +11,8 @@ the dense layers of a network.
 
 import numpy as np
 
+from descentlab.core.xp import copy, like, namespace, write
+
 
 def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray | float) -> np.ndarray:
     r"""The affine map, the article's ``forward_prop`` in matrix form.
@@ -73,7 +75,7 @@ def linear_backward(X: np.ndarray, dLdY: np.ndarray) -> tuple[np.ndarray, np.nda
     (array([-1.]), np.float64(0.0))
     """
     dW = X.T @ dLdY
-    db = dLdY.sum(axis=0)
+    db = namespace(dLdY).sum(dLdY, axis=0)
     return dW, db
 
 
@@ -131,7 +133,8 @@ class Model:
 
     def get_params(self):
         """A copy of ``params``: later steps do not change it."""
-        return {key: np.array(value, copy=True) for key, value in self.params.items()}
+        return {key: np.array(value, copy=True) if type(value) is np.ndarray else copy(value)
+                for key, value in self.params.items()}
 
     def set_params(self, values):
         """Write ``values`` (e.g. ``history.params_at(epoch)``) into ``params``, in place; return self.
@@ -140,7 +143,14 @@ class Model:
         own arrays) and an optimizer's state is keyed by them.
         """
         for key, value in values.items():
-            self.params[key][...] = value
+            write(self.params, key, value)
+        return self
+
+    def like(self, ref):
+        """Move ``params`` into the namespace, device and dtype of the array ``ref`` (the data
+        to train on, :mod:`descentlab.core.xp`); a NumPy ``ref`` leaves them as they are."""
+        for key, value in list(self.params.items()):
+            self.params[key] = like(value, ref)
         return self
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from descentlab.core.layers import Dense
 from descentlab.core.models import Model
+from descentlab.core.xp import namespace
 from descentlab.errors import DescentlabError
 from descentlab.memory import array_bytes, check_memory
 from descentlab.settings import check_size
@@ -56,8 +57,7 @@ class Network(Model):
                 raise DescentlabError(f"layer {k + 1} takes {above.n_in} inputs but layer {k} "
                                       f"gives {below.n_out}: make them equal")
         self.layers = layers
-        self.params = {f"{k}.{name}": value for k, layer in enumerate(layers)
-                       for name, value in layer.params.items()}
+        self.params = _LayerParams(layers)
 
     @property
     def n_in(self):
@@ -95,7 +95,7 @@ class Network(Model):
         -------
         grads : dict with the keys of ``params``
         """
-        dLdA = np.reshape(dLdY, (-1, self.n_out))
+        dLdA = namespace(dLdY).reshape(dLdY, (-1, self.n_out))
         for layer in reversed(self.layers):
             dLdA = layer.backward(dLdA)
         return {f"{k}.{name}": value for k, layer in enumerate(self.layers)
@@ -104,6 +104,22 @@ class Network(Model):
     def __repr__(self):
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Network([{inner}])"
+
+
+class _LayerParams(dict):
+    """The flat ``params`` of a network: ``"{k}.{name}"`` -> layer ``k``'s own array; binding a
+    new array (immutable arrays, :func:`descentlab.core.xp.write`) binds it in the layer too."""
+
+    def __init__(self, layers):
+        self.layers = layers
+        super().__init__({f"{k}.{name}": value for k, layer in enumerate(layers)
+                          for name, value in layer.params.items()})
+
+    def __setitem__(self, key, value):
+        if hasattr(self, "layers"):  # unpickling sets the items before the layers
+            k, name = key.split(".")
+            self.layers[int(k)].params[name] = value
+        super().__setitem__(key, value)
 
 
 def make_network(sizes: Sequence[int], activation: str = "tanh", *,

@@ -14,6 +14,7 @@ The rate of update ``t`` is ``schedule(t, lr)`` (:mod:`descentlab.core.schedules
 import numpy as np
 
 from descentlab.core.schedules import get_schedule, with_length
+from descentlab.core.xp import copy, namespace, vdot, write, zeros_like
 from descentlab.errors import DescentlabError
 from descentlab.settings import check_rate
 
@@ -112,15 +113,11 @@ class GradientDescent(Optimizer):
 
     def __init__(self, lr=0.05, momentum=0.0, nesterov=False, schedule=None, restart=False):
         super().__init__(lr, schedule)
-        self.momentum = momentum
-        self.nesterov = nesterov
-        self.restart = restart
+        self.momentum, self.nesterov, self.restart = momentum, nesterov, restart
 
     def step(self, params, grads, prox=None):
-        """Move each array ``params[k]`` against ``grads[k]``, in place.
-
-        ``prox(name, value, step)``, when given, is a penalty's proximal step, taken after
-        the gradient step (:meth:`proximal_step`).
+        """Move each array ``params[k]`` against ``grads[k]``, in place; ``prox(name, value,
+        step)``, when given, is a penalty's proximal step, taken after it (:meth:`proximal_step`).
         """
         lr = self.rate()
         if prox is not None:
@@ -128,10 +125,15 @@ class GradientDescent(Optimizer):
             self.t += 1
             return
         if self.restart and self.state and sum(
-                float(np.vdot(state["v"], grads[key])) for key, state in self.state.items()) < 0:
+                float(np.vdot(state["v"], g)) if type(g := grads[key]) is np.ndarray else vdot(state["v"], g)
+                for key, state in self.state.items()) < 0:  # NumPy's vdot without a wrapper: per epoch
             self.state = {}
         for key, param in params.items():  # momentum 0, the article's update: no velocity to look up
-            param[...] = gd_update(param, self.direction(key, grads[key]) if self.momentum else grads[key], lr)
+            new = gd_update(param, self.direction(key, grads[key]) if self.momentum else grads[key], lr)
+            if type(param) is np.ndarray:  # NumPy in place, without a call: the hot path of every fit
+                param[...] = new
+            else:
+                write(params, key, new)
         self.t += 1
 
     def proximal_step(self, params, grads, prox, lr):
@@ -154,28 +156,29 @@ class GradientDescent(Optimizer):
         dropped when :math:`(p - x_{k+1}) \cdot (x_{k+1} - x_k) > 0` (O'Donoghue and Candes).
         """
         beta = self.momentum
-        last = {k: self.state.setdefault(k, {"x": np.array(p, dtype=float)})["x"] for k, p in params.items()}
+        last = {k: self.state.setdefault(k, {"x": copy(p)})["x"] for k, p in params.items()}
         heavy = beta > 0 and not self.nesterov
         new = {k: prox(k, p - lr * grads[k] + (beta * (p - last[k]) if heavy else 0.0), lr)
                for k, p in params.items()}
         restart = self.restart and beta > 0 and sum(
-            float(np.vdot(p - new[k], new[k] - last[k])) for k, p in params.items()) > 0
+            vdot(p - new[k], new[k] - last[k]) for k, p in params.items()) > 0
         if restart and heavy:
             new = {k: prox(k, p - lr * grads[k], lr) for k, p in params.items()}
         for k, p in params.items():
             x = new[k]
-            self.state[k]["x"] = np.array(p if heavy else x, dtype=float)
+            self.state[k]["x"] = copy(p if heavy else x)
             if beta > 0 and self.nesterov and not restart:
                 x = x + beta * (x - last[k])
             if restart:
-                self.state[k]["x"] = np.array(x, dtype=float)
-            p[...] = x
+                self.state[k]["x"] = copy(x)
+            write(params, k, x)
 
     def direction(self, key, grad):
         """The step direction of parameter ``key``: ``g``, ``v`` or ``g + beta v``."""
         if self.momentum == 0:
             return grad
-        state = self.state.setdefault(key, {"v": np.zeros_like(grad, dtype=float)})
+        state = self.state.get(key) or self.state.setdefault(key, {"v": np.zeros_like(grad, dtype=float)
+                                                                   if type(grad) is np.ndarray else zeros_like(grad)})
         state["v"] = self.momentum * state["v"] + grad
         return grad + self.momentum * state["v"] if self.nesterov else state["v"]
 
@@ -282,18 +285,21 @@ class Adam(Optimizer):
         self.t += 1
         for key, param in params.items():
             g = grads[key]
-            state = self.state.get(key)
-            if state is None:
-                state = self.state[key] = {"m": np.zeros_like(g, dtype=float),
-                                           "v": np.zeros_like(g, dtype=float)}
+            state = self.state.get(key) or self.state.setdefault(key, {"m": zeros_like(g), "v": zeros_like(g)})
             m, v = state["m"], state["v"]  # updated in place: no new arrays per step
             m *= self.beta1
             m += (1 - self.beta1) * g
             v *= self.beta2
             v += (1 - self.beta2) * g * g
+            state["m"], state["v"] = m, v  # immutable arrays (JAX): the new ones
             m_hat = m / (1 - self.beta1 ** self.t)
             v_hat = v / (1 - self.beta2 ** self.t)
-            param[...] = gd_update(param, m_hat / (np.sqrt(v_hat) + self.eps), lr)
+            root = np.sqrt(v_hat) if type(v_hat) is np.ndarray else namespace(v_hat).sqrt(v_hat)
+            new = gd_update(param, m_hat / (root + self.eps), lr)
+            if type(param) is np.ndarray:  # NumPy in place, without a call
+                param[...] = new
+            else:
+                write(params, key, new)
 
     def stable_lr(self, lam_max):
         """None: Adam's step does not scale with the curvature (see Notes)."""

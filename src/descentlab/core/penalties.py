@@ -16,6 +16,7 @@ can penalise the coefficients in the data's units (see :class:`Penalty`).
 
 import numpy as np
 
+from descentlab.core.xp import is_numpy, namespace
 from descentlab.errors import DescentlabError
 
 PENALTIES = ("l2", "l1", "elasticnet")
@@ -28,7 +29,8 @@ def l1_ratio_of(penalty, l1_ratio):
 
 def soft_threshold(x, threshold):
     r"""The prox of :math:`\tau\lVert x\rVert_1`: :math:`\operatorname{sign}(x)\max(|x| - \tau, 0)`."""
-    return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0)
+    xp = namespace(x)
+    return xp.sign(x) * xp.maximum(xp.abs(x) - threshold, 0.0)
 
 
 class Penalty:
@@ -71,10 +73,9 @@ class Penalty:
     def __init__(self, alpha, l1_ratio, scales, loss_scale=1.0):
         self.alpha, self.l1_ratio = float(alpha), float(l1_ratio)
         strength = loss_scale * self.alpha
-        self.l2 = {k: strength * (1 - self.l1_ratio) * np.asarray(d, dtype=float) ** 2
-                   for k, d in scales.items()}
-        self.l1 = {k: strength * self.l1_ratio * np.abs(np.asarray(d, dtype=float))
-                   for k, d in scales.items()}
+        scales = {k: _scale(d) for k, d in scales.items()}  # device arrays stay on their device
+        self.l2 = {k: strength * (1 - self.l1_ratio) * d ** 2 for k, d in scales.items()}
+        self.l1 = {k: strength * self.l1_ratio * abs(d) for k, d in scales.items()}
 
     @property
     def has_prox(self):
@@ -83,8 +84,8 @@ class Penalty:
 
     def loss(self, params):
         """:math:`R(W)` as a float."""
-        return float(sum(np.sum(0.5 * self.l2[k] * params[k] ** 2 + self.l1[k] * np.abs(params[k]))
-                         for k in self.l2))
+        return float(sum(namespace(params[k]).sum(0.5 * self.l2[k] * params[k] ** 2
+                                                  + self.l1[k] * abs(params[k])) for k in self.l2))
 
     def grad(self, params):
         """The gradient of the smooth (l2) part, ``{name: lambda * W}`` for the penalised names."""
@@ -103,10 +104,19 @@ class Penalty:
 
     def curvature(self):
         r""":math:`\max_j \lambda_j`, the l2 part's add-on to the loss's curvature."""
-        return max((float(np.max(v)) for v in self.l2.values() if np.size(v)), default=0.0)
+        return max((float(namespace(v).max(v)) for v in self.l2.values()
+                    if not is_numpy(v) or np.size(v)), default=0.0)
 
     def __repr__(self):
         return f"Penalty(alpha={self.alpha!r}, l1_ratio={self.l1_ratio!r}, params={sorted(self.l2)})"
+
+
+def _scale(d):
+    """A scale :math:`d` as a float (one for all) or a float array; another namespace's array
+    as it is, on its device."""
+    if not is_numpy(d):
+        return d
+    return float(d) if np.ndim(d) == 0 else np.asarray(d, dtype=float)
 
 
 def make_penalty(penalty, alpha, l1_ratio, scales, loss_scale=1.0):

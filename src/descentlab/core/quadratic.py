@@ -17,9 +17,14 @@ gives the optimum gradient descent approaches, and the eigenvalues of :math:`H`
 
 import numpy as np
 
+from descentlab.core.xp import is_numpy, namespace
+
 
 def with_bias_column(X: np.ndarray) -> np.ndarray:
     """``X`` with a column of ones appended, the article's x0 = 1 for the bias."""
+    if not is_numpy(X):
+        xp = namespace(X)
+        return xp.concat([X, xp.ones_like(X[:, :1])], axis=1)
     return np.hstack([X, np.ones((X.shape[0], 1))])
 
 

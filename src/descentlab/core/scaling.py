@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from descentlab.core.xp import is_numpy, namespace
 from descentlab.data.blocks import shifted_blocks
 from descentlab.data.magnitude import exponents, scaled
 
@@ -41,6 +42,8 @@ def standardize(X, sample_weight=None):
 
     A constant column keeps the scale 1 (:func:`column_scale`).
     """
+    if not is_numpy(X):
+        return _standardize_device(X, sample_weight)
     X = np.asarray(X, dtype=float)
     k = exponents(X)  # columns near 1e300 or 1e-300: their statistics at a safe power of two
     Xs = scaled(X, k)
@@ -48,6 +51,22 @@ def standardize(X, sample_weight=None):
     std_s = np.sqrt(np.average((Xs - mean_s) ** 2, axis=0, weights=sample_weight))
     mean = np.ldexp(mean_s, k)
     scale = column_scale(mean, np.ldexp(std_s, k), X.shape[0])
+    return (X - mean) / scale, mean, scale
+
+
+def _standardize_device(X: Any, sample_weight: Any = None) -> tuple[Any, Any, Any]:
+    """:func:`standardize` for arrays of another namespace, on their device (without the
+    power-of-two rescaling of columns near the float range's ends)."""
+    xp = namespace(X)
+    if sample_weight is None:
+        mean = xp.mean(X, axis=0)
+        std = xp.sqrt(xp.mean((X - mean) ** 2, axis=0))
+    else:
+        w = xp.reshape(sample_weight, (-1,) + (1,) * (X.ndim - 1))
+        total = xp.sum(sample_weight)
+        mean = xp.sum(w * X, axis=0) / total
+        std = xp.sqrt(xp.sum(w * (X - mean) ** 2, axis=0) / total)
+    scale = column_scale(mean, std, X.shape[0])
     return (X - mean) / scale, mean, scale
 
 
@@ -72,8 +91,9 @@ def column_scale(mean: Any, std: Any, n: float) -> Any:
     :math:`s_j \le \sqrt{N}\,\epsilon\,|\mu_j|`: its standardised values are then all
     0, as scikit-learn's ``StandardScaler`` makes them, and nothing is divided by 0.
     """
-    constant = std <= np.sqrt(n) * np.finfo(float).eps * np.abs(mean)
-    return np.where(constant, 1.0, std)
+    xp = namespace(std)
+    constant = std <= float(np.sqrt(n) * np.finfo(float).eps) * abs(mean)
+    return xp.where(constant, 1.0, std)
 
 
 def column_mean_std(X: Any, block_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -133,5 +153,5 @@ def to_data_units(W, b, x_mean, x_scale, y_mean=0.0, y_scale=1.0):
         \text{intercept} = \mu_y + s_y b - \sum_j \text{coef}_j \, \mu_j .
     """
     coef = W * y_scale / x_scale
-    intercept = float(y_mean + y_scale * b - coef @ x_mean)
+    intercept = float(y_mean + y_scale * b - coef @ x_mean)  # one transfer from a device
     return coef, intercept

@@ -11,6 +11,7 @@ the default step :math:`1 / (c\lambda_{\max})` is half of that, the classical
 import numpy as np
 
 from descentlab.core.quadratic import least_squares, second_moment, with_bias_column
+from descentlab.core.xp import floats, namespace, to_numpy
 
 ADAM_LR = 0.01
 
@@ -22,12 +23,12 @@ def hessian_bound(loss: object) -> float:
 
 def top_eigenvalue(H: np.ndarray) -> float:
     r""":math:`\lambda_{\max}` of the symmetric matrix ``H``, exactly (NumPy's ``eigvalsh``)."""
-    return float(np.linalg.eigvalsh(H)[-1])
+    return float(namespace(H).linalg.eigvalsh(H)[-1])
 
 
 def row_sample(X: np.ndarray, max_rows: int = 50_000) -> np.ndarray:
     """At most about ``max_rows`` evenly spaced rows of ``X`` (all of them when fewer)."""
-    return X[:: max(1, X.shape[0] // max_rows)]
+    return X[:: max(1, X.shape[0] // max_rows), ...]
 
 
 def curvature(X: np.ndarray, loss: object, batch_size: int | None = None, max_rows: int = 50_000,
@@ -69,17 +70,16 @@ def curvature(X: np.ndarray, loss: object, batch_size: int | None = None, max_ro
     # rows stand in for all of them: the estimate then costs no pass over the data
     sample = row_sample(X, max_rows)
     if sample_weight is not None:  # sqrt(w_i) x~_i has second moment sum w_i x~_i x~_i^T / N
-        root = np.sqrt(row_sample(np.asarray(sample_weight, dtype=float), max_rows))[:, None]
-        sample = with_bias_column(sample) * root
+        sample = with_bias_column(sample) * namespace(X).sqrt(row_sample(floats(sample_weight), max_rows))[:, None]
         lam = top_eigenvalue(sample.T @ sample / sample.shape[0]) if sample.shape[1] <= 1024 \
-            else power_iteration(sample, bias=False, n_iter=200, rtol=1e-4)
+            else power_iteration(to_numpy(sample), bias=False, n_iter=200, rtol=1e-4)
     elif sample.shape[1] < 1024:  # the matrix is small: its top eigenvalue exactly
         lam = top_eigenvalue(second_moment(sample))
-    else:
-        lam = power_iteration(sample, n_iter=200, rtol=1e-4)
+    else:  # on the host for arrays of other namespaces: a sample of rows, once per fit
+        lam = power_iteration(to_numpy(sample), n_iter=200, rtol=1e-4)
     if batch_size is not None and batch_size < X.shape[0]:
-        w = 1.0 if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        lam += float(np.max(w * np.sum(with_bias_column(X) ** 2, axis=1))) / batch_size
+        w, xp = 1.0 if sample_weight is None else floats(sample_weight), namespace(X)
+        lam += float(xp.max(w * xp.sum(with_bias_column(X) ** 2, axis=1))) / batch_size
     return c * lam
 
 

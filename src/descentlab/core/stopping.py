@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from descentlab.core.history import History
+from descentlab.core.xp import all_finite
 from descentlab.errors import DivergenceError, divergence_message
 
 
@@ -85,7 +86,7 @@ def finish(history: History, model: Any, stopper: Stopper | None, early_stopping
         model.set_params(stopper.best_params)
         history.meta["best_epoch"] = stopper.best_epoch
     history.final_params = model.get_params()
-    if not all(np.all(np.isfinite(v)) for v in history.final_params.values()):
+    if not all(all_finite(v) for v in history.final_params.values()):  # on any namespace
         return diverged(history, model, history.n_epochs - 1, float("nan"),
                         "left non-finite parameters", on_divergence)
     if history.status == "running":

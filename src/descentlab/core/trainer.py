@@ -17,6 +17,7 @@ from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import GradientDescent, check_prox
 from descentlab.core.stopping import Diverging, Stopper, as_callback, diverged, finish, guard
+from descentlab.core.xp import floats, is_numpy
 from descentlab.errors import DescentlabError
 from descentlab.files.interrupts import note_interrupt, stopping
 
@@ -203,7 +204,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
                               "split, row weights or rows: train on the rows instead")
     if penalty is not None and penalty.has_prox:
         check_prox(optimizer, "l1")
-    w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    w = None if sample_weight is None else floats(sample_weight)
     meta = {} if objective is None else {"objective": repr(objective)}
     if objective is None:  # every branch an objective: the rows, or a fast path; penalised or not
         fit, val = split(X, y, w, rows, validation_fraction, seed)
@@ -213,7 +214,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     if penalty is not None:
         objective = Penalized(objective, penalty)
     if validation_data is not None:
-        val = RowSet(*map(np.asarray, validation_data))
+        val = RowSet(*(np.asarray(a) if is_numpy(a) else a for a in validation_data))
     watch = val is not None and stop_on_validation
     if watch and tol is None:
         tol = 0.0

@@ -25,6 +25,7 @@ from descentlab.core.stepsize import default_lr, with_penalty
 from descentlab.core.trainer import train
 from descentlab.errors import DescentlabError, DivergenceError, divergence_message
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init
+from descentlab.estimators.device import check_predict_namespace, device_support, dtype_for, fit_device
 from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
 from descentlab.estimators.problem import rows_problem
 from descentlab.estimators.rows import fit_weights, split_off, validation_rows
@@ -126,6 +127,11 @@ class GDEstimator(Incremental, BaseEstimator):
         if "__init__" not in cls.__dict__:
             cls.__init__ = declared_init(cls._parameter_constraints, cls._positional)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.array_api_support = device_support(self)  # fit, predict, proba in X's namespace
+        return tags
+
     # -- hooks for subclasses ------------------------------------------------------------
     def _build_model(self, n_features, rng):
         """The model to train on ``n_features`` standardised features."""
@@ -175,6 +181,7 @@ class GDEstimator(Incremental, BaseEstimator):
             estimator is then left as it was, never with non-finite coefficients.
         """
         self._check_params()
+        on_device, y, sample_weight = fit_device(self, X, y, sample_weight, validation_data)  # once
         X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
                                                          self.random_state)
         warm = self.warm_start and hasattr(self, "_model")
@@ -184,6 +191,7 @@ class GDEstimator(Incremental, BaseEstimator):
         problem.choose_rows(held_out)  # a stochastic run: the virtual rows, in canonical order
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
         model = continue_from(self) if warm else self._build_model(problem.n_features, rng)
+        model = model.like(problem.x_scale) if on_device else model  # on the data's device, if any
         loss = self._loss()
         penalty = make_penalty(self.penalty, self.alpha, self.l1_ratio,
                                *self._penalty_scales(problem, model))
@@ -319,4 +327,5 @@ class GDEstimator(Incremental, BaseEstimator):
     def _check_X(self, X):
         check_is_fitted(self)
         check_columns(self, X)  # before scikit-learn's own check, which only warns or says it in lines
-        return validate_data(self, X, dtype=np.float64, reset=False)
+        check_predict_namespace(self, X)
+        return validate_data(self, X, dtype=dtype_for(X, np.float64), reset=False)

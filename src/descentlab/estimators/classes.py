@@ -16,8 +16,10 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from descentlab.core.activations import log_softmax, sigmoid, softmax
 from descentlab.core.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
+from descentlab.core.xp import device, is_numpy, namespace, to_numpy
 from descentlab.errors import DescentlabError
 from descentlab.estimators.dask_predict import lazy_on_dask
+from descentlab.estimators.device import host_score, immutable
 
 
 def encode_labels(y, classes):
@@ -57,7 +59,7 @@ class LabelClassifier(ClassifierMixin):
         if len(classes) < 2:
             raise DescentlabError(f"y has only 1 class ({classes[0]!r}): "
                                   f"{type(self).__name__} needs at least 2")
-        self._fit_classes = classes
+        self._fit_classes = tuple(classes.tolist())  # their number decides the model and the loss
         return encode_labels(y, classes), {"classes_": classes}
 
     def _n_outputs(self):
@@ -72,7 +74,7 @@ class LabelClassifier(ClassifierMixin):
         classes = np.asarray(self.classes_)
         if classes.ndim != 1 or len(classes) < 2 or len(np.unique(classes)) != len(classes):
             raise ValueError("classes_ must hold at least 2 different labels")
-        self._fit_classes = classes
+        self._fit_classes = tuple(classes.tolist())
 
     @lazy_on_dask("classes")
     def predict_proba(self, X):
@@ -80,7 +82,7 @@ class LabelClassifier(ClassifierMixin):
         z = self.decision_function(X)
         if z.ndim == 1:
             p = sigmoid(z)
-            return np.column_stack([1.0 - p, p])
+            return namespace(p).stack([1.0 - p, p], axis=1)
         return softmax(z)
 
     @lazy_on_dask("classes")
@@ -88,17 +90,28 @@ class LabelClassifier(ClassifierMixin):
         """The log of :meth:`predict_proba`, computed without ``log(0)``."""
         z = self.decision_function(X)
         if z.ndim == 1:
-            return np.column_stack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
+            xp = namespace(z)
+            return xp.stack([-xp.logaddexp(xp.zeros_like(z), z), -xp.logaddexp(xp.zeros_like(z), -z)], axis=1)
         return log_softmax(z)
 
     @lazy_on_dask("labels")
     def predict(self, X):
         """The most probable label for each row, shape (n_samples,)."""
         z = self.decision_function(X)
-        return self.classes_[(z > 0).astype(int) if z.ndim == 1 else np.argmax(z, axis=1)]
+        if is_numpy(z):
+            return self.classes_[(z > 0).astype(int) if z.ndim == 1 else np.argmax(z, axis=1)]
+        xp = namespace(z)  # the labels taken on z's device
+        index = xp.astype(z > 0, xp.int64) if z.ndim == 1 else xp.argmax(z, axis=1)
+        if self.classes_.dtype.kind not in "iuf":  # strings have no device: picked on the host
+            return self.classes_[to_numpy(index)]
+        return xp.take(xp.asarray(self.classes_, device=device(z)), index)
 
     @lazy_on_dask("score")
     def score(self, X, y, sample_weight=None):
         """The accuracy of :meth:`predict` on ``X`` against ``y``; on a Dask array from sums
         over its chunks."""
+        if immutable(X):
+            from sklearn.metrics import accuracy_score
+
+            return host_score(accuracy_score, y, self.predict(X), sample_weight)
         return super().score(X, y, sample_weight=sample_weight)

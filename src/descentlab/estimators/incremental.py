@@ -28,6 +28,7 @@ from descentlab.core.penalties import make_penalty
 from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.trainer import train
 from descentlab.errors import DescentlabError
+from descentlab.estimators.device import refuse_partial_fit
 from descentlab.estimators.problem import Problem
 
 
@@ -71,6 +72,7 @@ class Incremental:
         -------
         self
         """
+        refuse_partial_fit(self, X)
         first = not hasattr(self, "_optimizer")
         if first:
             self._check_params()

@@ -16,12 +16,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
 from descentlab.core.scaling import no_scaling, standardize, to_data_units
+from descentlab.core.xp import all_finite, stacked
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS
 from descentlab.estimators.dask_predict import lazy_on_dask
+from descentlab.estimators.device import device_solver, host_score, immutable
 from descentlab.estimators.streamed import fast_problem
 from descentlab.fast.objectives import is_streamed
 
@@ -38,7 +40,7 @@ class _LinearMixin:
         :class:`~descentlab.estimators.base.GDEstimator`'s Notes)."""
         sy = problem.attrs.get("y_scale_", 1.0)
         scale = sy / problem.x_scale
-        if np.ndim(model.params["W"]) == 2:  # softmax: one column of weights per class
+        if model.params["W"].ndim == 2:  # softmax: one column of weights per class
             scale = scale[:, None]
         return {"W": scale}, 1.0 / sy**2
 
@@ -46,7 +48,7 @@ class _LinearMixin:
         W, b = model.params["W"], float(model.params["b"])
         coef, intercept = to_data_units(W, b, self.x_mean_, self.x_scale_,
                                         getattr(self, "y_mean_", 0.0), getattr(self, "y_scale_", 1.0))
-        if not (np.all(np.isfinite(coef)) and np.isfinite(intercept)):
+        if not (all_finite(coef) and np.isfinite(intercept)):
             raise DescentlabError("the coefficients overflow in the data's units: rescale the "
                                   "features (some columns are nearly constant)")
         self.coef_, self.intercept_ = coef, intercept
@@ -94,6 +96,10 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
     def score(self, X, y, sample_weight=None):
         """The :math:`R^2` of :meth:`predict` on ``X`` against ``y`` (scikit-learn's); on a Dask
         array from sums over its chunks."""
+        if immutable(X):
+            from sklearn.metrics import r2_score
+
+            return host_score(r2_score, y, self.predict(X), sample_weight)
         return super().score(X, y, sample_weight=sample_weight)
 
 
@@ -158,6 +164,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
                 solver = "gd"
             else:
                 solver = "moments" if n_features <= self.MAX_MOMENTS_FEATURES else "fused"
+        solver = device_solver(self.solver, solver, X)  # a device's arrays: no CPU kernel
         if solver != "gd" and not full_batch:
             raise DescentlabError(f"solver={solver!r} trains full-batch: leave batch_size and "
                                   "early_stopping unset, or use solver='gd' with X in memory")
@@ -262,10 +269,10 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
         if model.params["W"].ndim == 1:
             return super()._store(model)
         # each class's logit is a linear model: carry each back to the data's units
-        pairs = [to_data_units(w, b, self.x_mean_, self.x_scale_)
-                 for w, b in zip(model.params["W"].T, model.params["b"], strict=False)]
-        coef, intercept = np.array([c for c, _ in pairs]), np.array([b for _, b in pairs])
-        if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
+        W, b = model.params["W"], model.params["b"]
+        pairs = [to_data_units(W[:, k], b[k], self.x_mean_, self.x_scale_) for k in range(W.shape[1])]
+        coef, intercept = stacked([c for c, _ in pairs], W), stacked([b for _, b in pairs], W)
+        if not (all_finite(coef) and all_finite(intercept)):
             raise DescentlabError("the coefficients overflow in the data's units: rescale the "
                                   "features (some columns are nearly constant)")
         self.coef_, self.intercept_ = coef, intercept
@@ -288,5 +295,5 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
         """The log-odds of ``classes_[1]``, shape (n_samples,), for 2 classes; else each
         class's logit, shape (n_samples, n_classes)."""
         X = self._check_X(X)
-        return linear_forward(X, self.coef_.T if np.ndim(self.coef_) == 2 else self.coef_,
+        return linear_forward(X, self.coef_.T if self.coef_.ndim == 2 else self.coef_,
                               self.intercept_)

@@ -19,6 +19,7 @@ import numpy as np
 from descentlab.core.activations import ACTIVATIONS
 from descentlab.core.layers import INITS
 from descentlab.core.network import check_network_size, make_network
+from descentlab.core.xp import namespace
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.classes import LabelClassifier
 from descentlab.estimators.dask_predict import lazy_on_dask
@@ -79,7 +80,9 @@ class _Network:
 
     def _store(self, model):
         self.model_ = model
-        self.weights_ = np.concatenate([np.ravel(v) for v in model.params.values()])
+        xp = namespace(model.params["0.W"])
+        self.weights_ = xp.concat([xp.reshape(v, (-1,)) for v in model.params.values()]) \
+            if xp is not np else np.concatenate([np.ravel(v) for v in model.params.values()])
 
     def _check_state(self):
         """Rebuild ``model_`` from a loaded ``weights_`` (sizes checked)."""

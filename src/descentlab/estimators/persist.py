@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from descentlab.core.history import History
+from descentlab.core.xp import is_device_array, to_numpy
 from descentlab.errors import DescentlabError
 from descentlab.files import check_outputs, write_text
 from descentlab.memory import read_text_capped
@@ -50,6 +51,7 @@ def _estimators():
 
 
 def _encode(value):
+    value = to_numpy(value) if is_device_array(value) else value  # a model file holds NumPy's numbers
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuUO" and value.ndim == 1:
         kind = {"b": "bool", "i": "int", "u": "int", "U": "str", "O": "str"}[value.dtype.kind]
         if kind == "str" and not all(isinstance(v, str) for v in value):

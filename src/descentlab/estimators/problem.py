@@ -8,8 +8,11 @@ one from the data's moments or a fused pass.
 import numpy as np
 from sklearn.utils.validation import validate_data
 
+from descentlab.core.batches import take
 from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.stepsize import curvature, hessian_bound, row_sample
+from descentlab.core.xp import is_numpy, like, to_numpy
+from descentlab.estimators.device import dtype_for
 from descentlab.estimators.rows import content_order, fit_weights, virtual_rows
 
 
@@ -67,8 +70,8 @@ class Problem:
         if sample is None or (sample.size == self.rows.size == self.Z.shape[0] and (
                 self.counts is None or np.all(self.counts == 1))):  # each row once: all of Z
             return curvature(self.Z, loss, self.batch_size, sample_weight=self.sample_weight)
-        w = None if self.sample_weight is None else self.sample_weight[sample]
-        return curvature(self.Z[sample], loss, self.batch_size, sample_weight=w)
+        w = None if self.sample_weight is None else take(self.sample_weight, sample)
+        return curvature(take(self.Z, sample), loss, self.batch_size, sample_weight=w)
 
     def close(self):
         if hasattr(self.objective, "close"):
@@ -82,12 +85,19 @@ def rows_problem(est, X, y, sample_weight=None):
     ``early_stopping`` set), from the rows as given: ``X`` and ``y`` (a classifier's
     encoded labels).
     """
-    X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric)
-    w, counts = fit_weights(est, sample_weight, X, y)
+    X, y = validate_data(est, X, y, dtype=dtype_for(X, np.float64), y_numeric=est._y_numeric)
+    y = to_numpy(y)  # labels, weights and counts on the host (N numbers; NumPy's as they are)
+    w, counts = fit_weights(est, sample_weight, _host_rows(X), y)
     t, target_attrs = est._encode_target(y, w)
-    Z, x_mean, x_scale = standardize(X, w) if est.standardize else (X, *no_scaling(X.shape[1]))
     order = None
     if est.batch_size is not None or est.early_stopping:
-        order = content_order(X, y if est._y_numeric else t)
-    return Problem(Z=Z, t=t, attrs=target_attrs, x_mean=x_mean, x_scale=x_scale,
+        order = content_order(to_numpy(X), y if est._y_numeric else t)
+    w, t = (None if w is None else like(w, X)), like(t, X)  # to X's device, from here on
+    Z, x_mean, x_scale = standardize(X, w) if est.standardize else (X, *no_scaling(X.shape[1]))
+    return Problem(Z=Z, t=t, attrs=target_attrs, x_mean=like(x_mean, X), x_scale=like(x_scale, X),
                    batch_size=est.batch_size, sample_weight=w, counts=counts, order=order)
+
+
+def _host_rows(X):
+    """``X`` for the host-side checks of weights, which read only its number of rows."""
+    return X if is_numpy(X) else np.empty((X.shape[0], 0))

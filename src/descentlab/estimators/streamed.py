@@ -12,8 +12,10 @@ rows drawn from anywhere in the data, one round trip per step.
 import numpy as np
 
 from descentlab.core.scaling import column_scale, no_scaling
+from descentlab.core.xp import is_numpy, like, to_numpy
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
+from descentlab.estimators.device import dtype_for
 from descentlab.estimators.problem import Problem
 from descentlab.fast.blockwise import (
     ArrayBlocks,
@@ -142,9 +144,13 @@ def fast_problem(estimator, X, y, solver, sample_weight=None):
     else:
         # float32 stays float32 (its products run at float32 speed); the moments pass checks
         # finiteness on the moments it returns, so validation need not read X a second time
-        X, y = validate_data(estimator, X, y, dtype=(np.float64, np.float32), y_numeric=True,
-                             ensure_all_finite=solver != "moments")
-        sample_weight = estimator._sample_weight(sample_weight, X, y)
+        X, y = validate_data(estimator, X, y, dtype=dtype_for(X, np.float64, np.float32),
+                             y_numeric=True, ensure_all_finite=solver != "moments")
+        if is_numpy(X):
+            sample_weight = estimator._sample_weight(sample_weight, X, y)
+        elif sample_weight is not None:  # checked on the host, used on X's device
+            sample_weight = like(estimator._sample_weight(sample_weight, np.empty((X.shape[0], 0)),
+                                                          to_numpy(y)), X)
     if solver == "moments":
         moments_z, scaling = standardized(moments_of(X, y, sample_weight), estimator.standardize)
         objective = MomentsObjective(moments_z)

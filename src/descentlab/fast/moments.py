@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from descentlab.core.xp import device, is_numpy, namespace
 from descentlab.data.blocks import float_dtype
 from descentlab.fast.gram import _shifts, augmented_gram
 
@@ -66,10 +67,10 @@ class Moments:
                   syy: float, shift_y: float = 0.0) -> "Moments":
         """Moments from sums over rows of the shifted data ``x - shift``, ``y - shift_y``."""
         dx, my = sx / n, sy / n
-        cov = sxx / n - np.outer(dx, dx)
+        cov = sxx / n - dx[:, None] * dx[None, :]  # np.outer, in any namespace
         cross = sxy / n - dx * my
-        var_y = syy / n - my * my
-        return cls(n=int(round(n)), mean_x=shift + dx, mean_y=float(shift_y + my), cov=(cov + cov.T) / 2,
+        var_y = float(syy / n - my * my)
+        return cls(n=int(round(float(n))), mean_x=shift + dx, mean_y=float(shift_y + my), cov=(cov + cov.T) / 2,
                    cross=cross, var_y=float(max(var_y, 0.0)))
 
     @classmethod
@@ -84,7 +85,8 @@ class Moments:
         the means divide by; ``n`` (the number of rows) is then given apart.
         """
         d = G.shape[0] - 2
-        moments = cls.from_sums(G[-1, -1], np.asarray(shift, dtype=np.float64), G[:d, -1], G[d, -1],
+        shift = np.asarray(shift, dtype=np.float64) if is_numpy(G) else namespace(G).astype(shift, G.dtype)
+        moments = cls.from_sums(G[-1, -1], shift, G[:d, -1], G[d, -1],
                                 G[:d, :d], G[:d, d], G[d, d], float(shift_y))
         if n is not None:
             moments.n = int(n)
@@ -99,6 +101,28 @@ class Moments:
         """
         G, shift, shift_y = augmented_gram(X, y, block_rows, sample_weight=sample_weight)
         return cls.from_gram(G, shift, shift_y, n=X.shape[0])
+
+    @classmethod
+    def from_device(cls, X: Any, y: Any, sample_weight: Any = None) -> "Moments":
+        r"""The same Gram matrix from arrays of another namespace (PyTorch, CuPy, JAX), on their
+        device: one product :math:`A^\top A`, :math:`A = [X - s,\; y - s_y,\; 1]` (times
+        :math:`\sqrt{w_i}` by row), in ``X``'s precision, then the moments in the device's
+        widest float (float64 where it has one).
+        """
+        from sklearn.utils._array_api import _max_precision_float_dtype
+
+        xp, on = namespace(X), device(X)
+        head = min(X.shape[0], 1024)
+        shift = xp.mean(X[:head, ...], axis=0)
+        y = xp.astype(y, X.dtype)
+        shift_y = xp.mean(y[:head])
+        A = xp.concat([X - shift, xp.reshape(y - shift_y, (-1, 1)),
+                       xp.ones((X.shape[0], 1), dtype=X.dtype, device=on)], axis=1)
+        if sample_weight is not None:
+            A = A * xp.reshape(xp.sqrt(xp.astype(sample_weight, X.dtype)), (-1, 1))
+        widest = _max_precision_float_dtype(xp, on)
+        G = xp.astype(A.T @ A, widest)
+        return cls.from_gram(G, xp.astype(shift, widest), float(shift_y), n=X.shape[0])
 
     @classmethod
     def from_dask(cls, X: Any, y: Any) -> "Moments":
@@ -131,9 +155,21 @@ class Moments:
         loss = 0.5 * (float((g - self.cross).dot(W)) + self.var_y + e * e)  # W^T Sigma W - 2 W^T c_xy + ...
         return max(loss, 0.0), g + e * self.mean_x, np.asarray(e)
 
-    def hessian(self) -> np.ndarray:
+    def loss_grad_device(self, W: Any, b: Any) -> tuple[float, Any, Any]:
+        """:meth:`loss_grad` for moments held in another namespace, on its device: the same
+        formulas, the products there and one transfer, the loss."""
+        e = self.mean_x @ W + b - self.mean_y
+        g = self.cov @ W - self.cross
+        loss = 0.5 * ((g - self.cross) @ W + self.var_y + e * e)
+        return max(float(loss), 0.0), g + e * self.mean_x, e
+
+    def hessian(self) -> Any:  # an ndarray, or the moments' own namespace's array
         """:math:`H`, shape (n_features + 1, n_features + 1): :func:`descentlab.core.quadratic.second_moment` of the rows."""
         mu = self.mean_x
+        if not is_numpy(mu):
+            xp = namespace(mu)
+            top = xp.concat([self.cov + mu[:, None] * mu[None, :], mu[:, None]], axis=1)
+            return xp.concat([top, xp.concat([mu[None, :], xp.ones_like(mu[:1])[None, :]], axis=1)])
         return np.block([[self.cov + np.outer(mu, mu), mu[:, None]], [mu[None, :], np.ones((1, 1))]])
 
     def quadratic_form(self) -> tuple[np.ndarray, np.ndarray, float]:
@@ -147,8 +183,8 @@ class Moments:
         .. math:: \Sigma_z = D^{-1} \Sigma D^{-1}, \quad c_z = \frac{D^{-1} c_{xy}}{s_y}, \quad
                   v_z = \frac{v}{s_y^2}, \quad \mu_z = 0, \qquad D = \operatorname{diag}(s_x).
         """
-        return Moments(n=self.n, mean_x=np.zeros(self.n_features), mean_y=0.0,
-                       cov=self.cov / np.outer(scale_x, scale_x), cross=self.cross / (scale_x * scale_y),
+        return Moments(n=self.n, mean_x=namespace(self.mean_x).zeros_like(self.mean_x), mean_y=0.0,
+                       cov=self.cov / (scale_x[:, None] * scale_x[None, :]), cross=self.cross / (scale_x * scale_y),
                        var_y=self.var_y / scale_y**2)
 
     def __repr__(self) -> str:

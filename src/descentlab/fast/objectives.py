@@ -27,6 +27,7 @@ import numpy as np
 
 from descentlab.core.scaling import column_mean_std, column_scale, no_scaling
 from descentlab.core.stepsize import top_eigenvalue
+from descentlab.core.xp import all_finite, is_device_array, is_numpy, like, namespace
 from descentlab.data.blocks import NpyRows, row_blocks
 from descentlab.errors import DescentlabError
 from descentlab.fast.kernels import FusedLinear
@@ -54,8 +55,9 @@ def standardized(moments: Moments, standardize: bool = True) -> tuple[Moments, d
     """
     m = moments
     if not standardize:
-        return m, _scaling(no_scaling(m.n_features), no_scaling())
-    s = column_scale(m.mean_x, np.sqrt(np.diag(m.cov)), m.n)
+        return m, _scaling(tuple(like(a, m.cov) for a in no_scaling(m.n_features)), no_scaling())
+    xp = namespace(m.cov)
+    s = column_scale(m.mean_x, xp.sqrt(xp.linalg.diagonal(m.cov) if xp is not np else np.diag(m.cov)), m.n)
     sy = float(column_scale(m.mean_y, np.sqrt(m.var_y), m.n))
     return m.standardized(s, sy), _scaling((m.mean_x, s), (m.mean_y, sy))
 
@@ -69,9 +71,11 @@ class MomentsObjective:
     def __init__(self, moments: Moments) -> None:
         self.moments = moments
         self.n_samples = moments.n
+        # chosen once: NumPy's float arithmetic, or the products on the moments' device
+        self._loss_grad = moments.loss_grad if is_numpy(moments.cov) else moments.loss_grad_device
 
     def __call__(self, params: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
-        loss, dW, db = self.moments.loss_grad(params["W"], params["b"])
+        loss, dW, db = self._loss_grad(params["W"], params["b"])
         return loss, {"W": dW, "b": db}
 
     def curvature(self) -> float:
@@ -136,10 +140,11 @@ def moments_of(X: Any, y: Any, sample_weight: Any = None) -> Moments:
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
         if is_dask(X):
             moments = Moments.from_dask(X, y)
+        elif is_device_array(X):  # another namespace's arrays: one product on their device
+            moments = Moments.from_device(X, y, sample_weight=sample_weight)
         else:  # weighted rows: each row of the product times the square root of its weight
             moments = Moments.from_arrays(X, y, sample_weight=sample_weight)
-    if not (np.all(np.isfinite(moments.cov)) and np.all(np.isfinite(moments.cross))
-            and np.isfinite(moments.var_y)):
+    if not (all_finite(moments.cov) and all_finite(moments.cross) and np.isfinite(moments.var_y)):
         if _all_finite(X) and _all_finite(y):
             raise DescentlabError("the squares of X or y overflow a float (values near 1e154 or "
                                   "beyond): scale the columns, e.g. by a power of ten "
@@ -171,6 +176,8 @@ def _all_finite(A: Any) -> bool:
     """Whether ``A`` holds only finite numbers (Dask arrays: one reduction)."""
     if is_dask(A):
         return bool(np.isfinite(A).all().compute())
+    if is_device_array(A):
+        return all_finite(A)
     if np.ndim(A) == 1:
         return bool(np.all(np.isfinite(A)))
     return all(bool(np.all(np.isfinite(block))) for _, block, _ in row_blocks(A))
