@@ -42,3 +42,28 @@ def test_bce_grad_matches_finite_differences_and_is_finite_at_extremes():
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         big = loss.loss(np.array([0.0, 1.0]), np.array([800.0, -800.0]))
     assert big == pytest.approx(800.0)
+
+
+@pytest.mark.parametrize("name", ["mse", "bce", "softmax"])
+def test_hessian_rows_match_finite_differences_of_the_gradient(name):
+    from descentlab.core.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
+
+    rng = np.random.default_rng(4)
+    if name == "softmax":
+        loss, z = SoftmaxCrossEntropy(), rng.normal(size=(5, 3))
+        y = np.eye(3)[rng.integers(0, 3, size=5)]
+    else:
+        loss = MeanSquaredError() if name == "mse" else BinaryCrossEntropy()
+        z, y = rng.normal(size=5) * 2, rng.integers(0, 2, size=5).astype(float)
+    n = z.shape[0]
+    h = loss.hessian_rows(y, z)
+    for i in range(n):  # row i's second derivative: d(N dL/dz_i)/dz_i by central differences
+        def row_grad(zi, i=i):
+            z2 = z.copy()
+            z2[i] = zi
+            return n * loss.grad(y, z2)[i]
+        eps = 1e-6
+        numeric = np.array([(row_grad(z[i] + eps * e) - row_grad(z[i] - eps * e)) / (2 * eps)
+                            for e in np.eye(z.shape[1])]).T if z.ndim == 2 else \
+            (row_grad(z[i] + eps) - row_grad(z[i] - eps)) / (2 * eps)
+        np.testing.assert_allclose(h[i], numeric, rtol=1e-6, atol=1e-8)

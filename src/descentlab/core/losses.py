@@ -47,6 +47,10 @@ class MeanSquaredError:
         """Return ``dLdY``, the gradient of ``loss`` with respect to ``y_pred``."""
         return _weighted(y_pred - y, sample_weight) / y.size
 
+    def hessian_rows(self, y, y_pred):
+        r"""Each row's :math:`N\,\partial^2 L / \partial \hat y_i^2 = 1`, shape of ``y_pred``."""
+        return np.ones_like(y_pred, dtype=float)
+
     def __repr__(self):
         return "MeanSquaredError()"
 
@@ -86,6 +90,13 @@ class BinaryCrossEntropy:
         from descentlab.core.activations import sigmoid
 
         return _weighted(sigmoid(z) - y, sample_weight) / y.size
+
+    def hessian_rows(self, y, z):
+        r"""Each row's :math:`N\,\partial^2 L / \partial z_i^2 = \sigma(z_i)(1 - \sigma(z_i))`."""
+        from descentlab.core.activations import sigmoid
+
+        p = sigmoid(z)
+        return p * (1.0 - p)
 
     def __repr__(self):
         return "BinaryCrossEntropy()"
@@ -127,6 +138,14 @@ class SoftmaxCrossEntropy:
         from descentlab.core.activations import softmax
 
         return _weighted(softmax(Z) - Y, sample_weight) / Y.shape[0]
+
+    def hessian_rows(self, Y, Z):
+        r"""Each row's :math:`N\,\partial^2 L / \partial Z_i \partial Z_i^\top = \operatorname{diag}(p_i)
+        - p_i p_i^\top`, shape (n_samples, n_classes, n_classes)."""
+        from descentlab.core.activations import softmax
+
+        P = softmax(Z)
+        return P[:, :, None] * np.eye(P.shape[1]) - P[:, :, None] * P[:, None, :]
 
     def __repr__(self):
         return "SoftmaxCrossEntropy()"

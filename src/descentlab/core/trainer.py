@@ -99,7 +99,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
           explode_factor=1e4,
           record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
           objective=None, penalty=None, sample_weight=None, validation_data=None,
-          stop_on_validation=True, rows=None) -> History:
+          stop_on_validation=True, rows=None, converged=None) -> History:
     r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
 
     Each epoch, for each batch, the article's step: predict (``model.forward``), the loss
@@ -174,6 +174,14 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
         trains as ``np.repeat(X, counts, axis=0)`` does: integer weights taken as counts
         give the repeated rows' mini-batches and split, not only their expected loss.
         None is every row of ``X`` once, in order.
+    converged : callable or None, default=None
+        A stronger stopping rule, ``converged(params, grads, stalled) -> bool``, asked
+        after every epoch when ``tol`` is set (not with a validation set): ``params`` as
+        the epoch began, ``grads`` the full gradient there (the smooth penalty's part
+        included; None after mini-batches), ``stalled`` whether the ``tol`` rule would
+        stop. Training stops as "converged" when it returns True, and never before; its
+        ``unconverged_message(n_epochs, params)`` is the warning when the budget runs out
+        (e.g. :class:`descentlab.estimators.convergence.OptimumCheck`).
 
     Returns
     -------
@@ -250,7 +258,11 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
             for callback in callbacks:
                 callback(epoch, history, model)
             score = history.val_loss[-1] if watch else history.loss[-1]
-            if stopper is not None and stopper.update(score, epoch, epoch_start):
+            stalled = stopper is not None and stopper.update(score, epoch, epoch_start)
+            if stopper is not None and converged is not None and not watch:
+                stalled = converged(epoch_start, None if minibatch else grads, stalled)
+                stopper.count = 0 if not stalled and stopper.count >= stopper.n_iter_no_change else stopper.count
+            if stalled:
                 history.status = "early_stopped" if watch else "converged"
                 break
     except _Diverging as exc:
@@ -264,10 +276,10 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     if diverging is not None:
         del history.val_loss[history.n_epochs:]
         return _diverged(history, model, epoch, diverging.loss, diverging.reason, on_divergence)
-    return _finish(history, model, stopper, watch, on_divergence)
+    return _finish(history, model, stopper, watch, on_divergence, converged)
 
 
-def _finish(history, model, stopper, early_stopping, on_divergence):
+def _finish(history, model, stopper, early_stopping, on_divergence, converged=None):
     """Set the final parameters and status; warn when the budget ran out before ``tol``."""
     if early_stopping and history.status != "interrupted" and stopper.best_params is not None:
         model.set_params(stopper.best_params)
@@ -281,9 +293,13 @@ def _finish(history, model, stopper, early_stopping, on_divergence):
         if stopper is not None:
             from sklearn.exceptions import ConvergenceWarning
 
-            warnings.warn(f"training used all {history.n_epochs} epochs before the loss stopped "
-                          f"improving by tol={stopper.tol:g}: raise epochs (or tol, or the "
-                          "learning rate) to let it converge", ConvergenceWarning, stacklevel=3)
+            message = (f"training used all {history.n_epochs} epochs before the loss stopped "
+                       f"improving by tol={stopper.tol:g}: raise epochs (or tol, or the "
+                       "learning rate) to let it converge")
+            if converged is not None and not early_stopping:
+                message = converged.unconverged_message(history.n_epochs, history.final_params)
+            history.meta["unconverged"] = message
+            warnings.warn(message, ConvergenceWarning, stacklevel=3)
     return history
 
 

@@ -60,6 +60,13 @@ class GDEstimator(Incremental, BaseEstimator):
     tol : float or None, default=1e-7
         Stop once the loss (on the standardised scale) has not improved by ``tol`` for
         ``n_iter_no_change`` epochs; None runs every epoch.
+    gtol : float or None, default=1e-4
+        The linear estimators stop as "converged" only once the estimated distance to the
+        optimum, relative to ``coef_``, is below ``gtol``
+        (:class:`descentlab.estimators.convergence.OptimumCheck`: the Newton step, exact for
+        the squared loss on moments); a stalled loss alone never counts. When the budget
+        runs out first, a ConvergenceWarning says how far it stopped. None: ``tol`` alone.
+        Networks use ``tol`` alone.
     n_iter_no_change : int, default=10
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows and stop when their loss stops
@@ -121,7 +128,7 @@ class GDEstimator(Incremental, BaseEstimator):
                  schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
                  n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
                  standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
-                 l1_ratio=0.15, warm_start=False):
+                 l1_ratio=0.15, warm_start=False, gtol=1e-4):
         self.optimizer = optimizer
         self.lr = lr
         self.momentum = momentum
@@ -140,6 +147,7 @@ class GDEstimator(Incremental, BaseEstimator):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.warm_start = warm_start
+        self.gtol = gtol
 
     # -- hooks for subclasses ------------------------------------------------------------
     def _build_model(self, n_features, rng):
@@ -161,6 +169,10 @@ class GDEstimator(Incremental, BaseEstimator):
         """The penalty's ``scales`` and ``loss_scale`` (:class:`~descentlab.core.penalties.Penalty`):
         every weight matrix as it is (networks); linear models put it in data units."""
         return {k: 1.0 for k in model.params if k.split(".")[-1] == "W"}, 1.0
+
+    def _optimum_check(self, problem, loss, penalty, model):
+        """The rule that says "converged" (:mod:`descentlab.estimators.convergence`), or None."""
+        return None
 
     def _store(self, model):
         """Keep what prediction needs from the trained ``model``."""
@@ -218,7 +230,8 @@ class GDEstimator(Incremental, BaseEstimator):
                             validation_fraction=self.validation_fraction if held_out else None,
                             record_params=False, objective=problem.objective, penalty=penalty,
                             sample_weight=problem.sample_weight, validation_data=validation,
-                            stop_on_validation=self.early_stopping, rows=problem.rows)
+                            stop_on_validation=self.early_stopping, rows=problem.rows,
+                            converged=self._optimum_check(problem, loss, penalty, model))
         except DivergenceError as exc:
             lam = with_penalty(problem.curvature(loss), penalty) if lam is None else lam
             raise self._divergence_error(exc, lr, optimizer, lam, problem.n_samples) from None

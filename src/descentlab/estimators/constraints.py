@@ -28,6 +28,9 @@ BASE_CONSTRAINTS = {
                           none="full batch; 1 is stochastic gradient descent"),
     "tol": Setting("stop when the loss improves by less than this for n_iter_no_change "
                    "epochs", low=0, none="run every epoch"),
+    "gtol": Setting("linear models stop as converged only within this relative distance of "
+                    "the optimum on coef_ (the Newton step's estimate; exact for the squared loss)",
+                    low=0, low_open=True, none="the loss rule tol alone"),
     "n_iter_no_change": Setting("epochs without improvement before stopping", kind="int", low=1),
     "early_stopping": Setting("hold out validation_fraction of the rows and stop when their "
                               "loss stops improving", kind="bool"),

@@ -19,6 +19,7 @@ from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.fast.objectives import fast_problem, is_streamed
 from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
 from descentlab.estimators.classes import LabelClassifier, encode_labels
+from descentlab.estimators.convergence import OptimumCheck
 from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.core.scaling import no_scaling, standardize, to_data_units
 
@@ -38,6 +39,21 @@ class _LinearMixin:
         if np.ndim(model.params["W"]) == 2:  # softmax: one column of weights per class
             scale = scale[:, None]
         return {"W": scale}, 1.0 / sy**2
+
+    def _optimum_check(self, problem, loss, penalty, model):
+        """The Newton-step check of :mod:`descentlab.estimators.convergence` on ``coef_``."""
+        if self.gtol is None or self.tol is None or self.early_stopping:
+            return None
+        unit = self._penalty_scales(problem, model)[0]["W"]
+        if problem.objective is not None:
+            if not hasattr(problem.objective, "moments"):
+                return None  # the fused pass keeps no rows to take a Hessian from
+            return OptimumCheck(self.gtol, unit, penalty, objective=problem.objective)
+        Z, t, w = problem.Z, problem.t, problem.sample_weight
+        if problem.rows is not None:
+            Z, t = Z[problem.rows], t[problem.rows]
+            w = None if w is None else w[problem.rows]
+        return OptimumCheck(self.gtol, unit, penalty, Z=Z, t=t, loss=loss, sample_weight=w)
 
     def _store(self, model):
         W, b = model.params["W"], float(model.params["b"])
@@ -221,13 +237,13 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
                  schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
                  n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
                  standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
-                 l1_ratio=0.15, class_weight=None):
+                 l1_ratio=0.15, class_weight=None, warm_start=False, gtol=1e-4):
         super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
                          schedule_options=schedule_options, epochs=epochs, batch_size=batch_size,
                          tol=tol, n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
                          validation_fraction=validation_fraction, standardize=standardize,
                          random_state=random_state, solver=solver, penalty=penalty, alpha=alpha,
-                         l1_ratio=l1_ratio)
+                         l1_ratio=l1_ratio, warm_start=warm_start, gtol=gtol)
         self.class_weight = class_weight
 
     def _class_weights(self, y, sample_weight=None):

@@ -29,8 +29,8 @@ __all__ = ["GDNetworkClassifier", "GDNetworkRegressor"]
 class _Network:
     """The hyperparameters, the builder and the saved weights of a network estimator."""
 
-    _parameter_constraints = {
-        **GDEstimator._parameter_constraints,
+    _parameter_constraints = {  # no gtol: a network's optimum has no Newton-step estimate here
+        **{k: v for k, v in GDEstimator._parameter_constraints.items() if k != "gtol"},
         "hidden_layer_sizes": Setting("hidden layer sizes, e.g. (32, 16)", kind="sizes"),
         "activation": Setting("the hidden layers' activation", kind="choice",
                               choices=tuple(ACTIVATIONS)),
@@ -52,6 +52,7 @@ class _Network:
                          validation_fraction=validation_fraction, standardize=standardize,
                          random_state=random_state, solver=solver, penalty=penalty, alpha=alpha,
                          l1_ratio=l1_ratio, warm_start=warm_start)
+        del self.gtol  # a network stops on tol alone (no Newton-step estimate of its optimum)
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.init = init

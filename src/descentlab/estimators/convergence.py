@@ -1,0 +1,151 @@
+r"""How far a linear fit stands from its optimum, so that "converged" means it.
+
+A loss that stops improving by ``tol`` is only a hint: on an ill-conditioned problem the
+loss flattens long before the coefficients settle. :class:`OptimumCheck` estimates the
+distance from the parameters :math:`\theta` to the minimiser :math:`\theta^*` by the
+Newton step,
+
+.. math:: \theta - \theta^* \approx H(\theta)^{-1} G(\theta),
+
+with :math:`H` the objective's Hessian (exact and constant for the squared loss, from the
+moments; from the rows' per-row curvature, :meth:`hessian_rows` of the loss, otherwise)
+and :math:`G` its gradient (with an l1 part, the minimum-norm subgradient). For the
+squared loss the step is exact: the estimate *is* the distance. It is measured on
+``coef_`` in the data's units, relative to the optimum's:
+:math:`\lVert \Delta\text{coef}\rVert / \lVert\text{coef} - \Delta\text{coef}\rVert \le \text{gtol}`.
+
+The Newton step is the gradient's size in the metric of the curvature, the scale-free
+form of scikit-learn's lbfgs rule on the gradient's size. It is checked when the loss
+stalls (``tol``): "converged" needs both. Where :math:`H` is constant (the moments) each
+check costs :math:`O(n^2)`; on rows it costs a pass, so after a failed check the next
+waits a tenth of the epochs run (at least 10).
+"""
+
+import math
+
+import numpy as np
+
+from descentlab.core.models import linear_backward, linear_forward
+from descentlab.core.quadratic import with_bias_column
+from descentlab.core.stepsize import row_sample
+
+#: Rows the Hessian of a rows problem is estimated on (the gradient uses all of them).
+HESSIAN_ROWS = 20_000
+
+
+class OptimumCheck:
+    r"""``check(params, grads, stalled) -> bool``: whether ``params`` is within ``gtol`` of the optimum.
+
+    Parameters
+    ----------
+    gtol : float
+        The largest relative distance on ``coef_`` that counts as converged.
+    unit : ndarray
+        ``coef_`` per unit of ``W`` (:math:`s_y/s` for a regressor, :math:`1/s` for a classifier).
+    penalty : Penalty or None
+    objective : callable or None
+        A full-batch objective whose ``moments`` give the Hessian (the squared loss).
+    Z, t, loss, sample_weight : the rows, when there is no objective.
+    """
+
+    def __init__(self, gtol, unit, penalty=None, objective=None, Z=None, t=None, loss=None,
+                 sample_weight=None):
+        self.gtol, self.unit, self.penalty = gtol, np.asarray(unit, dtype=float), penalty
+        self.objective, self.Z, self.t, self.loss, self.w = objective, Z, t, loss, sample_weight
+        self.distance, self.next_check, self.epoch = math.inf, 0, 0
+        self._fixed_H = None
+        if objective is not None and hasattr(objective, "moments"):
+            self._fixed_H = self._with_penalty(objective.moments.hessian(), (objective.moments.n_features,))
+
+    # -- the pieces of the Newton step ---------------------------------------------------
+    def _gradient(self, params):
+        """The smooth part's gradient at ``params`` (loss and l2), over all rows."""
+        if self.objective is not None:
+            grads = self.objective(params)[1]
+        else:
+            y_pred = linear_forward(self.Z, params["W"], params["b"])
+            g = self.loss.grad(self.t, y_pred) if self.w is None else self.loss.grad(self.t, y_pred, sample_weight=self.w)
+            dW, db = linear_backward(self.Z, g)
+            grads = {"W": dW, "b": db}
+        return grads if self.penalty is None else self.penalty.add_grad(params, grads)
+
+    def _with_penalty(self, H, W_shape):
+        """``H`` plus the l2 part's diagonal on the weights (never on the bias)."""
+        if self.penalty is None or "W" not in self.penalty.l2:
+            return H
+        H = H.copy()
+        n_w = int(np.prod(W_shape))
+        idx = np.arange(n_w)
+        H[idx, idx] += np.broadcast_to(self.penalty.l2["W"], W_shape).ravel()
+        return H
+
+    def _hessian(self, params):
+        r""":math:`H` over :math:`[\operatorname{vec} W, b]`: :math:`\tfrac1N \tilde Z^\top
+        \operatorname{diag}(w_i h_i) \tilde Z` for one output, the Kronecker blocks
+        :math:`\tfrac1N \sum_i w_i \tilde z_i \tilde z_i^\top \otimes A_i` for K classes."""
+        if self._fixed_H is not None:
+            return self._fixed_H
+        rows = np.arange(self.Z.shape[0])
+        rows = row_sample(rows, HESSIAN_ROWS)
+        Zs = with_bias_column(self.Z[rows])
+        h = self.loss.hessian_rows(self.t[rows], linear_forward(self.Z[rows], params["W"], params["b"]))
+        if self.w is not None:
+            h = h * np.reshape(self.w[rows], (-1,) + (1,) * (h.ndim - 1))
+        n, d = Zs.shape
+        if h.ndim == 1:
+            H = (Zs * h[:, None]).T @ Zs / n
+        else:  # K classes: block (k, k') is Z~^T diag(A_ik k') Z~ / n, laid out as vec(W~) row-major
+            K = h.shape[1]
+            H4 = np.empty((d, K, d, K))
+            for k in range(K):
+                for j in range(k, K):
+                    H4[:, k, :, j] = H4[:, j, :, k] = (Zs * h[:, k, j][:, None]).T @ Zs / n
+            H = H4.reshape(d * K, d * K)
+        return self._with_penalty(H, np.shape(params["W"]))
+
+    def _subgradient(self, params, grads):
+        """The minimum-norm subgradient of loss plus penalty, flattened as ``[vec W, b]``."""
+        gW, W = np.asarray(grads["W"], dtype=float), np.asarray(params["W"], dtype=float)
+        if self.penalty is not None and self.penalty.has_prox and "W" in self.penalty.l1:
+            kappa = np.broadcast_to(self.penalty.l1["W"], W.shape)
+            gW = np.where(W != 0, gW + kappa * np.sign(W), np.sign(gW) * np.maximum(np.abs(gW) - kappa, 0.0))
+        return np.concatenate([gW.ravel(), np.ravel(grads["b"])]), W
+
+    # -- the rule ------------------------------------------------------------------------
+    def measure(self, params, grads=None):
+        """The relative distance on ``coef_`` to the optimum, estimated by the Newton step."""
+        grads = self._gradient(params) if grads is None else grads
+        G, W = self._subgradient(params, grads)
+        H = self._hessian(params)
+        free = np.ones(G.size, bool)
+        free[:W.size] = (W.ravel() != 0) | (G[:W.size] != 0)  # l1: the zeros that stay zeros are exact
+        step = np.zeros(G.size)
+        if np.any(G[free]):
+            step[free] = np.linalg.lstsq(H[np.ix_(free, free)], G[free], rcond=1e-13)[0]
+        unit = np.broadcast_to(self.unit, W.shape)
+        dW = step[:W.size].reshape(W.shape)  # the optimum is about W - dW: measure against it
+        delta, coef = np.linalg.norm(unit * dW), np.linalg.norm(unit * (W - dW))
+        self.distance = float(delta / coef) if coef > 0 else (0.0 if delta == 0 else math.inf)
+        return self.distance
+
+    def __call__(self, params, grads, stalled):
+        """Whether training may stop as converged after this epoch: only once the loss
+        has stalled (``tol``) *and* the distance is below ``gtol``. ``grads``: the full
+        gradient at ``params``, or None after mini-batches (then computed here)."""
+        self.epoch += 1
+        if not stalled:
+            return False
+        if self._fixed_H is None and self.epoch < self.next_check:  # rows: a Hessian costs a pass
+            return False
+        self.next_check = self.epoch + max(10, self.epoch // 10)
+        return self.measure(params, grads) <= self.gtol
+
+    def unconverged_message(self, n_epochs, params):
+        """The warning when the budget ran out: how far it stopped and what to change."""
+        distance = self.measure(params)
+        return (f"stopped after {n_epochs} epochs at an estimated {distance:.2g} (relative, on "
+                f"coef_) from the optimum, above gtol={self.gtol:g}: raise epochs (e.g. "
+                f"epochs={4 * n_epochs}), or loosen gtol; with standardize=False, scale the features")
+
+    def __repr__(self):
+        return f"OptimumCheck(gtol={self.gtol!r}, distance={self.distance:.3g})"
