@@ -99,7 +99,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
           explode_factor=1e4,
           record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
           objective=None, penalty=None, sample_weight=None, validation_data=None,
-          stop_on_validation=True, rows=None, converged=None) -> History:
+          stop_on_validation=True, rows=None, converged: Callable[..., bool] | None = None) -> History:
     r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
 
     Each epoch, for each batch, the article's step: predict (``model.forward``), the loss
