@@ -8,10 +8,10 @@ with scales and offsets, labels from a noisy linear rule), each case in a fresh 
 
 * ``in-memory``: an ndarray made in the client (the readable path, ``Z`` standardised whole);
 * ``memmap``: a ``.npy`` file opened with ``np.load(mmap_mode="r")``, read a block of rows
-  at a time in the client (:class:`descentlab.estimators.fast.blockwise.ArrayBlocks`);
+  at a time in the client (:class:`descentlab.fast.blockwise.ArrayBlocks`);
 * ``dask, k workers``: a Dask array generated on the workers of a real cluster started
   here as ``dask scheduler`` and ``dask worker --nworkers k --nthreads 1`` on 127.0.0.1;
-  each epoch one reduction there (:mod:`descentlab.estimators.fast.distributed`).
+  each epoch one reduction there (:mod:`descentlab.fast.distributed`).
 
 Prints, per case: the seconds per epoch (median of the epochs after the first), the
 setup before the first epoch (statistics, curvature; for Dask also generating and

@@ -29,8 +29,8 @@ def best_of(fn, repeat=7):
 
 
 def epoch_table(rows, features):
-    from descentlab.core.quadratic import Moments
-    from descentlab.estimators.fast.kernels import FusedLinear
+    from descentlab.fast.moments import Moments
+    from descentlab.fast.kernels import FusedLinear
     from descentlab.core.losses import MeanSquaredError
     from descentlab.core.models import LinearModel
 

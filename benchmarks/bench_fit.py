@@ -210,8 +210,8 @@ def run_method(name, rows, features, kind, ref):
 def _epoch_child(rows, features, kind, queue):
     from bench_epoch import best_of
 
-    from descentlab.core.quadratic import Moments
-    from descentlab.estimators.fast.kernels import FusedLinear
+    from descentlab.fast.moments import Moments
+    from descentlab.fast.kernels import FusedLinear
 
     X, y = make_data(rows, features, kind)
     W = np.random.default_rng(1).standard_normal(features)

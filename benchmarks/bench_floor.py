@@ -85,7 +85,7 @@ def r2(y, y_pred):
 def in_process(rows, features, kind, repeat):
     from sklearn.linear_model import LinearRegression, Ridge, SGDRegressor
 
-    from descentlab.core.quadratic import Moments
+    from descentlab.fast.moments import Moments
     from descentlab.estimators.linear import GDRegressor
 
     X, y = make_data(rows, features, kind)
@@ -151,7 +151,7 @@ def dask_pass(rows, features, repeat):
     import dask.array as da
     import distributed
 
-    from descentlab.core.quadratic import Moments
+    from descentlab.fast.moments import Moments
 
     X, y = make_data(rows, features, "badly")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,

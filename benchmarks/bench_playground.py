@@ -139,9 +139,9 @@ print(t1 - t, time.perf_counter() - t1)
 
 def reference(epochs):
     """(cold import s, cold first answer s, warm answer s, warm train s) in this run."""
-    from descentlab.core.quadratic import Moments
+    from descentlab.fast.moments import Moments
     from descentlab.core.trainer import train
-    from descentlab.estimators.fast.objectives import MomentsObjective
+    from descentlab.fast.objectives import MomentsObjective
     from descentlab.playground.build import make_loss, make_model, make_rule
     from descentlab.playground.problems import load_problem
     from descentlab.playground.runner import compute

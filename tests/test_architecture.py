@@ -1,7 +1,7 @@
 """The rooms of the package and the one-way flow between them, checked from the source.
 
-data -> core -> estimators -> lessons -> viz -> outputs -> cli: a module may import its own
-room and the rooms below it, never one above (lazy imports inside functions included).
+data -> core -> fast -> estimators -> lessons -> viz -> outputs -> cli: a module may import
+its own room and the rooms below it, never one above (lazy imports inside functions included).
 """
 
 import ast
@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "src" / "descentlab"
-RANKS = {"errors": 0, "_version": 0, "settings": 0, "files": 0, "_compat": 0, "memory": 0,
-         "data": 1, "core": 2, "estimators": 3, "lessons": 4, "viz": 5, "tutorial": 6,
-         "outputs": 6, "cli": 7, "playground": 7, "exercises": 7}
+RANKS = {"errors": 0, "_version": 0, "settings": 0, "files": 0, "memory": 0,
+         "data": 1, "core": 2, "fast": 3, "estimators": 4, "lessons": 5, "viz": 6, "tutorial": 7,
+         "outputs": 7, "cli": 8, "playground": 8, "exercises": 8}
 ROOT_MODULES = {"__init__", "__main__"}
 
 
@@ -75,11 +75,11 @@ def test_import_descentlab_stays_light():
     assert out.stdout.strip() == "[]"
 
 
-def test_old_import_paths_still_work():
-    code = ("import warnings; warnings.simplefilter('error', DeprecationWarning)\n"
-            "from descentlab.estimators import GDRegressor\nimport descentlab.tutorial\n"
-            "warnings.simplefilter('ignore')\n"
-            "from descentlab.pipeline import run_tutorial\nfrom descentlab.trainer import train\n"
-            "import descentlab.lessons.article as a, descentlab.core.trainer as t\n"
-            "assert run_tutorial is a.run_tutorial and train is t.train")
+def test_old_import_paths_are_gone():
+    """The pre-0.1 top-level paths (``descentlab.pipeline``, ...) were removed (CHANGELOG)."""
+    code = ("import importlib, descentlab\n"
+            "for old in ('pipeline', 'trainer', 'analysis', 'fastfit'):\n"
+            "    try: importlib.import_module('descentlab.' + old)\n"
+            "    except ModuleNotFoundError: continue\n"
+            "    raise SystemExit(old)")
     subprocess.run([sys.executable, "-c", code], check=True)

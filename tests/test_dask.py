@@ -6,7 +6,7 @@ import pytest
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
-from descentlab.core.quadratic import Moments  # noqa: E402
+from descentlab.fast.moments import Moments  # noqa: E402
 
 
 @pytest.fixture(scope="module")

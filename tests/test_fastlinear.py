@@ -5,8 +5,8 @@ import pytest
 
 from descentlab.data.blocks import NpyRows, row_blocks
 from descentlab.errors import DescentlabError
-from descentlab.core.quadratic import Moments
-from descentlab.estimators.fast.kernels import FusedLinear, fused_loss_grad
+from descentlab.fast.moments import Moments
+from descentlab.fast.kernels import FusedLinear, fused_loss_grad
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel
 
@@ -128,7 +128,7 @@ def test_a_whole_memmap_is_read_through_its_file(tmp_path):
 @pytest.mark.numba
 def test_one_compiled_kernel_serves_every_layout(tmp_path):
     """Fortran order, read-only memmaps and strided views reuse the float64 compile."""
-    numba_kernel = pytest.importorskip("descentlab.estimators.fast.numba_kernel")
+    numba_kernel = pytest.importorskip("descentlab.fast.numba_kernel")
     X, y, W, b = _problem(7, n=500)
     np.save(tmp_path / "X.npy", X)
     readonly = X.copy()

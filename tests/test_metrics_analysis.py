@@ -53,7 +53,8 @@ def test_stability_bound_is_two_over_the_largest_eigenvalue():
 
 
 def test_quadratic_form_gives_the_half_mse_and_its_gradient():
-    from descentlab.core.quadratic import quadratic_form, quadratic_loss
+    from descentlab.core.quadratic import quadratic_loss
+    from descentlab.fast.moments import quadratic_form
     from descentlab.core.losses import MeanSquaredError
     from descentlab.core.models import linear_backward, linear_forward
 
@@ -73,7 +74,8 @@ def test_quadratic_form_gives_the_half_mse_and_its_gradient():
 
 
 def test_the_moments_hold_the_quadratic_form_of_the_rows():
-    from descentlab.core.quadratic import Moments, second_moment, with_bias_column
+    from descentlab.core.quadratic import second_moment, with_bias_column
+    from descentlab.fast.moments import Moments
 
     rng = np.random.default_rng(5)
     X = rng.normal(size=(90, 3)) * [1, 10, 0.1] + 50
@@ -87,7 +89,8 @@ def test_the_moments_hold_the_quadratic_form_of_the_rows():
 
 
 def test_quadratic_loss_is_smallest_at_least_squares():
-    from descentlab.core.quadratic import quadratic_form, quadratic_loss
+    from descentlab.core.quadratic import quadratic_loss
+    from descentlab.fast.moments import quadratic_form
 
     rng = np.random.default_rng(4)
     X = rng.normal(size=(50, 1))

@@ -4,8 +4,9 @@ row block equals the old separate sums and NumPy's least squares, on every input
 import numpy as np
 import pytest
 
-from descentlab.core.gram import augmented_gram
-from descentlab.core.quadratic import Moments, least_squares
+from descentlab.fast.gram import augmented_gram
+from descentlab.core.quadratic import least_squares
+from descentlab.fast.moments import Moments
 from descentlab.data.blocks import NpyRows, block_rows_for, native_blocks, shifted_blocks
 from descentlab.estimators.linear import GDRegressor
 
@@ -139,7 +140,7 @@ def test_compiled_kernel_is_cached_across_processes(tmp_path):
 
     script = ("import numpy as np\n"
               "from descentlab.estimators.linear import GDRegressor\n"
-              "from descentlab.estimators.fast.numba_kernel import _rows_loss_grad as k\n"
+              "from descentlab.fast.numba_kernel import _rows_loss_grad as k\n"
               "X = np.random.default_rng(0).normal(size=(300, 4)); y = X.sum(axis=1)\n"
               "GDRegressor(solver='fused', epochs=5).fit(X, y)\n"
               "print(sum(k.stats.cache_hits.values()), sum(k.stats.cache_misses.values()))\n")

@@ -21,7 +21,7 @@ from descentlab.core.quadratic import least_squares
 from descentlab.data.synthetic import make_article_data, split
 from descentlab.playground import create_app  # noqa: E402
 from descentlab.playground.settings import FIELDS, LIMITS, REGIME_EDGES  # noqa: E402
-from descentlab.lessons.lr_study import classify_rate  # noqa: E402
+from descentlab.core.stepsize import classify_rate  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from descentlab.core.network import make_network
 from descentlab.core.scaling import standardize
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
-from descentlab.estimators.fast.blockwise import (ArrayBlocks, LabelCodes, Scaling, Standardized,
+from descentlab.fast.blockwise import (ArrayBlocks, LabelCodes, Scaling, Standardized,
                                                   SummedObjective)
 from descentlab.estimators.linear import GDClassifier
 from descentlab.estimators.network import GDNetworkRegressor
@@ -149,7 +149,7 @@ def test_streamed_data_with_nan_is_refused_and_three_classes_stream_as_in_memory
 
 def test_distributed_objective_is_the_full_batch_loss_and_gradient_of_the_rows():
     da = pytest.importorskip("dask.array")
-    from descentlab.estimators.fast.distributed import DistributedObjective
+    from descentlab.fast.distributed import DistributedObjective
 
     X, labels, _ = _data(500)
     t = (labels == "yes").astype(float)

@@ -3,10 +3,9 @@
 import numpy as np
 import pytest
 
-from descentlab.core.stepsize import stability_bound
+from descentlab.core.stepsize import classify_rate, stability_bound
 from descentlab.errors import DescentlabError
-from descentlab.lessons.lr_study import (DEFAULT_FRACTIONS, check_rates, classify_rate, default_rates,
-                                lr_study, study_lines)
+from descentlab.lessons.lr_study import DEFAULT_FRACTIONS, check_rates, default_rates, lr_study, study_lines
 
 
 @pytest.mark.parametrize("ratio,regime", [(0.001, "too small"), (0.049, "too small"), (0.05, "good"),

@@ -122,7 +122,7 @@ def test_early_stopping_keeps_the_best_validation_parameters():
 
 def test_validation_split_is_seeded_and_checked():
     from descentlab.errors import DescentlabError
-    from descentlab.core.trainer import hold_out
+    from descentlab.core.batches import hold_out
 
     X, y = _problem(13, n_samples=10)
     a, b = hold_out(X, y, 0.3, 1), hold_out(X, y, 0.3, 1)

@@ -66,7 +66,8 @@ def test_loss_surface_and_contour(article_run):
 
 def test_the_path_lies_on_the_drawn_surface(article_run):
     """The surface comes from the quadratic form; the path's heights are the History's losses."""
-    from descentlab.core.quadratic import quadratic_form, quadratic_loss
+    from descentlab.core.quadratic import quadratic_loss
+    from descentlab.fast.moments import quadratic_form
 
     r = article_run
     thetas = np.column_stack([r.history.trace("W")[:, 0], r.history.trace("b")])

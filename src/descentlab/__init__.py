@@ -26,9 +26,6 @@ from descentlab.core.network import Network, make_network
 from descentlab.lessons.nonlinear import NonlinearConfig, NonlinearResult, run_nonlinear
 
 from descentlab._version import __version__
-from descentlab import _compat
-
-_compat.install()
 
 # scikit-learn estimators and model files import scikit-learn: loaded on first use.
 _LAZY = {"GDRegressor": "estimators", "GDClassifier": "estimators", "GDEstimator": "estimators",

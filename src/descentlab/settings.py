@@ -225,24 +225,11 @@ def _is_number(value):
 
 # -- the checks the library's own classes call -----------------------------------------
 SIZE = Setting("a size", kind="int", low=1)
-POSITIVE = Setting("a positive number", low=0, low_open=True)
-NON_NEGATIVE = Setting("a non-negative number", low=0)
 
 
 def check_size(name, value):
     """Raise unless ``value`` is a whole number of at least 1 (a size, a count of epochs)."""
     check_value(name, value, SIZE)
-
-
-def check_positive(name, value, hint=""):
-    """Raise unless ``value`` is a finite number above 0 (a learning rate, a spread)."""
-    if POSITIVE.problem(value) is not None:
-        raise DescentlabError(f"{name} {value!r} must be a positive number{hint}")
-
-
-def check_non_negative(name, value):
-    """Raise unless ``value`` is a finite number of at least 0 (noise)."""
-    check_value(name, value, NON_NEGATIVE)
 
 
 def check_choice(name, value, choices):

@@ -4,9 +4,8 @@ Files in the order of the data's flow: ``activations``, ``losses``, ``models`` (
 ``Model`` interface every model shares, the affine map and its gradient), ``layers`` and
 ``network`` (backpropagation), ``optimizers`` and ``schedules`` (the update), ``batches``
 (the held-out rows and each epoch's mini-batches), ``trainer`` (the one loop), ``history``
-(its record), and the facts around them: ``quadratic`` (the squared loss as a quadratic,
-held as the data's ``Moments``; least squares), ``gram`` (the moments in one pass over
-blocks), ``stepsize`` (curvature, the step size, the stable bound and the divergence
+(its record), and the facts around them: ``quadratic`` (the squared loss as a quadratic;
+least squares), ``stepsize`` (curvature, the step size, the stable bound and the divergence
 message), ``scaling`` (standardisation, the constant-column rule) and ``metrics``.
 Nothing here imports a room above.
 """

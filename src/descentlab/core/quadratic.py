@@ -7,19 +7,16 @@ With :math:`\tilde X = [X\;1]`, :math:`\theta = [W; b]` and :math:`N` rows, the 
     L(\theta) = \frac{1}{2N} \lVert \tilde X \theta - y \rVert^2
               = \tfrac12 \theta^\top H \theta - c^\top \theta + s,
 
-so the data's first and second moments (:class:`Moments`) are all it needs: after one
-pass over the rows, the loss and its gradient cost :math:`O(n^2)` whatever :math:`N` is.
-:func:`quadratic_form` gives :math:`(H, c, s)` from them; NumPy's least-squares solver
+so the data's first and second moments (:class:`descentlab.fast.moments.Moments`) are all
+it needs: after one pass over the rows, the loss and its gradient cost :math:`O(n^2)`
+whatever :math:`N` is. :func:`descentlab.fast.moments.quadratic_form` gives :math:`(H, c, s)`
+from them; NumPy's least-squares solver
 gives the optimum gradient descent approaches, and the eigenvalues of :math:`H`
 (:mod:`descentlab.core.stepsize`) the largest learning rate for which it approaches it.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from descentlab.core.gram import _shifts, augmented_gram
-from descentlab.data.blocks import float_dtype
 
 
 def with_bias_column(X):
@@ -52,7 +49,7 @@ def second_moment(X):
     r"""The features' second-moment matrix with the bias column, :math:`\tfrac1N \tilde X^\top \tilde X`.
 
     The Hessian :math:`H` of the half-MSE, straight from the rows (for the step size's row
-    samples); :meth:`Moments.hessian` gives the same matrix from the moments.
+    samples); :meth:`descentlab.fast.moments.Moments.hessian` gives the same matrix from the moments.
 
     Returns
     -------
@@ -62,183 +59,12 @@ def second_moment(X):
     return Xb.T @ Xb / X.shape[0]
 
 
-@dataclass
-class Moments:
-    r"""First and second moments of ``(X, y)``: all the squared loss of a linear model needs.
-
-    Attributes
-    ----------
-    n : int
-    mean_x : ndarray of shape (n_features,)
-        :math:`\mu_x`.
-    mean_y : float
-        :math:`\mu_y`.
-    cov : ndarray of shape (n_features, n_features)
-        :math:`\Sigma = \frac1N \sum (x_i - \mu_x)(x_i - \mu_x)^\top`.
-    cross : ndarray of shape (n_features,)
-        :math:`c_{xy} = \frac1N \sum (x_i - \mu_x)(y_i - \mu_y)`.
-    var_y : float
-        :math:`v = \frac1N \sum (y_i - \mu_y)^2`.
-
-    Notes
-    -----
-    With :math:`e = \mu_x^\top W + b - \mu_y` the mean residual,
-
-    .. math::
-
-        L(W, b) = \tfrac12\left(W^\top \Sigma W - 2 W^\top c_{xy} + v + e^2\right),\quad
-        \frac{\partial L}{\partial W} = \Sigma W - c_{xy} + e\,\mu_x,\quad
-        \frac{\partial L}{\partial b} = e,
-
-    and in the form :math:`\tfrac12 \theta^\top H \theta - c^\top \theta + s`
-    (:meth:`quadratic_form`),
-
-    .. math::
-
-        H = \begin{bmatrix} \Sigma + \mu_x \mu_x^\top & \mu_x \\ \mu_x^\top & 1 \end{bmatrix},\quad
-        c = \begin{bmatrix} c_{xy} + \mu_x \mu_y \\ \mu_y \end{bmatrix},\quad
-        s = \tfrac12 (v + \mu_y^2).
-    """
-
-    n: int
-    mean_x: np.ndarray
-    mean_y: float
-    cov: np.ndarray
-    cross: np.ndarray
-    var_y: float
-
-    @classmethod
-    def from_sums(cls, n, shift, sx, sy, sxx, sxy, syy, shift_y=0.0):
-        """Moments from sums over rows of the shifted data ``x - shift``, ``y - shift_y``."""
-        dx, my = sx / n, sy / n
-        cov = sxx / n - np.outer(dx, dx)
-        cross = sxy / n - dx * my
-        var_y = syy / n - my * my
-        return cls(n=int(round(n)), mean_x=shift + dx, mean_y=float(shift_y + my), cov=(cov + cov.T) / 2,
-                   cross=cross, var_y=float(max(var_y, 0.0)))
-
-    @classmethod
-    def from_gram(cls, G, shift, shift_y, n=None):
-        r"""Moments from the augmented Gram matrix :math:`G` of :func:`augmented_gram`.
-
-        .. math:: G = A^\top A = \begin{bmatrix} \sum \tilde x \tilde x^\top & \sum \tilde x \tilde y
-                  & \sum \tilde x \\ \cdot & \sum \tilde y^2 & \sum \tilde y \\ \cdot & \cdot & N
-                  \end{bmatrix}, \qquad \tilde x = x - s,\; \tilde y = y - s_y.
-
-        With row weights the sums are weighted and the corner is :math:`\sum_i w_i`, which
-        the means divide by; ``n`` (the number of rows) is then given apart.
-        """
-        d = G.shape[0] - 2
-        moments = cls.from_sums(G[-1, -1], np.asarray(shift, dtype=np.float64), G[:d, -1], G[d, -1],
-                                G[:d, :d], G[:d, d], G[d, d], float(shift_y))
-        if n is not None:
-            moments.n = int(n)
-        return moments
-
-    @classmethod
-    def from_arrays(cls, X, y, block_rows=None, sample_weight=None):
-        r"""One pass over row blocks of ``X`` (ndarray, memmap, :class:`~descentlab.data.blocks.NpyRows`).
-
-        With ``sample_weight`` (non-negative, of mean 1 so that :math:`\sum_i w_i = N`) the
-        moments are the weighted ones: integer weights give the repeated rows' moments.
-        """
-        G, shift, shift_y = augmented_gram(X, y, block_rows, sample_weight=sample_weight)
-        return cls.from_gram(G, shift, shift_y, n=X.shape[0])
-
-    @classmethod
-    def from_dask(cls, X, y):
-        """The same Gram matrix as one Dask reduction: a product per chunk, summed in a tree."""
-        import dask
-
-        dtype = float_dtype(X)
-        head = min(X.shape[0], 1024)
-        shift, shift_y = _shifts(*dask.compute(X[:head], y[:head]), dtype)
-        X = X.rechunk({1: -1})
-        y = y.rechunk((X.chunks[0],))
-        parts = [dask.delayed(_chunk_gram)(Xb, yb, (shift, shift_y))
-                 for Xb, yb in zip(X.to_delayed().ravel(), y.to_delayed().ravel())]
-        while len(parts) > 1:  # a tree of sums: log2(chunks) levels, each in parallel
-            parts = [dask.delayed(np.add)(*parts[i:i + 2]) if i + 1 < len(parts) else parts[i]
-                     for i in range(0, len(parts), 2)]
-        (G,) = dask.compute(parts[0])
-        return cls.from_gram(G, shift, shift_y)
-
-    @property
-    def n_features(self):
-        return self.mean_x.shape[0]
-
-    def loss_grad(self, W, b):
-        """The half-MSE, ``dW`` and ``db`` at ``(W, b)``, in :math:`O(n^2)` (see Notes)."""
-        # ndarray.dot: the product @ takes here, at half its call overhead (0.2 us, not 0.45)
-        e = float(self.mean_x.dot(W)) + float(b) - self.mean_y
-        g = self.cov.dot(W) - self.cross  # Sigma W - c_xy: the gradient but for the mean residual
-        loss = 0.5 * (float((g - self.cross).dot(W)) + self.var_y + e * e)  # W^T Sigma W - 2 W^T c_xy + ...
-        return max(loss, 0.0), g + e * self.mean_x, np.asarray(e)
-
-    def hessian(self):
-        """:math:`H`, shape (n_features + 1, n_features + 1): :func:`second_moment` of the rows."""
-        mu = self.mean_x
-        return np.block([[self.cov + np.outer(mu, mu), mu[:, None]], [mu[None, :], np.ones((1, 1))]])
-
-    def quadratic_form(self):
-        """``(H, c, s)`` of the loss (see Notes), for :func:`quadratic_loss`."""
-        c = np.append(self.cross + self.mean_x * self.mean_y, self.mean_y)
-        return self.hessian(), c, 0.5 * (self.var_y + self.mean_y ** 2)
-
-    def standardized(self, scale_x, scale_y=1.0):
-        r"""The moments of :math:`z = (x - \mu_x) / s_x` and :math:`t = (y - \mu_y) / s_y`.
-
-        .. math:: \Sigma_z = D^{-1} \Sigma D^{-1}, \quad c_z = \frac{D^{-1} c_{xy}}{s_y}, \quad
-                  v_z = \frac{v}{s_y^2}, \quad \mu_z = 0, \qquad D = \operatorname{diag}(s_x).
-        """
-        return Moments(n=self.n, mean_x=np.zeros(self.n_features), mean_y=0.0,
-                       cov=self.cov / np.outer(scale_x, scale_x), cross=self.cross / (scale_x * scale_y),
-                       var_y=self.var_y / scale_y**2)
-
-    def __repr__(self):
-        return f"Moments(n={self.n}, n_features={self.n_features})"
-
-
-def _chunk_gram(Xb, yb, shifts):
-    """One Dask chunk's part of :func:`augmented_gram`, cache-blocked, about the shared shifts."""
-    return augmented_gram(Xb, yb, shifts=shifts, pipeline=False)[0]
-
-
-def quadratic_form(X, y):
-    r"""The half-MSE of a linear model written as a quadratic in :math:`\theta = [W; b]`.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
-
-    Returns
-    -------
-    H : ndarray of shape (n_features + 1, n_features + 1)
-    c : ndarray of shape (n_features + 1,)
-    s : float
-
-    Notes
-    -----
-    .. math::
-
-        L(\theta) = \tfrac12 \theta^\top H \theta - c^\top \theta + s,
-        \quad H = \tfrac1N \tilde X^\top \tilde X,\;
-        c = \tfrac1N \tilde X^\top y,\;
-        s = \tfrac{1}{2N} y^\top y,
-
-    computed from the data's :class:`Moments`. :math:`H` is the Hessian and
-    :math:`\nabla L = H\theta - c`.
-    """
-    return Moments.from_arrays(X, y).quadratic_form()
-
-
 def quadratic_loss(form, thetas):
     r"""Evaluate :math:`L` and :math:`\nabla L` of :func:`quadratic_form` at many points.
 
     Parameters
     ----------
-    form : tuple (H, c, s) from :func:`quadratic_form`
+    form : tuple (H, c, s) from :func:`descentlab.fast.moments.quadratic_form`
     thetas : ndarray of shape (..., n_features + 1)
         Points :math:`[W; b]`.
 

@@ -80,7 +80,7 @@ def column_mean_std(X, block_rows=None):
     for data that is streamed or too large to standardise whole (the fused solver).
 
     The sums are taken about the first block's mean, as in
-    :meth:`descentlab.core.quadratic.Moments.from_sums`.
+    :meth:`descentlab.fast.moments.Moments.from_sums`.
     """
     n, sx, sxx = 0, np.zeros(X.shape[1]), np.zeros(X.shape[1])
     for shift, Xb, _ in shifted_blocks(X, None, block_rows):

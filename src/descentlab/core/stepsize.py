@@ -256,6 +256,32 @@ def linear_network_bound(X, y, output_bias=False):
     return float(2.0 / best.fun)
 
 
+#: Where a rate's fraction of the stable bound changes regime (:func:`classify_rate`): below
+#: 5% "too small", from 80% "near the bound", from 100% "beyond the bound".
+REGIME_EDGES = {"too small": 0.05, "good": 0.8, "near the bound": 1.0}
+
+
+def classify_rate(lr: float, bound: float) -> str:
+    r"""Where ``lr`` falls against the stability bound :math:`2/\lambda_{\max}`.
+
+    Returns one of ``"too small"`` (below 5% of the bound: slow), ``"good"``,
+    ``"near the bound"`` (80% to 100%: the parameters overshoot and oscillate) and
+    ``"beyond the bound"`` (the error grows by :math:`|1 - \alpha\lambda_{\max}| > 1`
+    every epoch); the edges are :data:`REGIME_EDGES`.
+
+    >>> classify_rate(0.5, 2.0), classify_rate(1.9, 2.0), classify_rate(2.0, 2.0)
+    ('good', 'near the bound', 'beyond the bound')
+    """
+    ratio = lr / bound
+    if ratio >= REGIME_EDGES["near the bound"]:
+        return "beyond the bound"
+    if ratio >= REGIME_EDGES["good"]:
+        return "near the bound"
+    if ratio < REGIME_EDGES["too small"]:
+        return "too small"
+    return "good"
+
+
 def divergence_message(epoch, loss, lr=None, bound=None, *, bound_name="the stable bound",
                        fix="the learning rate is too large for this data: use a smaller learning "
                            "rate (or scale the features)"):

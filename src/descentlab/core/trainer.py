@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.core.batches import RowSet, batches, hold_out, split  # noqa: F401 (hold_out lived here)
+from descentlab.core.batches import RowSet, batches, split
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import GradientDescent
@@ -143,7 +143,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     objective : object or None, default=None
         A fast path for a full-batch epoch: ``objective(params)`` returns the loss and
         the gradients that ``loss`` and ``model.backward`` give on all the rows, and
-        ``objective.n_samples`` counts them (e.g. :class:`descentlab.estimators.fast.objectives.MomentsObjective`).
+        ``objective.n_samples`` counts them (e.g. :class:`descentlab.fast.objectives.MomentsObjective`).
         ``X`` and ``y`` are then unused, and mini-batches and the validation split,
         which need the rows, are refused.
     validation_fraction : float or None, default=None

@@ -1,8 +1,9 @@
 """scikit-learn estimators over the one training loop, and their model files.
 
 ``base`` (validation, standardisation, step size, the call to ``train``), ``linear``
-(GDRegressor, GDClassifier), ``network`` (GDNetworkRegressor, GDNetworkClassifier), ``classes`` (labels and probabilities), ``persist`` (JSON model
-files), ``fast/`` (the moments and fused objectives and the Numba kernel) and
+(GDRegressor, GDClassifier), ``network`` (GDNetworkRegressor, GDNetworkClassifier),
+``classes`` (labels and probabilities), ``problem`` and ``streamed`` (what a fit trains on:
+rows, or a :mod:`descentlab.fast` objective), ``persist`` (JSON model files) and
 ``workflow`` (CSV in, a fitted estimator and its metrics out).
 """
 

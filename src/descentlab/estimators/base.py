@@ -256,9 +256,9 @@ class GDEstimator(Incremental, BaseEstimator):
         """Validate, encode the target and standardise: the :class:`Problem` to train on.
 
         Dask arrays, memmaps and ``.npy`` streams are read in blocks instead
-        (:mod:`descentlab.estimators.fast.streamed`; a memmap with weights is read whole).
+        (:mod:`descentlab.estimators.streamed`; a memmap with weights is read whole).
         """
-        from descentlab.estimators.fast.streamed import streamed_problem, wants_blocks
+        from descentlab.estimators.streamed import streamed_problem, wants_blocks
 
         weights = {"sample_weight": sample_weight, "class_weight": getattr(self, "class_weight", None)}
         if wants_blocks(self, X, weighted=any(w is not None for w in weights.values())):

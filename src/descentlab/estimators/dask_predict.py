@@ -28,7 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import check_columns
-from descentlab.estimators.fast.objectives import is_dask
+from descentlab.fast.objectives import is_dask
 
 #: What each wrapped method returns per row: ``values`` and ``labels`` one value (a float, a
 #: label of ``classes_``), ``classes`` one column per class, ``logits`` one value for two

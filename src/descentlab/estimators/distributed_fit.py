@@ -3,7 +3,7 @@
 A folder of CSV or Parquet files is read lazily with ``dask.dataframe``
 (:func:`descentlab.data.folders.read_folder`); with a scheduler address the rows are read,
 persisted and trained on by that cluster's workers (``distributed.Client(ADDRESS)``), each
-epoch one reduction over the chunks (:mod:`descentlab.estimators.fast.distributed`). The
+epoch one reduction over the chunks (:mod:`descentlab.fast.distributed`). The
 metrics bring back one prediction (and a classifier's probabilities) and one target value
 a row, never the features.
 """

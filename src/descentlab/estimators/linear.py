@@ -16,7 +16,8 @@ from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
 from descentlab.settings import Setting
 from descentlab.estimators.base import GDEstimator
-from descentlab.estimators.fast.objectives import fast_problem, is_streamed
+from descentlab.estimators.streamed import fast_problem
+from descentlab.fast.objectives import is_streamed
 from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
 from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.estimators.convergence import OptimumCheck
@@ -118,7 +119,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     convex, so the start only changes the path, not the optimum).
 
     ``solver`` picks how each full-batch epoch is computed; all give the same loss and
-    gradients (:mod:`descentlab.estimators.fast.objectives`), so the same path down the same bowl:
+    gradients (:mod:`descentlab.fast.objectives`), so the same path down the same bowl:
 
     * ``"gd"``: the readable path, forward, loss, backward on the rows;
     * ``"moments"``: one pass collects the data's moments, then every epoch costs

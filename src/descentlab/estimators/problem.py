@@ -1,7 +1,7 @@
 """What an estimator trains on: standardised rows, or a fast path's full-batch objective.
 
 :class:`descentlab.estimators.base.GDEstimator` builds a :class:`Problem` from the rows
-(:func:`rows_problem`); :func:`descentlab.estimators.fast.objectives.fast_problem` builds
+(:func:`rows_problem`); :func:`descentlab.estimators.streamed.fast_problem` builds
 one from the data's moments or a fused pass.
 """
 

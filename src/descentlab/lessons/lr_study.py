@@ -14,7 +14,7 @@ import numpy as np
 
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
-from descentlab.core.stepsize import stability_bound
+from descentlab.core.stepsize import classify_rate, stability_bound
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData
 from descentlab.errors import DescentlabError
@@ -25,24 +25,6 @@ ARTICLE_LR = 0.05  # the article's l_r
 
 #: Default rates as fractions of the bound: too small, good, near the bound, beyond it.
 DEFAULT_FRACTIONS = (0.01, 0.5, 0.98, 1.1)
-
-
-def classify_rate(lr, bound):
-    r"""Where ``lr`` falls against the stability bound :math:`2/\lambda_{\max}`.
-
-    Returns one of ``"too small"`` (below 5% of the bound: slow), ``"good"``,
-    ``"near the bound"`` (80% to 100%: the parameters overshoot and oscillate) and
-    ``"beyond the bound"`` (the error grows by :math:`|1 - \alpha\lambda_{\max}| > 1`
-    every epoch).
-    """
-    ratio = lr / bound
-    if ratio >= 1.0:
-        return "beyond the bound"
-    if ratio >= 0.8:
-        return "near the bound"
-    if ratio < 0.05:
-        return "too small"
-    return "good"
 
 
 def default_rates(bound):

@@ -4,7 +4,7 @@ An answer is a pure function of the settings, so the server may cache it
 (:mod:`descentlab.playground.service`) and any process may compute it.
 
 Full-batch linear regression trains through ``train(objective=...)`` with the moments of
-the data (:class:`descentlab.fastfit.MomentsObjective`): the loss and gradients of every
+the data (:class:`descentlab.fast.objectives.MomentsObjective`): the loss and gradients of every
 epoch are the readable path's, from the :math:`2 \times 2` moments instead of the rows.
 """
 
@@ -19,9 +19,9 @@ except ImportError:  # the standard library's json, slower
     orjson = None
 
 from descentlab.core.trainer import train
-from descentlab.estimators.fast.objectives import MomentsObjective
-from descentlab.core.quadratic import Moments
-from descentlab.lessons.lr_study import classify_rate
+from descentlab.fast.objectives import MomentsObjective
+from descentlab.fast.moments import Moments
+from descentlab.core.stepsize import classify_rate
 from descentlab.playground.build import (bound_of, carries_velocity, make_loss, make_model, make_penalty_of,
                                          make_rule, start_velocity)
 from descentlab.playground.problems import load_problem

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from descentlab.core.penalties import PENALTIES
+from descentlab.core.stepsize import REGIME_EDGES  # the page's colours change at these fractions
 from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import BASE_CONSTRAINTS
 
@@ -23,10 +24,6 @@ LIMITS = {
     "upload_bytes": 256 * 1024,
     "body_bytes": 320 * 1024,
 }
-
-#: The fractions of the bound where the page's colours change; they are
-#: :func:`descentlab.studies.classify_rate`'s thresholds (a test checks that they agree).
-REGIME_EDGES = {"too small": 0.05, "good": 0.8, "near the bound": 1.0}
 
 DATA_SOURCES = ("article", "scaled", "sine", "blobs", "csv")
 MODELS = ("linear", "network", "logistic")

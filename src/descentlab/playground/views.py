@@ -1,7 +1,7 @@
 r"""What the page draws, computed from a finished run (its History) and the data.
 
 * the loss surface over :math:`(m, b)`: a grid of :math:`L(m, b)` from the loss's
-  quadratic form (:func:`descentlab.analysis.quadratic_form`), so the grid costs the
+  quadratic form (:func:`descentlab.fast.moments.quadratic_form`), so the grid costs the
   same for any number of rows;
 * a network's fit at a capped, evenly spaced choice of epochs (its frames), and for the
   linear network the one line :math:`W_1 W_2,\; b_1 W_2 + b_2` it collapses to
@@ -13,7 +13,8 @@ import numpy as np
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import linear_forward
 from descentlab.core.quadratic import least_squares
-from descentlab.core.quadratic import quadratic_form, quadratic_loss
+from descentlab.core.quadratic import quadratic_loss
+from descentlab.fast.moments import quadratic_form
 from descentlab.lessons.collapse import collapse
 from descentlab.viz.sampling import frame_epochs
 

@@ -1,7 +1,7 @@
 """The loss as a landscape: against one parameter (the article's p and a), and over (m, b).
 
 Drawn from a History and the training data; the loss of a grid of parameters comes from
-the quadratic form of the half-MSE (:func:`descentlab.core.quadratic.quadratic_form`), so it
+the quadratic form of the half-MSE (:func:`descentlab.fast.moments.quadratic_form`), so it
 costs the same for 200 rows or a million. The minimum marked is NumPy's least-squares
 solution (:func:`descentlab.core.quadratic.least_squares`). One feature only: with more, the
 loss lives in more than two parameters.
@@ -9,7 +9,8 @@ loss lives in more than two parameters.
 
 import numpy as np
 
-from descentlab.core.quadratic import least_squares, quadratic_form, quadratic_loss
+from descentlab.core.quadratic import least_squares, quadratic_loss
+from descentlab.fast.moments import quadratic_form
 from descentlab.errors import DescentlabError
 from descentlab.viz.article import LABEL_SIZE, new_figure
 from descentlab.viz.sampling import path_marker

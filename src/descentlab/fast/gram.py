@@ -1,6 +1,6 @@
 r"""The moments pass: the augmented Gram matrix of ``(X, y)`` in one read of the rows.
 
-:class:`descentlab.core.quadratic.Moments` is built from it (:meth:`~descentlab.core.quadratic.Moments.from_gram`).
+:class:`descentlab.fast.moments.Moments` is built from it (:meth:`~descentlab.fast.moments.Moments.from_gram`).
 """
 
 import os
@@ -15,22 +15,6 @@ def _shifts(Xb, yb, dtype):
     """The first block's means in the data's own dtype: what :func:`augmented_gram` subtracts."""
     return (Xb.mean(axis=0, dtype=np.float64).astype(dtype),
             float(dtype.type(np.mean(yb, dtype=np.float64))))
-
-
-def block_gram(Xb, yb, shift, shift_y, out=None):
-    r""":math:`A^\top A` of one block, :math:`A = [X_b - s,\; y_b - s_y,\; 1]`, as float64.
-
-    One symmetric product (the BLAS's ``syrk``, in the block's own precision) gives the
-    sums of squares, the cross products and the sums at once. ``out`` is a reusable
-    buffer of at least ``len(Xb)`` rows and ``n_features + 2`` columns whose last column
-    holds ones.
-    """
-    m, d = Xb.shape
-    if out is None:
-        out = np.empty((m, d + 2), dtype=float_dtype(Xb))
-        out[:, -1] = 1
-    A = _fill(out, Xb, yb, shift, shift_y)
-    return (A.T @ A).astype(np.float64, copy=False)
 
 
 def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True, sample_weight=None):

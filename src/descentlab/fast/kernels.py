@@ -9,7 +9,7 @@ loss and gradient:
   products while it is in cache (:class:`FusedLinear`, here);
 * **moments**: one pass to collect the first and second moments of ``(X, y)``, after
   which an epoch costs :math:`O(n^2)` whatever the number of rows
-  (:class:`descentlab.core.quadratic.Moments`, the quadratic's one home).
+  (:class:`descentlab.fast.moments.Moments`, the quadratic's one home).
 
 The tests check both routes against the readable path.
 """
@@ -18,8 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from descentlab.core.quadratic import Moments  # noqa: F401  (their homes before core)
-from descentlab.core.scaling import column_mean_std  # noqa: F401
 from descentlab.errors import DescentlabError
 
 
@@ -63,7 +61,7 @@ class FusedLinear:
 
     ``X`` is read from memory once per epoch instead of twice. With Numba installed
     (``backend="numba"``, the default when it is there) one compiled loop reads each row
-    once and uses it for both products (:mod:`descentlab.estimators.fast.numba_kernel`); without it,
+    once and uses it for both products (:mod:`descentlab.fast.numba_kernel`); without it,
     each thread walks its share of the rows in blocks small enough to stay in cache,
     using each block for both ``X_b W`` and ``X_b^T r`` while it is there.
 
@@ -89,7 +87,7 @@ class FusedLinear:
         if self._kernel is not None:
             # once, not per epoch: the layout the kernel is compiled for (a copy only for
             # Fortran-ordered or strided X), so every input layout shares one compile
-            from descentlab.estimators.fast.numba_kernel import kernel_array
+            from descentlab.fast.numba_kernel import kernel_array
 
             self.X = kernel_array(X)
         self.backend = "numba" if self._kernel is not None else "numpy"
@@ -133,7 +131,7 @@ class FusedLinear:
 def _numba_kernel():
     """The compiled row loop, or None when Numba is not installed."""
     try:
-        from descentlab.estimators.fast.numba_kernel import rows_loss_grad
+        from descentlab.fast.numba_kernel import rows_loss_grad
     except ImportError:
         return None
     return rows_loss_grad

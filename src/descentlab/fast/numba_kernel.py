@@ -1,4 +1,4 @@
-r"""The fused epoch as one compiled loop over the rows (Numba), for :class:`~descentlab.estimators.fast.kernels.FusedLinear`.
+r"""The fused epoch as one compiled loop over the rows (Numba), for :class:`~descentlab.fast.kernels.FusedLinear`.
 
 Imported only when Numba is installed (``pip install descentlab[fast]``). Each row is
 read from memory once and used twice while it sits in the CPU's L1 cache:

@@ -3,7 +3,7 @@ r"""Gradient descent where a Dask array lives: each epoch one reduction over its
 The way dask-glm trains: the rows are persisted on the workers once
 (``dask.persist``, on the ``dask.distributed`` cluster when a client is active); every
 call of the objective then sends the parameters, runs
-:func:`descentlab.estimators.fast.blockwise.block_loss_grad` on each chunk where it sits,
+:func:`descentlab.fast.blockwise.block_loss_grad` on each chunk where it sits,
 adds the terms up in a tree (``split_every`` at a time, on the workers) and brings back
 one loss and one gradient per parameter, in a single ``dask.compute``:
 
@@ -15,7 +15,7 @@ The rows never travel to the client; only the parameters go out and sums come ba
 import numpy as np
 
 from descentlab.errors import DescentlabError
-from descentlab.estimators.fast.blockwise import ArrayBlocks, SummedObjective, Scaling, add
+from descentlab.fast.blockwise import ArrayBlocks, SummedObjective, Scaling, add
 
 
 def _apply(func, combine, Xb, yb, start, args):
@@ -84,7 +84,7 @@ class DistributedObjective(SummedObjective):
     loss, X, y, scaling)``, with ``scaling`` a :class:`Scaling` (identity when None)."""
 
     def __init__(self, model, loss, X, y, scaling=None):
-        from descentlab.estimators.fast.blockwise import Standardized
+        from descentlab.fast.blockwise import Standardized
 
         if scaling is None:
             scaling = Scaling(0.0, 1.0, Standardized(0.0, 1.0))

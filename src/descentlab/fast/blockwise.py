@@ -11,9 +11,9 @@ where :math:`L_k` and :math:`\nabla L_k` are the loss and gradients that the mod
 ``forward``/``backward`` and the loss's ``loss``/``grad`` give on block :math:`k` alone.
 :func:`block_loss_grad` computes one term; a *block source* sums the terms, one block
 at a time in this process (:class:`ArrayBlocks`) or on the workers of a Dask cluster
-(:class:`descentlab.estimators.fast.distributed.DaskBlocks`), so the same math runs
+(:class:`descentlab.fast.distributed.DaskBlocks`), so the same math runs
 where the data lives and only parameters and sums travel. The standardisation
-statistics come from the same kind of sums first (:func:`blockwise_problem`).
+statistics come from the same kind of sums first (:func:`descentlab.estimators.streamed.blockwise_problem`).
 
 A block source has ``n_samples``, ``n_features`` and ``reduce(func, *args,
 combine=add)``: ``combine`` of ``func(X_block, y_block, start, *args)`` over the blocks,
@@ -25,11 +25,8 @@ import copy
 import numpy as np
 
 from descentlab.core.quadratic import with_bias_column
-from descentlab.core.scaling import column_scale, no_scaling
 from descentlab.core.stepsize import top_eigenvalue
 from descentlab.data.blocks import block_rows_for, row_blocks
-from descentlab.errors import DescentlabError
-from descentlab.estimators.problem import Problem
 
 MAX_CURVATURE_ROWS = 50_000  # as descentlab.core.stepsize.row_sample
 
@@ -184,38 +181,3 @@ class ArrayBlocks:
 
     def __repr__(self):
         return f"ArrayBlocks(n_samples={self.n_samples}, n_features={self.n_features})"
-
-
-def blockwise_problem(estimator, blocks):
-    """The :class:`Problem` of ``estimator`` over a block source: statistics first, then the
-    objective over a model of the estimator's own architecture (``_build_model``, ``_loss``;
-    its starting values are never used: each block sets the parameters it is given).
-
-    Two reductions give the means and the standard deviations (two passes, as
-    :func:`numpy.std`), of the target too for a regressor; a classifier's labels are the
-    union of each block's. The estimator's ``_encode_target`` then codes the classes
-    exactly as it codes rows in memory.
-    """
-    numeric = estimator._y_numeric
-    n, sx, y_part = blocks.reduce(block_sums, numeric, combine=combine_sums)
-    x_mean = sx / n
-    y_mean = y_part / n if numeric else None
-    sqx, sqy = blocks.reduce(block_squares, x_mean, y_mean)
-    x_sd = np.sqrt(sqx / n)
-    if not (np.all(np.isfinite(x_mean)) and np.all(np.isfinite(x_sd))
-            and (not numeric or np.isfinite(sqy))):
-        raise DescentlabError("X or y holds NaN or infinite values: remove or fill them first")
-    if numeric:
-        y_mean, y_scale = (y_mean, float(column_scale(y_mean, np.sqrt(sqy / n), n))) \
-            if estimator.standardize else no_scaling()
-        target, attrs = Standardized(y_mean, y_scale), {"y_mean_": float(y_mean),
-                                                        "y_scale_": float(y_scale)}
-    else:
-        codes, attrs = estimator._encode_target(y_part)
-        target = LabelCodes(y_part, codes)
-    x_mean, x_scale = (x_mean, column_scale(x_mean, x_sd, n)) if estimator.standardize \
-        else no_scaling(blocks.n_features)
-    model = estimator._build_model(blocks.n_features, np.random.default_rng(0))
-    objective = SummedObjective(blocks, model, estimator._loss(), Scaling(x_mean, x_scale, target))
-    return Problem(attrs=attrs, x_mean=x_mean, x_scale=x_scale, objective=objective, n_samples=n)
-

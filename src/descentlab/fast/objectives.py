@@ -5,13 +5,13 @@ r"""The regressor's fast paths as training objectives, on standardised coordinat
 loss and gradients of exactly that problem without forming the standardised data:
 
 * :class:`MomentsObjective` standardises the moments instead
-  (:meth:`descentlab.core.quadratic.Moments.standardized`): one pass over the data, then
+  (:meth:`descentlab.fast.moments.Moments.standardized`): one pass over the data, then
   :math:`O(n^2)` per epoch; it works on memmaps, streamed ``.npy`` files and Dask
   arrays, since only the moments are kept;
 * :class:`FusedObjective` moves the standardisation onto the weights: the prediction
   :math:`\mu_y + s_y (Z W + b)` is :math:`X W' + b'` with :math:`W' = s_y W / s` and
   :math:`b' = s_y (b - \mu^\top W / s) + \mu_y`, so each epoch is one fused pass over the
-  raw rows (:class:`descentlab.estimators.fast.kernels.FusedLinear`), and
+  raw rows (:class:`descentlab.fast.kernels.FusedLinear`), and
 
   .. math::
 
@@ -24,13 +24,12 @@ import os
 
 import numpy as np
 
-from descentlab.core.quadratic import Moments
 from descentlab.core.scaling import column_mean_std, column_scale, no_scaling
 from descentlab.core.stepsize import top_eigenvalue
 from descentlab.data.blocks import NpyRows, row_blocks
 from descentlab.errors import DescentlabError
-from descentlab.estimators.fast.kernels import FusedLinear
-from descentlab.estimators.problem import Problem
+from descentlab.fast.kernels import FusedLinear
+from descentlab.fast.moments import Moments
 
 
 def is_dask(X):
@@ -131,7 +130,7 @@ class FusedObjective:
 
 def moments_of(X, y, sample_weight=None):
     """The moments of ``(X, y)``: one Dask reduction for Dask arrays, row blocks otherwise
-    (:func:`descentlab.core.gram.augmented_gram`), weighted by ``sample_weight`` if given."""
+    (:func:`descentlab.fast.gram.augmented_gram`), weighted by ``sample_weight`` if given."""
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
         if is_dask(X):
             moments = Moments.from_dask(X, y)
@@ -147,46 +146,7 @@ def moments_of(X, y, sample_weight=None):
     return moments
 
 
-def check_streamed(X, y):
-    """Shape checks for inputs that are not validated as in-memory arrays."""
-    if len(X.shape) != 2:
-        raise DescentlabError(f"X must be 2-D (n_samples, n_features), not of shape {tuple(X.shape)}")
-    if len(y.shape) != 1 or y.shape[0] != X.shape[0]:
-        raise DescentlabError(f"y must be 1-D with one value per row of X ({X.shape[0]}), "
-                              f"not of shape {tuple(y.shape)}")
-    if X.shape[0] < 2:
-        raise DescentlabError("at least 2 rows are needed to fit")
-
-
-def fast_problem(estimator, X, y, solver, sample_weight=None):
-    """The :class:`~descentlab.estimators.base.Problem` of a fast solver for ``estimator``."""
-    from sklearn.utils.validation import validate_data
-
-    if is_streamed(X):
-        check_streamed(X, y)
-        estimator.n_features_in_ = X.shape[1]
-        if hasattr(estimator, "feature_names_in_"):
-            del estimator.feature_names_in_
-        if sample_weight is not None:  # a memmap (other streams take none): checked, mean 1
-            sample_weight = estimator._sample_weight(sample_weight, X, y)
-    else:
-        # float32 stays float32 (its products run at float32 speed); the moments pass checks
-        # finiteness on the moments it returns, so validation need not read X a second time
-        X, y = validate_data(estimator, X, y, dtype=(np.float64, np.float32), y_numeric=True,
-                             ensure_all_finite=solver != "moments")
-        sample_weight = estimator._sample_weight(sample_weight, X, y)
-    if solver == "moments":
-        moments_z, scaling = standardized(moments_of(X, y, sample_weight), estimator.standardize)
-        objective = MomentsObjective(moments_z)
-    else:
-        scaling = _row_scaling(X, y, estimator.standardize, sample_weight)
-        objective = FusedObjective(X, y, scaling, sample_weight=sample_weight)
-    return Problem(attrs={"y_mean_": float(scaling["y_mean_"]), "y_scale_": float(scaling["y_scale_"])},
-                   x_mean=scaling["x_mean_"], x_scale=scaling["x_scale_"], objective=objective,
-                   n_samples=X.shape[0])
-
-
-def _row_scaling(X, y, standardize, sample_weight=None):
+def row_scaling(X, y, standardize, sample_weight=None):
     """Means and scales from the rows (one blocked pass), for the fused path."""
     if not standardize:
         return _scaling(no_scaling(X.shape[1]), no_scaling())

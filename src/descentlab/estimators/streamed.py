@@ -1,0 +1,147 @@
+"""The :class:`~descentlab.estimators.problem.Problem` of a fast solver, and of every
+estimator on data that is not one ndarray in memory: the entry to the block sources.
+
+A Dask array trains on its chunks where they live
+(:class:`descentlab.fast.distributed.DaskBlocks`); a memmap or a
+:class:`descentlab.data.blocks.NpyRows` file is read a block of rows at a time in this
+process (:class:`descentlab.fast.blockwise.ArrayBlocks`), so a file larger
+than memory trains in bounded memory. Both train full-batch: a mini-batch step needs
+rows drawn from anywhere in the data, one round trip per step.
+"""
+
+import numpy as np
+
+from descentlab.core.scaling import column_scale, no_scaling
+from descentlab.data.blocks import NpyRows
+from descentlab.errors import DescentlabError
+from descentlab.estimators.problem import Problem
+from descentlab.fast.blockwise import (ArrayBlocks, LabelCodes, Scaling, Standardized, SummedObjective,
+                                       block_squares, block_sums, combine_sums)
+from descentlab.fast.objectives import (FusedObjective, MomentsObjective, row_scaling, is_dask,
+                                        is_streamed, moments_of, standardized)
+
+MINIBATCH_ON_DASK = ("Dask arrays train full-batch (each epoch one reduction over the chunks): "
+                     "leave batch_size and early_stopping unset, or for mini-batches wrap an "
+                     "estimator that has partial_fit in dask_ml.wrappers.Incremental")
+
+
+def _full_batch(estimator, X):
+    """No mini-batches and no held-out split: a batch as large as the data is the full batch
+    (as in the trainer), so a network's default ``batch_size=200`` on fewer rows is full batch."""
+    batch = estimator.batch_size
+    rows = X.shape[0]  # NaN for a Dask array of unknown chunk sizes
+    return (batch is None or (rows == rows and batch >= rows)) and not estimator.early_stopping
+
+
+def wants_blocks(estimator, X, weighted=False):
+    """Whether ``estimator.fit`` should read ``X`` in blocks: Dask arrays and ``.npy`` streams
+    always, a memmap when training full-batch without row or class weights (with mini-batches
+    or weights it is read as an array)."""
+    memmap = isinstance(X, np.memmap) and _full_batch(estimator, X) and not weighted
+    return is_dask(X) or isinstance(X, NpyRows) or memmap
+
+
+def streamed_problem(estimator, X, y, weights=None):
+    """The :class:`~descentlab.estimators.problem.Problem` of ``estimator`` on ``X`` in blocks.
+
+    ``weights`` (name -> the ``sample_weight`` or ``class_weight`` given, or None) must all
+    be None: the blocks take no weights (a memmap with weights is read as an array instead,
+    :func:`wants_blocks`).
+    """
+    for name, given in (weights or {}).items():
+        if given is not None:
+            raise DescentlabError(f"{name} needs X in memory: load the data as an array "
+                                  "(the .npy stream and Dask paths take no weights)")
+    if not _full_batch(estimator, X):
+        if is_dask(X):
+            raise DescentlabError(MINIBATCH_ON_DASK)
+        raise DescentlabError(f"a {type(X).__name__} file trains full-batch, a block at a time: "
+                              "leave batch_size and early_stopping unset, or load it with np.load")
+    if is_dask(X):
+        from descentlab.fast.distributed import DaskBlocks, check_dask_input
+
+        check_dask_input(X, y)
+        check_streamed(X, y)
+        blocks = DaskBlocks(X, y)
+    else:
+        if is_dask(y):
+            raise DescentlabError("y is a Dask array but X is not: pass both as Dask arrays")
+        check_streamed(X, y)
+        blocks = ArrayBlocks(X, y)
+    estimator.n_features_in_ = int(X.shape[1])
+    if hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+    return blockwise_problem(estimator, blocks)
+
+
+def blockwise_problem(estimator, blocks):
+    """The :class:`~descentlab.estimators.problem.Problem` of ``estimator`` over a block
+    source: statistics first, then the objective over a model of the estimator's own architecture (``_build_model``, ``_loss``;
+    its starting values are never used: each block sets the parameters it is given).
+
+    Two reductions give the means and the standard deviations (two passes, as
+    :func:`numpy.std`), of the target too for a regressor; a classifier's labels are the
+    union of each block's. The estimator's ``_encode_target`` then codes the classes
+    exactly as it codes rows in memory.
+    """
+    numeric = estimator._y_numeric
+    n, sx, y_part = blocks.reduce(block_sums, numeric, combine=combine_sums)
+    x_mean = sx / n
+    y_mean = y_part / n if numeric else None
+    sqx, sqy = blocks.reduce(block_squares, x_mean, y_mean)
+    x_sd = np.sqrt(sqx / n)
+    if not (np.all(np.isfinite(x_mean)) and np.all(np.isfinite(x_sd))
+            and (not numeric or np.isfinite(sqy))):
+        raise DescentlabError("X or y holds NaN or infinite values: remove or fill them first")
+    if numeric:
+        y_mean, y_scale = (y_mean, float(column_scale(y_mean, np.sqrt(sqy / n), n))) \
+            if estimator.standardize else no_scaling()
+        target, attrs = Standardized(y_mean, y_scale), {"y_mean_": float(y_mean),
+                                                        "y_scale_": float(y_scale)}
+    else:
+        codes, attrs = estimator._encode_target(y_part)
+        target = LabelCodes(y_part, codes)
+    x_mean, x_scale = (x_mean, column_scale(x_mean, x_sd, n)) if estimator.standardize \
+        else no_scaling(blocks.n_features)
+    model = estimator._build_model(blocks.n_features, np.random.default_rng(0))
+    objective = SummedObjective(blocks, model, estimator._loss(), Scaling(x_mean, x_scale, target))
+    return Problem(attrs=attrs, x_mean=x_mean, x_scale=x_scale, objective=objective, n_samples=n)
+
+
+def check_streamed(X, y):
+    """Shape checks for inputs that are not validated as in-memory arrays."""
+    if len(X.shape) != 2:
+        raise DescentlabError(f"X must be 2-D (n_samples, n_features), not of shape {tuple(X.shape)}")
+    if len(y.shape) != 1 or y.shape[0] != X.shape[0]:
+        raise DescentlabError(f"y must be 1-D with one value per row of X ({X.shape[0]}), "
+                              f"not of shape {tuple(y.shape)}")
+    if X.shape[0] < 2:
+        raise DescentlabError("at least 2 rows are needed to fit")
+
+
+def fast_problem(estimator, X, y, solver, sample_weight=None):
+    """The :class:`~descentlab.estimators.problem.Problem` of a fast solver for ``estimator``."""
+    from sklearn.utils.validation import validate_data
+
+    if is_streamed(X):
+        check_streamed(X, y)
+        estimator.n_features_in_ = X.shape[1]
+        if hasattr(estimator, "feature_names_in_"):
+            del estimator.feature_names_in_
+        if sample_weight is not None:  # a memmap (other streams take none): checked, mean 1
+            sample_weight = estimator._sample_weight(sample_weight, X, y)
+    else:
+        # float32 stays float32 (its products run at float32 speed); the moments pass checks
+        # finiteness on the moments it returns, so validation need not read X a second time
+        X, y = validate_data(estimator, X, y, dtype=(np.float64, np.float32), y_numeric=True,
+                             ensure_all_finite=solver != "moments")
+        sample_weight = estimator._sample_weight(sample_weight, X, y)
+    if solver == "moments":
+        moments_z, scaling = standardized(moments_of(X, y, sample_weight), estimator.standardize)
+        objective = MomentsObjective(moments_z)
+    else:
+        scaling = row_scaling(X, y, estimator.standardize, sample_weight)
+        objective = FusedObjective(X, y, scaling, sample_weight=sample_weight)
+    return Problem(attrs={"y_mean_": float(scaling["y_mean_"]), "y_scale_": float(scaling["y_scale_"])},
+                   x_mean=scaling["x_mean_"], x_scale=scaling["x_scale_"], objective=objective,
+                   n_samples=X.shape[0])
