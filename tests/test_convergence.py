@@ -49,7 +49,7 @@ def test_the_loss_rule_alone_stopped_far_from_ridge():
 
 def test_the_estimate_on_moments_is_the_exact_distance():
     from descentlab.estimators.convergence import OptimumCheck
-    from descentlab.estimators.fast.objectives import (
+    from descentlab.fast.objectives import (
         MomentsObjective,
         moments_of,
         standardized,

@@ -61,12 +61,9 @@ class GDEstimator(Incremental, BaseEstimator):
         Stop once the loss (on the standardised scale) has not improved by ``tol`` for
         ``n_iter_no_change`` epochs; None runs every epoch.
     gtol : float or None, default=1e-4
-        The linear estimators stop as "converged" only once the estimated distance to the
-        optimum, relative to ``coef_``, is below ``gtol``
-        (:class:`descentlab.estimators.convergence.OptimumCheck`: the Newton step, exact for
-        the squared loss on moments); a stalled loss alone never counts. When the budget
-        runs out first, a ConvergenceWarning says how far it stopped. None: ``tol`` alone.
-        Networks use ``tol`` alone.
+        Linear estimators: "converged" also needs the distance to the optimum on ``coef_``
+        below ``gtol``, relative (:mod:`descentlab.estimators.convergence`); else a
+        ConvergenceWarning says how far it stopped. None: ``tol`` alone (as networks).
     n_iter_no_change : int, default=10
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows and stop when their loss stops
@@ -170,8 +167,7 @@ class GDEstimator(Incremental, BaseEstimator):
         every weight matrix as it is (networks); linear models put it in data units."""
         return {k: 1.0 for k in model.params if k.split(".")[-1] == "W"}, 1.0
 
-    def _optimum_check(self, problem, loss, penalty, model):
-        """The rule that says "converged" (:mod:`descentlab.estimators.convergence`), or None."""
+    def _optimum_check(self, problem, loss, penalty, model):  # the linear estimators have one
         return None
 
     def _store(self, model):
