@@ -104,3 +104,12 @@ def test_raw_wine_warns_by_default_and_converges_to_logistic_regression_with_mor
     assert gd.history_.status == "converged"
     assert relative(gd.coef_, ref.coef_) <= 1e-4
     assert np.max(np.abs(gd.predict_proba(X) - ref.predict_proba(X))) <= 1e-4
+
+
+def test_unstandardised_features_that_cannot_converge_say_why_in_one_line():
+    X, y = correlated(0)
+    gd = GDRegressor(standardize=False, epochs=200)
+    caught = fit_quietly(gd, X, y)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert "\n" not in message and "standardize=True" in message and "from the optimum" in message

@@ -30,9 +30,11 @@ def _estimator_option(p, name):
     linear = inspect.signature(owner).parameters[name].default
     default = f"{linear if linear is not None else s.none}"
     if owner is GDRegressor:
-        network = inspect.signature(GDNetworkRegressor).parameters[name].default
-        if network != linear:
-            default += f"; {network} with --hidden"
+        network = inspect.signature(GDNetworkRegressor).parameters.get(name)
+        if network is None:
+            default += "; without --hidden only"
+        elif network.default != linear:
+            default += f"; {network.default} with --hidden"
     else:
         default += "; balanced weighs class c by N / (n_classes N_c); with --classify only, without --hidden"
     flag = "--" + name.replace("_", "-")

@@ -25,9 +25,11 @@ from descentlab.core.schedules import get_schedule
 from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
 from descentlab.estimators.problem import rows_problem
 from descentlab.estimators.rows import fit_weights, split_off, validation_rows
-from descentlab.core.stepsize import default_lr, divergence_message, with_penalty
+from descentlab.core.stepsize import default_lr, with_penalty
 from descentlab.core.trainer import train
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state
+from descentlab.estimators.convergence import divergence_error
+from descentlab.estimators.rescaled import fit_extremes
 from descentlab.settings import check_params
 
 
@@ -198,6 +200,8 @@ class GDEstimator(Incremental, BaseEstimator):
             estimator is then left as it was, never with non-finite coefficients.
         """
         self._check_params()
+        if fit_extremes(self, X, y, sample_weight, callbacks, validation_data):
+            return self  # columns near 1e300 or 1e-300: fitted on powers of two, exactly
         X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
                                                          self.random_state)
         warm = self.warm_start and hasattr(self, "_model")
@@ -289,25 +293,7 @@ class GDEstimator(Incremental, BaseEstimator):
             get_schedule(self.schedule, **self.schedule_options)
 
     def _divergence_error(self, exc, lr, optimizer, lam, n_samples):
-        bound, auto = optimizer.stable_lr(lam), self._default_lr(lam, n_samples)
-        data = "the standardised data" if self.standardize else "this data"
-        minibatch = self.batch_size is not None and self.batch_size < n_samples
-        noisier = " (mini-batches are noisier than the full batch)" if minibatch else ""
-        if bound is None:
-            name = f"{type(optimizer).__name__} has no fixed stable bound"
-            fix = f"lower the learning rate (e.g. {min(lr / 10, auto):.3g}){noisier}"
-        else:
-            name = f"the stable bound of {self.optimizer!r} on {data}"
-            if self.lr is None:
-                fix = f"set a learning rate below the one chosen from the data, e.g. lr={lr / 10:.3g}{noisier}"
-            elif lr > bound:
-                fix = f"lower the learning rate below {bound:.3g} (left unset it is {auto:.3g})"
-            else:
-                fix = f"lower the learning rate to {min(lr / 10, auto):.3g}{noisier}"
-        if not self.standardize:
-            fix += " or scale the features (standardize=True)"
-        return DivergenceError(divergence_message(exc.epoch, exc.loss, lr, bound, bound_name=name, fix=fix),
-                               epoch=exc.epoch, loss=exc.loss, history=exc.history)
+        return divergence_error(self, exc, lr, optimizer, lam, n_samples)
 
     def _patience(self, n_samples):
         """``n_iter_no_change``; a network resolves its None here."""

@@ -26,6 +26,8 @@ import math
 import numpy as np
 
 from descentlab.core.models import linear_backward, linear_forward
+from descentlab.core.stepsize import divergence_message
+from descentlab.errors import DivergenceError
 from descentlab.core.quadratic import with_bias_column
 from descentlab.core.stepsize import row_sample
 
@@ -46,11 +48,14 @@ class OptimumCheck:
     objective : callable or None
         A full-batch objective whose ``moments`` give the Hessian (the squared loss).
     Z, t, loss, sample_weight : the rows, when there is no objective.
+    standardized : bool, default=True
+        Whether the features were standardised (the warning says why it matters).
     """
 
     def __init__(self, gtol, unit, penalty=None, objective=None, Z=None, t=None, loss=None,
-                 sample_weight=None):
+                 sample_weight=None, standardized=True):
         self.gtol, self.unit, self.penalty = gtol, np.asarray(unit, dtype=float), penalty
+        self.standardized = standardized
         self.objective, self.Z, self.t, self.loss, self.w = objective, Z, t, loss, sample_weight
         self.distance, self.next_check, self.epoch = math.inf, 0, 0
         self._fixed_H = None
@@ -143,9 +148,34 @@ class OptimumCheck:
     def unconverged_message(self, n_epochs, params):
         """The warning when the budget ran out: how far it stopped and what to change."""
         distance = self.measure(params)
-        return (f"stopped after {n_epochs} epochs at an estimated {distance:.2g} (relative, on "
-                f"coef_) from the optimum, above gtol={self.gtol:g}: raise epochs (e.g. "
-                f"epochs={4 * n_epochs}), or loosen gtol; with standardize=False, scale the features")
+        why = ("; unstandardised features of unlike scales make the steps slow along the small "
+               "ones: standardize=True, or scale them" if not self.standardized else "")
+        return (f"training used all {n_epochs} epochs and stopped an estimated {distance:.2g} "
+                f"(relative, on coef_) from the optimum, above gtol={self.gtol:g}: raise epochs "
+                f"(e.g. epochs={4 * n_epochs}) or gtol{why}")
 
     def __repr__(self):
         return f"OptimumCheck(gtol={self.gtol!r}, distance={self.distance:.3g})"
+
+
+def divergence_error(est, exc, lr, optimizer, lam, n_samples):
+    """The DivergenceError of estimator ``est``: the epoch, the stable bound and the fix."""
+    bound, auto = optimizer.stable_lr(lam), est._default_lr(lam, n_samples)
+    data = "the standardised data" if est.standardize else "this data"
+    minibatch = est.batch_size is not None and est.batch_size < n_samples
+    noisier = " (mini-batches are noisier than the full batch)" if minibatch else ""
+    if bound is None:
+        name = f"{type(optimizer).__name__} has no fixed stable bound"
+        fix = f"lower the learning rate (e.g. {min(lr / 10, auto):.3g}){noisier}"
+    else:
+        name = f"the stable bound of {est.optimizer!r} on {data}"
+        if est.lr is None:
+            fix = f"set a learning rate below the one chosen from the data, e.g. lr={lr / 10:.3g}{noisier}"
+        elif lr > bound:
+            fix = f"lower the learning rate below {bound:.3g} (left unset it is {auto:.3g})"
+        else:
+            fix = f"lower the learning rate to {min(lr / 10, auto):.3g}{noisier}"
+    if not est.standardize:
+        fix += " or scale the features (standardize=True)"
+    return DivergenceError(divergence_message(exc.epoch, exc.loss, lr, bound, bound_name=name, fix=fix),
+                           epoch=exc.epoch, loss=exc.loss, history=exc.history)

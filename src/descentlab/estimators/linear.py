@@ -49,12 +49,14 @@ class _LinearMixin:
         if problem.objective is not None:
             if not hasattr(problem.objective, "moments"):
                 return None  # the fused pass keeps no rows to take a Hessian from
-            return OptimumCheck(self.gtol, unit, penalty, objective=problem.objective)
+            return OptimumCheck(self.gtol, unit, penalty, objective=problem.objective,
+                                standardized=self.standardize)
         Z, t, w = problem.Z, problem.t, problem.sample_weight
         if problem.rows is not None:
             Z, t = Z[problem.rows], t[problem.rows]
             w = None if w is None else w[problem.rows]
-        return OptimumCheck(self.gtol, unit, penalty, Z=Z, t=t, loss=loss, sample_weight=w)
+        return OptimumCheck(self.gtol, unit, penalty, Z=Z, t=t, loss=loss, sample_weight=w,
+                            standardized=self.standardize)
 
     def _store(self, model):
         W, b = model.params["W"], float(model.params["b"])

@@ -20,7 +20,7 @@ TASKS = ("regression", "classification")
 
 #: The estimator settings ``descentlab fit`` exposes (declared in the estimators' tables).
 FIT_PARAMS = ("optimizer", "lr", "momentum", "epochs", "batch_size", "schedule",
-              "schedule_options", "tol", "early_stopping", "solver", "penalty", "alpha", "l1_ratio",
+              "schedule_options", "tol", "gtol", "early_stopping", "solver", "penalty", "alpha", "l1_ratio",
               "class_weight")
 
 
