@@ -26,10 +26,9 @@ import math
 import numpy as np
 
 from descentlab.core.models import linear_backward, linear_forward
-from descentlab.core.stepsize import divergence_message
-from descentlab.errors import DivergenceError
 from descentlab.core.quadratic import with_bias_column
-from descentlab.core.stepsize import row_sample
+from descentlab.core.stepsize import divergence_message, row_sample
+from descentlab.errors import DivergenceError
 
 #: Rows the Hessian of a rows problem is estimated on (the gradient uses all of them).
 HESSIAN_ROWS = 20_000
