@@ -75,7 +75,7 @@ def test_binary_classifier_partial_fit_and_a_later_plain_fit_starts_again():
     y = (X[:, 0] - X[:, 1] > 0).astype(int)
     clf = GDClassifier().partial_fit(X[:100], y[:100], classes=[0, 1])
     clf.partial_fit(X[100:], y[100:])
-    assert clf.coef_.shape == (2,) and clf.n_iter_ == 2
+    assert clf.coef_.shape == (1, 2) and clf.n_iter_ == 2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         again = clf.fit(X, np.where(y == 1, "b", "a"))

@@ -202,6 +202,7 @@ class GDEstimator(Incremental, BaseEstimator):
         self._check_params()
         if fit_extremes(self, X, y, sample_weight, callbacks, validation_data):
             return self  # columns near 1e300 or 1e-300: fitted on powers of two, exactly
+        float32 = getattr(X, "dtype", None) == np.float32  # coef_ in float32 too, as scikit-learn's
         X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
                                                          self.random_state)
         warm = self.warm_start and hasattr(self, "_model")
@@ -245,6 +246,9 @@ class GDEstimator(Incremental, BaseEstimator):
         for name, value in dict(target_attrs, x_mean_=x_mean, x_scale_=x_scale).items():
             setattr(self, name, value)
         self._store(model)
+        if float32 and hasattr(self, "coef_"):
+            self.coef_ = self.coef_.astype(np.float32)
+            self.intercept_ = np.asarray(self.intercept_, np.float32) if np.ndim(self.intercept_) else self.intercept_
         if warm:  # one loss curve and one update count over the warm starts
             history.meta["loss_curve"] = self.history_.meta.get("loss_curve", self.history_.loss) + history.loss
         self.t_ = (self.t_ if warm else 0) + optimizer.t
@@ -313,4 +317,4 @@ class GDEstimator(Incremental, BaseEstimator):
     def _check_X(self, X):
         check_is_fitted(self)
         check_columns(self, X)  # before scikit-learn's own check, which only warns or says it in lines
-        return validate_data(self, X, dtype=np.float64, reset=False)
+        return validate_data(self, X, dtype=(np.float64, np.float32), reset=False)

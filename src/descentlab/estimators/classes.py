@@ -80,8 +80,8 @@ class LabelClassifier(ClassifierMixin):
         z = self.decision_function(X)
         if z.ndim == 1:
             p = sigmoid(z)
-            return np.column_stack([1.0 - p, p])
-        return softmax(z)
+            return np.column_stack([1.0 - p, p]).astype(z.dtype, copy=False)
+        return softmax(z).astype(z.dtype, copy=False)
 
     @lazy_on_dask("classes")
     def predict_log_proba(self, X):

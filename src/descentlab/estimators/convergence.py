@@ -25,8 +25,7 @@ import math
 
 import numpy as np
 
-from descentlab.core.models import linear_backward, linear_forward
-from descentlab.core.quadratic import with_bias_column
+from descentlab.core.models import linear_backward, linear_forward, linear_hessian
 from descentlab.core.stepsize import divergence_message, row_sample
 from descentlab.errors import DivergenceError
 
@@ -45,7 +44,8 @@ class OptimumCheck:
         ``coef_`` per unit of ``W`` (:math:`s_y/s` for a regressor, :math:`1/s` for a classifier).
     penalty : Penalty or None
     objective : callable or None
-        A full-batch objective whose ``moments`` give the Hessian (the squared loss).
+        A full-batch objective whose ``moments`` give the Hessian (the squared loss), or
+        with a ``hessian(params)`` method (data in blocks).
     Z, t, loss, sample_weight : the rows, when there is no objective.
     standardized : bool, default=True
         Whether the features were standardised (the warning says why it matters).
@@ -84,28 +84,18 @@ class OptimumCheck:
         return H
 
     def _hessian(self, params):
-        r""":math:`H` over :math:`[\operatorname{vec} W, b]`: :math:`\tfrac1N \tilde Z^\top
-        \operatorname{diag}(w_i h_i) \tilde Z` for one output, the Kronecker blocks
-        :math:`\tfrac1N \sum_i w_i \tilde z_i \tilde z_i^\top \otimes A_i` for K classes."""
+        r""":math:`H` over :math:`[\operatorname{vec} W, b]` (:func:`descentlab.core.models.linear_hessian`),
+        on at most :data:`HESSIAN_ROWS` evenly spaced rows, or the objective's own."""
         if self._fixed_H is not None:
             return self._fixed_H
-        rows = np.arange(self.Z.shape[0])
-        rows = row_sample(rows, HESSIAN_ROWS)
-        Zs = with_bias_column(self.Z[rows])
-        h = self.loss.hessian_rows(self.t[rows], linear_forward(self.Z[rows], params["W"], params["b"]))
+        if self.objective is not None:  # data in blocks: one pass over them
+            return self._with_penalty(self.objective.hessian(params), np.shape(params["W"]))
+        rows = row_sample(np.arange(self.Z.shape[0]), HESSIAN_ROWS)
+        Z = self.Z[rows]
+        h = self.loss.hessian_rows(self.t[rows], linear_forward(Z, params["W"], params["b"]))
         if self.w is not None:
             h = h * np.reshape(self.w[rows], (-1,) + (1,) * (h.ndim - 1))
-        n, d = Zs.shape
-        if h.ndim == 1:
-            H = (Zs * h[:, None]).T @ Zs / n
-        else:  # K classes: block (k, k') is Z~^T diag(A_ik k') Z~ / n, laid out as vec(W~) row-major
-            K = h.shape[1]
-            H4 = np.empty((d, K, d, K))
-            for k in range(K):
-                for j in range(k, K):
-                    H4[:, k, :, j] = H4[:, j, :, k] = (Zs * h[:, k, j][:, None]).T @ Zs / n
-            H = H4.reshape(d * K, d * K)
-        return self._with_penalty(H, np.shape(params["W"]))
+        return self._with_penalty(linear_hessian(Z, h) / len(rows), np.shape(params["W"]))
 
     def _subgradient(self, params, grads):
         """The minimum-norm subgradient of loss plus penalty, flattened as ``[vec W, b]``."""

@@ -47,7 +47,7 @@ class _LinearMixin:
             return None
         unit = self._penalty_scales(problem, model)[0]["W"]
         if problem.objective is not None:
-            if not hasattr(problem.objective, "moments"):
+            if not hasattr(problem.objective, "moments") and not hasattr(problem.objective, "hessian"):
                 return None  # the fused pass keeps no rows to take a Hessian from
             return OptimumCheck(self.gtol, unit, penalty, objective=problem.objective,
                                 standardized=self.standardize)
@@ -73,7 +73,8 @@ class _LinearMixin:
             raise ValueError("intercept_ must be one number")
 
     def _linear(self, X):
-        return linear_forward(self._check_X(X), self.coef_, self.intercept_)
+        X = self._check_X(X)
+        return linear_forward(X, self.coef_, self.intercept_).astype(X.dtype, copy=False)
 
 
 class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
@@ -103,8 +104,8 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
     def predict(self, X):
         """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,); a lazy
         Dask array for a Dask array (:mod:`descentlab.estimators.dask_predict`)."""
-        Z = self._standardized(self._check_X(X))
-        return self.model_.predict(Z) * self.y_scale_ + self.y_mean_
+        X = self._check_X(X)
+        return (self.model_.predict(self._standardized(X)) * self.y_scale_ + self.y_mean_).astype(X.dtype, copy=False)
 
     @lazy_on_dask("score")
     def score(self, X, y, sample_weight=None):
@@ -221,10 +222,10 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-    coef_ : ndarray of shape (n_features,) for 2 classes, else (n_classes, n_features)
+    coef_ : ndarray of shape (1, n_features) for 2 classes, else (n_classes, n_features)
         Change in the log-odds of ``classes_[1]`` (for 2 classes), or in each class's
-        logit, per unit of each feature.
-    intercept_ : float for 2 classes, else ndarray of shape (n_classes,)
+        logit, per unit of each feature (scikit-learn's shapes).
+    intercept_ : ndarray of shape (1,) for 2 classes, else (n_classes,)
     history_ : History
     n_iter_ : int
     n_features_in_ : int
@@ -287,34 +288,33 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
         return SoftmaxModel(n_features, k, seed=0, init_scale=0.0)
 
     def _store(self, model):
-        if model.params["W"].ndim == 1:
-            return super()._store(model)
+        W, b = model.params["W"], model.params["b"]
+        if W.ndim == 1:  # two classes: one row, the log-odds of classes_[1] (scikit-learn's shape)
+            W, b = W[:, None], np.reshape(b, (1,))
         # each class's logit is a linear model: carry each back to the data's units
-        pairs = [to_data_units(w, b, self.x_mean_, self.x_scale_)
-                 for w, b in zip(model.params["W"].T, model.params["b"])]
+        pairs = [to_data_units(w, b, self.x_mean_, self.x_scale_) for w, b in zip(W.T, b)]
         coef, intercept = np.array([c for c, _ in pairs]), np.array([b for _, b in pairs])
         if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
             raise DescentlabError("the coefficients overflow in the data's units: rescale the "
                                   "features (some columns are nearly constant)")
         self.coef_, self.intercept_ = coef, intercept
 
-    @property
-    def _per_feature(self):  # the shapes GDEstimator._check_state checks
-        return ("coef_",) if len(self.classes_) == 2 else ()
+    _per_feature = ()  # coef_ holds a row per logit, checked below
 
     def _check_state(self):
         self._check_classes()
-        if len(self.classes_) == 2:
-            return super()._check_state()
         GDEstimator._check_state(self)
         k, n = len(self.classes_), self.n_features_in_
+        if k == 2 and np.ndim(self.coef_) == 1:  # a model file of before the (1, n) shape
+            self.coef_, self.intercept_ = np.reshape(self.coef_, (1, -1)), np.reshape(self.intercept_, (1,))
+        k = 1 if k == 2 else k
         if np.shape(self.coef_) != (k, n) or np.shape(self.intercept_) != (k,):
             raise ValueError(f"coef_ must have shape ({k}, {n}) and intercept_ ({k},), one row per class")
 
     @lazy_on_dask("logits")
     def decision_function(self, X):
         """The log-odds of ``classes_[1]``, shape (n_samples,), for 2 classes; else each
-        class's logit, shape (n_samples, n_classes)."""
+        class's logit, shape (n_samples, n_classes); float32 for float32 ``X``."""
         X = self._check_X(X)
-        return linear_forward(X, self.coef_.T if np.ndim(self.coef_) == 2 else self.coef_,
-                              self.intercept_)
+        z = linear_forward(X, self.coef_.T, self.intercept_).astype(X.dtype, copy=False)
+        return z[:, 0] if z.shape[1] == 1 else z

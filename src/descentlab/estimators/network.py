@@ -188,5 +188,5 @@ class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
     def decision_function(self, X):
         """The network's logits: shape (n_samples,) for two classes (of ``classes_[1]``),
         else (n_samples, n_classes)."""
-        Z = self._standardized(self._check_X(X))  # checks that it is fitted first
-        return self.model_.predict(Z)
+        X = self._check_X(X)  # checks that it is fitted first
+        return self.model_.predict(self._standardized(X)).astype(X.dtype, copy=False)

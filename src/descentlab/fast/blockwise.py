@@ -98,6 +98,14 @@ def block_loss_grad(Xb, yb, start, model, loss, params, scaling, n_samples):
     return loss.loss(t, y_pred) * weight, {key: np.asarray(g) * weight for key, g in grads.items()}
 
 
+def block_hessian(Xb, yb, start, loss, params, scaling):
+    r"""This block's :func:`descentlab.core.models.linear_hessian` of a linear model, and its rows."""
+    from descentlab.core.models import linear_forward, linear_hessian
+
+    Z, t = scaling.features(Xb), scaling.target(yb)
+    return linear_hessian(Z, loss.hessian_rows(t, linear_forward(Z, params["W"], params["b"]))), Z.shape[0]
+
+
 def block_sums(Xb, yb, start, numeric_y):
     """Rows, column sums of ``X`` and the sum of ``y`` (or its labels, for classes)."""
     y_part = float(np.sum(np.asarray(yb, dtype=np.float64))) if numeric_y else np.unique(yb)
@@ -145,6 +153,11 @@ class SummedObjective:
         step = max(1, self.n_samples // MAX_CURVATURE_ROWS)
         gram, rows = self.blocks.reduce(block_second_moment, self.scaling, step)
         return top_eigenvalue(gram / rows)
+
+    def hessian(self, params):
+        """A linear model's Hessian of the mean loss at ``params``: one pass (:func:`block_hessian`)."""
+        H, rows = self.blocks.reduce(block_hessian, self.loss, params, self.scaling)
+        return H / rows
 
     def close(self):
         if hasattr(self.blocks, "close"):
