@@ -28,6 +28,7 @@ from descentlab.estimators.rows import fit_weights, split_off, validation_rows
 from descentlab.core.stepsize import default_lr, with_penalty
 from descentlab.core.trainer import train
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state
+from descentlab.estimators.dask_predict import frames_as_arrays
 from descentlab.estimators.convergence import divergence_error
 from descentlab.estimators.rescaled import fit_extremes
 from descentlab.settings import check_params
@@ -200,6 +201,7 @@ class GDEstimator(Incremental, BaseEstimator):
             estimator is then left as it was, never with non-finite coefficients.
         """
         self._check_params()
+        X, y, sample_weight, names = frames_as_arrays(X, y, sample_weight)  # Dask DataFrames
         if fit_extremes(self, X, y, sample_weight, callbacks, validation_data):
             return self  # columns near 1e300 or 1e-300: fitted on powers of two, exactly
         float32 = getattr(X, "dtype", None) == np.float32  # coef_ in float32 too, as scikit-learn's
@@ -254,6 +256,8 @@ class GDEstimator(Incremental, BaseEstimator):
         self.t_ = (self.t_ if warm else 0) + optimizer.t
         self._model, self._optimizer, self._penalty = model, optimizer, penalty
         self.history_, self.n_iter_ = history, history.n_epochs
+        if names is not None:
+            self.feature_names_in_ = names
         return self
 
     def _prepare(self, X, y, sample_weight=None):
