@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression, Ridge
 
-from descentlab.estimators import GDClassifier, GDNetworkClassifier, GDNetworkRegressor, GDRegressor
+from descentlab.estimators import (
+    GDClassifier,
+    GDNetworkClassifier,
+    GDNetworkRegressor,
+    GDRegressor,
+)
 
 rng = np.random.default_rng(0)
 X = rng.normal(size=(120, 3))
