@@ -14,7 +14,7 @@ from descentlab.core.schedules import (SCHEDULES, constant, cosine, exponential_
 def test_values_at_known_steps():
     assert constant(100, 0.1) == 0.1
     assert inverse_scaling(15, 1.0, power_t=0.5) == pytest.approx(0.25)
-    assert step_decay(250, 1.0, drop=0.5, every=100) == 0.25
+    assert step_decay(250, 1.0, drop=0.5, every=100, total=1000) == 0.25
     assert exponential_decay(2, 1.0, gamma=0.5) == 0.25
     assert cosine(0, 1.0, total=10) == 1.0
     assert cosine(5, 1.0, total=10) == pytest.approx(0.5)
@@ -23,7 +23,7 @@ def test_values_at_known_steps():
 
 @pytest.mark.parametrize("name", sorted(SCHEDULES))
 def test_every_schedule_starts_at_lr_and_never_grows(name):
-    f = get_schedule(name)
+    f = get_schedule(name, total=400)
     rates = [f(t, 0.3) for t in range(400)]
     assert rates[0] == pytest.approx(0.3)
     assert all(b <= a for a, b in zip(rates, rates[1:]))
@@ -50,6 +50,50 @@ def test_a_named_schedule_spans_the_run_it_is_given():
     assert rates[1000] == pytest.approx(0.75)  # cos(pi / 3): a third of the way down
     assert rates[1500] == pytest.approx(0.5)
     assert rates[2999] > 0 and rates[3000] == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("name", ["cosine", "step"])
+def test_a_decaying_schedule_has_no_default_length(name):
+    """No ``total`` default: the run sets it, and a rate asked for before then is an error."""
+    from descentlab.core.optimizers import make_optimizer
+
+    with pytest.raises(TypeError):
+        SCHEDULES[name](0, 1.0)
+    opt = make_optimizer("gd", 1.0, schedule=name)
+    with pytest.raises(DescentlabError, match=f"the '{name}' schedule decays over the run's length"):
+        opt.rate()
+
+
+@pytest.mark.parametrize("batch_size,steps", [(None, 3000), (25, 12000)])
+def test_train_sets_the_length_from_its_epochs_and_batches(batch_size, steps):
+    from descentlab.core.models import LinearModel
+    from descentlab.core.optimizers import GradientDescent
+    from descentlab.core.trainer import train
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(100, 1)), rng.normal(size=100)
+    rates = []
+    opt = GradientDescent(1e-3, schedule="step")
+    train(LinearModel(1), X, y, optimizer=opt, epochs=3000, batch_size=batch_size, record_params=False,
+          callbacks=[lambda epoch, history: rates.append(opt.rate())])
+    assert opt.t == steps
+    per_epoch = steps // 3000  # "step" halves every quarter of the run's updates
+    assert rates[749 - 1] == pytest.approx(1e-3 * 0.5 ** ((749 * per_epoch) // (steps // 4)))
+    assert rates[-1] == pytest.approx(1e-3 * 0.5 ** 4)  # four quarters done, not 3000 / 250 = 12
+
+
+def test_a_continued_run_decays_over_its_steps_so_far_and_to_come():
+    from descentlab.core.models import LinearModel
+    from descentlab.core.optimizers import GradientDescent
+    from descentlab.core.trainer import train
+
+    X, y = np.ones((4, 1)), np.ones(4)
+    opt = GradientDescent(1.0, schedule="cosine")
+    opt.t = 500
+    train(LinearModel(1), X, y, optimizer=opt, epochs=500, record_params=False)
+    assert opt.rate() == pytest.approx(0.0) and opt.t == 1000
+    opt.t = 500  # half way through the 1000 updates
+    assert opt.rate() == pytest.approx(0.5)
 
 
 def test_cosine_learns_over_all_its_epochs_in_an_estimator():

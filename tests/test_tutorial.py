@@ -42,11 +42,15 @@ def test_the_articles_loop_equals_the_library_trainer():
     # the article's loop, written with the article's functions
     m, b = t.init_params(np.random.default_rng(11))
     Xc, yc = t.reset_sizes(X_train, y_train)
-    losses = []
+    losses, m, b = t.article_loop(Xc, yc, m, b, l_r=0.05, epochs=61)
+    # ... which is the article's four lines, written out
+    m0, b0 = t.init_params(np.random.default_rng(11))
+    by_hand = []
     for _ in range(61):
-        y_pred = t.forward_prop(Xc, m, b)
-        losses.append(t.compute_loss(yc, y_pred))
-        m, b = t.grad_desc(Xc, yc, y_pred, m, b, 0.05)
+        y_pred = t.forward_prop(Xc, m0, b0)
+        by_hand.append(t.compute_loss(yc, y_pred))
+        m0, b0 = t.grad_desc(Xc, yc, y_pred, m0, b0, 0.05)
+    assert list(losses) == by_hand and (m, b) == (m0, b0)
     # the library's one loop
     model = LinearModel(1, seed=11)
     history = train(model, X_train, y_train, optimizer=GradientDescent(0.05), epochs=61)

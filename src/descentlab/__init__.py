@@ -5,27 +5,25 @@ History -> plots -> command line. Importing descentlab loads NumPy only; scikit-
 and matplotlib are imported inside the functions that need them.
 """
 
+from descentlab._version import __version__
+from descentlab.core.history import History, load_history
+from descentlab.core.layers import Dense
+from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
+from descentlab.core.models import LinearModel, LogisticModel, linear_backward, linear_forward
+from descentlab.core.network import Network, make_network
+from descentlab.core.optimizers import Adam, GradientDescent, Momentum, Nesterov
 from descentlab.core.quadratic import least_squares
 from descentlab.core.stepsize import power_iteration, stability_bound
+from descentlab.core.trainer import train
 from descentlab.data.synthetic import Dataset, make_article_data, split
 from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.core.history import History, load_history
-from descentlab.core.losses import MeanSquaredError
-from descentlab.core.models import LinearModel, linear_backward, linear_forward
-from descentlab.core.optimizers import Adam, GradientDescent, Momentum, Nesterov
 from descentlab.lessons.article import TutorialConfig, TutorialResult, result_from_history, run_tutorial
-from descentlab.lessons.lr_study import LRStudy, lr_study
-from descentlab.core.trainer import train
+
 # Beyond one neuron: layers, networks and the studies of issue 4
 from descentlab.lessons.collapse import CollapseConfig, CollapseResult, run_collapse
-from descentlab.core.layers import Dense
 from descentlab.lessons.logistic import LogisticConfig, LogisticResult, run_logistic
-from descentlab.core.losses import BinaryCrossEntropy
-from descentlab.core.models import LogisticModel
-from descentlab.core.network import Network, make_network
+from descentlab.lessons.lr_study import LRStudy, lr_study
 from descentlab.lessons.nonlinear import NonlinearConfig, NonlinearResult, run_nonlinear
-
-from descentlab._version import __version__
 
 # scikit-learn estimators and model files import scikit-learn: loaded on first use.
 _LAZY = {"GDRegressor": "estimators", "GDClassifier": "estimators", "GDEstimator": "estimators",
@@ -34,6 +32,7 @@ _LAZY = {"GDRegressor": "estimators", "GDClassifier": "estimators", "GDEstimator
          "save_tutorial": "outputs.lessons"}
 
 __all__ = [
+    "__version__",
     "Adam", "Dataset", "DescentlabError", "DivergenceError", "GradientDescent", "History",
     "LRStudy", "LinearModel", "MeanSquaredError", "Momentum", "Nesterov", "TutorialConfig",
     "TutorialResult", "least_squares", "linear_backward", "linear_forward", "load_history",

@@ -25,6 +25,43 @@ class DivergenceError(DescentlabError):
         self.history = history
 
 
+def divergence_message(epoch, loss, lr=None, bound=None, *, bound_name="the stable bound",
+                       fix="the learning rate is too large for this data: use a smaller learning "
+                           "rate (or scale the features)"):
+    """The one line a :class:`DivergenceError` says: when, the rate against its bound, and
+    what to do (the library's, the lessons', the estimators' and the playground's).
+
+    Parameters
+    ----------
+    epoch : int
+    loss : float or str
+        The loss reached, or what went wrong with it (``"is not finite"``).
+    lr : float or None, default=None
+        The learning rate; None leaves the rate and the bound out.
+    bound : float or None, default=None
+        The largest stable rate (:func:`descentlab.core.stepsize.stability_bound`, :func:`~descentlab.core.stepsize.linear_network_bound`,
+        an optimizer's ``stable_lr``); None when there is no fixed one.
+    bound_name : str, default="the stable bound"
+        What ``bound`` is; with ``bound`` None, why there is none.
+    fix : str
+        What to do, e.g. ``"use a smaller --lr (e.g. 0.01)"``.
+
+    Returns
+    -------
+    str
+        ``"training diverged at epoch 7: the loss reached 3e+08; learning rate 5 is above
+        0.8, the stable bound for this data: use a smaller --lr (below 0.8, e.g. 0.05)"``.
+    """
+    how = loss if isinstance(loss, str) else f"reached {loss:.3g}"
+    line = f"training diverged at epoch {epoch}: the loss {how}"
+    if lr is None:
+        return f"{line}; {fix}"
+    if bound is None:
+        return f"{line}; learning rate {lr:.3g} ({bound_name}): {fix}"
+    where = "above" if lr >= bound else "below"
+    return f"{line}; learning rate {lr:.3g} is {where} {bound:.3g}, {bound_name}: {fix}"
+
+
 class SaveError(DescentlabError):
     """A file could not be written (the disk, not the input, is at fault).
 

@@ -12,7 +12,7 @@ declaration serves three readers, so nothing is typed twice:
 """
 
 import math
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 
 import numpy as np
 
@@ -51,6 +51,10 @@ class Setting:
     instances : tuple of type
         Objects of these classes are accepted too (a ``numpy.random.RandomState`` as a
         ``random_state``).
+    default : object, default=None
+        The value when none is given: an estimator's ``__init__`` default, a config field's.
+    cli : bool, default=False
+        Whether ``descentlab fit`` has an option for it (an estimator's hyperparameter).
     """
 
     help: str
@@ -66,6 +70,8 @@ class Setting:
     suggest: str | None = None
     flag: str | None = None
     instances: tuple = ()
+    default: object = None
+    cli: bool = False
 
     def problem(self, value):
         """Why ``value`` is not accepted (a phrase after the value), or None."""
@@ -149,7 +155,7 @@ class Setting:
 def setting(default, help, **kwargs):
     """A dataclass field whose metadata holds its :class:`Setting` (the kind from the default)."""
     kwargs.setdefault("kind", _kind_of(default))
-    return field(default=default, metadata={"setting": Setting(help, **kwargs)})
+    return field(default=default, metadata={"setting": Setting(help, default=default, **kwargs)})
 
 
 def config_settings(config_class):
@@ -237,10 +243,23 @@ def check_choice(name, value, choices):
     check_value(name, value, Setting(name, kind="choice", choices=tuple(choices)))
 
 
+#: What a learning rate accepts: a finite number above 0. Every rate is checked by it.
+LEARNING_RATE = Setting("learning rate", low=0, low_open=True, label="learning rate")
+
+
+def check_rate(lr, suggest="0.01"):
+    """Raise unless ``lr`` is a finite number above 0 (:data:`LEARNING_RATE`); return it.
+
+    >>> check_rate(0.05)
+    0.05
+    """
+    return check_value("learning rate", lr, replace(LEARNING_RATE, suggest=suggest))
+
+
 def lr_setting(default):
     """The learning-rate field of a run's config, with its default."""
-    return setting(float(default), "learning rate", low=0, low_open=True, label="learning rate",
-                   suggest=f"{default:g}")
+    return field(default=float(default), metadata={"setting": replace(
+        LEARNING_RATE, default=float(default), suggest=f"{default:g}")})
 
 
 def epochs_setting(default):

@@ -8,17 +8,12 @@ they call the one implementation that the library trains with
 (:mod:`descentlab.core.models`, :mod:`descentlab.core.losses`, :mod:`descentlab.core.optimizers`),
 so what a learner reads here is exactly what ``descentlab tutorial`` runs.
 
-A loop written with these functions, as in the article::
-
-    m, b = init_params(rng)
-    for i in range(epochs):
-        y_pred = forward_prop(X_train, m, b)
-        loss = compute_loss(y_train, y_pred)
-        m, b = grad_desc(X_train, y_train, y_pred, m, b, l_r)
-
-gives the same losses, m and b as :func:`descentlab.core.trainer.train` on a
-:class:`descentlab.core.models.LinearModel` (the tests check it).
+The article's loop is :func:`article_loop`: it gives the same losses, m and b as
+:func:`descentlab.core.trainer.train` on a :class:`descentlab.core.models.LinearModel`
+(to 1e-12; the tests check it).
 """
+
+import sys
 
 import numpy as np
 
@@ -80,6 +75,29 @@ def grad_desc(X_train, y_train, y_pred, m, b, l_r):
     """Compute the gradients and update ``m`` and ``b``; return the new values."""
     dm, db = gradient(m, b, X_train, y_train, y_pred)
     return update_params(m, b, dm, db, l_r)
+
+
+def article_loop(X_train, y_train, m, b, l_r, epochs, steps=None, stop=None):
+    """The article's loop, ``epochs`` times: predict, the loss, the gradients, the update.
+
+    ``steps`` holds ``forward_prop``, ``compute_loss`` and ``grad_desc`` (this module's by
+    default; a learner's in the exercises); ``stop`` ends it once the loss is not finite or
+    reaches ``stop``. Returns the loss of each epoch (an array), ``m`` and ``b``.
+
+    >>> X, y = reset_sizes([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
+    >>> losses, m, b = article_loop(X, y, 0.0, 0.0, l_r=0.1, epochs=500)
+    >>> round(m, 6), round(b, 6)
+    (2.0, 1.0)
+    """
+    steps = sys.modules[__name__] if steps is None else steps
+    losses = []
+    for _ in range(epochs):
+        y_pred = steps.forward_prop(X_train, m, b)
+        losses.append(steps.compute_loss(y_train, y_pred))
+        m, b = steps.grad_desc(X_train, y_train, y_pred, m, b, l_r)
+        if stop is not None and not (np.isfinite(losses[-1]) and losses[-1] < stop):
+            break
+    return np.array(losses), m, b
 
 
 def plot_graph(dataset, pred_line=None, losses=None, show=False):

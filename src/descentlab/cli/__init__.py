@@ -15,9 +15,20 @@ import warnings
 
 import numpy as np
 
+from descentlab.cli import (
+    animate,
+    collapse,
+    exercise,
+    fit,
+    logistic,
+    lr_study,
+    nonlinear,
+    playground,
+    predict,
+    report,
+    tutorial,
+)
 from descentlab.errors import DescentlabError, DivergenceError, SaveError
-from descentlab.cli import (animate, collapse, exercise, fit, logistic, lr_study, nonlinear, playground,
-                            predict, report, tutorial)
 
 COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic, fit, predict,
             playground, exercise]

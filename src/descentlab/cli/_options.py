@@ -5,12 +5,12 @@ Every option of a run's config comes from its :class:`~descentlab.settings.Setti
 """
 
 import argparse
-import math
 from dataclasses import fields
 from pathlib import Path
 
+from descentlab.errors import DescentlabError
 from descentlab.lessons.article import TutorialConfig
-from descentlab.settings import config_settings
+from descentlab.settings import check_rate, config_settings
 
 _TYPES = {"int": int, "seed": int, "float": float, "fraction": float, "str": str}
 
@@ -155,7 +155,7 @@ def _say_if_large(config):
 
     note = size_note(config)
     if note is not None:
-        warnings.warn(note)
+        warnings.warn(note, stacklevel=2)
 
 
 def rate_list(text):
@@ -167,9 +167,10 @@ def rate_list(text):
         except ValueError:
             raise argparse.ArgumentTypeError(
                 f"{part.strip()!r} in {text!r} is not a number: give rates such as 0.01,0.5,1.8") from None
-        if not (math.isfinite(value) and value > 0):
-            raise argparse.ArgumentTypeError(f"learning rate {part.strip()} must be a positive number")
-        rates.append(value)
+        try:
+            rates.append(check_rate(value, suggest="rates such as 0.01,0.5,1.8"))
+        except DescentlabError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
     return rates
 
 

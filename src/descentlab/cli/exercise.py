@@ -107,7 +107,6 @@ def run_check(args):
 
 def run_grade(args):
     from ..exercises import grade, summary_lines
-
     from ..files import ensure_writable_dir
 
     out = Path(args.out) / GRADES

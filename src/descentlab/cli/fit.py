@@ -1,11 +1,10 @@
 """``descentlab fit data.csv --target COLUMN``: train on real data, print metrics, save the model.
 
-The estimator options come from the estimators' ``_parameter_constraints`` and
-``__init__`` defaults; the data options from :class:`FitConfig`'s settings.
+The estimator options come from the estimators' ``_parameter_constraints`` (help,
+limits and defaults); the data options from :class:`FitConfig`'s settings.
 """
 
 import argparse
-import inspect
 import sys
 
 import numpy as np
@@ -27,10 +26,10 @@ def _estimator_option(p, name):
 
     owner = GDRegressor if name in GDRegressor._parameter_constraints else GDClassifier
     s = owner._parameter_constraints[name]
-    linear = inspect.signature(owner).parameters[name].default
+    linear = s.default
     default = f"{linear if linear is not None else s.none}"
     if owner is GDRegressor:
-        network = inspect.signature(GDNetworkRegressor).parameters.get(name)
+        network = GDNetworkRegressor._parameter_constraints.get(name)
         if network is None:
             default += "; without --hidden only"
         elif network.default != linear:
@@ -158,11 +157,11 @@ def summary_lines(result):
                              "than their mean (try more epochs, another --lr, or fewer hidden units)")
     if hasattr(est, "coef_") and np.ndim(est.coef_) == 2 and len(est.coef_) > 1:  # one logit per class
         lines.append("Coefficients of each class's logit (in the data's units):")
-        for label, coef, intercept in zip(est.classes_, est.coef_, est.intercept_):
-            coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, coef))
+        for label, coef, intercept in zip(est.classes_, est.coef_, est.intercept_, strict=False):
+            coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, coef, strict=False))
             lines.append(f"  {label}: {coefs}; intercept {intercept:.6g}")
     elif hasattr(est, "coef_"):  # a regressor's (n,), or a binary classifier's one row (1, n)
-        coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, np.ravel(est.coef_)))
+        coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, np.ravel(est.coef_), strict=True))
         lines.append(f"Coefficients (in the data's units): {coefs}; "
                      f"intercept {float(np.ravel(est.intercept_)[0]):.6g}")
     else:

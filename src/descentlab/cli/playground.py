@@ -20,9 +20,10 @@ def run(args):
     from descentlab.errors import DescentlabError
 
     try:
-        from descentlab.playground import serve
         import starlette  # noqa: F401  (checked here for a one-line error)
         import uvicorn  # noqa: F401
+
+        from descentlab.playground import serve
     except ImportError as exc:
         raise DescentlabError(f"the playground needs {exc.name}: pip install 'descentlab[playground]'") from None
     if not 0 <= args.port <= 65535:

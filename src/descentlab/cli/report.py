@@ -1,7 +1,14 @@
 """``descentlab report``: the whole story in one self-contained HTML file."""
 
-from descentlab.cli._options import (add_caps, add_out, add_source, add_training_options, choice_list,
-                                     load_result, rate_list)
+from descentlab.cli._options import (
+    add_caps,
+    add_out,
+    add_source,
+    add_training_options,
+    choice_list,
+    load_result,
+    rate_list,
+)
 from descentlab.lessons import NETWORK_STUDIES
 
 

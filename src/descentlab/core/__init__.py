@@ -5,7 +5,7 @@ Files in the order of the data's flow: ``activations``, ``losses``, ``models`` (
 ``network`` (backpropagation), ``optimizers`` and ``schedules`` (the update), ``batches``
 (the held-out rows and each epoch's mini-batches), ``trainer`` (the one loop), ``history``
 (its record), and the facts around them: ``quadratic`` (the squared loss as a quadratic;
-least squares), ``stepsize`` (curvature, the step size, the stable bound and the divergence
-message), ``scaling`` (standardisation, the constant-column rule) and ``metrics``.
+least squares), ``stepsize`` (curvature, the step size, the stable bound, the regimes of
+a rate), ``scaling`` (standardisation, the constant-column rule) and ``metrics``.
 Nothing here imports a room above.
 """

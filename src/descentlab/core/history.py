@@ -5,15 +5,13 @@ again on the side.
 """
 
 import json
-import math
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from descentlab.core.history_schema import STATUSES, _array, _bad, _numbers, _object, _what
 from descentlab.errors import DescentlabError
-from descentlab.core.history_schema import STATUSES, _bad, _what, _object, _number, _numbers, _array
 from descentlab.memory import read_text_capped
 
 if TYPE_CHECKING:                      # only for the annotations: never imported at run time
@@ -263,7 +261,7 @@ def _sparkline(values, width=240, height=48):
     span = (y.max() - y.min()) or 1.0
     xs = np.linspace(2, width - 2, y.size)
     ys = height - 2 - (y - y.min()) / span * (height - 4)
-    points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys))
+    points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys, strict=False))
     return (f"<svg class='sparkline' width='{width}' height='{height}' role='img' "
             f"aria-label='loss per epoch'><polyline fill='none' stroke='#1f77b4' "
             f"stroke-width='1.5' points='{points}'/></svg>")

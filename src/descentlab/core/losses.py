@@ -31,6 +31,12 @@ class MeanSquaredError:
     The factor 1/2 cancels the 2 of the derivative (article, "Cost/Loss Function").
     ``hessian_bound`` is :math:`N \, \partial^2 L / \partial \hat y_i^2 = 1`, so a linear
     model's Hessian is the second-moment matrix :math:`\tfrac1N \tilde X^\top \tilde X`.
+
+    Examples
+    --------
+    >>> mse, y = MeanSquaredError(), np.array([1.0, 3.0])
+    >>> mse.loss(y, np.array([2.0, 3.0])), mse.grad(y, np.array([2.0, 3.0]))  # (1/2)(1/2)(1 + 0)
+    (0.25, array([0.5, 0. ]))
     """
 
     name = "mse"

@@ -12,7 +12,7 @@ the dense layers of a network.
 import numpy as np
 
 
-def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray | float) -> np.ndarray:
     r"""The affine map, the article's ``forward_prop`` in matrix form.
 
     Parameters
@@ -30,6 +30,11 @@ def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     .. math:: \hat y = X W + b
 
     With one feature, :math:`W = [m]` and this is the article's :math:`\hat y = m x + b`.
+
+    Examples
+    --------
+    >>> linear_forward(np.array([[0.0], [1.0], [2.0]]), np.array([2.0]), 1.0)  # m = 2, b = 1
+    array([1., 3., 5.])
     """
     return X @ W + b
 
@@ -60,6 +65,12 @@ def linear_backward(X: np.ndarray, dLdY: np.ndarray) -> tuple[np.ndarray, np.nda
     With the half-mean squared error, :math:`\partial L/\partial \hat y_i =
     (\hat y_i - y_i)/N`, so for one feature these are the article's
     ``dm = mean((y_pred - y) * X)`` and ``db = mean(y_pred - y)``.
+
+    Examples
+    --------
+    >>> X, residual = np.array([[1.0], [3.0]]), np.array([0.5, -0.5])  # dL/dy_pred
+    >>> linear_backward(X, residual)
+    (array([-1.]), np.float64(0.0))
     """
     dW = X.T @ dLdY
     db = dLdY.sum(axis=0)

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from descentlab.errors import DescentlabError
 from descentlab.core.layers import Dense
 from descentlab.core.models import Model
+from descentlab.errors import DescentlabError
 from descentlab.memory import array_bytes, check_memory
 from descentlab.settings import check_size
 
@@ -51,7 +51,7 @@ class Network(Model):
         layers = list(layers)
         if not layers:
             raise DescentlabError("a network needs at least one layer")
-        for k, (below, above) in enumerate(zip(layers, layers[1:])):
+        for k, (below, above) in enumerate(zip(layers, layers[1:], strict=False)):
             if below.n_out != above.n_in:
                 raise DescentlabError(f"layer {k + 1} takes {above.n_in} inputs but layer {k} "
                                       f"gives {below.n_out}: make them equal")
@@ -139,7 +139,7 @@ def make_network(sizes: Sequence[int], activation: str = "tanh", *,
     rng = np.random.default_rng(seed)
     acts = [activation] * (len(sizes) - 2) + [output_activation]
     return Network(Dense(n_in, n_out, act, init=init, bias=bias, rng=rng)
-                   for n_in, n_out, act in zip(sizes, sizes[1:], acts))
+                   for n_in, n_out, act in zip(sizes, sizes[1:], acts, strict=False))
 
 
 def check_network_size(sizes, n_rows=0, fix="use smaller hidden layers"):
@@ -150,7 +150,7 @@ def check_network_size(sizes, n_rows=0, fix="use smaller hidden layers"):
     that size, and each layer's outputs, their pre-activations and gradients for every row.
     """
     sizes = [int(n) for n in sizes]
-    n_weights = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    n_weights = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:], strict=False))
     n_bytes = array_bytes(n_weights, copies=WEIGHT_COPIES) + array_bytes(n_rows, sum(sizes[1:]), copies=3)
     what = f"a network {' -> '.join(map(str, sizes))} ({n_weights} weights" + \
         (f", on {n_rows} rows)" if n_rows else ")")

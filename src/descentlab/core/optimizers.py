@@ -10,12 +10,12 @@ tinygrad convention): the article's update is the first special case of the gene
 The rate of update ``t`` is ``schedule(t, lr)`` (:mod:`descentlab.core.schedules`).
 """
 
-import math
 
 import numpy as np
 
+from descentlab.core.schedules import get_schedule, with_length
 from descentlab.errors import DescentlabError
-from descentlab.core.schedules import get_schedule
+from descentlab.settings import check_rate
 
 
 def gd_update(param, grad, lr):
@@ -26,6 +26,9 @@ def gd_update(param, grad, lr):
     .. math:: p \leftarrow p - \alpha \, \frac{\partial L}{\partial p}
 
     with :math:`\alpha` the learning rate (article, "Updating the parameters").
+
+    >>> gd_update(2.0, 0.5, lr=0.1)
+    1.95
     """
     return param - lr * grad
 
@@ -49,6 +52,12 @@ class Optimizer:
     def rate(self):
         """The learning rate of the next update, ``schedule(t, lr)``."""
         return self._lr_at(self.t, self.lr)
+
+    def set_length(self, total_steps):
+        """Set the run's length, ``total_steps`` updates, on a schedule that decays over one
+        and has none yet (:func:`descentlab.core.trainer.train` does, from its epochs and
+        batches); a length already set stays."""
+        self._lr_at = with_length(self._lr_at, total_steps)
 
     #: Whether ``step`` takes a ``prox`` (an l1 penalty's proximal step, :mod:`descentlab.core.penalties`).
     proximal = False
@@ -268,8 +277,7 @@ class Adam(Optimizer):
     def step(self, params, grads, prox=None):
         """Move each array ``params[k]`` by the Adam step of ``grads[k]``, in place."""
         if prox is not None:
-            raise DescentlabError("Adam takes no proximal step, so no l1 penalty: use "
-                                  "optimizer 'gd', 'momentum' or 'nesterov', or penalty 'l2'")
+            check_prox(self, "l1")
         lr = self.rate()
         self.t += 1
         for key, param in params.items():
@@ -299,6 +307,21 @@ class Adam(Optimizer):
 OPTIMIZERS = {"gd": GradientDescent, "momentum": Momentum, "nesterov": Nesterov, "adam": Adam}
 
 
+def check_prox(optimizer, penalty):
+    """Raise unless ``optimizer`` (a name of :data:`OPTIMIZERS` or an optimizer) can take
+    ``penalty``: an l1 part ("l1", "elasticnet") needs a proximal step, which Adam has not.
+
+    >>> check_prox("adam", "l2"); check_prox("nesterov", "l1")
+    >>> check_prox("adam", "l1")
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: Adam takes no proximal step, so no l1 penalty: ...
+    """
+    cls = OPTIMIZERS.get(optimizer, Optimizer) if isinstance(optimizer, str) else type(optimizer)
+    if penalty in ("l1", "elasticnet") and not getattr(cls, "proximal", False):
+        raise DescentlabError(f"{cls.__name__} takes no proximal step, so no {penalty} penalty: use "
+                              "optimizer 'gd', 'momentum' or 'nesterov', or penalty 'l2'")
+
+
 def make_optimizer(name, lr, *, momentum=0.9, schedule=None, restart=False, total_steps=None,
                    schedule_options=None):
     """An optimizer from its name in ``OPTIMIZERS``, for estimators and the command line.
@@ -313,14 +336,14 @@ def make_optimizer(name, lr, *, momentum=0.9, schedule=None, restart=False, tota
     restart : bool, default=False
         Adaptive restart of "momentum" and "nesterov" (see :class:`GradientDescent`).
     total_steps : int or None, default=None
-        The updates training will make: the length a decaying schedule spans.
+        The updates training will make: the length a decaying schedule spans. None leaves
+        it to :func:`~descentlab.core.trainer.train`, which sets it from its run.
     schedule_options : dict or None, default=None
         Settings of a named schedule (``{"lr_min": 1e-4}`` for "cosine").
     """
     if name not in OPTIMIZERS:
         raise DescentlabError(f"unknown optimizer {name!r}: choose one of {', '.join(OPTIMIZERS)}")
-    if not (isinstance(lr, (int, float, np.floating)) and math.isfinite(lr) and lr > 0):
-        raise DescentlabError(f"learning rate {lr!r} must be a positive number: try 0.01")
+    check_rate(lr)
     if isinstance(schedule, str) and (total_steps is not None or schedule_options):
         schedule = get_schedule(schedule, total=total_steps, **(schedule_options or {}))
     if name == "gd":

@@ -18,7 +18,6 @@ gives the optimum gradient descent approaches, and the eigenvalues of :math:`H`
 import numpy as np
 
 
-
 def with_bias_column(X):
     """``X`` with a column of ones appended, the article's x0 = 1 for the bias."""
     return np.hstack([X, np.ones((X.shape[0], 1))])

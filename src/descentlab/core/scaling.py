@@ -9,9 +9,8 @@ own units with :func:`to_data_units`.
 
 import numpy as np
 
-from descentlab.data.magnitude import exponents, scaled
-
 from descentlab.data.blocks import shifted_blocks
+from descentlab.data.magnitude import exponents, scaled
 
 
 def standardize(X, sample_weight=None):
@@ -83,7 +82,7 @@ def column_mean_std(X, block_rows=None):
     :meth:`descentlab.fast.moments.Moments.from_sums`.
     """
     n, sx, sxx = 0, np.zeros(X.shape[1]), np.zeros(X.shape[1])
-    for shift, Xb, _ in shifted_blocks(X, None, block_rows):
+    for shift, Xb, _ in shifted_blocks(X, None, block_rows):  # noqa: B007 (every block's shift is the same: used below)
         n += Xb.shape[0]
         sx += Xb.sum(axis=0)
         sxx += np.einsum("ij,ij->j", Xb, Xb)

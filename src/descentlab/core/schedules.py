@@ -6,8 +6,9 @@ the base rate ``lr``. It keeps no state: the optimizer counts the steps (as nano
 ``get_lr(it)``). Ordered from simple to complex.
 
 Schedules that decay over a length take ``total``, the number of steps training will
-make; :func:`get_schedule` binds it from the run (epochs times batches per epoch), so a
-cosine over 3000 epochs decays over 3000 epochs. Their other settings are keywords
+make, and have no default for it: :func:`descentlab.core.trainer.train` binds it from the
+run (epochs times batches per epoch, :meth:`descentlab.core.optimizers.Optimizer.set_length`),
+so a cosine over 3000 epochs decays over 3000 epochs. Their other settings are keywords
 (``lr_min``, ``drop``, ``power_t``...), reachable from the estimators'
 ``schedule_options``.
 """
@@ -37,7 +38,7 @@ def inverse_scaling(t, lr, power_t=0.25):
     return lr / (t + 1) ** power_t
 
 
-def step_decay(t, lr, drop=0.5, every=None, total=1000):
+def step_decay(t, lr, *, total, drop=0.5, every=None):
     r"""Multiply the rate by ``drop`` every ``every`` steps (a quarter of ``total`` when None).
 
     Notes
@@ -58,7 +59,7 @@ def exponential_decay(t, lr, gamma=0.99):
     return lr * gamma ** t
 
 
-def cosine(t, lr, total=1000, lr_min=0.0):
+def cosine(t, lr, *, total, lr_min=0.0):
     r"""Cosine annealing from ``lr`` down to ``lr_min`` over ``total`` steps (nanoGPT's decay).
 
     Notes
@@ -87,6 +88,32 @@ def schedule_options(schedule):
     return [name for name in params if name != "total"]
 
 
+class Unbound:
+    """A named schedule that decays over the run's length, before the run has set it.
+
+    Calling it is an error that says so; :func:`with_length` binds the length.
+    """
+
+    def __init__(self, name, **kwargs):
+        self.name, self.kwargs = name, kwargs
+
+    def __call__(self, t, lr):
+        raise DescentlabError(f"the {self.name!r} schedule decays over the run's length, which is "
+                              "not set: train with it (train sets it), or pass total_steps to "
+                              "make_optimizer")
+
+    def __repr__(self):
+        settings = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
+        return f"{self.name}({settings})"
+
+
+def with_length(schedule_fn, total):
+    """``schedule_fn`` with the run's length, ``total`` steps, bound if it waits for one."""
+    if not isinstance(schedule_fn, Unbound):
+        return schedule_fn
+    return functools.partial(SCHEDULES[schedule_fn.name], total=max(1, int(total)), **schedule_fn.kwargs)
+
+
 def get_schedule(schedule, total=None, **kwargs):
     """A schedule function from its name (with keyword settings) or a callable.
 
@@ -96,13 +123,21 @@ def get_schedule(schedule, total=None, **kwargs):
         One of ``SCHEDULES`` (``"constant"``, ``"invscaling"``, ``"step"``,
         ``"exponential"``, ``"cosine"``), a function ``f(t, lr)``, or None for constant.
     total : int or None
-        How many steps training makes: the length a decaying schedule spans.
+        How many steps training makes: the length a decaying schedule spans. None leaves
+        it to the run (an :class:`Unbound` schedule, bound by :func:`with_length`).
     **kwargs
         Settings of a named schedule, e.g. ``power_t=0.5`` for ``"invscaling"``.
 
     Returns
     -------
     callable ``f(t, lr) -> float``
+
+    Examples
+    --------
+    >>> get_schedule("cosine", total=100)(50, 0.2)
+    0.1...
+    >>> get_schedule("step")
+    step()
     """
     if schedule is None:
         return constant
@@ -115,6 +150,7 @@ def get_schedule(schedule, total=None, **kwargs):
     if unknown:
         takes = ", ".join(schedule_options(schedule)) or "no settings"
         raise DescentlabError(f"the {schedule!r} schedule has no setting {unknown[0]!r}: it takes {takes}")
-    if total is not None and "total" in inspect.signature(SCHEDULES[schedule]).parameters:
-        kwargs["total"] = max(1, int(total))
+    if "total" in inspect.signature(SCHEDULES[schedule]).parameters:  # the run sets the length
+        unbound = Unbound(schedule, **kwargs)
+        return unbound if total is None else with_length(unbound, total)
     return functools.partial(SCHEDULES[schedule], **kwargs) if kwargs else SCHEDULES[schedule]

@@ -161,10 +161,8 @@ def power_iteration(X: np.ndarray, *, bias: bool = True, n_iter: int = 1000, rto
     :math:`\alpha < 2 / \lambda_{\max}` (:func:`stability_bound`).
     """
     Xt = with_bias_column(X) if bias else np.asarray(X, dtype=float)
-    n = Xt.shape[0]
-    v = np.random.default_rng(seed).normal(size=Xt.shape[1])
+    n, v, lam = Xt.shape[0], np.random.default_rng(seed).normal(size=Xt.shape[1]), 0.0
     v /= np.linalg.norm(v)
-    lam = 0.0
     for _ in range(n_iter):
         Hv = Xt.T @ (Xt @ v) / n
         lam_new = float(np.linalg.norm(Hv))
@@ -175,6 +173,22 @@ def power_iteration(X: np.ndarray, *, bias: bool = True, n_iter: int = 1000, rto
             return lam_new
         lam = lam_new
     return lam
+
+
+def lam_max(X: np.ndarray) -> float:
+    r""":math:`\lambda_{\max}` of :math:`H = \tfrac1N \tilde X^\top \tilde X`, the Hessian of the
+    half-MSE of a linear model on ``X`` (exactly, NumPy's ``eigvalsh``).
+
+    >>> lam_max(np.array([[1.0], [-1.0]]))  # H = [[1, 0], [0, 1]]
+    1.0
+    """
+    return top_eigenvalue(second_moment(X))
+
+
+def stable_rate(curv: float, optimizer, penalty=None) -> float | None:
+    """``optimizer``'s largest stable rate on a loss of curvature ``curv`` plus ``penalty``'s
+    (:func:`with_penalty`); None for Adam, whose step does not scale with the curvature."""
+    return optimizer.stable_lr(with_penalty(curv, penalty))
 
 
 def stability_bound(X: np.ndarray) -> float:
@@ -191,12 +205,18 @@ def stability_bound(X: np.ndarray) -> float:
     -------
     float
     """
-    return 2.0 / top_eigenvalue(second_moment(X))
+    return 2.0 / lam_max(X)
 
 
 def linear_network_bound(X, y, output_bias=False):
-    r"""The largest rate at which full-batch gradient descent can settle at a minimum of a
-    two-layer linear network on the half-MSE: 2 / the sharpness of its flattest minimum.
+    """The largest rate at which full-batch gradient descent can settle at a minimum of a
+    two-layer linear network on the half-MSE: 2 / :func:`linear_network_sharpness`."""
+    return 2.0 / linear_network_sharpness(X, y, output_bias)
+
+
+def linear_network_sharpness(X, y, output_bias=False):
+    r"""The sharpness :math:`S` (top Hessian eigenvalue) of the flattest minimum of a
+    two-layer linear network on the half-MSE: its curvature, as :func:`lam_max` is the line's.
 
     Parameters
     ----------
@@ -253,26 +273,24 @@ def linear_network_bound(X, y, output_bias=False):
 
     start = [np.log(max(np.linalg.norm(theta), 1e-12)), 0.0]
     best = minimize(sharpness, start, method="Nelder-Mead", options={"xatol": 1e-9, "fatol": 1e-12})
-    return float(2.0 / best.fun)
+    return float(best.fun)
 
 
-#: Where a rate's fraction of the stable bound changes regime (:func:`classify_rate`): below
-#: 5% "too small", from 80% "near the bound", from 100% "beyond the bound".
+#: Where each regime of a rate ends, as a fraction of the stable bound (:func:`classify_rate`).
 REGIME_EDGES = {"too small": 0.05, "good": 0.8, "near the bound": 1.0}
 
 
 def classify_rate(lr: float, bound: float) -> str:
     r"""Where ``lr`` falls against the stability bound :math:`2/\lambda_{\max}`.
 
-    Returns one of ``"too small"`` (below 5% of the bound: slow), ``"good"``,
-    ``"near the bound"`` (80% to 100%: the parameters overshoot and oscillate) and
-    ``"beyond the bound"`` (the error grows by :math:`|1 - \alpha\lambda_{\max}| > 1`
-    every epoch); the edges are :data:`REGIME_EDGES`.
+    ``"too small"`` (below 5% of the bound: slow), ``"good"``, ``"near the bound"`` (80% to
+    100%: the parameters overshoot and oscillate) or ``"beyond the bound"`` (the error grows
+    by :math:`|1 - \alpha\lambda_{\max}| > 1` every epoch); edges in :data:`REGIME_EDGES`.
 
     >>> classify_rate(0.5, 2.0), classify_rate(1.9, 2.0), classify_rate(2.0, 2.0)
     ('good', 'near the bound', 'beyond the bound')
     """
-    ratio = lr / bound
+    ratio = lr / bound  # the first regime whose edge lies above the ratio
     if ratio >= REGIME_EDGES["near the bound"]:
         return "beyond the bound"
     if ratio >= REGIME_EDGES["good"]:
@@ -280,40 +298,3 @@ def classify_rate(lr: float, bound: float) -> str:
     if ratio < REGIME_EDGES["too small"]:
         return "too small"
     return "good"
-
-
-def divergence_message(epoch, loss, lr=None, bound=None, *, bound_name="the stable bound",
-                       fix="the learning rate is too large for this data: use a smaller learning "
-                           "rate (or scale the features)"):
-    """The one line a :class:`~descentlab.errors.DivergenceError` says: when, the rate against
-    its bound, and what to do.
-
-    Parameters
-    ----------
-    epoch : int
-    loss : float or str
-        The loss reached, or what went wrong with it (``"is not finite"``).
-    lr : float or None, default=None
-        The learning rate; None leaves the rate and the bound out.
-    bound : float or None, default=None
-        The largest stable rate (:func:`stability_bound`, :func:`linear_network_bound`,
-        an optimizer's ``stable_lr``); None when there is no fixed one.
-    bound_name : str, default="the stable bound"
-        What ``bound`` is; with ``bound`` None, why there is none.
-    fix : str
-        What to do, e.g. ``"use a smaller --lr (e.g. 0.01)"``.
-
-    Returns
-    -------
-    str
-        ``"training diverged at epoch 7: the loss reached 3e+08; learning rate 5 is above
-        0.8, the stable bound for this data: use a smaller --lr (below 0.8, e.g. 0.05)"``.
-    """
-    how = loss if isinstance(loss, str) else f"reached {loss:.3g}"
-    line = f"training diverged at epoch {epoch}: the loss {how}"
-    if lr is None:
-        return f"{line}; {fix}"
-    if bound is None:
-        return f"{line}; learning rate {lr:.3g} ({bound_name}): {fix}"
-    where = "above" if lr >= bound else "below"
-    return f"{line}; learning rate {lr:.3g} is {where} {bound:.3g}, {bound_name}: {fix}"

@@ -8,94 +8,81 @@ rows each step sees (the split, the mini-batches, rows that repeat) is
 :mod:`descentlab.core.batches`.
 """
 
-import math
 from collections.abc import Callable, Sequence
-import warnings
 
 import numpy as np
 
-from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.batches import RowSet, batches, split
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
-from descentlab.core.optimizers import GradientDescent
-from descentlab.core.stepsize import divergence_message
+from descentlab.core.optimizers import GradientDescent, check_prox
+from descentlab.core.stopping import Diverging, Stopper, as_callback, diverged, finish, guard
+from descentlab.errors import DescentlabError
 
 
-class _Diverging(Exception):
-    """Raised inside an epoch when a batch's loss diverges; ``train`` turns it into its outcome."""
+class RowsObjective:
+    """The article's objective on a batch of rows: predict and the loss, then the gradient.
 
-    def __init__(self, loss, reason):
-        super().__init__(reason)
-        self.loss, self.reason = loss, reason
-
-
-def _stop_if_diverging(loss_value, history, explode_factor):
-    """Raise :class:`_Diverging` when ``loss_value`` is not finite or has exploded.
-
-    Called before the gradient and the update, so the parameters never take a step
-    from a diverged loss.
-    """
-    first_loss = history.loss[0] if history.loss else None
-    if not math.isfinite(loss_value):
-        raise _Diverging(loss_value, "is not finite")
-    if first_loss and first_loss > 0 and loss_value > explode_factor * first_loss:
-        raise _Diverging(loss_value, f"exploded to {loss_value:.3g}, over {explode_factor:.0e} times "
-                                     f"the first epoch's {first_loss:.3g}")
-
-
-def _loss(loss, y, y_pred, w):
-    return loss.loss(y, y_pred) if w is None else loss.loss(y, y_pred, sample_weight=w)
-
-
-def _grad(loss, y, y_pred, w):
-    return loss.grad(y, y_pred) if w is None else loss.grad(y, y_pred, sample_weight=w)
-
-
-def _as_callback(callback):
-    """Every callback as ``f(epoch, history, model)``: objects with ``on_epoch_end``, and the
-    two-argument ``f(epoch, history)`` form, which does not see the model."""
-    import inspect
-
-    if hasattr(callback, "on_epoch_end"):
-        return callback.on_epoch_end
-    try:
-        params = inspect.signature(callback).parameters.values()
-    except (TypeError, ValueError):
-        return lambda epoch, history, model: callback(epoch, history)
-    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    if (len(positional) >= 3 and positional[2].default is positional[2].empty) or any(
-            p.kind == p.VAR_POSITIONAL for p in params):
-        return callback
-    return lambda epoch, history, model: callback(epoch, history)
-
-
-class _Stopper:
-    """scikit-learn's rule: stop after ``n_iter_no_change`` epochs without a ``tol`` improvement.
-
-    An epoch counts as no improvement when its score is above ``best - tol``; the best
-    score (and the parameters it was measured at) are kept for early stopping.
+    ``loss(params, idx)`` runs the forward pass on the rows ``idx`` of ``fit`` and returns
+    the (weighted) batch loss and the number of rows; ``grad()`` back-propagates it.
     """
 
-    def __init__(self, tol, n_iter_no_change):
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.best = math.inf
-        self.best_epoch = None
-        self.best_params = None
-        self.count = 0
+    def __init__(self, model, loss, fit: RowSet) -> None:
+        self.model, self.loss_fn, self.fit = model, loss, fit
+        self.n_samples = fit.n_samples
 
-    def update(self, score, epoch, params):
-        """Record the score of ``epoch``; return True when training should stop."""
-        self.count = self.count + 1 if score > self.best - self.tol else 0
-        if score < self.best:
-            self.best, self.best_epoch, self.best_params = score, epoch, params
-        return self.count >= self.n_iter_no_change
+    def loss(self, params, idx):
+        self.Xb, self.yb, self.wb = self.fit.batch(idx)
+        self.y_pred = self.model.forward(self.Xb)                       # predict
+        value = self.loss_fn.loss(self.yb, self.y_pred, **_weights(self.wb))  # the loss
+        return value, self.yb.shape[0]
+
+    def grad(self):
+        return self.model.backward(self.loss_fn.grad(self.yb, self.y_pred, **_weights(self.wb)))
+
+
+class FullBatch:
+    """A fast path's objective (``objective(params) -> (loss, grads)`` on all the rows, e.g.
+    :class:`descentlab.fast.objectives.MomentsObjective`) in the same two calls."""
+
+    def __init__(self, objective) -> None:
+        self.objective, self.n_samples = objective, objective.n_samples
+
+    def loss(self, params, idx):
+        value, self.grads = self.objective(params)
+        return value, self.n_samples
+
+    def grad(self):
+        return self.grads
+
+
+class Penalized:
+    """An objective plus a :class:`~descentlab.core.penalties.Penalty`'s value and l2 gradient."""
+
+    def __init__(self, objective, penalty) -> None:
+        self.objective, self.penalty, self.n_samples = objective, penalty, objective.n_samples
+
+    def loss(self, params, idx):
+        value, count = self.objective.loss(params, idx)
+        self.params = params
+        return value + self.penalty.loss(params), count
+
+    def grad(self):
+        return self.penalty.add_grad(self.params, self.objective.grad())
+
+
+def _weights(w):
+    return {} if w is None else {"sample_weight": w}
+
+
+def _validation_loss(loss, model, val):
+    X_val, y_val, w_val = val.full()
+    return loss.loss(y_val, model.forward(X_val), **_weights(w_val))
 
 
 def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epochs: int = 100,
           batch_size: int | None = None, seed: int | None = 0,
-          callbacks: Sequence[Callable[[int, History], object]] = (), on_divergence="raise",
+          callbacks: Sequence[Callable[..., object]] = (), on_divergence="raise",
           explode_factor=1e4,
           record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
           objective=None, penalty=None, sample_weight=None, validation_data=None,
@@ -116,6 +103,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
     loss : loss object, default=MeanSquaredError()
     optimizer : optimizer object, default=GradientDescent(lr=0.05)
+        A schedule that decays over the run's length (``"cosine"``, ``"step"``) gets it
+        here: the optimizer's steps so far plus ``epochs`` times the batches per epoch.
     epochs : int, default=100
         The epoch budget.
     batch_size : int or None, default=None
@@ -194,6 +183,15 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     -----
     ``history.loss[i]`` is the loss at the start of epoch ``i`` (for mini-batches, the
     mean of that epoch's batch losses), before its update, as in the article.
+
+    Examples
+    --------
+    >>> from descentlab.core.models import LinearModel
+    >>> X = np.array([[0.0], [1.0], [2.0]]); y = 2 * X[:, 0] + 1
+    >>> history = train(LinearModel(1, seed=0), X, y, optimizer=GradientDescent(0.3), epochs=300)
+    >>> W, b = history.final_params["W"], history.final_params["b"]
+    >>> history.status, round(float(W[0]), 6), round(float(b), 6)
+    ('completed', 2.0, 1.0)
     """
     loss = MeanSquaredError() if loss is None else loss
     optimizer = GradientDescent() if optimizer is None else optimizer
@@ -208,64 +206,56 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
                                   or sample_weight is not None or rows is not None):
         raise DescentlabError("a full-batch objective cannot take mini-batches, a validation "
                               "split, row weights or rows: train on the rows instead")
-    if penalty is not None and penalty.has_prox and not getattr(optimizer, "proximal", False):
-        raise DescentlabError(f"{type(optimizer).__name__} takes no proximal step, so no l1 penalty: "
-                              "use optimizer 'gd', 'momentum' or 'nesterov', or penalty 'l2'")
+    if penalty is not None and penalty.has_prox:
+        check_prox(optimizer, "l1")
     w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    fit, val = (split(X, y, w, rows, validation_fraction, seed) if objective is None
-                else (None, None))
+    meta = {} if objective is None else {"objective": repr(objective)}
+    if objective is None:  # every branch an objective: the rows, or a fast path; penalised or not
+        fit, val = split(X, y, w, rows, validation_fraction, seed)
+        objective = RowsObjective(model, loss, fit)
+    else:
+        objective, val = FullBatch(objective), None
+    if penalty is not None:
+        objective = Penalized(objective, penalty)
     if validation_data is not None:
         val = RowSet(*map(np.asarray, validation_data))
     watch = val is not None and stop_on_validation
     if watch and tol is None:
         tol = 0.0
-    prox = penalty.prox if penalty is not None and penalty.has_prox else None
-    callbacks = [_as_callback(c) for c in callbacks]
-    stopper = None if tol is None else _Stopper(tol, n_iter_no_change)
-    n_samples = fit.n_samples if objective is None else objective.n_samples
+    step = {"prox": penalty.prox} if penalty is not None and penalty.has_prox else {}
+    hooks = [as_callback(c) for c in callbacks]
+    stopper = None if tol is None else Stopper(tol, n_iter_no_change)
+    n_samples = objective.n_samples
+    if hasattr(optimizer, "set_length"):  # a decaying schedule spans this run's updates
+        optimizer.set_length(optimizer.t + epochs * (1 if batch_size is None else -(-n_samples // batch_size)))
     history = History(meta={"epochs": epochs, "batch_size": batch_size, "optimizer": repr(optimizer),
-                            "loss": getattr(loss, "name", repr(loss))})
-    if objective is not None:
-        history.meta["objective"] = repr(objective)
+                            "loss": getattr(loss, "name", repr(loss)), **meta})
     start, epoch, diverging = None, 0, None
     try:
         for epoch in range(epochs):
             start = model.get_params()
             if val is not None:
-                X_val, y_val, w_val = val.full()
-                history.val_loss.append(_loss(loss, y_val, model.forward(X_val), w_val))
+                history.val_loss.append(_validation_loss(loss, model, val))
             total = 0.0
             for idx in batches(n_samples, batch_size, rng):
-                if objective is None:  # the article's step, on the batch's rows
-                    Xb, yb, wb = fit.batch(idx)
-                    y_pred = model.forward(Xb)                              # predict
-                    value = _loss(loss, yb, y_pred, wb)                     # the loss
-                    count = yb.shape[0]
-                else:  # the fast seam: the same loss and gradients on all rows, in one call
-                    value, grads = objective(model.params)
-                    count = n_samples
-                if penalty is not None:
-                    value += penalty.loss(model.params)
-                _stop_if_diverging(value, history, explode_factor)
-                if objective is None:
-                    grads = model.backward(_grad(loss, yb, y_pred, wb))     # the gradient
-                if penalty is not None:
-                    grads = penalty.add_grad(model.params, grads)
-                optimizer.step(model.params, grads, **({"prox": prox} if prox else {}))  # the update
+                value, count = objective.loss(model.params, idx)    # predict and the loss
+                guard(value, history, explode_factor)               # a diverging loss stops here
+                grads = objective.grad()                            # the gradient
+                optimizer.step(model.params, grads, **step)         # the update
                 total += value * count
             history.record(total / n_samples, start if record_params else {})
             epoch_start, start = start, None
-            for callback in callbacks:
-                callback(epoch, history, model)
+            for hook in hooks:
+                hook(epoch, history, model)
             score = history.val_loss[-1] if watch else history.loss[-1]
             stalled = stopper is not None and stopper.update(score, epoch, epoch_start)
-            if stopper is not None and converged is not None and not watch:
+            if stopper is not None and converged is not None and not watch:  # the stronger rule decides
                 stalled = converged(epoch_start, None if minibatch else grads, stalled)
                 stopper.count = 0 if not stalled and stopper.count >= stopper.n_iter_no_change else stopper.count
             if stalled:
                 history.status = "early_stopped" if watch else "converged"
                 break
-    except _Diverging as exc:
+    except Diverging as exc:
         diverging = exc
     except KeyboardInterrupt:
         if start is not None:  # undo the epoch in progress: the parameters match the history
@@ -275,38 +265,5 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
         history.meta["interrupted_at_epoch"] = history.n_epochs
     if diverging is not None:
         del history.val_loss[history.n_epochs:]
-        return _diverged(history, model, epoch, diverging.loss, diverging.reason, on_divergence)
-    return _finish(history, model, stopper, watch, on_divergence, converged)
-
-
-def _finish(history, model, stopper, early_stopping, on_divergence, converged=None):
-    """Set the final parameters and status; warn when the budget ran out before ``tol``."""
-    if early_stopping and history.status != "interrupted" and stopper.best_params is not None:
-        model.set_params(stopper.best_params)
-        history.meta["best_epoch"] = stopper.best_epoch
-    history.final_params = model.get_params()
-    if not all(np.all(np.isfinite(v)) for v in history.final_params.values()):
-        return _diverged(history, model, history.n_epochs - 1, float("nan"),
-                         "left non-finite parameters", on_divergence)
-    if history.status == "running":
-        history.status = "completed"
-        if stopper is not None:
-            from sklearn.exceptions import ConvergenceWarning
-
-            message = (f"training used all {history.n_epochs} epochs before the loss stopped "
-                       f"improving by tol={stopper.tol:g}: raise epochs (or tol, or the "
-                       "learning rate) to let it converge")
-            if converged is not None and not early_stopping:
-                message = converged.unconverged_message(history.n_epochs, history.final_params)
-            history.meta["unconverged"] = message
-            warnings.warn(message, ConvergenceWarning, stacklevel=3)
-    return history
-
-
-def _diverged(history, model, epoch, loss_value, reason, on_divergence):
-    history.status = "diverged"
-    history.meta["diverged_at_epoch"] = epoch
-    history.final_params = model.get_params()
-    if on_divergence == "stop":
-        return history
-    raise DivergenceError(divergence_message(epoch, reason), epoch=epoch, loss=loss_value, history=history)
+        return diverged(history, model, epoch, diverging.loss, diverging.reason, on_divergence)
+    return finish(history, model, stopper, watch, on_divergence, converged)

@@ -46,7 +46,7 @@ def read_fast(path, header, raw_header, features, target, labels, delimiter, mis
     except ImportError:
         return None
     try:
-        raw_names = dict(zip(header, raw_header))  # pandas keeps the names unstripped
+        raw_names = dict(zip(header, raw_header, strict=False))  # pandas keeps the names unstripped
         dtype = {raw_names[name]: float for name in features}
         if target is not None:
             dtype[raw_names[target]] = str if labels else float

@@ -17,20 +17,20 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.losses import MeanSquaredError
-from descentlab.core.optimizers import make_optimizer
+from descentlab.core.optimizers import check_prox, make_optimizer
 from descentlab.core.penalties import make_penalty
 from descentlab.core.schedules import get_schedule
-from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
-from descentlab.estimators.problem import rows_problem
-from descentlab.estimators.rows import fit_weights, split_off, validation_rows
 from descentlab.core.stepsize import default_lr, with_penalty
 from descentlab.core.trainer import train
-from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state
-from descentlab.estimators.dask_predict import frames_as_arrays
+from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init
 from descentlab.estimators.convergence import divergence_error
+from descentlab.estimators.dask_predict import frames_as_arrays
+from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
+from descentlab.estimators.problem import rows_problem
 from descentlab.estimators.rescaled import fit_extremes
+from descentlab.estimators.rows import fit_weights, split_off, validation_rows
 from descentlab.settings import check_params
 
 
@@ -124,30 +124,14 @@ class GDEstimator(Incremental, BaseEstimator):
     # what a saved model keeps (descentlab.estimators.persist); subclasses add theirs
     _saved_attributes = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
 
-    def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
-                 schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
-                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
-                 l1_ratio=0.15, warm_start=False, gtol=1e-4):
-        self.optimizer = optimizer
-        self.lr = lr
-        self.momentum = momentum
-        self.schedule = schedule
-        self.schedule_options = schedule_options
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.standardize = standardize
-        self.random_state = random_state
-        self.solver = solver
-        self.penalty = penalty
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.warm_start = warm_start
-        self.gtol = gtol
+    __init__ = declared_init(BASE_CONSTRAINTS)
+    _positional: tuple[str, ...] = ()  # hyperparameters that may be given by position too
+
+    def __init_subclass__(cls, **kwargs):
+        """A subclass's ``__init__`` is built from its own table, unless it writes one."""
+        super().__init_subclass__(**kwargs)
+        if "__init__" not in cls.__dict__:
+            cls.__init__ = declared_init(cls._parameter_constraints, cls._positional)
 
     # -- hooks for subclasses ------------------------------------------------------------
     def _build_model(self, n_features, rng):
@@ -217,13 +201,10 @@ class GDEstimator(Incremental, BaseEstimator):
         loss = self._loss()
         penalty = make_penalty(self.penalty, self.alpha, self.l1_ratio,
                                *self._penalty_scales(problem, model))
-        lam = with_penalty(problem.curvature(loss), penalty) if self.lr is None else None
-        lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
-        batches = 1 if self.batch_size is None else -(-problem.n_samples // self.batch_size)
+        lr, lam = self._step_size(problem, loss, penalty)
         optimizer = make_optimizer(self.optimizer, lr, momentum=self.momentum,
                                    schedule=self.schedule, restart=True,
-                                   total_steps=self.epochs * batches,
-                                   schedule_options=self.schedule_options)
+                                   schedule_options=self.schedule_options)  # train sets its length
         try:
             validation = self._validation(validation_data, problem)
             history = train(model, problem.Z, problem.t, loss=loss, optimizer=optimizer,
@@ -236,7 +217,7 @@ class GDEstimator(Incremental, BaseEstimator):
                             stop_on_validation=self.early_stopping, rows=problem.rows,
                             converged=self._optimum_check(problem, loss, penalty, model))
         except DivergenceError as exc:
-            lam = with_penalty(problem.curvature(loss), penalty) if lam is None else lam
+            lam = self._curvature(problem, loss, penalty) if lam is None else lam
             raise self._divergence_error(exc, lr, optimizer, lam, problem.n_samples) from None
         finally:
             problem.close()
@@ -290,10 +271,8 @@ class GDEstimator(Incremental, BaseEstimator):
 
     def _check_params(self):
         check_params(self, self._parameter_constraints)
-        if self.optimizer == "adam" and self.penalty in ("l1", "elasticnet") and self.alpha > 0:
-            raise DescentlabError(f"{type(self).__name__}: penalty={self.penalty!r} needs a proximal "
-                                  "step, which Adam has not: use optimizer 'gd', 'momentum' or "
-                                  "'nesterov', or penalty 'l2'")
+        if self.alpha > 0:
+            check_prox(self.optimizer, self.penalty)
         if self.schedule_options and not isinstance(self.schedule, str):
             raise DescentlabError(f"{type(self).__name__}: schedule_options are for a named "
                                   "schedule: bind them into your function instead")
@@ -306,6 +285,18 @@ class GDEstimator(Incremental, BaseEstimator):
     def _patience(self, n_samples):
         """``n_iter_no_change``; a network resolves its None here."""
         return self.n_iter_no_change
+
+    def _step_size(self, problem, loss, penalty):
+        """``(lr, L)``: the learning rate, ``lr`` or for None the default step from the
+        curvature :math:`L` of the loss and penalty (None when not needed)."""
+        if self.lr is not None:
+            return self.lr, None
+        lam = self._curvature(problem, loss, penalty)
+        return self._default_lr(lam, problem.n_samples), lam
+
+    def _curvature(self, problem, loss, penalty):
+        """:math:`L` of the loss on the problem's rows plus the penalty's (:mod:`descentlab.core.stepsize`)."""
+        return with_penalty(problem.curvature(loss), penalty)
 
     def _default_lr(self, lam, n_samples):
         minibatch = self.batch_size is not None and self.batch_size < n_samples

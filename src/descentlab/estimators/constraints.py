@@ -3,50 +3,97 @@ hyperparameter (in the spirit of scikit-learn's ``_parameter_constraints``), and
 checks of the columns a fitted estimator is given.
 """
 
+import inspect
+from dataclasses import replace
+
 import numpy as np
 
 from descentlab.core.optimizers import OPTIMIZERS
 from descentlab.core.penalties import PENALTIES
 from descentlab.core.schedules import SCHEDULES
 from descentlab.errors import DescentlabError
-from descentlab.settings import Setting
+from descentlab.settings import LEARNING_RATE, Setting
 
-#: Every hyperparameter's accepted values and meaning, declared once: ``fit`` checks
-#: them and the command line builds its options from them. Subclasses merge theirs in.
+#: Every hyperparameter of the estimators, declared once: its accepted values, meaning and
+#: default. ``__init__`` is built from it (:func:`declared_init`), ``fit`` checks it, and
+#: ``descentlab fit`` makes an option of each one marked ``cli``. Subclasses merge theirs in.
 BASE_CONSTRAINTS = {
-    "optimizer": Setting("the update rule", kind="choice", choices=tuple(OPTIMIZERS)),
-    "lr": Setting("learning rate", low=0, low_open=True,
-                  none="chosen from the data: 1/L, the largest curvature of the loss"),
+    "optimizer": Setting("the update rule", kind="choice", choices=tuple(OPTIMIZERS),
+                         default="nesterov", cli=True),
+    "lr": replace(LEARNING_RATE, none="chosen from the data: 1/L, the largest curvature of the loss",
+                  cli=True),
     "momentum": Setting("beta of momentum and Nesterov, beta1 of Adam", low=0, high=1,
-                        high_open=True),
+                        high_open=True, default=0.9, cli=True),
     "schedule": Setting("learning-rate schedule over the whole run", kind="choice",
-                        choices=tuple(SCHEDULES), callable_ok=True),
+                        choices=tuple(SCHEDULES), callable_ok=True, default="constant", cli=True),
     "schedule_options": Setting("settings of the schedule, e.g. lr_min=0.001",
-                                kind="options", none="the schedule's defaults"),
-    "epochs": Setting("epoch budget", kind="int", low=1),
+                                kind="options", none="the schedule's defaults", cli=True),
+    "epochs": Setting("epoch budget", kind="int", low=1, default=1000, cli=True),
     "batch_size": Setting("mini-batch size", kind="int", low=1,
-                          none="full batch; 1 is stochastic gradient descent"),
+                          none="full batch; 1 is stochastic gradient descent", cli=True),
     "tol": Setting("stop when the loss improves by less than this for n_iter_no_change "
-                   "epochs", low=0, none="run every epoch"),
+                   "epochs", low=0, none="run every epoch", default=1e-7, cli=True),
     "gtol": Setting("linear models stop as converged only within this relative distance of "
                     "the optimum on coef_ (the Newton step's estimate; exact for the squared loss)",
-                    low=0, low_open=True, none="the loss rule tol alone"),
-    "n_iter_no_change": Setting("epochs without improvement before stopping", kind="int", low=1),
+                    low=0, low_open=True, none="the loss rule tol alone", default=1e-4, cli=True),
+    "n_iter_no_change": Setting("epochs without improvement before stopping", kind="int", low=1,
+                                default=10),
     "early_stopping": Setting("hold out validation_fraction of the rows and stop when their "
-                              "loss stops improving", kind="bool"),
-    "validation_fraction": Setting("the rows held out for early stopping", kind="fraction"),
-    "standardize": Setting("train on standardised features (and target)", kind="bool"),
+                              "loss stops improving", kind="bool", default=False, cli=True),
+    "validation_fraction": Setting("the rows held out for early stopping", kind="fraction",
+                                   default=0.1),
+    "standardize": Setting("train on standardised features (and target)", kind="bool",
+                           default=True),
     "random_state": Setting("seed of the initialisation, the mini-batches and the validation "
                             "split", kind="seed", none="fresh randomness on every fit",
-                            instances=(np.random.RandomState,)),
+                            instances=(np.random.RandomState,), default=0),
     "solver": Setting("how each epoch's loss and gradients are computed", kind="choice",
-                      choices=("auto", "gd")),
-    "warm_start": Setting("continue from the fitted model on the next fit", kind="bool"),
+                      choices=("auto", "gd"), default="auto", cli=True),
     "penalty": Setting("the penalty on the coefficients (l1 and elasticnet give exact zeros)",
-                       kind="choice", choices=PENALTIES, none="no penalty"),
-    "alpha": Setting("the penalty's strength", low=0),
-    "l1_ratio": Setting("the l1 share of the elasticnet penalty", low=0, high=1),
+                       kind="choice", choices=PENALTIES, none="no penalty", cli=True),
+    "alpha": Setting("the penalty's strength", low=0, default=0.0001, cli=True),
+    "l1_ratio": Setting("the l1 share of the elasticnet penalty", low=0, high=1, default=0.15,
+                        cli=True),
+    "warm_start": Setting("continue from the fitted model on the next fit", kind="bool",
+                          default=False),
 }
+
+#: The linear classifier's own.
+CLASSIFIER_CONSTRAINTS = {
+    "class_weight": Setting("weights of the classes", kind="weights", none="every class weighs 1",
+                            cli=True),
+}
+
+#: The estimator settings ``descentlab fit`` exposes: those declared ``cli``.
+FIT_PARAMS = tuple(name for name, s in {**BASE_CONSTRAINTS, **CLASSIFIER_CONSTRAINTS}.items() if s.cli)
+
+
+def declared_init(constraints, positional=()):
+    """An ``__init__`` that stores each hyperparameter of ``constraints`` (name -> Setting)
+    under its name, with its declared default: scikit-learn's contract (``__init__`` only
+    stores keywords) and the signature ``get_params`` and ``clone`` read, from the table.
+
+    ``positional`` names the few that may also be given by position (a network's sizes).
+    """
+    P = inspect.Parameter
+    params = [P("self", P.POSITIONAL_OR_KEYWORD)]
+    params += [P(n, P.POSITIONAL_OR_KEYWORD, default=constraints[n].default) for n in positional]
+    params += [P(n, P.KEYWORD_ONLY, default=s.default) for n, s in constraints.items()
+               if n not in positional]
+    signature = inspect.Signature(params)
+
+    def __init__(self, *args, **kwargs):
+        try:
+            bound = signature.bind(self, *args, **kwargs)
+        except TypeError as exc:  # as Python says it of a written-out __init__
+            raise TypeError(f"{type(self).__name__}(): {exc}") from None
+        bound.apply_defaults()
+        for name, value in list(bound.arguments.items())[1:]:
+            setattr(self, name, value)
+
+    __init__.__signature__ = signature  # type: ignore[attr-defined]
+    __init__.__doc__ = "Store the hyperparameters (the class's Parameters); ``fit`` checks them."
+    return __init__
 
 
 def _is_count(value):

@@ -26,8 +26,8 @@ import math
 import numpy as np
 
 from descentlab.core.models import linear_backward, linear_forward, linear_hessian
-from descentlab.core.stepsize import divergence_message, row_sample
-from descentlab.errors import DivergenceError
+from descentlab.core.stepsize import row_sample
+from descentlab.errors import DivergenceError, divergence_message
 
 #: Rows the Hessian of a rows problem is estimated on (the gradient uses all of them).
 HESSIAN_ROWS = 20_000
@@ -145,6 +145,24 @@ class OptimumCheck:
 
     def __repr__(self):
         return f"OptimumCheck(gtol={self.gtol!r}, distance={self.distance:.3g})"
+
+
+def optimum_check(est, problem, loss, penalty, model):
+    """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none)."""
+    if est.gtol is None or est.tol is None or est.early_stopping:
+        return None
+    unit = est._penalty_scales(problem, model)[0]["W"]
+    if problem.objective is not None:
+        if not hasattr(problem.objective, "moments") and not hasattr(problem.objective, "hessian"):
+            return None  # the fused pass keeps no rows to take a Hessian from
+        return OptimumCheck(est.gtol, unit, penalty, objective=problem.objective,
+                            standardized=est.standardize)
+    Z, t, w = problem.Z, problem.t, problem.sample_weight
+    if problem.rows is not None:
+        Z, t = Z[problem.rows], t[problem.rows]
+        w = None if w is None else w[problem.rows]
+    return OptimumCheck(est.gtol, unit, penalty, Z=Z, t=t, loss=loss, sample_weight=w,
+                        standardized=est.standardize)
 
 
 def divergence_error(est, exc, lr, optimizer, lam, n_samples):

@@ -25,10 +25,9 @@ from sklearn.utils.validation import validate_data
 from descentlab.core.history import History
 from descentlab.core.optimizers import make_optimizer
 from descentlab.core.penalties import make_penalty
-from descentlab.core.stepsize import with_penalty
+from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.trainer import train
 from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.core.scaling import no_scaling, standardize
 from descentlab.estimators.problem import Problem
 
 
@@ -85,14 +84,13 @@ class Incremental:
             model = self._build_model(problem.n_features, rng)
             self._penalty = make_penalty(self.penalty, self.alpha, self.l1_ratio,
                                          *self._penalty_scales(problem, model))
-            lam = with_penalty(problem.curvature(self._loss()), self._penalty) if self.lr is None else None
-            lr = self._default_lr(lam, problem.n_samples) if self.lr is None else self.lr
+            lr, lam = self._step_size(problem, self._loss(), self._penalty)
             self._optimizer = make_optimizer(self.optimizer, lr, momentum=self.momentum,
                                              schedule=self.schedule, restart=True,
                                              total_steps=self.epochs * _batches(self, problem),
                                              schedule_options=self.schedule_options)
             self._seed = int(rng.integers(2**31 - 1))
-            self._curvature = lam
+            self._top_curvature = lam
             self.history_ = History(meta={"lr": float(lr), "standardize": bool(self.standardize),
                                           "partial_fit": True})
             self.t_ = 0
@@ -113,7 +111,7 @@ class Incremental:
                           callbacks=callbacks, record_params=False,
                           penalty=getattr(self, "_penalty", None), sample_weight=problem.sample_weight)
         except DivergenceError as exc:
-            lam = with_penalty(problem.curvature(self._loss()), getattr(self, "_penalty", None))
+            lam = self._curvature(problem, self._loss(), getattr(self, "_penalty", None))
             raise self._divergence_error(exc, self._optimizer.lr, self._optimizer, lam,
                                          problem.n_samples) from None
         self._store(model)
@@ -130,11 +128,11 @@ class Incremental:
         r"""Keep the largest curvature :math:`L` seen over the chunks (each on the first
         chunk's scaling); with ``lr=None`` the step follows it down, :math:`1/L`, so a chunk
         unlike the first (rows sorted by a feature) cannot make the step unstable."""
-        if self.lr is not None or getattr(self, "_curvature", None) is None:
+        if self.lr is not None or getattr(self, "_top_curvature", None) is None:
             return
-        lam = with_penalty(problem.curvature(self._loss()), getattr(self, "_penalty", None))
-        if lam > self._curvature:
-            self._curvature = lam
+        lam = self._curvature(problem, self._loss(), getattr(self, "_penalty", None))
+        if lam > self._top_curvature:
+            self._top_curvature = lam
             self._optimizer.lr = min(self._optimizer.lr, self._default_lr(lam, problem.n_samples))
 
     def _set_scaling(self, problem):

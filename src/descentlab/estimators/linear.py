@@ -8,21 +8,23 @@ units, so raw, unscaled data trains with the defaults. This module imports
 scikit-learn, so ``descentlab`` exports it lazily.
 """
 
+from dataclasses import replace
+
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
+from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
+from descentlab.core.scaling import no_scaling, standardize, to_data_units
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
-from descentlab.settings import Setting
 from descentlab.estimators.base import GDEstimator
+from descentlab.estimators.classes import LabelClassifier, encode_labels
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS
+from descentlab.estimators.convergence import optimum_check
+from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.estimators.streamed import fast_problem
 from descentlab.fast.objectives import is_streamed
-from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
-from descentlab.estimators.classes import LabelClassifier, encode_labels
-from descentlab.estimators.convergence import OptimumCheck
-from descentlab.estimators.dask_predict import lazy_on_dask
-from descentlab.core.scaling import no_scaling, standardize, to_data_units
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
 
@@ -30,7 +32,7 @@ __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClass
 class _LinearMixin:
     """Linear estimators predict from ``coef_`` and ``intercept_`` in the data's units."""
 
-    _per_feature = ("coef_",)
+    _per_feature: tuple[str, ...] = ("coef_",)
 
     def _penalty_scales(self, problem, model):
         """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^2` (see
@@ -42,21 +44,7 @@ class _LinearMixin:
         return {"W": scale}, 1.0 / sy**2
 
     def _optimum_check(self, problem, loss, penalty, model):
-        """The Newton-step check of :mod:`descentlab.estimators.convergence` on ``coef_``."""
-        if self.gtol is None or self.tol is None or self.early_stopping:
-            return None
-        unit = self._penalty_scales(problem, model)[0]["W"]
-        if problem.objective is not None:
-            if not hasattr(problem.objective, "moments") and not hasattr(problem.objective, "hessian"):
-                return None  # the fused pass keeps no rows to take a Hessian from
-            return OptimumCheck(self.gtol, unit, penalty, objective=problem.objective,
-                                standardized=self.standardize)
-        Z, t, w = problem.Z, problem.t, problem.sample_weight
-        if problem.rows is not None:
-            Z, t = Z[problem.rows], t[problem.rows]
-            w = None if w is None else w[problem.rows]
-        return OptimumCheck(self.gtol, unit, penalty, Z=Z, t=t, loss=loss, sample_weight=w,
-                            standardized=self.standardize)
+        return optimum_check(self, problem, loss, penalty, model)
 
     def _store(self, model):
         W, b = model.params["W"], float(model.params["b"])
@@ -152,9 +140,9 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
     _parameter_constraints = {**StandardizedTargetRegressor._parameter_constraints,
-                              "solver": Setting("how each epoch's loss and gradients are computed: "
-                                                "moments and fused are fast paths to the same "
-                                                "result", kind="choice",
+                              "solver": replace(BASE_CONSTRAINTS["solver"],
+                                                help="how each epoch's loss and gradients are computed: "
+                                                "moments and fused are fast paths to the same result",
                                                 choices=("auto", "gd", "moments", "fused"))}
     MAX_MOMENTS_FEATURES = 2048
 
@@ -233,22 +221,7 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
-    _parameter_constraints = {**GDEstimator._parameter_constraints,
-                              "class_weight": Setting("weights of the classes", kind="weights",
-                                                      none="every class weighs 1")}
-
-    def __init__(self, *, optimizer="nesterov", lr=None, momentum=0.9, schedule="constant",
-                 schedule_options=None, epochs=1000, batch_size=None, tol=1e-7,
-                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
-                 l1_ratio=0.15, class_weight=None, warm_start=False, gtol=1e-4):
-        super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
-                         schedule_options=schedule_options, epochs=epochs, batch_size=batch_size,
-                         tol=tol, n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
-                         validation_fraction=validation_fraction, standardize=standardize,
-                         random_state=random_state, solver=solver, penalty=penalty, alpha=alpha,
-                         l1_ratio=l1_ratio, warm_start=warm_start, gtol=gtol)
-        self.class_weight = class_weight
+    _parameter_constraints = {**GDEstimator._parameter_constraints, **CLASSIFIER_CONSTRAINTS}
 
     def _class_weights(self, y, sample_weight=None):
         """Each row's weight from ``class_weight``: "balanced" is :math:`N / (2 N_c)` for
@@ -292,7 +265,7 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
         if W.ndim == 1:  # two classes: one row, the log-odds of classes_[1] (scikit-learn's shape)
             W, b = W[:, None], np.reshape(b, (1,))
         # each class's logit is a linear model: carry each back to the data's units
-        pairs = [to_data_units(w, b, self.x_mean_, self.x_scale_) for w, b in zip(W.T, b)]
+        pairs = [to_data_units(w, b, self.x_mean_, self.x_scale_) for w, b in zip(W.T, b, strict=True)]
         coef, intercept = np.array([c for c, _ in pairs]), np.array([b for _, b in pairs])
         if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
             raise DescentlabError("the coefficients overflow in the data's units: rescale the "

@@ -12,6 +12,8 @@ article's linear network, which can do no better than linear regression (see
 :mod:`descentlab.lessons.collapse`); a nonlinear activation lets it fit curves.
 """
 
+from dataclasses import replace
+
 import numpy as np
 
 from descentlab.core.activations import ACTIVATIONS
@@ -29,33 +31,20 @@ __all__ = ["GDNetworkClassifier", "GDNetworkRegressor"]
 class _Network:
     """The hyperparameters, the builder and the saved weights of a network estimator."""
 
-    _parameter_constraints = {  # no gtol: a network's optimum has no Newton-step estimate here
-        **{k: v for k, v in GDEstimator._parameter_constraints.items() if k != "gtol"},
-        "hidden_layer_sizes": Setting("hidden layer sizes, e.g. (32, 16)", kind="sizes"),
+    _parameter_constraints = {
+        "hidden_layer_sizes": Setting("hidden layer sizes, e.g. (32, 16)", kind="sizes", default=(16,)),
         "activation": Setting("the hidden layers' activation", kind="choice",
-                              choices=tuple(ACTIVATIONS)),
+                              choices=tuple(ACTIVATIONS), default="tanh"),
         "init": Setting("initialisation of the weights", kind="choice", choices=tuple(INITS),
                         none="he for relu, xavier otherwise"),
+        **{k: v for k, v in GDEstimator._parameter_constraints.items() if k != "gtol"},  # linear only
+        **{name: replace(GDEstimator._parameter_constraints[name], default=default)
+           for name, default in {"optimizer": "adam", "epochs": 3000, "batch_size": 200,
+                                 "tol": 1e-5}.items()},
         "n_iter_no_change": Setting("epochs without improvement before stopping", kind="int", low=1,
                                     none="50 full-batch, 10 with mini-batches"),
     }
-
-    def __init__(self, hidden_layer_sizes=(16,), activation="tanh", *, init=None,
-                 optimizer="adam", lr=None, momentum=0.9, schedule="constant",
-                 schedule_options=None, epochs=3000, batch_size=200, tol=1e-5,
-                 n_iter_no_change=None, early_stopping=False, validation_fraction=0.1,
-                 standardize=True, random_state=0, solver="auto", penalty=None, alpha=0.0001,
-                 l1_ratio=0.15, warm_start=False):
-        super().__init__(optimizer=optimizer, lr=lr, momentum=momentum, schedule=schedule,
-                         schedule_options=schedule_options, epochs=epochs, batch_size=batch_size, tol=tol,
-                         n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
-                         validation_fraction=validation_fraction, standardize=standardize,
-                         random_state=random_state, solver=solver, penalty=penalty, alpha=alpha,
-                         l1_ratio=l1_ratio, warm_start=warm_start)
-        del self.gtol  # a network stops on tol alone (no Newton-step estimate of its optimum)
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.init = init
+    _positional: tuple[str, ...] = ("hidden_layer_sizes", "activation")
 
     #: Adam's rate for ``lr=None`` with mini-batches: their noise needs a smaller step than
     #: the full batch's 0.01 (MLPRegressor uses 0.001; 0.003 reaches its score in fewer epochs)
@@ -96,7 +85,7 @@ class _Network:
         """Rebuild ``model_`` from a loaded ``weights_`` (sizes checked)."""
         super()._check_state()
         layers = [self.n_features_in_, *self.hidden_layer_sizes, self._n_outputs()]
-        n_weights = sum((n_in + 1) * n_out for n_in, n_out in zip(layers, layers[1:]))
+        n_weights = sum((n_in + 1) * n_out for n_in, n_out in zip(layers, layers[1:], strict=False))
         weights = np.asarray(self.weights_, dtype=float)
         if weights.shape != (n_weights,):  # checked before the network is built
             raise ValueError(f"weights_ must hold {n_weights} numbers for this architecture, "
@@ -105,7 +94,7 @@ class _Network:
         sizes = [np.size(v) for v in network.params.values()]
         parts = np.split(weights, np.cumsum(sizes)[:-1])
         self.model_ = network.set_params({name: part.reshape(np.shape(value)) for (name, value), part
-                                          in zip(network.params.items(), parts)})
+                                          in zip(network.params.items(), parts, strict=False)})
 
 
 class GDNetworkRegressor(_Network, StandardizedTargetRegressor):

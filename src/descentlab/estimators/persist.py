@@ -33,10 +33,10 @@ from pathlib import Path
 
 import numpy as np
 
+from descentlab.core.history import History
 from descentlab.errors import DescentlabError
 from descentlab.files import check_outputs, write_text
 from descentlab.memory import read_text_capped
-from descentlab.core.history import History
 
 FORMAT, VERSION = "descentlab-model", 1
 

@@ -15,10 +15,25 @@ from descentlab.core.scaling import column_scale, no_scaling
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
 from descentlab.estimators.problem import Problem
-from descentlab.fast.blockwise import (ArrayBlocks, LabelCodes, Scaling, Standardized, SummedObjective,
-                                       block_squares, block_sums, combine_sums)
-from descentlab.fast.objectives import (FusedObjective, MomentsObjective, row_scaling, is_dask,
-                                        is_streamed, moments_of, standardized)
+from descentlab.fast.blockwise import (
+    ArrayBlocks,
+    LabelCodes,
+    Scaling,
+    Standardized,
+    SummedObjective,
+    block_squares,
+    block_sums,
+    combine_sums,
+)
+from descentlab.fast.objectives import (
+    FusedObjective,
+    MomentsObjective,
+    is_dask,
+    is_streamed,
+    moments_of,
+    row_scaling,
+    standardized,
+)
 
 MINIBATCH_ON_DASK = ("Dask arrays train full-batch (each epoch one reduction over the chunks): "
                      "leave batch_size and early_stopping unset, or for mini-batches wrap an "

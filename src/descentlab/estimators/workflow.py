@@ -4,24 +4,20 @@
 :func:`predict_csv` then :func:`write_predictions`. Everything is usable from Python.
 """
 
-import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from descentlab.data.csvfile import check_fit_data, read_csv
-from descentlab.estimators.rescaled import check_learned, fit_scaled
 from descentlab.errors import DescentlabError
-from descentlab.settings import check_config, setting
+from descentlab.estimators.constraints import FIT_PARAMS
+from descentlab.estimators.rescaled import check_learned, fit_scaled
 from descentlab.files import write_text
+from descentlab.settings import check_config, setting
 
 TASKS = ("regression", "classification")
 
 
-#: The estimator settings ``descentlab fit`` exposes (declared in the estimators' tables).
-FIT_PARAMS = ("optimizer", "lr", "momentum", "epochs", "batch_size", "schedule",
-              "schedule_options", "tol", "gtol", "early_stopping", "solver", "penalty", "alpha", "l1_ratio",
-              "class_weight")
 
 
 @dataclass
@@ -240,7 +236,7 @@ def predictions_csv(predictions):
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(predictions))
     columns = [[_cell(v) for v in values] for values in predictions.values()]
-    writer.writerows(zip(*columns))
+    writer.writerows(zip(*columns, strict=False))
     return out.getvalue()
 
 

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from descentlab.errors import DescentlabError
+
 from .judge import MISTAKES
 from .lessons import get_lesson, guess_lesson
 from .sandbox import Limits, check_file
 
 SUFFIXES = (".py", ".ipynb")
+DEFAULT_LIMITS = Limits()  # the sandbox's caps when none are given (one shared, frozen value)
 
 
 def new_seed():
@@ -72,7 +74,7 @@ def _one_line(text, limit=120):
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
-def check(path, lesson=None, seed=None, limits=Limits()):
+def check(path, lesson=None, seed=None, limits=DEFAULT_LIMITS):
     """Check one learner's file; a :class:`Report`.
 
     Parameters
@@ -119,7 +121,7 @@ def _pick(folder, lesson):
     return files[0] if len(files) == 1 else None
 
 
-def grade(folder, lesson, out, seed=None, limits=Limits(), force=False, log=None):
+def grade(folder, lesson, out, seed=None, limits=DEFAULT_LIMITS, force=False, log=None):
     """Grade every learner of ``folder``, write one CSV row each to ``out``; the reports.
 
     The same seed (so the same random cases) serves the whole class. The CSV is written

@@ -85,7 +85,7 @@ class Learner:
         except Exception as exc:  # the learner's own bug, reported in one line
             raise Failed("exception", f"{name} raised {type(exc).__name__}: {exc}"
                          f"{_where(exc, self.module)}") from None
-        for pname, before, after in zip(params, args, given):
+        for pname, before, after in zip(params, args, given, strict=False):
             if isinstance(before, np.ndarray) and not (
                     isinstance(after, np.ndarray) and after.shape == before.shape
                     and np.array_equal(before, after, equal_nan=True)):
@@ -159,12 +159,12 @@ def compare(learner, name, got, expected, variants=()):
     if any(g is None for g in got_parts):
         missing = labels[[g is None for g in got_parts].index(True)]
         raise Failed("none", f"{name} returns None for {missing}: return {returns}")
-    if all(_close(g, e) for g, e in zip(got_parts, exp_parts)):
+    if all(_close(g, e) for g, e in zip(got_parts, exp_parts, strict=False)):
         return
     for mistake, hint, value in variants:  # before the shapes: a swap may change them
-        if value is not None and all(_close(g, e) for g, e in zip(got_parts, _parts(value))):
+        if value is not None and all(_close(g, e) for g, e in zip(got_parts, _parts(value), strict=False)):
             raise Failed(mistake, f"{name}: {hint}")
-    for label, g, e in zip(labels, got_parts, exp_parts):
+    for label, g, e in zip(labels, got_parts, exp_parts, strict=False):
         e = np.asarray(e)
         if e.ndim == 0 and g.size != 1:
             raise Failed("shape", f"{name} should give one number for {label}, not an array of "

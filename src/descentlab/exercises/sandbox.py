@@ -59,7 +59,7 @@ class CheckResult:
     name: str
     passed: bool
     message: str
-    mistake: str = None
+    mistake: str | None = None
     output: str = ""
 
     def to_dict(self):

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from descentlab.errors import DescentlabError
+
 from .lessons import get_lesson
 
 

@@ -36,7 +36,7 @@ def add(a, b):
     if isinstance(a, dict):
         return {key: add(a[key], b[key]) for key in a}
     if isinstance(a, tuple):
-        return tuple(add(u, v) for u, v in zip(a, b))
+        return tuple(add(u, v) for u, v in zip(a, b, strict=False))
     return a + b
 
 

@@ -15,7 +15,7 @@ The rows never travel to the client; only the parameters go out and sums come ba
 import numpy as np
 
 from descentlab.errors import DescentlabError
-from descentlab.fast.blockwise import ArrayBlocks, SummedObjective, Scaling, add
+from descentlab.fast.blockwise import ArrayBlocks, Scaling, SummedObjective, add
 
 
 def _apply(func, combine, Xb, yb, start, args):
@@ -64,7 +64,7 @@ class DaskBlocks:
 
         shared = delayed(args, traverse=False)  # one key: sent to each worker once a call
         parts = [delayed(_apply)(func, combine, Xb, yb, int(start), shared) for Xb, yb, start
-                 in zip(self.X.to_delayed().ravel(), self.y.to_delayed().ravel(), self._starts)]
+                 in zip(self.X.to_delayed().ravel(), self.y.to_delayed().ravel(), self._starts, strict=False)]
         while len(parts) > 1:
             parts = [delayed(_combine_all)(combine, parts[i:i + self.split_every])
                      for i in range(0, len(parts), self.split_every)]

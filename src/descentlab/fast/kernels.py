@@ -44,7 +44,7 @@ def _block_loss_grad(X, y, W, b, lo, hi, block_rows):
     return sq, g, s
 
 
-_CONTROLLER = []
+_CONTROLLER: list = []
 
 
 def _blas_controller():
@@ -95,7 +95,7 @@ class FusedLinear:
         self.block_rows = block_rows or max(256, 1_250_000 // (X.itemsize * X.shape[1]))
         n = X.shape[0]
         edges = np.linspace(0, n, n_threads + 1).astype(int)
-        self._parts = list(zip(edges[:-1], edges[1:]))
+        self._parts = list(zip(edges[:-1], edges[1:], strict=False))
         self._pool = ThreadPoolExecutor(n_threads) if n_threads > 1 and self._kernel is None else None
 
     def loss_grad(self, W, b):

@@ -109,7 +109,7 @@ class Moments:
         X = X.rechunk({1: -1})
         y = y.rechunk((X.chunks[0],))
         parts = [dask.delayed(_chunk_gram)(Xb, yb, (shift, shift_y))
-                 for Xb, yb in zip(X.to_delayed().ravel(), y.to_delayed().ravel())]
+                 for Xb, yb in zip(X.to_delayed().ravel(), y.to_delayed().ravel(), strict=False)]
         while len(parts) > 1:  # a tree of sums: log2(chunks) levels, each in parallel
             parts = [dask.delayed(np.add)(*parts[i:i + 2]) if i + 1 < len(parts) else parts[i]
                      for i in range(0, len(parts), 2)]

@@ -16,12 +16,12 @@ from descentlab.core.metrics import regression_metrics
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.quadratic import least_squares
-from descentlab.core.stepsize import divergence_message, stability_bound
+from descentlab.core.stepsize import stability_bound
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData, Dataset
-from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.settings import epochs_setting, lr_setting, setting
+from descentlab.errors import DescentlabError, DivergenceError, divergence_message
 from descentlab.lessons.display import NotebookDisplay
+from descentlab.settings import epochs_setting, lr_setting, setting
 
 
 @dataclass

@@ -26,19 +26,19 @@ from typing import ClassVar
 
 import numpy as np
 
-from descentlab.core.quadratic import least_squares, with_bias_column
-from descentlab.core.stepsize import divergence_message, linear_network_bound
-from descentlab.data.synthetic import ArticleData, Dataset
-from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.core.history import History
 from descentlab.core.layers import INITS, linear
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import linear_forward
 from descentlab.core.network import Network, check_network_size, make_network
 from descentlab.core.optimizers import GradientDescent
+from descentlab.core.quadratic import least_squares, with_bias_column
+from descentlab.core.stepsize import linear_network_bound
 from descentlab.core.trainer import train
-from descentlab.settings import check_choice, epochs_setting, lr_setting, setting
+from descentlab.data.synthetic import ArticleData, Dataset
+from descentlab.errors import DescentlabError, DivergenceError, divergence_message
 from descentlab.lessons.display import NotebookDisplay
+from descentlab.settings import check_choice, epochs_setting, lr_setting, setting
 
 BIAS_FORMS = ("x0", "layers")
 

@@ -18,16 +18,15 @@ from typing import ClassVar
 
 import numpy as np
 
-from descentlab.data.synthetic import (NOISE_MAX, Dataset, check_data_size, check_split_sizes,
-                                       make_blobs, split)
 from descentlab.core.history import History
 from descentlab.core.losses import BinaryCrossEntropy
 from descentlab.core.metrics import accuracy
 from descentlab.core.models import LogisticModel, logistic_proba
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
-from descentlab.settings import check_config, epochs_setting, lr_setting, setting
+from descentlab.data.synthetic import NOISE_MAX, Dataset, check_data_size, check_split_sizes, make_blobs, split
 from descentlab.lessons.display import NotebookDisplay
+from descentlab.settings import check_config, epochs_setting, lr_setting, setting
 
 
 @dataclass

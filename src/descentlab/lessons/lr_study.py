@@ -5,7 +5,6 @@ same start, and places each rate against the stability bound of full-batch gradi
 descent (article: "by varying alpha the rate of decrease in error varies").
 """
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -18,8 +17,8 @@ from descentlab.core.stepsize import classify_rate, stability_bound
 from descentlab.core.trainer import train
 from descentlab.data.synthetic import ArticleData
 from descentlab.errors import DescentlabError
-from descentlab.settings import epochs_setting, setting
 from descentlab.lessons.display import NotebookDisplay
+from descentlab.settings import check_rate, epochs_setting, setting
 
 ARTICLE_LR = 0.05  # the article's l_r
 
@@ -37,11 +36,7 @@ def check_rates(rates):
     rates = list(rates)
     if not rates:
         raise DescentlabError("no learning rates given: pass a list such as 0.01,0.5,1.8,2.1")
-    for lr in rates:
-        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
-            raise DescentlabError(f"learning rate {lr!r} must be a positive number: "
-                                  "pass a list such as 0.01,0.5,1.8,2.1")
-    return [float(lr) for lr in rates]
+    return [float(check_rate(lr, suggest="a list such as 0.01,0.5,1.8,2.1")) for lr in rates]
 
 
 @dataclass

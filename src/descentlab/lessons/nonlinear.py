@@ -15,17 +15,16 @@ from typing import ClassVar
 
 import numpy as np
 
-from descentlab.core.quadratic import least_squares
-from descentlab.data.synthetic import NOISE_MAX, NONLINEAR_SETS, Dataset, check_data_size
-from descentlab.errors import DescentlabError
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel, linear_forward
 from descentlab.core.network import check_network_size, make_network
 from descentlab.core.optimizers import GradientDescent
+from descentlab.core.quadratic import least_squares
 from descentlab.core.trainer import train
-from descentlab.settings import check_config, epochs_setting, lr_setting, setting
+from descentlab.data.synthetic import NOISE_MAX, NONLINEAR_SETS, Dataset, check_data_size
 from descentlab.lessons.display import NotebookDisplay
+from descentlab.settings import check_config, epochs_setting, lr_setting, setting
 
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "sigmoid")
 

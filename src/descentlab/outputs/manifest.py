@@ -21,7 +21,7 @@ exactly one entry.
 
 import json
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from descentlab.errors import DescentlabError
@@ -47,7 +47,7 @@ def read_manifest(folder):
         return doc
     except (OSError, ValueError, AttributeError) as exc:
         warnings.warn(f"{str(path)!r} is damaged ({exc}); it is written anew and no old file "
-                      "is removed")
+                      "is removed", stacklevel=2)
         return empty
 
 
@@ -139,7 +139,7 @@ class OutputFolder:
         from descentlab._version import __version__
 
         return {"argv": self.argv, "settings": self.settings, "status": status,
-                "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "version": __version__}
 
     def _finish(self):
@@ -163,7 +163,7 @@ class OutputFolder:
         if path.is_symlink() or not path.is_file():
             return
         if isinstance(recorded, dict) and _stat(path) != recorded:
-            warnings.warn(f"{str(path)!r} changed since descentlab wrote it: left in place")
+            warnings.warn(f"{str(path)!r} changed since descentlab wrote it: left in place", stacklevel=2)
             return
         try:
             path.unlink()

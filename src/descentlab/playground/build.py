@@ -2,7 +2,7 @@ r"""From settings to the library's objects: the model, its loss, the optimizer a
 
 Nothing here trains or computes a gradient: the model, loss and optimizer classes are
 the library's, and the bound is :func:`descentlab.stability_bound` (or, for the linear
-network, :func:`descentlab.analysis.linear_network_bound`) turned into the bound of the
+network, :func:`descentlab.core.stepsize.linear_network_bound`) turned into the bound of the
 chosen optimizer by its ``stable_lr``.
 """
 
@@ -11,13 +11,10 @@ import numpy as np
 from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
 from descentlab.core.models import LinearModel, LogisticModel
 from descentlab.core.network import make_network
-from descentlab.core.penalties import make_penalty
-from descentlab.core.stepsize import with_penalty
-from descentlab.core.stepsize import stability_bound
-from descentlab.errors import DescentlabError
-from descentlab.core.stepsize import linear_network_bound
 from descentlab.core.optimizers import make_optimizer
-from descentlab.core.schedules import get_schedule
+from descentlab.core.penalties import make_penalty
+from descentlab.core.stepsize import curvature, linear_network_sharpness, stable_rate, with_penalty
+from descentlab.errors import DescentlabError
 
 
 def make_model(s, n_features):
@@ -67,12 +64,10 @@ def make_penalty_of(s):
 def make_rule(s):
     """The optimizer of ``s``, its schedule's step advanced to ``start_epoch`` (a continued run).
 
-    The cosine schedule anneals over the whole run: ``start_epoch + epochs`` steps when
-    training full-batch.
+    A decaying schedule spans the whole run: ``train`` sets its length to the steps so far
+    plus this request's.
     """
-    kwargs = {"total": s["start_epoch"] + s["epochs"]} if s["schedule"] == "cosine" else {}
-    optimizer = make_optimizer(s["optimizer"], s["lr"], momentum=s["momentum"],
-                               schedule=get_schedule(s["schedule"], **kwargs))
+    optimizer = make_optimizer(s["optimizer"], s["lr"], momentum=s["momentum"], schedule=s["schedule"])
     optimizer.t = s["start_epoch"]
     return optimizer
 
@@ -130,14 +125,14 @@ def bound_of(s, problem, optimizer, penalty=None):
         key = (problem.X_train.tobytes(), problem.y_train.tobytes())
         lam = _cached_sharpness(key, problem)
         note = "the largest rate at which gradient descent can settle at a minimum of the linear network"
-    else:
-        lam = 2.0 / stability_bound(problem.X_train)
+    else:  # the loss's curvature: lambda_max, times 1/4 for the cross-entropy (its hessian_bound)
+        lam = curvature(problem.X_train, make_loss(s))
         note = "2 / lambda_max of the loss's Hessian"
         if s["model"] == "logistic":
-            lam, note = lam / 4, "sufficient bound: the cross-entropy curves at most 1/4 as much as the squared loss"
+            note = "sufficient bound: the cross-entropy curves at most 1/4 as much as the squared loss"
     if penalty is not None and penalty.curvature() > 0:
         lam, note = with_penalty(lam, penalty), note + " plus the l2 penalty's a (1 - l1_ratio)"
-    bound = optimizer.stable_lr(lam)
+    bound = stable_rate(lam, optimizer)
     if bound is None:
         return None, lam, "Adam's step does not scale with the curvature: it has no such bound"
     if s["optimizer"] != "gd":
@@ -145,12 +140,12 @@ def bound_of(s, problem, optimizer, penalty=None):
     return float(bound), float(lam), note
 
 
-_SHARPNESS = {}
+_SHARPNESS: dict[tuple[bytes, bytes], float] = {}
 
 
 def _cached_sharpness(key, problem):
     if key not in _SHARPNESS:
         if len(_SHARPNESS) > 64:
             _SHARPNESS.clear()
-        _SHARPNESS[key] = 2.0 / linear_network_bound(problem.X_train, problem.y_train, output_bias=True)
+        _SHARPNESS[key] = linear_network_sharpness(problem.X_train, problem.y_train, output_bias=True)
     return _SHARPNESS[key]

@@ -10,7 +10,7 @@ import urllib.parse
 
 from descentlab.playground.server import Background
 
-_RUNNING = {}
+_RUNNING: dict = {}
 
 
 class Playground:

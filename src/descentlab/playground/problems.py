@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from descentlab.data.synthetic import make_article_data, split
-from descentlab.errors import DescentlabError
 from descentlab.data.csvfile import check_fit_data, read_csv
-from descentlab.data.synthetic import make_blobs, make_sine
+from descentlab.data.synthetic import make_article_data, make_blobs, make_sine, split
+from descentlab.errors import DescentlabError
 from descentlab.playground.settings import LIMITS
 
 #: The badly scaled problem: the article's x in other units, x' = SCALE x + SHIFT.

@@ -16,14 +16,22 @@ import numpy as np
 try:
     import orjson
 except ImportError:  # the standard library's json, slower
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
-from descentlab.core.trainer import train
-from descentlab.fast.objectives import MomentsObjective
-from descentlab.fast.moments import Moments
 from descentlab.core.stepsize import classify_rate
-from descentlab.playground.build import (bound_of, carries_velocity, make_loss, make_model, make_penalty_of,
-                                         make_rule, start_velocity)
+from descentlab.core.trainer import train
+from descentlab.errors import divergence_message
+from descentlab.fast.moments import Moments
+from descentlab.fast.objectives import MomentsObjective
+from descentlab.playground.build import (
+    bound_of,
+    carries_velocity,
+    make_loss,
+    make_model,
+    make_penalty_of,
+    make_rule,
+    start_velocity,
+)
 from descentlab.playground.problems import load_problem
 from descentlab.playground.settings import validate
 from descentlab.playground.views import network_frames, surface
@@ -111,8 +119,8 @@ def _divergence(s, history, bound):
                "schedule or the start made the loss blow up: try a smaller rate")
     else:
         why = f"learning rate {s['lr']:g} is too large for this model: try a smaller rate"
-    return {"epoch": epoch, "message": f"training diverged at epoch {epoch}: the loss became "
-                                       f"non-finite or grew over 10^4 times its first value; {why}"}
+    because = history.meta["diverged_because"].removeprefix("the loss ")
+    return {"epoch": epoch, "message": divergence_message(epoch, because, fix=why)}
 
 
 def to_json(answer):

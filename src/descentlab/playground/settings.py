@@ -10,6 +10,7 @@ refused with one line that says what to send instead.
 import math
 from dataclasses import dataclass
 
+from descentlab.core.optimizers import check_prox
 from descentlab.core.penalties import PENALTIES
 from descentlab.core.stepsize import REGIME_EDGES  # the page's colours change at these fractions
 from descentlab.errors import DescentlabError
@@ -169,9 +170,7 @@ def _check_combination(s):
     if s["penalty"] != "none" and s["model"] != "linear":
         raise DescentlabError(f"the penalty is on the linear model's slope only: set model 'linear', "
                               f"or penalty 'none' (model is {s['model']!r})")
-    if s["penalty"] in ("l1", "elasticnet") and s["optimizer"] == "adam":
-        raise DescentlabError(f"Adam takes no proximal step, so no {s['penalty']} penalty: use "
-                              "optimizer 'gd', 'momentum' or 'nesterov', or penalty 'l2'")
+    check_prox(s["optimizer"], s["penalty"])
     if s["data"] == "csv" and not (s["csv"] and s["feature"] and s["target"]):
         raise DescentlabError("data 'csv' needs csv (the file's text), feature and target: upload a file first")
     if s["csv"] is not None and len(s["csv"].encode()) > LIMITS["upload_bytes"]:

@@ -12,8 +12,7 @@ import numpy as np
 
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import linear_forward
-from descentlab.core.quadratic import least_squares
-from descentlab.core.quadratic import quadratic_loss
+from descentlab.core.quadratic import least_squares, quadratic_loss
 from descentlab.fast.moments import quadratic_form
 from descentlab.lessons.collapse import collapse
 from descentlab.viz.sampling import frame_epochs

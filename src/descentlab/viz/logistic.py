@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from descentlab.errors import DescentlabError
 from descentlab.core.models import logistic_proba
+from descentlab.errors import DescentlabError
 from descentlab.viz.article import LABEL_SIZE, TITLE_SIZE, new_figure
 from descentlab.viz.frames import DPI, FrameAnimation
 from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS, sample_points

@@ -12,8 +12,6 @@ import numpy as np
 
 from descentlab.viz.article import LABEL_SIZE, new_figure
 
-
-
 #: The largest value an axis shows (rates or losses past it are drawn at the edge).
 _BIGGEST = 1e300
 

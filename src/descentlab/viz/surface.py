@@ -10,8 +10,8 @@ loss lives in more than two parameters.
 import numpy as np
 
 from descentlab.core.quadratic import least_squares, quadratic_loss
-from descentlab.fast.moments import quadratic_form
 from descentlab.errors import DescentlabError
+from descentlab.fast.moments import quadratic_form
 from descentlab.viz.article import LABEL_SIZE, new_figure
 from descentlab.viz.sampling import path_marker
 

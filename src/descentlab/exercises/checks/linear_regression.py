@@ -7,9 +7,10 @@ training checks use :func:`descentlab.least_squares` and :func:`descentlab.stabi
 
 import numpy as np
 
+import descentlab.tutorial as lib
 from descentlab.core.quadratic import least_squares
 from descentlab.core.stepsize import stability_bound
-import descentlab.tutorial as lib
+from descentlab.tutorial import article_loop
 
 from ..judge import Failed, compare, confirm, finite_difference, scaled
 
@@ -97,7 +98,7 @@ def check_gradient(learner, rng):
         y_pred = lib.forward_prop(X, m, b)
         dm, db = lib.gradient(m, b, X, y, y_pred)
         confirm((dm, db), finite_difference(
-            lambda p: lib.compute_loss(y, lib.forward_prop(X, p[0], p[1])), [m, b]), "gradient")
+            lambda p, X=X, y=y: lib.compute_loss(y, lib.forward_prop(X, p[0], p[1])), [m, b]), "gradient")
         got = learner.call("gradient", m, b, X, y, y_pred)
         compare(learner, "gradient", got, (dm, db), variants=[
             ("sign", "a sign error: the error is y_pred - y, not y - y_pred", (-dm, -db)),
@@ -173,19 +174,29 @@ def _passes(check, learner):
         return False
 
 
+class _Steps:
+    """The learner's functions for :func:`descentlab.tutorial.article_loop`, their numbers as floats."""
+
+    def __init__(self, learner):
+        self.learner = learner
+
+    def forward_prop(self, X, m, b):
+        return self.learner.call("forward_prop", X, m, b)
+
+    def compute_loss(self, y, y_pred):
+        return float(np.ravel(self.learner.call("compute_loss", y, y_pred))[0])
+
+    def grad_desc(self, X, y, y_pred, m, b, l_r):
+        return tuple(float(np.ravel(v)[0]) for v in self.learner.call("grad_desc", X, y, y_pred, m, b, l_r))
+
+
 def _train(learner, X, y, l_r, epochs, stop=None):
-    """The article's loop with the learner's functions; the loss of every epoch, m and b."""
+    """The article's loop (:func:`descentlab.tutorial.article_loop`) with the learner's
+    functions; the loss of every epoch, m and b."""
     m, b = learner.call("init_params")
     m, b = float(np.ravel(m)[0]), float(np.ravel(b)[0])
-    losses = []
     with np.errstate(all="ignore"):
-        for _ in range(epochs):
-            y_pred = learner.call("forward_prop", X, m, b)
-            losses.append(float(np.ravel(learner.call("compute_loss", y, y_pred))[0]))
-            m, b = (float(np.ravel(v)[0]) for v in learner.call("grad_desc", X, y, y_pred, m, b, l_r))
-            if stop is not None and not (np.isfinite(losses[-1]) and losses[-1] < stop):
-                break
-    return np.array(losses), m, b
+        return article_loop(X, y, m, b, l_r, epochs, steps=_Steps(learner), stop=stop)
 
 
 def train_failure(exc):

@@ -8,9 +8,9 @@ loss) and the library's sigmoid.
 
 import numpy as np
 
+from descentlab.core.activations import sigmoid as library_sigmoid
 from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
 from descentlab.core.models import LogisticModel, linear_forward
-from descentlab.core.activations import sigmoid as library_sigmoid
 
 from ..judge import compare, confirm, finite_difference, scaled
 
@@ -58,7 +58,7 @@ def check_gradient(learner, rng):
         dW, db = library_gradient(X, y, W, b)
         theta = np.append(W, b)
         confirm(np.append(dW, db), finite_difference(
-            lambda t: _BCE.loss(y, linear_forward(X, t[:-1], t[-1])), theta), "BCE gradient")
+            lambda t, X=X, y=y: _BCE.loss(y, linear_forward(X, t[:-1], t[-1])), theta), "BCE gradient")
         n = y.size
         no_bias = library_gradient(X, y, W, 0.0)
         z_minus_y = MeanSquaredError().grad(y, linear_forward(X, W, b))  # (z - y) / N

@@ -12,7 +12,7 @@ from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import linear_backward, linear_forward
 from descentlab.core.optimizers import Momentum
 from descentlab.core.quadratic import least_squares
-from descentlab.core.stepsize import stability_bound
+from descentlab.core.stepsize import lam_max, stability_bound
 
 from ..judge import Failed, compare
 
@@ -75,7 +75,7 @@ def _run(learner, X, y, lr, epochs):
                 theta, v = (np.asarray(a, dtype=float).reshape(2) for a in
                             learner.call("momentum_update", theta, v, np.append(dW, db), lr, BETA))
             except (TypeError, ValueError) as exc:
-                raise Failed("wrong", f"training: momentum_update's result is unusable ({exc})")
+                raise Failed("wrong", f"training: momentum_update's result is unusable ({exc})") from None
     return np.array(losses), theta
 
 
@@ -94,7 +94,7 @@ def check_training(learner, rng):
 
 def check_divergence(learner, rng):
     X, y = _problem(rng)
-    limit = Momentum(momentum=BETA).stable_lr(2.0 / stability_bound(X))
+    limit = Momentum(momentum=BETA).stable_lr(lam_max(X))
     losses, _ = _run(learner, X, y, 1.3 * limit, epochs=300)
     if np.isfinite(losses[-1]) and losses[-1] < 1e3 * max(losses[0], 1e-12):
         raise Failed("no_divergence", f"above momentum's bound 2 (1 + beta) / lambda_max = "

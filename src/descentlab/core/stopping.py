@@ -1,0 +1,117 @@
+"""What stops a run, and how the trainer calls back: the rules around :func:`~descentlab.core.trainer.train`'s loop.
+
+A guard stops a diverging loss before its step (:func:`guard`); a stopping rule ends a
+run that has stopped improving (:class:`Stopper`, scikit-learn's ``n_iter_no_change``);
+:func:`finish` and :func:`diverged` set a run's final status; :func:`as_callback` turns
+each form of callback into ``f(epoch, history, model)``.
+"""
+
+import inspect
+import math
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from descentlab.core.history import History
+from descentlab.errors import DivergenceError, divergence_message
+
+
+class Diverging(Exception):
+    """Raised inside an epoch when a batch's loss diverges; ``train`` turns it into its outcome."""
+
+    def __init__(self, loss: float, reason: str) -> None:
+        super().__init__(reason)
+        self.loss, self.reason = loss, reason
+
+
+def guard(loss_value: float, history: History, explode_factor: float) -> None:
+    """Raise :class:`Diverging` when ``loss_value`` is not finite or has exploded past
+    ``explode_factor`` times the first epoch's loss; called before the gradient and the
+    update, so the parameters never take a step from a diverged loss."""
+    first_loss = history.loss[0] if history.loss else None
+    if not math.isfinite(loss_value):
+        raise Diverging(loss_value, "is not finite")
+    if first_loss and first_loss > 0 and loss_value > explode_factor * first_loss:
+        raise Diverging(loss_value, f"exploded to {loss_value:.3g}, over {explode_factor:.0e} times "
+                                    f"the first epoch's {first_loss:.3g}")
+
+
+def as_callback(callback: Any) -> Callable[[int, History, Any], object]:
+    """Every callback as ``f(epoch, history, model)``: objects with ``on_epoch_end``, and the
+    two-argument ``f(epoch, history)`` form, which does not see the model."""
+    if hasattr(callback, "on_epoch_end"):
+        return callback.on_epoch_end  # type: ignore[no-any-return]
+    try:
+        params = inspect.signature(callback).parameters.values()
+    except (TypeError, ValueError):
+        return lambda epoch, history, model: callback(epoch, history)
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if (len(positional) >= 3 and positional[2].default is positional[2].empty) or any(
+            p.kind == p.VAR_POSITIONAL for p in params):
+        return callback  # type: ignore[no-any-return]
+    return lambda epoch, history, model: callback(epoch, history)
+
+
+class Stopper:
+    """scikit-learn's rule: stop after ``n_iter_no_change`` epochs without a ``tol`` improvement.
+
+    An epoch counts as no improvement when its score is above ``best - tol``; the best
+    score (and the parameters it was measured at) are kept for early stopping.
+    """
+
+    def __init__(self, tol: float, n_iter_no_change: int) -> None:
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.best = math.inf
+        self.best_epoch: int | None = None
+        self.best_params: dict[str, np.ndarray] | None = None
+        self.count = 0
+
+    def update(self, score: float, epoch: int, params: dict[str, np.ndarray] | None) -> bool:
+        """Record the score of ``epoch``; return True when training should stop."""
+        self.count = self.count + 1 if score > self.best - self.tol else 0
+        if score < self.best:
+            self.best, self.best_epoch, self.best_params = score, epoch, params
+        return self.count >= self.n_iter_no_change
+
+
+def finish(history: History, model: Any, stopper: Stopper | None, early_stopping: bool,
+           on_divergence: str, converged: Any = None) -> History:
+    """Set the final parameters and status; warn when the budget ran out before ``tol`` (or
+    before the ``converged`` rule of :func:`descentlab.core.trainer.train` held: its message)."""
+    if early_stopping and history.status != "interrupted" and stopper is not None \
+            and stopper.best_params is not None:
+        model.set_params(stopper.best_params)
+        history.meta["best_epoch"] = stopper.best_epoch
+    history.final_params = model.get_params()
+    if not all(np.all(np.isfinite(v)) for v in history.final_params.values()):
+        return diverged(history, model, history.n_epochs - 1, float("nan"),
+                        "left non-finite parameters", on_divergence)
+    if history.status == "running":
+        history.status = "completed"
+        if stopper is not None:
+            from sklearn.exceptions import ConvergenceWarning
+
+            message = (f"training used all {history.n_epochs} epochs before the loss stopped "
+                       f"improving by tol={stopper.tol:g}: raise epochs (or tol, or the "
+                       "learning rate) to let it converge")
+            if converged is not None and not early_stopping:
+                message = converged.unconverged_message(history.n_epochs, history.final_params)
+            history.meta["unconverged"] = message
+            warnings.warn(message, ConvergenceWarning, stacklevel=3)
+    return history
+
+
+def diverged(history: History, model: Any, epoch: int, loss_value: float, reason: str,
+             on_divergence: str) -> History:
+    """Mark the run diverged at ``epoch`` (and why); raise :class:`DivergenceError` unless
+    ``on_divergence == "stop"``."""
+    history.status = "diverged"
+    history.meta["diverged_at_epoch"] = epoch
+    history.meta["diverged_because"] = f"the loss {reason}"
+    history.final_params = model.get_params()
+    if on_divergence == "stop":
+        return history
+    raise DivergenceError(divergence_message(epoch, reason), epoch=epoch, loss=loss_value, history=history)
