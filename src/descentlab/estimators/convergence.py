@@ -57,6 +57,7 @@ class OptimumCheck:
         self.standardized = standardized
         self.objective, self.Z, self.t, self.loss, self.w = objective, Z, t, loss, sample_weight
         self.distance, self.next_check, self.epoch = math.inf, 0, 0
+        self.minibatch = False  # set by the first epoch that brings no full gradient
         self._fixed_H = None
         if objective is not None and hasattr(objective, "moments"):
             self._fixed_H = self._with_penalty(objective.moments.hessian(), (objective.moments.n_features,))
@@ -127,6 +128,7 @@ class OptimumCheck:
         has stalled (``tol``) *and* the distance is below ``gtol``. ``grads``: the full
         gradient at ``params``, or None after mini-batches (then computed here)."""
         self.epoch += 1
+        self.minibatch = grads is None
         if not stalled:
             return False
         if self._fixed_H is None and self.epoch < self.next_check:  # rows: a Hessian costs a pass
@@ -139,6 +141,9 @@ class OptimumCheck:
         distance = self.measure(params)
         why = ("; unstandardised features of unlike scales make the steps slow along the small "
                "ones: standardize=True, or scale them" if not self.standardized else "")
+        if self.minibatch:
+            why += ("; mini-batch steps of a fixed size wander about the optimum: train full-batch "
+                    "(batch_size=None) or with a decaying schedule")
         return (f"training used all {n_epochs} epochs and stopped an estimated {distance:.2g} "
                 f"(relative, on coef_) from the optimum, above gtol={self.gtol:g}: raise epochs "
                 f"(e.g. epochs={4 * n_epochs}) or gtol{why}")
