@@ -1,4 +1,4 @@
-"""History in a notebook: plot(), the records and the DataFrame, the HTML summary."""
+"""History in a notebook: its plot (viz.history), the records and the DataFrame, the HTML summary."""
 
 import builtins
 
@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from descentlab.core.history import History
+from descentlab.viz.history import plot_history
 from descentlab.errors import DescentlabError
 
 
@@ -22,7 +23,7 @@ def test_plot_draws_the_loss_of_every_epoch():
     import matplotlib.pyplot as plt
 
     h = _history(12, ratio=0.9)
-    ax = h.plot()
+    ax = plot_history(h)
     (line,) = ax.lines
     np.testing.assert_array_equal(line.get_xdata(), np.arange(12))
     np.testing.assert_allclose(line.get_ydata(), h.loss)
@@ -35,9 +36,9 @@ def test_plot_chooses_log_scale_for_a_wide_span_and_obeys_log():
     import matplotlib.pyplot as plt
 
     wide = _history(40, ratio=0.7)           # spans ~6 decades
-    assert wide.plot().get_yscale() == "log"
-    assert wide.plot(log=False).get_yscale() == "linear"
-    assert _history(5, ratio=0.9).plot(log=True).get_yscale() == "log"
+    assert plot_history(wide).get_yscale() == "log"
+    assert plot_history(wide, log=False).get_yscale() == "linear"
+    assert plot_history(_history(5, ratio=0.9), log=True).get_yscale() == "log"
     plt.close("all")
 
 
@@ -46,11 +47,11 @@ def test_plot_adds_validation_and_draws_on_a_given_axes():
 
     h = _history(10, val=True)
     ax = Figure().subplots()
-    assert h.plot(ax=ax) is ax
+    assert plot_history(h, ax=ax) is ax
     assert [l.get_label() for l in ax.lines] == ["training loss", "validation loss"]
     np.testing.assert_allclose(ax.lines[1].get_ydata(), h.val_loss)
     ax2 = Figure().subplots()
-    assert len(h.plot(ax=ax2, val=False).lines) == 1
+    assert len(plot_history(h, ax=ax2, val=False).lines) == 1
 
 
 def test_records_and_frame_hold_loss_val_loss_and_flattened_params():

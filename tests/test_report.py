@@ -14,6 +14,7 @@ import pytest
 
 from helpers import headless_chromium
 
+from descentlab.lessons.lr_study import tutorial_study
 from descentlab.outputs.report import write_report
 
 
@@ -31,8 +32,8 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 @pytest.fixture(scope="module")
 def report(article_run, tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "report.html"
-    written, study = write_report(article_run, path)
-    assert written == path
+    study = tutorial_study(article_run)
+    assert write_report(article_run, path, study=study) == path
     return path, path.read_text(), study
 
 

@@ -14,6 +14,7 @@ from descentlab.cli import main
 from descentlab.lessons.collapse import CollapseConfig, run_collapse
 from descentlab.lessons.logistic import LogisticConfig, run_logistic
 from descentlab.lessons.nonlinear import NonlinearConfig, run_nonlinear
+from descentlab.lessons.lr_study import tutorial_study
 from descentlab.outputs.report import write_report
 from test_report import ARTIFACTS, browser, wait_for
 
@@ -31,7 +32,8 @@ def studies():
 @pytest.fixture(scope="module")
 def report(article_run, studies, tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "report.html"
-    write_report(article_run, path, rates=[0.5], networks=studies, max_frames=FRAMES)
+    write_report(article_run, path, study=tutorial_study(article_run, [0.5]), networks=studies,
+                 max_frames=FRAMES)
     return path, path.read_text()
 
 

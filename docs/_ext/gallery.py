@@ -62,8 +62,10 @@ def _epoch(runs):
 def _history(runs):
     from matplotlib.figure import Figure
 
+    from descentlab.viz.history import plot_history
+
     ax = Figure(figsize=(6, 4), layout="constrained").subplots()
-    runs.tutorial.history.plot(ax=ax)
+    plot_history(runs.tutorial.history, ax=ax)
     return ax.figure
 
 
@@ -136,7 +138,7 @@ FIGURES = [
      "random_state 42): what the article fits a line to.", _data),
     ("epoch_060", "The line after 61 epochs", "The article's two panels at the last epoch: the "
      "line after that epoch's update on the training points, and the loss so far.", _epoch),
-    ("history_plot", "History.plot()", "The loss of every epoch of the article's run, drawn "
+    ("history_plot", "plot_history(history)", "The loss of every epoch of the article's run, drawn "
      "from its History.", _history),
     ("cost_vs_m", "The cost against m", "L(m, b*) with b held at its least-squares value; a is "
      "the optimum, every epoch's m sits on the curve, the tangents are the slopes dL/dm that "

@@ -134,7 +134,7 @@ result = dl.run_tutorial(log=None)
 np.testing.assert_allclose(result.history.loss, losses, rtol=1e-12)
 result
 """),
-    code("result.history.plot();", "figure"),
+    code("from descentlab.viz.history import plot_history\nplot_history(result.history);", "figure"),
     code("result.history.to_frame().head()"),
     md("""
 ## The article's borrowed figures, drawn from this run

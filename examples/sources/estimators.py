@@ -31,7 +31,7 @@ ols = LinearRegression().fit(X_train, y_train)
 print(f"test R^2: GDRegressor {reg.score(X_test, y_test):.6f}, LinearRegression {ols.score(X_test, y_test):.6f}")
 reg.history_
 """),
-    code("reg.history_.plot();", "figure"),
+    code("from descentlab.viz.history import plot_history\nplot_history(reg.history_);", "figure"),
     md("""
 ## A live board while fitting
 

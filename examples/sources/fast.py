@@ -69,5 +69,5 @@ print(f"Dask fit {time.perf_counter() - start:.2f} s on {dX.npartitions} chunks 
       f"intercept {dask_model.intercept_:.4f}")
 client.close(); cluster.close()
 """),
-    code("dask_model.history_.plot(log=True);", "figure"),
+    code("from descentlab.viz.history import plot_history\nplot_history(dask_model.history_, log=True);", "figure"),
 ]

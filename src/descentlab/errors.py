@@ -1,5 +1,7 @@
 """The errors a user can cause, each with a one-line message that says what to do."""
 
+from typing import Any
+
 
 class DescentlabError(ValueError):
     """Bad input: the message says what was wrong and what to do, in one line."""
@@ -18,16 +20,17 @@ class DivergenceError(DescentlabError):
         Everything recorded up to (not including) that epoch's update.
     """
 
-    def __init__(self, message, *, epoch, loss, history):
+    def __init__(self, message: str, *, epoch: int, loss: float, history: Any) -> None:
         super().__init__(message)
         self.epoch = epoch
         self.loss = loss
         self.history = history
 
 
-def divergence_message(epoch, loss, lr=None, bound=None, *, bound_name="the stable bound",
-                       fix="the learning rate is too large for this data: use a smaller learning "
-                           "rate (or scale the features)"):
+def divergence_message(epoch: int, loss: float | str, lr: float | None = None, bound: float | None = None, *,
+                       bound_name: str = "the stable bound",
+                       fix: str = "the learning rate is too large for this data: use a smaller learning "
+                           "rate (or scale the features)") -> str:
     """The one line a :class:`DivergenceError` says: when, the rate against its bound, and
     what to do (the library's, the lessons', the estimators' and the playground's).
 
@@ -73,7 +76,7 @@ class SaveError(DescentlabError):
         Where the work was saved instead (:func:`descentlab.files.save_or_recover`).
     """
 
-    def __init__(self, message, *, path=None, recovered=None):
+    def __init__(self, message: str, *, path: Any = None, recovered: Any = None) -> None:
         super().__init__(message)
         self.path = path
         self.recovered = recovered

@@ -6,6 +6,8 @@ and how much there is, not in a MemoryError traceback, nor in the operating syst
 killing the process half-way (Linux lends memory it does not have until it is touched).
 """
 
+
+
 import os
 import stat
 
@@ -18,7 +20,7 @@ SMALL = 64 * 2**20
 MAX_JSON_BYTES = 256 * 2**20
 
 
-def available_bytes():
+def available_bytes() -> int | None:
     """Memory that can be allocated now: MemAvailable of /proc/meminfo, else free pages.
 
     Returns None where neither is known (then nothing is refused).
@@ -36,13 +38,13 @@ def available_bytes():
         return None
 
 
-def gib(n_bytes):
+def gib(n_bytes: float) -> str:
     """``n_bytes`` in GiB, as text: ``"0.75 GiB"``, ``"22.9 GiB"``, ``"447,034 GiB"``."""
     value = n_bytes / GIB
     return f"{value:.3g} GiB" if value < 100 else f"{value:,.0f} GiB"
 
 
-def check_memory(what, n_bytes, fix):
+def check_memory(what: str, n_bytes: int, fix: str) -> int:
     """Raise a one-line :class:`DescentlabError` when ``n_bytes`` exceed the available memory.
 
     Parameters
@@ -63,7 +65,7 @@ def check_memory(what, n_bytes, fix):
     return n_bytes
 
 
-def array_bytes(*shape, copies=1, itemsize=8):
+def array_bytes(*shape: int, copies: int = 1, itemsize: int = 8) -> int:
     """Bytes of ``copies`` float64 arrays of ``shape`` (exact integers, no overflow)."""
     n = copies * itemsize
     for size in shape:
@@ -71,7 +73,7 @@ def array_bytes(*shape, copies=1, itemsize=8):
     return n
 
 
-def read_text_capped(path, what, limit=None):
+def read_text_capped(path: str | os.PathLike[str], what: str, limit: int | None = None) -> str:
     """The text of a file of at most ``limit`` bytes (:data:`MAX_JSON_BYTES` by default),
     UTF-8; one-line errors otherwise.
 
@@ -100,7 +102,7 @@ def read_text_capped(path, what, limit=None):
                               "file written by descentlab") from None
 
 
-def _too_large(what, shown, limit):
+def _too_large(what: str, shown: str, limit: int) -> DescentlabError:
     return DescentlabError(f"cannot read {what} {shown!r}: it is larger than {limit // 2**20} MiB, "
                            "more than descentlab writes: pass a file written by descentlab")
 

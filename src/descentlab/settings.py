@@ -12,7 +12,9 @@ declaration serves three readers, so nothing is typed twice:
 """
 
 import math
+from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, field, fields, replace
+from typing import Any
 
 import numpy as np
 
@@ -63,17 +65,17 @@ class Setting:
     high: float | None = None
     low_open: bool = False
     high_open: bool = False
-    choices: tuple = ()
+    choices: tuple[Any, ...] = ()
     none: str | None = None
     callable_ok: bool = False
     label: str | None = None
     suggest: str | None = None
     flag: str | None = None
-    instances: tuple = ()
+    instances: tuple[type, ...] = ()
     default: object = None
     cli: bool = False
 
-    def problem(self, value):
+    def problem(self, value: Any) -> str | None:
         """Why ``value`` is not accepted (a phrase after the value), or None."""
         if value is None:
             return None if self.none is not None else f"must be {self.expects()}"
@@ -96,7 +98,7 @@ class Setting:
                 _is_number(v) and math.isfinite(v) and v >= 0 for v in value.values()))
             return None if ok else "must be 'balanced' or a dict of label: weight, e.g. {0: 1, 1: 5}"
         if self.kind == "rates":
-            ok = isinstance(value, (tuple, list)) and value and all(
+            ok = isinstance(value, (tuple, list)) and len(value) > 0 and all(
                 _is_number(v) and math.isfinite(v) and v > 0 for v in value)
             return None if ok else "must be a non-empty list of positive numbers, e.g. 0.01,0.5,1.8"
         if self.kind == "sizes":
@@ -112,26 +114,27 @@ class Setting:
             return f"must be {self.expects()}"
         return None
 
-    def _in_range(self, value):
+    def _in_range(self, value: float) -> bool:
         low, high = self.limits()
         if low is not None and (value < low or (self.low_open and value == low)):
             return False
         return not (high is not None and (value > high or (self.high_open and value == high)))
 
-    def limits(self):
+    def limits(self) -> tuple[float | None, float | None]:
         if self.kind == "seed":
             return 0, SEED_MAX
         if self.kind == "fraction":
             return 0.0, 1.0
         return self.low, self.high
 
-    def expects(self):
+    def expects(self) -> str:
         """What is accepted, in words: "a positive number", "a whole number of at least 1"."""
         noun = "a whole number" if self.kind in ("int", "seed") else "a number"
         low, high = self.limits()
-        if self.kind == "fraction" or (self.low_open and self.high_open and low is not None
-                                       and high is not None):
-            text = f"{noun} in ({_num(low)}, {_num(high)})" if self.kind != "fraction" else "a fraction in (0, 1)"
+        if self.kind == "fraction":
+            text = "a fraction in (0, 1)"
+        elif self.low_open and self.high_open and low is not None and high is not None:
+            text = f"{noun} in ({_num(low)}, {_num(high)})"
         elif low == 0 and self.low_open and high is None:
             text = "a positive number" if noun == "a number" else "a whole number of at least 1"
         elif low is not None and high is not None:
@@ -152,19 +155,19 @@ class Setting:
         return text
 
 
-def setting(default, help, **kwargs):
+def setting(default: Any, help: str, **kwargs: Any) -> Any:
     """A dataclass field whose metadata holds its :class:`Setting` (the kind from the default)."""
     kwargs.setdefault("kind", _kind_of(default))
     return field(default=default, metadata={"setting": Setting(help, default=default, **kwargs)})
 
 
-def config_settings(config_class):
+def config_settings(config_class: type) -> dict[str, tuple[Setting, Any]]:
     """``{name: (Setting, default)}`` of a config dataclass, in declaration order."""
     return {f.name: (f.metadata["setting"], None if f.default is MISSING else f.default)
             for f in fields(config_class) if "setting" in f.metadata}
 
 
-def check_config(config):
+def check_config(config: Any) -> None:
     """Check every declared field of ``config``; raise a one-line :class:`DescentlabError`.
 
     A config's sizes arrive as lists from the command line: they are stored as tuples.
@@ -177,7 +180,7 @@ def check_config(config):
         check_value(s.label or name.replace("_", " "), value, s)
 
 
-def check_value(label, value, s):
+def check_value(label: str, value: Any, s: Setting) -> Any:
     """Raise unless ``value`` is accepted by the Setting ``s``; ``label`` names it."""
     reason = s.problem(value)
     if reason is None:
@@ -193,7 +196,7 @@ def check_value(label, value, s):
     raise DescentlabError(f"{label} {value!r} {reason}{hint}")
 
 
-def check_params(owner, constraints):
+def check_params(owner: object, constraints: dict[str, Setting]) -> None:
     """Check an estimator's hyperparameters against its ``_parameter_constraints``."""
     for name, s in constraints.items():
         value = getattr(owner, name)
@@ -202,7 +205,7 @@ def check_params(owner, constraints):
             raise DescentlabError(f"{type(owner).__name__}: {name}={value!r} {reason}")
 
 
-def _kind_of(default):
+def _kind_of(default: Any) -> str:
     if isinstance(default, bool):
         return "bool"
     if isinstance(default, int):
@@ -214,18 +217,18 @@ def _kind_of(default):
     return "float"
 
 
-def _num(value):
+def _num(value: float) -> str:
     """A limit as text: whole numbers in full (4294967295, not 4.29497e+09)."""
     if float(value).is_integer() and abs(value) < 2**53:
         return str(int(value))
     return f"{value:g}"
 
 
-def _is_int(value):
+def _is_int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def _is_number(value):
+def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
@@ -233,12 +236,12 @@ def _is_number(value):
 SIZE = Setting("a size", kind="int", low=1)
 
 
-def check_size(name, value):
+def check_size(name: str, value: Any) -> None:
     """Raise unless ``value`` is a whole number of at least 1 (a size, a count of epochs)."""
     check_value(name, value, SIZE)
 
 
-def check_choice(name, value, choices):
+def check_choice(name: str, value: Any, choices: Iterable[Any]) -> None:
     """Raise unless ``value`` is one of ``choices``; the message lists them."""
     check_value(name, value, Setting(name, kind="choice", choices=tuple(choices)))
 
@@ -247,21 +250,21 @@ def check_choice(name, value, choices):
 LEARNING_RATE = Setting("learning rate", low=0, low_open=True, label="learning rate")
 
 
-def check_rate(lr, suggest="0.01"):
+def check_rate(lr: Any, suggest: str = "0.01") -> float:
     """Raise unless ``lr`` is a finite number above 0 (:data:`LEARNING_RATE`); return it.
 
     >>> check_rate(0.05)
     0.05
     """
-    return check_value("learning rate", lr, replace(LEARNING_RATE, suggest=suggest))
+    return float(check_value("learning rate", lr, replace(LEARNING_RATE, suggest=suggest)))
 
 
-def lr_setting(default):
+def lr_setting(default: float) -> Any:
     """The learning-rate field of a run's config, with its default."""
     return field(default=float(default), metadata={"setting": replace(
         LEARNING_RATE, default=float(default), suggest=f"{default:g}")})
 
 
-def epochs_setting(default):
+def epochs_setting(default: int) -> Any:
     """The epoch-budget field of a run's config, with its default."""
     return setting(int(default), "epochs", low=1, suggest=str(default))

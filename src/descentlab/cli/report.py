@@ -37,19 +37,20 @@ def add_parser(sub):
 def run(args):
     from descentlab.cli._outputs import check_folder, finish, histories_of, recording
     from descentlab.lessons import run_network_studies
+    from descentlab.lessons.lr_study import tutorial_study
     from descentlab.outputs.manifest import MANIFEST
-    from descentlab.outputs.report import report_study, write_report
+    from descentlab.outputs.report import write_report
 
     planned = ["report.html", MANIFEST]
     check_folder(args.out, planned, inputs=[args.history] if args.history else [])
     result = load_result(args)
-    study = report_study(result, args.rates)
+    study = tutorial_study(result, args.rates)
     networks = run_network_studies(args.networks)
     trained_now = [] if args.history is not None else [result.history]  # see animate
     histories = [*trained_now, *(run.history for run in study.runs)]
     histories += [h for n in networks for h in histories_of(n)]
     with recording(args, planned, histories) as record:
-        path, study = write_report(result, record.folder / "report.html", study=study,
+        path = write_report(result, record.folder / "report.html", study=study,
                                    networks=networks, max_frames=args.max_frames,
                                    max_points=args.max_points, record=record)
     extra = f"; with {', '.join(args.networks)}" if args.networks else ""

@@ -27,6 +27,7 @@ def add_parser(sub):
 def run(args):
     from descentlab.cli._options import _say_if_large
     from descentlab.cli._outputs import check_folder, finish, recording
+    from descentlab.lessons.lr_study import tutorial_study
     from descentlab.outputs.lessons import lesson_files, save_tutorial
     from descentlab.outputs.media import animation_files, write_animation
     from descentlab.outputs.report import write_report
@@ -57,6 +58,7 @@ def run(args):
             files, notes = write_animation(result, args.out, record=record, **caps)
             print(f"Animation ({'; '.join(notes)}): " + ", ".join(str(f) for f in files))
         if args.report:
-            path, _ = write_report(result, record.folder / REPORT, record=record, **caps)
+            path = write_report(result, record.folder / REPORT, study=tutorial_study(result), record=record,
+                                **caps)
             print(f"Report: {path}")
     return finish(record, [h], budget=config.epochs)

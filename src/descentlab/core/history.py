@@ -16,7 +16,6 @@ from descentlab.memory import read_text_capped
 
 if TYPE_CHECKING:                      # only for the annotations: never imported at run time
     import pandas
-    from matplotlib.axes import Axes
 
 
 @dataclass
@@ -150,51 +149,7 @@ class History:
         last = f", last loss={self.loss[-1]:.6g}" if self.loss else ""
         return f"History(n_epochs={self.n_epochs}, status={self.status!r}{last})"
 
-    # -- in a notebook: a figure, a table, an HTML summary ----------------------------------
-    def plot(self, ax: "Axes | None" = None, log: bool | None = None, *, val: bool = True,
-             label: str = "training loss", title: str | None = None) -> "Axes":
-        """Draw the loss of every epoch (and the validation loss when recorded).
-
-        Parameters
-        ----------
-        ax : matplotlib.axes.Axes, optional
-            Draw on it; by default on a new figure (6 x 4 inches).
-        log : bool or None, default=None
-            A logarithmic loss axis; None chooses it when the loss spans more than two
-            decades (and every value is positive).
-        val : bool, default=True
-            Also draw ``val_loss`` when it was recorded.
-        label : str, default="training loss"
-        title : str, optional
-            Defaults to ``"Loss per epoch (<status>)"``.
-
-        Returns
-        -------
-        matplotlib.axes.Axes
-            Its first line holds ``loss`` against the epochs ``0 .. n_epochs - 1``.
-        """
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-        epochs = np.arange(self.n_epochs)
-        ax.plot(epochs, self.loss, marker="o" if self.n_epochs <= 80 else None, markersize=3,
-                label=label)
-        if val and self.val_loss:
-            ax.plot(np.arange(len(self.val_loss)), self.val_loss, linestyle="--",
-                    label="validation loss")
-        values = np.asarray(self.loss + (self.val_loss if val else []), dtype=float)
-        finite = values[np.isfinite(values)]
-        if log is None:
-            log = bool(finite.size and finite.min() > 0 and finite.max() / finite.min() > 100)
-        if log:
-            ax.set_yscale("log")
-        ax.set_xlabel("Epoch")
-        ax.set_ylabel("Loss (log scale)" if log else "Loss")
-        ax.set_title(title if title is not None else f"Loss per epoch ({self.status})")
-        ax.legend()
-        return ax
-
+    # -- in a notebook: a table, an HTML summary (the figure: descentlab.viz.history) --------
     def to_records(self) -> list[dict]:
         """One dict per epoch: ``epoch``, ``loss``, ``val_loss`` (when recorded) and each
         recorded parameter entry (``W[0]``, ``b``, ...: arrays flattened in C order).

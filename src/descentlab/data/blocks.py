@@ -2,7 +2,10 @@
 read piece by piece, so data larger than memory streams through in bounded memory.
 """
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -15,18 +18,19 @@ DEFAULT_BLOCK_BYTES = 4 * 2**20  # 4 MiB of float64 per block: fits in cache
 GRAM_BLOCK_BYTES = 2 * 2**20
 
 
-def block_rows_for(n_features, block_bytes=DEFAULT_BLOCK_BYTES, itemsize=8):
+def block_rows_for(n_features: int, block_bytes: int = DEFAULT_BLOCK_BYTES, itemsize: int = 8) -> int:
     """How many rows of ``itemsize``-byte numbers make a block of about ``block_bytes``."""
     return max(64, block_bytes // (itemsize * max(1, n_features)))
 
 
-def float_dtype(X):
+def float_dtype(X: Any) -> np.dtype[Any]:
     """The dtype the fast paths compute ``X`` in: float32 stays float32, all else float64."""
     return np.dtype(np.float32) if np.dtype(getattr(X, "dtype", np.float64)) == np.float32 \
         else np.dtype(np.float64)
 
 
-def native_blocks(X, y=None, block_rows=None, n_buffers=2):
+def native_blocks(X: Any, y: Any = None, block_rows: int | None = None,
+                  n_buffers: int = 2) -> Iterator[tuple[int, np.ndarray, Any]]:
     """Yield ``(start, X_block, y_block)`` in row order, in :func:`float_dtype` of ``X``.
 
     Unlike :func:`row_blocks` nothing is converted to float64 and an in-memory array's
@@ -50,7 +54,7 @@ def native_blocks(X, y=None, block_rows=None, n_buffers=2):
         yield start, Xb, yb
 
 
-def row_blocks(X, y=None, block_rows=None):
+def row_blocks(X: Any, y: Any = None, block_rows: int | None = None) -> Iterator[tuple[int, np.ndarray, Any]]:
     """Yield ``(start, X_block, y_block)`` in row order, each block as float64.
 
     ``X`` is anything with ``shape`` and row slicing (ndarray, memmap,
@@ -69,7 +73,8 @@ def row_blocks(X, y=None, block_rows=None):
         yield start, Xb, yb
 
 
-def shifted_blocks(X, y=None, block_rows=None):
+def shifted_blocks(X: Any, y: Any = None,
+                   block_rows: int | None = None) -> Iterator[tuple[np.ndarray, np.ndarray, Any]]:
     r"""Yield ``(shift, X_block - shift, y_block)``, ``shift`` the first block's column means.
 
     Sums of squares taken about a value close to the mean avoid the cancellation of
@@ -96,7 +101,7 @@ class NpyRows:
         A C-ordered 2-D (or 1-D) ``.npy`` file (``np.save`` writes these).
     """
 
-    def __init__(self, path):
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
             with open(self.path, "rb") as fh:
@@ -114,7 +119,7 @@ class NpyRows:
         self._row_bytes = dtype.itemsize * (shape[1] if len(shape) == 2 else 1)
 
     @classmethod
-    def of_memmap(cls, mm):
+    def of_memmap(cls, mm: np.memmap[Any, Any]) -> "NpyRows | None":
         """The file behind a whole C-ordered NumPy memmap, read in blocks instead of mapped.
 
         Returns None for a memmap that is a view (sliced) or not C-ordered: use it as is.
@@ -131,13 +136,13 @@ class NpyRows:
         return rows
 
     @property
-    def ndim(self):
+    def ndim(self) -> int:
         return len(self.shape)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.shape[0]
 
-    def __getitem__(self, rows):
+    def __getitem__(self, rows: slice) -> np.ndarray:
         if not isinstance(rows, slice) or rows.step not in (None, 1):
             raise TypeError("NpyRows supports contiguous row slices only")
         start, stop, _ = rows.indices(self.shape[0])
@@ -147,15 +152,15 @@ class NpyRows:
             flat = np.fromfile(fh, dtype=self.dtype, count=count * self._row_bytes // self.dtype.itemsize)
         return flat.reshape((count,) + tuple(self.shape[1:]))
 
-    def read_into(self, start, out):
+    def read_into(self, start: int, out: np.ndarray) -> np.ndarray:
         """Read the rows ``start:start + len(out)`` into ``out`` (C-ordered, of this file's
         dtype) without allocating; returns ``out``."""
         with open(self.path, "rb") as fh:
             fh.seek(self._offset + start * self._row_bytes)
-            got = fh.readinto(memoryview(out).cast("B"))
+            got = fh.readinto(memoryview(out).cast("B"))  # type: ignore[arg-type]  # an ndarray is a buffer
         if got != out.nbytes:
             raise DescentlabError(f"{str(self.path)!r} ended early: it holds fewer rows than its header says")
         return out
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"NpyRows({str(self.path)!r}, shape={self.shape}, dtype={self.dtype})"

@@ -12,7 +12,9 @@ import math
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO, Any
 
 import numpy as np
 
@@ -47,17 +49,17 @@ class CsvData:
 
     X: np.ndarray
     y: np.ndarray | None
-    features: list
+    features: list[str]
     target: str | None
     path: str
-    lines: list
+    lines: list[int]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"CsvData({self.path!r}, n_rows={self.X.shape[0]}, features={self.features!r}, "
                 f"target={self.target!r})")
 
 
-def _rows(path, delimiter=","):
+def _rows(path: str, delimiter: str = ",") -> list[tuple[int, list[str]]]:
     """The file's non-blank rows with their line numbers; one-line errors for unreadable files,
     and for inputs that are endless (/dev/zero, a pipe that never ends) or larger than memory,
     found before they are read to the end."""
@@ -86,7 +88,7 @@ def _rows(path, delimiter=","):
         raise DescentlabError(f"cannot read {path!r} ({exc.strerror or exc}): check the path") from None
 
 
-def _memory_budget(path):
+def _memory_budget(path: str) -> float:
     """Bytes the rows may take: half the available memory; a device is refused, and a
     regular file whose text alone would not fit is refused unread."""
     info = os.stat(path)
@@ -100,7 +102,7 @@ def _memory_budget(path):
     return budget
 
 
-def _lines(fh, path):
+def _lines(fh: IO[str], path: str) -> Iterator[str]:
     """The file's lines; a line past :data:`MAX_LINE` (no newline in sight) is not a row."""
     while line := fh.readline(MAX_LINE + 1):
         if len(line) > MAX_LINE:
@@ -109,7 +111,7 @@ def _lines(fh, path):
         yield line
 
 
-def _header(path, rows):
+def _header(path: str, rows: list[tuple[int, list[str]]]) -> list[str]:
     if not rows:
         raise DescentlabError(f"{path!r} is empty: it needs a header row naming the columns, "
                               "then one row per sample")
@@ -128,7 +130,7 @@ def _header(path, rows):
     return header
 
 
-def _unknown(path, header, name, role, delimiter=","):
+def _unknown(path: str, header: list[str], name: str, role: str, delimiter: str = ",") -> DescentlabError:
     hint = ""
     if len(header) == 1 and delimiter == "," and any(sep in header[0] for sep in ";\t|"):
         hint = " (the file does not seem comma-separated: save it with commas or pass --delimiter)"
@@ -136,7 +138,7 @@ def _unknown(path, header, name, role, delimiter=","):
                            f"{', '.join(map(repr, header))}")
 
 
-def _number(path, line, column, cell):
+def _number(path: str, line: int, column: str, cell: str) -> float:
     text = cell.strip()
     if text.lower() in MISSING:
         raise DescentlabError(f"missing value at line {line}, column {column!r} of {path!r}: "
@@ -152,7 +154,8 @@ def _number(path, line, column, cell):
     return value
 
 
-def read_csv(path, *, features=None, target=None, labels=False, delimiter=",", drop=None):
+def read_csv(path: str, *, features: list[str] | None = None, target: str | None = None, labels: bool = False,
+             delimiter: str = ",", drop: list[str] | None = None) -> "CsvData":
     """Read numeric feature columns (and a target column) from a CSV file with a header.
 
     With pandas installed the file is parsed by its C reader; the cell-by-cell reader
@@ -195,7 +198,9 @@ def read_csv(path, *, features=None, target=None, labels=False, delimiter=",", d
     header = _header(path, rows)
     features = columns(path, header, features, target, drop, delimiter)
     index = {name: i for i, name in enumerate(header)}
-    X, y, lines = [], [], []
+    X: list[list[float]] = []
+    labels_read: list[str | float] = []
+    lines: list[int] = []
     for line, row in rows[1:]:
         if len(row) != len(header):
             raise DescentlabError(f"line {line} of {path!r} has {len(row)} cells but the header "
@@ -203,22 +208,23 @@ def read_csv(path, *, features=None, target=None, labels=False, delimiter=",", d
         X.append([_number(path, line, name, row[index[name]]) for name in features])
         if target is not None:
             cell = row[index[target]].strip()
-            y.append(_label(path, line, target, cell) if labels else _number(path, line, target, cell))
+            labels_read.append(_label(path, line, target, cell) if labels else _number(path, line, target, cell))
         lines.append(line)
     if not X:
         raise DescentlabError(f"{path!r} has a header but no data rows: add one row per sample")
-    y = None if target is None else np.array(y, dtype=object if labels else float)
+    y = None if target is None else np.array(labels_read, dtype=object if labels else float)
     return CsvData(np.array(X, dtype=float), y, features, target, path, lines)
 
 
-def _delimiter(delimiter):
+def _delimiter(delimiter: str) -> str:
     delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
     if not (isinstance(delimiter, str) and len(delimiter) == 1 and delimiter not in "\"\r\n"):
         raise DescentlabError(f"delimiter {delimiter!r} must be one character, e.g. ';' or '\\t'")
     return delimiter
 
 
-def _read_fast(path, features, target, labels, delimiter, drop):
+def _read_fast(path: str, features: list[str] | None, target: str | None, labels: bool, delimiter: str,
+               drop: list[str] | None) -> "CsvData | None":
     """:func:`descentlab.data.fastcsv.read_fast` on the checked columns, or None."""
     from descentlab.data.fastcsv import first_row, read_fast
 
@@ -228,7 +234,8 @@ def _read_fast(path, features, target, labels, delimiter, drop):
         features = columns(path, header, features, target, drop, delimiter)
     except (DescentlabError, OSError, UnicodeDecodeError, csv.Error):
         return None  # the cell-by-cell reader gives its own error, in its own order
-    def on_missing(line, column, is_label):
+
+    def on_missing(line: int, column: str, is_label: bool) -> None:
         (_label if is_label else _number)(path, line, column, "")
 
     result = read_fast(path, header, raw_header, features, target, labels, delimiter, MISSING, on_missing)
@@ -238,7 +245,8 @@ def _read_fast(path, features, target, labels, delimiter, drop):
     return CsvData(X, y, features, target, path, lines)
 
 
-def columns(path, header, features, target, drop=None, delimiter=","):
+def columns(path: str, header: list[str], features: list[str] | None, target: str | None,
+            drop: list[str] | None = None, delimiter: str = ",") -> list[str]:
     """The checked feature columns: one-line errors for unknown, repeated or missing ones.
 
     Shared by the CSV reader and :func:`descentlab.data.folders.read_folder`.
@@ -266,14 +274,14 @@ def columns(path, header, features, target, drop=None, delimiter=","):
     return features
 
 
-def _label(path, line, column, cell):
+def _label(path: str, line: int, column: str, cell: str) -> str:
     if cell.lower() in MISSING:
         raise DescentlabError(f"missing label at line {line}, column {column!r} of {path!r}: "
                               "fill it in or remove the row")
     return cell
 
 
-def check_fit_data(data):
+def check_fit_data(data: Any) -> None:
     """Raise a one-line error unless ``data`` can be fitted.
 
     It needs at least 2 rows, more rows than features (with the intercept there are
@@ -298,7 +306,7 @@ def check_fit_data(data):
                               f"row is {_shown(data.y[0])}): there is nothing to learn")
 
 
-def _shown(value):
+def _shown(value: Any) -> str:
     """A cell as a message shows it: ``5`` or ``2.5e+300`` for numbers, ``'yes'`` for labels."""
     if isinstance(value, (float, np.floating)):
         return f"{float(value):g}"

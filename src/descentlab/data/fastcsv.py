@@ -12,11 +12,13 @@ the line and column of the first problem.
 import csv
 import itertools
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 
-def first_row(path, delimiter):
+def first_row(path: str, delimiter: str) -> list[str]:
     """The first non-blank row of the file, read with the csv module (``[]`` when none)."""
     with open(path, newline="", encoding="utf-8-sig") as fh:
         for row in csv.reader(fh, delimiter=delimiter, strict=True):
@@ -25,7 +27,9 @@ def first_row(path, delimiter):
     return []
 
 
-def read_fast(path, header, raw_header, features, target, labels, delimiter, missing, on_missing=None):
+def read_fast(path: str, header: list[str], raw_header: list[str], features: list[str], target: str | None,
+              labels: bool, delimiter: str, missing: Any,
+              on_missing: Callable[[int, str, bool], None] | None = None) -> tuple[np.ndarray, Any, list[int]] | None:
     """``(X, y, lines)`` parsed by pandas, or None to fall back to the cell-by-cell reader.
 
     Parameters
@@ -54,7 +58,7 @@ def read_fast(path, header, raw_header, features, target, labels, delimiter, mis
         raw_names = dict(zip(header, raw_header, strict=False))  # pandas keeps the names unstripped
         # numbers are inferred (as fast as dtype=float, the same values): a column with a
         # missing cell then comes out as text instead of failing the whole pass
-        dtype = {raw_names[target]: str} if target is not None and labels else {}
+        dtype: dict[str, type] = {raw_names[target]: str} if target is not None and labels else {}
         # every column and index_col=False, warnings as errors: a row with more cells than
         # the header is then refused, never read as an index or cut short
         read = dict(sep=delimiter, header=0, index_col=False, dtype=dtype, skip_blank_lines=False,
@@ -76,32 +80,37 @@ def read_fast(path, header, raw_header, features, target, labels, delimiter, mis
         return None  # no rows, or a quoted cell over several lines: the line numbers would shift
     bad = [name for name in numeric if frame[name].dtype.kind not in "iuf"]
     if bad:  # text, or True/False: a number column only when its other cells are missing ones
-        gaps = {name: _missing_cells(frame[name], missing) for name in bad}
-        if any(g is None for g in gaps.values()):
-            return None
-        for name, gap in gaps.items():
+        for name in bad:
+            gap = _missing_cells(frame[name], missing)
+            if gap is None:
+                return None
             frame[name] = np.where(gap, np.nan, 0.0)  # only where the gaps are matters now
-        return _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
+        _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
+        return None
     X = np.ascontiguousarray(frame[features].to_numpy(dtype=float))  # C order, as the old reader
     y = None
     if target is not None and labels:
         cells = frame[target].fillna("").str.strip()
         y = cells.to_numpy(dtype=object)
         if cells.str.lower().isin(missing).any():
-            return _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
+            _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
+            return None
     elif target is not None:
         y = frame[target].to_numpy(dtype=float)
     if not (np.all(np.isfinite(X)) and (y is None or labels or np.all(np.isfinite(y)))):
-        return _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
+        _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
+        return None
     return X, y, list(range(2, n_rows + 2))
 
 
-def _first_missing(path, delimiter, n_columns, frame, features, target, labels, missing, on_missing):
+def _first_missing(path: str, delimiter: str, n_columns: int, frame: Any, features: list[str],
+                   target: str | None, labels: bool, missing: Any,
+                   on_missing: Callable[[int, str, bool], None] | None) -> None:
     """Call ``on_missing`` for the first missing cell, by line then by column in the file's
     order, when the numbers are otherwise all finite (else the cell-by-cell reader decides);
     None, for the fallback, when it does not raise."""
     if on_missing is None:
-        return None
+        return
     numeric = features + ([target] if target is not None and not labels else [])
     values = frame[numeric].to_numpy(dtype=float)
     gaps = np.isnan(values)
@@ -109,7 +118,7 @@ def _first_missing(path, delimiter, n_columns, frame, features, target, labels, 
         gaps = np.column_stack([gaps, frame[target].isna().to_numpy()
                                 | frame[target].fillna("").str.strip().str.lower().isin(missing).to_numpy()])
     if not gaps.any() or np.isinf(values).any():
-        return None  # no missing cell, or an infinite one too: the cell-by-cell reader says which first
+        return  # no missing cell, or an infinite one too: the cell-by-cell reader says which first
     names = numeric + ([target] if labels and target is not None else [])
     order = np.argsort([list(frame.columns).index(n) for n in names], kind="stable")
     row = int(np.argmax(gaps.any(axis=1)))
@@ -117,12 +126,11 @@ def _first_missing(path, delimiter, n_columns, frame, features, target, labels, 
     with open(path, newline="", encoding="utf-8-sig") as fh:  # pandas pads a short row with
         line = next(itertools.islice(fh, row + 1, None), "")  # empty cells: is it a missing one?
     if len(next(csv.reader([line], delimiter=delimiter), [])) != n_columns:
-        return None  # a short row, or a blank line: the reader says so, in its own words
-    on_missing(row + 2, column, column == target and labels)
-    return None  # on_missing raises; None if it does not
+        return  # a short row, or a blank line: the reader says so, in its own words
+    on_missing(row + 2, column, column == target and labels)  # it raises the reader's error
 
 
-def _missing_cells(column, missing):
+def _missing_cells(column: Any, missing: Any) -> np.ndarray | None:
     """Which cells of a text column are missing, when every other one is a number; else None."""
     import pandas as pd
 
@@ -132,4 +140,4 @@ def _missing_cells(column, missing):
     cells = column.to_numpy(dtype=object)[gap]
     if not all(isinstance(c, str) and c.strip().lower() in missing for c in cells):
         return None  # a cell that is neither a number nor missing (or a NaN of pandas')
-    return gap
+    return np.asarray(gap, dtype=bool)

@@ -10,6 +10,7 @@ feature, text in a feature column; NaN cells are refused when the statistics are
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from descentlab.data.csvfile import columns as checked_columns
 from descentlab.errors import DescentlabError
@@ -22,19 +23,19 @@ class FolderData:
     """The lazy columns of a folder of files: ``X`` (n_rows, n_features) and ``y`` (n_rows,)
     as Dask arrays with known chunk sizes, one chunk per file part."""
 
-    X: object
-    y: object
-    features: list
+    X: Any  # dask.array.Array
+    y: Any
+    features: list[str]
     target: str | None
     path: str
-    files: list
+    files: list[str]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"FolderData({self.path!r}, files={len(self.files)}, n_rows={self.X.shape[0]}, "
                 f"features={self.features!r}, target={self.target!r})")
 
 
-def data_files(path):
+def data_files(path: str) -> tuple[list[Path], str]:
     """The folder's CSV or Parquet files, sorted; a one-line error for none or a mix."""
     folder = Path(path)
     if not folder.is_dir():
@@ -49,7 +50,8 @@ def data_files(path):
     return files, kinds.pop()
 
 
-def read_folder(path, *, features=None, target=None, labels=False):
+def read_folder(path: str, *, features: list[str] | None = None, target: str | None = None,
+                labels: bool = False) -> "FolderData":
     """Read a folder of CSV or Parquet files into lazy Dask arrays (the rows stay unread).
 
     Parameters
@@ -103,6 +105,6 @@ def read_folder(path, *, features=None, target=None, labels=False):
     return FolderData(X, y, features, target, path, [str(f) for f in files])
 
 
-def _first_line(exc):
+def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:160]

@@ -9,6 +9,8 @@ in floating point, so a column whose largest magnitude lies outside
 Every other column is left as it is, bit for bit.
 """
 
+from typing import Any
+
 import numpy as np
 
 #: Largest magnitudes inside [1 / SAFE, SAFE] are left alone: squares of such numbers,
@@ -16,7 +18,7 @@ import numpy as np
 SAFE = 2.0 ** 200
 
 
-def exponents(A):
+def exponents(A: Any) -> Any:
     """The power of two ``k`` of each column of ``A`` (0 for columns that need no scaling).
 
     Parameters
@@ -36,7 +38,7 @@ def exponents(A):
     return int(k) if np.ndim(k) == 0 else k.astype(int)
 
 
-def scaled(A, k):
+def scaled(A: Any, k: Any) -> Any:
     """``A`` times :math:`2^{-k}` (column by column), exactly; ``A`` itself when ``k`` is all 0."""
     if not np.any(k):
         return A

@@ -5,7 +5,9 @@ scikit-learn makes the data and splits it; it is imported inside the functions s
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +23,7 @@ NOISE_MAX = 1e100
 DATA_COPIES = 3
 
 
-def check_data_size(n_samples, n_features=1, fix="use fewer --samples"):
+def check_data_size(n_samples: int, n_features: int = 1, fix: str = "use fewer --samples") -> None:
     """Raise a one-line error, before anything is allocated, when the data cannot fit in memory."""
     what = f"{n_samples} samples x {n_features} feature{'s' * (n_features != 1)}"
     check_memory(what, array_bytes(n_samples, n_features + 1, copies=DATA_COPIES), fix)
@@ -46,7 +48,7 @@ class Dataset:
     coef: np.ndarray | None = None
     intercept: float | None = None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Dataset(n_samples={self.X.shape[0]}, n_features={self.X.shape[1]})"
 
 
@@ -78,7 +80,8 @@ def make_article_data(n_samples: int = 200, n_features: int = 1, noise: float = 
     return Dataset(X=X, y=y, coef=np.atleast_1d(coef), intercept=0.0)
 
 
-def _curve(f, n_samples, noise, random_state, x_range):
+def _curve(f: Callable[[np.ndarray], np.ndarray], n_samples: int, noise: float, random_state: int | None,
+           x_range: tuple[float, float]) -> "Dataset":
     check_data_size(n_samples)
     rng = np.random.default_rng(random_state)
     x = rng.uniform(*x_range, size=n_samples)
@@ -86,7 +89,7 @@ def _curve(f, n_samples, noise, random_state, x_range):
     return Dataset(X=x[:, None], y=y)
 
 
-def make_sine(n_samples=200, noise=0.1, random_state=0):
+def make_sine(n_samples: int = 200, noise: float = 0.1, random_state: int | None = 0) -> "Dataset":
     r"""A sine over one period, a curve no line can follow.
 
     .. math:: x \sim U(-\pi, \pi), \qquad y = \sin x + \varepsilon, \quad
@@ -107,12 +110,12 @@ def make_sine(n_samples=200, noise=0.1, random_state=0):
     return _curve(np.sin, n_samples, noise, random_state, (-np.pi, np.pi))
 
 
-def make_abs(n_samples=200, noise=0.1, random_state=0):
+def make_abs(n_samples: int = 200, noise: float = 0.1, random_state: int | None = 0) -> "Dataset":
     r"""A V shape, :math:`y = |x| + \varepsilon` for :math:`x \sim U(-2, 2)`; as :func:`make_sine`."""
     return _curve(np.abs, n_samples, noise, random_state, (-2.0, 2.0))
 
 
-def make_blobs(n_samples=200, cluster_std=1.5, random_state=0):
+def make_blobs(n_samples: int = 200, cluster_std: float = 1.5, random_state: int | None = 0) -> "Dataset":
     r"""Two Gaussian blobs in the plane, labelled 0 and 1, overlapping (not separable).
 
     The centres are :math:`(-1, -1)` and :math:`(1, 1)`; with the default spread many
@@ -142,7 +145,7 @@ def make_blobs(n_samples=200, cluster_std=1.5, random_state=0):
 NONLINEAR_SETS = {"sine": make_sine, "abs": make_abs}
 
 
-def check_split_sizes(n_samples, test_size, min_rows=2):
+def check_split_sizes(n_samples: int, test_size: float, min_rows: int = 2) -> tuple[int, int]:
     """Raise :class:`DescentlabError` unless both sides of the split get ``min_rows`` rows."""
     if not 0.0 < test_size < 1.0:
         raise DescentlabError(f"test fraction {test_size} is outside (0, 1): choose a value such as 0.2")
@@ -165,7 +168,8 @@ def split(X: np.ndarray, y: np.ndarray, test_size: float = 0.2, seed: int = 0) -
     from sklearn.model_selection import train_test_split
 
     check_split_sizes(X.shape[0], test_size)
-    return train_test_split(X, y, test_size=test_size, random_state=seed)
+    parts: list[np.ndarray] = train_test_split(X, y, test_size=test_size, random_state=seed)
+    return parts
 
 
 @dataclass
@@ -191,13 +195,13 @@ class ArticleData:
     seed: int = setting(7, "seed of the split and the initialisation", kind="seed")
     data_seed: int = setting(42, "random_state of make_regression", kind="seed")
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_config(self)
         check_split_sizes(self.samples, self.test_size)
         features = getattr(self, "features", 1)  # the lessons with a --n-features setting
         check_data_size(self.samples, features, "use fewer --samples" + " or --n-features" * (features > 1))
 
-    def make(self, n_features=1):
+    def make(self, n_features: int = 1) -> tuple[Any, ...]:
         """The data and its split: ``data, X_train, X_test, y_train, y_test``."""
         data = make_article_data(self.samples, n_features, self.noise, self.data_seed)
         return (data, *split(data.X, data.y, self.test_size, self.seed))

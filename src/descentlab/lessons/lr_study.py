@@ -126,6 +126,14 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
     return study
 
 
+def tutorial_study(result, rates=None) -> LRStudy:
+    """The learning-rate study of a tutorial ``result`` (what its report draws): the same
+    training data, start and epochs; by default the rates around the bound and the run's
+    own rate (the article's 0.05)."""
+    return lr_study(result.X_train, result.y_train, rates, epochs=result.config.epochs,
+                    seed=result.config.seed, article_lr=result.config.lr)
+
+
 def study_lines(study):
     """The bound and a table of where each rate falls, as printable lines."""
     lines = [f"Stability bound of full-batch gradient descent: 2 / lambda_max = {study.bound:.4g}, "

@@ -23,17 +23,7 @@ def check_output_file(path, suffixes, inputs=(), check_only=False):
     return path
 
 
-def report_study(result, rates=None):
-    """The report's learning-rate study of ``result``: the same training data, start and
-    epochs; by default the rates around the bound and the run's own rate (the article's 0.05)."""
-    from descentlab.lessons.lr_study import lr_study
-
-    return lr_study(result.X_train, result.y_train, rates, epochs=result.config.epochs,
-                    seed=result.config.seed, article_lr=result.config.lr)
-
-
-def write_report(result, path, *, study=None, rates=None, networks=(), max_frames=None,
-                 max_points=None, record=None):
+def write_report(result, path, *, study, networks=(), max_frames=None, max_points=None, record=None):
     """Write the self-contained HTML report of ``result`` to ``path``.
 
     Parameters
@@ -41,9 +31,9 @@ def write_report(result, path, *, study=None, rates=None, networks=(), max_frame
     result : TutorialResult
     path : path-like
         An ``.html`` file.
-    study : LRStudy or None
-        The learning-rate section. None runs :func:`report_study` (with ``rates``).
-    rates : list of float, optional
+    study : LRStudy
+        The learning-rate section (:func:`descentlab.lessons.lr_study.tutorial_study`): the
+        report draws it, it trains nothing.
     networks : sequence of CollapseResult, NonlinearResult or LogisticResult
         A section each, after the tutorial's (e.g. from
         :func:`descentlab.lessons.run_network_studies`).
@@ -55,18 +45,15 @@ def write_report(result, path, *, study=None, rates=None, networks=(), max_frame
     Returns
     -------
     path : Path
-    study : LRStudy
     """
     from descentlab.viz.report import tutorial_report
     from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS
 
     path = check_output_file(path, (".html", ".htm"))
-    if study is None:
-        study = report_study(result, rates)
     page = tutorial_report(result, study, networks, max_frames=max_frames or MAX_FRAMES,
                            max_points=max_points or MAX_POINTS)
     if record is not None and os.path.realpath(record.folder) == os.path.realpath(path.parent):
-        return write_text(record.path(path.name), page), study
+        return write_text(record.path(path.name), page)
     # keyed by the file's name: writing b.html must not remove a.html as stale
     with OutputFolder(path.parent, f"report:{path.name}", [path.name], only_if_present=True) as f:
-        return write_text(f.path(path.name), page), study
+        return write_text(f.path(path.name), page)

@@ -17,6 +17,8 @@ import time
 
 import numpy as np
 
+from descentlab.viz.history import plot_history
+
 
 def in_kernel():
     """True inside a Jupyter (IPython) kernel, where rich output can be displayed."""
@@ -181,7 +183,7 @@ class LiveBoard:
         FigureCanvasAgg(fig)
         axes = fig.subplots(1, ncols, squeeze=False)[0]
         total = f" of {self.total}" if self.total else ""
-        history.plot(ax=axes[0], log=self.log,
+        plot_history(history, ax=axes[0], log=self.log,
                      title=f"Loss, epoch {history.n_epochs - 1}{total}: {history.loss[-1]:.4g}")
         if self.total:
             axes[0].set_xlim(-0.5, self.total - 0.5)
