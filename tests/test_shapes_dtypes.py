@@ -64,3 +64,37 @@ def test_a_binary_model_file_of_the_old_shape_still_loads(tmp_path):
     old = load_model(tmp_path / "old.json")
     assert old.coef_.shape == (1, 3)
     np.testing.assert_allclose(old.predict_proba(X), clf.predict_proba(X))
+
+
+@pytest.mark.parametrize("solver", ["moments", "gd"])
+def test_fit_intercept_false_is_linear_regression_through_the_origin(solver):
+    from sklearn.linear_model import LinearRegression
+
+    Xs = X * [1, 10, 100] + [5, -3, 50]  # far from the origin: centring would move it
+    y = Xs @ [1.0, 2.0, 3.0] + 7 + rng.normal(size=len(Xs))
+    gd = GDRegressor(fit_intercept=False, solver=solver).fit(Xs, y)
+    ref = LinearRegression(fit_intercept=False).fit(Xs, y)
+    assert gd.intercept_ == 0.0 and gd.history_.status == "converged"
+    assert np.linalg.norm(gd.coef_ - ref.coef_) <= 1e-4 * np.linalg.norm(ref.coef_)
+
+
+@pytest.mark.parametrize("y", [y_two, y_three])
+def test_fit_intercept_false_is_logistic_regression_through_the_origin(y):
+    Xs = X + [2.0, 0.0, -1.0]
+    gd = GDClassifier(fit_intercept=False, penalty="l2", alpha=1e-3).fit(Xs, y)
+    ref = LogisticRegression(fit_intercept=False, C=1 / (len(y) * 1e-3), tol=1e-12).fit(Xs, y)
+    assert np.all(gd.intercept_ == 0) and gd.history_.status == "converged"
+    assert np.linalg.norm(gd.coef_ - ref.coef_) <= 1e-4 * np.linalg.norm(ref.coef_)
+
+
+def test_fit_intercept_false_with_partial_fit_and_where_it_cannot_go():
+    from descentlab.errors import DescentlabError
+
+    Xs = X + 3.0
+    inc = GDRegressor(fit_intercept=False)
+    for _ in range(300):
+        inc.partial_fit(Xs, Xs @ [1.0, 2.0, 3.0])
+    np.testing.assert_allclose(inc.coef_, [1.0, 2.0, 3.0], rtol=1e-3)
+    assert inc.intercept_ == 0.0
+    with pytest.raises(DescentlabError, match="fit_intercept=False trains on rows or moments"):
+        GDRegressor(fit_intercept=False, solver="fused").fit(Xs, Xs @ [1.0, 2.0, 3.0])

@@ -28,6 +28,7 @@ from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, c
 from descentlab.estimators.convergence import divergence_error
 from descentlab.estimators.dask_predict import frames_as_arrays
 from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
+from descentlab.estimators.intercept import without_intercept
 from descentlab.estimators.problem import rows_problem
 from descentlab.estimators.rescaled import fit_extremes
 from descentlab.estimators.rows import fit_weights, split_off, validation_rows
@@ -195,6 +196,7 @@ class GDEstimator(Incremental, BaseEstimator):
         problem = (continued_problem(self, X, y, sample_weight) if warm
                    else self._prepare(X, y, sample_weight))
         held_out = self.early_stopping and validation_data is None
+        problem = problem if warm else without_intercept(self, problem)  # fit_intercept=False
         problem.choose_rows(held_out)  # a stochastic run: the virtual rows, in canonical order
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
         model = continue_from(self) if warm else self._build_model(problem.n_features, rng)

@@ -52,9 +52,9 @@ class OptimumCheck:
     """
 
     def __init__(self, gtol, unit, penalty=None, objective=None, Z=None, t=None, loss=None,
-                 sample_weight=None, standardized=True):
+                 sample_weight=None, standardized=True, fit_intercept=True):
         self.gtol, self.unit, self.penalty = gtol, np.asarray(unit, dtype=float), penalty
-        self.standardized = standardized
+        self.standardized, self.fit_intercept = standardized, fit_intercept
         self.objective, self.Z, self.t, self.loss, self.w = objective, Z, t, loss, sample_weight
         self.distance, self.next_check, self.epoch = math.inf, 0, 0
         self.minibatch = False  # set by the first epoch that brings no full gradient
@@ -114,6 +114,7 @@ class OptimumCheck:
         H = self._hessian(params)
         free = np.ones(G.size, bool)
         free[:W.size] = (W.ravel() != 0) | (G[:W.size] != 0)  # l1: the zeros that stay zeros are exact
+        free[W.size:] = self.fit_intercept  # a bias held at 0 is not free
         step = np.zeros(G.size)
         if np.any(G[free]):
             step[free] = np.linalg.lstsq(H[np.ix_(free, free)], G[free], rcond=1e-13)[0]
@@ -161,13 +162,13 @@ def optimum_check(est, problem, loss, penalty, model):
         if not hasattr(problem.objective, "moments") and not hasattr(problem.objective, "hessian"):
             return None  # the fused pass keeps no rows to take a Hessian from
         return OptimumCheck(est.gtol, unit, penalty, objective=problem.objective,
-                            standardized=est.standardize)
+                            standardized=est.standardize, fit_intercept=est.fit_intercept)
     Z, t, w = problem.Z, problem.t, problem.sample_weight
     if problem.rows is not None:
         Z, t = Z[problem.rows], t[problem.rows]
         w = None if w is None else w[problem.rows]
     return OptimumCheck(est.gtol, unit, penalty, Z=Z, t=t, loss=loss, sample_weight=w,
-                        standardized=est.standardize)
+                        standardized=est.standardize, fit_intercept=est.fit_intercept)
 
 
 def divergence_error(est, exc, lr, optimizer, lam, n_samples):

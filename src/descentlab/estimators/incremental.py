@@ -28,6 +28,7 @@ from descentlab.core.penalties import make_penalty
 from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.trainer import train
 from descentlab.errors import DescentlabError, DivergenceError
+from descentlab.estimators.intercept import without_intercept
 from descentlab.estimators.problem import Problem
 
 
@@ -79,6 +80,7 @@ class Incremental:
                     raise DescentlabError(f"{type(self).__name__}.partial_fit needs classes= on its "
                                           "first call: pass every label y will hold")
             problem = _rows(self, X, y, classes, sample_weight)  # the scaling of the first batch, kept from now on
+            problem = without_intercept(self, problem)
             self._set_scaling(problem)
             rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
             model = self._build_model(problem.n_features, rng)

@@ -23,6 +23,7 @@ from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS
 from descentlab.estimators.convergence import optimum_check
 from descentlab.estimators.dask_predict import lazy_on_dask
+from descentlab.estimators.intercept import through_origin
 from descentlab.estimators.streamed import fast_problem
 from descentlab.fast.objectives import is_streamed
 
@@ -147,7 +148,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     MAX_MOMENTS_FEATURES = 2048
 
     def _build_model(self, n_features, rng):
-        return LinearModel(n_features, seed=0, init_scale=0.0)
+        return through_origin(self, LinearModel(n_features, seed=0, init_scale=0.0))
 
     def _solver_for(self, X, sample_weight=None):
         full_batch = self.batch_size is None and not self.early_stopping
@@ -256,9 +257,9 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
 
     def _build_model(self, n_features, rng):
         k = self._n_outputs()
-        if k == 1:
-            return LogisticModel(n_features, seed=0, init_scale=0.0)
-        return SoftmaxModel(n_features, k, seed=0, init_scale=0.0)
+        model = LogisticModel(n_features, seed=0, init_scale=0.0) if k == 1 else \
+            SoftmaxModel(n_features, k, seed=0, init_scale=0.0)
+        return through_origin(self, model)
 
     def _store(self, model):
         W, b = model.params["W"], model.params["b"]

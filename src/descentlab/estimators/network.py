@@ -37,7 +37,7 @@ class _Network:
                               choices=tuple(ACTIVATIONS), default="tanh"),
         "init": Setting("initialisation of the weights", kind="choice", choices=tuple(INITS),
                         none="he for relu, xavier otherwise"),
-        **{k: v for k, v in GDEstimator._parameter_constraints.items() if k != "gtol"},  # linear only
+        **{k: v for k, v in GDEstimator._parameter_constraints.items() if k not in ("gtol", "fit_intercept")},  # linear only
         **{name: replace(GDEstimator._parameter_constraints[name], default=default)
            for name, default in {"optimizer": "adam", "epochs": 3000, "batch_size": 200,
                                  "tol": 1e-5}.items()},
