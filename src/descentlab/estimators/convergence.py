@@ -116,12 +116,18 @@ class OptimumCheck:
         free[:W.size] = (W.ravel() != 0) | (G[:W.size] != 0)  # l1: the zeros that stay zeros are exact
         free[W.size:] = self.fit_intercept  # a bias held at 0 is not free
         step = np.zeros(G.size)
+        solvable = True
         if np.any(G[free]):
-            step[free] = np.linalg.lstsq(H[np.ix_(free, free)], G[free], rcond=1e-13)[0]
+            Hf = H[np.ix_(free, free)]
+            step[free] = np.linalg.lstsq(Hf, G[free], rcond=1e-13)[0]
+            # a gradient outside H's range: the quadratic has no minimum there (flat curvature)
+            solvable = np.linalg.norm(Hf @ step[free] - G[free]) <= 1e-6 * np.linalg.norm(G[free])
         unit = np.broadcast_to(self.unit, W.shape)
         dW = step[:W.size].reshape(W.shape)  # the optimum is about W - dW: measure against it
         delta, coef = np.linalg.norm(unit * dW), np.linalg.norm(unit * (W - dW))
         self.distance = float(delta / coef) if coef > 0 else (0.0 if delta == 0 else math.inf)
+        if not solvable:
+            return math.inf  # no estimate: not converged
         return self.distance
 
     def __call__(self, params, grads, stalled):
@@ -139,7 +145,8 @@ class OptimumCheck:
 
     def unconverged_message(self, n_epochs, params):
         """The warning when the budget ran out: how far it stopped and what to change."""
-        distance = self.measure(params)
+        self.measure(params)
+        distance = self.distance  # the Newton step's size, even where it certifies nothing
         why = ("; unstandardised features of unlike scales make the steps slow along the small "
                "ones: standardize=True, or scale them" if not self.standardized else "")
         if self.minibatch:
@@ -155,8 +162,8 @@ class OptimumCheck:
 
 def optimum_check(est, problem, loss, penalty, model):
     """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none)."""
-    if est.gtol is None or est.tol is None or est.early_stopping:
-        return None
+    if est.gtol is None or est.tol is None or est.early_stopping or getattr(loss, "degree", 2) != 2:
+        return None  # (a loss with kinks has no Newton step: the loss rule tol alone)
     unit = est._penalty_scales(problem, model)[0]["W"]
     if problem.objective is not None:
         if not hasattr(problem.objective, "moments") and not hasattr(problem.objective, "hessian"):
