@@ -2,6 +2,10 @@
 uvicorn server on 127.0.0.1 (a separate process, as ``descentlab playground`` runs it).
 
     python benchmarks/bench_playground.py [--clients 8] [--requests 25] [--epochs 1000] [--workers 1 2]
+    python benchmarks/bench_playground.py --class [--seconds 20] [--workers 2]
+
+``--class`` simulates a class instead (:mod:`bench_playground_class`): 30 students, 5
+dragging a heavy setting, 25 asking the article's run every 2 s.
 
 The reference, measured first in this run: one answer computed in this process (the
 library's ``train`` of ``--epochs`` epochs, the surface and the JSON), warm (best of 20)
@@ -139,8 +143,8 @@ print(t1 - t, time.perf_counter() - t1)
 
 def reference(epochs):
     """(cold import s, cold first answer s, warm answer s, warm train s) in this run."""
-    from descentlab.fast.moments import Moments
     from descentlab.core.trainer import train
+    from descentlab.fast.moments import Moments
     from descentlab.fast.objectives import MomentsObjective
     from descentlab.playground.build import make_loss, make_model, make_rule
     from descentlab.playground.problems import load_problem
@@ -183,8 +187,17 @@ def main():
     p.add_argument("--clients", type=int, default=8)
     p.add_argument("--requests", type=int, default=25, help="requests per client per scenario")
     p.add_argument("--epochs", type=int, default=1000)
-    p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--workers", type=int, nargs="+", default=None)
+    p.add_argument("--class", dest="classroom", action="store_true",
+                   help="simulate a class of 30 students (bench_playground_class.py)")
+    p.add_argument("--seconds", type=float, default=20.0, help="with --class: how long the class runs")
     args = p.parse_args()
+    if args.classroom:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from bench_playground_class import run_class
+
+        return run_class(args.workers or [2], args.seconds, start_server)
+    args.workers = args.workers or [1, 2]
     import numpy as np
 
     try:
@@ -193,6 +206,7 @@ def main():
     except ImportError:
         json_lib = "json (orjson not installed)"
     import importlib.util
+
     import uvicorn
 
     speedups = [name for name in ("httptools", "uvloop") if importlib.util.find_spec(name)]

@@ -18,15 +18,15 @@ with warnings.catch_warnings():  # starlette asks for httpx2; httpx is what is i
 
 from descentlab import stability_bound  # noqa: E402
 from descentlab.core.quadratic import least_squares
+from descentlab.core.stepsize import classify_rate  # noqa: E402
 from descentlab.data.synthetic import make_article_data, split
 from descentlab.playground import create_app  # noqa: E402
 from descentlab.playground.settings import FIELDS, LIMITS, REGIME_EDGES  # noqa: E402
-from descentlab.core.stepsize import classify_rate  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app(), raise_server_exceptions=False)
+    return TestClient(create_app(), base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
 
 
 def train(client, **settings):
@@ -171,13 +171,14 @@ def test_an_uploaded_csv_trains_on_the_chosen_columns(client):
     r = client.post("/api/csv", content=CSV)
     assert r.status_code == 200
     assert r.json() == {"columns": ["hours", "noise_col", "score"], "feature": "hours", "target": "score", "rows": 40}
-    a = train(client, data="csv", csv=CSV, feature="hours", target="score", lr=0.002, epochs=500)
+    a = train(client, data="csv", csv=CSV, feature="hours", target="score", lr=0.002, epochs=500,
+              standardize=False)  # the raw feature (standardised by default: see test_playground_why)
     x = np.array(a["data"]["train"]["X"])[:, 0]
     slope, intercept = np.polyfit(x, a["data"]["train"]["y"], 1)
     assert len(x) == 32 and a["data"]["x_name"] == "hours"
     assert a["surface"]["least_squares"]["m"] == pytest.approx(slope, rel=1e-9)
     assert a["bound"] == pytest.approx(stability_bound(x[:, None]), rel=1e-12)
-    other = train(client, data="csv", csv=CSV, feature="noise_col", target="score", epochs=5)
+    other = train(client, data="csv", csv=CSV, feature="noise_col", target="score", epochs=5, standardize=False)
     assert other["data"]["x_name"] == "noise_col"
 
 
@@ -198,23 +199,23 @@ def test_csv_errors_are_the_readers_one_line(client, text, query, fragment):
 
 
 BAD = [
-    ({"lr": "fast"}, 422, "lr must be a number"),
-    ({"lr": 0}, 422, "lr 0 is out of range"),
-    ({"lr": -1}, 422, "out of range"),
-    ({"lr": True}, 422, "lr must be a number"),
+    ({"lr": "fast"}, 422, "The learning rate (lr) must be a number, not text"),
+    ({"lr": 0}, 422, "The learning rate (lr) must be from 1e-12 to 100, not 0."),
+    ({"lr": -1}, 422, "must be from 1e-12 to 100, not -1."),
+    ({"lr": True}, 422, "(lr) must be a number, not true or false"),
     ({"epochs": 2.5}, 422, "whole number"),
     ({"epochs": LIMITS["epochs"] + 1}, 422, f"from 1 to {LIMITS['epochs']}"),
-    ({"samples": LIMITS["samples"] + 1}, 422, "out of range"),
-    ({"hidden": LIMITS["hidden"] + 1, "model": "network"}, 422, "out of range"),
+    ({"samples": LIMITS["samples"] + 1}, 422, f"must be from 10 to {LIMITS['samples']}"),
+    ({"hidden": LIMITS["hidden"] + 1, "model": "network"}, 422, f"from 1 to {LIMITS['hidden']}"),
     ({"optimizer": "sgd"}, 422, "choose one of gd, momentum, nesterov, adam"),
     ({"schedule": "warmup"}, 422, "choose one of constant"),
-    ({"momentum": 1.5}, 422, "out of range"),
-    ({"m": None, "b": "x"}, 422, "b must be a number"),
-    ({"epochs": None}, 422, "must not be null"),
-    ({"learning_rate": 0.1}, 422, "unknown setting 'learning_rate'"),
-    ({"model": "logistic"}, 422, "data 'blobs' with model 'logistic'"),
+    ({"momentum": 1.5}, 422, "must be from 0 to 0.999, not 1.5."),
+    ({"m": None, "b": "x"}, 422, "(b) must be a number, not text: for example 0."),
+    ({"epochs": None}, 422, "(epochs) needs a value, for example 61."),
+    ({"learning_rate": 0.1}, 422, "There is no setting called 'learning_rate'"),
+    ({"model": "logistic"}, 422, "choose the data 'blobs' with the model 'logistic'"),
     ({"data": "csv"}, 422, "upload a file first"),
-    ({"batch_size": 1, "epochs": 3000}, 422, "over the cap of"),
+    ({"batch_size": 1, "epochs": 3000}, 422, "more than the 60,000 one run may take"),
     ({"model": "network", "params": {"0.W": [[1.0]]}}, 422, "params must have exactly the keys"),
     ({"model": "network", "hidden": 2, "params": {"0.W": [[1, 2, 3]], "0.b": [0, 0], "1.W": [[1], [1]], "1.b": [0]}},
      422, "has shape [1, 3]"),
@@ -232,13 +233,13 @@ def test_bad_requests_get_a_4xx_and_one_line(client, body, status, fragment):
 
 
 @pytest.mark.parametrize("method, path, content, status, fragment", [
-    ("post", "/api/train", b"{not json", 400, "not JSON"),
-    ("post", "/api/train", b"\xff\xfe", 400, "not JSON"),
-    ("post", "/api/train", b"[" * (LIMITS["body_bytes"] + 1), 413, "over the cap"),
-    ("post", "/api/csv", b"x,y\n" + b"1,2\n" * (LIMITS["upload_bytes"] // 4), 413, "over the cap"),
-    ("post", "/api/csv", b"\xff\xfex,y", 400, "not UTF-8"),
+    ("post", "/api/train", b"{not json", 400, "not a set of settings"),
+    ("post", "/api/train", b"\xff\xfe", 400, "not a set of settings"),
+    ("post", "/api/train", b"[" * (LIMITS["body_bytes"] + 1), 413, "too large"),
+    ("post", "/api/csv", b"x,y\n" + b"1,2\n" * (LIMITS["upload_bytes"] // 4), 413, "larger than"),
+    ("post", "/api/csv", b"\xff\xfex,y", 400, "UTF-8 CSV"),
     ("get", "/api/train", None, 405, "not allowed"),
-    ("get", "/api/nothing", None, 404, "no such page"),
+    ("get", "/api/nothing", None, 404, "there is no page"),
 ])
 def test_broken_bodies_and_paths_get_json_errors(client, method, path, content, status, fragment):
     r = getattr(client, method)(path, content=content) if content is not None else getattr(client, method)(path)
@@ -292,7 +293,8 @@ def test_a_velocity_of_the_wrong_shape_is_refused(client):
 
 
 def test_any_json_body_is_validated_or_refused_in_one_line():
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     from descentlab.errors import DescentlabError
     from descentlab.playground.settings import validate

@@ -25,7 +25,7 @@ from descentlab.playground.settings import validate  # noqa: E402
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app(), raise_server_exceptions=False)
+    return TestClient(create_app(), base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
 
 
 def train(client, **settings):
@@ -111,16 +111,16 @@ def test_no_penalty_is_the_same_answer_whatever_alpha_says(client):
 
 
 @pytest.mark.parametrize("body, fragment", [
-    ({"penalty": "ridge"}, "unknown penalty 'ridge': choose one of none, l2, l1, elasticnet"),
-    ({"penalty": "l2", "alpha": -1}, "alpha -1 is out of range"),
-    ({"penalty": "l2", "alpha": 1e9}, "alpha 1000000000.0 is out of range"),
-    ({"penalty": "l2", "alpha": "big"}, "alpha must be a number"),
-    ({"penalty": "elasticnet", "l1_ratio": 1.5}, "l1_ratio 1.5 is out of range"),
-    ({"penalty": None}, "penalty must not be null"),
+    ({"penalty": "ridge"}, "There is no penalty 'ridge': choose one of none, l2, l1, elasticnet."),
+    ({"penalty": "l2", "alpha": -1}, "(alpha) must be from 0 to 1000, not -1."),
+    ({"penalty": "l2", "alpha": 1e9}, "(alpha) must be from 0 to 1000, not 1000000000.0."),
+    ({"penalty": "l2", "alpha": "big"}, "(alpha) must be a number, not text"),
+    ({"penalty": "elasticnet", "l1_ratio": 1.5}, "The l1 ratio (l1_ratio) must be from 0 to 1, not 1.5."),
+    ({"penalty": None}, "The penalty (penalty) needs a value, for example 'none'."),
     ({"penalty": "l1", "optimizer": "adam"}, "Adam takes no proximal step, so no l1 penalty"),
     ({"penalty": "elasticnet", "optimizer": "adam"}, "Adam takes no proximal step, so no elasticnet penalty"),
-    ({"penalty": "l2", "model": "network"}, "the penalty is on the linear model's slope only"),
-    ({"penalty": "l2", "model": "logistic", "data": "blobs", "noise": 1.5}, "set model 'linear'"),
+    ({"penalty": "l2", "model": "network"}, "The penalty pulls the line's slope only"),
+    ({"penalty": "l2", "model": "logistic", "data": "blobs", "noise": 1.5}, "choose the model 'linear'"),
 ])
 def test_bad_penalty_settings_get_a_422_and_one_line(client, body, fragment):
     r = client.post("/api/train", json=body)

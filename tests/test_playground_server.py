@@ -17,8 +17,8 @@ import pytest
 pytest.importorskip("uvicorn")
 pytest.importorskip("starlette")
 
-from descentlab.cli import main  # noqa: E402
 from descentlab import DescentlabError  # noqa: E402
+from descentlab.cli import main  # noqa: E402
 from descentlab.playground.runner import to_json, train_settings  # noqa: E402
 from descentlab.playground.server import Background, bind, is_loopback  # noqa: E402
 from descentlab.playground.settings import validate  # noqa: E402
@@ -152,3 +152,41 @@ def _children(pid):
 
     return [p for p in Path("/proc").glob("[0-9]*")
             if (p / "stat").exists() and (p / "stat").read_text().split(") ")[-1].split()[1] == str(pid)]
+
+
+@pytest.mark.slow
+def test_a_class_prints_its_link_and_qr_code_and_admits_only_its_code():
+    proc = start("--class", "--host", "127.0.0.1", "--port", "0")  # loopback in a test: no traffic out
+    try:
+        lines = []
+        while not any("teacher's page" in line for line in lines):
+            lines.append(proc.stdout.readline())
+            assert lines[-1] or proc.poll() is None, proc.stderr.read()  # not ended before its link
+        text = "".join(lines)
+        link = re.search(r"students open (http://127\.0\.0\.1:\d+/)\?class=([\w-]+)", text)
+        assert link, text
+        url, code = link.groups()
+        assert text.count("\n") > 10 and ("\u2588" in text or "\u2580" in text or "segno" in text)  # the QR code
+        teacher = re.search(r"teacher=([\w-]+)", text).group(1)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url + "api/limits", timeout=30)
+        assert refused.value.code == 403 and b"class code" in refused.value.read()
+        req = urllib.request.Request(url + "api/train", data=b'{"epochs": 3}', headers={"X-Class-Code": code})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            assert r.status == 200 and len(json.loads(r.read())["loss"]) == 3
+        req = urllib.request.Request(url + "api/class", headers={"X-Teacher-Code": teacher})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            info = json.loads(r.read())
+        assert info["teacher"] and info["url"] == f"{url}?class={code}" and info["students"] == 1
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode in (0, 130) and "Traceback" not in err, err
+
+
+def test_the_local_address_is_found_without_traffic():
+    from descentlab.playground.classroom import local_address
+
+    address = local_address()  # a UDP connect only picks a route: no packet is sent
+    assert address is None or (not address.startswith("127.") and address.count(".") == 3)

@@ -8,6 +8,7 @@
 - :func:`save_or_recover` keeps a long run's work when its file cannot be written after
   all: it saves it under a fallback name and says where.
 - :func:`deferred_signals` holds Ctrl-C and SIGTERM back while small files are written.
+- :func:`escape_csv_cell` keeps a CSV cell from becoming a spreadsheet formula.
 """
 
 import os
@@ -19,6 +20,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from descentlab.errors import DescentlabError, SaveError
+
+#: what a spreadsheet reads as the start of a formula (OWASP's list: = + - @, tab, CR)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_csv_cell(value):
+    """A CSV cell a spreadsheet shows as text: a string starting with ``= + - @`` (or a tab
+    or CR) gets a leading ``'``, so ``=HYPERLINK(...)`` in a learner's file name never becomes
+    a live formula. Numbers are left as they are (a negative number is data, not a formula).
+    Every CSV descentlab writes passes its cells through here.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _reason(exc):

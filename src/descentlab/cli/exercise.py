@@ -6,8 +6,8 @@ from pathlib import Path
 from descentlab.cli._options import add_out
 from descentlab.errors import DescentlabError
 
-#: The class's grades, one CSV row per learner, written into ``grade --out``.
-GRADES = "grades.csv"
+#: The class's grades, one row per learner, written into ``grade --out`` (by --format).
+GRADES = {"csv": "grades.csv", "json": "grades.json"}
 
 
 def add_parser(sub):
@@ -33,15 +33,21 @@ def add_parser(sub):
     chk.add_argument("--lesson", default=None,
                      help="the lesson (default: the file's name, e.g. linear_regression.py)")
     _add_run_options(chk)
-    chk.add_argument("--json", action="store_true",
-                     help='print {"score": ..., "checks": [{"name", "passed", "message"}]}')
+    chk.add_argument("--format", choices=["text", "json", "gradescope"], default="text",
+                     help="text (default); json: the report as JSON; gradescope: Gradescope's "
+                     "autograder results.json (score, max_score, tests)")
+    chk.add_argument("--json", action="store_true", help="the same as --format json")
     chk.set_defaults(run=run_check)
 
-    grd = actions.add_parser("grade", help=f"grade a class folder into {GRADES}")
+    grd = actions.add_parser("grade", help="grade a class folder into grades.csv")
     grd.add_argument("dir", help="folder of submissions: one file or one folder per learner")
     grd.add_argument("--lesson", required=True, help="the lesson (see 'exercise list')")
-    add_out(grd, GRADES)  # outside DIR: grade() refuses a folder inside the submissions
-    grd.add_argument("--force", action="store_true", help=f"overwrite {GRADES} in --out if it exists")
+    add_out(grd, GRADES["csv"])  # outside DIR: grade() refuses a folder inside the submissions
+    grd.add_argument("--force", action="store_true", help="overwrite the grades file in --out")
+    grd.add_argument("--format", choices=["csv", "json"], default="csv",
+                     help="grades.csv (default: one row per learner) or grades.json")
+    grd.add_argument("-j", "--jobs", type=int, default=1,
+                     help="learners graded at once (default 1; one per CPU core is sensible)")
     _add_run_options(grd)
     grd.set_defaults(run=run_grade)
     return p
@@ -51,11 +57,13 @@ def _add_run_options(p):
     p.add_argument("--seed", type=int, default=None,
                    help="seed of the random cases (default: a fresh one, printed)")
     p.add_argument("--timeout", type=float, default=10.0,
-                   help="seconds each check may take (default 10)")
+                   help="seconds the learner's code may take in each check (default 10)")
     p.add_argument("--load-timeout", type=float, default=30.0,
                    help="seconds to start Python and load the file (default 30)")
     p.add_argument("--memory", type=int, default=1024,
                    help="MiB the learner's code may allocate (default 1024; 0: no limit)")
+    p.add_argument("--hint", type=int, choices=[1, 2], default=1,
+                   help="1 (default): name the kind of mistake; 2: also give the formula")
 
 
 def _limits(args):
@@ -98,10 +106,13 @@ def run_check(args):
     from ..exercises import check
 
     report = check(args.file, args.lesson, args.seed, _limits(args))
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
+        print(json.dumps(report.to_dict(args.hint), indent=2))
+    elif fmt == "gradescope":
+        print(json.dumps(report.gradescope(args.hint), indent=2))
     else:
-        print("\n".join(report.lines()))
+        print("\n".join(report.lines(args.hint)))
     return 0 if report.passed == len(report.checks) else 1
 
 
@@ -109,11 +120,12 @@ def run_grade(args):
     from ..exercises import grade, summary_lines
     from ..files import ensure_writable_dir
 
-    out = Path(args.out) / GRADES
+    out = Path(args.out) / GRADES[args.format]
     if not out.resolve().is_relative_to(Path(args.dir).resolve()):  # else grade() says why
         ensure_writable_dir(args.out)
     reports = grade(args.dir, args.lesson, out, seed=args.seed, limits=_limits(args),
-                    force=args.force, log=print)
+                    force=args.force, log=print, jobs=args.jobs, fmt=args.format,
+                    hint=args.hint)
     print("\n".join(summary_lines(reports)))
     print(f"Wrote {out} (seed {reports[0].seed})")
     return 0

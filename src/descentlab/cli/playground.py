@@ -6,8 +6,12 @@ def add_parser(sub):
                        description="Start a local web server with the live playground: "
                        "sliders for every setting, the line, the loss and the loss surface "
                        "updating as they move. Ctrl-C stops it.")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--host", default=None,
+                   help="address to listen on (default 127.0.0.1: this machine only; with "
+                        "--class this machine's address on the local network)")
+    p.add_argument("--class", dest="classroom", action="store_true",
+                   help="serve a class on the local network: print a link and a QR code for "
+                        "the students' phones; only that link's code is admitted")
     p.add_argument("--port", type=int, default=0, help="port (default 0: a free one)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument("--workers", type=int, default=1,
@@ -30,8 +34,12 @@ def run(args):
         raise DescentlabError(f"port {args.port} is out of range: choose 0 to 65535 (0 picks a free one)")
     if not 1 <= args.workers <= 64:
         raise DescentlabError(f"workers {args.workers} is out of range: choose 1 to 64")
+    from descentlab.playground.server import DEFAULT_HOST, class_host
+
+    host = args.host or (class_host() if args.classroom else DEFAULT_HOST)
     try:
-        serve(args.host, args.port, open_browser=not args.no_browser, workers=args.workers)
+        serve(host, args.port, open_browser=not args.no_browser, workers=args.workers,
+              classroom=args.classroom)
     except KeyboardInterrupt:
         pass
     print("descentlab playground: stopped", flush=True)

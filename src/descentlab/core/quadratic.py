@@ -18,7 +18,7 @@ gives the optimum gradient descent approaches, and the eigenvalues of :math:`H`
 import numpy as np
 
 
-def with_bias_column(X):
+def with_bias_column(X: np.ndarray) -> np.ndarray:
     """``X`` with a column of ones appended, the article's x0 = 1 for the bias."""
     return np.hstack([X, np.ones((X.shape[0], 1))])
 
@@ -39,6 +39,12 @@ def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     Notes
     -----
     .. math:: (W, b) = \arg\min \lVert [X\;1] \, [W; b] - y \rVert^2
+
+    Examples
+    --------
+    >>> W, b = least_squares(np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0]))
+    >>> W.round(12), round(b, 12)
+    (array([2.]), 1.0)
     """
     theta, *_ = np.linalg.lstsq(with_bias_column(X), y, rcond=None)
     return theta[:-1], float(theta[-1])

@@ -7,6 +7,8 @@ s_j` (and, for regression, a standardised target) and report coefficients in the
 own units with :func:`to_data_units`.
 """
 
+from typing import Any
+
 import numpy as np
 
 from descentlab.data.blocks import shifted_blocks
@@ -49,7 +51,7 @@ def standardize(X, sample_weight=None):
     return (X - mean) / scale, mean, scale
 
 
-def column_scale(mean, std, n):
+def column_scale(mean: Any, std: Any, n: float) -> Any:
     r"""The divisor of standardisation: the standard deviation, or 1 for a constant column.
 
     Parameters
@@ -74,7 +76,7 @@ def column_scale(mean, std, n):
     return np.where(constant, 1.0, std)
 
 
-def column_mean_std(X, block_rows=None):
+def column_mean_std(X: Any, block_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each column's mean and standard deviation in one pass of row blocks (no copy of ``X``),
     for data that is streamed or too large to standardise whole (the fused solver).
 
@@ -90,7 +92,7 @@ def column_mean_std(X, block_rows=None):
     return shift + d, np.sqrt(np.maximum(sxx / n - d * d, 0.0))
 
 
-def no_scaling(n_features=None):
+def no_scaling(n_features: int | None = None) -> tuple[Any, Any]:
     """The mean and scale that leave data as it is (``standardize=False``): 0 and 1.
 
     Returns ``(zeros, ones)`` of shape (n_features,) for features, or ``(0.0, 1.0)`` for a

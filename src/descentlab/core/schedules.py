@@ -68,6 +68,9 @@ def cosine(t, lr, *, total, lr_min=0.0):
 
         \alpha_t = \alpha_{\min} + \tfrac12 (\alpha - \alpha_{\min})
                    \bigl(1 + \cos(\pi \min(t, T) / T)\bigr)
+
+    >>> cosine(0, 0.1, total=100), cosine(50, 0.1, total=100), cosine(100, 0.1, total=100)
+    (0.1, 0.05, 0.0)
     """
     progress = min(t, total) / total
     return lr_min + 0.5 * (lr - lr_min) * (1.0 + math.cos(math.pi * progress))

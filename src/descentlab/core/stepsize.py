@@ -15,22 +15,23 @@ from descentlab.core.quadratic import least_squares, second_moment, with_bias_co
 ADAM_LR = 0.01
 
 
-def hessian_bound(loss):
+def hessian_bound(loss: object) -> float:
     r"""The loss's :math:`c`: a bound on :math:`N\,\partial^2 L/\partial \hat y_i^2` (1 when it names none)."""
     return getattr(loss, "hessian_bound", 1.0)
 
 
-def top_eigenvalue(H):
+def top_eigenvalue(H: np.ndarray) -> float:
     r""":math:`\lambda_{\max}` of the symmetric matrix ``H``, exactly (NumPy's ``eigvalsh``)."""
     return float(np.linalg.eigvalsh(H)[-1])
 
 
-def row_sample(X, max_rows=50_000):
+def row_sample(X: np.ndarray, max_rows: int = 50_000) -> np.ndarray:
     """At most about ``max_rows`` evenly spaced rows of ``X`` (all of them when fewer)."""
     return X[:: max(1, X.shape[0] // max_rows)]
 
 
-def curvature(X, loss, batch_size=None, max_rows=50_000, sample_weight=None):
+def curvature(X: np.ndarray, loss: object, batch_size: int | None = None, max_rows: int = 50_000,
+              sample_weight: np.ndarray | None = None) -> float:
     r"""The largest curvature :math:`L` of ``loss`` for a linear model on ``X``.
 
     Parameters
@@ -161,7 +162,7 @@ def power_iteration(X: np.ndarray, *, bias: bool = True, n_iter: int = 1000, rto
     :math:`\alpha < 2 / \lambda_{\max}` (:func:`stability_bound`).
     """
     Xt = with_bias_column(X) if bias else np.asarray(X, dtype=float)
-    n, v, lam = Xt.shape[0], np.random.default_rng(seed).normal(size=Xt.shape[1]), 0.0
+    n, v, lam = Xt.shape[0], np.random.default_rng(seed).normal(size=(Xt.shape[1],)), 0.0
     v /= np.linalg.norm(v)
     for _ in range(n_iter):
         Hv = Xt.T @ (Xt @ v) / n
@@ -286,7 +287,6 @@ def classify_rate(lr: float, bound: float) -> str:
     ``"too small"`` (below 5% of the bound: slow), ``"good"``, ``"near the bound"`` (80% to
     100%: the parameters overshoot and oscillate) or ``"beyond the bound"`` (the error grows
     by :math:`|1 - \alpha\lambda_{\max}| > 1` every epoch); edges in :data:`REGIME_EDGES`.
-
     >>> classify_rate(0.5, 2.0), classify_rate(1.9, 2.0), classify_rate(2.0, 2.0)
     ('good', 'near the bound', 'beyond the bound')
     """

@@ -5,16 +5,18 @@ implementation of each piece of math), and nothing in the library imports it.
 
 - :mod:`.lessons` the lessons, their starters (``templates/``) and reference solutions
   (``solutions/``); :mod:`.checks` the checks of each lesson
-- :mod:`.judge` calling a learner's function safely; diagnosing the mistake
-- :mod:`.runner` loading the learner's file and running the checks (inside the child)
-- :mod:`.sandbox`, :mod:`.child` one process per file: time, memory and output limits
+- :mod:`.judge` comparing a learner's answer with the library's; diagnosing the mistake
+- :mod:`.runner` running the checks here, on the learner's functions in a child process
+- :mod:`.sandbox` that child process (namespaces, limits); :mod:`.worker` its code, which
+  runs without descentlab; :mod:`.wire` the plain data between them
 - :mod:`.starter` ``exercise new``; :mod:`.grading` ``exercise check`` and ``grade``
 """
 
 from .grading import Report, check, common_mistakes, grade, summary_lines
 from .lessons import LESSONS, get_lesson
-from .sandbox import CheckResult, Limits, check_file
+from .runner import CheckResult, check_file
+from .sandbox import Limits, isolation
 from .starter import new_exercise
 
-__all__ = ["LESSONS", "CheckResult", "Limits", "Report", "check", "check_file",
+__all__ = ["LESSONS", "CheckResult", "Limits", "Report", "check", "check_file", "isolation",
            "common_mistakes", "get_lesson", "grade", "new_exercise", "summary_lines"]

@@ -1,15 +1,14 @@
 r"""The judge's tools: call a learner's function safely, compare with the library, name the mistake.
 
-A check calls the learner's function through :class:`Learner` (copies of the inputs, so
-that a change made in place is seen; every exception turned into a :class:`Failed` with
-a one-line reason), then :func:`compare` holds the result against the library's answer.
+A check calls the learner's function through :class:`Learner` (in a child process that
+answers with plain data: :mod:`.sandbox`; a change made in place to an input is seen; every
+fault turned into a :class:`Failed` with a one-line reason), then :func:`compare` holds the result against the library's answer.
 When they differ, the library's answer transformed by each known mistake (``-correct``,
 ``2 * correct``, ``N * correct``, the bias left out, two values swapped, ...) is tried in
-turn: the first one the learner's answer equals names the mistake.
+turn: the first one the learner's answer equals names the mistake. An answer of several
+values (``dm, db``) is diagnosed value by value, so a sign error in ``dm`` alone is named
+as such.
 """
-
-import copy
-import traceback
 
 import numpy as np
 
@@ -27,111 +26,143 @@ MISTAKES = {
     "exception": "raises an exception", "exit": "calls sys.exit", "output": "prints too much",
     "memory": "out of memory", "timeout": "too slow or endless loop", "crash": "process crashed",
     "syntax": "syntax error", "load": "file fails to load",
+    "descentlab": "used descentlab's own code", "x_in_db": "db computed with X",
+    "half_kept": "the 1/2 kept in the gradient", "lr_twice": "learning rate applied twice",
+    "order": "m updated before db is computed", "int_div": "integer division",
+    "broadcast": "(N,) against (N, 1): an N x N matrix", "clip": "step clipped or capped",
+    "mape": "MAPE not as the article's accuracy", "not_assessed": "not assessed",
 }
 
 
 class Failed(Exception):
-    """A check failed: ``mistake`` is a tag of :data:`MISTAKES`, ``message`` the hint."""
+    """A check failed: ``mistake`` is a tag of :data:`MISTAKES`, ``message`` the kind of
+    mistake (hint level 1), ``formula`` the line to compare with (hint level 2)."""
 
-    def __init__(self, mistake, message):
+    def __init__(self, mistake, message, formula=None):
         super().__init__(message)
-        self.mistake = mistake
-        self.message = message
+        self.mistake, self.message, self.formula = mistake, message, formula
 
 
-class OutputLimit(BaseException):
-    """Raised inside the learner's ``print`` once a check has printed too much."""
+class OracleError(RuntimeError):
+    """The library's own answer failed its check: a bug of descentlab, never the learner's."""
+
+
+class NotAssessed(Exception):
+    """A check that cannot be scored, because every function it would use fails."""
 
 
 class Learner:
-    """The learner's module, with the signature and return names of each function to write.
+    """The learner's functions, called through :meth:`_invoke` (a child process, or the
+    module itself in the tests); :meth:`call` adds the checks every call shares.
 
     Parameters
     ----------
-    module : module
     signatures : dict of str to (tuple of str, str)
         ``name -> (parameter names, return names)``, e.g.
         ``"gradient": (("m", "b", "X_train", "y_train", "y_pred"), "dm, db")``.
+
+    Attributes
+    ----------
+    failed : set of str
+        The functions whose own check failed so far: a check that uses one of them swaps in
+        the reference (``call(..., swap=learner.broken(...))``).
     """
 
-    def __init__(self, module, signatures):
-        self.module = module
+    def __init__(self, signatures):
         self.signatures = signatures
+        self.failed = set()
+        self.flags = set()
+        self.printed = ""
 
-    def call(self, name, *args):
-        """Call ``name(*args)`` on copies of ``args``; raise :class:`Failed` on any fault."""
+    def broken(self, *names):
+        """Those of ``names`` whose check failed."""
+        return tuple(n for n in names if n in self.failed)
+
+    def call(self, name, *args, swap=()):
+        """``name(*args)`` of the learner; :class:`Failed` on any fault or a change in place."""
         params, _ = self.signatures[name]
-        func = getattr(self.module, name, None)
-        if not callable(func):
-            raise Failed("missing", f"{name} is missing: define def {name}({', '.join(params)}) "
-                         "in your file")
-        given = [copy.deepcopy(a) for a in args]
-        try:
-            out = func(*given)
-        except NotImplementedError:
-            raise Failed("not_written", f"{name} is not written yet: replace "
-                         "'raise NotImplementedError' with your code") from None
-        except SystemExit as exc:
-            raise Failed("exit", f"{name} called sys.exit({exc.code!r}): return a value "
-                         "instead") from None
-        except MemoryError:
-            raise Failed("memory", f"{name} ran out of memory: build smaller arrays "
-                         "(no N x N matrices)") from None
-        except OutputLimit:
-            raise Failed("output", f"{name} printed too much: remove the print "
-                         "(or print only a few lines)") from None
-        except RecursionError:
-            raise Failed("exception", f"{name} calls itself without end (RecursionError)") from None
-        except Exception as exc:  # the learner's own bug, reported in one line
-            raise Failed("exception", f"{name} raised {type(exc).__name__}: {exc}"
-                         f"{_where(exc, self.module)}") from None
-        for pname, before, after in zip(params, args, given, strict=False):
+        value, after = self._invoke(name, args, tuple(swap))
+        for pname, before, now in zip(params, args, after if isinstance(after, list) else [], strict=False):
             if isinstance(before, np.ndarray) and not (
-                    isinstance(after, np.ndarray) and after.shape == before.shape
-                    and np.array_equal(before, after, equal_nan=True)):
+                    isinstance(now, np.ndarray) and now.shape == before.shape
+                    and np.array_equal(before, now, equal_nan=True)):
                 raise Failed("in_place", f"{name} changed its argument {pname} in place: "
-                             f"build a new array ({pname} = {pname} - ...) instead of "
-                             f"{pname} -= ... or {pname}[...] = ...")
-        return out
+                             "build a new array instead of changing the one it was given",
+                             f"{pname} = {pname} - ... instead of {pname} -= ... or "
+                             f"{pname}[...] = ...")
+        return value
+
+    def _invoke(self, name, args, swap):
+        raise NotImplementedError
 
     def returns(self, name):
         """The names of what ``name`` returns, e.g. ``"dm, db"``."""
         return self.signatures[name][1]
 
     def __repr__(self):
-        return f"Learner({getattr(self.module, '__file__', '?')!r}, {list(self.signatures)})"
-
-
-def _where(exc, module):
-    """' (line N of your file)' for the deepest frame of the traceback in the learner's file."""
-    path = getattr(module, "__file__", None)
-    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
-    return f" (line {lines[-1]} of your file)" if lines else ""
+        return f"{type(self).__name__}({list(self.signatures)})"
 
 
 def _as_array(value, name):
     if value is None:
         return None
     try:
-        return np.asarray(value, dtype=float)
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError
+        return arr
     except (TypeError, ValueError):
-        raise Failed("wrong", f"{name} returned {type(value).__name__} where numbers were "
+        raise Failed("wrong", f"{name} returned {_type_name(value)} where numbers were "
                      "expected") from None
 
 
-def _close(a, b):
+def _type_name(value):
+    return getattr(value, "type_name", None) or type(value).__name__
+
+
+def tolerance(*arrays):
+    """Relative tolerance for answers in these arrays' precision: 1e-6 in float64, wider in
+    float32 or float16 (64 units in the last place)."""
+    eps = max((np.finfo(a.dtype).eps for a in arrays
+               if isinstance(a, np.ndarray) and a.dtype.kind == "f"), default=0.0)
+    return max(1e-6, 64 * float(eps))
+
+
+def _close(a, b, rtol=1e-6):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape and not (a.size == b.size == 1):
         return False
     scale = 1.0 + float(np.max(np.abs(b))) if b.size else 1.0
-    return bool(np.allclose(a.ravel(), b.ravel(), rtol=1e-6, atol=1e-9 * scale))
+    with np.errstate(all="ignore"):
+        return bool(np.allclose(a.ravel(), b.ravel(), rtol=rtol, atol=rtol * 1e-3 * scale))
 
 
 def _parts(value):
     return list(value) if isinstance(value, (tuple, list)) else [value]
 
 
-def compare(learner, name, got, expected, variants=()):
+def as_parts(learner, name, got, k):
+    """``got`` as ``k`` arrays: any sequence of length ``k`` (tuple, list, array) is accepted."""
+    returns = learner.returns(name)
+    if got is None:
+        raise Failed("none", f"{name} returns None: end it with a return statement",
+                     f"return {returns}")
+    if k == 1:
+        return [_as_array(got, name)]
+    if isinstance(got, np.ndarray) and got.ndim >= 1 and len(got) == k:
+        got = list(got)
+    if not isinstance(got, (tuple, list)) or len(got) != k:
+        raise Failed("shape", f"{name} should return {k} values ({returns}); it returned "
+                     f"{_describe(got)}", f"return {returns}")
+    parts = [_as_array(g, name) for g in got]
+    labels = [s.strip() for s in returns.split(",")]
+    if any(p is None for p in parts):
+        missing = labels[[p is None for p in parts].index(True)]
+        raise Failed("none", f"{name} returns None for {missing}", f"return {returns}")
+    return parts
+
+
+def compare(learner, name, got, expected, variants=(), parts=None, only=None, formula=None):
     r"""Pass when ``got`` equals ``expected``; else raise :class:`Failed` naming the mistake.
 
     Parameters
@@ -144,44 +175,62 @@ def compare(learner, name, got, expected, variants=()):
     expected : float or ndarray or tuple of them
         The library's answer. A float asks for one number (any array of size 1 is fine).
     variants : iterable of (str, str, object)
-        ``(mistake tag, hint, the expected answer transformed by that mistake)``, tried in order.
+        ``(mistake tag, hint, the whole answer transformed by that mistake)``, tried first.
+    parts : list of lists of (str, str, object), optional
+        For an answer of several values, the mistakes of each value alone (``dm`` and
+        ``db`` are diagnosed separately): ``parts[i]`` holds the i-th value transformed.
+    only : int, optional
+        Grade only the ``only``-th value (the others still name a swap).
+    formula : str or dict of str to str, optional
+        The formula shown with ``--hint 2`` (per value name when a dict).
     """
-    returns = learner.returns(name)
-    if got is None:
-        raise Failed("none", f"{name} returns None: end it with 'return {returns}'")
     exp_parts = _parts(expected)
-    if isinstance(expected, tuple) and (not isinstance(got, (tuple, list))
-                                        or len(got) != len(expected)):
-        raise Failed("shape", f"{name} should return {len(expected)} values ({returns}); "
-                     f"it returned {_describe(got)}")
-    got_parts = [_as_array(g, name) for g in _parts(got)]
-    labels = [s.strip() for s in returns.split(",")]
-    if any(g is None for g in got_parts):
-        missing = labels[[g is None for g in got_parts].index(True)]
-        raise Failed("none", f"{name} returns None for {missing}: return {returns}")
-    if all(_close(g, e) for g, e in zip(got_parts, exp_parts, strict=False)):
+    labels = [s.strip() for s in learner.returns(name).split(",")]
+    got_parts = as_parts(learner, name, got, len(exp_parts))
+    rtol = tolerance(*got_parts)
+    graded = range(len(exp_parts)) if only is None else [only]
+    wrong = [i for i in graded if not _close(got_parts[i], exp_parts[i], rtol)]
+    if not wrong:
         return
+    which = labels[wrong[0]] if only is not None else None
+    hint2 = formula.get(which) if isinstance(formula, dict) and which else formula
+    if isinstance(formula, dict) and which is None:
+        hint2 = "; ".join(formula.get(labels[i], "") for i in wrong) or None
     for mistake, hint, value in variants:  # before the shapes: a swap may change them
-        if value is not None and all(_close(g, e) for g, e in zip(got_parts, _parts(value), strict=False)):
-            raise Failed(mistake, f"{name}: {hint}")
-    for label, g, e in zip(labels, got_parts, exp_parts, strict=False):
-        e = np.asarray(e)
+        if value is not None and all(_close(g, e, rtol) for g, e in zip(got_parts, _parts(value), strict=False)):
+            raise Failed(mistake, f"{name}: {hint}", hint2)
+    for i in wrong:
+        e, g = np.asarray(exp_parts[i]), got_parts[i]
         if e.ndim == 0 and g.size != 1:
-            raise Failed("shape", f"{name} should give one number for {label}, not an array of "
-                         f"shape {g.shape} (did you forget np.mean or np.sum?)")
+            raise Failed("shape", f"{name} should give one number for {labels[i]}, not an "
+                         f"array of shape {g.shape} (did you forget np.mean or np.sum?)", hint2)
         if e.ndim > 0 and g.shape != e.shape:
             turned = " (transposed?)" if g.shape == e.shape[::-1] else ""
-            raise Failed("shape", f"{name} gives {label} the shape {g.shape}; expected "
-                         f"{e.shape}{turned}")
-    raise Failed("wrong", f"{name} gives {_brief(got_parts)} where {_brief(exp_parts)} was "
-                 "expected on a random case: compare your code with the formula in the docstring")
+            raise Failed("shape", f"{name} gives {labels[i]} the shape {g.shape}; expected "
+                         f"{e.shape}{turned}", hint2)
+    found = []
+    for i in wrong:
+        match = next(((m, h) for m, h, v in (parts[i] if parts else ())
+                      if v is not None and _close(got_parts[i], v, rtol)), None)
+        found.append((labels[i], match))
+    if all(match for _, match in found):
+        hints = {h for _, (_, h) in found}
+        if len(found) > 1 and len(hints) == 1:
+            text = f"{' and '.join(label for label, _ in found)}: {hints.pop()}"
+        else:  # each hint names its value ("a sign error in dm")
+            text = "; ".join(h for _, (_, h) in found)
+        raise Failed(found[0][1][0], f"{name}: {text}", hint2)
+    raise Failed("wrong", f"{name} gives {_brief([got_parts[i] for i in wrong])} where "
+                 f"{_brief([exp_parts[i] for i in wrong])} was expected on a random case"
+                 + (f" (for {', '.join(labels[i] for i in wrong)})" if len(labels) > 1 else ""),
+                 hint2)
 
 
 def _describe(value):
     if isinstance(value, (tuple, list)):
         return f"{len(value)} values"
     shape = getattr(value, "shape", None)
-    return f"one value of shape {shape}" if shape is not None else f"one {type(value).__name__}"
+    return f"one value of shape {shape}" if shape is not None else f"one {_type_name(value)}"
 
 
 def _brief(parts):
@@ -223,4 +272,4 @@ def confirm(exact, approx, what):
     """Make sure the library's gradient agrees with finite differences before grading with it."""
     exact, approx = np.asarray(exact, dtype=float), np.asarray(approx, dtype=float)
     if not np.allclose(exact, approx, rtol=1e-4, atol=1e-6 * (1 + np.max(np.abs(exact)))):
-        raise RuntimeError(f"the library's {what} disagrees with finite differences")
+        raise OracleError(f"the library's {what} disagrees with finite differences")

@@ -1,7 +1,7 @@
 """The lessons: what a learner writes in each, where its starter and reference solution are.
 
-Each lesson has a starter (``templates/<name>.py``: docstrings, formulas and bodies that
-raise ``NotImplementedError``), a reference solution (``solutions/<name>.py``, used by the
+Each lesson has a starter (``templates/<name>.py``: the task, the shapes and the article's
+names, bodies that raise ``NotImplementedError``; not the answer lines), a reference solution (``solutions/<name>.py``, used by the
 tests) and its checks (``checks/<name>.py``).
 """
 
@@ -51,16 +51,25 @@ class Lesson:
 
     @property
     def checks(self):
-        """The list of ``(name, run)``, in the order they run."""
+        """The list of :class:`~.checks.Check`, in the order they run."""
         return self.checks_module.CHECKS
 
     @property
+    def helpers(self):
+        """``{function: reference}`` a check may swap in for the learner's own."""
+        return getattr(self.checks_module, "HELPERS", {})
+
+    @property
+    def max_points(self):
+        return sum(c.points for c in self.checks)
+
+    @property
     def check_names(self):
-        return [name for name, _ in self.checks]
+        return [c.name for c in self.checks]
 
 
 LESSONS = {lesson.name: lesson for lesson in [
-    Lesson("linear_regression", "the article: y = m x + b, half-MSE, gradient descent"),
+    Lesson("linear_regression", "the article: y = m x + b, half-MSE, gradient descent, MAPE, test prediction"),
     Lesson("dense_layer", "a Dense layer's forward and backward pass"),
     Lesson("logistic_regression", "the sigmoid and the gradient of binary cross-entropy"),
     Lesson("momentum", "the heavy-ball momentum update"),

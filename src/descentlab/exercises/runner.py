@@ -1,177 +1,256 @@
-"""Load a learner's file and run a lesson's checks on it, in this process.
+"""Run a lesson's checks on a learner's functions and score them.
 
-The child process of :mod:`descentlab.exercises.sandbox` calls :func:`run_checks`; the
-tests call it directly too (fast, no process). Nothing here limits time or memory: the
-sandbox does.
+The checks always run in this process; the learner's functions run in a child process
+(:class:`RemoteLearner`, what ``exercise check`` and ``grade`` use) or, for the tests of
+the checks themselves on trusted code, in this process (:class:`LocalLearner`). Both send
+the same plain data both ways (:mod:`.wire`), so a check sees the same values either way.
 """
 
+import contextlib
 import io
 import json
 import random
 import sys
-import types
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .judge import Failed, Learner, OutputLimit
+from descentlab.errors import DescentlabError
+
+from .faults import load_failure, raise_fault
+from .judge import Failed, Learner, NotAssessed, OracleError
+from .sandbox import Limits, Session
+from .wire import decode, encode, fault_of
 
 
-class CappedWriter(io.TextIOBase):
-    """A stand-in for ``sys.stdout``: keeps the first ``keep`` characters, raises
-    :class:`OutputLimit` once more than ``limit`` have been written."""
+@dataclass
+class CheckResult:
+    """The outcome of one check.
 
-    def __init__(self, limit=100_000, keep=1000):
-        self.limit, self.keep = limit, keep
-        self.reset()
+    Attributes
+    ----------
+    status : {"pass", "fail", "not_assessed"}
+    mistake : str or None
+        A tag of ``judge.MISTAKES``.
+    points, max_points : float
+    formula : str or None
+        What ``--hint 2`` adds: the formula to compare with.
+    output : str
+        What the learner's code printed during the check (the first 1,000 characters).
+    """
 
-    def reset(self):
-        self.count, self.kept = 0, []
+    name: str
+    passed: bool
+    message: str
+    mistake: str | None = None
+    output: str = ""
+    points: float = 0.0
+    max_points: float = 1.0
+    status: str = "fail"
+    formula: str | None = None
 
-    def write(self, text):
-        text = str(text)
-        if self.count < self.keep:
-            self.kept.append(text[: self.keep - self.count])
-        self.count += len(text)
-        if self.count > self.limit:
-            raise OutputLimit(self.count)
-        return len(text)
+    def hint(self, level=1):
+        """The message at hint ``level``: 1 the kind of mistake, 2 also the formula."""
+        if level >= 2 and self.formula and not self.passed:
+            return f"{self.message}. Formula: {self.formula}"
+        return self.message
 
-    def __repr__(self):
-        return f"CappedWriter(limit={self.limit}, keep={self.keep})"
-
-    def text(self):
-        out = "".join(self.kept)
-        return out + (f"... ({self.count} characters in all)" if self.count > self.keep else "")
+    def to_dict(self, level=1):
+        return {"name": self.name, "status": self.status, "passed": self.passed,
+                "points": self.points, "max_points": self.max_points,
+                "message": self.hint(level), "mistake": self.mistake}
 
 
 def read_source(path):
     """The learner's code: a .py file as it is, a notebook's code cells joined (magics dropped)."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise Failed("load", f"cannot read {path.name}: {exc.strerror}") from None
     if path.suffix != ".ipynb":
         return text
     try:
         cells = json.loads(text)["cells"]
-    except (ValueError, KeyError, TypeError):
+        code = []
+        for cell in cells:
+            if cell.get("cell_type") == "code":
+                src = cell.get("source", "")
+                src = "".join(src) if isinstance(src, list) else str(src)
+                code.append("\n".join(line for line in src.splitlines()
+                                      if not line.lstrip().startswith(("%", "!"))))
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise Failed("load", f"{path.name} is not a readable notebook: save it again "
                      "from Jupyter") from None
-    code = []
-    for cell in cells:
-        if cell.get("cell_type") == "code":
-            src = cell.get("source", "")
-            src = "".join(src) if isinstance(src, list) else str(src)
-            code.append("\n".join(line for line in src.splitlines()
-                                  if not line.lstrip().startswith(("%", "!"))))
     return "\n\n".join(code) + "\n"
 
 
-def load_learner(path):
-    """Run the learner's file as a module named ``learner``; :class:`Failed` when it cannot load.
-
-    The file is read, compiled and executed: nothing is written beside it (no
-    ``__pycache__``), and a notebook loads the same way as a .py file.
-    """
-    path = Path(path).resolve()
-    module = types.ModuleType("learner")
-    module.__file__ = str(path)
-    sys.modules["learner"] = module
-    if str(path.parent) not in sys.path:
-        sys.path.append(str(path.parent))  # a folder submission's own helper modules; last,
-        # so that a learner's random.py cannot stand in for the standard library's
+def compile_source(text, name):
+    """Compile here (nothing runs): a syntax error is named without starting a process."""
     try:
-        code = compile(read_source(path), str(path), "exec")
+        return compile(text, name, "exec")
     except SyntaxError as exc:
-        raise Failed("syntax", f"syntax error at line {exc.lineno} of {path.name}: {exc.msg}: "
+        raise Failed("syntax", f"syntax error at line {exc.lineno} of {name}: {exc.msg}: "
                      "fix it, then check again") from None
-    except (OSError, ValueError) as exc:
-        raise Failed("load", f"cannot read {path.name}: {exc}") from None
-    try:
-        exec(code, module.__dict__)
-    except SystemExit as exc:
-        raise Failed("exit", f"{path.name} calls sys.exit({exc.code!r}) when loaded: remove it "
-                     "(the checks call your functions)") from None
-    except MemoryError:
-        raise Failed("memory", f"{path.name} runs out of memory when loaded") from None
-    except OutputLimit:
-        raise Failed("output", f"{path.name} prints too much when loaded: remove the prints "
-                     "at the top level") from None
-    except Exception as exc:
-        line = exc.__traceback__.tb_next.tb_lineno if exc.__traceback__.tb_next else "?"
-        raise Failed("load", f"{path.name} raised {type(exc).__name__}: {exc} when loaded "
-                     f"(line {line}): code outside the functions must run") from None
-    return module
+    except ValueError:
+        raise Failed("load", f"{name} holds a null byte: save it again as text") from None
 
 
-def seed_everything(seed, index):
-    """The check's generator; NumPy's and Python's global generators seeded too (a learner's
-    ``np.random.normal`` then draws the same numbers on every run with this seed)."""
-    np.random.seed((seed * 1009 + index) % 2**32)
-    random.seed(seed * 1009 + index)
-    return np.random.default_rng([seed, index])
+class RemoteLearner(Learner):
+    """The learner's functions in a child process (:class:`.sandbox.Session`)."""
 
+    def __init__(self, session, signatures):
+        super().__init__(signatures)
+        self.session, self.seed = session, None
 
-def run_checks(lesson, path, seed, emit, start=0, writer=None, failed=None):
-    """Load the learner's file, then run the lesson's checks from ``start``, emitting each result.
-
-    Parameters
-    ----------
-    lesson : Lesson
-    path : str or Path
-    seed : int
-    emit : callable taking a dict
-        Receives ``{"event": "loaded"}``, then one ``{"event": "check", "index", "name",
-        "passed", "message", "mistake", "output"}`` per check, then ``{"event": "done"}``;
-        or ``{"event": "load_failed", "mistake", "message"}``.
-    start : int, default=0
-        The first check to run (the sandbox resumes after a check that crashed).
-    writer : CappedWriter or None
-        Where the learner's prints went; its text is reported per check.
-    failed : dict of str to str or None
-        Checks that failed before ``start`` (name -> mistake): a check that needs one of
-        them (the lesson's ``NEEDS``) fails at once, saying which to fix first.
-    """
-    failed = dict(failed or {})
-    needs = getattr(lesson.checks_module, "NEEDS", {})
-    try:
-        module = load_learner(path)
-    except Failed as exc:
-        emit({"event": "load_failed", "mistake": exc.mistake, "message": exc.message})
-        return
-    emit({"event": "loaded"})
-    learner = Learner(module, lesson.signatures)
-    for index, (name, check) in enumerate(lesson.checks):
-        if index < start:
-            continue
-        if writer is not None:
-            writer.reset()
-        record = {"event": "check", "index": index, "name": name, "mistake": None}
-        blocking = [n for n in needs.get(name, ()) if n in failed]
+    def _invoke(self, name, args, swap):
         try:
-            if blocking:
-                raise _blocked(name, blocking, failed)
-            record.update(passed=True, message=check(learner, seed_everything(seed, index)))
+            return self.session.call(name, args, swap, seed=self.seed)
+        finally:
+            self.printed += self.session.printed
+            self.session.printed = ""
+            self.flags |= self.session.flags
+
+
+class LocalLearner(Learner):
+    """The learner's module in this process (tests of the checks only: trusted code)."""
+
+    def __init__(self, source, path, signatures, helpers):
+        super().__init__(signatures)
+        self.path, self.helpers, self.seed, self._seeded = str(path), helpers, None, None
+        self.namespace = {"__name__": "learner", "__file__": self.path}
+        folder = str(Path(path).resolve().parent)
+        if folder not in sys.path:
+            sys.path.append(folder)  # a folder submission's own helper modules
+        try:
+            exec(compile_source(source, self.path), self.namespace)
+        except Failed:
+            raise
+        except BaseException as exc:  # noqa: B036  (the learner's fault, reported in one line)
+            raise load_failure(fault_of(exc, self.path), set()) from None
+
+    def _invoke(self, name, args, swap):
+        func = self.namespace.get(name)
+        if not callable(func):
+            raise Failed("missing", f"{name} is missing: define it in your file")
+        if self.seed is not None and self.seed != self._seeded:
+            self._seeded = self.seed
+            np.random.seed(self.seed % 2**32)
+            random.seed(self.seed)
+        given = decode(encode(list(args)))
+        saved = {n: self.namespace.get(n) for n in swap}
+        self.namespace.update({n: self._helper(n) for n in swap})
+        printed = io.StringIO()
+        try:
+            with np.errstate(all="ignore"), contextlib.redirect_stdout(printed):
+                out = func(*given)
+        except BaseException as exc:  # noqa: B036
+            raise_fault(name, fault_of(exc, self.path), None)
+        finally:
+            self.namespace.update(saved)
+            self.printed += printed.getvalue()[:1000]
+        return decode(encode(out)), decode(encode(given))
+
+    def _helper(self, name):
+        def helper(*args):
+            return decode(encode(self.helpers[name](*decode(encode(list(args))))))
+        return helper
+
+
+def seed_of(seed, index):
+    """The seed of check ``index``: its cases, and the learner's own ``np.random`` draws."""
+    return (seed * 1009 + index) % 2**32
+
+
+def run_checks(lesson, learner, seed, limits=None, on_check=None):
+    """Run the lesson's checks in order on ``learner``; a list of :class:`CheckResult`.
+
+    A check whose function fails marks it in ``learner.failed``; later checks that use it
+    swap in the reference (or are not assessed), so one mistake costs one check's points.
+    """
+    results = []
+    for index, check in enumerate(lesson.checks):
+        learner.printed, learner.seed = "", seed_of(seed, index)
+        if limits is not None:  # the time the learner's code may take in this check
+            learner.session.budget = limits.check_timeout
+        result = CheckResult(check.name, False, "", max_points=check.points)
+        try:
+            result.message = check.run(learner, np.random.default_rng([seed, index]))
+            result.passed, result.status, result.points = True, "pass", check.points
+        except NotAssessed as exc:
+            result.status, result.mistake, result.message = "not_assessed", "not_assessed", str(exc)
         except Failed as exc:
-            record.update(passed=False, message=exc.message, mistake=exc.mistake)
-        except OutputLimit:
-            record.update(passed=False, mistake="output",
-                          message=f"{name}: your code printed too much (remove the print)")
-        except SystemExit:
-            record.update(passed=False, mistake="exit",
-                          message=f"{name}: your code called sys.exit: return values instead")
-        except Exception as exc:  # a returned value the check could not use
-            record.update(passed=False, mistake="wrong", message=f"{name}: your result could "
-                          f"not be used ({type(exc).__name__}: {exc})")
-        record["output"] = writer.text() if writer is not None else ""
-        if not record["passed"]:
-            failed[name] = record["mistake"]
-        emit(record)
-    emit({"event": "done"})
+            result.message, result.mistake, result.formula = exc.message, exc.mistake, exc.formula
+        except OracleError:
+            raise
+        except Exception as exc:  # a result the check could not use: never the grading's end
+            result.mistake = "wrong"
+            result.message = f"{check.name}: your result could not be used ({type(exc).__name__})"
+        if not result.passed and check.function:
+            learner.failed.add(check.function)
+        result.output = learner.printed[:1200]
+        results.append(result)
+        if on_check is not None:
+            on_check(result)
+    return results
 
 
-def _blocked(name, blocking, failed):
-    """The failure of a check skipped because the functions it uses fail."""
-    unwritten = all(failed[n] in ("not_written", "missing") for n in blocking)
-    return Failed("not_written" if unwritten else "depends",
-                  f"{name}: skipped until {', '.join(blocking)} "
-                  f"{'pass' if len(blocking) > 1 else 'passes'}")
+def whole_file_failure(lesson, exc):
+    """Every check failed by one fault of the whole file (it does not compile or load)."""
+    return [CheckResult(c.name, False, exc.message, exc.mistake, max_points=c.points,
+                        formula=exc.formula) for c in lesson.checks]
+
+
+def helper_modules(path, limit=50, size=2**20):
+    """``{name: text}`` of the .py files beside ``path``: a learner's own helper modules."""
+    found = {}
+    for p in sorted(Path(path).resolve().parent.glob("*.py"))[:limit]:
+        if p.name != Path(path).name and p.is_file() and p.stat().st_size <= size:
+            found[p.name] = p.read_text(encoding="utf-8", errors="replace")
+    return found
+
+
+def run_remote(lesson, path, seed, limits=None, modules=None):
+    """Check the learner's file in a child process; ``(results, flags)``.
+
+    ``modules``: ``{file name: text}`` copied beside the learner's copy (its own helper
+    modules); never another learner's files.
+    """
+    limits = limits or Limits()
+    try:
+        source = read_source(path)
+        compile_source(source, Path(path).name)
+    except Failed as exc:
+        return whole_file_failure(lesson, exc), set()
+    with Session(source, limits, lesson.signatures, lesson.helpers, modules) as session:
+        learner = RemoteLearner(session, lesson.signatures)
+        try:
+            session.start()
+            results = run_checks(lesson, learner, seed, limits)
+        except Failed as exc:
+            results = whole_file_failure(lesson, exc)
+    return results, session.flags | learner.flags  # after close(): it notes any fork
+
+
+def run_local(lesson, path, seed):
+    """Check the learner's file in this process (trusted code: the tests of the checks)."""
+    try:
+        source = read_source(path)
+        learner = LocalLearner(source, path, lesson.signatures, lesson.helpers)
+    except Failed as exc:
+        return whole_file_failure(lesson, exc)
+    return run_checks(lesson, learner, seed)
+
+
+
+def check_file(path, lesson, seed, limits=None, modules=None):
+    """Run every check of ``lesson`` on the learner's file in the sandbox; ``(results, flags)``.
+
+    The learner's file is only read (a private copy runs). Faults are results, never
+    exceptions; only a missing file raises :class:`~descentlab.errors.DescentlabError`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DescentlabError(f"{path} is not a file: give the path of your .py or .ipynb file")
+    return run_remote(lesson, path, seed, limits, modules)

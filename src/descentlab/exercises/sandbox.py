@@ -1,22 +1,30 @@
-"""Run a learner's file in its own process, with a time limit, a memory limit and capped output.
+"""Run a learner's code in a child process that can only answer with numbers.
 
-Design: one child process runs the checks one after another and appends each result to a
-file as soon as it has it. The parent watches that file: each check has its own deadline
-(``Limits.check_timeout``, counted from the previous result). When the child overruns a
-deadline (an endless loop), the parent kills its whole process group; when the child dies
-(``os._exit``, a segfault through ctypes), the parent sees that too. Either way the check
-being run is marked failed with the reason, and a fresh child resumes at the next check.
-So a fault costs one check and one Python start-up, while a file without faults costs a
-single start-up (one child per check would cost a start-up, about half a second, for
-every check). A watchdog thread inside a single child could not stop a loop stuck in C
-code, nor survive ``os._exit``.
+Design. The checks run here, in the grader's process; the child (:mod:`.worker`) only
+loads a private copy of the learner's file and calls its functions on the inputs sent to
+it, answering with plain data (:mod:`.wire`). Expected values never enter the child, and
+nothing it prints, writes or patches reaches a verdict: the worst a cheat can do is answer
+wrongly. Each call has the deadline of its check; a child that overruns it, crashes or
+breaks the channel is ended, the check fails with the reason, and the next call starts a
+fresh child (one Python start-up per fault, one per file without faults).
 
-The limits protect a teacher's machine against mistakes and accidents, not against a
-determined cheater: the learner's code runs in the same process as its checks.
+Isolation, where Linux allows it without privileges (``isolation() == "namespaces"``):
+``unshare`` gives the child its own user, mount, network and PID namespaces. In them every
+mount is read-only except the child's own work folder, descentlab's package folder is
+hidden under an empty read-only tmpfs, there is no network, the child is PID 1 (its
+``getppid()`` is 0: it cannot name the grader, nor anything outside), and when it ends the
+kernel ends every process it started, however it detached. Elsewhere
+(``"process"``): a supervisor (:mod:`.shim`) between the grader and the child, which adopts
+and ends every process the child leaves behind and, when the grader is root, runs the child
+as ``nobody``; the audit hook of the worker (writes outside its folder, sockets, signals
+and forks refused); the private copy. Without root, code that goes around Python with
+ctypes is not contained there, and the report's ``isolation`` column says which ran.
 """
 
-import json
 import os
+import secrets
+import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,9 +33,23 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from descentlab.errors import DescentlabError
+from .faults import death, load_failure, raise_fault, timeout
+from .judge import Failed
+from .namespaces import (
+    NAMESPACES,
+    PACKAGE,
+    SETUP,
+    children,
+    isolation,
+    kill_marked,
+    namespace_size,
+    numpy_lib,
+)
+from .shim import can_drop
+from .wire import decode, encode, frame, receive
 
-PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding descentlab/
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable  # the child's interpreter (the grader's own: NumPy is built for it)
 
 
 @dataclass(frozen=True)
@@ -42,156 +64,214 @@ class Limits:
         Seconds to start Python and load the learner's file.
     memory_mb : int, default=1024
         Memory (MiB) the learner's code may allocate on top of Python and NumPy; 0: no limit.
-    output_chars : int, default=100_000
-        Characters a check may print before it fails.
     """
 
     check_timeout: float = 10.0
     load_timeout: float = 30.0
     memory_mb: int = 1024
-    output_chars: int = 100_000
 
 
-@dataclass
-class CheckResult:
-    """The outcome of one check: ``mistake`` is a tag of ``judge.MISTAKES`` or None."""
+class Session:
+    """One learner's child process, started on the first call and after each fault.
 
-    name: str
-    passed: bool
-    message: str
-    mistake: str | None = None
-    output: str = ""
-
-    def to_dict(self):
-        return {"name": self.name, "passed": self.passed, "message": self.message,
-                "mistake": self.mistake}
-
-
-def check_file(path, lesson, seed, limits=Limits()):
-    """Run every check of ``lesson`` on the learner's file; a list of :class:`CheckResult`.
-
-    The learner's file is only read. Faults are results, never exceptions; only a missing
-    file raises :class:`~descentlab.errors.DescentlabError`.
+    Parameters
+    ----------
+    source : str
+        The learner's code (already compiled once by the caller: it has no syntax error).
+    limits : Limits
+    names : iterable of str
+        The functions of the lesson (the stand-in descentlab module offers them too).
+    helpers : dict of str to callable
+        The reference functions a check may swap in for the learner's (``call(swap=...)``):
+        they run here, the child receives only their results.
+    modules : dict of str to str, optional
+        The learner's own helper modules, ``{file name: text}``, copied beside its file.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DescentlabError(f"{path} is not a file: give the path of your .py or .ipynb file")
-    names = lesson.check_names
-    results = {}
-    start = 0
-    with tempfile.TemporaryDirectory(prefix="descentlab-check-") as tmp:
-        while start < len(names):
-            failed = {r.name: r.mistake for r in results.values() if not r.passed}
-            records, status, tail = _run_child(path.resolve(), lesson, seed, start, limits,
-                                               Path(tmp), failed)
-            checks = [r for r in records if r.get("event") == "check"]
-            for r in checks:
-                results[r["index"]] = CheckResult(r["name"], r["passed"], r["message"],
-                                                  r["mistake"], r.get("output", ""))
-            failed_load = next((r for r in records if r.get("event") == "load_failed"), None)
-            loaded = any(r.get("event") == "loaded" for r in records)
-            if any(r.get("event") == "done" for r in records):
-                break
-            if failed_load is None and loaded:
-                at = start + len(checks)
-                mistake, reason = _fault(status, tail, limits, loaded=True)
-                results[at] = CheckResult(names[at], False, f"{names[at]}: {reason}", mistake)
-                start = at + 1
-                continue
-            if failed_load is not None:
-                mistake, reason = failed_load["mistake"], failed_load["message"]
-            else:
-                mistake, reason = _fault(status, tail, limits, loaded=False)
-            for i in range(start, len(names)):
-                results[i] = CheckResult(names[i], False, reason, mistake)
-            break
-    return [results[i] for i in range(len(names))]
 
+    def __init__(self, source, limits, names, helpers=None, modules=None):
+        self.limits, self.names, self.helpers = limits, ",".join(names), dict(helpers or {})
+        self.mode = isolation()
+        self.flags, self.printed, self.budget = set(), "", None
+        self.proc, self.token = None, secrets.token_hex(8)
+        self._tmp = Path(tempfile.mkdtemp(prefix="descentlab-check-"))
+        self.work, self.runtime = self._tmp / "work", self._tmp / "runtime"
+        self.work.mkdir()
+        self.runtime.mkdir()
+        for name in ("worker.py", "wire.py", "shim.py"):
+            shutil.copyfile(HERE / name, self.runtime / name)
+            (self.runtime / name).chmod(0o644)
+        self.lib = numpy_lib(self._tmp / "lib")
+        for folder in (self._tmp, self.runtime, self.lib):  # readable by the shim's "nobody"
+            folder.chmod(0o755)
+        self.learner = self.work / "learner.py"
+        self.source, self.modules = source, dict(modules or {})
 
-def _run_child(path, lesson, seed, start, limits, tmp, failed):
-    """Run the child from check ``start``; return its records, its status and its last line."""
-    results, log_path = tmp / f"results-{start}.jsonl", tmp / f"log-{start}.txt"
-    results.touch()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        p for p in (PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p),
-        OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-        PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
-    command = [sys.executable, "-B", "-m", "descentlab.exercises.child", lesson.name, str(path),
-               str(seed), str(start), str(results), str(limits.memory_mb), str(limits.output_chars),
-               json.dumps(failed)]
-    work = tmp / f"work-{start}"
-    work.mkdir()
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                cwd=work, env=env, start_new_session=True)
-        seen, deadline, timed_out = 0, time.monotonic() + limits.load_timeout, False
+    def __repr__(self):
+        return f"Session({self.mode!r}, alive={self.proc is not None})"
+
+    def _command(self):
+        worker = [PYTHON, "-I", "-S", "-B", str(self.runtime / "worker.py"),
+                  str(self.runtime), str(self.lib), str(self.work), str(PACKAGE),
+                  str(self.learner), str(self.limits.memory_mb),
+                  "0" if self.mode == "namespaces" else "1", self.names]
+        if self.mode == "namespaces":
+            return [*NAMESPACES, "sh", "-c", SETUP, "sh", str(self.work), str(PACKAGE), *worker]
+        drop = can_drop([PYTHON, *self.lib.iterdir()])
+        return [PYTHON, "-I", "-S", "-B", str(self.runtime / "shim.py"), str(self.work),
+                "1" if drop else "0", *worker]  # the supervisor: see shim.py
+
+    def start(self):
+        """Start a fresh child on a fresh copy; raise :class:`Failed` when the file cannot load."""
+        for name, text in [(self.learner.name, self.source), *self.modules.items()]:
+            (self.work / Path(name).name).write_text(text, encoding="utf-8")
+            (self.work / Path(name).name).chmod(0o644)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.work),
+               "TMPDIR": str(self.work), "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "DESCENTLAB_SANDBOX": "1",
+               "DESCENTLAB_SESSION": self.token}
+        self.log = open(self._tmp / "log.txt", "wb")
+        self.proc = subprocess.Popen(self._command(), stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.log, cwd=self.work,
+                                     env=env, start_new_session=True)
+        os.set_blocking(self.proc.stdin.fileno(), False)
+        deadline = time.monotonic() + self.limits.load_timeout
+        message = self._receive(deadline, loading=True)
+        if message.get("op") == "load_failed":
+            error = message.get("error", {})
+            self.stop()
+            raise load_failure(error, self.flags)
+        if message.get("op") != "loaded":
+            self.stop()
+            raise Failed("crash", "the file's process sent something else than its answer")
+
+    def call(self, name, args, swap=(), seed=None):
+        """The learner's ``name(*args)`` (plain data back); :class:`Failed` on any fault.
+
+        Returns ``(value, args after the call)``.
+        """
+        if self.proc is None:
+            self.start()
+        began = time.monotonic()
+        budget = self.limits.check_timeout if self.budget is None else self.budget
+        deadline = began + max(budget, 0.0)
         try:
-            while not _exited(proc):
-                time.sleep(0.01)
-                n = _count_lines(results)
-                if n > seen:
-                    seen, deadline = n, time.monotonic() + limits.check_timeout
-                elif time.monotonic() > deadline:
-                    timed_out = True
-                    break
+            return self._call(name, args, swap, seed, deadline)
         finally:
-            status = _kill_group(proc)
-    return _read(results), "timeout" if timed_out else status, _last_line(log_path)
+            if self.budget is not None:
+                self.budget -= time.monotonic() - began
 
-
-def _exited(proc):
-    """Whether the child has ended, without reaping it (so its id, which is also its process
-    group's, cannot be reused before :func:`_kill_group`)."""
-    return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
-
-
-def _kill_group(proc):
-    """Kill the child and anything it started, then reap it; its exit status."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    return proc.wait()
-
-
-def _count_lines(path):
-    with open(path, "rb") as f:
-        return f.read().count(b"\n")
-
-
-def _read(path):
-    records = []
-    for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
+    def _call(self, name, args, swap, seed, deadline):
+        self._send({"op": "call", "name": name, "args": encode(list(args)), "swap": list(swap),
+                    "seed": seed},
+                   deadline)
+        while True:
+            message = self._receive(deadline, loading=False)
+            if message.get("op") != "callback":
+                break
+            self._send(self._helper(message), deadline)
+        if message.get("used"):
+            raise Failed("descentlab", f"{name} uses descentlab's own code: write it yourself")
+        if "error" in message:
+            return raise_fault(name, message["error"], self.limits)
         try:
-            records.append(json.loads(line))
-        except ValueError:
-            pass  # a line cut short by a kill
-    return records
+            return decode(message["value"]), decode(message["after"])
+        except (KeyError, ValueError, TypeError, RecursionError):
+            self.stop()
+            raise Failed("crash", f"{name}: its answer could not be read") from None
 
+    def _helper(self, message):
+        """A reference helper's answer to the child (its time is not the learner's)."""
+        try:
+            func = self.helpers[str(message.get("name"))]
+            return {"value": encode(func(*decode(message["args"])))}
+        except Exception:  # an unknown helper, or arguments it cannot use
+            return {"error": "unusable arguments"}
 
-def _last_line(path, limit=200):
-    with open(path, "rb") as f:
-        f.seek(max(0, os.path.getsize(path) - 4096))
-        lines = [ln for ln in f.read().decode("utf-8", "replace").splitlines() if ln.strip()]
-    return lines[-1][:limit] if lines else ""
+    def _send(self, message, deadline):
+        try:
+            fd = self.proc.stdin.fileno()
+            view = memoryview(frame(message))
+            while view:
+                if not select.select([], [fd], [], max(0.0, deadline - time.monotonic()))[1]:
+                    self._end("timed_out")
+                    raise timeout(self.limits, loading=False)
+                view = view[os.write(fd, view):]
+        except (BrokenPipeError, OSError):
+            raise self._died(loading=False) from None
 
+    def _receive(self, deadline, loading):
+        """The child's next answer; its notes (flags sent as they happen) on the way."""
+        while True:
+            message = self._receive_one(deadline, loading)
+            if message.get("op") != "note":
+                return message
 
-def _fault(status, tail, limits, loaded):
-    """``(mistake, reason)`` for a child that overran its deadline or died."""
-    where = "" if loaded else " while loading your file"
-    if status == "timeout":
-        seconds = limits.check_timeout if loaded else limits.load_timeout
-        return "timeout", (f"stopped after {seconds:g} s{where}: an endless loop? "
-                           "(check the loop's condition)")
-    if isinstance(status, int) and status < 0:
-        sig = -status
-        if sig == signal.SIGKILL:
-            return "memory", f"was killed{where} (SIGKILL), probably for using too much memory"
-        if sig == signal.SIGXFSZ:
-            return "output", f"wrote too much output{where}: remove the prints"
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else sig
-        what = "a segmentation fault, " if sig == signal.SIGSEGV else ""
-        return "crash", f"crashed{where} with {what}signal {name} (ctypes or a C extension?)"
-    detail = f" [{tail}]" if tail else ""
-    return "crash", (f"ended the process{where} (exit code {status}): does your code call "
-                     f"os._exit? Return values instead{detail}")
+    def _receive_one(self, deadline, loading):
+        fd = self.proc.stdout.fileno()
+
+        def wait():  # before every read, even inside a message: a half message cannot hang us
+            if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                self._end("timed_out")
+                raise timeout(self.limits, loading)
+
+        try:
+            message = receive(fd, wait)
+        except (EOFError, OSError):
+            raise self._died(loading) from None
+        except (ValueError, TypeError, RecursionError):  # not a message of ours
+            self.stop()
+            raise Failed("crash", "the channel to the file's process was broken (did the code "
+                         "write to file descriptors directly?)") from None
+        self.flags.update(str(f) for f in message.get("flags", ()) if isinstance(f, str))
+        printed = message.get("printed")
+        if isinstance(printed, str):
+            self.printed = printed[:1200]
+        return message
+
+    def _died(self, loading):
+        status = self.stop()
+        if status in (-signal.SIGKILL, 128 + signal.SIGKILL, -signal.SIGTERM):
+            self.flags.add("signalled")
+        return Failed(*death(status, self.limits, loading))
+
+    def _end(self, flag):
+        self.flags.add(flag)
+        self.stop()
+
+    def stop(self):
+        """End the child and everything it started; its exit status (None when none ran)."""
+        if self.proc is None:
+            return None
+        if self.mode == "namespaces" and namespace_size(children(self.proc.pid)) > 1:
+            self.flags.add("forked")  # the namespace's first process started others
+        if self.mode != "namespaces":  # the shim ends every descendant, detached ones too
+            if self.proc.poll() == -signal.SIGKILL:
+                self.flags.add("signalled")  # the child killed its supervisor
+            try:
+                self.proc.send_signal(signal.SIGTERM)
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+            kill_marked(self.token)  # any the shim could not reach (it was killed)
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        status = self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self.log):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.proc = None
+        return status
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

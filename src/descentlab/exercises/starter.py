@@ -93,7 +93,8 @@ def readme(lesson):
 {lesson.title[0].upper()}{lesson.title[1:]}.
 
 Write these functions in `{lesson.filename}` (or in `{lesson.name}.ipynb`, the same as a
-notebook); each docstring gives the formula:
+notebook); each docstring gives the task, the shapes and the article's names (working out
+the formula is the exercise):
 
 {functions}
 
@@ -102,9 +103,9 @@ Check your work as often as you like:
     descentlab exercise check {lesson.filename}
 
 Each check runs your functions on random data, so answers copied from one data set do not
-pass; `--seed N` repeats the same cases. A failed check names the likely mistake, e.g.
+pass; `--seed N` repeats the same cases. A failed check names the kind of mistake, e.g.
 
-    FAIL  gradient       gradient: a sign error: the error is y_pred - y, not y - y_pred
+    FAIL  gradient_dm    gradient: a sign error in dm: the error is y_pred - y
 
-Exit code 0 means every check passed.
+and `--hint 2` adds the formula to compare with. Exit code 0 means every check passed.
 """

@@ -21,6 +21,8 @@ combine=add)``: ``combine`` of ``func(X_block, y_block, start, *args)`` over the
 """
 
 import copy
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +33,7 @@ from descentlab.data.blocks import block_rows_for, row_blocks
 MAX_CURVATURE_ROWS = 50_000  # as descentlab.core.stepsize.row_sample
 
 
-def add(a, b):
+def add(a: Any, b: Any) -> Any:
     """Sum two block results: numbers and arrays, or tuples and dicts of them."""
     if isinstance(a, dict):
         return {key: add(a[key], b[key]) for key in a}
@@ -46,44 +48,47 @@ class Scaling:
     ``target`` is :class:`Standardized` (regression) or :class:`LabelCodes` (classes).
     """
 
-    def __init__(self, x_mean, x_scale, target):
+    def __init__(self, x_mean: np.ndarray | float, x_scale: np.ndarray | float,
+                 target: Callable[[Any], np.ndarray]) -> None:
         self.x_mean, self.x_scale, self.target = x_mean, x_scale, target
 
-    def features(self, Xb):
-        return (Xb - self.x_mean) / self.x_scale
+    def features(self, Xb: np.ndarray) -> np.ndarray:
+        Z: np.ndarray = (Xb - self.x_mean) / self.x_scale
+        return Z
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Scaling(n_features={np.size(self.x_mean)}, target={self.target!r})"
 
 
 class Standardized:
     r"""A regression target on the standardised scale, :math:`t = (y - \mu_y)/s_y`."""
 
-    def __init__(self, mean, scale):
+    def __init__(self, mean: float, scale: float) -> None:
         self.mean, self.scale = mean, scale
 
-    def __call__(self, yb):
+    def __call__(self, yb: Any) -> np.ndarray:
         return (np.asarray(yb, dtype=np.float64) - self.mean) / self.scale
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Standardized(mean={self.mean:.6g}, scale={self.scale:.6g})"
 
 
 class LabelCodes:
     """Labels to the training target: the code the estimator gives each of its ``classes``."""
 
-    def __init__(self, classes, codes):
+    def __init__(self, classes: np.ndarray, codes: np.ndarray) -> None:
         self.classes, self.codes = classes, np.asarray(codes)
 
-    def __call__(self, yb):
+    def __call__(self, yb: Any) -> np.ndarray:
         return self.codes[np.searchsorted(self.classes, np.asarray(yb))]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"LabelCodes(classes={list(self.classes)!r})"
 
 
 # -- the per-block terms, run on each block where it lives ------------------------------
-def block_loss_grad(Xb, yb, start, model, loss, params, scaling, n_samples):
+def block_loss_grad(Xb: np.ndarray, yb: Any, start: int, model: Any, loss: Any, params: dict[str, np.ndarray],
+                    scaling: "Scaling", n_samples: int) -> tuple[float, dict[str, np.ndarray]]:
     r"""Block :math:`k`'s term :math:`\tfrac{n_k}{N}(L_k, \nabla L_k)`, by the model's own
     ``forward``/``backward`` and the loss's ``loss``/``grad`` (the trainer's article step).
 
@@ -98,6 +103,7 @@ def block_loss_grad(Xb, yb, start, model, loss, params, scaling, n_samples):
     return loss.loss(t, y_pred) * weight, {key: np.asarray(g) * weight for key, g in grads.items()}
 
 
+<<<<<<< HEAD
 def block_hessian(Xb, yb, start, loss, params, scaling):
     r"""This block's :func:`descentlab.core.models.linear_hessian` of a linear model, and its rows."""
     from descentlab.core.models import linear_forward, linear_hessian
@@ -107,25 +113,30 @@ def block_hessian(Xb, yb, start, loss, params, scaling):
 
 
 def block_sums(Xb, yb, start, numeric_y):
+=======
+def block_sums(Xb: np.ndarray, yb: Any, start: int, numeric_y: bool) -> tuple[int, np.ndarray, Any]:
+>>>>>>> main
     """Rows, column sums of ``X`` and the sum of ``y`` (or its labels, for classes)."""
     y_part = float(np.sum(np.asarray(yb, dtype=np.float64))) if numeric_y else np.unique(yb)
     return Xb.shape[0], Xb.sum(axis=0), y_part
 
 
-def block_squares(Xb, yb, start, x_mean, y_mean):
+def block_squares(Xb: np.ndarray, yb: Any, start: int, x_mean: np.ndarray,
+                  y_mean: float | None) -> tuple[np.ndarray, float]:
     """Sums of squares about the means, the second pass of a two-pass variance."""
     d = np.asarray(yb, dtype=np.float64) - y_mean if y_mean is not None else np.zeros(0)
     return np.einsum("ij,ij->j", Xb - x_mean, Xb - x_mean), float(d @ d)
 
 
-def block_second_moment(Xb, yb, start, scaling, step):
+def block_second_moment(Xb: np.ndarray, yb: Any, start: int, scaling: "Scaling",
+                        step: int) -> tuple[np.ndarray, int]:
     r""":math:`\tilde Z^\top \tilde Z` and the row count over this block's rows of the evenly
     spaced sample ``Z[::step]`` (:func:`descentlab.core.stepsize.row_sample`)."""
     Zs = with_bias_column(scaling.features(Xb[(-start) % step::step]))
     return Zs.T @ Zs, Zs.shape[0]
 
 
-def combine_sums(a, b):
+def combine_sums(a: Any, b: Any) -> Any:
     """:func:`add`, with labels united instead of added."""
     if isinstance(a[2], np.ndarray):
         return a[0] + b[0], a[1] + b[1], np.union1d(a[2], b[2])
@@ -141,29 +152,34 @@ class SummedObjective:
     standardised rows' second moment on the rows the in-memory step size uses.
     """
 
-    def __init__(self, blocks, model, loss, scaling):
+    def __init__(self, blocks: Any, model: Any, loss: Any, scaling: "Scaling") -> None:
         self.blocks, self.model, self.loss, self.scaling = blocks, model, loss, scaling
         self.n_samples = blocks.n_samples
 
-    def __call__(self, params):
-        return self.blocks.reduce(block_loss_grad, self.model, self.loss, params, self.scaling,
-                                  self.n_samples)
+    def __call__(self, params: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
+        loss_grads: tuple[float, dict[str, np.ndarray]] = self.blocks.reduce(
+            block_loss_grad, self.model, self.loss, params, self.scaling, self.n_samples)
+        return loss_grads
 
-    def curvature(self):
+    def curvature(self) -> float:
         step = max(1, self.n_samples // MAX_CURVATURE_ROWS)
         gram, rows = self.blocks.reduce(block_second_moment, self.scaling, step)
         return top_eigenvalue(gram / rows)
 
+<<<<<<< HEAD
     def hessian(self, params):
         """A linear model's Hessian of the mean loss at ``params``: one pass (:func:`block_hessian`)."""
         H, rows = self.blocks.reduce(block_hessian, self.loss, params, self.scaling)
         return H / rows
 
     def close(self):
+=======
+    def close(self) -> None:
+>>>>>>> main
         if hasattr(self.blocks, "close"):
             self.blocks.close()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"{type(self).__name__}({type(self.model).__name__}, {self.loss!r}, "
                 f"n_samples={self.n_samples}, blocks={self.blocks!r})")
 
@@ -180,17 +196,17 @@ class ArrayBlocks:
 
     BLOCK_BYTES = 2**20
 
-    def __init__(self, X, y, block_rows=None, offset=0):
+    def __init__(self, X: Any, y: Any, block_rows: int | None = None, offset: int = 0) -> None:
         self.X, self.y, self.offset = X, y, offset
         self.n_samples, self.n_features = X.shape
         self.block_rows = block_rows or block_rows_for(self.n_features, self.BLOCK_BYTES)
 
-    def reduce(self, func, *args, combine=add):
+    def reduce(self, func: Callable[..., Any], *args: Any, combine: Callable[[Any, Any], Any] = add) -> Any:
         total = None
         for start, Xb, _ in row_blocks(self.X, None, self.block_rows):
             part = func(Xb, self.y[start:start + Xb.shape[0]], self.offset + start, *args)
             total = part if total is None else combine(total, part)
         return total
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"ArrayBlocks(n_samples={self.n_samples}, n_features={self.n_features})"

@@ -12,18 +12,22 @@ one loss and one gradient per parameter, in a single ``dask.compute``:
 The rows never travel to the client; only the parameters go out and sums come back.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from descentlab.errors import DescentlabError
 from descentlab.fast.blockwise import ArrayBlocks, Scaling, SummedObjective, add
 
 
-def _apply(func, combine, Xb, yb, start, args):
+def _apply(func: Callable[..., Any], combine: Callable[[Any, Any], Any], Xb: np.ndarray, yb: Any, start: int,
+           args: tuple[Any, ...]) -> Any:
     """``func`` over one chunk, in blocks of rows (:class:`ArrayBlocks`, views of the chunk)."""
     return ArrayBlocks(Xb, yb, offset=start).reduce(func, *args, combine=combine)
 
 
-def _combine_all(combine, parts):
+def _combine_all(combine: Callable[[Any, Any], Any], parts: list[Any]) -> Any:
     total = parts[0]
     for part in parts[1:]:
         total = combine(total, part)
@@ -43,7 +47,7 @@ class DaskBlocks:
         How many partial sums one task of the tree reduction adds.
     """
 
-    def __init__(self, X, y, split_every=8):
+    def __init__(self, X: Any, y: Any, split_every: int = 8) -> None:
         import dask
 
         if any(np.isnan(c) for c in X.chunks[0]):
@@ -57,7 +61,7 @@ class DaskBlocks:
         self.split_every = split_every
         self._starts = np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]]).astype(int)
 
-    def reduce(self, func, *args, combine=add):
+    def reduce(self, func: Callable[..., Any], *args: Any, combine: Callable[[Any, Any], Any] = add) -> Any:
         """``combine`` of ``func(X_chunk, y_chunk, start, *args)`` over the chunks, in one compute."""
         import dask
         from dask import delayed
@@ -71,10 +75,10 @@ class DaskBlocks:
         (result,) = dask.compute(parts[0])
         return result
 
-    def close(self):
+    def close(self) -> None:
         self.X = self.y = None  # drop the persisted chunks
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"DaskBlocks(n_samples={self.n_samples}, n_features={self.n_features}, "
                 f"chunks={len(self._starts)})")
 
@@ -83,7 +87,7 @@ class DistributedObjective(SummedObjective):
     """:class:`SummedObjective` over the chunks of Dask arrays: ``DistributedObjective(model,
     loss, X, y, scaling)``, with ``scaling`` a :class:`Scaling` (identity when None)."""
 
-    def __init__(self, model, loss, X, y, scaling=None):
+    def __init__(self, model: Any, loss: Any, X: Any, y: Any, scaling: Scaling | None = None) -> None:
         from descentlab.fast.blockwise import Standardized
 
         if scaling is None:
@@ -91,7 +95,7 @@ class DistributedObjective(SummedObjective):
         super().__init__(DaskBlocks(X, y), model, loss, scaling)
 
 
-def check_dask_input(X, y):
+def check_dask_input(X: Any, y: Any) -> None:
     """One-line errors for what a Dask fit cannot take."""
     if not (hasattr(y, "dask") and hasattr(y, "chunks")):
         raise DescentlabError("X is a Dask array but y is not: pass y as a Dask array with the "

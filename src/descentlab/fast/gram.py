@@ -4,20 +4,24 @@ r"""The moments pass: the augmented Gram matrix of ``(X, y)`` in one read of the
 """
 
 import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
 from descentlab.data.blocks import GRAM_BLOCK_BYTES, block_rows_for, float_dtype, native_blocks
 
 
-def _shifts(Xb, yb, dtype):
+def _shifts(Xb: np.ndarray, yb: np.ndarray, dtype: np.dtype[Any]) -> tuple[np.ndarray, float]:
     """The first block's means in the data's own dtype: what :func:`augmented_gram` subtracts."""
     return (Xb.mean(axis=0, dtype=np.float64).astype(dtype),
             float(dtype.type(np.mean(yb, dtype=np.float64))))
 
 
-def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True, sample_weight=None):
+def augmented_gram(X: Any, y: Any, block_rows: int | None = None, shifts: tuple[np.ndarray, float] | None = None,
+                   pipeline: bool = True, sample_weight: Any = None) -> tuple[np.ndarray, np.ndarray, float]:
     r"""The moments pass: :math:`G = \sum_b A_b^\top A_b`, one symmetric product per row block.
 
     Parameters
@@ -69,7 +73,7 @@ def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True, sample_wei
         for buf in bufs:
             buf[:, -1] = 1
 
-        def task(j, start, Xb, yb):  # shift the block into buffer j, multiply, add to sums j
+        def task(j: int, start: int, Xb: np.ndarray, yb: np.ndarray) -> None:  # shift the block into buffer j, multiply, add to sums j
             with np.errstate(**errstate):
                 A = _fill(bufs[j], Xb, yb, shift, shift_y)
                 if root_w is not None:
@@ -91,7 +95,7 @@ def augmented_gram(X, y, block_rows=None, shifts=None, pipeline=True, sample_wei
     return sum(Gs[1:], Gs[0]), shift, shift_y
 
 
-def _fill(buf, Xb, yb, shift, shift_y):
+def _fill(buf: np.ndarray, Xb: np.ndarray, yb: np.ndarray, shift: np.ndarray, shift_y: float) -> np.ndarray:
     """``buf[:len(Xb)] = [Xb - shift, yb - shift_y, 1]`` (the ones are already there)."""
     A = buf[:Xb.shape[0]]
     np.subtract(Xb, shift, out=A[:, :-2])
@@ -102,16 +106,14 @@ def _fill(buf, Xb, yb, shift, shift_y):
 class _Serial:
     """A stand-in pool that runs each task at once (one core, or no threadpoolctl)."""
 
-    def submit(self, fn, *args):
-        from concurrent.futures import Future
-
-        future = Future()
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
         future.set_result(fn(*args))
         return future
 
 
 @contextmanager
-def _pipeline(wanted=True):
+def _pipeline(wanted: bool = True) -> Iterator[tuple[Any, int]]:
     """A pool of as many threads as the BLAS would use, with the BLAS on one thread each
     meanwhile, so they share the cores instead of fighting for them; yields ``(pool, k)``,
     serial (``k = 1``, the BLAS as it was) on a single core or BLAS thread."""

@@ -15,13 +15,15 @@ The tests check both routes against the readable path.
 """
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
 from descentlab.errors import DescentlabError
 
 
-def _block_loss_grad(X, y, W, b, lo, hi, block_rows):
+def _block_loss_grad(X: np.ndarray, y: np.ndarray, W: np.ndarray, b: float, lo: int, hi: int,
+                     block_rows: int) -> tuple[float, np.ndarray, float]:
     """Sum of squared residuals, X^T r and sum(r) over rows lo..hi, one cached block at a time.
 
     Each block is read from memory once: ``r = X_b W + b - y_b`` brings it into cache and
@@ -44,10 +46,10 @@ def _block_loss_grad(X, y, W, b, lo, hi, block_rows):
     return sq, g, s
 
 
-_CONTROLLER: list = []
+_CONTROLLER: list[Any] = []
 
 
-def _blas_controller():
+def _blas_controller() -> Any:
     """threadpoolctl's controller, made once (scanning the loaded libraries is slow)."""
     if not _CONTROLLER:
         from threadpoolctl import ThreadpoolController
@@ -78,7 +80,8 @@ class FusedLinear:
         "auto" is Numba when it is installed.
     """
 
-    def __init__(self, X, y, n_threads=2, block_rows=None, backend="auto"):
+    def __init__(self, X: Any, y: Any, n_threads: int = 2, block_rows: int | None = None,
+                 backend: str = "auto") -> None:
         self.X, self.y = X, np.asarray(y, dtype=X.dtype)
         self.n_threads = n_threads
         self._kernel = _numba_kernel() if backend in ("auto", "numba") else None
@@ -98,7 +101,7 @@ class FusedLinear:
         self._parts = list(zip(edges[:-1], edges[1:], strict=False))
         self._pool = ThreadPoolExecutor(n_threads) if n_threads > 1 and self._kernel is None else None
 
-    def loss_grad(self, W, b):
+    def loss_grad(self, W: np.ndarray, b: float) -> tuple[float, np.ndarray, np.ndarray]:
         """The half-MSE, ``dW`` and ``db`` at ``(W, b)``, as float64."""
         W = np.asarray(W, dtype=self.X.dtype)
         b = self.X.dtype.type(b)
@@ -119,16 +122,16 @@ class FusedLinear:
         s = sum(p[2] for p in parts)
         return 0.5 * sq / n, g / n, np.asarray(s / n)
 
-    def close(self):
+    def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"FusedLinear(shape={self.X.shape}, dtype={self.X.dtype}, n_threads={self.n_threads}, "
                 f"backend={self.backend!r})")
 
 
-def _numba_kernel():
+def _numba_kernel() -> Any:
     """The compiled row loop, or None when Numba is not installed."""
     try:
         from descentlab.fast.numba_kernel import rows_loss_grad
@@ -137,7 +140,8 @@ def _numba_kernel():
     return rows_loss_grad
 
 
-def fused_loss_grad(X, y, W, b, n_threads=1, backend="auto"):
+def fused_loss_grad(X: Any, y: Any, W: np.ndarray, b: float, n_threads: int = 1,
+                    backend: str = "auto") -> tuple[float, np.ndarray, np.ndarray]:
     """One-call form of :class:`FusedLinear` (for tests and small data)."""
     fused = FusedLinear(X, y, n_threads=n_threads, backend=backend)
     try:

@@ -8,6 +8,7 @@ whatever the number of rows, and :func:`quadratic_form` the loss as the quadrati
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -61,7 +62,8 @@ class Moments:
     var_y: float
 
     @classmethod
-    def from_sums(cls, n, shift, sx, sy, sxx, sxy, syy, shift_y=0.0):
+    def from_sums(cls, n: float, shift: np.ndarray, sx: np.ndarray, sy: float, sxx: np.ndarray, sxy: np.ndarray,
+                  syy: float, shift_y: float = 0.0) -> "Moments":
         """Moments from sums over rows of the shifted data ``x - shift``, ``y - shift_y``."""
         dx, my = sx / n, sy / n
         cov = sxx / n - np.outer(dx, dx)
@@ -71,7 +73,7 @@ class Moments:
                    cross=cross, var_y=float(max(var_y, 0.0)))
 
     @classmethod
-    def from_gram(cls, G, shift, shift_y, n=None):
+    def from_gram(cls, G: np.ndarray, shift: np.ndarray, shift_y: float, n: int | None = None) -> "Moments":
         r"""Moments from the augmented Gram matrix :math:`G` of :func:`augmented_gram`.
 
         .. math:: G = A^\top A = \begin{bmatrix} \sum \tilde x \tilde x^\top & \sum \tilde x \tilde y
@@ -89,7 +91,7 @@ class Moments:
         return moments
 
     @classmethod
-    def from_arrays(cls, X, y, block_rows=None, sample_weight=None):
+    def from_arrays(cls, X: Any, y: Any, block_rows: int | None = None, sample_weight: Any = None) -> "Moments":
         r"""One pass over row blocks of ``X`` (ndarray, memmap, :class:`~descentlab.data.blocks.NpyRows`).
 
         With ``sample_weight`` (non-negative, of mean 1 so that :math:`\sum_i w_i = N`) the
@@ -99,13 +101,14 @@ class Moments:
         return cls.from_gram(G, shift, shift_y, n=X.shape[0])
 
     @classmethod
-    def from_dask(cls, X, y):
+    def from_dask(cls, X: Any, y: Any) -> "Moments":
         """The same Gram matrix as one Dask reduction: a product per chunk, summed in a tree."""
         import dask
 
         dtype = float_dtype(X)
         head = min(X.shape[0], 1024)
-        shift, shift_y = _shifts(*dask.compute(X[:head], y[:head]), dtype)
+        X_head, y_head = dask.compute(X[:head], y[:head])
+        shift, shift_y = _shifts(X_head, y_head, dtype)
         X = X.rechunk({1: -1})
         y = y.rechunk((X.chunks[0],))
         parts = [dask.delayed(_chunk_gram)(Xb, yb, (shift, shift_y))
@@ -117,10 +120,10 @@ class Moments:
         return cls.from_gram(G, shift, shift_y)
 
     @property
-    def n_features(self):
-        return self.mean_x.shape[0]
+    def n_features(self) -> int:
+        return int(self.mean_x.shape[0])
 
-    def loss_grad(self, W, b):
+    def loss_grad(self, W: np.ndarray, b: Any) -> tuple[float, np.ndarray, np.ndarray]:
         """The half-MSE, ``dW`` and ``db`` at ``(W, b)``, in :math:`O(n^2)` (see Notes)."""
         # ndarray.dot: the product @ takes here, at half its call overhead (0.2 us, not 0.45)
         e = float(self.mean_x.dot(W)) + float(b) - self.mean_y
@@ -128,17 +131,17 @@ class Moments:
         loss = 0.5 * (float((g - self.cross).dot(W)) + self.var_y + e * e)  # W^T Sigma W - 2 W^T c_xy + ...
         return max(loss, 0.0), g + e * self.mean_x, np.asarray(e)
 
-    def hessian(self):
+    def hessian(self) -> np.ndarray:
         """:math:`H`, shape (n_features + 1, n_features + 1): :func:`descentlab.core.quadratic.second_moment` of the rows."""
         mu = self.mean_x
         return np.block([[self.cov + np.outer(mu, mu), mu[:, None]], [mu[None, :], np.ones((1, 1))]])
 
-    def quadratic_form(self):
+    def quadratic_form(self) -> tuple[np.ndarray, np.ndarray, float]:
         """``(H, c, s)`` of the loss (see Notes), for :func:`descentlab.core.quadratic.quadratic_loss`."""
         c = np.append(self.cross + self.mean_x * self.mean_y, self.mean_y)
         return self.hessian(), c, 0.5 * (self.var_y + self.mean_y ** 2)
 
-    def standardized(self, scale_x, scale_y=1.0):
+    def standardized(self, scale_x: np.ndarray, scale_y: float = 1.0) -> "Moments":
         r"""The moments of :math:`z = (x - \mu_x) / s_x` and :math:`t = (y - \mu_y) / s_y`.
 
         .. math:: \Sigma_z = D^{-1} \Sigma D^{-1}, \quad c_z = \frac{D^{-1} c_{xy}}{s_y}, \quad
@@ -148,16 +151,16 @@ class Moments:
                        cov=self.cov / np.outer(scale_x, scale_x), cross=self.cross / (scale_x * scale_y),
                        var_y=self.var_y / scale_y**2)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Moments(n={self.n}, n_features={self.n_features})"
 
 
-def _chunk_gram(Xb, yb, shifts):
+def _chunk_gram(Xb: np.ndarray, yb: np.ndarray, shifts: tuple[np.ndarray, float]) -> np.ndarray:
     """One Dask chunk's part of :func:`augmented_gram`, cache-blocked, about the shared shifts."""
     return augmented_gram(Xb, yb, shifts=shifts, pipeline=False)[0]
 
 
-def quadratic_form(X, y):
+def quadratic_form(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     r"""The half-MSE of a linear model written as a quadratic in :math:`\theta = [W; b]`.
 
     Parameters

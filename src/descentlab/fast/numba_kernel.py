@@ -22,9 +22,10 @@ per dtype (float64, float32) serves every input, and ``cache=True`` keeps it on 
 
 import os
 import sys
+from typing import Any
 
 
-def _cache_dir():
+def _cache_dir() -> None:
     """Compile once per machine: where the package's folder is not writable (a system or
     read-only install), Numba's on-disk cache goes to ``~/.cache/descentlab/numba``, set
     before any kernel compiles; an explicit ``NUMBA_CACHE_DIR`` is left alone."""
@@ -41,26 +42,29 @@ import numba  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-def kernel_array(a, dtype=None):
+def kernel_array(a: Any, dtype: Any = None) -> np.ndarray:
     """``a`` as the one layout the kernel is compiled for: C-contiguous and read-only.
 
     Copies only when ``a`` is not C-contiguous or not of ``dtype``; otherwise it is a
     read-only view of the same memory (so convert ``X`` once, not every epoch).
     """
-    a = np.ascontiguousarray(a, dtype=dtype)
-    if a.flags.writeable:
-        a = a.view()
-        a.flags.writeable = False
-    return a
+    out: np.ndarray = np.ascontiguousarray(a, dtype=dtype)
+    if out.flags.writeable:
+        out = out.view()
+        out.flags.writeable = False
+    return out
 
 
-def rows_loss_grad(X, y, W, b, n_threads):
+def rows_loss_grad(X: Any, y: Any, W: np.ndarray, b: float, n_threads: int) -> tuple[float, np.ndarray, float]:
     """Sum of squared residuals, ``X^T r`` and ``sum(r)`` in one pass over the rows of ``X``."""
-    return _rows_loss_grad(kernel_array(X), kernel_array(y), kernel_array(W), b, n_threads)
+    sums: tuple[float, np.ndarray, float] = _rows_loss_grad(kernel_array(X), kernel_array(y), kernel_array(W),
+                                                            b, n_threads)
+    return sums
 
 
 @numba.njit(parallel=True, fastmath=True, cache=True)
-def _rows_loss_grad(X, y, W, b, n_threads):
+def _rows_loss_grad(X: np.ndarray, y: np.ndarray, W: np.ndarray, b: float,
+                    n_threads: int) -> tuple[float, np.ndarray, float]:
     n, d = X.shape
     chunk = (n + n_threads - 1) // n_threads
     G = np.zeros((n_threads, d))

@@ -21,6 +21,7 @@ loss and gradients of exactly that problem without forming the standardised data
 """
 
 import os
+from typing import Any
 
 import numpy as np
 
@@ -32,17 +33,17 @@ from descentlab.fast.kernels import FusedLinear
 from descentlab.fast.moments import Moments
 
 
-def is_dask(X):
+def is_dask(X: Any) -> bool:
     """Whether ``X`` is a Dask collection (without importing Dask)."""
     return hasattr(X, "dask") and hasattr(X, "chunks")
 
 
-def is_streamed(X):
+def is_streamed(X: Any) -> bool:
     """Inputs that are read in blocks rather than held in memory as one ndarray."""
     return is_dask(X) or isinstance(X, (NpyRows, np.memmap))
 
 
-def standardized(moments, standardize=True):
+def standardized(moments: Moments, standardize: bool = True) -> tuple[Moments, dict[str, Any]]:
     """The moments of the standardised problem, and the scaling that maps back.
 
     Returns
@@ -65,19 +66,19 @@ class MomentsObjective:
     ``objective(params) -> (loss, {"W": dW, "b": db})``, in :math:`O(n^2)`.
     """
 
-    def __init__(self, moments):
+    def __init__(self, moments: Moments) -> None:
         self.moments = moments
         self.n_samples = moments.n
 
-    def __call__(self, params):
+    def __call__(self, params: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
         loss, dW, db = self.moments.loss_grad(params["W"], params["b"])
         return loss, {"W": dW, "b": db}
 
-    def curvature(self):
+    def curvature(self) -> float:
         r""":math:`\lambda_{\max}` of the Hessian :math:`H` (:meth:`Moments.hessian`), exactly."""
         return top_eigenvalue(self.moments.hessian())
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"MomentsObjective(n_samples={self.n_samples}, n_features={self.moments.n_features})"
 
 
@@ -89,14 +90,15 @@ class FusedObjective:
     :math:`\nabla_{b'} = \sum_i w_i r_i / N` (the compiled kernel takes no weights).
     """
 
-    def __init__(self, X, y, scaling, n_threads=None, sample_weight=None):
+    def __init__(self, X: Any, y: Any, scaling: dict[str, Any], n_threads: int | None = None,
+                 sample_weight: Any = None) -> None:
         self.fused = FusedLinear(X, y, n_threads=n_threads or os.cpu_count() or 1)
         self.w = sample_weight
         self.n_samples = X.shape[0]
         self.mu, self.s = scaling["x_mean_"], scaling["x_scale_"]
         self.my, self.sy = scaling["y_mean_"], scaling["y_scale_"]
 
-    def __call__(self, params):
+    def __call__(self, params: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
         W, b = params["W"], float(params["b"])
         Ws = W / self.s
         loss_grad = self.fused.loss_grad if self.w is None else self._weighted_loss_grad
@@ -105,13 +107,13 @@ class FusedObjective:
         return loss / self.sy**2, {"W": (dW - self.mu * db) / (self.s * self.sy),
                                    "b": np.asarray(db / self.sy)}
 
-    def _weighted_loss_grad(self, W, b):
+    def _weighted_loss_grad(self, W: np.ndarray, b: float) -> tuple[float, np.ndarray, float]:
         X, n = self.fused.X, self.n_samples
         r = X @ W + b - self.fused.y
         wr = self.w * r
         return 0.5 * float(wr @ r) / n, X.T @ wr / n, wr.sum() / n
 
-    def curvature(self):
+    def curvature(self) -> float:
         r""":math:`\lambda_{\max}` of the standardised Hessian, estimated on evenly spaced
         rows (:func:`descentlab.core.stepsize.curvature`), standardised here."""
         from descentlab.core.losses import MeanSquaredError
@@ -121,14 +123,14 @@ class FusedObjective:
         w = None if self.w is None else row_sample(self.w)
         return curvature((sample - self.mu) / self.s, MeanSquaredError(), sample_weight=w)
 
-    def close(self):
+    def close(self) -> None:
         self.fused.close()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"FusedObjective(n_samples={self.n_samples}, threads={self.fused.n_threads})"
 
 
-def moments_of(X, y, sample_weight=None):
+def moments_of(X: Any, y: Any, sample_weight: Any = None) -> Moments:
     """The moments of ``(X, y)``: one Dask reduction for Dask arrays, row blocks otherwise
     (:func:`descentlab.fast.gram.augmented_gram`), weighted by ``sample_weight`` if given."""
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
@@ -146,7 +148,7 @@ def moments_of(X, y, sample_weight=None):
     return moments
 
 
-def row_scaling(X, y, standardize, sample_weight=None):
+def row_scaling(X: Any, y: Any, standardize: bool, sample_weight: Any = None) -> dict[str, Any]:
     """Means and scales from the rows (one blocked pass), for the fused path."""
     if not standardize:
         return _scaling(no_scaling(X.shape[1]), no_scaling())
@@ -160,12 +162,12 @@ def row_scaling(X, y, standardize, sample_weight=None):
     return _scaling((mu, column_scale(mu, sd, n)), (my, float(column_scale(my, np.std(y), n))))
 
 
-def _scaling(x, y):
+def _scaling(x: tuple[Any, Any], y: tuple[Any, Any]) -> dict[str, Any]:
     """The estimator attributes of a features' and a target's ``(mean, scale)``."""
     return {"x_mean_": x[0], "x_scale_": x[1], "y_mean_": y[0], "y_scale_": y[1]}
 
 
-def _all_finite(A):
+def _all_finite(A: Any) -> bool:
     """Whether ``A`` holds only finite numbers (Dask arrays: one reduction)."""
     if is_dask(A):
         return bool(np.isfinite(A).all().compute())

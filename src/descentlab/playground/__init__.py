@@ -7,11 +7,12 @@ library imports it. :func:`create_app` is the Starlette app (the page and the JS
 """
 
 
-def create_app(workers=1):
-    """The playground's Starlette application; ``workers`` processes train (1: a thread)."""
+def create_app(workers=1, admission=None):
+    """The playground's Starlette application; ``workers`` slots a lane train (1: threads);
+    ``admission``: see :class:`descentlab.playground.guard.Admission`."""
     from descentlab.playground.app import create_app as _create
 
-    return _create(workers)
+    return _create(workers, admission)
 
 
 def serve(*args, **kwargs):

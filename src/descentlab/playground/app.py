@@ -4,16 +4,21 @@
 ``GET /``            the page
 ``GET /static/*``    its script and style (shipped in the package; no CDN)
 ``GET /api/limits``  the caps, and every setting with its default and range
+``GET /api/presets`` the presets, read from the lessons' configs
 ``POST /api/train``  settings (JSON) -> the run: loss, parameters, bound, ...
 ``POST /api/csv``    a CSV file's text -> its columns, checked by the CSV reader
+``GET /api/class``   a class's link and QR code (and, for the teacher, how many students)
+``GET /api/stats``   what the server answered, abandoned and spent CPU on (the teacher's)
+``GET /api/progress`` where this page's request is: queued, or training at epoch k
 ===================  ============================================================
 
-Every error is a 4xx (or, never expected, 500) with a JSON body ``{"error": "one line"}``.
+Every error is a 4xx (or, never expected, 500) with a JSON body ``{"error": "one line"}``;
+every request passes :class:`descentlab.playground.guard.Guard` first (its own Host and
+Origin, a class's code).
 The server keeps no state between requests but a cache of answers
 (:class:`descentlab.playground.service.Answers`, which also says where they are trained).
 """
 
-import json
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -24,8 +29,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from descentlab.errors import DescentlabError
+from descentlab.playground.classroom import Roster, class_endpoint, client_of
+from descentlab.playground.guard import Admission, Guard, is_teacher, parse_json
+from descentlab.playground.presets import presets
 from descentlab.playground.problems import csv_columns, read_csv_text
-from descentlab.playground.service import Answers
+from descentlab.playground.service import Answers, Left, Replaced, Stopping
 from descentlab.playground.settings import LIMITS, limits_document
 
 STATIC = Path(__file__).parent / "static"
@@ -61,43 +69,78 @@ async def limits(request):
     return JSONResponse(limits_document())
 
 
+async def presets_endpoint(request):
+    """The presets, read from the lessons' configs (:mod:`descentlab.playground.presets`)."""
+    return JSONResponse(presets())
+
+
+async def disconnected(receive):
+    """Wait until the client has gone (its connection closed: the page aborted the request)."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
 async def train_endpoint(request):
     try:
         raw = await read_body(request, LIMITS["body_bytes"])
-        body = json.loads(raw.decode("utf-8"))
+        body = parse_json(raw)
     except BodyTooLarge:
-        return error(f"the request is over the cap of {LIMITS['body_bytes'] // 1024} KiB: "
-                     "send fewer or smaller settings (a CSV of at most "
-                     f"{LIMITS['upload_bytes'] // 1024} KiB)", 413)
+        return error(f"the settings are too large (over {LIMITS['body_bytes'] // 1024} KiB): "
+                     f"use a CSV file of at most {LIMITS['upload_bytes'] // 1024} KiB", 413)
     except (UnicodeDecodeError, ValueError):
-        return error("the request body is not JSON: send an object of settings, e.g. {\"lr\": 0.05}")
+        return error("the request is not a set of settings the playground can read: send a JSON "
+                     "object such as {\"lr\": 0.05}")
+    client = client_of(request)
+    request.app.state.roster.seen(client, is_teacher(request.app.state.admission, request.headers))
     try:
-        content = await request.app.state.answers.get(body)
+        content = await request.app.state.answers.get(body, client, lambda: disconnected(request.receive))
     except DescentlabError as exc:
         return error(str(exc), 422 if isinstance(body, dict) else 400)
+    except Replaced:
+        return JSONResponse({"error": "a newer request from this page replaced this one", "replaced": True},
+                            status_code=409)
+    except Left:
+        return Response(status_code=499)
+    except Stopping:
+        return error("the playground is stopping: start it again to go on", 503)
     return Response(content, media_type="application/json")
+
+
+async def progress_endpoint(request):
+    """Where this page's request is (``X-Client-Id``): idle, queued, or training at epoch k."""
+    return JSONResponse(request.app.state.answers.progress(client_of(request)))
+
+
+async def stats_endpoint(request):
+    """The server's counts and CPU seconds (:attr:`Answers.stats`), for the teacher."""
+    if not is_teacher(request.app.state.admission, request.headers):
+        return error("only the teacher's page can see the server's figures", 403)
+    return JSONResponse(request.app.state.answers.snapshot())
 
 
 async def csv_endpoint(request):
     """A CSV file's text (the body) -> its columns; ``?feature=...&target=...`` (by default
     the first and the last) checks those two columns with the CSV reader and counts the
     rows. A refused file still answers the columns of its header, when it has one."""
+    name = request.query_params.get("name") or "upload.csv"
     try:
         text = (await read_body(request, LIMITS["upload_bytes"])).decode("utf-8-sig")
     except BodyTooLarge:
-        return error(f"the file is over the cap of {LIMITS['upload_bytes'] // 1024} KiB: "
+        return error(f"the file {name!r} is larger than {LIMITS['upload_bytes'] // 1024} KiB: "
                      "upload a smaller file", 413)
     except UnicodeDecodeError:
-        return error("the file is not UTF-8 text: save it as a UTF-8 CSV file")
+        return error(f"the file {name!r} is not text the playground can read: save it as a UTF-8 CSV file")
     columns = []
     try:
         columns = csv_columns(text)
         if len(columns) < 2:
-            raise DescentlabError("the file needs a header row with at least two columns "
+            raise DescentlabError(f"the file {name!r} needs a header row with at least two columns "
                                   "(a feature and a target), e.g. x,y")
         feature = request.query_params.get("feature", columns[0])
         target = request.query_params.get("target", columns[-1])
-        data = await run_in_threadpool(read_csv_text, text, feature, target)
+        data = await run_in_threadpool(read_csv_text, text, feature, target, name)
     except DescentlabError as exc:  # with the columns, so that the page can offer others
         return JSONResponse({"error": str(exc), "columns": columns}, status_code=422)
     return JSONResponse({"columns": columns, "feature": feature, "target": target,
@@ -105,7 +148,8 @@ async def csv_endpoint(request):
 
 
 async def http_error(request, exc):
-    messages = {404: f"no such page {request.url.path!r}: the API is /api/train, /api/csv, /api/limits",
+    messages = {404: f"there is no page {request.url.path[:80]!r} here: open / (the API is /api/train, "
+                     "/api/csv, /api/limits, /api/class)",
                 405: f"{request.method} is not allowed on {request.url.path}: see the README's API"}
     return error(messages.get(exc.status_code, str(exc.detail)), exc.status_code)
 
@@ -115,16 +159,25 @@ async def server_error(request, exc):
                  "caused it", 500)
 
 
-def create_app(workers=1):
+def create_app(workers=1, admission=None):
     """The Starlette application (also ``uvicorn --factory descentlab.playground.app:create_app``);
-    ``workers`` processes train (1: a thread of this one), see :class:`Answers`."""
+    ``workers`` slots a lane train (1: threads of this one), see :class:`Answers`;
+    ``admission`` says which Host names and codes it admits (default: loopback names on any
+    port, no class), see :class:`descentlab.playground.guard.Admission`."""
     routes = [
         Route("/", page),
         Route("/api/limits", limits),
+        Route("/api/presets", presets_endpoint),
         Route("/api/train", train_endpoint, methods=["POST"]),
         Route("/api/csv", csv_endpoint, methods=["POST"]),
+        Route("/api/class", class_endpoint),
+        Route("/api/stats", stats_endpoint),
+        Route("/api/progress", progress_endpoint),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error})
     app.state.answers = Answers(workers)
+    app.state.admission = admission or Admission()
+    app.state.roster = Roster()
+    app.add_middleware(Guard, admission=app.state.admission)
     return app

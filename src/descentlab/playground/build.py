@@ -15,11 +15,20 @@ from descentlab.core.optimizers import make_optimizer
 from descentlab.core.penalties import make_penalty
 from descentlab.core.stepsize import curvature, linear_network_sharpness, stable_rate, with_penalty
 from descentlab.errors import DescentlabError
+from descentlab.lessons.collapse import article_network, network_inputs
+
+
+def inputs(s, X):
+    """``X`` as the model of ``s`` sees it: ``[x, 1]`` for the x0 network, ``X`` otherwise."""
+    return network_inputs(X, s["bias_form"]) if s["model"] == "network" else X
 
 
 def make_model(s, n_features):
-    """The model of settings ``s``, starting at ``m``, ``b`` or ``params`` when given."""
-    if s["model"] == "network":
+    """The model of settings ``s``, starting at ``m``, ``b`` or ``params`` when given (for
+    the x0 network ``n_features`` is the data's; the bias column is added here)."""
+    if s["model"] == "network" and s["bias_form"] == "x0":  # the collapse lesson's own network
+        model = article_network("x0", s["hidden"], "xavier", s["seed"])
+    elif s["model"] == "network":
         model = make_network([n_features, s["hidden"], 1], s["activation"], seed=s["seed"])
     elif s["model"] == "logistic":
         model = LogisticModel(n_features, seed=s["seed"], init_scale=1.0)
@@ -122,8 +131,9 @@ def bound_of(s, problem, optimizer, penalty=None):
     if s["model"] == "network" and s["activation"] != "identity":
         return None, None, "a nonlinear network has no closed-form stable rate"
     if s["model"] == "network":
-        key = (problem.X_train.tobytes(), problem.y_train.tobytes())
-        lam = _cached_sharpness(key, problem)
+        output_bias = s["bias_form"] == "layers"
+        key = (problem.X_train.tobytes(), problem.y_train.tobytes(), output_bias)
+        lam = _cached_sharpness(key, problem, output_bias)
         note = "the largest rate at which gradient descent can settle at a minimum of the linear network"
     else:  # the loss's curvature: lambda_max, times 1/4 for the cross-entropy (its hessian_bound)
         lam = curvature(problem.X_train, make_loss(s))
@@ -140,12 +150,12 @@ def bound_of(s, problem, optimizer, penalty=None):
     return float(bound), float(lam), note
 
 
-_SHARPNESS: dict[tuple[bytes, bytes], float] = {}
+_SHARPNESS: dict[tuple[bytes, bytes, bool], float] = {}
 
 
-def _cached_sharpness(key, problem):
+def _cached_sharpness(key, problem, output_bias=True):
     if key not in _SHARPNESS:
         if len(_SHARPNESS) > 64:
             _SHARPNESS.clear()
-        _SHARPNESS[key] = linear_network_sharpness(problem.X_train, problem.y_train, output_bias=True)
+        _SHARPNESS[key] = linear_network_sharpness(problem.X_train, problem.y_train, output_bias=output_bias)
     return _SHARPNESS[key]

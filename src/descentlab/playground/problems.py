@@ -1,6 +1,7 @@
 """The data a playground request trains on, from the library's own data sets.
 
-Every source is seeded (``data_seed`` makes the data, ``seed`` splits it 80/20), so a
+Every source is seeded (``data_seed`` makes the data, ``seed`` splits it, ``test_size``
+held out), so a
 request always sees the same rows; the result is cached, read-only, for the next
 request with the same settings.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from descentlab.core.scaling import standardize as standardize_columns
 from descentlab.data.csvfile import check_fit_data, read_csv
 from descentlab.data.synthetic import make_article_data, make_blobs, make_sine, split
 from descentlab.errors import DescentlabError
@@ -33,6 +35,8 @@ class Problem:
     y_test: np.ndarray
     x_name: str = "x"
     y_name: str = "y"
+    #: An upload's standardisation, ``x_std = (x - mean) / scale``; None where the feature is as read.
+    scaling: dict | None = None
 
 
 def _frozen(*arrays):
@@ -42,7 +46,7 @@ def _frozen(*arrays):
 
 
 @functools.lru_cache(maxsize=64)
-def _synthetic(data, samples, noise, seed, data_seed):
+def _synthetic(data, samples, noise, seed, data_seed, test_size=0.2):
     if data in ("article", "scaled"):
         d = make_article_data(samples, 1, noise, data_seed)
         X = d.X * SCALE + SHIFT if data == "scaled" else d.X
@@ -53,7 +57,7 @@ def _synthetic(data, samples, noise, seed, data_seed):
     else:
         d = make_blobs(samples, noise, data_seed)
         X, names = d.X, ("x1", "x2")
-    return Problem(*_frozen(*split(X, d.y, 0.2, seed)), *names)
+    return Problem(*_frozen(*split(X, d.y, test_size, seed)), *names)
 
 
 def csv_columns(text):
@@ -88,16 +92,27 @@ def read_csv_text(text, feature, target, name="upload.csv"):
 
 
 @functools.lru_cache(maxsize=16)
-def _uploaded(text, feature, target, seed):
-    data = read_csv_text(text, feature, target)
+def _uploaded(text, feature, target, seed, test_size=0.2, standardize=True, name="upload.csv"):
+    """An uploaded file's rows, split; the feature standardised (the default: see
+    :data:`descentlab.playground.settings.STANDARDIZE_WHY`) with the library's
+    :func:`descentlab.core.scaling.standardize`."""
+    data = read_csv_text(text, feature, target, name)
     if data.X.shape[0] < 10:
-        raise DescentlabError(f"the CSV has {data.X.shape[0]} rows: the playground needs at least 10 "
-                              "to split them 80/20")
-    return Problem(*_frozen(*split(data.X, data.y, 0.2, seed)), feature, target)
+        raise DescentlabError(f"the file {name!r} has {data.X.shape[0]} rows: the playground needs at "
+                              "least 10, to keep some for testing")
+    X_train, X_test, y_train, y_test = split(data.X, data.y, test_size, seed)
+    x_name, scaling = feature, None
+    if standardize:  # by the training rows' mean and spread, as a fitted scaler does
+        X_train, mean, scale = standardize_columns(X_train)
+        X_test = (X_test - mean) / scale
+        x_name = f"{feature} (standardised)"
+        scaling = {"feature": feature, "mean": float(mean[0]), "scale": float(scale[0])}
+    return Problem(*_frozen(X_train, X_test, y_train, y_test), x_name, target, scaling)
 
 
 def load_problem(s):
     """The :class:`Problem` of validated settings ``s``."""
     if s["data"] == "csv":
-        return _uploaded(s["csv"], s["feature"], s["target"], s["seed"])
-    return _synthetic(s["data"], s["samples"], s["noise"], s["seed"], s["data_seed"])
+        return _uploaded(s["csv"], s["feature"], s["target"], s["seed"], s["test_size"], s["standardize"],
+                         s["csv_name"] or "upload.csv")
+    return _synthetic(s["data"], s["samples"], s["noise"], s["seed"], s["data_seed"], s["test_size"])

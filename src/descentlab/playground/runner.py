@@ -10,6 +10,9 @@ epoch are the readable path's, from the :math:`2 \times 2` moments instead of th
 
 import json
 import re
+import time
+from collections.abc import Callable
+from decimal import ROUND_FLOOR, Decimal
 
 import numpy as np
 
@@ -26,6 +29,7 @@ from descentlab.fast.objectives import MomentsObjective
 from descentlab.playground.build import (
     bound_of,
     carries_velocity,
+    inputs,
     make_loss,
     make_model,
     make_penalty_of,
@@ -33,41 +37,73 @@ from descentlab.playground.build import (
     start_velocity,
 )
 from descentlab.playground.problems import load_problem
-from descentlab.playground.settings import validate
+from descentlab.playground.settings import FIELDS, validate
 from descentlab.playground.views import network_frames, surface
+from descentlab.playground.why import curvature_view, hessian, rate_map
 
 _NON_FINITE = re.compile(r"\bNaN\b|-?\bInfinity\b")
 
 
-def train_settings(s):
-    """Train as the validated settings ``s`` say; return the answer as a dict."""
+class Cancelled(Exception):
+    """A training stopped because nobody waits for it any more; ``args[0]``: its CPU seconds."""
+
+
+def _stop_when(cancelled):
+    """A ``train`` callback that stops training (raises :class:`Cancelled`) once
+    ``cancelled(epochs_done)`` answers true."""
+    def check(epoch, history):
+        if cancelled(epoch + 1):
+            raise Cancelled(0.0)
+    return check
+
+
+def train_settings(s: dict, cancelled: Callable[[int], bool] | None = None) -> dict:
+    """Train as the validated settings ``s`` say; return the answer as a dict.
+
+    ``cancelled``, a function of the epochs done, is asked after every epoch; once it
+    answers true, training stops with :class:`Cancelled`.
+    """
     problem = load_problem(s)
     model = make_model(s, problem.X_train.shape[1])
     optimizer, loss = make_rule(s), make_loss(s)
     velocity = [start_velocity(s, model, optimizer)]
     callbacks = [_velocity_recorder(optimizer, velocity)] if carries_velocity(s) else []
+    if cancelled is not None:
+        callbacks.append(_stop_when(cancelled))
     penalty = make_penalty_of(s)
     bound, lam_max, note = bound_of(s, problem, optimizer, penalty)
     objective = None
     if s["model"] == "linear" and s["batch_size"] is None:
         objective = MomentsObjective(Moments.from_arrays(problem.X_train, problem.y_train))
-    history = train(model, problem.X_train, problem.y_train, loss=loss, optimizer=optimizer,
+    X_in, X_test_in = inputs(s, problem.X_train), inputs(s, problem.X_test)
+    history = train(model, X_in, problem.y_train, loss=loss, optimizer=optimizer,
                     epochs=s["epochs"], batch_size=s["batch_size"], seed=s["seed"],
                     on_divergence="stop", objective=objective, callbacks=callbacks,
-                    penalty=penalty)
+                    penalty=penalty, validation_data=(X_test_in, problem.y_test),
+                    stop_on_validation=False)
     with np.errstate(all="ignore"):
-        test_loss = float(loss.loss(problem.y_test, model.predict(problem.X_test)))
+        test_loss = float(loss.loss(problem.y_test, model.predict(X_test_in)))
     answer = {
         "model": s["model"], "penalty": s["penalty"], "status": history.status, "loss": history.loss,
+        "test_losses": history.val_loss[:len(history.loss)],
         "test_loss": test_loss, "bound": bound, "lam_max": lam_max, "bound_note": note,
+        "bound_display": None if bound is None else round_down(bound),
+        "lr_range": lr_range(bound),
         "regime": None if bound is None else classify_rate(s["lr"], bound),
         "diverged": _divergence(s, history, bound),
-        "data": {"x_name": problem.x_name, "y_name": problem.y_name,
+        "data": {"x_name": problem.x_name, "y_name": problem.y_name, "scaling": problem.scaling,
+                 "test_size": s["test_size"],
                  "train": {"X": problem.X_train.tolist(), "y": problem.y_train.tolist()},
                  "test": {"X": problem.X_test.tolist(), "y": problem.y_test.tolist()}},
+        "curvature": None, "rate_map": None,
     }
+    if s["model"] == "linear":
+        H = hessian(problem.X_train, penalty)
+        answer["curvature"] = curvature_view(s, H, bound)
+        if s["optimizer"] in ("momentum", "nesterov"):
+            answer["rate_map"] = rate_map(s, H)
     answer.update(_parameters(s, model, history, problem, penalty))
-    if callbacks:
+    if carries_velocity(s):
         answer["velocity"] = _velocity(s, velocity)
     return answer
 
@@ -92,7 +128,7 @@ def _parameters(s, model, history, problem, penalty=None):
     """Every epoch's parameters (and the final ones, last), and the surface they move on."""
     if s["model"] == "network":
         frames = network_frames(model, history, np.vstack([problem.X_train, problem.X_test]),
-                                s["activation"] == "identity")
+                                s["activation"] == "identity", s["bias_form"] == "x0")
         out = {"frames": frames}
         if "m" in frames:
             out["surface"] = surface(problem.X_train, problem.y_train, frames["m"], frames["b"])
@@ -107,18 +143,36 @@ def _parameters(s, model, history, problem, penalty=None):
             "surface": surface(problem.X_train, problem.y_train, m, b, penalty)}
 
 
+def round_down(value: float, digits: int = 3) -> str:
+    """``value`` to ``digits`` significant digits, rounded down (a bound shown is never above
+    the true one), as text: ``round_down(0.0057199) == "0.00571"``."""
+    exact = Decimal(repr(float(value)))
+    quantum = Decimal(1).scaleb(exact.adjusted() - digits + 1)
+    return f"{float(exact.quantize(quantum, rounding=ROUND_FLOOR)):.{digits}g}"
+
+
+def lr_range(bound: float | None) -> list[float]:
+    """``[low, high]`` for the rate slider: three decades below the bound to twice it, within
+    the API's range, so the slider follows a tiny bound down; the API's range without one."""
+    low, high = FIELDS["lr"].low, FIELDS["lr"].high
+    if bound is None:
+        return [1e-5, high]
+    return [max(low, bound * 1e-3), min(high, bound * 2)]
+
+
 def _divergence(s, history, bound):
     """None, or the epoch where the loss blew up and a one-line message with the fix."""
     if history.status != "diverged":
         return None
     epoch = history.meta["diverged_at_epoch"]
     if bound is not None and s["lr"] >= bound:
-        why = f"learning rate {s['lr']:g} is above the stable bound {bound:.3g}: use a smaller rate (below {bound:.3g})"
+        why = (f"the learning rate {s['lr']:g} is above the stable bound {round_down(bound)}: use a smaller "
+               f"rate (below {round_down(bound)})")
     elif bound is not None:
-        why = (f"learning rate {s['lr']:g} is below the bound {bound:.3g}, but mini-batches, a "
-               "schedule or the start made the loss blow up: try a smaller rate")
+        why = (f"the learning rate {s['lr']:g} is below the bound {round_down(bound)}, but mini-batches, "
+               "a schedule or the start made the loss blow up: try a smaller rate")
     else:
-        why = f"learning rate {s['lr']:g} is too large for this model: try a smaller rate"
+        why = f"the learning rate {s['lr']:g} is too large for this model: try a smaller rate"
     because = history.meta["diverged_because"].removeprefix("the loss ")
     return {"epoch": epoch, "message": divergence_message(epoch, because, fix=why)}
 
@@ -143,8 +197,20 @@ def cache_key(settings):
 
 
 def compute(settings):
-    """The JSON bytes answering validated ``settings`` (what a worker process runs)."""
+    """The JSON bytes answering validated ``settings``."""
     return to_json(train_settings(settings))
+
+
+def compute_stoppable(settings: dict, cancelled: Callable[[int], bool]) -> tuple[bytes, float]:
+    """(the JSON bytes answering validated ``settings``, the CPU seconds they took), what a
+    server's slot runs; raises :class:`Cancelled` with the CPU seconds once
+    ``cancelled(epochs_done)`` answers true."""
+    start = time.thread_time()
+    try:
+        content = to_json(train_settings(settings, cancelled))
+    except Cancelled:
+        raise Cancelled(time.thread_time() - start) from None
+    return content, time.thread_time() - start
 
 
 def answer(body):

@@ -1,4 +1,8 @@
-"""Serve the playground with uvicorn on a free port, print the URL, open the browser."""
+"""Serve the playground with uvicorn on a free port, print the URL, open the browser.
+
+Ctrl-C stops it within a second: the requests waiting are refused (503), the trainings
+stop within one epoch, and open connections get half a second to finish.
+"""
 
 import ipaddress
 import socket
@@ -44,11 +48,45 @@ def url_of(sock):
     return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
 
+#: Seconds the open connections get to finish once the server stops.
+GRACE_S = 0.5
+
+
 def _server(app):
+    """A uvicorn server for ``app`` that, on Ctrl-C, stops the trainings at once."""
     import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-    return uvicorn.Server(config)
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame):
+            super().handle_exit(sig, frame)
+            loop = getattr(self, "_loop", None)
+            if loop is not None:
+                loop.call_soon_threadsafe(app.state.answers.close)
+
+        async def serve(self, sockets=None):
+            import asyncio
+
+            self._loop = asyncio.get_running_loop()
+            await super().serve(sockets)
+
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                            timeout_graceful_shutdown=GRACE_S)  # type: ignore[arg-type]
+    return Server(config)
+
+
+def admission_of(sock: socket.socket, host: str, classroom: bool):
+    """What a server on ``sock`` admits: its own addresses, and a class's codes."""
+    from descentlab.playground.classroom import local_address
+    from descentlab.playground.guard import Admission
+
+    port = sock.getsockname()[1]
+    everywhere = host in ("0.0.0.0", "::")
+    address = local_address() if everywhere else None
+    admission = Admission.local(port, host, class_address=address, classroom=classroom)
+    if classroom:  # listening everywhere, the link names this machine's address on the network
+        base = f"http://{address}:{port}/" if everywhere and address else url_of(sock)
+        admission.class_url = f"{base}?class={admission.class_code}"
+    return admission
 
 
 class Background:
@@ -57,12 +95,13 @@ class Background:
     ``with Background() as url:`` serves on a free loopback port until the block ends.
     """
 
-    def __init__(self, host=DEFAULT_HOST, port=0, workers=1):
+    def __init__(self, host=DEFAULT_HOST, port=0, workers=1, classroom=False):
         from descentlab.playground.app import create_app
 
         self.sock = bind(host, port)
         self.url = url_of(self.sock)
-        self.app = create_app(workers)
+        self.admission = admission_of(self.sock, host, classroom)
+        self.app = create_app(workers, self.admission)
         self.server = _server(self.app)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
@@ -76,30 +115,53 @@ class Background:
 
     def __exit__(self, *exc):
         self.server.should_exit = True
+        self.app.state.answers.close()
         self.thread.join(10)
         self.sock.close()
-        self.app.state.answers.close()
 
 
-def serve(host=DEFAULT_HOST, port=0, open_browser=True, workers=1, out=sys.stdout):
+def class_host() -> str:
+    """The address a class listens on: this machine's on the local network."""
+    from descentlab.playground.classroom import local_address
+
+    address = local_address()
+    if address is None:
+        raise DescentlabError("this machine has no local network address for a class: connect it to "
+                              "the class's network (Wi-Fi), or give --host")
+    return address
+
+
+def serve(host=DEFAULT_HOST, port=0, open_browser=True, workers=1, out=sys.stdout, classroom=False):
     """Run the playground until Ctrl-C (SIGINT) or SIGTERM; return when it has stopped.
 
     Prints the URL (and, for a host other than loopback, a warning) to ``out`` first.
-    ``workers`` above 1 trains in that many processes behind the one server process, each
-    request on the first free one (:class:`descentlab.playground.service.Answers`); the
-    workers start and warm up in the background.
+    ``workers`` slots a lane train in processes behind the one server process
+    (:class:`descentlab.playground.service.Answers`); the workers start and warm up in the
+    background. ``classroom``: admit only the class link's code, and print the link, its
+    QR code and the teacher's link (:mod:`descentlab.playground.classroom`).
     """
     from descentlab.playground.app import create_app
 
     sock = bind(host, port)
     url = url_of(sock)
-    if not is_loopback(host):
+    admission = admission_of(sock, host, classroom)
+    if classroom:
+        from descentlab.playground.classroom import qr_text
+
+        url = f"{admission.class_url}&teacher={admission.teacher_code}"
+        print(f"descentlab playground for a class: students open {admission.class_url}\n"
+              f"{qr_text(admission.class_url)}", file=out, flush=True)
+    elif not is_loopback(host):
         print(f"descentlab: warning: listening on {host}: anyone who can reach this machine "
               "on the network can use the playground", file=sys.stderr, flush=True)
-    app = create_app(workers)
+    app = create_app(workers, admission)
     try:
         app.state.answers.start()  # before any other thread: the workers may be forked
-        print(f"descentlab playground: {url}  (Ctrl-C stops it)", file=out, flush=True)
+        if classroom:
+            print(f"descentlab playground: the teacher's page (keep this link to yourself): {url}  "
+                  "(Ctrl-C stops it)", file=out, flush=True)
+        else:
+            print(f"descentlab playground: {url}  (Ctrl-C stops it)", file=out, flush=True)
         if open_browser:
             threading.Timer(0.5, webbrowser.open, [url]).start()
         _server(app).run(sockets=[sock])

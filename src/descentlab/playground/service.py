@@ -1,124 +1,256 @@
-"""Answering ``POST /api/train`` for a class: a cache, one training per distinct request in
-flight, and the training off the event loop, in one thread or in a pool of processes.
+"""Answering ``POST /api/train`` for a class: fair to every student, no work for nobody.
 
-One answer of 1,000 epochs is about 15 ms of CPU, almost all of it Python in the
-library's ``train`` loop, which holds the GIL: threads of one process cannot train on two
-cores at once (and eight of them at once only add switching). So:
+* **A cache** of answers, and one training per distinct request: equal settings asked
+  while they train wait for the same run (a link the whole class opens trains once).
+* **One request per client.** A client (a page, by the ``X-Client-Id`` it sends; else its
+  connection) has at most one request in the server: a newer one replaces the older,
+  which is answered 409 and, when nobody else waits for it, dropped from its queue or
+  stopped within one epoch.
+* **Nobody waits for nothing.** A request whose client goes away (the page aborted it:
+  the slider moved on) is dropped from its queue, or its training stops within one
+  epoch, unless another client waits for the same run.
+* **Light before heavy.** Each request goes to the light or the heavy lane by its cost
+  (:mod:`descentlab.playground.lanes`); a heavy one waits :data:`HEAVY_GRACE` before it
+  starts, so that a student dragging a slider over a heavy setting replaces it instead of
+  starting runs nobody will see.
 
-* ``workers=1`` trains in one thread, first come first served;
-* ``workers=N`` trains in ``N`` processes (each warmed up once: imports, the article's
-  data), every request going to the first free one, so all cores train and a
-  long run does not hold up the connections that a process-per-connection server would
-  have pinned behind it.
-
-The event loop (one process) validates, answers from the cache and writes the bytes; a
-request already being trained is not trained twice: later asks wait for the same answer.
+The counts and CPU seconds of what was answered and what was abandoned are in
+:attr:`Answers.stats` (``GET /api/stats``).
 """
 
 import asyncio
-import multiprocessing
-import signal
-import threading
+import time
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from descentlab.playground.runner import answer, cache_key, compute
+from descentlab.playground.lanes import LIGHT_US, Cancelled, cost, make_lanes
+from descentlab.playground.runner import cache_key
 from descentlab.playground.settings import validate
 
 #: Answers kept: 128 of at most about 0.5 MB.
 CACHE_SIZE = 128
+#: Seconds a heavy request waits before it trains (a newer one from its client replaces it).
+HEAVY_GRACE = 0.15
 
 
-def warm_up():
-    """Import everything and answer the default request once (a worker's first task)."""
-    try:
-        answer({})
-    except Exception:  # only a head start: a request will say what is wrong
-        pass
+class Replaced(Exception):
+    """A request replaced by a newer one of the same client."""
 
 
-def _context():
-    """Fork while this process has one thread (the workers start at once with its imports:
-    no 2 s of importing before the first answer); spawn otherwise, where forking is unsafe."""
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+class Stopping(Exception):
+    """The server is stopping: the request is not trained."""
 
 
-def _worker_start():
-    """A pool worker: Ctrl-C (sent to the terminal's whole process group) is the server's
-    to handle, which then stops the pool; then the warm-up."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warm_up()
+class Left(Exception):
+    """The client went away before its answer (the page aborted the request)."""
+
+
+class Job:
+    """One training: the settings, the requests (tickets) waiting for it, its slot."""
+
+    def __init__(self, key, settings, lane, ready_at):
+        self.table_key = key
+        self.key, self.settings, self.lane, self.ready_at = key, settings, lane, ready_at
+        self.tickets = []
+        self.slot = None
+        self.retried = False
+
+    def __repr__(self):
+        return f"Job(lane={self.lane.name!r}, waiting={len(self.tickets)}, slot={self.slot})"
 
 
 class Answers:
-    """The answers of one server: ``await answers.get(body)`` -> JSON bytes.
+    """The answers of one server: ``await answers.get(body, client, gone)`` -> JSON bytes.
 
     Parameters
     ----------
     workers : int, default=1
-        1 trains in a thread of this process; more trains in that many processes.
+        Slots of the light lane (the heavy lane has ``workers - 1``, at least 1); 1 trains
+        in threads of this process, more in processes.
     """
 
-    def __init__(self, workers=1):
+    def __init__(self, workers: int = 1) -> None:
         self.workers = workers
-        self._executor = None
-        self._cache = OrderedDict()
-        self._in_flight = {}
+        self.light, self.heavy = make_lanes(workers)
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._jobs: dict[object, Job] = {}  # key -> Job, queued or training
+        self._clients: dict[str, tuple] = {}  # client -> (Job, ticket)
+        self._stopping = False
+        self.stats = {"answered": 0, "cached": 0, "replaced": 0, "left": 0, "dropped": 0, "stopped": 0,
+                      "cpu_answered": 0.0, "cpu_abandoned": 0.0, "queued": 0, "training": 0}
 
-    def executor(self):
-        if self._executor is None:
-            if self.workers == 1:
-                self._executor = ThreadPoolExecutor(1, thread_name_prefix="descentlab-train")
-            else:
-                self._executor = ProcessPoolExecutor(self.workers, initializer=_worker_start,
-                                                     mp_context=_context())
-        return self._executor
+    def start(self) -> None:
+        """Start the workers and warm them up in the background; call it before starting
+        other threads, so that the workers can be forked."""
+        self.light.start_workers()
+        self.heavy.start_workers()
 
-    def start(self):
-        """Start the workers and warm them up in the background (the first visitor does not wait);
-        call it before starting other threads, so that the workers can be forked."""
-        if self.workers == 1:  # a daemon thread: a Ctrl-C during the warm-up does not wait for it
-            threading.Thread(target=warm_up, daemon=True).start()
-            return
-        executor = self.executor()
-        for _ in range(self.workers):  # a pool starts one process per task while none is idle
-            executor.submit(int)
+    def close(self) -> None:
+        """Stop: every queued request is refused, every training stops within one epoch."""
+        self._stopping = True
+        for job in list(self._jobs.values()):
+            for ticket in job.tickets:
+                if not ticket.done():
+                    ticket.set_exception(Stopping())
+        self.light.close()
+        self.heavy.close()
 
-    def close(self):
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+    def progress(self, client: str) -> dict:
+        """Where ``client``'s request is: ``{"state": "idle"}``, ``{"state": "queued",
+        "ahead": n}`` (requests before it in its lane) or ``{"state": "training", "epoch": k,
+        "epochs": E}`` (epochs done of all), for the page's "training..." line."""
+        job = self._clients.get(client, (None, None))[0]
+        if job is None:
+            return {"state": "idle"}
+        if job.slot is None:
+            ahead = next((i for i, j in enumerate(job.lane.queue) if j is job), 0)
+            return {"state": "queued", "ahead": ahead}
+        return {"state": "training", "epoch": int(job.lane.progress[job.slot]),
+                "epochs": job.settings["epochs"]}
 
-    async def _train(self, settings):
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self.executor(), compute, settings)
-        except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool, once
-            self.close()
-            return await loop.run_in_executor(self.executor(), compute, settings)
+    def snapshot(self) -> dict:
+        """The stats, with the requests queued and training now."""
+        jobs = list(self._jobs.values())
+        return dict(self.stats, queued=sum(j.slot is None for j in jobs),
+                    training=sum(j.slot is not None for j in jobs))
 
-    async def get(self, body):
-        """The answer to a request ``body``; raises DescentlabError on bad settings."""
+    async def get(self, body: object, client: str | None = None, gone=None) -> bytes:
+        """The answer to a request ``body`` from ``client`` (any hashable; None: anonymous).
+
+        ``gone``, a function, returns an awaitable that completes when the client has left. Raises
+        DescentlabError on bad settings, :class:`Replaced` when a newer request of the
+        same client came, :class:`Stopping` when the server stops, and :class:`Left`
+        when the client left.
+        """
         settings = validate(body)
         key = cache_key(settings)
-        if key is None:
-            return await self._train(settings)
-        if key in self._cache:
+        if key is not None and key in self._cache:
             self._cache.move_to_end(key)
+            self.stats["cached"] += 1
+            self._replace(client, None, None)
             return self._cache[key]
-        task = self._in_flight.get(key)
-        if task is None:
-            task = self._in_flight[key] = asyncio.ensure_future(self._train(settings))
-            task.add_done_callback(lambda done: self._store(key, done))
-        return await asyncio.shield(task)  # a client that leaves does not cancel the others' run
+        if self._stopping:
+            raise Stopping()
+        loop = asyncio.get_running_loop()
+        job = self._jobs.get(key) if key is not None else None
+        if job is None:
+            light = cost(settings) < LIGHT_US
+            lane = self.light if light else self.heavy
+            job = Job(key, settings, lane, time.monotonic() + (0 if light else HEAVY_GRACE))
+            if key is None:
+                job.key = None
+                key = object()  # an upload: not shared, not cached
+            job.table_key = key
+            self._jobs[key] = job
+            lane.queue.append(job)
+        ticket = loop.create_future()
+        job.tickets.append(ticket)
+        self._replace(client, job, ticket)
+        self._pump(job.lane)
+        try:
+            if gone is None:
+                return await asyncio.shield(ticket)
+            waiter = asyncio.ensure_future(gone())
+            done, _ = await asyncio.wait({ticket, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            if ticket in done:
+                waiter.cancel()
+                return ticket.result()
+            self.stats["left"] += 1
+            self._leave(job, ticket)
+            raise Left()
+        except asyncio.CancelledError:
+            self._leave(job, ticket)
+            raise
+        finally:
+            if client is not None and self._clients.get(client, (None, None))[1] is ticket:
+                del self._clients[client]
 
-    def _store(self, key, task):
-        del self._in_flight[key]
-        if task.cancelled() or task.exception() is not None:
+    def _replace(self, client, job, ticket):
+        """``client``'s newer request: its older one (another ticket) is answered 409."""
+        if client is None:
             return
-        self._cache[key] = task.result()
-        if len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        old = self._clients.pop(client, None)
+        if old is not None and old[1] is not ticket and not old[1].done():
+            self.stats["replaced"] += 1
+            old[1].set_exception(Replaced())
+            self._leave(*old)
+        if ticket is not None:
+            self._clients[client] = (job, ticket)
+
+    def _leave(self, job, ticket):
+        """A ticket leaves its job; a job nobody waits for is dropped or stopped."""
+        if ticket in job.tickets:
+            job.tickets.remove(ticket)
+        if job.tickets:
+            return
+        if job.slot is None:
+            if job in job.lane.queue:
+                job.lane.queue.remove(job)
+                self.stats["dropped"] += 1
+                self._forget(job)
+        else:  # stopped within one epoch; the same settings asked again train anew
+            job.lane.stop(job.slot)
+            self._forget(job)
+
+    def _forget(self, job):
+        if self._jobs.get(job.table_key) is job:
+            del self._jobs[job.table_key]
+
+    def _pump(self, lane):
+        """Start the lane's ready jobs on its free slots; look again when the next is ready."""
+        loop = asyncio.get_running_loop()
+        now = time.monotonic()
+        while lane.free and lane.queue and not self._stopping:
+            job = lane.queue[0]
+            if job.ready_at > now:  # one timer a lane: the first job in the queue is the next ready
+                if lane.timer is None or lane.timer.cancelled() or lane.timer.when() > loop.time() + (
+                        job.ready_at - now):
+                    if lane.timer is not None:
+                        lane.timer.cancel()
+                    lane.timer = loop.call_later(job.ready_at - now + 0.001, self._wake, lane)
+                return
+            lane.queue.popleft()
+            job.slot = lane.free.pop()
+            future = lane.submit(loop, job.settings, job.slot)
+            future.add_done_callback(lambda f, job=job: self._finished(job, f))
+
+    def _wake(self, lane):
+        lane.timer = None
+        self._pump(lane)
+
+    def _finished(self, job, future):
+        lane = job.lane
+        lane.free.append(job.slot)
+        self._forget(job)
+        waiting = [t for t in job.tickets if not t.done()]
+        error = Stopping() if future.cancelled() else future.exception()
+        if isinstance(error, BrokenProcessPool) and not self._stopping and not job.retried and waiting:
+            lane.reset()  # a worker died (killed, out of memory): a new pool, and this job again, once
+            job.retried, job.slot = True, None
+            self._jobs[job.table_key] = job
+            lane.queue.appendleft(job)
+            self._pump(lane)
+            return
+        if isinstance(error, Cancelled):
+            self.stats["stopped"] += 1
+            self.stats["cpu_abandoned"] += error.args[0]
+            for t in waiting:
+                t.set_exception(Stopping())
+        elif error is not None:
+            for t in waiting:
+                t.set_exception(error)
+        else:
+            content, cpu = future.result()
+            if waiting:
+                self.stats["answered"] += 1
+                self.stats["cpu_answered"] += cpu
+            else:
+                self.stats["cpu_abandoned"] += cpu
+            if job.key is not None:
+                self._cache[job.key] = content
+                if len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            for t in waiting:
+                t.set_result(content)
+        if not self._stopping:
+            self._pump(lane)

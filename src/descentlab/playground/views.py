@@ -14,10 +14,19 @@ from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import linear_forward
 from descentlab.core.quadratic import least_squares, quadratic_loss
 from descentlab.fast.moments import quadratic_form
-from descentlab.lessons.collapse import collapse
+from descentlab.lessons.collapse import collapse, equivalent_line, network_inputs
 from descentlab.viz.sampling import frame_epochs
 
-GRID = 51
+#: The contour grid's sizes: round bowls need few points, a narrow valley (a large condition
+#: number: it is about 1/sqrt(condition) of the square window wide) needs more to be smooth.
+GRIDS = ((4.0, 51), (100.0, 81), (float("inf"), 121))
+
+
+def grid_size(H):
+    """The grid's points per side for a loss whose Hessian (with the penalty) is ``H``."""
+    lams = np.linalg.eigvalsh(H)
+    condition = lams[-1] / lams[0] if lams[0] > 0 else float("inf")
+    return next(n for limit, n in GRIDS if condition <= limit)
 MAX_FRAMES = 100
 CURVE_POINTS = 60
 
@@ -45,7 +54,7 @@ def penalized_minimum(form, penalty):
 
 
 def surface(X, y, path_m, path_b, penalty=None):
-    r"""The half-MSE (plus ``penalty``, when given) on a ``GRID`` x ``GRID`` grid of
+    r"""The half-MSE (plus ``penalty``, when given) on an ``n`` x ``n`` grid of
     :math:`(m, b)` around its minimum: the least-squares point, or the penalised one.
 
     The window is square in :math:`(m, b)` (so the contours show the Hessian's true
@@ -55,8 +64,9 @@ def surface(X, y, path_m, path_b, penalty=None):
     Returns
     -------
     dict
-        ``m`` and ``b``: ``[first, last]`` of the grid's axes; ``loss``: ``GRID`` rows (one
-        per ``b``, from the first to the last) of ``GRID`` values (one per ``m``);
+        ``m`` and ``b``: ``[first, last]`` of the grid's axes; ``loss``: ``n`` rows (one
+        per ``b``, from the first to the last) of ``n`` values (one per ``m``), ``n`` from
+        51 to 121 by the valley's narrowness (:func:`grid_size`);
         ``least_squares``: ``{"m", "b", "loss"}``, the minimum (with ``penalized`` true when
         it is the penalised objective's).
     """
@@ -73,8 +83,10 @@ def surface(X, y, path_m, path_b, penalty=None):
     start = dist[0] if dist.size else 1.0
     reach = np.max(np.minimum(dist, 3 * start)) if dist.size else 1.0
     span = 1.15 * max(reach, start, 1e-3 * (1 + abs(m_star) + abs(b_star)))
-    ms = np.linspace(m_star - span, m_star + span, GRID)
-    bs = np.linspace(b_star - span, b_star + span, GRID)
+    H = form[0] if penalty is None else form[0] + np.diag([float(penalty.l2["W"]), 0.0])
+    n = grid_size(H)
+    ms = np.linspace(m_star - span, m_star + span, n)
+    bs = np.linspace(b_star - span, b_star + span, n)
     thetas = np.stack(np.meshgrid(ms, bs), axis=-1)
     loss, _ = quadratic_loss(form, thetas)
     # the floor from the residuals themselves: the expanded quadratic cancels digits there
@@ -88,7 +100,7 @@ def surface(X, y, path_m, path_b, penalty=None):
             "loss": loss.tolist(), "least_squares": minimum}
 
 
-def network_frames(network, history, X, identity):
+def network_frames(network, history, X, identity, bias_column=False):
     """The network's parameters and fit at up to ``MAX_FRAMES`` epochs (the final ones last).
 
     Returns
@@ -98,6 +110,7 @@ def network_frames(network, history, X, identity):
         each frame's parameters (name -> nested list, what a continued request sends back);
         ``x``: the curve's grid over the data; ``y``: the prediction on it at each frame;
         for the linear network also ``m`` and ``b``, the line each frame collapses to.
+        ``bias_column``: the network's input is ``[x, 1]`` (the article's x0 form).
     """
     lo, hi = float(X.min()), float(X.max())
     pad = 0.05 * (hi - lo or 1.0)
@@ -109,11 +122,11 @@ def network_frames(network, history, X, identity):
         frames["epochs"].append(epoch)
         frames["params"].append({k: np.asarray(v).tolist() for k, v in params.items()})
         with np.errstate(all="ignore"):
-            frames["y"].append(network.predict(x[:, None]).tolist())
+            frames["y"].append(network.predict(network_inputs(x[:, None], "x0" if bias_column else "layers")).tolist())
         if identity:
-            W, b = collapse(network)
-            frames["m"].append(float(W[0, 0]))
-            frames["b"].append(float(b[0]))
+            m, intercept = equivalent_line(*collapse(network), bias_column)
+            frames["m"].append(m)
+            frames["b"].append(intercept)
     network.set_params(history.final_params)
     if not identity:
         del frames["m"], frames["b"]

@@ -1,5 +1,22 @@
-"""The checks of each lesson: ``SIGNATURES`` (the functions to write) and ``CHECKS``.
+"""The checks of each lesson: ``SIGNATURES`` (the functions to write), ``HELPERS`` (the
+reference functions a check may swap in for the learner's) and ``CHECKS``.
 
-A check is ``(name, run)``; ``run(learner, rng)`` returns a one-line message when the
-learner's code passes and raises :class:`descentlab.exercises.judge.Failed` otherwise.
+A check's ``run(learner, rng)`` returns a one-line message when the learner's code passes
+and raises :class:`descentlab.exercises.judge.Failed` otherwise (or
+:class:`~descentlab.exercises.judge.NotAssessed`). Each lesson declares the points of each
+check.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: its column name, what it runs, its points, and the learner's function it
+    grades (marked failed when the check fails, so later checks swap in the reference)."""
+
+    name: str
+    run: Callable
+    points: float = 1.0
+    function: str | None = None

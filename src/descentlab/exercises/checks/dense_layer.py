@@ -10,6 +10,7 @@ import numpy as np
 from descentlab.core.layers import Dense
 
 from ..judge import compare, confirm, finite_difference
+from . import Check
 
 SIGNATURES = {
     "dense_forward": (("X", "W", "b"), "Z"),
@@ -41,9 +42,9 @@ def check_forward(learner, rng):
         X, W, b, _ = draw_case(rng)
         got = learner.call("dense_forward", X, W, b)
         compare(learner, "dense_forward", got, library_layer(W, b).forward(X), variants=[
-            ("bias", "the bias is forgotten: Z = X @ W + b", X @ W),
-            ("sign", "a sign error: Z = X @ W + b", X @ W - b),
-        ])
+            ("bias", "the bias is forgotten", X @ W),
+            ("sign", "a sign error in front of b", X @ W - b),
+        ], formula=FORMULAS["dense_forward"])
     return "Z = X W + b for random sizes"
 
 
@@ -62,26 +63,56 @@ def _library_backward(X, W, b, dLdZ):
     return dLdX, dW, db
 
 
-def check_backward(learner, rng):
+FORMULAS = {"dense_forward": "Z = X @ W + b",
+            "dense_backward": {"dLdX": "dLdX = dLdZ @ W.T", "dW": "dW = X.T @ dLdZ",
+                               "db": "db = dLdZ.sum(axis=0)"}}
+
+
+def _check_backward(learner, rng, part):
     for _ in range(CASES):
         X, W, b, dLdZ = draw_case(rng)
         dLdX, dW, db = _library_backward(X, W, b, dLdZ)
         n = X.shape[0]
         got = learner.call("dense_backward", X, W, dLdZ)
         compare(learner, "dense_backward", got, (dLdX, dW, db), variants=[
-            ("sign", "a sign error: the gradients are dLdZ @ W.T, X.T @ dLdZ, sum of dLdZ",
-             (-dLdX, -dW, -db)),
-            ("mean", "db is a sum over the samples, not a mean: dLdZ already holds the 1/N "
-             "of the loss", (dLdX, dW, db / n)),
-            ("mean", "dW and db are sums over the samples, not means: dLdZ already holds "
-             "the 1/N", (dLdX, dW / n, db / n)),
-            ("bias", "db is missing: db = dLdZ.sum(axis=0)", (dLdX, dW, np.zeros_like(db))),
+            ("sign", "a sign error in all three gradients", (-dLdX, -dW, -db)),
             ("swapped", "the values are in the wrong order: return dLdX, dW, db",
              (dW, dLdX, db)),
-            ("shape", "db sums over the wrong axis: db = dLdZ.sum(axis=0), one per neuron",
-             (dLdX, dW, dLdZ.sum(axis=1))),
-        ])
-    return "dLdX, dW, db match the library's Dense and finite differences"
+        ], parts=[
+            [("sign", "a sign error in dLdX", -dLdX),
+             ("mean", "dLdX divided by N: dLdZ already holds the 1/N", dLdX / n)],
+            [("sign", "a sign error in dW", -dW),
+             ("mean", "dW is a sum over the samples, not a mean: dLdZ already holds the 1/N",
+              dW / n)],
+            [("sign", "a sign error in db", -db),
+             ("mean", "db is a sum over the samples, not a mean: dLdZ already holds the 1/N",
+              db / n),
+             ("bias", "db is missing (0)", np.zeros_like(db))],
+        ], only=part, formula=FORMULAS["dense_backward"])
 
 
-CHECKS = [("dense_forward", check_forward), ("dense_backward", check_backward)]
+def check_dLdX(learner, rng):
+    _check_backward(learner, rng, 0)
+    return "dLdX matches the library's Dense and finite differences"
+
+
+def check_dW(learner, rng):
+    _check_backward(learner, rng, 1)
+    return "dW matches the library's Dense and finite differences"
+
+
+def check_db(learner, rng):
+    _check_backward(learner, rng, 2)
+    return "db matches the library's Dense and finite differences"
+
+
+def _reference_backward(X, W, dLdZ):
+    return _library_backward(X, W, np.zeros(W.shape[1]), dLdZ)
+
+
+HELPERS = {"dense_forward": lambda X, W, b: library_layer(W, b).forward(X),
+           "dense_backward": _reference_backward}
+CHECKS = [Check("dense_forward", check_forward, 1, "dense_forward"),
+          Check("backward_dLdX", check_dLdX, 1, "dense_backward"),
+          Check("backward_dW", check_dW, 1, "dense_backward"),
+          Check("backward_db", check_db, 1, "dense_backward")]

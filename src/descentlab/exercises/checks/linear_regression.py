@@ -1,18 +1,20 @@
-r"""Checks of the article's lesson: :math:`\hat y = m x + b`, half-MSE, gradient descent.
+r"""Checks of the article's lesson: :math:`\hat y = m x + b`, half-MSE, gradient descent, MAPE.
 
 Every oracle is the library's own function in :mod:`descentlab.tutorial` (the article's
-functions, one to one), its gradient confirmed by finite differences of its loss; the
-training checks use :func:`descentlab.least_squares` and :func:`descentlab.stability_bound`.
+functions, one to one), its gradient confirmed by finite differences of its loss; the MAPE
+is :func:`descentlab.core.metrics.mape_percent`; the training checks
+(:mod:`.linear_training`) use least squares and the stability bound. ``dm`` and ``db`` are
+graded and diagnosed separately.
 """
 
 import numpy as np
 
 import descentlab.tutorial as lib
-from descentlab.core.quadratic import least_squares
-from descentlab.core.stepsize import stability_bound
-from descentlab.tutorial import article_loop
+from descentlab.core.metrics import mape_percent
 
-from ..judge import Failed, compare, confirm, finite_difference, scaled
+from ..judge import Failed, compare, confirm, finite_difference
+from . import Check
+from .linear_training import check_divergence, check_training
 
 SIGNATURES = {
     "init_params": ((), "m, b"),
@@ -21,9 +23,30 @@ SIGNATURES = {
     "gradient": (("m", "b", "X_train", "y_train", "y_pred"), "dm, db"),
     "update_params": (("m", "b", "dm", "db", "l_r"), "m, b"),
     "grad_desc": (("X_train", "y_train", "y_pred", "m", "b", "l_r"), "m, b"),
+    "accuracy": (("y", "y_pred"), "accuracy"),
+    "predict": (("X_test", "y_test", "m", "b"), "y_pred, loss, accuracy"),
 }
 CASES = 3
-EPOCHS = 150  # at l_r = 1 / lambda_max the error shrinks at least 4-fold per 5 epochs
+FORMULAS = {
+    "forward_prop": "y_pred = m * X + b",
+    "compute_loss": "loss = 1/2 * mean((y_pred - y)**2)",
+    "gradient": {"dm": "dm = mean((y_pred - y) * X)", "db": "db = mean(y_pred - y)"},
+    "update_params": "m = m - l_r * dm; b = b - l_r * db",
+    "grad_desc": "dm, db = gradient(...); m, b = update_params(m, b, dm, db, l_r)",
+    "accuracy": "accuracy = mean(abs((y_pred - y) / y)) * 100",
+    "predict": "y_pred = forward_prop(X_test, m, b); loss = compute_loss(y_test, y_pred); "
+               "accuracy(y_test, y_pred)",
+}
+
+
+def mape(y, y_pred):
+    """The article's "accuracy": the mean absolute percentage error, in percent."""
+    return mape_percent(y, y_pred)[0]
+
+
+HELPERS = {"gradient": lib.gradient, "update_params": lib.update_params,
+           "forward_prop": lib.forward_prop, "compute_loss": lib.compute_loss, "accuracy": mape,
+           "grad_desc": lib.grad_desc}
 
 
 def _signed(rng, low, high):
@@ -41,25 +64,23 @@ def draw_case(rng):
 
 def check_init_params(learner, rng):
     draws = [learner.call("init_params") for _ in range(200)]
-    if not _pair_of_numbers(draws[0]):
-        compare(learner, "init_params", draws[0], (0.0, 0.0))  # names None or a wrong shape
-        raise Failed("shape", "init_params should return two numbers: return m, b")
+    first = draws[0]
+    pair = isinstance(first, (tuple, list, np.ndarray)) and len(first) == 2 and all(
+        np.size(v) == 1 for v in first)
+    if not pair:
+        compare(learner, "init_params", first, (0.0, 0.0))  # names None or a wrong shape
+        raise Failed("shape", "init_params should return two numbers", "return m, b")
     values = np.array([[float(np.ravel(v)[0]) for v in d] for d in draws])
     if not np.all(np.isfinite(values)):
         raise Failed("wrong", "init_params returned a value that is not finite")
     if np.all(values == values[0]):
         raise Failed("random", "init_params returns the same m and b on every call: draw them "
-                     "with np.random.normal(0, 10) and set no seed inside")
+                     "at random, and set no seed inside", "m = np.random.normal(0, 10)")
     std = values.std(axis=0)
     if not np.all((std > 5) & (std < 20)) or np.any(np.abs(values.mean(axis=0)) > 4):
         raise Failed("random", f"init_params draws with mean {values.mean():.3g} and spread "
-                     f"{std.mean():.3g}: draw from N(0, 10^2), np.random.normal(0, 10)")
+                     f"{std.mean():.3g}: draw from N(0, 10^2)", "m = np.random.normal(0, 10)")
     return "returns random m and b from N(0, 10^2)"
-
-
-def _pair_of_numbers(value):
-    return (isinstance(value, (tuple, list)) and len(value) == 2
-            and all(v is not None and np.size(v) == 1 for v in value))
 
 
 def check_forward_prop(learner, rng):
@@ -67,11 +88,11 @@ def check_forward_prop(learner, rng):
         X, _, m, b = draw_case(rng)
         got = learner.call("forward_prop", X, m, b)
         compare(learner, "forward_prop", got, lib.forward_prop(X, m, b), variants=[
-            ("bias", "the bias is forgotten: y_pred = m * X + b", m * X),
-            ("swapped", "m and b are swapped: y_pred = m * X + b", b * X + m),
-            ("sign", "a sign error: y_pred = m * X + b, with a plus", m * X - b),
-            ("sign", "a sign error: y_pred = m * X + b, not -(m * X + b)", -(m * X + b)),
-        ])
+            ("bias", "the bias is forgotten", m * X),
+            ("swapped", "m and b are swapped", b * X + m),
+            ("sign", "a sign error in front of b", m * X - b),
+            ("sign", "a sign error: the whole line is negated", -(m * X + b)),
+        ], formula=FORMULAS["forward_prop"])
     return "y_pred = m X + b on random data"
 
 
@@ -82,173 +103,190 @@ def check_compute_loss(learner, rng):
         loss, n = lib.compute_loss(y, y_pred), y.size
         got = learner.call("compute_loss", y, y_pred)
         compare(learner, "compute_loss", got, loss, variants=[
-            ("half", "the 1/2 is missing: loss = 1/2 * mean((y_pred - y)**2)", 2 * loss),
-            ("sum", "a sum instead of a mean: use np.mean, not np.sum", n * loss),
-            ("sum", "a sum instead of a mean, and the 1/2 missing: "
-             "loss = 1/2 * np.mean((y_pred - y)**2)", 2 * n * loss),
-            ("wrong", "the errors are not squared: (y_pred - y)**2",
-             0.5 * np.mean(np.abs(y_pred - y))),
-        ])
+            ("half", "the 1/2 of the loss is missing", 2 * loss),
+            ("sum", "a sum instead of a mean", n * loss),
+            ("sum", "a sum instead of a mean, and the 1/2 missing", 2 * n * loss),
+            ("wrong", "the errors are not squared", 0.5 * np.mean(np.abs(y_pred - y))),
+        ], formula=FORMULAS["compute_loss"])
     return "half the mean squared error on random data"
 
 
-def check_gradient(learner, rng):
+def _gradient_case(rng):
+    X, y, m, b = draw_case(rng)
+    y_pred = lib.forward_prop(X, m, b)
+    dm, db = lib.gradient(m, b, X, y, y_pred)
+    confirm((dm, db), finite_difference(
+        lambda p: lib.compute_loss(y, lib.forward_prop(X, p[0], p[1])), [m, b]), "gradient")
+    return X, y, m, b, y_pred, dm, db
+
+
+def _gradient_mistakes(X, y, y_pred, dm, db):
+    """The mistakes of ``dm`` alone and of ``db`` alone, as compare's ``parts``."""
+    n, err = y.size, y_pred - y
+    flat_pred, flat_y, x = y_pred.ravel(), y.ravel(), X.ravel()
+    broadcast = [float(np.mean((flat_pred[None, :] - flat_y[:, None]) * x[:, None])),
+                 float(np.mean((flat_pred[None, :] - flat_y[:, None]) * x[None, :]))]
+
+    def common(value, name):
+        return [("sign", f"a sign error in {name}: the error is y_pred - y", -value),
+                ("half", f"a factor 2 too many in {name}: the 1/2 of the loss cancels the 2 "
+                 "of the derivative", 2 * value),
+                ("half_kept", f"the 1/2 kept in {name}: the derivative of 1/2 e^2 is e, the "
+                 "2 cancels the 1/2", 0.5 * value),
+                ("sum", f"a sum instead of a mean in {name}", n * value),
+                ("int_div", f"integer division in {name}: // rounds down; divide with /",
+                 float(np.floor(value)))]
+    dm_parts = common(dm, "dm") + [
+        ("x_missing", "dm needs the factor X (each error times its x)", float(np.mean(err))),
+        *[("broadcast", "dm mixes shapes (N,) and (N, 1), which broadcast to an N x N matrix: "
+           "keep both of shape (N, 1) (no .ravel() or .flatten() on one side)", v)
+          for v in broadcast]]
+    db_parts = common(db, "db") + [
+        ("x_in_db", "db is computed with X: the bias's input is 1, not x", float(np.mean(err * X))),
+        ("bias", "db is missing (0)", 0.0)]
+    return [dm_parts, db_parts]
+
+
+def _check_gradient_part(learner, rng, part):
     for _ in range(CASES):
-        X, y, m, b = draw_case(rng)
-        y_pred = lib.forward_prop(X, m, b)
-        dm, db = lib.gradient(m, b, X, y, y_pred)
-        confirm((dm, db), finite_difference(
-            lambda p, X=X, y=y: lib.compute_loss(y, lib.forward_prop(X, p[0], p[1])), [m, b]), "gradient")
+        X, y, m, b, y_pred, dm, db = _gradient_case(rng)
         got = learner.call("gradient", m, b, X, y, y_pred)
         compare(learner, "gradient", got, (dm, db), variants=[
-            ("sign", "a sign error: the error is y_pred - y, not y - y_pred", (-dm, -db)),
-            ("half", "a factor 2 too many: the 1/2 of the loss cancels the 2 of the "
-             "derivative", (2 * dm, 2 * db)),
-            ("sum", "a sum instead of a mean: use np.mean, not np.sum", scaled((dm, db), y.size)),
-            ("swapped", "dm and db are swapped: return dm, db in that order", (db, dm)),
-            ("x_missing", "dm needs the factor X: dm = mean((y_pred - y) * X)", (db, db)),
-            ("bias", "db is missing: db = mean(y_pred - y)", (dm, 0.0)),
-        ])
-    return "dm, db match the library and finite differences"
+            ("swapped", "dm and db are swapped: return them in the order dm, db", (db, dm)),
+            ("int_div", "both are 0: integer division (1 // N is 0)? divide with /", (0.0, 0.0)),
+        ], parts=_gradient_mistakes(X, y, y_pred, dm, db), only=part,
+            formula=FORMULAS["gradient"])
+
+
+def check_gradient_dm(learner, rng):
+    _check_gradient_part(learner, rng, 0)
+    return "dm matches the library and finite differences"
+
+
+def check_gradient_db(learner, rng):
+    _check_gradient_part(learner, rng, 1)
+    return "db matches the library and finite differences"
+
+
+def _update_case(rng, big=False):
+    m, b, dm, db = (_signed(rng, 0.5, 5) for _ in range(4))
+    if big:
+        dm, db = dm * 200, db * 200
+    return m, b, dm, db, float(rng.uniform(0.01, 0.3))
 
 
 def check_update_params(learner, rng):
-    for _ in range(CASES):
-        m, b, dm, db = (_signed(rng, 0.5, 5) for _ in range(4))
-        l_r = float(rng.uniform(0.01, 0.3))
+    for case in range(CASES + 1):
+        m, b, dm, db, l_r = _update_case(rng, big=case == CASES)
         got = learner.call("update_params", m, b, dm, db, l_r)
-        compare(learner, "update_params", got, lib.update_params(m, b, dm, db, l_r), variants=[
-            ("sign", "a sign error: step downhill, m = m - l_r * dm",
-             (m + l_r * dm, b + l_r * db)),
-            ("lr", "the learning rate is missing: m = m - l_r * dm", (m - dm, b - db)),
-            ("swapped", "dm and db are swapped: m uses dm, b uses db",
-             (m - l_r * db, b - l_r * dm)),
-            ("swapped", "m and b are swapped: return m, b in that order",
-             (b - l_r * db, m - l_r * dm)),
-            ("wrong", "it returns the step, not the new values: return m - l_r * dm, ...",
-             (l_r * dm, l_r * db)),
-        ])
+        expected = lib.update_params(m, b, dm, db, l_r)
+        try:
+            compare(learner, "update_params", got, expected, variants=[
+                ("swapped", "dm and db are swapped: m moves with dm, b with db",
+                 (m - l_r * db, b - l_r * dm)),
+                ("swapped", "m and b are swapped: return them in the order m, b",
+                 (b - l_r * db, m - l_r * dm)),
+                ("wrong", "it returns the step, not the new values", (l_r * dm, l_r * db)),
+            ], parts=[[("sign", "a sign error in the step of m: step downhill", m + l_r * dm),
+                       ("lr", "the learning rate is missing in m's step", m - dm),
+                       ("lr_twice", "the learning rate is applied twice to m", m - l_r**2 * dm)],
+                      [("sign", "a sign error in the step of b: step downhill", b + l_r * db),
+                       ("lr", "the learning rate is missing in b's step", b - db),
+                       ("lr_twice", "the learning rate is applied twice to b", b - l_r**2 * db)]],
+                formula=FORMULAS["update_params"])
+        except Failed as exc:
+            if exc.mistake == "wrong" and _clipped(got, (m, b), (dm, db), l_r):
+                raise Failed("clip", "update_params: the step is smaller than l_r times the "
+                             "gradient on a steep case (clipped or capped?): take the full "
+                             "step", FORMULAS["update_params"]) from None
+            raise
     return "m - l_r dm, b - l_r db"
 
 
+def _clipped(got, params, grads, l_r):
+    try:
+        steps = np.asarray(got, dtype=float).ravel() - np.asarray(params)
+    except (TypeError, ValueError):
+        return False
+    full = -l_r * np.asarray(grads)
+    return steps.shape == full.shape and bool(
+        np.all(np.sign(steps) == np.sign(full)) and np.any(np.abs(steps) < 0.99 * np.abs(full)))
+
+
 def check_grad_desc(learner, rng):
-    broken = [name for name, check in (("gradient", check_gradient),
-                                       ("update_params", check_update_params))
-              if not _passes(check, learner)]
-    first = f"fix {' and '.join(broken)} first, grad_desc calls {'them' if broken[1:] else 'it'}"
+    swap = learner.broken("gradient", "update_params")
     for _ in range(CASES):
         X, y, m, b = draw_case(rng)
         y_pred = lib.forward_prop(X, m, b)
         l_r = float(rng.uniform(0.01, 0.2))
         dm, db = lib.gradient(m, b, X, y, y_pred)
-        try:
-            got = learner.call("grad_desc", X, y, y_pred, m, b, l_r)
-        except Failed as exc:
-            if exc.mistake == "exception" and broken:
-                exc.message += f": {first}"
-            raise
+        m1 = m - l_r * dm
+        b_late = b - l_r * float(np.mean(m1 * X + b - y))  # db from a y_pred with the new m
+        got = learner.call("grad_desc", X, y, y_pred, m, b, l_r, swap=swap)
         compare(learner, "grad_desc", got, lib.grad_desc(X, y, y_pred, m, b, l_r), variants=[
-            ("depends", f"it chains gradient and update_params rightly: {first}",
-             _composed(learner, X, y, y_pred, m, b, l_r) if broken else None),
-            ("sign", "a sign error: m = m - l_r * dm", (m + l_r * dm, b + l_r * db)),
-            ("wrong", "it returns the gradients: return the new m, b from update_params",
-             (dm, db)),
-        ])
-    return "gradient then update_params"
+            ("sign", "a sign error: the step goes uphill", (m + l_r * dm, b + l_r * db)),
+            ("wrong", "it returns the gradients, not the new m and b", (dm, db)),
+            ("lr_twice", "the learning rate is applied twice (once to the gradient, once "
+             "in update_params)", (m - l_r**2 * dm, b - l_r**2 * db)),
+            ("order", "m is updated before db is computed: compute dm and db from the same "
+             "y_pred, then update both", (m1, b_late)),
+        ], formula=FORMULAS["grad_desc"])
+    with_ref = f" (checked with the reference's {' and '.join(swap)} in place of yours)" if swap else ""
+    return f"gradient then update_params{with_ref}"
 
 
-def _composed(learner, X, y, y_pred, m, b, l_r):
-    """The learner's own gradient then update_params; None when they cannot be chained."""
-    try:
-        grads = learner.call("gradient", m, b, X, y, y_pred)
-        return tuple(learner.call("update_params", m, b, *grads, l_r))
-    except (Failed, TypeError, ValueError):
-        return None
+def _accuracy_case(rng):
+    n = int(rng.integers(6, 40))
+    y = rng.choice([-1, 1], size=(n, 1)) * rng.uniform(1.0, 6.0, size=(n, 1))
+    y_pred = y + rng.normal(0, 1.0, size=(n, 1))
+    return y, y_pred
 
 
-def _passes(check, learner):
-    try:
-        check(learner, np.random.default_rng(0))
-        return True
-    except Failed:
-        return False
+def check_accuracy(learner, rng):
+    for _ in range(CASES):
+        y, y_pred = _accuracy_case(rng)
+        value = mape(y, y_pred)
+        got = learner.call("accuracy", y, y_pred)
+        compare(learner, "accuracy", got, value, variants=[
+            ("mape", "a fraction, not a percentage: times 100", value / 100),
+            ("mape", "the absolute value is missing: errors of both signs cancel",
+             100 * float(np.mean((y_pred - y) / y))),
+            ("mape", "divided by y_pred: the article divides by the target y",
+             100 * float(np.mean(np.abs((y_pred - y) / y_pred)))),
+            ("sum", "a sum instead of a mean", value * y.size),
+            ("mape", "100 minus the error: the article's accuracy is the error itself "
+             "(lower is better)", 100 - value),
+        ], formula=FORMULAS["accuracy"])
+    return "the mean absolute percentage error (the article's 'accuracy')"
 
 
-class _Steps:
-    """The learner's functions for :func:`descentlab.tutorial.article_loop`, their numbers as floats."""
-
-    def __init__(self, learner):
-        self.learner = learner
-
-    def forward_prop(self, X, m, b):
-        return self.learner.call("forward_prop", X, m, b)
-
-    def compute_loss(self, y, y_pred):
-        return float(np.ravel(self.learner.call("compute_loss", y, y_pred))[0])
-
-    def grad_desc(self, X, y, y_pred, m, b, l_r):
-        return tuple(float(np.ravel(v)[0]) for v in self.learner.call("grad_desc", X, y, y_pred, m, b, l_r))
-
-
-def _train(learner, X, y, l_r, epochs, stop=None):
-    """The article's loop (:func:`descentlab.tutorial.article_loop`) with the learner's
-    functions; the loss of every epoch, m and b."""
-    m, b = learner.call("init_params")
-    m, b = float(np.ravel(m)[0]), float(np.ravel(b)[0])
-    with np.errstate(all="ignore"):
-        return article_loop(X, y, m, b, l_r, epochs, steps=_Steps(learner), stop=stop)
-
-
-def train_failure(exc):
-    """A Failed for training stopped by ``exc`` (keeps "not written yet" as the mistake)."""
-    mistake = getattr(exc, "mistake", "depends")
-    return Failed(mistake if mistake in ("not_written", "missing") else "depends",
-                  f"training with your functions failed: {exc}")
-
-
-def _train_data(rng):
-    n = int(rng.integers(40, 100))
-    X = rng.normal(rng.uniform(-0.5, 0.5), rng.uniform(0.7, 1.5), size=(n, 1))  # H's condition < 4
-    y = _signed(rng, 1, 5) * X + _signed(rng, 1, 5) + rng.normal(0, 0.3, size=(n, 1))
-    return X, y
-
-
-def check_training(learner, rng):
-    X, y = _train_data(rng)
-    l_r = 0.5 * stability_bound(X)
-    try:
-        losses, m, b = _train(learner, X, y, l_r, epochs=EPOCHS)
-    except (Failed, TypeError, ValueError) as exc:
-        raise train_failure(exc) from None
-    W_ls, b_ls = least_squares(X, y.ravel())
-    m_ls = float(W_ls[0])
-    if not np.all(np.isfinite(losses)) or np.any(np.diff(losses) > 1e-9 * (1 + losses[:-1])):
-        raise Failed("train", f"the loss rose during training at l_r = {l_r:.3g} (half the "
-                     "stability bound): look for a sign or a factor in gradient and update_params")
-    if not np.allclose([m, b], [m_ls, b_ls], rtol=1e-3, atol=1e-3 * (1 + abs(m_ls) + abs(b_ls))):
-        raise Failed("train", f"after {EPOCHS} epochs m, b = {m:.4g}, {b:.4g} but least "
-                     f"squares gives {m_ls:.4g}, {b_ls:.4g}: check gradient and grad_desc")
-    return f"the loss falls and m, b reach least squares ({m_ls:.3g}, {b_ls:.3g})"
-
-
-def check_divergence(learner, rng):
-    X, y = _train_data(rng)
-    bound = stability_bound(X)
-    try:
-        losses, _, _ = _train(learner, X, y, 1.5 * bound, epochs=150, stop=1e12)
-    except (Failed, TypeError, ValueError) as exc:
-        raise train_failure(exc) from None
-    if np.isfinite(losses[-1]) and losses[-1] < 1e3 * max(losses[0], 1e-12):
-        raise Failed("no_divergence", f"at l_r = 1.5 x the stability bound ({bound:.3g}) the "
-                     "loss should explode, but it did not: does update_params use l_r?")
-    return f"the loss explodes above the stability bound 2 / lambda_max = {bound:.3g}"
+def check_predict(learner, rng):
+    swap = learner.broken("forward_prop", "compute_loss", "accuracy")
+    for _ in range(CASES):
+        X, y, m, b = draw_case(rng)
+        y = np.where(np.abs(y) < 0.5, 0.5, y)  # no target near 0: the MAPE stays finite
+        y_pred = lib.forward_prop(X, m, b)
+        expected = (y_pred, lib.compute_loss(y, y_pred), mape(y, y_pred))
+        got = learner.call("predict", X, y, m, b, swap=swap)
+        compare(learner, "predict", got, expected, variants=[
+            ("wrong", "the loss and the accuracy are swapped",
+             (y_pred, expected[2], expected[1])),
+        ], formula=FORMULAS["predict"])
+    with_ref = f" (checked with the reference's {' and '.join(swap)})" if swap else ""
+    return f"predicts the test set, its loss and accuracy{with_ref}"
 
 
 FUNCTIONS = tuple(SIGNATURES)
-NEEDS = {"training": FUNCTIONS, "divergence": FUNCTIONS}
 CHECKS = [
-    ("init_params", check_init_params), ("forward_prop", check_forward_prop),
-    ("compute_loss", check_compute_loss), ("gradient", check_gradient),
-    ("update_params", check_update_params), ("grad_desc", check_grad_desc),
-    ("training", check_training), ("divergence", check_divergence),
+    Check("init_params", check_init_params, 1, "init_params"),
+    Check("forward_prop", check_forward_prop, 1, "forward_prop"),
+    Check("compute_loss", check_compute_loss, 1, "compute_loss"),
+    Check("gradient_dm", check_gradient_dm, 1, "gradient"),
+    Check("gradient_db", check_gradient_db, 1, "gradient"),
+    Check("update_params", check_update_params, 1, "update_params"),
+    Check("grad_desc", check_grad_desc, 1, "grad_desc"),
+    Check("accuracy", check_accuracy, 1, "accuracy"),
+    Check("predict", check_predict, 1, "predict"),
+    Check("training", check_training, 2),
+    Check("divergence", check_divergence, 1),
 ]

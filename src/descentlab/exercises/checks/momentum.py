@@ -14,7 +14,8 @@ from descentlab.core.optimizers import Momentum
 from descentlab.core.quadratic import least_squares
 from descentlab.core.stepsize import lam_max, stability_bound
 
-from ..judge import Failed, compare
+from ..judge import Failed, NotAssessed, compare
+from . import Check
 
 SIGNATURES = {"momentum_update": (("p", "v", "g", "lr", "beta"), "p, v")}
 CASES = 3
@@ -49,7 +50,7 @@ def check_update(learner, rng):
             ("no_momentum", "the velocity is forgotten: v = beta * v + g", (p - lr * g, g)),
             ("lr", "the learning rate is missing: p = p - lr * v", (p - v_new, v_new)),
             ("swapped", "p and v are swapped: return p, v in that order", (v_new, p_new)),
-        ])
+        ], formula="v = beta * v + g; p = p - lr * v")
     return "v = beta v + g, p = p - lr v, as the library's Momentum"
 
 
@@ -75,11 +76,18 @@ def _run(learner, X, y, lr, epochs):
                 theta, v = (np.asarray(a, dtype=float).reshape(2) for a in
                             learner.call("momentum_update", theta, v, np.append(dW, db), lr, BETA))
             except (TypeError, ValueError) as exc:
-                raise Failed("wrong", f"training: momentum_update's result is unusable ({exc})") from None
+                raise Failed("wrong", "training: momentum_update's result is unusable "
+                             f"({type(exc).__name__})") from None
     return np.array(losses), theta
 
 
+def _assessed(learner):
+    if learner.broken("momentum_update"):
+        raise NotAssessed("not assessed: momentum_update fails its own check (fix it first)")
+
+
 def check_training(learner, rng):
+    _assessed(learner)
     X, y = _problem(rng)
     lr = 1.5 * stability_bound(X)  # plain gradient descent diverges here
     losses, theta = _run(learner, X, y, lr, epochs=400)
@@ -93,6 +101,7 @@ def check_training(learner, rng):
 
 
 def check_divergence(learner, rng):
+    _assessed(learner)
     X, y = _problem(rng)
     limit = Momentum(momentum=BETA).stable_lr(lam_max(X))
     losses, _ = _run(learner, X, y, 1.3 * limit, epochs=300)
@@ -102,6 +111,6 @@ def check_divergence(learner, rng):
     return f"diverges above 2 (1 + beta) / lambda_max = {limit:.3g}"
 
 
-NEEDS = {"training": ("momentum_update",), "divergence": ("momentum_update",)}
-CHECKS = [("momentum_update", check_update), ("training", check_training),
-          ("divergence", check_divergence)]
+HELPERS = {"momentum_update": library_update}
+CHECKS = [Check("momentum_update", check_update, 2, "momentum_update"),
+          Check("training", check_training, 1), Check("divergence", check_divergence, 1)]

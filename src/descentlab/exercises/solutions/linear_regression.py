@@ -35,3 +35,13 @@ def grad_desc(X_train, y_train, y_pred, m, b, l_r):
     dm, db = gradient(m, b, X_train, y_train, y_pred)
     m, b = update_params(m, b, dm, db, l_r)
     return m, b
+
+
+def accuracy(y, y_pred):
+    return np.mean(np.fabs((y_pred - y) / y)) * 100
+
+
+def predict(X_test, y_test, m, b):
+    y_pred = forward_prop(X_test, m, b)
+    loss = compute_loss(y_test, y_pred)
+    return y_pred, loss, accuracy(y_test, y_pred)

@@ -1,36 +1,34 @@
 """Linear regression by gradient descent: write the article's functions yourself.
 
-"Neural Networks with Numpy for Absolute Beginners", Part 2. We fit a line
-
-    y_pred = m * X + b
-
-to data X, y, both of shape (N, 1), by gradient descent on half the mean squared error.
+"Neural Networks with Numpy for Absolute Beginners", Part 2. We fit a line to data X, y
+(both of shape (N, 1)) by gradient descent on the loss the article calls "half the mean
+squared error". Each function below says what it gets, what it returns and which part of
+the article it is; the formulas are in the article, and working them out is the exercise.
 Replace each `raise NotImplementedError` with your code, then run
 
     descentlab exercise check linear_regression.py
 
-The checker calls your functions on random data and names the likely mistake when one
-is wrong. Keep the names and arguments as they are.
+The checker calls your functions on random data and names the kind of mistake when one is
+wrong (`--hint 2` also shows the formula). Keep the names and arguments as they are.
 """
 
 import numpy as np
 
 
 def init_params():
-    """Draw the starting m and b, each from a normal distribution N(0, 10^2).
+    """The starting slope and intercept, drawn at random (article: "Initializing the
+    parameters"): each from a normal distribution with mean 0 and standard deviation 10.
+    Set no seed here.
 
     Returns
     -------
     m, b : float
-        Two random numbers: np.random.normal(0, 10) each (set no seed here).
     """
     raise NotImplementedError
 
 
 def forward_prop(X, m, b):
-    """The prediction of the line for every point.
-
-        y_pred = m * X + b
+    """The line's prediction for every point (article: "Forward propagation").
 
     Parameters
     ----------
@@ -45,9 +43,7 @@ def forward_prop(X, m, b):
 
 
 def compute_loss(y, y_pred):
-    """Half the mean squared error (the 1/2 makes the derivative simpler).
-
-        loss = 1/(2N) * sum_i (y_pred_i - y_i)^2 = 1/2 * mean((y_pred - y)^2)
+    """The loss: half the mean of the squared errors (article: "Cost function").
 
     Parameters
     ----------
@@ -61,12 +57,9 @@ def compute_loss(y, y_pred):
 
 
 def gradient(m, b, X_train, y_train, y_pred):
-    """The partial derivatives of the loss with respect to m and b.
-
-        dm = dL/dm = 1/N * sum_i (y_pred_i - y_i) * x_i = mean((y_pred - y) * X)
-        db = dL/db = 1/N * sum_i (y_pred_i - y_i)       = mean(y_pred - y)
-
-    (m and b are not needed: y_pred = m * X_train + b already holds them.)
+    """The partial derivatives of the loss with respect to m and b (article: "Gradient
+    descent"). Differentiate compute_loss's formula yourself; each is a mean over the N
+    points. (m and b are given but not needed: y_pred already holds them.)
 
     Parameters
     ----------
@@ -81,39 +74,67 @@ def gradient(m, b, X_train, y_train, y_pred):
 
 
 def update_params(m, b, dm, db, l_r):
-    """One step of gradient descent: move against the slope, scaled by the learning rate.
-
-        m = m - l_r * dm
-        b = b - l_r * db
+    """One step of gradient descent with the learning rate l_r (article: "Updating the
+    parameters"): which way do m and b move, and how far?
 
     Returns
     -------
     m, b : float
-        The new values (do not forget to return them).
+        The new values (the article's excerpt forgets to return them: do not).
     """
     raise NotImplementedError
 
 
 def grad_desc(X_train, y_train, y_pred, m, b, l_r):
-    """One epoch's update: compute the gradients with `gradient`, then apply `update_params`.
+    """One epoch's update, built from your `gradient` and `update_params`.
 
     Returns
     -------
     m, b : float
-        The updated parameters.
+    """
+    raise NotImplementedError
+
+
+def accuracy(y, y_pred):
+    """What the article calls "Accuracy" on the test set: the mean absolute percentage
+    error, in percent (so lower is better; 0 is a perfect fit).
+
+    Parameters
+    ----------
+    y, y_pred : ndarray of shape (N, 1), no target y equal to 0
+
+    Returns
+    -------
+    accuracy : float
+    """
+    raise NotImplementedError
+
+
+def predict(X_test, y_test, m, b):
+    """The article's "Prediction" step on the test set, with your functions: the predictions,
+    their loss and their accuracy.
+
+    Returns
+    -------
+    y_pred : ndarray of shape (N, 1)
+    loss : float
+    accuracy : float
     """
     raise NotImplementedError
 
 
 if __name__ == "__main__":
-    # The article's training loop, once your functions work.
+    # The article's training loop and test prediction, once your functions work.
     rng = np.random.default_rng(42)
-    X = rng.normal(size=(160, 1))
-    y = 87.7 * X + rng.normal(0, 10, size=(160, 1))
+    X = rng.normal(size=(200, 1))
+    y = 87.7 * X + rng.normal(0, 10, size=(200, 1))
+    X_train, y_train, X_test, y_test = X[:160], y[:160], X[160:], y[160:]
     m, b = init_params()
     for epoch in range(61):
-        y_pred = forward_prop(X, m, b)
-        loss = compute_loss(y, y_pred)
-        m, b = grad_desc(X, y, y_pred, m, b, l_r=0.05)
+        y_pred = forward_prop(X_train, m, b)
+        loss = compute_loss(y_train, y_pred)
+        m, b = grad_desc(X_train, y_train, y_pred, m, b, l_r=0.05)
         if epoch % 10 == 0:
             print(f"Epoch {epoch}: loss = {loss:.2f}, m = {m:.3f}, b = {b:.3f}")
+    _, test_loss, test_accuracy = predict(X_test, y_test, m, b)
+    print(f"Test loss = {test_loss:.2f}, accuracy (MAPE) = {test_accuracy:.2f}%")

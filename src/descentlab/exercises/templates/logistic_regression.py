@@ -1,10 +1,8 @@
 """Logistic regression: write the sigmoid and the gradient of the cross-entropy yourself.
 
-The model gives the probability of class 1 for each row of X,
-
-    z = X @ W + b,      p = sigmoid(z) = 1 / (1 + exp(-z)),
-
-and learns by gradient descent on the mean binary cross-entropy
+The model gives the probability of class 1 for each row of X: a linear score z from W and
+b, squashed into (0, 1) by the sigmoid (the logistic function). It learns by gradient
+descent on the mean binary cross-entropy
 
     L = -1/N * sum_i [ y_i log p_i + (1 - y_i) log(1 - p_i) ].
 
@@ -13,13 +11,11 @@ Replace each `raise NotImplementedError` with your code, then run
     descentlab exercise check logistic_regression.py
 """
 
-import numpy as np
+import numpy as np  # noqa: F401  (yours to use)
 
 
 def sigmoid(z):
-    """The logistic function, elementwise.
-
-        sigmoid(z) = 1 / (1 + exp(-z))
+    """The logistic function, elementwise; it must stay finite for large |z| (say 800).
 
     Parameters
     ----------
@@ -27,19 +23,14 @@ def sigmoid(z):
 
     Returns
     -------
-    p : ndarray of the shape of z, each value in (0, 1)
+    p : ndarray of the shape of z, each value in [0, 1]
     """
     raise NotImplementedError
 
 
 def gradient(X, y, W, b):
-    """The gradient of the mean binary cross-entropy with respect to W and b.
-
-        p  = sigmoid(X @ W + b)
-        dW = 1/N * X.T @ (p - y)       shape (n_features,)
-        db = 1/N * sum(p - y)          a number
-
-    (The derivative of the cross-entropy through the sigmoid is simply p - y.)
+    """The gradient of the mean binary cross-entropy with respect to W and b. (Work out the
+    derivative of L through the sigmoid: it simplifies a lot.)
 
     Parameters
     ----------

@@ -3,7 +3,16 @@
 "use strict";
 
 const Plot = (function () {
-  const PAD = { left: 58, right: 12, top: 10, bottom: 32 };
+  const BASE = { left: 58, right: 12, top: 10, bottom: 32 }, PAD = Object.assign({}, BASE);
+  let scale = 1;
+
+  // Larger text (a projector): the fonts and the margins grow by k.
+  function setScale(k) {
+    scale = k;
+    for (const key in BASE) PAD[key] = Math.round(BASE[key] * (key === "left" || key === "bottom" ? k : 1));
+  }
+
+  const font = k => `${Math.round(11 * scale * (k || 1))}px system-ui, sans-serif`;
 
   function niceTicks(lo, hi, count) {
     const span = hi - lo;
@@ -36,7 +45,7 @@ const Plot = (function () {
     const inv = (px, py) => [xr[0] + (px - PAD.left) / (W - PAD.left - PAD.right) * (xr[1] - xr[0]),
       yr[0] + (H - PAD.bottom - py) / (H - PAD.top - PAD.bottom) * (yr[1] - yr[0])];
     ctx.save();
-    ctx.font = "11px system-ui, sans-serif";
+    ctx.font = font(1);
     ctx.strokeStyle = "#eee"; ctx.fillStyle = "#555"; ctx.lineWidth = 1;
     ctx.textAlign = "center"; ctx.textBaseline = "top";
     for (const t of niceTicks(xr[0], xr[1], 6)) {
@@ -58,7 +67,7 @@ const Plot = (function () {
     ctx.fillStyle = "#333"; ctx.textAlign = "center"; ctx.textBaseline = "bottom";
     if (opts.xlabel) ctx.fillText(opts.xlabel, (PAD.left + W - PAD.right) / 2, H - 1);
     if (opts.ylabel) {
-      ctx.save(); ctx.translate(11, (PAD.top + H - PAD.bottom) / 2); ctx.rotate(-Math.PI / 2);
+      ctx.save(); ctx.translate(11 * scale, (PAD.top + H - PAD.bottom) / 2); ctx.rotate(-Math.PI / 2);
       ctx.textBaseline = "middle"; ctx.fillText(opts.ylabel, 0, 0); ctx.restore();
     }
     ctx.restore();
@@ -137,8 +146,8 @@ const Plot = (function () {
 
   function levelColor(k, n) {
     const t = k / Math.max(n - 1, 1);
-    return `hsl(${250 - 200 * t}, 60%, ${35 + 25 * t}%)`;
+    return `hsl(${215 - 40 * t}, 55%, ${28 + 42 * t}%)`;  // one hue, dark (low) to light (high)
   }
 
-  return { frame, polyline, dots, star, contour, levelColor, fmt, PAD };
+  return { frame, polyline, dots, star, contour, levelColor, fmt, PAD, setScale, font };
 })();

@@ -3,7 +3,46 @@
 "use strict";
 
 const Views = (function () {
-  const BLUE = "#1f5fbf", ORANGE = "#e07b00", RED = "#c62828", GREY = "#999";
+  // Okabe-Ito: told apart with every common colour-vision deficiency
+  const BLUE = "#0072B2", ORANGE = "#E69F00", RED = "#D55E00", GREY = "#777", GREEN = "#009E73", PURPLE = "#CC79A7";
+
+  // An answer -> a timeline (epochs counted from `offset`).
+  function timelineOf(a, offset) {
+    const t = { kind: a.model, loss: a.loss, changes: [], test: testCurve(a),
+      diverged: a.diverged ? { epoch: a.diverged.epoch + offset, message: a.diverged.message } : null };
+    t.velocity = a.velocity || null;
+    if (a.model === "linear") { t.m = a.params.m; t.b = a.params.b; }
+    else if (a.model === "logistic") { t.w1 = a.params.w1; t.w2 = a.params.w2; t.b = a.params.b; }
+    else t.frames = Object.assign({}, a.frames, { epochs: a.frames.epochs.map(e => e + offset) });
+    return t;
+  }
+
+  // The test loss per epoch, when the server sends it.
+  function testCurve(a) {
+    const c = a.test_loss_curve || a.test_losses || (a.losses && a.losses.test) || null;
+    return Array.isArray(c) ? c : null;
+  }
+
+  // The old run up to epoch k, then t (which continued from there).
+  function splice(old, t, k) {
+    const out = Object.assign({}, t, { loss: old.loss.slice(0, k).concat(t.loss),
+      changes: old.changes.filter(e => e < k).concat([k]) });
+    if (old.test && t.test) out.test = old.test.slice(0, k).concat(t.test); else out.test = null;
+    for (const key of ["m", "b", "w1", "w2"]) if (t[key]) out[key] = old[key].slice(0, k).concat(t[key]);
+    if (t.velocity) {  // before k: the old run's velocity, or none (plain GD kept none)
+      out.velocity = {};
+      for (const key in t.velocity) {
+        const before = old.velocity ? old.velocity[key].slice(0, k) : new Array(k).fill(null);
+        out.velocity[key] = before.concat(t.velocity[key]);
+      }
+    }
+    if (t.frames) {
+      const keep = old.frames.epochs.filter(e => e < k).length, f = {};
+      for (const key of ["epochs", "params", "y", "m", "b"]) if (t.frames[key]) f[key] = old.frames[key].slice(0, keep).concat(t.frames[key]);
+      out.frames = Object.assign({}, t.frames, f);
+    }
+    return out;
+  }
 
   function extent(values, pad) {
     let lo = Infinity, hi = -Infinity;
@@ -73,15 +112,16 @@ const Views = (function () {
   function drawLoss(canvas, A, T, c, logY, C) {
     const n = Math.max(T.loss.length + (T.diverged ? 1 : 0), C ? C.loss.length : 0, 1);
     const floor = A.surface && A.surface.least_squares.loss;
-    const all = T.loss.concat(C ? C.loss : [], floor ? [floor] : []).filter(v => isFinite(v) && (!logY || v > 0));
+    const all = T.loss.concat(C ? C.loss : [], T.test || [], floor ? [floor] : []).filter(v => isFinite(v) && (!logY || v > 0));
     let yr = extent(all, 0);
     if (logY) yr = [yr[0] / 1.5, yr[1] * 1.5]; else yr = [0, yr[1] * 1.05 || 1];
     const f = Plot.frame(canvas, [0, n], yr, { logY, xlabel: "epoch", ylabel: A.model === "logistic" ? "cross-entropy" : A.penalty && A.penalty !== "none" ? "half MSE + penalty" : "half MSE" });
     const idx = a => a.map((_, i) => i);
-    if (floor) Plot.polyline(f, [0, n], [floor, floor], { strokeStyle: "#2e7d32", lineWidth: 1, dash: [5, 4] });
-    for (const e of T.changes) Plot.polyline(f, [e, e], yr, { strokeStyle: "#7b1fa2", lineWidth: 1, dash: [2, 3] });
-    if (C) Plot.polyline(f, idx(C.loss), C.loss, { strokeStyle: GREY, lineWidth: 1.5, dash: [6, 3] });
-    Plot.polyline(f, idx(T.loss), T.loss, { strokeStyle: "#bcd0ee", lineWidth: 1.5 });
+    if (floor) Plot.polyline(f, [0, n], [floor, floor], { strokeStyle: GREEN, lineWidth: 1, dash: [5, 4] });
+    for (const e of T.changes) Plot.polyline(f, [e, e], yr, { strokeStyle: PURPLE, lineWidth: 1.5, dash: [2, 3] });
+    if (C) Plot.polyline(f, idx(C.loss), C.loss, { strokeStyle: GREY, lineWidth: 2, dash: [6, 3] });
+    if (T.test) Plot.polyline(f, idx(T.test), T.test, { strokeStyle: ORANGE, lineWidth: 2, dash: [3, 2] });
+    Plot.polyline(f, idx(T.loss), T.loss, { strokeStyle: "#9cc3e0", lineWidth: 1.5 });
     const upto = T.loss.slice(0, Math.min(c + 1, T.loss.length));
     Plot.polyline(f, idx(upto), upto, { strokeStyle: BLUE, lineWidth: 2 });
     const k = Math.min(c, T.loss.length - 1);
@@ -96,28 +136,35 @@ const Views = (function () {
     f.done();
   }
 
+  // The contour lines of a surface, traced once per answer (not on every frame of Play).
+  const traced = new WeakMap();
+  function levels(S) {
+    if (traced.has(S)) return traced.get(S);
+    const grid = S.loss, low = S.least_squares.loss, n = 14, out = [];
+    let high = -Infinity;
+    for (const row of grid) for (const v of row) if (isFinite(v)) high = Math.max(high, v);
+    for (let k = 0; k < n; k++) out.push([k, n, Plot.contour(grid, S.m, S.b, low + (high - low) * Math.pow(0.6, n - k))]);
+    traced.set(S, out);
+    return out;
+  }
+
   function drawSurface(canvas, A, T, c, C) {
     const S = A.surface;
     if (!S) return null;
     const f = Plot.frame(canvas, S.m, S.b, { xlabel: "m", ylabel: "b" });
-    const grid = S.loss, low = S.least_squares.loss;
-    let high = -Infinity;
-    for (const row of grid) for (const v of row) if (isFinite(v)) high = Math.max(high, v);
-    const n = 14;
-    for (let k = 0; k < n; k++) {
-      const level = low + (high - low) * Math.pow(0.6, n - k);
+    for (const [k, n, segs] of levels(S)) {
       f.ctx.save(); f.ctx.strokeStyle = Plot.levelColor(k, n); f.ctx.lineWidth = 1.2; f.ctx.beginPath();
-      for (const [p, q] of Plot.contour(grid, S.m, S.b, level)) {
-        f.ctx.moveTo(f.sx(p[0]), f.sy(p[1])); f.ctx.lineTo(f.sx(q[0]), f.sy(q[1]));
-      }
+      for (const [p, q] of segs) { f.ctx.moveTo(f.sx(p[0]), f.sy(p[1])); f.ctx.lineTo(f.sx(q[0]), f.sy(q[1])); }
       f.ctx.stroke(); f.ctx.restore();
     }
-    if (C && lineAt(C, 0)) {
-      const P = pathTo(C, C.loss.length);
-      Plot.polyline(f, P.m, P.b, { strokeStyle: GREY, lineWidth: 1.5, dash: [5, 3] });
-    }
+    eigenArrows(f, A, S);
     const P = pathTo(T, c);
-    Plot.polyline(f, P.m, P.b, { strokeStyle: RED, lineWidth: 1.5 });
+    Plot.polyline(f, P.m, P.b, { strokeStyle: RED, lineWidth: 2 });
+    if (C && lineAt(C, 0)) {  // drawn over this run, thin and dashed: both stay visible
+      const Q = pathTo(C, C.loss.length);
+      Plot.polyline(f, Q.m, Q.b, { strokeStyle: "#fff", lineWidth: 4 });
+      Plot.polyline(f, Q.m, Q.b, { strokeStyle: "#000", lineWidth: 1.5, dash: [5, 3] });
+    }
     if (P.m.length <= 200) Plot.dots(f, P.m, P.b, { fillStyle: RED }, 1.8);
     Plot.dots(f, [P.m[0]], [P.b[0]], { strokeStyle: "#000", lineWidth: 1.5 }, 5);
     Plot.star(f, S.least_squares.m, S.least_squares.b, 9, "#ffd600");
@@ -127,5 +174,21 @@ const Views = (function () {
     return f;
   }
 
-  return { drawFit, drawLoss, drawSurface, lineAt, frameAt, extent };
+  // The eigen-directions of the loss's curvature through the minimum, when the server sends them.
+  function eigenArrows(f, A, S) {
+    const e = Why.eigen(A);
+    if (!e || !e.directions) return;
+    const cx = S.least_squares.m, cy = S.least_squares.b;
+    const span = Math.min(S.m[1] - S.m[0], S.b[1] - S.b[0]) * 0.45;
+    [[e.directions[0], BLUE, "min"], [e.directions[1], RED, "max"]].forEach(([v, color, name]) => {
+      if (!v) return;
+      const sx = (S.m[1] - S.m[0]), sy = (S.b[1] - S.b[0]);
+      const px = v[0] / sx, py = v[1] / sy, n = Math.hypot(px, py) || 1;  // the same length on screen
+      const dx = px / n * span / Math.min(sx, sy) * sx, dy = py / n * span / Math.min(sx, sy) * sy;
+      Plot.polyline(f, [cx - dx, cx + dx], [cy - dy, cy + dy], { strokeStyle: color, lineWidth: 1.5, dash: [8, 3] });
+      f.ctx.save(); f.ctx.fillStyle = color; f.ctx.font = Plot.font(1); f.ctx.fillText("lambda_" + name, f.sx(cx + dx) + 3, f.sy(cy + dy) - 3); f.ctx.restore();
+    });
+  }
+
+  return { drawFit, drawLoss, drawSurface, lineAt, frameAt, extent, timelineOf, splice, BLUE, ORANGE, RED, GREY, GREEN };
 })();

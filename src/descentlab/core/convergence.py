@@ -1,0 +1,38 @@
+"""How fast gradient descent converges on a quadratic loss: the factor each step multiplies
+the error by along each of the Hessian's eigen-directions (where it reaches 1 is the
+optimizer's ``stable_lr``, :mod:`descentlab.core.optimizers`)."""
+
+import numpy as np
+
+
+def contraction(lr, lam, momentum=0.0, nesterov: bool = False) -> np.ndarray:
+    r"""The factor by which one step shrinks the error along a Hessian eigenvector with
+    eigenvalue ``lam``, on a quadratic loss (above 1: it grows). NumPy broadcasts the arguments.
+
+    Notes
+    -----
+    Plain gradient descent multiplies the error :math:`e` by :math:`1 - \alpha\lambda`, so
+    the factor is :math:`|1 - \alpha\lambda|`: below 1 for :math:`\alpha < 2/\lambda`,
+    exactly 1 at the bound (the error neither shrinks nor grows: it flips sign every step),
+    and past :math:`1/\lambda` the steps overshoot (the sign flips) while still shrinking.
+    With momentum :math:`\beta` (``v = beta v + g``, a step of ``alpha v``; Nesterov
+    steps by ``alpha (g + beta v)``) the error and the velocity follow a 2 x 2 linear
+    recursion whose characteristic polynomial is
+
+    .. math::
+
+        z^2 - (1 + \beta - \alpha\lambda) z + \beta \;\text{(momentum)}, \qquad
+        z^2 - (1 + \beta)(1 - \alpha\lambda) z + \beta(1 - \alpha\lambda) \;\text{(Nesterov)},
+
+    and the factor is the larger modulus of its roots (:meth:`~descentlab.core.optimizers.GradientDescent.stable_lr` is
+    where it reaches 1). Goh, "Why Momentum Really Works", Distill 2017.
+    """
+    a = np.asarray(lr, dtype=float) * np.asarray(lam, dtype=float)
+    beta = np.asarray(momentum, dtype=float)
+    if nesterov:
+        trace, det = (1 + beta) * (1 - a), beta * (1 - a)
+    else:
+        trace, det = 1 + beta - a, beta + 0 * a
+    root = np.sqrt((trace ** 2 - 4 * det).astype(complex))
+    factor = np.maximum(np.abs((trace + root) / 2), np.abs((trace - root) / 2))
+    return np.where(beta == 0, np.abs(1 - a), factor)

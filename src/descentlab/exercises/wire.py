@@ -1,0 +1,142 @@
+"""Plain data over a pipe: numbers, strings, lists and NumPy arrays, never pickle.
+
+A message is a 4-byte big-endian length and that many bytes of JSON. An array travels as
+``{"__array__": [dtype, shape, base64 bytes]}`` with a numeric dtype (bool, int, uint,
+float); anything else a learner returns travels as ``{"__object__": type name}``, which
+the parent can name in a hint but never rebuild. The parent decodes with
+``np.frombuffer``: a learner cannot make it run code, only hand it numbers.
+
+This module imports only the standard library and NumPy: the child process
+(:mod:`.worker`) runs it without descentlab on its path.
+"""
+
+import base64
+import json
+import math
+import os
+import struct
+import traceback
+
+import numpy as np
+
+MAX_MESSAGE = 64 * 2**20  # bytes; a bigger message is a broken channel
+_KINDS = "biuf"
+
+
+def encode(value, depth=0):
+    """``value`` as JSON-ready plain data (see the module's docstring)."""
+    if depth > 8:
+        return {"__object__": "nested too deep"}
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value if not isinstance(value, str) else value[:200]
+    if isinstance(value, int):
+        return value if abs(value) < 2**53 else float(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"__float__": repr(value)}
+    if isinstance(value, (np.ndarray, np.generic)):
+        arr = np.asarray(value)
+        if arr.dtype.kind not in _KINDS:
+            return {"__object__": f"array of {arr.dtype}"}
+        arr = np.ascontiguousarray(arr)
+        return {"__array__": [arr.dtype.str, list(arr.shape),
+                              base64.b64encode(arr.tobytes()).decode("ascii")]}
+    if isinstance(value, (tuple, list)):
+        key = "__list__" if type(value) is list else "__tuple__"
+        return {key: [encode(v, depth + 1) for v in value[:100_000]]}
+    return {"__object__": type(value).__name__[:40]}
+
+
+class Opaque:
+    """Something a learner returned that is not plain data; only its type name travels."""
+
+    def __init__(self, type_name):
+        name = str(type_name)[:40]  # the child chose it: only a plain name is shown
+        self.type_name = name if name.replace(" ", "_").isidentifier() else "an object"
+
+    def __repr__(self):
+        return f"Opaque({self.type_name!r})"
+
+
+def decode(value, depth=0):
+    """The inverse of :func:`encode`; raises ValueError on anything malformed."""
+    if depth > 10:
+        raise ValueError("nested too deep")
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [decode(v, depth + 1) for v in value]
+    if not isinstance(value, dict) or len(value) != 1:
+        raise ValueError("not plain data")
+    (key, inner), = value.items()
+    if key == "__array__":
+        dtype, shape, data = inner
+        dtype = np.dtype(str(dtype))
+        if dtype.kind not in _KINDS or dtype.hasobject:
+            raise ValueError("not a numeric array")
+        shape = tuple(int(s) for s in shape)
+        raw = base64.b64decode(data, validate=True)
+        if len(raw) != dtype.itemsize * math.prod(shape):
+            raise ValueError("array of the wrong size")
+        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    if key == "__float__":
+        return float(str(inner)) if str(inner) in ("nan", "inf", "-inf") else math.nan
+    if key in ("__tuple__", "__list__"):
+        items = [decode(v, depth + 1) for v in inner]
+        return tuple(items) if key == "__tuple__" else items
+    if key == "__object__":
+        return Opaque(inner)
+    raise ValueError("not plain data")
+
+
+def frame(message):
+    """The bytes of one message (a dict): its length, then its JSON."""
+    data = json.dumps(message, allow_nan=False).encode()
+    return struct.pack(">I", len(data)) + data
+
+
+def send(fd, message):
+    """Write one message (a dict) to the file descriptor ``fd``."""
+    view = memoryview(frame(message))
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def read_exactly(fd, n, wait=None):
+    """``n`` bytes from ``fd``; ``wait()`` (if given) is called before each read and raises
+    when the time is up, so a half-written message cannot hang the reader."""
+    chunks, left = [], n
+    while left:
+        if wait is not None:
+            wait()
+        chunk = os.read(fd, min(left, 2**20))
+        if not chunk:
+            raise EOFError("the channel closed")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def receive(fd, wait=None):
+    """Read one message; ValueError when it is not a well-formed one."""
+    (n,) = struct.unpack(">I", read_exactly(fd, 4, wait))
+    if n > MAX_MESSAGE:
+        raise ValueError("message too long")
+    message = json.loads(read_exactly(fd, n, wait))
+    if not isinstance(message, dict):
+        raise ValueError("not a message")
+    return message
+
+
+_KINDS_OF = {"UsedDescentlab": "descentlab", "NotImplementedError": "not_written",
+             "SystemExit": "exit", "MemoryError": "memory", "RecursionError": "recursion"}
+
+
+def fault_of(exc, path):
+    """``{"kind", "type", "line"}`` of an exception raised by the learner's code: its type's
+    name and the line in the learner's file, never its text (which may hold a file it read)."""
+    kind = next((k for cls in type(exc).__mro__ for n, k in _KINDS_OF.items()
+                 if cls.__name__ == n), "exception")
+    name = type(exc).__name__
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
+    return {"kind": kind, "type": name if name.isidentifier() and len(name) <= 40 else "?",
+            "line": lines[-1] if lines else None}

@@ -1,0 +1,163 @@
+"""What the playground admits: its own Host and Origin only, a class's code, sane JSON.
+
+A page on any web site a student opens can send requests to ``127.0.0.1`` (a cross-site
+POST) or, by pointing a domain of its own at ``127.0.0.1`` (DNS rebinding), read the
+answers. The server refuses both: a request whose ``Host`` is not one of the server's own
+addresses gets 403, and so does a POST whose ``Origin`` is not the page's own. With
+``--class`` every request must also carry the class code (from the link, kept in a
+cookie), as Jupyter's token does.
+"""
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+#: The cookies that keep the class code and the teacher's code after the first link.
+CLASS_COOKIE, TEACHER_COOKIE = "descentlab_class", "descentlab_teacher"
+#: The deepest JSON a request may hold (a body of settings is 3 deep; params 5).
+MAX_DEPTH = 12
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+@dataclass
+class Admission:
+    """Who may ask: the ``Host`` values (``name:port``) the server answers to, and, for a
+    class, the class code and the teacher's code (None: no class, anyone on this machine)."""
+
+    hosts: frozenset | None = None
+    class_code: str | None = None
+    teacher_code: str | None = None
+    class_url: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def local(cls, port: int, host: str | None = None, class_address: str | None = None,
+              classroom: bool = False) -> "Admission":
+        """The server's own addresses on ``port``: loopback, the ``--host`` given and the
+        class's address; with ``classroom`` fresh class and teacher codes."""
+        names = set(LOOPBACK_NAMES)
+        for name in (host, class_address):
+            if name and name not in ("0.0.0.0", "::"):
+                names.add(f"[{name}]" if ":" in name else name)
+        hosts = frozenset(f"{n}:{port}" for n in names)
+        if not classroom:
+            return cls(hosts)
+        return cls(hosts, secrets.token_urlsafe(12), secrets.token_urlsafe(12))
+
+    def host_ok(self, host: str) -> bool:
+        if self.hosts is None:  # a test client: any loopback name, any port
+            name = host[:host.find("]") + 1] if host.startswith("[") else host.split(":")[0]
+            return name in LOOPBACK_NAMES
+        return host in self.hosts
+
+    def origin_ok(self, origin: str, host: str) -> bool:
+        """Whether ``origin`` is one of the server's own pages (any of its addresses)."""
+        scheme, _, rest = origin.partition("://")
+        return scheme in ("http", "https") and (rest == host or self.host_ok(rest))
+
+
+def _headers(scope):
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
+def cookies_of(headers) -> dict[str, str]:
+    out = {}
+    for part in headers.get("cookie", "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name:
+            out[name] = value
+    return out
+
+
+def is_teacher(admission: Admission, headers) -> bool:
+    """Whether a request comes from the teacher's page (its cookie or ``X-Teacher-Code``)."""
+    code = admission.teacher_code
+    if code is None:
+        return True  # no class: the one person on this machine is the teacher
+    given = headers.get("x-teacher-code") or cookies_of(headers).get(TEACHER_COOKIE, "")
+    return secrets.compare_digest(given.encode(), code.encode())
+
+
+def _has_class_code(admission, headers, query):
+    """The class code from the link, a header or the cookie (the teacher's code will do too)."""
+    given = (query.get("class", [""])[0] or headers.get("x-class-code")
+             or cookies_of(headers).get(CLASS_COOKIE, ""))
+    return secrets.compare_digest(given.encode(), admission.class_code.encode()) \
+        or is_teacher(admission, headers)
+
+
+async def _refuse(send, status, message, extra_headers=()):
+    body = json.dumps({"error": message}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()), *extra_headers]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Guard:
+    """ASGI middleware: the Host check, the Origin check on POST and the class code.
+
+    A class link ``/?class=CODE`` (and the teacher's ``/?class=CODE&teacher=CODE2``) sets
+    the codes as cookies (HttpOnly, SameSite=Strict) and sends the browser on to ``/``.
+    """
+
+    def __init__(self, app, admission):
+        self.app, self.admission = app, admission
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers, a = _headers(scope), self.admission
+        host = headers.get("host", "")
+        if not a.host_ok(host):
+            return await _refuse(send, 403, f"this playground answers at its own address only, not "
+                                            f"{host[:60]!r}: open the link the server printed")
+        if scope["method"] == "POST" and "origin" in headers and not a.origin_ok(headers["origin"], host):
+            return await _refuse(send, 403, "this playground answers its own page only: open it from the "
+                                            "link the server printed, not from another web site")
+        if a.class_code is not None:
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            if not _has_class_code(a, headers, query):
+                return await _refuse(send, 403, "this class playground needs the class code: open the link "
+                                                "or scan the QR code your teacher shows")
+            if scope["path"] == "/" and "class" in query:
+                return await self._enter(send, query)
+        return await self.app(scope, receive, send)
+
+    async def _enter(self, send, query):
+        """Keep the codes of a class link in cookies and redirect to the page without them."""
+        a = self.admission
+        attrs = "; Path=/; HttpOnly; SameSite=Strict"
+        cookies = [(b"set-cookie", f"{CLASS_COOKIE}={a.class_code}{attrs}".encode())]
+        teacher = query.get("teacher", [""])[0]
+        if teacher and secrets.compare_digest(teacher.encode(), a.teacher_code.encode()):
+            cookies.append((b"set-cookie", f"{TEACHER_COOKIE}={a.teacher_code}{attrs}".encode()))
+        await send({"type": "http.response.start", "status": 303,
+                    "headers": [(b"location", b"/"), (b"content-length", b"0"), *cookies]})
+        await send({"type": "http.response.body", "body": b""})
+
+
+def depth(value: object) -> int:
+    """How deeply ``value`` (parsed JSON) nests lists and objects, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, (list, dict)):
+            deepest = max(deepest, d)
+            if d > MAX_DEPTH:
+                return d
+            stack.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
+def parse_json(raw: bytes) -> object:
+    """The JSON of a request body; ValueError for text that is not JSON or nests too deep."""
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deep") from None
+    if depth(value) > MAX_DEPTH:
+        raise ValueError("nested too deep")
+    return value

@@ -1,0 +1,165 @@
+"""Where answers train: two lanes, light and heavy, each a few slots that stop when told.
+
+A class sends two kinds of requests: light ones (the article's 61 epochs: about 1 ms of
+CPU) and heavy ones (a network on 1,000 samples in batches of 16: seconds). In one queue
+a heavy run holds up every light one behind it. So each request is priced by
+:func:`cost` (microseconds of training, estimated from its settings) and goes to its
+lane: light requests never wait behind a heavy one, and heavy ones never fill every
+core (with ``workers=N`` the heavy lane has ``N - 1`` slots, at least 1).
+
+A slot is a thread (``workers=1``) or a process (more). Each slot has a flag in shared
+memory; a training checks its flag after every epoch (:func:`run_in_slot`), so a run
+whose every client has gone stops within one epoch, and the CPU it spent is counted.
+"""
+
+import math
+import multiprocessing
+import signal
+import threading
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+from descentlab.playground.runner import Cancelled, answer, compute_stoppable
+
+#: Requests estimated under this many microseconds of training are light.
+LIGHT_US = 50_000
+#: Microseconds per update: the moments' full-batch step, a step on rows, a network's step.
+US_MOMENTS, US_ROWS, US_NETWORK = 7.0, 25.0, 60.0
+
+_FLAGS = None  # a worker process's view of the slots' flags (set by its initializer)
+_PROGRESS = None  # and of the epochs each slot's training has done
+
+
+def cost(s: dict) -> float:
+    """The estimated microseconds of training of validated settings ``s``."""
+    rows = s["samples"] if s["data"] != "csv" else 2000
+    rows = math.ceil(rows * (1 - s.get("test_size", 0.2)))
+    per_epoch = 1 if s["batch_size"] is None else math.ceil(rows / min(s["batch_size"], rows))
+    if s["model"] == "network":
+        unit = US_NETWORK + 2.0 * s["hidden"]
+    elif s["model"] == "linear" and s["batch_size"] is None:
+        unit = US_MOMENTS
+    else:
+        unit = US_ROWS
+    return s["epochs"] * per_epoch * unit
+
+
+def run_in_slot(settings: dict, slot: int, flags=None, progress=None) -> tuple[bytes, float]:
+    """Train ``settings`` in slot ``slot``: (JSON bytes, CPU seconds), or raise
+    :class:`Cancelled` (with the CPU seconds) once the slot's flag is set; the epochs done
+    go to the slot's ``progress``."""
+    flags = _FLAGS if flags is None else flags
+    progress = _PROGRESS if progress is None else progress
+
+    def stop(epochs_done):
+        progress[slot] = epochs_done
+        return flags[slot] != 0
+
+    return compute_stoppable(settings, stop)
+
+
+def warm_up() -> None:
+    """Import everything and answer the default request once (a worker's first task)."""
+    try:
+        answer({})
+    except Exception:  # only a head start: a request will say what is wrong
+        pass
+
+
+def _worker_start(flags, progress):
+    """A pool worker: Ctrl-C (sent to the terminal's whole process group) is the server's
+    to handle, which then stops the pool; the slots' flags and progress; then the warm-up."""
+    global _FLAGS, _PROGRESS
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server ends its workers with SIGTERM
+    _FLAGS, _PROGRESS = flags, progress
+    warm_up()
+
+
+def _context():
+    """Fork while this process has one thread (the workers start at once with its imports);
+    spawn otherwise, where forking is unsafe."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+class Lane:
+    """One lane: ``size`` slots (threads, or processes when ``processes``), a queue of jobs
+    waiting for a slot, and the flags that stop a slot's training."""
+
+    def __init__(self, name, size, first_slot, flags, progress, processes):
+        self.name, self.size, self.flags, self.processes = name, size, flags, processes
+        self.progress = progress
+        self.free = list(range(first_slot, first_slot + size))
+        self.queue: deque = deque()
+        self.timer = None  # the event loop's timer that starts the next job once ready
+        self._executor = None
+
+    def __repr__(self):
+        return f"Lane({self.name!r}, size={self.size}, free={len(self.free)}, queued={len(self.queue)})"
+
+    def executor(self):
+        if self._executor is None:
+            if self.processes:
+                self._executor = ProcessPoolExecutor(self.size, initializer=_worker_start,
+                                                     initargs=(self.flags, self.progress),
+                                                     mp_context=_context())
+            else:
+                self._executor = ThreadPoolExecutor(self.size, thread_name_prefix=f"descentlab-{self.name}")
+        return self._executor
+
+    def start_workers(self):
+        """Start the processes and warm them up in the background (a daemon thread for
+        threads: a Ctrl-C during the warm-up does not wait for it)."""
+        if not self.processes:
+            threading.Thread(target=warm_up, daemon=True).start()
+            return
+        executor = self.executor()
+        for _ in range(self.size):  # a pool starts one process per task while none is idle
+            executor.submit(int)
+
+    def submit(self, loop, settings, slot):
+        """Start ``settings`` in ``slot`` (its flag cleared); an asyncio future."""
+        self.flags[slot], self.progress[slot] = 0, 0
+        if self.processes:
+            return loop.run_in_executor(self.executor(), run_in_slot, settings, slot)
+        return loop.run_in_executor(self.executor(), run_in_slot, settings, slot, self.flags, self.progress)
+
+    def stop(self, slot):
+        self.flags[slot] = 1
+
+    def reset(self):
+        """A new pool after a worker died; the old one's processes are left to end."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def close(self):
+        """Stop: every slot's training stops within one epoch; worker processes (which
+        may be warming up, or between epochs) are ended at once."""
+        for slot in range(len(self.flags)):
+            self.flags[slot] = 1
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        processes = list(getattr(executor, "_processes", {}).values()) if self.processes else []
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:  # they hold nothing worth keeping: no need to wait
+            if process.is_alive():
+                process.terminate()
+
+
+def make_lanes(workers: int) -> tuple["Lane", "Lane"]:
+    """The light and the heavy lane of a server with ``workers`` training slots a lane (the
+    heavy one ``workers - 1``, at least 1), and their shared flags."""
+    heavy = max(1, workers - 1)
+    processes = workers > 1
+    size = workers + heavy
+    flags = multiprocessing.RawArray("b", size) if processes else bytearray(size)
+    progress = multiprocessing.RawArray("i", size) if processes else [0] * size
+    return (Lane("light", workers, 0, flags, progress, processes),
+            Lane("heavy", heavy, workers, flags, progress, processes))
+
+
+__all__ = ["Cancelled", "Lane", "cost", "make_lanes", "run_in_slot", "warm_up", "LIGHT_US"]
