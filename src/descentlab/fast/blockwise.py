@@ -103,8 +103,8 @@ def block_loss_grad(Xb: np.ndarray, yb: Any, start: int, model: Any, loss: Any, 
     return loss.loss(t, y_pred) * weight, {key: np.asarray(g) * weight for key, g in grads.items()}
 
 
-<<<<<<< HEAD
-def block_hessian(Xb, yb, start, loss, params, scaling):
+def block_hessian(Xb: np.ndarray, yb: Any, start: int, loss: Any, params: dict[str, np.ndarray],
+                  scaling: "Scaling") -> tuple[np.ndarray, int]:
     r"""This block's :func:`descentlab.core.models.linear_hessian` of a linear model, and its rows."""
     from descentlab.core.models import linear_forward, linear_hessian
 
@@ -112,10 +112,7 @@ def block_hessian(Xb, yb, start, loss, params, scaling):
     return linear_hessian(Z, loss.hessian_rows(t, linear_forward(Z, params["W"], params["b"]))), Z.shape[0]
 
 
-def block_sums(Xb, yb, start, numeric_y):
-=======
 def block_sums(Xb: np.ndarray, yb: Any, start: int, numeric_y: bool) -> tuple[int, np.ndarray, Any]:
->>>>>>> main
     """Rows, column sums of ``X`` and the sum of ``y`` (or its labels, for classes)."""
     y_part = float(np.sum(np.asarray(yb, dtype=np.float64))) if numeric_y else np.unique(yb)
     return Xb.shape[0], Xb.sum(axis=0), y_part
@@ -166,16 +163,13 @@ class SummedObjective:
         gram, rows = self.blocks.reduce(block_second_moment, self.scaling, step)
         return top_eigenvalue(gram / rows)
 
-<<<<<<< HEAD
-    def hessian(self, params):
+    def hessian(self, params: dict[str, np.ndarray]) -> np.ndarray:
         """A linear model's Hessian of the mean loss at ``params``: one pass (:func:`block_hessian`)."""
         H, rows = self.blocks.reduce(block_hessian, self.loss, params, self.scaling)
-        return H / rows
+        hessian: np.ndarray = H / rows
+        return hessian
 
-    def close(self):
-=======
     def close(self) -> None:
->>>>>>> main
         if hasattr(self.blocks, "close"):
             self.blocks.close()
 
