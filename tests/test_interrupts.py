@@ -3,6 +3,7 @@ and mid-save. What ran is kept, whole, and no temporary file is left behind."""
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -136,3 +137,43 @@ def test_ctrl_c_waits_for_the_protected_writes(tmp_path):
     out, err = _stop(proc, signal.SIGINT, wait=0.2)
     assert out == "written\n" and "KeyboardInterrupt" in err  # delivered after the block
     assert path.read_text() == "whole"
+
+
+@pytest.mark.slow
+def test_double_ctrl_c_keeps_the_history_and_metrics(tmp_path):
+    """Issue 28: a second Ctrl-C 0.3 s after the first, while what ran is being written,
+    is held until history.json and metrics.json are whole."""
+    out = tmp_path / "o"
+    proc = _start(["-u", "-m", "descentlab", "tutorial", "--epochs", "100000000", "--log-every",
+                   "100000", "--out", str(out)])
+    assert proc.stdout.readline() == "Epoch:  0\n"
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    stdout, err = _stop(proc, signal.SIGINT, wait=0)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    # the second Ctrl-C is held while the JSON is written, then may stop the figures
+    assert re.match(r"descentlab: interrupted.*; kept history.json, metrics.json", err.splitlines()[-1]), err
+    history = json.loads((out / "history.json").read_text())
+    ran = len(history["loss"])
+    assert history["status"] == "interrupted" and ran > 0
+    assert json.loads((out / "metrics.json").read_text())["epochs"] == ran
+    assert json.loads((out / "manifest.json").read_text())["commands"]["tutorial"]["status"] == "interrupted"
+    assert _no_temporary_files(out)
+
+
+@pytest.mark.slow
+def test_the_first_ctrl_c_stops_every_part_of_report(tmp_path):
+    """Issue 28: report's learning-rate study and network studies do not start after the
+    tutorial was stopped; the page is written from what ran."""
+    out = tmp_path / "o"
+    proc = _start(["-u", "-m", "descentlab", "report", "--epochs", "100000000", "--with", "collapse",
+                   "--out", str(out)])
+    assert "records every epoch" in proc.stderr.readline()  # said just before training starts
+    stdout, err = _stop(proc, signal.SIGINT, wait=1.5)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    last = err.splitlines()[-1]
+    assert re.match(r"descentlab: interrupted after \d+ epochs \(1 later part not started: Ctrl-C came "
+                    r"first\); kept report.html", last), last
+    assert "without collapse, not started after Ctrl-C" in stdout
+    assert sorted(os.listdir(out)) == ["manifest.json", "report.html"]

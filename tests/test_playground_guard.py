@@ -70,6 +70,13 @@ def test_json_nested_deep_is_a_400_not_a_500(client, body):
     assert r.status_code == 400 and "not a set of settings" in r.json()["error"], r.text[:200]
 
 
+def test_a_json_body_with_a_byte_order_mark_is_read(client):
+    body = "\ufeff" + json.dumps({"lr": 0.1, "epochs": 5})
+    r = client.post("/api/train", content=body.encode("utf-8"))
+    assert r.status_code == 200, r.text[:200]
+    assert len(r.json()["loss"]) >= 5
+
+
 def test_depth_counts_without_recursion():
     assert depth(1) == 0 and depth([]) == 1 and depth({"a": [1, {"b": []}]}) == 4
     deep = []

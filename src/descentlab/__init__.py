@@ -5,6 +5,17 @@ History -> plots -> command line. Importing descentlab loads NumPy only; scikit-
 and matplotlib are imported inside the functions that need them.
 """
 
+import sys as _sys
+
+if _sys.argv[:1] == ["-m"] or _sys.argv[0].rsplit("/", 1)[-1] == "descentlab":
+    # the command line is loading: a Ctrl-C before it can handle one is one line, not a traceback
+    def _quiet_interrupt(kind, value, tb, _default=_sys.excepthook):
+        if issubclass(kind, KeyboardInterrupt):
+            print("descentlab: interrupted while starting; nothing ran", file=_sys.stderr)
+        else:
+            _default(kind, value, tb)
+    _sys.excepthook = _quiet_interrupt
+
 from descentlab._version import __version__
 from descentlab.core.history import History, load_history
 from descentlab.core.layers import Dense

@@ -82,7 +82,10 @@ def read_text_capped(path: str | os.PathLike[str], what: str, limit: int | None 
     """
     shown, limit = str(path), MAX_JSON_BYTES if limit is None else limit
     try:
-        info = os.stat(path)
+        info = os.stat(path)  # before opening, which itself blocks on a FIFO
+        if stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode):
+            raise DescentlabError(f"cannot read {what} {shown!r}: it is a FIFO or a socket, not a "
+                                  "file: save it to a regular file and pass that")
         if stat.S_ISDIR(info.st_mode):
             raise DescentlabError(f"cannot read {what} {shown!r}: it is a folder, not a file: "
                                   "pass the file's path")
@@ -96,7 +99,7 @@ def read_text_capped(path: str | os.PathLike[str], what: str, limit: int | None 
     if len(data) > limit:
         raise _too_large(what, shown, limit)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark some editors add is not content
     except UnicodeDecodeError:
         raise DescentlabError(f"cannot read {what} {shown!r}: it is not UTF-8 text: pass a "
                               "file written by descentlab") from None

@@ -29,6 +29,7 @@ from descentlab.cli import (
     tutorial,
 )
 from descentlab.errors import DescentlabError, DivergenceError, SaveError
+from descentlab.files.interrupts import holding, interrupt_scope
 
 COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic, fit, predict,
             playground, exercise]
@@ -54,13 +55,16 @@ def build_parser():
 
 
 def main(argv=None):
+    closed = _closed_standard_streams()
+    if closed:
+        return closed
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
     args.argv = ["descentlab", *(sys.argv[1:] if argv is None else argv)]
-    with warnings.catch_warnings(), _sigterm_interrupts(), \
+    with warnings.catch_warnings(), _sigterm_interrupts(), interrupt_scope(), _held_interrupts(), \
             np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         warnings.showwarning = _one_line_warning  # NumPy's overflow is caught as divergence instead
         stdout, sys.stdout = sys.stdout, _Stdout(sys.stdout)
@@ -72,6 +76,27 @@ def main(argv=None):
         finally:
             sys.stdout = stdout
     return code
+
+
+def _closed_standard_streams():
+    """1 with one line on stderr when standard output is closed (``>&-``): the run could
+    print nothing it promises, so it does not start. Descriptors 0-2 are filled with
+    /dev/null first, so no file this run opens takes their number."""
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+    for fd in closed:
+        if os.open(os.devnull, os.O_RDWR) != fd:  # the lowest free number: fd itself
+            break
+    if 1 not in closed:
+        return 0
+    if sys.stderr is not None and 2 not in closed:
+        print("descentlab: error: standard output is closed, so nothing could be printed: "
+              "redirect it to a file or to /dev/null instead (> out.txt)", file=sys.stderr)
+    return 1
 
 
 class _StdoutFailed(Exception):
@@ -101,7 +126,33 @@ class _Stdout:
 
 
 def _raise_interrupt(signum, frame):
+    if holding():  # what a stopped run trained is being written: that comes first
+        if not _told:
+            _told.append(signum)
+            print("descentlab: still writing what was trained; it stops once that is saved",
+                  file=sys.stderr, flush=True)
+        return
     raise KeyboardInterrupt
+
+
+_told: list = []
+
+
+class _held_interrupts:
+    """Ctrl-C raises KeyboardInterrupt as usual, except after a first one stopped training
+    and until what it trained is written (:func:`descentlab.files.interrupts.holding`):
+    any number of Ctrl-C then keeps the history and metrics. Restored afterwards."""
+
+    def __enter__(self):
+        _told.clear()
+        self.installed = threading.current_thread() is threading.main_thread()
+        if self.installed:
+            self.previous = signal.signal(signal.SIGINT, _raise_interrupt)
+
+    def __exit__(self, *exc):
+        if self.installed:
+            signal.signal(signal.SIGINT, signal.default_int_handler if self.previous is None
+                          else self.previous)
 
 
 class _sigterm_interrupts:

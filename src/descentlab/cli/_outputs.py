@@ -5,19 +5,26 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from descentlab.errors import Interrupted
-from descentlab.files import check_outputs
+from descentlab.errors import DescentlabError, Interrupted
+from descentlab.files import check_outputs, ensure_writable_dir
 
 
-def check_folder(out, names, inputs=(), create=True):
-    """Check the files ``names`` of the output folder ``out`` before anything runs;
-    create the folder once they all pass (``create=False``: only check, so that input
-    refused later, as ``fit``'s data, leaves no empty folder behind)."""
+def check_folder(out, names, inputs=(), create=False):
+    """Check the files ``names`` of the output folder ``out`` before anything runs; create
+    nothing (:func:`recording` makes the folder when there is something to write, so a
+    command refused later, by its settings or its data, leaves no empty folder behind)."""
     from descentlab.files import check_folder as creatable
 
-    if create or Path(out).is_dir():  # an existing folder: nothing is created in it
-        return check_outputs([(name, Path(out) / name) for name in names], inputs=inputs, folder=out)
-    return creatable(out)  # a folder still to make holds no file, so no input either
+    try:
+        creatable(out)  # a folder still to make holds no file, so no input either
+        if Path(out).is_dir():
+            return check_outputs([(name, Path(out) / name) for name in names], inputs=inputs,
+                                 folder=out if create else None)
+        return Path(out)
+    except OSError as exc:  # a name longer than the file system allows (255 bytes), ...
+        shown = str(out) if len(str(out)) <= 60 else str(out)[:57] + "..."
+        raise DescentlabError(f"cannot use output folder {shown!r} ({exc.strerror or exc}): "
+                              "choose a shorter --out") from None
 
 
 def settings_of(args):
@@ -42,6 +49,10 @@ def recording(args, planned, histories=(), command=None):
     command with a line saying which files were kept."""
     from descentlab.outputs.manifest import OutputFolder
 
+    try:  # made only now that there is something to write
+        ensure_writable_dir(args.out)
+    except DescentlabError:  # the folder broke while training: the writes say where work went
+        pass
     record = OutputFolder(args.out, command or args.command, planned, settings=settings_of(args),
                           argv=getattr(args, "argv", None))
     if interrupted(histories):
@@ -66,10 +77,13 @@ def finish(record, histories, budget=None):
     cut = interrupted(histories)
     if not cut:
         return 0
-    ran = ", ".join(str(h.n_epochs) for h in cut)
+    started = [h for h in cut if h.n_epochs] or cut[:1]
+    ran = ", ".join(str(h.n_epochs) for h in started)
     of = f" of {budget}" if budget is not None else ""
+    later = len(cut) - len(started)
+    note = f" ({later} later part{'s' * (later > 1)} not started: Ctrl-C came first)" if later else ""
     what = f"kept {record}" if isinstance(record, (str, Path)) else kept(record)
-    print(f"descentlab: interrupted after {ran}{of} epochs; {what}", file=sys.stderr)
+    print(f"descentlab: interrupted after {ran}{of} epochs{note}; {what}", file=sys.stderr)
     return 130
 
 

@@ -94,6 +94,7 @@ def add_parser(sub):
 
 
 def run(args):
+    from descentlab.cli._options import say_if_large_run
     from descentlab.cli._outputs import check_folder, recording
     from descentlab.errors import DescentlabError
     from descentlab.files import deferred_signals, ensure_writable_dir, save_or_recover
@@ -108,7 +109,8 @@ def run(args):
                        scheduler=args.scheduler)
     estimator = config.estimator()
     planned = [MODEL, MANIFEST]
-    check_folder(args.out, planned, inputs=[args.csv], create=False)  # made once trained
+    check_folder(args.out, planned, inputs=[args.csv])  # made once trained
+    say_if_large_run(estimator.epochs)
     bar = ProgressBar(estimator.epochs)
     try:
         result = fit_csv(config, callbacks=[bar], on_start=_announce)

@@ -1,7 +1,7 @@
 """``descentlab lr-study``: one problem, several learning rates, against the stability bound."""
 
-from descentlab.cli._options import add_config_options, add_out, config_from_args
-from descentlab.lessons.lr_study import LRStudyConfig, run_lr_study
+from descentlab.cli._options import add_config_options, add_out, config_from_args, say_if_large_run
+from descentlab.lessons.lr_study import DEFAULT_FRACTIONS, LRStudyConfig, run_lr_study
 
 
 def add_parser(sub):
@@ -24,6 +24,8 @@ def run(args):
     config = config_from_args(args, LRStudyConfig)
     planned = ["lr_study.png", MANIFEST]
     check_folder(args.out, planned)
+    rates = len(config.rates) if config.rates else len(DEFAULT_FRACTIONS) + 1  # + the article's
+    say_if_large_run(config.epochs, rates * (config.features + 3))
     study = run_lr_study(config)
     for line in study.summary_lines():
         print(line)

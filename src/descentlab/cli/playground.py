@@ -30,6 +30,9 @@ def run(args):
         from descentlab.playground import serve
     except ImportError as exc:
         raise DescentlabError(f"the playground needs {exc.name}: pip install 'descentlab[playground]'") from None
+    if args.host is not None and not args.host.strip():
+        raise DescentlabError("--host is empty, which would listen on every network: give an address, "
+                              "127.0.0.1 for this machine only or 0.0.0.0 for every network")
     if not 0 <= args.port <= 65535:
         raise DescentlabError(f"port {args.port} is out of range: choose 0 to 65535 (0 picks a free one)")
     if not 1 <= args.workers <= 64:

@@ -29,7 +29,7 @@ def run(args):
 
     planned = [PREDICTIONS, MANIFEST]
     if args.out is not None:
-        check_folder(args.out, planned, inputs=[args.model, args.csv], create=False)
+        check_folder(args.out, planned, inputs=[args.model, args.csv])
     _, _, predictions = predict_csv(args.model, args.csv, delimiter=args.delimiter)
     if args.out is None:
         print(predictions_csv(predictions), end="")

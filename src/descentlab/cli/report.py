@@ -36,6 +36,7 @@ def add_parser(sub):
 
 def run(args):
     from descentlab.cli._outputs import check_folder, finish, histories_of, recording
+    from descentlab.files.interrupts import stopping
     from descentlab.lessons import run_network_studies
     from descentlab.lessons.lr_study import tutorial_study
     from descentlab.outputs.manifest import MANIFEST
@@ -45,7 +46,8 @@ def run(args):
     check_folder(args.out, planned, inputs=[args.history] if args.history else [])
     result = load_result(args)
     study = tutorial_study(result, args.rates)
-    networks = run_network_studies(args.networks)
+    skipped = stopping() and args.networks  # Ctrl-C stopped the tutorial: no part starts after it
+    networks = [] if skipped else run_network_studies(args.networks)
     trained_now = [] if args.history is not None else [result.history]  # see animate
     histories = [*trained_now, *(run.history for run in study.runs)]
     histories += [h for n in networks for h in histories_of(n)]
@@ -53,7 +55,9 @@ def run(args):
         path = write_report(result, record.folder / "report.html", study=study,
                                    networks=networks, max_frames=args.max_frames,
                                    max_points=args.max_points, record=record)
-    extra = f"; with {', '.join(args.networks)}" if args.networks else ""
+    extra = f"; with {', '.join(args.networks)}" if networks else ""
+    if skipped:
+        extra += f"; without {', '.join(args.networks)}, not started after Ctrl-C"
     if result.history.interrupted_note():
         extra += f"; the run was {result.history.interrupted_note()}"
     print(f"Report: {path} (largest stable learning rate, above which each step overshoots: "

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from descentlab.core.history_schema import STATUSES, _array, _bad, _numbers, _object, _what
+from descentlab.core.history_schema import STATUSES, _array, _bad, _numbers, _object, _what, kept_epochs
 from descentlab.errors import DescentlabError
+from descentlab.files import write_text
 from descentlab.memory import read_text_capped
 
 if TYPE_CHECKING:                      # only for the annotations: never imported at run time
@@ -87,15 +88,23 @@ class History:
         of = f" of {planned}" if isinstance(planned, int) and planned > self.n_epochs else ""
         return f"interrupted after {self.n_epochs}{of} epochs"
 
-    def to_dict(self) -> dict:
-        """A JSON-serialisable dict (arrays become nested lists)."""
+    def to_dict(self, max_numbers: int | None = None) -> dict:
+        """A JSON-serialisable dict (arrays become nested lists); past ``max_numbers``
+        numbers (default ``MAX_SAVED_NUMBERS``), evenly spaced epochs, said in ``meta``."""
+        per_epoch = 2 + bool(self.val_loss) + sum(np.size(vs[0]) for vs in self.params.values() if vs)
+        keep, meta = kept_epochs(self.n_epochs, per_epoch, max_numbers), self.meta
+        if keep is not None:
+            meta = {**meta, "sampled_epochs": {"kept": len(keep), "of": self.n_epochs}, "epoch_numbers": keep}
+
+        def pick(values):
+            return values if keep is None or not values else [values[i] for i in keep]
         return {
-            "loss": self.loss,
-            "params": {k: [np.asarray(v).tolist() for v in vs] for k, vs in self.params.items()},
+            "loss": pick(self.loss),
+            "params": {k: [np.asarray(v).tolist() for v in pick(vs)] for k, vs in self.params.items()},
             "final_params": {k: np.asarray(v).tolist() for k, v in self.final_params.items()},
             "status": self.status,
-            "meta": self.meta,
-            "val_loss": self.val_loss,
+            "meta": meta,
+            "val_loss": pick(self.val_loss),
         }
 
     @classmethod
@@ -138,8 +147,10 @@ class History:
         return cls(loss=loss, params=params, final_params=final, status=status, meta=dict(meta),
                    val_loss=val_loss)
 
-    def to_json(self):
-        return json.dumps(self.to_dict(), indent=1)
+    def to_json(self, path=None):
+        """The JSON text; with ``path``, written there atomically (a regular file only)."""
+        text = json.dumps(self.to_dict(), indent=1)
+        return text if path is None else write_text(path, text + "\n")
 
     @classmethod
     def from_json(cls, text):

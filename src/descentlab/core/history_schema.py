@@ -64,3 +64,19 @@ def _array(where, value, finite=True):
     if isinstance(value, list):
         return np.array(_numbers(where, value, finite), dtype=float)
     return np.array(_number(where, value, finite))
+
+
+#: At most this many numbers of a run's epochs go into its JSON (at most about 100 MB, a
+#: number with its indent in 25 bytes, under the 256 MiB descentlab reads back); more are sampled.
+MAX_SAVED_NUMBERS = 4_000_000
+
+
+def kept_epochs(n_epochs, per_epoch, max_numbers=None):
+    """None when ``n_epochs`` of ``per_epoch`` numbers fit in ``max_numbers``; else the
+    evenly spaced epochs to keep (the first and the last among them), so that anything
+    descentlab writes it can read again."""
+    max_numbers = MAX_SAVED_NUMBERS if max_numbers is None else max_numbers
+    if n_epochs * per_epoch <= max_numbers:
+        return None
+    count = max(2, max_numbers // per_epoch)
+    return np.unique(np.linspace(0, n_epochs - 1, count).round().astype(int)).tolist()

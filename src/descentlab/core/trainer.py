@@ -18,6 +18,7 @@ from descentlab.core.losses import MeanSquaredError
 from descentlab.core.optimizers import GradientDescent, check_prox
 from descentlab.core.stopping import Diverging, Stopper, as_callback, diverged, finish, guard
 from descentlab.errors import DescentlabError
+from descentlab.files.interrupts import note_interrupt, stopping
 
 
 class RowsObjective:
@@ -232,6 +233,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
                             "loss": getattr(loss, "name", repr(loss)), **meta})
     start, epoch, diverging = None, 0, None
     try:
+        if stopping():  # Ctrl-C already stopped a part of this command: start no new run
+            raise KeyboardInterrupt
         for epoch in range(epochs):
             start = model.get_params()
             if val is not None:
@@ -258,6 +261,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     except Diverging as exc:
         diverging = exc
     except KeyboardInterrupt:
+        note_interrupt()  # the command's later parts stop; more Ctrl-C wait for the record
         if start is not None:  # undo the epoch in progress: the parameters match the history
             model.set_params(start)
             del history.val_loss[history.n_epochs:]

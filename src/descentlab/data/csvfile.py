@@ -19,6 +19,7 @@ from typing import IO, Any
 import numpy as np
 
 from descentlab.errors import DescentlabError
+from descentlab.files import check_source
 from descentlab.memory import available_bytes, gib
 
 #: The longest line read (a row of a CSV file); past it the input is not a CSV file.
@@ -187,6 +188,7 @@ def read_csv(path: str, *, features: list[str] | None = None, target: str | None
     """
     path = str(path)
     delimiter = _delimiter(delimiter)
+    check_source(path, "CSV file")
     # pandas reads to the end: only a regular file, refused first when it cannot fit
     # (a device such as /dev/zero, or a pipe, goes to the reader that stops on its budget)
     if os.path.isfile(path):

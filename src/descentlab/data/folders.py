@@ -72,6 +72,8 @@ def read_folder(path: str, *, features: list[str] | None = None, target: str | N
                               "'dask[dataframe,distributed]'") from None
     files, kind = data_files(path)
     path = str(path)
+    if kind == "csv":
+        _same_headers(files)
     try:
         df = dd.read_csv([str(f) for f in files]) if kind == "csv" else \
             dd.read_parquet([str(f) for f in files])
@@ -103,6 +105,27 @@ def read_folder(path: str, *, features: list[str] | None = None, target: str | N
         raise DescentlabError(f"cannot read the {kind} files of {path!r} ({_first_line(exc)}): "
                               "every cell of a feature must be a number") from None
     return FolderData(X, y, features, target, path, [str(f) for f in files])
+
+
+def _same_headers(files: list[Path]) -> None:
+    """One line naming two CSV files whose header rows differ (Dask would read the second
+    with the first's columns and fail later on a cell)."""
+    from descentlab.data.fastcsv import first_row
+    from descentlab.files import check_source
+
+    first = None
+    for f in files:
+        check_source(f, "CSV file")
+        try:
+            header = [c.strip() for c in first_row(str(f), ",")]
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise DescentlabError(f"cannot read CSV file {str(f)!r} ({_first_line(exc)}): check the "
+                                  "file") from None
+        if first is None:
+            first = (f, header)
+        elif header != first[1]:
+            raise DescentlabError(f"{f.name!r} has the columns {header} but {first[0].name!r} has "
+                                  f"{first[1]}: give every file of the folder the same header row")
 
 
 def _first_line(exc: BaseException) -> str:

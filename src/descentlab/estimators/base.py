@@ -253,8 +253,17 @@ class GDEstimator(Incremental, BaseEstimator):
 
         weights = {"sample_weight": sample_weight, "class_weight": getattr(self, "class_weight", None)}
         if wants_blocks(self, X, weighted=any(w is not None for w in weights.values())):
-            return streamed_problem(self, X, y, weights)
+            problem = streamed_problem(self, X, y, weights)
+            self._saw_columns(problem.n_features)
+            return problem
         return rows_problem(self, X, y, sample_weight)
+
+    def _saw_columns(self, n_features):
+        """What ``fit`` keeps of a stream's columns (scikit-learn's ``validate_data`` does it
+        for arrays): their number, and no names, which a stream has not."""
+        self.n_features_in_ = int(n_features)
+        if hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
 
     def _sample_weight(self, sample_weight, X, y):
         """Row weights of mean 1 (``class_weight`` folded in), or None for equal rows."""

@@ -15,6 +15,8 @@ import numpy as np
 from descentlab.errors import DescentlabError
 
 CONNECT_TIMEOUT_S = 5
+#: A scheduler's handshake comes at once; this long without one means something else listens.
+HANDSHAKE_S = 2.0
 
 
 @contextmanager
@@ -26,6 +28,7 @@ def connect(address, timeout=CONNECT_TIMEOUT_S):
     except ImportError:
         raise DescentlabError("--scheduler needs dask.distributed: pip install "
                               "'dask[distributed]'") from None
+    _answers_as_dask(address, timeout)
     try:
         client = Client(address, timeout=timeout, set_as_default=True)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
@@ -36,6 +39,39 @@ def connect(address, timeout=CONNECT_TIMEOUT_S):
         yield client
     finally:
         client.close()
+
+
+def _answers_as_dask(address, timeout):
+    """One-line error unless ``address`` (``tcp://host:port`` or ``host:port``) answers as a
+    Dask scheduler within ``timeout`` seconds. A scheduler writes its handshake first, an
+    8-byte length then a small header; a web server says nothing until asked, and its
+    bytes read as a length (``HTTP/1.1``: 3 EiB) would make Dask wait or allocate forever."""
+    import socket
+    import struct
+    import time
+
+    scheme, _, rest = address.rpartition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme not in ("", "tcp") or not port.isdigit():
+        return  # tls://, inproc://, ...: Dask's own checks
+    deadline = time.monotonic() + min(timeout, HANDSHAKE_S)
+    first = b""
+    try:
+        with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout) as sock:
+            while len(first) < 8 and time.monotonic() < deadline:
+                sock.settimeout(max(0.01, deadline - time.monotonic()))
+                chunk = sock.recv(8 - len(first))
+                if not chunk:
+                    break
+                first += chunk
+    except (OSError, ValueError) as exc:
+        if not isinstance(exc, socket.timeout):
+            raise DescentlabError(f"cannot reach a Dask scheduler at {address!r} ({exc.strerror or exc}): "
+                                  "start one with 'dask scheduler', or check the address") from None
+    if len(first) < 8 or not 0 < struct.unpack("<Q", first)[0] < 2**20:
+        raise DescentlabError(f"{address!r} does not answer as a Dask scheduler within {min(timeout, HANDSHAKE_S):g} s "
+                              "(something else listens there, e.g. a web server): give the "
+                              "scheduler's address, e.g. tcp://host:8786")
 
 
 def measure_dask(estimator, X, y):

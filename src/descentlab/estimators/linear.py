@@ -179,7 +179,10 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
         solver = self._solver_for(X, sample_weight)
         if solver == "gd":
             return super()._prepare(X, y, sample_weight)
-        return fast_problem(self, X, y, solver, sample_weight)
+        problem = fast_problem(self, X, y, solver, sample_weight)
+        if is_streamed(X):  # arrays were validated (and their columns kept) by fast_problem
+            self._saw_columns(problem.n_features)
+        return problem
 
     @lazy_on_dask("values")
     def predict(self, X):

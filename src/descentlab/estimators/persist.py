@@ -67,22 +67,49 @@ def _encode(value):
     return float(value)
 
 
+#: The learned attributes held as labels (``{"dtype", "values"}``); every other array is
+#: numbers (``{"shape", "data"}``).
+LABELS = ("classes_", "feature_names_in_")
+_LABEL_TYPES = {"bool": (bool,), "int": (int,), "str": (str,)}
+
+
 def _decode(name, value):
-    if isinstance(value, dict) and "dtype" in value:
-        dtype = {"bool": bool, "int": np.int64, "str": object}[value["dtype"]]
-        values = value["values"]
-        if not isinstance(values, list) or not all(isinstance(v, (bool, int, str)) for v in values):
-            raise ValueError(f"{name} values must be a list of labels")
-        return np.array(values, dtype=dtype)
+    """One learned attribute from its JSON form, checked for type as well as shape."""
+    if isinstance(value, dict) and name in LABELS and "dtype" in value:
+        if set(value) != {"dtype", "values"} or value["dtype"] not in ("bool", "int", "str"):
+            raise ValueError(f"{name} must be {{\"dtype\": bool, int or str, \"values\": [...]}}")
+        dtype, values, kinds = value["dtype"], value["values"], _LABEL_TYPES[value["dtype"]]
+        if not isinstance(values, list) or not all(
+                isinstance(v, kinds) and (dtype == "bool" or not isinstance(v, bool)) for v in values):
+            raise ValueError(f"{name} values must be a list of {dtype} labels")
+        return np.array(values, dtype={"bool": bool, "int": np.int64, "str": object}[dtype])
     if isinstance(value, dict):
-        data, shape = np.array(value["data"], dtype=float), value["shape"]
-        if not (isinstance(shape, list) and all(isinstance(n, int) and n >= 0 for n in shape)
-                and data.ndim == 1 and data.size == math.prod(shape)):
-            raise ValueError(f"{name} holds {data.size} numbers for shape {shape}")
-        return data.reshape(shape)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if set(value) != {"shape", "data"}:
+            raise ValueError(f"{name} must be {{\"shape\": [...], \"data\": [numbers]}}")
+        data, shape = value["data"], value["shape"]
+        if not (isinstance(data, list) and all(_is_number(v) for v in data)):
+            raise ValueError(f"{name} data must be a list of numbers")
+        if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)
+                and len(data) == math.prod(shape)):
+            raise ValueError(f"{name} holds {len(data)} numbers for shape {shape}")
+        return _finite(name, np.array(data, dtype=float)).reshape(shape)
+    if not _is_number(value):
         raise ValueError(f"{name} must be a number")
-    return value
+    return value if type(value) is int and abs(value) < 2**53 else float(_finite(name, value))
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _finite(name, value):
+    try:
+        array = np.asarray(value, dtype=float)
+    except OverflowError:
+        raise ValueError(f"{name} is beyond a float's range") from None
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} is not finite (beyond a float's range)")
+    return array
 
 
 def check_writable(path):

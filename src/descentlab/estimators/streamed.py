@@ -83,9 +83,6 @@ def streamed_problem(estimator, X, y, weights=None):
             raise DescentlabError("y is a Dask array but X is not: pass both as Dask arrays")
         check_streamed(X, y)
         blocks = ArrayBlocks(X, y)
-    estimator.n_features_in_ = int(X.shape[1])
-    if hasattr(estimator, "feature_names_in_"):
-        del estimator.feature_names_in_
     return blockwise_problem(estimator, blocks)
 
 
@@ -140,9 +137,6 @@ def fast_problem(estimator, X, y, solver, sample_weight=None):
 
     if is_streamed(X):
         check_streamed(X, y)
-        estimator.n_features_in_ = X.shape[1]
-        if hasattr(estimator, "feature_names_in_"):
-            del estimator.feature_names_in_
         if sample_weight is not None:  # a memmap (other streams take none): checked, mean 1
             sample_weight = estimator._sample_weight(sample_weight, X, y)
     else:

@@ -12,7 +12,7 @@ from descentlab.data.csvfile import check_fit_data, read_csv
 from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import FIT_PARAMS
 from descentlab.estimators.rescaled import check_learned, fit_scaled
-from descentlab.files import write_text
+from descentlab.files import escape_csv_cell, write_text
 from descentlab.settings import check_config, setting
 
 TASKS = ("regression", "classification")
@@ -234,7 +234,7 @@ def predictions_csv(predictions):
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(list(predictions))
+    writer.writerow([escape_csv_cell(str(name)) for name in predictions])
     columns = [[_cell(v) for v in values] for values in predictions.values()]
     writer.writerows(zip(*columns, strict=False))
     return out.getvalue()
@@ -243,7 +243,9 @@ def predictions_csv(predictions):
 def _cell(value):
     if isinstance(value, (float, np.floating)):
         return repr(float(value))
-    return str(value)
+    if isinstance(value, (bool, int, np.bool_, np.integer)):
+        return str(value)  # a number (-1 as a class) is data, never a formula
+    return escape_csv_cell(str(value))  # a label such as "=HYPERLINK(...)" is text, not a formula
 
 
 def write_predictions(path, predictions):

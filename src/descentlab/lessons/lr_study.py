@@ -108,6 +108,7 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
     :math:`\alpha < 2/\lambda_{\max}(\tfrac1N \tilde X^\top \tilde X)` (see
     :func:`descentlab.core.stepsize.stability_bound`).
     """
+    X, y = _checked(X, y)
     bound = stability_bound(X)
     if rates is None:
         rates = sorted(set(default_rates(bound)) | ({article_lr} if article_lr else set()))
@@ -124,6 +125,20 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
         if history.status == "interrupted":  # Ctrl-C stops the study, not one rate
             break
     return study
+
+
+def _checked(X, y):
+    """``X`` (n_samples, n_features) and ``y`` (n_samples,) as float arrays; one line when
+    they are empty, NaN or of the wrong shape (a study of them would be NaN throughout)."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
+        raise DescentlabError(f"lr_study needs X of shape (n_samples, n_features) and y of shape "
+                              f"(n_samples,), got {X.shape} and {y.shape}: reshape them (X[:, None])")
+    if X.shape[0] < 1 or X.shape[1] < 1:
+        raise DescentlabError(f"lr_study got no data (X of shape {X.shape}): pass at least one row and one feature")
+    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
+        raise DescentlabError("lr_study got NaN or infinite values in X or y: drop or fill those rows first")
+    return X, y
 
 
 def tutorial_study(result, rates=None) -> LRStudy:
@@ -145,6 +160,8 @@ def study_lines(study):
         h = run.history
         if run.diverged:
             result = f"diverged at epoch {h.meta.get('diverged_at_epoch')}"
+        elif not h.loss:
+            result = "not trained: Ctrl-C stopped the command first"
         else:
             result = f"loss {h.loss[0]:.4g} -> {h.loss[-1]:.4g} in {h.n_epochs} epochs"
         ratio = f"{run.ratio:.3f}" if run.ratio < 1e4 else f"{run.ratio:.3g}"

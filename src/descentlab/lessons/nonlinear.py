@@ -157,9 +157,12 @@ def summary_lines(result):
              f"Least-squares loss (the best any line, or linear network, can do): {result.ls_loss:.6f}",
              f"{'model':<24}{'first loss':>12}{'final loss':>12}{'/ least squares':>17}"]
     for fit in result.fits:
-        lines.append(f"{fit.label:<24}{fit.history.loss[0]:>12.6f}{fit.loss:>12.6f}"
-                     f"{fit.loss / result.ls_loss:>17.4f}")
+        ratio = f"{fit.loss / result.ls_loss:.4f}" if result.ls_loss > 0 else "-"  # a line fits 1-2 points
+        lines.append(f"{fit.label:<24}{fit.history.loss[0]:>12.6f}{fit.loss:>12.6f}{ratio:>17}")
     best = min(result.fits, key=lambda fit: fit.loss)
-    lines.append(f"Best: {best.label}, {result.ls_loss / best.loss:.1f} times lower loss than "
-                 "least squares; the linear models stop at it.")
+    if best.loss > 0 and result.ls_loss > 0:
+        lines.append(f"Best: {best.label}, {result.ls_loss / best.loss:.1f} times lower loss than "
+                     "least squares; the linear models stop at it.")
+    else:
+        lines.append(f"Best: {best.label}; with {c.samples} points a line already fits them exactly.")
     return lines

@@ -14,6 +14,7 @@ from dataclasses import asdict
 import numpy as np
 
 from descentlab.files import deferred_signals, ensure_writable_dir, save_or_recover, write_text
+from descentlab.files.interrupts import release_interrupts
 from descentlab.outputs.manifest import MANIFEST, OutputFolder
 from descentlab.viz.article import epoch_figure, line_of, plot_graph, plot_pred_line
 from descentlab.viz.logistic import boundary_figure
@@ -88,11 +89,12 @@ def save_tutorial(result, out, record=None):
     Returns the list of paths written.
     """
     with _recorded(result, out, record) as f:
-        history = result.history.to_json()
         with deferred_signals():  # the trained run, kept even if its folder is gone
+            history = result.history.to_json()
             written = [save_or_recover(lambda path: write_text(path, history), f.path("history.json"),
                                        "the run's history"),
                        f.write_text("metrics.json", json.dumps(result.metrics, indent=1))]
+        release_interrupts()  # what was trained is kept: Ctrl-C may stop the figures again
         X, y, note = sample_points(result.data.X, result.data.y)
         written.append(f.save_figure(note_on(plot_graph({"X": X[:, 0], "y": y}), note), "data.png"))
         X_train, y_train, note = sample_points(result.X_train, result.y_train)

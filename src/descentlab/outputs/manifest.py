@@ -6,12 +6,18 @@ files (with their sizes and times)::
 
     {"format": "descentlab-manifest", "version": 1,
      "commands": {"tutorial": {"argv": [...], "settings": {...}, "status": "completed",
-                               "files": {"history.json": {"bytes": 5123, "mtime_ns": ...}, ...},
-                               "written_at": "2026-01-01T12:00:00+00:00", "version": "0.1.0"}}}
+                               "files": {"history.json": {"bytes": 5123, "mtime_ns": ...,
+                                                          "sha256": "9f86d0..."}, ...},
+                               "written_at": "2026-01-01T12:00:00+00:00", "version": "0.1.0"}}},
+     "folder": {"dev": 2049, "ino": 131077}}
 
 When a command writes again, the files its previous run wrote and this one did not
 (``epoch_070.png`` of a longer run) are removed: only files the manifest lists, that are
-still plain files with the size and time it recorded, and that no other command claims.
+still plain files with the size, time and SHA-256 it recorded, and that no other command
+claims. A manifest is a record, never a deletion list: an entry without all three (null,
+hand-edited), a manifest made in another folder (copied: ``"folder"`` differs), a damaged
+or deeply nested one removes nothing and is written anew. One run at a time writes into
+a folder (:func:`~descentlab.outputs.folder_lock.folder_lock`).
 Each command owns its file names (``tutorial --animate`` writes ``training.gif``,
 ``animate`` writes ``animate.gif``), so commands sharing a folder do not overwrite each
 other's files; should a file still be written by another command (a library call that
@@ -19,44 +25,74 @@ names it), it moves to the command that wrote it last, so every file present bel
 exactly one entry.
 """
 
+import hashlib
 import json
+import os
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
 from descentlab.errors import DescentlabError
 from descentlab.files import deferred_signals, save_figure, write_text
+from descentlab.files.interrupts import release_interrupts
+from descentlab.memory import read_text_capped
+from descentlab.outputs.folder_lock import folder_lock
 
 MANIFEST = "manifest.json"
 FORMAT = "descentlab-manifest"
 
 
 def read_manifest(folder):
-    """The manifest of ``folder`` as a dict (an empty one when there is none or it is damaged)."""
+    """The manifest of ``folder`` as a dict (an empty one when there is none, or it is damaged
+    or was made in another folder: such a manifest is replaced, never followed)."""
     path = Path(folder) / MANIFEST
     empty = {"format": FORMAT, "version": 1, "commands": {}}
-    if not path.is_file():
+    if path.is_symlink() or not path.is_file():
         return empty
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        if doc.get("format") != FORMAT or not isinstance(doc.get("commands"), dict):
+        doc = json.loads(read_text_capped(path, "manifest", limit=16 * 2**20))
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("commands"), dict):
             raise ValueError("not a descentlab manifest")
         for entry in doc["commands"].values():
             if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
                 raise ValueError("an entry has no files")
+        if doc.get("folder") != _identity(folder):
+            raise ValueError("it was made in another folder")
         return doc
-    except (OSError, ValueError, AttributeError) as exc:
-        warnings.warn(f"{str(path)!r} is damaged ({exc}); it is written anew and no old file "
-                      "is removed", stacklevel=2)
+    except (DescentlabError, ValueError, AttributeError, RecursionError) as exc:
+        why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).splitlines()[0]
+        warnings.warn(f"{str(path)!r} is damaged or foreign ({why}); it is written anew and no old "
+                      "file is removed", stacklevel=2)
         return empty
 
 
-def _stat(path):
+def _identity(folder):
+    """The folder's device and inode: a manifest copied from elsewhere does not match."""
     try:
-        s = path.stat()
+        s = os.stat(folder)
     except OSError:
         return None
-    return {"bytes": s.st_size, "mtime_ns": s.st_mtime_ns}
+    return {"dev": s.st_dev, "ino": s.st_ino}
+
+
+def _stat(path):
+    """Size, time and SHA-256 of the plain file ``path`` (None when it is not one)."""
+    try:
+        s = os.stat(path)
+        if not path.is_file():
+            return None
+        with open(path, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+    return {"bytes": s.st_size, "mtime_ns": s.st_mtime_ns, "sha256": digest}
+
+
+def _proven(recorded):
+    """True when ``recorded`` is a whole record (size, time and hash), not null or edited."""
+    return (isinstance(recorded, dict) and set(recorded) == {"bytes", "mtime_ns", "sha256"}
+            and all(type(recorded[k]) is int for k in ("bytes", "mtime_ns"))
+            and isinstance(recorded["sha256"], str) and len(recorded["sha256"]) == 64)
 
 
 def _plain_name(name):
@@ -111,7 +147,10 @@ class OutputFolder:
         return save_figure(fig, self.path(name))
 
     def __enter__(self):
+        self._lock = None
         if self.active:
+            self._lock = folder_lock(self.folder)
+            self._lock.__enter__()  # one writer at a time: waits for another run to finish
             with deferred_signals():
                 self._old = read_manifest(self.folder)
                 entry = self._entry("writing")
@@ -126,13 +165,17 @@ class OutputFolder:
     def __exit__(self, kind, exc, tb):
         if kind is not None:
             self.status = "interrupted" if issubclass(kind, KeyboardInterrupt) else "failed"
-        if self.active:
-            try:
+        try:
+            if self.active:
                 with deferred_signals():
                     self._finish()
-            except DescentlabError:
-                if kind is None:  # else the error in flight says more than the manifest's
-                    raise
+        except DescentlabError:
+            if kind is None:  # else the error in flight says more than the manifest's
+                raise
+        finally:
+            if self._lock is not None:
+                self._lock.__exit__(None, None, None)
+            release_interrupts()  # the run's record is written
         return False
 
     def _entry(self, status):
@@ -160,9 +203,9 @@ class OutputFolder:
     def _remove_stale(self, name, recorded):
         """Remove ``name`` if it is still the plain file this command wrote."""
         path = self.folder / name
-        if path.is_symlink() or not path.is_file():
-            return
-        if isinstance(recorded, dict) and _stat(path) != recorded:
+        if path.is_symlink() or not path.is_file() or not _proven(recorded):
+            return  # never a file the manifest cannot prove descentlab wrote
+        if _stat(path) != recorded:
             warnings.warn(f"{str(path)!r} changed since descentlab wrote it: left in place", stacklevel=2)
             return
         try:
@@ -171,5 +214,5 @@ class OutputFolder:
             pass
 
     def _write(self, commands):
-        doc = {"format": FORMAT, "version": 1, "commands": commands}
+        doc = {"format": FORMAT, "version": 1, "commands": commands, "folder": _identity(self.folder)}
         write_text(self.folder / MANIFEST, json.dumps(doc, indent=1, default=str) + "\n")

@@ -1,16 +1,16 @@
 """The playground's web app (Starlette): the page, its static files and a small JSON API.
 
-===================  ============================================================
-``GET /``            the page
-``GET /static/*``    its script and style (shipped in the package; no CDN)
-``GET /api/limits``  the caps, and every setting with its default and range
-``GET /api/presets`` the presets, read from the lessons' configs
-``POST /api/train``  settings (JSON) -> the run: loss, parameters, bound, ...
-``POST /api/csv``    a CSV file's text -> its columns, checked by the CSV reader
-``GET /api/class``   a class's link and QR code (and, for the teacher, how many students)
-``GET /api/stats``   what the server answered, abandoned and spent CPU on (the teacher's)
-``GET /api/progress`` where this page's request is: queued, or training at epoch k
-===================  ============================================================
+=====================  ====================================================================
+``GET /``              the page
+``GET /static/*``      its script and style (shipped in the package; no CDN)
+``GET /api/limits``    the caps, and every setting with its default and range
+``GET /api/presets``   the presets, read from the lessons' configs
+``POST /api/train``    settings (JSON) -> the run: loss, parameters, bound, ...
+``POST /api/csv``      a CSV file's text -> its columns, checked by the CSV reader
+``GET /api/class``     a class's link and QR code (and, for the teacher, how many students)
+``GET /api/stats``     what the server answered, abandoned and spent CPU on (the teacher's)
+``GET /api/progress``  where this page's request is: queued, or training at epoch k
+=====================  ====================================================================
 
 Every error is a 4xx (or, never expected, 500) with a JSON body ``{"error": "one line"}``;
 every request passes :class:`descentlab.playground.guard.Guard` first (its own Host and

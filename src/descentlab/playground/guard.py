@@ -153,9 +153,12 @@ def depth(value: object) -> int:
 
 
 def parse_json(raw: bytes) -> object:
-    """The JSON of a request body; ValueError for text that is not JSON or nests too deep."""
+    """The JSON of a request body; ValueError for text that is not JSON or nests too deep.
+
+    A UTF-8 byte-order mark (as some editors and Windows tools write) is accepted.
+    """
     try:
-        value = json.loads(raw.decode("utf-8"))
+        value = json.loads(raw.decode("utf-8-sig"))
     except RecursionError:
         raise ValueError("nested too deep") from None
     if depth(value) > MAX_DEPTH:

@@ -8,18 +8,64 @@
 - :func:`save_or_recover` keeps a long run's work when its file cannot be written after
   all: it saves it under a fallback name and says where.
 - :func:`deferred_signals` holds Ctrl-C and SIGTERM back while small files are written.
-- :func:`escape_csv_cell` keeps a CSV cell from becoming a spreadsheet formula.
+- :func:`check_target` and :func:`check_source` are the one home of the rule that only
+  regular files are written or read (never a device, a FIFO or a socket);
+  :func:`escape_csv_cell` keeps spreadsheet formulas out of every CSV descentlab writes.
 """
 
 import os
-import signal
+import re
 import stat
 import tempfile
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 from descentlab.errors import DescentlabError, SaveError
+from descentlab.files.interrupts import deferred_signals
+
+#: Temporary files are ``.descentlab-tmp.<pid>.<name>.<random><suffix>``: a name no user
+#: file has, with the writer's process id, so a later run can tell a killed writer's
+#: leftovers (:mod:`descentlab.outputs.folder_lock`) from a live one's.
+TEMP_PREFIX = ".descentlab-tmp."
+TEMP_NAME = re.compile(r"\.descentlab-tmp\.(\d+)\.[^/]*$")
+_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISDIR, "a folder"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def check_target(path: "str | os.PathLike[str]") -> Path:
+    """One-line :class:`SaveError` unless ``path`` is absent or a regular file.
+
+    Every writer calls this (through :func:`atomic_path`): renaming a file over
+    ``/dev/null`` or a FIFO would replace the device node, not write into it.
+    """
+    path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # absent (or unreachable: the write itself says why)
+        return path
+    if not stat.S_ISREG(mode):
+        raise SaveError(f"cannot write {str(path)!r} (it is {_kind(mode)}): descentlab writes only "
+                        "regular files; choose another path", path=path)
+    return path
+
+
+def check_source(path: "str | os.PathLike[str]", what: str) -> None:
+    """One-line error when the input ``path`` is a FIFO or a socket, which would block the
+    read forever (checked before opening, which itself blocks on a FIFO); anything else,
+    missing files included, is left to the reader to report."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        raise DescentlabError(f"cannot read {what} {str(path)!r}: it is {_kind(mode)}, not a "
+                              "file: save the data to a regular file and pass that")
+
 
 #: what a spreadsheet reads as the start of a formula (OWASP's list: = + - @, tab, CR)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,6 +113,10 @@ def _is_input(path, inputs):
 def check_folder(folder):
     """One-line error unless ``folder`` is, or can be created as, a writable folder."""
     folder = Path(folder)
+    long = next((part for part in folder.parts if len(os.fsencode(part)) > 255), None)
+    if long is not None:
+        raise DescentlabError(f"cannot write to output folder {long[:40]!r}... (a name of "
+                              f"{len(os.fsencode(long))} bytes; file systems allow 255): choose a shorter --out")
     existing = folder
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
@@ -162,13 +212,14 @@ def atomic_path(path):
     ------
     SaveError
         One line naming ``path`` (never the temporary file) when the folder is missing,
-        ``path`` is a folder, or the disk refuses the write.
+        ``path`` is a folder or not a regular file, or the disk refuses the write.
     """
-    path = Path(path)
+    path = check_target(path)
     tmp = None
     try:
         with deferred_signals():  # no Ctrl-C between creating the file and knowing its name
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}.{path.stem}.",
+                                       suffix=path.suffix)
             os.close(fd)
         yield tmp
         os.chmod(tmp, 0o666 & ~_umask())
@@ -237,28 +288,3 @@ def save_or_recover(save, path, what="the model"):
         raise SaveError(f"{first}; {what} is saved in {str(fallback)!r} instead: move it where "
                         "you want it", path=path, recovered=fallback) from None
     raise first
-
-
-@contextmanager
-def deferred_signals(signals=(signal.SIGINT, signal.SIGTERM)):
-    """Hold Ctrl-C (and SIGTERM) back until the block ends, then deliver them.
-
-    For writing the few small files that record a run (history, metrics, manifest): a
-    second Ctrl-C must not lose them. A signal that came meanwhile is raised again once
-    the block is done, so its usual handler runs (KeyboardInterrupt for Ctrl-C). Off the
-    main thread, where handlers cannot be set, the block runs unprotected.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught = []
-    previous = {s: signal.getsignal(s) for s in signals}
-    for s in signals:
-        signal.signal(s, lambda signum, frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, signal.SIG_DFL if handler is None else handler)
-        for signum in dict.fromkeys(caught):
-            signal.raise_signal(signum)
