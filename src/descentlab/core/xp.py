@@ -121,3 +121,10 @@ def stacked(values: list[Any], ref: Any) -> Any:
     if isinstance(values[0], (float, int)):
         return like(np.array(values), ref)
     return namespace(ref).stack(values)
+
+
+def in_dtype_of(a: Any, ref: Any) -> Any:
+    """``a`` in ``ref``'s dtype (float32 in, float32 out); no copy when it already is."""
+    if is_numpy(a):
+        return np.asarray(a).astype(ref.dtype, copy=False)
+    return a if a.dtype == ref.dtype else namespace(a).astype(a, ref.dtype)
