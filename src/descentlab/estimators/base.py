@@ -23,6 +23,7 @@ from descentlab.core.penalties import make_penalty
 from descentlab.core.schedules import get_schedule
 from descentlab.core.stepsize import default_lr, with_penalty
 from descentlab.core.trainer import train
+from descentlab.core.xp import in_dtype_of
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init
 from descentlab.estimators.convergence import divergence_error
@@ -196,8 +197,9 @@ class GDEstimator(Incremental, BaseEstimator):
         on_device, y, sample_weight = fit_device(self, X, y, sample_weight, validation_data)  # once
         if not on_device and fit_extremes(self, X, y, sample_weight, callbacks, validation_data):
             return self  # columns near 1e300 or 1e-300: fitted on powers of two, exactly
-        # coef_ in float32 too for float32 X, as scikit-learn's (a device fit keeps X's dtype)
-        float32 = not on_device and getattr(X, "dtype", None) == np.float32
+        # coef_ in float32 too for float32 X, as scikit-learn's (on a device, in its namespace)
+        float32 = getattr(X, "dtype", None) == (on_device[0].float32 if on_device else np.float32)
+        x_ref = X
         X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
                                                          self.random_state)
         warm = self.warm_start and hasattr(self, "_model")
@@ -241,8 +243,9 @@ class GDEstimator(Incremental, BaseEstimator):
             setattr(self, name, value)
         self._store(model)
         if float32 and hasattr(self, "coef_"):
-            self.coef_ = self.coef_.astype(np.float32)
-            self.intercept_ = np.asarray(self.intercept_, np.float32) if np.ndim(self.intercept_) else self.intercept_
+            self.coef_ = in_dtype_of(self.coef_, x_ref)
+            if getattr(self.intercept_, "ndim", 0):
+                self.intercept_ = in_dtype_of(self.intercept_, x_ref)
         if warm:  # one loss curve and one update count over the warm starts
             history.meta["loss_curve"] = self.history_.meta.get("loss_curve", self.history_.loss) + history.loss
         self.t_ = (self.t_ if warm else 0) + optimizer.t

@@ -54,7 +54,7 @@ class OptimumCheck:
 
     def __init__(self, gtol, unit, penalty=None, objective=None, Z=None, t=None, loss=None,
                  sample_weight=None, standardized=True, fit_intercept=True):
-        self.gtol, self.unit, self.penalty = gtol, np.asarray(unit, dtype=float), penalty
+        self.gtol, self.unit, self.penalty = gtol, np.asarray(to_numpy(unit), dtype=float), penalty
         self.standardized, self.fit_intercept = standardized, fit_intercept
         self.objective, self.Z, self.t, self.loss, self.w = objective, Z, t, loss, sample_weight
         self.distance, self.next_check, self.epoch = math.inf, 0, 0
