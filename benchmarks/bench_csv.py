@@ -65,6 +65,34 @@ def main():
             finally:
                 fastcsv.read_fast = real
 
+        gap = os.path.join(folder, "gap.csv")  # issue 26: one empty cell, 3/4 of the way down
+        with open(path) as src, open(gap, "w") as dst:
+            for i, line in enumerate(src):
+                cells = line.split(",")
+                if i == 3 * args.rows // 4:
+                    cells[3] = ""
+                dst.write(",".join(cells))
+        labelled = os.path.join(folder, "labels.csv")  # a text target
+        with open(path) as src, open(labelled, "w") as dst:
+            for i, line in enumerate(src):
+                head, _, value = line.rstrip("\n").rpartition(",")
+                dst.write(line if i == 0 else f"{head},{'high' if float(value) > 0 else 'low'}\n")
+
+        def gap_reading():
+            from descentlab.errors import DescentlabError
+
+            try:
+                read_csv(gap, target="y")
+            except DescentlabError as exc:
+                assert "missing value at line" in str(exc), exc
+
+        def label_reading():
+            check_fit_data(read_csv(labelled, target="y", labels=True))
+
+        t_gap = best(gap_reading, args.repeats)
+        t_pandas_gap = best(lambda: pd.read_csv(gap), args.repeats)
+        t_label = best(label_reading, args.repeats)
+        t_pandas_label = best(lambda: pd.read_csv(labelled), args.repeats)
         fast, slow = read_csv(path, target="y"), None
         t_pandas = best(lambda: pd.read_csv(path), args.repeats)
         t_fast = best(fit_reading, args.repeats)
@@ -80,6 +108,9 @@ def main():
                     ("descentlab fit's reading (fast path + checks)", t_fast),
                     ("cell-by-cell reader (fallback, 1 run)", t_slow)]:
         print(f"| {name} | {t:.3f} | {t / t_pandas:.2f} |")
+    print(f"| one missing cell: the error naming it (fast path) | {t_gap:.3f} | {t_gap / t_pandas_gap:.2f} "
+          f"(x pandas on that file) |")
+    print(f"| a text target (labels) | {t_label:.3f} | {t_label / t_pandas_label:.2f} (x pandas on that file) |")
     print(f"\nsame values as pandas: {same}")
 
 

@@ -42,6 +42,7 @@ LONG_FILES = {
     "descentlab.core.optimizers": "the four update rules in order of complexity, each the last plus one idea",
     "descentlab.estimators.base": "the shared fit, read top to bottom beside the article's loop",
     "descentlab.data.csvfile": "one CSV reader with its cell-by-cell checks and their messages",
+    "descentlab.core.losses": "every loss in one home, each with its value, gradient and curvature (issue 26)",
 }
 MAX_LINES = 300
 ROOT_MODULES = {"__init__", "__main__"}

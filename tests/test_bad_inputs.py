@@ -51,7 +51,8 @@ def folder(tmp_path_factory):
         "model_seed.json": json.dumps(_edited(doc, lambda d: d["params"].update(random_state=-1))),
         "model_hidden.json": json.dumps(_edited(doc, lambda d: d.update(
             estimator="GDNetworkRegressor",
-            params={**d["params"], "hidden_layer_sizes": [10**12], "activation": "tanh", "init": None},
+            params={**{k: v for k, v in d["params"].items() if k not in ("gtol", "fit_intercept")},
+                    "hidden_layer_sizes": [10**12], "activation": "tanh", "init": None},
             attributes={**d["attributes"], "weights_": {"shape": [1], "data": [0.0]}}))),
     }
     for name, text in damaged.items():

@@ -61,7 +61,7 @@ def test_classifier_matches_unpenalised_logistic_regression_and_maps_any_labels(
     ref = LogisticRegression(C=1e12, max_iter=10000, tol=1e-10).fit(X, labels)
     assert list(clf.classes_) == ["no", "yes"]
     np.testing.assert_allclose(clf.predict_proba(X), ref.predict_proba(X), atol=1e-4)
-    np.testing.assert_allclose(clf.coef_, ref.coef_[0], rtol=1e-3)
+    np.testing.assert_allclose(clf.coef_, ref.coef_, rtol=1e-3)  # (1, n) as scikit-learn (issue 26)
     assert clf.score(X, labels) == ref.score(X, labels)
     np.testing.assert_allclose(np.exp(clf.predict_log_proba(X)), clf.predict_proba(X), rtol=1e-12)
 

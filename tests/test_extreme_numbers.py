@@ -80,7 +80,12 @@ def test_predictions_that_overflow_are_an_error_naming_the_line(tmp_path, capsys
 
 def test_a_fit_that_did_not_learn_warns_instead_of_reporting_success(tmp_path):
     path = _csv(tmp_path / "d.csv", x=x, y=y)
-    config = FitConfig(csv=path, target="y", params={"lr": 1e-6, "tol": 1000.0})
+    # issue 26: the distance to the optimum now keeps such a fit from "converged" at all ...
+    with pytest.warns(ConvergenceWarning, match="estimated 0.99 .* from the optimum"):
+        result = fit_csv(FitConfig(csv=path, target="y", params={"lr": 1e-6, "tol": 1000.0}))
+    assert result.estimator.history_.status == "completed"
+    # ... and without it (gtol=None) the R^2 check still catches the loss rule's false "converged"
+    config = FitConfig(csv=path, target="y", params={"lr": 1e-6, "tol": 1000.0, "gtol": None})
     with pytest.warns(ConvergenceWarning, match="R\\^2 = 0.00.* where least squares reaches 0.99"):
         result = fit_csv(config)
     assert result.estimator.history_.status == "converged"
@@ -135,5 +140,32 @@ def test_the_estimator_in_python_standardises_huge_columns_or_says_why_it_cannot
     est = GDRegressor(solver="gd").fit(X, y)
     unit = X * [1e-300, 1.0]  # R^2 does not change when a column is rescaled
     assert est.score(X, y) == pytest.approx(LinearRegression().fit(unit, y).score(unit, y), abs=1e-6)
+    # issue 26 item 2: the estimator now scales such columns itself (as the CLI does), so the
+    # moments path fits them too instead of naming the overflow
+    moments = GDRegressor(solver="moments").fit(X, y)
+    assert moments.score(X, y) == pytest.approx(est.score(X, y), abs=1e-6)
     with pytest.raises(DescentlabError, match="the squares of X or y overflow a float"):
-        GDRegressor(solver="moments").fit(X, y)
+        from descentlab.fast.objectives import moments_of
+
+        moments_of(X, y)  # what the moments pass still says where nothing scaled the columns
+
+
+def test_the_estimator_itself_rescales_extreme_columns_like_the_cli():
+    """Issue 26 item 2: GDRegressor().fit(X * 1e-200, y) reported "converged" with R^2 0."""
+    from descentlab.estimators import GDClassifier, GDRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = X @ [1.0, 2.0, 3.0] + 0.01 * rng.normal(size=300)
+    for scales in ([1e-200] * 3, [1e-200, 1.0, 1e200]):
+        Xs = X * scales
+        gd = GDRegressor().fit(Xs, y)
+        assert gd.history_.status == "converged"
+        assert gd.score(Xs, y) == pytest.approx(LinearRegression().fit(X, y).score(X, y), abs=1e-6)
+        ref = LinearRegression().fit(X, y).coef_
+        assert np.linalg.norm(gd.coef_ * scales - ref) <= 1e-4 * np.linalg.norm(ref)  # gtol's meaning
+    labels = np.digitize(X[:, 0] + rng.normal(size=300), [-0.5, 0.5])  # not separable
+    clf = GDClassifier().fit(X * 1e-200, labels)
+    ref = GDClassifier().fit(X, labels)
+    np.testing.assert_allclose(clf.predict_proba(X * 1e-200), ref.predict_proba(X), atol=1e-8)
+    np.testing.assert_allclose(clf.coef_ * 1e-200, ref.coef_, rtol=1e-8)

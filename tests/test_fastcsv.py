@@ -5,6 +5,7 @@ import sys
 import numpy as np
 import pytest
 
+import descentlab.data.csvfile as csvfile
 import descentlab.data.fastcsv as fastcsv
 from descentlab.data.csvfile import read_csv
 from descentlab.errors import DescentlabError
@@ -114,3 +115,27 @@ def test_a_label_over_two_lines_keeps_the_line_numbers(tmp_path, monkeypatch):
     calls = _spy(monkeypatch)
     data = read_csv(path, target="kind", labels=True)
     assert calls == [False] and data.lines == slow.lines == [3, 4, 5] and data.y[0] == "two\nlines"
+
+
+@pytest.mark.parametrize("text, labels, where", [
+    ("a,b,y\n1,2,3\n4,,6\n7,8,9\n", False, "line 3, column 'b'"),
+    ("a,b,y\n1,2,3\n4,5,NA\n7,,9\n", False, "line 3, column 'y'"),
+    ("a,b,y\n1,2,yes\n4,5, \n7,,no\n", True, "line 3, column 'y'"),
+    ("b,a,y\n1,2,3\n4,5,6\n7,na,9\n", False, "line 4, column 'a'"),
+])
+def test_a_missing_cell_is_named_from_the_fast_path_as_the_cell_by_cell_reader_names_it(
+        tmp_path, monkeypatch, text, labels, where):
+    """Issue 26 item 6: one empty cell sent the whole file to the cell-by-cell reader."""
+    path = _write(tmp_path, text, "gap.csv")
+    with pytest.raises(DescentlabError) as slow:
+        _slow(monkeypatch, path=path, target="y", labels=labels)
+    monkeypatch.setattr(csvfile, "_rows", lambda *a: pytest.fail("the cell-by-cell reader ran"))
+    with pytest.raises(DescentlabError, match=where) as fast:
+        read_csv(path, target="y", labels=labels)
+    assert str(fast.value) == str(slow.value)
+
+
+def test_a_short_row_still_goes_to_the_reader_that_counts_cells(tmp_path):
+    path = _write(tmp_path, "a,b,y\n1,2,3\n4,5\n", "short.csv")
+    with pytest.raises(DescentlabError, match="line 3 of .* has 2 cells"):
+        read_csv(path, target="y")

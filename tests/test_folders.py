@@ -118,3 +118,16 @@ def test_a_folder_with_three_classes_fits_and_measures_them(tmp_path):
 
     assert result.metrics["train"]["log_loss"] == pytest.approx(log_loss(y, ref.predict_proba(X)), rel=1e-8)
     assert result.metrics["train"]["accuracy"] == pytest.approx(ref.score(X, y))
+
+
+def test_cli_fit_on_a_folder_with_hidden_picks_full_batch_itself_and_says_so(tmp_path, capsys):
+    """Issue 26 item 5: `fit DIR --hidden` failed by default (Dask needs full batch)."""
+    from descentlab.cli import main
+    from descentlab.estimators.persist import load_model
+
+    folder, df = _folder(tmp_path)
+    assert main(["fit", str(folder), "--target", "y", "--features", "a", "b", "c", "--hidden", "4",
+                 "--epochs", "20", "--out", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "R^2" in out and "full-batch" in err and err.count("\n") == 1
+    assert load_model(tmp_path / "model.json").batch_size is None

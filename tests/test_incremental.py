@@ -75,7 +75,7 @@ def test_binary_classifier_partial_fit_and_a_later_plain_fit_starts_again():
     y = (X[:, 0] - X[:, 1] > 0).astype(int)
     clf = GDClassifier().partial_fit(X[:100], y[:100], classes=[0, 1])
     clf.partial_fit(X[100:], y[100:])
-    assert clf.coef_.shape == (2,) and clf.n_iter_ == 2
+    assert clf.coef_.shape == (1, 2) and clf.n_iter_ == 2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         again = clf.fit(X, np.where(y == 1, "b", "a"))
@@ -156,3 +156,59 @@ def test_t_counts_every_update_over_a_warm_fit_then_partial_fits():
     reg.fit(X, y)
     reg.partial_fit(X[:100], y[:100])
     assert reg.t_ == 2 * 3 * 4 + 2 and len(reg.loss_curve_) == 7
+
+
+def _sorted_chunks_data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 3)) * [1, 10, 100] + 5
+    y = X @ [1.0, 2.0, 3.0] + rng.normal(size=2000)
+    order = np.argsort(X[:, 0])
+    return X[order], y[order]
+
+
+def test_partial_fit_on_chunks_sorted_by_a_feature_shrinks_its_step_and_does_not_diverge():
+    """Issue 26: the first chunk's scaling makes later chunks steeper; the step follows the
+    largest curvature seen (before: DivergenceError on pass 11)."""
+    X, y = _sorted_chunks_data()
+    inc = GDRegressor()
+    for _ in range(30):
+        for rows in _chunks(2000, 10):
+            inc.partial_fit(X[rows], y[rows])
+    first_lr = inc.history_.meta["lr"]
+    assert inc._optimizer.lr < first_lr  # shrunk when a steeper chunk came
+    assert np.all(np.isfinite(inc.coef_))
+    ref = LinearRegression().fit(X, y)
+    assert np.max(np.abs(inc.coef_ - ref.coef_)) / np.max(np.abs(ref.coef_)) < 1e-2
+
+
+def test_partial_fit_that_still_diverges_names_the_stable_bound():
+    X, y = _sorted_chunks_data()
+    inc = GDRegressor(lr=1.5, optimizer="gd")
+    with pytest.raises(DescentlabError, match="stable bound"):
+        for _ in range(20):
+            for rows in _chunks(2000, 10):
+                inc.partial_fit(X[rows], y[rows])
+
+
+def test_partial_fit_refuses_other_classes_on_a_later_call():
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(60, 2)), np.repeat([0, 1, 2], 20)
+    clf = GDClassifier().partial_fit(X, y, classes=[0, 1, 2])
+    clf.partial_fit(X, y, classes=[2, 1, 0])  # the same classes in another order are fine
+    with pytest.raises(DescentlabError, match="differs from the first call"):
+        clf.partial_fit(X, y, classes=[0, 1, 2, 3])
+
+
+def test_every_estimator_takes_warm_start():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(80, 2))
+    y = (X[:, 0] > 0).astype(int)
+    for est in (GDClassifier(warm_start=True, epochs=5, gtol=None),
+                GDRegressor(warm_start=True, epochs=5, gtol=None),
+                GDNetworkClassifier(warm_start=True, epochs=5), GDNetworkRegressor(warm_start=True, epochs=5)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            est.fit(X, y)
+            first = est.t_
+            est.fit(X, y)
+        assert est.get_params()["warm_start"] is True and est.t_ > first

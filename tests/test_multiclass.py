@@ -47,7 +47,7 @@ def test_two_classes_stay_logistic():
     X, labels = _blobs(2, 120)
     keep = labels != "emu"
     clf = GDClassifier(epochs=200).fit(X[keep], labels[keep])
-    assert clf.coef_.shape == (3,) and np.ndim(clf.intercept_) == 0
+    assert clf.coef_.shape == (1, 3) and clf.intercept_.shape == (1,)  # scikit-learn's shapes
     assert clf.predict_proba(X).shape == (120, 2)
 
 

@@ -95,8 +95,8 @@ def test_l2_classifier_reaches_logistic_regression_with_the_matching_c():
     a = 0.01
     est = GDClassifier(penalty="l2", alpha=a, tol=None, epochs=4000).fit(X, y)
     ref = LogisticRegression(C=1 / (X.shape[0] * a), tol=1e-12, max_iter=10_000).fit(X, y)
-    np.testing.assert_allclose(est.coef_, ref.coef_[0], rtol=RTOL)
-    assert est.intercept_ == pytest.approx(ref.intercept_[0], rel=RTOL)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=RTOL)  # (1, n) as scikit-learn (issue 26)
+    np.testing.assert_allclose(est.intercept_, ref.intercept_, rtol=RTOL)
 
 
 def test_a_penalty_keeps_separable_logistic_coefficients_finite():

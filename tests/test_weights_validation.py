@@ -54,7 +54,7 @@ def test_class_weight_reaches_logistic_regression(class_weight):
     cw = est._class_weights(labels)
     ref = LogisticRegression(C=1 / (a * cw.sum()), class_weight=class_weight, tol=1e-12,
                              max_iter=10_000).fit(X, labels)
-    np.testing.assert_allclose(est.coef_, ref.coef_[0], rtol=1e-6)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-6)  # (1, n) as scikit-learn (issue 26)
 
 
 def test_class_weight_naming_a_missing_label_fails_in_one_line():

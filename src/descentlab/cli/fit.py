@@ -29,9 +29,11 @@ def _estimator_option(p, name):
     linear = s.default
     default = f"{linear if linear is not None else s.none}"
     if owner is GDRegressor:
-        network = GDNetworkRegressor._parameter_constraints[name].default
-        if network != linear:
-            default += f"; {network} with --hidden"
+        network = GDNetworkRegressor._parameter_constraints.get(name)
+        if network is None:
+            default += "; without --hidden only"
+        elif network.default != linear:
+            default += f"; {network.default} with --hidden"
     else:
         default += "; balanced weighs class c by N / (n_classes N_c); with --classify only, without --hidden"
     flag = "--" + name.replace("_", "-")
@@ -186,14 +188,15 @@ def summary_lines(result):
         else:
             lines.append(f"{part}: R^2 = {m['r2']:.4f}   MAE = {m['mae']:.4g}   RMSE = {m['rmse']:.4g}")
     lines += advice_lines(result.metrics, network=hasattr(est, "hidden_layer_sizes"))
-    if hasattr(est, "coef_") and np.ndim(est.coef_) == 2:  # multinomial: one logit per class
+    if hasattr(est, "coef_") and np.ndim(est.coef_) == 2 and len(est.coef_) > 1:  # one logit per class
         lines.append("Coefficients of each class's logit (in the data's units):")
         for label, coef, intercept in zip(est.classes_, est.coef_, est.intercept_, strict=False):
             coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, coef, strict=False))
             lines.append(f"  {label}: {coefs}; intercept {intercept:.6g}")
-    elif hasattr(est, "coef_"):
-        coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, est.coef_, strict=False))
-        lines.append(f"Coefficients (in the data's units): {coefs}; intercept {est.intercept_:.6g}")
+    elif hasattr(est, "coef_"):  # a regressor's (n,), or a binary classifier's one row (1, n)
+        coefs = ", ".join(f"{name} {c:.6g}" for name, c in zip(result.features, np.ravel(est.coef_), strict=True))
+        lines.append(f"Coefficients (in the data's units): {coefs}; "
+                     f"intercept {float(np.ravel(est.intercept_)[0]):.6g}")
     else:
         n_out = est._n_outputs() if hasattr(est, "classes_") else 1
         sizes = " -> ".join(str(n) for n in (len(result.features), *est.hidden_layer_sizes, n_out))

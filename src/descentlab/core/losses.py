@@ -8,6 +8,8 @@ that a model's backward pass only applies the chain rule.
 
 import math
 
+import numpy as np
+
 from descentlab.core.xp import namespace
 
 
@@ -56,6 +58,10 @@ class MeanSquaredError:
         """Return ``dLdY``, the gradient of ``loss`` with respect to ``y_pred``."""
         return _weighted(y_pred - y, sample_weight) / math.prod(y.shape)  # y.size, in any namespace
 
+    def hessian_rows(self, y, y_pred):
+        r"""Each row's :math:`N\,\partial^2 L / \partial \hat y_i^2 = 1`, shape of ``y_pred``."""
+        return np.ones_like(y_pred, dtype=float)
+
     def __repr__(self):
         return "MeanSquaredError()"
 
@@ -96,6 +102,13 @@ class BinaryCrossEntropy:
         from descentlab.core.activations import sigmoid
 
         return _weighted(sigmoid(z) - y, sample_weight) / math.prod(y.shape)
+
+    def hessian_rows(self, y, z):
+        r"""Each row's :math:`N\,\partial^2 L / \partial z_i^2 = \sigma(z_i)(1 - \sigma(z_i))`."""
+        from descentlab.core.activations import sigmoid
+
+        p = sigmoid(z)
+        return p * (1.0 - p)
 
     def __repr__(self):
         return "BinaryCrossEntropy()"
@@ -138,5 +151,170 @@ class SoftmaxCrossEntropy:
 
         return _weighted(softmax(Z) - Y, sample_weight) / Y.shape[0]
 
+    def hessian_rows(self, Y, Z):
+        r"""Each row's :math:`N\,\partial^2 L / \partial Z_i \partial Z_i^\top = \operatorname{diag}(p_i)
+        - p_i p_i^\top`, shape (n_samples, n_classes, n_classes)."""
+        from descentlab.core.activations import softmax
+
+        P = softmax(Z)
+        return P[:, :, None] * np.eye(P.shape[1]) - P[:, :, None] * P[:, None, :]
+
     def __repr__(self):
         return "SoftmaxCrossEntropy()"
+
+
+class HuberLoss:
+    r"""scikit-learn's ``SGDRegressor(loss="huber")``: squared near 0, linear beyond :math:`\epsilon`.
+
+    Notes
+    -----
+    With :math:`r = \hat y - y`,
+
+    .. math::
+
+        \ell(r) = \begin{cases} \tfrac12 r^2 & |r| \le \epsilon \\
+                  \epsilon |r| - \tfrac12 \epsilon^2 & |r| > \epsilon \end{cases}, \qquad
+        \ell'(r) = \operatorname{clip}(r, -\epsilon, \epsilon), \qquad \ell''(r) = [|r| \le \epsilon],
+
+    :math:`L = \tfrac1N \sum_i \ell(r_i)`. ``degree`` 2: :math:`\ell_{\epsilon s}(s r) = s^2 \ell_\epsilon(r)`.
+    """
+
+    name, hessian_bound, degree = "huber", 1.0, 2
+
+    def __init__(self, epsilon=0.1):
+        self.epsilon = float(epsilon)
+
+    def loss(self, y, y_pred, sample_weight=None):
+        a, e = np.abs(y_pred - y), self.epsilon
+        return float(np.mean(_weighted(np.where(a <= e, 0.5 * a**2, e * a - 0.5 * e**2), sample_weight)))
+
+    def grad(self, y, y_pred, sample_weight=None):
+        return _weighted(np.clip(y_pred - y, -self.epsilon, self.epsilon), sample_weight) / y.size
+
+    def hessian_rows(self, y, y_pred):
+        return (np.abs(y_pred - y) <= self.epsilon).astype(float)
+
+    def __repr__(self):
+        return f"HuberLoss(epsilon={self.epsilon!r})"
+
+
+class EpsilonInsensitive:
+    r"""scikit-learn's ``loss="epsilon_insensitive"`` (linear SVR): no loss within :math:`\epsilon`.
+
+    Notes
+    -----
+    .. math:: \ell(r) = \max(0, |r| - \epsilon), \qquad \ell'(r) = \operatorname{sign}(r)\,[|r| > \epsilon],
+
+    a subgradient (0 at the kinks); ``degree`` 1: :math:`\ell_{\epsilon s}(s r) = s\,\ell_\epsilon(r)`.
+    """
+
+    name, hessian_bound, degree = "epsilon_insensitive", 1.0, 1
+
+    def __init__(self, epsilon=0.1):
+        self.epsilon = float(epsilon)
+
+    def loss(self, y, y_pred, sample_weight=None):
+        return float(np.mean(_weighted(np.maximum(np.abs(y_pred - y) - self.epsilon, 0.0), sample_weight)))
+
+    def grad(self, y, y_pred, sample_weight=None):
+        r = y_pred - y
+        return _weighted(np.sign(r) * (np.abs(r) > self.epsilon), sample_weight) / y.size
+
+    def hessian_rows(self, y, y_pred):
+        return np.zeros_like(y_pred, dtype=float)
+
+    def __repr__(self):
+        return f"EpsilonInsensitive(epsilon={self.epsilon!r})"
+
+
+class QuantileLoss:
+    r"""The pinball loss of ``QuantileRegressor(quantile=q)``: its minimiser is the q-quantile.
+
+    Notes
+    -----
+    With :math:`u = y - \hat y`,
+
+    .. math:: \ell(u) = \max(q u, (q - 1) u), \qquad
+              \frac{\partial \ell}{\partial \hat y} = -q\,[u > 0] + (1 - q)\,[u < 0],
+
+    ``degree`` 1 (a subgradient, 0 at the kink).
+    """
+
+    name, hessian_bound, degree = "quantile", 1.0, 1
+
+    def __init__(self, quantile=0.5):
+        self.quantile = float(quantile)
+
+    def loss(self, y, y_pred, sample_weight=None):
+        u, q = y - y_pred, self.quantile
+        return float(np.mean(_weighted(np.maximum(q * u, (q - 1) * u), sample_weight)))
+
+    def grad(self, y, y_pred, sample_weight=None):
+        u, q = y - y_pred, self.quantile
+        return _weighted(-q * (u > 0) + (1 - q) * (u < 0), sample_weight) / y.size
+
+    def hessian_rows(self, y, y_pred):
+        return np.zeros_like(y_pred, dtype=float)
+
+    def __repr__(self):
+        return f"QuantileLoss(quantile={self.quantile!r})"
+
+
+class Hinge:
+    r"""scikit-learn's ``SGDClassifier(loss="hinge")`` (linear SVM) on labels :math:`y \in \{0, 1\}`.
+
+    Notes
+    -----
+    With :math:`s = 2y - 1 \in \{-1, 1\}` and the score :math:`z`,
+    :math:`\ell = \max(0, 1 - s z)`, :math:`\ell' = -s\,[s z < 1]` (a subgradient).
+    """
+
+    name, hessian_bound, degree = "hinge", 1.0, 1
+
+    def loss(self, y, z, sample_weight=None):
+        return float(np.mean(_weighted(np.maximum(0.0, 1.0 - (2 * y - 1) * z), sample_weight)))
+
+    def grad(self, y, z, sample_weight=None):
+        s = 2 * y - 1
+        return _weighted(-s * (s * z < 1), sample_weight) / y.size
+
+    def hessian_rows(self, y, z):
+        return np.zeros_like(z, dtype=float)
+
+    def __repr__(self):
+        return "Hinge()"
+
+
+class ModifiedHuber:
+    r"""scikit-learn's ``loss="modified_huber"`` on labels :math:`y \in \{0, 1\}`: a smoothed hinge.
+
+    Notes
+    -----
+    With :math:`m = s z`, :math:`s = 2y - 1`,
+
+    .. math::
+
+        \ell = \begin{cases} \max(0, 1 - m)^2 & m \ge -1 \\ -4 m & m < -1 \end{cases}, \qquad
+        \frac{\partial \ell}{\partial z} = \begin{cases} -2 s \max(0, 1 - m) & m \ge -1 \\
+        -4 s & m < -1 \end{cases},
+
+    :math:`\ell'' = 2\,[-1 \le m < 1]`.
+    """
+
+    name, hessian_bound, degree = "modified_huber", 2.0, 1
+
+    def loss(self, y, z, sample_weight=None):
+        m = (2 * y - 1) * z
+        return float(np.mean(_weighted(np.where(m >= -1, np.maximum(0.0, 1 - m) ** 2, -4 * m), sample_weight)))
+
+    def grad(self, y, z, sample_weight=None):
+        s = 2 * y - 1
+        m = s * z
+        return _weighted(np.where(m >= -1, -2 * s * np.maximum(0.0, 1 - m), -4 * s), sample_weight) / y.size
+
+    def hessian_rows(self, y, z):
+        m = (2 * y - 1) * z
+        return 2.0 * ((m >= -1) & (m < 1))
+
+    def __repr__(self):
+        return "ModifiedHuber()"

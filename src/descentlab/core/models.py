@@ -79,6 +79,38 @@ def linear_backward(X: np.ndarray, dLdY: np.ndarray) -> tuple[np.ndarray, np.nda
     return dW, db
 
 
+def linear_hessian(X: np.ndarray, h: np.ndarray) -> np.ndarray:
+    r"""The sum over rows of the loss's Hessian in :math:`[\operatorname{vec} W, b]` of :func:`linear_forward`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    h : ndarray of shape (n_samples,) or (n_samples, K, K)
+        Each row's :math:`\partial^2 \ell_i / \partial \hat y_i^2` (a loss's ``hessian_rows``,
+        times the row's weight).
+
+    Returns
+    -------
+    ndarray of shape (d K, d K), :math:`d` = n_features + 1 (K = 1 for one output)
+
+    Notes
+    -----
+    .. math:: H = \sum_i \tilde x_i \tilde x_i^\top \otimes A_i, \qquad \tilde x_i = (x_i, 1),
+
+    laid out as :math:`\tilde W = [W; b]` read row by row; one output has :math:`A_i = h_i`.
+    Divide by :math:`N` for a mean loss's Hessian.
+    """
+    Xt = np.column_stack([X, np.ones(X.shape[0])])
+    if h.ndim == 1:
+        return (Xt * h[:, None]).T @ Xt
+    d, K = Xt.shape[1], h.shape[1]
+    H = np.empty((d, K, d, K))
+    for k in range(K):
+        for j in range(k, K):  # block (k, j): X~^T diag(A_kj) X~, symmetric in k and j
+            H[:, k, :, j] = H[:, j, :, k] = (Xt * h[:, k, j][:, None]).T @ Xt
+    return H.reshape(d * K, d * K)
+
+
 def init_normal(n_features, rng, scale=10.0, n_outputs=None):
     r"""The article's initialisation: every weight and the bias drawn from :math:`N(0, \sigma^2)`.
 

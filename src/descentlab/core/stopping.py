@@ -79,8 +79,9 @@ class Stopper:
 
 
 def finish(history: History, model: Any, stopper: Stopper | None, early_stopping: bool,
-           on_divergence: str) -> History:
-    """Set the final parameters and status; warn when the budget ran out before ``tol``."""
+           on_divergence: str, converged: Any = None) -> History:
+    """Set the final parameters and status; warn when the budget ran out before ``tol`` (or
+    before the ``converged`` rule of :func:`descentlab.core.trainer.train` held: its message)."""
     if early_stopping and history.status != "interrupted" and stopper is not None \
             and stopper.best_params is not None:
         model.set_params(stopper.best_params)
@@ -94,9 +95,13 @@ def finish(history: History, model: Any, stopper: Stopper | None, early_stopping
         if stopper is not None:
             from sklearn.exceptions import ConvergenceWarning
 
-            warnings.warn(f"training used all {history.n_epochs} epochs before the loss stopped "
-                          f"improving by tol={stopper.tol:g}: raise epochs (or tol, or the "
-                          "learning rate) to let it converge", ConvergenceWarning, stacklevel=3)
+            message = (f"training used all {history.n_epochs} epochs before the loss stopped "
+                       f"improving by tol={stopper.tol:g}: raise epochs (or tol, or the "
+                       "learning rate) to let it converge")
+            if converged is not None and not early_stopping:
+                message = converged.unconverged_message(history.n_epochs, history.final_params)
+            history.meta["unconverged"] = message
+            warnings.warn(message, ConvergenceWarning, stacklevel=3)
     return history
 
 

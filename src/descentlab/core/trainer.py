@@ -88,7 +88,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
           explode_factor=1e4,
           record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
           objective=None, penalty=None, sample_weight=None, validation_data=None,
-          stop_on_validation=True, rows=None) -> History:
+          stop_on_validation=True, rows=None, converged: Callable[..., bool] | None = None) -> History:
     r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
 
     Each epoch, for each batch, the article's step: predict (``model.forward``), the loss
@@ -166,6 +166,14 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
         trains as ``np.repeat(X, counts, axis=0)`` does: integer weights taken as counts
         give the repeated rows' mini-batches and split, not only their expected loss.
         None is every row of ``X`` once, in order.
+    converged : callable or None, default=None
+        A stronger stopping rule, ``converged(params, grads, stalled) -> bool``, asked
+        after every epoch when ``tol`` is set (not with a validation set): ``params`` as
+        the epoch began, ``grads`` the full gradient there (the smooth penalty's part
+        included; None after mini-batches), ``stalled`` whether the ``tol`` rule would
+        stop. Training stops as "converged" when it returns True, and never before; its
+        ``unconverged_message(n_epochs, params)`` is the warning when the budget runs out
+        (e.g. :class:`descentlab.estimators.convergence.OptimumCheck`).
 
     Returns
     -------
@@ -247,7 +255,11 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
             for hook in hooks:
                 hook(epoch, history, model)
             score = history.val_loss[-1] if watch else history.loss[-1]
-            if stopper is not None and stopper.update(score, epoch, epoch_start):
+            stalled = stopper is not None and stopper.update(score, epoch, epoch_start)
+            if stopper is not None and converged is not None and not watch:  # the stronger rule decides
+                stalled = converged(epoch_start, None if minibatch else grads, stalled)
+                stopper.count = 0 if not stalled and stopper.count >= stopper.n_iter_no_change else stopper.count
+            if stalled:
                 history.status = "early_stopped" if watch else "converged"
                 break
     except Diverging as exc:
@@ -264,4 +276,4 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     if diverging is not None:
         del history.val_loss[history.n_epochs:]
         return diverged(history, model, epoch, diverging.loss, diverging.reason, on_divergence)
-    return finish(history, model, stopper, watch, on_divergence)
+    return finish(history, model, stopper, watch, on_divergence, converged)

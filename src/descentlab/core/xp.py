@@ -82,9 +82,12 @@ def to_numpy(x: Any) -> np.ndarray:
     """``x`` as a NumPy array on the host (a copy from a device; NumPy arrays as they are)."""
     if is_numpy(x):
         return np.asarray(x)
-    from sklearn.utils._array_api import _convert_to_numpy
+    from sklearn.utils._array_api import _convert_to_numpy, move_to
 
-    return _convert_to_numpy(x, namespace(x))
+    try:
+        return _convert_to_numpy(x, namespace(x))
+    except RuntimeError:  # a device NumPy cannot read from directly: moved through DLPack
+        return np.asarray(move_to(x, xp=np, device="cpu"))
 
 
 def like(value: Any, ref: Any) -> Any:
@@ -121,3 +124,10 @@ def stacked(values: list[Any], ref: Any) -> Any:
     if isinstance(values[0], (float, int)):
         return like(np.array(values), ref)
     return namespace(ref).stack(values)
+
+
+def in_dtype_of(a: Any, ref: Any) -> Any:
+    """``a`` in ``ref``'s dtype (float32 in, float32 out); no copy when it already is."""
+    if is_numpy(a):
+        return np.asarray(a).astype(ref.dtype, copy=False)
+    return a if a.dtype == ref.dtype else namespace(a).astype(a, ref.dtype)

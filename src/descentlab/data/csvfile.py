@@ -236,7 +236,11 @@ def _read_fast(path: str, features: list[str] | None, target: str | None, labels
         features = columns(path, header, features, target, drop, delimiter)
     except (DescentlabError, OSError, UnicodeDecodeError, csv.Error):
         return None  # the cell-by-cell reader gives its own error, in its own order
-    result = read_fast(path, header, raw_header, features, target, labels, delimiter, MISSING)
+
+    def on_missing(line: int, column: str, is_label: bool) -> None:
+        (_label if is_label else _number)(path, line, column, "")
+
+    result = read_fast(path, header, raw_header, features, target, labels, delimiter, MISSING, on_missing)
     if result is None:
         return None
     X, y, lines = result

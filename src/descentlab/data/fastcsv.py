@@ -10,7 +10,9 @@ the line and column of the first problem.
 """
 
 import csv
+import itertools
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -26,7 +28,8 @@ def first_row(path: str, delimiter: str) -> list[str]:
 
 
 def read_fast(path: str, header: list[str], raw_header: list[str], features: list[str], target: str | None,
-              labels: bool, delimiter: str, missing: Any) -> tuple[np.ndarray, Any, list[int]] | None:
+              labels: bool, delimiter: str, missing: Any,
+              on_missing: Callable[[int, str, bool], None] | None = None) -> tuple[np.ndarray, Any, list[int]] | None:
     """``(X, y, lines)`` parsed by pandas, or None to fall back to the cell-by-cell reader.
 
     Parameters
@@ -41,7 +44,11 @@ def read_fast(path: str, header: list[str], raw_header: list[str], features: lis
         Keep the target as text labels.
     delimiter : str
     missing : set of str
-        Lower-case cells that mean a missing label.
+        Lower-case cells that mean a missing value or label.
+    on_missing : callable or None
+        ``on_missing(line, column, is_label)`` raises the reader's error for the first missing
+        cell: a file whose only problem is missing cells is then refused from pandas' pass,
+        with its line and column, instead of going to the cell-by-cell reader to be named.
     """
     try:
         import pandas as pd
@@ -49,36 +56,88 @@ def read_fast(path: str, header: list[str], raw_header: list[str], features: lis
         return None
     try:
         raw_names = dict(zip(header, raw_header, strict=False))  # pandas keeps the names unstripped
-        dtype: dict[str, type] = {raw_names[name]: float for name in features}
-        if target is not None:
-            dtype[raw_names[target]] = str if labels else float
+        # numbers are inferred (as fast as dtype=float, the same values): a column with a
+        # missing cell then comes out as text instead of failing the whole pass
+        dtype: dict[str, type] = {raw_names[target]: str} if target is not None and labels else {}
         # every column and index_col=False, warnings as errors: a row with more cells than
         # the header is then refused, never read as an index or cut short
+        read = dict(sep=delimiter, header=0, index_col=False, dtype=dtype, skip_blank_lines=False,
+                    encoding="utf-8-sig", engine="c")
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            frame = pd.read_csv(path, sep=delimiter, header=0, index_col=False, dtype=dtype,
-                                na_filter=False, skip_blank_lines=False, encoding="utf-8-sig",
-                                engine="c")
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)  # a gap in one chunk: text there
+            frame = pd.read_csv(path, na_filter=False, **read)
         if len(frame.columns) != len(header):
             return None
         frame.columns = header
     except Exception:  # anything pandas refuses, the cell-by-cell reader explains
         return None
     n_rows = len(frame)
-    text = [name for name in frame.columns if frame[name].dtype.kind not in "biuf"]
+    numeric = features + ([target] if target is not None and not labels else [])
+    # (a number column's cells are numbers or missing ones, checked below: no line breaks there)
+    text = [name for name in frame.columns if frame[name].dtype.kind not in "biuf" and name not in numeric]
     if n_rows == 0 or any(frame[name].str.contains("\n", regex=False).any() for name in text):
         return None  # no rows, or a quoted cell over several lines: the line numbers would shift
-    X = np.ascontiguousarray(frame[features].to_numpy(dtype=float))  # C order, as the old reader
-    if not np.all(np.isfinite(X)):
+    bad = [name for name in numeric if frame[name].dtype.kind not in "iuf"]
+    if bad:  # text, or True/False: a number column only when its other cells are missing ones
+        for name in bad:
+            gap = _missing_cells(frame[name], missing)
+            if gap is None:
+                return None
+            frame[name] = np.where(gap, np.nan, 0.0)  # only where the gaps are matters now
+        _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
         return None
+    X = np.ascontiguousarray(frame[features].to_numpy(dtype=float))  # C order, as the old reader
     y = None
     if target is not None and labels:
-        cells = frame[target].str.strip()
-        if cells.str.lower().isin(missing).any():
-            return None
+        cells = frame[target].fillna("").str.strip()
         y = cells.to_numpy(dtype=object)
+        if cells.str.lower().isin(missing).any():
+            _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
+            return None
     elif target is not None:
         y = frame[target].to_numpy(dtype=float)
-        if not np.all(np.isfinite(y)):
-            return None
+    if not (np.all(np.isfinite(X)) and (y is None or labels or np.all(np.isfinite(y)))):
+        _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
+        return None
     return X, y, list(range(2, n_rows + 2))
+
+
+def _first_missing(path: str, delimiter: str, n_columns: int, frame: Any, features: list[str],
+                   target: str | None, labels: bool, missing: Any,
+                   on_missing: Callable[[int, str, bool], None] | None) -> None:
+    """Call ``on_missing`` for the first missing cell, by line then by column in the file's
+    order, when the numbers are otherwise all finite (else the cell-by-cell reader decides);
+    None, for the fallback, when it does not raise."""
+    if on_missing is None:
+        return
+    numeric = features + ([target] if target is not None and not labels else [])
+    values = frame[numeric].to_numpy(dtype=float)
+    gaps = np.isnan(values)
+    if labels and target is not None:
+        gaps = np.column_stack([gaps, frame[target].isna().to_numpy()
+                                | frame[target].fillna("").str.strip().str.lower().isin(missing).to_numpy()])
+    if not gaps.any() or np.isinf(values).any():
+        return  # no missing cell, or an infinite one too: the cell-by-cell reader says which first
+    names = numeric + ([target] if labels and target is not None else [])
+    order = np.argsort([list(frame.columns).index(n) for n in names], kind="stable")
+    row = int(np.argmax(gaps.any(axis=1)))
+    column = names[next(j for j in order if gaps[row, j])]
+    with open(path, newline="", encoding="utf-8-sig") as fh:  # pandas pads a short row with
+        line = next(itertools.islice(fh, row + 1, None), "")  # empty cells: is it a missing one?
+    if len(next(csv.reader([line], delimiter=delimiter), [])) != n_columns:
+        return  # a short row, or a blank line: the reader says so, in its own words
+    on_missing(row + 2, column, column == target and labels)  # it raises the reader's error
+
+
+def _missing_cells(column: Any, missing: Any) -> np.ndarray | None:
+    """Which cells of a text column are missing, when every other one is a number; else None."""
+    import pandas as pd
+
+    if column.dtype.kind not in "OUT":
+        return None
+    gap = pd.to_numeric(column, errors="coerce").isna().to_numpy()  # one pass; then the few gaps
+    cells = column.to_numpy(dtype=object)[gap]
+    if not all(isinstance(c, str) and c.strip().lower() in missing for c in cells):
+        return None  # a cell that is neither a number nor missing (or a NaN of pandas')
+    return np.asarray(gap, dtype=bool)

@@ -23,11 +23,16 @@ from descentlab.core.penalties import make_penalty
 from descentlab.core.schedules import get_schedule
 from descentlab.core.stepsize import default_lr, with_penalty
 from descentlab.core.trainer import train
-from descentlab.errors import DescentlabError, DivergenceError, divergence_message
+from descentlab.core.xp import in_dtype_of
+from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init
+from descentlab.estimators.convergence import divergence_error
+from descentlab.estimators.dask_predict import frames_as_arrays
 from descentlab.estimators.device import check_predict_namespace, device_support, dtype_for, fit_device
 from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
+from descentlab.estimators.intercept import without_intercept
 from descentlab.estimators.problem import rows_problem
+from descentlab.estimators.rescaled import fit_extremes
 from descentlab.estimators.rows import fit_weights, split_off, validation_rows
 from descentlab.settings import check_params
 
@@ -61,6 +66,10 @@ class GDEstimator(Incremental, BaseEstimator):
     tol : float or None, default=1e-7
         Stop once the loss (on the standardised scale) has not improved by ``tol`` for
         ``n_iter_no_change`` epochs; None runs every epoch.
+    gtol : float or None, default=1e-4
+        Linear estimators: "converged" also needs the distance to the optimum on ``coef_``
+        below ``gtol``, relative (:mod:`descentlab.estimators.convergence`); else a
+        ConvergenceWarning says how far it stopped. None: ``tol`` alone (as networks).
     n_iter_no_change : int, default=10
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows and stop when their loss stops
@@ -153,6 +162,9 @@ class GDEstimator(Incremental, BaseEstimator):
         every weight matrix as it is (networks); linear models put it in data units."""
         return {k: 1.0 for k in model.params if k.split(".")[-1] == "W"}, 1.0
 
+    def _optimum_check(self, problem, loss, penalty, model):  # the linear estimators have one
+        return None
+
     def _store(self, model):
         """Keep what prediction needs from the trained ``model``."""
         self.model_ = model
@@ -181,13 +193,20 @@ class GDEstimator(Incremental, BaseEstimator):
             estimator is then left as it was, never with non-finite coefficients.
         """
         self._check_params()
+        X, y, sample_weight, names = frames_as_arrays(X, y, sample_weight)  # Dask DataFrames
         on_device, y, sample_weight = fit_device(self, X, y, sample_weight, validation_data)  # once
+        if not on_device and fit_extremes(self, X, y, sample_weight, callbacks, validation_data):
+            return self  # columns near 1e300 or 1e-300: fitted on powers of two, exactly
+        # coef_ in float32 too for float32 X, as scikit-learn's (on a device, in its namespace)
+        float32 = getattr(X, "dtype", None) == (on_device[0].float32 if on_device else np.float32)
+        x_ref = X
         X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
                                                          self.random_state)
         warm = self.warm_start and hasattr(self, "_model")
         problem = (continued_problem(self, X, y, sample_weight) if warm
                    else self._prepare(X, y, sample_weight))
         held_out = self.early_stopping and validation_data is None
+        problem = problem if warm else without_intercept(self, problem)  # fit_intercept=False
         problem.choose_rows(held_out)  # a stochastic run: the virtual rows, in canonical order
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
         model = continue_from(self) if warm else self._build_model(problem.n_features, rng)
@@ -208,7 +227,8 @@ class GDEstimator(Incremental, BaseEstimator):
                             validation_fraction=self.validation_fraction if held_out else None,
                             record_params=False, objective=problem.objective, penalty=penalty,
                             sample_weight=problem.sample_weight, validation_data=validation,
-                            stop_on_validation=self.early_stopping, rows=problem.rows)
+                            stop_on_validation=self.early_stopping, rows=problem.rows,
+                            converged=self._optimum_check(problem, loss, penalty, model))
         except DivergenceError as exc:
             lam = self._curvature(problem, loss, penalty) if lam is None else lam
             raise self._divergence_error(exc, lr, optimizer, lam, problem.n_samples) from None
@@ -222,11 +242,17 @@ class GDEstimator(Incremental, BaseEstimator):
         for name, value in dict(target_attrs, x_mean_=x_mean, x_scale_=x_scale).items():
             setattr(self, name, value)
         self._store(model)
+        if float32 and hasattr(self, "coef_"):
+            self.coef_ = in_dtype_of(self.coef_, x_ref)
+            if getattr(self.intercept_, "ndim", 0):
+                self.intercept_ = in_dtype_of(self.intercept_, x_ref)
         if warm:  # one loss curve and one update count over the warm starts
             history.meta["loss_curve"] = self.history_.meta.get("loss_curve", self.history_.loss) + history.loss
         self.t_ = (self.t_ if warm else 0) + optimizer.t
         self._model, self._optimizer, self._penalty = model, optimizer, penalty
         self.history_, self.n_iter_ = history, history.n_epochs
+        if names is not None:
+            self.feature_names_in_ = names
         return self
 
     def _prepare(self, X, y, sample_weight=None):
@@ -277,25 +303,7 @@ class GDEstimator(Incremental, BaseEstimator):
             get_schedule(self.schedule, **self.schedule_options)
 
     def _divergence_error(self, exc, lr, optimizer, lam, n_samples):
-        bound, auto = optimizer.stable_lr(lam), self._default_lr(lam, n_samples)
-        data = "the standardised data" if self.standardize else "this data"
-        minibatch = self.batch_size is not None and self.batch_size < n_samples
-        noisier = " (mini-batches are noisier than the full batch)" if minibatch else ""
-        if bound is None:
-            name = f"{type(optimizer).__name__} has no fixed stable bound"
-            fix = f"lower the learning rate (e.g. {min(lr / 10, auto):.3g}){noisier}"
-        else:
-            name = f"the stable bound of {self.optimizer!r} on {data}"
-            if self.lr is None:
-                fix = f"set a learning rate below the one chosen from the data, e.g. lr={lr / 10:.3g}{noisier}"
-            elif lr > bound:
-                fix = f"lower the learning rate below {bound:.3g} (left unset it is {auto:.3g})"
-            else:
-                fix = f"lower the learning rate to {min(lr / 10, auto):.3g}{noisier}"
-        if not self.standardize:
-            fix += " or scale the features (standardize=True)"
-        return DivergenceError(divergence_message(exc.epoch, exc.loss, lr, bound, bound_name=name, fix=fix),
-                               epoch=exc.epoch, loss=exc.loss, history=exc.history)
+        return divergence_error(self, exc, lr, optimizer, lam, n_samples)
 
     def _patience(self, n_samples):
         """``n_iter_no_change``; a network resolves its None here."""
@@ -328,4 +336,4 @@ class GDEstimator(Incremental, BaseEstimator):
         check_is_fitted(self)
         check_columns(self, X)  # before scikit-learn's own check, which only warns or says it in lines
         check_predict_namespace(self, X)
-        return validate_data(self, X, dtype=dtype_for(X, np.float64), reset=False)
+        return validate_data(self, X, dtype=dtype_for(X, np.float64, np.float32), reset=False)

@@ -79,20 +79,26 @@ class LabelClassifier(ClassifierMixin):
     @lazy_on_dask("classes")
     def predict_proba(self, X):
         """The probability of each of ``classes_``, shape (n_samples, n_classes)."""
-        z = self.decision_function(X)
-        if z.ndim == 1:
-            p = sigmoid(z)
-            return namespace(p).stack([1.0 - p, p], axis=1)
-        return softmax(z)
+        return _proba(self.decision_function(X))
 
     @lazy_on_dask("classes")
     def predict_log_proba(self, X):
         """The log of :meth:`predict_proba`, computed without ``log(0)``."""
         z = self.decision_function(X)
         if z.ndim == 1:
-            xp = namespace(z)
-            return xp.stack([-xp.logaddexp(xp.zeros_like(z), z), -xp.logaddexp(xp.zeros_like(z), -z)], axis=1)
-        return log_softmax(z)
+            if not isinstance(z, np.ndarray):  # another namespace (array API): in it
+                xp = namespace(z)
+                return xp.stack([-xp.logaddexp(xp.zeros_like(z), z),
+                                 -xp.logaddexp(xp.zeros_like(z), -z)], axis=1)
+            log_p = np.column_stack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
+        elif not isinstance(z, np.ndarray):
+            return log_softmax(z)
+        else:
+            log_p = log_softmax(z)
+        if z.dtype == np.float32:  # the log of the float32 probabilities (rounded to 1 near 1)
+            p = _proba(z)
+            log_p = np.where(p > 0, np.log(np.maximum(p, np.finfo(np.float32).tiny)), log_p)
+        return log_p.astype(z.dtype, copy=False)
 
     @lazy_on_dask("labels")
     def predict(self, X):
@@ -115,3 +121,16 @@ class LabelClassifier(ClassifierMixin):
 
             return host_score(accuracy_score, y, self.predict(X), sample_weight)
         return super().score(X, y, sample_weight=sample_weight)
+
+
+def _proba(z):
+    """Each class's probability from the logits ``z`` (one column for two classes), in their dtype."""
+    if not isinstance(z, np.ndarray):  # another namespace (array API): in it, in its dtype
+        if z.ndim == 1:
+            p = sigmoid(z)
+            return namespace(p).stack([1.0 - p, p], axis=1)
+        return softmax(z)
+    if z.ndim == 1:
+        p = sigmoid(z)
+        return np.column_stack([1.0 - p, p]).astype(z.dtype, copy=False)
+    return softmax(z).astype(z.dtype, copy=False)

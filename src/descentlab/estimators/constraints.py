@@ -33,6 +33,11 @@ BASE_CONSTRAINTS = {
                           none="full batch; 1 is stochastic gradient descent", cli=True),
     "tol": Setting("stop when the loss improves by less than this for n_iter_no_change "
                    "epochs", low=0, none="run every epoch", default=1e-7, cli=True),
+    "fit_intercept": Setting("fit an intercept (False: a linear model through the origin)",
+                             kind="bool", default=True),
+    "gtol": Setting("linear models stop as converged only within this relative distance of "
+                    "the optimum on coef_ (the Newton step's estimate; exact for the squared loss)",
+                    low=0, low_open=True, none="the loss rule tol alone", default=1e-4, cli=True),
     "n_iter_no_change": Setting("epochs without improvement before stopping", kind="int", low=1,
                                 default=10),
     "early_stopping": Setting("hold out validation_fraction of the rows and stop when their "

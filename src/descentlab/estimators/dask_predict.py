@@ -64,6 +64,18 @@ def is_dask_frame(X):
     return hasattr(X, "dask") and hasattr(X, "to_dask_array")
 
 
+def frames_as_arrays(X, y, sample_weight=None):
+    """Dask DataFrames and Series given to ``fit`` as Dask arrays (row lengths computed, the
+    data not gathered), and the columns' names for ``feature_names_in_`` (None for arrays)."""
+    if not is_dask_frame(X):
+        return X, y, sample_weight, None
+    names = np.asarray([str(c) for c in X.columns], dtype=object)
+    X = X.to_dask_array(lengths=True)
+    y, sample_weight = (_as_rows(v, X.chunks[0], what) if v is not None and is_dask_frame(v) else v
+                        for v, what in ((y, "y"), (sample_weight, "sample_weight")))
+    return X, y, sample_weight, names
+
+
 def _frame_rows(estimator, X):
     """A Dask DataFrame's rows as a Dask array (row chunks of unknown size, nothing computed),
     its columns checked against the names the estimator was fitted with, if any."""

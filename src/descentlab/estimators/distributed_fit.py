@@ -121,6 +121,13 @@ def fit_dask(config, callbacks=(), on_start=None):
     import dask
 
     estimator = config.estimator()
+    if estimator.batch_size is not None and "batch_size" not in config.params:
+        import warnings  # a network's default mini-batches: Dask trains full-batch, so say it
+
+        estimator.set_params(batch_size=None)
+        warnings.warn(f"a Dask fit trains full-batch (each epoch one reduction over the chunks), "
+                      f"so {type(estimator).__name__}'s default batch_size="
+                      f"{config.estimator().batch_size} becomes None here", stacklevel=2)
     labels = config.task == "classification"
     with connect(config.scheduler) if config.scheduler else nullcontext():
         data = _dask_data(config, labels)

@@ -27,8 +27,9 @@ from descentlab.core.optimizers import make_optimizer
 from descentlab.core.penalties import make_penalty
 from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.trainer import train
-from descentlab.errors import DescentlabError
+from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.estimators.device import refuse_partial_fit
+from descentlab.estimators.intercept import without_intercept
 from descentlab.estimators.problem import Problem
 
 
@@ -62,7 +63,7 @@ class Incremental:
         y : array-like of shape (n_samples,)
         classes : array-like of shape (n_classes,) or None
             Every label ``y`` will ever hold: required on a classifier's first call (a
-            batch may miss some), ignored afterwards (as in scikit-learn).
+            batch may miss some); later calls may omit it, and other classes are an error.
         sample_weight : array-like of shape (n_samples,) or None
             Each row's weight in this batch's loss.
         callbacks : sequence of callables
@@ -81,29 +82,42 @@ class Incremental:
                     raise DescentlabError(f"{type(self).__name__}.partial_fit needs classes= on its "
                                           "first call: pass every label y will hold")
             problem = _rows(self, X, y, classes, sample_weight)  # the scaling of the first batch, kept from now on
+            problem = without_intercept(self, problem)
             self._set_scaling(problem)
             rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
             model = self._build_model(problem.n_features, rng)
             self._penalty = make_penalty(self.penalty, self.alpha, self.l1_ratio,
                                          *self._penalty_scales(problem, model))
-            lr, _ = self._step_size(problem, self._loss(), self._penalty)
+            lr, lam = self._step_size(problem, self._loss(), self._penalty)
             self._optimizer = make_optimizer(self.optimizer, lr, momentum=self.momentum,
                                              schedule=self.schedule, restart=True,
                                              total_steps=self.epochs * _batches(self, problem),
                                              schedule_options=self.schedule_options)
             self._seed = int(rng.integers(2**31 - 1))
+            self._top_curvature = lam
             self.history_ = History(meta={"lr": float(lr), "standardize": bool(self.standardize),
                                           "partial_fit": True})
             self.t_ = 0
         else:
+            if classes is not None and is_classifier(self) and not np.array_equal(
+                    np.unique(np.asarray(classes)), self.classes_):
+                raise DescentlabError(f"classes={np.unique(np.asarray(classes)).tolist()} differs from "
+                                      f"the first call's {self.classes_.tolist()}: pass the same "
+                                      "classes, or fit a new estimator for other labels")
             problem = continued_problem(self, X, y, sample_weight)
             model = continue_from(self)
+            self._shrink_step(problem)
         steps_before = self._optimizer.t
-        epoch = train(model, problem.Z, problem.t, loss=self._loss(), optimizer=self._optimizer,
-                      epochs=1, batch_size=self.batch_size,
-                      seed=getattr(self, "_seed", 0) + self.history_.n_epochs,
-                      callbacks=callbacks, record_params=False, penalty=getattr(self, "_penalty", None),
-                      sample_weight=problem.sample_weight)
+        try:
+            epoch = train(model, problem.Z, problem.t, loss=self._loss(), optimizer=self._optimizer,
+                          epochs=1, batch_size=self.batch_size,
+                          seed=getattr(self, "_seed", 0) + self.history_.n_epochs,
+                          callbacks=callbacks, record_params=False,
+                          penalty=getattr(self, "_penalty", None), sample_weight=problem.sample_weight)
+        except DivergenceError as exc:
+            lam = self._curvature(problem, self._loss(), getattr(self, "_penalty", None))
+            raise self._divergence_error(exc, self._optimizer.lr, self._optimizer, lam,
+                                         problem.n_samples) from None
         self._store(model)
         self._model = model
         self.history_.record(epoch.loss[0], {})
@@ -113,6 +127,17 @@ class Incremental:
         self.t_ += self._optimizer.t - steps_before
         self.n_iter_ = self.history_.n_epochs
         return self
+
+    def _shrink_step(self, problem):
+        r"""Keep the largest curvature :math:`L` seen over the chunks (each on the first
+        chunk's scaling); with ``lr=None`` the step follows it down, :math:`1/L`, so a chunk
+        unlike the first (rows sorted by a feature) cannot make the step unstable."""
+        if self.lr is not None or getattr(self, "_top_curvature", None) is None:
+            return
+        lam = self._curvature(problem, self._loss(), getattr(self, "_penalty", None))
+        if lam > self._top_curvature:
+            self._top_curvature = lam
+            self._optimizer.lr = min(self._optimizer.lr, self._default_lr(lam, problem.n_samples))
 
     def _set_scaling(self, problem):
         for name, value in dict(problem.attrs, x_mean_=problem.x_mean, x_scale_=problem.x_scale).items():

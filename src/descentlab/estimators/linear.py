@@ -1,11 +1,7 @@
 r"""scikit-learn estimators over the one training loop: ``GDRegressor``, ``GDClassifier``.
 
-They follow scikit-learn's contract (``__init__`` stores keyword hyperparameters only,
-``fit`` validates and returns ``self``, learned attributes end in ``_``) and pass its
-conformance suite. ``fit`` (in :class:`descentlab.estimators.base.GDEstimator`) goes data
--> standardise -> model -> :func:`descentlab.core.trainer.train` -> coefficients in the data's
-units, so raw, unscaled data trains with the defaults. This module imports
-scikit-learn, so ``descentlab`` exports it lazily.
+``fit`` (:class:`descentlab.estimators.base.GDEstimator`): data -> standardise -> model -> ``train``
+-> coefficients in the data's units, so raw data trains with the defaults (lazily exported).
 """
 
 from dataclasses import replace
@@ -16,14 +12,16 @@ from sklearn.utils.validation import check_is_fitted
 
 from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
 from descentlab.core.scaling import no_scaling, standardize, to_data_units
-from descentlab.core.xp import all_finite, stacked
+from descentlab.core.xp import all_finite, in_dtype_of, is_numpy, namespace, stacked
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS
+from descentlab.estimators.convergence import optimum_check
 from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.estimators.device import device_solver, host_score, immutable
+from descentlab.estimators.intercept import through_origin
 from descentlab.estimators.streamed import fast_problem
 from descentlab.fast.objectives import is_streamed
 
@@ -33,7 +31,7 @@ __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClass
 class _LinearMixin:
     """Linear estimators predict from ``coef_`` and ``intercept_`` in the data's units."""
 
-    _per_feature = ("coef_",)
+    _per_feature: tuple[str, ...] = ("coef_",)
 
     def _penalty_scales(self, problem, model):
         """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^2` (see
@@ -43,6 +41,9 @@ class _LinearMixin:
         if model.params["W"].ndim == 2:  # softmax: one column of weights per class
             scale = scale[:, None]
         return {"W": scale}, 1.0 / sy**2
+
+    def _optimum_check(self, problem, loss, penalty, model):
+        return optimum_check(self, problem, loss, penalty, model)
 
     def _store(self, model):
         W, b = model.params["W"], float(model.params["b"])
@@ -59,7 +60,8 @@ class _LinearMixin:
             raise ValueError("intercept_ must be one number")
 
     def _linear(self, X):
-        return linear_forward(self._check_X(X), self.coef_, self.intercept_)
+        X = self._check_X(X)
+        return in_dtype_of(linear_forward(X, self.coef_, self.intercept_), X)
 
 
 class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
@@ -89,8 +91,8 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
     def predict(self, X):
         """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,); a lazy
         Dask array for a Dask array (:mod:`descentlab.estimators.dask_predict`)."""
-        Z = self._standardized(self._check_X(X))
-        return self.model_.predict(Z) * self.y_scale_ + self.y_mean_
+        X = self._check_X(X)
+        return in_dtype_of(self.model_.predict(self._standardized(X)) * self.y_scale_ + self.y_mean_, X)
 
     @lazy_on_dask("score")
     def score(self, X, y, sample_weight=None):
@@ -148,7 +150,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     MAX_MOMENTS_FEATURES = 2048
 
     def _build_model(self, n_features, rng):
-        return LinearModel(n_features, seed=0, init_scale=0.0)
+        return through_origin(self, LinearModel(n_features, seed=0, init_scale=0.0))
 
     def _solver_for(self, X, sample_weight=None):
         full_batch = self.batch_size is None and not self.early_stopping
@@ -215,10 +217,10 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-    coef_ : ndarray of shape (n_features,) for 2 classes, else (n_classes, n_features)
+    coef_ : ndarray of shape (1, n_features) for 2 classes, else (n_classes, n_features)
         Change in the log-odds of ``classes_[1]`` (for 2 classes), or in each class's
-        logit, per unit of each feature.
-    intercept_ : float for 2 classes, else ndarray of shape (n_classes,)
+        logit, per unit of each feature (scikit-learn's shapes).
+    intercept_ : ndarray of shape (1,) for 2 classes, else (n_classes,)
     history_ : History
     n_iter_ : int
     n_features_in_ : int
@@ -261,15 +263,15 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
 
     def _build_model(self, n_features, rng):
         k = self._n_outputs()
-        if k == 1:
-            return LogisticModel(n_features, seed=0, init_scale=0.0)
-        return SoftmaxModel(n_features, k, seed=0, init_scale=0.0)
+        model = LogisticModel(n_features, seed=0, init_scale=0.0) if k == 1 else \
+            SoftmaxModel(n_features, k, seed=0, init_scale=0.0)
+        return through_origin(self, model)
 
     def _store(self, model):
-        if model.params["W"].ndim == 1:
-            return super()._store(model)
-        # each class's logit is a linear model: carry each back to the data's units
         W, b = model.params["W"], model.params["b"]
+        if W.ndim == 1:  # two classes: one row, the log-odds of classes_[1] (scikit-learn's shape)
+            W, b = W[:, None], (np.reshape(b, (1,)) if is_numpy(W) else namespace(W).reshape(b, (1,)))
+        # each class's logit is a linear model: carry each back to the data's units
         pairs = [to_data_units(W[:, k], b[k], self.x_mean_, self.x_scale_) for k in range(W.shape[1])]
         coef, intercept = stacked([c for c, _ in pairs], W), stacked([b for _, b in pairs], W)
         if not (all_finite(coef) and all_finite(intercept)):
@@ -277,23 +279,22 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
                                   "features (some columns are nearly constant)")
         self.coef_, self.intercept_ = coef, intercept
 
-    @property
-    def _per_feature(self):  # the shapes GDEstimator._check_state checks
-        return ("coef_",) if len(self.classes_) == 2 else ()
+    _per_feature = ()  # coef_ holds a row per logit, checked below
 
     def _check_state(self):
         self._check_classes()
-        if len(self.classes_) == 2:
-            return super()._check_state()
         GDEstimator._check_state(self)
         k, n = len(self.classes_), self.n_features_in_
+        if k == 2 and np.ndim(self.coef_) == 1:  # a model file of before the (1, n) shape
+            self.coef_, self.intercept_ = np.reshape(self.coef_, (1, -1)), np.reshape(self.intercept_, (1,))
+        k = 1 if k == 2 else k
         if np.shape(self.coef_) != (k, n) or np.shape(self.intercept_) != (k,):
             raise ValueError(f"coef_ must have shape ({k}, {n}) and intercept_ ({k},), one row per class")
 
     @lazy_on_dask("logits")
     def decision_function(self, X):
         """The log-odds of ``classes_[1]``, shape (n_samples,), for 2 classes; else each
-        class's logit, shape (n_samples, n_classes)."""
+        class's logit, shape (n_samples, n_classes); float32 for float32 ``X``."""
         X = self._check_X(X)
-        return linear_forward(X, self.coef_.T if self.coef_.ndim == 2 else self.coef_,
-                              self.intercept_)
+        z = in_dtype_of(linear_forward(X, self.coef_.T, self.intercept_), X)
+        return z[:, 0] if z.shape[1] == 1 else z

@@ -19,7 +19,7 @@ import numpy as np
 from descentlab.core.activations import ACTIVATIONS
 from descentlab.core.layers import INITS
 from descentlab.core.network import check_network_size, make_network
-from descentlab.core.xp import namespace
+from descentlab.core.xp import in_dtype_of, namespace
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.classes import LabelClassifier
 from descentlab.estimators.dask_predict import lazy_on_dask
@@ -38,7 +38,7 @@ class _Network:
                               choices=tuple(ACTIVATIONS), default="tanh"),
         "init": Setting("initialisation of the weights", kind="choice", choices=tuple(INITS),
                         none="he for relu, xavier otherwise"),
-        **GDEstimator._parameter_constraints,
+        **{k: v for k, v in GDEstimator._parameter_constraints.items() if k not in ("gtol", "fit_intercept")},  # linear only
         **{name: replace(GDEstimator._parameter_constraints[name], default=default)
            for name, default in {"optimizer": "adam", "epochs": 3000, "batch_size": 200,
                                  "tol": 1e-5}.items()},
@@ -180,5 +180,5 @@ class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
     def decision_function(self, X):
         """The network's logits: shape (n_samples,) for two classes (of ``classes_[1]``),
         else (n_samples, n_classes)."""
-        Z = self._standardized(self._check_X(X))  # checks that it is fitted first
-        return self.model_.predict(Z)
+        X = self._check_X(X)  # checks that it is fitted first
+        return in_dtype_of(self.model_.predict(self._standardized(X)), X)

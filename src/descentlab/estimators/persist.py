@@ -42,6 +42,10 @@ from descentlab.memory import read_text_capped
 FORMAT, VERSION = "descentlab-model", 1
 
 
+#: Parameters added after model files were first written: an older file may lack them.
+NEWER_PARAMS = {"gtol", "fit_intercept"}
+
+
 def _estimators():
     from descentlab.estimators.linear import GDClassifier, GDRegressor
     from descentlab.estimators.network import GDNetworkClassifier, GDNetworkRegressor
@@ -218,7 +222,9 @@ def _from_text(text):
         raise ValueError(f"unknown estimator {doc['estimator']!r}")
     cls = classes[doc["estimator"]]
     params = doc["params"]
-    if not isinstance(params, dict) or set(params) != set(cls().get_params()):
+    # a file of an older version may lack a parameter added since (issue 26's gtol): its default
+    if not isinstance(params, dict) or not set(params) <= set(cls().get_params()) or \
+            not set(cls().get_params()) - set(params) <= NEWER_PARAMS:
         raise ValueError(f"'params' must hold exactly the parameters of {cls.__name__}")
     if isinstance(params.get("class_weight"), list):
         pairs = params["class_weight"]

@@ -51,11 +51,14 @@ def fit_scaled(estimator, X, y, names=None, **fit_params):
         When a coefficient in the data's units is beyond a float's range (a tiny feature
         that predicts a huge target).
     """
-    kx = exponents(X)
-    ky = 0 if is_classifier(estimator) else exponents(y)
-    if not np.any(kx) and not ky:
-        return estimator.fit(X, y, **fit_params)
-    estimator.fit(scaled(X, kx), scaled(y, ky), **fit_params)
+    kx, ky = fit_params.pop("_exponents", (None, None))
+    if kx is None:  # scaled here (else X and y come scaled by fit_extremes)
+        kx = exponents(X)
+        ky = 0 if is_classifier(estimator) else exponents(y)
+        if not np.any(kx) and not ky:
+            return estimator.fit(X, y, **fit_params)
+        X, y = scaled(X, kx), scaled(y, ky)
+    estimator.fit(X, y, **fit_params)
     estimator.x_mean_ = np.ldexp(estimator.x_mean_, kx)
     estimator.x_scale_ = np.ldexp(estimator.x_scale_, kx)
     if hasattr(estimator, "y_scale_"):
@@ -63,12 +66,39 @@ def fit_scaled(estimator, X, y, names=None, **fit_params):
         estimator.y_scale_ = float(np.ldexp(estimator.y_scale_, ky))
     if hasattr(estimator, "coef_"):
         names = names or [f"column {j}" for j in range(len(kx))]
-        for j, c in enumerate(estimator.coef_):
-            _check_range(f"the coefficient of {names[j]!r}", c, ky - kx[j])
-        _check_range("the intercept", estimator.intercept_, ky)
+        for c in np.reshape(estimator.coef_, (-1, len(kx))):  # a row per class, or the one row
+            for j, cj in enumerate(c):
+                _check_range(f"the coefficient of {names[j]!r}", cj, ky - kx[j])
+        for b in np.ravel(estimator.intercept_):
+            _check_range("the intercept", b, ky)
         estimator.coef_ = np.ldexp(estimator.coef_, ky - kx)
-        estimator.intercept_ = float(np.ldexp(estimator.intercept_, ky))
+        intercept = np.ldexp(estimator.intercept_, ky)
+        estimator.intercept_ = float(intercept) if np.ndim(intercept) == 0 else intercept
     return estimator
+
+
+def fit_extremes(estimator, X, y, sample_weight=None, callbacks=(), validation_data=None):
+    """:func:`fit_scaled` from ``estimator.fit`` itself: True when ``X`` (an ndarray or a
+    DataFrame in memory) or a regressor's ``y`` has columns to scale, and it was fitted so.
+
+    A warm start or a ``validation_data`` keeps the data as given (their scale is another fit's).
+    """
+    if getattr(estimator, "warm_start", False) and hasattr(estimator, "_model") or validation_data is not None:
+        return False
+    frame = hasattr(X, "columns") and hasattr(X, "dtypes")
+    if not (isinstance(X, np.ndarray) or frame) or getattr(X, "dtype", None) == object:
+        return False
+    try:
+        kx = exponents(X)
+        ky = 0 if is_classifier(estimator) else exponents(y)
+    except (TypeError, ValueError):
+        return False  # not numbers: fit's own validation says what is wrong
+    if not (np.any(kx) or np.any(ky)) or np.ndim(ky) > 0:
+        return False
+    Xs = X * np.ldexp(1.0, -np.asarray(kx)) if frame else scaled(X, kx)
+    fit_scaled(estimator, Xs, scaled(y, ky), _exponents=(kx, ky), sample_weight=sample_weight,
+               callbacks=callbacks)
+    return True
 
 
 def _check_range(what, value, k):

@@ -103,6 +103,15 @@ def block_loss_grad(Xb: np.ndarray, yb: Any, start: int, model: Any, loss: Any, 
     return loss.loss(t, y_pred) * weight, {key: np.asarray(g) * weight for key, g in grads.items()}
 
 
+def block_hessian(Xb: np.ndarray, yb: Any, start: int, loss: Any, params: dict[str, np.ndarray],
+                  scaling: "Scaling") -> tuple[np.ndarray, int]:
+    r"""This block's :func:`descentlab.core.models.linear_hessian` of a linear model, and its rows."""
+    from descentlab.core.models import linear_forward, linear_hessian
+
+    Z, t = scaling.features(Xb), scaling.target(yb)
+    return linear_hessian(Z, loss.hessian_rows(t, linear_forward(Z, params["W"], params["b"]))), Z.shape[0]
+
+
 def block_sums(Xb: np.ndarray, yb: Any, start: int, numeric_y: bool) -> tuple[int, np.ndarray, Any]:
     """Rows, column sums of ``X`` and the sum of ``y`` (or its labels, for classes)."""
     y_part = float(np.sum(np.asarray(yb, dtype=np.float64))) if numeric_y else np.unique(yb)
@@ -153,6 +162,12 @@ class SummedObjective:
         step = max(1, self.n_samples // MAX_CURVATURE_ROWS)
         gram, rows = self.blocks.reduce(block_second_moment, self.scaling, step)
         return top_eigenvalue(gram / rows)
+
+    def hessian(self, params: dict[str, np.ndarray]) -> np.ndarray:
+        """A linear model's Hessian of the mean loss at ``params``: one pass (:func:`block_hessian`)."""
+        H, rows = self.blocks.reduce(block_hessian, self.loss, params, self.scaling)
+        hessian: np.ndarray = H / rows
+        return hessian
 
     def close(self) -> None:
         if hasattr(self.blocks, "close"):

@@ -1,0 +1,217 @@
+r"""How far a linear fit stands from its optimum, so that "converged" means it.
+
+A loss that stops improving by ``tol`` is only a hint: on an ill-conditioned problem the
+loss flattens long before the coefficients settle. :class:`OptimumCheck` estimates the
+distance from the parameters :math:`\theta` to the minimiser :math:`\theta^*` by the
+Newton step,
+
+.. math:: \theta - \theta^* \approx H(\theta)^{-1} G(\theta),
+
+with :math:`H` the objective's Hessian (exact and constant for the squared loss, from the
+moments; from the rows' per-row curvature, :meth:`hessian_rows` of the loss, otherwise)
+and :math:`G` its gradient (with an l1 part, the minimum-norm subgradient). For the
+squared loss the step is exact: the estimate *is* the distance. It is measured on
+``coef_`` in the data's units, relative to the optimum's:
+:math:`\lVert \Delta\text{coef}\rVert / \lVert\text{coef} - \Delta\text{coef}\rVert \le \text{gtol}`.
+
+The Newton step is the gradient's size in the metric of the curvature, the scale-free
+form of scikit-learn's lbfgs rule on the gradient's size. It is checked when the loss
+stalls (``tol``): "converged" needs both. Where :math:`H` is constant (the moments) each
+check costs :math:`O(n^2)`; on rows it costs a pass, so after a failed check the next
+waits a tenth of the epochs run (at least 10).
+"""
+
+import math
+
+import numpy as np
+
+from descentlab.core.models import linear_backward, linear_forward, linear_hessian
+from descentlab.core.stepsize import row_sample
+from descentlab.core.xp import is_numpy, namespace, to_numpy
+from descentlab.errors import DivergenceError, divergence_message
+
+#: Rows the Hessian of a rows problem is estimated on (the gradient uses all of them).
+HESSIAN_ROWS = 20_000
+
+
+class OptimumCheck:
+    r"""``check(params, grads, stalled) -> bool``: whether ``params`` is within ``gtol`` of the optimum.
+
+    Parameters
+    ----------
+    gtol : float
+        The largest relative distance on ``coef_`` that counts as converged.
+    unit : ndarray
+        ``coef_`` per unit of ``W`` (:math:`s_y/s` for a regressor, :math:`1/s` for a classifier).
+    penalty : Penalty or None
+    objective : callable or None
+        A full-batch objective whose ``moments`` give the Hessian (the squared loss), or
+        with a ``hessian(params)`` method (data in blocks).
+    Z, t, loss, sample_weight : the rows, when there is no objective.
+    standardized : bool, default=True
+        Whether the features were standardised (the warning says why it matters).
+    """
+
+    def __init__(self, gtol, unit, penalty=None, objective=None, Z=None, t=None, loss=None,
+                 sample_weight=None, standardized=True, fit_intercept=True):
+        self.gtol, self.unit, self.penalty = gtol, np.asarray(to_numpy(unit), dtype=float), penalty
+        self.standardized, self.fit_intercept = standardized, fit_intercept
+        self.objective, self.Z, self.t, self.loss, self.w = objective, Z, t, loss, sample_weight
+        self.distance, self.next_check, self.epoch = math.inf, 0, 0
+        self.minibatch = False  # set by the first epoch that brings no full gradient
+        self._fixed_H = None
+        if objective is not None and hasattr(objective, "moments"):
+            self._fixed_H = self._with_penalty(to_numpy(objective.moments.hessian()),
+                                               (objective.moments.n_features,))
+
+    # -- the pieces of the Newton step ---------------------------------------------------
+    def _gradient(self, params):
+        """The smooth part's gradient at ``params`` (loss and l2), over all rows."""
+        if self.objective is not None:
+            grads = self.objective(params)[1]
+        else:
+            y_pred = linear_forward(self.Z, params["W"], params["b"])
+            g = self.loss.grad(self.t, y_pred) if self.w is None else self.loss.grad(self.t, y_pred, sample_weight=self.w)
+            dW, db = linear_backward(self.Z, g)
+            grads = {"W": dW, "b": db}
+        return _host(grads if self.penalty is None else self.penalty.add_grad(params, grads))
+
+    def _with_penalty(self, H, W_shape):
+        """``H`` plus the l2 part's diagonal on the weights (never on the bias)."""
+        if self.penalty is None or "W" not in self.penalty.l2:
+            return H
+        H = H.copy()
+        n_w = int(np.prod(W_shape))
+        idx = np.arange(n_w)
+        H[idx, idx] += np.broadcast_to(self.penalty.l2["W"], W_shape).ravel()
+        return H
+
+    def _hessian(self, params):
+        r""":math:`H` over :math:`[\operatorname{vec} W, b]` (:func:`descentlab.core.models.linear_hessian`),
+        on at most :data:`HESSIAN_ROWS` evenly spaced rows, or the objective's own."""
+        if self._fixed_H is not None:
+            return self._fixed_H
+        if self.objective is not None:  # data in blocks: one pass over them
+            return self._with_penalty(self.objective.hessian(params), np.shape(params["W"]))
+        rows = row_sample(np.arange(self.Z.shape[0]), HESSIAN_ROWS)
+        Z = _rows(self.Z, rows)  # on the host: the check is O(n^2) NumPy work on a sample
+        h = self.loss.hessian_rows(_rows(self.t, rows), linear_forward(Z, params["W"], params["b"]))
+        if self.w is not None:
+            h = h * np.reshape(_rows(self.w, rows), (-1,) + (1,) * (h.ndim - 1))
+        return self._with_penalty(linear_hessian(Z, h) / len(rows), np.shape(params["W"]))
+
+    def _subgradient(self, params, grads):
+        """The minimum-norm subgradient of loss plus penalty, flattened as ``[vec W, b]``."""
+        gW, W = np.asarray(grads["W"], dtype=float), np.asarray(params["W"], dtype=float)
+        if self.penalty is not None and self.penalty.has_prox and "W" in self.penalty.l1:
+            kappa = np.broadcast_to(self.penalty.l1["W"], W.shape)
+            gW = np.where(W != 0, gW + kappa * np.sign(W), np.sign(gW) * np.maximum(np.abs(gW) - kappa, 0.0))
+        return np.concatenate([gW.ravel(), np.ravel(grads["b"])]), W
+
+    # -- the rule ------------------------------------------------------------------------
+    def measure(self, params, grads=None):
+        """The relative distance on ``coef_`` to the optimum, estimated by the Newton step."""
+        grads = self._gradient(params) if grads is None else _host(grads)
+        params = _host(params)  # a device fit's parameters, checked on the host
+        G, W = self._subgradient(params, grads)
+        H = self._hessian(params)
+        free = np.ones(G.size, bool)
+        free[:W.size] = (W.ravel() != 0) | (G[:W.size] != 0)  # l1: the zeros that stay zeros are exact
+        free[W.size:] = self.fit_intercept  # a bias held at 0 is not free
+        step = np.zeros(G.size)
+        solvable = True
+        if np.any(G[free]):
+            Hf = H[np.ix_(free, free)]
+            step[free] = np.linalg.lstsq(Hf, G[free], rcond=1e-13)[0]
+            # a gradient outside H's range: the quadratic has no minimum there (flat curvature)
+            solvable = np.linalg.norm(Hf @ step[free] - G[free]) <= 1e-6 * np.linalg.norm(G[free])
+        unit = np.broadcast_to(self.unit, W.shape)
+        dW = step[:W.size].reshape(W.shape)  # the optimum is about W - dW: measure against it
+        delta, coef = np.linalg.norm(unit * dW), np.linalg.norm(unit * (W - dW))
+        self.distance = float(delta / coef) if coef > 0 else (0.0 if delta == 0 else math.inf)
+        if not solvable:
+            return math.inf  # no estimate: not converged
+        return self.distance
+
+    def __call__(self, params, grads, stalled):
+        """Whether training may stop as converged after this epoch: only once the loss
+        has stalled (``tol``) *and* the distance is below ``gtol``. ``grads``: the full
+        gradient at ``params``, or None after mini-batches (then computed here)."""
+        self.epoch += 1
+        self.minibatch = grads is None
+        if not stalled:
+            return False
+        if self._fixed_H is None and self.epoch < self.next_check:  # rows: a Hessian costs a pass
+            return False
+        self.next_check = self.epoch + max(10, self.epoch // 10)
+        return self.measure(params, grads) <= self.gtol
+
+    def unconverged_message(self, n_epochs, params):
+        """The warning when the budget ran out: how far it stopped and what to change."""
+        self.measure(params)
+        distance = self.distance  # the Newton step's size, even where it certifies nothing
+        why = ("; unstandardised features of unlike scales make the steps slow along the small "
+               "ones: standardize=True, or scale them" if not self.standardized else "")
+        if self.minibatch:
+            why += ("; mini-batch steps of a fixed size wander about the optimum: train full-batch "
+                    "(batch_size=None) or with a decaying schedule")
+        return (f"training used all {n_epochs} epochs and stopped an estimated {distance:.2g} "
+                f"(relative, on coef_) from the optimum, above gtol={self.gtol:g}: raise epochs "
+                f"(e.g. epochs={4 * n_epochs}) or gtol{why}")
+
+    def __repr__(self):
+        return f"OptimumCheck(gtol={self.gtol!r}, distance={self.distance:.3g})"
+
+
+def _host(arrays):
+    """A dict of arrays on the host (NumPy): a device fit's copied (small: one per parameter)."""
+    return {k: v if is_numpy(v) else to_numpy(v) for k, v in arrays.items()}
+
+
+def _rows(a, rows):
+    """The rows ``rows`` of ``a`` as NumPy (taken on ``a``'s device first, then copied)."""
+    if is_numpy(a):
+        return np.asarray(a)[rows]
+    xp = namespace(a)
+    return to_numpy(xp.take(a, xp.asarray(rows, device=a.device), axis=0))
+
+
+def optimum_check(est, problem, loss, penalty, model):
+    """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none)."""
+    if est.gtol is None or est.tol is None or est.early_stopping or getattr(loss, "degree", 2) != 2:
+        return None  # (a loss with kinks has no Newton step: the loss rule tol alone)
+    unit = est._penalty_scales(problem, model)[0]["W"]
+    if problem.objective is not None:
+        if not hasattr(problem.objective, "moments") and not hasattr(problem.objective, "hessian"):
+            return None  # the fused pass keeps no rows to take a Hessian from
+        return OptimumCheck(est.gtol, unit, penalty, objective=problem.objective,
+                            standardized=est.standardize, fit_intercept=est.fit_intercept)
+    Z, t, w = problem.Z, problem.t, problem.sample_weight
+    if problem.rows is not None:
+        Z, t = Z[problem.rows], t[problem.rows]
+        w = None if w is None else w[problem.rows]
+    return OptimumCheck(est.gtol, unit, penalty, Z=Z, t=t, loss=loss, sample_weight=w,
+                        standardized=est.standardize, fit_intercept=est.fit_intercept)
+
+
+def divergence_error(est, exc, lr, optimizer, lam, n_samples):
+    """The DivergenceError of estimator ``est``: the epoch, the stable bound and the fix."""
+    bound, auto = optimizer.stable_lr(lam), est._default_lr(lam, n_samples)
+    data = "the standardised data" if est.standardize else "this data"
+    minibatch = est.batch_size is not None and est.batch_size < n_samples
+    noisier = " (mini-batches are noisier than the full batch)" if minibatch else ""
+    if bound is None:
+        name = f"{type(optimizer).__name__} has no fixed stable bound"
+        fix = f"lower the learning rate (e.g. {min(lr / 10, auto):.3g}){noisier}"
+    else:
+        name = f"the stable bound of {est.optimizer!r} on {data}"
+        if est.lr is None:
+            fix = f"set a learning rate below the one chosen from the data, e.g. lr={lr / 10:.3g}{noisier}"
+        elif lr > bound:
+            fix = f"lower the learning rate below {bound:.3g} (left unset it is {auto:.3g})"
+        else:
+            fix = f"lower the learning rate to {min(lr / 10, auto):.3g}{noisier}"
+    if not est.standardize:
+        fix += " or scale the features (standardize=True)"
+    return DivergenceError(divergence_message(exc.epoch, exc.loss, lr, bound, bound_name=name, fix=fix),
+                           epoch=exc.epoch, loss=exc.loss, history=exc.history)

@@ -1,0 +1,79 @@
+r"""``fit_intercept=False``: a linear model through the origin, :math:`\hat y = X\,\text{coef}`.
+
+Training on standardised data centres the columns, which moves the origin. Without an
+intercept the features (and a regressor's target) are only *scaled*,
+:math:`z = x / s`, :math:`t = y / s_y`: the centred problem shifted back by
+:math:`\mu / s` and :math:`\mu_y / s_y` (:func:`without_intercept`, on rows or on the
+moments, whose covariances a shift leaves as they are), and the bias is held at 0 (its
+gradient is 0: :func:`through_origin`). Then :math:`\text{coef} = s_y W / s` and the
+intercept is :math:`s_y \cdot 0 + 0 = 0`.
+"""
+
+import numpy as np
+
+from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel
+from descentlab.errors import DescentlabError
+from descentlab.fast.moments import Moments
+from descentlab.fast.objectives import MomentsObjective
+
+
+class _HeldBias:
+    """A linear model whose bias keeps its value: its gradient is always 0."""
+
+    def backward(self, dLdY):
+        grads = super().backward(dLdY)  # type: ignore[misc]
+        return {**grads, "b": np.zeros_like(grads["b"])}
+
+
+class LinearThroughOrigin(_HeldBias, LinearModel):
+    """:class:`~descentlab.core.models.LinearModel` with the bias held at 0."""
+
+
+class LogisticThroughOrigin(_HeldBias, LogisticModel):
+    """:class:`~descentlab.core.models.LogisticModel` with the bias held at 0."""
+
+
+class SoftmaxThroughOrigin(_HeldBias, SoftmaxModel):
+    """:class:`~descentlab.core.models.SoftmaxModel` with the biases held at 0."""
+
+
+_HELD = {LinearModel: LinearThroughOrigin, LogisticModel: LogisticThroughOrigin,
+         SoftmaxModel: SoftmaxThroughOrigin}
+
+
+def through_origin(est, model):
+    """``model`` (a new linear model, bias 0), its bias held at 0 when ``est.fit_intercept`` is False."""
+    if not est.fit_intercept:
+        model.__class__ = _HELD[type(model)]
+    return model
+
+
+class _MomentsThroughOrigin(MomentsObjective):
+    """The moments' loss with the bias's gradient held at 0."""
+
+    def __call__(self, params):
+        loss, grads = super().__call__(params)
+        return loss, {**grads, "b": np.zeros_like(grads["b"])}
+
+
+def without_intercept(est, problem):
+    """``problem`` (centred and scaled) made scaled only when ``est`` fits through the origin."""
+    if getattr(est, "fit_intercept", True):
+        return problem
+    shift = problem.x_mean / problem.x_scale
+    shift_y = problem.attrs.get("y_mean_", 0.0) / problem.attrs.get("y_scale_", 1.0)
+    if problem.Z is not None:
+        problem.Z = problem.Z + shift
+        if "y_mean_" in problem.attrs:
+            problem.t = problem.t + shift_y
+    elif isinstance(problem.objective, MomentsObjective):
+        m = problem.objective.moments
+        problem.objective = _MomentsThroughOrigin(Moments(n=m.n, mean_x=shift, mean_y=shift_y, cov=m.cov,
+                                                          cross=m.cross, var_y=m.var_y))
+    else:
+        raise DescentlabError("fit_intercept=False trains on rows or moments in memory: use "
+                              "solver='gd' or 'moments' with X as an array (not Dask or a stream)")
+    problem.x_mean = np.zeros_like(problem.x_mean)
+    if "y_mean_" in problem.attrs:
+        problem.attrs["y_mean_"] = 0.0
+    return problem

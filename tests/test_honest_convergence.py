@@ -1,0 +1,115 @@
+"""Issue 26 item 1: "converged" only within gtol of scikit-learn's optimum; otherwise a warning
+that says how far the fit stopped."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Lasso, LogisticRegression, Ridge
+
+from descentlab.estimators import GDClassifier, GDRegressor
+
+
+def correlated(seed, n=500):
+    """8 correlated features with scales 0.05 to 50 (the issue's first case)."""
+    rng = np.random.default_rng(seed)
+    L = rng.normal(size=(8, 8))
+    Z = rng.multivariate_normal(np.zeros(8), L @ L.T + 0.1 * np.eye(8), size=n)
+    return Z * np.geomspace(0.05, 50, 8), Z @ rng.normal(size=8) + rng.normal(size=n)
+
+
+def relative(a, b):
+    return np.linalg.norm(np.ravel(a) - np.ravel(b)) / np.linalg.norm(np.ravel(b))
+
+
+def fit_quietly(est, X, y):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est.fit(X, y)
+    return [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_ridge_on_correlated_scaled_features_converges_to_ridge_within_gtol(seed):
+    X, y = correlated(seed)
+    gd = GDRegressor(penalty="l2", alpha=1.0)
+    assert fit_quietly(gd, X, y) == []
+    assert gd.history_.status == "converged"
+    assert relative(gd.coef_, Ridge(alpha=len(y)).fit(X, y).coef_) <= 1e-4
+
+
+def test_the_loss_rule_alone_stopped_far_from_ridge():
+    """Without gtol the same fit stops at the loss rule, 1e-2 away: what the issue saw."""
+    X, y = correlated(0)
+    gd = GDRegressor(penalty="l2", alpha=1.0, gtol=None).fit(X, y)
+    assert gd.history_.status == "converged"
+    assert relative(gd.coef_, Ridge(alpha=len(y)).fit(X, y).coef_) > 1e-3
+
+
+def test_the_estimate_on_moments_is_the_exact_distance():
+    from descentlab.estimators.convergence import OptimumCheck
+    from descentlab.fast.objectives import (
+        MomentsObjective,
+        moments_of,
+        standardized,
+    )
+
+    X, y = correlated(1)
+    gd = GDRegressor(penalty="l2", alpha=1.0, gtol=None, tol=1e-3).fit(X, y)
+    ridge = Ridge(alpha=len(y)).fit(X, y).coef_
+    check = OptimumCheck(1e-4, gd.y_scale_ / gd.x_scale_, gd._penalty,
+                         objective=MomentsObjective(standardized(moments_of(X, y))[0]))
+    assert check.measure(gd._model.params) == pytest.approx(relative(gd.coef_, ridge), rel=1e-6)
+
+
+def test_lasso_converges_to_lasso_within_gtol():
+    X, y = correlated(2)
+    gd = GDRegressor(penalty="l1", alpha=0.05, epochs=20000)
+    assert fit_quietly(gd, X, y) == []
+    lasso = Lasso(alpha=0.05, tol=1e-12, max_iter=100000).fit(X, y)
+    assert relative(gd.coef_, lasso.coef_) <= 1e-4
+    assert np.array_equal(gd.coef_ == 0, lasso.coef_ == 0)
+
+
+@pytest.mark.slow
+def test_ten_classes_warn_with_the_distance_or_reach_logistic_regression():
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(2000, 20, n_informative=10, n_classes=10, random_state=0)
+    a = 1e-3
+    ref = LogisticRegression(C=1 / (len(y) * a), tol=1e-12, max_iter=10000,
+                             solver="newton-cholesky").fit(X, y)
+    gd = GDClassifier(penalty="l2", alpha=a)
+    caught = fit_quietly(gd, X, y)
+    off = relative(gd.coef_, ref.coef_)
+    assert off > 1e-4 and len(caught) == 1 and gd.history_.status == "completed"
+    said = float(str(caught[0].message).split("estimated ")[1].split(" ")[0])
+    assert said == pytest.approx(off, rel=0.2)  # the warning names how far it stopped
+    assert "epochs=" in str(caught[0].message)
+
+
+@pytest.mark.slow
+def test_raw_wine_warns_by_default_and_converges_to_logistic_regression_with_more_epochs():
+    from sklearn.datasets import load_wine
+
+    X, y = load_wine(return_X_y=True)
+    a = 1e-3
+    ref = LogisticRegression(C=1 / (len(y) * a), tol=1e-12, max_iter=1000,
+                             solver="newton-cholesky").fit(X, y)
+    gd = GDClassifier(penalty="l2", alpha=a)
+    assert len(fit_quietly(gd, X, y)) == 1 and relative(gd.coef_, ref.coef_) > 1e-4
+    gd = GDClassifier(penalty="l2", alpha=a, epochs=20000, tol=1e-12)
+    assert fit_quietly(gd, X, y) == []
+    assert gd.history_.status == "converged"
+    assert relative(gd.coef_, ref.coef_) <= 1e-4
+    assert np.max(np.abs(gd.predict_proba(X) - ref.predict_proba(X))) <= 1e-4
+
+
+def test_unstandardised_features_that_cannot_converge_say_why_in_one_line():
+    X, y = correlated(0)
+    gd = GDRegressor(standardize=False, epochs=200)
+    caught = fit_quietly(gd, X, y)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert "\n" not in message and "standardize=True" in message and "from the optimum" in message
