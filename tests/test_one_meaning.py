@@ -141,3 +141,11 @@ def test_one_name_per_number(article_run):
     row = next(run for run in lr_study(r.X_train, r.y_train, [0.05]).runs)
     assert row.result_text() == f"loss {r.history.loss[0]:.4g} -> {trained:.4g} at epoch 61"
     assert r.history.to_frame().loc[61, "loss"] == r.history.final_loss
+
+
+def test_result_objects_have_short_reprs(article_run):
+    r = article_run
+    text = repr(r)
+    assert len(text) < 200 and text.startswith("TutorialResult(lr=0.05, epochs=61, status='completed'")
+    assert f"m={r.metrics['m']:.4f}" in text and f"test_loss={r.metrics['test']['loss']:.6g}" in text
+    assert len(repr(r.history)) < 120 and len(repr(r.data)) < 120 and len(repr(r.config)) < 200
