@@ -139,4 +139,13 @@ def test_a_bad_input_is_one_line_and_touches_nothing(folder, monkeypatch, capsys
     _, err = capsys.readouterr()
     assert (got, phrase in err) == (code, True), err
     assert err.count("\n") == 1 and err.startswith("descentlab: error: ") and "Traceback" not in err
+    if argv[:1] == ["tutorial"] and "training diverged" in phrase:
+        # issue 24, on purpose: the diverged tutorial is the lesson, so it is kept (marked
+        # diverged) under the tutorial's own names; every other file is untouched
+        after = _snapshot(folder)
+        own = ("history.json", "metrics.json", "manifest.json", "data.png", "test_fit.png")
+        assert ({k: v for k, v in after.items() if k not in own and not k.startswith("epoch_")}
+                == {k: v for k, v in before.items() if k not in own and not k.startswith("epoch_")})
+        assert json.loads((folder / "history.json").read_text())["status"] == "diverged"
+        return
     assert _snapshot(folder) == before
