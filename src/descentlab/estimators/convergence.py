@@ -83,7 +83,7 @@ class OptimumCheck:
         H = H.copy()
         n_w = int(np.prod(W_shape))
         idx = np.arange(n_w)
-        H[idx, idx] += np.broadcast_to(self.penalty.l2["W"], W_shape).ravel()
+        H[idx, idx] += np.broadcast_to(to_numpy(self.penalty.l2["W"]), W_shape).ravel()
         return H
 
     def _hessian(self, params):
@@ -104,7 +104,7 @@ class OptimumCheck:
         """The minimum-norm subgradient of loss plus penalty, flattened as ``[vec W, b]``."""
         gW, W = np.asarray(grads["W"], dtype=float), np.asarray(params["W"], dtype=float)
         if self.penalty is not None and self.penalty.has_prox and "W" in self.penalty.l1:
-            kappa = np.broadcast_to(self.penalty.l1["W"], W.shape)
+            kappa = np.broadcast_to(to_numpy(self.penalty.l1["W"]), W.shape)
             gW = np.where(W != 0, gW + kappa * np.sign(W), np.sign(gW) * np.maximum(np.abs(gW) - kappa, 0.0))
         return np.concatenate([gW.ravel(), np.ravel(grads["b"])]), W
 
@@ -168,12 +168,17 @@ def _host(arrays):
     return {k: v if is_numpy(v) else to_numpy(v) for k, v in arrays.items()}
 
 
-def _rows(a, rows):
-    """The rows ``rows`` of ``a`` as NumPy (taken on ``a``'s device first, then copied)."""
+def _take(a, rows):
+    """The rows ``rows`` (a NumPy index) of ``a``, in ``a``'s namespace and on its device."""
     if is_numpy(a):
         return np.asarray(a)[rows]
     xp = namespace(a)
-    return to_numpy(xp.take(a, xp.asarray(rows, device=a.device), axis=0))
+    return xp.take(a, xp.asarray(rows, device=a.device), axis=0)
+
+
+def _rows(a, rows):
+    """The rows ``rows`` of ``a`` as NumPy (taken on ``a``'s device first, then copied)."""
+    return to_numpy(_take(a, rows))
 
 
 def optimum_check(est, problem, loss, penalty, model):
@@ -188,8 +193,8 @@ def optimum_check(est, problem, loss, penalty, model):
                             standardized=est.standardize, fit_intercept=est.fit_intercept)
     Z, t, w = problem.Z, problem.t, problem.sample_weight
     if problem.rows is not None:
-        Z, t = Z[problem.rows], t[problem.rows]
-        w = None if w is None else w[problem.rows]
+        Z, t = _take(Z, problem.rows), _take(t, problem.rows)
+        w = None if w is None else _take(w, problem.rows)
     return OptimumCheck(est.gtol, unit, penalty, Z=Z, t=t, loss=loss, sample_weight=w,
                         standardized=est.standardize, fit_intercept=est.fit_intercept)
 
