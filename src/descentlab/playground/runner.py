@@ -21,6 +21,7 @@ try:
 except ImportError:  # the standard library's json, slower
     orjson = None  # type: ignore[assignment]
 
+from descentlab.core.regimes import REGIMES, regime_sentence, step_regime
 from descentlab.core.stepsize import classify_rate
 from descentlab.core.trainer import train
 from descentlab.errors import divergence_message
@@ -83,8 +84,10 @@ def train_settings(s: dict, cancelled: Callable[[int], bool] | None = None) -> d
                     stop_on_validation=False)
     with np.errstate(all="ignore"):
         test_loss = float(loss.loss(problem.y_test, model.predict(X_test_in)))
+        final_loss = _final_loss(model, loss, penalty, X_in, problem.y_train)
     answer = {
         "model": s["model"], "penalty": s["penalty"], "status": history.status, "loss": history.loss,
+        "final_loss": final_loss, "steps": _steps(s, bound),
         "test_losses": history.val_loss[:len(history.loss)],
         "test_loss": test_loss, "bound": bound, "lam_max": lam_max, "bound_note": note,
         "bound_display": None if bound is None else round_down(bound),
@@ -106,6 +109,28 @@ def train_settings(s: dict, cancelled: Callable[[int], bool] | None = None) -> d
     if carries_velocity(s):
         answer["velocity"] = _velocity(s, velocity)
     return answer
+
+
+def _final_loss(model, loss, penalty, X_in, y_train) -> float:
+    """The training loss (plus the penalty, as ``loss`` has it) of the parameters the run
+    ended with: epoch ``n_epochs``, after the last update (``History.final_loss``, computed
+    from the rows as :func:`descentlab.lessons.article.run_tutorial` does)."""
+    value = float(loss.loss(y_train, model.forward(X_in)))
+    return value + float(penalty.loss(model.params)) if penalty is not None else value
+
+
+def _steps(s: dict, bound: float | None) -> dict | None:
+    """What full-batch gradient descent's steps do at this rate (:mod:`descentlab.core.regimes`):
+    ``{"regime", "phrase", "sentence", "regimes"}``, the key of
+    :func:`~descentlab.core.regimes.step_regime`, its phrase and sentence, and
+    :func:`~descentlab.core.regimes.regime_sentence` (all three with this data's marks); None
+    where those regimes do not apply (another model or optimizer, mini-batches, a schedule)."""
+    if (bound is None or s["model"] != "linear" or s["optimizer"] != "gd"
+            or s["batch_size"] is not None or s["schedule"] != "constant"):
+        return None
+    key = step_regime(s["lr"], bound)
+    phrase, sentence = REGIMES[key]
+    return {"regime": key, "phrase": phrase, "sentence": sentence, "regimes": regime_sentence(bound)}
 
 
 def _velocity_recorder(optimizer, velocity):
