@@ -224,6 +224,8 @@ const Controls = (function () {
     line.innerHTML = "";
     line.append("stable bound ", el("b", { id: "bound-value" }, A.bound_display), ` (${note}); this rate: `,
       el("span", { class: "regime " + regimeClass(regime), id: "regime" }, regime));
+    // what the steps do at this rate, in the library's words (core/regimes.py, via the server)
+    if (A.steps) line.append("; its steps: ", el("span", { id: "steps", title: A.steps.regimes }, A.steps.sentence));
     showLr();
   }
 

@@ -8,7 +8,7 @@ const Views = (function () {
 
   // An answer -> a timeline (epochs counted from `offset`).
   function timelineOf(a, offset) {
-    const t = { kind: a.model, loss: a.loss, changes: [], test: testCurve(a),
+    const t = { kind: a.model, loss: a.loss, final: a.final_loss === undefined ? null : a.final_loss, changes: [], test: testCurve(a),
       diverged: a.diverged ? { epoch: a.diverged.epoch + offset, message: a.diverged.message } : null };
     t.velocity = a.velocity || null;
     if (a.model === "linear") { t.m = a.params.m; t.b = a.params.b; }
@@ -58,6 +58,17 @@ const Views = (function () {
     let k = 0;
     while (k + 1 < e.length && e[k + 1] <= c) k++;
     return k;
+  }
+
+  // The training loss at epoch c, after c updates: loss[c] for c < E, the trained
+  // parameters' loss (the answer's final_loss) at c = E; null where there is none.
+  function lossAt(T, c) {
+    return c < T.loss.length ? T.loss[c] : c === T.loss.length ? T.final : null;
+  }
+
+  // The training loss at every epoch 0 .. E (E - 1 for a diverged run: its red cross ends it).
+  function epochLosses(T) {
+    return T.final !== null && isFinite(T.final) && !T.diverged ? T.loss.concat([T.final]) : T.loss;
   }
 
   // (m, b) at epoch c, for the line and the surface; null when the model has none.
@@ -112,7 +123,8 @@ const Views = (function () {
   function drawLoss(canvas, A, T, c, logY, C) {
     const n = Math.max(T.loss.length + (T.diverged ? 1 : 0), C ? C.loss.length : 0, 1);
     const floor = A.surface && A.surface.least_squares.loss;
-    const all = T.loss.concat(C ? C.loss : [], T.test || [], floor ? [floor] : []).filter(v => isFinite(v) && (!logY || v > 0));
+    const L = epochLosses(T);
+    const all = L.concat(C ? C.loss : [], T.test || [], floor ? [floor] : []).filter(v => isFinite(v) && (!logY || v > 0));
     let yr = extent(all, 0);
     if (logY) yr = [yr[0] / 1.5, yr[1] * 1.5]; else yr = [0, yr[1] * 1.05 || 1];
     const f = Plot.frame(canvas, [0, n], yr, { logY, xlabel: "epoch", ylabel: A.model === "logistic" ? "cross-entropy" : A.penalty && A.penalty !== "none" ? "half MSE + penalty" : "half MSE" });
@@ -121,11 +133,11 @@ const Views = (function () {
     for (const e of T.changes) Plot.polyline(f, [e, e], yr, { strokeStyle: PURPLE, lineWidth: 1.5, dash: [2, 3] });
     if (C) Plot.polyline(f, idx(C.loss), C.loss, { strokeStyle: GREY, lineWidth: 2, dash: [6, 3] });
     if (T.test) Plot.polyline(f, idx(T.test), T.test, { strokeStyle: ORANGE, lineWidth: 2, dash: [3, 2] });
-    Plot.polyline(f, idx(T.loss), T.loss, { strokeStyle: "#9cc3e0", lineWidth: 1.5 });
-    const upto = T.loss.slice(0, Math.min(c + 1, T.loss.length));
+    Plot.polyline(f, idx(L), L, { strokeStyle: "#9cc3e0", lineWidth: 1.5 });
+    const upto = L.slice(0, Math.min(c + 1, L.length));
     Plot.polyline(f, idx(upto), upto, { strokeStyle: BLUE, lineWidth: 2 });
-    const k = Math.min(c, T.loss.length - 1);
-    if (k >= 0) Plot.dots(f, [k], [T.loss[k]], { fillStyle: BLUE }, 4);
+    const k = Math.min(c, L.length - 1);
+    if (k >= 0) Plot.dots(f, [k], [L[k]], { fillStyle: BLUE }, 4);
     if (T.diverged) {
       const e = T.diverged.epoch, v = T.loss[T.loss.length - 1];
       f.ctx.save(); f.ctx.strokeStyle = RED; f.ctx.lineWidth = 3;
@@ -190,5 +202,5 @@ const Views = (function () {
     });
   }
 
-  return { drawFit, drawLoss, drawSurface, lineAt, frameAt, extent, timelineOf, splice, BLUE, ORANGE, RED, GREY, GREEN };
+  return { drawFit, drawLoss, drawSurface, lineAt, lossAt, epochLosses, frameAt, extent, timelineOf, splice, BLUE, ORANGE, RED, GREY, GREEN };
 })();

@@ -5,9 +5,9 @@ const Status = (function () {
   const f = v => (v === null || v === undefined || !isFinite(v) ? "-" : Plot.fmt(v));
 
   function show(A, T, c, C) {
-    const k = Math.min(c, T.loss.length - 1), L = Views.lineAt(T, c);
-    const parts = [`<b>epoch ${c}</b> of ${T.loss.length}`,
-      `training ${A.penalty && A.penalty !== "none" ? "objective (loss + penalty)" : "loss"} at the start of epoch ${k}: <b id="loss-now">${f(T.loss[k])}</b>`];
+    const k = Math.min(c, T.loss.length), L = Views.lineAt(T, c);  // epoch k: after k updates
+    const parts = [`<b>epoch ${c}</b> of ${T.loss.length} (after ${c} update${c === 1 ? "" : "s"})`,
+      `training ${A.penalty && A.penalty !== "none" ? "objective (loss + penalty)" : "loss"} at epoch ${k}: <b id="loss-now">${f(Views.lossAt(T, k))}</b>`];
     if (T.kind === "logistic") parts.push(`w1 = ${f(T.w1[c])}, w2 = ${f(T.w2[c])}, b = ${f(T.b[c])}`);
     else if (L) parts.push(`m = <b id="m-now">${f(L.m)}</b>, b = <b id="b-now">${f(L.b)}</b>`);
     const sc = A.data.scaling;  // a standardised upload: the same line in the file's own units
@@ -22,8 +22,8 @@ const Status = (function () {
   function describe(A, T, c, k, L, C) {
     const fit = T.kind === "logistic" ? `Two groups of points and the boundary w1 x1 + w2 x2 + b = 0 with w1 = ${f(T.w1[c])}, w2 = ${f(T.w2[c])}, b = ${f(T.b[c])}, at epoch ${c}.`
       : L ? `The data points and the line y = ${f(L.m)} x + ${f(L.b)} at epoch ${c}.` : `The data points and the network's fit at epoch ${c}.`;
-    const last = T.loss[T.loss.length - 1];
-    const loss = `Loss per epoch: ${f(T.loss[0])} at the start, ${f(T.loss[k])} at epoch ${k}, ${f(last)} at epoch ${T.loss.length - 1}` +
+    const E = Views.epochLosses(T).length - 1;
+    const loss = `Loss per epoch: ${f(T.loss[0])} at the start, ${f(Views.lossAt(T, k))} at epoch ${k}, ${f(Views.lossAt(T, E))} at epoch ${E}` +
       (T.diverged ? `; the run diverged at epoch ${T.diverged.epoch}` : "") + (C ? `; plain gradient descent ends at ${f(C.loss[C.loss.length - 1])}` : "") + ".";
     document.getElementById("fit").setAttribute("aria-label", fit);
     document.getElementById("loss").setAttribute("aria-label", loss);
