@@ -18,6 +18,7 @@ with warnings.catch_warnings():  # starlette asks for httpx2; httpx is what is i
 
 from descentlab import stability_bound  # noqa: E402
 from descentlab.core.quadratic import least_squares
+from descentlab.core.regimes import REGIMES, regime_sentence, step_regime
 from descentlab.core.stepsize import classify_rate  # noqa: E402
 from descentlab.data.synthetic import make_article_data, split
 from descentlab.playground import create_app  # noqa: E402
@@ -52,6 +53,32 @@ def test_the_default_request_is_the_articles_run(client, article_run):
     assert a["bound"] == pytest.approx(stability_bound(article_run.X_train), rel=1e-12)
     assert a["regime"] == classify_rate(0.05, a["bound"]) and a["diverged"] is None
     assert len(a["data"]["train"]["y"]) == 160 and len(a["data"]["test"]["y"]) == 40
+
+
+def test_the_final_loss_is_epoch_61_the_trained_parameters(client, article_run):
+    """Issue 24: epoch N is the state after N updates; ``loss`` holds epochs 0 .. 60 and
+    ``final_loss`` epoch 61, the library's History.final_loss of the same run."""
+    a = train(client)
+    h = article_run.history
+    assert len(a["loss"]) == h.n_epochs == 61 and h.final_loss is not None
+    assert a["final_loss"] == pytest.approx(h.final_loss, rel=0, abs=1e-12)
+    assert a["final_loss"] < a["loss"][-1]  # one update more than epoch 60
+
+
+@pytest.mark.parametrize("lr, regime", [(1.2, "oscillates"), (0.05, "monotone")])
+def test_the_steps_are_the_regimes_words(client, lr, regime):
+    """The rate's step behaviour comes from core/regimes.py, its one home."""
+    a = train(client, lr=lr)
+    steps = a["steps"]
+    assert a["status"] == "completed" and step_regime(lr, a["bound"]) == regime == steps["regime"]
+    assert (steps["phrase"], steps["sentence"]) == REGIMES[regime]
+    assert steps["regimes"] == regime_sentence(a["bound"])
+    assert ("overshoots" in steps["sentence"]) == (regime == "oscillates")
+
+
+def test_no_steps_where_the_regimes_do_not_apply(client):
+    assert train(client, optimizer="momentum")["steps"] is None
+    assert train(client, batch_size=16)["steps"] is None
 
 
 def test_the_surface_is_the_half_mse_around_least_squares(client):

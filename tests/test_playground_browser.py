@@ -105,6 +105,17 @@ def test_the_page_loads_offline_with_no_console_errors(page):
     page.shot("article")
 
 
+def test_the_last_frame_is_epoch_61_the_trained_state(page, article_run):
+    """Issue 24: the player ends at epoch 61 (after 61 updates) with the trained loss."""
+    page.open()
+    assert wait_for(lambda: page.js("return window.playground.cursor") == 61)
+    shown = f"{float(f'{article_run.history.final_loss:.4g}'):g}"  # Plot.fmt: 4 significant digits
+    status = page.text("status")
+    assert "epoch 61 of 61 (after 61 updates)" in status and "start of epoch" not in status
+    assert f"training loss at epoch 61: {shown}" in status and page.text("loss-now") == shown, status
+    assert "approach it monotonically" in page.text("steps")
+
+
 def test_moving_the_rate_slider_changes_the_line_and_the_loss(page):
     page.open()
     before = page.state()

@@ -167,7 +167,9 @@ def test_the_plots_have_text_alternatives_and_the_status_is_announced(page):
         assert page.js("return document.getElementById(arguments[0]).getAttribute('role')", id_) == "img"
     m = page.js("return Plot.fmt(window.playground.line.m)")
     assert f"y = {m} x" in page.js("return document.getElementById('fit').getAttribute('aria-label')")
-    assert "at epoch 19" in page.js("return document.getElementById('loss').getAttribute('aria-label')")
+    # issue 24: a 20-epoch run ends at epoch 20, the trained parameters' loss (final_loss)
+    final = page.js("return Plot.fmt(window.playground.answer.final_loss)")
+    assert f"{final} at epoch 20." in page.js("return document.getElementById('loss').getAttribute('aria-label')")
     assert page.js("return document.getElementById('status').getAttribute('aria-live')") == "polite"
 
 
