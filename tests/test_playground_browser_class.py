@@ -213,9 +213,12 @@ def test_the_run_saves_as_csv_and_the_plots_as_png(page):
     page.driver.find_element("id", "save-csv").click()
     rows = list(csv.DictReader(io.StringIO(downloaded(page, "descentlab-run.csv").read_text())))
     T = page.js("return window.playground.timeline")
-    assert len(rows) == 30 and list(rows[0]) == ["epoch", "loss", "test_loss", "m", "b"]
-    assert [float(r["loss"]) for r in rows] == T["loss"] and [float(r["test_loss"]) for r in rows] == T["test"]
-    assert [float(r["m"]) for r in rows] == T["m"][:30] and [float(r["b"]) for r in rows] == T["b"][:30]
+    # epochs 0 to 30, the state after N updates: the last row is the trained line
+    assert len(rows) == 31 and list(rows[0]) == ["epoch", "loss", "test_loss", "m", "b"]
+    assert [int(r["epoch"]) for r in rows] == list(range(31))
+    assert [float(r["loss"]) for r in rows] == T["loss"] + [T["final"]]
+    assert [float(r["test_loss"]) for r in rows[:30]] == T["test"] and rows[30]["test_loss"] == ""  # not sent for E
+    assert [float(r["m"]) for r in rows] == T["m"][:31] and [float(r["b"]) for r in rows] == T["b"][:31]
     page.driver.find_element("id", "save-png").click()
     png = downloaded(page, "descentlab-playground.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"

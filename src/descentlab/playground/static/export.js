@@ -1,5 +1,6 @@
-// Take it home: the plots as one PNG, the run as CSV (one row per epoch: the loss at the
-// start of the epoch, the test loss when the server sends it, and the parameters).
+// Take it home: the plots as one PNG, the run as CSV (one row per epoch N = 0 .. E, the
+// state after N updates: the training loss, the test loss when the server sends it, and
+// the parameters; the last row is the trained model).
 "use strict";
 
 const Export = (function () {
@@ -32,7 +33,7 @@ const Export = (function () {
   function rows(T) {
     const cols = ["epoch", "loss"];
     if (T.test) cols.push("test_loss");
-    const n = T.loss.length, out = [];
+    const losses = Views.epochLosses(T), n = losses.length, out = [];  // epochs 0 .. E
     let params = [];
     if (T.kind === "linear") params = [["m", T.m], ["b", T.b]];
     else if (T.kind === "logistic") params = [["w1", T.w1], ["w2", T.w2], ["b", T.b]];
@@ -44,7 +45,7 @@ const Export = (function () {
     for (const [name] of params) cols.push(name);
     out.push(cols.join(","));
     for (let e = 0; e < n; e++) {
-      const r = [e, T.loss[e]];
+      const r = [e, losses[e]];
       if (T.test) r.push(T.test[e] ?? "");
       for (const [, v] of params) r.push(v[e] ?? "");
       out.push(r.map(v => (v === null ? "" : String(v))).join(","));
