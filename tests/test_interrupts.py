@@ -177,3 +177,40 @@ def test_the_first_ctrl_c_stops_every_part_of_report(tmp_path):
                     r"first\); kept report.html", last), last
     assert "without collapse, not started after Ctrl-C" in stdout
     assert sorted(os.listdir(out)) == ["manifest.json", "report.html"]
+
+
+def test_a_ctrl_c_after_training_waits_until_the_run_is_kept(tmp_path):
+    """A Ctrl-C between the end of training and the record's writing (metrics being
+    computed, lines printed) is held: the command stops only once the record is written."""
+    from descentlab.cli import _raise_interrupt
+    from descentlab.core.models import LinearModel
+    from descentlab.core.trainer import train
+    from descentlab.files import interrupts
+
+    X, y = np.linspace(-1, 1, 20)[:, None], np.linspace(-1, 1, 20)
+    with interrupts.interrupt_scope():
+        interrupts.expect_record()
+        train(LinearModel(1), X, y, epochs=3)
+        assert interrupts.holding() and not interrupts.stopping()
+        _raise_interrupt(signal.SIGINT, None)  # held: no KeyboardInterrupt before the record
+        assert not interrupts.stopping()
+        with pytest.raises(KeyboardInterrupt):
+            interrupts.release_interrupts()  # the record is written: now the command stops
+        assert interrupts.stopping() and not interrupts.holding()
+        history = train(LinearModel(1), X, y, epochs=3)  # a later part does not start
+        assert history.status == "interrupted" and history.n_epochs == 0
+
+
+def test_a_finished_run_leaves_the_next_training_interruptible():
+    from descentlab.core.models import LinearModel
+    from descentlab.core.trainer import train
+    from descentlab.files import interrupts
+
+    X, y = np.linspace(-1, 1, 20)[:, None], np.linspace(-1, 1, 20)
+    with interrupts.interrupt_scope():
+        interrupts.expect_record()
+        train(LinearModel(1), X, y, epochs=2)
+        assert interrupts.holding()
+        assert not interrupts.training_starts() and not interrupts.holding()
+    train(LinearModel(1), X, y, epochs=2)  # outside a command (a Python session): no holding
+    assert not interrupts.holding()

@@ -29,7 +29,7 @@ from descentlab.cli import (
     tutorial,
 )
 from descentlab.errors import DescentlabError, DivergenceError, SaveError
-from descentlab.files.interrupts import holding, interrupt_scope
+from descentlab.files.interrupts import defer_interrupt, holding, interrupt_scope
 
 COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic, fit, predict,
             playground, exercise]
@@ -127,6 +127,7 @@ class _Stdout:
 
 def _raise_interrupt(signum, frame):
     if holding():  # what a stopped run trained is being written: that comes first
+        defer_interrupt()  # (after a finished run, this Ctrl-C stops the command then)
         if not _told:
             _told.append(signum)
             print("descentlab: still writing what was trained; it stops once that is saved",

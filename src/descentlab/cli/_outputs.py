@@ -14,7 +14,9 @@ def check_folder(out, names, inputs=(), create=False):
     nothing (:func:`recording` makes the folder when there is something to write, so a
     command refused later, by its settings or its data, leaves no empty folder behind)."""
     from descentlab.files import check_folder as creatable
+    from descentlab.files.interrupts import expect_record
 
+    expect_record()  # a Ctrl-C after training waits until its record is written
     try:
         creatable(out)  # a folder still to make holds no file, so no input either
         if Path(out).is_dir():

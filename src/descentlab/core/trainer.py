@@ -19,7 +19,7 @@ from descentlab.core.optimizers import GradientDescent, check_prox
 from descentlab.core.stopping import Diverging, Stopper, as_callback, diverged, finish, guard
 from descentlab.core.xp import floats, is_numpy
 from descentlab.errors import DescentlabError
-from descentlab.files.interrupts import note_interrupt, stopping
+from descentlab.files.interrupts import note_interrupt, training_ended, training_starts
 
 
 class RowsObjective:
@@ -237,7 +237,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
                             "loss": getattr(loss, "name", repr(loss)), **meta})
     start, epoch, diverging = None, 0, None
     try:
-        if stopping():  # Ctrl-C already stopped a part of this command: start no new run
+        if training_starts():  # Ctrl-C already stopped a part of this command: start no new run
             raise KeyboardInterrupt
         for epoch in range(epochs):
             start = model.get_params()
@@ -264,6 +264,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
                 break
     except Diverging as exc:
         diverging = exc
+        training_ended()  # a diverged run is kept too (the lesson)
     except KeyboardInterrupt:
         note_interrupt()  # the command's later parts stop; more Ctrl-C wait for the record
         if start is not None:  # undo the epoch in progress: the parameters match the history
@@ -271,6 +272,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
             del history.val_loss[history.n_epochs:]
         history.status = "interrupted"
         history.meta["interrupted_at_epoch"] = history.n_epochs
+    else:
+        training_ended()  # a Ctrl-C from here on waits until the command has kept this run
     for end in ends:
         end(history)
     if diverging is not None:

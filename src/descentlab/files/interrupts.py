@@ -5,6 +5,9 @@ the command stops while what was trained is kept.
 - :func:`interrupt_scope` (the command line's) makes a first Ctrl-C caught by a training
   loop stop every later part of the command and hold further Ctrl-C until what was
   trained is written (the "protected block").
+- In a command that records its run (:func:`expect_record`), a Ctrl-C that comes after
+  training ended but before its record is written is held too, and stops the command
+  once the record is written (:func:`release_interrupts`).
 """
 
 import signal
@@ -40,7 +43,8 @@ def deferred_signals(signals=(signal.SIGINT, signal.SIGTERM)):
 
 #: The command line's Ctrl-C state (:func:`interrupt_scope`): off in Python sessions,
 #: where a later call must train as usual.
-_ctrl_c = {"scope": False, "stopping": False, "holding": False}
+_ctrl_c = {"scope": False, "stopping": False, "holding": False, "record": False, "pending": False}
+_FRESH = dict(_ctrl_c)
 
 
 @contextmanager
@@ -48,11 +52,11 @@ def interrupt_scope():
     """While a command runs: once a training loop has caught Ctrl-C (:func:`note_interrupt`),
     every later part of the command stops at once (:func:`stopping`), and further Ctrl-C
     are held (:func:`holding`) until what was trained is written (:func:`release_interrupts`)."""
-    _ctrl_c.update(scope=True, stopping=False, holding=False)
+    _ctrl_c.update(_FRESH, scope=True)
     try:
         yield
     finally:
-        _ctrl_c.update(scope=False, stopping=False, holding=False)
+        _ctrl_c.update(_FRESH)
 
 
 def note_interrupt() -> None:
@@ -66,11 +70,46 @@ def stopping() -> bool:
     return _ctrl_c["stopping"]
 
 
+def expect_record() -> None:
+    """This command writes a record of its runs (history, metrics): from the end of each
+    training until that record is written, Ctrl-C waits (:func:`training_ended`)."""
+    if _ctrl_c["scope"]:
+        _ctrl_c["record"] = True
+
+
+def training_starts() -> bool:
+    """A training loop starts: it is interruptible again; True when it must not run (a
+    Ctrl-C stopped a part of this command, or came while the last run was being kept)."""
+    if _ctrl_c["pending"]:
+        _ctrl_c.update(pending=False, stopping=True)
+    if not _ctrl_c["stopping"]:
+        _ctrl_c["holding"] = False
+    return _ctrl_c["stopping"]
+
+
+def training_ended() -> None:
+    """A training loop ended without Ctrl-C: in a command that records it, hold Ctrl-C
+    until the record is written, so that what was trained is never lost."""
+    if _ctrl_c["scope"] and _ctrl_c["record"] and threading.current_thread() is threading.main_thread():
+        _ctrl_c["holding"] = True
+
+
+def defer_interrupt() -> None:
+    """A Ctrl-C came while holding: if no training was stopped by one, it stops the
+    command once the record is written (:func:`release_interrupts`)."""
+    if not _ctrl_c["stopping"]:
+        _ctrl_c["pending"] = True
+
+
 def holding() -> bool:
     """True while what an interrupted run trained is still being written."""
     return _ctrl_c["holding"]
 
 
 def release_interrupts() -> None:
-    """What was trained is written: Ctrl-C stops the rest (figures) again."""
+    """What was trained is written: Ctrl-C stops the rest (figures) again, and one that
+    came meanwhile stops it now (KeyboardInterrupt)."""
     _ctrl_c["holding"] = False
+    if _ctrl_c["pending"]:
+        _ctrl_c.update(pending=False, stopping=True)
+        raise KeyboardInterrupt
