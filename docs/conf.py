@@ -61,6 +61,10 @@ nb_execution_timeout = 180
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
+# A notebook whose cells show ipywidgets (the progress bar) would make myst-nb load
+# require.js and the widget manager from a CDN; the site fetches nothing from outside,
+# so widget outputs render as their text fallback.
+nb_ipywidgets_js: dict = {}
 nb_kernel_rgx_aliases = {".*": "python3"}
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
