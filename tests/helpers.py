@@ -40,3 +40,19 @@ def headless_chromium(width=1200, height=900):
     options.binary_location = binary
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(driver_path), options=options)
+
+
+def playground_client():
+    """A starlette TestClient on the playground app as served on 127.0.0.1:8000 (the Host
+    its guard admits); skips the test module without starlette or httpx."""
+    import warnings
+
+    pytest.importorskip("starlette")
+    pytest.importorskip("httpx")
+    with warnings.catch_warnings():  # starlette asks for httpx2; httpx is what is installed
+        warnings.filterwarnings("ignore", message="Using `httpx` with")
+        from starlette.testclient import TestClient
+
+    from descentlab.playground import create_app
+
+    return TestClient(create_app(), base_url="http://127.0.0.1:8000", raise_server_exceptions=False)

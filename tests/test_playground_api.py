@@ -10,24 +10,18 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-import warnings  # noqa: E402
-
-with warnings.catch_warnings():  # starlette asks for httpx2; httpx is what is installed
-    warnings.filterwarnings("ignore", message="Using `httpx` with")
-    from starlette.testclient import TestClient  # noqa: E402
-
 from descentlab import stability_bound  # noqa: E402
 from descentlab.core.quadratic import least_squares
 from descentlab.core.regimes import REGIMES, regime_sentence, step_regime
 from descentlab.core.stepsize import classify_rate  # noqa: E402
 from descentlab.data.synthetic import make_article_data, split
-from descentlab.playground import create_app  # noqa: E402
 from descentlab.playground.settings import FIELDS, LIMITS, REGIME_EDGES  # noqa: E402
+from helpers import playground_client  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app(), base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
+    return playground_client()
 
 
 def train(client, **settings):

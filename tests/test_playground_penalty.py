@@ -9,23 +9,17 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-import warnings  # noqa: E402
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="Using `httpx` with")
-    from starlette.testclient import TestClient  # noqa: E402
-
 from sklearn.linear_model import ElasticNet, Lasso, Ridge  # noqa: E402
 
 from descentlab import stability_bound  # noqa: E402
-from descentlab.playground import create_app  # noqa: E402
 from descentlab.playground.problems import load_problem  # noqa: E402
 from descentlab.playground.settings import validate  # noqa: E402
+from helpers import playground_client  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app(), base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
+    return playground_client()
 
 
 def train(client, **settings):

@@ -11,22 +11,16 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-import warnings  # noqa: E402
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="Using `httpx` with")
-    from starlette.testclient import TestClient  # noqa: E402
-
 from descentlab.core.convergence import contraction
 from descentlab.core.optimizers import make_optimizer  # noqa: E402
 from descentlab.core.scaling import standardize  # noqa: E402
-from descentlab.playground import create_app  # noqa: E402
 from descentlab.playground.runner import round_down  # noqa: E402
+from helpers import playground_client  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app(), base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
+    return playground_client()
 
 
 def train(client, **settings):
