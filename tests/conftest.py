@@ -1,7 +1,7 @@
 import os
 
 # scikit-learn's array_api_dispatch needs SciPy's array-API mode, set before SciPy is imported
-# (tests/test_array_api.py); NumPy inputs behave as without it
+# (tests/estimators/test_array_api.py); NumPy inputs behave as without it
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 import matplotlib

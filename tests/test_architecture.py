@@ -179,3 +179,21 @@ def test_old_import_paths_are_gone():
             "    except ModuleNotFoundError: continue\n"
             "    raise SystemExit(old)")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+#: Tests of the whole project (docs, notebooks, README, packaging, this file) and of the
+#: single-module rooms at the package's root live at the top of tests/.
+TOP_LEVEL_TESTS = {"architecture", "docs", "doctests", "notebooks", "one_home", "one_meaning",
+                   "packaging", "readme", "sizes", "tutorial"}
+
+
+def test_the_tests_folder_mirrors_the_rooms():
+    """tests/<room>/ holds the tests of src/descentlab/<room>/; nothing else sits in tests/."""
+    tests = Path(__file__).resolve().parent
+    rooms = {p.name for p in PKG.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    assert folders <= rooms, f"test folders with no room: {sorted(folders - rooms)}"
+    top = {p.stem.removeprefix("test_") for p in tests.glob("test_*.py")}
+    assert top == TOP_LEVEL_TESTS, f"tests at the top that belong in a room: {sorted(top - TOP_LEVEL_TESTS)}"
+    for folder in folders:
+        assert list((tests / folder).glob("test_*.py")), f"tests/{folder}/ is empty"

@@ -1,7 +1,7 @@
 """Every notebook in examples/ runs top to bottom in a fresh kernel, within a time budget.
 
 The article notebook's printed losses land in the article's ranges (the same ranges as
-tests/test_lessons_article.py) and every cell tagged ``figure`` draws an image.
+tests/lessons/test_lessons_article.py) and every cell tagged ``figure`` draws an image.
 """
 
 import os

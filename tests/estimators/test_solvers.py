@@ -84,7 +84,7 @@ def test_memmap_and_streamed_file_fit_like_memory(tmp_path):
 
 def test_float32_streamed_file(tmp_path):
     # float32 data is multiplied in float32 (issue 15): the float64 fit of the same numbers
-    # to float32's rounding, and R^2 to 1e-6 (tests/test_moments_pass.py checks lstsq)
+    # to float32's rounding, and R^2 to 1e-6 (tests/fast/test_moments_pass.py checks lstsq)
     X, y = _data(5, n=4000)
     path = tmp_path / "X32.npy"
     np.save(path, X.astype(np.float32))

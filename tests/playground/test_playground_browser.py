@@ -17,7 +17,7 @@ from descentlab.playground.server import Background  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def wait_for(condition, timeout=20.0):

@@ -26,7 +26,7 @@ def wait_for(condition, timeout=10.0):
         time.sleep(0.05)
     return condition()
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")

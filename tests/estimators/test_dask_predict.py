@@ -1,5 +1,5 @@
 """Predicting on a Dask array is lazy and chunk-wise, and gives the in-memory predictions
-(the default scheduler here; tests/test_distributed.py repeats it on a LocalCluster)."""
+(the default scheduler here; tests/estimators/test_distributed.py repeats it on a LocalCluster)."""
 
 import numpy as np
 import pytest

@@ -3,7 +3,7 @@ code, the one-line message (no traceback) and the files left behind.
 
 The command-line rows run ``main()`` in this process from a fresh folder; the few that need
 a real process (stdout closed) are marked slow. Ctrl-C in a real process is in
-tests/test_interrupts.py.
+tests/files/test_interrupts.py.
 """
 
 import http.server

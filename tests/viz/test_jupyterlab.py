@@ -18,7 +18,7 @@ pytest.importorskip("jupyterlab", reason="JupyterLab is not installed: pip insta
 pytest.importorskip("ipywidgets", reason="ipywidgets is not installed: pip install '.[notebook]'")
 nbformat = pytest.importorskip("nbformat")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 from helpers import headless_chromium  # noqa: E402
 
