@@ -24,15 +24,25 @@ import numpy as np
 from descentlab.core.losses import _weighted
 
 
+#: Rows this close to the band's edges (times :math:`\mu`) count as inside in ``hessian_rows``.
+EDGE = 1e-3
+
+
 def envelope(a, lo, hi, mu):
     r"""``(value, slope, curvature)`` of :math:`\varphi_\mu(a)` (see the module), elementwise;
-    ``mu`` 0 is :math:`\varphi` itself with slope 0 at the kink."""
+    ``mu`` 0 is :math:`\varphi` itself with slope 0 at the kink.
+
+    The curvature is :math:`1/\mu` inside the band :math:`(\mu l, \mu h)` and within
+    ``EDGE * mu`` of it: at an edge the second derivative jumps (0 or :math:`1/\mu`), and
+    a Newton step taken near one must see the side the optimum may lie on.
+    """
     if mu == 0:
         return np.maximum(lo * a, hi * a), hi * (a > 0) + lo * (a < 0), np.zeros_like(a, dtype=float)
     slope = np.clip(a / mu, lo, hi)
     value = np.where(a >= mu * hi, hi * a - 0.5 * mu * hi**2,
                      np.where(a <= mu * lo, lo * a - 0.5 * mu * lo**2, 0.5 * a**2 / mu))
-    return value, slope, ((a > mu * lo) & (a < mu * hi)) / mu
+    edge = EDGE * mu
+    return value, slope, ((a > mu * lo - edge) & (a < mu * hi + edge)) / mu
 
 
 class _Kinked:

@@ -259,6 +259,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
             if stopper is not None and converged is not None and not watch:  # the stronger rule decides
                 stalled = converged(epoch_start, None if minibatch else grads, stalled)
                 stopper.count = 0 if not stalled and stopper.count >= stopper.n_iter_no_change else stopper.count
+                if getattr(converged, "new_stage", False):  # it changed the objective: a fresh window
+                    stopper = Stopper(tol, n_iter_no_change)
             if stalled:
                 history.status = "early_stopped" if watch else "converged"
                 break

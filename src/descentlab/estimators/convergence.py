@@ -183,8 +183,8 @@ def _rows(a, rows):
 
 def optimum_check(est, problem, loss, penalty, model):
     """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none)."""
-    if est.gtol is None or est.tol is None or est.early_stopping or getattr(loss, "degree", 2) != 2:
-        return None  # (a loss with kinks has no Newton step: the loss rule tol alone)
+    if est.gtol is None or est.tol is None or est.early_stopping:
+        return None  # (a kinked loss is checked smoothed: descentlab.estimators.kinked)
     unit = est._penalty_scales(problem, model)[0]["W"]
     if problem.objective is not None:
         if not hasattr(problem.objective, "moments") and not hasattr(problem.objective, "hessian"):

@@ -1,0 +1,133 @@
+r"""The linear estimators' other losses, and honest stopping on the ones with kinks.
+
+``GDRegressor(loss=...)``: ``"huber"``, ``"epsilon_insensitive"``, ``"quantile"``;
+``GDClassifier(loss=...)``: ``"hinge"``, ``"modified_huber"`` (:mod:`descentlab.core.kinks`,
+scikit-learn's definitions). Huber and modified Huber have a Lipschitz gradient: they
+train as the squared loss does, and "converged" is the same Newton-step rule
+(:class:`~descentlab.estimators.convergence.OptimumCheck`, on their curvature per row).
+
+The piecewise-linear ones have no gradient at their kinks, and a constant step ends up
+bouncing across a kink while the loss looks flat: "converged" would mean nothing. They
+train on the smoothed loss :math:`\varphi_\mu` (:mod:`descentlab.core.kinks`) by
+continuation (:class:`Continuation`): from :data:`MU_START`, each time the smoothed
+problem is solved (its Newton step within ``gtol``) :math:`\mu` shrinks tenfold, with the
+step :math:`1/L_\mu`, down to :data:`MU_END`. "Converged" is said only there: within
+``gtol`` of the minimiser of a loss at most :math:`\mu/2` (on the standardised scale)
+below the exact one. Otherwise a ConvergenceWarning says at which :math:`\mu` it stopped.
+"""
+
+import numpy as np
+
+from descentlab.core.kinks import EpsilonInsensitive, Hinge, HuberLoss, ModifiedHuber, QuantileLoss
+from descentlab.core.losses import MeanSquaredError
+from descentlab.errors import DescentlabError
+
+#: The first and the last smoothing of a kink (on the standardised target, or the logit).
+MU_START, MU_END, MU_FACTOR = 1.0, 1e-6, 0.1
+
+
+def regression_loss(est, y_scale=1.0):
+    """``est.loss`` as a loss object on the target standardised by ``y_scale`` (``epsilon``
+    in ``y``'s units becomes ``epsilon / y_scale``)."""
+    if est.loss == "squared_error":
+        return MeanSquaredError()
+    if est.loss == "quantile":
+        return QuantileLoss(est.quantile)
+    return {"huber": HuberLoss, "epsilon_insensitive": EpsilonInsensitive}[est.loss](est.epsilon / y_scale)
+
+
+def target_degree(est):
+    r""":math:`p` with :math:`\ell(s r) = s^p \ell(r)`: the standardised loss is the loss over
+    :math:`s_y^p` (2 for squared and Huber, 1 for the piecewise-linear ones)."""
+    return 1 if getattr(est, "loss", None) in ("epsilon_insensitive", "quantile") else 2
+
+
+def classification_loss(est, n_classes):
+    """``est.loss`` ("hinge", "modified_huber") for two classes; None for "log_loss"."""
+    if est.loss == "log_loss":
+        return None
+    if n_classes > 2:
+        raise DescentlabError(f"loss={est.loss!r} trains two classes and y has {n_classes}: use "
+                              f"loss='log_loss', or OneVsRestClassifier(GDClassifier(loss={est.loss!r}))")
+    return Hinge() if est.loss == "hinge" else ModifiedHuber()
+
+
+def start_smoothing(est, loss):
+    """``loss`` with its first smoothing: :data:`MU_START` when a :class:`Continuation` will
+    shrink it (``tol`` set, no early stopping), else :data:`MU_END` throughout."""
+    if getattr(loss, "kinked", False):
+        loss.mu = MU_START if est.tol is not None and not est.early_stopping else MU_END
+    return loss
+
+
+def margin_proba(z):
+    """scikit-learn's probabilities of ``loss="modified_huber"``: :math:`p = (\\operatorname{clip}(z, -1, 1) + 1)/2`."""
+    p = (np.clip(z, -1.0, 1.0) + 1.0) / 2.0
+    return np.column_stack([1.0 - p, p])
+
+
+class Continuation:
+    """``converged(params, grads, stalled)`` for :func:`descentlab.core.trainer.train` on a
+    smoothed kinked loss: each solved stage shrinks ``loss.mu`` (and the step with it); only
+    the last stage may say converged.
+
+    Parameters
+    ----------
+    loss : a loss of :mod:`descentlab.core.kinks` with ``kinked`` True, its ``mu`` changed here.
+    optimizer : its ``lr`` follows :math:`1/L_\\mu` (or the given rate times :math:`\\mu/\\mu_0`).
+    check : OptimumCheck or None
+        Whether a stage is solved (on the loss as it is smoothed now); None: the loss rule.
+    lam : float
+        The data's curvature for a loss of curvature 1 (:math:`L_\\mu = lam / \\mu + L_{pen}`).
+    penalty_curvature : float
+    chosen : bool
+        Whether the step was chosen from the data (``lr=None``).
+
+    Attributes
+    ----------
+    new_stage : bool
+        Set by a call that shrank ``mu``: the loss changed, so the trainer's window restarts.
+    """
+
+    def __init__(self, loss, optimizer, check, lam, penalty_curvature=0.0, chosen=True):
+        self.loss, self.optimizer, self.check = loss, optimizer, check
+        self.lam, self.pen, self.chosen = lam, penalty_curvature, chosen
+        self.lr0, self.mu0, self.new_stage = optimizer.lr, loss.mu, False
+
+    def __call__(self, params, grads, stalled):
+        self.new_stage = False
+        solved = stalled if self.check is None else self.check(params, grads, stalled)
+        if not solved:
+            return False
+        if self.loss.mu <= MU_END:
+            return True
+        self.loss.mu = max(MU_END, self.loss.mu * MU_FACTOR)
+        self.optimizer.lr = (1.0 / (self.lam / self.loss.mu + self.pen) if self.chosen
+                             else self.lr0 * self.loss.mu / self.mu0)
+        self.optimizer.state = {}  # the velocity of the last stage's loss
+        self.new_stage = True
+        return False
+
+    def unconverged_message(self, n_epochs, params):
+        """How far it got: the smoothing reached, and the Newton step's distance there."""
+        if self.check is None:
+            where = "before the loss stopped improving by tol"
+        else:
+            self.check.measure(params)
+            where = f"an estimated {self.check.distance:.2g} (relative, on coef_) from the smoothed optimum"
+        return (f"training used all {n_epochs} epochs on the kinks of loss={self.loss.name!r} "
+                f"smoothed to mu={self.loss.mu:.0e} (converged means mu={MU_END:.0e}) and stopped "
+                f"{where}: raise epochs (e.g. epochs={4 * n_epochs})")
+
+    def __repr__(self):
+        return f"Continuation(mu={self.loss.mu:.0e}, check={self.check!r})"
+
+
+def kinked_rule(est, problem, loss, penalty, optimizer, check):
+    """The ``converged`` rule of a fit on ``loss``: ``check`` as it is for a smooth loss, a
+    :class:`Continuation` around it for a kinked one (None where the loss does not shrink)."""
+    if not getattr(loss, "kinked", False) or loss.mu <= MU_END or optimizer is None:
+        return check
+    lam = problem.curvature(loss) * loss.mu  # the data's, for a loss of curvature 1
+    pen = 0.0 if penalty is None else penalty.curvature()
+    return Continuation(loss, optimizer, check, lam, pen, chosen=est.lr is None)
