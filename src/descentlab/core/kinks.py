@@ -23,7 +23,6 @@ import numpy as np
 
 from descentlab.core.losses import _weighted
 
-
 #: Rows this close to the band's edges (times :math:`\mu`) count as inside in ``hessian_rows``.
 EDGE = 1e-3
 

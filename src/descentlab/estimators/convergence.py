@@ -150,8 +150,8 @@ class OptimumCheck:
         """The warning when the budget ran out: how far it stopped and what to change."""
         self.measure(params)
         distance = self.distance  # the Newton step's size, even where it certifies nothing
-        why = ("; unstandardised features of unlike scales make the steps slow along the small "
-               "ones: standardize=True, or scale them" if not self.standardized else "")
+        why = ("; raw features are scaled (the diagonal preconditioner) but not centred, so columns "
+               "far from 0 move with the bias: standardize=True centres them" if not self.standardized else "")
         if self.minibatch:
             why += ("; mini-batch steps of a fixed size wander about the optimum: train full-batch "
                     "(batch_size=None) or with a decaying schedule")

@@ -41,6 +41,7 @@ class _LinearMixin:
     """Linear estimators predict from ``coef_`` and ``intercept_`` in the data's units."""
 
     _per_feature: tuple[str, ...] = ("coef_",)
+    _diagonal_preconditioner = True  # standardize=False: raw features, each step over H's diagonal
 
     def _penalty_scales(self, problem, model):
         """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^2` (see

@@ -11,12 +11,12 @@ rows drawn from anywhere in the data, one round trip per step.
 
 import numpy as np
 
-from descentlab.core.scaling import column_scale, no_scaling
+from descentlab.core.scaling import column_mean_std, column_scale, diagonal_scale, no_scaling
 from descentlab.core.xp import is_numpy, like, to_numpy
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
 from descentlab.estimators.device import dtype_for
-from descentlab.estimators.problem import Problem
+from descentlab.estimators.problem import Problem, preconditioned
 from descentlab.fast.blockwise import (
     ArrayBlocks,
     LabelCodes,
@@ -30,6 +30,7 @@ from descentlab.fast.blockwise import (
 from descentlab.fast.objectives import (
     FusedObjective,
     MomentsObjective,
+    diagonally_scaled,
     is_dask,
     is_streamed,
     moments_of,
@@ -117,6 +118,8 @@ def blockwise_problem(estimator, blocks):
         target = LabelCodes(y_part, codes)
     x_mean, x_scale = (x_mean, column_scale(x_mean, x_sd, n)) if estimator.standardize \
         else no_scaling(blocks.n_features)
+    if preconditioned(estimator):  # raw features over their root mean square
+        x_mean, x_scale = np.zeros(blocks.n_features), diagonal_scale(sx / n, x_sd)
     model = estimator._build_model(blocks.n_features, np.random.default_rng(0))
     objective = SummedObjective(blocks, model, estimator._loss(), Scaling(x_mean, x_scale, target))
     return Problem(attrs=attrs, x_mean=x_mean, x_scale=x_scale, objective=objective, n_samples=n)
@@ -152,10 +155,16 @@ def fast_problem(estimator, X, y, solver, sample_weight=None):
             sample_weight = like(estimator._sample_weight(sample_weight, np.empty((X.shape[0], 0)),
                                                           to_numpy(y)), X)
     if solver == "moments":
-        moments_z, scaling = standardized(moments_of(X, y, sample_weight), estimator.standardize)
+        moments = moments_of(X, y, sample_weight)
+        moments_z, scaling = (diagonally_scaled(moments) if preconditioned(estimator)
+                              else standardized(moments, estimator.standardize))
         objective = MomentsObjective(moments_z)
     else:
         scaling = row_scaling(X, y, estimator.standardize, sample_weight)
+        if preconditioned(estimator):  # raw features over their root mean square
+            mu, sd = column_mean_std(X) if sample_weight is None else (
+                0.0, np.sqrt(np.average(np.asarray(X) ** 2, axis=0, weights=sample_weight)))
+            scaling["x_scale_"] = diagonal_scale(mu, sd)
         objective = FusedObjective(X, y, scaling, sample_weight=sample_weight)
     return Problem(attrs={"y_mean_": float(scaling["y_mean_"]), "y_scale_": float(scaling["y_scale_"])},
                    x_mean=scaling["x_mean_"], x_scale=scaling["x_scale_"], objective=objective,
