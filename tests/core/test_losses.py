@@ -77,7 +77,7 @@ def test_issue_26_losses_match_scikit_learn_and_their_gradients_match_finite_dif
     from sklearn.linear_model._sgd_fast import Hinge as SkHinge
     from sklearn.linear_model._sgd_fast import ModifiedHuber as SkModifiedHuber
 
-    from descentlab.core import kinks as losses
+    from descentlab.core import losses
 
     rng = np.random.default_rng(5)
     z = rng.normal(size=12) * 2
@@ -113,7 +113,7 @@ def test_issue_26_losses_match_scikit_learn_and_their_gradients_match_finite_dif
 def test_smoothed_kinks_are_below_the_loss_by_at_most_mu_over_2_and_their_gradients_match(name, mu):
     """The Moreau envelope of each kink: 0 <= loss - smoothed <= mu/2, a C1 gradient, and its
     curvature (hessian_rows) the derivative of the gradient, 1/mu inside the band."""
-    from descentlab.core import kinks
+    from descentlab.core import losses as kinks
 
     rng = np.random.default_rng(2)
     z = rng.normal(size=41) * 2

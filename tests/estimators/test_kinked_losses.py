@@ -9,7 +9,7 @@ from scipy.optimize import linprog, minimize
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import QuantileRegressor
 
-from descentlab.core.kinks import EpsilonInsensitive, Hinge, HuberLoss, ModifiedHuber, QuantileLoss
+from descentlab.core.losses import EpsilonInsensitive, Hinge, HuberLoss, ModifiedHuber, QuantileLoss
 from descentlab.errors import DescentlabError
 from descentlab.estimators import GDClassifier, GDRegressor
 

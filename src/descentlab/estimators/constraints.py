@@ -60,7 +60,7 @@ BASE_CONSTRAINTS = {
                           default=False),
 }
 
-#: The linear regressor's own: scikit-learn's losses (:mod:`descentlab.core.kinks`).
+#: The linear regressor's own: scikit-learn's losses (:mod:`descentlab.core.losses`).
 REGRESSOR_CONSTRAINTS = {
     "loss": Setting("the loss: squared_error, huber, epsilon_insensitive, quantile (regression); "
                     "log_loss, hinge, modified_huber (classification)", kind="choice",

@@ -1,14 +1,14 @@
 r"""The linear estimators' other losses, and honest stopping on the ones with kinks.
 
 ``GDRegressor(loss=...)``: ``"huber"``, ``"epsilon_insensitive"``, ``"quantile"``;
-``GDClassifier(loss=...)``: ``"hinge"``, ``"modified_huber"`` (:mod:`descentlab.core.kinks`,
+``GDClassifier(loss=...)``: ``"hinge"``, ``"modified_huber"`` (:mod:`descentlab.core.losses`,
 scikit-learn's definitions). Huber and modified Huber have a Lipschitz gradient: they
 train as the squared loss does, and "converged" is the same Newton-step rule
 (:class:`~descentlab.estimators.convergence.OptimumCheck`, on their curvature per row).
 
 The piecewise-linear ones have no gradient at their kinks, and a constant step ends up
 bouncing across a kink while the loss looks flat: "converged" would mean nothing. They
-train on the smoothed loss :math:`\varphi_\mu` (:mod:`descentlab.core.kinks`) by
+train on the smoothed loss :math:`\varphi_\mu` (:mod:`descentlab.core.losses`) by
 continuation (:class:`Continuation`): from :data:`MU_START`, each time the smoothed
 problem is solved (its Newton step within ``gtol``) :math:`\mu` shrinks tenfold, with the
 step :math:`1/L_\mu`, down to :data:`MU_END`. "Converged" is said only there: within
@@ -17,10 +17,13 @@ below the exact one. Otherwise a ConvergenceWarning says at which :math:`\mu` it
 """
 
 import numpy as np
+from sklearn.utils.metaestimators import available_if
 
-from descentlab.core.kinks import EpsilonInsensitive, Hinge, HuberLoss, ModifiedHuber, QuantileLoss
-from descentlab.core.losses import MeanSquaredError
+from descentlab.core.losses import EpsilonInsensitive, Hinge, HuberLoss, MeanSquaredError, ModifiedHuber, QuantileLoss
 from descentlab.errors import DescentlabError
+from descentlab.estimators.convergence import optimum_check
+from descentlab.estimators.device import device_solver
+from descentlab.fast.objectives import is_streamed
 
 #: The first and the last smoothing of a kink (on the standardised target, or the logit).
 MU_START, MU_END, MU_FACTOR = 1.0, 1e-6, 0.1
@@ -66,6 +69,58 @@ def margin_proba(z):
     return np.column_stack([1.0 - p, p])
 
 
+def rows_solver(est, X):
+    """The solver of a loss other than the squared one: ``"gd"`` on the rows (the fast paths
+    sum squares)."""
+    if est.solver in ("moments", "fused") or is_streamed(X):
+        raise DescentlabError(f"loss={est.loss!r} trains on the rows in memory: use solver='gd' "
+                              "(or 'auto') with X as an array, or loss='squared_error'")
+    return device_solver(est.solver, "gd", X)
+
+
+class _Losses:
+    """What both linear estimators' ``loss`` share: the converged rule around the Newton check."""
+
+    def _optimum_check(self, problem, loss, penalty, model, optimizer=None):
+        return kinked_rule(self, problem, loss, penalty, optimizer, optimum_check(self, problem, loss, penalty, model))
+
+
+class RegressorLosses(_Losses):
+    """``GDRegressor``'s ``loss``: the loss object, on the target's standardised scale."""
+
+    def _loss(self):
+        return regression_loss(self, getattr(self, "y_scale_", 1.0))
+
+    def _loss_for(self, problem):
+        return start_smoothing(self, regression_loss(self, problem.attrs.get("y_scale_", 1.0)))
+
+
+class ClassifierLosses(_Losses):
+    """``GDClassifier``'s ``loss``: the loss object, and probabilities where the loss has them."""
+
+    def _loss(self):
+        return classification_loss(self, len(self._fit_classes)) or super()._loss()
+
+    def _loss_for(self, problem):
+        return start_smoothing(self, self._loss())
+
+    @available_if(lambda self: self.loss != "hinge")
+    def predict_proba(self, X):
+        """The probability of each of ``classes_``, shape (n_samples, n_classes); for
+        ``loss="modified_huber"`` scikit-learn's (:func:`margin_proba`); ``loss="hinge"`` has none."""
+        if self.loss == "modified_huber":
+            return margin_proba(self.decision_function(X))
+        return super().predict_proba(X)
+
+    @available_if(lambda self: self.loss != "hinge")
+    def predict_log_proba(self, X):
+        """The log of :meth:`predict_proba`."""
+        if self.loss == "modified_huber":
+            with np.errstate(divide="ignore"):
+                return np.log(self.predict_proba(X))
+        return super().predict_log_proba(X)
+
+
 class Continuation:
     """``converged(params, grads, stalled)`` for :func:`descentlab.core.trainer.train` on a
     smoothed kinked loss: each solved stage shrinks ``loss.mu`` (and the step with it); only
@@ -73,7 +128,7 @@ class Continuation:
 
     Parameters
     ----------
-    loss : a loss of :mod:`descentlab.core.kinks` with ``kinked`` True, its ``mu`` changed here.
+    loss : a loss of :mod:`descentlab.core.losses` with ``kinked`` True, its ``mu`` changed here.
     optimizer : its ``lr`` follows :math:`1/L_\\mu` (or the given rate times :math:`\\mu/\\mu_0`).
     check : OptimumCheck or None
         Whether a stage is solved (on the loss as it is smoothed now); None: the loss rule.

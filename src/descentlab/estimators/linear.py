@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import numpy as np
 from sklearn.base import RegressorMixin
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
@@ -19,18 +18,10 @@ from descentlab.errors import DescentlabError
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS, REGRESSOR_CONSTRAINTS
-from descentlab.estimators.convergence import optimum_check
 from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.estimators.device import device_solver, host_score, immutable
 from descentlab.estimators.intercept import through_origin
-from descentlab.estimators.kinked import (
-    classification_loss,
-    kinked_rule,
-    margin_proba,
-    regression_loss,
-    start_smoothing,
-    target_degree,
-)
+from descentlab.estimators.kinked import ClassifierLosses, RegressorLosses, rows_solver, target_degree
 from descentlab.estimators.streamed import fast_problem
 from descentlab.fast.objectives import is_streamed
 
@@ -51,13 +42,6 @@ class _LinearMixin:
         if model.params["W"].ndim == 2:  # softmax: one column of weights per class
             scale = scale[:, None]
         return {"W": scale}, 1.0 / sy**target_degree(self)
-
-    def _optimum_check(self, problem, loss, penalty, model, optimizer=None):
-        return kinked_rule(self, problem, loss, penalty, optimizer,
-                           optimum_check(self, problem, loss, penalty, model))
-
-    def _loss_for(self, problem):
-        return start_smoothing(self, self._loss())
 
     def _store(self, model):
         W, b = model.params["W"], float(model.params["b"])
@@ -119,7 +103,7 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
         return super().score(X, y, sample_weight=sample_weight)
 
 
-class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
+class GDRegressor(RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
     r"""Linear regression by gradient descent, the article's model on any data.
 
     Minimises the half mean squared error of :math:`\hat y = X\,\text{coef} + \text{intercept}`
@@ -160,25 +144,15 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
                               "solver": replace(BASE_CONSTRAINTS["solver"],
                                                 help="how each epoch's loss and gradients are computed: "
                                                 "moments and fused are fast paths to the same result",
-                                                choices=("auto", "gd", "moments", "fused")),
-                              **REGRESSOR_CONSTRAINTS}
+                                                choices=("auto", "gd", "moments", "fused")), **REGRESSOR_CONSTRAINTS}
     MAX_MOMENTS_FEATURES = 2048
 
     def _build_model(self, n_features, rng):
         return through_origin(self, LinearModel(n_features, seed=0, init_scale=0.0))
 
-    def _loss(self):
-        return regression_loss(self, getattr(self, "y_scale_", 1.0))
-
-    def _loss_for(self, problem):
-        return start_smoothing(self, regression_loss(self, problem.attrs.get("y_scale_", 1.0)))
-
     def _solver_for(self, X, sample_weight=None):
         if self.loss != "squared_error":  # the fast paths sum squares: other losses need the rows
-            if self.solver in ("moments", "fused") or is_streamed(X):
-                raise DescentlabError(f"loss={self.loss!r} trains on the rows in memory: use "
-                                      "solver='gd' (or 'auto') with X as an array, or loss='squared_error'")
-            return device_solver(self.solver, "gd", X)
+            return rows_solver(self, X)
         full_batch = self.batch_size is None and not self.early_stopping
         streamed = is_streamed(X) and not isinstance(X, np.memmap)  # only "moments" reads these
         solver = self.solver
@@ -231,7 +205,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
         return self._linear(X)
 
 
-class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
+class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator):
     r"""Logistic regression by gradient descent: binary, or multinomial for 3+ classes.
 
     The labels ``classes_`` may be any values (numbers or strings), sorted. Two classes
@@ -286,26 +260,6 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
         except DescentlabError:
             raise DescentlabError("validation_data holds labels not seen in y: use only "
                                   f"{', '.join(map(repr, attrs['classes_'].tolist()))}") from None
-
-    def _loss(self):
-        return classification_loss(self, len(self._fit_classes)) or super()._loss()
-
-    @available_if(lambda self: self.loss != "hinge")
-    def predict_proba(self, X):
-        """The probability of each of ``classes_``, shape (n_samples, n_classes); for
-        ``loss="modified_huber"`` scikit-learn's :math:`(\\operatorname{clip}(z, -1, 1) + 1)/2`
-        (``loss="hinge"`` has none)."""
-        if self.loss == "modified_huber":
-            return margin_proba(self.decision_function(X))
-        return super().predict_proba(X)
-
-    @available_if(lambda self: self.loss != "hinge")
-    def predict_log_proba(self, X):
-        """The log of :meth:`predict_proba`."""
-        if self.loss == "modified_huber":
-            with np.errstate(divide="ignore"):
-                return np.log(self.predict_proba(X))
-        return super().predict_log_proba(X)
 
     def _build_model(self, n_features, rng):
         k = self._n_outputs()
