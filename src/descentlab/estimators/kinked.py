@@ -148,9 +148,12 @@ class Continuation:
         self.loss, self.optimizer, self.check = loss, optimizer, check
         self.lam, self.pen, self.chosen = lam, penalty_curvature, chosen
         self.lr0, self.mu0, self.new_stage = optimizer.lr, loss.mu, False
+        self.gtol = None if check is None else check.gtol
 
     def __call__(self, params, grads, stalled):
         self.new_stage = False
+        if self.check is not None:  # a stage's optimum is O(mu) from the next: solve it to that
+            self.check.gtol = self.gtol if self.loss.mu <= MU_END else max(self.gtol, self.loss.mu)
         solved = stalled if self.check is None else self.check(params, grads, stalled)
         if not solved:
             return False
