@@ -65,7 +65,7 @@ def test_quantile_that_runs_out_of_epochs_warns_how_far_and_is_still_close_in_ob
     assert gd.history_.status == "completed" and len(caught) == 1
     assert "mu=" in str(caught[0].message) and "epochs=4000" in str(caught[0].message)
     best = loss.loss(y, ref.predict(X))
-    assert (loss.loss(y, gd.predict(X)) - best) / best <= 1e-4  # measured 1.0e-5
+    assert (loss.loss(y, gd.predict(X)) - best) / best <= 1e-5  # measured 2.8e-7 (converged at 2273 epochs)
 
 
 @pytest.mark.parametrize("epochs", [20, 300])
@@ -81,10 +81,10 @@ def test_a_kinked_fit_that_stops_early_does_not_claim_converged(epochs):
 def test_epsilon_insensitive_reaches_the_linear_program_optimum():
     X, y, _ = data()
     coef, best = _eps_lp(X, y, 0.5)
-    gd, caught = fit(GDRegressor(loss="epsilon_insensitive", epsilon=0.5, epochs=20000), X, y)
+    gd, caught = fit(GDRegressor(loss="epsilon_insensitive", epsilon=0.5), X, y)
     ours = EpsilonInsensitive(0.5).loss(y, gd.predict(X))
     assert caught == [] and gd.history_.status == "converged"
-    assert (ours - best) / best <= 1e-6 and relative(gd.coef_, coef) <= 1e-4  # 1.8e-8, 2.3e-6
+    assert (ours - best) / best <= 1e-6 and relative(gd.coef_, coef) <= 1e-4  # 1.8e-8, 2.3e-6 (335 epochs)
 
 
 def _eps_lp(X, y, eps):
@@ -109,10 +109,10 @@ def _hinge_lp(X, labels):
 def test_hinge_reaches_the_linear_program_optimum():
     X, _, labels = data()
     coef, best = _hinge_lp(X, labels)
-    gd, caught = fit(GDClassifier(loss="hinge", epochs=20000), X, labels)
+    gd, caught = fit(GDClassifier(loss="hinge"), X, labels)
     ours = Hinge().loss(labels, gd.decision_function(X))
     assert caught == [] and gd.history_.status == "converged"
-    assert (ours - best) / best <= 1e-6 and relative(gd.coef_, coef) <= 1e-4  # 5.5e-9, 1.9e-7
+    assert (ours - best) / best <= 1e-6 and relative(gd.coef_, coef) <= 1e-4  # 5.5e-9, 1.9e-7 (404 epochs)
 
 
 def test_huber_and_modified_huber_reach_the_scipy_optimum_of_the_same_objective():

@@ -16,17 +16,22 @@ step :math:`1/L_\mu`, down to :data:`MU_END`. "Converged" is said only there: wi
 below the exact one. Otherwise a ConvergenceWarning says at which :math:`\mu` it stopped.
 """
 
+import math
+
 import numpy as np
 from sklearn.utils.metaestimators import available_if
 
 from descentlab.core.losses import EpsilonInsensitive, Hinge, HuberLoss, MeanSquaredError, ModifiedHuber, QuantileLoss
+from descentlab.core.stepsize import top_eigenvalue
 from descentlab.errors import DescentlabError
-from descentlab.estimators.convergence import optimum_check
+from descentlab.estimators.convergence import _host, optimum_check
 from descentlab.estimators.device import device_solver
 from descentlab.fast.objectives import is_streamed
 
 #: The first and the last smoothing of a kink (on the standardised target, or the logit).
 MU_START, MU_END, MU_FACTOR = 1.0, 1e-6, 0.1
+#: A stage's step is sized on the rows within this many times its band (:meth:`Continuation._local_curvature`).
+NEAR = 10.0
 
 
 def regression_loss(est, y_scale=1.0):
@@ -149,9 +154,11 @@ class Continuation:
         self.lam, self.pen, self.chosen = lam, penalty_curvature, chosen
         self.lr0, self.mu0, self.new_stage = optimizer.lr, loss.mu, False
         self.gtol = None if check is None else check.gtol
+        self.safe, self.stage_grad = optimizer.lr, math.inf
 
     def __call__(self, params, grads, stalled):
         self.new_stage = False
+        self._steady(grads)
         if self.check is not None:  # a stage's optimum is O(mu) from the next: solve it to that
             self.check.gtol = self.gtol if self.loss.mu <= MU_END else max(self.gtol, self.loss.mu)
         solved = stalled if self.check is None else self.check(params, grads, stalled)
@@ -160,11 +167,38 @@ class Continuation:
         if self.loss.mu <= MU_END:
             return True
         self.loss.mu = max(MU_END, self.loss.mu * MU_FACTOR)
-        self.optimizer.lr = (1.0 / (self.lam / self.loss.mu + self.pen) if self.chosen
-                             else self.lr0 * self.loss.mu / self.mu0)
+        safe = 1.0 / (self.lam / self.loss.mu + self.pen)  # 1/L_mu over every row
+        if not self.chosen:
+            self.optimizer.lr = self.lr0 * self.loss.mu / self.mu0
+        elif self.check is not None and self.check.Z is not None:  # the rows near the kinks decide
+            self.safe, self.stage_grad = safe, math.inf
+            self.optimizer.lr = min(self.optimizer.lr, max(safe, 1.0 / self._local_curvature(params)))
+        else:
+            self.optimizer.lr = safe
         self.optimizer.state = {}  # the velocity of the last stage's loss
         self.new_stage = True
         return False
+
+    def _local_curvature(self, params):
+        r"""The curvature of the rows within :data:`NEAR` times the new band, at curvature
+        :math:`1/\mu`: near the optimum only they bend the loss (:math:`1/L_\mu` counts every row)."""
+        mu = self.loss.mu
+        self.loss.mu = NEAR * mu
+        try:
+            H = self.check._hessian(_host(params))
+        finally:
+            self.loss.mu = mu
+        return NEAR * top_eigenvalue(H)
+
+    def _steady(self, grads):
+        """A safeguard on the local step: a gradient that grows tenfold within a stage falls
+        back to the safe step."""
+        if grads is None or self.optimizer.lr <= self.safe:
+            return
+        size = math.sqrt(sum(float(np.vdot(g, g)) for g in _host(grads).values()))
+        self.stage_grad = min(self.stage_grad, size)
+        if size > 10 * self.stage_grad:
+            self.optimizer.lr, self.optimizer.state = self.safe, {}
 
     def unconverged_message(self, n_epochs, params):
         """How far it got: the smoothing reached, and the Newton step's distance there."""
