@@ -145,3 +145,19 @@ def test_the_loss_is_a_declared_setting_with_its_options_and_one_line_errors():
     from descentlab.estimators.workflow import FIT_PARAMS
 
     assert {"loss", "epsilon", "quantile"} <= set(FIT_PARAMS)  # so `descentlab fit --loss` exists
+
+
+@pytest.mark.parametrize("quantile, seed", [(0.1, 0), (0.5, 1), (0.9, 2), (0.9, 3)])
+def test_converged_is_only_said_near_quantile_regressors_optimum(quantile, seed):
+    """Whatever the problem: "converged" within gtol of the exact optimum, else a warning."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(400, 5)) * np.geomspace(0.1, 10, 5)
+    y = X @ rng.normal(size=5) + rng.standard_t(3, size=400)
+    ref = QuantileRegressor(quantile=quantile, alpha=0, solver="highs").fit(X, y)
+    gd, caught = fit(GDRegressor(loss="quantile", quantile=quantile), X, y)
+    assert (gd.history_.status == "converged") == (caught == [])
+    if gd.history_.status == "converged":
+        assert relative(gd.coef_, ref.coef_) <= 1e-4
+    loss = QuantileLoss(quantile)
+    best = loss.loss(y, ref.predict(X))
+    assert (loss.loss(y, gd.predict(X)) - best) / best <= 1e-4
