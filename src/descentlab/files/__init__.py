@@ -24,11 +24,12 @@ from typing import IO, TYPE_CHECKING, TypeVar
 
 from descentlab.errors import DescentlabError, SaveError
 from descentlab.files.interrupts import deferred_signals
+from descentlab.files.recover import fallback_paths as fallback_paths  # re-exported: one home, recover.py
+from descentlab.files.recover import save_or_recover as save_or_recover
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-T = TypeVar("T")
 Cell = TypeVar("Cell")
 
 #: Temporary files are ``.descentlab-tmp.<pid>.<name>.<random><suffix>``: a name no user
@@ -282,41 +283,3 @@ def write_text(path: "str | os.PathLike[str]", text: str) -> Path:
 def save_figure(fig: "Figure", path: "str | os.PathLike[str]", dpi: int = 100) -> Path:
     """Save a matplotlib figure as PNG atomically."""
     return _atomic(path, lambda fh: fig.savefig(fh, format="png", dpi=dpi))
-
-
-def fallback_paths(path: "str | os.PathLike[str]") -> list[Path]:
-    """Where :func:`save_or_recover` tries next: beside ``path``, then the temp folder.
-
-    >>> first, second = fallback_paths("runs/model.json")
-    >>> first.parent.name, first.name.startswith("model.json.recovered-"), first.suffix
-    ('runs', True, '.json')
-    """
-    path = Path(path)
-    name = f"{path.name}.recovered-{os.getpid()}{path.suffix}"
-    return [path.parent / name, Path(tempfile.gettempdir()) / f"descentlab-{name}"]
-
-
-def save_or_recover(save: "Callable[[str | os.PathLike[str]], T]", path: "str | os.PathLike[str]",
-                    what: str = "the model") -> T:
-    """``save(path)``; if the file cannot be written, ``save`` it under a fallback name.
-
-    A run of hours must not be lost to a folder removed or a disk filled while it ran.
-
-    Raises
-    ------
-    SaveError
-        Saying where the work was saved instead (``.recovered`` holds the path), or that
-        no fallback worked either.
-    """
-    try:
-        return save(path)
-    except SaveError as exc:
-        first = exc
-    for fallback in fallback_paths(path):
-        try:
-            save(fallback)
-        except SaveError:
-            continue
-        raise SaveError(f"{first}; {what} is saved in {str(fallback)!r} instead: move it where "
-                        "you want it", path=path, recovered=fallback) from None
-    raise first

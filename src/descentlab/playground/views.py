@@ -133,7 +133,8 @@ def network_frames(network: Model, history: History, X: NDArray[np.float64], ide
         with np.errstate(all="ignore"):
             frames["y"].append(network.predict(network_inputs(x[:, None], "x0" if bias_column else "layers")).tolist())
         if identity:
-            m, intercept = equivalent_line(*collapse(network), bias_column)
+            W, b = collapse(network)
+            m, intercept = equivalent_line(W, b, bias_column)
             frames["m"].append(m)
             frames["b"].append(intercept)
     network.set_params(history.final_params)
