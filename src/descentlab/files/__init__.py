@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypeVar
 
 from descentlab.errors import DescentlabError, SaveError
-from descentlab.files.interrupts import deferred_signals
+from descentlab.files.interrupts import deferred_signals as deferred_signals  # re-exported
 from descentlab.files.recover import fallback_paths as fallback_paths  # re-exported: one home, recover.py
 from descentlab.files.recover import save_or_recover as save_or_recover
 
