@@ -76,7 +76,9 @@ class GDEstimator(Incremental, BaseEstimator):
         improving, keeping the best parameters.
     validation_fraction : float, default=0.1
     standardize : bool, default=True
-        Train on standardised features (and target, for regression).
+        Train on standardised features (and target, for regression). False: on the raw ones;
+        the linear estimators with ``lr=None`` scale each column by its root mean square, the
+        diagonal preconditioner (:func:`descentlab.core.scaling.diagonal_scale`).
     random_state : int, RandomState or None, default=0
         Seeds the initialisation, the mini-batches and the validation split.
     solver : str, default="auto"

@@ -44,7 +44,8 @@ BASE_CONSTRAINTS = {
                               "loss stops improving", kind="bool", default=False, cli=True),
     "validation_fraction": Setting("the rows held out for early stopping", kind="fraction",
                                    default=0.1),
-    "standardize": Setting("train on standardised features (and target)", kind="bool",
+    "standardize": Setting("train on standardised features (and target); False: raw ones (with "
+                           "lr unset, each step over the Hessian's diagonal)", kind="bool",
                            default=True),
     "random_state": Setting("seed of the initialisation, the mini-batches and the validation "
                             "split", kind="seed", none="fresh randomness on every fit",

@@ -107,8 +107,8 @@ class GDRegressor(RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
     r"""Linear regression by gradient descent, the article's model on any data.
 
     Minimises the half mean squared error of :math:`\hat y = X\,\text{coef} + \text{intercept}`
-    with the parameters of :class:`GDEstimator`. The weights start at 0 (the loss is
-    convex, so the start only changes the path, not the optimum).
+    (or ``loss="huber"``, ``"epsilon_insensitive"``, ``"quantile"`` with ``epsilon``, ``quantile``:
+    :mod:`~descentlab.estimators.kinked`), with :class:`GDEstimator`'s parameters, from 0.
 
     ``solver`` picks how each full-batch epoch is computed; all give the same loss and
     gradients (:mod:`descentlab.fast.objectives`), so the same path down the same bowl:
@@ -212,7 +212,7 @@ class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator)
     minimise the binary cross-entropy of :math:`p = \sigma(X\,\text{coef} + \text{intercept})`
     for ``classes_[1]``; three or more the softmax cross-entropy of
     :math:`P = \operatorname{softmax}(X\,\text{coef}^\top + \text{intercept})`, one row of
-    ``coef_`` per class (:mod:`descentlab.estimators.classes`).
+    ``coef_`` per class (:mod:`descentlab.estimators.classes`); ``loss="hinge"``, ``"modified_huber"``: two classes.
 
     Attributes
     ----------
