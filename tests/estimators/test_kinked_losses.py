@@ -161,3 +161,15 @@ def test_converged_is_only_said_near_quantile_regressors_optimum(quantile, seed)
     loss = QuantileLoss(quantile)
     best = loss.loss(y, ref.predict(X))
     assert (loss.loss(y, gd.predict(X)) - best) / best <= 1e-4
+
+
+def test_without_tol_the_smoothing_shrinks_on_a_schedule_and_early_stopping_is_refused():
+    X, y, _ = data()
+    ref = QuantileRegressor(quantile=0.2, alpha=0, solver="highs").fit(X, y)
+    gd, caught = fit(GDRegressor(loss="quantile", quantile=0.2, tol=None), X, y)
+    loss = QuantileLoss(0.2)
+    best = loss.loss(y, ref.predict(X))
+    assert caught == [] and gd.n_iter_ == 1000 and gd._model is not None
+    assert (loss.loss(y, gd.predict(X)) - best) / best <= 1e-5
+    with pytest.raises(DescentlabError, match="early_stopping"):
+        GDRegressor(loss="quantile", early_stopping=True).fit(X, y)

@@ -181,9 +181,10 @@ def _rows(a, rows):
     return to_numpy(_take(a, rows))
 
 
-def optimum_check(est, problem, loss, penalty, model):
-    """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none)."""
-    if est.gtol is None or est.tol is None or est.early_stopping:
+def optimum_check(est, problem, loss, penalty, model, always=False):
+    """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none;
+    ``always``: on rows whatever the settings, for its Hessian)."""
+    if not always and (est.gtol is None or est.tol is None or est.early_stopping):
         return None  # (a kinked loss is checked smoothed: descentlab.estimators.kinked)
     unit = est._penalty_scales(problem, model)[0]["W"]
     if problem.objective is not None:

@@ -32,6 +32,8 @@ from descentlab.fast.objectives import is_streamed
 MU_START, MU_END, MU_FACTOR = 1.0, 1e-6, 0.1
 #: A stage's step is sized on the rows within this many times its band (:meth:`Continuation._local_curvature`).
 NEAR = 10.0
+#: The stages from MU_START to MU_END, plus one at MU_END: without ``tol`` each gets an equal share of the epochs.
+STAGES = 7
 
 
 def regression_loss(est, y_scale=1.0):
@@ -61,10 +63,13 @@ def classification_loss(est, n_classes):
 
 
 def start_smoothing(est, loss):
-    """``loss`` with its first smoothing: :data:`MU_START` when a :class:`Continuation` will
-    shrink it (``tol`` set, no early stopping), else :data:`MU_END` throughout."""
+    """``loss`` with its first smoothing, :data:`MU_START` (a :class:`Continuation` shrinks it)."""
     if getattr(loss, "kinked", False):
-        loss.mu = MU_START if est.tol is not None and not est.early_stopping else MU_END
+        if est.early_stopping:
+            raise DescentlabError(f"loss={est.loss!r} trains on a smoothing of its kinks that shrinks "
+                                  "as it goes, so held-out losses of different epochs do not compare: "
+                                  "leave early_stopping off (validation_data= still records them)")
+        loss.mu = MU_START
     return loss
 
 
@@ -87,7 +92,8 @@ class _Losses:
     """What both linear estimators' ``loss`` share: the converged rule around the Newton check."""
 
     def _optimum_check(self, problem, loss, penalty, model, optimizer=None):
-        return kinked_rule(self, problem, loss, penalty, optimizer, optimum_check(self, problem, loss, penalty, model))
+        check = optimum_check(self, problem, loss, penalty, model, always=getattr(loss, "kinked", False))
+        return kinked_rule(self, problem, loss, penalty, optimizer, check)
 
 
 class RegressorLosses(_Losses):
@@ -136,12 +142,15 @@ class Continuation:
     loss : a loss of :mod:`descentlab.core.losses` with ``kinked`` True, its ``mu`` changed here.
     optimizer : its ``lr`` follows :math:`1/L_\\mu` (or the given rate times :math:`\\mu/\\mu_0`).
     check : OptimumCheck or None
-        Whether a stage is solved (on the loss as it is smoothed now); None: the loss rule.
+        Whether a stage is solved (on the loss as it is smoothed now; with ``gtol`` None the
+        loss rule decides), and its Hessian sizes each stage's step.
     lam : float
         The data's curvature for a loss of curvature 1 (:math:`L_\\mu = lam / \\mu + L_{pen}`).
     penalty_curvature : float
     chosen : bool
         Whether the step was chosen from the data (``lr=None``).
+    every : int or None
+        Without ``tol``: a new stage every ``every`` epochs (the run never stops early).
 
     Attributes
     ----------
@@ -149,24 +158,37 @@ class Continuation:
         Set by a call that shrank ``mu``: the loss changed, so the trainer's window restarts.
     """
 
-    def __init__(self, loss, optimizer, check, lam, penalty_curvature=0.0, chosen=True):
+    def __init__(self, loss, optimizer, check, lam, penalty_curvature=0.0, chosen=True, every=None):
         self.loss, self.optimizer, self.check = loss, optimizer, check
         self.lam, self.pen, self.chosen = lam, penalty_curvature, chosen
         self.lr0, self.mu0, self.new_stage = optimizer.lr, loss.mu, False
         self.gtol = None if check is None else check.gtol
         self.safe, self.stage_grad = optimizer.lr, math.inf
+        self.every, self.in_stage = every, 0  # with every: a stage each `every` epochs (no tol)
 
     def __call__(self, params, grads, stalled):
         self.new_stage = False
         self._steady(grads)
-        if self.check is not None:  # a stage's optimum is O(mu) from the next: solve it to that
+        if self.every is not None:
+            self.in_stage += 1
+            if self.in_stage >= self.every and self.loss.mu > MU_END:
+                self._next_stage(params)
+            return False
+        if self.gtol is None:  # gtol=None: the loss rule alone decides each stage
+            solved = stalled
+        else:  # a stage's optimum is O(mu) from the next: solved to that
             self.check.gtol = self.gtol if self.loss.mu <= MU_END else max(self.gtol, self.loss.mu)
-        solved = stalled if self.check is None else self.check(params, grads, stalled)
+            solved = self.check(params, grads, stalled)
         if not solved:
             return False
         if self.loss.mu <= MU_END:
             return True
-        self.loss.mu = max(MU_END, self.loss.mu * MU_FACTOR)
+        self._next_stage(params)
+        return False
+
+    def _next_stage(self, params):
+        """Shrink ``mu`` tenfold and size the step for it."""
+        self.loss.mu, self.in_stage = max(MU_END, self.loss.mu * MU_FACTOR), 0
         safe = 1.0 / (self.lam / self.loss.mu + self.pen)  # 1/L_mu over every row
         if not self.chosen:
             self.optimizer.lr = self.lr0 * self.loss.mu / self.mu0
@@ -177,7 +199,6 @@ class Continuation:
             self.optimizer.lr = safe
         self.optimizer.state = {}  # the velocity of the last stage's loss
         self.new_stage = True
-        return False
 
     def _local_curvature(self, params):
         r"""The curvature of the rows within :data:`NEAR` times the new band, at curvature
@@ -202,7 +223,7 @@ class Continuation:
 
     def unconverged_message(self, n_epochs, params):
         """How far it got: the smoothing reached, and the Newton step's distance there."""
-        if self.check is None:
+        if self.gtol is None:
             where = "before the loss stopped improving by tol"
         else:
             self.check.measure(params)
@@ -222,4 +243,5 @@ def kinked_rule(est, problem, loss, penalty, optimizer, check):
         return check
     lam = problem.curvature(loss) * loss.mu  # the data's, for a loss of curvature 1
     pen = 0.0 if penalty is None else penalty.curvature()
-    return Continuation(loss, optimizer, check, lam, pen, chosen=est.lr is None)
+    every = None if est.tol is not None else max(1, est.epochs // STAGES)  # no tol: mu on a schedule
+    return Continuation(loss, optimizer, check, lam, pen, chosen=est.lr is None, every=every)
