@@ -138,8 +138,6 @@ def test_the_loss_is_a_declared_setting_with_its_options_and_one_line_errors():
         GDRegressor(loss="hinge").fit(X, y)
     with pytest.raises(DescentlabError, match="solver='gd'"):
         GDRegressor(loss="quantile", solver="moments").fit(X, y)
-    with pytest.raises(DescentlabError, match="OneVsRestClassifier"):
-        GDClassifier(loss="hinge").fit(X, np.arange(60) % 3)
     hinge = fit(GDClassifier(loss="hinge", epochs=5), X, labels)[0]
     assert not hasattr(hinge, "predict_proba") and hinge.predict(X).shape == (60,)
     from descentlab.estimators.workflow import FIT_PARAMS
@@ -173,3 +171,18 @@ def test_without_tol_the_smoothing_shrinks_on_a_schedule_and_early_stopping_is_r
     assert (loss.loss(y, gd.predict(X)) - best) / best <= 1e-5
     with pytest.raises(DescentlabError, match="early_stopping"):
         GDRegressor(loss="quantile", early_stopping=True).fit(X, y)
+
+
+def test_three_classes_train_one_versus_rest_each_class_as_its_own_linear_program():
+    """scikit-learn's SGDClassifier: one hinge per class; the summed objective's optimum is
+    each class's own (measured 1.5e-4 off at 1000 epochs, which warns; 1.3e-5 at 5000)."""
+    X, y, _ = data(300)
+    k = np.digitize(y, np.quantile(y, [1 / 3, 2 / 3]))
+    gd, caught = fit(GDClassifier(loss="hinge"), X, k)
+    assert gd.coef_.shape == (3, 3) and set(gd.predict(X)) <= {0, 1, 2}
+    best = sum(_hinge_lp(X, (k == c).astype(float))[1] for c in range(3))
+    ours = Hinge().loss(np.eye(3)[k], gd.decision_function(X))
+    assert 0 <= (ours - best) / best <= 1e-3
+    assert gd.history_.status == "completed" and len(caught) == 1  # not at the optimum: says so
+    proba = fit(GDClassifier(loss="modified_huber"), X, k)[0].predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)

@@ -223,13 +223,19 @@ class _Kinked:
         raise NotImplementedError
 
     def loss(self, y, y_pred, sample_weight=None):
-        return float(np.mean(_weighted(self._parts(y, y_pred)[0], sample_weight)))
+        return float(np.sum(_weighted(self._parts(y, y_pred)[0], sample_weight))) / y.shape[0]
 
     def grad(self, y, y_pred, sample_weight=None):
-        return _weighted(self._parts(y, y_pred)[1], sample_weight) / y.size
+        return _weighted(self._parts(y, y_pred)[1], sample_weight) / y.shape[0]
 
     def hessian_rows(self, y, y_pred):
-        return self._parts(y, y_pred)[2]
+        return _diagonal(self._parts(y, y_pred)[2])
+
+
+def _diagonal(h):
+    """Each row's curvature as :func:`descentlab.core.models.linear_hessian` takes it: one
+    number per row, or for one score per class (one versus rest) a diagonal matrix per row."""
+    return h if h.ndim == 1 else h[:, :, None] * np.eye(h.shape[1])
 
 
 class HuberLoss:
@@ -323,6 +329,9 @@ class QuantileLoss(_Kinked):
 class Hinge(_Kinked):
     r"""scikit-learn's ``SGDClassifier(loss="hinge")`` (linear SVM) on labels :math:`y \in \{0, 1\}`.
 
+    On one-hot rows (one score per class) the loss is summed over the classes and averaged
+    over the rows: one versus rest, each class's problem as for two (:class:`ModifiedHuber` too).
+
     Notes
     -----
     With :math:`s = 2y - 1 \in \{-1, 1\}` and the score :math:`z`,
@@ -361,16 +370,17 @@ class ModifiedHuber:
 
     def loss(self, y, z, sample_weight=None):
         m = (2 * y - 1) * z
-        return float(np.mean(_weighted(np.where(m >= -1, np.maximum(0.0, 1 - m) ** 2, -4 * m), sample_weight)))
+        terms = np.where(m >= -1, np.maximum(0.0, 1 - m) ** 2, -4 * m)
+        return float(np.sum(_weighted(terms, sample_weight))) / y.shape[0]
 
     def grad(self, y, z, sample_weight=None):
         s = 2 * y - 1
         m = s * z
-        return _weighted(np.where(m >= -1, -2 * s * np.maximum(0.0, 1 - m), -4 * s), sample_weight) / y.size
+        return _weighted(np.where(m >= -1, -2 * s * np.maximum(0.0, 1 - m), -4 * s), sample_weight) / y.shape[0]
 
     def hessian_rows(self, y, z):
         m = (2 * y - 1) * z
-        return 2.0 * ((m >= -1) & (m < 1))
+        return _diagonal(2.0 * ((m >= -1) & (m < 1)))
 
     def __repr__(self):
         return "ModifiedHuber()"

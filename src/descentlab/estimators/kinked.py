@@ -56,10 +56,7 @@ def classification_loss(est, n_classes):
     """``est.loss`` ("hinge", "modified_huber") for two classes; None for "log_loss"."""
     if est.loss == "log_loss":
         return None
-    if n_classes > 2:
-        raise DescentlabError(f"loss={est.loss!r} trains two classes and y has {n_classes}: use "
-                              f"loss='log_loss', or OneVsRestClassifier(GDClassifier(loss={est.loss!r}))")
-    return Hinge() if est.loss == "hinge" else ModifiedHuber()
+    return Hinge() if est.loss == "hinge" else ModifiedHuber()  # 3+ classes: one score each, one versus rest
 
 
 def start_smoothing(est, loss):
@@ -74,15 +71,19 @@ def start_smoothing(est, loss):
 
 
 def margin_proba(z):
-    """scikit-learn's probabilities of ``loss="modified_huber"``: :math:`p = (\\operatorname{clip}(z, -1, 1) + 1)/2`."""
+    """scikit-learn's probabilities of ``loss="modified_huber"``: :math:`p = (\\operatorname{clip}(z, -1, 1) + 1)/2`,
+    for 3+ classes normalised over the classes (uniform where all are 0)."""
     p = (np.clip(z, -1.0, 1.0) + 1.0) / 2.0
-    return np.column_stack([1.0 - p, p])
+    if p.ndim == 1:
+        return np.column_stack([1.0 - p, p])
+    total = p.sum(axis=1, keepdims=True)
+    return np.where(total > 0, p / np.where(total > 0, total, 1.0), 1.0 / p.shape[1])
 
 
 def rows_solver(est, X):
     """The solver of a loss other than the squared one: ``"gd"`` on the rows (the fast paths
     sum squares)."""
-    if est.solver in ("moments", "fused") or is_streamed(X):
+    if est.solver in ("moments", "fused") or (is_streamed(X) and not isinstance(X, np.memmap)):
         raise DescentlabError(f"loss={est.loss!r} trains on the rows in memory: use solver='gd' "
                               "(or 'auto') with X as an array, or loss='squared_error'")
     return device_solver(est.solver, "gd", X)

@@ -55,8 +55,14 @@ def wants_blocks(estimator, X, weighted=False):
     """Whether ``estimator.fit`` should read ``X`` in blocks: Dask arrays and ``.npy`` streams
     always, a memmap when training full-batch without row or class weights (with mini-batches
     or weights it is read as an array)."""
-    memmap = isinstance(X, np.memmap) and _full_batch(estimator, X) and not weighted
+    memmap = isinstance(X, np.memmap) and _full_batch(estimator, X) and not weighted and _summed(estimator)
     return is_dask(X) or isinstance(X, NpyRows) or memmap
+
+
+def _summed(estimator):
+    """Whether the estimator's loss trains in blocks: the squared and logistic losses (the
+    others train on rows: :mod:`descentlab.estimators.kinked`)."""
+    return getattr(estimator, "loss", "squared_error") in ("squared_error", "log_loss")
 
 
 def streamed_problem(estimator, X, y, weights=None):
@@ -70,6 +76,9 @@ def streamed_problem(estimator, X, y, weights=None):
         if given is not None:
             raise DescentlabError(f"{name} needs X in memory: load the data as an array "
                                   "(the .npy stream and Dask paths take no weights)")
+    if not _summed(estimator):
+        raise DescentlabError(f"loss={estimator.loss!r} trains on rows in memory: load X as an "
+                              "array (X.compute(), np.load), or use the default loss")
     if not _full_batch(estimator, X):
         if is_dask(X):
             raise DescentlabError(MINIBATCH_ON_DASK)
