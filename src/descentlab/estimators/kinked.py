@@ -195,7 +195,8 @@ class Continuation:
             self.optimizer.lr = self.lr0 * self.loss.mu / self.mu0
         elif self.check is not None and self.check.Z is not None:  # the rows near the kinks decide
             self.safe, self.stage_grad = safe, math.inf
-            self.optimizer.lr = min(self.optimizer.lr, max(safe, 1.0 / self._local_curvature(params)))
+            near = self._local_curvature(params)  # 0: no row near a kink, the last step stays
+            self.optimizer.lr = min(self.optimizer.lr, max(safe, 1.0 / near if near > 0 else math.inf))
         else:
             self.optimizer.lr = safe
         self.optimizer.state = {}  # the velocity of the last stage's loss
