@@ -63,7 +63,7 @@ def _where(error: dict[str, object]) -> str:
     return f" at line {line} of your file" if type(line) is int else ""
 
 
-def raise_fault(name: str, error: object, limits: TimeLimits) -> NoReturn:
+def raise_fault(name: str, error: object, limits: TimeLimits | None) -> NoReturn:
     """Raise the :class:`Failed` of a fault the child reported (``error``: plain data)."""
     error = error if isinstance(error, dict) else {}
     assert isinstance(error, dict)

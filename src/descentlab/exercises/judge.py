@@ -81,6 +81,7 @@ class Learner:
         self.failed: set[str] = set()
         self.flags: set[str] = set()
         self.printed = ""
+        self.seed: int | None = None  # the seed of the learner's own draws in this check
 
     def broken(self, *names: str) -> tuple[str, ...]:
         """Those of ``names`` whose check failed."""
