@@ -58,6 +58,7 @@ class OptimumCheck:
         self.standardized, self.fit_intercept = standardized, fit_intercept
         self.objective, self.Z, self.t, self.loss, self.w = objective, Z, t, loss, sample_weight
         self.distance, self.next_check, self.epoch = math.inf, 0, 0
+        self.solvable = True  # whether the last measure had a Newton step (a Hessian with G in its range)
         self.minibatch = False  # set by the first epoch that brings no full gradient
         self._fixed_H = None
         if objective is not None and hasattr(objective, "moments"):
@@ -129,6 +130,7 @@ class OptimumCheck:
         dW = step[:W.size].reshape(W.shape)  # the optimum is about W - dW: measure against it
         delta, coef = np.linalg.norm(unit * dW), np.linalg.norm(unit * (W - dW))
         self.distance = float(delta / coef) if coef > 0 else (0.0 if delta == 0 else math.inf)
+        self.solvable = bool(solvable)
         if not solvable:
             return math.inf  # no estimate: not converged
         return self.distance

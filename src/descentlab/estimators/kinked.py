@@ -229,7 +229,9 @@ class Continuation:
             where = "before the loss stopped improving by tol"
         else:
             self.check.measure(params)
-            where = f"an estimated {self.check.distance:.2g} (relative, on coef_) from the smoothed optimum"
+            where = (f"an estimated {self.check.distance:.2g} (relative, on coef_) from the smoothed optimum"
+                     if self.check.solvable else "where the smoothed loss is flat along some direction "
+                     "(rows at the edges of the kinks' bands), so no distance can be estimated")
         return (f"training used all {n_epochs} epochs on the kinks of loss={self.loss.name!r} "
                 f"smoothed to mu={self.loss.mu:.0e} (converged means mu={MU_END:.0e}) and stopped "
                 f"{where}: raise epochs (e.g. epochs={4 * n_epochs})")
