@@ -36,7 +36,11 @@ def img(fig: Figure, alt: str) -> str:
 
 
 def section(title: str, body: str, note: str = "") -> str:
-    """``<section>`` with a numbered title, an optional note under it, and ``body``."""
+    """``<section>`` with a numbered title, an optional note under it, and ``body``.
+
+    >>> section("1. Data", "<p>x</p>", note="a <note>")
+    '<section><h2>1. Data</h2><p class="note">a &lt;note&gt;</p><p>x</p></section>'
+    """
     shown = f'<p class="note">{html.escape(note)}</p>' if note else ""
     return f"<section><h2>{html.escape(title)}</h2>{shown}{body}</section>"
 
@@ -77,7 +81,11 @@ def player_html(animation: "FrameAnimation", name: str = "training", prefix: str
 
 def table(rows: Iterable[Sequence[object]], header: Sequence[object] | None = None,
           table_id: str | None = None) -> str:
-    """An HTML table of ``rows`` (each a sequence of cells, escaped); ``header`` on top."""
+    """An HTML table of ``rows`` (each a sequence of cells, escaped); ``header`` on top.
+
+    >>> table([(1, "a<b")], header=("n", "s"))
+    '<table><tr><th>n</th><th>s</th></tr><tr><td>1</td><td>a&lt;b</td></tr></table>'
+    """
     def cells(tag: str, row: Sequence[object]) -> str:
         return "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in row)
 
