@@ -11,7 +11,8 @@ import numpy as np
 
 from descentlab.cli._options import add_out, add_setting
 from descentlab.cli.progress import ProgressBar
-from descentlab.estimators.workflow import FIT_PARAMS, FitConfig, fit_csv, save_fit
+from descentlab.estimators.workflow import FIT_PARAMS, FitConfig, fit_csv
+from descentlab.outputs.models import save_fit
 from descentlab.settings import config_settings
 
 #: The model file ``fit`` writes into ``--out`` (``descentlab predict`` reads it).

@@ -1,7 +1,8 @@
 """``descentlab predict MODEL data.csv``: predictions of a saved model, as CSV."""
 
 from descentlab.cli._options import add_out
-from descentlab.estimators.workflow import predict_csv, predictions_csv, write_predictions
+from descentlab.estimators.workflow import predict_csv, predictions_csv
+from descentlab.outputs.models import write_predictions
 
 #: The file ``predict --out FOLDER`` writes.
 PREDICTIONS = "predictions.csv"
