@@ -19,7 +19,8 @@ BASE = {"errors", "_version", "settings", "files", "memory"}  # the support modu
 
 #: Every room and the rooms it may import (its own always): the rooms below it, written out,
 #: and no neighbour of the same floor unless named here (cli drives the playground and the
-#: exercises). An import missing here fails: the table is docs/architecture.md's drawing.
+#: exercises). The playground and the exercises sit above outputs: their files (a starter, the
+#: grades) are written there. An import missing here fails: the table is docs/architecture.md's drawing.
 ALLOWED = {
     "errors": set(), "_version": set(), "memory": {"errors"}, "settings": {"errors"},
     "files": {"errors"},
@@ -32,7 +33,7 @@ ALLOWED = {
     "tutorial": BASE | {"data", "core", "fast", "estimators", "lessons", "viz"},
     "outputs": BASE | {"data", "core", "fast", "estimators", "lessons", "viz"},
     "playground": BASE | {"data", "core", "fast", "estimators", "lessons", "viz", "outputs"},
-    "exercises": BASE | {"data", "core", "fast", "estimators", "lessons", "viz", "tutorial"},
+    "exercises": BASE | {"data", "core", "fast", "estimators", "lessons", "viz", "tutorial", "outputs"},
     "cli": BASE | {"data", "core", "fast", "estimators", "lessons", "viz", "tutorial", "outputs",
                    "playground", "exercises"},
 }

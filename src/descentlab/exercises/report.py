@@ -1,14 +1,15 @@
 """The class's grades as a file: grades.csv (one row per learner) or grades.json.
 
 Every cell passes through :func:`descentlab.files.escape_csv_cell`; the file is written to
-a temporary file and moved into place (:func:`descentlab.files.write_text`).
+a temporary file and moved into place (:func:`descentlab.outputs.exercise_files.write_grades`).
 """
 
 import csv
 import io
 import json
 
-from descentlab.files import escape_csv_cell, write_text
+from descentlab.files import escape_csv_cell
+from descentlab.outputs.exercise_files import write_grades
 
 from .sandbox import isolation
 
@@ -46,4 +47,4 @@ def json_text(reports, lesson, hint=1):
 
 def write_report(out, reports, lesson, fmt="csv", hint=1):
     """Write ``reports`` to ``out`` as ``fmt`` ("csv" or "json")."""
-    write_text(out, (json_text if fmt == "json" else csv_text)(reports, lesson, hint))
+    write_grades(out, (json_text if fmt == "json" else csv_text)(reports, lesson, hint))
