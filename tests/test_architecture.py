@@ -198,3 +198,103 @@ def test_the_tests_folder_mirrors_the_rooms():
     assert top == TOP_LEVEL_TESTS, f"tests at the top that belong in a room: {sorted(top - TOP_LEVEL_TESTS)}"
     for folder in folders:
         assert list((tests / folder).glob("test_*.py")), f"tests/{folder}/ is empty"
+
+
+# ------------------------------------------------------------ who writes files
+#: The rooms that write files: outputs (every file a command or a library call leaves) and
+#: files (the atomic writers outputs uses). Every other room hands over figures, frames,
+#: bytes, text or dicts to write.
+WRITING_ROOMS = {"outputs", "files"}
+#: The modules outside them that write, each with why it cannot be otherwise.
+WRITERS_ALLOWED = {
+    # the sandbox copies the learner's file and its own runtime into the check's private
+    # temporary folder and logs the child's stderr there: scratch the child needs on disk,
+    # deleted with the session, never a result anyone keeps
+    "descentlab.exercises.sandbox",
+}
+_WRITE_METHODS = {"write_text", "write_bytes", "savefig", "save_figure", "to_csv", "to_parquet",
+                  "tofile", "save"}
+_FILES_WRITERS = {"write_text", "save_figure", "atomic_path", "save_or_recover"}
+_BUFFERS = {"BytesIO", "StringIO"}
+
+
+def _is_buffer(node, buffers):
+    """True for ``io.BytesIO()``/``io.StringIO()`` or a name bound to one in the function."""
+    if isinstance(node, ast.Call):
+        return getattr(node.func, "attr", getattr(node.func, "id", None)) in _BUFFERS
+    return isinstance(node, ast.Name) and node.id in buffers
+
+
+def _write_mode(call, position):
+    mode = call.args[position] if len(call.args) > position else next(
+        (k.value for k in call.keywords if k.arg == "mode"), None)
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and bool(set(mode.value) & set("wax+"))
+
+
+def _writes(tree):
+    """``(line, what)`` of every file write in a module's syntax tree: ``open`` for writing,
+    ``.write_text``/``.write_bytes``/``savefig``/``.to_csv``/``.save(`` (not into an in-memory
+    buffer), ``np.save*``, ``json.dump``, ``shutil.copy*``/``move``, ``os.replace``/``rename``,
+    and the atomic writers of :mod:`descentlab.files` called by name."""
+    found = []
+    scopes = [n for n in ast.walk(tree) if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef))]
+    for scope in scopes:
+        buffers = {t.id for n in ast.walk(scope) if isinstance(n, ast.Assign) and _is_buffer(n.value, ())
+                   for t in n.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(scope):
+            if not isinstance(node, ast.Call):
+                continue
+            func, what = node.func, None
+            if isinstance(func, ast.Name):
+                if func.id == "open" and _write_mode(node, 1):
+                    what = "open(..., 'w')"
+                elif func.id in _FILES_WRITERS:
+                    what = func.id
+            elif isinstance(func, ast.Attribute):
+                owner = func.value.id if isinstance(func.value, ast.Name) else None
+                if owner in ("np", "numpy") and func.attr.startswith("save"):
+                    what = f"{owner}.{func.attr}"
+                elif owner == "json" and func.attr == "dump":
+                    what = "json.dump"
+                elif owner == "shutil" and (func.attr.startswith("copy") or func.attr == "move"):
+                    what = f"shutil.{func.attr}"
+                elif owner == "os" and func.attr in ("replace", "rename", "renames"):
+                    what = f"os.{func.attr}"
+                elif func.attr == "open" and _write_mode(node, 0):
+                    what = ".open('w')"
+                elif func.attr in _WRITE_METHODS and not (node.args and _is_buffer(node.args[0], buffers)):
+                    what = f".{func.attr}"
+            if what is not None:
+                found.append((node.lineno, what))
+    return sorted(set(found))
+
+
+def test_only_outputs_and_files_write_files():
+    writers = {m: _writes(ast.parse(p.read_text())) for m, p in MODULES
+               if _room(m) not in WRITING_ROOMS and m not in WRITERS_ALLOWED}
+    writers = {m: w for m, w in writers.items() if w}
+    assert not writers, f"modules outside outputs/ and files/ that write files: {writers}"
+    assert all(_writes(ast.parse((PKG.parent / (m.replace(".", "/") + ".py")).read_text()))
+               for m in WRITERS_ALLOWED), "a WRITERS_ALLOWED module writes nothing now: remove it"
+
+
+def test_the_write_scan_finds_writes_and_spares_buffers():
+    code = '''
+import io, json, os, shutil
+import numpy as np
+from descentlab.files import write_text
+def f(fig, anim, path, h):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    anim.save(io.BytesIO())
+    open(path).read()
+    open(path, "rb").read()
+    open(path, "w").write("x")
+    with path.open(mode="a") as fh:
+        json.dump({}, fh)
+    path.write_text("x"); fig.savefig(path); anim.save(path); np.save(path, 1); np.savez(path)
+    shutil.copyfile(path, path); os.replace(path, path); write_text(path, h.to_json())
+'''
+    found = [what for _, what in _writes(ast.parse(code))]
+    assert found == ["open(..., 'w')", ".open('w')", "json.dump", ".write_text", ".savefig", ".save",
+                     "np.save", "np.savez", "shutil.copyfile", "os.replace", "write_text"]

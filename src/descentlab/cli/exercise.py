@@ -1,13 +1,9 @@
 """``descentlab exercise new|list|check|grade``: write the article's functions yourself, get them graded."""
 
 import json
-from pathlib import Path
 
 from descentlab.cli._options import add_out
 from descentlab.errors import DescentlabError
-
-#: The class's grades, one row per learner, written into ``grade --out`` (by --format).
-GRADES = {"csv": "grades.csv", "json": "grades.json"}
 
 
 def add_parser(sub):
@@ -42,7 +38,7 @@ def add_parser(sub):
     grd = actions.add_parser("grade", help="grade a class folder into grades.csv")
     grd.add_argument("dir", help="folder of submissions: one file or one folder per learner")
     grd.add_argument("--lesson", required=True, help="the lesson (see 'exercise list')")
-    add_out(grd, GRADES["csv"])  # outside DIR: grade() refuses a folder inside the submissions
+    add_out(grd, "grades.csv")  # outside DIR: grade() refuses a folder inside the submissions
     grd.add_argument("--force", action="store_true", help="overwrite the grades file in --out")
     grd.add_argument("--format", choices=["csv", "json"], default="csv",
                      help="grades.csv (default: one row per learner) or grades.json")
@@ -117,15 +113,8 @@ def run_check(args):
 
 
 def run_grade(args):
-    from ..exercises import grade, summary_lines
-    from ..files import ensure_writable_dir
+    from ..exercises import grade_into
 
-    out = Path(args.out) / GRADES[args.format]
-    if not out.resolve().is_relative_to(Path(args.dir).resolve()):  # else grade() says why
-        ensure_writable_dir(args.out)
-    reports = grade(args.dir, args.lesson, out, seed=args.seed, limits=_limits(args),
-                    force=args.force, log=print, jobs=args.jobs, fmt=args.format,
-                    hint=args.hint)
-    print("\n".join(summary_lines(reports)))
-    print(f"Wrote {out} (seed {reports[0].seed})")
+    grade_into(args.dir, args.lesson, args.out, fmt=args.format, seed=args.seed, limits=_limits(args),
+               force=args.force, jobs=args.jobs, hint=args.hint, say=print)
     return 0

@@ -37,11 +37,8 @@ def run(args):
         raise DescentlabError(f"port {args.port} is out of range: choose 0 to 65535 (0 picks a free one)")
     if not 1 <= args.workers <= 64:
         raise DescentlabError(f"workers {args.workers} is out of range: choose 1 to 64")
-    from descentlab.playground.server import DEFAULT_HOST, class_host
-
-    host = args.host or (class_host() if args.classroom else DEFAULT_HOST)
     try:
-        serve(host, args.port, open_browser=not args.no_browser, workers=args.workers,
+        serve(args.host, args.port, open_browser=not args.no_browser, workers=args.workers,
               classroom=args.classroom)
     except KeyboardInterrupt:
         pass

@@ -121,6 +121,12 @@ class FitResult:
         return (f"FitResult({type(self.estimator).__name__}, n_rows={self.n_rows}, "
                 f"status={self.estimator.history_.status!r})")
 
+    def summary_lines(self) -> list[str]:
+        """What ``descentlab fit`` prints (:func:`descentlab.estimators.summary.summary_lines`)."""
+        from descentlab.estimators.summary import summary_lines
+
+        return summary_lines(self)
+
 
 def fit_csv(config, callbacks=(), on_start=None):
     """Read ``config.csv``, check it, fit the estimator and measure it.

@@ -187,6 +187,10 @@ def _pick(folder, lesson):
     return files[0] if len(files) == 1 else None
 
 
+#: The class's grades, one row per learner, written into ``grade --out`` (by ``--format``).
+GRADES = {"csv": "grades.csv", "json": "grades.json"}
+
+
 def grade(folder, lesson, out, seed=None, limits=None, force=False, log=None, jobs=1,
           fmt="csv", hint=1):
     """Grade every learner of ``folder`` (``jobs`` at a time); write ``out``; the reports.
@@ -220,6 +224,24 @@ def grade(folder, lesson, out, seed=None, limits=None, force=False, log=None, jo
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         reports = list(pool.map(one, submissions.items()))
     write_report(out, reports, lesson, fmt, hint)
+    return reports
+
+
+def grade_into(folder, lesson, out_folder, *, fmt="csv", say=print, **options):
+    """``exercise grade``: grade ``folder`` into ``grades.csv`` (or ``.json``) in
+    ``out_folder`` (created unless it lies inside the submissions, which :func:`grade`
+    refuses), say each learner's line and the class's summary; the reports.
+
+    ``options`` go to :func:`grade` (``seed``, ``limits``, ``force``, ``jobs``, ``hint``).
+    """
+    from descentlab.files import ensure_writable_dir
+
+    out = Path(out_folder) / GRADES[fmt]
+    if not out.resolve().is_relative_to(Path(folder).resolve()):  # else grade() says why
+        ensure_writable_dir(out_folder)
+    reports = grade(folder, lesson, out, log=say, fmt=fmt, **options)
+    say("\n".join(summary_lines(reports)))
+    say(f"Wrote {out} (seed {reports[0].seed})")
     return reports
 
 

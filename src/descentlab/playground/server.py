@@ -131,8 +131,11 @@ def class_host() -> str:
     return address
 
 
-def serve(host=DEFAULT_HOST, port=0, open_browser=True, workers=1, out=sys.stdout, classroom=False):
+def serve(host=None, port=0, open_browser=True, workers=1, out=sys.stdout, classroom=False):
     """Run the playground until Ctrl-C (SIGINT) or SIGTERM; return when it has stopped.
+
+    ``host`` None listens on :data:`DEFAULT_HOST` (this machine only), or for a class on
+    this machine's address on the local network (:func:`class_host`).
 
     Prints the URL (and, for a host other than loopback, a warning) to ``out`` first.
     ``workers`` slots a lane train in processes behind the one server process
@@ -142,6 +145,8 @@ def serve(host=DEFAULT_HOST, port=0, open_browser=True, workers=1, out=sys.stdou
     """
     from descentlab.playground.app import create_app
 
+    if host is None:
+        host = class_host() if classroom else DEFAULT_HOST
     sock = bind(host, port)
     url = url_of(sock)
     admission = admission_of(sock, host, classroom)
