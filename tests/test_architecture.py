@@ -296,5 +296,93 @@ def f(fig, anim, path, h):
     shutil.copyfile(path, path); os.replace(path, path); write_text(path, h.to_json())
 '''
     found = [what for _, what in _writes(ast.parse(code))]
-    assert found == ["open(..., 'w')", ".open('w')", "json.dump", ".write_text", ".savefig", ".save",
-                     "np.save", "np.savez", "shutil.copyfile", "os.replace", "write_text"]
+    assert sorted(found) == sorted(["open(..., 'w')", ".open('w')", "json.dump", ".write_text", ".savefig",
+                                    ".save", "np.save", "np.savez", "shutil.copyfile", "os.replace",
+                                    "write_text"])  # the two buffers and the two reads are spared
+
+
+# ------------------------------------------------------ a command, one library call
+def _bound_names(tree, module):
+    """The names a cli module binds to descentlab's modules and functions: ``{name: dotted path}``."""
+    package = module.rpartition(".")[0]
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("descentlab")):
+            base = (".".join(package.split(".")[: len(package.split(".")) - node.level + 1]
+                             + ([node.module] if node.module else [])) if node.level else node.module)
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{base}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            names.update({a.asname or a.name: a.name for a in node.names if a.name.startswith("descentlab")})
+    return names
+
+
+def _cli_functions():
+    """Every module-level function of cli/, by module and name, with each module's library names."""
+    trees = {m: ast.parse(p.read_text()) for m, p in MODULES if _room(m) == "cli"}
+    functions = {(m, n.name): n for m, t in trees.items() for n in t.body if isinstance(n, ast.FunctionDef)}
+    return trees, functions, {m: _bound_names(t, m) for m, t in trees.items()}
+
+
+def _library_calls(module, function, functions, library, seen=None):
+    """The library calls ``function`` makes, and the cli helpers it calls make (a class,
+    such as a config, an error or a Command, is built, not called)."""
+    seen = set() if seen is None else seen
+    if (module, function.name) in seen:
+        return []
+    seen.add((module, function.name))
+    bound = {n: m for n, m in library[module].items() if _room(m) != "cli"}
+    helpers = {n: tuple(m.rsplit(".", 1)) for n, m in library[module].items() if _room(m) == "cli"}
+    calls = []
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in bound:
+            if not func.attr[:1].isupper():  # a library module's function: runs.tutorial(...)
+                calls.append(f"{func.value.id}.{func.attr}")
+            continue
+        if name is None or name[:1].isupper():
+            continue
+        if name in bound:
+            calls.append(name)
+        elif (module, name) in functions or helpers.get(name) in functions:  # a cli helper: its calls count
+            where = (module, name) if (module, name) in functions else helpers[name]
+            calls += _library_calls(where[0], functions[where], functions, library, seen)
+    return calls
+
+
+def _commands(trees):
+    """``(module, function name)`` of every command: the ``run=`` of a ``set_defaults``."""
+    return [(m, k.value.id) for m, t in trees.items() for n in ast.walk(t)
+            if isinstance(n, ast.Call) and getattr(n.func, "attr", None) == "set_defaults"
+            for k in n.keywords if k.arg == "run" and isinstance(k.value, ast.Name)]
+
+
+def test_every_command_makes_one_library_call():
+    """parse the arguments -> a config -> one library call -> print (STYLE 8): a command
+    function, with the cli helpers it calls, calls at most one function of the library."""
+    trees, functions, library = _cli_functions()
+    commands = _commands(trees)
+    assert len(commands) >= 14  # tutorial ... predict, playground, the four exercise actions
+    many = {f"{m}.{f}": calls for m, f in commands
+            if len(calls := _library_calls(m, functions[(m, f)], functions, library)) > 1}
+    assert not many, f"commands making more than one library call: {many}"
+
+
+def test_the_call_count_sees_helpers_and_modules():
+    code = '''
+from descentlab.outputs import runs
+from descentlab.lessons.article import run_tutorial, TutorialConfig
+def helper(args):
+    return run_tutorial(TutorialConfig())
+def run(args):
+    helper(args)
+    return runs.tutorial(args.out).record
+'''
+    tree = ast.parse(code)
+    functions = {("descentlab.cli.x", n.name): n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    library = {"descentlab.cli.x": _bound_names(tree, "descentlab.cli.x")}
+    assert sorted(_library_calls("descentlab.cli.x", functions[("descentlab.cli.x", "run")], functions,
+                                 library)) == ["run_tutorial", "runs.tutorial"]
