@@ -90,7 +90,11 @@ def check_mp4(mp4: bool | None) -> None:
 
 
 def animation_files(stem: str, mp4: bool | None = None) -> list[str]:
-    """The names :func:`save_animation` writes for ``stem`` (``manifest.json`` too)."""
+    """The names :func:`save_animation` writes for ``stem`` (``manifest.json`` too).
+
+    >>> animation_files("training", mp4=False)
+    ['training.gif', 'manifest.json']
+    """
     from descentlab.viz.frames import ffmpeg_available
 
     with_mp4 = mp4 is True or (mp4 is None and ffmpeg_available())

@@ -24,8 +24,10 @@ PathLike = str | os.PathLike[str]
 def check_writable(path: PathLike) -> Path:
     """Raise a one-line error unless a model can be written at ``path``; create nothing.
 
-    >>> check_writable("model.json")  # doctest: +SKIP
-    PosixPath('model.json')
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> check_writable(folder / "model.json") == folder / "model.json"
+    True
     """
     path = Path(path)
     check_outputs([("the model", path)])
@@ -50,8 +52,13 @@ def save_model(estimator: Any, path: PathLike, info: dict[str, Any] | None = Non
 
     Examples
     --------
-    >>> save_model(GDRegressor().fit(X, y), "model.json")  # doctest: +SKIP
-    PosixPath('model.json')
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from descentlab.estimators import GDRegressor, load_model
+    >>> X = np.arange(6.0).reshape(-1, 1)
+    >>> path = save_model(GDRegressor(epochs=500).fit(X, 2 * X[:, 0] + 1), Path(tempfile.mkdtemp()) / "m.json")
+    >>> load_model(path).coef_.shape
+    (1,)
     """
     from descentlab.estimators.persist import model_text
 
