@@ -5,7 +5,7 @@ import argparse
 from descentlab.cli._options import add_caps, add_out, add_source, add_training_options, config_from_args
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("animate", help="animate training epoch by epoch (GIF, and MP4 with ffmpeg)",
                        description="Draw the fitted line over the data beside the growing loss "
                        "curve, one frame per epoch, from --history or from a run trained now. "

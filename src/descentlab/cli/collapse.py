@@ -6,7 +6,7 @@ from descentlab.cli._options import add_lesson_options, config_from_args
 from descentlab.lessons.collapse import CollapseConfig, run_collapse
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("collapse", help="train the article's two-layer linear network and collapse it",
                        description="Train the article's two-layer network with linear activations "
                        "on the article's data, print its weight matrices, the single line W1 W2 "

@@ -10,12 +10,13 @@ from typing import Any
 
 from descentlab.cli._options import add_out, add_setting
 from descentlab.cli.progress import ProgressBar
-from descentlab.estimators.workflow import FIT_PARAMS, FitConfig
+from descentlab.estimators.constraints import FIT_PARAMS
+from descentlab.estimators.workflow import FitConfig
 from descentlab.outputs.models import MODEL
 from descentlab.settings import config_settings
 
 
-def _estimator_option(p, name):
+def _estimator_option(p: argparse.ArgumentParser, name: str) -> None:
     """The option of the estimator setting ``name``, declared in the first of the linear
     regressor and classifier that has it (``class_weight``: classifiers only)."""
     from descentlab.estimators.linear import GDClassifier, GDRegressor
@@ -43,7 +44,7 @@ def _estimator_option(p, name):
         p._option_string_actions[flag].help = help_
 
 
-def _options(text):
+def _options(text: str) -> dict[str, float]:
     """``"lr_min=0.001,power_t=0.5"`` -> ``{"lr_min": 0.001, "power_t": 0.5}``."""
     options = {}
     for part in filter(None, text.split(",")):
@@ -58,7 +59,7 @@ def _options(text):
     return options
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("fit", help="train a linear model on a CSV file and save it",
                        description="Train a linear regression (or, with --classify, a "
                        "logistic regression: binary, or multinomial for 3+ labels) by gradient descent on the columns of a CSV file "

@@ -6,7 +6,7 @@ from descentlab.cli._options import add_caps, add_lesson_options, config_from_ar
 from descentlab.lessons.logistic import LogisticConfig, run_logistic
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("logistic", help="logistic regression on two overlapping Gaussian blobs",
                        description="Train logistic regression (sigmoid and binary cross-entropy) "
                        "by gradient descent on two overlapping Gaussian blobs; print the loss, "

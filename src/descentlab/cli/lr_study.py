@@ -6,7 +6,7 @@ from descentlab.cli._options import add_config_options, add_out, config_from_arg
 from descentlab.lessons.lr_study import LRStudyConfig
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("lr-study", help="train with several learning rates and compare",
                        description="Train the article's linear regression from the same start "
                        "with several learning rates, print the stability bound 2 / lambda_max "

@@ -6,7 +6,7 @@ from descentlab.cli._options import add_lesson_options, config_from_args
 from descentlab.lessons.nonlinear import NonlinearConfig, run_nonlinear
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("nonlinear", help="why hidden layers need nonlinear activations",
                        description="Fit a curve (a sine or |x|) with linear regression, the "
                        "article's linear network and networks with nonlinear hidden units; "

@@ -1,7 +1,9 @@
 """``descentlab playground``: the live page, served on this machine."""
 
+import argparse
 
-def add_parser(sub):
+
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("playground", help="train live in the browser",
                        description="Start a local web server with the live playground: "
                        "sliders for every setting, the line, the loss and the loss surface "
@@ -20,7 +22,7 @@ def add_parser(sub):
     return p
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     from descentlab.errors import DescentlabError
 
     try:

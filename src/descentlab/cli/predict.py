@@ -6,7 +6,7 @@ from descentlab.cli._options import add_out
 from descentlab.outputs.models import PREDICTIONS
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("predict", help="predict with a model saved by 'descentlab fit'",
                        description="Load a model saved by 'descentlab fit' and predict for every "
                        "row of a CSV file that has the model's feature columns. Writes CSV: the "

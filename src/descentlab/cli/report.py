@@ -14,7 +14,7 @@ from descentlab.cli._options import (
 from descentlab.lessons import NETWORK_STUDIES
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write one self-contained HTML report",
                        description="Write an HTML page with every figure embedded: the data, "
                        "the training animation with an epoch slider, the cost against m, the "

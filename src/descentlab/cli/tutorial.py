@@ -10,7 +10,7 @@ from descentlab.cli._options import (
 )
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("tutorial", help="run the article's linear regression end to end",
                        description="Train the article's linear regression by gradient descent, "
                        "print its progress and metrics, and write figures, history.json and "

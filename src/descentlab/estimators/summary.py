@@ -11,7 +11,7 @@ OVERFIT_GAP = 0.3
 UNDERFIT_SCORE = 0.5
 
 
-def advice_lines(metrics: dict, network: bool = False) -> list[str]:
+def advice_lines(metrics: dict[str, dict[str, float]], network: bool = False) -> list[str]:
     """One warning that tells overfitting from underfitting, or none.
 
     Overfitting: the training rows score far better than the test rows (``OVERFIT_GAP``);

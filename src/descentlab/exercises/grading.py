@@ -1,12 +1,15 @@
 """One file's report (``exercise check``) and a class's grades (``exercise grade``)."""
 
+import os
 import secrets
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from descentlab.errors import DescentlabError
 
@@ -227,7 +230,8 @@ def grade(folder, lesson, out, seed=None, limits=None, force=False, log=None, jo
     return reports
 
 
-def grade_into(folder, lesson, out_folder, *, fmt="csv", say=print, **options):
+def grade_into(folder: str | os.PathLike[str], lesson: str, out_folder: str | os.PathLike[str], *,
+               fmt: str = "csv", say: Callable[[str], None] = print, **options: Any) -> list[Report]:
     """``exercise grade``: grade ``folder`` into ``grades.csv`` (or ``.json``) in
     ``out_folder`` (created unless it lies inside the submissions, which :func:`grade`
     refuses), say each learner's line and the class's summary; the reports.

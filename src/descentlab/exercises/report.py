@@ -7,6 +7,9 @@ a temporary file and moved into place (:func:`descentlab.outputs.exercise_files.
 import csv
 import io
 import json
+import os
+from pathlib import Path
+from typing import Any
 
 from descentlab.files import escape_csv_cell
 from descentlab.outputs.exercise_files import write_grades
@@ -45,6 +48,7 @@ def json_text(reports, lesson, hint=1):
                        "learners": [r.to_dict(hint) for r in reports]}, indent=1) + "\n"
 
 
-def write_report(out, reports, lesson, fmt="csv", hint=1):
+def write_report(out: str | os.PathLike[str], reports: list[Any], lesson: Any, fmt: str = "csv",
+                 hint: int = 1) -> Path:
     """Write ``reports`` to ``out`` as ``fmt`` ("csv" or "json")."""
-    write_grades(out, (json_text if fmt == "json" else csv_text)(reports, lesson, hint))
+    return write_grades(out, (json_text if fmt == "json" else csv_text)(reports, lesson, hint))

@@ -2,6 +2,8 @@
 
 import ast
 import json
+import os
+from pathlib import Path
 
 from .lessons import get_lesson
 
@@ -16,7 +18,8 @@ def starter_files(lesson):
     }
 
 
-def new_exercise(folder, lesson_name="linear_regression", force=False):
+def new_exercise(folder: str | os.PathLike[str], lesson_name: str = "linear_regression",
+                 force: bool = False) -> list[Path]:
     """Write the starter of a lesson into ``folder``; return the paths written.
 
     Refuses to overwrite a file unless ``force`` is True

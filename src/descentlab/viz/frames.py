@@ -99,7 +99,7 @@ class FrameAnimation:
         fetched, so it shows inline (and offline) as the last expression of a cell."""
         from descentlab.viz.page import player_block
 
-        return player_block(self, name=type(self).__name__)
+        return str(player_block(self, name=type(self).__name__))
 
     def show(self) -> None:
         """Show the player: in Jupyter it displays where this runs (from any line of a
