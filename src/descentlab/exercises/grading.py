@@ -232,12 +232,8 @@ def grade(folder, lesson, out, seed=None, limits=None, force=False, log=None, jo
 
 def grade_into(folder: str | os.PathLike[str], lesson: str, out_folder: str | os.PathLike[str], *,
                fmt: str = "csv", say: Callable[[str], None] = print, **options: Any) -> list[Report]:
-    """``exercise grade``: grade ``folder`` into ``grades.csv`` (or ``.json``) in
-    ``out_folder`` (created unless it lies inside the submissions, which :func:`grade`
-    refuses), say each learner's line and the class's summary; the reports.
-
-    ``options`` go to :func:`grade` (``seed``, ``limits``, ``force``, ``jobs``, ``hint``).
-    """
+    """``exercise grade``: :func:`grade` (with ``options``) into ``grades.csv`` (or ``.json``) in
+    ``out_folder``, made unless inside the submissions; say each learner and the summary."""
     from descentlab.files import ensure_writable_dir
 
     out = Path(out_folder) / GRADES[fmt]
