@@ -5,10 +5,13 @@ import json
 import os
 from pathlib import Path
 
-from .lessons import get_lesson
+from .lessons import Lesson, get_lesson
+
+#: A notebook cell (nbformat 4) as JSON.
+Cell = dict[str, object]
 
 
-def starter_files(lesson):
+def starter_files(lesson: Lesson) -> dict[str, str]:
     """``{file name: text}`` of the starter of ``lesson``: the .py file, its notebook, a README."""
     source = lesson.template.read_text(encoding="utf-8")
     return {
@@ -30,7 +33,7 @@ def new_exercise(folder: str | os.PathLike[str], lesson_name: str = "linear_regr
     return write_starter(folder, starter_files(get_lesson(lesson_name)), force=force)
 
 
-def notebook(source, lesson):
+def notebook(source: str, lesson: Lesson) -> dict[str, object]:
     """The starter as a Jupyter notebook (nbformat 4): the module docstring as Markdown, the
     imports as one code cell, then one code cell per function."""
     tree = ast.parse(source)
@@ -38,7 +41,8 @@ def notebook(source, lesson):
     cells = [_markdown(f"# Exercise: {lesson.name}\n\n{ast.get_docstring(tree) or ''}".replace(
         f"{lesson.filename}", f"{lesson.name}.ipynb"))]
     body = tree.body[1:] if ast.get_docstring(tree) else tree.body
-    chunk, kind = [], None
+    chunk: list[str] = []
+    kind: str | None = None
     for node in body:
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         text = "\n".join(lines[start - 1: node.end_lineno])
@@ -58,20 +62,20 @@ def notebook(source, lesson):
             "nbformat": 4, "nbformat_minor": 4}
 
 
-def _source(text):
+def _source(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def _markdown(text):
+def _markdown(text: str) -> Cell:
     return {"cell_type": "markdown", "metadata": {}, "source": _source(text)}
 
 
-def _code(text):
+def _code(text: str) -> Cell:
     return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
             "source": _source(text)}
 
 
-def readme(lesson):
+def readme(lesson: Lesson) -> str:
     """A short README: what to write, how to check it, what the hints look like."""
     functions = "\n".join(f"- `{name}({', '.join(params)})` returns `{returns}`"
                           for name, (params, returns) in lesson.signatures.items())

@@ -160,8 +160,8 @@ class FrameAnimation:
         self.fig.set_layout_engine("none")  # freeze the layout; the background never changes
         self._background = self._canvas.copy_from_bbox(self.fig.bbox)
 
-    def draw(self, frame: int) -> None:
-        """Set the moving artists to frame ``frame`` (an index into :attr:`epochs_`)."""
+    def draw(self, frame: int) -> Figure:
+        """Set the moving artists to frame ``frame`` (an index into :attr:`epochs_`); the figure."""
         raise NotImplementedError
 
     # -- frames -----------------------------------------------------------------------
