@@ -10,12 +10,21 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from descentlab.viz.frames import FrameAnimation
+
+class FrameAnimation(Protocol):
+    """What a player shows (a :class:`descentlab.viz.frames.FrameAnimation`): every frame as
+    PNG bytes and the epoch of each. A protocol, so this module, which the animations use,
+    imports none of them."""
+
+    epochs_: NDArray[np.int_]
+
+    def png_frames(self) -> list[bytes]: ...
 
 
 def template(name: str) -> str:
