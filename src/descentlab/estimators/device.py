@@ -27,6 +27,7 @@ from descentlab.core.xp import (
     to_numpy,
 )
 from descentlab.errors import DescentlabError
+from descentlab.estimators.constraints import stops_early
 
 
 def _dispatching():
@@ -127,7 +128,7 @@ def fit_device(est, X, y, sample_weight=None, validation_data=None):
     if est.warm_start and hasattr(est, "_model"):
         raise DescentlabError(f"{name}: warm_start continues on NumPy arrays only: fit again "
                               "without warm_start, or pass NumPy arrays")
-    if validation_data is not None or est.early_stopping:
+    if validation_data is not None or stops_early(est, X):
         raise DescentlabError(f"{name}: validation_data and early_stopping take NumPy arrays only: "
                               "leave them unset for arrays on a device, or pass NumPy arrays")
     return on_device, y, follow(sample_weight, None)
@@ -155,7 +156,7 @@ def host_score(metric, y, y_pred, sample_weight=None):
 def device_support(est):
     """Whether ``est``'s settings train in any namespace (its ``array_api_support`` tag): not
     the CPU kernel (``solver="fused"``), nor the options that read rows on the host."""
-    return not (est.solver == "fused" or est.early_stopping or est.warm_start)
+    return not (est.solver == "fused" or stops_early(est) or est.warm_start)
 
 
 def device_solver(asked, chosen, X):
