@@ -5,6 +5,7 @@ checks of the columns a fitted estimator is given.
 
 import inspect
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -155,7 +156,7 @@ def check_state(self):
 AUTO_EARLY_STOPPING_ROWS = 1000
 
 
-def stops_early(est, X=None) -> bool:
+def stops_early(est: Any, X: Any = None) -> bool:
     """Whether a fit of ``est`` on ``X`` holds out rows and stops on their loss:
     ``early_stopping``, with "auto" resolved on ``X`` (on for a NumPy array of at least
     :data:`AUTO_EARLY_STOPPING_ROWS` rows; off on a device, on Dask, or without ``X``)."""
