@@ -8,6 +8,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.utils import get_tags
 
+from descentlab.errors import DescentlabError
 from descentlab.estimators.network import GDNetworkClassifier, GDNetworkRegressor
 from descentlab.estimators.persist import load_model, save_model
 
@@ -90,3 +91,18 @@ def test_multilabel_network_scores_like_mlp_classifier():
     (ours_hamming, ours_loss), (mlp_hamming, mlp_loss) = scores(ours), scores(mlp)
     # 3750 label decisions: one standard error of the Hamming loss is about 0.006
     assert ours_hamming <= mlp_hamming + 0.006 and ours_loss <= mlp_loss + 0.005
+
+
+def test_partial_fit_and_warm_start_take_several_outputs_and_labels():
+    X, Y = _two_targets(200)
+    chunks = GDNetworkRegressor((4,), epochs=5)
+    for rows in (slice(0, 100), slice(100, 200)):
+        chunks.partial_fit(X[rows], Y[rows])
+    assert chunks.predict(X).shape == (200, 2) and chunks.n_iter_ == 2
+    warm = GDNetworkRegressor((4,), epochs=5, warm_start=True).fit(X, Y)
+    assert warm.fit(X, Y).n_iter_ == 5 and len(warm.loss_curve_) == 10
+    X, Y = _labels(200)
+    clf = GDNetworkClassifier((4,), epochs=5).partial_fit(X, Y, classes=range(4))
+    assert clf.partial_fit(X, Y).predict(X).shape == (200, 4)
+    with pytest.raises(DescentlabError, match=r"pass classes=range\(4\)"):
+        GDNetworkClassifier((4,)).partial_fit(X, Y, classes=["a", "b"])

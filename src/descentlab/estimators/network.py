@@ -24,6 +24,7 @@ from descentlab.core.losses import BinaryCrossEntropy
 from descentlab.core.network import check_network_size, make_network
 from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.xp import in_dtype_of, namespace
+from descentlab.errors import DescentlabError
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.classes import LabelClassifier
 from descentlab.estimators.dask_predict import lazy_on_dask
@@ -212,6 +213,10 @@ class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
         """Labels as :class:`LabelClassifier`; a 0/1 matrix of shape (n_samples, k) is k labels
         at once (multilabel): k logits, each label's binary cross-entropy, ``classes_`` 0..k-1."""
         if np.ndim(y) == 2 and type_of_target(y) == "multilabel-indicator":
+            given = getattr(self, "_given_classes", None)  # partial_fit's classes=
+            if given is not None and list(given) != list(range(y.shape[1])):
+                raise DescentlabError(f"y holds {y.shape[1]} labels (columns of 0/1): pass "
+                                      f"classes=range({y.shape[1]}), not {np.asarray(given).tolist()}")
             self._fit_classes, self._multilabel = tuple(range(y.shape[1])), True
             return np.asarray(y, dtype=float), {"classes_": np.arange(y.shape[1]), "multilabel_": True}
         self._multilabel = False
