@@ -84,20 +84,15 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
 
     def _check_state(self):
         super()._check_state()
-        if not (np.ndim(self.y_mean_) <= self._multi_output and np.shape(self.y_mean_) == np.shape(self.y_scale_)
-                and np.all(np.asarray(self.y_scale_) > 0)):
-            raise ValueError("y_mean_ must be a number and y_scale_ a positive number"
-                             + " (or one per output)" * self._multi_output)
+        if max(np.ndim(self.y_mean_), np.ndim(self.y_scale_)) > self._multi_output or np.min(self.y_scale_) <= 0:
+            raise ValueError("y_mean_ must be a number and y_scale_ a positive number (networks: one per output)")
 
     @lazy_on_dask("values")
     def predict(self, X):
         """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,); a lazy
         Dask array for a Dask array (:mod:`descentlab.estimators.dask_predict`)."""
         X = self._check_X(X)
-        out = self.model_.predict(self._standardized(X))
-        if np.ndim(self.y_mean_):  # multi-output (networks): (n_samples, n_outputs), even for one
-            out = namespace(out).reshape(out, (-1, np.size(self.y_mean_)))
-        return in_dtype_of(out * self.y_scale_ + self.y_mean_, X)
+        return in_dtype_of(self.model_.predict(self._standardized(X)) * self.y_scale_ + self.y_mean_, X)
 
     @lazy_on_dask("score")
     def score(self, X, y, sample_weight=None):

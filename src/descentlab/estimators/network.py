@@ -164,15 +164,17 @@ class GDNetworkRegressor(_Network, StandardizedTargetRegressor):
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("weights_",)
 
     def _encode_target(self, y, sample_weight=None):
-        """One output for ``y`` of shape (n_samples,); for (n_samples, k) one per column,
-        each standardised on its own (``y_mean_`` and ``y_scale_`` of shape (k,))."""
+        """One output for ``y`` of shape (n_samples,) (or (n_samples, 1), with a warning, as
+        MLPRegressor); for (n_samples, k) one per column, each standardised on its own
+        (``y_mean_`` and ``y_scale_`` of shape (k,))."""
+        y = column_or_1d(y, warn=True) if np.ndim(y) == 2 and y.shape[1] == 1 else y
         if np.ndim(y) == 1:
             self._fit_outputs = 1
             return super()._encode_target(y, sample_weight)
         t, y_mean, y_scale = standardize(y, sample_weight) if self.standardize \
             else (y, *no_scaling(y.shape[1]))
         self._fit_outputs = y.shape[1]
-        return t[:, 0] if y.shape[1] == 1 else t, {"y_mean_": y_mean, "y_scale_": y_scale}
+        return t, {"y_mean_": y_mean, "y_scale_": y_scale}
 
     def _encode_validation(self, y, attrs):
         t = super()._encode_validation(y, attrs)
@@ -183,6 +185,8 @@ class GDNetworkRegressor(_Network, StandardizedTargetRegressor):
 
     def _check_state(self):
         self._fit_outputs = int(np.size(self.y_mean_))
+        if np.shape(self.y_mean_) != np.shape(self.y_scale_) or np.shape(self.y_mean_) == (1,):
+            raise ValueError("y_mean_ and y_scale_ must be one number each, or one per output (2 or more)")
         super()._check_state()
 
 
