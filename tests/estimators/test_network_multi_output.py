@@ -108,3 +108,17 @@ def test_partial_fit_and_warm_start_take_several_outputs_and_labels():
     assert clf.partial_fit(X, Y).predict(X).shape == (200, 4)
     with pytest.raises(DescentlabError, match=r"pass classes=range\(4\)"):
         GDNetworkClassifier((4,)).partial_fit(X, Y, classes=["a", "b"])
+
+
+def test_several_outputs_and_labels_predict_lazily_on_dask():
+    da = pytest.importorskip("dask.array")
+    X, Y = _labels(200)
+    Xd = da.from_array(X, chunks=50)
+    for labels in (Y, Y[:, :2]):  # two labels are two columns, not one logit
+        clf = GDNetworkClassifier((4,), epochs=5).fit(X, labels)
+        for method in ("predict", "predict_proba", "decision_function"):
+            lazy = getattr(clf, method)(Xd)
+            assert isinstance(lazy, da.Array)
+            assert lazy.compute().tobytes() == getattr(clf, method)(X).tobytes()
+    reg = GDNetworkRegressor((4,), epochs=5).fit(X, Y.astype(float))
+    assert reg.predict(Xd).compute().tobytes() == reg.predict(X).tobytes()
