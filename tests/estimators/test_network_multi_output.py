@@ -122,3 +122,14 @@ def test_several_outputs_and_labels_predict_lazily_on_dask():
             assert lazy.compute().tobytes() == getattr(clf, method)(X).tobytes()
     reg = GDNetworkRegressor((4,), epochs=5).fit(X, Y.astype(float))
     assert reg.predict(Xd).compute().tobytes() == reg.predict(X).tobytes()
+
+
+def test_several_columns_on_a_device_are_a_one_line_error():
+    xp = pytest.importorskip("array_api_strict")  # tests/conftest.py sets SCIPY_ARRAY_API
+    import sklearn
+
+    X, Y = _labels(100)
+    with sklearn.config_context(array_api_dispatch=True):
+        for est, y in ((GDNetworkRegressor((4,), epochs=2), Y.astype(float)), (GDNetworkClassifier((4,), epochs=2), Y)):
+            with pytest.raises(DescentlabError, match="several columns trains on NumPy arrays only"):
+                est.fit(xp.asarray(X), xp.asarray(y))

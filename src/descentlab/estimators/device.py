@@ -128,6 +128,8 @@ def fit_device(est, X, y, sample_weight=None, validation_data=None):
     if est.warm_start and hasattr(est, "_model"):
         raise DescentlabError(f"{name}: warm_start continues on NumPy arrays only: fit again "
                               "without warm_start, or pass NumPy arrays")
+    if getattr(y, "ndim", 1) == 2:  # a network's several outputs or labels
+        raise DescentlabError(f"{name}: y of several columns trains on NumPy arrays only: pass NumPy arrays")
     if validation_data is not None or stops_early(est, X):
         raise DescentlabError(f"{name}: validation_data and early_stopping take NumPy arrays only: "
                               "leave them unset for arrays on a device, or pass NumPy arrays")
