@@ -82,8 +82,8 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
 
     def _check_state(self):
         super()._check_state()
-        if not (np.ndim(self.y_mean_) == 0 and np.ndim(self.y_scale_) == 0 and self.y_scale_ > 0):
-            raise ValueError("y_mean_ must be a number and y_scale_ a positive number")
+        if max(np.ndim(self.y_mean_), np.ndim(self.y_scale_)) > self._multi_output or np.min(self.y_scale_) <= 0:
+            raise ValueError("y_mean_ must be a number and y_scale_ a positive number (networks: one per output)")
 
     @lazy_on_dask("values")
     def predict(self, X):

@@ -47,6 +47,8 @@ FORMAT, VERSION = "descentlab-model", 1
 
 #: Parameters added after model files were first written: an older file may lack them.
 NEWER_PARAMS = {"gtol", "fit_intercept"}
+#: Learned attributes added since: an older file may lack them (``multilabel_``: one label).
+NEWER_ATTRIBUTES = {"multilabel_"}
 
 
 def _estimators():
@@ -233,6 +235,8 @@ def _from_text(text):
     if not isinstance(attributes, dict):
         raise ValueError("'attributes' must be an object")
     for name in estimator._saved_attributes:
+        if name not in attributes and name in NEWER_ATTRIBUTES:
+            continue  # an older file: the estimator's _check_state takes the old meaning
         setattr(estimator, name, _decode(name, attributes[name]))
     if "feature_names_in_" in attributes:
         estimator.feature_names_in_ = _feature_names(attributes["feature_names_in_"],
