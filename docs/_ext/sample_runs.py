@@ -110,7 +110,7 @@ def find_runs(page: Path) -> list:
 
 def prefetch(app) -> None:
     """Start every page's runs on a pool of threads (each run is its own processes)."""
-    pool = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2))
+    pool = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
     _POOL.update(pid=os.getpid(), pool=pool)
     for page in sorted(Path(app.srcdir).rglob("*.md")):
         if "_build" in page.parts:
