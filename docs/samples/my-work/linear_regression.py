@@ -1,4 +1,4 @@
-"""A learner's answers to the linear_regression lesson, with three mistakes in it."""
+"""A learner's answers to the linear_regression lesson: three are wrong."""
 
 import numpy as np
 
@@ -19,12 +19,12 @@ def compute_loss(y, y_pred):
 
 def gradient(m, b, X_train, y_train, y_pred):
     dm = np.mean((y_pred - y_train) * X_train)
-    db = np.mean((y_pred - y_train) * X_train)       # mistake: the bias's input is 1
+    db = np.mean((y_pred - y_train) * X_train)   # wrong: db has no X
     return dm, db
 
 
 def update_params(m, b, dm, db, l_r):
-    m = m - l_r * l_r * dm                            # mistake: the rate twice
+    m = m - l_r * l_r * dm                       # wrong: the rate twice
     b = b - l_r * l_r * db
     return m, b
 
@@ -41,4 +41,4 @@ def accuracy(y, y_pred):
 def predict(X_test, y_test, m, b):
     y_pred = forward_prop(X_test, m, b)
     loss = compute_loss(y_test, y_pred)
-    acc = accuracy(y_test, y_pred)                    # mistake: nothing returned
+    acc = accuracy(y_test, y_pred)               # wrong: no return
