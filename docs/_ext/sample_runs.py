@@ -27,9 +27,11 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 TIMEOUT_S = 300
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def make_run(kind: str, folder, argument: str, content, options: dict) -> Run:
 # -- running them all in the background from the start of the build ----------------------
 _POOL: dict = {}                       # {"pid": ..., "pool": ThreadPoolExecutor}
 _FUTURES: dict[Run, Future] = {}
+_COUNTS = {"early": 0, "late": 0}      # runs taken from the pool / run when their page was read
 FENCE = re.compile(r"^```\{descentlab-(run|python)\}[ \t]*(.*?)\n(.*?)^```[ \t]*$", re.M | re.S)
 OPTION = re.compile(r"^:([\w-]+):[ \t]*(.*)$")
 
@@ -123,10 +126,13 @@ def prefetch(app) -> None:
 def results_of(run: Run) -> list:
     """The run's results: from the background pool when it started there, else run now."""
     future = _FUTURES.get(run) if _POOL.get("pid") == os.getpid() else None
+    _COUNTS["early" if future is not None else "late"] += 1
     return future.result() if future is not None else run.execute()
 
 
 def shutdown(app, exception) -> None:
+    logger.info("sample runs: %d started with the build, %d run when their page was read",
+                _COUNTS["early"], _COUNTS["late"])
     pool = _POOL.pop("pool", None)
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
