@@ -40,7 +40,7 @@ class Run:
 
     kind: str                          # "run" (descentlab commands) or "python" (a snippet)
     folder: str                        # the page's folder: :script: and :files: are relative to it
-    steps: tuple                       # commands (each a tuple of arguments) or (code,)
+    steps: tuple                       # commands (tuples of arguments), or ((code,),)
     setup: str = ""
     script: str = ""
     files: str = ""
