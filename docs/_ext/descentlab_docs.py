@@ -13,6 +13,7 @@
 import argparse
 import os
 import shutil
+import typing
 from pathlib import Path
 
 import sample_runs
@@ -111,7 +112,11 @@ def setup(app):
 
 def _skip_inherited_sklearn(app, what, name, obj, skip, options):
     """Leave out scikit-learn's generated metadata-routing methods (``set_fit_request``, ...):
-    they are scikit-learn's, documented there, and their docstrings cite its glossary."""
+    they are scikit-learn's, documented there, and their docstrings cite its glossary; and
+    a module's type aliases (``Settings = dict[str, Any]``), which are annotations, not API,
+    and whose signatures autodoc cannot format."""
     if name.startswith("set_") and name.endswith("_request"):
+        return True
+    if what == "module" and typing.get_origin(obj) is not None:
         return True
     return None
