@@ -195,7 +195,7 @@ class History(HistoryViews):
     def from_json(cls, text):
         return cls.from_dict(json.loads(text))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         last = (f", loss at epoch {self.last_epoch}={self.epoch_losses[-1]:.6g}"
                 if self.epoch_losses else "")
         return f"History(n_epochs={self.n_epochs}, status={self.status!r}{last})"

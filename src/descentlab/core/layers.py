@@ -157,7 +157,7 @@ class Dense:
             self.grads["b"] = db
         return dLdZ @ self.params["W"].T
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"Dense({self.n_in}, {self.n_out}, activation={self.activation.name!r}, "
                 f"init={self.init!r}, bias={self.bias})")
 

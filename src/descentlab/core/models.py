@@ -224,7 +224,7 @@ class LinearModel(Model):
         """Predict without keeping anything for a backward pass."""
         return linear_forward(X, self.params["W"], self.params["b"])
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"LinearModel(n_features={self.n_features}, seed={self.seed!r})"
 
 
@@ -258,7 +258,7 @@ class LogisticModel(LinearModel):
         """The probability of class 1 for each row of ``X``."""
         return logistic_proba(self.params, X)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"LogisticModel(n_features={self.n_features}, seed={self.seed!r})"
 
 
@@ -294,5 +294,5 @@ class SoftmaxModel(LinearModel):
 
         return softmax(self.predict(X))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"SoftmaxModel(n_features={self.n_features}, n_classes={self.n_classes}, seed={self.seed!r})"

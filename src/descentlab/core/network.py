@@ -101,7 +101,7 @@ class Network(Model):
         return {f"{k}.{name}": value for k, layer in enumerate(self.layers)
                 for name, value in layer.grads.items()}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Network([{inner}])"
 

@@ -200,7 +200,7 @@ class GradientDescent(Optimizer):
         factor = 2 * (1 + beta) / (1 + 2 * beta) if self.nesterov else 2 * (1 + beta)
         return factor / lam_max
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = [f"lr={self.lr!r}"]
         if self.momentum or type(self) is not GradientDescent:
             args.append(f"momentum={self.momentum!r}")
@@ -305,7 +305,7 @@ class Adam(Optimizer):
         """None: Adam's step does not scale with the curvature (see Notes)."""
         return None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         sched = "" if self.schedule is None else f", schedule={self.schedule!r}"
         return f"Adam(lr={self.lr!r}, beta1={self.beta1!r}, beta2={self.beta2!r}{sched})"
 

@@ -107,7 +107,7 @@ class Penalty:
         return max((float(namespace(v).max(v)) for v in self.l2.values()
                     if not is_numpy(v) or np.size(v)), default=0.0)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Penalty(alpha={self.alpha!r}, l1_ratio={self.l1_ratio!r}, params={sorted(self.l2)})"
 
 

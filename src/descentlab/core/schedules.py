@@ -105,7 +105,7 @@ class Unbound:
                               "not set: train with it (train sets it), or pass total_steps to "
                               "make_optimizer")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
         return f"{self.name}({settings})"
 

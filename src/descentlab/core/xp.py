@@ -13,9 +13,17 @@ new array in the dict instead, and a dict that must pass the write on (a network
 """
 
 import functools
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
+from numpy.typing import NDArray
+
+# An array of NumPy or of any array-API library (PyTorch, CuPy, JAX, array_api_strict). They
+# share no static type: the array API standard ships no typing protocol that NumPy's, torch's
+# and JAX's stubs all satisfy, so the alias is Any; it names the intent at every signature.
+# Code that takes NumPy only says so with ``NDArray``.
+Array: TypeAlias = Any
+FloatArray: TypeAlias = NDArray[np.floating[Any]]  # float64 on the NumPy path; float32 kept where given
 
 _HOST = (np.ndarray, np.generic, float, int, list, tuple)
 
@@ -63,7 +71,7 @@ def write(params: dict[str, Any], key: str, value: Any) -> None:
 
 
 def _writeable(x: Any) -> bool:
-    return compat().is_writeable_array(x)
+    return bool(compat().is_writeable_array(x))
 
 
 def copy(x: Any) -> Any:
@@ -85,7 +93,7 @@ def to_numpy(x: Any) -> np.ndarray:
     from sklearn.utils._array_api import _convert_to_numpy, move_to
 
     try:
-        return _convert_to_numpy(x, namespace(x))
+        return np.asarray(_convert_to_numpy(x, namespace(x)))
     except RuntimeError:  # a device NumPy cannot read from directly: moved through DLPack
         return np.asarray(move_to(x, xp=np, device="cpu"))
 
