@@ -9,12 +9,17 @@ scalar functions (:mod:`descentlab.tutorial`), the n-feature linear model and, l
 the dense layers of a network.
 """
 
+from typing import Self
+
 import numpy as np
 
-from descentlab.core.xp import copy, like, namespace, write
+from descentlab.core.xp import Array, FloatArray, copy, like, namespace, write
+
+Params = dict[str, Array]
+"""A model's parameters, or its gradients: arrays by name (``"W"``, ``"b"``, ``"W1"``, ...)."""
 
 
-def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray | float) -> np.ndarray:
+def linear_forward(X: Array, W: Array, b: Array | float) -> Array:
     r"""The affine map, the article's ``forward_prop`` in matrix form.
 
     Parameters
@@ -41,7 +46,7 @@ def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray | float) -> np.nd
     return X @ W + b
 
 
-def linear_backward(X: np.ndarray, dLdY: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def linear_backward(X: Array, dLdY: Array) -> tuple[Array, Array]:
     r"""Gradients of the loss with respect to ``W`` and ``b`` of :func:`linear_forward`.
 
     Parameters
@@ -79,7 +84,7 @@ def linear_backward(X: np.ndarray, dLdY: np.ndarray) -> tuple[np.ndarray, np.nda
     return dW, db
 
 
-def linear_hessian(X: np.ndarray, h: np.ndarray) -> np.ndarray:
+def linear_hessian(X: FloatArray, h: FloatArray) -> FloatArray:
     r"""The sum over rows of the loss's Hessian in :math:`[\operatorname{vec} W, b]` of :func:`linear_forward`.
 
     Parameters
@@ -99,10 +104,17 @@ def linear_hessian(X: np.ndarray, h: np.ndarray) -> np.ndarray:
 
     laid out as :math:`\tilde W = [W; b]` read row by row; one output has :math:`A_i = h_i`.
     Divide by :math:`N` for a mean loss's Hessian.
+
+    Examples
+    --------
+    >>> linear_hessian(np.array([[1.0], [3.0]]), np.ones(2))  # the squared loss: X~^T X~
+    array([[10.,  4.],
+           [ 4.,  2.]])
     """
     Xt = np.column_stack([X, np.ones(X.shape[0])])
     if h.ndim == 1:
-        return (Xt * h[:, None]).T @ Xt
+        H1: FloatArray = (Xt * h[:, None]).T @ Xt
+        return H1
     d, K = Xt.shape[1], h.shape[1]
     H = np.empty((d, K, d, K))
     for k in range(K):
@@ -111,7 +123,8 @@ def linear_hessian(X: np.ndarray, h: np.ndarray) -> np.ndarray:
     return H.reshape(d * K, d * K)
 
 
-def init_normal(n_features, rng, scale=10.0, n_outputs=None):
+def init_normal(n_features: int, rng: np.random.Generator, scale: float = 10.0,
+                n_outputs: int | None = None) -> dict[str, FloatArray]:
     r"""The article's initialisation: every weight and the bias drawn from :math:`N(0, \sigma^2)`.
 
     Parameters
@@ -130,8 +143,15 @@ def init_normal(n_features, rng, scale=10.0, n_outputs=None):
     params : dict
         ``"W"`` of shape (n_features,) and ``"b"`` of shape () when ``n_outputs`` is
         None; else ``"W"`` of shape (n_features, n_outputs) and ``"b"`` of shape (n_outputs,).
+
+    Examples
+    --------
+    >>> params = init_normal(2, np.random.default_rng(0), scale=1.0, n_outputs=3)
+    >>> params["W"].shape, params["b"].shape
+    ((2, 3), (3,))
     """
-    W_shape, b_shape = (n_features, ()) if n_outputs is None else ((n_features, n_outputs), n_outputs)
+    W_shape: tuple[int, ...] = (n_features,) if n_outputs is None else (n_features, n_outputs)
+    b_shape: tuple[int, ...] = () if n_outputs is None else (n_outputs,)
     W = rng.normal(0.0, scale, size=W_shape)
     b = np.asarray(rng.normal(0.0, scale, size=b_shape))
     return {"W": W, "b": b}
@@ -150,37 +170,62 @@ class Model:
     A subclass defines ``params``, ``forward(X)`` (predict, keeping what ``backward``
     needs), ``backward(dLdY)`` (the gradients, a dict with the keys of ``params``) and
     ``predict(X)`` (predict, keeping nothing). ``get_params`` and ``set_params`` come from here.
+
+    Examples
+    --------
+    >>> model = LinearModel(1).set_params({"W": np.array([2.0]), "b": np.array(1.0)})
+    >>> model.forward(np.array([[0.0], [1.0]])), model.backward(np.array([0.5, 0.5]))
+    (array([1., 3.]), {'W': array([0.5]), 'b': np.float64(1.0)})
     """
 
-    params: dict
+    params: Params
 
-    def forward(self, X):
+    def forward(self, X: Array) -> Array:
+        """Predict for ``X``, keeping what ``backward`` needs."""
         raise NotImplementedError
 
-    def backward(self, dLdY):
+    def backward(self, dLdY: Array) -> Params:
+        """The gradients of the loss, keyed as ``params``, given ``dLdY`` for the last ``forward``."""
         raise NotImplementedError
 
-    def predict(self, X):
+    def predict(self, X: Array) -> Array:
+        """Predict for ``X``, keeping nothing."""
         raise NotImplementedError
 
-    def get_params(self):
-        """A copy of ``params``: later steps do not change it."""
+    def get_params(self) -> Params:
+        """A copy of ``params``: later steps do not change it.
+
+        >>> model = LinearModel(1).set_params({"W": np.array([2.0])})
+        >>> saved = model.get_params()
+        >>> model.params["W"] += 1.0
+        >>> saved["W"], model.params["W"]
+        (array([2.]), array([3.]))
+        """
         return {key: np.array(value, copy=True) if type(value) is np.ndarray else copy(value)
                 for key, value in self.params.items()}
 
-    def set_params(self, values):
+    def set_params(self, values: Params) -> Self:
         """Write ``values`` (e.g. ``history.params_at(epoch)``) into ``params``, in place; return self.
 
         In place, because the arrays may be shared (a network's ``params`` are its layers'
         own arrays) and an optimizer's state is keyed by them.
+
+        >>> model = LinearModel(1)
+        >>> W = model.params["W"]
+        >>> model.set_params({"W": np.array([3.0])}).params["W"] is W, W
+        (True, array([3.]))
         """
         for key, value in values.items():
             write(self.params, key, value)
         return self
 
-    def like(self, ref):
+    def like(self, ref: Array) -> Self:
         """Move ``params`` into the namespace, device and dtype of the array ``ref`` (the data
-        to train on, :mod:`descentlab.core.xp`); a NumPy ``ref`` leaves them as they are."""
+        to train on, :mod:`descentlab.core.xp`); a NumPy ``ref`` leaves them as they are.
+
+        >>> LinearModel(1).like(np.zeros((2, 1))).params["W"].dtype
+        dtype('float64')
+        """
         for key, value in list(self.params.items()):
             self.params[key] = like(value, ref)
         return self
@@ -201,26 +246,32 @@ class LinearModel(Model):
     ----------
     params : dict
         ``"W"``, ndarray of shape (n_features,), and ``"b"``, ndarray of shape ().
+
+    Examples
+    --------
+    >>> model = LinearModel(1, seed=0)  # the article's N(0, 10^2) draws of m and b
+    >>> model, model.params["W"].round(3), model.params["b"].round(3)
+    (LinearModel(n_features=1, seed=0), array([1.257]), np.float64(-1.321))
     """
 
-    def __init__(self, n_features, *, seed=0, init_scale=10.0):
+    def __init__(self, n_features: int, *, seed: int | None = 0, init_scale: float = 10.0) -> None:
         self.n_features = n_features
         self.seed = seed
         self.init_scale = init_scale
-        self.params = init_normal(n_features, np.random.default_rng(seed), init_scale)
-        self._X = None
+        self.params: Params = dict(init_normal(n_features, np.random.default_rng(seed), init_scale))
+        self._X: Array | None = None
 
-    def forward(self, X):
+    def forward(self, X: Array) -> Array:
         """Predict for ``X`` of shape (n_samples, n_features); keep ``X`` for ``backward``."""
         self._X = X
         return linear_forward(X, self.params["W"], self.params["b"])
 
-    def backward(self, dLdY):
+    def backward(self, dLdY: Array) -> Params:
         """Return ``{"W": dW, "b": db}`` for the last ``forward``."""
         dW, db = linear_backward(self._X, dLdY)
         return {"W": dW, "b": db}
 
-    def predict(self, X):
+    def predict(self, X: Array) -> Array:
         """Predict without keeping anything for a backward pass."""
         return linear_forward(X, self.params["W"], self.params["b"])
 
@@ -228,7 +279,7 @@ class LinearModel(Model):
         return f"LinearModel(n_features={self.n_features}, seed={self.seed!r})"
 
 
-def logistic_proba(params, X):
+def logistic_proba(params: Params, X: Array) -> Array:
     r"""The probability of class 1, :math:`p = \sigma(XW + b)`, for a params dict.
 
     Parameters
@@ -240,6 +291,11 @@ def logistic_proba(params, X):
     Returns
     -------
     p : ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> logistic_proba({"W": np.array([2.0]), "b": 0.0}, np.array([[0.0], [1.0]])).round(3)
+    array([0.5  , 0.881])
     """
     from descentlab.core.activations import sigmoid
 
@@ -252,9 +308,15 @@ class LogisticModel(LinearModel):
     ``forward`` returns the logit :math:`z = XW + b` (train it with
     :class:`descentlab.core.losses.BinaryCrossEntropy`, which takes logits);
     ``predict_proba`` returns :math:`\sigma(z)`.
+
+    Examples
+    --------
+    >>> model = LogisticModel(1).set_params({"W": np.array([2.0]), "b": np.array(0.0)})
+    >>> model.forward(np.array([[1.0]])), model.predict_proba(np.array([[1.0]])).round(3)
+    (array([2.]), array([0.881]))
     """
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: Array) -> Array:
         """The probability of class 1 for each row of ``X``."""
         return logistic_proba(self.params, X)
 
@@ -281,14 +343,20 @@ class SoftmaxModel(LinearModel):
     ``forward`` returns the logits :math:`Z = XW + b` (train it with
     :class:`descentlab.core.losses.SoftmaxCrossEntropy`); the affine map and its gradients
     are :func:`linear_forward` and :func:`linear_backward`, as for one output.
+
+    Examples
+    --------
+    >>> model = SoftmaxModel(1, 3).set_params({"W": np.zeros((1, 3)), "b": np.zeros(3)})
+    >>> model.predict_proba(np.array([[1.0]])).round(3)  # equal logits: equal odds
+    array([[0.333, 0.333, 0.333]])
     """
 
-    def __init__(self, n_features, n_classes, *, seed=0, init_scale=10.0):
+    def __init__(self, n_features: int, n_classes: int, *, seed: int | None = 0, init_scale: float = 10.0) -> None:
         super().__init__(n_features, seed=seed, init_scale=init_scale)
         self.n_classes = n_classes
-        self.params = init_normal(n_features, np.random.default_rng(seed), init_scale, n_outputs=n_classes)
+        self.params = dict(init_normal(n_features, np.random.default_rng(seed), init_scale, n_outputs=n_classes))
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: Array) -> Array:
         """The probability of each class, shape (n_samples, n_classes)."""
         from descentlab.core.activations import softmax
 
