@@ -47,7 +47,8 @@ def inverse_scaling(t: int, lr: float, power_t: float = 0.25) -> float:
     >>> inverse_scaling(15, 0.1, power_t=0.5)  # 0.1 / sqrt(16)
     0.025
     """
-    return lr / float(t + 1) ** power_t
+    decay: float = (t + 1) ** power_t  # typeshed types float ** float as Any (it may be complex)
+    return lr / decay
 
 
 def step_decay(t: int, lr: float, *, total: int, drop: float = 0.5, every: int | None = None) -> float:
