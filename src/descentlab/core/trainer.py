@@ -9,17 +9,38 @@ rows each step sees (the split, the mini-batches, rows that repeat) is
 """
 
 from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
-from descentlab.core.batches import RowSet, batches, split
+from descentlab.core.batches import RowSet, Rows, batches, split
 from descentlab.core.history import History
-from descentlab.core.losses import MeanSquaredError
-from descentlab.core.optimizers import GradientDescent, check_prox
-from descentlab.core.stopping import Diverging, Stopper, as_callback, diverged, finish, guard
-from descentlab.core.xp import floats, is_numpy
+from descentlab.core.losses import Loss, MeanSquaredError
+from descentlab.core.models import Model, Params
+from descentlab.core.optimizers import GradientDescent, Optimizer, check_prox
+from descentlab.core.penalties import Penalty
+from descentlab.core.stopping import ConvergenceRule, Diverging, Stopper, as_callback, diverged, finish, guard
+from descentlab.core.xp import Array, floats, is_numpy
 from descentlab.errors import DescentlabError
 from descentlab.files.interrupts import note_interrupt, training_ended, training_starts
+
+
+class Objective(Protocol):
+    """What the loop asks of an objective: a batch's loss (and its rows), then its gradient."""
+
+    n_samples: int
+
+    def loss(self, params: Params, idx: slice | Rows) -> tuple[float, int]: ...
+
+    def grad(self) -> Params: ...
+
+
+class FastObjective(Protocol):
+    """A full-batch fast path: ``objective(params) -> (loss, grads)`` on all ``n_samples`` rows."""
+
+    n_samples: int
+
+    def __call__(self, params: Params) -> tuple[float, Params]: ...
 
 
 class RowsObjective:
@@ -27,68 +48,98 @@ class RowsObjective:
 
     ``loss(params, idx)`` runs the forward pass on the rows ``idx`` of ``fit`` and returns
     the (weighted) batch loss and the number of rows; ``grad()`` back-propagates it.
+
+    >>> from descentlab.core.models import LinearModel
+    >>> model = LinearModel(1).set_params({"W": np.array([1.0]), "b": np.array(0.0)})
+    >>> objective = RowsObjective(model, MeanSquaredError(), RowSet(np.array([[1.0], [2.0]]), np.array([2.0, 2.0])))
+    >>> objective.loss(model.params, slice(None)), objective.grad()  # residuals -1, 0
+    ((0.25, 2), {'W': array([-0.5]), 'b': np.float64(-0.5)})
     """
 
-    def __init__(self, model, loss, fit: RowSet) -> None:
+    def __init__(self, model: Model, loss: Loss, fit: RowSet) -> None:
         self.model, self.loss_fn, self.fit = model, loss, fit
         self.n_samples = fit.n_samples
 
-    def loss(self, params, idx):
+    def loss(self, params: Params, idx: slice | Rows) -> tuple[float, int]:
+        """The loss of the rows ``idx`` (``params`` are the model's own) and their count."""
         self.Xb, self.yb, self.wb = self.fit.batch(idx)
         self.y_pred = self.model.forward(self.Xb)                       # predict
         value = self.loss_fn.loss(self.yb, self.y_pred, **_weights(self.wb))  # the loss
-        return value, self.yb.shape[0]
+        return value, int(self.yb.shape[0])
 
-    def grad(self):
+    def grad(self) -> Params:
+        """The gradient of the last :meth:`loss`, back-propagated through the model."""
         return self.model.backward(self.loss_fn.grad(self.yb, self.y_pred, **_weights(self.wb)))
 
 
 class FullBatch:
     """A fast path's objective (``objective(params) -> (loss, grads)`` on all the rows, e.g.
-    :class:`descentlab.fast.objectives.MomentsObjective`) in the same two calls."""
+    :class:`descentlab.fast.objectives.MomentsObjective`) in the same two calls.
 
-    def __init__(self, objective) -> None:
+    >>> class Bowl:  # L = |w|^2 / 2 on 4 rows
+    ...     n_samples = 4
+    ...     def __call__(self, params): return 0.5 * float(params["w"] @ params["w"]), {"w": params["w"]}
+    >>> objective = FullBatch(Bowl())
+    >>> objective.loss({"w": np.array([3.0, 4.0])}, slice(None)), objective.grad()
+    ((12.5, 4), {'w': array([3., 4.])})
+    """
+
+    def __init__(self, objective: FastObjective) -> None:
         self.objective, self.n_samples = objective, objective.n_samples
 
-    def loss(self, params, idx):
+    def loss(self, params: Params, idx: slice | Rows) -> tuple[float, int]:
+        """The loss on all the rows (``idx`` is the full batch), keeping the gradients."""
         value, self.grads = self.objective(params)
         return value, self.n_samples
 
-    def grad(self):
+    def grad(self) -> Params:
+        """The gradients of the last :meth:`loss`."""
         return self.grads
 
 
 class Penalized:
-    """An objective plus a :class:`~descentlab.core.penalties.Penalty`'s value and l2 gradient."""
+    """An objective plus a :class:`~descentlab.core.penalties.Penalty`'s value and l2 gradient.
 
-    def __init__(self, objective, penalty) -> None:
+    >>> from descentlab.core.models import LinearModel
+    >>> model = LinearModel(1).set_params({"W": np.array([1.0]), "b": np.array(0.0)})
+    >>> rows = RowsObjective(model, MeanSquaredError(), RowSet(np.array([[1.0], [2.0]]), np.array([2.0, 2.0])))
+    >>> objective = Penalized(rows, Penalty(1.0, 0.0, {"W": 1.0}))  # + W^2 / 2
+    >>> objective.loss(model.params, slice(None)), objective.grad()
+    ((0.75, 2), {'W': array([0.5]), 'b': np.float64(-0.5)})
+    """
+
+    def __init__(self, objective: Objective, penalty: Penalty) -> None:
         self.objective, self.penalty, self.n_samples = objective, penalty, objective.n_samples
 
-    def loss(self, params, idx):
+    def loss(self, params: Params, idx: slice | Rows) -> tuple[float, int]:
+        """The objective's loss plus the penalty's, and the rows counted."""
         value, count = self.objective.loss(params, idx)
         self.params = params
         return value + self.penalty.loss(params), count
 
-    def grad(self):
+    def grad(self) -> Params:
+        """The objective's gradient plus the penalty's l2 part."""
         return self.penalty.add_grad(self.params, self.objective.grad())
 
 
-def _weights(w):
+def _weights(w: Array | None) -> dict[str, Array]:
     return {} if w is None else {"sample_weight": w}
 
 
-def _validation_loss(loss, model, val):
+def _validation_loss(loss: Loss, model: Model, val: RowSet) -> float:
     X_val, y_val, w_val = val.full()
     return loss.loss(y_val, model.forward(X_val), **_weights(w_val))
 
 
-def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epochs: int = 100,
-          batch_size: int | None = None, seed: int | None = 0,
-          callbacks: Sequence[Callable[..., object]] = (), on_divergence="raise",
-          explode_factor=1e4,
-          record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
-          objective=None, penalty=None, sample_weight=None, validation_data=None,
-          stop_on_validation=True, rows=None, converged: Callable[..., bool] | None = None) -> History:
+def train(model: Model, X: Array, y: Array, *, loss: Loss | None = None, optimizer: Optimizer | None = None,
+          epochs: int = 100, batch_size: int | None = None, seed: int | None = 0,
+          callbacks: Sequence[Callable[..., object] | Any] = (), on_divergence: str = "raise",
+          explode_factor: float = 1e4, record_params: bool = True, tol: float | None = None,
+          n_iter_no_change: int = 5, validation_fraction: float | None = None,
+          objective: FastObjective | None = None, penalty: Penalty | None = None,
+          sample_weight: Array | None = None, validation_data: tuple[Array, Array] | None = None,
+          stop_on_validation: bool = True, rows: Sequence[int] | Rows | None = None,
+          converged: ConvergenceRule | None = None) -> History:
     r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
 
     Each epoch, for each batch, the article's step: predict (``model.forward``), the loss
@@ -214,15 +265,18 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
         check_prox(optimizer, "l1")
     w = None if sample_weight is None else floats(sample_weight)
     meta = {} if objective is None else {"objective": repr(objective)}
-    if objective is None:  # every branch an objective: the rows, or a fast path; penalised or not
+    batch: Objective  # every branch an objective: the rows, or a fast path; penalised or not
+    val: RowSet | None
+    if objective is None:
         fit, val = split(X, y, w, rows, validation_fraction, seed)
-        objective = RowsObjective(model, loss, fit)
+        batch = RowsObjective(model, loss, fit)
     else:
-        objective, val = FullBatch(objective), None
+        batch, val = FullBatch(objective), None
     if penalty is not None:
-        objective = Penalized(objective, penalty)
+        batch = Penalized(batch, penalty)
     if validation_data is not None:
-        val = RowSet(*(np.asarray(a) if is_numpy(a) else a for a in validation_data))
+        X_val, y_val = (np.asarray(a) if is_numpy(a) else a for a in validation_data)
+        val = RowSet(X_val, y_val)
     watch = val is not None and stop_on_validation
     if watch and tol is None:
         tol = 0.0
@@ -230,7 +284,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     ends = [c.on_train_end for c in callbacks if hasattr(c, "on_train_end")]  # e.g. end a progress line
     hooks = [as_callback(c) for c in callbacks]
     stopper = None if tol is None else Stopper(tol, n_iter_no_change)
-    n_samples = objective.n_samples
+    n_samples = batch.n_samples
     if hasattr(optimizer, "set_length"):  # a decaying schedule spans this run's updates
         optimizer.set_length(optimizer.t + epochs * (1 if batch_size is None else -(-n_samples // batch_size)))
     history = History(meta={"epochs": epochs, "batch_size": batch_size, "optimizer": repr(optimizer),
@@ -245,9 +299,9 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
                 history.val_loss.append(_validation_loss(loss, model, val))
             total = 0.0
             for idx in batches(n_samples, batch_size, rng):
-                value, count = objective.loss(model.params, idx)    # predict and the loss
+                value, count = batch.loss(model.params, idx)        # predict and the loss
                 guard(value, history, explode_factor)               # a diverging loss stops here
-                grads = objective.grad()                            # the gradient
+                grads = batch.grad()                                # the gradient
                 optimizer.step(model.params, grads, **step)         # the update
                 total += value * count
             history.record(total / n_samples, start if record_params else {})
