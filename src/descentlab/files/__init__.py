@@ -248,7 +248,7 @@ def _atomic(path, write):
     return Path(path)
 
 
-def write_text(path, text):
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` to ``path`` atomically (temporary file, then rename)."""
     return _atomic(path, lambda fh: fh.write(text.encode("utf-8")))
 
