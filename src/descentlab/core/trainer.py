@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from descentlab.core.batches import RowSet, Rows, batches, split
+from descentlab.core.batches import Rows, RowSet, batches, split
 from descentlab.core.history import History
 from descentlab.core.losses import Loss, MeanSquaredError
 from descentlab.core.models import Model, Params
