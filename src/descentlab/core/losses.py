@@ -15,7 +15,7 @@ from descentlab.core.xp import Array, namespace
 
 
 class Loss(Protocol):
-    """What the trainer and the step size need of a loss: its value, its gradient with respect
+    r"""What the trainer and the step size need of a loss: its value, its gradient with respect
     to the prediction, each row's curvature and ``hessian_bound``, the bound of
     :math:`N\,\partial^2 L/\partial \hat y_i^2` the stable step size is taken from."""
 
