@@ -52,27 +52,13 @@ def row_sample(X: Array, max_rows: int = 50_000) -> Array:
 
 def curvature(X: Array, loss: object, batch_size: int | None = None, max_rows: int = 50_000,
               sample_weight: Array | None = None) -> float:
-    r"""The largest curvature :math:`L` of ``loss`` for a linear model on ``X``.
+    r"""The largest curvature :math:`L` of ``loss`` (its ``hessian_bound`` :math:`c`) for a
+    linear model on the features ``X`` of shape (n_samples, n_features).
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-        The features the model trains on (standardised, in the estimators).
-    loss : loss object
-        With a ``hessian_bound`` attribute (1 when it has none).
-    batch_size : int or None, default=None
-        With mini-batches of :math:`B < N` rows the curvature of one batch can exceed the
-        full one; the estimate adds a term for it.
-    max_rows : int, default=50_000
-        With more rows, :math:`\lambda_{\max}` is estimated on at most this many evenly
-        spaced rows.
-    sample_weight : ndarray of shape (n_samples,) or None, default=None
-        Row weights of mean 1 (:func:`descentlab.core.trainer.train`): :math:`H = \tfrac1N
-        \sum_i w_i \tilde x_i \tilde x_i^\top`, the weighted loss's Hessian.
-
-    Returns
-    -------
-    float
+    With more than ``max_rows`` rows, :math:`\lambda_{\max}` is estimated on that many evenly
+    spaced rows. Row weights of mean 1 (``sample_weight``) make :math:`H = \tfrac1N \sum_i w_i
+    \tilde x_i \tilde x_i^\top`, the weighted loss's Hessian. Mini-batches of ``batch_size``
+    :math:`B < N` rows can be sharper than the full batch: the second term below.
 
     Notes
     -----
@@ -126,24 +112,10 @@ def with_penalty(curv: float, penalty: "Penalty | None") -> float:
 
 
 def default_lr(curv: float, optimizer: str = "gd", momentum: float = 0.0, minibatch: bool = False) -> float:
-    r"""The step size for ``lr=None``: :math:`1/L` for gradient descent and momentum.
-
-    Parameters
-    ----------
-    curv : float
-        :math:`L` from :func:`curvature`.
-    optimizer : str, default="gd"
-        A name of :data:`descentlab.core.optimizers.OPTIMIZERS`. Adam's step does not scale with
-        the curvature (about ``lr`` per coordinate), so it gets ``ADAM_LR`` = 0.01, a step
-        of a hundredth of a standard deviation on standardised data.
-    momentum : float, default=0.0
-        :math:`\beta` of "momentum" and "nesterov".
-    minibatch : bool, default=False
-        Whether the gradients are mini-batch estimates.
-
-    Returns
-    -------
-    float
+    r"""The step size for ``lr=None``: :math:`1/L` (``curv``, from :func:`curvature`) for
+    gradient descent and momentum :math:`\beta` (``momentum``); Adam, whose step does not
+    scale with the curvature, gets ``ADAM_LR`` = 0.01, a hundredth of a standard deviation
+    on standardised data.
 
     Notes
     -----
@@ -168,25 +140,10 @@ def default_lr(curv: float, optimizer: str = "gd", momentum: float = 0.0, miniba
 
 def power_iteration(X: FloatArray, *, bias: bool = True, n_iter: int = 1000, rtol: float = 1e-9,
                     seed: int = 0) -> float:
-    r"""The largest eigenvalue of the second-moment matrix, by power iteration.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    bias : bool, default=True
-        Append the bias column of ones, :math:`\tilde X = [X\;1]` (as the models do).
-    n_iter : int, default=1000
-        At most this many products with the matrix.
-    rtol : float, default=1e-9
-        Stop once the estimate changes by less than this, relatively.
-    seed : int, default=0
-        Seeds the random starting vector.
-
-    Returns
-    -------
-    lam_max : float
-        :math:`\lambda_{\max}(H)` with :math:`H = \tfrac1N \tilde X^\top \tilde X`, the
-        Hessian of the half-MSE of a linear model; 0 when :math:`X` is all zeros.
+    r""":math:`\lambda_{\max}(H)`, :math:`H = \tfrac1N \tilde X^\top \tilde X` (the half-MSE's
+    Hessian; 0 when ``X`` is all zeros), by power iteration from a vector seeded by ``seed``:
+    at most ``n_iter`` products, until the estimate changes by less than ``rtol``, relatively.
+    ``bias`` appends the column of ones, :math:`\tilde X = [X\;1]`, as the models do.
 
     Notes
     -----
@@ -272,44 +229,23 @@ def linear_network_bound(X: FloatArray, y: FloatArray, output_bias: bool = False
 def linear_network_sharpness(X: FloatArray, y: FloatArray, output_bias: bool = False) -> float:
     r"""The sharpness :math:`S` (top Hessian eigenvalue) of the flattest minimum of a
     two-layer linear network on the half-MSE: its curvature, as :func:`lam_max` is the line's.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
-    output_bias : bool, default=False
-        True when the output layer has its own bias :math:`b_2` (the ``"layers"`` form of
-        :func:`descentlab.lessons.collapse.article_network`); False for the article's form, the
-        bias carried by the input :math:`x_0 = 1`.
-
-    Returns
-    -------
-    float
+    ``output_bias``: the output layer has its own bias :math:`b_2` (the ``"layers"`` form of
+    :func:`descentlab.lessons.collapse.article_network`), not the article's input :math:`x_0 = 1`.
 
     Notes
     -----
-    The network computes the line :math:`\theta = A w + b_2 e` on :math:`\tilde X = [X\;1]`,
-    with :math:`A` the first layer (its weights and, in the ``"layers"`` form, its bias
-    row), :math:`w` the output weights and :math:`e` the bias coordinate. At a minimum
-    :math:`\theta = \theta^*` (least squares) the gradient with respect to :math:`\theta`
-    vanishes, so the Hessian over the network's parameters is :math:`J^\top H J`, with
-    :math:`H` the Hessian of :func:`stability_bound` and :math:`J = \partial\theta /
-    \partial(A, w, b_2)`. Its nonzero eigenvalues are those of :math:`H^{1/2} J J^\top H^{1/2}`,
-    and :math:`J J^\top = \lVert w\rVert^2 I + A A^\top\,(+\, e e^\top)`. As :math:`A w =
-    \theta^* - b_2 e`, :math:`A A^\top \succeq v v^\top / \lVert w \rVert^2` with
-    :math:`v = \theta^* - b_2 e` (equality for a rank-one :math:`A`), so the flattest
-    minimum has sharpness
+    With :math:`H` the line's Hessian (:func:`stability_bound`), :math:`\theta^*` the least
+    squares line, :math:`e` its bias coordinate and :math:`v = \theta^* - b_2 e`,
 
     .. math::
 
         S = \min_{s > 0,\, b_2} \lambda_{\max}\!\left(H^{1/2}
-            \left(s I + v v^\top / s\;(+\, e e^\top)\right) H^{1/2}\right).
+            \left(s I + v v^\top / s\;(+\, e e^\top)\right) H^{1/2}\right),
 
-    Near a minimum gradient descent multiplies the deviation along the top eigenvector
-    by :math:`1 - \alpha \lambda_{\max}`, so it settles at none unless :math:`\alpha < 2/S`.
-    Above that the loss keeps bouncing or explodes. Unlike :func:`stability_bound` this
-    depends on ``y``: a steeper line needs larger weights, and larger weights make the
-    loss sharper.
+    the :math:`e e^\top` term and :math:`b_2` only with ``output_bias``. Gradient descent
+    settles at no minimum unless :math:`\alpha < 2/S`; unlike :func:`stability_bound` this
+    depends on ``y`` (a steeper line needs larger weights, which make the loss sharper).
+    The derivation: :doc:`/maths`, "The sharpness of a two-layer linear network".
 
     Examples
     --------
