@@ -20,26 +20,12 @@ Params = dict[str, Array]
 
 
 def linear_forward(X: Array, W: Array, b: Array | float) -> Array:
-    r"""The affine map, the article's ``forward_prop`` in matrix form.
+    r"""The affine map :math:`\hat y = X W + b`, the article's ``forward_prop`` in matrix form.
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    W : ndarray of shape (n_features,) or (n_features, n_outputs)
-    b : float or ndarray of shape () or (n_outputs,)
+    ``X`` is (n_samples, n_features), ``W`` (n_features,) or (n_features, n_outputs), ``b``
+    a number or (n_outputs,); ``y_pred`` is (n_samples,) or (n_samples, n_outputs). With
+    one feature, :math:`W = [m]` and this is the article's :math:`\hat y = m x + b`.
 
-    Returns
-    -------
-    y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-
-    Notes
-    -----
-    .. math:: \hat y = X W + b
-
-    With one feature, :math:`W = [m]` and this is the article's :math:`\hat y = m x + b`.
-
-    Examples
-    --------
     >>> linear_forward(np.array([[0.0], [1.0], [2.0]]), np.array([2.0]), 1.0)  # m = 2, b = 1
     array([1., 3., 5.])
     """
@@ -47,22 +33,9 @@ def linear_forward(X: Array, W: Array, b: Array | float) -> Array:
 
 
 def linear_backward(X: Array, dLdY: Array) -> tuple[Array, Array]:
-    r"""Gradients of the loss with respect to ``W`` and ``b`` of :func:`linear_forward`.
+    r"""Gradients ``dW``, ``db`` (shaped as ``W``, ``b``) of the loss of :func:`linear_forward`,
+    from the input ``X`` it saw and the gradient ``dLdY`` with respect to its prediction:
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-        The input that ``linear_forward`` saw.
-    dLdY : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-        The gradient of the loss with respect to the prediction.
-
-    Returns
-    -------
-    dW : ndarray with the shape of ``W``
-    db : ndarray with the shape of ``b``
-
-    Notes
-    -----
     .. math::
 
         \frac{\partial L}{\partial W} = X^\top \frac{\partial L}{\partial \hat y},
@@ -73,8 +46,6 @@ def linear_backward(X: Array, dLdY: Array) -> tuple[Array, Array]:
     (\hat y_i - y_i)/N`, so for one feature these are the article's
     ``dm = mean((y_pred - y) * X)`` and ``db = mean(y_pred - y)``.
 
-    Examples
-    --------
     >>> X, residual = np.array([[1.0], [3.0]]), np.array([0.5, -0.5])  # dL/dy_pred
     >>> linear_backward(X, residual)
     (array([-1.]), np.float64(0.0))
@@ -87,26 +58,15 @@ def linear_backward(X: Array, dLdY: Array) -> tuple[Array, Array]:
 def linear_hessian(X: FloatArray, h: FloatArray) -> FloatArray:
     r"""The sum over rows of the loss's Hessian in :math:`[\operatorname{vec} W, b]` of :func:`linear_forward`.
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    h : ndarray of shape (n_samples,) or (n_samples, K, K)
-        Each row's :math:`\partial^2 \ell_i / \partial \hat y_i^2` (a loss's ``hessian_rows``,
-        times the row's weight).
+    ``h`` (n_samples,) or (n_samples, K, K) holds each row's :math:`\partial^2 \ell_i / \partial
+    \hat y_i^2` (a loss's ``hessian_rows`` times the row's weight); the result is
+    (d K, d K), :math:`d` = n_features + 1:
 
-    Returns
-    -------
-    ndarray of shape (d K, d K), :math:`d` = n_features + 1 (K = 1 for one output)
-
-    Notes
-    -----
     .. math:: H = \sum_i \tilde x_i \tilde x_i^\top \otimes A_i, \qquad \tilde x_i = (x_i, 1),
 
     laid out as :math:`\tilde W = [W; b]` read row by row; one output has :math:`A_i = h_i`.
     Divide by :math:`N` for a mean loss's Hessian.
 
-    Examples
-    --------
     >>> linear_hessian(np.array([[1.0], [3.0]]), np.ones(2))  # the squared loss: X~^T X~
     array([[10.,  4.],
            [ 4.,  2.]])
@@ -125,27 +85,13 @@ def linear_hessian(X: FloatArray, h: FloatArray) -> FloatArray:
 
 def init_normal(n_features: int, rng: np.random.Generator, scale: float = 10.0,
                 n_outputs: int | None = None) -> dict[str, FloatArray]:
-    r"""The article's initialisation: every weight and the bias drawn from :math:`N(0, \sigma^2)`.
+    r"""The article's initialisation: every weight and the bias drawn from :math:`N(0, \sigma^2)`,
+    :math:`\sigma` = ``scale`` (the article's 10).
 
-    Parameters
-    ----------
-    n_features : int
-    rng : numpy.random.Generator
-        Draws the weights first, then the bias (so with one feature the draws are the
-        article's ``m`` then ``b``).
-    scale : float, default=10.0
-        The standard deviation :math:`\sigma`; the article uses 10.
-    n_outputs : int or None, default=None
-        None gives one output (a line or plane); an int gives a layer's weight matrix.
+    ``rng`` draws the weights, then the bias (with one feature, the article's ``m`` then
+    ``b``). ``W`` is (n_features,) and ``b`` a 0-d array for one output (``n_outputs``
+    None); else ``W`` is (n_features, n_outputs) and ``b`` (n_outputs,), a layer's.
 
-    Returns
-    -------
-    params : dict
-        ``"W"`` of shape (n_features,) and ``"b"`` of shape () when ``n_outputs`` is
-        None; else ``"W"`` of shape (n_features, n_outputs) and ``"b"`` of shape (n_outputs,).
-
-    Examples
-    --------
     >>> params = init_normal(2, np.random.default_rng(0), scale=1.0, n_outputs=3)
     >>> params["W"].shape, params["b"].shape
     ((2, 3), (3,))
@@ -160,13 +106,6 @@ def init_normal(n_features: int, rng: np.random.Generator, scale: float = 10.0,
 class Model:
     """What every model shares, and all :func:`descentlab.core.trainer.train` asks of one.
 
-    Attributes
-    ----------
-    params : dict of str to ndarray
-        The parameters, updated in place by an optimizer.
-
-    Notes
-    -----
     A subclass defines ``params``, ``forward(X)`` (predict, keeping what ``backward``
     needs), ``backward(dLdY)`` (the gradients, a dict with the keys of ``params``) and
     ``predict(X)`` (predict, keeping nothing). ``get_params`` and ``set_params`` come from here.
@@ -234,21 +173,9 @@ class Model:
 class LinearModel(Model):
     r"""Linear regression with ``n_features`` inputs: :math:`\hat y = X W + b`.
 
-    Parameters
-    ----------
-    n_features : int
-    seed : int or None, default=0
-        Seeds the :func:`init_normal` draw.
-    init_scale : float, default=10.0
-        Standard deviation of the initial weights and bias (the article's 10).
+    ``params`` holds ``"W"`` (n_features,) and ``"b"`` (a 0-d array), drawn by
+    :func:`init_normal` from ``seed`` with standard deviation ``init_scale``.
 
-    Attributes
-    ----------
-    params : dict
-        ``"W"``, ndarray of shape (n_features,), and ``"b"``, ndarray of shape ().
-
-    Examples
-    --------
     >>> model = LinearModel(1, seed=0)  # the article's N(0, 10^2) draws of m and b
     >>> model, model.params["W"].round(3), model.params["b"].round(3)
     (LinearModel(n_features=1, seed=0), array([1.257]), np.float64(-1.321))
@@ -280,20 +207,9 @@ class LinearModel(Model):
 
 
 def logistic_proba(params: Params, X: Array) -> Array:
-    r"""The probability of class 1, :math:`p = \sigma(XW + b)`, for a params dict.
+    r"""The probability of class 1, :math:`p = \sigma(XW + b)` of shape (n_samples,), for a
+    params dict (a model's, or those of any epoch of a History).
 
-    Parameters
-    ----------
-    params : dict with ``"W"`` of shape (n_features,) and ``"b"``
-        A model's parameters, or those of any epoch of a History.
-    X : ndarray of shape (n_samples, n_features)
-
-    Returns
-    -------
-    p : ndarray of shape (n_samples,)
-
-    Examples
-    --------
     >>> logistic_proba({"W": np.array([2.0]), "b": 0.0}, np.array([[0.0], [1.0]])).round(3)
     array([0.5  , 0.881])
     """
@@ -327,25 +243,10 @@ class LogisticModel(LinearModel):
 class SoftmaxModel(LinearModel):
     r"""Multinomial logistic regression: :math:`K` linear logits, :math:`P = \operatorname{softmax}(XW + b)`.
 
-    Parameters
-    ----------
-    n_features, n_classes : int
-    seed : int or None, default=0
-    init_scale : float, default=10.0
-
-    Attributes
-    ----------
-    params : dict
-        ``"W"``, ndarray of shape (n_features, n_classes), and ``"b"``, ndarray of shape (n_classes,).
-
-    Notes
-    -----
-    ``forward`` returns the logits :math:`Z = XW + b` (train it with
+    ``params`` holds ``"W"`` (n_features, n_classes) and ``"b"`` (n_classes,). ``forward`` returns the logits :math:`Z = XW + b` (train it with
     :class:`descentlab.core.losses.SoftmaxCrossEntropy`); the affine map and its gradients
     are :func:`linear_forward` and :func:`linear_backward`, as for one output.
 
-    Examples
-    --------
     >>> model = SoftmaxModel(1, 3).set_params({"W": np.zeros((1, 3)), "b": np.zeros(3)})
     >>> model.predict_proba(np.array([[1.0]])).round(3)  # equal logits: equal odds
     array([[0.333, 0.333, 0.333]])
