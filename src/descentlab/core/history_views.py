@@ -15,7 +15,12 @@ if TYPE_CHECKING:                      # only for the annotations: never importe
 
 class HistoryViews:
     """Mixin of :class:`~descentlab.core.history.History`: ``to_records``,
-    ``to_frame`` and ``_repr_html_``, all read from the History's fields."""
+    ``to_frame`` and ``_repr_html_``, all read from the History's fields.
+
+    >>> from descentlab.core.history import History
+    >>> "<svg class='sparkline'" in History(loss=[1.0, 0.5, 0.2])._repr_html_()
+    True
+    """
 
     if TYPE_CHECKING:  # the History's fields and properties these read
         loss: list[float]

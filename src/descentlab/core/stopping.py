@@ -28,7 +28,12 @@ class ConvergenceRule(Protocol):
 
 
 class Diverging(Exception):
-    """Raised inside an epoch when a batch's loss diverges; ``train`` turns it into its outcome."""
+    """Raised inside an epoch when a batch's loss diverges; ``train`` turns it into its outcome.
+
+    >>> error = Diverging(float("inf"), "is not finite")
+    >>> error.loss, str(error)
+    (inf, 'is not finite')
+    """
 
     def __init__(self, loss: float, reason: str) -> None:
         super().__init__(reason)
