@@ -8,7 +8,7 @@ and, when it has one, its History (a table and a sparkline of the loss).
 import dataclasses
 import numbers
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 
 def headline_numbers(result: object) -> list[tuple[str, numbers.Real]]:
@@ -46,7 +46,7 @@ class NotebookDisplay:
     """
 
     if TYPE_CHECKING:  # what a result that mixes this in provides
-        kind: str
+        kind: ClassVar[str]
 
         def summary_lines(self) -> list[str]: ...
 
