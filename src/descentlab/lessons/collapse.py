@@ -27,8 +27,6 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike
 
-from descentlab.core.xp import FloatArray
-
 from descentlab.core.history import History
 from descentlab.core.layers import INITS, linear
 from descentlab.core.losses import MeanSquaredError
@@ -39,6 +37,7 @@ from descentlab.core.quadratic import least_squares, with_bias_column
 from descentlab.core.regimes import regime_marks
 from descentlab.core.stepsize import linear_network_bound
 from descentlab.core.trainer import train
+from descentlab.core.xp import FloatArray
 from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError, divergence_message
 from descentlab.lessons.display import NotebookDisplay
