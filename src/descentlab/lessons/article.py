@@ -29,16 +29,11 @@ from descentlab.settings import epochs_setting, lr_setting, setting
 class TutorialConfig(ArticleData):
     """Everything the article's run depends on; the defaults are the article's.
 
-    Parameters
-    ----------
-    samples, noise, test_size, seed, data_seed
-        The data and its split (:class:`descentlab.data.ArticleData`).
-    features : int, default=1
-    lr : float, default=0.05
-        The learning rate ``l_r``.
-    epochs : int, default=61
-    log_every : int, default=10
-        Print the loss (and draw a figure) every this many epochs.
+    The data and its split are :class:`descentlab.data.ArticleData`'s; ``lr`` is the
+    article's ``l_r``; the loss is printed (and a figure drawn) every ``log_every`` epochs.
+
+    >>> TutorialConfig().lr, TutorialConfig().epochs
+    (0.05, 61)
     """
 
     features: int = setting(1, "how many features the data has", low=1, flag="--n-features")
@@ -48,19 +43,22 @@ class TutorialConfig(ArticleData):
                              suggest="10")
 
     def make(self, n_features: int | None = None) -> tuple[Any, ...]:
-        """The data and its split: ``data, X_train, X_test, y_train, y_test`` (with
-        ``features`` features unless ``n_features`` says otherwise).
+        """The data and its split, ``data, X_train, X_test, y_train, y_test`` (``features`` features).
 
-        >>> data, X_train, X_test, y_train, y_test = TutorialConfig().make()
-        >>> X_train.shape, X_test.shape
-        ((160, 1), (40, 1))
+        >>> [part.shape for part in TutorialConfig().make()[1:]]  # X_train, X_test, y_train, y_test
+        [(160, 1), (40, 1), (160,), (40,)]
         """
         return super().make(self.features if n_features is None else n_features)
 
 
 @dataclass
 class TutorialResult(NotebookDisplay):
-    """What a tutorial run produced: data, split, trained model, history and metrics."""
+    """What a tutorial run produced: data, split, trained model, history and metrics.
+
+    >>> result = run_tutorial(log=None)
+    >>> result.history.n_epochs, result.logged_epochs()  # printed every 10; the trained line last
+    (61, [0, 10, 20, 30, 40, 50, 60, 61])
+    """
 
     kind: ClassVar[str] = "tutorial"
 
@@ -76,11 +74,7 @@ class TutorialResult(NotebookDisplay):
 
     def logged_epochs(self) -> list[int]:
         """The epochs printed (every ``log_every``) and drawn (those, and the last: the
-        trained line, epoch ``n_epochs``, when its loss is known).
-
-        >>> run_tutorial(log=None).logged_epochs()
-        [0, 10, 20, 30, 40, 50, 60, 61]
-        """
+        trained line, epoch ``n_epochs``, when its loss is known)."""
         last = self.history.last_epoch
         epochs = list(range(0, last + 1, self.config.log_every))
         if epochs[-1] != last:
@@ -133,31 +127,19 @@ def prepare_data(config: TutorialConfig) -> tuple[Any, ...]:
     """The article's data and its split, as ``config`` says (no training):
     ``data, X_train, X_test, y_train, y_test``.
 
-    >>> data, X_train, X_test, y_train, y_test = prepare_data(TutorialConfig(samples=10))
-    >>> len(y_train), len(y_test)
-    (8, 2)
+    >>> [len(part) for part in prepare_data(TutorialConfig(samples=10))[1:]]
+    [8, 2, 8, 2]
     """
     return config.make()
 
 
 def run_tutorial(config: TutorialConfig | None = None,
                  log: Callable[[str], object] | None = print) -> TutorialResult:
-    """Train the article's linear regression and measure it.
+    """Train the article's linear regression (``config``: the article's settings by default)
+    and measure it; ``log`` receives the article's progress lines (None prints nothing).
+    A rate that makes the loss blow up raises :class:`DivergenceError`, naming the epoch
+    and the stable bound.
 
-    Parameters
-    ----------
-    config : TutorialConfig, optional
-        The article's settings by default.
-    log : callable or None
-        Receives the article's progress lines; None prints nothing.
-
-    Raises
-    ------
-    DivergenceError
-        If the learning rate makes the loss blow up: names the epoch and the stable bound.
-
-    Examples
-    --------
     >>> run_tutorial(log=None)  # the article's 61 epochs at l_r = 0.05
     TutorialResult(lr=0.05, epochs=61, status='completed', m=..., b=..., train_loss=..., test_loss=...)
     """
@@ -194,15 +176,9 @@ def result_from_history(history: History) -> TutorialResult:
     """Rebuild a :class:`TutorialResult` from a saved tutorial History, without training.
 
     The data and split are made again from the settings in ``history.meta``; the model
-    takes ``history.final_params``.
+    takes ``history.final_params``. A history not written by ``descentlab tutorial``, or
+    that did not complete, raises :class:`DescentlabError`.
 
-    Raises
-    ------
-    DescentlabError
-        If the history was not written by ``descentlab tutorial`` or did not complete.
-
-    Examples
-    --------
     >>> result = run_tutorial(log=None)
     >>> result_from_history(result.history).metrics["m"] == result.metrics["m"]
     True
@@ -240,10 +216,9 @@ def tutorial_metrics(model: LinearModel, history: History, data: Dataset, X_trai
                      config: TutorialConfig) -> dict[str, Any]:
     """Train and test metrics, and how far gradient descent got towards least squares.
 
-    >>> result = run_tutorial(log=None)
-    >>> metrics = tutorial_metrics(result.model, result.history, *result.config.make(), result.config)
-    >>> metrics == result.metrics, sorted(metrics["test"])
-    (True, ['loss', 'mae', 'mape_excluded', 'mape_percent', 'r2', 'rmse'])
+    >>> r = run_tutorial(log=None)
+    >>> sorted(tutorial_metrics(r.model, r.history, *r.config.make(), r.config)["test"])
+    ['loss', 'mae', 'mape_excluded', 'mape_percent', 'r2', 'rmse']
     """
     W, b = model.params["W"], float(model.params["b"])
     W_ls, b_ls = least_squares(X_train, y_train)

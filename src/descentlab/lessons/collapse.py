@@ -152,6 +152,10 @@ class CollapseResult(NotebookDisplay):
     stable_lr : float
         The largest rate at which gradient descent can settle at a minimum of this
         network (:func:`descentlab.core.stepsize.linear_network_bound`).
+
+    >>> result = run_collapse(CollapseConfig(epochs=20))
+    >>> [name for name, _ in result.layer_matrices()], result.network_curve([0.0, 1.0]).shape
+    (['W1', 'W2'], (2,))
     """
 
     kind: ClassVar[str] = "collapse"
@@ -246,7 +250,11 @@ def _matrix(name: str, value: FloatArray) -> list[str]:
 
 def summary_lines(result: CollapseResult) -> list[str]:
     """What ``descentlab collapse`` prints: the matrices, the line and the comparison
-    (:meth:`CollapseResult.summary_lines`)."""
+    (:meth:`CollapseResult.summary_lines`).
+
+    >>> summary_lines(run_collapse(CollapseConfig(epochs=20)))[-1]  # doctest: +ELLIPSIS
+    'Gradient descent settles only for learning rates below 0.012...'
+    """
     c, h = result.config, result.history
     form = ("inputs [x, x0 = 1], no separate biases (the article's form)" if c.bias == "x0"
             else "input x, a bias in each layer")

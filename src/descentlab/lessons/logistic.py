@@ -89,6 +89,10 @@ class LogisticResult(NotebookDisplay):
         scikit-learn's unpenalised ``LogisticRegression`` on the same training data.
     max_proba_diff : float
         The largest difference between our probabilities and scikit-learn's.
+
+    >>> result = run_logistic(LogisticConfig(epochs=20))
+    >>> result.accuracy_trace.shape  # epochs 0 .. 20
+    (21,)
     """
 
     kind: ClassVar[str] = "logistic"
@@ -191,7 +195,11 @@ def _signed(value: float) -> str:
 
 def summary_lines(result: LogisticResult, log_every: int | None = None) -> list[str]:
     """What ``descentlab logistic`` prints: progress, the boundary, the check, the accuracy
-    (:meth:`LogisticResult.summary_lines`)."""
+    (:meth:`LogisticResult.summary_lines`).
+
+    >>> summary_lines(run_logistic(LogisticConfig(epochs=20)))[1]
+    'Epoch     0: loss 0.750434   training accuracy 48.7%'
+    """
     c, h = result.config, result.history
     log_every = log_every or max(1, h.n_epochs // 10)
     lines = [f"Logistic regression on two overlapping Gaussian blobs ({c.samples} points, "

@@ -167,7 +167,11 @@ def run_nonlinear(config: NonlinearConfig | None = None) -> NonlinearResult:
 
 def summary_lines(result: NonlinearResult) -> list[str]:
     """What ``descentlab nonlinear`` prints: each model's loss against least squares
-    (:meth:`NonlinearResult.summary_lines`)."""
+    (:meth:`NonlinearResult.summary_lines`).
+
+    >>> summary_lines(run_nonlinear(NonlinearConfig(epochs=50, samples=50)))[1]
+    'Least-squares loss (the best any line, or linear network, can do): 0.117146'
+    """
     c = result.config
     lines = [f"{c.data}: {c.samples} points, noise {c.noise:g}; {c.activation} hidden units; "
              f"lr {c.lr:g}, {c.epochs} epochs, seed {c.seed}",
