@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from descentlab.core.history import History
 from descentlab.core.layers import INITS, linear
@@ -98,7 +98,7 @@ def article_network(bias: str = "x0", hidden: int = 2, init: str = "xavier", see
     return make_network([n_in, hidden, 1], "identity", init=init, bias=bias == "layers", seed=seed)
 
 
-def network_inputs(X: FloatArray, bias: str) -> FloatArray:
+def network_inputs(X: NDArray[np.float64], bias: str) -> NDArray[np.float64]:
     """``X`` as the network sees it: ``[x, 1]`` for the ``"x0"`` form, ``X`` otherwise.
 
     >>> network_inputs(np.array([[3.0]]), "x0"), network_inputs(np.array([[3.0]]), "layers")
