@@ -26,10 +26,10 @@ from numpy.typing import NDArray
 from descentlab.core.xp import Array, device, is_numpy, like, namespace
 from descentlab.errors import DescentlabError
 
+# Row indices into X (NumPy integers, on the host whatever the namespace of X), and one batch's
+# X, y, w (w None without weights). Comments: autodoc fails on documented generic aliases.
 Rows = NDArray[np.intp]
-"""Row indices into ``X`` (NumPy integers, on the host whatever the namespace of ``X``)."""
 Batch = tuple[Array, Array, Array | None]
-"""One batch's ``X, y, w`` (``w`` None without weights)."""
 
 
 def batches(n_samples: int, batch_size: int | None, rng: np.random.Generator) -> Iterator[slice | Rows]:

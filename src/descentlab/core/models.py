@@ -15,8 +15,9 @@ import numpy as np
 
 from descentlab.core.xp import Array, FloatArray, copy, like, namespace, write
 
+# A model's parameters, or its gradients: arrays by name ("W", "b", "0.W", ...). (A comment,
+# not a docstring: Sphinx's autodoc fails on the signature of a documented dict[...] alias.)
 Params = dict[str, Array]
-"""A model's parameters, or its gradients: arrays by name (``"W"``, ``"b"``, ``"W1"``, ...)."""
 
 
 def linear_forward(X: Array, W: Array, b: Array | float) -> Array:
