@@ -41,7 +41,11 @@ def namespace(x: Any) -> Any:
 
 @functools.cache
 def compat() -> Any:
-    """``array_api_compat``: the installed package, else the copy scikit-learn ships."""
+    """``array_api_compat``: the installed package, else the copy scikit-learn ships.
+
+    >>> compat().__name__.endswith("array_api_compat")
+    True
+    """
     try:
         import array_api_compat
     except ImportError:  # pragma: no cover - scikit-learn >= 1.6 vendors it
