@@ -9,6 +9,7 @@ scalar functions (:mod:`descentlab.tutorial`), the n-feature linear model and, l
 the dense layers of a network.
 """
 
+from collections.abc import Mapping
 from typing import Self
 
 import numpy as np
@@ -207,7 +208,7 @@ class LinearModel(Model):
         return f"LinearModel(n_features={self.n_features}, seed={self.seed!r})"
 
 
-def logistic_proba(params: Params, X: Array) -> Array:
+def logistic_proba(params: Mapping[str, Array], X: Array) -> Array:
     r"""The probability of class 1, :math:`p = \sigma(XW + b)` of shape (n_samples,), for a
     params dict (a model's, or those of any epoch of a History).
 

@@ -15,7 +15,10 @@ gives the optimum gradient descent approaches, and the eigenvalues of :math:`H`
 (:mod:`descentlab.core.stepsize`) the largest learning rate for which it approaches it.
 """
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import NDArray
 
 from descentlab.core.xp import Array, FloatArray, is_numpy, namespace
 
@@ -33,7 +36,7 @@ def with_bias_column(X: Array) -> Array:
     return np.hstack([X, np.ones((X.shape[0], 1))])
 
 
-def least_squares(X: FloatArray, y: FloatArray) -> tuple[FloatArray, float]:
+def least_squares(X: FloatArray, y: FloatArray) -> tuple[NDArray[np.floating[Any]], float]:
     r"""The minimiser of the squared loss, from NumPy's ``lstsq``.
 
     Parameters
@@ -56,7 +59,7 @@ def least_squares(X: FloatArray, y: FloatArray) -> tuple[FloatArray, float]:
     >>> W.round(12), round(b, 12)
     (array([2.]), 1.0)
     """
-    theta: FloatArray = np.linalg.lstsq(with_bias_column(X), y, rcond=None)[0]
+    theta: NDArray[np.floating[Any]] = np.linalg.lstsq(with_bias_column(X), y, rcond=None)[0]  # float32 stays
     return theta[:-1], float(theta[-1])
 
 

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 # and JAX's stubs all satisfy, so the alias is Any; it names the intent at every signature.
 # Code that takes NumPy only says so with ``NDArray``.
 Array: TypeAlias = Any
-FloatArray: TypeAlias = NDArray[np.floating[Any]]  # float64 on the NumPy path; float32 kept where given
+FloatArray: TypeAlias = NDArray[np.float64]
 
 _HOST = (np.ndarray, np.generic, float, int, list, tuple)
 
