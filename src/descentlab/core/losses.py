@@ -264,7 +264,7 @@ class _Kinked:
         return _weighted(self._parts(y, y_pred)[1], sample_weight) / y.shape[0]
 
     def hessian_rows(self, y: Array, y_pred: Array) -> Array:
-        """Each row's curvature: :math:`1/\mu` inside a kink's band, else 0."""
+        r"""Each row's curvature: :math:`1/\mu` inside a kink's band, else 0."""
         return _diagonal(self._parts(y, y_pred)[2])
 
 
