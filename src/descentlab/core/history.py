@@ -7,7 +7,6 @@ again on the side.
 import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
@@ -25,7 +24,6 @@ from descentlab.core.history_schema import (
 from descentlab.core.history_views import HistoryViews
 from descentlab.core.xp import Array
 from descentlab.errors import DescentlabError
-from descentlab.files import write_text
 from descentlab.memory import read_text_capped
 
 
@@ -214,15 +212,13 @@ class History(HistoryViews):
         return cls(loss=loss, params=params, final_params=final, status=status, meta=dict(meta),
                    val_loss=val_loss, final_loss=final_loss)
 
-    def to_json(self, path: str | os.PathLike[str] | None = None) -> str | Path:
-        """The JSON text; with ``path``, written there atomically (a regular file only), and
-        the path returned.
+    def to_json(self) -> str:
+        """The JSON text (:func:`descentlab.outputs.lessons.save_history` writes it to a file).
 
         >>> History.from_json(History(loss=[1.0], status="completed").to_json())
         History(n_epochs=1, status='completed', loss at epoch 0=1)
         """
-        text = json.dumps(self.to_dict(), indent=1)
-        return text if path is None else write_text(path, text + "\n")
+        return json.dumps(self.to_dict(), indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> Self:
