@@ -9,12 +9,20 @@ blitting and the GIF / MP4 files are :class:`~descentlab.viz.frames.FrameAnimati
 the HTML report embeds the same frames as PNGs.
 """
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import NDArray
 
 from descentlab.errors import DescentlabError
 from descentlab.viz.article import LABEL_SIZE, line_of
 from descentlab.viz.frames import DPI, FrameAnimation, ffmpeg_available, padded
 from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS, sample_points
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from descentlab.core.history import History
 
 __all__ = ["TrainingAnimation", "ffmpeg_available"]
 
@@ -36,7 +44,8 @@ class TrainingAnimation(FrameAnimation):
         :func:`descentlab.outputs.media.write_frames`).
     """
 
-    def __init__(self, history, X, y, *, max_frames=MAX_FRAMES, max_points=MAX_POINTS, dpi=DPI):
+    def __init__(self, history: "History", X: NDArray[np.float64], y: NDArray[np.float64], *,
+                 max_frames: int = MAX_FRAMES, max_points: int = MAX_POINTS, dpi: int = DPI) -> None:
         super().__init__(history, max_frames=max_frames, dpi=dpi)
         if "W" not in history.params:
             raise DescentlabError("this history has no recorded parameters W and b to animate: "
@@ -46,7 +55,7 @@ class TrainingAnimation(FrameAnimation):
         self._lines = [line_of(history.params_at(int(e)), X) for e in self.epochs_]
         self._build(X_shown[:, 0], y_shown)
 
-    def _build(self, x, y):
+    def _build(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> None:
         ax1, ax2 = self._new_figure()
         ax1.scatter(x, y, s=12, alpha=0.8)
         (self._fit,) = ax1.plot([], [], linewidth=2, color="red", alpha=0.8)
@@ -62,7 +71,7 @@ class TrainingAnimation(FrameAnimation):
         self._loss_panel(ax2)
         self._freeze()
 
-    def draw(self, frame):
+    def draw(self, frame: int) -> "Figure":
         """Set the moving artists to frame ``frame`` (an index into :attr:`epochs_`)."""
         epoch = int(self.epochs_[frame])
         m, b = self._lines[frame]

@@ -56,7 +56,7 @@ class PNG:
 def _ipython_display(obj: object, display_id: bool = True) -> Handle:
     from IPython.display import display
 
-    handle: Handle = display(obj, display_id=display_id)
+    handle: Handle = display(obj, display_id=display_id)  # type: ignore[no-untyped-call]  # IPython ships no types
     return handle
 
 

@@ -109,7 +109,7 @@ class FrameAnimation:
         if in_kernel():
             from IPython.display import display
 
-            display(self)
+            display(self)  # type: ignore[no-untyped-call]  # IPython ships no types
         else:
             print(f"{self!r}: the player shows in Jupyter; outside it write the frames with "
                   "descentlab.outputs.media.write_frames(anim, 'training.gif')")
@@ -156,9 +156,9 @@ class FrameAnimation:
     def _freeze(self) -> None:
         """Lay the figure out around its last (longest) title and save the background."""
         self.draw(len(self.epochs_) - 1)
-        self._canvas.draw()
+        self._canvas.draw()  # type: ignore[no-untyped-call]  # matplotlib's Agg canvas methods are untyped
         self.fig.set_layout_engine("none")  # freeze the layout; the background never changes
-        self._background = self._canvas.copy_from_bbox(self.fig.bbox)
+        self._background = self._canvas.copy_from_bbox(self.fig.bbox)  # type: ignore[no-untyped-call]  # matplotlib's Agg canvas methods are untyped
 
     def draw(self, frame: int) -> Figure:
         """Set the moving artists to frame ``frame`` (an index into :attr:`epochs_`); the figure."""
@@ -169,10 +169,10 @@ class FrameAnimation:
         """Frame ``frame`` as an RGB array of shape (height, width, 3), blitted."""
         self.draw(frame)
         canvas = self._canvas
-        canvas.restore_region(self._background)
+        canvas.restore_region(self._background)  # type: ignore[no-untyped-call]  # matplotlib's Agg canvas methods are untyped
         for artist in self._artists:
             self.fig.draw_artist(artist)
-        return np.asarray(canvas.buffer_rgba())[..., :3].copy()
+        return np.asarray(canvas.buffer_rgba())[..., :3].copy()  # type: ignore[no-untyped-call]  # matplotlib's Agg canvas methods are untyped
 
     def images(self) -> "list[Image.Image]":
         """Every frame as a PIL image."""
