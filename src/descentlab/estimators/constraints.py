@@ -4,7 +4,9 @@ checks of the columns a fitted estimator is given.
 """
 
 import inspect
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,10 +16,13 @@ from descentlab.core.schedules import SCHEDULES
 from descentlab.errors import DescentlabError
 from descentlab.settings import LEARNING_RATE, Setting
 
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
+
 #: Every hyperparameter of the estimators, declared once: its accepted values, meaning and
 #: default. ``__init__`` is built from it (:func:`declared_init`), ``fit`` checks it, and
 #: ``descentlab fit`` makes an option of each one marked ``cli``. Subclasses merge theirs in.
-BASE_CONSTRAINTS = {
+BASE_CONSTRAINTS: dict[str, Setting] = {
     "optimizer": Setting("the update rule", kind="choice", choices=tuple(OPTIMIZERS),
                          default="nesterov", cli=True),
     "lr": replace(LEARNING_RATE, none="chosen from the data: 1/L, the largest curvature of the loss",
@@ -61,7 +66,7 @@ BASE_CONSTRAINTS = {
 }
 
 #: The linear classifier's own.
-CLASSIFIER_CONSTRAINTS = {
+CLASSIFIER_CONSTRAINTS: dict[str, Setting] = {
     "class_weight": Setting("weights of the classes", kind="weights", none="every class weighs 1",
                             cli=True),
 }
@@ -70,7 +75,8 @@ CLASSIFIER_CONSTRAINTS = {
 FIT_PARAMS = tuple(name for name, s in {**BASE_CONSTRAINTS, **CLASSIFIER_CONSTRAINTS}.items() if s.cli)
 
 
-def declared_init(constraints, positional=()):
+def declared_init(constraints: dict[str, Setting],
+                  positional: tuple[str, ...] = ()) -> Callable[..., None]:
     """An ``__init__`` that stores each hyperparameter of ``constraints`` (name -> Setting)
     under its name, with its declared default: scikit-learn's contract (``__init__`` only
     stores keywords) and the signature ``get_params`` and ``clone`` read, from the table.
@@ -84,7 +90,7 @@ def declared_init(constraints, positional=()):
                if n not in positional]
     signature = inspect.Signature(params)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self: object, *args: Any, **kwargs: Any) -> None:
         try:
             bound = signature.bind(self, *args, **kwargs)
         except TypeError as exc:  # as Python says it of a written-out __init__
@@ -98,15 +104,15 @@ def declared_init(constraints, positional=()):
     return __init__
 
 
-def _is_count(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1
+def _is_count(value: object) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and bool(value >= 1)
 
 
-def _is_number(value):
+def _is_number(value: object) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
-def check_columns(estimator, X):
+def check_columns(estimator: "GDEstimator", X: object) -> None:
     """scikit-learn's check of a DataFrame's columns against ``feature_names_in_``, in one line.
 
     Raises
@@ -127,12 +133,12 @@ def check_columns(estimator, X):
                           f": pass X[{list(map(str, fitted))!r}]")
 
 
-def _names(names, at_most=8):
+def _names(names: Sequence[object], at_most: int = 8) -> str:
     shown = ", ".join(map(str, names[:at_most]))
     return shown + (f", ... ({len(names)} in all)" if len(names) > at_most else "")
 
 
-def check_state(self):
+def check_state(self: "GDEstimator") -> None:
     """Check an estimator's loaded learned attributes (its model file); raise ValueError."""
     n = self.n_features_in_
     if not (_is_count(n) and (self.n_iter_ == 0 or _is_count(self.n_iter_))):
