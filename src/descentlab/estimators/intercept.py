@@ -9,6 +9,8 @@ gradient is 0: :func:`through_origin`). Then :math:`\text{coef} = s_y W / s` and
 intercept is :math:`s_y \cdot 0 + 0 = 0`.
 """
 
+from typing import TYPE_CHECKING, TypeVar
+
 import numpy as np
 
 from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel
@@ -16,12 +18,19 @@ from descentlab.errors import DescentlabError
 from descentlab.fast.moments import Moments
 from descentlab.fast.objectives import MomentsObjective
 
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
+    from descentlab.estimators.device import Array
+    from descentlab.estimators.problem import Problem
+
+M = TypeVar("M", bound=LinearModel)
+
 
 class _HeldBias:
     """A linear model whose bias keeps its value: its gradient is always 0."""
 
-    def backward(self, dLdY):
-        grads = super().backward(dLdY)  # type: ignore[misc]
+    def backward(self, dLdY: "Array") -> dict[str, "Array"]:
+        grads: dict[str, Array] = super().backward(dLdY)  # type: ignore[misc]
         return {**grads, "b": np.zeros_like(grads["b"])}
 
 
@@ -41,7 +50,7 @@ _HELD = {LinearModel: LinearThroughOrigin, LogisticModel: LogisticThroughOrigin,
          SoftmaxModel: SoftmaxThroughOrigin}
 
 
-def through_origin(est, model):
+def through_origin(est: "GDEstimator", model: M) -> M:
     """``model`` (a new linear model, bias 0), its bias held at 0 when ``est.fit_intercept`` is False."""
     if not est.fit_intercept:
         model.__class__ = _HELD[type(model)]
@@ -51,12 +60,12 @@ def through_origin(est, model):
 class _MomentsThroughOrigin(MomentsObjective):
     """The moments' loss with the bias's gradient held at 0."""
 
-    def __call__(self, params):
+    def __call__(self, params: dict[str, np.ndarray]) -> tuple[float, dict[str, np.ndarray]]:
         loss, grads = super().__call__(params)
         return loss, {**grads, "b": np.zeros_like(grads["b"])}
 
 
-def without_intercept(est, problem):
+def without_intercept(est: "GDEstimator", problem: "Problem") -> "Problem":
     """``problem`` (centred and scaled) made scaled only when ``est`` fits through the origin."""
     if getattr(est, "fit_intercept", True):
         return problem

@@ -5,15 +5,26 @@
 one from the data's moments or a fused pass.
 """
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 import numpy as np
+from numpy.typing import NDArray
 from sklearn.utils.validation import validate_data
 
 from descentlab.core.batches import take
 from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.stepsize import curvature, hessian_bound, row_sample
 from descentlab.core.xp import is_numpy, like, to_numpy
-from descentlab.estimators.device import dtype_for
+from descentlab.estimators.device import Array, dtype_for
 from descentlab.estimators.rows import content_order, fit_weights, virtual_rows
+
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
+
+#: A full-batch objective of :func:`descentlab.core.trainer.train`: parameters -> loss, gradients
+#: (:mod:`descentlab.fast.objectives`, :mod:`descentlab.fast.blockwise`).
+Objective: TypeAlias = Callable[[dict[str, Any]], tuple[float, dict[str, Any]]]
 
 
 class Problem:
@@ -33,8 +44,10 @@ class Problem:
     :meth:`choose_rows`: the training rows of a stochastic run, in order, or None.
     """
 
-    def __init__(self, *, Z=None, t=None, attrs=None, x_mean, x_scale, objective=None,
-                 n_samples=None, batch_size=None, sample_weight=None, counts=None, order=None):
+    def __init__(self, *, Z: Array = None, t: Array = None, attrs: dict[str, Any] | None = None,
+                 x_mean: Array, x_scale: Array, objective: Objective | None = None, n_samples: int | None = None,
+                 batch_size: int | None = None, sample_weight: Array = None,
+                 counts: NDArray[np.int64] | None = None, order: NDArray[np.intp] | None = None) -> None:
         self.Z, self.t, self.attrs = Z, t, attrs or {}
         self.x_mean, self.x_scale, self.objective = x_mean, x_scale, objective
         if n_samples is None:
@@ -43,9 +56,10 @@ class Problem:
         self.n_features = x_mean.shape[0]
         self.batch_size = batch_size
         self.sample_weight = sample_weight  # rows' weights of mean 1, or None
-        self.counts, self.order, self.rows = counts, order, None
+        self.counts, self.order = counts, order
+        self.rows: NDArray[np.intp] | None = None
 
-    def choose_rows(self, held_out):
+    def choose_rows(self, held_out: bool) -> None:
         """Fix the rows of a stochastic run: mini-batches of fewer than ``n_samples`` rows,
         or ``held_out`` rows for early stopping (:mod:`descentlab.estimators.rows`).
 
@@ -60,25 +74,26 @@ class Problem:
         if self.counts is not None:
             self.sample_weight = None
 
-    def curvature(self, loss):
+    def curvature(self, loss: object) -> float:
         """The loss's largest curvature :math:`L` (:func:`descentlab.core.stepsize.curvature`):
         from an objective's own :math:`\\lambda_{\\max}` when it has one, else from the rows;
         from the virtual rows when some repeat or only a sample of them is read."""
         if self.objective is not None and hasattr(self.objective, "curvature"):
-            return hessian_bound(loss) * self.objective.curvature()
+            return float(hessian_bound(loss) * self.objective.curvature())
         sample = None if self.rows is None else row_sample(self.rows)
-        if sample is None or (sample.size == self.rows.size == self.Z.shape[0] and (
+        if sample is None or self.rows is None or (sample.size == self.rows.size == self.Z.shape[0] and (
                 self.counts is None or np.all(self.counts == 1))):  # each row once: all of Z
             return curvature(self.Z, loss, self.batch_size, sample_weight=self.sample_weight)
         w = None if self.sample_weight is None else take(self.sample_weight, sample)
         return curvature(take(self.Z, sample), loss, self.batch_size, sample_weight=w)
 
-    def close(self):
-        if hasattr(self.objective, "close"):
+    def close(self) -> None:
+        """Release what the objective holds (a fused pass's threads), if anything."""
+        if self.objective is not None and hasattr(self.objective, "close"):
             self.objective.close()
 
 
-def rows_problem(est, X, y, sample_weight=None):
+def rows_problem(est: "GDEstimator", X: Array, y: Array, sample_weight: Array = None) -> Problem:
     """Validate, weigh, encode the target and standardise the rows: ``est``'s :class:`Problem`.
 
     The canonical order is found when a run can be stochastic (``batch_size`` or
@@ -98,6 +113,6 @@ def rows_problem(est, X, y, sample_weight=None):
                    batch_size=est.batch_size, sample_weight=w, counts=counts, order=order)
 
 
-def _host_rows(X):
+def _host_rows(X: Array) -> Array:
     """``X`` for the host-side checks of weights, which read only its number of rows."""
     return X if is_numpy(X) else np.empty((X.shape[0], 0))
