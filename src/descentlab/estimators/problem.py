@@ -5,7 +5,6 @@
 one from the data's moments or a fused pass.
 """
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -21,10 +20,12 @@ from descentlab.estimators.rows import content_order, fit_weights, virtual_rows
 
 if TYPE_CHECKING:
     from descentlab.estimators.base import GDEstimator
+    from descentlab.fast.blockwise import SummedObjective
+    from descentlab.fast.objectives import FusedObjective, MomentsObjective
 
-#: A full-batch objective of :func:`descentlab.core.trainer.train`: parameters -> loss, gradients
-#: (:mod:`descentlab.fast.objectives`, :mod:`descentlab.fast.blockwise`).
-Objective: TypeAlias = Callable[[dict[str, Any]], tuple[float, dict[str, Any]]]
+#: A fast path's full-batch objective for :func:`descentlab.core.trainer.train`: parameters
+#: -> loss, gradients, from the moments, a fused pass, or blocks.
+Objective: TypeAlias = "MomentsObjective | FusedObjective | SummedObjective"
 
 
 class Problem:
