@@ -8,11 +8,19 @@ metrics bring back one prediction (and a classifier's probabilities) and one tar
 a row, never the features.
 """
 
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from descentlab.errors import DescentlabError
+from descentlab.estimators.device import Array
+
+if TYPE_CHECKING:
+    from descentlab.data.folders import FolderData
+    from descentlab.estimators.base import GDEstimator
+    from descentlab.estimators.workflow import FitConfig
 
 CONNECT_TIMEOUT_S = 5
 #: A scheduler's handshake comes at once; this long without one means something else listens.
@@ -20,7 +28,7 @@ HANDSHAKE_S = 2.0
 
 
 @contextmanager
-def connect(address, timeout=CONNECT_TIMEOUT_S):
+def connect(address: str, timeout: float = CONNECT_TIMEOUT_S) -> Iterator[Any]:  # a distributed.Client
     """A ``distributed.Client`` to the scheduler at ``address``, the default while open;
     a one-line error when it cannot be reached within ``timeout`` seconds."""
     try:
@@ -41,7 +49,7 @@ def connect(address, timeout=CONNECT_TIMEOUT_S):
         client.close()
 
 
-def _answers_as_dask(address, timeout):
+def _answers_as_dask(address: str, timeout: float) -> None:
     """One-line error unless ``address`` (``tcp://host:port`` or ``host:port``) answers as a
     Dask scheduler within ``timeout`` seconds. A scheduler writes its handshake first, an
     8-byte length then a small header; a web server says nothing until asked, and its
@@ -66,7 +74,8 @@ def _answers_as_dask(address, timeout):
                 first += chunk
     except (OSError, ValueError) as exc:
         if not isinstance(exc, socket.timeout):
-            raise DescentlabError(f"cannot reach a Dask scheduler at {address!r} ({exc.strerror or exc}): "
+            reason = exc.strerror if isinstance(exc, OSError) else None
+            raise DescentlabError(f"cannot reach a Dask scheduler at {address!r} ({reason or exc}): "
                                   "start one with 'dask scheduler', or check the address") from None
     if len(first) < 8 or not 0 < struct.unpack("<Q", first)[0] < 2**20:
         raise DescentlabError(f"{address!r} does not answer as a Dask scheduler within {min(timeout, HANDSHAKE_S):g} s "
@@ -74,7 +83,7 @@ def _answers_as_dask(address, timeout):
                               "scheduler's address, e.g. tcp://host:8786")
 
 
-def measure_dask(estimator, X, y):
+def measure_dask(estimator: "GDEstimator", X: Array, y: Array) -> dict[str, float]:
     """The metrics of :func:`descentlab.estimators.workflow.measure` for Dask arrays: the
     predictions (and a classifier's probabilities) are made chunk by chunk on the workers
     (:mod:`descentlab.estimators.dask_predict`) and only they and ``y`` come back."""
@@ -92,7 +101,7 @@ def measure_dask(estimator, X, y):
     return regression_metrics(y, pred)
 
 
-def _dask_data(config, labels):
+def _dask_data(config: "FitConfig", labels: bool) -> "FolderData":
     """The folder's (or the CSV file's) rows as Dask arrays and their description."""
     from pathlib import Path
 
@@ -113,7 +122,9 @@ def _dask_data(config, labels):
                       data.features, data.target, data.path, [data.path])
 
 
-def fit_dask(config, callbacks=(), on_start=None):
+def fit_dask(config: "FitConfig", callbacks: Sequence[Any] = (),
+             on_start: Callable[["FolderData", "GDEstimator"], object] | None = None,
+             ) -> tuple["GDEstimator", int, list[str], dict[str, dict[str, float]]]:
     """:func:`descentlab.estimators.workflow.fit_csv` for a folder of files or a cluster.
 
     Returns ``estimator, n_rows, features, metrics``, the parts of its ``FitResult``.
@@ -129,7 +140,8 @@ def fit_dask(config, callbacks=(), on_start=None):
                       f"so {type(estimator).__name__}'s default batch_size="
                       f"{config.estimator().batch_size} becomes None here", stacklevel=2)
     labels = config.task == "classification"
-    with connect(config.scheduler) if config.scheduler else nullcontext():
+    cluster: AbstractContextManager[Any] = connect(config.scheduler) if config.scheduler else nullcontext()
+    with cluster:
         data = _dask_data(config, labels)
         X_train, y_train, X_test, y_test = data.X, data.y, None, None
         if config.test_size > 0:
@@ -148,7 +160,7 @@ def fit_dask(config, callbacks=(), on_start=None):
     return estimator, int(data.X.shape[0]), data.features, metrics
 
 
-def _split_mask(n, chunks, test_size, seed):
+def _split_mask(n: int, chunks: Sequence[int], test_size: float, seed: int) -> Array:
     """A seeded random choice of the rows to train on, as a Dask array chunked like the rows."""
     import dask.array as da
 
