@@ -9,13 +9,15 @@ than memory trains in bounded memory. Both train full-batch: a mini-batch step n
 rows drawn from anywhere in the data, one round trip per step.
 """
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from descentlab.core.scaling import column_scale, no_scaling
 from descentlab.core.xp import is_numpy, like, to_numpy
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
-from descentlab.estimators.device import dtype_for
+from descentlab.estimators.device import Array, dtype_for
 from descentlab.estimators.problem import Problem
 from descentlab.fast.blockwise import (
     ArrayBlocks,
@@ -37,12 +39,16 @@ from descentlab.fast.objectives import (
     standardized,
 )
 
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
+    from descentlab.fast.distributed import DaskBlocks
+
 MINIBATCH_ON_DASK = ("Dask arrays train full-batch (each epoch one reduction over the chunks): "
                      "leave batch_size and early_stopping unset, or for mini-batches wrap an "
                      "estimator that has partial_fit in dask_ml.wrappers.Incremental")
 
 
-def _full_batch(estimator, X):
+def _full_batch(estimator: "GDEstimator", X: Array) -> bool:
     """No mini-batches and no held-out split: a batch as large as the data is the full batch
     (as in the trainer), so a network's default ``batch_size=200`` on fewer rows is full batch."""
     batch = estimator.batch_size
@@ -50,7 +56,7 @@ def _full_batch(estimator, X):
     return (batch is None or (rows == rows and batch >= rows)) and not estimator.early_stopping
 
 
-def wants_blocks(estimator, X, weighted=False):
+def wants_blocks(estimator: "GDEstimator", X: Array, weighted: bool = False) -> bool:
     """Whether ``estimator.fit`` should read ``X`` in blocks: Dask arrays and ``.npy`` streams
     always, a memmap when training full-batch without row or class weights (with mini-batches
     or weights it is read as an array)."""
@@ -58,7 +64,8 @@ def wants_blocks(estimator, X, weighted=False):
     return is_dask(X) or isinstance(X, NpyRows) or memmap
 
 
-def streamed_problem(estimator, X, y, weights=None):
+def streamed_problem(estimator: "GDEstimator", X: Array, y: Array,
+                     weights: dict[str, object] | None = None) -> Problem:
     """The :class:`~descentlab.estimators.problem.Problem` of ``estimator`` on ``X`` in blocks.
 
     ``weights`` (name -> the ``sample_weight`` or ``class_weight`` given, or None) must all
@@ -79,7 +86,7 @@ def streamed_problem(estimator, X, y, weights=None):
 
         check_dask_input(X, y)
         check_streamed(X, y)
-        blocks = DaskBlocks(X, y)
+        blocks: DaskBlocks | ArrayBlocks = DaskBlocks(X, y)
     else:
         if is_dask(y):
             raise DescentlabError("y is a Dask array but X is not: pass both as Dask arrays")
@@ -88,7 +95,7 @@ def streamed_problem(estimator, X, y, weights=None):
     return blockwise_problem(estimator, blocks)
 
 
-def blockwise_problem(estimator, blocks):
+def blockwise_problem(estimator: "GDEstimator", blocks: "DaskBlocks | ArrayBlocks") -> Problem:
     """The :class:`~descentlab.estimators.problem.Problem` of ``estimator`` over a block
     source: statistics first, then the objective over a model of the estimator's own architecture (``_build_model``, ``_loss``;
     its starting values are never used: each block sets the parameters it is given).
@@ -107,7 +114,9 @@ def blockwise_problem(estimator, blocks):
     if not (np.all(np.isfinite(x_mean)) and np.all(np.isfinite(x_sd))
             and (not numeric or np.isfinite(sqy))):
         raise DescentlabError("X or y holds NaN or infinite values: remove or fill them first")
+    target: Standardized | LabelCodes
     if numeric:
+        assert y_mean is not None  # a numeric target has its mean
         y_mean, y_scale = (y_mean, float(column_scale(y_mean, np.sqrt(sqy / n), n))) \
             if estimator.standardize else no_scaling()
         target, attrs = Standardized(y_mean, y_scale), {"y_mean_": float(y_mean),
@@ -122,7 +131,7 @@ def blockwise_problem(estimator, blocks):
     return Problem(attrs=attrs, x_mean=x_mean, x_scale=x_scale, objective=objective, n_samples=n)
 
 
-def check_streamed(X, y):
+def check_streamed(X: Array, y: Array) -> None:
     """Shape checks for inputs that are not validated as in-memory arrays."""
     if len(X.shape) != 2:
         raise DescentlabError(f"X must be 2-D (n_samples, n_features), not of shape {tuple(X.shape)}")
@@ -133,7 +142,8 @@ def check_streamed(X, y):
         raise DescentlabError("at least 2 rows are needed to fit")
 
 
-def fast_problem(estimator, X, y, solver, sample_weight=None):
+def fast_problem(estimator: "GDEstimator", X: Array, y: Array, solver: str,
+                 sample_weight: Array = None) -> Problem:
     """The :class:`~descentlab.estimators.problem.Problem` of a fast solver for ``estimator``."""
     from sklearn.utils.validation import validate_data
 
@@ -153,7 +163,7 @@ def fast_problem(estimator, X, y, solver, sample_weight=None):
                                                           to_numpy(y)), X)
     if solver == "moments":
         moments_z, scaling = standardized(moments_of(X, y, sample_weight), estimator.standardize)
-        objective = MomentsObjective(moments_z)
+        objective: MomentsObjective | FusedObjective = MomentsObjective(moments_z)
     else:
         scaling = row_scaling(X, y, estimator.standardize, sample_weight)
         objective = FusedObjective(X, y, scaling, sample_weight=sample_weight)
