@@ -75,6 +75,32 @@ CLASSIFIER_CONSTRAINTS: dict[str, Setting] = {
 FIT_PARAMS = tuple(name for name, s in {**BASE_CONSTRAINTS, **CLASSIFIER_CONSTRAINTS}.items() if s.cli)
 
 
+class Hyperparameters:
+    """The types of :data:`BASE_CONSTRAINTS`' values, for type checkers: annotations only
+    (``__init__`` stores the values, :func:`declared_init`); the table says what each accepts."""
+
+    optimizer: str
+    lr: float | None
+    momentum: float
+    schedule: str | Callable[[int, float], float]
+    schedule_options: dict[str, Any] | None
+    epochs: int
+    batch_size: int | None
+    tol: float | None
+    fit_intercept: bool
+    gtol: float | None
+    n_iter_no_change: int | None  # None: a network's, chosen from the batches
+    early_stopping: bool
+    validation_fraction: float
+    standardize: bool
+    random_state: int | np.random.RandomState | None
+    solver: str
+    penalty: str | None
+    alpha: float
+    l1_ratio: float
+    warm_start: bool
+
+
 def declared_init(constraints: dict[str, Setting],
                   positional: tuple[str, ...] = ()) -> Callable[..., None]:
     """An ``__init__`` that stores each hyperparameter of ``constraints`` (name -> Setting)

@@ -46,7 +46,7 @@ OnDevice: TypeAlias = "tuple[Any, Any] | None"
 
 
 def _dispatching() -> bool:
-    from sklearn import get_config
+    from sklearn._config import get_config  # not "from sklearn": mypy sees only its typed vendored parts
 
     return bool(get_config().get("array_api_dispatch", False))
 

@@ -5,8 +5,10 @@ r"""scikit-learn estimators over the one training loop: ``GDRegressor``, ``GDCla
 """
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -20,20 +22,31 @@ from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS
 from descentlab.estimators.convergence import optimum_check
 from descentlab.estimators.dask_predict import lazy_on_dask
-from descentlab.estimators.device import device_solver, host_score, immutable
+from descentlab.estimators.device import Array, device_solver, host_score, immutable
 from descentlab.estimators.intercept import through_origin
+from descentlab.estimators.problem import Problem
 from descentlab.estimators.streamed import fast_problem
 from descentlab.fast.objectives import is_streamed
+
+if TYPE_CHECKING:
+    from descentlab.core.losses import Loss
+    from descentlab.core.models import Model
+    from descentlab.core.penalties import Penalty
+    from descentlab.estimators.convergence import OptimumCheck
+
+    _Mixin = GDEstimator  # a mixin of GDEstimator's subclasses: typed as one
+else:
+    _Mixin = object
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
 
 
-class _LinearMixin:
+class _LinearMixin(_Mixin):
     """Linear estimators predict from ``coef_`` and ``intercept_`` in the data's units."""
 
     _per_feature: tuple[str, ...] = ("coef_",)
 
-    def _penalty_scales(self, problem, model):
+    def _penalty_scales(self, problem: Problem, model: "Model") -> tuple[dict[str, Array], float]:
         """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^2` (see
         :class:`~descentlab.estimators.base.GDEstimator`'s Notes)."""
         sy = problem.attrs.get("y_scale_", 1.0)
@@ -42,10 +55,11 @@ class _LinearMixin:
             scale = scale[:, None]
         return {"W": scale}, 1.0 / sy**2
 
-    def _optimum_check(self, problem, loss, penalty, model):
+    def _optimum_check(self, problem: Problem, loss: "Loss", penalty: "Penalty | None",
+                       model: "Model") -> "OptimumCheck | None":
         return optimum_check(self, problem, loss, penalty, model)
 
-    def _store(self, model):
+    def _store(self, model: "Model") -> None:
         W, b = model.params["W"], float(model.params["b"])
         coef, intercept = to_data_units(W, b, self.x_mean_, self.x_scale_,
                                         getattr(self, "y_mean_", 0.0), getattr(self, "y_scale_", 1.0))
@@ -54,17 +68,17 @@ class _LinearMixin:
                                   "features (some columns are nearly constant)")
         self.coef_, self.intercept_ = coef, intercept
 
-    def _check_state(self):
+    def _check_state(self) -> None:
         super()._check_state()
         if np.ndim(self.intercept_) != 0:
             raise ValueError("intercept_ must be one number")
 
-    def _linear(self, X):
+    def _linear(self, X: Array) -> Array:
         X = self._check_X(X)
         return in_dtype_of(linear_forward(X, self.coef_, self.intercept_), X)
 
 
-class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
+class StandardizedTargetRegressor(RegressorMixin, GDEstimator):  # type: ignore[misc]  # sklearn: no stubs
     r"""A regressor that trains on the standardised target: the base of every regressor.
 
     ``fit`` keeps ``y_mean_`` and ``y_scale_``; :meth:`predict` maps the trained model's
@@ -74,35 +88,38 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("y_mean_", "y_scale_")
+    y_mean_: float
+    y_scale_: float
 
-    def _encode_target(self, y, sample_weight=None):
+    def _encode_target(self, y: Array, sample_weight: Array = None) -> tuple[Array, dict[str, Any]]:
         t, y_mean, y_scale = standardize(y, sample_weight) if self.standardize else (y, *no_scaling())
         return t, {"y_mean_": float(y_mean), "y_scale_": float(y_scale)}
 
-    def _encode_validation(self, y, attrs):
-        return (np.asarray(y, dtype=float) - attrs["y_mean_"]) / attrs["y_scale_"]
+    def _encode_validation(self, y: ArrayLike, attrs: dict[str, Any]) -> NDArray[np.float64]:
+        t: NDArray[np.float64] = (np.asarray(y, dtype=float) - attrs["y_mean_"]) / attrs["y_scale_"]
+        return t
 
-    def _check_state(self):
+    def _check_state(self) -> None:
         super()._check_state()
         if not (np.ndim(self.y_mean_) == 0 and np.ndim(self.y_scale_) == 0 and self.y_scale_ > 0):
             raise ValueError("y_mean_ must be a number and y_scale_ a positive number")
 
     @lazy_on_dask("values")
-    def predict(self, X):
+    def predict(self, X: Array) -> Array:
         """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,); a lazy
         Dask array for a Dask array (:mod:`descentlab.estimators.dask_predict`)."""
         X = self._check_X(X)
         return in_dtype_of(self.model_.predict(self._standardized(X)) * self.y_scale_ + self.y_mean_, X)
 
     @lazy_on_dask("score")
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: Array, y: Array, sample_weight: Array = None) -> float:
         """The :math:`R^2` of :meth:`predict` on ``X`` against ``y`` (scikit-learn's); on a Dask
         array from sums over its chunks."""
         if immutable(X):
             from sklearn.metrics import r2_score
 
             return host_score(r2_score, y, self.predict(X), sample_weight)
-        return super().score(X, y, sample_weight=sample_weight)
+        return float(super().score(X, y, sample_weight=sample_weight))
 
 
 class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
@@ -149,10 +166,10 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
                                                 choices=("auto", "gd", "moments", "fused"))}
     MAX_MOMENTS_FEATURES = 2048
 
-    def _build_model(self, n_features, rng):
+    def _build_model(self, n_features: int, rng: np.random.Generator) -> LinearModel:
         return through_origin(self, LinearModel(n_features, seed=0, init_scale=0.0))
 
-    def _solver_for(self, X, sample_weight=None):
+    def _solver_for(self, X: Array, sample_weight: Array = None) -> str:
         full_batch = self.batch_size is None and not self.early_stopping
         streamed = is_streamed(X) and not isinstance(X, np.memmap)  # only "moments" reads these
         solver = self.solver
@@ -178,7 +195,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
                                   "(the streamed moments take no weights)")
         return solver
 
-    def _prepare(self, X, y, sample_weight=None):
+    def _prepare(self, X: Array, y: Array, sample_weight: Array = None) -> Problem:
         solver = self._solver_for(X, sample_weight)
         if solver == "gd":
             return super()._prepare(X, y, sample_weight)
@@ -188,7 +205,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
         return problem
 
     @lazy_on_dask("values")
-    def predict(self, X):
+    def predict(self, X: Array) -> Array:
         """Predictions ``X coef_ + intercept_`` for ``X`` of shape (n_samples, n_features).
 
         A Dask array gives a lazy Dask array, predicted chunk by chunk
@@ -230,7 +247,8 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
     _parameter_constraints = {**GDEstimator._parameter_constraints, **CLASSIFIER_CONSTRAINTS}
 
-    def _class_weights(self, y, sample_weight=None):
+    def _class_weights(self, y: NDArray[Any],
+                       sample_weight: NDArray[np.float64] | None = None) -> NDArray[np.float64] | None:
         """Each row's weight from ``class_weight``: "balanced" is :math:`N / (2 N_c)` for
         class :math:`c` (:math:`N`, :math:`N_c` summed sample weights), as scikit-learn's
         ``compute_class_weight``; a dict names labels."""
@@ -250,24 +268,24 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
                 empty = classes[int(np.argmin(totals))]
                 raise DescentlabError(f"class_weight='balanced' needs every class to weigh something: "
                                       f"the rows of class {empty!r} have sample_weight 0")
-        weights = compute_class_weight(self.class_weight, classes=classes, y=y,
+        weights: NDArray[np.float64] = compute_class_weight(self.class_weight, classes=classes, y=y,
                                        sample_weight=sample_weight)
         return weights[np.searchsorted(classes, y)]
 
-    def _encode_validation(self, y, attrs):
+    def _encode_validation(self, y: ArrayLike, attrs: dict[str, Any]) -> NDArray[np.float64]:
         try:
             return encode_labels(np.asarray(y), attrs["classes_"])
         except DescentlabError:
             raise DescentlabError("validation_data holds labels not seen in y: use only "
                                   f"{', '.join(map(repr, attrs['classes_'].tolist()))}") from None
 
-    def _build_model(self, n_features, rng):
+    def _build_model(self, n_features: int, rng: np.random.Generator) -> LinearModel:
         k = self._n_outputs()
         model = LogisticModel(n_features, seed=0, init_scale=0.0) if k == 1 else \
             SoftmaxModel(n_features, k, seed=0, init_scale=0.0)
         return through_origin(self, model)
 
-    def _store(self, model):
+    def _store(self, model: "Model") -> None:
         W, b = model.params["W"], model.params["b"]
         if W.ndim == 1:  # two classes: one row, the log-odds of classes_[1] (scikit-learn's shape)
             W, b = W[:, None], (np.reshape(b, (1,)) if is_numpy(W) else namespace(W).reshape(b, (1,)))
@@ -281,7 +299,7 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
 
     _per_feature = ()  # coef_ holds a row per logit, checked below
 
-    def _check_state(self):
+    def _check_state(self) -> None:
         self._check_classes()
         GDEstimator._check_state(self)
         k, n = len(self.classes_), self.n_features_in_
@@ -292,7 +310,7 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
             raise ValueError(f"coef_ must have shape ({k}, {n}) and intercept_ ({k},), one row per class")
 
     @lazy_on_dask("logits")
-    def decision_function(self, X):
+    def decision_function(self, X: Array) -> Array:
         """The log-odds of ``classes_[1]``, shape (n_samples,), for 2 classes; else each
         class's logit, shape (n_samples, n_classes); float32 for float32 ``X``."""
         X = self._check_X(X)

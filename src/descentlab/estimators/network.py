@@ -13,26 +13,42 @@ article's linear network, which can do no better than linear regression (see
 """
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from descentlab.core.activations import ACTIVATIONS
 from descentlab.core.layers import INITS
-from descentlab.core.network import check_network_size, make_network
+from descentlab.core.network import Network, check_network_size, make_network
 from descentlab.core.xp import in_dtype_of, namespace
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.classes import LabelClassifier
 from descentlab.estimators.dask_predict import lazy_on_dask
+from descentlab.estimators.device import Array
 from descentlab.estimators.linear import StandardizedTargetRegressor
+from descentlab.estimators.problem import Problem
 from descentlab.settings import Setting
+
+if TYPE_CHECKING:
+    from descentlab.core.models import Model
+
+    _Mixin = GDEstimator  # a mixin of GDEstimator's subclasses: typed as one
+else:
+    _Mixin = object
 
 __all__ = ["GDNetworkClassifier", "GDNetworkRegressor"]
 
 
-class _Network:
+class _Network(_Mixin):
     """The hyperparameters, the builder and the saved weights of a network estimator."""
 
-    _parameter_constraints = {
+    hidden_layer_sizes: tuple[int, ...]
+    activation: str
+    init: str | None
+    model_: Network
+    weights_: Array
+
+    _parameter_constraints: dict[str, Setting] = {
         "hidden_layer_sizes": Setting("hidden layer sizes, e.g. (32, 16)", kind="sizes", default=(16,)),
         "activation": Setting("the hidden layers' activation", kind="choice",
                               choices=tuple(ACTIVATIONS), default="tanh"),
@@ -51,40 +67,41 @@ class _Network:
     #: the full batch's 0.01 (MLPRegressor uses 0.001; 0.003 reaches its score in fewer epochs)
     MINIBATCH_ADAM_LR = 0.003
 
-    def _default_lr(self, lam, n_samples):
+    def _default_lr(self, lam: float, n_samples: int) -> float:
         if self.optimizer == "adam" and self.batch_size is not None and self.batch_size < n_samples:
             return self.MINIBATCH_ADAM_LR
         return super()._default_lr(lam, n_samples)
 
-    def _patience(self, n_samples):
+    def _patience(self, n_samples: int) -> int:
         if self.n_iter_no_change is not None:
             return self.n_iter_no_change
         return 10 if self.batch_size is not None and self.batch_size < n_samples else 50
 
-    def _n_outputs(self):
+    def _n_outputs(self) -> int:
         return 1
 
-    def _network(self, n_features, seed):
+    def _network(self, n_features: int, seed: int) -> Network:
         return make_network([n_features, *self.hidden_layer_sizes, self._n_outputs()],
                             self.activation, init=self.init, seed=seed)
 
-    def _prepare(self, X, y, sample_weight=None):
+    def _prepare(self, X: Array, y: Array, sample_weight: Array = None) -> Problem:
         problem = super()._prepare(X, y, sample_weight)
         rows = problem.n_samples if self.batch_size is None else min(self.batch_size, problem.n_samples)
         check_network_size([problem.n_features, *self.hidden_layer_sizes, 1], rows,
                            "use smaller hidden_layer_sizes (--hidden), or mini-batches (batch_size)")
         return problem
 
-    def _build_model(self, n_features, rng):
+    def _build_model(self, n_features: int, rng: np.random.Generator) -> Network:
         return self._network(n_features, int(rng.integers(2**31 - 1)))
 
-    def _store(self, model):
+    def _store(self, model: "Model") -> None:
+        assert isinstance(model, Network)  # the model _build_model made
         self.model_ = model
         xp = namespace(model.params["0.W"])
         self.weights_ = xp.concat([xp.reshape(v, (-1,)) for v in model.params.values()]) \
             if xp is not np else np.concatenate([np.ravel(v) for v in model.params.values()])
 
-    def _check_state(self):
+    def _check_state(self) -> None:
         """Rebuild ``model_`` from a loaded ``weights_`` (sizes checked)."""
         super()._check_state()
         layers = [self.n_features_in_, *self.hidden_layer_sizes, self._n_outputs()]
@@ -169,15 +186,15 @@ class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
 
     _saved_attributes = GDEstimator._saved_attributes + ("weights_", "classes_")
 
-    def _n_outputs(self):
+    def _n_outputs(self) -> int:
         return LabelClassifier._n_outputs(self)
 
-    def _check_state(self):
+    def _check_state(self) -> None:
         self._check_classes()
         super()._check_state()
 
     @lazy_on_dask("logits")
-    def decision_function(self, X):
+    def decision_function(self, X: Array) -> Array:
         """The network's logits: shape (n_samples,) for two classes (of ``classes_[1]``),
         else (n_samples, n_classes)."""
         X = self._check_X(X)  # checks that it is fitted first

@@ -46,7 +46,7 @@ class Problem:
     """
 
     def __init__(self, *, Z: Array = None, t: Array = None, attrs: dict[str, Any] | None = None,
-                 x_mean: Array, x_scale: Array, objective: Objective | None = None, n_samples: int | None = None,
+                 x_mean: Array, x_scale: Array, objective: "Objective | None" = None, n_samples: int | None = None,
                  batch_size: int | None = None, sample_weight: Array = None,
                  counts: NDArray[np.int64] | None = None, order: NDArray[np.intp] | None = None) -> None:
         self.Z, self.t, self.attrs = Z, t, attrs or {}

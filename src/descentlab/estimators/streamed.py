@@ -9,7 +9,7 @@ than memory trains in bounded memory. Both train full-batch: a mini-batch step n
 rows drawn from anywhere in the data, one round trip per step.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
