@@ -7,7 +7,7 @@ bound. A concrete estimator is a thin subclass: ``_build_model(n_features, rng)`
 model to train on standardised features), ``_loss()``, ``_encode_target(y)`` where the
 target needs it, and ``_store(model)`` / ``predict``. The default ``_store`` keeps the
 trained model as ``model_``, and
-:class:`descentlab.estimators.linear.StandardizedTargetRegressor` predicts with it, so a network
+:class:`descentlab.estimators.regressor.StandardizedTargetRegressor` predicts with it, so a network
 regressor is that class plus ``_build_model`` (and, to be saved, its parameters in
 ``_saved_attributes``). A later ``solver=`` option can replace the call to ``train``.
 """
@@ -370,3 +370,9 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
         check_columns(self, X)  # before scikit-learn's own check, which only warns or says it in lines
         check_predict_namespace(self, X)
         return validate_data(self, X, dtype=dtype_for(X, np.float64, np.float32), reset=False)
+
+
+if TYPE_CHECKING:  # the base of a mixin of GDEstimator's subclasses: typed as one, object when run
+    EstimatorMixin = GDEstimator
+else:
+    EstimatorMixin = object

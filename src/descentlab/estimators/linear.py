@@ -9,22 +9,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
-from descentlab.core.scaling import no_scaling, standardize, to_data_units
+from descentlab.core.scaling import to_data_units
 from descentlab.core.xp import all_finite, in_dtype_of, is_numpy, namespace, stacked
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
-from descentlab.estimators.base import GDEstimator
+from descentlab.estimators.base import EstimatorMixin, GDEstimator
 from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS
 from descentlab.estimators.convergence import optimum_check
 from descentlab.estimators.dask_predict import lazy_on_dask
-from descentlab.estimators.device import Array, device_solver, host_score, immutable
+from descentlab.estimators.device import Array, device_solver
 from descentlab.estimators.intercept import through_origin
 from descentlab.estimators.problem import Problem
+from descentlab.estimators.regressor import StandardizedTargetRegressor
 from descentlab.estimators.streamed import fast_problem
 from descentlab.fast.objectives import is_streamed
 
@@ -34,14 +34,10 @@ if TYPE_CHECKING:
     from descentlab.core.penalties import Penalty
     from descentlab.estimators.convergence import OptimumCheck
 
-    _Mixin = GDEstimator  # a mixin of GDEstimator's subclasses: typed as one
-else:
-    _Mixin = object
-
-__all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
+__all__ = ["GDRegressor", "GDClassifier"]
 
 
-class _LinearMixin(_Mixin):
+class _LinearMixin(EstimatorMixin):
     """Linear estimators predict from ``coef_`` and ``intercept_`` in the data's units."""
 
     _per_feature: tuple[str, ...] = ("coef_",)
@@ -78,70 +74,20 @@ class _LinearMixin(_Mixin):
         return in_dtype_of(linear_forward(X, self.coef_, self.intercept_), X)
 
 
-class StandardizedTargetRegressor(RegressorMixin, GDEstimator):  # type: ignore[misc]  # sklearn: no stubs
-    r"""A regressor that trains on the standardised target: the base of every regressor.
-
-    ``fit`` keeps ``y_mean_`` and ``y_scale_``; :meth:`predict` maps the trained model's
-    output back, :math:`\hat y = s_y\, f(z) + \mu_y` with :math:`z` the standardised
-    features. A new regressor (a network) needs only ``_build_model(n_features, rng)``;
-    the trained model is kept as ``model_``.
-    """
-
-    _saved_attributes = GDEstimator._saved_attributes + ("y_mean_", "y_scale_")
-    y_mean_: float
-    y_scale_: float
-
-    def _encode_target(self, y: Array, sample_weight: Array = None) -> tuple[Array, dict[str, Any]]:
-        t, y_mean, y_scale = standardize(y, sample_weight) if self.standardize else (y, *no_scaling())
-        return t, {"y_mean_": float(y_mean), "y_scale_": float(y_scale)}
-
-    def _encode_validation(self, y: ArrayLike, attrs: dict[str, Any]) -> NDArray[np.float64]:
-        t: NDArray[np.float64] = (np.asarray(y, dtype=float) - attrs["y_mean_"]) / attrs["y_scale_"]
-        return t
-
-    def _check_state(self) -> None:
-        super()._check_state()
-        if not (np.ndim(self.y_mean_) == 0 and np.ndim(self.y_scale_) == 0 and self.y_scale_ > 0):
-            raise ValueError("y_mean_ must be a number and y_scale_ a positive number")
-
-    @lazy_on_dask("values")
-    def predict(self, X: Array) -> Array:
-        """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,); a lazy
-        Dask array for a Dask array (:mod:`descentlab.estimators.dask_predict`)."""
-        X = self._check_X(X)
-        return in_dtype_of(self.model_.predict(self._standardized(X)) * self.y_scale_ + self.y_mean_, X)
-
-    @lazy_on_dask("score")
-    def score(self, X: Array, y: Array, sample_weight: Array = None) -> float:
-        """The :math:`R^2` of :meth:`predict` on ``X`` against ``y`` (scikit-learn's); on a Dask
-        array from sums over its chunks."""
-        if immutable(X):
-            from sklearn.metrics import r2_score
-
-            return host_score(r2_score, y, self.predict(X), sample_weight)
-        return float(super().score(X, y, sample_weight=sample_weight))
-
-
 class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     r"""Linear regression by gradient descent, the article's model on any data.
 
     Minimises the half mean squared error of :math:`\hat y = X\,\text{coef} + \text{intercept}`
-    with the parameters of :class:`GDEstimator`. The weights start at 0 (the loss is
-    convex, so the start only changes the path, not the optimum).
+    (the parameters of :class:`GDEstimator`), from weights 0: the loss is convex, so the
+    start changes the path, not the optimum.
 
-    ``solver`` picks how each full-batch epoch is computed; all give the same loss and
-    gradients (:mod:`descentlab.fast.objectives`), so the same path down the same bowl:
-
-    * ``"gd"``: the readable path, forward, loss, backward on the rows;
-    * ``"moments"``: one pass collects the data's moments, then every epoch costs
-      :math:`O(n^2)` whatever the number of rows. Also fits what does not sit in memory
-      as one array: a NumPy memmap, a :class:`descentlab.data.blocks.NpyRows` file read in
-      blocks, or Dask arrays (the moments are Dask reductions, on a
-      ``dask.distributed`` cluster when a client is active);
-    * ``"fused"``: one pass over the rows per epoch, cache-blocked, on all cores;
-    * ``"auto"`` (default): ``"moments"`` for full-batch training with up to 2048
-      features and for every out-of-memory input, ``"fused"`` for more features,
-      ``"gd"`` for mini-batches and early stopping (which need the rows).
+    ``solver`` picks how a full-batch epoch is computed, all to the same loss and gradients
+    (:mod:`descentlab.fast.objectives`): ``"gd"`` the readable path on the rows;
+    ``"moments"`` one pass for the data's moments, then :math:`O(n^2)` an epoch whatever
+    the rows (memmaps, :class:`descentlab.data.blocks.NpyRows` files and Dask arrays too);
+    ``"fused"`` one cache-blocked pass on all cores; ``"auto"`` "moments" full-batch up to
+    2048 features and out of memory, "fused" past that, "gd" for mini-batches and early
+    stopping (which need the rows).
 
     Attributes
     ----------
@@ -149,13 +95,15 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
         In the units of ``y`` per unit of each feature.
     intercept_ : float
     history_ : History
-        The loss per epoch (on the standardised scale) and why training stopped.
-    n_iter_ : int
-        Epochs run.
-    n_features_in_ : int
-    x_mean_, x_scale_ : ndarray of shape (n_features,)
-    y_mean_, y_scale_ : float
-        The standardisation used in training.
+        The loss per epoch (standardised scale) and why training stopped; ``n_iter_`` epochs.
+    x_mean_, x_scale_, y_mean_, y_scale_ : the standardisation used in training
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).normal(size=(50, 2))
+    >>> reg = GDRegressor().fit(X, 3 * X[:, 0] - 2 * X[:, 1] + 1)
+    >>> reg.coef_.round(3), round(reg.intercept_, 3), reg.n_iter_
+    (array([ 3., -2.]), 1.0, 81)
     """
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
@@ -238,10 +186,17 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
         Change in the log-odds of ``classes_[1]`` (for 2 classes), or in each class's
         logit, per unit of each feature (scikit-learn's shapes).
     intercept_ : ndarray of shape (1,) for 2 classes, else (n_classes,)
-    history_ : History
-    n_iter_ : int
-    n_features_in_ : int
-    x_mean_, x_scale_ : ndarray of shape (n_features,)
+    history_, n_iter_, x_mean_, x_scale_ : as :class:`GDRegressor`'s
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(50, 2))
+    >>> labels = np.where(X[:, 0] + X[:, 1] + rng.normal(size=50) > 0, "yes", "no")
+    >>> clf = GDClassifier().fit(X, labels)
+    >>> clf.predict(X[:3]), clf.predict_proba(X[:2]).round(2), clf.score(X, labels)
+    (array(['yes', 'yes', 'no'], dtype='<U3'), array([[0.36, 0.64],
+           [0.04, 0.96]]), 0.92)
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")

@@ -5,7 +5,7 @@ training loop as ``GDRegressor`` and ``GDClassifier``.
 The classifier's network ends in one logit (two classes, binary cross-entropy) or one
 logit per class (softmax cross-entropy), as :mod:`descentlab.estimators.classes` says.
 
-It is :class:`descentlab.estimators.linear.StandardizedTargetRegressor` plus a model builder:
+It is :class:`descentlab.estimators.regressor.StandardizedTargetRegressor` plus a model builder:
 features and target are standardised, the network trains on them, predictions are
 mapped back, :math:`\hat y = s_y f(z) + \mu_y`. With ``activation="identity"`` it is the
 article's linear network, which can do no better than linear regression (see
@@ -21,25 +21,21 @@ from descentlab.core.activations import ACTIVATIONS
 from descentlab.core.layers import INITS
 from descentlab.core.network import Network, check_network_size, make_network
 from descentlab.core.xp import in_dtype_of, namespace
-from descentlab.estimators.base import GDEstimator
+from descentlab.estimators.base import EstimatorMixin, GDEstimator
 from descentlab.estimators.classes import LabelClassifier
 from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.estimators.device import Array
-from descentlab.estimators.linear import StandardizedTargetRegressor
 from descentlab.estimators.problem import Problem
+from descentlab.estimators.regressor import StandardizedTargetRegressor
 from descentlab.settings import Setting
 
 if TYPE_CHECKING:
     from descentlab.core.models import Model
 
-    _Mixin = GDEstimator  # a mixin of GDEstimator's subclasses: typed as one
-else:
-    _Mixin = object
-
 __all__ = ["GDNetworkClassifier", "GDNetworkRegressor"]
 
 
-class _Network(_Mixin):
+class _Network(EstimatorMixin):
     """The hyperparameters, the builder and the saved weights of a network estimator."""
 
     hidden_layer_sizes: tuple[int, ...]
