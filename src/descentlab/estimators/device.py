@@ -57,7 +57,11 @@ def _is_host(a: Array) -> bool:
 
 
 def fit_namespace(X: Array) -> OnDevice:
-    """The namespace and device to train in, ``X``'s: ``(xp, device)``, or None for the NumPy path."""
+    """The namespace and device to train in, ``X``'s: ``(xp, device)``, or None for the NumPy path.
+
+    >>> fit_namespace(np.ones((2, 2))) is None  # NumPy: the NumPy path
+    True
+    """
     if not _dispatching() or _is_host(X):
         return None
     return namespace(X), device(X)
@@ -65,7 +69,11 @@ def fit_namespace(X: Array) -> OnDevice:
 
 def follow(a: Array, on_device: OnDevice) -> Array:
     """``y`` or ``sample_weight`` moved to ``X``'s namespace and device (scikit-learn's
-    "everything follows X"); to the host for the NumPy path."""
+    "everything follows X"); to the host for the NumPy path.
+
+    >>> follow([1.0, 2.0], None)  # host data for the NumPy path stays as given
+    [1.0, 2.0]
+    """
     if a is None or (on_device is None and _is_host(a)):
         return a
     if on_device is None:
@@ -82,7 +90,11 @@ def _library(a: Array) -> str:
 
 def dtype_for(X: Array, *dtypes: type[np.floating[Any]]) -> Any:
     """``dtypes`` (NumPy's float types) as ``X``'s namespace names them: what scikit-learn's
-    ``validate_data`` takes under dispatch. NumPy (or dispatch off) keeps them."""
+    ``validate_data`` takes under dispatch. NumPy (or dispatch off) keeps them.
+
+    >>> dtype_for(np.ones((2, 2)), np.float64, np.float32)
+    (<class 'numpy.float64'>, <class 'numpy.float32'>)
+    """
     if _is_host(X) or not _dispatching():
         return dtypes[0] if len(dtypes) == 1 else dtypes
     from sklearn.utils._array_api import _max_precision_float_dtype
@@ -96,7 +108,12 @@ def dtype_for(X: Array, *dtypes: type[np.floating[Any]]) -> Any:
 
 def check_predict_namespace(est: "GDEstimator", X: Array) -> None:
     """A one-line error when ``X`` is not of the namespace and device ``est`` was fitted in
-    (worded as scikit-learn's ``check_same_namespace``)."""
+    (worded as scikit-learn's ``check_same_namespace``).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().fit([[0.0], [1.0]], [0.0, 1.0])
+    >>> check_predict_namespace(reg, np.ones((1, 1)))  # NumPy after NumPy: no error
+    """
     fitted = est.x_scale_
     if not _dispatching():  # X is read as NumPy, as scikit-learn does without dispatch
         if is_numpy(fitted):
@@ -136,6 +153,10 @@ def fit_device(est: "GDEstimator", X: Array, y: Array, sample_weight: Array = No
     moved to the device): ``on_device, y, sample_weight``.
 
     Raises a one-line error for the options that read rows on the host, not yet on a device.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> fit_device(GDRegressor(), np.ones((2, 1)), [0.0, 1.0])
+    (None, [0.0, 1.0], None)
     """
     on_device = fit_namespace(X)
     y = follow(y, on_device)
@@ -152,7 +173,11 @@ def fit_device(est: "GDEstimator", X: Array, y: Array, sample_weight: Array = No
 
 
 def refuse_partial_fit(est: "GDEstimator", X: Array) -> None:
-    """``partial_fit`` continues on NumPy arrays only: a one-line error for a device's arrays."""
+    """``partial_fit`` continues on NumPy arrays only: a one-line error for a device's arrays.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> refuse_partial_fit(GDRegressor(), np.ones((2, 1)))  # NumPy: accepted
+    """
     if not _is_host(X) and _dispatching():
         raise DescentlabError(f"{type(est).__name__}.partial_fit takes NumPy arrays only: use fit "
                               "for arrays on a device, or pass NumPy arrays")
@@ -160,25 +185,43 @@ def refuse_partial_fit(est: "GDEstimator", X: Array) -> None:
 
 def immutable(X: Array) -> bool:
     """Whether ``X`` is a device array that cannot be written in place (JAX's): scikit-learn's
-    metrics write into theirs, so a score is taken on the host from ``y`` and the predictions."""
+    metrics write into theirs, so a score is taken on the host from ``y`` and the predictions.
+
+    >>> immutable(np.ones(2))
+    False
+    """
     return not _is_host(X) and not compat().is_writeable_array(X)
 
 
 def host_score(metric: Callable[..., Any], y: Array, y_pred: Array, sample_weight: Array = None) -> float:
-    """``metric`` (a scikit-learn score) of host copies of ``y`` and ``y_pred`` (N numbers each)."""
+    """``metric`` (a scikit-learn score) of host copies of ``y`` and ``y_pred`` (N numbers each).
+
+    >>> from sklearn.metrics import r2_score
+    >>> host_score(r2_score, [1.0, 2.0, 3.0], [1.0, 2.0, 4.0])
+    0.5
+    """
     w = None if sample_weight is None else to_numpy(sample_weight)
     return float(metric(to_numpy(y), to_numpy(y_pred), sample_weight=w))
 
 
 def device_support(est: "GDEstimator") -> bool:
     """Whether ``est``'s settings train in any namespace (its ``array_api_support`` tag): not
-    the CPU kernel (``solver="fused"``), nor the options that read rows on the host."""
+    the CPU kernel (``solver="fused"``), nor the options that read rows on the host.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> device_support(GDRegressor()), device_support(GDRegressor(solver="fused"))
+    (True, False)
+    """
     return not (est.solver == "fused" or est.early_stopping or est.warm_start)
 
 
 def device_solver(asked: str, chosen: str, X: Array) -> str:
     """``GDRegressor``'s solver for ``X``: on a device's arrays there is no CPU kernel, so
-    ``solver="fused"`` is a one-line error and what ``"auto"`` chose as fused becomes "gd"."""
+    ``solver="fused"`` is a one-line error and what ``"auto"`` chose as fused becomes "gd".
+
+    >>> device_solver("auto", "fused", np.ones((2, 2)))  # NumPy keeps the CPU kernel
+    'fused'
+    """
     if fit_namespace(X) is None:
         return chosen
     if asked == "fused":
