@@ -77,7 +77,12 @@ FIT_PARAMS = tuple(name for name, s in {**BASE_CONSTRAINTS, **CLASSIFIER_CONSTRA
 
 class Hyperparameters:
     """The types of :data:`BASE_CONSTRAINTS`' values, for type checkers: annotations only
-    (``__init__`` stores the values, :func:`declared_init`); the table says what each accepts."""
+    (``__init__`` stores the values, :func:`declared_init`); the table says what each accepts.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> GDRegressor().epochs, set(Hyperparameters.__annotations__) == set(BASE_CONSTRAINTS)
+    (1000, True)
+    """
 
     optimizer: str
     lr: float | None
@@ -108,6 +113,11 @@ def declared_init(constraints: dict[str, Setting],
     stores keywords) and the signature ``get_params`` and ``clone`` read, from the table.
 
     ``positional`` names the few that may also be given by position (a network's sizes).
+
+    >>> class Toy:
+    ...     __init__ = declared_init({"epochs": Setting("epoch budget", kind="int", low=1, default=10)})
+    >>> Toy().epochs, Toy(epochs=3).epochs
+    (10, 3)
     """
     P = inspect.Parameter
     params = [P("self", P.POSITIONAL_OR_KEYWORD)]
@@ -146,6 +156,13 @@ def check_columns(estimator: "GDEstimator", X: object) -> None:
     DescentlabError
         When the column names differ from those seen in ``fit``, or come in another order
         (the columns would be matched by position, silently wrong).
+
+    >>> import pandas as pd
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().fit(pd.DataFrame({"a": [0.0, 1.0, 2.0], "b": [1.0, 0.0, 1.0]}), [0.0, 1.0, 2.0])
+    >>> check_columns(reg, pd.DataFrame({"b": [1.0], "a": [0.0]}))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: X has the columns b, a but GDRegressor was fitted on a, b (the same columns in another order): pass X[['a', 'b']]
     """
     fitted, columns = getattr(estimator, "feature_names_in_", None), getattr(X, "columns", None)
     if fitted is None or columns is None or [str(c) for c in columns] == list(fitted):
@@ -165,7 +182,15 @@ def _names(names: Sequence[object], at_most: int = 8) -> str:
 
 
 def check_state(self: "GDEstimator") -> None:
-    """Check an estimator's loaded learned attributes (its model file); raise ValueError."""
+    """Check an estimator's loaded learned attributes (its model file); raise ValueError.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().fit([[0.0], [1.0]], [0.0, 1.0])
+    >>> reg.x_scale_ = np.array([-1.0])
+    >>> check_state(reg)
+    Traceback (most recent call last):
+    ValueError: x_scale_ must be positive
+    """
     n = self.n_features_in_
     if not (_is_count(n) and (self.n_iter_ == 0 or _is_count(self.n_iter_))):
         raise ValueError("n_features_in_ must be a positive integer and n_iter_ a count")

@@ -35,7 +35,13 @@ class _HeldBias:
 
 
 class LinearThroughOrigin(_HeldBias, LinearModel):
-    """:class:`~descentlab.core.models.LinearModel` with the bias held at 0."""
+    """:class:`~descentlab.core.models.LinearModel` with the bias held at 0.
+
+    >>> model = LinearThroughOrigin(1, init_scale=0.0)
+    >>> _ = model.forward(np.array([[1.0], [2.0]]))
+    >>> float(model.backward(np.array([1.0, 1.0]))["b"])  # the bias's gradient: held at 0
+    0.0
+    """
 
 
 class LogisticThroughOrigin(_HeldBias, LogisticModel):
@@ -51,7 +57,12 @@ _HELD = {LinearModel: LinearThroughOrigin, LogisticModel: LogisticThroughOrigin,
 
 
 def through_origin(est: "GDEstimator", model: M) -> M:
-    """``model`` (a new linear model, bias 0), its bias held at 0 when ``est.fit_intercept`` is False."""
+    """``model`` (a new linear model, bias 0), its bias held at 0 when ``est.fit_intercept`` is False.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> type(through_origin(GDRegressor(fit_intercept=False), LinearModel(1, init_scale=0.0))).__name__
+    'LinearThroughOrigin'
+    """
     if not est.fit_intercept:
         model.__class__ = _HELD[type(model)]
     return model
@@ -66,7 +77,13 @@ class _MomentsThroughOrigin(MomentsObjective):
 
 
 def without_intercept(est: "GDEstimator", problem: "Problem") -> "Problem":
-    """``problem`` (centred and scaled) made scaled only when ``est`` fits through the origin."""
+    """``problem`` (centred and scaled) made scaled only when ``est`` fits through the origin.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor(fit_intercept=False).fit([[1.0], [2.0]], [2.0, 4.0])  # (through it)
+    >>> round(float(reg.coef_[0]), 3), reg.intercept_
+    (2.0, 0.0)
+    """
     if getattr(est, "fit_intercept", True):
         return problem
     shift = problem.x_mean / problem.x_scale
