@@ -43,6 +43,13 @@ class Problem:
     ``n_samples`` is :math:`N`, the number of virtual rows (the sum of the counts), so
     weighted rows and the same rows repeated make the same decisions. ``rows`` is set by
     :meth:`choose_rows`: the training rows of a stochastic run, in order, or None.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> problem = rows_problem(GDRegressor(batch_size=2), X, y, sample_weight=[2, 1, 1, 0])
+    >>> problem.choose_rows(held_out=False)  # mini-batches: the virtual rows, in canonical order
+    >>> problem.n_samples, problem.rows, problem.sample_weight
+    (4, array([2, 1, 0, 0]), None)
     """
 
     def __init__(self, *, Z: Array = None, t: Array = None, attrs: dict[str, Any] | None = None,
@@ -100,6 +107,12 @@ def rows_problem(est: "GDEstimator", X: Array, y: Array, sample_weight: Array = 
     The canonical order is found when a run can be stochastic (``batch_size`` or
     ``early_stopping`` set), from the rows as given: ``X`` and ``y`` (a classifier's
     encoded labels).
+
+    >>> from descentlab.core.losses import MeanSquaredError
+    >>> from descentlab.estimators import GDRegressor
+    >>> problem = rows_problem(GDRegressor(), np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0]))
+    >>> problem.Z.ravel().round(3), problem.attrs["y_mean_"], problem.curvature(MeanSquaredError())
+    (array([-1.225,  0.   ,  1.225]), 3.0, 1.0)
     """
     X, y = validate_data(est, X, y, dtype=dtype_for(X, np.float64), y_numeric=est._y_numeric)
     y = to_numpy(y)  # labels, weights and counts on the host (N numbers; NumPy's as they are)

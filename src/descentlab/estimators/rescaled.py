@@ -61,6 +61,11 @@ def fit_scaled(estimator: E, X: ArrayLike, y: ArrayLike, names: Sequence[str] | 
     DescentlabError
         When a coefficient in the data's units is beyond a float's range (a tiny feature
         that predicts a huge target).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]) * 1e300
+    >>> round(float(fit_scaled(GDRegressor(), X, [1.0, 3.0, 5.0, 7.0]).coef_[0]) * 1e300, 3)
+    2.0
     """
     kx, ky = fit_params.pop("_exponents", (None, None))
     if kx is None:  # scaled here (else X and y come scaled by fit_extremes)
@@ -95,6 +100,13 @@ def fit_extremes(estimator: "GDEstimator", X: Array, y: Array, sample_weight: Ar
     DataFrame in memory) or a regressor's ``y`` has columns to scale, and it was fitted so.
 
     A warm start or a ``validation_data`` keeps the data as given (their scale is another fit's).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor()
+    >>> fit_extremes(reg, np.array([[0.0], [1e-300], [2e-300]]), np.array([1.0, 3.0, 5.0]))
+    True
+    >>> float(reg.coef_[0]) > 1e300
+    True
     """
     if getattr(estimator, "warm_start", False) and hasattr(estimator, "_model") or validation_data is not None:
         return False
@@ -131,6 +143,12 @@ def check_learned(estimator: "GDEstimator", X: ArrayLike, y: ArrayLike,
     Returns
     -------
     r2_least_squares : float or None
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0])
+    >>> reg = GDRegressor().fit(X, y)
+    >>> check_learned(reg, X, y, r2=reg.score(X, y))  # least squares' R^2; no warning
+    1.0
     """
     h = estimator.history_
     if h.n_epochs >= 2 and min(h.loss) >= h.loss[0]:

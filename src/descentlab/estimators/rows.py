@@ -89,7 +89,12 @@ def fit_weights(est: "GDEstimator", sample_weight: ArrayLike | None, X: Array,
                 y: NDArray[Any]) -> tuple[NDArray[np.float64] | None, NDArray[np.int64] | None]:
     """The rows' weights of mean 1 (:func:`row_weights`, ``est``'s class weights folded in)
     and, when they are whole numbers, their counts (:func:`row_counts`); None for either
-    where it does not apply."""
+    where it does not apply.
+
+    >>> from descentlab.estimators import GDClassifier
+    >>> fit_weights(GDClassifier(class_weight="balanced"), None, np.zeros((4, 1)), np.array([0, 0, 0, 1]))
+    (array([0.66666667, 0.66666667, 0.66666667, 2.        ]), None)
+    """
     if sample_weight is not None:  # checked (shape, signs, not all 0) before its classes
         sample_weight = checked_weights(sample_weight, X)
     class_weight = est._class_weights(y, sample_weight)
@@ -97,7 +102,11 @@ def fit_weights(est: "GDEstimator", sample_weight: ArrayLike | None, X: Array,
 
 
 def checked_weights(sample_weight: ArrayLike | None, X: Array) -> NDArray[np.float64]:
-    """``sample_weight`` as floats of shape (n_samples,): checked, non-negative, not all 0."""
+    """``sample_weight`` as floats of shape (n_samples,): checked, non-negative, not all 0.
+
+    >>> checked_weights([1, 2], np.zeros((2, 1)))
+    array([1., 2.])
+    """
     w: NDArray[np.float64] = _check_sample_weight(sample_weight, X, dtype=np.float64,
                                                   ensure_non_negative=True)
     if not np.sum(w) > 0:
@@ -212,7 +221,13 @@ def virtual_rows(order: NDArray[np.intp], counts: NDArray[np.int64] | None = Non
 
 def validation_rows(estimator: "GDEstimator",
                     validation_data: Sequence[Array]) -> tuple[NDArray[np.float64], NDArray[Any]]:
-    """``(X_val, y_val)`` checked against the features ``estimator`` was fitted on."""
+    """``(X_val, y_val)`` checked against the features ``estimator`` was fitted on.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().fit([[0.0], [1.0]], [1.0, 3.0])
+    >>> validation_rows(reg, ([[4.0]], [9.0]))
+    (array([[4.]]), array([9.]))
+    """
     try:
         X_val, y_val = validation_data
     except (TypeError, ValueError):
@@ -233,6 +248,10 @@ def split_off(X: Array, y: Array, sample_weight: Array, validation_data: Validat
     Returns ``X, y, sample_weight, validation_data`` with the held-out rows as
     ``(X_val, y_val)`` (scikit-learn's ``train_test_split``, seeded by an integer
     ``random_state``); anything else passes through unchanged.
+
+    >>> X, y = np.arange(4.0).reshape(4, 1), np.arange(4.0)
+    >>> split_off(X, y, None, 0.25, random_state=0)[3]  # the held-out quarter: (X_val, y_val)
+    (array([[2.]]), array([2.]))
     """
     if validation_data is None or isinstance(validation_data, (tuple, list)):
         return X, y, sample_weight, validation_data
