@@ -60,6 +60,16 @@ class OptimumCheck:
     Z, t, loss, sample_weight : the rows, when there is no objective.
     standardized : bool, default=True
         Whether the features were standardised (the warning says why it matters).
+
+    >>> from descentlab.core.losses import MeanSquaredError
+    >>> from descentlab.estimators import GDRegressor
+    >>> from descentlab.estimators.problem import rows_problem
+    >>> reg = GDRegressor(solver="gd")
+    >>> problem = rows_problem(reg, np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0]))
+    >>> model = reg._build_model(1, np.random.default_rng(0))  # weights 0: the whole way to go
+    >>> check = optimum_check(reg, problem, MeanSquaredError(), None, model)
+    >>> check.measure(model.params), check(model.params, None, stalled=True)
+    (1.0, False)
     """
 
     def __init__(self, gtol: float, unit: Array, penalty: "Penalty | None" = None,
@@ -198,7 +208,12 @@ def _rows(a: Array, rows: NDArray[np.intp]) -> NDArray[Any]:
 
 def optimum_check(est: "GDEstimator", problem: "Problem", loss: "Loss", penalty: "Penalty | None",
                   model: Any) -> OptimumCheck | None:
-    """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none)."""
+    """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> optimum_check(GDRegressor(gtol=None), None, None, None, None) is None  # tol alone
+    True
+    """
     if est.gtol is None or est.tol is None or est.early_stopping or getattr(loss, "degree", 2) != 2:
         return None  # (a loss with kinks has no Newton step: the loss rule tol alone)
     unit = est._penalty_scales(problem, model)[0]["W"]
@@ -217,7 +232,13 @@ def optimum_check(est: "GDEstimator", problem: "Problem", loss: "Loss", penalty:
 
 def divergence_error(est: "GDEstimator", exc: DivergenceError, lr: float, optimizer: "Optimizer",
                      lam: float, n_samples: int) -> DivergenceError:
-    """The DivergenceError of estimator ``est``: the epoch, the stable bound and the fix."""
+    """The DivergenceError of estimator ``est``: the epoch, the stable bound and the fix.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> GDRegressor(lr=5.0, optimizer="gd").fit([[0.0], [1.0], [2.0], [3.0]], [1.0, 3.0, 5.0, 7.0])
+    Traceback (most recent call last):
+    descentlab.errors.DivergenceError: training diverged at epoch 4: ... learning rate 5 is above 2, the stable bound of 'gd' on the standardised data: lower the learning rate below 2 (left unset it is 1)
+    """
     bound, auto = optimizer.stable_lr(lam), est._default_lr(lam, n_samples)
     data = "the standardised data" if est.standardize else "this data"
     minibatch = est.batch_size is not None and est.batch_size < n_samples

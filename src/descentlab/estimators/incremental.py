@@ -43,7 +43,13 @@ if TYPE_CHECKING:
 
 def continued_problem(est: "GDEstimator", X: Array, y: Array,
                       sample_weight: ArrayLike | None = None) -> Problem:
-    """The rows of ``X``, ``y`` on the scale of ``est``'s first fit: a :class:`Problem`."""
+    """The rows of ``X``, ``y`` on the scale of ``est``'s first fit: a :class:`Problem`.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().partial_fit([[0.0], [1.0]], [1.0, 3.0])  # x_mean_ 0.5, x_scale_ 0.5
+    >>> continued_problem(reg, [[4.0]], [9.0]).Z  # (4 - 0.5) / 0.5
+    array([[7.]])
+    """
     X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric, reset=False)
     w = est._sample_weight(sample_weight, X, y)
     if hasattr(est, "classes_"):
@@ -56,12 +62,28 @@ def continued_problem(est: "GDEstimator", X: Array, y: Array,
 
 
 def continue_from(est: "GDEstimator") -> "Model":
-    """The model to go on training: a copy, so a diverging run leaves ``est`` as it was."""
+    """The model to go on training: a copy, so a diverging run leaves ``est`` as it was.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().partial_fit([[0.0], [1.0]], [1.0, 3.0])
+    >>> model = continue_from(reg)
+    >>> type(model).__name__, model is reg._model
+    ('LinearModel', False)
+    """
     return copy.deepcopy(est._model)
 
 
 class Incremental(Hyperparameters, BaseEstimator):  # type: ignore[misc]  # scikit-learn has no type stubs
-    """``partial_fit`` for :class:`descentlab.estimators.base.GDEstimator` (see the module)."""
+    """``partial_fit`` for :class:`descentlab.estimators.base.GDEstimator` (see the module).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> reg = GDRegressor(batch_size=2)
+    >>> for start in (0, 2):  # two batches, arriving one after the other
+    ...     reg = reg.partial_fit(X[start:start + 2], y[start:start + 2])
+    >>> reg.n_iter_, reg.t_, np.round(reg.loss_curve_, 3)
+    (2, 2, array([0.5  , 6.885]))
+    """
 
     def partial_fit(self, X: Array, y: Array, classes: ArrayLike | None = None,
                     sample_weight: ArrayLike | None = None, callbacks: Sequence[object] = ()) -> Self:
@@ -164,7 +186,12 @@ def _batches(est: "GDEstimator", problem: Problem) -> int:
 
 
 def encode_with_classes(est: "GDEstimator", y: Array, classes: ArrayLike) -> tuple[Array, dict[str, Any]]:
-    """``est._encode_target(y)`` among the given ``classes`` (a batch may miss some labels)."""
+    """``est._encode_target(y)`` among the given ``classes`` (a batch may miss some labels).
+
+    >>> from descentlab.estimators import GDClassifier
+    >>> encode_with_classes(GDClassifier(), np.array(["b"]), ["a", "b", "c"])[0]  # one-hot of 3
+    array([[0., 1., 0.]])
+    """
     est._given_classes = np.unique(np.asarray(classes))
     try:
         return est._encode_target(y)
