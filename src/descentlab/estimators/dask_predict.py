@@ -53,6 +53,14 @@ def lazy_on_dask(output: str) -> Callable[[Method[E, P, R]], Method[E, P, R]]:
 
     ``output`` is one of :data:`OUTPUTS`; ``"score"`` wraps ``score(X, y,
     sample_weight=None)`` with :func:`dask_score`.
+
+    >>> import dask.array as da
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> reg = GDRegressor().fit(X, y)  # its predict is lazy_on_dask("values")
+    >>> lazy = reg.predict(da.from_array(X, chunks=2))
+    >>> type(lazy).__name__, lazy.compute().round(3)
+    ('Array', array([1., 3., 5., 7.]))
     """
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {OUTPUTS}, not {output!r}")
@@ -73,14 +81,26 @@ def lazy_on_dask(output: str) -> Callable[[Method[E, P, R]], Method[E, P, R]]:
 
 
 def is_dask_frame(X: object) -> bool:
-    """Whether ``X`` is a Dask DataFrame or Series (without importing Dask)."""
+    """Whether ``X`` is a Dask DataFrame or Series (without importing Dask).
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> is_dask_frame(dd.from_pandas(pd.DataFrame({"a": [0.0, 1.0]}), npartitions=1)), is_dask_frame(np.ones(2))
+    (True, False)
+    """
     return hasattr(X, "dask") and hasattr(X, "to_dask_array")
 
 
 def frames_as_arrays(X: Array, y: Array, sample_weight: Array = None,
                      ) -> tuple[Array, Array, Array, NDArray[np.object_] | None]:
     """Dask DataFrames and Series given to ``fit`` as Dask arrays (row lengths computed, the
-    data not gathered), and the columns' names for ``feature_names_in_`` (None for arrays)."""
+    data not gathered), and the columns' names for ``feature_names_in_`` (None for arrays).
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> frame = dd.from_pandas(pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0]}), npartitions=2)
+    >>> X, y, w, names = frames_as_arrays(frame, np.arange(4.0))
+    >>> X.chunks, names
+    (((2, 2), (1,)), array(['a'], dtype=object))
+    """
     if not is_dask_frame(X):
         return X, y, sample_weight, None
     names = np.asarray([str(c) for c in X.columns], dtype=object)
@@ -119,7 +139,14 @@ def _checked(estimator: "GDEstimator", X: Array) -> Array:
 
 
 def map_rows(estimator: "GDEstimator", name: str, X: Array, output: str) -> Array:
-    """The lazy Dask array ``estimator.name(X_chunk)`` over the row chunks of ``X``."""
+    """The lazy Dask array ``estimator.name(X_chunk)`` over the row chunks of ``X``.
+
+    >>> import dask.array as da
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().fit([[0.0], [1.0]], [1.0, 3.0])
+    >>> map_rows(reg, "predict", da.from_array(np.array([[2.0], [3.0]]), chunks=1), "values").compute().round(3)
+    array([5., 7.])
+    """
     X = _checked(estimator, X)
     k = len(estimator.classes_) if hasattr(estimator, "classes_") else 1
     dtype = np.asarray(estimator.classes_).dtype if output == "labels" else np.dtype(np.float64)
@@ -152,7 +179,15 @@ def _as_rows(v: Array, chunks: Sequence[int], what: str) -> Array:
 
 
 def dask_score(estimator: "GDEstimator", X: Array, y: Array, sample_weight: Array = None) -> float:
-    """``estimator.score(X, y, sample_weight)`` for a Dask array ``X``, from sums over its chunks."""
+    """``estimator.score(X, y, sample_weight)`` for a Dask array ``X``, from sums over its chunks.
+
+    >>> import dask.array as da
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> reg = GDRegressor().fit(X, y)
+    >>> round(dask_score(reg, da.from_array(X, chunks=2), y), 3)
+    1.0
+    """
     import dask
     from sklearn.base import is_classifier
 

@@ -30,7 +30,13 @@ HANDSHAKE_S = 2.0
 @contextmanager
 def connect(address: str, timeout: float = CONNECT_TIMEOUT_S) -> Iterator[Any]:  # a distributed.Client
     """A ``distributed.Client`` to the scheduler at ``address``, the default while open;
-    a one-line error when it cannot be reached within ``timeout`` seconds."""
+    a one-line error when it cannot be reached within ``timeout`` seconds.
+
+    >>> with connect("tcp://127.0.0.1:1"):  # nothing listens there
+    ...     pass
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: cannot reach a Dask scheduler at 'tcp://127.0.0.1:1' (...): start one with 'dask scheduler', or check the address
+    """
     try:
         from distributed import Client
     except ImportError:
@@ -86,7 +92,15 @@ def _answers_as_dask(address: str, timeout: float) -> None:
 def measure_dask(estimator: "GDEstimator", X: Array, y: Array) -> dict[str, float]:
     """The metrics of :func:`descentlab.estimators.workflow.measure` for Dask arrays: the
     predictions (and a classifier's probabilities) are made chunk by chunk on the workers
-    (:mod:`descentlab.estimators.dask_predict`) and only they and ``y`` come back."""
+    (:mod:`descentlab.estimators.dask_predict`) and only they and ``y`` come back.
+
+    >>> import dask.array as da
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> reg = GDRegressor().fit(X, y)
+    >>> round(measure_dask(reg, da.from_array(X, chunks=2), da.from_array(y, chunks=2))["r2"], 3)
+    1.0
+    """
     import dask
 
     if hasattr(estimator, "classes_"):
@@ -128,6 +142,16 @@ def fit_dask(config: "FitConfig", callbacks: Sequence[Any] = (),
     """:func:`descentlab.estimators.workflow.fit_csv` for a folder of files or a cluster.
 
     Returns ``estimator, n_rows, features, metrics``, the parts of its ``FitResult``.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from descentlab.estimators.workflow import FitConfig
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     csv = Path(folder, "line.csv")
+    ...     _ = csv.write_text("x,y\\n0,1\\n1,3\\n2,5\\n3,7\\n")
+    ...     estimator, n_rows, features, metrics = fit_dask(FitConfig(csv=str(csv), target="y"))
+    >>> n_rows, features, round(metrics["train"]["r2"], 3)
+    (4, ['x'], 1.0)
     """
     import dask
 

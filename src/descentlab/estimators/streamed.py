@@ -59,7 +59,14 @@ def _full_batch(estimator: "GDEstimator", X: Array) -> bool:
 def wants_blocks(estimator: "GDEstimator", X: Array, weighted: bool = False) -> bool:
     """Whether ``estimator.fit`` should read ``X`` in blocks: Dask arrays and ``.npy`` streams
     always, a memmap when training full-batch without row or class weights (with mini-batches
-    or weights it is read as an array)."""
+    or weights it is read as an array).
+
+    >>> import dask.array as da
+    >>> from descentlab.estimators import GDRegressor
+    >>> X = np.zeros((4, 1))
+    >>> wants_blocks(GDRegressor(), X), wants_blocks(GDRegressor(), da.from_array(X, chunks=2))
+    (False, True)
+    """
     memmap = isinstance(X, np.memmap) and _full_batch(estimator, X) and not weighted
     return is_dask(X) or isinstance(X, NpyRows) or memmap
 
@@ -71,6 +78,12 @@ def streamed_problem(estimator: "GDEstimator", X: Array, y: Array,
     ``weights`` (name -> the ``sample_weight`` or ``class_weight`` given, or None) must all
     be None: the blocks take no weights (a memmap with weights is read as an array instead,
     :func:`wants_blocks`).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> problem = streamed_problem(GDRegressor(), X, y)  # read a block at a time
+    >>> type(problem.objective).__name__, problem.x_mean, problem.attrs["y_mean_"]
+    ('SummedObjective', array([1.5]), 4.0)
     """
     for name, given in (weights or {}).items():
         if given is not None:
@@ -104,6 +117,12 @@ def blockwise_problem(estimator: "GDEstimator", blocks: "DaskBlocks | ArrayBlock
     :func:`numpy.std`), of the target too for a regressor; a classifier's labels are the
     union of each block's. The estimator's ``_encode_target`` then codes the classes
     exactly as it codes rows in memory.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> problem = blockwise_problem(GDRegressor(), ArrayBlocks(X, y, block_rows=2))
+    >>> problem.n_samples, problem.x_scale  # the standard deviation, from two passes of sums
+    (4, array([1.11803399]))
     """
     numeric = estimator._y_numeric
     n, sx, y_part = blocks.reduce(block_sums, numeric, combine=combine_sums)
@@ -132,7 +151,12 @@ def blockwise_problem(estimator: "GDEstimator", blocks: "DaskBlocks | ArrayBlock
 
 
 def check_streamed(X: Array, y: Array) -> None:
-    """Shape checks for inputs that are not validated as in-memory arrays."""
+    """Shape checks for inputs that are not validated as in-memory arrays.
+
+    >>> check_streamed(np.zeros((4, 1)), np.zeros(3))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: y must be 1-D with one value per row of X (4), not of shape (3,)
+    """
     if len(X.shape) != 2:
         raise DescentlabError(f"X must be 2-D (n_samples, n_features), not of shape {tuple(X.shape)}")
     if len(y.shape) != 1 or y.shape[0] != X.shape[0]:
@@ -144,7 +168,14 @@ def check_streamed(X: Array, y: Array) -> None:
 
 def fast_problem(estimator: "GDEstimator", X: Array, y: Array, solver: str,
                  sample_weight: Array = None) -> Problem:
-    """The :class:`~descentlab.estimators.problem.Problem` of a fast solver for ``estimator``."""
+    """The :class:`~descentlab.estimators.problem.Problem` of a fast solver for ``estimator``.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> problem = fast_problem(GDRegressor(), X, y, "moments")
+    >>> type(problem.objective).__name__, problem.attrs["y_mean_"], problem.n_samples
+    ('MomentsObjective', 4.0, 4)
+    """
     from sklearn.utils.validation import validate_data
 
     if is_streamed(X):
