@@ -133,6 +133,14 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
     classification ``LogisticRegression(C=1 / (n_samples * a))``. Training on standardised
     features and target, the same objective is minimised in standardised coordinates
     (:class:`descentlab.core.penalties.Penalty`, :math:`d = s_y/s`, :math:`k = 1/s_y^2`).
+
+    Examples
+    --------
+    >>> from descentlab.estimators import GDRegressor
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> reg = GDRegressor(optimizer="gd", tol=None, epochs=20).fit(X, 2 * X[:, 0] + 1)
+    >>> reg.n_iter_, reg.t_, reg.history_.status, reg.coef_.round(3)
+    (20, 20, 'completed', array([2.]))
     """
 
     _parameter_constraints: dict[str, Setting] = BASE_CONSTRAINTS

@@ -62,6 +62,14 @@ class LabelClassifier(ClassifierMixin):  # type: ignore[misc]  # scikit-learn ha
 
     ``_encode_target`` finds ``classes_`` (sorted; given by ``partial_fit(classes=...)``
     on a first call) and keeps them as ``_fit_classes`` for ``_build_model`` and ``_loss``.
+
+    >>> from descentlab.estimators import GDClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 2))
+    >>> labels = np.array(["a", "b", "c"])[np.argmax(X @ [[1, 0, -1], [0, 1, -1]] + rng.normal(size=(60, 3)), axis=1)]
+    >>> clf = GDClassifier().fit(X, labels)  # three classes: multinomial
+    >>> clf.predict(X[:3]), clf.predict_proba(X[:1]).round(2), np.exp(clf.predict_log_proba(X[:1])).round(2)
+    (array(['a', 'a', 'b'], dtype='<U1'), array([[0.45, 0.41, 0.14]]), array([[0.45, 0.41, 0.14]]))
     """
 
     _y_numeric = False

@@ -154,6 +154,13 @@ class GDNetworkRegressor(_Network, StandardizedTargetRegressor):
         All its parameters, flattened (what a saved model keeps).
     history_, n_iter_, n_features_in_, x_mean_, x_scale_, y_mean_, y_scale_
         As :class:`descentlab.estimators.linear.GDRegressor`.
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).normal(size=(50, 2))
+    >>> net = GDNetworkRegressor((8,), epochs=200, tol=None).fit(X, X[:, 0] ** 2)  # a curve
+    >>> round(net.score(X, X[:, 0] ** 2), 2), net.weights_.shape
+    (0.9, (33,))
     """
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("weights_",)
@@ -178,6 +185,15 @@ class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
     weights_ : ndarray of shape (n_weights,)
     history_, n_iter_, n_features_in_, x_mean_, x_scale_
         As :class:`descentlab.estimators.linear.GDClassifier`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(50, 2))
+    >>> labels = np.where(X[:, 0] + X[:, 1] + rng.normal(size=50) > 0, "yes", "no")
+    >>> net = GDNetworkClassifier((8,), epochs=100, tol=None).fit(X, labels)
+    >>> net.predict(X[:3]), net.predict_proba(X[:1]).round(2), net.score(X, labels)
+    (array(['yes', 'yes', 'no'], dtype='<U3'), array([[0.38, 0.62]]), 0.92)
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("weights_", "classes_")
