@@ -45,11 +45,23 @@ class LinearThroughOrigin(_HeldBias, LinearModel):
 
 
 class LogisticThroughOrigin(_HeldBias, LogisticModel):
-    """:class:`~descentlab.core.models.LogisticModel` with the bias held at 0."""
+    """:class:`~descentlab.core.models.LogisticModel` with the bias held at 0.
+
+    >>> model = LogisticThroughOrigin(1, init_scale=0.0)
+    >>> _ = model.forward(np.array([[1.0], [2.0]]))
+    >>> float(model.backward(np.array([1.0, 1.0]))["b"])
+    0.0
+    """
 
 
 class SoftmaxThroughOrigin(_HeldBias, SoftmaxModel):
-    """:class:`~descentlab.core.models.SoftmaxModel` with the biases held at 0."""
+    """:class:`~descentlab.core.models.SoftmaxModel` with the biases held at 0.
+
+    >>> model = SoftmaxThroughOrigin(1, 3, init_scale=0.0)
+    >>> _ = model.forward(np.array([[1.0], [2.0]]))
+    >>> model.backward(np.ones((2, 3)))["b"]
+    array([0., 0., 0.])
+    """
 
 
 _HELD = {LinearModel: LinearThroughOrigin, LogisticModel: LogisticThroughOrigin,
