@@ -89,7 +89,7 @@ def _answers_as_dask(address: str, timeout: float) -> None:
                               "scheduler's address, e.g. tcp://host:8786")
 
 
-def measure_dask(estimator: "GDEstimator", X: Array, y: Array) -> dict[str, float]:
+def measure_dask(estimator: "GDEstimator", X: Array, y: Array) -> dict[str, float | int | None]:
     """The metrics of :func:`descentlab.estimators.workflow.measure` for Dask arrays: the
     predictions (and a classifier's probabilities) are made chunk by chunk on the workers
     (:mod:`descentlab.estimators.dask_predict`) and only they and ``y`` come back.
@@ -138,7 +138,7 @@ def _dask_data(config: "FitConfig", labels: bool) -> "FolderData":
 
 def fit_dask(config: "FitConfig", callbacks: Sequence[Any] = (),
              on_start: Callable[["FolderData", "GDEstimator"], object] | None = None,
-             ) -> tuple["GDEstimator", int, list[str], dict[str, dict[str, float]]]:
+             ) -> tuple["GDEstimator", int, list[str], dict[str, dict[str, float | int | None]]]:
     """:func:`descentlab.estimators.workflow.fit_csv` for a folder of files or a cluster.
 
     Returns ``estimator, n_rows, features, metrics``, the parts of its ``FitResult``.

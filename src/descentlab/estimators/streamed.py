@@ -138,7 +138,7 @@ def blockwise_problem(estimator: "GDEstimator", blocks: "DaskBlocks | ArrayBlock
         assert y_mean is not None  # a numeric target has its mean
         y_mean, y_scale = (y_mean, float(column_scale(y_mean, np.sqrt(sqy / n), n))) \
             if estimator.standardize else no_scaling()
-        target, attrs = Standardized(y_mean, y_scale), {"y_mean_": float(y_mean),
+        target, attrs = Standardized(float(y_mean), float(y_scale)), {"y_mean_": float(y_mean),
                                                         "y_scale_": float(y_scale)}
     else:
         codes, attrs = estimator._encode_target(y_part)
