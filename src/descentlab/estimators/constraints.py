@@ -157,6 +157,8 @@ def check_columns(estimator: "GDEstimator", X: object) -> None:
         When the column names differ from those seen in ``fit``, or come in another order
         (the columns would be matched by position, silently wrong).
 
+    Examples
+    --------
     >>> import pandas as pd
     >>> from descentlab.estimators import GDRegressor
     >>> reg = GDRegressor().fit(pd.DataFrame({"a": [0.0, 1.0, 2.0], "b": [1.0, 0.0, 1.0]}), [0.0, 1.0, 2.0])

@@ -61,6 +61,8 @@ class OptimumCheck:
     standardized : bool, default=True
         Whether the features were standardised (the warning says why it matters).
 
+    Examples
+    --------
     >>> from descentlab.core.losses import MeanSquaredError
     >>> from descentlab.estimators import GDRegressor
     >>> from descentlab.estimators.problem import rows_problem

@@ -62,6 +62,8 @@ def fit_scaled(estimator: E, X: ArrayLike, y: ArrayLike, names: Sequence[str] | 
         When a coefficient in the data's units is beyond a float's range (a tiny feature
         that predicts a huge target).
 
+    Examples
+    --------
     >>> from descentlab.estimators import GDRegressor
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]) * 1e300
     >>> round(float(fit_scaled(GDRegressor(), X, [1.0, 3.0, 5.0, 7.0]).coef_[0]) * 1e300, 3)
@@ -144,6 +146,8 @@ def check_learned(estimator: "GDEstimator", X: ArrayLike, y: ArrayLike,
     -------
     r2_least_squares : float or None
 
+    Examples
+    --------
     >>> from descentlab.estimators import GDRegressor
     >>> X, y = np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0])
     >>> reg = GDRegressor().fit(X, y)
