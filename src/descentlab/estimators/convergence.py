@@ -49,8 +49,8 @@ class OptimumCheck:
 
     Parameters
     ----------
-    gtol : float
-        The largest relative distance on ``coef_`` that counts as converged.
+    gtol : float or None
+        The largest relative distance on ``coef_`` that counts as converged (None: the check is used for its Hessian only).
     unit : ndarray
         ``coef_`` per unit of ``W`` (:math:`s_y/s` for a regressor, :math:`1/s` for a classifier).
     penalty : Penalty or None
@@ -74,7 +74,7 @@ class OptimumCheck:
     (1.0, False)
     """
 
-    def __init__(self, gtol: float, unit: Array, penalty: "Penalty | None" = None,
+    def __init__(self, gtol: float | None, unit: Array, penalty: "Penalty | None" = None,
                  objective: "Objective | None" = None, Z: Array = None, t: Array = None,
                  loss: "Loss | None" = None, sample_weight: Array = None, standardized: bool = True,
                  fit_intercept: bool = True) -> None:
@@ -82,6 +82,7 @@ class OptimumCheck:
         self.standardized, self.fit_intercept = standardized, fit_intercept
         self.objective, self.Z, self.t, self.loss, self.w = objective, Z, t, loss, sample_weight
         self.distance, self.next_check, self.epoch = math.inf, 0, 0
+        self.solvable = True  # whether the last measure had a Newton step (a Hessian with G in its range)
         self.minibatch = False  # set by the first epoch that brings no full gradient
         self._fixed_H: NDArray[np.float64] | None = None
         if objective is not None and hasattr(objective, "moments"):
@@ -156,6 +157,7 @@ class OptimumCheck:
         dW = step[:W.size].reshape(W.shape)  # the optimum is about W - dW: measure against it
         delta, coef = np.linalg.norm(unit * dW), np.linalg.norm(unit * (W - dW))
         self.distance = float(delta / coef) if coef > 0 else (0.0 if delta == 0 else math.inf)
+        self.solvable = bool(solvable)
         if not solvable:
             return math.inf  # no estimate: not converged
         return self.distance
@@ -171,14 +173,15 @@ class OptimumCheck:
         if self._fixed_H is None and self.epoch < self.next_check:  # rows: a Hessian costs a pass
             return False
         self.next_check = self.epoch + max(10, self.epoch // 10)
+        assert self.gtol is not None  # None: a check built for its Hessian only (optimum_check's always)
         return self.measure(params, grads) <= self.gtol
 
     def unconverged_message(self, n_epochs: int, params: dict[str, Array]) -> str:
         """The warning when the budget ran out: how far it stopped and what to change."""
         self.measure(params)
         distance = self.distance  # the Newton step's size, even where it certifies nothing
-        why = ("; unstandardised features of unlike scales make the steps slow along the small "
-               "ones: standardize=True, or scale them" if not self.standardized else "")
+        why = ("; raw features are scaled (the diagonal preconditioner) but not centred, so columns "
+               "far from 0 move with the bias: standardize=True centres them" if not self.standardized else "")
         if self.minibatch:
             why += ("; mini-batch steps of a fixed size wander about the optimum: train full-batch "
                     "(batch_size=None) or with a decaying schedule")
@@ -209,15 +212,16 @@ def _rows(a: Array, rows: NDArray[np.intp]) -> NDArray[Any]:
 
 
 def optimum_check(est: "GDEstimator", problem: "Problem", loss: "Loss", penalty: "Penalty | None",
-                  model: Any) -> OptimumCheck | None:
-    """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none).
+                  model: Any, always: bool = False) -> OptimumCheck | None:
+    """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none;
+    ``always``: on rows whatever the settings, for its Hessian).
 
     >>> from descentlab.estimators import GDRegressor
     >>> optimum_check(GDRegressor(gtol=None), None, None, None, None) is None  # tol alone
     True
     """
-    if est.gtol is None or est.tol is None or est.early_stopping or getattr(loss, "degree", 2) != 2:
-        return None  # (a loss with kinks has no Newton step: the loss rule tol alone)
+    if not always and (est.gtol is None or est.tol is None or est.early_stopping):
+        return None  # (a kinked loss is checked smoothed: descentlab.estimators.kinked)
     unit = est._penalty_scales(problem, model)[0]["W"]
     if problem.objective is not None:
         if not hasattr(problem.objective, "moments") and not hasattr(problem.objective, "hessian"):

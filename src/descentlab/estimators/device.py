@@ -169,6 +169,9 @@ def fit_device(est: "GDEstimator", X: Array, y: Array, sample_weight: Array = No
     if validation_data is not None or est.early_stopping:
         raise DescentlabError(f"{name}: validation_data and early_stopping take NumPy arrays only: "
                               "leave them unset for arrays on a device, or pass NumPy arrays")
+    if getattr(est, "loss", "squared_error") not in ("squared_error", "log_loss"):
+        raise DescentlabError(f"{name}: loss={est.loss!r} trains on NumPy arrays only: pass NumPy "
+                              "arrays, or use the default loss on a device")
     return on_device, y, follow(sample_weight, None)
 
 
@@ -206,13 +209,15 @@ def host_score(metric: Callable[..., Any], y: Array, y_pred: Array, sample_weigh
 
 def device_support(est: "GDEstimator") -> bool:
     """Whether ``est``'s settings train in any namespace (its ``array_api_support`` tag): not
-    the CPU kernel (``solver="fused"``), nor the options that read rows on the host.
+    the CPU kernel (``solver="fused"``), nor the options that read rows on the host, nor the
+    losses of :mod:`descentlab.estimators.kinked` (NumPy's).
 
     >>> from descentlab.estimators import GDRegressor
     >>> device_support(GDRegressor()), device_support(GDRegressor(solver="fused"))
     (True, False)
     """
-    return not (est.solver == "fused" or est.early_stopping or est.warm_start)
+    return not (est.solver == "fused" or est.early_stopping or est.warm_start
+                or getattr(est, "loss", "squared_error") not in ("squared_error", "log_loss"))
 
 
 def device_solver(asked: str, chosen: str, X: Array) -> str:

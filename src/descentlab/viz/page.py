@@ -10,12 +10,20 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from descentlab.viz.frames import FrameAnimation
+
+class Frames(Protocol):
+    """What a player shows: PNG frames and the epoch of each (a
+    :class:`~descentlab.viz.frames.FrameAnimation`)."""
+
+    epochs_: NDArray[np.int_]
+
+    def png_frames(self) -> Iterable[bytes]: ...
 
 
 def template(name: str) -> str:
@@ -45,7 +53,7 @@ def section(title: str, body: str, note: str = "") -> str:
     return f"<section><h2>{html.escape(title)}</h2>{shown}{body}</section>"
 
 
-def player_html(animation: "FrameAnimation", name: str = "training", prefix: str = "") -> str:
+def player_html(animation: Frames, name: str = "training", prefix: str = "") -> str:
     """The animation's frames as an image with an epoch slider and a play button.
 
     Parameters
@@ -94,7 +102,7 @@ def table(rows: Iterable[Sequence[object]], header: Sequence[object] | None = No
     return f"<table{ident}>{head}" + "".join(f"<tr>{cells('td', r)}</tr>" for r in rows) + "</table>"
 
 
-def player_block(animation: "FrameAnimation", name: str = "training") -> str:
+def player_block(animation: Frames, name: str = "training") -> str:
     """:func:`player_html` with its own unique id prefix, a little CSS and ``player.js``
     inline: a self-contained block for a notebook cell or any page (several may share one
     page; ``player.js`` starts each player once)."""
