@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from descentlab.core.optimizers import Optimizer
     from descentlab.core.penalties import Penalty
     from descentlab.estimators.convergence import OptimumCheck
+    from descentlab.estimators.kinked import Continuation
 
 
 class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-learn has no type stubs
@@ -203,7 +204,8 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
         return {k: 1.0 for k in model.params if k.split(".")[-1] == "W"}, 1.0
 
     def _optimum_check(self, problem: Problem, loss: "Loss", penalty: "Penalty | None", model: "Model",
-                       optimizer: "Optimizer | None" = None) -> "OptimumCheck | None":  # the linear ones have one
+                       optimizer: "Optimizer | None" = None,
+                       ) -> "OptimumCheck | Continuation | None":  # the linear ones have one
         return None
 
     def _store(self, model: "Model") -> None:
