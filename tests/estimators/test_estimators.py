@@ -185,8 +185,8 @@ def test_classifier_on_random_shapes(n_samples, n_features, seed):
 
 def test_a_new_regressor_is_a_thin_subclass():
     """The seam for a network regressor: only ``_build_model`` (the lead adds MLPRegressor)."""
-    from descentlab.estimators.linear import StandardizedTargetRegressor
     from descentlab.core.models import LinearModel
+    from descentlab.estimators.regressor import StandardizedTargetRegressor
 
     class ModelRegressor(StandardizedTargetRegressor):
         def _build_model(self, n_features, rng):

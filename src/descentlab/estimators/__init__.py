@@ -9,9 +9,10 @@ written by :mod:`descentlab.outputs.models` (``save_model``).
 """
 
 from descentlab.estimators.base import GDEstimator
-from descentlab.estimators.linear import GDClassifier, GDRegressor, StandardizedTargetRegressor
+from descentlab.estimators.linear import GDClassifier, GDRegressor
 from descentlab.estimators.network import GDNetworkClassifier, GDNetworkRegressor
 from descentlab.estimators.persist import load_model
+from descentlab.estimators.regressor import StandardizedTargetRegressor
 
 __all__ = ["GDClassifier", "GDEstimator", "GDNetworkClassifier", "GDNetworkRegressor", "GDRegressor",
            "StandardizedTargetRegressor", "load_model"]

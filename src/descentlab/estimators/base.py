@@ -7,12 +7,16 @@ bound. A concrete estimator is a thin subclass: ``_build_model(n_features, rng)`
 model to train on standardised features), ``_loss()``, ``_encode_target(y)`` where the
 target needs it, and ``_store(model)`` / ``predict``. The default ``_store`` keeps the
 trained model as ``model_``, and
-:class:`descentlab.estimators.linear.StandardizedTargetRegressor` predicts with it, so a network
+:class:`descentlab.estimators.regressor.StandardizedTargetRegressor` predicts with it, so a network
 regressor is that class plus ``_build_model`` (and, to be saved, its parameters in
 ``_saved_attributes``). A later ``solver=`` option can replace the call to ``train``.
 """
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Self
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -28,16 +32,27 @@ from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init, stops_early
 from descentlab.estimators.convergence import divergence_error
 from descentlab.estimators.dask_predict import frames_as_arrays
-from descentlab.estimators.device import check_predict_namespace, device_support, dtype_for, fit_device
+from descentlab.estimators.device import Array, check_predict_namespace, device_support, dtype_for, fit_device
 from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
 from descentlab.estimators.intercept import without_intercept
-from descentlab.estimators.problem import rows_problem
+from descentlab.estimators.problem import Problem, rows_problem
 from descentlab.estimators.rescaled import fit_extremes
-from descentlab.estimators.rows import fit_weights, split_off, validation_rows
-from descentlab.settings import check_params
+from descentlab.estimators.rows import ValidationData, fit_weights, split_off, validation_rows
+from descentlab.settings import Setting, check_params
+
+if TYPE_CHECKING:
+    from sklearn.utils import Tags
+
+    from descentlab.core.history import History
+    from descentlab.core.losses import Loss
+    from descentlab.core.models import Model
+    from descentlab.core.optimizers import Optimizer
+    from descentlab.core.penalties import Penalty
+    from descentlab.estimators.convergence import OptimumCheck
+    from descentlab.estimators.kinked import Continuation
 
 
-class GDEstimator(Incremental, BaseEstimator):
+class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-learn has no type stubs
     r"""What every gradient-descent estimator shares: validation, scaling, step size, training.
 
     Parameters
@@ -121,63 +136,86 @@ class GDEstimator(Incremental, BaseEstimator):
     classification ``LogisticRegression(C=1 / (n_samples * a))``. Training on standardised
     features and target, the same objective is minimised in standardised coordinates
     (:class:`descentlab.core.penalties.Penalty`, :math:`d = s_y/s`, :math:`k = 1/s_y^2`).
+
+    Examples
+    --------
+    >>> from descentlab.estimators import GDRegressor
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> reg = GDRegressor(optimizer="gd", tol=None, epochs=20).fit(X, 2 * X[:, 0] + 1)
+    >>> reg.n_iter_, reg.t_, reg.history_.status, reg.coef_.round(3)
+    (20, 20, 'completed', array([2.]))
     """
 
-    _parameter_constraints = BASE_CONSTRAINTS
+    _parameter_constraints: dict[str, Setting] = BASE_CONSTRAINTS
 
     _y_numeric = True
     _multi_output = False  # whether y may be (n_samples, n_outputs): networks
     # what a saved model keeps (descentlab.estimators.persist); subclasses add theirs
-    _saved_attributes = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
+    _saved_attributes: tuple[str, ...] = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
 
     __init__ = declared_init(BASE_CONSTRAINTS)
     _positional: tuple[str, ...] = ()  # hyperparameters that may be given by position too
+    # the learned state fit and partial_fit set (declared for type checkers)
+    n_features_in_: int
+    n_iter_: int
+    t_: int
+    history_: "History"
+    x_mean_: Array
+    x_scale_: Array
+    coef_: Array  # the linear estimators' (fit keeps them float32 for float32 X)
+    intercept_: Array
+    _model: "Model"
+    _optimizer: "Optimizer"
+    _penalty: "Penalty | None"
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         """A subclass's ``__init__`` is built from its own table, unless it writes one."""
         super().__init_subclass__(**kwargs)
-        if "__init__" not in cls.__dict__:
-            cls.__init__ = declared_init(cls._parameter_constraints, cls._positional)
+        if "__init__" not in cls.__dict__:  # (mypy refuses `cls.__init__ = ...`; setattr says the same)
+            setattr(cls, "__init__", declared_init(cls._parameter_constraints, cls._positional))  # noqa: B010
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> "Tags":
         tags = super().__sklearn_tags__()
         tags.array_api_support = device_support(self)  # fit, predict, proba in X's namespace
         return tags
 
     # -- hooks for subclasses ------------------------------------------------------------
-    def _build_model(self, n_features, rng):
+    def _build_model(self, n_features: int, rng: np.random.Generator) -> "Model":
         """The model to train on ``n_features`` standardised features."""
         raise NotImplementedError
 
-    def _loss(self):
+    def _loss(self) -> "Loss":
         return MeanSquaredError()
 
-    def _loss_for(self, problem):
+    def _loss_for(self, problem: Problem) -> "Loss":
         """The loss of a ``fit`` on ``problem`` (the linear estimators' on its target scale)."""
         return self._loss()
 
-    def _encode_target(self, y, sample_weight=None):
+    def _encode_target(self, y: Array, sample_weight: Array = None) -> tuple[Array, dict[str, Any]]:
         """The training target and the attributes that map predictions back: ``t, attrs``."""
         return y, {}
 
-    def _encode_validation(self, y, attrs):
+    def _encode_validation(self, y: ArrayLike, attrs: dict[str, Any]) -> NDArray[np.float64]:
         """A validation target on the training target's scale (as ``_encode_target`` made it)."""
         return np.asarray(y, dtype=float)
 
-    def _penalty_scales(self, problem, model):
+    def _penalty_scales(self, problem: Problem, model: "Model") -> tuple[dict[str, Array], float]:
         """The penalty's ``scales`` and ``loss_scale`` (:class:`~descentlab.core.penalties.Penalty`):
         every weight matrix as it is (networks); linear models put it in data units."""
         return {k: 1.0 for k in model.params if k.split(".")[-1] == "W"}, 1.0
 
-    def _optimum_check(self, problem, loss, penalty, model, optimizer=None):  # the linear estimators have one
+    def _optimum_check(self, problem: Problem, loss: "Loss", penalty: "Penalty | None", model: "Model",
+                       optimizer: "Optimizer | None" = None,
+                       ) -> "OptimumCheck | Continuation | None":  # the linear ones have one
         return None
 
-    def _store(self, model):
+    def _store(self, model: "Model") -> None:
         """Keep what prediction needs from the trained ``model``."""
         self.model_ = model
 
     # -- the shared fit ------------------------------------------------------------------
-    def fit(self, X, y, sample_weight=None, callbacks=(), validation_data=None):
+    def fit(self, X: Array, y: Array, sample_weight: Array = None, callbacks: Sequence[object] = (),
+            validation_data: ValidationData = None) -> Self:
         """Train on ``X`` of shape (n_samples, n_features) and ``y`` of shape (n_samples,).
 
         ``sample_weight`` of shape (n_samples,) weighs each row's loss. Integer weights
@@ -262,7 +300,7 @@ class GDEstimator(Incremental, BaseEstimator):
             self.feature_names_in_ = names
         return self
 
-    def _prepare(self, X, y, sample_weight=None):
+    def _prepare(self, X: Array, y: Array, sample_weight: Array = None) -> Problem:
         """Validate, encode the target and standardise: the :class:`Problem` to train on.
 
         Dask arrays, memmaps and ``.npy`` streams are read in blocks instead
@@ -277,29 +315,32 @@ class GDEstimator(Incremental, BaseEstimator):
             return problem
         return rows_problem(self, X, y, sample_weight)
 
-    def _saw_columns(self, n_features):
+    def _saw_columns(self, n_features: int) -> None:
         """What ``fit`` keeps of a stream's columns (scikit-learn's ``validate_data`` does it
         for arrays): their number, and no names, which a stream has not."""
         self.n_features_in_ = int(n_features)
         if hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
 
-    def _sample_weight(self, sample_weight, X, y):
+    def _sample_weight(self, sample_weight: ArrayLike | None, X: Array,
+                       y: NDArray[Any]) -> NDArray[np.float64] | None:
         """Row weights of mean 1 (``class_weight`` folded in), or None for equal rows."""
         return fit_weights(self, sample_weight, X, y)[0]
 
-    def _class_weights(self, y, sample_weight=None):
+    def _class_weights(self, y: NDArray[Any],
+                       sample_weight: NDArray[np.float64] | None = None) -> NDArray[np.float64] | None:
         """Each row's class weight (classifiers), or None."""
         return None
 
-    def _validation(self, validation_data, problem):
+    def _validation(self, validation_data: Sequence[Array] | None,
+                    problem: Problem) -> tuple[Array, Array] | None:
         """``validation_data`` standardised and encoded like the training rows, or None."""
         if validation_data is None:
             return None
         X_val, y_val = validation_rows(self, validation_data)
         return (X_val - problem.x_mean) / problem.x_scale, self._encode_validation(y_val, problem.attrs)
 
-    def _check_params(self):
+    def _check_params(self) -> None:
         check_params(self, self._parameter_constraints)
         if self.alpha > 0:
             check_prox(self.optimizer, self.penalty)
@@ -309,14 +350,16 @@ class GDEstimator(Incremental, BaseEstimator):
         if self.schedule_options:
             get_schedule(self.schedule, **self.schedule_options)
 
-    def _divergence_error(self, exc, lr, optimizer, lam, n_samples):
+    def _divergence_error(self, exc: DivergenceError, lr: float, optimizer: "Optimizer", lam: float,
+                          n_samples: int) -> DivergenceError:
         return divergence_error(self, exc, lr, optimizer, lam, n_samples)
 
-    def _patience(self, n_samples, early=False):
+    def _patience(self, n_samples: int, early: bool = False) -> int:
         """``n_iter_no_change``; a network resolves its None here (``early``: on held-out rows)."""
+        assert self.n_iter_no_change is not None  # None is a network's only
         return self.n_iter_no_change
 
-    def _step_size(self, problem, loss, penalty):
+    def _step_size(self, problem: Problem, loss: "Loss", penalty: "Penalty | None") -> tuple[float, float | None]:
         """``(lr, L)``: the learning rate, ``lr`` or for None the default step from the
         curvature :math:`L` of the loss and penalty (None when not needed)."""
         if self.lr is not None:
@@ -324,23 +367,29 @@ class GDEstimator(Incremental, BaseEstimator):
         lam = self._curvature(problem, loss, penalty)
         return self._default_lr(lam, problem.n_samples), lam
 
-    def _curvature(self, problem, loss, penalty):
+    def _curvature(self, problem: Problem, loss: "Loss", penalty: "Penalty | None") -> float:
         """:math:`L` of the loss on the problem's rows plus the penalty's (:mod:`descentlab.core.stepsize`)."""
         return with_penalty(problem.curvature(loss), penalty)
 
-    def _default_lr(self, lam, n_samples):
+    def _default_lr(self, lam: float, n_samples: int) -> float:
         minibatch = self.batch_size is not None and self.batch_size < n_samples
         return default_lr(lam, self.optimizer, self.momentum, minibatch)
 
-    def _check_state(self):
+    def _check_state(self) -> None:
         """Check loaded learned attributes (:mod:`descentlab.estimators.persist`); raise ValueError."""
         check_state(self)
 
-    def _standardized(self, X):
+    def _standardized(self, X: Array) -> Array:
         return (X - self.x_mean_) / self.x_scale_
 
-    def _check_X(self, X):
+    def _check_X(self, X: Array) -> Array:
         check_is_fitted(self)
         check_columns(self, X)  # before scikit-learn's own check, which only warns or says it in lines
         check_predict_namespace(self, X)
         return validate_data(self, X, dtype=dtype_for(X, np.float64, np.float32), reset=False)
+
+
+if TYPE_CHECKING:  # the base of a mixin of GDEstimator's subclasses: typed as one, object when run
+    EstimatorMixin = GDEstimator
+else:
+    EstimatorMixin = object

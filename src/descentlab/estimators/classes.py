@@ -10,7 +10,10 @@ array every prediction method returns a lazy Dask array, computed chunk by chunk
 (:mod:`descentlab.estimators.dask_predict`).
 """
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 
@@ -19,16 +22,27 @@ from descentlab.core.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 from descentlab.core.xp import device, is_numpy, namespace, to_numpy
 from descentlab.errors import DescentlabError
 from descentlab.estimators.dask_predict import lazy_on_dask
-from descentlab.estimators.device import host_score, immutable
+from descentlab.estimators.device import Array, host_score, immutable
+
+if TYPE_CHECKING:
+    from descentlab.core.losses import Loss
 
 
-def encode_labels(y, classes):
+def encode_labels(y: ArrayLike, classes: NDArray[Any]) -> NDArray[np.float64]:
     r"""The training target for labels ``y`` among the sorted ``classes``.
 
     Returns
     -------
     t : ndarray of shape (n_samples,) with values in {0, 1} for two classes, else the
         one-hot ndarray of shape (n_samples, n_classes), :math:`T_{ik} = [y_i = c_k]`.
+
+    Examples
+    --------
+    >>> encode_labels(np.array(["b", "a"]), np.array(["a", "b"]))
+    array([1., 0.])
+    >>> encode_labels(np.array([2, 0]), np.array([0, 1, 2]))
+    array([[0., 0., 1.],
+           [1., 0., 0.]])
     """
     index = np.searchsorted(classes, y)
     index[index == len(classes)] = 0
@@ -39,19 +53,30 @@ def encode_labels(y, classes):
                               "first partial_fit")
     if len(classes) == 2:
         return index.astype(float)
-    return np.eye(len(classes))[index]
+    one_hot: NDArray[np.float64] = np.eye(len(classes))[index]
+    return one_hot
 
 
-class LabelClassifier(ClassifierMixin):
+class LabelClassifier(ClassifierMixin):  # type: ignore[misc]  # scikit-learn has no type stubs
     """Labels (numbers or strings, two or more) for a gradient-descent classifier.
 
     ``_encode_target`` finds ``classes_`` (sorted; given by ``partial_fit(classes=...)``
     on a first call) and keeps them as ``_fit_classes`` for ``_build_model`` and ``_loss``.
+
+    >>> from descentlab.estimators import GDClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 2))
+    >>> labels = np.array(["a", "b", "c"])[np.argmax(X @ [[1, 0, -1], [0, 1, -1]] + rng.normal(size=(60, 3)), axis=1)]
+    >>> clf = GDClassifier().fit(X, labels)  # three classes: multinomial
+    >>> clf.predict(X[:3]), clf.predict_proba(X[:1]).round(2), np.exp(clf.predict_log_proba(X[:1])).round(2)
+    (array(['a', 'a', 'b'], dtype='<U1'), array([[0.45, 0.41, 0.14]]), array([[0.45, 0.41, 0.14]]))
     """
 
     _y_numeric = False
+    classes_: NDArray[Any]
+    _fit_classes: tuple[Any, ...]
 
-    def _encode_target(self, y, sample_weight=None):
+    def _encode_target(self, y: Array, sample_weight: Array = None) -> tuple[Array, dict[str, Any]]:
         check_classification_targets(y)
         classes = getattr(self, "_given_classes", None)
         if classes is None:
@@ -62,27 +87,27 @@ class LabelClassifier(ClassifierMixin):
         self._fit_classes = tuple(classes.tolist())  # their number decides the model and the loss
         return encode_labels(y, classes), {"classes_": classes}
 
-    def _n_outputs(self):
+    def _n_outputs(self) -> int:
         """Logits per row: 1 for two classes, one per class for more."""
         n = len(self._fit_classes)
         return 1 if n == 2 else n
 
-    def _loss(self):
+    def _loss(self) -> "Loss":
         return BinaryCrossEntropy() if len(self._fit_classes) == 2 else SoftmaxCrossEntropy()
 
-    def _check_classes(self):
+    def _check_classes(self) -> None:
         classes = np.asarray(self.classes_)
         if classes.ndim != 1 or len(classes) < 2 or len(np.unique(classes)) != len(classes):
             raise ValueError("classes_ must hold at least 2 different labels")
         self._fit_classes = tuple(classes.tolist())
 
     @lazy_on_dask("classes")
-    def predict_proba(self, X):
+    def predict_proba(self, X: Array) -> Array:
         """The probability of each of ``classes_``, shape (n_samples, n_classes)."""
         return _proba(self.decision_function(X))
 
     @lazy_on_dask("classes")
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: Array) -> Array:
         """The log of :meth:`predict_proba`, computed without ``log(0)``."""
         z = self.decision_function(X)
         if z.ndim == 1:
@@ -101,7 +126,7 @@ class LabelClassifier(ClassifierMixin):
         return log_p.astype(z.dtype, copy=False)
 
     @lazy_on_dask("labels")
-    def predict(self, X):
+    def predict(self, X: Array) -> Array:
         """The most probable label for each row, shape (n_samples,)."""
         z = self.decision_function(X)
         if is_numpy(z):
@@ -113,17 +138,17 @@ class LabelClassifier(ClassifierMixin):
         return xp.take(xp.asarray(self.classes_, device=device(z)), index)
 
     @lazy_on_dask("score")
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: Array, y: Array, sample_weight: Array = None) -> float:
         """The accuracy of :meth:`predict` on ``X`` against ``y``; on a Dask array from sums
         over its chunks."""
         if immutable(X):
             from sklearn.metrics import accuracy_score
 
             return host_score(accuracy_score, y, self.predict(X), sample_weight)
-        return super().score(X, y, sample_weight=sample_weight)
+        return float(super().score(X, y, sample_weight=sample_weight))
 
 
-def _proba(z):
+def _proba(z: Array) -> Array:
     """Each class's probability from the logits ``z`` (one column for two classes), in their dtype."""
     if not isinstance(z, np.ndarray):  # another namespace (array API): in it, in its dtype
         if z.ndim == 1:

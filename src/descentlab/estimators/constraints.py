@@ -4,8 +4,9 @@ checks of the columns a fitted estimator is given.
 """
 
 import inspect
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -15,10 +16,13 @@ from descentlab.core.schedules import SCHEDULES
 from descentlab.errors import DescentlabError
 from descentlab.settings import LEARNING_RATE, Setting
 
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
+
 #: Every hyperparameter of the estimators, declared once: its accepted values, meaning and
 #: default. ``__init__`` is built from it (:func:`declared_init`), ``fit`` checks it, and
 #: ``descentlab fit`` makes an option of each one marked ``cli``. Subclasses merge theirs in.
-BASE_CONSTRAINTS = {
+BASE_CONSTRAINTS: dict[str, Setting] = {
     "optimizer": Setting("the update rule", kind="choice", choices=tuple(OPTIMIZERS),
                          default="nesterov", cli=True),
     "lr": replace(LEARNING_RATE, none="chosen from the data: 1/L, the largest curvature of the loss",
@@ -63,7 +67,7 @@ BASE_CONSTRAINTS = {
 }
 
 #: The linear regressor's own: scikit-learn's losses (:mod:`descentlab.core.losses`).
-REGRESSOR_CONSTRAINTS = {
+REGRESSOR_CONSTRAINTS: dict[str, Setting] = {
     "loss": Setting("the loss: squared_error, huber, epsilon_insensitive, quantile (regression); "
                     "log_loss, hinge, modified_huber (classification)", kind="choice",
                     choices=("squared_error", "huber", "epsilon_insensitive", "quantile"),
@@ -75,7 +79,7 @@ REGRESSOR_CONSTRAINTS = {
 }
 
 #: The linear classifier's own.
-CLASSIFIER_CONSTRAINTS = {
+CLASSIFIER_CONSTRAINTS: dict[str, Setting] = {
     "loss": replace(REGRESSOR_CONSTRAINTS["loss"], choices=("log_loss", "hinge", "modified_huber"),
                     default="log_loss"),
     "class_weight": Setting("weights of the classes", kind="weights", none="every class weighs 1",
@@ -87,12 +91,49 @@ FIT_PARAMS = tuple(name for name, s in {**BASE_CONSTRAINTS, **REGRESSOR_CONSTRAI
                                           **CLASSIFIER_CONSTRAINTS}.items() if s.cli)
 
 
-def declared_init(constraints, positional=()):
+class Hyperparameters:
+    """The types of :data:`BASE_CONSTRAINTS`' values, for type checkers: annotations only
+    (``__init__`` stores the values, :func:`declared_init`); the table says what each accepts.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> GDRegressor().epochs, set(Hyperparameters.__annotations__) == set(BASE_CONSTRAINTS)
+    (1000, True)
+    """
+
+    optimizer: str
+    lr: float | None
+    momentum: float
+    schedule: str | Callable[[int, float], float]
+    schedule_options: dict[str, Any] | None
+    epochs: int
+    batch_size: int | None
+    tol: float | None
+    fit_intercept: bool
+    gtol: float | None
+    n_iter_no_change: int | None  # None: a network's, chosen from the batches
+    early_stopping: bool
+    validation_fraction: float
+    standardize: bool
+    random_state: int | np.random.RandomState | None
+    solver: str
+    penalty: str | None
+    alpha: float
+    l1_ratio: float
+    warm_start: bool
+
+
+def declared_init(constraints: dict[str, Setting],
+                  positional: tuple[str, ...] = ()) -> Callable[..., None]:
     """An ``__init__`` that stores each hyperparameter of ``constraints`` (name -> Setting)
     under its name, with its declared default: scikit-learn's contract (``__init__`` only
     stores keywords) and the signature ``get_params`` and ``clone`` read, from the table.
 
     ``positional`` names the few that may also be given by position (a network's sizes).
+
+    >>> class Toy:
+    ...     __init__ = declared_init({"epochs": Setting("epoch budget", kind="int", low=1, default=10)})
+    >>> Toy().epochs, Toy(epochs=3).epochs
+    (10, 3)
     """
     P = inspect.Parameter
     params = [P("self", P.POSITIONAL_OR_KEYWORD)]
@@ -101,7 +142,7 @@ def declared_init(constraints, positional=()):
                if n not in positional]
     signature = inspect.Signature(params)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self: object, *args: Any, **kwargs: Any) -> None:
         try:
             bound = signature.bind(self, *args, **kwargs)
         except TypeError as exc:  # as Python says it of a written-out __init__
@@ -115,15 +156,15 @@ def declared_init(constraints, positional=()):
     return __init__
 
 
-def _is_count(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1
+def _is_count(value: object) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and bool(value >= 1)
 
 
-def _is_number(value):
+def _is_number(value: object) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
-def check_columns(estimator, X):
+def check_columns(estimator: "GDEstimator", X: object) -> None:
     """scikit-learn's check of a DataFrame's columns against ``feature_names_in_``, in one line.
 
     Raises
@@ -131,6 +172,15 @@ def check_columns(estimator, X):
     DescentlabError
         When the column names differ from those seen in ``fit``, or come in another order
         (the columns would be matched by position, silently wrong).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().fit(pd.DataFrame({"a": [0.0, 1.0, 2.0], "b": [1.0, 0.0, 1.0]}), [0.0, 1.0, 2.0])
+    >>> check_columns(reg, pd.DataFrame({"b": [1.0], "a": [0.0]}))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: X has the columns b, a but GDRegressor was fitted on a, b (the same columns in another order): pass X[['a', 'b']]
     """
     fitted, columns = getattr(estimator, "feature_names_in_", None), getattr(X, "columns", None)
     if fitted is None or columns is None or [str(c) for c in columns] == list(fitted):
@@ -144,13 +194,21 @@ def check_columns(estimator, X):
                           f": pass X[{list(map(str, fitted))!r}]")
 
 
-def _names(names, at_most=8):
+def _names(names: Sequence[object], at_most: int = 8) -> str:
     shown = ", ".join(map(str, names[:at_most]))
     return shown + (f", ... ({len(names)} in all)" if len(names) > at_most else "")
 
 
-def check_state(self):
-    """Check an estimator's loaded learned attributes (its model file); raise ValueError."""
+def check_state(self: "GDEstimator") -> None:
+    """Check an estimator's loaded learned attributes (its model file); raise ValueError.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().fit([[0.0], [1.0]], [0.0, 1.0])
+    >>> reg.x_scale_ = np.array([-1.0])
+    >>> check_state(reg)
+    Traceback (most recent call last):
+    ValueError: x_scale_ must be positive
+    """
     n = self.n_features_in_
     if not (_is_count(n) and (self.n_iter_ == 0 or _is_count(self.n_iter_))):
         raise ValueError("n_features_in_ must be a positive integer and n_iter_ a count")
@@ -175,7 +233,13 @@ AUTO_EARLY_STOPPING_ROWS = 1000
 def stops_early(est: Any, X: Any = None) -> bool:
     """Whether a fit of ``est`` on ``X`` holds out rows and stops on their loss:
     ``early_stopping``, with "auto" resolved on ``X`` (on for a NumPy array of at least
-    :data:`AUTO_EARLY_STOPPING_ROWS` rows; off on a device, on Dask, or without ``X``)."""
+    :data:`AUTO_EARLY_STOPPING_ROWS` rows; off on a device, on Dask, or without ``X``).
+
+    >>> from descentlab.estimators import GDNetworkRegressor
+    >>> net = GDNetworkRegressor()  # early_stopping="auto"
+    >>> stops_early(net, np.zeros((999, 2))), stops_early(net, np.zeros((1000, 2)))
+    (False, True)
+    """
     if isinstance(est.early_stopping, str):  # "auto"
         return type(X) is np.ndarray and X.shape[0] >= AUTO_EARLY_STOPPING_ROWS
     return bool(est.early_stopping)

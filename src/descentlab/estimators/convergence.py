@@ -22,13 +22,23 @@ waits a tenth of the epochs run (at least 10).
 """
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from descentlab.core.models import linear_backward, linear_forward, linear_hessian
 from descentlab.core.stepsize import row_sample
 from descentlab.core.xp import is_numpy, namespace, to_numpy
 from descentlab.errors import DivergenceError, divergence_message
+from descentlab.estimators.device import Array
+
+if TYPE_CHECKING:
+    from descentlab.core.losses import Loss
+    from descentlab.core.optimizers import Optimizer
+    from descentlab.core.penalties import Penalty
+    from descentlab.estimators.base import GDEstimator
+    from descentlab.estimators.problem import Objective, Problem
 
 #: Rows the Hessian of a rows problem is estimated on (the gradient uses all of them).
 HESSIAN_ROWS = 20_000
@@ -39,8 +49,8 @@ class OptimumCheck:
 
     Parameters
     ----------
-    gtol : float
-        The largest relative distance on ``coef_`` that counts as converged.
+    gtol : float or None
+        The largest relative distance on ``coef_`` that counts as converged (None: the check is used for its Hessian only).
     unit : ndarray
         ``coef_`` per unit of ``W`` (:math:`s_y/s` for a regressor, :math:`1/s` for a classifier).
     penalty : Penalty or None
@@ -50,34 +60,49 @@ class OptimumCheck:
     Z, t, loss, sample_weight : the rows, when there is no objective.
     standardized : bool, default=True
         Whether the features were standardised (the warning says why it matters).
+
+    Examples
+    --------
+    >>> from descentlab.core.losses import MeanSquaredError
+    >>> from descentlab.estimators import GDRegressor
+    >>> from descentlab.estimators.problem import rows_problem
+    >>> reg = GDRegressor(solver="gd")
+    >>> problem = rows_problem(reg, np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0]))
+    >>> model = reg._build_model(1, np.random.default_rng(0))  # weights 0: the whole way to go
+    >>> check = optimum_check(reg, problem, MeanSquaredError(), None, model)
+    >>> check.measure(model.params), check(model.params, None, stalled=True)
+    (1.0, False)
     """
 
-    def __init__(self, gtol, unit, penalty=None, objective=None, Z=None, t=None, loss=None,
-                 sample_weight=None, standardized=True, fit_intercept=True):
+    def __init__(self, gtol: float | None, unit: Array, penalty: "Penalty | None" = None,
+                 objective: "Objective | None" = None, Z: Array = None, t: Array = None,
+                 loss: "Loss | None" = None, sample_weight: Array = None, standardized: bool = True,
+                 fit_intercept: bool = True) -> None:
         self.gtol, self.unit, self.penalty = gtol, np.asarray(to_numpy(unit), dtype=float), penalty
         self.standardized, self.fit_intercept = standardized, fit_intercept
         self.objective, self.Z, self.t, self.loss, self.w = objective, Z, t, loss, sample_weight
         self.distance, self.next_check, self.epoch = math.inf, 0, 0
         self.solvable = True  # whether the last measure had a Newton step (a Hessian with G in its range)
         self.minibatch = False  # set by the first epoch that brings no full gradient
-        self._fixed_H = None
+        self._fixed_H: NDArray[np.float64] | None = None
         if objective is not None and hasattr(objective, "moments"):
             self._fixed_H = self._with_penalty(to_numpy(objective.moments.hessian()),
                                                (objective.moments.n_features,))
 
     # -- the pieces of the Newton step ---------------------------------------------------
-    def _gradient(self, params):
+    def _gradient(self, params: dict[str, Array]) -> dict[str, NDArray[np.float64]]:
         """The smooth part's gradient at ``params`` (loss and l2), over all rows."""
         if self.objective is not None:
             grads = self.objective(params)[1]
         else:
+            assert self.loss is not None  # the rows come with their loss
             y_pred = linear_forward(self.Z, params["W"], params["b"])
             g = self.loss.grad(self.t, y_pred) if self.w is None else self.loss.grad(self.t, y_pred, sample_weight=self.w)
             dW, db = linear_backward(self.Z, g)
             grads = {"W": dW, "b": db}
         return _host(grads if self.penalty is None else self.penalty.add_grad(params, grads))
 
-    def _with_penalty(self, H, W_shape):
+    def _with_penalty(self, H: NDArray[np.float64], W_shape: tuple[int, ...]) -> NDArray[np.float64]:
         """``H`` plus the l2 part's diagonal on the weights (never on the bias)."""
         if self.penalty is None or "W" not in self.penalty.l2:
             return H
@@ -87,13 +112,14 @@ class OptimumCheck:
         H[idx, idx] += np.broadcast_to(to_numpy(self.penalty.l2["W"]), W_shape).ravel()
         return H
 
-    def _hessian(self, params):
+    def _hessian(self, params: dict[str, NDArray[np.float64]]) -> NDArray[np.float64]:
         r""":math:`H` over :math:`[\operatorname{vec} W, b]` (:func:`descentlab.core.models.linear_hessian`),
         on at most :data:`HESSIAN_ROWS` evenly spaced rows, or the objective's own."""
         if self._fixed_H is not None:
             return self._fixed_H
-        if self.objective is not None:  # data in blocks: one pass over them
+        if self.objective is not None and hasattr(self.objective, "hessian"):  # blocks: one pass
             return self._with_penalty(self.objective.hessian(params), np.shape(params["W"]))
+        assert self.loss is not None  # the rows come with their loss
         rows = row_sample(np.arange(self.Z.shape[0]), HESSIAN_ROWS)
         Z = _rows(self.Z, rows)  # on the host: the check is O(n^2) NumPy work on a sample
         h = self.loss.hessian_rows(_rows(self.t, rows), linear_forward(Z, params["W"], params["b"]))
@@ -101,7 +127,8 @@ class OptimumCheck:
             h = h * np.reshape(_rows(self.w, rows), (-1,) + (1,) * (h.ndim - 1))
         return self._with_penalty(linear_hessian(Z, h) / len(rows), np.shape(params["W"]))
 
-    def _subgradient(self, params, grads):
+    def _subgradient(self, params: dict[str, NDArray[np.float64]], grads: dict[str, NDArray[np.float64]],
+                     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """The minimum-norm subgradient of loss plus penalty, flattened as ``[vec W, b]``."""
         gW, W = np.asarray(grads["W"], dtype=float), np.asarray(params["W"], dtype=float)
         if self.penalty is not None and self.penalty.has_prox and "W" in self.penalty.l1:
@@ -110,7 +137,7 @@ class OptimumCheck:
         return np.concatenate([gW.ravel(), np.ravel(grads["b"])]), W
 
     # -- the rule ------------------------------------------------------------------------
-    def measure(self, params, grads=None):
+    def measure(self, params: dict[str, Array], grads: dict[str, Array] | None = None) -> float:
         """The relative distance on ``coef_`` to the optimum, estimated by the Newton step."""
         grads = self._gradient(params) if grads is None else _host(grads)
         params = _host(params)  # a device fit's parameters, checked on the host
@@ -135,7 +162,7 @@ class OptimumCheck:
             return math.inf  # no estimate: not converged
         return self.distance
 
-    def __call__(self, params, grads, stalled):
+    def __call__(self, params: dict[str, Array], grads: dict[str, Array] | None, stalled: bool) -> bool:
         """Whether training may stop as converged after this epoch: only once the loss
         has stalled (``tol``) *and* the distance is below ``gtol``. ``grads``: the full
         gradient at ``params``, or None after mini-batches (then computed here)."""
@@ -146,9 +173,10 @@ class OptimumCheck:
         if self._fixed_H is None and self.epoch < self.next_check:  # rows: a Hessian costs a pass
             return False
         self.next_check = self.epoch + max(10, self.epoch // 10)
+        assert self.gtol is not None  # None: a check built for its Hessian only (optimum_check's always)
         return self.measure(params, grads) <= self.gtol
 
-    def unconverged_message(self, n_epochs, params):
+    def unconverged_message(self, n_epochs: int, params: dict[str, Array]) -> str:
         """The warning when the budget ran out: how far it stopped and what to change."""
         self.measure(params)
         distance = self.distance  # the Newton step's size, even where it certifies nothing
@@ -161,16 +189,16 @@ class OptimumCheck:
                 f"(relative, on coef_) from the optimum, above gtol={self.gtol:g}: raise epochs "
                 f"(e.g. epochs={4 * n_epochs}) or gtol{why}")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"OptimumCheck(gtol={self.gtol!r}, distance={self.distance:.3g})"
 
 
-def _host(arrays):
+def _host(arrays: dict[str, Array]) -> dict[str, NDArray[np.float64]]:
     """A dict of arrays on the host (NumPy): a device fit's copied (small: one per parameter)."""
     return {k: v if is_numpy(v) else to_numpy(v) for k, v in arrays.items()}
 
 
-def _take(a, rows):
+def _take(a: Array, rows: NDArray[np.intp]) -> Array:
     """The rows ``rows`` (a NumPy index) of ``a``, in ``a``'s namespace and on its device."""
     if is_numpy(a):
         return np.asarray(a)[rows]
@@ -178,14 +206,20 @@ def _take(a, rows):
     return xp.take(a, xp.asarray(rows, device=a.device), axis=0)
 
 
-def _rows(a, rows):
+def _rows(a: Array, rows: NDArray[np.intp]) -> NDArray[Any]:
     """The rows ``rows`` of ``a`` as NumPy (taken on ``a``'s device first, then copied)."""
     return to_numpy(_take(a, rows))
 
 
-def optimum_check(est, problem, loss, penalty, model, always=False):
+def optimum_check(est: "GDEstimator", problem: "Problem", loss: "Loss", penalty: "Penalty | None",
+                  model: Any, always: bool = False) -> OptimumCheck | None:
     """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none;
-    ``always``: on rows whatever the settings, for its Hessian)."""
+    ``always``: on rows whatever the settings, for its Hessian).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> optimum_check(GDRegressor(gtol=None), None, None, None, None) is None  # tol alone
+    True
+    """
     if not always and (est.gtol is None or est.tol is None or est.early_stopping):
         return None  # (a kinked loss is checked smoothed: descentlab.estimators.kinked)
     unit = est._penalty_scales(problem, model)[0]["W"]
@@ -202,8 +236,15 @@ def optimum_check(est, problem, loss, penalty, model, always=False):
                         standardized=est.standardize, fit_intercept=est.fit_intercept)
 
 
-def divergence_error(est, exc, lr, optimizer, lam, n_samples):
-    """The DivergenceError of estimator ``est``: the epoch, the stable bound and the fix."""
+def divergence_error(est: "GDEstimator", exc: DivergenceError, lr: float, optimizer: "Optimizer",
+                     lam: float, n_samples: int) -> DivergenceError:
+    """The DivergenceError of estimator ``est``: the epoch, the stable bound and the fix.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> GDRegressor(lr=5.0, optimizer="gd").fit([[0.0], [1.0], [2.0], [3.0]], [1.0, 3.0, 5.0, 7.0])
+    Traceback (most recent call last):
+    descentlab.errors.DivergenceError: training diverged at epoch 4: ... learning rate 5 is above 2, the stable bound of 'gd' on the standardised data: lower the learning rate below 2 (left unset it is 1)
+    """
     bound, auto = optimizer.stable_lr(lam), est._default_lr(lam, n_samples)
     data = "the standardised data" if est.standardize else "this data"
     minibatch = est.batch_size is not None and est.batch_size < n_samples

@@ -22,13 +22,25 @@ Dask is imported only when a Dask array arrives.
 """
 
 import functools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
 import numpy as np
+from numpy.typing import NDArray
 from sklearn.utils.validation import check_is_fitted
 
 from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import check_columns
+from descentlab.estimators.device import Array
 from descentlab.fast.objectives import is_dask
+
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
+
+P = ParamSpec("P")
+R = TypeVar("R")
+E = TypeVar("E", bound="GDEstimator")
+Method = Callable[Concatenate[E, Array, P], R]
 
 #: What each wrapped method returns per row: ``values`` and ``labels`` one value (a float, a
 #: label of ``classes_``), ``classes`` one column per class, ``logits`` one value for two
@@ -36,37 +48,59 @@ from descentlab.fast.objectives import is_dask
 OUTPUTS = ("values", "labels", "classes", "logits", "score")
 
 
-def lazy_on_dask(output):
+def lazy_on_dask(output: str) -> Callable[[Method[E, P, R]], Method[E, P, R]]:
     """Decorate an estimator method ``f(self, X, ...)`` to map it over a Dask array's chunks.
 
     ``output`` is one of :data:`OUTPUTS`; ``"score"`` wraps ``score(X, y,
     sample_weight=None)`` with :func:`dask_score`.
+
+    >>> import dask.array as da
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> reg = GDRegressor().fit(X, y)  # its predict is lazy_on_dask("values")
+    >>> lazy = reg.predict(da.from_array(X, chunks=2))
+    >>> type(lazy).__name__, lazy.compute().round(3)
+    ('Array', array([1., 3., 5., 7.]))
     """
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {OUTPUTS}, not {output!r}")
 
-    def wrap(method):
-        @functools.wraps(method)
-        def run(self, X, *args, **kwargs):
+    def wrap(method: Method[E, P, R]) -> Method[E, P, R]:
+        def run(self: E, X: Array, *args: P.args, **kwargs: P.kwargs) -> R:
             if is_dask_frame(X):
                 X = _frame_rows(self, X)
             elif not is_dask(X):
                 return method(self, X, *args, **kwargs)
-            if output == "score":
-                return dask_score(self, X, *args, **kwargs)
-            return map_rows(self, method.__name__, X, output)
-        return run
+            if output == "score":  # a float, as score's
+                return cast(R, dask_score(self, X, *args, **kwargs))
+            return cast(R, map_rows(self, method.__name__, X, output))  # an array, as the method's
+        functools.update_wrapper(run, method)
+        # run takes X by name too, as scikit-learn's methods do (which a ParamSpec cannot say)
+        return cast(Method[E, P, R], run)
     return wrap
 
 
-def is_dask_frame(X):
-    """Whether ``X`` is a Dask DataFrame or Series (without importing Dask)."""
+def is_dask_frame(X: object) -> bool:
+    """Whether ``X`` is a Dask DataFrame or Series (without importing Dask).
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> is_dask_frame(dd.from_pandas(pd.DataFrame({"a": [0.0, 1.0]}), npartitions=1)), is_dask_frame(np.ones(2))
+    (True, False)
+    """
     return hasattr(X, "dask") and hasattr(X, "to_dask_array")
 
 
-def frames_as_arrays(X, y, sample_weight=None):
+def frames_as_arrays(X: Array, y: Array, sample_weight: Array = None,
+                     ) -> tuple[Array, Array, Array, NDArray[np.object_] | None]:
     """Dask DataFrames and Series given to ``fit`` as Dask arrays (row lengths computed, the
-    data not gathered), and the columns' names for ``feature_names_in_`` (None for arrays)."""
+    data not gathered), and the columns' names for ``feature_names_in_`` (None for arrays).
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> frame = dd.from_pandas(pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0]}), npartitions=2)
+    >>> X, y, w, names = frames_as_arrays(frame, np.arange(4.0))
+    >>> X.chunks, names
+    (((2, 2), (1,)), array(['a'], dtype=object))
+    """
     if not is_dask_frame(X):
         return X, y, sample_weight, None
     names = np.asarray([str(c) for c in X.columns], dtype=object)
@@ -76,14 +110,14 @@ def frames_as_arrays(X, y, sample_weight=None):
     return X, y, sample_weight, names
 
 
-def _frame_rows(estimator, X):
+def _frame_rows(estimator: "GDEstimator", X: Array) -> Array:
     """A Dask DataFrame's rows as a Dask array (row chunks of unknown size, nothing computed),
     its columns checked against the names the estimator was fitted with, if any."""
     check_columns(estimator, X)
     return X.to_dask_array()
 
 
-def _call(Xb, estimator, name):
+def _call(Xb: Array, estimator: "GDEstimator", name: str) -> Array:
     names = getattr(estimator, "feature_names_in_", None)
     if names is not None:  # fitted on a DataFrame: the chunk gets its column names back
         import pandas as pd
@@ -92,7 +126,7 @@ def _call(Xb, estimator, name):
     return getattr(estimator, name)(Xb)
 
 
-def _checked(estimator, X):
+def _checked(estimator: "GDEstimator", X: Array) -> Array:
     """``X`` as whole rows (one chunk across the columns) of the fitted number of features."""
     check_is_fitted(estimator)
     if X.ndim != 2:
@@ -104,8 +138,15 @@ def _checked(estimator, X):
     return X.rechunk({1: -1}) if len(X.chunks[1]) > 1 else X
 
 
-def map_rows(estimator, name, X, output):
-    """The lazy Dask array ``estimator.name(X_chunk)`` over the row chunks of ``X``."""
+def map_rows(estimator: "GDEstimator", name: str, X: Array, output: str) -> Array:
+    """The lazy Dask array ``estimator.name(X_chunk)`` over the row chunks of ``X``.
+
+    >>> import dask.array as da
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().fit([[0.0], [1.0]], [1.0, 3.0])
+    >>> map_rows(reg, "predict", da.from_array(np.array([[2.0], [3.0]]), chunks=1), "values").compute().round(3)
+    array([5., 7.])
+    """
     X = _checked(estimator, X)
     k = len(estimator.classes_) if hasattr(estimator, "classes_") else np.size(estimator.y_mean_)
     dtype = np.asarray(estimator.classes_).dtype if output == "labels" else np.dtype(np.float64)
@@ -117,7 +158,7 @@ def map_rows(estimator, name, X, output):
                         meta=np.empty((0,), dtype=dtype))
 
 
-def _as_rows(v, chunks, what):
+def _as_rows(v: Array, chunks: Sequence[int], what: str) -> Array:
     """``v`` (a Dask or NumPy vector) as a Dask array chunked like the predictions."""
     import dask.array as da
 
@@ -138,8 +179,16 @@ def _as_rows(v, chunks, what):
     return v if v.chunks[0] == chunks else v.rechunk({0: chunks})
 
 
-def dask_score(estimator, X, y, sample_weight=None):
-    """``estimator.score(X, y, sample_weight)`` for a Dask array ``X``, from sums over its chunks."""
+def dask_score(estimator: "GDEstimator", X: Array, y: Array, sample_weight: Array = None) -> float:
+    """``estimator.score(X, y, sample_weight)`` for a Dask array ``X``, from sums over its chunks.
+
+    >>> import dask.array as da
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> reg = GDRegressor().fit(X, y)
+    >>> round(dask_score(reg, da.from_array(X, chunks=2), y), 3)
+    1.0
+    """
     import dask
     from sklearn.base import is_classifier
 
@@ -148,7 +197,7 @@ def dask_score(estimator, X, y, sample_weight=None):
     pred = map_rows(estimator, "predict", X, "labels" if is_classifier(estimator) else "values")
     chunks = pred.chunks[0]
     y = _as_rows(y, chunks, "y")
-    w = 1.0 if sample_weight is None else _as_rows(sample_weight, chunks, "sample_weight")
+    w: Array = 1.0 if sample_weight is None else _as_rows(sample_weight, chunks, "sample_weight")
     total = w.sum() if sample_weight is not None else pred.shape[0]
     if is_classifier(estimator):
         hits, total = dask.compute((w * (pred == y)).sum(), total)

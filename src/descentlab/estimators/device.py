@@ -16,6 +16,11 @@ one-line error. NumPy arrays, and every input while dispatch is off, take the Nu
 before (its Numba kernel and threaded blocks).
 """
 
+import sys
+from collections.abc import Callable
+from types import FrameType
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 import numpy as np
 
 from descentlab.core.xp import (
@@ -29,28 +34,47 @@ from descentlab.core.xp import (
 from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import stops_early
 
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
 
-def _dispatching():
-    from sklearn import get_config
+#: An array of any array-API namespace (NumPy, PyTorch, CuPy, JAX, ``array_api_strict``), or
+#: what ``fit`` reads as rows (lists, DataFrames, Dask arrays, row streams). The array API
+#: has no static type that covers them (``array_api_compat`` is untyped), so this is ``Any``
+#: under a name that says what is meant; NumPy-only code says ``NDArray``.
+Array: TypeAlias = Any
+#: ``(xp, device)``: the namespace and device a fit trains in, or None for the NumPy path.
+OnDevice: TypeAlias = "tuple[Any, Any] | None"
+
+
+def _dispatching() -> bool:
+    from sklearn._config import get_config  # not "from sklearn": mypy sees only its typed vendored parts
 
     return bool(get_config().get("array_api_dispatch", False))
 
 
-def _is_host(a):
+def _is_host(a: Array) -> bool:
     """NumPy arrays, lists, DataFrames, Dask arrays and streams: the NumPy path's inputs."""
     return a is None or not is_device_array(a) or (hasattr(a, "dask") and hasattr(a, "chunks"))
 
 
-def fit_namespace(X):
-    """The namespace and device to train in, ``X``'s: ``(xp, device)``, or None for the NumPy path."""
+def fit_namespace(X: Array) -> OnDevice:
+    """The namespace and device to train in, ``X``'s: ``(xp, device)``, or None for the NumPy path.
+
+    >>> fit_namespace(np.ones((2, 2))) is None  # NumPy: the NumPy path
+    True
+    """
     if not _dispatching() or _is_host(X):
         return None
     return namespace(X), device(X)
 
 
-def follow(a, on_device):
+def follow(a: Array, on_device: OnDevice) -> Array:
     """``y`` or ``sample_weight`` moved to ``X``'s namespace and device (scikit-learn's
-    "everything follows X"); to the host for the NumPy path."""
+    "everything follows X"); to the host for the NumPy path.
+
+    >>> follow([1.0, 2.0], None)  # host data for the NumPy path stays as given
+    [1.0, 2.0]
+    """
     if a is None or (on_device is None and _is_host(a)):
         return a
     if on_device is None:
@@ -61,13 +85,17 @@ def follow(a, on_device):
     return xp.asarray(to_numpy(a) if not _is_host(a) else np.asarray(a), device=dev)
 
 
-def _library(a):
+def _library(a: Array) -> str:
     return "numpy" if is_numpy(a) else type(a).__module__.split(".")[0]
 
 
-def dtype_for(X, *dtypes):
+def dtype_for(X: Array, *dtypes: type[np.floating[Any]]) -> Any:
     """``dtypes`` (NumPy's float types) as ``X``'s namespace names them: what scikit-learn's
-    ``validate_data`` takes under dispatch. NumPy (or dispatch off) keeps them."""
+    ``validate_data`` takes under dispatch. NumPy (or dispatch off) keeps them.
+
+    >>> dtype_for(np.ones((2, 2)), np.float64, np.float32)
+    (<class 'numpy.float64'>, <class 'numpy.float32'>)
+    """
     if _is_host(X) or not _dispatching():
         return dtypes[0] if len(dtypes) == 1 else dtypes
     from sklearn.utils._array_api import _max_precision_float_dtype
@@ -79,9 +107,14 @@ def dtype_for(X, *dtypes):
     return named[0] if len(named) == 1 else named
 
 
-def check_predict_namespace(est, X):
+def check_predict_namespace(est: "GDEstimator", X: Array) -> None:
     """A one-line error when ``X`` is not of the namespace and device ``est`` was fitted in
-    (worded as scikit-learn's ``check_same_namespace``)."""
+    (worded as scikit-learn's ``check_same_namespace``).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().fit([[0.0], [1.0]], [0.0, 1.0])
+    >>> check_predict_namespace(reg, np.ones((1, 1)))  # NumPy after NumPy: no error
+    """
     fitted = est.x_scale_
     if not _dispatching():  # X is read as NumPy, as scikit-learn does without dispatch
         if is_numpy(fitted):
@@ -94,17 +127,18 @@ def check_predict_namespace(est, X):
     if not (is_numpy(fitted) or _is_host(X)) and _library(X) == _library(fitted) \
             and device(X) == device(fitted):
         return
-    where = lambda a: f"{_library(a)} arrays on {device(a)}" if is_device_array(a) else type(a).__name__  # noqa: E731
+    def where(a: Array) -> str:
+        return f"{_library(a)} arrays on {device(a)}" if is_device_array(a) else type(a).__name__
+
     raise DescentlabError(f"{type(est).__name__}.{_public_method(est)}(): X and the fitted attributes "
                           f"must use the same namespace and device: fitted on {where(fitted)}, X is "
                           f"{where(X)}; pass X as the fit's arrays (e.g. xp.asarray(X, device=...))")
 
 
-def _public_method(est):
+def _public_method(est: "GDEstimator") -> str:
     """The outermost public method of ``est`` being called (for the error's wording)."""
-    import sys
-
-    name, frame = "predict", sys._getframe(2)
+    name = "predict"
+    frame: FrameType | None = sys._getframe(2)  # the caller's callers, to the outermost
     while frame is not None:
         code = frame.f_code.co_name
         if frame.f_locals.get("self") is est and code != "run" and not code.startswith("_"):
@@ -113,12 +147,17 @@ def _public_method(est):
     return name
 
 
-def fit_device(est, X, y, sample_weight=None, validation_data=None):
+def fit_device(est: "GDEstimator", X: Array, y: Array, sample_weight: Array = None,
+               validation_data: object = None) -> tuple[OnDevice, Array, Array]:
     """``fit``'s choice, ``(xp, device)`` of ``X`` or None (:func:`fit_namespace`); ``y`` on it
     and ``sample_weight`` on the host, where the weights are checked with the labels (then
     moved to the device): ``on_device, y, sample_weight``.
 
     Raises a one-line error for the options that read rows on the host, not yet on a device.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> fit_device(GDRegressor(), np.ones((2, 1)), [0.0, 1.0])
+    (None, [0.0, 1.0], None)
     """
     on_device = fit_namespace(X)
     y = follow(y, on_device)
@@ -139,36 +178,58 @@ def fit_device(est, X, y, sample_weight=None, validation_data=None):
     return on_device, y, follow(sample_weight, None)
 
 
-def refuse_partial_fit(est, X):
-    """``partial_fit`` continues on NumPy arrays only: a one-line error for a device's arrays."""
+def refuse_partial_fit(est: "GDEstimator", X: Array) -> None:
+    """``partial_fit`` continues on NumPy arrays only: a one-line error for a device's arrays.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> refuse_partial_fit(GDRegressor(), np.ones((2, 1)))  # NumPy: accepted
+    """
     if not _is_host(X) and _dispatching():
         raise DescentlabError(f"{type(est).__name__}.partial_fit takes NumPy arrays only: use fit "
                               "for arrays on a device, or pass NumPy arrays")
 
 
-def immutable(X):
+def immutable(X: Array) -> bool:
     """Whether ``X`` is a device array that cannot be written in place (JAX's): scikit-learn's
-    metrics write into theirs, so a score is taken on the host from ``y`` and the predictions."""
+    metrics write into theirs, so a score is taken on the host from ``y`` and the predictions.
+
+    >>> immutable(np.ones(2))
+    False
+    """
     return not _is_host(X) and not compat().is_writeable_array(X)
 
 
-def host_score(metric, y, y_pred, sample_weight=None):
-    """``metric`` (a scikit-learn score) of host copies of ``y`` and ``y_pred`` (N numbers each)."""
+def host_score(metric: Callable[..., Any], y: Array, y_pred: Array, sample_weight: Array = None) -> float:
+    """``metric`` (a scikit-learn score) of host copies of ``y`` and ``y_pred`` (N numbers each).
+
+    >>> from sklearn.metrics import r2_score
+    >>> host_score(r2_score, [1.0, 2.0, 3.0], [1.0, 2.0, 4.0])
+    0.5
+    """
     w = None if sample_weight is None else to_numpy(sample_weight)
     return float(metric(to_numpy(y), to_numpy(y_pred), sample_weight=w))
 
 
-def device_support(est):
+def device_support(est: "GDEstimator") -> bool:
     """Whether ``est``'s settings train in any namespace (its ``array_api_support`` tag): not
     the CPU kernel (``solver="fused"``), nor the options that read rows on the host, nor the
-    losses of :mod:`descentlab.estimators.kinked` (NumPy's)."""
+    losses of :mod:`descentlab.estimators.kinked` (NumPy's).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> device_support(GDRegressor()), device_support(GDRegressor(solver="fused"))
+    (True, False)
+    """
     return not (est.solver == "fused" or stops_early(est) or est.warm_start
                 or getattr(est, "loss", "squared_error") not in ("squared_error", "log_loss"))
 
 
-def device_solver(asked, chosen, X):
+def device_solver(asked: str, chosen: str, X: Array) -> str:
     """``GDRegressor``'s solver for ``X``: on a device's arrays there is no CPU kernel, so
-    ``solver="fused"`` is a one-line error and what ``"auto"`` chose as fused becomes "gd"."""
+    ``solver="fused"`` is a one-line error and what ``"auto"`` chose as fused becomes "gd".
+
+    >>> device_solver("auto", "fused", np.ones((2, 2)))  # NumPy keeps the CPU kernel
+    'fused'
+    """
     if fit_namespace(X) is None:
         return chosen
     if asked == "fused":

@@ -8,11 +8,19 @@ metrics bring back one prediction (and a classifier's probabilities) and one tar
 a row, never the features.
 """
 
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from descentlab.errors import DescentlabError
+from descentlab.estimators.device import Array
+
+if TYPE_CHECKING:
+    from descentlab.data.folders import FolderData
+    from descentlab.estimators.base import GDEstimator
+    from descentlab.estimators.workflow import FitConfig
 
 CONNECT_TIMEOUT_S = 5
 #: A scheduler's handshake comes at once; this long without one means something else listens.
@@ -20,9 +28,15 @@ HANDSHAKE_S = 2.0
 
 
 @contextmanager
-def connect(address, timeout=CONNECT_TIMEOUT_S):
+def connect(address: str, timeout: float = CONNECT_TIMEOUT_S) -> Iterator[Any]:  # a distributed.Client
     """A ``distributed.Client`` to the scheduler at ``address``, the default while open;
-    a one-line error when it cannot be reached within ``timeout`` seconds."""
+    a one-line error when it cannot be reached within ``timeout`` seconds.
+
+    >>> with connect("tcp://127.0.0.1:1"):  # nothing listens there
+    ...     pass
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: cannot reach a Dask scheduler at 'tcp://127.0.0.1:1' (...): start one with 'dask scheduler', or check the address
+    """
     try:
         from distributed import Client
     except ImportError:
@@ -41,7 +55,7 @@ def connect(address, timeout=CONNECT_TIMEOUT_S):
         client.close()
 
 
-def _answers_as_dask(address, timeout):
+def _answers_as_dask(address: str, timeout: float) -> None:
     """One-line error unless ``address`` (``tcp://host:port`` or ``host:port``) answers as a
     Dask scheduler within ``timeout`` seconds. A scheduler writes its handshake first, an
     8-byte length then a small header; a web server says nothing until asked, and its
@@ -66,7 +80,8 @@ def _answers_as_dask(address, timeout):
                 first += chunk
     except (OSError, ValueError) as exc:
         if not isinstance(exc, socket.timeout):
-            raise DescentlabError(f"cannot reach a Dask scheduler at {address!r} ({exc.strerror or exc}): "
+            reason = exc.strerror if isinstance(exc, OSError) else None
+            raise DescentlabError(f"cannot reach a Dask scheduler at {address!r} ({reason or exc}): "
                                   "start one with 'dask scheduler', or check the address") from None
     if len(first) < 8 or not 0 < struct.unpack("<Q", first)[0] < 2**20:
         raise DescentlabError(f"{address!r} does not answer as a Dask scheduler within {min(timeout, HANDSHAKE_S):g} s "
@@ -74,10 +89,18 @@ def _answers_as_dask(address, timeout):
                               "scheduler's address, e.g. tcp://host:8786")
 
 
-def measure_dask(estimator, X, y):
+def measure_dask(estimator: "GDEstimator", X: Array, y: Array) -> dict[str, float | int | None]:
     """The metrics of :func:`descentlab.estimators.workflow.measure` for Dask arrays: the
     predictions (and a classifier's probabilities) are made chunk by chunk on the workers
-    (:mod:`descentlab.estimators.dask_predict`) and only they and ``y`` come back."""
+    (:mod:`descentlab.estimators.dask_predict`) and only they and ``y`` come back.
+
+    >>> import dask.array as da
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> reg = GDRegressor().fit(X, y)
+    >>> round(measure_dask(reg, da.from_array(X, chunks=2), da.from_array(y, chunks=2))["r2"], 3)
+    1.0
+    """
     import dask
 
     if hasattr(estimator, "classes_"):
@@ -92,7 +115,7 @@ def measure_dask(estimator, X, y):
     return regression_metrics(y, pred)
 
 
-def _dask_data(config, labels):
+def _dask_data(config: "FitConfig", labels: bool) -> "FolderData":
     """The folder's (or the CSV file's) rows as Dask arrays and their description."""
     from pathlib import Path
 
@@ -113,10 +136,22 @@ def _dask_data(config, labels):
                       data.features, data.target, data.path, [data.path])
 
 
-def fit_dask(config, callbacks=(), on_start=None):
+def fit_dask(config: "FitConfig", callbacks: Sequence[Any] = (),
+             on_start: Callable[["FolderData", "GDEstimator"], object] | None = None,
+             ) -> tuple["GDEstimator", int, list[str], dict[str, dict[str, float | int | None]]]:
     """:func:`descentlab.estimators.workflow.fit_csv` for a folder of files or a cluster.
 
     Returns ``estimator, n_rows, features, metrics``, the parts of its ``FitResult``.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from descentlab.estimators.workflow import FitConfig
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     csv = Path(folder, "line.csv")
+    ...     _ = csv.write_text("x,y\\n0,1\\n1,3\\n2,5\\n3,7\\n")
+    ...     estimator, n_rows, features, metrics = fit_dask(FitConfig(csv=str(csv), target="y"))
+    >>> n_rows, features, round(metrics["train"]["r2"], 3)
+    (4, ['x'], 1.0)
     """
     import dask
 
@@ -129,7 +164,8 @@ def fit_dask(config, callbacks=(), on_start=None):
                       f"so {type(estimator).__name__}'s default batch_size="
                       f"{config.estimator().batch_size} becomes None here", stacklevel=2)
     labels = config.task == "classification"
-    with connect(config.scheduler) if config.scheduler else nullcontext():
+    cluster: AbstractContextManager[Any] = connect(config.scheduler) if config.scheduler else nullcontext()
+    with cluster:
         data = _dask_data(config, labels)
         X_train, y_train, X_test, y_test = data.X, data.y, None, None
         if config.test_size > 0:
@@ -148,7 +184,7 @@ def fit_dask(config, callbacks=(), on_start=None):
     return estimator, int(data.X.shape[0]), data.features, metrics
 
 
-def _split_mask(n, chunks, test_size, seed):
+def _split_mask(n: int, chunks: Sequence[int], test_size: float, seed: int) -> Array:
     """A seeded random choice of the rows to train on, as a Dask array chunked like the rows."""
     import dask.array as da
 

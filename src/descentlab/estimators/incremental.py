@@ -16,9 +16,12 @@ carry over) and never stops on ``tol``. Each call adds 1 to ``n_iter_``, the upd
 """
 
 import copy
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
-from sklearn.base import is_classifier
+from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
@@ -28,13 +31,25 @@ from descentlab.core.penalties import make_penalty
 from descentlab.core.scaling import diagonal_scale, no_scaling, standardize
 from descentlab.core.trainer import train
 from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.estimators.device import refuse_partial_fit
+from descentlab.estimators.constraints import Hyperparameters
+from descentlab.estimators.device import Array, refuse_partial_fit
 from descentlab.estimators.intercept import without_intercept
 from descentlab.estimators.problem import Problem, preconditioned
 
+if TYPE_CHECKING:
+    from descentlab.core.models import Model
+    from descentlab.estimators.base import GDEstimator
 
-def continued_problem(est, X, y, sample_weight=None):
-    """The rows of ``X``, ``y`` on the scale of ``est``'s first fit: a :class:`Problem`."""
+
+def continued_problem(est: "GDEstimator", X: Array, y: Array,
+                      sample_weight: ArrayLike | None = None) -> Problem:
+    """The rows of ``X``, ``y`` on the scale of ``est``'s first fit: a :class:`Problem`.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().partial_fit([[0.0], [1.0]], [1.0, 3.0])  # x_mean_ 0.5, x_scale_ 0.5
+    >>> continued_problem(reg, [[4.0]], [9.0]).Z  # (4 - 0.5) / 0.5
+    array([[7.]])
+    """
     X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric, reset=False,
                          multi_output=est._multi_output)
     w = est._sample_weight(sample_weight, X, y)
@@ -48,15 +63,32 @@ def continued_problem(est, X, y, sample_weight=None):
                    batch_size=est.batch_size, sample_weight=w)
 
 
-def continue_from(est):
-    """The model to go on training: a copy, so a diverging run leaves ``est`` as it was."""
+def continue_from(est: "GDEstimator") -> "Model":
+    """The model to go on training: a copy, so a diverging run leaves ``est`` as it was.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().partial_fit([[0.0], [1.0]], [1.0, 3.0])
+    >>> model = continue_from(reg)
+    >>> type(model).__name__, model is reg._model
+    ('LinearModel', False)
+    """
     return copy.deepcopy(est._model)
 
 
-class Incremental:
-    """``partial_fit`` for :class:`descentlab.estimators.base.GDEstimator` (see the module)."""
+class Incremental(Hyperparameters, BaseEstimator):  # type: ignore[misc]  # scikit-learn has no type stubs
+    """``partial_fit`` for :class:`descentlab.estimators.base.GDEstimator` (see the module).
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None, callbacks=()):
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> reg = GDRegressor(batch_size=2)
+    >>> for start in (0, 2):  # two batches, arriving one after the other
+    ...     reg = reg.partial_fit(X[start:start + 2], y[start:start + 2])
+    >>> reg.n_iter_, reg.t_, np.round(reg.loss_curve_, 3)
+    (2, 2, array([0.5  , 6.885]))
+    """
+
+    def partial_fit(self, X: Array, y: Array, classes: ArrayLike | None = None,
+                    sample_weight: ArrayLike | None = None, callbacks: Sequence[object] = ()) -> Self:
         """One more epoch over ``X`` of shape (n_samples, n_features) and ``y``.
 
         Parameters
@@ -130,7 +162,7 @@ class Incremental:
         self.n_iter_ = self.history_.n_epochs
         return self
 
-    def _shrink_step(self, problem):
+    def _shrink_step(self, problem: Problem) -> None:
         r"""Keep the largest curvature :math:`L` seen over the chunks (each on the first
         chunk's scaling); with ``lr=None`` the step follows it down, :math:`1/L`, so a chunk
         unlike the first (rows sorted by a feature) cannot make the step unstable."""
@@ -141,22 +173,27 @@ class Incremental:
             self._top_curvature = lam
             self._optimizer.lr = min(self._optimizer.lr, self._default_lr(lam, problem.n_samples))
 
-    def _set_scaling(self, problem):
+    def _set_scaling(self, problem: Problem) -> None:
         for name, value in dict(problem.attrs, x_mean_=problem.x_mean, x_scale_=problem.x_scale).items():
             setattr(self, name, value)
 
     @property
-    def loss_curve_(self):
+    def loss_curve_(self) -> list[float]:
         """The training loss of every epoch so far (on the standardised scale), a list."""
         return list(self.history_.meta.get("loss_curve", self.history_.loss))
 
 
-def _batches(est, problem):
+def _batches(est: "GDEstimator", problem: Problem) -> int:
     return 1 if est.batch_size is None else -(-problem.n_samples // est.batch_size)
 
 
-def encode_with_classes(est, y, classes):
-    """``est._encode_target(y)`` among the given ``classes`` (a batch may miss some labels)."""
+def encode_with_classes(est: "GDEstimator", y: Array, classes: ArrayLike) -> tuple[Array, dict[str, Any]]:
+    """``est._encode_target(y)`` among the given ``classes`` (a batch may miss some labels).
+
+    >>> from descentlab.estimators import GDClassifier
+    >>> encode_with_classes(GDClassifier(), np.array(["b"]), ["a", "b", "c"])[0]  # one-hot of 3
+    array([[0., 1., 0.]])
+    """
     est._given_classes = np.unique(np.asarray(classes))
     try:
         return est._encode_target(y)
@@ -164,7 +201,8 @@ def encode_with_classes(est, y, classes):
         del est._given_classes
 
 
-def _rows(est, X, y, classes=None, sample_weight=None):
+def _rows(est: "GDEstimator", X: Array, y: Array, classes: ArrayLike | None = None,
+          sample_weight: ArrayLike | None = None) -> Problem:
     """The first batch, validated and standardised on its own statistics (rows, never a fast path)."""
     X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric,
                          multi_output=est._multi_output)

@@ -5,36 +5,42 @@ r"""scikit-learn estimators over the one training loop: ``GDRegressor``, ``GDCla
 """
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.base import RegressorMixin
+from numpy.typing import ArrayLike, NDArray
 from sklearn.utils.validation import check_is_fitted
 
 from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
-from descentlab.core.scaling import no_scaling, standardize, to_data_units
+from descentlab.core.scaling import to_data_units
 from descentlab.core.xp import all_finite, in_dtype_of, is_numpy, namespace, stacked
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
-from descentlab.estimators.base import GDEstimator
+from descentlab.estimators.base import EstimatorMixin, GDEstimator
 from descentlab.estimators.classes import LabelClassifier, encode_labels
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS, REGRESSOR_CONSTRAINTS
 from descentlab.estimators.dask_predict import lazy_on_dask
-from descentlab.estimators.device import device_solver, host_score, immutable
+from descentlab.estimators.device import Array, device_solver
 from descentlab.estimators.intercept import through_origin
 from descentlab.estimators.kinked import ClassifierLosses, RegressorLosses, rows_solver, target_degree
+from descentlab.estimators.problem import Problem
+from descentlab.estimators.regressor import StandardizedTargetRegressor
 from descentlab.estimators.streamed import fast_problem
 from descentlab.fast.objectives import is_streamed
 
-__all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
+if TYPE_CHECKING:
+    from descentlab.core.models import Model
+
+__all__ = ["GDRegressor", "GDClassifier"]
 
 
-class _LinearMixin:
+class _LinearMixin(EstimatorMixin):
     """Linear estimators predict from ``coef_`` and ``intercept_`` in the data's units."""
 
     _per_feature: tuple[str, ...] = ("coef_",)
     _diagonal_preconditioner = True  # standardize=False: raw features, each step over H's diagonal
 
-    def _penalty_scales(self, problem, model):
+    def _penalty_scales(self, problem: Problem, model: "Model") -> tuple[dict[str, Array], float]:
         """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^2` (see
         :class:`~descentlab.estimators.base.GDEstimator`'s Notes)."""
         sy = problem.attrs.get("y_scale_", 1.0)
@@ -43,7 +49,7 @@ class _LinearMixin:
             scale = scale[:, None]
         return {"W": scale}, 1.0 / sy**target_degree(self)
 
-    def _store(self, model):
+    def _store(self, model: "Model") -> None:
         W, b = model.params["W"], float(model.params["b"])
         coef, intercept = to_data_units(W, b, self.x_mean_, self.x_scale_,
                                         getattr(self, "y_mean_", 0.0), getattr(self, "y_scale_", 1.0))
@@ -52,55 +58,14 @@ class _LinearMixin:
                                   "features (some columns are nearly constant)")
         self.coef_, self.intercept_ = coef, intercept
 
-    def _check_state(self):
+    def _check_state(self) -> None:
         super()._check_state()
         if np.ndim(self.intercept_) != 0:
             raise ValueError("intercept_ must be one number")
 
-    def _linear(self, X):
+    def _linear(self, X: Array) -> Array:
         X = self._check_X(X)
         return in_dtype_of(linear_forward(X, self.coef_, self.intercept_), X)
-
-
-class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
-    r"""A regressor that trains on the standardised target: the base of every regressor.
-
-    ``fit`` keeps ``y_mean_`` and ``y_scale_``; :meth:`predict` maps the trained model's
-    output back, :math:`\hat y = s_y\, f(z) + \mu_y` with :math:`z` the standardised
-    features. A new regressor (a network) needs only ``_build_model(n_features, rng)``;
-    the trained model is kept as ``model_``.
-    """
-
-    _saved_attributes = GDEstimator._saved_attributes + ("y_mean_", "y_scale_")
-
-    def _encode_target(self, y, sample_weight=None):
-        t, y_mean, y_scale = standardize(y, sample_weight) if self.standardize else (y, *no_scaling())
-        return t, {"y_mean_": float(y_mean), "y_scale_": float(y_scale)}
-
-    def _encode_validation(self, y, attrs):
-        return (np.asarray(y, dtype=float) - attrs["y_mean_"]) / attrs["y_scale_"]
-
-    def _check_state(self):
-        super()._check_state()
-        if max(np.ndim(self.y_mean_), np.ndim(self.y_scale_)) > self._multi_output or np.min(self.y_scale_) <= 0:
-            raise ValueError("y_mean_ must be a number and y_scale_ a positive number (networks: one per output)")
-
-    @lazy_on_dask("values")
-    def predict(self, X):
-        """Predictions for ``X`` of shape (n_samples, n_features), shape (n_samples,); a lazy
-        Dask array for a Dask array (:mod:`descentlab.estimators.dask_predict`)."""
-        X = self._check_X(X)
-        return in_dtype_of(self.model_.predict(self._standardized(X)) * self.y_scale_ + self.y_mean_, X)
-
-    @lazy_on_dask("score")
-    def score(self, X, y, sample_weight=None):
-        """The :math:`R^2` of :meth:`predict` on ``X`` against ``y`` (scikit-learn's); on a Dask
-        array from sums over its chunks."""
-        if immutable(X):
-            from sklearn.metrics import r2_score
-
-            return host_score(r2_score, y, self.predict(X), sample_weight)
-        return super().score(X, y, sample_weight=sample_weight)
 
 
 class GDRegressor(RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
@@ -110,19 +75,13 @@ class GDRegressor(RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
     (or ``loss="huber"``, ``"epsilon_insensitive"``, ``"quantile"`` with ``epsilon``, ``quantile``:
     :mod:`~descentlab.estimators.kinked`), with :class:`GDEstimator`'s parameters, from 0.
 
-    ``solver`` picks how each full-batch epoch is computed; all give the same loss and
-    gradients (:mod:`descentlab.fast.objectives`), so the same path down the same bowl:
-
-    * ``"gd"``: the readable path, forward, loss, backward on the rows;
-    * ``"moments"``: one pass collects the data's moments, then every epoch costs
-      :math:`O(n^2)` whatever the number of rows. Also fits what does not sit in memory
-      as one array: a NumPy memmap, a :class:`descentlab.data.blocks.NpyRows` file read in
-      blocks, or Dask arrays (the moments are Dask reductions, on a
-      ``dask.distributed`` cluster when a client is active);
-    * ``"fused"``: one pass over the rows per epoch, cache-blocked, on all cores;
-    * ``"auto"`` (default): ``"moments"`` for full-batch training with up to 2048
-      features and for every out-of-memory input, ``"fused"`` for more features,
-      ``"gd"`` for mini-batches and early stopping (which need the rows).
+    ``solver`` picks how a full-batch epoch is computed, all to the same loss and gradients
+    (:mod:`descentlab.fast.objectives`): ``"gd"`` the readable path on the rows;
+    ``"moments"`` one pass for the data's moments, then :math:`O(n^2)` an epoch whatever
+    the rows (memmaps, :class:`descentlab.data.blocks.NpyRows` files and Dask arrays too);
+    ``"fused"`` one cache-blocked pass on all cores; ``"auto"`` "moments" full-batch up to
+    2048 features and out of memory, "fused" past that, "gd" for mini-batches and early
+    stopping (which need the rows).
 
     Attributes
     ----------
@@ -130,13 +89,15 @@ class GDRegressor(RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
         In the units of ``y`` per unit of each feature.
     intercept_ : float
     history_ : History
-        The loss per epoch (on the standardised scale) and why training stopped.
-    n_iter_ : int
-        Epochs run.
-    n_features_in_ : int
-    x_mean_, x_scale_ : ndarray of shape (n_features,)
-    y_mean_, y_scale_ : float
-        The standardisation used in training.
+        The loss per epoch (standardised scale) and why training stopped; ``n_iter_`` epochs.
+    x_mean_, x_scale_, y_mean_, y_scale_ : the standardisation used in training
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).normal(size=(50, 2))
+    >>> reg = GDRegressor().fit(X, 3 * X[:, 0] - 2 * X[:, 1] + 1)
+    >>> reg.coef_.round(3), round(reg.intercept_, 3), reg.n_iter_
+    (array([ 3., -2.]), 1.0, 81)
     """
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
@@ -147,10 +108,10 @@ class GDRegressor(RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
                                                 choices=("auto", "gd", "moments", "fused")), **REGRESSOR_CONSTRAINTS}
     MAX_MOMENTS_FEATURES = 2048
 
-    def _build_model(self, n_features, rng):
+    def _build_model(self, n_features: int, rng: np.random.Generator) -> LinearModel:
         return through_origin(self, LinearModel(n_features, seed=0, init_scale=0.0))
 
-    def _solver_for(self, X, sample_weight=None):
+    def _solver_for(self, X: Array, sample_weight: Array = None) -> str:
         if self.loss != "squared_error":  # the fast paths sum squares: other losses need the rows
             return rows_solver(self, X)
         full_batch = self.batch_size is None and not self.early_stopping
@@ -178,7 +139,7 @@ class GDRegressor(RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
                                   "(the streamed moments take no weights)")
         return solver
 
-    def _prepare(self, X, y, sample_weight=None):
+    def _prepare(self, X: Array, y: Array, sample_weight: Array = None) -> Problem:
         solver = self._solver_for(X, sample_weight)
         if solver == "gd":
             return super()._prepare(X, y, sample_weight)
@@ -188,7 +149,7 @@ class GDRegressor(RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
         return problem
 
     @lazy_on_dask("values")
-    def predict(self, X):
+    def predict(self, X: Array) -> Array:
         """Predictions ``X coef_ + intercept_`` for ``X`` of shape (n_samples, n_features).
 
         A Dask array gives a lazy Dask array, predicted chunk by chunk
@@ -221,16 +182,24 @@ class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator)
         Change in the log-odds of ``classes_[1]`` (for 2 classes), or in each class's
         logit, per unit of each feature (scikit-learn's shapes).
     intercept_ : ndarray of shape (1,) for 2 classes, else (n_classes,)
-    history_ : History
-    n_iter_ : int
-    n_features_in_ : int
-    x_mean_, x_scale_ : ndarray of shape (n_features,)
+    history_, n_iter_, x_mean_, x_scale_ : as :class:`GDRegressor`'s
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(50, 2))
+    >>> labels = np.where(X[:, 0] + X[:, 1] + rng.normal(size=50) > 0, "yes", "no")
+    >>> clf = GDClassifier().fit(X, labels)
+    >>> clf.predict(X[:3]), clf.predict_proba(X[:2]).round(2), clf.score(X, labels)
+    (array(['yes', 'yes', 'no'], dtype='<U3'), array([[0.36, 0.64],
+           [0.04, 0.96]]), 0.92)
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
     _parameter_constraints = {**GDEstimator._parameter_constraints, **CLASSIFIER_CONSTRAINTS}
 
-    def _class_weights(self, y, sample_weight=None):
+    def _class_weights(self, y: NDArray[Any],
+                       sample_weight: NDArray[np.float64] | None = None) -> NDArray[np.float64] | None:
         """Each row's weight from ``class_weight``: "balanced" is :math:`N / (2 N_c)` for
         class :math:`c` (:math:`N`, :math:`N_c` summed sample weights), as scikit-learn's
         ``compute_class_weight``; a dict names labels."""
@@ -250,24 +219,24 @@ class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator)
                 empty = classes[int(np.argmin(totals))]
                 raise DescentlabError(f"class_weight='balanced' needs every class to weigh something: "
                                       f"the rows of class {empty!r} have sample_weight 0")
-        weights = compute_class_weight(self.class_weight, classes=classes, y=y,
+        weights: NDArray[np.float64] = compute_class_weight(self.class_weight, classes=classes, y=y,
                                        sample_weight=sample_weight)
         return weights[np.searchsorted(classes, y)]
 
-    def _encode_validation(self, y, attrs):
+    def _encode_validation(self, y: ArrayLike, attrs: dict[str, Any]) -> NDArray[np.float64]:
         try:
             return encode_labels(np.asarray(y), attrs["classes_"])
         except DescentlabError:
             raise DescentlabError("validation_data holds labels not seen in y: use only "
                                   f"{', '.join(map(repr, attrs['classes_'].tolist()))}") from None
 
-    def _build_model(self, n_features, rng):
+    def _build_model(self, n_features: int, rng: np.random.Generator) -> LinearModel:
         k = self._n_outputs()
         model = LogisticModel(n_features, seed=0, init_scale=0.0) if k == 1 else \
             SoftmaxModel(n_features, k, seed=0, init_scale=0.0)
         return through_origin(self, model)
 
-    def _store(self, model):
+    def _store(self, model: "Model") -> None:
         W, b = model.params["W"], model.params["b"]
         if W.ndim == 1:  # two classes: one row, the log-odds of classes_[1] (scikit-learn's shape)
             W, b = W[:, None], (np.reshape(b, (1,)) if is_numpy(W) else namespace(W).reshape(b, (1,)))
@@ -281,7 +250,7 @@ class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator)
 
     _per_feature = ()  # coef_ holds a row per logit, checked below
 
-    def _check_state(self):
+    def _check_state(self) -> None:
         self._check_classes()
         GDEstimator._check_state(self)
         k, n = len(self.classes_), self.n_features_in_
@@ -292,7 +261,7 @@ class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator)
             raise ValueError(f"coef_ must have shape ({k}, {n}) and intercept_ ({k},), one row per class")
 
     @lazy_on_dask("logits")
-    def decision_function(self, X):
+    def decision_function(self, X: Array) -> Array:
         """The log-odds of ``classes_[1]``, shape (n_samples,), for 2 classes; else each
         class's logit, shape (n_samples, n_classes); float32 for float32 ``X``."""
         X = self._check_X(X)

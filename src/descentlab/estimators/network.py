@@ -1,18 +1,14 @@
-r"""``GDNetworkRegressor`` and ``GDNetworkClassifier``: the layered network of
-:mod:`descentlab.core.network` as scikit-learn estimators, over the same base and the same
-training loop as ``GDRegressor`` and ``GDClassifier``.
+r"""``GDNetworkRegressor`` and ``GDNetworkClassifier``: :mod:`descentlab.core.network` as
+scikit-learn estimators, on the base and training loop of ``GDRegressor`` and ``GDClassifier``.
 
-The classifier's network ends in one logit (two classes, binary cross-entropy) or one
-logit per class (softmax cross-entropy), as :mod:`descentlab.estimators.classes` says.
-
-It is :class:`descentlab.estimators.linear.StandardizedTargetRegressor` plus a model builder:
-features and target are standardised, the network trains on them, predictions are
-mapped back, :math:`\hat y = s_y f(z) + \mu_y`. With ``activation="identity"`` it is the
-article's linear network, which can do no better than linear regression (see
-:mod:`descentlab.lessons.collapse`); a nonlinear activation lets it fit curves.
+The regressor standardises features and target and maps predictions back,
+:math:`\hat y = s_y f(z) + \mu_y`; the classifier ends in one logit (two classes), one per
+class (softmax) or one per label (multilabel). ``activation="identity"`` is the article's
+linear network, no better than linear regression (:mod:`descentlab.lessons.collapse`).
 """
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
@@ -20,24 +16,35 @@ from sklearn.utils.validation import column_or_1d
 
 from descentlab.core.activations import ACTIVATIONS, sigmoid
 from descentlab.core.layers import INITS
-from descentlab.core.losses import BinaryCrossEntropy
-from descentlab.core.network import check_network_size, make_network
+from descentlab.core.losses import BinaryCrossEntropy, Loss
+from descentlab.core.network import Network, check_network_size, make_network
 from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.xp import in_dtype_of, namespace
 from descentlab.errors import DescentlabError
-from descentlab.estimators.base import GDEstimator
+from descentlab.estimators.base import EstimatorMixin, GDEstimator
 from descentlab.estimators.classes import LabelClassifier
 from descentlab.estimators.dask_predict import lazy_on_dask
-from descentlab.estimators.linear import StandardizedTargetRegressor
+from descentlab.estimators.device import Array
+from descentlab.estimators.problem import Problem
+from descentlab.estimators.regressor import StandardizedTargetRegressor
 from descentlab.settings import Setting
+
+if TYPE_CHECKING:
+    from descentlab.core.models import Model
 
 __all__ = ["GDNetworkClassifier", "GDNetworkRegressor"]
 
 
-class _Network:
+class _Network(EstimatorMixin):
     """The hyperparameters, the builder and the saved weights of a network estimator."""
 
-    _parameter_constraints = {
+    hidden_layer_sizes: tuple[int, ...]
+    activation: str
+    init: str | None
+    model_: Network
+    weights_: Array
+
+    _parameter_constraints: dict[str, Setting] = {
         "hidden_layer_sizes": Setting("hidden layer sizes, e.g. (32, 16)", kind="sizes", default=(16,)),
         "activation": Setting("the hidden layers' activation", kind="choice",
                               choices=tuple(ACTIVATIONS), default="tanh"),
@@ -66,26 +73,26 @@ class _Network:
     #: the full batch's 0.01 (MLPRegressor uses 0.001; 0.003 reaches its score in fewer epochs)
     MINIBATCH_ADAM_LR = 0.003
 
-    def _default_lr(self, lam, n_samples):
+    def _default_lr(self, lam: float, n_samples: int) -> float:
         if self.optimizer == "adam" and self.batch_size is not None and self.batch_size < n_samples:
             return self.MINIBATCH_ADAM_LR
         return super()._default_lr(lam, n_samples)
 
-    def _patience(self, n_samples, early=False):
+    def _patience(self, n_samples: int, early: bool = False) -> int:
         if self.n_iter_no_change is not None:
             return self.n_iter_no_change
         if self.batch_size is None or self.batch_size >= n_samples:
             return 50
         return 20 if early else 10  # the held-out loss is noisier than the training loss
 
-    def _n_outputs(self):
+    def _n_outputs(self) -> int:
         return 1
 
-    def _network(self, n_features, seed):
+    def _network(self, n_features: int, seed: int) -> Network:
         return make_network([n_features, *self.hidden_layer_sizes, self._n_outputs()],
                             self.activation, init=self.init, seed=seed)
 
-    def _prepare(self, X, y, sample_weight=None):
+    def _prepare(self, X: Array, y: Array, sample_weight: Array = None) -> Problem:
         self._fit_outputs = 1  # a multi-output regressor's _encode_target says how many
         problem = super()._prepare(X, y, sample_weight)
         rows = problem.n_samples if self.batch_size is None else min(self.batch_size, problem.n_samples)
@@ -93,16 +100,17 @@ class _Network:
                            "use smaller hidden_layer_sizes (--hidden), or mini-batches (batch_size)")
         return problem
 
-    def _build_model(self, n_features, rng):
+    def _build_model(self, n_features: int, rng: np.random.Generator) -> Network:
         return self._network(n_features, int(rng.integers(2**31 - 1)))
 
-    def _store(self, model):
+    def _store(self, model: "Model") -> None:
+        assert isinstance(model, Network)  # the model _build_model made
         self.model_ = model
         xp = namespace(model.params["0.W"])
         self.weights_ = xp.concat([xp.reshape(v, (-1,)) for v in model.params.values()]) \
             if xp is not np else np.concatenate([np.ravel(v) for v in model.params.values()])
 
-    def _check_state(self):
+    def _check_state(self) -> None:
         """Rebuild ``model_`` from a loaded ``weights_`` (sizes checked)."""
         super()._check_state()
         layers = [self.n_features_in_, *self.hidden_layer_sizes, self._n_outputs()]
@@ -159,14 +167,20 @@ class GDNetworkRegressor(_Network, StandardizedTargetRegressor):
         All its parameters, flattened (what a saved model keeps).
     history_, n_iter_, n_features_in_, x_mean_, x_scale_, y_mean_, y_scale_
         As :class:`descentlab.estimators.linear.GDRegressor`.
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).normal(size=(50, 2))
+    >>> net = GDNetworkRegressor((8,), epochs=200, tol=None).fit(X, X[:, 0] ** 2)  # a curve
+    >>> round(net.score(X, X[:, 0] ** 2), 2), net.weights_.shape
+    (0.9, (33,))
     """
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("weights_",)
 
     def _encode_target(self, y, sample_weight=None):
-        """One output for ``y`` of shape (n_samples,) (or (n_samples, 1), with a warning, as
-        MLPRegressor); for (n_samples, k) one per column, each standardised on its own
-        (``y_mean_`` and ``y_scale_`` of shape (k,))."""
+        """One output for ``y`` of shape (n,) (or (n, 1), with a warning, as MLPRegressor); one
+        per column for (n, k), each standardised on its own (``y_mean_``, ``y_scale_``: (k,))."""
         y = column_or_1d(y, warn=True) if np.ndim(y) == 2 and y.shape[1] == 1 else y
         if np.ndim(y) == 1:
             self._fit_outputs = 1
@@ -209,6 +223,15 @@ class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
     weights_ : ndarray of shape (n_weights,)
     history_, n_iter_, n_features_in_, x_mean_, x_scale_
         As :class:`descentlab.estimators.linear.GDClassifier`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(50, 2))
+    >>> labels = np.where(X[:, 0] + X[:, 1] + rng.normal(size=50) > 0, "yes", "no")
+    >>> net = GDNetworkClassifier((8,), epochs=100, tol=None).fit(X, labels)
+    >>> net.predict(X[:3]), net.predict_proba(X[:1]).round(2), net.score(X, labels)
+    (array(['yes', 'yes', 'no'], dtype='<U3'), array([[0.37, 0.63]]), 0.92)
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("weights_", "classes_", "multilabel_")
@@ -228,37 +251,34 @@ class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
         t, attrs = LabelClassifier._encode_target(self, y, sample_weight)
         return t, dict(attrs, multilabel_=False)
 
-    def _network(self, n_features, seed):
-        r"""The network, its logit layer drawn a third as wide in variance as Xavier's,
-        :math:`\frac{2}{3(n_{in} + n_{out})}`: scikit-learn's MLPClassifier draws a logistic or
-        softmax output layer so (Glorot's bound with factor 2 for 6), starting every
-        probability nearer :math:`1/k`. A wide network's test log loss gains about 0.01."""
+    def _network(self, n_features: int, seed: int) -> Network:
+        r"""The network, its logit layer at a third of Xavier's variance, as MLPClassifier draws
+        it: every probability starts nearer :math:`1/k` (test log loss about 0.01 better)."""
         network = super()._network(n_features, seed)
         last = f"{len(network.layers) - 1}.W"
         network.params[last] = network.params[last] * np.sqrt(1 / 3)
         return network
 
-    def _n_outputs(self):
+    def _n_outputs(self) -> int:
         return len(self._fit_classes) if self._multilabel else LabelClassifier._n_outputs(self)
 
-    def _loss(self):
+    def _loss(self) -> Loss:
         return BinaryCrossEntropy() if self._multilabel else LabelClassifier._loss(self)
 
-    def _check_state(self):
+    def _check_state(self) -> None:
         self._check_classes()
         self._multilabel = bool(getattr(self, "multilabel_", False))  # older files: one label
         super()._check_state()
 
     @lazy_on_dask("logits")
-    def decision_function(self, X):
+    def decision_function(self, X: Array) -> Array:
         """The network's logits: shape (n_samples,) for two classes (of ``classes_[1]``),
         else (n_samples, n_classes), or (n_samples, k) for k labels."""
         X = self._check_X(X)  # checks that it is fitted first
         return in_dtype_of(self.model_.predict(self._standardized(X)), X)
 
     def predict_proba(self, X):
-        r"""Each class's probability, (n_samples, n_classes); multilabel: each label's
-        probability of being 1, :math:`\sigma(z)`, (n_samples, k)."""
+        r"""Each class's probability, (n, n_classes); multilabel: each label's, :math:`\sigma(z)`."""
         if not self._is_multilabel():
             return super().predict_proba(X)
         return sigmoid(self.decision_function(X))

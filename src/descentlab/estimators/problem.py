@@ -5,7 +5,10 @@
 one from the data's moments or a fused pass.
 """
 
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 import numpy as np
+from numpy.typing import NDArray
 from sklearn.utils.validation import validate_data
 
 from descentlab.core.batches import take
@@ -13,8 +16,17 @@ from descentlab.core.scaling import diagonal_scale, no_scaling, standardize
 from descentlab.core.stepsize import curvature, hessian_bound, row_sample
 from descentlab.core.xp import is_numpy, like, to_numpy
 from descentlab.estimators.constraints import stops_early
-from descentlab.estimators.device import dtype_for
+from descentlab.estimators.device import Array, dtype_for
 from descentlab.estimators.rows import content_order, fit_weights, virtual_rows
+
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
+    from descentlab.fast.blockwise import SummedObjective
+    from descentlab.fast.objectives import FusedObjective, MomentsObjective
+
+#: A fast path's full-batch objective for :func:`descentlab.core.trainer.train`: parameters
+#: -> loss, gradients, from the moments, a fused pass, or blocks.
+Objective: TypeAlias = "MomentsObjective | FusedObjective | SummedObjective"
 
 
 class Problem:
@@ -32,10 +44,19 @@ class Problem:
     ``n_samples`` is :math:`N`, the number of virtual rows (the sum of the counts), so
     weighted rows and the same rows repeated make the same decisions. ``rows`` is set by
     :meth:`choose_rows`: the training rows of a stochastic run, in order, or None.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> problem = rows_problem(GDRegressor(batch_size=2), X, y, sample_weight=[2, 1, 1, 0])
+    >>> problem.choose_rows(held_out=False)  # mini-batches: the virtual rows, in canonical order
+    >>> problem.n_samples, problem.rows, problem.sample_weight
+    (4, array([2, 1, 0, 0]), None)
     """
 
-    def __init__(self, *, Z=None, t=None, attrs=None, x_mean, x_scale, objective=None,
-                 n_samples=None, batch_size=None, sample_weight=None, counts=None, order=None):
+    def __init__(self, *, Z: Array = None, t: Array = None, attrs: dict[str, Any] | None = None,
+                 x_mean: Array, x_scale: Array, objective: "Objective | None" = None, n_samples: int | None = None,
+                 batch_size: int | None = None, sample_weight: Array = None,
+                 counts: NDArray[np.int64] | None = None, order: NDArray[np.intp] | None = None) -> None:
         self.Z, self.t, self.attrs = Z, t, attrs or {}
         self.x_mean, self.x_scale, self.objective = x_mean, x_scale, objective
         if n_samples is None:
@@ -44,9 +65,10 @@ class Problem:
         self.n_features = x_mean.shape[0]
         self.batch_size = batch_size
         self.sample_weight = sample_weight  # rows' weights of mean 1, or None
-        self.counts, self.order, self.rows = counts, order, None
+        self.counts, self.order = counts, order
+        self.rows: NDArray[np.intp] | None = None
 
-    def choose_rows(self, held_out):
+    def choose_rows(self, held_out: bool) -> None:
         """Fix the rows of a stochastic run: mini-batches of fewer than ``n_samples`` rows,
         or ``held_out`` rows for early stopping (:mod:`descentlab.estimators.rows`).
 
@@ -61,30 +83,37 @@ class Problem:
         if self.counts is not None:
             self.sample_weight = None
 
-    def curvature(self, loss):
+    def curvature(self, loss: object) -> float:
         """The loss's largest curvature :math:`L` (:func:`descentlab.core.stepsize.curvature`):
         from an objective's own :math:`\\lambda_{\\max}` when it has one, else from the rows;
         from the virtual rows when some repeat or only a sample of them is read."""
         if self.objective is not None and hasattr(self.objective, "curvature"):
-            return hessian_bound(loss) * self.objective.curvature()
+            return float(hessian_bound(loss) * self.objective.curvature())
         sample = None if self.rows is None else row_sample(self.rows)
-        if sample is None or (sample.size == self.rows.size == self.Z.shape[0] and (
+        if sample is None or self.rows is None or (sample.size == self.rows.size == self.Z.shape[0] and (
                 self.counts is None or np.all(self.counts == 1))):  # each row once: all of Z
             return curvature(self.Z, loss, self.batch_size, sample_weight=self.sample_weight)
         w = None if self.sample_weight is None else take(self.sample_weight, sample)
         return curvature(take(self.Z, sample), loss, self.batch_size, sample_weight=w)
 
-    def close(self):
-        if hasattr(self.objective, "close"):
+    def close(self) -> None:
+        """Release what the objective holds (a fused pass's threads), if anything."""
+        if self.objective is not None and hasattr(self.objective, "close"):
             self.objective.close()
 
 
-def rows_problem(est, X, y, sample_weight=None):
+def rows_problem(est: "GDEstimator", X: Array, y: Array, sample_weight: Array = None) -> Problem:
     """Validate, weigh, encode the target and standardise the rows: ``est``'s :class:`Problem`.
 
     The canonical order is found when a run can be stochastic (``batch_size`` or
     ``early_stopping`` set), from the rows as given: ``X`` and ``y`` (a classifier's
     encoded labels).
+
+    >>> from descentlab.core.losses import MeanSquaredError
+    >>> from descentlab.estimators import GDRegressor
+    >>> problem = rows_problem(GDRegressor(), np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0]))
+    >>> problem.Z.ravel().round(3), problem.attrs["y_mean_"], problem.curvature(MeanSquaredError())
+    (array([-1.225,  0.   ,  1.225]), 3.0, 1.0)
     """
     X, y = validate_data(est, X, y, dtype=dtype_for(X, np.float64), y_numeric=est._y_numeric,
                          multi_output=est._multi_output)
@@ -104,14 +133,19 @@ def rows_problem(est, X, y, sample_weight=None):
                    batch_size=est.batch_size, sample_weight=w, counts=counts, order=order)
 
 
-def preconditioned(est):
+def preconditioned(est: "GDEstimator") -> bool:
     """Whether ``est`` trains raw features with the diagonal preconditioner
     (:func:`descentlab.core.scaling.diagonal_scale`): a linear estimator with
     ``standardize=False`` and the step chosen from the data (a given ``lr`` is the raw
-    gradient step, as the article takes it)."""
-    return not est.standardize and est.lr is None and getattr(est, "_diagonal_preconditioner", False)
+    gradient step, as the article takes it).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> preconditioned(GDRegressor(standardize=False)), preconditioned(GDRegressor())
+    (True, False)
+    """
+    return not est.standardize and est.lr is None and bool(getattr(est, "_diagonal_preconditioner", False))
 
 
-def _host_rows(X):
+def _host_rows(X: Array) -> Array:
     """``X`` for the host-side checks of weights, which read only its number of rows."""
     return X if is_numpy(X) else np.empty((X.shape[0], 0))

@@ -16,18 +16,29 @@ regression far below it, or a loss that never went down, is not reported as succ
 
 import math
 import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import is_classifier
 
 from descentlab.data.magnitude import exponents, scaled
 from descentlab.errors import DescentlabError
+from descentlab.estimators.device import Array
+
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
+    from descentlab.estimators.rows import ValidationData
+
+E = TypeVar("E", bound="GDEstimator")
 
 #: A training R^2 this far below least squares' means the fit did not learn.
 R2_GAP = 0.1
 
 
-def fit_scaled(estimator, X, y, names=None, **fit_params):
+def fit_scaled(estimator: E, X: ArrayLike, y: ArrayLike, names: Sequence[str] | None = None,
+               **fit_params: Any) -> E:
     """``estimator.fit(X, y)`` with columns far from 1 scaled by powers of two, exactly.
 
     Parameters
@@ -50,13 +61,21 @@ def fit_scaled(estimator, X, y, names=None, **fit_params):
     DescentlabError
         When a coefficient in the data's units is beyond a float's range (a tiny feature
         that predicts a huge target).
+
+    Examples
+    --------
+    >>> from descentlab.estimators import GDRegressor
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]) * 1e300
+    >>> round(float(fit_scaled(GDRegressor(), X, [1.0, 3.0, 5.0, 7.0]).coef_[0]) * 1e300, 3)
+    2.0
     """
     kx, ky = fit_params.pop("_exponents", (None, None))
     if kx is None:  # scaled here (else X and y come scaled by fit_extremes)
         kx = exponents(X)
         ky = 0 if is_classifier(estimator) else exponents(y)
         if not np.any(kx) and not ky:
-            return estimator.fit(X, y, **fit_params)
+            estimator.fit(X, y, **fit_params)
+            return estimator
         X, y = scaled(X, kx), scaled(y, ky)
     estimator.fit(X, y, **fit_params)
     estimator.x_mean_ = np.ldexp(estimator.x_mean_, kx)
@@ -77,11 +96,19 @@ def fit_scaled(estimator, X, y, names=None, **fit_params):
     return estimator
 
 
-def fit_extremes(estimator, X, y, sample_weight=None, callbacks=(), validation_data=None):
+def fit_extremes(estimator: "GDEstimator", X: Array, y: Array, sample_weight: Array = None,
+                 callbacks: Sequence[Any] = (), validation_data: "ValidationData" = None) -> bool:
     """:func:`fit_scaled` from ``estimator.fit`` itself: True when ``X`` (an ndarray or a
     DataFrame in memory) or a regressor's ``y`` has columns to scale, and it was fitted so.
 
     A warm start or a ``validation_data`` keeps the data as given (their scale is another fit's).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor()
+    >>> fit_extremes(reg, np.array([[0.0], [1e-300], [2e-300]]), np.array([1.0, 3.0, 5.0]))
+    True
+    >>> float(reg.coef_[0]) > 1e300
+    True
     """
     if getattr(estimator, "warm_start", False) and hasattr(estimator, "_model") or validation_data is not None:
         return False
@@ -101,7 +128,7 @@ def fit_extremes(estimator, X, y, sample_weight=None, callbacks=(), validation_d
     return True
 
 
-def _check_range(what, value, k):
+def _check_range(what: str, value: float, k: int) -> None:
     if value == 0:
         return
     log10 = math.log10(abs(value)) + k * math.log10(2.0)
@@ -110,13 +137,22 @@ def _check_range(what, value, k):
                               "a float's range (1.8e308): rescale that column or the target")
 
 
-def check_learned(estimator, X, y, r2=None):
+def check_learned(estimator: "GDEstimator", X: ArrayLike, y: ArrayLike,
+                  r2: float | None = None) -> float | None:
     """Warn (one line) when a fit did not learn: its loss never went down, or (a regression
     that stopped as converged) its training R^2 is far below least squares' on the same rows.
 
     Returns
     -------
     r2_least_squares : float or None
+
+    Examples
+    --------
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0])
+    >>> reg = GDRegressor().fit(X, y)
+    >>> check_learned(reg, X, y, r2=reg.score(X, y))  # least squares' R^2; no warning
+    1.0
     """
     h = estimator.history_
     if h.n_epochs >= 2 and min(h.loss) >= h.loss[0]:
@@ -133,9 +169,14 @@ def check_learned(estimator, X, y, r2=None):
     return r2_ls
 
 
-def least_squares_r2(X, y):
+def least_squares_r2(X: ArrayLike, y: ArrayLike) -> float:
     """R^2 of least squares with an intercept on ``(X, y)``, computed on power-of-two scaled
-    columns so that values near 1e300 or 1e-300 neither overflow nor vanish."""
+    columns so that values near 1e300 or 1e-300 neither overflow nor vanish.
+
+    >>> X = np.array([[0.0], [1e-300], [2e-300]])
+    >>> round(least_squares_r2(X, np.array([1.0, 3.0, 5.0])), 12)
+    1.0
+    """
     Xs, ys = scaled(X, exponents(X)), scaled(y, exponents(y))
     A = np.column_stack([Xs, np.ones(len(ys))])
     coef, *_ = np.linalg.lstsq(A, ys, rcond=None)
@@ -145,7 +186,7 @@ def least_squares_r2(X, y):
     return 1.0 - float(residual @ residual) / total if total > 0 else 1.0
 
 
-def _warn(message):
+def _warn(message: str) -> None:
     from sklearn.exceptions import ConvergenceWarning
 
     warnings.warn(message, ConvergenceWarning, stacklevel=3)

@@ -23,11 +23,22 @@ not depend on the order of the input rows: permuted rows, or weighted rows again
 same rows repeated, give the same run.
 """
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from descentlab.errors import DescentlabError
+from descentlab.estimators.device import Array
 from descentlab.settings import Setting
+
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
+
+#: ``fit``'s ``validation_data``: a pair ``(X_val, y_val)``, a share of the rows to hold out, or None.
+ValidationData: TypeAlias = Sequence[Array] | float | None
 
 FRACTION = Setting("the share of rows held out for validation", kind="fraction")
 #: the most virtual rows integer weights may stand for (an index of 8 bytes each); weights
@@ -38,7 +49,8 @@ _KEY_SEED = 20240611
 _BLOCK_ROWS = 4096
 
 
-def row_weights(sample_weight, X, class_weight=None):
+def row_weights(sample_weight: ArrayLike | None, X: Array,
+                class_weight: NDArray[np.float64] | None = None) -> NDArray[np.float64] | None:
     r"""The rows' weights scaled to mean 1, or None when every row weighs the same.
 
     Parameters
@@ -58,6 +70,11 @@ def row_weights(sample_weight, X, class_weight=None):
     :math:`w_i \leftarrow N w_i / \sum_k w_k`: the weighted mean loss
     :math:`\sum_i w_i \ell_i / \sum_i w_i` is then the plain mean of :math:`w_i \ell_i`,
     and integer weights give the loss of the rows repeated that many times.
+
+    Examples
+    --------
+    >>> row_weights([1, 3], np.zeros((2, 1)))
+    array([0.5, 1.5])
     """
     if sample_weight is None and class_weight is None:
         return None
@@ -68,25 +85,37 @@ def row_weights(sample_weight, X, class_weight=None):
     return w * (w.size / np.sum(w))
 
 
-def fit_weights(est, sample_weight, X, y):
+def fit_weights(est: "GDEstimator", sample_weight: ArrayLike | None, X: Array,
+                y: NDArray[Any]) -> tuple[NDArray[np.float64] | None, NDArray[np.int64] | None]:
     """The rows' weights of mean 1 (:func:`row_weights`, ``est``'s class weights folded in)
     and, when they are whole numbers, their counts (:func:`row_counts`); None for either
-    where it does not apply."""
+    where it does not apply.
+
+    >>> from descentlab.estimators import GDClassifier
+    >>> fit_weights(GDClassifier(class_weight="balanced"), None, np.zeros((4, 1)), np.array([0, 0, 0, 1]))
+    (array([0.66666667, 0.66666667, 0.66666667, 2.        ]), None)
+    """
     if sample_weight is not None:  # checked (shape, signs, not all 0) before its classes
         sample_weight = checked_weights(sample_weight, X)
     class_weight = est._class_weights(y, sample_weight)
     return row_weights(sample_weight, X, class_weight), row_counts(sample_weight, class_weight)
 
 
-def checked_weights(sample_weight, X):
-    """``sample_weight`` as floats of shape (n_samples,): checked, non-negative, not all 0."""
-    w = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+def checked_weights(sample_weight: ArrayLike | None, X: Array) -> NDArray[np.float64]:
+    """``sample_weight`` as floats of shape (n_samples,): checked, non-negative, not all 0.
+
+    >>> checked_weights([1, 2], np.zeros((2, 1)))
+    array([1., 2.])
+    """
+    w: NDArray[np.float64] = _check_sample_weight(sample_weight, X, dtype=np.float64,
+                                                  ensure_non_negative=True)
     if not np.sum(w) > 0:
         raise ValueError("sample_weight holds only zero weights: at least one weight must be positive")
     return w
 
 
-def row_counts(sample_weight, class_weight=None):
+def row_counts(sample_weight: NDArray[np.float64] | None,
+               class_weight: NDArray[np.float64] | None = None) -> NDArray[np.int64] | None:
     r"""The rows' weights as counts of virtual rows, when they are whole numbers.
 
     Parameters
@@ -102,17 +131,24 @@ def row_counts(sample_weight, class_weight=None):
         :math:`c_i = w_i` when every :math:`w_i` is a whole number and
         :math:`\sum_i c_i` is at most :data:`MAX_VIRTUAL_ROWS`; None otherwise, and
         when no weight is given (every row once).
+
+    Examples
+    --------
+    >>> row_counts(np.array([2.0, 0.0, 1.0])), row_counts(np.array([0.5, 1.0]))
+    (array([2, 0, 1]), None)
     """
-    if sample_weight is None and class_weight is None:
-        return None
-    w = (sample_weight if class_weight is None else class_weight if sample_weight is None
-         else sample_weight * class_weight)
+    if sample_weight is None:
+        if class_weight is None:
+            return None
+        w = class_weight
+    else:
+        w = sample_weight if class_weight is None else sample_weight * class_weight
     if not (np.all(w == np.floor(w)) and np.sum(w) <= MAX_VIRTUAL_ROWS):
         return None
     return w.astype(np.int64)
 
 
-def content_order(X, target=None):
+def content_order(X: ArrayLike, target: ArrayLike | None = None) -> NDArray[np.intp]:
     r"""The rows' canonical order: sorted by their content, wherever they sit.
 
     Parameters
@@ -135,6 +171,12 @@ def content_order(X, target=None):
     A stable argsort orders the keys. Should two different rows share a key, or a key
     overflow, the rows are sorted lexicographically instead (``np.lexsort``), exact but
     slower.
+
+    Examples
+    --------
+    >>> X = np.array([[2.0], [1.0], [2.0]])
+    >>> bool(np.array_equal(X[content_order(X)], X[::-1][content_order(X[::-1])]))
+    True
     """
     parts = [np.asarray(X, dtype=float)]
     if target is not None:
@@ -152,10 +194,12 @@ def content_order(X, target=None):
     order = np.argsort(key, kind="stable")
     if np.all(np.isfinite(key)) and not _different_rows_tie(parts, key, order):
         return order
-    return np.lexsort([column for part in reversed(parts) for column in part.T[::-1]])
+    lexical: NDArray[np.intp] = np.lexsort([column for part in reversed(parts) for column in part.T[::-1]])
+    return lexical
 
 
-def _different_rows_tie(parts, key, order):
+def _different_rows_tie(parts: list[NDArray[np.float64]], key: NDArray[np.float64],
+                        order: NDArray[np.intp]) -> bool:
     """Whether two different rows got the same key (neighbours in ``order``)."""
     tied = np.flatnonzero(key[order[1:]] == key[order[:-1]])
     for start in range(0, tied.size, _BLOCK_ROWS):
@@ -165,14 +209,25 @@ def _different_rows_tie(parts, key, order):
     return False
 
 
-def virtual_rows(order, counts=None):
+def virtual_rows(order: NDArray[np.intp], counts: NDArray[np.int64] | None = None) -> NDArray[np.intp]:
     """The virtual rows in canonical order: ``order`` with each row repeated its count
-    (rows of count 0 vanish), or ``order`` itself without counts."""
+    (rows of count 0 vanish), or ``order`` itself without counts.
+
+    >>> virtual_rows(np.array([2, 0, 1]), counts=np.array([1, 0, 3]))
+    array([2, 2, 2, 0])
+    """
     return order if counts is None else np.repeat(order, counts[order])
 
 
-def validation_rows(estimator, validation_data):
-    """``(X_val, y_val)`` checked against the features ``estimator`` was fitted on."""
+def validation_rows(estimator: "GDEstimator",
+                    validation_data: Sequence[Array]) -> tuple[NDArray[np.float64], NDArray[Any]]:
+    """``(X_val, y_val)`` checked against the features ``estimator`` was fitted on.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().fit([[0.0], [1.0]], [1.0, 3.0])
+    >>> validation_rows(reg, ([[4.0]], [9.0]))
+    (array([[4.]]), array([9.]))
+    """
     try:
         X_val, y_val = validation_data
     except (TypeError, ValueError):
@@ -185,12 +240,18 @@ def validation_rows(estimator, validation_data):
     return X_val, y_val
 
 
-def split_off(X, y, sample_weight, validation_data, random_state):
+def split_off(X: Array, y: Array, sample_weight: Array, validation_data: ValidationData,
+              random_state: int | np.random.RandomState | None,
+              ) -> tuple[Array, Array, Array, Sequence[Array] | None]:
     """``validation_data`` given as a fraction: hold out that share of the rows, at random.
 
     Returns ``X, y, sample_weight, validation_data`` with the held-out rows as
     ``(X_val, y_val)`` (scikit-learn's ``train_test_split``, seeded by an integer
     ``random_state``); anything else passes through unchanged.
+
+    >>> X, y = np.arange(4.0).reshape(4, 1), np.arange(4.0)
+    >>> split_off(X, y, None, 0.25, random_state=0)[3]  # the held-out quarter: (X_val, y_val)
+    (array([[2.]]), array([2.]))
     """
     if validation_data is None or isinstance(validation_data, (tuple, list)):
         return X, y, sample_weight, validation_data

@@ -9,6 +9,8 @@ than memory trains in bounded memory. Both train full-batch: a mini-batch step n
 rows drawn from anywhere in the data, one round trip per step.
 """
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from descentlab.core.scaling import column_mean_std, column_scale, diagonal_scale, no_scaling
@@ -16,7 +18,7 @@ from descentlab.core.xp import is_numpy, like, to_numpy
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import stops_early
-from descentlab.estimators.device import dtype_for
+from descentlab.estimators.device import Array, dtype_for
 from descentlab.estimators.problem import Problem, preconditioned
 from descentlab.fast.blockwise import (
     ArrayBlocks,
@@ -39,12 +41,16 @@ from descentlab.fast.objectives import (
     standardized,
 )
 
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
+    from descentlab.fast.distributed import DaskBlocks
+
 MINIBATCH_ON_DASK = ("Dask arrays train full-batch (each epoch one reduction over the chunks): "
                      "leave batch_size and early_stopping unset, or for mini-batches wrap an "
                      "estimator that has partial_fit in dask_ml.wrappers.Incremental")
 
 
-def _full_batch(estimator, X):
+def _full_batch(estimator: "GDEstimator", X: Array) -> bool:
     """No mini-batches and no held-out split: a batch as large as the data is the full batch
     (as in the trainer), so a network's default ``batch_size=200`` on fewer rows is full batch."""
     batch = estimator.batch_size
@@ -52,26 +58,40 @@ def _full_batch(estimator, X):
     return (batch is None or (rows == rows and batch >= rows)) and not stops_early(estimator, X)
 
 
-def wants_blocks(estimator, X, weighted=False):
+def wants_blocks(estimator: "GDEstimator", X: Array, weighted: bool = False) -> bool:
     """Whether ``estimator.fit`` should read ``X`` in blocks: Dask arrays and ``.npy`` streams
     always, a memmap when training full-batch without row or class weights (with mini-batches
-    or weights it is read as an array)."""
+    or weights it is read as an array).
+
+    >>> import dask.array as da
+    >>> from descentlab.estimators import GDRegressor
+    >>> X = np.zeros((4, 1))
+    >>> wants_blocks(GDRegressor(), X), wants_blocks(GDRegressor(), da.from_array(X, chunks=2))
+    (False, True)
+    """
     memmap = isinstance(X, np.memmap) and _full_batch(estimator, X) and not weighted and _summed(estimator)
     return is_dask(X) or isinstance(X, NpyRows) or memmap
 
 
-def _summed(estimator):
+def _summed(estimator: "GDEstimator") -> bool:
     """Whether the estimator's loss trains in blocks: the squared and logistic losses (the
     others train on rows: :mod:`descentlab.estimators.kinked`)."""
     return getattr(estimator, "loss", "squared_error") in ("squared_error", "log_loss")
 
 
-def streamed_problem(estimator, X, y, weights=None):
+def streamed_problem(estimator: "GDEstimator", X: Array, y: Array,
+                     weights: dict[str, object] | None = None) -> Problem:
     """The :class:`~descentlab.estimators.problem.Problem` of ``estimator`` on ``X`` in blocks.
 
     ``weights`` (name -> the ``sample_weight`` or ``class_weight`` given, or None) must all
     be None: the blocks take no weights (a memmap with weights is read as an array instead,
     :func:`wants_blocks`).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> problem = streamed_problem(GDRegressor(), X, y)  # read a block at a time
+    >>> type(problem.objective).__name__, problem.x_mean, problem.attrs["y_mean_"]
+    ('SummedObjective', array([1.5]), 4.0)
     """
     for name, given in (weights or {}).items():
         if given is not None:
@@ -90,7 +110,7 @@ def streamed_problem(estimator, X, y, weights=None):
 
         check_dask_input(X, y)
         check_streamed(X, y)
-        blocks = DaskBlocks(X, y)
+        blocks: DaskBlocks | ArrayBlocks = DaskBlocks(X, y)
     else:
         if is_dask(y):
             raise DescentlabError("y is a Dask array but X is not: pass both as Dask arrays")
@@ -99,7 +119,7 @@ def streamed_problem(estimator, X, y, weights=None):
     return blockwise_problem(estimator, blocks)
 
 
-def blockwise_problem(estimator, blocks):
+def blockwise_problem(estimator: "GDEstimator", blocks: "DaskBlocks | ArrayBlocks") -> Problem:
     """The :class:`~descentlab.estimators.problem.Problem` of ``estimator`` over a block
     source: statistics first, then the objective over a model of the estimator's own architecture (``_build_model``, ``_loss``;
     its starting values are never used: each block sets the parameters it is given).
@@ -108,6 +128,12 @@ def blockwise_problem(estimator, blocks):
     :func:`numpy.std`), of the target too for a regressor; a classifier's labels are the
     union of each block's. The estimator's ``_encode_target`` then codes the classes
     exactly as it codes rows in memory.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> problem = blockwise_problem(GDRegressor(), ArrayBlocks(X, y, block_rows=2))
+    >>> problem.n_samples, problem.x_scale  # the standard deviation, from two passes of sums
+    (4, array([1.11803399]))
     """
     numeric = estimator._y_numeric
     n, sx, y_part = blocks.reduce(block_sums, numeric, combine=combine_sums)
@@ -118,10 +144,12 @@ def blockwise_problem(estimator, blocks):
     if not (np.all(np.isfinite(x_mean)) and np.all(np.isfinite(x_sd))
             and (not numeric or np.isfinite(sqy))):
         raise DescentlabError("X or y holds NaN or infinite values: remove or fill them first")
+    target: Standardized | LabelCodes
     if numeric:
+        assert y_mean is not None  # a numeric target has its mean
         y_mean, y_scale = (y_mean, float(column_scale(y_mean, np.sqrt(sqy / n), n))) \
             if estimator.standardize else no_scaling()
-        target, attrs = Standardized(y_mean, y_scale), {"y_mean_": float(y_mean),
+        target, attrs = Standardized(float(y_mean), float(y_scale)), {"y_mean_": float(y_mean),
                                                         "y_scale_": float(y_scale)}
     else:
         codes, attrs = estimator._encode_target(y_part)
@@ -135,8 +163,13 @@ def blockwise_problem(estimator, blocks):
     return Problem(attrs=attrs, x_mean=x_mean, x_scale=x_scale, objective=objective, n_samples=n)
 
 
-def check_streamed(X, y):
-    """Shape checks for inputs that are not validated as in-memory arrays."""
+def check_streamed(X: Array, y: Array) -> None:
+    """Shape checks for inputs that are not validated as in-memory arrays.
+
+    >>> check_streamed(np.zeros((4, 1)), np.zeros(3))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: y must be 1-D with one value per row of X (4), not of shape (3,)
+    """
     if len(X.shape) != 2:
         raise DescentlabError(f"X must be 2-D (n_samples, n_features), not of shape {tuple(X.shape)}")
     if len(y.shape) != 1 or y.shape[0] != X.shape[0]:
@@ -146,8 +179,16 @@ def check_streamed(X, y):
         raise DescentlabError("at least 2 rows are needed to fit")
 
 
-def fast_problem(estimator, X, y, solver, sample_weight=None):
-    """The :class:`~descentlab.estimators.problem.Problem` of a fast solver for ``estimator``."""
+def fast_problem(estimator: "GDEstimator", X: Array, y: Array, solver: str,
+                 sample_weight: Array = None) -> Problem:
+    """The :class:`~descentlab.estimators.problem.Problem` of a fast solver for ``estimator``.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
+    >>> problem = fast_problem(GDRegressor(), X, y, "moments")
+    >>> type(problem.objective).__name__, problem.attrs["y_mean_"], problem.n_samples
+    ('MomentsObjective', 4.0, 4)
+    """
     from sklearn.utils.validation import validate_data
 
     if is_streamed(X):
@@ -168,7 +209,7 @@ def fast_problem(estimator, X, y, solver, sample_weight=None):
         moments = moments_of(X, y, sample_weight)
         moments_z, scaling = (diagonally_scaled(moments) if preconditioned(estimator)
                               else standardized(moments, estimator.standardize))
-        objective = MomentsObjective(moments_z)
+        objective: MomentsObjective | FusedObjective = MomentsObjective(moments_z)
     else:
         scaling = row_scaling(X, y, estimator.standardize, sample_weight)
         if preconditioned(estimator):  # raw features over their root mean square

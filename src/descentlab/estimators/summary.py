@@ -18,6 +18,11 @@ def advice_lines(metrics: dict[str, dict[str, float]], network: bool = False) ->
     more epochs make it worse, so the advice is early stopping, a penalty, fewer units.
     Underfitting: the training rows themselves score poorly; the advice is more epochs,
     another learning rate, or (for a network) more units.
+
+    >>> advice_lines({"train": {"r2": 0.95}, "test": {"r2": 0.2}})[0][:60]
+    'Warning: overfitting: R^2 0.95 on the training rows but 0.20'
+    >>> advice_lines({"train": {"r2": 0.95}, "test": {"r2": 0.9}})
+    []
     """
     key = "accuracy" if "accuracy" in metrics.get("train", {}) else "r2"
     name = "accuracy" if key == "accuracy" else "R^2"
@@ -39,7 +44,17 @@ def advice_lines(metrics: dict[str, dict[str, float]], network: bool = False) ->
 
 
 def summary_lines(result: Any) -> list[str]:
-    """What ``descentlab fit`` prints: how training ended, the metrics, the coefficients."""
+    """What ``descentlab fit`` prints: how training ended, the metrics, the coefficients.
+
+    >>> from types import SimpleNamespace
+    >>> from descentlab.estimators import GDRegressor
+    >>> reg = GDRegressor().fit([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
+    >>> metrics = {"train": {"r2": 1.0, "mae": 0.0, "rmse": 0.0}}
+    >>> print(*summary_lines(SimpleNamespace(estimator=reg, features=["x"], metrics=metrics)), sep="\\n")
+    Converged after 97 epochs (learning rate 1; training loss at epoch 96: ... on the standardised target)
+    train: R^2 = 1.0000   MAE = 0   RMSE = 0
+    Coefficients (in the data's units): x 2.00007; intercept 0.999927
+    """
     est = result.estimator
     h = est.history_
     if h.loss:
