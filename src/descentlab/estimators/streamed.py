@@ -17,6 +17,7 @@ from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
 from descentlab.estimators.device import dtype_for
 from descentlab.estimators.problem import Problem
+from descentlab.estimators.rescaled import moments_checked
 from descentlab.fast.blockwise import (
     ArrayBlocks,
     LabelCodes,
@@ -152,7 +153,8 @@ def fast_problem(estimator, X, y, solver, sample_weight=None):
             sample_weight = like(estimator._sample_weight(sample_weight, np.empty((X.shape[0], 0)),
                                                           to_numpy(y)), X)
     if solver == "moments":
-        moments_z, scaling = standardized(moments_of(X, y, sample_weight), estimator.standardize)
+        moments = moments_checked(estimator, moments_of, X, y, sample_weight)  # columns near 1e300?
+        moments_z, scaling = standardized(moments, estimator.standardize)
         objective = MomentsObjective(moments_z)
     else:
         scaling = row_scaling(X, y, estimator.standardize, sample_weight)
