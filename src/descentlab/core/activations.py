@@ -44,16 +44,45 @@ def softmax(Z):
     :class:`descentlab.core.losses.SoftmaxCrossEntropy` takes them, where the gradient
     simplifies to :math:`P - Y`.
     """
+    return softmax_lse(Z)[0]
+
+
+def softmax_lse(Z):
+    r""":func:`softmax` and each row's :math:`\operatorname{logsumexp}_j Z_{ij} = m_i + \log \sum_j
+    e^{Z_{ij} - m_i}` (:math:`m_i = \max_j Z_{ij}`), from one ``exp``.
+
+    Returns
+    -------
+    P : ndarray of shape (n_samples, n_classes)
+    lse : ndarray of shape (n_samples,)
+
+    Notes
+    -----
+    NumPy works class by class (on :math:`Z^\top`): a row's max and sum over a few
+    classes are then one vector operation across all rows, where a reduction along each
+    short row costs some ten times more.
+    """
     xp = namespace(Z)
-    Z = np.asarray(Z, dtype=float) if xp is np else Z
-    E = xp.exp(Z - xp.max(Z, axis=1, keepdims=True))
-    return E / xp.sum(E, axis=1, keepdims=True)
+    if xp is not np:
+        m = xp.max(Z, axis=1, keepdims=True)
+        E = xp.exp(Z - m)
+        s = xp.sum(E, axis=1, keepdims=True)
+        return E / s, (m + xp.log(s))[:, 0]
+    E = np.asarray(Z, dtype=float).T.copy()  # (n_classes, n_samples)
+    m = E.max(axis=0)
+    E -= m
+    np.exp(E, out=E)
+    s = E.sum(axis=0)
+    E /= s
+    return E.T, m + np.log(s)
 
 
 def log_softmax(Z):
     r""":math:`\log P_{ik} = Z_{ik} - \operatorname{logsumexp}_j Z_{ij}`, stable (row max subtracted)."""
     xp = namespace(Z)
-    Z = np.asarray(Z, dtype=float) if xp is np else Z
+    if xp is np:
+        Z = np.asarray(Z, dtype=float)
+        return Z - softmax_lse(Z)[1][:, None]
     shifted = Z - xp.max(Z, axis=1, keepdims=True)
     return shifted - xp.log(xp.sum(xp.exp(shifted), axis=1, keepdims=True))
 
