@@ -92,9 +92,10 @@ def read_fast(path: str, header: list[str], raw_header: list[str], features: lis
     X = np.ascontiguousarray(frame[features].to_numpy(dtype=float))  # C order, as the old reader
     y = None
     if target is not None and labels:
-        cells = frame[target].fillna("").str.strip()
-        y = cells.to_numpy(dtype=object)
-        if cells.str.lower().isin(missing).any():
+        codes, uniques = pd.factorize(frame[target])  # a few distinct labels: strip each once
+        names = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+        y = names[codes]  # a missing cell (NaN, code -1) is the "" at the end
+        if (codes < 0).any() or any(name.lower() in missing for name in names[:-1]):
             _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
             return None
     elif target is not None:
