@@ -20,7 +20,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import warnings
 
 import numpy as np
@@ -102,8 +101,8 @@ def main(argv=None):
     first = {} if args.skip_cold else {name: cold(name, args.rows) for name in makers}
     ref = "LogisticRegression"
     ref_loss, ref_acc, _ = quality(fitted[ref], X, y)
-    print("\n| estimator | warm s (best of %d) | warm / LR | cold s | cold / LR | log loss | - LR's | "
-          "accuracy | - LR's | iterations |" % args.repeat)
+    print(f"\n| estimator | warm s (best of {args.repeat}) | warm / LR | cold s | cold / LR | log loss | "
+          "- LR's | accuracy | - LR's | iterations |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name in makers:
         loss, acc, n_iter = quality(fitted[name], X, y)
