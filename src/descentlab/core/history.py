@@ -21,7 +21,6 @@ from descentlab.core.history_schema import (
 )
 from descentlab.core.history_views import HistoryViews
 from descentlab.errors import DescentlabError
-from descentlab.files import write_text
 from descentlab.memory import read_text_capped
 
 
@@ -186,10 +185,9 @@ class History(HistoryViews):
         return cls(loss=loss, params=params, final_params=final, status=status, meta=dict(meta),
                    val_loss=val_loss, final_loss=final_loss)
 
-    def to_json(self, path=None):
-        """The JSON text; with ``path``, written there atomically (a regular file only)."""
-        text = json.dumps(self.to_dict(), indent=1)
-        return text if path is None else write_text(path, text + "\n")
+    def to_json(self) -> str:
+        """The JSON text (:func:`descentlab.outputs.lessons.save_history` writes it to a file)."""
+        return json.dumps(self.to_dict(), indent=1)
 
     @classmethod
     def from_json(cls, text):

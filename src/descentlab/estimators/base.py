@@ -26,7 +26,7 @@ from descentlab.core.trainer import train
 from descentlab.core.xp import in_dtype_of
 from descentlab.data.magnitude import scaled
 from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init, stops_early
 from descentlab.estimators.convergence import divergence_error
 from descentlab.estimators.dask_predict import frames_as_arrays
 from descentlab.estimators.device import check_predict_namespace, device_support, dtype_for, fit_device
@@ -77,7 +77,9 @@ class GDEstimator(Incremental, BaseEstimator):
         improving, keeping the best parameters.
     validation_fraction : float, default=0.1
     standardize : bool, default=True
-        Train on standardised features (and target, for regression).
+        Train on standardised features (and target, for regression). False: on the raw ones;
+        the linear estimators with ``lr=None`` scale each column by its root mean square, the
+        diagonal preconditioner (:func:`descentlab.core.scaling.diagonal_scale`).
     random_state : int, RandomState or None, default=0
         Seeds the initialisation, the mini-batches and the validation split.
     solver : str, default="auto"
@@ -125,6 +127,7 @@ class GDEstimator(Incremental, BaseEstimator):
     _parameter_constraints = BASE_CONSTRAINTS
 
     _y_numeric = True
+    _multi_output = False  # whether y may be (n_samples, n_outputs): networks
     # what a saved model keeps (descentlab.estimators.persist); subclasses add theirs
     _saved_attributes = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
 
@@ -150,6 +153,10 @@ class GDEstimator(Incremental, BaseEstimator):
     def _loss(self):
         return MeanSquaredError()
 
+    def _loss_for(self, problem):
+        """The loss of a ``fit`` on ``problem`` (the linear estimators' on its target scale)."""
+        return self._loss()
+
     def _encode_target(self, y, sample_weight=None):
         """The training target and the attributes that map predictions back: ``t, attrs``."""
         return y, {}
@@ -163,7 +170,7 @@ class GDEstimator(Incremental, BaseEstimator):
         every weight matrix as it is (networks); linear models put it in data units."""
         return {k: 1.0 for k in model.params if k.split(".")[-1] == "W"}, 1.0
 
-    def _optimum_check(self, problem, loss, penalty, model):  # the linear estimators have one
+    def _optimum_check(self, problem, loss, penalty, model, optimizer=None):  # the linear estimators have one
         return None
 
     def _store(self, model):
@@ -200,7 +207,7 @@ class GDEstimator(Incremental, BaseEstimator):
             return self  # columns near 1e300 or 1e-300: fitted on powers of two, exactly
         # coef_ in float32 too for float32 X, as scikit-learn's (on a device, in its namespace)
         float32 = getattr(X, "dtype", None) == (on_device[0].float32 if on_device else np.float32)
-        x_ref = X
+        x_ref, early = X, stops_early(self, X)
         X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
                                                          self.random_state)
         warm = self.warm_start and hasattr(self, "_model")
@@ -209,13 +216,13 @@ class GDEstimator(Incremental, BaseEstimator):
                        else self._prepare(X, y, sample_weight))
         except ColumnsToScale as found:  # found by the moments pass (fit_extremes left it to it)
             return fit_scaled(self, scaled(X, found.kx), y, _exponents=(found.kx, 0), callbacks=callbacks)
-        held_out = self.early_stopping and validation_data is None
+        held_out = early and validation_data is None
         problem = problem if warm else without_intercept(self, problem)  # fit_intercept=False
         problem.choose_rows(held_out)  # a stochastic run: the virtual rows, in canonical order
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
         model = continue_from(self) if warm else self._build_model(problem.n_features, rng)
         model = model.like(problem.x_scale) if on_device else model  # on the data's device, if any
-        loss = self._loss()
+        loss = self._loss_for(problem)
         penalty = make_penalty(self.penalty, self.alpha, self.l1_ratio,
                                *self._penalty_scales(problem, model))
         lr, lam = self._step_size(problem, loss, penalty)
@@ -227,12 +234,12 @@ class GDEstimator(Incremental, BaseEstimator):
             history = train(model, problem.Z, problem.t, loss=loss, optimizer=optimizer,
                             epochs=self.epochs, batch_size=self.batch_size,
                             seed=int(rng.integers(2**31 - 1)), callbacks=callbacks, tol=self.tol,
-                            n_iter_no_change=self._patience(problem.n_samples),
+                            n_iter_no_change=self._patience(problem.n_samples, early),
                             validation_fraction=self.validation_fraction if held_out else None,
                             record_params=False, objective=problem.objective, penalty=penalty,
                             sample_weight=problem.sample_weight, validation_data=validation,
-                            stop_on_validation=self.early_stopping, rows=problem.rows,
-                            converged=self._optimum_check(problem, loss, penalty, model))
+                            stop_on_validation=early, rows=problem.rows,
+                            converged=self._optimum_check(problem, loss, penalty, model, optimizer))
         except DivergenceError as exc:
             lam = self._curvature(problem, loss, penalty) if lam is None else lam
             raise self._divergence_error(exc, lr, optimizer, lam, problem.n_samples) from None
@@ -309,8 +316,8 @@ class GDEstimator(Incremental, BaseEstimator):
     def _divergence_error(self, exc, lr, optimizer, lam, n_samples):
         return divergence_error(self, exc, lr, optimizer, lam, n_samples)
 
-    def _patience(self, n_samples):
-        """``n_iter_no_change``; a network resolves its None here."""
+    def _patience(self, n_samples, early=False):
+        """``n_iter_no_change``; a network resolves its None here (``early``: on held-out rows)."""
         return self.n_iter_no_change
 
     def _step_size(self, problem, loss, penalty):

@@ -25,22 +25,24 @@ from sklearn.utils.validation import validate_data
 from descentlab.core.history import History
 from descentlab.core.optimizers import make_optimizer
 from descentlab.core.penalties import make_penalty
-from descentlab.core.scaling import no_scaling, standardize
+from descentlab.core.scaling import diagonal_scale, no_scaling, standardize
 from descentlab.core.trainer import train
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.estimators.device import refuse_partial_fit
 from descentlab.estimators.intercept import without_intercept
-from descentlab.estimators.problem import Problem
+from descentlab.estimators.problem import Problem, preconditioned
 
 
 def continued_problem(est, X, y, sample_weight=None):
     """The rows of ``X``, ``y`` on the scale of ``est``'s first fit: a :class:`Problem`."""
-    X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric, reset=False)
+    X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric, reset=False,
+                         multi_output=est._multi_output)
     w = est._sample_weight(sample_weight, X, y)
     if hasattr(est, "classes_"):
         t, attrs = encode_with_classes(est, y, est.classes_)
     else:
-        t, attrs = (y - est.y_mean_) / est.y_scale_, {"y_mean_": est.y_mean_, "y_scale_": est.y_scale_}
+        attrs = {"y_mean_": est.y_mean_, "y_scale_": est.y_scale_}
+        t = est._encode_validation(y, attrs)  # (y - y_mean_) / y_scale_, per output
     Z = (X - est.x_mean_) / est.x_scale_
     return Problem(Z=Z, t=t, attrs=attrs, x_mean=est.x_mean_, x_scale=est.x_scale_,
                    batch_size=est.batch_size, sample_weight=w)
@@ -164,9 +166,13 @@ def encode_with_classes(est, y, classes):
 
 def _rows(est, X, y, classes=None, sample_weight=None):
     """The first batch, validated and standardised on its own statistics (rows, never a fast path)."""
-    X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric)
+    X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric,
+                         multi_output=est._multi_output)
     w = est._sample_weight(sample_weight, X, y)
     t, attrs = est._encode_target(y, w) if classes is None else encode_with_classes(est, y, classes)
     Z, x_mean, x_scale = standardize(X, w) if est.standardize else (X, *no_scaling(X.shape[1]))
+    if preconditioned(est):  # raw features over the first batch's root mean squares
+        x_scale = diagonal_scale(0.0, np.sqrt(np.average(X**2, axis=0, weights=w)))
+        Z = X / x_scale
     return Problem(Z=Z, t=t, attrs=attrs, x_mean=x_mean, x_scale=x_scale, batch_size=est.batch_size,
                    sample_weight=w)
