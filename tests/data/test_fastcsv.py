@@ -122,6 +122,8 @@ def test_a_label_over_two_lines_keeps_the_line_numbers(tmp_path, monkeypatch):
     ("a,b,y\n1,2,3\n4,5,NA\n7,,9\n", False, "line 3, column 'y'"),
     ("a,b,y\n1,2,yes\n4,5, \n7,,no\n", True, "line 3, column 'y'"),
     ("b,a,y\n1,2,3\n4,5,6\n7,na,9\n", False, "line 4, column 'a'"),
+    ("a,b,y\n1,2,3\n4,Null,6\n7,8,9\n", False, "line 3, column 'b'"),  # any case: NaN in pandas' pass
+    ("a,b,y\n1,2,3\n4, NA ,6\n7,8,9\n", False, "line 3, column 'b'"),  # padded: a text column
 ])
 def test_a_missing_cell_is_named_from_the_fast_path_as_the_cell_by_cell_reader_names_it(
         tmp_path, monkeypatch, text, labels, where):
@@ -133,6 +135,16 @@ def test_a_missing_cell_is_named_from_the_fast_path_as_the_cell_by_cell_reader_n
     with pytest.raises(DescentlabError, match=where) as fast:
         read_csv(path, target="y", labels=labels)
     assert str(fast.value) == str(slow.value)
+
+
+def test_a_missing_cell_past_the_first_megabyte_is_named_by_its_line(tmp_path, monkeypatch):
+    """The line of the gap is found by counting newlines block by block (1 MiB each)."""
+    rows = ["1.2345678,2.3456789,3.25"] * 60_000
+    rows[50_000] = "1.2345678,,3.25"
+    path = _write(tmp_path, "a,b,y\n" + "\n".join(rows) + "\n", "long.csv")
+    monkeypatch.setattr(csvfile, "_rows", lambda *a: pytest.fail("the cell-by-cell reader ran"))
+    with pytest.raises(DescentlabError, match="line 50002, column 'b'"):
+        read_csv(path, target="y")
 
 
 def test_a_short_row_still_goes_to_the_reader_that_counts_cells(tmp_path):

@@ -170,3 +170,29 @@ def test_the_estimator_itself_rescales_extreme_columns_like_the_cli():
     ref = GDClassifier().fit(X, labels)
     np.testing.assert_allclose(clf.predict_proba(X * 1e-200), ref.predict_proba(X), atol=1e-8)
     np.testing.assert_allclose(clf.coef_ * 1e-200, ref.coef_, rtol=1e-8)
+
+
+@pytest.mark.parametrize("scale", [1e250, 1e-250, 1.0])
+def test_the_moments_fit_finds_extreme_columns_from_its_own_pass(monkeypatch, scale):
+    """Issue 27 item 1: the default fit reads float64 X once; its columns are looked at
+    again (exponents) only when the moments' mean squares hint at an extreme one."""
+    import descentlab.estimators.rescaled as rescaled
+    from descentlab.estimators import GDRegressor
+
+    seen = []
+    monkeypatch.setattr(rescaled, "exponents", lambda A: seen.append(np.ndim(A)) or exponents(A))
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 3))
+    t = X @ [1.0, -2.0, 0.5] + 0.3 + 0.01 * rng.normal(size=200)
+    X[:, 1] *= scale
+    est = GDRegressor().fit(X, t)
+    ols = LinearRegression().fit(X / [1.0, scale, 1.0], t)  # the same fit on the column near 1
+    assert est.coef_ * [1.0, scale, 1.0] == pytest.approx(ols.coef_, rel=1e-3)
+    assert est.intercept_ == pytest.approx(ols.intercept_, rel=1e-3)
+    assert seen.count(2) == (0 if scale == 1.0 else 1)  # X read again only for the extreme column
+
+
+def test_float32_and_integer_columns_are_never_read_for_extremes():
+    A = np.full((4, 2), 3e38, dtype=np.float32)
+    assert not np.any(exponents(A)) and not np.any(exponents(np.arange(6).reshape(3, 2)))
+    assert exponents(np.array([[1e-250, 1.0]]))[0] < -800  # float64 is still looked at

@@ -171,15 +171,24 @@ class SoftmaxCrossEntropy:
     def loss(self, Y: Array, Z: Array, sample_weight: Array | None = None) -> float:
         """Return :math:`L` for one-hot ``Y`` and logits ``Z``, both (n_samples, n_classes)
         (each row's term times its ``sample_weight`` when given)."""
-        from descentlab.core.activations import log_softmax
+        from descentlab.core.activations import log_softmax, softmax_lse
 
-        return float(-namespace(Z).sum(_weighted(Y * log_softmax(Z), sample_weight)) / Y.shape[0])
+        xp = namespace(Z)
+        if xp is not np:
+            return float(-xp.sum(_weighted(Y * log_softmax(Z), sample_weight)) / Y.shape[0])
+        P, lse = softmax_lse(Z)  # P kept for grad at the same Z (the trainer's next call)
+        self._last = (Z, P)
+        ones = np.ones(Y.shape[1])  # row sums as products: a reduction along short rows is slow
+        terms = lse * (Y @ ones) - (Y * Z) @ ones  # sum_k Y_ik (lse_i - Z_ik)
+        return float((terms.sum() if sample_weight is None else terms @ sample_weight) / Y.shape[0])
 
     def grad(self, Y: Array, Z: Array, sample_weight: Array | None = None) -> Array:
         """Return ``dLdZ``, the gradient with respect to the logits."""
         from descentlab.core.activations import softmax
 
-        return _weighted(softmax(Z) - Y, sample_weight) / Y.shape[0]
+        last = self.__dict__.pop("_last", None)
+        P = last[1] if last is not None and last[0] is Z else softmax(Z)
+        return _weighted(P - Y, sample_weight) / Y.shape[0]
 
     def hessian_rows(self, Y: Array, Z: Array) -> Array:
         r"""Each row's :math:`N\,\partial^2 L / \partial Z_i \partial Z_i^\top = \operatorname{diag}(p_i)

@@ -66,7 +66,9 @@ def read_fast(path: str, header: list[str], raw_header: list[str], features: lis
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             warnings.simplefilter("ignore", pd.errors.DtypeWarning)  # a gap in one chunk: text there
-            frame = pd.read_csv(path, na_filter=False, **read)
+            # the missing spellings (in any case) read as NaN, as pandas' own defaults do:
+            # a column with a gap stays a float column, and the gap is found from the floats
+            frame = pd.read_csv(path, keep_default_na=False, na_values=_spellings(missing), **read)
         if len(frame.columns) != len(header):
             return None
         frame.columns = header
@@ -90,9 +92,10 @@ def read_fast(path: str, header: list[str], raw_header: list[str], features: lis
     X = np.ascontiguousarray(frame[features].to_numpy(dtype=float))  # C order, as the old reader
     y = None
     if target is not None and labels:
-        cells = frame[target].fillna("").str.strip()
-        y = cells.to_numpy(dtype=object)
-        if cells.str.lower().isin(missing).any():
+        codes, uniques = pd.factorize(frame[target])  # a few distinct labels: strip each once
+        names = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+        y = names[codes]  # a missing cell (NaN, code -1) is the "" at the end
+        if (codes < 0).any() or any(name.lower() in missing for name in names[:-1]):
             _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
             return None
     elif target is not None:
@@ -123,11 +126,41 @@ def _first_missing(path: str, delimiter: str, n_columns: int, frame: Any, featur
     order = np.argsort([list(frame.columns).index(n) for n in names], kind="stable")
     row = int(np.argmax(gaps.any(axis=1)))
     column = names[next(j for j in order if gaps[row, j])]
-    with open(path, newline="", encoding="utf-8-sig") as fh:  # pandas pads a short row with
-        line = next(itertools.islice(fh, row + 1, None), "")  # empty cells: is it a missing one?
+    line = _line(path, row + 1)  # pandas pads a short row with missing cells: is it one?
     if len(next(csv.reader([line], delimiter=delimiter), [])) != n_columns:
         return  # a short row, or a blank line: the reader says so, in its own words
     on_missing(row + 2, column, column == target and labels)  # it raises the reader's error
+
+
+def _spellings(missing: Any) -> list[str]:
+    """Every upper/lower-case spelling of the lower-case ``missing`` cells (pandas matches
+    them exactly; a padded one, e.g. `` NA``, leaves its column as text, checked below)."""
+    return sorted({"".join(chars) for cell in missing
+                   for chars in itertools.product(*({c.lower(), c.upper()} for c in cell))})
+
+
+def _line(path: str, index: int) -> str:
+    """Line ``index`` (0 is the header) of the file, found by counting newlines a block at a
+    time (the rows hold no line breaks: :func:`read_fast` checked)."""
+    block = 1 << 20
+    with open(path, "rb") as fh:
+        seen, start, tail = 0, 0, b""
+        while chunk := fh.read(block):
+            chunk = tail + chunk
+            count = chunk.count(b"\n")
+            if seen + count <= index:
+                seen, tail = seen + count, chunk[chunk.rfind(b"\n") + 1:] if count else chunk
+                continue
+            for _ in range(index - seen):
+                start = chunk.index(b"\n", start) + 1
+            end = chunk.find(b"\n", start)
+            if end < 0:  # the line runs on into the next block
+                end = len(chunk)
+                chunk += fh.readline()
+                end = chunk.find(b"\n", start)
+            line = chunk[start:] if end < 0 else chunk[start:end]
+            return line.decode("utf-8-sig" if index == 0 else "utf-8").rstrip("\r")
+    return ""
 
 
 def _missing_cells(column: Any, missing: Any) -> np.ndarray | None:

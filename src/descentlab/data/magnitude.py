@@ -30,12 +30,28 @@ def exponents(A: Any) -> Any:
     k : int or ndarray of int, shape (n_features,)
         ``np.ldexp(A, -k)`` has a largest magnitude in [1/2, 1) in every scaled column.
     """
-    A = np.asarray(A, dtype=float)
-    top = np.max(np.abs(A), axis=0) if A.size else np.zeros(A.shape[1:])
+    A = np.asarray(A)
+    if not fits_range(A.dtype):  # float64 (or wider): the largest magnitude of each column
+        A = A if A.dtype.kind == "f" else A.astype(float)
+        top = np.maximum(np.max(A, axis=0), -np.min(A, axis=0)) if A.size else np.zeros(A.shape[1:])
+    else:  # float32, integers, booleans: nothing in them can lie outside
+        top = np.zeros(A.shape[1:])
     _, k = np.frexp(top)
     outside = (top > SAFE) | ((top > 0) & (top < 1.0 / SAFE))
     k = np.where(outside, k, 0)
     return int(k) if np.ndim(k) == 0 else k.astype(int)
+
+
+def fits_range(dtype: Any) -> bool:
+    """Whether every finite nonzero number of ``dtype`` lies inside [1 / SAFE, SAFE]: float32
+    (1.4e-45 to 3.4e38), float16 and integers need no look at the data."""
+    dt = np.dtype(dtype)
+    if dt.kind in "biu":
+        return bool(dt.itemsize <= 8)
+    if dt.kind == "f":
+        info = np.finfo(dt)
+        return bool(float(info.max) <= SAFE and float(info.smallest_subnormal) >= 1.0 / SAFE)
+    return False
 
 
 def scaled(A: Any, k: Any) -> Any:

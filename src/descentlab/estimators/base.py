@@ -28,6 +28,7 @@ from descentlab.core.schedules import get_schedule
 from descentlab.core.stepsize import default_lr, with_penalty
 from descentlab.core.trainer import train
 from descentlab.core.xp import in_dtype_of
+from descentlab.data.magnitude import scaled
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init, stops_early
 from descentlab.estimators.convergence import divergence_error
@@ -36,7 +37,7 @@ from descentlab.estimators.device import Array, check_predict_namespace, device_
 from descentlab.estimators.incremental import Incremental, continue_from, continued_problem
 from descentlab.estimators.intercept import without_intercept
 from descentlab.estimators.problem import Problem, rows_problem
-from descentlab.estimators.rescaled import fit_extremes
+from descentlab.estimators.rescaled import ColumnsToScale, fit_extremes, fit_scaled
 from descentlab.estimators.rows import ValidationData, fit_weights, split_off, validation_rows
 from descentlab.settings import Setting, check_params
 
@@ -248,8 +249,11 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
         X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
                                                          self.random_state)
         warm = self.warm_start and hasattr(self, "_model")
-        problem = (continued_problem(self, X, y, sample_weight) if warm
-                   else self._prepare(X, y, sample_weight))
+        try:
+            problem = (continued_problem(self, X, y, sample_weight) if warm
+                       else self._prepare(X, y, sample_weight))
+        except ColumnsToScale as found:  # found by the moments pass (fit_extremes left it to it)
+            return fit_scaled(self, scaled(X, found.kx), y, _exponents=(found.kx, 0), callbacks=callbacks)
         held_out = early and validation_data is None
         problem = problem if warm else without_intercept(self, problem)  # fit_intercept=False
         problem.choose_rows(held_out)  # a stochastic run: the virtual rows, in canonical order

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import is_classifier
 
 from descentlab.data.magnitude import exponents, scaled
@@ -103,21 +103,28 @@ def fit_extremes(estimator: "GDEstimator", X: Array, y: Array, sample_weight: Ar
 
     A warm start or a ``validation_data`` keeps the data as given (their scale is another fit's).
 
+    On the default moments solver the check waits for the moments pass
+    (:func:`moments_checked`); on the others it reads the columns here:
+
     >>> from descentlab.estimators import GDRegressor
-    >>> reg = GDRegressor()
+    >>> reg = GDRegressor(solver="gd")
     >>> fit_extremes(reg, np.array([[0.0], [1e-300], [2e-300]]), np.array([1.0, 3.0, 5.0]))
     True
     >>> float(reg.coef_[0]) > 1e300
     True
     """
+    estimator._extremes_on_moments = False
     if getattr(estimator, "warm_start", False) and hasattr(estimator, "_model") or validation_data is not None:
         return False
     frame = hasattr(X, "columns") and hasattr(X, "dtypes")
     if not (isinstance(X, np.ndarray) or frame) or getattr(X, "dtype", None) == object:
         return False
     try:
-        kx = exponents(X)
         ky = 0 if is_classifier(estimator) else exponents(y)
+        if ky == 0 and _on_moments(estimator, X, sample_weight):  # see moments_checked
+            estimator._extremes_on_moments = True
+            return False
+        kx = exponents(X)
     except (TypeError, ValueError):
         return False  # not numbers: fit's own validation says what is wrong
     if not (np.any(kx) or np.any(ky)) or np.ndim(ky) > 0:
@@ -126,6 +133,79 @@ def fit_extremes(estimator: "GDEstimator", X: Array, y: Array, sample_weight: Ar
     fit_scaled(estimator, Xs, scaled(y, ky), _exponents=(kx, ky), sample_weight=sample_weight,
                callbacks=callbacks)
     return True
+
+
+class ColumnsToScale(DescentlabError):
+    """Raised by :func:`moments_checked` with the exponents ``kx`` fit must scale ``X`` by.
+
+    >>> ColumnsToScale(np.array([-995])).kx
+    array([-995])
+    """
+
+    def __init__(self, kx: NDArray[np.int_]) -> None:
+        super().__init__("X has columns near 1e300 or 1e-300: scale them by powers of two first")
+        self.kx = kx
+
+
+def _on_moments(estimator, X, sample_weight):
+    """Whether the check of float64 ``X`` can wait for the moments pass: an unweighted
+    regressor on the moments solver (the pass is then the whole fit, and a second pass to
+    look at the columns would cost a third of it)."""
+    if sample_weight is not None or getattr(X, "dtype", None) != np.float64 or is_classifier(estimator):
+        return False
+    try:
+        return getattr(estimator, "_solver_for", lambda X: None)(X) == "moments"
+    except DescentlabError:
+        return False  # fit says what is wrong
+
+
+#: A column's mean square :math:`\overline{x^2}` inside [2^-300, 2^300] rules out a largest
+#: magnitude outside [2^-200, 2^200] (:data:`~descentlab.data.magnitude.SAFE`): that one
+#: gives :math:`\overline{x^2} < 2^{-400}` or :math:`\overline{x^2} > 2^{400} / n`.
+MEAN_SQUARE_RANGE = (2.0 ** -300, 2.0 ** 300)
+
+
+def moments_checked(estimator, moments_of, X, y, sample_weight=None):
+    """``moments_of(X, y, sample_weight)``, doing :func:`fit_extremes`'s check when it left it
+    to the moments: only when a column's mean square (or an overflow) hints at a column
+    outside the safe range are the columns read again (:func:`~descentlab.data.magnitude.exponents`).
+
+    Raises
+    ------
+    ColumnsToScale
+        When some column must be scaled: ``fit`` then fits on the scaled columns.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> from descentlab.fast.moments import Moments
+    >>> reg = GDRegressor()
+    >>> reg._extremes_on_moments = True  # as fit_extremes leaves a moments fit
+    >>> def moments_of(X, y, w):
+    ...     return Moments.from_arrays(X, y, sample_weight=w)
+    >>> X, y = np.array([[0.0], [1.0], [2.0]]), np.array([1.0, 3.0, 5.0])
+    >>> type(moments_checked(reg, moments_of, X, y)).__name__
+    'Moments'
+    >>> moments_checked(reg, moments_of, X * 1e-300, y)
+    Traceback (most recent call last):
+    ...
+    descentlab.estimators.rescaled.ColumnsToScale: X has columns near 1e300 or 1e-300: ...
+    """
+    if not getattr(estimator, "_extremes_on_moments", False):
+        return moments_of(X, y, sample_weight)
+    try:
+        moments = moments_of(X, y, sample_weight)
+    except DescentlabError as exc:  # an overflow, or NaN
+        moments, error = None, exc
+    if moments is not None:
+        mean_square = np.diag(moments.cov) + moments.mean_x ** 2
+        low, high = MEAN_SQUARE_RANGE
+        if np.all(np.isfinite(mean_square)) and np.all((mean_square >= low) & (mean_square <= high)):
+            return moments
+    kx = exponents(X)
+    if np.any(kx):
+        raise ColumnsToScale(kx)
+    if moments is None:
+        raise error
+    return moments
 
 
 def _check_range(what: str, value: float, k: int) -> None:

@@ -20,6 +20,7 @@ from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import stops_early
 from descentlab.estimators.device import Array, dtype_for
 from descentlab.estimators.problem import Problem, preconditioned
+from descentlab.estimators.rescaled import moments_checked
 from descentlab.fast.blockwise import (
     ArrayBlocks,
     LabelCodes,
@@ -206,7 +207,7 @@ def fast_problem(estimator: "GDEstimator", X: Array, y: Array, solver: str,
             sample_weight = like(estimator._sample_weight(sample_weight, np.empty((X.shape[0], 0)),
                                                           to_numpy(y)), X)
     if solver == "moments":
-        moments = moments_of(X, y, sample_weight)
+        moments = moments_checked(estimator, moments_of, X, y, sample_weight)  # columns near 1e300?
         moments_z, scaling = (diagonally_scaled(moments) if preconditioned(estimator)
                               else standardized(moments, estimator.standardize))
         objective: MomentsObjective | FusedObjective = MomentsObjective(moments_z)
