@@ -100,14 +100,18 @@ def linear_hessian(X: np.ndarray, h: np.ndarray) -> np.ndarray:
     laid out as :math:`\tilde W = [W; b]` read row by row; one output has :math:`A_i = h_i`.
     Divide by :math:`N` for a mean loss's Hessian.
     """
-    Xt = np.column_stack([X, np.ones(X.shape[0])])
+    if hasattr(X, "weighted_gram"):  # sparse rows: sum_i c_i x~_i x~_i^T from their nonzeros
+        gram = X.weighted_gram
+    else:
+        Xt = np.column_stack([X, np.ones(X.shape[0])])
+        gram = lambda c: (Xt * c[:, None]).T @ Xt  # noqa: E731
     if h.ndim == 1:
-        return (Xt * h[:, None]).T @ Xt
-    d, K = Xt.shape[1], h.shape[1]
+        return gram(h)
+    d, K = X.shape[1] + 1, h.shape[1]
     H = np.empty((d, K, d, K))
     for k in range(K):
         for j in range(k, K):  # block (k, j): X~^T diag(A_kj) X~, symmetric in k and j
-            H[:, k, :, j] = H[:, j, :, k] = (Xt * h[:, k, j][:, None]).T @ Xt
+            H[:, k, :, j] = H[:, j, :, k] = gram(h[:, k, j])
     return H.reshape(d * K, d * K)
 
 

@@ -22,8 +22,10 @@ from descentlab.estimators.convergence import optimum_check
 from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.estimators.device import device_solver, host_score, immutable
 from descentlab.estimators.intercept import through_origin
+from descentlab.estimators.sparse import refuse_fused
 from descentlab.estimators.streamed import fast_problem
 from descentlab.fast.objectives import is_streamed
+from descentlab.fast.sparse import is_sparse as issparse
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
 
@@ -142,6 +144,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     """
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
+    _accepts_sparse = True
     _parameter_constraints = {**StandardizedTargetRegressor._parameter_constraints,
                               "solver": replace(BASE_CONSTRAINTS["solver"],
                                                 help="how each epoch's loss and gradients are computed: "
@@ -166,6 +169,10 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
                 solver = "gd"
             else:
                 solver = "moments" if n_features <= self.MAX_MOMENTS_FEATURES else "fused"
+            if solver == "fused" and issparse(X):  # the fused kernel reads dense rows
+                solver = "gd"
+        if solver == "fused" and issparse(X):
+            refuse_fused(solver)
         solver = device_solver(self.solver, solver, X)  # a device's arrays: no CPU kernel
         if solver != "gd" and not full_batch:
             raise DescentlabError(f"solver={solver!r} trains full-batch: leave batch_size and "
@@ -228,6 +235,7 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
+    _accepts_sparse = True
     _parameter_constraints = {**GDEstimator._parameter_constraints, **CLASSIFIER_CONSTRAINTS}
 
     def _class_weights(self, y, sample_weight=None):

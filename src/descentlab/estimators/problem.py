@@ -66,6 +66,8 @@ class Problem:
         from the virtual rows when some repeat or only a sample of them is read."""
         if self.objective is not None and hasattr(self.objective, "curvature"):
             return hessian_bound(loss) * self.objective.curvature()
+        if hasattr(self.Z, "second_moment_top"):  # sparse rows (descentlab.fast.sparse)
+            return sparse_curvature(self, loss)
         sample = None if self.rows is None else row_sample(self.rows)
         if sample is None or (sample.size == self.rows.size == self.Z.shape[0] and (
                 self.counts is None or np.all(self.counts == 1))):  # each row once: all of Z
@@ -76,6 +78,18 @@ class Problem:
     def close(self):
         if hasattr(self.objective, "close"):
             self.objective.close()
+
+
+def sparse_curvature(problem, loss):
+    """:func:`descentlab.core.stepsize.curvature` on sparse rows: :math:`\lambda_{\max}` on
+    all of them (products cost a pass over the nonzeros), plus the mini-batch term."""
+    Z, w = problem.Z, problem.sample_weight
+    if problem.rows is not None:
+        Z, w = take(Z, problem.rows), None if w is None else take(w, problem.rows)
+    lam = Z.second_moment_top(w)
+    if problem.batch_size is not None and problem.batch_size < Z.shape[0]:
+        lam += float(np.max((1.0 if w is None else w) * (Z.row_norms() + 1.0))) / problem.batch_size
+    return hessian_bound(loss) * lam
 
 
 def rows_problem(est, X, y, sample_weight=None):

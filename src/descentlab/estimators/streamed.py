@@ -17,6 +17,7 @@ from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
 from descentlab.estimators.device import dtype_for
 from descentlab.estimators.problem import Problem
+from descentlab.estimators.sparse import checked_sparse
 from descentlab.fast.blockwise import (
     ArrayBlocks,
     LabelCodes,
@@ -36,6 +37,7 @@ from descentlab.fast.objectives import (
     row_scaling,
     standardized,
 )
+from descentlab.fast.sparse import is_sparse as issparse
 
 MINIBATCH_ON_DASK = ("Dask arrays train full-batch (each epoch one reduction over the chunks): "
                      "leave batch_size and early_stopping unset, or for mini-batches wrap an "
@@ -137,7 +139,10 @@ def fast_problem(estimator, X, y, solver, sample_weight=None):
     """The :class:`~descentlab.estimators.problem.Problem` of a fast solver for ``estimator``."""
     from sklearn.utils.validation import validate_data
 
-    if is_streamed(X):
+    if issparse(X):  # CSR: its moments from sparse products (descentlab.fast.sparse)
+        X, y = checked_sparse(estimator, X, y)
+        sample_weight = estimator._sample_weight(sample_weight, X, y)
+    elif is_streamed(X):
         check_streamed(X, y)
         if sample_weight is not None:  # a memmap (other streams take none): checked, mean 1
             sample_weight = estimator._sample_weight(sample_weight, X, y)
