@@ -143,7 +143,7 @@ class GDEstimator(Incremental, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.array_api_support = device_support(self)  # fit, predict, proba in X's namespace
-        tags.input_tags.sparse = self._accepts_sparse
+        tags.input_tags.sparse = self._accepts_sparse and getattr(self, "solver", "auto") != "fused"
         return tags
 
     # -- hooks for subclasses ------------------------------------------------------------

@@ -81,7 +81,7 @@ class Problem:
 
 
 def sparse_curvature(problem, loss):
-    """:func:`descentlab.core.stepsize.curvature` on sparse rows: :math:`\lambda_{\max}` on
+    r""":func:`descentlab.core.stepsize.curvature` on sparse rows: :math:`\lambda_{\max}` on
     all of them (products cost a pass over the nonzeros), plus the mini-batch term."""
     Z, w = problem.Z, problem.sample_weight
     if problem.rows is not None:
