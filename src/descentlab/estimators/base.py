@@ -144,6 +144,7 @@ class GDEstimator(Incremental, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.array_api_support = device_support(self)  # fit, predict, proba in X's namespace
         tags.input_tags.sparse = self._accepts_sparse and getattr(self, "solver", "auto") != "fused"
+        tags.target_tags.multi_output = getattr(self, "_multi_output", False) and self.solver in ("auto", "gd")
         return tags
 
     # -- hooks for subclasses ------------------------------------------------------------

@@ -10,8 +10,9 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
+from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, init_normal, linear_forward
 from descentlab.core.scaling import no_scaling, standardize, to_data_units
+from descentlab.core.stepsize import with_penalty
 from descentlab.core.xp import all_finite, in_dtype_of, is_numpy, namespace, stacked
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
@@ -39,6 +40,8 @@ class _LinearMixin:
         """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^2` (see
         :class:`~descentlab.estimators.base.GDEstimator`'s Notes)."""
         sy = problem.attrs.get("y_scale_", 1.0)
+        if np.ndim(sy):  # k targets: coef_[k] = s_y[k] W[:, k] / s; the MSE is their mean, so 1 / k
+            return {"W": sy[None, :] / problem.x_scale[:, None]}, 1.0 / (sy.size * sy**2)
         scale = sy / problem.x_scale
         if model.params["W"].ndim == 2:  # softmax: one column of weights per class
             scale = scale[:, None]
@@ -48,22 +51,28 @@ class _LinearMixin:
         return optimum_check(self, problem, loss, penalty, model)
 
     def _store(self, model):
-        W, b = model.params["W"], float(model.params["b"])
-        coef, intercept = to_data_units(W, b, self.x_mean_, self.x_scale_,
-                                        getattr(self, "y_mean_", 0.0), getattr(self, "y_scale_", 1.0))
-        if not (all_finite(coef) and np.isfinite(intercept)):
+        W, b = model.params["W"], model.params["b"]
+        y_mean, y_scale = getattr(self, "y_mean_", 0.0), getattr(self, "y_scale_", 1.0)
+        if W.ndim == 2:  # k targets: each column a linear model, carried back on its own
+            pairs = [to_data_units(W[:, k], b[k], self.x_mean_, self.x_scale_, y_mean[k], y_scale[k])
+                     for k in range(W.shape[1])]
+            coef, intercept = np.array([c for c, _ in pairs]), np.array([i for _, i in pairs])
+        else:
+            coef, intercept = to_data_units(W, float(b), self.x_mean_, self.x_scale_, y_mean, y_scale)
+        if not (all_finite(coef) and np.all(np.isfinite(intercept))):
             raise DescentlabError("the coefficients overflow in the data's units: rescale the "
                                   "features (some columns are nearly constant)")
         self.coef_, self.intercept_ = coef, intercept
 
     def _check_state(self):
         super()._check_state()
-        if np.ndim(self.intercept_) != 0:
-            raise ValueError("intercept_ must be one number")
+        if np.ndim(self.intercept_) != np.ndim(self.coef_) - 1:
+            raise ValueError("intercept_ must be one number, or one per row of coef_")
 
     def _linear(self, X):
         X = self._check_X(X)
-        return in_dtype_of(linear_forward(X, self.coef_, self.intercept_), X)
+        coef = self.coef_.T if np.ndim(self.coef_) == 2 else self.coef_  # (k, n): k targets
+        return in_dtype_of(linear_forward(X, coef, self.intercept_), X)
 
 
 class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
@@ -79,6 +88,9 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
 
     def _encode_target(self, y, sample_weight=None):
         t, y_mean, y_scale = standardize(y, sample_weight) if self.standardize else (y, *no_scaling())
+        if np.ndim(y) == 2:  # k targets (multi-output): a mean and a scale each
+            return t, {"y_mean_": np.broadcast_to(y_mean, y.shape[1:]).astype(float),
+                       "y_scale_": np.broadcast_to(y_scale, y.shape[1:]).astype(float)}
         return t, {"y_mean_": float(y_mean), "y_scale_": float(y_scale)}
 
     def _encode_validation(self, y, attrs):
@@ -86,8 +98,9 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
 
     def _check_state(self):
         super()._check_state()
-        if not (np.ndim(self.y_mean_) == 0 and np.ndim(self.y_scale_) == 0 and self.y_scale_ > 0):
-            raise ValueError("y_mean_ must be a number and y_scale_ a positive number")
+        if not (np.ndim(self.y_mean_) == np.ndim(self.y_scale_) <= getattr(self, "_multi_output", 0)
+                and np.all(np.asarray(self.y_scale_) > 0)):
+            raise ValueError("y_mean_ must be a number and y_scale_ a positive number (one per target)")
 
     @lazy_on_dask("values")
     def predict(self, X):
@@ -145,6 +158,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
     _accepts_sparse = True
+    _multi_output, _n_targets = True, None  # y of shape (n_samples, k): coef_ (k, n_features)
     _parameter_constraints = {**StandardizedTargetRegressor._parameter_constraints,
                               "solver": replace(BASE_CONSTRAINTS["solver"],
                                                 help="how each epoch's loss and gradients are computed: "
@@ -153,7 +167,19 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     MAX_MOMENTS_FEATURES = 2048
 
     def _build_model(self, n_features, rng):
-        return through_origin(self, LinearModel(n_features, seed=0, init_scale=0.0))
+        model = LinearModel(n_features, seed=0, init_scale=0.0)
+        if self._n_targets:  # k targets: W of shape (n_features, k), b of shape (k,)
+            model.params = init_normal(n_features, rng, 0.0, n_outputs=self._n_targets)
+        return through_origin(self, model)
+
+    def _encode_target(self, y, sample_weight=None):
+        self._n_targets = y.shape[1] if np.ndim(y) == 2 else None
+        return super()._encode_target(y, sample_weight)
+
+    def _curvature(self, problem, loss, penalty):
+        """The MSE of k targets is their mean: its curvature is 1/k of one target's."""
+        k = self._n_targets or 1
+        return with_penalty(problem.curvature(loss) / k, penalty)
 
     def _solver_for(self, X, sample_weight=None):
         full_batch = self.batch_size is None and not self.early_stopping
@@ -187,6 +213,11 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
 
     def _prepare(self, X, y, sample_weight=None):
         solver = self._solver_for(X, sample_weight)
+        if not is_streamed(X) and np.ndim(y) == 2:
+            if self.solver not in ("auto", "gd"):  # the fast paths hold one target's moments
+                raise DescentlabError(f"solver={self.solver!r} fits one target: use solver='auto' "
+                                      "or 'gd' for y of shape (n_samples, n_targets)")
+            solver = "gd"
         if solver == "gd":
             return super()._prepare(X, y, sample_weight)
         problem = fast_problem(self, X, y, solver, sample_weight)

@@ -99,7 +99,8 @@ def rows_problem(est, X, y, sample_weight=None):
     ``early_stopping`` set), from the rows as given: ``X`` and ``y`` (a classifier's
     encoded labels).
     """
-    X, y = validate_data(est, X, y, dtype=dtype_for(X, np.float64), y_numeric=est._y_numeric)
+    X, y = validate_data(est, X, y, dtype=dtype_for(X, np.float64), y_numeric=est._y_numeric,
+                         multi_output=getattr(est, "_multi_output", False))
     y = to_numpy(y)  # labels, weights and counts on the host (N numbers; NumPy's as they are)
     w, counts = fit_weights(est, sample_weight, _host_rows(X), y)
     t, target_attrs = est._encode_target(y, w)
