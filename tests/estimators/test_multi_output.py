@@ -59,3 +59,12 @@ def test_fast_solvers_refuse_several_targets_in_one_line():
     assert "\n" not in str(info.value)
     assert GDRegressor().__sklearn_tags__().target_tags.multi_output
     assert not GDRegressor(solver="moments").__sklearn_tags__().target_tags.multi_output
+
+
+def test_multi_output_model_saves_and_loads(tmp_path):
+    from descentlab.estimators import load_model, save_model
+
+    X, Y, _ = _data()
+    est = GDRegressor().fit(X, Y)
+    save_model(est, tmp_path / "m.json")
+    np.testing.assert_array_equal(load_model(tmp_path / "m.json").predict(X), est.predict(X))
