@@ -25,7 +25,7 @@ from descentlab.estimators.device import device_solver, host_score, immutable
 from descentlab.estimators.intercept import through_origin
 from descentlab.estimators.sparse import refuse_fused
 from descentlab.estimators.streamed import fast_problem
-from descentlab.fast.objectives import is_streamed
+from descentlab.fast.objectives import is_dask, is_streamed
 from descentlab.fast.sparse import is_sparse as issparse
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
@@ -206,9 +206,9 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
         if solver != "moments" and streamed:
             raise DescentlabError(f"solver={solver!r} needs X in memory: use solver='moments' "
                                   "(or 'auto') for Dask arrays and streamed files")
-        if sample_weight is not None and streamed:
+        if sample_weight is not None and streamed and not is_dask(X):
             raise DescentlabError("sample_weight needs X in memory: load the data as an array "
-                                  "(the streamed moments take no weights)")
+                                  "or as Dask arrays (a .npy stream takes no weights)")
         return solver
 
     def _prepare(self, X, y, sample_weight=None):

@@ -15,6 +15,7 @@ from descentlab.core.scaling import column_scale, no_scaling
 from descentlab.core.xp import is_numpy, like, to_numpy
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
+from descentlab.estimators.dask_weights import dask_row_weights
 from descentlab.estimators.device import dtype_for
 from descentlab.estimators.problem import Problem
 from descentlab.estimators.sparse import checked_sparse
@@ -63,14 +64,14 @@ def wants_blocks(estimator, X, weighted=False):
 def streamed_problem(estimator, X, y, weights=None):
     """The :class:`~descentlab.estimators.problem.Problem` of ``estimator`` on ``X`` in blocks.
 
-    ``weights`` (name -> the ``sample_weight`` or ``class_weight`` given, or None) must all
-    be None: the blocks take no weights (a memmap with weights is read as an array instead,
-    :func:`wants_blocks`).
+    ``weights`` (name -> the ``sample_weight`` or ``class_weight`` given, or None): Dask
+    chunks take them (:mod:`descentlab.estimators.dask_weights`); a file's blocks take none
+    (a memmap with weights is read as an array instead, :func:`wants_blocks`).
     """
     for name, given in (weights or {}).items():
-        if given is not None:
+        if given is not None and not is_dask(X):
             raise DescentlabError(f"{name} needs X in memory: load the data as an array "
-                                  "(the .npy stream and Dask paths take no weights)")
+                                  "or as Dask arrays (a .npy stream takes no weights)")
     if not _full_batch(estimator, X):
         if is_dask(X):
             raise DescentlabError(MINIBATCH_ON_DASK)
@@ -81,7 +82,7 @@ def streamed_problem(estimator, X, y, weights=None):
 
         check_dask_input(X, y)
         check_streamed(X, y)
-        blocks = DaskBlocks(X, y)
+        blocks = DaskBlocks(X, y, w=dask_row_weights(estimator, X, y, (weights or {}).get("sample_weight")))
     else:
         if is_dask(y):
             raise DescentlabError("y is a Dask array but X is not: pass both as Dask arrays")
@@ -142,6 +143,9 @@ def fast_problem(estimator, X, y, solver, sample_weight=None):
     if issparse(X):  # CSR: its moments from sparse products (descentlab.fast.sparse)
         X, y = checked_sparse(estimator, X, y)
         sample_weight = estimator._sample_weight(sample_weight, X, y)
+    elif is_dask(X):  # weights as a Dask array, chunked as X's rows
+        check_streamed(X, y)
+        sample_weight = dask_row_weights(estimator, X, y, sample_weight)
     elif is_streamed(X):
         check_streamed(X, y)
         if sample_weight is not None:  # a memmap (other streams take none): checked, mean 1

@@ -140,7 +140,7 @@ def moments_of(X: Any, y: Any, sample_weight: Any = None) -> Moments:
     (:func:`descentlab.fast.gram.augmented_gram`), weighted by ``sample_weight`` if given."""
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
         if is_dask(X):
-            moments = Moments.from_dask(X, y)
+            moments = Moments.from_dask(X, y, sample_weight)
         elif is_sparse(X):  # CSR: sparse products, centred on the Gram matrix
             moments = sparse_moments(X, y, sample_weight)
         elif is_device_array(X):  # another namespace's arrays: one product on their device
