@@ -62,6 +62,6 @@ def _with_class_weights(est, y, s):
     totals = np.asarray(da.bincount(codes, weights=ones, minlength=len(classes)).compute(), dtype=float)
     if est.class_weight == "balanced" and totals.min() <= 0:
         raise DescentlabError(f"class_weight='balanced' needs every class to weigh something: "
-                              f"the rows of class {classes[int(np.argmin(totals))]!r} have sample_weight 0")
+                              f"the rows of class {labels[int(np.argmin(totals))]!r} have sample_weight 0")
     per_class = compute_class_weight(est.class_weight, classes=classes, y=classes, sample_weight=totals)
     return codes.map_blocks(lambda cb: per_class[cb], dtype=np.float64) * ones
