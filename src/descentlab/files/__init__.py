@@ -17,11 +17,20 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, TypeVar
 
 from descentlab.errors import DescentlabError, SaveError
-from descentlab.files.interrupts import deferred_signals
+from descentlab.files.interrupts import deferred_signals as deferred_signals  # re-exported
+from descentlab.files.recover import fallback_paths as fallback_paths  # re-exported: one home, recover.py
+from descentlab.files.recover import save_or_recover as save_or_recover
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+Cell = TypeVar("Cell")
 
 #: Temporary files are ``.descentlab-tmp.<pid>.<name>.<random><suffix>``: a name no user
 #: file has, with the writer's process id, so a later run can tell a killed writer's
@@ -42,6 +51,11 @@ def check_target(path: "str | os.PathLike[str]") -> Path:
 
     Every writer calls this (through :func:`atomic_path`): renaming a file over
     ``/dev/null`` or a FIFO would replace the device node, not write into it.
+
+    >>> check_target("/dev/null")
+    Traceback (most recent call last):
+    ...
+    descentlab.errors.SaveError: cannot write '/dev/null' (it is a character device): ...
     """
     path = Path(path)
     try:
@@ -71,22 +85,25 @@ def check_source(path: "str | os.PathLike[str]", what: str) -> None:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def escape_csv_cell(value):
+def escape_csv_cell(value: Cell) -> "Cell | str":
     """A CSV cell a spreadsheet shows as text: a string starting with ``= + - @`` (or a tab
     or CR) gets a leading ``'``, so ``=HYPERLINK(...)`` in a learner's file name never becomes
     a live formula. Numbers are left as they are (a negative number is data, not a formula).
     Every CSV descentlab writes passes its cells through here.
+
+    >>> escape_csv_cell("=HYPERLINK(1)"), escape_csv_cell("plain"), escape_csv_cell(-1.5)
+    ("'=HYPERLINK(1)", 'plain', -1.5)
     """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def _reason(exc):
+def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _can_write_in(folder):
+def _can_write_in(folder: Path) -> bool:
     """True when a file can be created in the existing folder ``folder`` (tried, not guessed:
     ``os.access`` is wrong for root and read-only mounts)."""
     try:
@@ -96,7 +113,7 @@ def _can_write_in(folder):
         return False
 
 
-def _is_input(path, inputs):
+def _is_input(path: Path, inputs: "Iterable[str | os.PathLike[str]]") -> Path | None:
     for source in inputs:
         source = Path(source)
         try:
@@ -110,7 +127,7 @@ def _is_input(path, inputs):
     return None
 
 
-def check_folder(folder):
+def check_folder(folder: "str | os.PathLike[str]") -> Path:
     """One-line error unless ``folder`` is, or can be created as, a writable folder."""
     folder = Path(folder)
     long = next((part for part in folder.parts if len(os.fsencode(part)) > 255), None)
@@ -129,7 +146,9 @@ def check_folder(folder):
     raise DescentlabError(f"cannot write to output folder {str(folder)!r} ({why}): choose another --out")
 
 
-def check_outputs(outputs, *, inputs=(), folder=None):
+def check_outputs(outputs: "Iterable[tuple[str, str | os.PathLike[str]]]", *,
+                  inputs: "Iterable[str | os.PathLike[str]]" = (),
+                  folder: "str | os.PathLike[str] | None" = None) -> Path | None:
     """Check every output of a run before the run starts; create ``folder`` when all pass.
 
     Parameters
@@ -148,11 +167,11 @@ def check_outputs(outputs, *, inputs=(), folder=None):
     DescentlabError
         One line naming the first output that cannot be written and what to do.
     """
-    outputs = [(what, Path(path)) for what, path in outputs]
+    checked = [(what, Path(path)) for what, path in outputs]
     if folder is not None:
         check_folder(folder)
-    seen = {}
-    for what, path in outputs:
+    seen: dict[str, str] = {}
+    for what, path in checked:
         where = f"cannot write {what} to {str(path)!r}"
         source = _is_input(path, inputs)
         if source is not None:
@@ -180,7 +199,7 @@ def check_outputs(outputs, *, inputs=(), folder=None):
     return None
 
 
-def ensure_writable_dir(path):
+def ensure_writable_dir(path: "str | os.PathLike[str]") -> Path:
     """Create ``path`` if needed and check that files can be written in it."""
     path = Path(path)
     try:
@@ -194,14 +213,14 @@ def ensure_writable_dir(path):
     return path
 
 
-def _umask():
+def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
 @contextmanager
-def atomic_path(path):
+def atomic_path(path: "str | os.PathLike[str]") -> Iterator[str]:
     """A temporary path beside ``path`` for writers that want a file name (GIF, MP4).
 
     Yields the temporary path (same suffix, so writers pick the right format); on
@@ -214,19 +233,19 @@ def atomic_path(path):
         One line naming ``path`` (never the temporary file) when the folder is missing,
         ``path`` is a folder or not a regular file, or the disk refuses the write.
     """
-    path = check_target(path)
-    tmp = None
+    target = check_target(path)
+    tmp: str | None = None
     try:
         with deferred_signals():  # no Ctrl-C between creating the file and knowing its name
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}.{path.stem}.",
-                                       suffix=path.suffix)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}.{target.stem}.",
+                                       suffix=target.suffix)
             os.close(fd)
         yield tmp
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except OSError as exc:
-        raise SaveError(f"cannot write {str(path)!r} ({_why(path, exc)}): choose another "
-                        "path", path=path) from None
+        raise SaveError(f"cannot write {str(target)!r} ({_why(target, exc)}): choose another "
+                        "path", path=target) from None
     finally:
         if tmp is not None:
             with deferred_signals():
@@ -234,7 +253,7 @@ def atomic_path(path):
                     os.unlink(tmp)
 
 
-def _why(path, exc):
+def _why(path: Path, exc: OSError) -> str:
     if path.is_dir():
         return "it is a folder"
     if not path.parent.is_dir():
@@ -242,49 +261,25 @@ def _why(path, exc):
     return _reason(exc)
 
 
-def _atomic(path, write):
+def _atomic(path: "str | os.PathLike[str]", write: Callable[[IO[bytes]], object]) -> Path:
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         write(fh)
     return Path(path)
 
 
-def write_text(path, text):
-    """Write ``text`` to ``path`` atomically (temporary file, then rename)."""
+def write_text(path: "str | os.PathLike[str]", text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (temporary file, then rename).
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_text(folder / "note.txt", "epoch 60").read_text()
+    'epoch 60'
+    >>> sorted(p.name for p in folder.iterdir())  # no temporary file left beside it
+    ['note.txt']
+    """
     return _atomic(path, lambda fh: fh.write(text.encode("utf-8")))
 
 
-def save_figure(fig, path, dpi=100):
+def save_figure(fig: "Figure", path: "str | os.PathLike[str]", dpi: int = 100) -> Path:
     """Save a matplotlib figure as PNG atomically."""
     return _atomic(path, lambda fh: fig.savefig(fh, format="png", dpi=dpi))
-
-
-def fallback_paths(path):
-    """Where :func:`save_or_recover` tries next: beside ``path``, then the temp folder."""
-    path = Path(path)
-    name = f"{path.name}.recovered-{os.getpid()}{path.suffix}"
-    return [path.parent / name, Path(tempfile.gettempdir()) / f"descentlab-{name}"]
-
-
-def save_or_recover(save, path, what="the model"):
-    """``save(path)``; if the file cannot be written, ``save`` it under a fallback name.
-
-    A run of hours must not be lost to a folder removed or a disk filled while it ran.
-
-    Raises
-    ------
-    SaveError
-        Saying where the work was saved instead (``.recovered`` holds the path), or that
-        no fallback worked either.
-    """
-    try:
-        return save(path)
-    except SaveError as exc:
-        first = exc
-    for fallback in fallback_paths(path):
-        try:
-            save(fallback)
-        except SaveError:
-            continue
-        raise SaveError(f"{first}; {what} is saved in {str(fallback)!r} instead: move it where "
-                        "you want it", path=path, recovered=fallback) from None
-    raise first

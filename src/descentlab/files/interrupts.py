@@ -12,11 +12,13 @@ the command stops while what was trained is kept.
 
 import signal
 import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 
 @contextmanager
-def deferred_signals(signals=(signal.SIGINT, signal.SIGTERM)):
+def deferred_signals(signals: Iterable[signal.Signals] = (signal.SIGINT, signal.SIGTERM)) -> Iterator[None]:
     """Hold Ctrl-C (and SIGTERM) back until the block ends, then deliver them.
 
     For writing the few small files that record a run (history, metrics, manifest): a
@@ -27,10 +29,14 @@ def deferred_signals(signals=(signal.SIGINT, signal.SIGTERM)):
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    caught = []
+    caught: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        caught.append(signum)
+
     previous = {s: signal.getsignal(s) for s in signals}
     for s in signals:
-        signal.signal(s, lambda signum, frame: caught.append(signum))
+        signal.signal(s, hold)
     try:
         yield
     finally:
@@ -48,7 +54,7 @@ _FRESH = dict(_ctrl_c)
 
 
 @contextmanager
-def interrupt_scope():
+def interrupt_scope() -> Iterator[None]:
     """While a command runs: once a training loop has caught Ctrl-C (:func:`note_interrupt`),
     every later part of the command stops at once (:func:`stopping`), and further Ctrl-C
     are held (:func:`holding`) until what was trained is written (:func:`release_interrupts`)."""

@@ -24,9 +24,11 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive
 
 from descentlab.errors import DescentlabError
 from descentlab.playground.classroom import Roster, class_endpoint, client_of
@@ -43,16 +45,18 @@ class BodyTooLarge(Exception):
     """A request body over its cap."""
 
 
-def error(message, status=400):
+def error(message: str, status: int = 400) -> JSONResponse:
+    """A refusal: ``{"error": message}`` with ``status``."""
     return JSONResponse({"error": message}, status_code=status)
 
 
-async def read_body(request, cap):
+async def read_body(request: Request, cap: int) -> bytes:
     """The request body, refused once it passes ``cap`` bytes (before reading it all)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > cap:
         raise BodyTooLarge
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > cap:
@@ -61,20 +65,22 @@ async def read_body(request, cap):
     return b"".join(chunks)
 
 
-async def page(request):
+async def page(request: Request) -> FileResponse:
+    """``GET /``: the page."""
     return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
 
-async def limits(request):
+async def limits(request: Request) -> JSONResponse:
+    """``GET /api/limits``: the caps and every setting (:func:`limits_document`)."""
     return JSONResponse(limits_document())
 
 
-async def presets_endpoint(request):
+async def presets_endpoint(request: Request) -> JSONResponse:
     """The presets, read from the lessons' configs (:mod:`descentlab.playground.presets`)."""
     return JSONResponse(presets())
 
 
-async def disconnected(receive):
+async def disconnected(receive: Receive) -> None:
     """Wait until the client has gone (its connection closed: the page aborted the request)."""
     while True:
         message = await receive()
@@ -82,7 +88,8 @@ async def disconnected(receive):
             return
 
 
-async def train_endpoint(request):
+async def train_endpoint(request: Request) -> Response:
+    """``POST /api/train``: settings (JSON) -> the run (JSON), or a 4xx refusal."""
     try:
         raw = await read_body(request, LIMITS["body_bytes"])
         body = parse_json(raw)
@@ -95,7 +102,7 @@ async def train_endpoint(request):
     client = client_of(request)
     request.app.state.roster.seen(client, is_teacher(request.app.state.admission, request.headers))
     try:
-        content = await request.app.state.answers.get(body, client, lambda: disconnected(request.receive))
+        content: bytes = await request.app.state.answers.get(body, client, lambda: disconnected(request.receive))
     except DescentlabError as exc:
         return error(str(exc), 422 if isinstance(body, dict) else 400)
     except Replaced:
@@ -108,19 +115,19 @@ async def train_endpoint(request):
     return Response(content, media_type="application/json")
 
 
-async def progress_endpoint(request):
+async def progress_endpoint(request: Request) -> JSONResponse:
     """Where this page's request is (``X-Client-Id``): idle, queued, or training at epoch k."""
     return JSONResponse(request.app.state.answers.progress(client_of(request)))
 
 
-async def stats_endpoint(request):
+async def stats_endpoint(request: Request) -> JSONResponse:
     """The server's counts and CPU seconds (:attr:`Answers.stats`), for the teacher."""
     if not is_teacher(request.app.state.admission, request.headers):
         return error("only the teacher's page can see the server's figures", 403)
     return JSONResponse(request.app.state.answers.snapshot())
 
 
-async def csv_endpoint(request):
+async def csv_endpoint(request: Request) -> JSONResponse:
     """A CSV file's text (the body) -> its columns; ``?feature=...&target=...`` (by default
     the first and the last) checks those two columns with the CSV reader and counts the
     rows. A refused file still answers the columns of its header, when it has one."""
@@ -132,7 +139,7 @@ async def csv_endpoint(request):
                      "upload a smaller file", 413)
     except UnicodeDecodeError:
         return error(f"the file {name!r} is not text the playground can read: save it as a UTF-8 CSV file")
-    columns = []
+    columns: list[str] = []
     try:
         columns = csv_columns(text)
         if len(columns) < 2:
@@ -147,19 +154,22 @@ async def csv_endpoint(request):
                          "rows": int(data.X.shape[0])})
 
 
-async def http_error(request, exc):
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    """404 and 405 in words, as JSON."""
+    assert isinstance(exc, HTTPException)
     messages = {404: f"there is no page {request.url.path[:80]!r} here: open / (the API is /api/train, "
                      "/api/csv, /api/limits, /api/class)",
                 405: f"{request.method} is not allowed on {request.url.path}: see the README's API"}
     return error(messages.get(exc.status_code, str(exc.detail)), exc.status_code)
 
 
-async def server_error(request, exc):
+async def server_error(request: Request, exc: Exception) -> JSONResponse:
+    """Any other exception: a 500 that names it (never a traceback)."""
     return error(f"internal error ({type(exc).__name__}): please report it with the settings that "
                  "caused it", 500)
 
 
-def create_app(workers=1, admission=None):
+def create_app(workers: int = 1, admission: Admission | None = None) -> Starlette:
     """The Starlette application (also ``uvicorn --factory descentlab.playground.app:create_app``);
     ``workers`` slots a lane train (1: threads of this one), see :class:`Answers`;
     ``admission`` says which Host names and codes it admits (default: loopback names on any

@@ -7,27 +7,30 @@ chosen optimizer by its ``stable_lr``.
 """
 
 import numpy as np
+from numpy.typing import NDArray
 
 from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
-from descentlab.core.models import LinearModel, LogisticModel
+from descentlab.core.models import LinearModel, LogisticModel, Model
 from descentlab.core.network import make_network
-from descentlab.core.optimizers import make_optimizer
-from descentlab.core.penalties import make_penalty
+from descentlab.core.optimizers import Optimizer, make_optimizer
+from descentlab.core.penalties import Penalty, make_penalty
 from descentlab.core.stepsize import curvature, linear_network_sharpness, stable_rate, with_penalty
 from descentlab.errors import DescentlabError
 from descentlab.lessons.collapse import article_network, network_inputs
+from descentlab.playground.problems import Problem
+from descentlab.playground.settings import Settings
 
 
-def inputs(s, X):
+def inputs(s: Settings, X: NDArray[np.float64]) -> NDArray[np.float64]:
     """``X`` as the model of ``s`` sees it: ``[x, 1]`` for the x0 network, ``X`` otherwise."""
     return network_inputs(X, s["bias_form"]) if s["model"] == "network" else X
 
 
-def make_model(s, n_features):
+def make_model(s: Settings, n_features: int) -> Model:
     """The model of settings ``s``, starting at ``m``, ``b`` or ``params`` when given (for
     the x0 network ``n_features`` is the data's; the bias column is added here)."""
     if s["model"] == "network" and s["bias_form"] == "x0":  # the collapse lesson's own network
-        model = article_network("x0", s["hidden"], "xavier", s["seed"])
+        model: Model = article_network("x0", s["hidden"], "xavier", s["seed"])
     elif s["model"] == "network":
         model = make_network([n_features, s["hidden"], 1], s["activation"], seed=s["seed"])
     elif s["model"] == "logistic":
@@ -43,7 +46,7 @@ def make_model(s, n_features):
     return model
 
 
-def _set_params(model, values):
+def _set_params(model: Model, values: dict[str, object]) -> None:
     """Copy ``values`` (name -> nested list) into the model, checking names and shapes."""
     if set(values) != set(model.params):
         raise DescentlabError(f"params must have exactly the keys {', '.join(sorted(model.params))} "
@@ -56,12 +59,12 @@ def _set_params(model, values):
         model.params[key][...] = array
 
 
-def make_loss(s):
+def make_loss(s: Settings) -> BinaryCrossEntropy | MeanSquaredError:
     """Binary cross-entropy (from logits) for logistic regression, the half-MSE otherwise."""
     return BinaryCrossEntropy() if s["model"] == "logistic" else MeanSquaredError()
 
 
-def make_penalty_of(s):
+def make_penalty_of(s: Settings) -> Penalty | None:
     r"""The :class:`descentlab.core.penalties.Penalty` of ``s`` on the slope ``W`` (the bias is
     free), in the data's units, or None: the objective is the half-MSE plus
     :math:`a\bigl(\tfrac{1-\rho}{2} m^2 + \rho |m|\bigr)`, the estimators' (their Notes)."""
@@ -70,7 +73,7 @@ def make_penalty_of(s):
     return make_penalty(s["penalty"], s["alpha"], s["l1_ratio"], {"W": 1.0})
 
 
-def make_rule(s):
+def make_rule(s: Settings) -> Optimizer:
     """The optimizer of ``s``, its schedule's step advanced to ``start_epoch`` (a continued run).
 
     A decaying schedule spans the whole run: ``train`` sets its length to the steps so far
@@ -81,14 +84,14 @@ def make_rule(s):
     return optimizer
 
 
-def carries_velocity(s):
+def carries_velocity(s: Settings) -> bool:
     """Whether the run keeps a velocity the page can hand back: momentum or Nesterov on a
     linear or logistic model (a network restarts its velocity from 0 when continued)."""
     return (s["optimizer"] in ("momentum", "nesterov") and s["model"] != "network"
             and s["penalty"] in ("none", "l2"))  # an l1 part steps by its prox, with no velocity
 
 
-def start_velocity(s, model, optimizer):
+def start_velocity(s: Settings, model: Model, optimizer: Optimizer) -> dict[str, NDArray[np.float64]]:
     """Seed the optimizer's velocity with ``s["velocity"]`` (a continued run), checked
     against the model's parameters; return the velocity at the start (zeros by default)."""
     v0 = {k: np.zeros_like(p, dtype=float) for k, p in model.params.items()}
@@ -106,7 +109,8 @@ def start_velocity(s, model, optimizer):
     return v0
 
 
-def bound_of(s, problem, optimizer, penalty=None):
+def bound_of(s: Settings, problem: Problem, optimizer: Optimizer,
+             penalty: Penalty | None = None) -> tuple[float | None, float | None, str]:
     r"""The largest stable learning rate of ``optimizer`` here, and what it means.
 
     Returns
@@ -153,7 +157,7 @@ def bound_of(s, problem, optimizer, penalty=None):
 _SHARPNESS: dict[tuple[bytes, bytes, bool], float] = {}
 
 
-def _cached_sharpness(key, problem, output_bias=True):
+def _cached_sharpness(key: tuple[bytes, bytes, bool], problem: Problem, output_bias: bool = True) -> float:
     if key not in _SHARPNESS:
         if len(_SHARPNESS) > 64:
             _SHARPNESS.clear()

@@ -12,6 +12,7 @@ import io
 import socket
 import time
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from descentlab.playground.guard import is_teacher
@@ -30,7 +31,7 @@ def local_address() -> str | None:
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
             sock.connect((probe, 9))
-            address = sock.getsockname()[0]
+            address: str = sock.getsockname()[0]
         except OSError:
             continue
         finally:
@@ -40,9 +41,9 @@ def local_address() -> str | None:
     return None
 
 
-def client_of(request) -> str:
+def client_of(request: Request) -> str:
     """Who sent ``request``: the page's ``X-Client-Id`` (one per tab), else its connection."""
-    given = request.headers.get("x-client-id", "")[:64]
+    given: str = request.headers.get("x-client-id", "")[:64]
     if given:
         return "id:" + given
     peer = request.client
@@ -61,7 +62,7 @@ class Roster:
             if len(self._seen) > 4096:
                 self._prune()
 
-    def _prune(self):
+    def _prune(self) -> None:
         cutoff = time.monotonic() - RECENT_S
         self._seen = {c: t for c, t in self._seen.items() if t >= cutoff}
 
@@ -79,7 +80,8 @@ def qr_svg(url: str) -> str | None:
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False,
                                     svgns=True, title="the class link")
-    return out.getvalue().decode()
+    svg: str = out.getvalue().decode()
+    return svg
 
 
 def qr_text(url: str) -> str:
@@ -93,14 +95,14 @@ def qr_text(url: str) -> str:
     return out.getvalue()
 
 
-async def class_endpoint(request):
+async def class_endpoint(request: Request) -> JSONResponse:
     """``GET /api/class``: ``{"class": false}``, or the class link, its QR code (SVG) and, for
     the teacher's page, how many students were seen in the last minute."""
     admission = request.app.state.admission
     if admission.class_code is None:
         return JSONResponse({"class": False})
     teacher = is_teacher(admission, request.headers)
-    out = {"class": True, "url": admission.class_url, "qr_svg": qr_svg(admission.class_url) if
+    out: dict[str, object] = {"class": True, "url": admission.class_url, "qr_svg": qr_svg(admission.class_url) if
            admission.class_url else None, "teacher": teacher}
     if teacher:
         out.update(students=request.app.state.roster.count(), recent_s=RECENT_S)

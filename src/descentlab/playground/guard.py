@@ -8,10 +8,17 @@ addresses gets 403, and so does a POST whose ``Origin`` is not the page's own. W
 cookie), as Jupyter's token does.
 """
 
+from __future__ import annotations
+
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
+
+if TYPE_CHECKING:  # starlette is the playground extra's; the guard's rules need none of it
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 #: The cookies that keep the class code and the teacher's code after the first link.
 CLASS_COOKIE, TEACHER_COOKIE = "descentlab_class", "descentlab_teacher"
@@ -26,15 +33,15 @@ class Admission:
     """Who may ask: the ``Host`` values (``name:port``) the server answers to, and, for a
     class, the class code and the teacher's code (None: no class, anyone on this machine)."""
 
-    hosts: frozenset | None = None
+    hosts: frozenset[str] | None = None
     class_code: str | None = None
     teacher_code: str | None = None
     class_url: str | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def local(cls, port: int, host: str | None = None, class_address: str | None = None,
-              classroom: bool = False) -> "Admission":
+              classroom: bool = False) -> Admission:
         """The server's own addresses on ``port``: loopback, the ``--host`` given and the
         class's address; with ``classroom`` fresh class and teacher codes."""
         names = set(LOOPBACK_NAMES)
@@ -58,11 +65,12 @@ class Admission:
         return scheme in ("http", "https") and (rest == host or self.host_ok(rest))
 
 
-def _headers(scope):
+def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
 
 
-def cookies_of(headers) -> dict[str, str]:
+def cookies_of(headers: Mapping[str, str]) -> dict[str, str]:
+    """The cookies a request sent: name -> value."""
     out = {}
     for part in headers.get("cookie", "").split(";"):
         name, _, value = part.strip().partition("=")
@@ -71,7 +79,7 @@ def cookies_of(headers) -> dict[str, str]:
     return out
 
 
-def is_teacher(admission: Admission, headers) -> bool:
+def is_teacher(admission: Admission, headers: Mapping[str, str]) -> bool:
     """Whether a request comes from the teacher's page (its cookie or ``X-Teacher-Code``)."""
     code = admission.teacher_code
     if code is None:
@@ -80,15 +88,16 @@ def is_teacher(admission: Admission, headers) -> bool:
     return secrets.compare_digest(given.encode(), code.encode())
 
 
-def _has_class_code(admission, headers, query):
+def _has_class_code(admission: Admission, headers: Mapping[str, str], query: dict[str, list[str]]) -> bool:
     """The class code from the link, a header or the cookie (the teacher's code will do too)."""
     given = (query.get("class", [""])[0] or headers.get("x-class-code")
              or cookies_of(headers).get(CLASS_COOKIE, ""))
-    return secrets.compare_digest(given.encode(), admission.class_code.encode()) \
-        or is_teacher(admission, headers)
+    assert admission.class_code is not None  # asked only of a class
+    return secrets.compare_digest(given.encode(), admission.class_code.encode()) or is_teacher(admission, headers)
 
 
-async def _refuse(send, status, message, extra_headers=()):
+async def _refuse(send: Send, status: int, message: str,
+                  extra_headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
     body = json.dumps({"error": message}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
@@ -103,10 +112,10 @@ class Guard:
     the codes as cookies (HttpOnly, SameSite=Strict) and sends the browser on to ``/``.
     """
 
-    def __init__(self, app, admission):
+    def __init__(self, app: ASGIApp, admission: Admission) -> None:
         self.app, self.admission = app, admission
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers, a = _headers(scope), self.admission
@@ -126,13 +135,13 @@ class Guard:
                 return await self._enter(send, query)
         return await self.app(scope, receive, send)
 
-    async def _enter(self, send, query):
+    async def _enter(self, send: Send, query: dict[str, list[str]]) -> None:
         """Keep the codes of a class link in cookies and redirect to the page without them."""
         a = self.admission
         attrs = "; Path=/; HttpOnly; SameSite=Strict"
         cookies = [(b"set-cookie", f"{CLASS_COOKIE}={a.class_code}{attrs}".encode())]
         teacher = query.get("teacher", [""])[0]
-        if teacher and secrets.compare_digest(teacher.encode(), a.teacher_code.encode()):
+        if teacher and a.teacher_code and secrets.compare_digest(teacher.encode(), a.teacher_code.encode()):
             cookies.append((b"set-cookie", f"{TEACHER_COOKIE}={a.teacher_code}{attrs}".encode()))
         await send({"type": "http.response.start", "status": 303,
                     "headers": [(b"location", b"/"), (b"content-length", b"0"), *cookies]})
@@ -142,6 +151,7 @@ class Guard:
 def depth(value: object) -> int:
     """How deeply ``value`` (parsed JSON) nests lists and objects, without recursion."""
     deepest, stack = 0, [(value, 1)]
+    v: object
     while stack:
         v, d = stack.pop()
         if isinstance(v, (list, dict)):

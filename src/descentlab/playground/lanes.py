@@ -12,25 +12,41 @@ memory; a training checks its flag after every epoch (:func:`run_in_slot`), so a
 whose every client has gone stops within one epoch, and the CPU it spent is counted.
 """
 
+import asyncio
 import math
 import multiprocessing
 import signal
 import threading
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from multiprocessing.context import BaseContext
+from typing import Protocol
 
 from descentlab.playground.runner import Cancelled, answer, compute_stoppable
+from descentlab.playground.settings import Settings
+
+#: A request waiting for its answer (the JSON bytes).
+Ticket = asyncio.Future[bytes]
+
+
+class Slots(Protocol):
+    """One small integer per training slot, shared with the workers: a ``bytearray`` or a
+    list in threads, a ``multiprocessing.RawArray`` across processes."""
+
+    def __getitem__(self, slot: int, /) -> int: ...
+    def __setitem__(self, slot: int, value: int, /) -> None: ...
+    def __len__(self) -> int: ...
 
 #: Requests estimated under this many microseconds of training are light.
 LIGHT_US = 50_000
 #: Microseconds per update: the moments' full-batch step, a step on rows, a network's step.
 US_MOMENTS, US_ROWS, US_NETWORK = 7.0, 25.0, 60.0
 
-_FLAGS = None  # a worker process's view of the slots' flags (set by its initializer)
-_PROGRESS = None  # and of the epochs each slot's training has done
+_FLAGS: Slots | None = None  # a worker process's view of the slots' flags (set by its initializer)
+_PROGRESS: Slots | None = None  # and of the epochs each slot's training has done
 
 
-def cost(s: dict) -> float:
+def cost(s: Settings) -> float:
     """The estimated microseconds of training of validated settings ``s``."""
     rows = s["samples"] if s["data"] != "csv" else 2000
     rows = math.ceil(rows * (1 - s.get("test_size", 0.2)))
@@ -41,19 +57,21 @@ def cost(s: dict) -> float:
         unit = US_MOMENTS
     else:
         unit = US_ROWS
-    return s["epochs"] * per_epoch * unit
+    return float(s["epochs"] * per_epoch * unit)
 
 
-def run_in_slot(settings: dict, slot: int, flags=None, progress=None) -> tuple[bytes, float]:
+def run_in_slot(settings: Settings, slot: int, flags: Slots | None = None,
+                progress: Slots | None = None) -> tuple[bytes, float]:
     """Train ``settings`` in slot ``slot``: (JSON bytes, CPU seconds), or raise
     :class:`Cancelled` (with the CPU seconds) once the slot's flag is set; the epochs done
     go to the slot's ``progress``."""
-    flags = _FLAGS if flags is None else flags
-    progress = _PROGRESS if progress is None else progress
+    flags_of = _FLAGS if flags is None else flags
+    progress_of = _PROGRESS if progress is None else progress
+    assert flags_of is not None and progress_of is not None  # given, or a worker's (_worker_start)
 
-    def stop(epochs_done):
-        progress[slot] = epochs_done
-        return flags[slot] != 0
+    def stop(epochs_done: int) -> bool:
+        progress_of[slot] = epochs_done
+        return flags_of[slot] != 0
 
     return compute_stoppable(settings, stop)
 
@@ -66,7 +84,7 @@ def warm_up() -> None:
         pass
 
 
-def _worker_start(flags, progress):
+def _worker_start(flags: Slots, progress: Slots) -> None:
     """A pool worker: Ctrl-C (sent to the terminal's whole process group) is the server's
     to handle, which then stops the pool; the slots' flags and progress; then the warm-up."""
     global _FLAGS, _PROGRESS
@@ -76,7 +94,7 @@ def _worker_start(flags, progress):
     warm_up()
 
 
-def _context():
+def _context() -> BaseContext:
     """Fork while this process has one thread (the workers start at once with its imports);
     spawn otherwise, where forking is unsafe."""
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
@@ -84,22 +102,37 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
+class Job:
+    """One training: the settings, the requests (tickets) waiting for it, its slot."""
+
+    def __init__(self, key: str | None, settings: Settings, lane: "Lane", ready_at: float) -> None:
+        self.table_key: object = key
+        self.key, self.settings, self.lane, self.ready_at = key, settings, lane, ready_at
+        self.tickets: list[Ticket] = []
+        self.slot: int | None = None
+        self.retried = False
+
+    def __repr__(self) -> str:
+        return f"Job(lane={self.lane.name!r}, waiting={len(self.tickets)}, slot={self.slot})"
+
+
 class Lane:
     """One lane: ``size`` slots (threads, or processes when ``processes``), a queue of jobs
     waiting for a slot, and the flags that stop a slot's training."""
 
-    def __init__(self, name, size, first_slot, flags, progress, processes):
+    def __init__(self, name: str, size: int, first_slot: int, flags: Slots, progress: Slots,
+                 processes: bool) -> None:
         self.name, self.size, self.flags, self.processes = name, size, flags, processes
         self.progress = progress
         self.free = list(range(first_slot, first_slot + size))
-        self.queue: deque = deque()
-        self.timer = None  # the event loop's timer that starts the next job once ready
-        self._executor = None
+        self.queue: deque[Job] = deque()
+        self.timer: asyncio.TimerHandle | None = None  # the event loop's timer that starts the next job once ready
+        self._executor: Executor | None = None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Lane({self.name!r}, size={self.size}, free={len(self.free)}, queued={len(self.queue)})"
 
-    def executor(self):
+    def executor(self) -> Executor:
         if self._executor is None:
             if self.processes:
                 self._executor = ProcessPoolExecutor(self.size, initializer=_worker_start,
@@ -109,7 +142,7 @@ class Lane:
                 self._executor = ThreadPoolExecutor(self.size, thread_name_prefix=f"descentlab-{self.name}")
         return self._executor
 
-    def start_workers(self):
+    def start_workers(self) -> None:
         """Start the processes and warm them up in the background (a daemon thread for
         threads: a Ctrl-C during the warm-up does not wait for it)."""
         if not self.processes:
@@ -119,23 +152,24 @@ class Lane:
         for _ in range(self.size):  # a pool starts one process per task while none is idle
             executor.submit(int)
 
-    def submit(self, loop, settings, slot):
+    def submit(self, loop: asyncio.AbstractEventLoop, settings: Settings,
+               slot: int) -> asyncio.Future[tuple[bytes, float]]:
         """Start ``settings`` in ``slot`` (its flag cleared); an asyncio future."""
         self.flags[slot], self.progress[slot] = 0, 0
         if self.processes:
             return loop.run_in_executor(self.executor(), run_in_slot, settings, slot)
         return loop.run_in_executor(self.executor(), run_in_slot, settings, slot, self.flags, self.progress)
 
-    def stop(self, slot):
+    def stop(self, slot: int) -> None:
         self.flags[slot] = 1
 
-    def reset(self):
+    def reset(self) -> None:
         """A new pool after a worker died; the old one's processes are left to end."""
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
 
-    def close(self):
+    def close(self) -> None:
         """Stop: every slot's training stops within one epoch; worker processes (which
         may be warming up, or between epochs) are ended at once."""
         for slot in range(len(self.flags)):
@@ -150,16 +184,16 @@ class Lane:
                 process.terminate()
 
 
-def make_lanes(workers: int) -> tuple["Lane", "Lane"]:
+def make_lanes(workers: int) -> tuple[Lane, Lane]:
     """The light and the heavy lane of a server with ``workers`` training slots a lane (the
     heavy one ``workers - 1``, at least 1), and their shared flags."""
     heavy = max(1, workers - 1)
     processes = workers > 1
     size = workers + heavy
-    flags = multiprocessing.RawArray("b", size) if processes else bytearray(size)
-    progress = multiprocessing.RawArray("i", size) if processes else [0] * size
+    flags: Slots = multiprocessing.RawArray("b", size) if processes else bytearray(size)
+    progress: Slots = multiprocessing.RawArray("i", size) if processes else [0] * size
     return (Lane("light", workers, 0, flags, progress, processes),
             Lane("heavy", heavy, workers, flags, progress, processes))
 
 
-__all__ = ["Cancelled", "Lane", "cost", "make_lanes", "run_in_slot", "warm_up", "LIGHT_US"]
+__all__ = ["Cancelled", "Job", "Lane", "Ticket", "cost", "make_lanes", "run_in_slot", "warm_up", "LIGHT_US"]

@@ -10,26 +10,26 @@ import urllib.parse
 
 from descentlab.playground.server import Background
 
-_RUNNING: dict = {}
+_RUNNING: dict[str, Background | str] = {}
 
 
 class Playground:
     """A running playground: ``url``, shown inline by Jupyter (``_repr_html_``)."""
 
-    def __init__(self, url, height=900):
+    def __init__(self, url: str, height: int = 900) -> None:
         self.url, self.height = url, height
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         src = html.escape(self.url, quote=True)
         return (f'<iframe src="{src}" width="100%" height="{int(self.height)}" '
                 'style="border:1px solid #ccc" title="descentlab playground"></iframe>'
                 f'<p><a href="{src}" target="_blank">Open the playground in its own tab</a></p>')
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Playground(url={self.url!r})"
 
 
-def show(settings=None, height=900):
+def show(settings: dict[str, object] | None = None, height: int = 900) -> Playground:
     """Serve the playground in the background (once per kernel) and show it.
 
     Parameters
@@ -50,14 +50,15 @@ def show(settings=None, height=900):
         _RUNNING["url"] = server.__enter__()
         _RUNNING["server"] = server
     url = _RUNNING["url"]
+    assert isinstance(url, str)
     if settings:
         url += "#" + urllib.parse.urlencode({k: v for k, v in settings.items()})
     return Playground(url, height)
 
 
-def stop():
+def stop() -> None:
     """Stop the background server started by :func:`show`."""
     server = _RUNNING.pop("server", None)
     _RUNNING.pop("url", None)
-    if server is not None:
+    if isinstance(server, Background):
         server.__exit__(None, None, None)

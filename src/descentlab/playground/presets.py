@@ -16,6 +16,8 @@ the playground's run is the lesson's run (a test trains both and compares them t
 draw plain gradient descent beside it; ``lrOfBound``: a rate as a fraction of the bound).
 """
 
+from typing import Any
+
 from descentlab.lessons.article import TutorialConfig
 from descentlab.lessons.collapse import CollapseConfig
 from descentlab.lessons.logistic import LogisticConfig
@@ -26,13 +28,13 @@ MOMENTUM_BETA = 0.9
 RIDGE_ALPHA = 10.0
 
 
-def _article_data(config):
+def _article_data(config: TutorialConfig | CollapseConfig) -> dict[str, object]:
     """The article's data and split of a lesson's config (an ``ArticleData``)."""
     return {"samples": config.samples, "noise": config.noise, "test_size": config.test_size,
             "seed": config.seed, "data_seed": config.data_seed}
 
 
-def presets() -> dict:
+def presets() -> dict[str, dict[str, Any]]:
     """Every preset: name -> ``{"settings": {...}, "view": {...}, "lesson": "..."}``."""
     article, collapse, logistic = TutorialConfig(), CollapseConfig(), LogisticConfig()
     return {

@@ -14,12 +14,15 @@ import tempfile
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from descentlab.core.scaling import standardize as standardize_columns
-from descentlab.data.csvfile import check_fit_data, read_csv
+from descentlab.data.csvfile import CsvData, check_fit_data, read_csv
 from descentlab.data.synthetic import make_article_data, make_blobs, make_sine, split
 from descentlab.errors import DescentlabError
-from descentlab.playground.settings import LIMITS
+from descentlab.playground.settings import LIMITS, Settings
+
+Array = NDArray[np.float64]
 
 #: The badly scaled problem: the article's x in other units, x' = SCALE x + SHIFT.
 SCALE, SHIFT = 5.0, 10.0
@@ -29,28 +32,28 @@ SCALE, SHIFT = 5.0, 10.0
 class Problem:
     """Train and test rows, and the names of the columns for the page's axes."""
 
-    X_train: np.ndarray
-    X_test: np.ndarray
-    y_train: np.ndarray
-    y_test: np.ndarray
+    X_train: Array
+    X_test: Array
+    y_train: Array
+    y_test: Array
     x_name: str = "x"
     y_name: str = "y"
     #: An upload's standardisation, ``x_std = (x - mean) / scale``; None where the feature is as read.
-    scaling: dict | None = None
+    scaling: dict[str, object] | None = None
 
 
-def _frozen(*arrays):
-    for a in arrays:
+def _frozen(X_train: Array, X_test: Array, y_train: Array, y_test: Array) -> tuple[Array, Array, Array, Array]:
+    for a in (X_train, X_test, y_train, y_test):
         a.setflags(write=False)
-    return arrays
+    return X_train, X_test, y_train, y_test
 
 
 @functools.lru_cache(maxsize=64)
-def _synthetic(data, samples, noise, seed, data_seed, test_size=0.2):
+def _synthetic(data: str, samples: int, noise: float, seed: int, data_seed: int, test_size: float = 0.2) -> Problem:
     if data in ("article", "scaled"):
         d = make_article_data(samples, 1, noise, data_seed)
         X = d.X * SCALE + SHIFT if data == "scaled" else d.X
-        names = ("x' = 5x + 10", "y") if data == "scaled" else ("x", "y")
+        names: tuple[str, str] = ("x' = 5x + 10", "y") if data == "scaled" else ("x", "y")
     elif data == "sine":
         d = make_sine(samples, noise, data_seed)
         X, names = d.X, ("x", "sin x + noise")
@@ -60,7 +63,7 @@ def _synthetic(data, samples, noise, seed, data_seed, test_size=0.2):
     return Problem(*_frozen(*split(X, d.y, test_size, seed)), *names)
 
 
-def csv_columns(text):
+def csv_columns(text: str) -> list[str]:
     """The names in the header row of a CSV text (the reader checks the rest)."""
     try:
         header = next(csv.reader(io.StringIO(text)), [])
@@ -69,7 +72,7 @@ def csv_columns(text):
     return [name.strip() for name in header]
 
 
-def read_csv_text(text, feature, target, name="upload.csv"):
+def read_csv_text(text: str, feature: str, target: str, name: str = "upload.csv") -> CsvData:
     """Read ``feature`` and ``target`` from a CSV text with the project's reader.
 
     The reader takes a path, so the text goes through a temporary file; its one-line
@@ -92,7 +95,8 @@ def read_csv_text(text, feature, target, name="upload.csv"):
 
 
 @functools.lru_cache(maxsize=16)
-def _uploaded(text, feature, target, seed, test_size=0.2, standardize=True, name="upload.csv"):
+def _uploaded(text: str, feature: str, target: str, seed: int, test_size: float = 0.2, standardize: bool = True,
+              name: str = "upload.csv") -> Problem:
     """An uploaded file's rows, split; the feature standardised (the default: see
     :data:`descentlab.playground.settings.STANDARDIZE_WHY`) with the library's
     :func:`descentlab.core.scaling.standardize`."""
@@ -100,17 +104,19 @@ def _uploaded(text, feature, target, seed, test_size=0.2, standardize=True, name
     if data.X.shape[0] < 10:
         raise DescentlabError(f"the file {name!r} has {data.X.shape[0]} rows: the playground needs at "
                               "least 10, to keep some for testing")
+    assert data.y is not None  # read with a target
     X_train, X_test, y_train, y_test = split(data.X, data.y, test_size, seed)
-    x_name, scaling = feature, None
+    x_name = feature
+    scaling_of: dict[str, object] | None = None
     if standardize:  # by the training rows' mean and spread, as a fitted scaler does
         X_train, mean, scale = standardize_columns(X_train)
         X_test = (X_test - mean) / scale
         x_name = f"{feature} (standardised)"
-        scaling = {"feature": feature, "mean": float(mean[0]), "scale": float(scale[0])}
-    return Problem(*_frozen(X_train, X_test, y_train, y_test), x_name, target, scaling)
+        scaling_of = {"feature": feature, "mean": float(mean[0]), "scale": float(scale[0])}
+    return Problem(*_frozen(X_train, X_test, y_train, y_test), x_name, target, scaling_of)
 
 
-def load_problem(s):
+def load_problem(s: Settings) -> Problem:
     """The :class:`Problem` of validated settings ``s``."""
     if s["data"] == "csv":
         return _uploaded(s["csv"], s["feature"], s["target"], s["seed"], s["test_size"], s["standardize"],

@@ -13,14 +13,21 @@ import re
 import time
 from collections.abc import Callable
 from decimal import ROUND_FLOOR, Decimal
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 try:
     import orjson
 except ImportError:  # the standard library's json, slower
     orjson = None  # type: ignore[assignment]
 
+from descentlab.core.history import History
+from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
+from descentlab.core.models import Model
+from descentlab.core.optimizers import Optimizer
+from descentlab.core.penalties import Penalty
 from descentlab.core.regimes import REGIMES, regime_sentence, step_regime
 from descentlab.core.stepsize import classify_rate
 from descentlab.core.trainer import train
@@ -37,8 +44,8 @@ from descentlab.playground.build import (
     make_rule,
     start_velocity,
 )
-from descentlab.playground.problems import load_problem
-from descentlab.playground.settings import FIELDS, validate
+from descentlab.playground.problems import Problem, load_problem
+from descentlab.playground.settings import FIELDS, Settings, validate
 from descentlab.playground.views import network_frames, surface
 from descentlab.playground.why import curvature_view, hessian, rate_map
 
@@ -49,16 +56,22 @@ class Cancelled(Exception):
     """A training stopped because nobody waits for it any more; ``args[0]``: its CPU seconds."""
 
 
-def _stop_when(cancelled):
+#: A ``train`` callback: called with the epoch just done and the History so far.
+Callback = Callable[[int, History], None]
+#: An answer before it is JSON: names -> numbers, lists, text and nested answers.
+Answer = dict[str, Any]
+
+
+def _stop_when(cancelled: Callable[[int], bool]) -> Callback:
     """A ``train`` callback that stops training (raises :class:`Cancelled`) once
     ``cancelled(epochs_done)`` answers true."""
-    def check(epoch, history):
+    def check(epoch: int, history: History) -> None:
         if cancelled(epoch + 1):
             raise Cancelled(0.0)
     return check
 
 
-def train_settings(s: dict, cancelled: Callable[[int], bool] | None = None) -> dict:
+def train_settings(s: Settings, cancelled: Callable[[int], bool] | None = None) -> Answer:
     """Train as the validated settings ``s`` say; return the answer as a dict.
 
     ``cancelled``, a function of the epochs done, is asked after every epoch; once it
@@ -85,7 +98,7 @@ def train_settings(s: dict, cancelled: Callable[[int], bool] | None = None) -> d
     with np.errstate(all="ignore"):
         test_loss = float(loss.loss(problem.y_test, model.predict(X_test_in)))
         final_loss = _final_loss(model, loss, penalty, X_in, problem.y_train)
-    answer = {
+    answer: Answer = {
         "model": s["model"], "penalty": s["penalty"], "status": history.status, "loss": history.loss,
         "final_loss": final_loss, "steps": _steps(s, bound),
         "test_losses": history.val_loss[:len(history.loss)],
@@ -111,7 +124,8 @@ def train_settings(s: dict, cancelled: Callable[[int], bool] | None = None) -> d
     return answer
 
 
-def _final_loss(model, loss, penalty, X_in, y_train) -> float:
+def _final_loss(model: Model, loss: BinaryCrossEntropy | MeanSquaredError, penalty: Penalty | None,
+                X_in: NDArray[np.float64], y_train: NDArray[np.float64]) -> float:
     """The training loss (plus the penalty, as ``loss`` has it) of the parameters the run
     ended with: epoch ``n_epochs``, after the last update (``History.final_loss``, computed
     from the rows as :func:`descentlab.lessons.article.run_tutorial` does)."""
@@ -119,7 +133,7 @@ def _final_loss(model, loss, penalty, X_in, y_train) -> float:
     return value + float(penalty.loss(model.params)) if penalty is not None else value
 
 
-def _steps(s: dict, bound: float | None) -> dict | None:
+def _steps(s: Settings, bound: float | None) -> dict[str, str] | None:
     """What full-batch gradient descent's steps do at this rate (:mod:`descentlab.core.regimes`):
     ``{"regime", "phrase", "sentence", "regimes"}``, the key of
     :func:`~descentlab.core.regimes.step_regime`, its phrase and sentence, and
@@ -133,14 +147,14 @@ def _steps(s: dict, bound: float | None) -> dict | None:
     return {"regime": key, "phrase": phrase, "sentence": sentence, "regimes": regime_sentence(bound)}
 
 
-def _velocity_recorder(optimizer, velocity):
+def _velocity_recorder(optimizer: Optimizer, velocity: list[dict[str, NDArray[np.float64]]]) -> Callback:
     """A ``train`` callback that appends the optimizer's velocity after every epoch."""
-    def record(epoch, history):
+    def record(epoch: int, history: History) -> None:
         velocity.append({k: state["v"].copy() for k, state in optimizer.state.items()})
     return record
 
 
-def _velocity(s, velocity):
+def _velocity(s: Settings, velocity: list[dict[str, NDArray[np.float64]]]) -> dict[str, list[float]]:
     """Momentum's velocity at the start of every epoch (and at the end), named like the params."""
     W = np.stack([v["W"] for v in velocity])
     b = [float(v["b"]) for v in velocity]
@@ -149,12 +163,13 @@ def _velocity(s, velocity):
     return {"m": W[:, 0].tolist(), "b": b}
 
 
-def _parameters(s, model, history, problem, penalty=None):
+def _parameters(s: Settings, model: Model, history: History, problem: Problem,
+                penalty: Penalty | None = None) -> Answer:
     """Every epoch's parameters (and the final ones, last), and the surface they move on."""
     if s["model"] == "network":
         frames = network_frames(model, history, np.vstack([problem.X_train, problem.X_test]),
                                 s["activation"] == "identity", s["bias_form"] == "x0")
-        out = {"frames": frames}
+        out: Answer = {"frames": frames}
         if "m" in frames:
             out["surface"] = surface(problem.X_train, problem.y_train, frames["m"], frames["b"])
         return out
@@ -180,12 +195,13 @@ def lr_range(bound: float | None) -> list[float]:
     """``[low, high]`` for the rate slider: three decades below the bound to twice it, within
     the API's range, so the slider follows a tiny bound down; the API's range without one."""
     low, high = FIELDS["lr"].low, FIELDS["lr"].high
+    assert low is not None and high is not None  # the rate is a bounded setting
     if bound is None:
         return [1e-5, high]
     return [max(low, bound * 1e-3), min(high, bound * 2)]
 
 
-def _divergence(s, history, bound):
+def _divergence(s: Settings, history: History, bound: float | None) -> dict[str, object] | None:
     """None, or the epoch where the loss blew up and a one-line message with the fix."""
     if history.status != "diverged":
         return None
@@ -202,7 +218,7 @@ def _divergence(s, history, bound):
     return {"epoch": epoch, "message": divergence_message(epoch, because, fix=why)}
 
 
-def to_json(answer):
+def to_json(answer: Answer) -> bytes:
     """Compact JSON bytes; NaN and infinities (a diverging network's curve) become null.
 
     orjson, when installed, writes the same numbers (the shortest exact form) about 20
@@ -213,7 +229,7 @@ def to_json(answer):
     return _NON_FINITE.sub("null", json.dumps(answer, separators=(",", ":"))).encode()
 
 
-def cache_key(settings):
+def cache_key(settings: Settings) -> str | None:
     """The cache key of validated ``settings`` (equal requests, whatever their key order or
     left-out defaults, share it), or None for an upload: a learner's file stays out of the cache."""
     if settings["csv"] is not None:
@@ -221,12 +237,12 @@ def cache_key(settings):
     return json.dumps(settings, sort_keys=True)
 
 
-def compute(settings):
+def compute(settings: Settings) -> bytes:
     """The JSON bytes answering validated ``settings``."""
     return to_json(train_settings(settings))
 
 
-def compute_stoppable(settings: dict, cancelled: Callable[[int], bool]) -> tuple[bytes, float]:
+def compute_stoppable(settings: Settings, cancelled: Callable[[int], bool]) -> tuple[bytes, float]:
     """(the JSON bytes answering validated ``settings``, the CPU seconds they took), what a
     server's slot runs; raises :class:`Cancelled` with the CPU seconds once
     ``cancelled(epochs_done)`` answers true."""
@@ -238,7 +254,7 @@ def compute_stoppable(settings: dict, cancelled: Callable[[int], bool]) -> tuple
     return content, time.thread_time() - start
 
 
-def answer(body):
+def answer(body: object) -> bytes:
     """The JSON bytes answering a request ``body`` (a dict), uncached; raises DescentlabError
     on bad settings. The server answers through :class:`descentlab.playground.service.Answers`,
     which caches."""

@@ -9,13 +9,21 @@ import socket
 import sys
 import threading
 import webbrowser
+from types import FrameType
+from typing import TYPE_CHECKING, TextIO
 
 from descentlab.errors import DescentlabError
+
+if TYPE_CHECKING:
+    import uvicorn
+    from starlette.applications import Starlette
+
+    from descentlab.playground.guard import Admission
 
 DEFAULT_HOST = "127.0.0.1"
 
 
-def is_loopback(host):
+def is_loopback(host: str) -> bool:
     """Whether ``host`` is reachable only from this machine (127.x, ::1, localhost)."""
     if host == "localhost":
         return True
@@ -25,7 +33,7 @@ def is_loopback(host):
         return False
 
 
-def bind(host, port):
+def bind(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port`` (port 0: a free one, chosen by the system)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY on accepted connections only for
@@ -43,7 +51,7 @@ def bind(host, port):
     return sock
 
 
-def url_of(sock):
+def url_of(sock: socket.socket) -> str:
     host, port = sock.getsockname()[:2]
     return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
@@ -52,18 +60,18 @@ def url_of(sock):
 GRACE_S = 0.5
 
 
-def _server(app):
+def _server(app: "Starlette") -> "uvicorn.Server":
     """A uvicorn server for ``app`` that, on Ctrl-C, stops the trainings at once."""
     import uvicorn
 
     class Server(uvicorn.Server):
-        def handle_exit(self, sig, frame):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
             super().handle_exit(sig, frame)
             loop = getattr(self, "_loop", None)
             if loop is not None:
                 loop.call_soon_threadsafe(app.state.answers.close)
 
-        async def serve(self, sockets=None):
+        async def serve(self, sockets: list[socket.socket] | None = None) -> None:
             import asyncio
 
             self._loop = asyncio.get_running_loop()
@@ -74,7 +82,7 @@ def _server(app):
     return Server(config)
 
 
-def admission_of(sock: socket.socket, host: str, classroom: bool):
+def admission_of(sock: socket.socket, host: str, classroom: bool) -> "Admission":
     """What a server on ``sock`` admits: its own addresses, and a class's codes."""
     from descentlab.playground.classroom import local_address
     from descentlab.playground.guard import Admission
@@ -95,7 +103,7 @@ class Background:
     ``with Background() as url:`` serves on a free loopback port until the block ends.
     """
 
-    def __init__(self, host=DEFAULT_HOST, port=0, workers=1, classroom=False):
+    def __init__(self, host: str = DEFAULT_HOST, port: int = 0, workers: int = 1, classroom: bool = False) -> None:
         from descentlab.playground.app import create_app
 
         self.sock = bind(host, port)
@@ -105,7 +113,7 @@ class Background:
         self.server = _server(self.app)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
-    def __enter__(self):
+    def __enter__(self) -> str:
         import time
 
         self.thread.start()
@@ -113,7 +121,7 @@ class Background:
             time.sleep(0.01)
         return self.url
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.app.state.answers.close()
         self.thread.join(10)
@@ -131,7 +139,8 @@ def class_host() -> str:
     return address
 
 
-def serve(host=DEFAULT_HOST, port=0, open_browser=True, workers=1, out=sys.stdout, classroom=False):
+def serve(host: str = DEFAULT_HOST, port: int = 0, open_browser: bool = True, workers: int = 1,
+          out: TextIO = sys.stdout, classroom: bool = False) -> str:
     """Run the playground until Ctrl-C (SIGINT) or SIGTERM; return when it has stopped.
 
     Prints the URL (and, for a host other than loopback, a warning) to ``out`` first.
@@ -148,6 +157,7 @@ def serve(host=DEFAULT_HOST, port=0, open_browser=True, workers=1, out=sys.stdou
     if classroom:
         from descentlab.playground.classroom import qr_text
 
+        assert admission.class_url is not None  # admission_of gives a class its link
         url = f"{admission.class_url}&teacher={admission.teacher_code}"
         print(f"descentlab playground for a class: students open {admission.class_url}\n"
               f"{qr_text(admission.class_url)}", file=out, flush=True)

@@ -19,11 +19,14 @@ The counts and CPU seconds of what was answered and what was abandoned are in
 """
 
 import asyncio
+import functools
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
-from descentlab.playground.lanes import LIGHT_US, Cancelled, cost, make_lanes
+from descentlab.playground.lanes import LIGHT_US, Cancelled, Job, Lane, Ticket, cost, make_lanes
 from descentlab.playground.runner import cache_key
 from descentlab.playground.settings import validate
 
@@ -45,20 +48,6 @@ class Left(Exception):
     """The client went away before its answer (the page aborted the request)."""
 
 
-class Job:
-    """One training: the settings, the requests (tickets) waiting for it, its slot."""
-
-    def __init__(self, key, settings, lane, ready_at):
-        self.table_key = key
-        self.key, self.settings, self.lane, self.ready_at = key, settings, lane, ready_at
-        self.tickets = []
-        self.slot = None
-        self.retried = False
-
-    def __repr__(self):
-        return f"Job(lane={self.lane.name!r}, waiting={len(self.tickets)}, slot={self.slot})"
-
-
 class Answers:
     """The answers of one server: ``await answers.get(body, client, gone)`` -> JSON bytes.
 
@@ -74,9 +63,9 @@ class Answers:
         self.light, self.heavy = make_lanes(workers)
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._jobs: dict[object, Job] = {}  # key -> Job, queued or training
-        self._clients: dict[str, tuple] = {}  # client -> (Job, ticket)
+        self._clients: dict[str, tuple[Job, Ticket]] = {}  # client -> (Job, ticket)
         self._stopping = False
-        self.stats = {"answered": 0, "cached": 0, "replaced": 0, "left": 0, "dropped": 0, "stopped": 0,
+        self.stats: dict[str, float] = {"answered": 0, "cached": 0, "replaced": 0, "left": 0, "dropped": 0, "stopped": 0,
                       "cpu_answered": 0.0, "cpu_abandoned": 0.0, "queued": 0, "training": 0}
 
     def start(self) -> None:
@@ -95,26 +84,28 @@ class Answers:
         self.light.close()
         self.heavy.close()
 
-    def progress(self, client: str) -> dict:
+    def progress(self, client: str) -> dict[str, object]:
         """Where ``client``'s request is: ``{"state": "idle"}``, ``{"state": "queued",
         "ahead": n}`` (requests before it in its lane) or ``{"state": "training", "epoch": k,
         "epochs": E}`` (epochs done of all), for the page's "training..." line."""
-        job = self._clients.get(client, (None, None))[0]
-        if job is None:
+        held = self._clients.get(client)
+        if held is None:
             return {"state": "idle"}
+        job = held[0]
         if job.slot is None:
             ahead = next((i for i, j in enumerate(job.lane.queue) if j is job), 0)
             return {"state": "queued", "ahead": ahead}
         return {"state": "training", "epoch": int(job.lane.progress[job.slot]),
                 "epochs": job.settings["epochs"]}
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, float]:
         """The stats, with the requests queued and training now."""
         jobs = list(self._jobs.values())
         return dict(self.stats, queued=sum(j.slot is None for j in jobs),
                     training=sum(j.slot is not None for j in jobs))
 
-    async def get(self, body: object, client: str | None = None, gone=None) -> bytes:
+    async def get(self, body: object, client: str | None = None,
+                  gone: Callable[[], Awaitable[object]] | None = None) -> bytes:
         """The answer to a request ``body`` from ``client`` (any hashable; None: anonymous).
 
         ``gone``, a function, returns an awaitable that completes when the client has left. Raises
@@ -123,8 +114,9 @@ class Answers:
         when the client left.
         """
         settings = validate(body)
-        key = cache_key(settings)
-        if key is not None and key in self._cache:
+        cached = cache_key(settings)
+        key: object = cached
+        if isinstance(key, str) and key in self._cache:
             self._cache.move_to_end(key)
             self.stats["cached"] += 1
             self._replace(client, None, None)
@@ -136,14 +128,13 @@ class Answers:
         if job is None:
             light = cost(settings) < LIGHT_US
             lane = self.light if light else self.heavy
-            job = Job(key, settings, lane, time.monotonic() + (0 if light else HEAVY_GRACE))
+            job = Job(cached, settings, lane, time.monotonic() + (0 if light else HEAVY_GRACE))
             if key is None:
-                job.key = None
                 key = object()  # an upload: not shared, not cached
             job.table_key = key
             self._jobs[key] = job
             lane.queue.append(job)
-        ticket = loop.create_future()
+        ticket: Ticket = loop.create_future()
         job.tickets.append(ticket)
         self._replace(client, job, ticket)
         self._pump(job.lane)
@@ -151,7 +142,8 @@ class Answers:
             if gone is None:
                 return await asyncio.shield(ticket)
             waiter = asyncio.ensure_future(gone())
-            done, _ = await asyncio.wait({ticket, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            both: set[asyncio.Future[Any]] = {ticket, waiter}
+            done, _ = await asyncio.wait(both, return_when=asyncio.FIRST_COMPLETED)
             if ticket in done:
                 waiter.cancel()
                 return ticket.result()
@@ -162,10 +154,11 @@ class Answers:
             self._leave(job, ticket)
             raise
         finally:
-            if client is not None and self._clients.get(client, (None, None))[1] is ticket:
+            held = self._clients.get(client) if client is not None else None
+            if client is not None and held is not None and held[1] is ticket:
                 del self._clients[client]
 
-    def _replace(self, client, job, ticket):
+    def _replace(self, client: str | None, job: Job | None, ticket: Ticket | None) -> None:
         """``client``'s newer request: its older one (another ticket) is answered 409."""
         if client is None:
             return
@@ -174,10 +167,10 @@ class Answers:
             self.stats["replaced"] += 1
             old[1].set_exception(Replaced())
             self._leave(*old)
-        if ticket is not None:
+        if ticket is not None and job is not None:
             self._clients[client] = (job, ticket)
 
-    def _leave(self, job, ticket):
+    def _leave(self, job: Job, ticket: Ticket) -> None:
         """A ticket leaves its job; a job nobody waits for is dropped or stopped."""
         if ticket in job.tickets:
             job.tickets.remove(ticket)
@@ -192,11 +185,11 @@ class Answers:
             job.lane.stop(job.slot)
             self._forget(job)
 
-    def _forget(self, job):
+    def _forget(self, job: Job) -> None:
         if self._jobs.get(job.table_key) is job:
             del self._jobs[job.table_key]
 
-    def _pump(self, lane):
+    def _pump(self, lane: Lane) -> None:
         """Start the lane's ready jobs on its free slots; look again when the next is ready."""
         loop = asyncio.get_running_loop()
         now = time.monotonic()
@@ -212,14 +205,15 @@ class Answers:
             lane.queue.popleft()
             job.slot = lane.free.pop()
             future = lane.submit(loop, job.settings, job.slot)
-            future.add_done_callback(lambda f, job=job: self._finished(job, f))
+            future.add_done_callback(functools.partial(self._finished, job))
 
-    def _wake(self, lane):
+    def _wake(self, lane: Lane) -> None:
         lane.timer = None
         self._pump(lane)
 
-    def _finished(self, job, future):
+    def _finished(self, job: Job, future: asyncio.Future[tuple[bytes, float]]) -> None:
         lane = job.lane
+        assert job.slot is not None  # it trained in a slot
         lane.free.append(job.slot)
         self._forget(job)
         waiting = [t for t in job.tickets if not t.done()]

@@ -9,6 +9,7 @@ refused with one line that says what to send instead.
 
 import math
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 from descentlab.core.activations import ACTIVATIONS
 from descentlab.core.optimizers import OPTIMIZERS, check_prox
@@ -19,6 +20,10 @@ from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import BASE_CONSTRAINTS
 from descentlab.lessons.collapse import BIAS_FORMS
 from descentlab.settings import Setting
+
+#: A validated request: setting name -> value, as JSON gives them (numbers, text, true/false,
+#: null, and the ``params`` objects); :func:`validate` makes one, every other module reads it.
+Settings: TypeAlias = dict[str, Any]
 
 #: What one request may ask for. ``updates`` caps epochs x mini-batches per epoch.
 LIMITS = {
@@ -56,24 +61,24 @@ class Field:
     default: object
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         return API_KINDS[self.setting.kind]
 
     @property
-    def low(self):
+    def low(self) -> float | None:
         return self.setting.low
 
     @property
-    def high(self):
+    def high(self) -> float | None:
         return self.setting.high
 
     @property
-    def nullable(self):
+    def nullable(self) -> bool:
         return self.setting.none is not None
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, object]:
         s = self.setting
-        out = {"kind": self.kind, "default": self.default, "nullable": self.nullable, "help": s.help,
+        out: dict[str, object] = {"kind": self.kind, "default": self.default, "nullable": self.nullable, "help": s.help,
                "label": s.label}
         if s.low is not None:
             out.update(min=s.low, max=s.high)
@@ -82,7 +87,7 @@ class Field:
         return out
 
 
-def field(default, help, label, kind=None, **kwargs):
+def field(default: object, help: str, label: str, kind: str | None = None, **kwargs: Any) -> Field:
     """A :class:`Field`: ``kind`` from the default when not given (as :func:`descentlab.settings.setting`)."""
     kind = kind or {bool: "bool", int: "int", float: "float", str: "str"}[type(default)]
     return Field(Setting(help, kind=kind, label=label, **kwargs), default)
@@ -143,11 +148,11 @@ FIELDS = {
 }
 
 
-def _num(value):
+def _num(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _check(name, f, value):
+def _check(name: str, f: Field, value: object) -> object:
     """``value`` of setting ``name`` checked by its Setting; a plain sentence when refused."""
     s, label = f.setting, f"the {f.setting.label} ({name})"
     if value is None:
@@ -160,7 +165,7 @@ def _check(name, f, value):
         raise DescentlabError(f"{label[0].upper() + label[1:]} must be a number, not "
                               f"{_kind_word(value)}: for example {s.suggest or _num(f.default)}.")
     if s.problem(value) is None:
-        return float(value) if s.kind == "float" else value
+        return float(value) if s.kind == "float" and isinstance(value, (int, float)) else value
     what = label[0].upper() + label[1:]
     if s.kind == "choice":
         raise DescentlabError(f"There is no {s.label} {str(value)[:40]!r}: choose one of "
@@ -173,17 +178,17 @@ def _check(name, f, value):
                           f"{_kind_word(value)}.")
 
 
-def _kind_word(value):
+def _kind_word(value: object) -> str:
     return {str: "text", list: "a list", dict: "an object", bool: "true or false"}.get(type(value), repr(value))
 
 
-def _check_params(name, value):
+def _check_params(name: str, value: object) -> dict[str, object]:
     """A dict of parameter name -> number or nested list of numbers (shapes are checked later)."""
     if not isinstance(value, dict) or len(value) > 16:
         raise DescentlabError(f"The {name} must be an object of parameter name -> list of numbers, as "
                               "the answer's frames give them.")
 
-    def flat(v):
+    def flat(v: object) -> list[float]:
         if isinstance(v, list):
             return [x for item in v for x in flat(item)]
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
@@ -196,7 +201,7 @@ def _check_params(name, value):
     return value
 
 
-def validate(body):
+def validate(body: object) -> Settings:
     """The settings of a request: ``body`` checked against :data:`FIELDS`, defaults filled in.
 
     Raises
@@ -215,7 +220,7 @@ def validate(body):
     return settings
 
 
-def _check_combination(s):
+def _check_combination(s: Settings) -> None:
     """What single fields cannot say: which model fits which data, and the work cap."""
     if (s["data"] == "blobs") != (s["model"] == "logistic"):
         raise DescentlabError("Logistic regression sorts the two blobs into classes, and the blobs need "
@@ -246,7 +251,7 @@ def _check_combination(s):
                               "one run may take: use fewer epochs or a larger batch size.")
 
 
-def limits_document():
+def limits_document() -> dict[str, object]:
     """What ``GET /api/limits`` answers: the caps, the regime edges and every setting."""
     return {"limits": LIMITS, "regime_edges": REGIME_EDGES,
             "settings": {name: field.to_dict() for name, field in FIELDS.items()}}

@@ -8,10 +8,16 @@ r"""What the page draws, computed from a finished run (its History) and the data
   (:func:`descentlab.collapse.collapse`).
 """
 
-import numpy as np
+from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
+from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
-from descentlab.core.models import linear_forward
+from descentlab.core.models import Model, linear_forward
+from descentlab.core.penalties import Penalty
 from descentlab.core.quadratic import least_squares, quadratic_loss
 from descentlab.fast.moments import quadratic_form
 from descentlab.lessons.collapse import collapse, equivalent_line, network_inputs
@@ -22,7 +28,7 @@ from descentlab.viz.sampling import frame_epochs
 GRIDS = ((4.0, 51), (100.0, 81), (float("inf"), 121))
 
 
-def grid_size(H):
+def grid_size(H: NDArray[np.float64]) -> int:
     """The grid's points per side for a loss whose Hessian (with the penalty) is ``H``."""
     lams = np.linalg.eigvalsh(H)
     condition = lams[-1] / lams[0] if lams[0] > 0 else float("inf")
@@ -31,7 +37,8 @@ MAX_FRAMES = 100
 CURVE_POINTS = 60
 
 
-def penalized_minimum(form, penalty):
+def penalized_minimum(form: tuple[NDArray[np.float64], NDArray[np.float64], float],
+                      penalty: Penalty) -> tuple[float, float]:
     r"""The minimum :math:`(m, b)` of the half-MSE plus ``penalty`` on the slope, one feature.
 
     Notes
@@ -53,7 +60,8 @@ def penalized_minimum(form, penalty):
     return 0.0, float(c[1] / H[1, 1])
 
 
-def surface(X, y, path_m, path_b, penalty=None):
+def surface(X: NDArray[np.float64], y: NDArray[np.float64], path_m: Sequence[float], path_b: Sequence[float],
+            penalty: Penalty | None = None) -> dict[str, Any]:
     r"""The half-MSE (plus ``penalty``, when given) on an ``n`` x ``n`` grid of
     :math:`(m, b)` around its minimum: the least-squares point, or the penalised one.
 
@@ -91,7 +99,7 @@ def surface(X, y, path_m, path_b, penalty=None):
     loss, _ = quadratic_loss(form, thetas)
     # the floor from the residuals themselves: the expanded quadratic cancels digits there
     ls_loss = MeanSquaredError().loss(y, linear_forward(X, W, b_star))
-    minimum = {"m": m_star, "b": float(b_star), "loss": float(ls_loss)}
+    minimum: dict[str, object] = {"m": m_star, "b": float(b_star), "loss": float(ls_loss)}
     if penalty is not None:  # the penalty depends on m only: one value per column
         column = np.array([penalty.loss({"W": np.array([m])}) for m in ms])
         loss = loss + column[None, :]
@@ -100,7 +108,8 @@ def surface(X, y, path_m, path_b, penalty=None):
             "loss": loss.tolist(), "least_squares": minimum}
 
 
-def network_frames(network, history, X, identity, bias_column=False):
+def network_frames(network: Model, history: History, X: NDArray[np.float64], identity: bool,
+                   bias_column: bool = False) -> dict[str, list[Any]]:
     """The network's parameters and fit at up to ``MAX_FRAMES`` epochs (the final ones last).
 
     Returns
@@ -115,7 +124,7 @@ def network_frames(network, history, X, identity, bias_column=False):
     lo, hi = float(X.min()), float(X.max())
     pad = 0.05 * (hi - lo or 1.0)
     x = np.linspace(lo - pad, hi + pad, CURVE_POINTS)
-    frames = {"epochs": [], "params": [], "x": x.tolist(), "y": [], "m": [], "b": []}
+    frames: dict[str, list[Any]] = {"epochs": [], "params": [], "x": x.tolist(), "y": [], "m": [], "b": []}
     for epoch in frame_epochs(history.n_epochs + 1, MAX_FRAMES).tolist():
         params = history.params_at(epoch)
         network.set_params(params)
@@ -124,7 +133,8 @@ def network_frames(network, history, X, identity, bias_column=False):
         with np.errstate(all="ignore"):
             frames["y"].append(network.predict(network_inputs(x[:, None], "x0" if bias_column else "layers")).tolist())
         if identity:
-            m, intercept = equivalent_line(*collapse(network), bias_column)
+            W, b = collapse(network)
+            m, intercept = equivalent_line(W, b, bias_column)
             frames["m"].append(m)
             frames["b"].append(intercept)
     network.set_params(history.final_params)

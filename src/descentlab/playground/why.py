@@ -11,15 +11,18 @@ past :math:`2/\lambda_{\max}`. Anchor: Goh, "Why Momentum Really Works", Distill
 """
 
 import numpy as np
+from numpy.typing import NDArray
 
 from descentlab.core.convergence import contraction
+from descentlab.core.penalties import Penalty
 from descentlab.fast.moments import quadratic_form
+from descentlab.playground.settings import Settings
 
 #: The (lr, beta) map of momentum's rate: this many rates (log-spaced) by this many betas.
 MAP_RATES, MAP_BETAS = 64, 50
 
 
-def hessian(X: np.ndarray, penalty=None) -> np.ndarray:
+def hessian(X: NDArray[np.float64], penalty: Penalty | None = None) -> NDArray[np.float64]:
     """The Hessian of the half-MSE of a line in ``(m, b)``, plus ``penalty``'s l2 part on ``m``."""
     H, _, _ = quadratic_form(X, np.zeros(X.shape[0]))
     if penalty is not None:
@@ -27,7 +30,7 @@ def hessian(X: np.ndarray, penalty=None) -> np.ndarray:
     return H
 
 
-def curvature_view(s: dict, H: np.ndarray, bound: float | None) -> dict:
+def curvature_view(s: Settings, H: NDArray[np.float64], bound: float | None) -> dict[str, object]:
     """What the page shows beside the rate slider, for validated settings ``s``.
 
     Returns
@@ -57,7 +60,7 @@ def curvature_view(s: dict, H: np.ndarray, bound: float | None) -> dict:
     }
 
 
-def at_bound(s: dict, bound: float | None, factors: list | None, rtol: float = 1e-6) -> str | None:
+def at_bound(s: Settings, bound: float | None, factors: list[float] | None, rtol: float = 1e-6) -> str | None:
     """The sentence for a rate at the bound (within ``rtol``), else None."""
     if bound is None or factors is None or abs(s["lr"] - bound) > rtol * bound:
         return None
@@ -66,7 +69,7 @@ def at_bound(s: dict, bound: float | None, factors: list | None, rtol: float = 1
             "of falling or blowing up. Any smaller rate converges, any larger one diverges.")
 
 
-def rate_map(s: dict, H: np.ndarray) -> dict:
+def rate_map(s: Settings, H: NDArray[np.float64]) -> dict[str, object]:
     r"""Momentum's factor per step (the worse of the two directions) over a grid of rates
     and betas, and the best point: :math:`\alpha^* = (2 / (\sqrt{\lambda_{\max}} +
     \sqrt{\lambda_{\min}}))^2`, :math:`\beta^* = ((\sqrt\kappa - 1)/(\sqrt\kappa + 1))^2`
