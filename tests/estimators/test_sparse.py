@@ -126,3 +126,15 @@ def test_fused_solver_refuses_sparse_in_one_line():
     with pytest.raises(DescentlabError, match="solver='fused' needs dense rows") as info:
         GDRegressor(solver="fused").fit(X, y)
     assert "\n" not in str(info.value)
+
+
+def test_warm_start_continues_on_sparse_rows():
+    X, y, _ = _data()
+    a, b = GDRegressor(solver="gd", warm_start=True, epochs=20, tol=None), \
+        GDRegressor(solver="gd", warm_start=True, epochs=20, tol=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a.fit(X, y).fit(X, y)
+        b.fit(X.toarray(), y).fit(X.toarray(), y)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=0, atol=1e-10)
+    assert a.n_iter_ == b.n_iter_ == 20

@@ -31,17 +31,22 @@ from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.estimators.device import refuse_partial_fit
 from descentlab.estimators.intercept import without_intercept
 from descentlab.estimators.problem import Problem
+from descentlab.estimators.sparse import checked_sparse
+from descentlab.fast.sparse import ScaledSparse
+from descentlab.fast.sparse import is_sparse as issparse
 
 
 def continued_problem(est, X, y, sample_weight=None):
     """The rows of ``X``, ``y`` on the scale of ``est``'s first fit: a :class:`Problem`."""
-    X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric, reset=False)
+    sparse = issparse(X) and est._accepts_sparse  # CSR rows, standardised implicitly
+    X, y = checked_sparse(est, X, y, reset=False) if sparse else \
+        validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric, reset=False)
     w = est._sample_weight(sample_weight, X, y)
     if hasattr(est, "classes_"):
         t, attrs = encode_with_classes(est, y, est.classes_)
     else:
         t, attrs = (y - est.y_mean_) / est.y_scale_, {"y_mean_": est.y_mean_, "y_scale_": est.y_scale_}
-    Z = (X - est.x_mean_) / est.x_scale_
+    Z = ScaledSparse(X, est.x_mean_, est.x_scale_) if sparse else (X - est.x_mean_) / est.x_scale_
     return Problem(Z=Z, t=t, attrs=attrs, x_mean=est.x_mean_, x_scale=est.x_scale_,
                    batch_size=est.batch_size, sample_weight=w)
 

@@ -141,18 +141,22 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
       features and for every out-of-memory input, ``"fused"`` for more features,
       ``"gd"`` for mini-batches and early stopping (which need the rows).
 
+    Sparse ``X`` (SciPy CSR) is never densified (:mod:`descentlab.estimators.sparse`):
+    "moments" from sparse products, "gd" on the CSR rows ("auto" picks it over "fused").
+    ``y`` of shape (n_samples, k) fits k targets at once, on the rows ("gd").
+
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,)
+    coef_ : ndarray of shape (n_features,), or (k, n_features) for k targets
         In the units of ``y`` per unit of each feature.
-    intercept_ : float
+    intercept_ : float, or ndarray of shape (k,) for k targets
     history_ : History
         The loss per epoch (on the standardised scale) and why training stopped.
     n_iter_ : int
         Epochs run.
     n_features_in_ : int
     x_mean_, x_scale_ : ndarray of shape (n_features,)
-    y_mean_, y_scale_ : float
+    y_mean_, y_scale_ : float, or ndarray of shape (k,) for k targets
         The standardisation used in training.
     """
 
@@ -213,11 +217,14 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
 
     def _prepare(self, X, y, sample_weight=None):
         solver = self._solver_for(X, sample_weight)
-        if not is_streamed(X) and np.ndim(y) == 2:
-            if self.solver not in ("auto", "gd"):  # the fast paths hold one target's moments
+        y_shape = getattr(y, "shape", None)
+        y_shape = np.shape(np.asarray(y)) if y_shape is None else tuple(y_shape)  # lists, array-likes
+        if len(y_shape) == 2 and not is_streamed(X):  # k targets: on the rows
+            if self.solver in ("auto", "gd"):
+                solver = "gd"
+            elif y_shape[1] > 1:  # the fast paths hold one target's moments
                 raise DescentlabError(f"solver={self.solver!r} fits one target: use solver='auto' "
                                       "or 'gd' for y of shape (n_samples, n_targets)")
-            solver = "gd"
         if solver == "gd":
             return super()._prepare(X, y, sample_weight)
         problem = fast_problem(self, X, y, solver, sample_weight)
