@@ -12,10 +12,12 @@ implementation of each piece of math), and nothing in the library imports it.
 - :mod:`.starter` ``exercise new``; :mod:`.grading` ``exercise check`` and ``grade``
 """
 
-from .grading import Report, check, common_mistakes, grade, summary_lines
+from .grading import check, common_mistakes, grade, summary_lines
 from .lessons import LESSONS, get_lesson
+from .namespaces import isolation
+from .report import Report
 from .runner import CheckResult, check_file
-from .sandbox import Limits, isolation
+from .sandbox import Limits
 from .starter import new_exercise
 
 __all__ = ["LESSONS", "CheckResult", "Limits", "Report", "check", "check_file", "isolation",

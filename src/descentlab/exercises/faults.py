@@ -6,11 +6,22 @@ exception's text: a learner could put a file it read there.
 """
 
 import signal
+from collections.abc import Collection
+from typing import NoReturn, Protocol
 
 from .judge import Failed
 
 
-def timeout(limits, loading):
+class TimeLimits(Protocol):
+    """The seconds a check and a load may take (:class:`.sandbox.Limits` has them)."""
+
+    @property
+    def check_timeout(self) -> float: ...
+    @property
+    def load_timeout(self) -> float: ...
+
+
+def timeout(limits: TimeLimits, loading: bool) -> Failed:
     if loading:
         return Failed("timeout", f"stopped after {limits.load_timeout:g} s while loading your "
                       "file: an endless loop at the top level?")
@@ -18,7 +29,7 @@ def timeout(limits, loading):
                   "(check the loop's condition)")
 
 
-def death(status, limits, loading):
+def death(status: int | None, limits: TimeLimits, loading: bool) -> tuple[str, str]:
     """``(mistake, reason)`` of a child that died."""
     where = " while loading your file" if loading else ""
     if isinstance(status, int) and status < 0 or isinstance(status, int) and status > 128:
@@ -28,7 +39,7 @@ def death(status, limits, loading):
                              "process, or use too much memory?")
         if sig == signal.SIGXFSZ:
             return "output", f"wrote too much output{where}: remove the prints"
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else sig
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
         what = "a segmentation fault, " if sig == signal.SIGSEGV else ""
         return "crash", f"crashed{where} with {what}signal {name} (ctypes or a C extension?)"
     return "crash", (f"ended the process{where} (exit code {status}): does your code call "
@@ -41,20 +52,21 @@ _KIND_HINTS = {"ValueError": " (arrays of shapes that do not fit together?)",
                "NameError": " (a name used before it is defined?)"}
 
 
-def _type(error):
+def _type(error: dict[str, object]) -> str | None:
     """The exception's type name as the child reported it, if it is a plain name."""
     name = error.get("type")
     return name if isinstance(name, str) and name.isidentifier() and len(name) <= 40 else None
 
 
-def _where(error):
+def _where(error: dict[str, object]) -> str:
     line = error.get("line")
     return f" at line {line} of your file" if type(line) is int else ""
 
 
-def raise_fault(name, error, limits):
+def raise_fault(name: str, error: object, limits: TimeLimits | None) -> NoReturn:
     """Raise the :class:`Failed` of a fault the child reported (``error``: plain data)."""
     error = error if isinstance(error, dict) else {}
+    assert isinstance(error, dict)
     kind, exc_type = error.get("kind"), _type(error) or "an exception"
     if kind == "missing":
         raise Failed("missing", f"{name} is missing: define it in your file")
@@ -74,7 +86,7 @@ def raise_fault(name, error, limits):
                  f"{_KIND_HINTS.get(exc_type, '')}")
 
 
-def load_failure(error, flags):
+def load_failure(error: object, flags: Collection[str]) -> Failed:
     """The :class:`Failed` of a file that could not load."""
     error = error if isinstance(error, dict) else {}
     kind = error.get("kind")

@@ -3,128 +3,39 @@
 import secrets
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from descentlab.errors import DescentlabError
 
+from .checks import Check
 from .judge import MISTAKES
-from .lessons import get_lesson, guess_lesson
+from .lessons import Lesson, get_lesson, guess_lesson
 from .preflight import check_setup
+from .report import Report, write_report
 from .runner import CheckResult, check_file, helper_modules
-from .sandbox import Limits, isolation
+from .sandbox import Limits
 
 SUFFIXES = (".py", ".ipynb")
-#: flag -> what the report says
-FLAGS = {"used_descentlab": "used descentlab", "wrote_outside": "wrote outside its folder",
-         "forked": "forked", "timed_out": "timed out", "signalled": "killed the grader (tried)",
-         "network": "opened a socket"}
-
-
-def new_seed():
+def new_seed() -> int:
     """A fresh seed for a run without ``--seed`` (printed, so the run can be repeated)."""
     return secrets.randbelow(2**31)
 
 
-@dataclass
-class Report:
-    """The checks of one learner's file.
-
-    Attributes
-    ----------
-    learner : str
-    lesson : str
-    seed : int
-    checks : list of CheckResult
-    file : str
-        The submission's path.
-    flags : set of str
-        Keys of :data:`FLAGS`.
-    graded_at : str
-        UTC time stamp (ISO 8601) of the start of its grading.
-    seconds : float
-        How long its grading took.
-    """
-
-    learner: str
-    lesson: str
-    seed: int
-    checks: list = field(default_factory=list)
-    file: str = ""
-    flags: set = field(default_factory=set)
-    graded_at: str = ""
-    seconds: float = 0.0
-
-    @property
-    def passed(self):
-        return sum(c.passed for c in self.checks)
-
-    @property
-    def points(self):
-        return sum(c.points for c in self.checks)
-
-    @property
-    def max_points(self):
-        return sum(c.max_points for c in self.checks)
-
-    @property
-    def score(self):
-        """The share of the points, in percent."""
-        return round(100.0 * self.points / self.max_points, 1) if self.max_points else 0.0
-
-    def to_dict(self, hint=1):
-        return {"learner": self.learner, "file": self.file, "lesson": self.lesson,
-                "seed": self.seed, "graded_at": self.graded_at,
-                "seconds": round(self.seconds, 3), "points": self.points,
-                "max_points": self.max_points, "score": self.score,
-                "flags": sorted(self.flags), "isolation": isolation(),
-                "checks": [c.to_dict(hint) for c in self.checks]}
-
-    def gradescope(self, hint=1):
-        """Gradescope's autograder ``results.json``: score, max_score and one test per check."""
-        return {"score": self.points, "max_score": self.max_points,
-                "output": f"lesson {self.lesson}, seed {self.seed}"
-                          + (f"; flags: {', '.join(FLAGS[f] for f in sorted(self.flags))}"
-                             if self.flags else ""),
-                "tests": [{"name": c.name, "score": c.points, "max_score": c.max_points,
-                           "status": "passed" if c.passed else "failed",
-                           "output": c.hint(hint)} for c in self.checks]}
-
-    def lines(self, hint=1):
-        """The report as the command line prints it."""
-        width = max(len(c.name) for c in self.checks)
-        label = {"pass": "PASS", "fail": "FAIL", "not_assessed": "N/A "}
-        out = [f"Checking {self.learner} (lesson {self.lesson}, seed {self.seed})"]
-        for c in self.checks:
-            out.append(f"  {label[c.status]}  {c.name:<{width}}  {c.hint(hint)}")
-            if not c.passed and c.output:
-                out.append(f"  {'':4}  {'':<{width}}  (it printed: {_one_line(c.output)})")
-        if self.flags:
-            out.append(f"Flags: {', '.join(FLAGS.get(f, f) for f in sorted(self.flags))}.")
-        out.append(f"Score: {self.points:g}/{self.max_points:g} points ({self.score:g}%)."
-                   + ("" if self.passed == len(self.checks)
-                      else f" Repeat these cases with --seed {self.seed}"
-                      + ("; --hint 2 shows the formulas." if hint < 2 else ".")))
-        return out
-
-
-def _one_line(text, limit=120):
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + " ..."
-
-
-def _now():
+def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _graded(learner, path, lesson, seed, limits, own_folder=True):
+def _graded(learner: str, path: Path | None, lesson: Lesson, seed: int, limits: Limits,
+            own_folder: bool = True) -> Report:
     """``own_folder``: the files beside ``path`` are the learner's own (its helper modules
     are copied with it); False in a class folder of one file per learner."""
     started, t0 = _now(), time.perf_counter()
     if path is None:
-        checks, flags = [_missing(c, lesson) for c in lesson.checks], set()
+        checks: list[CheckResult] = [_missing(c, lesson) for c in lesson.checks]
+        flags: set[str] = set()
     else:
         try:
             modules = helper_modules(path) if own_folder else None
@@ -138,7 +49,8 @@ def _graded(learner, path, lesson, seed, limits, own_folder=True):
                   time.perf_counter() - t0)
 
 
-def check(path, lesson=None, seed=None, limits=None):
+def check(path: str | Path, lesson: str | None = None, seed: int | None = None,
+          limits: Limits | None = None) -> Report:
     """Check one learner's file; a :class:`Report`.
 
     Parameters
@@ -160,13 +72,13 @@ def check(path, lesson=None, seed=None, limits=None):
     return report
 
 
-def find_submissions(folder, lesson):
+def find_submissions(folder: str | Path, lesson: Lesson) -> dict[str, Path | None]:
     """``{learner: file}`` of a class folder: each ``.py``/``.ipynb`` file is a learner, and
     so is each sub-folder (its ``<lesson>.py``, else its only .py or .ipynb file)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DescentlabError(f"{folder} is not a folder: give the folder of the submissions")
-    found = {}
+    found: dict[str, Path | None] = {}
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             continue
@@ -179,7 +91,7 @@ def find_submissions(folder, lesson):
     return found
 
 
-def _pick(folder, lesson):
+def _pick(folder: Path, lesson: Lesson) -> Path | None:
     for name in (lesson.filename, f"{lesson.name}.ipynb"):
         if (folder / name).is_file():
             return folder / name
@@ -187,8 +99,9 @@ def _pick(folder, lesson):
     return files[0] if len(files) == 1 else None
 
 
-def grade(folder, lesson, out, seed=None, limits=None, force=False, log=None, jobs=1,
-          fmt="csv", hint=1):
+def grade(folder: str | Path, lesson: str, out: str | Path, seed: int | None = None,
+          limits: Limits | None = None, force: bool = False, log: Callable[[str], object] | None = None,
+          jobs: int = 1, fmt: str = "csv", hint: int = 1) -> list[Report]:
     """Grade every learner of ``folder`` (``jobs`` at a time); write ``out``; the reports.
 
     The same seed (so the same random cases) serves the whole class. Before any learner,
@@ -197,21 +110,19 @@ def grade(folder, lesson, out, seed=None, limits=None, force=False, log=None, jo
     written to a temporary file and moved into place, so an interrupted run leaves no half
     file.
     """
-    from .report import write_report
-
-    lesson, limits = get_lesson(lesson), limits or Limits()
+    chosen, limits = get_lesson(lesson), limits or Limits()
     folder, out = Path(folder), Path(out)
-    submissions = find_submissions(folder, lesson)
+    submissions = find_submissions(folder, chosen)
     _check_out(folder, out, force)
-    seed = new_seed() if seed is None else seed
+    class_seed = new_seed() if seed is None else seed
     if jobs < 1:
         raise DescentlabError(f"-j {jobs} must be 1 or more: try -j 2")
-    check_setup(lesson, seed, limits, run_reference=True)
+    check_setup(chosen, class_seed, limits, run_reference=True)
 
-    def one(item):
+    def one(item: tuple[str, Path | None]) -> Report:
         learner, path = item
         in_own_folder = path is not None and path.parent.resolve() != folder.resolve()
-        report = _graded(learner, path, lesson, seed, limits, in_own_folder)
+        report = _graded(learner, path, chosen, class_seed, limits, in_own_folder)
         if log is not None:
             log(f"{report.learner}: {report.points:g}/{report.max_points:g} ({report.score:g}%)"
                 + (f" [{', '.join(sorted(report.flags))}]" if report.flags else ""))
@@ -219,16 +130,16 @@ def grade(folder, lesson, out, seed=None, limits=None, force=False, log=None, jo
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         reports = list(pool.map(one, submissions.items()))
-    write_report(out, reports, lesson, fmt, hint)
+    write_report(out, reports, chosen, fmt, hint)
     return reports
 
 
-def _missing(check, lesson):
+def _missing(check: Check, lesson: Lesson) -> CheckResult:
     return CheckResult(check.name, False, f"no {lesson.filename} (nor a single .py or .ipynb "
                        "file) in this learner's folder", "missing", max_points=check.points)
 
 
-def _check_out(folder, out, force):
+def _check_out(folder: Path, out: Path, force: bool) -> None:
     inside = out.resolve().is_relative_to(folder.resolve())
     if inside:
         raise DescentlabError(f"{out} is inside the submissions folder {folder}: write the "
@@ -239,7 +150,7 @@ def _check_out(folder, out, force):
         raise DescentlabError(f"the folder of {out} does not exist: create it first")
 
 
-def mistakes_of(report):
+def mistakes_of(report: Report) -> set[tuple[str, str | None]]:
     """The learner's own mistakes as ``{(check, mistake)}``: a fault of the whole file (all checks
     failed with one message, or one mistake) counts once, as ``("file", mistake)``; checks not assessed
     do not count."""
@@ -251,17 +162,19 @@ def mistakes_of(report):
     return {(c.name, c.mistake) for c in failed if c.status == "fail" and c.mistake != "depends"}
 
 
-def common_mistakes(reports, top=5):
+def common_mistakes(reports: Iterable[Report], top: int = 5) -> list[tuple[str, str, int]]:
     """``[(check, mistake label, learners), ...]``: the most common first, ties in a fixed
     order (the lesson's order of the checks, then the mistake's name)."""
+    reports = list(reports)
     counts = Counter(pair for r in reports for pair in mistakes_of(r))
     order = {c.name: i for r in reports for i, c in enumerate(r.checks)}
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0][0], -1),
                                                      str(kv[0][1])))
-    return [(name, MISTAKES.get(m, m or "failed"), n) for (name, m), n in ranked[:top]]
+    return [(name, MISTAKES.get(m or "", m or "failed"), n) for (name, m), n in ranked[:top]]
 
 
-def summary_lines(reports, top=5):
+def summary_lines(reports: list[Report], top: int = 5) -> list[str]:
+    """The class's summary as the command prints it: scores, flags, the common mistakes."""
     n = len(reports)
     full = sum(r.passed == len(r.checks) for r in reports)
     mean = sum(r.score for r in reports) / n if n else 0.0

@@ -10,7 +10,15 @@ values (``dm, db``) is diagnosed value by value, so a sign error in ``dm`` alone
 as such.
 """
 
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeAlias
+
 import numpy as np
+from numpy.typing import NDArray
+
+Array: TypeAlias = NDArray[Any]
+#: ``(mistake tag, hint, the answer transformed by that mistake)``
+Variant: TypeAlias = tuple[str, str, object]
 
 #: mistake tag -> what the class summary calls it
 MISTAKES = {
@@ -38,7 +46,7 @@ class Failed(Exception):
     """A check failed: ``mistake`` is a tag of :data:`MISTAKES`, ``message`` the kind of
     mistake (hint level 1), ``formula`` the line to compare with (hint level 2)."""
 
-    def __init__(self, mistake, message, formula=None):
+    def __init__(self, mistake: str, message: str, formula: str | None = None) -> None:
         super().__init__(message)
         self.mistake, self.message, self.formula = mistake, message, formula
 
@@ -68,17 +76,18 @@ class Learner:
         the reference (``call(..., swap=learner.broken(...))``).
     """
 
-    def __init__(self, signatures):
+    def __init__(self, signatures: dict[str, tuple[tuple[str, ...], str]]) -> None:
         self.signatures = signatures
-        self.failed = set()
-        self.flags = set()
+        self.failed: set[str] = set()
+        self.flags: set[str] = set()
         self.printed = ""
+        self.seed: int | None = None  # the seed of the learner's own draws in this check
 
-    def broken(self, *names):
+    def broken(self, *names: str) -> tuple[str, ...]:
         """Those of ``names`` whose check failed."""
         return tuple(n for n in names if n in self.failed)
 
-    def call(self, name, *args, swap=()):
+    def call(self, name: str, *args: object, swap: Iterable[str] = ()) -> object:
         """``name(*args)`` of the learner; :class:`Failed` on any fault or a change in place."""
         params, _ = self.signatures[name]
         value, after = self._invoke(name, args, tuple(swap))
@@ -92,18 +101,18 @@ class Learner:
                              f"{pname}[...] = ...")
         return value
 
-    def _invoke(self, name, args, swap):
+    def _invoke(self, name: str, args: tuple[object, ...], swap: tuple[str, ...]) -> tuple[object, object]:
         raise NotImplementedError
 
-    def returns(self, name):
+    def returns(self, name: str) -> str:
         """The names of what ``name`` returns, e.g. ``"dm, db"``."""
         return self.signatures[name][1]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self.signatures)})"
 
 
-def _as_array(value, name):
+def _as_array(value: object, name: str) -> Array | None:
     if value is None:
         return None
     try:
@@ -116,11 +125,11 @@ def _as_array(value, name):
                      "expected") from None
 
 
-def _type_name(value):
-    return getattr(value, "type_name", None) or type(value).__name__
+def _type_name(value: object) -> str:
+    return str(getattr(value, "type_name", None) or type(value).__name__)
 
 
-def tolerance(*arrays):
+def tolerance(*arrays: object) -> float:
     """Relative tolerance for answers in these arrays' precision: 1e-6 in float64, wider in
     float32 or float16 (64 units in the last place)."""
     eps = max((np.finfo(a.dtype).eps for a in arrays
@@ -128,8 +137,8 @@ def tolerance(*arrays):
     return max(1e-6, 64 * float(eps))
 
 
-def _close(a, b, rtol=1e-6):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+def _close(first: object, second: object, rtol: float = 1e-6) -> bool:
+    a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
     if a.shape != b.shape and not (a.size == b.size == 1):
         return False
     scale = 1.0 + float(np.max(np.abs(b))) if b.size else 1.0
@@ -137,18 +146,20 @@ def _close(a, b, rtol=1e-6):
         return bool(np.allclose(a.ravel(), b.ravel(), rtol=rtol, atol=rtol * 1e-3 * scale))
 
 
-def _parts(value):
+def _parts(value: object) -> list[object]:
     return list(value) if isinstance(value, (tuple, list)) else [value]
 
 
-def as_parts(learner, name, got, k):
+def as_parts(learner: Learner, name: str, got: object, k: int) -> list[Array]:
     """``got`` as ``k`` arrays: any sequence of length ``k`` (tuple, list, array) is accepted."""
     returns = learner.returns(name)
     if got is None:
         raise Failed("none", f"{name} returns None: end it with a return statement",
                      f"return {returns}")
     if k == 1:
-        return [_as_array(got, name)]
+        one = _as_array(got, name)
+        assert one is not None  # got is not None
+        return [one]
     if isinstance(got, np.ndarray) and got.ndim >= 1 and len(got) == k:
         got = list(got)
     if not isinstance(got, (tuple, list)) or len(got) != k:
@@ -159,10 +170,12 @@ def as_parts(learner, name, got, k):
     if any(p is None for p in parts):
         missing = labels[[p is None for p in parts].index(True)]
         raise Failed("none", f"{name} returns None for {missing}", f"return {returns}")
-    return parts
+    return [p for p in parts if p is not None]
 
 
-def compare(learner, name, got, expected, variants=(), parts=None, only=None, formula=None):
+def compare(learner: Learner, name: str, got: object, expected: object, variants: Iterable[Variant] = (),
+            parts: Sequence[Sequence[Variant]] | None = None, only: int | None = None,
+            formula: str | dict[str, str] | None = None) -> None:
     r"""Pass when ``got`` equals ``expected``; else raise :class:`Failed` naming the mistake.
 
     Parameters
@@ -194,6 +207,7 @@ def compare(learner, name, got, expected, variants=(), parts=None, only=None, fo
         return
     which = labels[wrong[0]] if only is not None else None
     hint2 = formula.get(which) if isinstance(formula, dict) and which else formula
+    assert hint2 is None or isinstance(hint2, str)
     if isinstance(formula, dict) and which is None:
         hint2 = "; ".join(formula.get(labels[i], "") for i in wrong) or None
     for mistake, hint, value in variants:  # before the shapes: a swap may change them
@@ -208,34 +222,36 @@ def compare(learner, name, got, expected, variants=(), parts=None, only=None, fo
             turned = " (transposed?)" if g.shape == e.shape[::-1] else ""
             raise Failed("shape", f"{name} gives {labels[i]} the shape {g.shape}; expected "
                          f"{e.shape}{turned}", hint2)
-    found = []
+    found: list[tuple[str, tuple[str, str] | None]] = []
     for i in wrong:
         match = next(((m, h) for m, h, v in (parts[i] if parts else ())
                       if v is not None and _close(got_parts[i], v, rtol)), None)
         found.append((labels[i], match))
     if all(match for _, match in found):
-        hints = {h for _, (_, h) in found}
+        hints = {match[1] for _, match in found if match}
         if len(found) > 1 and len(hints) == 1:
             text = f"{' and '.join(label for label, _ in found)}: {hints.pop()}"
         else:  # each hint names its value ("a sign error in dm")
-            text = "; ".join(h for _, (_, h) in found)
-        raise Failed(found[0][1][0], f"{name}: {text}", hint2)
+            text = "; ".join(match[1] for _, match in found if match)
+        first = found[0][1]
+        assert first is not None
+        raise Failed(first[0], f"{name}: {text}", hint2)
     raise Failed("wrong", f"{name} gives {_brief([got_parts[i] for i in wrong])} where "
                  f"{_brief([exp_parts[i] for i in wrong])} was expected on a random case"
                  + (f" (for {', '.join(labels[i] for i in wrong)})" if len(labels) > 1 else ""),
                  hint2)
 
 
-def _describe(value):
+def _describe(value: object) -> str:
     if isinstance(value, (tuple, list)):
         return f"{len(value)} values"
     shape = getattr(value, "shape", None)
     return f"one value of shape {shape}" if shape is not None else f"one {_type_name(value)}"
 
 
-def _brief(parts):
-    def one(a):
-        a = np.asarray(a, dtype=float)
+def _brief(parts: Sequence[object]) -> str:
+    def one(value: object) -> str:
+        a = np.asarray(value, dtype=float)
         if a.size == 1:
             return f"{float(a.ravel()[0]):.6g}"
         head = ", ".join(f"{v:.4g}" for v in a.ravel()[:3])
@@ -243,14 +259,14 @@ def _brief(parts):
     return ", ".join(one(p) for p in parts)
 
 
-def scaled(value, factor):
+def scaled(value: object, factor: float) -> Array | tuple[Array, ...]:
     """``value`` (a number, array or tuple of them) times ``factor``."""
     if isinstance(value, tuple):
         return tuple(np.asarray(v) * factor for v in value)
     return np.asarray(value) * factor
 
 
-def finite_difference(f, x, eps=1e-6):
+def finite_difference(f: Callable[[NDArray[np.float64]], float], x: object, eps: float = 1e-6) -> NDArray[np.float64]:
     r"""Central differences :math:`(f(x + \epsilon e_i) - f(x - \epsilon e_i)) / 2\epsilon` of a scalar ``f``.
 
     Parameters
@@ -258,18 +274,18 @@ def finite_difference(f, x, eps=1e-6):
     f : callable taking an ndarray like ``x`` and returning a float
     x : ndarray (not modified)
     """
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        up, down = x.copy(), x.copy()
+    at = np.array(x, dtype=float)
+    grad = np.zeros_like(at)
+    for i in np.ndindex(at.shape):
+        up, down = at.copy(), at.copy()
         up[i] += eps
         down[i] -= eps
         grad[i] = (f(up) - f(down)) / (2 * eps)
     return grad
 
 
-def confirm(exact, approx, what):
+def confirm(exact_of: object, approx_of: object, what: str) -> None:
     """Make sure the library's gradient agrees with finite differences before grading with it."""
-    exact, approx = np.asarray(exact, dtype=float), np.asarray(approx, dtype=float)
+    exact, approx = np.asarray(exact_of, dtype=float), np.asarray(approx_of, dtype=float)
     if not np.allclose(exact, approx, rtol=1e-4, atol=1e-6 * (1 + np.max(np.abs(exact)))):
         raise OracleError(f"the library's {what} disagrees with finite differences")

@@ -8,8 +8,12 @@ tests) and its checks (``checks/<name>.py``).
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from descentlab.errors import DescentlabError
+
+from .checks import Check, Signatures
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,41 +34,44 @@ class Lesson:
     title: str
 
     @property
-    def filename(self):
+    def filename(self) -> str:
         return f"{self.name}.py"
 
     @property
-    def template(self):
+    def template(self) -> Path:
         return HERE / "templates" / self.filename
 
     @property
-    def solution(self):
+    def solution(self) -> Path:
         return HERE / "solutions" / self.filename
 
     @property
-    def checks_module(self):
+    def checks_module(self) -> ModuleType:
         return importlib.import_module(f"{__package__}.checks.{self.name}")
 
     @property
-    def signatures(self):
-        return self.checks_module.SIGNATURES
+    def signatures(self) -> Signatures:
+        signatures: Signatures = self.checks_module.SIGNATURES
+        return signatures
 
     @property
-    def checks(self):
+    def checks(self) -> list[Check]:
         """The list of :class:`~.checks.Check`, in the order they run."""
-        return self.checks_module.CHECKS
+        checks: list[Check] = self.checks_module.CHECKS
+        return checks
 
     @property
-    def helpers(self):
+    def helpers(self) -> dict[str, Any]:
         """``{function: reference}`` a check may swap in for the learner's own."""
-        return getattr(self.checks_module, "HELPERS", {})
+        helpers: dict[str, Any] = getattr(self.checks_module, "HELPERS", {})
+        return helpers
 
     @property
-    def max_points(self):
+    def max_points(self) -> float:
         return sum(c.points for c in self.checks)
 
     @property
-    def check_names(self):
+    def check_names(self) -> list[str]:
         return [c.name for c in self.checks]
 
 
@@ -76,7 +83,7 @@ LESSONS = {lesson.name: lesson for lesson in [
 ]}
 
 
-def get_lesson(name):
+def get_lesson(name: str) -> Lesson:
     """The lesson called ``name``, or a one-line error listing the lessons."""
     if name not in LESSONS:
         raise DescentlabError(f"unknown lesson {name!r}: choose one of {', '.join(LESSONS)} "
@@ -84,7 +91,7 @@ def get_lesson(name):
     return LESSONS[name]
 
 
-def guess_lesson(path):
+def guess_lesson(path: str | Path) -> Lesson:
     """The lesson a learner's file belongs to, from its name (``linear_regression.py``)."""
     stem = Path(path).stem
     if stem in LESSONS:

@@ -33,7 +33,7 @@ NAMESPACES = ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid
 
 
 @functools.cache
-def isolation():
+def isolation() -> str:
     """``"namespaces"`` when unprivileged user, mount, network and PID namespaces work here,
     else ``"process"`` (see the module's docstring)."""
     if sys.platform != "linux" or shutil.which("unshare") is None:
@@ -48,7 +48,7 @@ def isolation():
     return "namespaces" if done.returncode == 0 else "process"
 
 
-def numpy_lib(folder):
+def numpy_lib(folder: Path) -> Path:
     """A folder holding links to NumPy (and its bundled libraries), nothing else."""
     import numpy
 
@@ -60,7 +60,7 @@ def numpy_lib(folder):
     return folder
 
 
-def namespace_size(pids):
+def namespace_size(pids: list[int]) -> int:
     """How many processes share the PID namespace of the first of ``pids``."""
     try:
         ns = os.readlink(f"/proc/{pids[0]}/ns/pid")
@@ -76,9 +76,9 @@ def namespace_size(pids):
     return count
 
 
-def children(pid):
+def children(pid: int) -> list[int]:
     """The child processes of ``pid``, read from /proc."""
-    found = []
+    found: list[int] = []
     try:
         for task in os.listdir(f"/proc/{pid}/task"):
             with open(f"/proc/{pid}/task/{task}/children") as f:
@@ -88,7 +88,7 @@ def children(pid):
     return found
 
 
-def kill_marked(token):
+def kill_marked(token: str) -> None:
     """Kill every process whose environment carries ``DESCENTLAB_SESSION=token`` (the
     children of a sandbox without namespaces whose supervisor was killed)."""
     marker = f"DESCENTLAB_SESSION={token}".encode()

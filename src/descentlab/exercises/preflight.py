@@ -12,19 +12,22 @@ import resource
 
 from descentlab.errors import DescentlabError
 
+from .lessons import Lesson
+from .sandbox import Limits
+
 SEEDS = 2**32
 MIN_MEMORY_MB = 64
 NEEDED_MB = 400  # about what Python, NumPy and the checks' arrays take before the learner's code
 
 
-def _physical_mb():
+def _physical_mb() -> int | None:
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
     except (ValueError, OSError, AttributeError):
         return None
 
 
-def check_limits(seed, limits):
+def check_limits(seed: object, limits: Limits) -> None:
     """One-line errors for a seed or limits that cannot work on this machine."""
     if not isinstance(seed, int) or not 0 <= seed < SEEDS:
         raise DescentlabError(f"--seed {seed} must be a whole number from 0 to {SEEDS - 1}: "
@@ -45,7 +48,7 @@ def check_limits(seed, limits):
                               "run 'ulimit -v unlimited' first, or lower --memory")
 
 
-def check_setup(lesson, seed, limits, run_reference=True):
+def check_setup(lesson: Lesson, seed: int, limits: Limits, run_reference: bool = True) -> None:
     """Check the options; with ``run_reference``, grade the reference solution with them too."""
     check_limits(seed, limits)
     if not run_reference:

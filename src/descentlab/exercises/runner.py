@@ -11,15 +11,19 @@ import io
 import json
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
 
 import numpy as np
 
 from descentlab.errors import DescentlabError
 
+from .checks import Signatures
 from .faults import load_failure, raise_fault
 from .judge import Failed, Learner, NotAssessed, OracleError
+from .lessons import Lesson
 from .sandbox import Limits, Session
 from .wire import decode, encode, fault_of
 
@@ -50,19 +54,19 @@ class CheckResult:
     status: str = "fail"
     formula: str | None = None
 
-    def hint(self, level=1):
+    def hint(self, level: int = 1) -> str:
         """The message at hint ``level``: 1 the kind of mistake, 2 also the formula."""
         if level >= 2 and self.formula and not self.passed:
             return f"{self.message}. Formula: {self.formula}"
         return self.message
 
-    def to_dict(self, level=1):
+    def to_dict(self, level: int = 1) -> dict[str, object]:
         return {"name": self.name, "status": self.status, "passed": self.passed,
                 "points": self.points, "max_points": self.max_points,
                 "message": self.hint(level), "mistake": self.mistake}
 
 
-def read_source(path):
+def read_source(path: str | Path) -> str:
     """The learner's code: a .py file as it is, a notebook's code cells joined (magics dropped)."""
     path = Path(path)
     try:
@@ -86,7 +90,7 @@ def read_source(path):
     return "\n\n".join(code) + "\n"
 
 
-def compile_source(text, name):
+def compile_source(text: str, name: str) -> CodeType:
     """Compile here (nothing runs): a syntax error is named without starting a process."""
     try:
         return compile(text, name, "exec")
@@ -100,11 +104,11 @@ def compile_source(text, name):
 class RemoteLearner(Learner):
     """The learner's functions in a child process (:class:`.sandbox.Session`)."""
 
-    def __init__(self, session, signatures):
+    def __init__(self, session: Session, signatures: Signatures) -> None:
         super().__init__(signatures)
-        self.session, self.seed = session, None
+        self.session = session
 
-    def _invoke(self, name, args, swap):
+    def _invoke(self, name: str, args: tuple[object, ...], swap: tuple[str, ...]) -> tuple[object, object]:
         try:
             return self.session.call(name, args, swap, seed=self.seed)
         finally:
@@ -116,10 +120,12 @@ class RemoteLearner(Learner):
 class LocalLearner(Learner):
     """The learner's module in this process (tests of the checks only: trusted code)."""
 
-    def __init__(self, source, path, signatures, helpers):
+    def __init__(self, source: str, path: str | Path, signatures: Signatures,
+                 helpers: dict[str, Callable[..., object]]) -> None:
         super().__init__(signatures)
-        self.path, self.helpers, self.seed, self._seeded = str(path), helpers, None, None
-        self.namespace = {"__name__": "learner", "__file__": self.path}
+        self.path, self.helpers = str(path), helpers
+        self._seeded: int | None = None
+        self.namespace: dict[str, object] = {"__name__": "learner", "__file__": self.path}
         folder = str(Path(path).resolve().parent)
         if folder not in sys.path:
             sys.path.append(folder)  # a folder submission's own helper modules
@@ -130,7 +136,7 @@ class LocalLearner(Learner):
         except BaseException as exc:  # noqa: B036  (the learner's fault, reported in one line)
             raise load_failure(fault_of(exc, self.path), set()) from None
 
-    def _invoke(self, name, args, swap):
+    def _invoke(self, name: str, args: tuple[object, ...], swap: tuple[str, ...]) -> tuple[object, object]:
         func = self.namespace.get(name)
         if not callable(func):
             raise Failed("missing", f"{name} is missing: define it in your file")
@@ -139,6 +145,7 @@ class LocalLearner(Learner):
             np.random.seed(self.seed % 2**32)
             random.seed(self.seed)
         given = decode(encode(list(args)))
+        assert isinstance(given, list)
         saved = {n: self.namespace.get(n) for n in swap}
         self.namespace.update({n: self._helper(n) for n in swap})
         printed = io.StringIO()
@@ -152,18 +159,21 @@ class LocalLearner(Learner):
             self.printed += printed.getvalue()[:1000]
         return decode(encode(out)), decode(encode(given))
 
-    def _helper(self, name):
-        def helper(*args):
-            return decode(encode(self.helpers[name](*decode(encode(list(args))))))
+    def _helper(self, name: str) -> Callable[..., object]:
+        def helper(*args: object) -> object:
+            given = decode(encode(list(args)))
+            assert isinstance(given, list)
+            return decode(encode(self.helpers[name](*given)))
         return helper
 
 
-def seed_of(seed, index):
+def seed_of(seed: int, index: int) -> int:
     """The seed of check ``index``: its cases, and the learner's own ``np.random`` draws."""
     return (seed * 1009 + index) % 2**32
 
 
-def run_checks(lesson, learner, seed, limits=None, on_check=None):
+def run_checks(lesson: Lesson, learner: Learner, seed: int, limits: Limits | None = None,
+               on_check: Callable[[CheckResult], object] | None = None) -> list[CheckResult]:
     """Run the lesson's checks in order on ``learner``; a list of :class:`CheckResult`.
 
     A check whose function fails marks it in ``learner.failed``; later checks that use it
@@ -172,7 +182,7 @@ def run_checks(lesson, learner, seed, limits=None, on_check=None):
     results = []
     for index, check in enumerate(lesson.checks):
         learner.printed, learner.seed = "", seed_of(seed, index)
-        if limits is not None:  # the time the learner's code may take in this check
+        if limits is not None and isinstance(learner, RemoteLearner):  # the time the learner's code may take
             learner.session.budget = limits.check_timeout
         result = CheckResult(check.name, False, "", max_points=check.points)
         try:
@@ -196,22 +206,23 @@ def run_checks(lesson, learner, seed, limits=None, on_check=None):
     return results
 
 
-def whole_file_failure(lesson, exc):
+def whole_file_failure(lesson: Lesson, exc: Failed) -> list[CheckResult]:
     """Every check failed by one fault of the whole file (it does not compile or load)."""
     return [CheckResult(c.name, False, exc.message, exc.mistake, max_points=c.points,
                         formula=exc.formula) for c in lesson.checks]
 
 
-def helper_modules(path, limit=50, size=2**20):
+def helper_modules(path: str | Path, limit: int = 50, size: int = 2**20) -> dict[str, str]:
     """``{name: text}`` of the .py files beside ``path``: a learner's own helper modules."""
-    found = {}
+    found: dict[str, str] = {}
     for p in sorted(Path(path).resolve().parent.glob("*.py"))[:limit]:
         if p.name != Path(path).name and p.is_file() and p.stat().st_size <= size:
             found[p.name] = p.read_text(encoding="utf-8", errors="replace")
     return found
 
 
-def run_remote(lesson, path, seed, limits=None, modules=None):
+def run_remote(lesson: Lesson, path: str | Path, seed: int, limits: Limits | None = None,
+               modules: dict[str, str] | None = None) -> tuple[list[CheckResult], set[str]]:
     """Check the learner's file in a child process; ``(results, flags)``.
 
     ``modules``: ``{file name: text}`` copied beside the learner's copy (its own helper
@@ -233,7 +244,7 @@ def run_remote(lesson, path, seed, limits=None, modules=None):
     return results, session.flags | learner.flags  # after close(): it notes any fork
 
 
-def run_local(lesson, path, seed):
+def run_local(lesson: Lesson, path: str | Path, seed: int) -> list[CheckResult]:
     """Check the learner's file in this process (trusted code: the tests of the checks)."""
     try:
         source = read_source(path)
@@ -244,7 +255,8 @@ def run_local(lesson, path, seed):
 
 
 
-def check_file(path, lesson, seed, limits=None, modules=None):
+def check_file(path: str | Path, lesson: Lesson, seed: int, limits: Limits | None = None,
+               modules: dict[str, str] | None = None) -> tuple[list[CheckResult], set[str]]:
     """Run every check of ``lesson`` on the learner's file in the sandbox; ``(results, flags)``.
 
     The learner's file is only read (a private copy runs). Faults are results, never

@@ -30,8 +30,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from .faults import death, load_failure, raise_fault, timeout
 from .judge import Failed
@@ -46,7 +48,7 @@ from .namespaces import (
     numpy_lib,
 )
 from .shim import can_drop
-from .wire import decode, encode, frame, receive
+from .wire import Message, decode, encode, frame, receive
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable  # the child's interpreter (the grader's own: NumPy is built for it)
@@ -88,11 +90,17 @@ class Session:
         The learner's own helper modules, ``{file name: text}``, copied beside its file.
     """
 
-    def __init__(self, source, limits, names, helpers=None, modules=None):
+    def __init__(self, source: str, limits: Limits, names: Iterable[str],
+                 helpers: dict[str, Callable[..., object]] | None = None,
+                 modules: dict[str, str] | None = None) -> None:
         self.limits, self.names, self.helpers = limits, ",".join(names), dict(helpers or {})
         self.mode = isolation()
-        self.flags, self.printed, self.budget = set(), "", None
-        self.proc, self.token = None, secrets.token_hex(8)
+        self.flags: set[str] = set()
+        self.printed = ""
+        self.budget: float | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.token = secrets.token_hex(8)
+        self.log: IO[bytes] | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="descentlab-check-"))
         self.work, self.runtime = self._tmp / "work", self._tmp / "runtime"
         self.work.mkdir()
@@ -106,10 +114,10 @@ class Session:
         self.learner = self.work / "learner.py"
         self.source, self.modules = source, dict(modules or {})
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Session({self.mode!r}, alive={self.proc is not None})"
 
-    def _command(self):
+    def _command(self) -> list[str]:
         worker = [PYTHON, "-I", "-S", "-B", str(self.runtime / "worker.py"),
                   str(self.runtime), str(self.lib), str(self.work), str(PACKAGE),
                   str(self.learner), str(self.limits.memory_mb),
@@ -120,7 +128,7 @@ class Session:
         return [PYTHON, "-I", "-S", "-B", str(self.runtime / "shim.py"), str(self.work),
                 "1" if drop else "0", *worker]  # the supervisor: see shim.py
 
-    def start(self):
+    def start(self) -> None:
         """Start a fresh child on a fresh copy; raise :class:`Failed` when the file cannot load."""
         for name, text in [(self.learner.name, self.source), *self.modules.items()]:
             (self.work / Path(name).name).write_text(text, encoding="utf-8")
@@ -133,6 +141,7 @@ class Session:
         self.proc = subprocess.Popen(self._command(), stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.log, cwd=self.work,
                                      env=env, start_new_session=True)
+        assert self.proc.stdin is not None  # a pipe, asked for above
         os.set_blocking(self.proc.stdin.fileno(), False)
         deadline = time.monotonic() + self.limits.load_timeout
         message = self._receive(deadline, loading=True)
@@ -144,7 +153,8 @@ class Session:
             self.stop()
             raise Failed("crash", "the file's process sent something else than its answer")
 
-    def call(self, name, args, swap=(), seed=None):
+    def call(self, name: str, args: Sequence[object], swap: Iterable[str] = (),
+             seed: int | None = None) -> tuple[object, object]:
         """The learner's ``name(*args)`` (plain data back); :class:`Failed` on any fault.
 
         Returns ``(value, args after the call)``.
@@ -160,7 +170,8 @@ class Session:
             if self.budget is not None:
                 self.budget -= time.monotonic() - began
 
-    def _call(self, name, args, swap, seed, deadline):
+    def _call(self, name: str, args: Sequence[object], swap: Iterable[str], seed: int | None,
+              deadline: float) -> tuple[object, object]:
         self._send({"op": "call", "name": name, "args": encode(list(args)), "swap": list(swap),
                     "seed": seed},
                    deadline)
@@ -172,23 +183,26 @@ class Session:
         if message.get("used"):
             raise Failed("descentlab", f"{name} uses descentlab's own code: write it yourself")
         if "error" in message:
-            return raise_fault(name, message["error"], self.limits)
+            raise_fault(name, message["error"], self.limits)
         try:
             return decode(message["value"]), decode(message["after"])
         except (KeyError, ValueError, TypeError, RecursionError):
             self.stop()
             raise Failed("crash", f"{name}: its answer could not be read") from None
 
-    def _helper(self, message):
+    def _helper(self, message: Message) -> Message:
         """A reference helper's answer to the child (its time is not the learner's)."""
         try:
             func = self.helpers[str(message.get("name"))]
-            return {"value": encode(func(*decode(message["args"])))}
+            args = decode(message["args"])
+            assert isinstance(args, list)  # the child sends its arguments as a list
+            return {"value": encode(func(*args))}
         except Exception:  # an unknown helper, or arguments it cannot use
             return {"error": "unusable arguments"}
 
-    def _send(self, message, deadline):
+    def _send(self, message: Message, deadline: float) -> None:
         try:
+            assert self.proc is not None and self.proc.stdin is not None  # started
             fd = self.proc.stdin.fileno()
             view = memoryview(frame(message))
             while view:
@@ -199,17 +213,18 @@ class Session:
         except (BrokenPipeError, OSError):
             raise self._died(loading=False) from None
 
-    def _receive(self, deadline, loading):
+    def _receive(self, deadline: float, loading: bool) -> Message:
         """The child's next answer; its notes (flags sent as they happen) on the way."""
         while True:
             message = self._receive_one(deadline, loading)
             if message.get("op") != "note":
                 return message
 
-    def _receive_one(self, deadline, loading):
+    def _receive_one(self, deadline: float, loading: bool) -> Message:
+        assert self.proc is not None and self.proc.stdout is not None  # started
         fd = self.proc.stdout.fileno()
 
-        def wait():  # before every read, even inside a message: a half message cannot hang us
+        def wait() -> None:  # before every read, even inside a message: a half message cannot hang us
             if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
                 self._end("timed_out")
                 raise timeout(self.limits, loading)
@@ -228,17 +243,17 @@ class Session:
             self.printed = printed[:1200]
         return message
 
-    def _died(self, loading):
+    def _died(self, loading: bool) -> Failed:
         status = self.stop()
         if status in (-signal.SIGKILL, 128 + signal.SIGKILL, -signal.SIGTERM):
             self.flags.add("signalled")
         return Failed(*death(status, self.limits, loading))
 
-    def _end(self, flag):
+    def _end(self, flag: str) -> None:
         self.flags.add(flag)
         self.stop()
 
-    def stop(self):
+    def stop(self) -> int | None:
         """End the child and everything it started; its exit status (None when none ran)."""
         if self.proc is None:
             return None
@@ -260,18 +275,19 @@ class Session:
         status = self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stdout, self.log):
             try:
-                stream.close()
+                if stream is not None:
+                    stream.close()
             except OSError:
                 pass
         self.proc = None
         return status
 
-    def close(self):
+    def close(self) -> None:
         self.stop()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
-    def __enter__(self):
+    def __enter__(self) -> "Session":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()

@@ -16,19 +16,21 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Iterable
+from typing import NoReturn
 
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 NOBODY = 65534
 
 
-def can_drop(paths):
+def can_drop(paths: Iterable[str | os.PathLike[str]]) -> bool:
     """Whether this process is root and ``nobody`` could read (and enter) each of ``paths``."""
     import stat
 
     if os.geteuid() != 0:
         return False
-    for path in paths:
-        path = os.path.realpath(path)
+    for given in paths:
+        path = os.path.realpath(given)
         parts = [path] + [os.path.dirname(path)]
         while parts[-1] != os.path.dirname(parts[-1]):
             parts.append(os.path.dirname(parts[-1]))
@@ -40,9 +42,10 @@ def can_drop(paths):
     return True
 
 
-def descendants():
+def descendants() -> list[int]:
     """Every process below this one, read from /proc (children of children, ...)."""
-    found, todo = [], [os.getpid()]
+    found: list[int] = []
+    todo = [os.getpid()]
     while todo:
         pid = todo.pop()
         try:
@@ -56,7 +59,7 @@ def descendants():
     return found
 
 
-def end_all(status):
+def end_all(status: int) -> NoReturn:
     """Kill and reap every descendant (until none is left), then exit with ``status``."""
     for _ in range(200):
         pids = descendants()
@@ -76,7 +79,7 @@ def end_all(status):
     os._exit(status)
 
 
-def main():
+def main() -> None:
     work, drop, command = sys.argv[1], sys.argv[2] == "1", sys.argv[3:]
     libc = ctypes.CDLL(None, use_errno=True)
     prctl = getattr(libc, "prctl", lambda *args: -1)  # Linux only; elsewhere: the group kill

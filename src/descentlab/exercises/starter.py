@@ -6,10 +6,13 @@ from pathlib import Path
 
 from descentlab.errors import DescentlabError
 
-from .lessons import get_lesson
+from .lessons import Lesson, get_lesson
+
+#: A notebook cell (nbformat 4) as JSON.
+Cell = dict[str, object]
 
 
-def starter_files(lesson):
+def starter_files(lesson: Lesson) -> dict[str, str]:
     """``{file name: text}`` of the starter of ``lesson``: the .py file, its notebook, a README."""
     source = lesson.template.read_text(encoding="utf-8")
     return {
@@ -19,7 +22,7 @@ def starter_files(lesson):
     }
 
 
-def new_exercise(folder, lesson_name="linear_regression", force=False):
+def new_exercise(folder: str | Path, lesson_name: str = "linear_regression", force: bool = False) -> list[Path]:
     """Write the starter of a lesson into ``folder``; return the paths written.
 
     Refuses to overwrite a file unless ``force`` is True.
@@ -43,7 +46,7 @@ def new_exercise(folder, lesson_name="linear_regression", force=False):
     return [folder / name for name in files]
 
 
-def notebook(source, lesson):
+def notebook(source: str, lesson: Lesson) -> dict[str, object]:
     """The starter as a Jupyter notebook (nbformat 4): the module docstring as Markdown, the
     imports as one code cell, then one code cell per function."""
     tree = ast.parse(source)
@@ -51,7 +54,8 @@ def notebook(source, lesson):
     cells = [_markdown(f"# Exercise: {lesson.name}\n\n{ast.get_docstring(tree) or ''}".replace(
         f"{lesson.filename}", f"{lesson.name}.ipynb"))]
     body = tree.body[1:] if ast.get_docstring(tree) else tree.body
-    chunk, kind = [], None
+    chunk: list[str] = []
+    kind: str | None = None
     for node in body:
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         text = "\n".join(lines[start - 1: node.end_lineno])
@@ -71,20 +75,20 @@ def notebook(source, lesson):
             "nbformat": 4, "nbformat_minor": 4}
 
 
-def _source(text):
+def _source(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def _markdown(text):
+def _markdown(text: str) -> Cell:
     return {"cell_type": "markdown", "metadata": {}, "source": _source(text)}
 
 
-def _code(text):
+def _code(text: str) -> Cell:
     return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
             "source": _source(text)}
 
 
-def readme(lesson):
+def readme(lesson: Lesson) -> str:
     """A short README: what to write, how to check it, what the hints look like."""
     functions = "\n".join(f"- `{name}({', '.join(params)})` returns `{returns}`"
                           for name, (params, returns) in lesson.signatures.items())

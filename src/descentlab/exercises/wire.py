@@ -16,14 +16,21 @@ import math
 import os
 import struct
 import traceback
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 import numpy as np
+
+#: Plain data, as JSON holds it.
+JSON: TypeAlias = "None | bool | int | float | str | list[JSON] | dict[str, JSON]"
+#: One message on the channel: a JSON object (``op``, ``name``, ``args``, ...).
+Message: TypeAlias = dict[str, Any]
 
 MAX_MESSAGE = 64 * 2**20  # bytes; a bigger message is a broken channel
 _KINDS = "biuf"
 
 
-def encode(value, depth=0):
+def encode(value: object, depth: int = 0) -> JSON:
     """``value`` as JSON-ready plain data (see the module's docstring)."""
     if depth > 8:
         return {"__object__": "nested too deep"}
@@ -49,15 +56,15 @@ def encode(value, depth=0):
 class Opaque:
     """Something a learner returned that is not plain data; only its type name travels."""
 
-    def __init__(self, type_name):
+    def __init__(self, type_name: object) -> None:
         name = str(type_name)[:40]  # the child chose it: only a plain name is shown
         self.type_name = name if name.replace(" ", "_").isidentifier() else "an object"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Opaque({self.type_name!r})"
 
 
-def decode(value, depth=0):
+def decode(value: object, depth: int = 0) -> object:
     """The inverse of :func:`encode`; raises ValueError on anything malformed."""
     if depth > 10:
         raise ValueError("nested too deep")
@@ -69,11 +76,11 @@ def decode(value, depth=0):
         raise ValueError("not plain data")
     (key, inner), = value.items()
     if key == "__array__":
-        dtype, shape, data = inner
-        dtype = np.dtype(str(dtype))
+        name, shape_of, data = inner
+        dtype = np.dtype(str(name))
         if dtype.kind not in _KINDS or dtype.hasobject:
             raise ValueError("not a numeric array")
-        shape = tuple(int(s) for s in shape)
+        shape = tuple(int(s) for s in shape_of)
         raw = base64.b64decode(data, validate=True)
         if len(raw) != dtype.itemsize * math.prod(shape):
             raise ValueError("array of the wrong size")
@@ -88,23 +95,24 @@ def decode(value, depth=0):
     raise ValueError("not plain data")
 
 
-def frame(message):
+def frame(message: Message) -> bytes:
     """The bytes of one message (a dict): its length, then its JSON."""
     data = json.dumps(message, allow_nan=False).encode()
     return struct.pack(">I", len(data)) + data
 
 
-def send(fd, message):
+def send(fd: int, message: Message) -> None:
     """Write one message (a dict) to the file descriptor ``fd``."""
     view = memoryview(frame(message))
     while view:
         view = view[os.write(fd, view):]
 
 
-def read_exactly(fd, n, wait=None):
+def read_exactly(fd: int, n: int, wait: Callable[[], None] | None = None) -> bytes:
     """``n`` bytes from ``fd``; ``wait()`` (if given) is called before each read and raises
     when the time is up, so a half-written message cannot hang the reader."""
-    chunks, left = [], n
+    chunks: list[bytes] = []
+    left = n
     while left:
         if wait is not None:
             wait()
@@ -116,7 +124,7 @@ def read_exactly(fd, n, wait=None):
     return b"".join(chunks)
 
 
-def receive(fd, wait=None):
+def receive(fd: int, wait: Callable[[], None] | None = None) -> Message:
     """Read one message; ValueError when it is not a well-formed one."""
     (n,) = struct.unpack(">I", read_exactly(fd, 4, wait))
     if n > MAX_MESSAGE:
@@ -131,7 +139,7 @@ _KINDS_OF = {"UsedDescentlab": "descentlab", "NotImplementedError": "not_written
              "SystemExit": "exit", "MemoryError": "memory", "RecursionError": "recursion"}
 
 
-def fault_of(exc, path):
+def fault_of(exc: BaseException, path: str | None) -> dict[str, object]:
     """``{"kind", "type", "line"}`` of an exception raised by the learner's code: its type's
     name and the line in the learner's file, never its text (which may hold a file it read)."""
     kind = next((k for cls in type(exc).__mro__ for n, k in _KINDS_OF.items()

@@ -19,10 +19,14 @@ learner-facing half of the defence; the sandbox's namespaces are the half ctypes
 get around.
 """
 
+import importlib.abc
 import os
 import random
 import sys
 import types
+from collections.abc import Callable, Sequence
+from importlib.machinery import ModuleSpec
+from typing import Any, NoReturn
 
 if __name__ == "__main__":  # the child; imported (docs, tests), this module does nothing
     RUNTIME, LIB, WORK, PACKAGE, LEARNER, MEMORY_MB, STRICT, NAMES = sys.argv[1:9]
@@ -33,14 +37,14 @@ import resource  # noqa: E402
 import numpy as np  # noqa: E402  (loaded before the hook: NumPy reads its own files)
 
 try:
-    from wire import decode, encode, fault_of, receive, send  # type: ignore[import-not-found]
+    from wire import Message, decode, encode, fault_of, receive, send  # type: ignore[import-not-found]
 except ImportError:  # imported as part of descentlab
-    from .wire import decode, encode, fault_of, receive, send
+    from .wire import Message, decode, encode, fault_of, receive, send
 
 REQUESTS = ANSWERS = -1  # the channel's descriptors, set by main()
 
 FLAGS: set[str] = set()
-_state = {"current": None, "used": False, "busy": False}
+_state: dict[str, Any] = {"current": None, "used": False, "busy": False}
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _FORKS = {"os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "subprocess.Popen",
           "os.system"}
@@ -54,29 +58,29 @@ class UsedDescentlab(BaseException):
     """Raised by the stand-in of every descentlab function."""
 
 
-def _inside(path, folder):
+def _inside(path: str, folder: str) -> bool:
     real = os.path.realpath(path)
     return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _note(flag):
+def _note(flag: str) -> None:
     """Record ``flag`` and tell the parent at once (the code may end the process next)."""
     if flag not in FLAGS:
         FLAGS.add(flag)
         send(ANSWERS, {"op": "note", "flags": [flag]})
 
 
-def _used_descentlab():
+def _used_descentlab() -> None:
     _note("used_descentlab")
     _state["used"] = True
 
 
-def _refuse(flag, what):
+def _refuse(flag: str, what: str) -> NoReturn:
     _note(flag)
     raise PermissionError(f"not allowed in an exercise: {what}")
 
 
-def _audit(event, args):
+def _audit(event: str, args: tuple[Any, ...]) -> None:
     if _state["busy"]:
         return
     _state["busy"] = True
@@ -86,7 +90,7 @@ def _audit(event, args):
         _state["busy"] = False
 
 
-def _judge_event(event, args):
+def _judge_event(event: str, args: tuple[Any, ...]) -> None:
     if event == "open":
         path, mode, flags = args
         if not isinstance(path, (str, bytes, os.PathLike)):
@@ -116,32 +120,32 @@ def _judge_event(event, args):
         _refuse("signalled", "signalling another process")
 
 
-class _StandIn:
+class _StandIn(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds every ``descentlab`` module and answers with a stand-in whose functions fail."""
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: types.ModuleType | None = None) -> ModuleSpec | None:
         if fullname.split(".")[0] != "descentlab":
             return None
-        from importlib.machinery import ModuleSpec
-
         return ModuleSpec(fullname, self, is_package=True)
 
-    def create_module(self, spec):
+    def create_module(self, spec: ModuleSpec) -> types.ModuleType:
         _used_descentlab()
         module = types.ModuleType(spec.name)
         module.__path__ = []
-        module.__all__ = NAMES.split(",")
-        for name in module.__all__:
+        names = NAMES.split(",")
+        module.__all__ = names  # type: ignore[attr-defined]  # a module's star-import list
+        for name in names:
             setattr(module, name, _poisoned(name))
-        module.__getattr__ = _poisoned
+        module.__getattr__ = _poisoned  # type: ignore[method-assign]  # a module's PEP 562 hook
         return module
 
-    def exec_module(self, module):
+    def exec_module(self, module: types.ModuleType) -> None:
         pass
 
 
-def _poisoned(name):
-    def stand_in(*args, **kwargs):
+def _poisoned(name: str) -> Callable[..., NoReturn]:
+    def stand_in(*args: object, **kwargs: object) -> NoReturn:
         _used_descentlab()
         raise UsedDescentlab(name)
     stand_in.__name__ = str(name)
@@ -151,20 +155,20 @@ def _poisoned(name):
 class Printed:
     """``sys.stdout`` of the learner: counts everything, keeps the first 1,000 characters."""
 
-    def __init__(self):
-        self.count, self.kept = 0, []
+    def __init__(self) -> None:
+        self.count, self.kept = 0, list[str]()
 
-    def write(self, text):
-        text = str(text)
+    def write(self, text: object) -> int:
+        out = str(text)
         if self.count < 1000:
-            self.kept.append(text[: 1000 - self.count])
-        self.count += len(text)
-        return len(text)
+            self.kept.append(out[: 1000 - self.count])
+        self.count += len(out)
+        return len(out)
 
-    def flush(self):
+    def flush(self) -> None:
         pass
 
-    def take(self):
+    def take(self) -> str:
         text = "".join(self.kept)
         if self.count > 1000:
             text += f"... ({self.count} characters in all)"
@@ -172,7 +176,7 @@ class Printed:
         return text
 
 
-def _vm_bytes():
+def _vm_bytes() -> int:
     try:
         with open("/proc/self/status") as status:
             for line in status:
@@ -183,7 +187,7 @@ def _vm_bytes():
     return 0
 
 
-def _limit(memory_mb):
+def _limit(memory_mb: int) -> None:
     if memory_mb > 0:
         limit = _vm_bytes() + memory_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -191,15 +195,15 @@ def _limit(memory_mb):
     resource.setrlimit(resource.RLIMIT_FSIZE, (4 * 2**20, 4 * 2**20))
 
 
-def _answer(message, printed):
+def _answer(message: Message, printed: Printed) -> None:
     message.update(printed=printed.take(), flags=sorted(FLAGS), used=_state["used"])
     _state["used"] = False
     send(ANSWERS, message)
 
 
-def _helper(name):
+def _helper(name: str) -> Callable[..., object]:
     """A reference function, computed by the parent: the child never holds its code."""
-    def helper(*args):
+    def helper(*args: object) -> object:
         send(ANSWERS, {"op": "callback", "name": name, "args": encode(list(args))})
         reply = receive(REQUESTS)
         if "value" not in reply:
@@ -209,7 +213,7 @@ def _helper(name):
     return helper
 
 
-def _call(module, request):
+def _call(module: types.ModuleType, request: Message) -> Message:
     name, args = request["name"], decode(request["args"])
     if request.get("seed") is not None and request["seed"] != _state.get("seed"):
         _state["seed"] = request["seed"]  # the learner's own np.random draws repeat too
@@ -235,7 +239,7 @@ def _call(module, request):
                 module.__dict__[n] = f
 
 
-def main():
+def main() -> None:
     global REQUESTS, ANSWERS
     REQUESTS, ANSWERS = os.dup(0), os.dup(1)
     os.dup2(os.open(os.devnull, os.O_RDWR), 0)

@@ -4,24 +4,33 @@ Built on matplotlib's object API (``matplotlib.figure.Figure``), so nothing depe
 a display or on pyplot's global state; ``show=True`` hands the figure to pyplot.
 """
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:
+    from descentlab.core.history import History
 
 TITLE_SIZE = 18
 LABEL_SIZE = 15
 PANEL_SIZE = (8, 6)
 
 
-def new_figure(figsize, show=False):
+def new_figure(figsize: tuple[float, float], show: bool = False) -> Figure:
     """A figure outside pyplot (headless, no global state), or a pyplot one to show."""
     if show:
         import matplotlib.pyplot as plt
 
-        return plt.figure(figsize=figsize, layout="constrained")
+        shown: Figure = plt.figure(figsize=figsize, layout="constrained")
+        return shown
     return Figure(figsize=figsize, layout="constrained")
 
 
-def plot_graph(dataset, pred_line=None, losses=None, show=False):
+def plot_graph(dataset: Mapping[str, ArrayLike], pred_line: Mapping[str, ArrayLike] | None = None,
+               losses: Sequence[float] | NDArray[np.float64] | None = None, show: bool = False) -> Figure:
     """The article's ``plot_graph``: data scatter, optional red line, optional loss panel.
 
     Parameters
@@ -61,7 +70,8 @@ def plot_graph(dataset, pred_line=None, losses=None, show=False):
     return fig
 
 
-def plot_pred_line(X, y, m, b, losses=None, show=False):
+def plot_pred_line(X: ArrayLike, y: ArrayLike, m: float, b: float,
+                   losses: Sequence[float] | NDArray[np.float64] | None = None, show: bool = False) -> Figure:
     """The article's ``plot_pred_line``: the line over ``linspace(min(X), max(X), 10)``."""
     x_line = np.linspace(np.min(X), np.max(X), 10)
     y_line = m * x_line + b
@@ -69,7 +79,7 @@ def plot_pred_line(X, y, m, b, losses=None, show=False):
                       losses=losses, show=show)
 
 
-def test_fit_figure(X, y, m, b):
+def test_fit_figure(X: ArrayLike, y: ArrayLike, m: float, b: float) -> Figure:
     """The trained line over the test set, titled so (the article's ``plot_pred_line``)."""
     fig = plot_pred_line(X, y, m, b)
     fig.axes[0].set_title("Trained line on the test set (points never trained on)",
@@ -77,20 +87,20 @@ def test_fit_figure(X, y, m, b):
     return fig
 
 
-def line_of(params, X):
+def line_of(params: Mapping[str, ArrayLike], X: NDArray[np.float64]) -> tuple[float, float]:
     """The line ``m x + b`` of fitted parameters against the first feature of ``X``.
 
     With several features the others are held at their mean, so the line is the
     model's prediction along the first feature.
     """
-    W, b = np.ravel(params["W"]), float(params["b"])
+    W, b = np.ravel(params["W"]), float(np.ravel(params["b"])[0])
     m = float(W[0])
     if W.size > 1:
         b += float(np.mean(X[:, 1:], axis=0) @ W[1:])
     return m, b
 
 
-def epoch_figure(history, X, y, epoch):
+def epoch_figure(history: "History", X: NDArray[np.float64], y: ArrayLike, epoch: int) -> Figure:
     """The notebook's figure at ``epoch``: the line after ``epoch`` updates and the loss of
     epochs ``0 .. epoch`` (``epoch + 1`` points; ``epoch == n_epochs`` is the trained line).
 

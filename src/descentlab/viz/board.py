@@ -14,13 +14,26 @@ when tqdm is installed, the board's terminal line otherwise).
 import io
 import sys
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import numpy as np
 
 from descentlab.viz.history import plot_history
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def in_kernel():
+    from descentlab.core.history import History
+
+
+class Handle(Protocol):
+    """What a notebook's ``display(obj, display_id=True)`` returns: updatable in place."""
+
+    def update(self, obj: object) -> object: ...
+
+
+def in_kernel() -> bool:
     """True inside a Jupyter (IPython) kernel, where rich output can be displayed."""
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
@@ -30,20 +43,21 @@ def in_kernel():
 class PNG:
     """PNG bytes that IPython's display shows as an image (``_repr_png_``)."""
 
-    def __init__(self, data):
+    def __init__(self, data: bytes) -> None:
         self.data = data
 
-    def _repr_png_(self):
+    def _repr_png_(self) -> bytes:
         return self.data
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"PNG({len(self.data)} bytes)"
 
 
-def _ipython_display(obj, display_id=True):
+def _ipython_display(obj: object, display_id: bool = True) -> Handle:
     from IPython.display import display
 
-    return display(obj, display_id=display_id)
+    handle: Handle = display(obj, display_id=display_id)
+    return handle
 
 
 class LiveBoard:
@@ -78,29 +92,31 @@ class LiveBoard:
         Every epoch's value of each extra series.
     """
 
-    def __init__(self, every=None, max_rate=4.0, total=None, series=None, log=None, mode="auto",
-                 display=None, stream=None, figsize=(7, 3.5), dpi=80):
+    def __init__(self, every: int | None = None, max_rate: float = 4.0, total: int | None = None,
+                 series: dict[str, Callable[["History"], float]] | None = None, log: bool | None = None,
+                 mode: str = "auto", display: Callable[..., Handle] | None = None, stream: TextIO | None = None,
+                 figsize: tuple[float, float] = (7, 3.5), dpi: int = 80) -> None:
         if mode not in ("auto", "notebook", "terminal"):
             raise ValueError(f"mode {mode!r} is not one of 'auto', 'notebook', 'terminal'")
         self.every, self.max_rate, self.total = every, max_rate, total
         self.series = dict(series or {})
-        self.values = {name: [] for name in self.series}
+        self.values: dict[str, list[float]] = {name: [] for name in self.series}
         self.log, self.figsize, self.dpi = log, figsize, dpi
         self.mode = ("notebook" if in_kernel() else "terminal") if mode == "auto" else mode
         self._display = display or _ipython_display
         self.stream = sys.stderr if stream is None else stream
         self.draws = 0
-        self._handle = None
-        self._last_time = None
-        self._last_epoch = None
-        self._history = None
+        self._handle: Handle | None = None
+        self._last_time = 0.0
+        self._last_epoch: int | None = None
+        self._history: History | None = None
         self._closed = False
         self._hooked = False
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"LiveBoard(mode={self.mode!r}, every={self.every}, draws={self.draws})"
 
-    def __call__(self, epoch, history):
+    def __call__(self, epoch: int, history: "History") -> None:
         for name, f in self.series.items():
             self.values[name].append(float(f(history)))
         self._history = history
@@ -108,7 +124,7 @@ class LiveBoard:
         if self._due(epoch):
             self.draw(epoch, history)
 
-    def _due(self, epoch):
+    def _due(self, epoch: int) -> bool:
         last = self.total is not None and epoch + 1 >= self.total
         if self._last_epoch is None or last:
             return True
@@ -116,7 +132,7 @@ class LiveBoard:
             return epoch % self.every == 0
         return time.monotonic() - self._last_time >= 1.0 / self.max_rate
 
-    def draw(self, epoch, history):
+    def draw(self, epoch: int, history: "History") -> None:
         """Draw the board now, for ``history`` up to ``epoch``."""
         self._last_time, self._last_epoch = time.monotonic(), epoch
         self.draws += 1
@@ -131,12 +147,12 @@ class LiveBoard:
             self.stream.write("\r" + self.line(epoch, history) + "  ")
             self.stream.flush()
 
-    def on_train_end(self, history):
+    def on_train_end(self, history: "History") -> None:
         """Called by :func:`~descentlab.core.trainer.train` once training stops: :meth:`close`."""
         self._history = history
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         """Draw the last epoch if it has not been drawn, and end the terminal line.
 
         Training through :func:`~descentlab.core.trainer.train` (or an estimator's ``fit``)
@@ -153,14 +169,14 @@ class LiveBoard:
             self.stream.flush()
         self._handle = self._last_epoch = None  # reused later: a new output where it runs
 
-    def _close_after_cell(self):
+    def _close_after_cell(self) -> None:
         """In a kernel, close (draw the last epoch) when the running cell ends."""
         ipython = sys.modules.get("IPython")
         shell = ipython.get_ipython() if ipython is not None else None
         if shell is None or self._hooked:
             return
 
-        def after_cell(*_):
+        def after_cell(*_: object) -> None:
             shell.events.unregister("post_run_cell", after_cell)
             self._hooked = False
             self.close()
@@ -169,7 +185,7 @@ class LiveBoard:
         self._hooked = True
 
     # -- what it shows --------------------------------------------------------------------
-    def line(self, epoch, history):
+    def line(self, epoch: int, history: "History") -> str:
         """``update 12/100  loss at epoch 11 3.21  val_loss 3.5  accuracy 0.81``: the terminal
         line (epoch N is the state after N updates, where ``loss[N]`` was measured)."""
         total = f"/{self.total}" if self.total else ""
@@ -179,7 +195,7 @@ class LiveBoard:
         parts += [f"{name} {values[-1]:.4g}" for name, values in self.values.items() if values]
         return "  ".join(parts)
 
-    def figure(self, history):
+    def figure(self, history: "History") -> "Figure":
         """The board as a matplotlib Figure: the losses, and the extra series beside them."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -204,20 +220,20 @@ class LiveBoard:
             axes[1].legend()
         return fig
 
-    def png(self, history):
+    def png(self, history: "History") -> bytes:
         """The board as PNG bytes."""
         buf = io.BytesIO()
         self.figure(history).savefig(buf, format="png")
         return buf.getvalue()
 
 
-def _has(module):
+def _has(module: str) -> bool:
     from importlib.util import find_spec
 
     return find_spec(module) is not None
 
 
-def progress(total, desc="training", *, stream=None):
+def progress(total: int, desc: str = "training", *, stream: TextIO | None = None) -> "LiveBoard | _TqdmCallback":
     """A progress-bar callback ``f(epoch, history)`` over ``total`` epochs, with the loss.
 
     tqdm when it is installed (its notebook widget inside Jupyter when ipywidgets is
@@ -236,19 +252,19 @@ def progress(total, desc="training", *, stream=None):
 class _TqdmCallback:
     """Advance a tqdm bar to each epoch and show the loss beside it."""
 
-    def __init__(self, bar):
+    def __init__(self, bar: Any) -> None:  # a tqdm bar (tqdm has no type information)
         self.bar = bar
 
-    def __call__(self, epoch, history):
+    def __call__(self, epoch: int, history: "History") -> None:
         self.bar.update(epoch + 1 - self.bar.n)
         self.bar.set_postfix(loss=f"{history.loss[-1]:.4g}", refresh=False)
 
-    def close(self):
+    def close(self) -> None:
         self.bar.close()
 
-    def on_train_end(self, history):
+    def on_train_end(self, history: "History") -> None:
         """Training stopped: close the bar (its line ends, the widget shows it is done)."""
         self.close()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"progress({self.bar!r})"

@@ -7,8 +7,11 @@ animation machinery of :mod:`.frames`. Both shade :func:`proba_grid` and draw
 """
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from descentlab.core.models import logistic_proba
 from descentlab.errors import DescentlabError
@@ -16,23 +19,35 @@ from descentlab.viz.article import LABEL_SIZE, TITLE_SIZE, new_figure
 from descentlab.viz.frames import DPI, FrameAnimation
 from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS, sample_points
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.collections import PathCollection
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from descentlab.core.history import History
+
+Array = NDArray[np.float64]
+Params = Mapping[str, ArrayLike]
+Box = tuple[float, float]
+
 CLASS_COLORS = ("tab:blue", "tab:red")
 LEVELS = np.linspace(0, 1, 11)  # the bands of p(class 1) in the shading
 GRID = 120
 
 
-def _limits(X, pad=0.5):
+def _limits(X: Array, pad: float = 0.5) -> tuple[Box, Box]:
     lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
-    return (lo[0], hi[0]), (lo[1], hi[1])
+    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
 
 
-def boundary_line(params, xlim, ylim):
+def boundary_line(params: Params, xlim: Box, ylim: Box) -> tuple[Array, Array] | None:
     r"""Two points of the line :math:`w_1 x_1 + w_2 x_2 + b = 0` across the box, or None.
 
     The line is solved for :math:`x_2` when :math:`|w_2| \ge |w_1|` (a flat line) and for
     :math:`x_1` otherwise (a steep one); with :math:`W = 0` there is no boundary.
     """
-    (w1, w2), b = np.ravel(params["W"]), float(params["b"])
+    (w1, w2), b = np.ravel(params["W"]), float(np.ravel(params["b"])[0])
     if w1 == 0 and w2 == 0:
         return None
     if abs(w2) >= abs(w1):
@@ -42,7 +57,7 @@ def boundary_line(params, xlim, ylim):
     return -(b + w2 * x2) / w1, x2
 
 
-def proba_grid(params, xlim, ylim, n=GRID):
+def proba_grid(params: Params, xlim: Box, ylim: Box, n: int = GRID) -> tuple[Array, Array, Array]:
     r""":math:`p = \sigma(w_1 x_1 + w_2 x_2 + b)` on an ``n`` by ``n`` grid over the box.
 
     Returns
@@ -56,7 +71,7 @@ def proba_grid(params, xlim, ylim, n=GRID):
     return g1, g2, p
 
 
-def scatter_classes(ax, X, y):
+def scatter_classes(ax: "Axes", X: Array, y: Array) -> list["PathCollection"]:
     """The points of each class in its colour; returns the two scatter collections."""
     collections = []
     for label, color in enumerate(CLASS_COLORS):
@@ -66,14 +81,14 @@ def scatter_classes(ax, X, y):
     return collections
 
 
-def _label_axes(ax, xlim, ylim):
+def _label_axes(ax: "Axes", xlim: Box, ylim: Box) -> None:
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     ax.set_xlabel("$x_1$", fontsize=LABEL_SIZE - 3)
     ax.set_ylabel("$x_2$", fontsize=LABEL_SIZE - 3)
 
 
-def draw_boundary(ax, params, X, y, title=None):
+def draw_boundary(ax: "Axes", params: Params, X: Array, y: Array, title: str | None = None) -> "Line2D | None":
     """One moment of logistic regression: the data, p(class 1) shaded, the boundary p = 1/2.
 
     Parameters
@@ -104,7 +119,8 @@ def draw_boundary(ax, params, X, y, title=None):
     return line
 
 
-def boundary_figure(history, X, y, epochs, accuracy=None, ncols=3):
+def boundary_figure(history: "History", X: Array, y: Array, epochs: Sequence[int],
+                    accuracy: "Sequence[float] | NDArray[np.float64] | None" = None, ncols: int = 3) -> "Figure":
     """The boundary at several epochs, then the loss and the accuracy over training.
 
     Parameters
@@ -178,8 +194,8 @@ class BoundaryAnimation(FrameAnimation):
         The box of the left panel.
     """
 
-    def __init__(self, history, X, y, accuracy=None, *, max_frames=MAX_FRAMES,
-                 max_points=MAX_POINTS, dpi=DPI):
+    def __init__(self, history: "History", X: Array, y: Array, accuracy: "Sequence[float] | NDArray[np.float64] | None" = None, *,
+                 max_frames: int = MAX_FRAMES, max_points: int = MAX_POINTS, dpi: int = DPI) -> None:
         super().__init__(history, max_frames=max_frames, dpi=dpi)
         if np.shape(history.params.get("W", [[]])[0]) != (2,) or X.shape[1:] != (2,):
             raise DescentlabError("a boundary animation needs a logistic model on two features "
@@ -189,7 +205,7 @@ class BoundaryAnimation(FrameAnimation):
         X_shown, y_shown, self.note = sample_points(X, y, max_points)
         self._build(X_shown, y_shown)
 
-    def _build(self, X, y):
+    def _build(self, X: Array, y: Array) -> None:
         from matplotlib.colors import BoundaryNorm
 
         ax1, ax2 = self._new_figure(width_ratios=[1, 1.3])
@@ -205,7 +221,8 @@ class BoundaryAnimation(FrameAnimation):
                    title="training data", title_fontsize=11)
         bar = self.fig.colorbar(self._shade, ax=ax1, fraction=0.05, pad=0.02, ticks=[0, 0.5, 1])
         bar.set_label("p(class 1)", fontsize=11)
-        bar.solids.set_alpha(1)
+        if bar.solids is not None:  # the bar's colour patches (drawn opaque, unlike the shading)
+            bar.solids.set_alpha(1)
         _label_axes(ax1, self.xlim, self.ylim)
         if self.note:
             ax1.text(0.02, 0.97, self.note, transform=ax1.transAxes, va="top", fontsize=10,
@@ -213,18 +230,19 @@ class BoundaryAnimation(FrameAnimation):
         self._loss_panel(ax2, ylabel="Binary cross-entropy")
         self._freeze()
 
-    def params_of(self, frame):
+    def params_of(self, frame: int) -> dict[str, Any]:
         """The parameters drawn on frame ``frame``: those of its epoch (after that many updates)."""
-        return self.history.params_at(int(self.epochs_[frame]))
+        params: dict[str, Any] = self.history.params_at(int(self.epochs_[frame]))
+        return params
 
-    def draw(self, frame):
+    def draw(self, frame: int) -> "Figure":
         """Set the shading, the boundary, the loss and the title to frame ``frame``."""
         epoch = int(self.epochs_[frame])
         params = self.params_of(frame)
         self._shade.set_data(proba_grid(params, self.xlim, self.ylim)[2])
         self._line.set_data(*(boundary_line(params, self.xlim, self.ylim) or ([], [])))
         self._draw_loss(epoch)
-        (w1, w2), b = np.ravel(params["W"]), float(params["b"])
+        (w1, w2), b = np.ravel(params["W"]), float(np.ravel(params["b"])[0])
         acc = "" if self.accuracy is None else f"   Training accuracy = {100 * self.accuracy[epoch]:.1f}%"
         self._title.set_text(f"{self._epoch_text(epoch)}   Loss = {self._losses[epoch]:.4f}{acc}"
                              f"   W = [{w1:.3f}, {w2:.3f}]   b = {b:.3f}")

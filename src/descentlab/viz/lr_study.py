@@ -7,8 +7,16 @@ curve leaves the top of the plot and a marker says where and when it diverged.
 """
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+
+    from descentlab.lessons.lr_study import LRStudy
 
 from descentlab.core.regimes import REGIMES
 from descentlab.viz.article import LABEL_SIZE, new_figure
@@ -17,12 +25,12 @@ from descentlab.viz.article import LABEL_SIZE, new_figure
 _BIGGEST = 1e300
 
 
-def _times(value, factor):
+def _times(value: float, factor: float) -> float:
     """``value * factor``, but never past the largest float (a rate of 1e308 keeps a finite axis)."""
     return value * factor if value < _BIGGEST / (2 * factor) else _BIGGEST
 
 
-def _decades(axis, lo, hi, at_most=8):
+def _decades(axis: "Axis", lo: float, hi: float, at_most: int = 8) -> None:
     """Major ticks at powers of ten inside [lo, hi], at most ``at_most`` of them, no minor ones.
 
     matplotlib's own log locator places ticks a stride past the limits, which is inf for
@@ -36,12 +44,12 @@ def _decades(axis, lo, hi, at_most=8):
     axis.set_minor_locator(NullLocator())
 
 
-def _color(i):
+def _color(i: int) -> str:
     """Run ``i``'s colour, the same in both panels."""
     return f"C{i % 10}"
 
 
-def _y_limits(study):
+def _y_limits(study: "LRStudy") -> tuple[float, float]:
     """Log-axis limits from the runs that did not diverge (all runs if every one did)."""
     kept = ([r.history.epoch_losses for r in study.runs if not r.diverged]
             or [r.history.loss[:1] for r in study.runs])
@@ -49,10 +57,10 @@ def _y_limits(study):
     values = values[np.isfinite(values) & (values > 0)]
     if values.size == 0:
         return 1e-3, 1.0
-    return values.min() / 2, _times(values.max(), 5)
+    return float(values.min()) / 2, _times(float(values.max()), 5)
 
 
-def lr_study_figure(study):
+def lr_study_figure(study: "LRStudy") -> Figure:
     r"""Loss against epoch for every rate of ``study``, log y axis, and a rate axis below.
 
     The lower panel puts each rate on a log axis against both marks: from
@@ -98,7 +106,7 @@ def lr_study_figure(study):
     return fig
 
 
-def _rate_axis(ax, study):
+def _rate_axis(ax: "Axes", study: "LRStudy") -> None:
     """The rates on a log axis, with the bound and its regions."""
     rates = np.array([r.lr for r in study.runs])
     lo = max(min(rates.min(), study.bound) / 3, np.finfo(float).tiny)

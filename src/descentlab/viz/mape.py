@@ -1,12 +1,14 @@
 """Which test targets drive the MAPE (the article's "Accuracy"): each target's share of it."""
 
 import numpy as np
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from descentlab.lessons.vs_article import mape_contributions
 from descentlab.viz.article import LABEL_SIZE, new_figure
 
 
-def mape_figure(y_true, y_pred, k=3):
+def mape_figure(y_true: ArrayLike, y_pred: ArrayLike, k: int = 3) -> Figure:
     r"""Each test target's share of the MAPE against its value, the ``k`` largest named.
 
     A row adds :math:`100\,|\hat y - y| / |y| / n` points: targets near 0 add the most
@@ -17,18 +19,18 @@ def mape_figure(y_true, y_pred, k=3):
     matplotlib.figure.Figure
         One panel: a stem per target (x: the target, y: its share in points).
     """
-    y_true, y_pred = np.ravel(y_true), np.ravel(y_pred)
-    parts = mape_contributions(y_true, y_pred)
+    truth, pred = np.ravel(y_true), np.ravel(y_pred)
+    parts = mape_contributions(truth, pred)
     total = parts.sum()
     top = np.argsort(parts)[::-1][:k]
     fig = new_figure((9, 5))
     ax = fig.add_subplot()
-    ax.vlines(y_true, 0, parts, color="tab:blue", linewidth=1.5)
-    ax.plot(y_true, parts, "o", color="tab:blue", markersize=4)
-    ax.plot(y_true[top], parts[top], "o", color="tab:red", markersize=7,
+    ax.vlines(truth, 0, parts, color="tab:blue", linewidth=1.5)
+    ax.plot(truth, parts, "o", color="tab:blue", markersize=4)
+    ax.plot(truth[top], parts[top], "o", color="tab:red", markersize=7,
             label=f"the {k} largest: {parts[top].sum():.1f} of {total:.1f} points")
     for i in top:
-        ax.annotate(f"y = {y_true[i]:.2f}, predicted {y_pred[i]:.1f}", (y_true[i], parts[i]),
+        ax.annotate(f"y = {truth[i]:.2f}, predicted {pred[i]:.1f}", (truth[i], parts[i]),
                     textcoords="offset points", xytext=(8, -4), fontsize=9, color="tab:red")
     ax.axvline(0, color="gray", linewidth=0.8, linestyle=":")
     ax.set_xlabel("test target y", fontsize=LABEL_SIZE)

@@ -4,12 +4,25 @@ Every function draws what it is given (data, curves computed from trained parame
 the losses of Histories); none trains anything.
 """
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    from descentlab.lessons.collapse import CollapseResult
+    from descentlab.lessons.nonlinear import NonlinearResult
+
+#: ``(label, x, y, style)`` of a curve: its legend, where it is drawn, matplotlib's keywords.
+Curve = tuple[Any, ...]
 
 from descentlab.viz.article import LABEL_SIZE, TITLE_SIZE, new_figure
 
 
-def draw_fits(ax, X, y, curves, title=None):
+def draw_fits(ax: Axes, X: ArrayLike, y: ArrayLike, curves: Sequence[Curve], title: str | None = None) -> None:
     """Scatter the data and draw each fitted curve over it.
 
     Parameters
@@ -32,7 +45,8 @@ def draw_fits(ax, X, y, curves, title=None):
         ax.set_title(title, fontsize=TITLE_SIZE - 4)
 
 
-def draw_losses(ax, losses, floor=None, floor_label="least squares"):
+def draw_losses(ax: Axes, losses: Mapping[str, Sequence[float]], floor: float | None = None,
+                floor_label: str = "least squares") -> None:
     """The loss of every epoch of each run, on a log scale, with an optional floor.
 
     Parameters
@@ -56,7 +70,9 @@ def draw_losses(ax, losses, floor=None, floor_label="least squares"):
     ax.legend(loc="best", fontsize=9)
 
 
-def fits_and_losses_figure(X, y, curves, losses, floor=None, title=None, fits_title=None):
+def fits_and_losses_figure(X: ArrayLike, y: ArrayLike, curves: Sequence[Curve], losses: Mapping[str, Sequence[float]],
+                           floor: float | None = None, title: str | None = None,
+                           fits_title: str | None = None) -> Figure:
     """Two panels side by side: the fits over the data, and the loss curves.
 
     Parameters are those of :func:`draw_fits` and :func:`draw_losses`.
@@ -75,7 +91,7 @@ def fits_and_losses_figure(X, y, curves, losses, floor=None, title=None, fits_ti
     return fig
 
 
-def collapse_figure(result):
+def collapse_figure(result: "CollapseResult") -> Figure:
     """The trained linear network, the line it collapses to and least squares, with the loss.
 
     Parameters
@@ -98,7 +114,7 @@ def collapse_figure(result):
         fits_title="Fits on the training data")
 
 
-def nonlinear_figure(result):
+def nonlinear_figure(result: "NonlinearResult") -> Figure:
     """Each model's fit on the curve, and its loss against the least-squares floor.
 
     Parameters

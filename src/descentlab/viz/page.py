@@ -8,33 +8,40 @@ import html
 import io
 import json
 import uuid
+from collections.abc import Iterable, Sequence
 from importlib import resources
+from typing import TYPE_CHECKING
+
+from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from descentlab.viz.frames import FrameAnimation
 
 
-def template(name):
+def template(name: str) -> str:
     """The text of ``templates/NAME``, shipped with the package."""
     return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def png_base64(fig, dpi=90):
+def png_base64(fig: Figure, dpi: int = 90) -> str:
     """A figure as base64-encoded PNG text."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def img(fig, alt):
+def img(fig: Figure, alt: str) -> str:
     """A figure as an ``<img>`` with its PNG inside (base64)."""
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png_base64(fig)}">'
 
 
-def section(title, body, note=""):
+def section(title: str, body: str, note: str = "") -> str:
     """``<section>`` with a numbered title, an optional note under it, and ``body``."""
-    note = f'<p class="note">{html.escape(note)}</p>' if note else ""
-    return f"<section><h2>{html.escape(title)}</h2>{note}{body}</section>"
+    shown = f'<p class="note">{html.escape(note)}</p>' if note else ""
+    return f"<section><h2>{html.escape(title)}</h2>{shown}{body}</section>"
 
 
-def player_html(animation, name="training", prefix=""):
+def player_html(animation: "FrameAnimation", name: str = "training", prefix: str = "") -> str:
     """The animation's frames as an image with an epoch slider and a play button.
 
     Parameters
@@ -51,7 +58,7 @@ def player_html(animation, name="training", prefix=""):
     frames = [base64.b64encode(png).decode("ascii") for png in animation.png_frames()]
     n = len(frames)
 
-    def part(tag, cls, rest=""):
+    def part(tag: str, cls: str, rest: str = "") -> str:
         return f'<{tag} id="{prefix}{cls}"{rest} class="{cls}">'
 
     return (
@@ -68,9 +75,10 @@ def player_html(animation, name="training", prefix=""):
         + f"{json.dumps(animation.epochs_.tolist())}</script></div>")
 
 
-def table(rows, header=None, table_id=None):
+def table(rows: Iterable[Sequence[object]], header: Sequence[object] | None = None,
+          table_id: str | None = None) -> str:
     """An HTML table of ``rows`` (each a sequence of cells, escaped); ``header`` on top."""
-    def cells(tag, row):
+    def cells(tag: str, row: Sequence[object]) -> str:
         return "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in row)
 
     ident = f' id="{table_id}"' if table_id else ""
@@ -78,7 +86,7 @@ def table(rows, header=None, table_id=None):
     return f"<table{ident}>{head}" + "".join(f"<tr>{cells('td', r)}</tr>" for r in rows) + "</table>"
 
 
-def player_block(animation, name="training"):
+def player_block(animation: "FrameAnimation", name: str = "training") -> str:
     """:func:`player_html` with its own unique id prefix, a little CSS and ``player.js``
     inline: a self-contained block for a notebook cell or any page (several may share one
     page; ``player.js`` starts each player once)."""

@@ -7,7 +7,9 @@ Histories of a learning-rate study); nothing here trains.
 """
 
 import html
+from collections.abc import Mapping, Sequence
 from string import Template
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,10 +23,15 @@ from descentlab.viz.report_networks import network_sections
 from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS, note_on, sample_points
 from descentlab.viz.surface import cost_vs_m_figure, loss_surface_figure
 
+if TYPE_CHECKING:
+    from descentlab.lessons.article import TutorialResult
+    from descentlab.lessons.lr_study import LRStudy
+    from descentlab.viz.report_networks import NetworkResult
 
-def metrics_table(metrics):
+
+def metrics_table(metrics: Mapping[str, Any]) -> str:
     """The train and test metrics, and the learned and least-squares parameters, as HTML."""
-    def fmt(v):
+    def fmt(v: float | None) -> str:
         return "n/a" if v is None else f"{v:.6g}"
 
     names = [("loss", "loss (half MSE)"), ("r2", "R^2"), ("mae", "MAE"), ("rmse", "RMSE"),
@@ -44,7 +51,8 @@ def metrics_table(metrics):
             f'learning rate {metrics["lr"]:g} against the stable bound {metrics["stability_bound"]:.4g}.</p>')
 
 
-def tutorial_report(result, study=None, networks=(), *, max_frames=MAX_FRAMES, max_points=MAX_POINTS):
+def tutorial_report(result: "TutorialResult", study: "LRStudy | None" = None, networks: Sequence["NetworkResult"] = (),
+                    *, max_frames: int = MAX_FRAMES, max_points: int = MAX_POINTS) -> str:
     """The HTML report of a tutorial run (a :class:`~descentlab.TutorialResult`).
 
     Parameters

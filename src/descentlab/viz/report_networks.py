@@ -7,7 +7,11 @@ regression, the decision boundary over training as a frame player with an epoch 
 Nothing here trains.
 """
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from descentlab.core.regimes import regime_marks
 from descentlab.viz.logistic import BoundaryAnimation, boundary_figure
@@ -15,16 +19,24 @@ from descentlab.viz.networks import collapse_figure, nonlinear_figure
 from descentlab.viz.page import img, player_html, section, table
 from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS
 
+if TYPE_CHECKING:
+    from descentlab.lessons.collapse import CollapseResult
+    from descentlab.lessons.logistic import LogisticResult
+    from descentlab.lessons.nonlinear import NonlinearResult
 
-def _g(value, digits=6):
+#: What a study section draws: one of the three studies' results.
+NetworkResult: TypeAlias = "CollapseResult | NonlinearResult | LogisticResult"
+
+
+def _g(value: float, digits: int = 6) -> str:
     return f"{value:.{digits}g}"
 
 
-def _matrix(value):
+def _matrix(value: ArrayLike) -> str:
     return str(np.round(np.atleast_2d(value), 4).tolist())
 
 
-def collapse_section(result, number):
+def collapse_section(result: "CollapseResult", number: int) -> str:
     r"""The article's two-layer linear network, the line :math:`W_1 W_2` it is, least squares."""
     c = result.config
     rows = [(name, _matrix(value)) for name, value in result.layer_matrices()]
@@ -51,7 +63,7 @@ def collapse_section(result, number):
         "and its loss stops at least squares: linear hidden layers add no power.")
 
 
-def nonlinear_section(result, number):
+def nonlinear_section(result: "NonlinearResult", number: int) -> str:
     """Linear models stop at least squares on a curve; nonlinear hidden units bend to it."""
     c = result.config
     rows = [(fit.label, _g(fit.history.loss[0]), _g(fit.loss), f"{fit.loss / result.ls_loss:.4f}")
@@ -65,12 +77,13 @@ def nonlinear_section(result, number):
         f"or linear network can do; networks with {c.activation} hidden units go below it.")
 
 
-def logistic_section(result, number, *, max_frames=MAX_FRAMES, max_points=MAX_POINTS):
+def logistic_section(result: "LogisticResult", number: int, *, max_frames: int = MAX_FRAMES,
+                     max_points: int = MAX_POINTS) -> str:
     """The decision boundary as a frame player, the snapshots figure, the scikit-learn check."""
     c, h = result.config, result.history
     anim = BoundaryAnimation(h, result.X_train, result.y_train, result.accuracy_trace,
                              max_frames=max_frames, max_points=max_points)
-    W, b = np.ravel(result.model.params["W"]), float(result.model.params["b"])
+    W, b = np.ravel(result.model.params["W"]), float(np.ravel(result.model.params["b"])[0])
     rows = [("W", _matrix(W)[1:-1], _matrix(result.reference_W)[1:-1]),
             ("b", f"{b:.6f}", f"{result.reference_b:.6f}"),
             ("largest difference in probability", f"{result.max_proba_diff:.2e}", ""),
@@ -91,7 +104,8 @@ def logistic_section(result, number, *, max_frames=MAX_FRAMES, max_points=MAX_PO
         "share of correct predictions; scikit-learn's unpenalised optimum is the check.")
 
 
-def network_sections(results, start, *, max_frames=MAX_FRAMES, max_points=MAX_POINTS):
+def network_sections(results: Sequence[NetworkResult], start: int, *, max_frames: int = MAX_FRAMES,
+                     max_points: int = MAX_POINTS) -> list[str]:
     """One section per study result, numbered from ``start``, in the order given.
 
     Parameters
@@ -103,9 +117,9 @@ def network_sections(results, start, *, max_frames=MAX_FRAMES, max_points=MAX_PO
     -------
     list of str
     """
-    draw = {"collapse": collapse_section, "nonlinear": nonlinear_section,
+    draw: dict[str, Callable[[Any, int], str]] = {"collapse": collapse_section, "nonlinear": nonlinear_section,
             "logistic": lambda r, n: logistic_section(r, n, max_frames=max_frames, max_points=max_points)}
-    sections = []
+    sections: list[str] = []
     for number, result in enumerate(results, start):
         kind = getattr(result, "kind", None)
         if kind not in draw:

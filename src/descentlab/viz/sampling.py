@@ -5,7 +5,13 @@ figures show a random sample of the points (and say so) and the animation shows 
 ``max_frames`` epochs.
 """
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:  # the playground samples epochs without loading matplotlib
+    from matplotlib.figure import Figure
 
 MAX_POINTS = 2000
 MAX_FRAMES = 100
@@ -13,13 +19,13 @@ MAX_MARKED = 200
 MAX_FIGURES = 20
 
 
-def path_marker(n_points):
+def path_marker(n_points: int) -> str:
     """``"o"`` to mark each point of a path of ``n_points``, or ``""`` past :data:`MAX_MARKED`
     (thousands of markers only thicken the line)."""
     return "o" if n_points <= MAX_MARKED else ""
 
 
-def frame_epochs(n_epochs, max_frames=MAX_FRAMES):
+def frame_epochs(n_epochs: int, max_frames: int = MAX_FRAMES) -> NDArray[np.int_]:
     """At most ``max_frames`` evenly spaced epochs of ``0 .. n_epochs - 1``, first and last included.
 
     Returns
@@ -33,7 +39,7 @@ def frame_epochs(n_epochs, max_frames=MAX_FRAMES):
     return np.unique(np.round(np.linspace(0, n_epochs - 1, min(max_frames, n_epochs))).astype(int))
 
 
-def change_epochs(path, max_frames=MAX_FRAMES, time_share=0.2):
+def change_epochs(path: NDArray[np.float64], max_frames: int = MAX_FRAMES, time_share: float = 0.2) -> NDArray[np.int_]:
     """At most ``max_frames`` epochs of a parameter path, spaced by how far it moves.
 
     Frames at even steps of ``(1 - time_share) * distance + time_share * time`` (each
@@ -64,7 +70,7 @@ def change_epochs(path, max_frames=MAX_FRAMES, time_share=0.2):
     return np.array(picks, dtype=int)
 
 
-def drawn_epochs(n_epochs, every, max_figures=MAX_FIGURES):
+def drawn_epochs(n_epochs: int, every: int, max_figures: int = MAX_FIGURES) -> list[int]:
     """The epochs drawn as figures: every ``every``-th and the last, at most ``max_figures``
     of them (evenly spaced among those, first and last included).
 
@@ -79,11 +85,11 @@ def drawn_epochs(n_epochs, every, max_figures=MAX_FIGURES):
     count = -(-n_epochs // every)  # logged: 0, every, ..., (count - 1) * every
     total = logged_count(n_epochs, every)  # ... and the last epoch
     picks = range(total) if total <= max_figures else np.unique(
-        np.round(np.linspace(0, total - 1, max(max_figures, 2))).astype(int))
+        np.round(np.linspace(0, total - 1, max(max_figures, 2))).astype(int)).tolist()
     return [n_epochs - 1 if k == count else int(k) * every for k in picks]
 
 
-def logged_count(n_epochs, every):
+def logged_count(n_epochs: int, every: int) -> int:
     """How many epochs are logged: every ``every``-th from 0, and the last."""
     if n_epochs < 1:
         return 0
@@ -91,7 +97,8 @@ def logged_count(n_epochs, every):
     return count + ((count - 1) * every != n_epochs - 1)
 
 
-def sample_points(X, y, max_points=MAX_POINTS, seed=0):
+def sample_points(X: NDArray[np.float64], y: NDArray[np.float64], max_points: int = MAX_POINTS,
+                  seed: int = 0) -> tuple[NDArray[np.float64], NDArray[np.float64], str]:
     """At most ``max_points`` rows of ``(X, y)``, drawn without replacement (seeded).
 
     Returns
@@ -108,7 +115,7 @@ def sample_points(X, y, max_points=MAX_POINTS, seed=0):
     return X[idx], y[idx], f"showing a random {max_points:,} of {n:,} points"
 
 
-def note_on(fig, note):
+def note_on(fig: "Figure", note: str) -> "Figure":
     """Write ``note`` (what part of the data is shown) at the bottom left of ``fig``, if any."""
     if note:
         fig.text(0.01, 0.005, note, fontsize=10, color="#444")

@@ -7,7 +7,16 @@ solution (:func:`descentlab.core.quadratic.least_squares`). One feature only: wi
 loss lives in more than two parameters.
 """
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from matplotlib.figure import Figure
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from descentlab.core.history import History
+
+Array = NDArray[np.float64]
 
 from descentlab.core.quadratic import least_squares, quadratic_loss
 from descentlab.errors import DescentlabError
@@ -18,7 +27,7 @@ from descentlab.viz.sampling import path_marker
 MAX_TANGENTS = 8
 
 
-def _trajectory(history, X):
+def _trajectory(history: "History", X: Array) -> tuple[Array, Array, Array]:
     """``m``, ``b`` and ``loss`` of every recorded epoch, checked to be drawable."""
     if X.shape[1] != 1:
         raise DescentlabError(f"the loss surface over (m, b) needs one feature, not {X.shape[1]}: "
@@ -30,7 +39,7 @@ def _trajectory(history, X):
     return m, b, np.asarray(history.loss)
 
 
-def _spread(m, count, gap):
+def _spread(m: Array, count: int, gap: float) -> list[int]:
     """Up to ``count`` epochs, first included, whose ``m`` lie at least ``gap`` apart."""
     chosen = [0]
     for i in range(1, len(m)):
@@ -39,12 +48,12 @@ def _spread(m, count, gap):
     return chosen
 
 
-def _loss_at(form, m, b):
+def _loss_at(form: tuple[Array, Array, float], m: Array | float, b: Array | float) -> tuple[Array, Array]:
     """Loss and gradient at points ``(m, b)`` (arrays of one shape)."""
     return quadratic_loss(form, np.stack(np.broadcast_arrays(m, b), axis=-1))
 
 
-def cost_vs_m_figure(history, X, y, max_tangents=MAX_TANGENTS):
+def cost_vs_m_figure(history: "History", X: Array, y: Array, max_tangents: int = MAX_TANGENTS) -> Figure:
     r"""The cost against the one parameter ``m`` with ``b`` held at its optimum.
 
     The curve is :math:`L(m, b^*)`; ``a`` marks its minimum, the least-squares
@@ -91,7 +100,7 @@ def cost_vs_m_figure(history, X, y, max_tangents=MAX_TANGENTS):
     return fig
 
 
-def loss_surface_figure(history, X, y, grid=60):
+def loss_surface_figure(history: "History", X: Array, y: Array, grid: int = 60) -> Figure:
     r"""The 3-D bowl :math:`L(m, b)` and its contour map, each with the descent path.
 
     The path has one point per recorded epoch, ``(m_i, b_i, loss[i])``, which lies on

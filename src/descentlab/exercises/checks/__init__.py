@@ -9,6 +9,15 @@ check.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from descentlab.exercises.judge import Learner
+
+#: ``name -> (parameter names, return names)`` of the functions a lesson asks for.
+Signatures: TypeAlias = dict[str, tuple[tuple[str, ...], str]]
 
 
 @dataclass(frozen=True)
@@ -17,6 +26,6 @@ class Check:
     grades (marked failed when the check fails, so later checks swap in the reference)."""
 
     name: str
-    run: Callable
+    run: "Callable[[Learner, np.random.Generator], str]"
     points: float = 1.0
     function: str | None = None

@@ -9,7 +9,7 @@ import numpy as np
 
 from descentlab.core.layers import Dense
 
-from ..judge import compare, confirm, finite_difference
+from ..judge import Array, Learner, compare, confirm, finite_difference
 from . import Check
 
 SIGNATURES = {
@@ -19,7 +19,7 @@ SIGNATURES = {
 CASES = 3
 
 
-def draw_case(rng):
+def draw_case(rng: np.random.Generator) -> tuple[Array, ...]:
     """``X`` (N, n_in), ``W`` (n_in, n_out), ``b`` (n_out,), ``dLdZ`` (N, n_out); N, n_in, n_out differ."""
     n_in, n_out = (int(k) for k in rng.choice(np.arange(2, 7), size=2, replace=False))
     n = int(rng.integers(8, 20))
@@ -30,14 +30,14 @@ def draw_case(rng):
     return X, W, b, dLdZ
 
 
-def library_layer(W, b):
+def library_layer(W: Array, b: Array) -> Dense:
     """A :class:`descentlab.Dense` holding copies of ``W`` and ``b``."""
     layer = Dense(W.shape[0], W.shape[1])
     layer.params["W"], layer.params["b"] = W.copy(), b.copy()
     return layer
 
 
-def check_forward(learner, rng):
+def check_forward(learner: Learner, rng: np.random.Generator) -> str:
     for _ in range(CASES):
         X, W, b, _ = draw_case(rng)
         got = learner.call("dense_forward", X, W, b)
@@ -48,13 +48,13 @@ def check_forward(learner, rng):
     return "Z = X W + b for random sizes"
 
 
-def _library_backward(X, W, b, dLdZ):
+def _library_backward(X: Array, W: Array, b: Array, dLdZ: Array) -> tuple[Array, Array, Array]:
     layer = library_layer(W, b)
     layer.forward(X)
     dLdX = layer.backward(dLdZ)
     dW, db = layer.grads["W"], layer.grads["b"]
 
-    def loss(W_, b_=b, X_=X):
+    def loss(W_: Array, b_: Array = b, X_: Array = X) -> float:
         return float(np.sum(library_layer(W_, b_).forward(X_) * dLdZ))
 
     confirm(dW, finite_difference(loss, W), "dW")
@@ -63,12 +63,12 @@ def _library_backward(X, W, b, dLdZ):
     return dLdX, dW, db
 
 
-FORMULAS = {"dense_forward": "Z = X @ W + b",
+FORMULAS: dict[str, str | dict[str, str]] = {"dense_forward": "Z = X @ W + b",
             "dense_backward": {"dLdX": "dLdX = dLdZ @ W.T", "dW": "dW = X.T @ dLdZ",
                                "db": "db = dLdZ.sum(axis=0)"}}
 
 
-def _check_backward(learner, rng, part):
+def _check_backward(learner: Learner, rng: np.random.Generator, part: int) -> None:
     for _ in range(CASES):
         X, W, b, dLdZ = draw_case(rng)
         dLdX, dW, db = _library_backward(X, W, b, dLdZ)
@@ -91,22 +91,22 @@ def _check_backward(learner, rng, part):
         ], only=part, formula=FORMULAS["dense_backward"])
 
 
-def check_dLdX(learner, rng):
+def check_dLdX(learner: Learner, rng: np.random.Generator) -> str:
     _check_backward(learner, rng, 0)
     return "dLdX matches the library's Dense and finite differences"
 
 
-def check_dW(learner, rng):
+def check_dW(learner: Learner, rng: np.random.Generator) -> str:
     _check_backward(learner, rng, 1)
     return "dW matches the library's Dense and finite differences"
 
 
-def check_db(learner, rng):
+def check_db(learner: Learner, rng: np.random.Generator) -> str:
     _check_backward(learner, rng, 2)
     return "db matches the library's Dense and finite differences"
 
 
-def _reference_backward(X, W, dLdZ):
+def _reference_backward(X: Array, W: Array, dLdZ: Array) -> tuple[Array, Array, Array]:
     return _library_backward(X, W, np.zeros(W.shape[1]), dLdZ)
 
 

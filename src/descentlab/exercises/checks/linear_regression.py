@@ -7,12 +7,15 @@ is :func:`descentlab.core.metrics.mape_percent`; the training checks
 graded and diagnosed separately.
 """
 
+from collections.abc import Iterable
+from typing import cast
+
 import numpy as np
 
 import descentlab.tutorial as lib
 from descentlab.core.metrics import mape_percent
 
-from ..judge import Failed, compare, confirm, finite_difference
+from ..judge import Array, Failed, Learner, Variant, compare, confirm, finite_difference
 from . import Check
 from .linear_training import check_divergence, check_training
 
@@ -27,7 +30,7 @@ SIGNATURES = {
     "predict": (("X_test", "y_test", "m", "b"), "y_pred, loss, accuracy"),
 }
 CASES = 3
-FORMULAS = {
+FORMULAS: dict[str, str | dict[str, str]] = {
     "forward_prop": "y_pred = m * X + b",
     "compute_loss": "loss = 1/2 * mean((y_pred - y)**2)",
     "gradient": {"dm": "dm = mean((y_pred - y) * X)", "db": "db = mean(y_pred - y)"},
@@ -39,9 +42,9 @@ FORMULAS = {
 }
 
 
-def mape(y, y_pred):
+def mape(y: Array, y_pred: Array) -> float:
     """The article's "accuracy": the mean absolute percentage error, in percent."""
-    return mape_percent(y, y_pred)[0]
+    return float(mape_percent(y, y_pred)[0])
 
 
 HELPERS = {"gradient": lib.gradient, "update_params": lib.update_params,
@@ -49,11 +52,11 @@ HELPERS = {"gradient": lib.gradient, "update_params": lib.update_params,
            "grad_desc": lib.grad_desc}
 
 
-def _signed(rng, low, high):
+def _signed(rng: np.random.Generator, low: float, high: float) -> float:
     return float(rng.choice([-1, 1]) * rng.uniform(low, high))
 
 
-def draw_case(rng):
+def draw_case(rng: np.random.Generator) -> tuple[Array, Array, float, float]:
     """A random data set ``X``, ``y`` of shape (N, 1) and a line ``m``, ``b`` far from its fit."""
     n = int(rng.integers(6, 40))
     X = rng.normal(rng.uniform(-1.0, 2.0), rng.uniform(0.5, 2.0), size=(n, 1))
@@ -62,7 +65,7 @@ def draw_case(rng):
     return X, y, m, b
 
 
-def check_init_params(learner, rng):
+def check_init_params(learner: Learner, rng: np.random.Generator) -> str:
     draws = [learner.call("init_params") for _ in range(200)]
     first = draws[0]
     pair = isinstance(first, (tuple, list, np.ndarray)) and len(first) == 2 and all(
@@ -70,7 +73,9 @@ def check_init_params(learner, rng):
     if not pair:
         compare(learner, "init_params", first, (0.0, 0.0))  # names None or a wrong shape
         raise Failed("shape", "init_params should return two numbers", "return m, b")
-    values = np.array([[float(np.ravel(v)[0]) for v in d] for d in draws])
+    # every draw taken as a pair like the first; one that is not raises, "could not be used"
+    values = np.array([[float(np.ravel(np.asarray(v, dtype=float))[0]) for v in cast("Iterable[object]", d)]
+                       for d in draws])
     if not np.all(np.isfinite(values)):
         raise Failed("wrong", "init_params returned a value that is not finite")
     if np.all(values == values[0]):
@@ -83,7 +88,7 @@ def check_init_params(learner, rng):
     return "returns random m and b from N(0, 10^2)"
 
 
-def check_forward_prop(learner, rng):
+def check_forward_prop(learner: Learner, rng: np.random.Generator) -> str:
     for _ in range(CASES):
         X, _, m, b = draw_case(rng)
         got = learner.call("forward_prop", X, m, b)
@@ -96,7 +101,7 @@ def check_forward_prop(learner, rng):
     return "y_pred = m X + b on random data"
 
 
-def check_compute_loss(learner, rng):
+def check_compute_loss(learner: Learner, rng: np.random.Generator) -> str:
     for _ in range(CASES):
         X, y, m, b = draw_case(rng)
         y_pred = lib.forward_prop(X, m, b)
@@ -111,7 +116,7 @@ def check_compute_loss(learner, rng):
     return "half the mean squared error on random data"
 
 
-def _gradient_case(rng):
+def _gradient_case(rng: np.random.Generator) -> tuple[Array, Array, float, float, Array, float, float]:
     X, y, m, b = draw_case(rng)
     y_pred = lib.forward_prop(X, m, b)
     dm, db = lib.gradient(m, b, X, y, y_pred)
@@ -120,14 +125,14 @@ def _gradient_case(rng):
     return X, y, m, b, y_pred, dm, db
 
 
-def _gradient_mistakes(X, y, y_pred, dm, db):
+def _gradient_mistakes(X: Array, y: Array, y_pred: Array, dm: float, db: float) -> list[list[Variant]]:
     """The mistakes of ``dm`` alone and of ``db`` alone, as compare's ``parts``."""
     n, err = y.size, y_pred - y
     flat_pred, flat_y, x = y_pred.ravel(), y.ravel(), X.ravel()
     broadcast = [float(np.mean((flat_pred[None, :] - flat_y[:, None]) * x[:, None])),
                  float(np.mean((flat_pred[None, :] - flat_y[:, None]) * x[None, :]))]
 
-    def common(value, name):
+    def common(value: float, name: str) -> list[Variant]:
         return [("sign", f"a sign error in {name}: the error is y_pred - y", -value),
                 ("half", f"a factor 2 too many in {name}: the 1/2 of the loss cancels the 2 "
                  "of the derivative", 2 * value),
@@ -147,7 +152,7 @@ def _gradient_mistakes(X, y, y_pred, dm, db):
     return [dm_parts, db_parts]
 
 
-def _check_gradient_part(learner, rng, part):
+def _check_gradient_part(learner: Learner, rng: np.random.Generator, part: int) -> None:
     for _ in range(CASES):
         X, y, m, b, y_pred, dm, db = _gradient_case(rng)
         got = learner.call("gradient", m, b, X, y, y_pred)
@@ -158,24 +163,24 @@ def _check_gradient_part(learner, rng, part):
             formula=FORMULAS["gradient"])
 
 
-def check_gradient_dm(learner, rng):
+def check_gradient_dm(learner: Learner, rng: np.random.Generator) -> str:
     _check_gradient_part(learner, rng, 0)
     return "dm matches the library and finite differences"
 
 
-def check_gradient_db(learner, rng):
+def check_gradient_db(learner: Learner, rng: np.random.Generator) -> str:
     _check_gradient_part(learner, rng, 1)
     return "db matches the library and finite differences"
 
 
-def _update_case(rng, big=False):
+def _update_case(rng: np.random.Generator, big: bool = False) -> tuple[float, float, float, float, float]:
     m, b, dm, db = (_signed(rng, 0.5, 5) for _ in range(4))
     if big:
         dm, db = dm * 200, db * 200
     return m, b, dm, db, float(rng.uniform(0.01, 0.3))
 
 
-def check_update_params(learner, rng):
+def check_update_params(learner: Learner, rng: np.random.Generator) -> str:
     for case in range(CASES + 1):
         m, b, dm, db, l_r = _update_case(rng, big=case == CASES)
         got = learner.call("update_params", m, b, dm, db, l_r)
@@ -198,12 +203,12 @@ def check_update_params(learner, rng):
             if exc.mistake == "wrong" and _clipped(got, (m, b), (dm, db), l_r):
                 raise Failed("clip", "update_params: the step is smaller than l_r times the "
                              "gradient on a steep case (clipped or capped?): take the full "
-                             "step", FORMULAS["update_params"]) from None
+                             "step", str(FORMULAS["update_params"])) from None
             raise
     return "m - l_r dm, b - l_r db"
 
 
-def _clipped(got, params, grads, l_r):
+def _clipped(got: object, params: tuple[float, float], grads: tuple[float, float], l_r: float) -> bool:
     try:
         steps = np.asarray(got, dtype=float).ravel() - np.asarray(params)
     except (TypeError, ValueError):
@@ -213,7 +218,7 @@ def _clipped(got, params, grads, l_r):
         np.all(np.sign(steps) == np.sign(full)) and np.any(np.abs(steps) < 0.99 * np.abs(full)))
 
 
-def check_grad_desc(learner, rng):
+def check_grad_desc(learner: Learner, rng: np.random.Generator) -> str:
     swap = learner.broken("gradient", "update_params")
     for _ in range(CASES):
         X, y, m, b = draw_case(rng)
@@ -235,14 +240,14 @@ def check_grad_desc(learner, rng):
     return f"gradient then update_params{with_ref}"
 
 
-def _accuracy_case(rng):
+def _accuracy_case(rng: np.random.Generator) -> tuple[Array, Array]:
     n = int(rng.integers(6, 40))
     y = rng.choice([-1, 1], size=(n, 1)) * rng.uniform(1.0, 6.0, size=(n, 1))
     y_pred = y + rng.normal(0, 1.0, size=(n, 1))
     return y, y_pred
 
 
-def check_accuracy(learner, rng):
+def check_accuracy(learner: Learner, rng: np.random.Generator) -> str:
     for _ in range(CASES):
         y, y_pred = _accuracy_case(rng)
         value = mape(y, y_pred)
@@ -260,7 +265,7 @@ def check_accuracy(learner, rng):
     return "the mean absolute percentage error (the article's 'accuracy')"
 
 
-def check_predict(learner, rng):
+def check_predict(learner: Learner, rng: np.random.Generator) -> str:
     swap = learner.broken("forward_prop", "compute_loss", "accuracy")
     for _ in range(CASES):
         X, y, m, b = draw_case(rng)

@@ -7,26 +7,28 @@ counted is not counted again; when every function of the loop fails there is not
 learner's left to train, and the check is not assessed.
 """
 
+from typing import Any
+
 import numpy as np
 
 import descentlab.tutorial as lib
 from descentlab.core.quadratic import least_squares
 from descentlab.core.stepsize import stability_bound
 
-from ..judge import Failed, NotAssessed, tolerance
+from ..judge import Array, Failed, Learner, NotAssessed, tolerance
 
 EPOCHS = 150  # at l_r = 1 / lambda_max the error shrinks at least 4-fold per 5 epochs
 LOOP = ("init_params", "forward_prop", "compute_loss", "grad_desc")
 
 
-def _number(value):
+def _number(value: object) -> float:
     return float(np.ravel(np.asarray(value, dtype=float))[0])
 
 
 class _Loop:
     """The loop's functions: the learner's, or the reference's for those that failed."""
 
-    def __init__(self, learner):
+    def __init__(self, learner: Learner) -> None:
         broken = learner.broken(*LOOP)
         if len(broken) == len(LOOP):
             raise NotAssessed("not assessed: every function of the training loop fails its "
@@ -35,7 +37,7 @@ class _Loop:
         self.swap = learner.broken("gradient", "update_params")
         self.rtol = 1e-6
 
-    def __call__(self, name, *args):
+    def __call__(self, name: str, *args: object) -> Any:
         if name in self.broken:
             return getattr(lib, name)(*args) if name != "init_params" else None
         out = self.learner.call(name, *args, swap=self.swap if name == "grad_desc" else ())
@@ -43,38 +45,41 @@ class _Loop:
         self.rtol = max(self.rtol, tolerance(*[a for a in arrays if a.dtype.kind == "f"]))
         return out
 
-    def note(self):
+    def note(self) -> str:
         replaced = (*self.broken, *self.swap)
         return f" (with the reference's {', '.join(replaced)})" if replaced else ""
 
 
-def _train(loop, X, y, l_r, epochs, stop=None):
+def _train(loop: _Loop, X: Array, y: Array, l_r: float, epochs: int,
+           stop: float | None = None) -> tuple[Array, float, float]:
     """The article's loop (:func:`descentlab.tutorial.article_loop`) with the learner's
     functions; the loss of every epoch, m and b."""
     start = loop("init_params") if "init_params" not in loop.broken else \
         lib.init_params(np.random.default_rng(0))
     m, b = (_number(v) for v in start)
     with np.errstate(all="ignore"):
-        return lib.article_loop(X, y, m, b, l_r, epochs, steps=_Steps(loop), stop=stop)
+        losses, m_end, b_end = lib.article_loop(X, y, m, b, l_r, epochs, steps=_Steps(loop), stop=stop)
+    return losses, m_end, b_end
 
 
 class _Steps:
     """The loop's three functions for :func:`descentlab.tutorial.article_loop`, numbers as floats."""
 
-    def __init__(self, loop):
+    def __init__(self, loop: _Loop) -> None:
         self.loop = loop
 
-    def forward_prop(self, X, m, b):
+    def forward_prop(self, X: Array, m: float, b: float) -> Any:
         return self.loop("forward_prop", X, m, b)
 
-    def compute_loss(self, y, y_pred):
+    def compute_loss(self, y: Array, y_pred: Array) -> float:
         return _number(self.loop("compute_loss", y, y_pred))
 
-    def grad_desc(self, X, y, y_pred, m, b, l_r):
+    def grad_desc(self, X: Array, y: Array, y_pred: Array, m: float, b: float, l_r: float) -> tuple[float, ...]:
         return tuple(_number(v) for v in self.loop("grad_desc", X, y, y_pred, m, b, l_r))
 
 
-def _run(learner, X, y, l_r, epochs, stop=None):
+def _run(learner: Learner, X: Array, y: Array, l_r: float, epochs: int,
+         stop: float | None = None) -> tuple[Array, float, float, _Loop]:
     loop = _Loop(learner)
     try:
         return (*_train(loop, X, y, l_r, epochs, stop), loop)
@@ -83,7 +88,7 @@ def _run(learner, X, y, l_r, epochs, stop=None):
                      f"({type(exc).__name__}): return numbers as the docstrings say") from None
 
 
-def _train_data(rng):
+def _train_data(rng: np.random.Generator) -> tuple[Array, Array]:
     n = int(rng.integers(40, 100))
     X = rng.normal(rng.uniform(-0.5, 0.5), rng.uniform(0.7, 1.5), size=(n, 1))  # H's condition < 4
     y = (rng.choice([-1, 1]) * rng.uniform(1, 5) * X + rng.choice([-1, 1]) * rng.uniform(1, 5)
@@ -91,7 +96,7 @@ def _train_data(rng):
     return X, y
 
 
-def check_training(learner, rng):
+def check_training(learner: Learner, rng: np.random.Generator) -> str:
     X, y = _train_data(rng)
     l_r = 0.5 * stability_bound(X)
     losses, m, b, loop = _run(learner, X, y, l_r, EPOCHS)
@@ -108,7 +113,7 @@ def check_training(learner, rng):
     return f"the loss falls and m, b reach least squares ({m_ls:.3g}, {b_ls:.3g}){loop.note()}"
 
 
-def check_divergence(learner, rng):
+def check_divergence(learner: Learner, rng: np.random.Generator) -> str:
     X, y = _train_data(rng)
     bound = stability_bound(X)
     losses, _, _, loop = _run(learner, X, y, 1.5 * bound, epochs=150, stop=1e12)

@@ -6,13 +6,16 @@ The oracles are the library's :class:`descentlab.LogisticModel` and
 loss) and the library's sigmoid.
 """
 
+from collections.abc import Iterable
+from typing import cast
+
 import numpy as np
 
 from descentlab.core.activations import sigmoid as library_sigmoid
 from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
 from descentlab.core.models import LogisticModel, linear_forward
 
-from ..judge import Failed, NotAssessed, compare, confirm, finite_difference, scaled
+from ..judge import Array, Failed, Learner, NotAssessed, compare, confirm, finite_difference, scaled
 from . import Check
 
 SIGNATURES = {
@@ -23,7 +26,7 @@ CASES = 3
 _BCE = BinaryCrossEntropy()
 
 
-def check_sigmoid(learner, rng):
+def check_sigmoid(learner: Learner, rng: np.random.Generator) -> str:
     for _ in range(CASES):
         z = rng.normal(0, 4, size=int(rng.integers(5, 20)))
         got = learner.call("sigmoid", z)
@@ -34,7 +37,7 @@ def check_sigmoid(learner, rng):
     return "1 / (1 + exp(-z)) on random z"
 
 
-def draw_case(rng):
+def draw_case(rng: np.random.Generator) -> tuple[Array, Array, Array, float]:
     n, d = int(rng.integers(8, 30)), int(rng.integers(2, 5))
     X = rng.normal(0.3, 1.0, size=(n, d))
     y = (rng.uniform(size=n) < 0.5).astype(float)
@@ -44,7 +47,7 @@ def draw_case(rng):
     return X, y, W, b
 
 
-def library_gradient(X, y, W, b):
+def library_gradient(X: Array, y: Array, W: Array, b: float) -> tuple[Array, float]:
     """``dW, db`` of the mean binary cross-entropy, from the library's model and loss."""
     model = LogisticModel(X.shape[1])
     model.params = {"W": W.copy(), "b": np.asarray(b)}
@@ -52,13 +55,15 @@ def library_gradient(X, y, W, b):
     return grads["W"], float(grads["b"])
 
 
-def _check_gradient(learner, rng, part):
+def _check_gradient(learner: Learner, rng: np.random.Generator, part: int) -> None:
     for _ in range(CASES):
         X, y, W, b = draw_case(rng)
         dW, db = library_gradient(X, y, W, b)
         theta = np.append(W, b)
-        confirm(np.append(dW, db), finite_difference(
-            lambda t, X=X, y=y: _BCE.loss(y, linear_forward(X, t[:-1], t[-1])), theta), "BCE gradient")
+        def bce(t: Array, X: Array = X, y: Array = y) -> float:
+            return float(_BCE.loss(y, linear_forward(X, t[:-1], t[-1])))
+
+        confirm(np.append(dW, db), finite_difference(bce, theta), "BCE gradient")
         n = y.size
         no_bias = library_gradient(X, y, W, 0.0)
         z_minus_y = MeanSquaredError().grad(y, linear_forward(X, W, b))  # (z - y) / N
@@ -76,17 +81,17 @@ def _check_gradient(learner, rng, part):
             only=part, formula={"dW": "dW = X.T @ (p - y) / N", "db": "db = mean(p - y)"})
 
 
-def check_gradient_dW(learner, rng):
+def check_gradient_dW(learner: Learner, rng: np.random.Generator) -> str:
     _check_gradient(learner, rng, 0)
     return "dW matches the library's cross-entropy and finite differences"
 
 
-def check_gradient_db(learner, rng):
+def check_gradient_db(learner: Learner, rng: np.random.Generator) -> str:
     _check_gradient(learner, rng, 1)
     return "db matches the library's cross-entropy and finite differences"
 
 
-def check_extremes(learner, rng):
+def check_extremes(learner: Learner, rng: np.random.Generator) -> str:
     big = np.concatenate([rng.uniform(30, 100, size=2), rng.uniform(720, 900, size=2)])
     z = np.concatenate([big, -big, [0.0]])
     got = learner.call("sigmoid", z)
@@ -100,7 +105,7 @@ def check_extremes(learner, rng):
     return "finite, in [0, 1], right at |z| up to 900"
 
 
-def check_training(learner, rng):
+def check_training(learner: Learner, rng: np.random.Generator) -> str:
     if learner.broken("gradient"):
         raise NotAssessed("not assessed: gradient fails its own check (fix it first)")
     X, y, _, _ = draw_case(rng)
@@ -109,7 +114,7 @@ def check_training(learner, rng):
         for _ in range(60):
             got = learner.call("gradient", X, y, W, b, swap=learner.broken("sigmoid"))
             try:
-                dW, db = (np.asarray(v, dtype=float) for v in got)
+                dW, db = (np.asarray(v, dtype=float) for v in cast("Iterable[object]", got))
                 W, b = W - 0.5 * dW.reshape(W.shape), b - 0.5 * float(np.ravel(db)[0])
             except (TypeError, ValueError, IndexError):
                 raise Failed("wrong", "training: gradient's result could not be used") from None

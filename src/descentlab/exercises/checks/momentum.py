@@ -6,6 +6,9 @@ the library's gradient, at rates placed by :func:`descentlab.stability_bound` an
 :meth:`descentlab.Momentum.stable_lr`.
 """
 
+from collections.abc import Iterable
+from typing import cast
+
 import numpy as np
 
 from descentlab.core.losses import MeanSquaredError
@@ -14,7 +17,7 @@ from descentlab.core.optimizers import Momentum
 from descentlab.core.quadratic import least_squares
 from descentlab.core.stepsize import lam_max, stability_bound
 
-from ..judge import Failed, NotAssessed, compare
+from ..judge import Array, Failed, Learner, NotAssessed, compare
 from . import Check
 
 SIGNATURES = {"momentum_update": (("p", "v", "g", "lr", "beta"), "p, v")}
@@ -22,7 +25,7 @@ CASES = 3
 BETA = 0.9
 
 
-def library_update(p, v, g, lr, beta):
+def library_update(p: Array, v: Array, g: Array, lr: float, beta: float) -> tuple[Array, Array]:
     """One step of the library's :class:`descentlab.Momentum` from velocity ``v``: new ``p``, ``v``."""
     opt = Momentum(lr, momentum=beta)
     opt.state = {"p": {"v": v.copy()}}
@@ -31,7 +34,7 @@ def library_update(p, v, g, lr, beta):
     return params["p"], opt.state["p"]["v"]
 
 
-def check_update(learner, rng):
+def check_update(learner: Learner, rng: np.random.Generator) -> str:
     for _ in range(CASES):
         size = int(rng.integers(3, 8))
         p, v, g = (rng.normal(0, 1, size=size) for _ in range(3))
@@ -54,17 +57,17 @@ def check_update(learner, rng):
     return "v = beta v + g, p = p - lr v, as the library's Momentum"
 
 
-def _problem(rng):
+def _problem(rng: np.random.Generator) -> tuple[Array, Array]:
     n = int(rng.integers(40, 100))
     X = rng.normal(rng.uniform(-0.5, 0.5), rng.uniform(0.7, 1.5), size=(n, 1))
     y = (rng.uniform(1, 5) * X[:, 0] + rng.uniform(-5, 5) + rng.normal(0, 0.3, size=n))
     return X, y
 
 
-def _run(learner, X, y, lr, epochs):
+def _run(learner: Learner, X: Array, y: Array, lr: float, epochs: int) -> tuple[Array, Array]:
     """Train ``theta = [m, b]`` with the learner's update and the library's gradient."""
     mse, theta, v = MeanSquaredError(), np.zeros(2), np.zeros(2)
-    losses = []
+    losses: list[float] = []
     with np.errstate(all="ignore"):
         for _ in range(epochs):
             y_pred = linear_forward(X, theta[:1], theta[1])
@@ -73,20 +76,20 @@ def _run(learner, X, y, lr, epochs):
                 break
             dW, db = linear_backward(X, mse.grad(y, y_pred))
             try:
-                theta, v = (np.asarray(a, dtype=float).reshape(2) for a in
-                            learner.call("momentum_update", theta, v, np.append(dW, db), lr, BETA))
+                got = learner.call("momentum_update", theta, v, np.append(dW, db), lr, BETA)
+                theta, v = (np.asarray(a, dtype=float).reshape(2) for a in cast("Iterable[object]", got))
             except (TypeError, ValueError) as exc:
                 raise Failed("wrong", "training: momentum_update's result is unusable "
                              f"({type(exc).__name__})") from None
     return np.array(losses), theta
 
 
-def _assessed(learner):
+def _assessed(learner: Learner) -> None:
     if learner.broken("momentum_update"):
         raise NotAssessed("not assessed: momentum_update fails its own check (fix it first)")
 
 
-def check_training(learner, rng):
+def check_training(learner: Learner, rng: np.random.Generator) -> str:
     _assessed(learner)
     X, y = _problem(rng)
     lr = 1.5 * stability_bound(X)  # plain gradient descent diverges here
@@ -100,7 +103,7 @@ def check_training(learner, rng):
     return "converges at a rate where plain gradient descent diverges"
 
 
-def check_divergence(learner, rng):
+def check_divergence(learner: Learner, rng: np.random.Generator) -> str:
     _assessed(learner)
     X, y = _problem(rng)
     limit = Momentum(momentum=BETA).stable_lr(lam_max(X))
