@@ -138,3 +138,15 @@ def test_warm_start_continues_on_sparse_rows():
         b.fit(X.toarray(), y).fit(X.toarray(), y)
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=0, atol=1e-10)
     assert a.n_iter_ == b.n_iter_ == 20
+
+
+def test_partial_fit_on_sparse_chunks_equals_dense():
+    X, y, _ = _data()
+    labels = (y > np.median(y)).astype(int)
+    a, b = GDClassifier(batch_size=40), GDClassifier(batch_size=40)
+    for start in range(0, 240, 80):
+        rows = slice(start, start + 80)
+        a.partial_fit(X[rows], labels[rows], classes=[0, 1])
+        b.partial_fit(X[rows].toarray(), labels[rows], classes=[0, 1])
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X.toarray()), rtol=0, atol=1e-10)

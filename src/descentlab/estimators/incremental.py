@@ -31,7 +31,7 @@ from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.estimators.device import refuse_partial_fit
 from descentlab.estimators.intercept import without_intercept
 from descentlab.estimators.problem import Problem
-from descentlab.estimators.sparse import checked_sparse
+from descentlab.estimators.sparse import checked_sparse, sparse_problem
 from descentlab.fast.sparse import ScaledSparse
 from descentlab.fast.sparse import is_sparse as issparse
 
@@ -169,6 +169,12 @@ def encode_with_classes(est, y, classes):
 
 def _rows(est, X, y, classes=None, sample_weight=None):
     """The first batch, validated and standardised on its own statistics (rows, never a fast path)."""
+    if issparse(X) and est._accepts_sparse:  # CSR rows, standardised implicitly
+        est._given_classes = None if classes is None else np.unique(np.asarray(classes))
+        try:
+            return sparse_problem(est, X, y, sample_weight)
+        finally:
+            del est._given_classes
     X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric)
     w = est._sample_weight(sample_weight, X, y)
     t, attrs = est._encode_target(y, w) if classes is None else encode_with_classes(est, y, classes)
