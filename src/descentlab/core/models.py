@@ -100,11 +100,8 @@ def linear_hessian(X: np.ndarray, h: np.ndarray) -> np.ndarray:
     laid out as :math:`\tilde W = [W; b]` read row by row; one output has :math:`A_i = h_i`.
     Divide by :math:`N` for a mean loss's Hessian.
     """
-    if hasattr(X, "weighted_gram"):  # sparse rows: sum_i c_i x~_i x~_i^T from their nonzeros
-        gram = X.weighted_gram
-    else:
-        Xt = np.column_stack([X, np.ones(X.shape[0])])
-        gram = lambda c: (Xt * c[:, None]).T @ Xt  # noqa: E731
+    Xt = None if hasattr(X, "weighted_gram") else np.column_stack([X, np.ones(X.shape[0])])
+    gram = X.weighted_gram if Xt is None else lambda c: (Xt * c[:, None]).T @ Xt  # type: ignore[attr-defined]
     if h.ndim == 1:
         return gram(h)
     d, K = X.shape[1] + 1, h.shape[1]

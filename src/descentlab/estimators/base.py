@@ -128,6 +128,7 @@ class GDEstimator(Incremental, BaseEstimator):
 
     _y_numeric = True
     _accepts_sparse = False  # the linear estimators take SciPy sparse X (descentlab.estimators.sparse)
+    _multi_output = False  # GDRegressor takes y of shape (n_samples, k) (descentlab.estimators.targets)
     # what a saved model keeps (descentlab.estimators.persist); subclasses add theirs
     _saved_attributes = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
 

@@ -9,6 +9,7 @@ there. Only the labels' list, the class totals and two sums come back to the cli
 import numpy as np
 
 from descentlab.errors import DescentlabError
+from descentlab.estimators.rows import class_weights
 
 
 def dask_row_weights(est, X, y, sample_weight=None):
@@ -48,20 +49,10 @@ def dask_row_weights(est, X, y, sample_weight=None):
 def _with_class_weights(est, y, s):
     """``s`` times each row's class weight (``s`` None: the class weights alone)."""
     import dask.array as da
-    from sklearn.utils.class_weight import compute_class_weight
 
     classes = np.unique(da.unique(y).compute())
-    labels = classes.tolist()
-    if isinstance(est.class_weight, dict) and not set(est.class_weight) <= set(labels):
-        unknown = sorted(map(repr, set(est.class_weight) - set(labels)))
-        raise DescentlabError(f"class_weight names {unknown[0]} which is not a label of y "
-                              f"({', '.join(map(repr, labels))}): use the labels of y")
     codes = y.map_blocks(lambda yb: np.searchsorted(classes, yb), dtype=np.intp)
     ones = da.ones_like(codes, dtype=np.float64) if s is None else s
-    # each class's summed sample weight: compute_class_weight on one row per class, so weighted
     totals = np.asarray(da.bincount(codes, weights=ones, minlength=len(classes)).compute(), dtype=float)
-    if est.class_weight == "balanced" and totals.min() <= 0:
-        raise DescentlabError(f"class_weight='balanced' needs every class to weigh something: "
-                              f"the rows of class {labels[int(np.argmin(totals))]!r} have sample_weight 0")
-    per_class = compute_class_weight(est.class_weight, classes=classes, y=classes, sample_weight=totals)
+    per_class = class_weights(est.class_weight, classes, totals)
     return codes.map_blocks(lambda cb: per_class[cb], dtype=np.float64) * ones

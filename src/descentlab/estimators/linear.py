@@ -10,9 +10,8 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, init_normal, linear_forward
+from descentlab.core.models import LinearModel, LogisticModel, SoftmaxModel, linear_forward
 from descentlab.core.scaling import no_scaling, standardize, to_data_units
-from descentlab.core.stepsize import with_penalty
 from descentlab.core.xp import all_finite, in_dtype_of, is_numpy, namespace, stacked
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
@@ -23,10 +22,11 @@ from descentlab.estimators.convergence import optimum_check
 from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.estimators.device import device_solver, host_score, immutable
 from descentlab.estimators.intercept import through_origin
-from descentlab.estimators.sparse import refuse_fused
+from descentlab.estimators.rows import class_weights
+from descentlab.estimators.sparse import sparse_solver
 from descentlab.estimators.streamed import fast_problem
+from descentlab.estimators.targets import MultiTarget
 from descentlab.fast.objectives import is_dask, is_streamed
-from descentlab.fast.sparse import is_sparse as issparse
 
 __all__ = ["GDEstimator", "StandardizedTargetRegressor", "GDRegressor", "GDClassifier"]
 
@@ -35,13 +35,12 @@ class _LinearMixin:
     """Linear estimators predict from ``coef_`` and ``intercept_`` in the data's units."""
 
     _per_feature: tuple[str, ...] = ("coef_",)
+    _accepts_sparse = True  # SciPy sparse X (descentlab.estimators.sparse)
 
     def _penalty_scales(self, problem, model):
         """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^2` (see
         :class:`~descentlab.estimators.base.GDEstimator`'s Notes)."""
         sy = problem.attrs.get("y_scale_", 1.0)
-        if np.ndim(sy):  # k targets: coef_[k] = s_y[k] W[:, k] / s; the MSE is their mean, so 1 / k
-            return {"W": sy[None, :] / problem.x_scale[:, None]}, 1.0 / (sy.size * sy**2)
         scale = sy / problem.x_scale
         if model.params["W"].ndim == 2:  # softmax: one column of weights per class
             scale = scale[:, None]
@@ -51,15 +50,10 @@ class _LinearMixin:
         return optimum_check(self, problem, loss, penalty, model)
 
     def _store(self, model):
-        W, b = model.params["W"], model.params["b"]
-        y_mean, y_scale = getattr(self, "y_mean_", 0.0), getattr(self, "y_scale_", 1.0)
-        if W.ndim == 2:  # k targets: each column a linear model, carried back on its own
-            pairs = [to_data_units(W[:, k], b[k], self.x_mean_, self.x_scale_, y_mean[k], y_scale[k])
-                     for k in range(W.shape[1])]
-            coef, intercept = np.array([c for c, _ in pairs]), np.array([i for _, i in pairs])
-        else:
-            coef, intercept = to_data_units(W, float(b), self.x_mean_, self.x_scale_, y_mean, y_scale)
-        if not (all_finite(coef) and np.all(np.isfinite(intercept))):
+        W, b = model.params["W"], float(model.params["b"])
+        coef, intercept = to_data_units(W, b, self.x_mean_, self.x_scale_,
+                                        getattr(self, "y_mean_", 0.0), getattr(self, "y_scale_", 1.0))
+        if not (all_finite(coef) and np.isfinite(intercept)):
             raise DescentlabError("the coefficients overflow in the data's units: rescale the "
                                   "features (some columns are nearly constant)")
         self.coef_, self.intercept_ = coef, intercept
@@ -88,9 +82,6 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
 
     def _encode_target(self, y, sample_weight=None):
         t, y_mean, y_scale = standardize(y, sample_weight) if self.standardize else (y, *no_scaling())
-        if np.ndim(y) == 2:  # k targets (multi-output): a mean and a scale each
-            return t, {"y_mean_": np.broadcast_to(y_mean, y.shape[1:]).astype(float),
-                       "y_scale_": np.broadcast_to(y_scale, y.shape[1:]).astype(float)}
         return t, {"y_mean_": float(y_mean), "y_scale_": float(y_scale)}
 
     def _encode_validation(self, y, attrs):
@@ -98,8 +89,7 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
 
     def _check_state(self):
         super()._check_state()
-        if not (np.ndim(self.y_mean_) == np.ndim(self.y_scale_) <= getattr(self, "_multi_output", 0)
-                and np.all(np.asarray(self.y_scale_) > 0)):
+        if not (np.ndim(self.y_mean_) == np.ndim(self.y_scale_) <= self._multi_output and np.all(self.y_scale_ > 0)):
             raise ValueError("y_mean_ must be a number and y_scale_ a positive number (one per target)")
 
     @lazy_on_dask("values")
@@ -120,7 +110,7 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
         return super().score(X, y, sample_weight=sample_weight)
 
 
-class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
+class GDRegressor(MultiTarget, _LinearMixin, StandardizedTargetRegressor):
     r"""Linear regression by gradient descent, the article's model on any data.
 
     Minimises the half mean squared error of :math:`\hat y = X\,\text{coef} + \text{intercept}`
@@ -139,30 +129,26 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     * ``"fused"``: one pass over the rows per epoch, cache-blocked, on all cores;
     * ``"auto"`` (default): ``"moments"`` for full-batch training with up to 2048
       features and for every out-of-memory input, ``"fused"`` for more features,
-      ``"gd"`` for mini-batches and early stopping (which need the rows).
-
-    Sparse ``X`` (SciPy CSR) is never densified (:mod:`descentlab.estimators.sparse`):
-    "moments" from sparse products, "gd" on the CSR rows ("auto" picks it over "fused").
-    ``y`` of shape (n_samples, k) fits k targets at once, on the rows ("gd").
+      ``"gd"`` for mini-batches and early stopping (which need the rows); "gd" for sparse
+      ``X`` past 2048 features (:mod:`~descentlab.estimators.sparse`) and k targets
+      (:mod:`~descentlab.estimators.targets`).
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,), or (k, n_features) for k targets
         In the units of ``y`` per unit of each feature.
-    intercept_ : float, or ndarray of shape (k,) for k targets
+    intercept_ : float, or ndarray of shape (k,)
     history_ : History
         The loss per epoch (on the standardised scale) and why training stopped.
     n_iter_ : int
         Epochs run.
     n_features_in_ : int
     x_mean_, x_scale_ : ndarray of shape (n_features,)
-    y_mean_, y_scale_ : float, or ndarray of shape (k,) for k targets
+    y_mean_, y_scale_ : float, or ndarray of shape (k,)
         The standardisation used in training.
     """
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
-    _accepts_sparse = True
-    _multi_output, _n_targets = True, None  # y of shape (n_samples, k): coef_ (k, n_features)
     _parameter_constraints = {**StandardizedTargetRegressor._parameter_constraints,
                               "solver": replace(BASE_CONSTRAINTS["solver"],
                                                 help="how each epoch's loss and gradients are computed: "
@@ -171,19 +157,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
     MAX_MOMENTS_FEATURES = 2048
 
     def _build_model(self, n_features, rng):
-        model = LinearModel(n_features, seed=0, init_scale=0.0)
-        if self._n_targets:  # k targets: W of shape (n_features, k), b of shape (k,)
-            model.params = init_normal(n_features, rng, 0.0, n_outputs=self._n_targets)
-        return through_origin(self, model)
-
-    def _encode_target(self, y, sample_weight=None):
-        self._n_targets = y.shape[1] if np.ndim(y) == 2 else None
-        return super()._encode_target(y, sample_weight)
-
-    def _curvature(self, problem, loss, penalty):
-        """The MSE of k targets is their mean: its curvature is 1/k of one target's."""
-        k = self._n_targets or 1
-        return with_penalty(problem.curvature(loss) / k, penalty)
+        return through_origin(self, self._with_targets(LinearModel(n_features, seed=0, init_scale=0.0), rng))
 
     def _solver_for(self, X, sample_weight=None):
         full_batch = self.batch_size is None and not self.early_stopping
@@ -199,10 +173,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
                 solver = "gd"
             else:
                 solver = "moments" if n_features <= self.MAX_MOMENTS_FEATURES else "fused"
-            if solver == "fused" and issparse(X):  # the fused kernel reads dense rows
-                solver = "gd"
-        if solver == "fused" and issparse(X):
-            refuse_fused(solver)
+        solver = sparse_solver(self.solver, solver, X)  # sparse rows: no fused kernel
         solver = device_solver(self.solver, solver, X)  # a device's arrays: no CPU kernel
         if solver != "gd" and not full_batch:
             raise DescentlabError(f"solver={solver!r} trains full-batch: leave batch_size and "
@@ -216,15 +187,7 @@ class GDRegressor(_LinearMixin, StandardizedTargetRegressor):
         return solver
 
     def _prepare(self, X, y, sample_weight=None):
-        solver = self._solver_for(X, sample_weight)
-        y_shape = getattr(y, "shape", None)
-        y_shape = np.shape(np.asarray(y)) if y_shape is None else tuple(y_shape)  # lists, array-likes
-        if len(y_shape) == 2 and not is_streamed(X):  # k targets: on the rows
-            if self.solver in ("auto", "gd"):
-                solver = "gd"
-            elif y_shape[1] > 1:  # the fast paths hold one target's moments
-                raise DescentlabError(f"solver={self.solver!r} fits one target: use solver='auto' "
-                                      "or 'gd' for y of shape (n_samples, n_targets)")
+        solver = self._targets_solver(X, y, self._solver_for(X, sample_weight))
         if solver == "gd":
             return super()._prepare(X, y, sample_weight)
         problem = fast_problem(self, X, y, solver, sample_weight)
@@ -273,32 +236,17 @@ class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
-    _accepts_sparse = True
     _parameter_constraints = {**GDEstimator._parameter_constraints, **CLASSIFIER_CONSTRAINTS}
 
     def _class_weights(self, y, sample_weight=None):
-        """Each row's weight from ``class_weight``: "balanced" is :math:`N / (2 N_c)` for
-        class :math:`c` (:math:`N`, :math:`N_c` summed sample weights), as scikit-learn's
-        ``compute_class_weight``; a dict names labels."""
+        """Each row's weight from ``class_weight`` (:func:`descentlab.estimators.rows.class_weights`)."""
         if self.class_weight is None:
             return None
-        from sklearn.utils.class_weight import compute_class_weight
-
         classes = np.unique(y)
-        if isinstance(self.class_weight, dict) and not set(self.class_weight) <= set(classes.tolist()):
-            unknown = sorted(map(repr, set(self.class_weight) - set(classes.tolist())))
-            raise DescentlabError(f"class_weight names {unknown[0]} which is not a label of y "
-                                  f"({', '.join(map(repr, classes.tolist()))}): use the labels of y")
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=float)
-            totals = [float(np.sum(sample_weight[y == c])) for c in classes]
-            if self.class_weight == "balanced" and min(totals) <= 0:
-                empty = classes[int(np.argmin(totals))]
-                raise DescentlabError(f"class_weight='balanced' needs every class to weigh something: "
-                                      f"the rows of class {empty!r} have sample_weight 0")
-        weights = compute_class_weight(self.class_weight, classes=classes, y=y,
-                                       sample_weight=sample_weight)
-        return weights[np.searchsorted(classes, y)]
+        codes = np.searchsorted(classes, y)
+        totals = np.bincount(codes, weights=None if sample_weight is None else np.asarray(sample_weight, float),
+                             minlength=len(classes))
+        return class_weights(self.class_weight, classes, totals)[codes]
 
     def _encode_validation(self, y, attrs):
         try:

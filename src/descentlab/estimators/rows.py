@@ -79,6 +79,24 @@ def fit_weights(est, sample_weight, X, y):
     return row_weights(sample_weight, X, class_weight), row_counts(sample_weight, class_weight)
 
 
+def class_weights(class_weight, classes, totals):
+    r"""Each class's weight from ``class_weight``, as scikit-learn's ``compute_class_weight``:
+    "balanced" is :math:`N / (K N_c)` for class :math:`c` (:math:`N`, :math:`N_c` the summed
+    sample weights in ``totals``, one per class); a dict names labels of ``classes``."""
+    from sklearn.utils.class_weight import compute_class_weight
+
+    labels = classes.tolist()
+    if isinstance(class_weight, dict) and not set(class_weight) <= set(labels):
+        unknown = sorted(map(repr, set(class_weight) - set(labels)))
+        raise DescentlabError(f"class_weight names {unknown[0]} which is not a label of y "
+                              f"({', '.join(map(repr, labels))}): use the labels of y")
+    if class_weight == "balanced" and min(totals) <= 0:
+        raise DescentlabError(f"class_weight='balanced' needs every class to weigh something: "
+                              f"the rows of class {labels[int(np.argmin(totals))]!r} have sample_weight 0")
+    # one row per class weighing its total: the summed weights compute_class_weight counts
+    return compute_class_weight(class_weight, classes=classes, y=classes, sample_weight=np.asarray(totals, float))
+
+
 def checked_weights(sample_weight, X):
     """``sample_weight`` as floats of shape (n_samples,): checked, non-negative, not all 0."""
     w = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)

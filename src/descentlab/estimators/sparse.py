@@ -15,6 +15,7 @@ from descentlab.errors import DescentlabError
 from descentlab.estimators.problem import Problem
 from descentlab.estimators.rows import content_order, fit_weights
 from descentlab.fast.sparse import ScaledSparse, weighted_mean_var
+from descentlab.fast.sparse import is_sparse as issparse
 
 #: what ``validate_data`` accepts of sparse input (CSR is sliced by rows; others converted)
 ACCEPT_SPARSE = ("csr", "csc", "coo")
@@ -53,7 +54,12 @@ def sparse_problem(est, X, y, sample_weight=None):
                    batch_size=est.batch_size, sample_weight=w, counts=counts, order=order)
 
 
-def refuse_fused(solver):
-    """``solver="fused"`` reads dense rows: a one-line error for sparse ``X``."""
-    raise DescentlabError(f"solver={solver!r} needs dense rows: use solver='auto', 'moments' "
+def sparse_solver(asked, chosen, X):
+    """``GDRegressor``'s solver for sparse ``X``: the fused kernel reads dense rows, so what
+    "auto" chose as fused becomes "gd", and ``solver="fused"`` is a one-line error."""
+    if chosen != "fused" or not issparse(X):
+        return chosen
+    if asked == "auto":
+        return "gd"
+    raise DescentlabError(f"solver={asked!r} needs dense rows: use solver='auto', 'moments' "
                           "or 'gd' for sparse X (never densified)")
