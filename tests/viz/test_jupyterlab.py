@@ -66,7 +66,9 @@ def lab(tmp_path_factory):
                                "--ip", "127.0.0.1", f"--port={port}", "--ServerApp.token=",
                                "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True"],
                               cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+    try:  # JupyterLab answers once its server is up: seconds, or a minute on a busy machine
+        if not _wait(lambda: _answers(f"http://127.0.0.1:{port}/api"), 180):
+            raise RuntimeError("JupyterLab did not start within 180 s")
         driver = headless_chromium(1400, 2400)
     except BaseException:
         server.terminate()
@@ -75,6 +77,13 @@ def lab(tmp_path_factory):
     driver.quit()
     server.terminate()
     server.wait(timeout=30)
+
+
+def _answers(url):
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status == 200
 
 
 def _wait(condition, timeout=300):

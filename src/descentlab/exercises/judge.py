@@ -131,7 +131,11 @@ def _type_name(value: object) -> str:
 
 def tolerance(*arrays: object) -> float:
     """Relative tolerance for answers in these arrays' precision: 1e-6 in float64, wider in
-    float32 or float16 (64 units in the last place)."""
+    float32 or float16 (64 units in the last place).
+
+    >>> tolerance(np.zeros(2)), tolerance(np.zeros(2, dtype=np.float32)) > 1e-6
+    (1e-06, True)
+    """
     eps = max((np.finfo(a.dtype).eps for a in arrays
                if isinstance(a, np.ndarray) and a.dtype.kind == "f"), default=0.0)
     return max(1e-6, 64 * float(eps))
@@ -273,6 +277,9 @@ def finite_difference(f: Callable[[NDArray[np.float64]], float], x: object, eps:
     ----------
     f : callable taking an ndarray like ``x`` and returning a float
     x : ndarray (not modified)
+
+    >>> finite_difference(lambda v: float(v @ v), np.array([1.0, -2.0]))  # the gradient 2 v
+    array([ 2., -4.])
     """
     at = np.array(x, dtype=float)
     grad = np.zeros_like(at)

@@ -84,7 +84,11 @@ LESSONS = {lesson.name: lesson for lesson in [
 
 
 def get_lesson(name: str) -> Lesson:
-    """The lesson called ``name``, or a one-line error listing the lessons."""
+    """The lesson called ``name``, or a one-line error listing the lessons.
+
+    >>> get_lesson("momentum").check_names
+    ['momentum_update', 'training', 'divergence']
+    """
     if name not in LESSONS:
         raise DescentlabError(f"unknown lesson {name!r}: choose one of {', '.join(LESSONS)} "
                               "(see 'descentlab exercise list')")

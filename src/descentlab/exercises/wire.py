@@ -31,7 +31,11 @@ _KINDS = "biuf"
 
 
 def encode(value: object, depth: int = 0) -> JSON:
-    """``value`` as JSON-ready plain data (see the module's docstring)."""
+    """``value`` as JSON-ready plain data (see the module's docstring).
+
+    >>> encode((1, float("inf"), "a"))
+    {'__tuple__': [1, {'__float__': 'inf'}, 'a']}
+    """
     if depth > 8:
         return {"__object__": "nested too deep"}
     if isinstance(value, bool) or value is None or isinstance(value, str):
@@ -65,7 +69,11 @@ class Opaque:
 
 
 def decode(value: object, depth: int = 0) -> object:
-    """The inverse of :func:`encode`; raises ValueError on anything malformed."""
+    """The inverse of :func:`encode`; raises ValueError on anything malformed.
+
+    >>> decode(encode(np.arange(3.0)))
+    array([0., 1., 2.])
+    """
     if depth > 10:
         raise ValueError("nested too deep")
     if value is None or isinstance(value, (bool, int, float, str)):

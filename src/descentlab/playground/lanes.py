@@ -47,7 +47,14 @@ _PROGRESS: Slots | None = None  # and of the epochs each slot's training has don
 
 
 def cost(s: Settings) -> float:
-    """The estimated microseconds of training of validated settings ``s``."""
+    """The estimated microseconds of training of validated settings ``s``.
+
+    >>> from descentlab.playground.settings import validate
+    >>> cost(validate({}))  # the article's 61 epochs on the moments: the light lane
+    427.0
+    >>> cost(validate({"model": "network", "hidden": 32, "epochs": 3000})) > LIGHT_US
+    True
+    """
     rows = s["samples"] if s["data"] != "csv" else 2000
     rows = math.ceil(rows * (1 - s.get("test_size", 0.2)))
     per_epoch = 1 if s["batch_size"] is None else math.ceil(rows / min(s["batch_size"], rows))

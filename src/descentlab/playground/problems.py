@@ -64,7 +64,11 @@ def _synthetic(data: str, samples: int, noise: float, seed: int, data_seed: int,
 
 
 def csv_columns(text: str) -> list[str]:
-    """The names in the header row of a CSV text (the reader checks the rest)."""
+    """The names in the header row of a CSV text (the reader checks the rest).
+
+    >>> csv_columns("x, y\\n1,2\\n")
+    ['x', 'y']
+    """
     try:
         header = next(csv.reader(io.StringIO(text)), [])
     except csv.Error as exc:

@@ -193,7 +193,13 @@ def round_down(value: float, digits: int = 3) -> str:
 
 def lr_range(bound: float | None) -> list[float]:
     """``[low, high]`` for the rate slider: three decades below the bound to twice it, within
-    the API's range, so the slider follows a tiny bound down; the API's range without one."""
+    the API's range, so the slider follows a tiny bound down; the API's range without one.
+
+    >>> lr_range(1.9)  # the article's bound
+    [0.0019, 3.8]
+    >>> lr_range(None)
+    [1e-05, 100.0]
+    """
     low, high = FIELDS["lr"].low, FIELDS["lr"].high
     assert low is not None and high is not None  # the rate is a bounded setting
     if bound is None:
@@ -231,7 +237,11 @@ def to_json(answer: Answer) -> bytes:
 
 def cache_key(settings: Settings) -> str | None:
     """The cache key of validated ``settings`` (equal requests, whatever their key order or
-    left-out defaults, share it), or None for an upload: a learner's file stays out of the cache."""
+    left-out defaults, share it), or None for an upload: a learner's file stays out of the cache.
+
+    >>> cache_key(validate({"lr": 0.1})) == cache_key(validate({"lr": 0.1, "epochs": 61}))
+    True
+    """
     if settings["csv"] is not None:
         return None
     return json.dumps(settings, sort_keys=True)

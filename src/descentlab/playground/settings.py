@@ -208,6 +208,14 @@ def validate(body: object) -> Settings:
     ------
     DescentlabError
         One line, for the first problem found.
+
+    >>> s = validate({"lr": 0.1})
+    >>> s["lr"], s["epochs"], s["model"]
+    (0.1, 61, 'linear')
+    >>> validate({"lr": -1})
+    Traceback (most recent call last):
+    ...
+    descentlab.errors.DescentlabError: The learning rate (lr) must be from 1e-12 to 100, not -1.
     """
     if not isinstance(body, dict):
         raise DescentlabError("The request must be a JSON object of settings, such as {\"lr\": 0.05}.")

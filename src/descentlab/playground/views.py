@@ -29,7 +29,11 @@ GRIDS = ((4.0, 51), (100.0, 81), (float("inf"), 121))
 
 
 def grid_size(H: NDArray[np.float64]) -> int:
-    """The grid's points per side for a loss whose Hessian (with the penalty) is ``H``."""
+    """The grid's points per side for a loss whose Hessian (with the penalty) is ``H``.
+
+    >>> grid_size(np.diag([1.0, 2.0])), grid_size(np.diag([1.0, 1000.0]))  # a round bowl, a narrow valley
+    (51, 121)
+    """
     lams = np.linalg.eigvalsh(H)
     condition = lams[-1] / lams[0] if lams[0] > 0 else float("inf")
     return next(n for limit, n in GRIDS if condition <= limit)

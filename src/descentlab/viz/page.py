@@ -10,12 +10,20 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from descentlab.viz.frames import FrameAnimation
+
+class Frames(Protocol):
+    """What a player shows: PNG frames and the epoch of each (a
+    :class:`~descentlab.viz.frames.FrameAnimation`)."""
+
+    epochs_: NDArray[np.int_]
+
+    def png_frames(self) -> Iterable[bytes]: ...
 
 
 def template(name: str) -> str:
@@ -36,12 +44,16 @@ def img(fig: Figure, alt: str) -> str:
 
 
 def section(title: str, body: str, note: str = "") -> str:
-    """``<section>`` with a numbered title, an optional note under it, and ``body``."""
+    """``<section>`` with a numbered title, an optional note under it, and ``body``.
+
+    >>> section("1. Data", "<p>x</p>", note="a <note>")
+    '<section><h2>1. Data</h2><p class="note">a &lt;note&gt;</p><p>x</p></section>'
+    """
     shown = f'<p class="note">{html.escape(note)}</p>' if note else ""
     return f"<section><h2>{html.escape(title)}</h2>{shown}{body}</section>"
 
 
-def player_html(animation: "FrameAnimation", name: str = "training", prefix: str = "") -> str:
+def player_html(animation: Frames, name: str = "training", prefix: str = "") -> str:
     """The animation's frames as an image with an epoch slider and a play button.
 
     Parameters
@@ -77,7 +89,11 @@ def player_html(animation: "FrameAnimation", name: str = "training", prefix: str
 
 def table(rows: Iterable[Sequence[object]], header: Sequence[object] | None = None,
           table_id: str | None = None) -> str:
-    """An HTML table of ``rows`` (each a sequence of cells, escaped); ``header`` on top."""
+    """An HTML table of ``rows`` (each a sequence of cells, escaped); ``header`` on top.
+
+    >>> table([(1, "a<b")], header=("n", "s"))
+    '<table><tr><th>n</th><th>s</th></tr><tr><td>1</td><td>a&lt;b</td></tr></table>'
+    """
     def cells(tag: str, row: Sequence[object]) -> str:
         return "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in row)
 
@@ -86,7 +102,7 @@ def table(rows: Iterable[Sequence[object]], header: Sequence[object] | None = No
     return f"<table{ident}>{head}" + "".join(f"<tr>{cells('td', r)}</tr>" for r in rows) + "</table>"
 
 
-def player_block(animation: "FrameAnimation", name: str = "training") -> str:
+def player_block(animation: Frames, name: str = "training") -> str:
     """:func:`player_html` with its own unique id prefix, a little CSS and ``player.js``
     inline: a self-contained block for a notebook cell or any page (several may share one
     page; ``player.js`` starts each player once)."""

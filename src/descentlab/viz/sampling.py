@@ -21,7 +21,11 @@ MAX_FIGURES = 20
 
 def path_marker(n_points: int) -> str:
     """``"o"`` to mark each point of a path of ``n_points``, or ``""`` past :data:`MAX_MARKED`
-    (thousands of markers only thicken the line)."""
+    (thousands of markers only thicken the line).
+
+    >>> path_marker(10), path_marker(5000)
+    ('o', '')
+    """
     return "o" if n_points <= MAX_MARKED else ""
 
 
@@ -31,6 +35,9 @@ def frame_epochs(n_epochs: int, max_frames: int = MAX_FRAMES) -> NDArray[np.int_
     Returns
     -------
     ndarray of int, strictly increasing
+
+    >>> frame_epochs(10, max_frames=4)
+    array([0, 3, 6, 9])
     """
     if n_epochs < 1:
         return np.array([], dtype=int)
@@ -79,6 +86,9 @@ def drawn_epochs(n_epochs: int, every: int, max_figures: int = MAX_FIGURES) -> l
     Returns
     -------
     list of int, strictly increasing
+
+    >>> drawn_epochs(61, every=10)
+    [0, 10, 20, 30, 40, 50, 60]
     """
     if n_epochs < 1:
         return []
@@ -90,7 +100,11 @@ def drawn_epochs(n_epochs: int, every: int, max_figures: int = MAX_FIGURES) -> l
 
 
 def logged_count(n_epochs: int, every: int) -> int:
-    """How many epochs are logged: every ``every``-th from 0, and the last."""
+    """How many epochs are logged: every ``every``-th from 0, and the last.
+
+    >>> logged_count(61, every=10)  # 0, 10, ..., 60
+    7
+    """
     if n_epochs < 1:
         return 0
     count = -(-n_epochs // every)
@@ -107,6 +121,11 @@ def sample_points(X: NDArray[np.float64], y: NDArray[np.float64], max_points: in
     y_shown : ndarray
     note : str
         ``""`` when every point is shown, else what the figure should say about it.
+
+    >>> X, y = np.arange(10.0)[:, None], np.arange(10.0)
+    >>> X_shown, y_shown, note = sample_points(X, y, max_points=4)
+    >>> len(y_shown), note
+    (4, 'showing a random 4 of 10 points')
     """
     n = X.shape[0]
     if n <= max_points:
