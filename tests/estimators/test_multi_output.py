@@ -68,3 +68,11 @@ def test_multi_output_model_saves_and_loads(tmp_path):
     est = GDRegressor().fit(X, Y)
     save_model(est, tmp_path / "m.json")
     np.testing.assert_array_equal(load_model(tmp_path / "m.json").predict(X), est.predict(X))
+
+
+def test_one_column_target_takes_the_one_target_path_on_mini_batches():
+    """The k-target model draws nothing from the fit's generator: (n, 1) shuffles as (n,) does."""
+    X, Y, _ = _data()
+    one = GDRegressor(batch_size=16, optimizer="adam", epochs=20, tol=None).fit(X, Y[:, :1])
+    flat = GDRegressor(batch_size=16, optimizer="adam", epochs=20, tol=None).fit(X, Y[:, 0])
+    np.testing.assert_allclose(one.predict(X)[:, 0], flat.predict(X), rtol=1e-12)

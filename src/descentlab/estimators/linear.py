@@ -157,7 +157,7 @@ class GDRegressor(MultiTarget, _LinearMixin, StandardizedTargetRegressor):
     MAX_MOMENTS_FEATURES = 2048
 
     def _build_model(self, n_features, rng):
-        return through_origin(self, self._with_targets(LinearModel(n_features, seed=0, init_scale=0.0), rng))
+        return through_origin(self, self._with_targets(LinearModel(n_features, seed=0, init_scale=0.0)))
 
     def _solver_for(self, X, sample_weight=None):
         full_batch = self.batch_size is None and not self.early_stopping

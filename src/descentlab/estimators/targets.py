@@ -22,10 +22,11 @@ class MultiTarget:
 
     _multi_output, _n_targets = True, None
 
-    def _with_targets(self, model, rng):
-        """``model`` (a new linear model) with a column of zero weights per target."""
+    def _with_targets(self, model):
+        """``model`` (a new linear model) with a column of zero weights per target (drawing
+        nothing from the fit's generator, so its later draws are one target's)."""
         if self._n_targets:
-            model.params = init_normal(model.n_features, rng, 0.0, n_outputs=self._n_targets)
+            model.params = init_normal(model.n_features, np.random.default_rng(0), 0.0, n_outputs=self._n_targets)
         return model
 
     def _encode_target(self, y, sample_weight=None):
