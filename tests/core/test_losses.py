@@ -106,3 +106,29 @@ def test_issue_26_losses_match_scikit_learn_and_their_gradients_match_finite_dif
         np.testing.assert_allclose(ours.grad(y, z) * z.size, grad)
     np.testing.assert_allclose(ours.grad(y, z), numerical_grad(lambda: ours.loss(y, z), z),
                                rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", ["epsilon_insensitive", "quantile", "hinge"])
+@pytest.mark.parametrize("mu", [0.3, 1e-3])
+def test_smoothed_kinks_are_below_the_loss_by_at_most_mu_over_2_and_their_gradients_match(name, mu):
+    """The Moreau envelope of each kink: 0 <= loss - smoothed <= mu/2, a C1 gradient, and its
+    curvature (hessian_rows) the derivative of the gradient, 1/mu inside the band."""
+    from descentlab.core import losses as kinks
+
+    rng = np.random.default_rng(2)
+    z = rng.normal(size=41) * 2
+    y = rng.integers(0, 2, size=z.size).astype(float) if name == "hinge" else rng.normal(size=z.size)
+    y[-1] = 1.0 if name == "hinge" else 0.0  # and one row inside the smoothed band
+    z[-1] = {"hinge": 1 - mu / 3, "epsilon_insensitive": 0.5 + mu / 3, "quantile": -0.15 * mu}[name]
+    make = {"epsilon_insensitive": lambda m: kinks.EpsilonInsensitive(0.5, mu=m),
+            "quantile": lambda m: kinks.QuantileLoss(0.3, mu=m), "hinge": lambda m: kinks.Hinge(mu=m)}[name]
+    exact, smooth = make(0.0), make(mu)
+    gap = exact._parts(y, z)[0] - smooth._parts(y, z)[0]
+    assert np.all(gap >= -1e-15) and np.all(gap <= mu / 2 + 1e-15) and gap.max() > 0
+    np.testing.assert_allclose(smooth.grad(y, z), numerical_grad(lambda: smooth.loss(y, z), z),
+                               rtol=1e-5, atol=1e-8)
+    eps = 1e-7 * mu
+    d2 = (smooth._parts(y, z + eps)[1] - smooth._parts(y, z - eps)[1]) / (2 * eps)
+    inside = smooth.hessian_rows(y, z) > 0
+    assert inside.any() and smooth.hessian_bound == pytest.approx(1 / mu)
+    np.testing.assert_allclose(smooth.hessian_rows(y, z)[inside], d2[inside], rtol=1e-5)

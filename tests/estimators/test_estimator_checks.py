@@ -37,7 +37,10 @@ VARIANTS = [*STOCHASTIC,
             GDClassifier(penalty="l2", alpha=0.01), GDClassifier(penalty="l1", alpha=0.01),
             GDClassifier(penalty="elasticnet", alpha=0.01, class_weight="balanced"),
             GDNetworkRegressor(hidden_layer_sizes=(8,), epochs=300, penalty="l2",
-                               alpha=0.01)]
+                               alpha=0.01),
+            GDRegressor(loss="huber"), GDRegressor(loss="quantile", quantile=0.3),
+            GDRegressor(loss="epsilon_insensitive", penalty="l2", alpha=0.01),
+            GDClassifier(loss="hinge"), GDClassifier(loss="modified_huber", penalty="l1", alpha=0.01)]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -50,7 +53,7 @@ def test_sklearn_compatible(estimator, check):
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks(VARIANTS)
 def test_sklearn_compatible_variants(estimator, check):
-    """Mini-batches, early stopping, penalties and class weights: the same checks."""
+    """Mini-batches, early stopping, penalties, class weights and losses: the same checks."""
     check(estimator)
 
 

@@ -107,9 +107,72 @@ def test_raw_wine_warns_by_default_and_converges_to_logistic_regression_with_mor
 
 
 def test_unstandardised_features_that_cannot_converge_say_why_in_one_line():
+    """Scales alone the diagonal preconditioner takes (below); columns far from 0 it cannot."""
     X, y = correlated(0)
+    X = X + 300 * np.geomspace(0.05, 50, 8)
     gd = GDRegressor(standardize=False, epochs=200)
     caught = fit_quietly(gd, X, y)
     assert len(caught) == 1
     message = str(caught[0].message)
     assert "\n" not in message and "standardize=True" in message and "from the optimum" in message
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("solver", ["auto", "gd"])
+def test_raw_features_of_scales_005_to_50_reach_ridge_and_lasso_with_the_diagonal_preconditioner(seed, solver):
+    """Issue 26 item 2: standardize=False scales each step by 1/diag(H) (measured 3e-5 to 1e-4)."""
+    X, y = correlated(seed)
+    X = X + np.geomspace(0.05, 50, 8)  # and off 0 by one standard deviation
+    gd = GDRegressor(standardize=False, penalty="l2", alpha=1.0, solver=solver)
+    assert fit_quietly(gd, X, y) == [] and gd.history_.status == "converged"
+    assert np.all(gd.x_mean_ == 0)  # scaled only: the preconditioner, not standardisation
+    assert relative(gd.coef_, Ridge(alpha=len(y)).fit(X, y).coef_) <= 1e-4
+    gd = GDRegressor(standardize=False, penalty="l1", alpha=0.05, solver=solver)
+    assert fit_quietly(gd, X, y) == []
+    lasso = Lasso(alpha=0.05, tol=1e-12, max_iter=100000).fit(X, y)
+    assert relative(gd.coef_, lasso.coef_) <= 1e-4
+    assert np.array_equal(gd.coef_ == 0, lasso.coef_ == 0) and np.any(lasso.coef_ == 0)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_raw_features_reach_logistic_regression_or_warn_how_far(seed):
+    X, y = correlated(seed)
+    X = X + np.geomspace(0.05, 50, 8)
+    labels = (y > np.median(y)).astype(int)
+    a = 1e-3
+    ref = LogisticRegression(C=1 / (len(y) * a), tol=1e-12, max_iter=10000,
+                             solver="newton-cholesky").fit(X, labels)
+    gd = GDClassifier(standardize=False, penalty="l2", alpha=a)
+    caught = fit_quietly(gd, X, labels)
+    off = relative(gd.coef_, ref.coef_)
+    if caught:  # seed 1: stops 5.2e-4 away, and says so
+        said = float(str(caught[0].message).split("estimated ")[1].split(" ")[0])
+        assert gd.history_.status == "completed" and said == pytest.approx(off, rel=0.2)
+    else:
+        assert gd.history_.status == "converged" and off <= 1e-4
+
+
+def test_a_given_rate_on_raw_features_is_the_raw_gradient_step():
+    """The article's update (the playground, the stable bound) is kept where lr is given."""
+    X, y = correlated(0)
+    gd = GDRegressor(standardize=False, lr=1e-5, optimizer="gd", epochs=3, tol=None).fit(X, y)
+    assert np.all(gd.x_scale_ == 1)
+
+
+def test_the_preconditioner_is_the_same_on_every_path_and_in_partial_fit():
+    """Moments, the fused pass, rows and Dask chunks scale alike, to rounding."""
+    import dask.array as da
+
+    X, y = correlated(0)
+    X = X + np.geomspace(0.05, 50, 8)
+    fits = [GDRegressor(standardize=False, penalty="l2", alpha=0.01, solver=s).fit(X, y)
+            for s in ("moments", "fused", "gd")]
+    fits.append(GDRegressor(standardize=False, penalty="l2", alpha=0.01).fit(
+        da.from_array(X, chunks=100), da.from_array(y, chunks=100)))
+    ridge = Ridge(alpha=0.01 * len(y)).fit(X, y).coef_
+    for est in fits:
+        np.testing.assert_allclose(est.x_scale_, fits[0].x_scale_, rtol=1e-12)
+        # the fused pass keeps no Hessian: the loss rule alone (measured 1.4e-4 off), the others gtol
+        assert relative(est.coef_, ridge) <= (1e-3 if est.solver == "fused" else 1e-4)
+    step = GDRegressor(standardize=False).partial_fit(X, y)
+    np.testing.assert_allclose(step.x_scale_, np.sqrt(np.mean(X**2, axis=0)))

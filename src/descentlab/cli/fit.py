@@ -183,8 +183,8 @@ def summary_lines(result):
         lines = [f"{h.status_text.capitalize()} before the first epoch ended"]
     for part, m in result.metrics.items():
         if "accuracy" in m:
-            lines.append(f"{part}: accuracy = {100 * m['accuracy']:.1f}% (share of correct "
-                         f"predictions)   log loss = {m['log_loss']:.4f}")
+            lines.append(f"{part}: accuracy = {100 * m['accuracy']:.1f}% (share of correct predictions)"
+                         + (f"   log loss = {m['log_loss']:.4f}" if "log_loss" in m else ""))
         else:
             lines.append(f"{part}: R^2 = {m['r2']:.4f}   MAE = {m['mae']:.4g}   RMSE = {m['rmse']:.4g}")
     lines += advice_lines(result.metrics, network=hasattr(est, "hidden_layer_sizes"))

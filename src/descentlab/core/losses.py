@@ -1,4 +1,4 @@
-"""Losses: a value and its gradient with respect to the prediction.
+"""Losses: a value and its gradient with respect to the prediction, every loss in one home.
 
 Each loss is an object with ``loss(y, y_pred)`` and ``grad(y, y_pred)``
 (the numpy-ml convention). ``grad`` returns :math:`\\partial L / \\partial \\hat y`
@@ -167,6 +167,81 @@ class SoftmaxCrossEntropy:
         return "SoftmaxCrossEntropy()"
 
 
+# -- scikit-learn's losses with kinks: huber, epsilon_insensitive, quantile; hinge, modified_huber --
+# Huber and modified Huber have a Lipschitz gradient: a constant step converges on them. The
+# three piecewise-linear ones (``kinked = True``) take a smoothing ``mu`` (see :func:`envelope`).
+
+#: Rows this close to the band's edges (times :math:`\mu`) count as inside in ``hessian_rows``.
+EDGE = 1e-3
+
+
+def envelope(a, lo, hi, mu):
+    r"""``(value, slope, curvature)`` of :math:`\varphi_\mu(a)` (:class:`_Kinked`), elementwise;
+    ``mu`` 0 is :math:`\varphi` itself with slope 0 at the kink.
+
+    The curvature is :math:`1/\mu` inside the band :math:`(\mu l, \mu h)` and within
+    ``EDGE * mu`` of it: at an edge the second derivative jumps (0 or :math:`1/\mu`), and
+    a Newton step taken near one must see the side the optimum may lie on.
+    """
+    if mu == 0:
+        return np.maximum(lo * a, hi * a), hi * (a > 0) + lo * (a < 0), np.zeros_like(a, dtype=float)
+    slope = np.clip(a / mu, lo, hi)
+    value = np.where(a >= mu * hi, hi * a - 0.5 * mu * hi**2,
+                     np.where(a <= mu * lo, lo * a - 0.5 * mu * lo**2, 0.5 * a**2 / mu))
+    edge = EDGE * mu
+    return value, slope, ((a > mu * lo - edge) & (a < mu * hi + edge)) / mu
+
+
+class _Kinked:
+    r"""A piecewise-linear loss, smoothed by ``mu`` (0: exact, the subgradient with 0 at a kink).
+
+    A kink has no gradient: a constant step ends up bouncing across it and a small gradient
+    says nothing. Each kink :math:`\varphi(a) = \max(l\,a, h\,a)` is replaced by its Moreau
+    envelope
+
+    .. math::
+
+        \varphi_\mu(a) = \begin{cases} h a - \mu h^2/2 & a \ge \mu h \\ a^2 / (2\mu) & \mu l < a < \mu h \\
+                         l a - \mu l^2 / 2 & a \le \mu l \end{cases}, \qquad
+        \varphi_\mu'(a) = \operatorname{clip}(a/\mu, l, h), \qquad
+        0 \le \varphi - \varphi_\mu \le \tfrac{\mu}{2}\max(l^2, h^2),
+
+    a loss of curvature :math:`1/\mu` whose minimiser tends to the exact one as
+    :math:`\mu \to 0` (Nesterov's smoothing; :class:`descentlab.estimators.kinked.Continuation`
+    shrinks it).
+    """
+
+    kinked, degree = True, 1
+
+    def __init__(self, mu=0.0):
+        self.mu = float(mu)
+
+    @property
+    def hessian_bound(self):
+        r""":math:`1/\mu`, the smoothed loss's largest curvature (1 for the exact loss: a
+        subgradient step has no bound, and 1 sizes it as the squared loss's)."""
+        return 1.0 / self.mu if self.mu else 1.0
+
+    def _parts(self, y, y_pred):
+        """``(value, dvalue/dy_pred, d2value/dy_pred2)`` of each row."""
+        raise NotImplementedError
+
+    def loss(self, y, y_pred, sample_weight=None):
+        return float(np.sum(_weighted(self._parts(y, y_pred)[0], sample_weight))) / y.shape[0]
+
+    def grad(self, y, y_pred, sample_weight=None):
+        return _weighted(self._parts(y, y_pred)[1], sample_weight) / y.shape[0]
+
+    def hessian_rows(self, y, y_pred):
+        return _diagonal(self._parts(y, y_pred)[2])
+
+
+def _diagonal(h):
+    """Each row's curvature as :func:`descentlab.core.models.linear_hessian` takes it: one
+    number per row, or for one score per class (one versus rest) a diagonal matrix per row."""
+    return h if h.ndim == 1 else h[:, :, None] * np.eye(h.shape[1])
+
+
 class HuberLoss:
     r"""scikit-learn's ``SGDRegressor(loss="huber")``: squared near 0, linear beyond :math:`\epsilon`.
 
@@ -183,7 +258,7 @@ class HuberLoss:
     :math:`L = \tfrac1N \sum_i \ell(r_i)`. ``degree`` 2: :math:`\ell_{\epsilon s}(s r) = s^2 \ell_\epsilon(r)`.
     """
 
-    name, hessian_bound, degree = "huber", 1.0, 2
+    name, hessian_bound, degree, kinked = "huber", 1.0, 2, False
 
     def __init__(self, epsilon=0.1):
         self.epsilon = float(epsilon)
@@ -202,7 +277,7 @@ class HuberLoss:
         return f"HuberLoss(epsilon={self.epsilon!r})"
 
 
-class EpsilonInsensitive:
+class EpsilonInsensitive(_Kinked):
     r"""scikit-learn's ``loss="epsilon_insensitive"`` (linear SVR): no loss within :math:`\epsilon`.
 
     Notes
@@ -210,28 +285,25 @@ class EpsilonInsensitive:
     .. math:: \ell(r) = \max(0, |r| - \epsilon), \qquad \ell'(r) = \operatorname{sign}(r)\,[|r| > \epsilon],
 
     a subgradient (0 at the kinks); ``degree`` 1: :math:`\ell_{\epsilon s}(s r) = s\,\ell_\epsilon(r)`.
+    Smoothed: :math:`\varphi_\mu(|r| - \epsilon)` with :math:`l, h = 0, 1`.
     """
 
-    name, hessian_bound, degree = "epsilon_insensitive", 1.0, 1
+    name = "epsilon_insensitive"
 
-    def __init__(self, epsilon=0.1):
+    def __init__(self, epsilon=0.1, mu=0.0):
+        super().__init__(mu)
         self.epsilon = float(epsilon)
 
-    def loss(self, y, y_pred, sample_weight=None):
-        return float(np.mean(_weighted(np.maximum(np.abs(y_pred - y) - self.epsilon, 0.0), sample_weight)))
-
-    def grad(self, y, y_pred, sample_weight=None):
+    def _parts(self, y, y_pred):
         r = y_pred - y
-        return _weighted(np.sign(r) * (np.abs(r) > self.epsilon), sample_weight) / y.size
-
-    def hessian_rows(self, y, y_pred):
-        return np.zeros_like(y_pred, dtype=float)
+        value, slope, curv = envelope(np.abs(r) - self.epsilon, 0.0, 1.0, self.mu)
+        return value, np.sign(r) * slope, curv
 
     def __repr__(self):
-        return f"EpsilonInsensitive(epsilon={self.epsilon!r})"
+        return f"EpsilonInsensitive(epsilon={self.epsilon!r}, mu={self.mu!r})"
 
 
-class QuantileLoss:
+class QuantileLoss(_Kinked):
     r"""The pinball loss of ``QuantileRegressor(quantile=q)``: its minimiser is the q-quantile.
 
     Notes
@@ -241,52 +313,45 @@ class QuantileLoss:
     .. math:: \ell(u) = \max(q u, (q - 1) u), \qquad
               \frac{\partial \ell}{\partial \hat y} = -q\,[u > 0] + (1 - q)\,[u < 0],
 
-    ``degree`` 1 (a subgradient, 0 at the kink).
+    ``degree`` 1 (a subgradient, 0 at the kink). Smoothed: :math:`\varphi_\mu(u)`, :math:`l, h = q - 1, q`.
     """
 
-    name, hessian_bound, degree = "quantile", 1.0, 1
+    name = "quantile"
 
-    def __init__(self, quantile=0.5):
+    def __init__(self, quantile=0.5, mu=0.0):
+        super().__init__(mu)
         self.quantile = float(quantile)
 
-    def loss(self, y, y_pred, sample_weight=None):
-        u, q = y - y_pred, self.quantile
-        return float(np.mean(_weighted(np.maximum(q * u, (q - 1) * u), sample_weight)))
-
-    def grad(self, y, y_pred, sample_weight=None):
-        u, q = y - y_pred, self.quantile
-        return _weighted(-q * (u > 0) + (1 - q) * (u < 0), sample_weight) / y.size
-
-    def hessian_rows(self, y, y_pred):
-        return np.zeros_like(y_pred, dtype=float)
+    def _parts(self, y, y_pred):
+        value, slope, curv = envelope(y - y_pred, self.quantile - 1.0, self.quantile, self.mu)
+        return value, -slope, curv
 
     def __repr__(self):
-        return f"QuantileLoss(quantile={self.quantile!r})"
+        return f"QuantileLoss(quantile={self.quantile!r}, mu={self.mu!r})"
 
 
-class Hinge:
+class Hinge(_Kinked):
     r"""scikit-learn's ``SGDClassifier(loss="hinge")`` (linear SVM) on labels :math:`y \in \{0, 1\}`.
+
+    On one-hot rows (one score per class) the loss is summed over the classes and averaged
+    over the rows: one versus rest, each class's problem as for two (:class:`ModifiedHuber` too).
 
     Notes
     -----
     With :math:`s = 2y - 1 \in \{-1, 1\}` and the score :math:`z`,
     :math:`\ell = \max(0, 1 - s z)`, :math:`\ell' = -s\,[s z < 1]` (a subgradient).
+    Smoothed: :math:`\varphi_\mu(1 - s z)`, :math:`l, h = 0, 1`.
     """
 
-    name, hessian_bound, degree = "hinge", 1.0, 1
+    name = "hinge"
 
-    def loss(self, y, z, sample_weight=None):
-        return float(np.mean(_weighted(np.maximum(0.0, 1.0 - (2 * y - 1) * z), sample_weight)))
-
-    def grad(self, y, z, sample_weight=None):
+    def _parts(self, y, z):
         s = 2 * y - 1
-        return _weighted(-s * (s * z < 1), sample_weight) / y.size
-
-    def hessian_rows(self, y, z):
-        return np.zeros_like(z, dtype=float)
+        value, slope, curv = envelope(1.0 - s * z, 0.0, 1.0, self.mu)
+        return value, -s * slope, curv
 
     def __repr__(self):
-        return "Hinge()"
+        return f"Hinge(mu={self.mu!r})"
 
 
 class ModifiedHuber:
@@ -302,23 +367,24 @@ class ModifiedHuber:
         \frac{\partial \ell}{\partial z} = \begin{cases} -2 s \max(0, 1 - m) & m \ge -1 \\
         -4 s & m < -1 \end{cases},
 
-    :math:`\ell'' = 2\,[-1 \le m < 1]`.
+    :math:`\ell'' = 2\,[-1 \le m < 1]`: a Lipschitz gradient, no smoothing needed.
     """
 
-    name, hessian_bound, degree = "modified_huber", 2.0, 1
+    name, hessian_bound, degree, kinked = "modified_huber", 2.0, 1, False
 
     def loss(self, y, z, sample_weight=None):
         m = (2 * y - 1) * z
-        return float(np.mean(_weighted(np.where(m >= -1, np.maximum(0.0, 1 - m) ** 2, -4 * m), sample_weight)))
+        terms = np.where(m >= -1, np.maximum(0.0, 1 - m) ** 2, -4 * m)
+        return float(np.sum(_weighted(terms, sample_weight))) / y.shape[0]
 
     def grad(self, y, z, sample_weight=None):
         s = 2 * y - 1
         m = s * z
-        return _weighted(np.where(m >= -1, -2 * s * np.maximum(0.0, 1 - m), -4 * s), sample_weight) / y.size
+        return _weighted(np.where(m >= -1, -2 * s * np.maximum(0.0, 1 - m), -4 * s), sample_weight) / y.shape[0]
 
     def hessian_rows(self, y, z):
         m = (2 * y - 1) * z
-        return 2.0 * ((m >= -1) & (m < 1))
+        return _diagonal(2.0 * ((m >= -1) & (m < 1)))
 
     def __repr__(self):
         return "ModifiedHuber()"

@@ -96,6 +96,24 @@ def column_scale(mean: Any, std: Any, n: float) -> Any:
     return xp.where(constant, 1.0, std)
 
 
+def diagonal_scale(mean: Any, std: Any) -> Any:
+    r"""The Jacobi (diagonal) preconditioner of raw features, as a scale per column.
+
+    Gradient descent on :math:`z_j = x_j / d_j` is gradient descent on :math:`x` with each
+    weight's step divided by :math:`d_j^2`; with :math:`d_j^2 = \tfrac1N \sum_i x_{ij}^2
+    = \mu_j^2 + s_j^2`, the diagonal of the squared loss's Hessian :math:`\tfrac1N X^\top X`
+    (a quarter of it bounds the logistic loss's), that is the step :math:`1/H_{jj}`. The
+    columns are scaled, not centred: a column far from 0 still moves with the bias.
+    An all-zero column keeps the scale 1.
+
+    >>> diagonal_scale(np.array([3.0, 0.0]), np.array([4.0, 0.0]))
+    array([5., 1.])
+    """
+    xp = namespace(std)
+    d = xp.sqrt(mean * mean + std * std)
+    return xp.where(d > 0, d, 1.0)
+
+
 def column_mean_std(X: Any, block_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each column's mean and standard deviation in one pass of row blocks (no copy of ``X``),
     for data that is streamed or too large to standardise whole (the fused solver).

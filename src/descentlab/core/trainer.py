@@ -171,7 +171,8 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
         after every epoch when ``tol`` is set (not with a validation set): ``params`` as
         the epoch began, ``grads`` the full gradient there (the smooth penalty's part
         included; None after mini-batches), ``stalled`` whether the ``tol`` rule would
-        stop. Training stops as "converged" when it returns True, and never before; its
+        stop (without ``tol`` it is still told of each epoch, ``stalled`` False, and its
+        answer ignored). Training stops as "converged" when it returns True, and never before; its
         ``unconverged_message(n_epochs, params)`` is the warning when the budget runs out
         (e.g. :class:`descentlab.estimators.convergence.OptimumCheck`).
 
@@ -259,6 +260,10 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
             if stopper is not None and converged is not None and not watch:  # the stronger rule decides
                 stalled = converged(epoch_start, None if minibatch else grads, stalled)
                 stopper.count = 0 if not stalled and stopper.count >= stopper.n_iter_no_change else stopper.count
+                if getattr(converged, "new_stage", False):  # it changed the objective: a fresh window
+                    stopper = Stopper(tol, n_iter_no_change)
+            elif converged is not None and stopper is None:  # no tol: told of the epoch, never stops it
+                converged(epoch_start, None if minibatch else grads, False)
             if stalled:
                 history.status = "early_stopped" if watch else "converged"
                 break

@@ -79,7 +79,9 @@ class GDEstimator(Incremental, BaseEstimator):
         improving, keeping the best parameters.
     validation_fraction : float, default=0.1
     standardize : bool, default=True
-        Train on standardised features (and target, for regression).
+        Train on standardised features (and target, for regression). False: on the raw ones;
+        the linear estimators with ``lr=None`` scale each column by its root mean square, the
+        diagonal preconditioner (:func:`descentlab.core.scaling.diagonal_scale`).
     random_state : int, RandomState or None, default=0
         Seeds the initialisation, the mini-batches and the validation split.
     solver : str, default="auto"
@@ -156,6 +158,10 @@ class GDEstimator(Incremental, BaseEstimator):
     def _loss(self):
         return MeanSquaredError()
 
+    def _loss_for(self, problem):
+        """The loss of a ``fit`` on ``problem`` (the linear estimators' on its target scale)."""
+        return self._loss()
+
     def _encode_target(self, y, sample_weight=None):
         """The training target and the attributes that map predictions back: ``t, attrs``."""
         return y, {}
@@ -169,7 +175,7 @@ class GDEstimator(Incremental, BaseEstimator):
         every weight matrix as it is (networks); linear models put it in data units."""
         return {k: 1.0 for k in model.params if k.split(".")[-1] == "W"}, 1.0
 
-    def _optimum_check(self, problem, loss, penalty, model):  # the linear estimators have one
+    def _optimum_check(self, problem, loss, penalty, model, optimizer=None):  # the linear estimators have one
         return None
 
     def _store(self, model):
@@ -218,7 +224,7 @@ class GDEstimator(Incremental, BaseEstimator):
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
         model = continue_from(self) if warm else self._build_model(problem.n_features, rng)
         model = model.like(problem.x_scale) if on_device else model  # on the data's device, if any
-        loss = self._loss()
+        loss = self._loss_for(problem)
         penalty = make_penalty(self.penalty, self.alpha, self.l1_ratio,
                                *self._penalty_scales(problem, model))
         lr, lam = self._step_size(problem, loss, penalty)
@@ -235,7 +241,7 @@ class GDEstimator(Incremental, BaseEstimator):
                             record_params=False, objective=problem.objective, penalty=penalty,
                             sample_weight=problem.sample_weight, validation_data=validation,
                             stop_on_validation=self.early_stopping, rows=problem.rows,
-                            converged=self._optimum_check(problem, loss, penalty, model))
+                            converged=self._optimum_check(problem, loss, penalty, model, optimizer))
         except DivergenceError as exc:
             lam = self._curvature(problem, loss, penalty) if lam is None else lam
             raise self._divergence_error(exc, lr, optimizer, lam, problem.n_samples) from None

@@ -44,7 +44,8 @@ BASE_CONSTRAINTS = {
                               "loss stops improving", kind="bool", default=False, cli=True),
     "validation_fraction": Setting("the rows held out for early stopping", kind="fraction",
                                    default=0.1),
-    "standardize": Setting("train on standardised features (and target)", kind="bool",
+    "standardize": Setting("train on standardised features (and target); False: raw ones (with "
+                           "lr unset, each step over the Hessian's diagonal)", kind="bool",
                            default=True),
     "random_state": Setting("seed of the initialisation, the mini-batches and the validation "
                             "split", kind="seed", none="fresh randomness on every fit",
@@ -60,14 +61,29 @@ BASE_CONSTRAINTS = {
                           default=False),
 }
 
+#: The linear regressor's own: scikit-learn's losses (:mod:`descentlab.core.losses`).
+REGRESSOR_CONSTRAINTS = {
+    "loss": Setting("the loss: squared_error, huber, epsilon_insensitive, quantile (regression); "
+                    "log_loss, hinge, modified_huber (classification)", kind="choice",
+                    choices=("squared_error", "huber", "epsilon_insensitive", "quantile"),
+                    default="squared_error", cli=True),
+    "epsilon": Setting("huber's and epsilon_insensitive's epsilon, in the target's units",
+                       low=0, default=0.1, cli=True),
+    "quantile": Setting("the quantile of loss='quantile'", low=0, high=1, low_open=True,
+                        high_open=True, default=0.5, cli=True),
+}
+
 #: The linear classifier's own.
 CLASSIFIER_CONSTRAINTS = {
+    "loss": replace(REGRESSOR_CONSTRAINTS["loss"], choices=("log_loss", "hinge", "modified_huber"),
+                    default="log_loss"),
     "class_weight": Setting("weights of the classes", kind="weights", none="every class weighs 1",
                             cli=True),
 }
 
 #: The estimator settings ``descentlab fit`` exposes: those declared ``cli``.
-FIT_PARAMS = tuple(name for name, s in {**BASE_CONSTRAINTS, **CLASSIFIER_CONSTRAINTS}.items() if s.cli)
+FIT_PARAMS = tuple(name for name, s in {**BASE_CONSTRAINTS, **REGRESSOR_CONSTRAINTS,
+                                          **CLASSIFIER_CONSTRAINTS}.items() if s.cli)
 
 
 def declared_init(constraints, positional=()):

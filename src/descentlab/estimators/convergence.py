@@ -59,6 +59,7 @@ class OptimumCheck:
         self.standardized, self.fit_intercept = standardized, fit_intercept
         self.objective, self.Z, self.t, self.loss, self.w = objective, Z, t, loss, sample_weight
         self.distance, self.next_check, self.epoch = math.inf, 0, 0
+        self.solvable = True  # whether the last measure had a Newton step (a Hessian with G in its range)
         self.minibatch = False  # set by the first epoch that brings no full gradient
         self._fixed_H = None
         if objective is not None and hasattr(objective, "moments"):
@@ -130,6 +131,7 @@ class OptimumCheck:
         dW = step[:W.size].reshape(W.shape)  # the optimum is about W - dW: measure against it
         delta, coef = np.linalg.norm(unit * dW), np.linalg.norm(unit * (W - dW))
         self.distance = float(delta / coef) if coef > 0 else (0.0 if delta == 0 else math.inf)
+        self.solvable = bool(solvable)
         if not solvable:
             return math.inf  # no estimate: not converged
         return self.distance
@@ -151,8 +153,8 @@ class OptimumCheck:
         """The warning when the budget ran out: how far it stopped and what to change."""
         self.measure(params)
         distance = self.distance  # the Newton step's size, even where it certifies nothing
-        why = ("; unstandardised features of unlike scales make the steps slow along the small "
-               "ones: standardize=True, or scale them" if not self.standardized else "")
+        why = ("; raw features are scaled (the diagonal preconditioner) but not centred, so columns "
+               "far from 0 move with the bias: standardize=True centres them" if not self.standardized else "")
         if self.minibatch:
             why += ("; mini-batch steps of a fixed size wander about the optimum: train full-batch "
                     "(batch_size=None) or with a decaying schedule")
@@ -185,10 +187,11 @@ def _rows(a, rows):
     return taken if hasattr(taken, "take_rows") else to_numpy(taken)
 
 
-def optimum_check(est, problem, loss, penalty, model):
-    """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none)."""
-    if est.gtol is None or est.tol is None or est.early_stopping or getattr(loss, "degree", 2) != 2:
-        return None  # (a loss with kinks has no Newton step: the loss rule tol alone)
+def optimum_check(est, problem, loss, penalty, model, always=False):
+    """A linear estimator's :class:`OptimumCheck` for ``problem`` (None where it has none;
+    ``always``: on rows whatever the settings, for its Hessian)."""
+    if not always and (est.gtol is None or est.tol is None or est.early_stopping):
+        return None  # (a kinked loss is checked smoothed: descentlab.estimators.kinked)
     unit = est._penalty_scales(problem, model)[0]["W"]
     if problem.objective is not None:
         if not hasattr(problem.objective, "moments") and not hasattr(problem.objective, "hessian"):

@@ -130,6 +130,9 @@ def fit_device(est, X, y, sample_weight=None, validation_data=None):
     if validation_data is not None or est.early_stopping:
         raise DescentlabError(f"{name}: validation_data and early_stopping take NumPy arrays only: "
                               "leave them unset for arrays on a device, or pass NumPy arrays")
+    if getattr(est, "loss", "squared_error") not in ("squared_error", "log_loss"):
+        raise DescentlabError(f"{name}: loss={est.loss!r} trains on NumPy arrays only: pass NumPy "
+                              "arrays, or use the default loss on a device")
     return on_device, y, follow(sample_weight, None)
 
 
@@ -154,8 +157,10 @@ def host_score(metric, y, y_pred, sample_weight=None):
 
 def device_support(est):
     """Whether ``est``'s settings train in any namespace (its ``array_api_support`` tag): not
-    the CPU kernel (``solver="fused"``), nor the options that read rows on the host."""
-    return not (est.solver == "fused" or est.early_stopping or est.warm_start)
+    the CPU kernel (``solver="fused"``), nor the options that read rows on the host, nor the
+    losses of :mod:`descentlab.estimators.kinked` (NumPy's)."""
+    return not (est.solver == "fused" or est.early_stopping or est.warm_start
+                or getattr(est, "loss", "squared_error") not in ("squared_error", "log_loss"))
 
 
 def device_solver(asked, chosen, X):

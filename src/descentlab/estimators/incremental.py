@@ -25,12 +25,12 @@ from sklearn.utils.validation import validate_data
 from descentlab.core.history import History
 from descentlab.core.optimizers import make_optimizer
 from descentlab.core.penalties import make_penalty
-from descentlab.core.scaling import no_scaling, standardize
+from descentlab.core.scaling import diagonal_scale, no_scaling, standardize
 from descentlab.core.trainer import train
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.estimators.device import refuse_partial_fit
 from descentlab.estimators.intercept import without_intercept
-from descentlab.estimators.problem import Problem
+from descentlab.estimators.problem import Problem, preconditioned
 from descentlab.estimators.sparse import checked_sparse, sparse_problem
 from descentlab.fast.sparse import ScaledSparse
 from descentlab.fast.sparse import is_sparse as issparse
@@ -179,5 +179,8 @@ def _rows(est, X, y, classes=None, sample_weight=None):
     w = est._sample_weight(sample_weight, X, y)
     t, attrs = est._encode_target(y, w) if classes is None else encode_with_classes(est, y, classes)
     Z, x_mean, x_scale = standardize(X, w) if est.standardize else (X, *no_scaling(X.shape[1]))
+    if preconditioned(est):  # raw features over the first batch's root mean squares
+        x_scale = diagonal_scale(0.0, np.sqrt(np.average(X**2, axis=0, weights=w)))
+        Z = X / x_scale
     return Problem(Z=Z, t=t, attrs=attrs, x_mean=x_mean, x_scale=x_scale, batch_size=est.batch_size,
                    sample_weight=w)

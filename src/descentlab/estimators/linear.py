@@ -17,11 +17,11 @@ from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
 from descentlab.estimators.base import GDEstimator
 from descentlab.estimators.classes import LabelClassifier, encode_labels
-from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS
-from descentlab.estimators.convergence import optimum_check
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS, REGRESSOR_CONSTRAINTS
 from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.estimators.device import device_solver, host_score, immutable
 from descentlab.estimators.intercept import through_origin
+from descentlab.estimators.kinked import ClassifierLosses, RegressorLosses, rows_solver, target_degree
 from descentlab.estimators.rows import class_weights
 from descentlab.estimators.sparse import sparse_solver
 from descentlab.estimators.streamed import fast_problem
@@ -36,6 +36,7 @@ class _LinearMixin:
 
     _per_feature: tuple[str, ...] = ("coef_",)
     _accepts_sparse = True  # SciPy sparse X (descentlab.estimators.sparse)
+    _diagonal_preconditioner = True  # standardize=False: raw features, each step over H's diagonal
 
     def _penalty_scales(self, problem, model):
         """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^2` (see
@@ -44,10 +45,7 @@ class _LinearMixin:
         scale = sy / problem.x_scale
         if model.params["W"].ndim == 2:  # softmax: one column of weights per class
             scale = scale[:, None]
-        return {"W": scale}, 1.0 / sy**2
-
-    def _optimum_check(self, problem, loss, penalty, model):
-        return optimum_check(self, problem, loss, penalty, model)
+        return {"W": scale}, 1.0 / sy**target_degree(self)
 
     def _store(self, model):
         W, b = model.params["W"], float(model.params["b"])
@@ -110,12 +108,12 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
         return super().score(X, y, sample_weight=sample_weight)
 
 
-class GDRegressor(MultiTarget, _LinearMixin, StandardizedTargetRegressor):
+class GDRegressor(MultiTarget, RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
     r"""Linear regression by gradient descent, the article's model on any data.
 
     Minimises the half mean squared error of :math:`\hat y = X\,\text{coef} + \text{intercept}`
-    with the parameters of :class:`GDEstimator`. The weights start at 0 (the loss is
-    convex, so the start only changes the path, not the optimum).
+    (or ``loss="huber"``, ``"epsilon_insensitive"``, ``"quantile"`` with ``epsilon``, ``quantile``:
+    :mod:`~descentlab.estimators.kinked`), with :class:`GDEstimator`'s parameters, from 0.
 
     ``solver`` picks how each full-batch epoch is computed; all give the same loss and
     gradients (:mod:`descentlab.fast.objectives`), so the same path down the same bowl:
@@ -153,13 +151,15 @@ class GDRegressor(MultiTarget, _LinearMixin, StandardizedTargetRegressor):
                               "solver": replace(BASE_CONSTRAINTS["solver"],
                                                 help="how each epoch's loss and gradients are computed: "
                                                 "moments and fused are fast paths to the same result",
-                                                choices=("auto", "gd", "moments", "fused"))}
+                                                choices=("auto", "gd", "moments", "fused")), **REGRESSOR_CONSTRAINTS}
     MAX_MOMENTS_FEATURES = 2048
 
     def _build_model(self, n_features, rng):
         return through_origin(self, self._with_targets(LinearModel(n_features, seed=0, init_scale=0.0)))
 
     def _solver_for(self, X, sample_weight=None):
+        if self.loss != "squared_error":  # the fast paths sum squares: other losses need the rows
+            return rows_solver(self, X)
         full_batch = self.batch_size is None and not self.early_stopping
         streamed = is_streamed(X) and not isinstance(X, np.memmap)  # only "moments" reads these
         solver = self.solver
@@ -213,14 +213,14 @@ class GDRegressor(MultiTarget, _LinearMixin, StandardizedTargetRegressor):
         return self._linear(X)
 
 
-class GDClassifier(_LinearMixin, LabelClassifier, GDEstimator):
+class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator):
     r"""Logistic regression by gradient descent: binary, or multinomial for 3+ classes.
 
     The labels ``classes_`` may be any values (numbers or strings), sorted. Two classes
     minimise the binary cross-entropy of :math:`p = \sigma(X\,\text{coef} + \text{intercept})`
     for ``classes_[1]``; three or more the softmax cross-entropy of
     :math:`P = \operatorname{softmax}(X\,\text{coef}^\top + \text{intercept})`, one row of
-    ``coef_`` per class (:mod:`descentlab.estimators.classes`).
+    ``coef_`` per class (:mod:`descentlab.estimators.classes`); ``loss="hinge"``, ``"modified_huber"``: two classes.
 
     Attributes
     ----------

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.utils.validation import validate_data
 
 from descentlab.core.batches import take
-from descentlab.core.scaling import no_scaling, standardize
+from descentlab.core.scaling import diagonal_scale, no_scaling, standardize
 from descentlab.core.stepsize import curvature, hessian_bound, row_sample
 from descentlab.core.xp import is_numpy, like, to_numpy
 from descentlab.estimators.device import dtype_for
@@ -109,8 +109,20 @@ def rows_problem(est, X, y, sample_weight=None):
         order = content_order(to_numpy(X), y if est._y_numeric else t)
     w, t = (None if w is None else like(w, X)), like(t, X)  # to X's device, from here on
     Z, x_mean, x_scale = standardize(X, w) if est.standardize else (X, *no_scaling(X.shape[1]))
+    if preconditioned(est):  # raw features: each column over its root mean square (Jacobi)
+        w_host = None if w is None else to_numpy(w)
+        x_scale = diagonal_scale(0.0, np.sqrt(np.average(to_numpy(X) ** 2, axis=0, weights=w_host)))
+        Z = X / like(x_scale, X)
     return Problem(Z=Z, t=t, attrs=target_attrs, x_mean=like(x_mean, X), x_scale=like(x_scale, X),
                    batch_size=est.batch_size, sample_weight=w, counts=counts, order=order)
+
+
+def preconditioned(est):
+    """Whether ``est`` trains raw features with the diagonal preconditioner
+    (:func:`descentlab.core.scaling.diagonal_scale`): a linear estimator with
+    ``standardize=False`` and the step chosen from the data (a given ``lr`` is the raw
+    gradient step, as the article takes it)."""
+    return not est.standardize and est.lr is None and getattr(est, "_diagonal_preconditioner", False)
 
 
 def _host_rows(X):

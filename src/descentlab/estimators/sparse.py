@@ -10,9 +10,9 @@ up to ``MAX_MOMENTS_FEATURES`` features takes the data's moments from sparse pro
 import numpy as np
 from sklearn.utils.validation import validate_data
 
-from descentlab.core.scaling import column_scale, no_scaling
+from descentlab.core.scaling import column_scale, diagonal_scale, no_scaling
 from descentlab.errors import DescentlabError
-from descentlab.estimators.problem import Problem
+from descentlab.estimators.problem import Problem, preconditioned
 from descentlab.estimators.rows import content_order, fit_weights
 from descentlab.fast.sparse import ScaledSparse, weighted_mean_var
 from descentlab.fast.sparse import is_sparse as issparse
@@ -48,6 +48,9 @@ def sparse_problem(est, X, y, sample_weight=None):
         mean, var = weighted_mean_var(X, w)
         n = X.shape[0] if counts is None else int(np.sum(counts))
         scale = column_scale(mean, np.sqrt(var), n)
+    elif preconditioned(est):  # raw features over their root mean square (Jacobi), as on dense rows
+        wv = np.ones(X.shape[0]) if w is None else w
+        mean, scale = np.zeros(X.shape[1]), diagonal_scale(0.0, np.sqrt(X.multiply(X).T @ wv / wv.sum()))
     else:
         mean, scale = no_scaling(X.shape[1])
     return Problem(Z=ScaledSparse(X, mean, scale), t=t, attrs=target_attrs, x_mean=mean, x_scale=scale,

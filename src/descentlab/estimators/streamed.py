@@ -11,13 +11,13 @@ rows drawn from anywhere in the data, one round trip per step.
 
 import numpy as np
 
-from descentlab.core.scaling import column_scale, no_scaling
+from descentlab.core.scaling import column_mean_std, column_scale, diagonal_scale, no_scaling
 from descentlab.core.xp import is_numpy, like, to_numpy
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
 from descentlab.estimators.dask_weights import dask_row_weights
 from descentlab.estimators.device import dtype_for
-from descentlab.estimators.problem import Problem
+from descentlab.estimators.problem import Problem, preconditioned
 from descentlab.estimators.sparse import checked_sparse
 from descentlab.fast.blockwise import (
     ArrayBlocks,
@@ -32,6 +32,7 @@ from descentlab.fast.blockwise import (
 from descentlab.fast.objectives import (
     FusedObjective,
     MomentsObjective,
+    diagonally_scaled,
     is_dask,
     is_streamed,
     moments_of,
@@ -57,8 +58,14 @@ def wants_blocks(estimator, X, weighted=False):
     """Whether ``estimator.fit`` should read ``X`` in blocks: Dask arrays and ``.npy`` streams
     always, a memmap when training full-batch without row or class weights (with mini-batches
     or weights it is read as an array)."""
-    memmap = isinstance(X, np.memmap) and _full_batch(estimator, X) and not weighted
+    memmap = isinstance(X, np.memmap) and _full_batch(estimator, X) and not weighted and _summed(estimator)
     return is_dask(X) or isinstance(X, NpyRows) or memmap
+
+
+def _summed(estimator):
+    """Whether the estimator's loss trains in blocks: the squared and logistic losses (the
+    others train on rows: :mod:`descentlab.estimators.kinked`)."""
+    return getattr(estimator, "loss", "squared_error") in ("squared_error", "log_loss")
 
 
 def streamed_problem(estimator, X, y, weights=None):
@@ -72,6 +79,9 @@ def streamed_problem(estimator, X, y, weights=None):
         if given is not None and not is_dask(X):
             raise DescentlabError(f"{name} needs X in memory: load the data as an array "
                                   "or as Dask arrays (a .npy stream takes no weights)")
+    if not _summed(estimator):
+        raise DescentlabError(f"loss={estimator.loss!r} trains on rows in memory: load X as an "
+                              "array (X.compute(), np.load), or use the default loss")
     if not _full_batch(estimator, X):
         if is_dask(X):
             raise DescentlabError(MINIBATCH_ON_DASK)
@@ -120,6 +130,8 @@ def blockwise_problem(estimator, blocks):
         target = LabelCodes(y_part, codes)
     x_mean, x_scale = (x_mean, column_scale(x_mean, x_sd, n)) if estimator.standardize \
         else no_scaling(blocks.n_features)
+    if preconditioned(estimator):  # raw features over their root mean square
+        x_mean, x_scale = np.zeros(blocks.n_features), diagonal_scale(sx / n, x_sd)
     model = estimator._build_model(blocks.n_features, np.random.default_rng(0))
     objective = SummedObjective(blocks, model, estimator._loss(), Scaling(x_mean, x_scale, target))
     return Problem(attrs=attrs, x_mean=x_mean, x_scale=x_scale, objective=objective, n_samples=n)
@@ -161,10 +173,16 @@ def fast_problem(estimator, X, y, solver, sample_weight=None):
             sample_weight = like(estimator._sample_weight(sample_weight, np.empty((X.shape[0], 0)),
                                                           to_numpy(y)), X)
     if solver == "moments":
-        moments_z, scaling = standardized(moments_of(X, y, sample_weight), estimator.standardize)
+        moments = moments_of(X, y, sample_weight)
+        moments_z, scaling = (diagonally_scaled(moments) if preconditioned(estimator)
+                              else standardized(moments, estimator.standardize))
         objective = MomentsObjective(moments_z)
     else:
         scaling = row_scaling(X, y, estimator.standardize, sample_weight)
+        if preconditioned(estimator):  # raw features over their root mean square
+            mu, sd = column_mean_std(X) if sample_weight is None else (
+                0.0, np.sqrt(np.average(np.asarray(X) ** 2, axis=0, weights=sample_weight)))
+            scaling["x_scale_"] = diagonal_scale(mu, sd)
         objective = FusedObjective(X, y, scaling, sample_weight=sample_weight)
     return Problem(attrs={"y_mean_": float(scaling["y_mean_"]), "y_scale_": float(scaling["y_scale_"])},
                    x_mean=scaling["x_mean_"], x_scale=scaling["x_scale_"], objective=objective,

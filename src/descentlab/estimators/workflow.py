@@ -166,9 +166,10 @@ def measure(estimator, X, y):
     if hasattr(estimator, "classes_"):
         from sklearn.metrics import accuracy_score, log_loss
 
-        proba = estimator.predict_proba(X)
-        return {"accuracy": float(accuracy_score(y, estimator.predict(X))),
-                "log_loss": float(log_loss(y, proba, labels=estimator.classes_))}
+        metrics = {"accuracy": float(accuracy_score(y, estimator.predict(X)))}
+        if hasattr(estimator, "predict_proba"):  # loss="hinge" gives scores, not probabilities
+            metrics["log_loss"] = float(log_loss(y, estimator.predict_proba(X), labels=estimator.classes_))
+        return metrics
     from descentlab.core.metrics import regression_metrics
 
     return regression_metrics(y, estimator.predict(X))
@@ -206,7 +207,7 @@ def predict_csv(model_path, csv_path, delimiter=","):
     name = f"predicted_{info['target']}" if isinstance(info.get("target"), str) else "prediction"
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked just below
         predictions = {name: estimator.predict(data.X)}
-        if hasattr(estimator, "classes_"):
+        if hasattr(estimator, "classes_") and hasattr(estimator, "predict_proba"):  # not hinge's
             proba = estimator.predict_proba(data.X)
             shown = estimator.classes_[1:] if len(estimator.classes_) == 2 else estimator.classes_
             for k, label in enumerate(shown, start=len(estimator.classes_) == 2):

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from descentlab.core.scaling import column_mean_std, column_scale, no_scaling
+from descentlab.core.scaling import column_mean_std, column_scale, diagonal_scale, no_scaling
 from descentlab.core.stepsize import top_eigenvalue
 from descentlab.core.xp import all_finite, is_device_array, is_numpy, like, namespace
 from descentlab.data.blocks import NpyRows, row_blocks
@@ -61,6 +61,16 @@ def standardized(moments: Moments, standardize: bool = True) -> tuple[Moments, d
     s = column_scale(m.mean_x, xp.sqrt(xp.linalg.diagonal(m.cov) if xp is not np else np.diag(m.cov)), m.n)
     sy = float(column_scale(m.mean_y, np.sqrt(m.var_y), m.n))
     return m.standardized(s, sy), _scaling((m.mean_x, s), (m.mean_y, sy))
+
+
+def diagonally_scaled(moments: Moments) -> tuple[Moments, dict[str, Any]]:
+    """The moments of raw features over their root mean square, the diagonal preconditioner
+    (:func:`descentlab.core.scaling.diagonal_scale`; not centred), the target as it is."""
+    m, xp = moments, namespace(moments.cov)
+    d = diagonal_scale(m.mean_x, xp.sqrt(xp.linalg.diagonal(m.cov) if xp is not np else np.diag(m.cov)))
+    scaled = Moments(n=m.n, mean_x=m.mean_x / d, mean_y=m.mean_y, cov=m.cov / (d[:, None] * d[None, :]),
+                     cross=m.cross / d, var_y=m.var_y)
+    return scaled, _scaling((xp.zeros_like(d), d), no_scaling())
 
 
 class MomentsObjective:
