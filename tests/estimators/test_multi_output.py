@@ -57,7 +57,11 @@ def test_fast_solvers_refuse_several_targets_in_one_line():
     with pytest.raises(DescentlabError, match="solver='moments' fits one target") as info:
         GDRegressor(solver="moments").fit(X, Y)
     assert "\n" not in str(info.value)
+    with pytest.raises(DescentlabError, match="loss='huber' fits one target") as info:
+        GDRegressor(loss="huber").fit(X, Y)
+    assert "\n" not in str(info.value)
     assert GDRegressor().__sklearn_tags__().target_tags.multi_output
+    assert not GDRegressor(loss="huber").__sklearn_tags__().target_tags.multi_output
     assert not GDRegressor(solver="moments").__sklearn_tags__().target_tags.multi_output
 
 

@@ -130,7 +130,6 @@ class GDEstimator(Incremental, BaseEstimator):
 
     _y_numeric = True
     _accepts_sparse = False  # the linear estimators take SciPy sparse X (descentlab.estimators.sparse)
-    _multi_output = False  # GDRegressor takes y of shape (n_samples, k) (descentlab.estimators.targets)
     # what a saved model keeps (descentlab.estimators.persist); subclasses add theirs
     _saved_attributes = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
 
@@ -147,7 +146,7 @@ class GDEstimator(Incremental, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.array_api_support = device_support(self)  # fit, predict, proba in X's namespace
         tags.input_tags.sparse = self._accepts_sparse and getattr(self, "solver", "auto") != "fused"
-        tags.target_tags.multi_output = getattr(self, "_multi_output", False) and self.solver in ("auto", "gd")
+        tags.target_tags.multi_output = bool(getattr(self, "_multi_output", False))  # estimators.targets
         return tags
 
     # -- hooks for subclasses ------------------------------------------------------------

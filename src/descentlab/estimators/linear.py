@@ -87,7 +87,8 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
 
     def _check_state(self):
         super()._check_state()
-        if not (np.ndim(self.y_mean_) == np.ndim(self.y_scale_) <= self._multi_output and np.all(self.y_scale_ > 0)):
+        k_targets = getattr(self, "_multi_output", False)  # y_mean_, y_scale_ of shape (k,)
+        if not (np.ndim(self.y_mean_) == np.ndim(self.y_scale_) <= k_targets and np.all(self.y_scale_ > 0)):
             raise ValueError("y_mean_ must be a number and y_scale_ a positive number (one per target)")
 
     @lazy_on_dask("values")

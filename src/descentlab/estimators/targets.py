@@ -20,7 +20,13 @@ from descentlab.errors import DescentlabError
 class MultiTarget:
     """What ``GDRegressor`` adds for ``y`` of shape (n_samples, k); 1-D ``y`` passes through."""
 
-    _multi_output, _n_targets = True, None
+    _n_targets = None
+
+    @property
+    def _multi_output(self):
+        """k targets train on the rows with the squared loss (the fast paths and the other
+        losses take one target: y of shape (n, 1) is then raveled, as scikit-learn does)."""
+        return getattr(self, "loss", "squared_error") == "squared_error" and self.solver in ("auto", "gd")
 
     def _with_targets(self, model):
         """``model`` (a new linear model) with a column of zero weights per target (drawing
@@ -66,9 +72,10 @@ class MultiTarget:
         shape = np.shape(np.asarray(y)) if shape is None else tuple(shape)  # lists, array-likes
         if len(shape) != 2:
             return solver
-        if self.solver in ("auto", "gd"):
+        if self._multi_output:
             return "gd"
-        if shape[1] > 1:  # a fast path holds one target's moments ((n, 1) is raveled by its validation)
-            raise DescentlabError(f"solver={self.solver!r} fits one target: use solver='auto' "
-                                  "or 'gd' for y of shape (n_samples, n_targets)")
+        if shape[1] > 1:  # a fast path or another loss takes one target ((n, 1) is raveled)
+            what = f"solver={self.solver!r}" if self.solver not in ("auto", "gd") else f"loss={self.loss!r}"
+            raise DescentlabError(f"{what} fits one target: use solver='auto' or 'gd' and the squared "
+                                  "loss for y of shape (n_samples, n_targets)")
         return solver
