@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from descentlab.core.history import History
-from descentlab.lessons.logistic import run_logistic
 from descentlab.lessons.article import TutorialConfig, run_tutorial
+from descentlab.lessons.logistic import run_logistic
+from descentlab.outputs.media import write_frames
 from descentlab.viz.animation import TrainingAnimation, ffmpeg_available
 from descentlab.viz.logistic import BoundaryAnimation
 
@@ -66,8 +67,8 @@ def main():
         for name, make in cases():
             build = best_of(args.repeat, make)
             anim = make()
-            gif = best_of(args.repeat, lambda: anim.save(Path(tmp) / "a.gif"))
-            mp4_s = best_of(args.repeat, lambda: anim.save(Path(tmp) / "a.mp4")) if mp4 else float("nan")
+            gif = best_of(args.repeat, lambda: write_frames(anim, Path(tmp) / "a.gif"))
+            mp4_s = best_of(args.repeat, lambda: write_frames(anim, Path(tmp) / "a.mp4")) if mp4 else float("nan")
             pngs = best_of(args.repeat, anim.png_frames)
             print(f"{name:<40} {len(anim):>6} {build:>7.2f} {gif:>7.2f} {mp4_s:>7.2f} {pngs:>7.2f} "
                   f"{1000 * gif / len(anim):>8.1f}")

@@ -19,7 +19,8 @@ BASE = {"errors", "_version", "settings", "files", "memory"}  # the support modu
 
 #: Every room and the rooms it may import (its own always): the rooms below it, written out,
 #: and no neighbour of the same floor unless named here (cli drives the playground and the
-#: exercises). An import missing here fails: the table is docs/architecture.md's drawing.
+#: exercises). The playground and the exercises sit above outputs: their files (a starter, the
+#: grades) are written there. An import missing here fails: the table is docs/architecture.md's drawing.
 ALLOWED = {
     "errors": set(), "_version": set(), "memory": {"errors"}, "settings": {"errors"},
     "files": {"errors"},
@@ -32,7 +33,7 @@ ALLOWED = {
     "tutorial": BASE | {"data", "core", "fast", "estimators", "lessons", "viz"},
     "outputs": BASE | {"data", "core", "fast", "estimators", "lessons", "viz"},
     "playground": BASE | {"data", "core", "fast", "estimators", "lessons", "viz", "outputs"},
-    "exercises": BASE | {"data", "core", "fast", "estimators", "lessons", "viz", "tutorial"},
+    "exercises": BASE | {"data", "core", "fast", "estimators", "lessons", "viz", "tutorial", "outputs"},
     "cli": BASE | {"data", "core", "fast", "estimators", "lessons", "viz", "tutorial", "outputs",
                    "playground", "exercises"},
 }
@@ -197,3 +198,191 @@ def test_the_tests_folder_mirrors_the_rooms():
     assert top == TOP_LEVEL_TESTS, f"tests at the top that belong in a room: {sorted(top - TOP_LEVEL_TESTS)}"
     for folder in folders:
         assert list((tests / folder).glob("test_*.py")), f"tests/{folder}/ is empty"
+
+
+# ------------------------------------------------------------ who writes files
+#: The rooms that write files: outputs (every file a command or a library call leaves) and
+#: files (the atomic writers outputs uses). Every other room hands over figures, frames,
+#: bytes, text or dicts to write.
+WRITING_ROOMS = {"outputs", "files"}
+#: The modules outside them that write, each with why it cannot be otherwise.
+WRITERS_ALLOWED = {
+    # the sandbox copies the learner's file and its own runtime into the check's private
+    # temporary folder and logs the child's stderr there: scratch the child needs on disk,
+    # deleted with the session, never a result anyone keeps
+    "descentlab.exercises.sandbox",
+}
+_WRITE_METHODS = {"write_text", "write_bytes", "savefig", "save_figure", "to_csv", "to_parquet",
+                  "tofile", "save"}
+_FILES_WRITERS = {"write_text", "save_figure", "atomic_path", "save_or_recover"}
+_BUFFERS = {"BytesIO", "StringIO"}
+
+
+def _is_buffer(node, buffers):
+    """True for ``io.BytesIO()``/``io.StringIO()`` or a name bound to one in the function."""
+    if isinstance(node, ast.Call):
+        return getattr(node.func, "attr", getattr(node.func, "id", None)) in _BUFFERS
+    return isinstance(node, ast.Name) and node.id in buffers
+
+
+def _write_mode(call, position):
+    mode = call.args[position] if len(call.args) > position else next(
+        (k.value for k in call.keywords if k.arg == "mode"), None)
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and bool(set(mode.value) & set("wax+"))
+
+
+def _writes(tree):
+    """``(line, what)`` of every file write in a module's syntax tree: ``open`` for writing,
+    ``.write_text``/``.write_bytes``/``savefig``/``.to_csv``/``.save(`` (not into an in-memory
+    buffer), ``np.save*``, ``json.dump``, ``shutil.copy*``/``move``, ``os.replace``/``rename``,
+    and the atomic writers of :mod:`descentlab.files` called by name."""
+    found = []
+    scopes = [n for n in ast.walk(tree) if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef))]
+    for scope in scopes:
+        buffers = {t.id for n in ast.walk(scope) if isinstance(n, ast.Assign) and _is_buffer(n.value, ())
+                   for t in n.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(scope):
+            if not isinstance(node, ast.Call):
+                continue
+            func, what = node.func, None
+            if isinstance(func, ast.Name):
+                if func.id == "open" and _write_mode(node, 1):
+                    what = "open(..., 'w')"
+                elif func.id in _FILES_WRITERS:
+                    what = func.id
+            elif isinstance(func, ast.Attribute):
+                owner = func.value.id if isinstance(func.value, ast.Name) else None
+                if owner in ("np", "numpy") and func.attr.startswith("save"):
+                    what = f"{owner}.{func.attr}"
+                elif owner == "json" and func.attr == "dump":
+                    what = "json.dump"
+                elif owner == "shutil" and (func.attr.startswith("copy") or func.attr == "move"):
+                    what = f"shutil.{func.attr}"
+                elif owner == "os" and func.attr in ("replace", "rename", "renames"):
+                    what = f"os.{func.attr}"
+                elif func.attr == "open" and _write_mode(node, 0):
+                    what = ".open('w')"
+                elif func.attr in _WRITE_METHODS and not (node.args and _is_buffer(node.args[0], buffers)):
+                    what = f".{func.attr}"
+            if what is not None:
+                found.append((node.lineno, what))
+    return sorted(set(found))
+
+
+def test_only_outputs_and_files_write_files():
+    writers = {m: _writes(ast.parse(p.read_text())) for m, p in MODULES
+               if _room(m) not in WRITING_ROOMS and m not in WRITERS_ALLOWED}
+    writers = {m: w for m, w in writers.items() if w}
+    assert not writers, f"modules outside outputs/ and files/ that write files: {writers}"
+    assert all(_writes(ast.parse((PKG.parent / (m.replace(".", "/") + ".py")).read_text()))
+               for m in WRITERS_ALLOWED), "a WRITERS_ALLOWED module writes nothing now: remove it"
+
+
+def test_the_write_scan_finds_writes_and_spares_buffers():
+    code = '''
+import io, json, os, shutil
+import numpy as np
+from descentlab.files import write_text
+def f(fig, anim, path, h):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    anim.save(io.BytesIO())
+    open(path).read()
+    open(path, "rb").read()
+    open(path, "w").write("x")
+    with path.open(mode="a") as fh:
+        json.dump({}, fh)
+    path.write_text("x"); fig.savefig(path); anim.save(path); np.save(path, 1); np.savez(path)
+    shutil.copyfile(path, path); os.replace(path, path); write_text(path, h.to_json())
+'''
+    found = [what for _, what in _writes(ast.parse(code))]
+    assert sorted(found) == sorted(["open(..., 'w')", ".open('w')", "json.dump", ".write_text", ".savefig",
+                                    ".save", "np.save", "np.savez", "shutil.copyfile", "os.replace",
+                                    "write_text"])  # the two buffers and the two reads are spared
+
+
+# ------------------------------------------------------ a command, one library call
+def _bound_names(tree, module):
+    """The names a cli module binds to descentlab's modules and functions: ``{name: dotted path}``."""
+    package = module.rpartition(".")[0]
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("descentlab")):
+            base = (".".join(package.split(".")[: len(package.split(".")) - node.level + 1]
+                             + ([node.module] if node.module else [])) if node.level else node.module)
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{base}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            names.update({a.asname or a.name: a.name for a in node.names if a.name.startswith("descentlab")})
+    return names
+
+
+def _cli_functions():
+    """Every module-level function of cli/, by module and name, with each module's library names."""
+    trees = {m: ast.parse(p.read_text()) for m, p in MODULES if _room(m) == "cli"}
+    functions = {(m, n.name): n for m, t in trees.items() for n in t.body if isinstance(n, ast.FunctionDef)}
+    return trees, functions, {m: _bound_names(t, m) for m, t in trees.items()}
+
+
+def _library_calls(module, function, functions, library, seen=None):
+    """The library calls ``function`` makes, and the cli helpers it calls make (a class,
+    such as a config, an error or a Command, is built, not called)."""
+    seen = set() if seen is None else seen
+    if (module, function.name) in seen:
+        return []
+    seen.add((module, function.name))
+    bound = {n: m for n, m in library[module].items() if _room(m) != "cli"}
+    helpers = {n: tuple(m.rsplit(".", 1)) for n, m in library[module].items() if _room(m) == "cli"}
+    calls = []
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in bound:
+            if not func.attr[:1].isupper():  # a library module's function: runs.tutorial(...)
+                calls.append(f"{func.value.id}.{func.attr}")
+            continue
+        if name is None or name[:1].isupper():
+            continue
+        if name in bound:
+            calls.append(name)
+        elif (module, name) in functions or helpers.get(name) in functions:  # a cli helper: its calls count
+            where = (module, name) if (module, name) in functions else helpers[name]
+            calls += _library_calls(where[0], functions[where], functions, library, seen)
+    return calls
+
+
+def _commands(trees):
+    """``(module, function name)`` of every command: the ``run=`` of a ``set_defaults``."""
+    return [(m, k.value.id) for m, t in trees.items() for n in ast.walk(t)
+            if isinstance(n, ast.Call) and getattr(n.func, "attr", None) == "set_defaults"
+            for k in n.keywords if k.arg == "run" and isinstance(k.value, ast.Name)]
+
+
+def test_every_command_makes_one_library_call():
+    """parse the arguments -> a config -> one library call -> print (STYLE 8): a command
+    function, with the cli helpers it calls, calls at most one function of the library."""
+    trees, functions, library = _cli_functions()
+    commands = _commands(trees)
+    assert len(commands) >= 14  # tutorial ... predict, playground, the four exercise actions
+    many = {f"{m}.{f}": calls for m, f in commands
+            if len(calls := _library_calls(m, functions[(m, f)], functions, library)) > 1}
+    assert not many, f"commands making more than one library call: {many}"
+
+
+def test_the_call_count_sees_helpers_and_modules():
+    code = '''
+from descentlab.outputs import runs
+from descentlab.lessons.article import run_tutorial, TutorialConfig
+def helper(args):
+    return run_tutorial(TutorialConfig())
+def run(args):
+    helper(args)
+    return runs.tutorial(args.out).record
+'''
+    tree = ast.parse(code)
+    functions = {("descentlab.cli.x", n.name): n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    library = {"descentlab.cli.x": _bound_names(tree, "descentlab.cli.x")}
+    assert sorted(_library_calls("descentlab.cli.x", functions[("descentlab.cli.x", "run")], functions,
+                                 library)) == ["run_tutorial", "runs.tutorial"]

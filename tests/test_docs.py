@@ -1,9 +1,11 @@
 """The documentation site builds with warnings as errors, offline, and holds what it promises.
 
-One build (notebooks executed by myst-nb, gallery drawn, CLI reference rendered) into a
-temporary folder, then checks on a few pages.
+One build (notebooks executed by myst-nb, gallery drawn, CLI reference rendered, every
+sample output run) into a temporary folder, then checks on a few pages; and, without a
+build, that no page shows an output written by hand.
 """
 
+import html
 import os
 import re
 import subprocess
@@ -12,17 +14,20 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
-
-for module in ("sphinx", "myst_nb", "numpydoc", "mathjax", "ipykernel"):
-    pytest.importorskip(module, reason=f"the docs need {module}: pip install -e '.[docs]'")
-
 ROOT = Path(__file__).resolve().parents[1]
+EXT = ROOT / "docs" / "_ext"
 BUDGET_S = 600
+DOCS_MODULES = ("sphinx", "myst_nb", "numpydoc", "mathjax", "ipykernel")
+
+
+def _need_the_docs_extra():
+    for module in DOCS_MODULES:
+        pytest.importorskip(module, reason=f"the docs need {module}: pip install -e '.[docs]'")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
+    _need_the_docs_extra()
     out = tmp_path_factory.mktemp("docs")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]))
@@ -38,6 +43,7 @@ def _page(site, name):
     return (site / name).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_api_page_renders_math_and_the_loss_docstring(site):
     page = _page(site, "api/core.html")
     assert 'id="descentlab.core.losses.MeanSquaredError"' in page
@@ -47,6 +53,7 @@ def test_api_page_renders_math_and_the_loss_docstring(site):
     assert (site / "_static" / "mathjax" / "tex-svg.js").stat().st_size > 100_000
 
 
+@pytest.mark.slow
 def test_cli_page_lists_every_subcommand_with_its_help(site):
     from descentlab.cli import build_parser
 
@@ -63,6 +70,7 @@ def test_cli_page_lists_every_subcommand_with_its_help(site):
                 assert option in page, (name, option)
 
 
+@pytest.mark.slow
 def test_notebook_pages_carry_their_outputs(site):
     page = _page(site, "examples/01-article.html")
     assert "Loss =  3" in page                              # the printed epoch-0 loss
@@ -74,6 +82,7 @@ def test_notebook_pages_carry_their_outputs(site):
         assert "<img" in _page(site, f"examples/{name}.html")
 
 
+@pytest.mark.slow
 def test_gallery_is_drawn_at_build_time(site):
     sys.path.insert(0, str(ROOT / "docs" / "_ext"))
     from gallery import FIGURES
@@ -84,8 +93,173 @@ def test_gallery_is_drawn_at_build_time(site):
     assert all((site / src).stat().st_size > 5000 for src in images)
 
 
+@pytest.mark.slow
 def test_the_site_fetches_nothing(site):
     for path in site.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         for src in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', text):
             assert not re.match(r"(https?:)?//", src), (path.name, src)
+
+
+@pytest.mark.slow
+def test_every_sample_run_is_shown_in_its_page(site):
+    """Each ``descentlab-run`` / ``descentlab-python`` block of the sources is in its built
+    page: the command lines and what they printed, the snippet and its output."""
+    sys.path.insert(0, str(EXT))
+    from sample_runs import find_runs
+
+    shown = 0
+    for source in sorted((ROOT / "docs").rglob("*.md")):
+        name = source.relative_to(ROOT / "docs").with_suffix(".html")
+        page = html.unescape(re.sub(r"<[^>]+>", "", _page(site, str(name))))
+        for run in find_runs(source):
+            if run.kind == "run":
+                for command in run.steps:
+                    assert "$ descentlab " + " ".join(command) in page, (name, command)
+            else:
+                assert run.steps[0][0].splitlines()[-1].strip() in page, name
+            shown += 1
+    assert shown >= 15
+    exercises = html.unescape(re.sub(r"<[^>]+>", "", _page(site, "guide/exercises.html")))
+    # the learner's file in docs/samples plants these mistakes; the grader names them
+    assert re.search(r"FAIL +gradient_db +gradient: db is computed with X", exercises)
+    assert re.search(r"FAIL +predict +predict returns None", exercises)
+    assert "(exit status 1)" in exercises
+
+
+# -- no output written by hand ---------------------------------------------------------------
+#: The pages that show commands: the README and every page of the site but the architecture,
+#: whose one plain block is the source tree.
+PAGES = [ROOT / "README.md",
+         *sorted(p for p in (ROOT / "docs").rglob("*.md")
+                 if "_build" not in p.parts and "_generated" not in p.parts
+                 and p.name != "architecture.md")]
+OUTPUT_BLOCKS = {"", "text", "console", "output", "shell-session", "none"}
+PROGRAMS = {"descentlab", "pip", "python", "curl", "dask", "jupyter", "sphinx-build"}
+PASTED_NUMBER = re.compile(r"#.*\b\d+\.\d{4,}")       # a comment quoting a printed result
+
+
+def _fences(text):
+    """``(line number, info string, body lines)`` of each fenced block of a Markdown page."""
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        match = re.match(r"^(`{3,})(.*)$", lines[i])
+        if not match:
+            i += 1
+            continue
+        ticks, end = match.group(1), i + 1
+        while end < len(lines) and lines[end].strip() != ticks:
+            end += 1
+        yield i + 1, match.group(2).strip(), lines[i + 1:end]
+        i = end + 1
+
+
+def hand_written_outputs(text):
+    """Where a page shows an output written by hand: a plain (or ``text``, ``console``)
+    block, a ``bash`` block with a line that is no command (``$ ...`` or a printed result),
+    or a code comment quoting a printed number. Outputs come from ``descentlab-run`` and
+    ``descentlab-python``, which run the real thing while the docs build."""
+    found = []
+    for line_no, info, body in _fences(text):
+        language = info.split()[0] if info else ""
+        if language in OUTPUT_BLOCKS:
+            found.append((line_no, "an output block written by hand"))
+        if language in ("bash", "sh", "shell"):
+            continued = False
+            for offset, line in enumerate(body, 1):
+                words = line.split()
+                if words and not continued and not words[0].startswith("#") and words[0] not in PROGRAMS:
+                    found.append((line_no + offset, f"not a command in a bash block: {line.strip()!r}"))
+                continued = line.rstrip().endswith("\\")
+        if language in ("bash", "sh", "shell", "python"):
+            for offset, line in enumerate(body, 1):
+                if PASTED_NUMBER.search(line):
+                    found.append((line_no + offset, f"a printed number in a comment: {line.strip()!r}"))
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_page_shows_an_output_written_by_hand(page):
+    found = hand_written_outputs(page.read_text(encoding="utf-8"))
+    assert not found, [f"{page.name}:{line}: {why}" for line, why in found]
+
+
+def test_the_check_finds_the_outputs_the_guides_used_to_write_by_hand():
+    """The forms this project's guides used before their outputs were run at build time."""
+    old_pages = [
+        "and compares:\n\n```\nW = W1 W2 (2x1) =\n  [[88.0401]\n```\n",            # networks
+        "```\n$ descentlab fit diabetes.csv --target progresion\ndescentlab: error: ...\n```\n",
+        "```bash\ncurl -s localhost:PORT/api/train -d '{}' | python -c '...'\n"
+        "1.8939086352674173 {'epoch': 50}\n```\n",                                     # playground
+        "```python\nreg = dl.GDRegressor().fit(X, y)       # R^2 0.517747\n```\n",       # estimators
+        "```console\n$ descentlab exercise list\nlinear_regression ...\n```\n",
+    ]
+    for text in old_pages:
+        assert hand_written_outputs(text), text
+    fine = "```bash\ndescentlab tutorial   # prints Epoch / Loss\npip install . \\\n  && x\n```\n"
+    assert hand_written_outputs(fine) == []
+
+
+# -- the runs behind the sample outputs ----------------------------------------------------
+def _sample_runs():
+    pytest.importorskip("sphinx")
+    sys.path.insert(0, str(EXT))
+    import sample_runs
+
+    return sample_runs
+
+
+@pytest.mark.slow
+def test_a_sample_run_shows_what_the_real_command_prints():
+    """``descentlab exercise list`` run the directive's way prints the library's lessons,
+    each with its title; a nonzero exit status is kept, and scratch paths read ``.``."""
+    from descentlab.exercises.lessons import LESSONS
+
+    sample_runs = _sample_runs()
+    run = sample_runs.make_run("run", ROOT / "docs", "exercise list", ["descentlab exercise show nope"], {})
+    [(shown, out, err, status), (_, _, bad, bad_status)] = run.execute()
+    assert shown == "$ descentlab exercise list" and status == 0 and not err
+    for lesson in LESSONS.values():
+        assert re.search(rf"^{lesson.name} +{re.escape(lesson.title)}$", out, re.M), lesson.name
+    assert bad_status == 2 and "invalid choice: 'show'" in bad
+
+
+def test_every_run_block_of_the_pages_is_found_before_the_build():
+    """The build starts every page's runs at once; each block is found with its options."""
+    sample_runs = _sample_runs()
+    runs = {p.name: sample_runs.find_runs(p) for p in (ROOT / "docs").rglob("*.md")}
+    blocks = {p.name: len(re.findall(r"^```\{descentlab-(?:run|python)\}", p.read_text(), re.M))
+              for p in (ROOT / "docs").rglob("*.md")}
+    assert {k: len(v) for k, v in runs.items()} == blocks
+    grade = next(r for r in runs["exercises.md"] if "grade" in r.steps[0])
+    assert grade.script == "../samples/make_class.py"
+    assert all(Path(r.folder, name).exists() for rs in runs.values() for r in rs
+               for name in [r.script, *r.files.split()] if name)
+
+
+@pytest.mark.slow
+def test_a_page_whose_command_ends_otherwise_fails_to_build(tmp_path):
+    """A run's exit status is part of the page: one that ends with another status (a command
+    that broke) stops the build, naming the command and what it printed."""
+    _sample_runs()
+    pytest.importorskip("myst_parser")
+    (tmp_path / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(EXT)!r})\n"
+        "extensions = ['myst_parser', 'sample_runs']\n")
+    (tmp_path / "index.md").write_text(
+        "# Lessons\n\n```{descentlab-run} exercise list\n```\n\n"
+        "```{descentlab-run} exercise show linear_regression\n:exit: 0\n```\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    build = [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(tmp_path), str(tmp_path / "out")]
+    done = subprocess.run(build, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode != 0
+    assert "descentlab exercise show linear_regression ended with exit status 2, not 0" in done.stderr
+    (tmp_path / "index.md").write_text("# Lessons\n\n```{descentlab-run} exercise list\n```\n")
+    done = subprocess.run([b for b in build if b != "-q"], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "sample runs: 1 started with the build, 0 run when their page was read" in done.stdout
+    page = html.unescape((tmp_path / "out" / "index.html").read_text())
+    assert "$ descentlab exercise list" in page and "the heavy-ball momentum update" in page

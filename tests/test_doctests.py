@@ -7,7 +7,10 @@ fails here, in the inner loop and in CI.
 
 import doctest
 import importlib
+import inspect
+import pkgutil
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -19,6 +22,32 @@ WITH_EXAMPLES = sorted(".".join(p.relative_to(PKG.parent).with_suffix("").parts)
 def test_the_core_functions_have_examples():
     assert {"descentlab.core.models", "descentlab.core.losses", "descentlab.core.optimizers",
             "descentlab.core.stepsize", "descentlab.core.trainer", "descentlab.tutorial"} <= set(WITH_EXAMPLES)
+
+
+#: The rooms in which every public function and class shows an example (issue 25, item 12).
+WITH_AN_EXAMPLE_EACH = ["descentlab.core", "descentlab.lessons", "descentlab.tutorial"]
+
+
+def _public(name):
+    """Every public function and class defined in the module ``name`` or in the modules of the
+    package ``name`` (Protocols, which declare an interface and do nothing, are left out)."""
+    top = importlib.import_module(name)
+    modules = [top] + [importlib.import_module(f"{name}.{info.name}")
+                       for info in pkgutil.iter_modules(getattr(top, "__path__", []))]
+    for module in modules:
+        for attr, obj in vars(module).items():
+            if attr.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            if inspect.isclass(obj) and Protocol in obj.__mro__[1:] and getattr(obj, "_is_protocol", False):
+                continue
+            if inspect.isfunction(obj) or inspect.isclass(obj):
+                yield f"{module.__name__}.{attr}", obj
+
+
+@pytest.mark.parametrize("room", WITH_AN_EXAMPLE_EACH)
+def test_every_public_function_and_class_has_an_example(room):
+    missing = [name for name, obj in _public(room) if ">>>" not in (inspect.getdoc(obj) or "")]
+    assert not missing, f"no example (>>>) in the docstring of: {', '.join(missing)}"
 
 
 @pytest.mark.parametrize("name", WITH_EXAMPLES)

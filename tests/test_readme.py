@@ -56,3 +56,33 @@ def test_every_shown_command_line_parses(page):
             parser.parse_args(shlex.split(line)[1:])
         except SystemExit as exc:
             pytest.fail(f"{page.name}: {line!r} does not parse (exit {exc.code})")
+
+
+def _first_screen():
+    """The README down to the end of its Quick start: what a newcomer reads first."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text[:text.index("\n## ", text.index("## Quick start"))]
+
+
+def test_the_readme_opens_for_learners():
+    """What it is, the two quick-start commands and what the first one leaves to look at;
+    no benchmark figure before them."""
+    first = _first_screen()
+    assert 'Part 2 of\n"Neural Networks with Numpy for Absolute Beginners"' in first
+    assert "pip install . && descentlab tutorial" in first
+    assert 'pip install ".[test]" && python -m pytest' in first
+    assert "`Epoch:`" in first and "descentlab-out/epoch_061.png" in first
+    assert not re.search(r"benchmark|X\.T @ X|\d ?(ms|µs)\b|\d+(\.\d+)?x\b", first, re.I)
+
+
+TIMING = re.compile(r"\b\d+(\.\d+)? ?(ms|µs)\b|\b\d+\.\d+x\b|\b\d+\.\d+ times\b|benchmarks/bench_")
+
+
+def test_benchmark_figures_live_in_the_performance_guide():
+    """The README points to the performance guide, which holds the figures and the
+    scripts that measure them (the GPU targets among them)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert not TIMING.search(readme), TIMING.search(readme)
+    assert "[Fast and big](docs/guide/fast.md)" in readme
+    fast = (ROOT / "docs" / "guide" / "fast.md").read_text(encoding="utf-8")
+    assert TIMING.search(fast) and "benchmarks/bench_gpu.py" in fast and "H200" in fast

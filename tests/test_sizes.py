@@ -48,7 +48,8 @@ def test_a_network_too_large_is_refused_before_its_weights_are_drawn():
 
 def test_a_model_file_with_an_absurd_hidden_layer_is_refused_without_building_it(tmp_path):
     from descentlab.estimators.network import GDNetworkRegressor
-    from descentlab.estimators.persist import load_model, save_model
+    from descentlab.estimators.persist import load_model
+    from descentlab.outputs.models import save_model
 
     X = np.random.default_rng(0).normal(size=(20, 1))
     path = save_model(GDNetworkRegressor(hidden_layer_sizes=(2,), epochs=5, tol=None).fit(X, X[:, 0]), tmp_path / "n.json")

@@ -4,17 +4,19 @@
   :func:`descentlab.cli.build_parser`, so the CLI reference cannot drift from the code;
 * ``.. descentlab-gallery::`` shows figures drawn by the library during the build
   (``gallery.py`` makes the PNGs into ``_generated/gallery``, never committed);
-* ``.. descentlab-run:: tutorial --lr 2`` runs that command during the build, in a
-  folder of its own, and shows what it printed (``:head:`` / ``:tail:`` keep the first and
-  last lines around a ``...``), so a guide's sample output cannot go stale;
+* ``descentlab-run`` and ``descentlab-python`` (``sample_runs.py``) run a command or a
+  snippet during the build, in a folder of its own, and show what it printed, so a
+  guide's sample output cannot go stale;
 * the local MathJax file is copied into the built site's ``_static``.
 """
 
 import argparse
 import os
 import shutil
+import typing
 from pathlib import Path
 
+import sample_runs
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
@@ -62,50 +64,6 @@ class CLIReference(SphinxDirective):
         return container.children
 
 
-class CommandOutput(SphinxDirective):
-    """What ``descentlab <arguments>`` prints, run now in a scratch folder (cached per build).
-
-    The argument is the first command; each line of the content is one more, run after it
-    in the same folder (``descentlab ...``). ``:setup:`` is Python run there first, unshown
-    (the guide shows it in its own words), e.g. to write the CSV file a command reads.
-    """
-
-    required_arguments = 1
-    final_argument_whitespace = True
-    has_content = True
-    option_spec = {"head": int, "tail": int, "setup": str}
-    _cache: dict = {}
-
-    def run(self):
-        import shlex
-        import subprocess
-        import sys
-        import tempfile
-
-        commands = [shlex.split(c) for c in [self.arguments[0], *self.content] if c.strip()]
-        commands = [c[1:] if c[0] == "descentlab" else c for c in commands]
-        setup = self.options.get("setup", "")
-        key = (setup, *map(tuple, commands))
-        if key not in self._cache:
-            shown = []
-            env = {**os.environ, "COLUMNS": "100"}
-            with tempfile.TemporaryDirectory() as scratch:
-                if setup:
-                    subprocess.run([sys.executable, "-c", setup], cwd=scratch, check=True, env=env)
-                for argv in commands:
-                    done = subprocess.run([sys.executable, "-m", "descentlab", *argv], cwd=scratch,
-                                          capture_output=True, text=True, timeout=300, env=env)
-                    lines = (done.stdout + done.stderr).replace(scratch, ".").rstrip().splitlines()
-                    head, tail = self.options.get("head"), self.options.get("tail")
-                    if head is not None and tail is not None and head + tail < len(lines):
-                        lines = lines[:head] + ["..."] + lines[len(lines) - tail:]
-                    shown += ([""] if shown else []) + ["$ descentlab " + shlex.join(argv), *lines]
-            self._cache[key] = shown
-        block = nodes.literal_block(text="\n".join(self._cache[key]))
-        block["language"] = "text"
-        return [block]
-
-
 class Gallery(SphinxDirective):
     """The figures of ``gallery.FIGURES``, each with its caption."""
 
@@ -145,7 +103,7 @@ def _copy_mathjax(app, exception):
 def setup(app):
     app.add_directive("descentlab-cli", CLIReference)
     app.add_directive("descentlab-gallery", Gallery)
-    app.add_directive("descentlab-run", CommandOutput)
+    sample_runs.setup(app)
     app.connect("builder-inited", _draw_gallery)
     app.connect("build-finished", _copy_mathjax)
     app.connect("autodoc-skip-member", _skip_inherited_sklearn)
@@ -154,7 +112,11 @@ def setup(app):
 
 def _skip_inherited_sklearn(app, what, name, obj, skip, options):
     """Leave out scikit-learn's generated metadata-routing methods (``set_fit_request``, ...):
-    they are scikit-learn's, documented there, and their docstrings cite its glossary."""
+    they are scikit-learn's, documented there, and their docstrings cite its glossary; and
+    a module's type aliases (``Settings = dict[str, Any]``), which are annotations, not API,
+    and whose signatures autodoc cannot format."""
     if name.startswith("set_") and name.endswith("_request"):
+        return True
+    if what == "module" and typing.get_origin(obj) is not None:
         return True
     return None

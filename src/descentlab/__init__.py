@@ -39,7 +39,7 @@ from descentlab.lessons.nonlinear import NonlinearConfig, NonlinearResult, run_n
 # scikit-learn estimators and model files import scikit-learn: loaded on first use.
 _LAZY = {"GDRegressor": "estimators", "GDClassifier": "estimators", "GDEstimator": "estimators",
          "GDNetworkRegressor": "estimators", "GDNetworkClassifier": "estimators",
-         "save_model": "estimators", "load_model": "estimators",
+         "save_model": "outputs.models", "load_model": "estimators",
          "save_tutorial": "outputs.lessons"}
 
 __all__ = [

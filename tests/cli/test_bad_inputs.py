@@ -15,7 +15,7 @@ import pytest
 
 from descentlab.cli import main
 from descentlab.estimators.linear import GDRegressor
-from descentlab.estimators.persist import save_model
+from descentlab.outputs.models import save_model
 from descentlab.estimators.rescaled import fit_scaled
 from descentlab.lessons.article import TutorialConfig, run_tutorial
 

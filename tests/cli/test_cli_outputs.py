@@ -148,7 +148,6 @@ def test_a_save_that_fails_after_training_keeps_the_model(saved, tmp_path, capsy
         return result
 
     monkeypatch.setattr(workflow, "fit_csv", fit_then_break_the_folder)
-    monkeypatch.setattr("descentlab.cli.fit.fit_csv", fit_then_break_the_folder)
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     code, out_text, err = _run(["fit", saved / "in.csv", "--target", "y", "--epochs", "5",
@@ -163,11 +162,11 @@ def test_a_save_that_fails_after_training_keeps_the_model(saved, tmp_path, capsy
 
 
 def test_a_tutorial_whose_folder_breaks_keeps_its_history(tmp_path, capsys, monkeypatch):
-    import descentlab.cli.tutorial as tutorial
+    import descentlab.lessons.article as article  # the tutorial's run looks it up when it runs
     from descentlab.core.history import load_history
 
     out = tmp_path / "o"
-    run_tutorial = tutorial.run_tutorial
+    run_tutorial = article.run_tutorial
 
     def run_then_break_the_folder(*args, **kwargs):
         result = run_tutorial(*args, **kwargs)
@@ -176,7 +175,7 @@ def test_a_tutorial_whose_folder_breaks_keeps_its_history(tmp_path, capsys, monk
         out.write_text("not a folder any more")
         return result
 
-    monkeypatch.setattr(tutorial, "run_tutorial", run_then_break_the_folder)
+    monkeypatch.setattr(article, "run_tutorial", run_then_break_the_folder)
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     code, _, err = _run(["tutorial", "--epochs", "4", "--out", out], capsys)

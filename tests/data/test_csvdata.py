@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from descentlab.data.csvfile import CsvData, check_fit_data, read_csv
+from descentlab.data.csvfile import CsvData, check_fit_data, csv_from_text, read_csv
 from descentlab.errors import DescentlabError
 
 _settings = settings(max_examples=60, deadline=None,
@@ -124,3 +124,20 @@ def test_one_bad_cell_is_named_by_line_and_column(tmp_path, n_rows, where, bad):
     with pytest.raises(DescentlabError, match=rf"line {i + 2}, column '{'aby'[j]}'") as info:
         read_csv(_write(tmp_path, text), target="y")
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["\ufeffa,y\n1,2\n\n3,4\n", "a;y\n1;2\n", "a,y\n1,x\n", "a,y\n1\n", '"a,y\n1,2\n'])
+def test_text_reads_as_the_same_file_would_without_touching_the_disk(tmp_path, text):
+    """csv_from_text (the playground's upload) gives read_csv's data, or its error naming the upload."""
+    path = _write(tmp_path, text, name="upload.csv")
+    try:
+        expected = read_csv(path, target="y")
+    except DescentlabError as exc:
+        with pytest.raises(DescentlabError) as info:
+            csv_from_text(text, "upload.csv", target="y")
+        assert str(info.value) == str(exc).replace(repr(str(path)), repr("upload.csv"))
+        return
+    data = csv_from_text(text, "upload.csv", target="y")
+    np.testing.assert_array_equal(data.X, expected.X)
+    np.testing.assert_array_equal(data.y, expected.y)
+    assert (data.features, data.lines) == (expected.features, expected.lines)

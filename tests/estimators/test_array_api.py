@@ -159,7 +159,8 @@ def test_scikit_learn_array_api_checks(estimator):
 
 
 def test_a_model_fitted_on_a_namespace_saves_and_loads_as_numpy(xp, tmp_path):
-    from descentlab.estimators import load_model, save_model
+    from descentlab.estimators import load_model
+    from descentlab.outputs.models import save_model
 
     X, y = _data("multiclass")
     with sklearn.config_context(array_api_dispatch=True):

@@ -14,7 +14,8 @@ from descentlab.cli import main
 from descentlab.core.metrics import regression_metrics
 from descentlab.data.magnitude import exponents, scaled
 from descentlab.errors import DescentlabError
-from descentlab.estimators.persist import load_model, save_model
+from descentlab.estimators.persist import load_model
+from descentlab.outputs.models import save_model
 from descentlab.estimators.workflow import FitConfig, fit_csv, predict_csv
 
 RNG = np.random.default_rng(0)

@@ -66,7 +66,8 @@ def test_fast_solvers_refuse_several_targets_in_one_line():
 
 
 def test_multi_output_model_saves_and_loads(tmp_path):
-    from descentlab.estimators import load_model, save_model
+    from descentlab.estimators import load_model
+    from descentlab.outputs.models import save_model
 
     X, Y, _ = _data()
     est = GDRegressor().fit(X, Y)

@@ -7,7 +7,8 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from descentlab.estimators.linear import GDClassifier
-from descentlab.estimators.persist import load_model, save_model
+from descentlab.estimators.persist import load_model
+from descentlab.outputs.models import save_model
 
 
 def _blobs(seed=0, n=300):

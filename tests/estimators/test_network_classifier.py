@@ -5,7 +5,8 @@ import pytest
 from sklearn.datasets import make_classification, make_moons
 
 from descentlab.estimators.network import GDNetworkClassifier
-from descentlab.estimators.persist import load_model, save_model
+from descentlab.estimators.persist import load_model
+from descentlab.outputs.models import save_model
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

@@ -5,7 +5,8 @@ from descentlab.data.synthetic import make_sine
 from descentlab.errors import DescentlabError
 from descentlab.estimators.linear import GDRegressor
 from descentlab.estimators.network import GDNetworkRegressor
-from descentlab.estimators.persist import load_model, save_model
+from descentlab.estimators.persist import load_model
+from descentlab.outputs.models import save_model
 
 
 def test_a_tanh_network_fits_the_sine_that_a_line_cannot():

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from descentlab.errors import DescentlabError
 from descentlab.estimators.linear import GDClassifier, GDRegressor
-from descentlab.estimators.persist import check_writable, load_model, save_model
+from descentlab.estimators.persist import load_model
+from descentlab.outputs.models import check_writable, save_model
 
 
 def _regression(seed=0, n=80, d=3):

@@ -52,7 +52,8 @@ def test_float32_in_gives_float32_out(make, y):
 def test_a_binary_model_file_of_the_old_shape_still_loads(tmp_path):
     import json
 
-    from descentlab.estimators import load_model, save_model
+    from descentlab.estimators import load_model
+    from descentlab.outputs.models import save_model
 
     clf = GDClassifier().fit(X, y_two)
     save_model(clf, tmp_path / "m.json")

@@ -13,7 +13,8 @@ from descentlab.core.models import LinearModel
 from descentlab.errors import DescentlabError
 from descentlab.estimators.linear import GDClassifier, GDRegressor
 from descentlab.estimators.network import GDNetworkRegressor
-from descentlab.estimators.persist import load_model, save_model
+from descentlab.estimators.persist import load_model
+from descentlab.outputs.models import save_model
 
 
 def _data(n=120, seed=0):

@@ -21,7 +21,8 @@ from descentlab.core.history import History, load_history
 from descentlab.errors import DescentlabError
 from descentlab.estimators.linear import GDRegressor
 from descentlab.estimators.network import GDNetworkRegressor
-from descentlab.estimators.persist import load_model, save_model
+from descentlab.estimators.persist import load_model
+from descentlab.outputs.models import save_model
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 X = np.random.default_rng(0).normal(size=(30, 2))

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from descentlab.errors import DescentlabError
 from descentlab.core.history import History
+from descentlab.errors import DescentlabError
+from descentlab.outputs.media import write_frames
 from descentlab.viz.animation import TrainingAnimation, ffmpeg_available
 from descentlab.viz.article import line_of
 
@@ -67,7 +68,7 @@ def test_frames_are_pictures_whose_red_line_moves(anim):
 
 @pytest.mark.slow
 def test_gif_has_every_frame(anim, tmp_path):
-    path = anim.save(tmp_path / "t.gif", fps=20)
+    path = write_frames(anim, tmp_path / "t.gif", fps=20)
     with Image.open(path) as im:
         assert im.n_frames == 62 and im.size == (960, 360) and im.info["duration"] == 50
     assert sorted(os.listdir(tmp_path)) == ["t.gif"]
@@ -81,7 +82,7 @@ def test_mp4_has_every_frame(anim, tmp_path):
 
     from matplotlib.animation import FFMpegWriter
 
-    path = anim.save(tmp_path / "t.mp4")
+    path = write_frames(anim, tmp_path / "t.mp4")
     probe = FFMpegWriter.bin_path().replace("ffmpeg", "ffprobe")
     out = subprocess.run([probe, "-v", "error", "-count_frames", "-show_entries",
                           "stream=nb_read_frames,width,height", "-of", "csv=p=0", str(path)],
@@ -91,14 +92,14 @@ def test_mp4_has_every_frame(anim, tmp_path):
 
 def test_bad_suffix_writes_nothing(anim, tmp_path):
     with pytest.raises(DescentlabError, match=r"\.gif or \.mp4"):
-        anim.save(tmp_path / "t.avi")
+        write_frames(anim, tmp_path / "t.avi")
     assert os.listdir(tmp_path) == []
 
 
 def test_failed_write_leaves_no_file(anim, tmp_path, monkeypatch):
     monkeypatch.setattr(anim, "images", lambda: 1 / 0)
     with pytest.raises(ZeroDivisionError):
-        anim.save(tmp_path / "t.gif")
+        write_frames(anim, tmp_path / "t.gif")
     assert os.listdir(tmp_path) == []
 
 

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from descentlab.core.models import logistic_proba
 from descentlab.errors import DescentlabError
 from descentlab.lessons.logistic import LogisticConfig, run_logistic
-from descentlab.core.models import logistic_proba
+from descentlab.outputs.media import write_frames
 from descentlab.viz.logistic import BoundaryAnimation, boundary_line
 
 EPOCHS = 40
@@ -72,7 +73,7 @@ def test_the_black_line_in_the_picture_is_that_epochs_boundary(anim):
 
 
 def test_gif_has_every_frame_and_nothing_else_is_left(anim, tmp_path):
-    path = anim.save(tmp_path / "logistic.gif", fps=5)
+    path = write_frames(anim, tmp_path / "logistic.gif", fps=5)
     with Image.open(path) as im:
         assert im.n_frames == 9 and im.size == (960, 360) and im.info["duration"] == 200
     assert os.listdir(tmp_path) == ["logistic.gif"]

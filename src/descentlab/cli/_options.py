@@ -8,8 +8,6 @@ import argparse
 from dataclasses import fields
 from pathlib import Path
 
-import numpy as np
-
 from descentlab.errors import DescentlabError
 from descentlab.lessons.article import TutorialConfig
 from descentlab.settings import check_rate, config_settings
@@ -137,62 +135,6 @@ def add_source(p):
                    "with the options below on the spot)")
 
 
-def load_result(args):
-    """The run to draw from: rebuilt from ``--history``, else trained now."""
-    from descentlab.core.history import load_history
-    from descentlab.lessons.article import result_from_history, run_tutorial
-
-    if args.history is not None:
-        history = load_history(args.history)
-        try:
-            with np.errstate(over="raise", invalid="raise"):
-                return result_from_history(history)
-        except (ArithmeticError, ValueError) as exc:
-            if isinstance(exc, DescentlabError):
-                raise
-            raise DescentlabError(f"cannot draw history {args.history!r}: its values are too large to "
-                                  "compute with (the fitted line is beyond a float's range): pass a "
-                                  "history.json written by descentlab from finite data") from None
-    config = config_from_args(args)
-    _say_if_large(config)
-    return run_tutorial(config, log=None)
-
-
-def _say_if_large(config):
-    """One warning line before a run that records enormous output."""
-    import warnings
-
-    from descentlab.outputs.lessons import size_note
-
-    note = size_note(config)
-    if note is not None:
-        warnings.warn(note, stacklevel=2)
-
-
-#: A run past this many bytes of history (memory, JSON) or this many epochs is said to be large.
-_LARGE_BYTES, _LARGE_EPOCHS = 100_000_000, 10_000_000
-
-
-def say_if_large_run(epochs, numbers_per_epoch=2):
-    """One warning line before any run whose per-epoch record will be enormous (the same
-    promise :func:`_say_if_large` gives the tutorial): ``numbers_per_epoch`` recorded per
-    epoch, about 29 bytes each in memory and JSON, plus a list entry's overhead."""
-    import warnings
-
-    size = epochs * (29 * numbers_per_epoch + 64)
-    if size < _LARGE_BYTES and epochs < _LARGE_EPOCHS:
-        return
-    warnings.warn(f"--epochs {epochs} records every epoch: about {size / 1e9:.3g} GB of memory "
-                  "and of history, more than this run can hold if it runs to the end; lower "
-                  "--epochs (Ctrl-C stops it and keeps what ran)", stacklevel=2)
-
-
-def _numbers_per_epoch(config):
-    """About how many numbers a lesson records per epoch: its parameters and its loss."""
-    widths = getattr(config, "widths", None) or [getattr(config, "hidden", 1)]
-    return sum(3 * w + 2 for w in widths) + 1
-
-
 def rate_list(text):
     """``"0.01,0.5,1.8"`` -> ``[0.01, 0.5, 1.8]``; each must be a positive number."""
     rates = []
@@ -225,29 +167,3 @@ def add_lesson_options(p, config_class):
     """A lesson's settings and ``--out``."""
     add_config_options(p, config_class)
     add_out(p, "its figure and JSON")
-
-
-def run_lesson(args, config_class, run, then=None, also=()):
-    """Check the output files, run the lesson, print its lines, write its files.
-
-    ``then(result, record)`` writes more into the same folder record (an animation whose
-    names are ``also``). Returns the exit code: 0, or 130 when Ctrl-C cut training short
-    (what ran is written and kept).
-    """
-    from descentlab.cli._outputs import check_folder, finish, histories_of, recording
-    from descentlab.outputs.lessons import lesson_files, save_lesson
-
-    config = config_from_args(args, config_class)
-    planned = lesson_files(args.command, config) + list(also)
-    check_folder(args.out, planned)
-    say_if_large_run(config.epochs, _numbers_per_epoch(config))
-    result = run(config)
-    for line in result.summary_lines():
-        print(line)
-    histories = histories_of(result)
-    with recording(args, planned, histories) as record:
-        written = save_lesson(result, args.out, record)
-        print(f"Wrote {', '.join(path.name for path in written)} to {args.out}/")
-        if then is not None:
-            then(result, record)
-    return finish(record, histories)

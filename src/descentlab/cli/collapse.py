@@ -1,10 +1,12 @@
 """``descentlab collapse``: the article's two-layer linear network is one linear equation."""
 
-from descentlab.cli._options import add_lesson_options, run_lesson
+import argparse
+
+from descentlab.cli._options import add_lesson_options, config_from_args
 from descentlab.lessons.collapse import CollapseConfig, run_collapse
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("collapse", help="train the article's two-layer linear network and collapse it",
                        description="Train the article's two-layer network with linear activations "
                        "on the article's data, print its weight matrices, the single line W1 W2 "
@@ -14,5 +16,8 @@ def add_parser(sub):
     return p
 
 
-def run(args):
-    return run_lesson(args, CollapseConfig, run_collapse)
+def run(args: argparse.Namespace) -> int:
+    from descentlab.cli._outputs import command_of, finish
+    from descentlab.outputs import runs
+
+    return finish(runs.lesson(config_from_args(args, CollapseConfig), run_collapse, command_of(args), say=print))

@@ -1,16 +1,17 @@
 """``descentlab exercise new|list|check|grade``: write the article's functions yourself, get them graded."""
 
+import argparse
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from descentlab.cli._options import add_out
 from descentlab.errors import DescentlabError
 
-#: The class's grades, one row per learner, written into ``grade --out`` (by --format).
-GRADES = {"csv": "grades.csv", "json": "grades.json"}
+if TYPE_CHECKING:
+    from descentlab.exercises import Limits
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("exercise", help="exercises: write the functions yourself, get hints",
                        description="Exercises for learners and a grader for teachers: 'new' "
                        "writes a starter, 'check' grades one file with hints that name the "
@@ -42,7 +43,7 @@ def add_parser(sub):
     grd = actions.add_parser("grade", help="grade a class folder into grades.csv")
     grd.add_argument("dir", help="folder of submissions: one file or one folder per learner")
     grd.add_argument("--lesson", required=True, help="the lesson (see 'exercise list')")
-    add_out(grd, GRADES["csv"])  # outside DIR: grade() refuses a folder inside the submissions
+    add_out(grd, "grades.csv")  # outside DIR: grade() refuses a folder inside the submissions
     grd.add_argument("--force", action="store_true", help="overwrite the grades file in --out")
     grd.add_argument("--format", choices=["csv", "json"], default="csv",
                      help="grades.csv (default: one row per learner) or grades.json")
@@ -53,7 +54,7 @@ def add_parser(sub):
     return p
 
 
-def _add_run_options(p):
+def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=None,
                    help="seed of the random cases (default: a fresh one, printed)")
     p.add_argument("--timeout", type=float, default=10.0,
@@ -66,7 +67,7 @@ def _add_run_options(p):
                    help="1 (default): name the kind of mistake; 2: also give the formula")
 
 
-def _limits(args):
+def _limits(args: argparse.Namespace) -> "Limits":
     from ..exercises import Limits
 
     for option, value, default in (("--timeout", args.timeout, 10),
@@ -79,12 +80,12 @@ def _limits(args):
                   memory_mb=args.memory)
 
 
-def _no_action(args):
+def _no_action(args: argparse.Namespace) -> int:
     args.exercise_parser.print_help()
     return 2
 
 
-def run_new(args):
+def run_new(args: argparse.Namespace) -> int:
     from ..exercises import new_exercise
 
     written = new_exercise(args.dir, args.lesson, force=args.force)
@@ -93,7 +94,7 @@ def run_new(args):
     return 0
 
 
-def run_list(args):
+def run_list(args: argparse.Namespace) -> int:
     from ..exercises import LESSONS
 
     width = max(map(len, LESSONS))
@@ -102,7 +103,7 @@ def run_list(args):
     return 0
 
 
-def run_check(args):
+def run_check(args: argparse.Namespace) -> int:
     from ..exercises import check
 
     report = check(args.file, args.lesson, args.seed, _limits(args))
@@ -116,16 +117,9 @@ def run_check(args):
     return 0 if report.passed == len(report.checks) else 1
 
 
-def run_grade(args):
-    from ..exercises import grade, summary_lines
-    from ..files import ensure_writable_dir
+def run_grade(args: argparse.Namespace) -> int:
+    from ..exercises import grade_into
 
-    out = Path(args.out) / GRADES[args.format]
-    if not out.resolve().is_relative_to(Path(args.dir).resolve()):  # else grade() says why
-        ensure_writable_dir(args.out)
-    reports = grade(args.dir, args.lesson, out, seed=args.seed, limits=_limits(args),
-                    force=args.force, log=print, jobs=args.jobs, fmt=args.format,
-                    hint=args.hint)
-    print("\n".join(summary_lines(reports)))
-    print(f"Wrote {out} (seed {reports[0].seed})")
+    grade_into(args.dir, args.lesson, args.out, fmt=args.format, seed=args.seed, limits=_limits(args),
+               force=args.force, jobs=args.jobs, hint=args.hint, say=print)
     return 0

@@ -1,10 +1,12 @@
 """``descentlab logistic``: logistic regression on two blobs, the boundary as it moves."""
 
-from descentlab.cli._options import add_caps, add_lesson_options, run_lesson
+import argparse
+
+from descentlab.cli._options import add_caps, add_lesson_options, config_from_args
 from descentlab.lessons.logistic import LogisticConfig, run_logistic
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("logistic", help="logistic regression on two overlapping Gaussian blobs",
                        description="Train logistic regression (sigmoid and binary cross-entropy) "
                        "by gradient descent on two overlapping Gaussian blobs; print the loss, "
@@ -19,15 +21,10 @@ def add_parser(sub):
     return p
 
 
-def run(args):
-    from descentlab.outputs.media import animation_files, write_boundary_animation
+def run(args: argparse.Namespace) -> int:
+    from descentlab.cli._outputs import command_of, finish
+    from descentlab.outputs import runs
 
-    def animate(result, record):
-        files, notes = write_boundary_animation(result, args.out, max_frames=args.max_frames,
-                                                max_points=args.max_points, record=record)
-        print(f"Animation ({'; '.join(notes)}): " + ", ".join(str(f) for f in files))
-
-    if not args.animate:
-        return run_lesson(args, LogisticConfig, run_logistic)
-    return run_lesson(args, LogisticConfig, run_logistic, then=animate,
-                      also=animation_files("logistic")[:-1])
+    return finish(runs.lesson(config_from_args(args, LogisticConfig), run_logistic, command_of(args),
+                              animate=args.animate, max_frames=args.max_frames,
+                              max_points=args.max_points, say=print))

@@ -1,7 +1,9 @@
 """``descentlab playground``: the live page, served on this machine."""
 
+import argparse
 
-def add_parser(sub):
+
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("playground", help="train live in the browser",
                        description="Start a local web server with the live playground: "
                        "sliders for every setting, the line, the loss and the loss surface "
@@ -20,7 +22,7 @@ def add_parser(sub):
     return p
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     from descentlab.errors import DescentlabError
 
     try:
@@ -37,11 +39,8 @@ def run(args):
         raise DescentlabError(f"port {args.port} is out of range: choose 0 to 65535 (0 picks a free one)")
     if not 1 <= args.workers <= 64:
         raise DescentlabError(f"workers {args.workers} is out of range: choose 1 to 64")
-    from descentlab.playground.server import DEFAULT_HOST, class_host
-
-    host = args.host or (class_host() if args.classroom else DEFAULT_HOST)
     try:
-        serve(host, args.port, open_browser=not args.no_browser, workers=args.workers,
+        serve(args.host, args.port, open_browser=not args.no_browser, workers=args.workers,
               classroom=args.classroom)
     except KeyboardInterrupt:
         pass

@@ -1,13 +1,12 @@
 """``descentlab predict MODEL data.csv``: predictions of a saved model, as CSV."""
 
+import argparse
+
 from descentlab.cli._options import add_out
-from descentlab.estimators.workflow import predict_csv, predictions_csv, write_predictions
-
-#: The file ``predict --out FOLDER`` writes.
-PREDICTIONS = "predictions.csv"
+from descentlab.outputs.models import PREDICTIONS
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("predict", help="predict with a model saved by 'descentlab fit'",
                        description="Load a model saved by 'descentlab fit' and predict for every "
                        "row of a CSV file that has the model's feature columns. Writes CSV: the "
@@ -22,21 +21,10 @@ def add_parser(sub):
     return p
 
 
-def run(args):
-    from descentlab.cli._outputs import check_folder, recording
-    from descentlab.files import ensure_writable_dir
-    from descentlab.outputs.manifest import MANIFEST
+def run(args: argparse.Namespace) -> int:
+    from descentlab.cli._outputs import command_of
+    from descentlab.outputs import models
 
-    planned = [PREDICTIONS, MANIFEST]
-    if args.out is not None:
-        check_folder(args.out, planned, inputs=[args.model, args.csv])
-    _, _, predictions = predict_csv(args.model, args.csv, delimiter=args.delimiter)
-    if args.out is None:
-        print(predictions_csv(predictions), end="")
-        return 0
-    ensure_writable_dir(args.out)
-    with recording(args, planned) as record:
-        path = write_predictions(record.path(PREDICTIONS), predictions)
-    n = len(next(iter(predictions.values())))
-    print(f"Wrote {n} predictions to {path}")
+    command = command_of(args) if args.out is not None else None  # None: the CSV on stdout
+    models.predict(args.model, args.csv, command, delimiter=args.delimiter, say=print)
     return 0

@@ -1,18 +1,20 @@
 """``descentlab report``: the whole story in one self-contained HTML file."""
 
+import argparse
+
 from descentlab.cli._options import (
     add_caps,
     add_out,
     add_source,
     add_training_options,
     choice_list,
-    load_result,
+    config_from_args,
     rate_list,
 )
 from descentlab.lessons import NETWORK_STUDIES
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write one self-contained HTML report",
                        description="Write an HTML page with every figure embedded: the data, "
                        "the training animation with an epoch slider, the cost against m, the "
@@ -34,32 +36,11 @@ def add_parser(sub):
     return p
 
 
-def run(args):
-    from descentlab.cli._outputs import check_folder, finish, histories_of, recording
-    from descentlab.core.regimes import regime_marks
-    from descentlab.files.interrupts import stopping
-    from descentlab.lessons import run_network_studies
-    from descentlab.lessons.lr_study import tutorial_study
-    from descentlab.outputs.manifest import MANIFEST
-    from descentlab.outputs.report import write_report
+def run(args: argparse.Namespace) -> int:
+    from descentlab.cli._outputs import command_of, finish
+    from descentlab.outputs import runs
 
-    planned = ["report.html", MANIFEST]
-    check_folder(args.out, planned, inputs=[args.history] if args.history else [])
-    result = load_result(args)
-    study = tutorial_study(result, args.rates)
-    skipped = stopping() and args.networks  # Ctrl-C stopped the tutorial: no part starts after it
-    networks = [] if skipped else run_network_studies(args.networks)
-    trained_now = [] if args.history is not None else [result.history]  # see animate
-    histories = [*trained_now, *(run.history for run in study.runs)]
-    histories += [h for n in networks for h in histories_of(n)]
-    with recording(args, planned, histories) as record:
-        path = write_report(result, record.folder / "report.html", study=study,
-                                   networks=networks, max_frames=args.max_frames,
-                                   max_points=args.max_points, record=record)
-    extra = f"; with {', '.join(args.networks)}" if networks else ""
-    if skipped:
-        extra += f"; without {', '.join(args.networks)}, not started after Ctrl-C"
-    if result.history.interrupted_note():
-        extra += f"; the run was {result.history.interrupted_note()}"
-    print(f"Report: {path} (learning rates: {regime_marks(study.bound)}{extra})")
-    return finish(record, histories)
+    config = None if args.history is not None else config_from_args(args)  # --history: no training
+    return finish(runs.report(config, command_of(args), history=args.history, rates=args.rates,
+                              networks=args.networks, max_frames=args.max_frames,
+                              max_points=args.max_points, say=print))

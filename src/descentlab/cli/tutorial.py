@@ -1,20 +1,16 @@
 """``descentlab tutorial``: the article's run, reproducible, with its figures and metrics."""
 
+import argparse
+
 from descentlab.cli._options import (
     add_caps,
     add_out,
     add_training_options,
     config_from_args,
 )
-from descentlab.errors import DivergenceError
-from descentlab.lessons.article import run_tutorial
-
-#: The tutorial's report: a name of its own, so ``descentlab report`` (report.html) never
-#: replaces it with a page of another run.
-REPORT = "tutorial_report.html"
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
     p = sub.add_parser("tutorial", help="run the article's linear regression end to end",
                        description="Train the article's linear regression by gradient descent, "
                        "print its progress and metrics, and write figures, history.json and "
@@ -33,63 +29,11 @@ def add_parser(sub):
     return p
 
 
-def run(args):
-    from descentlab.cli._options import _say_if_large
-    from descentlab.cli._outputs import check_folder, finish, recording
-    from descentlab.lessons.lr_study import tutorial_study
-    from descentlab.outputs.lessons import lesson_files, save_tutorial
-    from descentlab.outputs.media import animation_files, write_animation
-    from descentlab.outputs.report import write_report
-    from descentlab.viz.sampling import MAX_FIGURES, drawn_epochs, logged_count
+def run(args: argparse.Namespace) -> int:
+    from descentlab.cli._outputs import command_of, finish
+    from descentlab.outputs import runs
 
-    config = config_from_args(args)
-    planned = lesson_files("tutorial", config)
-    if args.animate:
-        planned += animation_files("training")[:-1]
-    if args.report:
-        planned.append(REPORT)
-    if args.vs_article:
-        planned.append("mape.png")
-    check_folder(args.out, planned)
-    _say_if_large(config)
-    try:
-        result = run_tutorial(config, log=print)
-    except DivergenceError as exc:  # the diverged run is the lesson: keep it, then fail
-        if exc.result is not None:
-            with recording(args, planned, [exc.history]) as record:
-                record.status = "diverged"
-                written = save_tutorial(exc.result, args.out, record)
-            print(f"Kept the diverged run: {len(written)} files in {args.out}/ "
-                  "(history.json and metrics.json say \"diverged\")")
-        raise
-    for line in result.summary_lines():
-        print(line)
-    if args.vs_article:
-        from descentlab.lessons.vs_article import vs_article_lines
-
-        print()
-        for line in vs_article_lines(result):
-            print(line)
-    h = result.history
-    caps = {"max_frames": args.max_frames, "max_points": args.max_points}
-    with recording(args, planned, [h]) as record:
-        written = save_tutorial(result, args.out, record)
-        print(f"Wrote {len(written)} files to {args.out}/")
-        logged = logged_count(h.n_epochs, config.log_every)
-        drawn = len(drawn_epochs(h.n_epochs, config.log_every))
-        if drawn < logged:
-            print(f"Drew {drawn} of the {logged} logged epochs as figures, evenly spaced "
-                  f"(at most {MAX_FIGURES}; the animation and history.json have every epoch)")
-        if args.animate:
-            files, notes = write_animation(result, args.out, record=record, **caps)
-            print(f"Animation ({'; '.join(notes)}): " + ", ".join(str(f) for f in files))
-        if args.report:
-            path = write_report(result, record.folder / REPORT, study=tutorial_study(result), record=record,
-                                **caps)
-            print(f"Report: {path}")
-        if args.vs_article:
-            from descentlab.viz.mape import mape_figure
-
-            fig = mape_figure(result.y_test, result.model.predict(result.X_test))
-            print(f"MAPE's drivers: {record.save_figure(fig, 'mape.png')}")
-    return finish(record, [h], budget=config.epochs)
+    written = runs.tutorial(config_from_args(args), command_of(args), animate=args.animate,
+                            report=args.report, vs_article=args.vs_article,
+                            max_frames=args.max_frames, max_points=args.max_points, say=print)
+    return finish(written)

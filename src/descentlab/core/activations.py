@@ -4,16 +4,31 @@ r"""Activations: each a function and its derivative, side by side.
 layer's backward pass is ``dLdZ = dLdA * derivative(z)``.
 """
 
+from typing import Protocol
+
 import numpy as np
 
-from descentlab.core.xp import namespace
+from descentlab.core.xp import Array, namespace
 
 
-def sigmoid(z):
+class Activation(Protocol):
+    """What a layer needs of an activation: its ``name``, :math:`g` and :math:`g'`."""
+
+    name: str
+
+    def forward(self, z: Array) -> Array: ...
+
+    def derivative(self, z: Array) -> Array: ...
+
+
+def sigmoid(z: Array) -> Array:
     r"""The logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`, without overflow.
 
     For :math:`z < 0` it uses the equal form :math:`e^{z} / (1 + e^{z})`, so ``exp`` only
     ever sees non-positive numbers.
+
+    >>> sigmoid(np.array([-1000.0, 0.0, 2.0])).round(3)
+    array([0.   , 0.5  , 0.881])
     """
     xp = namespace(z)
     z = np.asarray(z, dtype=float) if xp is np else z
@@ -21,7 +36,7 @@ def sigmoid(z):
     return xp.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def softmax(Z):
+def softmax(Z: Array) -> Array:
     r"""Row-wise softmax :math:`P_{ik} = e^{Z_{ik}} / \sum_j e^{Z_{ij}}`, without overflow.
 
     Subtracting each row's maximum first changes nothing (the factor :math:`e^{-\max_j Z_{ij}}`
@@ -43,6 +58,11 @@ def softmax(Z):
     - P_{ij})`), so it is no layer activation here: a network outputs logits and
     :class:`descentlab.core.losses.SoftmaxCrossEntropy` takes them, where the gradient
     simplifies to :math:`P - Y`.
+
+    Examples
+    --------
+    >>> softmax(np.array([[0.0, np.log(3.0)]]))
+    array([[0.25, 0.75]])
     """
     xp = namespace(Z)
     Z = np.asarray(Z, dtype=float) if xp is np else Z
@@ -50,8 +70,12 @@ def softmax(Z):
     return E / xp.sum(E, axis=1, keepdims=True)
 
 
-def log_softmax(Z):
-    r""":math:`\log P_{ik} = Z_{ik} - \operatorname{logsumexp}_j Z_{ij}`, stable (row max subtracted)."""
+def log_softmax(Z: Array) -> Array:
+    r""":math:`\log P_{ik} = Z_{ik} - \operatorname{logsumexp}_j Z_{ij}`, stable (row max subtracted).
+
+    >>> log_softmax(np.array([[1000.0, 1000.0]])).round(4)  # log(1/2) twice, no overflow
+    array([[-0.6931, -0.6931]])
+    """
     xp = namespace(Z)
     Z = np.asarray(Z, dtype=float) if xp is np else Z
     shifted = Z - xp.max(Z, axis=1, keepdims=True)
@@ -59,72 +83,93 @@ def log_softmax(Z):
 
 
 class Identity:
-    r""":math:`g(z) = z`, :math:`g'(z) = 1`: the article's linear activation."""
+    r""":math:`g(z) = z`, :math:`g'(z) = 1`: the article's linear activation.
+
+    >>> Identity().forward(np.array([-1.0, 2.0])), Identity().derivative(np.array([-1.0, 2.0]))
+    (array([-1.,  2.]), array([1., 1.]))
+    """
 
     name = "identity"
 
-    def forward(self, z):
+    def forward(self, z: Array) -> Array:
         return z
 
-    def derivative(self, z):
+    def derivative(self, z: Array) -> Array:
         return namespace(z).ones_like(z)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Identity()"
 
 
 class Sigmoid:
-    r""":math:`g(z) = \sigma(z)`, :math:`g'(z) = \sigma(z)\,(1 - \sigma(z))`."""
+    r""":math:`g(z) = \sigma(z)`, :math:`g'(z) = \sigma(z)\,(1 - \sigma(z))`.
+
+    >>> Sigmoid().derivative(np.array([0.0, 2.0])).round(3)
+    array([0.25 , 0.105])
+    """
 
     name = "sigmoid"
 
-    def forward(self, z):
+    def forward(self, z: Array) -> Array:
         return sigmoid(z)
 
-    def derivative(self, z):
+    def derivative(self, z: Array) -> Array:
         s = sigmoid(z)
         return s * (1.0 - s)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Sigmoid()"
 
 
 class Tanh:
-    r""":math:`g(z) = \tanh z`, :math:`g'(z) = 1 - \tanh^2 z`."""
+    r""":math:`g(z) = \tanh z`, :math:`g'(z) = 1 - \tanh^2 z`.
+
+    >>> Tanh().forward(np.array([0.0, 2.0])).round(3), Tanh().derivative(np.array([0.0, 2.0])).round(3)
+    (array([0.   , 0.964]), array([1.   , 0.071]))
+    """
 
     name = "tanh"
 
-    def forward(self, z):
+    def forward(self, z: Array) -> Array:
         return namespace(z).tanh(z)
 
-    def derivative(self, z):
+    def derivative(self, z: Array) -> Array:
         return 1.0 - namespace(z).tanh(z) ** 2
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Tanh()"
 
 
 class ReLU:
-    r""":math:`g(z) = \max(0, z)`, :math:`g'(z) = [z > 0]` (0 at :math:`z = 0`)."""
+    r""":math:`g(z) = \max(0, z)`, :math:`g'(z) = [z > 0]` (0 at :math:`z = 0`).
+
+    >>> ReLU().forward(np.array([-1.0, 0.0, 2.0])), ReLU().derivative(np.array([-1.0, 0.0, 2.0]))
+    (array([0., 0., 2.]), array([0., 0., 1.]))
+    """
 
     name = "relu"
 
-    def forward(self, z):
+    def forward(self, z: Array) -> Array:
         return namespace(z).maximum(z, 0.0)
 
-    def derivative(self, z):
+    def derivative(self, z: Array) -> Array:
         positive = z > 0
         return positive.astype(float) if isinstance(positive, np.ndarray) else namespace(z).astype(positive, z.dtype)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "ReLU()"
 
 
-ACTIVATIONS = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU)}
+ACTIVATIONS: dict[str, type[Activation]] = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU)}
 
 
-def get_activation(name):
-    """An activation by name (``"identity"``, ``"sigmoid"``, ``"tanh"``, ``"relu"``)."""
+def get_activation(name: str | Activation) -> Activation:
+    """An activation by name (``"identity"``, ``"sigmoid"``, ``"tanh"``, ``"relu"``); an
+    activation object is returned as it is.
+
+    >>> get_activation("tanh")
+    Tanh()
+    """
     from descentlab.errors import DescentlabError
 
     if not isinstance(name, str):

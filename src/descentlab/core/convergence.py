@@ -3,9 +3,12 @@ the error by along each of the Hessian's eigen-directions (where it reaches 1 is
 optimizer's ``stable_lr``, :mod:`descentlab.core.optimizers`)."""
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from descentlab.core.xp import FloatArray
 
 
-def contraction(lr, lam, momentum=0.0, nesterov: bool = False) -> np.ndarray:
+def contraction(lr: ArrayLike, lam: ArrayLike, momentum: ArrayLike = 0.0, nesterov: bool = False) -> FloatArray:
     r"""The factor by which one step shrinks the error along a Hessian eigenvector with
     eigenvalue ``lam``, on a quadratic loss (above 1: it grows). NumPy broadcasts the arguments.
 
@@ -26,6 +29,11 @@ def contraction(lr, lam, momentum=0.0, nesterov: bool = False) -> np.ndarray:
 
     and the factor is the larger modulus of its roots (:meth:`~descentlab.core.optimizers.GradientDescent.stable_lr` is
     where it reaches 1). Goh, "Why Momentum Really Works", Distill 2017.
+
+    Examples
+    --------
+    >>> contraction(0.5, [1.0, 4.0, 5.0])  # |1 - 0.5 lam|: shrinks, flips, grows
+    array([0.5, 1. , 1.5])
     """
     a = np.asarray(lr, dtype=float) * np.asarray(lam, dtype=float)
     beta = np.asarray(momentum, dtype=float)
@@ -35,4 +43,5 @@ def contraction(lr, lam, momentum=0.0, nesterov: bool = False) -> np.ndarray:
         trace, det = 1 + beta - a, beta + 0 * a
     root = np.sqrt((trace ** 2 - 4 * det).astype(complex))
     factor = np.maximum(np.abs((trace + root) / 2), np.abs((trace - root) / 2))
-    return np.where(beta == 0, np.abs(1 - a), factor)
+    out: FloatArray = np.where(beta == 0, np.abs(1 - a), factor)
+    return out

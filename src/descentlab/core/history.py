@@ -5,7 +5,9 @@ again on the side.
 """
 
 import json
+import os
 from dataclasses import dataclass, field
+from typing import Any, Self
 
 import numpy as np
 
@@ -20,8 +22,8 @@ from descentlab.core.history_schema import (
     kept_epochs,
 )
 from descentlab.core.history_views import HistoryViews
+from descentlab.core.xp import Array
 from descentlab.errors import DescentlabError
-from descentlab.files import write_text
 from descentlab.memory import read_text_capped
 
 
@@ -58,14 +60,22 @@ class History(HistoryViews):
     val_loss : list of float
         ``val_loss[N]`` is the loss on the held-out validation set at epoch ``N``;
         empty when no validation set was held out.
+
+    Examples
+    --------
+    >>> history = History()
+    >>> history.record(1.0, {"W": np.array([0.0])}); history.record(0.5, {"W": np.array([1.0])})
+    >>> history.final_params, history.status = {"W": np.array([1.5])}, "completed"
+    >>> history, history.trace("W").ravel(), history.params_at(2)
+    (History(n_epochs=2, status='completed', loss at epoch 1=0.5), array([0., 1.]), {'W': array([1.5])})
     """
 
-    loss: list = field(default_factory=list)
-    params: dict = field(default_factory=dict)
-    final_params: dict = field(default_factory=dict)
+    loss: list[float] = field(default_factory=list)
+    params: dict[str, list[Array]] = field(default_factory=dict)
+    final_params: dict[str, Array] = field(default_factory=dict)
     status: str = "running"
-    meta: dict = field(default_factory=dict)
-    val_loss: list = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)  # JSON values, read by every room that draws a run
+    val_loss: list[float] = field(default_factory=list)
     final_loss: float | None = None
 
     @property
@@ -75,7 +85,7 @@ class History(HistoryViews):
         return len(self.loss)
 
     @property
-    def epoch_losses(self) -> list:
+    def epoch_losses(self) -> list[float]:
         """The loss of every epoch there is a loss for: ``loss``, then :attr:`final_loss`
         (epoch ``n_epochs``) when it was measured."""
         return self.loss + ([self.final_loss] if self.final_loss is not None else [])
@@ -91,7 +101,7 @@ class History(HistoryViews):
         """The status in words: ``"stopped early"`` for ``"early_stopped"``, else the status."""
         return STATUS_WORDS.get(self.status, self.status)
 
-    def record(self, loss: float, params: dict) -> None:
+    def record(self, loss: float, params: dict[str, Array]) -> None:
         """Append one epoch: its loss and the parameters it was computed at.
 
         ``params`` is a dict of arrays that the history keeps as they are (pass copies).
@@ -104,34 +114,42 @@ class History(HistoryViews):
         """Parameter ``name`` over the epochs, as an ndarray of shape (n_epochs, ...)."""
         return np.array(self.params[name])  # np.stack's result, without its checks per epoch (3x faster)
 
-    def params_at(self, epoch: int) -> dict:
+    def params_at(self, epoch: int) -> dict[str, Array]:
         """The parameters at ``epoch`` (after ``epoch`` updates); ``epoch == n_epochs`` gives
         the final ones."""
         if epoch == self.n_epochs:
             return dict(self.final_params)
         return {name: values[epoch] for name, values in self.params.items()}
 
-    def params_after(self, epoch: int) -> dict:
+    def params_after(self, epoch: int) -> dict[str, Array]:
         """The parameters one update after ``epoch``: ``params_at(epoch + 1)``."""
         return self.params_at(epoch + 1)
 
-    def interrupted_note(self):
-        """``"interrupted after 12 of 61 epochs"`` for an interrupted run, else ``""``."""
+    def interrupted_note(self) -> str:
+        """``"interrupted after 12 of 61 epochs"`` for an interrupted run, else ``""``.
+
+        >>> History(loss=[1.0, 0.9], status="interrupted", meta={"epochs": 5}).interrupted_note()
+        'interrupted after 2 of 5 epochs'
+        """
         if self.status != "interrupted":
             return ""
         planned = self.meta.get("epochs")
         of = f" of {planned}" if isinstance(planned, int) and planned > self.n_epochs else ""
         return f"interrupted after {self.n_epochs}{of} epochs"
 
-    def to_dict(self, max_numbers: int | None = None) -> dict:
+    def to_dict(self, max_numbers: int | None = None) -> dict[str, Any]:
         """A JSON-serialisable dict (arrays become nested lists); past ``max_numbers``
-        numbers (default ``MAX_SAVED_NUMBERS``), evenly spaced epochs, said in ``meta``."""
+        numbers (default ``MAX_SAVED_NUMBERS``), evenly spaced epochs, said in ``meta``.
+
+        >>> History(loss=[1.0], params={"b": [np.array(2.0)]}, status="completed").to_dict()
+        {'loss': [1.0], 'params': {'b': [2.0]}, 'final_params': {}, 'status': 'completed', 'meta': {}, 'val_loss': []}
+        """
         per_epoch = 2 + bool(self.val_loss) + sum(np.size(vs[0]) for vs in self.params.values() if vs)
         keep, meta = kept_epochs(self.n_epochs, per_epoch, max_numbers), self.meta
         if keep is not None:
             meta = {**meta, "sampled_epochs": {"kept": len(keep), "of": self.n_epochs}, "epoch_numbers": keep}
 
-        def pick(values):
+        def pick(values: list[Any]) -> list[Any]:
             return values if keep is None or not values else [values[i] for i in keep]
         return {
             "loss": pick(self.loss),
@@ -144,7 +162,7 @@ class History(HistoryViews):
         }
 
     @classmethod
-    def from_dict(cls, data):
+    def from_dict(cls, data: object) -> Self:
         """Rebuild a History from :meth:`to_dict` output, checking every key.
 
         Raises
@@ -152,6 +170,14 @@ class History(HistoryViews):
         DescentlabError
             Naming the key and what is wrong there: ``"loss"[3] is NaN``, ``"params"["W"]
             holds 5 epochs but "loss" 6``, ``"status" is 'done', not one of ...``.
+
+        Examples
+        --------
+        >>> History.from_dict({"loss": [1.0, 0.5], "status": "completed"})
+        History(n_epochs=2, status='completed', loss at epoch 1=0.5)
+        >>> History.from_dict({"loss": [1.0, float("nan")]})
+        Traceback (most recent call last):
+        descentlab.errors.DescentlabError: "loss"[1] is NaN
         """
         if not isinstance(data, dict):
             raise _bad("the file", f"holds {_what(data)}, not an object with \"loss\"")
@@ -164,7 +190,7 @@ class History(HistoryViews):
         status = data.get("status", "completed")
         if status not in STATUSES:
             raise _bad('"status"', f"is {_what(status)}, not one of {', '.join(STATUSES)}")
-        params = {}
+        params: dict[str, list[Array]] = {}
         for name, values in _object('"params"', data.get("params", {})).items():
             where = f'"params"[{json.dumps(name)}]'
             if not isinstance(values, list) or len(values) != len(loss):
@@ -186,25 +212,34 @@ class History(HistoryViews):
         return cls(loss=loss, params=params, final_params=final, status=status, meta=dict(meta),
                    val_loss=val_loss, final_loss=final_loss)
 
-    def to_json(self, path=None):
-        """The JSON text; with ``path``, written there atomically (a regular file only)."""
-        text = json.dumps(self.to_dict(), indent=1)
-        return text if path is None else write_text(path, text + "\n")
+    def to_json(self) -> str:
+        """The JSON text (:func:`descentlab.outputs.lessons.save_history` writes it to a file).
+
+        >>> History.from_json(History(loss=[1.0], status="completed").to_json())
+        History(n_epochs=1, status='completed', loss at epoch 0=1)
+        """
+        return json.dumps(self.to_dict(), indent=1)
 
     @classmethod
-    def from_json(cls, text):
+    def from_json(cls, text: str) -> Self:
+        """A History from the text of :meth:`to_json` (the checks of :meth:`from_dict`)."""
         return cls.from_dict(json.loads(text))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         last = (f", loss at epoch {self.last_epoch}={self.epoch_losses[-1]:.6g}"
                 if self.epoch_losses else "")
         return f"History(n_epochs={self.n_epochs}, status={self.status!r}{last})"
 
 
-def load_history(path):
+def load_history(path: str | os.PathLike[str]) -> History:
     """Read a ``history.json``; a missing, damaged or hand-edited file gives a one-line error
     naming the key that is wrong (files over :data:`descentlab.memory.MAX_JSON_BYTES` are
-    refused unread)."""
+    refused unread).
+
+    >>> load_history("no-such-folder/history.json")
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: cannot read history 'no-such-folder/history.json' (No such file or directory): check the path
+    """
     text = read_text_capped(path, "history")
     try:
         return History.from_json(text)

@@ -9,16 +9,17 @@ import math
 
 import numpy as np
 
+from descentlab.core.xp import FloatArray
 from descentlab.errors import DescentlabError
 
 STATUSES = ("completed", "converged", "early_stopped", "diverged", "interrupted", "running")
 
 
-def _bad(where, problem):
+def _bad(where: str, problem: str) -> DescentlabError:
     return DescentlabError(f"{where} {problem}")
 
 
-def _what(value):
+def _what(value: object) -> str:
     """A JSON value as a message shows it: ``'abc'``, ``a list``, ``an object``, ``null``."""
     if isinstance(value, list):
         return "a list"
@@ -30,13 +31,13 @@ def _what(value):
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _object(where, value):
+def _object(where: str, value: object) -> dict[str, object]:
     if not isinstance(value, dict):
         raise _bad(where, f"is {_what(value)}, not an object")
     return value
 
 
-def _number(where, value, finite=True):
+def _number(where: str, value: object, finite: bool = True) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _bad(where, f"is {_what(value)}, not a number")
     try:
@@ -48,13 +49,13 @@ def _number(where, value, finite=True):
     return value
 
 
-def _numbers(where, values, finite=True):
+def _numbers(where: str, values: object, finite: bool = True) -> list[float]:
     if not isinstance(values, list):
         raise _bad(where, f"is {_what(values)}, not a list of numbers")
     return [_number(f"{where}[{i}]", v, finite) for i, v in enumerate(values)]
 
 
-def _array(where, value, finite=True):
+def _array(where: str, value: object, finite: bool = True) -> FloatArray:
     """A parameter: a number, a list of numbers or a list of equal-length lists of numbers."""
     if isinstance(value, list) and value and isinstance(value[0], list):
         rows = [_numbers(f"{where}[{i}]", row, finite) for i, row in enumerate(value)]
@@ -71,12 +72,17 @@ def _array(where, value, finite=True):
 MAX_SAVED_NUMBERS = 4_000_000
 
 
-def kept_epochs(n_epochs, per_epoch, max_numbers=None):
+def kept_epochs(n_epochs: int, per_epoch: int, max_numbers: int | None = None) -> list[int] | None:
     """None when ``n_epochs`` of ``per_epoch`` numbers fit in ``max_numbers``; else the
     evenly spaced epochs to keep (the first and the last among them), so that anything
-    descentlab writes it can read again."""
+    descentlab writes it can read again.
+
+    >>> kept_epochs(10, 2, max_numbers=100), kept_epochs(10, 2, max_numbers=8)
+    (None, [0, 3, 6, 9])
+    """
     max_numbers = MAX_SAVED_NUMBERS if max_numbers is None else max_numbers
     if n_epochs * per_epoch <= max_numbers:
         return None
     count = max(2, max_numbers // per_epoch)
-    return np.unique(np.linspace(0, n_epochs - 1, count).round().astype(int)).tolist()
+    kept: list[int] = np.unique(np.linspace(0, n_epochs - 1, count).round().astype(int)).tolist()
+    return kept

@@ -2,10 +2,11 @@
 is :func:`descentlab.viz.history.plot_history`): a table of its epochs (epoch N: the
 state after N updates; the last row the trained state when its loss is known) and an HTML summary with a sparkline."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from descentlab.core.xp import Array
 from descentlab.errors import DescentlabError
 
 if TYPE_CHECKING:                      # only for the annotations: never imported at run time
@@ -14,25 +15,30 @@ if TYPE_CHECKING:                      # only for the annotations: never importe
 
 class HistoryViews:
     """Mixin of :class:`~descentlab.core.history.History`: ``to_records``,
-    ``to_frame`` and ``_repr_html_``, all read from the History's fields."""
+    ``to_frame`` and ``_repr_html_``, all read from the History's fields.
+
+    >>> from descentlab.core.history import History
+    >>> "<svg class='sparkline'" in History(loss=[1.0, 0.5, 0.2])._repr_html_()
+    True
+    """
 
     if TYPE_CHECKING:  # the History's fields and properties these read
-        loss: list
-        val_loss: list
-        params: dict
-        final_params: dict
+        loss: list[float]
+        val_loss: list[float]
+        params: dict[str, list[Array]]
+        final_params: dict[str, Array]
         final_loss: float | None
 
         @property
         def n_epochs(self) -> int: ...
         @property
-        def epoch_losses(self) -> list: ...
+        def epoch_losses(self) -> list[float]: ...
         @property
         def last_epoch(self) -> int: ...
         @property
         def status_text(self) -> str: ...
 
-    def to_records(self) -> list[dict]:
+    def to_records(self) -> list[dict[str, Any]]:
         """One dict per epoch: ``epoch``, ``loss``, ``val_loss`` (when recorded) and each
         recorded parameter entry (``W[0]``, ``b``, ...: arrays flattened in C order).
 
@@ -40,10 +46,14 @@ class HistoryViews:
         last row is epoch ``n_epochs``, the trained parameters and their loss.
 
         Needs nothing beyond NumPy; :meth:`to_frame` makes a pandas DataFrame of it.
+
+        >>> from descentlab.core.history import History
+        >>> History(loss=[1.0, 0.5], params={"W": [np.array([0.0, 1.0]), np.array([2.0, 3.0])]}).to_records()
+        [{'epoch': 0, 'loss': 1.0, 'W[0]': 0.0, 'W[1]': 1.0}, {'epoch': 1, 'loss': 0.5, 'W[0]': 2.0, 'W[1]': 3.0}]
         """
-        rows = []
+        rows: list[dict[str, Any]] = []
         for i, loss in enumerate(self.loss):
-            row = {"epoch": i, "loss": loss}
+            row: dict[str, Any] = {"epoch": i, "loss": loss}
             if self.val_loss:
                 row["val_loss"] = self.val_loss[i] if i < len(self.val_loss) else float("nan")
             for name, values in self.params.items():
@@ -72,6 +82,12 @@ class HistoryViews:
         ------
         DescentlabError
             When pandas is not installed.
+
+        Examples
+        --------
+        >>> from descentlab.core.history import History
+        >>> History(loss=[1.0, 0.5]).to_frame()["loss"].tolist()
+        [1.0, 0.5]
         """
         try:
             import pandas as pd
@@ -87,7 +103,7 @@ class HistoryViews:
         """A small table (status, epochs, first, last and lowest loss) and a sparkline."""
         from html import escape
 
-        rows = [("status", self.status_text), ("epochs (updates)", self.n_epochs)]
+        rows: list[tuple[str, object]] = [("status", self.status_text), ("epochs (updates)", self.n_epochs)]
         losses = self.epoch_losses
         if losses:
             rows += [("loss at epoch 0", f"{losses[0]:.6g}"),
@@ -101,7 +117,7 @@ class HistoryViews:
                 f"<table>{cells}</table>{_sparkline(losses)}</div>")
 
 
-def _sparkline(values, width=240, height=48):
+def _sparkline(values: list[float], width: int = 240, height: int = 48) -> str:
     """The values as an inline SVG polyline (log scale when they span two decades)."""
     y = np.asarray(values, dtype=float)
     y = y[np.isfinite(y)]

@@ -10,18 +10,24 @@ in ``mape_excluded``; if every target is 0 the MAPE is ``None`` (undefined). It 
 """
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from descentlab.core.losses import MeanSquaredError
 from descentlab.data.magnitude import exponents, scaled
 
 
-def mape_percent(y_true, y_pred):
+def mape_percent(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[float | None, int]:
     """The MAPE in percent over the rows with a non-zero target, and how many were left out.
 
     Returns
     -------
     mape : float or None
     n_excluded : int
+
+    Examples
+    --------
+    >>> mape_percent([2.0, 0.0, 4.0], [3.0, 1.0, 4.0])  # (50 % + 0 %) / 2; the 0 target left out
+    (25.0, 1)
     """
     from sklearn.metrics import mean_absolute_percentage_error
 
@@ -33,12 +39,18 @@ def mape_percent(y_true, y_pred):
     return 100.0 * float(mean_absolute_percentage_error(y_true[keep], y_pred[keep])), n_excluded
 
 
-def regression_metrics(y_true, y_pred):
+def regression_metrics(y_true: ArrayLike, y_pred: ArrayLike) -> dict[str, float | int | None]:
     """The half-MSE loss, R^2, MAE, RMSE and MAPE of a prediction, as a dict of floats.
 
     Targets far from 1 (near 1e300 or 1e-300) are scaled by a power of two before the
     squares (:mod:`descentlab.data.magnitude`) and the results scaled back, exactly; the
     loss, a square in the target's units, is None when it is beyond a float's range.
+
+    Examples
+    --------
+    >>> m = regression_metrics([1.0, 2.0, 3.0], [1.0, 2.0, 5.0])
+    >>> m["loss"], round(m["r2"], 3), m["mape_percent"]
+    (0.6666666666666666, -1.0, 22.22222222222222)
     """
     from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
 
@@ -58,12 +70,17 @@ def regression_metrics(y_true, y_pred):
     }
 
 
-def accuracy(y_true, proba, threshold=0.5):
+def accuracy(y_true: ArrayLike, proba: ArrayLike, threshold: float = 0.5) -> float:
     """The share of correct predictions: class 1 where ``proba >= threshold``, else 0.
 
     This is accuracy as Part 3 of the series means it (predictions rounded to a class,
     compared with the labels), computed by scikit-learn's ``accuracy_score``. Higher is
     better; 0.5 is a coin toss on balanced classes.
+
+    Examples
+    --------
+    >>> accuracy([0, 1, 1, 0], [0.2, 0.9, 0.4, 0.5])
+    0.5
     """
     from sklearn.metrics import accuracy_score
 

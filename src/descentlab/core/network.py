@@ -11,13 +11,13 @@ inside its layers (keys ``"0.W"``, ``"0.b"``, ``"1.W"``, ...), so
 :func:`descentlab.core.trainer.train` and any optimizer train it like a linear model.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from descentlab.core.layers import Dense
-from descentlab.core.models import Model
-from descentlab.core.xp import namespace
+from descentlab.core.models import Model, Params
+from descentlab.core.xp import Array, namespace
 from descentlab.errors import DescentlabError
 from descentlab.memory import array_bytes, check_memory
 from descentlab.settings import check_size
@@ -46,9 +46,17 @@ class Network(Model):
     With one output the prediction has shape (n_samples,), like
     :class:`descentlab.core.models.LinearModel`, so targets ``y`` of shape (n_samples,) work
     with the losses as they are; with several it has shape (n_samples, n_outputs).
+
+    Examples
+    --------
+    >>> net = Network([Dense(2, 3, activation="tanh"), Dense(3, 1)])
+    >>> net.forward(np.zeros((4, 2))).shape, sorted(net.params)
+    ((4,), ['0.W', '0.b', '1.W', '1.b'])
+    >>> net.params["0.W"] is net.layers[0].params["W"]  # the layers' own arrays
+    True
     """
 
-    def __init__(self, layers):
+    def __init__(self, layers: Iterable[Dense]) -> None:
         layers = list(layers)
         if not layers:
             raise DescentlabError("a network needs at least one layer")
@@ -60,31 +68,33 @@ class Network(Model):
         self.params = _LayerParams(layers)
 
     @property
-    def n_in(self):
+    def n_in(self) -> int:
+        """Inputs per sample (the first layer's)."""
         return self.layers[0].n_in
 
     @property
-    def n_out(self):
+    def n_out(self) -> int:
+        """Outputs per sample (the last layer's)."""
         return self.layers[-1].n_out
 
-    def _output(self, A):
+    def _output(self, A: Array) -> Array:
         return A[:, 0] if self.n_out == 1 else A
 
-    def forward(self, X):
+    def forward(self, X: Array) -> Array:
         """Predict for ``X`` of shape (n_samples, n_in), keeping what ``backward`` needs."""
         A = X
         for layer in self.layers:
             A = layer.forward(A)
         return self._output(A)
 
-    def predict(self, X):
+    def predict(self, X: Array) -> Array:
         """Predict, keeping nothing for a backward pass."""
         A = X
         for layer in self.layers:
             A = layer.predict(A)
         return self._output(A)
 
-    def backward(self, dLdY):
+    def backward(self, dLdY: Array) -> Params:
         r"""Backpropagate :math:`\partial L/\partial \hat y` and return the flat grads dict.
 
         Parameters
@@ -101,21 +111,21 @@ class Network(Model):
         return {f"{k}.{name}": value for k, layer in enumerate(self.layers)
                 for name, value in layer.grads.items()}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Network([{inner}])"
 
 
-class _LayerParams(dict):
+class _LayerParams(dict[str, Array]):
     """The flat ``params`` of a network: ``"{k}.{name}"`` -> layer ``k``'s own array; binding a
     new array (immutable arrays, :func:`descentlab.core.xp.write`) binds it in the layer too."""
 
-    def __init__(self, layers):
+    def __init__(self, layers: list[Dense]) -> None:
         self.layers = layers
         super().__init__({f"{k}.{name}": value for k, layer in enumerate(layers)
                           for name, value in layer.params.items()})
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: str, value: Array) -> None:
         if hasattr(self, "layers"):  # unpickling sets the items before the layers
             k, name = key.split(".")
             self.layers[int(k)].params[name] = value
@@ -124,7 +134,7 @@ class _LayerParams(dict):
 
 def make_network(sizes: Sequence[int], activation: str = "tanh", *,
                  output_activation: str = "identity", init: str | None = None, bias: bool = True,
-                 seed: int = 0) -> Network:
+                 seed: int | None = 0) -> Network:
     """A network of dense layers of the given sizes, all drawn from one seeded generator.
 
     Parameters
@@ -143,6 +153,11 @@ def make_network(sizes: Sequence[int], activation: str = "tanh", *,
     Returns
     -------
     Network
+
+    Examples
+    --------
+    >>> make_network([2, 3, 1], activation="relu")  # ReLU layers start from He's draw
+    Network([Dense(2, 3, activation='relu', init='he', bias=True), Dense(3, 1, activation='identity', init='he', bias=True)])
     """
     sizes = list(sizes)
     if len(sizes) < 2:
@@ -158,12 +173,16 @@ def make_network(sizes: Sequence[int], activation: str = "tanh", *,
                    for n_in, n_out, act in zip(sizes, sizes[1:], acts, strict=False))
 
 
-def check_network_size(sizes, n_rows=0, fix="use smaller hidden layers"):
+def check_network_size(sizes: Sequence[int], n_rows: int = 0, fix: str = "use smaller hidden layers") -> None:
     r"""Raise a one-line error, before anything is allocated, when a network of ``sizes``
     (trained on ``n_rows`` rows at once) cannot fit in memory.
 
     The weights count :math:`\sum_k (n_{k-1} + 1)\, n_k`; training keeps a few arrays of
     that size, and each layer's outputs, their pre-activations and gradients for every row.
+
+    >>> check_network_size([10**6, 10**6, 1])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: a network 1000000 -> 1000000 -> 1 (1000002000001 weights) would need about ...
     """
     sizes = [int(n) for n in sizes]
     n_weights = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:], strict=False))

@@ -10,16 +10,22 @@ tinygrad convention): the article's update is the first special case of the gene
 The rate of update ``t`` is ``schedule(t, lr)`` (:mod:`descentlab.core.schedules`).
 """
 
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 import numpy as np
 
-from descentlab.core.schedules import get_schedule, with_length
-from descentlab.core.xp import copy, namespace, vdot, write, zeros_like
+from descentlab.core.models import Params
+from descentlab.core.schedules import Schedule, get_schedule, with_length
+from descentlab.core.xp import Array, copy, namespace, vdot, write, zeros_like
 from descentlab.errors import DescentlabError
 from descentlab.settings import check_rate
 
+Prox: TypeAlias = Callable[[str, Array, float], Array]
+"""A penalty's proximal step, ``prox(name, value, step) -> value`` (:mod:`descentlab.core.penalties`)."""
 
-def gd_update(param, grad, lr):
+
+def gd_update(param: Array | float, grad: Array | float, lr: float) -> Array | float:
     r"""One gradient-descent step on one parameter, the article's update rule.
 
     Notes
@@ -41,20 +47,28 @@ class Optimizer:
     ----------
     lr : float
     schedule : str or callable or None
+
+    Examples
+    --------
+    >>> opt = GradientDescent(0.1, schedule="cosine")
+    >>> opt.set_length(10)  # train sets it from epochs x batches
+    >>> opt.t = 5
+    >>> opt.rate()  # halfway down the cosine
+    0.05
     """
 
-    def __init__(self, lr, schedule=None):
+    def __init__(self, lr: float, schedule: str | Schedule | None = None) -> None:
         self.lr = lr
         self.schedule = schedule
         self._lr_at = get_schedule(schedule)
         self.t = 0
-        self.state = {}
+        self.state: dict[str, dict[str, Array]] = {}
 
-    def rate(self):
+    def rate(self) -> float:
         """The learning rate of the next update, ``schedule(t, lr)``."""
         return self._lr_at(self.t, self.lr)
 
-    def set_length(self, total_steps):
+    def set_length(self, total_steps: int) -> None:
         """Set the run's length, ``total_steps`` updates, on a schedule that decays over one
         and has none yet (:func:`descentlab.core.trainer.train` does, from its epochs and
         batches); a length already set stays."""
@@ -63,7 +77,13 @@ class Optimizer:
     #: Whether ``step`` takes a ``prox`` (an l1 penalty's proximal step, :mod:`descentlab.core.penalties`).
     proximal = False
 
-    def step(self, params, grads, prox=None):
+    def step(self, params: Params, grads: Params, prox: Prox | None = None) -> None:
+        """Update each array ``params[k]`` from ``grads[k]``, in place."""
+        raise NotImplementedError
+
+    def stable_lr(self, lam_max: float) -> float | None:
+        """The largest stable rate on a quadratic whose Hessian's top eigenvalue is ``lam_max``
+        (None: the rule has no such bound)."""
         raise NotImplementedError
 
 
@@ -107,17 +127,30 @@ class GradientDescent(Optimizer):
     to 0 whenever the new gradient says the last step went uphill,
     :math:`\sum_k g_k \cdot v_k < 0` over all parameters (O'Donoghue and Candes, 2015,
     "gradient restart"); the fast progress in the slow directions stays.
+
+    Examples
+    --------
+    >>> opt, params = GradientDescent(0.1, momentum=0.5), {"w": np.array([1.0])}
+    >>> opt.step(params, {"w": np.array([2.0])}); params  # v = 2
+    {'w': array([0.8])}
+    >>> opt.step(params, {"w": np.array([2.0])}); params, opt.state  # v = 0.5 * 2 + 2
+    ({'w': array([0.5])}, {'w': {'v': array([3.])}})
     """
 
     proximal = True
 
-    def __init__(self, lr=0.05, momentum=0.0, nesterov=False, schedule=None, restart=False):
+    def __init__(self, lr: float = 0.05, momentum: float = 0.0, nesterov: bool = False,
+                 schedule: str | Schedule | None = None, restart: bool = False) -> None:
         super().__init__(lr, schedule)
         self.momentum, self.nesterov, self.restart = momentum, nesterov, restart
 
-    def step(self, params, grads, prox=None):
+    def step(self, params: Params, grads: Params, prox: Prox | None = None) -> None:
         """Move each array ``params[k]`` against ``grads[k]``, in place; ``prox(name, value,
         step)``, when given, is a penalty's proximal step, taken after it (:meth:`proximal_step`).
+
+        >>> opt, params = GradientDescent(0.1), {"w": np.array([1.0])}
+        >>> opt.step(params, {"w": np.array([2.0])}); params, opt.t
+        ({'w': array([0.8])}, 1)
         """
         lr = self.rate()
         if prox is not None:
@@ -136,7 +169,7 @@ class GradientDescent(Optimizer):
                 write(params, key, new)
         self.t += 1
 
-    def proximal_step(self, params, grads, prox, lr):
+    def proximal_step(self, params: Params, grads: Params, prox: Prox, lr: float) -> None:
         r"""The proximal forms, which reach the penalised optimum :math:`0 \in g + \partial R`.
 
         Notes
@@ -154,6 +187,13 @@ class GradientDescent(Optimizer):
         \beta (x_{k+1} - x_k)`. The momentum's velocity is the step actually taken, so at a
         fixed point it is 0 and the prox's threshold is exact. With ``restart``, momentum is
         dropped when :math:`(p - x_{k+1}) \cdot (x_{k+1} - x_k) > 0` (O'Donoghue and Candes).
+
+        Examples
+        --------
+        >>> soft = lambda name, v, step: np.sign(v) * np.maximum(np.abs(v) - step, 0.0)  # l1's prox
+        >>> params = {"w": np.array([1.0, 0.2])}
+        >>> GradientDescent(0.5).step(params, {"w": np.zeros(2)}, prox=soft); params  # ISTA
+        {'w': array([0.5, 0. ])}
         """
         beta = self.momentum
         last = {k: self.state.setdefault(k, {"x": copy(p)})["x"] for k, p in params.items()}
@@ -173,8 +213,13 @@ class GradientDescent(Optimizer):
                 self.state[k]["x"] = copy(x)
             write(params, k, x)
 
-    def direction(self, key, grad):
-        """The step direction of parameter ``key``: ``g``, ``v`` or ``g + beta v``."""
+    def direction(self, key: str, grad: Array) -> Array:
+        """The step direction of parameter ``key``: ``g``, ``v`` or ``g + beta v`` (updating ``v``).
+
+        >>> opt = GradientDescent(0.1, momentum=0.5, nesterov=True)
+        >>> opt.direction("w", np.array([2.0])), opt.direction("w", np.array([2.0]))  # v = 2, then 3
+        (array([3.]), array([3.5]))
+        """
         if self.momentum == 0:
             return grad
         state = self.state.get(key) or self.state.setdefault(key, {"v": np.zeros_like(grad, dtype=float)
@@ -182,7 +227,7 @@ class GradientDescent(Optimizer):
         state["v"] = self.momentum * state["v"] + grad
         return grad + self.momentum * state["v"] if self.nesterov else state["v"]
 
-    def stable_lr(self, lam_max):
+    def stable_lr(self, lam_max: float) -> float:
         r"""The largest stable rate on a quadratic loss whose Hessian has top eigenvalue ``lam_max``.
 
         Notes
@@ -195,12 +240,17 @@ class GradientDescent(Optimizer):
             \alpha\lambda < 2 \;\text{(GD)}, \qquad
             \alpha\lambda < 2(1 + \beta) \;\text{(momentum)}, \qquad
             \alpha\lambda < \frac{2(1 + \beta)}{1 + 2\beta} \;\text{(Nesterov)}.
+
+        Examples
+        --------
+        >>> GradientDescent().stable_lr(4.0), Momentum(momentum=0.5).stable_lr(4.0), Nesterov(momentum=0.5).stable_lr(4.0)
+        (0.5, 0.75, 0.375)
         """
         beta = self.momentum
         factor = 2 * (1 + beta) / (1 + 2 * beta) if self.nesterov else 2 * (1 + beta)
         return factor / lam_max
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = [f"lr={self.lr!r}"]
         if self.momentum or type(self) is not GradientDescent:
             args.append(f"momentum={self.momentum!r}")
@@ -222,11 +272,17 @@ class Momentum(GradientDescent):
     momentum : float, default=0.9
     schedule : str or callable or None, default=None
     restart : bool, default=False
+
+    Examples
+    --------
+    >>> Momentum(0.1)
+    Momentum(lr=0.1, momentum=0.9)
     """
 
     look_ahead = False
 
-    def __init__(self, lr=0.05, momentum=0.9, schedule=None, restart=False):
+    def __init__(self, lr: float = 0.05, momentum: float = 0.9, schedule: str | Schedule | None = None,
+                 restart: bool = False) -> None:
         super().__init__(lr, momentum=momentum, nesterov=self.look_ahead, schedule=schedule,
                          restart=restart)
 
@@ -236,6 +292,9 @@ class Nesterov(Momentum):
 
     The parameters are :class:`Momentum`'s; the gradient step is taken from the
     look-ahead point.
+
+    >>> Nesterov(0.1, momentum=0.5).stable_lr(1.0)  # 2 (1 + b) / (1 + 2 b)
+    1.5
     """
 
     look_ahead = True
@@ -269,15 +328,22 @@ class Adam(Optimizer):
     (Kingma and Ba, 2015), with :math:`t` counted from 1. The step is about
     :math:`\alpha` in every coordinate whatever the curvature, so Adam has no fixed
     stable bound on the rate.
+
+    Examples
+    --------
+    >>> opt, params = Adam(0.1), {"w": np.array([1.0, -1.0])}
+    >>> opt.step(params, {"w": np.array([100.0, -0.01])}); params["w"].round(6)  # about lr each, whatever |g|
+    array([ 0.9, -0.9])
     """
 
-    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, schedule=None):
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 schedule: str | Schedule | None = None) -> None:
         super().__init__(lr, schedule)
         self.beta1 = beta1
         self.beta2 = beta2
         self.eps = eps
 
-    def step(self, params, grads, prox=None):
+    def step(self, params: Params, grads: Params, prox: Prox | None = None) -> None:
         """Move each array ``params[k]`` by the Adam step of ``grads[k]``, in place."""
         if prox is not None:
             check_prox(self, "l1")
@@ -301,19 +367,19 @@ class Adam(Optimizer):
             else:
                 write(params, key, new)
 
-    def stable_lr(self, lam_max):
+    def stable_lr(self, lam_max: float) -> None:
         """None: Adam's step does not scale with the curvature (see Notes)."""
         return None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         sched = "" if self.schedule is None else f", schedule={self.schedule!r}"
         return f"Adam(lr={self.lr!r}, beta1={self.beta1!r}, beta2={self.beta2!r}{sched})"
 
 
-OPTIMIZERS = {"gd": GradientDescent, "momentum": Momentum, "nesterov": Nesterov, "adam": Adam}
+OPTIMIZERS: dict[str, type[Optimizer]] = {"gd": GradientDescent, "momentum": Momentum, "nesterov": Nesterov, "adam": Adam}
 
 
-def check_prox(optimizer, penalty):
+def check_prox(optimizer: str | Optimizer, penalty: str | None) -> None:
     """Raise unless ``optimizer`` (a name of :data:`OPTIMIZERS` or an optimizer) can take
     ``penalty``: an l1 part ("l1", "elasticnet") needs a proximal step, which Adam has not.
 
@@ -328,8 +394,9 @@ def check_prox(optimizer, penalty):
                               "optimizer 'gd', 'momentum' or 'nesterov', or penalty 'l2'")
 
 
-def make_optimizer(name, lr, *, momentum=0.9, schedule=None, restart=False, total_steps=None,
-                   schedule_options=None):
+def make_optimizer(name: str, lr: float, *, momentum: float = 0.9, schedule: str | Schedule | None = None,
+                   restart: bool = False, total_steps: int | None = None,
+                   schedule_options: dict[str, Any] | None = None) -> Optimizer:
     """An optimizer from its name in ``OPTIMIZERS``, for estimators and the command line.
 
     Parameters
@@ -346,6 +413,13 @@ def make_optimizer(name, lr, *, momentum=0.9, schedule=None, restart=False, tota
         it to :func:`~descentlab.core.trainer.train`, which sets it from its run.
     schedule_options : dict or None, default=None
         Settings of a named schedule (``{"lr_min": 1e-4}`` for "cosine").
+
+    Examples
+    --------
+    >>> make_optimizer("nesterov", 0.05, momentum=0.8)
+    Nesterov(lr=0.05, momentum=0.8)
+    >>> make_optimizer("gd", 0.1, schedule="cosine", total_steps=100).rate()
+    0.1
     """
     if name not in OPTIMIZERS:
         raise DescentlabError(f"unknown optimizer {name!r}: choose one of {', '.join(OPTIMIZERS)}")
@@ -356,4 +430,5 @@ def make_optimizer(name, lr, *, momentum=0.9, schedule=None, restart=False, tota
         return GradientDescent(lr, schedule=schedule)
     if name == "adam":
         return Adam(lr, beta1=momentum, schedule=schedule)
-    return OPTIMIZERS[name](lr, momentum=momentum, schedule=schedule, restart=restart)
+    with_momentum = Nesterov if name == "nesterov" else Momentum
+    return with_momentum(lr, momentum=momentum, schedule=schedule, restart=restart)

@@ -15,20 +15,28 @@ gives the optimum gradient descent approaches, and the eigenvalues of :math:`H`
 (:mod:`descentlab.core.stepsize`) the largest learning rate for which it approaches it.
 """
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import NDArray
 
-from descentlab.core.xp import is_numpy, namespace
+from descentlab.core.xp import Array, FloatArray, is_numpy, namespace
 
 
-def with_bias_column(X: np.ndarray) -> np.ndarray:
-    """``X`` with a column of ones appended, the article's x0 = 1 for the bias."""
+def with_bias_column(X: Array) -> Array:
+    """``X`` with a column of ones appended, the article's x0 = 1 for the bias.
+
+    >>> with_bias_column(np.array([[2.0], [3.0]]))
+    array([[2., 1.],
+           [3., 1.]])
+    """
     if not is_numpy(X):
         xp = namespace(X)
         return xp.concat([X, xp.ones_like(X[:, :1])], axis=1)
     return np.hstack([X, np.ones((X.shape[0], 1))])
 
 
-def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+def least_squares(X: FloatArray, y: FloatArray) -> tuple[NDArray[np.floating[Any]], float]:
     r"""The minimiser of the squared loss, from NumPy's ``lstsq``.
 
     Parameters
@@ -51,11 +59,11 @@ def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     >>> W.round(12), round(b, 12)
     (array([2.]), 1.0)
     """
-    theta, *_ = np.linalg.lstsq(with_bias_column(X), y, rcond=None)
+    theta: NDArray[np.floating[Any]] = np.linalg.lstsq(with_bias_column(X), y, rcond=None)[0]  # float32 stays
     return theta[:-1], float(theta[-1])
 
 
-def second_moment(X):
+def second_moment(X: Array) -> Array:
     r"""The features' second-moment matrix with the bias column, :math:`\tfrac1N \tilde X^\top \tilde X`.
 
     The Hessian :math:`H` of the half-MSE, straight from the rows (for the step size's row
@@ -64,12 +72,18 @@ def second_moment(X):
     Returns
     -------
     H : ndarray of shape (n_features + 1, n_features + 1)
+
+    Examples
+    --------
+    >>> second_moment(np.array([[1.0], [3.0]]))
+    array([[5., 2.],
+           [2., 1.]])
     """
     Xb = with_bias_column(X)
     return Xb.T @ Xb / X.shape[0]
 
 
-def quadratic_loss(form, thetas):
+def quadratic_loss(form: tuple[FloatArray, FloatArray, float], thetas: FloatArray) -> tuple[FloatArray, FloatArray]:
     r"""Evaluate :math:`L` and :math:`\nabla L` of :func:`quadratic_form` at many points.
 
     Parameters
@@ -82,8 +96,15 @@ def quadratic_loss(form, thetas):
     -------
     loss : ndarray of shape (...)
     grad : ndarray of shape (..., n_features + 1)
+
+    Examples
+    --------
+    >>> H, c, s = np.eye(2), np.array([1.0, 0.0]), 0.5  # L = |theta - (1, 0)|^2 / 2
+    >>> quadratic_loss((H, c, s), np.array([[1.0, 0.0], [2.0, 0.0]]))
+    (array([0. , 0.5]), array([[0., 0.],
+           [1., 0.]]))
     """
     H, c, s = form
     grad = thetas @ H - c
-    loss = 0.5 * np.einsum("...i,...i->...", thetas @ H, thetas) - thetas @ c + s
+    loss: FloatArray = 0.5 * np.einsum("...i,...i->...", thetas @ H, thetas) - thetas @ c + s
     return loss, grad

@@ -11,12 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from descentlab.core.xp import is_numpy, namespace
+from descentlab.core.xp import Array, FloatArray, is_numpy, namespace
 from descentlab.data.blocks import shifted_blocks
 from descentlab.data.magnitude import exponents, scaled
 
 
-def standardize(X, sample_weight=None):
+def standardize(X: Array, sample_weight: Array | None = None) -> tuple[Array, Array, Array]:
     r"""Centre each column and divide it by its standard deviation.
 
     Parameters
@@ -41,6 +41,13 @@ def standardize(X, sample_weight=None):
               s_j = \sqrt{\frac1N \sum_i (x_{ij} - \mu_j)^2}
 
     A constant column keeps the scale 1 (:func:`column_scale`).
+
+    Examples
+    --------
+    >>> Z, mean, scale = standardize(np.array([[1.0, 5.0], [3.0, 5.0]]))
+    >>> Z, mean, scale  # the constant column keeps the scale 1 and becomes zeros
+    (array([[-1.,  0.],
+           [ 1.,  0.]]), array([2., 5.]), array([1., 1.]))
     """
     if not is_numpy(X):
         return _standardize_device(X, sample_weight)
@@ -54,7 +61,7 @@ def standardize(X, sample_weight=None):
     return (X - mean) / scale, mean, scale
 
 
-def _standardize_device(X: Any, sample_weight: Any = None) -> tuple[Any, Any, Any]:
+def _standardize_device(X: Array, sample_weight: Array | None = None) -> tuple[Array, Array, Array]:
     """:func:`standardize` for arrays of another namespace, on their device (without the
     power-of-two rescaling of columns near the float range's ends)."""
     xp = namespace(X)
@@ -70,7 +77,7 @@ def _standardize_device(X: Any, sample_weight: Any = None) -> tuple[Any, Any, An
     return (X - mean) / scale, mean, scale
 
 
-def column_scale(mean: Any, std: Any, n: float) -> Any:
+def column_scale(mean: Array | float, std: Array | float, n: float) -> Array:
     r"""The divisor of standardisation: the standard deviation, or 1 for a constant column.
 
     Parameters
@@ -90,13 +97,18 @@ def column_scale(mean: Any, std: Any, n: float) -> Any:
     A column counts as constant when :math:`s_j` is within rounding error of 0,
     :math:`s_j \le \sqrt{N}\,\epsilon\,|\mu_j|`: its standardised values are then all
     0, as scikit-learn's ``StandardScaler`` makes them, and nothing is divided by 0.
+
+    Examples
+    --------
+    >>> column_scale(np.array([3.0, 3.0]), np.array([0.5, 1e-17]), 4)
+    array([0.5, 1. ])
     """
     xp = namespace(std)
     constant = std <= float(np.sqrt(n) * np.finfo(float).eps) * abs(mean)
     return xp.where(constant, 1.0, std)
 
 
-def diagonal_scale(mean: Any, std: Any) -> Any:
+def diagonal_scale(mean: Array | float, std: Array | float) -> Array:
     r"""The Jacobi (diagonal) preconditioner of raw features, as a scale per column.
 
     Gradient descent on :math:`z_j = x_j / d_j` is gradient descent on :math:`x` with each
@@ -114,12 +126,18 @@ def diagonal_scale(mean: Any, std: Any) -> Any:
     return xp.where(d > 0, d, 1.0)
 
 
-def column_mean_std(X: Any, block_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def column_mean_std(X: Any, block_rows: int | None = None) -> tuple[FloatArray, FloatArray]:
     """Each column's mean and standard deviation in one pass of row blocks (no copy of ``X``),
     for data that is streamed or too large to standardise whole (the fused solver).
 
     The sums are taken about the first block's mean, as in
-    :meth:`descentlab.fast.moments.Moments.from_sums`.
+    :meth:`descentlab.fast.moments.Moments.from_sums`. ``X`` is any 2-D array-like that
+    :func:`descentlab.data.blocks.shifted_blocks` slices (an ndarray, a memory map, a Dask array).
+
+    Examples
+    --------
+    >>> column_mean_std(np.array([[1.0, 2.0], [3.0, 2.0]]), block_rows=1)
+    (array([2., 2.]), array([1., 0.]))
     """
     n, sx, sxx = 0, np.zeros(X.shape[1]), np.zeros(X.shape[1])
     for shift, Xb, _ in shifted_blocks(X, None, block_rows):  # noqa: B007 (every block's shift is the same: used below)
@@ -130,18 +148,24 @@ def column_mean_std(X: Any, block_rows: int | None = None) -> tuple[np.ndarray, 
     return shift + d, np.sqrt(np.maximum(sxx / n - d * d, 0.0))
 
 
-def no_scaling(n_features: int | None = None) -> tuple[Any, Any]:
+def no_scaling(n_features: int | None = None) -> tuple[FloatArray, FloatArray] | tuple[float, float]:
     """The mean and scale that leave data as it is (``standardize=False``): 0 and 1.
 
     Returns ``(zeros, ones)`` of shape (n_features,) for features, or ``(0.0, 1.0)`` for a
     target when ``n_features`` is None.
+
+    Examples
+    --------
+    >>> no_scaling(2), no_scaling()
+    ((array([0., 0.]), array([1., 1.])), (0.0, 1.0))
     """
     if n_features is None:
         return 0.0, 1.0
     return np.zeros(n_features), np.ones(n_features)
 
 
-def to_data_units(W, b, x_mean, x_scale, y_mean=0.0, y_scale=1.0):
+def to_data_units(W: Array, b: float | Array, x_mean: Array, x_scale: Array, y_mean: float | Array = 0.0,
+                  y_scale: float | Array = 1.0) -> tuple[Array, float]:
     r"""The coefficients of :math:`\hat y = XW + b` for a model fitted on standardised data.
 
     Parameters
@@ -169,6 +193,11 @@ def to_data_units(W, b, x_mean, x_scale, y_mean=0.0, y_scale=1.0):
 
         \text{coef}_j = \frac{s_y W_j}{s_j}, \qquad
         \text{intercept} = \mu_y + s_y b - \sum_j \text{coef}_j \, \mu_j .
+
+    Examples
+    --------
+    >>> to_data_units(np.array([2.0]), 1.0, x_mean=np.array([10.0]), x_scale=np.array([4.0]))
+    (array([0.5]), -4.0)
     """
     coef = W * y_scale / x_scale
     intercept = float(y_mean + y_scale * b - coef @ x_mean)  # one transfer from a device

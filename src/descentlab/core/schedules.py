@@ -16,16 +16,25 @@ so a cosine over 3000 epochs decays over 3000 epochs. Their other settings are k
 import functools
 import inspect
 import math
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 from descentlab.errors import DescentlabError
 
+Schedule: TypeAlias = Callable[[int, float], float]
+"""A schedule: the rate of step ``t`` from the base rate, ``schedule(t, lr) -> lr_t``."""
 
-def constant(t, lr):
-    r"""The article's fixed rate: :math:`\alpha_t = \alpha`."""
+
+def constant(t: int, lr: float) -> float:
+    r"""The article's fixed rate: :math:`\alpha_t = \alpha`.
+
+    >>> constant(500, 0.1)
+    0.1
+    """
     return lr
 
 
-def inverse_scaling(t, lr, power_t=0.25):
+def inverse_scaling(t: int, lr: float, power_t: float = 0.25) -> float:
     r"""Slowly decaying rate, scikit-learn's ``"invscaling"``.
 
     Notes
@@ -34,32 +43,42 @@ def inverse_scaling(t, lr, power_t=0.25):
 
     with :math:`p` = ``power_t``. With :math:`p = 1` this is the Robbins-Monro rate
     under which stochastic gradient descent converges.
+
+    >>> inverse_scaling(15, 0.1, power_t=0.5)  # 0.1 / sqrt(16)
+    0.025
     """
-    return lr / (t + 1) ** power_t
+    decay: float = (t + 1) ** power_t  # typeshed types float ** float as Any (it may be complex)
+    return lr / decay
 
 
-def step_decay(t, lr, *, total, drop=0.5, every=None):
+def step_decay(t: int, lr: float, *, total: int, drop: float = 0.5, every: int | None = None) -> float:
     r"""Multiply the rate by ``drop`` every ``every`` steps (a quarter of ``total`` when None).
 
     Notes
     -----
     .. math:: \alpha_t = \alpha \, d^{\lfloor t / k \rfloor}
+
+    >>> [step_decay(t, 0.8, total=100) for t in (0, 25, 50, 99)]  # halved every quarter
+    [0.8, 0.4, 0.2, 0.1]
     """
     every = every or max(1, total // 4)
     return lr * drop ** (t // every)
 
 
-def exponential_decay(t, lr, gamma=0.99):
+def exponential_decay(t: int, lr: float, gamma: float = 0.99) -> float:
     r"""Multiply the rate by ``gamma`` every step (a per-step rate: it needs no length).
 
     Notes
     -----
     .. math:: \alpha_t = \alpha \, \gamma^{t}
+
+    >>> exponential_decay(2, 1.0, gamma=0.5)
+    0.25
     """
     return lr * gamma ** t
 
 
-def cosine(t, lr, *, total, lr_min=0.0):
+def cosine(t: int, lr: float, *, total: int, lr_min: float = 0.0) -> float:
     r"""Cosine annealing from ``lr`` down to ``lr_min`` over ``total`` steps (nanoGPT's decay).
 
     Notes
@@ -76,7 +95,7 @@ def cosine(t, lr, *, total, lr_min=0.0):
     return lr_min + 0.5 * (lr - lr_min) * (1.0 + math.cos(math.pi * progress))
 
 
-SCHEDULES = {
+SCHEDULES: dict[str, Callable[..., float]] = {
     "constant": constant,
     "invscaling": inverse_scaling,
     "step": step_decay,
@@ -85,8 +104,12 @@ SCHEDULES = {
 }
 
 
-def schedule_options(schedule):
-    """The settings a named schedule takes (its keywords but ``total``, bound from the run)."""
+def schedule_options(schedule: str) -> list[str]:
+    """The settings a named schedule takes (its keywords but ``total``, bound from the run).
+
+    >>> schedule_options("step"), schedule_options("constant")
+    (['drop', 'every'], [])
+    """
     params = list(inspect.signature(SCHEDULES[schedule]).parameters)[2:]
     return [name for name in params if name != "total"]
 
@@ -95,29 +118,42 @@ class Unbound:
     """A named schedule that decays over the run's length, before the run has set it.
 
     Calling it is an error that says so; :func:`with_length` binds the length.
+
+    >>> unbound = Unbound("cosine", lr_min=0.01)
+    >>> unbound
+    cosine(lr_min=0.01)
+    >>> unbound(0, 0.1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: the 'cosine' schedule decays over the run's length, which is not set: ...
     """
 
-    def __init__(self, name, **kwargs):
+    def __init__(self, name: str, **kwargs: Any) -> None:
         self.name, self.kwargs = name, kwargs
 
-    def __call__(self, t, lr):
+    def __call__(self, t: int, lr: float) -> float:
         raise DescentlabError(f"the {self.name!r} schedule decays over the run's length, which is "
                               "not set: train with it (train sets it), or pass total_steps to "
                               "make_optimizer")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
         return f"{self.name}({settings})"
 
 
-def with_length(schedule_fn, total):
-    """``schedule_fn`` with the run's length, ``total`` steps, bound if it waits for one."""
+def with_length(schedule_fn: Schedule, total: float) -> Schedule:
+    """``schedule_fn`` with the run's length, ``total`` steps, bound if it waits for one.
+
+    >>> with_length(Unbound("cosine"), 100)(50, 0.2)
+    0.1...
+    >>> with_length(constant, 100) is constant  # a length already set, or none needed, stays
+    True
+    """
     if not isinstance(schedule_fn, Unbound):
         return schedule_fn
     return functools.partial(SCHEDULES[schedule_fn.name], total=max(1, int(total)), **schedule_fn.kwargs)
 
 
-def get_schedule(schedule, total=None, **kwargs):
+def get_schedule(schedule: str | Schedule | None, total: int | None = None, **kwargs: Any) -> Schedule:
     """A schedule function from its name (with keyword settings) or a callable.
 
     Parameters
@@ -146,6 +182,7 @@ def get_schedule(schedule, total=None, **kwargs):
         return constant
     if callable(schedule):
         return functools.partial(schedule, **kwargs) if kwargs else schedule
+    # a name from here on
     if schedule not in SCHEDULES:
         raise DescentlabError(f"unknown learning-rate schedule {schedule!r}: "
                               f"choose one of {', '.join(SCHEDULES)}")

@@ -8,52 +8,57 @@ the default step :math:`1 / (c\lambda_{\max})` is half of that, the classical
 :math:`1/L` step for an :math:`L`-smooth loss.
 """
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from descentlab.core.quadratic import least_squares, second_moment, with_bias_column
-from descentlab.core.xp import floats, namespace, to_numpy
+from descentlab.core.xp import Array, FloatArray, floats, namespace, to_numpy
+
+if TYPE_CHECKING:
+    from descentlab.core.optimizers import Optimizer
+    from descentlab.core.penalties import Penalty
 
 ADAM_LR = 0.01
 
 
 def hessian_bound(loss: object) -> float:
-    r"""The loss's :math:`c`: a bound on :math:`N\,\partial^2 L/\partial \hat y_i^2` (1 when it names none)."""
-    return getattr(loss, "hessian_bound", 1.0)
+    r"""The loss's :math:`c`: a bound on :math:`N\,\partial^2 L/\partial \hat y_i^2` (1 when it names none).
+
+    >>> from descentlab.core.losses import BinaryCrossEntropy
+    >>> hessian_bound(BinaryCrossEntropy()), hessian_bound(object())
+    (0.25, 1.0)
+    """
+    return float(getattr(loss, "hessian_bound", 1.0))
 
 
-def top_eigenvalue(H: np.ndarray) -> float:
-    r""":math:`\lambda_{\max}` of the symmetric matrix ``H``, exactly (NumPy's ``eigvalsh``)."""
+def top_eigenvalue(H: Array) -> float:
+    r""":math:`\lambda_{\max}` of the symmetric matrix ``H``, exactly (``eigvalsh`` of its namespace).
+
+    >>> top_eigenvalue(np.diag([1.0, 3.0]))
+    3.0
+    """
     return float(namespace(H).linalg.eigvalsh(H)[-1])
 
 
-def row_sample(X: np.ndarray, max_rows: int = 50_000) -> np.ndarray:
-    """At most about ``max_rows`` evenly spaced rows of ``X`` (all of them when fewer)."""
+def row_sample(X: Array, max_rows: int = 50_000) -> Array:
+    """At most about ``max_rows`` evenly spaced rows of ``X`` (all of them when fewer).
+
+    >>> row_sample(np.arange(10.0)[:, None], max_rows=3).ravel()
+    array([0., 3., 6., 9.])
+    """
     return X[:: max(1, X.shape[0] // max_rows), ...]
 
 
-def curvature(X: np.ndarray, loss: object, batch_size: int | None = None, max_rows: int = 50_000,
-              sample_weight: np.ndarray | None = None) -> float:
-    r"""The largest curvature :math:`L` of ``loss`` for a linear model on ``X``.
+def curvature(X: Array, loss: object, batch_size: int | None = None, max_rows: int = 50_000,
+              sample_weight: Array | None = None) -> float:
+    r"""The largest curvature :math:`L` of ``loss`` (its ``hessian_bound`` :math:`c`) for a
+    linear model on the features ``X`` of shape (n_samples, n_features).
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-        The features the model trains on (standardised, in the estimators).
-    loss : loss object
-        With a ``hessian_bound`` attribute (1 when it has none).
-    batch_size : int or None, default=None
-        With mini-batches of :math:`B < N` rows the curvature of one batch can exceed the
-        full one; the estimate adds a term for it.
-    max_rows : int, default=50_000
-        With more rows, :math:`\lambda_{\max}` is estimated on at most this many evenly
-        spaced rows.
-    sample_weight : ndarray of shape (n_samples,) or None, default=None
-        Row weights of mean 1 (:func:`descentlab.core.trainer.train`): :math:`H = \tfrac1N
-        \sum_i w_i \tilde x_i \tilde x_i^\top`, the weighted loss's Hessian.
-
-    Returns
-    -------
-    float
+    With more than ``max_rows`` rows, :math:`\lambda_{\max}` is estimated on that many evenly
+    spaced rows. Row weights of mean 1 (``sample_weight``) make :math:`H = \tfrac1N \sum_i w_i
+    \tilde x_i \tilde x_i^\top`, the weighted loss's Hessian. Mini-batches of ``batch_size``
+    :math:`B < N` rows can be sharper than the full batch: the second term below.
 
     Notes
     -----
@@ -64,6 +69,13 @@ def curvature(X: np.ndarray, loss: object, batch_size: int | None = None, max_ro
     second term only for mini-batches. A batch's Hessian has trace at most
     :math:`\max_i \lVert \tilde x_i\rVert^2`, its bound for :math:`B = 1`; for large
     batches the term fades and the full-batch value remains (a heuristic in between).
+
+    Examples
+    --------
+    >>> from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
+    >>> X = np.array([[1.0], [-1.0]])  # H = I
+    >>> curvature(X, MeanSquaredError()), curvature(X, BinaryCrossEntropy()), curvature(X, MeanSquaredError(), batch_size=1)
+    (1.0, 0.25, 3.0)
     """
     c = hessian_bound(loss)
     # a few percent would do (1/L has a factor 2 of margin), so on many rows evenly spaced
@@ -83,7 +95,7 @@ def curvature(X: np.ndarray, loss: object, batch_size: int | None = None, max_ro
     return c * lam
 
 
-def with_penalty(curv, penalty):
+def with_penalty(curv: float, penalty: "Penalty | None") -> float:
     r"""The curvature :math:`L` of the loss plus its penalty's: :math:`L + \max_j \lambda_j`.
 
     An l2 penalty :math:`\tfrac12 \sum_j \lambda_j W_j^2` (:class:`descentlab.core.penalties.Penalty`)
@@ -91,29 +103,19 @@ def with_penalty(curv, penalty):
     to :math:`\lambda_{\max}`; the default step :func:`default_lr` and the stable bound
     (an optimizer's ``stable_lr``) take this sum. An l1 part is taken by its prox, which
     adds no curvature.
+
+    >>> from descentlab.core.penalties import Penalty
+    >>> with_penalty(1.0, Penalty(0.5, 0.0, {"W": 1.0})), with_penalty(1.0, None)
+    (1.5, 1.0)
     """
     return curv if penalty is None else curv + penalty.curvature()
 
 
-def default_lr(curv, optimizer="gd", momentum=0.0, minibatch=False):
-    r"""The step size for ``lr=None``: :math:`1/L` for gradient descent and momentum.
-
-    Parameters
-    ----------
-    curv : float
-        :math:`L` from :func:`curvature`.
-    optimizer : str, default="gd"
-        A name of :data:`descentlab.core.optimizers.OPTIMIZERS`. Adam's step does not scale with
-        the curvature (about ``lr`` per coordinate), so it gets ``ADAM_LR`` = 0.01, a step
-        of a hundredth of a standard deviation on standardised data.
-    momentum : float, default=0.0
-        :math:`\beta` of "momentum" and "nesterov".
-    minibatch : bool, default=False
-        Whether the gradients are mini-batch estimates.
-
-    Returns
-    -------
-    float
+def default_lr(curv: float, optimizer: str = "gd", momentum: float = 0.0, minibatch: bool = False) -> float:
+    r"""The step size for ``lr=None``: :math:`1/L` (``curv``, from :func:`curvature`) for
+    gradient descent and momentum :math:`\beta` (``momentum``); Adam, whose step does not
+    scale with the curvature, gets ``ADAM_LR`` = 0.01, a hundredth of a standard deviation
+    on standardised data.
 
     Notes
     -----
@@ -123,6 +125,11 @@ def default_lr(curv, optimizer="gd", momentum=0.0, minibatch=False):
     then speeds the slow directions up. With mini-batches momentum adds up the gradients'
     noise as well, by :math:`1/(1-\beta)`, so the rate becomes :math:`(1-\beta)/L`: the
     same effective step as plain stochastic gradient descent.
+
+    Examples
+    --------
+    >>> default_lr(4.0), round(default_lr(4.0, "momentum", 0.9, minibatch=True), 6), default_lr(4.0, "adam")
+    (0.25, 0.025, 0.01)
     """
     if optimizer == "adam":
         return ADAM_LR
@@ -131,27 +138,12 @@ def default_lr(curv, optimizer="gd", momentum=0.0, minibatch=False):
     return 1.0 / curv
 
 
-def power_iteration(X: np.ndarray, *, bias: bool = True, n_iter: int = 1000, rtol: float = 1e-9,
+def power_iteration(X: FloatArray, *, bias: bool = True, n_iter: int = 1000, rtol: float = 1e-9,
                     seed: int = 0) -> float:
-    r"""The largest eigenvalue of the second-moment matrix, by power iteration.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    bias : bool, default=True
-        Append the bias column of ones, :math:`\tilde X = [X\;1]` (as the models do).
-    n_iter : int, default=1000
-        At most this many products with the matrix.
-    rtol : float, default=1e-9
-        Stop once the estimate changes by less than this, relatively.
-    seed : int, default=0
-        Seeds the random starting vector.
-
-    Returns
-    -------
-    lam_max : float
-        :math:`\lambda_{\max}(H)` with :math:`H = \tfrac1N \tilde X^\top \tilde X`, the
-        Hessian of the half-MSE of a linear model; 0 when :math:`X` is all zeros.
+    r""":math:`\lambda_{\max}(H)`, :math:`H = \tfrac1N \tilde X^\top \tilde X` (the half-MSE's
+    Hessian; 0 when ``X`` is all zeros), by power iteration from a vector seeded by ``seed``:
+    at most ``n_iter`` products, until the estimate changes by less than ``rtol``, relatively.
+    ``bias`` appends the column of ones, :math:`\tilde X = [X\;1]`, as the models do.
 
     Notes
     -----
@@ -160,6 +152,11 @@ def power_iteration(X: np.ndarray, *, bias: bool = True, n_iter: int = 1000, rto
     formed: each product is :math:`\tilde X^\top (\tilde X v) / N`, so the cost is
     :math:`O(N d)` per iteration. Full-batch gradient descent is stable for
     :math:`\alpha < 2 / \lambda_{\max}` (:func:`stability_bound`).
+
+    Examples
+    --------
+    >>> round(power_iteration(np.array([[2.0], [0.0]])), 6)  # H = [[2, 1], [1, 1]]: (3 + sqrt 5) / 2
+    2.618034
     """
     Xt = with_bias_column(X) if bias else np.asarray(X, dtype=float)
     n, v, lam = Xt.shape[0], np.random.default_rng(seed).normal(size=(Xt.shape[1],)), 0.0
@@ -176,7 +173,7 @@ def power_iteration(X: np.ndarray, *, bias: bool = True, n_iter: int = 1000, rto
     return lam
 
 
-def lam_max(X: np.ndarray) -> float:
+def lam_max(X: Array) -> float:
     r""":math:`\lambda_{\max}` of :math:`H = \tfrac1N \tilde X^\top \tilde X`, the Hessian of the
     half-MSE of a linear model on ``X`` (exactly, NumPy's ``eigvalsh``).
 
@@ -186,13 +183,18 @@ def lam_max(X: np.ndarray) -> float:
     return top_eigenvalue(second_moment(X))
 
 
-def stable_rate(curv: float, optimizer, penalty=None) -> float | None:
+def stable_rate(curv: float, optimizer: "Optimizer", penalty: "Penalty | None" = None) -> float | None:
     """``optimizer``'s largest stable rate on a loss of curvature ``curv`` plus ``penalty``'s
-    (:func:`with_penalty`); None for Adam, whose step does not scale with the curvature."""
+    (:func:`with_penalty`); None for Adam, whose step does not scale with the curvature.
+
+    >>> from descentlab.core.optimizers import Adam, GradientDescent
+    >>> stable_rate(4.0, GradientDescent()), stable_rate(4.0, Adam())
+    (0.5, None)
+    """
     return optimizer.stable_lr(with_penalty(curv, penalty))
 
 
-def stability_bound(X: np.ndarray) -> float:
+def stability_bound(X: Array) -> float:
     r"""The largest stable learning rate of full-batch gradient descent on the half-MSE.
 
     Notes
@@ -205,57 +207,51 @@ def stability_bound(X: np.ndarray) -> float:
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> stability_bound(np.array([[1.0], [-1.0]]))  # lambda_max = 1
+    2.0
     """
     return 2.0 / lam_max(X)
 
 
-def linear_network_bound(X, y, output_bias=False):
+def linear_network_bound(X: FloatArray, y: FloatArray, output_bias: bool = False) -> float:
     """The largest rate at which full-batch gradient descent can settle at a minimum of a
-    two-layer linear network on the half-MSE: 2 / :func:`linear_network_sharpness`."""
+    two-layer linear network on the half-MSE: 2 / :func:`linear_network_sharpness`.
+
+    >>> round(linear_network_bound(np.array([[1.0], [-1.0]]), np.array([1.0, -1.0])), 6)  # the line's is 2
+    1.0
+    """
     return 2.0 / linear_network_sharpness(X, y, output_bias)
 
 
-def linear_network_sharpness(X, y, output_bias=False):
+def linear_network_sharpness(X: FloatArray, y: FloatArray, output_bias: bool = False) -> float:
     r"""The sharpness :math:`S` (top Hessian eigenvalue) of the flattest minimum of a
     two-layer linear network on the half-MSE: its curvature, as :func:`lam_max` is the line's.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
-    output_bias : bool, default=False
-        True when the output layer has its own bias :math:`b_2` (the ``"layers"`` form of
-        :func:`descentlab.lessons.collapse.article_network`); False for the article's form, the
-        bias carried by the input :math:`x_0 = 1`.
-
-    Returns
-    -------
-    float
+    ``output_bias``: the output layer has its own bias :math:`b_2` (the ``"layers"`` form of
+    :func:`descentlab.lessons.collapse.article_network`), not the article's input :math:`x_0 = 1`.
 
     Notes
     -----
-    The network computes the line :math:`\theta = A w + b_2 e` on :math:`\tilde X = [X\;1]`,
-    with :math:`A` the first layer (its weights and, in the ``"layers"`` form, its bias
-    row), :math:`w` the output weights and :math:`e` the bias coordinate. At a minimum
-    :math:`\theta = \theta^*` (least squares) the gradient with respect to :math:`\theta`
-    vanishes, so the Hessian over the network's parameters is :math:`J^\top H J`, with
-    :math:`H` the Hessian of :func:`stability_bound` and :math:`J = \partial\theta /
-    \partial(A, w, b_2)`. Its nonzero eigenvalues are those of :math:`H^{1/2} J J^\top H^{1/2}`,
-    and :math:`J J^\top = \lVert w\rVert^2 I + A A^\top\,(+\, e e^\top)`. As :math:`A w =
-    \theta^* - b_2 e`, :math:`A A^\top \succeq v v^\top / \lVert w \rVert^2` with
-    :math:`v = \theta^* - b_2 e` (equality for a rank-one :math:`A`), so the flattest
-    minimum has sharpness
+    With :math:`H` the line's Hessian (:func:`stability_bound`), :math:`\theta^*` the least
+    squares line, :math:`e` its bias coordinate and :math:`v = \theta^* - b_2 e`,
 
     .. math::
 
         S = \min_{s > 0,\, b_2} \lambda_{\max}\!\left(H^{1/2}
-            \left(s I + v v^\top / s\;(+\, e e^\top)\right) H^{1/2}\right).
+            \left(s I + v v^\top / s\;(+\, e e^\top)\right) H^{1/2}\right),
 
-    Near a minimum gradient descent multiplies the deviation along the top eigenvector
-    by :math:`1 - \alpha \lambda_{\max}`, so it settles at none unless :math:`\alpha < 2/S`.
-    Above that the loss keeps bouncing or explodes. Unlike :func:`stability_bound` this
-    depends on ``y``: a steeper line needs larger weights, and larger weights make the
-    loss sharper.
+    the :math:`e e^\top` term and :math:`b_2` only with ``output_bias``. Gradient descent
+    settles at no minimum unless :math:`\alpha < 2/S`; unlike :func:`stability_bound` this
+    depends on ``y`` (a steeper line needs larger weights, which make the loss sharper).
+    The derivation: :doc:`/maths`, "The sharpness of a two-layer linear network".
+
+    Examples
+    --------
+    >>> X, y = np.array([[1.0], [-1.0]]), np.array([1.0, -1.0])  # H = I, theta* = (1, 0)
+    >>> round(linear_network_sharpness(X, y), 6)  # min over s of s + 1/s
+    2.0
     """
     from scipy.optimize import minimize
 
@@ -266,19 +262,19 @@ def linear_network_sharpness(X, y, output_bias=False):
     e = np.zeros_like(theta)
     e[-1] = 1.0
 
-    def sharpness(z):
+    def sharpness(z: FloatArray) -> float:
         s = np.exp(z[0])
         v = theta - z[1] * e if output_bias else theta
         M = s * np.eye(theta.size) + np.outer(v, v) / s + (np.outer(e, e) if output_bias else 0.0)
         return top_eigenvalue(root @ M @ root)
 
-    start = [np.log(max(np.linalg.norm(theta), 1e-12)), 0.0]
+    start = [np.log(max(float(np.linalg.norm(theta)), 1e-12)), 0.0]
     best = minimize(sharpness, start, method="Nelder-Mead", options={"xatol": 1e-9, "fatol": 1e-12})
     return float(best.fun)
 
 
 #: Where each regime of a rate ends, as a fraction of the stable bound (:func:`classify_rate`).
-REGIME_EDGES = {"too small": 0.05, "good": 0.8, "near the bound": 1.0}
+REGIME_EDGES: dict[str, float] = {"too small": 0.05, "good": 0.8, "near the bound": 1.0}
 
 
 def classify_rate(lr: float, bound: float) -> str:

@@ -10,17 +10,30 @@ import inspect
 import math
 import warnings
 from collections.abc import Callable
-from typing import Any
-
-import numpy as np
+from typing import Any, Protocol
 
 from descentlab.core.history import History
+from descentlab.core.models import Model, Params
 from descentlab.core.xp import all_finite
 from descentlab.errors import DivergenceError, divergence_message
 
 
+class ConvergenceRule(Protocol):
+    """A stronger stopping rule than ``tol`` (``train``'s ``converged``), e.g.
+    :class:`descentlab.estimators.convergence.OptimumCheck`."""
+
+    def __call__(self, params: Params, grads: Params | None, stalled: bool) -> bool: ...
+
+    def unconverged_message(self, n_epochs: int, params: Params) -> str: ...
+
+
 class Diverging(Exception):
-    """Raised inside an epoch when a batch's loss diverges; ``train`` turns it into its outcome."""
+    """Raised inside an epoch when a batch's loss diverges; ``train`` turns it into its outcome.
+
+    >>> error = Diverging(float("inf"), "is not finite")
+    >>> error.loss, str(error)
+    (inf, 'is not finite')
+    """
 
     def __init__(self, loss: float, reason: str) -> None:
         super().__init__(reason)
@@ -30,7 +43,14 @@ class Diverging(Exception):
 def guard(loss_value: float, history: History, explode_factor: float) -> None:
     """Raise :class:`Diverging` when ``loss_value`` is not finite or has exploded past
     ``explode_factor`` times the first epoch's loss; called before the gradient and the
-    update, so the parameters never take a step from a diverged loss."""
+    update, so the parameters never take a step from a diverged loss.
+
+    >>> history = History(); history.record(2.0, {})
+    >>> guard(3.0, history, explode_factor=1e4)  # no exception: training goes on
+    >>> guard(3e4, history, explode_factor=1e4)
+    Traceback (most recent call last):
+    descentlab.core.stopping.Diverging: exploded to 3e+04, over 1e+04 times the first epoch's 2
+    """
     first_loss = history.loss[0] if history.loss else None
     if not math.isfinite(loss_value):
         raise Diverging(loss_value, "is not finite")
@@ -41,7 +61,12 @@ def guard(loss_value: float, history: History, explode_factor: float) -> None:
 
 def as_callback(callback: Any) -> Callable[[int, History, Any], object]:
     """Every callback as ``f(epoch, history, model)``: objects with ``on_epoch_end``, and the
-    two-argument ``f(epoch, history)`` form, which does not see the model."""
+    two-argument ``f(epoch, history)`` form, which does not see the model. (``callback`` is
+    any of these forms: ``Any``, as the check is made at run time.)
+
+    >>> as_callback(lambda epoch, history: print("epoch", epoch))(3, History(), None)
+    epoch 3
+    """
     if hasattr(callback, "on_epoch_end"):
         return callback.on_epoch_end  # type: ignore[no-any-return]
     try:
@@ -60,6 +85,12 @@ class Stopper:
 
     An epoch counts as no improvement when its score is above ``best - tol``; the best
     score (and the parameters it was measured at) are kept for early stopping.
+
+    >>> stopper = Stopper(tol=0.1, n_iter_no_change=2)
+    >>> [stopper.update(score, epoch, None) for epoch, score in enumerate([1.0, 0.5, 0.45, 0.44])]
+    [False, False, False, True]
+    >>> stopper.best, stopper.best_epoch
+    (0.44, 3)
     """
 
     def __init__(self, tol: float, n_iter_no_change: int) -> None:
@@ -67,10 +98,10 @@ class Stopper:
         self.n_iter_no_change = n_iter_no_change
         self.best = math.inf
         self.best_epoch: int | None = None
-        self.best_params: dict[str, np.ndarray] | None = None
+        self.best_params: Params | None = None
         self.count = 0
 
-    def update(self, score: float, epoch: int, params: dict[str, np.ndarray] | None) -> bool:
+    def update(self, score: float, epoch: int, params: Params | None) -> bool:
         """Record the score of ``epoch``; return True when training should stop."""
         self.count = self.count + 1 if score > self.best - self.tol else 0
         if score < self.best:
@@ -78,10 +109,16 @@ class Stopper:
         return self.count >= self.n_iter_no_change
 
 
-def finish(history: History, model: Any, stopper: Stopper | None, early_stopping: bool,
-           on_divergence: str, converged: Any = None) -> History:
+def finish(history: History, model: Model, stopper: Stopper | None, early_stopping: bool,
+           on_divergence: str, converged: ConvergenceRule | None = None) -> History:
     """Set the final parameters and status; warn when the budget ran out before ``tol`` (or
-    before the ``converged`` rule of :func:`descentlab.core.trainer.train` held: its message)."""
+    before the ``converged`` rule of :func:`descentlab.core.trainer.train` held: its message).
+
+    >>> from descentlab.core.models import LinearModel
+    >>> history = History(); history.record(1.0, {}); history.status = "running"
+    >>> finish(history, LinearModel(1), None, False, "raise").status
+    'completed'
+    """
     if early_stopping and history.status != "interrupted" and stopper is not None \
             and stopper.best_params is not None:
         model.set_params(stopper.best_params)
@@ -105,10 +142,16 @@ def finish(history: History, model: Any, stopper: Stopper | None, early_stopping
     return history
 
 
-def diverged(history: History, model: Any, epoch: int, loss_value: float, reason: str,
+def diverged(history: History, model: Model, epoch: int, loss_value: float, reason: str,
              on_divergence: str) -> History:
     """Mark the run diverged at ``epoch`` (and why); raise :class:`DivergenceError` unless
-    ``on_divergence == "stop"``."""
+    ``on_divergence == "stop"``.
+
+    >>> from descentlab.core.models import LinearModel
+    >>> history = diverged(History(), LinearModel(1), 7, float("inf"), "is not finite", "stop")
+    >>> history.status, history.meta["diverged_because"]
+    ('diverged', 'the loss is not finite')
+    """
     history.status = "diverged"
     history.meta["diverged_at_epoch"] = epoch
     history.meta["diverged_because"] = f"the loss {reason}"

@@ -9,86 +9,37 @@ rows each step sees (the split, the mini-batches, rows that repeat) is
 """
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from descentlab.core.batches import RowSet, batches, split
+from descentlab.core.batches import Rows, RowSet, batches, split
 from descentlab.core.history import History
-from descentlab.core.losses import MeanSquaredError
-from descentlab.core.optimizers import GradientDescent, check_prox
-from descentlab.core.stopping import Diverging, Stopper, as_callback, diverged, finish, guard
-from descentlab.core.xp import floats, is_numpy
+from descentlab.core.losses import Loss, MeanSquaredError
+from descentlab.core.models import Model
+from descentlab.core.objectives import FastObjective, FullBatch, Objective, Penalized, RowsObjective, weights
+from descentlab.core.optimizers import GradientDescent, Optimizer, check_prox
+from descentlab.core.penalties import Penalty
+from descentlab.core.stopping import ConvergenceRule, Diverging, Stopper, as_callback, diverged, finish, guard
+from descentlab.core.xp import Array, floats, is_numpy
 from descentlab.errors import DescentlabError
 from descentlab.files.interrupts import note_interrupt, training_ended, training_starts
 
 
-class RowsObjective:
-    """The article's objective on a batch of rows: predict and the loss, then the gradient.
-
-    ``loss(params, idx)`` runs the forward pass on the rows ``idx`` of ``fit`` and returns
-    the (weighted) batch loss and the number of rows; ``grad()`` back-propagates it.
-    """
-
-    def __init__(self, model, loss, fit: RowSet) -> None:
-        self.model, self.loss_fn, self.fit = model, loss, fit
-        self.n_samples = fit.n_samples
-
-    def loss(self, params, idx):
-        self.Xb, self.yb, self.wb = self.fit.batch(idx)
-        self.y_pred = self.model.forward(self.Xb)                       # predict
-        value = self.loss_fn.loss(self.yb, self.y_pred, **_weights(self.wb))  # the loss
-        return value, self.yb.shape[0]
-
-    def grad(self):
-        return self.model.backward(self.loss_fn.grad(self.yb, self.y_pred, **_weights(self.wb)))
-
-
-class FullBatch:
-    """A fast path's objective (``objective(params) -> (loss, grads)`` on all the rows, e.g.
-    :class:`descentlab.fast.objectives.MomentsObjective`) in the same two calls."""
-
-    def __init__(self, objective) -> None:
-        self.objective, self.n_samples = objective, objective.n_samples
-
-    def loss(self, params, idx):
-        value, self.grads = self.objective(params)
-        return value, self.n_samples
-
-    def grad(self):
-        return self.grads
-
-
-class Penalized:
-    """An objective plus a :class:`~descentlab.core.penalties.Penalty`'s value and l2 gradient."""
-
-    def __init__(self, objective, penalty) -> None:
-        self.objective, self.penalty, self.n_samples = objective, penalty, objective.n_samples
-
-    def loss(self, params, idx):
-        value, count = self.objective.loss(params, idx)
-        self.params = params
-        return value + self.penalty.loss(params), count
-
-    def grad(self):
-        return self.penalty.add_grad(self.params, self.objective.grad())
-
-
-def _weights(w):
-    return {} if w is None else {"sample_weight": w}
-
-
-def _validation_loss(loss, model, val):
+def _validation_loss(loss: Loss, model: Model, val: RowSet) -> float:
     X_val, y_val, w_val = val.full()
-    return loss.loss(y_val, model.forward(X_val), **_weights(w_val))
+    return loss.loss(y_val, model.forward(X_val), **weights(w_val))
 
 
-def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epochs: int = 100,
-          batch_size: int | None = None, seed: int | None = 0,
-          callbacks: Sequence[Callable[..., object]] = (), on_divergence="raise",
-          explode_factor=1e4,
-          record_params=True, tol=None, n_iter_no_change=5, validation_fraction=None,
-          objective=None, penalty=None, sample_weight=None, validation_data=None,
-          stop_on_validation=True, rows=None, converged: Callable[..., bool] | None = None) -> History:
+def train(model: Model, X: Array, y: Array, *, loss: Loss | None = None, optimizer: Optimizer | None = None,
+          epochs: int = 100, batch_size: int | None = None, seed: int | None = 0,
+          callbacks: Sequence[Callable[..., object] | Any] = (), on_divergence: str = "raise",
+          explode_factor: float = 1e4, record_params: bool = True, tol: float | None = None,
+          n_iter_no_change: int = 5, validation_fraction: float | None = None,
+          objective: FastObjective | None = None, penalty: Penalty | None = None,
+          sample_weight: Array | None = None, validation_data: tuple[Array, Array] | None = None,
+          stop_on_validation: bool = True, rows: Sequence[int] | Rows | None = None,
+          converged: ConvergenceRule | None = None) -> History:
     r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
 
     Each epoch, for each batch, the article's step: predict (``model.forward``), the loss
@@ -215,15 +166,18 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
         check_prox(optimizer, "l1")
     w = None if sample_weight is None else floats(sample_weight)
     meta = {} if objective is None else {"objective": repr(objective)}
-    if objective is None:  # every branch an objective: the rows, or a fast path; penalised or not
+    batch: Objective  # every branch an objective: the rows, or a fast path; penalised or not
+    val: RowSet | None
+    if objective is None:
         fit, val = split(X, y, w, rows, validation_fraction, seed)
-        objective = RowsObjective(model, loss, fit)
+        batch = RowsObjective(model, loss, fit)
     else:
-        objective, val = FullBatch(objective), None
+        batch, val = FullBatch(objective), None
     if penalty is not None:
-        objective = Penalized(objective, penalty)
+        batch = Penalized(batch, penalty)
     if validation_data is not None:
-        val = RowSet(*(np.asarray(a) if is_numpy(a) else a for a in validation_data))
+        X_val, y_val = (np.asarray(a) if is_numpy(a) else a for a in validation_data)
+        val = RowSet(X_val, y_val)
     watch = val is not None and stop_on_validation
     if watch and tol is None:
         tol = 0.0
@@ -231,7 +185,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
     ends = [c.on_train_end for c in callbacks if hasattr(c, "on_train_end")]  # e.g. end a progress line
     hooks = [as_callback(c) for c in callbacks]
     stopper = None if tol is None else Stopper(tol, n_iter_no_change)
-    n_samples = objective.n_samples
+    n_samples = batch.n_samples
     if hasattr(optimizer, "set_length"):  # a decaying schedule spans this run's updates
         optimizer.set_length(optimizer.t + epochs * (1 if batch_size is None else -(-n_samples // batch_size)))
     history = History(meta={"epochs": epochs, "batch_size": batch_size, "optimizer": repr(optimizer),
@@ -246,9 +200,9 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
                 history.val_loss.append(_validation_loss(loss, model, val))
             total = 0.0
             for idx in batches(n_samples, batch_size, rng):
-                value, count = objective.loss(model.params, idx)    # predict and the loss
+                value, count = batch.loss(model.params, idx)        # predict and the loss
                 guard(value, history, explode_factor)               # a diverging loss stops here
-                grads = objective.grad()                            # the gradient
+                grads = batch.grad()                                # the gradient
                 optimizer.step(model.params, grads, **step)         # the update
                 total += value * count
             history.record(total / n_samples, start if record_params else {})
@@ -261,7 +215,7 @@ def train(model, X: np.ndarray, y: np.ndarray, *, loss=None, optimizer=None, epo
                 stalled = converged(epoch_start, None if minibatch else grads, stalled)
                 stopper.count = 0 if not stalled and stopper.count >= stopper.n_iter_no_change else stopper.count
                 if getattr(converged, "new_stage", False):  # it changed the objective: a fresh window
-                    stopper = Stopper(tol, n_iter_no_change)
+                    stopper = Stopper(stopper.tol, n_iter_no_change)
             elif converged is not None and stopper is None:  # no tol: told of the epoch, never stops it
                 converged(epoch_start, None if minibatch else grads, False)
             if stalled:

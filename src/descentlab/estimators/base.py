@@ -25,7 +25,7 @@ from descentlab.core.stepsize import default_lr, with_penalty
 from descentlab.core.trainer import train
 from descentlab.core.xp import in_dtype_of
 from descentlab.errors import DescentlabError, DivergenceError
-from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init
+from descentlab.estimators.constraints import BASE_CONSTRAINTS, check_columns, check_state, declared_init, stops_early
 from descentlab.estimators.convergence import divergence_error
 from descentlab.estimators.dask_predict import frames_as_arrays
 from descentlab.estimators.device import check_predict_namespace, device_support, dtype_for, fit_device
@@ -130,6 +130,7 @@ class GDEstimator(Incremental, BaseEstimator):
 
     _y_numeric = True
     _accepts_sparse = False  # the linear estimators take SciPy sparse X (descentlab.estimators.sparse)
+    _multi_output = False  # whether y may be (n_samples, n_outputs): networks
     # what a saved model keeps (descentlab.estimators.persist); subclasses add theirs
     _saved_attributes = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
 
@@ -211,13 +212,13 @@ class GDEstimator(Incremental, BaseEstimator):
             return self  # columns near 1e300 or 1e-300: fitted on powers of two, exactly
         # coef_ in float32 too for float32 X, as scikit-learn's (on a device, in its namespace)
         float32 = getattr(X, "dtype", None) == (on_device[0].float32 if on_device else np.float32)
-        x_ref = X
+        x_ref, early = X, stops_early(self, X)
         X, y, sample_weight, validation_data = split_off(X, y, sample_weight, validation_data,
                                                          self.random_state)
         warm = self.warm_start and hasattr(self, "_model")
         problem = (continued_problem(self, X, y, sample_weight) if warm
                    else self._prepare(X, y, sample_weight))
-        held_out = self.early_stopping and validation_data is None
+        held_out = early and validation_data is None
         problem = problem if warm else without_intercept(self, problem)  # fit_intercept=False
         problem.choose_rows(held_out)  # a stochastic run: the virtual rows, in canonical order
         rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
@@ -235,11 +236,11 @@ class GDEstimator(Incremental, BaseEstimator):
             history = train(model, problem.Z, problem.t, loss=loss, optimizer=optimizer,
                             epochs=self.epochs, batch_size=self.batch_size,
                             seed=int(rng.integers(2**31 - 1)), callbacks=callbacks, tol=self.tol,
-                            n_iter_no_change=self._patience(problem.n_samples),
+                            n_iter_no_change=self._patience(problem.n_samples, early),
                             validation_fraction=self.validation_fraction if held_out else None,
                             record_params=False, objective=problem.objective, penalty=penalty,
                             sample_weight=problem.sample_weight, validation_data=validation,
-                            stop_on_validation=self.early_stopping, rows=problem.rows,
+                            stop_on_validation=early, rows=problem.rows,
                             converged=self._optimum_check(problem, loss, penalty, model, optimizer))
         except DivergenceError as exc:
             lam = self._curvature(problem, loss, penalty) if lam is None else lam
@@ -321,8 +322,8 @@ class GDEstimator(Incremental, BaseEstimator):
     def _divergence_error(self, exc, lr, optimizer, lam, n_samples):
         return divergence_error(self, exc, lr, optimizer, lam, n_samples)
 
-    def _patience(self, n_samples):
-        """``n_iter_no_change``; a network resolves its None here."""
+    def _patience(self, n_samples, early=False):
+        """``n_iter_no_change``; a network resolves its None here (``early``: on held-out rows)."""
         return self.n_iter_no_change
 
     def _step_size(self, problem, loss, penalty):

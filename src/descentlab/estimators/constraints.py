@@ -5,6 +5,7 @@ checks of the columns a fitted estimator is given.
 
 import inspect
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -164,3 +165,18 @@ def check_state(self):
     if not np.all(self.x_scale_ > 0):
         raise ValueError("x_scale_ must be positive")
 
+
+
+#: ``early_stopping="auto"`` (the networks' default) holds out ``validation_fraction`` from
+#: this many rows on: a wide network memorises a few thousand rows long before the loss
+#: on them stops falling; on fewer, every row is worth more for training than for stopping.
+AUTO_EARLY_STOPPING_ROWS = 1000
+
+
+def stops_early(est: Any, X: Any = None) -> bool:
+    """Whether a fit of ``est`` on ``X`` holds out rows and stops on their loss:
+    ``early_stopping``, with "auto" resolved on ``X`` (on for a NumPy array of at least
+    :data:`AUTO_EARLY_STOPPING_ROWS` rows; off on a device, on Dask, or without ``X``)."""
+    if isinstance(est.early_stopping, str):  # "auto"
+        return type(X) is np.ndarray and X.shape[0] >= AUTO_EARLY_STOPPING_ROWS
+    return bool(est.early_stopping)

@@ -107,9 +107,10 @@ def _checked(estimator, X):
 def map_rows(estimator, name, X, output):
     """The lazy Dask array ``estimator.name(X_chunk)`` over the row chunks of ``X``."""
     X = _checked(estimator, X)
-    k = len(estimator.classes_) if hasattr(estimator, "classes_") else 1
+    k = len(estimator.classes_) if hasattr(estimator, "classes_") else np.size(estimator.y_mean_)
     dtype = np.asarray(estimator.classes_).dtype if output == "labels" else np.dtype(np.float64)
-    if output == "classes" or (output == "logits" and k > 2):
+    wide = getattr(estimator, "multilabel_", False) or np.ndim(getattr(estimator, "y_mean_", 0.0)) == 1  # networks
+    if output == "classes" or (output == "logits" and (k > 2 or wide)) or (output == "values" and wide):
         return X.map_blocks(_call, estimator, name, chunks=(X.chunks[0], (k,)), dtype=dtype,
                             meta=np.empty((0, 0), dtype=dtype))
     return X.map_blocks(_call, estimator, name, drop_axis=1, dtype=dtype,

@@ -27,6 +27,7 @@ from descentlab.core.xp import (
     to_numpy,
 )
 from descentlab.errors import DescentlabError
+from descentlab.estimators.constraints import stops_early
 
 
 def _dispatching():
@@ -127,7 +128,9 @@ def fit_device(est, X, y, sample_weight=None, validation_data=None):
     if est.warm_start and hasattr(est, "_model"):
         raise DescentlabError(f"{name}: warm_start continues on NumPy arrays only: fit again "
                               "without warm_start, or pass NumPy arrays")
-    if validation_data is not None or est.early_stopping:
+    if getattr(y, "ndim", 1) == 2:  # a network's several outputs or labels
+        raise DescentlabError(f"{name}: y of several columns trains on NumPy arrays only: pass NumPy arrays")
+    if validation_data is not None or stops_early(est, X):
         raise DescentlabError(f"{name}: validation_data and early_stopping take NumPy arrays only: "
                               "leave them unset for arrays on a device, or pass NumPy arrays")
     if getattr(est, "loss", "squared_error") not in ("squared_error", "log_loss"):
@@ -159,7 +162,7 @@ def device_support(est):
     """Whether ``est``'s settings train in any namespace (its ``array_api_support`` tag): not
     the CPU kernel (``solver="fused"``), nor the options that read rows on the host, nor the
     losses of :mod:`descentlab.estimators.kinked` (NumPy's)."""
-    return not (est.solver == "fused" or est.early_stopping or est.warm_start
+    return not (est.solver == "fused" or stops_early(est) or est.warm_start
                 or getattr(est, "loss", "squared_error") not in ("squared_error", "log_loss"))
 
 

@@ -40,12 +40,14 @@ def continued_problem(est, X, y, sample_weight=None):
     """The rows of ``X``, ``y`` on the scale of ``est``'s first fit: a :class:`Problem`."""
     sparse = issparse(X) and est._accepts_sparse  # CSR rows, standardised implicitly
     X, y = checked_sparse(est, X, y, reset=False) if sparse else \
-        validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric, reset=False)
+        validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric, reset=False,
+                      multi_output=est._multi_output)
     w = est._sample_weight(sample_weight, X, y)
     if hasattr(est, "classes_"):
         t, attrs = encode_with_classes(est, y, est.classes_)
     else:
-        t, attrs = (y - est.y_mean_) / est.y_scale_, {"y_mean_": est.y_mean_, "y_scale_": est.y_scale_}
+        attrs = {"y_mean_": est.y_mean_, "y_scale_": est.y_scale_}
+        t = est._encode_validation(y, attrs)  # (y - y_mean_) / y_scale_, per output
     Z = ScaledSparse(X, est.x_mean_, est.x_scale_) if sparse else (X - est.x_mean_) / est.x_scale_
     return Problem(Z=Z, t=t, attrs=attrs, x_mean=est.x_mean_, x_scale=est.x_scale_,
                    batch_size=est.batch_size, sample_weight=w)
@@ -175,7 +177,8 @@ def _rows(est, X, y, classes=None, sample_weight=None):
             return sparse_problem(est, X, y, sample_weight)
         finally:
             del est._given_classes
-    X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric)
+    X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric,
+                         multi_output=est._multi_output)
     w = est._sample_weight(sample_weight, X, y)
     t, attrs = est._encode_target(y, w) if classes is None else encode_with_classes(est, y, classes)
     Z, x_mean, x_scale = standardize(X, w) if est.standardize else (X, *no_scaling(X.shape[1]))

@@ -87,9 +87,8 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
 
     def _check_state(self):
         super()._check_state()
-        k_targets = getattr(self, "_multi_output", False)  # y_mean_, y_scale_ of shape (k,)
-        if not (np.ndim(self.y_mean_) == np.ndim(self.y_scale_) <= k_targets and np.all(self.y_scale_ > 0)):
-            raise ValueError("y_mean_ must be a number and y_scale_ a positive number (one per target)")
+        if max(np.ndim(self.y_mean_), np.ndim(self.y_scale_)) > self._multi_output or np.min(self.y_scale_) <= 0:
+            raise ValueError("y_mean_ must be a number and y_scale_ a positive number (networks: one per output)")
 
     @lazy_on_dask("values")
     def predict(self, X):
@@ -109,7 +108,7 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):
         return super().score(X, y, sample_weight=sample_weight)
 
 
-class GDRegressor(MultiTarget, RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
+class GDRegressor(MultiTarget, RegressorLosses, _LinearMixin, StandardizedTargetRegressor):  # type: ignore[override]
     r"""Linear regression by gradient descent, the article's model on any data.
 
     Minimises the half mean squared error of :math:`\hat y = X\,\text{coef} + \text{intercept}`

@@ -1,4 +1,7 @@
-"""Saved models: a documented JSON file, safe to load, written atomically. Never pickle.
+"""Saved models: a documented JSON file, safe to load. Never pickle.
+
+:func:`model_text` turns a fitted estimator into the file's text and :func:`load_model`
+reads it back; :func:`descentlab.outputs.models.save_model` writes the text, atomically.
 
 The format (``"format": "descentlab-model"``, ``"version": 1``)::
 
@@ -30,13 +33,13 @@ large for this machine's memory is refused before it is built.
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from descentlab.core.history import History
 from descentlab.core.xp import is_device_array, to_numpy
 from descentlab.errors import DescentlabError
-from descentlab.files import check_outputs, write_text
 from descentlab.memory import read_text_capped
 
 FORMAT, VERSION = "descentlab-model", 1
@@ -44,6 +47,8 @@ FORMAT, VERSION = "descentlab-model", 1
 
 #: Parameters added after model files were first written: an older file may lack them.
 NEWER_PARAMS = {"gtol", "fit_intercept"}
+#: Learned attributes added since: an older file may lack them (``multilabel_``: one label).
+NEWER_ATTRIBUTES = {"multilabel_"}
 
 
 def _estimators():
@@ -114,27 +119,20 @@ def _finite(name, value):
     return array
 
 
-def check_writable(path):
-    """Raise a one-line error unless a model can be written at ``path``; create nothing."""
-    path = Path(path)
-    check_outputs([("the model", path)])
-    return path
-
-
-def save_model(estimator, path, info=None):
-    """Write a fitted estimator to ``path`` as JSON, atomically.
+def model_text(estimator: Any, info: dict[str, Any] | None = None) -> str:
+    """A fitted estimator as the text of a model file (JSON, ending in a newline).
 
     Parameters
     ----------
-    estimator : GDRegressor or GDClassifier
+    estimator : GDRegressor, GDClassifier, GDNetworkRegressor or GDNetworkClassifier
         Fitted, with a named (not callable) schedule.
-    path : str or Path
     info : dict, optional
         Free-form JSON-serialisable facts to keep beside the model.
 
     Returns
     -------
-    Path
+    str
+        What :func:`descentlab.outputs.models.save_model` writes and :func:`load_model` reads.
     """
     name = type(estimator).__name__
     if name not in _estimators():
@@ -159,7 +157,7 @@ def save_model(estimator, path, info=None):
     except (TypeError, ValueError) as exc:
         raise DescentlabError(f"cannot save the model ({exc}): keep info JSON-serialisable "
                               "and the coefficients finite") from None
-    return write_text(path, text + "\n")
+    return text + "\n"
 
 
 def _saved_names(estimator):
@@ -176,8 +174,8 @@ def _history_dict(history):
     return d
 
 
-def load_model(path, return_info=False):
-    """Read a model written by :func:`save_model`.
+def load_model(path: str | Path, return_info: bool = False) -> Any:
+    """Read a model written by :func:`~descentlab.outputs.models.save_model`.
 
     Parameters
     ----------
@@ -237,6 +235,8 @@ def _from_text(text):
     if not isinstance(attributes, dict):
         raise ValueError("'attributes' must be an object")
     for name in estimator._saved_attributes:
+        if name not in attributes and name in NEWER_ATTRIBUTES:
+            continue  # an older file: the estimator's _check_state takes the old meaning
         setattr(estimator, name, _decode(name, attributes[name]))
     if "feature_names_in_" in attributes:
         estimator.feature_names_in_ = _feature_names(attributes["feature_names_in_"],

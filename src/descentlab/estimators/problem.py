@@ -12,6 +12,7 @@ from descentlab.core.batches import take
 from descentlab.core.scaling import diagonal_scale, no_scaling, standardize
 from descentlab.core.stepsize import curvature, hessian_bound, row_sample
 from descentlab.core.xp import is_numpy, like, to_numpy
+from descentlab.estimators.constraints import stops_early
 from descentlab.estimators.device import dtype_for
 from descentlab.estimators.rows import content_order, fit_weights, virtual_rows
 
@@ -100,12 +101,12 @@ def rows_problem(est, X, y, sample_weight=None):
     encoded labels).
     """
     X, y = validate_data(est, X, y, dtype=dtype_for(X, np.float64), y_numeric=est._y_numeric,
-                         multi_output=getattr(est, "_multi_output", False))
+                         multi_output=est._multi_output)
     y = to_numpy(y)  # labels, weights and counts on the host (N numbers; NumPy's as they are)
     w, counts = fit_weights(est, sample_weight, _host_rows(X), y)
     t, target_attrs = est._encode_target(y, w)
     order = None
-    if est.batch_size is not None or est.early_stopping:
+    if est.batch_size is not None or stops_early(est, X):
         order = content_order(to_numpy(X), y if est._y_numeric else t)
     w, t = (None if w is None else like(w, X)), like(t, X)  # to X's device, from here on
     Z, x_mean, x_scale = standardize(X, w) if est.standardize else (X, *no_scaling(X.shape[1]))

@@ -15,6 +15,7 @@ from descentlab.core.scaling import column_mean_std, column_scale, diagonal_scal
 from descentlab.core.xp import is_numpy, like, to_numpy
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
+from descentlab.estimators.constraints import stops_early
 from descentlab.estimators.dask_weights import dask_row_weights
 from descentlab.estimators.device import dtype_for
 from descentlab.estimators.problem import Problem, preconditioned
@@ -51,7 +52,7 @@ def _full_batch(estimator, X):
     (as in the trainer), so a network's default ``batch_size=200`` on fewer rows is full batch."""
     batch = estimator.batch_size
     rows = X.shape[0]  # NaN for a Dask array of unknown chunk sizes
-    return (batch is None or (rows == rows and batch >= rows)) and not estimator.early_stopping
+    return (batch is None or (rows == rows and batch >= rows)) and not stops_early(estimator, X)
 
 
 def wants_blocks(estimator, X, weighted=False):

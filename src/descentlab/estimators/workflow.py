@@ -1,10 +1,13 @@
 """Fit and predict on real data: CSV -> estimator -> metrics -> model file -> predictions.
 
-``descentlab fit`` is :func:`fit_csv` then :func:`save_fit`; ``descentlab predict`` is
-:func:`predict_csv` then :func:`write_predictions`. Everything is usable from Python.
+This room trains and predicts and hands back what to keep: :func:`fit_info` (the facts a
+model file keeps beside the model) and :func:`predictions_csv` (the predictions as CSV
+text); :mod:`descentlab.outputs.models` writes them (``save_fit``, ``write_predictions``).
+Everything is usable from Python.
 """
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -12,7 +15,7 @@ from descentlab.data.csvfile import check_fit_data, read_csv
 from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import FIT_PARAMS
 from descentlab.estimators.rescaled import check_learned, fit_scaled
-from descentlab.files import escape_csv_cell, write_text
+from descentlab.files import escape_csv_cell
 from descentlab.settings import check_config, setting
 
 TASKS = ("regression", "classification")
@@ -118,6 +121,12 @@ class FitResult:
         return (f"FitResult({type(self.estimator).__name__}, n_rows={self.n_rows}, "
                 f"status={self.estimator.history_.status!r})")
 
+    def summary_lines(self) -> list[str]:
+        """What ``descentlab fit`` prints (:func:`descentlab.estimators.summary.summary_lines`)."""
+        from descentlab.estimators.summary import summary_lines
+
+        return summary_lines(self)
+
 
 def fit_csv(config, callbacks=(), on_start=None):
     """Read ``config.csv``, check it, fit the estimator and measure it.
@@ -175,14 +184,12 @@ def measure(estimator, X, y):
     return regression_metrics(y, estimator.predict(X))
 
 
-def save_fit(result, path):
-    """Save the model with the names of its features and target (atomically)."""
-    from descentlab.estimators.persist import save_model
-
-    info = {"features": result.features, "target": result.config.target,
+def fit_info(result: FitResult) -> dict[str, Any]:
+    """What a model file keeps beside a fit's model: the names of its features and target,
+    the task, the data's path, the metrics and the settings (``predict`` reads the names)."""
+    return {"features": result.features, "target": result.config.target,
             "task": result.config.task, "csv": result.config.csv, "metrics": result.metrics,
             "config": asdict(result.config)}
-    return save_model(result.estimator, path, info=info)
 
 
 def predict_csv(model_path, csv_path, delimiter=","):
@@ -228,7 +235,7 @@ def _check_finite(values, what, lines=None):
                               "this model (the result is beyond a float's range); check or rescale them")
 
 
-def predictions_csv(predictions):
+def predictions_csv(predictions: dict[str, np.ndarray]) -> str:
     """The predictions as CSV text; floats are written exactly (Python's ``repr``)."""
     import csv
     import io
@@ -241,18 +248,9 @@ def predictions_csv(predictions):
     return out.getvalue()
 
 
-def _cell(value):
+def _cell(value: object) -> str:
     if isinstance(value, (float, np.floating)):
         return repr(float(value))
     if isinstance(value, (bool, int, np.bool_, np.integer)):
         return str(value)  # a number (-1 as a class) is data, never a formula
     return escape_csv_cell(str(value))  # a label such as "=HYPERLINK(...)" is text, not a formula
-
-
-def write_predictions(path, predictions):
-    """Write :func:`predictions_csv` to ``path`` atomically; a one-line error if it cannot."""
-    try:
-        return write_text(path, predictions_csv(predictions))
-    except OSError as exc:
-        raise DescentlabError(f"cannot write predictions to {str(path)!r} "
-                              f"({exc.strerror or exc}): choose another --out") from None

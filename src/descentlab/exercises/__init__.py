@@ -12,7 +12,7 @@ implementation of each piece of math), and nothing in the library imports it.
 - :mod:`.starter` ``exercise new``; :mod:`.grading` ``exercise check`` and ``grade``
 """
 
-from .grading import check, common_mistakes, grade, summary_lines
+from .grading import GRADES, check, common_mistakes, grade, grade_into, summary_lines
 from .lessons import LESSONS, get_lesson
 from .namespaces import isolation
 from .report import Report
@@ -20,5 +20,5 @@ from .runner import CheckResult, check_file
 from .sandbox import Limits
 from .starter import new_exercise
 
-__all__ = ["LESSONS", "CheckResult", "Limits", "Report", "check", "check_file", "isolation",
-           "common_mistakes", "get_lesson", "grade", "new_exercise", "summary_lines"]
+__all__ = ["GRADES", "LESSONS", "CheckResult", "Limits", "Report", "check", "check_file", "isolation",
+           "common_mistakes", "get_lesson", "grade", "grade_into", "new_exercise", "summary_lines"]

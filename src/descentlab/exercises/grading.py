@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from descentlab.errors import DescentlabError
 
@@ -99,6 +100,10 @@ def _pick(folder: Path, lesson: Lesson) -> Path | None:
     return files[0] if len(files) == 1 else None
 
 
+#: The class's grades, one row per learner, written into ``grade --out`` (by ``--format``).
+GRADES = {"csv": "grades.csv", "json": "grades.json"}
+
+
 def grade(folder: str | Path, lesson: str, out: str | Path, seed: int | None = None,
           limits: Limits | None = None, force: bool = False, log: Callable[[str], object] | None = None,
           jobs: int = 1, fmt: str = "csv", hint: int = 1) -> list[Report]:
@@ -131,6 +136,21 @@ def grade(folder: str | Path, lesson: str, out: str | Path, seed: int | None = N
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         reports = list(pool.map(one, submissions.items()))
     write_report(out, reports, chosen, fmt, hint)
+    return reports
+
+
+def grade_into(folder: str | Path, lesson: str, out_folder: str | Path, *,
+               fmt: str = "csv", say: Callable[[str], None] = print, **options: Any) -> list[Report]:
+    """``exercise grade``: :func:`grade` (with ``options``) into ``grades.csv`` (or ``.json``) in
+    ``out_folder``, made unless inside the submissions; say each learner and the summary."""
+    from descentlab.files import ensure_writable_dir
+
+    out = Path(out_folder) / GRADES[fmt]
+    if not out.resolve().is_relative_to(Path(folder).resolve()):  # else grade() says why
+        ensure_writable_dir(out_folder)
+    reports = grade(folder, lesson, out, log=say, fmt=fmt, **options)
+    say("\n".join(summary_lines(reports)))
+    say(f"Wrote {out} (seed {reports[0].seed})")
     return reports
 
 

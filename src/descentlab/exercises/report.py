@@ -2,17 +2,19 @@
 file: grades.csv (one row per learner) or grades.json.
 
 Every cell passes through :func:`descentlab.files.escape_csv_cell`; the file is written to
-a temporary file and moved into place (:func:`descentlab.files.write_text`).
+a temporary file and moved into place (:func:`descentlab.outputs.exercise_files.write_grades`).
 """
 
 import csv
 import io
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from descentlab.files import escape_csv_cell, write_text
+from descentlab.files import escape_csv_cell
+from descentlab.outputs.exercise_files import write_grades
 
 from .lessons import Lesson
 from .namespaces import isolation
@@ -145,7 +147,7 @@ def json_text(reports: Sequence[Report], lesson: Lesson, hint: int = 1) -> str:
                        "learners": [r.to_dict(hint) for r in reports]}, indent=1) + "\n"
 
 
-def write_report(out: str | Path, reports: Sequence[Report], lesson: Lesson, fmt: str = "csv",
-                 hint: int = 1) -> None:
+def write_report(out: str | os.PathLike[str], reports: Sequence[Report], lesson: Lesson, fmt: str = "csv",
+                 hint: int = 1) -> Path:
     """Write ``reports`` to ``out`` as ``fmt`` ("csv" or "json")."""
-    write_text(out, (json_text if fmt == "json" else csv_text)(reports, lesson, hint))
+    return write_grades(out, (json_text if fmt == "json" else csv_text)(reports, lesson, hint))

@@ -2,9 +2,8 @@
 
 import ast
 import json
+import os
 from pathlib import Path
-
-from descentlab.errors import DescentlabError
 
 from .lessons import Lesson, get_lesson
 
@@ -22,28 +21,16 @@ def starter_files(lesson: Lesson) -> dict[str, str]:
     }
 
 
-def new_exercise(folder: str | Path, lesson_name: str = "linear_regression", force: bool = False) -> list[Path]:
+def new_exercise(folder: str | os.PathLike[str], lesson_name: str = "linear_regression",
+                 force: bool = False) -> list[Path]:
     """Write the starter of a lesson into ``folder``; return the paths written.
 
-    Refuses to overwrite a file unless ``force`` is True.
+    Refuses to overwrite a file unless ``force`` is True
+    (:func:`descentlab.outputs.exercise_files.write_starter` writes them).
     """
-    lesson = get_lesson(lesson_name)
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise DescentlabError(f"{folder} is a file: give a folder for the exercise")
-    files = starter_files(lesson)
-    if not force:
-        for name in files:
-            if (folder / name).exists():
-                raise DescentlabError(f"{folder / name} already exists: pass --force to "
-                                      "overwrite it, or choose another folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise DescentlabError(f"cannot write the exercise into {folder}: {exc.strerror}") from None
-    return [folder / name for name in files]
+    from descentlab.outputs.exercise_files import write_starter
+
+    return write_starter(folder, starter_files(get_lesson(lesson_name)), force=force)
 
 
 def notebook(source: str, lesson: Lesson) -> dict[str, object]:

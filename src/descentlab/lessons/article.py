@@ -6,7 +6,7 @@
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -29,16 +29,11 @@ from descentlab.settings import epochs_setting, lr_setting, setting
 class TutorialConfig(ArticleData):
     """Everything the article's run depends on; the defaults are the article's.
 
-    Parameters
-    ----------
-    samples, noise, test_size, seed, data_seed
-        The data and its split (:class:`descentlab.data.ArticleData`).
-    features : int, default=1
-    lr : float, default=0.05
-        The learning rate ``l_r``.
-    epochs : int, default=61
-    log_every : int, default=10
-        Print the loss (and draw a figure) every this many epochs.
+    The data and its split are :class:`descentlab.data.ArticleData`'s; ``lr`` is the
+    article's ``l_r``; the loss is printed (and a figure drawn) every ``log_every`` epochs.
+
+    >>> TutorialConfig().lr, TutorialConfig().epochs
+    (0.05, 61)
     """
 
     features: int = setting(1, "how many features the data has", low=1, flag="--n-features")
@@ -47,14 +42,23 @@ class TutorialConfig(ArticleData):
     log_every: int = setting(10, "print and draw every N epochs", low=1, label="log interval",
                              suggest="10")
 
-    def make(self):
-        """The data and its split: ``data, X_train, X_test, y_train, y_test``."""
-        return super().make(self.features)
+    def make(self, n_features: int | None = None) -> tuple[Any, ...]:
+        """The data and its split, ``data, X_train, X_test, y_train, y_test`` (``features`` features).
+
+        >>> [part.shape for part in TutorialConfig().make()[1:]]  # X_train, X_test, y_train, y_test
+        [(160, 1), (40, 1), (160,), (40,)]
+        """
+        return super().make(self.features if n_features is None else n_features)
 
 
 @dataclass
 class TutorialResult(NotebookDisplay):
-    """What a tutorial run produced: data, split, trained model, history and metrics."""
+    """What a tutorial run produced: data, split, trained model, history and metrics.
+
+    >>> result = run_tutorial(log=None)
+    >>> result.history.n_epochs, result.logged_epochs()  # printed every 10; the trained line last
+    (61, [0, 10, 20, 30, 40, 50, 60, 61])
+    """
 
     kind: ClassVar[str] = "tutorial"
 
@@ -66,9 +70,9 @@ class TutorialResult(NotebookDisplay):
     y_test: np.ndarray
     model: LinearModel
     history: History
-    metrics: dict
+    metrics: dict[str, Any]  # JSON values: the numbers metrics.json holds
 
-    def logged_epochs(self):
+    def logged_epochs(self) -> list[int]:
         """The epochs printed (every ``log_every``) and drawn (those, and the last: the
         trained line, epoch ``n_epochs``, when its loss is known)."""
         last = self.history.last_epoch
@@ -77,11 +81,11 @@ class TutorialResult(NotebookDisplay):
             epochs.append(last)
         return epochs
 
-    def summary_lines(self):
+    def summary_lines(self) -> list[str]:
         """What the command line prints for this result (:func:`summary_lines`)."""
         return summary_lines(self)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         h, m = self.history, self.metrics
         if h.status == "diverged":
             return (f"TutorialResult(lr={self.config.lr:g}, status='diverged', "
@@ -92,50 +96,52 @@ class TutorialResult(NotebookDisplay):
                 f"{line}, train_loss={m['train']['loss']:.6g}, test_loss={m['test']['loss']:.6g})")
 
 
-def epoch_logger(log_every, log=print):
+def epoch_logger(log_every: int, log: Callable[[str], object] = print) -> Callable[[int, History], None]:
     """A training callback that prints the article's ``Epoch:  N`` / ``Loss =  ...`` lines:
     the loss at epoch ``N``, after ``N`` updates (the article's loop prints it before the
-    update it then makes)."""
-    def callback(epoch, history):
+    update it then makes).
+
+    >>> epoch_logger(10)(10, History(loss=[3.0] * 10 + [2.5]))
+    Epoch:  10
+    Loss =  2.5
+    """
+    def callback(epoch: int, history: History) -> None:
         if epoch % log_every == 0:
             log(f"Epoch:  {epoch}")
             log(f"Loss =  {history.loss[epoch]}")
     return callback
 
 
-def final_epoch_lines(history):
-    """The last two progress lines: epoch ``n_epochs``, the trained line, and its loss."""
+def final_epoch_lines(history: History) -> list[str]:
+    """The last two progress lines: epoch ``n_epochs``, the trained line, and its loss.
+
+    >>> final_epoch_lines(History(loss=[3.0, 2.0], final_loss=1.5))
+    ['Epoch:  2   (the trained line, after all 2 updates)', 'Loss =  1.5']
+    """
     n = history.n_epochs
     return [f"Epoch:  {n}   (the trained line, after all {n} updates)",
             f"Loss =  {history.final_loss}"]
 
 
-def prepare_data(config):
-    """The article's data and its split, as ``config`` says (no training).
+def prepare_data(config: TutorialConfig) -> tuple[Any, ...]:
+    """The article's data and its split, as ``config`` says (no training):
+    ``data, X_train, X_test, y_train, y_test``.
 
-    Returns
-    -------
-    data : Dataset
-    X_train, X_test, y_train, y_test : ndarray
+    >>> [len(part) for part in prepare_data(TutorialConfig(samples=10))[1:]]
+    [8, 2, 8, 2]
     """
     return config.make()
 
 
 def run_tutorial(config: TutorialConfig | None = None,
                  log: Callable[[str], object] | None = print) -> TutorialResult:
-    """Train the article's linear regression and measure it.
+    """Train the article's linear regression (``config``: the article's settings by default)
+    and measure it; ``log`` receives the article's progress lines (None prints nothing).
+    A rate that makes the loss blow up raises :class:`DivergenceError`, naming the epoch
+    and the stable bound.
 
-    Parameters
-    ----------
-    config : TutorialConfig, optional
-        The article's settings by default.
-    log : callable or None
-        Receives the article's progress lines; None prints nothing.
-
-    Raises
-    ------
-    DivergenceError
-        If the learning rate makes the loss blow up: names the epoch and the stable bound.
+    >>> run_tutorial(log=None)  # the article's 61 epochs at l_r = 0.05
+    TutorialResult(lr=0.05, epochs=61, status='completed', m=..., b=..., train_loss=..., test_loss=...)
     """
     config = TutorialConfig() if config is None else config
     data, X_train, X_test, y_train, y_test = prepare_data(config)
@@ -170,12 +176,12 @@ def result_from_history(history: History) -> TutorialResult:
     """Rebuild a :class:`TutorialResult` from a saved tutorial History, without training.
 
     The data and split are made again from the settings in ``history.meta``; the model
-    takes ``history.final_params``.
+    takes ``history.final_params``. A history not written by ``descentlab tutorial``, or
+    that did not complete, raises :class:`DescentlabError`.
 
-    Raises
-    ------
-    DescentlabError
-        If the history was not written by ``descentlab tutorial`` or did not complete.
+    >>> result = run_tutorial(log=None)
+    >>> result_from_history(result.history).metrics["m"] == result.metrics["m"]
+    True
     """
     names = set(TutorialConfig.__dataclass_fields__)
     if history.status not in ("completed", "interrupted") or not history.loss:
@@ -205,19 +211,26 @@ def result_from_history(history: History) -> TutorialResult:
     return TutorialResult(config, data, X_train, X_test, y_train, y_test, model, history, metrics)
 
 
-def tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, config):
-    """Train and test metrics, and how far gradient descent got towards least squares."""
+def tutorial_metrics(model: LinearModel, history: History, data: Dataset, X_train: np.ndarray,
+                     X_test: np.ndarray, y_train: np.ndarray, y_test: np.ndarray,
+                     config: TutorialConfig) -> dict[str, Any]:
+    """Train and test metrics, and how far gradient descent got towards least squares.
+
+    >>> r = run_tutorial(log=None)
+    >>> sorted(tutorial_metrics(r.model, r.history, *r.config.make(), r.config)["test"])
+    ['loss', 'mae', 'mape_excluded', 'mape_percent', 'r2', 'rmse']
+    """
     W, b = model.params["W"], float(model.params["b"])
     W_ls, b_ls = least_squares(X_train, y_train)
     W0 = history.params["W"][0]
     with np.errstate(divide="ignore", invalid="ignore"):
         progress = np.where(W_ls != W0, 100.0 * (W - W0) / (W_ls - W0), 100.0)
-    metrics = {
+    metrics: dict[str, Any] = {
         "train": regression_metrics(y_train, model.predict(X_train)),
         "test": regression_metrics(y_test, model.predict(X_test)),
         "W": W.tolist(),
         "b": b,
-        "true_coef": data.coef.tolist(),
+        "true_coef": None if data.coef is None else data.coef.tolist(),  # the article's data knows it
         "true_intercept": data.intercept,
         "least_squares": {
             "W": W_ls.tolist(),
@@ -240,7 +253,7 @@ def tutorial_metrics(model, history, data, X_train, X_test, y_train, y_test, con
     return metrics
 
 
-def _fmt_mape(metrics):
+def _fmt_mape(metrics: dict[str, Any]) -> str:
     if metrics["mape_percent"] is None:
         return "undefined (every target is 0)"
     text = f"{metrics['mape_percent']:.4f}%"
@@ -249,8 +262,12 @@ def _fmt_mape(metrics):
     return text
 
 
-def summary_lines(result):
-    """The article's closing lines, with the metrics under their real names."""
+def summary_lines(result: TutorialResult) -> list[str]:
+    """The article's closing lines, with the metrics under their real names.
+
+    >>> summary_lines(run_tutorial(log=None))[:2]  # doctest: +ELLIPSIS
+    ['Prediction: ', 'Loss =  ...']
+    """
     m, config = result.metrics, result.config
     test = m["test"]
     lines = [

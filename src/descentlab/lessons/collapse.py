@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from descentlab.core.history import History
 from descentlab.core.layers import INITS, linear
@@ -36,6 +37,7 @@ from descentlab.core.quadratic import least_squares, with_bias_column
 from descentlab.core.regimes import regime_marks
 from descentlab.core.stepsize import linear_network_bound
 from descentlab.core.trainer import train
+from descentlab.core.xp import FloatArray
 from descentlab.data.synthetic import ArticleData, Dataset
 from descentlab.errors import DescentlabError, DivergenceError, divergence_message
 from descentlab.lessons.display import NotebookDisplay
@@ -44,27 +46,18 @@ from descentlab.settings import check_choice, epochs_setting, lr_setting, settin
 BIAS_FORMS = ("x0", "layers")
 
 
-def collapse(network):
-    r"""The single affine map ``(W, b)`` that a network of linear layers computes.
-
-    Parameters
-    ----------
-    network : Network
-        Every layer's activation must be the identity.
-
-    Returns
-    -------
-    W : ndarray of shape (n_in, n_out)
-    b : ndarray of shape (n_out,)
-
-    Notes
-    -----
-    Folding layer by layer, the bias travels through the next layer like an input row:
+def collapse(network: Network) -> tuple[FloatArray, FloatArray]:
+    r"""The single affine map ``W`` (n_in, n_out), ``b`` (n_out,) that a network of linear
+    (identity) layers computes. Folding layer by layer, the bias travels through the next layer like an input row:
 
     .. math:: W \leftarrow W W_k, \qquad b \leftarrow b W_k + b_k,
 
     so two layers give :math:`W = W_1 W_2` and :math:`b = b_1 W_2 + b_2`. A layer
     without a bias contributes :math:`b_k = 0`.
+
+    >>> W, b = collapse(article_network())  # inputs [x, 1]: W = [m; b], no separate bias
+    >>> W.shape, b
+    ((2, 1), array([0.]))
     """
     for k, layer in enumerate(network.layers):
         if layer.activation.name != "identity":
@@ -79,40 +72,38 @@ def collapse(network):
     return W, b
 
 
-def equivalent_line(W, b, bias_column):
-    """The line ``m x + b`` of a collapsed one-feature network.
+def equivalent_line(W: FloatArray, b: FloatArray, bias_column: bool) -> tuple[float, float]:
+    """The line ``m x + b`` of a collapsed one-feature network: ``W`` (1, 1), or (2, 1) when
+    the input carries the bias as a last column of ones (``bias_column``); ``b`` (1,).
 
-    Parameters
-    ----------
-    W : ndarray of shape (1, 1), or (2, 1) when the input is ``[x, 1]``
-    b : ndarray of shape (1,)
-    bias_column : bool
-        True when the network's input carries the bias as a last column of ones.
+    >>> equivalent_line(np.array([[2.0], [1.0]]), np.array([0.5]), bias_column=True)
+    (2.0, 1.5)
     """
     m = float(W[0, 0])
     intercept = float(b[0]) + (float(W[1, 0]) if bias_column else 0.0)
     return m, intercept
 
 
-def article_network(bias="x0", hidden=2, init="xavier", seed=0):
-    """The article's two-layer linear network.
+def article_network(bias: str = "x0", hidden: int = 2, init: str = "xavier", seed: int | None = 0) -> Network:
+    """The article's two-layer linear network of ``hidden`` neurons (the article's 2).
 
-    Parameters
-    ----------
-    bias : {"x0", "layers"}, default="x0"
-        ``"x0"``: the article's form, inputs ``[x, 1]`` and no separate biases
-        (``W1`` of shape (2, hidden), ``W2`` of shape (hidden, 1)); ``"layers"``: input
-        ``x`` and a bias in each layer.
-    hidden : int, default=2
-        Neurons in the first layer (the article's 2).
+    ``bias="x0"``: the article's form, inputs ``[x, 1]`` and no separate biases (``W1``
+    (2, hidden), ``W2`` (hidden, 1)); ``"layers"``: input ``x`` and a bias in each layer.
+
+    >>> article_network()
+    Network([Dense(2, 2, activation='identity', init='xavier', bias=False), Dense(2, 1, activation='identity', init='xavier', bias=False)])
     """
     check_choice("bias form", bias, BIAS_FORMS)
     n_in = 2 if bias == "x0" else 1
     return make_network([n_in, hidden, 1], "identity", init=init, bias=bias == "layers", seed=seed)
 
 
-def network_inputs(X, bias):
-    """``X`` as the network sees it: ``[x, 1]`` for the ``"x0"`` form, ``X`` otherwise."""
+def network_inputs(X: NDArray[np.float64], bias: str) -> NDArray[np.float64]:
+    """``X`` as the network sees it: ``[x, 1]`` for the ``"x0"`` form, ``X`` otherwise.
+
+    >>> network_inputs(np.array([[3.0]]), "x0"), network_inputs(np.array([[3.0]]), "layers")
+    (array([[3., 1.]]), array([[3.]]))
+    """
     return with_bias_column(X) if bias == "x0" else X
 
 
@@ -120,16 +111,11 @@ def network_inputs(X, bias):
 class CollapseConfig(ArticleData):
     """Settings of the collapse study; the data and split are the tutorial's.
 
-    Parameters
-    ----------
-    samples, noise, test_size, seed, data_seed
-        The article's data (:class:`descentlab.data.ArticleData`); ``seed`` also seeds
-        the initial weights.
-    lr : float, default=0.01
-    epochs : int, default=300
-    hidden : int, default=2
-    bias : {"x0", "layers"}, default="x0"
-    init : {"xavier", "he", "normal"}, default="xavier"
+    The data settings are :class:`descentlab.data.ArticleData`'s (``seed`` also seeds the
+    initial weights); ``lr``, ``epochs``, ``hidden``, ``bias`` and ``init`` the network's.
+
+    >>> CollapseConfig(hidden=3).hidden, CollapseConfig().bias
+    (3, 'x0')
     """
 
     lr: float = lr_setting(0.01)
@@ -140,7 +126,7 @@ class CollapseConfig(ArticleData):
     init: str = setting("xavier", "initialisation", kind="choice", choices=tuple(INITS),
                         label="initialisation")
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         super().__post_init__()
         check_network_size([2, self.hidden, 1], self.samples, "use a smaller --hidden")
 
@@ -166,6 +152,10 @@ class CollapseResult(NotebookDisplay):
     stable_lr : float
         The largest rate at which gradient descent can settle at a minimum of this
         network (:func:`descentlab.core.stepsize.linear_network_bound`).
+
+    >>> result = run_collapse(CollapseConfig(epochs=20))
+    >>> [name for name, _ in result.layer_matrices()], result.network_curve([0.0, 1.0]).shape
+    (['W1', 'W2'], (2,))
     """
 
     kind: ClassVar[str] = "collapse"
@@ -190,24 +180,25 @@ class CollapseResult(NotebookDisplay):
     stable_lr: float
 
     @property
-    def gap(self):
+    def gap(self) -> float:
         """``min_loss - ls_loss``: never below 0 beyond rounding."""
         return self.min_loss - self.ls_loss
 
-    def network_curve(self, x):
+    def network_curve(self, x: ArrayLike) -> FloatArray:
         """The trained network's prediction at the points ``x``, shape (n,)."""
-        return self.network.predict(network_inputs(np.reshape(x, (-1, 1)), self.config.bias))
+        curve: FloatArray = self.network.predict(network_inputs(np.reshape(x, (-1, 1)), self.config.bias))
+        return curve
 
-    def layer_matrices(self):
+    def layer_matrices(self) -> list[tuple[str, FloatArray]]:
         """``[("W1", W1), ("b1", b1), ("W2", W2), ...]`` of the trained layers."""
         return [(f"{name}{k + 1}", layer.params[name]) for k, layer in enumerate(self.network.layers)
                 for name in ("W", "b") if name in layer.params]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"CollapseResult(m={self.m:.6g}, intercept={self.intercept:.6g}, "
                 f"loss={self.loss:.6g}, ls_loss={self.ls_loss:.6g}, max_abs_diff={self.max_abs_diff:.2g})")
 
-    def summary_lines(self):
+    def summary_lines(self) -> list[str]:
         """What the command line prints for this result (:func:`summary_lines`)."""
         return summary_lines(self)
 
@@ -215,9 +206,9 @@ class CollapseResult(NotebookDisplay):
 def run_collapse(config: CollapseConfig | None = None) -> CollapseResult:
     """Train the article's two-layer linear network and collapse it to one line.
 
-    Returns
-    -------
-    CollapseResult
+    >>> result = run_collapse(CollapseConfig(epochs=50))
+    >>> result.max_abs_diff < 1e-9, result.gap >= -1e-9  # one line; never below least squares
+    (True, True)
     """
     config = CollapseConfig() if config is None else config
     data, X_train, _, y_train, _ = config.make()
@@ -251,14 +242,19 @@ def run_collapse(config: CollapseConfig | None = None) -> CollapseResult:
         min_loss=min(min(history.loss), loss), stable_lr=stable_lr)
 
 
-def _matrix(name, value):
+def _matrix(name: str, value: FloatArray) -> list[str]:
     text = np.array2string(np.atleast_2d(value), precision=4, suppress_small=True)
     shape = "x".join(str(n) for n in np.atleast_2d(value).shape)
     return [f"{name} ({shape}) ="] + ["  " + line for line in text.splitlines()]
 
 
-def summary_lines(result):
-    """What ``descentlab collapse`` prints: the matrices, the line and the comparison."""
+def summary_lines(result: CollapseResult) -> list[str]:
+    """What ``descentlab collapse`` prints: the matrices, the line and the comparison
+    (:meth:`CollapseResult.summary_lines`).
+
+    >>> summary_lines(run_collapse(CollapseConfig(epochs=20)))[-1]  # doctest: +ELLIPSIS
+    'Gradient descent settles only for learning rates below 0.012...'
+    """
     c, h = result.config, result.history
     form = ("inputs [x, x0 = 1], no separate biases (the article's form)" if c.bias == "x0"
             else "input x, a bias in each layer")

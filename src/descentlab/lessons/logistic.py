@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from descentlab.core.history import History
 from descentlab.core.losses import BinaryCrossEntropy
@@ -24,6 +25,7 @@ from descentlab.core.metrics import accuracy
 from descentlab.core.models import LogisticModel, logistic_proba
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.trainer import train
+from descentlab.core.xp import FloatArray
 from descentlab.data.synthetic import NOISE_MAX, Dataset, check_data_size, check_split_sizes, make_blobs, split
 from descentlab.errors import DescentlabError
 from descentlab.lessons.display import NotebookDisplay
@@ -49,6 +51,9 @@ class LogisticConfig:
         saturated probabilities).
     snapshots : int, default=6
         How many epochs the boundary figure shows, spread from the first to the last.
+
+    >>> LogisticConfig(lr=0.1).lr, LogisticConfig().epochs
+    (0.1, 200)
     """
 
     lr: float = lr_setting(0.5)
@@ -63,7 +68,7 @@ class LogisticConfig:
                                 low_open=True, label="initial weight scale")
     snapshots: int = setting(6, "epochs drawn in the boundary figure", low=1, high=30, suggest="6")
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_config(self)
         check_split_sizes(self.samples, self.test_size)
         check_data_size(self.samples, 2)
@@ -84,6 +89,10 @@ class LogisticResult(NotebookDisplay):
         scikit-learn's unpenalised ``LogisticRegression`` on the same training data.
     max_proba_diff : float
         The largest difference between our probabilities and scikit-learn's.
+
+    >>> result = run_logistic(LogisticConfig(epochs=20))
+    >>> result.accuracy_trace.shape  # epochs 0 .. 20
+    (21,)
     """
 
     kind: ClassVar[str] = "logistic"
@@ -103,7 +112,7 @@ class LogisticResult(NotebookDisplay):
     reference_b: float
     max_proba_diff: float
 
-    def snapshot_epochs(self):
+    def snapshot_epochs(self) -> list[int]:
         """The epochs the boundary figure shows: 0, then spread geometrically up to the
         end (the boundary moves most at the start). Epoch ``n_epochs`` is the end."""
         n, k = self.history.n_epochs, self.config.snapshots
@@ -112,17 +121,22 @@ class LogisticResult(NotebookDisplay):
         epochs = np.round(np.geomspace(1, n, k - 1)).astype(int)
         return sorted(set(epochs.tolist()) | {0, n})
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"LogisticResult(train_accuracy={self.train_accuracy:.3f}, "
                 f"test_accuracy={self.test_accuracy:.3f}, max_proba_diff={self.max_proba_diff:.2g})")
 
-    def summary_lines(self):
+    def summary_lines(self) -> list[str]:
         """What the command line prints for this result (:func:`summary_lines`)."""
         return summary_lines(self)
 
 
-def reference_fit(X, y):
-    """scikit-learn's unpenalised logistic regression: ``(W, b)`` of the exact optimum."""
+def reference_fit(X: FloatArray, y: NDArray[np.generic]) -> tuple[FloatArray, float]:
+    """scikit-learn's unpenalised logistic regression: ``(W, b)`` of the exact optimum.
+
+    >>> W, b = reference_fit(np.array([[0.0], [1.0], [0.2], [0.9]]), np.array([0, 1, 1, 0]))
+    >>> round(float(W[0]), 2), round(b, 2)
+    (0.81, -0.43)
+    """
     from sklearn.linear_model import LogisticRegression
 
     ref = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000).fit(X, y)
@@ -132,9 +146,9 @@ def reference_fit(X, y):
 def run_logistic(config: LogisticConfig | None = None) -> LogisticResult:
     """Train logistic regression by gradient descent on two overlapping blobs.
 
-    Returns
-    -------
-    LogisticResult
+    >>> result = run_logistic(LogisticConfig(epochs=50))
+    >>> result.max_proba_diff < 0.01, result.snapshot_epochs()  # close to scikit-learn's optimum
+    (True, [0, 1, 3, 7, 19, 50])
     """
     config = LogisticConfig() if config is None else config
     data = make_blobs(config.samples, config.cluster_std, config.seed)
@@ -158,14 +172,14 @@ def run_logistic(config: LogisticConfig | None = None) -> LogisticResult:
         max_proba_diff=float(np.max(np.abs(model.predict_proba(X_train) - p_ref))))
 
 
-def _accuracy_trace(history, X, y, chunk=4096):
+def _accuracy_trace(history: History, X: FloatArray, y: NDArray[np.generic], chunk: int = 4096) -> FloatArray:
     r""":func:`accuracy` at every epoch and at the end, ``chunk`` epochs per product: the same
     rule (class 1 where :math:`\sigma(XW + b) \ge 0.5`), without a scikit-learn call per
     epoch, so that a long run stopped by Ctrl-C is written in seconds, not minutes."""
     from descentlab.core.activations import sigmoid
 
     params = [history.params_at(e) for e in range(history.n_epochs + 1)]
-    trace = []
+    trace: list[FloatArray] = []
     for start in range(0, len(params), chunk):
         part = params[start:start + chunk]
         W = np.stack([np.ravel(p["W"]) for p in part], axis=1)       # (n_features, chunk)
@@ -175,12 +189,17 @@ def _accuracy_trace(history, X, y, chunk=4096):
     return np.concatenate(trace)
 
 
-def _signed(value):
+def _signed(value: float) -> str:
     return f"{'-' if value < 0 else '+'} {abs(value):.4f}"
 
 
-def summary_lines(result, log_every=None):
-    """What ``descentlab logistic`` prints: progress, the boundary, the check, the accuracy."""
+def summary_lines(result: LogisticResult, log_every: int | None = None) -> list[str]:
+    """What ``descentlab logistic`` prints: progress, the boundary, the check, the accuracy
+    (:meth:`LogisticResult.summary_lines`).
+
+    >>> summary_lines(run_logistic(LogisticConfig(epochs=20)))[1]
+    'Epoch     0: loss 0.750434   training accuracy 48.7%'
+    """
     c, h = result.config, result.history
     log_every = log_every or max(1, h.n_epochs // 10)
     lines = [f"Logistic regression on two overlapping Gaussian blobs ({c.samples} points, "

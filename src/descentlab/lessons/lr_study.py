@@ -5,22 +5,28 @@ same start, and places each rate against the stability bound of full-batch gradi
 descent (article: "by varying alpha the rate of decrease in error varies").
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
 from descentlab.core.models import LinearModel
 from descentlab.core.optimizers import GradientDescent
 from descentlab.core.regimes import REGIMES, regime_sentence, step_regime
 from descentlab.core.stepsize import classify_rate, stability_bound
 from descentlab.core.trainer import train
+from descentlab.core.xp import FloatArray
 from descentlab.data.synthetic import ArticleData
 from descentlab.errors import DescentlabError
 from descentlab.lessons.display import NotebookDisplay
 from descentlab.settings import check_rate, epochs_setting, setting
+
+if TYPE_CHECKING:
+    from descentlab.lessons.article import TutorialResult
 
 ARTICLE_LR = 0.05  # the article's l_r
 ARTICLE_SEED = ArticleData().seed  # the tutorial's seed: the same start as its run
@@ -31,13 +37,21 @@ ARTICLE_SEED = ArticleData().seed  # the tutorial's seed: the same start as its 
 DEFAULT_FRACTIONS = (0.01, 0.4, 0.8, 1.1)
 
 
-def default_rates(bound):
-    """:data:`DEFAULT_FRACTIONS` of ``bound``, rounded to 3 significant digits."""
+def default_rates(bound: float) -> list[float]:
+    """:data:`DEFAULT_FRACTIONS` of ``bound``, rounded to 3 significant digits.
+
+    >>> default_rates(2.0)
+    [0.02, 0.8, 1.6, 2.2]
+    """
     return [float(f"{f * bound:.3g}") for f in DEFAULT_FRACTIONS]
 
 
-def check_rates(rates):
-    """Raise :class:`DescentlabError` unless ``rates`` is a non-empty list of positive numbers."""
+def check_rates(rates: Iterable[float]) -> list[float]:
+    """Raise :class:`DescentlabError` unless ``rates`` is a non-empty list of positive numbers.
+
+    >>> check_rates([0.1, 1])
+    [0.1, 1.0]
+    """
     rates = list(rates)
     if not rates:
         raise DescentlabError("no learning rates given: pass a list such as 0.01,0.5,1.8,2.1")
@@ -46,24 +60,30 @@ def check_rates(rates):
 
 @dataclass
 class RateRun:
-    """One run of the study: its rate, where the rate falls, and its History."""
+    """One run of the study: its rate, where the rate falls, and its History.
+
+    >>> run = RateRun(0.5, 0.25, "good", History(loss=[4.95, 1.0], status="completed"))
+    >>> run, run.result_text()
+    (RateRun(lr=0.5, ratio=0.25, regime='good', steps='monotone', status='completed'), 'loss 4.95 -> 1 at epoch 1')
+    """
 
     lr: float
     ratio: float
     regime: str
-    history: object
+    history: History
 
     @property
-    def diverged(self):
+    def diverged(self) -> bool:
+        """Whether the run diverged (and stopped there)."""
         return self.history.status == "diverged"
 
     @property
-    def steps(self):
+    def steps(self) -> str:
         """What the steps do at this rate: a key of :data:`~descentlab.core.regimes.REGIMES`
         (``"monotone"``, ``"oscillates"``, ``"diverges"``)."""
         return step_regime(self.ratio, 1.0)
 
-    def result_text(self):
+    def result_text(self) -> str:
         """``"loss 3480 -> 66.45 at epoch 61"`` (the trained parameters' loss), or where
         it diverged."""
         h = self.history
@@ -73,30 +93,34 @@ class RateRun:
             return "not trained: Ctrl-C stopped the command first"
         return f"loss {h.loss[0]:.4g} -> {h.epoch_losses[-1]:.4g} at epoch {h.last_epoch}"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"RateRun(lr={self.lr:g}, ratio={self.ratio:.3g}, regime={self.regime!r}, "
                 f"steps={self.steps!r}, status={self.history.status!r})")
 
 
 @dataclass
 class LRStudy(NotebookDisplay):
-    """The study: the bound, and one :class:`RateRun` per rate, in the order given."""
+    """The study: the bound, and one :class:`RateRun` per rate, in the order given.
+
+    >>> LRStudy(bound=2.0, epochs=61).lam_max
+    1.0
+    """
 
     kind: ClassVar[str] = "lr_study"
 
     bound: float
     epochs: int
-    runs: list = field(default_factory=list)
+    runs: list[RateRun] = field(default_factory=list)
 
     @property
-    def lam_max(self):
+    def lam_max(self) -> float:
         r""":math:`\lambda_{\max}` of the features' second-moment matrix (bias included)."""
         return 2.0 / self.bound
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"LRStudy(bound={self.bound:.4g}, rates={[r.lr for r in self.runs]})"
 
-    def summary_lines(self):
+    def summary_lines(self) -> list[str]:
         """What the command line prints for this result (:func:`study_lines`)."""
         return study_lines(self)
 
@@ -109,29 +133,16 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
     The defaults are ``descentlab lr-study``'s: on the tutorial's training data the run
     with the article's rate starts where the tutorial starts and ends where it ends.
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
-    rates : sequence of float, optional
-        Defaults to :func:`default_rates` of the bound, with ``article_lr``.
-    article_lr : float or None, default=0.05
-        A rate to add to the defaults: the run's own (the article's 0.05); None adds none.
-    epochs : int, default=61
-    seed : int, default=7
-        Seeds the initial parameters (the same for every rate): the tutorial's seed.
-
-    Returns
-    -------
-    LRStudy
-        A diverging run stops at its first exploding loss (``status == "diverged"``)
-        instead of raising.
-
-    Notes
-    -----
-    Full-batch gradient descent on the half-MSE converges iff
+    ``X`` is (n_samples, n_features), ``y`` (n_samples,); ``rates`` default to
+    :func:`default_rates` of the bound plus ``article_lr`` (None adds none); ``seed`` seeds
+    the start every rate shares. A diverging run stops at its first exploding loss
+    (``status == "diverged"``) instead of raising. Full-batch gradient descent on the half-MSE converges iff
     :math:`\alpha < 2/\lambda_{\max}(\tfrac1N \tilde X^\top \tilde X)` (see
     :func:`descentlab.core.stepsize.stability_bound`).
+
+    >>> study = lr_study(np.array([[1.0], [-1.0]]), np.array([1.0, -1.0]), [0.5, 2.5], epochs=20)
+    >>> study, [run.result_text() for run in study.runs]
+    (LRStudy(bound=2, rates=[0.5, 2.5]), ['loss 4.95 -> 4.502e-12 at epoch 20', 'diverged at epoch 12'])
     """
     X, y = _checked(X, y)
     bound = stability_bound(X)
@@ -154,7 +165,7 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
     return study
 
 
-def _checked(X, y):
+def _checked(X: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
     """``X`` (n_samples, n_features) and ``y`` (n_samples,) as float arrays; one line when
     they are empty, NaN or of the wrong shape (a study of them would be NaN throughout)."""
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
@@ -168,16 +179,25 @@ def _checked(X, y):
     return X, y
 
 
-def tutorial_study(result, rates=None) -> LRStudy:
+def tutorial_study(result: "TutorialResult", rates: Sequence[float] | None = None) -> LRStudy:
     """The learning-rate study of a tutorial ``result`` (what its report draws): the same
     training data, start and epochs; by default the rates around the bound and the run's
-    own rate (the article's 0.05)."""
+    own rate (the article's 0.05).
+
+    >>> from descentlab.lessons.article import run_tutorial
+    >>> tutorial_study(run_tutorial(log=None), rates=[0.05]).runs[0].history.n_epochs
+    61
+    """
     return lr_study(result.X_train, result.y_train, rates, epochs=result.config.epochs,
                     seed=result.config.seed, article_lr=result.config.lr)
 
 
-def study_lines(study):
-    """The bound, the three regimes and a table of where each rate falls, as printable lines."""
+def study_lines(study: LRStudy) -> list[str]:
+    """The bound, the three regimes and a table of where each rate falls, as printable lines.
+
+    >>> print(study_lines(LRStudy(bound=2.0, epochs=61))[0])
+    Stability bound of full-batch gradient descent: 2 / lambda_max = 2; steps start to overshoot at half of it, 1 / lambda_max = 1.
+    """
     lines = [f"Stability bound of full-batch gradient descent: 2 / lambda_max = {study.bound:.4g}; "
              f"steps start to overshoot at half of it, 1 / lambda_max = {study.bound / 2:.4g}.",
              regime_sentence(study.bound),
@@ -194,26 +214,26 @@ def study_lines(study):
 class LRStudyConfig(ArticleData):
     """Settings of ``descentlab lr-study``: the article's data, the rates and the epochs.
 
-    Parameters
-    ----------
-    samples, noise, test_size, seed, data_seed
-        The article's data (:class:`descentlab.data.ArticleData`); ``seed`` also seeds
-        the start that every rate shares.
-    features : int, default=1
-    rates : list of float or None, default=None
-        None takes :data:`DEFAULT_FRACTIONS` of the bound.
-    epochs : int, default=61
+    The data settings are :class:`descentlab.data.ArticleData`'s (``seed`` also seeds the
+    start every rate shares); ``rates`` None takes :data:`DEFAULT_FRACTIONS` of the bound.
+
+    >>> LRStudyConfig().epochs, LRStudyConfig().rates
+    (61, None)
     """
 
     features: int = setting(1, "how many features the data has", low=1, flag="--n-features")
-    rates: list | None = setting(None, "learning rates, comma-separated", kind="rates",
+    rates: list[float] | None = setting(None, "learning rates, comma-separated", kind="rates",
                                  none="the article's 0.05, and 0.01, 0.4, 0.8 and 1.1 times "
                                       "the stability bound")
     epochs: int = epochs_setting(61)
 
 
-def run_lr_study(config=None):
-    """The study on the article's training data, as ``config`` says."""
+def run_lr_study(config: LRStudyConfig | None = None) -> LRStudy:
+    """The study on the article's training data, as ``config`` says.
+
+    >>> run_lr_study(LRStudyConfig(epochs=5))
+    LRStudy(bound=1.894, rates=[0.0189, 0.05, 0.758, 1.52, 2.08])
+    """
     config = LRStudyConfig() if config is None else config
     _, X_train, _, y_train, _ = config.make(config.features)
     return lr_study(X_train, y_train, config.rates, epochs=config.epochs, seed=config.seed,

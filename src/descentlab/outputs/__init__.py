@@ -1,2 +1,4 @@
 """Everything that writes files: figures, histories, metrics, animations, reports, model
-predictions; each file written atomically (:mod:`descentlab.files`)."""
+files, predictions, an exercise's starter and a class's grades, each written atomically
+(:mod:`descentlab.files`); and what each command does (:mod:`.runs`, :mod:`.models`), so a
+command makes one call here."""

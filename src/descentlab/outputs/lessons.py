@@ -8,11 +8,14 @@ the one for any result, :func:`lesson_files` names the files before the run.
 """
 
 import json
+import os
 from contextlib import contextmanager
 from dataclasses import asdict
+from pathlib import Path
 
 import numpy as np
 
+from descentlab.core.history import History
 from descentlab.files import deferred_signals, ensure_writable_dir, save_or_recover, write_text
 from descentlab.files.interrupts import release_interrupts
 from descentlab.outputs.manifest import MANIFEST, OutputFolder
@@ -69,6 +72,12 @@ def _recorded(result, out, record):
     planned = lesson_files(result.kind, result.config)
     with OutputFolder(out, result.kind, planned, settings=asdict(result.config)) as record:
         yield record
+
+
+def save_history(history: History, path: str | os.PathLike[str]) -> Path:
+    """Write ``history`` as JSON to ``path``, atomically (a regular file only); read it back
+    with :func:`~descentlab.load_history`."""
+    return write_text(path, history.to_json() + "\n")
 
 
 def save_tutorial(result, out, record=None):

@@ -1,18 +1,85 @@
 """Animations written as files: GIF (Pillow) and MP4 (ffmpeg, when found).
 
-Each draws from a result (a :class:`~descentlab.TutorialResult`, fresh or rebuilt from
-``history.json``, or a lesson's result) and writes atomically; matplotlib is imported
-only when they run.
+:func:`write_frames` writes the frames of any :class:`~descentlab.viz.frames.FrameAnimation`
+(viz draws them, this writes them, atomically); the others draw from a result (a
+:class:`~descentlab.TutorialResult`, fresh or rebuilt from ``history.json``, or a lesson's
+result). matplotlib is imported only when they run.
 """
 
-from contextlib import nullcontext
+from __future__ import annotations
+
+import os
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from descentlab.errors import DescentlabError
-from descentlab.files import ensure_writable_dir
+from descentlab.files import atomic_path, ensure_writable_dir
 from descentlab.outputs.manifest import MANIFEST, OutputFolder
 
+if TYPE_CHECKING:
+    import numpy as np
+    from PIL import Image
 
-def check_mp4(mp4):
+    from descentlab.viz.frames import FrameAnimation
+
+
+def write_frames(anim: FrameAnimation, path: str | os.PathLike[str], fps: int = 10) -> Path:
+    """Write the frames of ``anim`` to ``path``, atomically; returns the path.
+
+    ``.gif`` is written by Pillow (no ffmpeg needed), every frame on one palette;
+    ``.mp4`` (H.264) needs ffmpeg. On any error nothing is left at ``path``.
+
+    Examples
+    --------
+    >>> write_frames(TrainingAnimation(history, X, y), "training.gif")  # doctest: +SKIP
+    """
+    from descentlab.viz.frames import ffmpeg_available
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".gif", ".mp4"):
+        raise DescentlabError(f"cannot write an animation as {str(path)!r}: use a .gif or .mp4 name")
+    if suffix == ".mp4" and not ffmpeg_available():
+        raise DescentlabError("MP4 needs ffmpeg, which is not on this machine: "
+                              "install ffmpeg or write a .gif")
+    with atomic_path(path) as tmp:
+        if suffix == ".gif":
+            _write_gif(tmp, anim.images(), fps)
+        else:
+            _write_mp4(tmp, [anim.frame(i) for i in range(len(anim))], fps)
+    return path
+
+
+def _write_gif(path: str, images: list[Image.Image], fps: int) -> None:
+    """Save with Pillow, every frame on one palette."""
+    from descentlab.viz.frames import on_one_palette
+
+    frames = on_one_palette(images)
+    frames[0].save(path, format="gif", save_all=True, append_images=frames[1:],
+                   duration=round(1000 / fps), loop=0)
+
+
+def _write_mp4(path: str, frames: list[np.ndarray], fps: int) -> None:
+    """Pipe RGB frames to ffmpeg as raw video; H.264 with yuv420p plays everywhere."""
+    import subprocess
+
+    from matplotlib.animation import FFMpegWriter
+
+    height, width, _ = frames[0].shape
+    command = [FFMpegWriter.bin_path(), "-y", "-loglevel", "error", "-f", "rawvideo",
+               "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", str(fps), "-i", "-",
+               "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264",
+               "-pix_fmt", "yuv420p", "-f", "mp4", str(path)]
+    result = subprocess.run(command, input=b"".join(f.tobytes() for f in frames),
+                            capture_output=True)
+    if result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip().splitlines()
+        raise DescentlabError(f"ffmpeg could not write the MP4 ({message[-1] if message else 'no message'}): "
+                              "write a .gif instead")
+
+
+def check_mp4(mp4: bool | None) -> None:
     """Fail early, before anything is trained or written, when the MP4 is required and
     ffmpeg is missing."""
     from descentlab.viz.frames import ffmpeg_available
@@ -22,15 +89,21 @@ def check_mp4(mp4):
                               "or leave out --mp4")
 
 
-def animation_files(stem, mp4=None):
-    """The names :func:`save_animation` writes for ``stem`` (``manifest.json`` too)."""
+def animation_files(stem: str, mp4: bool | None = None) -> list[str]:
+    """The names :func:`save_animation` writes for ``stem`` (``manifest.json`` too).
+
+    >>> animation_files("training", mp4=False)
+    ['training.gif', 'manifest.json']
+    """
     from descentlab.viz.frames import ffmpeg_available
 
     with_mp4 = mp4 is True or (mp4 is None and ffmpeg_available())
     return [f"{stem}.gif", *([f"{stem}.mp4"] if with_mp4 else []), MANIFEST]
 
 
-def save_animation(anim, out, stem, *, mp4=None, fps=10, record=None, command="animate"):
+def save_animation(anim: FrameAnimation, out: str | os.PathLike[str], stem: str, *, mp4: bool | None = None,
+                   fps: int = 10, record: OutputFolder | None = None,
+                   command: str = "animate") -> tuple[list[Path], list[str]]:
     """Write ``anim`` as ``<stem>.gif`` (and ``<stem>.mp4``) into the folder ``out``.
 
     Parameters
@@ -53,23 +126,23 @@ def save_animation(anim, out, stem, *, mp4=None, fps=10, record=None, command="a
 
     check_mp4(mp4)
     out = ensure_writable_dir(out)
-    if record is None:
-        record = OutputFolder(out, command, animation_files(stem, mp4), settings={"fps": fps})
-    else:
-        record = nullcontext(record)
-    with record as f:
-        written = [anim.save(f.path(f"{stem}.gif"), fps=fps)]
+    folder: AbstractContextManager[OutputFolder] = (
+        OutputFolder(out, command, animation_files(stem, mp4), settings={"fps": fps})
+        if record is None else nullcontext(record))
+    with folder as f:
+        written = [write_frames(anim, f.path(f"{stem}.gif"), fps=fps)]
         notes = [f"{len(anim)} frames, epochs {anim.epochs_[0]} to {anim.epochs_[-1]} "
                  "(epoch N: after N updates)"]
         if mp4 is None and not ffmpeg_available():
             notes.append("no MP4: ffmpeg is not on this machine (the GIF has the same frames)")
         elif mp4 is not False:
-            written.append(anim.save(f.path(f"{stem}.mp4"), fps=fps))
+            written.append(write_frames(anim, f.path(f"{stem}.mp4"), fps=fps))
     return written, notes
 
 
-def write_animation(result, out, *, mp4=None, max_frames=None, max_points=None, fps=10,
-                    record=None, stem="training"):
+def write_animation(result: Any, out: str | os.PathLike[str], *, mp4: bool | None = None,
+                    max_frames: int | None = None, max_points: int | None = None, fps: int = 10,
+                    record: OutputFolder | None = None, stem: str = "training") -> tuple[list[Path], list[str]]:
     """Write ``<stem>.gif`` (and ``<stem>.mp4`` when ffmpeg is there) into ``out``.
 
     ``descentlab tutorial --animate`` writes ``training.gif`` beside the run's
@@ -93,8 +166,9 @@ def write_animation(result, out, *, mp4=None, max_frames=None, max_points=None, 
     return save_animation(anim, out, stem, mp4=mp4, fps=fps, record=record)
 
 
-def write_boundary_animation(result, out, *, mp4=None, max_frames=None, max_points=None, fps=10,
-                             record=None):
+def write_boundary_animation(result: Any, out: str | os.PathLike[str], *, mp4: bool | None = None,
+                             max_frames: int | None = None, max_points: int | None = None, fps: int = 10,
+                             record: OutputFolder | None = None) -> tuple[list[Path], list[str]]:
     """Write ``logistic.gif`` (and ``logistic.mp4``): the decision boundary over training.
 
     Parameters

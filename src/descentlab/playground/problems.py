@@ -9,15 +9,13 @@ request with the same settings.
 import csv
 import functools
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from descentlab.core.scaling import standardize as standardize_columns
-from descentlab.data.csvfile import CsvData, check_fit_data, read_csv
+from descentlab.data.csvfile import CsvData, check_fit_data, csv_from_text
 from descentlab.data.synthetic import make_article_data, make_blobs, make_sine, split
 from descentlab.errors import DescentlabError
 from descentlab.playground.settings import LIMITS, Settings
@@ -77,21 +75,13 @@ def csv_columns(text: str) -> list[str]:
 
 
 def read_csv_text(text: str, feature: str, target: str, name: str = "upload.csv") -> CsvData:
-    """Read ``feature`` and ``target`` from a CSV text with the project's reader.
-
-    The reader takes a path, so the text goes through a temporary file; its one-line
-    errors name the uploaded file instead of the temporary one.
-    """
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "upload.csv")
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        try:
-            data = read_csv(path, features=[feature], target=target)
-            check_fit_data(data)
-        except DescentlabError as exc:
-            raise DescentlabError(str(exc).replace(repr(path), repr(name))
-                                  .replace("--features", "the feature menu")) from None
+    """Read ``feature`` and ``target`` from a CSV text with the project's reader, in memory
+    (:func:`~descentlab.data.csvfile.csv_from_text`: its one-line errors name the upload)."""
+    try:
+        data = csv_from_text(text, name, features=[feature], target=target)
+        check_fit_data(data)
+    except DescentlabError as exc:
+        raise DescentlabError(str(exc).replace("--features", "the feature menu")) from None
     if data.X.shape[0] > LIMITS["samples"]:
         raise DescentlabError(f"the CSV has {data.X.shape[0]} rows, over the cap of "
                               f"{LIMITS['samples']}: send a smaller file")

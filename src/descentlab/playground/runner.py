@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Callable
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,6 +26,7 @@ except ImportError:  # the standard library's json, slower
 from descentlab.core.history import History
 from descentlab.core.losses import BinaryCrossEntropy, MeanSquaredError
 from descentlab.core.models import Model
+from descentlab.core.network import Network
 from descentlab.core.optimizers import Optimizer
 from descentlab.core.penalties import Penalty
 from descentlab.core.regimes import REGIMES, regime_sentence, step_regime
@@ -167,7 +168,8 @@ def _parameters(s: Settings, model: Model, history: History, problem: Problem,
                 penalty: Penalty | None = None) -> Answer:
     """Every epoch's parameters (and the final ones, last), and the surface they move on."""
     if s["model"] == "network":
-        frames = network_frames(model, history, np.vstack([problem.X_train, problem.X_test]),
+        network = cast(Network, model)  # s["model"] == "network": make_model built a Network
+        frames = network_frames(network, history, np.vstack([problem.X_train, problem.X_test]),
                                 s["activation"] == "identity", s["bias_form"] == "x0")
         out: Answer = {"frames": frames}
         if "m" in frames:

@@ -139,9 +139,12 @@ def class_host() -> str:
     return address
 
 
-def serve(host: str = DEFAULT_HOST, port: int = 0, open_browser: bool = True, workers: int = 1,
+def serve(host: str | None = None, port: int = 0, open_browser: bool = True, workers: int = 1,
           out: TextIO = sys.stdout, classroom: bool = False) -> str:
     """Run the playground until Ctrl-C (SIGINT) or SIGTERM; return when it has stopped.
+
+    ``host`` None listens on :data:`DEFAULT_HOST` (this machine only), or for a class on
+    this machine's address on the local network (:func:`class_host`).
 
     Prints the URL (and, for a host other than loopback, a warning) to ``out`` first.
     ``workers`` slots a lane train in processes behind the one server process
@@ -151,6 +154,8 @@ def serve(host: str = DEFAULT_HOST, port: int = 0, open_browser: bool = True, wo
     """
     from descentlab.playground.app import create_app
 
+    if host is None:
+        host = class_host() if classroom else DEFAULT_HOST
     sock = bind(host, port)
     url = url_of(sock)
     admission = admission_of(sock, host, classroom)

@@ -16,7 +16,8 @@ from numpy.typing import NDArray
 
 from descentlab.core.history import History
 from descentlab.core.losses import MeanSquaredError
-from descentlab.core.models import Model, linear_forward
+from descentlab.core.models import linear_forward
+from descentlab.core.network import Network
 from descentlab.core.penalties import Penalty
 from descentlab.core.quadratic import least_squares, quadratic_loss
 from descentlab.fast.moments import quadratic_form
@@ -112,7 +113,7 @@ def surface(X: NDArray[np.float64], y: NDArray[np.float64], path_m: Sequence[flo
             "loss": loss.tolist(), "least_squares": minimum}
 
 
-def network_frames(network: Model, history: History, X: NDArray[np.float64], identity: bool,
+def network_frames(network: Network, history: History, X: NDArray[np.float64], identity: bool,
                    bias_column: bool = False) -> dict[str, list[Any]]:
     """The network's parameters and fit at up to ``MAX_FRAMES`` epochs (the final ones last).
 

@@ -32,7 +32,8 @@ class TrainingAnimation(FrameAnimation):
         Larger data sets are drawn as a random sample of this size (the figure says so).
     max_frames, dpi
         As :class:`~descentlab.viz.frames.FrameAnimation`, which also gives ``epochs_``
-        (the epoch on each frame), ``fig``, ``frame``, ``save`` and ``png_frames``.
+        (the epoch on each frame), ``fig``, ``frame``, ``images`` and ``png_frames`` (written as files by
+        :func:`descentlab.outputs.media.write_frames`).
     """
 
     def __init__(self, history, X, y, *, max_frames=MAX_FRAMES, max_points=MAX_POINTS, dpi=DPI):

@@ -8,8 +8,8 @@ parameters ``history.params_at(e)`` and the loss computed at exactly those param
 ``final_loss``). The axes, labels
 and anything that does not move are drawn once; each frame redraws only the moving
 artists over that saved background (blitting), so a frame costs milliseconds. Frames
-are saved as GIF with Pillow (no ffmpeg needed), as MP4 when ffmpeg is on the machine,
-always atomically, or handed to the HTML report as PNGs.
+are handed out as RGB arrays, PIL images or PNG bytes; :mod:`descentlab.outputs.media`
+writes them as GIF (Pillow) or MP4 (ffmpeg), atomically, and the HTML report embeds the PNGs.
 
 Subclasses build their figure in ``_build`` (calling :meth:`_new_figure`, registering
 what moves with :meth:`_moving` and finishing with :meth:`_freeze`) and set the moving
@@ -17,28 +17,32 @@ artists to a frame in :meth:`draw`.
 """
 
 import io
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from descentlab.errors import DescentlabError
-from descentlab.files import atomic_path
 from descentlab.viz.article import LABEL_SIZE
 from descentlab.viz.sampling import MAX_FRAMES, change_epochs, path_marker
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from descentlab.core.history import History
 
 FIGSIZE = (12, 4.5)
 DPI = 80
 
 
-def ffmpeg_available():
+def ffmpeg_available() -> bool:
     """True when matplotlib finds an ffmpeg binary (needed for MP4 only)."""
     from matplotlib.animation import FFMpegWriter
 
-    return FFMpegWriter.isAvailable()
+    return bool(FFMpegWriter.isAvailable())
 
 
-def padded(lo, hi, pad=0.08):
+def padded(lo: float, hi: float, pad: float = 0.08) -> tuple[float, float]:
     """``(lo, hi)`` widened by ``pad`` of its span on each side (1 when the span is 0)."""
     span = (hi - lo) or 1.0
     return lo - pad * span, hi + pad * span
@@ -64,7 +68,7 @@ class FrameAnimation:
     fig : matplotlib.figure.Figure
     """
 
-    def __init__(self, history, *, max_frames=MAX_FRAMES, dpi=DPI):
+    def __init__(self, history: "History", *, max_frames: int = MAX_FRAMES, dpi: int = DPI) -> None:
         if not history.loss or not history.params:
             raise DescentlabError("this history has no recorded parameters to animate: "
                                   "train with record_params=True")
@@ -72,9 +76,9 @@ class FrameAnimation:
         self.dpi = dpi
         self._losses = history.epoch_losses  # epochs 0 .. last_epoch
         self.epochs_ = change_epochs(self._path(), max_frames)
-        self._artists = []
+        self._artists: list[Any] = []
 
-    def _path(self):
+    def _path(self) -> np.ndarray:
         """Every epoch's parameters, flattened: shape (last_epoch + 1, n_params)."""
         h, names = self.history, sorted(self.history.params)
         path = np.column_stack([h.trace(k).reshape(h.n_epochs, -1) for k in names])
@@ -83,21 +87,21 @@ class FrameAnimation:
             path = np.vstack([path, final])
         return path
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.epochs_)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{type(self).__name__}(frames={len(self)}, epochs={self.history.n_epochs})"
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         """The frame player (image, epoch slider, Play button) as one self-contained HTML
         block: every frame an embedded PNG and the player's JavaScript inline, nothing
         fetched, so it shows inline (and offline) as the last expression of a cell."""
         from descentlab.viz.page import player_block
 
-        return player_block(self, name=type(self).__name__)
+        return str(player_block(self, name=type(self).__name__))
 
-    def show(self):
+    def show(self) -> None:
         """Show the player: in Jupyter it displays where this runs (from any line of a
         cell, not only its last); elsewhere it says how to see the frames."""
         from descentlab.viz.board import in_kernel
@@ -108,25 +112,25 @@ class FrameAnimation:
             display(self)
         else:
             print(f"{self!r}: the player shows in Jupyter; outside it write the frames with "
-                  ".save('training.gif')")
+                  "descentlab.outputs.media.write_frames(anim, 'training.gif')")
 
     # -- building (subclasses) ------------------------------------------------------------
-    def _new_figure(self, ncols=2, **grid):
+    def _new_figure(self, ncols: int = 2, **grid: Any) -> Any:
         """A headless figure of ``ncols`` panels side by side and an empty moving title."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         self.fig = fig = Figure(figsize=FIGSIZE, dpi=self.dpi, layout="constrained")
-        FigureCanvasAgg(fig)
+        self._canvas = FigureCanvasAgg(fig)  # blitting: Agg's copy_from_bbox, restore_region
         self._title = self._moving(fig.suptitle("", fontsize=LABEL_SIZE, family="monospace"))
         return fig.subplots(1, ncols, **grid)
 
-    def _moving(self, artist):
+    def _moving(self, artist: Any) -> Any:
         """Register ``artist`` as redrawn on every frame (in registration order)."""
         artist.set_animated(True)
         self._artists.append(artist)
         return artist
 
-    def _loss_panel(self, ax, ylabel="Loss"):
+    def _loss_panel(self, ax: Any, ylabel: str = "Loss") -> None:
         """The loss of every epoch, growing frame by frame, with the current epoch marked."""
         loss = np.asarray(self._losses)
         (self._curve,) = ax.plot([], [], marker=path_marker(len(loss)), markersize=3)
@@ -140,102 +144,58 @@ class FrameAnimation:
         ax.set_xlabel("Epoch", fontsize=LABEL_SIZE)
         ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
 
-    def _draw_loss(self, epoch):
+    def _draw_loss(self, epoch: int) -> None:
         """Show ``loss[0 .. epoch]`` and mark ``loss[epoch]``."""
         self._curve.set_data(np.arange(epoch + 1), self._losses[:epoch + 1])
         self._now.set_data([epoch], [self._losses[epoch]])
 
-    def _epoch_text(self, epoch):
+    def _epoch_text(self, epoch: int) -> str:
         """``"Epoch  12"``, padded to the width of the last epoch so titles do not jump."""
         return f"Epoch {epoch:>{len(str(len(self._losses) - 1))}d}"
 
-    def _freeze(self):
+    def _freeze(self) -> None:
         """Lay the figure out around its last (longest) title and save the background."""
         self.draw(len(self.epochs_) - 1)
-        self.fig.canvas.draw()
+        self._canvas.draw()
         self.fig.set_layout_engine("none")  # freeze the layout; the background never changes
-        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._background = self._canvas.copy_from_bbox(self.fig.bbox)
 
-    def draw(self, frame):
-        """Set the moving artists to frame ``frame`` (an index into :attr:`epochs_`)."""
+    def draw(self, frame: int) -> Figure:
+        """Set the moving artists to frame ``frame`` (an index into :attr:`epochs_`); the figure."""
         raise NotImplementedError
 
-    # -- frames and files -----------------------------------------------------------------
-    def frame(self, frame):
+    # -- frames -----------------------------------------------------------------------
+    def frame(self, frame: int) -> np.ndarray:
         """Frame ``frame`` as an RGB array of shape (height, width, 3), blitted."""
         self.draw(frame)
-        canvas = self.fig.canvas
+        canvas = self._canvas
         canvas.restore_region(self._background)
         for artist in self._artists:
             self.fig.draw_artist(artist)
         return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
-    def images(self):
+    def images(self) -> "list[Image.Image]":
         """Every frame as a PIL image."""
         from PIL import Image
 
         return [Image.fromarray(self.frame(i)) for i in range(len(self))]
 
-    def png_frames(self):
+    def png_frames(self) -> list[bytes]:
         """Every frame as PNG bytes (for the HTML report), on the GIF's shared palette:
         a third of the size of full-colour PNGs, and no flicker between frames."""
-        frames = []
-        for image in _on_one_palette(self.images()):
+        frames: list[bytes] = []
+        for image in on_one_palette(self.images()):
             buf = io.BytesIO()
             image.save(buf, format="png", optimize=False)
             frames.append(buf.getvalue())
         return frames
 
-    def save(self, path, fps=10):
-        """Write the animation to ``path``, atomically.
 
-        ``.gif`` is written by Pillow (no ffmpeg needed); ``.mp4`` (H.264) needs ffmpeg.
-        """
-        path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix not in (".gif", ".mp4"):
-            raise DescentlabError(f"cannot write an animation as {str(path)!r}: use a .gif or .mp4 name")
-        if suffix == ".mp4" and not ffmpeg_available():
-            raise DescentlabError("MP4 needs ffmpeg, which is not on this machine: "
-                                  "install ffmpeg or write a .gif")
-        with atomic_path(path) as tmp:
-            if suffix == ".gif":
-                _write_gif(tmp, self.images(), fps)
-            else:
-                _write_mp4(tmp, [self.frame(i) for i in range(len(self))], fps)
-        return path
-
-
-def _on_one_palette(images, colors=128):
+def on_one_palette(images: "list[Image.Image]", colors: int = 128) -> "list[Image.Image]":
     """Every image mapped to one palette, taken from the last frame (which holds every
-    colour): fast, small, and no flicker between frames."""
+    colour): fast, small, and no flicker between frames (the GIF's frames and the
+    report's PNGs)."""
     from PIL import Image
 
     palette = images[-1].quantize(colors=colors, method=Image.Quantize.MAXCOVERAGE)
     return [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
-
-
-def _write_gif(path, images, fps):
-    """Save with Pillow, every frame on one palette."""
-    frames = _on_one_palette(images)
-    frames[0].save(path, format="gif", save_all=True, append_images=frames[1:],
-                   duration=round(1000 / fps), loop=0)
-
-
-def _write_mp4(path, frames, fps):
-    """Pipe RGB frames to ffmpeg as raw video; H.264 with yuv420p plays everywhere."""
-    import subprocess
-
-    from matplotlib.animation import FFMpegWriter
-
-    height, width, _ = frames[0].shape
-    command = [FFMpegWriter.bin_path(), "-y", "-loglevel", "error", "-f", "rawvideo",
-               "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", str(fps), "-i", "-",
-               "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264",
-               "-pix_fmt", "yuv420p", "-f", "mp4", str(path)]
-    result = subprocess.run(command, input=b"".join(f.tobytes() for f in frames),
-                            capture_output=True)
-    if result.returncode != 0:
-        message = result.stderr.decode(errors="replace").strip().splitlines()
-        raise DescentlabError(f"ffmpeg could not write the MP4 ({message[-1] if message else 'no message'}): "
-                              "write a .gif instead")

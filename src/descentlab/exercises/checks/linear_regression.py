@@ -44,7 +44,8 @@ FORMULAS: dict[str, str | dict[str, str]] = {
 
 def mape(y: Array, y_pred: Array) -> float:
     """The article's "accuracy": the mean absolute percentage error, in percent."""
-    return float(mape_percent(y, y_pred)[0])
+    percent = mape_percent(y, y_pred)[0]
+    return float("nan") if percent is None else percent  # every target 0: undefined, as the article's division makes it
 
 
 HELPERS = {"gradient": lib.gradient, "update_params": lib.update_params,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from descentlab.cli.fit import advice_lines
+from descentlab.estimators.summary import advice_lines
 from descentlab.core.history import History
 
 
