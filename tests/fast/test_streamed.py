@@ -98,14 +98,10 @@ def test_mini_batches_on_dask_are_refused_in_one_line():
         assert "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize("source", ["npy", "dask"])
-def test_class_weight_on_a_stream_is_refused_not_ignored(files, source):
+def test_class_weight_on_a_stream_is_refused_not_ignored(files):
+    """A .npy stream takes no weights (Dask arrays do: tests/estimators/test_dask_weights.py)."""
     X, labels, _, path = files
-    if source == "dask":
-        da = pytest.importorskip("dask.array")
-        X, labels = da.from_array(X, chunks=300), da.from_array(labels, chunks=300)
-    else:
-        X = _streams(path)[source]
+    X = _streams(path)["npy"]
     with pytest.raises(DescentlabError, match="class_weight needs X in memory") as info:
         GDClassifier(class_weight="balanced", epochs=5).fit(X, labels)
     assert "\n" not in str(info.value)

@@ -107,7 +107,7 @@ class RowSet:
             if unique.size == self.rows.size:  # no row repeats: the rows in their order
                 r, w = self.rows, None if self.w is None else take(self.w, self.rows)
             else:
-                counts = counts if is_numpy(self.X) else like(counts.astype(float), self.X)
+                counts = counts if is_numpy(self.X) or hasattr(self.X, "take_rows") else like(counts.astype(float), self.X)
                 r, w = unique, counts * (1.0 if self.w is None else take(self.w, unique))
                 w = w * (unique.size / float(namespace(w).sum(w)))
             self._full = take(self.X, r), take(self.y, r), w
@@ -123,6 +123,8 @@ def take(A: Array, rows: Rows) -> Array:
     """
     if is_numpy(A):
         return A[rows]
+    if hasattr(A, "take_rows"):  # sparse rows, standardised (descentlab.fast.sparse)
+        return A.take_rows(rows)
     xp = namespace(A)
     return xp.take(A, xp.asarray(rows, device=device(A)), axis=0)
 

@@ -77,7 +77,11 @@ class MeanSquaredError:
         return _weighted(y_pred - y, sample_weight) / math.prod(y.shape)  # y.size, in any namespace
 
     def hessian_rows(self, y: Array, y_pred: Array) -> Array:
-        r"""Each row's :math:`N\,\partial^2 L / \partial \hat y_i^2 = 1`, shape of ``y_pred``."""
+        r"""Each row's :math:`N\,\partial^2 L / \partial \hat y_i^2 = 1`, shape of ``y_pred``; for
+        :math:`k` outputs, each row's :math:`k \times k` block :math:`I / k` (the mean over them)."""
+        if np.ndim(y_pred) == 2:
+            k = y_pred.shape[1]
+            return np.broadcast_to(np.eye(k) / k, (y_pred.shape[0], k, k))
         return np.ones_like(y_pred, dtype=float)
 
     def __repr__(self) -> str:

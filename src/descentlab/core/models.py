@@ -73,15 +73,16 @@ def linear_hessian(X: FloatArray, h: FloatArray) -> FloatArray:
     array([[10.,  4.],
            [ 4.,  2.]])
     """
-    Xt = np.column_stack([X, np.ones(X.shape[0])])
+    Xt = None if hasattr(X, "weighted_gram") else np.column_stack([X, np.ones(X.shape[0])])
+    gram = X.weighted_gram if Xt is None else lambda c: (Xt * c[:, None]).T @ Xt  # type: ignore[attr-defined]
     if h.ndim == 1:
-        H1: FloatArray = (Xt * h[:, None]).T @ Xt
+        H1: FloatArray = gram(h)
         return H1
-    d, K = Xt.shape[1], h.shape[1]
+    d, K = X.shape[1] + 1, h.shape[1]
     H = np.empty((d, K, d, K))
     for k in range(K):
         for j in range(k, K):  # block (k, j): X~^T diag(A_kj) X~, symmetric in k and j
-            H[:, k, :, j] = H[:, j, :, k] = (Xt * h[:, k, j][:, None]).T @ Xt
+            H[:, k, :, j] = H[:, j, :, k] = gram(h[:, k, j])
     return H.reshape(d * K, d * K)
 
 

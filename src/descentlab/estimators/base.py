@@ -39,6 +39,9 @@ from descentlab.estimators.intercept import without_intercept
 from descentlab.estimators.problem import Problem, rows_problem
 from descentlab.estimators.rescaled import ColumnsToScale, fit_extremes, fit_scaled
 from descentlab.estimators.rows import ValidationData, fit_weights, split_off, validation_rows
+from descentlab.estimators.sparse import checked_sparse, sparse_problem
+from descentlab.fast.sparse import ScaledSparse
+from descentlab.fast.sparse import is_sparse as issparse
 from descentlab.settings import Setting, check_params
 
 if TYPE_CHECKING:
@@ -150,6 +153,7 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
     _parameter_constraints: dict[str, Setting] = BASE_CONSTRAINTS
 
     _y_numeric = True
+    _accepts_sparse = False  # the linear estimators take SciPy sparse X (descentlab.estimators.sparse)
     _multi_output = False  # whether y may be (n_samples, n_outputs): networks
     # what a saved model keeps (descentlab.estimators.persist); subclasses add theirs
     _saved_attributes: tuple[str, ...] = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
@@ -178,6 +182,8 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
     def __sklearn_tags__(self) -> "Tags":
         tags = super().__sklearn_tags__()
         tags.array_api_support = device_support(self)  # fit, predict, proba in X's namespace
+        tags.input_tags.sparse = self._accepts_sparse and getattr(self, "solver", "auto") != "fused"
+        tags.target_tags.multi_output = bool(getattr(self, "_multi_output", False))  # estimators.targets
         return tags
 
     # -- hooks for subclasses ------------------------------------------------------------
@@ -312,6 +318,8 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
         """
         from descentlab.estimators.streamed import streamed_problem, wants_blocks
 
+        if issparse(X) and self._accepts_sparse:  # CSR rows, standardised implicitly (never densified)
+            return sparse_problem(self, X, y, sample_weight)
         weights = {"sample_weight": sample_weight, "class_weight": getattr(self, "class_weight", None)}
         if wants_blocks(self, X, weighted=any(w is not None for w in weights.values())):
             problem = streamed_problem(self, X, y, weights)
@@ -342,7 +350,9 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
         if validation_data is None:
             return None
         X_val, y_val = validation_rows(self, validation_data)
-        return (X_val - problem.x_mean) / problem.x_scale, self._encode_validation(y_val, problem.attrs)
+        Z_val = ScaledSparse(X_val, problem.x_mean, problem.x_scale) if issparse(X_val) \
+            else (X_val - problem.x_mean) / problem.x_scale
+        return Z_val, self._encode_validation(y_val, problem.attrs)
 
     def _check_params(self) -> None:
         check_params(self, self._parameter_constraints)
@@ -390,6 +400,8 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
         check_is_fitted(self)
         check_columns(self, X)  # before scikit-learn's own check, which only warns or says it in lines
         check_predict_namespace(self, X)
+        if issparse(X):
+            return checked_sparse(self, X, reset=False) if self._accepts_sparse else validate_data(self, X, reset=False)
         return validate_data(self, X, dtype=dtype_for(X, np.float64, np.float32), reset=False)
 
 

@@ -159,3 +159,28 @@ def _proba(z: Array) -> Array:
         p = sigmoid(z)
         return np.column_stack([1.0 - p, p]).astype(z.dtype, copy=False)
     return softmax(z).astype(z.dtype, copy=False)
+
+
+def class_weights(class_weight: str | dict[Any, float] | None, classes: NDArray[Any],
+                  totals: ArrayLike) -> NDArray[np.float64]:
+    r"""Each class's weight from ``class_weight``, as scikit-learn's ``compute_class_weight``:
+    "balanced" is :math:`N / (K N_c)` for class :math:`c` (:math:`N`, :math:`N_c` the summed
+    sample weights in ``totals``, one per class); a dict names labels of ``classes``.
+
+    >>> class_weights("balanced", np.array(["no", "yes"]), [30.0, 10.0])  # 40 / (2 * 30), 40 / (2 * 10)
+    array([0.66666667, 2.        ])
+    """
+    from sklearn.utils.class_weight import compute_class_weight
+
+    labels = classes.tolist()
+    totals = np.asarray(totals, dtype=float)
+    if isinstance(class_weight, dict) and not set(class_weight) <= set(labels):
+        unknown = sorted(map(repr, set(class_weight) - set(labels)))
+        raise DescentlabError(f"class_weight names {unknown[0]} which is not a label of y "
+                              f"({', '.join(map(repr, labels))}): use the labels of y")
+    if class_weight == "balanced" and min(totals) <= 0:
+        raise DescentlabError(f"class_weight='balanced' needs every class to weigh something: "
+                              f"the rows of class {labels[int(np.argmin(totals))]!r} have sample_weight 0")
+    # one row per class weighing its total: the summed weights compute_class_weight counts
+    weights: NDArray[np.float64] = compute_class_weight(class_weight, classes=classes, y=classes, sample_weight=totals)
+    return weights

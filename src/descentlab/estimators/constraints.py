@@ -217,7 +217,8 @@ def check_state(self: "GDEstimator") -> None:
         if value.dtype.kind in "iuf" and not np.all(np.isfinite(value)):
             raise ValueError(f"{name} holds a value that is not finite")
     for name in ("x_mean_", "x_scale_") + getattr(self, "_per_feature", ()):
-        if np.shape(getattr(self, name)) != (n,):
+        shape = np.shape(getattr(self, name))  # coef_ may hold a row per target: (k, n)
+        if shape[-1:] != (n,) or len(shape) > (1 if name.startswith("x_") else 2):
             raise ValueError(f"{name} must hold {n} numbers, one per feature")
     if not np.all(self.x_scale_ > 0):
         raise ValueError("x_scale_ must be positive")

@@ -32,6 +32,7 @@ from descentlab.core.stepsize import row_sample
 from descentlab.core.xp import is_numpy, namespace, to_numpy
 from descentlab.errors import DivergenceError, divergence_message
 from descentlab.estimators.device import Array
+from descentlab.fast.sparse import MAX_HESSIAN_FEATURES
 
 if TYPE_CHECKING:
     from descentlab.core.losses import Loss
@@ -202,13 +203,16 @@ def _take(a: Array, rows: NDArray[np.intp]) -> Array:
     """The rows ``rows`` (a NumPy index) of ``a``, in ``a``'s namespace and on its device."""
     if is_numpy(a):
         return np.asarray(a)[rows]
+    if hasattr(a, "take_rows"):  # sparse rows (descentlab.fast.sparse)
+        return a.take_rows(rows)
     xp = namespace(a)
     return xp.take(a, xp.asarray(rows, device=a.device), axis=0)
 
 
 def _rows(a: Array, rows: NDArray[np.intp]) -> NDArray[Any]:
     """The rows ``rows`` of ``a`` as NumPy (taken on ``a``'s device first, then copied)."""
-    return to_numpy(_take(a, rows))
+    taken = _take(a, rows)
+    return taken if hasattr(taken, "take_rows") else to_numpy(taken)
 
 
 def optimum_check(est: "GDEstimator", problem: "Problem", loss: "Loss", penalty: "Penalty | None",
@@ -229,6 +233,8 @@ def optimum_check(est: "GDEstimator", problem: "Problem", loss: "Loss", penalty:
         return OptimumCheck(est.gtol, unit, penalty, objective=problem.objective,
                             standardized=est.standardize, fit_intercept=est.fit_intercept)
     Z, t, w = problem.Z, problem.t, problem.sample_weight
+    if hasattr(Z, "weighted_gram") and Z.shape[1] > MAX_HESSIAN_FEATURES:
+        return None  # sparse rows with many features: no n x n Hessian, the loss rule tol alone
     if problem.rows is not None:
         Z, t = _take(Z, problem.rows), _take(t, problem.rows)
         w = None if w is None else _take(w, problem.rows)

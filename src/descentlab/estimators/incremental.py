@@ -35,6 +35,9 @@ from descentlab.estimators.constraints import Hyperparameters
 from descentlab.estimators.device import Array, refuse_partial_fit
 from descentlab.estimators.intercept import without_intercept
 from descentlab.estimators.problem import Problem, preconditioned
+from descentlab.estimators.sparse import checked_sparse, sparse_problem
+from descentlab.fast.sparse import ScaledSparse
+from descentlab.fast.sparse import is_sparse as issparse
 
 if TYPE_CHECKING:
     from descentlab.core.models import Model
@@ -50,15 +53,17 @@ def continued_problem(est: "GDEstimator", X: Array, y: Array,
     >>> continued_problem(reg, [[4.0]], [9.0]).Z  # (4 - 0.5) / 0.5
     array([[7.]])
     """
-    X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric, reset=False,
-                         multi_output=est._multi_output)
+    sparse = issparse(X) and est._accepts_sparse  # CSR rows, standardised implicitly
+    X, y = checked_sparse(est, X, y, reset=False) if sparse else \
+        validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric, reset=False,
+                      multi_output=est._multi_output)
     w = est._sample_weight(sample_weight, X, y)
     if hasattr(est, "classes_"):
         t, attrs = encode_with_classes(est, y, est.classes_)
     else:
         attrs = {"y_mean_": est.y_mean_, "y_scale_": est.y_scale_}
         t = est._encode_validation(y, attrs)  # (y - y_mean_) / y_scale_, per output
-    Z = (X - est.x_mean_) / est.x_scale_
+    Z = ScaledSparse(X, est.x_mean_, est.x_scale_) if sparse else (X - est.x_mean_) / est.x_scale_
     return Problem(Z=Z, t=t, attrs=attrs, x_mean=est.x_mean_, x_scale=est.x_scale_,
                    batch_size=est.batch_size, sample_weight=w)
 
@@ -204,6 +209,12 @@ def encode_with_classes(est: "GDEstimator", y: Array, classes: ArrayLike) -> tup
 def _rows(est: "GDEstimator", X: Array, y: Array, classes: ArrayLike | None = None,
           sample_weight: ArrayLike | None = None) -> Problem:
     """The first batch, validated and standardised on its own statistics (rows, never a fast path)."""
+    if issparse(X) and est._accepts_sparse:  # CSR rows, standardised implicitly
+        est._given_classes = None if classes is None else np.unique(np.asarray(classes))
+        try:
+            return sparse_problem(est, X, y, sample_weight)
+        finally:
+            del est._given_classes
     X, y = validate_data(est, X, y, dtype=np.float64, y_numeric=est._y_numeric,
                          multi_output=est._multi_output)
     w = est._sample_weight(sample_weight, X, y)

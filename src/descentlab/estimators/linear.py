@@ -17,7 +17,7 @@ from descentlab.core.xp import all_finite, in_dtype_of, is_numpy, namespace, sta
 from descentlab.data.blocks import row_blocks
 from descentlab.errors import DescentlabError
 from descentlab.estimators.base import EstimatorMixin, GDEstimator
-from descentlab.estimators.classes import LabelClassifier, encode_labels
+from descentlab.estimators.classes import LabelClassifier, class_weights, encode_labels
 from descentlab.estimators.constraints import BASE_CONSTRAINTS, CLASSIFIER_CONSTRAINTS, REGRESSOR_CONSTRAINTS
 from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.estimators.device import Array, device_solver
@@ -25,8 +25,10 @@ from descentlab.estimators.intercept import through_origin
 from descentlab.estimators.kinked import ClassifierLosses, RegressorLosses, rows_solver, target_degree
 from descentlab.estimators.problem import Problem
 from descentlab.estimators.regressor import StandardizedTargetRegressor
+from descentlab.estimators.sparse import sparse_solver
 from descentlab.estimators.streamed import fast_problem
-from descentlab.fast.objectives import is_streamed
+from descentlab.estimators.targets import MultiTarget
+from descentlab.fast.objectives import is_dask, is_streamed
 
 if TYPE_CHECKING:
     from descentlab.core.models import Model
@@ -38,6 +40,7 @@ class _LinearMixin(EstimatorMixin):
     """Linear estimators predict from ``coef_`` and ``intercept_`` in the data's units."""
 
     _per_feature: tuple[str, ...] = ("coef_",)
+    _accepts_sparse = True  # SciPy sparse X (descentlab.estimators.sparse)
     _diagonal_preconditioner = True  # standardize=False: raw features, each step over H's diagonal
 
     def _penalty_scales(self, problem: Problem, model: "Model") -> tuple[dict[str, Array], float]:
@@ -60,37 +63,51 @@ class _LinearMixin(EstimatorMixin):
 
     def _check_state(self) -> None:
         super()._check_state()
-        if np.ndim(self.intercept_) != 0:
-            raise ValueError("intercept_ must be one number")
+        if np.ndim(self.intercept_) != np.ndim(self.coef_) - 1:
+            raise ValueError("intercept_ must be one number, or one per row of coef_")
 
     def _linear(self, X: Array) -> Array:
         X = self._check_X(X)
-        return in_dtype_of(linear_forward(X, self.coef_, self.intercept_), X)
+        coef = self.coef_.T if np.ndim(self.coef_) == 2 else self.coef_  # (k, n): k targets
+        return in_dtype_of(linear_forward(X, coef, self.intercept_), X)
 
 
-class GDRegressor(RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
+class GDRegressor(MultiTarget, RegressorLosses, _LinearMixin, StandardizedTargetRegressor):  # type: ignore[override]
     r"""Linear regression by gradient descent, the article's model on any data.
 
     Minimises the half mean squared error of :math:`\hat y = X\,\text{coef} + \text{intercept}`
     (or ``loss="huber"``, ``"epsilon_insensitive"``, ``"quantile"`` with ``epsilon``, ``quantile``:
     :mod:`~descentlab.estimators.kinked`), with :class:`GDEstimator`'s parameters, from 0.
 
-    ``solver`` picks how a full-batch epoch is computed, all to the same loss and gradients
-    (:mod:`descentlab.fast.objectives`): ``"gd"`` the readable path on the rows;
-    ``"moments"`` one pass for the data's moments, then :math:`O(n^2)` an epoch whatever
-    the rows (memmaps, :class:`descentlab.data.blocks.NpyRows` files and Dask arrays too);
-    ``"fused"`` one cache-blocked pass on all cores; ``"auto"`` "moments" full-batch up to
-    2048 features and out of memory, "fused" past that, "gd" for mini-batches and early
-    stopping (which need the rows).
+    ``solver`` picks how each full-batch epoch is computed; all give the same loss and
+    gradients (:mod:`descentlab.fast.objectives`), so the same path down the same bowl:
+
+    * ``"gd"``: the readable path, forward, loss, backward on the rows;
+    * ``"moments"``: one pass collects the data's moments, then every epoch costs
+      :math:`O(n^2)` whatever the number of rows. Also fits what does not sit in memory
+      as one array: a NumPy memmap, a :class:`descentlab.data.blocks.NpyRows` file read in
+      blocks, or Dask arrays (the moments are Dask reductions, on a
+      ``dask.distributed`` cluster when a client is active);
+    * ``"fused"``: one pass over the rows per epoch, cache-blocked, on all cores;
+    * ``"auto"`` (default): ``"moments"`` for full-batch training with up to 2048
+      features and for every out-of-memory input, ``"fused"`` for more features,
+      ``"gd"`` for mini-batches and early stopping (which need the rows); "gd" for sparse
+      ``X`` past 2048 features (:mod:`~descentlab.estimators.sparse`) and k targets
+      (:mod:`~descentlab.estimators.targets`).
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,)
+    coef_ : ndarray of shape (n_features,), or (k, n_features) for k targets
         In the units of ``y`` per unit of each feature.
-    intercept_ : float
+    intercept_ : float, or ndarray of shape (k,)
     history_ : History
-        The loss per epoch (standardised scale) and why training stopped; ``n_iter_`` epochs.
-    x_mean_, x_scale_, y_mean_, y_scale_ : the standardisation used in training
+        The loss per epoch (on the standardised scale) and why training stopped.
+    n_iter_ : int
+        Epochs run.
+    n_features_in_ : int
+    x_mean_, x_scale_ : ndarray of shape (n_features,)
+    y_mean_, y_scale_ : float, or ndarray of shape (k,)
+        The standardisation used in training.
 
     Examples
     --------
@@ -109,7 +126,7 @@ class GDRegressor(RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
     MAX_MOMENTS_FEATURES = 2048
 
     def _build_model(self, n_features: int, rng: np.random.Generator) -> LinearModel:
-        return through_origin(self, LinearModel(n_features, seed=0, init_scale=0.0))
+        return through_origin(self, self._with_targets(LinearModel(n_features, seed=0, init_scale=0.0)))
 
     def _solver_for(self, X: Array, sample_weight: Array = None) -> str:
         if self.loss != "squared_error":  # the fast paths sum squares: other losses need the rows
@@ -127,6 +144,7 @@ class GDRegressor(RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
                 solver = "gd"
             else:
                 solver = "moments" if n_features <= self.MAX_MOMENTS_FEATURES else "fused"
+        solver = sparse_solver(self.solver, solver, X)  # sparse rows: no fused kernel
         solver = device_solver(self.solver, solver, X)  # a device's arrays: no CPU kernel
         if solver != "gd" and not full_batch:
             raise DescentlabError(f"solver={solver!r} trains full-batch: leave batch_size and "
@@ -134,13 +152,13 @@ class GDRegressor(RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
         if solver != "moments" and streamed:
             raise DescentlabError(f"solver={solver!r} needs X in memory: use solver='moments' "
                                   "(or 'auto') for Dask arrays and streamed files")
-        if sample_weight is not None and streamed:
+        if sample_weight is not None and streamed and not is_dask(X):
             raise DescentlabError("sample_weight needs X in memory: load the data as an array "
-                                  "(the streamed moments take no weights)")
+                                  "or as Dask arrays (a .npy stream takes no weights)")
         return solver
 
     def _prepare(self, X: Array, y: Array, sample_weight: Array = None) -> Problem:
-        solver = self._solver_for(X, sample_weight)
+        solver = self._targets_solver(X, y, self._solver_for(X, sample_weight))
         if solver == "gd":
             return super()._prepare(X, y, sample_weight)
         problem = fast_problem(self, X, y, solver, sample_weight)
@@ -200,28 +218,14 @@ class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator)
 
     def _class_weights(self, y: NDArray[Any],
                        sample_weight: NDArray[np.float64] | None = None) -> NDArray[np.float64] | None:
-        """Each row's weight from ``class_weight``: "balanced" is :math:`N / (2 N_c)` for
-        class :math:`c` (:math:`N`, :math:`N_c` summed sample weights), as scikit-learn's
-        ``compute_class_weight``; a dict names labels."""
+        """Each row's weight from ``class_weight`` (:func:`descentlab.estimators.classes.class_weights`)."""
         if self.class_weight is None:
             return None
-        from sklearn.utils.class_weight import compute_class_weight
-
         classes = np.unique(y)
-        if isinstance(self.class_weight, dict) and not set(self.class_weight) <= set(classes.tolist()):
-            unknown = sorted(map(repr, set(self.class_weight) - set(classes.tolist())))
-            raise DescentlabError(f"class_weight names {unknown[0]} which is not a label of y "
-                                  f"({', '.join(map(repr, classes.tolist()))}): use the labels of y")
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=float)
-            totals = [float(np.sum(sample_weight[y == c])) for c in classes]
-            if self.class_weight == "balanced" and min(totals) <= 0:
-                empty = classes[int(np.argmin(totals))]
-                raise DescentlabError(f"class_weight='balanced' needs every class to weigh something: "
-                                      f"the rows of class {empty!r} have sample_weight 0")
-        weights: NDArray[np.float64] = compute_class_weight(self.class_weight, classes=classes, y=y,
-                                       sample_weight=sample_weight)
-        return weights[np.searchsorted(classes, y)]
+        codes = np.searchsorted(classes, y)
+        totals = np.bincount(codes, weights=None if sample_weight is None else np.asarray(sample_weight, float),
+                             minlength=len(classes))
+        return class_weights(self.class_weight, classes, totals)[codes]
 
     def _encode_validation(self, y: ArrayLike, attrs: dict[str, Any]) -> NDArray[np.float64]:
         try:

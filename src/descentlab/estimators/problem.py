@@ -89,6 +89,8 @@ class Problem:
         from the virtual rows when some repeat or only a sample of them is read."""
         if self.objective is not None and hasattr(self.objective, "curvature"):
             return float(hessian_bound(loss) * self.objective.curvature())
+        if hasattr(self.Z, "second_moment_top"):  # sparse rows (descentlab.fast.sparse)
+            return sparse_curvature(self, loss)
         sample = None if self.rows is None else row_sample(self.rows)
         if sample is None or self.rows is None or (sample.size == self.rows.size == self.Z.shape[0] and (
                 self.counts is None or np.all(self.counts == 1))):  # each row once: all of Z
@@ -100,6 +102,29 @@ class Problem:
         """Release what the objective holds (a fused pass's threads), if anything."""
         if self.objective is not None and hasattr(self.objective, "close"):
             self.objective.close()
+
+
+def sparse_curvature(problem, loss):
+    r""":func:`descentlab.core.stepsize.curvature` on sparse rows: :math:`\lambda_{\max}` on
+    all of them (products cost a pass over the nonzeros), plus the mini-batch term.
+
+    >>> import scipy.sparse as sp
+    >>> from descentlab.core.losses import MeanSquaredError
+    >>> from descentlab.estimators import GDRegressor
+    >>> from descentlab.estimators.sparse import sparse_problem
+    >>> X = sp.csr_matrix(np.array([[0.0, 1.0], [2.0, 0.0], [0.0, 3.0], [4.0, 0.0]]))
+    >>> p = sparse_problem(GDRegressor(), X, np.array([1.0, 2.0, 3.0, 4.0]))
+    >>> Z1 = np.c_[(X.toarray() - p.x_mean) / p.x_scale, np.ones(4)]  # the dense rows it never builds
+    >>> bool(np.isclose(sparse_curvature(p, MeanSquaredError()), np.linalg.eigvalsh(Z1.T @ Z1 / 4).max()))
+    True
+    """
+    Z, w = problem.Z, problem.sample_weight
+    if problem.rows is not None:
+        Z, w = take(Z, problem.rows), None if w is None else take(w, problem.rows)
+    lam = Z.second_moment_top(w)
+    if problem.batch_size is not None and problem.batch_size < Z.shape[0]:
+        lam += float(np.max((1.0 if w is None else w) * (Z.row_norms() + 1.0))) / problem.batch_size
+    return hessian_bound(loss) * lam
 
 
 def rows_problem(est: "GDEstimator", X: Array, y: Array, sample_weight: Array = None) -> Problem:

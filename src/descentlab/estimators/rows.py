@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
@@ -178,6 +179,8 @@ def content_order(X: ArrayLike, target: ArrayLike | None = None) -> NDArray[np.i
     >>> bool(np.array_equal(X[content_order(X)], X[::-1][content_order(X[::-1])]))
     True
     """
+    if sp.issparse(X):
+        return _sparse_order(X, target)
     parts = [np.asarray(X, dtype=float)]
     if target is not None:
         parts.append(np.asarray(target, dtype=float).reshape(parts[0].shape[0], -1))
@@ -196,6 +199,23 @@ def content_order(X: ArrayLike, target: ArrayLike | None = None) -> NDArray[np.i
         return order
     lexical: NDArray[np.intp] = np.lexsort([column for part in reversed(parts) for column in part.T[::-1]])
     return lexical
+
+
+def _sparse_order(X, target):
+    """:func:`content_order` of canonical CSR rows: the key from one sparse product (a row's
+    nonzeros summed in column order, so equal rows get equal keys); a tie of different rows,
+    the keys of a second direction as well."""
+    t = None if target is None else np.asarray(target, dtype=float).reshape(X.shape[0], -1)
+    keys = []
+    for seed in (_KEY_SEED, _KEY_SEED + 1):
+        v = np.random.default_rng(seed).standard_normal(X.shape[1] + (0 if t is None else t.shape[1]))
+        keys.append(np.asarray(X @ v[:X.shape[1]]).ravel() + (0.0 if t is None else t @ v[X.shape[1]:]))
+        order = np.lexsort(keys[::-1])
+        tied = np.flatnonzero(np.all([k[order[1:]] == k[order[:-1]] for k in keys], axis=0))
+        a, b = order[tied], order[tied + 1]
+        if not tied.size or ((X[a] != X[b]).nnz == 0 and (t is None or np.all(t[a] == t[b]))):
+            break
+    return order
 
 
 def _different_rows_tie(parts: list[NDArray[np.float64]], key: NDArray[np.float64],
@@ -232,7 +252,8 @@ def validation_rows(estimator: "GDEstimator",
         X_val, y_val = validation_data
     except (TypeError, ValueError):
         raise DescentlabError("validation_data must be a pair (X_val, y_val)") from None
-    X_val = validate_data(estimator, X_val, dtype=np.float64, reset=False)
+    X_val = validate_data(estimator, X_val, dtype=np.float64, reset=False,
+                          accept_sparse="csr" if getattr(estimator, "_accepts_sparse", False) else False)
     y_val = np.asarray(y_val)
     if y_val.shape != (X_val.shape[0],):
         raise DescentlabError(f"validation_data: y_val must hold one value per row of X_val "

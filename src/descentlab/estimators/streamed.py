@@ -18,9 +18,11 @@ from descentlab.core.xp import is_numpy, like, to_numpy
 from descentlab.data.blocks import NpyRows
 from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import stops_early
+from descentlab.estimators.dask_weights import dask_row_weights
 from descentlab.estimators.device import Array, dtype_for
 from descentlab.estimators.problem import Problem, preconditioned
 from descentlab.estimators.rescaled import moments_checked
+from descentlab.estimators.sparse import checked_sparse
 from descentlab.fast.blockwise import (
     ArrayBlocks,
     LabelCodes,
@@ -41,6 +43,7 @@ from descentlab.fast.objectives import (
     row_scaling,
     standardized,
 )
+from descentlab.fast.sparse import is_sparse as issparse
 
 if TYPE_CHECKING:
     from descentlab.estimators.base import GDEstimator
@@ -84,9 +87,9 @@ def streamed_problem(estimator: "GDEstimator", X: Array, y: Array,
                      weights: dict[str, object] | None = None) -> Problem:
     """The :class:`~descentlab.estimators.problem.Problem` of ``estimator`` on ``X`` in blocks.
 
-    ``weights`` (name -> the ``sample_weight`` or ``class_weight`` given, or None) must all
-    be None: the blocks take no weights (a memmap with weights is read as an array instead,
-    :func:`wants_blocks`).
+    ``weights`` (name -> the ``sample_weight`` or ``class_weight`` given, or None): Dask
+    chunks take them (:mod:`descentlab.estimators.dask_weights`); a file's blocks take none
+    (a memmap with weights is read as an array instead, :func:`wants_blocks`).
 
     >>> from descentlab.estimators import GDRegressor
     >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([1.0, 3.0, 5.0, 7.0])
@@ -95,9 +98,9 @@ def streamed_problem(estimator: "GDEstimator", X: Array, y: Array,
     ('SummedObjective', array([1.5]), 4.0)
     """
     for name, given in (weights or {}).items():
-        if given is not None:
+        if given is not None and not is_dask(X):
             raise DescentlabError(f"{name} needs X in memory: load the data as an array "
-                                  "(the .npy stream and Dask paths take no weights)")
+                                  "or as Dask arrays (a .npy stream takes no weights)")
     if not _summed(estimator):
         raise DescentlabError(f"loss={estimator.loss!r} trains on rows in memory: load X as an "
                               "array (X.compute(), np.load), or use the default loss")
@@ -111,7 +114,7 @@ def streamed_problem(estimator: "GDEstimator", X: Array, y: Array,
 
         check_dask_input(X, y)
         check_streamed(X, y)
-        blocks: DaskBlocks | ArrayBlocks = DaskBlocks(X, y)
+        blocks: DaskBlocks | ArrayBlocks = DaskBlocks(X, y, w=dask_row_weights(estimator, X, y, (weights or {}).get("sample_weight")))
     else:
         if is_dask(y):
             raise DescentlabError("y is a Dask array but X is not: pass both as Dask arrays")
@@ -192,7 +195,13 @@ def fast_problem(estimator: "GDEstimator", X: Array, y: Array, solver: str,
     """
     from sklearn.utils.validation import validate_data
 
-    if is_streamed(X):
+    if issparse(X):  # CSR: its moments from sparse products (descentlab.fast.sparse)
+        X, y = checked_sparse(estimator, X, y)
+        sample_weight = estimator._sample_weight(sample_weight, X, y)
+    elif is_dask(X):  # weights as a Dask array, chunked as X's rows
+        check_streamed(X, y)
+        sample_weight = dask_row_weights(estimator, X, y, sample_weight)
+    elif is_streamed(X):
         check_streamed(X, y)
         if sample_weight is not None:  # a memmap (other streams take none): checked, mean 1
             sample_weight = estimator._sample_weight(sample_weight, X, y)

@@ -17,7 +17,10 @@ statistics come from the same kind of sums first (:func:`descentlab.estimators.s
 
 A block source has ``n_samples``, ``n_features`` and ``reduce(func, *args,
 combine=add)``: ``combine`` of ``func(X_block, y_block, start, *args)`` over the blocks,
-``X_block`` as float64 and ``start`` its first row.
+``X_block`` as float64 and ``start`` its first row. A weighted source (rows' weights
+:math:`w` of mean 1, so :math:`\sum_i w_i = N`) adds ``w=w_block``: each block's loss is
+then its weighted mean :math:`\tfrac{1}{n_k}\sum_{i \in k} w_i \ell_i`, and the same sum
+gives :math:`\tfrac1N \sum_i w_i \ell_i`.
 """
 
 import copy
@@ -88,7 +91,7 @@ class LabelCodes:
 
 # -- the per-block terms, run on each block where it lives ------------------------------
 def block_loss_grad(Xb: np.ndarray, yb: Any, start: int, model: Any, loss: Any, params: dict[str, np.ndarray],
-                    scaling: "Scaling", n_samples: int) -> tuple[float, dict[str, np.ndarray]]:
+                    scaling: "Scaling", n_samples: int, w: Any = None) -> tuple[float, dict[str, np.ndarray]]:
     r"""Block :math:`k`'s term :math:`\tfrac{n_k}{N}(L_k, \nabla L_k)`, by the model's own
     ``forward``/``backward`` and the loss's ``loss``/``grad`` (the trainer's article step).
 
@@ -99,37 +102,50 @@ def block_loss_grad(Xb: np.ndarray, yb: Any, start: int, model: Any, loss: Any, 
     Z, t = scaling.features(Xb), scaling.target(yb)
     y_pred = model.forward(Z)
     weight = Z.shape[0] / n_samples
-    grads = model.backward(loss.grad(t, y_pred))
-    return loss.loss(t, y_pred) * weight, {key: np.asarray(g) * weight for key, g in grads.items()}
+    weights = {} if w is None else {"sample_weight": np.asarray(w, dtype=np.float64)}
+    grads = model.backward(loss.grad(t, y_pred, **weights))
+    return loss.loss(t, y_pred, **weights) * weight, {key: np.asarray(g) * weight for key, g in grads.items()}
 
 
 def block_hessian(Xb: np.ndarray, yb: Any, start: int, loss: Any, params: dict[str, np.ndarray],
-                  scaling: "Scaling") -> tuple[np.ndarray, int]:
+                  scaling: "Scaling", w: Any = None) -> tuple[np.ndarray, int]:
     r"""This block's :func:`descentlab.core.models.linear_hessian` of a linear model, and its rows."""
     from descentlab.core.models import linear_forward, linear_hessian
 
     Z, t = scaling.features(Xb), scaling.target(yb)
-    return linear_hessian(Z, loss.hessian_rows(t, linear_forward(Z, params["W"], params["b"]))), Z.shape[0]
+    h = loss.hessian_rows(t, linear_forward(Z, params["W"], params["b"]))
+    h = h if w is None else h * np.reshape(w, (-1,) + (1,) * (h.ndim - 1))
+    return linear_hessian(Z, h), Z.shape[0]
 
 
-def block_sums(Xb: np.ndarray, yb: Any, start: int, numeric_y: bool) -> tuple[int, np.ndarray, Any]:
-    """Rows, column sums of ``X`` and the sum of ``y`` (or its labels, for classes)."""
+def block_sums(Xb: np.ndarray, yb: Any, start: int, numeric_y: bool, w: Any = None) -> tuple[int, np.ndarray, Any]:
+    """Rows, column sums of ``X`` and the sum of ``y`` (or its labels, for classes); weighted
+    sums with ``w``."""
+    if w is not None:
+        w = np.asarray(w, dtype=np.float64)
+        y_part = float(w @ np.asarray(yb, dtype=np.float64)) if numeric_y else np.unique(yb)
+        return Xb.shape[0], w @ Xb, y_part
     y_part = float(np.sum(np.asarray(yb, dtype=np.float64))) if numeric_y else np.unique(yb)
     return Xb.shape[0], Xb.sum(axis=0), y_part
 
 
 def block_squares(Xb: np.ndarray, yb: Any, start: int, x_mean: np.ndarray,
-                  y_mean: float | None) -> tuple[np.ndarray, float]:
-    """Sums of squares about the means, the second pass of a two-pass variance."""
+                  y_mean: float | None, w: Any = None) -> tuple[np.ndarray, float]:
+    """Sums of squares about the means, the second pass of a two-pass variance (weighted with ``w``)."""
     d = np.asarray(yb, dtype=np.float64) - y_mean if y_mean is not None else np.zeros(0)
+    if w is not None:
+        w = np.asarray(w, dtype=np.float64)
+        return np.einsum("i,ij,ij->j", w, Xb - x_mean, Xb - x_mean), float((w * d) @ d) if d.size else 0.0
     return np.einsum("ij,ij->j", Xb - x_mean, Xb - x_mean), float(d @ d)
 
 
 def block_second_moment(Xb: np.ndarray, yb: Any, start: int, scaling: "Scaling",
-                        step: int) -> tuple[np.ndarray, int]:
+                        step: int, w: Any = None) -> tuple[np.ndarray, int]:
     r""":math:`\tilde Z^\top \tilde Z` and the row count over this block's rows of the evenly
     spaced sample ``Z[::step]`` (:func:`descentlab.core.stepsize.row_sample`)."""
     Zs = with_bias_column(scaling.features(Xb[(-start) % step::step]))
+    if w is not None:  # sqrt(w_i) z~_i: the weighted second moment
+        Zs = Zs * np.sqrt(np.asarray(w, dtype=np.float64)[(-start) % step::step])[:, None]
     return Zs.T @ Zs, Zs.shape[0]
 
 
@@ -190,15 +206,17 @@ class ArrayBlocks:
 
     BLOCK_BYTES = 2**20
 
-    def __init__(self, X: Any, y: Any, block_rows: int | None = None, offset: int = 0) -> None:
-        self.X, self.y, self.offset = X, y, offset
+    def __init__(self, X: Any, y: Any, block_rows: int | None = None, offset: int = 0, w: Any = None) -> None:
+        self.X, self.y, self.offset, self.w = X, y, offset, w
         self.n_samples, self.n_features = X.shape
         self.block_rows = block_rows or block_rows_for(self.n_features, self.BLOCK_BYTES)
 
     def reduce(self, func: Callable[..., Any], *args: Any, combine: Callable[[Any, Any], Any] = add) -> Any:
         total = None
         for start, Xb, _ in row_blocks(self.X, None, self.block_rows):
-            part = func(Xb, self.y[start:start + Xb.shape[0]], self.offset + start, *args)
+            rows = slice(start, start + Xb.shape[0])
+            weights = {} if self.w is None else {"w": self.w[rows]}
+            part = func(Xb, self.y[rows], self.offset + start, *args, **weights)
             total = part if total is None else combine(total, part)
         return total
 

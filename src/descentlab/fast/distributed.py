@@ -22,9 +22,9 @@ from descentlab.fast.blockwise import ArrayBlocks, Scaling, SummedObjective, add
 
 
 def _apply(func: Callable[..., Any], combine: Callable[[Any, Any], Any], Xb: np.ndarray, yb: Any, start: int,
-           args: tuple[Any, ...]) -> Any:
+           args: tuple[Any, ...], wb: Any = None) -> Any:
     """``func`` over one chunk, in blocks of rows (:class:`ArrayBlocks`, views of the chunk)."""
-    return ArrayBlocks(Xb, yb, offset=start).reduce(func, *args, combine=combine)
+    return ArrayBlocks(Xb, yb, offset=start, w=wb).reduce(func, *args, combine=combine)
 
 
 def _combine_all(combine: Callable[[Any, Any], Any], parts: list[Any]) -> Any:
@@ -45,9 +45,12 @@ class DaskBlocks:
         Rechunked to ``X``'s row chunks.
     split_every : int, default=8
         How many partial sums one task of the tree reduction adds.
+    w : dask array of shape (n_samples,) or None
+        The rows' weights (mean 1), chunked as ``X``'s rows: a weighted source
+        (:mod:`descentlab.fast.blockwise`).
     """
 
-    def __init__(self, X: Any, y: Any, split_every: int = 8) -> None:
+    def __init__(self, X: Any, y: Any, split_every: int = 8, w: Any = None) -> None:
         import dask
 
         if any(np.isnan(c) for c in X.chunks[0]):
@@ -56,7 +59,9 @@ class DaskBlocks:
             X = X.rechunk({1: -1})
         if len(y.chunks[0]) != len(X.chunks[0]) or y.chunks[0] != X.chunks[0]:
             y = y.rechunk({0: X.chunks[0]})
-        self.X, self.y = dask.persist(X, y)  # once: the epochs read the persisted chunks
+        if w is not None and w.chunks[0] != X.chunks[0]:
+            w = w.rechunk({0: X.chunks[0]})
+        self.X, self.y, self.w = dask.persist(X, y, w)  # once: the epochs read the persisted chunks
         self.n_samples, self.n_features = (int(n) for n in X.shape)
         self.split_every = split_every
         self._starts = np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]]).astype(int)
@@ -67,8 +72,9 @@ class DaskBlocks:
         from dask import delayed
 
         shared = delayed(args, traverse=False)  # one key: sent to each worker once a call
-        parts = [delayed(_apply)(func, combine, Xb, yb, int(start), shared) for Xb, yb, start
-                 in zip(self.X.to_delayed().ravel(), self.y.to_delayed().ravel(), self._starts, strict=False)]
+        ws = [None] * len(self._starts) if self.w is None else self.w.to_delayed().ravel()
+        parts = [delayed(_apply)(func, combine, Xb, yb, int(start), shared, wb) for Xb, yb, start, wb
+                 in zip(self.X.to_delayed().ravel(), self.y.to_delayed().ravel(), self._starts, ws, strict=False)]
         while len(parts) > 1:
             parts = [delayed(_combine_all)(combine, parts[i:i + self.split_every])
                      for i in range(0, len(parts), self.split_every)]
@@ -76,7 +82,7 @@ class DaskBlocks:
         return result
 
     def close(self) -> None:
-        self.X = self.y = None  # drop the persisted chunks
+        self.X = self.y = self.w = None  # drop the persisted chunks
 
     def __repr__(self) -> str:
         return (f"DaskBlocks(n_samples={self.n_samples}, n_features={self.n_features}, "

@@ -125,8 +125,9 @@ class Moments:
         return cls.from_gram(G, xp.astype(shift, widest), float(shift_y), n=X.shape[0])
 
     @classmethod
-    def from_dask(cls, X: Any, y: Any) -> "Moments":
-        """The same Gram matrix as one Dask reduction: a product per chunk, summed in a tree."""
+    def from_dask(cls, X: Any, y: Any, sample_weight: Any = None) -> "Moments":
+        """The same Gram matrix as one Dask reduction: a product per chunk, summed in a tree;
+        weighted by ``sample_weight`` (a Dask array of mean 1) chunk by chunk."""
         import dask
 
         dtype = float_dtype(X)
@@ -135,13 +136,16 @@ class Moments:
         shift, shift_y = _shifts(X_head, y_head, dtype)
         X = X.rechunk({1: -1})
         y = y.rechunk((X.chunks[0],))
-        parts = [dask.delayed(_chunk_gram)(Xb, yb, (shift, shift_y))
-                 for Xb, yb in zip(X.to_delayed().ravel(), y.to_delayed().ravel(), strict=False)]
+        n = X.shape[0]
+        ws = [None] * len(X.chunks[0]) if sample_weight is None else \
+            sample_weight.rechunk((X.chunks[0],)).to_delayed().ravel()
+        parts = [dask.delayed(_chunk_gram)(Xb, yb, (shift, shift_y), wb)
+                 for Xb, yb, wb in zip(X.to_delayed().ravel(), y.to_delayed().ravel(), ws, strict=False)]
         while len(parts) > 1:  # a tree of sums: log2(chunks) levels, each in parallel
             parts = [dask.delayed(np.add)(*parts[i:i + 2]) if i + 1 < len(parts) else parts[i]
                      for i in range(0, len(parts), 2)]
         (G,) = dask.compute(parts[0])
-        return cls.from_gram(G, shift, shift_y)
+        return cls.from_gram(G, shift, shift_y, n=None if sample_weight is None else n)
 
     @property
     def n_features(self) -> int:
@@ -191,9 +195,9 @@ class Moments:
         return f"Moments(n={self.n}, n_features={self.n_features})"
 
 
-def _chunk_gram(Xb: np.ndarray, yb: np.ndarray, shifts: tuple[np.ndarray, float]) -> np.ndarray:
+def _chunk_gram(Xb: np.ndarray, yb: np.ndarray, shifts: tuple[np.ndarray, float], wb: Any = None) -> np.ndarray:
     """One Dask chunk's part of :func:`augmented_gram`, cache-blocked, about the shared shifts."""
-    return augmented_gram(Xb, yb, shifts=shifts, pipeline=False)[0]
+    return augmented_gram(Xb, yb, shifts=shifts, pipeline=False, sample_weight=wb)[0]
 
 
 def quadratic_form(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:

@@ -32,6 +32,7 @@ from descentlab.data.blocks import NpyRows, row_blocks
 from descentlab.errors import DescentlabError
 from descentlab.fast.kernels import FusedLinear
 from descentlab.fast.moments import Moments
+from descentlab.fast.sparse import is_sparse, sparse_moments
 
 
 def is_dask(X: Any) -> bool:
@@ -149,7 +150,9 @@ def moments_of(X: Any, y: Any, sample_weight: Any = None) -> Moments:
     (:func:`descentlab.fast.gram.augmented_gram`), weighted by ``sample_weight`` if given."""
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
         if is_dask(X):
-            moments = Moments.from_dask(X, y)
+            moments = Moments.from_dask(X, y, sample_weight)
+        elif is_sparse(X):  # CSR: sparse products, centred on the Gram matrix
+            moments = sparse_moments(X, y, sample_weight)
         elif is_device_array(X):  # another namespace's arrays: one product on their device
             moments = Moments.from_device(X, y, sample_weight=sample_weight)
         else:  # weighted rows: each row of the product times the square root of its weight
@@ -186,6 +189,8 @@ def _all_finite(A: Any) -> bool:
     """Whether ``A`` holds only finite numbers (Dask arrays: one reduction)."""
     if is_dask(A):
         return bool(np.isfinite(A).all().compute())
+    if is_sparse(A):
+        return bool(np.all(np.isfinite(A.data)))
     if is_device_array(A):
         return all_finite(A)
     if np.ndim(A) == 1:
