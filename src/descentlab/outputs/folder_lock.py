@@ -14,6 +14,7 @@ import stat
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from descentlab.files import TEMP_NAME
@@ -22,11 +23,12 @@ from descentlab.files import TEMP_NAME
 POLL = 0.05
 #: The folders each thread holds (a nested record of the same folder must not wait on
 #: itself; another thread of this process waits as another process would).
-_HELD: dict = {}
+_HELD: dict[tuple[int, str], int] = {}
 
 
 @contextmanager
-def folder_lock(folder, say=None):
+def folder_lock(folder: str | os.PathLike[str],
+                say: Callable[[str], object] | None = None) -> Iterator[None]:
     """Hold ``folder``'s lock for the block (waiting for another writer first).
 
     ``say(message)`` is told once when the run has to wait (default: a line on stderr).
@@ -50,7 +52,7 @@ def folder_lock(folder, say=None):
         os.close(fd)  # closing the handle releases the lock
 
 
-def _lock(fd, folder, say):
+def _lock(fd: int, folder: str | os.PathLike[str], say: Callable[[str], object] | None) -> bool:
     import fcntl
 
     told = False
@@ -69,10 +71,10 @@ def _lock(fd, folder, say):
             return False
 
 
-def remove_stale_temps(folder, before_ns):
+def remove_stale_temps(folder: str | os.PathLike[str], before_ns: int) -> list[str]:
     """Remove the temporary files a killed descentlab left in ``folder``: only names of its
     own pattern, older than ``before_ns``, whose writing process is gone. Returns their names."""
-    removed = []
+    removed: list[str] = []
     try:
         names = os.listdir(folder)
     except OSError:
@@ -92,7 +94,7 @@ def remove_stale_temps(folder, before_ns):
     return removed
 
 
-def _alive(pid):
+def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
     try:

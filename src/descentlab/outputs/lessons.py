@@ -9,9 +9,11 @@ the one for any result, :func:`lesson_files` names the files before the run.
 
 import json
 import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 import numpy as np
 
@@ -24,6 +26,16 @@ from descentlab.viz.logistic import boundary_figure
 from descentlab.viz.networks import collapse_figure, nonlinear_figure
 from descentlab.viz.sampling import drawn_epochs, note_on, sample_points
 
+if TYPE_CHECKING:
+    from descentlab.lessons.article import TutorialConfig, TutorialResult
+    from descentlab.lessons.collapse import CollapseConfig, CollapseResult
+    from descentlab.lessons.logistic import LogisticConfig, LogisticResult
+    from descentlab.lessons.nonlinear import NonlinearConfig, NonlinearResult
+
+    #: A lesson's settings and its result, each with its files here.
+    LessonConfig: TypeAlias = TutorialConfig | CollapseConfig | NonlinearConfig | LogisticConfig
+    LessonResult: TypeAlias = TutorialResult | CollapseResult | NonlinearResult | LogisticResult
+
 #: Bytes per number in a history.json (a float's repr and its separator); bytes of memory
 #: per recorded epoch beyond its numbers (a float in a list, two small arrays); above how
 #: many bytes a run is said to be large before it starts.
@@ -32,20 +44,22 @@ _EPOCH_OVERHEAD = 32 + 2 * 112
 _LARGE_BYTES = 100_000_000
 
 
-def lesson_files(kind, config):
+def lesson_files(kind: str, config: "LessonConfig") -> list[str]:
     """The names a lesson of ``kind`` run with ``config`` writes (``manifest.json`` too);
     a tutorial cut short writes fewer epoch figures."""
     if kind == "tutorial":  # epochs 0 .. config.epochs: the last is the trained line
+        config = cast("TutorialConfig", config)  # the kind names its config
         epochs = [f"epoch_{e:03d}.png" for e in drawn_epochs(config.epochs + 1, config.log_every)]
         names = ["data.png", *epochs, "test_fit.png", "history.json", "metrics.json"]
     elif kind == "nonlinear":
+        config = cast("NonlinearConfig", config)
         names = [f"nonlinear_{config.data}.png", f"nonlinear_{config.data}.json"]
     else:
         names = [f"{kind}.png", f"{kind}.json", f"{kind}_history.json"]
     return names + [MANIFEST]
 
 
-def size_note(config):
+def size_note(config: "TutorialConfig") -> str | None:
     """A one-line warning when a tutorial of ``config`` records enormous output, else None.
 
     Every epoch's loss and parameters are kept (in memory and in history.json), and a
@@ -63,7 +77,8 @@ def size_note(config):
 
 
 @contextmanager
-def _recorded(result, out, record):
+def _recorded(result: "LessonResult", out: str | os.PathLike[str],
+              record: OutputFolder | None) -> Iterator[OutputFolder]:
     """The caller's :class:`OutputFolder`, or one for ``result`` alone."""
     if record is not None:
         yield record
@@ -80,7 +95,8 @@ def save_history(history: History, path: str | os.PathLike[str]) -> Path:
     return write_text(path, history.to_json() + "\n")
 
 
-def save_tutorial(result, out, record=None):
+def save_tutorial(result: "TutorialResult", out: str | os.PathLike[str],
+                  record: OutputFolder | None = None) -> list[Path]:
     """Write ``history.json``, ``metrics.json`` and the figures (PNG) into ``out``.
 
     The JSON comes first and cannot be cut by Ctrl-C (:func:`~descentlab.files.deferred_signals`),
@@ -121,7 +137,8 @@ def save_tutorial(result, out, record=None):
     return written
 
 
-def save_collapse(result, out, record=None):
+def save_collapse(result: "CollapseResult", out: str | os.PathLike[str],
+                  record: OutputFolder | None = None) -> list[Path]:
     """Write ``collapse.png``, ``collapse.json`` and ``collapse_history.json`` into ``out``."""
     numbers = {name: np.asarray(v).tolist() for name, v in result.layer_matrices()}
     numbers.update(W=result.W.tolist(), b=result.b.tolist(), m=result.m, intercept=result.intercept,
@@ -136,7 +153,8 @@ def save_collapse(result, out, record=None):
                 f.save_figure(collapse_figure(result), "collapse.png")]
 
 
-def save_nonlinear(result, out, record=None):
+def save_nonlinear(result: "NonlinearResult", out: str | os.PathLike[str],
+                   record: OutputFolder | None = None) -> list[Path]:
     """Write ``nonlinear_<data>.png`` and ``nonlinear_<data>.json`` into ``out``.
 
     The JSON holds the final losses and every model's History (under ``"histories"``).
@@ -150,7 +168,8 @@ def save_nonlinear(result, out, record=None):
                 f.save_figure(nonlinear_figure(result), f"{name}.png")]
 
 
-def save_logistic(result, out, record=None):
+def save_logistic(result: "LogisticResult", out: str | os.PathLike[str],
+                  record: OutputFolder | None = None) -> list[Path]:
     """Write ``logistic.png``, ``logistic.json`` and ``logistic_history.json`` into ``out``."""
     fig = boundary_figure(result.history, result.X_train, result.y_train,
                           result.snapshot_epochs(), result.accuracy_trace)
@@ -165,8 +184,9 @@ def save_logistic(result, out, record=None):
                 f.save_figure(fig, "logistic.png")]
 
 
-def save_lesson(result, out, record=None):
+def save_lesson(result: "LessonResult", out: str | os.PathLike[str],
+                record: OutputFolder | None = None) -> list[Path]:
     """Write the files of any lesson's result into the folder ``out``; return their paths."""
-    savers = {"tutorial": save_tutorial, "collapse": save_collapse, "nonlinear": save_nonlinear,
+    savers: dict[str, Callable[..., list[Path]]] = {"tutorial": save_tutorial, "collapse": save_collapse, "nonlinear": save_nonlinear,
               "logistic": save_logistic}
     return savers[result.kind](result, out, record)

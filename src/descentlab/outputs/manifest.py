@@ -29,8 +29,11 @@ import hashlib
 import json
 import os
 import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from descentlab.errors import DescentlabError
 from descentlab.files import deferred_signals, save_figure, write_text
@@ -38,11 +41,19 @@ from descentlab.files.interrupts import release_interrupts
 from descentlab.memory import read_text_capped
 from descentlab.outputs.folder_lock import folder_lock
 
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from matplotlib.figure import Figure
+
 MANIFEST = "manifest.json"
 FORMAT = "descentlab-manifest"
 
+#: A manifest (or one command's entry) as read from JSON: its values are JSON values.
+Doc: TypeAlias = dict[str, Any]
 
-def read_manifest(folder):
+
+def read_manifest(folder: str | os.PathLike[str]) -> Doc:
     """The manifest of ``folder`` as a dict (an empty one when there is none, or it is damaged
     or was made in another folder: such a manifest is replaced, never followed)."""
     path = Path(folder) / MANIFEST
@@ -66,7 +77,7 @@ def read_manifest(folder):
         return empty
 
 
-def _identity(folder):
+def _identity(folder: str | os.PathLike[str]) -> dict[str, int] | None:
     """The folder's device and inode: a manifest copied from elsewhere does not match."""
     try:
         s = os.stat(folder)
@@ -75,7 +86,7 @@ def _identity(folder):
     return {"dev": s.st_dev, "ino": s.st_ino}
 
 
-def _stat(path):
+def _stat(path: Path) -> dict[str, int | str] | None:
     """Size, time and SHA-256 of the plain file ``path`` (None when it is not one)."""
     try:
         s = os.stat(path)
@@ -88,14 +99,14 @@ def _stat(path):
     return {"bytes": s.st_size, "mtime_ns": s.st_mtime_ns, "sha256": digest}
 
 
-def _proven(recorded):
+def _proven(recorded: object) -> bool:
     """True when ``recorded`` is a whole record (size, time and hash), not null or edited."""
     return (isinstance(recorded, dict) and set(recorded) == {"bytes", "mtime_ns", "sha256"}
             and all(type(recorded[k]) is int for k in ("bytes", "mtime_ns"))
             and isinstance(recorded["sha256"], str) and len(recorded["sha256"]) == 64)
 
 
-def _plain_name(name):
+def _plain_name(name: object) -> bool:
     return isinstance(name, str) and name not in ("", ".", "..", MANIFEST) and Path(name).name == name
 
 
@@ -121,33 +132,37 @@ class OutputFolder:
         ``report.html`` that land in a folder of outputs).
     """
 
-    def __init__(self, folder, command, planned=(), settings=None, argv=None, only_if_present=False):
+    def __init__(self, folder: str | os.PathLike[str], command: str, planned: Iterable[str] = (),
+                 settings: Mapping[str, object] | None = None, argv: Sequence[str] | None = None,
+                 only_if_present: bool = False) -> None:
         self.folder = Path(folder)
         self.command = command
         self.planned = list(planned)
-        self.settings = settings or {}
+        self.settings: Mapping[str, object] = settings or {}
         self.argv = argv
         self.status = "completed"
-        self.files = []
+        self.files: list[str] = []
         self.active = not only_if_present or (self.folder / MANIFEST).is_file()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"OutputFolder({str(self.folder)!r}, {self.command!r}, files={len(self.files)})"
 
-    def path(self, name):
+    def path(self, name: str) -> Path:
         """The path of ``name`` in the folder, recorded as written by this run."""
         if name not in self.files:
             self.files.append(name)
         return self.folder / name
 
-    def write_text(self, name, text):
+    def write_text(self, name: str, text: str) -> Path:
+        """Write ``text`` to ``name`` in the folder (whole or not at all), recorded as written."""
         return write_text(self.path(name), text)
 
-    def save_figure(self, fig, name):
+    def save_figure(self, fig: "Figure", name: str) -> Path:
+        """Save ``fig`` as ``name`` in the folder (whole or not at all), recorded as written."""
         return save_figure(fig, self.path(name))
 
-    def __enter__(self):
-        self._lock = None
+    def __enter__(self) -> "OutputFolder":
+        self._lock: AbstractContextManager[None] | None = None
         if self.active:
             self._lock = folder_lock(self.folder)
             self._lock.__enter__()  # one writer at a time: waits for another run to finish
@@ -162,7 +177,8 @@ class OutputFolder:
                     self.active = False
         return self
 
-    def __exit__(self, kind, exc, tb):
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> Literal[False]:
         if kind is not None:
             self.status = "interrupted" if issubclass(kind, KeyboardInterrupt) else "failed"
         try:
@@ -178,14 +194,14 @@ class OutputFolder:
             release_interrupts()  # the run's record is written
         return False
 
-    def _entry(self, status):
+    def _entry(self, status: str) -> Doc:
         from descentlab._version import __version__
 
         return {"argv": self.argv, "settings": self.settings, "status": status,
                 "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "version": __version__}
 
-    def _finish(self):
+    def _finish(self) -> None:
         commands = {k: dict(v) for k, v in self._old["commands"].items() if k != self.command}
         written = {n: _stat(self.folder / n) for n in self.files if (self.folder / n).is_file()}
         for entry in commands.values():
@@ -200,7 +216,7 @@ class OutputFolder:
         entry["files"] = written
         self._write({**commands, self.command: entry})
 
-    def _remove_stale(self, name, recorded):
+    def _remove_stale(self, name: str, recorded: object) -> None:
         """Remove ``name`` if it is still the plain file this command wrote."""
         path = self.folder / name
         if path.is_symlink() or not path.is_file() or not _proven(recorded):
@@ -213,6 +229,6 @@ class OutputFolder:
         except OSError:
             pass
 
-    def _write(self, commands):
+    def _write(self, commands: Doc) -> None:
         doc = {"format": FORMAT, "version": 1, "commands": commands, "folder": _identity(self.folder)}
         write_text(self.folder / MANIFEST, json.dumps(doc, indent=1, default=str) + "\n")

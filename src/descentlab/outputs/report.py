@@ -1,14 +1,22 @@
 """The self-contained HTML report, written atomically."""
 
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from descentlab.errors import DescentlabError
 from descentlab.files import check_outputs, write_text
 from descentlab.outputs.manifest import OutputFolder
 
+if TYPE_CHECKING:
+    from descentlab.lessons.article import TutorialResult
+    from descentlab.lessons.lr_study import LRStudy
+    from descentlab.viz.report_networks import NetworkResult
 
-def check_output_file(path, suffixes, inputs=(), check_only=False):
+
+def check_output_file(path: str | os.PathLike[str], suffixes: Sequence[str],
+                      inputs: Iterable[str | os.PathLike[str]] = (), check_only: bool = False) -> Path:
     """Check that ``path`` ends in one of ``suffixes``, is none of ``inputs`` and can be
     written (:func:`~descentlab.files.check_outputs`); create its folder if needed
     (``check_only``: check the name alone, create nothing)."""
@@ -23,7 +31,9 @@ def check_output_file(path, suffixes, inputs=(), check_only=False):
     return path
 
 
-def write_report(result, path, *, study, networks=(), max_frames=None, max_points=None, record=None):
+def write_report(result: "TutorialResult", path: str | os.PathLike[str], *, study: "LRStudy",
+                 networks: Sequence["NetworkResult"] = (), max_frames: int | None = None,
+                 max_points: int | None = None, record: OutputFolder | None = None) -> Path:
     """Write the self-contained HTML report of ``result`` to ``path``.
 
     Parameters
