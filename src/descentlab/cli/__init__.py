@@ -12,6 +12,9 @@ import signal
 import sys
 import threading
 import warnings
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any, NoReturn, TextIO, cast
 
 import numpy as np
 
@@ -38,11 +41,12 @@ COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic, 
 class OneLineParser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line, not a usage block."""
 
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
+    """The ``descentlab`` parser with every subcommand of :data:`COMMANDS`."""
     parser = OneLineParser(prog="descentlab", description="descentlab: gradient-descent "
                            "learning, taught and performed. Start with: descentlab tutorial")
     from descentlab._version import __version__
@@ -54,7 +58,8 @@ def build_parser():
     return parser
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``descentlab`` with ``argv`` (default: ``sys.argv[1:]``); return its exit code."""
     closed = _closed_standard_streams()
     if closed:
         return closed
@@ -67,7 +72,8 @@ def main(argv=None):
     with warnings.catch_warnings(), _sigterm_interrupts(), interrupt_scope(), _held_interrupts(), \
             np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         warnings.showwarning = _one_line_warning  # NumPy's overflow is caught as divergence instead
-        stdout, sys.stdout = sys.stdout, _Stdout(sys.stdout)
+        # _Stdout passes every other attribute to the stream it wraps: a TextIO by duck typing
+        stdout, sys.stdout = sys.stdout, cast(TextIO, _Stdout(sys.stdout))
         try:
             code = _run(args)
             sys.stdout.flush()
@@ -78,7 +84,7 @@ def main(argv=None):
     return code
 
 
-def _closed_standard_streams():
+def _closed_standard_streams() -> int:
     """1 with one line on stderr when standard output is closed (``>&-``): the run could
     print nothing it promises, so it does not start. Descriptors 0-2 are filled with
     /dev/null first, so no file this run opens takes their number."""
@@ -106,26 +112,26 @@ class _StdoutFailed(Exception):
 class _Stdout:
     """sys.stdout, with its write errors told apart from every other OSError."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
-    def write(self, text):
+    def write(self, text: str) -> int:
         try:
             return self._stream.write(text)
         except OSError as exc:
             raise _StdoutFailed from exc
 
-    def flush(self):
+    def flush(self) -> None:
         try:
             return self._stream.flush()
         except OSError as exc:
             raise _StdoutFailed from exc
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
 
 
-def _raise_interrupt(signum, frame):
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     if holding():  # what a stopped run trained is being written: that comes first
         defer_interrupt()  # (after a finished run, this Ctrl-C stops the command then)
         if not _told:
@@ -136,7 +142,7 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-_told: list = []
+_told: list[int] = []
 
 
 class _held_interrupts:
@@ -144,13 +150,13 @@ class _held_interrupts:
     and until what it trained is written (:func:`descentlab.files.interrupts.holding`):
     any number of Ctrl-C then keeps the history and metrics. Restored afterwards."""
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         _told.clear()
         self.installed = threading.current_thread() is threading.main_thread()
         if self.installed:
             self.previous = signal.signal(signal.SIGINT, _raise_interrupt)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         if self.installed:
             signal.signal(signal.SIGINT, signal.default_int_handler if self.previous is None
                           else self.previous)
@@ -160,39 +166,43 @@ class _sigterm_interrupts:
     """SIGTERM (``kill``, a scheduler's stop) stops a run as Ctrl-C does: training ends
     cleanly and what ran is kept. Restored afterwards, so ``main`` can run in-process."""
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self.installed = threading.current_thread() is threading.main_thread()
         if self.installed:
             self.previous = signal.signal(signal.SIGTERM, _raise_interrupt)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         if self.installed:  # None: a handler set outside Python, which means the default
             signal.signal(signal.SIGTERM, signal.SIG_DFL if self.previous is None else self.previous)
 
 
-def _stdout_failed(exc):
+def _stdout_failed(exc: BaseException | None) -> int:
     """One line on stderr, and stdout pointed at /dev/null so that Python's own flush at
     exit does not fail again with a traceback. A closed pipe (``| head -1``) stays quiet
     and exits 141, as a Unix tool killed by SIGPIPE does."""
     try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
+        if sys.__stdout__ is not None:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
     except (OSError, ValueError, AttributeError):
         pass
     if isinstance(exc, BrokenPipeError):
         return 141
-    print(f"descentlab: error: cannot write to standard output ({exc.strerror or exc}): "
+    reason = exc.strerror if isinstance(exc, OSError) else None
+    print(f"descentlab: error: cannot write to standard output ({reason or exc}): "
           "redirect it to a file with room", file=sys.stderr)
     return 1
 
 
-def _one_line_warning(message, category, filename, lineno, file=None, line=None):
+def _one_line_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                      file: TextIO | None = None, line: str | None = None) -> None:
     """Show a warning (e.g. a ConvergenceWarning) as one line, without source code."""
     print(f"descentlab: warning: {message}", file=sys.stderr if file is None else file)
 
 
-def _run(args):
+def _run(args: argparse.Namespace) -> int:
     try:
-        return args.run(args)
+        code: int = args.run(args)  # the subcommand's run(args) -> int (set_defaults)
+        return code
     except (DivergenceError, SaveError) as exc:
         print(f"descentlab: error: {exc}", file=sys.stderr)
         return 1

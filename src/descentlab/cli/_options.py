@@ -5,23 +5,31 @@ Every option of a run's config comes from its :class:`~descentlab.settings.Setti
 """
 
 import argparse
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import fields
 from pathlib import Path
+from typing import Any, TypeVar, overload
 
 from descentlab.errors import DescentlabError
 from descentlab.lessons.article import TutorialConfig
-from descentlab.settings import check_rate, config_settings
+from descentlab.settings import Setting, check_rate, config_settings
 
-_TYPES = {"int": int, "seed": int, "float": float, "fraction": float, "str": str}
+#: A config dataclass (TutorialConfig, LRStudyConfig, a lesson's config).
+Config = TypeVar("Config")
+#: What an option's ``type=`` returns for one argument.
+Parsed = TypeVar("Parsed")
+
+_TYPES: dict[str, Callable[[str], Any]] = {"int": int, "seed": int, "float": float, "fraction": float, "str": str}
 
 
-def _shown(value):
+def _shown(value: object) -> str:
     if isinstance(value, (tuple, list)):
         return " ".join(map(str, value))
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def add_setting(p, name, s, default, flag=None):
+def add_setting(p: argparse.ArgumentParser, name: str, s: Setting, default: object,
+                flag: str | None = None) -> None:
     """One option from the Setting ``s`` of field ``name``, with ``default``."""
     flag = flag or s.flag or "--" + name.replace("_", "-")
     shown = s.none if default is None and s.none else _shown(default)
@@ -44,14 +52,14 @@ def add_setting(p, name, s, default, flag=None):
                        default=default, help=help_)
 
 
-def add_config_options(p, config_class, skip=()):
+def add_config_options(p: argparse.ArgumentParser, config_class: type, skip: Collection[str] = ()) -> None:
     """One option per declared setting of ``config_class`` (``--test-size`` for ``test_size``)."""
     for name, (s, default) in config_settings(config_class).items():
         if name not in skip:
             add_setting(p, name, s, default)
 
 
-def add_training_options(p, log_every=False):
+def add_training_options(p: argparse.ArgumentParser, log_every: bool = False) -> None:
     """The tutorial's settings: data, split, ``--lr``, ``--epochs`` (``--log-every`` if asked)."""
     add_config_options(p, TutorialConfig, skip=() if log_every else ("log_every",))
 
@@ -61,7 +69,8 @@ FILE_SUFFIXES = (".json", ".html", ".htm", ".csv", ".tsv", ".txt", ".gif", ".mp4
                  ".svg", ".pdf", ".parquet", ".npy", ".pkl", ".joblib")
 
 
-def add_out(p, writes="its figures and JSON", default="descentlab-out"):
+def add_out(p: argparse.ArgumentParser, writes: str = "its figures and JSON",
+            default: str | None = "descentlab-out") -> None:
     """``--out``: the output folder, in every command; ``writes`` names what goes into it.
 
     Each command owns its file names, so commands sharing a folder never overwrite each
@@ -72,11 +81,11 @@ def add_out(p, writes="its figures and JSON", default="descentlab-out"):
                    + (f"{default})" if default else "none: print to standard output)"))
 
 
-def _folder(prog, writes):
+def _folder(prog: str, writes: str) -> Callable[[str], str]:
     """An argparse type: a folder path; one that ends like a file is refused in one line."""
     command = prog.removeprefix("descentlab ")
 
-    def folder(text):
+    def folder(text: str) -> str:
         path = Path(text)
         if path.suffix.lower() in FILE_SUFFIXES and not path.is_dir():
             raise argparse.ArgumentTypeError(
@@ -87,20 +96,24 @@ def _folder(prog, writes):
     return folder
 
 
-def config_from_args(args, config_class=TutorialConfig):
+@overload
+def config_from_args(args: argparse.Namespace) -> TutorialConfig: ...
+@overload
+def config_from_args(args: argparse.Namespace, config_class: type[Config]) -> Config: ...
+def config_from_args(args: argparse.Namespace, config_class: type[Any] = TutorialConfig) -> Any:
     """The config dataclass built from the parsed arguments with the same names."""
     values = vars(args)
     return config_class(**{f.name: values[f.name] for f in fields(config_class) if f.name in values})
 
 
-def _none_or(convert):
-    def parse(text):
+def _none_or(convert: Callable[[str], Parsed]) -> Callable[[str], Parsed | None]:
+    def parse(text: str) -> Parsed | None:
         return None if text.lower() == "none" else convert(text)
     parse.__name__ = convert.__name__
     return parse
 
 
-def _balanced(text):
+def _balanced(text: str) -> str | None:
     """``"balanced"`` or ``"none"`` (None): the class weights a command line can give."""
     if text.lower() == "none":
         return None
@@ -110,7 +123,8 @@ def _balanced(text):
     return "balanced"
 
 
-def positive_int(text):
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
     try:
         value = int(text)
     except ValueError:
@@ -120,7 +134,7 @@ def positive_int(text):
     return value
 
 
-def add_caps(p):
+def add_caps(p: argparse.ArgumentParser) -> None:
     """``--max-frames`` and ``--max-points``: what keeps large runs drawable."""
     p.add_argument("--max-frames", type=positive_int, default=None,
                    help="at most this many animation frames, evenly spaced epochs (default 100)")
@@ -128,14 +142,14 @@ def add_caps(p):
                    help="draw at most this many data points, a random sample (default 2000)")
 
 
-def add_source(p):
+def add_source(p: argparse.ArgumentParser) -> None:
     """``--history``: draw from a saved run instead of training one on the spot."""
     p.add_argument("--history", metavar="FILE", default=None,
                    help="a history.json written by 'descentlab tutorial' (default: train "
                    "with the options below on the spot)")
 
 
-def rate_list(text):
+def rate_list(text: str) -> list[float]:
     """``"0.01,0.5,1.8"`` -> ``[0.01, 0.5, 1.8]``; each must be a positive number."""
     rates = []
     for part in text.split(","):
@@ -151,9 +165,9 @@ def rate_list(text):
     return rates
 
 
-def choice_list(choices):
+def choice_list(choices: Sequence[str]) -> Callable[[str], list[str]]:
     """An argparse type: ``"a,c"`` -> ``["a", "c"]``, each one of ``choices``, in their order."""
-    def parse(text):
+    def parse(text: str) -> list[str]:
         names = [part.strip() for part in text.split(",")]
         unknown = [n for n in names if n not in choices]
         if unknown:
@@ -163,7 +177,7 @@ def choice_list(choices):
     return parse
 
 
-def add_lesson_options(p, config_class):
+def add_lesson_options(p: argparse.ArgumentParser, config_class: type) -> None:
     """A lesson's settings and ``--out``."""
     add_config_options(p, config_class)
     add_out(p, "its figure and JSON")

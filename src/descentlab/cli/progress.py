@@ -2,6 +2,10 @@
 
 import sys
 import time
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from descentlab.core.history import History
 
 
 class ProgressBar:
@@ -17,7 +21,7 @@ class ProgressBar:
     It draws only when ``stream`` is a terminal, so logs and pipes stay clean.
     """
 
-    def __init__(self, total, stream=None, interval=0.1, width=30):
+    def __init__(self, total: int, stream: TextIO | None = None, interval: float = 0.1, width: int = 30) -> None:
         self.total = total
         self.stream = sys.stderr if stream is None else stream
         self.interval = interval
@@ -26,7 +30,7 @@ class ProgressBar:
         self._last = 0.0
         self._drawn = False
 
-    def __call__(self, epoch, history):
+    def __call__(self, epoch: int, history: "History") -> None:
         now = time.monotonic()
         if not self.enabled or (now - self._last < self.interval and epoch + 1 < self.total):
             return
@@ -38,12 +42,12 @@ class ProgressBar:
         self.stream.flush()
         self._drawn = True
 
-    def close(self):
+    def close(self) -> None:
         """End the bar's line (if one was drawn)."""
         if self._drawn:
             self.stream.write("\n")
             self.stream.flush()
             self._drawn = False
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"ProgressBar(total={self.total}, enabled={self.enabled})"
