@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from descentlab.errors import DescentlabError
 from descentlab.files import atomic_path, ensure_writable_dir
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
 
+    from descentlab.lessons.article import TutorialResult
+    from descentlab.lessons.logistic import LogisticResult
     from descentlab.viz.frames import FrameAnimation
 
 
@@ -140,7 +142,7 @@ def save_animation(anim: FrameAnimation, out: str | os.PathLike[str], stem: str,
     return written, notes
 
 
-def write_animation(result: Any, out: str | os.PathLike[str], *, mp4: bool | None = None,
+def write_animation(result: TutorialResult, out: str | os.PathLike[str], *, mp4: bool | None = None,
                     max_frames: int | None = None, max_points: int | None = None, fps: int = 10,
                     record: OutputFolder | None = None, stem: str = "training") -> tuple[list[Path], list[str]]:
     """Write ``<stem>.gif`` (and ``<stem>.mp4`` when ffmpeg is there) into ``out``.
@@ -166,7 +168,7 @@ def write_animation(result: Any, out: str | os.PathLike[str], *, mp4: bool | Non
     return save_animation(anim, out, stem, mp4=mp4, fps=fps, record=record)
 
 
-def write_boundary_animation(result: Any, out: str | os.PathLike[str], *, mp4: bool | None = None,
+def write_boundary_animation(result: LogisticResult, out: str | os.PathLike[str], *, mp4: bool | None = None,
                              max_frames: int | None = None, max_points: int | None = None, fps: int = 10,
                              record: OutputFolder | None = None) -> tuple[list[Path], list[str]]:
     """Write ``logistic.gif`` (and ``logistic.mp4``): the decision boundary over training.

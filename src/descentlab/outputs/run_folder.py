@@ -115,7 +115,7 @@ def interrupted(histories: Iterable[History | None]) -> list[History]:
     return [h for h in histories if h is not None and h.status == "interrupted"]
 
 
-def histories_of(result: Any) -> list[History | None]:
+def histories_of(result: object) -> list[History | None]:
     """Every History a lesson's result holds."""
     if hasattr(result, "fits"):
         return [fit.history for fit in result.fits]

@@ -12,13 +12,24 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.outputs.manifest import MANIFEST
 from descentlab.outputs.run_folder import Command, RunFiles, check_folder, histories_of, recording
 
+if TYPE_CHECKING:
+    from descentlab.core.history import History
+    from descentlab.lessons.article import TutorialConfig, TutorialResult
+    from descentlab.lessons.collapse import CollapseConfig
+    from descentlab.lessons.logistic import LogisticConfig, LogisticResult
+    from descentlab.lessons.lr_study import LRStudyConfig
+    from descentlab.lessons.nonlinear import NonlinearConfig
+    from descentlab.viz.report_networks import NetworkResult
+
 Say = Callable[[str], None]
+#: A network lesson's config: what :func:`lesson` hands to its ``run``.
+NetworkConfig = TypeVar("NetworkConfig", "CollapseConfig", "NonlinearConfig", "LogisticConfig")
 #: The tutorial's report: a name of its own, so ``descentlab report`` (report.html) never
 #: replaces it with a page of another run.
 REPORT = "tutorial_report.html"
@@ -26,7 +37,7 @@ REPORT = "tutorial_report.html"
 _LARGE_BYTES, _LARGE_EPOCHS = 100_000_000, 10_000_000
 
 
-def say_if_large(config: Any) -> None:
+def say_if_large(config: TutorialConfig) -> None:
     """One warning line before a tutorial that records enormous output."""
     from descentlab.outputs.lessons import size_note
 
@@ -47,15 +58,15 @@ def say_if_large_run(epochs: int, numbers_per_epoch: int = 2) -> None:
                   "--epochs (Ctrl-C stops it and keeps what ran)", stacklevel=2)
 
 
-def _numbers_per_epoch(config: Any) -> int:
+def _numbers_per_epoch(config: CollapseConfig | NonlinearConfig | LogisticConfig) -> int:
     """About how many numbers a lesson records per epoch: its parameters and its loss."""
     widths = getattr(config, "widths", None) or [getattr(config, "hidden", 1)]
     return int(sum(3 * w + 2 for w in widths) + 1)
 
 
-def load_result(config: Any, history: str | os.PathLike[str] | None = None) -> Any:
+def load_result(config: TutorialConfig | None, history: str | os.PathLike[str] | None = None) -> TutorialResult:
     """The tutorial run to draw from: rebuilt from the ``history.json`` at ``history``, else
-    trained now with ``config`` (a :class:`~descentlab.TutorialConfig`)."""
+    trained now with ``config`` (a :class:`~descentlab.TutorialConfig`; None: the article's)."""
     import numpy as np
 
     from descentlab.core.history import load_history
@@ -72,11 +83,12 @@ def load_result(config: Any, history: str | os.PathLike[str] | None = None) -> A
             raise DescentlabError(f"cannot draw history {str(history)!r}: its values are too large to "
                                   "compute with (the fitted line is beyond a float's range): pass a "
                                   "history.json written by descentlab from finite data") from None
-    say_if_large(config)
+    if config is not None:  # None: the article's settings, never large
+        say_if_large(config)
     return run_tutorial(config, log=None)
 
 
-def tutorial(config: Any, command: Command, *, animate: bool = False, report: bool = False,
+def tutorial(config: TutorialConfig, command: Command, *, animate: bool = False, report: bool = False,
              vs_article: bool = False, max_frames: int | None = None, max_points: int | None = None,
              say: Say = print) -> RunFiles:
     """``descentlab tutorial``: train the article's run, write its figures, history and
@@ -141,7 +153,7 @@ def tutorial(config: Any, command: Command, *, animate: bool = False, report: bo
     return RunFiles(record, [h], budget=config.epochs)
 
 
-def lr_study(config: Any, command: Command, say: Say = print) -> RunFiles:
+def lr_study(config: LRStudyConfig, command: Command, say: Say = print) -> RunFiles:
     """``descentlab lr-study``: train several rates from one start, draw ``lr_study.png``."""
     from descentlab.lessons.lr_study import DEFAULT_FRACTIONS, run_lr_study
     from descentlab.viz.lr_study import lr_study_figure
@@ -160,7 +172,7 @@ def lr_study(config: Any, command: Command, say: Say = print) -> RunFiles:
     return RunFiles(record, list(histories))
 
 
-def animate(config: Any, command: Command, *, history: str | None = None, mp4: bool | None = None,
+def animate(config: TutorialConfig | None, command: Command, *, history: str | None = None, mp4: bool | None = None,
             fps: int = 10, max_frames: int | None = None, max_points: int | None = None,
             say: Say = print) -> RunFiles:
     """``descentlab animate``: ``animate.gif`` (and ``.mp4``) of a saved run or one trained now."""
@@ -181,11 +193,11 @@ def animate(config: Any, command: Command, *, history: str | None = None, mp4: b
         for f in files:
             say(f"  {f}")
     # a history drawn from a file was interrupted then, not now: only a run trained now counts
-    trained_now = [] if history is not None else [result.history]
+    trained_now: list[History | None] = [] if history is not None else [result.history]
     return RunFiles(record, trained_now, budget=result.config.epochs)
 
 
-def report(config: Any, command: Command, *, history: str | None = None, rates: list[float] | None = None,
+def report(config: TutorialConfig | None, command: Command, *, history: str | None = None, rates: list[float] | None = None,
            networks: Sequence[str] = (), max_frames: int | None = None, max_points: int | None = None,
            say: Say = print) -> RunFiles:
     """``descentlab report``: ``report.html`` of a saved run or one trained now, its
@@ -202,7 +214,7 @@ def report(config: Any, command: Command, *, history: str | None = None, rates: 
     study = tutorial_study(result, rates)
     skipped = stopping() and networks  # Ctrl-C stopped the tutorial: no part starts after it
     studies = [] if skipped else run_network_studies(networks)
-    trained_now = [] if history is not None else [result.history]  # see animate
+    trained_now: list[History | None] = [] if history is not None else [result.history]  # see animate
     histories = [*trained_now, *(run.history for run in study.runs)]
     histories += [h for n in studies for h in histories_of(n)]
     with recording(command, planned, histories) as record:
@@ -217,7 +229,7 @@ def report(config: Any, command: Command, *, history: str | None = None, rates: 
     return RunFiles(record, histories)
 
 
-def lesson(config: Any, run: Callable[[Any], Any], command: Command, *, animate: bool = False,
+def lesson(config: NetworkConfig, run: Callable[[NetworkConfig], NetworkResult], command: Command, *, animate: bool = False,
            max_frames: int | None = None, max_points: int | None = None, say: Say = print) -> RunFiles:
     """``descentlab collapse|nonlinear|logistic``: check the files, ``run(config)``, say its
     lines, write its files (and, with ``animate``, the logistic boundary's animation)."""
@@ -236,7 +248,8 @@ def lesson(config: Any, run: Callable[[Any], Any], command: Command, *, animate:
         written = save_lesson(result, command.out, record)
         say(f"Wrote {', '.join(path.name for path in written)} to {command.out}/")
         if animate:
-            files, notes = write_boundary_animation(result, command.out, max_frames=max_frames,
+            # only ``descentlab logistic`` offers --animate: its result is a LogisticResult
+            files, notes = write_boundary_animation(cast("LogisticResult", result), command.out, max_frames=max_frames,
                                                     max_points=max_points, record=record)
             say(f"Animation ({'; '.join(notes)}): " + ", ".join(str(f) for f in files))
     return RunFiles(record, histories)
