@@ -6,7 +6,7 @@ limits and defaults); the data options from :class:`FitConfig`'s settings.
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from descentlab.cli._options import add_out, add_setting
 from descentlab.cli.progress import ProgressBar
@@ -14,6 +14,11 @@ from descentlab.estimators.constraints import FIT_PARAMS
 from descentlab.estimators.workflow import FitConfig
 from descentlab.outputs.models import MODEL
 from descentlab.settings import config_settings
+
+if TYPE_CHECKING:
+    from descentlab.data.csvfile import CsvData
+    from descentlab.data.folders import FolderData
+    from descentlab.estimators.base import GDEstimator
 
 
 def _estimator_option(p: argparse.ArgumentParser, name: str) -> None:
@@ -110,6 +115,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _announce(data: Any, estimator: Any) -> None:
+def _announce(data: "CsvData | FolderData", estimator: "GDEstimator") -> None:
     print(f"Training {type(estimator).__name__} on {data.X.shape[0]} rows x {data.X.shape[1]} "
           f"features of {data.path} (Ctrl-C stops and keeps the model so far)", flush=True)

@@ -11,14 +11,30 @@ over: :func:`save_model`, :func:`save_fit` (a model with the names of its data) 
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from descentlab.errors import DescentlabError
 from descentlab.files import check_outputs, write_text
 
+if TYPE_CHECKING:
+    from descentlab.core.history import History
+    from descentlab.data.csvfile import CsvData
+    from descentlab.data.folders import FolderData
+    from descentlab.estimators.base import GDEstimator
+    from descentlab.estimators.workflow import FitConfig, FitResult
+    from descentlab.outputs.run_folder import Command
+
 PathLike = str | os.PathLike[str]
+
+
+class Progress(Protocol):
+    """A training callback that is closed when training ends (the command line's progress bar)."""
+
+    def __call__(self, epoch: int, history: "History") -> None: ...
+
+    def close(self) -> None: ...
 
 
 def check_writable(path: PathLike) -> Path:
@@ -34,7 +50,7 @@ def check_writable(path: PathLike) -> Path:
     return path
 
 
-def save_model(estimator: Any, path: PathLike, info: dict[str, Any] | None = None) -> Path:
+def save_model(estimator: "GDEstimator", path: PathLike, info: dict[str, Any] | None = None) -> Path:
     """Write a fitted estimator to ``path`` as JSON, atomically (the format:
     :mod:`descentlab.estimators.persist`; read it with :func:`~descentlab.load_model`).
 
@@ -65,7 +81,7 @@ def save_model(estimator: Any, path: PathLike, info: dict[str, Any] | None = Non
     return write_text(path, model_text(estimator, info))
 
 
-def save_fit(result: Any, path: PathLike) -> Path:
+def save_fit(result: "FitResult", path: PathLike) -> Path:
     """Save a :class:`~descentlab.estimators.workflow.FitResult`'s model with the names of
     its features and target (:func:`~descentlab.estimators.workflow.fit_info`), atomically."""
     from descentlab.estimators.workflow import fit_info
@@ -91,8 +107,9 @@ MODEL = "model.json"
 PREDICTIONS = "predictions.csv"
 
 
-def fit(config: Any, command: Any, *, progress: Callable[[int], Any] | None = None,
-        on_start: Callable[..., None] | None = None, say: Callable[[str], None] = print) -> Any:
+def fit(config: "FitConfig", command: "Command", *, progress: Callable[[int], Progress] | None = None,
+        on_start: "Callable[[CsvData | FolderData, GDEstimator], None] | None" = None,
+        say: Callable[[str], None] = print) -> "FitResult":
     """``descentlab fit``: check the folder, fit ``config`` (a
     :class:`~descentlab.estimators.workflow.FitConfig`), say how it went, save ``model.json``.
 
@@ -130,7 +147,7 @@ def fit(config: Any, command: Any, *, progress: Callable[[int], Any] | None = No
     return result
 
 
-def predict(model: PathLike, csv: PathLike, command: Any | None = None, *, delimiter: str = ",",
+def predict(model: PathLike, csv: PathLike, command: "Command | None" = None, *, delimiter: str = ",",
             say: Callable[[str], None] = print) -> int:
     """``descentlab predict``: the predictions of the model file ``model`` for the rows of
     ``csv``, said as CSV, or with a ``command`` written to ``predictions.csv`` in its
