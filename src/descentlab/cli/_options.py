@@ -19,7 +19,7 @@ Config = TypeVar("Config")
 #: What an option's ``type=`` returns for one argument.
 Parsed = TypeVar("Parsed")
 
-_TYPES: dict[str, Callable[[str], Any]] = {"int": int, "seed": int, "float": float, "fraction": float, "str": str}
+_TYPES: dict[str, Callable[[str], int | float | str]] = {"int": int, "seed": int, "float": float, "fraction": float, "str": str}
 
 
 def _shown(value: object) -> str:
