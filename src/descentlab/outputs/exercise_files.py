@@ -17,6 +17,14 @@ def write_starter(folder: str | os.PathLike[str], files: dict[str, str], force: 
 
     Refuses to overwrite a file unless ``force`` is True, checked for every file before
     the first is written.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "ex"
+    >>> [p.name for p in write_starter(folder, {"a.py": "x = 1", "b.txt": "hi"})]
+    ['a.py', 'b.txt']
+    >>> write_starter(folder, {"a.py": "x = 2"})
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: .../ex/a.py already exists: pass --force to overwrite it, or choose another folder
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -34,5 +42,11 @@ def write_starter(folder: str | os.PathLike[str], files: dict[str, str], force: 
 
 
 def write_grades(out: str | os.PathLike[str], text: str) -> Path:
-    """Write the class's grades (``grades.csv`` or ``grades.json`` text) to ``out``."""
+    """Write the class's grades (``grades.csv`` or ``grades.json`` text) to ``out``.
+
+    >>> import tempfile
+    >>> path = write_grades(Path(tempfile.mkdtemp()) / "grades.csv", "student,score")
+    >>> path.read_text()
+    'student,score'
+    """
     return write_text(out, text)

@@ -33,6 +33,13 @@ def folder_lock(folder: str | os.PathLike[str],
 
     ``say(message)`` is told once when the run has to wait (default: a line on stderr).
     Where locks are not supported (some network file systems) the block runs unlocked.
+
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with folder_lock(folder):
+    ...     with folder_lock(folder):  # the same thread again: it holds the lock already
+    ...         print("writing")
+    writing
     """
     key = (threading.get_ident(), os.path.realpath(folder))
     try:
@@ -73,7 +80,16 @@ def _lock(fd: int, folder: str | os.PathLike[str], say: Callable[[str], object] 
 
 def remove_stale_temps(folder: str | os.PathLike[str], before_ns: int) -> list[str]:
     """Remove the temporary files a killed descentlab left in ``folder``: only names of its
-    own pattern, older than ``before_ns``, whose writing process is gone. Returns their names."""
+    own pattern, older than ``before_ns``, whose writing process is gone. Returns their names.
+
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> gone = 2**22 + 1  # above Linux's largest process id: no such process runs
+    >>> for name in (f".descentlab-tmp.{gone}.a.png.x1.png", f".descentlab-tmp.{os.getpid()}.b.png.x2.png", "c.png"):
+    ...     open(os.path.join(folder, name), "w").close()
+    >>> remove_stale_temps(folder, time.time_ns() + 10**9), sorted(os.listdir(folder))
+    (['.descentlab-tmp.4194305.a.png.x1.png'], ['.descentlab-tmp...b.png.x2.png', 'c.png'])
+    """
     removed: list[str] = []
     try:
         names = os.listdir(folder)

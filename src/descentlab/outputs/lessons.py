@@ -46,7 +46,12 @@ _LARGE_BYTES = 100_000_000
 
 def lesson_files(kind: str, config: "LessonConfig") -> list[str]:
     """The names a lesson of ``kind`` run with ``config`` writes (``manifest.json`` too);
-    a tutorial cut short writes fewer epoch figures."""
+    a tutorial cut short writes fewer epoch figures.
+
+    >>> from descentlab.lessons.article import TutorialConfig
+    >>> lesson_files("tutorial", TutorialConfig(epochs=20))
+    ['data.png', 'epoch_000.png', 'epoch_010.png', 'epoch_020.png', 'test_fit.png', 'history.json', 'metrics.json', 'manifest.json']
+    """
     if kind == "tutorial":  # epochs 0 .. config.epochs: the last is the trained line
         config = cast("TutorialConfig", config)  # the kind names its config
         epochs = [f"epoch_{e:03d}.png" for e in drawn_epochs(config.epochs + 1, config.log_every)]
@@ -64,6 +69,12 @@ def size_note(config: "TutorialConfig") -> str | None:
 
     Every epoch's loss and parameters are kept (in memory and in history.json), and a
     progress line is printed every ``log_every`` epochs.
+
+    >>> from descentlab.lessons.article import TutorialConfig
+    >>> size_note(TutorialConfig()) is None
+    True
+    >>> size_note(TutorialConfig(epochs=10**8))
+    '--epochs 100000000 records every epoch: history.json will be about 6.3 GB ...'
     """
     numbers = config.epochs * (config.features + 2)
     memory = config.epochs * (_EPOCH_OVERHEAD + 8 * (config.features + 1))
@@ -91,7 +102,14 @@ def _recorded(result: "LessonResult", out: str | os.PathLike[str],
 
 def save_history(history: History, path: str | os.PathLike[str]) -> Path:
     """Write ``history`` as JSON to ``path``, atomically (a regular file only); read it back
-    with :func:`~descentlab.load_history`."""
+    with :func:`~descentlab.load_history`.
+
+    >>> import tempfile
+    >>> from descentlab import load_history
+    >>> history = History(loss=[1.0, 0.5], status="completed")
+    >>> load_history(save_history(history, Path(tempfile.mkdtemp()) / "history.json")).loss
+    [1.0, 0.5]
+    """
     return write_text(path, history.to_json() + "\n")
 
 
