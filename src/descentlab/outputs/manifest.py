@@ -55,7 +55,12 @@ Doc: TypeAlias = dict[str, Any]
 
 def read_manifest(folder: str | os.PathLike[str]) -> Doc:
     """The manifest of ``folder`` as a dict (an empty one when there is none, or it is damaged
-    or was made in another folder: such a manifest is replaced, never followed)."""
+    or was made in another folder: such a manifest is replaced, never followed).
+
+    >>> import tempfile
+    >>> read_manifest(tempfile.mkdtemp())
+    {'format': 'descentlab-manifest', 'version': 1, 'commands': {}}
+    """
     path = Path(folder) / MANIFEST
     empty = {"format": FORMAT, "version": 1, "commands": {}}
     if path.is_symlink() or not path.is_file():
@@ -130,6 +135,17 @@ class OutputFolder:
     only_if_present : bool, default=False
         Record only in a folder that already has a manifest (for single files such as
         ``report.html`` that land in a folder of outputs).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with OutputFolder(folder, "demo", ["a.txt", "b.txt"]) as f:
+    ...     _ = f.write_text("a.txt", "first run"); _ = f.write_text("b.txt", "first run")
+    >>> with OutputFolder(folder, "demo", ["a.txt"]) as f:  # b.txt is stale now: removed
+    ...     _ = f.write_text("a.txt", "second run")
+    >>> sorted(os.listdir(folder)), list(read_manifest(folder)["commands"]["demo"]["files"])
+    (['a.txt', 'manifest.json'], ['a.txt'])
     """
 
     def __init__(self, folder: str | os.PathLike[str], command: str, planned: Iterable[str] = (),

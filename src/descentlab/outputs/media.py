@@ -83,7 +83,11 @@ def _write_mp4(path: str, frames: list[np.ndarray], fps: int) -> None:
 
 def check_mp4(mp4: bool | None) -> None:
     """Fail early, before anything is trained or written, when the MP4 is required and
-    ffmpeg is missing."""
+    ffmpeg is missing.
+
+    >>> check_mp4(None), check_mp4(False)  # GIF only, or the MP4 when ffmpeg is there: never fails
+    (None, None)
+    """
     from descentlab.viz.frames import ffmpeg_available
 
     if mp4 is True and not ffmpeg_available():

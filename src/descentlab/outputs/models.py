@@ -91,7 +91,13 @@ def save_fit(result: "FitResult", path: PathLike) -> Path:
 
 def write_predictions(path: PathLike, predictions: dict[str, np.ndarray]) -> Path:
     """Write :func:`~descentlab.estimators.workflow.predictions_csv` to ``path`` atomically;
-    a one-line error if it cannot."""
+    a one-line error if it cannot.
+
+    >>> import tempfile
+    >>> path = write_predictions(Path(tempfile.mkdtemp()) / "p.csv", {"prediction": np.array([1.5, 2.0])})
+    >>> path.read_text().splitlines()
+    ['prediction', '1.5', '2.0']
+    """
     from descentlab.estimators.workflow import predictions_csv
 
     try:

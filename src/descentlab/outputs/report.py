@@ -19,7 +19,14 @@ def check_output_file(path: str | os.PathLike[str], suffixes: Sequence[str],
                       inputs: Iterable[str | os.PathLike[str]] = (), check_only: bool = False) -> Path:
     """Check that ``path`` ends in one of ``suffixes``, is none of ``inputs`` and can be
     written (:func:`~descentlab.files.check_outputs`); create its folder if needed
-    (``check_only``: check the name alone, create nothing)."""
+    (``check_only``: check the name alone, create nothing).
+
+    >>> check_output_file("out/report.html", (".html", ".htm"), check_only=True)
+    PosixPath('out/report.html')
+    >>> check_output_file("out/report.pdf", (".html", ".htm"), check_only=True)
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: output file 'out/report.pdf' must end in .html or .htm
+    """
     path = Path(path)
     if path.suffix.lower() not in suffixes:
         raise DescentlabError(f"output file {str(path)!r} must end in {' or '.join(suffixes)}")

@@ -28,7 +28,11 @@ PathLike = str | os.PathLike[str]
 @dataclass
 class Command:
     """Who writes into a folder: the command's name, its ``--out``, its settings and
-    command line (both recorded in the manifest)."""
+    command line (both recorded in the manifest).
+
+    >>> Command("tutorial", "descentlab-out", {"epochs": 61})
+    Command(name='tutorial', out='descentlab-out', settings={'epochs': 61}, argv=None)
+    """
 
     name: str
     out: PathLike
@@ -39,7 +43,13 @@ class Command:
 @dataclass
 class RunFiles:
     """What a command's run wrote and trained: its folder's record (or the one file it
-    wrote), the histories it trained now and the epochs it was given."""
+    wrote), the histories it trained now and the epochs it was given.
+
+    >>> from descentlab.core.history import History
+    >>> cut = History(loss=[1.0, 0.5, 0.4], status="interrupted")
+    >>> RunFiles(Path("out/history.json"), [cut], budget=61).interrupted_line()
+    'interrupted after 3 of 61 epochs; kept out/history.json'
+    """
 
     record: OutputFolder | Path | None
     histories: list[History | None] = field(default_factory=list)
@@ -81,7 +91,15 @@ def check_folder(out: PathLike, names: Iterable[str], inputs: Sequence[PathLike]
 
 
 def kept(record: OutputFolder) -> str:
-    """The files of ``record`` that are on disk, as ``a, b and 3 more in out/``."""
+    """The files of ``record`` that are on disk, as ``a, b and 3 more in out/``.
+
+    >>> import tempfile
+    >>> record = OutputFolder(tempfile.mkdtemp(), "demo")
+    >>> kept(record)
+    'nothing was written to /.../'
+    >>> _ = record.write_text("a.txt", "a"); kept(record)
+    'kept a.txt in /.../'
+    """
     names = [n for n in record.files if (record.folder / n).is_file()]
     if not names:
         return f"nothing was written to {record.folder}/"
@@ -111,12 +129,22 @@ def recording(command: Command, planned: Iterable[str], histories: Iterable[Hist
 
 
 def interrupted(histories: Iterable[History | None]) -> list[History]:
-    """The histories that Ctrl-C (or SIGTERM) cut short."""
+    """The histories that Ctrl-C (or SIGTERM) cut short.
+
+    >>> from descentlab.core.history import History
+    >>> [h.status for h in interrupted([History(status="completed"), None, History(status="interrupted")])]
+    ['interrupted']
+    """
     return [h for h in histories if h is not None and h.status == "interrupted"]
 
 
 def histories_of(result: object) -> list[History | None]:
-    """Every History a lesson's result holds."""
+    """Every History a lesson's result holds (None for a result without one).
+
+    >>> from descentlab.lessons.collapse import CollapseConfig, run_collapse
+    >>> [h.n_epochs for h in histories_of(run_collapse(CollapseConfig(epochs=5)))]
+    [5]
+    """
     if hasattr(result, "fits"):
         return [fit.history for fit in result.fits]
     return [getattr(result, "history", None)]

@@ -49,7 +49,16 @@ def say_if_large(config: TutorialConfig) -> None:
 def say_if_large_run(epochs: int, numbers_per_epoch: int = 2) -> None:
     """One warning line before any run whose per-epoch record will be enormous (the same
     promise :func:`say_if_large` gives the tutorial): ``numbers_per_epoch`` recorded per
-    epoch, about 29 bytes each in memory and JSON, plus a list entry's overhead."""
+    epoch, about 29 bytes each in memory and JSON, plus a list entry's overhead.
+
+    >>> import warnings
+    >>> say_if_large_run(61)  # small: nothing said
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     say_if_large_run(10**8)
+    >>> str(said[0].message)
+    '--epochs 100000000 records every epoch: about 12.2 GB of memory and of history, ...'
+    """
     size = epochs * (29 * numbers_per_epoch + 64)
     if size < _LARGE_BYTES and epochs < _LARGE_EPOCHS:
         return
