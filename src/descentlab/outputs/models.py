@@ -123,6 +123,16 @@ def fit(config: "FitConfig", command: "Command", *, progress: Callable[[int], Pr
     ends; ``on_start(data, estimator)`` is called once the data has passed its checks. A model that cannot be written where asked is saved under a
     fallback name (:func:`~descentlab.files.save_or_recover`). Returns the
     :class:`~descentlab.estimators.workflow.FitResult`.
+
+    >>> import tempfile
+    >>> from descentlab.estimators.workflow import FitConfig
+    >>> from descentlab.outputs.run_folder import Command
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "d.csv").write_text("x,y\\n" + "".join(f"{x},{2 * x + 1}\\n" for x in range(8)))
+    >>> result = fit(FitConfig(csv=str(folder / "d.csv"), target="y"), Command("fit", folder / "out"),
+    ...              say=lambda line: None)
+    >>> sorted(p.name for p in (folder / "out").iterdir()), result.features
+    (['manifest.json', 'model.json'], ['x'])
     """
     from descentlab.estimators import workflow
     from descentlab.files import deferred_signals, ensure_writable_dir, save_or_recover
@@ -157,7 +167,18 @@ def predict(model: PathLike, csv: PathLike, command: "Command | None" = None, *,
             say: Callable[[str], None] = print) -> int:
     """``descentlab predict``: the predictions of the model file ``model`` for the rows of
     ``csv``, said as CSV, or with a ``command`` written to ``predictions.csv`` in its
-    folder. Returns the number of rows predicted."""
+    folder. Returns the number of rows predicted.
+
+    >>> import tempfile
+    >>> from descentlab.estimators import GDRegressor
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> X = np.arange(6.0).reshape(-1, 1)
+    >>> model = save_model(GDRegressor(epochs=500).fit(X, 2 * X[:, 0] + 1), folder / "m.json")
+    >>> _ = (folder / "new.csv").write_text("x0\\n10\\n")
+    >>> predict(model, folder / "new.csv", say=lambda text: print(text.splitlines()[0]))
+    prediction
+    1
+    """
     from descentlab.estimators.workflow import predict_csv, predictions_csv
     from descentlab.files import ensure_writable_dir
     from descentlab.outputs.manifest import MANIFEST
