@@ -73,7 +73,16 @@ def check_folder(out: PathLike, names: Iterable[str], inputs: Sequence[PathLike]
                  create: bool = False) -> Path | None:
     """Check the files ``names`` of the output folder ``out`` before anything runs; create
     nothing (:func:`recording` makes the folder when there is something to write, so a
-    command refused later, by its settings or its data, leaves no empty folder behind)."""
+    command refused later, by its settings or its data, leaves no empty folder behind).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> check_folder(folder / "new", ["a.png"]) == folder / "new", (folder / "new").exists()
+    (True, False)
+    >>> (folder / "a.png").mkdir(); check_folder(folder, ["a.png"])
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: ...a.png... is a folder...
+    """
     from descentlab.files import check_folder as creatable
     from descentlab.files.interrupts import expect_record
 

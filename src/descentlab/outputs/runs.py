@@ -38,7 +38,11 @@ _LARGE_BYTES, _LARGE_EPOCHS = 100_000_000, 10_000_000
 
 
 def say_if_large(config: TutorialConfig) -> None:
-    """One warning line before a tutorial that records enormous output."""
+    """One warning line before a tutorial that records enormous output.
+
+    >>> from descentlab.lessons.article import TutorialConfig
+    >>> say_if_large(TutorialConfig())  # the article's run: nothing said
+    """
     from descentlab.outputs.lessons import size_note
 
     note = size_note(config)
@@ -75,7 +79,17 @@ def _numbers_per_epoch(config: CollapseConfig | NonlinearConfig | LogisticConfig
 
 def load_result(config: TutorialConfig | None, history: str | os.PathLike[str] | None = None) -> TutorialResult:
     """The tutorial run to draw from: rebuilt from the ``history.json`` at ``history``, else
-    trained now with ``config`` (a :class:`~descentlab.TutorialConfig`; None: the article's)."""
+    trained now with ``config`` (a :class:`~descentlab.TutorialConfig`; None: the article's).
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from descentlab.lessons.article import TutorialConfig
+    >>> from descentlab.outputs.lessons import save_history
+    >>> trained = load_result(TutorialConfig(epochs=20))
+    >>> path = save_history(trained.history, Path(tempfile.mkdtemp()) / "history.json")
+    >>> load_result(None, path).metrics["m"] == trained.metrics["m"]  # the same line, redrawn
+    True
+    """
     import numpy as np
 
     from descentlab.core.history import load_history
