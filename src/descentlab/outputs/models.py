@@ -83,7 +83,18 @@ def save_model(estimator: "GDEstimator", path: PathLike, info: dict[str, Any] | 
 
 def save_fit(result: "FitResult", path: PathLike) -> Path:
     """Save a :class:`~descentlab.estimators.workflow.FitResult`'s model with the names of
-    its features and target (:func:`~descentlab.estimators.workflow.fit_info`), atomically."""
+    its features and target (:func:`~descentlab.estimators.workflow.fit_info`), atomically.
+
+    >>> import tempfile
+    >>> from descentlab.estimators import load_model
+    >>> from descentlab.estimators.workflow import FitConfig, fit_csv
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "d.csv").write_text("size,price\\n" + "".join(f"{x},{3 * x}\\n" for x in range(8)))
+    >>> path = save_fit(fit_csv(FitConfig(csv=str(folder / "d.csv"), target="price")), folder / "m.json")
+    >>> info = load_model(path, return_info=True)[1]
+    >>> info["features"], info["target"]
+    (['size'], 'price')
+    """
     from descentlab.estimators.workflow import fit_info
 
     return save_model(result.estimator, path, info=fit_info(result))

@@ -121,7 +121,16 @@ def recording(command: Command, planned: Iterable[str], histories: Iterable[Hist
               name: str | None = None) -> Iterator[OutputFolder]:
     """The command's :class:`~descentlab.outputs.manifest.OutputFolder` (its status
     ``"interrupted"`` when a history was cut short); Ctrl-C while it writes ends the
-    command with a line saying which files were kept."""
+    command with a line saying which files were kept.
+
+    >>> import tempfile
+    >>> from descentlab.core.history import History
+    >>> out = Path(tempfile.mkdtemp()) / "out"
+    >>> with recording(Command("demo", out), ["a.txt"], [History(status="interrupted")]) as record:
+    ...     _ = record.write_text("a.txt", "kept")
+    >>> record.status, sorted(p.name for p in out.iterdir())
+    ('interrupted', ['a.txt', 'manifest.json'])
+    """
     try:  # made only now that there is something to write
         ensure_writable_dir(command.out)
     except DescentlabError:  # the folder broke while training: the writes say where work went
