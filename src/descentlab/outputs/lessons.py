@@ -132,6 +132,14 @@ def save_tutorial(result: "TutorialResult", out: str | os.PathLike[str],
     Returns the list of paths written. A diverged run (``history.status == "diverged"``)
     writes its history, metrics (marked diverged) and the figures of the epochs it ran,
     but no ``test_fit.png``: there is no trained line to test.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from descentlab.lessons.article import TutorialConfig, run_tutorial
+    >>> result = run_tutorial(TutorialConfig(epochs=5, log_every=5), log=None)
+    >>> [path.name for path in save_tutorial(result, tempfile.mkdtemp())]
+    ['history.json', 'metrics.json', 'data.png', 'epoch_000.png', 'epoch_005.png', 'test_fit.png']
     """
     with _recorded(result, out, record) as f:
         with deferred_signals():  # the trained run, kept even if its folder is gone
