@@ -32,8 +32,8 @@ large for this machine's memory is refused before it is built.
 
 import json
 import math
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from os import PathLike
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -179,7 +179,12 @@ def _history_dict(history: History) -> dict[str, Any]:
     return d
 
 
-def load_model(path: str | Path, return_info: bool = False) -> Any:
+@overload
+def load_model(path: str | PathLike[str], return_info: Literal[False] = False) -> "GDEstimator": ...
+@overload
+def load_model(path: str | PathLike[str], return_info: Literal[True]) -> tuple["GDEstimator", dict[str, Any]]: ...
+def load_model(path: str | PathLike[str], return_info: bool = False,
+               ) -> "GDEstimator | tuple[GDEstimator, dict[str, Any]]":
     """Read a model written by :func:`~descentlab.outputs.models.save_model`.
 
     Parameters
