@@ -65,7 +65,8 @@ class ScaledSparse:
 
     def __matmul__(self, W: np.ndarray) -> np.ndarray:
         Ws = W / self.scale if W.ndim == 1 else W / self.scale[:, None]
-        return np.asarray(self.X @ Ws) - self.mean @ Ws
+        out: np.ndarray = np.asarray(self.X @ Ws) - self.mean @ Ws  # SciPy's products are untyped
+        return out
 
     def __add__(self, shift: Any) -> "ScaledSparse":
         r""":math:`Z + c = (X - (\mu - c\,s)) / s`: the same rows, another centre."""
@@ -79,8 +80,9 @@ class ScaledSparse:
         r""":math:`\lVert z_i \rVert^2` of each row, from :math:`X`'s nonzeros:
         :math:`\sum_j x_{ij}^2/s_j^2 - 2\sum_j x_{ij}\mu_j/s_j^2 + \sum_j \mu_j^2/s_j^2`."""
         inv2 = 1.0 / self.scale**2
-        return (np.asarray(self.X.multiply(self.X) @ inv2).ravel() - 2 * np.asarray(self.X @ (self.mean * inv2)).ravel()
-                + float(self._m @ self._m))
+        norms: np.ndarray = (np.asarray(self.X.multiply(self.X) @ inv2).ravel()
+                             - 2 * np.asarray(self.X @ (self.mean * inv2)).ravel() + float(self._m @ self._m))
+        return norms
 
     def second_moment_top(self, sample_weight: Any = None) -> float:
         r""":math:`\lambda_{\max}` of :math:`\tfrac1N \sum_i w_i \tilde z_i \tilde z_i^\top`,
@@ -93,7 +95,8 @@ class ScaledSparse:
         def matvec(v: np.ndarray) -> np.ndarray:
             v = np.ravel(v)
             r = w * (self @ v[:d] + v[d])
-            return np.append(self.T @ r, r.sum()) / n
+            out: np.ndarray = np.append(self.T @ r, r.sum()) / n
+            return out
 
         if d < 1024:  # small: the matrix itself (one sparse product), exactly, as on dense rows
             return float(np.linalg.eigvalsh(self.weighted_gram(w) / n)[-1])
@@ -125,10 +128,12 @@ class _Transposed:
 
     def __matmul__(self, G: np.ndarray) -> np.ndarray:
         Z = self.Z
-        out = np.asarray(Z.X.T @ G)
+        out: np.ndarray = np.asarray(Z.X.T @ G)  # SciPy's products are untyped
         if G.ndim == 1:
-            return (out - Z.mean * G.sum()) / Z.scale
-        return (out - np.outer(Z.mean, G.sum(axis=0))) / Z.scale[:, None]
+            res: np.ndarray = (out - Z.mean * G.sum()) / Z.scale
+        else:
+            res = (out - np.outer(Z.mean, G.sum(axis=0))) / Z.scale[:, None]
+        return res
 
 
 def sparse_moments(X: Any, y: np.ndarray, sample_weight: Any = None) -> Moments:
@@ -151,4 +156,4 @@ def sparse_moments(X: Any, y: np.ndarray, sample_weight: Any = None) -> Moments:
 
 def is_sparse(X: Any) -> bool:
     """Whether ``X`` is a SciPy sparse matrix or array."""
-    return sp.issparse(X)
+    return bool(sp.issparse(X))
