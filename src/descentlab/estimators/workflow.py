@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from descentlab.estimators.base import GDEstimator
 
 #: a fit's metrics on its rows: a dict of floats (None where one is undefined)
-Metrics = dict[str, float | int | None]
+Metrics: TypeAlias = dict[str, float | int | None]
 
 TASKS = ("regression", "classification")
 
@@ -76,8 +76,8 @@ class FitConfig:
     features: list[str] | None = None
     task: str = setting("regression", "what to predict", kind="choice", choices=TASKS)
     hidden: Sequence[int] | None = setting(None, "hidden layer sizes: train a neural network, "
-                                   "e.g. --hidden 16 8", kind="sizes", none="a linear model",
-                                   label="hidden size")
+                                           "e.g. --hidden 16 8", kind="sizes", none="a linear model",
+                                           label="hidden size")
     activation: str = setting("tanh", "the hidden layers' activation, with --hidden",
                               kind="choice", choices=("tanh", "relu", "sigmoid", "identity"))
     test_size: float = setting(0.0, "hold out this fraction to measure on; 0 fits on every row",
