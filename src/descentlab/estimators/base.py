@@ -158,7 +158,10 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
     # what a saved model keeps (descentlab.estimators.persist); subclasses add theirs
     _saved_attributes: tuple[str, ...] = ("n_features_in_", "n_iter_", "x_mean_", "x_scale_")
 
-    __init__ = declared_init(BASE_CONSTRAINTS)
+    if TYPE_CHECKING:  # built from the table at run time: any hyperparameter by keyword
+        def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+    else:
+        __init__ = declared_init(BASE_CONSTRAINTS)
     _positional: tuple[str, ...] = ()  # hyperparameters that may be given by position too
     # the learned state fit and partial_fit set (declared for type checkers)
     n_features_in_: int

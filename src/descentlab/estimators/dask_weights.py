@@ -6,13 +6,19 @@ the full-batch fits (the moments pass, the blockwise objective) weigh each chunk
 there. Only the labels' list, the class totals and two sums come back to the client.
 """
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from descentlab.errors import DescentlabError
 from descentlab.estimators.classes import class_weights
+from descentlab.estimators.device import Array
+
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
 
 
-def dask_row_weights(est, X, y, sample_weight=None):
+def dask_row_weights(est: "GDEstimator", X: Array, y: Array, sample_weight: Array = None) -> Array:
     """The rows' weights of mean 1 as a Dask array chunked like ``X``'s rows, or None.
 
     ``sample_weight``: a Dask or NumPy array of shape (n_samples,), non-negative, not all
@@ -32,7 +38,7 @@ def dask_row_weights(est, X, y, sample_weight=None):
     if sample_weight is None and class_weight is None:
         return None
     n, chunks = X.shape[0], X.chunks[0]
-    s = None
+    s: Array = None  # a Dask array of the sample weights, once given
     if sample_weight is not None:
         s = sample_weight if hasattr(sample_weight, "dask") else da.from_array(np.asarray(sample_weight))
         if s.ndim != 1 or s.shape[0] != n:
@@ -52,7 +58,7 @@ def dask_row_weights(est, X, y, sample_weight=None):
     return w * (n / total)
 
 
-def _with_class_weights(est, y, s):
+def _with_class_weights(est: "GDEstimator", y: Array, s: Array) -> Array:
     """``s`` times each row's class weight (``s`` None: the class weights alone)."""
     import dask.array as da
 

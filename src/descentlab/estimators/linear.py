@@ -72,7 +72,7 @@ class _LinearMixin(EstimatorMixin):
         return in_dtype_of(linear_forward(X, coef, self.intercept_), X)
 
 
-class GDRegressor(MultiTarget, RegressorLosses, _LinearMixin, StandardizedTargetRegressor):  # type: ignore[override]
+class GDRegressor(MultiTarget, RegressorLosses, _LinearMixin, StandardizedTargetRegressor):
     r"""Linear regression by gradient descent, the article's model on any data.
 
     Minimises the half mean squared error of :math:`\hat y = X\,\text{coef} + \text{intercept}`

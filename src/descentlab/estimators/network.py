@@ -8,15 +8,17 @@ linear network, no better than linear regression (:mod:`descentlab.lessons.colla
 """
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
 
 from descentlab.core.activations import ACTIVATIONS, sigmoid
 from descentlab.core.layers import INITS
 from descentlab.core.losses import BinaryCrossEntropy, Loss
+from descentlab.core.models import Model
 from descentlab.core.network import Network, check_network_size, make_network
 from descentlab.core.scaling import no_scaling, standardize
 from descentlab.core.xp import in_dtype_of, namespace
@@ -30,7 +32,7 @@ from descentlab.estimators.regressor import StandardizedTargetRegressor
 from descentlab.settings import Setting
 
 if TYPE_CHECKING:
-    from descentlab.core.models import Model
+    from sklearn.utils import Tags
 
 __all__ = ["GDNetworkClassifier", "GDNetworkRegressor"]
 
@@ -62,7 +64,7 @@ class _Network(EstimatorMixin):
     _positional: tuple[str, ...] = ("hidden_layer_sizes", "activation")
     _multi_output = True  # y of shape (n_samples, n_outputs): one output unit per column
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> "Tags":
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         if tags.classifier_tags is not None:
@@ -146,15 +148,13 @@ class GDNetworkRegressor(_Network, StandardizedTargetRegressor):
         200 rows or fewer every epoch is one full batch). Adam's ``lr=None`` is then 0.003.
     tol : float or None, default=1e-5
     n_iter_no_change : int or None, default=None
-        None is 50 epochs full-batch: a network's loss can stall for tens of epochs
-        (fitting the linear part first) before it bends to the curve, and a patience of
-        10 would stop it on that plateau. With mini-batches an epoch is many steps, so
-        None is 10 there (MLPRegressor's).
+        None is 50 epochs full-batch: a network's loss can stall for tens of epochs (fitting the
+        linear part first) before it bends to the curve, and a patience of 10 would stop it on that
+        plateau. With mini-batches an epoch is many steps, so None is 10 there (MLPRegressor's).
     penalty, alpha, l1_ratio
-        On every weight matrix (not the biases), in the network's own (standardised)
-        coordinates: ``penalty="l2"`` adds :math:`\tfrac{a}{2}\sum \lVert W_k \rVert^2` to
-        the mean loss, as ``MLPRegressor``'s ``alpha`` (which scikit-learn divides by the
-        number of rows).
+        On every weight matrix (not the biases), in the network's own (standardised) coordinates:
+        ``penalty="l2"`` adds :math:`\tfrac{a}{2}\sum \lVert W_k \rVert^2` to the mean loss, as
+        ``MLPRegressor``'s ``alpha`` (which scikit-learn divides by the number of rows).
     **other parameters
         As :class:`descentlab.estimators.base.GDEstimator`; ``solver`` is "auto" or "gd"
         (a network trains on its rows).
@@ -178,7 +178,7 @@ class GDNetworkRegressor(_Network, StandardizedTargetRegressor):
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("weights_",)
 
-    def _encode_target(self, y, sample_weight=None):
+    def _encode_target(self, y: Array, sample_weight: Array = None) -> tuple[Array, dict[str, Any]]:
         """One output for ``y`` of shape (n,) (or (n, 1), with a warning, as MLPRegressor); one
         per column for (n, k), each standardised on its own (``y_mean_``, ``y_scale_``: (k,))."""
         y = column_or_1d(y, warn=True) if np.ndim(y) == 2 and y.shape[1] == 1 else y
@@ -190,14 +190,14 @@ class GDNetworkRegressor(_Network, StandardizedTargetRegressor):
         self._fit_outputs = y.shape[1]
         return t, {"y_mean_": y_mean, "y_scale_": y_scale}
 
-    def _encode_validation(self, y, attrs):
+    def _encode_validation(self, y: Array, attrs: dict[str, Any]) -> NDArray[np.float64]:
         t = super()._encode_validation(y, attrs)
         return t.reshape(len(t), -1)[:, 0] if t.ndim == 2 and t.shape[1] == 1 else t
 
-    def _n_outputs(self):
+    def _n_outputs(self) -> int:
         return self._fit_outputs
 
-    def _check_state(self):
+    def _check_state(self) -> None:
         self._fit_outputs = int(np.size(self.y_mean_))
         if np.shape(self.y_mean_) != np.shape(self.y_scale_) or np.shape(self.y_mean_) == (1,):
             raise ValueError("y_mean_ and y_scale_ must be one number each, or one per output (2 or more)")
@@ -236,7 +236,7 @@ class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
 
     _saved_attributes = GDEstimator._saved_attributes + ("weights_", "classes_", "multilabel_")
 
-    def _encode_target(self, y, sample_weight=None):
+    def _encode_target(self, y: Array, sample_weight: Array = None) -> tuple[Array, dict[str, Any]]:
         """Labels as :class:`LabelClassifier`; a 0/1 matrix of shape (n_samples, k) is k labels
         at once (multilabel): k logits, each label's binary cross-entropy, ``classes_`` 0..k-1."""
         if np.ndim(y) == 2 and type_of_target(y) == "multilabel-indicator":
@@ -277,24 +277,24 @@ class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
         X = self._check_X(X)  # checks that it is fitted first
         return in_dtype_of(self.model_.predict(self._standardized(X)), X)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: Array) -> Array:
         r"""Each class's probability, (n, n_classes); multilabel: each label's, :math:`\sigma(z)`."""
         if not self._is_multilabel():
             return super().predict_proba(X)
         return sigmoid(self.decision_function(X))
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: Array) -> Array:
         """The log of :meth:`predict_proba`, without ``log(0)``."""
         if not self._is_multilabel():
             return super().predict_log_proba(X)
         z = self.decision_function(X)
         return -np.logaddexp(0.0, -z).astype(z.dtype, copy=False)
 
-    def predict(self, X):
+    def predict(self, X: Array) -> Array:
         """The most probable label per row, (n_samples,); multilabel: 0/1, (n_samples, k)."""
         if not self._is_multilabel():
             return super().predict(X)
         return (self.decision_function(X) > 0).astype(self.classes_.dtype)
 
-    def _is_multilabel(self):
+    def _is_multilabel(self) -> bool:
         return bool(getattr(self, "multilabel_", False))

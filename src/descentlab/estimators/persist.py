@@ -32,15 +32,20 @@ large for this machine's memory is refused before it is built.
 
 import json
 import math
-from pathlib import Path
-from typing import Any
+from os import PathLike
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, overload
 
 import numpy as np
+from numpy.typing import NDArray
 
 from descentlab.core.history import History
 from descentlab.core.xp import is_device_array, to_numpy
 from descentlab.errors import DescentlabError
+from descentlab.estimators.device import Array
 from descentlab.memory import read_text_capped
+
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
 
 FORMAT, VERSION = "descentlab-model", 1
 
@@ -51,7 +56,7 @@ NEWER_PARAMS = {"gtol", "fit_intercept"}
 NEWER_ATTRIBUTES = {"multilabel_"}
 
 
-def _estimators():
+def _estimators() -> dict[str, type["GDEstimator"]]:
     from descentlab.estimators.linear import GDClassifier, GDRegressor
     from descentlab.estimators.network import GDNetworkClassifier, GDNetworkRegressor
 
@@ -59,7 +64,7 @@ def _estimators():
                                           GDNetworkClassifier)}
 
 
-def _encode(value):
+def _encode(value: Array) -> int | float | dict[str, Any]:
     value = to_numpy(value) if is_device_array(value) else value  # a model file holds NumPy's numbers
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuUO" and value.ndim == 1:
         kind = {"b": "bool", "i": "int", "u": "int", "U": "str", "O": "str"}[value.dtype.kind]
@@ -80,7 +85,7 @@ LABELS = ("classes_", "feature_names_in_")
 _LABEL_TYPES = {"bool": (bool,), "int": (int,), "str": (str,)}
 
 
-def _decode(name, value):
+def _decode(name: str, value: Any) -> NDArray[Any] | int | float:
     """One learned attribute from its JSON form, checked for type as well as shape."""
     if isinstance(value, dict) and name in LABELS and "dtype" in value:
         if set(value) != {"dtype", "values"} or value["dtype"] not in ("bool", "int", "str"):
@@ -105,11 +110,11 @@ def _decode(name, value):
     return value if type(value) is int and abs(value) < 2**53 else float(_finite(name, value))
 
 
-def _is_number(value):
+def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _finite(name, value):
+def _finite(name: str, value: object) -> NDArray[np.float64]:
     try:
         array = np.asarray(value, dtype=float)
     except OverflowError:
@@ -160,21 +165,26 @@ def model_text(estimator: Any, info: dict[str, Any] | None = None) -> str:
     return text + "\n"
 
 
-def _saved_names(estimator):
+def _saved_names(estimator: "GDEstimator") -> tuple[str, ...]:
     """The learned attributes a model file keeps: the estimator's, and the feature names
     when it was fitted on a DataFrame (so predict can check the columns)."""
     names = estimator._saved_attributes
     return names + ("feature_names_in_",) * hasattr(estimator, "feature_names_in_")
 
 
-def _history_dict(history):
+def _history_dict(history: History) -> dict[str, Any]:
     d = history.to_dict()
     d.pop("params", None)
     d.pop("final_params", None)
     return d
 
 
-def load_model(path: str | Path, return_info: bool = False) -> Any:
+@overload
+def load_model(path: str | PathLike[str], return_info: Literal[False] = False) -> "GDEstimator": ...
+@overload
+def load_model(path: str | PathLike[str], return_info: Literal[True]) -> tuple["GDEstimator", dict[str, Any]]: ...
+def load_model(path: str | PathLike[str], return_info: bool = False,
+               ) -> "GDEstimator | tuple[GDEstimator, dict[str, Any]]":
     """Read a model written by :func:`~descentlab.outputs.models.save_model`.
 
     Parameters
@@ -209,7 +219,7 @@ def load_model(path: str | Path, return_info: bool = False) -> Any:
     return (estimator, info) if return_info else estimator
 
 
-def _from_text(text):
+def _from_text(text: str) -> tuple["GDEstimator", dict[str, Any]]:
     doc = json.loads(text, parse_constant=_reject_constant)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ValueError(f"'format' is not {FORMAT!r}")
@@ -255,18 +265,18 @@ def _from_text(text):
     return estimator, info
 
 
-def _feature_names(value, n_features):
+def _feature_names(value: Any, n_features: int) -> NDArray[np.object_]:
     names = _decode("feature_names_in_", value)
-    if not (names.ndim == 1 and len(names) == n_features and all(isinstance(n, str) for n in names)
-            and len(set(names)) == len(names)):
+    if not (isinstance(names, np.ndarray) and names.ndim == 1 and len(names) == n_features
+            and all(isinstance(n, str) for n in names) and len(set(names)) == len(names)):
         raise ValueError(f"feature_names_in_ must hold {n_features} different column names")
     return names.astype(object)
 
 
-def _label(value):
+def _label(value: object) -> object:
     """A class label as JSON keeps it: a number, text or True/False (NumPy scalars unwrapped)."""
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _reject_constant(name):
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a number a model can hold")

@@ -104,7 +104,7 @@ class Problem:
             self.objective.close()
 
 
-def sparse_curvature(problem, loss):
+def sparse_curvature(problem: Problem, loss: object) -> float:
     r""":func:`descentlab.core.stepsize.curvature` on sparse rows: :math:`\lambda_{\max}` on
     all of them (products cost a pass over the nonzeros), plus the mini-batch term.
 
@@ -121,7 +121,7 @@ def sparse_curvature(problem, loss):
     Z, w = problem.Z, problem.sample_weight
     if problem.rows is not None:
         Z, w = take(Z, problem.rows), None if w is None else take(w, problem.rows)
-    lam = Z.second_moment_top(w)
+    lam: float = Z.second_moment_top(w)  # Z a ScaledSparse
     if problem.batch_size is not None and problem.batch_size < Z.shape[0]:
         lam += float(np.max((1.0 if w is None else w) * (Z.row_norms() + 1.0))) / problem.batch_size
     return hessian_bound(loss) * lam

@@ -33,8 +33,8 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):  # type: ignore[
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("y_mean_", "y_scale_")
-    y_mean_: float
-    y_scale_: float
+    y_mean_: float | NDArray[np.float64]  # one per output for several (networks, GDRegressor)
+    y_scale_: float | NDArray[np.float64]
 
     def _encode_target(self, y: Array, sample_weight: Array = None) -> tuple[Array, dict[str, Any]]:
         t, y_mean, y_scale = standardize(y, sample_weight) if self.standardize else (y, *no_scaling())

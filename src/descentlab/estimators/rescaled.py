@@ -16,7 +16,7 @@ regression far below it, or a loss that never went down, is not reported as succ
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -30,6 +30,7 @@ from descentlab.estimators.device import Array
 if TYPE_CHECKING:
     from descentlab.estimators.base import GDEstimator
     from descentlab.estimators.rows import ValidationData
+    from descentlab.fast.moments import Moments
 
 E = TypeVar("E", bound="GDEstimator")
 
@@ -147,7 +148,7 @@ class ColumnsToScale(DescentlabError):
         self.kx = kx
 
 
-def _on_moments(estimator, X, sample_weight):
+def _on_moments(estimator: "GDEstimator", X: Array, sample_weight: ArrayLike | None) -> bool:
     """Whether the check of float64 ``X`` can wait for the moments pass: an unweighted
     regressor on the moments solver (the pass is then the whole fit, and a second pass to
     look at the columns would cost a third of it)."""
@@ -165,7 +166,8 @@ def _on_moments(estimator, X, sample_weight):
 MEAN_SQUARE_RANGE = (2.0 ** -300, 2.0 ** 300)
 
 
-def moments_checked(estimator, moments_of, X, y, sample_weight=None):
+def moments_checked(estimator: "GDEstimator", moments_of: Callable[[Array, Array, Array], "Moments"], X: Array,
+                    y: Array, sample_weight: Array = None) -> "Moments":
     """``moments_of(X, y, sample_weight)``, doing :func:`fit_extremes`'s check when it left it
     to the moments: only when a column's mean square (or an overflow) hints at a column
     outside the safe range are the columns read again (:func:`~descentlab.data.magnitude.exponents`).
@@ -191,6 +193,7 @@ def moments_checked(estimator, moments_of, X, y, sample_weight=None):
     """
     if not getattr(estimator, "_extremes_on_moments", False):
         return moments_of(X, y, sample_weight)
+    moments: Moments | None
     try:
         moments = moments_of(X, y, sample_weight)
     except DescentlabError as exc:  # an overflow, or NaN

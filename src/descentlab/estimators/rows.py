@@ -201,7 +201,7 @@ def content_order(X: ArrayLike, target: ArrayLike | None = None) -> NDArray[np.i
     return lexical
 
 
-def _sparse_order(X, target):
+def _sparse_order(X: Any, target: ArrayLike | None) -> NDArray[np.intp]:
     """:func:`content_order` of canonical CSR rows: the key from one sparse product (a row's
     nonzeros summed in column order, so equal rows get equal keys); a tie of different rows,
     the keys of a second direction as well."""

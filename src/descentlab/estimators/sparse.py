@@ -7,21 +7,32 @@ up to ``MAX_MOMENTS_FEATURES`` features takes the data's moments from sparse pro
 (:func:`descentlab.fast.sparse.sparse_moments`) instead.
 """
 
+from typing import TYPE_CHECKING, Any, overload
+
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.utils.validation import validate_data
 
 from descentlab.core.scaling import column_scale, diagonal_scale, no_scaling
 from descentlab.errors import DescentlabError
+from descentlab.estimators.device import Array
 from descentlab.estimators.problem import Problem, preconditioned
 from descentlab.estimators.rows import content_order, fit_weights
 from descentlab.fast.sparse import ScaledSparse, weighted_mean_var
 from descentlab.fast.sparse import is_sparse as issparse
 
+if TYPE_CHECKING:
+    from descentlab.estimators.base import GDEstimator
+
 #: what ``validate_data`` accepts of sparse input (CSR is sliced by rows; others converted)
 ACCEPT_SPARSE = ("csr", "csc", "coo")
 
 
-def checked_sparse(est, X, y=None, reset=True):
+@overload
+def checked_sparse(est: "GDEstimator", X: Array, y: None = None, reset: bool = True) -> Array: ...
+@overload
+def checked_sparse(est: "GDEstimator", X: Array, y: ArrayLike, reset: bool = True) -> tuple[Array, Array]: ...
+def checked_sparse(est: "GDEstimator", X: Array, y: ArrayLike | None = None, reset: bool = True) -> Any:
     """``X`` (and ``y``) validated as float64 CSR; a one-line error for NaN or infinity.
 
     >>> import scipy.sparse as sp
@@ -42,7 +53,7 @@ def checked_sparse(est, X, y=None, reset=True):
         raise
 
 
-def sparse_problem(est, X, y, sample_weight=None):
+def sparse_problem(est: "GDEstimator", X: Array, y: Array, sample_weight: ArrayLike | None = None) -> Problem:
     """The :class:`~descentlab.estimators.problem.Problem` of ``est`` on CSR rows ``X``:
     weighted column means and scales from sparse products, ``Z`` a :class:`ScaledSparse`.
 
@@ -58,6 +69,8 @@ def sparse_problem(est, X, y, sample_weight=None):
     w, counts = fit_weights(est, sample_weight, X, y)
     t, target_attrs = est._encode_target(y, w)
     order = None
+    mean: Array  # the columns' means and scales, NumPy vectors of shape (n_features,)
+    scale: Array
     if est.batch_size is not None or est.early_stopping:
         order = content_order(X, y if est._y_numeric else t)
     if est.standardize:
@@ -73,7 +86,7 @@ def sparse_problem(est, X, y, sample_weight=None):
                    batch_size=est.batch_size, sample_weight=w, counts=counts, order=order)
 
 
-def sparse_solver(asked, chosen, X):
+def sparse_solver(asked: str, chosen: str, X: Array) -> str:
     """``GDRegressor``'s solver for sparse ``X``: the fused kernel reads dense rows, so what
     "auto" chose as fused becomes "gd", and ``solver="fused"`` is a one-line error.
 

@@ -6,17 +6,30 @@ text); :mod:`descentlab.outputs.models` writes them (``save_fit``, ``write_predi
 Everything is usable from Python.
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
+from numpy.typing import NDArray
 
 from descentlab.data.csvfile import check_fit_data, read_csv
 from descentlab.errors import DescentlabError
 from descentlab.estimators.constraints import FIT_PARAMS
+from descentlab.estimators.device import Array
 from descentlab.estimators.rescaled import check_learned, fit_scaled
 from descentlab.files import escape_csv_cell
 from descentlab.settings import check_config, setting
+
+if TYPE_CHECKING:
+    from descentlab.data.csvfile import CsvData
+    from descentlab.data.folders import FolderData
+    from descentlab.estimators.base import GDEstimator
+
+#: a fit's metrics on its rows: a dict of floats (None where one is undefined)
+Metrics: TypeAlias = dict[str, float | int | None]
 
 TASKS = ("regression", "classification")
 
@@ -60,22 +73,22 @@ class FitConfig:
 
     csv: str
     target: str
-    features: list | None = None
+    features: list[str] | None = None
     task: str = setting("regression", "what to predict", kind="choice", choices=TASKS)
-    hidden: tuple | None = setting(None, "hidden layer sizes: train a neural network, "
-                                   "e.g. --hidden 16 8", kind="sizes", none="a linear model",
-                                   label="hidden size")
+    hidden: Sequence[int] | None = setting(None, "hidden layer sizes: train a neural network, "
+                                           "e.g. --hidden 16 8", kind="sizes", none="a linear model",
+                                           label="hidden size")
     activation: str = setting("tanh", "the hidden layers' activation, with --hidden",
                               kind="choice", choices=("tanh", "relu", "sigmoid", "identity"))
     test_size: float = setting(0.0, "hold out this fraction to measure on; 0 fits on every row",
                                low=0, high=1, high_open=True, label="test fraction", suggest="0.2")
     seed: int = setting(0, "seed of the estimator and the split", kind="seed")
     delimiter: str = ","
-    drop: list | None = None
-    params: dict = field(default_factory=dict)
+    drop: list[str] | None = None
+    params: dict[str, Any] = field(default_factory=dict)
     scheduler: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_config(self)
         unknown = sorted(set(self.params) - set(FIT_PARAMS))
         if unknown:
@@ -89,7 +102,7 @@ class FitConfig:
             raise DescentlabError(f"{flag} is not a setting of {cls.__name__} (class weights are "
                                   f"for the linear classifier): {fix}, or leave out {flag}")
 
-    def estimator_class(self):
+    def estimator_class(self) -> type["GDEstimator"]:
         from descentlab.estimators.linear import GDClassifier, GDRegressor
         from descentlab.estimators.network import GDNetworkClassifier, GDNetworkRegressor
 
@@ -97,7 +110,7 @@ class FitConfig:
             return GDNetworkClassifier if self.task == "classification" else GDNetworkRegressor
         return GDClassifier if self.task == "classification" else GDRegressor
 
-    def estimator(self):
+    def estimator(self) -> "GDEstimator":
         """The unfitted estimator these settings describe (its settings checked)."""
         cls = self.estimator_class()
         extra = {} if self.hidden is None else {"hidden_layer_sizes": tuple(self.hidden),
@@ -112,12 +125,12 @@ class FitResult:
     """A fitted estimator, the data it saw, and its metrics on the train (and test) rows."""
 
     config: FitConfig
-    estimator: object
+    estimator: "GDEstimator"
     n_rows: int
-    features: list
-    metrics: dict = field(default_factory=dict)
+    features: list[str]
+    metrics: dict[str, Metrics] = field(default_factory=dict)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"FitResult({type(self.estimator).__name__}, n_rows={self.n_rows}, "
                 f"status={self.estimator.history_.status!r})")
 
@@ -128,7 +141,8 @@ class FitResult:
         return summary_lines(self)
 
 
-def fit_csv(config, callbacks=(), on_start=None):
+def fit_csv(config: FitConfig, callbacks: Sequence[Any] = (),
+            on_start: Callable[["CsvData | FolderData", "GDEstimator"], object] | None = None) -> FitResult:
     """Read ``config.csv``, check it, fit the estimator and measure it.
 
     ``callbacks`` go to the training loop (a progress bar); ``on_start(data, estimator)``
@@ -136,8 +150,6 @@ def fit_csv(config, callbacks=(), on_start=None):
     training cleanly: the result holds the model trained so far (``history_.status ==
     "interrupted"``).
     """
-    from pathlib import Path
-
     if config.scheduler or Path(config.csv).is_dir():
         from descentlab.estimators.distributed_fit import fit_dask
 
@@ -151,7 +163,10 @@ def fit_csv(config, callbacks=(), on_start=None):
     data = read_csv(config.csv, features=config.features, target=config.target, labels=labels,
                     delimiter=config.delimiter, drop=config.drop)
     check_fit_data(data)
-    X_train, X_test, y_train, y_test = data.X, None, data.y, None
+    assert data.y is not None  # read with a target
+    X_train, y_train = data.X, data.y
+    X_test: NDArray[Any] | None = None
+    y_test: NDArray[Any] | None = None
     if config.test_size > 0:
         from descentlab.data.synthetic import split
 
@@ -160,14 +175,14 @@ def fit_csv(config, callbacks=(), on_start=None):
         on_start(data, estimator)
     fit_scaled(estimator, X_train, y_train, names=data.features, callbacks=callbacks)
     metrics = {"train": measure(estimator, X_train, y_train)}
-    if X_test is not None:
+    if X_test is not None and y_test is not None:
         metrics["test"] = measure(estimator, X_test, y_test)
     if estimator.history_.status != "interrupted":
         check_learned(estimator, X_train, y_train, metrics["train"].get("r2"))
     return FitResult(config, estimator, data.X.shape[0], data.features, metrics)
 
 
-def measure(estimator, X, y):
+def measure(estimator: "GDEstimator", X: Array, y: Array) -> Metrics:
     """Regression: half-MSE loss, R^2, MAE, RMSE, MAPE. Classification: accuracy, log loss."""
     with np.errstate(over="ignore", invalid="ignore"):
         values = estimator.decision_function(X) if hasattr(estimator, "classes_") else estimator.predict(X)
@@ -175,7 +190,7 @@ def measure(estimator, X, y):
     if hasattr(estimator, "classes_"):
         from sklearn.metrics import accuracy_score, log_loss
 
-        metrics = {"accuracy": float(accuracy_score(y, estimator.predict(X)))}
+        metrics: Metrics = {"accuracy": float(accuracy_score(y, estimator.predict(X)))}
         if hasattr(estimator, "predict_proba"):  # loss="hinge" gives scores, not probabilities
             metrics["log_loss"] = float(log_loss(y, estimator.predict_proba(X), labels=estimator.classes_))
         return metrics
@@ -192,7 +207,8 @@ def fit_info(result: FitResult) -> dict[str, Any]:
             "config": asdict(result.config)}
 
 
-def predict_csv(model_path, csv_path, delimiter=","):
+def predict_csv(model_path: str | PathLike[str], csv_path: str | PathLike[str], delimiter: str = ",",
+                ) -> tuple["GDEstimator", dict[str, Any], dict[str, NDArray[Any]]]:
     """Load a model and predict for the rows of a CSV file.
 
     The file needs the model's feature columns (others, such as the target, are
@@ -207,7 +223,7 @@ def predict_csv(model_path, csv_path, delimiter=","):
     if not (isinstance(features, list) and all(isinstance(f, str) for f in features)
             and len(features) == estimator.n_features_in_):
         features = None
-    data = read_csv(csv_path, features=features, delimiter=delimiter)
+    data = read_csv(str(csv_path), features=features, delimiter=delimiter)
     if data.X.shape[1] != estimator.n_features_in_:
         raise DescentlabError(f"{csv_path!r} has {data.X.shape[1]} columns but the model was "
                               f"trained on {estimator.n_features_in_} features: pass the same columns")
@@ -225,7 +241,7 @@ def predict_csv(model_path, csv_path, delimiter=","):
     return estimator, info, predictions
 
 
-def _check_finite(values, what, lines=None):
+def _check_finite(values: Array, what: str, lines: Sequence[int] | None = None) -> None:
     """Predictions that overflow to inf or NaN are an error, not output."""
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
