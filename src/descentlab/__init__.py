@@ -6,10 +6,13 @@ and matplotlib are imported inside the functions that need them.
 """
 
 import sys as _sys
+from collections.abc import Callable as _Callable
+from types import TracebackType as _TracebackType
 
 if _sys.argv[:1] == ["-m"] or _sys.argv[0].rsplit("/", 1)[-1] == "descentlab":
     # the command line is loading: a Ctrl-C before it can handle one is one line, not a traceback
-    def _quiet_interrupt(kind, value, tb, _default=_sys.excepthook):
+    def _quiet_interrupt(kind: type[BaseException], value: BaseException, tb: _TracebackType | None,
+                         _default: _Callable[..., object] = _sys.excepthook) -> None:
         if issubclass(kind, KeyboardInterrupt):
             print("descentlab: interrupted while starting; nothing ran", file=_sys.stderr)
         else:
@@ -55,7 +58,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         import importlib
 
