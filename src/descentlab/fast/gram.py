@@ -55,6 +55,17 @@ def augmented_gram(X: Any, y: Any, block_rows: int | None = None, shifts: tuple[
     value near the mean avoid the cancellation of :math:`\sum x^2 - N\mu^2` on data far
     from 0. Each block is shifted into one preallocated buffer, so the pass allocates
     nothing per block and reads the data once.
+
+    Examples
+    --------
+    With ``shifts`` of zero, :math:`G` is the plain Gram matrix of ``[X, y, 1]``:
+
+    >>> import numpy as np
+    >>> X, y = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]]), np.array([1.0, 0.0, 2.0])
+    >>> G, shift, shift_y = augmented_gram(X, y, shifts=(np.zeros(2), 0.0))
+    >>> A = np.column_stack([X, y, np.ones(3)])
+    >>> bool(np.allclose(G, A.T @ A)), float(G[-1, -1])
+    (True, 3.0)
     """
     d, dtype = X.shape[1], float_dtype(X)
     block_rows = block_rows or block_rows_for(d + 2, GRAM_BLOCK_BYTES, dtype.itemsize)
