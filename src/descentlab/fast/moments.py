@@ -53,6 +53,20 @@ class Moments:
         H = \begin{bmatrix} \Sigma + \mu_x \mu_x^\top & \mu_x \\ \mu_x^\top & 1 \end{bmatrix},\quad
         c = \begin{bmatrix} c_{xy} + \mu_x \mu_y \\ \mu_y \end{bmatrix},\quad
         s = \tfrac12 (v + \mu_y^2).
+
+    Examples
+    --------
+    On three rows, the second moment is the direct ``X.T @ X / n`` about the mean:
+
+    >>> import numpy as np
+    >>> X, y = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]]), np.array([1.0, 0.0, 2.0])
+    >>> m = Moments.from_arrays(X, y)
+    >>> Xc = X - X.mean(axis=0)
+    >>> bool(np.allclose(m.cov, Xc.T @ Xc / 3)), m.mean_x.tolist(), m.mean_y
+    (True, [3.0, 4.333333333333333], 1.0)
+    >>> loss, dW, db = m.loss_grad(np.zeros(2), 0.0)
+    >>> round(loss, 4), round(float(np.mean(y ** 2) / 2), 4)
+    (0.8333, 0.8333)
     """
 
     n: int
@@ -225,5 +239,14 @@ def quadratic_form(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
     computed from the data's :class:`Moments`. :math:`H` is the Hessian and
     :math:`\nabla L = H\theta - c`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = np.array([[1.0], [2.0], [4.0]]), np.array([2.0, 3.0, 5.0])
+    >>> H, c, s = quadratic_form(X, y)
+    >>> Xt = np.column_stack([X, np.ones(3)])
+    >>> bool(np.allclose(H, Xt.T @ Xt / 3)), bool(np.allclose(c, Xt.T @ y / 3)), round(s, 4)
+    (True, True, 6.3333)
     """
     return Moments.from_arrays(X, y).quadratic_form()
