@@ -36,12 +36,26 @@ from descentlab.fast.sparse import is_sparse, sparse_moments
 
 
 def is_dask(X: Any) -> bool:
-    """Whether ``X`` is a Dask collection (without importing Dask)."""
+    """Whether ``X`` is a Dask collection (without importing Dask).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_dask(np.zeros((2, 2)))
+    False
+    """
     return hasattr(X, "dask") and hasattr(X, "chunks")
 
 
 def is_streamed(X: Any) -> bool:
-    """Inputs that are read in blocks rather than held in memory as one ndarray."""
+    """Inputs that are read in blocks rather than held in memory as one ndarray.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_streamed(np.zeros((2, 2)))
+    False
+    """
     return is_dask(X) or isinstance(X, (NpyRows, np.memmap))
 
 
@@ -53,6 +67,14 @@ def standardized(moments: Moments, standardize: bool = True) -> tuple[Moments, d
     moments_z : Moments
     scaling : dict
         ``x_mean_``, ``x_scale_``, ``y_mean_``, ``y_scale_`` as the estimators store them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = np.array([[1.0], [2.0], [3.0]]), np.array([2.0, 4.0, 6.0])
+    >>> mz, scaling = standardized(Moments.from_arrays(X, y))
+    >>> round(float(mz.cov[0, 0]), 6), round(mz.var_y, 6), round(abs(float(mz.cross[0])), 6)
+    (1.0, 1.0, 1.0)
     """
     m = moments
     if not standardize:
@@ -65,7 +87,16 @@ def standardized(moments: Moments, standardize: bool = True) -> tuple[Moments, d
 
 def diagonally_scaled(moments: Moments) -> tuple[Moments, dict[str, Any]]:
     """The moments of raw features over their root mean square, the diagonal preconditioner
-    (:func:`descentlab.core.scaling.diagonal_scale`; not centred), the target as it is."""
+    (:func:`descentlab.core.scaling.diagonal_scale`; not centred), the target as it is.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = np.array([[1.0], [2.0], [3.0]]), np.array([2.0, 4.0, 6.0])
+    >>> md, scaling = diagonally_scaled(Moments.from_arrays(X, y))
+    >>> round(float(md.cov[0, 0] + md.mean_x[0] ** 2), 6)  # mean of (x / rms)^2
+    1.0
+    """
     m, xp = moments, namespace(moments.cov)
     d = diagonal_scale(m.mean_x, xp.sqrt(xp.linalg.diagonal(m.cov) if xp is not np else np.diag(m.cov)))
     scaled = Moments(n=m.n, mean_x=m.mean_x / d, mean_y=m.mean_y, cov=m.cov / (d[:, None] * d[None, :]),
@@ -77,6 +108,15 @@ class MomentsObjective:
     """The half-MSE of a linear model and its gradients from the data's moments.
 
     ``objective(params) -> (loss, {"W": dW, "b": db})``, in :math:`O(n^2)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = np.array([[1.0], [2.0], [3.0]]), np.array([2.0, 4.0, 6.0])
+    >>> objective = MomentsObjective(Moments.from_arrays(X, y))
+    >>> loss, grads = objective({"W": np.array([2.0]), "b": np.array(0.0)})
+    >>> round(loss, 6), np.round(grads["W"], 6).tolist()
+    (0.0, [0.0])
     """
 
     def __init__(self, moments: Moments) -> None:
@@ -103,6 +143,16 @@ class FusedObjective:
     With ``sample_weight`` (mean 1) the pass is NumPy's, :math:`r = XW' + b' - y`,
     :math:`L' = \tfrac{1}{2N}\sum_i w_i r_i^2`, :math:`\nabla_{W'} = X^\top (w r)/N`,
     :math:`\nabla_{b'} = \sum_i w_i r_i / N` (the compiled kernel takes no weights).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = np.array([[1.0], [2.0], [3.0]]), np.array([2.0, 4.0, 6.0])
+    >>> objective = FusedObjective(X, y, row_scaling(X, y, standardize=False), n_threads=1)
+    >>> loss, grads = objective({"W": np.array([0.0]), "b": np.array(0.0)})
+    >>> round(loss, 4), round(float(np.mean(y ** 2) / 2), 4)
+    (9.3333, 9.3333)
+    >>> objective.close()
     """
 
     def __init__(self, X: Any, y: Any, scaling: dict[str, Any], n_threads: int | None = None,
@@ -147,7 +197,15 @@ class FusedObjective:
 
 def moments_of(X: Any, y: Any, sample_weight: Any = None) -> Moments:
     """The moments of ``(X, y)``: one Dask reduction for Dask arrays, row blocks otherwise
-    (:func:`descentlab.fast.gram.augmented_gram`), weighted by ``sample_weight`` if given."""
+    (:func:`descentlab.fast.gram.augmented_gram`), weighted by ``sample_weight`` if given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = moments_of(np.array([[1.0], [2.0], [3.0]]), np.array([2.0, 4.0, 6.0]))
+    >>> m.n, m.mean_y, round(float(m.cross[0]), 4)
+    (3, 4.0, 1.3333)
+    """
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
         if is_dask(X):
             moments = Moments.from_dask(X, y, sample_weight)
@@ -167,7 +225,15 @@ def moments_of(X: Any, y: Any, sample_weight: Any = None) -> Moments:
 
 
 def row_scaling(X: Any, y: Any, standardize: bool, sample_weight: Any = None) -> dict[str, Any]:
-    """Means and scales from the rows (one blocked pass), for the fused path."""
+    """Means and scales from the rows (one blocked pass), for the fused path.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = row_scaling(np.array([[1.0], [2.0], [3.0]]), np.array([2.0, 4.0, 6.0]), standardize=True)
+    >>> s["x_mean_"].tolist(), round(float(s["x_scale_"][0]), 4), s["y_mean_"]
+    ([2.0], 0.8165, 4.0)
+    """
     if not standardize:
         return _scaling(no_scaling(X.shape[1]), no_scaling())
     if sample_weight is not None:
