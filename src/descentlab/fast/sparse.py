@@ -29,7 +29,15 @@ MAX_HESSIAN_FEATURES = 2048
 
 def weighted_mean_var(X: Any, sample_weight: Any = None) -> tuple[np.ndarray, np.ndarray]:
     r"""Each column's (weighted) mean and variance from sparse products, nothing densified:
-    :math:`\mu = X^\top w / \sum w`, :math:`\sigma^2 = (X \circ X)^\top w / \sum w - \mu^2`."""
+    :math:`\mu = X^\top w / \sum w`, :math:`\sigma^2 = (X \circ X)^\top w / \sum w - \mu^2`.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> mean, var = weighted_mean_var(sp.csr_matrix([[1.0, 0.0], [3.0, 2.0]]))
+    >>> mean.tolist(), var.tolist()
+    ([2.0, 1.0], [1.0, 1.0])
+    """
     w = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     total = float(w.sum())
     mean = X.T @ w / total
@@ -46,6 +54,16 @@ class ScaledSparse:
     X : scipy.sparse CSR matrix or array of shape (n_samples, n_features)
     mean, scale : ndarray of shape (n_features,)
         :math:`\mu` and :math:`s` (0 and 1: the rows as they are).
+
+    Examples
+    --------
+    ``Z @ W`` equals the dense standardised product:
+
+    >>> import numpy as np, scipy.sparse as sp
+    >>> X = sp.csr_matrix([[1.0, 0.0], [3.0, 2.0]])
+    >>> Z = ScaledSparse(X, mean=np.array([2.0, 1.0]), scale=np.array([1.0, 2.0]))
+    >>> (Z @ np.array([1.0, 1.0])).tolist(), ((X.toarray() - [2.0, 1.0]) / [1.0, 2.0]).sum(axis=1).tolist()
+    ([-1.5, 1.5], [-1.5, 1.5])
     """
 
     ndim = 2
@@ -139,7 +157,16 @@ class _Transposed:
 def sparse_moments(X: Any, y: np.ndarray, sample_weight: Any = None) -> Moments:
     r"""The :class:`~descentlab.fast.moments.Moments` of CSR ``X`` and ``y`` from sparse products:
     :math:`X^\top W X` (a dense :math:`n \times n`), :math:`X^\top W y`, :math:`X^\top w`, and
-    the centring on them (``y`` is shifted by its mean first, for accuracy)."""
+    the centring on them (``y`` is shifted by its mean first, for accuracy).
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> X, y = sp.csr_matrix([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]]), np.array([1.0, 2.0, 0.0])
+    >>> m, dense = sparse_moments(X, y), Moments.from_arrays(X.toarray(), y)
+    >>> bool(np.allclose(m.cov, dense.cov) and np.allclose(m.cross, dense.cross)), m.n
+    (True, 3)
+    """
     n = X.shape[0]
     w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     shift_y = float(np.average(y, weights=w))
@@ -155,5 +182,12 @@ def sparse_moments(X: Any, y: np.ndarray, sample_weight: Any = None) -> Moments:
 
 
 def is_sparse(X: Any) -> bool:
-    """Whether ``X`` is a SciPy sparse matrix or array."""
+    """Whether ``X`` is a SciPy sparse matrix or array.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> is_sparse(sp.csr_matrix(np.eye(2))), is_sparse(np.eye(2))
+    (True, False)
+    """
     return bool(sp.issparse(X))
