@@ -37,7 +37,11 @@ MAX_CURVATURE_ROWS = 50_000  # as descentlab.core.stepsize.row_sample
 
 
 def add(a: Any, b: Any) -> Any:
-    """Sum two block results: numbers and arrays, or tuples and dicts of them."""
+    """Sum two block results: numbers and arrays, or tuples and dicts of them.
+
+    >>> add((1.0, {"W": 2.0}), (3.0, {"W": 5.0}))
+    (4.0, {'W': 7.0})
+    """
     if isinstance(a, dict):
         return {key: add(a[key], b[key]) for key in a}
     if isinstance(a, tuple):
@@ -49,6 +53,10 @@ class Scaling:
     """Maps a raw block to what the model trains on: :math:`z = (x - \\mu)/s` and the target code.
 
     ``target`` is :class:`Standardized` (regression) or :class:`LabelCodes` (classes).
+
+    >>> import numpy as np
+    >>> Scaling(np.array([2.0]), np.array([4.0]), Standardized(0.0, 1.0)).features(np.array([[6.0]]))
+    array([[1.]])
     """
 
     def __init__(self, x_mean: np.ndarray | float, x_scale: np.ndarray | float,
@@ -64,7 +72,11 @@ class Scaling:
 
 
 class Standardized:
-    r"""A regression target on the standardised scale, :math:`t = (y - \mu_y)/s_y`."""
+    r"""A regression target on the standardised scale, :math:`t = (y - \mu_y)/s_y`.
+
+    >>> Standardized(mean=2.0, scale=4.0)([6.0, 2.0]).tolist()
+    [1.0, 0.0]
+    """
 
     def __init__(self, mean: float, scale: float) -> None:
         self.mean, self.scale = mean, scale
@@ -77,7 +89,12 @@ class Standardized:
 
 
 class LabelCodes:
-    """Labels to the training target: the code the estimator gives each of its ``classes``."""
+    """Labels to the training target: the code the estimator gives each of its ``classes``.
+
+    >>> import numpy as np
+    >>> LabelCodes(np.array(["no", "yes"]), codes=[0.0, 1.0])(["yes", "no", "yes"]).tolist()
+    [1.0, 0.0, 1.0]
+    """
 
     def __init__(self, classes: np.ndarray, codes: np.ndarray) -> None:
         self.classes, self.codes = classes, np.asarray(codes)
@@ -97,6 +114,17 @@ def block_loss_grad(Xb: np.ndarray, yb: Any, start: int, model: Any, loss: Any, 
 
     The model is copied first: threads of one worker may run blocks at once, and
     ``forward`` keeps what ``backward`` needs.
+
+    A block of half the rows holds half the weight:
+
+    >>> import numpy as np
+    >>> from descentlab.core.losses import MeanSquaredError
+    >>> from descentlab.core.models import LinearModel
+    >>> params, same = {"W": np.array([1.0]), "b": np.array(0.0)}, Scaling(0.0, 1.0, Standardized(0.0, 1.0))
+    >>> loss, grads = block_loss_grad(np.array([[1.0], [2.0]]), np.array([0.0, 0.0]), 0, LinearModel(1),
+    ...                               MeanSquaredError(), params, same, n_samples=4)
+    >>> loss, MeanSquaredError().loss(np.zeros(2), np.array([1.0, 2.0])) / 2
+    (0.625, 0.625)
     """
     model = copy.deepcopy(model).set_params(params)
     Z, t = scaling.features(Xb), scaling.target(yb)
@@ -109,7 +137,15 @@ def block_loss_grad(Xb: np.ndarray, yb: Any, start: int, model: Any, loss: Any, 
 
 def block_hessian(Xb: np.ndarray, yb: Any, start: int, loss: Any, params: dict[str, np.ndarray],
                   scaling: "Scaling", w: Any = None) -> tuple[np.ndarray, int]:
-    r"""This block's :func:`descentlab.core.models.linear_hessian` of a linear model, and its rows."""
+    r"""This block's :func:`descentlab.core.models.linear_hessian` of a linear model, and its rows.
+
+    >>> import numpy as np
+    >>> from descentlab.core.losses import MeanSquaredError
+    >>> H, rows = block_hessian(np.array([[1.0], [3.0]]), np.zeros(2), 0, MeanSquaredError(),
+    ...                         {"W": np.zeros(1), "b": np.array(0.0)}, Scaling(0.0, 1.0, Standardized(0.0, 1.0)))
+    >>> (H / rows).tolist(), rows
+    ([[5.0, 2.0], [2.0, 1.0]], 2)
+    """
     from descentlab.core.models import linear_forward, linear_hessian
 
     Z, t = scaling.features(Xb), scaling.target(yb)
@@ -120,7 +156,13 @@ def block_hessian(Xb: np.ndarray, yb: Any, start: int, loss: Any, params: dict[s
 
 def block_sums(Xb: np.ndarray, yb: Any, start: int, numeric_y: bool, w: Any = None) -> tuple[int, np.ndarray, Any]:
     """Rows, column sums of ``X`` and the sum of ``y`` (or its labels, for classes); weighted
-    sums with ``w``."""
+    sums with ``w``.
+
+    >>> import numpy as np
+    >>> n, sx, sy = block_sums(np.array([[1.0, 2.0], [3.0, 4.0]]), [1.0, 5.0], 0, numeric_y=True)
+    >>> n, sx.tolist(), sy
+    (2, [4.0, 6.0], 6.0)
+    """
     if w is not None:
         w = np.asarray(w, dtype=np.float64)
         y_part = float(w @ np.asarray(yb, dtype=np.float64)) if numeric_y else np.unique(yb)
@@ -131,7 +173,13 @@ def block_sums(Xb: np.ndarray, yb: Any, start: int, numeric_y: bool, w: Any = No
 
 def block_squares(Xb: np.ndarray, yb: Any, start: int, x_mean: np.ndarray,
                   y_mean: float | None, w: Any = None) -> tuple[np.ndarray, float]:
-    """Sums of squares about the means, the second pass of a two-pass variance (weighted with ``w``)."""
+    """Sums of squares about the means, the second pass of a two-pass variance (weighted with ``w``).
+
+    >>> import numpy as np
+    >>> sxx, syy = block_squares(np.array([[1.0], [3.0]]), [1.0, 5.0], 0, np.array([2.0]), 3.0)
+    >>> sxx.tolist(), syy
+    ([2.0], 8.0)
+    """
     d = np.asarray(yb, dtype=np.float64) - y_mean if y_mean is not None else np.zeros(0)
     if w is not None:
         w = np.asarray(w, dtype=np.float64)
@@ -142,7 +190,13 @@ def block_squares(Xb: np.ndarray, yb: Any, start: int, x_mean: np.ndarray,
 def block_second_moment(Xb: np.ndarray, yb: Any, start: int, scaling: "Scaling",
                         step: int, w: Any = None) -> tuple[np.ndarray, int]:
     r""":math:`\tilde Z^\top \tilde Z` and the row count over this block's rows of the evenly
-    spaced sample ``Z[::step]`` (:func:`descentlab.core.stepsize.row_sample`)."""
+    spaced sample ``Z[::step]`` (:func:`descentlab.core.stepsize.row_sample`).
+
+    >>> import numpy as np
+    >>> G, rows = block_second_moment(np.array([[1.0], [3.0]]), None, 0, Scaling(0.0, 1.0, Standardized(0.0, 1.0)), 1)
+    >>> G.tolist(), rows
+    ([[10.0, 4.0], [4.0, 2.0]], 2)
+    """
     Zs = with_bias_column(scaling.features(Xb[(-start) % step::step]))
     if w is not None:  # sqrt(w_i) z~_i: the weighted second moment
         Zs = Zs * np.sqrt(np.asarray(w, dtype=np.float64)[(-start) % step::step])[:, None]
@@ -150,7 +204,13 @@ def block_second_moment(Xb: np.ndarray, yb: Any, start: int, scaling: "Scaling",
 
 
 def combine_sums(a: Any, b: Any) -> Any:
-    """:func:`add`, with labels united instead of added."""
+    """:func:`add`, with labels united instead of added.
+
+    >>> import numpy as np
+    >>> n, sx, labels = combine_sums((2, np.array([1.0]), np.array(["a"])), (1, np.array([2.0]), np.array(["b"])))
+    >>> n, sx.tolist(), labels.tolist()
+    (3, [3.0], ['a', 'b'])
+    """
     if isinstance(a[2], np.ndarray):
         return a[0] + b[0], a[1] + b[1], np.union1d(a[2], b[2])
     return add(a, b)
@@ -163,6 +223,16 @@ class SummedObjective:
     :func:`descentlab.core.trainer.train` seam; each call is one pass over the blocks,
     :func:`block_loss_grad` on each. ``curvature()`` is :math:`\lambda_{\max}` of the
     standardised rows' second moment on the rows the in-memory step size uses.
+
+    >>> import numpy as np
+    >>> from descentlab.core.losses import MeanSquaredError
+    >>> from descentlab.core.models import LinearModel
+    >>> X, y = np.arange(5.0).reshape(5, 1), np.array([1.0, 0.0, 2.0, 1.0, 3.0])
+    >>> objective = SummedObjective(ArrayBlocks(X, y, block_rows=2), LinearModel(1), MeanSquaredError(),
+    ...                             Scaling(0.0, 1.0, Standardized(0.0, 1.0)))
+    >>> loss, grads = objective({"W": np.array([0.5]), "b": np.array(0.0)})
+    >>> round(loss, 6), round(MeanSquaredError().loss(y, 0.5 * X[:, 0]), 6)
+    (0.35, 0.35)
     """
 
     def __init__(self, blocks: Any, model: Any, loss: Any, scaling: "Scaling") -> None:
@@ -202,6 +272,11 @@ class ArrayBlocks:
     Blocks default to about 1 MiB: below NumPy's 4 MiB huge-page threshold, each block's
     temporaries (the standardised rows) are reused from the heap rather than faulted in
     afresh, which costs up to 10x more on a busy machine.
+
+    >>> import numpy as np
+    >>> blocks = ArrayBlocks(np.arange(10.0).reshape(5, 2), np.zeros(5), block_rows=2)
+    >>> blocks.reduce(lambda Xb, yb, start: (Xb.shape[0], start))  # rows and first rows, summed
+    (5, 6)
     """
 
     BLOCK_BYTES = 2**20
