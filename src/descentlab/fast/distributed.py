@@ -48,6 +48,13 @@ class DaskBlocks:
     w : dask array of shape (n_samples,) or None
         The rows' weights (mean 1), chunked as ``X``'s rows: a weighted source
         (:mod:`descentlab.fast.blockwise`).
+
+    Examples
+    --------
+    >>> import dask.array as da, numpy as np
+    >>> blocks = DaskBlocks(da.from_array(np.arange(10.0).reshape(5, 2), chunks=(2, 2)), da.zeros(5, chunks=2))
+    >>> blocks, blocks.reduce(lambda Xb, yb, start: float(Xb.sum()))
+    (DaskBlocks(n_samples=5, n_features=2, chunks=3), 45.0)
     """
 
     def __init__(self, X: Any, y: Any, split_every: int = 8, w: Any = None) -> None:
@@ -91,7 +98,22 @@ class DaskBlocks:
 
 class DistributedObjective(SummedObjective):
     """:class:`SummedObjective` over the chunks of Dask arrays: ``DistributedObjective(model,
-    loss, X, y, scaling)``, with ``scaling`` a :class:`Scaling` (identity when None)."""
+    loss, X, y, scaling)``, with ``scaling`` a :class:`Scaling` (identity when None).
+
+    Examples
+    --------
+    The loss of the rows of 2 chunks, as on the whole array:
+
+    >>> import dask.array as da, numpy as np
+    >>> from descentlab.core.losses import MeanSquaredError
+    >>> from descentlab.core.models import LinearModel
+    >>> X, y = np.arange(4.0).reshape(4, 1), np.array([1.0, 0.0, 2.0, 1.0])
+    >>> objective = DistributedObjective(LinearModel(1), MeanSquaredError(), da.from_array(X, chunks=(2, 1)),
+    ...                                  da.from_array(y, chunks=2))
+    >>> loss, grads = objective({"W": np.array([0.5]), "b": np.array(0.0)})
+    >>> round(loss, 6), round(MeanSquaredError().loss(y, 0.5 * X[:, 0]), 6)
+    (0.3125, 0.3125)
+    """
 
     def __init__(self, model: Any, loss: Any, X: Any, y: Any, scaling: Scaling | None = None) -> None:
         from descentlab.fast.blockwise import Standardized
@@ -102,7 +124,16 @@ class DistributedObjective(SummedObjective):
 
 
 def check_dask_input(X: Any, y: Any) -> None:
-    """One-line errors for what a Dask fit cannot take."""
+    """One-line errors for what a Dask fit cannot take.
+
+    Examples
+    --------
+    >>> import dask.array as da, numpy as np
+    >>> check_dask_input(da.zeros((3, 1)), np.zeros(3))
+    Traceback (most recent call last):
+    ...
+    descentlab.errors.DescentlabError: X is a Dask array but y is not: ...
+    """
     if not (hasattr(y, "dask") and hasattr(y, "chunks")):
         raise DescentlabError("X is a Dask array but y is not: pass y as a Dask array with the "
                               "same row chunks (e.g. da.from_array(y, chunks=X.chunks[0]))")
