@@ -25,7 +25,14 @@ def test_the_core_functions_have_examples():
 
 
 #: The rooms in which every public function and class shows an example (issue 25, item 12).
-WITH_AN_EXAMPLE_EACH = ["descentlab.core", "descentlab.lessons", "descentlab.tutorial"]
+WITH_AN_EXAMPLE_EACH = ["descentlab.core", "descentlab.lessons", "descentlab.tutorial", "descentlab.fast"]
+
+#: modules left out of that rule: the Numba kernel (compiling its parallel loop takes
+#: seconds, far past an example's budget; tests/fast checks it against the NumPy path)
+WITHOUT_EXAMPLES = {"descentlab.fast.numba_kernel"}
+
+#: modules whose examples need an optional extra (the test extras install them; skipped without)
+NEEDS = {"descentlab.fast.distributed": "dask"}
 
 
 def _public(name):
@@ -33,7 +40,8 @@ def _public(name):
     package ``name`` (Protocols, which declare an interface and do nothing, are left out)."""
     top = importlib.import_module(name)
     modules = [top] + [importlib.import_module(f"{name}.{info.name}")
-                       for info in pkgutil.iter_modules(getattr(top, "__path__", []))]
+                       for info in pkgutil.iter_modules(getattr(top, "__path__", []))
+                       if f"{name}.{info.name}" not in WITHOUT_EXAMPLES]
     for module in modules:
         for attr, obj in vars(module).items():
             if attr.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
@@ -52,6 +60,8 @@ def test_every_public_function_and_class_has_an_example(room):
 
 @pytest.mark.parametrize("name", WITH_EXAMPLES)
 def test_the_examples_run(name):
+    if name in NEEDS:
+        pytest.importorskip(NEEDS[name])
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
