@@ -29,6 +29,12 @@ def exponents(A: Any) -> Any:
     -------
     k : int or ndarray of int, shape (n_features,)
         ``np.ldexp(A, -k)`` has a largest magnitude in [1/2, 1) in every scaled column.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> exponents(np.array([[1e300, 3.0], [-2e300, 4.0]])).tolist()
+    [998, 0]
     """
     A = np.asarray(A)
     if not fits_range(A.dtype):  # float64 (or wider): the largest magnitude of each column
@@ -44,7 +50,13 @@ def exponents(A: Any) -> Any:
 
 def fits_range(dtype: Any) -> bool:
     """Whether every finite nonzero number of ``dtype`` lies inside [1 / SAFE, SAFE]: float32
-    (1.4e-45 to 3.4e38), float16 and integers need no look at the data."""
+    (1.4e-45 to 3.4e38), float16 and integers need no look at the data.
+
+    Examples
+    --------
+    >>> fits_range("float32"), fits_range("float64")
+    (True, False)
+    """
     dt = np.dtype(dtype)
     if dt.kind in "biu":
         return bool(dt.itemsize <= 8)
@@ -55,7 +67,16 @@ def fits_range(dtype: Any) -> bool:
 
 
 def scaled(A: Any, k: Any) -> Any:
-    """``A`` times :math:`2^{-k}` (column by column), exactly; ``A`` itself when ``k`` is all 0."""
+    """``A`` times :math:`2^{-k}` (column by column), exactly; ``A`` itself when ``k`` is all 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.array([[1e300, 3.0], [-2e300, 4.0]])
+    >>> Z = scaled(A, exponents(A))
+    >>> Z.tolist()[1], bool(np.all(np.ldexp(Z, [998, 0]) == A))  # exact both ways
+    ([-0.7466..., 4.0], True)
+    """
     if not np.any(k):
         return A
     return np.ldexp(np.asarray(A, dtype=float), -np.asarray(k))
