@@ -24,7 +24,16 @@ DATA_COPIES = 3
 
 
 def check_data_size(n_samples: int, n_features: int = 1, fix: str = "use fewer --samples") -> None:
-    """Raise a one-line error, before anything is allocated, when the data cannot fit in memory."""
+    """Raise a one-line error, before anything is allocated, when the data cannot fit in memory.
+
+    Examples
+    --------
+    >>> check_data_size(200, 3)  # fits: nothing happens
+    >>> check_data_size(10**15, 10**6)
+    Traceback (most recent call last):
+    ...
+    descentlab.errors.DescentlabError: ...use fewer --samples...
+    """
     what = f"{n_samples} samples x {n_features} feature{'s' * (n_features != 1)}"
     check_memory(what, array_bytes(n_samples, n_features + 1, copies=DATA_COPIES), fix)
 
@@ -41,6 +50,12 @@ class Dataset:
         The true coefficients (``make_regression(coef=True)``), when known.
     intercept : float or None
         The true intercept, when known.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Dataset(X=np.zeros((4, 2)), y=np.zeros(4))
+    Dataset(n_samples=4, n_features=2)
     """
 
     X: np.ndarray
@@ -70,6 +85,15 @@ def make_article_data(n_samples: int = 200, n_features: int = 1, noise: float = 
     -------
     Dataset
         With ``coef`` the true coefficients and ``intercept`` 0.
+
+    Examples
+    --------
+    With no noise, ``y`` is exactly ``X @ coef`` (``make_regression`` has intercept 0):
+
+    >>> import numpy as np
+    >>> data = make_article_data(n_samples=5, noise=0.0)
+    >>> data, data.X.shape, bool(np.allclose(data.y, data.X @ data.coef))
+    (Dataset(n_samples=5, n_features=1), (5, 1), True)
     """
     from sklearn.datasets import make_regression
 
@@ -106,12 +130,27 @@ def make_sine(n_samples: int = 200, noise: float = 0.1, random_state: int | None
     -------
     Dataset
         ``X`` of shape (n_samples, 1), ``y`` of shape (n_samples,).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = make_sine(n_samples=4, noise=0.0)
+    >>> bool(np.allclose(data.y, np.sin(data.X[:, 0])))
+    True
     """
     return _curve(np.sin, n_samples, noise, random_state, (-np.pi, np.pi))
 
 
 def make_abs(n_samples: int = 200, noise: float = 0.1, random_state: int | None = 0) -> "Dataset":
-    r"""A V shape, :math:`y = |x| + \varepsilon` for :math:`x \sim U(-2, 2)`; as :func:`make_sine`."""
+    r"""A V shape, :math:`y = |x| + \varepsilon` for :math:`x \sim U(-2, 2)`; as :func:`make_sine`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = make_abs(n_samples=4, noise=0.0)
+    >>> bool(np.allclose(data.y, np.abs(data.X[:, 0])))
+    True
+    """
     return _curve(np.abs, n_samples, noise, random_state, (-2.0, 2.0))
 
 
@@ -133,6 +172,12 @@ def make_blobs(n_samples: int = 200, cluster_std: float = 1.5, random_state: int
     -------
     Dataset
         ``X`` of shape (n_samples, 2), ``y`` of shape (n_samples,) with values 0.0 and 1.0.
+
+    Examples
+    --------
+    >>> data = make_blobs(n_samples=6)
+    >>> data.X.shape, sorted(set(data.y.tolist()))
+    ((6, 2), [0.0, 1.0])
     """
     from sklearn.datasets import make_blobs as _make_blobs
 
@@ -146,7 +191,13 @@ NONLINEAR_SETS = {"sine": make_sine, "abs": make_abs}
 
 
 def check_split_sizes(n_samples: int, test_size: float, min_rows: int = 2) -> tuple[int, int]:
-    """Raise :class:`DescentlabError` unless both sides of the split get ``min_rows`` rows."""
+    """Raise :class:`DescentlabError` unless both sides of the split get ``min_rows`` rows.
+
+    Examples
+    --------
+    >>> check_split_sizes(10, 0.2)
+    (8, 2)
+    """
     if not 0.0 < test_size < 1.0:
         raise DescentlabError(f"test fraction {test_size} is outside (0, 1): choose a value such as 0.2")
     n_test = math.ceil(test_size * n_samples)
@@ -164,6 +215,13 @@ def split(X: np.ndarray, y: np.ndarray, test_size: float = 0.2, seed: int = 0) -
     Returns
     -------
     X_train, X_test, y_train, y_test
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X_train, X_test, y_train, y_test = split(np.arange(20.0).reshape(10, 2), np.arange(10.0), seed=0)
+    >>> X_train.shape, X_test.shape, y_test.tolist()
+    ((8, 2), (2, 2), [2.0, 8.0])
     """
     from sklearn.model_selection import train_test_split
 
@@ -187,6 +245,12 @@ class ArticleData:
         Seeds the split and the initialisation (the article has no seed).
     data_seed : int, default=42
         The article's ``random_state`` for ``make_regression``.
+
+    Examples
+    --------
+    >>> data, X_train, X_test, y_train, y_test = ArticleData(samples=10, noise=0.0).make()
+    >>> X_train.shape, X_test.shape
+    ((8, 1), (2, 1))
     """
 
     samples: int = setting(200, "data points", low=1, suggest="200")
