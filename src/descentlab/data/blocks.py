@@ -19,12 +19,25 @@ GRAM_BLOCK_BYTES = 2 * 2**20
 
 
 def block_rows_for(n_features: int, block_bytes: int = DEFAULT_BLOCK_BYTES, itemsize: int = 8) -> int:
-    """How many rows of ``itemsize``-byte numbers make a block of about ``block_bytes``."""
+    """How many rows of ``itemsize``-byte numbers make a block of about ``block_bytes``.
+
+    Examples
+    --------
+    >>> block_rows_for(n_features=128, block_bytes=2**20)  # 1 MiB of 128 float64 a row
+    1024
+    """
     return max(64, block_bytes // (itemsize * max(1, n_features)))
 
 
 def float_dtype(X: Any) -> np.dtype[Any]:
-    """The dtype the fast paths compute ``X`` in: float32 stays float32, all else float64."""
+    """The dtype the fast paths compute ``X`` in: float32 stays float32, all else float64.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float_dtype(np.zeros(2, dtype=np.float32)), float_dtype(np.arange(2))
+    (dtype('float32'), dtype('float64'))
+    """
     return np.dtype(np.float32) if np.dtype(getattr(X, "dtype", np.float64)) == np.float32 \
         else np.dtype(np.float64)
 
@@ -38,6 +51,12 @@ def native_blocks(X: Any, y: Any = None, block_rows: int | None = None,
     reusable buffers in turn, so each yielded ``X_block`` stays valid while the next
     ``n_buffers - 1`` are read (for consumers that work on blocks while the next arrive),
     not longer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> [(start, Xb.dtype.name, yb.tolist()) for start, Xb, yb in native_blocks(np.zeros((5, 1), np.float32), np.arange(5), 2)]
+    [(0, 'float32', [0, 1]), (2, 'float32', [2, 3]), (4, 'float32', [4])]
     """
     if isinstance(X, np.memmap):
         X = NpyRows.of_memmap(X) or X
@@ -61,6 +80,12 @@ def row_blocks(X: Any, y: Any = None, block_rows: int | None = None) -> Iterator
     :class:`NpyRows`); only one block is in memory as float64 at a time. A whole
     memmap is read through its file (:meth:`NpyRows.of_memmap`), so its pages do not
     pile up in this process's memory.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> [(start, Xb.ravel().tolist()) for start, Xb, _ in row_blocks(np.arange(5).reshape(5, 1), block_rows=2)]
+    [(0, [0.0, 1.0]), (2, [2.0, 3.0]), (4, [4.0])]
     """
     if isinstance(X, np.memmap):
         X = NpyRows.of_memmap(X) or X
@@ -80,6 +105,12 @@ def shifted_blocks(X: Any, y: Any = None,
     Sums of squares taken about a value close to the mean avoid the cancellation of
     :math:`\sum x^2 - N\mu^2` on data far from 0, in one pass. Each shifted block is a
     new array, so the caller's data is never written.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> [(shift.tolist(), Xb.ravel().tolist()) for shift, Xb, _ in shifted_blocks(np.arange(4.0).reshape(4, 1), block_rows=2)]
+    [([0.5], [-0.5, 0.5]), ([0.5], [1.5, 2.5])]
     """
     shift = None
     for _, Xb, yb in row_blocks(X, y, block_rows):
@@ -99,6 +130,15 @@ class NpyRows:
     ----------
     path : str or Path
         A C-ordered 2-D (or 1-D) ``.npy`` file (``np.save`` writes these).
+
+    Examples
+    --------
+    >>> import numpy as np, os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "X.npy")
+    >>> np.save(path, np.arange(6.0).reshape(3, 2))
+    >>> rows = NpyRows(path)
+    >>> rows.shape, rows[1:3].tolist()
+    ((3, 2), [[2.0, 3.0], [4.0, 5.0]])
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
