@@ -47,6 +47,11 @@ class CsvData:
     path : str
     lines : list of int
         The file line of each row, for messages.
+
+    Examples
+    --------
+    >>> csv_from_text("x,y\\n1,2\\n3,4\\n", "upload.csv", target="y")
+    CsvData('upload.csv', n_rows=2, features=['x'], target='y')
     """
 
     X: np.ndarray
@@ -190,6 +195,16 @@ def read_csv(path: str, *, features: list[str] | None = None, target: str | None
     ------
     DescentlabError
         With the line and the column, for every problem in the file.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "data.csv")
+    >>> with open(path, "w") as fh:
+    ...     _ = fh.write("id,x1,x2,y\\nA,1,2,0.5\\nB,3,4,1.5\\n")
+    >>> data = read_csv(path, target="y", drop=["id"])
+    >>> data.features, data.X.tolist(), data.y.tolist(), data.lines
+    (['x1', 'x2'], [[1.0, 2.0], [3.0, 4.0]], [0.5, 1.5], [2, 3])
     """
     path = str(path)
     delimiter = _delimiter(delimiter)
@@ -278,6 +293,15 @@ def columns(path: str, header: list[str], features: list[str] | None, target: st
     """The checked feature columns: one-line errors for unknown, repeated or missing ones.
 
     Shared by the CSV reader and :func:`descentlab.data.folders.read_folder`.
+
+    Examples
+    --------
+    >>> columns("data.csv", ["id", "x1", "x2", "y"], None, "y", drop=["id"])
+    ['x1', 'x2']
+    >>> columns("data.csv", ["x", "y"], ["z"], "y")
+    Traceback (most recent call last):
+    ...
+    descentlab.errors.DescentlabError: ...
     """
     if target is not None and target not in header:
         raise _unknown(path, header, target, "target", delimiter)
@@ -315,6 +339,14 @@ def check_fit_data(data: Any) -> None:
     It needs at least 2 rows, more rows than features (with the intercept there are
     ``n_features + 1`` parameters), and no constant column: a constant feature carries
     no information and a constant target leaves nothing to learn.
+
+    Examples
+    --------
+    >>> check_fit_data(csv_from_text("x,y\\n1,2\\n2,3\\n3,5\\n", "ok.csv", target="y"))  # fits: nothing happens
+    >>> check_fit_data(csv_from_text("x,y\\n1,2\\n1,3\\n1,5\\n", "flat.csv", target="y"))
+    Traceback (most recent call last):
+    ...
+    descentlab.errors.DescentlabError: feature column 'x' of 'flat.csv' is constant (every row is 1): ...
     """
     n_rows, n_features = data.X.shape
     if n_rows < 2:
