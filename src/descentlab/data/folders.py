@@ -21,7 +21,21 @@ KINDS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 @dataclass
 class FolderData:
     """The lazy columns of a folder of files: ``X`` (n_rows, n_features) and ``y`` (n_rows,)
-    as Dask arrays with known chunk sizes, one chunk per file part."""
+    as Dask arrays with known chunk sizes, one chunk per file part.
+
+    Examples
+    --------
+    Two CSV files in a temp folder, one chunk each, nothing read until computed:
+
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> for i, rows in enumerate(["1,2\\n2,4\\n", "3,6\\n"]):
+    ...     with open(os.path.join(folder, f"part{i}.csv"), "w") as fh:
+    ...         _ = fh.write("x,y\\n" + rows)
+    >>> data = read_folder(folder, target="y")
+    >>> data.X.chunks, data.y.compute().tolist(), data.features
+    (((2, 1), (1,)), [2.0, 4.0, 6.0], ['x'])
+    """
 
     X: Any  # dask.array.Array
     y: Any
@@ -36,7 +50,18 @@ class FolderData:
 
 
 def data_files(path: str) -> tuple[list[Path], str]:
-    """The folder's CSV or Parquet files, sorted; a one-line error for none or a mix."""
+    """The folder's CSV or Parquet files, sorted; a one-line error for none or a mix.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> for name in ["b.csv", "a.csv"]:
+    ...     open(os.path.join(folder, name), "w").close()
+    >>> files, kind = data_files(folder)
+    >>> [f.name for f in files], kind
+    (['a.csv', 'b.csv'], 'csv')
+    """
     folder = Path(path)
     if not folder.is_dir():
         raise DescentlabError(f"{str(path)!r} is not a folder: pass a folder of .csv or .parquet files")
@@ -63,6 +88,16 @@ def read_folder(path: str, *, features: list[str] | None = None, target: str | N
     Returns
     -------
     FolderData
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with open(os.path.join(folder, "part0.csv"), "w") as fh:
+    ...     _ = fh.write("x1,x2,y\\n1,2,0\\n3,4,1\\n")
+    >>> data = read_folder(folder, features=["x2"], target="y")
+    >>> data.X.compute().tolist(), data.y.compute().tolist()
+    ([[2.0], [4.0]], [0.0, 1.0])
     """
     try:
         import dask.dataframe as dd
