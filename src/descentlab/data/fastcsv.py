@@ -19,7 +19,17 @@ import numpy as np
 
 
 def first_row(path: str, delimiter: str) -> list[str]:
-    """The first non-blank row of the file, read with the csv module (``[]`` when none)."""
+    """The first non-blank row of the file, read with the csv module (``[]`` when none).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "data.csv")
+    >>> with open(path, "w") as fh:
+    ...     _ = fh.write("\\n x ;y\\n1;2\\n")
+    >>> first_row(path, ";")
+    [' x ', 'y']
+    """
     with open(path, newline="", encoding="utf-8-sig") as fh:
         for row in csv.reader(fh, delimiter=delimiter, strict=True):
             if any(cell.strip() for cell in row):
@@ -49,6 +59,16 @@ def read_fast(path: str, header: list[str], raw_header: list[str], features: lis
         ``on_missing(line, column, is_label)`` raises the reader's error for the first missing
         cell: a file whose only problem is missing cells is then refused from pandas' pass,
         with its line and column, instead of going to the cell-by-cell reader to be named.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "data.csv")
+    >>> with open(path, "w") as fh:
+    ...     _ = fh.write("x,y\\n1,2\\n3,4\\n")
+    >>> X, y, lines = read_fast(path, ["x", "y"], ["x", "y"], ["x"], "y", False, ",", {"", "na"})
+    >>> X.tolist(), y.tolist(), lines
+    ([[1.0], [3.0]], [2.0, 4.0], [2, 3])
     """
     try:
         import pandas as pd
