@@ -51,7 +51,8 @@ def folder(tmp_path_factory):
         "model_seed.json": json.dumps(_edited(doc, lambda d: d["params"].update(random_state=-1))),
         "model_hidden.json": json.dumps(_edited(doc, lambda d: d.update(
             estimator="GDNetworkRegressor",
-            params={**{k: v for k, v in d["params"].items() if k not in ("gtol", "fit_intercept")},
+            params={**{k: v for k, v in d["params"].items()  # the regressor's own settings dropped
+                       if k not in ("gtol", "fit_intercept", "loss", "epsilon", "quantile")},
                     "hidden_layer_sizes": [10**12], "activation": "tanh", "init": None},
             attributes={**d["attributes"], "weights_": {"shape": [1], "data": [0.0]}}))),
     }
