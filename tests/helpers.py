@@ -56,3 +56,13 @@ def playground_client():
     from descentlab.playground import create_app
 
     return TestClient(create_app(), base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
+
+
+def post_train(client, **settings):
+    """``POST /api/train`` with ``settings``: the answer's JSON, failing the test on a non-2xx
+    answer or on NaN / Infinity in the JSON (the API writes null)."""
+    import json
+
+    r = client.post("/api/train", json=settings)
+    assert r.status_code == 200, r.text
+    return json.loads(r.text, parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))

@@ -16,18 +16,7 @@ from descentlab.core.regimes import REGIMES, regime_sentence, step_regime
 from descentlab.core.stepsize import classify_rate  # noqa: E402
 from descentlab.data.synthetic import make_article_data, split
 from descentlab.playground.settings import FIELDS, LIMITS, REGIME_EDGES  # noqa: E402
-from helpers import playground_client  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def client():
-    return playground_client()
-
-
-def train(client, **settings):
-    r = client.post("/api/train", json=settings)
-    assert r.status_code == 200, r.text
-    return json.loads(r.text, parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))
+from helpers import post_train as train  # noqa: E402
 
 
 def article_train():

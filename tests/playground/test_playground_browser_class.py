@@ -9,9 +9,9 @@ import struct
 import time
 
 import pytest
+from test_playground_browser import Page, wait_for
 
 from helpers import headless_chromium
-from test_playground_browser import Page, wait_for
 
 pytest.importorskip("uvicorn")
 pytest.importorskip("starlette")

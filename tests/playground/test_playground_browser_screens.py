@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
+from test_playground_browser import Page, wait_for
 
 from helpers import headless_chromium
-from test_playground_browser import Page, wait_for
 
 pytest.importorskip("uvicorn")
 pytest.importorskip("starlette")

@@ -14,18 +14,7 @@ from sklearn.linear_model import ElasticNet, Lasso, Ridge  # noqa: E402
 from descentlab import stability_bound  # noqa: E402
 from descentlab.playground.problems import load_problem  # noqa: E402
 from descentlab.playground.settings import validate  # noqa: E402
-from helpers import playground_client  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def client():
-    return playground_client()
-
-
-def train(client, **settings):
-    r = client.post("/api/train", json=settings)
-    assert r.status_code == 200, r.text
-    return r.json()
+from helpers import post_train as train  # noqa: E402
 
 
 def rows(**settings):

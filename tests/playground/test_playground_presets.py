@@ -7,12 +7,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-from helpers import playground_client  # noqa: E402
 
-
-@pytest.fixture(scope="module")
-def client():
-    return playground_client()
 
 
 @pytest.fixture(scope="module")

@@ -15,18 +15,7 @@ from descentlab.core.convergence import contraction
 from descentlab.core.optimizers import make_optimizer  # noqa: E402
 from descentlab.core.scaling import standardize  # noqa: E402
 from descentlab.playground.runner import round_down  # noqa: E402
-from helpers import playground_client  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def client():
-    return playground_client()
-
-
-def train(client, **settings):
-    r = client.post("/api/train", json=settings)
-    assert r.status_code == 200, r.text
-    return r.json()
+from helpers import post_train as train  # noqa: E402
 
 
 def test_the_curvature_is_the_hessians(client):
