@@ -32,6 +32,7 @@ from descentlab.core.stepsize import row_sample
 from descentlab.core.xp import is_numpy, namespace, to_numpy
 from descentlab.errors import DivergenceError, divergence_message
 from descentlab.estimators.device import Array
+from descentlab.estimators.newton import NewtonStep
 from descentlab.fast.sparse import MAX_HESSIAN_FEATURES
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class OptimumCheck:
         self.solvable = True  # whether the last measure had a Newton step (a Hessian with G in its range)
         self.minibatch = False  # set by the first epoch that brings no full gradient
         self._fixed_H: NDArray[np.float64] | None = None
-        self._inverse_factors: dict[bytes, NDArray[np.float64] | None] = {}  # free set -> L^-1 of _fixed_H's
+        self._newton = NewtonStep()  # a fixed H's factor kept per set of free parameters
         if objective is not None and hasattr(objective, "moments"):
             self._fixed_H = self._with_penalty(to_numpy(objective.moments.hessian()),
                                                (objective.moments.n_features,))
@@ -138,28 +139,6 @@ class OptimumCheck:
             gW = np.where(W != 0, gW + kappa * np.sign(W), np.sign(gW) * np.maximum(np.abs(gW) - kappa, 0.0))
         return np.concatenate([gW.ravel(), np.ravel(grads["b"])]), W
 
-    def _solve(self, Hf: NDArray[np.float64], g: NDArray[np.float64],
-               free: NDArray[np.bool_]) -> NDArray[np.float64]:
-        r"""The least-squares solution of :math:`H_f s = g` of least norm (``lstsq``'s,
-        singular values below :math:`10^{-13}\sigma_{max}` cut).
-
-        Where :math:`H_f` is safely positive definite, :math:`s = L^{-\top} L^{-1} g` from its
-        Cholesky factor :math:`H_f = L L^\top`: the same solution, as nothing is cut there,
-        for a fraction of an SVD's cost (and no stall of a threaded BLAS on a busy machine).
-        A fixed Hessian (the moments) keeps :math:`L^{-1}` per set of free parameters, so a
-        check after the first costs two products."""
-        cache = self._fixed_H is not None
-        key = free.tobytes()
-        if cache and key in self._inverse_factors:
-            L_inv = self._inverse_factors[key]
-        else:
-            L_inv = _inverse_cholesky(Hf)
-            if cache:
-                self._inverse_factors[key] = L_inv
-        if L_inv is None:  # singular, or nearly: the SVD, which cuts what the data cannot fix
-            return np.asarray(np.linalg.lstsq(Hf, g, rcond=1e-13)[0], dtype=np.float64)
-        return L_inv.T @ (L_inv @ g)
-
     # -- the rule ------------------------------------------------------------------------
     def measure(self, params: dict[str, Array], grads: dict[str, Array] | None = None) -> float:
         """The relative distance on ``coef_`` to the optimum, estimated by the Newton step."""
@@ -174,7 +153,7 @@ class OptimumCheck:
         solvable = True
         if np.any(G[free]):
             Hf = H[np.ix_(free, free)]
-            step[free] = self._solve(Hf, G[free], free)
+            step[free] = self._newton(Hf, G[free], free.tobytes() if self._fixed_H is not None else None)
             # a gradient outside H's range: the quadratic has no minimum there (flat curvature)
             solvable = np.linalg.norm(Hf @ step[free] - G[free]) <= 1e-6 * np.linalg.norm(G[free])
         unit = np.broadcast_to(self.unit, W.shape)
@@ -215,35 +194,6 @@ class OptimumCheck:
 
     def __repr__(self) -> str:
         return f"OptimumCheck(gtol={self.gtol!r}, distance={self.distance:.3g})"
-
-
-#: The bound on :math:`H`'s condition number under which the Cholesky solve stands for
-#: ``lstsq``'s (whose cut at :math:`10^{-13}\sigma_{max}` then cuts nothing).
-CHOLESKY_CONDITION = 1e12
-
-
-def _inverse_cholesky(H: NDArray[np.float64]) -> NDArray[np.float64] | None:
-    r""":math:`L^{-1}` for :math:`H = L L^\top`, or None unless :math:`H` is safely positive definite:
-    :math:`\operatorname{tr} H \cdot \lVert L^{-1}\rVert_F^2`, a bound on its condition number
-    (:math:`\lambda_{max} \le \operatorname{tr} H`, :math:`1/\lambda_{min} = \lVert L^{-1}\rVert_2^2`),
-    under :data:`CHOLESKY_CONDITION`.
-
-    >>> _inverse_cholesky(np.diag([4.0, 1.0]))
-    array([[0.5, 0. ],
-           [0. , 1. ]])
-    >>> _inverse_cholesky(np.array([[1.0, 1.0], [1.0, 1.0]])) is None  # singular
-    True
-    """
-    from scipy.linalg import solve_triangular
-
-    try:
-        L = np.linalg.cholesky(H)
-    except np.linalg.LinAlgError:
-        return None
-    with np.errstate(all="ignore"):
-        L_inv: NDArray[np.float64] = solve_triangular(L, np.eye(len(H)), lower=True, check_finite=False)
-        bound = float(np.trace(H)) * float(np.sum(L_inv * L_inv))
-    return L_inv if bound <= CHOLESKY_CONDITION else None  # NaN: not safe either
 
 
 def _host(arrays: dict[str, Array]) -> dict[str, NDArray[np.float64]]:

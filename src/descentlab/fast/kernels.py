@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from descentlab.errors import DescentlabError
+from descentlab.fast.blas import one_blas_thread
 
 
 def _block_loss_grad(X: np.ndarray, y: np.ndarray, W: np.ndarray, b: float, lo: int, hi: int,
@@ -44,18 +45,6 @@ def _block_loss_grad(X: np.ndarray, y: np.ndarray, W: np.ndarray, b: float, lo: 
         np.dot(r, Xb, out=tmp)
         g += tmp
     return sq, g, s
-
-
-_CONTROLLER: list[Any] = []
-
-
-def _blas_controller() -> Any:
-    """threadpoolctl's controller, made once (scanning the loaded libraries is slow)."""
-    if not _CONTROLLER:
-        from threadpoolctl import ThreadpoolController
-
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0]
 
 
 class FusedLinear:
@@ -125,7 +114,7 @@ class FusedLinear:
         if self._pool is None:
             parts = [_block_loss_grad(self.X, self.y, W, b, *self._parts[0], self.block_rows)]
         else:
-            with _blas_controller().limit(limits=1, user_api="blas"):
+            with one_blas_thread():
                 futures = [self._pool.submit(_block_loss_grad, self.X, self.y, W, b, lo, hi,
                                              self.block_rows) for lo, hi in self._parts]
                 parts = [f.result() for f in futures]
