@@ -27,3 +27,13 @@ def test_one_blas_thread_restores_the_count_after_an_error():
             assert blas_threads() == 1
             raise ZeroDivisionError("a failure inside")
         assert blas_threads() == 2
+
+
+def test_a_small_factorisation_runs_on_one_thread_a_large_one_on_all():
+    from descentlab.fast.blas import SMALL_MATRIX, blas_for
+
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        with blas_for(SMALL_MATRIX):
+            assert blas_threads() == 1
+        with blas_for(SMALL_MATRIX + 1):
+            assert blas_threads() == 2

@@ -9,17 +9,12 @@ check after the first then costing two products. Elsewhere (collinear columns, a
 direction) ``lstsq`` cuts what the data cannot fix.
 """
 
-from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from descentlab.fast.blas import one_blas_thread
-
-#: Parameters up to which the step is factored with the BLAS on one thread: threads that
-#: would wait for each other (on a busy machine for milliseconds) over microseconds of work.
-SMALL_FACTOR = 512
+from descentlab.fast.blas import blas_for
 
 #: The bound on :math:`H`'s condition number under which the Cholesky solve stands for
 #: ``lstsq``'s (whose cut at :math:`10^{-13}\sigma_{max}` then cuts nothing).
@@ -41,7 +36,7 @@ class NewtonStep:
         self.factors: dict[Any, NDArray[np.float64] | None] = {}  # key -> L^-1, None: lstsq
 
     def __call__(self, H: NDArray[np.float64], g: NDArray[np.float64], key: Any = None) -> NDArray[np.float64]:
-        with one_blas_thread() if len(H) <= SMALL_FACTOR else nullcontext():
+        with blas_for(len(H)):  # small: on one thread
             if key is not None and key in self.factors:
                 L_inv = self.factors[key]
             else:

@@ -7,8 +7,13 @@ controller it made, whose thread counts are read live.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
+
+#: The largest order of a matrix factored with the BLAS on one thread (:func:`blas_for`): on
+#: the 2-core VM, busy, the 2-thread factorisations of orders 128 to 512 took 1 to 10 times
+#: as long as on one thread; idle, about as long.
+SMALL_MATRIX = 512
 
 _CONTROLLER: list[Any] = []
 
@@ -56,3 +61,15 @@ def one_blas_thread() -> Iterator[None]:
         return
     with controller.limit(limits=1, user_api="blas"):
         yield
+
+
+def blas_for(n: int) -> AbstractContextManager[None]:
+    """:func:`one_blas_thread` for a factorisation of an ``n`` x ``n`` matrix up to
+    :data:`SMALL_MATRIX`, whose BLAS threads would wait for each other for microseconds of
+    work; the BLAS as it is for a larger one.
+
+    >>> with blas_for(100):
+    ...     blas_threads()
+    1
+    """
+    return one_blas_thread() if n <= SMALL_MATRIX else nullcontext()

@@ -21,6 +21,7 @@ loss and gradients of exactly that problem without forming the standardised data
 """
 
 import os
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from descentlab.core.stepsize import top_eigenvalue
 from descentlab.core.xp import all_finite, is_device_array, is_numpy, like, namespace
 from descentlab.data.blocks import NpyRows, row_blocks
 from descentlab.errors import DescentlabError
+from descentlab.fast.blas import blas_for
 from descentlab.fast.kernels import FusedLinear
 from descentlab.fast.moments import Moments
 from descentlab.fast.sparse import is_sparse, sparse_moments
@@ -131,7 +133,9 @@ class MomentsObjective:
 
     def curvature(self) -> float:
         r""":math:`\lambda_{\max}` of the Hessian :math:`H` (:meth:`Moments.hessian`), exactly."""
-        return top_eigenvalue(self.moments.hessian())
+        H = self.moments.hessian()
+        with blas_for(len(H)) if is_numpy(H) else nullcontext():  # a small one: on one thread
+            return top_eigenvalue(H)
 
     def __repr__(self) -> str:
         return f"MomentsObjective(n_samples={self.n_samples}, n_features={self.moments.n_features})"
