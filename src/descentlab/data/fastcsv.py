@@ -113,8 +113,10 @@ def read_fast(path: str, header: list[str], raw_header: list[str], features: lis
         y = frame[target].to_numpy(dtype=float)
     finite = np.all(np.isfinite(X)) and (y is None or label is not None or np.all(np.isfinite(y)))
     if bad or label_gaps is not None or not finite:
-        values = X if y is None or label is not None else np.column_stack([X, y])
-        _first_missing(path, delimiter, frame, values, numeric, label, label_gaps, on_missing)
+        target_gaps = label_gaps if label is not None or y is None else np.isnan(y)
+        infinite = bool(np.isinf(X).any() or (y is not None and label is None and np.isinf(y).any()))
+        if not infinite:  # an infinite cell too: the cell-by-cell reader says which comes first
+            _first_missing(path, delimiter, frame, X, features, target, target_gaps, label is not None, on_missing)
         return None
     return X, y, list(range(2, n_rows + 2))
 
@@ -177,36 +179,39 @@ def _floats(frame: Any, names: list[str]) -> np.ndarray:
     return X
 
 
-def _first_missing(path: str, delimiter: str, frame: Any, values: np.ndarray, numeric: list[str],
-                   label: str | None, label_gaps: np.ndarray | None,
+def _first_missing(path: str, delimiter: str, frame: Any, X: np.ndarray, features: list[str],
+                   target: str | None, target_gaps: np.ndarray | None, is_label: bool,
                    on_missing: Callable[[int, str, bool], None] | None) -> None:
     """Call ``on_missing`` for the first missing cell, by line then by column in the file's
-    order, when the numbers are otherwise all finite (else the cell-by-cell reader decides);
-    None, for the fallback, when it does not raise.
+    order; None, for the fallback, when it does not raise.
 
-    ``values`` holds the ``numeric`` columns as floats (a gap is NaN), ``label_gaps`` (or None)
-    marks the missing cells of the ``label`` column. The file's line is
-    read only when the row could be short (pandas pads a short row with missing cells, so its
-    last cell is then missing too): a row whose last cell is present has every cell."""
+    ``X`` holds the ``features`` as floats (a gap is NaN), ``target_gaps`` (or None: none)
+    marks the missing cells of the ``target`` column. The file's line is read only when the
+    row could be short (pandas pads a short row with missing cells, so its last cell is then
+    missing too): a row whose last cell is present has every cell."""
     import pandas as pd
 
     if on_missing is None:
         return
-    gaps = np.isnan(values)
-    if label is not None:
-        gaps = np.column_stack([gaps, np.zeros(len(gaps), bool) if label_gaps is None else label_gaps])
-    if not gaps.any() or np.isinf(values).any():
-        return  # no missing cell, or an infinite one too: the cell-by-cell reader says which first
-    names = numeric + ([label] if label is not None else [])
+    gaps = np.isnan(X)
+    rows = gaps.any(axis=1)
+    if target_gaps is not None:
+        rows |= target_gaps
+    if not rows.any():
+        return
+    row = int(np.argmax(rows))
+    names, at_row = list(features), list(gaps[row])
+    if target is not None:
+        names.append(target)
+        at_row.append(target_gaps is not None and bool(target_gaps[row]))
     order = np.argsort([list(frame.columns).index(n) for n in names], kind="stable")
-    row = int(np.argmax(gaps.any(axis=1)))
-    column = names[next(j for j in order if gaps[row, j])]
+    column = names[next(j for j in order if at_row[j])]
     n_columns = len(frame.columns)
     if pd.isna(frame.iat[row, n_columns - 1]):  # a short row, or a blank line?
         line = _line(path, row + 1)
         if len(next(csv.reader([line], delimiter=delimiter), [])) != n_columns:
             return  # yes: the reader says so, in its own words
-    on_missing(row + 2, column, column == label)  # it raises the reader's error
+    on_missing(row + 2, column, is_label and column == target)  # it raises the reader's error
 
 
 def _spellings(missing: Any) -> list[str]:
