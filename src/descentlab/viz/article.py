@@ -144,8 +144,8 @@ def epoch_figure(history: "History", X: NDArray[np.float64], y: ArrayLike, epoch
     >>> from descentlab.lessons.article import run_tutorial
     >>> r = run_tutorial(log=None)
     >>> fig = epoch_figure(r.history, r.X_train, r.y_train, epoch=10)
-    >>> fig.get_suptitle()[:27], fig.axes[1].get_title(), len(fig.axes[1].lines[0].get_xdata())
-    ('Epoch 10: after 10 updates ', 'Loss = 1429.7 at epoch 10', 11)
+    >>> fig.get_suptitle(), fig.axes[1].get_title(), len(fig.axes[1].lines[0].get_xdata())  # epochs 0 .. 10
+    ('Epoch 10: after 10 updates   m = 31.9458   b = -0.3179', 'Loss = 1429.7 at epoch 10', 11)
     """
     m, b = line_of(history.params_at(epoch), X)
     losses = history.epoch_losses
