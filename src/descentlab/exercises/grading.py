@@ -16,8 +16,9 @@ from .judge import MISTAKES
 from .lessons import Lesson, get_lesson, guess_lesson
 from .preflight import check_setup
 from .report import Report, write_report
-from .runner import CheckResult, check_file, helper_modules
+from .runner import CheckResult, check_file
 from .sandbox import Limits
+from .source import helper_modules
 
 SUFFIXES = (".py", ".ipynb")
 def new_seed() -> int:
