@@ -31,6 +31,8 @@ WITH_AN_EXAMPLE_EACH = ["descentlab.core", "descentlab.lessons", "descentlab.tut
                         "descentlab.memory",  # ex-viz
                         "descentlab.settings",  # ex-viz
                         "descentlab.errors",  # ex-viz
+                        "descentlab.exercises",  # ex-exer
+                        "descentlab.files",  # ex-exer
                         ]
 
 #: modules left out of that rule: the Numba kernel (compiling its parallel loop takes
