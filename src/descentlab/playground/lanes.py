@@ -224,8 +224,8 @@ def make_lanes(workers: int) -> tuple[Lane, Lane]:
     """The light and the heavy lane of a server with ``workers`` training slots a lane (the
     heavy one ``workers - 1``, at least 1), and their shared flags.
 
-    >>> [(lane.name, lane.size, lane.processes) for lane in make_lanes(3)]  # nothing starts yet
-    [('light', 3, True), ('heavy', 2, True)]
+    >>> [(lane.name, lane.size, lane.processes) for lane in make_lanes(1)]  # threads; nothing starts yet
+    [('light', 1, False), ('heavy', 1, False)]
     """
     heavy = max(1, workers - 1)
     processes = workers > 1
