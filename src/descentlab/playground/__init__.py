@@ -36,12 +36,14 @@ def create_app(workers: int = 1, admission: "Admission | None" = None) -> "Starl
 def serve(*args: Any, **kwargs: Any) -> str:
     """Serve the playground until Ctrl-C; see :func:`descentlab.playground.server.serve`.
 
-    An address that is not this machine's is refused at once, in one line, before anything starts:
+    A port already taken is refused at once, in one line, before anything starts:
 
-    >>> serve("192.0.2.1", open_browser=False)
+    >>> from descentlab.playground.server import bind
+    >>> with bind("127.0.0.1", 0) as taken:
+    ...     serve(port=taken.getsockname()[1], open_browser=False)
     Traceback (most recent call last):
     ...
-    descentlab.errors.DescentlabError: cannot listen on 192.0.2.1:0 (...): choose another --port (0 picks a free one) ...
+    descentlab.errors.DescentlabError: cannot listen on 127.0.0.1:...: choose another --port (0 picks a free one) ...
     """
     from descentlab.playground.server import serve as _serve
 
