@@ -9,6 +9,7 @@ import doctest
 import importlib
 import inspect
 import pkgutil
+import warnings
 from pathlib import Path
 from typing import Protocol
 
@@ -33,14 +34,28 @@ WITH_AN_EXAMPLE_EACH = ["descentlab.core", "descentlab.lessons", "descentlab.tut
                         "descentlab.errors",  # ex-viz
                         "descentlab.exercises",  # ex-exer
                         "descentlab.files",  # ex-exer
+                        "descentlab.playground",  # ex-play
                         ]
 
 #: modules left out of that rule: the Numba kernel (compiling its parallel loop takes
 #: seconds, far past an example's budget; tests/fast checks it against the NumPy path)
 WITHOUT_EXAMPLES = {"descentlab.fast.numba_kernel"}
 
-#: modules whose examples need an optional extra (the test extras install them; skipped without)
+#: modules (and rooms) whose examples need an optional extra, one module or a tuple of them
+#: (the test extras install them; skipped without)
 NEEDS = {"descentlab.fast.distributed": "dask", "descentlab.data.folders": "dask.dataframe"}
+#: the playground's: the app (starlette), a test client on it (httpx), a server (uvicorn), QR codes (segno)
+NEEDS.update(dict.fromkeys(["descentlab.playground", "descentlab.playground.__init__", "descentlab.playground.app",
+                            "descentlab.playground.guard", "descentlab.playground.notebook",
+                            "descentlab.playground.server"], ("starlette", "httpx", "uvicorn")))
+NEEDS["descentlab.playground.classroom"] = ("starlette", "httpx", "segno")
+
+
+def _skip_without(name):
+    """Skip the test when ``name`` needs an optional module that is not installed."""
+    needs = NEEDS.get(name, ())
+    for module in (needs,) if isinstance(needs, str) else needs:
+        pytest.importorskip(module)
 
 
 def _public(name):
@@ -62,16 +77,18 @@ def _public(name):
 
 @pytest.mark.parametrize("room", WITH_AN_EXAMPLE_EACH)
 def test_every_public_function_and_class_has_an_example(room):
+    _skip_without(room)
     missing = [name for name, obj in _public(room) if ">>>" not in (inspect.getdoc(obj) or "")]
     assert not missing, f"no example (>>>) in the docstring of: {', '.join(missing)}"
 
 
 @pytest.mark.parametrize("name", WITH_EXAMPLES)
 def test_the_examples_run(name):
-    if name in NEEDS:
-        pytest.importorskip(NEEDS[name])
+    _skip_without(name)
     module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    with warnings.catch_warnings():  # starlette's test client asks for httpx2; httpx is what is installed
+        warnings.filterwarnings("ignore", message="Using `httpx` with")
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
 
 
