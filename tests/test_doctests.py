@@ -26,14 +26,17 @@ def test_the_core_functions_have_examples():
 
 #: The rooms in which every public function and class shows an example (issue 25, item 12).
 WITH_AN_EXAMPLE_EACH = ["descentlab.core", "descentlab.lessons", "descentlab.tutorial", "descentlab.fast",
-                        "descentlab.data"]
+                        "descentlab.data",
+                        "descentlab.cli",  # ex-cli
+                        ]
 
 #: modules left out of that rule: the Numba kernel (compiling its parallel loop takes
 #: seconds, far past an example's budget; tests/fast checks it against the NumPy path)
 WITHOUT_EXAMPLES = {"descentlab.fast.numba_kernel"}
 
 #: modules whose examples need an optional extra (the test extras install them; skipped without)
-NEEDS = {"descentlab.fast.distributed": "dask", "descentlab.data.folders": "dask.dataframe"}
+NEEDS = {"descentlab.fast.distributed": "dask", "descentlab.data.folders": "dask.dataframe",
+         "descentlab.cli.playground": "uvicorn"}  # ex-cli: run checks the server's packages first
 
 
 def _public(name):
