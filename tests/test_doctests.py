@@ -71,10 +71,6 @@ def test_the_examples_run(name):
     assert result.attempted > 0 and result.failed == 0
 
 
-#: estimators modules another change is moving out (issue 25 item 8), not yet held to it
-NOT_YET = {"descentlab.estimators.persist", "descentlab.estimators.workflow"}
-
-
 def test_every_public_function_and_class_of_the_estimators_has_an_example():
     import inspect
     import pkgutil
@@ -84,8 +80,6 @@ def test_every_public_function_and_class_of_the_estimators_has_an_example():
     missing = []
     for info in pkgutil.iter_modules(estimators.__path__):
         module = importlib.import_module(f"descentlab.estimators.{info.name}")
-        if module.__name__ in NOT_YET:
-            continue
         missing += [f"{module.__name__}.{name}" for name, obj in vars(module).items()
                     if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
                     and obj.__module__ == module.__name__ and ">>>" not in (obj.__doc__ or "")]
