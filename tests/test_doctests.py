@@ -28,6 +28,7 @@ def test_the_core_functions_have_examples():
 WITH_AN_EXAMPLE_EACH = ["descentlab.core", "descentlab.lessons", "descentlab.tutorial", "descentlab.fast",
                         "descentlab.data",
                         "descentlab.cli",  # ex-cli
+                        "descentlab.outputs",  # ex-cli
                         ]
 
 #: modules left out of that rule: the Numba kernel (compiling its parallel loop takes

@@ -148,8 +148,7 @@ def fit(config: "FitConfig", command: "Command", *, progress: Callable[[int], Pr
     from descentlab.estimators import workflow
     from descentlab.files import deferred_signals, ensure_writable_dir, save_or_recover
     from descentlab.outputs.manifest import MANIFEST
-    from descentlab.outputs.run_folder import check_folder, recording
-    from descentlab.outputs.runs import say_if_large_run
+    from descentlab.outputs.run_folder import check_folder, recording, say_if_large_run
 
     estimator = config.estimator()
     planned = [MODEL, MANIFEST]
