@@ -107,7 +107,8 @@ def save_history(history: History, path: str | os.PathLike[str]) -> Path:
     >>> import tempfile
     >>> from descentlab import load_history
     >>> history = History(loss=[1.0, 0.5], status="completed")
-    >>> load_history(save_history(history, Path(tempfile.mkdtemp()) / "history.json")).loss
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     load_history(save_history(history, Path(folder) / "history.json")).loss
     [1.0, 0.5]
     """
     return write_text(path, history.to_json() + "\n")
@@ -138,7 +139,8 @@ def save_tutorial(result: "TutorialResult", out: str | os.PathLike[str],
     >>> import tempfile
     >>> from descentlab.lessons.article import TutorialConfig, run_tutorial
     >>> result = run_tutorial(TutorialConfig(epochs=5, log_every=5), log=None)
-    >>> [path.name for path in save_tutorial(result, tempfile.mkdtemp())]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [path.name for path in save_tutorial(result, folder)]
     ['history.json', 'metrics.json', 'data.png', 'epoch_000.png', 'epoch_005.png', 'test_fit.png']
     """
     with _recorded(result, out, record) as f:

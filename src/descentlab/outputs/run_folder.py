@@ -79,12 +79,13 @@ def check_folder(out: PathLike, names: Iterable[str], inputs: Sequence[PathLike]
     command refused later, by its settings or its data, leaves no empty folder behind).
 
     >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
+    >>> tmp = tempfile.TemporaryDirectory(); folder = Path(tmp.name)
     >>> check_folder(folder / "new", ["a.png"]) == folder / "new", (folder / "new").exists()
     (True, False)
     >>> (folder / "a.png").mkdir(); check_folder(folder, ["a.png"])
     Traceback (most recent call last):
     descentlab.errors.DescentlabError: ...a.png... is a folder...
+    >>> tmp.cleanup()
     """
     from descentlab.files import check_folder as creatable
     from descentlab.files.interrupts import expect_record
@@ -106,11 +107,13 @@ def kept(record: OutputFolder) -> str:
     """The files of ``record`` that are on disk, as ``a, b and 3 more in out/``.
 
     >>> import tempfile
-    >>> record = OutputFolder(tempfile.mkdtemp(), "demo")
+    >>> tmp = tempfile.TemporaryDirectory(); folder = Path(tmp.name)
+    >>> record = OutputFolder(folder, "demo")
     >>> kept(record)
     'nothing was written to /.../'
     >>> _ = record.write_text("a.txt", "a"); kept(record)
     'kept a.txt in /.../'
+    >>> tmp.cleanup()
     """
     names = [n for n in record.files if (record.folder / n).is_file()]
     if not names:
@@ -128,10 +131,10 @@ def recording(command: Command, planned: Iterable[str], histories: Iterable[Hist
 
     >>> import tempfile
     >>> from descentlab.core.history import History
-    >>> out = Path(tempfile.mkdtemp()) / "out"
-    >>> with recording(Command("demo", out), ["a.txt"], [History(status="interrupted")]) as record:
-    ...     _ = record.write_text("a.txt", "kept")
-    >>> record.status, sorted(p.name for p in out.iterdir())
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     with recording(Command("demo", f"{folder}/out"), ["a.txt"], [History(status="interrupted")]) as record:
+    ...         _ = record.write_text("a.txt", "kept")
+    ...     record.status, sorted(p.name for p in Path(folder, "out").iterdir())
     ('interrupted', ['a.txt', 'manifest.json'])
     """
     try:  # made only now that there is something to write

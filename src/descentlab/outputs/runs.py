@@ -55,8 +55,9 @@ def load_result(config: TutorialConfig | None, history: str | os.PathLike[str] |
     >>> from descentlab.lessons.article import TutorialConfig
     >>> from descentlab.outputs.lessons import save_history
     >>> trained = load_result(TutorialConfig(epochs=20))
-    >>> path = save_history(trained.history, Path(tempfile.mkdtemp()) / "history.json")
-    >>> load_result(None, path).metrics["m"] == trained.metrics["m"]  # the same line, redrawn
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_history(trained.history, Path(folder) / "history.json")
+    ...     load_result(None, path).metrics["m"] == trained.metrics["m"]  # the same line, redrawn
     True
     """
     import numpy as np
