@@ -27,6 +27,12 @@ def test_the_core_functions_have_examples():
 #: The rooms in which every public function and class shows an example (issue 25, item 12).
 WITH_AN_EXAMPLE_EACH = ["descentlab.core", "descentlab.lessons", "descentlab.tutorial", "descentlab.fast",
                         "descentlab.data",
+                        "descentlab.viz",  # ex-viz
+                        "descentlab.memory",  # ex-viz
+                        "descentlab.settings",  # ex-viz
+                        "descentlab.errors",  # ex-viz
+                        "descentlab.exercises",  # ex-exer
+                        "descentlab.files",  # ex-exer
                         "descentlab.cli",  # ex-cli
                         "descentlab.outputs",  # ex-cli
                         ]
