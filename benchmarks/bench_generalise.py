@@ -14,6 +14,13 @@ a quarter held out for the test), and a 5-class tanh problem. Rows: scikit-learn
 features and behind a ``StandardScaler`` (our network standardises its inputs), our defaults,
 and, as an experiment, our network refitted on every training row for the epochs early
 stopping chose (a second fit, ``early_stopping=False, epochs=best_epoch + 1``).
+
+What it showed (2 shared cores, 5 draws): MLP on raw features 0.484 mean, behind a
+StandardScaler 0.502, our defaults 0.514, refitted 0.500. make_classification leaves its
+8 informative and 2 redundant columns at 2-3.5 times the scale of its 10 noise columns, a
+prior that standardising removes: on draw 0 MLP scores 0.585 raw, 0.603 standardised, ours
+0.597. Adam at 0.001, patience 50, a stratified split and l2 1e-4 moved our mean by under
+0.004 (not kept).
 """
 
 import argparse
