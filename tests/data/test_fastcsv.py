@@ -204,6 +204,15 @@ def test_a_row_whose_last_cell_is_missing_is_told_short_or_full_from_its_line(tm
         read_csv(_write(tmp_path, text, "short.csv"), target="y")
 
 
+def test_a_short_row_missing_only_a_dropped_column_is_refused_as_the_cell_by_cell_reader_does(tmp_path, monkeypatch):
+    short = _write(tmp_path, "a,b,y,id\n1,2,3,x\n4,5,6\n7,8,9,z\n", "short.csv")
+    with pytest.raises(DescentlabError, match="line 3 of .* has 3 cells but the header has 4"):
+        read_csv(short, target="y", drop=["id"])
+    full = _write(tmp_path, "a,b,y,id\n1,2,3,x\n4,5,6,\n7,8,9,z\n", "full.csv")  # an empty id
+    calls = _spy(monkeypatch)
+    assert read_csv(full, target="y", drop=["id"]).lines == [2, 3, 4] and calls == [True]
+
+
 def test_a_short_row_still_goes_to_the_reader_that_counts_cells(tmp_path):
     path = _write(tmp_path, "a,b,y\n1,2,3\n4,5\n", "short.csv")
     with pytest.raises(DescentlabError, match="line 3 of .* has 2 cells"):

@@ -92,6 +92,11 @@ def read_fast(path: str, header: list[str], raw_header: list[str], features: lis
             if frame[name].dtype.kind not in "biuf" and name not in numeric and name != label]
     if n_rows == 0 or any(frame[name].str.contains("\n", regex=False).any() for name in text):
         return None  # no rows, or a quoted cell over several lines: the line numbers would shift
+    last = frame.columns[-1]  # pandas pads a short row with missing cells, the last one too
+    if last not in numeric and last != label:  # (a used column's gaps are looked at below)
+        padded = frame[last].isna().to_numpy()
+        if padded.any() and _any_short(path, delimiter, len(header), np.flatnonzero(padded)):
+            return None  # the cell-by-cell reader names the row
     bad = [name for name in numeric if frame[name].dtype.kind not in "iuf"]
     if bad:  # text, or True/False: a number column only when its other cells are missing ones
         for name in bad:
@@ -212,6 +217,21 @@ def _first_missing(path: str, delimiter: str, frame: Any, X: np.ndarray, feature
         if len(next(csv.reader([line], delimiter=delimiter), [])) != n_columns:
             return  # yes: the reader says so, in its own words
     on_missing(row + 2, column, is_label and column == target)  # it raises the reader's error
+
+
+def _any_short(path: str, delimiter: str, n_columns: int, rows: np.ndarray) -> bool:
+    """Whether one of the data ``rows`` (0: the line after the header) has another number of
+    cells than the header, read in one pass up to the last of them (the rows hold no line
+    breaks: :func:`read_fast` checked)."""
+    wanted = set((rows + 1).tolist())
+    end = max(wanted)
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        for index, line in enumerate(fh):
+            if index in wanted and len(next(csv.reader([line], delimiter=delimiter), [])) != n_columns:
+                return True
+            if index >= end:
+                break
+    return False
 
 
 def _spellings(missing: Any) -> list[str]:
