@@ -35,6 +35,8 @@ WITH_AN_EXAMPLE_EACH = ["descentlab.core", "descentlab.lessons", "descentlab.tut
                         "descentlab.exercises",  # ex-exer
                         "descentlab.files",  # ex-exer
                         "descentlab.playground",  # ex-play
+                        "descentlab.cli",  # ex-cli
+                        "descentlab.outputs",  # ex-cli
                         ]
 
 #: modules left out of that rule: the Numba kernel (compiling its parallel loop takes
@@ -43,7 +45,8 @@ WITHOUT_EXAMPLES = {"descentlab.fast.numba_kernel"}
 
 #: modules (and rooms) whose examples need an optional extra, one module or a tuple of them
 #: (the test extras install them; skipped without)
-NEEDS = {"descentlab.fast.distributed": "dask", "descentlab.data.folders": "dask.dataframe"}
+NEEDS = {"descentlab.fast.distributed": "dask", "descentlab.data.folders": "dask.dataframe",
+         "descentlab.cli.playground": "uvicorn"}  # its run checks the server's packages first
 #: the playground's: the app (starlette), a test client on it (httpx), a server (uvicorn), QR codes (segno)
 NEEDS.update(dict.fromkeys(["descentlab.playground", "descentlab.playground.__init__", "descentlab.playground.app",
                             "descentlab.playground.guard", "descentlab.playground.notebook",
@@ -124,10 +127,6 @@ def test_the_examples_run(name):
     assert result.attempted > 0 and result.failed == 0
 
 
-#: estimators modules another change is moving out (issue 25 item 8), not yet held to it
-NOT_YET = {"descentlab.estimators.persist", "descentlab.estimators.workflow"}
-
-
 def test_every_public_function_and_class_of_the_estimators_has_an_example():
     import inspect
     import pkgutil
@@ -137,8 +136,6 @@ def test_every_public_function_and_class_of_the_estimators_has_an_example():
     missing = []
     for info in pkgutil.iter_modules(estimators.__path__):
         module = importlib.import_module(f"descentlab.estimators.{info.name}")
-        if module.__name__ in NOT_YET:
-            continue
         missing += [f"{module.__name__}.{name}" for name, obj in vars(module).items()
                     if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
                     and obj.__module__ == module.__name__ and ">>>" not in (obj.__doc__ or "")]
