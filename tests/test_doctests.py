@@ -85,7 +85,46 @@ def test_every_public_function_and_class_has_an_example(room):
     assert not missing, f"no example (>>>) in the docstring of: {', '.join(missing)}"
 
 
-@pytest.mark.parametrize("name", WITH_EXAMPLES)
+#: The rooms in which every public method of a public class shows an example too: its own
+#: ``>>>``, or a use (``.name``) in its class's example (issue 25, item 12).
+METHODS_WITH_AN_EXAMPLE = [
+    "descentlab.viz",  # ex-methods
+    "descentlab.playground",  # ex-methods
+    "descentlab.exercises",  # ex-methods
+    "descentlab.settings",  # ex-methods
+]
+
+
+def _public_methods(room):
+    """Every public method (a function, not a property) defined in a public class of ``room``,
+    with that class; methods a class inherits are checked where they are defined."""
+    for name, cls in _public(room):
+        if not inspect.isclass(cls):
+            continue
+        for attr, obj in vars(cls).items():
+            if isinstance(obj, (staticmethod, classmethod)):
+                obj = obj.__func__
+            if not attr.startswith("_") and inspect.isfunction(obj):
+                yield f"{name}.{attr}", obj, cls
+
+
+@pytest.mark.parametrize("room", METHODS_WITH_AN_EXAMPLE)
+def test_every_public_method_has_an_example(room):
+    _skip_without(room)
+    missing = [name for name, method, cls in _public_methods(room)
+               if ">>>" not in (inspect.getdoc(method) or "")
+               and f".{method.__name__}" not in (inspect.getdoc(cls) or "")]
+    assert not missing, f"no example (>>>) in the docstring of, nor a use in its class's example of: {', '.join(missing)}"
+
+
+#: modules whose examples draw whole figures or animations (over a second on this 2-core
+#: machine): the slow tier runs them, the inner loop the rest
+SLOW_EXAMPLES = {"descentlab.outputs.lessons", "descentlab.outputs.media", "descentlab.viz.report_networks",
+                 "descentlab.data.folders", "descentlab.viz.report", "descentlab.viz.logistic"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_EXAMPLES else n
+                                  for n in WITH_EXAMPLES])
 def test_the_examples_run(name):
     _skip_without(name)
     module = importlib.import_module(name)
