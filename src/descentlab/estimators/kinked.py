@@ -9,6 +9,7 @@ constant step would bounce across a kink while the loss looks flat, train on the
 :math:`\mu` tenfold from :data:`MU_START` to :data:`MU_END`, and only the last may say
 "converged" (within ``gtol`` of the minimiser of a loss at most :math:`\mu/2` below the exact
 one); else a ConvergenceWarning names the :math:`\mu` it reached.
+Derivation: :doc:`/maths/kinks`, "Continuation".
 """
 
 import math
