@@ -26,7 +26,14 @@ def test_the_core_functions_have_examples():
 
 #: The rooms in which every public function and class shows an example (issue 25, item 12).
 WITH_AN_EXAMPLE_EACH = ["descentlab.core", "descentlab.lessons", "descentlab.tutorial", "descentlab.fast",
-                        "descentlab.data"]
+                        "descentlab.data",
+                        "descentlab.viz",  # ex-viz
+                        "descentlab.memory",  # ex-viz
+                        "descentlab.settings",  # ex-viz
+                        "descentlab.errors",  # ex-viz
+                        "descentlab.exercises",  # ex-exer
+                        "descentlab.files",  # ex-exer
+                        ]
 
 #: modules left out of that rule: the Numba kernel (compiling its parallel loop takes
 #: seconds, far past an example's budget; tests/fast checks it against the NumPy path)

@@ -166,6 +166,11 @@ class OptimumCheck:
         assert self.gtol is not None  # None: a check built for its Hessian only (optimum_check's always)
         return self.measure(params, grads) <= self.gtol
 
+    def holds(self, params: dict[str, Array]) -> bool:
+        """Whether ``params`` is within ``gtol`` of the optimum now, stalled or not (asked once,
+        when the epochs run out: the distance, not the loss's last change, is what converged means)."""
+        return self.gtol is not None and self.measure(params) <= self.gtol
+
     def unconverged_message(self, n_epochs: int, params: dict[str, Array]) -> str:
         """The warning when the budget ran out: how far it stopped and what to change."""
         self.measure(params)

@@ -264,6 +264,11 @@ class Continuation:
         if size > 10 * self.stage_grad:
             self.optimizer.lr, self.optimizer.state = self.safe, {}
 
+    def holds(self, params: dict[str, Array]) -> bool:
+        """Whether the last smoothing is reached and ``params`` is within ``gtol`` of its optimum."""
+        return (self.every is None and self.loss.mu <= MU_END and self.check is not None
+                and self.gtol is not None and self.check.measure(params) <= self.gtol)
+
     def unconverged_message(self, n_epochs: int, params: dict[str, Array]) -> str:
         """How far it got: the smoothing reached, and the Newton step's distance there."""
         if self.gtol is None:

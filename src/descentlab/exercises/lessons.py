@@ -28,6 +28,12 @@ class Lesson:
         Also the starter's file name, ``<name>.py``.
     title : str
         One line for ``descentlab exercise list``.
+
+    Examples
+    --------
+    >>> lesson = LESSONS["momentum"]
+    >>> lesson.filename, lesson.template.parent.name, lesson.max_points, list(lesson.signatures)
+    ('momentum.py', 'templates', 4, ['momentum_update'])
     """
 
     name: str
@@ -96,7 +102,14 @@ def get_lesson(name: str) -> Lesson:
 
 
 def guess_lesson(path: str | Path) -> Lesson:
-    """The lesson a learner's file belongs to, from its name (``linear_regression.py``)."""
+    """The lesson a learner's file belongs to, from its name (``linear_regression.py``).
+
+    >>> guess_lesson("class/ann/dense_layer.py").title
+    "a Dense layer's forward and backward pass"
+    >>> guess_lesson("hw1.py")
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: cannot tell the lesson of hw1.py: pass --lesson NAME (one of ...)
+    """
     stem = Path(path).stem
     if stem in LESSONS:
         return LESSONS[stem]

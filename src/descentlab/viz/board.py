@@ -34,14 +34,26 @@ class Handle(Protocol):
 
 
 def in_kernel() -> bool:
-    """True inside a Jupyter (IPython) kernel, where rich output can be displayed."""
+    """True inside a Jupyter (IPython) kernel, where rich output can be displayed.
+
+    Examples
+    --------
+    >>> in_kernel()  # doctest and a terminal are no kernel
+    False
+    """
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 class PNG:
-    """PNG bytes that IPython's display shows as an image (``_repr_png_``)."""
+    """PNG bytes that IPython's display shows as an image (``_repr_png_``).
+
+    Examples
+    --------
+    >>> PNG(b"\\x89PNG..."), PNG(b"\\x89PNG...")._repr_png_()[1:4]
+    (PNG(7 bytes), b'PNG')
+    """
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -90,6 +102,14 @@ class LiveBoard:
         How many times the board has drawn (figure or line).
     values : dict of str to list of float
         Every epoch's value of each extra series.
+
+    Examples
+    --------
+    >>> import io; from descentlab.core.history import History
+    >>> board = LiveBoard(total=2, mode="terminal", stream=io.StringIO())
+    >>> board(0, History(loss=[4.0])); board(1, History(loss=[4.0, 2.5]))
+    >>> board.draws, board.stream.getvalue().split("\\r")[-1]  # one line, rewritten in place
+    (2, 'update 2/2  loss at epoch 1 2.5  ')
     """
 
     def __init__(self, every: int | None = None, max_rate: float = 4.0, total: int | None = None,
@@ -238,6 +258,14 @@ def progress(total: int, desc: str = "training", *, stream: TextIO | None = None
 
     tqdm when it is installed (its notebook widget inside Jupyter when ipywidgets is
     installed, its text bar otherwise); without tqdm a :class:`LiveBoard` line. Call ``.close()`` on it when training ends.
+
+    Examples
+    --------
+    >>> import io; from descentlab.core.history import History
+    >>> stream = io.StringIO(); bar = progress(2, stream=stream)
+    >>> bar(0, History(loss=[4.0])); bar(1, History(loss=[4.0, 2.5])); bar.close()
+    >>> "2/2" in stream.getvalue(), "2.5" in stream.getvalue()  # the epochs done and the loss
+    (True, True)
     """
     try:
         if in_kernel() and _has("ipywidgets"):
