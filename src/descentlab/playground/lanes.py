@@ -71,7 +71,18 @@ def run_in_slot(settings: Settings, slot: int, flags: Slots | None = None,
                 progress: Slots | None = None) -> tuple[bytes, float]:
     """Train ``settings`` in slot ``slot``: (JSON bytes, CPU seconds), or raise
     :class:`Cancelled` (with the CPU seconds) once the slot's flag is set; the epochs done
-    go to the slot's ``progress``."""
+    go to the slot's ``progress``.
+
+    >>> from descentlab.playground.settings import validate
+    >>> progress = [0]
+    >>> content, cpu = run_in_slot(validate({"epochs": 5}), 0, flags=bytearray(1), progress=progress)
+    >>> progress, content[:18]
+    ([5], b'{"model":"linear",')
+    >>> run_in_slot(validate({}), 0, flags=bytearray([1]), progress=[0])  # its flag set: stopped
+    Traceback (most recent call last):
+    ...
+    descentlab.playground.runner.Cancelled: ...
+    """
     flags_of = _FLAGS if flags is None else flags
     progress_of = _PROGRESS if progress is None else progress
     assert flags_of is not None and progress_of is not None  # given, or a worker's (_worker_start)
@@ -84,7 +95,14 @@ def run_in_slot(settings: Settings, slot: int, flags: Slots | None = None,
 
 
 def warm_up() -> None:
-    """Import everything and answer the default request once (a worker's first task)."""
+    """Import everything and answer the default request once (a worker's first task).
+
+    >>> from descentlab.playground import problems
+    >>> problems._synthetic.cache_clear()
+    >>> warm_up()  # never raises: a request will say what is wrong
+    >>> problems._synthetic.cache_info().currsize  # the default request's data, ready
+    1
+    """
     try:
         answer({})
     except Exception:  # only a head start: a request will say what is wrong
@@ -110,7 +128,12 @@ def _context() -> BaseContext:
 
 
 class Job:
-    """One training: the settings, the requests (tickets) waiting for it, its slot."""
+    """One training: the settings, the requests (tickets) waiting for it, its slot.
+
+    >>> from descentlab.playground.settings import validate
+    >>> Job(None, validate({}), make_lanes(1)[0], ready_at=0.0)  # queued: no slot yet
+    Job(lane='light', waiting=0, slot=None)
+    """
 
     def __init__(self, key: str | None, settings: Settings, lane: "Lane", ready_at: float) -> None:
         self.table_key: object = key
@@ -125,7 +148,13 @@ class Job:
 
 class Lane:
     """One lane: ``size`` slots (threads, or processes when ``processes``), a queue of jobs
-    waiting for a slot, and the flags that stop a slot's training."""
+    waiting for a slot, and the flags that stop a slot's training.
+
+    >>> lane = Lane("light", 2, first_slot=0, flags=bytearray(2), progress=[0, 0], processes=False)
+    >>> lane.stop(1)  # slot 1's training stops after its epoch
+    >>> lane, list(lane.flags)
+    (Lane('light', size=2, free=2, queued=0), [0, 1])
+    """
 
     def __init__(self, name: str, size: int, first_slot: int, flags: Slots, progress: Slots,
                  processes: bool) -> None:
@@ -193,7 +222,11 @@ class Lane:
 
 def make_lanes(workers: int) -> tuple[Lane, Lane]:
     """The light and the heavy lane of a server with ``workers`` training slots a lane (the
-    heavy one ``workers - 1``, at least 1), and their shared flags."""
+    heavy one ``workers - 1``, at least 1), and their shared flags.
+
+    >>> [(lane.name, lane.size, lane.processes) for lane in make_lanes(1)]  # threads; nothing starts yet
+    [('light', 1, False), ('heavy', 1, False)]
+    """
     heavy = max(1, workers - 1)
     processes = workers > 1
     size = workers + heavy
