@@ -31,9 +31,8 @@ if TYPE_CHECKING:
     from descentlab.estimators.base import GDEstimator
 
 Kinked = EpsilonInsensitive | QuantileLoss | Hinge  #: the losses with kinks, each smoothed by its mu
-#: The first and the last smoothing of a kink (on the standardised target, or the logit); a
-#: stage's step sized on the rows within NEAR times its band; STAGES from MU_START to MU_END,
-#: plus one at MU_END (without ``tol`` each an equal share of the epochs).
+#: A kink's first and last smoothing (standardised target or logit); a stage's step sized on the rows within
+#: NEAR bands; STAGES from MU_START to MU_END plus one at MU_END (without ``tol``, equal shares of the epochs).
 MU_START, MU_END, MU_FACTOR, NEAR, STAGES = 1.0, 1e-6, 0.1, 10.0, 7
 
 
@@ -261,9 +260,9 @@ class Continuation:
             self.optimizer.lr, self.optimizer.state = self.safe, {}
 
     def holds(self, params: dict[str, Array]) -> bool:
-        """Whether the last smoothing is reached and ``params`` is within ``gtol`` of its optimum."""
-        return (self.every is None and self.loss.mu <= MU_END and self.check is not None
-                and self.gtol is not None and self.check.measure(params) <= self.gtol)
+        """At the last smoothing, within ``gtol`` of its optimum (asked when the epochs run out)."""
+        check = self.check if self.loss.mu <= MU_END else None  # a gtol comes with its check
+        return check is not None and check.measure(params) <= (self.gtol or 0.0)
 
     def unconverged_message(self, n_epochs: int, params: dict[str, Array]) -> str:
         """How far it got: the smoothing reached, and the Newton step's distance there."""
