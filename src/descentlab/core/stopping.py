@@ -14,9 +14,9 @@ The rules, as :func:`~descentlab.core.trainer.train` applies them after every ep
   ``stop_on_validation``): the same rule on the validation loss (``tol`` None counts as
   0); the run ends ``"early_stopped"`` and the model keeps the parameters of the best
   validation loss.
-- **a convergence rule** (``converged``, a :class:`ConvergenceRule`): with ``tol`` and no
-  validation set it decides instead of the tol rule; without ``tol`` it is told of each
-  epoch and never stops the run.
+- **a convergence rule** (``converged``, a :class:`ConvergenceRule`): with ``tol``, and no
+  validation loss deciding, it decides instead of the tol rule; without ``tol`` it is told
+  of each epoch and never stops the run.
 - **divergence** (``explode_factor``, ``on_divergence``): a batch's loss that is not
   finite, or past ``explode_factor`` times the first epoch's, stops the run before its
   gradient and update (:func:`guard`); :func:`diverged` then raises
