@@ -85,7 +85,14 @@ def test_every_public_function_and_class_has_an_example(room):
     assert not missing, f"no example (>>>) in the docstring of: {', '.join(missing)}"
 
 
-@pytest.mark.parametrize("name", WITH_EXAMPLES)
+#: modules whose examples draw whole figures or animations (over a second on this 2-core
+#: machine): the slow tier runs them, the inner loop the rest
+SLOW_EXAMPLES = {"descentlab.outputs.lessons", "descentlab.outputs.media", "descentlab.viz.report_networks",
+                 "descentlab.data.folders", "descentlab.viz.report", "descentlab.viz.logistic"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_EXAMPLES else n
+                                  for n in WITH_EXAMPLES])
 def test_the_examples_run(name):
     _skip_without(name)
     module = importlib.import_module(name)

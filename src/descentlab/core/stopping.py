@@ -9,7 +9,8 @@ The rules, as :func:`~descentlab.core.trainer.train` applies them after every ep
 
 - **tol** (``tol``, ``n_iter_no_change``): stop with ``status == "converged"`` once the
   loss has not improved on its best by ``tol`` for ``n_iter_no_change`` epochs in a row.
-  When the epochs run out first, a :class:`sklearn.exceptions.ConvergenceWarning` says so.
+  When the epochs run out first, a :class:`sklearn.exceptions.ConvergenceWarning` says so
+  (unless a convergence rule ``holds`` at the last parameters: then ``"converged"``).
 - **early stopping** (``validation_fraction`` or ``validation_data``, with
   ``stop_on_validation``): the same rule on the validation loss (``tol`` None counts as
   0); the run ends ``"early_stopped"`` and the model keeps the parameters of the best
@@ -45,9 +46,10 @@ class ConvergenceRule(Protocol):
     Called after every epoch as ``rule(params, grads, stalled)``: ``params`` as the epoch
     began, ``grads`` the full gradient there (the smooth penalty's part included; None after
     mini-batches), ``stalled`` whether the ``tol`` rule would stop. The run stops as
-    ``"converged"`` when it returns True, and never before; ``unconverged_message`` is the
-    warning when the epochs run out. A rule with ``new_stage`` True (it changed the
-    objective) starts a fresh ``n_iter_no_change`` window.
+    ``"converged"`` when it returns True, and never before. When the epochs run out,
+    ``holds(params)`` may still call the run converged; else ``unconverged_message`` is the
+    warning. A rule with ``new_stage`` True (it changed the objective) starts a fresh
+    ``n_iter_no_change`` window.
     """
 
     def __call__(self, params: Params, grads: Params | None, stalled: bool) -> bool: ...
