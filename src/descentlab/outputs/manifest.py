@@ -58,7 +58,8 @@ def read_manifest(folder: str | os.PathLike[str]) -> Doc:
     or was made in another folder: such a manifest is replaced, never followed).
 
     >>> import tempfile
-    >>> read_manifest(tempfile.mkdtemp())
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     read_manifest(folder)
     {'format': 'descentlab-manifest', 'version': 1, 'commands': {}}
     """
     path = Path(folder) / MANIFEST
@@ -139,13 +140,14 @@ class OutputFolder:
     Examples
     --------
     >>> import tempfile
-    >>> folder = tempfile.mkdtemp()
+    >>> tmp = tempfile.TemporaryDirectory(); folder = tmp.name
     >>> with OutputFolder(folder, "demo", ["a.txt", "b.txt"]) as f:
     ...     _ = f.write_text("a.txt", "first run"); _ = f.write_text("b.txt", "first run")
     >>> with OutputFolder(folder, "demo", ["a.txt"]) as f:  # b.txt is stale now: removed
     ...     _ = f.write_text("a.txt", "second run")
     >>> sorted(os.listdir(folder)), list(read_manifest(folder)["commands"]["demo"]["files"])
     (['a.txt', 'manifest.json'], ['a.txt'])
+    >>> tmp.cleanup()
     """
 
     def __init__(self, folder: str | os.PathLike[str], command: str, planned: Iterable[str] = (),
@@ -164,7 +166,14 @@ class OutputFolder:
         return f"OutputFolder({str(self.folder)!r}, {self.command!r}, files={len(self.files)})"
 
     def path(self, name: str) -> Path:
-        """The path of ``name`` in the folder, recorded as written by this run."""
+        """The path of ``name`` in the folder, recorded as written by this run.
+
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     f = OutputFolder(tmp, "demo", ["a.txt"])
+        ...     f.path("a.txt") == Path(tmp, "a.txt"), f.files
+        (True, ['a.txt'])
+        """
         if name not in self.files:
             self.files.append(name)
         return self.folder / name
@@ -174,7 +183,14 @@ class OutputFolder:
         return write_text(self.path(name), text)
 
     def save_figure(self, fig: "Figure", name: str) -> Path:
-        """Save ``fig`` as ``name`` in the folder (whole or not at all), recorded as written."""
+        """Save ``fig`` as ``name`` in the folder (whole or not at all), recorded as written.
+
+        >>> import tempfile
+        >>> from matplotlib.figure import Figure
+        >>> with tempfile.TemporaryDirectory() as tmp, OutputFolder(tmp, "demo", ["a.png"]) as f:
+        ...     f.save_figure(Figure(figsize=(1, 1)), "a.png").read_bytes()[:4]
+        b'\\x89PNG'
+        """
         return save_figure(fig, self.path(name))
 
     def __enter__(self) -> "OutputFolder":
