@@ -36,14 +36,15 @@ class NewtonStep:
         self.factors: dict[Any, NDArray[np.float64] | None] = {}  # key -> L^-1, None: lstsq
 
     def __call__(self, H: NDArray[np.float64], g: NDArray[np.float64], key: Any = None) -> NDArray[np.float64]:
-        with blas_for(len(H)):  # small: on one thread
-            if key is not None and key in self.factors:
-                L_inv = self.factors[key]
-            else:
+        if key is not None and key in self.factors:
+            L_inv = self.factors[key]
+        else:
+            with blas_for(len(H)):  # a small matrix: on one thread
                 L_inv = inverse_cholesky(H)
-                if key is not None:
-                    self.factors[key] = L_inv
-            if L_inv is None:
+            if key is not None:
+                self.factors[key] = L_inv
+        if L_inv is None:
+            with blas_for(len(H)):
                 return np.asarray(np.linalg.lstsq(H, g, rcond=1e-13)[0], dtype=np.float64)
         return L_inv.T @ (L_inv @ g)
 
