@@ -249,7 +249,7 @@ class _Kinked:
         0 \le \varphi - \varphi_\mu \le \tfrac{\mu}{2}\max(l^2, h^2),
 
     a loss of curvature :math:`1/\mu` whose minimiser tends to the exact one as
-    :math:`\mu \to 0` (Nesterov's smoothing; :class:`descentlab.estimators.kinked.Continuation`
+    :math:`\mu \to 0` (Nesterov's smoothing; :class:`descentlab.estimators.continuation.Continuation`
     shrinks it).
     """
 

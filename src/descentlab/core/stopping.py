@@ -135,6 +135,7 @@ def finish(history: History, model: Model, stopper: Stopper | None, early_stoppi
         if stopper is not None and converged is not None and not early_stopping \
                 and converged.holds(history.final_params):
             history.status = "converged"  # the rule holds at the last epoch, before the loss stalled
+            history.final_params = model.get_params()  # a rule may finish at the exact optimum
         elif stopper is not None:
             from sklearn.exceptions import ConvergenceWarning
 

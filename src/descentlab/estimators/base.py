@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from descentlab.core.optimizers import Optimizer
     from descentlab.core.penalties import Penalty
     from descentlab.estimators.convergence import OptimumCheck
-    from descentlab.estimators.kinked import Continuation
+    from descentlab.estimators.continuation import Continuation
 
 
 class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-learn has no type stubs

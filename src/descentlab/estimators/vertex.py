@@ -1,0 +1,211 @@
+r"""The exact optimum of a piecewise-linear loss, from the rows gradient descent found on its kinks.
+
+Gradient descent on the smoothed loss (:class:`descentlab.estimators.kinked.Continuation`) gets
+near the optimum, but the exact optimum of a piecewise-linear loss sits where some rows lie
+*exactly* on a kink (an LP's vertex): the smoothing only approaches it. Once GD has found those
+rows (the set :math:`A`, rows within the band of the kinks), the optimum is the solution of a small
+linear system, the finishing step of Madsen and Nielsen's finite smoothing algorithm
+("A finite smoothing algorithm for linear l1 estimation", SIAM J. Optim. 1993). On the free
+parameters :math:`\theta = [W, b]` (a weight at 0 under an l1 penalty stays 0) with
+:math:`\tilde z_i = (z_i, 1)`, each row's prediction :math:`\hat y_i = \tilde z_i \cdot \theta`,
+the kink's prediction :math:`k_i` and its interval of slopes :math:`[l_i, h_i]` of
+:math:`\partial\ell/\partial\hat y`:
+
+.. math::
+
+    \begin{bmatrix} P & \tilde Z_A^\top \\ \tilde Z_A & 0 \end{bmatrix}
+    \begin{bmatrix} \theta \\ \nu \end{bmatrix} =
+    \begin{bmatrix} -g - \kappa \operatorname{sign}\theta \\ k_A \end{bmatrix}, \qquad
+    g = \tfrac1N \sum_{i \notin A} w_i\,\ell'_i\,\tilde z_i,
+
+:math:`P` the l2 penalty's diagonal (0 on the bias), :math:`\kappa` the l1 one's. The answer is
+*certified* by the optimality (KKT) conditions of the convex problem, all checked: each row of
+:math:`A` takes a slope :math:`\nu_i N / w_i \in [l_i, h_i]`, every other row keeps the side it was
+assumed on, a weight at 0 has :math:`|\partial_j| \le \kappa_j` and one off 0 keeps its sign. Then
+:math:`0` is in the subdifferential: :math:`\theta` is a minimiser, exact to rounding. Where a check
+fails, the rows were not yet the right ones: :func:`exact_optimum` says None and GD goes on.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from descentlab.core.losses import EpsilonInsensitive, Hinge, QuantileLoss
+from descentlab.core.models import linear_backward, linear_forward
+from descentlab.core.xp import like, to_numpy
+
+if TYPE_CHECKING:
+    from descentlab.estimators.convergence import OptimumCheck
+
+Floats = NDArray[np.float64]
+#: Relative tolerance of the certificate (slopes, sides, the system's residual): rounding, not accuracy.
+TOL = 1e-9
+#: The most rows in the bands a finish starts from: per free parameter, and as a share of all rows
+#: (more: GD has not yet found the kinks' rows; the finish is a small problem beside the GD).
+MAX_ROWS_PER_PARAM, MAX_SHARE = 50, 0.1
+
+
+def kinks(loss: Any, t: Floats, y_pred: Floats) -> tuple[Floats, Floats, Floats, Floats]:
+    r"""Per row: the prediction at its nearest kink, the interval ``[lo, hi]`` of the loss's
+    slopes :math:`\partial\ell/\partial\hat y` there, and its (exact) slope at ``y_pred``.
+
+    >>> k, lo, hi, slope = kinks(QuantileLoss(0.2), np.array([1.0, 1.0]), np.array([0.0, 2.0]))
+    >>> k, lo, hi, slope  # the kink at y; under-predicting costs -q, over 1 - q
+    (array([1., 1.]), array([-0.2, -0.2]), array([0.8, 0.8]), array([-0.2,  0.8]))
+    """
+    if isinstance(loss, QuantileLoss):
+        q, u = loss.quantile, t - y_pred
+        lo, hi = np.full_like(u, -q), np.full_like(u, 1.0 - q)
+        return t, lo, hi, np.where(u > 0, lo, np.where(u < 0, hi, 0.0))
+    if isinstance(loss, EpsilonInsensitive):
+        r = y_pred - t
+        side = np.where(r >= 0, 1.0, -1.0)  # the tube's nearer edge (epsilon 0: one kink, slopes [-1, 1])
+        lo, hi = (-np.ones_like(r), np.ones_like(r)) if loss.epsilon == 0 else (np.minimum(side, 0.0), np.maximum(side, 0.0))
+        return t + side * loss.epsilon, lo, hi, np.sign(r) * (np.abs(r) > loss.epsilon)
+    if isinstance(loss, Hinge):
+        s = 2.0 * t - 1.0
+        return s, np.minimum(-s, 0.0), np.maximum(-s, 0.0), -s * (s * y_pred < 1.0)
+    raise TypeError(f"{type(loss).__name__} has no kinks to finish on")
+
+
+def exact_optimum(check: "OptimumCheck", params: dict[str, Any], mu: float) -> dict[str, Any] | None:
+    """The certified exact optimum near ``params`` (in their namespace), or None where the rows
+    on the kinks (within ``mu``'s band) do not give one. A pass over ``check``'s rows per try."""
+    if check.loss is None or check.Z is None:
+        return None
+    Z, W_ref, b_ref, t_ref = check.Z, params["W"], params["b"], check.t
+    W, b = to_numpy(W_ref).astype(float), to_numpy(b_ref).astype(float)
+    n, d = Z.shape
+    t = to_numpy(t_ref).astype(float).reshape(n, -1)
+    y_pred = to_numpy(linear_forward(Z, W_ref, b_ref)).reshape(n, -1)
+    c = np.ones(n) / n if check.w is None else to_numpy(check.w).astype(float) / n
+    pen = check.penalty
+    l2, l1 = (np.zeros(W.shape) if pen is None or "W" not in part else
+              np.broadcast_to(to_numpy(part["W"]), W.shape) for part in (pen and pen.l2, pen and pen.l1))
+    cols = t.shape[1]
+    W2, b1 = W.reshape(d, cols).copy(), np.atleast_1d(b).astype(float).copy()
+    l2, l1 = np.reshape(l2, (d, cols)), np.reshape(l1, (d, cols))
+
+    def forward(theta: Floats) -> Floats:
+        return to_numpy(linear_forward(Z, like(theta[:-1], W_ref), like(theta[-1], b_ref)))
+
+    def backward(g: Floats) -> Floats:
+        gW, gb = linear_backward(Z, like(g, t_ref))
+        return np.r_[to_numpy(gW), float(to_numpy(gb))]
+
+    for j in range(cols):
+        column = Column(check.loss, t[:, j], c, forward, backward, Z,
+                        np.r_[W2[:, j], b1[j]], l2[:, j], l1[:, j], check.fit_intercept)
+        theta = column.optimum(y_pred[:, j], mu)
+        if theta is None:
+            return None
+        W2[:, j], b1[j] = theta[:-1], theta[-1]
+    return {"W": like(W2.reshape(W.shape), W_ref), "b": like(b1.reshape(np.shape(b)), b_ref)}
+
+
+class Column:
+    """One output's problem (the losses and penalties are sums over outputs): its rows' targets
+    ``t`` and weights ``c`` (over N), ``forward(theta)`` and ``backward(g)`` over all rows."""
+
+    def __init__(self, loss: Any, t: Floats, c: Floats, forward: Any, backward: Any, Z: Any,
+                 theta: Floats, l2: Floats, l1: Floats, fit_intercept: bool) -> None:
+        self.loss, self.t, self.c, self.forward, self.backward, self.Z = loss, t, c, forward, backward, Z
+        self.theta, self.P, self.kappa = theta, np.r_[l2, 0.0], np.r_[l1, 0.0]
+        self.free = np.r_[(theta[:-1] != 0) | (l1 == 0), fit_intercept]  # an l1 zero stays 0
+
+    def optimum(self, y_pred: Floats, mu: float) -> Floats | None:
+        """The certified optimum from the rows in ``mu``'s bands: for a linear program (no
+        penalty) the small linear program on them (:meth:`_vertex`), else the system on them."""
+        k, lo, hi, slope = kinks(self.loss, self.t, y_pred)
+        band = np.flatnonzero(np.abs(y_pred - k) <= mu * np.maximum(hi - lo, 1.0))
+        n_free = int(self.free.sum())
+        if not n_free <= len(band) <= min(MAX_ROWS_PER_PARAM * n_free, MAX_SHARE * len(self.t)):
+            return None
+        if not np.any(self.P > 0) and not np.any(self.kappa > 0):
+            return self._vertex(band, y_pred)
+        return self._solve(band, k[band], slope)
+
+    def _vertex(self, rows: NDArray[np.intp], y_pred: Floats) -> Floats | None:
+        r"""The linear program on ``rows`` (each row's nearest kink as :math:`\max(l(\hat y - k), h(\hat y - k))`,
+        the others at their slopes, a linear term), by SciPy's HiGHS; rows outside that cross a
+        kink join, and it is solved again. Its rows on their kinks then go to :meth:`_solve`."""
+        from scipy.optimize import linprog
+
+        free, theta = self.free, self.theta
+        p = int(free.sum())
+        for _ in range(5):
+            k, lo, hi, slope = kinks(self.loss, self.t, y_pred)
+            inside = np.zeros(len(self.t), bool)
+            inside[rows] = True
+            g = self.backward(np.where(inside, 0.0, slope) * self.c)
+            Z1 = np.c_[_dense(self.Z, rows), np.ones(len(rows))]
+            shift = k[rows] - Z1[:, ~free] @ theta[~free]
+            m = len(rows)
+            eye = np.eye(m)
+            res = linprog(np.r_[g[free], self.c[rows]],
+                          A_ub=np.r_[np.c_[lo[rows, None] * Z1[:, free], -eye], np.c_[hi[rows, None] * Z1[:, free], -eye]],
+                          b_ub=np.r_[lo[rows] * shift, hi[rows] * shift], bounds=[(None, None)] * (p + m), method="highs")
+            if res.status != 0:
+                return None  # unbounded on these rows: too few of them
+            new = theta.copy()
+            new[free] = res.x[:p]
+            y_pred = self.forward(new)
+            k_new, lo_new, hi_new, slope_new = kinks(self.loss, self.t, y_pred)
+            crossed = ~inside & (slope_new != slope)
+            if not crossed.any():
+                break
+            rows = np.r_[rows, np.flatnonzero(crossed)]
+        else:
+            return None
+        at = np.flatnonzero(np.abs(y_pred - k_new) <= 1e-7 * (1.0 + np.abs(k_new)))
+        return self._solve(at, k_new[at], slope_new) if len(at) else None
+
+    def _solve(self, rows: NDArray[np.intp], k: Floats, slope: Floats) -> Floats | None:
+        """The KKT system with the rows ``rows`` on their kinks ``k`` and the others at ``slope``;
+        a row that crossed a kink takes its new slope and the system is solved again (3 tries)."""
+        free, theta = self.free, self.theta
+        ZA1 = np.c_[_dense(self.Z, rows), np.ones(len(rows))]
+        m, p = len(rows), int(free.sum())
+        K = np.zeros((p + m, p + m))
+        K[:p, :p], K[:p, p:], K[p:, :p] = np.diag(self.P[free]), ZA1[:, free].T, ZA1[:, free]
+        shift = k - ZA1[:, ~free] @ theta[~free]  # the zero weights (l1) and a bias held at 0
+        sign = np.sign(theta[free])
+        in_A = np.zeros(len(self.t), bool)
+        in_A[rows] = True
+        for _ in range(3):
+            grad = self.backward(np.where(in_A, 0.0, slope) * self.c)
+            rhs = np.r_[-grad[free] - self.kappa[free] * sign, shift]
+            x = np.linalg.lstsq(K, rhs, rcond=None)[0]
+            if np.linalg.norm(K @ x - rhs) > TOL * (1.0 + np.linalg.norm(rhs)):
+                return None  # no exact solution on these rows: not yet the right ones
+            new = theta.copy()
+            new[free] = x[:p]
+            k_new, lo_new, hi_new, slope_new = kinks(self.loss, self.t, self.forward(new))
+            at_kink = np.abs(self.forward(new) - k_new) <= TOL * (1.0 + np.abs(k_new))
+            held = in_A | (slope_new == slope) | (at_kink & (lo_new <= slope) & (slope <= hi_new))
+            if np.all(held):
+                break
+            slope = np.where(in_A, slope, slope_new)  # the rows that crossed, on their new side
+        else:
+            return None
+        nu = x[p:] / self.c[rows]  # each kink row's slope
+        width = TOL * (1.0 + hi_new[rows] - lo_new[rows])
+        stationary = grad + ZA1.T @ x[p:]  # the loss's gradient at new; l1 zeros need |.| <= kappa
+        zeros = ~free[:-1]
+        l1_signs = self.kappa[free] > 0  # a weight off 0 under l1 keeps its sign
+        ok = (np.all(nu >= lo_new[rows] - width) and np.all(nu <= hi_new[rows] + width)
+              and np.all(np.sign(new[free])[l1_signs] == sign[l1_signs])
+              and np.all(np.abs(stationary[:-1][zeros]) <= self.kappa[:-1][zeros] * (1 + TOL) + TOL))
+        return new if ok else None
+
+
+def _dense(Z: Any, rows: NDArray[np.intp]) -> Floats:
+    """The rows ``rows`` of the standardised ``Z`` as a dense NumPy array (a few rows)."""
+    if hasattr(Z, "take_rows"):  # sparse rows: Z[rows] @ I, column by column at once
+        return np.asarray(Z.take_rows(rows) @ np.eye(Z.shape[1]))
+    if isinstance(Z, np.ndarray):
+        return np.asarray(Z[rows], dtype=float)
+    from descentlab.estimators.convergence import _rows
+
+    return np.asarray(_rows(Z, rows), dtype=float)
