@@ -32,6 +32,8 @@ Kinked = EpsilonInsensitive | QuantileLoss | Hinge  #: the losses with kinks, ea
 #: A kink's first and last smoothing (standardised target or logit); a stage's step sized on the rows within
 #: NEAR bands; STAGES from MU_START to MU_END plus one at MU_END (without ``tol``, equal shares of the epochs).
 MU_START, MU_END, MU_FACTOR, NEAR, STAGES = 1.0, 1e-6, 0.1, 10.0, 7
+#: Epochs between tries of the exact finish within a stage (then a tenth of the epochs run, if more).
+FINISH_EVERY = 10
 
 
 class Continuation:
@@ -61,6 +63,7 @@ class Continuation:
         self.gtol = None if check is None else check.gtol
         self.safe, self.stage_grad = optimizer.lr, math.inf
         self.every, self.in_stage = every, 0  # with every: a stage each `every` epochs (no tol)
+        self.epoch, self.next_finish = 0, FINISH_EVERY  # the finish is tried on a geometric schedule too
 
     def __call__(self, params: dict[str, Array], grads: dict[str, Array] | None, stalled: bool) -> bool:
         self.new_stage = False
@@ -76,8 +79,12 @@ class Continuation:
             assert self.check is not None  # a gtol comes with its check
             self.check.gtol = self.gtol if self.loss.mu <= MU_END else max(self.gtol, self.loss.mu)
             solved = self.check(params, grads, stalled)
+        self.epoch += 1
         if not solved:
-            return False
+            if self.epoch < self.next_finish:
+                return False
+            self.next_finish = self.epoch + max(FINISH_EVERY, self.epoch // 10)
+            return self._finish(params)  # within a stage too: the bands may already hold the kinks' rows
         if self._finish(params) or self.loss.mu <= MU_END:
             return True
         self._next_stage(params)

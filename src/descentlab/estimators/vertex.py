@@ -44,6 +44,8 @@ TOL = 1e-9
 #: The most rows in the bands a finish starts from: per free parameter, and as a share of all rows
 #: (more: GD has not yet found the kinks' rows; the finish is a small problem beside the GD).
 MAX_ROWS_PER_PARAM, MAX_SHARE = 50, 0.1
+#: The most kink rows of a system with an l2 penalty (its KKT matrix is square in parameters plus rows).
+MAX_KKT_ROWS = 500
 
 
 def kinks(loss: Any, t: Floats, y_pred: Floats) -> tuple[Floats, Floats, Floats, Floats]:
@@ -120,11 +122,11 @@ class Column:
         k, lo, hi, slope = kinks(self.loss, self.t, y_pred)
         band = np.flatnonzero(np.abs(y_pred - k) <= mu * np.maximum(hi - lo, 1.0))
         n_free = int(self.free.sum())
-        if not n_free <= len(band) <= min(MAX_ROWS_PER_PARAM * n_free, MAX_SHARE * len(self.t)):
+        if not n_free <= len(band) <= MAX_ROWS_PER_PARAM * n_free:
             return None
-        if not np.any(self.P > 0) and not np.any(self.kappa > 0):
-            return self._vertex(band, y_pred)
-        return self._solve(band, k[band], slope)
+        lp = not np.any(self.P > 0) and not np.any(self.kappa > 0)
+        theta = self._vertex(band, y_pred) if lp and len(band) <= MAX_SHARE * len(self.t) else None
+        return theta if theta is not None else self._solve(band, k[band], slope)
 
     def _vertex(self, rows: NDArray[np.intp], y_pred: Floats) -> Floats | None:
         r"""The linear program on ``rows`` (each row's nearest kink as :math:`\max(l(\hat y - k), h(\hat y - k))`,
@@ -162,42 +164,62 @@ class Column:
         return self._solve(at, k_new[at], slope_new) if len(at) else None
 
     def _solve(self, rows: NDArray[np.intp], k: Floats, slope: Floats) -> Floats | None:
-        """The KKT system with the rows ``rows`` on their kinks ``k`` and the others at ``slope``;
-        a row that crossed a kink takes its new slope and the system is solved again (3 tries)."""
-        free, theta = self.free, self.theta
+        """The rows ``rows`` on their kinks ``k``, the others at ``slope``: :math:`\\theta` from the
+        system (no l2: the rows alone fix it), then the kink rows' slopes within their intervals
+        (bounded least squares where the rows are more than the parameters); a row that crossed a
+        kink takes its new slope and it is solved again (3 tries). The certificate, or None."""
+        free, theta, p = self.free, self.theta, int(self.free.sum())
         ZA1 = np.c_[_dense(self.Z, rows), np.ones(len(rows))]
-        m, p = len(rows), int(free.sum())
-        K = np.zeros((p + m, p + m))
-        K[:p, :p], K[:p, p:], K[p:, :p] = np.diag(self.P[free]), ZA1[:, free].T, ZA1[:, free]
+        A, c = ZA1[:, free], self.c[rows]
         shift = k - ZA1[:, ~free] @ theta[~free]  # the zero weights (l1) and a bias held at 0
-        sign = np.sign(theta[free])
+        sign, l2 = np.sign(theta[free]), np.any(self.P > 0)
+        if np.any(c <= 0) or (l2 and len(rows) > MAX_KKT_ROWS):
+            return None
         in_A = np.zeros(len(self.t), bool)
         in_A[rows] = True
+        new = theta.copy()
+        if not l2:  # a linear program's vertex: the kink rows alone fix theta
+            new[free] = np.linalg.lstsq(A, shift, rcond=None)[0]
+            if np.linalg.norm(A @ new[free] - shift) > TOL * (1.0 + np.linalg.norm(shift)):
+                return None  # no point puts all these rows on their kinks: not the right rows
         for _ in range(3):
             grad = self.backward(np.where(in_A, 0.0, slope) * self.c)
-            rhs = np.r_[-grad[free] - self.kappa[free] * sign, shift]
-            x = np.linalg.lstsq(K, rhs, rcond=None)[0]
-            if np.linalg.norm(K @ x - rhs) > TOL * (1.0 + np.linalg.norm(rhs)):
-                return None  # no exact solution on these rows: not yet the right ones
-            new = theta.copy()
-            new[free] = x[:p]
-            k_new, lo_new, hi_new, slope_new = kinks(self.loss, self.t, self.forward(new))
-            at_kink = np.abs(self.forward(new) - k_new) <= TOL * (1.0 + np.abs(k_new))
-            held = in_A | (slope_new == slope) | (at_kink & (lo_new <= slope) & (slope <= hi_new))
+            if l2:  # [[P, A^T], [A, 0]] [theta; nu c] = [-g - kappa sign, k]
+                K = np.block([[np.diag(self.P[free]), A.T], [A, np.zeros((len(rows), len(rows)))]])
+                rhs = np.r_[-grad[free] - self.kappa[free] * sign, shift]
+                x = np.linalg.lstsq(K, rhs, rcond=None)[0]
+                if np.linalg.norm(K @ x - rhs) > TOL * (1.0 + np.linalg.norm(rhs)):
+                    return None
+                new[free] = x[:p]
+            y_new = self.forward(new)
+            k_new, lo, hi, slope_new = kinks(self.loss, self.t, y_new)
+            at_kink = np.abs(y_new - k_new) <= TOL * (1.0 + np.abs(k_new))
+            held = in_A | (slope_new == slope) | (at_kink & (lo <= slope) & (slope <= hi))
             if np.all(held):
                 break
             slope = np.where(in_A, slope, slope_new)  # the rows that crossed, on their new side
         else:
             return None
-        nu = x[p:] / self.c[rows]  # each kink row's slope
-        width = TOL * (1.0 + hi_new[rows] - lo_new[rows])
-        stationary = grad + ZA1.T @ x[p:]  # the loss's gradient at new; l1 zeros need |.| <= kappa
-        zeros = ~free[:-1]
-        l1_signs = self.kappa[free] > 0  # a weight off 0 under l1 keeps its sign
-        ok = (np.all(nu >= lo_new[rows] - width) and np.all(nu <= hi_new[rows] + width)
-              and np.all(np.sign(new[free])[l1_signs] == sign[l1_signs])
+        target = -grad[free] - self.kappa[free] * sign - self.P[free] * new[free]
+        mu_c = _bounded(A.T, target, lo[rows] * c, hi[rows] * c)  # each kink row's slope, times c
+        stationary = grad + ZA1.T @ mu_c  # the loss's gradient at new; l1 zeros need |.| <= kappa
+        zeros, l1_signs = ~free[:-1], self.kappa[free] > 0  # a weight off 0 under l1 keeps its sign
+        ok = (np.linalg.norm(A.T @ mu_c - target) <= TOL * (1.0 + np.linalg.norm(target))
+              and np.all(at_kink[rows]) and np.all(np.sign(new[free])[l1_signs] == sign[l1_signs])
               and np.all(np.abs(stationary[:-1][zeros]) <= self.kappa[:-1][zeros] * (1 + TOL) + TOL))
         return new if ok else None
+
+
+def _bounded(A: Floats, b: Floats, lo: Floats, hi: Floats) -> Floats:
+    """:math:`x` with :math:`A x \\approx b`, :math:`lo \\le x \\le hi`: the least-squares answer
+    where it is within the bounds, else SciPy's bounded-variable least squares."""
+    x = np.linalg.lstsq(A, b, rcond=None)[0]
+    width = TOL * (1.0 + hi - lo)
+    if np.all(x >= lo - width) and np.all(x <= hi + width):
+        return np.clip(x, lo, hi)
+    from scipy.optimize import lsq_linear
+
+    return np.asarray(lsq_linear(A, b, bounds=(lo, hi), method="bvls").x)
 
 
 def _dense(Z: Any, rows: NDArray[np.intp]) -> Floats:
