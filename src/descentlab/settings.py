@@ -29,16 +29,14 @@ class Setting:
     help : str
         One phrase for ``--help`` and the docs.
     kind : {"int", "float", "bool", "str", "choice", "sizes", "rates", "seed", "fraction", "weights"}
-        ``"sizes"`` is a tuple of whole numbers (hidden layer sizes); ``"rates"`` a list of
-        positive numbers; ``"weights"`` "balanced" or a dict of label to weight; ``"seed"``
-        a whole number in [0, 2**32 - 1]; ``"fraction"`` a number in (0, 1).
+        ``"sizes"``: a tuple of whole numbers (hidden layer sizes); ``"rates"``: positive numbers; ``"weights"``:
+        "balanced" or a dict of label to weight; ``"seed"``: whole, in [0, 2**32 - 1]; ``"fraction"``: in (0, 1).
     low, high, choices : float or None, tuple
         Limits (``low_open``/``high_open`` exclude them); the values of ``kind="choice"``.
     none : str or None
         When None is allowed: what None means (shown in help and errors).
     callable_ok, instances : bool, tuple of type
-        A function (a schedule ``f(t, lr)``), objects of these classes (a
-        ``numpy.random.RandomState``), are accepted too.
+        A function (a schedule ``f(t, lr)``), objects of these classes (a ``RandomState``), are accepted too.
     label, suggest, flag : str or None
         The words for a config's error message ("learning rate", the name by default); a
         value the message suggests; the command-line option (default: ``--`` and the name).
@@ -49,8 +47,10 @@ class Setting:
 
     Examples
     --------
-    >>> Setting("learning rate", low=0, low_open=True).problem(-1.0), Setting("seed", kind="seed").expects()
-    ('must be a positive number', 'a whole number in [0, 4294967295]')
+    >>> Setting("learning rate", low=0, low_open=True).problem(-1.0)
+    'must be a positive number'
+    >>> seed = Setting("seed", kind="seed"); seed.limits(), seed.expects()  # the kind sets the limits
+    ((0, 4294967295), 'a whole number in [0, 4294967295]')
     """
 
     help: str

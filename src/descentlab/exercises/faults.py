@@ -13,7 +13,7 @@ from .judge import Failed
 
 
 class TimeLimits(Protocol):
-    """The seconds a check and a load may take (:class:`.sandbox.Limits` has them)."""
+    """The seconds a check (``.check_timeout``) and a load (``.load_timeout``) may take (:class:`.sandbox.Limits`)."""
 
     @property
     def check_timeout(self) -> float: ...

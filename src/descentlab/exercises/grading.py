@@ -173,16 +173,20 @@ def grade_into(folder: str | Path, lesson: str, out_folder: str | Path, *,
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     Path(tmp, "class").mkdir()
-    ...     grade_into(Path(tmp, "class"), "momentum", Path(tmp, "out"))
-    Traceback (most recent call last):
-    descentlab.errors.DescentlabError: .../class holds no .py or .ipynb files nor folders of them
+    ...     try:
+    ...         grade_into(Path(tmp, "class"), "momentum", Path(tmp, "out"))
+    ...     except DescentlabError as error:
+    ...         print(error, [p.name for p in Path(tmp).iterdir()])  # the refusal leaves no "out"
+    /.../class holds no .py or .ipynb files nor folders of them ['class']
     """
-    from descentlab.files import ensure_writable_dir
+    from descentlab.files import output_dir
 
     out = Path(out_folder) / GRADES[fmt]
-    if not out.resolve().is_relative_to(Path(folder).resolve()):  # else grade() says why
-        ensure_writable_dir(out_folder)
-    reports = grade(folder, lesson, out, log=say, fmt=fmt, **options)
+    if out.resolve().is_relative_to(Path(folder).resolve()):  # grade() says why not
+        reports = grade(folder, lesson, out, log=say, fmt=fmt, **options)
+    else:
+        with output_dir(out_folder):  # made, and gone again if grade() refuses
+            reports = grade(folder, lesson, out, log=say, fmt=fmt, **options)
     say("\n".join(summary_lines(reports)))
     say(f"Wrote {out} (seed {reports[0].seed})")
     return reports

@@ -1,9 +1,8 @@
 r"""The judge's tools: call a learner's function safely, compare with the library, name the mistake.
 
-A check calls the learner's function through :class:`Learner` (every fault a :class:`Failed`), then
-:func:`compare` holds the result against the library's answer; when they differ, the answer transformed
-by each known mistake (``-correct``, ``2 * correct``, two values swapped, ...) is tried value by value:
-the first one equal names the mistake (a sign error in ``dm`` alone is named so).
+A check calls the learner's function through :class:`Learner` (any fault a :class:`Failed`); :func:`compare`
+holds the result against the library's; if they differ, the first known mistake (``-correct``, ``2 * correct``,
+two values swapped, ...) whose answer it equals, value by value, is named (a sign error in ``dm`` alone is).
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -37,8 +36,7 @@ MISTAKES = {
 
 
 class Failed(Exception):
-    """A check failed: ``mistake`` is a tag of :data:`MISTAKES`, ``message`` the kind of
-    mistake (hint level 1), ``formula`` the line to compare with (hint level 2).
+    """A check failed: ``mistake`` (a :data:`MISTAKES` tag), ``message`` (hint 1), ``formula`` to compare with (hint 2).
 
     >>> exc = Failed("sign", "gradient: a sign error in dm", "dm = mean((y_pred - y) * X)"); str(exc), MISTAKES[exc.mistake]
     ('gradient: a sign error in dm', 'sign error')
@@ -67,14 +65,17 @@ class NotAssessed(Exception):
 
 
 class Learner:
-    """The learner's functions, called through :meth:`_invoke` (a child process, or the
-    module itself in the tests); :meth:`call` adds the checks every call shares.
+    """The learner's functions, called through :meth:`_invoke` (a child process, or the module itself in the
+    tests; ``signatures``: ``name -> (parameters, returns)``; ``failed``: whose check failed, later swapped out).
 
-    ``signatures``: ``name -> (parameters, returns)``; ``failed``: whose check failed (later swapped out).
-
-    >>> learner = Learner({"gradient": (("m", "b", "X", "y", "y_pred"), "dm, db")}); learner.failed.add("gradient")
+    >>> class Here(Learner):  # as if its gradient did m -= 1: m after the call is m - 1
+    ...     def _invoke(self, name, args, swap): return None, [args[0] - 1]
+    >>> learner = Here({"gradient": (("m", "b", "X", "y", "y_pred"), "dm, db")}); learner.failed.add("gradient")
     >>> learner, learner.returns("gradient"), learner.broken("predict", "gradient")
-    (Learner(['gradient']), 'dm, db', ('gradient',))
+    (Here(['gradient']), 'dm, db', ('gradient',))
+    >>> learner.call("gradient", np.zeros(2))  # the checks every call shares: here, a change in place
+    Traceback (most recent call last):
+    descentlab.exercises.judge.Failed: gradient changed its argument m in place: build a new array ...
     """
 
     def __init__(self, signatures: dict[str, tuple[tuple[str, ...], str]]) -> None:
@@ -131,8 +132,7 @@ def _type_name(value: object) -> str:
 
 
 def tolerance(*arrays: object) -> float:
-    """Relative tolerance for answers in these arrays' precision: 1e-6 in float64, wider in
-    float32 or float16 (64 units in the last place).
+    """Relative tolerance in these arrays' precision: 1e-6 in float64, wider in float32 or float16 (64 ulp).
 
     >>> tolerance(np.zeros(2)), tolerance(np.zeros(2, dtype=np.float32)) > 1e-6
     (1e-06, True)

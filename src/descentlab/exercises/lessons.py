@@ -34,6 +34,10 @@ class Lesson:
     >>> lesson = LESSONS["momentum"]
     >>> lesson.filename, lesson.template.parent.name, lesson.max_points, list(lesson.signatures)
     ('momentum.py', 'templates', 4, ['momentum_update'])
+    >>> lesson.solution.parent.name, lesson.checks_module.__name__, list(lesson.helpers)
+    ('solutions', 'descentlab.exercises.checks.momentum', ['momentum_update'])
+    >>> lesson.check_names, [c.points for c in lesson.checks]  # in the order they run
+    (['momentum_update', 'training', 'divergence'], [2, 1, 1])
     """
 
     name: str

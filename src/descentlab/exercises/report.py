@@ -58,6 +58,8 @@ class Report:
     (2.0, 3.0, 66.7)
     >>> report.lines()[-1]
     'Score: 2/3 points (66.7%). Repeat these cases with --seed 7; --hint 2 shows the formulas.'
+    >>> report.passed, report.to_dict()["checks"][1]["status"], report.gradescope()["tests"][1]["status"]
+    (1, 'fail', 'failed')
     """
 
     learner: str

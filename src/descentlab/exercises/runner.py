@@ -45,8 +45,12 @@ class CheckResult:
 
     Examples
     --------
-    >>> CheckResult("gradient_dm", False, "a sign error in dm", "sign", formula="dm = mean(X * (y_pred - y))").hint(2)
+    >>> result = CheckResult("gradient_dm", False, "a sign error in dm", "sign", formula="dm = mean(X * (y_pred - y))")
+    >>> result.hint(2)
     'a sign error in dm. Formula: dm = mean(X * (y_pred - y))'
+    >>> result.to_dict(), result.to_dict(2)["message"] == result.hint(2)  # as the JSON report writes it
+    ({'name': 'gradient_dm', 'status': 'fail', 'passed': False, 'points': 0.0, 'max_points': 1.0,
+      'message': 'a sign error in dm', 'mistake': 'sign'}, True)
     """
 
     name: str

@@ -1,20 +1,18 @@
 """Run a learner's code in a child process that can only answer with numbers.
 
-Design. The checks run here, in the grader's process; the child (:mod:`.worker`) only loads a private
-copy of the learner's file and calls its functions on the inputs sent to it, answering with plain data
-(:mod:`.wire`). Expected values never enter the child, and nothing it prints, writes or patches reaches a
-verdict: the worst a cheat can do is answer wrongly. Each call has the deadline of its check; a child that
-overruns it, crashes or breaks the channel is ended, the check fails with the reason, and the next call
-starts a fresh child (one Python start-up per fault, one per file without faults).
+Design. The checks run here, in the grader's process; the child (:mod:`.worker`) only loads a private copy of the
+learner's file and calls its functions on the inputs sent to it, answering with plain data (:mod:`.wire`). Expected
+values never enter the child, and nothing it prints, writes or patches reaches a verdict: the worst a cheat can do is
+answer wrongly. Each call has the deadline of its check; a child that overruns it, crashes or breaks the channel is
+ended, the check fails with the reason, and the next call starts a fresh child (a Python start-up per fault).
 
-Isolation, where Linux allows it without privileges (``isolation() == "namespaces"``): the child's own
-user, mount, network and PID namespaces (:mod:`.namespaces`): every mount read-only but its work folder,
-descentlab's folder hidden, no network; the child is PID 1 (``getppid()`` is 0: it cannot name the
-grader), and when it ends the kernel ends all it started. Elsewhere (``"process"``): a supervisor
-(:mod:`.shim`) between the grader and the child, which adopts and ends every process the child leaves
-behind and, when the grader is root, runs the child as ``nobody``; the audit hook of the worker (writes
-outside its folder, sockets, signals and forks refused); the private copy. Without root, code that goes
-around Python with ctypes is not contained there, and the report's ``isolation`` column says which ran.
+Isolation, where Linux allows it without privileges (``isolation() == "namespaces"``): the child's own user, mount,
+network and PID namespaces (:mod:`.namespaces`): every mount read-only but its work folder, descentlab's folder
+hidden, no network; the child is PID 1 (``getppid()`` is 0: it cannot name the grader), and when it ends the kernel
+ends all it started. Elsewhere (``"process"``): a supervisor (:mod:`.shim`) between the grader and the child, which
+adopts and ends every process the child leaves behind and, when the grader is root, runs the child as ``nobody``; the
+audit hook of the worker (writes outside its folder, sockets, signals and forks refused); the private copy. Without
+root, code going around Python (ctypes) is not contained there; the report's ``isolation`` column says which ran.
 """
 
 import os
@@ -91,11 +89,13 @@ class Session:
 
     Examples
     --------
-    >>> with Session("def double(x): return 2 * x", Limits(), ["double"]) as session:
-    ...     session.call("double", [21]), session  # the value, and the arguments after the call
+    >>> session = Session("def double(x): return 2 * x", Limits(), ["double"])
+    >>> session.start(); session.call("double", [21]), session  # the value, and the arguments after the call
     ((42, [21]), Session(..., alive=True))
-    >>> session, session.work.exists()  # closed: the child ended, its folder removed
-    (Session(..., alive=False), False)
+    >>> session.stop() is not None, session.stop(), session  # its exit status; none running: None
+    (True, None, Session(..., alive=False))
+    >>> session.close(); session.work.exists()  # its folder removed (``with Session(...)`` closes too)
+    False
     """
 
     def __init__(self, source: str, limits: Limits, names: Iterable[str],

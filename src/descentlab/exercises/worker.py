@@ -163,6 +163,8 @@ class Printed:
     >>> printed = Printed()
     >>> printed.write("x" * 1500), printed.take()[-30:], printed.take()
     (1500, 'xx... (1500 characters in all)', '')
+    >>> print("ok", file=printed, flush=True); printed.take()  # print's flush=True calls .flush()
+    'ok\\n'
     """
 
     def __init__(self) -> None:

@@ -30,6 +30,7 @@ from descentlab.files.paths import check_outputs as check_outputs
 from descentlab.files.paths import check_source as check_source
 from descentlab.files.paths import check_target as check_target
 from descentlab.files.paths import ensure_writable_dir as ensure_writable_dir
+from descentlab.files.paths import output_dir as output_dir
 from descentlab.files.recover import fallback_paths as fallback_paths  # re-exported: one home, recover.py
 from descentlab.files.recover import save_or_recover as save_or_recover
 

@@ -5,10 +5,11 @@ files are written or read (never a device, a FIFO or a socket); :func:`check_out
 every output of a run before the run starts. :mod:`descentlab.files` re-exports them all.
 """
 
+import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from descentlab.errors import DescentlabError, SaveError
@@ -197,3 +198,30 @@ def ensure_writable_dir(path: "str | os.PathLike[str]") -> Path:
             f"cannot write to output folder {str(path)!r} ({_reason(exc)}): "
             "choose another folder with --out") from None
     return path
+
+
+@contextlib.contextmanager
+def output_dir(path: "str | os.PathLike[str]") -> Iterator[Path]:
+    """:func:`ensure_writable_dir` for a block that may still refuse its inputs: the folders it
+    made are removed again, if still empty, when the block raises (a refused command leaves
+    nothing behind).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     try:
+    ...         with output_dir(Path(tmp, "grades", "today")):
+    ...             raise DescentlabError("no submissions")
+    ...     except DescentlabError:
+    ...         pass
+    ...     sorted(os.listdir(tmp))
+    []
+    """
+    path = Path(path).absolute()
+    made = [p for p in (path, *path.parents) if not p.exists()]  # the deepest first
+    try:
+        yield ensure_writable_dir(path)
+    except BaseException:
+        for folder in made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only an empty folder goes
+        raise

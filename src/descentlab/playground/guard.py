@@ -36,6 +36,8 @@ class Admission:
     >>> a = Admission.local(8000)  # a server on port 8000 of this machine, no class
     >>> sorted(a.hosts), a.host_ok("localhost:8000"), a.host_ok("evil.example:8000")
     (['127.0.0.1:8000', '[::1]:8000', 'localhost:8000'], True, False)
+    >>> a.origin_ok("http://127.0.0.1:8000", "localhost:8000"), a.origin_ok("https://evil.example", "localhost:8000")
+    (True, False)
     """
 
     hosts: frozenset[str] | None = None

@@ -169,6 +169,12 @@ class Lane:
         return f"Lane({self.name!r}, size={self.size}, free={len(self.free)}, queued={len(self.queue)})"
 
     def executor(self) -> Executor:
+        """The lane's pool, made on first use: threads, or processes (:func:`_context`).
+
+        >>> lane = make_lanes(1)[0]
+        >>> type(lane.executor()).__name__, lane.executor() is lane.executor()
+        ('ThreadPoolExecutor', True)
+        """
         if self._executor is None:
             if self.processes:
                 self._executor = ProcessPoolExecutor(self.size, initializer=_worker_start,
@@ -180,7 +186,15 @@ class Lane:
 
     def start_workers(self) -> None:
         """Start the processes and warm them up in the background (a daemon thread for
-        threads: a Ctrl-C during the warm-up does not wait for it)."""
+        threads: a Ctrl-C during the warm-up does not wait for it).
+
+        >>> import threading; from descentlab.playground import problems; problems._synthetic.cache_clear()
+        >>> make_lanes(1)[0].start_workers()  # threads: a warm-up in the background
+        >>> for t in threading.enumerate():  # wait for it
+        ...     if t.name.endswith("(warm_up)"): t.join()
+        >>> problems._synthetic.cache_info().currsize  # the default request's data, ready
+        1
+        """
         if not self.processes:
             threading.Thread(target=warm_up, daemon=True).start()
             return
@@ -190,7 +204,15 @@ class Lane:
 
     def submit(self, loop: asyncio.AbstractEventLoop, settings: Settings,
                slot: int) -> asyncio.Future[tuple[bytes, float]]:
-        """Start ``settings`` in ``slot`` (its flag cleared); an asyncio future."""
+        """Start ``settings`` in ``slot`` (its flag cleared); an asyncio future.
+
+        >>> import asyncio; from descentlab.playground.settings import validate
+        >>> lane = make_lanes(1)[0]
+        >>> async def train(): return await lane.submit(asyncio.get_running_loop(), validate({"epochs": 5}), 0)
+        >>> content, cpu = asyncio.run(train()); lane.close()
+        >>> content[:18], list(lane.progress)  # the epochs each slot's training has done
+        (b'{"model":"linear",', [5, 0])
+        """
         self.flags[slot], self.progress[slot] = 0, 0
         if self.processes:
             return loop.run_in_executor(self.executor(), run_in_slot, settings, slot)
@@ -200,14 +222,25 @@ class Lane:
         self.flags[slot] = 1
 
     def reset(self) -> None:
-        """A new pool after a worker died; the old one's processes are left to end."""
+        """A new pool after a worker died; the old one's processes are left to end.
+
+        >>> lane = make_lanes(1)[0]; old = lane.executor()
+        >>> lane.reset(); lane.executor() is old
+        False
+        """
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
 
     def close(self) -> None:
         """Stop: every slot's training stops within one epoch; worker processes (which
-        may be warming up, or between epochs) are ended at once."""
+        may be warming up, or between epochs) are ended at once.
+
+        >>> light, heavy = make_lanes(1); light.executor()
+        <concurrent.futures.thread.ThreadPoolExecutor object at ...>
+        >>> light.close(); list(light.flags)  # the flags both lanes share: every slot told to stop
+        [1, 1]
+        """
         for slot in range(len(self.flags)):
             self.flags[slot] = 1
         executor, self._executor = self._executor, None

@@ -92,10 +92,12 @@ class Answers:
     Examples
     --------
     >>> import asyncio
-    >>> answers = Answers(workers=1)
+    >>> answers = Answers(workers=1); answers.start()  # threads: they warm up in the background
     >>> first = asyncio.run(answers.get({"epochs": 3}))  # trained in a thread
     >>> asyncio.run(answers.get({"epochs": 3})) == first, answers.stats["answered"], answers.stats["cached"]
     (True, 1, 1)
+    >>> answers.progress("nobody"), answers.snapshot()["answered"]  # no request of that client's
+    ({'state': 'idle'}, 1)
     >>> answers.close()  # the thread ends
     """
 

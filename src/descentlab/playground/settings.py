@@ -57,8 +57,10 @@ class Field:
     """One playground setting: a :class:`descentlab.settings.Setting` (kind, limits, choices,
     help, label; ``none`` says what null means) and its default.
 
-    >>> FIELDS["batch_size"].kind, FIELDS["batch_size"].high, FIELDS["batch_size"].nullable
-    ('int', 2000, True)
+    >>> b = FIELDS["batch_size"]; b.kind, b.low, b.high, b.nullable
+    ('int', 1, 2000, True)
+    >>> FIELDS["model"].to_dict()["choices"]  # as ``GET /api/limits`` says it
+    ['linear', 'network', 'logistic']
     """
 
     setting: Setting

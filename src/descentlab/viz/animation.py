@@ -50,6 +50,8 @@ class TrainingAnimation(FrameAnimation):
     >>> anim = TrainingAnimation(r.history, r.X_train, r.y_train, max_frames=3, dpi=20)
     >>> anim, anim.epochs_.tolist(), anim.frame(2).shape  # 12 x 4.5 inches at 20 dpi
     (TrainingAnimation(frames=3, epochs=61), [0, 14, 61], (90, 240, 3))
+    >>> anim.draw(1).get_suptitle()  # frame 1 is epoch 14: its loss and its line
+    'Epoch 14   Loss = 1011.64   m = 41.1637   b = -0.8898'
     """
 
     def __init__(self, history: "History", X: NDArray[np.float64], y: NDArray[np.float64], *,

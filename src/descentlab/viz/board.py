@@ -2,10 +2,9 @@
 
 :class:`LiveBoard` is a training callback, ``board(epoch, history)``, for
 :func:`descentlab.core.trainer.train` and every estimator's ``fit(X, y, callbacks=[...])``
-(like d2l's ProgressBoard or Keras' History plot). Inside a Jupyter kernel it redraws one
-figure in place (one ``display`` with a ``display_id``, then updates of it): the loss,
-the validation loss when one is held out, and any series you ask for. Anywhere else it
-writes one progress line to the terminal, rewritten in place. It only reads the History.
+(like d2l's ProgressBoard). In a Jupyter kernel it redraws one figure in place (a ``display``
+with a ``display_id``): the loss, the validation loss, any series you ask for. Elsewhere it
+rewrites one progress line in the terminal. It only reads the History.
 
 :func:`progress` is a plain progress bar for a notebook or a terminal (``tqdm.auto``
 when tqdm is installed, the board's terminal line otherwise).
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 
 
 class Handle(Protocol):
-    """What a notebook's ``display(obj, display_id=True)`` returns: updatable in place."""
+    """What a notebook's ``display(obj, display_id=True)`` returns: ``.update(obj)`` redraws it in place."""
 
     def update(self, obj: object) -> object: ...
 
@@ -110,6 +109,11 @@ class LiveBoard:
     >>> board(0, History(loss=[4.0])); board(1, History(loss=[4.0, 2.5]))
     >>> board.draws, board.stream.getvalue().split("\\r")[-1]  # one line, rewritten in place
     (2, 'update 2/2  loss at epoch 1 2.5  ')
+    >>> h = History(loss=[4.0, 2.5], val_loss=[5.0, 3.5])
+    >>> board.line(1, h), board.figure(h).axes[0].get_title(), board.png(h)[:4]
+    ('update 2/2  loss at epoch 1 2.5  val_loss 3.5', 'Loss at epoch 1: 2.5 (2 of 2 updates)', b'\\x89PNG')
+    >>> board.on_train_end(h); board.close(); board.stream.getvalue().count("\\n")  # the line ends, once
+    1
     """
 
     def __init__(self, every: int | None = None, max_rate: float = 4.0, total: int | None = None,
@@ -173,11 +177,8 @@ class LiveBoard:
         self.close()
 
     def close(self) -> None:
-        """Draw the last epoch if it has not been drawn, and end the terminal line.
-
-        Training through :func:`~descentlab.core.trainer.train` (or an estimator's ``fit``)
-        calls it when it stops; in a notebook it also runs when the cell finishes.
-        """
+        """Draw the last epoch if it has not been drawn, and end the terminal line. Training
+        (:func:`~descentlab.core.trainer.train`, ``fit``) calls it when it stops; so does a notebook's cell end."""
         if self._closed:
             return
         self._closed = True

@@ -82,9 +82,18 @@ class FrameAnimation:
     Examples
     --------
     >>> from descentlab.lessons.article import run_tutorial
-    >>> frames = FrameAnimation(run_tutorial(log=None).history, max_frames=5)
+    >>> r = run_tutorial(log=None); frames = FrameAnimation(r.history, max_frames=5)
     >>> frames, frames.epochs_.tolist()  # closer together early, where the line moves most
     (FrameAnimation(frames=5, epochs=61), [0, 5, 14, 35, 61])
+    >>> frames.show()  # outside Jupyter it says how to see the frames
+    FrameAnimation(frames=5, epochs=61): the player shows in Jupyter; outside it write ...
+
+    A subclass draws them (:class:`~descentlab.viz.animation.TrainingAnimation`, here):
+
+    >>> from descentlab.viz.animation import TrainingAnimation
+    >>> anim = TrainingAnimation(r.history, r.X_train, r.y_train, max_frames=3, dpi=20)
+    >>> anim.draw(1) is anim.fig, anim.frame(1).shape, len(anim.images()), anim.png_frames()[0][:4]
+    (True, (90, 240, 3), 3, b'\x89PNG')
     """
 
     def __init__(self, history: "History", *, max_frames: int = MAX_FRAMES, dpi: int = DPI) -> None:

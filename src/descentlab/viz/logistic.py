@@ -235,6 +235,8 @@ class BoundaryAnimation(FrameAnimation):
     >>> anim = BoundaryAnimation(r.history, r.X_train, r.y_train, max_frames=2, dpi=20)
     >>> anim, anim.frame(1).shape, anim.params_of(1)["W"].round(2)  # frame 1: the trained model
     (BoundaryAnimation(frames=2, epochs=10), (90, 240, 3), array([0.71, 0.6 ]))
+    >>> anim.draw(0).get_suptitle()  # frame 0, epoch 0: the untrained model
+    'Epoch  0   Loss = 0.7504   W = [0.126, -0.132]   b = 0.640'
     """
 
     def __init__(self, history: "History", X: Array, y: Array, accuracy: "Sequence[float] | NDArray[np.float64] | None" = None, *,

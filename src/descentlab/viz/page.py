@@ -18,8 +18,8 @@ from numpy.typing import NDArray
 
 
 class Frames(Protocol):
-    """What a player shows: PNG frames and the epoch of each (a
-    :class:`~descentlab.viz.frames.FrameAnimation`)."""
+    """What a player shows: PNG frames (``.png_frames()``) and the epoch of each (``.epochs_``),
+    as a :class:`~descentlab.viz.frames.FrameAnimation` has them."""
 
     epochs_: NDArray[np.int_]
 
