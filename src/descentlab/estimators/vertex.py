@@ -82,12 +82,11 @@ def exact_optimum(check: "OptimumCheck", params: dict[str, Any], mu: float) -> d
     t = to_numpy(t_ref).astype(float).reshape(n, -1)
     y_pred = to_numpy(linear_forward(Z, W_ref, b_ref)).reshape(n, -1)
     c = np.ones(n) / n if check.w is None else to_numpy(check.w).astype(float) / n
-    pen = check.penalty
-    l2, l1 = (np.zeros(W.shape) if pen is None or "W" not in part else
-              np.broadcast_to(to_numpy(part["W"]), W.shape) for part in (pen and pen.l2, pen and pen.l1))
-    cols = t.shape[1]
+    cols, pen = t.shape[1], check.penalty
+    l2, l1 = ((np.zeros((d, cols)) if pen is None or "W" not in part else
+               np.reshape(np.broadcast_to(to_numpy(part["W"]), W.shape), (d, cols)))
+              for part in ({} if pen is None else pen.l2, {} if pen is None else pen.l1))
     W2, b1 = W.reshape(d, cols).copy(), np.atleast_1d(b).astype(float).copy()
-    l2, l1 = np.reshape(l2, (d, cols)), np.reshape(l1, (d, cols))
 
     def forward(theta: Floats) -> Floats:
         return to_numpy(linear_forward(Z, like(theta[:-1], W_ref), like(theta[-1], b_ref)))
