@@ -159,8 +159,14 @@ class Column:
             rows = np.r_[rows, np.flatnonzero(crossed)]
         else:
             return None
-        at = np.flatnonzero(np.abs(y_pred - k_new) <= 1e-7 * (1.0 + np.abs(k_new)))
-        return self._solve(at, k_new[at], slope_new) if len(at) else None
+        gap = np.abs(y_pred - k_new) / (1.0 + np.abs(k_new))
+        at = np.flatnonzero(gap <= 1e-7)  # on their kinks, to HiGHS's feasibility tolerance
+        at = at[np.argsort(gap[at], kind="stable")]
+        for rows in (at[:p], at) if len(at) > p else (at,):  # nearly degenerate: the vertex's own rows first
+            theta = self._solve(rows, k_new[rows], slope_new) if len(rows) else None
+            if theta is not None:
+                return theta
+        return None
 
     def _solve(self, rows: NDArray[np.intp], k: Floats, slope: Floats) -> Floats | None:
         """The rows ``rows`` on their kinks ``k``, the others at ``slope``: :math:`\\theta` from the
