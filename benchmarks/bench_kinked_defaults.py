@@ -1,11 +1,13 @@
 """Default fits of the piecewise-linear losses against exact solvers, over seeds and sizes (issue 26).
 
-For each loss and size: how many default fits end "converged" (the rest warned), the largest
-relative distance of a converged fit's coefficients (and intercept) from the exact solver's, of its
-predictions (decision values) from the exact solver's, and its objective gap, the mean epochs, and the time of our fits against the exact solver's on the
-same data, measured in turn in one run (best of ``--repeat`` per fit, summed over the seeds).
+For each loss and size: how many default fits end "converged" (the rest warned); for the
+converged ones the largest relative distance of the coefficients (with the intercept) from the
+exact solver's, of the predictions (decision values) from its, and the objective's relative gap;
+the mean epochs; the time of our fits and of the exact solver's on the same data, measured in
+turn in one run (best of ``--repeat`` per fit, summed over the seeds), and their ratio.
 make_classification's redundant features are combinations of the informative ones, so a hinge
-optimum's coefficients are not unique: its predictions and objective are. Exact solvers: ``QuantileRegressor(alpha=0, solver="highs")`` (scikit-learn) for quantile; the
+optimum's coefficients are not unique: its predictions and objective are. Exact solvers:
+``QuantileRegressor(alpha=0, solver="highs")`` (scikit-learn) for quantile; the
 epsilon-insensitive and hinge losses as linear programs by SciPy's HiGHS.
 
     python benchmarks/bench_kinked_defaults.py                 # 3 seeds x 3 sizes
@@ -86,7 +88,8 @@ def main():
                 dist = np.linalg.norm(np.r_[np.ravel(est.coef_), np.ravel(est.intercept_)] - ref_theta)
                 z_ref = X @ coef + intercept
                 pred = np.linalg.norm(np.ravel(z) - z_ref) / np.linalg.norm(z_ref)
-                row = rows.setdefault(name, {"ok": 0, "dist": 0.0, "pred": 0.0, "gap": 0.0, "epochs": 0, "ours": 0.0, "theirs": 0.0})
+                row = rows.setdefault(name, dict.fromkeys(("ok", "dist", "pred", "gap", "epochs", "ours",
+                                                           "theirs"), 0.0))
                 converged = est.history_.status == "converged"
                 assert converged != warned, "converged and warned"
                 row["ok"] += converged
@@ -98,9 +101,10 @@ def main():
                 row["ours"] += ours
                 row["theirs"] += theirs
         for name, r in rows.items():
-            size, rate = f"{n}x{d}", f"{r['ok']}/{args.seeds}"
+            size, rate = f"{n}x{d}", f"{int(r['ok'])}/{args.seeds}"
             print(f"{name:<23}{size:>10}{rate:>11}{r['dist']:>10.1e}{r['pred']:>10.1e}{r['gap']:>10.1e}"
-                  f"{r['epochs'] / args.seeds:>8.0f}{r['ours']:>8.2f}{r['theirs']:>9.2f}{r['ours'] / r['theirs']:>7.2f}")
+                  f"{r['epochs'] / args.seeds:>8.0f}{r['ours']:>8.2f}{r['theirs']:>9.2f}"
+                  f"{r['ours'] / r['theirs']:>7.2f}")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@ r"""The linear estimators' other losses, and honest stopping on the ones with ki
 
 ``GDRegressor(loss=...)``: "huber", "epsilon_insensitive", "quantile"; ``GDClassifier(loss=...)``:
 "hinge", "modified_huber" (scikit-learn's, :mod:`descentlab.core.losses`). Huber and modified Huber
-have a Lipschitz gradient: they stop by the squared loss's Newton-step rule (``OptimumCheck``). The piecewise-linear ones, whose
-constant step would bounce across a kink, train on the smoothed :math:`\varphi_\mu` by
-continuation and end at the certified exact optimum (:mod:`~descentlab.estimators.continuation`).
+have a Lipschitz gradient: they stop by the squared loss's Newton-step rule (``OptimumCheck``). The
+piecewise-linear ones, whose constant step would bounce across a kink, train on the smoothed
+:math:`\varphi_\mu` by continuation and end at the certified exact optimum
+(:mod:`~descentlab.estimators.continuation`, :mod:`~descentlab.estimators.vertex`).
 """
 
 from typing import TYPE_CHECKING, Any

@@ -1,29 +1,33 @@
-r"""The exact optimum of a piecewise-linear loss, from the rows gradient descent found on its kinks.
+r"""The exact optimum of a piecewise-linear loss, from the rows gradient descent found near its kinks.
 
-Gradient descent on the smoothed loss (:class:`descentlab.estimators.kinked.Continuation`) gets
-near the optimum, but the exact optimum of a piecewise-linear loss sits where some rows lie
-*exactly* on a kink (an LP's vertex): the smoothing only approaches it. Once GD has found those
-rows (the set :math:`A`, rows within the band of the kinks), the optimum is the solution of a small
-linear system, the finishing step of Madsen and Nielsen's finite smoothing algorithm
-("A finite smoothing algorithm for linear l1 estimation", SIAM J. Optim. 1993). On the free
-parameters :math:`\theta = [W, b]` (a weight at 0 under an l1 penalty stays 0) with
-:math:`\tilde z_i = (z_i, 1)`, each row's prediction :math:`\hat y_i = \tilde z_i \cdot \theta`,
-the kink's prediction :math:`k_i` and its interval of slopes :math:`[l_i, h_i]` of
-:math:`\partial\ell/\partial\hat y`:
+Gradient descent on the smoothed loss (:class:`descentlab.estimators.continuation.Continuation`)
+gets near the optimum, but the exact optimum of a piecewise-linear loss sits where some rows lie
+*exactly* on a kink (a linear program's vertex): the smoothing only approaches it. GD's part is to
+find the few rows that matter: those within the kinks' bands (:math:`B`); every other row keeps
+its side, so its loss is linear near the optimum. The finish of Madsen and Nielsen's finite
+smoothing algorithm ("A finite smoothing algorithm for linear l1 estimation", SIAM J. Optim. 1993)
+then solves for the vertex:
 
-.. math::
+1. Without a penalty, the small linear program on :math:`B` (the other rows a linear term), by
+   SciPy's HiGHS (:meth:`Column._vertex`); a row outside :math:`B` that crosses its kink joins.
+2. The rows :math:`A` of its answer on their kinks fix the parameters :math:`\theta = [W, b]`
+   exactly: :math:`\tilde Z_A \theta = k_A`, with :math:`\tilde z_i = (z_i, 1)` and :math:`k_i`
+   the prediction at row :math:`i`'s kink (with an l2 penalty :math:`P`, the KKT system
+   :math:`P\theta + \tilde Z_A^\top \nu = -g - \kappa\operatorname{sign}\theta`, :math:`\tilde Z_A \theta = k_A`).
+3. The certificate, the optimality conditions of the convex problem, all checked on every row:
+   the kink rows' slopes :math:`\nu_i N / w_i` within their intervals :math:`[l_i, h_i]` of
+   :math:`\partial\ell/\partial\hat y` (bounded least squares where the rows outnumber the
+   parameters) with
 
-    \begin{bmatrix} P & \tilde Z_A^\top \\ \tilde Z_A & 0 \end{bmatrix}
-    \begin{bmatrix} \theta \\ \nu \end{bmatrix} =
-    \begin{bmatrix} -g - \kappa \operatorname{sign}\theta \\ k_A \end{bmatrix}, \qquad
-    g = \tfrac1N \sum_{i \notin A} w_i\,\ell'_i\,\tilde z_i,
+   .. math:: g + \tilde Z_A^\top \nu + P\theta + \kappa \operatorname{sign}\theta = 0, \qquad
+             g = \tfrac1N \sum_{i \notin A} w_i\,\ell'_i(\theta)\,\tilde z_i,
 
-:math:`P` the l2 penalty's diagonal (0 on the bias), :math:`\kappa` the l1 one's. The answer is
-*certified* by the optimality (KKT) conditions of the convex problem, all checked: each row of
-:math:`A` takes a slope :math:`\nu_i N / w_i \in [l_i, h_i]`, every other row keeps the side it was
-assumed on, a weight at 0 has :math:`|\partial_j| \le \kappa_j` and one off 0 keeps its sign. Then
-:math:`0` is in the subdifferential: :math:`\theta` is a minimiser, exact to rounding. Where a check
-fails, the rows were not yet the right ones: :func:`exact_optimum` says None and GD goes on.
+   every other row on the side its slope :math:`\ell'_i` assumed, a weight at 0 under l1 with
+   :math:`|\partial_j| \le \kappa_j` and one off 0 keeping its sign. Then 0 is in the
+   subdifferential: :math:`\theta` is a minimiser, exact to rounding.
+
+Where a check fails the rows were not yet the right ones: :func:`exact_optimum` says None and GD
+goes on. The certificate, not HiGHS's word, is what "converged" rests on.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -63,7 +67,9 @@ def kinks(loss: Any, t: Floats, y_pred: Floats) -> tuple[Floats, Floats, Floats,
     if isinstance(loss, EpsilonInsensitive):
         r = y_pred - t
         side = np.where(r >= 0, 1.0, -1.0)  # the tube's nearer edge (epsilon 0: one kink, slopes [-1, 1])
-        lo, hi = (-np.ones_like(r), np.ones_like(r)) if loss.epsilon == 0 else (np.minimum(side, 0.0), np.maximum(side, 0.0))
+        lo, hi = np.minimum(side, 0.0), np.maximum(side, 0.0)
+        if loss.epsilon == 0:
+            lo, hi = -np.ones_like(r), np.ones_like(r)
         return t + side * loss.epsilon, lo, hi, np.sign(r) * (np.abs(r) > loss.epsilon)
     if isinstance(loss, Hinge):
         s = 2.0 * t - 1.0
@@ -128,9 +134,10 @@ class Column:
         return theta if theta is not None else self._solve(band, k[band], slope)
 
     def _vertex(self, rows: NDArray[np.intp], y_pred: Floats) -> Floats | None:
-        r"""The linear program on ``rows`` (each row's nearest kink as :math:`\max(l(\hat y - k), h(\hat y - k))`,
-        the others at their slopes, a linear term), by SciPy's HiGHS; rows outside that cross a
-        kink join, and it is solved again. Its rows on their kinks then go to :meth:`_solve`."""
+        r"""The linear program on ``rows``, each as its nearest kink :math:`\max(l(\hat y - k), h(\hat y - k))`
+        (a slack :math:`e_i` above both), the others at their slopes (a linear term), by SciPy's
+        HiGHS; rows outside that cross a kink join, and it is solved again. Its rows on their
+        kinks then go to :meth:`_solve`."""
         from scipy.optimize import linprog
 
         free, theta = self.free, self.theta
@@ -142,11 +149,10 @@ class Column:
             g = self.backward(np.where(inside, 0.0, slope) * self.c)
             Z1 = np.c_[_dense(self.Z, rows), np.ones(len(rows))]
             shift = k[rows] - Z1[:, ~free] @ theta[~free]
-            m = len(rows)
-            eye = np.eye(m)
-            res = linprog(np.r_[g[free], self.c[rows]],
-                          A_ub=np.r_[np.c_[lo[rows, None] * Z1[:, free], -eye], np.c_[hi[rows, None] * Z1[:, free], -eye]],
-                          b_ub=np.r_[lo[rows] * shift, hi[rows] * shift], bounds=[(None, None)] * (p + m), method="highs")
+            m, eye = len(rows), np.eye(len(rows))
+            A_ub = np.r_[np.c_[lo[rows, None] * Z1[:, free], -eye], np.c_[hi[rows, None] * Z1[:, free], -eye]]
+            res = linprog(np.r_[g[free], self.c[rows]], A_ub=A_ub, b_ub=np.r_[lo[rows] * shift, hi[rows] * shift],
+                          bounds=[(None, None)] * (p + m), method="highs")
             if res.status != 0:
                 return None  # unbounded on these rows: too few of them
             new = theta.copy()
