@@ -169,9 +169,9 @@ class Column:
         at = np.flatnonzero(gap <= 1e-7)  # on their kinks, to HiGHS's feasibility tolerance
         at = at[np.argsort(gap[at], kind="stable")]
         for rows in (at[:p], at) if len(at) > p else (at,):  # nearly degenerate: the vertex's own rows first
-            theta = self._solve(rows, k_new[rows], slope_new) if len(rows) else None
-            if theta is not None:
-                return theta
+            found = self._solve(rows, k_new[rows], slope_new) if len(rows) else None
+            if found is not None:
+                return found
         return None
 
     def _solve(self, rows: NDArray[np.intp], k: Floats, slope: Floats) -> Floats | None:
