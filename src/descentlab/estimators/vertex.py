@@ -129,19 +129,21 @@ class Column:
         n_free = int(self.free.sum())
         if not n_free <= len(band) <= MAX_ROWS_PER_PARAM * n_free:
             return None
-        lp = not np.any(self.P > 0) and not np.any(self.kappa > 0)
+        lp = not np.any(self.P > 0)  # with an l1 part too: still a linear program
         theta = self._vertex(band, y_pred) if lp and len(band) <= MAX_SHARE * len(self.t) else None
         return theta if theta is not None else self._solve(band, k[band], slope)
 
     def _vertex(self, rows: NDArray[np.intp], y_pred: Floats) -> Floats | None:
         r"""The linear program on ``rows``, each as its nearest kink :math:`\max(l(\hat y - k), h(\hat y - k))`
         (a slack :math:`e_i` above both), the others at their slopes (a linear term), by SciPy's
-        HiGHS; rows outside that cross a kink join, and it is solved again. Its rows on their
-        kinks then go to :meth:`_solve`."""
+        HiGHS; rows outside that cross a kink join, and it is solved again. An l1 penalty adds
+        :math:`\kappa_j s_j` with :math:`s_j \ge |W_j|`. Its rows on their kinks and its zero weights
+        then go to :meth:`_solve`."""
         from scipy.optimize import linprog
 
-        free, theta = self.free, self.theta
-        p = int(free.sum())
+        theta, l1 = self.theta, np.flatnonzero(self.kappa[:-1] > 0)
+        free = np.r_[np.ones(len(theta) - 1, bool), self.free[-1]]  # the program decides the zeros
+        p, q = int(free.sum()), len(l1)
         for _ in range(5):
             k, lo, hi, slope = kinks(self.loss, self.t, y_pred)
             inside = np.zeros(len(self.t), bool)
@@ -149,14 +151,18 @@ class Column:
             g = self.backward(np.where(inside, 0.0, slope) * self.c)
             Z1 = np.c_[_dense(self.Z, rows), np.ones(len(rows))]
             shift = k[rows] - Z1[:, ~free] @ theta[~free]
-            m, eye = len(rows), np.eye(len(rows))
-            A_ub = np.r_[np.c_[lo[rows, None] * Z1[:, free], -eye], np.c_[hi[rows, None] * Z1[:, free], -eye]]
-            res = linprog(np.r_[g[free], self.c[rows]], A_ub=A_ub, b_ub=np.r_[lo[rows] * shift, hi[rows] * shift],
-                          bounds=[(None, None)] * (p + m), method="highs")
+            m, eye, pick = len(rows), np.eye(len(rows)), np.eye(p)[l1]  # pick: W_j of the l1 weights
+            A_ub = np.r_[np.c_[lo[rows, None] * Z1[:, free], -eye, np.zeros((m, q))],
+                         np.c_[hi[rows, None] * Z1[:, free], -eye, np.zeros((m, q))],
+                         np.c_[pick, np.zeros((q, m)), -np.eye(q)], np.c_[-pick, np.zeros((q, m)), -np.eye(q)]]
+            b_ub = np.r_[lo[rows] * shift, hi[rows] * shift, np.zeros(2 * q)]
+            res = linprog(np.r_[g[free], self.c[rows], self.kappa[l1]], A_ub=A_ub, b_ub=b_ub,
+                          bounds=[(None, None)] * (p + m + q), method="highs")
             if res.status != 0:
                 return None  # unbounded on these rows: too few of them
             new = theta.copy()
             new[free] = res.x[:p]
+            new[l1[np.abs(new[l1]) <= TOL * (1.0 + np.abs(new[:-1]).max())]] = 0.0  # HiGHS's zeros, exact
             y_pred = self.forward(new)
             k_new, lo_new, hi_new, slope_new = kinks(self.loss, self.t, y_pred)
             crossed = ~inside & (slope_new != slope)
@@ -168,18 +174,22 @@ class Column:
         gap = np.abs(y_pred - k_new) / (1.0 + np.abs(k_new))
         at = np.flatnonzero(gap <= 1e-7)  # on their kinks, to HiGHS's feasibility tolerance
         at = at[np.argsort(gap[at], kind="stable")]
+        p = int(np.sum(new[:-1] != 0) + free[-1])  # a vertex: as many rows on kinks as nonzero parameters
         for rows in (at[:p], at) if len(at) > p else (at,):  # nearly degenerate: the vertex's own rows first
-            found = self._solve(rows, k_new[rows], slope_new) if len(rows) else None
+            found = self._solve(rows, k_new[rows], slope_new, new) if len(rows) else None
             if found is not None:
                 return found
         return None
 
-    def _solve(self, rows: NDArray[np.intp], k: Floats, slope: Floats) -> Floats | None:
+    def _solve(self, rows: NDArray[np.intp], k: Floats, slope: Floats, theta: Floats | None = None) -> Floats | None:
         """The rows ``rows`` on their kinks ``k``, the others at ``slope``: :math:`\\theta` from the
         system (no l2: the rows alone fix it), then the kink rows' slopes within their intervals
         (bounded least squares where the rows are more than the parameters); a row that crossed a
-        kink takes its new slope and it is solved again (3 tries). The certificate, or None."""
-        free, theta, p = self.free, self.theta, int(self.free.sum())
+        kink takes its new slope and it is solved again (3 tries). The certificate, or None.
+        ``theta``'s zero weights under l1 stay 0 (default: where GD stands)."""
+        theta = self.theta if theta is None else theta
+        free = np.r_[(theta[:-1] != 0) | (self.kappa[:-1] == 0), self.free[-1]]
+        p = int(free.sum())
         ZA1 = np.c_[_dense(self.Z, rows), np.ones(len(rows))]
         A, c = ZA1[:, free], self.c[rows]
         shift = k - ZA1[:, ~free] @ theta[~free]  # the zero weights (l1) and a bias held at 0
