@@ -92,6 +92,11 @@ METHODS_WITH_AN_EXAMPLE = [
     "descentlab.playground",  # ex-methods
     "descentlab.exercises",  # ex-methods
     "descentlab.settings",  # ex-methods
+    "descentlab.cli",
+    "descentlab.outputs",
+    "descentlab.files",
+    "descentlab.errors",
+    "descentlab.memory",
 ]
 
 

@@ -1,11 +1,11 @@
 r"""The linear estimators' other losses, and honest stopping on the ones with kinks.
 
 ``GDRegressor(loss=...)``: "huber", "epsilon_insensitive", "quantile"; ``GDClassifier(loss=...)``:
-"hinge", "modified_huber" (scikit-learn's, :mod:`descentlab.core.losses`). Huber and modified Huber
-have a Lipschitz gradient: they stop by the squared loss's Newton-step rule (``OptimumCheck``). The
-piecewise-linear ones, whose constant step would bounce across a kink, train on the smoothed
-:math:`\varphi_\mu` by continuation and end at the certified exact optimum
-(:mod:`~descentlab.estimators.continuation`, :mod:`~descentlab.estimators.vertex`).
+"hinge", "modified_huber" (:mod:`descentlab.core.losses`). Huber and modified Huber have a
+Lipschitz gradient and stop by the Newton-step rule (:class:`~descentlab.estimators.convergence.OptimumCheck`).
+The piecewise-linear ones train on their smoothing :math:`\varphi_\mu` by continuation and end at
+the certified exact optimum (:mod:`~descentlab.estimators.continuation`, :mod:`~descentlab.estimators.vertex`).
+Derivation: :doc:`/maths/kinks`, "Continuation" and "The exact finish".
 """
 
 from typing import TYPE_CHECKING, Any
