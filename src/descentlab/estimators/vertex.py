@@ -9,7 +9,7 @@ smoothing algorithm ("A finite smoothing algorithm for linear l1 estimation", SI
 then solves for the vertex:
 
 1. Without a penalty, the small linear program on :math:`B` (the other rows a linear term), by
-   SciPy's HiGHS (:meth:`Column._vertex`); a row outside :math:`B` that crosses its kink joins.
+   SciPy's HiGHS (:meth:`_Column._vertex`); a row outside :math:`B` that crosses its kink joins.
 2. The rows :math:`A` of its answer on their kinks fix the parameters :math:`\theta = [W, b]`
    exactly: :math:`\tilde Z_A \theta = k_A`, with :math:`\tilde z_i = (z_i, 1)` and :math:`k_i`
    the prediction at row :math:`i`'s kink (with an l2 penalty :math:`P`, the KKT system
@@ -79,7 +79,17 @@ def kinks(loss: Any, t: Floats, y_pred: Floats) -> tuple[Floats, Floats, Floats,
 
 def exact_optimum(check: "OptimumCheck", params: dict[str, Any], mu: float) -> dict[str, Any] | None:
     """The certified exact optimum near ``params`` (in their namespace), or None where the rows
-    on the kinks (within ``mu``'s band) do not give one. A pass over ``check``'s rows per try."""
+    on the kinks (within ``mu``'s band) do not give one. A pass over ``check``'s rows per try.
+
+    >>> from descentlab.estimators.convergence import OptimumCheck
+    >>> Z, t = np.arange(5.0)[:, None], np.array([0.0, 1.2, 1.9, 3.1, 4.0])
+    >>> check = OptimumCheck(1e-4, np.ones(1), Z=Z, t=t, loss=QuantileLoss(0.5))
+    >>> exact = exact_optimum(check, {"W": np.array([0.98]), "b": np.array(0.05)}, mu=0.1)
+    >>> exact["W"], abs(float(exact["b"])) < 1e-12  # the median line, through (0, 0) and (4, 4)
+    (array([1.]), True)
+    >>> exact_optimum(check, {"W": np.array([0.5]), "b": np.array(0.0)}, mu=0.1) is None  # too far
+    True
+    """
     if check.loss is None or check.Z is None:
         return None
     Z, W_ref, b_ref, t_ref = check.Z, params["W"], params["b"], check.t
@@ -102,7 +112,7 @@ def exact_optimum(check: "OptimumCheck", params: dict[str, Any], mu: float) -> d
         return np.r_[to_numpy(gW), float(to_numpy(gb))]
 
     for j in range(cols):
-        column = Column(check.loss, t[:, j], c, forward, backward, Z,
+        column = _Column(check.loss, t[:, j], c, forward, backward, Z,
                         np.r_[W2[:, j], b1[j]], l2[:, j], l1[:, j], check.fit_intercept)
         theta = column.optimum(y_pred[:, j], mu)
         if theta is None:
@@ -111,7 +121,7 @@ def exact_optimum(check: "OptimumCheck", params: dict[str, Any], mu: float) -> d
     return {"W": like(W2.reshape(W.shape), W_ref), "b": like(b1.reshape(np.shape(b)), b_ref)}
 
 
-class Column:
+class _Column:
     """One output's problem (the losses and penalties are sums over outputs): its rows' targets
     ``t`` and weights ``c`` (over N), ``forward(theta)`` and ``backward(g)`` over all rows."""
 
