@@ -7,7 +7,7 @@ bands say where the exact optimum's vertex is: :func:`descentlab.estimators.vert
 solves for it and certifies it by the optimality conditions; certified, the fit ends "converged"
 at the exact optimum. Else the stages go on to :data:`MU_END`, where "converged" means within
 ``gtol`` of the minimiser of a loss at most :math:`\mu/2` below the exact one; a fit that gets
-neither warns, naming its :math:`\mu`.
+neither warns, naming its :math:`\mu`. Derivation: :doc:`/maths/kinks`, "Continuation".
 """
 
 import math

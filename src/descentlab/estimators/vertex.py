@@ -28,6 +28,7 @@ then solves for the vertex:
 
 Where a check fails the rows were not yet the right ones: :func:`exact_optimum` says None and GD
 goes on. The certificate, not HiGHS's word, is what "converged" rests on.
+Derivation: :doc:`/maths/kinks`, "The exact finish".
 """
 
 from typing import TYPE_CHECKING, Any
