@@ -39,8 +39,7 @@ def sigmoid(z: Array) -> Array:
 def softmax(Z: Array) -> Array:
     r"""Row-wise softmax :math:`P_{ik} = e^{Z_{ik}} / \sum_j e^{Z_{ij}}`, without overflow.
 
-    Subtracting each row's maximum first changes nothing (the factor :math:`e^{-\max_j Z_{ij}}`
-    cancels) and keeps every ``exp`` at or below 1.
+    Each row's maximum is subtracted first: it cancels, and keeps every ``exp`` at or below 1.
 
     Parameters
     ----------
@@ -54,10 +53,9 @@ def softmax(Z: Array) -> Array:
 
     Notes
     -----
-    Its Jacobian is not element-wise (:math:`\partial P_{ik}/\partial Z_{ij} = P_{ik}(\delta_{kj}
-    - P_{ij})`), so it is no layer activation here: a network outputs logits and
-    :class:`descentlab.core.losses.SoftmaxCrossEntropy` takes them, where the gradient
-    simplifies to :math:`P - Y`.
+    Its Jacobian is not element-wise, so it is no layer activation: a network outputs logits
+    and :class:`descentlab.core.losses.SoftmaxCrossEntropy` takes them, where the gradient
+    is :math:`P - Y`. Derivation: :doc:`/maths/gradients`, "Softmax cross-entropy".
 
     Examples
     --------

@@ -51,10 +51,9 @@ class History(HistoryViews):
         The training loss of ``final_params`` (the loss of the trained model, epoch
         ``n_epochs``); None when it was not measured.
     status : str
-        Why training stopped: ``"completed"`` (every epoch ran), ``"converged"`` (the
-        loss stopped improving by ``tol``), ``"early_stopped"`` (the validation loss
-        stopped improving), ``"diverged"`` or ``"interrupted"`` (Ctrl-C); in words,
-        :attr:`status_text`.
+        Why training stopped: ``"completed"``, ``"converged"``, ``"early_stopped"``,
+        ``"diverged"`` or ``"interrupted"`` (the rules: :mod:`descentlab.core.stopping`);
+        in words, :attr:`status_text`.
     meta : dict
         Free-form facts about the run (learning rate, seed, ...), JSON-serialisable.
     val_loss : list of float

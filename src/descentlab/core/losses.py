@@ -50,9 +50,8 @@ class MeanSquaredError:
         L = \frac{1}{2N} \sum_{i=1}^{N} (\hat y_i - y_i)^2, \qquad
         \frac{\partial L}{\partial \hat y_i} = \frac{\hat y_i - y_i}{N}.
 
-    The factor 1/2 cancels the 2 of the derivative (article, "Cost/Loss Function").
-    ``hessian_bound`` is :math:`N \, \partial^2 L / \partial \hat y_i^2 = 1`, so a linear
-    model's Hessian is the second-moment matrix :math:`\tfrac1N \tilde X^\top \tilde X`.
+    The factor 1/2 cancels the 2 of the derivative (article, "Cost/Loss Function");
+    ``hessian_bound`` is 1. Derivation: :doc:`/maths/gradients`, "The squared loss and the line".
 
     Examples
     --------
@@ -97,16 +96,12 @@ class BinaryCrossEntropy:
     -----
     .. math::
 
-        L = \frac{1}{N}\sum_i -y_i \log p_i - (1 - y_i)\log(1 - p_i)
-          = \frac{1}{N}\sum_i \operatorname{softplus}(z_i) - y_i z_i,
+        L = \frac{1}{N}\sum_i \operatorname{softplus}(z_i) - y_i z_i, \qquad
+        \frac{\partial L}{\partial z_i} = \frac{\sigma(z_i) - y_i}{N},
 
-    with :math:`\operatorname{softplus}(z) = \log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|})`,
-    which neither overflows nor loses precision. The gradient is the famous
-
-    .. math:: \frac{\partial L}{\partial z_i} = \frac{\sigma(z_i) - y_i}{N}.
-
-    ``hessian_bound`` is :math:`\max N\,\partial^2 L/\partial z_i^2 = \max \sigma(1 - \sigma) = 1/4`:
-    a linear model's Hessian is at most a quarter of the second-moment matrix.
+    the cross-entropy :math:`-y \log p - (1 - y)\log(1 - p)` rewritten so that it never
+    overflows; ``hessian_bound`` is :math:`\max \sigma(1 - \sigma) = 1/4`.
+    Derivation: :doc:`/maths/gradients`, "Binary cross-entropy from logits".
 
     Examples
     --------
@@ -153,14 +148,12 @@ class SoftmaxCrossEntropy:
     -----
     .. math::
 
-        L = -\frac1N \sum_i \sum_k Y_{ik} \log P_{ik}
-          = \frac1N \sum_i \Bigl(\operatorname{logsumexp}_k Z_{ik} - \sum_k Y_{ik} Z_{ik}\Bigr),
+        L = \frac1N \sum_i \Bigl(\operatorname{logsumexp}_k Z_{ik} - \sum_k Y_{ik} Z_{ik}\Bigr),
         \qquad
         \frac{\partial L}{\partial Z} = \frac{P - Y}{N},
 
-    with :math:`N` the number of rows (not of cells). With :math:`K = 2` it equals
-    :class:`BinaryCrossEntropy` on the logit difference :math:`Z_{i1} - Z_{i0}`.
-    ``hessian_bound`` is :math:`\max \lambda_{\max}(\operatorname{diag} p - p p^\top) \le 1/2`.
+    with :math:`N` the number of rows (not of cells); ``hessian_bound`` is 1/2.
+    Derivation: :doc:`/maths/gradients`, "Softmax cross-entropy".
 
     Examples
     --------
@@ -237,20 +230,14 @@ def envelope(a: Array, lo: float, hi: float, mu: float) -> tuple[Array, Array, A
 class _Kinked:
     r"""A piecewise-linear loss, smoothed by ``mu`` (0: exact, the subgradient with 0 at a kink).
 
-    A kink has no gradient: a constant step ends up bouncing across it and a small gradient
-    says nothing. Each kink :math:`\varphi(a) = \max(l\,a, h\,a)` is replaced by its Moreau
-    envelope
+    A kink has no gradient (a constant step bounces across it), so each kink
+    :math:`\varphi(a) = \max(l\,a, h\,a)` is replaced by its Moreau envelope, of
+    curvature :math:`1/\mu` and within :math:`\tfrac{\mu}{2}\max(l^2, h^2)` of it,
 
-    .. math::
+    .. math:: \varphi_\mu'(a) = \operatorname{clip}(a/\mu, l, h)
 
-        \varphi_\mu(a) = \begin{cases} h a - \mu h^2/2 & a \ge \mu h \\ a^2 / (2\mu) & \mu l < a < \mu h \\
-                         l a - \mu l^2 / 2 & a \le \mu l \end{cases}, \qquad
-        \varphi_\mu'(a) = \operatorname{clip}(a/\mu, l, h), \qquad
-        0 \le \varphi - \varphi_\mu \le \tfrac{\mu}{2}\max(l^2, h^2),
-
-    a loss of curvature :math:`1/\mu` whose minimiser tends to the exact one as
-    :math:`\mu \to 0` (Nesterov's smoothing; :class:`descentlab.estimators.kinked.Continuation`
-    shrinks it).
+    (:func:`envelope`; :class:`descentlab.estimators.kinked.Continuation` shrinks :math:`\mu`).
+    Derivation: :doc:`/maths/kinks`, "The Moreau envelope".
     """
 
     kinked, degree = True, 1

@@ -47,6 +47,7 @@ def linear_backward(X: Array, dLdY: Array) -> tuple[Array, Array]:
     With the half-mean squared error, :math:`\partial L/\partial \hat y_i =
     (\hat y_i - y_i)/N`, so for one feature these are the article's
     ``dm = mean((y_pred - y) * X)`` and ``db = mean(y_pred - y)``.
+    Derivation: :doc:`/maths/gradients`, "The squared loss and the line".
 
     >>> X, residual = np.array([[1.0], [3.0]]), np.array([0.5, -0.5])  # dL/dy_pred
     >>> linear_backward(X, residual)

@@ -93,6 +93,9 @@ class FullBatch:
 class Penalized:
     """An objective plus a :class:`~descentlab.core.penalties.Penalty`'s value and l2 gradient.
 
+    ``history.loss`` is then the penalised objective (``history.val_loss`` stays the plain
+    loss); the l1 part is left to the optimizer's proximal step.
+
     >>> import numpy as np
     >>> from descentlab.core.losses import MeanSquaredError
     >>> from descentlab.core.models import LinearModel

@@ -101,7 +101,8 @@ class GradientDescent(Optimizer):
     schedule : str or callable or None, default=None
         The learning-rate schedule (None: constant).
     restart : bool, default=False
-        Adaptive restart: forget the velocity whenever it points uphill (see Notes).
+        Adaptive restart: forget the velocity whenever it points uphill, so that momentum's
+        overshoot does not fool a stopping rule that watches the loss.
 
     Attributes
     ----------
@@ -120,13 +121,8 @@ class GradientDescent(Optimizer):
         p \leftarrow p - \alpha_t \, v \quad\text{(momentum)}, \qquad
         p \leftarrow p - \alpha_t \, (g + \beta v) \quad\text{(Nesterov)}.
 
-    With :math:`\beta = 0` both are :func:`gd_update`.
-
-    Momentum overshoots: the loss can rise for many epochs before it falls again, which
-    fools a stopping rule that watches the loss. With ``restart``, the velocity is reset
-    to 0 whenever the new gradient says the last step went uphill,
-    :math:`\sum_k g_k \cdot v_k < 0` over all parameters (O'Donoghue and Candes, 2015,
-    "gradient restart"); the fast progress in the slow directions stays.
+    With :math:`\beta = 0` both are :func:`gd_update`. ``restart`` resets :math:`v` to 0 when
+    :math:`\sum_k g_k \cdot v_k < 0`. Derivation: :doc:`/maths/stability`, "Adaptive restart".
 
     Examples
     --------
@@ -174,19 +170,14 @@ class GradientDescent(Optimizer):
 
         Notes
         -----
-        With :math:`x_k` the last proximal point (kept in ``state[name]["x"]``) and
-        :math:`\operatorname{prox}` at step :math:`\alpha`:
+        With :math:`x_k` the last proximal point (kept in ``state[name]["x"]``):
 
         .. math::
 
             x_{k+1} = \operatorname{prox}(p - \alpha g) \;\text{(GD: ISTA)},\quad
             x_{k+1} = \operatorname{prox}(p - \alpha g + \beta (p - x_{k})) \;\text{(momentum: iPiano)},
 
-        and for Nesterov (FISTA with a constant :math:`\beta`), :math:`p` the look-ahead point,
-        :math:`x_{k+1} = \operatorname{prox}(p - \alpha g)`, :math:`p \leftarrow x_{k+1} +
-        \beta (x_{k+1} - x_k)`. The momentum's velocity is the step actually taken, so at a
-        fixed point it is 0 and the prox's threshold is exact. With ``restart``, momentum is
-        dropped when :math:`(p - x_{k+1}) \cdot (x_{k+1} - x_k) > 0` (O'Donoghue and Candes).
+        and FISTA's look-ahead for Nesterov. Derivation: :doc:`/maths/penalties`, "The proximal step".
 
         Examples
         --------
@@ -232,14 +223,13 @@ class GradientDescent(Optimizer):
 
         Notes
         -----
-        Along an eigenvector with eigenvalue :math:`\lambda` the error obeys a linear
-        recursion that shrinks if and only if
-
         .. math::
 
             \alpha\lambda < 2 \;\text{(GD)}, \qquad
             \alpha\lambda < 2(1 + \beta) \;\text{(momentum)}, \qquad
             \alpha\lambda < \frac{2(1 + \beta)}{1 + 2\beta} \;\text{(Nesterov)}.
+
+        Derivation: :doc:`/maths/stability`, "Momentum and Nesterov".
 
         Examples
         --------
@@ -325,9 +315,8 @@ class Adam(Optimizer):
         v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \qquad
         p \leftarrow p - \alpha_t \, \frac{m / (1 - \beta_1^{t})}{\sqrt{v / (1 - \beta_2^{t})} + \epsilon}
 
-    (Kingma and Ba, 2015), with :math:`t` counted from 1. The step is about
-    :math:`\alpha` in every coordinate whatever the curvature, so Adam has no fixed
-    stable bound on the rate.
+    (Kingma and Ba, 2015), with :math:`t` counted from 1: a step of about :math:`\alpha` in
+    every coordinate whatever the curvature, so no stable bound on the rate.
 
     Examples
     --------

@@ -2,23 +2,12 @@ r"""How far a linear fit stands from its optimum, so that "converged" means it.
 
 A loss that stops improving by ``tol`` is only a hint: on an ill-conditioned problem the
 loss flattens long before the coefficients settle. :class:`OptimumCheck` estimates the
-distance from the parameters :math:`\theta` to the minimiser :math:`\theta^*` by the
-Newton step,
-
-.. math:: \theta - \theta^* \approx H(\theta)^{-1} G(\theta),
-
-with :math:`H` the objective's Hessian (exact and constant for the squared loss, from the
-moments; from the rows' per-row curvature, :meth:`hessian_rows` of the loss, otherwise)
-and :math:`G` its gradient (with an l1 part, the minimum-norm subgradient). For the
-squared loss the step is exact: the estimate *is* the distance. It is measured on
-``coef_`` in the data's units, relative to the optimum's:
+distance to the minimiser by the Newton step, :math:`\theta - \theta^* \approx H(\theta)^{-1}
+G(\theta)` (exact for the squared loss), on ``coef_`` in the data's units, relative:
 :math:`\lVert \Delta\text{coef}\rVert / \lVert\text{coef} - \Delta\text{coef}\rVert \le \text{gtol}`.
-
-The Newton step is the gradient's size in the metric of the curvature, the scale-free
-form of scikit-learn's lbfgs rule on the gradient's size. It is checked when the loss
-stalls (``tol``): "converged" needs both. Where :math:`H` is constant (the moments) each
-check costs :math:`O(n^2)`; on rows it costs a pass, so after a failed check the next
-waits a tenth of the epochs run (at least 10).
+It is checked when the loss stalls: "converged" needs both. After a failed check on rows
+(a pass each) the next waits a tenth of the epochs run, at least 10.
+Derivation: :doc:`/maths/convergence`, "The Newton step as a distance".
 """
 
 import math

@@ -1,12 +1,11 @@
 r"""The linear estimators' other losses, and honest stopping on the ones with kinks.
 
 ``GDRegressor(loss=...)``: "huber", "epsilon_insensitive", "quantile"; ``GDClassifier(loss=...)``:
-"hinge", "modified_huber" (scikit-learn's, :mod:`descentlab.core.losses`). Huber and modified Huber
-have a Lipschitz gradient: they stop by the squared loss's Newton-step rule (``OptimumCheck``). The piecewise-linear ones, whose
-constant step would bounce across a kink, train on the smoothed :math:`\varphi_\mu` by
-continuation (:class:`Continuation`): each solved stage shrinks :math:`\mu` tenfold from
-:data:`MU_START` to :data:`MU_END`; only the last may say "converged" (within ``gtol`` of the
-minimiser of a loss at most :math:`\mu/2` below the exact one), else a warning names its :math:`\mu`.
+"hinge", "modified_huber" (:mod:`descentlab.core.losses`). Huber and modified Huber have a
+Lipschitz gradient and stop by the Newton-step rule (:class:`~descentlab.estimators.convergence.OptimumCheck`).
+The piecewise-linear ones train on their smoothing :math:`\varphi_\mu` by continuation
+(:class:`Continuation`: :math:`\mu` shrinks tenfold per stage from :data:`MU_START` to :data:`MU_END`;
+only the last may say "converged"). Derivation: :doc:`/maths/kinks`, "Continuation".
 """
 
 import math

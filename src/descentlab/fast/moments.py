@@ -43,16 +43,9 @@ class Moments:
 
         L(W, b) = \tfrac12\left(W^\top \Sigma W - 2 W^\top c_{xy} + v + e^2\right),\quad
         \frac{\partial L}{\partial W} = \Sigma W - c_{xy} + e\,\mu_x,\quad
-        \frac{\partial L}{\partial b} = e,
+        \frac{\partial L}{\partial b} = e.
 
-    and in the form :math:`\tfrac12 \theta^\top H \theta - c^\top \theta + s`
-    (:meth:`quadratic_form`),
-
-    .. math::
-
-        H = \begin{bmatrix} \Sigma + \mu_x \mu_x^\top & \mu_x \\ \mu_x^\top & 1 \end{bmatrix},\quad
-        c = \begin{bmatrix} c_{xy} + \mu_x \mu_y \\ \mu_y \end{bmatrix},\quad
-        s = \tfrac12 (v + \mu_y^2).
+    Derivation, and the quadratic form: :doc:`/maths/moments`, "The squared loss from the data's moments".
 
     Examples
     --------
@@ -237,8 +230,7 @@ def quadratic_form(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray
         c = \tfrac1N \tilde X^\top y,\;
         s = \tfrac{1}{2N} y^\top y,
 
-    computed from the data's :class:`Moments`. :math:`H` is the Hessian and
-    :math:`\nabla L = H\theta - c`.
+    computed from the data's :class:`Moments`; :math:`\nabla L = H\theta - c`.
 
     Examples
     --------

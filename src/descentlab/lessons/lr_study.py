@@ -136,9 +136,8 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
     ``X`` is (n_samples, n_features), ``y`` (n_samples,); ``rates`` default to
     :func:`default_rates` of the bound plus ``article_lr`` (None adds none); ``seed`` seeds
     the start every rate shares. A diverging run stops at its first exploding loss
-    (``status == "diverged"``) instead of raising. Full-batch gradient descent on the half-MSE converges iff
-    :math:`\alpha < 2/\lambda_{\max}(\tfrac1N \tilde X^\top \tilde X)` (see
-    :func:`descentlab.core.stepsize.stability_bound`).
+    (``status == "diverged"``) instead of raising; the bound is
+    :func:`descentlab.core.stepsize.stability_bound` (:doc:`/maths/stability`).
 
     >>> study = lr_study(np.array([[1.0], [-1.0]]), np.array([1.0, -1.0]), [0.5, 2.5], epochs=20)
     >>> study, [run.result_text() for run in study.runs]
