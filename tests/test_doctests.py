@@ -98,6 +98,12 @@ METHODS_WITH_AN_EXAMPLE = [
     "descentlab.files",
     "descentlab.errors",
     "descentlab.memory",
+    "descentlab.core",  # ex-methods2
+    "descentlab.fast",  # ex-methods2
+    "descentlab.estimators",  # ex-methods2
+    "descentlab.lessons",  # ex-methods2
+    "descentlab.tutorial",  # ex-methods2
+    "descentlab.data",  # ex-methods2
 ]
 
 
