@@ -400,7 +400,7 @@ class Hinge(_Kinked):
     Smoothed: :math:`\varphi_\mu(1 - s z)`, :math:`l, h = 0, 1`.
 
     >>> hinge, y, z = Hinge(), np.array([0.0, 1.0]), np.array([0.5, 0.5])
-    >>> hinge.loss(y, z), hinge.grad(y, z)  # both inside the margin
+    >>> hinge.loss(y, z), hinge.grad(y, z)  # both violate the margin; the first is misclassified
     (1.0, array([ 0.5, -0.5]))
     """
 

@@ -104,7 +104,8 @@ class GradientDescent(Optimizer):
     schedule : str or callable or None, default=None
         The learning-rate schedule (None: constant).
     restart : bool, default=False
-        Adaptive restart: forget the velocity whenever it points uphill, so that momentum's
+        Adaptive restart: forget the velocity whenever the last step went uphill (the new
+        gradient opposes the velocity, :math:`\sum g \cdot v < 0`), so that momentum's
         overshoot does not fool a stopping rule that watches the loss.
 
     Attributes
@@ -169,18 +170,20 @@ class GradientDescent(Optimizer):
         self.t += 1
 
     def proximal_step(self, params: Params, grads: Params, prox: Prox, lr: float) -> None:
-        r"""The proximal forms, which reach the penalised optimum :math:`0 \in g + \partial R`.
+        r"""The proximal forms, which reach the penalised optimum :math:`0 \in g + \partial R_1`
+        (:math:`g` the gradient of the loss and the l2 part, :math:`R_1` the l1 part).
 
         Notes
         -----
-        With :math:`x_k` the last proximal point (kept in ``state[name]["x"]``):
+        With :math:`x_k` the current point and :math:`x_{k-1}` the one before (kept in
+        ``state[name]["x"]``):
 
         .. math::
 
-            x_{k+1} = \operatorname{prox}(p - \alpha g) \;\text{(GD: ISTA)},\quad
-            x_{k+1} = \operatorname{prox}(p - \alpha g + \beta (p - x_{k})) \;\text{(momentum: iPiano)},
+            x_{k+1} = \operatorname{prox}(x_k - \alpha g) \;\text{(GD: ISTA)},\quad
+            x_{k+1} = \operatorname{prox}(x_k - \alpha g + \beta (x_k - x_{k-1})) \;\text{(momentum: iPiano)},
 
-        and FISTA's look-ahead for Nesterov. Derivation: :doc:`/maths/penalties`, "The proximal step".
+        and FISTA's look-ahead for Nesterov (there the kept point is the last proximal point). Derivation: :doc:`/maths/penalties`, "The proximal step".
 
         Examples
         --------

@@ -71,7 +71,8 @@ class Penalty:
 
     .. math:: \operatorname{prox}(W)_j = \operatorname{sign}(W_j)\max(|W_j| - \alpha\kappa_j, 0).
 
-    With :math:`d = s_y / s` and :math:`k = 1 / s_y^2` an estimator on standardised data has
+    With :math:`d = s_y / s` and :math:`k = 1 / s_y^p` (the loss over :math:`s_y^p`, ``p`` 2 for
+    the squared loss, 1 for the piecewise-linear ones) an estimator on standardised data has
     scikit-learn's minimiser. Derivation: :doc:`/maths/penalties`, "The elastic net on scaled weights".
 
     Examples

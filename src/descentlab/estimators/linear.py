@@ -44,7 +44,7 @@ class _LinearMixin(EstimatorMixin):
     _diagonal_preconditioner = True  # standardize=False: raw features, each step over H's diagonal
 
     def _penalty_scales(self, problem: Problem, model: "Model") -> tuple[dict[str, Array], float]:
-        """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^2` (see
+        """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^p` (``target_degree``; see
         :class:`~descentlab.estimators.base.GDEstimator`'s Notes)."""
         sy = problem.attrs.get("y_scale_", 1.0)
         scale = sy / problem.x_scale
