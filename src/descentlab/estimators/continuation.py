@@ -51,6 +51,8 @@ class Continuation:
     >>> rule = Continuation(loss, make_optimizer("gd", 0.1), None, lam=1.0)
     >>> rule({}, None, stalled=True), loss.mu  # a stage solved: mu shrinks tenfold, not converged yet
     (False, 0.1)
+    >>> rule.holds({}), rule.unconverged_message(30, {})  # not yet at the last smoothing
+    (False, "training used all 30 epochs on the kinks of loss='quantile' smoothed to mu=1e-01 ...")
     """
 
     def __init__(self, loss: Kinked, optimizer: "Optimizer", check: OptimumCheck | None, lam: float,

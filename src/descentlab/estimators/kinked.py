@@ -103,8 +103,7 @@ def margin_proba(z: NDArray[np.floating[Any]]) -> NDArray[np.floating[Any]]:
 
 
 def rows_solver(est: "GDEstimator", X: Array) -> str:
-    """The solver of a loss other than the squared one: ``"gd"`` on the rows (the fast paths
-    sum squares).
+    """The solver of a loss other than the squared one: ``"gd"`` on the rows (the fast paths sum squares).
 
     >>> from descentlab.estimators import GDRegressor
     >>> rows_solver(GDRegressor(loss="huber"), np.ones((2, 1)))
@@ -148,6 +147,8 @@ class ClassifierLosses(_Losses):
     >>> clf = GDClassifier(loss="modified_huber").fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
     >>> clf.predict([[0.0], [3.0]]), hasattr(GDClassifier(loss="hinge"), "predict_proba")
     (array([0, 1]), False)
+    >>> clf.predict_proba([[1.4], [3.0]]).round(2), clf.predict_log_proba([[1.4], [3.0]]).round(2)  # 0 past the margin
+    (array([[0.83, 0.17], [0.  , 1.  ]]), array([[-0.19, -1.75], [ -inf,  0.  ]]))
     """
 
     def _loss(self) -> Any:
