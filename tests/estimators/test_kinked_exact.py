@@ -146,3 +146,31 @@ def test_sparse_rows_finish_at_the_exact_optimum_too():
     gd = GDRegressor(loss="quantile", quantile=0.3).fit(X, y)
     assert gd.history_.status == "converged"
     assert np.linalg.norm(gd.coef_ - ref.coef_) / np.linalg.norm(ref.coef_) <= 1e-4  # measured 1.6e-15
+
+
+@pytest.mark.parametrize("seed", [pytest.param(0, marks=pytest.mark.slow), 1])
+def test_an_l2_penalised_hinge_fit_ends_at_the_quadratic_programs_optimum(seed):
+    """A linear SVM (mean hinge + a/2 |coef|^2): Newton on the smoothed loss, then the certified
+    KKT system. Nothing beats it: not L-BFGS on a 1e-8 smoothing (measured 9e-12 above ours),
+    nor any nearby point."""
+    from scipy.optimize import minimize
+
+    X, y = make_classification(300, 5, random_state=seed)
+    y, a, A = y.astype(float), 1e-2, np.c_[X, np.ones(300)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gd = GDClassifier(loss="hinge", penalty="l2", alpha=a).fit(X, y)
+    assert gd.history_.status == "converged" and not [w for w in caught if w.category is ConvergenceWarning]
+
+    def objective(th, mu=0.0):
+        z = A @ th
+        return (Hinge(mu=mu).loss(y, z) + 0.5 * a * th[:-1] @ th[:-1],
+                A.T @ Hinge(mu=mu).grad(y, z) + np.r_[a * th[:-1], 0.0])
+
+    ours = np.r_[gd.coef_.ravel(), gd.intercept_]
+    smooth = minimize(lambda th: objective(th, 1e-8), np.zeros(6), jac=True, method="L-BFGS-B",
+                      options={"gtol": 1e-14, "ftol": 1e-16, "maxiter": 50000}).x
+    assert objective(ours)[0] <= objective(smooth)[0] + 1e-12
+    rng = np.random.default_rng(0)
+    assert all(objective(ours + 1e-5 * rng.normal(size=6))[0] >= objective(ours)[0] for _ in range(100))
+    assert np.linalg.norm(ours - smooth) / np.linalg.norm(smooth) <= 1e-4

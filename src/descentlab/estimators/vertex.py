@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 from descentlab.core.losses import EpsilonInsensitive, Hinge, QuantileLoss
 from descentlab.core.models import linear_backward, linear_forward
 from descentlab.core.xp import like, to_numpy
+from descentlab.estimators.newton_finish import smoothed_minimiser
 
 if TYPE_CHECKING:
     from descentlab.estimators.convergence import OptimumCheck
@@ -49,8 +50,9 @@ TOL = 1e-9
 #: The most rows in the bands a finish starts from: per free parameter, and as a share of all rows
 #: (more: GD has not yet found the kinks' rows; the finish is a small problem beside the GD).
 MAX_ROWS_PER_PARAM, MAX_SHARE = 50, 0.1
-#: The most kink rows of a system with an l2 penalty (its KKT matrix is square in parameters plus rows).
-MAX_KKT_ROWS = 500
+#: The most kink rows of a system with an l2 penalty, per parameter (its KKT matrix is square in
+#: parameters plus rows; the optimum generically has at most as many rows on the margin as parameters).
+MAX_KKT_ROWS = 2
 
 
 def kinks(loss: Any, t: Floats, y_pred: Floats) -> tuple[Floats, Floats, Floats, Floats]:
@@ -132,6 +134,10 @@ class _Column:
         self.theta, self.P, self.kappa = theta, np.r_[l2, 0.0], np.r_[l1, 0.0]
         self.free = np.r_[(theta[:-1] != 0) | (l1 == 0), fit_intercept]  # an l1 zero stays 0
 
+    def rows(self, rows: NDArray[np.intp]) -> Floats:
+        """The standardised rows ``rows``, dense."""
+        return _dense(self.Z, rows)
+
     def optimum(self, y_pred: Floats, mu: float) -> Floats | None:
         """The certified optimum from the rows in ``mu``'s bands: for a linear program (no
         penalty) the small linear program on them (:meth:`_vertex`), else the system on them."""
@@ -142,7 +148,23 @@ class _Column:
             return None
         lp = not np.any(self.P > 0)  # with an l1 part too: still a linear program
         theta = self._vertex(band, y_pred) if lp and len(band) <= MAX_SHARE * len(self.t) else None
-        return theta if theta is not None else self._solve(band, k[band], slope)
+        theta = theta if theta is not None else self._solve(band, k[band], slope)
+        return theta if theta is not None or lp else self._newton(mu)
+
+    def _newton(self, mu: float) -> Floats | None:
+        """With l2: the rows strictly inside the bands at the smoothed minimiser of ``mu``, a tenth
+        and a hundredth of it (:func:`~descentlab.estimators.newton_finish.smoothed_minimiser`)."""
+        for m in (mu, mu / 10, mu / 100):
+            theta = smoothed_minimiser(self, m)
+            if theta is None:
+                continue
+            y = self.forward(theta)
+            k, lo, hi, slope = kinks(self.loss, self.t, y)
+            inside = np.flatnonzero(((y - k) / m > lo) & ((y - k) / m < hi))
+            found = self._solve(inside, k[inside], slope, theta) if len(inside) else None
+            if found is not None:
+                return found
+        return None
 
     def _vertex(self, rows: NDArray[np.intp], y_pred: Floats) -> Floats | None:
         r"""The linear program on ``rows``, each as its nearest kink :math:`\max(l(\hat y - k), h(\hat y - k))`
@@ -205,7 +227,7 @@ class _Column:
         A, c = ZA1[:, free], self.c[rows]
         shift = k - ZA1[:, ~free] @ theta[~free]  # the zero weights (l1) and a bias held at 0
         sign, l2 = np.sign(theta[free]), np.any(self.P > 0)
-        if np.any(c <= 0) or (l2 and len(rows) > MAX_KKT_ROWS):
+        if np.any(c <= 0) or (l2 and len(rows) > MAX_KKT_ROWS * p):
             return None
         in_A = np.zeros(len(self.t), bool)
         in_A[rows] = True
