@@ -59,7 +59,7 @@ class Continuation:
                  penalty_curvature: float = 0.0, chosen: bool = True, every: int | None = None,
                  model: "Model | None" = None) -> None:
         self.loss, self.optimizer, self.check, self.model = loss, optimizer, check, model
-        self.exact = False  # whether the model holds the certified exact optimum
+        self.exact, self.newton_mu = False, math.inf  # the model holds the exact optimum; Newton tried at
         self.lam, self.pen, self.chosen = lam, penalty_curvature, chosen
         self.lr0, self.mu0, self.new_stage = optimizer.lr, loss.mu, False
         self.gtol = None if check is None else check.gtol
@@ -92,11 +92,13 @@ class Continuation:
         self._next_stage(params)
         return False
 
-    def _finish(self, params: dict[str, Array]) -> bool:
-        """Try the exact optimum from the rows in this stage's bands; certified, the model takes it."""
+    def _finish(self, params: dict[str, Array], last: bool = False) -> bool:
+        """Try the exact optimum from the rows in this stage's bands; certified, the model takes it.
+        With l2, Newton's steps once per smoothing (and ``last``, when the epochs ran out)."""
         if self.model is None or self.check is None or self.gtol is None:
             return False
-        exact = exact_optimum(self.check, params, self.loss.mu)
+        newton, self.newton_mu = self.loss.mu < self.newton_mu, min(self.newton_mu, self.loss.mu)
+        exact = exact_optimum(self.check, params, self.loss.mu, newton=newton or last)
         if exact is None:
             return False
         self.model.set_params(exact)
@@ -142,7 +144,7 @@ class Continuation:
     def holds(self, params: dict[str, Array]) -> bool:
         """The exact optimum certified from where it stopped (the model takes it), or at the last
         smoothing within ``gtol`` of its optimum (asked when the epochs run out)."""
-        if self._finish(params):
+        if self._finish(params, last=True):
             return True
         check = self.check if self.loss.mu <= MU_END else None  # a gtol comes with its check
         return check is not None and check.measure(params) <= (self.gtol or 0.0)

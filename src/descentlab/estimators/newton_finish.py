@@ -23,9 +23,9 @@ Floats = NDArray[np.float64]
 STEPS, HALVINGS = 50, 30
 
 
-def smoothed_minimiser(column: Any, mu: float) -> Floats | None:
+def smoothed_minimiser(column: Any, mu: float, start: Floats | None = None) -> Floats | None:
     """:math:`\\theta_\\mu` of ``column``'s problem (a :class:`~descentlab.estimators.vertex._Column`
-    with ``P > 0``) from where it stands, or None when Newton's steps do not settle.
+    with ``P > 0``) from ``start`` (default: where it stands), or None when Newton's steps do not settle.
 
     >>> from descentlab.core.losses import Hinge
     >>> from descentlab.estimators.vertex import _Column
@@ -38,7 +38,7 @@ def smoothed_minimiser(column: Any, mu: float) -> Floats | None:
     loss, old = column.loss, column.loss.mu
     loss.mu = mu
     w, P, free = column.c * len(column.t), column.P, column.free
-    theta = column.theta.copy()
+    theta = (column.theta if start is None else start).copy()
 
     def objective(th: Floats) -> float:
         return float(loss.loss(column.t, column.forward(th), w) + 0.5 * np.sum(P * th**2))

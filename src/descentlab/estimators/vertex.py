@@ -53,6 +53,8 @@ MAX_ROWS_PER_PARAM, MAX_SHARE = 50, 0.1
 #: The most kink rows of a system with an l2 penalty, per parameter (its KKT matrix is square in
 #: parameters plus rows; the optimum generically has at most as many rows on the margin as parameters).
 MAX_KKT_ROWS = 2
+#: The smallest smoothing Newton's continuation goes down to (the continuation's last).
+NEWTON_FLOOR = 1e-6
 
 
 def kinks(loss: Any, t: Floats, y_pred: Floats) -> tuple[Floats, Floats, Floats, Floats]:
@@ -80,9 +82,11 @@ def kinks(loss: Any, t: Floats, y_pred: Floats) -> tuple[Floats, Floats, Floats,
     raise TypeError(f"{type(loss).__name__} has no kinks to finish on")
 
 
-def exact_optimum(check: "OptimumCheck", params: dict[str, Any], mu: float) -> dict[str, Any] | None:
+def exact_optimum(check: "OptimumCheck", params: dict[str, Any], mu: float,
+                  newton: bool = True) -> dict[str, Any] | None:
     """The certified exact optimum near ``params`` (in their namespace), or None where the rows
-    on the kinks (within ``mu``'s band) do not give one. A pass over ``check``'s rows per try.
+    on the kinks (within ``mu``'s band) do not give one. A pass over ``check``'s rows per try;
+    ``newton``: with l2, Newton's steps too (:meth:`_Column._newton`, the costly part).
 
     >>> from descentlab.estimators.convergence import OptimumCheck
     >>> Z, t = np.arange(5.0)[:, None], np.array([0.0, 1.2, 1.9, 3.1, 4.0])
@@ -117,7 +121,7 @@ def exact_optimum(check: "OptimumCheck", params: dict[str, Any], mu: float) -> d
     for j in range(cols):
         column = _Column(check.loss, t[:, j], c, forward, backward, Z,
                         np.r_[W2[:, j], b1[j]], l2[:, j], l1[:, j], check.fit_intercept)
-        theta = column.optimum(y_pred[:, j], mu)
+        theta = column.optimum(y_pred[:, j], mu, newton)
         if theta is None:
             return None
         W2[:, j], b1[j] = theta[:-1], theta[-1]
@@ -138,7 +142,7 @@ class _Column:
         """The standardised rows ``rows``, dense."""
         return _dense(self.Z, rows)
 
-    def optimum(self, y_pred: Floats, mu: float) -> Floats | None:
+    def optimum(self, y_pred: Floats, mu: float, newton: bool = True) -> Floats | None:
         """The certified optimum from the rows in ``mu``'s bands: for a linear program (no
         penalty) the small linear program on them (:meth:`_vertex`), else the system on them."""
         k, lo, hi, slope = kinks(self.loss, self.t, y_pred)
@@ -149,21 +153,24 @@ class _Column:
         lp = not np.any(self.P > 0)  # with an l1 part too: still a linear program
         theta = self._vertex(band, y_pred) if lp and len(band) <= MAX_SHARE * len(self.t) else None
         theta = theta if theta is not None else self._solve(band, k[band], slope)
-        return theta if theta is not None or lp else self._newton(mu)
+        return theta if theta is not None or lp or not newton else self._newton(mu)
 
     def _newton(self, mu: float) -> Floats | None:
-        """With l2: the rows strictly inside the bands at the smoothed minimiser of ``mu``, a tenth
-        and a hundredth of it (:func:`~descentlab.estimators.newton_finish.smoothed_minimiser`)."""
-        for m in (mu, mu / 10, mu / 100):
-            theta = smoothed_minimiser(self, m)
+        """With l2: the rows strictly inside the bands at the smoothed minimisers of ``mu`` and
+        each tenth of it down to :data:`NEWTON_FLOOR`, each warm-started from the last
+        (:func:`~descentlab.estimators.newton_finish.smoothed_minimiser`): continuation by Newton."""
+        theta: Floats | None = self.theta
+        while mu >= NEWTON_FLOOR and theta is not None:
+            theta = smoothed_minimiser(self, mu, theta)
             if theta is None:
-                continue
+                return None
             y = self.forward(theta)
             k, lo, hi, slope = kinks(self.loss, self.t, y)
-            inside = np.flatnonzero(((y - k) / m > lo) & ((y - k) / m < hi))
+            inside = np.flatnonzero(((y - k) / mu > lo) & ((y - k) / mu < hi))
             found = self._solve(inside, k[inside], slope, theta) if len(inside) else None
             if found is not None:
                 return found
+            mu /= 10
         return None
 
     def _vertex(self, rows: NDArray[np.intp], y_pred: Floats) -> Floats | None:
