@@ -55,6 +55,9 @@ class Optimizer:
     >>> opt.t = 5
     >>> opt.rate()  # halfway down the cosine
     0.05
+    >>> params = {"w": np.array([1.0])}; opt.step(params, {"w": np.array([2.0])})
+    >>> params, opt.stable_lr(4.0)  # 1 - 0.05 x 2; 2 / lam_max
+    ({'w': array([0.9])}, 0.5)
     """
 
     def __init__(self, lr: float, schedule: str | Schedule | None = None) -> None:
@@ -326,6 +329,8 @@ class Adam(Optimizer):
     >>> opt, params = Adam(0.1), {"w": np.array([1.0, -1.0])}
     >>> opt.step(params, {"w": np.array([100.0, -0.01])}); params["w"].round(6)  # about lr each, whatever |g|
     array([ 0.9, -0.9])
+    >>> opt.stable_lr(1e6) is None  # no bound from the curvature
+    True
     """
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,

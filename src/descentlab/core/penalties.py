@@ -83,6 +83,8 @@ class Penalty:
     (7.0, {'W': array([ 1., -3.])}, 1.0)
     >>> pen.prox("W", params["W"], 0.1), pen.prox("b", params["b"], 0.1)  # the bias is free
     (array([ 0.95, -2.95]), array(1.))
+    >>> pen.has_prox, Penalty(0.5, 0.0, {"W": 2.0}).has_prox  # an l1 part for the prox, or none
+    (True, False)
     """
 
     def __init__(self, alpha: float, l1_ratio: float, scales: Mapping[str, Array | float],

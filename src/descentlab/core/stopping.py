@@ -50,6 +50,19 @@ class ConvergenceRule(Protocol):
     ``holds(params)`` may still call the run converged; else ``unconverged_message`` is the
     warning. A rule with ``new_stage`` True (it changed the objective) starts a fresh
     ``n_iter_no_change`` window.
+
+    >>> import numpy as np
+    >>> from descentlab.core.models import LinearModel
+    >>> class Small:  # converged once |W| < 1
+    ...     def __call__(self, params, grads, stalled): return stalled and self.holds(params)
+    ...     def holds(self, params): return bool(abs(params["W"][0]) < 1)
+    ...     def unconverged_message(self, n_epochs, params): return f"|W| >= 1 after {n_epochs} epochs"
+    >>> history = History(); history.record(1.0, {}); history.status = "running"
+    >>> model = LinearModel(1).set_params({"W": np.array([0.5])})  # holds at the last epoch
+    >>> finish(history, model, Stopper(1e-3, 5), False, "raise", Small()).status
+    'converged'
+    >>> Small().unconverged_message(9, {})  # the warning when it does not hold
+    '|W| >= 1 after 9 epochs'
     """
 
     def __call__(self, params: Params, grads: Params | None, stalled: bool) -> bool: ...

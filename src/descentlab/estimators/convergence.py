@@ -62,6 +62,8 @@ class OptimumCheck:
     >>> check = optimum_check(reg, problem, MeanSquaredError(), None, model)
     >>> check.measure(model.params), check(model.params, None, stalled=True)
     (1.0, False)
+    >>> check.holds(model.params), check.unconverged_message(50, model.params)  # when the epochs run out
+    (False, 'training used all 50 epochs and stopped an estimated 1 (relative, on coef_) from the optimum, ...')
     """
 
     def __init__(self, gtol: float | None, unit: Array, penalty: "Penalty | None" = None,
