@@ -26,6 +26,7 @@ from descentlab.estimators.kinked import ClassifierLosses, RegressorLosses, rows
 from descentlab.estimators.problem import Problem, softmax_problem
 from descentlab.estimators.regressor import StandardizedTargetRegressor
 from descentlab.estimators.sparse import sparse_solver
+from descentlab.estimators.start_step import HalveOnRise, start_step
 from descentlab.estimators.streamed import fast_problem
 from descentlab.estimators.targets import MultiTarget
 from descentlab.fast.objectives import is_dask, is_streamed
@@ -231,6 +232,16 @@ class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator)
         """The rows' :class:`Problem`; 3+ classes full batch through the softmax fast path
         (:func:`descentlab.estimators.problem.softmax_problem`)."""
         return softmax_problem(self, super()._prepare(X, y, sample_weight))
+
+    def _step_size(self, problem: Problem, loss: Any, penalty: Any) -> tuple[float, float | None]:
+        """The default step, or for 5+ classes on the softmax fast path the larger one from the
+        Hessian at the start (:mod:`descentlab.estimators.start_step`), halved if the loss rises."""
+        lr, lam = super()._step_size(problem, loss, penalty)
+        self._lr_floor = lr
+        return start_step(self, problem, loss, penalty, lr, lam), lam
+
+    def _step_rules(self, optimizer: Any) -> list[object]:
+        return [HalveOnRise(optimizer, self._lr_floor)] if optimizer.lr > self._lr_floor else []
 
     def _encode_validation(self, y: ArrayLike, attrs: dict[str, Any]) -> NDArray[np.float64]:
         try:
