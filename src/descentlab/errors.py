@@ -4,7 +4,18 @@ from typing import Any
 
 
 class DescentlabError(ValueError):
-    """Bad input: the message says what was wrong and what to do, in one line."""
+    """Bad input: the message says what was wrong and what to do, in one line.
+
+    A ValueError, so code that catches ValueError catches it too.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise DescentlabError("--lr must be positive: pass e.g. --lr 0.01")
+    ... except ValueError as exc:
+    ...     print(exc)
+    --lr must be positive: pass e.g. --lr 0.01
+    """
 
 
 class DivergenceError(DescentlabError):
@@ -21,6 +32,12 @@ class DivergenceError(DescentlabError):
     result : object or None
         The lesson's result of the diverged run (its History marked ``"diverged"``), for
         a command to keep its files; None when there is none.
+
+    Examples
+    --------
+    >>> err = DivergenceError(divergence_message(7, 3e8), epoch=7, loss=3e8, history=None)
+    >>> err.epoch, isinstance(err, DescentlabError), str(err)
+    (7, True, 'training diverged at epoch 7: the loss reached 3e+08; the learning rate is too large...')
     """
 
     def __init__(self, message: str, *, epoch: int, loss: float, history: Any,
@@ -59,6 +76,11 @@ def divergence_message(epoch: int, loss: float | str, lr: float | None = None, b
     str
         ``"training diverged at epoch 7: the loss reached 3e+08; learning rate 5 is above
         0.8, the stable bound for this data: use a smaller --lr (below 0.8, e.g. 0.05)"``.
+
+    Examples
+    --------
+    >>> divergence_message(7, 3e8, lr=5, bound=0.8, fix="use a smaller --lr")
+    'training diverged at epoch 7: the loss reached 3e+08; learning rate 5 is above 0.8, the stable bound: use a smaller --lr'
     """
     how = loss if isinstance(loss, str) else f"reached {loss:.3g}"
     line = f"training diverged at epoch {epoch}: the loss {how}"
@@ -79,6 +101,12 @@ class SaveError(DescentlabError):
         The file that could not be written.
     recovered : Path or None
         Where the work was saved instead (:func:`descentlab.files.save_or_recover`).
+
+    Examples
+    --------
+    >>> err = SaveError("cannot write out/fit.png: the disk is full: free some space", path="out/fit.png")
+    >>> err.path, err.recovered, isinstance(err, DescentlabError)
+    ('out/fit.png', None, True)
     """
 
     def __init__(self, message: str, *, path: Any = None, recovered: Any = None) -> None:
@@ -88,4 +116,14 @@ class SaveError(DescentlabError):
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C (or SIGTERM) stopped a run; the message says what was kept."""
+    """Ctrl-C (or SIGTERM) stopped a run; the message says what was kept.
+
+    A KeyboardInterrupt, so ``except Exception`` does not swallow it.
+
+    Examples
+    --------
+    >>> isinstance(Interrupted("stopped at epoch 3; kept out/history.json"), Exception)
+    False
+    >>> str(Interrupted("stopped at epoch 3; kept out/history.json"))
+    'stopped at epoch 3; kept out/history.json'
+    """

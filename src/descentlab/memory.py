@@ -24,6 +24,12 @@ def available_bytes() -> int | None:
     """Memory that can be allocated now: MemAvailable of /proc/meminfo, else free pages.
 
     Returns None where neither is known (then nothing is refused).
+
+    Examples
+    --------
+    >>> n = available_bytes()
+    >>> n is None or n > 2**20  # at least a MiB, wherever it is known
+    True
     """
     try:
         with open("/proc/meminfo", encoding="ascii") as fh:
@@ -39,7 +45,13 @@ def available_bytes() -> int | None:
 
 
 def gib(n_bytes: float) -> str:
-    """``n_bytes`` in GiB, as text: ``"0.75 GiB"``, ``"22.9 GiB"``, ``"447,034 GiB"``."""
+    """``n_bytes`` in GiB, as text: three figures below 100 GiB, whole GiB with commas above.
+
+    Examples
+    --------
+    >>> gib(3 * 2**28), gib(22.9 * 2**30), gib(447034 * 2**30)
+    ('0.75 GiB', '22.9 GiB', '447,034 GiB')
+    """
     value = n_bytes / GIB
     return f"{value:.3g} GiB" if value < 100 else f"{value:,.0f} GiB"
 
@@ -55,6 +67,20 @@ def check_memory(what: str, n_bytes: int, fix: str) -> int:
         The estimate (Python ints never overflow, so any size can be asked about).
     fix : str
         What to do instead: ``"use fewer --samples"``.
+
+    Returns
+    -------
+    int
+        ``n_bytes``, when it fits (or is under 64 MiB, which is not checked).
+
+    Examples
+    --------
+    >>> check_memory("200 samples x 2 features", array_bytes(200, 2), "use fewer --samples")
+    3200
+    >>> check_memory("10**5 samples x 10**7 features", array_bytes(10**5, 10**7), "use fewer --samples")
+    Traceback (most recent call last):
+    ...
+    descentlab.errors.DescentlabError: 10**5 samples x 10**7 features would need about 7,451 GiB of memory but ... is available: use fewer --samples
     """
     if n_bytes < SMALL:
         return n_bytes
@@ -66,7 +92,13 @@ def check_memory(what: str, n_bytes: int, fix: str) -> int:
 
 
 def array_bytes(*shape: int, copies: int = 1, itemsize: int = 8) -> int:
-    """Bytes of ``copies`` float64 arrays of ``shape`` (exact integers, no overflow)."""
+    """Bytes of ``copies`` float64 arrays of ``shape`` (exact integers, no overflow).
+
+    Examples
+    --------
+    >>> array_bytes(200, 3), array_bytes(10**6, 10**6, copies=2)
+    (4800, 16000000000000)
+    """
     n = copies * itemsize
     for size in shape:
         n *= int(size)
@@ -79,6 +111,17 @@ def read_text_capped(path: str | os.PathLike[str], what: str, limit: int | None 
 
     A regular file is measured before it is read; anything else (a pipe, a device such
     as /dev/zero) is read up to the limit and no further.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with open(os.path.join(tmp, "m.json"), "w") as fh: _ = fh.write('{"w": 2}')
+    ...     print(read_text_capped(os.path.join(tmp, "m.json"), "the model"))
+    ...     try: read_text_capped(tmp, "the model")
+    ...     except DescentlabError as exc: print(str(exc).split(": ", 1)[1])
+    {"w": 2}
+    it is a folder, not a file: pass the file's path
     """
     shown, limit = str(path), MAX_JSON_BYTES if limit is None else limit
     try:

@@ -1,14 +1,10 @@
 """Settings declared once: kind, limits, help and default of every knob, and their checks.
 
-A :class:`Setting` says what values a knob takes and what it means. The same
-declaration serves three readers, so nothing is typed twice:
-
-* a run's config dataclass declares each field with :func:`setting` and checks itself
-  with :func:`check_config` (one-line :class:`DescentlabError` on bad input);
-* an estimator lists its hyperparameters in ``_parameter_constraints`` (in the spirit of
-  scikit-learn's) and checks them in ``fit``;
-* the command line builds its options, choices, defaults and help from them
-  (:mod:`descentlab.cli._options`).
+A :class:`Setting` says what values a knob takes and what it means, once for three readers:
+a run's config dataclass (fields from :func:`setting`, checked by :func:`check_config`), an
+estimator (``_parameter_constraints``, as in scikit-learn, checked in ``fit`` by
+:func:`check_params`) and the command line (options, choices, defaults and help:
+:mod:`descentlab.cli._options`). Bad input ends in a one-line :class:`DescentlabError`.
 """
 
 import math
@@ -33,30 +29,28 @@ class Setting:
     help : str
         One phrase for ``--help`` and the docs.
     kind : {"int", "float", "bool", "str", "choice", "sizes", "rates", "seed", "fraction", "weights"}
-        ``"sizes"`` is a tuple of whole numbers (hidden layer sizes); ``"rates"`` a list of
-        positive numbers; ``"weights"`` "balanced" or a dict of label to weight; ``"seed"`` a whole number in [0, 2**32 - 1]; ``"fraction"`` a
-        number in (0, 1).
-    low, high : float or None
-        Limits; ``low_open``/``high_open`` exclude them.
-    choices : tuple of str
-        For ``kind="choice"``.
+        ``"sizes"``: a tuple of whole numbers (hidden layer sizes); ``"rates"``: positive numbers; ``"weights"``:
+        "balanced" or a dict of label to weight; ``"seed"``: whole, in [0, 2**32 - 1]; ``"fraction"``: in (0, 1).
+    low, high, choices : float or None, tuple
+        Limits (``low_open``/``high_open`` exclude them); the values of ``kind="choice"``.
     none : str or None
         When None is allowed: what None means (shown in help and errors).
-    callable_ok : bool
-        A function is accepted too (a schedule ``f(t, lr)``).
-    label : str or None
-        The words for a config's error message ("learning rate"); the name by default.
-    suggest : str or None
-        A value to suggest in the error message.
-    flag : str or None
-        The command-line option, when not ``--`` and the name with dashes.
-    instances : tuple of type
-        Objects of these classes are accepted too (a ``numpy.random.RandomState`` as a
-        ``random_state``).
+    callable_ok, instances : bool, tuple of type
+        A function (a schedule ``f(t, lr)``), objects of these classes (a ``RandomState``), are accepted too.
+    label, suggest, flag : str or None
+        The words for a config's error message ("learning rate", the name by default); a
+        value the message suggests; the command-line option (default: ``--`` and the name).
     default : object, default=None
         The value when none is given: an estimator's ``__init__`` default, a config field's.
     cli : bool, default=False
         Whether ``descentlab fit`` has an option for it (an estimator's hyperparameter).
+
+    Examples
+    --------
+    >>> Setting("learning rate", low=0, low_open=True).problem(-1.0)
+    'must be a positive number'
+    >>> seed = Setting("seed", kind="seed"); seed.limits(), seed.expects()  # the kind sets the limits
+    ((0, 4294967295), 'a whole number in [0, 4294967295]')
     """
 
     help: str
@@ -156,21 +150,34 @@ class Setting:
 
 
 def setting(default: Any, help: str, **kwargs: Any) -> Any:
-    """A dataclass field whose metadata holds its :class:`Setting` (the kind from the default)."""
+    """A dataclass field whose metadata holds its :class:`Setting` (the kind from the default).
+
+    >>> setting(100, "epochs", low=1).metadata["setting"].expects()
+    'a whole number of at least 1'
+    """
     kwargs.setdefault("kind", _kind_of(default))
     return field(default=default, metadata={"setting": Setting(help, default=default, **kwargs)})
 
 
 def config_settings(config_class: type) -> dict[str, tuple[Setting, Any]]:
-    """``{name: (Setting, default)}`` of a config dataclass, in declaration order."""
+    """``{name: (Setting, default)}`` of a config dataclass, in declaration order.
+
+    >>> from dataclasses import make_dataclass
+    >>> Run = make_dataclass("Run", [("lr", float, lr_setting(0.1)), ("epochs", int, epochs_setting(50))])
+    >>> {name: (s.kind, default) for name, (s, default) in config_settings(Run).items()}
+    {'lr': ('float', 0.1), 'epochs': ('int', 50)}
+    """
     return {f.name: (f.metadata["setting"], None if f.default is MISSING else f.default)
             for f in fields(config_class) if "setting" in f.metadata}
 
 
 def check_config(config: Any) -> None:
-    """Check every declared field of ``config``; raise a one-line :class:`DescentlabError`.
+    """Check every declared field of ``config`` (sizes given as lists are stored as tuples).
 
-    A config's sizes arrive as lists from the command line: they are stored as tuples.
+    >>> from dataclasses import make_dataclass
+    >>> check_config(make_dataclass("Run", [("lr", float, lr_setting(0.1))])(lr=-1))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: learning rate -1 must be a positive number: try 0.1
     """
     for name, (s, _) in config_settings(type(config)).items():
         value = getattr(config, name)
@@ -181,7 +188,12 @@ def check_config(config: Any) -> None:
 
 
 def check_value(label: str, value: Any, s: Setting) -> Any:
-    """Raise unless ``value`` is accepted by the Setting ``s``; ``label`` names it."""
+    """Return ``value`` if the Setting ``s`` accepts it; else raise, ``label`` naming it.
+
+    >>> check_value("epochs", 0, SIZE)
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: epochs 0 must be a whole number of at least 1
+    """
     reason = s.problem(value)
     if reason is None:
         return value
@@ -197,7 +209,13 @@ def check_value(label: str, value: Any, s: Setting) -> Any:
 
 
 def check_params(owner: object, constraints: dict[str, Setting]) -> None:
-    """Check an estimator's hyperparameters against its ``_parameter_constraints``."""
+    """Check an estimator's hyperparameters against its ``_parameter_constraints``.
+
+    >>> class Model: lr = 0
+    >>> check_params(Model(), {"lr": LEARNING_RATE})
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: Model: lr=0 must be a positive number
+    """
     for name, s in constraints.items():
         value = getattr(owner, name)
         reason = s.problem(value)
@@ -206,15 +224,9 @@ def check_params(owner: object, constraints: dict[str, Setting]) -> None:
 
 
 def _kind_of(default: Any) -> str:
-    if isinstance(default, bool):
-        return "bool"
-    if isinstance(default, int):
-        return "int"
-    if isinstance(default, str):
-        return "str"
-    if isinstance(default, tuple):
-        return "sizes"
-    return "float"
+    """The kind a default implies (bool first: True is an int too); "float" for the rest."""
+    kinds = ((bool, "bool"), (int, "int"), (str, "str"), (tuple, "sizes"))
+    return next((kind for cls, kind in kinds if isinstance(default, cls)), "float")
 
 
 def _num(value: float) -> str:
@@ -237,12 +249,22 @@ SIZE = Setting("a size", kind="int", low=1)
 
 
 def check_size(name: str, value: Any) -> None:
-    """Raise unless ``value`` is a whole number of at least 1 (a size, a count of epochs)."""
+    """Raise unless ``value`` is a whole number of at least 1 (a size, a count of epochs).
+
+    >>> check_size("hidden units", 2.5)
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: hidden units 2.5 must be a whole number of at least 1
+    """
     check_value(name, value, SIZE)
 
 
 def check_choice(name: str, value: Any, choices: Iterable[Any]) -> None:
-    """Raise unless ``value`` is one of ``choices``; the message lists them."""
+    """Raise unless ``value`` is one of ``choices``; the message lists them.
+
+    >>> check_choice("optimizer", "adam", ["sgd", "momentum"])
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: unknown optimizer 'adam': choose one of sgd, momentum
+    """
     check_value(name, value, Setting(name, kind="choice", choices=tuple(choices)))
 
 
@@ -260,11 +282,19 @@ def check_rate(lr: Any, suggest: str = "0.01") -> float:
 
 
 def lr_setting(default: float) -> Any:
-    """The learning-rate field of a run's config, with its default."""
+    """The learning-rate field of a run's config, with its default.
+
+    >>> lr_setting(0.5).default, lr_setting(0.5).metadata["setting"].suggest
+    (0.5, '0.5')
+    """
     return field(default=float(default), metadata={"setting": replace(
         LEARNING_RATE, default=float(default), suggest=f"{default:g}")})
 
 
 def epochs_setting(default: int) -> Any:
-    """The epoch-budget field of a run's config, with its default."""
+    """The epoch-budget field of a run's config, with its default.
+
+    >>> epochs_setting(200).default, epochs_setting(200).metadata["setting"].problem(0)
+    (200, 'must be a whole number of at least 1')
+    """
     return setting(int(default), "epochs", low=1, suggest=str(default))

@@ -201,3 +201,38 @@ def test_a_rule_that_costs_little_is_asked_every_stalled_epoch(asks_again):
     # the loss never improves by 1: stalled from epoch 4 on, asked again at once or 4 epochs later
     assert history.status == "converged" and len(rule.asked) == 3
     assert history.n_epochs == 1 + (4 + 2 if asks_again else 4 + 2 * 4)
+
+
+class _Rule:
+    """A ``converged`` rule that never stops training early and holds (or not) at the end."""
+
+    def __init__(self, ok):
+        self.ok, self.asked = ok, []
+
+    def __call__(self, params, grads, stalled):
+        return False
+
+    def holds(self, params):
+        self.asked.append({k: np.copy(v) for k, v in params.items()})
+        return self.ok
+
+    def unconverged_message(self, n_epochs, params):
+        return f"not there after {n_epochs} epochs"
+
+
+@pytest.mark.parametrize("ok", [True, False])
+def test_a_rule_that_holds_when_the_epochs_run_out_makes_the_run_converged(ok):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = _problem(0)
+    model, rule = LinearModel(3, seed=0), _Rule(ok)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = train(model, X, y, optimizer=GradientDescent(0.01), epochs=7, tol=1e-12, converged=rule)
+    said = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert len(rule.asked) == 1 and np.array_equal(rule.asked[0]["W"], model.params["W"])  # the last params
+    assert history.n_epochs == 7
+    assert history.status == ("converged" if ok else "completed")
+    assert said == ([] if ok else ["not there after 7 epochs"])

@@ -83,6 +83,19 @@ def test_data_that_cannot_be_fitted(tmp_path, text, match):
         check_fit_data(data)
 
 
+def test_a_column_that_varies_only_in_its_last_row_is_not_constant(tmp_path):
+    """The constant check looks at the first rows first; a late change still counts."""
+    rows = "".join(f"{i},7,yes\n" for i in range(100))
+    late = read_csv(_write(tmp_path, "a,b,y\n" + rows + "100,8,no\n"), target="y", labels=True)
+    check_fit_data(late)  # b and y vary (in the last row only): nothing to refuse
+    flat = read_csv(_write(tmp_path, "a,b,y\n" + rows + "100,7,yes\n"), target="y", labels=True)
+    with pytest.raises(DescentlabError, match="feature column 'b' .* is constant .every row is 7"):
+        check_fit_data(flat)
+    flat.X[-1, 1] = 8
+    with pytest.raises(DescentlabError, match="target column 'y' .* is constant .every row is 'yes'"):
+        check_fit_data(flat)
+
+
 _cells = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 

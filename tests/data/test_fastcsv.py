@@ -2,7 +2,6 @@
 
 import sys
 
-import numpy as np
 import pytest
 
 import descentlab.data.csvfile as csvfile
@@ -67,6 +66,34 @@ def test_labels_and_options_equal_the_cell_by_cell_reader(tmp_path, monkeypatch)
     assert calls == [True] and fast.features == ["a", "b"] == slow.features
     assert fast.X.tobytes() == slow.X.tobytes() and list(fast.y) == list(slow.y) == ["spam", "ham", "spam"]
     assert all(type(v) is str for v in fast.y)
+
+
+@pytest.mark.parametrize("text, pinned", [
+    ("x,kind\n1, spam \n2,007\n3,True\n4,1e3\n", False),   # text first: pandas infers text
+    ("x,kind\n1,007\n2,7\n3,7.0\n4,ham\n", True),           # a number first: read as text
+    ("x,kind\n1,TRUE\n2,false\n3,True\n4,no\n", True),      # True/False first: read as text
+    ("x,kind\n1,0\n2,1\n3,01\n4,1\n", True),               # numbers only
+])
+def test_labels_keep_their_spelling_whichever_way_pandas_reads_them(tmp_path, monkeypatch, text, pinned):
+    path = _write(tmp_path, text)
+    slow = _slow(monkeypatch, path=path, target="kind", labels=True)
+    parsed = []
+    real = fastcsv._parse
+    monkeypatch.setattr(fastcsv, "_parse", lambda *a: parsed.append(a[-1]) or real(*a))
+    calls = _spy(monkeypatch)
+    fast = read_csv(path, target="kind", labels=True)
+    assert calls == [True] and parsed == (["kind"] if pinned else [None])
+    assert list(fast.y) == list(slow.y) and all(type(v) is str for v in fast.y)
+
+
+def test_labels_read_as_numbers_in_a_later_chunk_are_read_again_as_text(tmp_path, monkeypatch):
+    """pandas infers types chunk by chunk: a text first label does not make the whole column text."""
+    path = _write(tmp_path, "x,kind\n1,spam\n" + "".join(f"{i % 10},{i % 3}\n" for i in range(270_000)))
+    parsed = []
+    real = fastcsv._parse
+    monkeypatch.setattr(fastcsv, "_parse", lambda *a: parsed.append(a[-1]) or real(*a))
+    y = read_csv(path, target="kind", labels=True).y
+    assert parsed == [None, "kind"] and list(y[:4]) == ["spam", "0", "1", "2"] and type(y[-1]) is str
 
 
 @pytest.mark.parametrize("text,match", [
@@ -145,6 +172,45 @@ def test_a_missing_cell_past_the_first_megabyte_is_named_by_its_line(tmp_path, m
     monkeypatch.setattr(csvfile, "_rows", lambda *a: pytest.fail("the cell-by-cell reader ran"))
     with pytest.raises(DescentlabError, match="line 50002, column 'b'"):
         read_csv(path, target="y")
+
+
+def test_a_missing_cell_in_a_full_row_is_named_without_reading_the_file_again(tmp_path, monkeypatch):
+    """pandas pads a short row with missing cells: a row whose last cell is present has every
+    cell, so its line number is the row's and the file is not read a second time."""
+    path = _write(tmp_path, "a,b,y\n1,2,3\n4,,6\n7,8,9\n", "gap.csv")
+    monkeypatch.setattr(fastcsv, "_line", lambda *a: pytest.fail("the file was read again"))
+    monkeypatch.setattr(csvfile, "_rows", lambda *a: pytest.fail("the cell-by-cell reader ran"))
+    with pytest.raises(DescentlabError, match="missing value at line 3, column 'b'"):
+        read_csv(path, target="y")
+
+
+@pytest.mark.parametrize("labels, message", [(False, "missing value"), (True, "missing label")])
+def test_a_missing_last_cell_past_the_first_megabyte_is_named_by_its_line(tmp_path, monkeypatch, labels, message):
+    """A missing last cell could be a short row: its line is read (newlines counted block by block)."""
+    rows = ["1.2345678,2.3456789,3"] * 60_000
+    rows[50_000] = "1.2345678,2.3456789,"
+    path = _write(tmp_path, "a,b,y\n" + "\n".join(rows) + "\n", "long.csv")
+    monkeypatch.setattr(csvfile, "_rows", lambda *a: pytest.fail("the cell-by-cell reader ran"))
+    with pytest.raises(DescentlabError, match=f"{message} at line 50002, column 'y'"):
+        read_csv(path, target="y", labels=labels)
+
+
+@pytest.mark.parametrize("text, match", [
+    ("a,b,y\n1,2,3\n4\n5,6,7\n", "line 3 of .* has 1 cells"),                 # short: padded by pandas
+    ("a,b,y\n1,2,3\n4,,\n5,6,7\n", "missing value at line 3, column 'b'"),   # full, its last cell empty
+])
+def test_a_row_whose_last_cell_is_missing_is_told_short_or_full_from_its_line(tmp_path, text, match):
+    with pytest.raises(DescentlabError, match=match):
+        read_csv(_write(tmp_path, text, "short.csv"), target="y")
+
+
+def test_a_short_row_missing_only_a_dropped_column_is_refused_as_the_cell_by_cell_reader_does(tmp_path, monkeypatch):
+    short = _write(tmp_path, "a,b,y,id\n1,2,3,x\n4,5,6\n7,8,9,z\n", "short.csv")
+    with pytest.raises(DescentlabError, match="line 3 of .* has 3 cells but the header has 4"):
+        read_csv(short, target="y", drop=["id"])
+    full = _write(tmp_path, "a,b,y,id\n1,2,3,x\n4,5,6,\n7,8,9,z\n", "full.csv")  # an empty id
+    calls = _spy(monkeypatch)
+    assert read_csv(full, target="y", drop=["id"]).lines == [2, 3, 4] and calls == [True]
 
 
 def test_a_short_row_still_goes_to_the_reader_that_counts_cells(tmp_path):

@@ -176,3 +176,26 @@ def test_the_preconditioner_is_the_same_on_every_path_and_in_partial_fit():
         assert relative(est.coef_, ridge) <= (1e-3 if est.solver == "fused" else 1e-4)
     step = GDRegressor(standardize=False).partial_fit(X, y)
     np.testing.assert_allclose(step.x_scale_, np.sqrt(np.mean(X**2, axis=0)))
+
+
+def test_a_budget_that_ends_within_gtol_says_converged_and_one_that_ends_outside_warns():
+    """The distance decides, not the loss's last change: epochs that run out just after the fit
+    came within gtol (before tol saw the loss stall) end "converged", silently; fewer warn."""
+    from sklearn.datasets import make_regression
+    from sklearn.linear_model import LinearRegression
+
+    X, y = make_regression(500, 5, noise=5, random_state=0)
+    best = LinearRegression().fit(X, y).coef_
+    stalls_at = GDRegressor().fit(X, y).n_iter_
+    ends = {}
+    for epochs in range(stalls_at - 15, stalls_at):
+        est = GDRegressor(epochs=epochs)
+        warned = fit_quietly(est, X, y)
+        ends[epochs] = (est.history_.status, relative(est.coef_, best))
+        assert (est.history_.status == "converged") == (not warned)
+        if warned:
+            assert "from the optimum" in str(warned[0].message)
+    converged = [e for e, (status, _) in ends.items() if status == "converged"]
+    assert converged and len(converged) < len(ends)  # some budgets end inside gtol, some outside
+    assert all(ends[e][1] < 2e-4 for e in converged)  # near scikit-learn's optimum
+    assert all(ends[e][1] > ends[max(converged)][1] for e in ends if e not in converged)  # the farther ones warned

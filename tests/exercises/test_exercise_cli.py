@@ -164,6 +164,17 @@ def test_grade_refuses_to_write_inside_the_submissions_or_over_a_file(tmp_path, 
     other.rmdir()
 
 
+@pytest.mark.parametrize("args", [[], ["-j", "0"]])
+def test_a_refused_grade_leaves_no_output_folder_behind(tmp_path, capsys, args):
+    empty, out = tmp_path / "class", tmp_path / "marks" / "today"
+    empty.mkdir()
+    if args:  # a refusal after the submissions are found
+        (empty / "ada.py").write_text(reference("linear_regression"))
+    assert main(["exercise", "grade", str(empty), "--lesson", "linear_regression", "--out", str(out), *args]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["class"]  # neither marks/ nor marks/today/
+    assert len(capsys.readouterr().err.splitlines()) == 1
+
+
 def test_class_summary_counts_each_learner_once_and_skips_consequences():
     from descentlab.exercises import CheckResult, Report, common_mistakes
 

@@ -55,13 +55,15 @@ def type_into(page, field, text, enter=False):
 def test_a_slider_drag_sends_few_requests_each_with_the_client_id_and_the_latest_wins(page):
     page.open()
     page.js("const f = window.fetch; window.__headers = [];"
-            "window.fetch = (u, o) => { window.__headers.push((o && o.headers) || {}); return f(u, o); };")
+            "window.fetch = (u, o) => { window.__headers.push((o && o.headers) || {}); return f(u, o); }; window.__t1 = undefined;")
     n = len(sent(page, "lr"))
     rates = [round(0.1 + 0.02 * k, 2) for k in range(29)] + [0.5]  # 0.5: exact on the slider's log steps
     # 30 positions over 0.6 s, as a hand drags the slider
     page.js("const s = document.getElementById('lr'), r = arguments[0]; let i = 0; window.__t0 = performance.now();"
             "const t = setInterval(() => { s.value = Math.log10(r[i++]); s.dispatchEvent(new Event('input'));"
             " if (i === r.length) { clearInterval(t); window.__t1 = performance.now(); } }, 20);", rates)
+    # the drag passes 0.5 on its way too (0.1 + 0.02 * 20): wait for its end before asking for the last
+    assert wait_for(lambda: page.js("return window.__t1 !== undefined"))
     assert wait_for(lambda: page.state()["settings"]["lr"] == rates[-1]), (page.state()["settings"]["lr"], sent(page, "lr"), page.errors())
     assert wait_for(lambda: sent(page, "lr")[-1] == rates[-1])
     lrs = sent(page, "lr")[n:]

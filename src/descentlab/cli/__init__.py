@@ -39,14 +39,30 @@ COMMANDS = [tutorial, animate, lr_study, report, collapse, nonlinear, logistic, 
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line, not a usage block."""
+    """An ArgumentParser whose errors are one line, not a usage block.
+
+    >>> import contextlib, io
+    >>> parser = OneLineParser(prog="demo")
+    >>> _ = parser.add_argument("--epochs", type=int)
+    >>> with contextlib.redirect_stderr(io.StringIO()) as err:
+    ...     parser.parse_args(["--epochs", "many"])
+    Traceback (most recent call last):
+    SystemExit: 2
+    >>> print(err.getvalue(), end="")
+    demo: error: argument --epochs: invalid int value: 'many' (see 'demo --help')
+    """
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``descentlab`` parser with every subcommand of :data:`COMMANDS`."""
+    """The ``descentlab`` parser with every subcommand of :data:`COMMANDS`.
+
+    >>> args = build_parser().parse_args(["tutorial", "--epochs", "5"])
+    >>> args.command, args.epochs, args.lr
+    ('tutorial', 5, 0.05)
+    """
     parser = OneLineParser(prog="descentlab", description="descentlab: gradient-descent "
                            "learning, taught and performed. Start with: descentlab tutorial")
     from descentlab._version import __version__
@@ -59,7 +75,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``descentlab`` with ``argv`` (default: ``sys.argv[1:]``); return its exit code."""
+    """Run ``descentlab`` with ``argv`` (default: ``sys.argv[1:]``); return its exit code.
+
+    Bad input is one line on stderr: exit status 2 (argparse exits, ``run`` returns it).
+
+    >>> import contextlib, sys
+    >>> main(["exercise", "list"])
+    linear_regression    the article: y = m x + b, half-MSE, gradient descent, ...
+    ...
+    0
+    >>> with contextlib.redirect_stderr(sys.stdout):
+    ...     main(["tutorial", "--lr", "-1"])
+    descentlab: error: learning rate -1.0 must be a positive number: try 0.05
+    2
+    >>> with contextlib.redirect_stderr(sys.stdout):
+    ...     try:
+    ...         main(["tutorial", "--epochs", "many"])
+    ...     except SystemExit as exit:
+    ...         print("exit status", exit.code)
+    descentlab tutorial: error: argument --epochs: invalid int value: 'many' (see 'descentlab tutorial --help')
+    exit status 2
+    """
     closed = _closed_standard_streams()
     if closed:
         return closed

@@ -30,7 +30,13 @@ def _shown(value: object) -> str:
 
 def add_setting(p: argparse.ArgumentParser, name: str, s: Setting, default: object,
                 flag: str | None = None) -> None:
-    """One option from the Setting ``s`` of field ``name``, with ``default``."""
+    """One option from the Setting ``s`` of field ``name``, with ``default``.
+
+    >>> p = argparse.ArgumentParser()
+    >>> add_setting(p, "epochs", Setting("passes over the data", kind="int", low=1), 61)
+    >>> p.parse_args(["--epochs", "3"]).epochs, p.parse_args([]).epochs
+    (3, 61)
+    """
     flag = flag or s.flag or "--" + name.replace("_", "-")
     shown = s.none if default is None and s.none else _shown(default)
     help_ = f"{s.help} (default {shown})".replace("%", "%%")
@@ -53,14 +59,28 @@ def add_setting(p: argparse.ArgumentParser, name: str, s: Setting, default: obje
 
 
 def add_config_options(p: argparse.ArgumentParser, config_class: type, skip: Collection[str] = ()) -> None:
-    """One option per declared setting of ``config_class`` (``--test-size`` for ``test_size``)."""
+    """One option per declared setting of ``config_class`` (``--test-size`` for ``test_size``).
+
+    >>> from descentlab.lessons.lr_study import LRStudyConfig
+    >>> p = argparse.ArgumentParser()
+    >>> add_config_options(p, LRStudyConfig, skip=["features"])
+    >>> p.parse_args(["--rates", "0.1,0.5", "--test-size", "0.25"])
+    Namespace(samples=200, noise=10.0, test_size=0.25, seed=7, data_seed=42, rates=[0.1, 0.5], epochs=61)
+    """
     for name, (s, default) in config_settings(config_class).items():
         if name not in skip:
             add_setting(p, name, s, default)
 
 
 def add_training_options(p: argparse.ArgumentParser, log_every: bool = False) -> None:
-    """The tutorial's settings: data, split, ``--lr``, ``--epochs`` (``--log-every`` if asked)."""
+    """The tutorial's settings: data, split, ``--lr``, ``--epochs`` (``--log-every`` if asked).
+
+    >>> p = argparse.ArgumentParser()
+    >>> add_training_options(p, log_every=True)
+    >>> args = p.parse_args(["--lr", "0.1", "--log-every", "5"])
+    >>> args.lr, args.epochs, args.log_every
+    (0.1, 61, 5)
+    """
     add_config_options(p, TutorialConfig, skip=() if log_every else ("log_every",))
 
 
@@ -75,6 +95,20 @@ def add_out(p: argparse.ArgumentParser, writes: str = "its figures and JSON",
 
     Each command owns its file names, so commands sharing a folder never overwrite each
     other's files (the folder's ``manifest.json`` records which command wrote what).
+    A name that ends like a file is refused in one line:
+
+    >>> import contextlib, io
+    >>> p = argparse.ArgumentParser(prog="descentlab lr-study")
+    >>> add_out(p, "lr_study.png")
+    >>> p.parse_args([]).out
+    'descentlab-out'
+    >>> with contextlib.redirect_stderr(io.StringIO()) as err:
+    ...     p.parse_args(["--out", "study.png"])
+    Traceback (most recent call last):
+    SystemExit: 2
+    >>> print(err.getvalue().splitlines()[-1])
+    descentlab lr-study: error: argument --out: 'study.png' looks like a file, but --out is a folder:
+    lr-study writes lr_study.png into it; give a folder such as --out .
     """
     p.add_argument("--out", metavar="FOLDER", default=default, type=_folder(p.prog, writes),
                    help=f"the folder to write {writes} into (created if missing; default "
@@ -101,7 +135,11 @@ def config_from_args(args: argparse.Namespace) -> TutorialConfig: ...
 @overload
 def config_from_args(args: argparse.Namespace, config_class: type[Config]) -> Config: ...
 def config_from_args(args: argparse.Namespace, config_class: type[Any] = TutorialConfig) -> Any:
-    """The config dataclass built from the parsed arguments with the same names."""
+    """The config dataclass built from the parsed arguments with the same names.
+
+    >>> config_from_args(argparse.Namespace(epochs=3, lr=0.1, out="unused"))
+    TutorialConfig(samples=200, noise=10.0, test_size=0.2, seed=7, data_seed=42, features=1, lr=0.1, epochs=3, log_every=10)
+    """
     values = vars(args)
     return config_class(**{f.name: values[f.name] for f in fields(config_class) if f.name in values})
 
@@ -124,7 +162,14 @@ def _balanced(text: str) -> str | None:
 
 
 def positive_int(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
+    """An argparse type: a whole number of at least 1.
+
+    >>> positive_int("20")
+    20
+    >>> positive_int("0")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: 0 must be at least 1
+    """
     try:
         value = int(text)
     except ValueError:
@@ -135,7 +180,13 @@ def positive_int(text: str) -> int:
 
 
 def add_caps(p: argparse.ArgumentParser) -> None:
-    """``--max-frames`` and ``--max-points``: what keeps large runs drawable."""
+    """``--max-frames`` and ``--max-points``: what keeps large runs drawable.
+
+    >>> p = argparse.ArgumentParser()
+    >>> add_caps(p)
+    >>> p.parse_args(["--max-frames", "20"])
+    Namespace(max_frames=20, max_points=None)
+    """
     p.add_argument("--max-frames", type=positive_int, default=None,
                    help="at most this many animation frames, evenly spaced epochs (default 100)")
     p.add_argument("--max-points", type=positive_int, default=None,
@@ -143,14 +194,27 @@ def add_caps(p: argparse.ArgumentParser) -> None:
 
 
 def add_source(p: argparse.ArgumentParser) -> None:
-    """``--history``: draw from a saved run instead of training one on the spot."""
+    """``--history``: draw from a saved run instead of training one on the spot.
+
+    >>> p = argparse.ArgumentParser()
+    >>> add_source(p)
+    >>> p.parse_args(["--history", "run/history.json"]).history, p.parse_args([]).history
+    ('run/history.json', None)
+    """
     p.add_argument("--history", metavar="FILE", default=None,
                    help="a history.json written by 'descentlab tutorial' (default: train "
                    "with the options below on the spot)")
 
 
 def rate_list(text: str) -> list[float]:
-    """``"0.01,0.5,1.8"`` -> ``[0.01, 0.5, 1.8]``; each must be a positive number."""
+    """``"0.01,0.5,1.8"`` -> ``[0.01, 0.5, 1.8]``; each must be a positive number.
+
+    >>> rate_list("0.01,0.5,1.8")
+    [0.01, 0.5, 1.8]
+    >>> rate_list("0.1,fast")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: 'fast' in '0.1,fast' is not a number: give rates such as 0.01,0.5,1.8
+    """
     rates = []
     for part in text.split(","):
         try:
@@ -166,7 +230,12 @@ def rate_list(text: str) -> list[float]:
 
 
 def choice_list(choices: Sequence[str]) -> Callable[[str], list[str]]:
-    """An argparse type: ``"a,c"`` -> ``["a", "c"]``, each one of ``choices``, in their order."""
+    """An argparse type: ``"a,c"`` -> ``["a", "c"]``, each one of ``choices``, in their order.
+
+    >>> studies = choice_list(["collapse", "nonlinear", "logistic"])
+    >>> studies("logistic,collapse")
+    ['collapse', 'logistic']
+    """
     def parse(text: str) -> list[str]:
         names = [part.strip() for part in text.split(",")]
         unknown = [n for n in names if n not in choices]
@@ -178,6 +247,14 @@ def choice_list(choices: Sequence[str]) -> Callable[[str], list[str]]:
 
 
 def add_lesson_options(p: argparse.ArgumentParser, config_class: type) -> None:
-    """A lesson's settings and ``--out``."""
+    """A lesson's settings and ``--out``.
+
+    >>> from descentlab.lessons.collapse import CollapseConfig
+    >>> p = argparse.ArgumentParser()
+    >>> add_lesson_options(p, CollapseConfig)
+    >>> args = p.parse_args(["--hidden", "3"])
+    >>> args.hidden, args.epochs, args.out
+    (3, 300, 'descentlab-out')
+    """
     add_config_options(p, config_class)
     add_out(p, "its figure and JSON")

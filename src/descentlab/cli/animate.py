@@ -6,6 +6,14 @@ from descentlab.cli._options import add_caps, add_out, add_source, add_training_
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
+    """Add ``descentlab animate`` to ``sub``: where the run comes from, ``--fps`` and the MP4 switch.
+
+    >>> import argparse
+    >>> p = add_parser(argparse.ArgumentParser(prog="descentlab").add_subparsers())
+    >>> args = p.parse_args(["--history", "run/history.json", "--no-mp4", "--fps", "5"])
+    >>> args.history, args.mp4, args.fps
+    ('run/history.json', False, 5)
+    """
     p = sub.add_parser("animate", help="animate training epoch by epoch (GIF, and MP4 with ffmpeg)",
                        description="Draw the fitted line over the data beside the growing loss "
                        "curve, one frame per epoch, from --history or from a run trained now. "
@@ -25,6 +33,16 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> ar
 
 
 def run(args: argparse.Namespace) -> int:
+    """Draw the animation (:func:`descentlab.outputs.runs.animate`); the exit code.
+
+    Drawing frames (and ffmpeg's MP4) takes a while, so here is its cheapest real
+    behaviour: a frame rate out of range is refused before anything is trained.
+
+    >>> from descentlab.cli import build_parser
+    >>> run(build_parser().parse_args(["animate", "--fps", "0"]))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: --fps 0 must be between 1 and 100: try 10
+    """
     from descentlab.cli._outputs import command_of, finish
     from descentlab.outputs import runs
 

@@ -12,6 +12,14 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
+    """Add ``descentlab exercise`` and its actions ``new``, ``list``, ``check`` and ``grade`` to ``sub``.
+
+    >>> import argparse
+    >>> p = add_parser(argparse.ArgumentParser(prog="descentlab").add_subparsers())
+    >>> args = p.parse_args(["check", "linear_regression.py", "--hint", "2", "--seed", "3"])
+    >>> args.action, args.file, args.hint, args.seed, args.run is run_check
+    ('check', 'linear_regression.py', 2, 3, True)
+    """
     p = sub.add_parser("exercise", help="exercises: write the functions yourself, get hints",
                        description="Exercises for learners and a grader for teachers: 'new' "
                        "writes a starter, 'check' grades one file with hints that name the "
@@ -86,6 +94,16 @@ def _no_action(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
+    """``exercise new``: write a lesson's starter files and say where.
+
+    >>> import tempfile
+    >>> from descentlab.cli import build_parser
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     run_new(build_parser().parse_args(["exercise", "new", folder]))
+    Wrote .../linear_regression.py, .../linear_regression.ipynb, .../README_linear_regression.md
+    Write the functions in .../linear_regression.py, then: descentlab exercise check .../linear_regression.py
+    0
+    """
     from ..exercises import new_exercise
 
     written = new_exercise(args.dir, args.lesson, force=args.force)
@@ -95,6 +113,15 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    """``exercise list``: each lesson's name and what it asks for.
+
+    >>> from descentlab.cli import build_parser
+    >>> run_list(build_parser().parse_args(["exercise", "list"]))
+    linear_regression    the article: y = m x + b, half-MSE, gradient descent, MAPE, test prediction
+    dense_layer          a Dense layer's forward and backward pass
+    ...
+    0
+    """
     from ..exercises import LESSONS
 
     width = max(map(len, LESSONS))
@@ -104,6 +131,16 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    """``exercise check``: grade one file; 0 when every check passes, else 1.
+
+    Checking runs the learner's code in a fresh Python process (a second or more), so
+    here is its cheapest real behaviour: a file that is not there is one line.
+
+    >>> from descentlab.cli import build_parser
+    >>> run_check(build_parser().parse_args(["exercise", "check", "no_such_file.py"]))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: no_such_file.py is not a file: give the path of your .py or .ipynb file
+    """
     from ..exercises import check
 
     report = check(args.file, args.lesson, args.seed, _limits(args))
@@ -118,6 +155,21 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_grade(args: argparse.Namespace) -> int:
+    """``exercise grade``: grade every learner of a class folder into ``grades.csv`` in ``--out``.
+
+    Grading runs each learner's code in a fresh Python process (seconds), so here is its
+    cheapest real behaviour: a folder with no submissions is one line, nothing written.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from descentlab.cli import build_parser
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     (Path(folder) / "class").mkdir()
+    ...     run_grade(build_parser().parse_args(["exercise", "grade", f"{folder}/class", "--lesson",
+    ...                                          "momentum", "--out", f"{folder}/grades"]))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: .../class holds no .py or .ipynb files nor folders of them
+    """
     from ..exercises import grade_into
 
     grade_into(args.dir, args.lesson, args.out, fmt=args.format, seed=args.seed, limits=_limits(args),

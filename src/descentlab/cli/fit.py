@@ -65,6 +65,14 @@ def _options(text: str) -> dict[str, float]:
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
+    """Add ``descentlab fit`` to ``sub``: the data's options, every estimator setting, ``--out``.
+
+    >>> import argparse
+    >>> p = add_parser(argparse.ArgumentParser(prog="descentlab").add_subparsers())
+    >>> args = p.parse_args(["data.csv", "--target", "price", "--classify", "--lr", "0.1"])
+    >>> args.csv, args.target, args.classify, args.lr
+    ('data.csv', 'price', True, 0.1)
+    """
     p = sub.add_parser("fit", help="train a linear model on a CSV file and save it",
                        description="Train a linear regression (or, with --classify, a "
                        "logistic regression: binary, or multinomial for 3+ labels) by gradient descent on the columns of a CSV file "
@@ -97,6 +105,18 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> ar
 
 
 def run(args: argparse.Namespace) -> int:
+    """Fit a model on the CSV file, say its metrics, save ``model.json``; the exit code.
+
+    >>> import contextlib, io, tempfile
+    >>> from pathlib import Path
+    >>> from descentlab.cli import build_parser
+    >>> with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stdout(io.StringIO()) as said:
+    ...     csv = Path(folder) / "d.csv"
+    ...     _ = csv.write_text("x,y\\n" + "".join(f"{x},{2 * x + 1}\\n" for x in range(8)))
+    ...     code = run(build_parser().parse_args(["fit", str(csv), "--target", "y", "--out", folder]))
+    >>> code, said.getvalue().splitlines()[-1]
+    (0, 'Saved the model to .../model.json')
+    """
     from descentlab.cli._outputs import command_of
     from descentlab.outputs import models
 

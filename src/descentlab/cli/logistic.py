@@ -7,6 +7,14 @@ from descentlab.lessons.logistic import LogisticConfig, run_logistic
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
+    """Add ``descentlab logistic`` to ``sub``: the lesson's settings, ``--out``, ``--animate``, the caps.
+
+    >>> import argparse
+    >>> p = add_parser(argparse.ArgumentParser(prog="descentlab").add_subparsers())
+    >>> args = p.parse_args(["--samples", "50", "--animate"])
+    >>> args.samples, args.animate, args.lr
+    (50, True, 0.5)
+    """
     p = sub.add_parser("logistic", help="logistic regression on two overlapping Gaussian blobs",
                        description="Train logistic regression (sigmoid and binary cross-entropy) "
                        "by gradient descent on two overlapping Gaussian blobs; print the loss, "
@@ -22,6 +30,16 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> ar
 
 
 def run(args: argparse.Namespace) -> int:
+    """Train the logistic regression, say how it did, draw its boundary; the exit code.
+
+    Its figure draws the boundary at several epochs (most of a second), so here is its
+    cheapest real behaviour: bad settings are refused before anything is trained.
+
+    >>> from descentlab.cli import build_parser
+    >>> run(build_parser().parse_args(["logistic", "--epochs", "0"]))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: epochs 0 must be a whole number of at least 1: try 200
+    """
     from descentlab.cli._outputs import command_of, finish
     from descentlab.outputs import runs
 

@@ -4,6 +4,14 @@ import argparse
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
+    """Add ``descentlab playground`` to ``sub``: where to listen, the class mode, the workers.
+
+    >>> import argparse
+    >>> p = add_parser(argparse.ArgumentParser(prog="descentlab").add_subparsers())
+    >>> args = p.parse_args(["--port", "8000", "--no-browser"])
+    >>> args.host, args.port, args.no_browser, args.workers
+    (None, 8000, True, 1)
+    """
     p = sub.add_parser("playground", help="train live in the browser",
                        description="Start a local web server with the live playground: "
                        "sliders for every setting, the line, the loss and the loss surface "
@@ -23,6 +31,16 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> ar
 
 
 def run(args: argparse.Namespace) -> int:
+    """Serve the playground until Ctrl-C; the exit code.
+
+    The server runs until stopped, so here is its cheapest real behaviour: settings it
+    cannot serve with are refused in one line before anything listens.
+
+    >>> from descentlab.cli import build_parser
+    >>> run(build_parser().parse_args(["playground", "--port", "70000"]))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: port 70000 is out of range: choose 0 to 65535 (0 picks a free one)
+    """
     from descentlab.errors import DescentlabError
 
     try:

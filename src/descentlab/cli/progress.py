@@ -19,6 +19,19 @@ class ProgressBar:
     interval : float, default=0.1
 
     It draws only when ``stream`` is a terminal, so logs and pipes stay clean.
+
+    Examples
+    --------
+    >>> import io
+    >>> from descentlab.core.history import History
+    >>> class Terminal(io.StringIO):
+    ...     def isatty(self) -> bool: return True
+    >>> bar = ProgressBar(4, stream=Terminal(), width=8)
+    >>> bar(1, History(loss=[3.0, 2.5])); bar(3, History(loss=[3.0, 2.5, 2.2, 2.0]))
+    >>> bar.stream.getvalue().split("\\r")[1:]
+    ['  epoch 2/4 [####----] loss 2.5  ', '  epoch 4/4 [########] loss 2  ']
+    >>> ProgressBar(4, stream=io.StringIO())  # not a terminal: draws nothing
+    ProgressBar(total=4, enabled=False)
     """
 
     def __init__(self, total: int, stream: TextIO | None = None, interval: float = 0.1, width: int = 30) -> None:

@@ -15,6 +15,14 @@ from descentlab.lessons import NETWORK_STUDIES
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
+    """Add ``descentlab report`` to ``sub``: the run's source, ``--rates``, ``--with``, the caps.
+
+    >>> import argparse
+    >>> p = add_parser(argparse.ArgumentParser(prog="descentlab").add_subparsers())
+    >>> args = p.parse_args(["--with", "logistic,collapse", "--rates", "0.1,1"])
+    >>> args.networks, args.rates
+    (['collapse', 'logistic'], [0.1, 1.0])
+    """
     p = sub.add_parser("report", help="write one self-contained HTML report",
                        description="Write an HTML page with every figure embedded: the data, "
                        "the training animation with an epoch slider, the cost against m, the "
@@ -37,6 +45,18 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> ar
 
 
 def run(args: argparse.Namespace) -> int:
+    """Write ``report.html`` (:func:`descentlab.outputs.runs.report`); the exit code.
+
+    A report draws every figure (seconds), so here is its cheapest real behaviour: a
+    missing ``--history`` is one line, before anything is written.
+
+    >>> import tempfile
+    >>> from descentlab.cli import build_parser
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     run(build_parser().parse_args(["report", "--history", "missing.json", "--out", out]))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: cannot read history 'missing.json' (No such file or directory): check the path
+    """
     from descentlab.cli._outputs import command_of, finish
     from descentlab.outputs import runs
 

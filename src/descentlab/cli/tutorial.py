@@ -11,6 +11,14 @@ from descentlab.cli._options import (
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:
+    """Add ``descentlab tutorial`` to ``sub``: the training options, ``--out``, the extras, the caps.
+
+    >>> import argparse
+    >>> p = add_parser(argparse.ArgumentParser(prog="descentlab").add_subparsers())
+    >>> args = p.parse_args(["--epochs", "5", "--report"])
+    >>> p.prog, args.epochs, args.report, args.out
+    ('descentlab tutorial', 5, True, 'descentlab-out')
+    """
     p = sub.add_parser("tutorial", help="run the article's linear regression end to end",
                        description="Train the article's linear regression by gradient descent, "
                        "print its progress and metrics, and write figures, history.json and "
@@ -30,6 +38,16 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> ar
 
 
 def run(args: argparse.Namespace) -> int:
+    """Train, say and write the tutorial (:func:`descentlab.outputs.runs.tutorial`); the exit code.
+
+    A run draws several figures (about a second), so here is its cheapest real behaviour:
+    bad settings are refused in one line before anything is trained or written.
+
+    >>> from descentlab.cli import build_parser
+    >>> run(build_parser().parse_args(["tutorial", "--lr", "-1"]))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: learning rate -1.0 must be a positive number: try 0.05
+    """
     from descentlab.cli._outputs import command_of, finish
     from descentlab.outputs import runs
 

@@ -24,6 +24,8 @@ class ConvergenceRule(Protocol):
 
     def __call__(self, params: Params, grads: Params | None, stalled: bool) -> bool: ...
 
+    def holds(self, params: Params) -> bool: ...
+
     def unconverged_message(self, n_epochs: int, params: Params) -> str: ...
 
 
@@ -112,7 +114,8 @@ class Stopper:
 def finish(history: History, model: Model, stopper: Stopper | None, early_stopping: bool,
            on_divergence: str, converged: ConvergenceRule | None = None) -> History:
     """Set the final parameters and status; warn when the budget ran out before ``tol`` (or
-    before the ``converged`` rule of :func:`descentlab.core.trainer.train` held: its message).
+    before the ``converged`` rule of :func:`descentlab.core.trainer.train` held: its message;
+    a rule that holds at the last parameters, asked once, makes the run "converged").
 
     >>> from descentlab.core.models import LinearModel
     >>> history = History(); history.record(1.0, {}); history.status = "running"
@@ -129,7 +132,10 @@ def finish(history: History, model: Model, stopper: Stopper | None, early_stoppi
                         "left non-finite parameters", on_divergence)
     if history.status == "running":
         history.status = "completed"
-        if stopper is not None:
+        if stopper is not None and converged is not None and not early_stopping \
+                and converged.holds(history.final_params):
+            history.status = "converged"  # the rule holds at the last epoch, before the loss stalled
+        elif stopper is not None:
             from sklearn.exceptions import ConvergenceWarning
 
             message = (f"training used all {history.n_epochs} epochs before the loss stopped "

@@ -356,14 +356,25 @@ def check_fit_data(data: Any) -> None:
         raise DescentlabError(f"{data.path!r} has {n_rows} data rows for {n_features} features: "
                               "fitting needs more rows than features (with the intercept); "
                               "add rows or choose fewer --features")
+    # a column that varies mostly does so in its first rows: only those constant there are scanned
+    first = np.all(data.X[:64] == data.X[0], axis=0)
     for j, name in enumerate(data.features):
-        if np.all(data.X[:, j] == data.X[0, j]):
+        if first[j] and np.all(data.X[:, j] == data.X[0, j]):
             raise DescentlabError(f"feature column {name!r} of {data.path!r} is constant (every "
                                   f"row is {data.X[0, j]:g}): it carries no information, leave it "
                                   "out with --features")
-    if data.y is not None and np.all(data.y == data.y[0]):
+    if data.y is not None and _constant(data.y):
         raise DescentlabError(f"target column {data.target!r} of {data.path!r} is constant (every "
                               f"row is {_shown(data.y[0])}): there is nothing to learn")
+
+
+def _constant(y: np.ndarray) -> bool:
+    """Whether every value of ``y`` equals the first; text labels are compared one by one in
+    Python, up to the first that differs (a whole-array ``==`` on objects costs a call each)."""
+    if y.dtype != object:
+        return bool(np.all(y == y[0]))
+    first = y[0]
+    return not any(value != first for value in y)
 
 
 def _shown(value: Any) -> str:

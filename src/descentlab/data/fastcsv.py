@@ -74,11 +74,69 @@ def read_fast(path: str, header: list[str], raw_header: list[str], features: lis
         import pandas as pd
     except ImportError:
         return None
+    label = target if target is not None and labels else None
+    # a label column surely read as text is left to pandas' inference (its fast path for text:
+    # pinning dtype=str costs about a sixth more); one that may read as numbers is pinned
+    pinned = label is not None and not _surely_text(path, delimiter, header.index(label), missing)
+    frame = _parse(path, header, raw_header, delimiter, missing, label if pinned else None)
+    if frame is not None and label is not None and not pinned \
+            and pd.api.types.infer_dtype(frame[label], skipna=True) != "string":
+        frame = _parse(path, header, raw_header, delimiter, missing, label)  # a chunk of numbers
+    if frame is None:
+        return None
+    n_rows = len(frame)
+    numeric = features + ([target] if target is not None and not labels else [])
+    # (a number column's cells are numbers or missing ones, checked below: no line breaks there;
+    # the label column is checked on its few distinct labels, after factorize)
+    text = [name for name in frame.columns
+            if frame[name].dtype.kind not in "biuf" and name not in numeric and name != label]
+    if n_rows == 0 or any(frame[name].str.contains("\n", regex=False).any() for name in text):
+        return None  # no rows, or a quoted cell over several lines: the line numbers would shift
+    last = frame.columns[-1]  # pandas pads a short row with missing cells, the last one too
+    if last not in numeric and last != label:  # (a used column's gaps are looked at below)
+        padded = frame[last].isna().to_numpy()
+        if padded.any() and _any_short(path, delimiter, len(header), np.flatnonzero(padded)):
+            return None  # the cell-by-cell reader names the row
+    bad = [name for name in numeric if frame[name].dtype.kind not in "iuf"]
+    if bad:  # text, or True/False: a number column only when its other cells are missing ones
+        for name in bad:
+            gap = _missing_cells(frame[name], missing)
+            if gap is None:
+                return None
+            frame[name] = np.where(gap, np.nan, 0.0)  # only where the gaps are matters now
+    X = _floats(frame, features)
+    y, label_gaps = None, None
+    if label is not None:
+        codes, uniques = pd.factorize(frame[label])  # a few distinct labels: strip each once
+        if any("\n" in str(u) for u in uniques):
+            return None  # a label over several lines: the line numbers would shift
+        names = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+        y = names[codes]  # a missing cell (NaN, code -1) is the "" at the end
+        blank = np.array([name.lower() in missing for name in names])[codes]  # the last is True
+        label_gaps = blank if blank.any() else None
+    elif target is not None:
+        y = frame[target].to_numpy(dtype=float)
+    finite = np.all(np.isfinite(X)) and (y is None or label is not None or np.all(np.isfinite(y)))
+    if bad or label_gaps is not None or not finite:
+        target_gaps = label_gaps if label is not None or y is None else np.isnan(y)
+        infinite = bool(np.isinf(X).any() or (y is not None and label is None and np.isinf(y).any()))
+        if not infinite:  # an infinite cell too: the cell-by-cell reader says which comes first
+            _first_missing(path, delimiter, frame, X, features, target, target_gaps, label is not None, on_missing)
+        return None
+    return X, y, list(range(2, n_rows + 2))
+
+
+def _parse(path: str, header: list[str], raw_header: list[str], delimiter: str, missing: Any,
+           text: str | None) -> Any:
+    """The file as pandas reads it, with the checked ``header`` as its column names (and the
+    column ``text``, if any, read as text), or None when pandas refuses it."""
+    import pandas as pd
+
     try:
         raw_names = dict(zip(header, raw_header, strict=False))  # pandas keeps the names unstripped
         # numbers are inferred (as fast as dtype=float, the same values): a column with a
         # missing cell then comes out as text instead of failing the whole pass
-        dtype: dict[str, type] = {raw_names[target]: str} if target is not None and labels else {}
+        dtype: dict[str, type] = {} if text is None else {raw_names[text]: str}
         # every column and index_col=False, warnings as errors: a row with more cells than
         # the header is then refused, never read as an index or cut short
         read = dict(sep=delimiter, header=0, index_col=False, dtype=dtype, skip_blank_lines=False,
@@ -94,62 +152,86 @@ def read_fast(path: str, header: list[str], raw_header: list[str], features: lis
         frame.columns = header
     except Exception:  # anything pandas refuses, the cell-by-cell reader explains
         return None
-    n_rows = len(frame)
-    numeric = features + ([target] if target is not None and not labels else [])
-    # (a number column's cells are numbers or missing ones, checked below: no line breaks there)
-    text = [name for name in frame.columns if frame[name].dtype.kind not in "biuf" and name not in numeric]
-    if n_rows == 0 or any(frame[name].str.contains("\n", regex=False).any() for name in text):
-        return None  # no rows, or a quoted cell over several lines: the line numbers would shift
-    bad = [name for name in numeric if frame[name].dtype.kind not in "iuf"]
-    if bad:  # text, or True/False: a number column only when its other cells are missing ones
-        for name in bad:
-            gap = _missing_cells(frame[name], missing)
-            if gap is None:
-                return None
-            frame[name] = np.where(gap, np.nan, 0.0)  # only where the gaps are matters now
-        _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
-        return None
-    X = np.ascontiguousarray(frame[features].to_numpy(dtype=float))  # C order, as the old reader
-    y = None
-    if target is not None and labels:
-        codes, uniques = pd.factorize(frame[target])  # a few distinct labels: strip each once
-        names = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
-        y = names[codes]  # a missing cell (NaN, code -1) is the "" at the end
-        if (codes < 0).any() or any(name.lower() in missing for name in names[:-1]):
-            _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
-            return None
-    elif target is not None:
-        y = frame[target].to_numpy(dtype=float)
-    if not (np.all(np.isfinite(X)) and (y is None or labels or np.all(np.isfinite(y)))):
-        _first_missing(path, delimiter, len(header), frame, features, target, labels, missing, on_missing)
-        return None
-    return X, y, list(range(2, n_rows + 2))
+    return frame
 
 
-def _first_missing(path: str, delimiter: str, n_columns: int, frame: Any, features: list[str],
-                   target: str | None, labels: bool, missing: Any,
+def _surely_text(path: str, delimiter: str, column: int, missing: Any) -> bool:
+    """Whether pandas infers column ``column`` as text: its first cell (of the first non-blank
+    row after the header) is neither a number, True/False nor a missing cell, as pandas sees
+    them. Otherwise, or when unsure, False (the column is then read as text on purpose)."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            rows = (row for row in csv.reader(fh, delimiter=delimiter) if any(c.strip() for c in row))
+            row = next(itertools.islice(rows, 1, None), None)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False  # pandas' pass, or the cell-by-cell reader, says what is wrong
+    if row is None or column >= len(row):
+        return False
+    cell = row[column].strip()
+    try:
+        float(cell)
+        return False
+    except ValueError:
+        return bool(cell) and cell.lower() not in missing and cell.lower() not in ("true", "false")
+
+
+def _floats(frame: Any, names: list[str]) -> np.ndarray:
+    """The columns ``names`` of ``frame`` as one C-ordered float array, filled column by column
+    (one copy; ``frame[names].to_numpy()`` gives Fortran order, which then needs a second)."""
+    X = np.empty((len(frame), len(names)))
+    for j, name in enumerate(names):
+        X[:, j] = frame[name].to_numpy(dtype=float)
+    return X
+
+
+def _first_missing(path: str, delimiter: str, frame: Any, X: np.ndarray, features: list[str],
+                   target: str | None, target_gaps: np.ndarray | None, is_label: bool,
                    on_missing: Callable[[int, str, bool], None] | None) -> None:
     """Call ``on_missing`` for the first missing cell, by line then by column in the file's
-    order, when the numbers are otherwise all finite (else the cell-by-cell reader decides);
-    None, for the fallback, when it does not raise."""
+    order; None, for the fallback, when it does not raise.
+
+    ``X`` holds the ``features`` as floats (a gap is NaN), ``target_gaps`` (or None: none)
+    marks the missing cells of the ``target`` column. The file's line is read only when the
+    row could be short (pandas pads a short row with missing cells, so its last cell is then
+    missing too): a row whose last cell is present has every cell."""
+    import pandas as pd
+
     if on_missing is None:
         return
-    numeric = features + ([target] if target is not None and not labels else [])
-    values = frame[numeric].to_numpy(dtype=float)
-    gaps = np.isnan(values)
-    if labels and target is not None:
-        gaps = np.column_stack([gaps, frame[target].isna().to_numpy()
-                                | frame[target].fillna("").str.strip().str.lower().isin(missing).to_numpy()])
-    if not gaps.any() or np.isinf(values).any():
-        return  # no missing cell, or an infinite one too: the cell-by-cell reader says which first
-    names = numeric + ([target] if labels and target is not None else [])
+    gaps = np.isnan(X)
+    rows = gaps.any(axis=1)
+    if target_gaps is not None:
+        rows |= target_gaps
+    if not rows.any():
+        return
+    row = int(np.argmax(rows))
+    names, at_row = list(features), list(gaps[row])
+    if target is not None:
+        names.append(target)
+        at_row.append(target_gaps is not None and bool(target_gaps[row]))
     order = np.argsort([list(frame.columns).index(n) for n in names], kind="stable")
-    row = int(np.argmax(gaps.any(axis=1)))
-    column = names[next(j for j in order if gaps[row, j])]
-    line = _line(path, row + 1)  # pandas pads a short row with missing cells: is it one?
-    if len(next(csv.reader([line], delimiter=delimiter), [])) != n_columns:
-        return  # a short row, or a blank line: the reader says so, in its own words
-    on_missing(row + 2, column, column == target and labels)  # it raises the reader's error
+    column = names[next(j for j in order if at_row[j])]
+    n_columns = len(frame.columns)
+    if pd.isna(frame.iat[row, n_columns - 1]):  # a short row, or a blank line?
+        line = _line(path, row + 1)
+        if len(next(csv.reader([line], delimiter=delimiter), [])) != n_columns:
+            return  # yes: the reader says so, in its own words
+    on_missing(row + 2, column, is_label and column == target)  # it raises the reader's error
+
+
+def _any_short(path: str, delimiter: str, n_columns: int, rows: np.ndarray) -> bool:
+    """Whether one of the data ``rows`` (0: the line after the header) has another number of
+    cells than the header, read in one pass up to the last of them (the rows hold no line
+    breaks: :func:`read_fast` checked)."""
+    wanted = set((rows + 1).tolist())
+    end = max(wanted)
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        for index, line in enumerate(fh):
+            if index in wanted and len(next(csv.reader([line], delimiter=delimiter), [])) != n_columns:
+                return True
+            if index >= end:
+                break
+    return False
 
 
 def _spellings(missing: Any) -> list[str]:

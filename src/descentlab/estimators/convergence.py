@@ -17,11 +17,10 @@ squared loss the step is exact: the estimate *is* the distance. It is measured o
 The Newton step is the gradient's size in the metric of the curvature, the scale-free
 form of scikit-learn's lbfgs rule on the gradient's size. It is checked when the loss
 stalls (``tol``): "converged" needs both. :math:`H` is factored once
-(:mod:`descentlab.estimators.newton`): where it is constant (the moments) each check costs
-:math:`O(n^2)`. On rows a new :math:`H` costs a pass, so after a failed check the next new
-one waits a tenth of the epochs run (at least 10); the epochs between solve the last one's
-factor again against the full gradient the epoch brought, and a step below ``gtol`` there
-is confirmed on a new :math:`H` before "converged" is said.
+(:mod:`descentlab.estimators.newton`): where it is constant (the moments) a check costs
+:math:`O(n^2)`. On rows a new :math:`H` costs a pass, so the next new one waits a tenth of
+the epochs run (at least 10); the epochs between solve the last one's factor again, and a
+step below ``gtol`` there is confirmed on a new :math:`H` before "converged" is said.
 """
 
 import math
@@ -145,8 +144,7 @@ class OptimumCheck:
 
     # -- the rule ------------------------------------------------------------------------
     def _solver(self, H: NDArray[np.float64], free: NDArray[np.bool_]) -> NewtonSolver:
-        """``H[free, free]`` factored (:class:`~descentlab.estimators.newton.NewtonSolver`),
-        kept while ``H`` and the free coordinates stay the same."""
+        """``H[free, free]`` factored (:class:`~descentlab.estimators.newton.NewtonSolver`), kept while both stay."""
         key = free.tobytes()
         if self._factor is None or self._factor[0] != key or self._factor[1] is not H:
             self._factor = key, H, NewtonSolver(H if free.all() else H[np.ix_(free, free)])
@@ -180,10 +178,8 @@ class OptimumCheck:
 
     @property
     def asks_again(self) -> bool:
-        """Whether to be asked again the next stalled epoch after a failed check
-        (:func:`~descentlab.core.trainer.train`'s ``converged``): the epochs bring the full
-        gradient and the Hessian is kept (the moments', or the last one on rows), so a
-        check costs one solve with its factor."""
+        """Whether to be asked again the next stalled epoch after a failed check (``train``'s
+        ``converged``): full gradients, and a Hessian kept, so a check costs one solve."""
         return not self.minibatch and (self._fixed_H is not None or self._last_H is not None)
 
     def __call__(self, params: dict[str, Array], grads: dict[str, Array] | None, stalled: bool) -> bool:
@@ -200,6 +196,11 @@ class OptimumCheck:
                 return False  # (the last check's Hessian, solved again: a new one only to confirm)
         self.next_check = self.epoch + max(10, self.epoch // 10)
         return self.measure(params, grads) <= self.gtol
+
+    def holds(self, params: dict[str, Array]) -> bool:
+        """Whether ``params`` is within ``gtol`` of the optimum now, stalled or not (asked once,
+        when the epochs run out: the distance, not the loss's last change, is what converged means)."""
+        return self.gtol is not None and self.measure(params) <= self.gtol
 
     def unconverged_message(self, n_epochs: int, params: dict[str, Array]) -> str:
         """The warning when the budget ran out: how far it stopped and what to change."""

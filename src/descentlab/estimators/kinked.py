@@ -1,14 +1,12 @@
 r"""The linear estimators' other losses, and honest stopping on the ones with kinks.
 
 ``GDRegressor(loss=...)``: "huber", "epsilon_insensitive", "quantile"; ``GDClassifier(loss=...)``:
-"hinge", "modified_huber" (scikit-learn's, :mod:`descentlab.core.losses`). Huber and modified
-Huber have a Lipschitz gradient: they stop by the squared loss's Newton-step rule
-(:class:`~descentlab.estimators.convergence.OptimumCheck`). The piecewise-linear ones, whose
-constant step would bounce across a kink while the loss looks flat, train on the smoothed
-:math:`\varphi_\mu` by continuation (:class:`Continuation`): each solved stage shrinks
-:math:`\mu` tenfold from :data:`MU_START` to :data:`MU_END`, and only the last may say
-"converged" (within ``gtol`` of the minimiser of a loss at most :math:`\mu/2` below the exact
-one); else a ConvergenceWarning names the :math:`\mu` it reached.
+"hinge", "modified_huber" (scikit-learn's, :mod:`descentlab.core.losses`). Huber and modified Huber
+have a Lipschitz gradient: they stop by the squared loss's Newton-step rule (``OptimumCheck``). The piecewise-linear ones, whose
+constant step would bounce across a kink, train on the smoothed :math:`\varphi_\mu` by
+continuation (:class:`Continuation`): each solved stage shrinks :math:`\mu` tenfold from
+:data:`MU_START` to :data:`MU_END`; only the last may say "converged" (within ``gtol`` of the
+minimiser of a loss at most :math:`\mu/2` below the exact one), else a warning names its :math:`\mu`.
 """
 
 import math
@@ -34,9 +32,8 @@ if TYPE_CHECKING:
     from descentlab.estimators.base import GDEstimator
 
 Kinked = EpsilonInsensitive | QuantileLoss | Hinge  #: the losses with kinks, each smoothed by its mu
-#: The first and the last smoothing of a kink (on the standardised target, or the logit); a
-#: stage's step sized on the rows within NEAR times its band; STAGES from MU_START to MU_END,
-#: plus one at MU_END (without ``tol`` each an equal share of the epochs).
+#: A kink's first and last smoothing (standardised target or logit); a stage's step sized on the rows within
+#: NEAR bands; STAGES from MU_START to MU_END plus one at MU_END (without ``tol``, equal shares of the epochs).
 MU_START, MU_END, MU_FACTOR, NEAR, STAGES = 1.0, 1e-6, 0.1, 10.0, 7
 
 
@@ -262,6 +259,11 @@ class Continuation:
         self.stage_grad = min(self.stage_grad, size)
         if size > 10 * self.stage_grad:
             self.optimizer.lr, self.optimizer.state = self.safe, {}
+
+    def holds(self, params: dict[str, Array]) -> bool:
+        """At the last smoothing, within ``gtol`` of its optimum (asked when the epochs run out)."""
+        check = self.check if self.loss.mu <= MU_END else None  # a gtol comes with its check
+        return check is not None and check.measure(params) <= (self.gtol or 0.0)
 
     def unconverged_message(self, n_epochs: int, params: dict[str, Array]) -> str:
         """How far it got: the smoothing reached, and the Newton step's distance there."""

@@ -3,7 +3,6 @@
 This room trains and predicts and hands back what to keep: :func:`fit_info` (the facts a
 model file keeps beside the model) and :func:`predictions_csv` (the predictions as CSV
 text); :mod:`descentlab.outputs.models` writes them (``save_fit``, ``write_predictions``).
-Everything is usable from Python.
 """
 
 from collections.abc import Callable, Sequence
@@ -34,41 +33,23 @@ Metrics: TypeAlias = dict[str, float | int | None]
 TASKS = ("regression", "classification")
 
 
-
-
 @dataclass
 class FitConfig:
     """What ``descentlab fit`` trains: the data, the task and the estimator's settings.
 
-    Parameters
-    ----------
-    csv : str
-        A CSV file with a header row, or a folder of CSV or Parquet files (read with Dask).
-    target : str
-        The column to predict.
-    features : list of str or None, default=None
-        The feature columns; None takes every other column.
-    task : {"regression", "classification"}, default="regression"
-        :class:`GDRegressor` or :class:`GDClassifier` (labels may be text; two classes
-        train a logistic regression, three or more a multinomial one).
-    hidden : tuple of int or None, default=None
-        Hidden layer sizes: a :class:`descentlab.estimators.network.GDNetworkRegressor`
-        (or, for classification, ``GDNetworkClassifier``) instead of the linear model.
-    activation : str, default="tanh"
-        The hidden layers' activation, with ``hidden``.
-    test_size : float, default=0.0
-        Hold out this fraction of the rows to measure on; 0 fits on every row.
-    seed : int, default=0
-        The estimator's ``random_state`` and the seed of the split.
-    delimiter : str, default=","
-        The character between cells.
-    drop : list of str or None, default=None
-        Columns to leave out of the features (with ``features`` None).
-    params : dict
-        Estimator settings of :data:`FIT_PARAMS` that differ from the estimator's
-        defaults (checked by the estimator's ``_parameter_constraints``).
-    scheduler : str or None, default=None
-        The address of a Dask scheduler to train on (:mod:`descentlab.estimators.distributed_fit`).
+    ``csv``: a CSV file with a header row, or a folder of CSV or Parquet files (read with
+    Dask); ``features``: the feature columns (None: every other but ``drop``). ``task`` picks
+    :class:`GDRegressor` or :class:`GDClassifier` (labels may be text; two classes train a
+    logistic regression, more a multinomial one); ``hidden`` layer sizes the network
+    estimators, with ``activation``. ``test_size`` holds out a fraction to measure on (0:
+    none); ``seed`` seeds the estimator and the split; ``params`` are the :data:`FIT_PARAMS`
+    that differ from the estimator's defaults; ``scheduler`` a Dask scheduler's address.
+
+    >>> FitConfig(csv="houses.csv", target="sold", task="classification", hidden=(8,)).estimator()
+    GDNetworkClassifier(hidden_layer_sizes=(8,))
+    >>> FitConfig(csv="houses.csv", target="price", test_size=1.5)
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: test fraction 1.5 must be a number in [0, 1): try 0.2
     """
 
     csv: str
@@ -122,7 +103,14 @@ class FitConfig:
 
 @dataclass
 class FitResult:
-    """A fitted estimator, the data it saw, and its metrics on the train (and test) rows."""
+    """A fitted estimator, the data it saw, and its metrics on the train (and test) rows.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X = np.arange(8.0).reshape(-1, 1)
+    >>> result = FitResult(FitConfig(csv="d.csv", target="y"), GDRegressor().fit(X, 3 * X[:, 0]), 8, ["x"])
+    >>> result.summary_lines()[-1]
+    "Coefficients (in the data's units): x 3.000...; intercept ..."
+    """
 
     config: FitConfig
     estimator: "GDEstimator"
@@ -145,10 +133,16 @@ def fit_csv(config: FitConfig, callbacks: Sequence[Any] = (),
             on_start: Callable[["CsvData | FolderData", "GDEstimator"], object] | None = None) -> FitResult:
     """Read ``config.csv``, check it, fit the estimator and measure it.
 
-    ``callbacks`` go to the training loop (a progress bar); ``on_start(data, estimator)``
-    is called once the data has passed its checks, just before training. Ctrl-C stops
-    training cleanly: the result holds the model trained so far (``history_.status ==
-    "interrupted"``).
+    ``callbacks`` go to the training loop (a progress bar); ``on_start(data, estimator)`` is
+    called once the data has passed its checks, just before training. Ctrl-C stops training
+    cleanly: the result holds the model trained so far (``history_.status == "interrupted"``).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = Path(folder, "d.csv").write_text("size,price\\n" + "".join(f"{x},{3 * x}\\n" for x in range(8)))
+    ...     result = fit_csv(FitConfig(csv=f"{folder}/d.csv", target="price", test_size=0.25))
+    >>> result, result.features, sorted(result.metrics)
+    (FitResult(GDRegressor, n_rows=8, status='converged'), ['size'], ['test', 'train'])
     """
     if config.scheduler or Path(config.csv).is_dir():
         from descentlab.estimators.distributed_fit import fit_dask
@@ -183,7 +177,14 @@ def fit_csv(config: FitConfig, callbacks: Sequence[Any] = (),
 
 
 def measure(estimator: "GDEstimator", X: Array, y: Array) -> Metrics:
-    """Regression: half-MSE loss, R^2, MAE, RMSE, MAPE. Classification: accuracy, log loss."""
+    """Regression: half-MSE loss, R^2, MAE, RMSE, MAPE. Classification: accuracy, log loss.
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X = np.arange(8.0).reshape(-1, 1)
+    >>> metrics = measure(GDRegressor().fit(X, 3 * X[:, 0]), X, 3 * X[:, 0])
+    >>> sorted(metrics), round(metrics["r2"], 6)
+    (['loss', 'mae', 'mape_excluded', 'mape_percent', 'r2', 'rmse'], 1.0)
+    """
     with np.errstate(over="ignore", invalid="ignore"):
         values = estimator.decision_function(X) if hasattr(estimator, "classes_") else estimator.predict(X)
     _check_finite(values, "the fitted model's prediction for row")
@@ -201,7 +202,14 @@ def measure(estimator: "GDEstimator", X: Array, y: Array) -> Metrics:
 
 def fit_info(result: FitResult) -> dict[str, Any]:
     """What a model file keeps beside a fit's model: the names of its features and target,
-    the task, the data's path, the metrics and the settings (``predict`` reads the names)."""
+    the task, the data's path, the metrics and the settings (``predict`` reads the names).
+
+    >>> from descentlab.estimators import GDRegressor
+    >>> X = np.arange(8.0).reshape(-1, 1)
+    >>> info = fit_info(FitResult(FitConfig(csv="d.csv", target="y"), GDRegressor().fit(X, X[:, 0]), 8, ["x"]))
+    >>> info["features"], info["target"], info["task"], info["csv"]
+    (['x'], 'y', 'regression', 'd.csv')
+    """
     return {"features": result.features, "target": result.config.target,
             "task": result.config.task, "csv": result.config.csv, "metrics": result.metrics,
             "config": asdict(result.config)}
@@ -215,6 +223,18 @@ def predict_csv(model_path: str | PathLike[str], csv_path: str | PathLike[str], 
     ignored). Returns ``(estimator, info, predictions)`` with ``predictions`` a dict of
     column name -> array: the predicted value or label and, for a classifier, the
     probability of the second class (two classes) or of every class (more).
+
+    >>> import tempfile
+    >>> from descentlab.estimators import GDRegressor
+    >>> from descentlab.estimators.persist import model_text
+    >>> X = np.arange(8.0).reshape(-1, 1)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     model, rows = Path(folder, "m.json"), Path(folder, "new.csv")
+    ...     _ = model.write_text(model_text(GDRegressor().fit(X, 3 * X[:, 0]), info={"target": "price"}))
+    ...     _ = rows.write_text("x0\\n10\\n")
+    ...     estimator, info, predictions = predict_csv(model, rows)
+    >>> {column: values.round(2) for column, values in predictions.items()}  # y = 3 x at x = 10
+    {'predicted_price': array([30.])}
     """
     from descentlab.estimators.persist import load_model
 
@@ -252,7 +272,15 @@ def _check_finite(values: Array, what: str, lines: Sequence[int] | None = None) 
 
 
 def predictions_csv(predictions: dict[str, np.ndarray]) -> str:
-    """The predictions as CSV text; floats are written exactly (Python's ``repr``)."""
+    """The predictions as CSV text; floats are written exactly (Python's ``repr``), and text
+    that a spreadsheet would run as a formula is escaped.
+
+    >>> print(predictions_csv({"prediction": np.array([1.5, 2.0]), "label": np.array(["=SUM(A1)", "no"])}))
+    prediction,label
+    1.5,'=SUM(A1)
+    2.0,no
+    <BLANKLINE>
+    """
     import csv
     import io
 

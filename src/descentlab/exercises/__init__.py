@@ -6,7 +6,8 @@ implementation of each piece of math), and nothing in the library imports it.
 - :mod:`.lessons` the lessons, their starters (``templates/``) and reference solutions
   (``solutions/``); :mod:`.checks` the checks of each lesson
 - :mod:`.judge` comparing a learner's answer with the library's; diagnosing the mistake
-- :mod:`.runner` running the checks here, on the learner's functions in a child process
+- :mod:`.runner` running the checks here, on the learner's functions in a child process;
+  :mod:`.source` the learner's file read and compiled
 - :mod:`.sandbox` that child process (namespaces, limits); :mod:`.worker` its code, which
   runs without descentlab; :mod:`.wire` the plain data between them
 - :mod:`.starter` ``exercise new``; :mod:`.grading` ``exercise check`` and ``grade``

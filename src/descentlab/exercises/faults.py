@@ -13,7 +13,7 @@ from .judge import Failed
 
 
 class TimeLimits(Protocol):
-    """The seconds a check and a load may take (:class:`.sandbox.Limits` has them)."""
+    """The seconds a check (``.check_timeout``) and a load (``.load_timeout``) may take (:class:`.sandbox.Limits`)."""
 
     @property
     def check_timeout(self) -> float: ...
@@ -22,6 +22,12 @@ class TimeLimits(Protocol):
 
 
 def timeout(limits: TimeLimits, loading: bool) -> Failed:
+    """The :class:`Failed` of a child stopped at its deadline (``loading``: its file's load).
+
+    >>> from descentlab.exercises.sandbox import Limits
+    >>> timeout(Limits(check_timeout=2), loading=False).message
+    "stopped after 2 s: an endless loop? (check the loop's condition)"
+    """
     if loading:
         return Failed("timeout", f"stopped after {limits.load_timeout:g} s while loading your "
                       "file: an endless loop at the top level?")
@@ -30,7 +36,14 @@ def timeout(limits: TimeLimits, loading: bool) -> Failed:
 
 
 def death(status: int | None, limits: TimeLimits, loading: bool) -> tuple[str, str]:
-    """``(mistake, reason)`` of a child that died."""
+    """``(mistake, reason)`` of a child that died, from its exit status (``-N``: signal N).
+
+    >>> from descentlab.exercises.sandbox import Limits
+    >>> death(-signal.SIGXFSZ, Limits(), loading=False)
+    ('output', 'wrote too much output: remove the prints')
+    >>> death(3, Limits(), loading=True)[1]
+    'ended the process while loading your file (exit code 3): does your code call os._exit? Return values instead'
+    """
     where = " while loading your file" if loading else ""
     if isinstance(status, int) and status < 0 or isinstance(status, int) and status > 128:
         sig = -status if status < 0 else status - 128
@@ -64,7 +77,14 @@ def _where(error: dict[str, object]) -> str:
 
 
 def raise_fault(name: str, error: object, limits: TimeLimits | None) -> NoReturn:
-    """Raise the :class:`Failed` of a fault the child reported (``error``: plain data)."""
+    """Raise the :class:`Failed` of a fault the child reported (``error``: plain data).
+
+    >>> try:
+    ...     raise_fault("gradient", {"kind": "exception", "type": "ValueError", "line": 12}, None)
+    ... except Failed as exc:
+    ...     print(exc.mistake, "|", exc.message)
+    exception | gradient raised ValueError at line 12 of your file (arrays of shapes that do not fit together?)
+    """
     error = error if isinstance(error, dict) else {}
     assert isinstance(error, dict)
     kind, exc_type = error.get("kind"), _type(error) or "an exception"
@@ -87,7 +107,11 @@ def raise_fault(name: str, error: object, limits: TimeLimits | None) -> NoReturn
 
 
 def load_failure(error: object, flags: Collection[str]) -> Failed:
-    """The :class:`Failed` of a file that could not load."""
+    """The :class:`Failed` of a file that could not load.
+
+    >>> load_failure({"kind": "exception", "type": "NameError", "line": 3}, set()).message
+    'your file raised NameError when loaded at line 3 of your file: code outside the functions must run'
+    """
     error = error if isinstance(error, dict) else {}
     kind = error.get("kind")
     if kind == "descentlab" or "used_descentlab" in flags:

@@ -16,12 +16,17 @@ from .judge import MISTAKES
 from .lessons import Lesson, get_lesson, guess_lesson
 from .preflight import check_setup
 from .report import Report, write_report
-from .runner import CheckResult, check_file, helper_modules
+from .runner import CheckResult, check_file
 from .sandbox import Limits
+from .source import helper_modules
 
 SUFFIXES = (".py", ".ipynb")
 def new_seed() -> int:
-    """A fresh seed for a run without ``--seed`` (printed, so the run can be repeated)."""
+    """A fresh seed for a run without ``--seed`` (printed, so the run can be repeated).
+
+    >>> 0 <= new_seed() < 2**31
+    True
+    """
     return secrets.randbelow(2**31)
 
 
@@ -62,6 +67,12 @@ def check(path: str | Path, lesson: str | None = None, seed: int | None = None,
         None: the lesson named by the file (``linear_regression.py``).
     seed : int or None
         None draws a fresh seed (reported, so the run can be repeated).
+
+    Examples
+    --------
+    >>> report = check(get_lesson("dense_layer").solution, seed=0)  # the reference, in the sandbox
+    >>> report.learner, report.score, [c.status for c in report.checks]
+    ('dense_layer.py', 100.0, ['pass', 'pass', 'pass', 'pass'])
     """
     path, limits = Path(path), limits or Limits()
     if not path.is_file():
@@ -75,7 +86,15 @@ def check(path: str | Path, lesson: str | None = None, seed: int | None = None,
 
 def find_submissions(folder: str | Path, lesson: Lesson) -> dict[str, Path | None]:
     """``{learner: file}`` of a class folder: each ``.py``/``.ipynb`` file is a learner, and
-    so is each sub-folder (its ``<lesson>.py``, else its only .py or .ipynb file)."""
+    so is each sub-folder (its ``<lesson>.py``, else its only .py or .ipynb file).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     Path(tmp, "bob").mkdir(); Path(tmp, "cy").mkdir()
+    ...     _ = [Path(tmp, f).write_text("") for f in ("ann.py", "bob/momentum.py", "bob/utils.py")]
+    ...     {who: path and path.name for who, path in find_submissions(tmp, get_lesson("momentum")).items()}
+    {'ann': 'ann.py', 'bob': 'momentum.py', 'cy': None}
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise DescentlabError(f"{folder} is not a folder: give the folder of the submissions")
@@ -113,7 +132,14 @@ def grade(folder: str | Path, lesson: str, out: str | Path, seed: int | None = N
     the reference solution is graded with the same limits: a setup that fails it (a low
     ``ulimit -v``, a bad ``--memory``) is the teacher's problem, reported once. The file is
     written to a temporary file and moved into place, so an interrupted run leaves no half
-    file.
+    file. The grades are never written among the submissions:
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = Path(tmp, "ann.py").write_text("")
+    ...     grade(tmp, "momentum", Path(tmp, "grades.csv"))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: .../grades.csv is inside the submissions folder ...: write the grades elsewhere ...
     """
     chosen, limits = get_lesson(lesson), limits or Limits()
     folder, out = Path(folder), Path(out)
@@ -142,13 +168,25 @@ def grade(folder: str | Path, lesson: str, out: str | Path, seed: int | None = N
 def grade_into(folder: str | Path, lesson: str, out_folder: str | Path, *,
                fmt: str = "csv", say: Callable[[str], None] = print, **options: Any) -> list[Report]:
     """``exercise grade``: :func:`grade` (with ``options``) into ``grades.csv`` (or ``.json``) in
-    ``out_folder``, made unless inside the submissions; say each learner and the summary."""
-    from descentlab.files import ensure_writable_dir
+    ``out_folder``, made unless inside the submissions; say each learner and the summary.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     Path(tmp, "class").mkdir()
+    ...     try:
+    ...         grade_into(Path(tmp, "class"), "momentum", Path(tmp, "out"))
+    ...     except DescentlabError as error:
+    ...         print(error, [p.name for p in Path(tmp).iterdir()])  # the refusal leaves no "out"
+    /.../class holds no .py or .ipynb files nor folders of them ['class']
+    """
+    from descentlab.files import output_dir
 
     out = Path(out_folder) / GRADES[fmt]
-    if not out.resolve().is_relative_to(Path(folder).resolve()):  # else grade() says why
-        ensure_writable_dir(out_folder)
-    reports = grade(folder, lesson, out, log=say, fmt=fmt, **options)
+    if out.resolve().is_relative_to(Path(folder).resolve()):  # grade() says why not
+        reports = grade(folder, lesson, out, log=say, fmt=fmt, **options)
+    else:
+        with output_dir(out_folder):  # made, and gone again if grade() refuses
+            reports = grade(folder, lesson, out, log=say, fmt=fmt, **options)
     say("\n".join(summary_lines(reports)))
     say(f"Wrote {out} (seed {reports[0].seed})")
     return reports
@@ -173,7 +211,14 @@ def _check_out(folder: Path, out: Path, force: bool) -> None:
 def mistakes_of(report: Report) -> set[tuple[str, str | None]]:
     """The learner's own mistakes as ``{(check, mistake)}``: a fault of the whole file (all checks
     failed with one message, or one mistake) counts once, as ``("file", mistake)``; checks not assessed
-    do not count."""
+    do not count.
+
+    >>> ann = Report("ann", "momentum", 7, [CheckResult("momentum_update", False, "", "sign"),
+    ...                                     CheckResult("training", True, "ok")])
+    >>> bob = Report("bob", "momentum", 7, [CheckResult(c, False, "line 3: syntax", "syntax") for c in ("momentum_update", "training")])
+    >>> mistakes_of(ann), mistakes_of(bob)
+    ({('momentum_update', 'sign')}, {('file', 'syntax')})
+    """
     failed = [c for c in report.checks if not c.passed]
     if failed and len(failed) == len(report.checks) and (
             len({c.message for c in failed}) == 1
@@ -184,7 +229,14 @@ def mistakes_of(report: Report) -> set[tuple[str, str | None]]:
 
 def common_mistakes(reports: Iterable[Report], top: int = 5) -> list[tuple[str, str, int]]:
     """``[(check, mistake label, learners), ...]``: the most common first, ties in a fixed
-    order (the lesson's order of the checks, then the mistake's name)."""
+    order (the lesson's order of the checks, then the mistake's name).
+
+    >>> def failed(who, mistake):
+    ...     return Report(who, "momentum", 7, [CheckResult("momentum_update", False, "", mistake),
+    ...                                        CheckResult("training", True, "ok", points=1)])
+    >>> common_mistakes([failed("ann", "sign"), failed("bob", "lr"), failed("cy", "sign")])
+    [('momentum_update', 'sign error', 2), ('momentum_update', 'learning rate forgotten', 1)]
+    """
     reports = list(reports)
     counts = Counter(pair for r in reports for pair in mistakes_of(r))
     order = {c.name: i for r in reports for i, c in enumerate(r.checks)}
@@ -194,7 +246,16 @@ def common_mistakes(reports: Iterable[Report], top: int = 5) -> list[tuple[str, 
 
 
 def summary_lines(reports: list[Report], top: int = 5) -> list[str]:
-    """The class's summary as the command prints it: scores, flags, the common mistakes."""
+    """The class's summary as the command prints it: scores, flags, the common mistakes.
+
+    >>> ann = Report("ann", "momentum", 7, [CheckResult(c, True, "ok", points=1) for c in ("momentum_update", "training")])
+    >>> bob = Report("bob", "momentum", 7, [CheckResult("momentum_update", False, "a sign error in p", "sign"),
+    ...                                     CheckResult("training", True, "ok", points=1)])
+    >>> print("\\n".join(summary_lines([ann, bob])))
+    2 learners graded: 1 passed every check; mean score 75.0%.
+    Most common mistakes:
+      momentum_update: sign error (1 learner)
+    """
     n = len(reports)
     full = sum(r.passed == len(r.checks) for r in reports)
     mean = sum(r.score for r in reports) / n if n else 0.0

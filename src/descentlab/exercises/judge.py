@@ -1,13 +1,8 @@
 r"""The judge's tools: call a learner's function safely, compare with the library, name the mistake.
 
-A check calls the learner's function through :class:`Learner` (in a child process that
-answers with plain data: :mod:`.sandbox`; a change made in place to an input is seen; every
-fault turned into a :class:`Failed` with a one-line reason), then :func:`compare` holds the result against the library's answer.
-When they differ, the library's answer transformed by each known mistake (``-correct``,
-``2 * correct``, ``N * correct``, the bias left out, two values swapped, ...) is tried in
-turn: the first one the learner's answer equals names the mistake. An answer of several
-values (``dm, db``) is diagnosed value by value, so a sign error in ``dm`` alone is named
-as such.
+A check calls the learner's function through :class:`Learner` (any fault a :class:`Failed`); :func:`compare`
+holds the result against the library's; if they differ, the first known mistake (``-correct``, ``2 * correct``,
+two values swapped, ...) whose answer it equals, value by value, is named (a sign error in ``dm`` alone is).
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -22,29 +17,30 @@ Variant: TypeAlias = tuple[str, str, object]
 
 #: mistake tag -> what the class summary calls it
 MISTAKES = {
-    "not_written": "not written yet (NotImplementedError)", "missing": "function missing",
-    "none": "returns None", "sign": "sign error", "half": "missing 1/2 (or a factor 2 too many)",
-    "sum": "sum instead of mean", "mean": "mean instead of sum", "bias": "bias forgotten",
-    "swapped": "values or arguments swapped", "in_place": "changes arrays in place",
-    "shape": "wrong shape", "lr": "learning rate forgotten", "x_missing": "factor X forgotten",
-    "sigmoid": "sigmoid forgotten", "convention": "another momentum convention",
+    "not_written": "not written yet (NotImplementedError)", "missing": "function missing", "none": "returns None",
+    "sign": "sign error", "half": "missing 1/2 (or a factor 2 too many)", "sum": "sum instead of mean",
+    "mean": "mean instead of sum", "bias": "bias forgotten", "swapped": "values or arguments swapped",
+    "in_place": "changes arrays in place", "shape": "wrong shape", "lr": "learning rate forgotten",
+    "x_missing": "factor X forgotten", "sigmoid": "sigmoid forgotten", "convention": "another momentum convention",
     "no_momentum": "momentum forgotten", "old_velocity": "old velocity used",
     "depends": "uses a function that fails", "wrong": "wrong values", "random": "not random as asked",
     "train": "training does not converge", "no_divergence": "no divergence above the bound",
     "exception": "raises an exception", "exit": "calls sys.exit", "output": "prints too much",
     "memory": "out of memory", "timeout": "too slow or endless loop", "crash": "process crashed",
-    "syntax": "syntax error", "load": "file fails to load",
-    "descentlab": "used descentlab's own code", "x_in_db": "db computed with X",
-    "half_kept": "the 1/2 kept in the gradient", "lr_twice": "learning rate applied twice",
-    "order": "m updated before db is computed", "int_div": "integer division",
-    "broadcast": "(N,) against (N, 1): an N x N matrix", "clip": "step clipped or capped",
-    "mape": "MAPE not as the article's accuracy", "not_assessed": "not assessed",
+    "syntax": "syntax error", "load": "file fails to load", "descentlab": "used descentlab's own code",
+    "x_in_db": "db computed with X", "half_kept": "the 1/2 kept in the gradient",
+    "lr_twice": "learning rate applied twice", "order": "m updated before db is computed",
+    "int_div": "integer division", "broadcast": "(N,) against (N, 1): an N x N matrix",
+    "clip": "step clipped or capped", "mape": "MAPE not as the article's accuracy", "not_assessed": "not assessed",
 }
 
 
 class Failed(Exception):
-    """A check failed: ``mistake`` is a tag of :data:`MISTAKES`, ``message`` the kind of
-    mistake (hint level 1), ``formula`` the line to compare with (hint level 2)."""
+    """A check failed: ``mistake`` (a :data:`MISTAKES` tag), ``message`` (hint 1), ``formula`` to compare with (hint 2).
+
+    >>> exc = Failed("sign", "gradient: a sign error in dm", "dm = mean((y_pred - y) * X)"); str(exc), MISTAKES[exc.mistake]
+    ('gradient: a sign error in dm', 'sign error')
+    """
 
     def __init__(self, mistake: str, message: str, formula: str | None = None) -> None:
         super().__init__(message)
@@ -52,28 +48,34 @@ class Failed(Exception):
 
 
 class OracleError(RuntimeError):
-    """The library's own answer failed its check: a bug of descentlab, never the learner's."""
+    """The library's own answer failed its check: a bug of descentlab, never the learner's.
+
+    >>> confirm(np.array([1.0]), np.array([2.0]), "gradient")
+    Traceback (most recent call last):
+    descentlab.exercises.judge.OracleError: the library's gradient disagrees with finite differences
+    """
 
 
 class NotAssessed(Exception):
-    """A check that cannot be scored, because every function it would use fails."""
+    """A check that cannot be scored, because every function it would use fails.
+
+    >>> str(NotAssessed("training uses predict, which fails: not assessed"))
+    'training uses predict, which fails: not assessed'
+    """
 
 
 class Learner:
-    """The learner's functions, called through :meth:`_invoke` (a child process, or the
-    module itself in the tests); :meth:`call` adds the checks every call shares.
+    """The learner's functions, called through :meth:`_invoke` (a child process, or the module itself in the
+    tests; ``signatures``: ``name -> (parameters, returns)``; ``failed``: whose check failed, later swapped out).
 
-    Parameters
-    ----------
-    signatures : dict of str to (tuple of str, str)
-        ``name -> (parameter names, return names)``, e.g.
-        ``"gradient": (("m", "b", "X_train", "y_train", "y_pred"), "dm, db")``.
-
-    Attributes
-    ----------
-    failed : set of str
-        The functions whose own check failed so far: a check that uses one of them swaps in
-        the reference (``call(..., swap=learner.broken(...))``).
+    >>> class Here(Learner):  # as if its gradient did m -= 1: m after the call is m - 1
+    ...     def _invoke(self, name, args, swap): return None, [args[0] - 1]
+    >>> learner = Here({"gradient": (("m", "b", "X", "y", "y_pred"), "dm, db")}); learner.failed.add("gradient")
+    >>> learner, learner.returns("gradient"), learner.broken("predict", "gradient")
+    (Here(['gradient']), 'dm, db', ('gradient',))
+    >>> learner.call("gradient", np.zeros(2))  # the checks every call shares: here, a change in place
+    Traceback (most recent call last):
+    descentlab.exercises.judge.Failed: gradient changed its argument m in place: build a new array ...
     """
 
     def __init__(self, signatures: dict[str, tuple[tuple[str, ...], str]]) -> None:
@@ -130,8 +132,7 @@ def _type_name(value: object) -> str:
 
 
 def tolerance(*arrays: object) -> float:
-    """Relative tolerance for answers in these arrays' precision: 1e-6 in float64, wider in
-    float32 or float16 (64 units in the last place).
+    """Relative tolerance in these arrays' precision: 1e-6 in float64, wider in float32 or float16 (64 ulp).
 
     >>> tolerance(np.zeros(2)), tolerance(np.zeros(2, dtype=np.float32)) > 1e-6
     (1e-06, True)
@@ -155,7 +156,12 @@ def _parts(value: object) -> list[object]:
 
 
 def as_parts(learner: Learner, name: str, got: object, k: int) -> list[Array]:
-    """``got`` as ``k`` arrays: any sequence of length ``k`` (tuple, list, array) is accepted."""
+    """``got`` as ``k`` arrays: any sequence of length ``k`` (tuple, list, array) is accepted.
+
+    >>> learner = Learner({"gradient": (("m", "b"), "dm, db")})
+    >>> as_parts(learner, "gradient", np.array([0.5, 2.0]), 2)
+    [array(0.5), array(2.)]
+    """
     returns = learner.returns(name)
     if got is None:
         raise Failed("none", f"{name} returns None: end it with a return statement",
@@ -182,24 +188,17 @@ def compare(learner: Learner, name: str, got: object, expected: object, variants
             formula: str | dict[str, str] | None = None) -> None:
     r"""Pass when ``got`` equals ``expected``; else raise :class:`Failed` naming the mistake.
 
-    Parameters
-    ----------
-    learner : Learner
-    name : str
-        The learner's function.
-    got : object
-        What it returned.
-    expected : float or ndarray or tuple of them
-        The library's answer. A float asks for one number (any array of size 1 is fine).
-    variants : iterable of (str, str, object)
-        ``(mistake tag, hint, the whole answer transformed by that mistake)``, tried first.
-    parts : list of lists of (str, str, object), optional
-        For an answer of several values, the mistakes of each value alone (``dm`` and
-        ``db`` are diagnosed separately): ``parts[i]`` holds the i-th value transformed.
-    only : int, optional
-        Grade only the ``only``-th value (the others still name a swap).
-    formula : str or dict of str to str, optional
-        The formula shown with ``--hint 2`` (per value name when a dict).
+    ``got``: what the learner's ``name`` returned; ``expected``: the library's answer (a float asks for
+    one number). ``variants``: ``(mistake tag, hint, the whole answer transformed)``, tried first;
+    ``parts[i]``: those of the i-th value alone; ``only``: grade only that value; ``formula``: ``--hint 2``.
+
+    >>> learner = Learner({"gradient": (("m", "b"), "dm, db")})
+    >>> compare(learner, "gradient", (0.5, 2.0), (0.5, 2.0))  # equal: passes, says nothing
+    >>> try:
+    ...     compare(learner, "gradient", (-0.5, 2.0), (0.5, 2.0), parts=[[("sign", "a sign error in dm", -0.5)], []])
+    ... except Failed as exc:
+    ...     print(exc.mistake, "|", exc.message)
+    sign | gradient: a sign error in dm
     """
     exp_parts = _parts(expected)
     labels = [s.strip() for s in learner.returns(name).split(",")]
@@ -264,19 +263,19 @@ def _brief(parts: Sequence[object]) -> str:
 
 
 def scaled(value: object, factor: float) -> Array | tuple[Array, ...]:
-    """``value`` (a number, array or tuple of them) times ``factor``."""
+    """``value`` (a number, array or tuple of them) times ``factor``: a mistake's variant.
+
+    >>> scaled((np.array([2.0, 4.0]), np.array([[1.0]])), 0.5)
+    (array([1., 2.]), array([[0.5]]))
+    """
     if isinstance(value, tuple):
         return tuple(np.asarray(v) * factor for v in value)
     return np.asarray(value) * factor
 
 
 def finite_difference(f: Callable[[NDArray[np.float64]], float], x: object, eps: float = 1e-6) -> NDArray[np.float64]:
-    r"""Central differences :math:`(f(x + \epsilon e_i) - f(x - \epsilon e_i)) / 2\epsilon` of a scalar ``f``.
-
-    Parameters
-    ----------
-    f : callable taking an ndarray like ``x`` and returning a float
-    x : ndarray (not modified)
+    r"""Central differences :math:`(f(x + \epsilon e_i) - f(x - \epsilon e_i)) / 2\epsilon` of a scalar
+    ``f`` of an ndarray like ``x`` (not modified).
 
     >>> finite_difference(lambda v: float(v @ v), np.array([1.0, -2.0]))  # the gradient 2 v
     array([ 2., -4.])
@@ -292,7 +291,10 @@ def finite_difference(f: Callable[[NDArray[np.float64]], float], x: object, eps:
 
 
 def confirm(exact_of: object, approx_of: object, what: str) -> None:
-    """Make sure the library's gradient agrees with finite differences before grading with it."""
+    """Make sure the library's gradient agrees with finite differences before grading with it.
+
+    >>> x = np.array([1.0, -2.0]); confirm(2 * x, finite_difference(lambda v: float(v @ v), x), "gradient")
+    """
     exact, approx = np.asarray(exact_of, dtype=float), np.asarray(approx_of, dtype=float)
     if not np.allclose(exact, approx, rtol=1e-4, atol=1e-6 * (1 + np.max(np.abs(exact)))):
         raise OracleError(f"the library's {what} disagrees with finite differences")

@@ -28,6 +28,16 @@ class Lesson:
         Also the starter's file name, ``<name>.py``.
     title : str
         One line for ``descentlab exercise list``.
+
+    Examples
+    --------
+    >>> lesson = LESSONS["momentum"]
+    >>> lesson.filename, lesson.template.parent.name, lesson.max_points, list(lesson.signatures)
+    ('momentum.py', 'templates', 4, ['momentum_update'])
+    >>> lesson.solution.parent.name, lesson.checks_module.__name__, list(lesson.helpers)
+    ('solutions', 'descentlab.exercises.checks.momentum', ['momentum_update'])
+    >>> lesson.check_names, [c.points for c in lesson.checks]  # in the order they run
+    (['momentum_update', 'training', 'divergence'], [2, 1, 1])
     """
 
     name: str
@@ -96,7 +106,14 @@ def get_lesson(name: str) -> Lesson:
 
 
 def guess_lesson(path: str | Path) -> Lesson:
-    """The lesson a learner's file belongs to, from its name (``linear_regression.py``)."""
+    """The lesson a learner's file belongs to, from its name (``linear_regression.py``).
+
+    >>> guess_lesson("class/ann/dense_layer.py").title
+    "a Dense layer's forward and backward pass"
+    >>> guess_lesson("hw1.py")
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: cannot tell the lesson of hw1.py: pass --lesson NAME (one of ...)
+    """
     stem = Path(path).stem
     if stem in LESSONS:
         return LESSONS[stem]

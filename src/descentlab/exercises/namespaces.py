@@ -49,7 +49,13 @@ def isolation() -> str:
 
 
 def numpy_lib(folder: Path) -> Path:
-    """A folder holding links to NumPy (and its bundled libraries), nothing else."""
+    """A folder holding links to NumPy (and its bundled libraries), nothing else.
+
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     lib = numpy_lib(Path(tmp, "lib"))
+    ...     sorted(p.name for p in lib.iterdir()), (lib / "numpy").is_symlink()
+    (['numpy'...], True)
+    """
     import numpy
 
     site = Path(numpy.__file__).resolve().parents[1]
@@ -61,7 +67,11 @@ def numpy_lib(folder: Path) -> Path:
 
 
 def namespace_size(pids: list[int]) -> int:
-    """How many processes share the PID namespace of the first of ``pids``."""
+    """How many processes share the PID namespace of the first of ``pids``.
+
+    >>> namespace_size([os.getpid()]) >= 1, namespace_size([])  # this one counts itself
+    (True, 0)
+    """
     try:
         ns = os.readlink(f"/proc/{pids[0]}/ns/pid")
     except (OSError, IndexError):
@@ -77,7 +87,14 @@ def namespace_size(pids: list[int]) -> int:
 
 
 def children(pid: int) -> list[int]:
-    """The child processes of ``pid``, read from /proc."""
+    """The child processes of ``pid``, read from /proc.
+
+    >>> child = subprocess.Popen(["sleep", "9"])
+    >>> child.pid in children(os.getpid())
+    True
+    >>> child.kill(); child.wait()
+    -9
+    """
     found: list[int] = []
     try:
         for task in os.listdir(f"/proc/{pid}/task"):
@@ -90,7 +107,13 @@ def children(pid: int) -> list[int]:
 
 def kill_marked(token: str) -> None:
     """Kill every process whose environment carries ``DESCENTLAB_SESSION=token`` (the
-    children of a sandbox without namespaces whose supervisor was killed)."""
+    children of a sandbox without namespaces whose supervisor was killed).
+
+    >>> env = {**os.environ, "DESCENTLAB_SESSION": "doctest-kill-marked"}
+    >>> child = subprocess.Popen(["sleep", "9"], env=env)
+    >>> kill_marked("doctest-kill-marked"); child.wait()  # killed by its mark
+    -9
+    """
     marker = f"DESCENTLAB_SESSION={token}".encode()
     for entry in os.listdir("/proc"):
         if entry.isdigit() and int(entry) != os.getpid():

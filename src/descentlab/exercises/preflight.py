@@ -28,7 +28,12 @@ def _physical_mb() -> int | None:
 
 
 def check_limits(seed: object, limits: Limits) -> None:
-    """One-line errors for a seed or limits that cannot work on this machine."""
+    """One-line errors for a seed or limits that cannot work on this machine.
+
+    >>> check_limits(-1, Limits())
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: --seed -1 must be a whole number from 0 to 4294967295: try --seed 7
+    """
     if not isinstance(seed, int) or not 0 <= seed < SEEDS:
         raise DescentlabError(f"--seed {seed} must be a whole number from 0 to {SEEDS - 1}: "
                               "try --seed 7")
@@ -49,7 +54,13 @@ def check_limits(seed: object, limits: Limits) -> None:
 
 
 def check_setup(lesson: Lesson, seed: int, limits: Limits, run_reference: bool = True) -> None:
-    """Check the options; with ``run_reference``, grade the reference solution with them too."""
+    """Check the options; with ``run_reference``, grade the reference solution with them too.
+
+    >>> from descentlab.exercises.lessons import get_lesson
+    >>> check_setup(get_lesson("momentum"), 7, Limits(memory_mb=10), run_reference=False)
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: --memory 10 MiB is too little for Python and NumPy: give at least 64 ...
+    """
     check_limits(seed, limits)
     if not run_reference:
         return

@@ -49,6 +49,17 @@ class Report:
         UTC time stamp (ISO 8601) of the start of its grading.
     seconds : float
         How long its grading took.
+
+    Examples
+    --------
+    >>> report = Report("ann", "momentum", 7, [CheckResult("momentum_update", True, "ok", points=2, max_points=2),
+    ...                                        CheckResult("training", False, "training: the loss grows", "train")])
+    >>> report.points, report.max_points, report.score
+    (2.0, 3.0, 66.7)
+    >>> report.lines()[-1]
+    'Score: 2/3 points (66.7%). Repeat these cases with --seed 7; --hint 2 shows the formulas.'
+    >>> report.passed, report.to_dict()["checks"][1]["status"], report.gradescope()["tests"][1]["status"]
+    (1, 'fail', 'failed')
     """
 
     learner: str
@@ -119,14 +130,24 @@ def _one_line(text: str, limit: int = 120) -> str:
 
 
 def columns(lesson: Lesson) -> list[str]:
-    """The CSV's header: the learner's facts, then four columns per check, then the flags."""
+    """The CSV's header: the learner's facts, then four columns per check, then the flags.
+
+    >>> from descentlab.exercises.lessons import get_lesson
+    >>> columns(get_lesson("momentum"))[7:11]
+    ['max_points', 'score', 'momentum_update_points', 'momentum_update_max']
+    """
     per_check = [f"{c.name}_{what}" for c in lesson.checks
                  for what in ("points", "max", "result", "message")]
     return [*BASE, *per_check, "flags", "isolation"]
 
 
 def csv_text(reports: Sequence[Report], lesson: Lesson, hint: int = 1) -> str:
-    """The grades as CSV text, every cell escaped."""
+    """The grades as CSV text, every cell escaped (a learner named ``=cmd()`` stays text).
+
+    >>> from descentlab.exercises.lessons import get_lesson
+    >>> csv_text([Report("=cmd()", "momentum", 7)], get_lesson("momentum")).splitlines()[1]
+    "'=cmd(),,momentum,7,,0.00,0,0,0,,..."
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns(lesson))
@@ -142,12 +163,26 @@ def csv_text(reports: Sequence[Report], lesson: Lesson, hint: int = 1) -> str:
 
 
 def json_text(reports: Sequence[Report], lesson: Lesson, hint: int = 1) -> str:
-    """The grades as JSON text: the lesson, the isolation, each learner's report."""
+    """The grades as JSON text: the lesson, the isolation, each learner's report.
+
+    >>> from descentlab.exercises.lessons import get_lesson
+    >>> data = json.loads(json_text([Report("ann", "momentum", 7)], get_lesson("momentum")))
+    >>> data["lesson"], [(r["learner"], r["score"]) for r in data["learners"]]
+    ('momentum', [('ann', 0.0)])
+    """
     return json.dumps({"lesson": lesson.name, "isolation": isolation(),
                        "learners": [r.to_dict(hint) for r in reports]}, indent=1) + "\n"
 
 
 def write_report(out: str | os.PathLike[str], reports: Sequence[Report], lesson: Lesson, fmt: str = "csv",
                  hint: int = 1) -> Path:
-    """Write ``reports`` to ``out`` as ``fmt`` ("csv" or "json")."""
+    """Write ``reports`` to ``out`` as ``fmt`` ("csv" or "json").
+
+    >>> import tempfile
+    >>> from descentlab.exercises.lessons import get_lesson
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_report(Path(tmp, "grades.csv"), [Report("ann", "momentum", 7)], get_lesson("momentum"))
+    ...     path.read_text().splitlines()[1][:22]
+    'ann,,momentum,7,,0.00,'
+    """
     return write_grades(out, (json_text if fmt == "json" else csv_text)(reports, lesson, hint))

@@ -4,17 +4,16 @@ The checks always run in this process; the learner's functions run in a child pr
 (:class:`RemoteLearner`, what ``exercise check`` and ``grade`` use) or, for the tests of
 the checks themselves on trusted code, in this process (:class:`LocalLearner`). Both send
 the same plain data both ways (:mod:`.wire`), so a check sees the same values either way.
+The learner's file is read and compiled by :mod:`.source`.
 """
 
 import contextlib
 import io
-import json
 import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import CodeType
 
 import numpy as np
 
@@ -25,6 +24,7 @@ from .faults import load_failure, raise_fault
 from .judge import Failed, Learner, NotAssessed, OracleError
 from .lessons import Lesson
 from .sandbox import Limits, Session
+from .source import compile_source, read_source
 from .wire import decode, encode, fault_of
 
 
@@ -42,6 +42,15 @@ class CheckResult:
         What ``--hint 2`` adds: the formula to compare with.
     output : str
         What the learner's code printed during the check (the first 1,000 characters).
+
+    Examples
+    --------
+    >>> result = CheckResult("gradient_dm", False, "a sign error in dm", "sign", formula="dm = mean(X * (y_pred - y))")
+    >>> result.hint(2)
+    'a sign error in dm. Formula: dm = mean(X * (y_pred - y))'
+    >>> result.to_dict(), result.to_dict(2)["message"] == result.hint(2)  # as the JSON report writes it
+    ({'name': 'gradient_dm', 'status': 'fail', 'passed': False, 'points': 0.0, 'max_points': 1.0,
+      'message': 'a sign error in dm', 'mistake': 'sign'}, True)
     """
 
     name: str
@@ -66,43 +75,13 @@ class CheckResult:
                 "message": self.hint(level), "mistake": self.mistake}
 
 
-def read_source(path: str | Path) -> str:
-    """The learner's code: a .py file as it is, a notebook's code cells joined (magics dropped)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise Failed("load", f"cannot read {path.name}: {exc.strerror}") from None
-    if path.suffix != ".ipynb":
-        return text
-    try:
-        cells = json.loads(text)["cells"]
-        code = []
-        for cell in cells:
-            if cell.get("cell_type") == "code":
-                src = cell.get("source", "")
-                src = "".join(src) if isinstance(src, list) else str(src)
-                code.append("\n".join(line for line in src.splitlines()
-                                      if not line.lstrip().startswith(("%", "!"))))
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise Failed("load", f"{path.name} is not a readable notebook: save it again "
-                     "from Jupyter") from None
-    return "\n\n".join(code) + "\n"
-
-
-def compile_source(text: str, name: str) -> CodeType:
-    """Compile here (nothing runs): a syntax error is named without starting a process."""
-    try:
-        return compile(text, name, "exec")
-    except SyntaxError as exc:
-        raise Failed("syntax", f"syntax error at line {exc.lineno} of {name}: {exc.msg}: "
-                     "fix it, then check again") from None
-    except ValueError:
-        raise Failed("load", f"{name} holds a null byte: save it again as text") from None
-
-
 class RemoteLearner(Learner):
-    """The learner's functions in a child process (:class:`.sandbox.Session`)."""
+    """The learner's functions in a child process (:class:`.sandbox.Session`).
+
+    >>> with Session("def f(x): return x", Limits(), ["f"]) as session:  # the child starts on the first call
+    ...     RemoteLearner(session, {"f": (("x",), "y")}), session
+    (RemoteLearner(['f']), Session(..., alive=False))
+    """
 
     def __init__(self, session: Session, signatures: Signatures) -> None:
         super().__init__(signatures)
@@ -118,7 +97,13 @@ class RemoteLearner(Learner):
 
 
 class LocalLearner(Learner):
-    """The learner's module in this process (tests of the checks only: trusted code)."""
+    """The learner's module in this process (tests of the checks only: trusted code).
+
+    >>> from descentlab.exercises.lessons import get_lesson; lesson = get_lesson("momentum")
+    >>> learner = LocalLearner(read_source(lesson.solution), lesson.solution, lesson.signatures, lesson.helpers)
+    >>> learner.call("momentum_update", np.ones(2), np.zeros(2), np.ones(2), 0.1, 0.9)  # p - lr (beta v + g)
+    (array([0.9, 0.9]), array([1., 1.]))
+    """
 
     def __init__(self, source: str, path: str | Path, signatures: Signatures,
                  helpers: dict[str, Callable[..., object]]) -> None:
@@ -168,7 +153,11 @@ class LocalLearner(Learner):
 
 
 def seed_of(seed: int, index: int) -> int:
-    """The seed of check ``index``: its cases, and the learner's own ``np.random`` draws."""
+    """The seed of check ``index``: its cases, and the learner's own ``np.random`` draws.
+
+    >>> seed_of(7, 0), seed_of(7, 1)
+    (7063, 7064)
+    """
     return (seed * 1009 + index) % 2**32
 
 
@@ -176,8 +165,13 @@ def run_checks(lesson: Lesson, learner: Learner, seed: int, limits: Limits | Non
                on_check: Callable[[CheckResult], object] | None = None) -> list[CheckResult]:
     """Run the lesson's checks in order on ``learner``; a list of :class:`CheckResult`.
 
-    A check whose function fails marks it in ``learner.failed``; later checks that use it
-    swap in the reference (or are not assessed), so one mistake costs one check's points.
+    A check whose function fails marks it in ``learner.failed``; later checks that use it swap in
+    the reference (or are not assessed), so one mistake costs one check's points. The starter:
+
+    >>> from descentlab.exercises.lessons import get_lesson; lesson = get_lesson("momentum")
+    >>> starter = LocalLearner(read_source(lesson.template), lesson.template, lesson.signatures, lesson.helpers)
+    >>> [(r.name, r.mistake) for r in run_checks(lesson, starter, seed=0)]
+    [('momentum_update', 'not_written'), ('training', 'not_assessed'), ('divergence', 'not_assessed')]
     """
     results = []
     for index, check in enumerate(lesson.checks):
@@ -207,18 +201,14 @@ def run_checks(lesson: Lesson, learner: Learner, seed: int, limits: Limits | Non
 
 
 def whole_file_failure(lesson: Lesson, exc: Failed) -> list[CheckResult]:
-    """Every check failed by one fault of the whole file (it does not compile or load)."""
+    """Every check failed by one fault of the whole file (it does not compile or load).
+
+    >>> from descentlab.exercises.lessons import get_lesson; lesson = get_lesson("momentum")
+    >>> [(r.name, r.mistake) for r in whole_file_failure(lesson, Failed("load", "..."))]
+    [('momentum_update', 'load'), ('training', 'load'), ('divergence', 'load')]
+    """
     return [CheckResult(c.name, False, exc.message, exc.mistake, max_points=c.points,
                         formula=exc.formula) for c in lesson.checks]
-
-
-def helper_modules(path: str | Path, limit: int = 50, size: int = 2**20) -> dict[str, str]:
-    """``{name: text}`` of the .py files beside ``path``: a learner's own helper modules."""
-    found: dict[str, str] = {}
-    for p in sorted(Path(path).resolve().parent.glob("*.py"))[:limit]:
-        if p.name != Path(path).name and p.is_file() and p.stat().st_size <= size:
-            found[p.name] = p.read_text(encoding="utf-8", errors="replace")
-    return found
 
 
 def run_remote(lesson: Lesson, path: str | Path, seed: int, limits: Limits | None = None,
@@ -227,6 +217,14 @@ def run_remote(lesson: Lesson, path: str | Path, seed: int, limits: Limits | Non
 
     ``modules``: ``{file name: text}`` copied beside the learner's copy (its own helper
     modules); never another learner's files.
+
+    >>> import tempfile
+    >>> from descentlab.exercises.lessons import get_lesson
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a syntax error is found before any process starts
+    ...     _ = Path(tmp, "momentum.py").write_text("def momentum_update(p, v, g, lr, beta)")
+    ...     results, flags = run_remote(get_lesson("momentum"), Path(tmp, "momentum.py"), seed=0)
+    >>> results[0].mistake, len(results), flags
+    ('syntax', 3, set())
     """
     limits = limits or Limits()
     try:
@@ -245,7 +243,12 @@ def run_remote(lesson: Lesson, path: str | Path, seed: int, limits: Limits | Non
 
 
 def run_local(lesson: Lesson, path: str | Path, seed: int) -> list[CheckResult]:
-    """Check the learner's file in this process (trusted code: the tests of the checks)."""
+    """Check the learner's file in this process (trusted code: the tests of the checks).
+
+    >>> from descentlab.exercises.lessons import get_lesson; lesson = get_lesson("logistic_regression")
+    >>> [r.status for r in run_local(lesson, lesson.solution, seed=0)]
+    ['pass', 'pass', 'pass', 'pass', 'pass']
+    """
     try:
         source = read_source(path)
         learner = LocalLearner(source, path, lesson.signatures, lesson.helpers)
@@ -254,13 +257,16 @@ def run_local(lesson: Lesson, path: str | Path, seed: int) -> list[CheckResult]:
     return run_checks(lesson, learner, seed)
 
 
-
 def check_file(path: str | Path, lesson: Lesson, seed: int, limits: Limits | None = None,
                modules: dict[str, str] | None = None) -> tuple[list[CheckResult], set[str]]:
     """Run every check of ``lesson`` on the learner's file in the sandbox; ``(results, flags)``.
 
     The learner's file is only read (a private copy runs). Faults are results, never
     exceptions; only a missing file raises :class:`~descentlab.errors.DescentlabError`.
+
+    >>> from descentlab.exercises.lessons import get_lesson; check_file("no_such_file.py", get_lesson("momentum"), seed=0)
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: no_such_file.py is not a file: give the path of your .py or .ipynb file
     """
     path = Path(path)
     if not path.is_file():

@@ -1,24 +1,18 @@
 """Run a learner's code in a child process that can only answer with numbers.
 
-Design. The checks run here, in the grader's process; the child (:mod:`.worker`) only
-loads a private copy of the learner's file and calls its functions on the inputs sent to
-it, answering with plain data (:mod:`.wire`). Expected values never enter the child, and
-nothing it prints, writes or patches reaches a verdict: the worst a cheat can do is answer
-wrongly. Each call has the deadline of its check; a child that overruns it, crashes or
-breaks the channel is ended, the check fails with the reason, and the next call starts a
-fresh child (one Python start-up per fault, one per file without faults).
+Design. The checks run here, in the grader's process; the child (:mod:`.worker`) only loads a private copy of the
+learner's file and calls its functions on the inputs sent to it, answering with plain data (:mod:`.wire`). Expected
+values never enter the child, and nothing it prints, writes or patches reaches a verdict: the worst a cheat can do is
+answer wrongly. Each call has the deadline of its check; a child that overruns it, crashes or breaks the channel is
+ended, the check fails with the reason, and the next call starts a fresh child (a Python start-up per fault).
 
-Isolation, where Linux allows it without privileges (``isolation() == "namespaces"``):
-``unshare`` gives the child its own user, mount, network and PID namespaces. In them every
-mount is read-only except the child's own work folder, descentlab's package folder is
-hidden under an empty read-only tmpfs, there is no network, the child is PID 1 (its
-``getppid()`` is 0: it cannot name the grader, nor anything outside), and when it ends the
-kernel ends every process it started, however it detached. Elsewhere
-(``"process"``): a supervisor (:mod:`.shim`) between the grader and the child, which adopts
-and ends every process the child leaves behind and, when the grader is root, runs the child
-as ``nobody``; the audit hook of the worker (writes outside its folder, sockets, signals
-and forks refused); the private copy. Without root, code that goes around Python with
-ctypes is not contained there, and the report's ``isolation`` column says which ran.
+Isolation, where Linux allows it without privileges (``isolation() == "namespaces"``): the child's own user, mount,
+network and PID namespaces (:mod:`.namespaces`): every mount read-only but its work folder, descentlab's folder
+hidden, no network; the child is PID 1 (``getppid()`` is 0: it cannot name the grader), and when it ends the kernel
+ends all it started. Elsewhere (``"process"``): a supervisor (:mod:`.shim`) between the grader and the child, which
+adopts and ends every process the child leaves behind and, when the grader is root, runs the child as ``nobody``; the
+audit hook of the worker (writes outside its folder, sockets, signals and forks refused); the private copy. Without
+root, code going around Python (ctypes) is not contained there; the report's ``isolation`` column says which ran.
 """
 
 import os
@@ -66,6 +60,11 @@ class Limits:
         Seconds to start Python and load the learner's file.
     memory_mb : int, default=1024
         Memory (MiB) the learner's code may allocate on top of Python and NumPy; 0: no limit.
+
+    Examples
+    --------
+    >>> Limits(check_timeout=2.0)
+    Limits(check_timeout=2.0, load_timeout=30.0, memory_mb=1024)
     """
 
     check_timeout: float = 10.0
@@ -84,10 +83,19 @@ class Session:
     names : iterable of str
         The functions of the lesson (the stand-in descentlab module offers them too).
     helpers : dict of str to callable
-        The reference functions a check may swap in for the learner's (``call(swap=...)``):
-        they run here, the child receives only their results.
+        The reference functions a check may swap in (``call(swap=...)``): run here, only results sent.
     modules : dict of str to str, optional
         The learner's own helper modules, ``{file name: text}``, copied beside its file.
+
+    Examples
+    --------
+    >>> session = Session("def double(x): return 2 * x", Limits(), ["double"])
+    >>> session.start(); session.call("double", [21]), session  # the value, and the arguments after the call
+    ((42, [21]), Session(..., alive=True))
+    >>> session.stop() is not None, session.stop(), session  # its exit status; none running: None
+    (True, None, Session(..., alive=False))
+    >>> session.close(); session.work.exists()  # its folder removed (``with Session(...)`` closes too)
+    False
     """
 
     def __init__(self, source: str, limits: Limits, names: Iterable[str],
@@ -173,8 +181,7 @@ class Session:
     def _call(self, name: str, args: Sequence[object], swap: Iterable[str], seed: int | None,
               deadline: float) -> tuple[object, object]:
         self._send({"op": "call", "name": name, "args": encode(list(args)), "swap": list(swap),
-                    "seed": seed},
-                   deadline)
+                    "seed": seed}, deadline)
         while True:
             message = self._receive(deadline, loading=False)
             if message.get("op") != "callback":

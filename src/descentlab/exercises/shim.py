@@ -24,7 +24,15 @@ NOBODY = 65534
 
 
 def can_drop(paths: Iterable[str | os.PathLike[str]]) -> bool:
-    """Whether this process is root and ``nobody`` could read (and enter) each of ``paths``."""
+    """Whether this process is root and ``nobody`` could read (and enter) each of ``paths``.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:  # mode 0700: nobody cannot enter it
+    ...     can_drop([tmp])
+    False
+    >>> can_drop(["/"]) == (os.geteuid() == 0)
+    True
+    """
     import stat
 
     if os.geteuid() != 0:
@@ -43,7 +51,15 @@ def can_drop(paths: Iterable[str | os.PathLike[str]]) -> bool:
 
 
 def descendants() -> list[int]:
-    """Every process below this one, read from /proc (children of children, ...)."""
+    """Every process below this one, read from /proc (children of children, ...).
+
+    >>> import subprocess
+    >>> child = subprocess.Popen(["sleep", "9"])
+    >>> child.pid in descendants()
+    True
+    >>> child.kill(); child.wait()
+    -9
+    """
     found: list[int] = []
     todo = [os.getpid()]
     while todo:
@@ -60,7 +76,15 @@ def descendants() -> list[int]:
 
 
 def end_all(status: int) -> NoReturn:
-    """Kill and reap every descendant (until none is left), then exit with ``status``."""
+    """Kill and reap every descendant (until none is left), then exit with ``status``.
+
+    >>> import subprocess
+    >>> code = "import subprocess, shim; print(subprocess.Popen(['sleep', '9']).pid, flush=True); shim.end_all(3)"
+    >>> done = subprocess.run([sys.executable, "-S", "-c", code], cwd=os.path.dirname(__file__),
+    ...                       capture_output=True, text=True, timeout=60)
+    >>> done.returncode, os.path.exists(f"/proc/{done.stdout.strip()}")  # its sleep was ended too
+    (3, False)
+    """
     for _ in range(200):
         pids = descendants()
         if not pids:
@@ -80,6 +104,15 @@ def end_all(status: int) -> NoReturn:
 
 
 def main() -> None:
+    """Run ``COMMAND`` (the child) under this supervisor; exit with its status once all it left is ended.
+
+    >>> import subprocess, tempfile
+    >>> with tempfile.TemporaryDirectory() as work:
+    ...     done = subprocess.run([sys.executable, "-I", "-S", "-B", __file__, work, "0", "/bin/sh", "-c",
+    ...                            "sleep 9 & echo $!; exit 3"], capture_output=True, text=True, timeout=60)
+    >>> done.returncode, os.path.exists(f"/proc/{done.stdout.strip()}")  # the child's status; its orphan ended
+    (3, False)
+    """
     work, drop, command = sys.argv[1], sys.argv[2] == "1", sys.argv[3:]
     libc = ctypes.CDLL(None, use_errno=True)
     prctl = getattr(libc, "prctl", lambda *args: -1)  # Linux only; elsewhere: the group kill

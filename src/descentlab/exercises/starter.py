@@ -12,7 +12,12 @@ Cell = dict[str, object]
 
 
 def starter_files(lesson: Lesson) -> dict[str, str]:
-    """``{file name: text}`` of the starter of ``lesson``: the .py file, its notebook, a README."""
+    """``{file name: text}`` of the starter of ``lesson``: the .py file, its notebook, a README.
+
+    >>> files = starter_files(get_lesson("momentum"))
+    >>> sorted(files), "raise NotImplementedError" in files["momentum.py"]
+    (['README_momentum.md', 'momentum.ipynb', 'momentum.py'], True)
+    """
     source = lesson.template.read_text(encoding="utf-8")
     return {
         lesson.filename: source,
@@ -27,6 +32,11 @@ def new_exercise(folder: str | os.PathLike[str], lesson_name: str = "linear_regr
 
     Refuses to overwrite a file unless ``force`` is True
     (:func:`descentlab.outputs.exercise_files.write_starter` writes them).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     [p.name for p in new_exercise(Path(tmp, "work"), "dense_layer")]
+    ['dense_layer.py', 'dense_layer.ipynb', 'README_dense_layer.md']
     """
     from descentlab.outputs.exercise_files import write_starter
 
@@ -34,8 +44,13 @@ def new_exercise(folder: str | os.PathLike[str], lesson_name: str = "linear_regr
 
 
 def notebook(source: str, lesson: Lesson) -> dict[str, object]:
-    """The starter as a Jupyter notebook (nbformat 4): the module docstring as Markdown, the
-    imports as one code cell, then one code cell per function."""
+    r"""The starter as a Jupyter notebook (nbformat 4): the module docstring as Markdown, the
+    imports as one code cell, then one code cell per function.
+
+    >>> source = "'''Write f.'''\nimport numpy as np\n\n\ndef f(x):\n    raise NotImplementedError\n"
+    >>> [(c["cell_type"], "".join(c["source"])[:12]) for c in notebook(source, get_lesson("momentum"))["cells"]]
+    [('markdown', '# Exercise: '), ('code', 'import numpy'), ('code', 'def f(x):\n  '), ('markdown', 'Save the not')]
+    """
     tree = ast.parse(source)
     lines = source.splitlines()
     cells = [_markdown(f"# Exercise: {lesson.name}\n\n{ast.get_docstring(tree) or ''}".replace(
@@ -76,7 +91,11 @@ def _code(text: str) -> Cell:
 
 
 def readme(lesson: Lesson) -> str:
-    """A short README: what to write, how to check it, what the hints look like."""
+    """A short README: what to write, how to check it, what the hints look like.
+
+    >>> readme(get_lesson("momentum")).splitlines()[:3]
+    ['# Exercise: momentum', '', 'The heavy-ball momentum update.']
+    """
     functions = "\n".join(f"- `{name}({', '.join(params)})` returns `{returns}`"
                           for name, (params, returns) in lesson.signatures.items())
     return f"""# Exercise: {lesson.name}

@@ -58,7 +58,11 @@ def encode(value: object, depth: int = 0) -> JSON:
 
 
 class Opaque:
-    """Something a learner returned that is not plain data; only its type name travels."""
+    """Something a learner returned that is not plain data; only its type name travels.
+
+    >>> decode(encode(object())), Opaque("rm -rf /")  # a name that is not one is not shown
+    (Opaque('object'), Opaque('an object'))
+    """
 
     def __init__(self, type_name: object) -> None:
         name = str(type_name)[:40]  # the child chose it: only a plain name is shown
@@ -104,13 +108,23 @@ def decode(value: object, depth: int = 0) -> object:
 
 
 def frame(message: Message) -> bytes:
-    """The bytes of one message (a dict): its length, then its JSON."""
+    """The bytes of one message (a dict): its length, then its JSON.
+
+    >>> frame({"op": "loaded"})  # 16 bytes of JSON
+    b'\\x00\\x00\\x00\\x10{"op": "loaded"}'
+    """
     data = json.dumps(message, allow_nan=False).encode()
     return struct.pack(">I", len(data)) + data
 
 
 def send(fd: int, message: Message) -> None:
-    """Write one message (a dict) to the file descriptor ``fd``."""
+    """Write one message (a dict) to the file descriptor ``fd``.
+
+    >>> r, w = os.pipe()
+    >>> send(w, {"op": "call", "name": "f", "args": encode([np.ones(2)])})
+    >>> decode(receive(r)["args"]); os.close(r); os.close(w)
+    [array([1., 1.])]
+    """
     view = memoryview(frame(message))
     while view:
         view = view[os.write(fd, view):]
@@ -118,7 +132,16 @@ def send(fd: int, message: Message) -> None:
 
 def read_exactly(fd: int, n: int, wait: Callable[[], None] | None = None) -> bytes:
     """``n`` bytes from ``fd``; ``wait()`` (if given) is called before each read and raises
-    when the time is up, so a half-written message cannot hang the reader."""
+    when the time is up, so a half-written message cannot hang the reader.
+
+    >>> r, w = os.pipe(); _ = os.write(w, b"abcdef"); os.close(w)
+    >>> read_exactly(r, 4), read_exactly(r, 2)
+    (b'abcd', b'ef')
+    >>> read_exactly(r, 1)  # the writer closed the channel
+    Traceback (most recent call last):
+    EOFError: the channel closed
+    >>> os.close(r)
+    """
     chunks: list[bytes] = []
     left = n
     while left:
@@ -133,7 +156,16 @@ def read_exactly(fd: int, n: int, wait: Callable[[], None] | None = None) -> byt
 
 
 def receive(fd: int, wait: Callable[[], None] | None = None) -> Message:
-    """Read one message; ValueError when it is not a well-formed one."""
+    """Read one message; ValueError when it is not a well-formed one.
+
+    >>> r, w = os.pipe(); _ = os.write(w, frame({"op": "loaded"}) + b"\\x7f\\xff\\xff\\xff")
+    >>> receive(r)
+    {'op': 'loaded'}
+    >>> receive(r)  # a length past MAX_MESSAGE: a broken channel
+    Traceback (most recent call last):
+    ValueError: message too long
+    >>> os.close(r); os.close(w)
+    """
     (n,) = struct.unpack(">I", read_exactly(fd, 4, wait))
     if n > MAX_MESSAGE:
         raise ValueError("message too long")
@@ -149,7 +181,16 @@ _KINDS_OF = {"UsedDescentlab": "descentlab", "NotImplementedError": "not_written
 
 def fault_of(exc: BaseException, path: str | None) -> dict[str, object]:
     """``{"kind", "type", "line"}`` of an exception raised by the learner's code: its type's
-    name and the line in the learner's file, never its text (which may hold a file it read)."""
+    name and the line in the learner's file, never its text (which may hold a file it read).
+
+    >>> learner: dict = {}
+    >>> exec(compile("def f(x):\\n    return x / 0\\n", "ann.py", "exec"), learner)
+    >>> try:
+    ...     learner["f"](1)
+    ... except ZeroDivisionError as exc:
+    ...     fault_of(exc, "ann.py")
+    {'kind': 'exception', 'type': 'ZeroDivisionError', 'line': 2}
+    """
     kind = next((k for cls in type(exc).__mro__ for n, k in _KINDS_OF.items()
                  if cls.__name__ == n), "exception")
     name = type(exc).__name__

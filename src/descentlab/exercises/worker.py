@@ -55,7 +55,12 @@ _PATH_WRITES = {"os.remove": (0,), "os.rename": (0, 1), "os.replace": (0, 1), "o
 
 
 class UsedDescentlab(BaseException):
-    """Raised by the stand-in of every descentlab function."""
+    """Raised by the stand-in of every descentlab function; not an ``Exception``, so a learner's
+    ``except Exception`` cannot hide it.
+
+    >>> issubclass(UsedDescentlab, Exception), str(UsedDescentlab("gradient"))
+    (False, 'gradient')
+    """
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -153,7 +158,14 @@ def _poisoned(name: str) -> Callable[..., NoReturn]:
 
 
 class Printed:
-    """``sys.stdout`` of the learner: counts everything, keeps the first 1,000 characters."""
+    """``sys.stdout`` of the learner: counts everything, keeps the first 1,000 characters.
+
+    >>> printed = Printed()
+    >>> printed.write("x" * 1500), printed.take()[-30:], printed.take()
+    (1500, 'xx... (1500 characters in all)', '')
+    >>> print("ok", file=printed, flush=True); printed.take()  # print's flush=True calls .flush()
+    'ok\\n'
+    """
 
     def __init__(self) -> None:
         self.count, self.kept = 0, list[str]()
@@ -240,6 +252,21 @@ def _call(module: types.ModuleType, request: Message) -> Message:
 
 
 def main() -> None:
+    """The child's life: load the learner's file, answer ``loaded``, then one answer per request.
+
+    >>> import subprocess, tempfile
+    >>> from pathlib import Path
+    >>> from descentlab.exercises.namespaces import PACKAGE, numpy_lib
+    >>> from descentlab.exercises.wire import frame
+    >>> with tempfile.TemporaryDirectory() as work:
+    ...     learner = Path(work, "learner.py"); _ = learner.write_text("def f(x): return 2 * x")
+    ...     argv = [os.path.dirname(__file__), numpy_lib(Path(work, "lib")), work, PACKAGE, learner, "0", "1", "f"]
+    ...     out = subprocess.run([sys.executable, "-I", "-S", "-B", __file__, *map(str, argv)], capture_output=True,
+    ...                          input=frame({"op": "call", "name": "f", "args": encode([21])}), timeout=60).stdout
+    >>> r, w = os.pipe(); _ = os.write(w, out); os.close(w)
+    >>> receive(r)["op"], decode(receive(r)["value"]); os.close(r)
+    ('loaded', 42)
+    """
     global REQUESTS, ANSWERS
     REQUESTS, ANSWERS = os.dup(0), os.dup(1)
     os.dup2(os.open(os.devnull, os.O_RDWR), 0)

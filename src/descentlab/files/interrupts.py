@@ -25,6 +25,14 @@ def deferred_signals(signals: Iterable[signal.Signals] = (signal.SIGINT, signal.
     second Ctrl-C must not lose them. A signal that came meanwhile is raised again once
     the block is done, so its usual handler runs (KeyboardInterrupt for Ctrl-C). Off the
     main thread, where handlers cannot be set, the block runs unprotected.
+
+    >>> import os
+    >>> got = []; before = signal.signal(signal.SIGUSR1, lambda signum, frame: got.append(signum))
+    >>> with deferred_signals([signal.SIGUSR1]):
+    ...     os.kill(os.getpid(), signal.SIGUSR1); print("held:", got)
+    held: []
+    >>> got == [signal.SIGUSR1]; _ = signal.signal(signal.SIGUSR1, before)  # delivered after the block
+    True
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -57,7 +65,14 @@ _FRESH = dict(_ctrl_c)
 def interrupt_scope() -> Iterator[None]:
     """While a command runs: once a training loop has caught Ctrl-C (:func:`note_interrupt`),
     every later part of the command stops at once (:func:`stopping`), and further Ctrl-C
-    are held (:func:`holding`) until what was trained is written (:func:`release_interrupts`)."""
+    are held (:func:`holding`) until what was trained is written (:func:`release_interrupts`).
+
+    >>> with interrupt_scope():
+    ...     note_interrupt(); print(stopping(), holding())
+    True True
+    >>> stopping(), holding()  # the scope's end resets the state
+    (False, False)
+    """
     _ctrl_c.update(_FRESH, scope=True)
     try:
         yield
@@ -66,26 +81,47 @@ def interrupt_scope() -> Iterator[None]:
 
 
 def note_interrupt() -> None:
-    """A training loop caught Ctrl-C: stop the command's other parts, keep what ran."""
+    """A training loop caught Ctrl-C: stop the command's other parts, keep what ran.
+
+    >>> note_interrupt(); stopping()  # outside a command (a Python session): nothing changes
+    False
+    """
     if _ctrl_c["scope"]:
         _ctrl_c.update(stopping=True, holding=True)
 
 
 def stopping() -> bool:
-    """True when Ctrl-C already stopped a part of this command: start no new training."""
+    """True when Ctrl-C already stopped a part of this command: start no new training.
+
+    >>> with interrupt_scope():
+    ...     print(stopping()); note_interrupt(); print(stopping())
+    False
+    True
+    """
     return _ctrl_c["stopping"]
 
 
 def expect_record() -> None:
     """This command writes a record of its runs (history, metrics): from the end of each
-    training until that record is written, Ctrl-C waits (:func:`training_ended`)."""
+    training until that record is written, Ctrl-C waits (:func:`training_ended`).
+
+    >>> with interrupt_scope():
+    ...     expect_record(); training_ended(); print(holding())
+    True
+    """
     if _ctrl_c["scope"]:
         _ctrl_c["record"] = True
 
 
 def training_starts() -> bool:
     """A training loop starts: it is interruptible again; True when it must not run (a
-    Ctrl-C stopped a part of this command, or came while the last run was being kept)."""
+    Ctrl-C stopped a part of this command, or came while the last run was being kept).
+
+    >>> with interrupt_scope():
+    ...     print(training_starts()); note_interrupt(); print(training_starts())
+    False
+    True
+    """
     if _ctrl_c["pending"]:
         _ctrl_c.update(pending=False, stopping=True)
     if not _ctrl_c["stopping"]:
@@ -95,26 +131,52 @@ def training_starts() -> bool:
 
 def training_ended() -> None:
     """A training loop ended without Ctrl-C: in a command that records it, hold Ctrl-C
-    until the record is written, so that what was trained is never lost."""
+    until the record is written, so that what was trained is never lost.
+
+    >>> with interrupt_scope():  # a command that writes no record holds nothing
+    ...     training_ended(); print(holding())
+    False
+    """
     if _ctrl_c["scope"] and _ctrl_c["record"] and threading.current_thread() is threading.main_thread():
         _ctrl_c["holding"] = True
 
 
 def defer_interrupt() -> None:
     """A Ctrl-C came while holding: if no training was stopped by one, it stops the
-    command once the record is written (:func:`release_interrupts`)."""
+    command once the record is written (:func:`release_interrupts`).
+
+    >>> with interrupt_scope():
+    ...     expect_record(); training_ended(); defer_interrupt()
+    ...     try:
+    ...         release_interrupts()
+    ...     except KeyboardInterrupt:
+    ...         print("stopped once the record is written:", stopping())
+    stopped once the record is written: True
+    """
     if not _ctrl_c["stopping"]:
         _ctrl_c["pending"] = True
 
 
 def holding() -> bool:
-    """True while what an interrupted run trained is still being written."""
+    """True while what an interrupted run trained is still being written.
+
+    >>> with interrupt_scope():
+    ...     note_interrupt(); print(holding()); release_interrupts(); print(holding())
+    True
+    False
+    """
     return _ctrl_c["holding"]
 
 
 def release_interrupts() -> None:
     """What was trained is written: Ctrl-C stops the rest (figures) again, and one that
-    came meanwhile stops it now (KeyboardInterrupt)."""
+    came meanwhile stops it now (KeyboardInterrupt).
+
+    >>> with interrupt_scope():
+    ...     expect_record(); training_ended(); release_interrupts()  # no Ctrl-C came: nothing raised
+    ...     print(holding(), stopping())
+    False False
+    """
     _ctrl_c["holding"] = False
     if _ctrl_c["pending"]:
         _ctrl_c.update(pending=False, stopping=True)

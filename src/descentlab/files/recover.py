@@ -35,6 +35,17 @@ def save_or_recover(save: "Callable[[str | os.PathLike[str]], T]", path: "str | 
     SaveError
         Saying where the work was saved instead (``.recovered`` holds the path), or that
         no fallback worked either.
+
+    Examples
+    --------
+    >>> from descentlab.files import write_text
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     Path(tmp, "model.json").mkdir()  # a folder where the file should go
+    ...     try:
+    ...         save_or_recover(lambda path: write_text(path, "{}"), Path(tmp, "model.json"))
+    ...     except SaveError as exc:
+    ...         print(exc.recovered.name.startswith("model.json.recovered-"), exc.recovered.read_text())
+    True {}
     """
     try:
         return save(path)

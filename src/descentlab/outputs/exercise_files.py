@@ -19,12 +19,13 @@ def write_starter(folder: str | os.PathLike[str], files: dict[str, str], force: 
     the first is written.
 
     >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp()) / "ex"
+    >>> tmp = tempfile.TemporaryDirectory(); folder = Path(tmp.name) / "ex"
     >>> [p.name for p in write_starter(folder, {"a.py": "x = 1", "b.txt": "hi"})]
     ['a.py', 'b.txt']
     >>> write_starter(folder, {"a.py": "x = 2"})
     Traceback (most recent call last):
     descentlab.errors.DescentlabError: .../ex/a.py already exists: pass --force to overwrite it, or choose another folder
+    >>> tmp.cleanup()
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -45,8 +46,8 @@ def write_grades(out: str | os.PathLike[str], text: str) -> Path:
     """Write the class's grades (``grades.csv`` or ``grades.json`` text) to ``out``.
 
     >>> import tempfile
-    >>> path = write_grades(Path(tempfile.mkdtemp()) / "grades.csv", "student,score")
-    >>> path.read_text()
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_grades(Path(folder) / "grades.csv", "student,score").read_text()
     'student,score'
     """
     return write_text(out, text)

@@ -35,8 +35,7 @@ def folder_lock(folder: str | os.PathLike[str],
     Where locks are not supported (some network file systems) the block runs unlocked.
 
     >>> import tempfile
-    >>> folder = tempfile.mkdtemp()
-    >>> with folder_lock(folder):
+    >>> with tempfile.TemporaryDirectory() as folder, folder_lock(folder):
     ...     with folder_lock(folder):  # the same thread again: it holds the lock already
     ...         print("writing")
     writing
@@ -83,12 +82,13 @@ def remove_stale_temps(folder: str | os.PathLike[str], before_ns: int) -> list[s
     own pattern, older than ``before_ns``, whose writing process is gone. Returns their names.
 
     >>> import tempfile
-    >>> folder = tempfile.mkdtemp()
+    >>> tmp = tempfile.TemporaryDirectory(); folder = tmp.name
     >>> gone = 2**22 + 1  # above Linux's largest process id: no such process runs
     >>> for name in (f".descentlab-tmp.{gone}.a.png.x1.png", f".descentlab-tmp.{os.getpid()}.b.png.x2.png", "c.png"):
     ...     open(os.path.join(folder, name), "w").close()
     >>> remove_stale_temps(folder, time.time_ns() + 10**9), sorted(os.listdir(folder))
     (['.descentlab-tmp.4194305.a.png.x1.png'], ['.descentlab-tmp...b.png.x2.png', 'c.png'])
+    >>> tmp.cleanup()
     """
     removed: list[str] = []
     try:

@@ -107,7 +107,8 @@ def save_history(history: History, path: str | os.PathLike[str]) -> Path:
     >>> import tempfile
     >>> from descentlab import load_history
     >>> history = History(loss=[1.0, 0.5], status="completed")
-    >>> load_history(save_history(history, Path(tempfile.mkdtemp()) / "history.json")).loss
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     load_history(save_history(history, Path(folder) / "history.json")).loss
     [1.0, 0.5]
     """
     return write_text(path, history.to_json() + "\n")
@@ -138,7 +139,8 @@ def save_tutorial(result: "TutorialResult", out: str | os.PathLike[str],
     >>> import tempfile
     >>> from descentlab.lessons.article import TutorialConfig, run_tutorial
     >>> result = run_tutorial(TutorialConfig(epochs=5, log_every=5), log=None)
-    >>> [path.name for path in save_tutorial(result, tempfile.mkdtemp())]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [path.name for path in save_tutorial(result, folder)]
     ['history.json', 'metrics.json', 'data.png', 'epoch_000.png', 'epoch_005.png', 'test_fit.png']
     """
     with _recorded(result, out, record) as f:
@@ -165,7 +167,14 @@ def save_tutorial(result: "TutorialResult", out: str | os.PathLike[str],
 
 def save_collapse(result: "CollapseResult", out: str | os.PathLike[str],
                   record: OutputFolder | None = None) -> list[Path]:
-    """Write ``collapse.png``, ``collapse.json`` and ``collapse_history.json`` into ``out``."""
+    """Write ``collapse.png``, ``collapse.json`` and ``collapse_history.json`` into ``out``.
+
+    >>> import tempfile
+    >>> from descentlab.lessons.collapse import CollapseConfig, run_collapse
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [path.name for path in save_collapse(run_collapse(CollapseConfig(epochs=1)), folder)]
+    ['collapse.json', 'collapse_history.json', 'collapse.png']
+    """
     numbers = {name: np.asarray(v).tolist() for name, v in result.layer_matrices()}
     numbers.update(W=result.W.tolist(), b=result.b.tolist(), m=result.m, intercept=result.intercept,
                    least_squares={"m": result.ls_m, "intercept": result.ls_intercept},
@@ -184,6 +193,13 @@ def save_nonlinear(result: "NonlinearResult", out: str | os.PathLike[str],
     """Write ``nonlinear_<data>.png`` and ``nonlinear_<data>.json`` into ``out``.
 
     The JSON holds the final losses and every model's History (under ``"histories"``).
+
+    >>> import tempfile
+    >>> from descentlab.lessons.nonlinear import NonlinearConfig, run_nonlinear
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = save_nonlinear(run_nonlinear(NonlinearConfig(data="abs", epochs=1)), folder)
+    ...     [path.name for path in written], sorted(json.loads(written[0].read_text()))
+    (['nonlinear_abs.json', 'nonlinear_abs.png'], ['config', 'histories', 'loss', 'ls_loss'])
     """
     name = f"nonlinear_{result.config.data}"
     numbers = {"config": asdict(result.config), "ls_loss": result.ls_loss,
@@ -196,7 +212,19 @@ def save_nonlinear(result: "NonlinearResult", out: str | os.PathLike[str],
 
 def save_logistic(result: "LogisticResult", out: str | os.PathLike[str],
                   record: OutputFolder | None = None) -> list[Path]:
-    """Write ``logistic.png``, ``logistic.json`` and ``logistic_history.json`` into ``out``."""
+    """Write ``logistic.png``, ``logistic.json`` and ``logistic_history.json`` into ``out``.
+
+    Drawing the boundary at several epochs takes about a second, so here is the cheapest
+    real behaviour: a folder that cannot be written is one line, before anything is drawn.
+
+    >>> import tempfile
+    >>> from descentlab.lessons.logistic import LogisticConfig, run_logistic
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = Path(folder, "taken").write_text("a file, not a folder")
+    ...     save_logistic(run_logistic(LogisticConfig(epochs=2, samples=20)), Path(folder, "taken"))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: cannot write to output folder '.../taken' (File exists): choose another folder with --out
+    """
     fig = boundary_figure(result.history, result.X_train, result.y_train,
                           result.snapshot_epochs(), result.accuracy_trace)
     numbers = {"config": asdict(result.config), "W": result.model.params["W"].tolist(),
@@ -212,7 +240,16 @@ def save_logistic(result: "LogisticResult", out: str | os.PathLike[str],
 
 def save_lesson(result: "LessonResult", out: str | os.PathLike[str],
                 record: OutputFolder | None = None) -> list[Path]:
-    """Write the files of any lesson's result into the folder ``out``; return their paths."""
+    """Write the files of any lesson's result into the folder ``out``; return their paths.
+
+    >>> import tempfile
+    >>> from descentlab.lessons.collapse import CollapseConfig, run_collapse
+    >>> result = run_collapse(CollapseConfig(epochs=1))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = save_lesson(result, folder)
+    ...     sorted(p.name for p in Path(folder).iterdir()) == sorted(lesson_files("collapse", result.config))
+    True
+    """
     savers: dict[str, Callable[..., list[Path]]] = {"tutorial": save_tutorial, "collapse": save_collapse, "nonlinear": save_nonlinear,
               "logistic": save_logistic}
     return savers[result.kind](result, out, record)

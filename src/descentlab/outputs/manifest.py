@@ -58,7 +58,8 @@ def read_manifest(folder: str | os.PathLike[str]) -> Doc:
     or was made in another folder: such a manifest is replaced, never followed).
 
     >>> import tempfile
-    >>> read_manifest(tempfile.mkdtemp())
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     read_manifest(folder)
     {'format': 'descentlab-manifest', 'version': 1, 'commands': {}}
     """
     path = Path(folder) / MANIFEST
@@ -139,13 +140,14 @@ class OutputFolder:
     Examples
     --------
     >>> import tempfile
-    >>> folder = tempfile.mkdtemp()
+    >>> tmp = tempfile.TemporaryDirectory(); folder = tmp.name
     >>> with OutputFolder(folder, "demo", ["a.txt", "b.txt"]) as f:
     ...     _ = f.write_text("a.txt", "first run"); _ = f.write_text("b.txt", "first run")
     >>> with OutputFolder(folder, "demo", ["a.txt"]) as f:  # b.txt is stale now: removed
     ...     _ = f.write_text("a.txt", "second run")
     >>> sorted(os.listdir(folder)), list(read_manifest(folder)["commands"]["demo"]["files"])
     (['a.txt', 'manifest.json'], ['a.txt'])
+    >>> tmp.cleanup()
     """
 
     def __init__(self, folder: str | os.PathLike[str], command: str, planned: Iterable[str] = (),

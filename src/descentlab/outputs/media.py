@@ -34,7 +34,15 @@ def write_frames(anim: FrameAnimation, path: str | os.PathLike[str], fps: int = 
 
     Examples
     --------
-    >>> write_frames(TrainingAnimation(history, X, y), "training.gif")  # doctest: +SKIP
+    >>> import tempfile
+    >>> from descentlab.lessons.article import TutorialConfig, run_tutorial
+    >>> from descentlab.viz.animation import TrainingAnimation
+    >>> run = run_tutorial(TutorialConfig(epochs=2), log=None)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_frames(TrainingAnimation(run.history, run.X_train, run.y_train, max_frames=2),
+    ...                         f"{folder}/training.gif")
+    ...     path.name, path.read_bytes()[:6]
+    ('training.gif', b'GIF89a')
     """
     from descentlab.viz.frames import ffmpeg_available
 
@@ -127,6 +135,20 @@ def save_animation(anim: FrameAnimation, out: str | os.PathLike[str], stem: str,
     written : list of Path
     notes : list of str
         How many frames, and what was skipped and why.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from descentlab.lessons.article import TutorialConfig, run_tutorial
+    >>> from descentlab.viz.animation import TrainingAnimation
+    >>> run = run_tutorial(TutorialConfig(epochs=2), log=None)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written, notes = save_animation(TrainingAnimation(run.history, run.X_train, run.y_train,
+    ...                                                       max_frames=2), folder, "demo", mp4=False)
+    ...     sorted(p.name for p in Path(folder).iterdir())
+    ['demo.gif', 'manifest.json']
+    >>> notes
+    ['2 frames, epochs 0 to 2 (epoch N: after N updates)']
     """
     from descentlab.viz.frames import ffmpeg_available
 
@@ -162,6 +184,16 @@ def write_animation(result: TutorialResult, out: str | os.PathLike[str], *, mp4:
         As :func:`save_animation`, which this returns.
     max_frames, max_points : int, optional
         Caps (defaults in :mod:`descentlab.viz.sampling`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from descentlab.lessons.article import TutorialConfig, run_tutorial
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written, notes = write_animation(run_tutorial(TutorialConfig(epochs=2), log=None), folder,
+    ...                                      mp4=False, max_frames=2)
+    >>> [path.name for path in written], notes
+    (['training.gif'], ['2 frames, epochs 0 to 2 (epoch N: after N updates)'])
     """
     from descentlab.viz.animation import TrainingAnimation
     from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS
@@ -182,6 +214,16 @@ def write_boundary_animation(result: LogisticResult, out: str | os.PathLike[str]
     result : LogisticResult
     out, mp4, max_frames, max_points, fps, record
         As :func:`write_animation`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from descentlab.lessons.logistic import LogisticConfig, run_logistic
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written, notes = write_boundary_animation(run_logistic(LogisticConfig(epochs=2, samples=20)),
+    ...                                               folder, mp4=False, max_frames=2)
+    >>> [path.name for path in written], notes
+    (['logistic.gif'], ['2 frames, epochs 0 to 2 (epoch N: after N updates)'])
     """
     from descentlab.viz.logistic import BoundaryAnimation
     from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS

@@ -41,8 +41,8 @@ def check_writable(path: PathLike) -> Path:
     """Raise a one-line error unless a model can be written at ``path``; create nothing.
 
     >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> check_writable(folder / "model.json") == folder / "model.json"
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     check_writable(Path(folder) / "model.json") == Path(folder) / "model.json"
     True
     """
     path = Path(path)
@@ -72,8 +72,9 @@ def save_model(estimator: "GDEstimator", path: PathLike, info: dict[str, Any] | 
     >>> import numpy as np
     >>> from descentlab.estimators import GDRegressor, load_model
     >>> X = np.arange(6.0).reshape(-1, 1)
-    >>> path = save_model(GDRegressor(epochs=500).fit(X, 2 * X[:, 0] + 1), Path(tempfile.mkdtemp()) / "m.json")
-    >>> load_model(path).coef_.shape
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_model(GDRegressor(epochs=500).fit(X, 2 * X[:, 0] + 1), Path(folder) / "m.json")
+    ...     load_model(path).coef_.shape
     (1,)
     """
     from descentlab.estimators.persist import model_text
@@ -88,12 +89,13 @@ def save_fit(result: "FitResult", path: PathLike) -> Path:
     >>> import tempfile
     >>> from descentlab.estimators import load_model
     >>> from descentlab.estimators.workflow import FitConfig, fit_csv
-    >>> folder = Path(tempfile.mkdtemp())
+    >>> tmp = tempfile.TemporaryDirectory(); folder = Path(tmp.name)
     >>> _ = (folder / "d.csv").write_text("size,price\\n" + "".join(f"{x},{3 * x}\\n" for x in range(8)))
     >>> path = save_fit(fit_csv(FitConfig(csv=str(folder / "d.csv"), target="price")), folder / "m.json")
     >>> info = load_model(path, return_info=True)[1]
     >>> info["features"], info["target"]
     (['size'], 'price')
+    >>> tmp.cleanup()
     """
     from descentlab.estimators.workflow import fit_info
 
@@ -105,8 +107,8 @@ def write_predictions(path: PathLike, predictions: dict[str, np.ndarray]) -> Pat
     a one-line error if it cannot.
 
     >>> import tempfile
-    >>> path = write_predictions(Path(tempfile.mkdtemp()) / "p.csv", {"prediction": np.array([1.5, 2.0])})
-    >>> path.read_text().splitlines()
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_predictions(Path(folder) / "p.csv", {"prediction": np.array([1.5, 2.0])}).read_text().splitlines()
     ['prediction', '1.5', '2.0']
     """
     from descentlab.estimators.workflow import predictions_csv
@@ -138,18 +140,18 @@ def fit(config: "FitConfig", command: "Command", *, progress: Callable[[int], Pr
     >>> import tempfile
     >>> from descentlab.estimators.workflow import FitConfig
     >>> from descentlab.outputs.run_folder import Command
-    >>> folder = Path(tempfile.mkdtemp())
+    >>> tmp = tempfile.TemporaryDirectory(); folder = Path(tmp.name)
     >>> _ = (folder / "d.csv").write_text("x,y\\n" + "".join(f"{x},{2 * x + 1}\\n" for x in range(8)))
     >>> result = fit(FitConfig(csv=str(folder / "d.csv"), target="y"), Command("fit", folder / "out"),
     ...              say=lambda line: None)
     >>> sorted(p.name for p in (folder / "out").iterdir()), result.features
     (['manifest.json', 'model.json'], ['x'])
+    >>> tmp.cleanup()
     """
     from descentlab.estimators import workflow
     from descentlab.files import deferred_signals, ensure_writable_dir, save_or_recover
     from descentlab.outputs.manifest import MANIFEST
-    from descentlab.outputs.run_folder import check_folder, recording
-    from descentlab.outputs.runs import say_if_large_run
+    from descentlab.outputs.run_folder import check_folder, recording, say_if_large_run
 
     estimator = config.estimator()
     planned = [MODEL, MANIFEST]
@@ -182,13 +184,14 @@ def predict(model: PathLike, csv: PathLike, command: "Command | None" = None, *,
 
     >>> import tempfile
     >>> from descentlab.estimators import GDRegressor
-    >>> folder = Path(tempfile.mkdtemp())
+    >>> tmp = tempfile.TemporaryDirectory(); folder = Path(tmp.name)
     >>> X = np.arange(6.0).reshape(-1, 1)
     >>> model = save_model(GDRegressor(epochs=500).fit(X, 2 * X[:, 0] + 1), folder / "m.json")
     >>> _ = (folder / "new.csv").write_text("x0\\n10\\n")
     >>> predict(model, folder / "new.csv", say=lambda text: print(text.splitlines()[0]))
     prediction
     1
+    >>> tmp.cleanup()
     """
     from descentlab.estimators.workflow import predict_csv, predictions_csv
     from descentlab.files import ensure_writable_dir

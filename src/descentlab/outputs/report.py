@@ -62,6 +62,18 @@ def write_report(result: "TutorialResult", path: str | os.PathLike[str], *, stud
     Returns
     -------
     path : Path
+
+    Examples
+    --------
+    A report draws every figure (seconds), so here is its cheapest real behaviour: the
+    file's name is checked before anything is drawn.
+
+    >>> from descentlab.lessons.article import TutorialConfig, run_tutorial
+    >>> from descentlab.lessons.lr_study import tutorial_study
+    >>> result = run_tutorial(TutorialConfig(epochs=2), log=None)
+    >>> write_report(result, "out/report.pdf", study=tutorial_study(result))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: output file 'out/report.pdf' must end in .html or .htm
     """
     from descentlab.viz.report import tutorial_report
     from descentlab.viz.sampling import MAX_FRAMES, MAX_POINTS

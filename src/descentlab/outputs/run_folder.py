@@ -3,12 +3,14 @@ manifest while written, and what was kept when Ctrl-C (or SIGTERM) came.
 
 Every run of :mod:`descentlab.outputs.runs` goes through here: :func:`check_folder` before
 anything trains, :func:`recording` around the writes, and the :class:`RunFiles` it hands
-back says how the run ended (:meth:`RunFiles.interrupted_line`).
+back says how the run ended (:meth:`RunFiles.interrupted_line`). :func:`say_if_large` and
+:func:`say_if_large_run` warn, before a run starts, when it will record enormous output.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from descentlab.outputs.manifest import OutputFolder
 
 if TYPE_CHECKING:
     from descentlab.core.history import History
+    from descentlab.lessons.article import TutorialConfig
 
 PathLike = str | os.PathLike[str]
 
@@ -76,12 +79,13 @@ def check_folder(out: PathLike, names: Iterable[str], inputs: Sequence[PathLike]
     command refused later, by its settings or its data, leaves no empty folder behind).
 
     >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
+    >>> tmp = tempfile.TemporaryDirectory(); folder = Path(tmp.name)
     >>> check_folder(folder / "new", ["a.png"]) == folder / "new", (folder / "new").exists()
     (True, False)
     >>> (folder / "a.png").mkdir(); check_folder(folder, ["a.png"])
     Traceback (most recent call last):
     descentlab.errors.DescentlabError: ...a.png... is a folder...
+    >>> tmp.cleanup()
     """
     from descentlab.files import check_folder as creatable
     from descentlab.files.interrupts import expect_record
@@ -103,11 +107,13 @@ def kept(record: OutputFolder) -> str:
     """The files of ``record`` that are on disk, as ``a, b and 3 more in out/``.
 
     >>> import tempfile
-    >>> record = OutputFolder(tempfile.mkdtemp(), "demo")
+    >>> tmp = tempfile.TemporaryDirectory(); folder = Path(tmp.name)
+    >>> record = OutputFolder(folder, "demo")
     >>> kept(record)
     'nothing was written to /.../'
     >>> _ = record.write_text("a.txt", "a"); kept(record)
     'kept a.txt in /.../'
+    >>> tmp.cleanup()
     """
     names = [n for n in record.files if (record.folder / n).is_file()]
     if not names:
@@ -125,10 +131,10 @@ def recording(command: Command, planned: Iterable[str], histories: Iterable[Hist
 
     >>> import tempfile
     >>> from descentlab.core.history import History
-    >>> out = Path(tempfile.mkdtemp()) / "out"
-    >>> with recording(Command("demo", out), ["a.txt"], [History(status="interrupted")]) as record:
-    ...     _ = record.write_text("a.txt", "kept")
-    >>> record.status, sorted(p.name for p in out.iterdir())
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     with recording(Command("demo", f"{folder}/out"), ["a.txt"], [History(status="interrupted")]) as record:
+    ...         _ = record.write_text("a.txt", "kept")
+    ...     record.status, sorted(p.name for p in Path(folder, "out").iterdir())
     ('interrupted', ['a.txt', 'manifest.json'])
     """
     try:  # made only now that there is something to write
@@ -166,3 +172,41 @@ def histories_of(result: object) -> list[History | None]:
     if hasattr(result, "fits"):
         return [fit.history for fit in result.fits]
     return [getattr(result, "history", None)]
+
+
+#: A run past this many bytes of history (memory, JSON) or this many epochs is said to be large.
+_LARGE_BYTES, _LARGE_EPOCHS = 100_000_000, 10_000_000
+
+
+def say_if_large(config: TutorialConfig) -> None:
+    """One warning line before a tutorial that records enormous output.
+
+    >>> from descentlab.lessons.article import TutorialConfig
+    >>> say_if_large(TutorialConfig())  # the article's run: nothing said
+    """
+    from descentlab.outputs.lessons import size_note
+
+    note = size_note(config)
+    if note is not None:
+        warnings.warn(note, stacklevel=2)
+
+
+def say_if_large_run(epochs: int, numbers_per_epoch: int = 2) -> None:
+    """One warning line before any run whose per-epoch record will be enormous (the same
+    promise :func:`say_if_large` gives the tutorial): ``numbers_per_epoch`` recorded per
+    epoch, about 29 bytes each in memory and JSON, plus a list entry's overhead.
+
+    >>> import warnings
+    >>> say_if_large_run(61)  # small: nothing said
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     say_if_large_run(10**8)
+    >>> str(said[0].message)
+    '--epochs 100000000 records every epoch: about 12.2 GB of memory and of history, ...'
+    """
+    size = epochs * (29 * numbers_per_epoch + 64)
+    if size < _LARGE_BYTES and epochs < _LARGE_EPOCHS:
+        return
+    warnings.warn(f"--epochs {epochs} records every epoch: about {size / 1e9:.3g} GB of memory "
+                  "and of history, more than this run can hold if it runs to the end; lower "
+                  "--epochs (Ctrl-C stops it and keeps what ran)", stacklevel=2)

@@ -10,13 +10,20 @@ receives every line the run has to say (``print`` on the command line).
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from descentlab.errors import DescentlabError, DivergenceError
 from descentlab.outputs.manifest import MANIFEST
-from descentlab.outputs.run_folder import Command, RunFiles, check_folder, histories_of, recording
+from descentlab.outputs.run_folder import (
+    Command,
+    RunFiles,
+    check_folder,
+    histories_of,
+    recording,
+    say_if_large,
+    say_if_large_run,
+)
 
 if TYPE_CHECKING:
     from descentlab.core.history import History
@@ -33,44 +40,6 @@ NetworkConfig = TypeVar("NetworkConfig", "CollapseConfig", "NonlinearConfig", "L
 #: The tutorial's report: a name of its own, so ``descentlab report`` (report.html) never
 #: replaces it with a page of another run.
 REPORT = "tutorial_report.html"
-#: A run past this many bytes of history (memory, JSON) or this many epochs is said to be large.
-_LARGE_BYTES, _LARGE_EPOCHS = 100_000_000, 10_000_000
-
-
-def say_if_large(config: TutorialConfig) -> None:
-    """One warning line before a tutorial that records enormous output.
-
-    >>> from descentlab.lessons.article import TutorialConfig
-    >>> say_if_large(TutorialConfig())  # the article's run: nothing said
-    """
-    from descentlab.outputs.lessons import size_note
-
-    note = size_note(config)
-    if note is not None:
-        warnings.warn(note, stacklevel=2)
-
-
-def say_if_large_run(epochs: int, numbers_per_epoch: int = 2) -> None:
-    """One warning line before any run whose per-epoch record will be enormous (the same
-    promise :func:`say_if_large` gives the tutorial): ``numbers_per_epoch`` recorded per
-    epoch, about 29 bytes each in memory and JSON, plus a list entry's overhead.
-
-    >>> import warnings
-    >>> say_if_large_run(61)  # small: nothing said
-    >>> with warnings.catch_warnings(record=True) as said:
-    ...     warnings.simplefilter("always")
-    ...     say_if_large_run(10**8)
-    >>> str(said[0].message)
-    '--epochs 100000000 records every epoch: about 12.2 GB of memory and of history, ...'
-    """
-    size = epochs * (29 * numbers_per_epoch + 64)
-    if size < _LARGE_BYTES and epochs < _LARGE_EPOCHS:
-        return
-    warnings.warn(f"--epochs {epochs} records every epoch: about {size / 1e9:.3g} GB of memory "
-                  "and of history, more than this run can hold if it runs to the end; lower "
-                  "--epochs (Ctrl-C stops it and keeps what ran)", stacklevel=2)
-
-
 def _numbers_per_epoch(config: CollapseConfig | NonlinearConfig | LogisticConfig) -> int:
     """About how many numbers a lesson records per epoch: its parameters and its loss."""
     widths = getattr(config, "widths", None) or [getattr(config, "hidden", 1)]
@@ -86,8 +55,9 @@ def load_result(config: TutorialConfig | None, history: str | os.PathLike[str] |
     >>> from descentlab.lessons.article import TutorialConfig
     >>> from descentlab.outputs.lessons import save_history
     >>> trained = load_result(TutorialConfig(epochs=20))
-    >>> path = save_history(trained.history, Path(tempfile.mkdtemp()) / "history.json")
-    >>> load_result(None, path).metrics["m"] == trained.metrics["m"]  # the same line, redrawn
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_history(trained.history, Path(folder) / "history.json")
+    ...     load_result(None, path).metrics["m"] == trained.metrics["m"]  # the same line, redrawn
     True
     """
     import numpy as np
@@ -116,7 +86,16 @@ def tutorial(config: TutorialConfig, command: Command, *, animate: bool = False,
              say: Say = print) -> RunFiles:
     """``descentlab tutorial``: train the article's run, write its figures, history and
     metrics (and the animation, the report, the MAPE figure when asked). A diverged run is
-    kept (its files say "diverged"), then its :class:`~descentlab.DivergenceError` raised."""
+    kept (its files say "diverged"), then its :class:`~descentlab.DivergenceError` raised.
+    The folder is checked first, before anything trains (the figures take a second):
+
+    >>> import tempfile
+    >>> from descentlab.lessons.article import TutorialConfig
+    >>> with tempfile.NamedTemporaryFile() as file:  # a file where the folder should be
+    ...     tutorial(TutorialConfig(epochs=2), Command("tutorial", file.name))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: cannot write to output folder '...' (it is a file): choose another --out
+    """
     from descentlab.lessons.article import run_tutorial
     from descentlab.lessons.lr_study import tutorial_study
     from descentlab.outputs.lessons import lesson_files, save_tutorial
@@ -177,7 +156,17 @@ def tutorial(config: TutorialConfig, command: Command, *, animate: bool = False,
 
 
 def lr_study(config: LRStudyConfig, command: Command, say: Say = print) -> RunFiles:
-    """``descentlab lr-study``: train several rates from one start, draw ``lr_study.png``."""
+    """``descentlab lr-study``: train several rates from one start, draw ``lr_study.png``.
+
+    The folder is checked first, before anything trains (the figure takes most of a second):
+
+    >>> import tempfile
+    >>> from descentlab.lessons.lr_study import LRStudyConfig
+    >>> with tempfile.NamedTemporaryFile() as file:  # a file where the folder should be
+    ...     lr_study(LRStudyConfig(epochs=2), Command("lr-study", file.name))
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: cannot write to output folder '...' (it is a file): choose another --out
+    """
     from descentlab.lessons.lr_study import DEFAULT_FRACTIONS, run_lr_study
     from descentlab.viz.lr_study import lr_study_figure
 
@@ -198,7 +187,16 @@ def lr_study(config: LRStudyConfig, command: Command, say: Say = print) -> RunFi
 def animate(config: TutorialConfig | None, command: Command, *, history: str | None = None, mp4: bool | None = None,
             fps: int = 10, max_frames: int | None = None, max_points: int | None = None,
             say: Say = print) -> RunFiles:
-    """``descentlab animate``: ``animate.gif`` (and ``.mp4``) of a saved run or one trained now."""
+    """``descentlab animate``: ``animate.gif`` (and ``.mp4``) of a saved run or one trained now.
+
+    >>> import tempfile
+    >>> from descentlab.lessons.article import TutorialConfig
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     run = animate(TutorialConfig(epochs=2), Command("animate", folder), mp4=False, max_frames=2,
+    ...                   say=lambda line: None)
+    ...     sorted(os.listdir(folder)), run.interrupted_line()
+    (['animate.gif', 'manifest.json'], None)
+    """
     from descentlab.outputs.media import animation_files, check_mp4, write_animation
 
     if not 1 <= fps <= 100:
@@ -224,7 +222,17 @@ def report(config: TutorialConfig | None, command: Command, *, history: str | No
            networks: Sequence[str] = (), max_frames: int | None = None, max_points: int | None = None,
            say: Say = print) -> RunFiles:
     """``descentlab report``: ``report.html`` of a saved run or one trained now, its
-    learning-rate study, and the network studies named in ``networks``."""
+    learning-rate study, and the network studies named in ``networks``.
+
+    A report draws every figure (seconds); its cheapest real behaviour: a history that
+    cannot be read is one line, and nothing is written.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     report(None, Command("report", folder), history="missing.json")
+    Traceback (most recent call last):
+    descentlab.errors.DescentlabError: cannot read history 'missing.json' (No such file or directory): check the path
+    """
     from descentlab.core.regimes import regime_marks
     from descentlab.files.interrupts import stopping
     from descentlab.lessons import run_network_studies
@@ -255,7 +263,16 @@ def report(config: TutorialConfig | None, command: Command, *, history: str | No
 def lesson(config: NetworkConfig, run: Callable[[NetworkConfig], NetworkResult], command: Command, *, animate: bool = False,
            max_frames: int | None = None, max_points: int | None = None, say: Say = print) -> RunFiles:
     """``descentlab collapse|nonlinear|logistic``: check the files, ``run(config)``, say its
-    lines, write its files (and, with ``animate``, the logistic boundary's animation)."""
+    lines, write its files (and, with ``animate``, the logistic boundary's animation).
+
+    >>> import tempfile
+    >>> from descentlab.lessons.collapse import CollapseConfig, run_collapse
+    >>> said: list[str] = []
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     run = lesson(CollapseConfig(epochs=1), run_collapse, Command("collapse", folder), say=said.append)
+    >>> said[-1], run.interrupted_line()
+    ('Wrote collapse.json, collapse_history.json, collapse.png to .../', None)
+    """
     from descentlab.outputs.lessons import lesson_files, save_lesson
     from descentlab.outputs.media import animation_files, write_boundary_animation
 

@@ -42,16 +42,35 @@ STATIC = Path(__file__).parent / "static"
 
 
 class BodyTooLarge(Exception):
-    """A request body over its cap."""
+    """A request body over its cap (:func:`read_body` raises it; the endpoints answer 413).
+
+    >>> from starlette.testclient import TestClient
+    >>> client = TestClient(create_app(), base_url="http://localhost")
+    >>> r = client.post("/api/train", content=b"0" * 400_000)
+    >>> r.status_code, r.json()["error"]
+    (413, 'the settings are too large (over 320 KiB): use a CSV file of at most 256 KiB')
+    """
 
 
 def error(message: str, status: int = 400) -> JSONResponse:
-    """A refusal: ``{"error": message}`` with ``status``."""
+    """A refusal: ``{"error": message}`` with ``status``.
+
+    >>> r = error("the rate must be a number", 422)
+    >>> r.status_code, r.body
+    (422, b'{"error":"the rate must be a number"}')
+    """
     return JSONResponse({"error": message}, status_code=status)
 
 
 async def read_body(request: Request, cap: int) -> bytes:
-    """The request body, refused once it passes ``cap`` bytes (before reading it all)."""
+    """The request body, refused once it passes ``cap`` bytes (before reading it all).
+
+    >>> import asyncio
+    >>> async def receive():  # what the server hands the app: the body in one message
+    ...     return {"type": "http.request", "body": b'{"lr": 0.1}', "more_body": False}
+    >>> asyncio.run(read_body(Request({"type": "http", "headers": []}, receive), cap=100))
+    b'{"lr": 0.1}'
+    """
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > cap:
         raise BodyTooLarge
@@ -66,22 +85,49 @@ async def read_body(request: Request, cap: int) -> bytes:
 
 
 async def page(request: Request) -> FileResponse:
-    """``GET /``: the page."""
+    """``GET /``: the page.
+
+    >>> from starlette.testclient import TestClient
+    >>> client = TestClient(create_app(), base_url="http://localhost")  # in-process, no socket
+    >>> r = client.get("/")
+    >>> r.status_code, r.headers["content-type"], r.headers["cache-control"]
+    (200, 'text/html; charset=utf-8', 'no-cache')
+    """
     return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
 
 async def limits(request: Request) -> JSONResponse:
-    """``GET /api/limits``: the caps and every setting (:func:`limits_document`)."""
+    """``GET /api/limits``: the caps and every setting (:func:`limits_document`).
+
+    >>> from starlette.testclient import TestClient
+    >>> client = TestClient(create_app(), base_url="http://localhost")  # in-process, no socket
+    >>> client.get("/api/limits").json()["settings"]["lr"]["default"]
+    0.05
+    """
     return JSONResponse(limits_document())
 
 
 async def presets_endpoint(request: Request) -> JSONResponse:
-    """The presets, read from the lessons' configs (:mod:`descentlab.playground.presets`)."""
+    """``GET /api/presets``: the presets, read from the lessons' configs (:mod:`descentlab.playground.presets`).
+
+    >>> from starlette.testclient import TestClient
+    >>> client = TestClient(create_app(), base_url="http://localhost")  # in-process, no socket
+    >>> sorted(client.get("/api/presets").json())
+    ['above', 'article', 'below', 'collapse', 'logistic', 'momentum', 'nonlinear', 'ridge']
+    """
     return JSONResponse(presets())
 
 
 async def disconnected(receive: Receive) -> None:
-    """Wait until the client has gone (its connection closed: the page aborted the request)."""
+    """Wait until the client has gone (its connection closed: the page aborted the request).
+
+    >>> import asyncio
+    >>> messages = iter([{"type": "http.request", "body": b""}, {"type": "http.disconnect"}])
+    >>> async def receive():
+    ...     return next(messages)
+    >>> asyncio.run(disconnected(receive)), next(messages, "all read")  # returned at the disconnect
+    (None, 'all read')
+    """
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
@@ -89,7 +135,17 @@ async def disconnected(receive: Receive) -> None:
 
 
 async def train_endpoint(request: Request) -> Response:
-    """``POST /api/train``: settings (JSON) -> the run (JSON), or a 4xx refusal."""
+    """``POST /api/train``: settings (JSON) -> the run (JSON), or a 4xx refusal.
+
+    >>> from starlette.testclient import TestClient
+    >>> app = create_app()
+    >>> client = TestClient(app, base_url="http://localhost")
+    >>> client.post("/api/train", json={"epochs": 3}).json()["status"]
+    'completed'
+    >>> client.post("/api/train", json={"lr": -1}).json()
+    {'error': 'The learning rate (lr) must be from 1e-12 to 100, not -1.'}
+    >>> app.state.answers.close()  # its training thread ends
+    """
     try:
         raw = await read_body(request, LIMITS["body_bytes"])
         body = parse_json(raw)
@@ -116,12 +172,26 @@ async def train_endpoint(request: Request) -> Response:
 
 
 async def progress_endpoint(request: Request) -> JSONResponse:
-    """Where this page's request is (``X-Client-Id``): idle, queued, or training at epoch k."""
+    """``GET /api/progress``: where this page's request is (``X-Client-Id``): idle, queued, or
+    training at epoch k (:meth:`Answers.progress`).
+
+    >>> from starlette.testclient import TestClient
+    >>> client = TestClient(create_app(), base_url="http://localhost")  # in-process, no socket
+    >>> client.get("/api/progress", headers={"X-Client-Id": "tab-1"}).json()
+    {'state': 'idle'}
+    """
     return JSONResponse(request.app.state.answers.progress(client_of(request)))
 
 
 async def stats_endpoint(request: Request) -> JSONResponse:
-    """The server's counts and CPU seconds (:attr:`Answers.stats`), for the teacher."""
+    """``GET /api/stats``: the server's counts and CPU seconds (:attr:`Answers.stats`), for the teacher.
+
+    >>> from starlette.testclient import TestClient
+    >>> client = TestClient(create_app(), base_url="http://localhost")  # in-process, no socket
+    >>> stats = client.get("/api/stats").json()
+    >>> stats["answered"], stats["queued"], stats["cpu_answered"]
+    (0, 0, 0.0)
+    """
     if not is_teacher(request.app.state.admission, request.headers):
         return error("only the teacher's page can see the server's figures", 403)
     return JSONResponse(request.app.state.answers.snapshot())
@@ -130,7 +200,13 @@ async def stats_endpoint(request: Request) -> JSONResponse:
 async def csv_endpoint(request: Request) -> JSONResponse:
     """A CSV file's text (the body) -> its columns; ``?feature=...&target=...`` (by default
     the first and the last) checks those two columns with the CSV reader and counts the
-    rows. A refused file still answers the columns of its header, when it has one."""
+    rows. A refused file still answers the columns of its header, when it has one.
+
+    >>> from starlette.testclient import TestClient
+    >>> client = TestClient(create_app(), base_url="http://localhost")  # in-process, no socket
+    >>> client.post("/api/csv?name=tiny.csv", content="x,y\\n1,2\\n2,4\\n3,7\\n").json()
+    {'columns': ['x', 'y'], 'feature': 'x', 'target': 'y', 'rows': 3}
+    """
     name = request.query_params.get("name") or "upload.csv"
     try:
         text = (await read_body(request, LIMITS["upload_bytes"])).decode("utf-8-sig")
@@ -155,7 +231,14 @@ async def csv_endpoint(request: Request) -> JSONResponse:
 
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:
-    """404 and 405 in words, as JSON."""
+    """404 and 405 in words, as JSON.
+
+    >>> from starlette.testclient import TestClient
+    >>> client = TestClient(create_app(), base_url="http://localhost")  # in-process, no socket
+    >>> r = client.get("/nowhere")
+    >>> r.status_code, r.json()["error"]
+    (404, "there is no page '/nowhere' here: open / (the API is /api/train, /api/csv, /api/limits, /api/class)")
+    """
     assert isinstance(exc, HTTPException)
     messages = {404: f"there is no page {request.url.path[:80]!r} here: open / (the API is /api/train, "
                      "/api/csv, /api/limits, /api/class)",
@@ -164,7 +247,12 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def server_error(request: Request, exc: Exception) -> JSONResponse:
-    """Any other exception: a 500 that names it (never a traceback)."""
+    """Any other exception: a 500 that names it (never a traceback).
+
+    >>> import asyncio
+    >>> asyncio.run(server_error(Request({"type": "http"}), ZeroDivisionError())).body
+    b'{"error":"internal error (ZeroDivisionError): please report it with the settings that caused it"}'
+    """
     return error(f"internal error ({type(exc).__name__}): please report it with the settings that "
                  "caused it", 500)
 
@@ -173,7 +261,13 @@ def create_app(workers: int = 1, admission: Admission | None = None) -> Starlett
     """The Starlette application (also ``uvicorn --factory descentlab.playground.app:create_app``);
     ``workers`` slots a lane train (1: threads of this one), see :class:`Answers`;
     ``admission`` says which Host names and codes it admits (default: loopback names on any
-    port, no class), see :class:`descentlab.playground.guard.Admission`."""
+    port, no class), see :class:`descentlab.playground.guard.Admission`.
+
+    >>> from starlette.testclient import TestClient
+    >>> client = TestClient(create_app(), base_url="http://127.0.0.1:8000")  # in-process, no socket
+    >>> client.get("/api/limits").status_code, client.get("/api/limits", headers={"host": "evil.example"}).status_code
+    (200, 403)
+    """
     routes = [
         Route("/", page),
         Route("/api/limits", limits),

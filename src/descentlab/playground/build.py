@@ -22,13 +22,26 @@ from descentlab.playground.settings import Settings
 
 
 def inputs(s: Settings, X: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``X`` as the model of ``s`` sees it: ``[x, 1]`` for the x0 network, ``X`` otherwise."""
+    """``X`` as the model of ``s`` sees it: ``[x, 1]`` for the x0 network, ``X`` otherwise.
+
+    >>> from descentlab.playground.settings import validate
+    >>> inputs(validate({"model": "network", "activation": "identity", "bias_form": "x0"}), np.array([[2.0], [3.0]]))
+    array([[2., 1.],
+           [3., 1.]])
+    """
     return network_inputs(X, s["bias_form"]) if s["model"] == "network" else X
 
 
 def make_model(s: Settings, n_features: int) -> Model:
     """The model of settings ``s``, starting at ``m``, ``b`` or ``params`` when given (for
-    the x0 network ``n_features`` is the data's; the bias column is added here)."""
+    the x0 network ``n_features`` is the data's; the bias column is added here).
+
+    >>> from descentlab.playground.settings import validate
+    >>> make_model(validate({"m": 1.5, "b": 0.0}), n_features=1).params
+    {'W': array([1.5]), 'b': array(0.)}
+    >>> sorted(make_model(validate({"model": "network", "hidden": 4}), 1).params)  # 1-4-1
+    ['0.W', '0.b', '1.W', '1.b']
+    """
     if s["model"] == "network" and s["bias_form"] == "x0":  # the collapse lesson's own network
         model: Model = article_network("x0", s["hidden"], "xavier", s["seed"])
     elif s["model"] == "network":
@@ -60,14 +73,24 @@ def _set_params(model: Model, values: dict[str, object]) -> None:
 
 
 def make_loss(s: Settings) -> BinaryCrossEntropy | MeanSquaredError:
-    """Binary cross-entropy (from logits) for logistic regression, the half-MSE otherwise."""
+    """Binary cross-entropy (from logits) for logistic regression, the half-MSE otherwise.
+
+    >>> from descentlab.playground.settings import validate
+    >>> type(make_loss(validate({"data": "blobs", "model": "logistic"}))).__name__, make_loss(validate({})).name
+    ('BinaryCrossEntropy', 'mse')
+    """
     return BinaryCrossEntropy() if s["model"] == "logistic" else MeanSquaredError()
 
 
 def make_penalty_of(s: Settings) -> Penalty | None:
     r"""The :class:`descentlab.core.penalties.Penalty` of ``s`` on the slope ``W`` (the bias is
     free), in the data's units, or None: the objective is the half-MSE plus
-    :math:`a\bigl(\tfrac{1-\rho}{2} m^2 + \rho |m|\bigr)`, the estimators' (their Notes)."""
+    :math:`a\bigl(\tfrac{1-\rho}{2} m^2 + \rho |m|\bigr)`, the estimators' (their Notes).
+
+    >>> from descentlab.playground.settings import validate
+    >>> make_penalty_of(validate({"penalty": "l2", "alpha": 2.0})), make_penalty_of(validate({}))
+    (Penalty(alpha=2.0, l1_ratio=0.0, params=['W']), None)
+    """
     if s["penalty"] == "none":
         return None
     return make_penalty(s["penalty"], s["alpha"], s["l1_ratio"], {"W": 1.0})
@@ -78,6 +101,11 @@ def make_rule(s: Settings) -> Optimizer:
 
     A decaying schedule spans the whole run: ``train`` sets its length to the steps so far
     plus this request's.
+
+    >>> from descentlab.playground.settings import validate
+    >>> rule = make_rule(validate({"optimizer": "momentum", "start_epoch": 10}))
+    >>> rule, rule.t
+    (Momentum(lr=0.05, momentum=0.9, schedule='constant'), 10)
     """
     optimizer = make_optimizer(s["optimizer"], s["lr"], momentum=s["momentum"], schedule=s["schedule"])
     optimizer.t = s["start_epoch"]
@@ -86,14 +114,25 @@ def make_rule(s: Settings) -> Optimizer:
 
 def carries_velocity(s: Settings) -> bool:
     """Whether the run keeps a velocity the page can hand back: momentum or Nesterov on a
-    linear or logistic model (a network restarts its velocity from 0 when continued)."""
+    linear or logistic model (a network restarts its velocity from 0 when continued).
+
+    >>> from descentlab.playground.settings import validate
+    >>> carries_velocity(validate({"optimizer": "momentum"})), carries_velocity(validate({}))
+    (True, False)
+    """
     return (s["optimizer"] in ("momentum", "nesterov") and s["model"] != "network"
             and s["penalty"] in ("none", "l2"))  # an l1 part steps by its prox, with no velocity
 
 
 def start_velocity(s: Settings, model: Model, optimizer: Optimizer) -> dict[str, NDArray[np.float64]]:
     """Seed the optimizer's velocity with ``s["velocity"]`` (a continued run), checked
-    against the model's parameters; return the velocity at the start (zeros by default)."""
+    against the model's parameters; return the velocity at the start (zeros by default).
+
+    >>> from descentlab.playground.settings import validate
+    >>> s = validate({"optimizer": "momentum", "velocity": {"W": [0.5], "b": 0.1}})  # a continued run
+    >>> start_velocity(s, make_model(s, 1), make_rule(s))
+    {'W': array([0.5]), 'b': array(0.1)}
+    """
     v0 = {k: np.zeros_like(p, dtype=float) for k, p in model.params.items()}
     if s["velocity"] is None or not carries_velocity(s):
         return v0
@@ -131,6 +170,15 @@ def bound_of(s: Settings, problem: Problem, optimizer: Optimizer,
     Hessian is at most :math:`H / 4`, so for logistic regression the bound of
     :math:`\lambda_{\max}/4` is sufficient, not sharp. For the linear network,
     :math:`\lambda_{\max}` is the sharpness of its flattest minimum.
+
+    Examples
+    --------
+    >>> from descentlab.playground.problems import load_problem
+    >>> from descentlab.playground.settings import validate
+    >>> s = validate({})  # the article's data and plain gradient descent
+    >>> bound, lam_max, note = bound_of(s, load_problem(s), make_rule(s))
+    >>> round(bound, 4), round(2 / lam_max, 4), note
+    (1.8939, 1.8939, "2 / lambda_max of the loss's Hessian")
     """
     if s["model"] == "network" and s["activation"] != "identity":
         return None, None, "a nonlinear network has no closed-form stable rate"

@@ -26,6 +26,10 @@ def local_address() -> str | None:
 
     Connecting a UDP socket sends no packet: the kernel only chooses the route, and so the
     address of the interface a class on the same network reaches.
+
+    >>> address = local_address()  # this machine's: it differs from one machine to the next
+    >>> address is None or not address.startswith("127.")  # never the loopback address
+    True
     """
     for probe in ("10.255.255.255", "192.168.255.255", "172.31.255.255"):
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -42,7 +46,13 @@ def local_address() -> str | None:
 
 
 def client_of(request: Request) -> str:
-    """Who sent ``request``: the page's ``X-Client-Id`` (one per tab), else its connection."""
+    """Who sent ``request``: the page's ``X-Client-Id`` (one per tab), else its connection.
+
+    >>> client_of(Request({"type": "http", "headers": [(b"x-client-id", b"tab-7")]}))
+    'id:tab-7'
+    >>> client_of(Request({"type": "http", "headers": [], "client": ("10.0.0.5", 50123)}))
+    'conn:10.0.0.5:50123'
+    """
     given: str = request.headers.get("x-client-id", "")[:64]
     if given:
         return "id:" + given
@@ -51,7 +61,15 @@ def client_of(request: Request) -> str:
 
 
 class Roster:
-    """The clients seen lately (not the teacher's page): how many students are connected."""
+    """The clients seen lately (not the teacher's page): how many students are connected.
+
+    >>> roster = Roster()
+    >>> for client in ("id:ana", "id:ben", "id:ana"):
+    ...     roster.seen(client)
+    >>> roster.seen("id:teacher", teacher=True)
+    >>> roster.count()
+    2
+    """
 
     def __init__(self) -> None:
         self._seen: dict[str, float] = {}
@@ -72,7 +90,11 @@ class Roster:
 
 
 def qr_svg(url: str) -> str | None:
-    """The QR code of ``url`` as an SVG document (text), or None without segno."""
+    """The QR code of ``url`` as an SVG document (text), or None without segno.
+
+    >>> qr_svg("http://10.0.0.5:8000/?class=abc")[:40]
+    '<svg xmlns="http://www.w3.org/2000/svg" '
+    """
     try:
         import segno
     except ImportError:
@@ -85,7 +107,12 @@ def qr_svg(url: str) -> str | None:
 
 
 def qr_text(url: str) -> str:
-    """The QR code of ``url`` for a terminal (block characters), or a line saying how to get one."""
+    """The QR code of ``url`` for a terminal (block characters), or a line saying how to get one.
+
+    >>> lines = qr_text("http://10.0.0.5:8000/?class=abc").splitlines()
+    >>> len(lines), lines[0] == "\u2588" * len(lines[0])  # compact: two rows a line; a full border
+    (17, True)
+    """
     try:
         import segno
     except ImportError:
@@ -97,7 +124,16 @@ def qr_text(url: str) -> str:
 
 async def class_endpoint(request: Request) -> JSONResponse:
     """``GET /api/class``: ``{"class": false}``, or the class link, its QR code (SVG) and, for
-    the teacher's page, how many students were seen in the last minute."""
+    the teacher's page, how many students were seen in the last minute.
+
+    >>> from starlette.testclient import TestClient
+    >>> from descentlab.playground.app import create_app
+    >>> from descentlab.playground.guard import Admission
+    >>> a = Admission(class_code="abc", teacher_code="t0p", class_url="http://10.0.0.5:8000/?class=abc")
+    >>> answer = TestClient(create_app(admission=a), base_url="http://localhost").get("/api/class?class=abc").json()
+    >>> answer["url"], answer["qr_svg"][:4], answer["teacher"]  # a student's page
+    ('http://10.0.0.5:8000/?class=abc', '<svg', False)
+    """
     admission = request.app.state.admission
     if admission.class_code is None:
         return JSONResponse({"class": False})

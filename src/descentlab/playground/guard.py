@@ -31,7 +31,14 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 @dataclass
 class Admission:
     """Who may ask: the ``Host`` values (``name:port``) the server answers to, and, for a
-    class, the class code and the teacher's code (None: no class, anyone on this machine)."""
+    class, the class code and the teacher's code (None: no class, anyone on this machine).
+
+    >>> a = Admission.local(8000)  # a server on port 8000 of this machine, no class
+    >>> sorted(a.hosts), a.host_ok("localhost:8000"), a.host_ok("evil.example:8000")
+    (['127.0.0.1:8000', '[::1]:8000', 'localhost:8000'], True, False)
+    >>> a.origin_ok("http://127.0.0.1:8000", "localhost:8000"), a.origin_ok("https://evil.example", "localhost:8000")
+    (True, False)
+    """
 
     hosts: frozenset[str] | None = None
     class_code: str | None = None
@@ -70,7 +77,11 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 
 def cookies_of(headers: Mapping[str, str]) -> dict[str, str]:
-    """The cookies a request sent: name -> value."""
+    """The cookies a request sent: name -> value.
+
+    >>> cookies_of({"cookie": "descentlab_class=abc; theme=dark"})
+    {'descentlab_class': 'abc', 'theme': 'dark'}
+    """
     out = {}
     for part in headers.get("cookie", "").split(";"):
         name, _, value = part.strip().partition("=")
@@ -80,7 +91,14 @@ def cookies_of(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 def is_teacher(admission: Admission, headers: Mapping[str, str]) -> bool:
-    """Whether a request comes from the teacher's page (its cookie or ``X-Teacher-Code``)."""
+    """Whether a request comes from the teacher's page (its cookie or ``X-Teacher-Code``).
+
+    >>> a = Admission(class_code="abc", teacher_code="t0p")
+    >>> is_teacher(a, {"x-teacher-code": "t0p"}), is_teacher(a, {"cookie": "descentlab_teacher=guess"})
+    (True, False)
+    >>> is_teacher(Admission(), {})  # no class: the one person on this machine
+    True
+    """
     code = admission.teacher_code
     if code is None:
         return True  # no class: the one person on this machine is the teacher
@@ -110,6 +128,14 @@ class Guard:
 
     A class link ``/?class=CODE`` (and the teacher's ``/?class=CODE&teacher=CODE2``) sets
     the codes as cookies (HttpOnly, SameSite=Strict) and sends the browser on to ``/``.
+
+    >>> from starlette.responses import PlainTextResponse
+    >>> from starlette.testclient import TestClient
+    >>> client = TestClient(Guard(PlainTextResponse("hello"), Admission()), base_url="http://localhost")
+    >>> client.get("/").text
+    'hello'
+    >>> client.get("/", headers={"host": "evil.example"}).json()  # a rebound name: another site's page
+    {'error': "this playground answers at its own address only, not 'evil.example': open the link the server printed"}
     """
 
     def __init__(self, app: ASGIApp, admission: Admission) -> None:

@@ -71,7 +71,18 @@ def run_in_slot(settings: Settings, slot: int, flags: Slots | None = None,
                 progress: Slots | None = None) -> tuple[bytes, float]:
     """Train ``settings`` in slot ``slot``: (JSON bytes, CPU seconds), or raise
     :class:`Cancelled` (with the CPU seconds) once the slot's flag is set; the epochs done
-    go to the slot's ``progress``."""
+    go to the slot's ``progress``.
+
+    >>> from descentlab.playground.settings import validate
+    >>> progress = [0]
+    >>> content, cpu = run_in_slot(validate({"epochs": 5}), 0, flags=bytearray(1), progress=progress)
+    >>> progress, content[:18]
+    ([5], b'{"model":"linear",')
+    >>> run_in_slot(validate({}), 0, flags=bytearray([1]), progress=[0])  # its flag set: stopped
+    Traceback (most recent call last):
+    ...
+    descentlab.playground.runner.Cancelled: ...
+    """
     flags_of = _FLAGS if flags is None else flags
     progress_of = _PROGRESS if progress is None else progress
     assert flags_of is not None and progress_of is not None  # given, or a worker's (_worker_start)
@@ -84,7 +95,14 @@ def run_in_slot(settings: Settings, slot: int, flags: Slots | None = None,
 
 
 def warm_up() -> None:
-    """Import everything and answer the default request once (a worker's first task)."""
+    """Import everything and answer the default request once (a worker's first task).
+
+    >>> from descentlab.playground import problems
+    >>> problems._synthetic.cache_clear()
+    >>> warm_up()  # never raises: a request will say what is wrong
+    >>> problems._synthetic.cache_info().currsize  # the default request's data, ready
+    1
+    """
     try:
         answer({})
     except Exception:  # only a head start: a request will say what is wrong
@@ -110,7 +128,12 @@ def _context() -> BaseContext:
 
 
 class Job:
-    """One training: the settings, the requests (tickets) waiting for it, its slot."""
+    """One training: the settings, the requests (tickets) waiting for it, its slot.
+
+    >>> from descentlab.playground.settings import validate
+    >>> Job(None, validate({}), make_lanes(1)[0], ready_at=0.0)  # queued: no slot yet
+    Job(lane='light', waiting=0, slot=None)
+    """
 
     def __init__(self, key: str | None, settings: Settings, lane: "Lane", ready_at: float) -> None:
         self.table_key: object = key
@@ -125,7 +148,13 @@ class Job:
 
 class Lane:
     """One lane: ``size`` slots (threads, or processes when ``processes``), a queue of jobs
-    waiting for a slot, and the flags that stop a slot's training."""
+    waiting for a slot, and the flags that stop a slot's training.
+
+    >>> lane = Lane("light", 2, first_slot=0, flags=bytearray(2), progress=[0, 0], processes=False)
+    >>> lane.stop(1)  # slot 1's training stops after its epoch
+    >>> lane, list(lane.flags)
+    (Lane('light', size=2, free=2, queued=0), [0, 1])
+    """
 
     def __init__(self, name: str, size: int, first_slot: int, flags: Slots, progress: Slots,
                  processes: bool) -> None:
@@ -140,6 +169,12 @@ class Lane:
         return f"Lane({self.name!r}, size={self.size}, free={len(self.free)}, queued={len(self.queue)})"
 
     def executor(self) -> Executor:
+        """The lane's pool, made on first use: threads, or processes (:func:`_context`).
+
+        >>> lane = make_lanes(1)[0]
+        >>> type(lane.executor()).__name__, lane.executor() is lane.executor()
+        ('ThreadPoolExecutor', True)
+        """
         if self._executor is None:
             if self.processes:
                 self._executor = ProcessPoolExecutor(self.size, initializer=_worker_start,
@@ -151,7 +186,15 @@ class Lane:
 
     def start_workers(self) -> None:
         """Start the processes and warm them up in the background (a daemon thread for
-        threads: a Ctrl-C during the warm-up does not wait for it)."""
+        threads: a Ctrl-C during the warm-up does not wait for it).
+
+        >>> import threading; from descentlab.playground import problems; problems._synthetic.cache_clear()
+        >>> make_lanes(1)[0].start_workers()  # threads: a warm-up in the background
+        >>> for t in threading.enumerate():  # wait for it
+        ...     if t.name.endswith("(warm_up)"): t.join()
+        >>> problems._synthetic.cache_info().currsize  # the default request's data, ready
+        1
+        """
         if not self.processes:
             threading.Thread(target=warm_up, daemon=True).start()
             return
@@ -161,7 +204,15 @@ class Lane:
 
     def submit(self, loop: asyncio.AbstractEventLoop, settings: Settings,
                slot: int) -> asyncio.Future[tuple[bytes, float]]:
-        """Start ``settings`` in ``slot`` (its flag cleared); an asyncio future."""
+        """Start ``settings`` in ``slot`` (its flag cleared); an asyncio future.
+
+        >>> import asyncio; from descentlab.playground.settings import validate
+        >>> lane = make_lanes(1)[0]
+        >>> async def train(): return await lane.submit(asyncio.get_running_loop(), validate({"epochs": 5}), 0)
+        >>> content, cpu = asyncio.run(train()); lane.close()
+        >>> content[:18], list(lane.progress)  # the epochs each slot's training has done
+        (b'{"model":"linear",', [5, 0])
+        """
         self.flags[slot], self.progress[slot] = 0, 0
         if self.processes:
             return loop.run_in_executor(self.executor(), run_in_slot, settings, slot)
@@ -171,14 +222,25 @@ class Lane:
         self.flags[slot] = 1
 
     def reset(self) -> None:
-        """A new pool after a worker died; the old one's processes are left to end."""
+        """A new pool after a worker died; the old one's processes are left to end.
+
+        >>> lane = make_lanes(1)[0]; old = lane.executor()
+        >>> lane.reset(); lane.executor() is old
+        False
+        """
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
 
     def close(self) -> None:
         """Stop: every slot's training stops within one epoch; worker processes (which
-        may be warming up, or between epochs) are ended at once."""
+        may be warming up, or between epochs) are ended at once.
+
+        >>> light, heavy = make_lanes(1); light.executor()
+        <concurrent.futures.thread.ThreadPoolExecutor object at ...>
+        >>> light.close(); list(light.flags)  # the flags both lanes share: every slot told to stop
+        [1, 1]
+        """
         for slot in range(len(self.flags)):
             self.flags[slot] = 1
         executor, self._executor = self._executor, None
@@ -193,7 +255,11 @@ class Lane:
 
 def make_lanes(workers: int) -> tuple[Lane, Lane]:
     """The light and the heavy lane of a server with ``workers`` training slots a lane (the
-    heavy one ``workers - 1``, at least 1), and their shared flags."""
+    heavy one ``workers - 1``, at least 1), and their shared flags.
+
+    >>> [(lane.name, lane.size, lane.processes) for lane in make_lanes(1)]  # threads; nothing starts yet
+    [('light', 1, False), ('heavy', 1, False)]
+    """
     heavy = max(1, workers - 1)
     processes = workers > 1
     size = workers + heavy

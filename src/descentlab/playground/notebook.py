@@ -14,7 +14,12 @@ _RUNNING: dict[str, Background | str] = {}
 
 
 class Playground:
-    """A running playground: ``url``, shown inline by Jupyter (``_repr_html_``)."""
+    """A running playground: ``url``, shown inline by Jupyter (``_repr_html_``).
+
+    >>> page = Playground("http://127.0.0.1:8000/", height=600)
+    >>> page, page._repr_html_()[:62]
+    (Playground(url='http://127.0.0.1:8000/'), '<iframe src="http://127.0.0.1:8000/" width="100%" height="600"')
+    """
 
     def __init__(self, url: str, height: int = 900) -> None:
         self.url, self.height = url, height
@@ -44,6 +49,13 @@ def show(settings: dict[str, object] | None = None, height: int = 900) -> Playgr
     -------
     Playground
         Displayed inline when it is the last expression of a cell.
+
+    Examples
+    --------
+    >>> page = show({"lr": 1.8, "epochs": 100})  # on a free loopback port
+    >>> page.url.startswith("http://127.0.0.1:"), page.url.split("/", 3)[3]
+    (True, '#lr=1.8&epochs=100')
+    >>> stop()  # the example's server ends with it
     """
     if "server" not in _RUNNING:
         server = Background()
@@ -57,7 +69,16 @@ def show(settings: dict[str, object] | None = None, height: int = 900) -> Playgr
 
 
 def stop() -> None:
-    """Stop the background server started by :func:`show`."""
+    """Stop the background server started by :func:`show` (nothing to do when none runs).
+
+    >>> import socket
+    >>> host, port = show().url[7:-1].split(":")
+    >>> stop()
+    >>> socket.create_connection((host, int(port)), timeout=1)  # nobody listens there any more
+    Traceback (most recent call last):
+    ...
+    ConnectionRefusedError: ...
+    """
     server = _RUNNING.pop("server", None)
     _RUNNING.pop("url", None)
     if isinstance(server, Background):

@@ -35,7 +35,12 @@ def _article_data(config: TutorialConfig | CollapseConfig) -> dict[str, object]:
 
 
 def presets() -> dict[str, dict[str, Any]]:
-    """Every preset: name -> ``{"settings": {...}, "view": {...}, "lesson": "..."}``."""
+    """Every preset: name -> ``{"settings": {...}, "view": {...}, "lesson": "..."}``.
+
+    >>> article = presets()["article"]  # the article's run, read from its lesson's config
+    >>> article["lesson"], article["settings"]["lr"], article["settings"]["epochs"]
+    ('descentlab.lessons.article.run_tutorial', 0.05, 61)
+    """
     article, collapse, logistic = TutorialConfig(), CollapseConfig(), LogisticConfig()
     return {
         "article": {"lesson": "descentlab.lessons.article.run_tutorial",

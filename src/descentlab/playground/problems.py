@@ -28,7 +28,13 @@ SCALE, SHIFT = 5.0, 10.0
 
 @dataclass(frozen=True)
 class Problem:
-    """Train and test rows, and the names of the columns for the page's axes."""
+    """Train and test rows, and the names of the columns for the page's axes.
+
+    >>> from descentlab.playground.settings import validate
+    >>> p = load_problem(validate({"samples": 50}))  # the article's line, a fifth held out
+    >>> p.X_train.shape, p.X_test.shape, p.x_name, p.X_train.flags.writeable
+    ((40, 1), (10, 1), 'x', False)
+    """
 
     X_train: Array
     X_test: Array
@@ -76,7 +82,15 @@ def csv_columns(text: str) -> list[str]:
 
 def read_csv_text(text: str, feature: str, target: str, name: str = "upload.csv") -> CsvData:
     """Read ``feature`` and ``target`` from a CSV text with the project's reader, in memory
-    (:func:`~descentlab.data.csvfile.csv_from_text`: its one-line errors name the upload)."""
+    (:func:`~descentlab.data.csvfile.csv_from_text`: its one-line errors name the upload).
+
+    >>> read_csv_text("a,b,y\\n1,2,3\\n4,5,6\\n", feature="b", target="y").X.tolist()
+    [[2.0], [5.0]]
+    >>> read_csv_text("a,b,y\\n1,2,3\\n4,5,6\\n", feature="c", target="y", name="mine.csv")
+    Traceback (most recent call last):
+    ...
+    descentlab.errors.DescentlabError: unknown feature column 'c' in 'mine.csv': the columns are 'a', 'b', 'y'
+    """
     try:
         data = csv_from_text(text, name, features=[feature], target=target)
         check_fit_data(data)
@@ -111,7 +125,14 @@ def _uploaded(text: str, feature: str, target: str, seed: int, test_size: float 
 
 
 def load_problem(s: Settings) -> Problem:
-    """The :class:`Problem` of validated settings ``s``."""
+    """The :class:`Problem` of validated settings ``s`` (an upload's feature standardised).
+
+    >>> from descentlab.playground.settings import validate
+    >>> text = "x,y\\n" + "".join(f"{i},{2 * i}\\n" for i in range(10))  # an upload of 10 rows
+    >>> p = load_problem(validate({"data": "csv", "csv": text, "feature": "x", "target": "y"}))
+    >>> p.x_name, p.X_train.shape, p.scaling["mean"]
+    ('x (standardised)', (8, 1), 4.0)
+    """
     if s["data"] == "csv":
         return _uploaded(s["csv"], s["feature"], s["target"], s["seed"], s["test_size"], s["standardize"],
                          s["csv_name"] or "upload.csv")

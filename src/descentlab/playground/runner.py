@@ -1,11 +1,10 @@
 r"""One request: validated settings -> the library's ``train`` -> the History as JSON.
 
-An answer is a pure function of the settings, so the server may cache it
-(:mod:`descentlab.playground.service`) and any process may compute it.
-
-Full-batch linear regression trains through ``train(objective=...)`` with the moments of
-the data (:class:`descentlab.fast.objectives.MomentsObjective`): the loss and gradients of every
-epoch are the readable path's, from the :math:`2 \times 2` moments instead of the rows.
+An answer is a pure function of the settings: the server may cache it
+(:mod:`descentlab.playground.service`), any process may compute it. Full-batch linear
+regression trains through ``train(objective=...)`` with the moments of the data
+(:class:`descentlab.fast.objectives.MomentsObjective`): every epoch's loss and gradients
+are the readable path's, from the :math:`2 \times 2` moments instead of the rows.
 """
 
 import json
@@ -54,7 +53,13 @@ _NON_FINITE = re.compile(r"\bNaN\b|-?\bInfinity\b")
 
 
 class Cancelled(Exception):
-    """A training stopped because nobody waits for it any more; ``args[0]``: its CPU seconds."""
+    """A training stopped because nobody waits for it any more; ``args[0]``: its CPU seconds.
+
+    >>> train_settings(validate({}), cancelled=lambda epochs_done: epochs_done >= 3)
+    Traceback (most recent call last):
+    ...
+    descentlab.playground.runner.Cancelled: 0.0
+    """
 
 
 #: A ``train`` callback: called with the epoch just done and the History so far.
@@ -64,8 +69,7 @@ Answer = dict[str, Any]
 
 
 def _stop_when(cancelled: Callable[[int], bool]) -> Callback:
-    """A ``train`` callback that stops training (raises :class:`Cancelled`) once
-    ``cancelled(epochs_done)`` answers true."""
+    """A ``train`` callback that raises :class:`Cancelled` once ``cancelled(epochs_done)`` is true."""
     def check(epoch: int, history: History) -> None:
         if cancelled(epoch + 1):
             raise Cancelled(0.0)
@@ -77,6 +81,10 @@ def train_settings(s: Settings, cancelled: Callable[[int], bool] | None = None) 
 
     ``cancelled``, a function of the epochs done, is asked after every epoch; once it
     answers true, training stops with :class:`Cancelled`.
+
+    >>> run = train_settings(validate({"epochs": 3}))  # the article's data, lr 0.05
+    >>> run["status"], len(run["loss"]), run["bound_display"], run["regime"], run["steps"]["regime"]
+    ('completed', 3, '1.89', 'too small', 'monotone')
     """
     problem = load_problem(s)
     model = make_model(s, problem.X_train.shape[1])
@@ -127,19 +135,17 @@ def train_settings(s: Settings, cancelled: Callable[[int], bool] | None = None) 
 
 def _final_loss(model: Model, loss: BinaryCrossEntropy | MeanSquaredError, penalty: Penalty | None,
                 X_in: NDArray[np.float64], y_train: NDArray[np.float64]) -> float:
-    """The training loss (plus the penalty, as ``loss`` has it) of the parameters the run
-    ended with: epoch ``n_epochs``, after the last update (``History.final_loss``, computed
-    from the rows as :func:`descentlab.lessons.article.run_tutorial` does)."""
+    """The training loss (plus the penalty) after the last update (``History.final_loss``),
+    computed from the rows as :func:`descentlab.lessons.article.run_tutorial` does."""
     value = float(loss.loss(y_train, model.forward(X_in)))
     return value + float(penalty.loss(model.params)) if penalty is not None else value
 
 
 def _steps(s: Settings, bound: float | None) -> dict[str, str] | None:
-    """What full-batch gradient descent's steps do at this rate (:mod:`descentlab.core.regimes`):
-    ``{"regime", "phrase", "sentence", "regimes"}``, the key of
-    :func:`~descentlab.core.regimes.step_regime`, its phrase and sentence, and
-    :func:`~descentlab.core.regimes.regime_sentence` (all three with this data's marks); None
-    where those regimes do not apply (another model or optimizer, mini-batches, a schedule)."""
+    """What full-batch gradient descent's steps do at this rate: ``{"regime", "phrase", "sentence",
+    "regimes"}``, :func:`~descentlab.core.regimes.step_regime`'s key, phrase and sentence, and
+    :func:`~descentlab.core.regimes.regime_sentence` (with this data's marks); None where those
+    regimes do not apply (another model or optimizer, mini-batches, a schedule)."""
     if (bound is None or s["model"] != "linear" or s["optimizer"] != "gd"
             or s["batch_size"] is not None or s["schedule"] != "constant"):
         return None
@@ -187,7 +193,11 @@ def _parameters(s: Settings, model: Model, history: History, problem: Problem,
 
 def round_down(value: float, digits: int = 3) -> str:
     """``value`` to ``digits`` significant digits, rounded down (a bound shown is never above
-    the true one), as text: ``round_down(0.0057199) == "0.00571"``."""
+    the true one), as text.
+
+    >>> round_down(0.0057199), round_down(1.8939086)
+    ('0.00571', '1.89')
+    """
     exact = Decimal(repr(float(value)))
     quantum = Decimal(1).scaleb(exact.adjusted() - digits + 1)
     return f"{float(exact.quantize(quantum, rounding=ROUND_FLOOR)):.{digits}g}"
@@ -231,6 +241,9 @@ def to_json(answer: Answer) -> bytes:
 
     orjson, when installed, writes the same numbers (the shortest exact form) about 20
     times faster than the standard library.
+
+    >>> to_json({"loss": [1.0, float("nan")], "bound": float("inf")})
+    b'{"loss":[1.0,null],"bound":null}'
     """
     if orjson is not None:
         return orjson.dumps(answer)
@@ -250,14 +263,22 @@ def cache_key(settings: Settings) -> str | None:
 
 
 def compute(settings: Settings) -> bytes:
-    """The JSON bytes answering validated ``settings``."""
+    """The JSON bytes answering validated ``settings``.
+
+    >>> json.loads(compute(validate({"epochs": 2})))["status"]
+    'completed'
+    """
     return to_json(train_settings(settings))
 
 
 def compute_stoppable(settings: Settings, cancelled: Callable[[int], bool]) -> tuple[bytes, float]:
     """(the JSON bytes answering validated ``settings``, the CPU seconds they took), what a
     server's slot runs; raises :class:`Cancelled` with the CPU seconds once
-    ``cancelled(epochs_done)`` answers true."""
+    ``cancelled(epochs_done)`` answers true.
+
+    >>> compute_stoppable(validate({"epochs": 2}), lambda epochs_done: False)  # never told to stop
+    (b'{"model":"linear",...}', ...)
+    """
     start = time.thread_time()
     try:
         content = to_json(train_settings(settings, cancelled))
@@ -269,5 +290,11 @@ def compute_stoppable(settings: Settings, cancelled: Callable[[int], bool]) -> t
 def answer(body: object) -> bytes:
     """The JSON bytes answering a request ``body`` (a dict), uncached; raises DescentlabError
     on bad settings. The server answers through :class:`descentlab.playground.service.Answers`,
-    which caches."""
+    which caches.
+
+    >>> answer({"lr": "fast"})
+    Traceback (most recent call last):
+    ...
+    descentlab.errors.DescentlabError: The learning rate (lr) must be a number, not text: for example 0.05.
+    """
     return compute(validate(body))

@@ -24,7 +24,11 @@ DEFAULT_HOST = "127.0.0.1"
 
 
 def is_loopback(host: str) -> bool:
-    """Whether ``host`` is reachable only from this machine (127.x, ::1, localhost)."""
+    """Whether ``host`` is reachable only from this machine (127.x, ::1, localhost).
+
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("localhost"), is_loopback("0.0.0.0")
+    (True, True, True, False)
+    """
     if host == "localhost":
         return True
     try:
@@ -34,7 +38,15 @@ def is_loopback(host: str) -> bool:
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host:port`` (port 0: a free one, chosen by the system)."""
+    """A listening socket on ``host:port`` (port 0: a free one, chosen by the system).
+
+    >>> with bind("127.0.0.1", 0) as sock:
+    ...     port = sock.getsockname()[1]
+    ...     bind("127.0.0.1", port)  # taken: one line that says what to do
+    Traceback (most recent call last):
+    ...
+    descentlab.errors.DescentlabError: cannot listen on 127.0.0.1:...: choose another --port (0 picks a free one) ...
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY on accepted connections only for
     # such sockets, and without it Nagle's algorithm holds each answer's last packet ~40 ms
@@ -52,6 +64,13 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def url_of(sock: socket.socket) -> str:
+    """The URL of the server listening on ``sock`` (an IPv6 address in brackets).
+
+    >>> with bind("127.0.0.1", 0) as sock:
+    ...     url, port = url_of(sock), sock.getsockname()[1]
+    >>> url == f"http://127.0.0.1:{port}/"
+    True
+    """
     host, port = sock.getsockname()[:2]
     return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
@@ -83,7 +102,13 @@ def _server(app: "Starlette") -> "uvicorn.Server":
 
 
 def admission_of(sock: socket.socket, host: str, classroom: bool) -> "Admission":
-    """What a server on ``sock`` admits: its own addresses, and a class's codes."""
+    """What a server on ``sock`` admits: its own addresses, and a class's codes.
+
+    >>> with bind("127.0.0.1", 0) as sock:
+    ...     admission, url = admission_of(sock, "127.0.0.1", classroom=True), url_of(sock)
+    >>> admission.class_url == f"{url}?class={admission.class_code}", admission.host_ok(url[7:-1])
+    (True, True)
+    """
     from descentlab.playground.classroom import local_address
     from descentlab.playground.guard import Admission
 
@@ -101,6 +126,15 @@ class Background:
     """The playground served from a thread of this process (for tests and benchmarks).
 
     ``with Background() as url:`` serves on a free loopback port until the block ends.
+
+    >>> import http.client, json
+    >>> with Background() as url:
+    ...     connection = http.client.HTTPConnection(url[7:-1])
+    ...     connection.request("GET", "/api/limits")
+    ...     limits = json.load(connection.getresponse())
+    ...     connection.close()
+    >>> url.startswith("http://127.0.0.1:"), limits["limits"]["epochs"]
+    (True, 3000)
     """
 
     def __init__(self, host: str = DEFAULT_HOST, port: int = 0, workers: int = 1, classroom: bool = False) -> None:
@@ -129,7 +163,15 @@ class Background:
 
 
 def class_host() -> str:
-    """The address a class listens on: this machine's on the local network."""
+    """The address a class listens on: this machine's on the local network.
+
+    >>> try:
+    ...     found = not is_loopback(class_host())  # an address the class's devices reach
+    ... except DescentlabError as exc:  # no local network: one line that says what to do
+    ...     found = str(exc).endswith("or give --host")
+    >>> found
+    True
+    """
     from descentlab.playground.classroom import local_address
 
     address = local_address()
@@ -151,6 +193,16 @@ def serve(host: str | None = None, port: int = 0, open_browser: bool = True, wor
     (:class:`descentlab.playground.service.Answers`); the workers start and warm up in the
     background. ``classroom``: admit only the class link's code, and print the link, its
     QR code and the teacher's link (:mod:`descentlab.playground.classroom`).
+
+    Examples
+    --------
+    A port already taken is refused at once, before anything is served:
+
+    >>> with bind("127.0.0.1", 0) as taken:
+    ...     serve(port=taken.getsockname()[1], open_browser=False)
+    Traceback (most recent call last):
+    ...
+    descentlab.errors.DescentlabError: cannot listen on 127.0.0.1:...: choose another --port (0 picks a free one) ...
     """
     from descentlab.playground.app import create_app
 

@@ -37,15 +37,47 @@ HEAVY_GRACE = 0.15
 
 
 class Replaced(Exception):
-    """A request replaced by a newer one of the same client."""
+    """A request replaced by a newer one of the same client.
+
+    >>> import asyncio
+    >>> async def slider_moved(answers):  # a heavy request (queued), then a newer one from the same tab
+    ...     first = asyncio.ensure_future(answers.get({"model": "network", "epochs": 3000}, client="tab"))
+    ...     await asyncio.sleep(0)
+    ...     await answers.get({"epochs": 5}, client="tab")
+    ...     return await asyncio.gather(first, return_exceptions=True)
+    >>> answers = Answers()
+    >>> asyncio.run(slider_moved(answers)), answers.stats["dropped"], answers.close()  # never trained
+    ([Replaced()], 1, None)
+    """
 
 
 class Stopping(Exception):
-    """The server is stopping: the request is not trained."""
+    """The server is stopping: the request is not trained.
+
+    >>> import asyncio
+    >>> answers = Answers()
+    >>> answers.close()
+    >>> asyncio.run(answers.get({"epochs": 5}))
+    Traceback (most recent call last):
+    ...
+    descentlab.playground.service.Stopping
+    """
 
 
 class Left(Exception):
-    """The client went away before its answer (the page aborted the request)."""
+    """The client went away before its answer (the page aborted the request).
+
+    >>> import asyncio
+    >>> async def gone():  # the page has closed the connection already
+    ...     return None
+    >>> answers = Answers()
+    >>> asyncio.run(answers.get({"model": "network", "epochs": 3000}, "tab", gone))
+    Traceback (most recent call last):
+    ...
+    descentlab.playground.service.Left
+    >>> answers.stats["left"], answers.stats["dropped"], answers.close()  # dropped from its queue, untrained
+    (1, 1, None)
+    """
 
 
 class Answers:
@@ -56,6 +88,17 @@ class Answers:
     workers : int, default=1
         Slots of the light lane (the heavy lane has ``workers - 1``, at least 1); 1 trains
         in threads of this process, more in processes.
+
+    Examples
+    --------
+    >>> import asyncio
+    >>> answers = Answers(workers=1); answers.start()  # threads: they warm up in the background
+    >>> first = asyncio.run(answers.get({"epochs": 3}))  # trained in a thread
+    >>> asyncio.run(answers.get({"epochs": 3})) == first, answers.stats["answered"], answers.stats["cached"]
+    (True, 1, 1)
+    >>> answers.progress("nobody"), answers.snapshot()["answered"]  # no request of that client's
+    ({'state': 'idle'}, 1)
+    >>> answers.close()  # the thread ends
     """
 
     def __init__(self, workers: int = 1) -> None:

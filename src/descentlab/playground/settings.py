@@ -55,7 +55,13 @@ API_KINDS = {"float": "number", "int": "int", "choice": "choice", "str": "text",
 @dataclass(frozen=True)
 class Field:
     """One playground setting: a :class:`descentlab.settings.Setting` (kind, limits, choices,
-    help, label; ``none`` says what null means) and its default."""
+    help, label; ``none`` says what null means) and its default.
+
+    >>> b = FIELDS["batch_size"]; b.kind, b.low, b.high, b.nullable
+    ('int', 1, 2000, True)
+    >>> FIELDS["model"].to_dict()["choices"]  # as ``GET /api/limits`` says it
+    ['linear', 'network', 'logistic']
+    """
 
     setting: Setting
     default: object
@@ -88,7 +94,12 @@ class Field:
 
 
 def field(default: object, help: str, label: str, kind: str | None = None, **kwargs: Any) -> Field:
-    """A :class:`Field`: ``kind`` from the default when not given (as :func:`descentlab.settings.setting`)."""
+    """A :class:`Field`: ``kind`` from the default when not given (as :func:`descentlab.settings.setting`).
+
+    >>> field(0.5, "the step size", "learning rate", low=0.0, high=1.0).to_dict()
+    {'kind': 'number', 'default': 0.5, 'nullable': False, 'help': 'the step size', 'label': 'learning rate',
+     'min': 0.0, 'max': 1.0}
+    """
     kind = kind or {bool: "bool", int: "int", float: "float", str: "str"}[type(default)]
     return Field(Setting(help, kind=kind, label=label, **kwargs), default)
 
@@ -260,6 +271,11 @@ def _check_combination(s: Settings) -> None:
 
 
 def limits_document() -> dict[str, object]:
-    """What ``GET /api/limits`` answers: the caps, the regime edges and every setting."""
+    """What ``GET /api/limits`` answers: the caps, the regime edges and every setting.
+
+    >>> document = limits_document()
+    >>> sorted(document), document["settings"]["epochs"]["max"], document["regime_edges"]["good"]
+    (['limits', 'regime_edges', 'settings'], 3000, 0.8)
+    """
     return {"limits": LIMITS, "regime_edges": REGIME_EDGES,
             "settings": {name: field.to_dict() for name, field in FIELDS.items()}}

@@ -54,6 +54,15 @@ def penalized_minimum(form: tuple[NDArray[np.float64], NDArray[np.float64], floa
     \kappa|m|` is minimised where :math:`(H + \lambda e_1 e_1^\top)\theta = c - \kappa\,
     \operatorname{sign}(m)\, e_1` for the sign the solution itself has, or else at
     :math:`m = 0`, :math:`b = c_2 / H_{22}` (the l1 part's exact zero).
+
+    Examples
+    --------
+    >>> from descentlab.core.penalties import make_penalty
+    >>> form = (np.eye(2), np.array([2.0, 1.0]), 0.0)  # unpenalised minimum: m = 2, b = 1
+    >>> penalized_minimum(form, make_penalty("l2", 1.0, 0.0, {"W": 1.0}))  # the slope pulled towards 0
+    (1.0, 1.0)
+    >>> penalized_minimum(form, make_penalty("l1", 3.0, 1.0, {"W": 1.0}))  # an l1 part that strong: exactly 0
+    (0.0, 1.0)
     """
     H, c, _ = form
     lam, kappa = float(penalty.l2["W"]), float(penalty.l1["W"])
@@ -82,6 +91,14 @@ def surface(X: NDArray[np.float64], y: NDArray[np.float64], path_m: Sequence[flo
         51 to 121 by the valley's narrowness (:func:`grid_size`);
         ``least_squares``: ``{"m", "b", "loss"}``, the minimum (with ``penalized`` true when
         it is the penalised objective's).
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [2.0]])
+    >>> grid = surface(X, 2 * X[:, 0] + 1, path_m=[0.0], path_b=[0.0])  # y = 2x + 1, from (0, 0)
+    >>> minimum = grid["least_squares"]
+    >>> len(grid["loss"]), len(grid["loss"][0]), round(minimum["m"], 9), round(minimum["b"], 9)
+    (81, 81, 2.0, 1.0)
     """
     form = quadratic_form(X, y)
     if penalty is None:
@@ -125,6 +142,15 @@ def network_frames(network: Network, history: History, X: NDArray[np.float64], i
         ``x``: the curve's grid over the data; ``y``: the prediction on it at each frame;
         for the linear network also ``m`` and ``b``, the line each frame collapses to.
         ``bias_column``: the network's input is ``[x, 1]`` (the article's x0 form).
+
+    Examples
+    --------
+    >>> from descentlab.core.network import make_network
+    >>> from descentlab.core.trainer import train
+    >>> X, network = np.array([[0.0], [1.0], [2.0]]), make_network([1, 3, 1], "identity", seed=0)
+    >>> frames = network_frames(network, train(network, X, 2 * X[:, 0] + 1, epochs=4), X, identity=True)
+    >>> sorted(frames), frames["epochs"], len(frames["y"][0])  # m, b: each frame's line
+    (['b', 'epochs', 'm', 'params', 'x', 'y'], [0, 1, 2, 3, 4], 60)
     """
     lo, hi = float(X.min()), float(X.max())
     pad = 0.05 * (hi - lo or 1.0)

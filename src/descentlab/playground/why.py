@@ -23,7 +23,12 @@ MAP_RATES, MAP_BETAS = 64, 50
 
 
 def hessian(X: NDArray[np.float64], penalty: Penalty | None = None) -> NDArray[np.float64]:
-    """The Hessian of the half-MSE of a line in ``(m, b)``, plus ``penalty``'s l2 part on ``m``."""
+    """The Hessian of the half-MSE of a line in ``(m, b)``, plus ``penalty``'s l2 part on ``m``.
+
+    >>> hessian(np.array([[1.0], [3.0]]))  # [[mean x^2, mean x], [mean x, 1]]
+    array([[5., 2.],
+           [2., 1.]])
+    """
     H, _, _ = quadratic_form(X, np.zeros(X.shape[0]))
     if penalty is not None:
         H = H + np.diag([float(penalty.l2["W"]), 0.0])
@@ -43,6 +48,13 @@ def curvature_view(s: Settings, H: NDArray[np.float64], bound: float | None) -> 
         ``factors``: the optimizer's factor per step along each direction at this rate
         (null for Adam); ``rate``: the larger one (the whole error's factor per step);
         ``at_bound``: a sentence when the rate is at the optimizer's bound, else null.
+
+    Examples
+    --------
+    >>> from descentlab.playground.settings import validate
+    >>> view = curvature_view(validate({"lr": 0.25}), np.diag([4.0, 1.0]), bound=0.5)
+    >>> view["condition"], view["overshoot_lr"], view["diverge_lr"], view["factors"]  # |1 - 0.25 lam|
+    (4.0, 0.25, 0.5, [0.75, 0.0])
     """
     lams, vectors = np.linalg.eigh(H)
     lam_min, lam_max = float(lams[0]), float(lams[-1])
@@ -61,7 +73,12 @@ def curvature_view(s: Settings, H: NDArray[np.float64], bound: float | None) -> 
 
 
 def at_bound(s: Settings, bound: float | None, factors: list[float] | None, rtol: float = 1e-6) -> str | None:
-    """The sentence for a rate at the bound (within ``rtol``), else None."""
+    """The sentence for a rate at the bound (within ``rtol``), else None.
+
+    >>> from descentlab.playground.settings import validate
+    >>> at_bound(validate({"lr": 0.5}), 0.5, [1.0, 0.5])[:57], at_bound(validate({"lr": 0.4}), 0.5, [0.6, 0.2])
+    ('At the bound the factor along the steepest direction is 1', None)
+    """
     if bound is None or factors is None or abs(s["lr"] - bound) > rtol * bound:
         return None
     return ("At the bound the factor along the steepest direction is 1: that part of the error "
@@ -82,6 +99,13 @@ def rate_map(s: Settings, H: NDArray[np.float64]) -> dict[str, object]:
         ``beta``: ``MAP_BETAS`` betas from 0 to 0.99; ``rate``: ``MAP_BETAS`` rows (one per
         beta) of ``MAP_RATES`` factors (1 or more: no convergence); ``current``: this
         run's ``{"lr", "beta", "rate"}``; ``best``: heavy-ball momentum's optimum.
+
+    Examples
+    --------
+    >>> from descentlab.playground.settings import validate
+    >>> grid = rate_map(validate({"optimizer": "momentum"}), np.diag([4.0, 1.0]))  # kappa = 4
+    >>> len(grid["rate"]), len(grid["rate"][0]), {k: round(v, 4) for k, v in grid["best"].items()}
+    (50, 64, {'lr': 0.4444, 'beta': 0.1111, 'rate': 0.3333})
     """
     lams = np.linalg.eigvalsh(H)
     lam_min, lam_max = float(lams[0]), float(lams[-1])

@@ -42,6 +42,16 @@ class TrainingAnimation(FrameAnimation):
         As :class:`~descentlab.viz.frames.FrameAnimation`, which also gives ``epochs_``
         (the epoch on each frame), ``fig``, ``frame``, ``images`` and ``png_frames`` (written as files by
         :func:`descentlab.outputs.media.write_frames`).
+
+    Examples
+    --------
+    >>> from descentlab.lessons.article import run_tutorial
+    >>> r = run_tutorial(log=None)
+    >>> anim = TrainingAnimation(r.history, r.X_train, r.y_train, max_frames=3, dpi=20)
+    >>> anim, anim.epochs_.tolist(), anim.frame(2).shape  # 12 x 4.5 inches at 20 dpi
+    (TrainingAnimation(frames=3, epochs=61), [0, 14, 61], (90, 240, 3))
+    >>> anim.draw(1).get_suptitle()  # frame 1 is epoch 14: its loss and its line
+    'Epoch 14   Loss = 1011.64   m = 41.1637   b = -0.8898'
     """
 
     def __init__(self, history: "History", X: NDArray[np.float64], y: NDArray[np.float64], *,

@@ -20,7 +20,14 @@ PANEL_SIZE = (8, 6)
 
 
 def new_figure(figsize: tuple[float, float], show: bool = False) -> Figure:
-    """A figure outside pyplot (headless, no global state), or a pyplot one to show."""
+    """A figure outside pyplot (headless, no global state), or a pyplot one to show.
+
+    Examples
+    --------
+    >>> fig = new_figure((4, 3))
+    >>> type(fig).__name__, fig.get_size_inches().tolist(), fig.get_layout_engine() is not None
+    ('Figure', [4.0, 3.0], True)
+    """
     if show:
         import matplotlib.pyplot as plt
 
@@ -44,6 +51,12 @@ def plot_graph(dataset: Mapping[str, ArrayLike], pred_line: Mapping[str, ArrayLi
     -------
     matplotlib.figure.Figure
         8 wide per panel, 6 high.
+
+    Examples
+    --------
+    >>> fig = plot_graph({"X": [0, 1, 2], "y": [1, 3, 5]}, losses=[3.0, 1.0])
+    >>> [ax.get_title() for ax in fig.axes], fig.get_size_inches().tolist()
+    (['Plot of Datapoints generated', 'Loss'], [16.0, 6.0])
     """
     plots = 2 if losses is not None else 1
     fig = new_figure((PANEL_SIZE[0] * plots, PANEL_SIZE[1]), show)
@@ -72,7 +85,14 @@ def plot_graph(dataset: Mapping[str, ArrayLike], pred_line: Mapping[str, ArrayLi
 
 def plot_pred_line(X: ArrayLike, y: ArrayLike, m: float, b: float,
                    losses: Sequence[float] | NDArray[np.float64] | None = None, show: bool = False) -> Figure:
-    """The article's ``plot_pred_line``: the line over ``linspace(min(X), max(X), 10)``."""
+    """The article's ``plot_pred_line``: the line over ``linspace(min(X), max(X), 10)``.
+
+    Examples
+    --------
+    >>> ax = plot_pred_line([0, 1, 2], [1, 3, 5], m=2.0, b=1.0).axes[0]
+    >>> ax.get_title(), ax.lines[0].get_ydata()[[0, -1]]  # y = 2x + 1 at x = 0 and 2
+    ('Predicted Line on set of Datapoints', array([1., 5.]))
+    """
     x_line = np.linspace(np.min(X), np.max(X), 10)
     y_line = m * x_line + b
     return plot_graph({"X": X, "y": y}, pred_line={"x_line": x_line, "y_line": y_line},
@@ -80,7 +100,13 @@ def plot_pred_line(X: ArrayLike, y: ArrayLike, m: float, b: float,
 
 
 def test_fit_figure(X: ArrayLike, y: ArrayLike, m: float, b: float) -> Figure:
-    """The trained line over the test set, titled so (the article's ``plot_pred_line``)."""
+    """The trained line over the test set, titled so (the article's ``plot_pred_line``).
+
+    Examples
+    --------
+    >>> test_fit_figure([0, 1, 2], [1, 3, 5], m=2.0, b=1.0).axes[0].get_title()
+    'Trained line on the test set (points never trained on)'
+    """
     fig = plot_pred_line(X, y, m, b)
     fig.axes[0].set_title("Trained line on the test set (points never trained on)",
                           fontsize=TITLE_SIZE - 3)
@@ -92,6 +118,12 @@ def line_of(params: Mapping[str, ArrayLike], X: NDArray[np.float64]) -> tuple[fl
 
     With several features the others are held at their mean, so the line is the
     model's prediction along the first feature.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> line_of({"W": np.array([2.0, 3.0]), "b": np.array([1.0])}, np.array([[0.0, 1.0], [0.0, 3.0]]))
+    (2.0, 7.0)
     """
     W, b = np.ravel(params["W"]), float(np.ravel(params["b"])[0])
     m = float(W[0])
@@ -106,6 +138,14 @@ def epoch_figure(history: "History", X: NDArray[np.float64], y: ArrayLike, epoch
 
     Every epoch's figure has the same loss axis (0 to the run's largest loss) and epoch
     axis, so a series of them reads like the animation.
+
+    Examples
+    --------
+    >>> from descentlab.lessons.article import run_tutorial
+    >>> r = run_tutorial(log=None)
+    >>> fig = epoch_figure(r.history, r.X_train, r.y_train, epoch=10)
+    >>> fig.get_suptitle(), fig.axes[1].get_title(), len(fig.axes[1].lines[0].get_xdata())  # epochs 0 .. 10
+    ('Epoch 10: after 10 updates   m = 31.9458   b = -0.3179', 'Loss = 1429.7 at epoch 10', 11)
     """
     m, b = line_of(history.params_at(epoch), X)
     losses = history.epoch_losses

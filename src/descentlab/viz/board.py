@@ -2,10 +2,9 @@
 
 :class:`LiveBoard` is a training callback, ``board(epoch, history)``, for
 :func:`descentlab.core.trainer.train` and every estimator's ``fit(X, y, callbacks=[...])``
-(like d2l's ProgressBoard or Keras' History plot). Inside a Jupyter kernel it redraws one
-figure in place (one ``display`` with a ``display_id``, then updates of it): the loss,
-the validation loss when one is held out, and any series you ask for. Anywhere else it
-writes one progress line to the terminal, rewritten in place. It only reads the History.
+(like d2l's ProgressBoard). In a Jupyter kernel it redraws one figure in place (a ``display``
+with a ``display_id``): the loss, the validation loss, any series you ask for. Elsewhere it
+rewrites one progress line in the terminal. It only reads the History.
 
 :func:`progress` is a plain progress bar for a notebook or a terminal (``tqdm.auto``
 when tqdm is installed, the board's terminal line otherwise).
@@ -28,20 +27,32 @@ if TYPE_CHECKING:
 
 
 class Handle(Protocol):
-    """What a notebook's ``display(obj, display_id=True)`` returns: updatable in place."""
+    """What a notebook's ``display(obj, display_id=True)`` returns: ``.update(obj)`` redraws it in place."""
 
     def update(self, obj: object) -> object: ...
 
 
 def in_kernel() -> bool:
-    """True inside a Jupyter (IPython) kernel, where rich output can be displayed."""
+    """True inside a Jupyter (IPython) kernel, where rich output can be displayed.
+
+    Examples
+    --------
+    >>> in_kernel()  # doctest and a terminal are no kernel
+    False
+    """
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 class PNG:
-    """PNG bytes that IPython's display shows as an image (``_repr_png_``)."""
+    """PNG bytes that IPython's display shows as an image (``_repr_png_``).
+
+    Examples
+    --------
+    >>> PNG(b"\\x89PNG..."), PNG(b"\\x89PNG...")._repr_png_()[1:4]
+    (PNG(7 bytes), b'PNG')
+    """
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -90,6 +101,19 @@ class LiveBoard:
         How many times the board has drawn (figure or line).
     values : dict of str to list of float
         Every epoch's value of each extra series.
+
+    Examples
+    --------
+    >>> import io; from descentlab.core.history import History
+    >>> board = LiveBoard(total=2, mode="terminal", stream=io.StringIO())
+    >>> board(0, History(loss=[4.0])); board(1, History(loss=[4.0, 2.5]))
+    >>> board.draws, board.stream.getvalue().split("\\r")[-1]  # one line, rewritten in place
+    (2, 'update 2/2  loss at epoch 1 2.5  ')
+    >>> h = History(loss=[4.0, 2.5], val_loss=[5.0, 3.5])
+    >>> board.line(1, h), board.figure(h).axes[0].get_title(), board.png(h)[:4]
+    ('update 2/2  loss at epoch 1 2.5  val_loss 3.5', 'Loss at epoch 1: 2.5 (2 of 2 updates)', b'\\x89PNG')
+    >>> board.on_train_end(h); board.close(); board.stream.getvalue().count("\\n")  # the line ends, once
+    1
     """
 
     def __init__(self, every: int | None = None, max_rate: float = 4.0, total: int | None = None,
@@ -153,11 +177,8 @@ class LiveBoard:
         self.close()
 
     def close(self) -> None:
-        """Draw the last epoch if it has not been drawn, and end the terminal line.
-
-        Training through :func:`~descentlab.core.trainer.train` (or an estimator's ``fit``)
-        calls it when it stops; in a notebook it also runs when the cell finishes.
-        """
+        """Draw the last epoch if it has not been drawn, and end the terminal line. Training
+        (:func:`~descentlab.core.trainer.train`, ``fit``) calls it when it stops; so does a notebook's cell end."""
         if self._closed:
             return
         self._closed = True
@@ -238,6 +259,14 @@ def progress(total: int, desc: str = "training", *, stream: TextIO | None = None
 
     tqdm when it is installed (its notebook widget inside Jupyter when ipywidgets is
     installed, its text bar otherwise); without tqdm a :class:`LiveBoard` line. Call ``.close()`` on it when training ends.
+
+    Examples
+    --------
+    >>> import io; from descentlab.core.history import History
+    >>> stream = io.StringIO(); bar = progress(2, stream=stream)
+    >>> bar(0, History(loss=[4.0])); bar(1, History(loss=[4.0, 2.5])); bar.close()
+    >>> "2/2" in stream.getvalue(), "2.5" in stream.getvalue()  # the epochs done and the loss
+    (True, True)
     """
     try:
         if in_kernel() and _has("ipywidgets"):

@@ -36,14 +36,26 @@ DPI = 80
 
 
 def ffmpeg_available() -> bool:
-    """True when matplotlib finds an ffmpeg binary (needed for MP4 only)."""
+    """True when matplotlib finds an ffmpeg binary (needed for MP4 only).
+
+    Examples
+    --------
+    >>> ffmpeg_available() in (True, False)  # True where ffmpeg is on the PATH
+    True
+    """
     from matplotlib.animation import FFMpegWriter
 
     return bool(FFMpegWriter.isAvailable())
 
 
 def padded(lo: float, hi: float, pad: float = 0.08) -> tuple[float, float]:
-    """``(lo, hi)`` widened by ``pad`` of its span on each side (1 when the span is 0)."""
+    """``(lo, hi)`` widened by ``pad`` of its span on each side (1 when the span is 0).
+
+    Examples
+    --------
+    >>> padded(0.0, 10.0), padded(3.0, 3.0)
+    ((-0.8, 10.8), (2.92, 3.08))
+    """
     span = (hi - lo) or 1.0
     return lo - pad * span, hi + pad * span
 
@@ -66,6 +78,22 @@ class FrameAnimation:
     epochs_ : ndarray of int
         The epoch shown on each frame.
     fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from descentlab.lessons.article import run_tutorial
+    >>> r = run_tutorial(log=None); frames = FrameAnimation(r.history, max_frames=5)
+    >>> frames, frames.epochs_.tolist()  # closer together early, where the line moves most
+    (FrameAnimation(frames=5, epochs=61), [0, 5, 14, 35, 61])
+    >>> frames.show()  # outside Jupyter it says how to see the frames
+    FrameAnimation(frames=5, epochs=61): the player shows in Jupyter; outside it write ...
+
+    A subclass draws them (:class:`~descentlab.viz.animation.TrainingAnimation`, here):
+
+    >>> from descentlab.viz.animation import TrainingAnimation
+    >>> anim = TrainingAnimation(r.history, r.X_train, r.y_train, max_frames=3, dpi=20)
+    >>> anim.draw(1) is anim.fig, anim.frame(1).shape, len(anim.images()), anim.png_frames()[0][:4]
+    (True, (90, 240, 3), 3, b'\x89PNG')
     """
 
     def __init__(self, history: "History", *, max_frames: int = MAX_FRAMES, dpi: int = DPI) -> None:
@@ -194,7 +222,16 @@ class FrameAnimation:
 def on_one_palette(images: "list[Image.Image]", colors: int = 128) -> "list[Image.Image]":
     """Every image mapped to one palette, taken from the last frame (which holds every
     colour): fast, small, and no flicker between frames (the GIF's frames and the
-    report's PNGs)."""
+    report's PNGs).
+
+    Examples
+    --------
+    >>> from PIL import Image
+    >>> last = Image.new("RGB", (2, 1)); last.putpixel((1, 0), (255, 0, 0))  # black, red
+    >>> frames = on_one_palette([Image.new("RGB", (2, 1), (255, 0, 0)), last])
+    >>> [im.mode for im in frames], frames[0].convert("RGB").getpixel((0, 0))
+    (['P', 'P'], (255, 0, 0))
+    """
     from PIL import Image
 
     palette = images[-1].quantize(colors=colors, method=Image.Quantize.MAXCOVERAGE)

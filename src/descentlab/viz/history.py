@@ -33,6 +33,15 @@ def plot_history(history: History, ax: "Axes | None" = None, log: bool | None = 
         Its first line holds :attr:`~descentlab.History.epoch_losses` against the epochs
         ``0 .. last_epoch`` (epoch N: after N updates; the trained state last when its loss
         is known).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from descentlab.lessons.article import run_tutorial
+    >>> ax = plot_history(run_tutorial(log=None).history)
+    >>> len(ax.lines), ax.get_title(), ax.get_ylabel(), len(ax.lines[0].get_xdata())  # epochs 0 .. 61
+    (1, 'Loss per epoch (completed)', 'Loss', 62)
+    >>> plt.close(ax.figure)
     """
     if ax is None:
         import matplotlib.pyplot as plt

@@ -46,6 +46,11 @@ def boundary_line(params: Params, xlim: Box, ylim: Box) -> tuple[Array, Array] |
 
     The line is solved for :math:`x_2` when :math:`|w_2| \ge |w_1|` (a flat line) and for
     :math:`x_1` otherwise (a steep one); with :math:`W = 0` there is no boundary.
+
+    Examples
+    --------
+    >>> boundary_line({"W": np.array([1.0, 1.0]), "b": np.array([-1.0])}, (0, 2), (0, 2))  # x2 = 1 - x1
+    (array([0., 2.]), array([ 1., -1.]))
     """
     (w1, w2), b = np.ravel(params["W"]), float(np.ravel(params["b"])[0])
     if w1 == 0 and w2 == 0:
@@ -65,6 +70,12 @@ def proba_grid(params: Params, xlim: Box, ylim: Box, n: int = GRID) -> tuple[Arr
     g1, g2 : ndarray of shape (n, n)
         The grid's coordinates (``np.meshgrid``).
     p : ndarray of shape (n, n)
+
+    Examples
+    --------
+    >>> g1, g2, p = proba_grid({"W": np.array([1.0, 0.0]), "b": np.array([0.0])}, (-1, 1), (-1, 1), n=3)
+    >>> p[0].round(3)  # sigma(x1) at x1 = -1, 0, 1
+    array([0.269, 0.5  , 0.731])
     """
     g1, g2 = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
     p = logistic_proba(params, np.column_stack([g1.ravel(), g2.ravel()])).reshape(g1.shape)
@@ -72,7 +83,15 @@ def proba_grid(params: Params, xlim: Box, ylim: Box, n: int = GRID) -> tuple[Arr
 
 
 def scatter_classes(ax: "Axes", X: Array, y: Array) -> list["PathCollection"]:
-    """The points of each class in its colour; returns the two scatter collections."""
+    """The points of each class in its colour; returns the two scatter collections.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> points = scatter_classes(Figure().add_subplot(), np.zeros((3, 2)), np.array([0, 1, 1]))
+    >>> [(p.get_label(), len(p.get_offsets())) for p in points]
+    [('class 0', 1), ('class 1', 2)]
+    """
     collections = []
     for label, color in enumerate(CLASS_COLORS):
         mask = np.ravel(y) == label
@@ -104,6 +123,14 @@ def draw_boundary(ax: "Axes", params: Params, X: Array, y: Array, title: str | N
     -------
     line : matplotlib.lines.Line2D or None
         The decision boundary, None when ``W`` is 0.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax, X = Figure().add_subplot(), np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    >>> line = draw_boundary(ax, {"W": np.array([2.0, 0.0]), "b": np.array([-1.0])}, X, np.array([0, 0, 1, 1]))
+    >>> line.get_label(), line.get_xdata(), len(ax.figure.axes)  # x1 = 1/2; the colour bar's axes too
+    ('p = 0.5', array([0.5, 0.5]), 2)
     """
     xlim, ylim = _limits(X)
     shading = ax.contourf(*proba_grid(params, xlim, ylim), levels=LEVELS, cmap="RdBu_r", alpha=0.3)
@@ -137,6 +164,14 @@ def boundary_figure(history: "History", X: Array, y: Array, epochs: Sequence[int
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from descentlab.lessons.logistic import LogisticConfig, run_logistic
+    >>> r = run_logistic(LogisticConfig(epochs=10))
+    >>> fig = boundary_figure(r.history, r.X_train, r.y_train, [0, 10], r.accuracy_trace)
+    >>> [ax.get_title() for ax in fig.axes if ax.get_title()][1:]  # each panel has a colour bar
+    ['epoch 10 (trained): W = [0.71 0.6 ], b = 0.24', 'Loss on the training data', 'Training accuracy: share of correct predictions']
     """
     nrows = math.ceil(len(epochs) / ncols)
     fig = new_figure((5 * ncols, 4.2 * nrows + 3.6))
@@ -192,6 +227,16 @@ class BoundaryAnimation(FrameAnimation):
     epochs_ : ndarray of int
     xlim, ylim : tuple of float
         The box of the left panel.
+
+    Examples
+    --------
+    >>> from descentlab.lessons.logistic import LogisticConfig, run_logistic
+    >>> r = run_logistic(LogisticConfig(epochs=10))
+    >>> anim = BoundaryAnimation(r.history, r.X_train, r.y_train, max_frames=2, dpi=20)
+    >>> anim, anim.frame(1).shape, anim.params_of(1)["W"].round(2)  # frame 1: the trained model
+    (BoundaryAnimation(frames=2, epochs=10), (90, 240, 3), array([0.71, 0.6 ]))
+    >>> anim.draw(0).get_suptitle()  # frame 0, epoch 0: the untrained model
+    'Epoch  0   Loss = 0.7504   W = [0.126, -0.132]   b = 0.640'
     """
 
     def __init__(self, history: "History", X: Array, y: Array, accuracy: "Sequence[float] | NDArray[np.float64] | None" = None, *,

@@ -67,6 +67,14 @@ def lr_study_figure(study: "LRStudy") -> Figure:
     :math:`1/\lambda_{\max}` the steps overshoot and oscillate but converge (orange), from
     :math:`2/\lambda_{\max}` they diverge (red). A diverged run's cross sits where its
     curve leaves the top of the plot.
+
+    Examples
+    --------
+    >>> from descentlab.lessons.lr_study import lr_study
+    >>> study = lr_study(np.array([[1.0], [-1.0]]), np.array([1.0, -1.0]), [0.5, 2.5], epochs=20)
+    >>> ax = lr_study_figure(study).axes[0]  # the bound is 2: 2.5 diverges
+    >>> ax.get_yscale(), [line.get_label().split(":")[0] for line in ax.lines[:2]]
+    ('log', ['lr = 0.5  (0.25 of the bound', 'lr = 2.5  (1.25 of the bound'])
     """
     fig = new_figure((11, 8))
     ax, ax_rates = fig.subplots(2, 1, height_ratios=[4, 1.3])

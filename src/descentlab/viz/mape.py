@@ -18,6 +18,12 @@ def mape_figure(y_true: ArrayLike, y_pred: ArrayLike, k: int = 3) -> Figure:
     -------
     matplotlib.figure.Figure
         One panel: a stem per target (x: the target, y: its share in points).
+
+    Examples
+    --------
+    >>> ax = mape_figure([1.0, 2.0, 0.1], [1.1, 2.0, 0.5], k=1).axes[0]  # 0.1 is off by 400%
+    >>> ax.get_xlabel(), [text.get_text() for text in ax.get_legend().get_texts()]
+    ('test target y', ['the 1 largest: 133.3 of 136.7 points'])
     """
     truth, pred = np.ravel(y_true), np.ravel(y_pred)
     parts = mape_contributions(truth, pred)

@@ -34,6 +34,13 @@ def draw_fits(ax: Axes, X: ArrayLike, y: ArrayLike, curves: Sequence[Curve], tit
         ``(label, x, y_curve)`` or ``(label, x, y_curve, style)``, ``style`` a dict of
         keyword arguments for ``ax.plot``.
     title : str, optional
+
+    Examples
+    --------
+    >>> ax, x = Figure().add_subplot(), np.array([0.0, 2.0])
+    >>> draw_fits(ax, [0, 1, 2], [1, 3, 5], [("y = 2x + 1", x, 2 * x + 1)], title="Fits")
+    >>> ax.get_title(), [text.get_text() for text in ax.get_legend().get_texts()]
+    ('Fits', ['data', 'y = 2x + 1'])
     """
     ax.scatter(np.ravel(X), np.ravel(y), s=14, alpha=0.5, color="tab:gray", label="data")
     for label, x, y_curve, *style in curves:
@@ -56,6 +63,13 @@ def draw_losses(ax: Axes, losses: Mapping[str, Sequence[float]], floor: float | 
         ``{label: history.epoch_losses}`` (epoch N: after N updates).
     floor : float, optional
         Drawn as a dashed horizontal line (e.g. the least-squares loss).
+
+    Examples
+    --------
+    >>> ax = Figure().add_subplot()
+    >>> draw_losses(ax, {"gradient descent": [4.0, 2.0, 1.0]}, floor=0.5)
+    >>> ax.get_yscale(), [line.get_label() for line in ax.lines]
+    ('log', ['gradient descent', 'least squares (0.5)'])
     """
     for i, (label, loss) in enumerate(losses.items()):
         ax.plot(np.arange(len(loss)), loss, linewidth=2, label=label,
@@ -81,6 +95,13 @@ def fits_and_losses_figure(X: ArrayLike, y: ArrayLike, curves: Sequence[Curve], 
     -------
     matplotlib.figure.Figure
         16 by 6 inches.
+
+    Examples
+    --------
+    >>> x = np.array([0.0, 2.0])
+    >>> fig = fits_and_losses_figure([0, 1, 2], [1, 3, 5], [("line", x, 2 * x + 1)], {"gd": [4.0, 1.0]}, title="A fit")
+    >>> len(fig.axes), fig.get_suptitle(), fig.axes[1].get_title()
+    (2, 'A fit', 'Loss')
     """
     fig = new_figure((16, 6))
     ax1, ax2 = fig.subplots(1, 2)
@@ -97,6 +118,13 @@ def collapse_figure(result: "CollapseResult") -> Figure:
     Parameters
     ----------
     result : descentlab.lessons.collapse.CollapseResult
+
+    Examples
+    --------
+    >>> from descentlab.lessons.collapse import CollapseConfig, run_collapse
+    >>> fig = collapse_figure(run_collapse(CollapseConfig(epochs=20)))
+    >>> fig.get_suptitle(), [line.get_label().split(":")[0] for line in fig.axes[0].lines]
+    ('A network of linear layers is one linear equation', ['two-layer linear network', 'W1 W2', 'least squares'])
     """
     X, y = result.X_train, result.y_train
     x = np.linspace(X.min(), X.max(), 50)
@@ -120,6 +148,13 @@ def nonlinear_figure(result: "NonlinearResult") -> Figure:
     Parameters
     ----------
     result : descentlab.lessons.nonlinear.NonlinearResult
+
+    Examples
+    --------
+    >>> from descentlab.lessons.nonlinear import NonlinearConfig, run_nonlinear
+    >>> fig = nonlinear_figure(run_nonlinear(NonlinearConfig(epochs=20, samples=30)))
+    >>> [line.get_label() for line in fig.axes[0].lines]  # one fit per model
+    ['linear regression', 'linear network 1-2-1', 'tanh network 1-2-1', 'tanh network 1-16-1']
     """
     x, predictions = result.curves()
     styles = [{"linewidth": 6, "alpha": 0.35}, {"linewidth": 2, "linestyle": "--"}]

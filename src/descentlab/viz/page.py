@@ -18,8 +18,8 @@ from numpy.typing import NDArray
 
 
 class Frames(Protocol):
-    """What a player shows: PNG frames and the epoch of each (a
-    :class:`~descentlab.viz.frames.FrameAnimation`)."""
+    """What a player shows: PNG frames (``.png_frames()``) and the epoch of each (``.epochs_``),
+    as a :class:`~descentlab.viz.frames.FrameAnimation` has them."""
 
     epochs_: NDArray[np.int_]
 
@@ -27,19 +27,37 @@ class Frames(Protocol):
 
 
 def template(name: str) -> str:
-    """The text of ``templates/NAME``, shipped with the package."""
+    """The text of ``templates/NAME``, shipped with the package.
+
+    Examples
+    --------
+    >>> template("player.js").splitlines()[0], "$sections" in template("report.html")
+    ('(function () {', True)
+    """
     return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
 
 
 def png_base64(fig: Figure, dpi: int = 90) -> str:
-    """A figure as base64-encoded PNG text."""
+    """A figure as base64-encoded PNG text.
+
+    Examples
+    --------
+    >>> base64.b64decode(png_base64(Figure(figsize=(1, 1)), dpi=10))[:4]  # a PNG's signature
+    b'\\x89PNG'
+    """
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def img(fig: Figure, alt: str) -> str:
-    """A figure as an ``<img>`` with its PNG inside (base64)."""
+    """A figure as an ``<img>`` with its PNG inside (base64).
+
+    Examples
+    --------
+    >>> img(Figure(figsize=(1, 1)), "the <data>")
+    '<img alt="the &lt;data&gt;" src="data:image/png;base64,iVBORw0KGgo...">'
+    """
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png_base64(fig)}">'
 
 
@@ -66,6 +84,14 @@ def player_html(animation: Frames, name: str = "training", prefix: str = "") -> 
         Put before the ids of its parts (``frame``, ``play``, ``epoch-slider``,
         ``epoch-label``), so that several players live on one page. ``player.js`` finds
         the parts by class, inside each player.
+
+    Examples
+    --------
+    >>> class TwoFrames:  # what a player needs (a FrameAnimation): the epochs, a PNG each
+    ...     epochs_ = np.array([0, 5])
+    ...     def png_frames(self): return [b"png of epoch 0", b"png of epoch 5"]
+    >>> import re; re.findall(r'id="([\\w-]+)"', player_html(TwoFrames(), name="demo", prefix="a-"))
+    ['player-demo', 'a-frame', 'a-play', 'a-epoch-slider', 'a-epoch-label', 'a-frames-data', 'a-frames-epochs']
     """
     frames = [base64.b64encode(png).decode("ascii") for png in animation.png_frames()]
     n = len(frames)
@@ -105,7 +131,16 @@ def table(rows: Iterable[Sequence[object]], header: Sequence[object] | None = No
 def player_block(animation: Frames, name: str = "training") -> str:
     """:func:`player_html` with its own unique id prefix, a little CSS and ``player.js``
     inline: a self-contained block for a notebook cell or any page (several may share one
-    page; ``player.js`` starts each player once)."""
+    page; ``player.js`` starts each player once).
+
+    Examples
+    --------
+    >>> class TwoFrames:  # what a player needs (a FrameAnimation): the epochs, a PNG each
+    ...     epochs_ = np.array([0, 5])
+    ...     def png_frames(self): return [b"png of epoch 0", b"png of epoch 5"]
+    >>> import re; re.findall(r'id="player-(dl)-[0-9a-f]{12}-(training)"', player_block(TwoFrames()))
+    [('dl', 'training')]
+    """
     prefix = f"dl-{uuid.uuid4().hex[:12]}-"
     style = ("<style>.player img{max-width:100%;height:auto;display:block}"
              ".player .controls{display:flex;align-items:center;gap:1em}"

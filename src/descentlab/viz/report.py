@@ -30,7 +30,15 @@ if TYPE_CHECKING:
 
 
 def metrics_table(metrics: Mapping[str, Any]) -> str:
-    """The train and test metrics, and the learned and least-squares parameters, as HTML."""
+    """The train and test metrics, and the learned and least-squares parameters, as HTML.
+
+    Examples
+    --------
+    >>> import re; from descentlab.lessons.article import run_tutorial
+    >>> tables = metrics_table(run_tutorial(log=None).metrics)
+    >>> re.findall(r'<table id="(\\w+)"', tables), re.findall(r"<tr><td>([^<]*)</td>", tables)[:3]
+    (['metrics', 'parameters'], ['loss (half MSE)', 'R^2', 'MAE'])
+    """
     def fmt(v: float | None) -> str:
         return "n/a" if v is None else f"{v:.6g}"
 
@@ -68,6 +76,15 @@ def tutorial_report(result: "TutorialResult", study: "LRStudy | None" = None, ne
     Returns
     -------
     str
+        The page, ``<!DOCTYPE html>`` first.
+
+    Examples
+    --------
+    >>> import re; from descentlab.lessons.article import TutorialConfig, run_tutorial
+    >>> result = run_tutorial(TutorialConfig(samples=20, features=2, epochs=5), log=None)
+    >>> page = tutorial_report(result, max_frames=2)  # two features: no (m, b) landscape; no study
+    >>> page.splitlines()[0], re.findall(r"<h2>([^<]*)</h2>", page)
+    ('<!DOCTYPE html>', ['1. The data', '2. Watch it learn, epoch by epoch', '3-4. The loss landscape', '6. Prediction on the test set'])
     """
     from descentlab._version import __version__
 

@@ -37,7 +37,15 @@ def _matrix(value: ArrayLike) -> str:
 
 
 def collapse_section(result: "CollapseResult", number: int) -> str:
-    r"""The article's two-layer linear network, the line :math:`W_1 W_2` it is, least squares."""
+    r"""The article's two-layer linear network, the line :math:`W_1 W_2` it is, least squares.
+
+    Examples
+    --------
+    >>> from descentlab.lessons.collapse import CollapseConfig, run_collapse
+    >>> html = collapse_section(run_collapse(CollapseConfig(epochs=20)), number=7)
+    >>> html[:51], html.count("<img"), html.count('<table id="collapse">')
+    ('<section><h2>7. Two linear layers are one line</h2>', 1, 1)
+    """
     c = result.config
     rows = [(name, _matrix(value)) for name, value in result.layer_matrices()]
     rows += [("W = W1 W2", _matrix(result.W))]
@@ -64,7 +72,15 @@ def collapse_section(result: "CollapseResult", number: int) -> str:
 
 
 def nonlinear_section(result: "NonlinearResult", number: int) -> str:
-    """Linear models stop at least squares on a curve; nonlinear hidden units bend to it."""
+    """Linear models stop at least squares on a curve; nonlinear hidden units bend to it.
+
+    Examples
+    --------
+    >>> import re; from descentlab.lessons.nonlinear import NonlinearConfig, run_nonlinear
+    >>> html = nonlinear_section(run_nonlinear(NonlinearConfig(epochs=20, samples=30)), number=8)
+    >>> re.findall(r"<tr><td>([^<]*)</td>", html)  # a row per model
+    ['linear regression', 'linear network 1-2-1', 'tanh network 1-2-1', 'tanh network 1-16-1']
+    """
     c = result.config
     rows = [(fit.label, _g(fit.history.loss[0]), _g(fit.loss), f"{fit.loss / result.ls_loss:.4f}")
             for fit in result.fits]
@@ -79,7 +95,15 @@ def nonlinear_section(result: "NonlinearResult", number: int) -> str:
 
 def logistic_section(result: "LogisticResult", number: int, *, max_frames: int = MAX_FRAMES,
                      max_points: int = MAX_POINTS) -> str:
-    """The decision boundary as a frame player, the snapshots figure, the scikit-learn check."""
+    """The decision boundary as a frame player, the snapshots figure, the scikit-learn check.
+
+    Examples
+    --------
+    >>> import re; from descentlab.lessons.logistic import LogisticConfig, run_logistic
+    >>> html = logistic_section(run_logistic(LogisticConfig(epochs=10, snapshots=1)), number=9, max_frames=2)
+    >>> html.count('class="player"'), re.findall(r"<tr><td>([^<]*)</td>", html)[:3]
+    (1, ['W', 'b', 'largest difference in probability'])
+    """
     c, h = result.config, result.history
     anim = BoundaryAnimation(h, result.X_train, result.y_train, result.accuracy_trace,
                              max_frames=max_frames, max_points=max_points)
@@ -116,6 +140,14 @@ def network_sections(results: Sequence[NetworkResult], start: int, *, max_frames
     Returns
     -------
     list of str
+
+    Examples
+    --------
+    >>> network_sections([], start=7)
+    []
+    >>> network_sections([object()], start=7)
+    Traceback (most recent call last):
+    TypeError: no report section for a object: pass a CollapseResult, NonlinearResult or LogisticResult
     """
     draw: dict[str, Callable[[Any, int], str]] = {"collapse": collapse_section, "nonlinear": nonlinear_section,
             "logistic": lambda r, n: logistic_section(r, n, max_frames=max_frames, max_points=max_points)}

@@ -57,6 +57,12 @@ def change_epochs(path: NDArray[np.float64], max_frames: int = MAX_FRAMES, time_
     ----------
     path : ndarray of shape (n_epochs, n_params)
         The parameters of every epoch (each column scaled by its own range here).
+
+    Examples
+    --------
+    >>> path = np.r_[np.linspace(0.0, 1.0, 10), np.ones(90)][:, None]  # moves 10 epochs, then rests
+    >>> change_epochs(path, max_frames=6)
+    array([ 0,  3,  5,  7,  9, 99])
     """
     path = np.asarray(path, dtype=float)
     n = path.shape[0]
@@ -135,7 +141,12 @@ def sample_points(X: NDArray[np.float64], y: NDArray[np.float64], max_points: in
 
 
 def note_on(fig: "Figure", note: str) -> "Figure":
-    """Write ``note`` (what part of the data is shown) at the bottom left of ``fig``, if any."""
+    """Write ``note`` (what part of the data is shown) at the bottom left of ``fig``, if any.
+
+    >>> from matplotlib.figure import Figure
+    >>> [text.get_text() for text in note_on(Figure(), "showing a random 4 of 10 points").texts]
+    ['showing a random 4 of 10 points']
+    """
     if note:
         fig.text(0.01, 0.005, note, fontsize=10, color="#444")
     return fig

@@ -64,6 +64,14 @@ def cost_vs_m_figure(history: "History", X: Array, y: Array, max_tangents: int =
     spread along the curve, so late, small steps share one).
 
     Gradient descent moves ``b`` too; this is the slice through the optimum's ``b``.
+
+    Examples
+    --------
+    >>> from descentlab.lessons.article import run_tutorial
+    >>> r = run_tutorial(log=None)
+    >>> ax = cost_vs_m_figure(r.history, r.X_train, r.y_train).axes[0]
+    >>> ax.get_xlabel(), ax.get_legend().get_texts()[1].get_text()
+    ("m  (the article's p)", 'gradient descent: m of each of 61 epochs')
     """
     m, _, _ = _trajectory(history, X)
     form = quadratic_form(X, y)
@@ -106,6 +114,14 @@ def loss_surface_figure(history: "History", X: Array, y: Array, grid: int = 60) 
     The path has one point per recorded epoch, ``(m_i, b_i, loss[i])``, which lies on
     the surface when ``X, y`` are the data it was trained on. The star is the
     least-squares minimum. The grid is a square around the minimum that holds the path.
+
+    Examples
+    --------
+    >>> from descentlab.lessons.article import run_tutorial
+    >>> r = run_tutorial(log=None)
+    >>> fig = loss_surface_figure(r.history, r.X_train, r.y_train, grid=10)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Loss surface over (m, b)', 'Contour map of the loss with the descent path']
     """
     m, b, loss = _trajectory(history, X)
     form = quadratic_form(X, y)

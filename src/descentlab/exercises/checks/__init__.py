@@ -23,7 +23,13 @@ Signatures: TypeAlias = dict[str, tuple[tuple[str, ...], str]]
 @dataclass(frozen=True)
 class Check:
     """One check: its column name, what it runs, its points, and the learner's function it
-    grades (marked failed when the check fails, so later checks swap in the reference)."""
+    grades (marked failed when the check fails, so later checks swap in the reference).
+
+    >>> from descentlab.exercises.lessons import get_lesson
+    >>> check = get_lesson("momentum").checks[0]
+    >>> check.name, check.points, check.function
+    ('momentum_update', 2, 'momentum_update')
+    """
 
     name: str
     run: "Callable[[Learner, np.random.Generator], str]"
