@@ -180,8 +180,8 @@ def softmax_problem(est: "GDEstimator", problem: Problem) -> Problem:
             and Z.dtype == t.dtype == np.float64):
         return problem
     w = problem.sample_weight
-    problem.objective = SoftmaxObjective(np.ascontiguousarray(Z), t, None if w is None else np.asarray(w, float))
-    problem.sample_weight = None  # the objective carries the weights
+    problem.objective = SoftmaxObjective(Z, t, None if w is None else np.asarray(w, float))
+    problem.Z, problem.sample_weight = problem.objective.Z, None  # the objective's rows (one copy) and weights
     return problem
 
 

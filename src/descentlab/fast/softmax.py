@@ -46,12 +46,13 @@ class SoftmaxObjective:
     """
 
     def __init__(self, Z: FloatArray, T: FloatArray, sample_weight: FloatArray | None = None) -> None:
-        self.Z, self.T, self.w = Z, T, sample_weight
-        self.n_samples = Z.shape[0]
+        self.Zt = np.ascontiguousarray(np.asarray(Z).T)  # features by rows: both products read it along rows
+        self.Z, self.T, self.w = self.Zt.T, T, sample_weight  # Z: a view, no second copy
+        self.n_samples = self.Z.shape[0]
         wT = T if sample_weight is None else T * sample_weight[:, None]
-        self.YZ: FloatArray = wT.T @ Z  # (n_classes, n_features): the target's part, once
+        self.YZ: FloatArray = wT.T @ self.Z  # (n_classes, n_features): the target's part, once
         self.y_sum: FloatArray = wT.sum(axis=0)
-        self._S = np.empty((T.shape[1], Z.shape[0]))  # S^T, reused every epoch
+        self._S = np.empty((T.shape[1], self.n_samples))  # S^T, reused every epoch
 
     @property
     def rows(self) -> dict[str, Any]:
@@ -60,7 +61,7 @@ class SoftmaxObjective:
 
     def __call__(self, params: dict[str, FloatArray]) -> tuple[float, dict[str, FloatArray]]:
         W, b, n = params["W"], params["b"], self.n_samples
-        S = np.matmul(W.T, self.Z.T, out=self._S)  # (n_classes, n_samples)
+        S = np.matmul(W.T, self.Zt, out=self._S)  # (n_classes, n_samples)
         S += b[:, None]
         m = S.max(axis=0)
         S -= m
@@ -72,7 +73,7 @@ class SoftmaxObjective:
         S /= s  # P^T
         if self.w is not None:
             S *= self.w
-        dW = (S @ self.Z - self.YZ).T / n
+        dW = (S @ self.Zt.T - self.YZ).T / n
         db = (S.sum(axis=1) - self.y_sum) / n
         return loss, {"W": dW, "b": db}
 
