@@ -86,6 +86,7 @@ def main(argv=None):
     parser.add_argument("--skip-cold", action="store_true")
     args = parser.parse_args(argv)
     if args.blas_threads:
+        import scipy.linalg  # noqa: F401  # loaded first: the limit reaches SciPy's own BLAS too
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(args.blas_threads, user_api="blas")
