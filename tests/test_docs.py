@@ -269,3 +269,46 @@ def test_a_page_whose_command_ends_otherwise_fails_to_build(tmp_path):
     assert "sample runs: 1 started with the build, 0 run when their page was read" in done.stdout
     page = html.unescape((tmp_path / "out" / "index.html").read_text())
     assert "$ descentlab exercise list" in page and "the heavy-ball momentum update" in page
+
+
+# ------------------------------------------------------- the maths pages (issue 25, item 12)
+# A docstring keeps the formula and points to its derivation as
+# ``Derivation: :doc:`/maths/<page>`, "<section>"``; the -W build checks the page, the
+# tests below the section's heading too, without building anything.
+MATHS = ROOT / "docs" / "maths"
+POINTER = re.compile(r':doc:`/maths/([\w-]+)`(?:,\s+"([^"]+)")?')
+
+
+def _headings(page: str) -> set[str]:
+    return {line.lstrip("#").strip() for line in (MATHS / f"{page}.md").read_text().splitlines()
+            if line.startswith("#")}
+
+
+def _pointers() -> list[tuple[str, str, str | None]]:
+    found = []
+    for path in sorted((ROOT / "src" / "descentlab").rglob("*.py")):
+        text = re.sub(r"\s*\n\s*", " ", path.read_text())  # a pointer may wrap
+        found += [(path.name, page, section) for page, section in POINTER.findall(text)]
+    return found
+
+
+def test_the_docstrings_point_to_the_maths_pages():
+    pointers = _pointers()
+    assert len({page for _, page, _ in pointers}) >= 5, pointers
+
+
+def test_every_pointer_names_a_page_and_a_heading_there():
+    wrong = [(name, page, section) for name, page, section in _pointers()
+             if not (MATHS / f"{page}.md").exists() or (section and section not in _headings(page))]
+    assert not wrong, f"no such maths page or section: {wrong}"
+
+
+def test_every_maths_page_is_in_the_maths_toctree():
+    index = (ROOT / "docs" / "maths.md").read_text()
+    assert {p.stem for p in MATHS.glob("*.md")} <= set(re.findall(r"^maths/([\w-]+)$", index, re.M))
+
+
+@pytest.mark.slow
+def test_the_maths_pages_are_built_with_their_math(site):
+    page = _page(site, "maths/stability.html")
+    assert "Momentum and Nesterov" in page and "\\frac{2}{\\lambda_{\\max}(H)}" in page

@@ -53,6 +53,16 @@ class OneLineParser(argparse.ArgumentParser):
     """
 
     def error(self, message: str) -> NoReturn:
+        """Exit with status 2 after one line on stderr: what is wrong and where the help is.
+
+        >>> import contextlib, io
+        >>> with contextlib.redirect_stderr(io.StringIO()) as err:
+        ...     OneLineParser(prog="demo").error("no data")
+        Traceback (most recent call last):
+        SystemExit: 2
+        >>> err.getvalue()
+        "demo: error: no data (see 'demo --help')\\n"
+        """
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 

@@ -30,6 +30,8 @@ class ProgressBar:
     >>> bar(1, History(loss=[3.0, 2.5])); bar(3, History(loss=[3.0, 2.5, 2.2, 2.0]))
     >>> bar.stream.getvalue().split("\\r")[1:]
     ['  epoch 2/4 [####----] loss 2.5  ', '  epoch 4/4 [########] loss 2  ']
+    >>> bar.close(); bar.stream.getvalue().endswith("loss 2  \\n")  # close ends the bar's line
+    True
     >>> ProgressBar(4, stream=io.StringIO())  # not a terminal: draws nothing
     ProgressBar(total=4, enabled=False)
     """

@@ -12,7 +12,12 @@ from descentlab.core.xp import Array, namespace
 
 
 class Activation(Protocol):
-    """What a layer needs of an activation: its ``name``, :math:`g` and :math:`g'`."""
+    """What a layer needs of an activation: its ``name``, :math:`g` and :math:`g'`.
+
+    >>> relu = get_activation("relu")
+    >>> relu.name, relu.forward(np.array([-1.0, 3.0])), relu.derivative(np.array([-1.0, 3.0]))
+    ('relu', array([0., 3.]), array([0., 1.]))
+    """
 
     name: str
 
@@ -39,8 +44,7 @@ def sigmoid(z: Array) -> Array:
 def softmax(Z: Array) -> Array:
     r"""Row-wise softmax :math:`P_{ik} = e^{Z_{ik}} / \sum_j e^{Z_{ij}}`, without overflow.
 
-    Subtracting each row's maximum first changes nothing (the factor :math:`e^{-\max_j Z_{ij}}`
-    cancels) and keeps every ``exp`` at or below 1.
+    Each row's maximum is subtracted first: it cancels, and keeps every ``exp`` at or below 1.
 
     Parameters
     ----------
@@ -54,10 +58,9 @@ def softmax(Z: Array) -> Array:
 
     Notes
     -----
-    Its Jacobian is not element-wise (:math:`\partial P_{ik}/\partial Z_{ij} = P_{ik}(\delta_{kj}
-    - P_{ij})`), so it is no layer activation here: a network outputs logits and
-    :class:`descentlab.core.losses.SoftmaxCrossEntropy` takes them, where the gradient
-    simplifies to :math:`P - Y`.
+    Its Jacobian is not element-wise, so it is no layer activation: a network outputs logits
+    and :class:`descentlab.core.losses.SoftmaxCrossEntropy` takes them, where the gradient
+    is :math:`P - Y`. Derivation: :doc:`/maths/gradients`, "Softmax cross-entropy".
 
     Examples
     --------
@@ -137,8 +140,8 @@ class Identity:
 class Sigmoid:
     r""":math:`g(z) = \sigma(z)`, :math:`g'(z) = \sigma(z)\,(1 - \sigma(z))`.
 
-    >>> Sigmoid().derivative(np.array([0.0, 2.0])).round(3)
-    array([0.25 , 0.105])
+    >>> Sigmoid().forward(np.array([0.0, 2.0])).round(3), Sigmoid().derivative(np.array([0.0, 2.0])).round(3)
+    (array([0.5  , 0.881]), array([0.25 , 0.105]))
     """
 
     name = "sigmoid"

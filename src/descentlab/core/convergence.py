@@ -14,21 +14,15 @@ def contraction(lr: ArrayLike, lam: ArrayLike, momentum: ArrayLike = 0.0, nester
 
     Notes
     -----
-    Plain gradient descent multiplies the error :math:`e` by :math:`1 - \alpha\lambda`, so
-    the factor is :math:`|1 - \alpha\lambda|`: below 1 for :math:`\alpha < 2/\lambda`,
-    exactly 1 at the bound (the error neither shrinks nor grows: it flips sign every step),
-    and past :math:`1/\lambda` the steps overshoot (the sign flips) while still shrinking.
-    With momentum :math:`\beta` (``v = beta v + g``, a step of ``alpha v``; Nesterov
-    steps by ``alpha (g + beta v)``) the error and the velocity follow a 2 x 2 linear
-    recursion whose characteristic polynomial is
+    :math:`|1 - \alpha\lambda|` for gradient descent; with momentum :math:`\beta` the larger
+    root modulus of
 
     .. math::
 
         z^2 - (1 + \beta - \alpha\lambda) z + \beta \;\text{(momentum)}, \qquad
-        z^2 - (1 + \beta)(1 - \alpha\lambda) z + \beta(1 - \alpha\lambda) \;\text{(Nesterov)},
+        z^2 - (1 + \beta)(1 - \alpha\lambda) z + \beta(1 - \alpha\lambda) \;\text{(Nesterov)}.
 
-    and the factor is the larger modulus of its roots (:meth:`~descentlab.core.optimizers.GradientDescent.stable_lr` is
-    where it reaches 1). Goh, "Why Momentum Really Works", Distill 2017.
+    Derivation: :doc:`/maths/stability`, "Momentum and Nesterov".
 
     Examples
     --------

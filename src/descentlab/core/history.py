@@ -51,10 +51,9 @@ class History(HistoryViews):
         The training loss of ``final_params`` (the loss of the trained model, epoch
         ``n_epochs``); None when it was not measured.
     status : str
-        Why training stopped: ``"completed"`` (every epoch ran), ``"converged"`` (the
-        loss stopped improving by ``tol``), ``"early_stopped"`` (the validation loss
-        stopped improving), ``"diverged"`` or ``"interrupted"`` (Ctrl-C); in words,
-        :attr:`status_text`.
+        Why training stopped: ``"completed"``, ``"converged"``, ``"early_stopped"``,
+        ``"diverged"`` or ``"interrupted"`` (the rules: :mod:`descentlab.core.stopping`);
+        in words, :attr:`status_text`.
     meta : dict
         Free-form facts about the run (learning rate, seed, ...), JSON-serialisable.
     val_loss : list of float
@@ -68,6 +67,8 @@ class History(HistoryViews):
     >>> history.final_params, history.status = {"W": np.array([1.5])}, "completed"
     >>> history, history.trace("W").ravel(), history.params_at(2)
     (History(n_epochs=2, status='completed', loss at epoch 1=0.5), array([0., 1.]), {'W': array([1.5])})
+    >>> history.n_epochs, history.last_epoch, history.epoch_losses, history.params_after(0), history.status_text
+    (2, 1, [1.0, 0.5], {'W': array([1.])}, 'completed')
     """
 
     loss: list[float] = field(default_factory=list)
@@ -222,7 +223,11 @@ class History(HistoryViews):
 
     @classmethod
     def from_json(cls, text: str) -> Self:
-        """A History from the text of :meth:`to_json` (the checks of :meth:`from_dict`)."""
+        """A History from the text of :meth:`to_json` (the checks of :meth:`from_dict`).
+
+        >>> History.from_json('{"loss": [2.0, 1.0], "status": "early_stopped"}').status_text
+        'stopped early'
+        """
         return cls.from_dict(json.loads(text))
 
     def __repr__(self) -> str:

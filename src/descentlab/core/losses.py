@@ -17,7 +17,13 @@ from descentlab.core.xp import Array, namespace
 class Loss(Protocol):
     r"""What the trainer and the step size need of a loss: its value, its gradient with respect
     to the prediction, each row's curvature and ``hessian_bound``, the bound of
-    :math:`N\,\partial^2 L/\partial \hat y_i^2` the stable step size is taken from."""
+    :math:`N\,\partial^2 L/\partial \hat y_i^2` the stable step size is taken from.
+
+    >>> import numpy as np
+    >>> loss: Loss = BinaryCrossEntropy(); y, z = np.array([0.0, 1.0]), np.zeros(2)
+    >>> round(loss.loss(y, z), 4), loss.grad(y, z), loss.hessian_rows(y, z), loss.hessian_bound  # met at z = 0
+    (0.6931, array([ 0.25, -0.25]), array([0.25, 0.25]), 0.25)
+    """
 
     name: str
 
@@ -50,9 +56,8 @@ class MeanSquaredError:
         L = \frac{1}{2N} \sum_{i=1}^{N} (\hat y_i - y_i)^2, \qquad
         \frac{\partial L}{\partial \hat y_i} = \frac{\hat y_i - y_i}{N}.
 
-    The factor 1/2 cancels the 2 of the derivative (article, "Cost/Loss Function").
-    ``hessian_bound`` is :math:`N \, \partial^2 L / \partial \hat y_i^2 = 1`, so a linear
-    model's Hessian is the second-moment matrix :math:`\tfrac1N \tilde X^\top \tilde X`.
+    The factor 1/2 cancels the 2 of the derivative (article, "Cost/Loss Function");
+    ``hessian_bound`` is 1. Derivation: :doc:`/maths/gradients`, "The squared loss and the line".
 
     Examples
     --------
@@ -60,6 +65,8 @@ class MeanSquaredError:
     >>> mse, y = MeanSquaredError(), np.array([1.0, 3.0])
     >>> mse.loss(y, np.array([2.0, 3.0])), mse.grad(y, np.array([2.0, 3.0]))  # (1/2)(1/2)(1 + 0)
     (0.25, array([0.5, 0. ]))
+    >>> mse.hessian_rows(y, np.array([2.0, 3.0]))  # the same curvature everywhere
+    array([1., 1.])
     """
 
     name = "mse"
@@ -97,22 +104,18 @@ class BinaryCrossEntropy:
     -----
     .. math::
 
-        L = \frac{1}{N}\sum_i -y_i \log p_i - (1 - y_i)\log(1 - p_i)
-          = \frac{1}{N}\sum_i \operatorname{softplus}(z_i) - y_i z_i,
+        L = \frac{1}{N}\sum_i \operatorname{softplus}(z_i) - y_i z_i, \qquad
+        \frac{\partial L}{\partial z_i} = \frac{\sigma(z_i) - y_i}{N},
 
-    with :math:`\operatorname{softplus}(z) = \log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|})`,
-    which neither overflows nor loses precision. The gradient is the famous
-
-    .. math:: \frac{\partial L}{\partial z_i} = \frac{\sigma(z_i) - y_i}{N}.
-
-    ``hessian_bound`` is :math:`\max N\,\partial^2 L/\partial z_i^2 = \max \sigma(1 - \sigma) = 1/4`:
-    a linear model's Hessian is at most a quarter of the second-moment matrix.
+    the cross-entropy :math:`-y \log p - (1 - y)\log(1 - p)` rewritten so that it never
+    overflows; ``hessian_bound`` is :math:`\max \sigma(1 - \sigma) = 1/4`.
+    Derivation: :doc:`/maths/gradients`, "Binary cross-entropy from logits".
 
     Examples
     --------
     >>> bce, y, z = BinaryCrossEntropy(), np.array([0.0, 1.0]), np.array([0.0, 2.0])
-    >>> round(bce.loss(y, z), 4), bce.grad(y, z).round(4)  # (sigma(z) - y) / 2
-    (0.41, array([ 0.25  , -0.0596]))
+    >>> round(bce.loss(y, z), 4), bce.grad(y, z).round(4), bce.hessian_rows(y, z).round(4)  # (sigma(z) - y) / 2
+    (0.41, array([ 0.25  , -0.0596]), array([0.25 , 0.105]))
     """
 
     name = "bce"
@@ -153,20 +156,21 @@ class SoftmaxCrossEntropy:
     -----
     .. math::
 
-        L = -\frac1N \sum_i \sum_k Y_{ik} \log P_{ik}
-          = \frac1N \sum_i \Bigl(\operatorname{logsumexp}_k Z_{ik} - \sum_k Y_{ik} Z_{ik}\Bigr),
+        L = \frac1N \sum_i \Bigl(\operatorname{logsumexp}_k Z_{ik} - \sum_k Y_{ik} Z_{ik}\Bigr),
         \qquad
         \frac{\partial L}{\partial Z} = \frac{P - Y}{N},
 
-    with :math:`N` the number of rows (not of cells). With :math:`K = 2` it equals
-    :class:`BinaryCrossEntropy` on the logit difference :math:`Z_{i1} - Z_{i0}`.
-    ``hessian_bound`` is :math:`\max \lambda_{\max}(\operatorname{diag} p - p p^\top) \le 1/2`.
+    with :math:`N` the number of rows (not of cells); ``hessian_bound`` is 1/2.
+    Derivation: :doc:`/maths/gradients`, "Softmax cross-entropy".
 
     Examples
     --------
     >>> ce, Y, Z = SoftmaxCrossEntropy(), np.array([[1.0, 0.0]]), np.array([[0.0, 0.0]])
     >>> round(ce.loss(Y, Z), 4), ce.grad(Y, Z)  # log 2; P - Y
     (0.6931, array([[-0.5,  0.5]]))
+    >>> ce.hessian_rows(Y, Z)  # diag(p) - p p^T
+    array([[[ 0.25, -0.25],
+            [-0.25,  0.25]]])
     """
 
     name = "softmax_ce"
@@ -237,20 +241,14 @@ def envelope(a: Array, lo: float, hi: float, mu: float) -> tuple[Array, Array, A
 class _Kinked:
     r"""A piecewise-linear loss, smoothed by ``mu`` (0: exact, the subgradient with 0 at a kink).
 
-    A kink has no gradient: a constant step ends up bouncing across it and a small gradient
-    says nothing. Each kink :math:`\varphi(a) = \max(l\,a, h\,a)` is replaced by its Moreau
-    envelope
+    A kink has no gradient (a constant step bounces across it), so each kink
+    :math:`\varphi(a) = \max(l\,a, h\,a)` is replaced by its Moreau envelope, of
+    curvature :math:`1/\mu` and within :math:`\tfrac{\mu}{2}\max(l^2, h^2)` of it,
 
-    .. math::
+    .. math:: \varphi_\mu'(a) = \operatorname{clip}(a/\mu, l, h)
 
-        \varphi_\mu(a) = \begin{cases} h a - \mu h^2/2 & a \ge \mu h \\ a^2 / (2\mu) & \mu l < a < \mu h \\
-                         l a - \mu l^2 / 2 & a \le \mu l \end{cases}, \qquad
-        \varphi_\mu'(a) = \operatorname{clip}(a/\mu, l, h), \qquad
-        0 \le \varphi - \varphi_\mu \le \tfrac{\mu}{2}\max(l^2, h^2),
-
-    a loss of curvature :math:`1/\mu` whose minimiser tends to the exact one as
-    :math:`\mu \to 0` (Nesterov's smoothing; :class:`descentlab.estimators.kinked.Continuation`
-    shrinks it).
+    (:func:`envelope`; :class:`descentlab.estimators.kinked.Continuation` shrinks :math:`\mu`).
+    Derivation: :doc:`/maths/kinks`, "The Moreau envelope".
     """
 
     kinked, degree = True, 1
@@ -305,8 +303,8 @@ class HuberLoss:
     Examples
     --------
     >>> huber, y, y_pred = HuberLoss(epsilon=0.1), np.zeros(2), np.array([0.05, 1.0])
-    >>> huber.loss(y, y_pred), huber.grad(y, y_pred)  # the large residual's slope is clipped at 0.1
-    (0.048125, array([0.025, 0.05 ]))
+    >>> huber.loss(y, y_pred), huber.grad(y, y_pred), huber.hessian_rows(y, y_pred)  # the slope clipped at 0.1
+    (0.048125, array([0.025, 0.05 ]), array([1., 0.]))
     """
 
     name, hessian_bound, degree, kinked = "huber", 1.0, 2, False
@@ -402,7 +400,7 @@ class Hinge(_Kinked):
     Smoothed: :math:`\varphi_\mu(1 - s z)`, :math:`l, h = 0, 1`.
 
     >>> hinge, y, z = Hinge(), np.array([0.0, 1.0]), np.array([0.5, 0.5])
-    >>> hinge.loss(y, z), hinge.grad(y, z)  # both inside the margin
+    >>> hinge.loss(y, z), hinge.grad(y, z)  # both violate the margin; the first is misclassified
     (1.0, array([ 0.5, -0.5]))
     """
 
@@ -433,8 +431,8 @@ class ModifiedHuber:
     :math:`\ell'' = 2\,[-1 \le m < 1]`: a Lipschitz gradient, no smoothing needed.
 
     >>> mh, y, z = ModifiedHuber(), np.array([0.0, 1.0]), np.array([0.5, 0.5])
-    >>> mh.loss(y, z), mh.grad(y, z)  # margins -0.5 and 0.5
-    (1.25, array([ 1.5, -0.5]))
+    >>> mh.loss(y, z), mh.grad(y, z), mh.hessian_rows(y, z)  # margins -0.5 and 0.5
+    (1.25, array([ 1.5, -0.5]), array([2., 2.]))
     """
 
     name, hessian_bound, degree, kinked = "modified_huber", 2.0, 1, False

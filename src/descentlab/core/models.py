@@ -47,6 +47,7 @@ def linear_backward(X: Array, dLdY: Array) -> tuple[Array, Array]:
     With the half-mean squared error, :math:`\partial L/\partial \hat y_i =
     (\hat y_i - y_i)/N`, so for one feature these are the article's
     ``dm = mean((y_pred - y) * X)`` and ``db = mean(y_pred - y)``.
+    Derivation: :doc:`/maths/gradients`, "The squared loss and the line".
 
     >>> X, residual = np.array([[1.0], [3.0]]), np.array([0.5, -0.5])  # dL/dy_pred
     >>> linear_backward(X, residual)
@@ -128,6 +129,8 @@ class Model:
     >>> model = LinearModel(1).set_params({"W": np.array([2.0]), "b": np.array(1.0)})
     >>> model.forward(np.array([[0.0], [1.0]])), model.backward(np.array([0.5, 0.5]))
     (array([1., 3.]), {'W': array([0.5]), 'b': np.float64(1.0)})
+    >>> model.predict(np.array([[2.0]]))  # the same prediction, nothing kept
+    array([5.])
     """
 
     params: Params
@@ -192,6 +195,10 @@ class LinearModel(Model):
     >>> model = LinearModel(1, seed=0)  # the article's N(0, 10^2) draws of m and b
     >>> model, model.params["W"].round(3), model.params["b"].round(3)
     (LinearModel(n_features=1, seed=0), array([1.257]), np.float64(-1.321))
+    >>> model.forward(np.array([[1.0]])).round(3), model.backward(np.array([2.0]))  # X kept for backward
+    (array([-0.064]), {'W': array([2.]), 'b': np.float64(2.0)})
+    >>> model.predict(np.array([[0.0]])).round(3)  # b; nothing kept
+    array([-1.321])
     """
 
     def __init__(self, n_features: int, *, seed: int | None = 0, init_scale: float = 10.0) -> None:

@@ -55,6 +55,9 @@ class Optimizer:
     >>> opt.t = 5
     >>> opt.rate()  # halfway down the cosine
     0.05
+    >>> params = {"w": np.array([1.0])}; opt.step(params, {"w": np.array([2.0])})
+    >>> params, opt.stable_lr(4.0)  # 1 - 0.05 x 2; 2 / lam_max
+    ({'w': array([0.9])}, 0.5)
     """
 
     def __init__(self, lr: float, schedule: str | Schedule | None = None) -> None:
@@ -101,7 +104,9 @@ class GradientDescent(Optimizer):
     schedule : str or callable or None, default=None
         The learning-rate schedule (None: constant).
     restart : bool, default=False
-        Adaptive restart: forget the velocity whenever it points uphill (see Notes).
+        Adaptive restart: forget the velocity whenever the last step went uphill (the new
+        gradient opposes the velocity, :math:`\sum g \cdot v < 0`), so that momentum's
+        overshoot does not fool a stopping rule that watches the loss.
 
     Attributes
     ----------
@@ -122,13 +127,8 @@ class GradientDescent(Optimizer):
         p \leftarrow p - \alpha_t \, v \quad\text{(momentum)}, \qquad
         p \leftarrow p - \alpha_t \, (g + \beta v) \quad\text{(Nesterov)}.
 
-    With :math:`\beta = 0` both are :func:`gd_update`.
-
-    Momentum overshoots: the loss can rise for many epochs before it falls again, which
-    fools a stopping rule that watches the loss. With ``restart``, the velocity is reset
-    to 0 whenever the new gradient says the last step went uphill,
-    :math:`\sum_k g_k \cdot v_k < 0` over all parameters (O'Donoghue and Candes, 2015,
-    "gradient restart"); the fast progress in the slow directions stays.
+    With :math:`\beta = 0` both are :func:`gd_update`. ``restart`` resets :math:`v` to 0 when
+    :math:`\sum_k g_k \cdot v_k < 0`. Derivation: :doc:`/maths/stability`, "Adaptive restart".
 
     Examples
     --------
@@ -174,23 +174,20 @@ class GradientDescent(Optimizer):
         self.t += 1
 
     def proximal_step(self, params: Params, grads: Params, prox: Prox, lr: float) -> None:
-        r"""The proximal forms, which reach the penalised optimum :math:`0 \in g + \partial R`.
+        r"""The proximal forms, which reach the penalised optimum :math:`0 \in g + \partial R_1`
+        (:math:`g` the gradient of the loss and the l2 part, :math:`R_1` the l1 part).
 
         Notes
         -----
-        With :math:`x_k` the last proximal point (kept in ``state[name]["x"]``) and
-        :math:`\operatorname{prox}` at step :math:`\alpha`:
+        With :math:`x_k` the current point and :math:`x_{k-1}` the one before (kept in
+        ``state[name]["x"]``):
 
         .. math::
 
-            x_{k+1} = \operatorname{prox}(p - \alpha g) \;\text{(GD: ISTA)},\quad
-            x_{k+1} = \operatorname{prox}(p - \alpha g + \beta (p - x_{k})) \;\text{(momentum: iPiano)},
+            x_{k+1} = \operatorname{prox}(x_k - \alpha g) \;\text{(GD: ISTA)},\quad
+            x_{k+1} = \operatorname{prox}(x_k - \alpha g + \beta (x_k - x_{k-1})) \;\text{(momentum: iPiano)},
 
-        and for Nesterov (FISTA with a constant :math:`\beta`), :math:`p` the look-ahead point,
-        :math:`x_{k+1} = \operatorname{prox}(p - \alpha g)`, :math:`p \leftarrow x_{k+1} +
-        \beta (x_{k+1} - x_k)`. The momentum's velocity is the step actually taken, so at a
-        fixed point it is 0 and the prox's threshold is exact. With ``restart``, momentum is
-        dropped when :math:`(p - x_{k+1}) \cdot (x_{k+1} - x_k) > 0` (O'Donoghue and Candes).
+        and FISTA's look-ahead for Nesterov (there the kept point is the last proximal point). Derivation: :doc:`/maths/penalties`, "The proximal step".
 
         Examples
         --------
@@ -237,14 +234,13 @@ class GradientDescent(Optimizer):
 
         Notes
         -----
-        Along an eigenvector with eigenvalue :math:`\lambda` the error obeys a linear
-        recursion that shrinks if and only if
-
         .. math::
 
             \alpha\lambda < 2 \;\text{(GD)}, \qquad
             \alpha\lambda < 2(1 + \beta) \;\text{(momentum)}, \qquad
             \alpha\lambda < \frac{2(1 + \beta)}{1 + 2\beta} \;\text{(Nesterov)}.
+
+        Derivation: :doc:`/maths/stability`, "Momentum and Nesterov".
 
         Examples
         --------
@@ -330,15 +326,16 @@ class Adam(Optimizer):
         v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \qquad
         p \leftarrow p - \alpha_t \, \frac{m / (1 - \beta_1^{t})}{\sqrt{v / (1 - \beta_2^{t})} + \epsilon}
 
-    (Kingma and Ba, 2015), with :math:`t` counted from 1. The step is about
-    :math:`\alpha` in every coordinate whatever the curvature, so Adam has no fixed
-    stable bound on the rate.
+    (Kingma and Ba, 2015), with :math:`t` counted from 1: a step of about :math:`\alpha` in
+    every coordinate whatever the curvature, so no stable bound on the rate.
 
     Examples
     --------
     >>> opt, params = Adam(0.1), {"w": np.array([1.0, -1.0])}
     >>> opt.step(params, {"w": np.array([100.0, -0.01])}); params["w"].round(6)  # about lr each, whatever |g|
     array([ 0.9, -0.9])
+    >>> opt.stable_lr(1e6) is None  # no bound from the curvature
+    True
     """
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,

@@ -67,18 +67,13 @@ class Penalty:
              = \sum_j \tfrac12 \lambda_j W_j^2 + \kappa_j |W_j|,
         \qquad \lambda_j = k a (1 - \rho) d_j^2, \quad \kappa_j = k a \rho\, |d_j|,
 
-    with :math:`\partial R_2 / \partial W_j = \lambda_j W_j` (the smooth part) and the
-    prox of the l1 part at step :math:`\alpha`,
+    the smooth part's gradient :math:`\lambda_j W_j`, the l1 part's prox at step :math:`\alpha`
 
     .. math:: \operatorname{prox}(W)_j = \operatorname{sign}(W_j)\max(|W_j| - \alpha\kappa_j, 0).
 
-    The smooth part adds :math:`\max_j \lambda_j` to the loss's curvature
-    (:meth:`curvature`, used by :mod:`descentlab.core.stepsize`). A linear estimator trained on
-    :math:`z = (x - \mu)/s` and :math:`t = (y - \mu_y)/s_y` has data-unit coefficients
-    :math:`\text{coef} = s_y W / s` and a loss :math:`L_z = L / s_y^2`, so
-    :math:`d = s_y / s` and :math:`k = 1 / s_y^2` make
-    :math:`L_z + R = (L + a\,\Omega(\text{coef})) / s_y^2`: the same minimiser as
-    scikit-learn's objective :math:`L + a\,\Omega(\text{coef})`.
+    With :math:`d = s_y / s` and :math:`k = 1 / s_y^p` (the loss over :math:`s_y^p`, ``p`` 2 for
+    the squared loss, 1 for the piecewise-linear ones) an estimator on standardised data has
+    scikit-learn's minimiser. Derivation: :doc:`/maths/penalties`, "The elastic net on scaled weights".
 
     Examples
     --------
@@ -88,6 +83,8 @@ class Penalty:
     (7.0, {'W': array([ 1., -3.])}, 1.0)
     >>> pen.prox("W", params["W"], 0.1), pen.prox("b", params["b"], 0.1)  # the bias is free
     (array([ 0.95, -2.95]), array(1.))
+    >>> pen.has_prox, Penalty(0.5, 0.0, {"W": 2.0}).has_prox  # an l1 part for the prox, or none
+    (True, False)
     """
 
     def __init__(self, alpha: float, l1_ratio: float, scales: Mapping[str, Array | float],

@@ -7,12 +7,10 @@ With :math:`\tilde X = [X\;1]`, :math:`\theta = [W; b]` and :math:`N` rows, the 
     L(\theta) = \frac{1}{2N} \lVert \tilde X \theta - y \rVert^2
               = \tfrac12 \theta^\top H \theta - c^\top \theta + s,
 
-so the data's first and second moments (:class:`descentlab.fast.moments.Moments`) are all
-it needs: after one pass over the rows, the loss and its gradient cost :math:`O(n^2)`
-whatever :math:`N` is. :func:`descentlab.fast.moments.quadratic_form` gives :math:`(H, c, s)`
-from them; NumPy's least-squares solver
-gives the optimum gradient descent approaches, and the eigenvalues of :math:`H`
-(:mod:`descentlab.core.stepsize`) the largest learning rate for which it approaches it.
+with :math:`H = \tfrac1N \tilde X^\top \tilde X`, :math:`c = \tfrac1N \tilde X^\top y`,
+:math:`s = \tfrac{1}{2N} y^\top y`: the data's moments are all it needs
+(:doc:`/maths/moments`). Least squares gives the optimum gradient descent approaches; the
+eigenvalues of :math:`H` the largest rate at which it does (:doc:`/maths/stability`).
 """
 
 from typing import Any

@@ -5,13 +5,8 @@ guides quote them). The bound :math:`2/\lambda_{\max}` itself is
 :func:`descentlab.core.stepsize.classify_rate`.
 
 Along the steepest eigenvector of the Hessian the error is multiplied by
-:math:`1 - \alpha\lambda_{\max}` every epoch:
-
-* below :math:`1/\lambda_{\max}` the factor is in (0, 1): the parameters approach the
-  minimum monotonically;
-* between :math:`1/\lambda_{\max}` and :math:`2/\lambda_{\max}` it is in (-1, 0): every
-  step overshoots, the parameters oscillate around the minimum, and converge;
-* above :math:`2/\lambda_{\max}` it is below -1: the overshoots grow and training diverges.
+:math:`1 - \alpha\lambda_{\max}` every epoch: in (0, 1), (-1, 0) or below -1 (:data:`REGIMES`).
+Derivation: :doc:`/maths/stability`, "Gradient descent on a quadratic".
 """
 
 #: The three regimes, by ``lr / bound`` with ``bound = 2 / lambda_max``: the phrase for a

@@ -94,9 +94,8 @@ def column_scale(mean: Array | float, std: Array | float, n: float) -> Array:
 
     Notes
     -----
-    A column counts as constant when :math:`s_j` is within rounding error of 0,
-    :math:`s_j \le \sqrt{N}\,\epsilon\,|\mu_j|`: its standardised values are then all
-    0, as scikit-learn's ``StandardScaler`` makes them, and nothing is divided by 0.
+    A column is constant when :math:`s_j \le \sqrt{N}\,\epsilon\,|\mu_j|`, 0 within rounding
+    error: it standardises to zeros, as scikit-learn's ``StandardScaler`` makes them.
 
     Examples
     --------
@@ -111,12 +110,9 @@ def column_scale(mean: Array | float, std: Array | float, n: float) -> Array:
 def diagonal_scale(mean: Array | float, std: Array | float) -> Array:
     r"""The Jacobi (diagonal) preconditioner of raw features, as a scale per column.
 
-    Gradient descent on :math:`z_j = x_j / d_j` is gradient descent on :math:`x` with each
-    weight's step divided by :math:`d_j^2`; with :math:`d_j^2 = \tfrac1N \sum_i x_{ij}^2
-    = \mu_j^2 + s_j^2`, the diagonal of the squared loss's Hessian :math:`\tfrac1N X^\top X`
-    (a quarter of it bounds the logistic loss's), that is the step :math:`1/H_{jj}`. The
-    columns are scaled, not centred: a column far from 0 still moves with the bias.
-    An all-zero column keeps the scale 1.
+    :math:`d_j = \sqrt{\mu_j^2 + s_j^2}`, so that :math:`d_j^2 = H_{jj}` and each weight
+    takes the step :math:`1/H_{jj}`; scaled, not centred; an all-zero column keeps 1.
+    Derivation: :doc:`/maths/moments`, "Why standardise: a preconditioner".
 
     >>> diagonal_scale(np.array([3.0, 0.0]), np.array([4.0, 0.0]))
     array([5., 1.])
@@ -186,13 +182,12 @@ def to_data_units(W: Array, b: float | Array, x_mean: Array, x_scale: Array, y_m
 
     Notes
     -----
-    Substituting :math:`z_j = (x_j - \mu_j)/s_j` into
-    :math:`\hat y = \mu_y + s_y \bigl(\sum_j W_j z_j + b\bigr)`,
-
     .. math::
 
         \text{coef}_j = \frac{s_y W_j}{s_j}, \qquad
         \text{intercept} = \mu_y + s_y b - \sum_j \text{coef}_j \, \mu_j .
+
+    Derivation: :doc:`/maths/moments`, "Back to the data's units".
 
     Examples
     --------

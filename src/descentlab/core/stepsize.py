@@ -5,7 +5,7 @@ For a linear model the loss's Hessian is (at most) :math:`c\,H` with
 the bias column and :math:`c` the loss's ``hessian_bound`` (1 for the half-MSE, 1/4 for
 the cross-entropy). Full-batch gradient descent is stable below :math:`2 / (c\lambda_{\max})`;
 the default step :math:`1 / (c\lambda_{\max})` is half of that, the classical
-:math:`1/L` step for an :math:`L`-smooth loss.
+:math:`1/L` step for an :math:`L`-smooth loss. Derivation: :doc:`/maths/stability`.
 """
 
 from typing import TYPE_CHECKING
@@ -56,19 +56,14 @@ def curvature(X: Array, loss: object, batch_size: int | None = None, max_rows: i
     linear model on the features ``X`` of shape (n_samples, n_features).
 
     With more than ``max_rows`` rows, :math:`\lambda_{\max}` is estimated on that many evenly
-    spaced rows. Row weights of mean 1 (``sample_weight``) make :math:`H = \tfrac1N \sum_i w_i
-    \tilde x_i \tilde x_i^\top`, the weighted loss's Hessian. Mini-batches of ``batch_size``
-    :math:`B < N` rows can be sharper than the full batch: the second term below.
+    spaced rows; ``sample_weight`` (mean 1) weighs each row's :math:`\tilde x_i \tilde x_i^\top`.
 
     Notes
     -----
     .. math:: L = c \Bigl(\lambda_{\max}(H) + \frac{1}{B} \max_i \lVert \tilde x_i \rVert^2\Bigr)
 
-    with :math:`\lambda_{\max}` the top eigenvalue of :math:`H` (from NumPy's ``eigvalsh``
-    for fewer than 1024 features, else :func:`descentlab.core.stepsize.power_iteration`) and the
-    second term only for mini-batches. A batch's Hessian has trace at most
-    :math:`\max_i \lVert \tilde x_i\rVert^2`, its bound for :math:`B = 1`; for large
-    batches the term fades and the full-batch value remains (a heuristic in between).
+    the second term only for mini-batches of :math:`B < N` rows, which can be sharper than
+    the full batch. Derivation: :doc:`/maths/stability`, "A mini-batch is sharper than the full batch".
 
     Examples
     --------
@@ -98,11 +93,8 @@ def curvature(X: Array, loss: object, batch_size: int | None = None, max_rows: i
 def with_penalty(curv: float, penalty: "Penalty | None") -> float:
     r"""The curvature :math:`L` of the loss plus its penalty's: :math:`L + \max_j \lambda_j`.
 
-    An l2 penalty :math:`\tfrac12 \sum_j \lambda_j W_j^2` (:class:`descentlab.core.penalties.Penalty`)
-    adds :math:`\lambda_j` to the Hessian's diagonal, so at most :math:`\max_j \lambda_j`
-    to :math:`\lambda_{\max}`; the default step :func:`default_lr` and the stable bound
-    (an optimizer's ``stable_lr``) take this sum. An l1 part is taken by its prox, which
-    adds no curvature.
+    An l2 penalty :math:`\tfrac12 \sum_j \lambda_j W_j^2` adds :math:`\lambda_j` to the
+    Hessian's diagonal; an l1 part adds none. :func:`default_lr` and ``stable_lr`` take this sum.
 
     >>> from descentlab.core.penalties import Penalty
     >>> with_penalty(1.0, Penalty(0.5, 0.0, {"W": 1.0})), with_penalty(1.0, None)
@@ -119,12 +111,9 @@ def default_lr(curv: float, optimizer: str = "gd", momentum: float = 0.0, miniba
 
     Notes
     -----
-    Full-batch, :math:`1/L` is within the stable bound of every update rule here:
-    :math:`\alpha L = 1 < 2 \le 2(1+\beta)` (GD, momentum) and
-    :math:`1 < 2(1+\beta)/(1+2\beta)` for Nesterov with :math:`\beta < 1`, and momentum
-    then speeds the slow directions up. With mini-batches momentum adds up the gradients'
-    noise as well, by :math:`1/(1-\beta)`, so the rate becomes :math:`(1-\beta)/L`: the
-    same effective step as plain stochastic gradient descent.
+    :math:`1/L` is within every update rule's stability bound. With mini-batches momentum at the
+    rate :math:`\alpha` acts like plain SGD at :math:`\alpha/(1-\beta)`, noise included, so the rate is :math:`(1-\beta)/L`.
+    Derivation: :doc:`/maths/stability`, "Momentum and Nesterov".
 
     Examples
     --------
@@ -147,11 +136,9 @@ def power_iteration(X: FloatArray, *, bias: bool = True, n_iter: int = 1000, rto
 
     Notes
     -----
-    Repeating :math:`v \leftarrow H v / \lVert H v \rVert` turns :math:`v` towards the top
-    eigenvector, and :math:`\lVert H v \rVert \to \lambda_{\max}`. :math:`H` is never
-    formed: each product is :math:`\tilde X^\top (\tilde X v) / N`, so the cost is
-    :math:`O(N d)` per iteration. Full-batch gradient descent is stable for
-    :math:`\alpha < 2 / \lambda_{\max}` (:func:`stability_bound`).
+    :math:`v \leftarrow H v / \lVert H v \rVert`, with :math:`H v = \tilde X^\top (\tilde X v) / N`
+    (:math:`H` never formed, :math:`O(N d)` a product), and :math:`\lVert H v \rVert \to \lambda_{\max}`.
+    Derivation: :doc:`/maths/stability`, "Finding λmax: power iteration".
 
     Examples
     --------
@@ -199,10 +186,10 @@ def stability_bound(X: Array) -> float:
 
     Notes
     -----
-    The loss is quadratic with Hessian :math:`H = \tfrac{1}{N} \tilde X^\top \tilde X`,
-    :math:`\tilde X = [X\;1]` (:func:`quadratic_form`). Gradient descent multiplies the
-    error along each eigenvector of :math:`H` by :math:`1 - \alpha \lambda_i` every
-    epoch, so it converges if and only if :math:`\alpha < 2 / \lambda_{\max}`.
+    .. math:: \alpha < \frac{2}{\lambda_{\max}(H)}, \qquad H = \tfrac{1}{N} \tilde X^\top \tilde X,
+
+    as each step multiplies the error along an eigenvector of :math:`H` by :math:`1 - \alpha \lambda_i`.
+    Derivation: :doc:`/maths/stability`, "Gradient descent on a quadratic".
 
     Returns
     -------
@@ -242,10 +229,9 @@ def linear_network_sharpness(X: FloatArray, y: FloatArray, output_bias: bool = F
         S = \min_{s > 0,\, b_2} \lambda_{\max}\!\left(H^{1/2}
             \left(s I + v v^\top / s\;(+\, e e^\top)\right) H^{1/2}\right),
 
-    the :math:`e e^\top` term and :math:`b_2` only with ``output_bias``. Gradient descent
-    settles at no minimum unless :math:`\alpha < 2/S`; unlike :func:`stability_bound` this
-    depends on ``y`` (a steeper line needs larger weights, which make the loss sharper).
-    The derivation: :doc:`/maths`, "The sharpness of a two-layer linear network".
+    the :math:`e e^\top` term and :math:`b_2` only with ``output_bias``. Unlike
+    :func:`stability_bound` it depends on ``y``: a steeper line needs larger weights, which
+    make the loss sharper. Derivation: :doc:`/maths/networks`, "The sharpness of a two-layer linear network".
 
     Examples
     --------
@@ -281,7 +267,8 @@ def classify_rate(lr: float, bound: float) -> str:
     r"""Where ``lr`` falls against the stability bound :math:`2/\lambda_{\max}`.
 
     ``"too small"`` (below 5% of the bound: slow), ``"good"``, ``"near the bound"`` (80% to
-    100%) or ``"beyond the bound"``; edges in :data:`REGIME_EDGES`. What the steps do: :mod:`~descentlab.core.regimes`.
+    100%) or ``"beyond the bound"`` (at the bound too: there the error no longer shrinks, so the
+    rate is not stable); edges in :data:`REGIME_EDGES`. What the steps do: :mod:`~descentlab.core.regimes`.
 
     >>> classify_rate(0.5, 2.0), classify_rate(1.9, 2.0), classify_rate(2.0, 2.0)
     ('good', 'near the bound', 'beyond the bound')

@@ -4,6 +4,27 @@ A guard stops a diverging loss before its step (:func:`guard`); a stopping rule 
 run that has stopped improving (:class:`Stopper`, scikit-learn's ``n_iter_no_change``);
 :func:`finish` and :func:`diverged` set a run's final status; :func:`as_callback` turns
 each form of callback into ``f(epoch, history, model)``.
+
+The rules, as :func:`~descentlab.core.trainer.train` applies them after every epoch:
+
+- **tol** (``tol``, ``n_iter_no_change``): stop with ``status == "converged"`` once the
+  loss has not improved on its best by ``tol`` for ``n_iter_no_change`` epochs in a row.
+  When the epochs run out first, a :class:`sklearn.exceptions.ConvergenceWarning` says so
+  (unless a convergence rule ``holds`` at the last parameters: then ``"converged"``).
+- **early stopping** (``validation_fraction`` or ``validation_data``, with
+  ``stop_on_validation``): the same rule on the validation loss (``tol`` None counts as
+  0); the run ends ``"early_stopped"`` and the model keeps the parameters of the best
+  validation loss.
+- **a convergence rule** (``converged``, a :class:`ConvergenceRule`): with ``tol``, and no
+  validation loss deciding, it decides instead of the tol rule; without ``tol`` it is told
+  of each epoch and never stops the run.
+- **divergence** (``explode_factor``, ``on_divergence``): a batch's loss that is not
+  finite, or past ``explode_factor`` times the first epoch's, stops the run before its
+  gradient and update (:func:`guard`); :func:`diverged` then raises
+  :class:`~descentlab.errors.DivergenceError`, or with ``on_divergence="stop"`` returns the
+  history with ``status == "diverged"``.
+- **Ctrl-C**: the epoch in progress is undone and the history so far is returned with
+  ``status == "interrupted"``.
 """
 
 import inspect
@@ -20,7 +41,31 @@ from descentlab.errors import DivergenceError, divergence_message
 
 class ConvergenceRule(Protocol):
     """A stronger stopping rule than ``tol`` (``train``'s ``converged``), e.g.
-    :class:`descentlab.estimators.convergence.OptimumCheck`."""
+    :class:`descentlab.estimators.convergence.OptimumCheck`.
+
+    Called after every epoch as ``rule(params, grads, stalled)``: ``params`` as the epoch
+    began, ``grads`` the full gradient there (the smooth penalty's part included; None after
+    mini-batches), ``stalled`` whether the ``tol`` rule would stop. The run stops as
+    ``"converged"`` when it returns True, and never before. When the epochs run out,
+    ``holds(params)`` may still call the run converged; else ``unconverged_message`` is the
+    warning. A rule with ``new_stage`` True (it changed the objective) starts a fresh
+    ``n_iter_no_change`` window. After a False the loss must stall ``n_iter_no_change``
+    epochs more before the rule is asked again, unless its ``asks_again`` is True (a check
+    that costs little, asked every stalled epoch).
+
+    >>> import numpy as np
+    >>> from descentlab.core.models import LinearModel
+    >>> class Small:  # converged once |W| < 1
+    ...     def __call__(self, params, grads, stalled): return stalled and self.holds(params)
+    ...     def holds(self, params): return bool(abs(params["W"][0]) < 1)
+    ...     def unconverged_message(self, n_epochs, params): return f"|W| >= 1 after {n_epochs} epochs"
+    >>> history = History(); history.record(1.0, {}); history.status = "running"
+    >>> model = LinearModel(1).set_params({"W": np.array([0.5])})  # holds at the last epoch
+    >>> finish(history, model, Stopper(1e-3, 5), False, "raise", Small()).status
+    'converged'
+    >>> Small().unconverged_message(9, {})  # the warning when it does not hold
+    '|W| >= 1 after 9 epochs'
+    """
 
     def __call__(self, params: Params, grads: Params | None, stalled: bool) -> bool: ...
 
@@ -64,7 +109,8 @@ def guard(loss_value: float, history: History, explode_factor: float) -> None:
 def as_callback(callback: Any) -> Callable[[int, History, Any], object]:
     """Every callback as ``f(epoch, history, model)``: objects with ``on_epoch_end``, and the
     two-argument ``f(epoch, history)`` form, which does not see the model. (``callback`` is
-    any of these forms: ``Any``, as the check is made at run time.)
+    any of these forms: ``Any``, as the check is made at run time.) A callback with an
+    ``on_train_end(history)`` is also called once when training stops.
 
     >>> as_callback(lambda epoch, history: print("epoch", epoch))(3, History(), None)
     epoch 3

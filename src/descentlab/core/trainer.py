@@ -40,107 +40,60 @@ def train(model: Model, X: Array, y: Array, *, loss: Loss | None = None, optimiz
           sample_weight: Array | None = None, validation_data: tuple[Array, Array] | None = None,
           stop_on_validation: bool = True, rows: Sequence[int] | Rows | None = None,
           converged: ConvergenceRule | None = None) -> History:
-    r"""Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
+    """Train ``model`` on ``(X, y)`` by gradient descent and return its :class:`History`.
 
-    Each epoch, for each batch, the article's step: predict (``model.forward``), the loss
-    (``loss.loss``), the gradient (``loss.grad`` back-propagated by ``model.backward``)
-    and the update (``optimizer.step``). A diverging loss stops training before its
-    gradient and update.
+    Each epoch, for each batch, the article's step: predict and the loss, a guard against a
+    diverging loss, the gradient, the update; then the callbacks and the stopping rule.
+    What stops a run, and how (``tol``, early stopping, ``converged``, divergence, Ctrl-C),
+    is :mod:`descentlab.core.stopping`; which rows each step sees (``batch_size``,
+    ``rows``, ``sample_weight``, the validation split) is :mod:`descentlab.core.batches`.
 
     Parameters
     ----------
     model : Model
-        A :class:`descentlab.core.models.Model`: ``params``, ``forward(X)``,
-        ``backward(dLdY)``, ``get_params()`` and ``set_params(values)``.
+        A :class:`descentlab.core.models.Model`.
     X : ndarray of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-    loss : loss object, default=MeanSquaredError()
-    optimizer : optimizer object, default=GradientDescent(lr=0.05)
-        A schedule that decays over the run's length (``"cosine"``, ``"step"``) gets it
-        here: the optimizer's steps so far plus ``epochs`` times the batches per epoch.
+    loss : Loss, default=MeanSquaredError()
+    optimizer : Optimizer, default=GradientDescent(lr=0.05)
+        A decaying schedule (``"cosine"``, ``"step"``) spans this run's updates.
     epochs : int, default=100
-        The epoch budget.
     batch_size : int or None, default=None
-        None trains full-batch, as the article does; 1 is stochastic gradient descent.
+        None is full-batch, as in the article; 1 is stochastic gradient descent.
     seed : int or None, default=0
-        Seeds the shuffling of mini-batches and the validation split.
+        Seeds the mini-batches' shuffle and the validation split.
     callbacks : sequence of callables or callback objects
-        Each is called after every epoch, as ``callback(epoch, history)``, or with the
-        model too, ``callback(epoch, history, model)``, when it takes three arguments (and
-        ``callback.on_train_end(history)``, when it has one, once training stops); an
-        object with ``on_epoch_end(epoch, history, model)`` is called that way.
+        Called after every epoch (:func:`descentlab.core.stopping.as_callback`).
     on_divergence : {"raise", "stop"}, default="raise"
-        What to do when the loss is non-finite or exceeds ``explode_factor`` times the
-        first epoch's loss: raise :class:`DivergenceError` or stop and return the
-        history with ``status == "diverged"``. The parameters are never updated with a
-        non-finite loss.
     explode_factor : float, default=1e4
+        A loss past this times the first epoch's counts as diverged.
     record_params : bool, default=True
-        Keep a copy of the parameters of every epoch (needed to replay training).
+        Keep every epoch's parameters (needed to replay training).
     tol : float or None, default=None
-        Stop (``status == "converged"``) once the loss has not improved on its best by
-        at least ``tol`` for ``n_iter_no_change`` epochs in a row; None runs every epoch.
-        When the budget runs out first, a :class:`sklearn.exceptions.ConvergenceWarning`
-        says so.
     n_iter_no_change : int, default=5
-    objective : object or None, default=None
-        A fast path for a full-batch epoch: ``objective(params)`` returns the loss and
-        the gradients that ``loss`` and ``model.backward`` give on all the rows, and
-        ``objective.n_samples`` counts them (e.g. :class:`descentlab.fast.objectives.MomentsObjective`).
-        ``X`` and ``y`` are then unused, and mini-batches and the validation split,
-        which need the rows, are refused.
+        Stop once the loss has not improved by ``tol`` for this many epochs; None runs all.
     validation_fraction : float or None, default=None
-        Hold out this fraction of the (virtual) rows and watch their loss (``history.val_loss``)
-        instead of the training loss; training stops early (``status ==
-        "early_stopped"``) when it stops improving, and the model is left with the
-        parameters of the best validation loss. ``tol`` None counts as 0 here.
+        Hold out this share of the rows; their loss (``history.val_loss``) stops training early.
+    objective : FastObjective or None, default=None
+        A full-batch fast path, ``objective(params) -> (loss, grads)``; ``X`` and ``y`` unused.
     penalty : Penalty or None, default=None
-        A :class:`descentlab.core.penalties.Penalty`: its value and l2 gradient join each
-        batch's, and its l1 part is taken by ``optimizer.step(..., prox=penalty.prox)``.
-        ``history.loss`` is then the penalised objective; ``history.val_loss`` stays the
-        plain loss.
+        Added to each batch's loss; its l1 part is the optimizer's proximal step.
     sample_weight : ndarray of shape (n_samples,) or None, default=None
-        Weights of the rows, scaled here to mean 1, so a full batch's loss is
-        :math:`\sum_i w_i \ell_i / \sum_i w_i` (integer weights = repeated rows) and a
-        mini-batch's an unbiased estimate of it; the validation loss is weighted the same
-        way. Rows only (not with ``objective``, which carries its own).
     validation_data : tuple (X_val, y_val) or None, default=None
-        Rows to score every epoch (``history.val_loss``) instead of a held-out fraction.
+        Rows to score every epoch instead of a held-out share.
     stop_on_validation : bool, default=True
-        Whether the validation loss drives the stopping rule (early stopping) or is only
-        recorded, the training loss deciding as without it.
+        Whether the validation loss decides when to stop, or is only recorded.
     rows : ndarray of int of shape (N,) or None, default=None
-        The training rows in order, ``X[rows]``; a row index may repeat. A row listed
-        :math:`c` times is :math:`c` virtual rows, and the validation split and each
-        epoch's shuffle are drawn over the :math:`N` virtual rows
-        (:mod:`descentlab.core.batches`), so ``rows=np.repeat(np.arange(n), counts)``
-        trains as ``np.repeat(X, counts, axis=0)`` does: integer weights taken as counts
-        give the repeated rows' mini-batches and split, not only their expected loss.
-        None is every row of ``X`` once, in order.
-    converged : callable or None, default=None
-        A stronger stopping rule, ``converged(params, grads, stalled) -> bool``, asked
-        after every epoch when ``tol`` is set (not with a validation set): ``params`` as
-        the epoch began, ``grads`` the full gradient there (the smooth penalty's part
-        included; None after mini-batches), ``stalled`` whether the ``tol`` rule would
-        stop (without ``tol`` it is still told of each epoch, ``stalled`` False, and its
-        answer ignored). Training stops as "converged" when it returns True, and never before; its
-        ``unconverged_message(n_epochs, params)`` is the warning when the budget runs out
-        (e.g. :class:`descentlab.estimators.convergence.OptimumCheck`). After a False the
-        loss must stall ``n_iter_no_change`` epochs more before it is asked again, unless
-        its ``asks_again`` is true (a check that costs little: asked every stalled epoch).
+        The training rows in order, ``X[rows]``; an index may repeat.
+    converged : ConvergenceRule or None, default=None
+        A stronger stopping rule than ``tol`` (:class:`descentlab.core.stopping.ConvergenceRule`).
 
     Returns
     -------
     history : History
-        With ``status`` saying why training stopped. Ctrl-C (KeyboardInterrupt) stops
-        training cleanly: the epoch in progress is undone and the history so far is
-        returned with ``status == "interrupted"``.
-
-    Notes
-    -----
-    ``history.loss[N]`` is the loss at epoch ``N``, the state after ``N`` updates (for
-    mini-batches, the mean of the batch losses of the pass that starts there), before the
-    next update, as the article prints it.
+        ``history.loss[N]`` is the loss after ``N`` updates, as the article prints it (for
+        mini-batches, the mean of the pass's batch losses); ``history.status`` says why
+        training stopped.
 
     Examples
     --------

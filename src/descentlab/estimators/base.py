@@ -67,56 +67,45 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
         The learning rate. None chooses it from the data: :math:`1/\lambda_{\max}` of the
         loss's Hessian bound (:func:`descentlab.core.stepsize.curvature`; 0.01 for Adam).
     momentum : float, default=0.9
-        :math:`\beta` of momentum and Nesterov, :math:`\beta_1` of Adam; unused by "gd".
-        Momentum and Nesterov run with adaptive restart (:class:`descentlab.core.optimizers.GradientDescent`),
-        so the loss-based stopping rule is not fooled by overshoot.
+        :math:`\beta` of momentum and Nesterov (with adaptive restart), :math:`\beta_1` of Adam.
     schedule : str or callable, default="constant"
-        A learning-rate schedule of :mod:`descentlab.core.schedules` or ``f(t, lr)``; a
-        named one spans the whole run (``epochs`` times the batches per epoch).
+        A schedule of :mod:`descentlab.core.schedules` or ``f(t, lr)``, spanning the whole run.
     schedule_options : dict or None, default=None
         Settings of a named schedule, e.g. ``{"lr_min": 1e-4}`` for "cosine".
     epochs : int, default=1000
-        The epoch budget.
     batch_size : int or None, default=None
-        None is full-batch gradient descent; 1 is stochastic gradient descent. Batches
-        are drawn from the rows in an order set by their content, so a stochastic fit
-        does not depend on the rows' order; with integer ``sample_weight`` they are drawn
-        from the ``sum(sample_weight)`` virtual rows (:mod:`descentlab.estimators.rows`).
+        None is full-batch gradient descent; 1 is stochastic gradient descent. The batches
+        do not depend on the rows' order (:mod:`descentlab.estimators.rows`).
     tol : float or None, default=1e-7
         Stop once the loss (on the standardised scale) has not improved by ``tol`` for
         ``n_iter_no_change`` epochs; None runs every epoch.
     gtol : float or None, default=1e-4
-        Linear estimators: "converged" also needs the distance to the optimum on ``coef_``
-        below ``gtol``, relative (:mod:`descentlab.estimators.convergence`); else a
-        ConvergenceWarning says how far it stopped. None: ``tol`` alone (as networks).
+        Linear estimators: "converged" also needs ``coef_`` within ``gtol`` of the optimum,
+        relative (:mod:`descentlab.estimators.convergence`). None: ``tol`` alone.
     n_iter_no_change : int, default=10
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows and stop when their loss stops
         improving, keeping the best parameters.
     validation_fraction : float, default=0.1
     standardize : bool, default=True
-        Train on standardised features (and target, for regression). False: on the raw ones;
-        the linear estimators with ``lr=None`` scale each column by its root mean square, the
-        diagonal preconditioner (:func:`descentlab.core.scaling.diagonal_scale`).
+        Train on standardised features (and target, for regression). False: on the raw ones
+        (the linear estimators with ``lr=None`` precondition them by
+        :func:`descentlab.core.scaling.diagonal_scale`).
     random_state : int, RandomState or None, default=0
         Seeds the initialisation, the mini-batches and the validation split.
     solver : str, default="auto"
-        How an epoch's loss and gradients are computed: ``"gd"``, the readable path
-        (model, loss, backward, as in the article). Estimators with fast paths accept
-        more (:class:`descentlab.estimators.linear.GDRegressor`: ``"moments"``, ``"fused"``);
-        ``"auto"`` picks the fastest that gives the same result.
+        How an epoch's loss and gradients are computed: ``"gd"``, the article's readable path,
+        or a fast path (:class:`descentlab.estimators.linear.GDRegressor`); ``"auto"`` picks
+        the fastest that gives the same result.
     penalty : {None, "l2", "l1", "elasticnet"}, default=None
-        A penalty on the weights (:mod:`descentlab.core.penalties`); the linear estimators
-        put it on ``coef_`` in the data's units, so their objective is scikit-learn's (see
-        Notes); networks on all their weights (not biases), like ``MLPRegressor``'s alpha.
-        "l1" and "elasticnet" are taken by a proximal step (exact zeros), which Adam has not.
+        On ``coef_`` in the data's units (linear estimators, see Notes) or on every weight
+        (networks). "l1" and "elasticnet" take a proximal step, which Adam has not.
     alpha : float, default=0.0001
         :math:`a`, the penalty's strength.
     l1_ratio : float, default=0.15
         :math:`\rho`, the l1 share of "elasticnet".
     warm_start : bool, default=False
-        A second ``fit`` continues from the model trained so far, on the first fit's
-        scaling, instead of starting again (:mod:`descentlab.estimators.incremental`).
+        A second ``fit`` continues from the model trained so far, on the first fit's scaling.
 
     Attributes
     ----------
@@ -134,12 +123,9 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
     .. math:: a\,\Omega(\text{coef}) = a \Bigl(\tfrac{1-\rho}{2}\lVert \text{coef}\rVert_2^2
               + \rho\,\lVert \text{coef}\rVert_1\Bigr),
 
-    :math:`\rho` = 0 for "l2", 1 for "l1"; the intercept is never penalised. For
-    regression this is ``Ridge(alpha=a * sum(sample_weight))`` (``n_samples * a``
-    unweighted), ``Lasso(alpha=a)``, ``ElasticNet(alpha=a, l1_ratio=rho)``; for
-    classification ``LogisticRegression(C=1 / (n_samples * a))``. Training on standardised
-    features and target, the same objective is minimised in standardised coordinates
-    (:class:`descentlab.core.penalties.Penalty`, :math:`d = s_y/s`, :math:`k = 1/s_y^2`).
+    the intercept free: scikit-learn's ``Ridge``, ``Lasso``, ``ElasticNet`` and
+    ``LogisticRegression`` objectives, with the alphas of :doc:`/maths/penalties`, "The
+    elastic net on scaled weights".
 
     Examples
     --------
@@ -232,18 +218,12 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
             validation_data: ValidationData = None) -> Self:
         """Train on ``X`` of shape (n_samples, n_features) and ``y`` of shape (n_samples,).
 
-        ``sample_weight`` of shape (n_samples,) weighs each row's loss. Integer weights
-        (times the class weights) are counts: the fit is the fit on the rows repeated, on
-        mini-batches and a held-out split too; fractional weights equal repetition in
-        expectation there (:mod:`descentlab.estimators.rows`). ``callbacks`` are passed to
-        :func:`descentlab.core.trainer.train`: ``f(epoch, history)`` (e.g. a progress bar),
-        ``f(epoch, history, model)`` or an object with ``on_epoch_end(epoch, history,
-        model)``, ``model`` being the model in training (on standardised data).
-        ``validation_data=(X_val, y_val)`` (or a fraction of the rows to hold out, e.g.
-        0.2) is scored every epoch into ``history_.val_loss`` (on the training scale,
-        without the penalty); with ``early_stopping`` it replaces the held-out
-        ``validation_fraction``. Ctrl-C stops cleanly, keeping the model trained so far
-        (``history_.status == "interrupted"``). Returns ``self``.
+        ``sample_weight`` of shape (n_samples,) weighs each row's loss; integer weights are
+        counts, the fit that of the rows repeated (:mod:`descentlab.estimators.rows`).
+        ``callbacks`` go to :func:`descentlab.core.trainer.train` (the model they see is on
+        standardised data). ``validation_data=(X_val, y_val)``, or a fraction of the rows, is
+        scored every epoch into ``history_.val_loss``; with ``early_stopping`` it replaces
+        ``validation_fraction``. Ctrl-C keeps the model trained so far. Returns ``self``.
 
         Raises
         ------

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 BASE_CONSTRAINTS: dict[str, Setting] = {
     "optimizer": Setting("the update rule", kind="choice", choices=tuple(OPTIMIZERS),
                          default="nesterov", cli=True),
-    "lr": replace(LEARNING_RATE, none="chosen from the data: 1/L, the largest curvature of the loss",
+    "lr": replace(LEARNING_RATE, none="chosen from the data: 1/L (L the loss's largest curvature plus the "
+                  "l2 penalty's); (1 - momentum)/L for momentum or Nesterov on mini-batches; 0.01 for Adam",
                   cli=True),
     "momentum": Setting("beta of momentum and Nesterov, beta1 of Adam", low=0, high=1,
                         high_open=True, default=0.9, cli=True),

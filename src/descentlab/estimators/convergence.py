@@ -2,25 +2,15 @@ r"""How far a linear fit stands from its optimum, so that "converged" means it.
 
 A loss that stops improving by ``tol`` is only a hint: on an ill-conditioned problem the
 loss flattens long before the coefficients settle. :class:`OptimumCheck` estimates the
-distance from the parameters :math:`\theta` to the minimiser :math:`\theta^*` by the
-Newton step,
-
-.. math:: \theta - \theta^* \approx H(\theta)^{-1} G(\theta),
-
-with :math:`H` the objective's Hessian (exact and constant for the squared loss, from the
-moments; from the rows' per-row curvature, :meth:`hessian_rows` of the loss, otherwise)
-and :math:`G` its gradient (with an l1 part, the minimum-norm subgradient). For the
-squared loss the step is exact: the estimate *is* the distance. It is measured on
-``coef_`` in the data's units, relative to the optimum's:
+distance to the minimiser by the Newton step, :math:`\theta - \theta^* \approx H(\theta)^{-1}
+G(\theta)` (exact for the squared loss), on ``coef_`` in the data's units, relative:
 :math:`\lVert \Delta\text{coef}\rVert / \lVert\text{coef} - \Delta\text{coef}\rVert \le \text{gtol}`.
-
-The Newton step is the gradient's size in the metric of the curvature, the scale-free
-form of scikit-learn's lbfgs rule on the gradient's size. It is checked when the loss
-stalls (``tol``): "converged" needs both. :math:`H` is factored once
-(:mod:`descentlab.estimators.newton`): where it is constant (the moments) a check costs
-:math:`O(n^2)`. On rows a new :math:`H` costs a pass, so the next new one waits a tenth of
-the epochs run (at least 10); the epochs between solve the last one's factor again, and a
-step below ``gtol`` there is confirmed on a new :math:`H` before "converged" is said.
+It is checked when the loss stalls: "converged" needs both. :math:`H` is factored once
+(:mod:`descentlab.estimators.newton`), so with the moments' constant :math:`H` a check costs
+:math:`O(n^2)`. On rows a new :math:`H` costs a pass: the next new one waits a tenth of the
+epochs run (at least 10), the epochs between solve the last one's factor again, and a step
+below ``gtol`` there is confirmed on a new :math:`H`.
+Derivation: :doc:`/maths/convergence`, "The Newton step as a distance".
 """
 
 import math
@@ -76,6 +66,8 @@ class OptimumCheck:
     >>> check = optimum_check(reg, problem, MeanSquaredError(), None, model)
     >>> check.measure(model.params), check(model.params, None, stalled=True)
     (1.0, False)
+    >>> check.holds(model.params), check.unconverged_message(50, model.params)  # when the epochs run out
+    (False, 'training used all 50 epochs and stopped an estimated 1 (relative, on coef_) from the optimum, ...')
     """
 
     def __init__(self, gtol: float | None, unit: Array, penalty: "Penalty | None" = None,

@@ -1,12 +1,11 @@
 r"""The linear estimators' other losses, and honest stopping on the ones with kinks.
 
 ``GDRegressor(loss=...)``: "huber", "epsilon_insensitive", "quantile"; ``GDClassifier(loss=...)``:
-"hinge", "modified_huber" (scikit-learn's, :mod:`descentlab.core.losses`). Huber and modified Huber
-have a Lipschitz gradient: they stop by the squared loss's Newton-step rule (``OptimumCheck``). The piecewise-linear ones, whose
-constant step would bounce across a kink, train on the smoothed :math:`\varphi_\mu` by
-continuation (:class:`Continuation`): each solved stage shrinks :math:`\mu` tenfold from
-:data:`MU_START` to :data:`MU_END`; only the last may say "converged" (within ``gtol`` of the
-minimiser of a loss at most :math:`\mu/2` below the exact one), else a warning names its :math:`\mu`.
+"hinge", "modified_huber" (:mod:`descentlab.core.losses`). Huber and modified Huber have a
+Lipschitz gradient and stop by the Newton-step rule (:class:`~descentlab.estimators.convergence.OptimumCheck`).
+The piecewise-linear ones train on their smoothing :math:`\varphi_\mu` by continuation
+(:class:`Continuation`: :math:`\mu` shrinks tenfold per stage from :data:`MU_START` to :data:`MU_END`;
+only the last may say "converged"). Derivation: :doc:`/maths/kinks`, "Continuation".
 """
 
 import math
@@ -109,8 +108,7 @@ def margin_proba(z: NDArray[np.floating[Any]]) -> NDArray[np.floating[Any]]:
 
 
 def rows_solver(est: "GDEstimator", X: Array) -> str:
-    """The solver of a loss other than the squared one: ``"gd"`` on the rows (the fast paths
-    sum squares).
+    """The solver of a loss other than the squared one: ``"gd"`` on the rows (the fast paths sum squares).
 
     >>> from descentlab.estimators import GDRegressor
     >>> rows_solver(GDRegressor(loss="huber"), np.ones((2, 1)))
@@ -154,6 +152,8 @@ class ClassifierLosses(_Losses):
     >>> clf = GDClassifier(loss="modified_huber").fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
     >>> clf.predict([[0.0], [3.0]]), hasattr(GDClassifier(loss="hinge"), "predict_proba")
     (array([0, 1]), False)
+    >>> clf.predict_proba([[1.4], [3.0]]).round(2), clf.predict_log_proba([[1.4], [3.0]]).round(2)  # 0 past the margin
+    (array([[0.83, 0.17], [0.  , 1.  ]]), array([[-0.19, -1.75], [ -inf,  0.  ]]))
     """
 
     def _loss(self) -> Any:
@@ -180,18 +180,18 @@ class ClassifierLosses(_Losses):
 
 
 class Continuation:
-    """``converged(params, grads, stalled)`` for :func:`descentlab.core.trainer.train` on a
-    smoothed kinked loss: each solved stage shrinks ``loss.mu`` and the ``optimizer``'s step
-    (:math:`1/L_\\mu`, :math:`L_\\mu = lam / \\mu + L_{pen}`, or the given rate times
-    :math:`\\mu/\\mu_0` unless ``chosen``); only the last may say converged. ``check`` says
-    whether a stage is solved (None: the loss rule), its Hessian sizing the step; ``every``
-    (no ``tol``): a stage every ``every`` epochs; ``new_stage``: set when ``mu`` shrank.
+    """``converged(params, grads, stalled)`` for :func:`descentlab.core.trainer.train` on a smoothed kinked loss: each
+    solved stage shrinks ``loss.mu`` and the ``optimizer``'s step (:math:`1/L_\\mu`, :math:`L_\\mu = lam / \\mu +
+    L_{pen}`, or the given rate times :math:`\\mu/\\mu_0` unless ``chosen``); only the last may say converged.
+    ``check`` says whether a stage is solved (None: the loss rule), its Hessian sizing the step; ``every`` (no
+    ``tol``): a stage every ``every`` epochs; ``new_stage``: set when ``mu`` shrank.
 
-    >>> from descentlab.core.optimizers import make_optimizer
-    >>> loss = QuantileLoss(0.5, mu=MU_START)
+    >>> from descentlab.core.optimizers import make_optimizer; loss = QuantileLoss(0.5, mu=MU_START)
     >>> rule = Continuation(loss, make_optimizer("gd", 0.1), None, lam=1.0)
     >>> rule({}, None, stalled=True), loss.mu  # a stage solved: mu shrinks tenfold, not converged yet
     (False, 0.1)
+    >>> rule.holds({}), rule.unconverged_message(30, {})  # not yet at the last smoothing
+    (False, "training used all 30 epochs on the kinks of loss='quantile' smoothed to mu=1e-01 ...")
     """
 
     def __init__(self, loss: Kinked, optimizer: "Optimizer", check: OptimumCheck | None, lam: float,

@@ -45,7 +45,7 @@ class _LinearMixin(EstimatorMixin):
     _diagonal_preconditioner = True  # standardize=False: raw features, each step over H's diagonal
 
     def _penalty_scales(self, problem: Problem, model: "Model") -> tuple[dict[str, Array], float]:
-        """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^2` (see
+        """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^p` (``target_degree``; see
         :class:`~descentlab.estimators.base.GDEstimator`'s Notes)."""
         sy = problem.attrs.get("y_scale_", 1.0)
         scale = sy / problem.x_scale
@@ -116,6 +116,8 @@ class GDRegressor(MultiTarget, RegressorLosses, _LinearMixin, StandardizedTarget
     >>> reg = GDRegressor().fit(X, 3 * X[:, 0] - 2 * X[:, 1] + 1)
     >>> reg.coef_.round(3), round(reg.intercept_, 3), reg.n_iter_
     (array([ 3., -2.]), 1.0, 72)
+    >>> reg.predict([[1.0, 1.0], [0.0, 0.0]]).round(3)  # 3 - 2 + 1, then the intercept
+    array([2., 1.])
     """
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
@@ -212,6 +214,8 @@ class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator)
     >>> clf.predict(X[:3]), clf.predict_proba(X[:2]).round(2), clf.score(X, labels)
     (array(['yes', 'yes', 'no'], dtype='<U3'), array([[0.36, 0.64],
            [0.04, 0.96]]), 0.92)
+    >>> clf.decision_function(X[:2]).round(2)  # the log-odds of "yes": log(0.64 / 0.36), ...
+    array([0.57, 3.1 ])
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")

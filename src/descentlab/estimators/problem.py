@@ -52,6 +52,9 @@ class Problem:
     >>> problem.choose_rows(held_out=False)  # mini-batches: the virtual rows, in canonical order
     >>> problem.n_samples, problem.rows, problem.sample_weight
     (4, array([2, 1, 0, 0]), None)
+    >>> from descentlab.core.losses import MeanSquaredError
+    >>> round(problem.curvature(MeanSquaredError()), 4); problem.close()  # L of the virtual rows; nothing held
+    2.6364
     """
 
     def __init__(self, *, Z: Array = None, t: Array = None, attrs: dict[str, Any] | None = None,

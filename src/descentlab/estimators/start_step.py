@@ -69,7 +69,7 @@ class HalveOnRise:
     >>> rule = HalveOnRise(opt, floor=1.5)
     >>> for epoch, loss in enumerate([3.0, 2.0, 2.5, 1.0, 1.2]):
     ...     history.record(loss, {}); rule.on_epoch_end(epoch, history, None)
-    >>> opt.lr, rule.halved_at
+    >>> rule.on_train_end(history); opt.lr, history.meta["lr_halved_at"]
     (1.5, [2, 4])
     """
 

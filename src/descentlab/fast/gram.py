@@ -51,10 +51,10 @@ def augmented_gram(X: Any, y: Any, block_rows: int | None = None, shifts: tuple[
 
     Notes
     -----
-    The shift :math:`s` is the first block's column means: sums of squares taken about a
-    value near the mean avoid the cancellation of :math:`\sum x^2 - N\mu^2` on data far
-    from 0. Each block is shifted into one preallocated buffer, so the pass allocates
-    nothing per block and reads the data once.
+    :math:`A_b = [X_b - s,\; y_b - s_y,\; 1]`, the shift :math:`s` the first block's column means
+    (sums about a value near the mean do not cancel). Each block is shifted into one buffer:
+    the pass reads the data once and allocates nothing per block.
+    Derivation: :doc:`/maths/moments`, "The moments pass: a shifted Gram matrix".
 
     Examples
     --------

@@ -8,16 +8,13 @@ loss and gradients of exactly that problem without forming the standardised data
   (:meth:`descentlab.fast.moments.Moments.standardized`): one pass over the data, then
   :math:`O(n^2)` per epoch; it works on memmaps, streamed ``.npy`` files and Dask
   arrays, since only the moments are kept;
-* :class:`FusedObjective` moves the standardisation onto the weights: the prediction
-  :math:`\mu_y + s_y (Z W + b)` is :math:`X W' + b'` with :math:`W' = s_y W / s` and
-  :math:`b' = s_y (b - \mu^\top W / s) + \mu_y`, so each epoch is one fused pass over the
-  raw rows (:class:`descentlab.fast.kernels.FusedLinear`), and
+* :class:`FusedObjective` moves the standardisation onto the weights,
+  :math:`W' = s_y W / s`, :math:`b' = s_y (b - \mu^\top W / s) + \mu_y`: each epoch is one
+  fused pass over the raw rows (:class:`descentlab.fast.kernels.FusedLinear`), and
+  :math:`\partial L_z/\partial W = (\nabla_{W'} - \mu\,\nabla_{b'}) / (s\,s_y)`,
+  :math:`\partial L_z/\partial b = \nabla_{b'}/s_y`.
 
-  .. math::
-
-      \frac{\partial L_z}{\partial W} = \frac{\nabla_{W'} - \mu\,\nabla_{b'}}{s\,s_y}, \qquad
-      \frac{\partial L_z}{\partial b} = \frac{\nabla_{b'}}{s_y}, \qquad
-      L_z = \frac{L'}{s_y^2}.
+Derivation: :doc:`/maths/moments`, "Back to the data's units".
 """
 
 import os
@@ -117,6 +114,8 @@ class MomentsObjective:
     >>> loss, grads = objective({"W": np.array([2.0]), "b": np.array(0.0)})
     >>> round(loss, 6), np.round(grads["W"], 6).tolist()
     (0.0, [0.0])
+    >>> round(objective.curvature(), 4)  # lambda_max of [[14/3, 2], [2, 1]], the rows [x, 1]'s second moment
+    5.5465
     """
 
     def __init__(self, moments: Moments) -> None:
@@ -152,6 +151,8 @@ class FusedObjective:
     >>> loss, grads = objective({"W": np.array([0.0]), "b": np.array(0.0)})
     >>> round(loss, 4), round(float(np.mean(y ** 2) / 2), 4)
     (9.3333, 9.3333)
+    >>> round(objective.curvature(), 4)  # as MomentsObjective's, from the rows themselves
+    5.5465
     >>> objective.close()
     """
 

@@ -79,7 +79,11 @@ class SoftmaxObjective:
 
     def curvature(self) -> float:
         r""":math:`\lambda_{\max}` of :math:`\tfrac1N \sum_i w_i \tilde z_i \tilde z_i^\top`
-        (:func:`descentlab.core.stepsize.curvature`), which the loss's bound 1/2 multiplies."""
+        (:func:`descentlab.core.stepsize.curvature`), which the loss's bound 1/2 multiplies.
+
+        >>> SoftmaxObjective(np.array([[1.0], [-1.0]]), np.eye(2)).curvature()  # Z~^T Z~ / 2 = I
+        1.0
+        """
         from descentlab.core.losses import MeanSquaredError
         from descentlab.core.stepsize import curvature
 

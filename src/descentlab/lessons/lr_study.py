@@ -65,6 +65,8 @@ class RateRun:
     >>> run = RateRun(0.5, 0.25, "good", History(loss=[4.95, 1.0], status="completed"))
     >>> run, run.result_text()
     (RateRun(lr=0.5, ratio=0.25, regime='good', steps='monotone', status='completed'), 'loss 4.95 -> 1 at epoch 1')
+    >>> run.diverged, run.steps  # under half the bound: the steps approach the minimum monotonically
+    (False, 'monotone')
     """
 
     lr: float
@@ -104,6 +106,8 @@ class LRStudy(NotebookDisplay):
 
     >>> LRStudy(bound=2.0, epochs=61).lam_max
     1.0
+    >>> LRStudy(bound=2.0, epochs=61).summary_lines()[0]
+    'Stability bound of full-batch gradient descent: 2 / lambda_max = 2; steps start to overshoot at half of it, ...'
     """
 
     kind: ClassVar[str] = "lr_study"
@@ -136,9 +140,8 @@ def lr_study(X: np.ndarray, y: np.ndarray, rates: Sequence[float] | None = None,
     ``X`` is (n_samples, n_features), ``y`` (n_samples,); ``rates`` default to
     :func:`default_rates` of the bound plus ``article_lr`` (None adds none); ``seed`` seeds
     the start every rate shares. A diverging run stops at its first exploding loss
-    (``status == "diverged"``) instead of raising. Full-batch gradient descent on the half-MSE converges iff
-    :math:`\alpha < 2/\lambda_{\max}(\tfrac1N \tilde X^\top \tilde X)` (see
-    :func:`descentlab.core.stepsize.stability_bound`).
+    (``status == "diverged"``) instead of raising; the bound is
+    :func:`descentlab.core.stepsize.stability_bound` (:doc:`/maths/stability`).
 
     >>> study = lr_study(np.array([[1.0], [-1.0]]), np.array([1.0, -1.0]), [0.5, 2.5], epochs=20)
     >>> study, [run.result_text() for run in study.runs]

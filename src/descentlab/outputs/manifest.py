@@ -166,7 +166,14 @@ class OutputFolder:
         return f"OutputFolder({str(self.folder)!r}, {self.command!r}, files={len(self.files)})"
 
     def path(self, name: str) -> Path:
-        """The path of ``name`` in the folder, recorded as written by this run."""
+        """The path of ``name`` in the folder, recorded as written by this run.
+
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     f = OutputFolder(tmp, "demo", ["a.txt"])
+        ...     f.path("a.txt") == Path(tmp, "a.txt"), f.files
+        (True, ['a.txt'])
+        """
         if name not in self.files:
             self.files.append(name)
         return self.folder / name
@@ -176,7 +183,14 @@ class OutputFolder:
         return write_text(self.path(name), text)
 
     def save_figure(self, fig: "Figure", name: str) -> Path:
-        """Save ``fig`` as ``name`` in the folder (whole or not at all), recorded as written."""
+        """Save ``fig`` as ``name`` in the folder (whole or not at all), recorded as written.
+
+        >>> import tempfile
+        >>> from matplotlib.figure import Figure
+        >>> with tempfile.TemporaryDirectory() as tmp, OutputFolder(tmp, "demo", ["a.png"]) as f:
+        ...     f.save_figure(Figure(figsize=(1, 1)), "a.png").read_bytes()[:4]
+        b'\\x89PNG'
+        """
         return save_figure(fig, self.path(name))
 
     def __enter__(self) -> "OutputFolder":
