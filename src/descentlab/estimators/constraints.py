@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 #: Every hyperparameter of the estimators, declared once: its accepted values, meaning and
 #: default. ``__init__`` is built from it (:func:`declared_init`), ``fit`` checks it, and
 #: ``descentlab fit`` makes an option of each one marked ``cli``. Subclasses merge theirs in.
+#:
+#: :meta hide-value:
 BASE_CONSTRAINTS: dict[str, Setting] = {
     "optimizer": Setting("the update rule", kind="choice", choices=tuple(OPTIMIZERS),
                          default="nesterov", cli=True),
@@ -68,6 +70,8 @@ BASE_CONSTRAINTS: dict[str, Setting] = {
 }
 
 #: The linear regressor's own: scikit-learn's losses (:mod:`descentlab.core.losses`).
+#:
+#: :meta hide-value:
 REGRESSOR_CONSTRAINTS: dict[str, Setting] = {
     "loss": Setting("the loss: squared_error, huber, epsilon_insensitive, quantile (regression); "
                     "log_loss, hinge, modified_huber (classification)", kind="choice",
@@ -80,6 +84,8 @@ REGRESSOR_CONSTRAINTS: dict[str, Setting] = {
 }
 
 #: The linear classifier's own.
+#:
+#: :meta hide-value:
 CLASSIFIER_CONSTRAINTS: dict[str, Setting] = {
     "loss": replace(REGRESSOR_CONSTRAINTS["loss"], choices=("log_loss", "hinge", "modified_huber"),
                     default="log_loss"),
