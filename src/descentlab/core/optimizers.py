@@ -112,6 +112,8 @@ class GradientDescent(Optimizer):
     ----------
     t : int
         Updates done so far; the schedule's step.
+    restarts : int
+        Velocity resets so far (``restart``).
     state : dict of str to dict
         ``state[name]["v"]``, the velocity :math:`v` of parameter ``name``.
 
@@ -143,6 +145,7 @@ class GradientDescent(Optimizer):
                  schedule: str | Schedule | None = None, restart: bool = False) -> None:
         super().__init__(lr, schedule)
         self.momentum, self.nesterov, self.restart = momentum, nesterov, restart
+        self.restarts = 0
 
     def step(self, params: Params, grads: Params, prox: Prox | None = None) -> None:
         """Move each array ``params[k]`` against ``grads[k]``, in place; ``prox(name, value,
@@ -161,6 +164,7 @@ class GradientDescent(Optimizer):
                 float(np.vdot(state["v"], g)) if type(g := grads[key]) is np.ndarray else vdot(state["v"], g)
                 for key, state in self.state.items()) < 0:  # NumPy's vdot without a wrapper: per epoch
             self.state = {}
+            self.restarts += 1
         for key, param in params.items():  # momentum 0, the article's update: no velocity to look up
             new = gd_update(param, self.direction(key, grads[key]) if self.momentum else grads[key], lr)
             if type(param) is np.ndarray:  # NumPy in place, without a call: the hot path of every fit
@@ -199,6 +203,7 @@ class GradientDescent(Optimizer):
                for k, p in params.items()}
         restart = self.restart and beta > 0 and sum(
             vdot(p - new[k], new[k] - last[k]) for k, p in params.items()) > 0
+        self.restarts += restart
         if restart and heavy:
             new = {k: prox(k, p - lr * grads[k], lr) for k, p in params.items()}
         for k, p in params.items():

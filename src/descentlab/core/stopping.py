@@ -49,7 +49,9 @@ class ConvergenceRule(Protocol):
     ``"converged"`` when it returns True, and never before. When the epochs run out,
     ``holds(params)`` may still call the run converged; else ``unconverged_message`` is the
     warning. A rule with ``new_stage`` True (it changed the objective) starts a fresh
-    ``n_iter_no_change`` window.
+    ``n_iter_no_change`` window. After a False the loss must stall ``n_iter_no_change``
+    epochs more before the rule is asked again, unless its ``asks_again`` is True (a check
+    that costs little, asked every stalled epoch).
 
     >>> import numpy as np
     >>> from descentlab.core.models import LinearModel

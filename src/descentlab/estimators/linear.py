@@ -23,9 +23,10 @@ from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.estimators.device import Array, device_solver
 from descentlab.estimators.intercept import through_origin
 from descentlab.estimators.kinked import ClassifierLosses, RegressorLosses, rows_solver, target_degree
-from descentlab.estimators.problem import Problem
+from descentlab.estimators.problem import Problem, softmax_problem
 from descentlab.estimators.regressor import StandardizedTargetRegressor
 from descentlab.estimators.sparse import sparse_solver
+from descentlab.estimators.start_step import HalveOnRise, start_step
 from descentlab.estimators.streamed import fast_problem
 from descentlab.estimators.targets import MultiTarget
 from descentlab.fast.objectives import is_dask, is_streamed
@@ -114,7 +115,7 @@ class GDRegressor(MultiTarget, RegressorLosses, _LinearMixin, StandardizedTarget
     >>> X = np.random.default_rng(0).normal(size=(50, 2))
     >>> reg = GDRegressor().fit(X, 3 * X[:, 0] - 2 * X[:, 1] + 1)
     >>> reg.coef_.round(3), round(reg.intercept_, 3), reg.n_iter_
-    (array([ 3., -2.]), 1.0, 81)
+    (array([ 3., -2.]), 1.0, 72)
     >>> reg.predict([[1.0, 1.0], [0.0, 0.0]]).round(3)  # 3 - 2 + 1, then the intercept
     array([2., 1.])
     """
@@ -230,6 +231,21 @@ class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator)
         totals = np.bincount(codes, weights=None if sample_weight is None else np.asarray(sample_weight, float),
                              minlength=len(classes))
         return class_weights(self.class_weight, classes, totals)[codes]
+
+    def _prepare(self, X: Array, y: Array, sample_weight: Array = None) -> Problem:
+        """The rows' :class:`Problem`; 3+ classes full batch through the softmax fast path
+        (:func:`descentlab.estimators.problem.softmax_problem`)."""
+        return softmax_problem(self, super()._prepare(X, y, sample_weight))
+
+    def _step_size(self, problem: Problem, loss: Any, penalty: Any) -> tuple[float, float | None]:
+        """The default step, or for 5+ classes on the softmax fast path the larger one from the
+        Hessian at the start (:mod:`descentlab.estimators.start_step`), halved if the loss rises."""
+        lr, lam = super()._step_size(problem, loss, penalty)
+        self._lr_floor = lr
+        return start_step(self, problem, loss, penalty, lr, lam), lam
+
+    def _step_rules(self, optimizer: Any) -> list[object]:
+        return [HalveOnRise(optimizer, self._lr_floor)] if optimizer.lr > self._lr_floor else []
 
     def _encode_validation(self, y: ArrayLike, attrs: dict[str, Any]) -> NDArray[np.float64]:
         try:
