@@ -312,3 +312,81 @@ def test_every_maths_page_is_in_the_maths_toctree():
 def test_the_maths_pages_are_built_with_their_math(site):
     page = _page(site, "maths/stability.html")
     assert "Momentum and Nesterov" in page and "\\frac{2}{\\lambda_{\\max}(H)}" in page
+
+
+# -- the API reference names every public module -------------------------------------------
+PACKAGE = ROOT / "src" / "descentlab"
+#: Modules left out of docs/api on purpose, each with its reason.
+NOT_IN_THE_API = {
+    # imports numba at import time, which the docs extra does not install (the README's docs
+    # build would fail to import it); its one public helper is described in fast.kernels
+    "descentlab.fast.numba_kernel": "needs numba (pip install descentlab[fast])",
+}
+AUTOMODULE = re.compile(r"^\.\. automodule:: (\S+)\s*$", re.M)
+
+
+def _modules(path: Path = PACKAGE, prefix: str = "descentlab.") -> list[tuple[str, Path]]:
+    """Every module and package of descentlab, as ``pkgutil.walk_packages`` finds them, but
+    without importing anything: (dotted name, its file)."""
+    import pkgutil
+
+    found = []
+    for info in pkgutil.iter_modules([str(path)], prefix):
+        leaf = info.name.rpartition(".")[2]
+        if info.ispkg:
+            found.append((info.name, path / leaf / "__init__.py"))
+            found += _modules(path / leaf, info.name + ".")
+        else:
+            found.append((info.name, path / f"{leaf}.py"))
+    return found
+
+
+def _defines_public_names(init: Path) -> bool:
+    """Whether a package's ``__init__`` defines a public function or class of its own (the
+    others only re-export names, documented where they live)."""
+    import ast
+
+    return any(isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+               and not node.name.startswith("_") for node in ast.parse(init.read_text()).body)
+
+
+def _public_modules() -> set[str]:
+    public = set()
+    for name, file in _modules():
+        parts = name.split(".")
+        if any(part.startswith("_") for part in parts):             # private, __main__
+            continue
+        if parts[1:3] == ["exercises", "templates"] or parts[1:3] == ["exercises", "solutions"]:
+            continue                                                # the learner's files
+        if file.name == "__init__.py" and not _defines_public_names(file):
+            continue
+        public.add(name)
+    return public - set(NOT_IN_THE_API)
+
+
+def _documented_modules() -> set[str]:
+    return {name for page in (ROOT / "docs" / "api").glob("*.rst")
+            for name in AUTOMODULE.findall(page.read_text())}
+
+
+def test_every_public_module_is_in_the_api_reference():
+    missing = sorted(_public_modules() - _documented_modules())
+    assert not missing, f"no '.. automodule::' in docs/api/*.rst for: {missing}"
+
+
+def test_the_api_reference_names_only_modules_that_exist():
+    names = {name for name, _ in _modules()}
+    assert set(NOT_IN_THE_API) <= names, "an exclusion names a module that is gone"
+    assert not _documented_modules() & set(NOT_IN_THE_API)
+    assert _documented_modules() <= names, sorted(_documented_modules() - names)
+
+
+@pytest.mark.slow
+def test_the_module_walk_finds_what_pkgutil_finds():
+    """The walk above, checked once against ``pkgutil.walk_packages`` (which imports packages)."""
+    import pkgutil
+
+    import descentlab
+
+    walked = {info.name for info in pkgutil.walk_packages(descentlab.__path__, "descentlab.")}
+    assert {name for name, _ in _modules()} == walked

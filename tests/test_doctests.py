@@ -47,6 +47,7 @@ WITHOUT_EXAMPLES = {"descentlab.fast.numba_kernel"}
 #: (the test extras install them; skipped without)
 NEEDS = {"descentlab.fast.distributed": "dask", "descentlab.data.folders": "dask.dataframe",
          "descentlab.cli.playground": "uvicorn"}  # its run checks the server's packages first
+NEEDS["descentlab.fast.moments"] = "dask"  # Moments.from_dask's example
 #: the playground's: the app (starlette), a test client on it (httpx), a server (uvicorn), QR codes (segno)
 NEEDS.update(dict.fromkeys(["descentlab.playground", "descentlab.playground.__init__", "descentlab.playground.app",
                             "descentlab.playground.guard", "descentlab.playground.notebook",
@@ -97,6 +98,12 @@ METHODS_WITH_AN_EXAMPLE = [
     "descentlab.files",
     "descentlab.errors",
     "descentlab.memory",
+    "descentlab.core",  # ex-methods2
+    "descentlab.fast",  # ex-methods2
+    "descentlab.estimators",  # ex-methods2
+    "descentlab.lessons",  # ex-methods2
+    "descentlab.tutorial",  # ex-methods2
+    "descentlab.data",  # ex-methods2
 ]
 
 

@@ -32,7 +32,13 @@ _MSE = MeanSquaredError()
 
 
 class ArticleSteps(Protocol):
-    """The three steps :func:`article_loop` calls: this module's, or a learner's (the exercises)."""
+    """The three steps :func:`article_loop` calls: this module's, or a learner's (the exercises).
+
+    >>> import descentlab.tutorial as steps  # this module is one: its three functions
+    >>> X, y = reset_sizes([0.0, 1.0], [1.0, 3.0]); y_pred = steps.forward_prop(X, 1.0, 1.0)
+    >>> steps.compute_loss(y, y_pred), steps.grad_desc(X, y, y_pred, 1.0, 1.0, 0.1)  # an epoch's loss, then m and b
+    (0.25, (1.05, 1.05))
+    """
 
     def forward_prop(self, X: FloatArray, m: float, b: float, /) -> FloatArray: ...
 

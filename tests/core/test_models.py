@@ -73,3 +73,16 @@ def test_every_model_shares_one_interface(make):
     np.testing.assert_array_equal(model.forward(X), model.predict(X))
     grads = model.backward(np.ones(5))
     assert {key: g.shape for key, g in grads.items()} == {key: v.shape for key, v in model.params.items()}
+
+
+@pytest.mark.parametrize("n_rows", [7, 40_000])  # one chunk, and several
+def test_linear_hessian_of_several_outputs_is_the_sum_of_kronecker_products(n_rows):
+    from descentlab.core.models import linear_hessian
+
+    rng = np.random.default_rng(0)
+    X, K = rng.normal(size=(n_rows, 3)), 4
+    A = rng.normal(size=(n_rows, K, K))
+    h = A + A.transpose(0, 2, 1)  # each row's symmetric curvature
+    Xt = np.column_stack([X, np.ones(n_rows)])
+    expected = np.einsum("ia,ib,ikj->akbj", Xt, Xt, h).reshape(4 * K, 4 * K)
+    np.testing.assert_allclose(linear_hessian(X, h), expected, rtol=1e-10, atol=1e-8)

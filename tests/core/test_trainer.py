@@ -181,6 +181,28 @@ def test_ctrl_c_in_a_callback_keeps_the_finished_epoch():
     np.testing.assert_array_equal(history.final_params["W"], reference.final_params["W"])
 
 
+@pytest.mark.parametrize("asks_again", [False, True])
+def test_a_rule_that_costs_little_is_asked_every_stalled_epoch(asks_again):
+    class Rule:  # says no twice, then yes
+        def __init__(self):
+            self.asked, self.asks_again = [], asks_again
+
+        def __call__(self, params, grads, stalled):
+            self.asked += [len(self.asked)] if stalled else []
+            return stalled and len(self.asked) >= 3
+
+        def unconverged_message(self, n_epochs, params):
+            return "not yet"
+
+    X, y = _problem(12)
+    rule = Rule()
+    history = train(LinearModel(3), X, y, optimizer=GradientDescent(1e-6), epochs=5000, tol=1.0,
+                    n_iter_no_change=4, converged=rule, record_params=False)
+    # the loss never improves by 1: stalled from epoch 4 on, asked again at once or 4 epochs later
+    assert history.status == "converged" and len(rule.asked) == 3
+    assert history.n_epochs == 1 + (4 + 2 if asks_again else 4 + 2 * 4)
+
+
 class _Rule:
     """A ``converged`` rule that never stops training early and holds (or not) at the end."""
 

@@ -56,20 +56,22 @@ def test_quantile_reaches_quantile_regressor_and_says_converged():
     assert relative(gd.coef_, ref.coef_) <= 1e-5 and gd.intercept_ == pytest.approx(ref.intercept_, abs=1e-5)
 
 
-def test_quantile_that_runs_out_of_epochs_warns_how_far_and_is_still_close_in_objective():
-    """The median on an even number of rows: a flat face of optima, slow for the smoothing."""
+def test_the_median_on_an_even_number_of_rows_ends_at_quantile_regressors_optimum():
+    """Slow for the smoothing alone (it warned at 1000 epochs); the exact finish certifies the vertex
+    (measured: 22 epochs, coefficients 1.4e-15 off HiGHS's)."""
     X, y, _ = data()
     ref = QuantileRegressor(quantile=0.5, alpha=0, solver="highs").fit(X, y)
     gd, caught = fit(GDRegressor(loss="quantile", quantile=0.5), X, y)
     loss = QuantileLoss(0.5)
-    assert gd.history_.status == "completed" and len(caught) == 1
-    assert "mu=" in str(caught[0].message) and "epochs=4000" in str(caught[0].message)
+    assert gd.history_.status == "converged" and caught == []
     best = loss.loss(y, ref.predict(X))
-    assert (loss.loss(y, gd.predict(X)) - best) / best <= 1e-5  # measured 2.8e-7 (converged at 2273 epochs)
+    assert abs(loss.loss(y, gd.predict(X)) - best) / best <= 1e-12
+    assert relative(gd.coef_, ref.coef_) <= 1e-10 and gd.intercept_ == pytest.approx(ref.intercept_, abs=1e-10)
 
 
-@pytest.mark.parametrize("epochs", [20, 300])
+@pytest.mark.parametrize("epochs", [5, 20])
 def test_a_kinked_fit_that_stops_early_does_not_claim_converged(epochs):
+    """(With 300 epochs these fits now end at the certified optimum, in 80 and 91 epochs.)"""
     X, y, labels = data()
     for est, target in ((GDRegressor(loss="epsilon_insensitive", epsilon=0.5, epochs=epochs), y),
                         (GDClassifier(loss="hinge", epochs=epochs), labels)):
@@ -174,15 +176,17 @@ def test_without_tol_the_smoothing_shrinks_on_a_schedule_and_early_stopping_is_r
 
 
 def test_three_classes_train_one_versus_rest_each_class_as_its_own_linear_program():
-    """scikit-learn's SGDClassifier: one hinge per class; the summed objective's optimum is
-    each class's own (measured 1.5e-4 off at 1000 epochs, which warns; 1.3e-5 at 5000)."""
+    """scikit-learn's SGDClassifier: one hinge per class; the summed objective's optimum is each
+    class's own, and each class's column is finished at its own vertex (it warned 1.5e-4 off
+    at 1000 epochs before the finish; measured now: converged at 110 epochs, gap 0)."""
     X, y, _ = data(300)
     k = np.digitize(y, np.quantile(y, [1 / 3, 2 / 3]))
     gd, caught = fit(GDClassifier(loss="hinge"), X, k)
     assert gd.coef_.shape == (3, 3) and set(gd.predict(X)) <= {0, 1, 2}
-    best = sum(_hinge_lp(X, (k == c).astype(float))[1] for c in range(3))
-    ours = Hinge().loss(np.eye(3)[k], gd.decision_function(X))
-    assert 0 <= (ours - best) / best <= 1e-3
-    assert gd.history_.status == "completed" and len(caught) == 1  # not at the optimum: says so
+    assert gd.history_.status == "converged" and caught == []
+    z = gd.decision_function(X)
+    for c in range(3):  # the middle class's optimum is degenerate: 200 rows on their kinks
+        best = _hinge_lp(X, (k == c).astype(float))[1]
+        assert abs(Hinge().loss((k == c).astype(float), z[:, c]) - best) / best <= 1e-12
     proba = fit(GDClassifier(loss="modified_huber"), X, k)[0].predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)

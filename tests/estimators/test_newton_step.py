@@ -1,13 +1,14 @@
-"""The optimum check's Newton step (estimators/newton.py): a cached Cholesky solve where
-the Hessian is safely positive definite, NumPy's ``lstsq`` (the SVD) where it is not; the same
-step either way, so the same stopping epoch."""
+"""The optimum check's Newton step (estimators/newton.py, factored once): the step NumPy's
+``lstsq(H, G, rcond=1e-13)`` gives, by Cholesky where H is well conditioned, by the
+eigendecomposition where it is singular or nearly; the factor taken with the BLAS on one
+thread for a small H (fast/blas.py)."""
 
 import numpy as np
 import pytest
 
-from descentlab.estimators import GDRegressor
-from descentlab.estimators.convergence import OptimumCheck
-from descentlab.estimators.newton import CHOLESKY_CONDITION, NewtonStep, inverse_cholesky
+from descentlab.estimators.newton import NewtonSolver
+
+threadpoolctl = pytest.importorskip("threadpoolctl")
 
 
 def spd(n, condition, seed=0):
@@ -23,50 +24,44 @@ def lstsq(H, g):
 @pytest.mark.parametrize("condition", [1.0, 1e3, 1e6])
 def test_a_well_conditioned_hessian_is_solved_by_cholesky_as_lstsq_solves_it(condition):
     H, g = spd(12, condition), np.random.default_rng(1).normal(size=12)
-    assert inverse_cholesky(H) is not None
-    step = NewtonStep()(H, g, key="fixed")
+    solver = NewtonSolver(H)
+    step, solvable = solver(g)
+    assert solver.method == "cholesky" and solvable
     assert np.linalg.norm(step - lstsq(H, g)) <= 1e-9 * np.linalg.norm(lstsq(H, g))
 
 
-@pytest.mark.parametrize("H", [spd(12, 1e15), np.ones((12, 12)), np.diag([1.0] * 11 + [0.0]),
-                               -np.eye(12)], ids=["nearly singular", "rank one", "a zero direction", "negative"])
-def test_a_singular_or_unsafe_hessian_takes_lstsq_least_norm_step(H):
+def nearly_singular(n=12, seed=0):
+    """Eigenvalues 1 to 1e-3, and one at 1e-17: far below lstsq's cut (1e-13), as collinear columns give."""
+    Q = np.linalg.qr(np.random.default_rng(seed).normal(size=(n, n)))[0]
+    return (Q * np.append(np.geomspace(1.0, 1e-3, n - 1), 1e-17)) @ Q.T
+
+
+@pytest.mark.parametrize("H", [nearly_singular(), np.ones((12, 12)), np.diag([1.0] * 11 + [0.0])],
+                         ids=["nearly singular", "rank one", "a zero direction"])
+def test_a_singular_hessian_takes_lstsq_least_norm_step(H):
     """lstsq cuts the directions the data cannot fix; a Cholesky solve would blow up along them."""
-    g = np.random.default_rng(2).normal(size=12)
-    assert inverse_cholesky(H) is None
-    np.testing.assert_array_equal(NewtonStep()(H, g, key="fixed"), lstsq(H, g))
+    g = H @ np.random.default_rng(2).normal(size=12)  # in H's range: a step exists
+    solver = NewtonSolver(H)
+    assert solver.method == "eigh"
+    np.testing.assert_allclose(solver(g)[0], lstsq(H, g), rtol=1e-6, atol=1e-9 * np.abs(lstsq(H, g)).max())
 
 
-def test_a_hessian_with_nan_has_no_cholesky_step():
-    assert inverse_cholesky(np.full((3, 3), np.nan)) is None
+def test_the_factor_of_a_small_hessian_is_taken_on_one_blas_thread(monkeypatch):
+    import scipy.linalg
 
+    seen = []
+    cho_factor = scipy.linalg.cho_factor
 
-def test_the_condition_bound_holds_the_true_condition_number():
-    """tr H * ||L^-1||_F^2 is never below the condition number, so the bound is safe."""
-    for condition in (1.0, 1e2, 1e5, 1e8):
-        H = spd(20, condition, seed=3)
-        L_inv = inverse_cholesky(H)
-        assert L_inv is not None and np.trace(H) * np.sum(L_inv**2) >= 0.999 * np.linalg.cond(H)
-    assert inverse_cholesky(spd(20, 10 * CHOLESKY_CONDITION)) is None
+    def spy(*args, **kwargs):
+        from descentlab.fast.blas import blas_threads
 
+        seen.append(blas_threads())
+        return cho_factor(*args, **kwargs)
 
-def test_a_moments_check_factors_its_hessian_once_and_measures_lstsq_distance():
-    from descentlab.core.losses import MeanSquaredError
-    from descentlab.estimators.convergence import optimum_check
-    from descentlab.estimators.streamed import fast_problem
+    monkeypatch.setattr(scipy.linalg, "cho_factor", spy)
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        NewtonSolver(spd(12, 10.0))
+        assert seen == [1]
+        from descentlab.fast.blas import blas_threads
 
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(400, 6)) * np.geomspace(0.1, 10, 6)
-    reg = GDRegressor()
-    problem = fast_problem(reg, X, X @ rng.normal(size=6), "moments")
-    model = reg._build_model(6, rng)
-    check = optimum_check(reg, problem, MeanSquaredError(), None, model)
-    assert isinstance(check, OptimumCheck) and check._fixed_H is not None
-    params = {"W": np.linspace(-1, 1, 6), "b": np.array(0.5)}
-    first = check.measure(params)
-    assert len(check._newton.factors) == 1 and check._newton.factors[np.ones(7, bool).tobytes()] is not None
-    assert check.measure(params) == first and len(check._newton.factors) == 1
-    grads = check._gradient(params)
-    dW = lstsq(check._fixed_H, np.concatenate([grads["W"], np.ravel(grads["b"])]))[:6]
-    unit = check.unit
-    assert first == pytest.approx(np.linalg.norm(unit * dW) / np.linalg.norm(unit * (params["W"] - dW)), rel=1e-10)
+        assert blas_threads() == 2  # restored

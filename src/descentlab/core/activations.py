@@ -12,7 +12,12 @@ from descentlab.core.xp import Array, namespace
 
 
 class Activation(Protocol):
-    """What a layer needs of an activation: its ``name``, :math:`g` and :math:`g'`."""
+    """What a layer needs of an activation: its ``name``, :math:`g` and :math:`g'`.
+
+    >>> relu = get_activation("relu")
+    >>> relu.name, relu.forward(np.array([-1.0, 3.0])), relu.derivative(np.array([-1.0, 3.0]))
+    ('relu', array([0., 3.]), array([0., 1.]))
+    """
 
     name: str
 
@@ -135,8 +140,8 @@ class Identity:
 class Sigmoid:
     r""":math:`g(z) = \sigma(z)`, :math:`g'(z) = \sigma(z)\,(1 - \sigma(z))`.
 
-    >>> Sigmoid().derivative(np.array([0.0, 2.0])).round(3)
-    array([0.25 , 0.105])
+    >>> Sigmoid().forward(np.array([0.0, 2.0])).round(3), Sigmoid().derivative(np.array([0.0, 2.0])).round(3)
+    (array([0.5  , 0.881]), array([0.25 , 0.105]))
     """
 
     name = "sigmoid"

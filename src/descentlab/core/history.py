@@ -67,6 +67,8 @@ class History(HistoryViews):
     >>> history.final_params, history.status = {"W": np.array([1.5])}, "completed"
     >>> history, history.trace("W").ravel(), history.params_at(2)
     (History(n_epochs=2, status='completed', loss at epoch 1=0.5), array([0., 1.]), {'W': array([1.5])})
+    >>> history.n_epochs, history.last_epoch, history.epoch_losses, history.params_after(0), history.status_text
+    (2, 1, [1.0, 0.5], {'W': array([1.])}, 'completed')
     """
 
     loss: list[float] = field(default_factory=list)
@@ -221,7 +223,11 @@ class History(HistoryViews):
 
     @classmethod
     def from_json(cls, text: str) -> Self:
-        """A History from the text of :meth:`to_json` (the checks of :meth:`from_dict`)."""
+        """A History from the text of :meth:`to_json` (the checks of :meth:`from_dict`).
+
+        >>> History.from_json('{"loss": [2.0, 1.0], "status": "early_stopped"}').status_text
+        'stopped early'
+        """
         return cls.from_dict(json.loads(text))
 
     def __repr__(self) -> str:

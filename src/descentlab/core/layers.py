@@ -116,6 +116,8 @@ class Dense:
     (array([[ 1., -1.],
            [ 0.,  0.]]), array([[1.],
            [0.]]))
+    >>> layer.affine(np.array([[0.0, 2.0]])), layer.predict(np.array([[0.0, 2.0]]))  # Z, then g(Z)
+    (array([[-1.5]]), array([[0.]]))
     """
 
     def __init__(self, n_in: int, n_out: int, activation: str | Activation = "identity", init: str = "xavier",

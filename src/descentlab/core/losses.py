@@ -17,7 +17,13 @@ from descentlab.core.xp import Array, namespace
 class Loss(Protocol):
     r"""What the trainer and the step size need of a loss: its value, its gradient with respect
     to the prediction, each row's curvature and ``hessian_bound``, the bound of
-    :math:`N\,\partial^2 L/\partial \hat y_i^2` the stable step size is taken from."""
+    :math:`N\,\partial^2 L/\partial \hat y_i^2` the stable step size is taken from.
+
+    >>> import numpy as np
+    >>> loss: Loss = BinaryCrossEntropy(); y, z = np.array([0.0, 1.0]), np.zeros(2)
+    >>> round(loss.loss(y, z), 4), loss.grad(y, z), loss.hessian_rows(y, z), loss.hessian_bound  # met at z = 0
+    (0.6931, array([ 0.25, -0.25]), array([0.25, 0.25]), 0.25)
+    """
 
     name: str
 
@@ -59,6 +65,8 @@ class MeanSquaredError:
     >>> mse, y = MeanSquaredError(), np.array([1.0, 3.0])
     >>> mse.loss(y, np.array([2.0, 3.0])), mse.grad(y, np.array([2.0, 3.0]))  # (1/2)(1/2)(1 + 0)
     (0.25, array([0.5, 0. ]))
+    >>> mse.hessian_rows(y, np.array([2.0, 3.0]))  # the same curvature everywhere
+    array([1., 1.])
     """
 
     name = "mse"
@@ -106,8 +114,8 @@ class BinaryCrossEntropy:
     Examples
     --------
     >>> bce, y, z = BinaryCrossEntropy(), np.array([0.0, 1.0]), np.array([0.0, 2.0])
-    >>> round(bce.loss(y, z), 4), bce.grad(y, z).round(4)  # (sigma(z) - y) / 2
-    (0.41, array([ 0.25  , -0.0596]))
+    >>> round(bce.loss(y, z), 4), bce.grad(y, z).round(4), bce.hessian_rows(y, z).round(4)  # (sigma(z) - y) / 2
+    (0.41, array([ 0.25  , -0.0596]), array([0.25 , 0.105]))
     """
 
     name = "bce"
@@ -160,6 +168,9 @@ class SoftmaxCrossEntropy:
     >>> ce, Y, Z = SoftmaxCrossEntropy(), np.array([[1.0, 0.0]]), np.array([[0.0, 0.0]])
     >>> round(ce.loss(Y, Z), 4), ce.grad(Y, Z)  # log 2; P - Y
     (0.6931, array([[-0.5,  0.5]]))
+    >>> ce.hessian_rows(Y, Z)  # diag(p) - p p^T
+    array([[[ 0.25, -0.25],
+            [-0.25,  0.25]]])
     """
 
     name = "softmax_ce"
@@ -236,7 +247,7 @@ class _Kinked:
 
     .. math:: \varphi_\mu'(a) = \operatorname{clip}(a/\mu, l, h)
 
-    (:func:`envelope`; :class:`descentlab.estimators.kinked.Continuation` shrinks :math:`\mu`).
+    (:func:`envelope`; :class:`descentlab.estimators.continuation.Continuation` shrinks :math:`\mu`).
     Derivation: :doc:`/maths/kinks`, "The Moreau envelope".
     """
 
@@ -292,8 +303,8 @@ class HuberLoss:
     Examples
     --------
     >>> huber, y, y_pred = HuberLoss(epsilon=0.1), np.zeros(2), np.array([0.05, 1.0])
-    >>> huber.loss(y, y_pred), huber.grad(y, y_pred)  # the large residual's slope is clipped at 0.1
-    (0.048125, array([0.025, 0.05 ]))
+    >>> huber.loss(y, y_pred), huber.grad(y, y_pred), huber.hessian_rows(y, y_pred)  # the slope clipped at 0.1
+    (0.048125, array([0.025, 0.05 ]), array([1., 0.]))
     """
 
     name, hessian_bound, degree, kinked = "huber", 1.0, 2, False
@@ -389,7 +400,7 @@ class Hinge(_Kinked):
     Smoothed: :math:`\varphi_\mu(1 - s z)`, :math:`l, h = 0, 1`.
 
     >>> hinge, y, z = Hinge(), np.array([0.0, 1.0]), np.array([0.5, 0.5])
-    >>> hinge.loss(y, z), hinge.grad(y, z)  # both inside the margin
+    >>> hinge.loss(y, z), hinge.grad(y, z)  # both violate the margin; the first is misclassified
     (1.0, array([ 0.5, -0.5]))
     """
 
@@ -420,8 +431,8 @@ class ModifiedHuber:
     :math:`\ell'' = 2\,[-1 \le m < 1]`: a Lipschitz gradient, no smoothing needed.
 
     >>> mh, y, z = ModifiedHuber(), np.array([0.0, 1.0]), np.array([0.5, 0.5])
-    >>> mh.loss(y, z), mh.grad(y, z)  # margins -0.5 and 0.5
-    (1.25, array([ 1.5, -0.5]))
+    >>> mh.loss(y, z), mh.grad(y, z), mh.hessian_rows(y, z)  # margins -0.5 and 0.5
+    (1.25, array([ 1.5, -0.5]), array([2., 2.]))
     """
 
     name, hessian_bound, degree, kinked = "modified_huber", 2.0, 1, False

@@ -80,10 +80,20 @@ def linear_hessian(X: FloatArray, h: FloatArray) -> FloatArray:
         H1: FloatArray = gram(h)
         return H1
     d, K = X.shape[1] + 1, h.shape[1]
+    k, j = np.triu_indices(K)  # block (k, j): X~^T diag(A_kj) X~, symmetric in k and j
     H = np.empty((d, K, d, K))
-    for k in range(K):
-        for j in range(k, K):  # block (k, j): X~^T diag(A_kj) X~, symmetric in k and j
-            H[:, k, :, j] = H[:, j, :, k] = gram(h[:, k, j])
+    if Xt is None:  # sparse rows: a weighted gram per block
+        blocks = np.stack([gram(h[:, a, b]) for a, b in zip(k, j, strict=True)], axis=-1)
+    else:  # all blocks in one product per chunk of rows: [x~_ia x~_ib]^T [A_i,kj] over the pairs a <= b
+        a, c = np.triu_indices(d)
+        sums = np.zeros((a.size, k.size))
+        step = max(1, 2**21 // a.size)  # rows per chunk: some 16 MB at a time
+        for start in range(0, Xt.shape[0], step):
+            Xc = Xt[start:start + step]
+            sums += (Xc[:, a] * Xc[:, c]).T @ h[start:start + step][:, k, j]
+        blocks = np.empty((d, d, k.size))
+        blocks[a, c] = blocks[c, a] = sums
+    H[:, k, :, j] = H[:, j, :, k] = blocks.transpose(2, 0, 1)
     return H.reshape(d * K, d * K)
 
 
@@ -119,6 +129,8 @@ class Model:
     >>> model = LinearModel(1).set_params({"W": np.array([2.0]), "b": np.array(1.0)})
     >>> model.forward(np.array([[0.0], [1.0]])), model.backward(np.array([0.5, 0.5]))
     (array([1., 3.]), {'W': array([0.5]), 'b': np.float64(1.0)})
+    >>> model.predict(np.array([[2.0]]))  # the same prediction, nothing kept
+    array([5.])
     """
 
     params: Params
@@ -183,6 +195,10 @@ class LinearModel(Model):
     >>> model = LinearModel(1, seed=0)  # the article's N(0, 10^2) draws of m and b
     >>> model, model.params["W"].round(3), model.params["b"].round(3)
     (LinearModel(n_features=1, seed=0), array([1.257]), np.float64(-1.321))
+    >>> model.forward(np.array([[1.0]])).round(3), model.backward(np.array([2.0]))  # X kept for backward
+    (array([-0.064]), {'W': array([2.]), 'b': np.float64(2.0)})
+    >>> model.predict(np.array([[0.0]])).round(3)  # b; nothing kept
+    array([-1.321])
     """
 
     def __init__(self, n_features: int, *, seed: int | None = 0, init_scale: float = 10.0) -> None:

@@ -54,6 +54,10 @@ class Network(Model):
     ((4,), ['0.W', '0.b', '1.W', '1.b'])
     >>> net.params["0.W"] is net.layers[0].params["W"]  # the layers' own arrays
     True
+    >>> {key: g.shape for key, g in net.backward(np.ones(4)).items()}  # after the forward above
+    {'0.W': (2, 3), '0.b': (3,), '1.W': (3, 1), '1.b': (1,)}
+    >>> net.n_in, net.n_out, net.predict(np.zeros((4, 2))).shape  # predict keeps nothing
+    (2, 1, (4,))
     """
 
     def __init__(self, layers: Iterable[Dense]) -> None:

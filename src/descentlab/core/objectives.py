@@ -16,7 +16,16 @@ from descentlab.core.xp import Array
 
 
 class Objective(Protocol):
-    """What the loop asks of an objective: a batch's loss (and its rows), then its gradient."""
+    """What the loop asks of an objective: a batch's loss (and its rows), then its gradient.
+
+    >>> import numpy as np
+    >>> from descentlab.core.losses import MeanSquaredError
+    >>> from descentlab.core.models import LinearModel
+    >>> model = LinearModel(1)
+    >>> objective: Objective = RowsObjective(model, MeanSquaredError(), RowSet(np.ones((3, 1)), np.zeros(3)))
+    >>> objective.loss(model.params, slice(None))[1], sorted(objective.grad())  # 3 rows; dL/dW, dL/db
+    (3, ['W', 'b'])
+    """
 
     n_samples: int
 

@@ -55,6 +55,9 @@ class Optimizer:
     >>> opt.t = 5
     >>> opt.rate()  # halfway down the cosine
     0.05
+    >>> params = {"w": np.array([1.0])}; opt.step(params, {"w": np.array([2.0])})
+    >>> params, opt.stable_lr(4.0)  # 1 - 0.05 x 2; 2 / lam_max
+    ({'w': array([0.9])}, 0.5)
     """
 
     def __init__(self, lr: float, schedule: str | Schedule | None = None) -> None:
@@ -101,13 +104,16 @@ class GradientDescent(Optimizer):
     schedule : str or callable or None, default=None
         The learning-rate schedule (None: constant).
     restart : bool, default=False
-        Adaptive restart: forget the velocity whenever it points uphill, so that momentum's
+        Adaptive restart: forget the velocity whenever the last step went uphill (the new
+        gradient opposes the velocity, :math:`\sum g \cdot v < 0`), so that momentum's
         overshoot does not fool a stopping rule that watches the loss.
 
     Attributes
     ----------
     t : int
         Updates done so far; the schedule's step.
+    restarts : int
+        Velocity resets so far (``restart``).
     state : dict of str to dict
         ``state[name]["v"]``, the velocity :math:`v` of parameter ``name``.
 
@@ -139,6 +145,7 @@ class GradientDescent(Optimizer):
                  schedule: str | Schedule | None = None, restart: bool = False) -> None:
         super().__init__(lr, schedule)
         self.momentum, self.nesterov, self.restart = momentum, nesterov, restart
+        self.restarts = 0
 
     def step(self, params: Params, grads: Params, prox: Prox | None = None) -> None:
         """Move each array ``params[k]`` against ``grads[k]``, in place; ``prox(name, value,
@@ -157,6 +164,7 @@ class GradientDescent(Optimizer):
                 float(np.vdot(state["v"], g)) if type(g := grads[key]) is np.ndarray else vdot(state["v"], g)
                 for key, state in self.state.items()) < 0:  # NumPy's vdot without a wrapper: per epoch
             self.state = {}
+            self.restarts += 1
         for key, param in params.items():  # momentum 0, the article's update: no velocity to look up
             new = gd_update(param, self.direction(key, grads[key]) if self.momentum else grads[key], lr)
             if type(param) is np.ndarray:  # NumPy in place, without a call: the hot path of every fit
@@ -166,18 +174,20 @@ class GradientDescent(Optimizer):
         self.t += 1
 
     def proximal_step(self, params: Params, grads: Params, prox: Prox, lr: float) -> None:
-        r"""The proximal forms, which reach the penalised optimum :math:`0 \in g + \partial R`.
+        r"""The proximal forms, which reach the penalised optimum :math:`0 \in g + \partial R_1`
+        (:math:`g` the gradient of the loss and the l2 part, :math:`R_1` the l1 part).
 
         Notes
         -----
-        With :math:`x_k` the last proximal point (kept in ``state[name]["x"]``):
+        With :math:`x_k` the current point and :math:`x_{k-1}` the one before (kept in
+        ``state[name]["x"]``):
 
         .. math::
 
-            x_{k+1} = \operatorname{prox}(p - \alpha g) \;\text{(GD: ISTA)},\quad
-            x_{k+1} = \operatorname{prox}(p - \alpha g + \beta (p - x_{k})) \;\text{(momentum: iPiano)},
+            x_{k+1} = \operatorname{prox}(x_k - \alpha g) \;\text{(GD: ISTA)},\quad
+            x_{k+1} = \operatorname{prox}(x_k - \alpha g + \beta (x_k - x_{k-1})) \;\text{(momentum: iPiano)},
 
-        and FISTA's look-ahead for Nesterov. Derivation: :doc:`/maths/penalties`, "The proximal step".
+        and FISTA's look-ahead for Nesterov (there the kept point is the last proximal point). Derivation: :doc:`/maths/penalties`, "The proximal step".
 
         Examples
         --------
@@ -193,6 +203,7 @@ class GradientDescent(Optimizer):
                for k, p in params.items()}
         restart = self.restart and beta > 0 and sum(
             vdot(p - new[k], new[k] - last[k]) for k, p in params.items()) > 0
+        self.restarts += restart
         if restart and heavy:
             new = {k: prox(k, p - lr * grads[k], lr) for k, p in params.items()}
         for k, p in params.items():
@@ -323,6 +334,8 @@ class Adam(Optimizer):
     >>> opt, params = Adam(0.1), {"w": np.array([1.0, -1.0])}
     >>> opt.step(params, {"w": np.array([100.0, -0.01])}); params["w"].round(6)  # about lr each, whatever |g|
     array([ 0.9, -0.9])
+    >>> opt.stable_lr(1e6) is None  # no bound from the curvature
+    True
     """
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,

@@ -71,7 +71,8 @@ class Penalty:
 
     .. math:: \operatorname{prox}(W)_j = \operatorname{sign}(W_j)\max(|W_j| - \alpha\kappa_j, 0).
 
-    With :math:`d = s_y / s` and :math:`k = 1 / s_y^2` an estimator on standardised data has
+    With :math:`d = s_y / s` and :math:`k = 1 / s_y^p` (the loss over :math:`s_y^p`, ``p`` 2 for
+    the squared loss, 1 for the piecewise-linear ones) an estimator on standardised data has
     scikit-learn's minimiser. Derivation: :doc:`/maths/penalties`, "The elastic net on scaled weights".
 
     Examples
@@ -82,6 +83,8 @@ class Penalty:
     (7.0, {'W': array([ 1., -3.])}, 1.0)
     >>> pen.prox("W", params["W"], 0.1), pen.prox("b", params["b"], 0.1)  # the bias is free
     (array([ 0.95, -2.95]), array(1.))
+    >>> pen.has_prox, Penalty(0.5, 0.0, {"W": 2.0}).has_prox  # an l1 part for the prox, or none
+    (True, False)
     """
 
     def __init__(self, alpha: float, l1_ratio: float, scales: Mapping[str, Array | float],

@@ -111,8 +111,8 @@ def default_lr(curv: float, optimizer: str = "gd", momentum: float = 0.0, miniba
 
     Notes
     -----
-    :math:`1/L` is within every update rule's stable bound. With mini-batches momentum
-    multiplies the gradients' noise by :math:`1/(1-\beta)`, so the rate is :math:`(1-\beta)/L`.
+    :math:`1/L` is within every update rule's stability bound. With mini-batches momentum at the
+    rate :math:`\alpha` acts like plain SGD at :math:`\alpha/(1-\beta)`, noise included, so the rate is :math:`(1-\beta)/L`.
     Derivation: :doc:`/maths/stability`, "Momentum and Nesterov".
 
     Examples
@@ -267,7 +267,8 @@ def classify_rate(lr: float, bound: float) -> str:
     r"""Where ``lr`` falls against the stability bound :math:`2/\lambda_{\max}`.
 
     ``"too small"`` (below 5% of the bound: slow), ``"good"``, ``"near the bound"`` (80% to
-    100%) or ``"beyond the bound"``; edges in :data:`REGIME_EDGES`. What the steps do: :mod:`~descentlab.core.regimes`.
+    100%) or ``"beyond the bound"`` (at the bound too: there the error no longer shrinks, so the
+    rate is not stable); edges in :data:`REGIME_EDGES`. What the steps do: :mod:`~descentlab.core.regimes`.
 
     >>> classify_rate(0.5, 2.0), classify_rate(1.9, 2.0), classify_rate(2.0, 2.0)
     ('good', 'near the bound', 'beyond the bound')

@@ -49,7 +49,22 @@ class ConvergenceRule(Protocol):
     ``"converged"`` when it returns True, and never before. When the epochs run out,
     ``holds(params)`` may still call the run converged; else ``unconverged_message`` is the
     warning. A rule with ``new_stage`` True (it changed the objective) starts a fresh
-    ``n_iter_no_change`` window.
+    ``n_iter_no_change`` window. After a False the loss must stall ``n_iter_no_change``
+    epochs more before the rule is asked again, unless its ``asks_again`` is True (a check
+    that costs little, asked every stalled epoch).
+
+    >>> import numpy as np
+    >>> from descentlab.core.models import LinearModel
+    >>> class Small:  # converged once |W| < 1
+    ...     def __call__(self, params, grads, stalled): return stalled and self.holds(params)
+    ...     def holds(self, params): return bool(abs(params["W"][0]) < 1)
+    ...     def unconverged_message(self, n_epochs, params): return f"|W| >= 1 after {n_epochs} epochs"
+    >>> history = History(); history.record(1.0, {}); history.status = "running"
+    >>> model = LinearModel(1).set_params({"W": np.array([0.5])})  # holds at the last epoch
+    >>> finish(history, model, Stopper(1e-3, 5), False, "raise", Small()).status
+    'converged'
+    >>> Small().unconverged_message(9, {})  # the warning when it does not hold
+    '|W| >= 1 after 9 epochs'
     """
 
     def __call__(self, params: Params, grads: Params | None, stalled: bool) -> bool: ...
@@ -166,6 +181,7 @@ def finish(history: History, model: Model, stopper: Stopper | None, early_stoppi
         if stopper is not None and converged is not None and not early_stopping \
                 and converged.holds(history.final_params):
             history.status = "converged"  # the rule holds at the last epoch, before the loss stalled
+            history.final_params = model.get_params()  # a rule may finish at the exact optimum
         elif stopper is not None:
             from sklearn.exceptions import ConvergenceWarning
 

@@ -168,7 +168,8 @@ def train(model: Model, X: Array, y: Array, *, loss: Loss | None = None, optimiz
             stalled = stopper is not None and stopper.update(score, epoch, epoch_start)
             if stopper is not None and converged is not None and not watch:  # the stronger rule decides
                 stalled = converged(epoch_start, None if minibatch else grads, stalled)
-                stopper.count = 0 if not stalled and stopper.count >= stopper.n_iter_no_change else stopper.count
+                if not stalled and stopper.count >= stopper.n_iter_no_change and not getattr(converged, "asks_again", False):
+                    stopper.count = 0  # a costly rule: asked again after n_iter_no_change more stalled epochs
                 if getattr(converged, "new_stage", False):  # it changed the objective: a fresh window
                     stopper = Stopper(stopper.tol, n_iter_no_change)
             elif converged is not None and stopper is None:  # no tol: told of the epoch, never stops it

@@ -134,11 +134,13 @@ class NpyRows:
     Examples
     --------
     >>> import numpy as np, os, tempfile
-    >>> path = os.path.join(tempfile.mkdtemp(), "X.npy")
-    >>> np.save(path, np.arange(6.0).reshape(3, 2))
-    >>> rows = NpyRows(path)
-    >>> rows.shape, rows[1:3].tolist()
-    ((3, 2), [[2.0, 3.0], [4.0, 5.0]])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     np.save(path := os.path.join(folder, "X.npy"), np.arange(6.0).reshape(3, 2))
+    ...     rows, mm = NpyRows(path), np.load(path, mmap_mode="r")
+    ...     print(rows.shape, rows.ndim, rows[1:3].tolist(), rows.read_into(2, np.empty((1, 2))).tolist())
+    ...     print(NpyRows.of_memmap(mm), NpyRows.of_memmap(mm[1:]))  # a whole memmap's file; a view's: None
+    (3, 2) 2 [[2.0, 3.0], [4.0, 5.0]] [[4.0, 5.0]]
+    NpyRows('.../X.npy', shape=(3, 2), dtype=float64) None
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from descentlab.core.optimizers import Optimizer
     from descentlab.core.penalties import Penalty
     from descentlab.estimators.convergence import OptimumCheck
-    from descentlab.estimators.kinked import Continuation
+    from descentlab.estimators.continuation import Continuation
 
 
 class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-learn has no type stubs
@@ -205,6 +205,10 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
                        ) -> "OptimumCheck | Continuation | None":  # the linear ones have one
         return None
 
+    def _step_rules(self, optimizer: "Optimizer") -> list[object]:
+        """Callbacks of the fit that adjust ``optimizer``'s step as it goes (the softmax's); none here."""
+        return []
+
     def _store(self, model: "Model") -> None:
         """Keep what prediction needs from the trained ``model``."""
         self.model_ = model
@@ -260,7 +264,7 @@ class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-l
             validation = self._validation(validation_data, problem)
             history = train(model, problem.Z, problem.t, loss=loss, optimizer=optimizer,
                             epochs=self.epochs, batch_size=self.batch_size,
-                            seed=int(rng.integers(2**31 - 1)), callbacks=callbacks, tol=self.tol,
+                            seed=int(rng.integers(2**31 - 1)), callbacks=[*callbacks, *self._step_rules(optimizer)], tol=self.tol,
                             n_iter_no_change=self._patience(problem.n_samples, early),
                             validation_fraction=self.validation_fraction if held_out else None,
                             record_params=False, objective=problem.objective, penalty=penalty,

@@ -70,6 +70,8 @@ class LabelClassifier(ClassifierMixin):  # type: ignore[misc]  # scikit-learn ha
     >>> clf = GDClassifier().fit(X, labels)  # three classes: multinomial
     >>> clf.predict(X[:3]), clf.predict_proba(X[:1]).round(2), np.exp(clf.predict_log_proba(X[:1])).round(2)
     (array(['a', 'a', 'b'], dtype='<U1'), array([[0.45, 0.41, 0.14]]), array([[0.45, 0.41, 0.14]]))
+    >>> round(clf.score(X, labels), 2)  # the accuracy on the training rows (noisy labels)
+    0.68
     """
 
     _y_numeric = False

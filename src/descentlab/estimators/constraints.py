@@ -22,10 +22,13 @@ if TYPE_CHECKING:
 #: Every hyperparameter of the estimators, declared once: its accepted values, meaning and
 #: default. ``__init__`` is built from it (:func:`declared_init`), ``fit`` checks it, and
 #: ``descentlab fit`` makes an option of each one marked ``cli``. Subclasses merge theirs in.
+#:
+#: :meta hide-value:
 BASE_CONSTRAINTS: dict[str, Setting] = {
     "optimizer": Setting("the update rule", kind="choice", choices=tuple(OPTIMIZERS),
                          default="nesterov", cli=True),
-    "lr": replace(LEARNING_RATE, none="chosen from the data: 1/L, the largest curvature of the loss",
+    "lr": replace(LEARNING_RATE, none="chosen from the data: 1/L (L the loss's largest curvature plus the "
+                  "l2 penalty's); (1 - momentum)/L for momentum or Nesterov on mini-batches; 0.01 for Adam",
                   cli=True),
     "momentum": Setting("beta of momentum and Nesterov, beta1 of Adam", low=0, high=1,
                         high_open=True, default=0.9, cli=True),
@@ -67,6 +70,8 @@ BASE_CONSTRAINTS: dict[str, Setting] = {
 }
 
 #: The linear regressor's own: scikit-learn's losses (:mod:`descentlab.core.losses`).
+#:
+#: :meta hide-value:
 REGRESSOR_CONSTRAINTS: dict[str, Setting] = {
     "loss": Setting("the loss: squared_error, huber, epsilon_insensitive, quantile (regression); "
                     "log_loss, hinge, modified_huber (classification)", kind="choice",
@@ -79,6 +84,8 @@ REGRESSOR_CONSTRAINTS: dict[str, Setting] = {
 }
 
 #: The linear classifier's own.
+#:
+#: :meta hide-value:
 CLASSIFIER_CONSTRAINTS: dict[str, Setting] = {
     "loss": replace(REGRESSOR_CONSTRAINTS["loss"], choices=("log_loss", "hinge", "modified_huber"),
                     default="log_loss"),

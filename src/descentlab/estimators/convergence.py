@@ -5,8 +5,11 @@ loss flattens long before the coefficients settle. :class:`OptimumCheck` estimat
 distance to the minimiser by the Newton step, :math:`\theta - \theta^* \approx H(\theta)^{-1}
 G(\theta)` (exact for the squared loss), on ``coef_`` in the data's units, relative:
 :math:`\lVert \Delta\text{coef}\rVert / \lVert\text{coef} - \Delta\text{coef}\rVert \le \text{gtol}`.
-It is checked when the loss stalls: "converged" needs both. After a failed check on rows
-(a pass each) the next waits a tenth of the epochs run, at least 10.
+It is checked when the loss stalls: "converged" needs both. :math:`H` is factored once
+(:mod:`descentlab.estimators.newton`), so with the moments' constant :math:`H` a check costs
+:math:`O(n^2)`. On rows a new :math:`H` costs a pass: the next new one waits a tenth of the
+epochs run (at least 10), the epochs between solve the last one's factor again, and a step
+below ``gtol`` there is confirmed on a new :math:`H`.
 Derivation: :doc:`/maths/convergence`, "The Newton step as a distance".
 """
 
@@ -21,7 +24,7 @@ from descentlab.core.stepsize import row_sample
 from descentlab.core.xp import is_numpy, namespace, to_numpy
 from descentlab.errors import DivergenceError, divergence_message
 from descentlab.estimators.device import Array
-from descentlab.estimators.newton import NewtonStep
+from descentlab.estimators.newton import NewtonSolver
 from descentlab.fast.sparse import MAX_HESSIAN_FEATURES
 
 if TYPE_CHECKING:
@@ -63,6 +66,8 @@ class OptimumCheck:
     >>> check = optimum_check(reg, problem, MeanSquaredError(), None, model)
     >>> check.measure(model.params), check(model.params, None, stalled=True)
     (1.0, False)
+    >>> check.holds(model.params), check.unconverged_message(50, model.params)  # when the epochs run out
+    (False, 'training used all 50 epochs and stopped an estimated 1 (relative, on coef_) from the optimum, ...')
     """
 
     def __init__(self, gtol: float | None, unit: Array, penalty: "Penalty | None" = None,
@@ -76,7 +81,8 @@ class OptimumCheck:
         self.solvable = True  # whether the last measure had a Newton step (a Hessian with G in its range)
         self.minibatch = False  # set by the first epoch that brings no full gradient
         self._fixed_H: NDArray[np.float64] | None = None
-        self._newton = NewtonStep()  # a fixed H's factor kept per set of free parameters
+        self._last_H: NDArray[np.float64] | None = None  # the Hessian of the last measure
+        self._factor: tuple[bytes, NDArray[np.float64], NewtonSolver] | None = None
         if objective is not None and hasattr(objective, "moments"):
             self._fixed_H = self._with_penalty(to_numpy(objective.moments.hessian()),
                                                (objective.moments.n_features,))
@@ -129,22 +135,30 @@ class OptimumCheck:
         return np.concatenate([gW.ravel(), np.ravel(grads["b"])]), W
 
     # -- the rule ------------------------------------------------------------------------
-    def measure(self, params: dict[str, Array], grads: dict[str, Array] | None = None) -> float:
-        """The relative distance on ``coef_`` to the optimum, estimated by the Newton step."""
+    def _solver(self, H: NDArray[np.float64], free: NDArray[np.bool_]) -> NewtonSolver:
+        """``H[free, free]`` factored (:class:`~descentlab.estimators.newton.NewtonSolver`), kept while both stay."""
+        key = free.tobytes()
+        if self._factor is None or self._factor[0] != key or self._factor[1] is not H:
+            self._factor = key, H, NewtonSolver(H if free.all() else H[np.ix_(free, free)])
+        return self._factor[2]
+
+    def measure(self, params: dict[str, Array], grads: dict[str, Array] | None = None,
+                reuse: bool = False) -> float:
+        """The relative distance on ``coef_`` to the optimum, estimated by the Newton step
+        (``reuse``: on the rows Hessian of the last measure, if any, instead of a new one)."""
         grads = self._gradient(params) if grads is None else _host(grads)
         params = _host(params)  # a device fit's parameters, checked on the host
         G, W = self._subgradient(params, grads)
-        H = self._hessian(params)
+        H = self._last_H if reuse and self._last_H is not None else self._hessian(params)
+        self._last_H = H
         free = np.ones(G.size, bool)
         free[:W.size] = (W.ravel() != 0) | (G[:W.size] != 0)  # l1: the zeros that stay zeros are exact
         free[W.size:] = self.fit_intercept  # a bias held at 0 is not free
         step = np.zeros(G.size)
         solvable = True
         if np.any(G[free]):
-            Hf = H[np.ix_(free, free)]
-            step[free] = self._newton(Hf, G[free], free.tobytes() if self._fixed_H is not None else None)
             # a gradient outside H's range: the quadratic has no minimum there (flat curvature)
-            solvable = np.linalg.norm(Hf @ step[free] - G[free]) <= 1e-6 * np.linalg.norm(G[free])
+            step[free], solvable = self._solver(H, free)(G[free])
         unit = np.broadcast_to(self.unit, W.shape)
         dW = step[:W.size].reshape(W.shape)  # the optimum is about W - dW: measure against it
         delta, coef = np.linalg.norm(unit * dW), np.linalg.norm(unit * (W - dW))
@@ -154,6 +168,12 @@ class OptimumCheck:
             return math.inf  # no estimate: not converged
         return self.distance
 
+    @property
+    def asks_again(self) -> bool:
+        """Whether to be asked again the next stalled epoch after a failed check (``train``'s
+        ``converged``): full gradients, and a Hessian kept, so a check costs one solve."""
+        return not self.minibatch and (self._fixed_H is not None or self._last_H is not None)
+
     def __call__(self, params: dict[str, Array], grads: dict[str, Array] | None, stalled: bool) -> bool:
         """Whether training may stop as converged after this epoch: only once the loss
         has stalled (``tol``) *and* the distance is below ``gtol``. ``grads``: the full
@@ -162,10 +182,11 @@ class OptimumCheck:
         self.minibatch = grads is None
         if not stalled:
             return False
-        if self._fixed_H is None and self.epoch < self.next_check:  # rows: a Hessian costs a pass
-            return False
-        self.next_check = self.epoch + max(10, self.epoch // 10)
         assert self.gtol is not None  # None: a check built for its Hessian only (optimum_check's always)
+        if self._fixed_H is None and self.epoch < self.next_check:  # rows: a Hessian costs a pass
+            if grads is None or self._last_H is None or self.measure(params, grads, reuse=True) > self.gtol:
+                return False  # (the last check's Hessian, solved again: a new one only to confirm)
+        self.next_check = self.epoch + max(10, self.epoch // 10)
         return self.measure(params, grads) <= self.gtol
 
     def holds(self, params: dict[str, Array]) -> bool:
@@ -224,9 +245,10 @@ def optimum_check(est: "GDEstimator", problem: "Problem", loss: "Loss", penalty:
         return None  # (a kinked loss is checked smoothed: descentlab.estimators.kinked)
     unit = est._penalty_scales(problem, model)[0]["W"]
     if problem.objective is not None:
-        if not hasattr(problem.objective, "moments") and not hasattr(problem.objective, "hessian"):
+        rows = getattr(problem.objective, "rows", None)  # rows in memory: the Hessian on a sample
+        if rows is None and not hasattr(problem.objective, "moments") and not hasattr(problem.objective, "hessian"):
             return None  # the fused pass keeps no rows to take a Hessian from
-        return OptimumCheck(est.gtol, unit, penalty, objective=problem.objective,
+        return OptimumCheck(est.gtol, unit, penalty, objective=problem.objective, loss=loss, **(rows or {}),
                             standardized=est.standardize, fit_intercept=est.fit_intercept)
     Z, t, w = problem.Z, problem.t, problem.sample_weight
     if hasattr(Z, "weighted_gram") and Z.shape[1] > MAX_HESSIAN_FEATURES:

@@ -3,12 +3,11 @@ r"""The linear estimators' other losses, and honest stopping on the ones with ki
 ``GDRegressor(loss=...)``: "huber", "epsilon_insensitive", "quantile"; ``GDClassifier(loss=...)``:
 "hinge", "modified_huber" (:mod:`descentlab.core.losses`). Huber and modified Huber have a
 Lipschitz gradient and stop by the Newton-step rule (:class:`~descentlab.estimators.convergence.OptimumCheck`).
-The piecewise-linear ones train on their smoothing :math:`\varphi_\mu` by continuation
-(:class:`Continuation`: :math:`\mu` shrinks tenfold per stage from :data:`MU_START` to :data:`MU_END`;
-only the last may say "converged"). Derivation: :doc:`/maths/kinks`, "Continuation".
+The piecewise-linear ones train on their smoothing :math:`\varphi_\mu` by continuation and end at
+the certified exact optimum (:mod:`~descentlab.estimators.continuation`, :mod:`~descentlab.estimators.vertex`).
+Derivation: :doc:`/maths/kinks`, "Continuation" and "The exact finish".
 """
 
-import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,10 +15,10 @@ from numpy.typing import NDArray
 from sklearn.utils.metaestimators import available_if
 
 from descentlab.core.losses import EpsilonInsensitive, Hinge, HuberLoss, MeanSquaredError, ModifiedHuber, QuantileLoss
-from descentlab.core.stepsize import top_eigenvalue
 from descentlab.errors import DescentlabError
 from descentlab.estimators.base import EstimatorMixin
-from descentlab.estimators.convergence import OptimumCheck, _host, optimum_check
+from descentlab.estimators.continuation import MU_START, Continuation, kinked_rule
+from descentlab.estimators.convergence import OptimumCheck, optimum_check
 from descentlab.estimators.device import Array, device_solver
 from descentlab.estimators.problem import Problem
 from descentlab.fast.objectives import is_streamed
@@ -30,10 +29,6 @@ if TYPE_CHECKING:
     from descentlab.core.penalties import Penalty
     from descentlab.estimators.base import GDEstimator
 
-Kinked = EpsilonInsensitive | QuantileLoss | Hinge  #: the losses with kinks, each smoothed by its mu
-#: A kink's first and last smoothing (standardised target or logit); a stage's step sized on the rows within
-#: NEAR bands; STAGES from MU_START to MU_END plus one at MU_END (without ``tol``, equal shares of the epochs).
-MU_START, MU_END, MU_FACTOR, NEAR, STAGES = 1.0, 1e-6, 0.1, 10.0, 7
 
 
 def regression_loss(est: "GDEstimator", y_scale: float = 1.0) -> Any:  # one of core's losses
@@ -108,8 +103,7 @@ def margin_proba(z: NDArray[np.floating[Any]]) -> NDArray[np.floating[Any]]:
 
 
 def rows_solver(est: "GDEstimator", X: Array) -> str:
-    """The solver of a loss other than the squared one: ``"gd"`` on the rows (the fast paths
-    sum squares).
+    """The solver of a loss other than the squared one: ``"gd"`` on the rows (the fast paths sum squares).
 
     >>> from descentlab.estimators import GDRegressor
     >>> rows_solver(GDRegressor(loss="huber"), np.ones((2, 1)))
@@ -127,7 +121,7 @@ class _Losses(EstimatorMixin):
     def _optimum_check(self, problem: Problem, loss: Any, penalty: "Penalty | None", model: "Model",
                        optimizer: "Optimizer | None" = None) -> "OptimumCheck | Continuation | None":
         check = optimum_check(self, problem, loss, penalty, model, always=getattr(loss, "kinked", False))
-        return kinked_rule(self, problem, loss, penalty, optimizer, check)
+        return kinked_rule(self, problem, loss, penalty, optimizer, check, model)
 
 
 class RegressorLosses(_Losses):
@@ -153,6 +147,8 @@ class ClassifierLosses(_Losses):
     >>> clf = GDClassifier(loss="modified_huber").fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
     >>> clf.predict([[0.0], [3.0]]), hasattr(GDClassifier(loss="hinge"), "predict_proba")
     (array([0, 1]), False)
+    >>> clf.predict_proba([[1.4], [3.0]]).round(2), clf.predict_log_proba([[1.4], [3.0]]).round(2)  # 0 past the margin
+    (array([[0.83, 0.17], [0.  , 1.  ]]), array([[-0.19, -1.75], [ -inf,  0.  ]]))
     """
 
     def _loss(self) -> Any:
@@ -176,124 +172,3 @@ class ClassifierLosses(_Losses):
             with np.errstate(divide="ignore"):
                 return np.log(self.predict_proba(X))
         return super().predict_log_proba(X)
-
-
-class Continuation:
-    """``converged(params, grads, stalled)`` for :func:`descentlab.core.trainer.train` on a
-    smoothed kinked loss: each solved stage shrinks ``loss.mu`` and the ``optimizer``'s step
-    (:math:`1/L_\\mu`, :math:`L_\\mu = lam / \\mu + L_{pen}`, or the given rate times
-    :math:`\\mu/\\mu_0` unless ``chosen``); only the last may say converged. ``check`` says
-    whether a stage is solved (None: the loss rule), its Hessian sizing the step; ``every``
-    (no ``tol``): a stage every ``every`` epochs; ``new_stage``: set when ``mu`` shrank.
-
-    >>> from descentlab.core.optimizers import make_optimizer
-    >>> loss = QuantileLoss(0.5, mu=MU_START)
-    >>> rule = Continuation(loss, make_optimizer("gd", 0.1), None, lam=1.0)
-    >>> rule({}, None, stalled=True), loss.mu  # a stage solved: mu shrinks tenfold, not converged yet
-    (False, 0.1)
-    """
-
-    def __init__(self, loss: Kinked, optimizer: "Optimizer", check: OptimumCheck | None, lam: float,
-                 penalty_curvature: float = 0.0, chosen: bool = True, every: int | None = None) -> None:
-        self.loss, self.optimizer, self.check = loss, optimizer, check
-        self.lam, self.pen, self.chosen = lam, penalty_curvature, chosen
-        self.lr0, self.mu0, self.new_stage = optimizer.lr, loss.mu, False
-        self.gtol = None if check is None else check.gtol
-        self.safe, self.stage_grad = optimizer.lr, math.inf
-        self.every, self.in_stage = every, 0  # with every: a stage each `every` epochs (no tol)
-
-    def __call__(self, params: dict[str, Array], grads: dict[str, Array] | None, stalled: bool) -> bool:
-        self.new_stage = False
-        self._steady(grads)
-        if self.every is not None:
-            self.in_stage += 1
-            if self.in_stage >= self.every and self.loss.mu > MU_END:
-                self._next_stage(params)
-            return False
-        if self.gtol is None:  # gtol=None: the loss rule alone decides each stage
-            solved = stalled
-        else:  # a stage's optimum is O(mu) from the next: solved to that
-            assert self.check is not None  # a gtol comes with its check
-            self.check.gtol = self.gtol if self.loss.mu <= MU_END else max(self.gtol, self.loss.mu)
-            solved = self.check(params, grads, stalled)
-        if not solved:
-            return False
-        if self.loss.mu <= MU_END:
-            return True
-        self._next_stage(params)
-        return False
-
-    def _next_stage(self, params: dict[str, Array]) -> None:
-        """Shrink ``mu`` tenfold and size the step for it."""
-        self.loss.mu, self.in_stage = max(MU_END, self.loss.mu * MU_FACTOR), 0
-        safe = 1.0 / (self.lam / self.loss.mu + self.pen)  # 1/L_mu over every row
-        if not self.chosen:
-            self.optimizer.lr = self.lr0 * self.loss.mu / self.mu0
-        elif self.check is not None and self.check.Z is not None:  # the rows near the kinks decide
-            self.safe, self.stage_grad = safe, math.inf
-            near = self._local_curvature(params)  # 0: no row near a kink, the last step stays
-            self.optimizer.lr = min(self.optimizer.lr, max(safe, 1.0 / near if near > 0 else math.inf))
-        else:
-            self.optimizer.lr = safe
-        self.optimizer.state = {}  # the velocity of the last stage's loss
-        self.new_stage = True
-
-    def _local_curvature(self, params: dict[str, Array]) -> float:
-        r"""The curvature :math:`1/\mu` of the rows within ``NEAR`` times the new band (only they bend it)."""
-        mu = self.loss.mu
-        assert self.check is not None  # (called only with a check on rows)
-        self.loss.mu = NEAR * mu
-        try:
-            H = self.check._hessian(_host(params))
-        finally:
-            self.loss.mu = mu
-        return NEAR * top_eigenvalue(H)
-
-    def _steady(self, grads: dict[str, Array] | None) -> None:
-        """A safeguard on the local step: a gradient that grows tenfold within a stage falls
-        back to the safe step."""
-        if grads is None or self.optimizer.lr <= self.safe:
-            return
-        size = math.sqrt(sum(float(np.vdot(g, g)) for g in _host(grads).values()))
-        self.stage_grad = min(self.stage_grad, size)
-        if size > 10 * self.stage_grad:
-            self.optimizer.lr, self.optimizer.state = self.safe, {}
-
-    def holds(self, params: dict[str, Array]) -> bool:
-        """At the last smoothing, within ``gtol`` of its optimum (asked when the epochs run out)."""
-        check = self.check if self.loss.mu <= MU_END else None  # a gtol comes with its check
-        return check is not None and check.measure(params) <= (self.gtol or 0.0)
-
-    def unconverged_message(self, n_epochs: int, params: dict[str, Array]) -> str:
-        """How far it got: the smoothing reached, and the Newton step's distance there."""
-        if self.gtol is None:
-            where = "before the loss stopped improving by tol"
-        else:
-            assert self.check is not None  # a gtol comes with its check
-            self.check.measure(params)
-            where = (f"an estimated {self.check.distance:.2g} (relative, on coef_) from the smoothed optimum"
-                     if self.check.solvable else "where the smoothed loss is flat along some direction "
-                     "(rows at the edges of the kinks' bands), so no distance can be estimated")
-        return (f"training used all {n_epochs} epochs on the kinks of loss={self.loss.name!r} "
-                f"smoothed to mu={self.loss.mu:.0e} (converged means mu={MU_END:.0e}) and stopped "
-                f"{where}: raise epochs (e.g. epochs={4 * n_epochs})")
-
-    def __repr__(self) -> str:
-        return f"Continuation(mu={self.loss.mu:.0e}, check={self.check!r})"
-
-
-def kinked_rule(est: "GDEstimator", problem: Problem, loss: Any, penalty: "Penalty | None",
-                optimizer: "Optimizer | None", check: OptimumCheck | None) -> "OptimumCheck | Continuation | None":
-    """The ``converged`` rule of a fit on ``loss``: ``check`` as it is for a smooth loss, a
-    :class:`Continuation` around it for a kinked one (None where the loss does not shrink).
-
-    >>> from descentlab.core.losses import MeanSquaredError
-    >>> kinked_rule(None, None, MeanSquaredError(), None, None, None) is None  # no kinks: the check as is
-    True
-    """
-    if not getattr(loss, "kinked", False) or loss.mu <= MU_END or optimizer is None:
-        return check
-    lam = problem.curvature(loss) * loss.mu  # the data's, for a loss of curvature 1
-    pen = 0.0 if penalty is None else penalty.curvature()
-    every = None if est.tol is not None else max(1, est.epochs // STAGES)  # no tol: mu on a schedule
-    return Continuation(loss, optimizer, check, lam, pen, chosen=est.lr is None, every=every)

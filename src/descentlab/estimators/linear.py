@@ -23,9 +23,10 @@ from descentlab.estimators.dask_predict import lazy_on_dask
 from descentlab.estimators.device import Array, device_solver
 from descentlab.estimators.intercept import through_origin
 from descentlab.estimators.kinked import ClassifierLosses, RegressorLosses, rows_solver, target_degree
-from descentlab.estimators.problem import Problem
+from descentlab.estimators.problem import Problem, softmax_problem
 from descentlab.estimators.regressor import StandardizedTargetRegressor
 from descentlab.estimators.sparse import sparse_solver
+from descentlab.estimators.start_step import HalveOnRise, start_step
 from descentlab.estimators.streamed import fast_problem
 from descentlab.estimators.targets import MultiTarget
 from descentlab.fast.objectives import is_dask, is_streamed
@@ -44,7 +45,7 @@ class _LinearMixin(EstimatorMixin):
     _diagonal_preconditioner = True  # standardize=False: raw features, each step over H's diagonal
 
     def _penalty_scales(self, problem: Problem, model: "Model") -> tuple[dict[str, Array], float]:
-        """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^2` (see
+        """The penalty on ``coef_ = s_y W / s`` on the loss divided by :math:`s_y^p` (``target_degree``; see
         :class:`~descentlab.estimators.base.GDEstimator`'s Notes)."""
         sy = problem.attrs.get("y_scale_", 1.0)
         scale = sy / problem.x_scale
@@ -114,7 +115,9 @@ class GDRegressor(MultiTarget, RegressorLosses, _LinearMixin, StandardizedTarget
     >>> X = np.random.default_rng(0).normal(size=(50, 2))
     >>> reg = GDRegressor().fit(X, 3 * X[:, 0] - 2 * X[:, 1] + 1)
     >>> reg.coef_.round(3), round(reg.intercept_, 3), reg.n_iter_
-    (array([ 3., -2.]), 1.0, 81)
+    (array([ 3., -2.]), 1.0, 72)
+    >>> reg.predict([[1.0, 1.0], [0.0, 0.0]]).round(3)  # 3 - 2 + 1, then the intercept
+    array([2., 1.])
     """
 
     _saved_attributes = StandardizedTargetRegressor._saved_attributes + ("coef_", "intercept_")
@@ -211,6 +214,8 @@ class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator)
     >>> clf.predict(X[:3]), clf.predict_proba(X[:2]).round(2), clf.score(X, labels)
     (array(['yes', 'yes', 'no'], dtype='<U3'), array([[0.36, 0.64],
            [0.04, 0.96]]), 0.92)
+    >>> clf.decision_function(X[:2]).round(2)  # the log-odds of "yes": log(0.64 / 0.36), ...
+    array([0.57, 3.1 ])
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("coef_", "intercept_", "classes_")
@@ -226,6 +231,21 @@ class GDClassifier(ClassifierLosses, _LinearMixin, LabelClassifier, GDEstimator)
         totals = np.bincount(codes, weights=None if sample_weight is None else np.asarray(sample_weight, float),
                              minlength=len(classes))
         return class_weights(self.class_weight, classes, totals)[codes]
+
+    def _prepare(self, X: Array, y: Array, sample_weight: Array = None) -> Problem:
+        """The rows' :class:`Problem`; 3+ classes full batch through the softmax fast path
+        (:func:`descentlab.estimators.problem.softmax_problem`)."""
+        return softmax_problem(self, super()._prepare(X, y, sample_weight))
+
+    def _step_size(self, problem: Problem, loss: Any, penalty: Any) -> tuple[float, float | None]:
+        """The default step, or for 5+ classes on the softmax fast path the larger one from the
+        Hessian at the start (:mod:`descentlab.estimators.start_step`), halved if the loss rises."""
+        lr, lam = super()._step_size(problem, loss, penalty)
+        self._lr_floor = lr
+        return start_step(self, problem, loss, penalty, lr, lam), lam
+
+    def _step_rules(self, optimizer: Any) -> list[object]:
+        return [HalveOnRise(optimizer, self._lr_floor)] if optimizer.lr > self._lr_floor else []
 
     def _encode_validation(self, y: ArrayLike, attrs: dict[str, Any]) -> NDArray[np.float64]:
         try:

@@ -207,9 +207,8 @@ class GDNetworkRegressor(_Network, StandardizedTargetRegressor):
 class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
     r"""A fully connected network classifier: two classes or more, trained by gradient descent.
 
-    The hidden layers are :class:`GDNetworkRegressor`'s; the output is one logit for two
-    classes (binary cross-entropy) or one per class (softmax cross-entropy), so
-    ``predict_proba`` is :math:`\sigma` or the softmax of the network's output.
+    The hidden layers are :class:`GDNetworkRegressor`'s; the output is one logit for two classes (binary
+    cross-entropy) or one per class (softmax), so ``predict_proba`` is :math:`\sigma` or the softmax of the output.
 
     Parameters
     ----------
@@ -226,12 +225,13 @@ class GDNetworkClassifier(_Network, LabelClassifier, GDEstimator):
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(50, 2))
+    >>> rng = np.random.default_rng(0); X = rng.normal(size=(50, 2))
     >>> labels = np.where(X[:, 0] + X[:, 1] + rng.normal(size=50) > 0, "yes", "no")
     >>> net = GDNetworkClassifier((8,), epochs=100, tol=None).fit(X, labels)
     >>> net.predict(X[:3]), net.predict_proba(X[:1]).round(2), net.score(X, labels)
     (array(['yes', 'yes', 'no'], dtype='<U3'), array([[0.37, 0.63]]), 0.92)
+    >>> net.decision_function(X[:1]).round(2), np.exp(net.predict_log_proba(X[:1])).round(2)  # the logit; the same p
+    (array([0.52]), array([[0.37, 0.63]]))
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("weights_", "classes_", "multilabel_")

@@ -1,73 +1,68 @@
-r"""The Newton step of :class:`~descentlab.estimators.convergence.OptimumCheck`: the solution
-:math:`s` of :math:`H s = g` of least norm, as NumPy's ``lstsq`` gives it (singular values
-below :math:`10^{-13}\sigma_{max}` cut), at a fraction of its cost where it can be.
+r"""The Newton step :math:`H^{+} G` of :mod:`descentlab.estimators.convergence`, with :math:`H` factored once.
 
-Where :math:`H` is safely positive definite nothing is cut, and :math:`s = L^{-\top} L^{-1} g`
-from the Cholesky factor :math:`H = L L^\top` is the same solution: a factorisation a tenth
-the cost of ``lstsq``'s SVD, and for a Hessian that stays fixed (the moments) made once, each
-check after the first then costing two products. Elsewhere (collinear columns, a flat
-direction) ``lstsq`` cuts what the data cannot fix.
+:math:`H` is symmetric and positive semi-definite (a convex loss's Hessian). Where it is
+positive definite and well conditioned, a Cholesky factor :math:`H = R^\top R` gives the step
+by two triangular solves; a singular or ill-conditioned :math:`H` (collinear columns, the
+softmax's shift of every class by the same weights) takes the eigendecomposition
+:math:`H = V \Lambda V^\top` instead, the minimum-norm step on the eigenvalues above
+``rcond`` times the largest, as NumPy's ``lstsq(H, G, rcond)`` gives it. Either way the
+factor is kept, so a check that reuses :math:`H` (the squared loss's constant Hessian, or a
+rows Hessian between two of its updates) costs :math:`O(p^2)`, not :math:`O(p^3)`.
 """
 
 from typing import Any
 
 import numpy as np
+import scipy.linalg
 from numpy.typing import NDArray
 
 from descentlab.fast.blas import blas_for
 
-#: The bound on :math:`H`'s condition number under which the Cholesky solve stands for
-#: ``lstsq``'s (whose cut at :math:`10^{-13}\sigma_{max}` then cuts nothing).
-CHOLESKY_CONDITION = 1e12
+#: The smallest reciprocal condition (LAPACK's estimate, 1-norm) a Cholesky factor is used at.
+MIN_RCOND = 1e-10
 
 
-class NewtonStep:
-    """``step(H, g, key=None)``: ``lstsq(H, g, rcond=1e-13)``'s solution; with ``key``, the
-    factor of ``H`` is kept under it for the next call with the same ``key`` (and ``H``).
+class NewtonSolver:
+    r"""``solver(G) -> (step, solvable)``: the minimum-norm :math:`s` with :math:`H s = G`,
+    and whether :math:`G` lies in :math:`H`'s range (the residual below ``1e-6`` of
+    :math:`\lVert G \rVert`; else the quadratic has no minimum along some direction).
 
-    >>> step = NewtonStep()
-    >>> step(np.diag([4.0, 1.0]), np.array([2.0, 3.0]), key="fixed")
-    array([0.5, 3. ])
-    >>> step(np.ones((2, 2)), np.array([2.0, 2.0]))  # singular: lstsq's least-norm solution
-    array([1., 1.])
+    ``method`` says which factor was taken: ``"cholesky"`` or ``"eigh"``.
+
+    >>> H = np.array([[2.0, 0.0], [0.0, 4.0]])
+    >>> solver = NewtonSolver(H)
+    >>> solver.method, solver(np.array([2.0, 2.0]))
+    ('cholesky', (array([1. , 0.5]), True))
+    >>> singular = NewtonSolver(np.array([[1.0, 1.0], [1.0, 1.0]]))  # s_1 + s_2 = g: the shortest s
+    >>> singular.method, singular(np.array([2.0, 2.0]))[0].round(6), singular(np.array([1.0, 0.0]))[1]
+    ('eigh', array([1., 1.]), False)
     """
 
-    def __init__(self) -> None:
-        self.factors: dict[Any, NDArray[np.float64] | None] = {}  # key -> L^-1, None: lstsq
+    def __init__(self, H: NDArray[np.float64], rcond: float = 1e-13) -> None:
+        self.H, self.rcond = H, rcond
+        self._chol: Any = None
+        self._eig: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
+        with blas_for(len(H)):  # a small H: on one BLAS thread, whose threads would wait for each other
+            try:
+                chol = scipy.linalg.cho_factor(H, check_finite=False)
+                anorm = np.max(np.sum(np.abs(H), axis=0))
+                rc, info = scipy.linalg.lapack.dpocon(chol[0], anorm, uplo="L" if chol[1] else "U")
+                if info == 0 and rc >= MIN_RCOND:  # well within double precision: the step is lstsq's
+                    self._chol = chol
+            except (np.linalg.LinAlgError, ValueError):  # not positive definite
+                pass
+            if self._chol is None:
+                lam, V = np.linalg.eigh(H)
+                keep = lam > rcond * max(float(lam[-1]), 0.0)
+                self._eig = V[:, keep], lam[keep]
+        self.method = "cholesky" if self._chol is not None else "eigh"
 
-    def __call__(self, H: NDArray[np.float64], g: NDArray[np.float64], key: Any = None) -> NDArray[np.float64]:
-        if key is not None and key in self.factors:
-            L_inv = self.factors[key]
+    def __call__(self, G: NDArray[np.float64]) -> tuple[NDArray[np.float64], bool]:
+        if self._chol is not None:
+            step: NDArray[np.float64] = scipy.linalg.cho_solve(self._chol, G, check_finite=False)
         else:
-            with blas_for(len(H)):  # a small matrix: on one thread
-                L_inv = inverse_cholesky(H)
-            if key is not None:
-                self.factors[key] = L_inv
-        if L_inv is None:
-            with blas_for(len(H)):
-                return np.asarray(np.linalg.lstsq(H, g, rcond=1e-13)[0], dtype=np.float64)
-        return L_inv.T @ (L_inv @ g)
-
-
-def inverse_cholesky(H: NDArray[np.float64]) -> NDArray[np.float64] | None:
-    r""":math:`L^{-1}` for :math:`H = L L^\top`, or None unless :math:`H` is safely positive definite:
-    :math:`\operatorname{tr} H \cdot \lVert L^{-1}\rVert_F^2`, a bound on its condition number
-    (:math:`\lambda_{max} \le \operatorname{tr} H`, :math:`1/\lambda_{min} = \lVert L^{-1}\rVert_2^2`),
-    under :data:`CHOLESKY_CONDITION`.
-
-    >>> inverse_cholesky(np.diag([4.0, 1.0]))
-    array([[0.5, 0. ],
-           [0. , 1. ]])
-    >>> inverse_cholesky(np.array([[1.0, 1.0], [1.0, 1.0]])) is None  # singular
-    True
-    """
-    from scipy.linalg import solve_triangular
-
-    try:
-        L = np.linalg.cholesky(H)
-    except np.linalg.LinAlgError:
-        return None
-    with np.errstate(all="ignore"):
-        L_inv: NDArray[np.float64] = solve_triangular(L, np.eye(len(H)), lower=True, check_finite=False)
-        bound = float(np.trace(H)) * float(np.sum(L_inv * L_inv))
-    return L_inv if bound <= CHOLESKY_CONDITION else None  # NaN: not safe either
+            assert self._eig is not None
+            V, lam = self._eig
+            step = V @ ((V.T @ G) / lam)
+        solvable = np.linalg.norm(self.H @ step - G) <= 1e-6 * np.linalg.norm(G)
+        return step, bool(solvable)

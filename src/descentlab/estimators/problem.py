@@ -23,10 +23,11 @@ if TYPE_CHECKING:
     from descentlab.estimators.base import GDEstimator
     from descentlab.fast.blockwise import SummedObjective
     from descentlab.fast.objectives import FusedObjective, MomentsObjective
+    from descentlab.fast.softmax import SoftmaxObjective
 
 #: A fast path's full-batch objective for :func:`descentlab.core.trainer.train`: parameters
-#: -> loss, gradients, from the moments, a fused pass, or blocks.
-Objective: TypeAlias = "MomentsObjective | FusedObjective | SummedObjective"
+#: -> loss, gradients, from the moments, a fused pass, blocks, or the softmax's rows.
+Objective: TypeAlias = "MomentsObjective | FusedObjective | SummedObjective | SoftmaxObjective"
 
 
 class Problem:
@@ -51,6 +52,9 @@ class Problem:
     >>> problem.choose_rows(held_out=False)  # mini-batches: the virtual rows, in canonical order
     >>> problem.n_samples, problem.rows, problem.sample_weight
     (4, array([2, 1, 0, 0]), None)
+    >>> from descentlab.core.losses import MeanSquaredError
+    >>> round(problem.curvature(MeanSquaredError()), 4); problem.close()  # L of the virtual rows; nothing held
+    2.6364
     """
 
     def __init__(self, *, Z: Array = None, t: Array = None, attrs: dict[str, Any] | None = None,
@@ -156,6 +160,32 @@ def rows_problem(est: "GDEstimator", X: Array, y: Array, sample_weight: Array = 
         Z = X / like(x_scale, X)
     return Problem(Z=Z, t=t, attrs=target_attrs, x_mean=like(x_mean, X), x_scale=like(x_scale, X),
                    batch_size=est.batch_size, sample_weight=w, counts=counts, order=order)
+
+
+def softmax_problem(est: "GDEstimator", problem: Problem) -> Problem:
+    """``problem`` trained through :class:`descentlab.fast.softmax.SoftmaxObjective` where that
+    is the same fit, faster: a multinomial log loss (one-hot ``t``), full batch, on rows in
+    memory as a NumPy array, with an intercept and ``solver="auto"``; else ``problem`` as it is.
+
+    >>> from descentlab.estimators import GDClassifier
+    >>> X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0, 1, 2, 2])
+    >>> softmax_problem(GDClassifier(), rows_problem(GDClassifier(), X, y)).objective
+    SoftmaxObjective(n_samples=4, n_classes=3)
+    >>> softmax_problem(GDClassifier(solver="gd"), rows_problem(GDClassifier(), X, y)).objective is None
+    True
+    """
+    from descentlab.fast.softmax import SoftmaxObjective
+
+    Z, t = problem.Z, problem.t
+    if not (est.solver == "auto" and getattr(est, "loss", "log_loss") == "log_loss" and est.fit_intercept
+            and est.batch_size is None and not est.early_stopping and problem.objective is None
+            and type(Z) is np.ndarray and type(t) is np.ndarray and t.ndim == 2
+            and Z.dtype == t.dtype == np.float64):
+        return problem
+    w = problem.sample_weight
+    problem.objective = SoftmaxObjective(Z, t, None if w is None else np.asarray(w, float))
+    problem.Z, problem.sample_weight = problem.objective.Z, None  # the objective's rows (one copy) and weights
+    return problem
 
 
 def preconditioned(est: "GDEstimator") -> bool:

@@ -30,6 +30,8 @@ class StandardizedTargetRegressor(RegressorMixin, GDEstimator):  # type: ignore[
     >>> reg = GDRegressor().fit([[0.0], [1.0], [2.0]], [10.0, 20.0, 30.0])
     >>> reg.y_mean_, round(reg.y_scale_, 3), reg.predict([[3.0]]).round(2)
     (20.0, 8.165, array([40.]))
+    >>> round(reg.score([[3.0], [4.0]], [40.0, 50.0]), 6)  # R^2 of new rows on the same line
+    1.0
     """
 
     _saved_attributes = GDEstimator._saved_attributes + ("y_mean_", "y_scale_")

@@ -51,9 +51,9 @@ def summary_lines(result: Any) -> list[str]:
     >>> reg = GDRegressor().fit([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
     >>> metrics = {"train": {"r2": 1.0, "mae": 0.0, "rmse": 0.0}}
     >>> print(*summary_lines(SimpleNamespace(estimator=reg, features=["x"], metrics=metrics)), sep="\\n")
-    Converged after 97 epochs (learning rate 1; training loss at epoch 96: ... on the standardised target)
+    Converged after 89 epochs (learning rate 1; training loss at epoch 88: ... on the standardised target)
     train: R^2 = 1.0000   MAE = 0   RMSE = 0
-    Coefficients (in the data's units): x 2.00007; intercept 0.999927
+    Coefficients (in the data's units): x 2.00017; intercept 0.999831
     """
     est = result.estimator
     h = est.history_

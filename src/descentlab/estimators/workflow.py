@@ -37,16 +37,16 @@ TASKS = ("regression", "classification")
 class FitConfig:
     """What ``descentlab fit`` trains: the data, the task and the estimator's settings.
 
-    ``csv``: a CSV file with a header row, or a folder of CSV or Parquet files (read with
-    Dask); ``features``: the feature columns (None: every other but ``drop``). ``task`` picks
-    :class:`GDRegressor` or :class:`GDClassifier` (labels may be text; two classes train a
-    logistic regression, more a multinomial one); ``hidden`` layer sizes the network
-    estimators, with ``activation``. ``test_size`` holds out a fraction to measure on (0:
-    none); ``seed`` seeds the estimator and the split; ``params`` are the :data:`FIT_PARAMS`
-    that differ from the estimator's defaults; ``scheduler`` a Dask scheduler's address.
+    ``csv``: a CSV file with a header row, or a folder of CSV or Parquet files (read with Dask);
+    ``features``: the feature columns (None: every other but ``drop``). ``task`` picks :class:`GDRegressor` or
+    :class:`GDClassifier` (labels may be text; two classes train a logistic regression, more a multinomial
+    one); ``hidden`` layer sizes the network estimators, with ``activation``. ``test_size`` holds out a
+    fraction to measure on (0: none); ``seed`` seeds the estimator and the split; ``params`` are the
+    :data:`FIT_PARAMS` that differ from the estimator's defaults; ``scheduler`` a Dask scheduler's address.
 
-    >>> FitConfig(csv="houses.csv", target="sold", task="classification", hidden=(8,)).estimator()
-    GDNetworkClassifier(hidden_layer_sizes=(8,))
+    >>> config = FitConfig(csv="houses.csv", target="sold", task="classification", hidden=(8,))
+    >>> config.estimator_class().__name__, config.estimator()  # the class, then the estimator with its settings
+    ('GDNetworkClassifier', GDNetworkClassifier(hidden_layer_sizes=(8,)))
     >>> FitConfig(csv="houses.csv", target="price", test_size=1.5)
     Traceback (most recent call last):
     descentlab.errors.DescentlabError: test fraction 1.5 must be a number in [0, 1): try 0.2

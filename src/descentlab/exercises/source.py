@@ -1,6 +1,6 @@
 """A learner's file as code: a .py file or a notebook's code cells, and the helper modules beside it.
 
-Compiled here, where nothing runs: a syntax error is named before any process starts (:mod:`.runner`).
+Compiled here, where nothing runs: a syntax error is named before any process starts (:mod:`~descentlab.exercises.runner`).
 """
 
 import json

@@ -219,10 +219,9 @@ def combine_sums(a: Any, b: Any) -> Any:
 class SummedObjective:
     r"""The full-batch loss and gradients of ``model`` as a sum of per-block terms.
 
-    ``objective(params) -> (loss, grads)`` with ``grads`` keyed as ``model.params``, the
-    :func:`descentlab.core.trainer.train` seam; each call is one pass over the blocks,
-    :func:`block_loss_grad` on each. ``curvature()`` is :math:`\lambda_{\max}` of the
-    standardised rows' second moment on the rows the in-memory step size uses.
+    ``objective(params) -> (loss, grads)`` with ``grads`` keyed as ``model.params``, the seam of
+    :func:`descentlab.core.trainer.train`; each call is one pass over the blocks, :func:`block_loss_grad` on
+    each. ``curvature()``: :math:`\lambda_{\max}` of the standardised rows' second moment (the step size's rows).
 
     >>> import numpy as np
     >>> from descentlab.core.losses import MeanSquaredError
@@ -230,9 +229,12 @@ class SummedObjective:
     >>> X, y = np.arange(5.0).reshape(5, 1), np.array([1.0, 0.0, 2.0, 1.0, 3.0])
     >>> objective = SummedObjective(ArrayBlocks(X, y, block_rows=2), LinearModel(1), MeanSquaredError(),
     ...                             Scaling(0.0, 1.0, Standardized(0.0, 1.0)))
-    >>> loss, grads = objective({"W": np.array([0.5]), "b": np.array(0.0)})
-    >>> round(loss, 6), round(MeanSquaredError().loss(y, 0.5 * X[:, 0]), 6)
+    >>> params = {"W": np.array([0.5]), "b": np.array(0.0)}
+    >>> round(objective(params)[0], 6), round(MeanSquaredError().loss(y, 0.5 * X[:, 0]), 6)
     (0.35, 0.35)
+    >>> objective.hessian(params), round(objective.curvature(), 4)  # [x, 1]'s second moment; its top eigenvalue
+    (array([[6., 2.], [2., 1.]]), 6.7016)
+    >>> objective.close()  # hands back what the blocks hold (a Dask cluster's workers); nothing here
     """
 
     def __init__(self, blocks: Any, model: Any, loss: Any, scaling: "Scaling") -> None:
@@ -269,9 +271,8 @@ class ArrayBlocks:
     block at a time in this process (:func:`descentlab.data.blocks.row_blocks`); ``y`` is
     sliced alongside. ``offset`` is the first row's index in the whole data (for a chunk).
 
-    Blocks default to about 1 MiB: below NumPy's 4 MiB huge-page threshold, each block's
-    temporaries (the standardised rows) are reused from the heap rather than faulted in
-    afresh, which costs up to 10x more on a busy machine.
+    Blocks default to about 1 MiB, below NumPy's 4 MiB huge-page threshold: each block's temporaries
+    are reused from the heap, not faulted in afresh (up to 10x slower on a busy machine).
 
     >>> import numpy as np
     >>> blocks = ArrayBlocks(np.arange(10.0).reshape(5, 2), np.zeros(5), block_rows=2)

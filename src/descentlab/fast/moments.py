@@ -60,6 +60,9 @@ class Moments:
     >>> loss, dW, db = m.loss_grad(np.zeros(2), 0.0)
     >>> round(loss, 4), round(float(np.mean(y ** 2) / 2), 4)
     (0.8333, 0.8333)
+    >>> Xt = np.column_stack([X, np.ones(3)])  # H: the second moment of the rows [x, 1]
+    >>> m.n_features, bool(np.allclose(m.hessian(), Xt.T @ Xt / 3))
+    (2, True)
     """
 
     n: int
@@ -72,7 +75,13 @@ class Moments:
     @classmethod
     def from_sums(cls, n: float, shift: np.ndarray, sx: np.ndarray, sy: float, sxx: np.ndarray, sxy: np.ndarray,
                   syy: float, shift_y: float = 0.0) -> "Moments":
-        """Moments from sums over rows of the shifted data ``x - shift``, ``y - shift_y``."""
+        """Moments from sums over rows of the shifted data ``x - shift``, ``y - shift_y``.
+
+        >>> m = Moments.from_sums(2, np.zeros(1), sx=np.array([4.0]), sy=2.0, sxx=np.array([[10.0]]),
+        ...                       sxy=np.array([6.0]), syy=4.0)  # the rows x = 1, 3 and y = 0, 2
+        >>> m.mean_x, m.cov, m.cross, m.var_y
+        (array([2.]), array([[1.]]), array([1.]), 1.0)
+        """
         dx, my = sx / n, sy / n
         cov = sxx / n - dx[:, None] * dx[None, :]  # np.outer, in any namespace
         cross = sxy / n - dx * my
@@ -90,6 +99,9 @@ class Moments:
 
         With row weights the sums are weighted and the corner is :math:`\sum_i w_i`, which
         the means divide by; ``n`` (the number of rows) is then given apart.
+
+        >>> Moments.from_gram(*augmented_gram(np.array([[1.0], [3.0]]), np.array([0.0, 2.0]))).cov
+        array([[1.]])
         """
         d = G.shape[0] - 2
         shift = np.asarray(shift, dtype=np.float64) if is_numpy(G) else namespace(G).astype(shift, G.dtype)
@@ -115,6 +127,10 @@ class Moments:
         device: one product :math:`A^\top A`, :math:`A = [X - s,\; y - s_y,\; 1]` (times
         :math:`\sqrt{w_i}` by row), in ``X``'s precision, then the moments in the device's
         widest float (float64 where it has one).
+
+        >>> m = Moments.from_device(np.array([[1.0], [3.0]]), np.array([0.0, 2.0]))  # NumPy's too
+        >>> m, m.cov
+        (Moments(n=2, n_features=1), array([[1.]]))
         """
         from sklearn.utils._array_api import _max_precision_float_dtype
 
@@ -134,7 +150,13 @@ class Moments:
     @classmethod
     def from_dask(cls, X: Any, y: Any, sample_weight: Any = None) -> "Moments":
         """The same Gram matrix as one Dask reduction: a product per chunk, summed in a tree;
-        weighted by ``sample_weight`` (a Dask array of mean 1) chunk by chunk."""
+        weighted by ``sample_weight`` (a Dask array of mean 1) chunk by chunk.
+
+        >>> import dask.array as da
+        >>> X, y = da.from_array(np.array([[1.0], [3.0], [5.0]]), chunks=2), da.from_array(np.arange(3.0), chunks=2)
+        >>> m = Moments.from_dask(X, y); m.cov.round(6), m.cross.round(6)  # from two chunks
+        (array([[2.666667]]), array([1.333333]))
+        """
         import dask
 
         dtype = float_dtype(X)
@@ -168,7 +190,12 @@ class Moments:
 
     def loss_grad_device(self, W: Any, b: Any) -> tuple[float, Any, Any]:
         """:meth:`loss_grad` for moments held in another namespace, on its device: the same
-        formulas, the products there and one transfer, the loss."""
+        formulas, the products there and one transfer, the loss.
+
+        >>> m = Moments.from_arrays(np.array([[1.0], [3.0]]), np.array([0.0, 2.0]))
+        >>> m.loss_grad_device(np.ones(1), 0.0), m.loss_grad(np.ones(1), 0.0)[0]  # residuals 1, 1
+        ((0.5, array([2.]), np.float64(1.0)), 0.5)
+        """
         e = self.mean_x @ W + b - self.mean_y
         g = self.cov @ W - self.cross
         loss = 0.5 * ((g - self.cross) @ W + self.var_y + e * e)
@@ -184,7 +211,12 @@ class Moments:
         return np.block([[self.cov + np.outer(mu, mu), mu[:, None]], [mu[None, :], np.ones((1, 1))]])
 
     def quadratic_form(self) -> tuple[np.ndarray, np.ndarray, float]:
-        """``(H, c, s)`` of the loss (see Notes), for :func:`descentlab.core.quadratic.quadratic_loss`."""
+        """``(H, c, s)`` of the loss (see Notes), for :func:`descentlab.core.quadratic.quadratic_loss`.
+
+        >>> Moments.from_arrays(np.array([[1.0], [3.0]]), np.array([0.0, 2.0])).quadratic_form()  # x, y = 1, 3 and 0, 2
+        (array([[5., 2.],
+               [2., 1.]]), array([3., 1.]), 1.0)
+        """
         c = np.append(self.cross + self.mean_x * self.mean_y, self.mean_y)
         return self.hessian(), c, 0.5 * (self.var_y + self.mean_y ** 2)
 
@@ -193,6 +225,11 @@ class Moments:
 
         .. math:: \Sigma_z = D^{-1} \Sigma D^{-1}, \quad c_z = \frac{D^{-1} c_{xy}}{s_y}, \quad
                   v_z = \frac{v}{s_y^2}, \quad \mu_z = 0, \qquad D = \operatorname{diag}(s_x).
+
+        >>> m = Moments.from_arrays(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]]), np.array([1.0, 0.0, 2.0]))
+        >>> m.standardized(np.sqrt(np.diag(m.cov))).cov.round(3)  # the correlations
+        array([[1.   , 0.993],
+               [0.993, 1.   ]])
         """
         return Moments(n=self.n, mean_x=namespace(self.mean_x).zeros_like(self.mean_x), mean_y=0.0,
                        cov=self.cov / (scale_x[:, None] * scale_x[None, :]), cross=self.cross / (scale_x * scale_y),

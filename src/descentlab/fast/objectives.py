@@ -116,6 +116,8 @@ class MomentsObjective:
     >>> loss, grads = objective({"W": np.array([2.0]), "b": np.array(0.0)})
     >>> round(loss, 6), np.round(grads["W"], 6).tolist()
     (0.0, [0.0])
+    >>> round(objective.curvature(), 4)  # lambda_max of [[14/3, 2], [2, 1]], the rows [x, 1]'s second moment
+    5.5465
     """
 
     def __init__(self, moments: Moments) -> None:
@@ -153,6 +155,8 @@ class FusedObjective:
     >>> loss, grads = objective({"W": np.array([0.0]), "b": np.array(0.0)})
     >>> round(loss, 4), round(float(np.mean(y ** 2) / 2), 4)
     (9.3333, 9.3333)
+    >>> round(objective.curvature(), 4)  # as MomentsObjective's, from the rows themselves
+    5.5465
     >>> objective.close()
     """
 

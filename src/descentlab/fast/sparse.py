@@ -64,6 +64,10 @@ class ScaledSparse:
     >>> Z = ScaledSparse(X, mean=np.array([2.0, 1.0]), scale=np.array([1.0, 2.0]))
     >>> (Z @ np.array([1.0, 1.0])).tolist(), ((X.toarray() - [2.0, 1.0]) / [1.0, 2.0]).sum(axis=1).tolist()
     ([-1.5, 1.5], [-1.5, 1.5])
+    >>> (Z.T @ np.array([1.0, 2.0])).tolist(), Z.row_norms().tolist(), (Z.take_rows([1]) @ np.ones(2)).tolist()
+    ([1.0, 0.5], [1.25, 1.25], [1.5])
+    >>> Z.weighted_gram(np.ones(2)), Z.second_moment_top()  # the sum of [z, 1] [z, 1]^T; lambda_max of its mean
+    (array([[2. , 1. , 0. ], [1. , 0.5, 0. ], [0. , 0. , 2. ]]), 1.25)
     """
 
     ndim = 2

@@ -56,8 +56,8 @@ class TutorialResult(NotebookDisplay):
     """What a tutorial run produced: data, split, trained model, history and metrics.
 
     >>> result = run_tutorial(log=None)
-    >>> result.history.n_epochs, result.logged_epochs()  # printed every 10; the trained line last
-    (61, [0, 10, 20, 30, 40, 50, 60, 61])
+    >>> result.history.n_epochs, result.logged_epochs(), result.summary_lines()[1]  # logged every 10, then the last
+    (61, [0, 10, 20, 30, 40, 50, 60, 61], 'Loss =  47.8873...')
     """
 
     kind: ClassVar[str] = "tutorial"

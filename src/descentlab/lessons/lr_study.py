@@ -65,6 +65,8 @@ class RateRun:
     >>> run = RateRun(0.5, 0.25, "good", History(loss=[4.95, 1.0], status="completed"))
     >>> run, run.result_text()
     (RateRun(lr=0.5, ratio=0.25, regime='good', steps='monotone', status='completed'), 'loss 4.95 -> 1 at epoch 1')
+    >>> run.diverged, run.steps  # under half the bound: the steps approach the minimum monotonically
+    (False, 'monotone')
     """
 
     lr: float
@@ -104,6 +106,8 @@ class LRStudy(NotebookDisplay):
 
     >>> LRStudy(bound=2.0, epochs=61).lam_max
     1.0
+    >>> LRStudy(bound=2.0, epochs=61).summary_lines()[0]
+    'Stability bound of full-batch gradient descent: 2 / lambda_max = 2; steps start to overshoot at half of it, ...'
     """
 
     kind: ClassVar[str] = "lr_study"

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from descentlab.viz.report_networks import NetworkResult
 
 Say = Callable[[str], None]
-#: A network lesson's config: what :func:`lesson` hands to its ``run``.
+# A network lesson's config: what :func:`lesson` hands to its ``run``.
 NetworkConfig = TypeVar("NetworkConfig", "CollapseConfig", "NonlinearConfig", "LogisticConfig")
 #: The tutorial's report: a name of its own, so ``descentlab report`` (report.html) never
 #: replaces it with a page of another run.
