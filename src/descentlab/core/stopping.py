@@ -137,7 +137,7 @@ class Stopper:
     >>> stopper = Stopper(tol=0.1, n_iter_no_change=2)
     >>> [stopper.update(score, epoch, None) for epoch, score in enumerate([1.0, 0.5, 0.45, 0.44])]
     [False, False, False, True]
-    >>> stopper.best, stopper.best_epoch
+    >>> stopper.best, stopper.best_epoch  # 0.45 and 0.44 improve by less than tol, yet 0.44 is the best
     (0.44, 3)
     """
 
