@@ -52,8 +52,8 @@ if TYPE_CHECKING:
     from descentlab.core.models import Model
     from descentlab.core.optimizers import Optimizer
     from descentlab.core.penalties import Penalty
-    from descentlab.estimators.convergence import OptimumCheck
     from descentlab.estimators.continuation import Continuation
+    from descentlab.estimators.convergence import OptimumCheck
 
 
 class GDEstimator(Incremental, BaseEstimator):  # type: ignore[misc]  # scikit-learn has no type stubs

@@ -116,7 +116,8 @@ def exact_optimum(check: "OptimumCheck", params: dict[str, Any], mu: float,
 
     def backward(g: Floats) -> Floats:
         gW, gb = linear_backward(Z, like(g, t_ref))
-        return np.r_[to_numpy(gW), float(to_numpy(gb))]
+        grad: Floats = np.r_[to_numpy(gW), float(to_numpy(gb))]
+        return grad
 
     for j in range(cols):
         column = _Column(check.loss, t[:, j], c, forward, backward, Z,
