@@ -18,24 +18,14 @@ import argparse
 import os
 import platform
 import sys
-import time
 import warnings
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src"))
-from bench_losses import epsilon_lp, hinge_lp  # noqa: E402  (the exact linear programs)
+from bench_losses import best_time, epsilon_lp, hinge_lp  # noqa: E402  (the exact linear programs, the timer)
 
 SIZES = [(500, 5), (2000, 10), (5000, 20)]
-
-
-def best_time(f, repeat):
-    times, out = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = f()
-        times.append(time.perf_counter() - start)
-    return min(times), out
 
 
 def cases(n, d, seed):
