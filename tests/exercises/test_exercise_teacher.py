@@ -142,6 +142,9 @@ def test_without_namespaces_the_supervisor_outlives_and_ends_everything(tmp_path
     from test_exercise_class import sandbox_processes
 
     monkeypatch.setattr(sandbox, "isolation", lambda: "process")
+    # the child as the grader's user: as nobody (a root grader whose Python nobody can run,
+    # e.g. a venv under a world-readable folder) its kill is refused: another case, not this one
+    monkeypatch.setattr(sandbox, "can_drop", lambda paths: False)
     path = tmp_path / "linear_regression.py"
     path.write_text(plant(reference("linear_regression"), [
         ("    dm = np.mean", "    import ctypes, os, time\n"
