@@ -128,17 +128,13 @@ def _pipeline(wanted: bool = True) -> Iterator[tuple[Any, int]]:
     """A pool of as many threads as the BLAS would use, with the BLAS on one thread each
     meanwhile, so they share the cores instead of fighting for them; yields ``(pool, k)``,
     serial (``k = 1``, the BLAS as it was) on a single core or BLAS thread."""
-    try:
-        from threadpoolctl import threadpool_info, threadpool_limits
-    except ImportError:
-        wanted = False
-    if wanted:
-        k = max((info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"),
-                default=os.cpu_count() or 1)
-    if not wanted or k < 2:
+    from descentlab.fast.blas import blas_controller, blas_threads, one_blas_thread
+
+    k = (blas_threads() or os.cpu_count() or 1) if wanted and blas_controller() is not None else 1
+    if k < 2:
         yield _Serial(), 1
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(k) as pool, threadpool_limits(1, user_api="blas"):
+    with ThreadPoolExecutor(k) as pool, one_blas_thread():
         yield pool, k
